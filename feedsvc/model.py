@@ -9,7 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+
+def article_path(slug: str) -> str:
+    """Return the site path of an article page."""
+    return f"/articles/{slug}"
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,10 @@ class Site:
     def url(self, path: str) -> str:
         """Return the absolute URL of a site path such as ``/feed.atom``."""
         return self.base_url + "/" + path.lstrip("/")
+
+    def href(self, path: str) -> str:
+        """Return a root-relative link to a site path, for links inside pages."""
+        return urlsplit(self.base_url).path.rstrip("/") + "/" + path.lstrip("/")
 
     def tag_uri(self, specific: str) -> str:
         """Return a ``tag:`` URI under the site's authority (RFC 4151)."""

@@ -1,0 +1,160 @@
+"""The catalog: loaded sources -> published articles -> one immutable snapshot.
+
+Pure: sources in, :class:`~feedsvc.model.Catalog` out. Cleaning happens
+here (each article once per snapshot); every request then reads the
+snapshot and never touches the content folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from .clean import SiteRules, clean_html, summarize
+from .model import Article, ArticleSource, Catalog, ContentError, Problem, Site, article_path
+from .text import one_line
+
+log = logging.getLogger(__name__)
+
+# How many words of the article a fallback title takes when the page has none.
+FALLBACK_TITLE_WORDS = 12
+
+Cleaner = Callable[..., str]
+
+
+def entry_id(site: Site, slug: str, published: datetime) -> str:
+    """Return the permanent Atom id of an article (RFC 4151 tag URI).
+
+    Built from the site's fixed authority, the first-publication date and
+    the slug, so it survives title edits and moves to a new base URL.
+    """
+    return site.tag_uri(f"{published.date().isoformat()}:articles/{slug}")
+
+
+def _rules_for(url: str | None, rules: Mapping[str, SiteRules]) -> SiteRules | None:
+    """Pick the site rules for the host a page came from (``www.`` ignored)."""
+    if not url or not rules:
+        return None
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return rules.get(host)
+
+
+def make_article(
+    source: ArticleSource,
+    site: Site,
+    rules: Mapping[str, SiteRules] | None = None,
+    clean: Cleaner = clean_html,
+) -> Article:
+    """Clean one source and complete its metadata; raise ContentError if it can't be published."""
+    meta = source.metadata
+    warnings = list(source.warnings)
+    page_url = site.url(article_path(source.slug))
+    origin_url = meta.canonical_url or page_url
+    content = clean(source.html, base_url=origin_url, rules=_rules_for(meta.canonical_url, rules or {}))
+    if not content.strip():
+        raise ContentError(
+            source.path,
+            "no article text was left after cleaning; check that the file holds the article body "
+            "(run `feedsvc clean --explain` on it to see what was removed)",
+        )
+    if meta.published is None:
+        raise ContentError(
+            source.path,
+            "no publication date found in the page (JSON-LD datePublished, article:published_time, "
+            f"<time datetime>); add `published = 2024-01-31T09:00:00` to {source.path.with_suffix('.toml').name}",
+        )
+    title = meta.title
+    if not title:
+        title = summarize(content, FALLBACK_TITLE_WORDS)
+        warnings.append(f"no title found; using the opening words {title!r}; set `title` in the sidecar")
+    published = meta.published
+    updated = max(meta.updated or published, published)
+    source_url = meta.canonical_url if meta.canonical_url and not meta.canonical_url.startswith(
+        site.base_url + "/"
+    ) else None
+    return Article(
+        slug=source.slug,
+        entry_id=source.pinned_id or entry_id(site, source.slug, published),
+        title=one_line(title),
+        published=published,
+        updated=updated,
+        authors=meta.authors or (site.default_author,),
+        summary=one_line(meta.summary) if meta.summary else summarize(content, site.summary_words),
+        tags=tuple(dict.fromkeys(one_line(tag) for tag in meta.tags if one_line(tag))),
+        content_html=content,
+        language=meta.language or site.language,
+        source_path=source.path,
+        source_url=source_url,
+        image=meta.image,
+        warnings=tuple(warnings),
+    )
+
+
+def _version(site: Site, articles: Iterable[Article]) -> str:
+    """Hash everything a response can depend on, so equal content gives equal versions."""
+    digest = hashlib.sha256()
+    site_fields = {k: str(v) for k, v in asdict(site).items()}
+    digest.update(json.dumps(site_fields, sort_keys=True).encode())
+    for article in articles:
+        fields = {k: str(v) for k, v in asdict(article).items() if k not in ("source_path", "warnings")}
+        digest.update(json.dumps(fields, sort_keys=True).encode())
+    return digest.hexdigest()[:16]
+
+
+def build_catalog(
+    sources: Iterable[ArticleSource],
+    site: Site,
+    problems: Iterable[Problem] = (),
+    rules: Mapping[str, SiteRules] | None = None,
+    clean: Cleaner = clean_html,
+) -> Catalog:
+    """Publish every source that can be published; report the rest. One bad source costs only itself."""
+    reported = list(problems)
+    articles: list[Article] = []
+    for source in sources:
+        if source.status != "published":
+            continue
+        try:
+            article = make_article(source, site, rules, clean)
+        except ContentError as error:
+            log.warning("not published: %s", error)
+            reported.append(Problem(error.path, error.reason))
+            continue
+        except Exception as error:  # a cleaner bug must cost one article, never the site
+            log.exception("not published: %s: internal error", source.path)
+            reported.append(Problem(source.path, f"internal error while cleaning ({error!r}); please report it"))
+            continue
+        reported.extend(
+            Problem(source.path, warning, "warning") for warning in article.warnings if warning not in source.warnings
+        )
+        articles.append(article)
+    articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
+
+    published: list[Article] = []
+    owners: dict[str, Article] = {}
+    for article in articles:
+        other = owners.get(article.entry_id)
+        if other is not None:
+            reported.append(
+                Problem(
+                    article.source_path,
+                    f"entry id {article.entry_id!r} is already used by {other.source_path}; "
+                    "give one of them its own `id` in its sidecar",
+                )
+            )
+            continue
+        owners[article.entry_id] = article
+        published.append(article)
+    reported.sort(key=lambda p: (str(p.path), p.severity, p.message))
+    return Catalog(
+        site=site,
+        articles=tuple(published),
+        problems=tuple(reported),
+        by_slug={a.slug: a for a in published},
+        version=_version(site, published),
+    )

@@ -1,0 +1,209 @@
+"""Stage 3 of cleaning: boilerplate blocks inside the article.
+
+Works in place on the article element that stage 1 or 2 chose: donation
+and membership appeals, "[Read more: ...]" promos, link lists, share and
+tag lines, the headline that the page template prints anyway.
+"""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from feedsvc.clean_extract import prune, remove
+from feedsvc.clean_policy import (
+    APPEAL_CUES,
+    APPEAL_MAX_CHARS,
+    BOILERPLATE_LINE,
+    CALL_TO_ACTION,
+    LINK_DENSITY_MAX,
+    PROMO_LABEL,
+)
+
+# Blocks that are judged whole: an appeal, promo or link list is one of these.
+_JUDGED = frozenset(
+    "p div section aside li ul ol dl blockquote h2 h3 h4 h5 h6 table figure center details".split()
+)
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+# A block with one appeal cue is an appeal only when it is this short.
+_ONE_CUE_MAX_CHARS = 400
+# A container whose other text is at most this share of it goes with the
+# appeal it holds.
+_CONTAINER_SLACK = 0.25
+_BLOCK_CHILDREN = frozenset("p div section aside ul ol dl blockquote table figure h2 h3 h4 h5 h6".split())
+
+
+def text_of(el: HtmlElement) -> str:
+    """Return the text of ``el`` with white space collapsed."""
+    return " ".join(el.text_content().split())
+
+
+def link_chars(el: HtmlElement) -> int:
+    """Return how many characters of ``el``'s text sit inside links."""
+    return sum(len("".join(a.text_content().split())) for a in el.iter("a"))
+
+
+def appeal_cues(text: str) -> int:
+    """Return how many distinct appeal cues ``text`` holds."""
+    return sum(1 for cue in APPEAL_CUES if cue.search(text))
+
+
+def is_call_to_action(el: HtmlElement) -> bool:
+    """Return True if ``el`` is only a short call to action, such as "Support Us"."""
+    text = text_of(el)
+    return 0 < len(text) <= 40 and CALL_TO_ACTION.fullmatch(text) is not None
+
+
+def remove_headline(article: HtmlElement, title: str | None) -> None:
+    """Remove the article's <h1> headline (the page template prints the title).
+
+    With a known page title, every <h1> whose text is part of it goes;
+    without one, the first <h1> goes when no paragraph comes before it.
+    Other <h1>s become <h2>, since the headline is the page's only <h1>.
+    """
+    wanted = _squash(title) if title else ""
+    for index, h1 in enumerate(list(article.iter("h1"))):
+        text = _squash(text_of(h1))
+        if not text:
+            remove(h1)
+        elif wanted and (text in wanted or wanted in text):
+            remove(h1)
+        elif not wanted and index == 0 and not any(
+            p.text_content().strip() for p in h1.itersiblings("p", preceding=True)
+        ):
+            remove(h1)
+        else:
+            h1.tag = "h2"
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def remove_boilerplate(article: HtmlElement) -> None:
+    """Remove furniture, appeals, promos, link lists and furniture lines from ``article``."""
+    prune(article)
+    remove_appeals(article)
+    remove_promos(article)
+    remove_link_lists(article)
+    remove_furniture_lines(article)
+
+
+def _judged_blocks(article: HtmlElement) -> list[HtmlElement]:
+    return [el for el in article.iter() if el is not article and isinstance(el.tag, str) and el.tag in _JUDGED]
+
+
+def _has_block_child(el: HtmlElement) -> bool:
+    return any(isinstance(c.tag, str) and c.tag in _BLOCK_CHILDREN for c in el)
+
+
+def remove_appeals(article: HtmlElement) -> None:
+    """Remove donation, membership and newsletter appeals, with their heading and button.
+
+    An appeal is a leaf block holding two appeal cues, or one cue when it
+    is short; the container around it goes too when the appeal is most of
+    its text, and so do a short heading just before it and call-to-action
+    lines just after it.
+    """
+    appeals: list[HtmlElement] = []
+    for el in _judged_blocks(article):
+        if _has_block_child(el):
+            continue
+        text = text_of(el)
+        if not text or len(text) > APPEAL_MAX_CHARS:
+            continue
+        cues = appeal_cues(text)
+        if cues >= 2 or (cues == 1 and len(text) <= _ONE_CUE_MAX_CHARS):
+            appeals.append(el)
+    for el in appeals:
+        if el.getparent() is None:
+            continue
+        target = _appeal_container(el, article)
+        _remove_neighbours(target)
+        remove(target)
+
+
+def _appeal_container(el: HtmlElement, article: HtmlElement) -> HtmlElement:
+    """Return the outermost ancestor of ``el`` that is still mostly the appeal."""
+    target = el
+    appeal_len = len(text_of(el))
+    while True:
+        parent = target.getparent()
+        if parent is None or parent is article or parent.tag not in _JUDGED:
+            return target
+        total = len(text_of(parent))
+        if total > APPEAL_MAX_CHARS:
+            return target
+        other = total - appeal_len
+        extra = sum(
+            len(text_of(c))
+            for c in parent
+            if c is not target and isinstance(c.tag, str) and (c.tag in _HEADINGS or is_call_to_action(c) or appeal_cues(text_of(c)))
+        )
+        if other - extra > _CONTAINER_SLACK * total:
+            return target
+        target, appeal_len = parent, total
+
+
+def _remove_neighbours(target: HtmlElement) -> None:
+    """Remove the short heading before an appeal and the calls to action around it."""
+    prev = target.getprevious()
+    while prev is not None and isinstance(prev.tag, str) and is_call_to_action(prev):
+        doomed, prev = prev, prev.getprevious()
+        remove(doomed)
+    if prev is not None and isinstance(prev.tag, str):
+        text = text_of(prev)
+        heading = prev.tag in _HEADINGS or (prev.tag == "p" and len(prev) == 1 and prev[0].tag in ("strong", "b") and text == text_of(prev[0]))
+        if heading and 0 < len(text) <= 80:
+            remove(prev)
+    nxt = target.getnext()
+    while nxt is not None and isinstance(nxt.tag, str) and (is_call_to_action(nxt) or (nxt.tag in ("a", "button") and len(text_of(nxt)) <= 40)):
+        doomed, nxt = nxt, nxt.getnext()
+        remove(doomed)
+
+
+def remove_promos(article: HtmlElement) -> None:
+    """Remove "[Read more: ...]"-style promos of other stories."""
+    for el in _judged_blocks(article):
+        if el.getparent() is None or _has_block_child(el):
+            continue
+        text = text_of(el)
+        if not text or len(text) > 300:
+            continue
+        label = PROMO_LABEL.match(text.lstrip("[(").strip())
+        bracketed = text.startswith("[") and text.endswith("]")
+        links = link_chars(el)
+        squeezed = max(len(text.replace(" ", "")), 1)
+        if (label and (links / squeezed >= 0.3 or len(text) < 120)) or (bracketed and links / squeezed >= 0.5):
+            remove(el)
+
+
+def remove_link_lists(article: HtmlElement) -> None:
+    """Remove blocks that are mostly links: related stories, tag clouds, share bars."""
+    for el in _judged_blocks(article):
+        if el.getparent() is None or el.tag in _HEADINGS:
+            continue
+        text = text_of(el)
+        squeezed = len(text.replace(" ", ""))
+        if not squeezed:
+            continue
+        links = list(el.iter("a"))
+        if len(links) < 2 and el.tag not in ("ul", "ol"):
+            continue
+        if link_chars(el) / squeezed > LINK_DENSITY_MAX and not _is_prose_list(el):
+            remove(el)
+
+
+def _is_prose_list(el: HtmlElement) -> bool:
+    """Return True for link-heavy blocks that still read as prose (long items with sentences)."""
+    text = text_of(el)
+    return len(text) > 400 and text.count(". ") >= 3 and link_chars(el) / max(len(text), 1) < 0.8
+
+
+def remove_furniture_lines(article: HtmlElement) -> None:
+    """Remove short blocks whose whole text is a furniture line ("Share this", "Advertisement")."""
+    for el in _judged_blocks(article):
+        if el.getparent() is None or _has_block_child(el):
+            continue
+        text = text_of(el)
+        if len(text) <= 60 and (BOILERPLATE_LINE.fullmatch(text) or CALL_TO_ACTION.fullmatch(text)):
+            remove(el)

@@ -1,0 +1,323 @@
+"""Stage 2 of cleaning: find the article body in a whole saved page.
+
+``prune`` removes what is never article text (scripts, navigation, hidden
+and furniture-classed elements); ``find_article`` scores the text blocks
+that remain and returns the element (plus related siblings) that holds the
+article. Both work in place on an ``lxml.html`` tree and never raise on
+odd markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+import lxml.html
+from lxml.html import HtmlElement
+
+from feedsvc.clean_policy import (
+    BLOCK_TAGS,
+    BOILERPLATE_PAIRS,
+    BOILERPLATE_WORDS,
+    CONTENT_WORDS,
+    DROP_IF_THIN_TAGS,
+    DROP_TAGS,
+)
+
+_FURNITURE = BOILERPLATE_WORDS | BOILERPLATE_PAIRS
+_SPLIT_WORDS = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_COMMAS = re.compile(r"[,，、]")
+
+# Blocks whose text counts towards their ancestors' scores.
+_SCORED_MIN_CHARS = 25
+# How much of a block's score its parent, grandparent, ... receive.
+_ANCESTOR_DIVIDERS = (1.0, 2.0, 6.0, 12.0)
+# Climbing to a parent needs the text it adds to be this much prose and at
+# most this much link text.
+_CLIMB_PROSE_SHARE = 0.6
+_CLIMB_LINK_SHARE = 0.3
+# Tags that can be chosen as the article container, with a starting bias.
+_CANDIDATE_BIAS = {
+    "article": 10.0, "main": 5.0, "section": 3.0, "div": 5.0, "td": 3.0, "pre": 3.0, "blockquote": 3.0,
+    "body": 0.0, "form": -3.0, "ol": -3.0, "ul": -3.0, "dl": -3.0, "li": -3.0, "dd": -3.0, "table": -1.0,
+}
+
+
+def class_words(el: HtmlElement) -> list[set[str]]:
+    """Return, per class name and id of ``el``, the set of its words and 2-3 word runs."""
+    names: list[str] = []
+    cls = el.get("class")
+    if cls:
+        names.extend(cls.split())
+    ident = el.get("id")
+    if ident:
+        names.append(ident)
+    result = []
+    for name in names:
+        words = [w for w in _SPLIT_WORDS.split(_CAMEL.sub("-", name).lower()) if w]
+        grams = set(words)
+        grams.update("-".join(words[i : i + 2]) for i in range(len(words) - 1))
+        grams.update("-".join(words[i : i + 3]) for i in range(len(words) - 2))
+        result.append(grams)
+    return result
+
+
+def class_signal(el: HtmlElement) -> int:
+    """Return -1 if ``el``'s class/id marks furniture, +1 if it marks content, else 0.
+
+    A class name is content when it holds a content word and no furniture
+    word, so ``entry-content has-sidebar`` is content while
+    ``related-content`` is furniture.
+    """
+    furniture = content = False
+    for grams in class_words(el):
+        if grams & _FURNITURE:
+            furniture = True
+        elif grams & CONTENT_WORDS:
+            content = True
+    if content:
+        return 1
+    return -1 if furniture else 0
+
+
+def is_hidden(el: HtmlElement) -> bool:
+    """Return True if ``el`` is marked as not shown to readers."""
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _elements(root: HtmlElement) -> Iterator[HtmlElement]:
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            yield el
+
+
+def paragraph_chars(el: HtmlElement) -> int:
+    """Return how many characters of text ``el`` holds in <p> elements."""
+    total = len(el.text_content()) if el.tag == "p" else 0
+    for p in el.iter("p"):
+        if p is not el:
+            total += len(p.text_content())
+    return total
+
+
+def remove(el: HtmlElement) -> None:
+    """Remove ``el`` and everything in it, keeping the text that follows it."""
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+def prune(root: HtmlElement, protect: Iterable[HtmlElement] = ()) -> None:
+    """Remove from ``root`` what is never article text.
+
+    Drops DROP_TAGS, hidden elements, thin forms and headers, and elements
+    whose class/id marks furniture, unless they hold a large share of the
+    page's paragraph text (a mislabelled wrapper) or one of ``protect``.
+    """
+    protected = set(protect)
+    for el in [el for el in _elements(root) if el.tag in DROP_TAGS]:
+        if not _holds_any(el, protected):
+            remove(el)
+
+    # Hidden and furniture-classed elements are only hints: an element
+    # that holds much of the page's prose is the article, mislabelled or
+    # hidden until a script shows it.
+    total = max(paragraph_chars(root), 1)
+    doomed = [
+        el for el in _elements(root) if el.tag not in ("html", "body") and (is_hidden(el) or class_signal(el) < 0)
+    ]
+    for el in doomed:
+        if _holds_any(el, protected) or _detached(el, root):
+            continue
+        if paragraph_chars(el) < 0.4 * total:
+            remove(el)
+
+    for el in [el for el in _elements(root) if el.tag in DROP_IF_THIN_TAGS]:
+        if _detached(el, root) or _holds_any(el, protected):
+            continue
+        if paragraph_chars(el) < max(200, 0.2 * total):
+            remove(el)
+
+
+def _holds_any(el: HtmlElement, protected: set[HtmlElement]) -> bool:
+    if not protected:
+        return False
+    if el in protected:
+        return True
+    return any(d in protected for d in el.iterdescendants())
+
+
+def _detached(el: HtmlElement, root: HtmlElement) -> bool:
+    """Return True if ``el`` was removed with an ancestor earlier."""
+    node = el
+    while node is not None:
+        if node is root:
+            return False
+        node = node.getparent()
+    return True
+
+
+class _Stats:
+    """Text counts of one element's subtree, gathered in one walk."""
+
+    __slots__ = ("chars", "link_chars", "prose", "score")
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self.link_chars = 0
+        self.prose = 0  # characters in blocks that read as prose
+        self.score = 0.0
+
+
+def _own_text(root: HtmlElement) -> dict[HtmlElement, list[int]]:
+    """Return, for each block element, [chars, link chars, commas] of its own inline text."""
+    own: dict[HtmlElement, list[int]] = {}
+
+    def add(block: HtmlElement, text: str | None, in_link: bool) -> None:
+        if not text:
+            return
+        n = len(text.strip())
+        if not n:
+            return
+        row = own.setdefault(block, [0, 0, 0])
+        row[0] += n
+        if in_link:
+            row[1] += n
+        row[2] += len(_COMMAS.findall(text))
+
+    def walk(el: HtmlElement, block: HtmlElement, in_link: bool) -> None:
+        tag = el.tag
+        if tag in BLOCK_TAGS or tag == "body":
+            block = el
+        if tag == "a":
+            in_link = True
+        add(block, el.text, in_link)
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child, block, in_link)
+                # The tail belongs to the enclosing block, outside the child.
+                add(block, child.tail, in_link)
+            else:
+                add(block, child.tail, in_link)
+
+    walk(root, root, False)
+    return own
+
+
+def find_article(root: HtmlElement) -> HtmlElement:
+    """Return the element of ``root`` that holds the article.
+
+    Scores each text block by length and commas, credits its ancestors
+    (parent fully, grandparent half, great-grandparent a sixth), weighs
+    each candidate by its tag, class signal and link density, and returns
+    the best one, merged with the siblings that score close to it.
+    """
+    own = _own_text(root)
+    stats: dict[HtmlElement, _Stats] = {}
+
+    def st(el: HtmlElement) -> _Stats:
+        s = stats.get(el)
+        if s is None:
+            s = stats[el] = _Stats()
+        return s
+
+    for block, (chars, link_chars, commas) in own.items():
+        text_chars = chars - link_chars
+        prose = text_chars if text_chars >= _SCORED_MIN_CHARS and link_chars <= 0.5 * chars else 0
+        node = block
+        while node is not None:
+            s = st(node)
+            s.chars += chars
+            s.link_chars += link_chars
+            s.prose += prose
+            node = node.getparent()
+        if text_chars < _SCORED_MIN_CHARS:
+            continue
+        score = 1.0 + commas + min(text_chars / 100.0, 3.0)
+        node = block if block.tag not in ("p", "pre", "li", "td", "h2", "h3", "h4", "blockquote") else block.getparent()
+        for divider in _ANCESTOR_DIVIDERS:
+            if node is None or node.tag == "html":
+                break
+            st(node).score += score / divider
+            node = node.getparent()
+
+    best: HtmlElement | None = None
+    best_score = 0.0
+    final: dict[HtmlElement, float] = {}
+    for el, s in stats.items():
+        if s.score <= 0 or el.tag not in _CANDIDATE_BIAS:
+            continue
+        bias = _CANDIDATE_BIAS[el.tag] + 25.0 * class_signal(el)
+        density = s.link_chars / s.chars if s.chars else 1.0
+        value = (s.score + bias) * (1.0 - density)
+        final[el] = value
+        if value > best_score:
+            best, best_score = el, value
+    if best is None:
+        body = root.find(".//body")
+        return body if body is not None else root
+
+    best = _climb(best, stats)
+    return _merge_siblings(best, final, stats)
+
+
+def _climb(best: HtmlElement, stats: dict[HtmlElement, _Stats]) -> HtmlElement:
+    """Return the outermost ancestor of ``best`` whose extra text is still prose.
+
+    Articles split into sections (or CMS blocks) score highest in one
+    section; its ancestors hold the others. Climbing stops at the first
+    ancestor that adds mostly link text or short lines (menus, cards).
+    """
+    current = best
+    while True:
+        parent = current.getparent()
+        if parent is None or parent.tag == "html":
+            return current
+        here, there = stats[current], stats.get(parent)
+        if there is None:
+            return current
+        extra_chars = there.chars - here.chars
+        extra_prose = there.prose - here.prose
+        extra_links = there.link_chars - here.link_chars
+        if extra_chars > 0 and (
+            extra_prose < _CLIMB_PROSE_SHARE * extra_chars or extra_links > _CLIMB_LINK_SHARE * extra_chars
+        ):
+            return current
+        current = parent
+
+
+def _merge_siblings(best: HtmlElement, final: dict[HtmlElement, float], stats: dict[HtmlElement, _Stats]) -> HtmlElement:
+    """Return ``best``, or a new <div> holding it and its article-like siblings."""
+    parent = best.getparent()
+    if parent is None or best.tag in ("body", "html"):
+        return best
+    threshold = max(10.0, 0.2 * final.get(best, 0.0))
+    keep: list[HtmlElement] = []
+    added = False
+    for sib in parent:
+        if not isinstance(sib.tag, str):
+            continue
+        if sib is best:
+            keep.append(sib)
+            continue
+        s = stats.get(sib)
+        if s is None or not s.chars:
+            continue
+        density = s.link_chars / s.chars
+        if final.get(sib, 0.0) >= threshold:
+            keep.append(sib)
+            added = True
+        elif sib.tag == "p" and density < 0.25 and (s.chars >= 80 or (s.chars > 0 and density == 0 and sib.text_content().rstrip().endswith((".", "!", "?", "”", '"')))):
+            keep.append(sib)
+            added = True
+    if not added:
+        return best
+    wrapper = lxml.html.Element("div")
+    for sib in keep:
+        sib.tail = None
+        wrapper.append(sib)  # moves it: the tree is ours to rearrange
+    return wrapper

@@ -1,0 +1,125 @@
+"""Bytes to text as a browser would, and telling HTML from files that are not.
+
+Pure. Follows the WHATWG Encoding Standard where it matters for saved pages:
+a BOM wins, then a ``<meta charset>`` in the first 1024 bytes, then UTF-8 if
+the bytes are valid UTF-8, else windows-1252.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_PRESCAN_BYTES = 1024
+_COMMENT = re.compile(rb"<!--.*?(?:-->|$)", re.DOTALL)
+# Matches <meta charset=x> and <meta http-equiv=content-type content="text/html; charset=x">.
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([A-Za-z0-9._:+-]+)", re.IGNORECASE)
+# WHATWG labels whose meaning differs from Python's codec of the same name.
+_WHATWG_LABELS = {
+    **dict.fromkeys(
+        "ansi_x3.4-1968 ascii cp1252 cp819 csisolatin1 ibm819 iso-8859-1 iso-ir-100 iso8859-1 "
+        "iso88591 iso_8859-1 iso_8859-1:1987 l1 latin1 us-ascii windows-1252 x-cp1252".split(),
+        "cp1252",
+    ),
+    **dict.fromkeys("iso-8859-9 iso8859-9 iso_8859-9 latin5 l5 windows-1254".split(), "cp1254"),
+    **dict.fromkeys("iso-8859-11 iso8859-11 tis-620 dos-874 windows-874".split(), "cp874"),
+    **dict.fromkeys("gb2312 gbk x-gbk chinese csgb2312 gb_2312-80".split(), "gb18030"),
+    **dict.fromkeys("euc-kr ks_c_5601-1987 korean windows-949 cseuckr".split(), "cp949"),
+    **dict.fromkeys("shift_jis sjis ms_kanji windows-31j x-sjis csshiftjis".split(), "cp932"),
+    "big5": "big5hkscs",
+    # A <meta> readable as ASCII cannot be in UTF-16, so WHATWG reads such pages as UTF-8.
+    **dict.fromkeys("utf-16 utf-16le utf-16be unicode ucs-2 unicodefffe".split(), "utf-8"),
+}
+# Python codecs that are not byte encodings of HTML text.
+_NOT_HTML_CODECS = frozenset({"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode", "utf-7"})
+_ASCII_PROBE = '<meta charset="x">'
+# windows-1252 as WHATWG defines it: the five bytes Python's cp1252 leaves
+# undefined map to the C1 controls of the same value, so decoding never fails.
+_CP1252_HIGH = {
+    byte: bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in range(0x80, 0xA0)
+}
+# File signatures worth a precise message: (magic, what it is and the fix).
+SIGNATURES = (
+    (b"\x1f\x8b", "is gzip-compressed; decompress it (gunzip) and save the plain .html file"),
+    (b"PK\x03\x04", "is a ZIP archive (or an .docx/.epub); unpack it and save the article as .html"),
+    (b"%PDF-", "is a PDF, not HTML; export the article as HTML"),
+    (b"BZh", "is bzip2-compressed; decompress it (bunzip2) and save the plain .html file"),
+    (b"\xfd7zXZ\x00", "is xz-compressed; decompress it (unxz) and save the plain .html file"),
+    (b"\x28\xb5\x2f\xfd", "is zstd-compressed; decompress it (unzstd) and save the plain .html file"),
+    (b"\x89PNG", "is a PNG image, not HTML; put images next to the article, not in a .html file"),
+    (b"\xff\xd8\xff", "is a JPEG image, not HTML; put images next to the article, not in a .html file"),
+    (b"GIF8", "is a GIF image, not HTML; put images next to the article, not in a .html file"),
+)
+_SNIFF_BYTES = 8192
+# Share of control characters above which decoded "text" is taken for binary.
+_MAX_CONTROL_SHARE = 0.1
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
+def decode_html(data: bytes) -> str:
+    """Return ``data`` decoded as a browser would: BOM, <meta charset>, UTF-8, else windows-1252."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace")
+    declared = _declared_codec(data[:_PRESCAN_BYTES])
+    if declared == "cp1252":
+        return _decode_cp1252(data)
+    if declared is not None:
+        return data.decode(declared, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _decode_cp1252(data)
+
+
+def codec_for_label(label: str) -> str | None:
+    """Return the Python codec for a WHATWG/IANA charset label, or None if it is unknown."""
+    label = label.strip().lower()
+    name = _WHATWG_LABELS.get(label)
+    if name is None:
+        try:
+            name = codecs.lookup(label).name
+        except LookupError:
+            return None
+        name = _WHATWG_LABELS.get(name, name)
+    if name in _NOT_HTML_CODECS:
+        return None
+    try:
+        # Only an ASCII-compatible encoding could have let us read the <meta> at all.
+        if _ASCII_PROBE.encode(name) != _ASCII_PROBE.encode("ascii"):
+            return None
+    except (LookupError, UnicodeError):
+        return None
+    return name
+
+
+def binary_reason(data: bytes) -> str | None:
+    """Return why ``data`` is not an HTML text file (and what to do), or None if it may be."""
+    for magic, reason in SIGNATURES:
+        if data.startswith(magic):
+            return reason
+    if any(data.startswith(bom) for bom, _ in _BOMS):
+        return None
+    head = data[:_SNIFF_BYTES]
+    if b"\x00" in head:
+        even, odd = head[0::2], head[1::2]
+        if even.count(0) > len(even) * 0.3 or odd.count(0) > len(odd) * 0.3:
+            return "looks like UTF-16 without a byte order mark; save it as UTF-8"
+        return "contains NUL bytes, so it is a binary file, not HTML; replace it with the article's HTML"
+    return None
+
+
+def looks_binary(text: str) -> bool:
+    """Return True if decoded ``text`` is mostly control characters rather than text."""
+    head = text[:_SNIFF_BYTES]
+    return bool(head) and len(_CONTROL.findall(head)) > len(head) * _MAX_CONTROL_SHARE
+
+
+def _declared_codec(head: bytes) -> str | None:
+    match = _META_CHARSET.search(_COMMENT.sub(b"", head))
+    return codec_for_label(match.group(1).decode("ascii")) if match else None
+
+
+def _decode_cp1252(data: bytes) -> str:
+    return data.decode("latin-1").translate(_CP1252_HIGH)

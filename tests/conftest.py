@@ -1,0 +1,43 @@
+"""Shared fixtures: a copy of the fixture site, the app built on it, its client."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from feedsvc import create_app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_CONTENT = REPO / "content"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the files in tests/golden/ from the current code (review the diff)",
+    )
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A writable copy of tests/fixtures/site: three good articles and one empty file."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURES / "site", target)
+    return target
+
+
+@pytest.fixture
+def app(content_dir: Path) -> Flask:
+    return create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for the app."""
+    return app.test_client()

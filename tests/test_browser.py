@@ -1,0 +1,369 @@
+"""End to end: the real ``feedsvc serve`` process, read by a real headless Chromium.
+
+Starts the service on a free local port over the repository's own sample
+content (``content/``), then drives Debian's ``chromium`` through Playwright
+the way a reader would: open the index, click the headline, read the article,
+follow the feed link. Asserts on what is *visible* (``inner_text``), not on
+raw HTML.
+
+Needs ``/usr/bin/chromium`` (``scripts/install-browser.sh`` installs it) or
+the path in ``$CHROMIUM``, and the ``playwright`` Python package; no
+Playwright-managed browser download. Without them the module is skipped,
+except under CI (``$CI`` set), where a missing browser is a failure.
+
+Set ``FEEDSVC_SCREENSHOT_DIR`` to also keep the screenshots there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+IN_CI = bool(os.environ.get("CI"))
+
+
+def _unavailable(reason: str) -> None:
+    """Skip the module, or fail it under CI, where the browser is always installed."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI is set, so this is an error: run scripts/install-browser.sh)", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+try:
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    _unavailable(f"the playwright package is not importable ({exc}); pip install -e '.[test]'")
+if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+    _unavailable(f"no Chromium at {CHROMIUM}; run scripts/install-browser.sh or set $CHROMIUM")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_SECONDS = 20
+TIMEOUT_MS = 10_000
+
+# The sample article (content/articles/<SLUG>.html) and what a reader must see.
+SLUG = "pashinyan-aliyev-and-putin-to-hold-summit-in-sochi"
+SITE_TITLE = "OC Media"
+HEADLINE = "Pashinyan, Aliyev, and Putin to hold summit in Sochi"
+DATE_ISO = "2021-11-23"
+FIRST_PARAGRAPH = (
+    "The Kremlin has announced that Azerbaijani President Ilham Aliyev, Armenian Prime Minister "
+    "Nikol Pashinyan, and Russian President Vladimir Putin will hold a tripartite meeting in "
+    "Sochi this week."
+)
+LAST_PARAGRAPH = (
+    "Speaking on 9 November, Kremlin spokesperson Dmitry Peskov said the meeting did not take "
+    "place because of a lack of \u2018clear agreements\u2019. Russian Foreign Minister Sergey Lavrov "
+    "said last week that \u2018he is sure\u2019 the meeting will take place, and that the leaders "
+    "will come to an agreement."
+)
+# Source-site furniture the cleaner must drop: donation appeal, inline promo,
+# navigation menu, share bar, related list, newsletter box, cookie notice, footer.
+BOILERPLATE = (
+    "Fierce, independent journalism",
+    "Let\u2019s be honest, the media situation in the Caucasus is grim",
+    "Support Us",
+    "[Read more:",
+    "Read more:",
+    "Features",
+    "Opinion",
+    "Georgia",
+    "Abkhazia",
+    "South Ossetia",
+    "North Caucasus",
+    "Facebook",
+    "Twitter",
+    "More from Armenia",
+    "More from Azerbaijan",
+    "Latest news",
+    "Get the news from the Caucasus in your inbox",
+    "We use cookies",
+    "Privacy policy",
+    "All rights reserved",
+)
+ATOM_NS = "{http://www.w3.org/2005/Atom}"
+MIN_SCREENSHOT_BYTES = 5_000
+
+
+def squash(text: str) -> str:
+    """Collapse every run of white space (NBSP included) to one space."""
+    return " ".join(text.split())
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --------------------------------------------------------------------- server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Run ``feedsvc serve`` on a free port; yield its base URL; always stop it."""
+    assert (CONTENT / "site.toml").is_file(), f"sample content missing: {CONTENT}/site.toml"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
+    env = {
+        **os.environ,
+        "FEEDSVC_BASE_URL": base,  # links in pages and feeds point at this server
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [
+        sys.executable, "-m", "feedsvc.cli", "serve",
+        "--content", str(CONTENT), "--host", "127.0.0.1", "--port", str(port),
+    ]  # fmt: skip
+    with open(log_path, "wb") as log:
+        # Own session: stopping the group stops gunicorn's workers too.
+        proc = subprocess.Popen(
+            command, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        _wait_until_serving(proc, base, log_path)
+        yield base
+    finally:
+        _stop(proc)
+
+
+def _wait_until_serving(proc: subprocess.Popen[bytes], base: str, log_path: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    last_error = "no answer yet"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(
+                f"feedsvc serve exited with {proc.returncode} before answering; output:\n"
+                + log_path.read_text(errors="replace"),
+                pytrace=False,
+            )
+        try:
+            with urllib.request.urlopen(base + "/", timeout=2) as response:
+                if response.status == 200:
+                    return
+                last_error = f"HTTP {response.status}"
+        except urllib.error.HTTPError as exc:
+            last_error = f"HTTP {exc.code}"
+        except (OSError, urllib.error.URLError) as exc:
+            last_error = str(exc)
+        time.sleep(0.2)
+    pytest.fail(
+        f"feedsvc serve did not answer {base}/ within {STARTUP_SECONDS}s ({last_error}); output:\n"
+        + log_path.read_text(errors="replace"),
+        pytrace=False,
+    )
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the server's process group: TERM, then KILL after 10 s."""
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+# -------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class Watched:
+    """A page plus what it did: console errors, uncaught errors, requests."""
+
+    page: Page
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def external_requests(self, base: str) -> list[str]:
+        """Requests that left this server: anything but our origin, data: and blob:."""
+        origin = urlsplit(base)
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme not in ("data", "blob", "about")
+            and (urlsplit(url).scheme, urlsplit(url).netloc) != (origin.scheme, origin.netloc)
+        ]
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    seen = Watched(page)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            seen.errors.append(f"console: {message.text} ({message.location.get('url', '')})")
+
+    def on_request_failed(request: Request) -> None:
+        seen.failed.append(f"{request.method} {request.url}: {request.failure}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: seen.errors.append(f"page error: {error}"))
+    page.on("request", lambda request: seen.requests.append(request.url))
+    page.on("requestfailed", on_request_failed)
+    try:
+        yield seen
+    finally:
+        context.close()
+
+
+def screenshot(page: Page, directory: Path, name: str) -> Path:
+    """Save a full-page PNG; check it is a real, non-trivial image; copy it if asked."""
+    path = directory / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert width >= 600 and height >= 400, f"{path} is only {width}x{height}"
+    assert len(data) > MIN_SCREENSHOT_BYTES, f"{path} is only {len(data)} bytes: a blank page?"
+    keep = os.environ.get("FEEDSVC_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(keep) / path.name)
+    return path
+
+
+def open_article_from_index(watched: Watched, base: str) -> Page:
+    """Open the index and click the sample article's headline, as a reader would."""
+    page = watched.page
+    response = page.goto(base + "/")
+    assert response is not None and response.ok, f"GET / answered {response and response.status}"
+    link = page.get_by_role("link", name=HEADLINE).first
+    link.click()
+    page.wait_for_url(re.compile(rf"/articles/{re.escape(SLUG)}/?$"))
+    page.wait_for_load_state("load")
+    return page
+
+
+# ---------------------------------------------------------------------- tests
+
+
+def test_index_shows_site_title_and_links_the_article(watched: Watched, server: str, tmp_path: Path) -> None:
+    page = watched.page
+    response = page.goto(server + "/")
+    assert response is not None and response.status == 200
+    text = squash(page.locator("body").inner_text())
+    assert SITE_TITLE in text
+    assert SITE_TITLE in page.title()
+
+    link = page.get_by_role("link", name=HEADLINE).first
+    assert link.is_visible(), "the article's headline is not a visible link on the index"
+    href = link.get_attribute("href") or ""
+    assert urlsplit(urljoin(server + "/", href)).path.rstrip("/") == f"/articles/{SLUG}"
+
+    head = page.locator("head")
+    for media_type, path in (("application/atom+xml", "/feed.atom"), ("application/rss+xml", "/feed.rss")):
+        alternates = head.locator(f'link[rel="alternate"][type="{media_type}"]')
+        assert alternates.count() >= 1, f"no autodiscovery <link> for {media_type} on /"
+        assert urlsplit(alternates.first.get_attribute("href") or "").path == path
+
+    screenshot(page, tmp_path, "index")
+    assert watched.errors == [], "the browser reported errors (a /favicon.ico 404 counts: readers' browsers log it too)"
+    assert watched.external_requests(server) == []
+
+
+def test_reader_clicks_through_to_a_clean_article(watched: Watched, server: str, tmp_path: Path) -> None:
+    page = open_article_from_index(watched, server)
+    body = page.locator("body")
+    text = squash(body.inner_text())
+
+    assert page.get_by_role("heading", level=1).first.inner_text().strip() == HEADLINE
+    assert HEADLINE in page.title()
+
+    when = page.locator("time[datetime]").first
+    assert when.is_visible(), "the article's date is not visible"
+    assert (when.get_attribute("datetime") or "").startswith(DATE_ISO), when.get_attribute("datetime")
+    assert "2021" in when.inner_text() and "23" in when.inner_text(), when.inner_text()
+
+    assert FIRST_PARAGRAPH in text
+    assert LAST_PARAGRAPH in text
+    assert text.index(FIRST_PARAGRAPH) < text.index(LAST_PARAGRAPH)
+
+    left_over = [phrase for phrase in BOILERPLATE if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)]
+    assert left_over == [], f"source-site furniture still shown to readers: {left_over}"
+    assert page.locator('a[href*="oc-media.org/category/"]').count() == 0, "source navigation menu kept"
+    assert page.locator("script").count() == 0, "the clean page carries <script>"
+    assert page.locator("form, input, iframe").count() == 0, "the clean page carries forms or frames"
+
+    canonical = page.locator('head link[rel="canonical"]')
+    assert canonical.count() == 1
+    assert urlsplit(canonical.get_attribute("href") or "").scheme in ("http", "https")
+
+    screenshot(page, tmp_path, "article")
+    assert watched.errors == [], "the browser reported errors (a /favicon.ico 404 counts: readers' browsers log it too)"
+    assert watched.failed == []
+    assert watched.external_requests(server) == []
+
+
+def test_article_links_its_atom_feed_which_carries_the_article(
+    watched: Watched, server: str
+) -> None:
+    page = open_article_from_index(watched, server)
+
+    visible = page.locator('a[href$="/feed.atom"]')
+    assert visible.count() >= 1, "no <a> to /feed.atom on the article page"
+    assert visible.first.is_visible(), "the link to /feed.atom is not visible"
+    autodiscovery = page.locator('head link[rel="alternate"][type="application/atom+xml"]')
+    assert autodiscovery.count() >= 1, "no Atom autodiscovery <link> in the article's head"
+
+    for href in (visible.first.get_attribute("href"), autodiscovery.first.get_attribute("href")):
+        url = urljoin(page.url, href or "")
+        assert urlsplit(url).path == "/feed.atom", url
+        assert urlsplit(url).netloc == urlsplit(server).netloc, f"feed link {url} is not on this server"
+        response = page.request.get(url)
+        assert response.status == 200, f"GET {url} answered {response.status}"
+        assert "xml" in response.headers.get("content-type", ""), response.headers.get("content-type")
+        root = ET.fromstring(response.body())
+        assert root.tag == f"{ATOM_NS}feed", root.tag
+        titles = [squash("".join(entry.itertext())) for entry in root.iter(f"{ATOM_NS}title")]
+        assert HEADLINE in titles, f"{HEADLINE!r} not among the feed's titles {titles}"
+
+    assert watched.errors == [], "the browser reported errors (a /favicon.ico 404 counts: readers' browsers log it too)"
+    assert watched.external_requests(server) == []

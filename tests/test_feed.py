@@ -1,0 +1,160 @@
+"""feed.py: structure of the Atom and RSS documents, determinism, validity."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import feedparser
+import pytest
+from lxml import etree
+
+from feedsvc.feed import FeedSpec, build_atom, build_rss, feed_updated
+from feedsvc.model import Article, Site
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+NS = {"a": "http://www.w3.org/2005/Atom", "dc": "http://purl.org/dc/elements/1.1/",
+      "content": "http://purl.org/rss/1.0/modules/content/", "atom": "http://www.w3.org/2005/Atom"}
+TBILISI = ZoneInfo("Asia/Tbilisi")
+SPEC = FeedSpec("/feed.atom", "feed", "Test Site")
+RSS_SPEC = FeedSpec("/feed.rss", "feed", "Test Site")
+
+
+@pytest.fixture
+def site() -> Site:
+    return Site(
+        title="Test Site",
+        subtitle="News for tests",
+        base_url="https://news.example.org",
+        id_authority="news.example.org,2020",
+        language="en",
+        timezone=TBILISI,
+        default_author="Staff",
+    )
+
+
+def make_article(slug: str, day: int, **changes: object) -> Article:
+    published = datetime(2021, 11, day, tzinfo=TBILISI)
+    article = Article(
+        slug=slug,
+        entry_id=f"tag:news.example.org,2020:2021-11-{day:02d}:articles/{slug}",
+        title=f"Title of {slug}",
+        published=published,
+        updated=published + timedelta(hours=5),
+        authors=("Ada Lovelace", "Grace Hopper"),
+        summary=f"Summary of {slug}.",
+        tags=("Politics", "South Caucasus"),
+        content_html=f'<p>Body of {slug} with <a href="https://example.org/x">a link</a> &amp; more.</p>',
+        language="en",
+        source_path=Path(f"articles/{slug}.html"),
+        source_url=f"https://origin.example.com/{slug}/",
+    )
+    return replace(article, **changes)
+
+
+@pytest.fixture
+def articles() -> list[Article]:
+    return [make_article("newer", 23), make_article("older", 20)]
+
+
+def test_atom_feed_carries_full_metadata(site: Site, articles: list[Article]) -> None:
+    root = etree.fromstring(build_atom(articles, site, SPEC))
+    assert root.tag == f"{ATOM}feed"
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert root.findtext(f"{ATOM}id") == "tag:news.example.org,2020:feed"
+    assert root.findtext(f"{ATOM}title") == "Test Site"
+    assert root.findtext(f"{ATOM}subtitle") == "News for tests"
+    # the feed's updated is the newest entry's, not the build time
+    assert root.findtext(f"{ATOM}updated") == "2021-11-23T05:00:00+04:00"
+    links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert links == {"alternate": "https://news.example.org/", "self": "https://news.example.org/feed.atom"}
+
+    entries = root.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["Title of newer", "Title of older"]
+    entry = entries[0]
+    assert entry.findtext(f"{ATOM}id") == "tag:news.example.org,2020:2021-11-23:articles/newer"
+    assert entry.findtext(f"{ATOM}published") == "2021-11-23T00:00:00+04:00"
+    assert entry.findtext(f"{ATOM}updated") == "2021-11-23T05:00:00+04:00"
+    assert [a.findtext(f"{ATOM}name") for a in entry.findall(f"{ATOM}author")] == ["Ada Lovelace", "Grace Hopper"]
+    summary = entry.find(f"{ATOM}summary")
+    assert (summary.get("type"), summary.text) == ("text", "Summary of newer.")
+    content = entry.find(f"{ATOM}content")
+    assert content.get("type") == "html"
+    assert content.text.startswith("<p>Body of newer with <a href=\"https://example.org/x\">")
+    assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == ["Politics", "South Caucasus"]
+    # RFC 4287 §4.2.7.2: a link without rel is rel="alternate"
+    entry_links = {link.get("rel", "alternate"): link.get("href") for link in entry.findall(f"{ATOM}link")}
+    assert entry_links == {
+        "alternate": "https://news.example.org/articles/newer",
+        "via": "https://origin.example.com/newer/",
+    }
+
+
+def test_rss_feed_carries_full_metadata(site: Site, articles: list[Article]) -> None:
+    root = etree.fromstring(build_rss(articles, site, RSS_SPEC))
+    channel = root.find("channel")
+    assert root.get("version") == "2.0"
+    assert channel.findtext("title") == "Test Site"
+    assert channel.findtext("link") == "https://news.example.org/"
+    assert channel.findtext("description") == "News for tests"
+    assert channel.findtext("language") == "en"
+    assert channel.findtext("lastBuildDate") == "Tue, 23 Nov 2021 05:00:00 +0400"
+    self_link = channel.find("atom:link", NS)
+    assert (self_link.get("rel"), self_link.get("href")) == ("self", "https://news.example.org/feed.rss")
+
+    item = channel.findall("item")[0]
+    guid = item.find("guid")
+    assert (guid.text, guid.get("isPermaLink")) == ("tag:news.example.org,2020:2021-11-23:articles/newer", "false")
+    assert item.findtext("link") == "https://news.example.org/articles/newer"
+    assert item.findtext("pubDate") == "Tue, 23 Nov 2021 00:00:00 +0400"
+    assert item.findtext("description") == "Summary of newer."
+    assert item.findtext("content:encoded", namespaces=NS).startswith("<p>Body of newer")
+    assert [c.text for c in item.findall("dc:creator", NS)] == ["Ada Lovelace", "Grace Hopper"]
+    assert [c.text for c in item.findall("category")] == ["Politics", "South Caucasus"]
+
+
+@pytest.mark.parametrize("build", [build_atom, build_rss])
+def test_same_content_gives_byte_identical_feeds(build, site: Site, articles: list[Article]) -> None:
+    first = build(articles, site, SPEC)
+    second = build([replace(a) for a in articles], site, SPEC)
+    assert first == second
+
+
+def test_feed_updated_follows_content_not_the_clock(site: Site, articles: list[Article]) -> None:
+    edited = [replace(articles[1], updated=datetime(2022, 1, 1, tzinfo=timezone.utc)), articles[0]]
+    assert feed_updated(edited) == datetime(2022, 1, 1, tzinfo=timezone.utc)
+    root = etree.fromstring(build_atom(edited, site, SPEC))
+    assert root.findtext(f"{ATOM}updated") == "2022-01-01T00:00:00+00:00"
+
+
+@pytest.mark.parametrize("build", [build_atom, build_rss])
+def test_empty_feed_is_still_valid_and_stable(build, site: Site) -> None:
+    body = build([], site, SPEC)
+    parsed = feedparser.parse(body)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.entries == []
+    assert body == build([], site, SPEC)
+
+
+@pytest.mark.parametrize("build", [build_atom, build_rss])
+def test_feedparser_reads_every_entry_with_id_title_and_dates(build, site: Site, articles: list[Article]) -> None:
+    parsed = feedparser.parse(build(articles, site, SPEC))
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert [e.id for e in parsed.entries] == [a.entry_id for a in articles]
+    assert [e.title for e in parsed.entries] == [a.title for a in articles]
+    assert all(e.published_parsed for e in parsed.entries)
+    assert parsed.entries[0].content[0].value.startswith("<p>Body of newer")
+
+
+@pytest.mark.parametrize("build", [build_atom, build_rss])
+def test_markup_and_cdata_terminators_in_content_stay_escaped(build, site: Site) -> None:
+    tricky = make_article("tricky", 1, title="Less < more & \"quotes\"",
+                          content_html="<p>Ends a CDATA section: ]]&gt; and ]]> too</p>")
+    body = build([tricky], site, SPEC)
+    etree.fromstring(body)  # well-formed
+    parsed = feedparser.parse(body)
+    assert not parsed.bozo
+    assert parsed.entries[0].title == 'Less < more & "quotes"'
+    assert "]]>" in parsed.entries[0].content[0].value

@@ -1,0 +1,27 @@
+"""The sample site's feeds, byte for byte.
+
+Refresh after an intended change with ``make golden`` (``pytest
+tests/test_golden.py --update-golden``) and review the diff of tests/golden/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from feedsvc.snapshot import load_snapshot
+
+GOLDEN = Path(__file__).parent / "golden"
+SAMPLE_CONTENT = Path(__file__).resolve().parents[1] / "content"
+
+
+@pytest.mark.parametrize("feed_path", ["/feed.atom", "/feed.rss"])
+def test_sample_site_feed_matches_golden_file(feed_path: str, request: pytest.FixtureRequest) -> None:
+    body = load_snapshot(SAMPLE_CONTENT).feeds[feed_path].body
+    golden = GOLDEN / feed_path.lstrip("/")
+    if request.config.getoption("--update-golden"):
+        GOLDEN.mkdir(exist_ok=True)
+        golden.write_bytes(body)
+    assert golden.exists(), f"{golden} is missing; create it with `make golden` and review it"
+    assert body == golden.read_bytes(), f"{feed_path} differs from {golden}; if intended, run `make golden`"
