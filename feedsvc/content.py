@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .config import SiteConfigError, parse_site
+from .config import SETTINGS, SiteConfigError, parse_site
 from .content_decode import binary_reason, decode_html, looks_binary
 from .content_sidecar import SIDECAR_KEYS, Sidecar, parse_sidecar
 from .metadata import extract_metadata
@@ -49,10 +49,10 @@ def load_site(content_dir: Path, overrides: Mapping[str, Any] | None = None) -> 
         with path.open("rb") as file:
             data = tomllib.load(file)
     except FileNotFoundError:
-        required = ", ".join(f"{key} = …" for key in ("title", "base_url", "id_authority", "default_author"))
+        required = ", ".join(f"{setting.name} = …" for setting in SETTINGS if setting.default is None)
         raise SiteConfigError(f"{path}: not found; create it with at least {required}") from None
     except OSError as error:
-        raise SiteConfigError(f"{path}: cannot be read ({error.strerror}); check it is a readable file") from None
+        raise SiteConfigError(f"{path}: {_unreadable(error)}") from None
     except UnicodeDecodeError:
         raise SiteConfigError(f"{path}: is not UTF-8 text; save it as UTF-8") from None
     except tomllib.TOMLDecodeError as error:
@@ -66,7 +66,8 @@ def load_site(content_dir: Path, overrides: Mapping[str, Any] | None = None) -> 
 
 def discover_articles(content_dir: Path) -> list[Path]:
     """Return the article files in ``content_dir/articles``, sorted, without hidden or temp files."""
-    return sorted(path for path in _listing(content_dir / "articles") if path.suffix.lower() in ARTICLE_SUFFIXES)
+    listing = _listing(content_dir / "articles")
+    return sorted(path for path in listing if path.suffix.lower() in ARTICLE_SUFFIXES)
 
 
 def load_article(path: Path, site: Site) -> ArticleSource:
@@ -92,7 +93,8 @@ def load_articles(content_dir: Path, site: Site) -> tuple[list[ArticleSource], l
     """Load every article in ``content_dir``; each file that fails is a Problem, the rest load."""
     articles_dir = content_dir / "articles"
     if not articles_dir.is_dir():
-        return [], [Problem(articles_dir, "folder not found; create it and put <slug>.html files in it", "warning")]
+        reason = "folder not found; create it and put <slug>.html files in it"
+        return [], [Problem(articles_dir, reason, "warning")]
     loaded: list[ArticleSource] = []
     problems: list[Problem] = []
     by_slug: dict[str, Path] = {}
@@ -109,7 +111,8 @@ def load_articles(content_dir: Path, site: Site) -> tuple[list[ArticleSource], l
             continue
         if article.slug in by_slug:
             other = by_slug[article.slug].name
-            problems.append(Problem(path, f"slug '{article.slug}' is already used by {other}; rename or remove one"))
+            reason = f"slug '{article.slug}' is already used by {other}; rename or remove one"
+            problems.append(Problem(path, reason))
             continue
         by_slug[article.slug] = path
         loaded.append(article)
@@ -162,7 +165,8 @@ def _slug(path: Path) -> str:
         raise ContentError(
             path,
             f"file name '{path.name}' is not a usable slug (lower-case letters and digits in "
-            f"hyphen-separated words, no spaces, dots or slashes); rename it, e.g. to '{suggestion}{path.suffix.lower()}'",
+            f"hyphen-separated words, no spaces, dots or slashes); "
+            f"rename it, e.g. to '{suggestion}{path.suffix.lower()}'",
         )
     return slug
 
@@ -175,7 +179,7 @@ def _read_html(path: Path) -> str:
         with path.open("rb") as file:
             data = file.read(MAX_ARTICLE_BYTES + 1)
     except OSError as error:
-        raise ContentError(path, f"cannot be read ({error.strerror}); check that it is a readable file") from None
+        raise ContentError(path, _unreadable(error)) from None
     if len(data) > MAX_ARTICLE_BYTES:  # it grew after stat()
         raise ContentError(path, _too_big(len(data)))
     reason = binary_reason(data)
@@ -185,8 +189,13 @@ def _read_html(path: Path) -> str:
     if not html.strip():
         raise ContentError(path, "is empty; put the article's HTML in it or remove the file")
     if looks_binary(html):
-        raise ContentError(path, "is mostly control characters, not HTML text; replace it with the article's HTML")
+        reason = "is mostly control characters, not HTML text; replace it with the article's HTML"
+        raise ContentError(path, reason)
     return html
+
+
+def _unreadable(error: OSError) -> str:
+    return f"cannot be read ({error.strerror}); check that it is a readable file"
 
 
 def _too_big(size: int) -> str:
@@ -203,7 +212,7 @@ def _read_sidecar(path: Path, site: Site) -> Sidecar:
     except FileNotFoundError:
         return Sidecar(PageMetadata())
     except OSError as error:
-        raise ContentError(path, f"cannot be read ({error.strerror}); check that it is a readable file") from None
+        raise ContentError(path, _unreadable(error)) from None
     except UnicodeDecodeError:
         raise ContentError(path, "is not UTF-8 text; save it as UTF-8") from None
     except tomllib.TOMLDecodeError as error:
@@ -222,7 +231,8 @@ def _warnings(metadata: PageMetadata, path: Path) -> list[str]:
     if metadata.published is None:
         warnings.append(
             "no publication date found (sidecar, JSON-LD datePublished, article:published_time, "
-            f"<time datetime> or a visible date near the headline); add published = 2021-11-23T09:00:00+04:00 to {sidecar}"
+            "<time datetime> or a visible date near the headline); "
+            f"add published = 2021-11-23T09:00:00+04:00 to {sidecar}"
         )
     elif metadata.updated is not None and metadata.updated < metadata.published:
         warnings.append(

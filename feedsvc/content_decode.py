@@ -32,7 +32,9 @@ _WHATWG_LABELS = {
     **dict.fromkeys("utf-16 utf-16le utf-16be unicode ucs-2 unicodefffe".split(), "utf-8"),
 }
 # Python codecs that are not byte encodings of HTML text.
-_NOT_HTML_CODECS = frozenset({"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode", "utf-7"})
+_NOT_HTML_CODECS = frozenset(
+    {"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode", "utf-7"}
+)
 _ASCII_PROBE = '<meta charset="x">'
 # windows-1252 as WHATWG defines it: the five bytes Python's cp1252 leaves
 # undefined map to the C1 controls of the same value, so decoding never fails.

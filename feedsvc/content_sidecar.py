@@ -37,9 +37,12 @@ SIDECAR_KEYS: tuple[SidecarKey, ...] = (
     SidecarKey(
         "published",
         "date-time, date or ISO 8601 string",
-        "First publication; without an offset it is taken in the site's timezone, a bare date is midnight there.",
+        "First publication; without an offset it is taken in the site's timezone, "
+        "a bare date is midnight there.",
     ),
-    SidecarKey("updated", "date-time, date or ISO 8601 string", "Last real change; left out, it equals 'published'."),
+    SidecarKey(
+        "updated", "date-time, date or ISO 8601 string", "Last real change; left out, it equals 'published'."
+    ),
     SidecarKey("author", "string or list of strings", "Author name(s); overrides the page's byline."),
     SidecarKey("tags", "list of strings", "Tags; overrides the page's keywords and sections."),
     SidecarKey("summary", "string", "Plain-text summary; overrides the page's description."),
@@ -51,8 +54,10 @@ SIDECAR_KEYS: tuple[SidecarKey, ...] = (
     ),
     SidecarKey("status", "'published' or 'draft'", "A draft is loaded and checked but not published."),
     SidecarKey("canonical_url", "string (http(s) URL)", "Where the article first appeared, if elsewhere."),
-    SidecarKey("image", "string (http(s) URL or /path)", "Lead image; a /path is taken under the site's base_url."),
-    SidecarKey("language", "string (BCP 47 tag)", "Language of this article when it differs from the site's."),
+    SidecarKey(
+        "image", "string (http(s) URL or /path)", "Lead image; a /path is taken under the site's base_url."
+    ),
+    SidecarKey("language", "string (BCP 47 tag)", "Language of this article, when not the site's."),
 )
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
@@ -121,7 +126,8 @@ def _date(name: str, value: Any, site: Site) -> datetime:
 
 def _strings(name: str, value: Any, example: str) -> tuple[str, ...]:
     # an empty list is allowed and says nothing, like a missing key
-    texts = [one_line(item) if isinstance(item, str) else "" for item in value] if isinstance(value, list) else [""]
+    items = value if isinstance(value, list) else [None]
+    texts = [one_line(item) if isinstance(item, str) else "" for item in items]
     if not all(texts):
         raise _Invalid(f"'{name}' must be a list of non-empty strings such as {example}, got {value!r}")
     return tuple(texts)
@@ -162,7 +168,9 @@ def _status(name: str, value: Any, site: Site) -> str:
 def _url(name: str, value: Any, site: Site) -> str:
     url = absolute_url(value) if isinstance(value, str) else None
     if url is None:
-        raise _Invalid(f"'{name}' must be an absolute http(s) URL such as 'https://example.org/a', got {value!r}")
+        raise _Invalid(
+            f"'{name}' must be an absolute http(s) URL such as 'https://example.org/a', got {value!r}"
+        )
     return url
 
 
@@ -172,7 +180,9 @@ def _image(name: str, value: Any, site: Site) -> str:
     try:
         return _url(name, value, site)
     except _Invalid:
-        raise _Invalid(f"'{name}' must be an http(s) URL or a path such as '/images/a.jpg', got {value!r}") from None
+        raise _Invalid(
+            f"'{name}' must be an http(s) URL or a path such as '/images/a.jpg', got {value!r}"
+        ) from None
 
 
 def _language(name: str, value: Any, site: Site) -> str:

@@ -33,7 +33,9 @@ _T = TypeVar("_T")
 # gives a usable value wins.
 META_KEYS: dict[str, tuple[str, ...]] = {
     "title": ("og:title", "twitter:title", "dc.title", "dcterms.title"),
-    "published": ("article:published_time", "og:published_time", "dcterms.created", "dc.date", "date", "pubdate"),
+    "published": (
+        "article:published_time", "og:published_time", "dcterms.created", "dc.date", "date", "pubdate"
+    ),
     "updated": ("article:modified_time", "og:updated_time", "dcterms.modified"),
     "authors": ("article:author", "author", "dc.creator"),
     "summary": ("og:description", "description", "twitter:description", "dc.description"),
@@ -42,27 +44,33 @@ META_KEYS: dict[str, tuple[str, ...]] = {
     "canonical_url": ("og:url",),
     "language": ("og:locale",),
 }
-# Where visible markup names the headline and the byline, best first.
+
+
+def _has(attribute: str, *tokens: str) -> str:
+    """Return an XPath test: the space-separated ``attribute`` holds one of ``tokens``."""
+    padded = f"concat(' ', normalize-space(@{attribute}), ' ')"
+    return " or ".join(f"contains({padded}, ' {token} ')" for token in tokens)
+
+
+# Where visible markup names the headline, the byline and the dates, best first.
 HEADLINE_XPATHS = ("//*[@itemprop='headline']", "//article//h1", "//main//h1", "//h1", "//title")
 BYLINE_XPATHS = (
-    "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]",
+    f"//a[{_has('rel', 'author')}]",
     "//*[@itemprop='author']",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' author ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' author-name ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')]",
+    f"//*[{_has('class', 'author')}]",
+    f"//*[{_has('class', 'author-name')}]",
+    f"//*[{_has('class', 'byline')}]",
 )
-_CLASS_HAS = "contains(concat(' ', normalize-space(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')), ' '), ' {} ')"
+_UPDATED_CLASSES = _has("class", "updated", "modified", "date-modified")
 PUBLISHED_XPATHS = (
     "//*[@itemprop='datePublished']",
     "//time[@pubdate]",
-    "//time[" + " or ".join(_CLASS_HAS.format(name) for name in ("published", "entry-date", "pubdate")) + "]",
-    "//article//time[@datetime]",
-    "//time[@datetime]",
+    f"//time[{_has('class', 'published', 'entry-date', 'date-published')}]",
+    f"//article//time[@datetime][not({_UPDATED_CLASSES})]",
+    f"//time[@datetime][not({_UPDATED_CLASSES})]",
 )
-UPDATED_XPATHS = (
-    "//*[@itemprop='dateModified']",
-    "//time[" + " or ".join(_CLASS_HAS.format(name) for name in ("updated", "modified")) + "]",
-)
+UPDATED_XPATHS = ("//*[@itemprop='dateModified']", f"//time[{_UPDATED_CLASSES}]")
+TAG_XPATH = f"//a[{_has('rel', 'tag')}]"
 # How far from the headline a visible date may be, in lines of text.
 _LINES_AFTER_HEADLINE, _LINES_BEFORE_HEADLINE, _DATELINE_CHARS = 15, 5, 100
 _BLOCK_TAGS = frozenset(
@@ -117,7 +125,7 @@ def _meta_metadata(root: lxml.html.HtmlElement, timezone: ZoneInfo) -> PageMetad
             meta.setdefault(key, []).append(content)
         if content and element.get("http-equiv"):
             http_equiv.setdefault(element.get("http-equiv", "").strip().lower(), content)
-    links = (link.get("href") or "" for link in root.iter("link") if "canonical" in (link.get("rel") or "").lower().split())
+    links = root.xpath(f"//link[{_has('rel', 'canonical')}]/@href")
     canonical = next(filter(None, map(absolute_url, links)), None)
     language = (
         language_tag(root.get("lang") or root.get("xml:lang") or "")
@@ -129,13 +137,18 @@ def _meta_metadata(root: lxml.html.HtmlElement, timezone: ZoneInfo) -> PageMetad
         title=_first(meta, "title", plain),
         published=_first(meta, "published", as_date),
         updated=_first(meta, "updated", as_date),
-        authors=_many(meta, "authors", lambda value: [] if absolute_url(value) else _split_names(plain(value))),
+        authors=_many(meta, "authors", _meta_names),
         summary=_first(meta, "summary", plain),
         tags=_many(meta, "tags", split_keywords),
         canonical_url=canonical or _first(meta, "canonical_url", absolute_url),
         language=language,
         image=_first(meta, "image", absolute_url),
     )
+
+
+def _meta_names(value: str) -> list[str]:
+    # article:author is often a profile URL, not a name
+    return [] if absolute_url(value) else _split_names(plain(value))
 
 
 def _first(meta: dict[str, list[str]], field: str, convert: Callable[[str], _T | None]) -> _T | None:
@@ -158,9 +171,9 @@ def _many(meta: dict[str, list[str]], field: str, convert: Callable[[str], list[
 
 
 def _markup_metadata(root: lxml.html.HtmlElement, timezone: ZoneInfo) -> PageMetadata:
-    title = next((text for text in _texts(root, HEADLINE_XPATHS)), None)
+    title = next(iter(_texts(root, HEADLINE_XPATHS)), None)
     published = _markup_date(root, PUBLISHED_XPATHS, timezone) or _dateline(root, title, timezone)
-    tags = root.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]")
+    tags = root.xpath(TAG_XPATH)
     return PageMetadata(
         title=title,
         published=published,

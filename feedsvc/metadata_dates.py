@@ -16,8 +16,7 @@ from zoneinfo import ZoneInfo
 _MIN_YEAR, _MAX_YEAR = 1000, 9998
 
 _MONTHS = {
-    name: number
-    for number, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+    name: number for number, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)
 }
 _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+import tomllib
 import unicodedata
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -150,6 +151,10 @@ def test_decode_http_equiv_content_type() -> None:
 def test_decode_latin1_labels_as_windows_1252(label: str) -> None:
     data = f'<meta charset="{label}"><p>\x93quoted\x94 caf\xe9</p>'.encode("latin-1")
     assert decode_html(data).endswith("<p>“quoted” café</p>")
+
+
+def test_decode_declared_utf8_replaces_invalid_bytes_as_a_browser_does() -> None:
+    assert decode_html(b'<meta charset="utf-8"><p>caf\xe9</p>') == '<meta charset="utf-8"><p>caf\ufffd</p>'
 
 
 def test_decode_undeclared_utf8() -> None:
@@ -393,6 +398,24 @@ def test_one_broken_file_is_reported_and_the_others_load(content_dir: Path, site
     assert "gzip-compressed" in problems[0].message
 
 
+def test_an_unexpected_failure_on_one_page_is_reported_not_raised(
+    content_dir: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = content.extract_metadata
+
+    def fails_on_poison(html: str, tz: ZoneInfo) -> list[tuple[str, PageMetadata]]:
+        if "poison" in html:
+            raise RuntimeError("boom")
+        return real(html, tz)
+
+    monkeypatch.setattr(content, "extract_metadata", fails_on_poison)
+    write(content_dir, "good.html", PAGE)
+    bad = write(content_dir, "bad.html", "<p>poison</p>")
+    articles, problems = load_articles(content_dir, site)
+    assert [article.slug for article in articles] == ["good"]
+    assert problems == [Problem(bad, "could not be loaded (RuntimeError: boom); please report this as a bug")]
+
+
 def test_warnings_orphan_sidecars_and_duplicate_slugs_are_problems(content_dir: Path, site: Site) -> None:
     undated = write(content_dir, "undated.html", "<h1>Undated</h1>")
     write(content_dir, "sochi.htm", PAGE)  # sorts first, so it keeps the slug
@@ -414,7 +437,6 @@ def test_missing_articles_folder_is_a_warning(tmp_path: Path) -> None:
     assert [(problem.path, problem.severity) for problem in problems] == [(tmp_path / "articles", "warning")]
 
 
-def test_sidecar_keys_table_matches_what_the_loader_accepts() -> None:
-    from feedsvc.content_sidecar import _CHECKS
-
-    assert [key.name for key in SIDECAR_KEYS] == list(_CHECKS)
+def test_every_documented_sidecar_key_is_exercised_by_the_overrides_fixture() -> None:
+    with (FIXTURES / "article_with_sidecar_overrides.toml").open("rb") as file:
+        assert sorted(tomllib.load(file)) == sorted(key.name for key in SIDECAR_KEYS)

@@ -187,6 +187,22 @@ def test_time_element_in_the_article_and_the_byline() -> None:
     assert found.tags == ("Armenia", "Russia")
 
 
+def test_time_marked_as_updated_is_the_update_not_the_publication() -> None:
+    html = (
+        '<article><h1>Sochi</h1><time class="updated" datetime="2021-11-24T10:00:00Z">24 Nov</time>'
+        '<time datetime="2021-11-23T09:00:00Z">23 Nov</time></article>'
+    )
+    found = sources(html)["markup"]
+    assert found.published == datetime(2021, 11, 23, 9, tzinfo=UTC)
+    assert found.updated == datetime(2021, 11, 24, 10, tzinfo=UTC)
+
+
+def test_microdata_dates() -> None:
+    html = '<h1>Sochi</h1><meta itemprop="datePublished" content="2021-11-23"><span itemprop="dateModified">November 24, 2021</span>'
+    found = sources(html)["markup"]
+    assert (found.published, found.updated) == (datetime(2021, 11, 23, tzinfo=TBILISI), datetime(2021, 11, 24, tzinfo=TBILISI))
+
+
 def test_date_only_visible_text_near_the_headline_is_midnight_in_the_site_zone() -> None:
     found = fixture("article_with_date_only_text.html")["markup"]
     assert found.published == datetime(2021, 11, 23, tzinfo=TBILISI)
