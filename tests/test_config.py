@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -71,9 +70,3 @@ def test_missing_required_key_is_named(key: str) -> None:
 def test_unknown_key_lists_the_allowed_ones() -> None:
     with pytest.raises(SiteConfigError, match=r"unknown key\(s\) 'titel'; allowed: .*title"):
         parse_site({**VALID, "titel": "typo"})
-
-
-def test_every_setting_is_documented_in_the_readme() -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    missing = [s.name for s in SETTINGS if f"`{s.name}`" not in readme]
-    assert not missing, f"README.md does not document: {missing}"
