@@ -31,6 +31,7 @@ from lxml.html import HtmlElement
 from feedsvc.clean_boiler import remove_boilerplate, remove_headline
 from feedsvc.clean_extract import find_article, prune
 from feedsvc.clean_normalise import effective_base, normalise
+from feedsvc.clean_policy import BLOCK_TAGS
 from feedsvc.clean_rules import SiteRules, apply_strip_rules, parse_rules, rule_body
 from feedsvc.clean_sanitise import sanitise, serialise_children
 from feedsvc.text import one_line, xml_safe
@@ -98,7 +99,7 @@ def _clean(html: str, base_url: str | None, rules: SiteRules | None) -> str:
         return ""
 
     if not bodies or rules is None or rules.prune:
-        remove_boilerplate(article)
+        remove_boilerplate(article, pruned=whole_page and not bodies)
     remove_headline(article, title)
     normalise(article, base)
     return sanitise(serialise_children(article) if article.tag != "p" else lxml.html.tostring(article, encoding="unicode", with_tail=False))
@@ -155,8 +156,14 @@ def summarize(clean_html: str, words: int) -> str:
         return ""
     blocks = [one_line(p.text_content()) for p in body.iter("p")]
     blocks = [b for b in blocks if b]
-    if not blocks:
-        blocks = [one_line(body.text_content())]
+    if not blocks:  # no paragraphs: read the innermost blocks (list items, cells...)
+        blocks = [
+            one_line(el.text_content())
+            for el in body.iter()
+            if el is not body and isinstance(el.tag, str) and el.tag in BLOCK_TAGS
+            and not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el)
+        ]
+        blocks = [b for b in blocks if b] or [one_line(body.text_content())]
     taken: list[str] = []
     for block in blocks:
         taken.extend(block.split())

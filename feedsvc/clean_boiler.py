@@ -13,6 +13,7 @@ from feedsvc.clean_extract import prune, remove
 from feedsvc.clean_policy import (
     APPEAL_CUES,
     APPEAL_MAX_CHARS,
+    APPEAL_STEMS,
     BOILERPLATE_LINE,
     CALL_TO_ACTION,
     LINK_DENSITY_MAX,
@@ -29,6 +30,10 @@ _ONE_CUE_MAX_CHARS = 400
 # A container whose other text is at most this share of it goes with the
 # appeal it holds.
 _CONTAINER_SLACK = 0.25
+# After an appeal at the end of an article, at most this much text in lines
+# of at most this length is taken for its sign-off.
+_TRAILING_MAX_CHARS = 400
+_TRAILING_LINE_MAX_CHARS = 160
 _BLOCK_CHILDREN = frozenset("p div section aside ul ol dl blockquote table figure h2 h3 h4 h5 h6".split())
 
 
@@ -44,6 +49,9 @@ def link_chars(el: HtmlElement) -> int:
 
 def appeal_cues(text: str) -> int:
     """Return how many distinct appeal cues ``text`` holds."""
+    low = text.lower()
+    if not any(stem in low for stem in APPEAL_STEMS):  # rules out almost every block cheaply
+        return 0
     return sum(1 for cue in APPEAL_CUES if cue.search(text))
 
 
@@ -79,9 +87,13 @@ def _squash(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def remove_boilerplate(article: HtmlElement) -> None:
-    """Remove furniture, appeals, promos, link lists and furniture lines from ``article``."""
-    prune(article)
+def remove_boilerplate(article: HtmlElement, pruned: bool = False) -> None:
+    """Remove furniture, appeals, promos, link lists and furniture lines from ``article``.
+
+    ``pruned`` says stage 2 already pruned the page the article came from.
+    """
+    if not pruned:
+        prune(article)
     remove_appeals(article)
     remove_promos(article)
     remove_link_lists(article)
@@ -119,7 +131,28 @@ def remove_appeals(article: HtmlElement) -> None:
             continue
         target = _appeal_container(el, article)
         _remove_neighbours(target)
+        _remove_trailing_lines(target, article)
         remove(target)
+
+
+def _remove_trailing_lines(target: HtmlElement, article: HtmlElement) -> None:
+    """Remove what follows an appeal at the end of the article when it is only short lines.
+
+    Appeals often close with a sign-off ("Thank you.", a name, a title) or
+    a republishing note; none of it is the article.
+    """
+    following: list[HtmlElement] = []
+    node = target
+    while node is not None and node is not article:
+        following.extend(s for s in node.itersiblings() if isinstance(s.tag, str))
+        node = node.getparent()
+    texts = [text_of(s) for s in following]
+    if not following or sum(len(t) for t in texts) > _TRAILING_MAX_CHARS:
+        return
+    if any(len(t) > _TRAILING_LINE_MAX_CHARS or _is_sentence(t) for t in texts):
+        return
+    for el in following:
+        remove(el)
 
 
 def _appeal_container(el: HtmlElement, article: HtmlElement) -> HtmlElement:
@@ -159,6 +192,11 @@ def _remove_neighbours(target: HtmlElement) -> None:
     while nxt is not None and isinstance(nxt.tag, str) and (is_call_to_action(nxt) or (nxt.tag in ("a", "button") and len(text_of(nxt)) <= 40)):
         doomed, nxt = nxt, nxt.getnext()
         remove(doomed)
+
+
+def _is_sentence(text: str) -> bool:
+    """Return True if ``text`` reads as a sentence of prose rather than a line of furniture."""
+    return len(text.split()) >= 8 and text.rstrip().endswith((".", "!", "?", '"', "”", "’"))
 
 
 def remove_promos(article: HtmlElement) -> None:

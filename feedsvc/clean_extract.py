@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import lxml.html
+from lxml import etree
 from lxml.html import HtmlElement
 
 from feedsvc.clean_policy import (
@@ -47,11 +49,12 @@ _CANDIDATE_BIAS = {
 
 def class_words(el: HtmlElement) -> list[set[str]]:
     """Return, per class name and id of ``el``, the set of its words and 2-3 word runs."""
-    names: list[str] = []
-    cls = el.get("class")
-    if cls:
-        names.extend(cls.split())
-    ident = el.get("id")
+    return _class_words(el.get("class") or "", el.get("id") or "")
+
+
+@lru_cache(maxsize=8192)
+def _class_words(cls: str, ident: str) -> list[set[str]]:
+    names = cls.split()
     if ident:
         names.append(ident)
     result = []
@@ -71,8 +74,16 @@ def class_signal(el: HtmlElement) -> int:
     word, so ``entry-content has-sidebar`` is content while
     ``related-content`` is furniture.
     """
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:
+        return 0
+    return _class_signal(cls or "", ident or "")
+
+
+@lru_cache(maxsize=8192)
+def _class_signal(cls: str, ident: str) -> int:
     furniture = content = False
-    for grams in class_words(el):
+    for grams in _class_words(cls, ident):
         if grams & _FURNITURE:
             furniture = True
         elif grams & CONTENT_WORDS:
@@ -91,9 +102,7 @@ def is_hidden(el: HtmlElement) -> bool:
 
 
 def _elements(root: HtmlElement) -> Iterator[HtmlElement]:
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            yield el
+    yield from root.iter(etree.Element)
 
 
 def paragraph_chars(el: HtmlElement) -> int:

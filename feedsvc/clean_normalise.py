@@ -124,9 +124,10 @@ def resolve_image(img: HtmlElement) -> str | None:
             found = best_from_srcset(value)
             if found and not found.startswith("data:"):
                 return found
-    parent = img.getparent()
-    if parent is not None and parent.tag == "picture":
-        for source in parent.iter("source"):
+    # libxml2 does not know <source> is void, so the <img> may sit inside it.
+    picture = next((a for a in img.iterancestors() if a.tag == "picture"), None)
+    if picture is not None:
+        for source in picture.iter("source"):
             found = best_from_srcset(source.get("srcset") or source.get("data-srcset") or "")
             if found and not found.startswith("data:"):
                 return found

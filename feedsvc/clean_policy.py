@@ -108,8 +108,25 @@ APPEAL_CUES = tuple(
         r"\bpatreon\b",
         r"\bbuy (?:me|us) a coffee\b",
         r"\bfund this (?:blog|site|work)\b",
-        r"\bchip in\b",
+        r"\bchip(?:ping)? in\b",
+        r"\b(?:a )?small favou?r to ask\b",
+        r"\b(?:every|each) (?:dollar|pound|euro|gift|donation) you (?:give|donate)",
+        r"\bplease consider (?:pitching in|giving|donating|supporting|a donation|a gift|making a)",
+        r"\bpitching in what you can\b",
+        r"\b(?:end-of-year|year-end|spring|annual) (?:campaign|fundraising|fund drive|appeal)\b",
+        r"(?:^|[.!?]\s+)(?:sign up|subscribe) (?:for|to) [\w' ]{0,60}\bnewsletters?\b",
+        r"\b(?:stay|stays|remain|remains) free and (?:accessible|open|independent)\b",
     )
+)
+
+# Every appeal cue above contains one of these stems (lower case): a block
+# without any of them is not searched cue by cue.
+APPEAL_STEMS = (
+    "support", "help us", "can help", "donat", "becom", "member", "patron", "subscri", "newsletter",
+    "mailing list", "sign up", "join", "readers", "funded", "little as", "month", "year", "consider",
+    "rely on", "depend on", "free", "love alone", "expensive", "patreon", "coffee", "fund this", "chip",
+    "favor", "favour", "dollar", "pound", "euro", "gift", "pitching", "campaign", "fundrais",
+    "fund drive", "appeal", "share",
 )
 
 # The whole text of a short call-to-action block ("Support Us", "Donate").

@@ -72,4 +72,8 @@ def tidy(markup: str) -> str:
         parent = br.getparent()
         if parent is not None and br is parent[-1] and not (br.tail or "").strip():
             br.drop_tree()
+    # One top-level block per line: readable in feed source and diffs.
+    for child in body:
+        if not (child.tail or "").strip():
+            child.tail = "\n"
     return serialise_children(body)
