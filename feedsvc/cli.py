@@ -1,4 +1,4 @@
-"""The ``feedsvc`` command: serve, check and clean from the shell."""
+"""The ``feedsvc`` command: serve, check, clean and import from the shell."""
 
 from __future__ import annotations
 
@@ -34,13 +34,26 @@ def main() -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn worker processes.")
 @click.option("--base-url", default=None, help="Override site.toml's base_url (the URL readers reach the site at).")
-def serve(content_dir: Path, host: str, port: int, workers: int, base_url: str | None) -> None:
-    """Serve the site with gunicorn."""
+@click.option(
+    "--check-config",
+    is_flag=True,
+    help="Validate site.toml and load the content exactly as serving would, report, and exit "
+    "(status 1 if the service could not start); serves nothing.",
+)
+def serve(content_dir: Path, host: str, port: int, workers: int, base_url: str | None, check_config: bool) -> None:
+    """Serve the site with gunicorn; logs are JSON lines on standard error and output."""
     from gunicorn.app.base import BaseApplication
+    from gunicorn.glogging import Logger
 
     from . import create_app
     from .config import SiteConfigError
+    from .logs import JsonFormatter, access_fields
 
+    if check_config:
+        logging.getLogger("feedsvc").setLevel(logging.CRITICAL)  # the report says it all once
+    else:
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
     config: dict[str, Any] = {"CONTENT_DIR": str(content_dir)}
     if base_url:
         config["BASE_URL"] = base_url
@@ -49,6 +62,24 @@ def serve(content_dir: Path, host: str, port: int, workers: int, base_url: str |
         app = create_app(config)
     except (SiteConfigError, OSError) as error:
         raise click.ClickException(str(error)) from None
+    if check_config:
+        _report_config(app, content_dir)
+        return
+
+    class JsonLogger(Logger):  # type: ignore[misc]
+        """gunicorn's logger, writing one JSON object per request and per message."""
+
+        def setup(self, cfg: Any) -> None:
+            super().setup(cfg)
+            for log in (self.error_log, self.access_log):
+                for log_handler in log.handlers:
+                    log_handler.setFormatter(JsonFormatter())
+
+        def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
+            if not getattr(self, "access_log_enabled", bool(self.cfg.accesslog)):
+                return
+            fields = access_fields(self.atoms(resp, req, environ, request_time))
+            self.access_log.info("%s %s %s", fields["method"], fields["path"], fields["status"], extra=fields)
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -57,12 +88,24 @@ def serve(content_dir: Path, host: str, port: int, workers: int, base_url: str |
             self.cfg.set("preload_app", True)
             self.cfg.set("accesslog", "-")
             self.cfg.set("errorlog", "-")
+            self.cfg.set("logger_class", JsonLogger)
 
         def load(self) -> Any:
             return app
 
     click.echo(f"feedsvc {__version__}: serving {content_dir} at http://{host}:{port}/", err=True)
     Server().run()
+
+
+def _report_config(app: Any, content_dir: Path) -> None:
+    """Print what the service would serve, as its own /healthz reports it."""
+    health = app.test_client().get("/healthz").get_json()
+    click.echo(f"config ok: {content_dir / 'site.toml'}")
+    click.echo(f"articles:  {health['articles']} published, {len(health['rejected'])} rejected")
+    for rejected in health["rejected"]:
+        click.echo(f"rejected  {rejected['path']}: {rejected['reason']}")
+    if health["rejected"]:
+        click.echo("(the service starts without the rejected files; `feedsvc check` says more)")
 
 
 @main.command()
@@ -98,13 +141,124 @@ def check(content_dir: Path) -> None:
 
 @main.command()
 @click.argument("source", type=click.File("rb"))
-@click.option("--url", default=None, help="The page's URL, to make its links and images absolute.")
-def clean(source: Any, url: str | None) -> None:
-    """Print the cleaned article HTML of SOURCE (a file, or - for standard input)."""
-    from .clean import clean_html
-    from .content import decode_html
+@click.option(
+    "--url",
+    default=None,
+    help="The page's URL: links and images resolve against it and it picks the site rules. "
+    "Default: the page's canonical URL (without either, relative links stay relative).",
+)
+@click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("content"),
+    show_default=True,
+    help="The content folder whose rules/<host>.toml apply to the page's host.",
+)
+@click.option("--no-rules", is_flag=True, help="Clean with the generic stages only, ignoring site rules.")
+@click.option("--explain", is_flag=True, help="Instead of the HTML, list what each stage removed and why.")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    metavar="OUT.html",
+    help="Also write an HTML report: the page with every removed block marked by stage and reason.",
+)
+def clean(source: Any, url: str | None, content_dir: Path, no_rules: bool, explain: bool, report: Path | None) -> None:
+    """Print the cleaned article HTML of SOURCE (a file, or - for standard input).
 
-    click.echo(clean_html(decode_html(source.read()), base_url=url))
+    With --explain, print what was removed instead: one line per removed
+    block, grouped by stage (site rules, pruning, extraction, boilerplate,
+    normalisation), then counts.
+    """
+    from urllib.parse import urlsplit
+
+    from .clean import clean_html, clean_html_explained, declared_url
+    from .clean_explain import format_removals
+    from .content import decode_html
+    from .rules_files import load_site_rules
+
+    html = decode_html(source.read())
+    page_url = url or declared_url(html)
+    rules = None
+    rules_note = ""
+    if page_url and not no_rules:
+        all_rules, problems = load_site_rules(content_dir)
+        for problem in problems:
+            click.echo(f"{problem.severity}: {problem.path}: {problem.message}", err=True)
+        host = (urlsplit(page_url).hostname or "").removeprefix("www.")
+        rules = all_rules.get(host)
+        if rules is not None:
+            rules_note = f"site rules: {content_dir / 'rules' / (host + '.toml')} (version {rules.version})"
+    if not explain and report is None:
+        click.echo(clean_html(html, base_url=page_url, rules=rules))
+        return
+    cleaned, removals = clean_html_explained(html, page_url, rules)
+    if explain:
+        click.echo(f"page: {source.name}")
+        click.echo(f"url: {page_url or 'none (relative links stay relative)'}{'' if url or not page_url else ' (from the page)'}")
+        click.echo(rules_note or "site rules: none")
+        click.echo(format_removals(removals, cleaned))
+    else:
+        click.echo(cleaned)
+    if report is not None:
+        from .clean_report import render_report
+
+        report.write_text(
+            render_report(html, removals, cleaned, source=source.name, url=page_url, rules_note=rules_note),
+            encoding="utf-8",
+        )
+        click.echo(f"report: {report}", err=True)
+
+
+@main.command("import")
+@CONTENT_OPTION
+@click.argument("urls", nargs=-1, metavar="[URL]...")
+@click.option(
+    "--sitemap", "sitemaps", multiple=True, metavar="URL",
+    help="Import every page a sitemap (or sitemap index, gzip or not) lists. Repeatable.",
+)
+@click.option(
+    "--wordpress",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="EXPORT.xml",
+    help="Import the published posts of a WordPress export (WXR); drafts, pages and the like are counted, "
+    "not imported.",
+)
+@click.option(
+    "--connect-timeout", default=5.0, show_default=True, type=click.FloatRange(min=0.001),
+    help="Seconds to wait for a connection.",
+)
+@click.option(
+    "--read-timeout", default=15.0, show_default=True, type=click.FloatRange(min=0.001),
+    help="Seconds to wait for the server between reads.",
+)
+@click.option(
+    "--max-bytes", default=None, type=click.IntRange(min=1),
+    help="Largest page body accepted, in bytes  [default: the loader's limit, 5 MiB].",
+)
+def import_(
+    content_dir: Path,
+    urls: tuple[str, ...],
+    sitemaps: tuple[str, ...],
+    wordpress: Path | None,
+    connect_timeout: float,
+    read_timeout: float,
+    max_bytes: int | None,
+) -> None:
+    """Import pages (URLs), sitemaps or a WordPress export into the content folder.
+
+    Each article is stored as articles/<slug>.html with a sidecar recording
+    its source and canonical URL, the time of import and its entry id
+    (pinned from then on). Importing a canonical URL again updates that
+    article in place. Prints a summary; exits with status 1 if anything
+    failed. An interrupted run, run again, finishes the rest.
+    """
+    from .cli_import import run_import
+
+    if not (urls or sitemaps or wordpress):
+        raise click.UsageError("give at least one URL, --sitemap URL or --wordpress EXPORT.xml")
+    sys.exit(run_import(content_dir, urls, sitemaps, wordpress, connect_timeout, read_timeout, max_bytes))
 
 
 if __name__ == "__main__":

@@ -3,13 +3,13 @@
 The only module that reads it. Each article either loads, with its metadata
 merged by precedence (sidecar > JSON-LD > OpenGraph/meta > visible markup),
 or is reported with its path and a reason that says the fix; one bad file
-never stops the others.
+never stops the others. A Markdown article, ``articles/<slug>.md``, carries
+its sidecar as TOML front matter and is rendered to HTML here.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -18,7 +18,10 @@ from typing import Any
 
 from .config import SETTINGS, SiteConfigError, parse_site
 from .content_decode import binary_reason, decode_html, looks_binary
+from .content_markdown import FENCE as FRONT_MATTER_FENCE
+from .content_markdown import FrontMatterError, render_markdown, split_front_matter
 from .content_sidecar import SIDECAR_KEYS, Sidecar, parse_sidecar
+from .content_slug import FALLBACK_SLUG, is_slug, slugify
 from .metadata import extract_metadata
 from .model import ArticleSource, ContentError, PageMetadata, Problem, Site
 
@@ -34,11 +37,9 @@ __all__ = [
 ]
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
-ARTICLE_SUFFIXES = (".html", ".htm")
+MARKDOWN_SUFFIX = ".md"
+ARTICLE_SUFFIXES = (".html", ".htm", MARKDOWN_SUFFIX)
 SIDECAR_SUFFIX = ".toml"
-# Letters and digits of any script, in hyphen-separated runs: a URL path segment
-# that needs no escaping rules of its own and cannot climb out of /articles/.
-_SLUG = re.compile(r"^[^\W_]+(?:-[^\W_]+)*$")
 _TEMP_SUFFIXES = (".swp", ".swo", ".tmp", ".bak", ".part")
 
 
@@ -71,11 +72,15 @@ def discover_articles(content_dir: Path) -> list[Path]:
 
 
 def load_article(path: Path, site: Site) -> ArticleSource:
-    """Load one article and its optional sidecar; raise ContentError saying the fix."""
+    """Load one article and its optional sidecar (or front matter); raise ContentError saying the fix."""
     slug = _slug(path)
-    html = _read_html(path)
-    sidecar = _read_sidecar(path.with_suffix(SIDECAR_SUFFIX), site)
-    sources = [("sidecar", sidecar.metadata), *extract_metadata(html, site.timezone)]
+    if path.suffix.lower() == MARKDOWN_SUFFIX:
+        html, sidecar = _read_markdown(path, site)
+        sources = [("front matter", sidecar.metadata), *extract_metadata(html, site.timezone)]
+    else:
+        html = _read_html(path)
+        sidecar = _read_sidecar(path.with_suffix(SIDECAR_SUFFIX), site)
+        sources = [("sidecar", sidecar.metadata), *extract_metadata(html, site.timezone)]
     metadata, origins = merge_metadata(sources)
     return ArticleSource(
         slug=slug,
@@ -117,9 +122,18 @@ def load_articles(content_dir: Path, site: Site) -> tuple[list[ArticleSource], l
         by_slug[article.slug] = path
         loaded.append(article)
         problems.extend(Problem(path, warning, "warning") for warning in article.warnings)
-    stems = {path.stem for path in paths}
+    stems = {path.stem for path in paths if path.suffix.lower() != MARKDOWN_SUFFIX}
+    markdown_stems = {path.stem for path in paths if path.suffix.lower() == MARKDOWN_SUFFIX}
     for path in sorted(_listing(articles_dir)):
-        if path.suffix == SIDECAR_SUFFIX and path.stem not in stems:
+        if path.suffix != SIDECAR_SUFFIX or path.stem in stems:
+            continue
+        if path.stem in markdown_stems:
+            reason = (
+                f"ignored: {path.stem}{MARKDOWN_SUFFIX} keeps its metadata in its front matter; "
+                f"move these keys into its {FRONT_MATTER_FENCE} block and remove this file"
+            )
+            problems.append(Problem(path, reason))
+        else:
             reason = f"orphan sidecar: no {path.stem}.html next to it; rename it to match an article or remove it"
             problems.append(Problem(path, reason, "warning"))
     return loaded, problems
@@ -160,8 +174,8 @@ def _listing(folder: Path) -> list[Path]:
 def _slug(path: Path) -> str:
     # NFC: macOS writes file names decomposed, URLs and readers expect composed.
     slug = unicodedata.normalize("NFC", path.stem)
-    if not _SLUG.match(slug) or slug != slug.lower():
-        suggestion = re.sub(r"[\W_]+", "-", slug.lower()).strip("-") or "article"
+    if not is_slug(slug):
+        suggestion = slugify(slug) or FALLBACK_SLUG
         raise ContentError(
             path,
             f"file name '{path.name}' is not a usable slug (lower-case letters and digits in "
@@ -172,16 +186,7 @@ def _slug(path: Path) -> str:
 
 
 def _read_html(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise ContentError(path, _too_big(size))
-        with path.open("rb") as file:
-            data = file.read(MAX_ARTICLE_BYTES + 1)
-    except OSError as error:
-        raise ContentError(path, _unreadable(error)) from None
-    if len(data) > MAX_ARTICLE_BYTES:  # it grew after stat()
-        raise ContentError(path, _too_big(len(data)))
+    data = _read_bytes(path)
     reason = binary_reason(data)
     if reason:
         raise ContentError(path, reason)
@@ -192,6 +197,43 @@ def _read_html(path: Path) -> str:
         reason = "is mostly control characters, not HTML text; replace it with the article's HTML"
         raise ContentError(path, reason)
     return html
+
+
+def _read_markdown(path: Path, site: Site) -> tuple[str, Sidecar]:
+    """Return the rendered HTML of a Markdown article and what its front matter says."""
+    data = _read_bytes(path)
+    reason = binary_reason(data)
+    if reason:
+        raise ContentError(path, reason.replace("HTML", "Markdown").replace(".html", ".md"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ContentError(path, "is not UTF-8 text; save it as UTF-8") from None
+    if looks_binary(text):
+        raise ContentError(path, "is mostly control characters, not Markdown text; replace it with the article")
+    try:
+        document = split_front_matter(text)
+    except FrontMatterError as error:
+        raise ContentError(path, str(error)) from None
+    sidecar = parse_sidecar(document.front_matter, path, site)
+    if not document.body.strip():
+        reason = "has no Markdown text after its front matter; write the article below the closing "
+        raise ContentError(path, reason + FRONT_MATTER_FENCE)
+    return render_markdown(document.body), sidecar
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise ContentError(path, _too_big(size))
+        with path.open("rb") as file:
+            data = file.read(MAX_ARTICLE_BYTES + 1)
+    except OSError as error:
+        raise ContentError(path, _unreadable(error)) from None
+    if len(data) > MAX_ARTICLE_BYTES:  # it grew after stat()
+        raise ContentError(path, _too_big(len(data)))
+    return data
 
 
 def _unreadable(error: OSError) -> str:
@@ -221,7 +263,10 @@ def _read_sidecar(path: Path, site: Site) -> Sidecar:
 
 
 def _warnings(metadata: PageMetadata, path: Path) -> list[str]:
-    sidecar = path.with_suffix(SIDECAR_SUFFIX).name
+    if path.suffix.lower() == MARKDOWN_SUFFIX:
+        sidecar = f"the front matter of {path.name}"
+    else:
+        sidecar = path.with_suffix(SIDECAR_SUFFIX).name
     warnings = []
     if metadata.title is None:
         warnings.append(

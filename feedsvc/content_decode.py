@@ -11,6 +11,7 @@ import codecs
 import re
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+BOMS = _BOMS  # (byte order mark, codec), for callers that must tell whether one is there
 _PRESCAN_BYTES = 1024
 _COMMENT = re.compile(rb"<!--.*?(?:-->|$)", re.DOTALL)
 # Matches <meta charset=x> and <meta http-equiv=content-type content="text/html; charset=x">.

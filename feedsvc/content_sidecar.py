@@ -58,6 +58,22 @@ SIDECAR_KEYS: tuple[SidecarKey, ...] = (
         "image", "string (http(s) URL or /path)", "Lead image; a /path is taken under the site's base_url."
     ),
     SidecarKey("language", "string (BCP 47 tag)", "Language of this article, when not the site's."),
+    SidecarKey(
+        "source_url",
+        "string (http(s) URL)",
+        "Written by `feedsvc import`: the URL the page was imported from, as given.",
+    ),
+    SidecarKey(
+        "redirects",
+        "list of strings (http(s) URLs)",
+        "Written by `feedsvc import`: the redirects followed from `source_url`, in order; "
+        "the last is where the page was read.",
+    ),
+    SidecarKey(
+        "imported",
+        "date-time",
+        "Written by `feedsvc import`: when it last wrote this article; not shown to readers.",
+    ),
 )
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
@@ -70,6 +86,10 @@ class Sidecar:
     metadata: PageMetadata
     pinned_id: str | None = None
     status: str = "published"
+    # Provenance written by `feedsvc import`; no reader sees it.
+    source_url: str | None = None
+    redirects: tuple[str, ...] = ()
+    imported: datetime | None = None
 
 
 class _Invalid(ValueError):
@@ -104,6 +124,9 @@ def parse_sidecar(data: Mapping[str, Any], path: Path, site: Site) -> Sidecar:
         ),
         pinned_id=values.get("id"),
         status=values.get("status", "published"),
+        source_url=values.get("source_url"),
+        redirects=values.get("redirects", ()),
+        imported=values.get("imported"),
     )
 
 
@@ -159,6 +182,22 @@ def _entry_id(name: str, value: Any, site: Site) -> str:
     return text
 
 
+def _urls(name: str, value: Any, site: Site) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [None]
+    urls = tuple(absolute_url(item) if isinstance(item, str) else None for item in items)
+    if not all(urls):
+        raise _Invalid(
+            f"'{name}' must be a list of absolute http(s) URLs such as ['https://example.org/a'], got {value!r}"
+        )
+    return urls  # type: ignore[return-value]
+
+
+def _moment(name: str, value: Any, site: Site) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise _Invalid(f"'{name}' must be a date-time with an offset such as 2024-03-05T09:30:00Z, got {value!r}")
+    return value
+
+
 def _status(name: str, value: Any, site: Site) -> str:
     if value not in STATUSES:
         raise _Invalid(f"'{name}' must be one of {', '.join(map(repr, STATUSES))}, got {value!r}")
@@ -204,4 +243,7 @@ _CHECKS: dict[str, Callable[[str, Any, Site], Any]] = {
     "canonical_url": _url,
     "image": _image,
     "language": _language,
+    "source_url": _url,
+    "redirects": _urls,
+    "imported": _moment,
 }

@@ -1,0 +1,70 @@
+"""Markdown articles: ``articles/<slug>.md`` with a TOML front matter block.
+
+Pure. The file starts with a ``+++`` line, the front matter (the same keys
+as a sidecar), a closing ``+++`` line, then CommonMark (with tables and
+strikethrough). The HTML it renders to goes through the same cleaner and
+sanitiser as any page.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+FENCE = "+++"
+_FENCE_LINE = re.compile(r"^\+\+\+[ \t]*$")
+_YAML_FENCE = re.compile(r"^---[ \t]*$")
+_TOML_LINE = re.compile(r"line (\d+)")
+
+
+class FrontMatterError(ValueError):
+    """The front matter block is not usable; the message says the fix."""
+
+
+@dataclass(frozen=True)
+class MarkdownDocument:
+    front_matter: dict[str, Any]
+    body: str  # the Markdown after the front matter
+
+
+def split_front_matter(text: str) -> MarkdownDocument:
+    """Split ``text`` into its TOML front matter (``{}`` without one) and the Markdown body."""
+    lines = text.removeprefix("\ufeff").splitlines(keepends=True)
+    if not lines:
+        return MarkdownDocument({}, "")
+    first = lines[0].rstrip("\r\n")
+    if _YAML_FENCE.match(first):
+        raise FrontMatterError(
+            "starts with '---' (YAML front matter), which is not supported; "
+            f"write the metadata as TOML between two '{FENCE}' lines"
+        )
+    if not _FENCE_LINE.match(first):
+        return MarkdownDocument({}, text.removeprefix("\ufeff"))
+    for index, line in enumerate(lines[1:], start=1):
+        if _FENCE_LINE.match(line.rstrip("\r\n")):
+            block = "".join(lines[1:index])
+            break
+    else:
+        raise FrontMatterError(f"the front matter opened by '{FENCE}' on line 1 is never closed; add a '{FENCE}' line")
+    try:
+        data = tomllib.loads(block)
+    except tomllib.TOMLDecodeError as error:
+        # tomllib counts lines from the block; the file has the opening +++ before it
+        message = _TOML_LINE.sub(lambda match: f"line {int(match.group(1)) + 1}", str(error))
+        raise FrontMatterError(f"invalid TOML in the front matter: {message}; fix the syntax there") from None
+    return MarkdownDocument(data, "".join(lines[index + 1 :]))
+
+
+def _renderer() -> MarkdownIt:
+    # Raw HTML is allowed through: the sanitiser after cleaning is what makes it safe.
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def render_markdown(body: str) -> str:
+    """Return the HTML of the Markdown ``body``."""
+    # A renderer per call: cheap, and never shared between threads.
+    return _renderer().render(body)
