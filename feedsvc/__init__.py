@@ -17,8 +17,13 @@ log = logging.getLogger(__name__)
 DEFAULTS: dict[str, Any] = {
     "CONTENT_DIR": "content",  # the content folder: site.toml, articles/, rules/
     "BASE_URL": None,  # overrides site.toml's base_url, e.g. behind a proxy
-    "FEED_MAX_AGE": 300,  # Cache-Control max-age of feeds, seconds
-    "PAGE_MAX_AGE": 300,  # Cache-Control max-age of pages, seconds
+    "PAGE_MAX_AGE": 300,  # Cache-Control max-age of pages, seconds (feeds: site.toml's feed_max_age)
+    "METRICS": None,  # a feedsvc.metrics.Metrics to count into; None: the process-wide one
+    "CLOCK": None,  # a callable returning an aware "now", read once per snapshot; None: the system clock
+    "WEBSUB_ANNOUNCE_AT_START": True,  # False: the caller calls SiteState.announce_startup() once serving
+    "WEBSUB_ATTEMPTS": 6,  # tries per hub notification before giving up (until the feed's next change)
+    "WEBSUB_FIRST_DELAY": 2.0,  # seconds before the first retry; doubled after each failure
+    "WEBSUB_TIMEOUT": 10.0,  # seconds to wait for the hub on each try
 }
 
 
@@ -29,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     (``FEEDSVC_CONTENT_DIR``, ``FEEDSVC_BASE_URL``, …), then ``test_config``.
     """
     from . import web
+    from .metrics import METRICS, init_metrics
 
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
@@ -36,4 +42,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.update(test_config)
     web.init_app(app, Path(app.config["CONTENT_DIR"]))
+    init_metrics(app, app.config["METRICS"] or METRICS)
     return app

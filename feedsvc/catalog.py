@@ -1,8 +1,8 @@
 """The catalog: loaded sources -> published articles -> one immutable snapshot.
 
-Pure: sources in, :class:`~feedsvc.model.Catalog` out. Cleaning happens
-here (each article once per snapshot); every request then reads the
-snapshot and never touches the content folder.
+Pure: sources, the revisions ledger and "now" in, :class:`~feedsvc.model.Catalog`
+out. Cleaning happens here (each article once per snapshot); every request
+then reads the snapshot and never touches the content folder.
 """
 
 from __future__ import annotations
@@ -10,13 +10,27 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from .clean import SiteRules, clean_html, summarize
-from .model import Article, ArticleSource, Catalog, ContentError, Problem, Site, article_path
+from .model import (
+    Article,
+    ArticleSource,
+    Catalog,
+    ContentError,
+    Facet,
+    Problem,
+    Revision,
+    Site,
+    Withdrawal,
+    article_path,
+)
+from .revisions import revise, withdraw
 from .text import one_line
 
 log = logging.getLogger(__name__)
@@ -95,7 +109,53 @@ def make_article(
     )
 
 
-def _version(site: Site, articles: Iterable[Article]) -> str:
+def facet_key(name: str) -> str:
+    """Return the URL segment of a tag or author name: 'South Caucasus' -> 'south-caucasus'."""
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", name).casefold()).strip("-")
+
+
+def make_withdrawal(source: ArticleSource, site: Site, when: datetime, now: datetime) -> Withdrawal:
+    """Describe a withdrawn source for its 410 page and its tombstone (no cleaning needed)."""
+    meta = source.metadata
+    published = meta.published
+    ident = source.pinned_id or (entry_id(site, source.slug, published) if published else None)
+    return Withdrawal(
+        slug=source.slug,
+        entry_id=ident,
+        title=one_line(meta.title) if meta.title else source.slug,
+        when=when.astimezone(site.timezone),
+        tags=tuple(dict.fromkeys(one_line(tag) for tag in meta.tags if one_line(tag))),
+        authors=meta.authors or (site.default_author,),
+        tombstone=now - when < timedelta(days=site.tombstone_days),
+    )
+
+
+def index_facets(kind: str, articles: Iterable[Article], withdrawn: Iterable[Withdrawal]) -> dict[str, Facet]:
+    """Group articles (newest first) and withdrawals by tag or by author; names differing only in case share one."""
+    names: dict[str, str] = {}
+    members: dict[str, list[Article]] = {}
+    gone: dict[str, list[Withdrawal]] = {}
+    for article in articles:
+        for name in article.tags if kind == "tags" else article.authors:
+            key = facet_key(name)
+            if key:  # a name of punctuation alone has no URL
+                names.setdefault(key, name)
+                members.setdefault(key, []).append(article)
+    for withdrawal in withdrawn:
+        if not (withdrawal.tombstone and withdrawal.entry_id):
+            continue  # only tombstones still shown keep a narrower feed alive
+        for name in withdrawal.tags if kind == "tags" else withdrawal.authors:
+            key = facet_key(name)
+            if key:
+                names.setdefault(key, name)
+                gone.setdefault(key, []).append(withdrawal)
+    return {
+        key: Facet(kind, key, names[key], tuple(members.get(key, ())), tuple(gone.get(key, ())))
+        for key in sorted(names)
+    }
+
+
+def _version(site: Site, articles: Iterable[Article], withdrawn: Iterable[Withdrawal], month: str) -> str:
     """Hash everything a response can depend on, so equal content gives equal versions."""
     digest = hashlib.sha256()
     site_fields = {k: str(v) for k, v in asdict(site).items()}
@@ -103,6 +163,9 @@ def _version(site: Site, articles: Iterable[Article]) -> str:
     for article in articles:
         fields = {k: str(v) for k, v in asdict(article).items() if k not in ("source_path", "warnings")}
         digest.update(json.dumps(fields, sort_keys=True).encode())
+    for withdrawal in withdrawn:
+        digest.update(json.dumps({k: str(v) for k, v in asdict(withdrawal).items()}, sort_keys=True).encode())
+    digest.update(month.encode())
     return digest.hexdigest()[:16]
 
 
@@ -112,17 +175,31 @@ def build_catalog(
     problems: Iterable[Problem] = (),
     rules: Mapping[str, SiteRules] | None = None,
     clean: Cleaner = clean_html,
+    *,
+    now: datetime,
+    ledger: Mapping[str, Revision] | None = None,
 ) -> Catalog:
-    """Publish every source that can be published; report the rest. One bad source costs only itself."""
+    """Publish every source that can be published; report the rest. One bad source costs only itself.
+
+    ``ledger`` is what the revisions ledger remembered (see :mod:`feedsvc.revisions`);
+    the catalog's ``revisions`` is the ledger to keep. Slugs not seen this time keep
+    their entries, so a file that is broken for a while does not lose its history.
+    """
     reported = list(problems)
+    revisions = dict(ledger or {})
     articles: list[Article] = []
+    withdrawn: list[Withdrawal] = []
     for source in sources:
+        if source.status == "withdrawn":
+            revisions[source.slug] = withdraw(revisions.get(source.slug), now)
+            when = revisions[source.slug].withdrawn or now
+            withdrawn.append(make_withdrawal(source, site, when, now))
+            continue
         if source.status != "published":
             continue
         try:
             article = make_article(source, site, rules, clean)
         except ContentError as error:
-            log.warning("not published: %s", error)
             reported.append(Problem(error.path, error.reason))
             continue
         except Exception as error:  # a cleaner bug must cost one article, never the site
@@ -132,6 +209,7 @@ def build_catalog(
         reported.extend(
             Problem(source.path, warning, "warning") for warning in article.warnings if warning not in source.warnings
         )
+        article, revisions[source.slug] = revise(article, source.metadata.updated, revisions.get(source.slug), now)
         articles.append(article)
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
 
@@ -151,10 +229,18 @@ def build_catalog(
         owners[article.entry_id] = article
         published.append(article)
     reported.sort(key=lambda p: (str(p.path), p.severity, p.message))
+    withdrawn.sort(key=lambda w: (w.when, w.slug), reverse=True)
+    month = now.astimezone(site.timezone).strftime("%Y-%m")
     return Catalog(
         site=site,
         articles=tuple(published),
         problems=tuple(reported),
         by_slug={a.slug: a for a in published},
-        version=_version(site, published),
+        version=_version(site, published, withdrawn, month),
+        withdrawn=tuple(withdrawn),
+        tags=index_facets("tags", published, withdrawn),
+        authors=index_facets("authors", published, withdrawn),
+        revisions=revisions,
+        current_month=month,
+        gone={w.slug: w for w in withdrawn},
     )

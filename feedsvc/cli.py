@@ -54,7 +54,9 @@ def serve(content_dir: Path, host: str, port: int, workers: int, base_url: str |
     else:
         for handler in logging.getLogger().handlers:
             handler.setFormatter(JsonFormatter())
-    config: dict[str, Any] = {"CONTENT_DIR": str(content_dir)}
+    # The hub hears of changes only once the server really listens (when_ready below);
+    # a config check or a start that fails to bind must not announce anything.
+    config: dict[str, Any] = {"CONTENT_DIR": str(content_dir), "WEBSUB_ANNOUNCE_AT_START": False}
     if base_url:
         config["BASE_URL"] = base_url
     try:
@@ -89,6 +91,7 @@ def serve(content_dir: Path, host: str, port: int, workers: int, base_url: str |
             self.cfg.set("accesslog", "-")
             self.cfg.set("errorlog", "-")
             self.cfg.set("logger_class", JsonLogger)
+            self.cfg.set("when_ready", lambda _server: app.extensions["feedsvc"].announce_startup())
 
         def load(self) -> Any:
             return app

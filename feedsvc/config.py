@@ -50,11 +50,37 @@ SETTINGS: tuple[Setting, ...] = (
         "IANA time zone name; dates written without an offset are taken in it.",
     ),
     Setting("default_author", None, "Author named on an article that names none."),
-    Setting("entries_per_feed", 20, "How many of the newest articles each feed carries (1-1000)."),
+    Setting(
+        "entries_per_feed",
+        20,
+        "How many of the newest articles each subscription feed carries (1-1000); older ones are in the archives.",
+    ),
     Setting(
         "summary_words",
         60,
         "Length, in words, of a summary made from the first paragraph when the page has none.",
+    ),
+    Setting(
+        "feed_max_bytes",
+        1_000_000,
+        "Byte budget of each subscription feed (1000-100000000): the oldest entries are left to the "
+        "archives until the document fits, but a feed always keeps its newest entry.",
+    ),
+    Setting("feed_max_age", 300, "Cache-Control max-age of feeds, in seconds (0-86400)."),
+    Setting(
+        "feed_stale_while_revalidate",
+        3600,
+        "Cache-Control stale-while-revalidate of feeds, in seconds (0-604800; 0 leaves it out).",
+    ),
+    Setting(
+        "tombstone_days",
+        30,
+        "Days a withdrawn article stays in the Atom feeds as an RFC 6721 tombstone (0-3650).",
+    ),
+    Setting(
+        "websub_hub",
+        "",
+        "WebSub hub URL; when set, every feed names it (rel=hub) and the hub is told when a feed changes.",
     ),
 )
 
@@ -111,6 +137,18 @@ def _timezone(name: str, value: Any) -> ZoneInfo:
         ) from None
 
 
+def _optional_url(name: str, value: Any) -> str | None:
+    if isinstance(value, str) and not value.strip():
+        return None  # "" says "no hub"
+    url = _text(name, value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
+        raise SiteConfigError(
+            f"'{name}' must be empty or an absolute http(s) URL such as 'https://hub.example.org/', got {url!r}"
+        )
+    return url
+
+
 def _bounded_int(low: int, high: int) -> Callable[[str, Any], int]:
     def check(name: str, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -130,6 +168,11 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "default_author": _text,
     "entries_per_feed": _bounded_int(1, 1000),
     "summary_words": _bounded_int(5, 500),
+    "feed_max_bytes": _bounded_int(1000, 100_000_000),
+    "feed_max_age": _bounded_int(0, 86400),
+    "feed_stale_while_revalidate": _bounded_int(0, 604800),
+    "tombstone_days": _bounded_int(0, 3650),
+    "websub_hub": _optional_url,
 }
 
 
@@ -152,4 +195,6 @@ def parse_site(data: Mapping[str, Any], overrides: Mapping[str, Any] | None = No
         values[setting.name] = _CHECKS[setting.name](setting.name, merged[setting.name])
     if isinstance(values["timezone"], str):
         values["timezone"] = ZoneInfo(values["timezone"])
+    if values["websub_hub"] == "":
+        values["websub_hub"] = None
     return Site(**values)

@@ -21,7 +21,7 @@ from .metadata_text import absolute_url, language_tag
 from .model import ContentError, PageMetadata, Site
 from .text import one_line
 
-STATUSES = ("published", "draft")
+STATUSES = ("published", "draft", "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,12 @@ SIDECAR_KEYS: tuple[SidecarKey, ...] = (
         "Pinned entry id, e.g. 'tag:example.org,2012:slug' or 'urn:uuid:…'; "
         "use it to keep an id when the slug or date changes.",
     ),
-    SidecarKey("status", "'published' or 'draft'", "A draft is loaded and checked but not published."),
+    SidecarKey(
+        "status",
+        "'published', 'draft' or 'withdrawn'",
+        "A draft is loaded and checked but not published; a withdrawn article leaves the feeds, "
+        "its page answers 410 Gone and its feeds carry a deletion tombstone.",
+    ),
     SidecarKey("canonical_url", "string (http(s) URL)", "Where the article first appeared, if elsewhere."),
     SidecarKey(
         "image", "string (http(s) URL or /path)", "Lead image; a /path is taken under the site's base_url."

@@ -6,16 +6,26 @@ module without pulling in another stage's library.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
+
+# Characters a site path keeps as they are; anything else (a non-ASCII slug or
+# tag) is percent-encoded so every published link is a plain URI.
+_PATH_SAFE = "/-._~%!$&'()*+,;=:@"
 
 
 def article_path(slug: str) -> str:
     """Return the site path of an article page."""
     return f"/articles/{slug}"
+
+
+def facet_path(kind: str, key: str) -> str:
+    """Return the site path of a tag or author page: ``/tags/<key>`` or ``/authors/<key>``."""
+    return f"/{kind}/{key}"
 
 
 @dataclass(frozen=True)
@@ -31,14 +41,19 @@ class Site:
     subtitle: str = ""
     entries_per_feed: int = 20
     summary_words: int = 60
+    feed_max_bytes: int = 1_000_000
+    feed_max_age: int = 300
+    feed_stale_while_revalidate: int = 3600
+    tombstone_days: int = 30
+    websub_hub: str | None = None
 
     def url(self, path: str) -> str:
         """Return the absolute URL of a site path such as ``/feed.atom``."""
-        return self.base_url + "/" + path.lstrip("/")
+        return self.base_url + "/" + quote(path.lstrip("/"), safe=_PATH_SAFE)
 
     def href(self, path: str) -> str:
         """Return a root-relative link to a site path, for links inside pages."""
-        return urlsplit(self.base_url).path.rstrip("/") + "/" + path.lstrip("/")
+        return urlsplit(self.base_url).path.rstrip("/") + "/" + quote(path.lstrip("/"), safe=_PATH_SAFE)
 
     def tag_uri(self, specific: str) -> str:
         """Return a ``tag:`` URI under the site's authority (RFC 4151)."""
@@ -128,6 +143,57 @@ class ContentError(Exception):
 
 
 @dataclass(frozen=True)
+class Revision:
+    """What the revisions ledger remembers of one slug between runs."""
+
+    fingerprint: str  # hash of what readers see of the article ("" if never published)
+    since: datetime  # when that fingerprint was first seen (first sight: the article's own date)
+    withdrawn: datetime | None = None  # when status = "withdrawn" was first seen
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """An article its publisher withdrew: its page answers 410, feeds carry a tombstone for a while."""
+
+    slug: str
+    entry_id: str | None  # None: it never had a publication date, so no reader can know it
+    title: str
+    when: datetime  # when feedsvc first saw it withdrawn
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    tombstone: bool = True  # still within tombstone_days when the snapshot was built
+
+
+@dataclass(frozen=True)
+class Facet:
+    """The articles that share one tag or one author: a page and narrower feeds."""
+
+    kind: str  # "tags" or "authors"
+    key: str  # the URL segment, e.g. "south-caucasus"
+    name: str  # as the articles write it, e.g. "South Caucasus"
+    articles: tuple[Article, ...]  # newest first
+    withdrawn: tuple[Withdrawal, ...] = ()
+
+    @property
+    def path(self) -> str:
+        """The site path of this facet's page."""
+        return facet_path(self.kind, self.key)
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """Which feed document to build: its path, permanent id, title and extra links."""
+
+    path: str  # site path of this document, e.g. "/feed.atom"
+    id_specific: str  # the part after the site authority in the feed's tag URI
+    title: str
+    html_path: str = "/"  # the page this feed mirrors (rel=alternate)
+    links: tuple[tuple[str, str], ...] = ()  # (rel, site path): prev-archive, next-archive, current
+    archive: bool = False  # an RFC 5005 archive document (fh:archive)
+    updated: datetime | None = None  # feed-level updated when it has no entries to take it from
+
+
+@dataclass(frozen=True)
 class Catalog:
     """An immutable snapshot of the site: what every request reads."""
 
@@ -136,3 +202,14 @@ class Catalog:
     problems: tuple[Problem, ...] = ()
     by_slug: dict[str, Article] = field(default_factory=dict, compare=False)
     version: str = ""
+    withdrawn: tuple[Withdrawal, ...] = ()  # most recent withdrawal first
+    tags: Mapping[str, Facet] = field(default_factory=dict, compare=False)  # key -> facet
+    authors: Mapping[str, Facet] = field(default_factory=dict, compare=False)
+    revisions: Mapping[str, Revision] = field(default_factory=dict, compare=False)  # the ledger to keep
+    current_month: str = ""  # "YYYY-MM" in the site's timezone when the snapshot was built
+    gone: Mapping[str, Withdrawal] = field(default_factory=dict, compare=False)  # slug -> withdrawal: 410
+
+    @property
+    def tombstones(self) -> tuple[Withdrawal, ...]:
+        """Withdrawals still announced in the feeds."""
+        return tuple(w for w in self.withdrawn if w.tombstone and w.entry_id)

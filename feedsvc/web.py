@@ -1,25 +1,35 @@
 """HTTP: a Flask blueprint that serves the current snapshot.
 
-Views only pick what the snapshot already holds; feeds are precomputed
-bytes, pages are rendered once per snapshot and kept. Every absolute URL
-comes from the site's configured base URL, never from the request.
+Views only pick what the snapshot already holds: feeds are precomputed and
+encoded bytes, pages are rendered and encoded once per snapshot and kept.
+A request costs a dict lookup, content-coding negotiation and a few
+headers. Every absolute URL comes from the site's configured base URL;
+nothing in a response depends on ``Host`` or ``X-Forwarded-*``.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 from markupsafe import Markup
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import http_date, quote_etag
 
+from .catalog import facet_key
 from .feed import ATOM_TYPE, RSS_TYPE, feed_updated
-from .model import Article, Catalog, article_path
-from .snapshot import Resource, Snapshot, load_snapshot, make_resource
+from .feed_json import JSON_FEED_TYPE
+from .model import Article, Catalog, Facet, article_path, facet_path
+from .representation import IDENTITY, Resource, make_resource, not_modified
+from .logs import log_problem
+from .snapshot import Snapshot, load_snapshot
+from .statefile import state_path
+from .websub import HubNotifier, changed_topics
 
 log = logging.getLogger(__name__)
 
@@ -27,49 +37,90 @@ bp = Blueprint("feedsvc", __name__)
 
 HTML_TYPE = "text/html; charset=utf-8"
 # Pages carry no script at all; images may come from the articles' own hosts.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
+SECURITY_HEADERS = (
+    (
+        "Content-Security-Policy",
         "default-src 'none'; img-src http: https: data:; style-src 'self'; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-}
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+)
+FEED_FORMATS = ((".atom", ATOM_TYPE, "Atom"), (".rss", RSS_TYPE, "RSS"), (".json", JSON_FEED_TYPE, "JSON Feed"))
 
 
 class SiteState:
-    """The app's one piece of state: the current snapshot and its rendered pages."""
+    """The app's one piece of state: the current snapshot, and the hub to tell about changes."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, notifier: HubNotifier | None = None) -> None:
         self.snapshot = snapshot
-        self._pages: dict[str, Resource] = {}
-        self._lock = threading.Lock()
+        self.notifier = notifier
 
-    def page(self, key: str, render: Callable[[], Resource]) -> Resource:
-        """Return the page ``key`` of this snapshot, rendering it on first use."""
-        cached = self._pages.get(key)
-        if cached is None:
-            cached = render()
-            with self._lock:
-                self._pages[key] = cached
-        return cached
+    def replace(self, snapshot: Snapshot) -> list[str]:
+        """Swap in a new snapshot; queue a WebSub ping for each feed whose bytes changed; return their URLs."""
+        before = self.snapshot.topics()
+        self.snapshot = snapshot  # one assignment: a request sees the old or the new, never a mix
+        after = snapshot.topics()
+        changed = changed_topics(before, after)
+        if self.notifier is not None and changed:
+            self.notifier.publish((url, after[url]) for url in changed)
+        return changed
+
+    def announce_startup(self) -> list[str]:
+        """Queue a WebSub ping for each feed changed since the hub last heard of it; return their URLs."""
+        if self.notifier is None:
+            return []
+        return self.notifier.announce(self.snapshot.topics())
+
+    def close(self) -> None:
+        """Stop the WebSub thread, if any."""
+        if self.notifier is not None:
+            self.notifier.close()
+
+
+def utc_now() -> datetime:
+    """Return the current time (the one clock read per snapshot)."""
+    return datetime.now(timezone.utc)
 
 
 def init_app(app: Flask, content_dir: Path) -> None:
-    """Load ``content_dir`` into a snapshot and register the routes on ``app``."""
+    """Load ``content_dir`` into a snapshot, start WebSub if configured, register the routes."""
     overrides = {"base_url": app.config["BASE_URL"]} if app.config.get("BASE_URL") else None
-    snapshot = load_snapshot(content_dir, overrides)
+    clock = app.config.get("CLOCK") or utc_now
+    snapshot = load_snapshot(content_dir, overrides, now=clock())
     for problem in snapshot.catalog.problems:
-        log.log(logging.ERROR if problem.severity == "error" else logging.WARNING, "%s", problem)
-    app.extensions["feedsvc"] = SiteState(snapshot)
-    app.jinja_env.globals.update(feed_links=FEED_LINKS, article_path=article_path)
+        log_problem(log, problem)
+    notifier = None
+    hub = snapshot.catalog.site.websub_hub
+    if hub:
+        notifier = HubNotifier(
+            hub,
+            state_path(content_dir, "websub.json"),
+            attempts=int(app.config["WEBSUB_ATTEMPTS"]),
+            first_delay=float(app.config["WEBSUB_FIRST_DELAY"]),
+            timeout=float(app.config["WEBSUB_TIMEOUT"]),
+        )
+    state = SiteState(snapshot, notifier)
+    app.extensions["feedsvc"] = state
+    if app.config["WEBSUB_ANNOUNCE_AT_START"]:
+        # Only feeds changed since the hub last heard of them: not every feed on every boot.
+        state.announce_startup()
+    app.jinja_env.globals.update(article_path=article_path, facet_href=facet_href)
     app.jinja_env.filters["human_date"] = human_date
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _error_page)
+    app.after_request(_pin_location)
 
 
-# Autodiscovery: every page links every subscription feed.
-FEED_LINKS = (("/feed.atom", ATOM_TYPE, "Atom"), ("/feed.rss", RSS_TYPE, "RSS"))
+def feed_links(prefix: str, name: str) -> tuple[tuple[str, str, str], ...]:
+    """Return (path, media type, title) of a feed family, for autodiscovery and the footer."""
+    return tuple((f"{prefix}{ext}", media_type, f"{name} ({label})") for ext, media_type, label in FEED_FORMATS)
+
+
+def facet_href(kind: str, name: str) -> str | None:
+    """Return the site path of a tag's or author's page, or None if the name has no URL."""
+    key = facet_key(name)
+    return facet_path(kind, key) if key else None
 
 
 def human_date(moment: datetime) -> str:
@@ -77,78 +128,135 @@ def human_date(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
-def _state() -> SiteState:
-    return current_app.extensions["feedsvc"]
+def _snapshot() -> Snapshot:
+    return current_app.extensions["feedsvc"].snapshot
 
 
-def _catalog() -> Catalog:
-    return _state().snapshot.catalog
+def _send(resource: Resource) -> Response:
+    """Send the variant the client accepts, with validators; 304 when the client's copy is current."""
+    variant = resource.pick(request.headers.get("Accept-Encoding"))
+    headers = Headers(list(resource.headers))
+    headers["ETag"] = quote_etag(variant.etag)
+    headers["Last-Modified"] = http_date(resource.last_modified)
+    headers["Cache-Control"] = resource.cache_control
+    headers["Vary"] = "Accept-Encoding"
+    if not_modified(
+        request.headers.get("If-None-Match"),
+        request.headers.get("If-Modified-Since"),
+        variant.etag,
+        resource.last_modified,
+    ):
+        response = Response(status=304, headers=headers)
+        # RFC 9110 §15.4.5: validators and caching fields only, no body or its length
+        for name in ("Content-Type", "Content-Length"):
+            response.headers.pop(name, None)
+        return response
+    if variant.coding != IDENTITY:
+        headers["Content-Encoding"] = variant.coding
+    return Response(variant.body, headers=headers, content_type=resource.media_type)
 
 
-def _send(resource: Resource, max_age: int, extra_headers: dict[str, str] | None = None) -> Response:
-    """Send precomputed bytes with validators; answer 304 when the client is current."""
-    response = Response(resource.body, content_type=resource.media_type)
-    response.set_etag(resource.etag)
-    response.last_modified = resource.last_modified
-    response.cache_control.public = True
-    response.cache_control.max_age = max_age
-    response.headers.update(extra_headers or {})
-    return response.make_conditional(request)
+def _page(snapshot: Snapshot, key: str, template: str, last_modified: datetime, **context: object) -> Response:
+    """Send a page of ``snapshot``, rendering and encoding it on first use.
 
+    The view passes the snapshot it read its data from, so a page is never
+    cached in a newer snapshot than the one it shows.
+    """
 
-def _render_page(template: str, last_modified: datetime, **context: object) -> Resource:
-    catalog = _catalog()
-    body = render_template(template, site=catalog.site, **context).encode("utf-8")
-    return make_resource(body, HTML_TYPE, last_modified)
+    def render() -> Resource:
+        site = snapshot.catalog.site
+        context.setdefault("feeds", feed_links("/feed", site.title))
+        body = render_template(template, site=site, **context).encode("utf-8")
+        cache_control = f"public, max-age={int(current_app.config['PAGE_MAX_AGE'])}"
+        return make_resource(body, HTML_TYPE, last_modified, cache_control, SECURITY_HEADERS)
+
+    return _send(snapshot.cached(key, render))
 
 
 @bp.get("/")
 def index() -> Response:
     """List the articles, newest first."""
-    catalog = _catalog()
-    resource = _state().page(
-        "/",
-        lambda: _render_page("index.html", feed_updated(catalog.articles), articles=catalog.articles),
-    )
-    return _send(resource, current_app.config["PAGE_MAX_AGE"], SECURITY_HEADERS)
+    snapshot = _snapshot()
+    catalog = snapshot.catalog
+    last_change = feed_updated(catalog.articles, catalog.withdrawn)
+    return _page(snapshot, "/", "index.html", last_change, articles=catalog.articles)
 
 
 @bp.get("/articles/<slug>")
 def article(slug: str) -> Response:
-    """Show one clean article. :raise 404: no article has this slug."""
-    found: Article | None = _catalog().by_slug.get(slug)
+    """Show one clean article. :raise 404: no article has this slug. :raise 410: it was withdrawn."""
+    snapshot = _snapshot()
+    found: Article | None = snapshot.catalog.by_slug.get(slug)
     if found is None:
+        gone = snapshot.catalog.gone.get(slug)
+        if gone is not None:
+            abort(410, f"“{gone.title}” was withdrawn by the publisher on {human_date(gone.when)}.")
         abort(404, f"There is no article at /articles/{slug}.")
-    resource = _state().page(
+    return _page(
+        snapshot,
         article_path(slug),
-        lambda: _render_page(
-            "article.html",
-            found.updated,
-            article=found,
-            content=Markup(found.content_html),  # cleaned and sanitised by clean.py
-        ),
+        "article.html",
+        found.updated,
+        article=found,
+        content=Markup(found.content_html),  # cleaned and sanitised by clean.py
     )
-    return _send(resource, current_app.config["PAGE_MAX_AGE"], SECURITY_HEADERS)
 
 
-@bp.get("/feed.atom")
-@bp.get("/feed.rss")
-def feed() -> Response:
-    """Send a subscription feed."""
-    resource = _state().snapshot.feeds[request.path]
-    return _send(resource, current_app.config["FEED_MAX_AGE"], {"X-Content-Type-Options": "nosniff"})
+def _facet_page(kind: str, key: str) -> Response:
+    snapshot = _snapshot()
+    facets: Mapping[str, Facet] = snapshot.catalog.tags if kind == "tags" else snapshot.catalog.authors
+    facet = facets.get(key)
+    if facet is None:
+        abort(404, f"There is nothing at {facet_path(kind, key)}.")
+    title = snapshot.catalog.site.title
+    heading = facet.name if kind == "tags" else f"Articles by {facet.name}"
+    return _page(
+        snapshot,
+        facet.path,
+        "facet.html",
+        feed_updated(facet.articles, facet.withdrawn),
+        facet=facet,
+        heading=heading,
+        # this page's own feeds first: readers offer the first one by default
+        feeds=feed_links(f"{facet.path}/feed", f"{title}: {heading}") + feed_links("/feed", title),
+    )
+
+
+@bp.get("/tags/<key>")
+def tag(key: str) -> Response:
+    """List the articles of one tag. :raise 404: no article has it."""
+    return _facet_page("tags", key)
+
+
+@bp.get("/authors/<key>")
+def author(key: str) -> Response:
+    """List the articles of one author. :raise 404: no article names them."""
+    return _facet_page("authors", key)
+
+
+@bp.get("/feed<any('.atom', '.rss', '.json'):ext>")
+@bp.get("/tags/<key>/feed<any('.atom', '.rss', '.json'):ext>")
+@bp.get("/authors/<key>/feed<any('.atom', '.rss', '.json'):ext>")
+@bp.get("/archive/<month>.atom")
+def feed(**_: str) -> Response:
+    """Send a subscription feed or an archive document. :raise 404: there is none at this path."""
+    resource = _snapshot().feed(request.path)
+    if resource is None:
+        abort(404, f"There is no feed at {request.path}.")
+    return _send(resource)
 
 
 @bp.get("/healthz")
 def healthz() -> Response:
     """Report liveness, the snapshot version and what could not be published."""
-    catalog = _catalog()
+    catalog: Catalog = _snapshot().catalog
     errors = [p for p in catalog.problems if p.severity == "error"]
     response = current_app.json.response(
         {
             "status": "ok",
             "version": catalog.version,
             "articles": len(catalog.articles),
+            "withdrawn": len(catalog.withdrawn),
             "rejected": [{"path": str(p.path), "reason": p.message} for p in errors],
         }
     )
@@ -156,11 +264,29 @@ def healthz() -> Response:
     return response
 
 
+def _pin_location(response: Response) -> Response:
+    """Rebase an absolute Location on the site's base URL.
+
+    Werkzeug's own redirects (``//feed.atom`` -> ``/feed.atom``, a missing
+    trailing slash) build their URL from the request's Host header.
+    """
+    location = response.headers.get("Location")
+    if location:
+        parts = urlsplit(location)
+        if parts.scheme or parts.netloc:
+            site = _snapshot().catalog.site
+            prefix = urlsplit(site.base_url).path.rstrip("/")
+            path = parts.path[len(prefix) :] if prefix and parts.path.startswith(prefix + "/") else parts.path
+            response.headers["Location"] = site.url(path or "/") + (f"?{parts.query}" if parts.query else "")
+    return response
+
+
 def _error_page(error: HTTPException) -> Response:
     """Render every HTTP error as a small page in the site's style."""
-    body = render_template("error.html", site=_catalog().site, error=error)
+    site = _snapshot().catalog.site
+    body = render_template("error.html", site=site, error=error, feeds=feed_links("/feed", site.title))
     response = Response(body, status=error.code or 500, content_type=HTML_TYPE)
-    response.headers.update(SECURITY_HEADERS)
+    response.headers.extend(SECURITY_HEADERS)
     if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedsvc.catalog import build_catalog, entry_id, make_article
+from feedsvc.catalog import build_catalog, entry_id, facet_key, make_article
 from feedsvc.model import ArticleSource, ContentError, PageMetadata, Problem, Site
 
 LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 BODY = "<article><h1>Headline</h1><p>{text}</p><p>Second paragraph of the story, with more words.</p></article>"
 
 
@@ -90,7 +91,7 @@ def test_canonical_url_elsewhere_becomes_the_source_url(site: Site) -> None:
 
 
 def test_catalog_orders_newest_first_and_indexes_by_slug(site: Site) -> None:
-    catalog = build_catalog([source("old", 1), source("new", 20), source("mid", 10)], site)
+    catalog = build_catalog([source("old", 1), source("new", 20), source("mid", 10)], site, now=NOW)
     assert [a.slug for a in catalog.articles] == ["new", "mid", "old"]
     assert catalog.by_slug["mid"].title == "Title mid"
 
@@ -102,7 +103,7 @@ def test_a_broken_source_costs_only_itself(site: Site) -> None:
         return "<p>ok</p>"
 
     sources = [source("good", 2), source("bad", 3, text="explode"), source("undated", None)]
-    catalog = build_catalog(sources, site, clean=fragile_cleaner)
+    catalog = build_catalog(sources, site, clean=fragile_cleaner, now=NOW)
     assert [a.slug for a in catalog.articles] == ["good"]
     reasons = {str(p.path): p.message for p in catalog.problems}
     assert "internal error" in reasons["articles/bad.html"]
@@ -111,7 +112,7 @@ def test_a_broken_source_costs_only_itself(site: Site) -> None:
 
 def test_page_with_no_article_text_is_reported(site: Site) -> None:
     empty = replace(source("story"), html="<nav><a href='/'>Home</a></nav><script>x()</script>")
-    catalog = build_catalog([empty], site)
+    catalog = build_catalog([empty], site, now=NOW)
     assert catalog.articles == ()
     assert "no article text" in catalog.problems[0].message
 
@@ -119,7 +120,7 @@ def test_page_with_no_article_text_is_reported(site: Site) -> None:
 def test_duplicate_pinned_ids_keep_one_and_name_both_files(site: Site) -> None:
     first = replace(source("first", 2), pinned_id="urn:uuid:00000000-0000-4000-8000-000000000001")
     second = replace(source("second", 3), pinned_id="urn:uuid:00000000-0000-4000-8000-000000000001")
-    catalog = build_catalog([first, second], site)
+    catalog = build_catalog([first, second], site, now=NOW)
     assert [a.slug for a in catalog.articles] == ["second"]
     (problem,) = catalog.problems
     assert problem.path == Path("articles/first.html")
@@ -127,20 +128,96 @@ def test_duplicate_pinned_ids_keep_one_and_name_both_files(site: Site) -> None:
 
 
 def test_drafts_are_not_published(site: Site) -> None:
-    catalog = build_catalog([replace(source("draft"), status="draft"), source("live")], site)
+    catalog = build_catalog([replace(source("draft"), status="draft"), source("live")], site, now=NOW)
     assert [a.slug for a in catalog.articles] == ["live"]
 
 
 def test_loader_problems_are_carried_into_the_snapshot(site: Site) -> None:
     loaded = Problem(Path("articles/empty.html"), "the file is empty")
-    catalog = build_catalog([source("live")], site, problems=[loaded])
+    catalog = build_catalog([source("live")], site, problems=[loaded], now=NOW)
     assert loaded in catalog.problems
 
 
 def test_version_is_stable_for_equal_content_and_moves_with_any_change(site: Site) -> None:
-    one = build_catalog([source("a", 1), source("b", 2)], site)
-    same = build_catalog([source("b", 2), source("a", 1)], site)
-    edited = build_catalog([source("a", 1, text="An edited first paragraph."), source("b", 2)], site)
-    renamed_site = build_catalog([source("a", 1), source("b", 2)], replace(site, title="Other"))
+    one = build_catalog([source("a", 1), source("b", 2)], site, now=NOW)
+    same = build_catalog([source("b", 2), source("a", 1)], site, now=NOW)
+    edited = build_catalog([source("a", 1, text="An edited first paragraph."), source("b", 2)], site, now=NOW)
+    renamed_site = build_catalog([source("a", 1), source("b", 2)], replace(site, title="Other"), now=NOW)
     assert one.version == same.version
     assert len({one.version, edited.version, renamed_site.version}) == 3
+
+
+def test_withdrawn_article_leaves_the_feed_and_keeps_a_dated_tombstone(site: Site) -> None:
+    gone = replace(source("gone", 2, tags=("Transport",)), status="withdrawn")
+    catalog = build_catalog([gone, source("live", 3)], site, now=NOW)
+    assert [a.slug for a in catalog.articles] == ["live"]
+    (withdrawal,) = catalog.withdrawn
+    assert catalog.gone["gone"] is withdrawal
+    assert withdrawal.entry_id == entry_id(site, "gone", datetime(2024, 3, 2, 9, 0, tzinfo=LONDON))
+    assert withdrawal.when == NOW and withdrawal.tombstone
+    assert catalog.tombstones == (withdrawal,)
+    # the ledger remembers when it was first seen withdrawn
+    assert catalog.revisions["gone"].withdrawn == NOW
+    later = build_catalog([gone, source("live", 3)], site, now=NOW + timedelta(days=3), ledger=catalog.revisions)
+    assert later.withdrawn[0].when == NOW
+
+
+def test_tombstones_expire_after_tombstone_days_but_the_page_stays_gone(site: Site) -> None:
+    gone = replace(source("gone", 2), status="withdrawn")
+    first = build_catalog([gone], site, now=NOW)
+    expired = build_catalog([gone], site, now=NOW + timedelta(days=site.tombstone_days), ledger=first.revisions)
+    assert expired.tombstones == ()
+    assert "gone" in expired.gone
+
+
+def test_withdrawn_article_without_a_date_is_gone_without_a_tombstone(site: Site) -> None:
+    catalog = build_catalog([replace(source("undated", None), status="withdrawn")], site, now=NOW)
+    assert catalog.gone["undated"].entry_id is None
+    assert catalog.tombstones == ()
+
+
+def test_tags_and_authors_are_indexed_by_url_key(site: Site) -> None:
+    sources = [
+        source("a", 1, tags=("South Caucasus", "Politics"), authors=("Ada Lovelace",)),
+        source("b", 2, tags=("south caucasus",)),
+        source("c", 3, tags=("!!!",)),
+    ]
+    catalog = build_catalog(sources, site, now=NOW)
+    assert sorted(catalog.tags) == ["politics", "south-caucasus"]  # "!!!" has no URL segment
+    facet = catalog.tags["south-caucasus"]
+    assert facet.name == "south caucasus"  # as the newest article writes it
+    assert [a.slug for a in facet.articles] == ["b", "a"]
+    assert facet.path == "/tags/south-caucasus"
+    assert sorted(catalog.authors) == ["ada-lovelace", "gazette-staff"]
+
+
+def test_facet_key_keeps_letters_of_any_script() -> None:
+    assert facet_key("South Caucasus") == "south-caucasus"
+    assert facet_key("Sakartvelo_2024!") == "sakartvelo-2024"
+    assert facet_key("პოლიტიკა") == "პოლიტიკა"
+    assert facet_key("C++") == "c"
+
+
+def test_unchanged_article_keeps_its_date_and_an_edit_is_dated_now(site: Site) -> None:
+    first = build_catalog([source("story", 1)], site, now=NOW)
+    assert first.articles[0].updated == first.articles[0].published  # first sight: its own date
+    resaved = build_catalog([source("story", 1)], site, now=NOW + timedelta(days=1), ledger=first.revisions)
+    assert resaved.articles[0].updated == first.articles[0].updated
+    later = NOW + timedelta(days=2)
+    edited = build_catalog(
+        [source("story", 1, text="A corrected first paragraph.")], site, now=later, ledger=resaved.revisions
+    )
+    assert edited.articles[0].updated == later
+    assert edited.articles[0].entry_id == first.articles[0].entry_id
+
+
+def test_ledger_keeps_slugs_it_did_not_see_this_time(site: Site) -> None:
+    first = build_catalog([source("a", 1), source("b", 2)], site, now=NOW)
+    only_a = build_catalog([source("a", 1)], site, now=NOW, ledger=first.revisions)
+    assert set(only_a.revisions) == {"a", "b"}
+
+
+def test_current_month_is_taken_in_the_site_timezone(site: Site) -> None:
+    tokyo = replace(site, timezone=ZoneInfo("Asia/Tokyo"))
+    catalog = build_catalog([], tokyo, now=datetime(2024, 3, 31, 20, 0, tzinfo=timezone.utc))
+    assert catalog.current_month == "2024-04"

@@ -51,6 +51,12 @@ def test_overrides_win_over_the_file() -> None:
         ("entries_per_feed", True, "from 1 to 1000"),
         ("title", "  ", "non-empty string"),
         ("summary_words", 10_000, "from 5 to 500"),
+        ("feed_max_bytes", 10, "from 1000 to 100000000"),
+        ("feed_max_age", -1, "from 0 to 86400"),
+        ("feed_stale_while_revalidate", 10**7, "from 0 to 604800"),
+        ("tombstone_days", 5000, "from 0 to 3650"),
+        ("websub_hub", "hub.example.org", "absolute http(s) URL"),
+        ("websub_hub", 7, "non-empty string"),
     ],
 )
 def test_bad_values_name_the_key_and_what_is_allowed(key: str, value: object, message: str) -> None:
@@ -70,3 +76,15 @@ def test_missing_required_key_is_named(key: str) -> None:
 def test_unknown_key_lists_the_allowed_ones() -> None:
     with pytest.raises(SiteConfigError, match=r"unknown key\(s\) 'titel'; allowed: .*title"):
         parse_site({**VALID, "titel": "typo"})
+
+
+def test_reader_grade_defaults() -> None:
+    site = parse_site(VALID)
+    assert (site.feed_max_bytes, site.feed_max_age, site.feed_stale_while_revalidate) == (1_000_000, 300, 3600)
+    assert site.tombstone_days == 30
+    assert site.websub_hub is None
+
+
+def test_websub_hub_is_kept_as_written_and_empty_means_none() -> None:
+    assert parse_site({**VALID, "websub_hub": "https://hub.example.net/"}).websub_hub == "https://hub.example.net/"
+    assert parse_site({**VALID, "websub_hub": ""}).websub_hub is None

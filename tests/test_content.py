@@ -358,7 +358,7 @@ def test_unsafe_slug_says_what_to_rename_it_to(content_dir: Path, site: Site, na
         ('tags = "politics"', "'tags' must be a list of non-empty strings such as ['politics', 'Armenia']"),
         ('id = "sochi-summit"', "'id' must be an absolute URI such as 'tag:oc-media.org,2012:2021-11-23:my-article'"),
         ('id = "https:///x"', "'id' must be an absolute URI"),
-        ('status = "hidden"', "'status' must be one of 'published', 'draft', got 'hidden'"),
+        ('status = "hidden"', "'status' must be one of 'published', 'draft', 'withdrawn', got 'hidden'"),
         ('canonical_url = "/sochi/"', "'canonical_url' must be an absolute http(s) URL"),
         ('image = "images/a.jpg"', "'image' must be an http(s) URL or a path such as '/images/a.jpg'"),
         ('language = "English (UK)"', "'language' must be a BCP 47 language tag"),

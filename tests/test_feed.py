@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
 from lxml import etree
 
+from factories import make_article, make_site, make_withdrawal
 from feedsvc.feed import FeedSpec, build_atom, build_rss, feed_updated
 from feedsvc.model import Article, Site
 
@@ -24,34 +24,7 @@ RSS_SPEC = FeedSpec("/feed.rss", "feed", "Test Site")
 
 @pytest.fixture
 def site() -> Site:
-    return Site(
-        title="Test Site",
-        subtitle="News for tests",
-        base_url="https://news.example.org",
-        id_authority="news.example.org,2020",
-        language="en",
-        timezone=TBILISI,
-        default_author="Staff",
-    )
-
-
-def make_article(slug: str, day: int, **changes: object) -> Article:
-    published = datetime(2021, 11, day, tzinfo=TBILISI)
-    article = Article(
-        slug=slug,
-        entry_id=f"tag:news.example.org,2020:2021-11-{day:02d}:articles/{slug}",
-        title=f"Title of {slug}",
-        published=published,
-        updated=published + timedelta(hours=5),
-        authors=("Ada Lovelace", "Grace Hopper"),
-        summary=f"Summary of {slug}.",
-        tags=("Politics", "South Caucasus"),
-        content_html=f'<p>Body of {slug} with <a href="https://example.org/x">a link</a> &amp; more.</p>',
-        language="en",
-        source_path=Path(f"articles/{slug}.html"),
-        source_url=f"https://origin.example.com/{slug}/",
-    )
-    return replace(article, **changes)
+    return make_site()
 
 
 @pytest.fixture
@@ -158,3 +131,75 @@ def test_markup_and_cdata_terminators_in_content_stay_escaped(build, site: Site)
     assert not parsed.bozo
     assert parsed.entries[0].title == 'Less < more & "quotes"'
     assert "]]>" in parsed.entries[0].content[0].value
+
+
+HISTORY = "{http://purl.org/syndication/history/1.0}"
+TOMBSTONES = "{http://purl.org/atompub/tombstones/1.0}"
+WITHDRAWN_AT = datetime(2021, 11, 25, 8, 0, tzinfo=TBILISI)
+
+
+def test_atom_tombstone_names_the_withdrawn_entry_and_when(site: Site, articles: list[Article]) -> None:
+    gone = make_withdrawal("gone", WITHDRAWN_AT)
+    root = etree.fromstring(build_atom(articles, site, SPEC, [gone]))
+    (tombstone,) = root.findall(f"{TOMBSTONES}deleted-entry")
+    assert tombstone.get("ref") == gone.entry_id
+    assert tombstone.get("when") == "2021-11-25T08:00:00+04:00"
+    # a withdrawal is a change: the feed's updated (and Last-Modified) moves with it
+    assert root.findtext(f"{ATOM}updated") == "2021-11-25T08:00:00+04:00"
+    assert feed_updated(articles, [gone]) == WITHDRAWN_AT
+    # extension elements come before the entries (RFC 4287's schema)
+    children = [child.tag for child in root]
+    assert children.index(f"{TOMBSTONES}deleted-entry") < children.index(f"{ATOM}entry")
+
+
+def test_plain_feed_declares_no_unused_namespace(site: Site, articles: list[Article]) -> None:
+    body = build_atom(articles, site, SPEC)
+    assert b"tombstones" not in body and b"history" not in body
+
+
+def test_archive_document_is_marked_and_linked(site: Site, articles: list[Article]) -> None:
+    spec = FeedSpec(
+        "/archive/2021-11.atom",
+        "feed",
+        "Test Site: archive of November 2021",
+        links=(("current", "/feed.atom"), ("prev-archive", "/archive/2021-10.atom")),
+        archive=True,
+    )
+    root = etree.fromstring(build_atom(articles, site, spec))
+    assert root.find(f"{HISTORY}archive") is not None
+    links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert links["current"] == "https://news.example.org/feed.atom"
+    assert links["prev-archive"] == "https://news.example.org/archive/2021-10.atom"
+    assert links["self"] == "https://news.example.org/archive/2021-11.atom"
+
+
+def test_empty_archive_month_takes_its_updated_from_the_spec(site: Site) -> None:
+    start = datetime(2021, 12, 1, tzinfo=TBILISI)
+    spec = FeedSpec("/archive/2021-12.atom", "feed", "Test Site", archive=True, updated=start)
+    root = etree.fromstring(build_atom([], site, spec))
+    assert root.findtext(f"{ATOM}updated") == "2021-12-01T00:00:00+04:00"
+
+
+def test_every_format_names_the_websub_hub(articles: list[Article]) -> None:
+    site = make_site(websub_hub="https://hub.example.net/")
+    atom = etree.fromstring(build_atom(articles, site, SPEC))
+    assert [link.get("href") for link in atom.findall(f"{ATOM}link[@rel='hub']")] == ["https://hub.example.net/"]
+    # feedgen drops rel=hub from RSS (python-feedgen #122); we add it back next to rel=self
+    channel = etree.fromstring(build_rss(articles, site, RSS_SPEC)).find("channel")
+    rels = [(link.get("rel"), link.get("href")) for link in channel.findall("atom:link", NS)]
+    assert rels == [("self", "https://news.example.org/feed.rss"), ("hub", "https://hub.example.net/")]
+
+
+def test_without_a_hub_no_document_names_one(site: Site, articles: list[Article]) -> None:
+    assert b'rel="hub"' not in build_atom(articles, site, SPEC)
+    assert b'rel="hub"' not in build_rss(articles, site, RSS_SPEC)
+
+
+def test_non_ascii_paths_are_published_as_percent_encoded_uris(site: Site) -> None:
+    spec = FeedSpec("/tags/პოლიტიკა/feed.atom", "feed/tags/x", "Test Site")
+    root = etree.fromstring(build_atom([make_article("ქართული", 1, source_url=None)], site, spec))
+    hrefs = [link.get("href") for link in root.iter(f"{ATOM}link")]
+    tag = "%E1%83%9E%E1%83%9D%E1%83%9A%E1%83%98%E1%83%A2%E1%83%98%E1%83%99%E1%83%90"
+    assert f"https://news.example.org/tags/{tag}/feed.atom" in hrefs
+    assert "https://news.example.org/articles/%E1%83%A5%E1%83%90%E1%83%A0%E1%83%97%E1%83%A3%E1%83%9A%E1%83%98" in hrefs
+    assert all(href.isascii() for href in hrefs)

@@ -25,8 +25,7 @@ def metrics() -> Metrics:
 
 @pytest.fixture
 def metered(content_dir: Path, metrics: Metrics) -> FlaskClient:
-    app = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)})
-    init_metrics(app, metrics)
+    app = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir), "METRICS": metrics})
     return app.test_client()
 
 
@@ -116,8 +115,12 @@ def test_metrics_work_on_any_flask_app(metrics: Metrics) -> None:
 def test_the_default_metrics_are_shared_by_the_process(content_dir: Path) -> None:
     from feedsvc import metrics as module
 
+    builds = {"outcome": "ok"}
+    built_before = module.METRICS.registry.get_sample_value("feedsvc_snapshot_builds_total", builds) or 0
     app = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)})
-    init_metrics(app)
+    # create_app's snapshot build is counted, and so is every request
+    assert module.METRICS.registry.get_sample_value("feedsvc_snapshot_builds_total", builds) == built_before + 1
+    assert module.METRICS.registry.get_sample_value("feedsvc_articles_published", {}) == 3
     labels = {"route": "/", "method": "GET", "status": "200"}
     before = module.METRICS.registry.get_sample_value("feedsvc_http_requests_total", labels) or 0
     app.test_client().get("/")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 
+from factories import write_article
 from feedsvc import create_app
+from feedsvc.snapshot import load_snapshot
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 JSONLD_SLUG = "article-with-jsonld-tags-and-author"
@@ -44,6 +48,7 @@ def test_every_page_links_every_feed_for_autodiscovery(client: FlaskClient, path
     assert links == {
         "application/atom+xml": "https://news.example.org/feed.atom",
         "application/rss+xml": "https://news.example.org/feed.rss",
+        "application/feed+json": "https://news.example.org/feed.json",
     }
 
 
@@ -57,7 +62,9 @@ def test_article_page_shows_the_clean_article_with_its_metadata(client: FlaskCli
     time = page.select_one(".article .meta time")
     assert (time["datetime"], time.get_text()) == ("2024-03-05T09:30:00+00:00", "5 March 2024")
     assert "Ada Lovelace" in page.select_one(".byline").get_text()
-    assert page.select_one(".tags").get_text(" ", strip=True) == "Tags: Transport, City"
+    tags = page.select(".tags a")
+    assert [(a.get_text(), a["href"]) for a in tags] == [("Transport", "/tags/transport"), ("City", "/tags/city")]
+    assert page.select_one(".byline a")["href"] == "/authors/ada-lovelace"
     body = page.select_one(".article-body")
     paragraphs = [p.get_text() for p in body.find_all("p")]
     assert paragraphs[0].startswith("The harbour bridge carries traffic again")
@@ -86,7 +93,8 @@ def test_feeds_have_their_media_type_and_validators(client: FlaskClient, path: s
     assert response.content_type == media_type
     assert response.headers["ETag"].startswith('"') and not response.headers["ETag"].startswith('W/')
     assert response.headers["Last-Modified"] == "Wed, 06 Mar 2024 10:00:00 GMT"
-    assert "max-age=300" in response.headers["Cache-Control"]
+    assert response.headers["Cache-Control"] == "public, max-age=300, stale-while-revalidate=3600"
+    assert response.headers["Vary"] == "Accept-Encoding"
     parsed = feedparser.parse(response.data)
     assert not parsed.bozo, parsed.get("bozo_exception")
     # entries_per_feed = 2 in the fixture site
@@ -183,3 +191,53 @@ def test_broken_site_toml_stops_start_up_with_the_file_named(content_dir: Path) 
     with pytest.raises(Exception) as caught:
         create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)})
     assert "site.toml" in str(caught.value)
+
+
+def test_tag_page_lists_its_articles_and_links_its_feeds_first(client: FlaskClient) -> None:
+    response = client.get("/tags/transport")
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.find("h1").get_text() == "Transport"
+    assert [a.get_text() for a in page.select(".article-list h2 a")] == ["Harbour bridge reopens after repairs"]
+    alternates = [(link["type"], link["href"]) for link in page.find_all("link", rel="alternate")]
+    assert alternates[:3] == [
+        ("application/atom+xml", "https://news.example.org/tags/transport/feed.atom"),
+        ("application/rss+xml", "https://news.example.org/tags/transport/feed.rss"),
+        ("application/feed+json", "https://news.example.org/tags/transport/feed.json"),
+    ]
+    assert ("application/atom+xml", "https://news.example.org/feed.atom") in alternates
+    assert page.find("link", rel="canonical")["href"] == "https://news.example.org/tags/transport"
+
+
+def test_author_page_lists_their_articles_and_links_their_feeds(client: FlaskClient) -> None:
+    page = soup(client.get("/authors/grace-hopper"))
+    assert page.find("h1").get_text() == "Articles by Grace Hopper"
+    assert [a.get_text() for a in page.select(".article-list h2 a")] == ["Library extends its opening hours"]
+    first_atom = page.find("link", rel="alternate", type="application/atom+xml")
+    assert first_atom["href"] == "https://news.example.org/authors/grace-hopper/feed.atom"
+
+
+def test_tag_feed_holds_only_that_tags_articles(client: FlaskClient) -> None:
+    parsed = feedparser.parse(client.get("/tags/culture/feed.atom").data)
+    assert not parsed.bozo
+    assert parsed.feed.title == "Example Gazette: Culture"
+    assert [e.id for e in parsed.entries] == ["urn:uuid:6f1c2a7e-2f5b-4c39-9a55-0c7d1f6a8b11"]
+    links = {link.rel: link.href for link in parsed.feed.links}
+    assert links["self"] == "https://news.example.org/tags/culture/feed.atom"
+    assert links["alternate"] == "https://news.example.org/tags/culture"
+
+
+def test_unknown_tag_page_is_404(client: FlaskClient) -> None:
+    assert client.get("/tags/no-such-tag").status_code == 404
+
+
+def test_replacing_the_snapshot_serves_the_new_pages_and_feeds(app: Flask, content_dir: Path) -> None:
+    client = app.test_client()
+    old_index = client.get("/")
+    write_article(content_dir, "late-news", "2024-03-10T08:00:00", title="Late news arrives")
+    changed = app.extensions["feedsvc"].replace(load_snapshot(content_dir, now=datetime.now(timezone.utc)))
+    assert "https://news.example.org/feed.atom" in changed
+    fresh = client.get("/", headers={"If-None-Match": old_index.headers["ETag"]})
+    assert fresh.status_code == 200
+    assert "Late news arrives" in fresh.get_data(as_text=True)
+    assert b"late-news" in client.get("/feed.atom").data

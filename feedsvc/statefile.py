@@ -1,0 +1,58 @@
+"""The content folder's own state files, under ``content/.feedsvc/``.
+
+An edge: JSON read leniently (a missing file is an empty state; a broken
+one is reported, never silently replaced) and written atomically (a
+temporary file renamed over the old one), so a crash or a concurrent reader
+never sees half a file. Backups of the content folder carry this state too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+STATE_DIR = ".feedsvc"
+
+
+def state_path(content_dir: Path, name: str) -> Path:
+    """Return the path of one state file of ``content_dir``."""
+    return content_dir / STATE_DIR / name
+
+
+def read_text(path: Path) -> tuple[str | None, str | None]:
+    """Return (text, None), (None, None) when the file does not exist, or (None, problem)."""
+    try:
+        return path.read_text(encoding="utf-8"), None
+    except FileNotFoundError:
+        return None, None
+    except (OSError, UnicodeDecodeError) as error:
+        return None, f"cannot be read ({error})"
+
+
+def read_state(path: Path) -> tuple[Any, str | None]:
+    """Return (data, None), (None, None) when missing, or (None, problem) when unreadable."""
+    text, problem = read_text(path)
+    if text is None:
+        return None, problem
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as error:
+        return None, f"is not valid JSON ({error})"
+
+
+def write_state(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (temp file in the same folder, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
