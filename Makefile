@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONTENT ?= content
 
-.PHONY: serve test check golden clean-venv
+.PHONY: serve test check golden bench-extraction clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ check: $(VENV)/.installed
 ## golden: rewrite tests/golden/ from the current code; review the diff before committing
 golden: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden -q
+
+## bench-extraction: the cleaner against trafilatura on a dataset (DATASET=path/to/wcxb-dev)
+bench-extraction: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/extraction.py $(DATASET)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -2,8 +2,15 @@
 
 Usage::
 
-    python bench/extraction.py DATASET [--limit N] [--only feedsvc|trafilatura]
-                               [--worst N]
+    python bench/extraction.py DATASET [--limit N] [--half 1|2]
+                               [--only feedsvc|trafilatura|parse] [--worst N]
+                               [--dump DIR]
+
+``--half`` keeps one of two fixed halves of the pages (split by a hash of
+the page id), to tune on one and check the other. ``--only parse`` (or a
+full run) also times parsing alone on the same pages: lexbor (selectolax),
+lexbor then lxml (what the cleaner does), lxml.html, and BeautifulSoup with
+the lxml builder, with and without serialising back to a string.
 
 DATASET is a folder laid out like WCXB's dev split: ``ground-truth.json``
 (``{id: {"articleBody", "url", "with", "without", ...}}``) and
@@ -20,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import re
 import sys
@@ -189,10 +197,17 @@ def leaked_appeal(text: str, truth: dict) -> str | None:
     return None
 
 
-def load(dataset: Path, limit: int | None) -> list[tuple[str, str, dict]]:
+def in_half(page_id: str, half: int) -> bool:
+    """Return True if ``page_id`` belongs to half 1 or 2 of a fixed, id-hashed split."""
+    return hashlib.sha256(page_id.encode()).digest()[0] % 2 == half - 1
+
+
+def load(dataset: Path, limit: int | None, half: int | None = None) -> list[tuple[str, str, dict]]:
     """Return (id, html, truth) for the pages of ``dataset``, in id order."""
     truth = json.loads((dataset / "ground-truth.json").read_text(encoding="utf-8"))
     ids = sorted(truth)
+    if half:
+        ids = [i for i in ids if in_half(i, half)]
     if limit:
         ids = ids[:limit]
     pages = []
@@ -202,21 +217,57 @@ def load(dataset: Path, limit: int | None) -> list[tuple[str, str, dict]]:
     return pages
 
 
+def parse_rates(pages: list[tuple[str, str, dict]]) -> list[tuple[str, float]]:
+    """Return pages/s of parsing alone (one core, pages in turn) for each parser the cleaner could use."""
+    from bs4 import BeautifulSoup
+    from selectolax.lexbor import LexborHTMLParser
+
+    from feedsvc.clean import parse
+
+    def bs4_parse(html: str) -> object:
+        return BeautifulSoup(html, "lxml")
+
+    def bs4_roundtrip(html: str) -> object:
+        return str(BeautifulSoup(html, "lxml"))
+
+    def lxml_parse(html: str) -> object:
+        return lxml.html.document_fromstring(html.encode("utf-8"))
+
+    parsers = [
+        ("lexbor (selectolax)", LexborHTMLParser),
+        ("lexbor + lxml (feedsvc)", parse),
+        ("lxml.html", lxml_parse),
+        ("BeautifulSoup (lxml)", bs4_parse),
+        ("BeautifulSoup (lxml) + str()", bs4_roundtrip),
+    ]
+    rates = []
+    for name, fn in parsers:
+        start = time.perf_counter()
+        for _, html, _ in pages:
+            fn(html)
+        rates.append((name, len(pages) / (time.perf_counter() - start)))
+    return rates
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages (by id)")
-    parser.add_argument("--only", choices=("feedsvc", "trafilatura"), default=None)
+    parser.add_argument("--half", type=int, choices=(1, 2), default=None, help="only one fixed half of the pages")
+    parser.add_argument("--only", choices=("feedsvc", "trafilatura", "parse"), default=None)
     parser.add_argument("--worst", type=int, default=0, help="list feedsvc's N worst pages by F1")
+    parser.add_argument("--dump", type=Path, default=None, help="write feedsvc's text of each page to DIR/<id>.txt")
     args = parser.parse_args(argv)
 
-    pages = load(args.dataset, args.limit)
+    pages = load(args.dataset, args.limit, args.half)
     runners = {"feedsvc": run_feedsvc, "trafilatura": run_trafilatura}
     results = [measure(name, fn, pages) for name, fn in runners.items() if args.only in (None, name)]
 
-    print(f"{len(pages)} pages from {args.dataset}")
-    print(f"{'extractor':<12} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>8} {'empty':>6}")
+    half = f" (half {args.half})" if args.half else ""
+    print(f"{len(pages)} pages from {args.dataset}{half}")
+    if results:
+        print(f"{'extractor':<12} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>8} {'empty':>6}")
     for res in results:
         print(f"{res.name:<12} {res.p:6.3f} {res.r:6.3f} {res.f1:6.3f} {res.rate:8.1f} {len(res.empty):6d}")
     by_name = {res.name: res for res in results}
@@ -230,7 +281,16 @@ def main(argv: list[str] | None = None) -> int:
         if res.empty:
             print(f"{res.name} empty: {' '.join(res.empty)}")
 
+    if args.only in (None, "parse"):
+        print("parsing alone, same pages, one core:")
+        for name, rate in parse_rates(pages):
+            print(f"  {name:<30} {rate:8.1f} pages/s")
+
     truths = {page_id: truth for page_id, _, truth in pages}
+    if args.dump and "feedsvc" in by_name:
+        args.dump.mkdir(parents=True, exist_ok=True)
+        for page_id, text in by_name["feedsvc"].outputs.items():
+            (args.dump / f"{page_id}.txt").write_text(text, encoding="utf-8")
     if "feedsvc" in by_name:
         ours = by_name["feedsvc"]
         checked = [pid for pid in APPEAL_PAGES if pid in ours.outputs]

@@ -1,22 +1,33 @@
 """Clean article HTML: raw page or fragment in, safe article body out.
 
-The public entry points are ``clean_html``, ``summarize``, ``SiteRules`` and
-``parse_rules``. All are pure: no file, network or clock access.
+The public entry points are ``clean_html``, ``clean_html_explained``,
+``summarize``, ``SiteRules``, ``parse_rules`` and ``CLEANER_VERSION``. All
+are pure: no file, network or clock access.
 
-``clean_html`` runs small stages over one ``lxml.html`` tree:
+``clean_html`` runs small stages over one ``lxml.html`` tree (the page is
+first put through lexbor, an HTML5 parser, so the tree is nested as a
+browser would nest it):
 
 1. site rules (``feedsvc.clean_rules``): strip selectors, class/id
    fragments and text patterns, and the body selector when one is given;
 2. main-content extraction (``feedsvc.clean_extract``) for whole pages
-   without a body rule;
+   without a body rule: pruning (scripts, navigation, hidden and
+   furniture-classed elements), then a block scorer checked against the
+   subtree of highest additive text value;
 3. boilerplate blocks inside the article (``feedsvc.clean_boiler``):
-   appeals, promos, link lists, furniture lines, the headline;
+   appeals, promos, link lists, furniture lines, the headline; then its
+   edges (``feedsvc.clean_edges``): bylines, datelines, tables of
+   contents, disclosures, author bios, "Recent posts"; and, where the page
+   has a JSON-LD ``articleBody`` that agrees with the article, the lines at
+   either end that it leaves out (``feedsvc.clean_jsonld``);
 4. normalisation (``feedsvc.clean_normalise``): absolute URLs, lazy images,
    embeds to links, tracking parameters;
 5. sanitising by allowlist with nh3, tidying, XML-safe text
    (``feedsvc.clean_sanitise``).
 
-The policy each stage applies is data in ``feedsvc.clean_policy``.
+The policy each stage applies is data in ``feedsvc.clean_policy``. Each
+stage can report what it removes to a ``feedsvc.clean_explain.Recorder``;
+``clean_html_explained`` passes one, ``clean_html`` does not.
 """
 
 from __future__ import annotations
@@ -29,7 +40,9 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from feedsvc.clean_boiler import remove_boilerplate, remove_headline
+from feedsvc.clean_explain import Recorder, Removal, number_elements
 from feedsvc.clean_extract import find_article, prune
+from feedsvc.clean_jsonld import article_body, trim_by_article_body
 from feedsvc.clean_normalise import effective_base, normalise
 from feedsvc.clean_policy import BLOCK_TAGS
 from feedsvc.clean_rules import SiteRules, apply_strip_rules, parse_rules, rule_body
@@ -41,11 +54,31 @@ try:  # selectolax is a declared dependency; without it, lxml parses alone.
 except ImportError:  # pragma: no cover
     _html5_reserialise = None
 
-__all__ = ["SiteRules", "clean_html", "parse_rules", "summarize"]
+__all__ = ["CLEANER_VERSION", "Removal", "SiteRules", "clean_html", "clean_html_explained", "parse_rules", "summarize"]
+
+# Bump whenever the same input gives different output (any stage, policy or
+# library change that shows in clean_html's result): a cache of cleaned
+# articles is keyed by this and the site rules' version
+# (``SiteRules.version``). tests/test_clean_version.py fails until it is.
+CLEANER_VERSION = "2"
 
 LOGGER = logging.getLogger(__name__)
 
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+# Every element is a plain HtmlElement: lxml.html's default lookup calls
+# Python for each element to pick form/input subclasses the cleaner never
+# uses, which costs a tenth of the cleaning time.
+_PARSER.set_element_class_lookup(
+    lxml.etree.ElementDefaultClassLookup(
+        element=HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
+# What feedsvc.text.xml_safe removes, in one class: most pages hold none,
+# and one search is half the cost of its two substitutions.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 _WHOLE_PAGE = re.compile(r"<(?:html|head|body)[\s>/]", re.IGNORECASE)
 _ELLIPSIS = "…"
 
@@ -56,14 +89,17 @@ def clean_html(html: str, base_url: str | None = None, rules: SiteRules | None =
     :param html: a whole saved page or a body fragment.
     :param base_url: the page's URL; relative links and images resolve
         against it (or against an http(s) ``<base href>`` in the page).
+        Without either, relative URLs are kept as they are: a feed needs
+        absolute URLs, so callers that publish pass the page's URL.
     :param rules: the site's cleaning rules, if it has any.
     :returns: the article's paragraphs, headings, lists, quotes, tables and
-        figures, with absolute http(s) URLs, no scripts, styles, embeds or
-        event handlers, and no XML-illegal characters; ``""`` when nothing
-        is left. Never raises on a ``str``.
+        figures, with http(s) URLs (absolute when a base is known) stripped
+        of tracking parameters, no scripts, styles, embeds or event
+        handlers, and no XML-illegal characters; ``""`` when nothing is
+        left. Never raises on a ``str``.
     """
     try:
-        return _clean(html, base_url, rules)
+        return _clean(html, base_url, rules, None)
     except Exception:  # noqa: BLE001 - a bad page must not stop a site build
         LOGGER.warning("cleaning failed; falling back to sanitising the whole input", exc_info=True)
         try:
@@ -72,36 +108,56 @@ def clean_html(html: str, base_url: str | None = None, rules: SiteRules | None =
             return ""
 
 
-def _clean(html: str, base_url: str | None, rules: SiteRules | None) -> str:
+def clean_html_explained(
+    html: str, base_url: str | None = None, rules: SiteRules | None = None
+) -> tuple[str, list[Removal]]:
+    """Return what ``clean_html`` returns, and every block the stages removed, in order.
+
+    The HTML is identical to ``clean_html(html, base_url, rules)``. Each
+    :class:`~feedsvc.clean_explain.Removal` names the stage, the rule or
+    reason, where the block was and the start of its text.
+    """
+    rec = Recorder()
+    try:
+        return _clean(html, base_url, rules, rec), rec.removals
+    except Exception:  # noqa: BLE001 - same fallback as clean_html
+        return clean_html(html, base_url, rules), rec.removals
+
+
+def _clean(html: str, base_url: str | None, rules: SiteRules | None, rec: Recorder | None) -> str:
     if not isinstance(html, str) or not html.strip():
         return ""
     root = parse(html)
     if root is None or root.find("body") is None:
         return ""
+    if rec is not None:
+        rec.ids = number_elements(root)
     whole_page = _WHOLE_PAGE.search(html) is not None
     title = page_title(root) if whole_page else None
     base = effective_base(root, base_url)
+    ld_body = article_body(root) if whole_page and "articleBody" in html else None
 
     if rules is not None:
-        apply_strip_rules(root, rules)
-    bodies = rule_body(root, rules) if rules is not None else []
+        apply_strip_rules(root, rules, rec)
+    bodies = rule_body(root, rules, rec) if rules is not None else []
     if bodies:
         article = lxml.html.Element("div")
         for el in bodies:
             el.tail = None
             article.append(el)
     elif whole_page:
-        prune(root)
-        article = find_article(root)
+        prune(root, rec=rec)
+        article = find_article(root, rec)
     else:
         article = root.find("body")
     if article is None:
         return ""
 
     if not bodies or rules is None or rules.prune:
-        remove_boilerplate(article, pruned=whole_page and not bodies)
-    remove_headline(article, title)
-    normalise(article, base)
+        remove_boilerplate(article, pruned=whole_page and not bodies, rec=rec)
+    remove_headline(article, title, rec)
+    trim_by_article_body(article, ld_body, rec)
+    normalise(article, base, rec)
     return sanitise(serialise_children(article) if article.tag != "p" else lxml.html.tostring(article, encoding="unicode", with_tail=False))
 
 
@@ -114,7 +170,7 @@ def parse(html: str) -> HtmlElement | None:
     well-nested serialisation is what lxml reads. Together they still cost
     a fraction of a BeautifulSoup parse.
     """
-    text = xml_safe(html)
+    text = xml_safe(html) if _UNSAFE.search(html) else html
     if _html5_reserialise is not None:
         try:
             text = _html5_reserialise(text).html or text
@@ -125,6 +181,24 @@ def parse(html: str) -> HtmlElement | None:
         return lxml.html.document_fromstring(data, parser=_PARSER)
     except (lxml.etree.ParserError, ValueError):
         return None
+
+
+def declared_url(html: str) -> str | None:
+    """Return the http(s) URL a saved page says it came from (canonical link, else og:url), or None.
+
+    For tools that are handed a file without its URL (``feedsvc clean``);
+    ``clean_html`` itself never guesses a base.
+    """
+    root = parse(html) if isinstance(html, str) and html.strip() else None
+    if root is None:
+        return None
+    candidates = [link.get("href") for link in root.iter("link") if "canonical" in (link.get("rel") or "").lower().split()]
+    candidates += [m.get("content") for m in root.iter("meta") if (m.get("property") or "").lower() == "og:url"]
+    for url in candidates:
+        url = (url or "").strip()
+        if url.lower().startswith(("http://", "https://")):
+            return url
+    return None
 
 
 def page_title(root: HtmlElement) -> str | None:

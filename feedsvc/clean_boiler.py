@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
+from feedsvc.clean_edges import trim_edges
+from feedsvc.clean_explain import Recorder
 from feedsvc.clean_extract import prune, remove
 from feedsvc.clean_policy import (
+    APPEAL_CUE_TABLE,
     APPEAL_CUES,
     APPEAL_MAX_CHARS,
     APPEAL_STEMS,
@@ -52,7 +55,17 @@ def appeal_cues(text: str) -> int:
     low = text.lower()
     if not any(stem in low for stem in APPEAL_STEMS):  # rules out almost every block cheaply
         return 0
-    return sum(1 for cue in APPEAL_CUES if cue.search(text))
+    return sum(1 for keys, cue in APPEAL_CUE_TABLE if any(k in low for k in keys) and cue.search(text))
+
+
+def appeal_phrases(text: str) -> list[str]:
+    """Return the appeal phrases found in ``text``, as written there: for explanations."""
+    found = []
+    for cue in APPEAL_CUES:
+        m = cue.search(text)
+        if m:
+            found.append(" ".join(m.group(0).split()).strip(" .!?"))
+    return found
 
 
 def is_call_to_action(el: HtmlElement) -> bool:
@@ -61,7 +74,10 @@ def is_call_to_action(el: HtmlElement) -> bool:
     return 0 < len(text) <= 40 and CALL_TO_ACTION.fullmatch(text) is not None
 
 
-def remove_headline(article: HtmlElement, title: str | None) -> None:
+_HEADLINE = "the headline (the page template prints the title)"
+
+
+def remove_headline(article: HtmlElement, title: str | None, rec: Recorder | None = None) -> None:
     """Remove the article's <h1> headline (the page template prints the title).
 
     With a known page title, every <h1> whose text is part of it goes;
@@ -72,32 +88,55 @@ def remove_headline(article: HtmlElement, title: str | None) -> None:
     for index, h1 in enumerate(list(article.iter("h1"))):
         text = _squash(text_of(h1))
         if not text:
-            remove(h1)
+            remove(h1, rec, "boilerplate", "empty <h1>")
         elif wanted and (text in wanted or wanted in text):
-            remove(h1)
+            remove(h1, rec, "boilerplate", _HEADLINE)
         elif not wanted and index == 0 and not any(
             p.text_content().strip() for p in h1.itersiblings("p", preceding=True)
         ):
-            remove(h1)
+            remove(h1, rec, "boilerplate", _HEADLINE)
         else:
             h1.tag = "h2"
+    if wanted and len(wanted) >= 15:
+        _remove_title_line(article, wanted, rec)
+
+
+def _remove_title_line(article: HtmlElement, wanted: str, rec: Recorder | None) -> None:
+    """Remove a heading or line near the top that repeats the page title (not always an <h1>)."""
+    seen = 0
+    for el in article.iter():
+        if el is article or not isinstance(el.tag, str) or el.tag not in _JUDGED and el.tag not in ("p", "h1"):
+            continue
+        if _has_block_child(el):
+            continue
+        text = text_of(el)
+        if not text:
+            continue
+        seen += 1
+        if seen > 4 or len(text) > 250:
+            return
+        squashed = _squash(text)
+        if len(squashed) >= 15 and (squashed == wanted or squashed in wanted):
+            remove(el, rec, "boilerplate", _HEADLINE)
+            return
 
 
 def _squash(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def remove_boilerplate(article: HtmlElement, pruned: bool = False) -> None:
+def remove_boilerplate(article: HtmlElement, pruned: bool = False, rec: Recorder | None = None) -> None:
     """Remove furniture, appeals, promos, link lists and furniture lines from ``article``.
 
     ``pruned`` says stage 2 already pruned the page the article came from.
     """
     if not pruned:
-        prune(article)
-    remove_appeals(article)
-    remove_promos(article)
-    remove_link_lists(article)
-    remove_furniture_lines(article)
+        prune(article, rec=rec)
+    remove_appeals(article, rec)
+    remove_promos(article, rec)
+    remove_link_lists(article, rec)
+    remove_furniture_lines(article, rec)
+    trim_edges(article, rec)
 
 
 def _judged_blocks(article: HtmlElement) -> list[HtmlElement]:
@@ -108,7 +147,7 @@ def _has_block_child(el: HtmlElement) -> bool:
     return any(isinstance(c.tag, str) and c.tag in _BLOCK_CHILDREN for c in el)
 
 
-def remove_appeals(article: HtmlElement) -> None:
+def remove_appeals(article: HtmlElement, rec: Recorder | None = None) -> None:
     """Remove donation, membership and newsletter appeals, with their heading and button.
 
     An appeal is a leaf block holding two appeal cues, or one cue when it
@@ -130,12 +169,15 @@ def remove_appeals(article: HtmlElement) -> None:
         if el.getparent() is None:
             continue
         target = _appeal_container(el, article)
-        _remove_neighbours(target)
-        _remove_trailing_lines(target, article)
-        remove(target)
+        why = ""
+        if rec is not None:
+            why = "appeal (" + "; ".join(repr(p) for p in appeal_phrases(text_of(el))) + ")"
+        _remove_neighbours(target, rec)
+        _remove_trailing_lines(target, article, rec)
+        remove(target, rec, "boilerplate", why)
 
 
-def _remove_trailing_lines(target: HtmlElement, article: HtmlElement) -> None:
+def _remove_trailing_lines(target: HtmlElement, article: HtmlElement, rec: Recorder | None = None) -> None:
     """Remove what follows an appeal at the end of the article when it is only short lines.
 
     Appeals often close with a sign-off ("Thank you.", a name, a title) or
@@ -152,7 +194,7 @@ def _remove_trailing_lines(target: HtmlElement, article: HtmlElement) -> None:
     if any(len(t) > _TRAILING_LINE_MAX_CHARS or _is_sentence(t) for t in texts):
         return
     for el in following:
-        remove(el)
+        remove(el, rec, "boilerplate", "short lines after an appeal at the end (its sign-off)")
 
 
 def _appeal_container(el: HtmlElement, article: HtmlElement) -> HtmlElement:
@@ -177,21 +219,21 @@ def _appeal_container(el: HtmlElement, article: HtmlElement) -> HtmlElement:
         target, appeal_len = parent, total
 
 
-def _remove_neighbours(target: HtmlElement) -> None:
+def _remove_neighbours(target: HtmlElement, rec: Recorder | None = None) -> None:
     """Remove the short heading before an appeal and the calls to action around it."""
     prev = target.getprevious()
     while prev is not None and isinstance(prev.tag, str) and is_call_to_action(prev):
         doomed, prev = prev, prev.getprevious()
-        remove(doomed)
+        remove(doomed, rec, "boilerplate", "call to action next to an appeal")
     if prev is not None and isinstance(prev.tag, str):
         text = text_of(prev)
         heading = prev.tag in _HEADINGS or (prev.tag == "p" and len(prev) == 1 and prev[0].tag in ("strong", "b") and text == text_of(prev[0]))
         if heading and 0 < len(text) <= 80:
-            remove(prev)
+            remove(prev, rec, "boilerplate", "heading of an appeal")
     nxt = target.getnext()
     while nxt is not None and isinstance(nxt.tag, str) and (is_call_to_action(nxt) or (nxt.tag in ("a", "button") and len(text_of(nxt)) <= 40)):
         doomed, nxt = nxt, nxt.getnext()
-        remove(doomed)
+        remove(doomed, rec, "boilerplate", "call to action next to an appeal")
 
 
 def _is_sentence(text: str) -> bool:
@@ -199,7 +241,7 @@ def _is_sentence(text: str) -> bool:
     return len(text.split()) >= 8 and text.rstrip().endswith((".", "!", "?", '"', "”", "’"))
 
 
-def remove_promos(article: HtmlElement) -> None:
+def remove_promos(article: HtmlElement, rec: Recorder | None = None) -> None:
     """Remove "[Read more: ...]"-style promos of other stories."""
     for el in _judged_blocks(article):
         if el.getparent() is None or _has_block_child(el):
@@ -212,14 +254,18 @@ def remove_promos(article: HtmlElement) -> None:
         links = link_chars(el)
         squeezed = max(len(text.replace(" ", "")), 1)
         if (label and (links / squeezed >= 0.3 or len(text) < 120)) or (bracketed and links / squeezed >= 0.5):
-            remove(el)
+            why = f"promo of another story ({label.group(0).strip(' :|-–—')!r} label)" if label else "promo of another story (a bracketed link)"
+            remove(el, rec, "boilerplate", why)
 
 
-def remove_link_lists(article: HtmlElement) -> None:
+def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None:
     """Remove blocks that are mostly links: related stories, tag clouds, share bars."""
+    removed: set[HtmlElement] = set()
     for el in _judged_blocks(article):
         if el.getparent() is None or el.tag in _HEADINGS:
             continue
+        if removed and any(a in removed for a in el.iterancestors()):
+            continue  # went with a list around it
         text = text_of(el)
         squeezed = len(text.replace(" ", ""))
         if not squeezed:
@@ -227,8 +273,10 @@ def remove_link_lists(article: HtmlElement) -> None:
         links = list(el.iter("a"))
         if len(links) < 2 and el.tag not in ("ul", "ol"):
             continue
-        if link_chars(el) / squeezed > LINK_DENSITY_MAX and not _is_prose_list(el):
-            remove(el)
+        density = link_chars(el) / squeezed
+        if density > LINK_DENSITY_MAX and not _is_prose_list(el):
+            removed.add(el)
+            remove(el, rec, "boilerplate", f"link list ({density:.0%} of its text is links)")
 
 
 def _is_prose_list(el: HtmlElement) -> bool:
@@ -237,11 +285,11 @@ def _is_prose_list(el: HtmlElement) -> bool:
     return len(text) > 400 and text.count(". ") >= 3 and link_chars(el) / max(len(text), 1) < 0.8
 
 
-def remove_furniture_lines(article: HtmlElement) -> None:
+def remove_furniture_lines(article: HtmlElement, rec: Recorder | None = None) -> None:
     """Remove short blocks whose whole text is a furniture line ("Share this", "Advertisement")."""
     for el in _judged_blocks(article):
         if el.getparent() is None or _has_block_child(el):
             continue
         text = text_of(el)
-        if len(text) <= 60 and (BOILERPLATE_LINE.fullmatch(text) or CALL_TO_ACTION.fullmatch(text)):
-            remove(el)
+        if len(text) <= 100 and (BOILERPLATE_LINE.fullmatch(text) or CALL_TO_ACTION.fullmatch(text)):
+            remove(el, rec, "boilerplate", "furniture line" if BOILERPLATE_LINE.fullmatch(text) else "call to action")

@@ -17,6 +17,7 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from feedsvc.clean_explain import Recorder
 from feedsvc.clean_policy import (
     BLOCK_TAGS,
     BOILERPLATE_PAIRS,
@@ -24,6 +25,7 @@ from feedsvc.clean_policy import (
     CONTENT_WORDS,
     DROP_IF_THIN_TAGS,
     DROP_TAGS,
+    DROP_UNLESS_PROSE_TAGS,
 )
 
 _FURNITURE = BOILERPLATE_WORDS | BOILERPLATE_PAIRS
@@ -57,14 +59,25 @@ def _class_words(cls: str, ident: str) -> list[set[str]]:
     names = cls.split()
     if ident:
         names.append(ident)
-    result = []
-    for name in names:
-        words = [w for w in _SPLIT_WORDS.split(_CAMEL.sub("-", name).lower()) if w]
-        grams = set(words)
-        grams.update("-".join(words[i : i + 2]) for i in range(len(words) - 1))
-        grams.update("-".join(words[i : i + 3]) for i in range(len(words) - 2))
-        result.append(grams)
-    return result
+    return [_name_grams(name) for name in names]
+
+
+@lru_cache(maxsize=65536)
+def _name_grams(name: str) -> frozenset[str]:
+    words = [w for w in _SPLIT_WORDS.split(_CAMEL.sub("-", name).lower()) if w]
+    grams = set(words)
+    grams.update("-".join(words[i : i + 2]) for i in range(len(words) - 1))
+    grams.update("-".join(words[i : i + 3]) for i in range(len(words) - 2))
+    return frozenset(grams)
+
+
+@lru_cache(maxsize=65536)
+def _name_signal(name: str) -> int:
+    """Return -1 for a furniture class name, +1 for a content one, else 0 (names recur across pages)."""
+    grams = _name_grams(name)
+    if grams & _FURNITURE:
+        return -1
+    return 1 if grams & CONTENT_WORDS else 0
 
 
 def class_signal(el: HtmlElement) -> int:
@@ -80,14 +93,26 @@ def class_signal(el: HtmlElement) -> int:
     return _class_signal(cls or "", ident or "")
 
 
-@lru_cache(maxsize=8192)
+def furniture_word(el: HtmlElement) -> str:
+    """Return the class/id word that marks ``el`` as furniture ("" if none): for explanations."""
+    for grams in class_words(el):
+        found = sorted(grams & _FURNITURE)
+        if found:
+            return max(found, key=len)
+    return ""
+
+
+@lru_cache(maxsize=16384)
 def _class_signal(cls: str, ident: str) -> int:
     furniture = content = False
-    for grams in _class_words(cls, ident):
-        if grams & _FURNITURE:
-            furniture = True
-        elif grams & CONTENT_WORDS:
-            content = True
+    for name in cls.split():
+        signal = _name_signal(name)
+        furniture = furniture or signal < 0
+        content = content or signal > 0
+    if ident:
+        signal = _name_signal(ident)
+        furniture = furniture or signal < 0
+        content = content or signal > 0
     if content:
         return 1
     return -1 if furniture else 0
@@ -114,13 +139,15 @@ def paragraph_chars(el: HtmlElement) -> int:
     return total
 
 
-def remove(el: HtmlElement) -> None:
-    """Remove ``el`` and everything in it, keeping the text that follows it."""
+def remove(el: HtmlElement, rec: Recorder | None = None, stage: str = "", reason: str = "") -> None:
+    """Remove ``el`` and everything in it, keeping the text that follows it; tell ``rec`` why."""
     if el.getparent() is not None:
+        if rec is not None:
+            rec.removed(stage, el, reason)
         el.drop_tree()
 
 
-def prune(root: HtmlElement, protect: Iterable[HtmlElement] = ()) -> None:
+def prune(root: HtmlElement, protect: Iterable[HtmlElement] = (), rec: Recorder | None = None) -> None:
     """Remove from ``root`` what is never article text.
 
     Drops DROP_TAGS, hidden elements, thin forms and headers, and elements
@@ -128,9 +155,13 @@ def prune(root: HtmlElement, protect: Iterable[HtmlElement] = ()) -> None:
     page's paragraph text (a mislabelled wrapper) or one of ``protect``.
     """
     protected = set(protect)
+    total = max(paragraph_chars(root), 1)
     for el in [el for el in _elements(root) if el.tag in DROP_TAGS]:
-        if not _holds_any(el, protected):
-            remove(el)
+        if _holds_any(el, protected) or _detached(el, root):
+            continue
+        if el.tag in DROP_UNLESS_PROSE_TAGS and _swallowed_article(el, total):
+            continue
+        remove(el, rec, "prune", f"<{el.tag}> is never article text")
 
     # Hidden and furniture-classed elements are only hints: an element
     # that holds much of the page's prose is the article, mislabelled or
@@ -139,17 +170,38 @@ def prune(root: HtmlElement, protect: Iterable[HtmlElement] = ()) -> None:
     doomed = [
         el for el in _elements(root) if el.tag not in ("html", "body") and (is_hidden(el) or class_signal(el) < 0)
     ]
+    # Elements that share the hint count together: an article split into
+    # several blocks of one class ("content-nav-section"), or streamed into
+    # hidden sibling blocks that a script reveals, is still the article.
+    prose = {el: paragraph_chars(el) for el in doomed}
+    groups: dict[tuple[object, str], int] = {}
+    for el in doomed:
+        key = (el.getparent(), "") if is_hidden(el) else (None, el.get("class", "") + "#" + el.get("id", "-"))
+        groups[key] = groups.get(key, 0) + prose[el]
     for el in doomed:
         if _holds_any(el, protected) or _detached(el, root):
             continue
-        if paragraph_chars(el) < 0.4 * total:
-            remove(el)
+        key = (el.getparent(), "") if is_hidden(el) else (None, el.get("class", "") + "#" + el.get("id", "-"))
+        if prose[el] < 0.4 * total and groups[key] < 0.4 * total:
+            if rec is not None:
+                why = "hidden from readers" if is_hidden(el) else f"class/id word {furniture_word(el)!r} marks furniture"
+                remove(el, rec, "prune", why)
+            else:
+                remove(el)
 
     for el in [el for el in _elements(root) if el.tag in DROP_IF_THIN_TAGS]:
         if _detached(el, root) or _holds_any(el, protected):
             continue
         if paragraph_chars(el) < max(200, 0.2 * total):
-            remove(el)
+            remove(el, rec, "prune", f"<{el.tag}> with little paragraph text")
+
+
+def _swallowed_article(el: HtmlElement, total: int) -> bool:
+    """Return True if ``el`` (an <aside>, <nav>, ...) holds what must be the article itself."""
+    chars = paragraph_chars(el)
+    if chars < 0.4 * total:
+        return False
+    return chars >= 2000 or el.find(".//article") is not None or el.find(".//main") is not None or el.find(".//h1") is not None
 
 
 def _holds_any(el: HtmlElement, protected: set[HtmlElement]) -> bool:
@@ -217,13 +269,15 @@ def _own_text(root: HtmlElement) -> dict[HtmlElement, list[int]]:
     return own
 
 
-def find_article(root: HtmlElement) -> HtmlElement:
+def find_article(root: HtmlElement, rec: Recorder | None = None) -> HtmlElement:
     """Return the element of ``root`` that holds the article.
 
     Scores each text block by length and commas, credits its ancestors
     (parent fully, grandparent half, great-grandparent a sixth), weighs
-    each candidate by its tag, class signal and link density, and returns
-    the best one, merged with the siblings that score close to it.
+    each candidate by its tag, class signal and link density, and takes
+    the best one with the siblings that score close to it. That pick is
+    checked against the subtree of highest additive value
+    (``subtree_values``), which wins when the pick is only a fragment.
     """
     own = _own_text(root)
     stats: dict[HtmlElement, _Stats] = {}
@@ -271,7 +325,15 @@ def find_article(root: HtmlElement) -> HtmlElement:
         return body if body is not None else root
 
     best = _climb(best, stats)
-    return _merge_siblings(best, final, stats)
+    keep = _sibling_keep(best, final, stats)
+    # Second opinion: if the pick holds only a fragment of the best subtree's
+    # value (an article split into sections or cards, a page whose class
+    # names mislead the scorer), take that subtree instead.
+    value = subtree_values(own)
+    whole = best_by_value(value)
+    if whole is not None and sum(value.get(k, 0.0) for k in keep) * _SECOND_OPINION < value[whole]:
+        keep = [whole]
+    return _wrap(keep, rec)
 
 
 def _climb(best: HtmlElement, stats: dict[HtmlElement, _Stats]) -> HtmlElement:
@@ -299,14 +361,13 @@ def _climb(best: HtmlElement, stats: dict[HtmlElement, _Stats]) -> HtmlElement:
         current = parent
 
 
-def _merge_siblings(best: HtmlElement, final: dict[HtmlElement, float], stats: dict[HtmlElement, _Stats]) -> HtmlElement:
-    """Return ``best``, or a new <div> holding it and its article-like siblings."""
+def _sibling_keep(best: HtmlElement, final: dict[HtmlElement, float], stats: dict[HtmlElement, _Stats]) -> list[HtmlElement]:
+    """Return ``best`` and its article-like siblings, in page order."""
     parent = best.getparent()
     if parent is None or best.tag in ("body", "html"):
-        return best
+        return [best]
     threshold = max(10.0, 0.2 * final.get(best, 0.0))
     keep: list[HtmlElement] = []
-    added = False
     for sib in parent:
         if not isinstance(sib.tag, str):
             continue
@@ -319,14 +380,73 @@ def _merge_siblings(best: HtmlElement, final: dict[HtmlElement, float], stats: d
         density = s.link_chars / s.chars
         if final.get(sib, 0.0) >= threshold:
             keep.append(sib)
-            added = True
         elif sib.tag == "p" and density < 0.25 and (s.chars >= 80 or (s.chars > 0 and density == 0 and sib.text_content().rstrip().endswith((".", "!", "?", "”", '"')))):
             keep.append(sib)
-            added = True
-    if not added:
-        return best
+    return keep
+
+
+def _wrap(keep: list[HtmlElement], rec: Recorder | None = None) -> HtmlElement:
+    """Return the one element of ``keep``, or a new <div> holding them all (moved out of the page)."""
+    if rec is not None and keep[0].tag not in ("body", "html"):
+        rec.outside(keep, "extract", "outside the main content")
+    if len(keep) == 1:
+        return keep[0]
     wrapper = lxml.html.Element("div")
     for sib in keep:
         sib.tail = None
         wrapper.append(sib)  # moves it: the tree is ours to rearrange
     return wrapper
+
+
+# --- the second opinion: additive subtree value ----------------------------
+
+# Blocks that are neither prose nor links (headings, captions) count zero.
+_NEUTRAL_TAGS = frozenset("h1 h2 h3 h4 h5 h6 figcaption caption th dt".split())
+# Tags that are never the article container on their own.
+_NOT_CANDIDATES = frozenset("p li h1 h2 h3 h4 h5 h6 a span html tr tbody thead".split())
+# What a block of each kind is worth per character.
+_LINK_VALUE = -1.0
+_SHORT_VALUE = -0.25
+_COMMA_VALUE = 10.0
+# The scorer's pick stands unless the best subtree is worth this many
+# times more (the pick then holds only a fragment of the article).
+_SECOND_OPINION = 2.5
+
+
+def subtree_values(own: dict[HtmlElement, list[int]]) -> dict[HtmlElement, float]:
+    """Return each element's value: the sum over the text blocks inside it.
+
+    Prose (40+ characters, at most 40% links) is worth its length plus a
+    bonus per comma; link-heavy blocks cost their length; other short
+    lines cost a quarter of theirs. The element worth most holds the
+    article, whatever its layout: sections, cards or a flat run of
+    paragraphs, as long as what joins them is not mostly links.
+    """
+    value: dict[HtmlElement, float] = {}
+    for block, (chars, links, commas) in own.items():
+        text = chars - links
+        if text >= 40 and links <= 0.4 * chars:
+            v = text + _COMMA_VALUE * commas
+        elif links > 0.5 * chars:
+            v = _LINK_VALUE * chars
+        elif block.tag in _NEUTRAL_TAGS:
+            v = 0.0
+        else:
+            v = _SHORT_VALUE * chars
+        node = block
+        while node is not None:
+            value[node] = value.get(node, 0.0) + v
+            node = node.getparent()
+    return value
+
+
+def best_by_value(value: dict[HtmlElement, float]) -> HtmlElement | None:
+    """Return the element of highest value (content class/id +10%; the innermost on a tie), or None."""
+    best, best_v = None, 0.0
+    for el, v in value.items():
+        if not isinstance(el.tag, str) or el.tag in _NOT_CANDIDATES:
+            continue
+        adj = v * (1.1 if class_signal(el) > 0 else 1.0)
+        if adj > best_v or (adj == best_v and best is not None and best in el.iterancestors()):
+            best, best_v = el, adj
+    return best

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml.html import HtmlElement
 
+from feedsvc.clean_explain import Recorder
 from feedsvc.clean_extract import remove
 from feedsvc.clean_policy import (
     BLOCK_TAGS,
@@ -53,7 +54,11 @@ def _scheme(url: str) -> str:
 
 
 def absolute(url: str, base: str | None) -> str | None:
-    """Return ``url`` made absolute and stripped of tracking, or None if it is unsafe or unusable."""
+    """Return ``url`` made absolute and stripped of tracking, or None if it is unsafe or unusable.
+
+    Without a base, a relative URL is returned as it is (still relative):
+    the caller that knows the page's URL passes it as ``base_url``.
+    """
     url = url.strip()
     if not url:
         return None
@@ -63,6 +68,8 @@ def absolute(url: str, base: str | None) -> str | None:
     except ValueError:
         return None
     scheme = parts.scheme.lower()
+    if not scheme and not base and not url.startswith("#"):
+        return strip_tracking(joined)  # relative, and nothing to resolve it against
     if scheme not in _SAFE_SCHEMES:
         return None
     if scheme != "mailto" and not parts.netloc:
@@ -163,7 +170,7 @@ def embed_link(el: HtmlElement, base: str | None) -> HtmlElement | None:
     return p
 
 
-def normalise(article: HtmlElement, base: str | None) -> None:
+def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = None) -> None:
     """Rewrite ``article`` in place: URLs, lazy images, embeds, headline levels, text wrappers."""
     for el in [e for e in article.iter() if isinstance(e.tag, str) and e.tag in EMBED_TAGS]:
         if el.getparent() is None:
@@ -173,13 +180,13 @@ def normalise(article: HtmlElement, base: str | None) -> None:
             link.tail = el.tail
             el.getparent().replace(el, link)
         else:
-            remove(el)
+            remove(el, rec, "normalise", f"<{el.tag}> that is not a known player (no link to make)")
 
     for img in list(article.iter("img")):
         src = resolve_image(img)
         url = absolute(src, base) if src else None
         if url is None or url.startswith("mailto:"):
-            remove(img)
+            remove(img, rec, "normalise", "image without a usable source")
             continue
         img.set("src", url)
 

@@ -1,8 +1,9 @@
 """Stage 1 of cleaning: declarative per-site rules.
 
-The shape follows FiveFilters' ftr-site-config, written as TOML. The lead's
-content loader reads ``content/rules/<host>.toml`` and passes the mapping to
-``parse_rules``; nothing here touches the file system::
+The shape follows FiveFilters' ftr-site-config, written as TOML, one file
+per host: ``content/rules/<host>.toml``. ``feedsvc.rules_files`` reads the
+files; everything here is pure (``parse_rules_file`` takes the parsed TOML
+mapping)::
 
     body = ["//div[@class='article-body']", "article .entry-content"]
     strip = ["//div[@id='donate-box']", ".share-bar"]
@@ -10,6 +11,12 @@ content loader reads ``content/rules/<host>.toml`` and passes the mapping to
     strip_text = ['^\\[Read more: .*\\]$']
     strip_image_src = ["/pixel.gif"]
     prune = true
+
+    [[test]]                      # regression cases, run by the test suite
+    page = "tests/some-article.html"   # relative to the rules folder
+    url = "https://example.org/some-article/"
+    contains = ["The first sentence of the article."]
+    not_contains = ["Donate today", "Read more:"]
 
 Selectors are XPath 1.0 when they start with ``/``, ``./`` or ``(``, and
 otherwise a small CSS subset: ``tag``, ``*``, ``.class``, ``#id``,
@@ -19,16 +26,21 @@ descendant (space) and child (``>``) combinators, and ``,`` groups.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from lxml import etree
 from lxml.html import HtmlElement
 
+from feedsvc.clean_explain import Recorder, quoted
 from feedsvc.clean_policy import BLOCK_TAGS
 
 _KEYS_HELP = "body, strip, strip_id_or_class, strip_text, strip_image_src, prune"
+_TEST_KEYS_HELP = "page, url, contains, not_contains"
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,105 @@ class SiteRules:
     strip_text: tuple[re.Pattern[str], ...] = ()
     strip_image_src: tuple[str, ...] = ()
     prune: bool = True
+
+    @cached_property
+    def version(self) -> str:
+        """A stable hash of what these rules do: equal rules, equal version.
+
+        Meant to key a cache of cleaned articles together with
+        ``feedsvc.clean.CLEANER_VERSION``; the file's layout, comments and
+        test cases do not change it.
+        """
+        return rules_version(self)
+
+
+def rules_version(rules: SiteRules | None) -> str:
+    """Return the 12-hex-digit version of ``rules`` ("none" for no rules)."""
+    if rules is None:
+        return "none"
+    canonical = {
+        "body": list(rules.body),
+        "strip": list(rules.strip),
+        "strip_id_or_class": list(rules.strip_id_or_class),
+        "strip_text": [p.pattern for p in rules.strip_text],
+        "strip_image_src": list(rules.strip_image_src),
+        "prune": rules.prune,
+    }
+    blob = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class RuleCase:
+    """One offline regression case of a rules file: a saved page and what its clean text must (not) hold.
+
+    :param page: the saved page, a path relative to the rules folder.
+    :param url: the page's URL (its base for links); defaults to the host's home page.
+    :param contains: snippets the clean article's text must contain.
+    :param not_contains: snippets it must not contain.
+    """
+
+    page: str
+    url: str
+    contains: tuple[str, ...] = ()
+    not_contains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RulesFile:
+    """A parsed rules file: the rules and their regression cases."""
+
+    rules: SiteRules
+    cases: tuple[RuleCase, ...] = ()
+
+
+def parse_rules_file(data: Mapping[str, object], host: str) -> RulesFile:
+    """Return the rules and test cases a rules file's TOML mapping declares.
+
+    :param data: the file's parsed TOML.
+    :param host: the host the file is for (its name), for default case URLs.
+    :raises ValueError: naming the key or case that is wrong and the fix.
+    """
+    if not isinstance(data, Mapping):
+        raise ValueError(f"a rules file must be a table of keys ({_KEYS_HELP}, test)")
+    tests = data.get("test", [])
+    rules = parse_rules({k: v for k, v in data.items() if k != "test"})
+    if isinstance(tests, Mapping):
+        tests = [tests]
+    if not isinstance(tests, list):
+        raise ValueError("'test' must be an array of tables: write each case as [[test]] with page = ... below it")
+    cases = []
+    for number, case in enumerate(tests, 1):
+        try:
+            cases.append(_parse_case(case, host))
+        except ValueError as exc:
+            raise ValueError(f"[[test]] number {number}: {exc}") from None
+    return RulesFile(rules, tuple(cases))
+
+
+def _parse_case(case: object, host: str) -> RuleCase:
+    if not isinstance(case, Mapping):
+        raise ValueError(f"a case must be a table of keys ({_TEST_KEYS_HELP})")
+    unknown = sorted(str(k) for k in case if k not in ("page", "url", "contains", "not_contains"))
+    if unknown:
+        raise ValueError(f"unknown key {unknown[0]!r}; the known keys are {_TEST_KEYS_HELP}")
+    page = case.get("page")
+    if not isinstance(page, str) or not page.strip():
+        raise ValueError('\'page\' is required: the saved page, relative to the rules folder, e.g. page = "tests/story.html"')
+    url = case.get("url", f"https://{host}/")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise ValueError("'url' must be the page's http(s) URL")
+    snippets: dict[str, tuple[str, ...]] = {}
+    for key in ("contains", "not_contains"):
+        value = case.get(key, ())
+        if isinstance(value, str):
+            value = (value,)
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ValueError(f"{key!r} must be a list of non-empty strings, e.g. {key} = [\"...\"]")
+        snippets[key] = tuple(" ".join(v.split()) for v in value)
+    if not snippets["contains"] and not snippets["not_contains"]:
+        raise ValueError("a case checks nothing: give it contains = [...] and/or not_contains = [...]")
+    return RuleCase(page.strip(), url, snippets["contains"], snippets["not_contains"])
 
 
 def parse_rules(data: Mapping[str, object]) -> SiteRules:
@@ -217,47 +328,62 @@ def select(root: HtmlElement, selector: str) -> list[HtmlElement]:
 # --- applying rules ------------------------------------------------------
 
 
-def rule_body(root: HtmlElement, rules: SiteRules) -> list[HtmlElement]:
+def rule_body(root: HtmlElement, rules: SiteRules, rec: Recorder | None = None) -> list[HtmlElement]:
     """Return the body elements of the first body selector that matches, or []."""
     for selector in rules.body:
         found = select(root, selector)
         if found:
             # Nested matches would repeat text; keep the outermost.
-            return [el for el in found if not any(a in found for a in el.iterancestors())]
+            found_set = set(found)
+            bodies = [el for el in found if not any(a in found_set for a in el.iterancestors())]
+            if rec is not None:
+                rec.outside(bodies, "rules", f"outside body {quoted(selector)}")
+            return bodies
     return []
 
 
-def apply_strip_rules(root: HtmlElement, rules: SiteRules) -> None:
+def _drop(el: HtmlElement, rec: Recorder | None, reason: str) -> None:
+    if el.getparent() is not None:
+        if rec is not None:
+            rec.removed("rules", el, reason)
+        el.drop_tree()
+
+
+def apply_strip_rules(root: HtmlElement, rules: SiteRules, rec: Recorder | None = None) -> None:
     """Remove from ``root`` what the strip rules name."""
     for selector in rules.strip:
         for el in select(root, selector):
-            if el is not root and el.getparent() is not None:
-                el.drop_tree()
+            if el is not root:
+                _drop(el, rec, f"strip {quoted(selector)}")
     if rules.strip_id_or_class:
         for el in [e for e in root.iter() if isinstance(e.tag, str) and e is not root]:
             names = f"{el.get('class', '')} {el.get('id', '')}".lower()
-            if any(f in names for f in rules.strip_id_or_class) and el.getparent() is not None:
-                el.drop_tree()
+            hit = next((f for f in rules.strip_id_or_class if f in names), None)
+            if hit is not None:
+                _drop(el, rec, f"strip_id_or_class {quoted(hit)}")
     if rules.strip_image_src:
         for img in list(root.iter("img")):
             src = " ".join(img.get(a, "") for a in ("src", "data-src", "srcset", "data-lazy-src"))
-            if any(f in src for f in rules.strip_image_src) and img.getparent() is not None:
-                img.drop_tree()
+            hit = next((f for f in rules.strip_image_src if f in src), None)
+            if hit is not None:
+                _drop(img, rec, f"strip_image_src {quoted(hit)}")
     if rules.strip_text:
-        strip_blocks_by_text(root, rules.strip_text)
+        strip_blocks_by_text(root, rules.strip_text, rec)
 
 
-def strip_blocks_by_text(root: HtmlElement, patterns: tuple[re.Pattern[str], ...]) -> None:
+def strip_blocks_by_text(
+    root: HtmlElement, patterns: tuple[re.Pattern[str], ...], rec: Recorder | None = None
+) -> None:
     """Remove the innermost blocks whose collapsed text matches one of ``patterns``."""
-    matched: list[HtmlElement] = []
+    matched: dict[HtmlElement, re.Pattern[str]] = {}
     for el in root.iter():
         if el is root or not isinstance(el.tag, str) or el.tag not in BLOCK_TAGS:
             continue
         text = " ".join(el.text_content().split())
-        if any(p.search(text) for p in patterns):
-            matched.append(el)
-    matched_set = set(matched)
-    for el in matched:
-        inner = any(d in matched_set for d in el.iterdescendants())
-        if not inner and el.getparent() is not None:
-            el.drop_tree()
+        hit = next((p for p in patterns if p.search(text)), None)
+        if hit is not None:
+            matched[el] = hit
+    for el, pattern in matched.items():
+        inner = any(d in matched for d in el.iterdescendants())
+        if not inner:
+            _drop(el, rec, f"strip_text {quoted(pattern.pattern)}")
