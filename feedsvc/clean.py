@@ -40,6 +40,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from feedsvc.clean_boiler import remove_boilerplate, remove_headline
+from feedsvc.clean_depth import limit_depth
 from feedsvc.clean_explain import Recorder, Removal, number_elements
 from feedsvc.clean_extract import find_article, prune
 from feedsvc.clean_jsonld import article_body, trim_by_article_body
@@ -47,24 +48,33 @@ from feedsvc.clean_normalise import effective_base, normalise
 from feedsvc.clean_policy import BLOCK_TAGS
 from feedsvc.clean_rules import SiteRules, apply_strip_rules, parse_rules, rule_body
 from feedsvc.clean_sanitise import sanitise, serialise_children
-from feedsvc.text import one_line, xml_safe
+from feedsvc.metadata_text import strip_markup
+from feedsvc.text import XML_UNSAFE, one_line, xml_safe
 
 try:  # selectolax is a declared dependency; without it, lxml parses alone.
     from selectolax.lexbor import LexborHTMLParser as _html5_reserialise
 except ImportError:  # pragma: no cover
     _html5_reserialise = None
 
-__all__ = ["CLEANER_VERSION", "Removal", "SiteRules", "clean_html", "clean_html_explained", "parse_rules", "summarize"]
+__all__ = [
+    "CLEANER_VERSION", "Removal", "SiteRules", "clean_html", "clean_html_explained", "fallback_title", "parse_rules",
+    "summarize",
+]  # fmt: skip
 
 # Bump whenever the same input gives different output (any stage, policy or
 # library change that shows in clean_html's result): a cache of cleaned
 # articles is keyed by this and the site rules' version
 # (``SiteRules.version``). tests/test_clean_version.py fails until it is.
-CLEANER_VERSION = "2"
+CLEANER_VERSION = "3"
 
 LOGGER = logging.getLogger(__name__)
 
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+# huge_tree: libxml2 drops a whole document nested deeper than 256 levels without it
+# (2048 with it); limit_depth keeps every page well under that. The HTML parser
+# never loads a DTD or expands an entity it declares (tests/test_hostile_content.py).
+_PARSER = lxml.html.HTMLParser(
+    encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
+)
 # Every element is a plain HtmlElement: lxml.html's default lookup calls
 # Python for each element to pick form/input subclasses the cleaner never
 # uses, which costs a tenth of the cleaning time.
@@ -78,9 +88,14 @@ _PARSER.set_element_class_lookup(
 )
 # What feedsvc.text.xml_safe removes, in one class: most pages hold none,
 # and one search is half the cost of its two substitutions.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_UNSAFE = XML_UNSAFE
 _WHOLE_PAGE = re.compile(r"<(?:html|head|body)[\s>/]", re.IGNORECASE)
+# Void elements libxml2 (which predates HTML5) does not know: it would nest what
+# follows inside them, and an <embed> dropped later would take the article's
+# next paragraphs with it. lexbor's serialisation gets an explicit end tag for each.
+_HTML5_VOID = re.compile(r"<(embed|source|track|wbr|keygen)(?:\s[^<>]*)?>", re.IGNORECASE)
 _ELLIPSIS = "…"
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=\S)")
 
 
 def clean_html(html: str, base_url: str | None = None, rules: SiteRules | None = None) -> str:
@@ -103,7 +118,7 @@ def clean_html(html: str, base_url: str | None = None, rules: SiteRules | None =
     except Exception:  # noqa: BLE001 - a bad page must not stop a site build
         LOGGER.warning("cleaning failed; falling back to sanitising the whole input", exc_info=True)
         try:
-            return sanitise(html if isinstance(html, str) else "")
+            return sanitise(limit_depth(html)[0] if isinstance(html, str) else "")
         except Exception:  # noqa: BLE001
             return ""
 
@@ -168,12 +183,16 @@ def parse(html: str) -> HtmlElement | None:
     unclosed ``<button>`` can swallow the whole article), so the markup is
     first put through lexbor, an HTML5-conformant parser, and its
     well-nested serialisation is what lxml reads. Together they still cost
-    a fraction of a BeautifulSoup parse.
+    a fraction of a BeautifulSoup parse. Elements nested deeper than
+    ``clean_depth.MAX_DEPTH`` are first put beside each other, as browsers
+    do, since both parsers slow down with the square of the depth.
     """
     text = xml_safe(html) if _UNSAFE.search(html) else html
+    text = limit_depth(text)[0]
     if _html5_reserialise is not None:
         try:
             text = _html5_reserialise(text).html or text
+            text = _HTML5_VOID.sub(r"\g<0></\1>", text)
         except Exception:  # noqa: BLE001 - lexbor is a repair step; lxml alone still works
             LOGGER.debug("lexbor could not parse the page; using lxml alone", exc_info=True)
     data = text.encode("utf-8", errors="replace")
@@ -216,11 +235,44 @@ def page_title(root: HtmlElement) -> str | None:
     return None
 
 
+def fallback_title(clean_html: str, words: int = 12) -> str:
+    """Return a title for a clean article whose page has none: its opening heading, else its first sentence.
+
+    A heading counts only when it opens the article (nothing but other headings
+    before it); a sentence longer than ``words`` words is cut at a word
+    boundary with "…". Plain one-line text, as :func:`summarize` gives.
+    """
+    root = parse(clean_html) if clean_html and clean_html.strip() else None
+    body = root.find("body") if root is not None else None
+    if body is None:
+        return ""
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el is body:
+            continue
+        text = strip_markup(one_line(el.text_content()))
+        if not text:
+            continue
+        if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            return _cut_words(text, words)
+        if el.tag in BLOCK_TAGS and not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
+            return _cut_words(_SENTENCE_END.split(text, maxsplit=1)[0], words)
+    return summarize(clean_html, words)
+
+
+def _cut_words(text: str, words: int) -> str:
+    taken = text.split()
+    if len(taken) <= words:
+        return text
+    return " ".join(taken[:words]).rstrip(",;:—–-(") + _ELLIPSIS
+
+
 def summarize(clean_html: str, words: int) -> str:
     """Return the opening paragraph(s) of a clean article as one line of plain text.
 
     Cut at a word boundary to at most ``words`` words, ending with "…" when
-    cut; XML-safe. Returns ``""`` for an empty article or ``words < 1``.
+    cut; XML-safe, and without text that reads as a tag ("&lt;b&gt;" in the
+    article), since RSS readers take summaries and titles for HTML.
+    Returns ``""`` for an empty article or ``words < 1``.
     """
     if words < 1 or not clean_html or not clean_html.strip():
         return ""
@@ -228,7 +280,7 @@ def summarize(clean_html: str, words: int) -> str:
     body = root.find("body") if root is not None else None
     if body is None:
         return ""
-    blocks = [one_line(p.text_content()) for p in body.iter("p")]
+    blocks = [strip_markup(one_line(p.text_content())) for p in body.iter("p")]
     blocks = [b for b in blocks if b]
     if not blocks:  # no paragraphs: read the innermost blocks (list items, cells...)
         blocks = [
@@ -237,7 +289,7 @@ def summarize(clean_html: str, words: int) -> str:
             if el is not body and isinstance(el.tag, str) and el.tag in BLOCK_TAGS
             and not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el)
         ]
-        blocks = [b for b in blocks if b] or [one_line(body.text_content())]
+        blocks = [strip_markup(b) for b in blocks if b] or [strip_markup(one_line(body.text_content()))]
     taken: list[str] = []
     for block in blocks:
         taken.extend(block.split())

@@ -17,7 +17,10 @@ from lxml.html import HtmlElement
 from feedsvc.clean_policy import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, VOID_KEEP
 from feedsvc.text import xml_safe
 
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+# huge_tree: nh3 keeps nested quotes and lists as deep as the (depth-limited) article has them.
+_PARSER = lxml.html.HTMLParser(
+    encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
+)
 
 
 def serialise_children(article: HtmlElement) -> str:
@@ -68,7 +71,7 @@ def tidy(markup: str) -> str:
                 el.drop_tree()
                 changed = True
     # <br> at the edges of a block only adds blank lines.
-    for br in list(body.iter("br")):
+    for br in reversed(list(body.iter("br"))):  # last first, so a run of them at the end all go
         parent = br.getparent()
         if parent is not None and br is parent[-1] and not (br.tail or "").strip():
             br.drop_tree()

@@ -28,6 +28,10 @@ class Setting:
     help: str
 
 
+# Bounds of max_article_bytes: below, no real article fits; above, one file costs the
+# cleaner seconds and hundreds of megabytes.
+MAX_ARTICLE_BYTES_RANGE = (1024, 64 * 1024 * 1024)
+
 # The README's table of settings is checked against this one by the tests.
 SETTINGS: tuple[Setting, ...] = (
     Setting("title", None, "Site name; the feed title and the page header."),
@@ -81,6 +85,12 @@ SETTINGS: tuple[Setting, ...] = (
         "websub_hub",
         "",
         "WebSub hub URL; when set, every feed names it (rel=hub) and the hub is told when a feed changes.",
+    ),
+    Setting(
+        "max_article_bytes",
+        5 * 1024 * 1024,
+        f"Largest article file read, in bytes ({MAX_ARTICLE_BYTES_RANGE[0]}-{MAX_ARTICLE_BYTES_RANGE[1]}); "
+        "a larger one is not published and is reported with its size.",
     ),
 )
 
@@ -173,6 +183,7 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "feed_stale_while_revalidate": _bounded_int(0, 604800),
     "tombstone_days": _bounded_int(0, 3650),
     "websub_hub": _optional_url,
+    "max_article_bytes": _bounded_int(*MAX_ARTICLE_BYTES_RANGE),
 }
 
 

@@ -2,13 +2,17 @@
 
 Pure. Follows the WHATWG Encoding Standard where it matters for saved pages:
 a BOM wins, then a ``<meta charset>`` in the first 1024 bytes, then UTF-8 if
-the bytes are valid UTF-8, else windows-1252.
+the bytes are valid UTF-8 (or mostly: a page of UTF-8 text with a few broken
+bytes is still UTF-8, as browsers' detectors find), else windows-1252. Bytes
+the encoding cannot decode become U+FFFD, counted so the loader can say so.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import threading
+from dataclasses import dataclass
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 BOMS = _BOMS  # (byte order mark, codec), for callers that must tell whether one is there
@@ -37,6 +41,11 @@ _NOT_HTML_CODECS = frozenset(
     {"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode", "utf-7"}
 )
 _ASCII_PROBE = '<meta charset="x">'
+# Labels of the WHATWG "replacement" encoding: encodings browsers refuse to decode
+# (their escape sequences have been used to smuggle markup past filters).
+REPLACEMENT_LABELS = frozenset(
+    "csiso2022kr hz-gb-2312 iso-2022-cn iso-2022-cn-ext iso-2022-kr replacement".split()
+)
 # windows-1252 as WHATWG defines it: the five bytes Python's cp1252 leaves
 # undefined map to the C1 controls of the same value, so decoding never fails.
 _CP1252_HIGH = {
@@ -58,22 +67,70 @@ _SNIFF_BYTES = 8192
 # Share of control characters above which decoded "text" is taken for binary.
 _MAX_CONTROL_SHARE = 0.1
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+# Share of NUL bytes in the first bytes above which a file is binary, not text with a stray NUL.
+_MAX_NUL_SHARE = 0.01
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A page's text and how it was decoded."""
+
+    text: str
+    encoding: str  # the Python codec used, or "replacement" (a label browsers refuse to decode)
+    how: str  # "byte order mark", "<meta charset>", "UTF-8" or "windows-1252": what chose it
+    replaced: int = 0  # byte sequences the encoding could not decode, now U+FFFD
+    label: str = ""  # the charset as the page declared it, if it did
+
+
+_counter = threading.local()
+
+
+def _count_and_replace(error: UnicodeError) -> tuple[str, int]:
+    _counter.replaced = getattr(_counter, "replaced", 0) + 1
+    return "\ufffd", error.end  # type: ignore[attr-defined]
+
+
+codecs.register_error("feedsvc.count-replace", _count_and_replace)
+
+
+def _decode_counting(data: bytes, codec: str) -> tuple[str, int]:
+    """Decode with U+FFFD for what cannot be decoded (as browsers do); return the text and how many."""
+    _counter.replaced = 0
+    text = data.decode(codec, errors="feedsvc.count-replace")
+    return text, _counter.replaced
 
 
 def decode_html(data: bytes) -> str:
     """Return ``data`` decoded as a browser would: BOM, <meta charset>, UTF-8, else windows-1252."""
+    return decode_article(data).text
+
+
+def decode_article(data: bytes) -> Decoded:
+    """Decode ``data`` as :func:`decode_html` does; say which encoding and how many bytes were undecodable."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return data[len(bom) :].decode(codec, errors="replace")
-    declared = _declared_codec(data[:_PRESCAN_BYTES])
+            text, replaced = _decode_counting(data[len(bom) :], codec)
+            return Decoded(text, codec, "byte order mark", replaced)
+    label = _declared_label(data[:_PRESCAN_BYTES])
+    if label and label.strip().lower() in REPLACEMENT_LABELS:
+        return Decoded("\ufffd", "replacement", "<meta charset>", len(data), label)
+    declared = codec_for_label(label) if label else None
     if declared == "cp1252":
-        return _decode_cp1252(data)
+        return Decoded(_decode_cp1252(data), "cp1252", "<meta charset>", 0, label or "")
     if declared is not None:
-        return data.decode(declared, errors="replace")
+        text, replaced = _decode_counting(data, declared)
+        return Decoded(text, declared, "<meta charset>", replaced, label or "")
     try:
-        return data.decode("utf-8")
+        return Decoded(data.decode("utf-8"), "utf-8", "UTF-8")
     except UnicodeDecodeError:
-        return _decode_cp1252(data)
+        pass
+    text, replaced = _decode_counting(data, "utf-8")
+    # Mostly UTF-8 with a few broken bytes (a bad paste, a truncated copy) stays UTF-8:
+    # windows-1252 would garble every accented letter to fix a few characters.
+    multibyte = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
+    if multibyte >= replaced:
+        return Decoded(text, "utf-8", "UTF-8", replaced)
+    return Decoded(_decode_cp1252(data), "cp1252", "windows-1252")
 
 
 def codec_for_label(label: str) -> str | None:
@@ -107,10 +164,13 @@ def binary_reason(data: bytes) -> str | None:
     head = data[:_SNIFF_BYTES]
     if b"\x00" in head:
         even, odd = head[0::2], head[1::2]
-        if even.count(0) > len(even) * 0.3 or odd.count(0) > len(odd) * 0.3:
+        even_nuls, odd_nuls = even.count(0) / max(len(even), 1), odd.count(0) / max(len(odd), 1)
+        # UTF-16 text: NULs in one half (the high bytes of ASCII), hardly any in the other
+        if max(even_nuls, odd_nuls) > 0.3 and min(even_nuls, odd_nuls) < 0.05:
             return "looks like UTF-16 without a byte order mark; save it as UTF-8"
-        return "contains NUL bytes, so it is a binary file, not HTML; replace it with the article's HTML"
-    return None
+        if head.count(0) > len(head) * _MAX_NUL_SHARE:
+            return "contains NUL bytes, so it is a binary file, not HTML; replace it with the article's HTML"
+    return None  # a stray NUL in a text file is dropped as browsers drop it
 
 
 def looks_binary(text: str) -> bool:
@@ -119,9 +179,9 @@ def looks_binary(text: str) -> bool:
     return bool(head) and len(_CONTROL.findall(head)) > len(head) * _MAX_CONTROL_SHARE
 
 
-def _declared_codec(head: bytes) -> str | None:
+def _declared_label(head: bytes) -> str | None:
     match = _META_CHARSET.search(_COMMENT.sub(b"", head))
-    return codec_for_label(match.group(1).decode("ascii")) if match else None
+    return match.group(1).decode("ascii") if match else None
 
 
 def _decode_cp1252(data: bytes) -> str:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import lxml.etree
 import lxml.html
 
+from .clean_depth import limit_depth
 from .metadata_dates import find_text_date, parse_date
 from .metadata_jsonld import jsonld_metadata
 from .metadata_text import absolute_url, dedupe, language_tag, plain, split_keywords
@@ -105,8 +106,11 @@ def _parse(html: str) -> lxml.html.HtmlElement | None:
     text = xml_safe(html)
     if not text.strip():
         return None
-    # A parser per call: lxml parser objects are not safe to share between threads.
-    parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True)
+    # libxml2 gives up on a whole page nested deeper than its limit: bound the depth first.
+    text = limit_depth(text)[0]
+    # A parser per call: lxml parser objects are not safe to share between threads. It never
+    # loads a DTD nor expands an entity the page declares (tests/test_hostile_content.py).
+    parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True, huge_tree=True)
     try:
         # Bytes with a fixed encoding, so a stale <meta charset> or XML declaration in
         # already-decoded text is ignored.

@@ -17,14 +17,43 @@ _KEYWORD_SEPARATOR = re.compile(r"[,;]")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 _BLOCK_TAG = re.compile(r"<(?:/?(?:p|div|li|h[1-6]|blockquote)|br)\b[^<>]*>", re.IGNORECASE)
 _INLINE_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+# Markup that is never text: tags, comments, doctypes and processing instructions.
+_MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?(?:-->|$)|<[!?/][^<>]*>", re.DOTALL)
+# Passes of tag removal ("<<b>script>" needs two); each pass is linear, so hostile
+# nesting stays cheap, and whatever still looks like a tag's start loses its "<".
+_MARKUP_PASSES = 4
+_ANGLE_BEFORE_LETTER = re.compile(r"<(?=[A-Za-z/!?])")
 
 
 def plain(value: str) -> str:
-    """Return a meta or JSON-LD value as one line of XML-safe plain text: tags stripped, entities decoded."""
+    """Return a meta or JSON-LD value as one line of XML-safe plain text: tags stripped, entities decoded.
+
+    Markup that only shows up once entities are decoded ("&lt;script&gt;") is
+    stripped too: a title must be text wherever it lands, RSS readers that
+    read titles as HTML included.
+    """
     # Values are short and already out of the document tree, so a tag pattern is
     # enough; parsing them as HTML would swallow text after a stray <title> or <textarea>.
     text = _INLINE_TAG.sub("", _BLOCK_TAG.sub(" ", xml_safe(value)))
-    return one_line(html.unescape(text))
+    return strip_markup(one_line(html.unescape(text)))
+
+
+def strip_markup(text: str) -> str:
+    """Return ``text`` without anything a browser would read as a tag or comment; other "<" and "&" stay.
+
+    For values that are plain text by definition (a sidecar title, a tag):
+    "Why 2 < 3" and "AT&T" are kept, "<script>…</script>" loses its tags.
+    """
+    if "<" not in text:
+        return text
+    for _ in range(_MARKUP_PASSES):
+        stripped = _MARKUP.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    # What is left that a parser could still take for the start of a tag ("<script" with no ">"
+    # yet, "<?"): its "<" goes; "a < b" and "<3" stay.
+    return one_line(_ANGLE_BEFORE_LETTER.sub("", text))
 
 
 def absolute_url(value: str) -> str | None:
@@ -41,6 +70,17 @@ def absolute_url(value: str) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     return url
+
+
+def shorten(text: str, max_chars: int) -> str:
+    """Return ``text`` cut to at most ``max_chars`` characters at a word boundary, ending with "…" when cut."""
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    space = cut.rfind(" ")
+    if space > max_chars * 0.6:  # a word boundary not too far back; else cut inside the word
+        cut = cut[:space]
+    return cut.rstrip(" ,;:—–-(") + "…"
 
 
 def language_tag(value: str) -> str | None:

@@ -286,3 +286,16 @@ def test_garbage_input_never_raises(garbage: str) -> None:
 def test_non_str_input_gives_empty_string() -> None:
     assert clean_html(None) == ""  # type: ignore[arg-type]
     assert clean_html(b"<p>bytes</p>") == ""  # type: ignore[arg-type]
+
+
+def test_text_after_an_embed_is_kept_and_deep_wrappers_are_flattened() -> None:
+    # libxml2 does not know <embed> is void and nested the following text inside it,
+    # so dropping the embed dropped the paragraphs after it
+    out = clean_html(fixture("keeps_text_after_an_embed_and_flattens_deep_nesting.html"), "https://news.example.org/ferry")
+    paragraphs = [p.text_content() for p in lxml.html.fragment_fromstring(out, create_parent="div").iter("p")]
+    assert [p[:28] for p in paragraphs] == [
+        "The island ferry moves to it",
+        "Passengers with bicycles sho",
+        "Season tickets bought before",
+    ]
+    assert "<embed" not in out and "<div" not in out

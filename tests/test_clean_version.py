@@ -21,6 +21,7 @@ BASE = "https://news.example.org/2021/11/story/"
 # CLEANER_VERSION -> fingerprint of its output on PAGES.
 FINGERPRINTS = {
     "2": "e554a458b0d58778",
+    "3": "73f94d000d7005e0",  # void <embed>/<source>, deep nesting flattened, plain-text safety
 }
 
 
