@@ -1,0 +1,196 @@
+# Shared by deploy/try-proxy.sh, deploy/try-static.sh and bench/serve.sh
+# (sourced, not run): install nginx/wrk, start gunicorn and a private nginx
+# on free loopback ports, and stop whatever was started, whatever happens.
+#
+# Every server listens on 127.0.0.1 only. nginx runs in the foreground
+# (daemon off) from a temporary prefix with its own nginx.conf that
+# includes one of deploy/nginx/*.conf with ports and paths substituted;
+# the system's nginx and its configuration are never touched.
+
+REPO=${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+VENV=${VENV:-$REPO/.venv}
+PY=$VENV/bin/python
+GUNICORN=$VENV/bin/gunicorn
+STARTED_PIDS=()
+TEMP_DIRS=()
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# Install Debian packages (root only) without letting their scripts start a
+# system service: a policy-rc.d that says no, for the length of the install.
+apt_install() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    [ "$(id -u)" -eq 0 ] || die "needs ${missing[*]} (apt-get install ${missing[*]}, as root)"
+    say "installing ${missing[*]} (apt-get)"
+    local policy=/usr/sbin/policy-rc.d own_policy=0
+    if [ ! -e $policy ]; then
+        printf '#!/bin/sh\nexit 101\n' >$policy && chmod 755 $policy && own_policy=1
+    fi
+    local status=0
+    { apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 ||
+        { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "${missing[@]}" >/dev/null 2>&1; }; } || status=$?
+    [ $own_policy -eq 1 ] && rm -f $policy
+    [ $status -eq 0 ] || die "apt-get install ${missing[*]} failed"
+}
+
+need_nginx() { command -v nginx >/dev/null 2>&1 || apt_install nginx; }
+
+# deploy/nginx/feedsvc-static.conf serves precompressed .br files with this module.
+BROTLI_STATIC_MODULE=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
+need_brotli_static() { [ -f "$BROTLI_STATIC_MODULE" ] || apt_install libnginx-mod-http-brotli-static; }
+
+# A TCP port free on 127.0.0.1 right now.
+free_port() {
+    "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# new_temp_dir NAME: make a temporary folder, removed on exit; its path is in NEW_DIR.
+new_temp_dir() {
+    NEW_DIR=$(mktemp -d "${TMPDIR:-/tmp}/feedsvc-$1.XXXXXX") || die "mktemp failed"
+    chmod 755 "$NEW_DIR"  # nginx's workers (nobody) read and write under it
+    TEMP_DIRS+=("$NEW_DIR")
+}
+
+# Wait until URL answers (any HTTP status), at most SECONDS; fail if PID died.
+wait_http() {
+    local url=$1 seconds=$2 pid=${3:-}
+    local deadline=$((SECONDS + seconds))
+    while [ $SECONDS -lt $deadline ]; do
+        curl -s -o /dev/null --max-time 2 "$url" && return 0
+        if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+            return 1
+        fi
+        sleep 0.2
+    done
+    return 1
+}
+
+# start_gunicorn PORT LOGPREFIX [gunicorn args...]: deploy/gunicorn.conf.py on 127.0.0.1:PORT.
+# Extra environment (FEEDSVC_CONTENT_DIR, ...) is the caller's.
+start_gunicorn() {
+    local port=$1 log=$2
+    shift 2
+    FEEDSVC_BIND="127.0.0.1:$port" "$GUNICORN" -c "$REPO/deploy/gunicorn.conf.py" --chdir "$REPO" "$@" \
+        >"$log.out" 2>"$log.err" &
+    local pid=$!
+    STARTED_PIDS+=("$pid")
+    if ! wait_http "http://127.0.0.1:$port/" "${START_TIMEOUT:-120}" "$pid"; then
+        tail -n 20 "$log.err" >&2
+        die "gunicorn did not start on 127.0.0.1:$port"
+    fi
+    LAST_PID=$pid
+}
+
+# nginx_main PREFIX SITE_CONF [ACCESS_LOG]: write PREFIX/nginx.conf around one site file.
+nginx_main() {
+    local prefix=$1 site=$2 access=${3:-$1/access.log}
+    mkdir -p "$prefix/tmp" "$prefix/logs" "$prefix/cache"
+    local user_line=""
+    if [ "$(id -u)" -eq 0 ]; then
+        user_line="user nobody nogroup;"
+        chown -R nobody:nogroup "$prefix/tmp" "$prefix/cache"
+    fi
+    local module_line=""
+    if grep -q '^\s*brotli_static' "$site"; then
+        module_line="load_module $BROTLI_STATIC_MODULE;"
+    fi
+    local access_line="access_log $access;"
+    [ "$access" = off ] && access_line="access_log off;"
+    cat >"$prefix/nginx.conf" <<EOF
+# Written by deploy/lib.sh for a private, foreground nginx on loopback.
+$user_line
+$module_line
+daemon off;
+master_process on;
+worker_processes ${NGINX_WORKERS:-auto};
+pid $prefix/nginx.pid;
+error_log $prefix/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+    $access_line
+    sendfile on;
+    tcp_nopush on;
+    tcp_nodelay on;
+    default_type application/octet-stream;
+    client_body_temp_path $prefix/tmp/body;
+    proxy_temp_path $prefix/tmp/proxy;
+    fastcgi_temp_path $prefix/tmp/fastcgi;
+    uwsgi_temp_path $prefix/tmp/uwsgi;
+    scgi_temp_path $prefix/tmp/scgi;
+    include $site;
+}
+EOF
+}
+
+# site_conf SOURCE TARGET NGINX_PORT [sed expressions...]: the deploy/ file
+# with its listen line on 127.0.0.1:NGINX_PORT and the other substitutions;
+# fails if any of them did not apply (the file changed under us).
+site_conf() {
+    local source=$1 target=$2 port=$3
+    shift 3
+    cp "$source" "$target"
+    local expr
+    for expr in "s|listen 80 default_server;|listen 127.0.0.1:$port default_server;|" "$@"; do
+        local before
+        before=$(cat "$target")
+        sed -i "$expr" "$target"
+        [ "$before" != "$(cat "$target")" ] || die "substitution '$expr' did not apply to $source"
+    done
+    ! grep -Eq '^\s*listen\s+[^1]' "$target" || die "$target would listen beyond loopback"
+}
+
+# start_nginx PREFIX PORT: nginx -t, then run it in the foreground (in the background of this shell).
+start_nginx() {
+    local prefix=$1 port=$2
+    nginx -t -q -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" ||
+        { cat "$prefix/logs/error.log" >&2; die "nginx -t failed for $prefix/nginx.conf"; }
+    nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" >"$prefix/logs/stdout" 2>&1 &
+    local pid=$!
+    STARTED_PIDS+=("$pid")
+    wait_http "http://127.0.0.1:$port/" 20 "$pid" ||
+        { cat "$prefix/logs/error.log" >&2; die "nginx did not start on 127.0.0.1:$port"; }
+    LAST_PID=$pid
+}
+
+# Stop one process we started, by its id: SIGTERM (gunicorn: graceful, at
+# most graceful_timeout = 20 s; nginx: fast), then SIGKILL after 30 s.
+stop_pid() {
+    local pid=$1 i
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for i in $(seq 300); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return 0
+}
+
+stop_all() {
+    local pid
+    for pid in "${STARTED_PIDS[@]}"; do stop_pid "$pid"; done
+    STARTED_PIDS=()
+}
+
+cleanup() {
+    stop_all
+    if [ -z "${KEEP_TEMP:-}" ]; then
+        local dir
+        for dir in "${TEMP_DIRS[@]}"; do rm -rf "$dir"; done
+    else
+        say "kept: ${TEMP_DIRS[*]}"
+    fi
+}
+
+# Run by each script right after sourcing: clean up on every way out.
+install_cleanup_trap() {
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
