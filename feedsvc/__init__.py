@@ -24,6 +24,14 @@ DEFAULTS: dict[str, Any] = {
     "WEBSUB_ATTEMPTS": 6,  # tries per hub notification before giving up (until the feed's next change)
     "WEBSUB_FIRST_DELAY": 2.0,  # seconds before the first retry; doubled after each failure
     "WEBSUB_TIMEOUT": 10.0,  # seconds to wait for the hub on each try
+    "CACHE_DIR": None,  # the build cache folder; None: <content>/.feedsvc/cache; "": no cache
+    "BUILD_WORKERS": 0,  # processes that clean articles when many need it; 0: one per CPU
+    "PAGE_CACHE_BYTES": 32 * 1024 * 1024,  # rendered pages each process keeps (least recently used go)
+    "LIVE_RELOAD": False,  # watch the content folder and swap in new snapshots in this process
+    "SETTLE_SECONDS": 0.3,  # a changed file is published once unchanged this long (never half-written)
+    "WATCH_INTERVAL": 0.1,  # seconds between checks for added, removed or renamed files
+    "RESCAN_INTERVAL": 1.0,  # seconds between full scans, for files rewritten in place
+    "PROGRESS": None,  # a callable (total, what) -> advance(n) shown while building (the CLI's bar)
 }
 
 

@@ -1,20 +1,24 @@
 """The catalog: loaded sources -> published articles -> one immutable snapshot.
 
 Pure: sources, the revisions ledger and "now" in, :class:`~feedsvc.model.Catalog`
-out. Cleaning happens here (each article once per snapshot); every request
-then reads the snapshot and never touches the content folder.
+out. Each source is cleaned once into a :class:`~feedsvc.model.Prepared`
+(:func:`prepare_source`, which the build pipeline runs in parallel and caches);
+:func:`assemble_catalog` then dates, orders and indexes them, cheaply enough
+to run on every content change. Requests only read the finished catalog.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .clean import SiteRules, clean_html, summarize
@@ -24,13 +28,14 @@ from .model import (
     Catalog,
     ContentError,
     Facet,
+    Prepared,
     Problem,
     Revision,
     Site,
     Withdrawal,
     article_path,
 )
-from .revisions import revise, withdraw
+from .revisions import fingerprint, revise, withdraw
 from .text import one_line
 
 log = logging.getLogger(__name__)
@@ -50,12 +55,14 @@ def entry_id(site: Site, slug: str, published: datetime) -> str:
     return site.tag_uri(f"{published.date().isoformat()}:articles/{slug}")
 
 
+def rules_host(url: str | None) -> str:
+    """Return the host whose site rules clean a page from ``url`` (``www.`` ignored; "" for none)."""
+    return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+
+
 def _rules_for(url: str | None, rules: Mapping[str, SiteRules]) -> SiteRules | None:
-    """Pick the site rules for the host a page came from (``www.`` ignored)."""
-    if not url or not rules:
-        return None
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
-    return rules.get(host)
+    """Pick the site rules for the host a page came from."""
+    return rules.get(rules_host(url)) if rules else None
 
 
 def make_article(
@@ -109,6 +116,7 @@ def make_article(
     )
 
 
+@functools.lru_cache(maxsize=65536)  # a site has few distinct tags and authors, each seen on many articles
 def facet_key(name: str) -> str:
     """Return the URL segment of a tag or author name: 'South Caucasus' -> 'south-caucasus'."""
     return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", name).casefold()).strip("-")
@@ -155,14 +163,44 @@ def index_facets(kind: str, articles: Iterable[Article], withdrawn: Iterable[Wit
     }
 
 
-def _version(site: Site, articles: Iterable[Article], withdrawn: Iterable[Withdrawal], month: str) -> str:
+def article_digest(article: Article) -> str:
+    """Hash every field of ``article`` a reader can get, except ``updated`` (which the ledger sets)."""
+    skip = ("updated", "source_path", "warnings")
+    fields = {k: str(getattr(article, k)) for k in article.__dataclass_fields__ if k not in skip}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def prepare_source(
+    source: ArticleSource,
+    site: Site,
+    rules: Mapping[str, SiteRules] | None = None,
+    clean: Cleaner = clean_html,
+) -> Prepared:
+    """Clean one loaded source into what the catalog needs; the raw page is not kept."""
+    lean = replace(source, html="")
+    if source.status != "published":
+        return Prepared(source.slug, source.path, lean)
+    try:
+        article = make_article(source, site, rules, clean)
+    except ContentError as error:
+        return Prepared(source.slug, source.path, lean, problems=(Problem(error.path, error.reason),))
+    except Exception as error:  # a cleaner bug must cost one article, never the site
+        log.exception("not published: %s: internal error", source.path)
+        problem = Problem(source.path, f"internal error while cleaning ({error!r}); please report it")
+        return Prepared(source.slug, source.path, lean, problems=(problem,), cacheable=False)
+    new = tuple(Problem(source.path, w, "warning") for w in article.warnings if w not in source.warnings)
+    return Prepared(source.slug, source.path, lean, article, new, fingerprint(article), article_digest(article))
+
+
+def _version(
+    site: Site, articles: Iterable[Article], digests: Mapping[str, str], withdrawn: Iterable[Withdrawal], month: str
+) -> str:
     """Hash everything a response can depend on, so equal content gives equal versions."""
     digest = hashlib.sha256()
     site_fields = {k: str(v) for k, v in asdict(site).items()}
     digest.update(json.dumps(site_fields, sort_keys=True).encode())
     for article in articles:
-        fields = {k: str(v) for k, v in asdict(article).items() if k not in ("source_path", "warnings")}
-        digest.update(json.dumps(fields, sort_keys=True).encode())
+        digest.update(f"{digests[article.slug]} {article.updated.isoformat()}\n".encode())
     for withdrawal in withdrawn:
         digest.update(json.dumps({k: str(v) for k, v in asdict(withdrawal).items()}, sort_keys=True).encode())
     digest.update(month.encode())
@@ -179,39 +217,58 @@ def build_catalog(
     now: datetime,
     ledger: Mapping[str, Revision] | None = None,
 ) -> Catalog:
-    """Publish every source that can be published; report the rest. One bad source costs only itself.
+    """Clean and publish every source that can be published; report the rest (see :func:`assemble_catalog`)."""
+    prepared = (prepare_source(source, site, rules, clean) for source in sources)
+    return assemble_catalog(prepared, site, problems, now=now, ledger=ledger)
 
-    ``ledger`` is what the revisions ledger remembered (see :mod:`feedsvc.revisions`);
-    the catalog's ``revisions`` is the ledger to keep. Slugs not seen this time keep
-    their entries, so a file that is broken for a while does not lose its history.
+
+def assemble_catalog(
+    prepared: Iterable[Prepared],
+    site: Site,
+    problems: Iterable[Problem] = (),
+    *,
+    now: datetime,
+    ledger: Mapping[str, Revision] | None = None,
+) -> Catalog:
+    """Publish every prepared file that can be published; report the rest. One bad file costs only itself.
+
+    ``prepared`` comes in path order: of two files with one slug the first
+    that loaded wins. ``ledger`` is what the revisions ledger remembered (see
+    :mod:`feedsvc.revisions`); the catalog's ``revisions`` is the ledger to keep.
+    Slugs not seen this time keep their entries, so a file that is broken for a
+    while does not lose its history.
     """
     reported = list(problems)
     revisions = dict(ledger or {})
     articles: list[Article] = []
     withdrawn: list[Withdrawal] = []
-    for source in sources:
+    digests: dict[str, str] = {}
+    claimed: dict[str, Path] = {}
+    for item in prepared:
+        source = item.source
+        if source is None:
+            reported.extend(item.problems)
+            continue
+        if item.slug in claimed:
+            reason = f"slug '{item.slug}' is already used by {claimed[item.slug].name}; rename or remove one"
+            reported.append(Problem(item.path, reason))
+            continue
+        claimed[item.slug] = item.path
+        reported.extend(item.problems)
         if source.status == "withdrawn":
             revisions[source.slug] = withdraw(revisions.get(source.slug), now)
             when = revisions[source.slug].withdrawn or now
             withdrawn.append(make_withdrawal(source, site, when, now))
             continue
-        if source.status != "published":
-            continue
-        try:
-            article = make_article(source, site, rules, clean)
-        except ContentError as error:
-            reported.append(Problem(error.path, error.reason))
-            continue
-        except Exception as error:  # a cleaner bug must cost one article, never the site
-            log.exception("not published: %s: internal error", source.path)
-            reported.append(Problem(source.path, f"internal error while cleaning ({error!r}); please report it"))
-            continue
-        reported.extend(
-            Problem(source.path, warning, "warning") for warning in article.warnings if warning not in source.warnings
+        if item.article is None:
+            continue  # a draft, or not publishable (its problems say why)
+        article, revisions[item.slug] = revise(
+            item.article, source.metadata.updated, revisions.get(item.slug), now, item.fingerprint or None
         )
-        article, revisions[source.slug] = revise(article, source.metadata.updated, revisions.get(source.slug), now)
+        digests[item.slug] = item.digest or article_digest(article)
         articles.append(article)
-    articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
+    # timestamp(): one offset lookup per article instead of one per comparison of aware datetimes
+    articles.sort(key=lambda a: (a.published.timestamp(), a.slug), reverse=True)
 
     published: list[Article] = []
     owners: dict[str, Article] = {}
@@ -236,11 +293,12 @@ def build_catalog(
         articles=tuple(published),
         problems=tuple(reported),
         by_slug={a.slug: a for a in published},
-        version=_version(site, published, withdrawn, month),
+        version=_version(site, published, digests, withdrawn, month),
         withdrawn=tuple(withdrawn),
         tags=index_facets("tags", published, withdrawn),
         authors=index_facets("authors", published, withdrawn),
         revisions=revisions,
         current_month=month,
         gone={w.slug: w for w in withdrawn},
+        digests={a.slug: digests[a.slug] for a in published},
     )

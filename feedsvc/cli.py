@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,14 @@ CONTENT_OPTION = click.option(
     show_default=True,
     help="The content folder: site.toml and articles/.",
 )
+CACHE_OPTION = click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The build cache folder  [default: CONTENT/.feedsvc/cache].",
+)
+NO_CACHE_OPTION = click.option("--no-cache", is_flag=True, help="Build without the cache (neither read nor written).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,6 +39,8 @@ def main() -> None:
 
 @main.command()
 @CONTENT_OPTION
+@CACHE_OPTION
+@NO_CACHE_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn worker processes.")
@@ -40,8 +51,29 @@ def main() -> None:
     help="Validate site.toml and load the content exactly as serving would, report, and exit "
     "(status 1 if the service could not start); serves nothing.",
 )
-def serve(content_dir: Path, host: str, port: int, workers: int, base_url: str | None, check_config: bool) -> None:
-    """Serve the site with gunicorn; logs are JSON lines on standard error and output."""
+@click.option(
+    "--watch/--no-watch",
+    default=True,
+    show_default=True,
+    help="Publish changes to the content folder within seconds, without a restart.",
+)
+def serve(
+    content_dir: Path,
+    cache_dir: Path | None,
+    no_cache: bool,
+    host: str,
+    port: int,
+    workers: int,
+    base_url: str | None,
+    check_config: bool,
+    watch: bool,
+) -> None:
+    """Serve the site with gunicorn; logs are JSON lines on standard error and output.
+
+    With --watch, the master process rebuilds the site when the content
+    folder changes (re-cleaning only changed articles), then replaces the
+    workers gracefully with ones holding the new version.
+    """
     from gunicorn.app.base import BaseApplication
     from gunicorn.glogging import Logger
 
@@ -59,6 +91,10 @@ def serve(content_dir: Path, host: str, port: int, workers: int, base_url: str |
     config: dict[str, Any] = {"CONTENT_DIR": str(content_dir), "WEBSUB_ANNOUNCE_AT_START": False}
     if base_url:
         config["BASE_URL"] = base_url
+    from .cli_build import cache_setting
+
+    if cache_setting(cache_dir, no_cache) is not None:
+        config["CACHE_DIR"] = cache_setting(cache_dir, no_cache)
     try:
         # Built once in the master and shared by the forked workers.
         app = create_app(config)
@@ -91,13 +127,38 @@ def serve(content_dir: Path, host: str, port: int, workers: int, base_url: str |
             self.cfg.set("accesslog", "-")
             self.cfg.set("errorlog", "-")
             self.cfg.set("logger_class", JsonLogger)
-            self.cfg.set("when_ready", lambda _server: app.extensions["feedsvc"].announce_startup())
+            self.cfg.set("when_ready", lambda _server: _when_ready(app, watch))
+            self.cfg.set("on_reload", lambda _server: _freeze_heap())
 
         def load(self) -> Any:
             return app
 
     click.echo(f"feedsvc {__version__}: serving {content_dir} at http://{host}:{port}/", err=True)
     Server().run()
+
+
+def _when_ready(app: Any, watch: bool) -> None:
+    """Once gunicorn listens, before it forks: tell the WebSub hub what changed, watch the content."""
+    from .web import publish_changes_by_reload
+
+    _freeze_heap()
+    app.extensions["feedsvc"].announce_startup()
+    if watch:
+        publish_changes_by_reload(app)
+
+
+def _freeze_heap() -> None:
+    """Move what the master holds out of the garbage collector's sight before workers fork.
+
+    The workers' collections then never walk the shared snapshot, nor write
+    to (and so copy) its pages. Unfrozen first: a replaced snapshot's cyclic
+    garbage is still collected.
+    """
+    import gc
+
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _report_config(app: Any, content_dir: Path) -> None:
@@ -113,17 +174,25 @@ def _report_config(app: Any, content_dir: Path) -> None:
 
 @main.command()
 @CONTENT_OPTION
-def check(content_dir: Path) -> None:
+@CACHE_OPTION
+@NO_CACHE_OPTION
+def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
     """Load and clean every article; report each one and each problem.
 
+    Cleans in parallel, one process per CPU, and keeps what it cleaned in
+    the build cache, so a following `serve` or `build` cleans nothing.
     Exits with status 1 when any article could not be published.
     """
+    from .cli_build import cache_setting, progress_bar
     from .config import SiteConfigError
-    from .snapshot import load_catalog
+    from .pipeline import Builder
 
     logging.getLogger("feedsvc").setLevel(logging.CRITICAL)  # the report below says it all once
+    setting = cache_setting(cache_dir, no_cache)
+    cache = content_dir / ".feedsvc" / "cache" if setting is None else (Path(setting) if setting else None)
+    builder = Builder(content_dir, cache_dir=cache, workers=os.cpu_count() or 1, ledger="read", progress=progress_bar)
     try:
-        catalog = load_catalog(content_dir)
+        catalog = builder.build_catalog()
     except (SiteConfigError, OSError) as error:
         raise click.ClickException(str(error)) from None
     for article in catalog.articles:
@@ -140,6 +209,26 @@ def check(content_dir: Path) -> None:
     click.echo(f"{len(catalog.articles)} published, {errors} not published, {warnings} warnings")
     if errors:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@CONTENT_OPTION
+@CACHE_OPTION
+@NO_CACHE_OPTION
+@click.option("--base-url", default=None, help="Override site.toml's base_url (where the files will be served).")
+def build(target: Path, content_dir: Path, cache_dir: Path | None, no_cache: bool, base_url: str | None) -> None:
+    """Export the whole site as files into TARGET, for a static host or a CDN.
+
+    Every page, feed and archive, byte for byte as `serve` sends it, with
+    precompressed .gz and .br files beside; see the README's "Static
+    export" for the layout and an nginx configuration. TARGET is replaced
+    (it must be new, empty, or an earlier export). Exits with status 1 if
+    any article could not be published (the rest is exported).
+    """
+    from .cli_build import run_build
+
+    sys.exit(run_build(target, content_dir, cache_dir, no_cache, base_url))
 
 
 @main.command()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo
 # Characters a site path keeps as they are; anything else (a non-ASCII slug or
 # tag) is percent-encoded so every published link is a plain URI.
 _PATH_SAFE = "/-._~%!$&'()*+,;=:@"
+# The stand-in publication date of an article with none, until the catalog dates it
+# from the revisions ledger (``Prepared.undated``); never published as such.
+UNDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def article_path(slug: str) -> str:
@@ -46,6 +49,7 @@ class Site:
     feed_stale_while_revalidate: int = 3600
     tombstone_days: int = 30
     websub_hub: str | None = None
+    max_article_bytes: int = 5 * 1024 * 1024  # larger article files are reported, not read
 
     def url(self, path: str) -> str:
         """Return the absolute URL of a site path such as ``/feed.atom``."""
@@ -119,6 +123,26 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """One article file after loading and cleaning: all the catalog needs, so nothing is re-read.
+
+    ``source`` keeps the metadata without the raw page (None: the file could not be
+    loaded); ``article`` is the published form before the revisions ledger dates it
+    (None: not published, ``problems`` says why, or a draft or withdrawal).
+    """
+
+    slug: str
+    path: Path
+    source: ArticleSource | None
+    article: Article | None = None
+    problems: tuple[Problem, ...] = ()  # of this file alone: load and cleaning warnings and errors
+    fingerprint: str = ""  # revisions.fingerprint(article): what readers see of it
+    digest: str = ""  # hash of every field of ``article`` but ``updated``: keys rendered documents
+    cacheable: bool = True  # False after an internal error, which may not happen again
+    undated: bool = False  # no date anywhere: ``article.published`` is UNDATED until the ledger dates it
+
+
+@dataclass(frozen=True)
 class Problem:
     """A file that could not be published, or was published with a caveat."""
 
@@ -149,6 +173,7 @@ class Revision:
     fingerprint: str  # hash of what readers see of the article ("" if never published)
     since: datetime  # when that fingerprint was first seen (first sight: the article's own date)
     withdrawn: datetime | None = None  # when status = "withdrawn" was first seen
+    first_seen: datetime | None = None  # when first seen without a date of its own: its date from then on
 
 
 @dataclass(frozen=True)
@@ -208,6 +233,13 @@ class Catalog:
     revisions: Mapping[str, Revision] = field(default_factory=dict, compare=False)  # the ledger to keep
     current_month: str = ""  # "YYYY-MM" in the site's timezone when the snapshot was built
     gone: Mapping[str, Withdrawal] = field(default_factory=dict, compare=False)  # slug -> withdrawal: 410
+    digests: Mapping[str, str] = field(default_factory=dict, compare=False)  # slug -> Prepared.digest
+    scheduled: Mapping[str, datetime] = field(default_factory=dict, compare=False)  # slug -> future publication
+
+    @property
+    def next_release(self) -> datetime | None:
+        """When the first article dated in the future is due: the snapshot must be rebuilt then."""
+        return min(self.scheduled.values(), default=None)
 
     @property
     def tombstones(self) -> tuple[Withdrawal, ...]:

@@ -69,10 +69,17 @@ def fingerprint(article: Article) -> str:
 
 
 def revise(
-    article: Article, page_updated: datetime | None, previous: Revision | None, now: datetime
+    article: Article,
+    page_updated: datetime | None,
+    previous: Revision | None,
+    now: datetime,
+    current: str | None = None,
 ) -> tuple[Article, Revision]:
-    """Date ``article``'s ``updated`` from the ledger; return it with the slug's new ledger entry."""
-    current = fingerprint(article)
+    """Date ``article``'s ``updated`` from the ledger; return it with the slug's new ledger entry.
+
+    ``current`` is ``fingerprint(article)`` when the caller already has it (the build cache keeps it).
+    """
+    current = current or fingerprint(article)
     if previous is None or not previous.fingerprint:
         since = article.updated  # first sight: the content's own date, not the clock
     elif previous.fingerprint == current:
@@ -83,6 +90,8 @@ def revise(
     if page_updated is not None:
         return article, revision  # the page says when it changed: that is the truth
     updated = max(since.astimezone(article.published.tzinfo), article.published)
+    if updated == article.updated and updated.utcoffset() == article.updated.utcoffset():
+        return article, revision  # the same object: unchanged articles are shared between snapshots
     return replace(article, updated=updated), revision
 
 
@@ -94,16 +103,25 @@ def withdraw(previous: Revision | None, now: datetime) -> Revision:
 
 
 def dump_ledger(ledger: Mapping[str, Revision]) -> str:
-    """Serialise a ledger as stable JSON (sorted, one slug per block) for the content folder."""
-    articles = {
-        slug: {
-            "fingerprint": entry.fingerprint,
-            "since": _utc(entry.since),
-            **({"withdrawn": _utc(entry.withdrawn)} if entry.withdrawn else {}),
-        }
-        for slug, entry in sorted(ledger.items())
-    }
-    return json.dumps({"version": LEDGER_VERSION, "articles": articles}, indent=1, ensure_ascii=False) + "\n"
+    """Serialise a ledger as stable JSON (sorted, one slug per block) for the content folder.
+
+    The text is ``json.dumps(..., indent=1)``'s, written block by block: the
+    indenting encoder is pure Python, ten times slower at 10,000 articles,
+    and the ledger is written on every content change.
+    """
+    blocks = []
+    for slug, entry in sorted(ledger.items()):
+        fields = [("fingerprint", entry.fingerprint), ("since", _utc(entry.since))]
+        if entry.withdrawn:
+            fields.append(("withdrawn", _utc(entry.withdrawn)))
+        inner = ",\n".join(f"   {_json(name)}: {_json(value)}" for name, value in fields)
+        blocks.append(f"  {_json(slug)}: {{\n{inner}\n  }}")
+    articles = "{\n" + ",\n".join(blocks) + "\n }" if blocks else "{}"
+    return f'{{\n "version": {LEDGER_VERSION},\n "articles": {articles}\n}}\n'
+
+
+def _json(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
 
 
 def parse_ledger(text: str) -> dict[str, Revision]:

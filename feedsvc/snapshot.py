@@ -1,35 +1,40 @@
-"""The edge that turns a content folder into a servable snapshot.
+"""A servable snapshot: a catalog with every feed document rendered and encoded once.
 
-Reads the folder (through :mod:`feedsvc.content`) and its revisions ledger,
-takes "now" from the clock once, builds the catalog, writes the ledger back
-(atomically) and renders and encodes every feed document once, so requests
-only pick precomputed bytes.
+Pure but for a lock. :func:`build_snapshot` renders each document family
+(the site's, each tag's and author's feeds, each archive month) from its
+inputs, and reuses the bytes of a family whose inputs hash the same as in
+the previous snapshot or in the build cache, so an edit re-renders only the
+feeds it shows in. Pages are rendered on first request and kept in a
+bounded cache. Reading a content folder is :mod:`feedsvc.pipeline`'s job;
+:func:`load_catalog` and :func:`load_snapshot` are its short forms.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import replace
-from datetime import datetime, timezone
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-from .archive import ArchiveIndex, archive_path
-from . import metrics
-from .catalog import build_catalog
-from .content import load_articles, load_site
-from .feedset import Document, render_all, render_archive
-from .model import Catalog, Problem, Revision, Site
+from .archive import ArchiveIndex, archive_path, archive_spec, index_archives
+from .catalog import article_digest
+from .feedset import Document, families, render_archive, render_family
+from .model import Article, Catalog, Site
 from .representation import Resource, make_resource
-from .revisions import dump_ledger, parse_ledger
-from .statefile import read_text, state_path, write_state
+
 
 __all__ = ["Resource", "Snapshot", "feed_cache_control", "load_catalog", "load_snapshot", "make_resource"]
 
 
-REVISIONS_FILE = "revisions.json"
+# Bytes of rendered pages (every coding) one snapshot keeps per process; the least
+# recently used go first. Feeds are not counted: they are always kept.
+PAGE_CACHE_BYTES = 32 * 1024 * 1024
+Rendered = tuple[tuple[str, Resource], ...]  # (site path, resource) of one document family
 # "update": read the ledger and write it back (serving); "read": never write (a
 # report such as `feedsvc check`); "ignore": as on a fresh checkout (golden files).
 LedgerMode = Literal["update", "read", "ignore"]
@@ -54,15 +59,35 @@ def feed_resource(document: Document, site: Site) -> Resource:
     )
 
 
-class Snapshot:
-    """One content version, with its feeds rendered and encoded; pages are kept once rendered."""
+class DocumentStore(Protocol):
+    """Where rendered document families outlive the process (the build cache)."""
 
-    def __init__(self, catalog: Catalog, feeds: Mapping[str, Resource], archives: ArchiveIndex) -> None:
+    def documents(self, keys: Iterable[str]) -> Mapping[str, Any]: ...
+
+    def put_documents(self, rows: Mapping[str, object]) -> None: ...
+
+
+class Snapshot:
+    """One content version, with its feeds rendered and encoded; pages are kept once rendered, up to a budget."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        feeds: Mapping[str, Resource],
+        archives: ArchiveIndex,
+        rendered: Mapping[str, Rendered] | None = None,
+        page_budget: int = PAGE_CACHE_BYTES,
+        fresh: int = 0,
+    ) -> None:
         self.catalog = catalog
         self.feeds = dict(feeds)  # site path -> feed document, precomputed
         self.archives = archives
         self.subscriptions = tuple(p for p in self.feeds if not p.startswith("/archive/"))
-        self._lazy: dict[str, Resource] = {}
+        self.rendered = dict(rendered or {})  # input key -> documents: what the next build may reuse
+        self.page_budget = page_budget
+        self.fresh = fresh  # document families rendered for it (the others were reused)
+        self._lazy: OrderedDict[str, Resource] = OrderedDict()
+        self._lazy_bytes = 0
         self._lock = threading.Lock()
 
     def feed(self, path: str) -> Resource | None:
@@ -77,13 +102,27 @@ class Snapshot:
         return self.cached(path, lambda: feed_resource(render_archive(self.catalog, self.archives, month), site))
 
     def cached(self, key: str, render: Callable[[], Resource]) -> Resource:
-        """Return the resource ``key`` of this snapshot, rendering it once."""
-        found = self._lazy.get(key)
-        if found is None:
-            found = render()  # rendering twice in a race gives equal bytes: no lock held meanwhile
-            with self._lock:
-                found = self._lazy.setdefault(key, found)
+        """Return the resource ``key`` of this snapshot, rendering it on first use (and after eviction)."""
+        with self._lock:
+            found = self._lazy.get(key)
+            if found is not None:
+                self._lazy.move_to_end(key)
+                return found
+        made = render()  # rendering twice in a race gives equal bytes: no lock held meanwhile
+        with self._lock:
+            found = self._lazy.setdefault(key, made)
+            if found is made:
+                self._lazy_bytes += _size(made)
+                while self._lazy_bytes > self.page_budget and len(self._lazy) > 1:
+                    _, oldest = self._lazy.popitem(last=False)
+                    self._lazy_bytes -= _size(oldest)
         return found
+
+    def held_bytes(self) -> int:
+        """Return the bytes of every body this snapshot holds, in every coding (feeds and kept pages)."""
+        with self._lock:
+            pages = self._lazy_bytes
+        return pages + sum(_size(resource) for resource in self.feeds.values())
 
     def topics(self) -> dict[str, str]:
         """Return the absolute URL -> ETag of every subscription feed (what WebSub announces)."""
@@ -91,24 +130,82 @@ class Snapshot:
         return {site.url(path): self.feeds[path].etag for path in self.subscriptions}
 
 
-def build_snapshot(catalog: Catalog) -> Snapshot:
-    """Render and encode every feed document of ``catalog``."""
-    documents, archives = render_all(catalog)
-    return Snapshot(catalog, {d.path: feed_resource(d, catalog.site) for d in documents}, archives)
+def _size(resource: Resource) -> int:
+    return sum(len(variant.body) for variant in resource.variants.values())
 
 
-def _read_ledger(content_dir: Path) -> tuple[dict[str, Revision], Problem | None]:
-    path = state_path(content_dir, REVISIONS_FILE)
-    text, problem = read_text(path)
-    if text is None and problem is None:
-        return {}, None  # a fresh checkout: every article is seen for the first time
-    try:
-        if problem:
-            raise ValueError(problem)
-        return parse_ledger(text or ""), None
-    except ValueError as error:
-        reason = f"{error}; it is left as it is (and not updated) until you fix or delete it"
-        return {}, Problem(path, reason)
+def build_snapshot(
+    catalog: Catalog,
+    previous: Snapshot | None = None,
+    store: DocumentStore | None = None,
+    *,
+    version: str = "",
+    page_budget: int = PAGE_CACHE_BYTES,
+    progress: Callable[[int], Callable[[int], object]] | None = None,
+) -> Snapshot:
+    """Render and encode every feed document of ``catalog``, reusing those whose inputs are unchanged.
+
+    A family's key hashes all its bytes depend on: ``version`` (the renderer's
+    code), the site settings, the family's own fields and, per entry, the
+    article's digest and ``updated``. Found in ``previous`` or in ``store``, its
+    documents are reused; otherwise rendered and put in ``store``.
+    """
+    site = catalog.site
+    archives = index_archives(catalog.articles, site.timezone, catalog.current_month)
+    salt = version + json.dumps({k: str(v) for k, v in asdict(site).items()}, sort_keys=True)
+
+    labels: dict[str, str] = {}
+
+    def entries(articles: Iterable[Article]) -> list[str]:
+        found = []
+        for article in articles:
+            label = labels.get(article.slug)
+            if label is None:  # once per article and build: most are in several families
+                digest = catalog.digests.get(article.slug) or article_digest(article)
+                label = labels[article.slug] = f"{digest} {article.updated.isoformat()}"
+            found.append(label)
+        return found
+
+    jobs: dict[str, Callable[[], list[Document]]] = {}
+    for family in families(catalog, archives):
+        fields = [family.prefix, family.id_specific, family.title, family.html_path, family.atom_links]
+        parts = [*fields, repr(family.tombstones), *entries(family.articles[: site.entries_per_feed])]
+        jobs[_key(salt, "family", parts)] = lambda family=family: render_family(family, site)
+    for month in sorted(archives.by_month):
+        parts = [repr(archive_spec(archives, month, site)), *entries(archives.by_month[month])]
+        jobs[_key(salt, "archive", parts)] = lambda month=month: [render_archive(catalog, archives, month)]
+
+    old = previous.rendered if previous is not None else {}
+    rendered: dict[str, Rendered] = {key: old[key] for key in jobs if key in old}
+    if store is not None and len(rendered) < len(jobs):
+        found = store.documents(key for key in jobs if key not in rendered)
+        rendered.update((key, value) for key, value in found.items() if _is_rendered(value))
+    fresh: dict[str, Rendered] = {}
+    advance = progress(len(jobs) - len(rendered)) if progress and len(rendered) < len(jobs) else None
+    for key, render in jobs.items():
+        if key not in rendered:
+            rendered[key] = fresh[key] = tuple((doc.path, feed_resource(doc, site)) for doc in render())
+            if advance:
+                advance(1)
+    if store is not None and fresh:
+        store.put_documents(fresh)
+    feeds = {path: resource for key in jobs for path, resource in rendered[key]}
+    return Snapshot(catalog, feeds, archives, {key: rendered[key] for key in jobs}, page_budget, len(fresh))
+
+
+def _key(salt: str, kind: str, parts: Iterable[object]) -> str:
+    digest = hashlib.sha256(f"{salt}\n{kind}".encode())
+    for part in parts:
+        digest.update(f"\n{part}".encode())
+    return digest.hexdigest()[:40]
+
+
+def _is_rendered(value: object) -> bool:
+    """Check a cached value's shape before serving it."""
+    return isinstance(value, tuple) and all(
+        isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], Resource)
+        for item in value
+    )
 
 
 def load_catalog(
@@ -119,21 +216,9 @@ def load_catalog(
     ledger: LedgerMode = "read",
 ) -> Catalog:
     """Load and clean everything in ``content_dir``; bad files become problems, not failures."""
-    moment = (now or datetime.now(timezone.utc)).replace(microsecond=0)
-    site = load_site(content_dir, overrides)
-    sources, problems = load_articles(content_dir, site)
-    previous, ledger_problem = _read_ledger(content_dir) if ledger != "ignore" else ({}, None)
-    if ledger_problem:
-        problems.append(ledger_problem)  # logged with the others by whoever serves or checks
-    catalog = build_catalog(sources, site, problems, now=moment, ledger=previous)
-    if ledger == "update" and ledger_problem is None and catalog.revisions != previous:
-        path = state_path(content_dir, REVISIONS_FILE)
-        try:
-            write_state(path, dump_ledger(catalog.revisions))
-        except OSError as error:
-            problem = Problem(path, f"cannot be written ({error.strerror}); edits will be dated again next time")
-            catalog = replace(catalog, problems=(*catalog.problems, problem))
-    return catalog
+    from .pipeline import Builder
+
+    return Builder(content_dir, overrides, ledger=ledger).build_catalog(now)
 
 
 def load_snapshot(
@@ -144,13 +229,6 @@ def load_snapshot(
     ledger: LedgerMode = "update",
 ) -> Snapshot:
     """Load ``content_dir`` (recording revisions) and render its feeds."""
-    started = time.perf_counter()
-    try:
-        snapshot = build_snapshot(load_catalog(content_dir, overrides, now=now, ledger=ledger))
-    except Exception:
-        metrics.snapshot_failed(time.perf_counter() - started)
-        raise
-    catalog = snapshot.catalog
-    rejected = sum(1 for problem in catalog.problems if problem.severity == "error")
-    metrics.snapshot_built(time.perf_counter() - started, published=len(catalog.articles), rejected=rejected)
-    return snapshot
+    from .pipeline import Builder
+
+    return Builder(content_dir, overrides, ledger=ledger).build(now)

@@ -11,10 +11,15 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .model import Problem, Revision
+from .revisions import dump_ledger, parse_ledger
+
 STATE_DIR = ".feedsvc"
+REVISIONS_FILE = "revisions.json"
 
 
 def state_path(content_dir: Path, name: str) -> Path:
@@ -56,3 +61,28 @@ def write_state(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def read_ledger(content_dir: Path) -> tuple[dict[str, Revision], Problem | None]:
+    """Return the revisions ledger of ``content_dir`` ({} on a fresh checkout), or {} and what is wrong with it."""
+    path = state_path(content_dir, REVISIONS_FILE)
+    text, problem = read_text(path)
+    if text is None and problem is None:
+        return {}, None  # a fresh checkout: every article is seen for the first time
+    try:
+        if problem:
+            raise ValueError(problem)
+        return parse_ledger(text or ""), None
+    except ValueError as error:
+        reason = f"{error}; it is left as it is (and not updated) until you fix or delete it"
+        return {}, Problem(path, reason)
+
+
+def write_ledger(content_dir: Path, ledger: Mapping[str, Revision]) -> Problem | None:
+    """Write the revisions ledger atomically; return the problem if it cannot be written."""
+    path = state_path(content_dir, REVISIONS_FILE)
+    try:
+        write_state(path, dump_ledger(ledger))
+    except OSError as error:
+        return Problem(path, f"cannot be written ({error.strerror}); edits will be dated again next time")
+    return None

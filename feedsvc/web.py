@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,9 +27,12 @@ from .feed_json import JSON_FEED_TYPE
 from .model import Article, Catalog, Facet, article_path, facet_path
 from .representation import IDENTITY, Resource, make_resource, not_modified
 from .logs import log_problem
-from .snapshot import Snapshot, load_snapshot
+from .live import SiteState, make_builder, publish_changes_by_reload, utc_now
+from .snapshot import Snapshot
 from .statefile import state_path
-from .websub import HubNotifier, changed_topics
+from .websub import HubNotifier
+
+__all__ = ["SiteState", "bp", "init_app", "publish_changes_by_reload"]
 
 log = logging.getLogger(__name__)
 
@@ -49,45 +52,12 @@ SECURITY_HEADERS = (
 FEED_FORMATS = ((".atom", ATOM_TYPE, "Atom"), (".rss", RSS_TYPE, "RSS"), (".json", JSON_FEED_TYPE, "JSON Feed"))
 
 
-class SiteState:
-    """The app's one piece of state: the current snapshot, and the hub to tell about changes."""
-
-    def __init__(self, snapshot: Snapshot, notifier: HubNotifier | None = None) -> None:
-        self.snapshot = snapshot
-        self.notifier = notifier
-
-    def replace(self, snapshot: Snapshot) -> list[str]:
-        """Swap in a new snapshot; queue a WebSub ping for each feed whose bytes changed; return their URLs."""
-        before = self.snapshot.topics()
-        self.snapshot = snapshot  # one assignment: a request sees the old or the new, never a mix
-        after = snapshot.topics()
-        changed = changed_topics(before, after)
-        if self.notifier is not None and changed:
-            self.notifier.publish((url, after[url]) for url in changed)
-        return changed
-
-    def announce_startup(self) -> list[str]:
-        """Queue a WebSub ping for each feed changed since the hub last heard of it; return their URLs."""
-        if self.notifier is None:
-            return []
-        return self.notifier.announce(self.snapshot.topics())
-
-    def close(self) -> None:
-        """Stop the WebSub thread, if any."""
-        if self.notifier is not None:
-            self.notifier.close()
-
-
-def utc_now() -> datetime:
-    """Return the current time (the one clock read per snapshot)."""
-    return datetime.now(timezone.utc)
-
-
 def init_app(app: Flask, content_dir: Path) -> None:
-    """Load ``content_dir`` into a snapshot, start WebSub if configured, register the routes."""
-    overrides = {"base_url": app.config["BASE_URL"]} if app.config.get("BASE_URL") else None
+    """Build ``content_dir`` into a snapshot, start WebSub if configured, register the routes."""
     clock = app.config.get("CLOCK") or utc_now
-    snapshot = load_snapshot(content_dir, overrides, now=clock())
+    builder = make_builder(app.config, content_dir)
+    snapshot = builder.build(clock())
+    log.info("built snapshot %s: %s", snapshot.catalog.version, builder.stats.summary())
     for problem in snapshot.catalog.problems:
         log_problem(log, problem)
     notifier = None
@@ -100,11 +70,13 @@ def init_app(app: Flask, content_dir: Path) -> None:
             first_delay=float(app.config["WEBSUB_FIRST_DELAY"]),
             timeout=float(app.config["WEBSUB_TIMEOUT"]),
         )
-    state = SiteState(snapshot, notifier)
+    state = SiteState(snapshot, notifier, builder, clock)
     app.extensions["feedsvc"] = state
     if app.config["WEBSUB_ANNOUNCE_AT_START"]:
         # Only feeds changed since the hub last heard of them: not every feed on every boot.
         state.announce_startup()
+    if app.config["LIVE_RELOAD"]:
+        state.watch(interval=float(app.config["WATCH_INTERVAL"]), rescan=float(app.config["RESCAN_INTERVAL"]))
     app.jinja_env.globals.update(article_path=article_path, facet_href=facet_href)
     app.jinja_env.filters["human_date"] = human_date
     app.register_blueprint(bp)

@@ -28,7 +28,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def content_dir(tmp_path: Path) -> Path:
     """A writable copy of tests/fixtures/site: three good articles and one empty file."""
     target = tmp_path / "content"
-    shutil.copytree(FIXTURES / "site", target)
+    # without state a server run on the fixture itself may have left (ledger, build cache)
+    shutil.copytree(FIXTURES / "site", target, ignore=shutil.ignore_patterns(".feedsvc"))
     return target
 
 

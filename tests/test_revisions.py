@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -112,6 +113,18 @@ def test_ledger_round_trips_and_is_stable_text() -> None:
     assert text.index('"a"') < text.index('"b"')
     assert '"since": "2021-11-23T05:00:00+00:00"' in text  # stored in UTC
     assert parse_ledger(text) == ledger
+
+
+@pytest.mark.parametrize("slugs", [(), ("a",), ("b", "a", "ça-va", 'quo"te')])
+def test_the_ledger_text_is_what_the_json_module_indents(slugs: tuple[str, ...]) -> None:
+    ledger = {slug: Revision(f"f-{slug}", PUBLISHED, NOW if slug == "a" else None) for slug in slugs}
+    articles = {
+        slug: {"fingerprint": r.fingerprint, "since": r.since.astimezone(timezone.utc).isoformat(),
+               **({"withdrawn": r.withdrawn.astimezone(timezone.utc).isoformat()} if r.withdrawn else {})}
+        for slug, r in sorted(ledger.items())
+    }  # fmt: skip
+    expected = json.dumps({"version": 1, "articles": articles}, indent=1, ensure_ascii=False) + "\n"
+    assert dump_ledger(ledger) == expected
 
 
 @pytest.mark.parametrize(

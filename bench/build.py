@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""Measure the build pipeline and live publishing at two corpus sizes, as ratios within one run.
+
+    .venv/bin/python bench/build.py [--small 1000] [--large 10000] [--work /tmp/feedsvc-bench]
+                                    [--publishes 5] [--json bench/results/build.json]
+
+For each size: a corpus from bench/make_corpus.py (made once, kept in
+--work), then
+
+- cold build: every article read and cleaned (process pool, one per CPU), every
+  feed rendered, into an empty build cache;
+- warm restart: a new builder on the same cache (what a restart does);
+- one edit: one article rewritten, the same builder builds again (what the
+  watcher does); it must re-clean exactly one article;
+- `feedsvc serve --workers 2` started on the warm cache: publish-to-feed
+  latency (a new article renamed into place, and an article rewritten in
+  place, until /feed.atom shows it), then peak memory (VmHWM) and PSS of each
+  worker after requests for every feed and a few hundred pages, beside the
+  bytes of cleaned content the snapshot holds.
+
+Ratios are taken within the run (warm/cold, large/small), so a busy machine
+shifts both sides alike. Prints a table; --json also writes the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from feedsvc.pipeline import Builder  # noqa: E402
+
+NOW = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
+
+
+def corpus(work: Path, count: int) -> Path:
+    """Return a content folder of ``count`` generated articles, making it the first time."""
+    folder = work / f"corpus-{count}"
+    if not (folder / "site.toml").exists():
+        subprocess.run([sys.executable, str(REPO / "bench" / "make_corpus.py"), str(count), str(folder)], check=True)
+    shutil.rmtree(folder / ".feedsvc", ignore_errors=True)  # no cache, no ledger: a cold start
+    for stray in (folder / "articles").glob("bench-*"):
+        stray.unlink()
+    return folder
+
+
+def timed_build(builder: Builder) -> tuple[float, object]:
+    started = time.perf_counter()
+    snapshot = builder.build(NOW)
+    return time.perf_counter() - started, snapshot
+
+
+def builds(content: Path) -> dict[str, float]:
+    """Cold build, warm restart and one edit on ``content``; return seconds and counts."""
+    cache = content / ".feedsvc" / "cache"
+    workers = os.cpu_count() or 1
+    cold_builder = Builder(content, cache_dir=cache, workers=workers)
+    cold, snapshot = timed_build(cold_builder)
+    warm_builder = Builder(content, cache_dir=cache, workers=workers)
+    warm, snapshot = timed_build(warm_builder)
+    assert warm_builder.stats.cleaned == 0, warm_builder.stats.summary()
+    pages = sorted((content / "articles").glob("*.html"))
+    page = pages[len(pages) // 2]
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"<p>", b"<p>An edited sentence opens this paragraph. ", 1))
+    edit, _ = timed_build(warm_builder)
+    edited = warm_builder.stats.cleaned
+    page.write_bytes(original)
+    timed_build(warm_builder)  # back as it was (and cached again)
+    catalog = snapshot.catalog  # type: ignore[attr-defined]
+    cleaned_bytes = sum(len(a.content_html.encode()) for a in catalog.articles)
+    return {
+        "articles": len(catalog.articles),
+        "cold_s": cold,
+        "warm_s": warm,
+        "edit_s": edit,
+        "edit_recleaned": edited,
+        "cleaned_mb": cleaned_bytes / 1e6,
+        "held_mb": (cleaned_bytes + snapshot.held_bytes()) / 1e6,  # type: ignore[attr-defined]
+        "raw_mb": sum(p.stat().st_size for p in (content / "articles").iterdir()) / 1e6,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+def wait_for(url: str, needle: bytes, limit: float) -> float | None:
+    """Poll ``url`` until its body holds ``needle``; return the seconds it took (None: not within ``limit``)."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        try:
+            if needle in fetch(url):
+                return time.monotonic() - started
+        except OSError:
+            pass
+        time.sleep(0.02)
+    return None
+
+
+def publish_new(content: Path, number: int) -> bytes:
+    """Rename a new article into place, as importers do; return what marks it in the feed."""
+    slug = f"bench-new-{number}-{os.getpid()}"
+    staging = content / ".feedsvc" / "bench"
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / f"{slug}.toml").write_text(f"published = 2030-01-01T{number % 24:02d}:00:00Z\n", encoding="utf-8")
+    (staging / f"{slug}.html").write_text(
+        f"<article><h1>Bench story {number}</h1><p>A new article written by the benchmark, number {number}, "
+        "long enough to be a paragraph of an article.</p></article>",
+        encoding="utf-8",
+    )
+    for name in (f"{slug}.toml", f"{slug}.html"):
+        os.replace(staging / name, content / "articles" / name)
+    return slug.encode()
+
+
+def edit_in_place(content: Path, number: int) -> bytes:
+    """Rewrite the newest bench article in place (no rename): the slower path, found by the periodic scan."""
+    page = sorted((content / "articles").glob("bench-new-*.html"))[-1]
+    marker = f"Edited in place, round {number}."
+    with page.open("r+", encoding="utf-8") as file:
+        text = file.read().replace("</p>", f" {marker}</p>", 1)
+        file.seek(0)
+        file.write(text)
+        file.truncate()
+    return marker.encode()
+
+
+def memory(pid: int) -> dict[str, float]:
+    """Return VmHWM, VmRSS and PSS of a process, in MB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmHWM", "VmRSS"):
+            fields[name] = int(value.split()[0]) / 1024
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            fields["Pss"] = int(line.split()[1]) / 1024
+    return fields
+
+
+def serving(content: Path, publishes: int) -> dict[str, object]:
+    """Start `feedsvc serve --workers 2`; measure publish latency, then each worker's memory."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = (content.parent / f"serve-{content.name}.log").open("wb")
+    started = time.monotonic()
+    # the feedsvc of this tree (the one the builds above measured), whatever is installed
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    server = subprocess.Popen(
+        # no --base-url: the site's own, as the builds above (it is part of what a cleaned article is keyed by)
+        [sys.executable, "-m", "feedsvc.cli", "serve", "--content", str(content), "--port", str(port),
+         "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=log, env=env,
+    )  # fmt: skip
+    try:
+        if wait_for(f"{base}/healthz", b'"status"', 600) is None:
+            raise SystemExit(f"the server did not start; see {log.name}")
+        ready = time.monotonic() - started
+        new = [wait_for(f"{base}/feed.atom", publish_new(content, n), 30) for n in range(publishes)]
+        in_place = [wait_for(f"{base}/feed.atom", edit_in_place(content, n), 30) for n in range(publishes)]
+        time.sleep(1.0)
+        index = json.loads(fetch(f"{base}/healthz"))
+        feeds = [f"{base}/feed.atom", f"{base}/feed.rss", f"{base}/feed.json", f"{base}/"]
+        feeds += [f"{base}/archive/{year}-{month:02d}.atom" for year in range(2015, 2026) for month in (1, 6, 12)]
+        pages = sorted(p.stem for p in (content / "articles").glob("*.html"))[:400]
+        for url in feeds * 4 + [f"{base}/articles/{slug}" for slug in pages]:
+            try:
+                fetch(url)
+            except OSError:
+                pass
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        return {
+            "ready_s": ready,
+            "publish_new_s": new,
+            "publish_in_place_s": in_place,
+            "articles_served": index["articles"],
+            "master": memory(server.pid),
+            "workers": [memory(int(pid)) for pid in children],
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        log.close()
+        for stray in (content / "articles").glob("bench-new-*"):
+            stray.unlink()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--small", type=int, default=1000)
+    parser.add_argument("--large", type=int, default=10000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/feedsvc-bench"))
+    parser.add_argument("--publishes", type=int, default=5, help="new and in-place publishes to time (each)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args()
+    results: dict[str, dict[str, object]] = {}
+    for count in (args.small, args.large):
+        content = corpus(args.work, count)
+        print(f"{count} articles: building...", flush=True)
+        figures: dict[str, object] = dict(builds(content))
+        print(f"{count} articles: serving...", flush=True)
+        figures.update(serving(content, args.publishes))
+        results[str(count)] = figures
+    report(results, args.small, args.large)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+
+def report(results: dict[str, dict[str, object]], small: int, large: int) -> None:
+    """Print the figures and the ratios the targets are stated in."""
+    s, l = results[str(small)], results[str(large)]  # noqa: E741
+    for count, r in results.items():
+        workers = r["workers"]
+        hwm = max(w["VmHWM"] for w in workers)  # type: ignore[index]
+        print(f"\n== {count} articles ({r['raw_mb']:.0f} MB of pages, {r['cleaned_mb']:.1f} MB cleaned, "
+              f"{r['held_mb']:.1f} MB held in all)")  # fmt: skip
+        print(f"cold build      {r['cold_s']:8.2f} s")
+        share = 100 * r["warm_s"] / r["cold_s"]  # type: ignore[operator]
+        print(f"warm restart    {r['warm_s']:8.2f} s   ({share:.1f} % of cold; target <= 5 %)")
+        print(f"one edit        {r['edit_s']:8.2f} s   (re-cleaned {r['edit_recleaned']} article; target 1)")
+        print(f"serve ready     {r['ready_s']:8.2f} s   (warm cache, 2 workers)")
+        for label, key in (("new ", "publish_new_s"), ("edit", "publish_in_place_s")):
+            print(f"publish, {label}  max {max(x or 99 for x in r[key]):.2f} s  {_list(r[key])}")  # type: ignore[attr-defined]
+        for number, worker in enumerate(workers, 1):  # type: ignore[arg-type]
+            print(f"worker {number}        VmHWM {worker['VmHWM']:6.0f} MB  RSS {worker['VmRSS']:6.0f} MB  "
+                  f"PSS {worker['Pss']:6.0f} MB")  # fmt: skip
+        print(f"master          VmHWM {r['master']['VmHWM']:6.0f} MB")  # type: ignore[index]
+        print(f"peak per worker / cleaned content  {hwm / r['cleaned_mb']:.2f}"  # type: ignore[operator]
+              f"   / everything held  {hwm / r['held_mb']:.2f}   (target <= 2)")  # type: ignore[operator]
+    hwm_s = max(w["VmHWM"] for w in s["workers"])  # type: ignore[index]
+    hwm_l = max(w["VmHWM"] for w in l["workers"])  # type: ignore[index]
+    print(f"\n{large} / {small}: cold build x{l['cold_s'] / s['cold_s']:.1f}, warm x{l['warm_s'] / s['warm_s']:.1f}, "
+          f"worker peak memory x{hwm_l / hwm_s:.1f}, held content x{l['held_mb'] / s['held_mb']:.1f} "
+          f"(articles x{large / small:.0f})")  # fmt: skip
+
+
+def _list(values: object) -> str:
+    return "[" + ", ".join("-" if v is None else f"{v:.2f}" for v in values) + "]"  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""The app's one piece of state, and how a new content version replaces it.
+
+:class:`SiteState` holds the current snapshot and swaps in the next one
+whole; :func:`publish_changes_by_reload` wires the content watcher
+(:mod:`feedsvc.watch`) into a gunicorn master. Flask-free: :mod:`feedsvc.web`
+stores the state in ``app.extensions["feedsvc"]``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .pipeline import Builder
+from .snapshot import Snapshot
+from .watch import Watcher
+from .websub import HubNotifier, changed_topics
+
+
+class SiteState:
+    """The app's one piece of state: the current snapshot, how to build the next, and the hub to tell."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        notifier: HubNotifier | None = None,
+        builder: Builder | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.snapshot = snapshot
+        self.notifier = notifier
+        self.builder = builder
+        self.clock = clock or utc_now
+        self.watcher: Watcher | None = None
+
+    def replace(self, snapshot: Snapshot) -> list[str]:
+        """Swap in a new snapshot; queue a WebSub ping for each feed whose bytes changed; return their URLs."""
+        before = self.snapshot.topics()
+        self.snapshot = snapshot  # one assignment: a request sees the old or the new, never a mix
+        after = snapshot.topics()
+        changed = changed_topics(before, after)
+        if self.notifier is not None and changed:
+            self.notifier.publish((url, after[url]) for url in changed)
+        return changed
+
+    def announce_startup(self) -> list[str]:
+        """Queue a WebSub ping for each feed changed since the hub last heard of it; return their URLs."""
+        if self.notifier is None:
+            return []
+        return self.notifier.announce(self.snapshot.topics())
+
+    def watch(self, after_publish: Callable[[], object] | None = None, **timing: float) -> Watcher:
+        """Start publishing content changes from a thread: build, swap in, then call ``after_publish``.
+
+        Run it in one process only (the one that built the snapshot): that
+        process alone then writes the ledger and tells the WebSub hub.
+        """
+        if self.builder is None:
+            raise RuntimeError("this state has no builder to watch the content folder with")
+
+        def publish(snapshot: Snapshot) -> None:
+            self.replace(snapshot)
+            if after_publish is not None:
+                after_publish()
+
+        if self.watcher is None:
+            self.watcher = Watcher(self.builder, publish, self.clock, **timing).start()
+        return self.watcher
+
+    def close(self) -> None:
+        """Stop the watcher and the WebSub thread, if any."""
+        if self.watcher is not None:
+            self.watcher.close()
+        if self.notifier is not None:
+            self.notifier.close()
+
+
+def utc_now() -> datetime:
+    """Return the current time (the one clock read per snapshot)."""
+    return datetime.now(timezone.utc)
+
+
+def publish_changes_by_reload(app: Any) -> Watcher:
+    """Publish content changes from a gunicorn master that preloaded ``app`` (``preload_app``).
+
+    The master builds each new snapshot (so the ledger is written and the
+    WebSub hub told once), swaps it in, then sends itself SIGHUP: gunicorn
+    starts new workers, forked with the new snapshot in memory, and stops
+    the old ones once their requests are done. A worker's snapshot never
+    changes while it lives; every worker shares the master's pages.
+    """
+    state: SiteState = app.extensions["feedsvc"]
+    config = app.config
+    return state.watch(
+        after_publish=lambda: os.kill(os.getpid(), signal.SIGHUP),
+        interval=float(config["WATCH_INTERVAL"]),
+        rescan=float(config["RESCAN_INTERVAL"]),
+    )
+
+
+def make_builder(config: Mapping[str, object], content_dir: Path) -> Builder:
+    """Return the builder of ``content_dir`` the service settings describe."""
+    overrides = {"base_url": config["BASE_URL"]} if config.get("BASE_URL") else None
+    cache = config.get("CACHE_DIR")
+    cache_dir = content_dir / ".feedsvc" / "cache" if cache is None else (Path(str(cache)) if cache else None)
+    return Builder(
+        content_dir,
+        overrides,
+        cache_dir=cache_dir,
+        workers=int(config.get("BUILD_WORKERS") or os.cpu_count() or 1),  # type: ignore[call-overload]
+        settle=float(config.get("SETTLE_SECONDS") or 0.0),  # type: ignore[arg-type]
+        page_budget=int(config.get("PAGE_CACHE_BYTES") or 0),  # type: ignore[call-overload]
+        progress=config.get("PROGRESS"),  # type: ignore[arg-type]
+    )

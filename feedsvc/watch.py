@@ -1,0 +1,137 @@
+"""Live publishing: watch the content folder and publish a new snapshot when it changes.
+
+An edge: one daemon thread in the process that builds (the gunicorn master,
+or a single-process server). Every ``interval`` it compares the folders' own
+mtimes (they move when a file is added, removed or renamed into place);
+when they moved, every ``rescan`` seconds (for files rewritten in place),
+and while a change is still settling, it stats every input
+(:func:`feedsvc.listing.scan`). When the builder has a settled change to
+take in, it builds (re-reading only changed files) and hands the snapshot
+to ``publish``, which swaps it in whole. A failed build is logged once and
+retried when the folder changes again; the current snapshot stays in
+service meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from .listing import Listing, folder_stamp, scan
+from .logs import log_problem
+from .model import Problem
+from .pipeline import Builder
+from .snapshot import Snapshot
+
+log = logging.getLogger(__name__)
+
+INTERVAL = 0.1  # seconds between cheap checks of the folders' mtimes
+RESCAN = 1.0  # seconds between full scans, for files rewritten in place
+
+
+class Watcher:
+    """Poll a content folder from a thread; build and publish each settled change."""
+
+    def __init__(
+        self,
+        builder: Builder,
+        publish: Callable[[Snapshot], object],
+        clock: Callable[[], datetime],
+        *,
+        interval: float = INTERVAL,
+        rescan: float = RESCAN,
+    ) -> None:
+        self.builder = builder
+        self.content_dir: Path = builder.content_dir
+        self.publish = publish
+        self.clock = clock
+        self.interval = interval
+        self.rescan = rescan
+        self.builds = 0  # snapshots published by this watcher
+        self.failures = 0
+        self._stamp = folder_stamp(self.content_dir)
+        self._next_scan = 0.0
+        self._failed: dict[str, str] | None = None  # the inputs of the last failed build, not retried as they are
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> Watcher:
+        """Start the thread (once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="feedsvc-watch", daemon=True)
+            self._thread.start()
+        return self
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the thread; a build under way finishes first (bounded by ``timeout``)."""
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
+    def poll(self, force: bool = False) -> Snapshot | None:
+        """Look at the folder once; build and publish if a settled change is there. Return the new snapshot."""
+        stamp = folder_stamp(self.content_dir)
+        now = time.monotonic()
+        if not force and stamp == self._stamp and now < self._next_scan:
+            return None
+        self._stamp = stamp
+        listing = scan(self.content_dir)
+        snapshot = self._build(listing) if self.builder.outdated(listing) else None
+        due = self.builder.waiting(listing)
+        if due is not None and listing.inputs != self._failed:  # a failed change waits for the next edit
+            # look again when the change will have settled: it is published right then
+            wait = min(max(due - time.time(), self.interval), max(self.builder.settling.settle, self.interval))
+            self._next_scan = time.monotonic() + wait
+        else:
+            self._next_scan = now + self.rescan
+        return snapshot
+
+    def _build(self, listing: Listing) -> Snapshot | None:
+        inputs = listing.inputs
+        if inputs == self._failed:
+            return None  # the same content failed already: wait for the next change
+        before = self.builder.snapshot
+        try:
+            snapshot = self.builder.build(self.clock(), listing)
+        except Exception as error:  # noqa: BLE001 - a bad edit must not stop publishing
+            self.failures += 1
+            self._failed = inputs
+            if isinstance(error, (ValueError, OSError)):  # SiteConfigError and unreadable folders say the fix
+                log.error("content change not published: %s; still serving the previous version", error)
+            else:
+                log.exception("content change not published (internal error); still serving the previous version")
+            return None
+        self._failed = None
+        self.builds += 1
+        _log_new_problems(before.catalog.problems if before else (), snapshot.catalog.problems)
+        self.publish(snapshot)
+        stats = self.builder.stats
+        log.info(
+            "published snapshot %s: %s",
+            snapshot.catalog.version,
+            stats.summary(),
+            extra={"event": "snapshot", "version": snapshot.catalog.version, "articles": len(snapshot.catalog.articles),
+                   "read": stats.read, "cleaned": stats.cleaned, "rendered": stats.rendered,
+                   "seconds": round(stats.seconds, 3), "summary": stats.summary()},
+        )  # fmt: skip
+        return snapshot
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.poll()
+            except Exception:  # noqa: BLE001 - the watcher must outlive any one bad scan
+                log.exception("content watcher: scan failed; trying again")
+                self._stop.wait(1.0)
+
+
+def _log_new_problems(before: tuple[Problem, ...] | list[Problem], after: tuple[Problem, ...]) -> None:
+    """Log the problems a new snapshot has that the previous one did not (the rest were logged already)."""
+    seen = set(before)
+    for problem in after:
+        if problem not in seen:
+            log_problem(log, problem)

@@ -1,0 +1,123 @@
+"""export.py and `feedsvc build DIR`: every URL as files, byte for byte what the service sends."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from werkzeug.http import http_date
+
+from conftest import FIXTURES
+from factories import write_article
+from feedsvc import create_app
+from feedsvc.cli import main
+from feedsvc.export import MARKER, ExportError, export_site, file_for, site_paths
+
+T1 = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+CODINGS = {".gz": "gzip", ".br": "br"}
+
+
+def make_app(content_dir: Path) -> Flask:
+    return create_app({"TESTING": True, "CONTENT_DIR": str(content_dir), "CLOCK": lambda: T1, "CACHE_DIR": ""})
+
+
+def url_of(file: str) -> str:
+    """Invert file_for: the URL whose body a file holds."""
+    if file == "index.html":
+        return "/"
+    if file.startswith(("articles/", "tags/", "authors/")) and file.count("/") == 1 and file.endswith(".html"):
+        return "/" + file.removesuffix(".html")
+    return "/" + file
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One export of the fixture site (plus a withdrawn article), shared by the tests that only read it."""
+    content_dir = tmp_path_factory.mktemp("site") / "content"
+    shutil.copytree(FIXTURES / "site", content_dir, ignore=shutil.ignore_patterns(".feedsvc"))
+    write_article(content_dir, "withdrawn-story", "2024-04-01T10:00:00", status="withdrawn")
+    target = content_dir.parent / "public"
+    export_site(make_app(content_dir), target, content_dir)
+    return content_dir, target
+
+
+@pytest.fixture
+def exported(site: tuple[Path, Path]) -> Path:
+    return site[1]
+
+
+@pytest.fixture
+def exported_content(site: tuple[Path, Path]) -> Path:
+    return site[0]
+
+
+def test_every_file_is_byte_for_byte_what_the_service_sends(exported: Path, exported_content: Path) -> None:
+    client = make_app(exported_content).test_client()
+    files = [p for p in exported.rglob("*") if p.is_file() and "_feedsvc" not in p.parts and p.name != MARKER]
+    assert len(files) > 30
+    for file in files:
+        name = file.relative_to(exported).as_posix()
+        coding = CODINGS.get(file.suffix, "identity")
+        url = url_of(name.removesuffix(file.suffix) if coding != "identity" else name)
+        with client.get(url, headers={"Accept-Encoding": coding}) as response:
+            assert response.status_code == 200, url
+            assert response.headers.get("Content-Encoding", "identity") == coding, name
+            assert response.get_data() == file.read_bytes(), name
+            assert http_date(file.stat().st_mtime) == response.headers["Last-Modified"], name
+
+
+def test_every_url_of_the_site_is_exported(exported: Path, exported_content: Path) -> None:
+    app = make_app(exported_content)
+    snapshot = app.extensions["feedsvc"].snapshot
+    paths = list(site_paths(snapshot, Path(app.static_folder or "")))
+    for path in ("/", "/articles/article-with-jsonld-tags-and-author", "/tags/transport", "/tags/transport/feed.json",
+                 "/authors/grace-hopper", "/feed.rss", "/archive/2024-04.atom", "/static/style.css"):  # fmt: skip
+        assert path in paths
+    assert "/archive/2024-04.atom" not in snapshot.feeds  # an empty month, rendered on demand, exported too
+    for path in paths:
+        assert (exported / file_for(path)).is_file(), path
+    assert (exported / "feed.atom.gz").is_file() and (exported / "feed.atom.br").is_file()
+    assert not (exported / "static" / "style.css.gz").exists()  # the service sends static files as they are
+
+
+def test_a_withdrawn_article_is_listed_for_a_410_not_written_as_a_page(exported: Path, exported_content: Path) -> None:
+    assert (exported / "_feedsvc" / "gone.txt").read_text() == "/articles/withdrawn-story\n"
+    assert not (exported / "articles" / "withdrawn-story.html").exists()
+    gone = make_app(exported_content).test_client().get("/articles/withdrawn-story")
+    assert gone.status_code == 410
+    assert (exported / "_feedsvc" / "410" / "articles" / "withdrawn-story.html").read_bytes() == gone.get_data()
+    types = (exported / "_feedsvc" / "types.txt").read_text()
+    assert ".atom application/atom+xml; charset=utf-8" in types and ".json application/feed+json" in types
+
+
+def test_an_export_replaces_the_previous_one_whole(content_dir: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "public"
+    export_site(make_app(content_dir), exported, content_dir)
+    (content_dir / "articles" / "article-oldest-with-time-element.html").unlink()
+    export_site(make_app(content_dir), exported, content_dir)
+    assert not (exported / "articles" / "article-oldest-with-time-element.html").exists()
+    assert (exported / "articles" / "article-with-jsonld-tags-and-author.html").exists()
+    assert not [p for p in exported.parent.iterdir() if p.name.startswith(".")]  # no staging left behind
+
+
+def test_it_refuses_folders_it_did_not_write(content_dir: Path, tmp_path: Path) -> None:
+    app = make_app(content_dir)
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "notes.txt").write_text("mine", encoding="utf-8")
+    for target in (tmp_path / "home", content_dir, content_dir / "public", tmp_path):
+        with pytest.raises(ExportError):
+            export_site(app, target, content_dir)
+    assert (tmp_path / "home" / "notes.txt").read_text() == "mine"
+
+
+def test_feedsvc_build_writes_the_site_and_reports_what_was_left_out(content_dir: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "out"), "--content", str(content_dir)])
+    assert result.exit_code == 1  # the fixture's empty article is not published
+    assert "3 articles, 1 not published" in result.output and "article-that-is-empty.html" in result.output
+    assert (tmp_path / "out" / "index.html").is_file() and (tmp_path / "out" / MARKER).is_file()
+    again = CliRunner().invoke(main, ["build", str(content_dir), "--content", str(content_dir)])
+    assert again.exit_code == 1 and "outside the content folder" in again.output

@@ -1,0 +1,73 @@
+"""`feedsvc serve` with two gunicorn workers publishes a content change in both within 2 s, and tells the hub once."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from feedsvc.snapshot import load_snapshot
+from test_cli import free_port
+from test_watch import publish_atomically
+from test_websub import Hub, wait_until, with_hub
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=2) as response:
+        return response.read()
+
+
+def test_a_new_article_reaches_every_worker_within_two_seconds_and_the_hub_once(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    hub = Hub()
+    with_hub(content_dir, hub.url)
+    topics = load_snapshot(content_dir, ledger="ignore").topics()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = (tmp_path / "serve.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "feedsvc.cli", "serve", "--content", str(content_dir), "--host", "127.0.0.1",
+         "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=log,
+    )  # fmt: skip
+    try:
+        assert wait_until(lambda: _answers(f"{base}/healthz") or server.poll() is not None, 30.0)
+        assert server.poll() is None, (tmp_path / "serve.log").read_text()
+        assert wait_until(lambda: sorted(hub.urls()) == sorted(topics), 10.0)  # the start-up announcements
+        hub.received.clear()
+
+        started = time.monotonic()
+        publish_atomically(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
+        assert wait_until(lambda: b"new-story" in fetch(f"{base}/feed.atom"), 10.0)
+        assert time.monotonic() - started < 2.0
+        # from then on every request, whichever worker answers it, has it
+        assert all(b"new-story" in fetch(f"{base}/feed.atom") for _ in range(40))
+        versions = {json.loads(fetch(f"{base}/healthz"))["version"] for _ in range(20)}
+        assert len(versions) == 1
+
+        assert wait_until(lambda: "https://news.example.org/feed.atom" in hub.urls(), 10.0)
+        time.sleep(0.5)
+        urls = hub.urls()
+        assert urls.count("https://news.example.org/feed.atom") == 1  # the master alone announces
+        assert len(urls) == len(set(urls))
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+        log.close()
+        hub.close()
+
+
+def _answers(url: str) -> bool:
+    try:
+        fetch(url)
+        return True
+    except OSError:
+        return False
