@@ -75,11 +75,11 @@ def serve(
     workers gracefully with ones holding the new version.
     """
     from gunicorn.app.base import BaseApplication
-    from gunicorn.glogging import Logger
 
     from . import create_app
     from .config import SiteConfigError
-    from .logs import JsonFormatter, access_fields
+    from .gunicorn_logging import JsonLogger
+    from .logs import JsonFormatter
 
     if check_config:
         logging.getLogger("feedsvc").setLevel(logging.CRITICAL)  # the report says it all once
@@ -104,21 +104,6 @@ def serve(
         _report_config(app, content_dir)
         return
 
-    class JsonLogger(Logger):  # type: ignore[misc]
-        """gunicorn's logger, writing one JSON object per request and per message."""
-
-        def setup(self, cfg: Any) -> None:
-            super().setup(cfg)
-            for log in (self.error_log, self.access_log):
-                for log_handler in log.handlers:
-                    log_handler.setFormatter(JsonFormatter())
-
-        def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
-            if not getattr(self, "access_log_enabled", bool(self.cfg.accesslog)):
-                return
-            fields = access_fields(self.atoms(resp, req, environ, request_time))
-            self.access_log.info("%s %s %s", fields["method"], fields["path"], fields["status"], extra=fields)
-
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
@@ -127,6 +112,8 @@ def serve(
             self.cfg.set("accesslog", "-")
             self.cfg.set("errorlog", "-")
             self.cfg.set("logger_class", JsonLogger)
+            if "control_socket_disable" in self.cfg.settings:  # gunicorn 25.1+: one default path per user
+                self.cfg.set("control_socket_disable", True)
             self.cfg.set("when_ready", lambda _server: _when_ready(app, watch))
             self.cfg.set("on_reload", lambda _server: _freeze_heap())
 

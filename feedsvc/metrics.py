@@ -18,7 +18,7 @@ import os
 import time
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from . import __version__
@@ -26,6 +26,7 @@ from . import __version__
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED = "(unmatched)"  # the route label of requests no URL rule matched (404s)
 METRICS_PATH = "/metrics"
+_STARTED = "feedsvc.metrics.started"  # a request's start time, in its WSGI environ
 
 
 class Metrics:
@@ -93,18 +94,29 @@ def snapshot_failed(seconds: float, metrics: Metrics = METRICS) -> None:
 def init_metrics(app: Flask, metrics: Metrics = METRICS) -> None:
     """Count every request of ``app`` and serve ``/metrics`` on it."""
 
-    def start_timer() -> None:
-        g.feedsvc_request_started = time.perf_counter()
+    # The labelled series of each (route, method, status), looked up once.
+    series: dict[tuple[str, str, int], tuple[Any, Any, Any]] = {}
 
     def count(response: Response) -> Response:
-        route = request.url_rule.rule if request.url_rule is not None else UNMATCHED
-        method = request.method if request.method in METHODS else "OTHER"
-        metrics.requests.labels(route=route, method=method, status=str(response.status_code)).inc()
-        if request.method != "HEAD":  # Werkzeug drops a HEAD body after this hook
-            metrics.response_bytes.labels(route=route).inc(response.calculate_content_length() or 0)
-        started = g.get("feedsvc_request_started")
+        current = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not five
+        rule = current.url_rule
+        route = rule.rule if rule is not None else UNMATCHED
+        method = current.method if current.method in METHODS else "OTHER"
+        status = response.status_code
+        found = series.get((route, method, status))
+        if found is None:
+            found = series.setdefault((route, method, status), (
+                metrics.requests.labels(route=route, method=method, status=str(status)),
+                metrics.response_bytes.labels(route=route),
+                metrics.request_seconds.labels(route=route),
+            ))
+        requests, response_bytes, seconds = found
+        requests.inc()
+        if method != "HEAD":  # Werkzeug drops a HEAD body after this hook
+            response_bytes.inc(response.calculate_content_length() or 0)
+        started = current.environ.get(_STARTED)
         if started is not None:
-            metrics.request_seconds.labels(route=route).observe(time.perf_counter() - started)
+            seconds.observe(time.perf_counter() - started)
         return response
 
     def expose() -> Response:
@@ -112,8 +124,14 @@ def init_metrics(app: Flask, metrics: Metrics = METRICS) -> None:
         response.cache_control.no_store = True
         return response
 
-    # First, so the timer runs even when a later hook answers early.
-    app.before_request_funcs.setdefault(None, []).insert(0, start_timer)
+    # The clock starts before Flask does anything: a WSGI wrapper, cheaper than a before_request hook.
+    inner = app.wsgi_app
+
+    def timed(environ: dict[str, Any], start_response: Any) -> Any:
+        environ[_STARTED] = time.perf_counter()
+        return inner(environ, start_response)
+
+    app.wsgi_app = timed  # type: ignore[method-assign]
     app.after_request(count)
     app.add_url_rule(METRICS_PATH, "metrics", expose, methods=["GET"])
 

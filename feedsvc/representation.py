@@ -14,9 +14,10 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cached_property, lru_cache
 
 import brotli
-from werkzeug.http import parse_date, parse_etags
+from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
 
 IDENTITY = "identity"
 # The server's preference when a client likes several codings equally: smallest first.
@@ -31,6 +32,9 @@ class Variant:
     body: bytes
     etag: str
     coding: str  # "identity", "gzip" or "br"
+
+
+Fields = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,31 @@ class Resource:
 
     def pick(self, accept_encoding: str | None) -> Variant:
         """Return the variant to send for an ``Accept-Encoding`` header."""
-        return self.variants[choose_coding(accept_encoding, self.variants)]
+        return self.variants[_choose_cached(accept_encoding, self._codings)]
+
+    def fields(self, coding: str) -> tuple[Fields, Fields]:
+        """Return the header fields of a ``200`` and of a ``304`` of one variant, built once per resource.
+
+        A 304 carries the validators and caching fields of the 200 (RFC 9110
+        §15.4.5), never a body's type or length.
+        """
+        return self._fields[coding]
+
+    @cached_property
+    def _codings(self) -> tuple[str, ...]:
+        return tuple(self.variants)
+
+    @cached_property
+    def _fields(self) -> dict[str, tuple[Fields, Fields]]:
+        last_modified = ("Last-Modified", http_date(self.last_modified))
+        caching = (("Cache-Control", self.cache_control), ("Vary", "Accept-Encoding"))
+        fields = {}
+        for coding, variant in self.variants.items():
+            etag = ("ETag", quote_etag(variant.etag))
+            encoding = (("Content-Encoding", coding),) if coding != IDENTITY else ()
+            ok = (*self.headers, etag, last_modified, *caching, *encoding, ("Content-Type", self.media_type))
+            fields[coding] = (ok, (*self.headers, etag, *caching))
+        return fields
 
 
 def body_etag(body: bytes) -> str:
@@ -109,6 +137,11 @@ def _weights(accept_encoding: str) -> dict[str, float]:
     return weights
 
 
+@lru_cache(maxsize=1024)  # readers send a handful of distinct values; the bound caps what others send
+def _choose_cached(accept_encoding: str | None, available: tuple[str, ...]) -> str:
+    return choose_coding(accept_encoding, available)
+
+
 def choose_coding(accept_encoding: str | None, available: Mapping[str, object]) -> str:
     """Pick the coding to send: the client's highest q among ``available``, smallest on a tie.
 
@@ -145,6 +178,8 @@ def not_modified(
     and then only if it is a valid HTTP date.
     """
     if if_none_match is not None and if_none_match.strip():
+        if if_none_match == f'"{etag}"':  # the common case: a reader echoing the ETag it was sent
+            return True
         return parse_etags(if_none_match).contains_weak(etag)
     if if_modified_since:
         since = parse_date(if_modified_since)

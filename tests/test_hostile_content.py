@@ -540,7 +540,6 @@ def test_stray_entries_reach_feedsvc_check_and_healthz(content_dir: Path, tmp_pa
     assert "folder.html: is a folder" in check.output and "dangling.html: is a symbolic link to nothing" in check.output
 
 
-@pytest.mark.xfail(strict=True, reason="needs the web.py diff of issue 6 (/healthz lists warnings)")
 def test_healthz_lists_warnings_with_their_paths(content_dir: Path) -> None:
     write(content_dir, "bridge.html", page())
     write(content_dir, "orphan.toml", 'title = "nobody"\n')
