@@ -34,9 +34,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gunicorn.glogging import Logger
-
-from feedsvc.logs import JsonFormatter, access_fields
+from feedsvc.gunicorn_logging import JsonLogger
+from feedsvc.logs import JsonFormatter
 
 
 def _usable_cores() -> int:
@@ -94,25 +93,7 @@ proc_name = "feedsvc"
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 
-class JsonLogger(Logger):  # type: ignore[misc]
-    """gunicorn's logger, writing one JSON object per request and per message (as `feedsvc serve`)."""
-
-    def setup(self, cfg: Any) -> None:
-        super().setup(cfg)
-        for log in (self.error_log, self.access_log):
-            for handler in log.handlers:
-                handler.setFormatter(JsonFormatter())
-
-    def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
-        if not self.access_log_enabled:
-            return
-        try:
-            fields = access_fields(self.atoms(resp, req, environ, request_time))
-            self.access_log.info("%s %s %s", fields["method"], fields["path"], fields["status"], extra=fields)
-        except Exception:  # a log line must never fail a request
-            self.exception("could not write the access log line")
-
-
+# One JSON object per request and per message, exactly as `feedsvc serve` writes them.
 logger_class = JsonLogger
 
 # feedsvc's own messages (a file it cannot publish, a snapshot built, ...)
