@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -13,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from feedsvc.cli import main
+from servers import feedsvc_serve
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE = """<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
@@ -69,33 +66,10 @@ def test_clean_reads_standard_input() -> None:
     assert "A second paragraph" in result.output
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def test_serve_runs_gunicorn_that_answers_on_loopback(content_dir: Path) -> None:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "feedsvc.cli", "serve", "--content", str(content_dir),
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/feed.atom", timeout=2) as response:
-                    assert response.status == 200
-                    assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
-                    assert b"Harbour bridge reopens after repairs" in response.read()
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=10)[0].decode(errors="replace")
-    assert "gunicorn" in output.lower() or "Booting worker" in output
+def test_serve_runs_gunicorn_that_answers_on_loopback(content_dir: Path, tmp_path: Path) -> None:
+    with feedsvc_serve(content_dir, tmp_path / "serve.log") as served:
+        with urllib.request.urlopen(f"{served.url}/feed.atom", timeout=5) as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+            assert b"Harbour bridge reopens after repairs" in response.read()
+    assert "Booting worker" in served.output()

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -18,6 +15,7 @@ from http_fixture import FixtureServer, Reply, page
 from feedsvc import importer as importer_module
 from feedsvc.cli import main
 from feedsvc.snapshot import load_snapshot
+from servers import feedsvc_serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 FERRY = (FIXTURES / "article_with_jsonld_and_relative_canonical.html").read_text(encoding="utf-8")
@@ -171,36 +169,14 @@ def test_check_config_checks_a_base_url_override(content_dir: Path) -> None:
 # --- serve's logs ------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def test_serve_logs_one_json_line_per_request_and_per_rejected_file(content_dir: Path) -> None:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "feedsvc.cli", "serve", "--content", str(content_dir),
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                request = urllib.request.Request(f"http://127.0.0.1:{port}/feed.atom?x=1",
-                                                 headers={"User-Agent": 'quote " and \\ backslash'})
-                with urllib.request.urlopen(request, timeout=2) as response:
-                    size = len(response.read())
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.2)
+def test_serve_logs_one_json_line_per_request_and_per_rejected_file(content_dir: Path, tmp_path: Path) -> None:
+    with feedsvc_serve(content_dir, tmp_path / "serve.log") as served:
+        request = urllib.request.Request(f"{served.url}/feed.atom?x=1",
+                                         headers={"User-Agent": 'quote " and \\ backslash'})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            size = len(response.read())
         time.sleep(0.3)  # let the access line be written
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=10)[0].decode(errors="replace")
+    output = served.output()
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     access = [line for line in lines if line.get("event") == "access"]
     assert access and access[-1]["path"] == "/feed.atom" and access[-1]["query"] == "x=1"

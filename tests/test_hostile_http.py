@@ -19,26 +19,19 @@ here:
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from factories import write_article
+from servers import feedsvc_serve
 
-REPO = Path(__file__).resolve().parents[1]
 BASE = "https://news.example.org"
 SLUG = "article-with-jsonld-tags-and-author"
-STARTUP_SECONDS = 20
 
 TRAVERSALS = [
     "/articles/../../etc/passwd",
@@ -171,12 +164,6 @@ def test_the_app_ignores_huge_query_strings_and_odd_headers(client: FlaskClient)
 # --- the real server ----------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """Run ``feedsvc serve`` (gunicorn, one worker) on a free loopback port; yield (host, port)."""
@@ -188,36 +175,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
         encoding="utf-8",
     )
     write_article(content, "bridge", "2024-03-05T09:30:00Z", tags=("Transport",))
-    port = free_port()
-    log_path = content.parent / "serve.log"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    command = [sys.executable, "-m", "feedsvc.cli", "serve", "--content", str(content),
-               "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]  # fmt: skip
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(command, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("feedsvc serve did not start:\n" + log_path.read_text(errors="replace"), pytrace=False)
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                    break
-            except (OSError, urllib.error.URLError):
-                time.sleep(0.2)
-        yield "127.0.0.1", port
-    finally:
-        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(proc.pid, sig)
-                proc.wait(timeout=wait)
-                break
-            except ProcessLookupError:
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        assert b"Traceback" not in log_path.read_bytes(), log_path.read_text(errors="replace")
+    with feedsvc_serve(content, content.parent / "serve.log") as server:
+        yield "127.0.0.1", server.port
+    assert "Traceback" not in server.output(), server.output()
 
 
 def raw_request(address: tuple[str, int], data: bytes) -> tuple[int, bytes]:
