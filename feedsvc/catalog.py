@@ -21,8 +21,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .clean import SiteRules, clean_html, summarize
+from .clean import SiteRules, clean_html, fallback_title, summarize
 from .model import (
+    UNDATED,
     Article,
     ArticleSource,
     Catalog,
@@ -83,17 +84,14 @@ def make_article(
             "no article text was left after cleaning; check that the file holds the article body "
             "(run `feedsvc clean --explain` on it to see what was removed)",
         )
-    if meta.published is None:
-        raise ContentError(
-            source.path,
-            "no publication date found in the page (JSON-LD datePublished, article:published_time, "
-            f"<time datetime>); add `published = 2024-01-31T09:00:00` to {source.path.with_suffix('.toml').name}",
-        )
     title = meta.title
     if not title:
-        title = summarize(content, FALLBACK_TITLE_WORDS)
-        warnings.append(f"no title found; using the opening words {title!r}; set `title` in the sidecar")
-    published = meta.published
+        title = fallback_title(content, FALLBACK_TITLE_WORDS)
+        warnings.append(
+            f"no title found; using {title!r}, the article's opening heading or sentence; set `title` in the sidecar"
+        )
+    # No date anywhere: assemble_catalog dates it from the revisions ledger (date_undated).
+    published = meta.published or UNDATED
     updated = max(meta.updated or published, published)
     source_url = meta.canonical_url if meta.canonical_url and not meta.canonical_url.startswith(
         site.base_url + "/"
@@ -116,16 +114,51 @@ def make_article(
     )
 
 
+def metadata_place(path: Path) -> str:
+    """Say where an article's metadata is set: its sidecar, or a Markdown file's front matter."""
+    if path.suffix.lower() == ".md":
+        return f"the front matter of {path.name}"
+    return path.with_suffix(".toml").name
+
+
+def date_undated(
+    article: Article, source: ArticleSource, site: Site, previous: Revision | None, now: datetime
+) -> tuple[Article, Problem]:
+    """Date an article that has no date of its own: when the ledger first saw it (now, the first time).
+
+    Pinned in the ledger (``Revision.first_seen``), so its date and id do not move on the
+    next run; the warning gives the sidecar line that pins them for good.
+    """
+    first = previous.first_seen if previous is not None and previous.first_seen else now
+    first = first.astimezone(site.timezone)
+    updated = max(source.metadata.updated or first, first)
+    ident = source.pinned_id or entry_id(site, source.slug, first)
+    where = metadata_place(source.path)
+    note = Problem(
+        source.path,
+        "no publication date in the page or its sidecar; published as of "
+        f"{first.isoformat()}, when feedsvc first saw it (remembered in .feedsvc/revisions.json); "
+        f"add `published = {first.isoformat()}` to {where} to keep that date for good",
+        "warning",
+    )
+    return replace(article, published=first, updated=updated, entry_id=ident), note
+
+
 @functools.lru_cache(maxsize=65536)  # a site has few distinct tags and authors, each seen on many articles
 def facet_key(name: str) -> str:
     """Return the URL segment of a tag or author name: 'South Caucasus' -> 'south-caucasus'."""
     return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", name).casefold()).strip("-")
 
 
-def make_withdrawal(source: ArticleSource, site: Site, when: datetime, now: datetime) -> Withdrawal:
-    """Describe a withdrawn source for its 410 page and its tombstone (no cleaning needed)."""
+def make_withdrawal(
+    source: ArticleSource, site: Site, when: datetime, now: datetime, first_seen: datetime | None = None
+) -> Withdrawal:
+    """Describe a withdrawn source for its 410 page and its tombstone (no cleaning needed).
+
+    ``first_seen``: the ledger's date of an article that had none of its own (its id came from it).
+    """
     meta = source.metadata
-    published = meta.published
+    published = meta.published or (first_seen.astimezone(site.timezone) if first_seen else None)
     ident = source.pinned_id or (entry_id(site, source.slug, published) if published else None)
     return Withdrawal(
         slug=source.slug,
@@ -189,7 +222,10 @@ def prepare_source(
         problem = Problem(source.path, f"internal error while cleaning ({error!r}); please report it")
         return Prepared(source.slug, source.path, lean, problems=(problem,), cacheable=False)
     new = tuple(Problem(source.path, w, "warning") for w in article.warnings if w not in source.warnings)
-    return Prepared(source.slug, source.path, lean, article, new, fingerprint(article), article_digest(article))
+    undated = source.metadata.published is None
+    return Prepared(
+        source.slug, source.path, lean, article, new, fingerprint(article), article_digest(article), undated=undated
+    )
 
 
 def _version(
@@ -244,6 +280,7 @@ def assemble_catalog(
     withdrawn: list[Withdrawal] = []
     digests: dict[str, str] = {}
     claimed: dict[str, Path] = {}
+    scheduled: dict[str, datetime] = {}
     for item in prepared:
         source = item.source
         if source is None:
@@ -258,14 +295,33 @@ def assemble_catalog(
         if source.status == "withdrawn":
             revisions[source.slug] = withdraw(revisions.get(source.slug), now)
             when = revisions[source.slug].withdrawn or now
-            withdrawn.append(make_withdrawal(source, site, when, now))
+            withdrawn.append(make_withdrawal(source, site, when, now, revisions[source.slug].first_seen))
             continue
         if item.article is None:
             continue  # a draft, or not publishable (its problems say why)
-        article, revisions[item.slug] = revise(
-            item.article, source.metadata.updated, revisions.get(item.slug), now, item.fingerprint or None
-        )
-        digests[item.slug] = item.digest or article_digest(article)
+        article, known, digest = item.article, item.fingerprint or None, item.digest
+        previous = revisions.get(item.slug)
+        if item.undated:
+            article, note = date_undated(article, source, site, previous, now)
+            reported.append(note)
+            known, digest = None, article_digest(article)  # the prepared ones hashed the UNDATED placeholder
+        if article.published > now:
+            # Embargoed: held back (no feed entry, no page) until its date; Catalog.next_release says when.
+            scheduled[item.slug] = article.published
+            reported.append(
+                Problem(
+                    item.path,
+                    f"dated {article.published.isoformat()}, in the future: held back until then; "
+                    "if that date is a mistake, correct `published`",
+                    "warning",
+                )
+            )
+            continue
+        article, revision = revise(article, source.metadata.updated, previous, now, known)
+        if item.undated and revision.first_seen is None:
+            revision = replace(revision, first_seen=article.published)
+        revisions[item.slug] = revision
+        digests[item.slug] = digest or article_digest(article)
         articles.append(article)
     # timestamp(): one offset lookup per article instead of one per comparison of aware datetimes
     articles.sort(key=lambda a: (a.published.timestamp(), a.slug), reverse=True)
@@ -301,4 +357,5 @@ def assemble_catalog(
         current_month=month,
         gone={w.slug: w for w in withdrawn},
         digests={a.slug: digests[a.slug] for a in published},
+        scheduled=scheduled,
     )

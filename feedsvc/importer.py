@@ -28,7 +28,7 @@ from urllib.parse import urljoin
 import lxml.etree
 import lxml.html
 
-from .catalog import make_article
+from .catalog import make_article, metadata_place
 from .content import load_article, merge_metadata
 from .content_decode import BOMS, binary_reason, codec_for_label, decode_html
 from .content_slug import slug_from_url, slugify, unique_slug
@@ -239,6 +239,13 @@ class Importer:
             yield f"not publishable: {error.reason}"
             return
         yield from source.warnings
+        if source.metadata.published is None and source.status == "published":
+            now = self._now().astimezone(self.site.timezone).isoformat()
+            yield (
+                "no publication date in the page or its sidecar; it will be published as of when feedsvc "
+                f"first sees it (remembered in .feedsvc/revisions.json); add `published = {now}` "
+                f"to {metadata_place(path)} to set its date for good"
+            )
 
 
 def run(tasks: Iterable[tuple[str, Callable[[], Outcome]]], report: Report, progress: Any = None) -> Report:

@@ -23,7 +23,7 @@ from .buildcache import RACY_SECONDS, BuildCache
 from .catalog import Cleaner
 from .clean import SiteRules
 from .clean_rules import rules_version
-from .content import ArticleFiles
+from .content import ArticleFiles, article_limit
 from .listing import Listing, Settling, last_change
 from .model import Prepared, Site
 from .pipeline_files import (
@@ -126,7 +126,7 @@ class Articles:
                 known[name] = index[name][1]
                 continue
             stats.read += 1
-            files, torn, unreadable = read_files(self.folder / name, sig.split("|")[0])
+            files, torn, unreadable = read_files(self.folder / name, sig.split("|")[0], article_limit(site))
             if torn and settle:
                 self._wait(name, entries)  # it changed since it was listed: take it once it is still
             elif files is None and unreadable is not None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from .catalog import Cleaner, prepare_source, rules_host
 from .clean import CLEANER_VERSION, SiteRules, clean_html
 from .clean_rules import rules_version
-from .content import ArticleFiles, parse_article, read_article
+from .content import ArticleFiles, article_limit, parse_article, read_article
 from .listing import signature
 from .model import ContentError, Prepared, Problem, Site
 
@@ -127,13 +127,16 @@ def prepare_bytes(
     return replace(prepared, problems=warnings + prepared.problems)
 
 
-def read_files(path: Path, expected: str = "") -> tuple[ArticleFiles | None, bool, Prepared | None]:
+def read_files(
+    path: Path, expected: str = "", max_bytes: int | None = None
+) -> tuple[ArticleFiles | None, bool, Prepared | None]:
     """Read an article's bytes; return them, whether they are torn, or the problem of an unreadable file.
 
     Torn: the page's signature when opened is not ``expected`` (the listing's), or it changed while read.
+    ``max_bytes``: the site's limit (``content.article_limit``); a larger file is not read at all.
     """
     try:
-        files = read_article(path)
+        files = read_article(path, max_bytes)
     except ContentError as error:
         return None, False, failed(path, error, cacheable=False)
     opened = signature(files.stat) if files.stat else ""
@@ -146,7 +149,7 @@ def read_files(path: Path, expected: str = "") -> tuple[ArticleFiles | None, boo
 
 def prepare_file(path: Path, site: Site, rules: Mapping[str, SiteRules], expected: str = "") -> Outcome:
     """Read, load and clean one article file (in a pool worker or in this process)."""
-    files, torn, unreadable = read_files(path, expected)
+    files, torn, unreadable = read_files(path, expected, article_limit(site))
     if files is None:
         return Outcome(path, "", False, unreadable or failed(path, ContentError(path, "cannot be read")))
     return Outcome(path, content_digest(files), torn, prepare_bytes(path, files, site, rules))

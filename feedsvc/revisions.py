@@ -86,7 +86,7 @@ def revise(
         since = previous.since
     else:
         since = now
-    revision = Revision(current, since)
+    revision = Revision(current, since, first_seen=previous.first_seen if previous is not None else None)
     if page_updated is not None:
         return article, revision  # the page says when it changed: that is the truth
     updated = max(since.astimezone(article.published.tzinfo), article.published)
@@ -114,6 +114,8 @@ def dump_ledger(ledger: Mapping[str, Revision]) -> str:
         fields = [("fingerprint", entry.fingerprint), ("since", _utc(entry.since))]
         if entry.withdrawn:
             fields.append(("withdrawn", _utc(entry.withdrawn)))
+        if entry.first_seen:
+            fields.append(("first_seen", _utc(entry.first_seen)))
         inner = ",\n".join(f"   {_json(name)}: {_json(value)}" for name, value in fields)
         blocks.append(f"  {_json(slug)}: {{\n{inner}\n  }}")
     articles = "{\n" + ",\n".join(blocks) + "\n }" if blocks else "{}"
@@ -137,10 +139,12 @@ def parse_ledger(text: str) -> dict[str, Revision]:
     for slug, entry in data["articles"].items():
         try:
             withdrawn = entry.get("withdrawn")
+            first_seen = entry.get("first_seen")  # absent from older ledgers and from dated articles
             ledger[slug] = Revision(
                 fingerprint=str(entry["fingerprint"]),
                 since=_parse_utc(entry["since"]),
                 withdrawn=_parse_utc(withdrawn) if withdrawn else None,
+                first_seen=_parse_utc(first_seen) if first_seen else None,
             )
         except (AttributeError, KeyError, TypeError, ValueError):
             raise ValueError(f"has an unreadable entry for {slug!r}: {entry!r}") from None

@@ -6,8 +6,10 @@ mtimes (they move when a file is added, removed or renamed into place);
 when they moved, every ``rescan`` seconds (for files rewritten in place),
 and while a change is still settling, it stats every input
 (:func:`feedsvc.listing.scan`). When the builder has a settled change to
-take in, it builds (re-reading only changed files) and hands the snapshot
-to ``publish``, which swaps it in whole. A failed build is logged once and
+take in, or (at a full scan) once the time of a held-back, future-dated
+article has come (``Catalog.next_release`` against ``clock``), it builds
+(re-reading only changed files) and hands the snapshot to ``publish``,
+which swaps it in whole. A failed build is logged once and
 retried when the folder changes again; the current snapshot stays in
 service meanwhile.
 """
@@ -80,7 +82,13 @@ class Watcher:
             return None
         self._stamp = stamp
         listing = scan(self.content_dir)
-        snapshot = self._build(listing) if self.builder.outdated(listing) else None
+        if self.builder.outdated(listing):
+            snapshot = self._build(listing)
+        elif listing.inputs != self._failed and self._release_due():
+            log.info("a held-back article's publication time has come: building to publish it")
+            snapshot = self._build(listing)
+        else:
+            snapshot = None
         due = self.builder.waiting(listing)
         if due is not None and listing.inputs != self._failed:  # a failed change waits for the next edit
             # look again when the change will have settled: it is published right then
@@ -89,6 +97,13 @@ class Watcher:
         else:
             self._next_scan = now + self.rescan
         return snapshot
+
+    def _release_due(self) -> bool:
+        """Say whether the published snapshot holds back an article whose time has come (no file need change)."""
+        snapshot = self.builder.snapshot
+        release = snapshot.catalog.next_release if snapshot is not None else None
+        # to the second, as the build reads "now": a build any earlier would still hold it back
+        return release is not None and release <= self.clock().replace(microsecond=0)
 
     def _build(self, listing: Listing) -> Snapshot | None:
         inputs = listing.inputs

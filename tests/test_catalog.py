@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feedsvc.catalog import build_catalog, entry_id, facet_key, make_article
-from feedsvc.model import ArticleSource, ContentError, PageMetadata, Problem, Site
+from feedsvc.model import ArticleSource, PageMetadata, Problem, Site
+from feedsvc.revisions import dump_ledger, parse_ledger
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -69,11 +70,36 @@ def test_updated_never_precedes_published(site: Site) -> None:
     assert article.updated == article.published
 
 
-def test_missing_date_is_an_error_that_says_the_fix(site: Site) -> None:
-    with pytest.raises(ContentError) as caught:
-        make_article(source("undated", day=None), site)
-    assert caught.value.path == Path("articles/undated.html")
-    assert "published = " in caught.value.reason and "undated.toml" in caught.value.reason
+def test_missing_date_is_when_the_ledger_first_saw_it_with_a_warning_that_says_the_fix(site: Site) -> None:
+    first = build_catalog([source("undated", day=None)], site, now=NOW)
+    (article,) = first.articles
+    assert article.published == NOW and article.entry_id.endswith(":2024-06-01:articles/undated")
+    (warning,) = [p for p in first.problems if p.path == Path("articles/undated.html")]
+    assert warning.severity == "warning"
+    assert "published = 2024-06-01T13:00:00+01:00" in warning.message and "undated.toml" in warning.message
+    # pinned: a later run (a restart, a new checkout with .feedsvc/) keeps the date and the id
+    later = build_catalog([source("undated", day=None)], site, now=NOW + timedelta(days=3), ledger=first.revisions)
+    assert later.articles[0].published == NOW and later.articles[0].entry_id == article.entry_id
+    assert parse_ledger(dump_ledger(first.revisions))["undated"].first_seen == NOW
+
+
+def test_an_undated_article_withdrawn_later_keeps_its_id_for_the_tombstone(site: Site) -> None:
+    first = build_catalog([source("undated", day=None)], site, now=NOW)
+    gone = replace(source("undated", day=None), status="withdrawn")
+    later = build_catalog([gone], site, now=NOW + timedelta(days=1), ledger=first.revisions)
+    assert later.gone["undated"].entry_id == first.articles[0].entry_id
+
+
+def test_a_future_date_is_held_back_until_then(site: Site) -> None:
+    future = source("embargoed", day=20)  # 20 March 2024
+    before = build_catalog([future, source("now", 1)], site, now=datetime(2024, 3, 10, tzinfo=timezone.utc))
+    assert [a.slug for a in before.articles] == ["now"]
+    assert "embargoed" not in before.by_slug
+    assert before.scheduled == {"embargoed": future.metadata.published}
+    assert before.next_release == future.metadata.published
+    assert any(p.severity == "warning" and "in the future" in p.message for p in before.problems)
+    after = build_catalog([future, source("now", 1)], site, now=datetime(2024, 3, 21, tzinfo=timezone.utc))
+    assert [a.slug for a in after.articles] == ["embargoed", "now"] and after.next_release is None
 
 
 def test_missing_title_falls_back_to_the_opening_words_with_a_warning(site: Site) -> None:
@@ -104,7 +130,7 @@ def test_a_broken_source_costs_only_itself(site: Site) -> None:
 
     sources = [source("good", 2), source("bad", 3, text="explode"), source("undated", None)]
     catalog = build_catalog(sources, site, clean=fragile_cleaner, now=NOW)
-    assert [a.slug for a in catalog.articles] == ["good"]
+    assert [a.slug for a in catalog.articles] == ["undated", "good"]  # undated: dated when first seen (NOW)
     reasons = {str(p.path): p.message for p in catalog.problems}
     assert "internal error" in reasons["articles/bad.html"]
     assert "no publication date" in reasons["articles/undated.html"]

@@ -346,7 +346,6 @@ def test_an_invalid_date_in_the_page_is_ignored_and_one_in_the_sidecar_is_an_err
     assert caught.value.path.name == "bridge.toml" and "'published' must be a date" in caught.value.reason
 
 
-@pytest.mark.xfail(strict=True, reason="needs the catalog.py/revisions.py diff of issue 6 (date fallback)")
 def test_an_undated_article_is_published_as_of_when_it_was_first_seen_and_keeps_that_date(content_dir: Path) -> None:
     write(content_dir, "undated.html", page(head=""))
     first_run = datetime(2024, 6, 1, 8, 0, tzinfo=timezone.utc)
@@ -359,7 +358,6 @@ def test_an_undated_article_is_published_as_of_when_it_was_first_seen_and_keeps_
     assert warning.severity == "warning" and "published = 2024-06-01T12:00:00+04:00" in warning.message
 
 
-@pytest.mark.xfail(strict=True, reason="needs the catalog.py diff of issue 6 (future dates are held back)")
 def test_a_future_dated_article_is_held_back_until_its_date(content_dir: Path) -> None:
     write(content_dir, "embargoed.html", page(head='<meta property="article:published_time" content="2024-07-01T09:00:00Z">'))
     write(content_dir, "bridge.html", page())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from factories import write_article
-from feedsvc import pipeline_articles
+from feedsvc import pipeline_articles, pipeline_files
 from feedsvc.clean import clean_html
 from feedsvc.pipeline import Builder
 from feedsvc.snapshot import Snapshot
@@ -211,3 +211,23 @@ def progress_to(seen: list[int]) -> Callable[[int, str], Callable[[int], None]]:
         return lambda count: None
 
     return start
+
+
+def test_an_article_over_the_sites_size_cap_is_never_read_whole(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site_toml = content_dir / "site.toml"
+    site_toml.write_text(site_toml.read_text() + "max_article_bytes = 2048\n", encoding="utf-8")
+    write_article(content_dir, "huge", "2024-05-02T10:00:00", text="A long paragraph of the story. " * 2000)
+    reads: list[int | None] = []
+    real = pipeline_files.read_article
+
+    def spy(path: Path, max_bytes: int | None = None) -> object:
+        reads.append(max_bytes)
+        return real(path, max_bytes)
+
+    monkeypatch.setattr(pipeline_files, "read_article", spy)
+    catalog = builder(content_dir).build(T1).catalog
+    assert reads and set(reads) == {2048}  # the site's cap, not the largest a site may set
+    assert "huge" not in catalog.by_slug
+    assert any(p.path.name == "huge.html" and "2,048-byte limit" in p.message for p in catalog.problems)

@@ -115,6 +115,25 @@ def test_ledger_round_trips_and_is_stable_text() -> None:
     assert parse_ledger(text) == ledger
 
 
+def test_first_seen_round_trips_and_is_kept_by_later_revisions() -> None:
+    ledger = {"undated": Revision("f1", NOW, first_seen=NOW)}
+    text = dump_ledger(ledger)
+    assert f'"first_seen": "{NOW.isoformat()}"' in text  # stored in UTC
+    assert parse_ledger(text) == ledger
+    _, entry = revise(article(), None, ledger["undated"], NOW + timedelta(days=1))
+    assert entry.first_seen == NOW
+
+
+def test_a_ledger_written_before_first_seen_existed_still_loads() -> None:
+    old = (
+        '{\n "version": 1,\n "articles": {\n  "a": {\n   "fingerprint": "f1",\n'
+        '   "since": "2024-01-01T00:00:00+00:00"\n  }\n }\n}\n'
+    )
+    (entry,) = parse_ledger(old).values()
+    assert entry.first_seen is None and entry.fingerprint == "f1"
+    assert dump_ledger(parse_ledger(old)) == old  # and an entry without it is written as before
+
+
 @pytest.mark.parametrize("slugs", [(), ("a",), ("b", "a", "ça-va", 'quo"te')])
 def test_the_ledger_text_is_what_the_json_module_indents(slugs: tuple[str, ...]) -> None:
     ledger = {slug: Revision(f"f-{slug}", PUBLISHED, NOW if slug == "a" else None) for slug in slugs}

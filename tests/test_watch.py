@@ -102,6 +102,27 @@ def test_a_broken_site_toml_keeps_the_site_served_until_it_is_fixed(
     assert watcher.poll(force=True) is not None and len(published) == 1
 
 
+def test_a_held_back_article_is_published_at_its_time_without_any_file_changing(content_dir: Path) -> None:
+    now = [T1]
+    write_article(content_dir, "embargoed", "2024-06-03T09:00:00")  # two days after T1
+    app = live_app(content_dir, CLOCK=lambda: now[0], RESCAN_INTERVAL=0.05)
+    state = app.extensions["feedsvc"]
+    client = app.test_client()
+    try:
+        assert state.snapshot.catalog.next_release is not None and state.snapshot.catalog.next_release > T1
+        assert client.get("/articles/embargoed").status_code == 404
+        time.sleep(0.2)  # several full scans: nothing changed and its time has not come, so no build
+        assert state.watcher.builds == 0 and b"embargoed" not in client.get("/feed.atom").data
+        now[0] = state.snapshot.catalog.next_release  # its time comes; no file is touched
+        assert wait_until(lambda: client.get("/articles/embargoed").status_code == 200, 5.0)
+        assert b"embargoed" in client.get("/feed.atom").data
+        assert state.snapshot.catalog.next_release is None
+        time.sleep(0.2)
+        assert state.watcher.builds == 1  # published once, not rebuilt on every scan after
+    finally:
+        state.close()
+
+
 def test_each_change_is_announced_to_the_hub_once(content_dir: Path) -> None:
     hub = Hub()
     with_hub(content_dir, hub.url)
