@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from feedsvc.snapshot import load_snapshot
-from test_cli import free_port
+from servers import free_port
 from test_watch import publish_atomically
 from test_websub import Hub, wait_until, with_hub
 
