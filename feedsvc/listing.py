@@ -44,6 +44,7 @@ class Listing:
     files: Mapping[str, str]  # articles/<name> -> signature, pages and sidecars alike
     stamp: tuple[int, ...] = field(default=(), compare=False)  # the folders' own mtimes when scanned
     others: frozenset[str] = frozenset()  # names in articles/ that are not regular files (folders, pipes, …)
+    faults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # (path, reason): folders not readable
 
     @cached_property
     def units(self) -> dict[str, str]:
@@ -86,15 +87,27 @@ def scan(content_dir: Path) -> Listing:
     except OSError:
         site = ""
     others: set[str] = set()
-    rules = dict(_files(content_dir / RULES_FOLDER, lambda name: name.endswith(".toml") and not name.startswith(".")))
-    files = dict(_files(content_dir / ARTICLES_FOLDER, is_listed, others))
-    return Listing(site, rules, files, stamp, frozenset(others))
+    faults: list[tuple[str, str]] = []
+    if not os.path.isdir(content_dir):
+        faults.append((str(content_dir), "the content folder is missing or not a folder"))
+    keep_rules = lambda name: name.endswith(".toml") and not name.startswith(".")  # noqa: E731
+    rules = dict(_files(content_dir / RULES_FOLDER, keep_rules, None, faults, missing_ok=True))
+    files = dict(_files(content_dir / ARTICLES_FOLDER, is_listed, others, faults))
+    return Listing(site, rules, files, stamp, frozenset(others), tuple(faults))
 
 
-def _files(folder: Path, keep: Callable[[str], bool], others: set[str] | None = None) -> Iterator[tuple[str, str]]:
+def _files(
+    folder: Path,
+    keep: Callable[[str], bool],
+    others: set[str] | None = None,
+    faults: list[tuple[str, str]] | None = None,
+    missing_ok: bool = False,
+) -> Iterator[tuple[str, str]]:
     try:
         entries = list(os.scandir(folder))
-    except OSError:
+    except OSError as error:
+        if faults is not None and not (missing_ok and isinstance(error, FileNotFoundError)):
+            faults.append((str(folder), error.strerror or type(error).__name__))
         return
     for entry in entries:
         if not keep(entry.name):

@@ -68,7 +68,8 @@ class SiteState:
                 after_publish()
 
         if self.watcher is None:
-            self.watcher = Watcher(self.builder, publish, self.clock, **timing).start()
+            # a fault reloads gunicorn's workers too: they fork with it, for /healthz to report
+            self.watcher = Watcher(self.builder, publish, self.clock, on_fault=after_publish, **timing).start()
         return self.watcher
 
     def close(self) -> None:

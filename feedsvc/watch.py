@@ -46,6 +46,7 @@ class Watcher:
         *,
         interval: float = INTERVAL,
         rescan: float = RESCAN,
+        on_fault: Callable[[], object] | None = None,
     ) -> None:
         self.builder = builder
         self.content_dir: Path = builder.content_dir
@@ -55,6 +56,9 @@ class Watcher:
         self.rescan = rescan
         self.builds = 0  # snapshots published by this watcher
         self.failures = 0
+        self.on_fault = on_fault  # told when the content becomes unpublishable (gunicorn: SIGHUP, for /healthz)
+        # why the content could not be published, while the last good snapshot serves: path, reason, since
+        self.fault: dict[str, str] | None = None
         self._stamp = folder_stamp(self.content_dir)
         self._next_scan = 0.0
         self._failed: dict[str, str] | None = None  # the inputs of the last failed build, not retried as they are
@@ -82,6 +86,14 @@ class Watcher:
             return None
         self._stamp = stamp
         listing = scan(self.content_dir)
+        current = self.builder.snapshot
+        if listing.faults and current is not None and current.catalog.articles:
+            # a folder that cannot be read is not an empty site: keep the last good snapshot serving
+            self._failed = None  # once readable again, build whatever is there
+            self._next_scan = now + self.rescan
+            path, reason = listing.faults[0]
+            self._set_fault(path, f"cannot read the content: {reason}")
+            return None
         if self.builder.outdated(listing):
             snapshot = self._build(listing)
         elif listing.inputs != self._failed and self._release_due():
@@ -115,12 +127,16 @@ class Watcher:
         except Exception as error:  # noqa: BLE001 - a bad edit must not stop publishing
             self.failures += 1
             self._failed = inputs
+            path = getattr(error, "filename", None) or str(self.content_dir / "site.toml" if "site.toml" in str(error)
+                                                            else self.content_dir)  # fmt: skip
+            self._set_fault(str(path), str(error) or type(error).__name__, logged=True)
             if isinstance(error, (ValueError, OSError)):  # SiteConfigError and unreadable folders say the fix
                 log.error("content change not published: %s; still serving the previous version", error)
             else:
                 log.exception("content change not published (internal error); still serving the previous version")
             return None
         self._failed = None
+        self.fault = None  # published: the folder serves as it is again
         self.builds += 1
         _log_new_problems(before.catalog.problems if before else (), snapshot.catalog.problems)
         self.publish(snapshot)
@@ -134,6 +150,17 @@ class Watcher:
                    "seconds": round(stats.seconds, 3), "summary": stats.summary()},
         )  # fmt: skip
         return snapshot
+
+    def _set_fault(self, path: str, reason: str, logged: bool = False) -> None:
+        """Record why the content is not published (once per fault) and tell ``on_fault``."""
+        if self.fault is not None and (self.fault["path"], self.fault["reason"]) == (path, reason):
+            return
+        if not logged:
+            log.error("content not published: %s: %s; still serving the previous version", path, reason)
+        since = self.fault["since"] if self.fault else datetime.now().astimezone().isoformat(timespec="seconds")
+        self.fault = {"path": path, "reason": reason, "since": since}
+        if self.on_fault is not None:
+            self.on_fault()
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

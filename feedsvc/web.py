@@ -219,9 +219,14 @@ def healthz() -> Response:
     """Report liveness, the snapshot version and what could not be published."""
     catalog: Catalog = _snapshot().catalog
     errors = [p for p in catalog.problems if p.severity == "error"]
+    watcher = current_app.extensions["feedsvc"].watcher
+    fault = watcher.fault if watcher is not None else None
+    content = {"status": "ok"} if fault is None else {
+        "status": "unreadable", **fault, "serving": f"the last good snapshot, version {catalog.version}"}  # fmt: skip
     response = current_app.json.response(
         {
-            "status": "ok",
+            "status": "ok" if fault is None else "stale",
+            "content": content,
             "version": catalog.version,
             "articles": len(catalog.articles),
             "withdrawn": len(catalog.withdrawn),

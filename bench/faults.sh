@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Faults under load: does `feedsvc serve` stay whole while its content moves
+# and a worker dies?
+#
+#     bash bench/faults.sh                      # ~50 s
+#     DURATION=10 CORPUS_SIZE=50 bash bench/faults.sh   # a quick look
+#
+# All on 127.0.0.1, every loop bounded:
+#   - copies a corpus (bench/make_corpus.py CORPUS_SIZE) to a temporary
+#     content folder and starts `feedsvc serve --workers 2` on a free port
+#     (live publishing on: the master builds, swaps, SIGHUPs);
+#   - wrk -t2 -c64 for DURATION s over /feed.atom, /feed.json, / and one
+#     article page, with a Lua response() hook that counts status classes and
+#     checks every 200 has a Content-Type and a whole body of its kind;
+#   - a Python checker (bench/faults_check.py watch) that fetches and parses
+#     /feed.atom (lxml) and /feed.json (json) every 0.5 s;
+#   - meanwhile, once a second for DURATION iterations: one new article
+#     renamed into place (sidecar first, from a temporary name), one edited
+#     (rewritten elsewhere, renamed over), one deleted; at KILL_AT s one
+#     gunicorn worker (a child of the master) gets SIGKILL;
+#   - after a 3 s settle: /healthz must count every article file (files -
+#     rejected), each added article answer 200, each deleted one 404/410.
+# Prints one line:
+#   requests=N errors_5xx=N non_2xx_3xx=N malformed=N articles_missing=N worker_killed=yes
+# (details on standard error) and exits 1 if errors_5xx, malformed or
+# articles_missing is non-zero, or a deleted article is still served.
+# Connections reset by the killed worker are counted (socket_errors, on
+# standard error) but are not responses. Stops everything it starts.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../deploy/lib.sh"
+install_cleanup_trap
+
+DURATION=${DURATION:-30}
+CORPUS_SIZE=${CORPUS_SIZE:-200}
+KILL_AT=${KILL_AT:-10}
+[[ $DURATION =~ ^[0-9]+$ && $DURATION -ge 5 && $DURATION -le 120 ]] || die "DURATION must be 5-120 seconds"
+[[ $CORPUS_SIZE =~ ^[0-9]+$ && $CORPUS_SIZE -ge $((2 * DURATION + 10)) && $CORPUS_SIZE -le 5000 ]] ||
+    die "CORPUS_SIZE must be 2*DURATION+10 to 5000"
+command -v wrk >/dev/null 2>&1 || apt_install wrk
+
+new_temp_dir bench-faults
+WORK=$NEW_DIR
+CONTENT=$WORK/content
+STAGING=$WORK/staging
+"$PY" "$REPO/bench/make_corpus.py" "$CORPUS_SIZE" "$CONTENT" >/dev/null
+# The articles to add: the same generator's next DURATION articles (article i is the same at any N).
+"$PY" "$REPO/bench/make_corpus.py" $((CORPUS_SIZE + DURATION)) "$STAGING" >/dev/null
+mapfile -t ORIGINAL < <(cd "$CONTENT/articles" && ls -- *.html | sed 's/\.html$//' | sort)
+mapfile -t NEW < <(cd "$STAGING/articles" && ls -- *.html | sed 's/\.html$//' | sort | tail -n "$DURATION")
+STABLE=${ORIGINAL[0]}  # never touched: the article page wrk asks for
+
+PORT=$(free_port)
+BASE=http://127.0.0.1:$PORT
+"$VENV/bin/feedsvc" serve --content "$CONTENT" --host 127.0.0.1 --port "$PORT" --workers 2 \
+    >"$WORK/serve.out" 2>"$WORK/serve.err" &
+MASTER=$!
+STARTED_PIDS+=("$MASTER")
+wait_http "$BASE/healthz" 120 "$MASTER" || { tail -n 20 "$WORK/serve.err" >&2; die "feedsvc serve did not start"; }
+say "feedsvc serve (master $MASTER) on $BASE with $CORPUS_SIZE articles; load for ${DURATION}s"
+
+cat >"$WORK/faults.lua" <<EOF
+-- Counts per thread (each has its own Lua state), summed in done().
+local paths = {"/feed.atom", "/feed.json", "/", "/articles/$STABLE"}
+local n = 0
+counts = {ok = 0, c3xx = 0, c4xx = 0, c5xx = 0, malformed = 0}
+local threads = {}
+
+function setup(thread)
+    table.insert(threads, thread)
+end
+
+function request()
+    n = n + 1
+    return wrk.format("GET", paths[(n % #paths) + 1])
+end
+
+local function header(headers, name)
+    for key, value in pairs(headers) do
+        if string.lower(key) == name then return value end
+    end
+    return nil
+end
+
+local function whole(headers, body)
+    local kind = header(headers, "content-type")
+    if kind == nil or body == nil or #body == 0 then return false end
+    if string.find(kind, "atom", 1, true) then
+        return string.find(body, "</feed>", 1, true) ~= nil
+    elseif string.find(kind, "json", 1, true) then
+        return string.match(body, "^%s*{") ~= nil and string.match(body, "}%s*$") ~= nil
+    elseif string.find(kind, "html", 1, true) then
+        return string.find(body, "</html>", 1, true) ~= nil
+    end
+    return true
+end
+
+function response(status, headers, body)
+    if status >= 500 then counts.c5xx = counts.c5xx + 1
+    elseif status >= 400 then counts.c4xx = counts.c4xx + 1
+    elseif status >= 300 then counts.c3xx = counts.c3xx + 1
+    elseif status == 200 and not whole(headers, body) then counts.malformed = counts.malformed + 1
+    else counts.ok = counts.ok + 1 end
+end
+
+function done(summary, latency, requests)
+    local total = {ok = 0, c3xx = 0, c4xx = 0, c5xx = 0, malformed = 0}
+    for _, thread in ipairs(threads) do
+        local c = thread:get("counts")
+        for key, _ in pairs(total) do total[key] = total[key] + c[key] end
+    end
+    local e = summary.errors
+    io.write(string.format("FAULTS requests=%d ok=%d c3xx=%d c4xx=%d c5xx=%d malformed=%d socket_errors=%d\n",
+        summary.requests, total.ok, total.c3xx, total.c4xx, total.c5xx, total.malformed,
+        e.connect + e.read + e.write + e.timeout))
+end
+EOF
+
+wrk -t2 -c64 -d"${DURATION}s" --timeout 5s -s "$WORK/faults.lua" "$BASE" \
+    >"$WORK/wrk.out" 2>&1 &
+WRK=$!
+STARTED_PIDS+=("$WRK")
+"$PY" "$REPO/bench/faults_check.py" watch "$BASE" "$DURATION" "$WORK/check.json" \
+    2>"$WORK/check.err" &
+CHECK=$!
+STARTED_PIDS+=("$CHECK")
+
+# gunicorn workers: the master's children running the master's own command line
+# (not a build's forkserver or resource tracker).
+workers() {
+    local child
+    for child in $(pgrep -P "$MASTER" || true); do
+        cmp -s "/proc/$child/cmdline" "/proc/$MASTER/cmdline" 2>/dev/null && echo "$child"
+    done
+    return 0
+}
+
+publish() {  # publish FILE: copy under a hidden temporary name in articles/, then rename into place
+    local file=$1 name
+    name=$(basename "$file")
+    cp "$file" "$CONTENT/articles/.tmp-$name"
+    mv "$CONTENT/articles/.tmp-$name" "$CONTENT/articles/$name"
+}
+
+mkdir -p "$WORK/edits" && : >"$WORK/added" && : >"$WORK/deleted"
+KILLED=no
+for i in $(seq 0 $((DURATION - 1))); do
+    tick=$(date +%s.%N)
+    new=${NEW[$i]}
+    [ -f "$STAGING/articles/$new.toml" ] && publish "$STAGING/articles/$new.toml"  # sidecar first
+    publish "$STAGING/articles/$new.html"
+    echo "$new" >>"$WORK/added"
+    edited=${ORIGINAL[$((1 + i % 10))]}  # ten articles edited three times each
+    sed "s/ council / county /; s/<\/p>/ (edit $i)<\/p>/" "$CONTENT/articles/$edited.html" >"$WORK/edits/$edited.html"
+    publish "$WORK/edits/$edited.html"
+    gone=${ORIGINAL[$((11 + i))]}
+    rm -f "$CONTENT/articles/$gone.html" "$CONTENT/articles/$gone.toml"
+    echo "$gone" >>"$WORK/deleted"
+    if [ "$i" -eq "$KILL_AT" ]; then
+        mapfile -t found < <(workers)
+        victim=${found[0]:-}
+        if [ -n "$victim" ] && kill -KILL "$victim" 2>/dev/null; then
+            KILLED=yes
+            say "killed gunicorn worker $victim (SIGKILL) at ${i}s"
+        fi
+    fi
+    sleep "$("$PY" -c "import time; print(max(0.0, 1.0 - (time.time() - $tick)))")"
+done
+
+wait "$WRK" || die "wrk failed: $(cat "$WORK/wrk.out")"
+wait "$CHECK" || die "the feed checker failed: $(cat "$WORK/check.err")"
+sleep 3  # settle: the last changes published
+kill -0 "$MASTER" 2>/dev/null || die "feedsvc serve died: $(tail -n 20 "$WORK/serve.err")"
+VERIFY=$("$PY" "$REPO/bench/faults_check.py" verify "$BASE" "$CONTENT" "$WORK/added" "$WORK/deleted")
+
+LINE=$(grep '^FAULTS ' "$WORK/wrk.out") || die "wrk printed no counts: $(cat "$WORK/wrk.out")"
+field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$LINE"; }
+jfield() { "$PY" -c "import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$2" "$1"; }
+REQUESTS=$(field requests)
+C5XX=$(field c5xx)
+NON=$(($(field c4xx) + C5XX))
+MALFORMED=$(($(field malformed) + $(jfield malformed "$(cat "$WORK/check.json")")))
+MISSING=$(jfield articles_missing "$VERIFY")
+DELETED_SERVED=$(jfield deleted_served "$VERIFY")
+REBUILDS=$(grep -c '"event": *"snapshot"' "$WORK/serve.err" "$WORK/serve.out" | awk -F: '{s += $2} END {print s + 0}')
+say "wrk: $LINE"
+say "feed checker: $(cat "$WORK/check.json")"
+say "verify: $VERIFY"
+say "snapshots published while under load: $REBUILDS"
+echo "requests=$REQUESTS errors_5xx=$C5XX non_2xx_3xx=$NON malformed=$MALFORMED articles_missing=$MISSING worker_killed=$KILLED"
+[ "$C5XX" -eq 0 ] && [ "$MALFORMED" -eq 0 ] && [ "$MISSING" -eq 0 ] && [ "$DELETED_SERVED" -eq 0 ] &&
+    [ "$KILLED" = yes ]

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Helpers of bench/faults.sh: a feed checker that runs alongside the load, and the final verification.
+
+    python bench/faults_check.py watch URL SECONDS OUT.json
+        GET URL/feed.atom and URL/feed.json every 0.5 s for SECONDS (at most
+        200 rounds); parse each (lxml, json); write the counts to OUT.json.
+    python bench/faults_check.py verify URL CONTENT_DIR ADDED DELETED
+        ADDED, DELETED: files of slugs, one a line. Wait (at most 20 s) for
+        /healthz to count every article page in CONTENT_DIR/articles, then
+        check each added slug answers 200 and each deleted one 404 or 410;
+        print one JSON line of counts.
+
+Loopback only: every URL is http://127.0.0.1:<port>.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from lxml import etree
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+PAGE_SUFFIXES = (".html", ".htm", ".md")
+
+
+def get(url: str) -> tuple[int, str, bytes]:
+    """Return (status, content type, body) of a GET, errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback URL
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+
+
+def well_formed(path: str, status: int, kind: str, body: bytes) -> bool:
+    """Say whether a feed response is whole: 200, its type, and a document that parses."""
+    if status != 200:
+        return False
+    try:
+        if path.endswith(".atom"):
+            root = etree.fromstring(body)
+            return "atom" in kind and root.tag == f"{ATOM}feed" and root.find(f"{ATOM}entry") is not None
+        document = json.loads(body)
+        return "json" in kind and isinstance(document.get("items"), list) and bool(document["items"])
+    except (ValueError, etree.XMLSyntaxError):
+        return False
+
+
+def watch(base: str, seconds: float, out: Path) -> None:
+    counts = {"checked": 0, "malformed": 0, "connection_errors": 0, "statuses": {}}
+    deadline = time.monotonic() + seconds
+    for _ in range(200):
+        if time.monotonic() >= deadline:
+            break
+        for path in ("/feed.atom", "/feed.json"):
+            try:
+                status, kind, body = get(base + path)
+            except OSError:
+                counts["connection_errors"] += 1  # a reset from the killed worker: not a response
+                continue
+            counts["checked"] += 1
+            counts["statuses"][str(status)] = counts["statuses"].get(str(status), 0) + 1
+            if not well_formed(path, status, kind, body):
+                counts["malformed"] += 1
+                print(f"malformed {path}: {status} {kind} {body[:120]!r}", file=sys.stderr)
+        time.sleep(0.5)
+    out.write_text(json.dumps(counts), encoding="utf-8")
+
+
+def health(base: str) -> dict:
+    return json.loads(get(base + "/healthz")[2])
+
+
+def verify(base: str, content_dir: Path, added: list[str], deleted: list[str]) -> None:
+    articles = content_dir / "articles"
+    deadline = time.monotonic() + 20
+    while True:
+        files = sum(1 for p in articles.iterdir() if p.suffix.lower() in PAGE_SUFFIXES and not p.name.startswith("."))
+        report = health(base)
+        expected = files - len(report["rejected"])
+        if report["articles"] + report["withdrawn"] == expected or time.monotonic() >= deadline:
+            break
+        time.sleep(0.5)
+    missing = abs(expected - report["articles"] - report["withdrawn"])
+    added_missing = [slug for slug in added if get(f"{base}/articles/{slug}")[0] != 200]
+    deleted_served = [slug for slug in deleted if get(f"{base}/articles/{slug}")[0] not in (404, 410)]
+    for slug in added_missing:
+        print(f"added article not served: {slug}", file=sys.stderr)
+    for slug in deleted_served:
+        print(f"deleted article still served: {slug}", file=sys.stderr)
+    print(json.dumps({"files": files, "served": report["articles"], "withdrawn": report["withdrawn"],
+                      "rejected": len(report["rejected"]), "articles_missing": missing + len(added_missing),
+                      "deleted_served": len(deleted_served), "content": report.get("content")}))  # fmt: skip
+
+
+def lines(path: str) -> list[str]:
+    return [line for line in Path(path).read_text(encoding="utf-8").split() if line]
+
+
+if __name__ == "__main__":
+    command, base = sys.argv[1], sys.argv[2].rstrip("/")
+    if not base.startswith("http://127.0.0.1:"):
+        sys.exit("loopback URLs only")
+    if command == "watch":
+        watch(base, float(sys.argv[3]), Path(sys.argv[4]))
+    elif command == "verify":
+        verify(base, Path(sys.argv[3]), lines(sys.argv[4]), lines(sys.argv[5]))
+    else:
+        sys.exit(__doc__)
