@@ -102,6 +102,9 @@ class Watcher:
         else:
             snapshot = None
         due = self.builder.waiting(listing)
+        if snapshot is None and due is None and self.fault is not None and not listing.faults:
+            if not self.builder.outdated(listing):
+                self._clear_fault()  # put back as it was published: nothing to build, nothing wrong
         if due is not None and listing.inputs != self._failed:  # a failed change waits for the next edit
             # look again when the change will have settled: it is published right then
             wait = min(max(due - time.time(), self.interval), max(self.builder.settling.settle, self.interval))
@@ -150,6 +153,14 @@ class Watcher:
                    "seconds": round(stats.seconds, 3), "summary": stats.summary()},
         )  # fmt: skip
         return snapshot
+
+    def _clear_fault(self) -> None:
+        """Forget a fault once the folder reads as the published snapshot again, and tell ``on_fault``."""
+        log.info("content readable again (%s was: %s); serving it as published", self.fault["path"], self.fault["reason"])
+        self.fault = None
+        self._failed = None
+        if self.on_fault is not None:
+            self.on_fault()
 
     def _set_fault(self, path: str, reason: str, logged: bool = False) -> None:
         """Record why the content is not published (once per fault) and tell ``on_fault``."""
