@@ -35,7 +35,7 @@ LOADER_MODULES = (
     "metadata", "metadata_dates", "metadata_jsonld", "metadata_text", "catalog", "revisions", "model", "text",
 )  # fmt: skip
 # Libraries whose upgrade can change a cleaned article or a rendered feed.
-LOADER_LIBRARIES = ("lxml", "selectolax", "nh3", "beautifulsoup4", "markdown-it-py", "python-dateutil", "tzdata")
+LOADER_LIBRARIES = ("lxml", "selectolax", "nh3", "markdown-it-py", "tzdata")
 RENDER_MODULES = ("feed", "feed_json", "feedset", "archive", "representation", "snapshot", "model", "text")
 RENDER_LIBRARIES = ("feedgen", "lxml", "brotli")
 # Site settings only feeds use: changing them re-renders feeds but re-cleans nothing.
