@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from feedsvc.clean_explain import Recorder
-from feedsvc.clean_extract import remove
+from feedsvc.clean_extract import is_within, remove
 from feedsvc.clean_policy import (
     AUTHOR_HREF,
     BIO_START,
@@ -102,15 +102,6 @@ class _Leaves:
         return None
 
 
-def _attached(el: HtmlElement, article: HtmlElement) -> bool:
-    node = el
-    while node is not None:
-        if node is article:
-            return True
-        node = node.getparent()
-    return False
-
-
 def is_prose(text: str, el: HtmlElement) -> bool:
     """Return True for a paragraph of running text (not a label, date or link line)."""
     if len(text) < 100 or el.tag in _HEADINGS:
@@ -171,7 +162,7 @@ def _inside_any(el: HtmlElement, boxes: list[HtmlElement]) -> bool:
 
 def _below(el: HtmlElement, article: HtmlElement) -> bool:
     """Return True if ``el`` is strictly inside ``article``."""
-    return el is not article and _attached(el, article)
+    return el is not article and is_within(el, article)
 
 
 def remove_author_boxes(article: HtmlElement, rec: Recorder | None = None, leaves: _Leaves | None = None) -> None:
@@ -179,7 +170,7 @@ def remove_author_boxes(article: HtmlElement, rec: Recorder | None = None, leave
     leaves = leaves or _Leaves(article)
     limit = min(_BOX_MAX_CHARS, _BOX_MAX_SHARE * leaves.total)
     for a in list(article.iter("a")):
-        if not _attached(a, article):
+        if not is_within(a, article):
             continue
         href = a.get("href") or ""
         try:
@@ -259,8 +250,8 @@ def remove_contents(article: HtmlElement, rec: Recorder | None = None, leaves: _
     leaves = leaves or _Leaves(article)
     headings = {_squash(text_of(h)) for h in article.iter(*_HEADINGS)}
     headings.discard("")
-    for lst in [el for el in article.iter("ul", "ol") if _attached(el, article)]:
-        if not _attached(lst, article):
+    for lst in [el for el in article.iter("ul", "ol") if is_within(el, article)]:
+        if not is_within(lst, article):
             continue
         items = [li for li in lst if isinstance(li.tag, str) and li.tag == "li"]
         if len(items) < 3:

@@ -157,7 +157,7 @@ def prune(root: HtmlElement, protect: Iterable[HtmlElement] = (), rec: Recorder 
     protected = set(protect)
     total = max(paragraph_chars(root), 1)
     for el in [el for el in _elements(root) if el.tag in DROP_TAGS]:
-        if _holds_any(el, protected) or _detached(el, root):
+        if _holds_any(el, protected) or not is_within(el, root):
             continue
         if el.tag in DROP_UNLESS_PROSE_TAGS and _swallowed_article(el, total):
             continue
@@ -179,7 +179,7 @@ def prune(root: HtmlElement, protect: Iterable[HtmlElement] = (), rec: Recorder 
         key = (el.getparent(), "") if is_hidden(el) else (None, el.get("class", "") + "#" + el.get("id", "-"))
         groups[key] = groups.get(key, 0) + prose[el]
     for el in doomed:
-        if _holds_any(el, protected) or _detached(el, root):
+        if _holds_any(el, protected) or not is_within(el, root):
             continue
         key = (el.getparent(), "") if is_hidden(el) else (None, el.get("class", "") + "#" + el.get("id", "-"))
         if prose[el] < 0.4 * total and groups[key] < 0.4 * total:
@@ -190,7 +190,7 @@ def prune(root: HtmlElement, protect: Iterable[HtmlElement] = (), rec: Recorder 
                 remove(el)
 
     for el in [el for el in _elements(root) if el.tag in DROP_IF_THIN_TAGS]:
-        if _detached(el, root) or _holds_any(el, protected):
+        if not is_within(el, root) or _holds_any(el, protected):
             continue
         if paragraph_chars(el) < max(200, 0.2 * total):
             remove(el, rec, "prune", f"<{el.tag}> with little paragraph text")
@@ -212,14 +212,14 @@ def _holds_any(el: HtmlElement, protected: set[HtmlElement]) -> bool:
     return any(d in protected for d in el.iterdescendants())
 
 
-def _detached(el: HtmlElement, root: HtmlElement) -> bool:
-    """Return True if ``el`` was removed with an ancestor earlier."""
+def is_within(el: HtmlElement, root: HtmlElement) -> bool:
+    """Return True if ``el`` is ``root`` or still under it (not removed with an ancestor earlier)."""
     node = el
     while node is not None:
         if node is root:
-            return False
+            return True
         node = node.getparent()
-    return True
+    return False
 
 
 class _Stats:
