@@ -112,6 +112,9 @@ if not any(getattr(handler, "feedsvc_json", False) for handler in _root.handlers
 # (when_ready below), as `feedsvc serve` does: a start that fails to bind
 # announces nothing. An explicit FEEDSVC_WEBSUB_ANNOUNCE_AT_START wins.
 os.environ.setdefault("FEEDSVC_WEBSUB_ANNOUNCE_AT_START", "false")
+# Build in a publisher process of its own, as `feedsvc serve` does: the workers,
+# forked from the master, then inherit only what they serve, not what building used.
+os.environ.setdefault("FEEDSVC_BUILD_PROCESS", "true")
 
 # prometheus_client's multiprocess mode: a fresh folder at each start (not
 # at each reload, which reads this file again while workers write there),
@@ -158,6 +161,8 @@ def when_ready(server: Any) -> None:
         publish = getattr(web, "publish_changes_by_reload", None)
         if publish is not None:
             publish(app)
+    elif hasattr(state, "stop_publishing"):
+        state.stop_publishing()  # nothing to watch: the publisher process need not stay
 
 
 def on_reload(server: Any) -> None:

@@ -30,7 +30,8 @@ cp -r "$CONTENT" "$WORK/content"
 
 # A withdrawn article too, so that its 410 is checked.
 WITHDRAWN=withdrawn-for-the-check
-first=$(ls "$WORK/content/articles/"*.html | head -n 1)
+articles=("$WORK/content/articles/"*.html)  # a glob, not `ls | head`: no SIGPIPE under pipefail
+first=${articles[0]}
 cp "$first" "$WORK/content/articles/$WITHDRAWN.html"
 printf 'status = "withdrawn"\nid = "urn:uuid:5f0c3d4e-2f55-4d4e-9c55-0d2b6a1f7a10"\n' \
     >"$WORK/content/articles/$WITHDRAWN.toml"
@@ -102,6 +103,13 @@ same_file "withdrawn article: the app's 410 page" "$(body gone)" "$(body app-gon
 for field in Content-Type Content-Security-Policy X-Content-Type-Options Referrer-Policy; do
     expect "withdrawn article: $field" "$(header gone "$field")" "$(header app-gone "$field")"
 done
+
+echo "-- a list's page 1 is the list itself"
+fetch app-page1 "$APP/page/1"
+fetch page1 "$STATIC/page/1" -H 'Host: evil.example'
+expect "/page/1: the app redirects" "$(status app-page1)" 301
+expect "/page/1: 301" "$(status page1)" 301
+expect "/page/1: to the home page" "$(header page1 Location)" "/"
 
 echo "-- what is not part of the site"
 fetch internal "$STATIC/_feedsvc/gone.txt"

@@ -26,8 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "WEBSUB_TIMEOUT": 10.0,  # seconds to wait for the hub on each try
     "CACHE_DIR": None,  # the build cache folder; None: <content>/.feedsvc/cache; "": no cache
     "BUILD_WORKERS": 0,  # processes that clean articles when many need it; 0: one per CPU
-    "PAGE_CACHE_BYTES": 32 * 1024 * 1024,  # rendered pages each process keeps (least recently used go)
+    "PAGE_CACHE_BYTES": 16 * 1024 * 1024,  # rendered pages each process keeps (least recently used go)
     "LIVE_RELOAD": False,  # watch the content folder and swap in new snapshots in this process
+    # build in a publisher process of its own (gunicorn: the workers then inherit only what they serve)
+    "BUILD_PROCESS": False,
     "SETTLE_SECONDS": 0.3,  # a changed file is published once unchanged this long (never half-written)
     "WATCH_INTERVAL": 0.1,  # seconds between checks for added, removed or renamed files
     "RESCAN_INTERVAL": 1.0,  # seconds between full scans, for files rewritten in place
@@ -42,6 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     (``FEEDSVC_CONTENT_DIR``, ``FEEDSVC_BASE_URL``, …), then ``test_config``.
     """
     from . import web
+    from .fastpath import init_fast_path
     from .metrics import METRICS, init_metrics
 
     app = Flask(__name__)
@@ -50,5 +53,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.update(test_config)
     web.init_app(app, Path(app.config["CONTENT_DIR"]))
-    init_metrics(app, app.config["METRICS"] or METRICS)
+    metrics = app.config["METRICS"] or METRICS
+    # Feeds are answered in WSGI, before Flask's dispatch; metrics' clock wraps it, so it times them too.
+    init_fast_path(app, metrics)
+    init_metrics(app, metrics)
     return app

@@ -105,7 +105,7 @@ def make_article(
         authors=meta.authors or (site.default_author,),
         summary=one_line(meta.summary) if meta.summary else summarize(content, site.summary_words),
         tags=tuple(dict.fromkeys(one_line(tag) for tag in meta.tags if one_line(tag))),
-        content_html=content,
+        content=content,
         language=meta.language or site.language,
         source_path=source.path,
         source_url=source_url,
@@ -198,8 +198,9 @@ def index_facets(kind: str, articles: Iterable[Article], withdrawn: Iterable[Wit
 
 def article_digest(article: Article) -> str:
     """Hash every field of ``article`` a reader can get, except ``updated`` (which the ledger sets)."""
-    skip = ("updated", "source_path", "warnings")
+    skip = ("updated", "source_path", "warnings", "content")
     fields = {k: str(getattr(article, k)) for k in article.__dataclass_fields__ if k not in skip}
+    fields["content_html"] = article.content_html  # the text, wherever it is kept
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:32]
 
 

@@ -70,14 +70,17 @@ def serve(
 ) -> None:
     """Serve the site with gunicorn; logs are JSON lines on standard error and output.
 
-    With --watch, the master process rebuilds the site when the content
-    folder changes (re-cleaning only changed articles), then replaces the
-    workers gracefully with ones holding the new version.
+    The site is built by a publisher process the master forks first (the
+    workers then hold only what they serve). With --watch, it rebuilds the
+    site when the content folder changes (re-cleaning only changed
+    articles), and the master replaces the workers gracefully with ones
+    holding the new version; with --no-watch it exits after the first build.
     """
     from gunicorn.app.base import BaseApplication
 
     from . import create_app
     from .config import SiteConfigError
+    from .publisher import PublisherError
     from .gunicorn_logging import JsonLogger
     from .logs import JsonFormatter
 
@@ -88,7 +91,7 @@ def serve(
             handler.setFormatter(JsonFormatter())
     # The hub hears of changes only once the server really listens (when_ready below);
     # a config check or a start that fails to bind must not announce anything.
-    config: dict[str, Any] = {"CONTENT_DIR": str(content_dir), "WEBSUB_ANNOUNCE_AT_START": False}
+    config: dict[str, Any] = {"CONTENT_DIR": str(content_dir), "WEBSUB_ANNOUNCE_AT_START": False, "BUILD_PROCESS": True}
     if base_url:
         config["BASE_URL"] = base_url
     from .cli_build import cache_setting
@@ -96,12 +99,13 @@ def serve(
     if cache_setting(cache_dir, no_cache) is not None:
         config["CACHE_DIR"] = cache_setting(cache_dir, no_cache)
     try:
-        # Built once in the master and shared by the forked workers.
+        # Built once, by a publisher process the master forks, and shared by the forked workers.
         app = create_app(config)
-    except (SiteConfigError, OSError) as error:
+    except (SiteConfigError, PublisherError, OSError) as error:
         raise click.ClickException(str(error)) from None
     if check_config:
         _report_config(app, content_dir)
+        app.extensions["feedsvc"].close()  # the publisher exits with it
         return
 
     class Server(BaseApplication):  # type: ignore[misc]
@@ -129,9 +133,12 @@ def _when_ready(app: Any, watch: bool) -> None:
     from .web import publish_changes_by_reload
 
     _freeze_heap()
-    app.extensions["feedsvc"].announce_startup()
+    state = app.extensions["feedsvc"]
+    state.announce_startup()
     if watch:
         publish_changes_by_reload(app)
+    else:
+        state.stop_publishing()
 
 
 def _freeze_heap() -> None:

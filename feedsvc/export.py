@@ -6,9 +6,11 @@ byte the bodies the service sends. The layout suits nginx's ``try_files
 $uri $uri.html =404`` and ``gzip_static``/``brotli_static``:
 
     /                       index.html
+    /page/<n>               page/<n>.html             (n from 2 to the last page: /page/1 is a redirect)
     /articles/<slug>        articles/<slug>.html
     /tags/<key>             tags/<key>.html           (its feeds: tags/<key>/feed.atom, …)
-    /authors/<key>          authors/<key>.html
+    /tags/<key>/page/<n>    tags/<key>/page/<n>.html
+    /authors/<key>          authors/<key>.html        (and authors/<key>/page/<n>.html)
     /feed.atom, …           feed.atom, feed.rss, feed.json
     /archive/<yyyy-mm>.atom archive/<yyyy-mm>.atom    (every month of the span, empty ones too)
     /static/…               static/…
@@ -24,6 +26,7 @@ The export is written to a new folder and swapped in whole.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -35,10 +38,12 @@ from werkzeug.http import parse_date
 from .archive import archive_path, next_month
 from .model import article_path
 from .snapshot import Snapshot
+from .web import list_page_paths
 
 MARKER = ".feedsvc-export"  # a folder holding it was written by this module and may be replaced
 CODINGS = (("gzip", ".gz"), ("br", ".br"))
 PAGE_PREFIXES = ("/articles/", "/tags/", "/authors/")
+LIST_PAGE = re.compile(r"(?:/(?:tags|authors)/[^/]+)?/page/[0-9]+")  # page 2 and later of a list
 Advance = Callable[[int], Callable[[int], object]]  # total -> advance(n): a progress bar
 
 
@@ -49,10 +54,12 @@ class ExportError(Exception):
 def site_paths(snapshot: Snapshot, static_folder: Path | None) -> Iterator[str]:
     """Yield every path the service answers 200 for: pages, feeds, archives, static files."""
     catalog = snapshot.catalog
-    yield "/"
+    per_page = catalog.site.articles_per_page
+    yield from list_page_paths("", len(catalog.articles), per_page)  # "/", "/page/2", …
     yield from (article_path(article.slug) for article in catalog.articles)
     for facets in (catalog.tags, catalog.authors):
-        yield from (facet.path for facet in facets.values())
+        for facet in facets.values():
+            yield from list_page_paths(facet.path, len(facet.articles), per_page)
     yield from snapshot.feeds
     archives = snapshot.archives
     month = archives.first
@@ -72,6 +79,8 @@ def file_for(path: str) -> str:
         return "index.html"
     if path.startswith(PAGE_PREFIXES) and path.count("/") == 2:
         return path.lstrip("/") + ".html"  # beside, not inside, the folder of the page's own feeds
+    if LIST_PAGE.fullmatch(path):
+        return path.lstrip("/") + ".html"  # page/2.html, tags/<key>/page/2.html: try_files $uri.html
     return path.lstrip("/")
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .pipeline import Builder
+from .publisher import Publisher
 from .snapshot import Snapshot
 from .watch import Watcher
 from .websub import HubNotifier, changed_topics
@@ -30,16 +31,33 @@ class SiteState:
         notifier: HubNotifier | None = None,
         builder: Builder | None = None,
         clock: Callable[[], datetime] | None = None,
+        publisher: Publisher | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.notifier = notifier
-        self.builder = builder
+        self.builder = builder  # builds here (tests, single-process servers), or:
+        self.publisher = publisher  # builds in a process of its own (gunicorn)
         self.clock = clock or utc_now
         self.watcher: Watcher | None = None
+        self._released_topics: dict[str, str] = {}
+
+    @property
+    def fault(self) -> dict[str, str] | None:
+        """Why the content cannot be published while the last good snapshot serves (path, reason, since)."""
+        source = self.watcher or self.publisher
+        return source.fault if source is not None else None
+
+    def release(self) -> None:
+        """Let go of the current snapshot before the next one is loaded (a gunicorn master: it serves nothing).
+
+        Until :meth:`replace`, there is no snapshot: only for a process that answers no request.
+        """
+        self._released_topics = self.snapshot.topics()
+        self.snapshot = None  # type: ignore[assignment]
 
     def replace(self, snapshot: Snapshot) -> list[str]:
         """Swap in a new snapshot; queue a WebSub ping for each feed whose bytes changed; return their URLs."""
-        before = self.snapshot.topics()
+        before = self.snapshot.topics() if self.snapshot is not None else self._released_topics
         self.snapshot = snapshot  # one assignment: a request sees the old or the new, never a mix
         after = snapshot.topics()
         changed = changed_topics(before, after)
@@ -72,10 +90,18 @@ class SiteState:
             self.watcher = Watcher(self.builder, publish, self.clock, on_fault=after_publish, **timing).start()
         return self.watcher
 
+    def stop_publishing(self) -> None:
+        """Let the publisher process go when nothing will be watched: it holds a build's memory for nothing."""
+        if self.publisher is not None:
+            self.publisher.close()
+            self.publisher = None
+
     def close(self) -> None:
-        """Stop the watcher and the WebSub thread, if any."""
+        """Stop the watcher, the publisher and the WebSub thread, if any."""
         if self.watcher is not None:
             self.watcher.close()
+        if self.publisher is not None:
+            self.publisher.close()
         if self.notifier is not None:
             self.notifier.close()
 
@@ -85,22 +111,28 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def publish_changes_by_reload(app: Any) -> Watcher:
+def publish_changes_by_reload(app: Any) -> Watcher | None:
     """Publish content changes from a gunicorn master that preloaded ``app`` (``preload_app``).
 
-    The master builds each new snapshot (so the ledger is written and the
-    WebSub hub told once), swaps it in, then sends itself SIGHUP: gunicorn
-    starts new workers, forked with the new snapshot in memory, and stops
-    the old ones once their requests are done. A worker's snapshot never
-    changes while it lives; every worker shares the master's pages.
+    Each new snapshot is built once (so the ledger is written and the WebSub
+    hub told once): by the publisher process when there is one (see
+    :mod:`feedsvc.publisher`), else by a thread of the master. The master
+    swaps it in, then sends itself SIGHUP: gunicorn starts new workers,
+    forked with the new snapshot in memory, and stops the old ones once their
+    requests are done. A worker's snapshot never changes while it lives;
+    every worker shares the master's pages. Returns the watcher, if it runs here.
     """
     state: SiteState = app.extensions["feedsvc"]
     config = app.config
-    return state.watch(
-        after_publish=lambda: os.kill(os.getpid(), signal.SIGHUP),
-        interval=float(config["WATCH_INTERVAL"]),
-        rescan=float(config["RESCAN_INTERVAL"]),
-    )
+    timing = {"interval": float(config["WATCH_INTERVAL"]), "rescan": float(config["RESCAN_INTERVAL"])}
+
+    def reload() -> None:
+        os.kill(os.getpid(), signal.SIGHUP)
+
+    if state.publisher is not None:
+        state.publisher.watch(lambda snapshot: (state.replace(snapshot), reload()), reload, state.release, **timing)
+        return None
+    return state.watch(after_publish=reload, **timing)
 
 
 def make_builder(config: Mapping[str, object], content_dir: Path) -> Builder:

@@ -3,7 +3,9 @@
 ``init_metrics(app)`` counts every request of a Flask app by route (the
 URL rule, never the raw path, so the number of series stays bounded),
 method and status, with the bytes sent and the time taken, and serves
-``/metrics``. The snapshot edge reports each build with
+``/metrics``. Requests answered before Flask (:mod:`feedsvc.fastpath`)
+are counted by :meth:`Metrics.count_request` too, the one place that
+counts. The snapshot edge reports each build with
 :func:`snapshot_built` or :func:`snapshot_failed`.
 
 The metrics live for the process, as Prometheus expects. Under gunicorn
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, request
@@ -26,7 +29,7 @@ from . import __version__
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED = "(unmatched)"  # the route label of requests no URL rule matched (404s)
 METRICS_PATH = "/metrics"
-_STARTED = "feedsvc.metrics.started"  # a request's start time, in its WSGI environ
+STARTED = "feedsvc.metrics.started"  # a request's start time (time.perf_counter()), in its WSGI environ
 
 
 class Metrics:
@@ -70,6 +73,32 @@ class Metrics:
             multiprocess_mode="mostrecent", **on,
         )
         self.build_info.labels(version=__version__).set(1)
+        # The labelled series of each (route, method, status), looked up once.
+        self._series: dict[tuple[str, str, int], tuple[Any, Any, Any]] = {}
+
+    def count_request(self, environ: Mapping[str, Any], route: str, status: int, sent: int) -> None:
+        """Count one answered request: its route (a URL rule or UNMATCHED), method, status and body bytes.
+
+        The time taken runs from the start :func:`init_metrics`' WSGI wrapper
+        wrote in ``environ``; a request it did not see is counted untimed.
+        """
+        method = environ.get("REQUEST_METHOD", "GET").upper()  # as Werkzeug's request.method
+        if method not in METHODS:
+            method = "OTHER"
+        found = self._series.get((route, method, status))
+        if found is None:
+            found = self._series.setdefault((route, method, status), (
+                self.requests.labels(route=route, method=method, status=str(status)),
+                self.response_bytes.labels(route=route),
+                self.request_seconds.labels(route=route),
+            ))
+        requests, response_bytes, seconds = found
+        requests.inc()
+        if sent:  # 304s and HEADs send none: no lock taken for them
+            response_bytes.inc(sent)
+        started = environ.get(STARTED)
+        if started is not None:
+            seconds.observe(time.perf_counter() - started)
 
 
 # The service's metrics: one set per process.
@@ -94,29 +123,12 @@ def snapshot_failed(seconds: float, metrics: Metrics = METRICS) -> None:
 def init_metrics(app: Flask, metrics: Metrics = METRICS) -> None:
     """Count every request of ``app`` and serve ``/metrics`` on it."""
 
-    # The labelled series of each (route, method, status), looked up once.
-    series: dict[tuple[str, str, int], tuple[Any, Any, Any]] = {}
-
     def count(response: Response) -> Response:
-        current = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not five
+        current = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not several
         rule = current.url_rule
-        route = rule.rule if rule is not None else UNMATCHED
-        method = current.method if current.method in METHODS else "OTHER"
-        status = response.status_code
-        found = series.get((route, method, status))
-        if found is None:
-            found = series.setdefault((route, method, status), (
-                metrics.requests.labels(route=route, method=method, status=str(status)),
-                metrics.response_bytes.labels(route=route),
-                metrics.request_seconds.labels(route=route),
-            ))
-        requests, response_bytes, seconds = found
-        requests.inc()
-        if method != "HEAD":  # Werkzeug drops a HEAD body after this hook
-            response_bytes.inc(response.calculate_content_length() or 0)
-        started = current.environ.get(_STARTED)
-        if started is not None:
-            seconds.observe(time.perf_counter() - started)
+        # Werkzeug drops a HEAD body after this hook: nothing is sent
+        sent = 0 if current.method == "HEAD" else response.calculate_content_length() or 0
+        metrics.count_request(current.environ, rule.rule if rule is not None else UNMATCHED, response.status_code, sent)
         return response
 
     def expose() -> Response:
@@ -124,11 +136,12 @@ def init_metrics(app: Flask, metrics: Metrics = METRICS) -> None:
         response.cache_control.no_store = True
         return response
 
-    # The clock starts before Flask does anything: a WSGI wrapper, cheaper than a before_request hook.
+    # The clock starts before Flask (or a WSGI wrapper installed earlier, such as
+    # feedsvc.fastpath) does anything: a WSGI wrapper, cheaper than a before_request hook.
     inner = app.wsgi_app
 
     def timed(environ: dict[str, Any], start_response: Any) -> Any:
-        environ[_STARTED] = time.perf_counter()
+        environ[STARTED] = time.perf_counter()
         return inner(environ, start_response)
 
     app.wsgi_app = timed  # type: ignore[method-assign]

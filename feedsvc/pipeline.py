@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import metrics
+from .blobstore import BlobStore
 from .buildcache import BuildCache
 from .catalog import Cleaner, assemble_catalog
 from .clean import SiteRules
@@ -56,6 +57,7 @@ class Builder:
         page_budget: int = PAGE_CACHE_BYTES,
         progress: Progress | None = None,
         clean: Cleaner | None = None,
+        spill: bool = True,
     ) -> None:
         self.content_dir = content_dir
         self.overrides = overrides
@@ -65,6 +67,10 @@ class Builder:
         self.progress = progress
         self.settling = Settling(settle)
         self.articles = Articles(content_dir / ARTICLES_FOLDER, self.settling, max(1, workers), progress, clean)
+        # Article bodies and every feed but the site's own live on disk, not in the heap that
+        # gunicorn's workers inherit: a worker's memory then stays near its code's, at any site size.
+        self.articles.blobs = BlobStore(cache_dir) if spill else None
+        self.report: Any = metrics  # where build outcomes are recorded: snapshot_built(), snapshot_failed()
         self.snapshot: Snapshot | None = None
         self._site: Site | None = None
         self._rules: dict[str, SiteRules] = {}
@@ -103,15 +109,17 @@ class Builder:
                 catalog = self._catalog(now, listing, cache)
                 snapshot = self._render(catalog, cache)
         except Exception:
-            metrics.snapshot_failed(time.perf_counter() - started)
+            self.report.snapshot_failed(time.perf_counter() - started)
             self._built.clear()  # nothing of this build is published: the next one looks at every input again
             raise
         self.snapshot = snapshot
         self._built = {**self._settings, **{name: entry.sig for name, entry in self.articles.entries.items()}}
-        _release_memory()
+        if self.articles.blobs is not None:
+            self.articles.blobs = self.articles.blobs.compacted()  # edits leave dead bytes behind
+        release_memory()
         self.stats.seconds = time.perf_counter() - started
         rejected = sum(1 for problem in catalog.problems if problem.severity == "error")
-        metrics.snapshot_built(self.stats.seconds, published=len(catalog.articles), rejected=rejected)
+        self.report.snapshot_built(self.stats.seconds, published=len(catalog.articles), rejected=rejected)
         return snapshot
 
     def build_catalog(self, now: datetime | None = None) -> Catalog:
@@ -128,7 +136,13 @@ class Builder:
         progress = self.progress
         advance = (lambda total: progress(total, "rendering")) if progress else None
         snapshot = build_snapshot(
-            catalog, previous, cache, version=render_version(), page_budget=self.page_budget, progress=advance
+            catalog,
+            previous,
+            cache,
+            version=render_version(),
+            page_budget=self.page_budget,
+            progress=advance,
+            spill=self.articles.blobs,
         )
         self.stats.rendered = snapshot.fresh
         if previous is None:  # a full build: nothing else in the cache is needed
@@ -183,7 +197,7 @@ class Builder:
             self._settings = {SITE_FILE: self._settings[SITE_FILE], **rules}
         return self._site
 
-def _release_memory() -> None:
+def release_memory() -> None:
     """Give back to the system what the build freed (glibc keeps it otherwise), before workers fork."""
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -12,20 +12,22 @@ few, in a pool of processes when many.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .blobstore import BlobStore
 from .buildcache import RACY_SECONDS, BuildCache
 from .catalog import Cleaner
 from .clean import SiteRules
 from .clean_rules import rules_version
 from .content import ArticleFiles, article_limit
 from .listing import Listing, Settling, last_change
-from .model import Prepared, Site
+from .model import PageMetadata, Prepared, Site
 from .pipeline_files import (
     Outcome,
     article_key,
@@ -44,7 +46,7 @@ PARALLEL_FROM = 16  # files to clean before starting a process pool pays off
 Progress = Callable[[int, str], Callable[[int], object]]  # (total, what) -> advance(n)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One article file as built: its signature, its bytes' digest, and what it gave."""
 
@@ -75,6 +77,32 @@ class BuildStats:
         )
 
 
+def _spill(entry: Entry, blobs: BlobStore) -> None:
+    """Keep the body of ``entry``'s article on disk, and in memory only what later builds read.
+
+    Changed in place: the entry was made by this build (cleaned or read from
+    the cache) and nothing else refers to it yet. Copies would leave the
+    originals' small objects freed among the kept ones, and 10,000 articles
+    spread over twice the memory pages. The source keeps what
+    :func:`~feedsvc.catalog.assemble_catalog` and the rules lookup read of a
+    published article; its other metadata is already in the article.
+    Repeated names (tags, authors, language) are shared, not held once per article.
+    """
+    prepared = entry.prepared
+    article, source = prepared.article, prepared.source
+    if article is None or source is None:
+        return  # a draft, a withdrawal or a failure: small, and their reports read all of it
+    if isinstance(article.content, str):
+        object.__setattr__(article, "content", blobs.put(article.content.encode("utf-8")))
+    object.__setattr__(article, "tags", tuple(sys.intern(tag) for tag in article.tags))
+    object.__setattr__(article, "authors", tuple(sys.intern(name) for name in article.authors))
+    object.__setattr__(article, "language", sys.intern(article.language))
+    metadata = PageMetadata(
+        published=source.metadata.published, updated=source.metadata.updated, canonical_url=source.metadata.canonical_url
+    )
+    object.__setattr__(prepared, "source", replace(source, metadata=metadata, origins=(), warnings=()))
+
+
 class Articles:
     """The article files of one folder as last built, and how to bring them up to date."""
 
@@ -92,6 +120,7 @@ class Articles:
         self.progress = progress
         self.clean = clean  # a stand-in cleaner (tests): cleaning then stays in this process
         self.entries: dict[str, Entry] = {}  # article file name -> entry
+        self.blobs: BlobStore | None = None  # where article bodies are kept once cached (None: in memory)
         self.stats = BuildStats()
         self._index: dict[str, tuple[str, str]] | None = None  # the cache's record of file signatures
 
@@ -152,6 +181,10 @@ class Articles:
             entries[name] = Entry(units[name], digest, article_key(context, name, digest), used, outcome.prepared)
             made.append(entries[name])
         cache.put_articles((e.key, *e.rules, e.prepared) for e in made if e.key and e.prepared.cacheable)
+        if self.blobs is not None:  # after caching: the cache keeps the text itself
+            for name, entry in entries.items():
+                if entry is not self.entries.get(name):
+                    _spill(entry, self.blobs)
         self._remember(entries, units, cache)
         return entries
 

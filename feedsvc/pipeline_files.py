@@ -38,10 +38,10 @@ LOADER_MODULES = (
 LOADER_LIBRARIES = ("lxml", "selectolax", "nh3", "markdown-it-py", "tzdata")
 RENDER_MODULES = ("feed", "feed_json", "feedset", "archive", "representation", "snapshot", "model", "text")
 RENDER_LIBRARIES = ("feedgen", "lxml", "brotli")
-# Site settings only feeds use: changing them re-renders feeds but re-cleans nothing.
+# Site settings only feeds and pages use: changing them re-renders those but re-cleans nothing.
 FEED_ONLY_SETTINGS = frozenset(
     {"title", "subtitle", "entries_per_feed", "feed_max_bytes", "feed_max_age", "feed_stale_while_revalidate",
-     "tombstone_days", "websub_hub"}
+     "tombstone_days", "websub_hub", "articles_per_page"}
 )  # fmt: skip
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import cached_property, lru_cache
+from typing import Protocol
 
 import brotli
 from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
@@ -25,13 +26,43 @@ PREFERENCE = ("br", "gzip", IDENTITY)
 _ALIASES = {"x-gzip": "gzip"}
 
 
+class StoredBytes(Protocol):
+    """Bytes kept outside the heap (:class:`feedsvc.blobstore.Blob`), read when sent."""
+
+    def read(self) -> bytes: ...
+
+    def __len__(self) -> int: ...
+
+
+class BytesStore(Protocol):
+    """Where bodies go to live outside the heap (:class:`feedsvc.blobstore.BlobStore`)."""
+
+    def put(self, data: bytes) -> StoredBytes: ...
+
+
 @dataclass(frozen=True)
 class Variant:
     """The bytes of one content coding and their strong ETag (unquoted)."""
 
-    body: bytes
+    data: bytes | StoredBytes  # the body, or a handle on it kept on disk
     etag: str
     coding: str  # "identity", "gzip" or "br"
+
+    @property
+    def body(self) -> bytes:
+        """The bytes to send."""
+        data = self.data
+        return data if isinstance(data, bytes) else data.read()
+
+    @property
+    def size(self) -> int:
+        """The length of the body."""
+        return len(self.data)
+
+    @property
+    def held(self) -> bool:
+        """Whether the body is in this process's memory (else it is read from disk when sent)."""
+        return isinstance(self.data, bytes)
 
 
 Fields = tuple[tuple[str, str], ...]
@@ -84,6 +115,17 @@ class Resource:
             ok = (*self.headers, etag, last_modified, *caching, *encoding, ("Content-Type", self.media_type))
             fields[coding] = (ok, (*self.headers, etag, *caching))
         return fields
+
+
+def stored(resource: Resource, store: BytesStore) -> Resource:
+    """Return ``resource`` with every body it holds in memory moved to ``store``."""
+    if not any(variant.held for variant in resource.variants.values()):
+        return resource
+    variants = {
+        coding: replace(variant, data=store.put(variant.data)) if isinstance(variant.data, bytes) else variant
+        for coding, variant in resource.variants.items()
+    }
+    return replace(resource, variants=variants)
 
 
 def body_etag(body: bytes) -> str:

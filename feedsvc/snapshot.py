@@ -4,8 +4,10 @@ Pure but for a lock. :func:`build_snapshot` renders each document family
 (the site's, each tag's and author's feeds, each archive month) from its
 inputs, and reuses the bytes of a family whose inputs hash the same as in
 the previous snapshot or in the build cache, so an edit re-renders only the
-feeds it shows in. Pages are rendered on first request and kept in a
-bounded cache. Reading a content folder is :mod:`feedsvc.pipeline`'s job;
+feeds it shows in. Given a store to spill to (the builder's
+:class:`~feedsvc.blobstore.BlobStore`), every document but the site's own
+feeds is moved out of the heap once cached, and read when sent. Pages are
+rendered on first request and kept in a bounded cache. Reading a content folder is :mod:`feedsvc.pipeline`'s job;
 :func:`load_catalog` and :func:`load_snapshot` are its short forms.
 """
 
@@ -25,7 +27,7 @@ from .archive import ArchiveIndex, archive_path, archive_spec, index_archives
 from .catalog import article_digest
 from .feedset import Document, families, render_archive, render_family
 from .model import Article, Catalog, Site
-from .representation import Resource, make_resource
+from .representation import BytesStore, Resource, make_resource, stored
 
 
 __all__ = ["Resource", "Snapshot", "feed_cache_control", "load_catalog", "load_snapshot", "make_resource"]
@@ -33,7 +35,10 @@ __all__ = ["Resource", "Snapshot", "feed_cache_control", "load_catalog", "load_s
 
 # Bytes of rendered pages (every coding) one snapshot keeps per process; the least
 # recently used go first. Feeds are not counted: they are always kept.
-PAGE_CACHE_BYTES = 32 * 1024 * 1024
+PAGE_CACHE_BYTES = 16 * 1024 * 1024
+# Feeds kept in memory even when the others live on disk: the site's own, which
+# most readers poll. Every other document (tag, author, archive) is read when sent.
+HOT_FEED_PREFIX = "/feed."
 Rendered = tuple[tuple[str, Resource], ...]  # (site path, resource) of one document family
 # "update": read the ledger and write it back (serving); "read": never write (a
 # report such as `feedsvc check`); "ignore": as on a fresh checkout (golden files).
@@ -119,10 +124,14 @@ class Snapshot:
         return found
 
     def held_bytes(self) -> int:
-        """Return the bytes of every body this snapshot holds, in every coding (feeds and kept pages)."""
+        """Return the bytes of every body this snapshot holds in memory, in every coding (feeds and kept pages)."""
         with self._lock:
             pages = self._lazy_bytes
         return pages + sum(_size(resource) for resource in self.feeds.values())
+
+    def stored_bytes(self) -> int:
+        """Return the bytes of every feed body this snapshot keeps on disk, in every coding."""
+        return sum(v.size for r in self.feeds.values() for v in r.variants.values() if not v.held)
 
     def topics(self) -> dict[str, str]:
         """Return the absolute URL -> ETag of every subscription feed (what WebSub announces)."""
@@ -131,7 +140,7 @@ class Snapshot:
 
 
 def _size(resource: Resource) -> int:
-    return sum(len(variant.body) for variant in resource.variants.values())
+    return sum(variant.size for variant in resource.variants.values() if variant.held)
 
 
 def build_snapshot(
@@ -142,13 +151,16 @@ def build_snapshot(
     version: str = "",
     page_budget: int = PAGE_CACHE_BYTES,
     progress: Callable[[int], Callable[[int], object]] | None = None,
+    spill: BytesStore | None = None,
 ) -> Snapshot:
     """Render and encode every feed document of ``catalog``, reusing those whose inputs are unchanged.
 
     A family's key hashes all its bytes depend on: ``version`` (the renderer's
     code), the site settings, the family's own fields and, per entry, the
     article's digest and ``updated``. Found in ``previous`` or in ``store``, its
-    documents are reused; otherwise rendered and put in ``store``.
+    documents are reused; otherwise rendered and put in ``store``. With
+    ``spill``, every document but the site's own feeds is moved there (out
+    of the heap) once it is cached.
     """
     site = catalog.site
     archives = index_archives(catalog.articles, site.timezone, catalog.current_month)
@@ -188,9 +200,18 @@ def build_snapshot(
             if advance:
                 advance(1)
     if store is not None and fresh:
-        store.put_documents(fresh)
+        store.put_documents(fresh)  # before spilling: the cache keeps the bytes themselves
+    if spill is not None:
+        rendered = {key: _spilled(documents, spill) for key, documents in rendered.items()}
     feeds = {path: resource for key in jobs for path, resource in rendered[key]}
     return Snapshot(catalog, feeds, archives, {key: rendered[key] for key in jobs}, page_budget, len(fresh))
+
+
+def _spilled(documents: Rendered, spill: BytesStore) -> Rendered:
+    return tuple(
+        (path, resource if path.startswith(HOT_FEED_PREFIX) else stored(resource, spill))
+        for path, resource in documents
+    )
 
 
 def _key(salt: str, kind: str, parts: Iterable[object]) -> str:

@@ -139,10 +139,10 @@ class Watcher:
                 log.exception("content change not published (internal error); still serving the previous version")
             return None
         self._failed = None
-        self.fault = None  # published: the folder serves as it is again
         self.builds += 1
         _log_new_problems(before.catalog.problems if before else (), snapshot.catalog.problems)
         self.publish(snapshot)
+        self.fault = None  # published (not before: /healthz must not say "ok" while the old version serves)
         stats = self.builder.stats
         log.info(
             "published snapshot %s: %s",

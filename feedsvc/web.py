@@ -10,27 +10,29 @@ nothing in a response depends on ``Host`` or ``X-Forwarded-*``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
+from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
 from .catalog import facet_key
 from .feed import ATOM_TYPE, RSS_TYPE, feed_updated
 from .feed_json import JSON_FEED_TYPE
-from .model import Article, Catalog, Facet, article_path, facet_path
+from .model import Article, Catalog, Facet, Withdrawal, article_path, facet_path
 from .representation import Resource, make_resource, not_modified
 from .logs import log_problem
 from .live import SiteState, make_builder, publish_changes_by_reload, utc_now
+from .publisher import start_publisher
 from .snapshot import Snapshot
 from .statefile import state_path
 from .websub import HubNotifier
 
-__all__ = ["SiteState", "bp", "init_app", "publish_changes_by_reload"]
+__all__ = ["Pager", "SiteState", "bp", "init_app", "list_page_path", "list_page_paths", "publish_changes_by_reload"]
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +55,14 @@ FEED_FORMATS = ((".atom", ATOM_TYPE, "Atom"), (".rss", RSS_TYPE, "RSS"), (".json
 def init_app(app: Flask, content_dir: Path) -> None:
     """Build ``content_dir`` into a snapshot, start WebSub if configured, register the routes."""
     clock = app.config.get("CLOCK") or utc_now
-    builder = make_builder(app.config, content_dir)
-    snapshot = builder.build(clock())
-    log.info("built snapshot %s: %s", snapshot.catalog.version, builder.stats.summary())
+    builder, publisher = None, None
+    if app.config.get("BUILD_PROCESS"):
+        # gunicorn: built in a process of its own, so the forked workers inherit only what they serve
+        publisher, snapshot = start_publisher(app.config, content_dir, clock)
+    else:
+        builder = make_builder(app.config, content_dir)
+        snapshot = builder.build(clock())
+        log.info("built snapshot %s: %s", snapshot.catalog.version, builder.stats.summary())
     for problem in snapshot.catalog.problems:
         log_problem(log, problem)
     notifier = None
@@ -68,7 +75,7 @@ def init_app(app: Flask, content_dir: Path) -> None:
             first_delay=float(app.config["WEBSUB_FIRST_DELAY"]),
             timeout=float(app.config["WEBSUB_TIMEOUT"]),
         )
-    state = SiteState(snapshot, notifier, builder, clock)
+    state = SiteState(snapshot, notifier, builder, clock, publisher)
     app.extensions["feedsvc"] = state
     if app.config["WEBSUB_ANNOUNCE_AT_START"]:
         # Only feeds changed since the hub last heard of them: not every feed on every boot.
@@ -98,6 +105,52 @@ def human_date(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
+def list_page_path(prefix: str, number: int) -> str:
+    """Return the path of page ``number`` of a list: ``/``, ``/page/2``; ``/tags/<key>``, ``/tags/<key>/page/2``.
+
+    ``prefix`` is ``""`` for the home page's list, a facet's path for its own.
+    Page 1 has no number in its path: ``/page/1`` only redirects to it.
+    """
+    return (prefix or "/") if number == 1 else f"{prefix}/page/{number}"
+
+
+def page_count(articles: int, per_page: int) -> int:
+    """Return how many pages a list of ``articles`` fills; an empty list still has its page 1."""
+    return max(1, -(-articles // per_page))
+
+
+def list_page_paths(prefix: str, articles: int, per_page: int) -> Iterator[str]:
+    """Yield the path of every page of a list of ``articles``, first page first."""
+    for number in range(1, page_count(articles, per_page) + 1):
+        yield list_page_path(prefix, number)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Page ``number`` of ``count`` of a list of articles, newest first: what a list template shows."""
+
+    prefix: str  # "" for the home page, the facet's path for a tag or author page
+    number: int
+    count: int
+    articles: tuple[Article, ...]  # the articles of this page
+    start: int  # position of its first article in the whole list, from 1 (<ol start>)
+
+    @property
+    def path(self) -> str:
+        """This page's own (canonical) path."""
+        return list_page_path(self.prefix, self.number)
+
+    @property
+    def newer(self) -> str | None:
+        """The path of the page before this one (newer articles; rel=prev), if any."""
+        return list_page_path(self.prefix, self.number - 1) if self.number > 1 else None
+
+    @property
+    def older(self) -> str | None:
+        """The path of the page after this one (older articles; rel=next), if any."""
+        return list_page_path(self.prefix, self.number + 1) if self.number < self.count else None
+
+
 def _snapshot() -> Snapshot:
     return current_app.extensions["feedsvc"].snapshot
 
@@ -124,11 +177,18 @@ def _send(resource: Resource) -> Response:
     return Response(variant.body, headers=ok)
 
 
-def _page(snapshot: Snapshot, key: str, template: str, last_modified: datetime, **context: object) -> Response:
+def _page(
+    snapshot: Snapshot,
+    key: str,
+    template: str,
+    last_modified: datetime | Callable[[], datetime],
+    **context: object,
+) -> Response:
     """Send a page of ``snapshot``, rendering and encoding it on first use.
 
     The view passes the snapshot it read its data from, so a page is never
-    cached in a newer snapshot than the one it shows.
+    cached in a newer snapshot than the one it shows. ``last_modified`` may
+    be a function: it is then called only when the page is rendered.
     """
 
     def render() -> Resource:
@@ -136,18 +196,69 @@ def _page(snapshot: Snapshot, key: str, template: str, last_modified: datetime, 
         context.setdefault("feeds", feed_links("/feed", site.title))
         body = render_template(template, site=site, **context).encode("utf-8")
         cache_control = f"public, max-age={int(current_app.config['PAGE_MAX_AGE'])}"
-        return make_resource(body, HTML_TYPE, last_modified, cache_control, SECURITY_HEADERS)
+        modified = last_modified() if callable(last_modified) else last_modified
+        return make_resource(body, HTML_TYPE, modified, cache_control, SECURITY_HEADERS)
 
     return _send(snapshot.cached(key, render))
 
 
+def _list_page(
+    snapshot: Snapshot,
+    prefix: str,
+    articles: tuple[Article, ...],
+    withdrawn: tuple[Withdrawal, ...],
+    number: int | None,
+    template: str,
+    **context: object,
+) -> Response:
+    """Send page ``number`` of a list of articles (None: its first page, at the list's own path).
+
+    :raise 404: no such page (0, past the last, or a number not written plainly, such as ``02``).
+    :return: a 301 to the list's own path for ``/page/1``.
+    """
+    site = snapshot.catalog.site
+    per_page = site.articles_per_page
+    count = page_count(len(articles), per_page)
+    if number is not None:
+        # int matches "02" and non-ASCII digits too: one URL per page, as in the export
+        if request.path.rsplit("/", 1)[-1] != str(number) or not 1 <= number <= count:
+            abort(404, f"There is nothing at {request.path}: this list has {count} page{'s' if count > 1 else ''}.")
+        if number == 1:
+            # absolute, from base_url (_pin_location keeps it there); 301: /page/1 will never be a page
+            return redirect(site.url(list_page_path(prefix, 1)), 301)
+    number = number or 1
+    first = (number - 1) * per_page
+    pager = Pager(prefix, number, count, articles[first : first + per_page], first + 1)
+
+    def last_modified() -> datetime:
+        # The newest change of the whole list, not of this page's own articles: a newly
+        # published article moves one article from every page onto the next, a withdrawal
+        # moves one back, so a page's bytes change when its own articles' dates do not
+        # (taking them alone, Last-Modified could even go back in time, and a client's
+        # If-Modified-Since be answered 304 for a page that changed). Over the whole list
+        # it moves whenever an article is published, edited or withdrawn; an edit moves it
+        # on pages that did not change too, which costs one 200 where a 304 would do.
+        return feed_updated(articles, withdrawn)
+
+    return _page(snapshot, pager.path, template, last_modified, pager=pager, **context)
+
+
 @bp.get("/")
 def index() -> Response:
-    """List the articles, newest first."""
+    """List the newest articles: page 1 of the site's list."""
+    return _index(None)
+
+
+@bp.get("/page/<int:number>")
+def index_page(number: int) -> Response:
+    """List older articles, ``articles_per_page`` a page. :raise 404: no such page."""
+    return _index(number)
+
+
+def _index(number: int | None) -> Response:
     snapshot = _snapshot()
     catalog = snapshot.catalog
-    last_change = feed_updated(catalog.articles, catalog.withdrawn)
-    return _page(snapshot, "/", "index.html", last_change, articles=catalog.articles)
+    return _list_page(snapshot, "", catalog.articles, catalog.withdrawn, number, "index.html")
 
 
 @bp.get("/articles/<slug>")
@@ -170,7 +281,7 @@ def article(slug: str) -> Response:
     )
 
 
-def _facet_page(kind: str, key: str) -> Response:
+def _facet_page(kind: str, key: str, number: int | None = None) -> Response:
     snapshot = _snapshot()
     facets: Mapping[str, Facet] = snapshot.catalog.tags if kind == "tags" else snapshot.catalog.authors
     facet = facets.get(key)
@@ -178,11 +289,13 @@ def _facet_page(kind: str, key: str) -> Response:
         abort(404, f"There is nothing at {facet_path(kind, key)}.")
     title = snapshot.catalog.site.title
     heading = facet.name if kind == "tags" else f"Articles by {facet.name}"
-    return _page(
+    return _list_page(
         snapshot,
         facet.path,
+        facet.articles,
+        facet.withdrawn,
+        number,
         "facet.html",
-        feed_updated(facet.articles, facet.withdrawn),
         facet=facet,
         heading=heading,
         # this page's own feeds first: readers offer the first one by default
@@ -192,14 +305,26 @@ def _facet_page(kind: str, key: str) -> Response:
 
 @bp.get("/tags/<key>")
 def tag(key: str) -> Response:
-    """List the articles of one tag. :raise 404: no article has it."""
+    """List the newest articles of one tag. :raise 404: no article has it."""
     return _facet_page("tags", key)
+
+
+@bp.get("/tags/<key>/page/<int:number>")
+def tag_page(key: str, number: int) -> Response:
+    """List older articles of one tag. :raise 404: no article has it, or no such page."""
+    return _facet_page("tags", key, number)
 
 
 @bp.get("/authors/<key>")
 def author(key: str) -> Response:
-    """List the articles of one author. :raise 404: no article names them."""
+    """List the newest articles of one author. :raise 404: no article names them."""
     return _facet_page("authors", key)
+
+
+@bp.get("/authors/<key>/page/<int:number>")
+def author_page(key: str, number: int) -> Response:
+    """List older articles of one author. :raise 404: no article names them, or no such page."""
+    return _facet_page("authors", key, number)
 
 
 @bp.get("/feed<any('.atom', '.rss', '.json'):ext>")
@@ -219,8 +344,7 @@ def healthz() -> Response:
     """Report liveness, the snapshot version and what could not be published."""
     catalog: Catalog = _snapshot().catalog
     errors = [p for p in catalog.problems if p.severity == "error"]
-    watcher = current_app.extensions["feedsvc"].watcher
-    fault = watcher.fault if watcher is not None else None
+    fault = current_app.extensions["feedsvc"].fault
     content = {"status": "ok"} if fault is None else {
         "status": "unreadable", **fault, "serving": f"the last good snapshot, version {catalog.version}"}  # fmt: skip
     response = current_app.json.response(

@@ -38,7 +38,7 @@ def make_article(slug: str, day: int, month: int = 11, **changes: object) -> Art
         authors=("Ada Lovelace", "Grace Hopper"),
         summary=f"Summary of {slug}.",
         tags=("Politics", "South Caucasus"),
-        content_html=f'<p>Body of {slug} with <a href="https://example.org/x">a link</a> &amp; more.</p>',
+        content=f'<p>Body of {slug} with <a href="https://example.org/x">a link</a> &amp; more.</p>',
         language="en",
         source_path=Path(f"articles/{slug}.html"),
         source_url=f"https://origin.example.com/{slug}/",

@@ -37,6 +37,7 @@ class Served:
     url: str  # http://127.0.0.1:<port>, no trailing slash
     port: int
     log_path: Path
+    pid: int = 0  # the gunicorn master's
 
     def output(self) -> str:
         """Return everything the server has written so far (stdout and stderr)."""
@@ -76,7 +77,7 @@ def feedsvc_serve(
             command, cwd=REPO, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-    served = Served(f"http://127.0.0.1:{port}", port, log_path)
+    served = Served(f"http://127.0.0.1:{port}", port, log_path, process.pid)
     try:
         wait_until_answering(f"{served.url}/healthz", process, log_path, START_SECONDS)
         yield served

@@ -37,7 +37,7 @@ def article(slug: str, year: int, month: int, day: int = 1) -> Article:
         authors=("Staff",),
         summary="s",
         tags=(),
-        content_html="<p>x</p>",
+        content="<p>x</p>",
         language="en",
         source_path=Path(f"{slug}.html"),
     )

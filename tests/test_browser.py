@@ -3,7 +3,8 @@
 Starts the service on a free local port over the repository's own sample
 content (``content/``), then drives Debian's ``chromium`` through Playwright
 the way a reader would: open the index, click the headline, read the article,
-follow the feed link. Asserts on what is *visible* (``inner_text``), not on
+follow the feed link; and, on a copy of it with one article a page, page
+back through "Older articles" and forward again. Asserts on what is *visible* (``inner_text``), not on
 raw HTML.
 
 Needs ``/usr/bin/chromium`` (``scripts/install-browser.sh`` installs it) or
@@ -27,12 +28,14 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from factories import write_article
 from servers import free_port
 
 pytestmark = pytest.mark.browser
@@ -125,11 +128,36 @@ def squash(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Run ``feedsvc serve`` on a free port; yield its base URL; always stop it."""
+    """Run ``feedsvc serve`` on the sample content; yield its base URL; always stop it."""
     assert (CONTENT / "site.toml").is_file(), f"sample content missing: {CONTENT}/site.toml"
+    with _serving(CONTENT, tmp_path_factory.mktemp("serve") / "serve.log") as base:
+        yield base
+
+
+# Two older articles beside the sample one, one article a page: three pages.
+OLDER_HEADLINES = ("Tbilisi council approves the new tram line", "Yerevan metro extends its night service")
+
+
+@pytest.fixture(scope="module")
+def paged_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve a copy of the sample content with two older articles and ``articles_per_page = 1``."""
+    content = tmp_path_factory.mktemp("paged") / "content"
+    shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns(".feedsvc"))
+    with (content / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.write("\narticles_per_page = 1\n")
+    for (slug, published), headline in zip(
+        (("tram-line", "2021-11-10T09:00:00"), ("night-metro", "2021-10-05T09:00:00")), OLDER_HEADLINES
+    ):
+        write_article(content, slug, published, title=headline)
+    with _serving(content, content.parent / "serve.log") as base:
+        yield base
+
+
+@contextmanager
+def _serving(content: Path, log_path: Path) -> Iterator[str]:
+    """Run ``feedsvc serve`` on ``content`` on a free port; yield its base URL; always stop it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
     env = {
         **os.environ,
         "FEEDSVC_BASE_URL": base,  # links in pages and feeds point at this server
@@ -138,7 +166,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     command = [
         sys.executable, "-m", "feedsvc.cli", "serve",
-        "--content", str(CONTENT), "--host", "127.0.0.1", "--port", str(port),
+        "--content", str(content), "--host", "127.0.0.1", "--port", str(port),
     ]  # fmt: skip
     with open(log_path, "wb") as log:
         # Own session: stopping the group stops gunicorn's workers too.
@@ -364,3 +392,40 @@ def test_article_links_its_atom_feed_which_carries_the_article(
 
     assert watched.errors == [], "the browser reported errors (a /favicon.ico 404 counts: readers' browsers log it too)"
     assert watched.external_requests(server) == []
+
+
+def test_reader_pages_back_through_older_articles(watched: Watched, paged_server: str, tmp_path: Path) -> None:
+    page = watched.page
+    response = page.goto(paged_server + "/")
+    assert response is not None and response.status == 200
+    nav = page.get_by_role("navigation", name="Pages")
+    assert nav.is_visible(), "no page navigation on a site of three pages"
+    assert "Page 1 of 3" in squash(nav.inner_text())
+    assert page.get_by_role("link", name=HEADLINE).is_visible()
+    assert page.get_by_role("link", name="Newer articles").count() == 0
+
+    for number, headline in ((2, OLDER_HEADLINES[0]), (3, OLDER_HEADLINES[1])):
+        page.get_by_role("link", name="Older articles").click()
+        page.wait_for_url(re.compile(rf"/page/{number}$"))
+        assert f"Page {number}" in page.title()
+        assert f"Page {number} of 3" in squash(page.get_by_role("navigation", name="Pages").inner_text())
+        assert page.get_by_role("link", name=headline).is_visible(), f"{headline!r} is not on page {number}"
+        assert page.get_by_role("link", name=HEADLINE).count() == 0, "the newest article is on an older page"
+        canonical = page.locator('head link[rel="canonical"]').get_attribute("href") or ""
+        assert urlsplit(canonical).path == f"/page/{number}"
+    assert page.get_by_role("link", name="Older articles").count() == 0, "the last page links an older one"
+    screenshot(page, tmp_path, "page-3")
+
+    page.get_by_role("link", name="Newer articles").click()
+    page.wait_for_url(re.compile(r"/page/2$"))
+    page.get_by_role("link", name=OLDER_HEADLINES[0]).click()
+    page.wait_for_url(re.compile(r"/articles/tram-line/?$"))
+    assert page.get_by_role("heading", level=1).first.inner_text().strip() == OLDER_HEADLINES[0]
+    page.go_back()
+    page.get_by_role("link", name="Newer articles").click()
+    page.wait_for_url(paged_server + "/")
+    assert page.get_by_role("link", name=HEADLINE).is_visible()
+
+    assert watched.errors == [], "the browser reported errors (a /favicon.ico 404 counts: readers' browsers log it too)"
+    assert watched.failed == []
+    assert watched.external_requests(paged_server) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,15 +32,25 @@ def url_of(file: str) -> str:
         return "/"
     if file.startswith(("articles/", "tags/", "authors/")) and file.count("/") == 1 and file.endswith(".html"):
         return "/" + file.removesuffix(".html")
+    if re.fullmatch(r"((tags|authors)/[^/]+/)?page/[0-9]+\.html", file):
+        return "/" + file.removesuffix(".html")
     return "/" + file
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """One export of the fixture site (plus a withdrawn article), shared by the tests that only read it."""
+    """One export of the fixture site (plus a withdrawn article), shared by the tests that only read it.
+
+    Two articles a page, and two more on Transport, so that the site's list and
+    Transport's have a second page.
+    """
     content_dir = tmp_path_factory.mktemp("site") / "content"
     shutil.copytree(FIXTURES / "site", content_dir, ignore=shutil.ignore_patterns(".feedsvc"))
     write_article(content_dir, "withdrawn-story", "2024-04-01T10:00:00", status="withdrawn")
+    write_article(content_dir, "tram-line-extended", "2024-03-01T10:00:00", tags=("Transport",))
+    write_article(content_dir, "ferry-timetable", "2024-02-20T10:00:00", tags=("Transport",))
+    with (content_dir / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.write("articles_per_page = 2\n")
     target = content_dir.parent / "public"
     export_site(make_app(content_dir), target, content_dir)
     return content_dir, target
@@ -74,9 +85,11 @@ def test_every_url_of_the_site_is_exported(exported: Path, exported_content: Pat
     app = make_app(exported_content)
     snapshot = app.extensions["feedsvc"].snapshot
     paths = list(site_paths(snapshot, Path(app.static_folder or "")))
-    for path in ("/", "/articles/article-with-jsonld-tags-and-author", "/tags/transport", "/tags/transport/feed.json",
-                 "/authors/grace-hopper", "/feed.rss", "/archive/2024-04.atom", "/static/style.css"):  # fmt: skip
+    for path in ("/", "/page/2", "/page/3", "/articles/article-with-jsonld-tags-and-author", "/tags/transport",
+                 "/tags/transport/page/2", "/tags/transport/feed.json", "/authors/grace-hopper", "/feed.rss",
+                 "/archive/2024-04.atom", "/static/style.css"):  # fmt: skip
         assert path in paths
+    assert len(paths) == len(set(paths))
     assert "/archive/2024-04.atom" not in snapshot.feeds  # an empty month, rendered on demand, exported too
     for path in paths:
         assert (exported / file_for(path)).is_file(), path
@@ -121,3 +134,36 @@ def test_feedsvc_build_writes_the_site_and_reports_what_was_left_out(content_dir
     assert (tmp_path / "out" / "index.html").is_file() and (tmp_path / "out" / MARKER).is_file()
     again = CliRunner().invoke(main, ["build", str(content_dir), "--content", str(content_dir)])
     assert again.exit_code == 1 and "outside the content folder" in again.output
+
+
+def test_every_page_of_every_list_is_a_file_that_try_files_finds(exported: Path, exported_content: Path) -> None:
+    client = make_app(exported_content).test_client()
+    # five articles, two a page: 3 pages; Transport's three: 2; the others fit on one
+    lists = {"": 3, "/tags/transport": 2, "/tags/city": 1, "/authors/ada-lovelace": 1}
+    for prefix, count in lists.items():
+        for number in range(2, count + 1):
+            path = f"{prefix}/page/{number}"
+            file = exported / (path.lstrip("/") + ".html")  # nginx: try_files $uri.html
+            assert file_for(path) == file.relative_to(exported).as_posix()
+            with client.get(path) as response:
+                assert response.status_code == 200
+                assert file.read_bytes() == response.get_data(), path
+                assert http_date(file.stat().st_mtime) == response.headers["Last-Modified"], path
+            assert (exported / (path.lstrip("/") + ".html.gz")).is_file(), path
+        # no file for /page/1 (a redirect in the service) nor for a page past the last
+        assert not (exported / (prefix.lstrip("/") + "/page/1.html").lstrip("/")).exists()
+        assert not (exported / (prefix.lstrip("/") + f"/page/{count + 1}.html").lstrip("/")).exists()
+    assert client.get("/page/3").status_code == 200 and client.get("/page/4").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "file"),
+    [("/", "index.html"), ("/page/2", "page/2.html"), ("/page/10", "page/10.html"),
+     ("/tags/transport", "tags/transport.html"), ("/tags/transport/page/2", "tags/transport/page/2.html"),
+     ("/authors/ada-lovelace/page/3", "authors/ada-lovelace/page/3.html"),
+     ("/tags/page", "tags/page.html"), ("/tags/page/page/2", "tags/page/page/2.html"),
+     ("/tags/page/feed.atom", "tags/page/feed.atom"), ("/articles/page", "articles/page.html"),
+     ("/archive/2024-04.atom", "archive/2024-04.atom"), ("/static/style.css", "static/style.css")],
+)  # fmt: skip
+def test_file_for_puts_every_page_where_try_files_looks(path: str, file: str) -> None:
+    assert file_for(path) == file

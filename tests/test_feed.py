@@ -124,7 +124,7 @@ def test_feedparser_reads_every_entry_with_id_title_and_dates(build, site: Site,
 @pytest.mark.parametrize("build", [build_atom, build_rss])
 def test_markup_and_cdata_terminators_in_content_stay_escaped(build, site: Site) -> None:
     tricky = make_article("tricky", 1, title="Less < more & \"quotes\"",
-                          content_html="<p>Ends a CDATA section: ]]&gt; and ]]> too</p>")
+                          content="<p>Ends a CDATA section: ]]&gt; and ]]> too</p>")
     body = build([tricky], site, SPEC)
     etree.fromstring(body)  # well-formed
     parsed = feedparser.parse(body)

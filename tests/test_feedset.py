@@ -59,7 +59,7 @@ def test_entries_per_feed_keeps_the_newest_in_every_format() -> None:
 
 def test_byte_budget_drops_the_oldest_entries_and_never_the_last_one() -> None:
     big = "<p>" + "word " * 2000 + "</p>"  # about 10 kB per entry
-    articles = [make_article(f"a{day}", day, content_html=big) for day in range(9, 0, -1)]
+    articles = [make_article(f"a{day}", day, content=big) for day in range(9, 0, -1)]
     site = make_site(feed_max_bytes=35_000)
     documents, _ = render_all(catalog_of(articles, site))
     main = [d for d in documents if d.path.startswith("/feed.")]

@@ -153,3 +153,15 @@ def test_with_a_multiprocess_folder_metrics_add_up_every_worker(tmp_path: Path) 
     result = subprocess.run([sys.executable, "-c", MULTIPROCESS_SCRIPT, "scrape"], env=env, check=True,
                             timeout=60, capture_output=True, text=True)
     assert result.stdout.strip() == "2"
+
+
+def test_count_request_counts_any_answer_by_route_method_and_status(metrics: Metrics) -> None:
+    from feedsvc.metrics import STARTED
+
+    metrics.count_request({"REQUEST_METHOD": "BREW"}, "/pot", 418, 12)  # untimed: no clock started it
+    metrics.count_request({"REQUEST_METHOD": "get", STARTED: 0.0}, "/pot", 200, 5)
+    value = metrics.registry.get_sample_value
+    assert value("feedsvc_http_requests_total", {"route": "/pot", "method": "OTHER", "status": "418"}) == 1
+    assert value("feedsvc_http_requests_total", {"route": "/pot", "method": "GET", "status": "200"}) == 1
+    assert value("feedsvc_http_response_bytes_total", {"route": "/pot"}) == 17
+    assert value("feedsvc_http_request_duration_seconds_count", {"route": "/pot"}) == 1

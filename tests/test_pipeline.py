@@ -231,3 +231,41 @@ def test_an_article_over_the_sites_size_cap_is_never_read_whole(
     assert reads and set(reads) == {2048}  # the site's cap, not the largest a site may set
     assert "huge" not in catalog.by_slug
     assert any(p.path.name == "huge.html" and "2,048-byte limit" in p.message for p in catalog.problems)
+
+
+def test_article_bodies_and_all_feeds_but_the_sites_are_kept_on_disk(content_dir: Path, tmp_path: Path) -> None:
+    write_article(content_dir, "tagged", "2024-05-30T09:00:00Z", tags=("Energy",))
+    on_disk = builder(content_dir, tmp_path / "cache").build(T1)
+    in_memory = builder(content_dir, tmp_path / "other-cache", spill=False).build(T1)
+    assert bodies(on_disk) == bodies(in_memory)
+    assert [a.content_html for a in on_disk.catalog.articles] == [a.content_html for a in in_memory.catalog.articles]
+    assert not any(isinstance(a.content, str) for a in on_disk.catalog.articles)
+    assert all(isinstance(a.content, str) for a in in_memory.catalog.articles)
+    held = {path for path, r in on_disk.feeds.items() if all(v.held for v in r.variants.values())}
+    assert held == {"/feed.atom", "/feed.rss", "/feed.json"}  # what most readers poll stays in memory
+    assert "/tags/energy/feed.atom" in on_disk.feeds
+    assert on_disk.held_bytes() < in_memory.held_bytes()
+    assert on_disk.stored_bytes() > 0 and in_memory.stored_bytes() == 0
+
+
+def test_edits_do_not_grow_the_blob_file_without_bound(
+    content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from feedsvc import blobstore
+
+    monkeypatch.setattr(blobstore, "SLACK_BYTES", 0)  # compact as soon as dead bytes outweigh live ones
+    writer = builder(content_dir, tmp_path / "cache")
+    writer.build(T1)
+    first = writer.articles.blobs
+    assert first is not None
+    snapshot = None
+    for round_ in range(8):
+        write_article(content_dir, "edited", "2024-05-30T09:00:00Z", text=f"Edit number {round_}, " * 40)
+        snapshot = None  # as a server that swapped it out: only the builder's own is still in use
+        snapshot = writer.build(T1 + timedelta(minutes=round_ + 1))
+        store = writer.articles.blobs
+        assert store is not None and store.size <= 2 * store.live_bytes()
+    assert writer.articles.blobs is not first  # compacted at least once
+    assert snapshot is not None
+    assert b"Edit number 7" in snapshot.feeds["/feed.atom"].body
+    assert "Edit number 7" in snapshot.catalog.by_slug["edited"].content_html

@@ -28,7 +28,7 @@ def article(**changes: object) -> Article:
         authors=("Ada Lovelace",),
         summary="What happened.",
         tags=("Politics",),
-        content_html='<p>First <a href="https://example.org/a">link</a>.</p>\n<p>Second.</p>',
+        content='<p>First <a href="https://example.org/a">link</a>.</p>\n<p>Second.</p>',
         language="en",
         source_path=Path("articles/story.html"),
     )
@@ -37,7 +37,7 @@ def article(**changes: object) -> Article:
 
 def test_fingerprint_ignores_markup_whitespace_and_updated() -> None:
     same = article(
-        content_html='<div><p>First   <a class="x" href="https://example.org/a">link</a>.</p><p>Second.</p></div>',
+        content='<div><p>First   <a class="x" href="https://example.org/a">link</a>.</p><p>Second.</p></div>',
         updated=PUBLISHED + timedelta(days=3),
         source_path=Path("elsewhere/story.html"),
     )
@@ -51,8 +51,8 @@ def test_fingerprint_ignores_markup_whitespace_and_updated() -> None:
         {"summary": "What really happened."},
         {"tags": ("Politics", "Economy")},
         {"authors": ("Grace Hopper",)},
-        {"content_html": '<p>First <a href="https://example.org/a">link</a>.</p><p>Second, corrected.</p>'},
-        {"content_html": '<p>First <a href="https://example.org/b">link</a>.</p><p>Second.</p>'},
+        {"content": '<p>First <a href="https://example.org/a">link</a>.</p><p>Second, corrected.</p>'},
+        {"content": '<p>First <a href="https://example.org/b">link</a>.</p><p>Second.</p>'},
         {"image": "https://example.org/lead.jpg"},
     ],
 )

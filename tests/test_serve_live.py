@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from feedsvc.snapshot import load_snapshot
-from servers import free_port
+from servers import feedsvc_serve, free_port
 from test_watch import publish_atomically
 from test_websub import Hub, wait_until, with_hub
 
@@ -71,3 +71,38 @@ def _answers(url: str) -> bool:
         return True
     except OSError:
         return False
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid``, oldest first."""
+    found = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return sorted(found, key=lambda child: int(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[19]))
+
+
+def test_a_publisher_process_builds_and_gunicorn_reports_its_faults(content_dir: Path, tmp_path: Path) -> None:
+    with feedsvc_serve(content_dir, tmp_path / "serve.log", workers=2) as served:
+        assert wait_until(lambda: len(_children(served.pid)) == 3, 10.0)  # the publisher and two workers
+        publisher = _children(served.pid)[0]  # forked before gunicorn starts any worker: the oldest
+        assert Path(f"/proc/{publisher}/status").read_text().count("PPid:\t" + str(served.pid)) == 1
+        before = json.loads(fetch(f"{served.url}/healthz"))
+        assert before["status"] == "ok"
+
+        articles = content_dir / "articles"
+        articles.rename(content_dir / "moved-away")
+        assert wait_until(lambda: json.loads(fetch(f"{served.url}/healthz"))["status"] == "stale", 10.0)
+        report = json.loads(fetch(f"{served.url}/healthz"))
+        assert report["content"]["path"].endswith("articles") and report["articles"] == before["articles"]
+        assert b"<entry>" in fetch(f"{served.url}/feed.atom")  # the last good snapshot serves
+        (content_dir / "moved-away").rename(articles)
+        assert wait_until(lambda: json.loads(fetch(f"{served.url}/healthz"))["content"] == {"status": "ok"}, 10.0)
+
+        publish_atomically(content_dir, "after-the-fault", "2024-05-02T10:00:00")
+        assert wait_until(lambda: b"after-the-fault" in fetch(f"{served.url}/feed.atom"), 10.0)
+        assert _children(served.pid)[0] == publisher  # the same publisher throughout: it keeps its build state
+
+
+def test_without_watching_the_publisher_exits_after_the_first_build(content_dir: Path, tmp_path: Path) -> None:
+    with feedsvc_serve(content_dir, tmp_path / "serve.log", "--no-watch", workers=1) as served:
+        assert wait_until(lambda: len(_children(served.pid)) == 1, 10.0)  # the worker alone
+        assert b"<entry>" in fetch(f"{served.url}/feed.atom")
+        assert json.loads(fetch(f"{served.url}/healthz"))["status"] == "ok"

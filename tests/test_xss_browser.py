@@ -69,7 +69,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     base = f"http://127.0.0.1:{port}"
     (content / "site.toml").write_text(
         f'title = "Hostile"\nbase_url = "{base}"\nid_authority = "example.org,2024"\ndefault_author = "Desk"\n'
-        "entries_per_feed = 1000\nfeed_max_bytes = 100000000\n",
+        "entries_per_feed = 1000\nfeed_max_bytes = 100000000\narticles_per_page = 1000\n",  # all on the index
         encoding="utf-8",
     )
     slugs: dict[str, str] = {}

@@ -148,12 +148,12 @@ def _inside(node, ancestor) -> bool:
 
 
 def _allowed_in_head(node) -> bool:
-    """The page template's own <head> elements: meta charset/name, link icon/alternate/stylesheet/canonical."""
+    """The page template's own <head> elements: meta, links icon/alternate/stylesheet/canonical/prev/next."""
     attributes = node.attributes
     if node.tag == "meta":
         return set(attributes) <= {"charset", "name", "content"}
     if node.tag == "link":
-        return attributes.get("rel") in ("icon", "alternate", "stylesheet", "canonical")
+        return attributes.get("rel") in ("icon", "alternate", "stylesheet", "canonical", "prev", "next")
     return False
 
 
@@ -272,13 +272,13 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """A site whose articles each hold one vector; every entry fits in one feed document."""
+    """A site whose articles each hold one vector; every entry fits in one feed document and on the index."""
     content = tmp_path_factory.mktemp("xss") / "content"
     articles = content / "articles"
     articles.mkdir(parents=True)
     (content / "site.toml").write_text(
         'title = "Hostile"\nbase_url = "https://news.example.org"\nid_authority = "news.example.org,2024"\n'
-        'default_author = "Desk"\nentries_per_feed = 1000\nfeed_max_bytes = 100000000\n',
+        'default_author = "Desk"\nentries_per_feed = 1000\nfeed_max_bytes = 100000000\narticles_per_page = 1000\n',
         encoding="utf-8",
     )
     body_slugs: dict[str, Vector] = {}

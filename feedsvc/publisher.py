@@ -1,0 +1,350 @@
+"""Building in a process of its own, so the processes that serve hold only what they serve.
+
+An edge. Under gunicorn the workers are forked from the master, and each
+starts with every memory page the master has. A build leaves a lot there
+(the builder's records of every file, what reading the build cache
+allocated and freed), so a master that builds gives each worker several
+times the memory the site needs. Here the master forks one *publisher*
+process before it builds anything; the publisher builds, writes the
+revisions ledger, watches the content folder (:mod:`feedsvc.watch`) and
+sends each new snapshot to the master: the catalog and the feeds, pickled,
+with the descriptors of the files holding article bodies and feed bytes
+(:mod:`feedsvc.blobstore`) passed over a Unix socket. The master unpickles
+it into a fresh, compact heap, swaps it in and reloads its workers.
+
+Messages, each a fixed header (kind, payload length) then the payload:
+``snapshot`` (pickled :class:`~feedsvc.snapshot.Snapshot`, descriptors
+attached), ``fault`` (JSON: why the content cannot be published, or
+``null`` once it can), ``built``/``failed`` (JSON: a build's figures, for
+the metrics) and ``error`` (text: the first build failed). The master
+sends ``watch`` (JSON: the watcher's timing) once gunicorn listens.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import io
+import json
+import logging
+import os
+import pickle
+import socket
+import struct
+import signal
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import metrics
+from .blobstore import Blob, BlobStore
+from .config import SiteConfigError
+from .pipeline import release_memory
+from .snapshot import Snapshot
+
+log = logging.getLogger(__name__)
+
+HEADER = struct.Struct("!16sQ")  # kind (ASCII, padded), payload length
+MAX_DESCRIPTORS = 64  # blob files one snapshot may span (one, or two across a compaction)
+
+
+class PublisherError(RuntimeError):
+    """The publisher process could not build the content; the message says why."""
+
+
+class Link:
+    """One end of the socket between the master and the publisher: framed messages, descriptors attached."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self._sending = threading.Lock()  # the watcher thread and the main thread both send
+
+    def send(self, kind: str, payload: bytes = b"", fds: tuple[int, ...] = ()) -> None:
+        """Send one message; raise OSError if the other end is gone."""
+        header = HEADER.pack(kind.encode("ascii"), len(payload))
+        with self._sending:
+            socket.send_fds(self.sock, [header], list(fds)) if fds else self.sock.sendall(header)
+            self.sock.sendall(payload)
+
+    def receive(self) -> tuple[str, bytearray, list[int]] | None:
+        """Return the next (kind, payload, descriptors), or None once the other end has closed."""
+        data, fds, _flags, _address = socket.recv_fds(self.sock, HEADER.size, MAX_DESCRIPTORS)
+        while data and len(data) < HEADER.size:  # a stream may split the header
+            more = self.sock.recv(HEADER.size - len(data))
+            if not more:
+                break
+            data += more
+        if len(data) < HEADER.size:
+            for fd in fds:
+                os.close(fd)
+            return None
+        kind, length = HEADER.unpack(data)
+        payload = bytearray(length)
+        view, got = memoryview(payload), 0
+        while got < length:
+            read = self.sock.recv_into(view[got:], length - got)
+            if not read:
+                return None
+            got += read
+        return kind.rstrip(b"\0").decode("ascii"), payload, fds
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def dump_snapshot(snapshot: Snapshot) -> tuple[bytes, tuple[int, ...]]:
+    """Return what the master needs of ``snapshot``, pickled, and the descriptors its blobs live in.
+
+    Left out: the revisions ledger and the reusable renders, which only the
+    next build reads. A blob goes as (file number, offset, length).
+    """
+    files: dict[int, int] = {}  # id(store) -> position in the descriptor list
+    stores: list[int] = []
+
+    def reduce_blob(blob: Blob) -> tuple[Any, tuple[int, int, int]]:
+        store, offset = blob._where
+        position = files.get(id(store))
+        if position is None:
+            position = files[id(store)] = len(stores)
+            stores.append(store.fileno())
+        return _blob, (position, offset, blob.length)
+
+    catalog = replace(snapshot.catalog, revisions={}, digests={})
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, Blob: reduce_blob}  # type: ignore[assignment]
+    pickler.dump((catalog, snapshot.feeds, snapshot.archives, snapshot.page_budget, snapshot.fresh))
+    return buffer.getvalue(), tuple(stores)
+
+
+def _blob(position: int, offset: int, length: int) -> Blob:
+    raise pickle.UnpicklingError("a blob outside load_snapshot")  # stands in for the loader's own
+
+
+def load_snapshot(data: bytes | bytearray, fds: list[int]) -> Snapshot:
+    """Rebuild a snapshot sent by :func:`dump_snapshot`; the descriptors become read-only blob stores."""
+    stores = [BlobStore.adopt(fd) for fd in fds]
+
+    class Loader(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            if (module, name) == (__name__, "_blob"):
+                return lambda position, offset, length: Blob(stores[position], offset, length)
+            return super().find_class(module, name)  # from our own process: trusted as the master's code
+
+    catalog, feeds, archives, page_budget, fresh = Loader(io.BytesIO(data)).load()
+    return Snapshot(catalog, feeds, archives, None, page_budget, fresh)
+
+
+class Publisher:
+    """The master's side: start the publisher, take in what it sends, report its faults."""
+
+    def __init__(self, link: Link, pid: int) -> None:
+        self.link = link
+        self.pid = pid
+        self.fault: dict[str, str] | None = None  # as Watcher.fault: read by /healthz
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def start(cls, build: Callable[[], Any], clock: Callable[[], datetime]) -> tuple[Publisher, Snapshot]:
+        """Fork the publisher around ``build`` (returns a Builder); return it and the first snapshot.
+
+        :raise SiteConfigError: site.toml is broken. :raise PublisherError: any other failed first build.
+        """
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        pid = os.fork()
+        if pid == 0:  # the publisher
+            ours.close()
+            _publisher_main(Link(theirs), build, clock)  # never returns
+        theirs.close()
+        publisher = cls(Link(ours), pid)
+        try:
+            while True:
+                message = publisher.link.receive()
+                if message is None:
+                    raise PublisherError("the publisher process stopped before its first build; see the log above")
+                kind, payload, fds = message
+                if kind == "snapshot":
+                    return publisher, load_snapshot(payload, fds)
+                if kind == "error":
+                    error = json.loads(payload)
+                    raise (SiteConfigError if error["site_config"] else PublisherError)(error["message"])
+                publisher._record(kind, payload)
+        except BaseException:
+            publisher.link.close()
+            os.waitpid(pid, 0)  # it exits once it has said why (or has died): no zombie left
+            raise
+
+    def watch(
+        self,
+        on_snapshot: Callable[[Snapshot], object],
+        on_fault: Callable[[], object],
+        release: Callable[[], object] | None = None,
+        **timing: float,
+    ) -> None:
+        """Tell the publisher to watch the folder; take in its snapshots and faults from a thread.
+
+        ``release`` is called before each new snapshot is loaded, for the
+        caller to let go of the old one: loaded while the old one still
+        lives, the new one is spread among its pages, and a master that
+        takes in many snapshots grows by a fifth (at 10,000 articles).
+        """
+        self.link.send("watch", json.dumps(timing).encode())
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._listen, args=(on_snapshot, on_fault, release), name="feedsvc-publisher", daemon=True
+            )
+            self._thread.start()
+
+    def _listen(
+        self,
+        on_snapshot: Callable[[Snapshot], object],
+        on_fault: Callable[[], object],
+        release: Callable[[], object] | None,
+    ) -> None:
+        while (message := self.link.receive()) is not None:
+            kind, payload, fds = message
+            del message  # below, the payload is let go of as soon as it is loaded
+            if kind == "snapshot":
+                self._take(payload, fds, on_snapshot, release)
+                continue
+            try:
+                if kind == "fault":
+                    self.fault = json.loads(payload)
+                    on_fault()
+                else:
+                    self._record(kind, payload)
+            except Exception:  # noqa: BLE001 - one bad message must not stop publishing
+                log.exception("could not take in a message from the publisher process")
+        if self._thread is not None:  # not closing: the publisher died
+            self.fault = {"path": "", "reason": "the publisher process stopped: restart the server to publish again",
+                          "since": datetime.now().astimezone().isoformat(timespec="seconds")}  # fmt: skip
+            log.error("the publisher process stopped; content changes are not published until a restart")
+            on_fault()
+
+    def _take(
+        self,
+        payload: bytearray,
+        fds: list[int],
+        on_snapshot: Callable[[Snapshot], object],
+        release: Callable[[], object] | None,
+    ) -> None:
+        """Load a snapshot and hand it over; nothing of the old one or of the message is held meanwhile."""
+        if release is not None:
+            release()
+        try:
+            snapshot = load_snapshot(payload, fds)
+        except Exception:  # our own bytes from our own code: only a bug gets here
+            log.exception("could not load the snapshot the publisher sent; stopping the server")
+            os.kill(os.getpid(), signal.SIGTERM)  # nothing left to serve: a supervisor restarts it
+            return
+        payload.clear()
+        release_memory()  # what loading freed (the message, the old snapshot) goes back to the system
+        self.fault = None  # published: the folder serves as it is again
+        try:
+            on_snapshot(snapshot)
+        except Exception:  # noqa: BLE001 - e.g. the WebSub queue: publishing goes on
+            log.exception("could not swap in the snapshot %s", snapshot.catalog.version)
+
+    @staticmethod
+    def _record(kind: str, payload: bytes | bytearray) -> None:
+        figures = json.loads(payload)
+        if kind == "built":
+            metrics.snapshot_built(**figures)
+        elif kind == "failed":
+            metrics.snapshot_failed(**figures)
+
+    def close(self, timeout: float = 5.0) -> int | None:
+        """Stop the publisher: it exits when its socket closes (a build under way is cut short).
+
+        Returns its exit code (None if someone else reaped it: gunicorn's master reaps every child).
+        """
+        self._thread = None
+        try:
+            self.link.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # it is gone already
+        self.link.close()
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid:
+                    return os.waitstatus_to_exitcode(status)
+                time.sleep(0.01)
+            os.kill(self.pid, signal.SIGKILL)  # stuck: it holds nothing that must be saved
+            return os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+        except ChildProcessError:
+            return None
+
+
+class _Report:
+    """What the builder records in the metrics, sent to the master (whose workers serve /metrics)."""
+
+    def __init__(self, link: Link) -> None:
+        self.link = link
+
+    def snapshot_built(self, seconds: float, published: int, rejected: int) -> None:
+        figures = {"seconds": seconds, "published": published, "rejected": rejected}
+        self.link.send("built", json.dumps(figures).encode())
+
+    def snapshot_failed(self, seconds: float) -> None:
+        self.link.send("failed", json.dumps({"seconds": seconds}).encode())
+
+
+def _publisher_main(link: Link, build: Callable[[], Any], clock: Callable[[], datetime]) -> None:
+    """Build, send, then watch when told to; exit when the master closes the socket."""
+    from .watch import Watcher
+
+    code = 0
+    try:
+        builder = build()
+        builder.report = _Report(link)
+        try:
+            snapshot = builder.build(clock())
+        except Exception as error:  # noqa: BLE001 - the master says it and exits
+            site_config = isinstance(error, SiteConfigError)
+            if not site_config and not isinstance(error, (OSError, ValueError)):
+                log.exception("the first build failed (internal error)")
+            message = {"site_config": site_config, "message": str(error) or type(error).__name__}
+            link.send("error", json.dumps(message).encode())
+            code = 1
+            return
+        send_snapshot(link, snapshot)
+        watcher: Watcher | None = None
+        while (message := link.receive()) is not None:
+            kind, payload, _fds = message
+            if kind == "watch" and watcher is None:
+                watcher = Watcher(
+                    builder,
+                    lambda new: send_snapshot(link, new),
+                    clock,
+                    on_fault=lambda: link.send("fault", json.dumps(watcher.fault if watcher else None).encode()),
+                    **json.loads(payload),
+                ).start()
+        if watcher is not None:
+            watcher.close()
+    except OSError:
+        code = 0  # the master is gone: nothing left to publish to
+    except BaseException:  # noqa: BLE001 - log it; the master notices the socket closing
+        log.exception("the publisher process failed")
+        code = 1
+    finally:
+        os._exit(code)  # never run the master's exit handlers (gunicorn's, Flask's) here
+
+
+def send_snapshot(link: Link, snapshot: Snapshot) -> None:
+    """Send a snapshot to the master."""
+    payload, fds = dump_snapshot(snapshot)
+    link.send("snapshot", payload, fds)
+
+
+def start_publisher(
+    config: Mapping[str, Any], content_dir: Path, clock: Callable[[], datetime]
+) -> tuple[Publisher, Snapshot]:
+    """Start the publisher of ``content_dir`` with the service ``config``; return it and the first snapshot."""
+    from .live import make_builder
+
+    return Publisher.start(lambda: make_builder(config, content_dir), clock)

@@ -1,0 +1,117 @@
+"""publisher.py: building in a process of its own and handing each snapshot to the master."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from factories import write_article
+from feedsvc import metrics
+from feedsvc.config import SiteConfigError
+from feedsvc.pipeline import Builder
+from feedsvc.publisher import Publisher, dump_snapshot, load_snapshot
+from feedsvc.snapshot import Snapshot
+
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+def bodies(snapshot: Snapshot) -> dict[str, bytes]:
+    return {path: resource.body for path, resource in snapshot.feeds.items()}
+
+
+def running(pid: int) -> bool:
+    """Say whether a child process is still running (without reaping it)."""
+    return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+
+
+@pytest.fixture
+def started(content_dir: Path, tmp_path: Path) -> Iterator[tuple[Publisher, Snapshot]]:
+    publisher, snapshot = Publisher.start(lambda: Builder(content_dir, cache_dir=tmp_path / "cache"), clock)
+    yield publisher, snapshot
+    publisher.close()
+
+
+def test_a_snapshot_sent_over_serves_the_same_bytes(content_dir: Path, tmp_path: Path) -> None:
+    snapshot = Builder(content_dir, cache_dir=tmp_path / "cache").build(NOW)
+    data, fds = dump_snapshot(snapshot)
+    sent = load_snapshot(data, [os.dup(fd) for fd in fds])
+    assert bodies(sent) == bodies(snapshot)
+    assert [a.content_html for a in sent.catalog.articles] == [a.content_html for a in snapshot.catalog.articles]
+    assert [a.entry_id for a in sent.catalog.articles] == [a.entry_id for a in snapshot.catalog.articles]
+    assert sent.catalog.problems == snapshot.catalog.problems
+    assert sent.catalog.revisions == {}  # the ledger is the publisher's business
+    assert sent.topics() == snapshot.topics()
+
+
+def test_the_first_snapshot_is_built_in_another_process(
+    started: tuple[Publisher, Snapshot], content_dir: Path, tmp_path: Path
+) -> None:
+    publisher, snapshot = started
+    assert publisher.pid != os.getpid() and running(publisher.pid)  # built there, and still there
+    here = Builder(content_dir, cache_dir=tmp_path / "other-cache").build(NOW)
+    assert bodies(snapshot) == bodies(here)
+    assert (content_dir / ".feedsvc" / "revisions.json").exists()  # the publisher keeps the ledger
+
+
+def test_the_publisher_exits_when_the_master_closes_its_end(content_dir: Path, tmp_path: Path) -> None:
+    publisher, _ = Publisher.start(lambda: Builder(content_dir, cache_dir=tmp_path / "cache"), clock)
+    assert running(publisher.pid)
+    assert publisher.close() == 0
+
+
+def test_a_broken_site_toml_fails_the_first_build_naming_the_file(content_dir: Path, tmp_path: Path) -> None:
+    (content_dir / "site.toml").write_text("title = [unclosed\n", encoding="utf-8")
+    with pytest.raises(SiteConfigError, match="site.toml"):
+        Publisher.start(lambda: Builder(content_dir, cache_dir=tmp_path / "cache"), clock)
+
+
+def test_build_figures_reach_the_masters_metrics(content_dir: Path, tmp_path: Path) -> None:
+    ok = {"outcome": "ok"}
+    before = metrics.METRICS.registry.get_sample_value("feedsvc_snapshot_builds_total", ok) or 0
+    publisher, snapshot = Publisher.start(lambda: Builder(content_dir, cache_dir=tmp_path / "cache"), clock)
+    try:
+        assert metrics.METRICS.registry.get_sample_value("feedsvc_snapshot_builds_total", ok) == before + 1
+        published = metrics.METRICS.registry.get_sample_value("feedsvc_articles_published", {})
+        assert published == len(snapshot.catalog.articles)
+    finally:
+        publisher.close()
+
+
+def test_watching_sends_each_change_and_each_fault(started: tuple[Publisher, Snapshot], content_dir: Path) -> None:
+    publisher, _ = started
+    snapshots: queue.Queue[Snapshot] = queue.Queue()
+    faults: queue.Queue[object] = queue.Queue()
+    publisher.watch(snapshots.put, lambda: faults.put(publisher.fault), interval=0.05, rescan=0.1)
+
+    write_article(content_dir, "fresh-news", "2024-05-30T09:00:00Z")
+    new = snapshots.get(timeout=15)
+    assert "fresh-news" in new.catalog.by_slug
+    assert b"fresh-news" in new.feeds["/feed.atom"].body
+
+    articles = content_dir / "articles"
+    shutil.move(articles, content_dir / "elsewhere")
+    fault = faults.get(timeout=15)
+    assert isinstance(fault, dict) and "articles" in fault["path"]
+    assert publisher.fault == fault  # what /healthz reports
+    shutil.move(content_dir / "elsewhere", articles)
+    assert faults.get(timeout=15) is None
+    assert publisher.fault is None
+
+
+def test_a_publisher_that_dies_is_reported_as_a_fault(started: tuple[Publisher, Snapshot]) -> None:
+    publisher, _ = started
+    faults: queue.Queue[object] = queue.Queue()
+    publisher.watch(lambda _: None, lambda: faults.put(publisher.fault), interval=0.05, rescan=0.1)
+    os.kill(publisher.pid, 9)
+    fault = faults.get(timeout=15)
+    assert isinstance(fault, dict) and "restart" in fault["reason"]
