@@ -136,7 +136,8 @@ def date_undated(
     where = metadata_place(source.path)
     note = Problem(
         source.path,
-        "no publication date in the page or its sidecar; published as of "
+        "no publication date in the page (JSON-LD datePublished, article:published_time, <time datetime>, "
+        "a visible date near the headline) or its sidecar; published as of "
         f"{first.isoformat()}, when feedsvc first saw it (remembered in .feedsvc/revisions.json); "
         f"add `published = {first.isoformat()}` to {where} to keep that date for good",
         "warning",

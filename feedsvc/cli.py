@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -190,19 +191,31 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
     except (SiteConfigError, OSError) as error:
         raise click.ClickException(str(error)) from None
     for article in catalog.articles:
-        click.echo(f"ok       {article.slug}")
-        click.echo(f"         title:     {article.title}")
+        click.echo(shown(f"ok       {article.slug}"))
+        click.echo(shown(f"         title:     {article.title}"))
         click.echo(f"         published: {article.published.isoformat()}  updated: {article.updated.isoformat()}")
-        click.echo(f"         authors:   {', '.join(article.authors)}")
-        click.echo(f"         tags:      {', '.join(article.tags) or '-'}")
-        click.echo(f"         id:        {article.entry_id}")
+        click.echo(shown(f"         authors:   {', '.join(article.authors)}"))
+        click.echo(shown(f"         tags:      {', '.join(article.tags) or '-'}"))
+        click.echo(shown(f"         id:        {article.entry_id}"))
     for problem in catalog.problems:
-        click.echo(f"{problem.severity:<8} {problem.path}: {problem.message}")
+        click.echo(shown(f"{problem.severity:<8} {problem.path}: {problem.message}"))
     errors = sum(1 for p in catalog.problems if p.severity == "error")
     warnings = len(catalog.problems) - errors
     click.echo(f"{len(catalog.articles)} published, {errors} not published, {warnings} warnings")
     if errors:
         sys.exit(1)
+
+
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def shown(line: str) -> str:
+    """Return ``line`` with control characters escaped: a file name must neither drive the terminal
+    (escape sequences) nor reorder what it shows (bidirectional overrides)."""
+    return "".join(
+        f"\\u{ord(c):04x}" if c in _BIDI_CONTROLS else f"\\x{ord(c):02x}" if unicodedata.category(c) == "Cc" else c
+        for c in line
+    )
 
 
 @main.command()

@@ -525,13 +525,8 @@ def _warnings(metadata: PageMetadata, path: Path) -> list[str]:
             f"no title found (sidecar, JSON-LD headline, og:title, <h1> or <title>); the article's "
             f'opening heading or sentence is used; add title = "…" to {sidecar} to set it'
         )
-    if metadata.published is None:
-        warnings.append(
-            "no publication date found (sidecar, JSON-LD datePublished, article:published_time, "
-            "<time datetime> or a visible date near the headline); "
-            f"add published = 2021-11-23T09:00:00+04:00 to {sidecar}"
-        )
-    elif metadata.updated is not None and metadata.updated < metadata.published:
+    # No date at all is reported by the catalog, which dates the article and says with what.
+    if metadata.published is not None and metadata.updated is not None and metadata.updated < metadata.published:
         warnings.append(
             f"updated ({metadata.updated.isoformat()}) is earlier than published "
             f"({metadata.published.isoformat()}); fix the dates or set them in {sidecar}"

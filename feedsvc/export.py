@@ -38,7 +38,7 @@ from werkzeug.http import parse_date
 from .archive import archive_path, next_month
 from .model import article_path
 from .snapshot import Snapshot
-from .web import list_page_paths
+from .paging import list_page_paths
 
 MARKER = ".feedsvc-export"  # a folder holding it was written by this module and may be replaced
 CODINGS = (("gzip", ".gz"), ("br", ".br"))

@@ -10,8 +10,8 @@ nothing in a response depends on ``Host`` or ``X-Forwarded-*``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+import os
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +24,7 @@ from .catalog import facet_key
 from .feed import ATOM_TYPE, RSS_TYPE, feed_updated
 from .feed_json import JSON_FEED_TYPE
 from .model import Article, Catalog, Facet, Withdrawal, article_path, facet_path
+from .paging import Pager, list_page_path, page_count
 from .representation import Resource, make_resource, not_modified
 from .logs import log_problem
 from .live import SiteState, make_builder, publish_changes_by_reload, utc_now
@@ -103,52 +104,6 @@ def facet_href(kind: str, name: str) -> str | None:
 def human_date(moment: datetime) -> str:
     """Format a date for readers: '23 November 2021'."""
     return f"{moment.day} {moment:%B %Y}"
-
-
-def list_page_path(prefix: str, number: int) -> str:
-    """Return the path of page ``number`` of a list: ``/``, ``/page/2``; ``/tags/<key>``, ``/tags/<key>/page/2``.
-
-    ``prefix`` is ``""`` for the home page's list, a facet's path for its own.
-    Page 1 has no number in its path: ``/page/1`` only redirects to it.
-    """
-    return (prefix or "/") if number == 1 else f"{prefix}/page/{number}"
-
-
-def page_count(articles: int, per_page: int) -> int:
-    """Return how many pages a list of ``articles`` fills; an empty list still has its page 1."""
-    return max(1, -(-articles // per_page))
-
-
-def list_page_paths(prefix: str, articles: int, per_page: int) -> Iterator[str]:
-    """Yield the path of every page of a list of ``articles``, first page first."""
-    for number in range(1, page_count(articles, per_page) + 1):
-        yield list_page_path(prefix, number)
-
-
-@dataclass(frozen=True)
-class Pager:
-    """Page ``number`` of ``count`` of a list of articles, newest first: what a list template shows."""
-
-    prefix: str  # "" for the home page, the facet's path for a tag or author page
-    number: int
-    count: int
-    articles: tuple[Article, ...]  # the articles of this page
-    start: int  # position of its first article in the whole list, from 1 (<ol start>)
-
-    @property
-    def path(self) -> str:
-        """This page's own (canonical) path."""
-        return list_page_path(self.prefix, self.number)
-
-    @property
-    def newer(self) -> str | None:
-        """The path of the page before this one (newer articles; rel=prev), if any."""
-        return list_page_path(self.prefix, self.number - 1) if self.number > 1 else None
-
-    @property
-    def older(self) -> str | None:
-        """The path of the page after this one (older articles; rel=next), if any."""
-        return list_page_path(self.prefix, self.number + 1) if self.number < self.count else None
 
 
 def _snapshot() -> Snapshot:
@@ -341,12 +296,18 @@ def feed(**_: str) -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    """Report liveness, the snapshot version and what could not be published."""
+    """Report liveness, the snapshot version and what could not be published.
+
+    Paths are given from the content folder (``articles/x.html``): where the
+    server keeps its files is none of a client's business.
+    """
     catalog: Catalog = _snapshot().catalog
+    local = _from_content_folder(Path(current_app.config["CONTENT_DIR"]))
     errors = [p for p in catalog.problems if p.severity == "error"]
     fault = current_app.extensions["feedsvc"].fault
     content = {"status": "ok"} if fault is None else {
-        "status": "unreadable", **fault, "serving": f"the last good snapshot, version {catalog.version}"}  # fmt: skip
+        "status": "unreadable", **{k: local(v) for k, v in fault.items()},
+        "serving": f"the last good snapshot, version {catalog.version}"}  # fmt: skip
     response = current_app.json.response(
         {
             "status": "ok" if fault is None else "stale",
@@ -354,12 +315,27 @@ def healthz() -> Response:
             "version": catalog.version,
             "articles": len(catalog.articles),
             "withdrawn": len(catalog.withdrawn),
-            "rejected": [{"path": str(p.path), "reason": p.message} for p in errors],
-            "warnings": [{"path": str(p.path), "reason": p.message} for p in catalog.problems if p.severity != "error"],
+            "rejected": [{"path": local(str(p.path)), "reason": local(p.message)} for p in errors],
+            "warnings": [
+                {"path": local(str(p.path)), "reason": local(p.message)} for p in catalog.problems if p.severity != "error"
+            ],
         }
     )
     response.cache_control.no_store = True
     return response
+
+
+def _from_content_folder(content_dir: Path) -> Callable[[str], str]:
+    """Return a function rewriting absolute paths under ``content_dir`` in a text as paths from it."""
+    prefixes = sorted({f"{content_dir.resolve()}{os.sep}", f"{content_dir.absolute()}{os.sep}"}, key=len, reverse=True)
+    folders = {p.rstrip(os.sep) for p in prefixes}
+
+    def local(text: str) -> str:
+        for prefix in prefixes:
+            text = text.replace(prefix, "")
+        return "." if text in folders else text
+
+    return local
 
 
 def _pin_location(response: Response) -> Response:

@@ -42,6 +42,14 @@ def test_check_passes_when_everything_publishes(content_dir: Path) -> None:
     assert "3 published, 0 not published" in result.output
 
 
+def test_check_escapes_control_characters_in_file_names(content_dir: Path) -> None:
+    hostile = "red\x1b[31m-\u202egnp.exe.html"  # an escape sequence and a right-to-left override
+    (content_dir / "articles" / hostile).write_text("", encoding="utf-8")  # empty: reported by name
+    result = CliRunner().invoke(main, ["check", "--content", str(content_dir)])
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "red\\x1b[31m-\\u202egnp.exe.html" in result.output  # still named, readably
+
+
 def test_check_names_a_broken_site_toml(tmp_path: Path) -> None:
     (tmp_path / "site.toml").write_text("title = \n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", "--content", str(tmp_path)])
