@@ -204,7 +204,7 @@ class Publisher:
         on_fault: Callable[[], object],
         release: Callable[[], object] | None,
     ) -> None:
-        while (message := self.link.receive()) is not None:
+        while (message := self._receive()) is not None:
             kind, payload, fds = message
             del message  # below, the payload is let go of as soon as it is loaded
             if kind == "snapshot":
@@ -223,6 +223,12 @@ class Publisher:
                           "since": datetime.now().astimezone().isoformat(timespec="seconds")}  # fmt: skip
             log.error("the publisher process stopped; content changes are not published until a restart")
             on_fault()
+
+    def _receive(self) -> tuple[str, bytearray, list[int]] | None:
+        try:
+            return self.link.receive()
+        except OSError:  # closed under us: the same as its end
+            return None
 
     def _take(
         self,
@@ -261,11 +267,13 @@ class Publisher:
 
         Returns its exit code (None if someone else reaped it: gunicorn's master reaps every child).
         """
-        self._thread = None
+        listener, self._thread = self._thread, None  # None: what follows is a close, not a death
         try:
-            self.link.sock.shutdown(socket.SHUT_RDWR)
+            self.link.sock.shutdown(socket.SHUT_RDWR)  # the listener reads the end, the publisher too
         except OSError:
             pass  # it is gone already
+        if listener is not None and listener is not threading.current_thread():
+            listener.join(timeout)  # before the socket closes under it
         self.link.close()
         deadline = time.monotonic() + timeout
         try:
