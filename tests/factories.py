@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flask import Flask
+
+from feedsvc import create_app
 from feedsvc.model import Article, Site, Withdrawal
 
 TBILISI = ZoneInfo("Asia/Tbilisi")
@@ -84,3 +87,23 @@ def write_article(
         lines.append(f'status = "{status}"')
     path.with_suffix(".toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+LIVE_CLOCK = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def live_app(content_dir: Path, **config: object) -> Flask:
+    """The app on ``content_dir``, publishing changes in place at test speed (clock fixed at LIVE_CLOCK)."""
+    settings = {"TESTING": True, "CONTENT_DIR": str(content_dir), "LIVE_RELOAD": True, "WATCH_INTERVAL": 0.02,
+                "SETTLE_SECONDS": 0.05, "RESCAN_INTERVAL": 0.05, "CLOCK": lambda: LIVE_CLOCK,
+                "WEBSUB_FIRST_DELAY": 0.01}  # fmt: skip
+    return create_app({**settings, **config})
+
+
+def publish_atomically(content_dir: Path, slug: str, published: str, **options: object) -> None:
+    """Write an article elsewhere, then rename it into place (sidecar first), as importers do."""
+    staging = content_dir.parent / "staging"
+    (staging / "articles").mkdir(parents=True, exist_ok=True)
+    page = write_article(staging, slug, published, **options)  # type: ignore[arg-type]
+    for path in (page.with_suffix(".toml"), page):
+        path.rename(content_dir / "articles" / path.name)

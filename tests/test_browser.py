@@ -20,12 +20,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,41 +31,16 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from browser import CHROMIUM, CHROMIUM_ARGS, stop, wait_until_serving  # skips this module without a browser
 from factories import write_article
 from servers import free_port
+
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright  # noqa: E402 - after the skip rules
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
-CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
-IN_CI = bool(os.environ.get("CI"))
-
-
-def _unavailable(reason: str) -> None:
-    """Skip the module, or fail it under CI, where the browser is always installed."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI is set, so this is an error: run scripts/install-browser.sh)", pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
-
-
-try:
-    from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
-except ImportError as exc:  # pragma: no cover - depends on the environment
-    _unavailable(f"the playwright package is not importable ({exc}); pip install -e '.[test]'")
-if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-    _unavailable(f"no Chromium at {CHROMIUM}; run scripts/install-browser.sh or set $CHROMIUM")
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-STARTUP_SECONDS = 20
 TIMEOUT_MS = 10_000
 
 # The sample article (content/articles/<SLUG>.html) and what a reader must see.
@@ -175,51 +146,10 @@ def _serving(content: Path, log_path: Path) -> Iterator[str]:
             stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
-        _wait_until_serving(proc, base, log_path)
+        wait_until_serving(proc, base, log_path)
         yield base
     finally:
-        _stop(proc)
-
-
-def _wait_until_serving(proc: subprocess.Popen[bytes], base: str, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    last_error = "no answer yet"
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(
-                f"feedsvc serve exited with {proc.returncode} before answering; output:\n"
-                + log_path.read_text(errors="replace"),
-                pytrace=False,
-            )
-        try:
-            with urllib.request.urlopen(base + "/", timeout=2) as response:
-                if response.status == 200:
-                    return
-                last_error = f"HTTP {response.status}"
-        except urllib.error.HTTPError as exc:
-            last_error = f"HTTP {exc.code}"
-        except (OSError, urllib.error.URLError) as exc:
-            last_error = str(exc)
-        time.sleep(0.2)
-    pytest.fail(
-        f"feedsvc serve did not answer {base}/ within {STARTUP_SECONDS}s ({last_error}); output:\n"
-        + log_path.read_text(errors="replace"),
-        pytrace=False,
-    )
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop the server's process group: TERM, then KILL after 10 s."""
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+        stop(proc)
 
 
 # -------------------------------------------------------------------- browser

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from test_watch import live_app
-from test_websub import wait_until
+from factories import live_app
+from servers import wait_until
 
 
 def _garbage_site_toml(content_dir: Path) -> None:

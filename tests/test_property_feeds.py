@@ -25,8 +25,8 @@ from feedsvc.feed import build_atom, build_rss
 from feedsvc.feed_json import build_json
 from feedsvc.model import FeedSpec
 from feedsvc.text import XML_UNSAFE
-from test_property_clean import HTMLISH, TEXT
-from test_xss_vectors import dangers, text_dangers
+from hostile_vectors import dangers, text_dangers
+from strategies import HTMLISH, TEXT
 
 SETTINGS = settings(
     max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow], database=None

@@ -9,10 +9,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from factories import publish_atomically
 from feedsvc.snapshot import load_snapshot
-from servers import feedsvc_serve, free_port
-from test_watch import publish_atomically
-from test_websub import Hub, wait_until, with_hub
+from hub import Hub, with_hub
+from servers import feedsvc_serve, free_port, wait_until
 
 
 def fetch(url: str) -> bytes:

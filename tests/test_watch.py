@@ -8,32 +8,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from flask import Flask
 
-from factories import write_article
-from feedsvc import create_app
+from factories import live_app, publish_atomically, write_article
 from feedsvc.pipeline import Builder
 from feedsvc.snapshot import Snapshot
 from feedsvc.watch import Watcher
-from test_websub import Hub, wait_until, with_hub
+from hub import Hub, with_hub
+from servers import wait_until
 
 T1 = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
-
-
-def live_app(content_dir: Path, **config: object) -> Flask:
-    settings = {"TESTING": True, "CONTENT_DIR": str(content_dir), "LIVE_RELOAD": True, "WATCH_INTERVAL": 0.02,
-                "SETTLE_SECONDS": 0.05, "RESCAN_INTERVAL": 0.05, "CLOCK": lambda: T1,
-                "WEBSUB_FIRST_DELAY": 0.01}  # fmt: skip
-    return create_app({**settings, **config})
-
-
-def publish_atomically(content_dir: Path, slug: str, published: str, **options: object) -> None:
-    """Write an article elsewhere, then rename it into place (sidecar first), as importers do."""
-    staging = content_dir.parent / "staging"
-    (staging / "articles").mkdir(parents=True, exist_ok=True)
-    page = write_article(staging, slug, published, **options)  # type: ignore[arg-type]
-    for path in (page.with_suffix(".toml"), page):
-        path.rename(content_dir / "articles" / path.name)
 
 
 def test_a_new_article_is_served_within_two_seconds(content_dir: Path) -> None:

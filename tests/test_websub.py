@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import pytest
 
@@ -16,47 +13,10 @@ from factories import write_article
 from feedsvc import create_app
 from feedsvc.snapshot import load_snapshot
 from feedsvc.websub import HubNotifier, changed_topics
+from hub import Hub, with_hub
+from servers import wait_until
 
 T1 = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
-
-
-class Hub:
-    """A WebSub hub stand-in: records each publish and answers with scripted statuses."""
-
-    def __init__(self, statuses: list[int] | None = None, delay: float = 0.0) -> None:
-        self.statuses = list(statuses or [])
-        self.delay = delay
-        self.received: list[dict[str, list[str]]] = []
-        self.lock = threading.Lock()
-        hub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                length = int(self.headers.get("Content-Length", "0"))
-                form = parse_qs(self.rfile.read(length).decode())
-                with hub.lock:
-                    hub.received.append(form)
-                    status = hub.statuses.pop(0) if hub.statuses else 204
-                time.sleep(hub.delay)
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                """Keep the test output quiet."""
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hub"
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-
-    def urls(self) -> list[str]:
-        with self.lock:
-            return [url for form in self.received for url in form.get("hub.url", [])]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -64,15 +24,6 @@ def hub() -> Iterator[Hub]:
     server = Hub()
     yield server
     server.close()
-
-
-def wait_until(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return condition()
 
 
 def notifier(hub_url: str, state: Path | None = None, **options: object) -> HubNotifier:
@@ -151,11 +102,6 @@ def test_what_was_announced_is_remembered_across_restarts(hub: Hub, tmp_path: Pa
         assert wait_until(lambda: second.delivered == 1)
     finally:
         second.close()
-
-
-def with_hub(content_dir: Path, hub_url: str) -> None:
-    site_toml = content_dir / "site.toml"
-    site_toml.write_text(site_toml.read_text() + f'websub_hub = "{hub_url}"\n', encoding="utf-8")
 
 
 def make_app(content_dir: Path, now: datetime = T1) -> object:

@@ -29,8 +29,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _stop, _wait_until_serving, free_port  # same skip rules
-from test_xss_vectors import BODY_VECTORS, METADATA_VECTORS, article_page, metadata_page
+from browser import CHROMIUM, CHROMIUM_ARGS, stop, wait_until_serving  # skips this module without a browser
+from hostile_vectors import BODY_VECTORS, METADATA_VECTORS, article_page, metadata_page
+from servers import free_port
 
 from playwright.sync_api import Browser, Page, Route, sync_playwright  # noqa: E402 - after the skip rules
 
@@ -92,10 +93,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         proc = subprocess.Popen(command, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     try:
-        _wait_until_serving(proc, base, log_path)
+        wait_until_serving(proc, base, log_path)
         yield Site(base, slugs)
     finally:
-        _stop(proc)
+        stop(proc)
 
 
 @pytest.fixture(scope="module")
