@@ -8,7 +8,7 @@
 # All on 127.0.0.1, every loop bounded:
 #   - copies a corpus (bench/make_corpus.py CORPUS_SIZE) to a temporary
 #     content folder and starts `feedsvc serve --workers 2` on a free port
-#     (live publishing on: the master builds, swaps, SIGHUPs);
+#     (live publishing on: the publisher builds, the master swaps, SIGHUPs);
 #   - wrk -t2 -c64 for DURATION s over /feed.atom, /feed.json, / and one
 #     article page, with a Lua response() hook that counts status classes and
 #     checks every 200 has a Content-Type and a whole body of its kind;
@@ -17,11 +17,12 @@
 #   - meanwhile, once a second for DURATION iterations: one new article
 #     renamed into place (sidecar first, from a temporary name), one edited
 #     (rewritten elsewhere, renamed over), one deleted; at KILL_AT s one
-#     gunicorn worker (a child of the master) gets SIGKILL;
+#     gunicorn worker gets SIGKILL, at KILL_PUBLISHER_AT s the publisher
+#     process (the master starts a new one, which publishes on);
 #   - after a 3 s settle: /healthz must count every article file (files -
 #     rejected), each added article answer 200, each deleted one 404/410.
 # Prints one line:
-#   requests=N errors_5xx=N non_2xx_3xx=N malformed=N articles_missing=N worker_killed=yes
+#   requests=N errors_5xx=N non_2xx_3xx=N malformed=N articles_missing=N worker_killed=yes publisher_killed=yes
 # (details on standard error) and exits 1 if errors_5xx, malformed or
 # articles_missing is non-zero, or a deleted article is still served.
 # Connections reset by the killed worker are counted (socket_errors, on
@@ -32,8 +33,11 @@ install_cleanup_trap
 
 DURATION=${DURATION:-30}
 CORPUS_SIZE=${CORPUS_SIZE:-200}
-KILL_AT=${KILL_AT:-10}
 [[ $DURATION =~ ^[0-9]+$ && $DURATION -ge 5 && $DURATION -le 120 ]] || die "DURATION must be 5-120 seconds"
+KILL_AT=${KILL_AT:-$((DURATION / 3))}
+KILL_PUBLISHER_AT=${KILL_PUBLISHER_AT:-$((DURATION / 2))}
+[[ $KILL_AT =~ ^[0-9]+$ && $KILL_AT -lt $DURATION && $KILL_PUBLISHER_AT =~ ^[0-9]+$ && $KILL_PUBLISHER_AT -lt $DURATION ]] ||
+    die "KILL_AT and KILL_PUBLISHER_AT must be seconds within DURATION"
 [[ $CORPUS_SIZE =~ ^[0-9]+$ && $CORPUS_SIZE -ge $((2 * DURATION + 10)) && $CORPUS_SIZE -le 5000 ]] ||
     die "CORPUS_SIZE must be 2*DURATION+10 to 5000"
 command -v wrk >/dev/null 2>&1 || apt_install wrk
@@ -124,13 +128,25 @@ STARTED_PIDS+=("$WRK")
 CHECK=$!
 STARTED_PIDS+=("$CHECK")
 
-# gunicorn workers: the master's children running the master's own command line
-# (not a build's forkserver or resource tracker).
-workers() {
+# The master's children running its own command line (not a build's forkserver
+# or resource tracker): gunicorn's workers, which hold their heartbeat file
+# (wgunicorn-*) open, and the publisher, which does not.
+children() {
     local child
     for child in $(pgrep -P "$MASTER" || true); do
         cmp -s "/proc/$child/cmdline" "/proc/$MASTER/cmdline" 2>/dev/null && echo "$child"
     done
+    return 0
+}
+is_worker() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q wgunicorn; }
+workers() {
+    local child
+    for child in $(children); do is_worker "$child" && echo "$child"; done
+    return 0
+}
+publisher() {
+    local child
+    for child in $(children); do is_worker "$child" || echo "$child"; done
     return 0
 }
 
@@ -143,6 +159,7 @@ publish() {  # publish FILE: copy under a hidden temporary name in articles/, th
 
 mkdir -p "$WORK/edits" && : >"$WORK/added" && : >"$WORK/deleted"
 KILLED=no
+PUBLISHER_KILLED=no
 for i in $(seq 0 $((DURATION - 1))); do
     tick=$(date +%s.%N)
     new=${NEW[$i]}
@@ -161,6 +178,14 @@ for i in $(seq 0 $((DURATION - 1))); do
         if [ -n "$victim" ] && kill -KILL "$victim" 2>/dev/null; then
             KILLED=yes
             say "killed gunicorn worker $victim (SIGKILL) at ${i}s"
+        fi
+    fi
+    if [ "$i" -eq "$KILL_PUBLISHER_AT" ]; then
+        mapfile -t found < <(publisher)
+        victim=${found[0]:-}
+        if [ -n "$victim" ] && kill -KILL "$victim" 2>/dev/null; then
+            PUBLISHER_KILLED=yes
+            say "killed the publisher $victim (SIGKILL) at ${i}s"
         fi
     fi
     sleep "$("$PY" -c "import time; print(max(0.0, 1.0 - (time.time() - $tick)))")"
@@ -186,6 +211,6 @@ say "wrk: $LINE"
 say "feed checker: $(cat "$WORK/check.json")"
 say "verify: $VERIFY"
 say "snapshots published while under load: $REBUILDS"
-echo "requests=$REQUESTS errors_5xx=$C5XX non_2xx_3xx=$NON malformed=$MALFORMED articles_missing=$MISSING worker_killed=$KILLED"
+echo "requests=$REQUESTS errors_5xx=$C5XX non_2xx_3xx=$NON malformed=$MALFORMED articles_missing=$MISSING worker_killed=$KILLED publisher_killed=$PUBLISHER_KILLED"
 [ "$C5XX" -eq 0 ] && [ "$MALFORMED" -eq 0 ] && [ "$MISSING" -eq 0 ] && [ "$DELETED_SERVED" -eq 0 ] &&
-    [ "$KILLED" = yes ]
+    [ "$KILLED" = yes ] && [ "$PUBLISHER_KILLED" = yes ]

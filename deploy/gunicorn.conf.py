@@ -3,10 +3,11 @@
     FEEDSVC_CONTENT_DIR=/srv/feedsvc/content FEEDSVC_BASE_URL=https://news.example.org \
         gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
-The same process model as ``feedsvc serve``: the app (and its content
-snapshot) is built once in the master and shared by forked sync workers,
-one per core, behind a buffering proxy (deploy/nginx/). Logs are the same
-JSON lines: requests on standard output, everything else on standard error.
+The same process model as ``feedsvc serve``: the content snapshot is built
+by a publisher process the master forks first, loaded once in the master
+and shared by forked sync workers, one per core, behind a buffering proxy
+(deploy/nginx/). Logs are the same JSON lines: requests on standard output,
+everything else on standard error.
 
 Environment (all optional):
 
@@ -56,8 +57,8 @@ workers = int(os.environ.get("FEEDSVC_WORKERS") or _usable_cores())
 # that slow readers cannot hold every worker.
 worker_class = os.environ.get("FEEDSVC_WORKER_CLASS", "sync")
 threads = int(os.environ.get("FEEDSVC_THREADS", "4"))  # per worker, gthread only
-# Build the app and its content snapshot once, in the master: workers share
-# the precomputed bytes copy-on-write and start instantly.
+# Load the app and its content snapshot once, in the master (a publisher process
+# builds it): workers share it copy-on-write and start instantly.
 preload_app = True
 backlog = 2048
 

@@ -139,12 +139,25 @@ def load_snapshot(data: bytes | bytearray, fds: list[int]) -> Snapshot:
 
 
 class Publisher:
-    """The master's side: start the publisher, take in what it sends, report its faults."""
+    """The master's side: start the publisher, take in what it sends, report its faults.
 
-    def __init__(self, link: Link, pid: int) -> None:
+    A publisher that dies (killed, out of memory) is started again from the
+    master, which builds from the build cache and publishes on; one that
+    keeps dying (RESTARTS within RESTART_WINDOW seconds) is left dead, and
+    /healthz says so.
+    """
+
+    RESTARTS = 3
+    RESTART_WINDOW = 60.0
+
+    def __init__(self, link: Link, pid: int, build: Callable[[], Any], clock: Callable[[], datetime]) -> None:
         self.link = link
         self.pid = pid
         self.fault: dict[str, str] | None = None  # as Watcher.fault: read by /healthz
+        self.restarts: list[float] = []  # when the publisher was started again (monotonic)
+        self._build = build
+        self._clock = clock
+        self._timing: dict[str, float] = {}
         self._thread: threading.Thread | None = None
 
     @classmethod
@@ -153,13 +166,7 @@ class Publisher:
 
         :raise SiteConfigError: site.toml is broken. :raise PublisherError: any other failed first build.
         """
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        pid = os.fork()
-        if pid == 0:  # the publisher
-            ours.close()
-            _publisher_main(Link(theirs), build, clock)  # never returns
-        theirs.close()
-        publisher = cls(Link(ours), pid)
+        publisher = cls(*_spawn(build, clock), build, clock)
         try:
             while True:
                 message = publisher.link.receive()
@@ -174,7 +181,7 @@ class Publisher:
                 publisher._record(kind, payload)
         except BaseException:
             publisher.link.close()
-            os.waitpid(pid, 0)  # it exits once it has said why (or has died): no zombie left
+            os.waitpid(publisher.pid, 0)  # it exits once it has said why (or has died): no zombie left
             raise
 
     def watch(
@@ -191,6 +198,7 @@ class Publisher:
         lives, the new one is spread among its pages, and a master that
         takes in many snapshots grows by a fifth (at 10,000 articles).
         """
+        self._timing = dict(timing)
         self.link.send("watch", json.dumps(timing).encode())
         if self._thread is None:
             self._thread = threading.Thread(
@@ -204,25 +212,49 @@ class Publisher:
         on_fault: Callable[[], object],
         release: Callable[[], object] | None,
     ) -> None:
-        while (message := self._receive()) is not None:
-            kind, payload, fds = message
-            del message  # below, the payload is let go of as soon as it is loaded
-            if kind == "snapshot":
-                self._take(payload, fds, on_snapshot, release)
-                continue
-            try:
-                if kind == "fault":
-                    self.fault = json.loads(payload)
-                    on_fault()
-                else:
-                    self._record(kind, payload)
-            except Exception:  # noqa: BLE001 - one bad message must not stop publishing
-                log.exception("could not take in a message from the publisher process")
-        if self._thread is not None:  # not closing: the publisher died
-            self.fault = {"path": "", "reason": "the publisher process stopped: restart the server to publish again",
-                          "since": datetime.now().astimezone().isoformat(timespec="seconds")}  # fmt: skip
-            log.error("the publisher process stopped; content changes are not published until a restart")
-            on_fault()
+        while True:
+            while (message := self._receive()) is not None:
+                kind, payload, fds = message
+                del message  # below, the payload is let go of as soon as it is loaded
+                if kind == "snapshot":
+                    self._take(payload, fds, on_snapshot, release)
+                    continue
+                try:
+                    if kind == "fault":
+                        self.fault = json.loads(payload)
+                        on_fault()
+                    elif kind == "error":  # a restarted publisher could not build: it has exited
+                        reason = json.loads(payload)["message"]
+                        self._stopped(f"the publisher process could not build ({reason})", on_fault)
+                    else:
+                        self._record(kind, payload)
+                except Exception:  # noqa: BLE001 - one bad message must not stop publishing
+                    log.exception("could not take in a message from the publisher process")
+            if self._thread is None:
+                return  # closing
+            if not self._restart():
+                self._stopped("the publisher process stopped and was restarted too often", on_fault)
+                return
+
+    def _restart(self) -> bool:
+        """Start a new publisher after the last one died; False if it died too often lately."""
+        now = time.monotonic()
+        self.restarts = [t for t in self.restarts if now - t < self.RESTART_WINDOW]
+        _reap(self.pid)
+        if len(self.restarts) >= self.RESTARTS:
+            return False
+        self.restarts.append(now)
+        log.error("the publisher process (pid %d) stopped; starting a new one", self.pid)
+        self.link.close()
+        self.link, self.pid = _spawn(self._build, self._clock, again=True)
+        self.link.send("watch", json.dumps(self._timing).encode())
+        return True
+
+    def _stopped(self, reason: str, on_fault: Callable[[], object]) -> None:
+        since = datetime.now().astimezone().isoformat(timespec="seconds")
+        self.fault = {"path": "", "reason": f"{reason}: restart the server to publish again", "since": since}
+        log.error("%s; content changes are not published until a restart", reason)
+        on_fault()
 
     def _receive(self) -> tuple[str, bytearray, list[int]] | None:
         try:
@@ -288,6 +320,25 @@ class Publisher:
             return None
 
 
+def _spawn(build: Callable[[], Any], clock: Callable[[], datetime], again: bool = False) -> tuple[Link, int]:
+    """Fork a publisher around ``build`` (``again``: a restart); return the master's end of its socket and its pid."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    pid = os.fork()
+    if pid == 0:  # the publisher
+        ours.close()
+        _publisher_main(Link(theirs), build, clock, again)  # never returns
+    theirs.close()
+    return Link(ours), pid
+
+
+def _reap(pid: int) -> None:
+    """Collect a dead publisher's exit status, unless gunicorn's master already has."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
 class _Report:
     """What the builder records in the metrics, sent to the master (whose workers serve /metrics)."""
 
@@ -302,26 +353,40 @@ class _Report:
         self.link.send("failed", json.dumps({"seconds": seconds}).encode())
 
 
-def _publisher_main(link: Link, build: Callable[[], Any], clock: Callable[[], datetime]) -> None:
-    """Build, send, then watch when told to; exit when the master closes the socket."""
+def _publisher_main(link: Link, build: Callable[[], Any], clock: Callable[[], datetime], again: bool = False) -> None:
+    """Build, send, then watch when told to; exit when the master closes the socket.
+
+    The first build of a server must succeed (there is nothing to serve
+    otherwise); that of a publisher started ``again`` may fail like any
+    later one: the master serves what it has, /healthz says why, and the
+    watcher builds again once the folder changes.
+    """
     from .watch import Watcher
 
+    # A publisher started again is forked from a running gunicorn master: its signal
+    # handlers (which only queue a signal for the master's loop) must not outlive the fork.
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
+                   signal.SIGCHLD, signal.SIGWINCH, signal.SIGTTIN, signal.SIGTTOU):  # fmt: skip
+        signal.signal(number, signal.SIG_DFL)
     code = 0
     try:
         builder = build()
         builder.report = _Report(link)
+        watcher: Watcher | None = None
         try:
-            snapshot = builder.build(clock())
-        except Exception as error:  # noqa: BLE001 - the master says it and exits
+            send_snapshot(link, builder.build(clock()))
+        except Exception as error:  # noqa: BLE001 - the master says it (and exits, at start-up)
             site_config = isinstance(error, SiteConfigError)
             if not site_config and not isinstance(error, (OSError, ValueError)):
                 log.exception("the first build failed (internal error)")
-            message = {"site_config": site_config, "message": str(error) or type(error).__name__}
-            link.send("error", json.dumps(message).encode())
-            code = 1
-            return
-        send_snapshot(link, snapshot)
-        watcher: Watcher | None = None
+            reason = str(error) or type(error).__name__
+            if not again:
+                link.send("error", json.dumps({"site_config": site_config, "message": reason}).encode())
+                code = 1
+                return
+            since = datetime.now().astimezone().isoformat(timespec="seconds")
+            path = str(getattr(error, "filename", None) or builder.content_dir)
+            link.send("fault", json.dumps({"path": path, "reason": reason, "since": since}).encode())
         while (message := link.receive()) is not None:
             kind, payload, _fds = message
             if kind == "watch" and watcher is None:

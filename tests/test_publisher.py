@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import queue
 import shutil
+import signal
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -108,10 +109,50 @@ def test_watching_sends_each_change_and_each_fault(started: tuple[Publisher, Sna
     assert publisher.fault is None
 
 
-def test_a_publisher_that_dies_is_reported_as_a_fault(started: tuple[Publisher, Snapshot]) -> None:
+def test_a_publisher_that_dies_is_started_again_and_publishes_on(
+    started: tuple[Publisher, Snapshot], content_dir: Path
+) -> None:
     publisher, _ = started
+    snapshots: queue.Queue[Snapshot] = queue.Queue()
+    publisher.watch(snapshots.put, lambda: None, interval=0.05, rescan=0.1)
+    first = publisher.pid
+    os.kill(first, signal.SIGKILL)
+    snapshots.get(timeout=15)  # the new publisher's first build
+    assert publisher.pid != first and running(publisher.pid)
+    assert publisher.fault is None
+    write_article(content_dir, "after-the-restart", "2024-05-30T09:00:00Z")
+    assert "after-the-restart" in snapshots.get(timeout=15).catalog.by_slug
+
+
+def test_a_restarted_publisher_that_cannot_build_reports_it_and_builds_once_fixed(
+    started: tuple[Publisher, Snapshot], content_dir: Path
+) -> None:
+    publisher, _ = started
+    snapshots: queue.Queue[Snapshot] = queue.Queue()
     faults: queue.Queue[object] = queue.Queue()
-    publisher.watch(lambda _: None, lambda: faults.put(publisher.fault), interval=0.05, rescan=0.1)
-    os.kill(publisher.pid, 9)
+    publisher.watch(snapshots.put, lambda: faults.put(publisher.fault), interval=0.05, rescan=0.1)
+    good = (content_dir / "site.toml").read_text(encoding="utf-8")
+    (content_dir / "site.toml").write_text("title = [unclosed\n", encoding="utf-8")
+    assert isinstance(faults.get(timeout=15), dict)  # the running publisher's own report
+    os.kill(publisher.pid, signal.SIGKILL)
+    fault = faults.get(timeout=15)  # the new one cannot build either: it says so and stays
+    assert isinstance(fault, dict) and "site.toml" in fault["reason"] + fault["path"]
+    assert running(publisher.pid)
+    (content_dir / "site.toml").write_text(good, encoding="utf-8")
+    snapshots.get(timeout=15)
+    assert publisher.fault is None
+
+
+def test_a_publisher_that_keeps_dying_is_reported_as_a_fault(
+    started: tuple[Publisher, Snapshot], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publisher, _ = started
+    monkeypatch.setattr(Publisher, "RESTARTS", 1)
+    faults: queue.Queue[object] = queue.Queue()
+    snapshots: queue.Queue[Snapshot] = queue.Queue()
+    publisher.watch(snapshots.put, lambda: faults.put(publisher.fault), interval=0.05, rescan=0.1)
+    os.kill(publisher.pid, signal.SIGKILL)
+    snapshots.get(timeout=15)  # started again once
+    os.kill(publisher.pid, signal.SIGKILL)
     fault = faults.get(timeout=15)
-    assert isinstance(fault, dict) and "restart" in fault["reason"]
+    assert isinstance(fault, dict) and "restarted too often" in fault["reason"] and "restart the server" in fault["reason"]
