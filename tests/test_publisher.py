@@ -16,7 +16,7 @@ from factories import write_article
 from feedsvc import metrics
 from feedsvc.config import SiteConfigError
 from feedsvc.pipeline import Builder
-from feedsvc.publisher import Publisher, dump_snapshot, load_snapshot
+from feedsvc.publisher import Publisher
 from feedsvc.snapshot import Snapshot
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -40,18 +40,6 @@ def started(content_dir: Path, tmp_path: Path) -> Iterator[tuple[Publisher, Snap
     publisher, snapshot = Publisher.start(lambda: Builder(content_dir, cache_dir=tmp_path / "cache"), clock)
     yield publisher, snapshot
     publisher.close()
-
-
-def test_a_snapshot_sent_over_serves_the_same_bytes(content_dir: Path, tmp_path: Path) -> None:
-    snapshot = Builder(content_dir, cache_dir=tmp_path / "cache").build(NOW)
-    data, fds = dump_snapshot(snapshot)
-    sent = load_snapshot(data, [os.dup(fd) for fd in fds])
-    assert bodies(sent) == bodies(snapshot)
-    assert [a.content_html for a in sent.catalog.articles] == [a.content_html for a in snapshot.catalog.articles]
-    assert [a.entry_id for a in sent.catalog.articles] == [a.entry_id for a in snapshot.catalog.articles]
-    assert sent.catalog.problems == snapshot.catalog.problems
-    assert sent.catalog.revisions == {}  # the ledger is the publisher's business
-    assert sent.topics() == snapshot.topics()
 
 
 def test_the_first_snapshot_is_built_in_another_process(
