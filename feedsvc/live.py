@@ -90,6 +90,28 @@ class SiteState:
             self.watcher = Watcher(self.builder, publish, self.clock, on_fault=after_publish, **timing).start()
         return self.watcher
 
+    def note_stop_signals(self) -> None:
+        """Chain onto this process's SIGTERM, SIGINT and SIGQUIT handlers (gunicorn's, in its master).
+
+        A service stop signals every process of the service at once; once the
+        master is told to stop, a publisher that stops too is not started again.
+        """
+        publisher = self.publisher
+        if publisher is None:
+            return
+        for number in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+            previous = signal.getsignal(number)
+
+            def noted(signum: int, frame: Any, previous: Any = previous) -> None:
+                publisher.stopping = True
+                if callable(previous):
+                    previous(signum, frame)
+                elif previous == signal.SIG_DFL:
+                    signal.signal(signum, signal.SIG_DFL)
+                    os.kill(os.getpid(), signum)
+
+            signal.signal(number, noted)
+
     def stop_publishing(self) -> None:
         """Let the publisher process go when nothing will be watched: it holds a build's memory for nothing."""
         if self.publisher is not None:
@@ -130,6 +152,7 @@ def publish_changes_by_reload(app: Any) -> Watcher | None:
         os.kill(os.getpid(), signal.SIGHUP)
 
     if state.publisher is not None:
+        state.note_stop_signals()
         state.publisher.watch(lambda snapshot: (state.replace(snapshot), reload()), reload, state.release, **timing)
         return None
     return state.watch(after_publish=reload, **timing)

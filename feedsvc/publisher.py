@@ -43,6 +43,10 @@ from .snapshot_wire import Link, load_snapshot, send_snapshot
 
 log = logging.getLogger(__name__)
 
+# After the publisher's socket closes, how long the master waits to learn whether it is
+# stopping too (systemd and a terminal's Ctrl-C signal every process of the service).
+STOP_GRACE = 0.5
+
 class PublisherError(RuntimeError):
     """The publisher process could not build the content; the message says why."""
 
@@ -68,6 +72,7 @@ class Publisher:
         self._clock = clock
         self._timing: dict[str, float] = {}
         self._thread: threading.Thread | None = None
+        self.stopping = False  # the server is stopping: a publisher that goes too is not started again
 
     @classmethod
     def start(cls, build: Callable[[], Any], clock: Callable[[], datetime]) -> tuple[Publisher, Snapshot]:
@@ -141,6 +146,10 @@ class Publisher:
                     log.exception("could not take in a message from the publisher process")
             if self._thread is None:
                 return  # closing
+            time.sleep(STOP_GRACE)  # a service stop signals every process at once: let the master's arrive
+            if self.stopping:
+                log.info("the publisher process stopped with the server")
+                return
             if not self._restart():
                 self._stopped("the publisher process stopped and was restarted too often", on_fault)
                 return
@@ -274,9 +283,12 @@ def _publisher_main(link: Link, build: Callable[[], Any], clock: Callable[[], da
 
     # A publisher started again is forked from a running gunicorn master: its signal
     # handlers (which only queue a signal for the master's loop) must not outlive the fork.
-    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
+    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
                    signal.SIGCHLD, signal.SIGWINCH, signal.SIGTTIN, signal.SIGTTOU):  # fmt: skip
         signal.signal(number, signal.SIG_DFL)
+    # Ctrl-C in a terminal reaches every process of the group: the master stops the server, and
+    # the publisher exits when its socket closes (a build under way finishes its file writes).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     code = 0
     try:
         builder = build()

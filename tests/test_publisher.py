@@ -144,3 +144,33 @@ def test_a_publisher_that_keeps_dying_is_reported_as_a_fault(
     os.kill(publisher.pid, signal.SIGKILL)
     fault = faults.get(timeout=15)
     assert isinstance(fault, dict) and "restarted too often" in fault["reason"] and "restart the server" in fault["reason"]
+
+
+def test_a_publisher_that_stops_with_the_server_is_not_started_again(started: tuple[Publisher, Snapshot]) -> None:
+    publisher, _ = started
+    snapshots: queue.Queue[Snapshot] = queue.Queue()
+    faults: queue.Queue[object] = queue.Queue()
+    publisher.watch(snapshots.put, lambda: faults.put(publisher.fault), interval=0.05, rescan=0.1)
+    first = publisher.pid
+    publisher.stopping = True  # what a stop signal to the master says (SiteState.note_stop_signals)
+    os.kill(first, signal.SIGTERM)
+    with pytest.raises(queue.Empty):
+        snapshots.get(timeout=2)  # no new publisher, no new build
+    assert publisher.pid == first and faults.empty() and publisher.fault is None
+
+
+def test_stop_signals_reach_the_publisher_and_the_handler_before(content_dir: Path, tmp_path: Path) -> None:
+    from feedsvc.live import SiteState
+
+    publisher, snapshot = Publisher.start(lambda: Builder(content_dir, cache_dir=tmp_path / "cache"), clock)
+    seen: list[int] = []
+    before = signal.signal(signal.SIGTERM, lambda number, _frame: seen.append(number))
+    try:
+        SiteState(snapshot, publisher=publisher).note_stop_signals()
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert publisher.stopping and seen == [signal.SIGTERM]  # noted, then gunicorn's (here: ours) ran
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+        publisher.close()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from factories import publish_atomically
 from feedsvc.snapshot import load_snapshot
@@ -105,3 +109,31 @@ def test_without_watching_the_publisher_exits_after_the_first_build(content_dir:
         assert wait_until(lambda: len(_children(served.pid)) == 1, 10.0)  # the worker alone
         assert b"<entry>" in fetch(f"{served.url}/feed.atom")
         assert json.loads(fetch(f"{served.url}/healthz"))["status"] == "ok"
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["service-stop", "ctrl-c"])
+def test_a_stop_signalled_to_every_process_stops_all_without_a_new_publisher(
+    content_dir: Path, tmp_path: Path, stop: signal.Signals
+) -> None:
+    # systemd's stop (and a terminal's Ctrl-C) signals every process of the service at once
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "feedsvc.cli", "serve", "--content", str(content_dir), "--host", "127.0.0.1",
+             "--port", str(port), "--workers", "2"],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        assert wait_until(lambda: _answers(f"http://127.0.0.1:{port}/healthz") or server.poll() is not None, 30.0)
+        assert wait_until(lambda: len(_children(server.pid)) == 3, 10.0)
+        family = [server.pid, *_children(server.pid)]
+        os.killpg(server.pid, stop)
+        server.wait(timeout=30)
+        assert wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in family), 10.0)
+        output = log_path.read_text(errors="replace")
+        assert "starting a new one" not in output and "publisher process failed" not in output, output
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
