@@ -122,8 +122,7 @@ class SiteState:
         """Stop the watcher, the publisher and the WebSub thread, if any."""
         if self.watcher is not None:
             self.watcher.close()
-        if self.publisher is not None:
-            self.publisher.close()
+        self.stop_publishing()
         if self.notifier is not None:
             self.notifier.close()
 
@@ -151,9 +150,13 @@ def publish_changes_by_reload(app: Any) -> Watcher | None:
     def reload() -> None:
         os.kill(os.getpid(), signal.SIGHUP)
 
+    def swap_in(snapshot: Snapshot) -> None:
+        state.replace(snapshot)
+        reload()
+
     if state.publisher is not None:
         state.note_stop_signals()
-        state.publisher.watch(lambda snapshot: (state.replace(snapshot), reload()), reload, state.release, **timing)
+        state.publisher.watch(swap_in, reload, state.release, **timing)
         return None
     return state.watch(after_publish=reload, **timing)
 

@@ -9,6 +9,7 @@ nothing in a response depends on ``Host`` or ``X-Forwarded-*``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -302,7 +303,7 @@ def healthz() -> Response:
     server keeps its files is none of a client's business.
     """
     catalog: Catalog = _snapshot().catalog
-    local = _from_content_folder(Path(current_app.config["CONTENT_DIR"]))
+    local = _from_content_folder(str(current_app.config["CONTENT_DIR"]))
     errors = [p for p in catalog.problems if p.severity == "error"]
     fault = current_app.extensions["feedsvc"].fault
     content = {"status": "ok"} if fault is None else {
@@ -325,9 +326,11 @@ def healthz() -> Response:
     return response
 
 
-def _from_content_folder(content_dir: Path) -> Callable[[str], str]:
+@functools.lru_cache(maxsize=8)  # once per folder, not a realpath() per probe of /healthz
+def _from_content_folder(content_dir: str) -> Callable[[str], str]:
     """Return a function rewriting absolute paths under ``content_dir`` in a text as paths from it."""
-    prefixes = sorted({f"{content_dir.resolve()}{os.sep}", f"{content_dir.absolute()}{os.sep}"}, key=len, reverse=True)
+    folder = Path(content_dir)
+    prefixes = sorted({f"{folder.resolve()}{os.sep}", f"{folder.absolute()}{os.sep}"}, key=len, reverse=True)
     folders = {p.rstrip(os.sep) for p in prefixes}
 
     def local(text: str) -> str:

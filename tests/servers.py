@@ -67,9 +67,10 @@ def feedsvc_serve(
     *args: str,
     workers: int = 1,
     env: Mapping[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[Served]:
-    """Run ``python -m feedsvc.cli serve`` on a free loopback port; yield it once it answers."""
-    port = free_port()
+    """Run ``python -m feedsvc.cli serve`` on a loopback port (a free one unless given); yield it once it answers."""
+    port = port or free_port()
     command = [sys.executable, "-m", "feedsvc.cli", "serve", "--content", str(content_dir),
                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), *args]  # fmt: skip
     with open(log_path, "wb") as log:

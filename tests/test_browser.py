@@ -20,8 +20,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,11 +29,11 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, stop, wait_until_serving  # skips this module without a browser
+from browser import browser  # noqa: F401 - the fixture; importing it skips this module without a browser
 from factories import write_article
-from servers import free_port
+from servers import feedsvc_serve, free_port
 
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright  # noqa: E402 - after the skip rules
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request  # noqa: E402 - after the skip rules
 
 pytestmark = pytest.mark.browser
 
@@ -126,43 +124,14 @@ def paged_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @contextmanager
 def _serving(content: Path, log_path: Path) -> Iterator[str]:
-    """Run ``feedsvc serve`` on ``content`` on a free port; yield its base URL; always stop it."""
+    """Run ``feedsvc serve`` on ``content`` on a free port, its links pointing there; yield its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "FEEDSVC_BASE_URL": base,  # links in pages and feeds point at this server
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [
-        sys.executable, "-m", "feedsvc.cli", "serve",
-        "--content", str(content), "--host", "127.0.0.1", "--port", str(port),
-    ]  # fmt: skip
-    with open(log_path, "wb") as log:
-        # Own session: stopping the group stops gunicorn's workers too.
-        proc = subprocess.Popen(
-            command, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    try:
-        wait_until_serving(proc, base, log_path)
-        yield base
-    finally:
-        stop(proc)
+    with feedsvc_serve(content, log_path, port=port, env={"FEEDSVC_BASE_URL": base}) as served:
+        yield served.url
 
 
 # -------------------------------------------------------------------- browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @dataclass

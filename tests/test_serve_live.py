@@ -24,47 +24,30 @@ def fetch(url: str) -> bytes:
         return response.read()
 
 
-def test_a_new_article_reaches_every_worker_and_the_hub_once(
-    content_dir: Path, tmp_path: Path
-) -> None:
+def test_a_new_article_reaches_every_worker_and_the_hub_once(content_dir: Path, tmp_path: Path) -> None:
     hub = Hub()
     with_hub(content_dir, hub.url)
     topics = load_snapshot(content_dir, ledger="ignore").topics()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "feedsvc.cli", "serve", "--content", str(content_dir), "--host", "127.0.0.1",
-         "--port", str(port), "--workers", "2"],
-        stdout=subprocess.DEVNULL, stderr=log,
-    )  # fmt: skip
     try:
-        assert wait_until(lambda: _answers(f"{base}/healthz") or server.poll() is not None, 30.0)
-        assert server.poll() is None, (tmp_path / "serve.log").read_text()
-        assert wait_until(lambda: sorted(hub.urls()) == sorted(topics), 10.0)  # the start-up announcements
-        hub.received.clear()
+        with feedsvc_serve(content_dir, tmp_path / "serve.log", workers=2) as served:
+            base = served.url
+            assert wait_until(lambda: sorted(hub.urls()) == sorted(topics), 10.0)  # the start-up announcements
+            hub.received.clear()
 
-        publish_atomically(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
-        # Every worker serves it: 40 requests in a row, whichever worker answers each. (Right after
-        # the reload, an old worker may still answer a request it had accepted before it was told
-        # to stop; how soon all of this happens is bench/build.py's to measure, not a test's.)
-        assert wait_until(lambda: all(b"new-story" in fetch(f"{base}/feed.atom") for _ in range(40)), 15.0)
-        versions = {json.loads(fetch(f"{base}/healthz"))["version"] for _ in range(20)}
-        assert len(versions) == 1
+            publish_atomically(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
+            # Every worker serves it: 40 requests in a row, whichever worker answers each. (Right after
+            # the reload, an old worker may still answer a request it had accepted before it was told
+            # to stop; how soon all of this happens is bench/build.py's to measure, not a test's.)
+            assert wait_until(lambda: all(b"new-story" in fetch(f"{base}/feed.atom") for _ in range(40)), 15.0)
+            versions = {json.loads(fetch(f"{base}/healthz"))["version"] for _ in range(20)}
+            assert len(versions) == 1
 
-        assert wait_until(lambda: "https://news.example.org/feed.atom" in hub.urls(), 10.0)
-        time.sleep(0.5)
-        urls = hub.urls()
-        assert urls.count("https://news.example.org/feed.atom") == 1  # the master alone announces
-        assert len(urls) == len(set(urls))
+            assert wait_until(lambda: "https://news.example.org/feed.atom" in hub.urls(), 10.0)
+            time.sleep(0.5)
+            urls = hub.urls()
+            assert urls.count("https://news.example.org/feed.atom") == 1  # the master alone announces
+            assert len(urls) == len(set(urls))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        log.close()
         hub.close()
 
 

@@ -19,25 +19,20 @@ skipped without Chromium or Playwright, a failure under CI.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, stop, wait_until_serving  # skips this module without a browser
+from browser import browser  # noqa: F401 - the fixture; importing it skips this module without a browser
 from hostile_vectors import BODY_VECTORS, METADATA_VECTORS, article_page, metadata_page
-from servers import free_port
+from servers import feedsvc_serve, free_port
 
-from playwright.sync_api import Browser, Page, Route, sync_playwright  # noqa: E402 - after the skip rules
+from playwright.sync_api import Browser, Page, Route  # noqa: E402 - after the skip rules
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parent.parent
 TIMEOUT_MS = 10_000
 # Fire what inline handlers listen for; a click only where it cannot navigate away.
 PROVOKE = """() => {
@@ -85,28 +80,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         page, sidecar = metadata_page(vector)
         (articles / f"{slug}.html").write_text(page, encoding="utf-8")
         (articles / f"{slug}.toml").write_text(sidecar, encoding="utf-8")
-    log_path = content.parent / "serve.log"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    command = [sys.executable, "-m", "feedsvc.cli", "serve", "--content", str(content),
-               "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]  # fmt: skip
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(command, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
-    try:
-        wait_until_serving(proc, base, log_path)
-        yield Site(base, slugs)
-    finally:
-        stop(proc)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with feedsvc_serve(content, content.parent / "serve.log", port=port) as served:
+        yield Site(served.url, slugs)
 
 
 @dataclass
