@@ -33,15 +33,15 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from feedsvc.pipeline import Builder  # noqa: E402
+from feedsvc.build.builder import Builder  # noqa: E402
 
-NOW = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 
 def corpus(work: Path, count: int) -> Path:
@@ -123,7 +123,7 @@ def publish_new(content: Path, number: int) -> bytes:
     staging = content / ".feedsvc" / "bench"
     staging.mkdir(parents=True, exist_ok=True)
     # dated now, so it is the newest entry (a future date would be held back until its time)
-    published = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    published = datetime.now(UTC).replace(microsecond=0).isoformat()
     (staging / f"{slug}.toml").write_text(f"published = {published}\n", encoding="utf-8")
     (staging / f"{slug}.html").write_text(
         f"<article><h1>Bench story {number}</h1><p>A new article written by the benchmark, number {number}, "
@@ -175,7 +175,7 @@ def serving(content: Path, publishes: int) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     server = subprocess.Popen(
         # no --base-url: the site's own, as the builds above (it is part of what a cleaned article is keyed by)
-        [sys.executable, "-m", "feedsvc.cli", "serve", "--content", str(content), "--port", str(port),
+        [sys.executable, "-m", "feedsvc.cli.main", "serve", "--content", str(content), "--port", str(port),
          "--workers", "2"],
         stdout=subprocess.DEVNULL, stderr=log, env=env,
     )  # fmt: skip

@@ -41,7 +41,7 @@ import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from feedsvc.clean import clean_html  # noqa: E402
+from feedsvc.clean import clean_html
 
 # The pages of the dev split whose article carries a donation or membership
 # appeal that the truth leaves out (data README, "Appeals in this split").
@@ -300,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         for pid in leaked:
             print(f"  {pid}: {leaks[pid]}")
         if args.worst:
+
             def f1(pid: str) -> float:
                 p, r = ours.per_page[pid]
                 p, r = p or 0.0, r or 0.0
@@ -308,8 +309,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"worst {args.worst} pages (feedsvc):")
             for pid in sorted(ours.per_page, key=f1)[: args.worst]:
                 p, r = ours.per_page[pid]
-                print(f"  {pid} F1={f1(pid):.3f} P={p if p is None else round(p, 3)} "
-                      f"R={r if r is None else round(r, 3)} {truths[pid]['url']}")
+                print(
+                    f"  {pid} F1={f1(pid):.3f} P={p if p is None else round(p, 3)} "
+                    f"R={r if r is None else round(r, 3)} {truths[pid]['url']}"
+                )
     return 0
 
 

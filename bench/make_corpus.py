@@ -18,7 +18,7 @@ import argparse
 import html
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 VOCABULARY = (
@@ -32,19 +32,48 @@ VOCABULARY = (
     "new old local national regional international public private small large early late "
     "first second third last several many few most some other same different important"
 ).split()
-TAGS = ["Politics", "Economy", "Culture", "Environment", "Health", "Education", "Transport",
-        "Justice", "Energy", "Sport", "Science", "Media", "Armenia", "Georgia", "Azerbaijan"]
-AUTHORS = ["Ana Beridze", "Levon Sargsyan", "Aysel Mammadova", "Giorgi Kapanadze", "Mariam Petrosyan",
-           "Rustam Aliyev", "Nino Tsereteli", "Tigran Hovhannisyan", "Leyla Huseynova", "David Abashidze"]
+TAGS = [
+    "Politics",
+    "Economy",
+    "Culture",
+    "Environment",
+    "Health",
+    "Education",
+    "Transport",
+    "Justice",
+    "Energy",
+    "Sport",
+    "Science",
+    "Media",
+    "Armenia",
+    "Georgia",
+    "Azerbaijan",
+]
+AUTHORS = [
+    "Ana Beridze",
+    "Levon Sargsyan",
+    "Aysel Mammadova",
+    "Giorgi Kapanadze",
+    "Mariam Petrosyan",
+    "Rustam Aliyev",
+    "Nino Tsereteli",
+    "Tigran Hovhannisyan",
+    "Leyla Huseynova",
+    "David Abashidze",
+]
 APPEAL = (
     '<div class="support-box"><h3>Fierce, independent journalism</h3><p>Every day we are accused of '
     "serving the enemy. Our journalists have been harassed, arrested, beaten, and exiled. You can support "
     'us today for as little as $1 a month.</p><a class="button" href="/support/">Support Us</a></div>'
 )
-SHARE = ('<div class="share-bar"><a href="https://www.facebook.com/sharer/sharer.php?u={url}">Facebook</a>'
-         '<a href="https://twitter.com/intent/tweet?url={url}">Twitter</a><a href="mailto:?body={url}">Email</a></div>')
-NEWSLETTER = ('<aside class="newsletter-signup"><h4>Get our newsletter</h4><form action="/subscribe">'
-              '<input type="email" name="email" placeholder="Your email"><button>Subscribe</button></form></aside>')
+SHARE = (
+    '<div class="share-bar"><a href="https://www.facebook.com/sharer/sharer.php?u={url}">Facebook</a>'
+    '<a href="https://twitter.com/intent/tweet?url={url}">Twitter</a><a href="mailto:?body={url}">Email</a></div>'
+)
+NEWSLETTER = (
+    '<aside class="newsletter-signup"><h4>Get our newsletter</h4><form action="/subscribe">'
+    '<input type="email" name="email" placeholder="Your email"><button>Subscribe</button></form></aside>'
+)
 
 
 def sentence(rng: random.Random, low: int = 8, high: int = 24) -> str:
@@ -66,12 +95,16 @@ def padding(rng: random.Random, target: int) -> str:
             state = {f"k{i}": sentence(rng, 3, 8) for i in range(40)}
             block = f"<script>window.__STATE__ = {json.dumps(state)};</script>\n"
         elif kind == 1:
-            rules = "".join(f".c{rng.randrange(10**6)}{{margin:{rng.randrange(40)}px;color:#{rng.randrange(16**6):06x}}}"
-                            for _ in range(60))
+            rules = "".join(
+                f".c{rng.randrange(10**6)}{{margin:{rng.randrange(40)}px;color:#{rng.randrange(16**6):06x}}}"
+                for _ in range(60)
+            )
             block = f"<style>{rules}</style>\n"
         else:
-            items = "".join(f'<li><a href="/section/{rng.choice(VOCABULARY)}-{i}/">{rng.choice(VOCABULARY).title()}</a></li>'
-                            for i in range(40))
+            items = "".join(
+                f'<li><a href="/section/{rng.choice(VOCABULARY)}-{i}/">{rng.choice(VOCABULARY).title()}</a></li>'
+                for i in range(40)
+            )
             block = f'<nav class="mega-menu"><ul>{items}</ul></nav>\n'
         parts.append(block)
         size += len(block)
@@ -83,14 +116,18 @@ def article_body(rng: random.Random, slug: str) -> tuple[str, str]:
     paragraphs = [paragraph(rng) for _ in range(rng.randint(5, 18))]
     blocks = [f"<p>{html.escape(p)}</p>" for p in paragraphs]
     if len(blocks) > 3:
-        promo = f'<p><strong>[Read more: <a href="/{slug}-background/">{html.escape(sentence(rng, 4, 8))}</a>]</strong></p>'
+        promo = (
+            f'<p><strong>[Read more: <a href="/{slug}-background/">{html.escape(sentence(rng, 4, 8))}</a>]</strong></p>'
+        )
         blocks.insert(rng.randint(2, len(blocks) - 1), promo)
     if rng.random() < 0.5:
         blocks.insert(rng.randint(1, len(blocks) - 1), f"<h2>{html.escape(sentence(rng, 3, 6))}</h2>")
     if rng.random() < 0.4:
-        blocks.insert(rng.randint(1, len(blocks) - 1),
-                      f'<figure><img src="/uploads/{slug}.jpg" alt="{html.escape(sentence(rng, 3, 6))}">'
-                      f"<figcaption>{html.escape(sentence(rng, 5, 10))}</figcaption></figure>")
+        blocks.insert(
+            rng.randint(1, len(blocks) - 1),
+            f'<figure><img src="/uploads/{slug}.jpg" alt="{html.escape(sentence(rng, 3, 6))}">'
+            f"<figcaption>{html.escape(sentence(rng, 5, 10))}</figcaption></figure>",
+        )
     return "\n".join(blocks), paragraphs[0]
 
 
@@ -98,7 +135,7 @@ def make_page(index: int, rng: random.Random, base_url: str) -> tuple[str, str, 
     """Return (slug, page HTML, sidecar TOML or None) for article ``index``."""
     title = sentence(rng, 5, 11).rstrip(".")
     slug = f"{index:05d}-" + "-".join(title.lower().split()[:6])
-    published = datetime(2015, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=rng.randrange(10 * 365 * 24 * 60))
+    published = datetime(2015, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(10 * 365 * 24 * 60))
     authors = rng.sample(AUTHORS, rng.choice([1, 1, 1, 2]))
     tags = rng.sample(TAGS, rng.randint(1, 4))
     body, first = article_body(rng, slug)
@@ -107,39 +144,62 @@ def make_page(index: int, rng: random.Random, base_url: str) -> tuple[str, str, 
     template = index % 4
     furniture = SHARE.format(url=url) + APPEAL + NEWSLETTER
     if template == 3:  # a bare fragment, metadata in the sidecar
-        sidecar = "\n".join([
-            f'title = {json.dumps(title)}',
-            f"published = {published.isoformat()}",
-            f"author = {json.dumps(authors)}",
-            f"tags = {json.dumps(tags)}",
-        ]) + "\n"
-        page = f"<article>\n<h1>{html.escape(title)}</h1>\n{body}\n{furniture}\n</article>\n" + padding(rng, target // 3)
+        sidecar = (
+            "\n".join(
+                [
+                    f"title = {json.dumps(title)}",
+                    f"published = {published.isoformat()}",
+                    f"author = {json.dumps(authors)}",
+                    f"tags = {json.dumps(tags)}",
+                ]
+            )
+            + "\n"
+        )
+        page = f"<article>\n<h1>{html.escape(title)}</h1>\n{body}\n{furniture}\n</article>\n" + padding(
+            rng, target // 3
+        )
         return slug, page, sidecar
-    head = [f"<title>{html.escape(title)} | Example Daily</title>",
-            f'<link rel="canonical" href="{url}">']
+    head = [f"<title>{html.escape(title)} | Example Daily</title>", f'<link rel="canonical" href="{url}">']
     byline = f'<p class="byline">By <a rel="author" href="/author/{slug}">{html.escape(" and ".join(authors))}</a></p>'
     date_markup = f'<time datetime="{published.isoformat()}">{published:%d %B %Y}</time>'
     if template == 0:
-        ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
-              "datePublished": published.isoformat(), "author": [{"@type": "Person", "name": a} for a in authors],
-              "keywords": tags, "description": first[:200]}
+        ld = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": title,
+            "datePublished": published.isoformat(),
+            "author": [{"@type": "Person", "name": a} for a in authors],
+            "keywords": tags,
+            "description": first[:200],
+        }
         head.append(f'<script type="application/ld+json">{json.dumps(ld)}</script>')
     elif template == 1:
-        head += [f'<meta property="og:title" content="{html.escape(title)}">',
-                 f'<meta property="article:published_time" content="{published.isoformat()}">',
-                 f'<meta name="author" content="{html.escape(", ".join(authors))}">']
+        head += [
+            f'<meta property="og:title" content="{html.escape(title)}">',
+            f'<meta property="article:published_time" content="{published.isoformat()}">',
+            f'<meta name="author" content="{html.escape(", ".join(authors))}">',
+        ]
         head += [f'<meta property="article:tag" content="{t}">' for t in tags]
     else:  # visible markup only
         date_markup = f'<span class="date">{published:%d %B %Y}</span>'
     page = (
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" + "\n".join(head) + "\n"
-        + padding(rng, target // 2) + "</head>\n<body>\n<header class=\"site-header\">" + padding(rng, target // 4)
-        + "</header>\n<main><article class=\"post\">\n"
-        + f"<h1>{html.escape(title)}</h1>\n{byline}\n{date_markup}\n<div class=\"entry-content\">\n{body}\n</div>\n"
-        + furniture + "\n</article>\n<section class=\"related\"><h3>Related</h3><ul>"
-        + "".join(f'<li><a href="/{rng.choice(VOCABULARY)}-{i}/">{html.escape(sentence(rng, 4, 8))}</a></li>' for i in range(6))
-        + "</ul></section></main>\n<footer class=\"site-footer\"><p>© Example Daily</p></footer>\n"
-        + padding(rng, target // 4) + "</body>\n</html>\n"
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        + "\n".join(head)
+        + "\n"
+        + padding(rng, target // 2)
+        + '</head>\n<body>\n<header class="site-header">'
+        + padding(rng, target // 4)
+        + '</header>\n<main><article class="post">\n'
+        + f'<h1>{html.escape(title)}</h1>\n{byline}\n{date_markup}\n<div class="entry-content">\n{body}\n</div>\n'
+        + furniture
+        + '\n</article>\n<section class="related"><h3>Related</h3><ul>'
+        + "".join(
+            f'<li><a href="/{rng.choice(VOCABULARY)}-{i}/">{html.escape(sentence(rng, 4, 8))}</a></li>'
+            for i in range(6)
+        )
+        + '</ul></section></main>\n<footer class="site-footer"><p>© Example Daily</p></footer>\n'
+        + padding(rng, target // 4)
+        + "</body>\n</html>\n"
     )
     return slug, page, None
 

@@ -63,11 +63,17 @@ def report_site(folder: Path) -> tuple[list[str], bool]:
         round_, server, status, _slice = path.stem.split("-")
         slices[f"{server}-{status}"].setdefault(round_, []).append(parse_wrk(path.read_text()))
     # a round's rate of a case: the mean of its slices; its CPU cost: server CPU time over requests served
-    rates = {case: {r: statistics.mean(s["rps"] for s in runs) for r, runs in by_round.items()}
-             for case, by_round in slices.items()}
-    cpu_us = {case: {r: 1e6 * sum(s["cpu_seconds"] for s in runs) / sum(s["requests"] for s in runs)
-                     for r, runs in by_round.items()}
-              for case, by_round in slices.items()}
+    rates = {
+        case: {r: statistics.mean(s["rps"] for s in runs) for r, runs in by_round.items()}
+        for case, by_round in slices.items()
+    }
+    cpu_us = {
+        case: {
+            r: 1e6 * sum(s["cpu_seconds"] for s in runs) / sum(s["requests"] for s in runs)
+            for r, runs in by_round.items()
+        }
+        for case, by_round in slices.items()
+    }
     lines = [
         f"site {info['site']}: /feed.atom {int(info['feed_bytes']):,} bytes, "
         f"sent gzipped: {int(info['gzip_bytes']):,} bytes",

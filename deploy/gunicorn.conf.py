@@ -35,8 +35,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from feedsvc.gunicorn_logging import JsonLogger
 from feedsvc.logs import JsonFormatter
+from feedsvc.serve.gunicorn import JsonLogger
 
 
 def _usable_cores() -> int:
@@ -157,7 +157,7 @@ def when_ready(server: Any) -> None:
         return
     state.announce_startup()
     if os.environ.get("FEEDSVC_WATCH", "on") != "off":
-        from feedsvc import web
+        from feedsvc.web import views as web
 
         publish = getattr(web, "publish_changes_by_reload", None)
         if publish is not None:

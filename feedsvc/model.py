@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
 from operator import attrgetter
-from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import quote, urlsplit
 from typing import Protocol
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 # Characters a site path keeps as they are; anything else (a non-ASCII slug or
@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 _PATH_SAFE = "/-._~%!$&'()*+,;=:@"
 # The stand-in publication date of an article with none, until the catalog dates it
 # from the revisions ledger (``Prepared.undated``); never published as such.
-UNDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)
+UNDATED = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def article_path(slug: str) -> str:
@@ -46,7 +46,7 @@ def _pickled_by_position(cls: type) -> type:
 
 
 class StoredText(Protocol):
-    """Text kept outside the heap (:class:`feedsvc.blobstore.Blob`), read when needed."""
+    """Text kept outside the heap (:class:`feedsvc.build.blobstore.Blob`), read when needed."""
 
     def text(self) -> str: ...
 

@@ -1,9 +1,16 @@
-"""Small pure helpers for text that ends up in XML or HTML."""
+"""Small pure helpers for text that ends up in XML or HTML, and the normalisers of metadata values.
+
+Pure; the normalisers (plain text, URLs, language tags, keywords) return an
+empty value rather than raising on odd input.
+"""
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
+from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates,
 # U+FFFE/U+FFFF); lxml raises ValueError on them, so a feed built from text
@@ -37,3 +44,97 @@ def one_line(text: str) -> str:
     White space includes line and paragraph separators (U+2028, U+2029).
     """
     return _SPACE.sub(" ", _BIDI_CONTROLS.sub("", unicodedata.normalize("NFC", xml_safe(text)))).strip()
+
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
+_KEYWORD_SEPARATOR = re.compile(r"[,;]")
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
+_BLOCK_TAG = re.compile(r"<(?:/?(?:p|div|li|h[1-6]|blockquote)|br)\b[^<>]*>", re.IGNORECASE)
+_INLINE_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+# Markup that is never text: tags, comments, doctypes and processing instructions.
+_MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?(?:-->|$)|<[!?/][^<>]*>", re.DOTALL)
+# Passes of tag removal ("<<b>script>" needs two); each pass is linear, so hostile
+# nesting stays cheap, and whatever still looks like a tag's start loses its "<".
+_MARKUP_PASSES = 4
+_ANGLE_BEFORE_LETTER = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def plain(value: str) -> str:
+    """Return a meta or JSON-LD value as one line of XML-safe plain text: tags stripped, entities decoded.
+
+    Markup that only shows up once entities are decoded ("&lt;script&gt;") is
+    stripped too: a title must be text wherever it lands, RSS readers that
+    read titles as HTML included.
+    """
+    # Values are short and already out of the document tree, so a tag pattern is
+    # enough; parsing them as HTML would swallow text after a stray <title> or <textarea>.
+    text = _INLINE_TAG.sub("", _BLOCK_TAG.sub(" ", xml_safe(value)))
+    return strip_markup(one_line(html.unescape(text)))
+
+
+def strip_markup(text: str) -> str:
+    """Return ``text`` without anything a browser would read as a tag or comment; other "<" and "&" stay.
+
+    For values that are plain text by definition (a sidecar title, a tag):
+    "Why 2 < 3" and "AT&T" are kept, "<script>…</script>" loses its tags.
+    """
+    if "<" not in text:
+        return text
+    for _ in range(_MARKUP_PASSES):
+        stripped = _MARKUP.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    # What is left that a parser could still take for the start of a tag ("<script" with no ">"
+    # yet, "<?"): its "<" goes; "a < b" and "<3" stay.
+    return one_line(_ANGLE_BEFORE_LETTER.sub("", text))
+
+
+def absolute_url(value: str) -> str | None:
+    """Return ``value`` if it is an absolute http(s) URL ("//host/x" taken as https), else None."""
+    url = value.strip()
+    if url.startswith("//"):
+        url = "https:" + url
+    if _SPACE_OR_CONTROL.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def shorten(text: str, max_chars: int) -> str:
+    """Return ``text`` cut to at most ``max_chars`` characters at a word boundary, ending with "…" when cut."""
+    if len(text) <= max_chars:
+        return text
+    cut = text[: max_chars - 1]
+    space = cut.rfind(" ")
+    if space > max_chars * 0.6:  # a word boundary not too far back; else cut inside the word
+        cut = cut[:space]
+    return cut.rstrip(" ,;:—–-(") + "…"
+
+
+def language_tag(value: str) -> str | None:
+    """Return ``value`` as a BCP 47 tag ("en_GB" becomes "en-GB"), or None if it is not one."""
+    tag = value.strip().replace("_", "-")
+    return tag if _LANGUAGE.match(tag) else None
+
+
+def split_keywords(value: str) -> list[str]:
+    """Return the tags in a comma- or semicolon-separated keywords string."""
+    return [tag for tag in (plain(part) for part in _KEYWORD_SEPARATOR.split(value)) if tag]
+
+
+def dedupe(values: Iterable[str]) -> tuple[str, ...]:
+    """Return the non-empty ``values`` once each, ignoring case, first spelling kept."""
+    seen: set[str] = set()
+    kept = []
+    for value in values:
+        key = value.casefold()
+        if value and key not in seen:
+            seen.add(key)
+            kept.append(value)
+    return tuple(kept)

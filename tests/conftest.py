@@ -9,10 +9,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from feedsvc import create_app
+from feedsvc.app import create_app
+from support.paths import FIXTURES as FIXTURES_DIR
+from support.paths import REPO
 
-FIXTURES = Path(__file__).parent / "fixtures"
-REPO = Path(__file__).resolve().parents[1]
+FIXTURES = FIXTURES_DIR
 SAMPLE_CONTENT = REPO / "content"
 
 

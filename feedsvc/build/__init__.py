@@ -1,0 +1,1 @@
+"""Build: content folder -> catalog -> snapshot, with the build cache, the blob store and the state files."""

@@ -1,0 +1,256 @@
+"""Which article files a build reads and cleans, and the reading and cleaning.
+
+An edge, used by :class:`~feedsvc.build.builder.Builder`. :class:`Articles`
+keeps one :class:`Entry` per article file as last built. At each build a
+file keeps its entry while its stat signature is unchanged; otherwise its
+bytes are hashed (or the hash recorded in the build cache for that
+signature is taken), the cache is asked for the prepared article of those
+bytes, and only what it lacks is loaded and cleaned: in this process when
+few, in a pool of processes when many.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from feedsvc.build.blobstore import BlobStore
+from feedsvc.build.cache import RACY_SECONDS, BuildCache
+from feedsvc.build.files import (
+    Outcome,
+    article_key,
+    content_digest,
+    init_worker,
+    loader_version,
+    prepare_bytes,
+    prepare_file,
+    prepare_in_worker,
+    read_files,
+    rules_of,
+    site_digest,
+)
+from feedsvc.catalog.assembly import Cleaner
+from feedsvc.clean import SiteRules
+from feedsvc.clean.rules import rules_version
+from feedsvc.content.listing import Listing, Settling, last_change
+from feedsvc.content.loader import ArticleFiles, article_limit
+from feedsvc.model import PageMetadata, Prepared, Site
+
+PARALLEL_FROM = 16  # files to clean before starting a process pool pays off
+Progress = Callable[[int, str], Callable[[int], object]]  # (total, what) -> advance(n)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One article file as built: its signature, its bytes' digest, and what it gave."""
+
+    sig: str
+    digest: str
+    key: str
+    rules: tuple[str, str]  # (host, version) of the site rules that cleaned it
+    prepared: Prepared
+
+
+@dataclass
+class BuildStats:
+    """What the last build did (logged as one line, read by tests and benchmarks)."""
+
+    articles: int = 0  # article files in the folder
+    read: int = 0  # files read (their signature changed, or no record of it)
+    cleaned: int = 0  # files loaded and cleaned
+    cached: int = 0  # prepared articles taken from the build cache
+    waiting: int = 0  # files skipped this time: still being written
+    rendered: int = 0  # document families rendered (the rest were reused)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """Describe the build in one line."""
+        return (
+            f"{self.articles} articles: {self.read} read, {self.cleaned} cleaned, {self.cached} from the cache, "
+            f"{self.waiting} still being written; {self.rendered} feed families rendered; {self.seconds:.2f}s"
+        )
+
+
+def _spill(entry: Entry, blobs: BlobStore) -> None:
+    """Keep the body of ``entry``'s article on disk, and in memory only what later builds read.
+
+    Changed in place: the entry was made by this build (cleaned or read from
+    the cache) and nothing else refers to it yet. Copies would leave the
+    originals' small objects freed among the kept ones, and 10,000 articles
+    spread over twice the memory pages. The source keeps what
+    :func:`~feedsvc.catalog.assembly.assemble_catalog` and the rules lookup read of a
+    published article; its other metadata is already in the article.
+    Repeated names (tags, authors, language) are shared, not held once per article.
+    """
+    prepared = entry.prepared
+    article, source = prepared.article, prepared.source
+    if article is None or source is None:
+        return  # a draft, a withdrawal or a failure: small, and their reports read all of it
+    if isinstance(article.content, str):
+        object.__setattr__(article, "content", blobs.put(article.content.encode("utf-8")))
+    object.__setattr__(article, "tags", tuple(sys.intern(tag) for tag in article.tags))
+    object.__setattr__(article, "authors", tuple(sys.intern(name) for name in article.authors))
+    object.__setattr__(article, "language", sys.intern(article.language))
+    metadata = PageMetadata(
+        published=source.metadata.published,
+        updated=source.metadata.updated,
+        canonical_url=source.metadata.canonical_url,
+    )
+    object.__setattr__(prepared, "source", replace(source, metadata=metadata, origins=(), warnings=()))
+
+
+class Articles:
+    """The article files of one folder as last built, and how to bring them up to date."""
+
+    def __init__(
+        self,
+        folder: Path,
+        settling: Settling,
+        workers: int = 1,
+        progress: Progress | None = None,
+        clean: Cleaner | None = None,
+    ) -> None:
+        self.folder = folder
+        self.settling = settling
+        self.workers = workers
+        self.progress = progress
+        self.clean = clean  # a stand-in cleaner (tests): cleaning then stays in this process
+        self.entries: dict[str, Entry] = {}  # article file name -> entry
+        self.blobs: BlobStore | None = None  # where article bodies are kept once cached (None: in memory)
+        self.stats = BuildStats()
+        self._index: dict[str, tuple[str, str]] | None = None  # the cache's record of file signatures
+
+    def gather(
+        self, listing: Listing, site: Site, rules: Mapping[str, SiteRules], cache: BuildCache, settle: bool
+    ) -> dict[str, Entry]:
+        """Bring every article file up to date: kept, from the cache, or read and cleaned now.
+
+        With ``settle``, a changed file that is still being written keeps its last version (a new
+        one waits) until :class:`~feedsvc.content.listing.Settling` says it is done.
+        """
+        context = f"{loader_version()}|{site_digest(site)}"
+        versions = {host: rules_version(found) for host, found in rules.items()}
+        index = self._index = cache.file_digests() if self._index is None else self._index
+        units = listing.units
+        stats = self.stats = BuildStats(articles=len(units))
+        settle = settle and self.settling.settle > 0
+        entries: dict[str, Entry] = {}
+        made: list[Entry] = []  # entries cleaned now: for the cache
+        known: dict[str, str] = {}  # name -> digest of its bytes, read now or recorded
+        kept: dict[str, ArticleFiles] = {}  # bytes read now, to clean without reading again
+        for name, sig in sorted(units.items()):
+            old = self.entries.get(name)
+            if settle and (old is None or old.sig != sig) and not self.settling.settled(name, sig):
+                self._wait(name, entries)  # the published version stays until the new one is complete
+                continue
+            if old is not None and old.sig == sig and old.key == article_key(context, name, old.digest):
+                if versions.get(old.rules[0], "none") == old.rules[1]:
+                    entries[name] = old
+                    continue
+            if index.get(name, ("", ""))[0] == sig:
+                known[name] = index[name][1]
+                continue
+            stats.read += 1
+            files, torn, unreadable = read_files(self.folder / name, sig.split("|")[0], article_limit(site))
+            if torn and settle:
+                self._wait(name, entries)  # it changed since it was listed: take it once it is still
+            elif files is None and unreadable is not None:
+                entries[name] = Entry(sig, "", "", ("", "none"), unreadable)
+            elif files is not None:
+                known[name], kept[name] = content_digest(files), files
+        keys = {name: article_key(context, name, digest) for name, digest in known.items()}
+        found = cache.articles(keys.values(), versions)
+        missing = []
+        for name, digest in known.items():
+            value = found.get(keys[name])
+            if isinstance(value, Prepared):
+                stats.cached += 1
+                entries[name] = Entry(units[name], digest, keys[name], rules_of(value, rules), value)
+            else:
+                missing.append(name)
+        for name, outcome in self._prepare(missing, units, kept, site, rules).items():
+            if outcome.torn and settle:
+                self._wait(name, entries)
+                continue
+            digest = outcome.digest or known[name]
+            used = rules_of(outcome.prepared, rules)
+            entries[name] = Entry(units[name], digest, article_key(context, name, digest), used, outcome.prepared)
+            made.append(entries[name])
+        cache.put_articles((e.key, *e.rules, e.prepared) for e in made if e.key and e.prepared.cacheable)
+        if self.blobs is not None:  # after caching: the cache keeps the text itself
+            for name, entry in entries.items():
+                if entry is not self.entries.get(name):
+                    _spill(entry, self.blobs)
+        self._remember(entries, units, cache)
+        return entries
+
+    def _wait(self, name: str, entries: dict[str, Entry]) -> None:
+        """Leave a file that is still being written for a later build; keep its last version meanwhile."""
+        self.stats.waiting += 1
+        if name in self.entries:
+            entries[name] = self.entries[name]
+
+    def _prepare(
+        self,
+        names: list[str],
+        units: Mapping[str, str],
+        kept: Mapping[str, ArticleFiles],
+        site: Site,
+        rules: Mapping[str, SiteRules],
+    ) -> dict[str, Outcome]:
+        """Load and clean files: in this process when few, else in a pool of ``workers`` processes."""
+        self.stats.cleaned = len(names)
+        if not names:
+            return {}
+        folder = self.folder
+        advance = self.progress(len(names), "cleaning") if self.progress else None
+        outcomes: dict[str, Outcome] = {}
+        if self.workers == 1 or len(names) < PARALLEL_FROM or self.clean is not None:
+            for name in names:
+                files = kept.get(name)
+                if files is None:
+                    outcomes[name] = prepare_file(folder / name, site, rules, units[name].split("|")[0])
+                else:
+                    prepared = prepare_bytes(folder / name, files, site, rules, self.clean)
+                    outcomes[name] = Outcome(folder / name, "", False, prepared)
+                if advance:
+                    advance(1)
+            return outcomes
+        # fork when this process has no other thread (start-up, the CLI): fast, nothing re-imported;
+        # else forkserver, so the pool never inherits a thread's held lock (WebSub, the watcher).
+        context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
+        jobs = [(folder / name, units[name].split("|")[0]) for name in names]
+        with ProcessPoolExecutor(self.workers, context, initializer=init_worker, initargs=(site, rules)) as pool:
+            for name, outcome in zip(names, pool.map(prepare_in_worker, jobs, chunksize=4), strict=True):
+                outcomes[name] = outcome
+                if advance:
+                    advance(1)
+        return outcomes
+
+    def _remember(self, entries: Mapping[str, Entry], units: Mapping[str, str], cache: BuildCache) -> None:
+        """Keep what was built; put new work in the cache with the file signatures safe to trust next time."""
+        index = self._index if self._index is not None else {}
+        changed = {name: e for name, e in entries.items() if self.entries.get(name) is not e}
+        # files removed or changed: their old rows are never asked for again
+        kept_keys = {entry.key for entry in entries.values()}
+        cache.forget(articles=[old.key for old in self.entries.values() if old.key and old.key not in kept_keys])
+        racy = time.time() - RACY_SECONDS
+        rows: dict[str, tuple[str, str] | None] = {name: None for name in index if name not in units}
+        for name, entry in changed.items():
+            if entry.digest and index.get(name) != (entry.sig, entry.digest):
+                if entry.sig == units[name] and last_change(entry.sig) < racy:
+                    rows[name] = (entry.sig, entry.digest)
+        if rows:
+            cache.put_file_digests(rows)
+        for name, row in rows.items():
+            if row is None:
+                index.pop(name, None)
+            else:
+                index[name] = row
+        self.entries = dict(entries)

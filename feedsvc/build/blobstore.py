@@ -1,0 +1,145 @@
+"""Bytes kept on disk instead of in the heap: what a snapshot holds but rarely sends.
+
+An edge (a file). A :class:`BlobStore` is an append-only temporary file,
+unlinked as soon as it is made, so nothing is left behind by a crash; the
+process that writes it and every process forked from it (gunicorn's
+workers) read it back with ``pread``, which needs no shared file offset
+and no lock. The bytes live in the kernel's page cache, shared by every
+worker and given back under memory pressure, instead of in each worker's
+heap (where a forked copy is counted, and soon copied, in every worker).
+
+A :class:`Blob` is a handle on one stored value. The store knows every
+handle still alive (weakly); :meth:`BlobStore.compacted` moves them all to
+a new file when dead bytes outweigh live ones, re-pointing each handle in
+place, so whatever holds one never has to change.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import weakref
+from pathlib import Path
+
+# Compact when the file is this many times the bytes still referenced, and at least SLACK over them.
+GARBAGE_RATIO = 2.0
+SLACK_BYTES = 64 * 1024 * 1024
+
+
+class BlobStore:
+    """An append-only, unlinked file of byte strings, readable from this process and its forks."""
+
+    def __init__(self, folder: Path | None = None, *, fd: int | None = None) -> None:
+        if fd is None:
+            if folder is not None:
+                folder.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix="feedsvc-blobs-", dir=folder)
+            os.unlink(name)  # unlinked at once: the file lives while a descriptor does; a crash leaves nothing
+        self._fd = fd
+        weakref.finalize(self, os.close, fd)
+        self._size = os.fstat(fd).st_size
+        self._lock = threading.Lock()  # appends only; reads need none
+        self._blobs: weakref.WeakSet[Blob] = weakref.WeakSet()
+        self.folder = folder
+
+    @classmethod
+    def adopt(cls, fd: int) -> BlobStore:
+        """Return the store of a descriptor another process passed over (it is closed with the store)."""
+        return cls(fd=fd)
+
+    def fileno(self) -> int:
+        """The descriptor of the file (to pass to another process)."""
+        return self._fd
+
+    @property
+    def size(self) -> int:
+        """Bytes written to the file so far, live or dead."""
+        return self._size
+
+    def put(self, data: bytes) -> Blob:
+        """Store ``data``; return its handle."""
+        blob = Blob(self, *self._append(data))
+        self._blobs.add(blob)
+        return blob
+
+    def live_bytes(self) -> int:
+        """Bytes of the values whose handles are still alive."""
+        return sum(blob.length for blob in list(self._blobs))
+
+    def compacted(self) -> BlobStore:
+        """Return this store, or a new one holding only live values when dead bytes outweigh them.
+
+        Every live handle is re-pointed at the new file; this store's file
+        closes once nothing refers to it (a forked worker keeps its own
+        descriptor, so what it serves is unaffected).
+        """
+        live = list(self._blobs)
+        used = sum(blob.length for blob in live)
+        if self._size <= max(GARBAGE_RATIO * used, used + SLACK_BYTES):
+            return self
+        fresh = BlobStore(self.folder)
+        for blob in live:
+            blob._move(fresh, *fresh._append(blob.read()))
+            fresh._blobs.add(blob)
+        return fresh
+
+    def read(self, offset: int, length: int) -> bytes:
+        """Return ``length`` bytes from ``offset``."""
+        data = os.pread(self._fd, length, offset)
+        while len(data) < length:  # pread may return less than asked (signals, large reads)
+            more = os.pread(self._fd, length - len(data), offset + len(data))
+            if not more:
+                raise OSError(f"blob store truncated: {length} bytes wanted at {offset}, {len(data)} read")
+            data += more
+        return data
+
+    def _append(self, data: bytes) -> tuple[int, int]:
+        with self._lock:
+            offset = self._size
+            view = memoryview(data)
+            while view:
+                written = os.pwrite(self._fd, view, offset + len(data) - len(view))
+                view = view[written:]
+            self._size += len(data)
+        return offset, len(data)
+
+
+class Blob:
+    """A handle on bytes in a :class:`BlobStore`."""
+
+    __slots__ = ("__weakref__", "_where", "length")
+
+    def __init__(self, store: BlobStore, offset: int, length: int) -> None:
+        self._where = (store, offset)  # one attribute: a compaction swaps it in one assignment
+        self.length = length
+
+    def read(self) -> bytes:
+        """Return the stored bytes."""
+        store, offset = self._where
+        return store.read(offset, self.length)
+
+    def _move(self, store: BlobStore, offset: int, length: int) -> None:
+        self._where = (store, offset)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Blob):
+            return NotImplemented
+        return self is other or (self.length == other.length and self.read() == other.read())
+
+    def __hash__(self) -> int:
+        return hash(self.read())
+
+    def text(self) -> str:
+        """Return the stored bytes as the UTF-8 text they are."""
+        return self.read().decode("utf-8")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # a handle means nothing in another process: whoever pickles must store the bytes instead
+        raise TypeError("a Blob is a handle on this process's file; pickle the bytes it holds")
+
+    def __repr__(self) -> str:
+        return f"<Blob {self.length} bytes>"

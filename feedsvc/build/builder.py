@@ -1,0 +1,206 @@
+"""The build pipeline: a content folder in, a servable snapshot out; cold, warm or incremental.
+
+An edge. A :class:`Builder` lists the folder by stat (:mod:`feedsvc.content.listing`),
+reads only files whose signature changed, and cleans only those neither it
+nor the build cache (:mod:`feedsvc.build.cache`) has seen, in a process pool
+when there are many. The prepared articles go to the pure middle
+(:func:`~feedsvc.catalog.assembly.assemble_catalog`, then
+:func:`~feedsvc.build.snapshot.build_snapshot`, which reuses every feed whose
+inputs did not change). It reads "now" and the revisions ledger once per
+build and writes the ledger back. The builder keeps what it built, so the
+next build after one edit re-cleans that article and re-renders only the
+feeds it is in.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from feedsvc.build.articles import Articles, BuildStats, Progress
+from feedsvc.build.blobstore import BlobStore
+from feedsvc.build.cache import BuildCache
+from feedsvc.build.files import render_version
+from feedsvc.build.snapshot import PAGE_CACHE_BYTES, LedgerMode, Snapshot, build_snapshot
+from feedsvc.build.state import read_ledger, write_ledger
+from feedsvc.catalog.assembly import Cleaner, assemble_catalog
+from feedsvc.clean import SiteRules
+from feedsvc.content.listing import ARTICLES_FOLDER, SITE_FILE, Listing, Settling, last_change, scan
+from feedsvc.content.loader import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, listing_problems, load_site, stray_problems
+from feedsvc.content.rules import RULES_FOLDER, load_site_rules
+from feedsvc.model import Catalog, Problem, Site
+from feedsvc.web import metrics
+
+__all__ = ["BuildStats", "Builder"]
+
+READ_SUFFIXES = (*ARTICLE_SUFFIXES, SIDECAR_SUFFIX)
+
+
+class Builder:
+    """Build snapshots of one content folder, each from the previous one and the changed files."""
+
+    def __init__(
+        self,
+        content_dir: Path,
+        overrides: Mapping[str, Any] | None = None,
+        *,
+        cache_dir: Path | None = None,
+        workers: int = 1,
+        settle: float = 0.0,
+        ledger: LedgerMode = "update",
+        page_budget: int = PAGE_CACHE_BYTES,
+        progress: Progress | None = None,
+        clean: Cleaner | None = None,
+        spill: bool = True,
+    ) -> None:
+        self.content_dir = content_dir
+        self.overrides = overrides
+        self.cache_dir = cache_dir
+        self.ledger = ledger
+        self.page_budget = page_budget
+        self.progress = progress
+        self.settling = Settling(settle)
+        self.articles = Articles(content_dir / ARTICLES_FOLDER, self.settling, max(1, workers), progress, clean)
+        # Article bodies and every feed but the site's own live on disk, not in the heap that
+        # gunicorn's workers inherit: a worker's memory then stays near its code's, at any site size.
+        self.articles.blobs = BlobStore(cache_dir) if spill else None
+        self.report: Any = metrics  # where build outcomes are recorded: snapshot_built(), snapshot_failed()
+        self.snapshot: Snapshot | None = None
+        self._site: Site | None = None
+        self._rules: dict[str, SiteRules] = {}
+        self._rule_problems: list[Problem] = []
+        self._settings: dict[str, str] = {}  # site.toml and rules/* -> the signature last read
+        self._built: dict[str, str] = {}  # input name -> the signature the published snapshot reflects
+        self._listing_problems: tuple[object, list[Problem]] = (None, [])
+        self._gathered = False  # the first build reads files as they are: there is nothing older to serve
+
+    @property
+    def stats(self) -> BuildStats:
+        """What the last build did."""
+        return self.articles.stats
+
+    def outdated(self, listing: Listing) -> bool:
+        """Say whether a build now would take in a change (one that has settled)."""
+        inputs = listing.inputs
+        if self._built.keys() - inputs.keys():
+            return True
+        return any(self._built.get(n) != sig and self.settling.settled(n, sig) for n, sig in inputs.items())
+
+    def waiting(self, listing: Listing) -> float | None:
+        """Return when the next change not built yet will have settled (Unix time), or None if there is none."""
+        inputs = listing.inputs
+        if self._built.keys() - inputs.keys():
+            return time.time()
+        pending = [last_change(sig) for n, sig in inputs.items() if self._built.get(n) != sig]
+        return min(pending) + self.settling.settle if pending else None
+
+    def build(self, now: datetime | None = None, listing: Listing | None = None) -> Snapshot:
+        """Build the snapshot of the folder as it is now; record it in the metrics."""
+        started = time.perf_counter()
+        try:
+            listing = listing or scan(self.content_dir)
+            with self._cache() as cache:
+                catalog = self._catalog(now, listing, cache)
+                snapshot = self._render(catalog, cache)
+        except Exception:
+            self.report.snapshot_failed(time.perf_counter() - started)
+            self._built.clear()  # nothing of this build is published: the next one looks at every input again
+            raise
+        self.snapshot = snapshot
+        self._built = {**self._settings, **{name: entry.sig for name, entry in self.articles.entries.items()}}
+        if self.articles.blobs is not None:
+            self.articles.blobs = self.articles.blobs.compacted()  # edits leave dead bytes behind
+        release_memory()
+        self.stats.seconds = time.perf_counter() - started
+        rejected = sum(1 for problem in catalog.problems if problem.severity == "error")
+        self.report.snapshot_built(self.stats.seconds, published=len(catalog.articles), rejected=rejected)
+        return snapshot
+
+    def build_catalog(self, now: datetime | None = None) -> Catalog:
+        """Build only the catalog (reports such as ``feedsvc check``)."""
+        with self._cache() as cache:
+            return self._catalog(now, scan(self.content_dir), cache)
+
+    def _cache(self) -> BuildCache:
+        # Opened per build and closed after: a connection must never cross a fork (gunicorn workers).
+        return BuildCache(self.cache_dir)
+
+    def _render(self, catalog: Catalog, cache: BuildCache) -> Snapshot:
+        previous = self.snapshot
+        progress = self.progress
+        advance = (lambda total: progress(total, "rendering")) if progress else None
+        snapshot = build_snapshot(
+            catalog,
+            previous,
+            cache,
+            version=render_version(),
+            page_budget=self.page_budget,
+            progress=advance,
+            spill=self.articles.blobs,
+        )
+        self.stats.rendered = snapshot.fresh
+        if previous is None:  # a full build: nothing else in the cache is needed
+            cache.keep_only((e.key for e in self.articles.entries.values() if e.key), snapshot.rendered)
+        else:
+            cache.forget(documents=previous.rendered.keys() - snapshot.rendered.keys())
+        return snapshot
+
+    def _catalog(self, now: datetime | None, listing: Listing, cache: BuildCache) -> Catalog:
+        moment = (now or datetime.now(UTC)).replace(microsecond=0)
+        inputs = listing.inputs
+        self.settling.forget(set(inputs))
+        site = self._load_settings(inputs)
+        entries = self.articles.gather(listing, site, self._rules, cache, settle=self._gathered)
+        self._gathered = True
+        problems = list(self._rule_problems)
+        articles_dir = self.content_dir / ARTICLES_FOLDER
+        if not articles_dir.is_dir():
+            reason = "folder not found; create it and put <slug>.html files in it"
+            problems.append(Problem(articles_dir, reason, "warning"))
+        names = (frozenset(listing.files), listing.stamp)
+        if self._listing_problems[0] != names:  # the same names give the same problems: skip the work
+            found = listing_problems(articles_dir, names[0])
+            if listing.others or any(os.path.splitext(n)[1].lower() not in READ_SUFFIXES for n in names[0]):
+                found += stray_problems(articles_dir)  # else nothing there can be a stray: no need to look
+            self._listing_problems = (names, found)
+        problems.extend(self._listing_problems[1])
+        previous, ledger_problem = read_ledger(self.content_dir) if self.ledger != "ignore" else ({}, None)
+        if ledger_problem:
+            problems.append(ledger_problem)  # logged with the others by whoever serves or checks
+        prepared = [entries[name].prepared for name in sorted(entries)]
+        catalog = assemble_catalog(prepared, site, problems, now=moment, ledger=previous)
+        if self.ledger == "update" and ledger_problem is None and catalog.revisions != previous:
+            problem = write_ledger(self.content_dir, catalog.revisions)
+            if problem is not None:
+                catalog = replace(catalog, problems=(*catalog.problems, problem))
+        return catalog
+
+    def _load_settings(self, inputs: Mapping[str, str]) -> Site:
+        """(Re)read site.toml and the rules when they changed; a broken site.toml raises SiteConfigError."""
+        first = self._site is None
+        sig = inputs[SITE_FILE]
+        if self._site is None or (self._settings.get(SITE_FILE) != sig and self.settling.settled(SITE_FILE, sig)):
+            self._site = load_site(self.content_dir, self.overrides)
+            self._settings[SITE_FILE] = sig
+        prefix = f"{RULES_FOLDER}/"
+        rules = {n: s for n, s in inputs.items() if n.startswith(prefix)}
+        read = {n: s for n, s in self._settings.items() if n.startswith(prefix)}
+        changed = {n for n in rules.keys() | read.keys() if rules.get(n) != read.get(n)}
+        if first or (changed and all(self.settling.settled(n, rules.get(n, "")) for n in changed)):
+            self._rules, self._rule_problems = load_site_rules(self.content_dir)
+            self._settings = {SITE_FILE: self._settings[SITE_FILE], **rules}
+        return self._site
+
+
+def release_memory() -> None:
+    """Give back to the system what the build freed (glibc keeps it otherwise), before workers fork."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to do

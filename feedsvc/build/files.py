@@ -1,0 +1,178 @@
+"""One article file through the expensive half of the pipeline: read, load, clean.
+
+What a build's process pool runs (:func:`prepare_file` returns a picklable
+:class:`Outcome`), and the hashes that key the build cache: of a file's
+bytes, of the code that loads and cleans it, and of the site settings
+articles depend on. Reads files; otherwise pure.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import sys
+import unicodedata
+import zlib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from importlib import metadata as package_metadata
+from pathlib import Path
+from types import ModuleType
+
+from feedsvc import catalog, content, feeds, html_depth, metadata, model, text
+from feedsvc.build import representation, snapshot
+from feedsvc.catalog.assembly import Cleaner, prepare_source, rules_host
+from feedsvc.clean import CLEANER_VERSION, SiteRules, clean_html
+from feedsvc.clean.rules import rules_version
+from feedsvc.content.listing import signature
+from feedsvc.content.loader import ArticleFiles, article_limit, parse_article, read_article
+from feedsvc.model import ContentError, Prepared, Problem, Site
+
+# The code that decides what loading makes of a file (the cleaner has its own
+# CLEANER_VERSION): its source is its version, so no edit is ever served stale. A
+# package counts with every module in it, so a module added or renamed is never missed.
+LOADER_CODE: tuple[ModuleType, ...] = (content, metadata, catalog, model, text, html_depth)
+# Libraries whose upgrade can change a cleaned article or a rendered feed.
+LOADER_LIBRARIES = ("lxml", "selectolax", "nh3", "markdown-it-py", "tzdata")
+RENDER_CODE: tuple[ModuleType, ...] = (feeds, representation, snapshot, model, text)
+RENDER_LIBRARIES = ("feedgen", "lxml", "brotli")
+# Site settings only feeds and pages use: changing them re-renders those but re-cleans nothing.
+FEED_ONLY_SETTINGS = frozenset(
+    {"title", "subtitle", "entries_per_feed", "feed_max_bytes", "feed_max_age", "feed_stale_while_revalidate",
+     "tombstone_days", "websub_hub", "articles_per_page"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What preparing one file gave: its digest, whether it changed while read, the prepared article."""
+
+    path: Path
+    digest: str  # of the bytes read ("" if none could be read)
+    torn: bool  # the file changed between the listing (or opening) and the end of the read
+    prepared: Prepared
+
+
+@functools.cache
+def code_version(code: tuple[ModuleType, ...], libraries: tuple[str, ...]) -> str:
+    """Hash the source of ``code`` (modules, and packages with all their modules) and the versions
+    of ``libraries`` (and of Python and zlib)."""
+    digest = hashlib.sha256(f"{sys.version}|{zlib.ZLIB_RUNTIME_VERSION}".encode())
+    for path in sorted({source for module in code for source in _sources(module)}):
+        digest.update(path.read_bytes())
+    for library in libraries:
+        try:
+            digest.update(f"{library}={package_metadata.version(library)}".encode())
+        except package_metadata.PackageNotFoundError:
+            digest.update(f"{library}=none".encode())
+    return digest.hexdigest()[:16]
+
+
+def _sources(module: ModuleType) -> list[Path]:
+    """The source files of a module, or of every module of a package."""
+    source = Path(module.__file__ or "")
+    if hasattr(module, "__path__"):  # a package: its __init__ and every module beside it
+        return sorted(source.parent.glob("*.py"))
+    return [source]
+
+
+def loader_version() -> str:
+    """The version of everything that turns a file into a prepared article."""
+    return f"{CLEANER_VERSION}-{code_version(LOADER_CODE, LOADER_LIBRARIES)}"
+
+
+def render_version() -> str:
+    """The version of everything that turns articles into feed bytes."""
+    return code_version(RENDER_CODE, RENDER_LIBRARIES)
+
+
+def site_digest(site: Site) -> str:
+    """Hash the site settings a prepared article depends on (not those only feeds use)."""
+    fields = {k: str(v) for k, v in asdict(site).items() if k not in FEED_ONLY_SETTINGS}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def content_digest(files: ArticleFiles) -> str:
+    """Hash the bytes of an article and of its sidecar."""
+    digest = hashlib.sha256(len(files.data).to_bytes(8, "big"))
+    digest.update(files.data)
+    digest.update(b"\x00none" if files.sidecar is None else b"\x01" + files.sidecar)
+    return digest.hexdigest()[:40]
+
+
+def article_key(context: str, name: str, digest: str) -> str:
+    """Return the cache key of a file's prepared article: the code, the settings, its name and bytes."""
+    return hashlib.sha256(f"{context}\n{name}\n{digest}".encode()).hexdigest()[:40]
+
+
+def rules_of(prepared: Prepared, rules: Mapping[str, SiteRules]) -> tuple[str, str]:
+    """Return the host whose rules cleaned ``prepared`` and their version ("none" for no rules)."""
+    host = rules_host(prepared.source.metadata.canonical_url) if prepared.source else ""
+    return host, rules_version(rules.get(host))
+
+
+def failed(path: Path, error: ContentError, cacheable: bool = True) -> Prepared:
+    """Return the prepared form of a file that could not be loaded."""
+    slug = unicodedata.normalize("NFC", path.stem)
+    return Prepared(slug, path, None, problems=(Problem(error.path, error.reason),), cacheable=cacheable)
+
+
+def prepare_bytes(
+    path: Path, files: ArticleFiles, site: Site, rules: Mapping[str, SiteRules], clean: Cleaner | None = None
+) -> Prepared:
+    """Load and clean an article from its bytes; one bad file becomes its problems."""
+    try:
+        source = parse_article(path, files, site)
+    except ContentError as error:
+        return failed(path, error)
+    except Exception as error:  # noqa: BLE001 - a bug on one page must not hide the whole site
+        reason = f"could not be loaded ({type(error).__name__}: {error}); please report this as a bug"
+        return failed(path, ContentError(path, reason), cacheable=False)
+    prepared = prepare_source(source, site, rules, clean or clean_html)
+    warnings = tuple(Problem(path, warning, "warning") for warning in source.warnings)
+    return replace(prepared, problems=warnings + prepared.problems)
+
+
+def read_files(
+    path: Path, expected: str = "", max_bytes: int | None = None
+) -> tuple[ArticleFiles | None, bool, Prepared | None]:
+    """Read an article's bytes; return them, whether they are torn, or the problem of an unreadable file.
+
+    Torn: the page's signature when opened is not ``expected`` (the listing's), or it changed while read.
+    ``max_bytes``: the site's limit (``content.article_limit``); a larger file is not read at all.
+    """
+    try:
+        files = read_article(path, max_bytes)
+    except ContentError as error:
+        return None, False, failed(path, error, cacheable=False)
+    opened = signature(files.stat) if files.stat else ""
+    try:
+        after = signature(os.stat(path))
+    except OSError:
+        after = ""
+    return files, opened != after or bool(expected and expected != opened), None
+
+
+def prepare_file(path: Path, site: Site, rules: Mapping[str, SiteRules], expected: str = "") -> Outcome:
+    """Read, load and clean one article file (in a pool worker or in this process)."""
+    files, torn, unreadable = read_files(path, expected, article_limit(site))
+    if files is None:
+        return Outcome(path, "", False, unreadable or failed(path, ContentError(path, "cannot be read")))
+    return Outcome(path, content_digest(files), torn, prepare_bytes(path, files, site, rules))
+
+
+_WORKER: tuple[Site, Mapping[str, SiteRules]] | None = None
+
+
+def init_worker(site: Site, rules: Mapping[str, SiteRules]) -> None:
+    """Give a pool process the site and rules once, not with every file."""
+    global _WORKER
+    _WORKER = (site, rules)
+
+
+def prepare_in_worker(job: tuple[Path, str]) -> Outcome:
+    """Prepare one file in a pool process set up by :func:`init_worker`."""
+    assert _WORKER is not None, "init_worker was not run in this process"
+    return prepare_file(job[0], *_WORKER, expected=job[1])

@@ -1,0 +1,254 @@
+"""A servable snapshot: a catalog with every feed document rendered and encoded once.
+
+Pure but for a lock. :func:`build_snapshot` renders each document family
+(the site's, each tag's and author's feeds, each archive month) from its
+inputs, and reuses the bytes of a family whose inputs hash the same as in
+the previous snapshot or in the build cache, so an edit re-renders only the
+feeds it shows in. Given a store to spill to (the builder's
+:class:`~feedsvc.build.blobstore.BlobStore`), every document but the site's own
+feeds is moved out of the heap once cached, and read when sent. Pages are
+rendered on first request and kept in a bounded cache. Reading a content folder is :mod:`feedsvc.build.builder`'s job;
+:func:`load_catalog` and :func:`load_snapshot` are its short forms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from feedsvc.build.representation import BytesStore, Resource, make_resource, stored
+from feedsvc.catalog.assembly import article_digest
+from feedsvc.feeds.archive import ArchiveIndex, archive_path, archive_spec, index_archives
+from feedsvc.feeds.families import Document, families, render_archive, render_family
+from feedsvc.model import Article, Catalog, Site
+
+__all__ = ["Resource", "Snapshot", "feed_cache_control", "load_catalog", "load_snapshot", "make_resource"]
+
+
+# Bytes of rendered pages (every coding) one snapshot keeps per process; the least
+# recently used go first. Feeds are not counted: they are always kept.
+PAGE_CACHE_BYTES = 16 * 1024 * 1024
+# Feeds kept in memory even when the others live on disk: the site's own, which
+# most readers poll. Every other document (tag, author, archive) is read when sent.
+HOT_FEED_PREFIX = "/feed."
+Rendered = tuple[tuple[str, Resource], ...]  # (site path, resource) of one document family
+# "update": read the ledger and write it back (serving); "read": never write (a
+# report such as `feedsvc check`); "ignore": as on a fresh checkout (golden files).
+LedgerMode = Literal["update", "read", "ignore"]
+
+
+def feed_cache_control(site: Site) -> str:
+    """Return the Cache-Control of every feed document, from ``site.toml``."""
+    directives = ["public", f"max-age={site.feed_max_age}"]
+    if site.feed_stale_while_revalidate:
+        directives.append(f"stale-while-revalidate={site.feed_stale_while_revalidate}")
+    return ", ".join(directives)
+
+
+def feed_resource(document: Document, site: Site) -> Resource:
+    """Encode a rendered feed document with its headers (WebSub discovery on subscription feeds)."""
+    headers = [("X-Content-Type-Options", "nosniff")]
+    if site.websub_hub and document.subscription:
+        # WebSub §4: the hub and the topic's own URL, as Link headers
+        headers.append(("Link", f'<{site.websub_hub}>; rel="hub", <{site.url(document.path)}>; rel="self"'))
+    return make_resource(
+        document.body, document.media_type, document.last_modified, feed_cache_control(site), tuple(headers)
+    )
+
+
+class DocumentStore(Protocol):
+    """Where rendered document families outlive the process (the build cache)."""
+
+    def documents(self, keys: Iterable[str]) -> Mapping[str, Any]: ...
+
+    def put_documents(self, rows: Mapping[str, object]) -> None: ...
+
+
+class Snapshot:
+    """One content version, with its feeds rendered and encoded; pages are kept once rendered, up to a budget."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        feeds: Mapping[str, Resource],
+        archives: ArchiveIndex,
+        rendered: Mapping[str, Rendered] | None = None,
+        page_budget: int = PAGE_CACHE_BYTES,
+        fresh: int = 0,
+    ) -> None:
+        self.catalog = catalog
+        self.feeds = dict(feeds)  # site path -> feed document, precomputed
+        self.archives = archives
+        self.subscriptions = tuple(p for p in self.feeds if not p.startswith("/archive/"))
+        self.rendered = dict(rendered or {})  # input key -> documents: what the next build may reuse
+        self.page_budget = page_budget
+        self.fresh = fresh  # document families rendered for it (the others were reused)
+        self._lazy: OrderedDict[str, Resource] = OrderedDict()
+        self._lazy_bytes = 0
+        self._lock = threading.Lock()
+
+    def feed(self, path: str) -> Resource | None:
+        """Return the feed document at ``path``, or None; empty archive months render on first use."""
+        found = self.feeds.get(path)
+        if found is not None or not path.startswith("/archive/") or not path.endswith(".atom"):
+            return found
+        month = path[len("/archive/") : -len(".atom")]
+        if not self.archives.exists(month) or archive_path(month) != path:
+            return None
+        site = self.catalog.site
+        return self.cached(path, lambda: feed_resource(render_archive(self.catalog, self.archives, month), site))
+
+    def cached(self, key: str, render: Callable[[], Resource]) -> Resource:
+        """Return the resource ``key`` of this snapshot, rendering it on first use (and after eviction)."""
+        with self._lock:
+            found = self._lazy.get(key)
+            if found is not None:
+                self._lazy.move_to_end(key)
+                return found
+        made = render()  # rendering twice in a race gives equal bytes: no lock held meanwhile
+        with self._lock:
+            found = self._lazy.setdefault(key, made)
+            if found is made:
+                self._lazy_bytes += _size(made)
+                while self._lazy_bytes > self.page_budget and len(self._lazy) > 1:
+                    _, oldest = self._lazy.popitem(last=False)
+                    self._lazy_bytes -= _size(oldest)
+        return found
+
+    def held_bytes(self) -> int:
+        """Return the bytes of every body this snapshot holds in memory, in every coding (feeds and kept pages)."""
+        with self._lock:
+            pages = self._lazy_bytes
+        return pages + sum(_size(resource) for resource in self.feeds.values())
+
+    def stored_bytes(self) -> int:
+        """Return the bytes of every feed body this snapshot keeps on disk, in every coding."""
+        return sum(v.size for r in self.feeds.values() for v in r.variants.values() if not v.held)
+
+    def topics(self) -> dict[str, str]:
+        """Return the absolute URL -> ETag of every subscription feed (what WebSub announces)."""
+        site = self.catalog.site
+        return {site.url(path): self.feeds[path].etag for path in self.subscriptions}
+
+
+def _size(resource: Resource) -> int:
+    return sum(variant.size for variant in resource.variants.values() if variant.held)
+
+
+def build_snapshot(
+    catalog: Catalog,
+    previous: Snapshot | None = None,
+    store: DocumentStore | None = None,
+    *,
+    version: str = "",
+    page_budget: int = PAGE_CACHE_BYTES,
+    progress: Callable[[int], Callable[[int], object]] | None = None,
+    spill: BytesStore | None = None,
+) -> Snapshot:
+    """Render and encode every feed document of ``catalog``, reusing those whose inputs are unchanged.
+
+    A family's key hashes all its bytes depend on: ``version`` (the renderer's
+    code), the site settings, the family's own fields and, per entry, the
+    article's digest and ``updated``. Found in ``previous`` or in ``store``, its
+    documents are reused; otherwise rendered and put in ``store``. With
+    ``spill``, every document but the site's own feeds is moved there (out
+    of the heap) once it is cached.
+    """
+    site = catalog.site
+    archives = index_archives(catalog.articles, site.timezone, catalog.current_month)
+    salt = version + json.dumps({k: str(v) for k, v in asdict(site).items()}, sort_keys=True)
+
+    labels: dict[str, str] = {}
+
+    def entries(articles: Iterable[Article]) -> list[str]:
+        found = []
+        for article in articles:
+            label = labels.get(article.slug)
+            if label is None:  # once per article and build: most are in several families
+                digest = catalog.digests.get(article.slug) or article_digest(article)
+                label = labels[article.slug] = f"{digest} {article.updated.isoformat()}"
+            found.append(label)
+        return found
+
+    jobs: dict[str, Callable[[], list[Document]]] = {}
+    for family in families(catalog, archives):
+        fields = [family.prefix, family.id_specific, family.title, family.html_path, family.atom_links]
+        parts = [*fields, repr(family.tombstones), *entries(family.articles[: site.entries_per_feed])]
+        jobs[_key(salt, "family", parts)] = lambda family=family: render_family(family, site)
+    for month in sorted(archives.by_month):
+        parts = [repr(archive_spec(archives, month, site)), *entries(archives.by_month[month])]
+        jobs[_key(salt, "archive", parts)] = lambda month=month: [render_archive(catalog, archives, month)]
+
+    old = previous.rendered if previous is not None else {}
+    rendered: dict[str, Rendered] = {key: old[key] for key in jobs if key in old}
+    if store is not None and len(rendered) < len(jobs):
+        found = store.documents(key for key in jobs if key not in rendered)
+        rendered.update((key, value) for key, value in found.items() if _is_rendered(value))
+    fresh: dict[str, Rendered] = {}
+    advance = progress(len(jobs) - len(rendered)) if progress and len(rendered) < len(jobs) else None
+    for key, render in jobs.items():
+        if key not in rendered:
+            rendered[key] = fresh[key] = tuple((doc.path, feed_resource(doc, site)) for doc in render())
+            if advance:
+                advance(1)
+    if store is not None and fresh:
+        store.put_documents(fresh)  # before spilling: the cache keeps the bytes themselves
+    if spill is not None:
+        rendered = {key: _spilled(documents, spill) for key, documents in rendered.items()}
+    feeds = {path: resource for key in jobs for path, resource in rendered[key]}
+    return Snapshot(catalog, feeds, archives, {key: rendered[key] for key in jobs}, page_budget, len(fresh))
+
+
+def _spilled(documents: Rendered, spill: BytesStore) -> Rendered:
+    return tuple(
+        (path, resource if path.startswith(HOT_FEED_PREFIX) else stored(resource, spill))
+        for path, resource in documents
+    )
+
+
+def _key(salt: str, kind: str, parts: Iterable[object]) -> str:
+    digest = hashlib.sha256(f"{salt}\n{kind}".encode())
+    for part in parts:
+        digest.update(f"\n{part}".encode())
+    return digest.hexdigest()[:40]
+
+
+def _is_rendered(value: object) -> bool:
+    """Check a cached value's shape before serving it."""
+    return isinstance(value, tuple) and all(
+        isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], Resource)
+        for item in value
+    )
+
+
+def load_catalog(
+    content_dir: Path,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    now: datetime | None = None,
+    ledger: LedgerMode = "read",
+) -> Catalog:
+    """Load and clean everything in ``content_dir``; bad files become problems, not failures."""
+    from feedsvc.build.builder import Builder
+
+    return Builder(content_dir, overrides, ledger=ledger).build_catalog(now)
+
+
+def load_snapshot(
+    content_dir: Path,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    now: datetime | None = None,
+    ledger: LedgerMode = "update",
+) -> Snapshot:
+    """Load ``content_dir`` (recording revisions) and render its feeds."""
+    from feedsvc.build.builder import Builder
+
+    return Builder(content_dir, overrides, ledger=ledger).build(now)

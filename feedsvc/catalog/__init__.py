@@ -1,0 +1,1 @@
+"""The catalog: loaded sources become dated, ordered, indexed articles; the edit ledger."""

@@ -1,0 +1,363 @@
+"""The catalog: loaded sources -> published articles -> one immutable snapshot.
+
+Pure: sources, the revisions ledger and "now" in, :class:`~feedsvc.model.Catalog`
+out. Each source is cleaned once into a :class:`~feedsvc.model.Prepared`
+(:func:`prepare_source`, which the build pipeline runs in parallel and caches);
+:func:`assemble_catalog` then dates, orders and indexes them, cheaply enough
+to run on every content change. Requests only read the finished catalog.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from feedsvc.catalog.revisions import fingerprint, revise, withdraw
+from feedsvc.clean import SiteRules, clean_html, fallback_title, summarize
+from feedsvc.model import (
+    UNDATED,
+    Article,
+    ArticleSource,
+    Catalog,
+    ContentError,
+    Facet,
+    Prepared,
+    Problem,
+    Revision,
+    Site,
+    Withdrawal,
+    article_path,
+)
+from feedsvc.text import one_line
+
+log = logging.getLogger(__name__)
+
+# How many words of the article a fallback title takes when the page has none.
+FALLBACK_TITLE_WORDS = 12
+
+Cleaner = Callable[..., str]
+
+
+def entry_id(site: Site, slug: str, published: datetime) -> str:
+    """Return the permanent Atom id of an article (RFC 4151 tag URI).
+
+    Built from the site's fixed authority, the first-publication date and
+    the slug, so it survives title edits and moves to a new base URL.
+    """
+    return site.tag_uri(f"{published.date().isoformat()}:articles/{slug}")
+
+
+def rules_host(url: str | None) -> str:
+    """Return the host whose site rules clean a page from ``url`` (``www.`` ignored; "" for none)."""
+    return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+
+
+def _rules_for(url: str | None, rules: Mapping[str, SiteRules]) -> SiteRules | None:
+    """Pick the site rules for the host a page came from."""
+    return rules.get(rules_host(url)) if rules else None
+
+
+def make_article(
+    source: ArticleSource,
+    site: Site,
+    rules: Mapping[str, SiteRules] | None = None,
+    clean: Cleaner = clean_html,
+) -> Article:
+    """Clean one source and complete its metadata; raise ContentError if it can't be published."""
+    meta = source.metadata
+    warnings = list(source.warnings)
+    page_url = site.url(article_path(source.slug))
+    origin_url = meta.canonical_url or page_url
+    content = clean(source.html, base_url=origin_url, rules=_rules_for(meta.canonical_url, rules or {}))
+    if not content.strip():
+        raise ContentError(
+            source.path,
+            "no article text was left after cleaning; check that the file holds the article body "
+            "(run `feedsvc clean --explain` on it to see what was removed)",
+        )
+    title = meta.title
+    if not title:
+        title = fallback_title(content, FALLBACK_TITLE_WORDS)
+        warnings.append(
+            f"no title found; using {title!r}, the article's opening heading or sentence; set `title` in the sidecar"
+        )
+    # No date anywhere: assemble_catalog dates it from the revisions ledger (date_undated).
+    published = meta.published or UNDATED
+    updated = max(meta.updated or published, published)
+    source_url = (
+        meta.canonical_url if meta.canonical_url and not meta.canonical_url.startswith(site.base_url + "/") else None
+    )
+    return Article(
+        slug=source.slug,
+        entry_id=source.pinned_id or entry_id(site, source.slug, published),
+        title=one_line(title),
+        published=published,
+        updated=updated,
+        authors=meta.authors or (site.default_author,),
+        summary=one_line(meta.summary) if meta.summary else summarize(content, site.summary_words),
+        tags=tuple(dict.fromkeys(one_line(tag) for tag in meta.tags if one_line(tag))),
+        content=content,
+        language=meta.language or site.language,
+        source_path=source.path,
+        source_url=source_url,
+        image=meta.image,
+        warnings=tuple(warnings),
+    )
+
+
+def metadata_place(path: Path) -> str:
+    """Say where an article's metadata is set: its sidecar, or a Markdown file's front matter."""
+    if path.suffix.lower() == ".md":
+        return f"the front matter of {path.name}"
+    return path.with_suffix(".toml").name
+
+
+def date_undated(
+    article: Article, source: ArticleSource, site: Site, previous: Revision | None, now: datetime
+) -> tuple[Article, Problem]:
+    """Date an article that has no date of its own: when the ledger first saw it (now, the first time).
+
+    Pinned in the ledger (``Revision.first_seen``), so its date and id do not move on the
+    next run; the warning gives the sidecar line that pins them for good.
+    """
+    first = previous.first_seen if previous is not None and previous.first_seen else now
+    first = first.astimezone(site.timezone)
+    updated = max(source.metadata.updated or first, first)
+    ident = source.pinned_id or entry_id(site, source.slug, first)
+    where = metadata_place(source.path)
+    note = Problem(
+        source.path,
+        "no publication date in the page (JSON-LD datePublished, article:published_time, <time datetime>, "
+        "a visible date near the headline) or its sidecar; published as of "
+        f"{first.isoformat()}, when feedsvc first saw it (remembered in .feedsvc/revisions.json); "
+        f"add `published = {first.isoformat()}` to {where} to keep that date for good",
+        "warning",
+    )
+    return replace(article, published=first, updated=updated, entry_id=ident), note
+
+
+@functools.lru_cache(maxsize=65536)  # a site has few distinct tags and authors, each seen on many articles
+def facet_key(name: str) -> str:
+    """Return the URL segment of a tag or author name: 'South Caucasus' -> 'south-caucasus'."""
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", name).casefold()).strip("-")
+
+
+def make_withdrawal(
+    source: ArticleSource, site: Site, when: datetime, now: datetime, first_seen: datetime | None = None
+) -> Withdrawal:
+    """Describe a withdrawn source for its 410 page and its tombstone (no cleaning needed).
+
+    ``first_seen``: the ledger's date of an article that had none of its own (its id came from it).
+    """
+    meta = source.metadata
+    published = meta.published or (first_seen.astimezone(site.timezone) if first_seen else None)
+    ident = source.pinned_id or (entry_id(site, source.slug, published) if published else None)
+    return Withdrawal(
+        slug=source.slug,
+        entry_id=ident,
+        title=one_line(meta.title) if meta.title else source.slug,
+        when=when.astimezone(site.timezone),
+        tags=tuple(dict.fromkeys(one_line(tag) for tag in meta.tags if one_line(tag))),
+        authors=meta.authors or (site.default_author,),
+        tombstone=now - when < timedelta(days=site.tombstone_days),
+    )
+
+
+def index_facets(kind: str, articles: Iterable[Article], withdrawn: Iterable[Withdrawal]) -> dict[str, Facet]:
+    """Group articles (newest first) and withdrawals by tag or by author; names differing only in case share one."""
+    names: dict[str, str] = {}
+    members: dict[str, list[Article]] = {}
+    gone: dict[str, list[Withdrawal]] = {}
+    for article in articles:
+        for name in article.tags if kind == "tags" else article.authors:
+            key = facet_key(name)
+            if key:  # a name of punctuation alone has no URL
+                names.setdefault(key, name)
+                members.setdefault(key, []).append(article)
+    for withdrawal in withdrawn:
+        if not (withdrawal.tombstone and withdrawal.entry_id):
+            continue  # only tombstones still shown keep a narrower feed alive
+        for name in withdrawal.tags if kind == "tags" else withdrawal.authors:
+            key = facet_key(name)
+            if key:
+                names.setdefault(key, name)
+                gone.setdefault(key, []).append(withdrawal)
+    return {
+        key: Facet(kind, key, names[key], tuple(members.get(key, ())), tuple(gone.get(key, ())))
+        for key in sorted(names)
+    }
+
+
+def article_digest(article: Article) -> str:
+    """Hash every field of ``article`` a reader can get, except ``updated`` (which the ledger sets)."""
+    skip = ("updated", "source_path", "warnings", "content")
+    fields = {k: str(getattr(article, k)) for k in article.__dataclass_fields__ if k not in skip}
+    fields["content_html"] = article.content_html  # the text, wherever it is kept
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def prepare_source(
+    source: ArticleSource,
+    site: Site,
+    rules: Mapping[str, SiteRules] | None = None,
+    clean: Cleaner = clean_html,
+) -> Prepared:
+    """Clean one loaded source into what the catalog needs; the raw page is not kept."""
+    lean = replace(source, html="")
+    if source.status != "published":
+        return Prepared(source.slug, source.path, lean)
+    try:
+        article = make_article(source, site, rules, clean)
+    except ContentError as error:
+        return Prepared(source.slug, source.path, lean, problems=(Problem(error.path, error.reason),))
+    except Exception as error:  # a cleaner bug must cost one article, never the site
+        log.exception("not published: %s: internal error", source.path)
+        problem = Problem(source.path, f"internal error while cleaning ({error!r}); please report it")
+        return Prepared(source.slug, source.path, lean, problems=(problem,), cacheable=False)
+    new = tuple(Problem(source.path, w, "warning") for w in article.warnings if w not in source.warnings)
+    undated = source.metadata.published is None
+    return Prepared(
+        source.slug, source.path, lean, article, new, fingerprint(article), article_digest(article), undated=undated
+    )
+
+
+def _version(
+    site: Site, articles: Iterable[Article], digests: Mapping[str, str], withdrawn: Iterable[Withdrawal], month: str
+) -> str:
+    """Hash everything a response can depend on, so equal content gives equal versions."""
+    digest = hashlib.sha256()
+    site_fields = {k: str(v) for k, v in asdict(site).items()}
+    digest.update(json.dumps(site_fields, sort_keys=True).encode())
+    for article in articles:
+        digest.update(f"{digests[article.slug]} {article.updated.isoformat()}\n".encode())
+    for withdrawal in withdrawn:
+        digest.update(json.dumps({k: str(v) for k, v in asdict(withdrawal).items()}, sort_keys=True).encode())
+    digest.update(month.encode())
+    return digest.hexdigest()[:16]
+
+
+def build_catalog(
+    sources: Iterable[ArticleSource],
+    site: Site,
+    problems: Iterable[Problem] = (),
+    rules: Mapping[str, SiteRules] | None = None,
+    clean: Cleaner = clean_html,
+    *,
+    now: datetime,
+    ledger: Mapping[str, Revision] | None = None,
+) -> Catalog:
+    """Clean and publish every source that can be published; report the rest (see :func:`assemble_catalog`)."""
+    prepared = (prepare_source(source, site, rules, clean) for source in sources)
+    return assemble_catalog(prepared, site, problems, now=now, ledger=ledger)
+
+
+def assemble_catalog(
+    prepared: Iterable[Prepared],
+    site: Site,
+    problems: Iterable[Problem] = (),
+    *,
+    now: datetime,
+    ledger: Mapping[str, Revision] | None = None,
+) -> Catalog:
+    """Publish every prepared file that can be published; report the rest. One bad file costs only itself.
+
+    ``prepared`` comes in path order: of two files with one slug the first
+    that loaded wins. ``ledger`` is what the revisions ledger remembered (see
+    :mod:`feedsvc.catalog.revisions`); the catalog's ``revisions`` is the ledger to keep.
+    Slugs not seen this time keep their entries, so a file that is broken for a
+    while does not lose its history.
+    """
+    reported = list(problems)
+    revisions = dict(ledger or {})
+    articles: list[Article] = []
+    withdrawn: list[Withdrawal] = []
+    digests: dict[str, str] = {}
+    claimed: dict[str, Path] = {}
+    scheduled: dict[str, datetime] = {}
+    for item in prepared:
+        source = item.source
+        if source is None:
+            reported.extend(item.problems)
+            continue
+        if item.slug in claimed:
+            reason = f"slug '{item.slug}' is already used by {claimed[item.slug].name}; rename or remove one"
+            reported.append(Problem(item.path, reason))
+            continue
+        claimed[item.slug] = item.path
+        reported.extend(item.problems)
+        if source.status == "withdrawn":
+            revisions[source.slug] = withdraw(revisions.get(source.slug), now)
+            when = revisions[source.slug].withdrawn or now
+            withdrawn.append(make_withdrawal(source, site, when, now, revisions[source.slug].first_seen))
+            continue
+        if item.article is None:
+            continue  # a draft, or not publishable (its problems say why)
+        article, known, digest = item.article, item.fingerprint or None, item.digest
+        previous = revisions.get(item.slug)
+        if item.undated:
+            article, note = date_undated(article, source, site, previous, now)
+            reported.append(note)
+            known, digest = None, article_digest(article)  # the prepared ones hashed the UNDATED placeholder
+        if article.published > now:
+            # Embargoed: held back (no feed entry, no page) until its date; Catalog.next_release says when.
+            scheduled[item.slug] = article.published
+            reported.append(
+                Problem(
+                    item.path,
+                    f"dated {article.published.isoformat()}, in the future: held back until then; "
+                    "if that date is a mistake, correct `published`",
+                    "warning",
+                )
+            )
+            continue
+        article, revision = revise(article, source.metadata.updated, previous, now, known)
+        if item.undated and revision.first_seen is None:
+            revision = replace(revision, first_seen=article.published)
+        revisions[item.slug] = revision
+        digests[item.slug] = digest or article_digest(article)
+        articles.append(article)
+    # timestamp(): one offset lookup per article instead of one per comparison of aware datetimes
+    articles.sort(key=lambda a: (a.published.timestamp(), a.slug), reverse=True)
+
+    published: list[Article] = []
+    owners: dict[str, Article] = {}
+    for article in articles:
+        other = owners.get(article.entry_id)
+        if other is not None:
+            reported.append(
+                Problem(
+                    article.source_path,
+                    f"entry id {article.entry_id!r} is already used by {other.source_path}; "
+                    "give one of them its own `id` in its sidecar",
+                )
+            )
+            continue
+        owners[article.entry_id] = article
+        published.append(article)
+    reported.sort(key=lambda p: (str(p.path), p.severity, p.message))
+    withdrawn.sort(key=lambda w: (w.when, w.slug), reverse=True)
+    month = now.astimezone(site.timezone).strftime("%Y-%m")
+    return Catalog(
+        site=site,
+        articles=tuple(published),
+        problems=tuple(reported),
+        by_slug={a.slug: a for a in published},
+        version=_version(site, published, digests, withdrawn, month),
+        withdrawn=tuple(withdrawn),
+        tags=index_facets("tags", published, withdrawn),
+        authors=index_facets("authors", published, withdrawn),
+        revisions=revisions,
+        current_month=month,
+        gone={w.slug: w for w in withdrawn},
+        digests={a.slug: digests[a.slug] for a in published},
+        scheduled=scheduled,
+    )

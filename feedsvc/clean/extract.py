@@ -1,0 +1,479 @@
+"""Stage 2 of cleaning: find the article body in a whole saved page.
+
+``prune`` removes what is never article text (scripts, navigation, hidden
+and furniture-classed elements); ``find_article`` scores the text blocks
+that remain and returns the element (plus related siblings) that holds the
+article. Both work in place on an ``lxml.html`` tree and never raise on
+odd markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from feedsvc.clean.explain import Recorder
+from feedsvc.clean.policy import (
+    BLOCK_TAGS,
+    BOILERPLATE_PAIRS,
+    BOILERPLATE_WORDS,
+    CONTENT_WORDS,
+    DROP_IF_THIN_TAGS,
+    DROP_TAGS,
+    DROP_UNLESS_PROSE_TAGS,
+)
+
+_FURNITURE = BOILERPLATE_WORDS | BOILERPLATE_PAIRS
+_SPLIT_WORDS = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_COMMAS = re.compile(r"[,，、]")
+
+# Blocks whose text counts towards their ancestors' scores.
+_SCORED_MIN_CHARS = 25
+# How much of a block's score its parent, grandparent, ... receive.
+_ANCESTOR_DIVIDERS = (1.0, 2.0, 6.0, 12.0)
+# Climbing to a parent needs the text it adds to be this much prose and at
+# most this much link text.
+_CLIMB_PROSE_SHARE = 0.6
+_CLIMB_LINK_SHARE = 0.3
+# Tags that can be chosen as the article container, with a starting bias.
+_CANDIDATE_BIAS = {
+    "article": 10.0,
+    "main": 5.0,
+    "section": 3.0,
+    "div": 5.0,
+    "td": 3.0,
+    "pre": 3.0,
+    "blockquote": 3.0,
+    "body": 0.0,
+    "form": -3.0,
+    "ol": -3.0,
+    "ul": -3.0,
+    "dl": -3.0,
+    "li": -3.0,
+    "dd": -3.0,
+    "table": -1.0,
+}
+
+
+def class_words(el: HtmlElement) -> list[set[str]]:
+    """Return, per class name and id of ``el``, the set of its words and 2-3 word runs."""
+    return _class_words(el.get("class") or "", el.get("id") or "")
+
+
+@lru_cache(maxsize=8192)
+def _class_words(cls: str, ident: str) -> list[set[str]]:
+    names = cls.split()
+    if ident:
+        names.append(ident)
+    return [_name_grams(name) for name in names]
+
+
+@lru_cache(maxsize=65536)
+def _name_grams(name: str) -> frozenset[str]:
+    words = [w for w in _SPLIT_WORDS.split(_CAMEL.sub("-", name).lower()) if w]
+    grams = set(words)
+    grams.update("-".join(words[i : i + 2]) for i in range(len(words) - 1))
+    grams.update("-".join(words[i : i + 3]) for i in range(len(words) - 2))
+    return frozenset(grams)
+
+
+@lru_cache(maxsize=65536)
+def _name_signal(name: str) -> int:
+    """Return -1 for a furniture class name, +1 for a content one, else 0 (names recur across pages)."""
+    grams = _name_grams(name)
+    if grams & _FURNITURE:
+        return -1
+    return 1 if grams & CONTENT_WORDS else 0
+
+
+def class_signal(el: HtmlElement) -> int:
+    """Return -1 if ``el``'s class/id marks furniture, +1 if it marks content, else 0.
+
+    A class name is content when it holds a content word and no furniture
+    word, so ``entry-content has-sidebar`` is content while
+    ``related-content`` is furniture.
+    """
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:
+        return 0
+    return _class_signal(cls or "", ident or "")
+
+
+def furniture_word(el: HtmlElement) -> str:
+    """Return the class/id word that marks ``el`` as furniture ("" if none): for explanations."""
+    for grams in class_words(el):
+        found = sorted(grams & _FURNITURE)
+        if found:
+            return max(found, key=len)
+    return ""
+
+
+@lru_cache(maxsize=16384)
+def _class_signal(cls: str, ident: str) -> int:
+    furniture = content = False
+    for name in cls.split():
+        signal = _name_signal(name)
+        furniture = furniture or signal < 0
+        content = content or signal > 0
+    if ident:
+        signal = _name_signal(ident)
+        furniture = furniture or signal < 0
+        content = content or signal > 0
+    if content:
+        return 1
+    return -1 if furniture else 0
+
+
+def is_hidden(el: HtmlElement) -> bool:
+    """Return True if ``el`` is marked as not shown to readers."""
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _elements(root: HtmlElement) -> Iterator[HtmlElement]:
+    yield from root.iter(etree.Element)
+
+
+def paragraph_chars(el: HtmlElement) -> int:
+    """Return how many characters of text ``el`` holds in <p> elements."""
+    total = len(el.text_content()) if el.tag == "p" else 0
+    for p in el.iter("p"):
+        if p is not el:
+            total += len(p.text_content())
+    return total
+
+
+def remove(el: HtmlElement, rec: Recorder | None = None, stage: str = "", reason: str = "") -> None:
+    """Remove ``el`` and everything in it, keeping the text that follows it; tell ``rec`` why."""
+    if el.getparent() is not None:
+        if rec is not None:
+            rec.removed(stage, el, reason)
+        el.drop_tree()
+
+
+def prune(root: HtmlElement, protect: Iterable[HtmlElement] = (), rec: Recorder | None = None) -> None:
+    """Remove from ``root`` what is never article text.
+
+    Drops DROP_TAGS, hidden elements, thin forms and headers, and elements
+    whose class/id marks furniture, unless they hold a large share of the
+    page's paragraph text (a mislabelled wrapper) or one of ``protect``.
+    """
+    protected = set(protect)
+    total = max(paragraph_chars(root), 1)
+    for el in [el for el in _elements(root) if el.tag in DROP_TAGS]:
+        if _holds_any(el, protected) or not is_within(el, root):
+            continue
+        if el.tag in DROP_UNLESS_PROSE_TAGS and _swallowed_article(el, total):
+            continue
+        remove(el, rec, "prune", f"<{el.tag}> is never article text")
+
+    # Hidden and furniture-classed elements are only hints: an element
+    # that holds much of the page's prose is the article, mislabelled or
+    # hidden until a script shows it.
+    total = max(paragraph_chars(root), 1)
+    doomed = [
+        el for el in _elements(root) if el.tag not in ("html", "body") and (is_hidden(el) or class_signal(el) < 0)
+    ]
+    # Elements that share the hint count together: an article split into
+    # several blocks of one class ("content-nav-section"), or streamed into
+    # hidden sibling blocks that a script reveals, is still the article.
+    prose = {el: paragraph_chars(el) for el in doomed}
+    groups: dict[tuple[object, str], int] = {}
+    for el in doomed:
+        key = (el.getparent(), "") if is_hidden(el) else (None, el.get("class", "") + "#" + el.get("id", "-"))
+        groups[key] = groups.get(key, 0) + prose[el]
+    for el in doomed:
+        if _holds_any(el, protected) or not is_within(el, root):
+            continue
+        key = (el.getparent(), "") if is_hidden(el) else (None, el.get("class", "") + "#" + el.get("id", "-"))
+        if prose[el] < 0.4 * total and groups[key] < 0.4 * total:
+            if rec is not None:
+                why = (
+                    "hidden from readers" if is_hidden(el) else f"class/id word {furniture_word(el)!r} marks furniture"
+                )
+                remove(el, rec, "prune", why)
+            else:
+                remove(el)
+
+    for el in [el for el in _elements(root) if el.tag in DROP_IF_THIN_TAGS]:
+        if not is_within(el, root) or _holds_any(el, protected):
+            continue
+        if paragraph_chars(el) < max(200, 0.2 * total):
+            remove(el, rec, "prune", f"<{el.tag}> with little paragraph text")
+
+
+def _swallowed_article(el: HtmlElement, total: int) -> bool:
+    """Return True if ``el`` (an <aside>, <nav>, ...) holds what must be the article itself."""
+    chars = paragraph_chars(el)
+    if chars < 0.4 * total:
+        return False
+    return (
+        chars >= 2000
+        or el.find(".//article") is not None
+        or el.find(".//main") is not None
+        or el.find(".//h1") is not None
+    )
+
+
+def _holds_any(el: HtmlElement, protected: set[HtmlElement]) -> bool:
+    if not protected:
+        return False
+    if el in protected:
+        return True
+    return any(d in protected for d in el.iterdescendants())
+
+
+def is_within(el: HtmlElement, root: HtmlElement) -> bool:
+    """Return True if ``el`` is ``root`` or still under it (not removed with an ancestor earlier)."""
+    node = el
+    while node is not None:
+        if node is root:
+            return True
+        node = node.getparent()
+    return False
+
+
+class _Stats:
+    """Text counts of one element's subtree, gathered in one walk."""
+
+    __slots__ = ("chars", "link_chars", "prose", "score")
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self.link_chars = 0
+        self.prose = 0  # characters in blocks that read as prose
+        self.score = 0.0
+
+
+def _own_text(root: HtmlElement) -> dict[HtmlElement, list[int]]:
+    """Return, for each block element, [chars, link chars, commas] of its own inline text."""
+    own: dict[HtmlElement, list[int]] = {}
+
+    def add(block: HtmlElement, text: str | None, in_link: bool) -> None:
+        if not text:
+            return
+        n = len(text.strip())
+        if not n:
+            return
+        row = own.setdefault(block, [0, 0, 0])
+        row[0] += n
+        if in_link:
+            row[1] += n
+        row[2] += len(_COMMAS.findall(text))
+
+    def walk(el: HtmlElement, block: HtmlElement, in_link: bool) -> None:
+        tag = el.tag
+        if tag in BLOCK_TAGS or tag == "body":
+            block = el
+        if tag == "a":
+            in_link = True
+        add(block, el.text, in_link)
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child, block, in_link)
+                # The tail belongs to the enclosing block, outside the child.
+                add(block, child.tail, in_link)
+            else:
+                add(block, child.tail, in_link)
+
+    walk(root, root, False)
+    return own
+
+
+def find_article(root: HtmlElement, rec: Recorder | None = None) -> HtmlElement:
+    """Return the element of ``root`` that holds the article.
+
+    Scores each text block by length and commas, credits its ancestors
+    (parent fully, grandparent half, great-grandparent a sixth), weighs
+    each candidate by its tag, class signal and link density, and takes
+    the best one with the siblings that score close to it. That pick is
+    checked against the subtree of highest additive value
+    (``subtree_values``), which wins when the pick is only a fragment.
+    """
+    own = _own_text(root)
+    stats: dict[HtmlElement, _Stats] = {}
+
+    def st(el: HtmlElement) -> _Stats:
+        s = stats.get(el)
+        if s is None:
+            s = stats[el] = _Stats()
+        return s
+
+    for block, (chars, link_chars, commas) in own.items():
+        text_chars = chars - link_chars
+        prose = text_chars if text_chars >= _SCORED_MIN_CHARS and link_chars <= 0.5 * chars else 0
+        node = block
+        while node is not None:
+            s = st(node)
+            s.chars += chars
+            s.link_chars += link_chars
+            s.prose += prose
+            node = node.getparent()
+        if text_chars < _SCORED_MIN_CHARS:
+            continue
+        score = 1.0 + commas + min(text_chars / 100.0, 3.0)
+        node = block if block.tag not in ("p", "pre", "li", "td", "h2", "h3", "h4", "blockquote") else block.getparent()
+        for divider in _ANCESTOR_DIVIDERS:
+            if node is None or node.tag == "html":
+                break
+            st(node).score += score / divider
+            node = node.getparent()
+
+    best: HtmlElement | None = None
+    best_score = 0.0
+    final: dict[HtmlElement, float] = {}
+    for el, s in stats.items():
+        if s.score <= 0 or el.tag not in _CANDIDATE_BIAS:
+            continue
+        bias = _CANDIDATE_BIAS[el.tag] + 25.0 * class_signal(el)
+        density = s.link_chars / s.chars if s.chars else 1.0
+        value = (s.score + bias) * (1.0 - density)
+        final[el] = value
+        if value > best_score:
+            best, best_score = el, value
+    if best is None:
+        body = root.find(".//body")
+        return body if body is not None else root
+
+    best = _climb(best, stats)
+    keep = _sibling_keep(best, final, stats)
+    # Second opinion: if the pick holds only a fragment of the best subtree's
+    # value (an article split into sections or cards, a page whose class
+    # names mislead the scorer), take that subtree instead.
+    value = subtree_values(own)
+    whole = best_by_value(value)
+    if whole is not None and sum(value.get(k, 0.0) for k in keep) * _SECOND_OPINION < value[whole]:
+        keep = [whole]
+    return _wrap(keep, rec)
+
+
+def _climb(best: HtmlElement, stats: dict[HtmlElement, _Stats]) -> HtmlElement:
+    """Return the outermost ancestor of ``best`` whose extra text is still prose.
+
+    Articles split into sections (or CMS blocks) score highest in one
+    section; its ancestors hold the others. Climbing stops at the first
+    ancestor that adds mostly link text or short lines (menus, cards).
+    """
+    current = best
+    while True:
+        parent = current.getparent()
+        if parent is None or parent.tag == "html":
+            return current
+        here, there = stats[current], stats.get(parent)
+        if there is None:
+            return current
+        extra_chars = there.chars - here.chars
+        extra_prose = there.prose - here.prose
+        extra_links = there.link_chars - here.link_chars
+        if extra_chars > 0 and (
+            extra_prose < _CLIMB_PROSE_SHARE * extra_chars or extra_links > _CLIMB_LINK_SHARE * extra_chars
+        ):
+            return current
+        current = parent
+
+
+def _sibling_keep(
+    best: HtmlElement, final: dict[HtmlElement, float], stats: dict[HtmlElement, _Stats]
+) -> list[HtmlElement]:
+    """Return ``best`` and its article-like siblings, in page order."""
+    parent = best.getparent()
+    if parent is None or best.tag in ("body", "html"):
+        return [best]
+    threshold = max(10.0, 0.2 * final.get(best, 0.0))
+    keep: list[HtmlElement] = []
+    for sib in parent:
+        if not isinstance(sib.tag, str):
+            continue
+        if sib is best:
+            keep.append(sib)
+            continue
+        s = stats.get(sib)
+        if s is None or not s.chars:
+            continue
+        density = s.link_chars / s.chars
+        if final.get(sib, 0.0) >= threshold or (
+            sib.tag == "p"
+            and density < 0.25
+            and (
+                s.chars >= 80
+                or (s.chars > 0 and density == 0 and sib.text_content().rstrip().endswith((".", "!", "?", "”", '"')))
+            )
+        ):
+            keep.append(sib)
+    return keep
+
+
+def _wrap(keep: list[HtmlElement], rec: Recorder | None = None) -> HtmlElement:
+    """Return the one element of ``keep``, or a new <div> holding them all (moved out of the page)."""
+    if rec is not None and keep[0].tag not in ("body", "html"):
+        rec.outside(keep, "extract", "outside the main content")
+    if len(keep) == 1:
+        return keep[0]
+    wrapper = lxml.html.Element("div")
+    for sib in keep:
+        sib.tail = None
+        wrapper.append(sib)  # moves it: the tree is ours to rearrange
+    return wrapper
+
+
+# --- the second opinion: additive subtree value ----------------------------
+
+# Blocks that are neither prose nor links (headings, captions) count zero.
+_NEUTRAL_TAGS = frozenset("h1 h2 h3 h4 h5 h6 figcaption caption th dt".split())
+# Tags that are never the article container on their own.
+_NOT_CANDIDATES = frozenset("p li h1 h2 h3 h4 h5 h6 a span html tr tbody thead".split())
+# What a block of each kind is worth per character.
+_LINK_VALUE = -1.0
+_SHORT_VALUE = -0.25
+_COMMA_VALUE = 10.0
+# The scorer's pick stands unless the best subtree is worth this many
+# times more (the pick then holds only a fragment of the article).
+_SECOND_OPINION = 2.5
+
+
+def subtree_values(own: dict[HtmlElement, list[int]]) -> dict[HtmlElement, float]:
+    """Return each element's value: the sum over the text blocks inside it.
+
+    Prose (40+ characters, at most 40% links) is worth its length plus a
+    bonus per comma; link-heavy blocks cost their length; other short
+    lines cost a quarter of theirs. The element worth most holds the
+    article, whatever its layout: sections, cards or a flat run of
+    paragraphs, as long as what joins them is not mostly links.
+    """
+    value: dict[HtmlElement, float] = {}
+    for block, (chars, links, commas) in own.items():
+        text = chars - links
+        if text >= 40 and links <= 0.4 * chars:
+            v = text + _COMMA_VALUE * commas
+        elif links > 0.5 * chars:
+            v = _LINK_VALUE * chars
+        elif block.tag in _NEUTRAL_TAGS:
+            v = 0.0
+        else:
+            v = _SHORT_VALUE * chars
+        node = block
+        while node is not None:
+            value[node] = value.get(node, 0.0) + v
+            node = node.getparent()
+    return value
+
+
+def best_by_value(value: dict[HtmlElement, float]) -> HtmlElement | None:
+    """Return the element of highest value (content class/id +10%; the innermost on a tie), or None."""
+    best, best_v = None, 0.0
+    for el, v in value.items():
+        if not isinstance(el.tag, str) or el.tag in _NOT_CANDIDATES:
+            continue
+        adj = v * (1.1 if class_signal(el) > 0 else 1.0)
+        if adj > best_v or (adj == best_v and best is not None and best in el.iterancestors()):
+            best, best_v = el, adj
+    return best

@@ -1,0 +1,131 @@
+"""A second witness: the JSON-LD ``articleBody`` some pages carry.
+
+Publishers' structured data often holds the article's plain text. It is
+not trusted blindly: it is frequently truncated, stale or a teaser. It is
+used only when it agrees with what extraction found (most of its text is
+in the article), and then only to trim the article's edges: blocks before
+the first and after the last block it confirms, which it does not hold,
+go (bylines, standfirsts, sign-offs, promos). The middle of the article is
+never touched, since the JSON-LD text often leaves out headings, lists
+and captions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from lxml.html import HtmlElement
+
+from feedsvc.clean.explain import Recorder
+from feedsvc.clean.extract import remove
+from feedsvc.clean.policy import BLOCK_TAGS
+
+_WORD = re.compile(r"\w+")
+_LD_TYPE = re.compile(r"ld\+json", re.IGNORECASE)
+# articleBody shorter than this says too little to judge by.
+_MIN_WORDS = 80
+# The share of articleBody's word runs the article must hold for it to count.
+_AGREEMENT = 0.6
+# A block is confirmed when this share of its word runs is in articleBody.
+_CONFIRMED = 0.5
+_SHINGLE = 4
+# At most this share of the article's words is trimmed at either end.
+_EDGE_MAX = 0.15
+
+
+def article_body(root: HtmlElement) -> str | None:
+    """Return the longest JSON-LD ``articleBody`` of the page, or None (call before scripts are pruned)."""
+    best: str | None = None
+    for script in root.iter("script"):
+        if not _LD_TYPE.search(script.get("type") or ""):
+            continue
+        raw = script.text or ""
+        if "articleBody" not in raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        for text in _bodies(data, 0):
+            if best is None or len(text) > len(best):
+                best = text
+    return best
+
+
+def _bodies(data: object, depth: int) -> Iterator[str]:
+    if depth > 8:
+        return
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "articleBody" and isinstance(value, str):
+                yield value
+            elif isinstance(value, (dict, list)):
+                yield from _bodies(value, depth + 1)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _bodies(item, depth + 1)
+
+
+def _shingles(tokens: list[str]) -> set[tuple[str, ...]]:
+    if len(tokens) < _SHINGLE:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i : i + _SHINGLE]) for i in range(len(tokens) - _SHINGLE + 1)}
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.lower() for t in _WORD.findall(text)]
+
+
+def trim_by_article_body(article: HtmlElement, body: str | None, rec: Recorder | None = None) -> None:
+    """Remove blocks at the article's edges that a trustworthy JSON-LD articleBody does not hold."""
+    if not body:
+        return
+    body_tokens = _tokens(body)
+    if len(body_tokens) < _MIN_WORDS:
+        return
+    reference = _shingles(body_tokens)
+    flat = " " + " ".join(body_tokens) + " "
+    leaves = [
+        el
+        for el in article.iter()
+        if el is not article
+        and isinstance(el.tag, str)
+        and el.tag in BLOCK_TAGS
+        and not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el)
+    ]
+    confirmed: list[bool] = []
+    held = set()
+    kept: list[HtmlElement] = []
+    sizes: list[int] = []
+    for el in leaves:
+        tokens = _tokens(el.text_content())
+        if not tokens:
+            continue
+        kept.append(el)
+        sizes.append(len(tokens))
+        shingles = _shingles(tokens)
+        if len(tokens) < _SHINGLE:
+            ok = (" " + " ".join(tokens) + " ") in flat
+        else:
+            hits = shingles & reference
+            ok = len(hits) >= _CONFIRMED * len(shingles)
+            held |= hits
+        confirmed.append(ok)
+    if not kept or len(held) < _AGREEMENT * len(reference) or True not in confirmed:
+        return
+    first = confirmed.index(True)
+    last = len(confirmed) - 1 - confirmed[::-1].index(True)
+    total = sum(sizes)
+    doomed = []
+    # A long unconfirmed run means a truncated articleBody, not furniture.
+    if sum(sizes[:first]) <= _EDGE_MAX * total:
+        doomed += kept[:first]
+    if sum(sizes[last + 1 :]) <= _EDGE_MAX * total:
+        doomed += kept[last + 1 :]
+    for el in doomed:
+        text = " ".join(el.text_content().split())
+        if el.tag not in ("h1", "h2", "h3", "h4", "h5", "h6") and len(text) >= 150:
+            continue  # running text the articleBody left out (an FAQ, a sign-off): not ours to judge
+        remove(el, rec, "boilerplate", "not in the page's JSON-LD articleBody (before or after the text it holds)")

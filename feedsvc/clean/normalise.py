@@ -1,0 +1,258 @@
+"""Stage 4 of cleaning: normalise the article tree.
+
+Absolute URLs (against the page URL, or an http(s) ``<base href>``), lazy
+images resolved, embedded players turned into plain links, tracking
+parameters dropped from links, and text-bearing wrapper ``<div>``s turned
+into paragraphs so that sanitising (which unwraps divs) keeps blocks apart.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from lxml.html import HtmlElement
+
+from feedsvc.clean.explain import Recorder
+from feedsvc.clean.extract import remove
+from feedsvc.clean.policy import (
+    BLOCK_TAGS,
+    EMBED_HOSTS,
+    EMBED_TAGS,
+    LAZY_SRC_ATTRS,
+    LAZY_SRCSET_ATTRS,
+    PLACEHOLDER_SRC,
+    TRACKING_PARAMS,
+    TRACKING_PREFIXES,
+)
+
+_SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def effective_base(root: HtmlElement, base_url: str | None) -> str | None:
+    """Return the URL relative links resolve against: an http(s) <base href>, else ``base_url``."""
+    base = base_url if base_url and _scheme(base_url) in ("http", "https") else None
+    for tag in root.iter("base"):
+        href = (tag.get("href") or "").strip()
+        if not href:
+            continue
+        try:
+            candidate = urljoin(base or "", href)
+        except ValueError:
+            continue
+        if _scheme(candidate) in ("http", "https") and urlsplit(candidate).netloc:
+            return candidate
+        break
+    return base
+
+
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return ""
+
+
+def absolute(url: str, base: str | None) -> str | None:
+    """Return ``url`` made absolute and stripped of tracking, or None if it is unsafe or unusable.
+
+    Without a base, a relative URL is returned as it is (still relative):
+    the caller that knows the page's URL passes it as ``base_url``.
+    """
+    url = url.strip()
+    if not url:
+        return None
+    try:
+        joined = urljoin(base, url) if base else url
+        parts = urlsplit(joined)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if not scheme and not base and not url.startswith("#"):
+        return strip_tracking(joined)  # relative, and nothing to resolve it against
+    if scheme not in _SAFE_SCHEMES:
+        return None
+    if scheme != "mailto" and not parts.netloc:
+        return None
+    return strip_tracking(joined)
+
+
+def strip_tracking(url: str) -> str:
+    """Return ``url`` without its tracking query parameters (utm_*, fbclid, ...)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if not _is_tracking(k)]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+def _is_tracking(key: str) -> bool:
+    key = key.lower()
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
+
+
+def best_from_srcset(srcset: str) -> str | None:
+    """Return the widest (or densest) candidate URL of a srcset value."""
+    best, best_size = None, -1.0
+    for item in srcset.split(","):
+        bits = item.strip().split()
+        if not bits:
+            continue
+        size = 1.0
+        if len(bits) > 1:
+            descriptor = bits[1].lower()
+            try:
+                size = float(descriptor[:-1]) if descriptor[-1:] in ("w", "x") else 1.0
+            except ValueError:
+                size = 1.0
+        if size > best_size:
+            best, best_size = bits[0], size
+    return best
+
+
+def resolve_image(img: HtmlElement) -> str | None:
+    """Return the real source of an image, looking past lazy-loading placeholders."""
+    src = (img.get("src") or "").strip()
+    if src and not PLACEHOLDER_SRC.search(src):
+        return src
+    for attr in LAZY_SRC_ATTRS:
+        value = (img.get(attr) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
+    for attr in LAZY_SRCSET_ATTRS:
+        value = img.get(attr)
+        if value:
+            found = best_from_srcset(value)
+            if found and not found.startswith("data:"):
+                return found
+    # libxml2 does not know <source> is void, so the <img> may sit inside it.
+    picture = next((a for a in img.iterancestors() if a.tag == "picture"), None)
+    if picture is not None:
+        for source in picture.iter("source"):
+            found = best_from_srcset(source.get("srcset") or source.get("data-srcset") or "")
+            if found and not found.startswith("data:"):
+                return found
+    return None
+
+
+def embed_link(el: HtmlElement, base: str | None) -> HtmlElement | None:
+    """Return a paragraph linking to what an iframe/embed shows, or None if it is not a known player."""
+    src = el.get("src") or el.get("data-src") or el.get("data") or ""
+    if not src and el.tag in ("video", "audio"):
+        for source in el.iter("source"):
+            src = source.get("src") or ""
+            if src:
+                break
+    url = absolute(src, base)
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    label = next((text for suffix, text in EMBED_HOSTS.items() if host == suffix or host.endswith("." + suffix)), None)
+    if label is None and el.tag in ("video", "audio"):
+        label = "Watch the video" if el.tag == "video" else "Listen to the audio"
+    if label is None:
+        return None
+    if "youtube" in host and "/embed/" in url:
+        video = urlsplit(url).path.split("/embed/", 1)[1].split("/")[0]
+        if video:
+            url = f"https://www.youtube.com/watch?v={video}"
+    title = " ".join((el.get("title") or "").split())
+    p = lxml.html.Element("p")
+    a = lxml.html.Element("a", href=url)
+    a.text = f"{label}: {title}" if title else label
+    p.append(a)
+    return p
+
+
+def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = None) -> None:
+    """Rewrite ``article`` in place: URLs, lazy images, embeds, headline levels, text wrappers."""
+    for el in [e for e in article.iter() if isinstance(e.tag, str) and e.tag in EMBED_TAGS]:
+        if el.getparent() is None:
+            continue
+        link = embed_link(el, base)
+        if link is not None:
+            link.tail = el.tail
+            el.getparent().replace(el, link)
+        else:
+            remove(el, rec, "normalise", f"<{el.tag}> that is not a known player (no link to make)")
+
+    for img in list(article.iter("img")):
+        src = resolve_image(img)
+        url = absolute(src, base) if src else None
+        if url is None or url.startswith("mailto:"):
+            remove(img, rec, "normalise", "image without a usable source")
+            continue
+        img.set("src", url)
+
+    for a in list(article.iter("a")):
+        href = a.get("href")
+        url = absolute(href, base) if href else None
+        if url is None:
+            a.attrib.pop("href", None)
+        else:
+            a.set("href", url)
+
+    for q in article.iter("blockquote", "q"):
+        cite = q.get("cite")
+        if cite:
+            url = absolute(cite, base)
+            if url:
+                q.set("cite", url)
+            else:
+                q.attrib.pop("cite", None)
+
+    for h1 in article.iter("h1"):
+        h1.tag = "h2"
+
+    paragraphs_from_wrappers(article)
+
+
+def paragraphs_from_wrappers(article: HtmlElement) -> None:
+    """Turn text-bearing wrappers into paragraphs so blocks stay apart once divs are unwrapped."""
+    for el in list(article.iter("div", "section", "article", "main", "header", "center", "span", "font")):
+        if el is article:
+            continue
+        has_block = any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el)
+        if el.tag in ("span", "font"):
+            continue
+        if not has_block:
+            if el.text_content().strip():
+                el.tag = "p"
+            continue
+        # Mixed: wrap each run of text and inline children in its own <p>.
+        _wrap_inline_runs(el)
+
+
+def _wrap_inline_runs(el: HtmlElement) -> None:
+    children = list(el)
+    run: list[HtmlElement] = []
+    lead = el.text
+    el.text = None
+
+    def flush(before: HtmlElement | None) -> None:
+        nonlocal lead, run
+        if (lead and lead.strip()) or any(c.text_content().strip() or c.tag in ("img", "br") for c in run):
+            p = lxml.html.Element("p")
+            p.text = lead
+            for c in run:
+                p.append(c)
+            if before is None:
+                el.append(p)
+            else:
+                before.addprevious(p)
+        lead, run = None, []
+
+    for child in children:
+        if isinstance(child.tag, str) and child.tag in BLOCK_TAGS:
+            flush(child)
+            lead = child.tail
+            child.tail = None
+        else:
+            run.append(child)
+    flush(None)

@@ -1,0 +1,354 @@
+"""The cleaning policy, as data: what the cleaner drops, keeps and rewrites.
+
+Review this file to know what ``feedsvc.clean`` does to an article without
+reading any logic. Every list is used by exactly one stage, named in its
+comment. Class/id fragments are matched against the words of an element's
+``class`` and ``id`` (split on anything that is not a letter or digit, and
+on camelCase), so ``"share"`` matches ``post-share-bar`` and ``shareBox``
+but ``"ad"`` does not match ``header``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- stage 2, tree pruning: elements removed with everything inside -------
+
+# Never article text. (iframe/embed/object/video are kept until stage 4,
+# which turns known embeds into links and drops the rest.)
+DROP_TAGS = frozenset(
+    """
+    script style noscript template svg canvas map area link meta head title base
+    button input select option optgroup textarea label datalist output progress meter
+    dialog menu nav aside footer
+    """.split()
+)
+# Of DROP_TAGS, those that only say what an element is meant for: one that
+# holds much of the page's paragraph text is kept (an unclosed <aside> in
+# the page's source can swallow the article that follows it).
+DROP_UNLESS_PROSE_TAGS = frozenset({"dialog", "menu", "nav", "aside", "footer"})
+
+# Removed only when they hold little paragraph text (some CMSs wrap the
+# whole page in a <form>, some put the standfirst in a <header>).
+DROP_IF_THIN_TAGS = frozenset({"form", "header", "fieldset"})
+
+# --- stages 2 and 3: class/id signals ------------------------------------
+
+# A class/id word equal to one of these marks page furniture. Matched as
+# whole words after splitting, so short words are safe here.
+BOILERPLATE_WORDS = frozenset(
+    """
+    ad ads adv advert adverts advertisement advertising adsbygoogle sponsor sponsored
+    banner breadcrumb breadcrumbs byline cookie cookies consent gdpr
+    comment comments commentlist disqus respond
+    share shares sharing social sociallinks socials sharedaddy sharebar
+    related recommended recirculation outbrain taboola trending popular
+    newsletter subscribe subscription signup paywall regwall
+    donate donation donations appeal membership support-us
+    promo promotion promoted upsell
+    nav navbar navigation menu submenu masthead sidebar widget-area
+    footer colophon pagination pager
+    tags tagcloud taglist tag-list categories
+    author-bio authorbox author-box about-author bio
+    print email-signup modal popup overlay lightbox toolbar
+    skip-link skiplink screen-reader-text sr-only visually-hidden visuallyhidden
+    jp-relatedposts yarpp addtoany addthis
+    """.split()
+)
+
+# Runs of two or three words (joined with "-") that also mark furniture:
+# "read-more", "post-meta" and the like, where each word alone is harmless.
+BOILERPLATE_PAIRS = frozenset(
+    """
+    read-more more-stories more-articles you-may-also-like also-like post-meta entry-meta
+    article-meta meta-data post-footer entry-footer article-footer post-tags entry-tags
+    article-tags post-navigation post-nav site-header site-footer page-header
+    author-info author-details author-card about-the-author story-meta
+    further-reading keep-reading most-read most-popular editors-picks
+    """.split()
+)
+
+# A class/id word equal to one of these marks the article body. It protects
+# an element from the furniture words above ("entry-content has-sidebar")
+# and raises its score in stage 2.
+CONTENT_WORDS = frozenset(
+    """
+    article articlebody article-body articlecontent body content entry entry-content
+    main post post-content postbody post-body story story-body storycontent text
+    rich-text richtext prose blog-post single-post
+    """.split()
+)
+
+# --- stage 3: boilerplate blocks inside the article ----------------------
+
+_APPEAL_CUE_SOURCES = (
+    # (lower-case words every match contains, the cue)
+    (
+        ("support",),
+        r"\bsupport (?:us|our (?:work|journalism|mission|reporting|newsroom|nonprofit|non-profit)|[A-Z][\w.]+ ?[\w.]*!)",
+    ),
+    (("can support", "can help"), r"\b(?:you|we) can (?:support|help) (?:us|our)"),
+    (("support",), r"\bsupport (?:independent|quality|nonprofit|non-profit) (?:journalism|media|news|reporting)"),
+    (("becom",), r"\bbecom(?:e|ing) a (?:member|patron|supporter|subscriber|donor|friend of)"),
+    (
+        ("donation",),
+        r"\b(?:make|your) (?:a )?(?:one-off |monthly |recurring |tax-deductible )?(?:or monthly )?donations?\b",
+    ),
+    (("donate",), r"\bdonate (?:now|today|via|to us|here)\b"),
+    (("donating",), r"\bdonating\b"),
+    (("donation",), r"\bdouble (?:my|your) donation"),
+    (("funded by",), r"\bfunded by (?:readers|our readers|people like you|you)\b"),
+    (("readers like you",), r"\breaders like you\b"),
+    (("little as",), r"\bas little as [$£€]"),
+    (("month", "year"), r"\b[$£€]\s?\d+(?:\.\d\d)? (?:a|per) (?:month|year)\b"),
+    (("newsletter",), r"\bsign (?:up|me up) (?:for|to) (?:our|the) (?:\w+ )?newsletters?"),
+    (("subscribe",), r"\bsubscribe (?:to|for) (?:our|the) (?:\w+ )?(?:newsletters?|updates|mailing list)"),
+    (("join",), r"\bjoin (?:our|the) (?:newsletter|mailing list|community|membership)"),
+    (
+        ("like this", "enjoy", "like our", "like free"),
+        r"\b(?:like|enjoy(?:ed)?) (?:this|free|our) (?:content|article|post|story|journalism)\b.{0,40}\b(?:subscribe|support|share|donate)",
+    ),
+    (("consider",), r"\bconsider (?:liking|sharing|subscribing|supporting|donating|becoming|making)"),
+    (("rely on", "depend on"), r"\bwe (?:rely|depend) on (?:readers|our readers|your support|donations|you)\b"),
+    (
+        ("free", "open", "independent"),
+        r"\b(?:keep|keeping) (?:our )?(?:journalism|reporting|content|resources) (?:free|open|independent)",
+    ),
+    (("love alone",), r"\bcannot run [\w ]{1,60} on love alone"),
+    (("journalism is expensive",), r"\bjournalism is expensive\b"),
+    (("patreon",), r"\bpatreon\b"),
+    (("coffee",), r"\bbuy (?:me|us) a coffee\b"),
+    (("fund this",), r"\bfund this (?:blog|site|work)\b"),
+    (("chip",), r"\bchip(?:ping)? in\b"),
+    (("to ask",), r"\b(?:a )?small favou?r to ask\b"),
+    (("you give", "you donate"), r"\b(?:every|each) (?:dollar|pound|euro|gift|donation) you (?:give|donate)"),
+    (("please consider",), r"\bplease consider (?:pitching in|giving|donating|supporting|a donation|a gift|making a)"),
+    (("pitching in",), r"\bpitching in what you can\b"),
+    (
+        ("campaign", "fundraising", "fund drive", "appeal"),
+        r"\b(?:end-of-year|year-end|spring|annual) (?:campaign|fundraising|fund drive|appeal)\b",
+    ),
+    (("newsletter",), r"(?:^|[.!?]\s+)(?:sign up|subscribe) (?:for|to) [\w' ]{0,60}\bnewsletters?\b"),
+    (("free and",), r"\b(?:stay|stays|remain|remains) free and (?:accessible|open|independent)\b"),
+    # newsletters and paywalls
+    (("to your inbox",), r"\bdelivered (?:directly |straight |right )?to your inbox\b"),
+    (("forwarded to you",), r"\bwas this (?:newsletter|email|post) forwarded to you\b"),
+    (
+        ("subscribers",),
+        r"\b(?:article|story|piece|post|content) is (?:only )?(?:exclusive|available) (?:only )?(?:to|for) (?:[\w+]+ ){0,3}subscribers\b",
+    ),
+    (("unlock",), r"\bunlock (?:this|the full|the rest of this) (?:article|story|piece|post|content)\b"),
+    (
+        ("subscribe", "sign up", "log in", "become"),
+        r"\bto (?:read|continue reading|keep reading) (?:the rest of )?this (?:story|article|piece|post),? (?:please )?(?:subscribe|sign up|log in|become)",
+    ),
+    (("already",), r"\balready (?:a subscriber|a member|have an account)\?\s*(?:log|sign) in\b"),
+    (("paid",), r"\bbecome a paid (?:subscriber|member)\b"),
+    (("subscribe",), r"\bsubscribe (?:now )?to (?:read|continue|unlock|get full access)\b"),
+)
+
+# Phrases that speak to the reader to ask for money, a subscription or a
+# sign-up, each with the lower-case words any match contains (a cue is only
+# searched for in text that holds one of them). A block is an appeal when
+# it holds two distinct cues, or one cue and is short; a news paragraph
+# that only mentions a newsletter or a donation holds none of these
+# phrasings.
+APPEAL_CUE_TABLE = tuple((keys, re.compile(p, re.IGNORECASE)) for keys, p in _APPEAL_CUE_SOURCES)
+APPEAL_CUES = tuple(cue for _, cue in APPEAL_CUE_TABLE)
+
+# Every appeal cue above contains one of these (lower case): a block
+# without any of them is not searched at all.
+APPEAL_STEMS = tuple(sorted({key for keys, _ in _APPEAL_CUE_SOURCES for key in keys}))
+
+# The whole text of a short call-to-action block ("Support Us", "Donate").
+CALL_TO_ACTION = re.compile(
+    r"(?:support us|support our work|donate(?: now| today)?|subscribe(?: now| today)?|sign up(?: now)?"
+    r"|become a (?:member|patron|supporter)|join (?:us|now|today)|give now|contribute(?: now)?"
+    r"|fund this blog|support this blog|double my donation)\W*",
+    re.IGNORECASE,
+)
+
+# Blocks longer than this are never dropped as appeals: an appeal is a box,
+# not an essay. (Characters of text.)
+APPEAL_MAX_CHARS = 1500
+
+# A promo paragraph: a label followed by a link to another story, e.g.
+# "[Read more: Pashinyan and Aliyev to meet in December]".
+PROMO_LABEL = re.compile(
+    r"^\W{0,3}(?:read more|read also|also read|read next|see also|related|related stories|related articles?"
+    r"|recommended(?: reading)?|more on this(?: story)?|more from [\w ]{1,40}|further reading"
+    r"|you (?:may|might) also (?:like|enjoy)|don'?t miss|must read|watch|listen|related coverage"
+    r"|recommended for you|keep reading|continue reading)\b\s*[:|\-–—]",
+    re.IGNORECASE,
+)
+
+# The whole text of a short furniture line inside an article.
+BOILERPLATE_LINE = re.compile(
+    r"(?:advertisement|advertising|sponsored(?: content)?|share(?: this(?: article| story| post)?)?"
+    r"|share on \w+|tweet|email|print|related(?: articles| stories| posts)?|tags?|topics?"
+    r"|read more|continue reading|comments?|leave a (?:comment|reply)|skip to (?:main )?content"
+    r"|back to top|follow us(?: on \w+)?|like this:?|loading(?: \w+)?(?:\.*|…)|you may also like|more stories"
+    r"|click to share on \w+(?: \(opens in new window\))?"
+    # form messages that a script shows (newsletter and contact forms)
+    r"|thank you!? your submission has been received!?|oops!? something went wrong while submitting the form\.?"
+    r"|thanks? (?:you )?for (?:subscribing|signing up)[.!]?(?: .{0,80})?|(?:thank you!? )?please check your (?:inbox|email).{0,80}"
+    r"|there was (?:an issue|a problem|an error) with (?:the|your) (?:form|submission)\.?(?: please try again\.?)?"
+    r"|back to top|scroll to top|print (?:this )?(?:article|page|recipe)|jump to recipe)\W*",
+    re.IGNORECASE,
+)
+
+# Blocks whose links carry more than this share of their text are link
+# lists (related stories, tag clouds, share bars).
+LINK_DENSITY_MAX = 0.5
+
+# --- stage 4: normalisation ----------------------------------------------
+
+# Attributes that hold the real image URL on lazy-loaded images, in the
+# order they are trusted.
+LAZY_SRC_ATTRS = (
+    "data-src",
+    "data-lazy-src",
+    "data-original",
+    "data-lazy",
+    "data-url",
+    "data-hi-res-src",
+    "data-full-src",
+    "data-orig-file",
+    "data-large-file",
+    "data-medium-file",
+)
+LAZY_SRCSET_ATTRS = ("data-srcset", "data-lazy-srcset", "srcset")
+
+# A src that is only a placeholder for a lazy image.
+PLACEHOLDER_SRC = re.compile(r"^data:|blank\.(?:gif|png)|spacer\.|placeholder|1x1\.|pixel\.(?:gif|png)|lazy", re.I)
+
+# Query parameters that only track the reader; removed from every link.
+TRACKING_PARAMS = frozenset(
+    """
+    fbclid gclid gclsrc dclid msclkid yclid twclid igshid mc_cid mc_eid _ga _gl
+    _hsenc _hsmi __hssc __hstc __hsfp hsctatracking mkt_tok oly_anon_id oly_enc_id
+    vero_id vero_conv wickedid rb_clickid s_cid ncid sr_share cmpid
+    """.split()
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+
+# Embedded players that become a plain link: host suffix -> link text.
+EMBED_HOSTS = {
+    "youtube.com": "Watch on YouTube",
+    "youtube-nocookie.com": "Watch on YouTube",
+    "youtu.be": "Watch on YouTube",
+    "vimeo.com": "Watch on Vimeo",
+    "dailymotion.com": "Watch on Dailymotion",
+    "twitter.com": "View on Twitter",
+    "x.com": "View on X",
+    "instagram.com": "View on Instagram",
+    "facebook.com": "View on Facebook",
+    "tiktok.com": "View on TikTok",
+    "soundcloud.com": "Listen on SoundCloud",
+    "spotify.com": "Listen on Spotify",
+    "podcasts.apple.com": "Listen on Apple Podcasts",
+    "google.com": "View the map",
+    "datawrapper.dwcdn.net": "View the chart",
+    "flo.uri.sh": "View the chart",
+    "public.flourish.studio": "View the chart",
+    "archive.org": "View on the Internet Archive",
+}
+EMBED_TAGS = frozenset({"iframe", "embed", "object", "video", "audio"})
+
+# --- stage 5: sanitising (nh3 allowlist) ---------------------------------
+
+ALLOWED_TAGS = frozenset(
+    """
+    p br hr h2 h3 h4 h5 h6 ul ol li dl dt dd blockquote q cite pre code kbd samp var
+    a img figure figcaption picture table caption thead tbody tfoot tr th td
+    em strong b i u s del ins sub sup small mark abbr time
+    """.split()
+)
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start", "reversed"},
+    "li": {"value"},
+    "time": {"datetime"},
+    "abbr": {"title"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+# Elements kept even when they hold no text.
+VOID_KEEP = frozenset({"img", "br", "hr", "td", "th"})
+
+# Block-level tags: a wrapper <div> with its own text becomes a <p>, and
+# text is read one line per block.
+BLOCK_TAGS = frozenset(
+    """
+    address article aside blockquote dd details dialog div dl dt fieldset figcaption figure
+    footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table
+    tbody td tfoot th thead tr ul center
+    """.split()
+)
+
+# --- stage 3, the article's edges (feedsvc.clean.edges) --------------------
+
+# The whole text of a heading that opens a list of other stories; it and
+# what follows it in the article's tail go.
+RELATED_HEADING = re.compile(
+    r"(?:(?:the )?(?:latest|trending|popular|top|recent|related|recommended|featured|more|other|similar|most read)"
+    r"(?: \w+)? (?:news|posts|articles|stories|reads|reading|content|blog posts|videos|guides|links)"
+    r"(?: (?:from|by|on|for|about|like this|that may interest you|you may like)\b.{0,50})?"
+    r"|you (?:may|might|will|would) (?:also )?(?:like|enjoy|be interested in)(?: these| this)?(?: \w+)?"
+    r"|more (?:to explore|you might like|like this|from (?:the |our )?\w+(?: \w+){0,3}|on [A-Z]\w*(?: [A-Z]\w*){0,3}"
+    r"|(?:articles|posts|stories) (?:from|by) .{2,50})"
+    r"|read (?:more|next)(?: (?:posts|articles|stories|news)(?: (?:from|by|like this|on this topic)\b.{0,40})?| from .{2,40})?"
+    r"|(?:keep|continue) reading|what to read next|explore (?:more|other topics|our blog)|further reading"
+    r"|related|see also|also read|read also|in case you missed it|don'?t miss"
+    r")\W*",
+    re.IGNORECASE,
+)
+
+# A link to a page about a writer: the byline or bio box it sits in goes.
+AUTHOR_HREF = re.compile(
+    r"/(?:authors?|writers?|contributors?|people|staff|team|profiles?|byline|columnists?)/[^/?#]+", re.I
+)
+
+# The start of a bio: a name (or he/she/they) and what the person is.
+BIO_START = re.compile(
+    r"^(?:About the author\W*)?(?:[A-Z][\w.'’-]*(?: \([^)]{1,30}\))?(?: [A-Z][\w.'’-]*){0,3}|She|He|They)"
+    r",? (?:is|was|has been|has|holds|leads|writes|serves|specializ|brings|joined|works|covers|lives|loves|earned)\b"
+)
+
+# A byline, dateline or reading time on its own line (before or after the article).
+META_LINE = re.compile(
+    r"(?:(?:by|written by|posted by|author|words by|reviewed by|edited by|fact[- ]checked by|medically reviewed by)\b\W*"
+    r"(?:[A-Z][\w.'’-]*\W*){0,6}.{0,80}"
+    r"|(?:(?:last )?(?:updated|published|posted|modified|reviewed)(?: on| at)?:?\s*)?"
+    r"(?:\d{1,2}(?:st|nd|rd|th)? )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? ?\d{0,2}(?:st|nd|rd|th)?,? \d{4}.{0,40}"
+    r"|(?:(?:last )?(?:updated|published|posted|modified)(?: on)?:?\s*)?\d{1,4}[./-]\d{1,2}[./-]\d{2,4}.{0,30}"
+    r"|\d{1,3}\s*(?:-\s*\d{1,3}\s*)?min(?:ute)?s?\.?(?: read(?:ing time)?)?"
+    r"|(?:reading time|read time|estimated reading time)\W*\d{1,3}\s*min(?:ute)?s?"
+    r"|[\d,.]+k?\s*(?:views|comments|shares|likes)"
+    r")",
+    re.IGNORECASE,
+)
+
+# A label that opens a table of contents.
+CONTENTS_LABEL = re.compile(
+    r"(?:table of contents|contents|in this (?:article|post|guide|page)|on this page|jump to|skip to|what'?s inside"
+    r"|quick (?:links|navigation)|article (?:contents|outline))\W*",
+    re.IGNORECASE,
+)
+
+# Affiliate and sponsorship disclosures: what the site says about its
+# income, not what the article says.
+DISCLOSURE = re.compile(
+    r"\bat no (?:extra|additional) (?:cost|charge) to you\b"
+    r"|\b(?:we|i) (?:may |might |will )?(?:earn|receive|get|make) (?:a |an )?(?:small )?(?:commission|compensation|affiliate)"
+    r"|\b(?:contains?|includes?|uses?|may contain) affiliate links?\b"
+    r"|\bas an amazon associate\b|\baffiliate disclosure\b|\bwe may be compensated\b"
+    r"|\bmay include paid promotion\b|\bthis (?:post|article|content) (?:is|was) sponsored by\b"
+    r"|\bwe (?:only )?(?:recommend|feature) products? (?:we|that we)\b.{0,40}\bcommission",
+    re.IGNORECASE,
+)

@@ -1,0 +1,1 @@
+"""The ``feedsvc`` command line."""

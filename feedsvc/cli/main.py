@@ -1,0 +1,377 @@
+"""The ``feedsvc`` command: serve, check, clean and import from the shell."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import click
+
+from feedsvc.version import __version__
+
+CONTENT_OPTION = click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("content"),
+    show_default=True,
+    help="The content folder: site.toml and articles/.",
+)
+CACHE_OPTION = click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The build cache folder  [default: CONTENT/.feedsvc/cache].",
+)
+NO_CACHE_OPTION = click.option("--no-cache", is_flag=True, help="Build without the cache (neither read nor written).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="feedsvc")
+def main() -> None:
+    """Publish clean news articles as Atom and RSS feeds and clean pages."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@main.command()
+@CONTENT_OPTION
+@CACHE_OPTION
+@NO_CACHE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn worker processes.")
+@click.option("--base-url", default=None, help="Override site.toml's base_url (the URL readers reach the site at).")
+@click.option(
+    "--check-config",
+    is_flag=True,
+    help="Validate site.toml and load the content exactly as serving would, report, and exit "
+    "(status 1 if the service could not start); serves nothing.",
+)
+@click.option(
+    "--watch/--no-watch",
+    default=True,
+    show_default=True,
+    help="Publish changes to the content folder within seconds, without a restart.",
+)
+def serve(
+    content_dir: Path,
+    cache_dir: Path | None,
+    no_cache: bool,
+    host: str,
+    port: int,
+    workers: int,
+    base_url: str | None,
+    check_config: bool,
+    watch: bool,
+) -> None:
+    """Serve the site with gunicorn; logs are JSON lines on standard error and output.
+
+    The site is built by a publisher process the master forks first (the
+    workers then hold only what they serve). With --watch, it rebuilds the
+    site when the content folder changes (re-cleaning only changed
+    articles), and the master replaces the workers gracefully with ones
+    holding the new version; with --no-watch it exits after the first build.
+    """
+    from gunicorn.app.base import BaseApplication
+
+    from feedsvc.app import create_app
+    from feedsvc.content.site import SiteConfigError
+    from feedsvc.logs import JsonFormatter
+    from feedsvc.serve.gunicorn import JsonLogger
+    from feedsvc.serve.publisher import PublisherError
+
+    if check_config:
+        logging.getLogger("feedsvc").setLevel(logging.CRITICAL)  # the report says it all once
+    else:
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
+    # The hub hears of changes only once the server really listens (when_ready below);
+    # a config check or a start that fails to bind must not announce anything.
+    config: dict[str, Any] = {"CONTENT_DIR": str(content_dir), "WEBSUB_ANNOUNCE_AT_START": False, "BUILD_PROCESS": True}
+    if base_url:
+        config["BASE_URL"] = base_url
+    from feedsvc.cli.build import cache_setting
+
+    if cache_setting(cache_dir, no_cache) is not None:
+        config["CACHE_DIR"] = cache_setting(cache_dir, no_cache)
+    try:
+        # Built once, by a publisher process the master forks, and shared by the forked workers.
+        app = create_app(config)
+    except (SiteConfigError, PublisherError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    if check_config:
+        _report_config(app, content_dir)
+        app.extensions["feedsvc"].close()  # the publisher exits with it
+        return
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("preload_app", True)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("errorlog", "-")
+            self.cfg.set("logger_class", JsonLogger)
+            if "control_socket_disable" in self.cfg.settings:  # gunicorn 25.1+: one default path per user
+                self.cfg.set("control_socket_disable", True)
+            self.cfg.set("when_ready", lambda _server: _when_ready(app, watch))
+            self.cfg.set("on_reload", lambda _server: _freeze_heap())
+
+        def load(self) -> Any:
+            return app
+
+    click.echo(f"feedsvc {__version__}: serving {content_dir} at http://{host}:{port}/", err=True)
+    Server().run()
+
+
+def _when_ready(app: Any, watch: bool) -> None:
+    """Once gunicorn listens, before it forks: tell the WebSub hub what changed, watch the content."""
+    from feedsvc.web.views import publish_changes_by_reload
+
+    _freeze_heap()
+    state = app.extensions["feedsvc"]
+    state.announce_startup()
+    if watch:
+        publish_changes_by_reload(app)
+    else:
+        state.stop_publishing()
+
+
+def _freeze_heap() -> None:
+    """Move what the master holds out of the garbage collector's sight before workers fork.
+
+    The workers' collections then never walk the shared snapshot, nor write
+    to (and so copy) its pages. Unfrozen first: a replaced snapshot's cyclic
+    garbage is still collected.
+    """
+    import gc
+
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+def _report_config(app: Any, content_dir: Path) -> None:
+    """Print what the service would serve, as its own /healthz reports it."""
+    health = app.test_client().get("/healthz").get_json()
+    click.echo(f"config ok: {content_dir / 'site.toml'}")
+    click.echo(f"articles:  {health['articles']} published, {len(health['rejected'])} rejected")
+    for rejected in health["rejected"]:
+        click.echo(f"rejected  {rejected['path']}: {rejected['reason']}")
+    if health["rejected"]:
+        click.echo("(the service starts without the rejected files; `feedsvc check` says more)")
+
+
+@main.command()
+@CONTENT_OPTION
+@CACHE_OPTION
+@NO_CACHE_OPTION
+def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
+    """Load and clean every article; report each one and each problem.
+
+    Cleans in parallel, one process per CPU, and keeps what it cleaned in
+    the build cache, so a following `serve` or `build` cleans nothing.
+    Exits with status 1 when any article could not be published.
+    """
+    from feedsvc.build.builder import Builder
+    from feedsvc.cli.build import cache_setting, progress_bar
+    from feedsvc.content.site import SiteConfigError
+
+    logging.getLogger("feedsvc").setLevel(logging.CRITICAL)  # the report below says it all once
+    setting = cache_setting(cache_dir, no_cache)
+    cache = content_dir / ".feedsvc" / "cache" if setting is None else (Path(setting) if setting else None)
+    builder = Builder(content_dir, cache_dir=cache, workers=os.cpu_count() or 1, ledger="read", progress=progress_bar)
+    try:
+        catalog = builder.build_catalog()
+    except (SiteConfigError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    for article in catalog.articles:
+        click.echo(shown(f"ok       {article.slug}"))
+        click.echo(shown(f"         title:     {article.title}"))
+        click.echo(f"         published: {article.published.isoformat()}  updated: {article.updated.isoformat()}")
+        click.echo(shown(f"         authors:   {', '.join(article.authors)}"))
+        click.echo(shown(f"         tags:      {', '.join(article.tags) or '-'}"))
+        click.echo(shown(f"         id:        {article.entry_id}"))
+    for problem in catalog.problems:
+        click.echo(shown(f"{problem.severity:<8} {problem.path}: {problem.message}"))
+    errors = sum(1 for p in catalog.problems if p.severity == "error")
+    warnings = len(catalog.problems) - errors
+    click.echo(f"{len(catalog.articles)} published, {errors} not published, {warnings} warnings")
+    if errors:
+        sys.exit(1)
+
+
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def shown(line: str) -> str:
+    """Return ``line`` with control characters escaped: a file name must neither drive the terminal
+    (escape sequences) nor reorder what it shows (bidirectional overrides)."""
+    return "".join(
+        f"\\u{ord(c):04x}" if c in _BIDI_CONTROLS else f"\\x{ord(c):02x}" if unicodedata.category(c) == "Cc" else c
+        for c in line
+    )
+
+
+@main.command()
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@CONTENT_OPTION
+@CACHE_OPTION
+@NO_CACHE_OPTION
+@click.option("--base-url", default=None, help="Override site.toml's base_url (where the files will be served).")
+def build(target: Path, content_dir: Path, cache_dir: Path | None, no_cache: bool, base_url: str | None) -> None:
+    """Export the whole site as files into TARGET, for a static host or a CDN.
+
+    Every page, feed and archive, byte for byte as `serve` sends it, with
+    precompressed .gz and .br files beside; see the README's "Static
+    export" for the layout and an nginx configuration. TARGET is replaced
+    (it must be new, empty, or an earlier export). Exits with status 1 if
+    any article could not be published (the rest is exported).
+    """
+    from feedsvc.cli.build import run_build
+
+    sys.exit(run_build(target, content_dir, cache_dir, no_cache, base_url))
+
+
+@main.command()
+@click.argument("source", type=click.File("rb"))
+@click.option(
+    "--url",
+    default=None,
+    help="The page's URL: links and images resolve against it and it picks the site rules. "
+    "Default: the page's canonical URL (without either, relative links stay relative).",
+)
+@click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("content"),
+    show_default=True,
+    help="The content folder whose rules/<host>.toml apply to the page's host.",
+)
+@click.option("--no-rules", is_flag=True, help="Clean with the generic stages only, ignoring site rules.")
+@click.option("--explain", is_flag=True, help="Instead of the HTML, list what each stage removed and why.")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    metavar="OUT.html",
+    help="Also write an HTML report: the page with every removed block marked by stage and reason.",
+)
+def clean(source: Any, url: str | None, content_dir: Path, no_rules: bool, explain: bool, report: Path | None) -> None:
+    """Print the cleaned article HTML of SOURCE (a file, or - for standard input).
+
+    With --explain, print what was removed instead: one line per removed
+    block, grouped by stage (site rules, pruning, extraction, boilerplate,
+    normalisation), then counts.
+    """
+    from urllib.parse import urlsplit
+
+    from feedsvc.clean import clean_html, clean_html_explained, declared_url
+    from feedsvc.clean.explain import format_removals
+    from feedsvc.content.loader import decode_html
+    from feedsvc.content.rules import load_site_rules
+
+    html = decode_html(source.read())
+    page_url = url or declared_url(html)
+    rules = None
+    rules_note = ""
+    if page_url and not no_rules:
+        all_rules, problems = load_site_rules(content_dir)
+        for problem in problems:
+            click.echo(f"{problem.severity}: {problem.path}: {problem.message}", err=True)
+        host = (urlsplit(page_url).hostname or "").removeprefix("www.")
+        rules = all_rules.get(host)
+        if rules is not None:
+            rules_note = f"site rules: {content_dir / 'rules' / (host + '.toml')} (version {rules.version})"
+    if not explain and report is None:
+        click.echo(clean_html(html, base_url=page_url, rules=rules))
+        return
+    cleaned, removals = clean_html_explained(html, page_url, rules)
+    if explain:
+        click.echo(f"page: {source.name}")
+        click.echo(
+            f"url: {page_url or 'none (relative links stay relative)'}{'' if url or not page_url else ' (from the page)'}"
+        )
+        click.echo(rules_note or "site rules: none")
+        click.echo(format_removals(removals, cleaned))
+    else:
+        click.echo(cleaned)
+    if report is not None:
+        from feedsvc.clean.report import render_report
+
+        report.write_text(
+            render_report(html, removals, cleaned, source=source.name, url=page_url, rules_note=rules_note),
+            encoding="utf-8",
+        )
+        click.echo(f"report: {report}", err=True)
+
+
+@main.command("import")
+@CONTENT_OPTION
+@click.argument("urls", nargs=-1, metavar="[URL]...")
+@click.option(
+    "--sitemap",
+    "sitemaps",
+    multiple=True,
+    metavar="URL",
+    help="Import every page a sitemap (or sitemap index, gzip or not) lists. Repeatable.",
+)
+@click.option(
+    "--wordpress",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="EXPORT.xml",
+    help="Import the published posts of a WordPress export (WXR); drafts, pages and the like are counted, "
+    "not imported.",
+)
+@click.option(
+    "--connect-timeout",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0.001),
+    help="Seconds to wait for a connection.",
+)
+@click.option(
+    "--read-timeout",
+    default=15.0,
+    show_default=True,
+    type=click.FloatRange(min=0.001),
+    help="Seconds to wait for the server between reads.",
+)
+@click.option(
+    "--max-bytes",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Largest page body accepted, in bytes  [default: the loader's limit, 5 MiB].",
+)
+def import_(
+    content_dir: Path,
+    urls: tuple[str, ...],
+    sitemaps: tuple[str, ...],
+    wordpress: Path | None,
+    connect_timeout: float,
+    read_timeout: float,
+    max_bytes: int | None,
+) -> None:
+    """Import pages (URLs), sitemaps or a WordPress export into the content folder.
+
+    Each article is stored as articles/<slug>.html with a sidecar recording
+    its source and canonical URL, the time of import and its entry id
+    (pinned from then on). Importing a canonical URL again updates that
+    article in place. Prints a summary; exits with status 1 if anything
+    failed. An interrupted run, run again, finishes the rest.
+    """
+    from feedsvc.cli.importing import run_import
+
+    if not (urls or sitemaps or wordpress):
+        raise click.UsageError("give at least one URL, --sitemap URL or --wordpress EXPORT.xml")
+    sys.exit(run_import(content_dir, urls, sitemaps, wordpress, connect_timeout, read_timeout, max_bytes))
+
+
+if __name__ == "__main__":
+    main()

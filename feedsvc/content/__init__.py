@@ -1,0 +1,1 @@
+"""The content folder: site settings, articles and their sidecars, rules files, listings."""

@@ -1,0 +1,151 @@
+"""What the content folder holds, by file name and stat alone: the cheap question asked every tick.
+
+An edge that only stats: no file is opened here. A :class:`Listing` names
+every input of a build (``site.toml``, ``rules/*.toml``, the article files
+and their sidecars) with a stat signature, so two listings tell which
+articles changed without reading anything. :class:`Settling` decides when a
+changed file may be read: when it has not changed for ``settle`` seconds,
+so a file still being written is never published torn.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from feedsvc.content.loader import ARTICLE_SUFFIXES, MARKDOWN_SUFFIX, SIDECAR_SUFFIX, is_listed
+from feedsvc.content.rules import RULES_FOLDER
+
+SITE_FILE = "site.toml"
+ARTICLES_FOLDER = "articles"
+
+
+def signature(stat: os.stat_result) -> str:
+    """Return a file's stat signature: size, mtime, inode and ctime (ctime can't be set back by tools)."""
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_ctime_ns}"
+
+
+def last_change(sig: str) -> float:
+    """Return when a file with this signature last changed (the later of mtime and ctime), Unix time."""
+    parts = sig.split("|")
+    return max((max(int(p.split(":")[1]), int(p.split(":")[3])) / 1e9 for p in parts if p), default=0.0)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Every input of a build by name, each with its stat signature."""
+
+    site: str  # signature of site.toml ("" when missing)
+    rules: Mapping[str, str]  # rules/<host>.toml name -> signature
+    files: Mapping[str, str]  # articles/<name> -> signature, pages and sidecars alike
+    stamp: tuple[int, ...] = field(default=(), compare=False)  # the folders' own mtimes when scanned
+    others: frozenset[str] = frozenset()  # names in articles/ that are not regular files (folders, pipes, …)
+    faults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # (path, reason): folders not readable
+
+    @cached_property
+    def units(self) -> dict[str, str]:
+        """Every article page by name, with its sidecar's signature folded into its own."""
+        found = {}
+        for name, sig in self.files.items():
+            stem, suffix = os.path.splitext(name)
+            if suffix.lower() in ARTICLE_SUFFIXES:
+                sidecar = "" if suffix.lower() == MARKDOWN_SUFFIX else self.files.get(stem + SIDECAR_SUFFIX, "")
+                found[name] = f"{sig}|{sidecar}"
+        return found
+
+    @cached_property
+    def inputs(self) -> dict[str, str]:
+        """Every unit of a build by name: site.toml, each rules file, each article."""
+        found = {SITE_FILE: self.site}
+        found.update((f"{RULES_FOLDER}/{name}", sig) for name, sig in self.rules.items())
+        found.update(self.units)
+        return found
+
+
+def folder_stamp(content_dir: Path) -> tuple[int, ...]:
+    """Return the mtimes of the content folder, ``articles/`` and ``rules/``: they move when a file is added,
+    removed or renamed (not when one is rewritten in place)."""
+    stamp: list[int] = []
+    for folder in (content_dir, content_dir / ARTICLES_FOLDER, content_dir / RULES_FOLDER):
+        try:
+            stat = os.stat(folder)
+            stamp += [stat.st_mtime_ns, stat.st_ino]
+        except OSError:
+            stamp += [0, 0]
+    return tuple(stamp)
+
+
+def scan(content_dir: Path) -> Listing:
+    """Stat every input of a build (one ``os.scandir`` per folder)."""
+    stamp = folder_stamp(content_dir)
+    try:
+        site = signature(os.stat(content_dir / SITE_FILE))
+    except OSError:
+        site = ""
+    others: set[str] = set()
+    faults: list[tuple[str, str]] = []
+    if not os.path.isdir(content_dir):
+        faults.append((str(content_dir), "the content folder is missing or not a folder"))
+    keep_rules = lambda name: name.endswith(".toml") and not name.startswith(".")  # noqa: E731
+    rules = dict(_files(content_dir / RULES_FOLDER, keep_rules, None, faults, missing_ok=True))
+    files = dict(_files(content_dir / ARTICLES_FOLDER, is_listed, others, faults))
+    return Listing(site, rules, files, stamp, frozenset(others), tuple(faults))
+
+
+def _files(
+    folder: Path,
+    keep: Callable[[str], bool],
+    others: set[str] | None = None,
+    faults: list[tuple[str, str]] | None = None,
+    missing_ok: bool = False,
+) -> Iterator[tuple[str, str]]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as error:
+        if faults is not None and not (missing_ok and isinstance(error, FileNotFoundError)):
+            faults.append((str(folder), error.strerror or type(error).__name__))
+        return
+    for entry in entries:
+        if not keep(entry.name):
+            continue
+        try:
+            if entry.is_file():
+                yield entry.name, signature(entry.stat())
+            elif others is not None:
+                others.add(entry.name)
+        except OSError:
+            continue  # removed while we looked: the next scan says so
+
+
+class Settling:
+    """Decide when a changed file is done being written.
+
+    A file is settled when its last change is ``settle`` seconds old, or when
+    the same signature was already seen by a scan at least ``settle`` seconds
+    earlier (for files with a clock skew or times preserved by the copy).
+    """
+
+    def __init__(self, settle: float) -> None:
+        self.settle = settle
+        self._seen: dict[str, tuple[str, float]] = {}  # name -> (signature, when first seen, monotonic)
+
+    def settled(self, name: str, sig: str, wall: float | None = None, monotonic: float | None = None) -> bool:
+        """Say whether unit ``name``, as ``sig``, may be read now."""
+        if self.settle <= 0 or not sig:
+            return True
+        wall = time.time() if wall is None else wall
+        monotonic = time.monotonic() if monotonic is None else monotonic
+        seen = self._seen.get(name)
+        if seen is None or seen[0] != sig:
+            self._seen[name] = (sig, monotonic)
+            seen = self._seen[name]
+        return wall - last_change(sig) >= self.settle or monotonic - seen[1] >= self.settle
+
+    def forget(self, names: set[str]) -> None:
+        """Drop what was seen of names no longer in the folder."""
+        for name in [n for n in self._seen if n not in names]:
+            del self._seen[name]

@@ -1,0 +1,254 @@
+"""The sidecar ``<slug>.toml``: the declared table of its keys and their validation.
+
+Pure: takes the parsed TOML mapping, returns a :class:`Sidecar` or raises
+:class:`~feedsvc.model.ContentError` naming the key, the value and what is
+allowed. Reading the file is the content loader's job.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from feedsvc.metadata.dates import parse_date
+from feedsvc.text import absolute_url, language_tag
+from feedsvc.model import ContentError, PageMetadata, Site
+from feedsvc.text import one_line
+
+STATUSES = ("published", "draft", "withdrawn")
+
+
+@dataclass(frozen=True)
+class SidecarKey:
+    name: str
+    type: str  # as the README shows it
+    help: str
+
+
+# The README's table of sidecar keys is this one.
+SIDECAR_KEYS: tuple[SidecarKey, ...] = (
+    SidecarKey("title", "string", "Headline; overrides the page's own."),
+    SidecarKey(
+        "published",
+        "date-time, date or ISO 8601 string",
+        "First publication; without an offset it is taken in the site's timezone, "
+        "a bare date is midnight there.",
+    ),
+    SidecarKey(
+        "updated", "date-time, date or ISO 8601 string", "Last real change; left out, it equals 'published'."
+    ),
+    SidecarKey("author", "string or list of strings", "Author name(s); overrides the page's byline."),
+    SidecarKey("tags", "list of strings", "Tags; overrides the page's keywords and sections."),
+    SidecarKey("summary", "string", "Plain-text summary; overrides the page's description."),
+    SidecarKey(
+        "id",
+        "string (absolute URI)",
+        "Pinned entry id, e.g. 'tag:example.org,2012:slug' or 'urn:uuid:…'; "
+        "use it to keep an id when the slug or date changes.",
+    ),
+    SidecarKey(
+        "status",
+        "'published', 'draft' or 'withdrawn'",
+        "A draft is loaded and checked but not published; a withdrawn article leaves the feeds, "
+        "its page answers 410 Gone and its feeds carry a deletion tombstone.",
+    ),
+    SidecarKey("canonical_url", "string (http(s) URL)", "Where the article first appeared, if elsewhere."),
+    SidecarKey(
+        "image", "string (http(s) URL or /path)", "Lead image; a /path is taken under the site's base_url."
+    ),
+    SidecarKey("language", "string (BCP 47 tag)", "Language of this article, when not the site's."),
+    SidecarKey(
+        "source_url",
+        "string (http(s) URL)",
+        "Written by `feedsvc import`: the URL the page was imported from, as given.",
+    ),
+    SidecarKey(
+        "redirects",
+        "list of strings (http(s) URLs)",
+        "Written by `feedsvc import`: the redirects followed from `source_url`, in order; "
+        "the last is where the page was read.",
+    ),
+    SidecarKey(
+        "imported",
+        "date-time",
+        "Written by `feedsvc import`: when it last wrote this article; not shown to readers.",
+    ),
+)
+
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    """What a sidecar says: metadata overrides, a pinned id and the status."""
+
+    metadata: PageMetadata
+    pinned_id: str | None = None
+    status: str = "published"
+    # Provenance written by `feedsvc import`; no reader sees it.
+    source_url: str | None = None
+    redirects: tuple[str, ...] = ()
+    imported: datetime | None = None
+
+
+class _Invalid(ValueError):
+    """A sidecar value that is not allowed; the message says what is."""
+
+
+def parse_sidecar(data: Mapping[str, Any], path: Path, site: Site) -> Sidecar:
+    """Validate sidecar data read from ``path``; raise ContentError naming the bad key."""
+    allowed = [key.name for key in SIDECAR_KEYS]
+    for name in data:
+        if name not in allowed:
+            close = difflib.get_close_matches(name, allowed, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise ContentError(path, f"unknown key '{name}'; {hint}allowed keys: {', '.join(allowed)}")
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        try:
+            values[name] = _CHECKS[name](name, value, site)
+        except _Invalid as error:
+            raise ContentError(path, str(error)) from None
+    return Sidecar(
+        metadata=PageMetadata(
+            title=values.get("title"),
+            published=values.get("published"),
+            updated=values.get("updated"),
+            authors=values.get("author", ()),
+            summary=values.get("summary"),
+            tags=values.get("tags", ()),
+            canonical_url=values.get("canonical_url"),
+            language=values.get("language"),
+            image=values.get("image"),
+        ),
+        pinned_id=values.get("id"),
+        status=values.get("status", "published"),
+        source_url=values.get("source_url"),
+        redirects=values.get("redirects", ()),
+        imported=values.get("imported"),
+    )
+
+
+def _text(name: str, value: Any, site: Site) -> str:
+    text = one_line(value) if isinstance(value, str) else ""
+    if not text:
+        raise _Invalid(f"'{name}' must be a non-empty string, got {value!r}")
+    return text
+
+
+def _date(name: str, value: Any, site: Site) -> datetime:
+    parsed = parse_date(value, site.timezone) if isinstance(value, (str, date)) else None
+    if parsed is None:
+        raise _Invalid(
+            f"'{name}' must be a date such as 2021-11-23 or a date-time such as "
+            f"2021-11-23T09:30:00+04:00 (without an offset it is taken in {site.timezone.key}), got {value!r}"
+        )
+    return parsed
+
+
+def _strings(name: str, value: Any, example: str) -> tuple[str, ...]:
+    # an empty list is allowed and says nothing, like a missing key
+    items = value if isinstance(value, list) else [None]
+    texts = [one_line(item) if isinstance(item, str) else "" for item in items]
+    if not all(texts):
+        raise _Invalid(f"'{name}' must be a list of non-empty strings such as {example}, got {value!r}")
+    return tuple(texts)
+
+
+def _authors(name: str, value: Any, site: Site) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (_text(name, value, site),)
+    try:
+        return _strings(name, value, "['Jane Doe', 'John Roe']")
+    except _Invalid:
+        raise _Invalid(
+            f"'{name}' must be a name or a list of names such as ['Jane Doe', 'John Roe'], got {value!r}"
+        ) from None
+
+
+def _tags(name: str, value: Any, site: Site) -> tuple[str, ...]:
+    return _strings(name, value, "['politics', 'Armenia']")
+
+
+def _entry_id(name: str, value: Any, site: Site) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    scheme = text.split(":", 1)[0].lower()
+    if not _URI.match(text) or (scheme in ("http", "https") and not urlsplit(text).netloc):
+        raise _Invalid(
+            f"'{name}' must be an absolute URI such as '{site.tag_uri('2021-11-23:my-article')}' "
+            f"or 'urn:uuid:…', got {value!r}"
+        )
+    return text
+
+
+def _urls(name: str, value: Any, site: Site) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [None]
+    urls = tuple(absolute_url(item) if isinstance(item, str) else None for item in items)
+    if not all(urls):
+        raise _Invalid(
+            f"'{name}' must be a list of absolute http(s) URLs such as ['https://example.org/a'], got {value!r}"
+        )
+    return urls  # type: ignore[return-value]
+
+
+def _moment(name: str, value: Any, site: Site) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise _Invalid(f"'{name}' must be a date-time with an offset such as 2024-03-05T09:30:00Z, got {value!r}")
+    return value
+
+
+def _status(name: str, value: Any, site: Site) -> str:
+    if value not in STATUSES:
+        raise _Invalid(f"'{name}' must be one of {', '.join(map(repr, STATUSES))}, got {value!r}")
+    return str(value)
+
+
+def _url(name: str, value: Any, site: Site) -> str:
+    url = absolute_url(value) if isinstance(value, str) else None
+    if url is None:
+        raise _Invalid(
+            f"'{name}' must be an absolute http(s) URL such as 'https://example.org/a', got {value!r}"
+        )
+    return url
+
+
+def _image(name: str, value: Any, site: Site) -> str:
+    if isinstance(value, str) and value.strip().startswith("/") and not value.strip().startswith("//"):
+        value = site.url(value.strip())
+    try:
+        return _url(name, value, site)
+    except _Invalid:
+        raise _Invalid(
+            f"'{name}' must be an http(s) URL or a path such as '/images/a.jpg', got {value!r}"
+        ) from None
+
+
+def _language(name: str, value: Any, site: Site) -> str:
+    tag = language_tag(value) if isinstance(value, str) else None
+    if tag is None:
+        raise _Invalid(f"'{name}' must be a BCP 47 language tag such as 'en' or 'ka', got {value!r}")
+    return tag
+
+
+_CHECKS: dict[str, Callable[[str, Any, Site], Any]] = {
+    "title": _text,
+    "published": _date,
+    "updated": _date,
+    "author": _authors,
+    "tags": _tags,
+    "summary": _text,
+    "id": _entry_id,
+    "status": _status,
+    "canonical_url": _url,
+    "image": _image,
+    "language": _language,
+    "source_url": _url,
+    "redirects": _urls,
+    "imported": _moment,
+}

@@ -1,0 +1,227 @@
+"""Site settings: the declared table of ``site.toml`` keys and their validation.
+
+Pure: takes the parsed TOML mapping, returns a :class:`~feedsvc.model.Site`
+or raises :class:`SiteConfigError` naming the key and what is allowed.
+Reading the file is the content loader's job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from feedsvc.model import Site
+
+
+class SiteConfigError(ValueError):
+    """``site.toml`` is missing a key or has a value that is not allowed."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any  # None: required
+    help: str
+
+
+# Articles on each page of the home page and of every tag and author page. 25: a few
+# more than the site's feed carries (entries_per_feed, 20), so page 1 shows all a
+# subscriber sees; about 20 KB of HTML a page (5 KB gzipped: one round trip),
+# rendered and compressed in ~10 ms. WordPress and Hugo show 10 by default, which
+# makes a news site of 10,000 articles 1,000 pages deep; 25 keeps it at 400. 50 would
+# double every page for readers who mostly read the first screen.
+ARTICLES_PER_PAGE = Site.articles_per_page
+ARTICLES_PER_PAGE_RANGE = (1, 1000)
+
+# Bounds of max_article_bytes: below, no real article fits; above, one file costs the
+# cleaner seconds and hundreds of megabytes.
+MAX_ARTICLE_BYTES_RANGE = (1024, 64 * 1024 * 1024)
+
+# The README's table of settings is checked against this one by the tests.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("title", None, "Site name; the feed title and the page header."),
+    Setting("subtitle", "", "One line under the title; the feed subtitle."),
+    Setting(
+        "base_url",
+        None,
+        "Absolute http(s) URL the site is reached at; every link in feeds and pages starts here.",
+    ),
+    Setting(
+        "id_authority",
+        None,
+        "RFC 4151 tagging entity 'domain-or-email,YYYY[-MM[-DD]]' you controlled on that date; "
+        "entry ids are tag URIs under it, so they survive moves to a new base_url.",
+    ),
+    Setting("language", "en", "BCP 47 language tag of the site's articles (xml:lang, <html lang>)."),
+    Setting(
+        "timezone",
+        "UTC",
+        "IANA time zone name; dates written without an offset are taken in it.",
+    ),
+    Setting("default_author", None, "Author named on an article that names none."),
+    Setting(
+        "entries_per_feed",
+        20,
+        "How many of the newest articles each subscription feed carries (1-1000); older ones are in the archives.",
+    ),
+    Setting(
+        "summary_words",
+        60,
+        "Length, in words, of a summary made from the first paragraph when the page has none.",
+    ),
+    Setting(
+        "feed_max_bytes",
+        1_000_000,
+        "Byte budget of each subscription feed (1000-100000000): the oldest entries are left to the "
+        "archives until the document fits, but a feed always keeps its newest entry.",
+    ),
+    Setting("feed_max_age", 300, "Cache-Control max-age of feeds, in seconds (0-86400)."),
+    Setting(
+        "feed_stale_while_revalidate",
+        3600,
+        "Cache-Control stale-while-revalidate of feeds, in seconds (0-604800; 0 leaves it out).",
+    ),
+    Setting(
+        "tombstone_days",
+        30,
+        "Days a withdrawn article stays in the Atom feeds as an RFC 6721 tombstone (0-3650).",
+    ),
+    Setting(
+        "websub_hub",
+        "",
+        "WebSub hub URL; when set, every feed names it (rel=hub) and the hub is told when a feed changes.",
+    ),
+    Setting(
+        "articles_per_page",
+        ARTICLES_PER_PAGE,
+        f"Articles on each page of the home page and of every tag and author page "
+        f"({ARTICLES_PER_PAGE_RANGE[0]}-{ARTICLES_PER_PAGE_RANGE[1]}); older ones are on /page/2, /page/3, ….",
+    ),
+    Setting(
+        "max_article_bytes",
+        5 * 1024 * 1024,
+        f"Largest article file read, in bytes ({MAX_ARTICLE_BYTES_RANGE[0]}-{MAX_ARTICLE_BYTES_RANGE[1]}); "
+        "a larger one is not published and is reported with its size.",
+    ),
+)
+
+_TAGGING_ENTITY = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+    r"|[^@\s,:]+@[A-Za-z0-9.-]+)"
+    r",\d{4}(?:-\d{2}(?:-\d{2})?)?$"
+)
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SiteConfigError(f"'{name}' must be a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def _base_url(name: str, value: Any) -> str:
+    url = _text(name, value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SiteConfigError(
+            f"'{name}' must be an absolute http(s) URL such as 'https://example.org', got {url!r}"
+        )
+    if parts.query or parts.fragment:
+        raise SiteConfigError(f"'{name}' must not carry a query or fragment, got {url!r}")
+    return url.rstrip("/")
+
+
+def _id_authority(name: str, value: Any) -> str:
+    text = _text(name, value)
+    if not _TAGGING_ENTITY.match(text):
+        raise SiteConfigError(
+            f"'{name}' must be a domain or email, a comma and a date you controlled it "
+            f"(RFC 4151), such as 'example.org,2012', got {text!r}"
+        )
+    return text
+
+
+def _language(name: str, value: Any) -> str:
+    text = _text(name, value)
+    if not _LANGUAGE.match(text):
+        raise SiteConfigError(f"'{name}' must be a BCP 47 language tag such as 'en' or 'en-GB', got {text!r}")
+    return text
+
+
+def _timezone(name: str, value: Any) -> ZoneInfo:
+    text = _text(name, value)
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SiteConfigError(
+            f"'{name}' must be an IANA time zone name such as 'Europe/London' or 'UTC', got {text!r}"
+        ) from None
+
+
+def _optional_url(name: str, value: Any) -> str | None:
+    if isinstance(value, str) and not value.strip():
+        return None  # "" says "no hub"
+    url = _text(name, value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
+        raise SiteConfigError(
+            f"'{name}' must be empty or an absolute http(s) URL such as 'https://hub.example.org/', got {url!r}"
+        )
+    return url
+
+
+def _bounded_int(low: int, high: int) -> Callable[[str, Any], int]:
+    def check(name: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise SiteConfigError(f"'{name}' must be a whole number from {low} to {high}, got {value!r}")
+        return value
+
+    return check
+
+
+_CHECKS: dict[str, Callable[[str, Any], Any]] = {
+    "title": _text,
+    "subtitle": lambda name, value: value.strip() if isinstance(value, str) else _text(name, value),
+    "base_url": _base_url,
+    "id_authority": _id_authority,
+    "language": _language,
+    "timezone": _timezone,
+    "default_author": _text,
+    "entries_per_feed": _bounded_int(1, 1000),
+    "summary_words": _bounded_int(5, 500),
+    "feed_max_bytes": _bounded_int(1000, 100_000_000),
+    "feed_max_age": _bounded_int(0, 86400),
+    "feed_stale_while_revalidate": _bounded_int(0, 604800),
+    "tombstone_days": _bounded_int(0, 3650),
+    "websub_hub": _optional_url,
+    "articles_per_page": _bounded_int(*ARTICLES_PER_PAGE_RANGE),
+    "max_article_bytes": _bounded_int(*MAX_ARTICLE_BYTES_RANGE),
+}
+
+
+def parse_site(data: Mapping[str, Any], overrides: Mapping[str, Any] | None = None) -> Site:
+    """Validate ``site.toml`` data (plus overrides, e.g. ``base_url`` from the environment)."""
+    merged = {**data, **(overrides or {})}
+    known = {setting.name for setting in SETTINGS}
+    unknown = sorted(set(merged) - known)
+    if unknown:
+        raise SiteConfigError(
+            f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(known))}"
+        )
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.name not in merged:
+            if setting.default is None:
+                raise SiteConfigError(f"missing required key '{setting.name}': {setting.help}")
+            values[setting.name] = setting.default
+            continue
+        values[setting.name] = _CHECKS[setting.name](setting.name, merged[setting.name])
+    if isinstance(values["timezone"], str):
+        values["timezone"] = ZoneInfo(values["timezone"])
+    if values["websub_hub"] == "":
+        values["websub_hub"] = None
+    return Site(**values)

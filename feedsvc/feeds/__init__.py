@@ -1,0 +1,1 @@
+"""Feed documents: Atom and RSS, JSON Feed, feed families and RFC 5005 archives."""

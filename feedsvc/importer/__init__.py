@@ -1,0 +1,1 @@
+"""``feedsvc import``: pages, sitemaps and WordPress exports into the content folder."""

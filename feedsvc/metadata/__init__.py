@@ -1,0 +1,1 @@
+"""Page metadata: title, authors, dates, tags, links, from meta tags, JSON-LD and markup."""

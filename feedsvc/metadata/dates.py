@@ -1,0 +1,120 @@
+"""Dates as pages and sidecars write them: ISO 8601, RFC 2822 and English text.
+
+Pure. Every date returned is timezone-aware: a value without an offset is
+taken in the site's time zone, a date without a time is midnight there.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from datetime import timezone as fixed_offset
+from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
+
+# Dates outside this range are placeholders ("0001-01-01") or typos, and
+# years at the edges overflow when a feed converts them to UTC.
+_MIN_YEAR, _MAX_YEAR = 1000, 9998
+
+_MONTHS = {name: number for number, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+_CLOCK = (
+    r"(?:,?\s*(?:at\s+)?(?:"
+    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\s*(?P<ampm>[ap])\.?m\.?)?"
+    r"|(?P<hour12>\d{1,2})\s*(?P<ampm12>[ap])\.?m\.?)"
+    r"(?:\s*(?P<zone>utc|gmt|z|[+-]\d{2}:?\d{2}))?)?"
+)
+# "23 November 2021", "Tuesday 23rd of Nov. 2021", "November 23, 2021", "Nov. 23, 2021 3:04 pm"
+_TEXT_DATES = (
+    re.compile(rf"\b{_WEEKDAY}{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b{_CLOCK}", re.IGNORECASE),
+    re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}\b{_CLOCK}", re.IGNORECASE),
+)
+_ISO_START = re.compile(r"^\d{4}-?\d{2}-?\d{2}|^\d{4}-W\d{2}")
+_RFC2822 = re.compile(r"^(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}", re.IGNORECASE)
+_UNKNOWN_RFC2822_ZONE = re.compile(r"-0000\s*$")
+_ZULU = re.compile(r"z$", re.IGNORECASE)
+
+
+def parse_date(value: str | date | datetime, timezone: ZoneInfo) -> datetime | None:
+    """Return ``value`` as an aware datetime (naive values taken in ``timezone``), or None."""
+    if isinstance(value, datetime):
+        parsed: datetime | None = value
+    elif isinstance(value, date):
+        parsed = datetime.combine(value, time())
+    elif isinstance(value, str):
+        parsed = _parse_text(value.strip())
+    else:
+        return None
+    if parsed is None or not _MIN_YEAR <= parsed.year <= _MAX_YEAR:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone)
+
+
+def find_text_date(text: str, timezone: ZoneInfo) -> datetime | None:
+    """Return the first English text date ("23 November 2021") found in ``text``, or None."""
+    found = [(match.start(), match) for pattern in _TEXT_DATES for match in pattern.finditer(text[:2000])]
+    for _, match in sorted(found, key=lambda item: item[0]):
+        parsed = _from_match(match)
+        if parsed is not None:
+            return parse_date(parsed, timezone)
+    return None
+
+
+def _parse_text(text: str) -> datetime | None:
+    if not text or len(text) > 100:
+        return None
+    if _ISO_START.match(text):
+        try:
+            # fromisoformat in 3.11 does not take a lower-case "z"
+            return datetime.fromisoformat(_ZULU.sub("+00:00", text))
+        except ValueError:
+            return None
+    if _RFC2822.match(text):
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if parsed.tzinfo is None and _UNKNOWN_RFC2822_ZONE.search(text):
+            # RFC 5322 3.3: "-0000" is UTC, with the sender's local zone unknown
+            return parsed.replace(tzinfo=UTC)
+        return parsed
+    for pattern in _TEXT_DATES:
+        match = pattern.fullmatch(text)
+        if match:
+            return _from_match(match)
+    return None
+
+
+def _from_match(match: re.Match[str]) -> datetime | None:
+    """Return the datetime a text-date match names, naive unless it gives a zone."""
+    parts = match.groupdict()
+    month = _MONTHS[parts["month"].lower()[:3]]
+    hour = int(parts["hour"] or parts["hour12"] or 0)
+    minute = int(parts["minute"] or 0)
+    second = int(parts["second"] or 0)
+    ampm = (parts["ampm"] or parts["ampm12"] or "").lower()
+    if ampm:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm == "p" else 0)
+    try:
+        parsed = datetime(int(parts["year"]), month, int(parts["day"]), hour, minute, second)
+    except ValueError:
+        return None
+    zone = (parts["zone"] or "").lower()
+    if zone in ("utc", "gmt", "z"):
+        return parsed.replace(tzinfo=UTC)
+    if zone:
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        if offset >= timedelta(hours=24):
+            return None
+        return parsed.replace(tzinfo=fixed_offset(sign * offset))
+    return parsed

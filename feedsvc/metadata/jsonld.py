@@ -1,0 +1,156 @@
+"""Article metadata from schema.org JSON-LD blocks.
+
+Pure. Takes the text of each ``<script type="application/ld+json">``; a block
+that is not valid JSON is skipped, never raised.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from feedsvc.metadata.dates import parse_date
+from feedsvc.model import PageMetadata
+from feedsvc.text import absolute_url, dedupe, language_tag, plain, split_keywords
+
+# schema.org's Article and the subtypes news sites use.
+ARTICLE_TYPES = frozenset(
+    {
+        "Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
+        "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "LiveBlogPosting",
+        "AskPublicFeedbackNewsArticle", "SatiricalArticle", "Report", "TechArticle",
+        "ScholarlyArticle", "SocialMediaPosting", "Posting", "AdvertiserContentArticle",
+    }
+)  # fmt: skip
+# Deep enough for @graph > WebPage > mainEntity > Article; bounds the walk on hostile input.
+_MAX_DEPTH = 8
+# Some CMSs wrap the JSON in an HTML comment or CDATA section for old browsers.
+_WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
+
+_Resolve = Callable[[Any], Any]
+
+
+def jsonld_metadata(blocks: Iterable[str], timezone: ZoneInfo) -> PageMetadata:
+    """Return what the first schema.org Article in ``blocks`` says about the page."""
+    nodes = [node for block in blocks for node in _walk(_load(block), 0)]
+    by_id: dict[str, dict[str, Any]] = {}
+    for node in nodes:
+        # a node that is only {"@id": ...} is a reference, not the node it names
+        if isinstance(node.get("@id"), str) and len(node) > 1:
+            by_id.setdefault(node["@id"], node)
+    article = next((node for node in nodes if _types(node) & ARTICLE_TYPES), None)
+    if article is None:
+        return PageMetadata()
+
+    def resolve(value: Any) -> Any:
+        # {"@id": "..."} alone is a reference to a node elsewhere in the @graph
+        if isinstance(value, dict) and set(value) == {"@id"} and isinstance(value["@id"], str):
+            return by_id.get(value["@id"], value)
+        return value
+
+    published = _date(article.get("datePublished") or article.get("dateCreated"), timezone)
+    return PageMetadata(
+        title=_text(article.get("headline")) or _text(article.get("name")),
+        published=published,
+        updated=_date(article.get("dateModified"), timezone),
+        authors=dedupe(_names(article.get("author"), resolve)),
+        summary=_text(article.get("description")),
+        tags=dedupe([*_keywords(article.get("keywords")), *_keywords(article.get("articleSection"))]),
+        canonical_url=_url(article.get("url")) or _url(resolve(article.get("mainEntityOfPage"))),
+        language=_language(article.get("inLanguage")),
+        image=_image(resolve(article.get("image")), resolve),
+    )
+
+
+def _load(block: str) -> Any:
+    try:
+        return json.loads(_WRAPPER.sub("", block))
+    except (ValueError, RecursionError):
+        return None
+
+
+def _walk(value: Any, depth: int) -> Iterator[dict[str, Any]]:
+    """Yield every JSON object in ``value``, outer ones first."""
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(value, list):
+        for item in value:
+            yield from _walk(item, depth + 1)
+    elif isinstance(value, dict):
+        yield value
+        for child in value.values():
+            if isinstance(child, (dict, list)):
+                yield from _walk(child, depth + 1)
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    """Return the node's @type names, without "schema:" or "https://schema.org/" prefixes."""
+    raw = node.get("@type")
+    names = raw if isinstance(raw, list) else [raw]
+    return {re.split(r"[/:#]", name)[-1] for name in names if isinstance(name, str)}
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, list) and value:
+        value = value[0]
+    return (plain(value) or None) if isinstance(value, str) else None
+
+
+def _date(value: Any, timezone: ZoneInfo) -> datetime | None:
+    if isinstance(value, list) and value:
+        value = value[0]
+    return parse_date(value, timezone) if isinstance(value, str) else None
+
+
+def _names(value: Any, resolve: _Resolve) -> list[str]:
+    """Return author names from a string, a Person/Organization, or a list of them."""
+    names = []
+    for item in _items(resolve(value)):
+        item = resolve(item)
+        if isinstance(item, dict):
+            item = item.get("name")
+        for name in _items(item):
+            if isinstance(name, str) and not absolute_url(name):
+                names.append(plain(name))
+    return names
+
+
+def _keywords(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return split_keywords(value)
+    if isinstance(value, list):
+        return [tag for item in value if isinstance(item, str) for tag in split_keywords(item)]
+    return []
+
+
+def _url(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("@id") or value.get("url")
+    return absolute_url(value) if isinstance(value, str) else None
+
+
+def _language(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("alternateName") or value.get("name")
+    return language_tag(value) if isinstance(value, str) else None
+
+
+def _image(value: Any, resolve: _Resolve) -> str | None:
+    """Return the first image URL from a URL, an ImageObject, or a list of either."""
+    for item in _items(value):
+        item = resolve(item)
+        if isinstance(item, dict):
+            item = item.get("url") or item.get("contentUrl")
+        url = absolute_url(item) if isinstance(item, str) else None
+        if url:
+            return url
+    return None
+
+
+def _items(value: Any) -> list[Any]:
+    """Return ``value`` as a list: JSON-LD allows one value or many for most properties."""
+    return value if isinstance(value, list) else [value]

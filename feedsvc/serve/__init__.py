@@ -1,0 +1,1 @@
+"""Serving: the site state, the content watcher, the publisher process, WebSub, gunicorn hooks."""

@@ -1,0 +1,339 @@
+"""Building in a process of its own, so the processes that serve hold only what they serve.
+
+An edge. Under gunicorn the workers are forked from the master, and each
+starts with every memory page the master has. A build leaves a lot there
+(the builder's records of every file, what reading the build cache
+allocated and freed), so a master that builds gives each worker several
+times the memory the site needs. Here the master forks one *publisher*
+process before it builds anything; the publisher builds, writes the
+revisions ledger, watches the content folder (:mod:`feedsvc.serve.watcher`) and
+sends each new snapshot to the master: the catalog and the feeds, pickled,
+with the descriptors of the files holding article bodies and feed bytes
+(:mod:`feedsvc.build.blobstore`) passed over a Unix socket. The master unpickles
+it into a fresh, compact heap, swaps it in and reloads its workers.
+
+Messages, each a fixed header (kind, payload length) then the payload:
+``snapshot`` (pickled :class:`~feedsvc.build.snapshot.Snapshot`, descriptors
+attached), ``fault`` (JSON: why the content cannot be published, or
+``null`` once it can), ``built``/``failed`` (JSON: a build's figures, for
+the metrics) and ``error`` (JSON: the first build failed, and why). The
+master sends ``watch`` (JSON: the watcher's timing) once gunicorn listens.
+The wire format is :mod:`feedsvc.serve.wire`'s.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from feedsvc.build.builder import release_memory
+from feedsvc.build.snapshot import Snapshot
+from feedsvc.content.site import SiteConfigError
+from feedsvc.serve.wire import Link, load_snapshot, send_snapshot
+from feedsvc.web import metrics
+
+log = logging.getLogger(__name__)
+
+# After the publisher's socket closes, how long the master waits to learn whether it is
+# stopping too (systemd and a terminal's Ctrl-C signal every process of the service).
+STOP_GRACE = 0.5
+
+
+class PublisherError(RuntimeError):
+    """The publisher process could not build the content; the message says why."""
+
+
+class Publisher:
+    """The master's side: start the publisher, take in what it sends, report its faults.
+
+    A publisher that dies (killed, out of memory) is started again from the
+    master, which builds from the build cache and publishes on; one that
+    keeps dying (RESTARTS within RESTART_WINDOW seconds) is left dead, and
+    /healthz says so.
+    """
+
+    RESTARTS = 3
+    RESTART_WINDOW = 60.0
+
+    def __init__(self, link: Link, pid: int, build: Callable[[], Any], clock: Callable[[], datetime]) -> None:
+        self.link = link
+        self.pid = pid
+        self.fault: dict[str, str] | None = None  # as Watcher.fault: read by /healthz
+        self.restarts: list[float] = []  # when the publisher was started again (monotonic)
+        self._build = build
+        self._clock = clock
+        self._timing: dict[str, float] = {}
+        self._thread: threading.Thread | None = None
+        self.stopping = False  # the server is stopping: a publisher that goes too is not started again
+
+    @classmethod
+    def start(cls, build: Callable[[], Any], clock: Callable[[], datetime]) -> tuple[Publisher, Snapshot]:
+        """Fork the publisher around ``build`` (returns a Builder); return it and the first snapshot.
+
+        :raise SiteConfigError: site.toml is broken. :raise PublisherError: any other failed first build.
+        """
+        publisher = cls(*_spawn(build, clock), build, clock)
+        try:
+            while True:
+                message = publisher.link.receive()
+                if message is None:
+                    raise PublisherError("the publisher process stopped before its first build; see the log above")
+                kind, payload, fds = message
+                if kind == "snapshot":
+                    return publisher, load_snapshot(payload, fds)
+                if kind == "error":
+                    error = json.loads(payload)
+                    raise (SiteConfigError if error["site_config"] else PublisherError)(error["message"])
+                publisher._record(kind, payload)
+        except BaseException:
+            publisher.link.close()
+            os.waitpid(publisher.pid, 0)  # it exits once it has said why (or has died): no zombie left
+            raise
+
+    def watch(
+        self,
+        on_snapshot: Callable[[Snapshot], object],
+        on_fault: Callable[[], object],
+        release: Callable[[], object] | None = None,
+        **timing: float,
+    ) -> None:
+        """Tell the publisher to watch the folder; take in its snapshots and faults from a thread.
+
+        ``release`` is called before each new snapshot is loaded, for the
+        caller to let go of the old one: loaded while the old one still
+        lives, the new one is spread among its pages, and a master that
+        takes in many snapshots grows by a fifth (at 10,000 articles).
+        """
+        self._timing = dict(timing)
+        self.link.send("watch", json.dumps(timing).encode())
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._listen, args=(on_snapshot, on_fault, release), name="feedsvc-publisher", daemon=True
+            )
+            self._thread.start()
+
+    def _listen(
+        self,
+        on_snapshot: Callable[[Snapshot], object],
+        on_fault: Callable[[], object],
+        release: Callable[[], object] | None,
+    ) -> None:
+        while True:
+            while (message := self._receive()) is not None:
+                kind, payload, fds = message
+                del message  # below, the payload is let go of as soon as it is loaded
+                if kind == "snapshot":
+                    self._take(payload, fds, on_snapshot, release)
+                    continue
+                try:
+                    if kind == "fault":
+                        self.fault = json.loads(payload)
+                        on_fault()
+                    elif kind == "error":  # a restarted publisher could not build: it has exited
+                        reason = json.loads(payload)["message"]
+                        self._stopped(f"the publisher process could not build ({reason})", on_fault)
+                    else:
+                        self._record(kind, payload)
+                except Exception:
+                    log.exception("could not take in a message from the publisher process")
+            if self._thread is None:
+                return  # closing
+            time.sleep(STOP_GRACE)  # a service stop signals every process at once: let the master's arrive
+            if self.stopping:
+                log.info("the publisher process stopped with the server")
+                return
+            if not self._restart():
+                self._stopped("the publisher process stopped and was restarted too often", on_fault)
+                return
+
+    def _restart(self) -> bool:
+        """Start a new publisher after the last one died; False if it died too often lately."""
+        now = time.monotonic()
+        self.restarts = [t for t in self.restarts if now - t < self.RESTART_WINDOW]
+        _reap(self.pid)
+        if len(self.restarts) >= self.RESTARTS:
+            return False
+        self.restarts.append(now)
+        log.error("the publisher process (pid %d) stopped; starting a new one", self.pid)
+        self.link.close()
+        self.link, self.pid = _spawn(self._build, self._clock, again=True)
+        self.link.send("watch", json.dumps(self._timing).encode())
+        return True
+
+    def _stopped(self, reason: str, on_fault: Callable[[], object]) -> None:
+        since = datetime.now().astimezone().isoformat(timespec="seconds")
+        self.fault = {"path": "", "reason": f"{reason}: restart the server to publish again", "since": since}
+        log.error("%s; content changes are not published until a restart", reason)
+        on_fault()
+
+    def _receive(self) -> tuple[str, bytearray, list[int]] | None:
+        try:
+            return self.link.receive()
+        except OSError:  # closed under us: the same as its end
+            return None
+
+    def _take(
+        self,
+        payload: bytearray,
+        fds: list[int],
+        on_snapshot: Callable[[Snapshot], object],
+        release: Callable[[], object] | None,
+    ) -> None:
+        """Load a snapshot and hand it over; nothing of the old one or of the message is held meanwhile."""
+        if release is not None:
+            release()
+        try:
+            snapshot = load_snapshot(payload, fds)
+        except Exception:  # our own bytes from our own code: only a bug gets here
+            log.exception("could not load the snapshot the publisher sent; stopping the server")
+            os.kill(os.getpid(), signal.SIGTERM)  # nothing left to serve: a supervisor restarts it
+            return
+        payload.clear()
+        release_memory()  # what loading freed (the message, the old snapshot) goes back to the system
+        self.fault = None  # published: the folder serves as it is again
+        try:
+            on_snapshot(snapshot)
+        except Exception:
+            log.exception("could not swap in the snapshot %s", snapshot.catalog.version)
+
+    @staticmethod
+    def _record(kind: str, payload: bytes | bytearray) -> None:
+        figures = json.loads(payload)
+        if kind == "built":
+            metrics.snapshot_built(**figures)
+        elif kind == "failed":
+            metrics.snapshot_failed(**figures)
+
+    def close(self, timeout: float = 5.0) -> int | None:
+        """Stop the publisher: it exits when its socket closes (a build under way is cut short).
+
+        Returns its exit code (None if someone else reaped it: gunicorn's master reaps every child).
+        """
+        listener, self._thread = self._thread, None  # None: what follows is a close, not a death
+        try:
+            self.link.sock.shutdown(socket.SHUT_RDWR)  # the listener reads the end, the publisher too
+        except OSError:
+            pass  # it is gone already
+        if listener is not None and listener is not threading.current_thread():
+            listener.join(timeout)  # before the socket closes under it
+        self.link.close()
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid:
+                    return os.waitstatus_to_exitcode(status)
+                time.sleep(0.01)
+            os.kill(self.pid, signal.SIGKILL)  # stuck: it holds nothing that must be saved
+            return os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+        except ChildProcessError:
+            return None
+
+
+def _spawn(build: Callable[[], Any], clock: Callable[[], datetime], again: bool = False) -> tuple[Link, int]:
+    """Fork a publisher around ``build`` (``again``: a restart); return the master's end of its socket and its pid."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    pid = os.fork()
+    if pid == 0:  # the publisher
+        ours.close()
+        _publisher_main(Link(theirs), build, clock, again)  # never returns
+    theirs.close()
+    return Link(ours), pid
+
+
+def _reap(pid: int) -> None:
+    """Collect a dead publisher's exit status, unless gunicorn's master already has."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+class _Report:
+    """What the builder records in the metrics, sent to the master (whose workers serve /metrics)."""
+
+    def __init__(self, link: Link) -> None:
+        self.link = link
+
+    def snapshot_built(self, seconds: float, published: int, rejected: int) -> None:
+        figures = {"seconds": seconds, "published": published, "rejected": rejected}
+        self.link.send("built", json.dumps(figures).encode())
+
+    def snapshot_failed(self, seconds: float) -> None:
+        self.link.send("failed", json.dumps({"seconds": seconds}).encode())
+
+
+def _publisher_main(link: Link, build: Callable[[], Any], clock: Callable[[], datetime], again: bool = False) -> None:
+    """Build, send, then watch when told to; exit when the master closes the socket.
+
+    The first build of a server must succeed (there is nothing to serve
+    otherwise); that of a publisher started ``again`` may fail like any
+    later one: the master serves what it has, /healthz says why, and the
+    watcher builds again once the folder changes.
+    """
+    from feedsvc.serve.watcher import Watcher
+
+    # A publisher started again is forked from a running gunicorn master: its signal
+    # handlers (which only queue a signal for the master's loop) must not outlive the fork.
+    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
+                   signal.SIGCHLD, signal.SIGWINCH, signal.SIGTTIN, signal.SIGTTOU):  # fmt: skip
+        signal.signal(number, signal.SIG_DFL)
+    # Ctrl-C in a terminal reaches every process of the group: the master stops the server, and
+    # the publisher exits when its socket closes (a build under way finishes its file writes).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    code = 0
+    try:
+        builder = build()
+        builder.report = _Report(link)
+        watcher: Watcher | None = None
+        try:
+            send_snapshot(link, builder.build(clock()))
+        except Exception as error:
+            site_config = isinstance(error, SiteConfigError)
+            if not site_config and not isinstance(error, (OSError, ValueError)):
+                log.exception("the first build failed (internal error)")
+            reason = str(error) or type(error).__name__
+            if not again:
+                link.send("error", json.dumps({"site_config": site_config, "message": reason}).encode())
+                code = 1
+                return
+            since = datetime.now().astimezone().isoformat(timespec="seconds")
+            path = str(getattr(error, "filename", None) or builder.content_dir)
+            link.send("fault", json.dumps({"path": path, "reason": reason, "since": since}).encode())
+        while (message := link.receive()) is not None:
+            kind, payload, _fds = message
+            if kind == "watch" and watcher is None:
+                watcher = Watcher(
+                    builder,
+                    lambda new: send_snapshot(link, new),
+                    clock,
+                    on_fault=lambda: link.send("fault", json.dumps(watcher.fault if watcher else None).encode()),
+                    **json.loads(payload),
+                ).start()
+        if watcher is not None:
+            watcher.close()
+    except OSError:
+        code = 0  # the master is gone: nothing left to publish to
+    except BaseException:
+        log.exception("the publisher process failed")
+        code = 1
+    finally:
+        os._exit(code)  # never run the master's exit handlers (gunicorn's, Flask's) here
+
+
+def start_publisher(
+    config: Mapping[str, Any], content_dir: Path, clock: Callable[[], datetime]
+) -> tuple[Publisher, Snapshot]:
+    """Start the publisher of ``content_dir`` with the service ``config``; return it and the first snapshot."""
+    from feedsvc.serve.state import make_builder
+
+    return Publisher.start(lambda: make_builder(config, content_dir), clock)

@@ -1,0 +1,1 @@
+"""HTTP: the Flask views, the WSGI fast path for feeds, metrics, paging and the static export."""

@@ -1,0 +1,179 @@
+"""``/metrics`` in the Prometheus text format: requests, bytes, snapshot builds, articles.
+
+``init_metrics(app)`` counts every request of a Flask app by route (the
+URL rule, never the raw path, so the number of series stays bounded),
+method and status, with the bytes sent and the time taken, and serves
+``/metrics``. Requests answered before Flask (:mod:`feedsvc.web.fastpath`)
+are counted by :meth:`Metrics.count_request` too, the one place that
+counts. The snapshot edge reports each build with
+:func:`snapshot_built` or :func:`snapshot_failed`.
+
+The metrics live for the process, as Prometheus expects. Under gunicorn
+with several workers each worker counts its own requests; set
+``PROMETHEUS_MULTIPROC_DIR`` to an empty folder before starting and
+``/metrics`` adds up all of them (prometheus_client's multiprocess mode).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from feedsvc.version import __version__
+
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+UNMATCHED = "(unmatched)"  # the route label of requests no URL rule matched (404s)
+METRICS_PATH = "/metrics"
+STARTED = "feedsvc.web.metrics.started"  # a request's start time (time.perf_counter()), in its WSGI environ
+
+
+class Metrics:
+    """One set of metrics on its own registry (tests make their own; the service uses METRICS)."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        on = {"registry": self.registry}
+        self.requests = Counter(
+            "feedsvc_http_requests",
+            "HTTP requests answered, by route, method and status.",
+            ["route", "method", "status"],
+            **on,
+        )
+        self.response_bytes = Counter(
+            "feedsvc_http_response_bytes", "Response body bytes sent, by route.", ["route"], **on
+        )
+        self.request_seconds = Histogram(
+            "feedsvc_http_request_duration_seconds",
+            "Time to answer a request, by route.",
+            ["route"],
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+            **on,
+        )
+        self.snapshot_builds = Counter(
+            "feedsvc_snapshot_builds", "Content snapshots built, by outcome (ok, failed).", ["outcome"], **on
+        )
+        self.snapshot_seconds = Histogram(
+            "feedsvc_snapshot_build_duration_seconds",
+            "Time to load, clean and render the content folder.",
+            buckets=(0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0),
+            **on,
+        )
+        self.articles_published = Gauge(
+            "feedsvc_articles_published",
+            "Articles published by the current snapshot.",
+            multiprocess_mode="mostrecent",
+            **on,
+        )
+        self.articles_rejected = Gauge(
+            "feedsvc_articles_rejected",
+            "Files of the content folder the current snapshot could not publish.",
+            multiprocess_mode="mostrecent",
+            **on,
+        )
+        self.snapshot_time = Gauge(
+            "feedsvc_snapshot_last_success_timestamp_seconds",
+            "When the current snapshot was built (Unix time).",
+            multiprocess_mode="mostrecent",
+            **on,
+        )
+        self.build_info = Gauge(
+            "feedsvc_build_info",
+            "Always 1; the version label says which feedsvc runs.",
+            ["version"],
+            multiprocess_mode="mostrecent",
+            **on,
+        )
+        self.build_info.labels(version=__version__).set(1)
+        # The labelled series of each (route, method, status), looked up once.
+        self._series: dict[tuple[str, str, int], tuple[Any, Any, Any]] = {}
+
+    def count_request(self, environ: Mapping[str, Any], route: str, status: int, sent: int) -> None:
+        """Count one answered request: its route (a URL rule or UNMATCHED), method, status and body bytes.
+
+        The time taken runs from the start :func:`init_metrics`' WSGI wrapper
+        wrote in ``environ``; a request it did not see is counted untimed.
+        """
+        method = environ.get("REQUEST_METHOD", "GET").upper()  # as Werkzeug's request.method
+        if method not in METHODS:
+            method = "OTHER"
+        found = self._series.get((route, method, status))
+        if found is None:
+            found = self._series.setdefault(
+                (route, method, status),
+                (
+                    self.requests.labels(route=route, method=method, status=str(status)),
+                    self.response_bytes.labels(route=route),
+                    self.request_seconds.labels(route=route),
+                ),
+            )
+        requests, response_bytes, seconds = found
+        requests.inc()
+        if sent:  # 304s and HEADs send none: no lock taken for them
+            response_bytes.inc(sent)
+        started = environ.get(STARTED)
+        if started is not None:
+            seconds.observe(time.perf_counter() - started)
+
+
+# The service's metrics: one set per process.
+METRICS = Metrics()
+
+
+def snapshot_built(seconds: float, published: int, rejected: int, metrics: Metrics = METRICS) -> None:
+    """Record a snapshot build that succeeded: its duration and what it published and rejected."""
+    metrics.snapshot_builds.labels(outcome="ok").inc()
+    metrics.snapshot_seconds.observe(seconds)
+    metrics.articles_published.set(published)
+    metrics.articles_rejected.set(rejected)
+    metrics.snapshot_time.set(time.time())
+
+
+def snapshot_failed(seconds: float, metrics: Metrics = METRICS) -> None:
+    """Record a snapshot build that failed (the previous snapshot, if any, stays in service)."""
+    metrics.snapshot_builds.labels(outcome="failed").inc()
+    metrics.snapshot_seconds.observe(seconds)
+
+
+def init_metrics(app: Flask, metrics: Metrics = METRICS) -> None:
+    """Count every request of ``app`` and serve ``/metrics`` on it."""
+
+    def count(response: Response) -> Response:
+        current = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not several
+        rule = current.url_rule
+        # Werkzeug drops a HEAD body after this hook: nothing is sent
+        sent = 0 if current.method == "HEAD" else response.calculate_content_length() or 0
+        metrics.count_request(current.environ, rule.rule if rule is not None else UNMATCHED, response.status_code, sent)
+        return response
+
+    def expose() -> Response:
+        response = Response(generate_latest(_registry(metrics)), content_type=CONTENT_TYPE_LATEST)
+        response.cache_control.no_store = True
+        return response
+
+    # The clock starts before Flask (or a WSGI wrapper installed earlier, such as
+    # feedsvc.web.fastpath) does anything: a WSGI wrapper, cheaper than a before_request hook.
+    inner = app.wsgi_app
+
+    def timed(environ: dict[str, Any], start_response: Any) -> Any:
+        environ[STARTED] = time.perf_counter()
+        return inner(environ, start_response)
+
+    app.wsgi_app = timed  # type: ignore[method-assign]
+    app.after_request(count)
+    app.add_url_rule(METRICS_PATH, "metrics", expose, methods=["GET"])
+
+
+def _registry(metrics: Metrics) -> Any:
+    """Return what to expose: this process's registry, or all workers' under multiprocess mode."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return metrics.registry
+    from prometheus_client import multiprocess
+
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return registry

@@ -1,0 +1,381 @@
+"""HTTP: a Flask blueprint that serves the current snapshot.
+
+Views only pick what the snapshot already holds: feeds are precomputed and
+encoded bytes, pages are rendered and encoded once per snapshot and kept.
+A request costs a dict lookup, content-coding negotiation and a few
+headers. Every absolute URL comes from the site's configured base URL;
+nothing in a response depends on ``Host`` or ``X-Forwarded-*``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request
+from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
+
+from feedsvc.build.representation import Resource, make_resource, not_modified
+from feedsvc.build.snapshot import Snapshot
+from feedsvc.build.state import state_path
+from feedsvc.catalog.assembly import facet_key
+from feedsvc.feeds.atom_rss import ATOM_TYPE, RSS_TYPE, feed_updated
+from feedsvc.feeds.json_feed import JSON_FEED_TYPE
+from feedsvc.logs import log_problem
+from feedsvc.model import Article, Catalog, Facet, Withdrawal, article_path, facet_path
+from feedsvc.serve.publisher import start_publisher
+from feedsvc.serve.state import SiteState, make_builder, publish_changes_by_reload, utc_now
+from feedsvc.serve.websub import HubNotifier
+from feedsvc.web.paging import Pager, list_page_path, page_count
+
+__all__ = ["Pager", "SiteState", "bp", "init_app", "list_page_path", "list_page_paths", "publish_changes_by_reload"]
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("feedsvc", __name__)
+
+HTML_TYPE = "text/html; charset=utf-8"
+# Pages carry no script at all; images may come from the articles' own hosts.
+SECURITY_HEADERS = (
+    (
+        "Content-Security-Policy",
+        "default-src 'none'; img-src http: https: data:; style-src 'self'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    ),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+)
+FEED_FORMATS = ((".atom", ATOM_TYPE, "Atom"), (".rss", RSS_TYPE, "RSS"), (".json", JSON_FEED_TYPE, "JSON Feed"))
+
+
+def init_app(app: Flask, content_dir: Path) -> None:
+    """Build ``content_dir`` into a snapshot, start WebSub if configured, register the routes."""
+    clock = app.config.get("CLOCK") or utc_now
+    builder, publisher = None, None
+    if app.config.get("BUILD_PROCESS"):
+        # gunicorn: built in a process of its own, so the forked workers inherit only what they serve
+        publisher, snapshot = start_publisher(app.config, content_dir, clock)
+    else:
+        builder = make_builder(app.config, content_dir)
+        snapshot = builder.build(clock())
+        log.info("built snapshot %s: %s", snapshot.catalog.version, builder.stats.summary())
+    for problem in snapshot.catalog.problems:
+        log_problem(log, problem)
+    notifier = None
+    hub = snapshot.catalog.site.websub_hub
+    if hub:
+        notifier = HubNotifier(
+            hub,
+            state_path(content_dir, "websub.json"),
+            attempts=int(app.config["WEBSUB_ATTEMPTS"]),
+            first_delay=float(app.config["WEBSUB_FIRST_DELAY"]),
+            timeout=float(app.config["WEBSUB_TIMEOUT"]),
+        )
+    state = SiteState(snapshot, notifier, builder, clock, publisher)
+    app.extensions["feedsvc"] = state
+    if app.config["WEBSUB_ANNOUNCE_AT_START"]:
+        # Only feeds changed since the hub last heard of them: not every feed on every boot.
+        state.announce_startup()
+    if app.config["LIVE_RELOAD"]:
+        state.watch(interval=float(app.config["WATCH_INTERVAL"]), rescan=float(app.config["RESCAN_INTERVAL"]))
+    app.jinja_env.globals.update(article_path=article_path, facet_href=facet_href)
+    app.jinja_env.filters["human_date"] = human_date
+    app.register_blueprint(bp)
+    app.register_error_handler(HTTPException, _error_page)
+    app.after_request(_pin_location)
+
+
+def feed_links(prefix: str, name: str) -> tuple[tuple[str, str, str], ...]:
+    """Return (path, media type, title) of a feed family, for autodiscovery and the footer."""
+    return tuple((f"{prefix}{ext}", media_type, f"{name} ({label})") for ext, media_type, label in FEED_FORMATS)
+
+
+def facet_href(kind: str, name: str) -> str | None:
+    """Return the site path of a tag's or author's page, or None if the name has no URL."""
+    key = facet_key(name)
+    return facet_path(kind, key) if key else None
+
+
+def human_date(moment: datetime) -> str:
+    """Format a date for readers: '23 November 2021'."""
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def _snapshot() -> Snapshot:
+    return current_app.extensions["feedsvc"].snapshot
+
+
+class _NotModified(Response):
+    """A 304: no body, so no Content-Type or Content-Length (RFC 9110 §15.4.5)."""
+
+    default_mimetype = None
+
+
+def _send(resource: Resource) -> Response:
+    """Send the variant the client accepts, with validators; 304 when the client's copy is current.
+
+    The header fields of each variant are built once per resource (see
+    :meth:`Resource.fields`); a request only picks them.
+    """
+    environ = request.environ
+    variant = resource.pick(environ.get("HTTP_ACCEPT_ENCODING"))
+    ok, not_modified_fields = resource.fields(variant.coding)
+    if not_modified(
+        environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE"), variant.etag, resource.last_modified
+    ):
+        return _NotModified(status=304, headers=not_modified_fields)
+    return Response(variant.body, headers=ok)
+
+
+def _page(
+    snapshot: Snapshot,
+    key: str,
+    template: str,
+    last_modified: datetime | Callable[[], datetime],
+    **context: object,
+) -> Response:
+    """Send a page of ``snapshot``, rendering and encoding it on first use.
+
+    The view passes the snapshot it read its data from, so a page is never
+    cached in a newer snapshot than the one it shows. ``last_modified`` may
+    be a function: it is then called only when the page is rendered.
+    """
+
+    def render() -> Resource:
+        site = snapshot.catalog.site
+        context.setdefault("feeds", feed_links("/feed", site.title))
+        body = render_template(template, site=site, **context).encode("utf-8")
+        cache_control = f"public, max-age={int(current_app.config['PAGE_MAX_AGE'])}"
+        modified = last_modified() if callable(last_modified) else last_modified
+        return make_resource(body, HTML_TYPE, modified, cache_control, SECURITY_HEADERS)
+
+    return _send(snapshot.cached(key, render))
+
+
+def _list_page(
+    snapshot: Snapshot,
+    prefix: str,
+    articles: tuple[Article, ...],
+    withdrawn: tuple[Withdrawal, ...],
+    number: int | None,
+    template: str,
+    **context: object,
+) -> Response:
+    """Send page ``number`` of a list of articles (None: its first page, at the list's own path).
+
+    :raise 404: no such page (0, past the last, or a number not written plainly, such as ``02``).
+    :return: a 301 to the list's own path for ``/page/1``.
+    """
+    site = snapshot.catalog.site
+    per_page = site.articles_per_page
+    count = page_count(len(articles), per_page)
+    if number is not None:
+        # int matches "02" and non-ASCII digits too: one URL per page, as in the export
+        if request.path.rsplit("/", 1)[-1] != str(number) or not 1 <= number <= count:
+            abort(404, f"There is nothing at {request.path}: this list has {count} page{'s' if count > 1 else ''}.")
+        if number == 1:
+            # absolute, from base_url (_pin_location keeps it there); 301: /page/1 will never be a page
+            return redirect(site.url(list_page_path(prefix, 1)), 301)
+    number = number or 1
+    first = (number - 1) * per_page
+    pager = Pager(prefix, number, count, articles[first : first + per_page], first + 1)
+
+    def last_modified() -> datetime:
+        # The newest change of the whole list, not of this page's own articles: a newly
+        # published article moves one article from every page onto the next, a withdrawal
+        # moves one back, so a page's bytes change when its own articles' dates do not
+        # (taking them alone, Last-Modified could even go back in time, and a client's
+        # If-Modified-Since be answered 304 for a page that changed). Over the whole list
+        # it moves whenever an article is published, edited or withdrawn; an edit moves it
+        # on pages that did not change too, which costs one 200 where a 304 would do.
+        return feed_updated(articles, withdrawn)
+
+    return _page(snapshot, pager.path, template, last_modified, pager=pager, **context)
+
+
+@bp.get("/")
+def index() -> Response:
+    """List the newest articles: page 1 of the site's list."""
+    return _index(None)
+
+
+@bp.get("/page/<int:number>")
+def index_page(number: int) -> Response:
+    """List older articles, ``articles_per_page`` a page. :raise 404: no such page."""
+    return _index(number)
+
+
+def _index(number: int | None) -> Response:
+    snapshot = _snapshot()
+    catalog = snapshot.catalog
+    return _list_page(snapshot, "", catalog.articles, catalog.withdrawn, number, "index.html")
+
+
+@bp.get("/articles/<slug>")
+def article(slug: str) -> Response:
+    """Show one clean article. :raise 404: no article has this slug. :raise 410: it was withdrawn."""
+    snapshot = _snapshot()
+    found: Article | None = snapshot.catalog.by_slug.get(slug)
+    if found is None:
+        gone = snapshot.catalog.gone.get(slug)
+        if gone is not None:
+            abort(410, f"“{gone.title}” was withdrawn by the publisher on {human_date(gone.when)}.")
+        abort(404, f"There is no article at /articles/{slug}.")
+    return _page(
+        snapshot,
+        article_path(slug),
+        "article.html",
+        found.updated,
+        article=found,
+        content=Markup(found.content_html),  # cleaned and sanitised by clean.py
+    )
+
+
+def _facet_page(kind: str, key: str, number: int | None = None) -> Response:
+    snapshot = _snapshot()
+    facets: Mapping[str, Facet] = snapshot.catalog.tags if kind == "tags" else snapshot.catalog.authors
+    facet = facets.get(key)
+    if facet is None:
+        abort(404, f"There is nothing at {facet_path(kind, key)}.")
+    title = snapshot.catalog.site.title
+    heading = facet.name if kind == "tags" else f"Articles by {facet.name}"
+    return _list_page(
+        snapshot,
+        facet.path,
+        facet.articles,
+        facet.withdrawn,
+        number,
+        "facet.html",
+        facet=facet,
+        heading=heading,
+        # this page's own feeds first: readers offer the first one by default
+        feeds=feed_links(f"{facet.path}/feed", f"{title}: {heading}") + feed_links("/feed", title),
+    )
+
+
+@bp.get("/tags/<key>")
+def tag(key: str) -> Response:
+    """List the newest articles of one tag. :raise 404: no article has it."""
+    return _facet_page("tags", key)
+
+
+@bp.get("/tags/<key>/page/<int:number>")
+def tag_page(key: str, number: int) -> Response:
+    """List older articles of one tag. :raise 404: no article has it, or no such page."""
+    return _facet_page("tags", key, number)
+
+
+@bp.get("/authors/<key>")
+def author(key: str) -> Response:
+    """List the newest articles of one author. :raise 404: no article names them."""
+    return _facet_page("authors", key)
+
+
+@bp.get("/authors/<key>/page/<int:number>")
+def author_page(key: str, number: int) -> Response:
+    """List older articles of one author. :raise 404: no article names them, or no such page."""
+    return _facet_page("authors", key, number)
+
+
+@bp.get("/feed<any('.atom', '.rss', '.json'):ext>")
+@bp.get("/tags/<key>/feed<any('.atom', '.rss', '.json'):ext>")
+@bp.get("/authors/<key>/feed<any('.atom', '.rss', '.json'):ext>")
+@bp.get("/archive/<month>.atom")
+def feed(**_: str) -> Response:
+    """Send a subscription feed or an archive document. :raise 404: there is none at this path."""
+    resource = _snapshot().feed(request.path)
+    if resource is None:
+        abort(404, f"There is no feed at {request.path}.")
+    return _send(resource)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    """Report liveness, the snapshot version and what could not be published.
+
+    Paths are given from the content folder (``articles/x.html``): where the
+    server keeps its files is none of a client's business.
+    """
+    catalog: Catalog = _snapshot().catalog
+    local = _from_content_folder(str(current_app.config["CONTENT_DIR"]))
+    errors = [p for p in catalog.problems if p.severity == "error"]
+    fault = current_app.extensions["feedsvc"].fault
+    content = {"status": "ok"} if fault is None else {
+        "status": "unreadable", **{k: local(v) for k, v in fault.items()},
+        "serving": f"the last good snapshot, version {catalog.version}"}  # fmt: skip
+    response = current_app.json.response(
+        {
+            "status": "ok" if fault is None else "stale",
+            "content": content,
+            "version": catalog.version,
+            "articles": len(catalog.articles),
+            "withdrawn": len(catalog.withdrawn),
+            "rejected": [{"path": local(str(p.path)), "reason": local(p.message)} for p in errors],
+            "warnings": [
+                {"path": local(str(p.path)), "reason": local(p.message)}
+                for p in catalog.problems
+                if p.severity != "error"
+            ],
+        }
+    )
+    response.cache_control.no_store = True
+    return response
+
+
+@functools.lru_cache(maxsize=8)  # once per folder, not a realpath() per probe of /healthz
+def _from_content_folder(content_dir: str) -> Callable[[str], str]:
+    """Return a function rewriting absolute paths under ``content_dir`` in a text as paths from it."""
+    folder = Path(content_dir)
+    prefixes = sorted({f"{folder.resolve()}{os.sep}", f"{folder.absolute()}{os.sep}"}, key=len, reverse=True)
+    folders = {p.rstrip(os.sep) for p in prefixes}
+
+    def local(text: str) -> str:
+        for prefix in prefixes:
+            text = text.replace(prefix, "")
+        return "." if text in folders else text
+
+    return local
+
+
+def _pin_location(response: Response) -> Response:
+    """Rebase an absolute Location on the site's base URL.
+
+    Werkzeug's own redirects (``//feed.atom`` -> ``/feed.atom``, a missing
+    trailing slash) build their URL from the request's Host header. Also
+    marks every response ``nosniff`` (static files, /healthz and /metrics too).
+    """
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if not 300 <= response.status_code < 400:  # only redirects carry one (Werkzeug's among them)
+        return response
+    location = response.headers.get("Location")
+    if location:
+        parts = urlsplit(location)
+        if parts.scheme or parts.netloc:
+            site = _snapshot().catalog.site
+            prefix = urlsplit(site.base_url).path.rstrip("/")
+            path = parts.path[len(prefix) :] if prefix and parts.path.startswith(prefix + "/") else parts.path
+            response.headers["Location"] = site.url(path or "/") + (f"?{parts.query}" if parts.query else "")
+            if not response.is_streamed:
+                # Werkzeug's redirect page links the Host-derived URL too: link the rebased one
+                target = escape(response.headers["Location"])
+                response.set_data(
+                    f'<!doctype html>\n<title>Redirecting</title>\n<p><a href="{target}">{target}</a></p>\n'
+                )
+    return response
+
+
+def _error_page(error: HTTPException) -> Response:
+    """Render every HTTP error as a small page in the site's style."""
+    site = _snapshot().catalog.site
+    body = render_template("error.html", site=site, error=error, feeds=feed_links("/feed", site.title))
+    response = Response(body, status=error.code or 500, content_type=HTML_TYPE)
+    response.headers.extend(SECURITY_HEADERS)
+    if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response

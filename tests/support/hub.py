@@ -1,0 +1,54 @@
+"""A WebSub hub stand-in on 127.0.0.1, and how a content folder is pointed at it."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs
+
+
+class Hub:
+    """A WebSub hub stand-in: records each publish and answers with scripted statuses."""
+
+    def __init__(self, statuses: list[int] | None = None, delay: float = 0.0) -> None:
+        self.statuses = list(statuses or [])
+        self.delay = delay
+        self.received: list[dict[str, list[str]]] = []
+        self.lock = threading.Lock()
+        hub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                form = parse_qs(self.rfile.read(length).decode())
+                with hub.lock:
+                    hub.received.append(form)
+                    status = hub.statuses.pop(0) if hub.statuses else 204
+                time.sleep(hub.delay)
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                """Keep the test output quiet."""
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hub"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def urls(self) -> list[str]:
+        with self.lock:
+            return [url for form in self.received for url in form.get("hub.url", [])]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def with_hub(content_dir: Path, hub_url: str) -> None:
+    """Name ``hub_url`` as the site's WebSub hub in its site.toml."""
+    site_toml = content_dir / "site.toml"
+    site_toml.write_text(site_toml.read_text() + f'websub_hub = "{hub_url}"\n', encoding="utf-8")

@@ -1,0 +1,62 @@
+"""hypothesis strategies for hostile HTML-ish input: dangerous tags and attributes, any text.
+
+Shared by the property tests of the cleaner and of the feeds.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+TAGS = (
+    "p div span a img b i em strong h1 h2 h3 ul ol li table tr td blockquote pre code figure figcaption br "
+    "script style iframe object embed form input button textarea select svg math mtext mglyph foreignObject "
+    "noscript template base meta link title xmp plaintext frameset frame video audio source picture "
+    "details summary marquee noembed annotation-xml animate set use"
+).split()
+ATTRIBUTES = (
+    "href src srcset style onclick onerror onload onmouseover formaction action xlink:href data poster "
+    "background title alt class id http-equiv content srcdoc is width colspan cite datetime"
+).split()
+URL_VALUES = st.sampled_from(
+    [
+        "javascript:alert(1)", "JaVaScRiPt:alert(1)", " java\tscript:alert(1)", "&#106;avascript:alert(1)",
+        "&#x6A;avascript&colon;alert(1)", "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>",
+        "data:image/png;base64,AAAA", "https://example.org/a?utm_source=x", "/relative/path", "#frag",
+        "mailto:someone@example.org", "//evil.example/x", "\x00javascript:alert(1)", "feed:javascript:alert(1)",
+    ]
+)  # fmt: skip
+# Text from every category (controls, surrogates, unassigned, private use, bidi controls).
+ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=40)
+MARKUPISH = st.sampled_from(
+    ["<", ">", "&", "&lt;", "&#0;", "&#xD800;", "<!--", "-->", "]]>", "<![CDATA[", '"', "'", "`"]
+)
+TEXT = st.lists(st.one_of(ANY_TEXT, MARKUPISH), max_size=6).map("".join)
+
+
+@st.composite
+def attribute(draw: st.DrawFn) -> str:
+    name = draw(st.sampled_from(ATTRIBUTES))
+    value = (
+        draw(st.one_of(URL_VALUES, TEXT))
+        if name in ("href", "src", "action", "formaction", "xlink:href", "data", "poster")
+        else draw(TEXT)
+    )
+    quote = draw(st.sampled_from(['"', "'", ""]))
+    if quote:
+        value = value.replace(quote, "")
+    return f" {name}={quote}{value}{quote}"
+
+
+def element(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    @st.composite
+    def build(draw: st.DrawFn) -> str:
+        tag = draw(st.sampled_from(TAGS))
+        attributes = "".join(draw(st.lists(attribute(), max_size=3)))
+        inner = "".join(draw(st.lists(children, max_size=4)))
+        close = draw(st.sampled_from([f"</{tag}>", "", f"</{tag.upper()}>"]))
+        return f"<{tag}{attributes}>{inner}{close}"
+
+    return build()
+
+
+HTMLISH = st.recursive(TEXT, element, max_leaves=30)

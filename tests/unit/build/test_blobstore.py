@@ -1,0 +1,91 @@
+"""blobstore.py: bytes on disk behind handles, readable after a fork, compacted without the holders noticing."""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from feedsvc.build import blobstore
+from feedsvc.build.blobstore import BlobStore
+
+
+def test_what_is_put_reads_back_the_same(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    values = [b"", b"x", bytes(range(256)) * 5000, "Tbilisi — თბილისი".encode()]
+    blobs = [store.put(value) for value in values]
+    assert [blob.read() for blob in blobs] == values
+    assert [len(blob) for blob in blobs] == [len(value) for value in values]
+    assert store.size == sum(len(value) for value in values)
+    assert blobs[3].text() == "Tbilisi — თბილისი"
+
+
+def test_the_file_is_unlinked_at_once_and_closed_with_the_store(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    store.put(b"kept on disk")
+    assert list(tmp_path.iterdir()) == []  # nothing to clean up after a crash
+    fd = store.fileno()
+    assert os.fstat(fd).st_size == len(b"kept on disk")
+    del store
+    gc.collect()
+    with pytest.raises(OSError):
+        os.fstat(fd)
+
+
+def test_a_forked_process_reads_what_was_stored_before_it_forked(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    blob = store.put(b"shared with the workers" * 1000)
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.close(reader)
+        os.write(writer, b"ok" if blob.read() == b"shared with the workers" * 1000 else b"no")
+        os._exit(0)
+    os.close(writer)
+    answer = os.read(reader, 2)
+    os.close(reader)
+    os.waitpid(pid, 0)
+    assert answer == b"ok"
+
+
+def test_an_adopted_descriptor_reads_the_same_file(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    blob = store.put(b"passed over a socket")
+    adopted = BlobStore.adopt(os.dup(store.fileno()))
+    assert adopted.size == store.size
+    assert adopted.read(0, blob.length) == b"passed over a socket"
+
+
+def test_compaction_keeps_live_values_and_moves_their_handles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(blobstore, "SLACK_BYTES", 0)
+    store = BlobStore(tmp_path)
+    kept = [store.put(f"kept {n}".encode() * 100) for n in range(3)]
+    dropped = [store.put(b"dead" * 1000) for _ in range(10)]
+    del dropped
+    gc.collect()
+    assert store.live_bytes() == sum(len(blob) for blob in kept)
+    fresh = store.compacted()
+    assert fresh is not store
+    assert fresh.size == sum(len(blob) for blob in kept)
+    assert [blob.read() for blob in kept] == [f"kept {n}".encode() * 100 for n in range(3)]
+    assert fresh.compacted() is fresh  # nothing dead any more
+
+
+def test_a_store_with_little_garbage_is_kept(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    kept = store.put(b"a" * 1000)
+    store.put(b"b" * 10)  # dead at once, but a few bytes: not worth a new file
+    assert store.compacted() is store
+    assert kept.read() == b"a" * 1000
+
+
+def test_handles_compare_by_what_they_hold_and_refuse_pickling(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    one, same, other = store.put(b"same"), store.put(b"same"), store.put(b"else")
+    assert one == same and hash(one) == hash(same)
+    assert one != other
+    with pytest.raises(TypeError, match="pickle the bytes"):
+        pickle.dumps(one)

@@ -1,0 +1,98 @@
+"""representation.py: encodings computed once, Accept-Encoding negotiation, conditional requests."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime
+
+import brotli
+import pytest
+
+from feedsvc.build.representation import body_etag, choose_coding, make_resource, not_modified
+
+MODIFIED = datetime(2024, 3, 6, 10, 0, 0, tzinfo=UTC)
+BODY = b"<feed>" + b"<entry>the same words again and again</entry>" * 200 + b"</feed>"
+ALL = {"identity": 1, "gzip": 1, "br": 1}
+
+
+def test_each_coding_is_computed_once_with_its_own_etag() -> None:
+    resource = make_resource(BODY, "application/atom+xml", MODIFIED, "public, max-age=300")
+    assert set(resource.variants) == {"identity", "gzip", "br"}
+    assert gzip.decompress(resource.variants["gzip"].body) == BODY
+    assert brotli.decompress(resource.variants["br"].body) == BODY
+    etags = {v.etag for v in resource.variants.values()}
+    assert len(etags) == 3
+    assert all(v.etag == body_etag(v.body) for v in resource.variants.values())
+    assert resource.body == BODY and resource.etag == body_etag(BODY)
+
+
+def test_encodings_are_deterministic_across_runs() -> None:
+    first = make_resource(BODY, "x", MODIFIED, "")
+    second = make_resource(bytes(BODY), "x", MODIFIED, "")
+    assert {c: v.etag for c, v in first.variants.items()} == {c: v.etag for c, v in second.variants.items()}
+
+
+def test_codings_that_do_not_shrink_the_body_are_not_kept() -> None:
+    resource = make_resource(b"{}", "application/json", MODIFIED, "")
+    assert set(resource.variants) == {"identity"}
+    assert resource.pick("gzip, br").coding == "identity"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, "identity"),
+        ("", "identity"),
+        ("gzip", "gzip"),
+        ("x-gzip", "gzip"),
+        ("GZIP", "gzip"),
+        ("br", "br"),
+        ("gzip, deflate, br", "br"),  # equal q: the smaller coding
+        ("gzip;q=1.0, br;q=0.5", "gzip"),
+        ("br;q=0, gzip", "gzip"),
+        ("gzip;q=0, br;q=0", "identity"),
+        ("*", "br"),
+        ("*;q=0.5, gzip", "gzip"),
+        ("deflate", "identity"),  # not offered
+        ("identity;q=0, gzip;q=0.1", "gzip"),
+        ("identity;q=0", "identity"),  # nothing acceptable: identity anyway
+        ("gzip;q=nonsense, br", "br"),
+        ("zstd, gzip;q=0.9", "gzip"),
+    ],
+)
+def test_accept_encoding_is_negotiated_by_q_values(header: str | None, expected: str) -> None:
+    assert choose_coding(header, ALL) == expected
+
+
+ETAG = "abc123"
+
+
+@pytest.mark.parametrize(
+    ("if_none_match", "if_modified_since", "expected"),
+    [
+        ('"abc123"', None, True),
+        ('W/"abc123"', None, True),  # weak comparison (RFC 9110 §13.1.2)
+        ('"other", "abc123"', None, True),
+        ('"other",W/"abc123"', None, True),
+        ("*", None, True),
+        ('"other"', None, False),
+        ('"abc"', None, False),
+        # If-None-Match wins over If-Modified-Since, both ways
+        ('"other"', "Wed, 06 Mar 2024 10:00:00 GMT", False),
+        ('"abc123"', "Mon, 01 Jan 2001 00:00:00 GMT", True),
+        (None, "Wed, 06 Mar 2024 10:00:00 GMT", True),
+        (None, "Thu, 07 Mar 2024 00:00:00 GMT", True),
+        (None, "Wed, 06 Mar 2024 09:59:59 GMT", False),
+        (None, "not a date", False),
+        (None, None, False),
+    ],
+)
+def test_conditional_requests_follow_rfc_9110(
+    if_none_match: str | None, if_modified_since: str | None, expected: bool
+) -> None:
+    assert not_modified(if_none_match, if_modified_since, ETAG, MODIFIED) is expected
+
+
+def test_if_modified_since_compares_whole_seconds() -> None:
+    precise = MODIFIED.replace(microsecond=500_000)
+    assert not_modified(None, "Wed, 06 Mar 2024 10:00:00 GMT", ETAG, precise)

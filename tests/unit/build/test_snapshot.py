@@ -1,0 +1,120 @@
+"""snapshot.py: the revisions ledger in the content folder, and what a snapshot serves."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from feedsvc.build.snapshot import load_catalog, load_snapshot
+from support.factories import write_article
+
+T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+T2 = T1 + timedelta(days=1)
+SLUG = "article-with-jsonld-tags-and-author"
+
+
+def ledger_of(content_dir: Path) -> dict:
+    return json.loads((content_dir / ".feedsvc" / "revisions.json").read_text(encoding="utf-8"))
+
+
+def updated_of(content_dir: Path, now: datetime, slug: str = SLUG) -> datetime:
+    return load_snapshot(content_dir, now=now).catalog.by_slug[slug].updated
+
+
+def test_fresh_checkout_dates_every_article_by_its_own_dates_and_writes_the_ledger(content_dir: Path) -> None:
+    snapshot = load_snapshot(content_dir, now=T1)
+    by_slug = snapshot.catalog.by_slug
+    assert by_slug[SLUG].updated == datetime(2024, 3, 6, 10, 0, tzinfo=UTC)  # the page's dateModified
+    assert by_slug["article-oldest-with-time-element"].updated == by_slug["article-oldest-with-time-element"].published
+    ledger = ledger_of(content_dir)
+    assert ledger["version"] == 1 and set(ledger["articles"]) == set(by_slug)
+    assert not list((content_dir / ".feedsvc").glob("*.tmp"))  # written by rename, nothing left over
+
+
+def test_resaving_a_file_unchanged_keeps_updated_and_the_etag(content_dir: Path) -> None:
+    first = load_snapshot(content_dir, now=T1)
+    path = content_dir / "articles" / "article-oldest-with-time-element.html"
+    path.write_bytes(path.read_bytes())  # a new mtime, the same bytes
+    again = load_snapshot(content_dir, now=T2)
+    assert again.feeds["/feed.atom"].etag == first.feeds["/feed.atom"].etag
+    assert again.catalog.by_slug["article-oldest-with-time-element"].updated == (
+        first.catalog.by_slug["article-oldest-with-time-element"].updated
+    )
+
+
+def test_an_edit_without_a_page_date_is_dated_when_first_seen(content_dir: Path) -> None:
+    write_article(content_dir, "story", "2024-05-01T09:00:00")
+    assert updated_of(content_dir, T1, "story") == datetime(2024, 5, 1, 8, 0, tzinfo=UTC)  # BST
+    write_article(content_dir, "story", "2024-05-01T09:00:00", text="The corrected story, now with the right figures.")
+    assert updated_of(content_dir, T2, "story") == T2
+    # a later restart with the same content keeps that date
+    assert updated_of(content_dir, T2 + timedelta(days=5), "story") == T2
+
+
+def test_read_mode_never_writes_and_ignore_mode_acts_as_a_fresh_checkout(content_dir: Path) -> None:
+    load_catalog(content_dir, now=T1, ledger="read")
+    assert not (content_dir / ".feedsvc").exists()
+    write_article(content_dir, "story", "2024-05-01T09:00:00")
+    load_snapshot(content_dir, now=T1)
+    write_article(content_dir, "story", "2024-05-01T09:00:00", text="Edited text of the story, different now.")
+    assert load_catalog(content_dir, now=T2, ledger="read").by_slug["story"].updated == T2
+    assert load_catalog(content_dir, now=T2, ledger="ignore").by_slug["story"].updated < T2
+    assert ledger_of(content_dir)["articles"]["story"]["since"] != T2.isoformat()
+
+
+def test_a_broken_ledger_is_reported_and_left_alone(content_dir: Path) -> None:
+    state = content_dir / ".feedsvc" / "revisions.json"
+    state.parent.mkdir()
+    state.write_text("{ not json", encoding="utf-8")
+    catalog = load_snapshot(content_dir, now=T1).catalog
+    (problem,) = [p for p in catalog.problems if p.path == state]
+    assert "not valid JSON" in problem.message and "fix or delete it" in problem.message
+    assert state.read_text(encoding="utf-8") == "{ not json"
+    assert len(catalog.articles) == 3  # the site is still served
+
+
+def test_an_unwritable_ledger_is_a_problem_not_a_failure(content_dir: Path) -> None:
+    (content_dir / ".feedsvc").write_text("a file where the folder should be", encoding="utf-8")
+    catalog = load_snapshot(content_dir, now=T1).catalog
+    assert any("cannot be" in p.message for p in catalog.problems if p.path.name in ("revisions.json", ".feedsvc"))
+    assert len(catalog.articles) == 3
+
+
+def test_snapshot_serves_precomputed_feeds_and_renders_empty_months_on_demand(content_dir: Path) -> None:
+    snapshot = load_snapshot(content_dir, now=T1)
+    assert "/archive/2024-03.atom" in snapshot.feeds
+    assert "/archive/2024-04.atom" not in snapshot.feeds
+    empty = snapshot.feed("/archive/2024-04.atom")
+    assert empty is not None and b"<entry>" not in empty.body
+    assert snapshot.feed("/archive/2024-04.atom") is empty  # kept once rendered
+    for path in ("/archive/2024-07.atom", "/archive/2023-11.atom", "/archive/2024-4.atom", "/archive/x.atom"):
+        assert snapshot.feed(path) is None, path
+
+
+def test_topics_are_the_absolute_urls_of_subscription_feeds(content_dir: Path) -> None:
+    topics = load_snapshot(content_dir, now=T1).topics()
+    assert "https://news.example.org/feed.atom" in topics
+    assert "https://news.example.org/tags/transport/feed.json" in topics
+    assert not any("/archive/" in url for url in topics)
+
+
+@pytest.mark.parametrize("path", ["/feed.atom", "/tags/transport/feed.rss", "/archive/2024-03.atom"])
+def test_feeds_carry_cache_control_from_site_toml(content_dir: Path, path: str) -> None:
+    site_toml = content_dir / "site.toml"
+    site_toml.write_text(
+        site_toml.read_text() + "feed_max_age = 60\nfeed_stale_while_revalidate = 0\n", encoding="utf-8"
+    )
+    assert load_snapshot(content_dir, now=T1).feeds[path].cache_control == "public, max-age=60"
+
+
+def test_subscription_feeds_advertise_the_hub_in_link_headers(content_dir: Path) -> None:
+    site_toml = content_dir / "site.toml"
+    site_toml.write_text(site_toml.read_text() + 'websub_hub = "https://hub.example.net/"\n', encoding="utf-8")
+    feeds = load_snapshot(content_dir, now=T1).feeds
+    assert dict(feeds["/feed.json"].headers)["Link"] == (
+        '<https://hub.example.net/>; rel="hub", <https://news.example.org/feed.json>; rel="self"'
+    )
+    assert "Link" not in dict(feeds["/archive/2024-03.atom"].headers)

@@ -1,0 +1,251 @@
+"""catalog.py: from loaded sources to one snapshot; bad sources cost only themselves."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from feedsvc.catalog.assembly import build_catalog, entry_id, facet_key, make_article
+from feedsvc.catalog.revisions import dump_ledger, parse_ledger
+from feedsvc.model import ArticleSource, PageMetadata, Problem, Site
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+BODY = "<article><h1>Headline</h1><p>{text}</p><p>Second paragraph of the story, with more words.</p></article>"
+
+
+@pytest.fixture
+def site() -> Site:
+    return Site(
+        title="Gazette",
+        base_url="https://news.example.org",
+        id_authority="news.example.org,2020",
+        language="en",
+        timezone=LONDON,
+        default_author="Gazette Staff",
+        summary_words=5,
+    )
+
+
+def source(
+    slug: str, day: int | None = 1, text: str = "First paragraph of the story.", **meta: object
+) -> ArticleSource:
+    published = datetime(2024, 3, day, 9, 0, tzinfo=LONDON) if day else None
+    metadata = PageMetadata(title=f"Title {slug}", published=published, **meta)
+    return ArticleSource(slug=slug, path=Path(f"articles/{slug}.html"), html=BODY.format(text=text), metadata=metadata)
+
+
+def test_entry_id_is_a_tag_uri_from_authority_date_and_slug(site: Site) -> None:
+    published = datetime(2021, 11, 23, tzinfo=ZoneInfo("Asia/Tbilisi"))
+    assert entry_id(site, "sochi-summit", published) == "tag:news.example.org,2020:2021-11-23:articles/sochi-summit"
+
+
+def test_entry_id_survives_title_edits_and_a_new_base_url(site: Site) -> None:
+    original = make_article(source("story"), site)
+    retitled = make_article(replace(source("story"), metadata=replace(source("story").metadata, title="New")), site)
+    moved = make_article(source("story"), replace(site, base_url="https://mirror.example.net"))
+    assert original.entry_id == retitled.entry_id == moved.entry_id
+
+
+def test_pinned_id_wins(site: Site) -> None:
+    pinned = replace(source("story"), pinned_id="urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+    assert make_article(pinned, site).entry_id == "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+
+
+def test_defaults_fill_author_summary_updated_and_language(site: Site) -> None:
+    article = make_article(source("story"), site)
+    assert article.authors == ("Gazette Staff",)
+    assert article.updated == article.published
+    assert article.language == "en"
+    # summary_words=5: the opening paragraph, cut at a word boundary
+    assert article.summary.startswith("First paragraph of the story")
+    assert len(article.summary.rstrip("…").split()) <= 5
+
+
+def test_updated_never_precedes_published(site: Site) -> None:
+    early = datetime(2020, 1, 1, tzinfo=LONDON)
+    article = make_article(source("story", updated=early), site)
+    assert article.updated == article.published
+
+
+def test_missing_date_is_when_the_ledger_first_saw_it_with_a_warning_that_says_the_fix(site: Site) -> None:
+    first = build_catalog([source("undated", day=None)], site, now=NOW)
+    (article,) = first.articles
+    assert article.published == NOW and article.entry_id.endswith(":2024-06-01:articles/undated")
+    (warning,) = [p for p in first.problems if p.path == Path("articles/undated.html")]
+    assert warning.severity == "warning"
+    assert "published = 2024-06-01T13:00:00+01:00" in warning.message and "undated.toml" in warning.message
+    # pinned: a later run (a restart, a new checkout with .feedsvc/) keeps the date and the id
+    later = build_catalog([source("undated", day=None)], site, now=NOW + timedelta(days=3), ledger=first.revisions)
+    assert later.articles[0].published == NOW and later.articles[0].entry_id == article.entry_id
+    assert parse_ledger(dump_ledger(first.revisions))["undated"].first_seen == NOW
+
+
+def test_an_undated_article_withdrawn_later_keeps_its_id_for_the_tombstone(site: Site) -> None:
+    first = build_catalog([source("undated", day=None)], site, now=NOW)
+    gone = replace(source("undated", day=None), status="withdrawn")
+    later = build_catalog([gone], site, now=NOW + timedelta(days=1), ledger=first.revisions)
+    assert later.gone["undated"].entry_id == first.articles[0].entry_id
+
+
+def test_a_future_date_is_held_back_until_then(site: Site) -> None:
+    future = source("embargoed", day=20)  # 20 March 2024
+    before = build_catalog([future, source("now", 1)], site, now=datetime(2024, 3, 10, tzinfo=UTC))
+    assert [a.slug for a in before.articles] == ["now"]
+    assert "embargoed" not in before.by_slug
+    assert before.scheduled == {"embargoed": future.metadata.published}
+    assert before.next_release == future.metadata.published
+    assert any(p.severity == "warning" and "in the future" in p.message for p in before.problems)
+    after = build_catalog([future, source("now", 1)], site, now=datetime(2024, 3, 21, tzinfo=UTC))
+    assert [a.slug for a in after.articles] == ["embargoed", "now"] and after.next_release is None
+
+
+def test_missing_title_falls_back_to_the_opening_words_with_a_warning(site: Site) -> None:
+    untitled = replace(source("story"), metadata=replace(source("story").metadata, title=None))
+    article = make_article(untitled, site)
+    assert article.title.startswith("First paragraph of the story")
+    assert any("no title found" in warning for warning in article.warnings)
+
+
+def test_canonical_url_elsewhere_becomes_the_source_url(site: Site) -> None:
+    article = make_article(source("story", canonical_url="https://origin.example.com/story/"), site)
+    assert article.source_url == "https://origin.example.com/story/"
+    own = make_article(source("story", canonical_url="https://news.example.org/articles/story"), site)
+    assert own.source_url is None
+
+
+def test_catalog_orders_newest_first_and_indexes_by_slug(site: Site) -> None:
+    catalog = build_catalog([source("old", 1), source("new", 20), source("mid", 10)], site, now=NOW)
+    assert [a.slug for a in catalog.articles] == ["new", "mid", "old"]
+    assert catalog.by_slug["mid"].title == "Title mid"
+
+
+def test_a_broken_source_costs_only_itself(site: Site) -> None:
+    def fragile_cleaner(html: str, base_url: str | None = None, rules: object = None) -> str:
+        if "explode" in html:
+            raise RuntimeError("cleaner bug")
+        return "<p>ok</p>"
+
+    sources = [source("good", 2), source("bad", 3, text="explode"), source("undated", None)]
+    catalog = build_catalog(sources, site, clean=fragile_cleaner, now=NOW)
+    assert [a.slug for a in catalog.articles] == ["undated", "good"]  # undated: dated when first seen (NOW)
+    reasons = {str(p.path): p.message for p in catalog.problems}
+    assert "internal error" in reasons["articles/bad.html"]
+    assert "no publication date" in reasons["articles/undated.html"]
+
+
+def test_page_with_no_article_text_is_reported(site: Site) -> None:
+    empty = replace(source("story"), html="<nav><a href='/'>Home</a></nav><script>x()</script>")
+    catalog = build_catalog([empty], site, now=NOW)
+    assert catalog.articles == ()
+    assert "no article text" in catalog.problems[0].message
+
+
+def test_duplicate_pinned_ids_keep_one_and_name_both_files(site: Site) -> None:
+    first = replace(source("first", 2), pinned_id="urn:uuid:00000000-0000-4000-8000-000000000001")
+    second = replace(source("second", 3), pinned_id="urn:uuid:00000000-0000-4000-8000-000000000001")
+    catalog = build_catalog([first, second], site, now=NOW)
+    assert [a.slug for a in catalog.articles] == ["second"]
+    (problem,) = catalog.problems
+    assert problem.path == Path("articles/first.html")
+    assert "articles/second.html" in problem.message
+
+
+def test_drafts_are_not_published(site: Site) -> None:
+    catalog = build_catalog([replace(source("draft"), status="draft"), source("live")], site, now=NOW)
+    assert [a.slug for a in catalog.articles] == ["live"]
+
+
+def test_loader_problems_are_carried_into_the_snapshot(site: Site) -> None:
+    loaded = Problem(Path("articles/empty.html"), "the file is empty")
+    catalog = build_catalog([source("live")], site, problems=[loaded], now=NOW)
+    assert loaded in catalog.problems
+
+
+def test_version_is_stable_for_equal_content_and_moves_with_any_change(site: Site) -> None:
+    one = build_catalog([source("a", 1), source("b", 2)], site, now=NOW)
+    same = build_catalog([source("b", 2), source("a", 1)], site, now=NOW)
+    edited = build_catalog([source("a", 1, text="An edited first paragraph."), source("b", 2)], site, now=NOW)
+    renamed_site = build_catalog([source("a", 1), source("b", 2)], replace(site, title="Other"), now=NOW)
+    assert one.version == same.version
+    assert len({one.version, edited.version, renamed_site.version}) == 3
+
+
+def test_withdrawn_article_leaves_the_feed_and_keeps_a_dated_tombstone(site: Site) -> None:
+    gone = replace(source("gone", 2, tags=("Transport",)), status="withdrawn")
+    catalog = build_catalog([gone, source("live", 3)], site, now=NOW)
+    assert [a.slug for a in catalog.articles] == ["live"]
+    (withdrawal,) = catalog.withdrawn
+    assert catalog.gone["gone"] is withdrawal
+    assert withdrawal.entry_id == entry_id(site, "gone", datetime(2024, 3, 2, 9, 0, tzinfo=LONDON))
+    assert withdrawal.when == NOW and withdrawal.tombstone
+    assert catalog.tombstones == (withdrawal,)
+    # the ledger remembers when it was first seen withdrawn
+    assert catalog.revisions["gone"].withdrawn == NOW
+    later = build_catalog([gone, source("live", 3)], site, now=NOW + timedelta(days=3), ledger=catalog.revisions)
+    assert later.withdrawn[0].when == NOW
+
+
+def test_tombstones_expire_after_tombstone_days_but_the_page_stays_gone(site: Site) -> None:
+    gone = replace(source("gone", 2), status="withdrawn")
+    first = build_catalog([gone], site, now=NOW)
+    expired = build_catalog([gone], site, now=NOW + timedelta(days=site.tombstone_days), ledger=first.revisions)
+    assert expired.tombstones == ()
+    assert "gone" in expired.gone
+
+
+def test_withdrawn_article_without_a_date_is_gone_without_a_tombstone(site: Site) -> None:
+    catalog = build_catalog([replace(source("undated", None), status="withdrawn")], site, now=NOW)
+    assert catalog.gone["undated"].entry_id is None
+    assert catalog.tombstones == ()
+
+
+def test_tags_and_authors_are_indexed_by_url_key(site: Site) -> None:
+    sources = [
+        source("a", 1, tags=("South Caucasus", "Politics"), authors=("Ada Lovelace",)),
+        source("b", 2, tags=("south caucasus",)),
+        source("c", 3, tags=("!!!",)),
+    ]
+    catalog = build_catalog(sources, site, now=NOW)
+    assert sorted(catalog.tags) == ["politics", "south-caucasus"]  # "!!!" has no URL segment
+    facet = catalog.tags["south-caucasus"]
+    assert facet.name == "south caucasus"  # as the newest article writes it
+    assert [a.slug for a in facet.articles] == ["b", "a"]
+    assert facet.path == "/tags/south-caucasus"
+    assert sorted(catalog.authors) == ["ada-lovelace", "gazette-staff"]
+
+
+def test_facet_key_keeps_letters_of_any_script() -> None:
+    assert facet_key("South Caucasus") == "south-caucasus"
+    assert facet_key("Sakartvelo_2024!") == "sakartvelo-2024"
+    assert facet_key("პოლიტიკა") == "პოლიტიკა"
+    assert facet_key("C++") == "c"
+
+
+def test_unchanged_article_keeps_its_date_and_an_edit_is_dated_now(site: Site) -> None:
+    first = build_catalog([source("story", 1)], site, now=NOW)
+    assert first.articles[0].updated == first.articles[0].published  # first sight: its own date
+    resaved = build_catalog([source("story", 1)], site, now=NOW + timedelta(days=1), ledger=first.revisions)
+    assert resaved.articles[0].updated == first.articles[0].updated
+    later = NOW + timedelta(days=2)
+    edited = build_catalog(
+        [source("story", 1, text="A corrected first paragraph.")], site, now=later, ledger=resaved.revisions
+    )
+    assert edited.articles[0].updated == later
+    assert edited.articles[0].entry_id == first.articles[0].entry_id
+
+
+def test_ledger_keeps_slugs_it_did_not_see_this_time(site: Site) -> None:
+    first = build_catalog([source("a", 1), source("b", 2)], site, now=NOW)
+    only_a = build_catalog([source("a", 1)], site, now=NOW, ledger=first.revisions)
+    assert set(only_a.revisions) == {"a", "b"}
+
+
+def test_current_month_is_taken_in_the_site_timezone(site: Site) -> None:
+    tokyo = replace(site, timezone=ZoneInfo("Asia/Tokyo"))
+    catalog = build_catalog([], tokyo, now=datetime(2024, 3, 31, 20, 0, tzinfo=UTC))
+    assert catalog.current_month == "2024-04"

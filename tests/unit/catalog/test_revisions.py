@@ -1,0 +1,160 @@
+"""revisions.py: fingerprints, dating edits, withdrawals, and the ledger file format."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from feedsvc.catalog.revisions import dump_ledger, fingerprint, parse_ledger, revise, withdraw
+from feedsvc.model import Article, Revision
+
+TBILISI = ZoneInfo("Asia/Tbilisi")
+PUBLISHED = datetime(2021, 11, 23, 9, 0, tzinfo=TBILISI)
+NOW = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def article(**changes: object) -> Article:
+    base = Article(
+        slug="story",
+        entry_id="tag:example.org,2020:2021-11-23:articles/story",
+        title="A story",
+        published=PUBLISHED,
+        updated=PUBLISHED,
+        authors=("Ada Lovelace",),
+        summary="What happened.",
+        tags=("Politics",),
+        content='<p>First <a href="https://example.org/a">link</a>.</p>\n<p>Second.</p>',
+        language="en",
+        source_path=Path("articles/story.html"),
+    )
+    return replace(base, **changes)
+
+
+def test_fingerprint_ignores_markup_whitespace_and_updated() -> None:
+    same = article(
+        content='<div><p>First   <a class="x" href="https://example.org/a">link</a>.</p><p>Second.</p></div>',
+        updated=PUBLISHED + timedelta(days=3),
+        source_path=Path("elsewhere/story.html"),
+    )
+    assert fingerprint(same) == fingerprint(article())
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"title": "A better headline"},
+        {"summary": "What really happened."},
+        {"tags": ("Politics", "Economy")},
+        {"authors": ("Grace Hopper",)},
+        {"content": '<p>First <a href="https://example.org/a">link</a>.</p><p>Second, corrected.</p>'},
+        {"content": '<p>First <a href="https://example.org/b">link</a>.</p><p>Second.</p>'},
+        {"image": "https://example.org/lead.jpg"},
+    ],
+)
+def test_fingerprint_moves_with_what_readers_see(change: dict[str, object]) -> None:
+    assert fingerprint(article(**change)) != fingerprint(article())
+
+
+def test_first_sight_dates_the_article_by_its_own_date_not_the_clock() -> None:
+    dated, entry = revise(article(), None, None, NOW)
+    assert dated.updated == PUBLISHED
+    assert entry == Revision(fingerprint(article()), PUBLISHED)
+
+
+def test_unchanged_fingerprint_keeps_the_date_it_was_first_seen() -> None:
+    seen = PUBLISHED + timedelta(days=10)
+    dated, entry = revise(article(), None, Revision(fingerprint(article()), seen), NOW)
+    assert dated.updated == seen.astimezone(TBILISI)
+    assert dated.updated.tzinfo == TBILISI  # shown in the article's own offset
+    assert entry.since == seen
+
+
+def test_changed_fingerprint_is_dated_now() -> None:
+    dated, entry = revise(article(title="Corrected"), None, Revision(fingerprint(article()), PUBLISHED), NOW)
+    assert dated.updated == NOW
+    assert entry.since == NOW
+
+
+def test_the_page_own_modification_date_wins() -> None:
+    page_date = PUBLISHED + timedelta(days=1)
+    edited = article(title="Corrected", updated=page_date)
+    dated, entry = revise(edited, page_date, Revision(fingerprint(article()), PUBLISHED), NOW)
+    assert dated.updated == page_date
+    assert entry.since == NOW  # still recorded, should the page drop its date later
+
+
+def test_updated_never_precedes_published() -> None:
+    early = Revision(fingerprint(article()), PUBLISHED - timedelta(days=400))
+    assert revise(article(), None, early, NOW)[0].updated == PUBLISHED
+
+
+def test_withdrawal_keeps_the_first_time_it_was_seen() -> None:
+    first = withdraw(Revision("abc", PUBLISHED), NOW)
+    assert first == Revision("abc", PUBLISHED, NOW)
+    assert withdraw(first, NOW + timedelta(days=5)).withdrawn == NOW
+    assert withdraw(None, NOW) == Revision("", NOW, NOW)
+
+
+def test_republished_article_is_no_longer_withdrawn() -> None:
+    previous = Revision(fingerprint(article()), PUBLISHED, NOW)
+    dated, entry = revise(article(), None, previous, NOW + timedelta(days=1))
+    assert entry.withdrawn is None and entry.since == PUBLISHED
+
+
+def test_ledger_round_trips_and_is_stable_text() -> None:
+    ledger = {"b": Revision("f2", NOW, NOW), "a": Revision("f1", PUBLISHED)}
+    text = dump_ledger(ledger)
+    assert text == dump_ledger(dict(reversed(list(ledger.items()))))
+    assert text.index('"a"') < text.index('"b"')
+    assert '"since": "2021-11-23T05:00:00+00:00"' in text  # stored in UTC
+    assert parse_ledger(text) == ledger
+
+
+def test_first_seen_round_trips_and_is_kept_by_later_revisions() -> None:
+    ledger = {"undated": Revision("f1", NOW, first_seen=NOW)}
+    text = dump_ledger(ledger)
+    assert f'"first_seen": "{NOW.isoformat()}"' in text  # stored in UTC
+    assert parse_ledger(text) == ledger
+    _, entry = revise(article(), None, ledger["undated"], NOW + timedelta(days=1))
+    assert entry.first_seen == NOW
+
+
+def test_a_ledger_written_before_first_seen_existed_still_loads() -> None:
+    old = (
+        '{\n "version": 1,\n "articles": {\n  "a": {\n   "fingerprint": "f1",\n'
+        '   "since": "2024-01-01T00:00:00+00:00"\n  }\n }\n}\n'
+    )
+    (entry,) = parse_ledger(old).values()
+    assert entry.first_seen is None and entry.fingerprint == "f1"
+    assert dump_ledger(parse_ledger(old)) == old  # and an entry without it is written as before
+
+
+@pytest.mark.parametrize("slugs", [(), ("a",), ("b", "a", "ça-va", 'quo"te')])
+def test_the_ledger_text_is_what_the_json_module_indents(slugs: tuple[str, ...]) -> None:
+    ledger = {slug: Revision(f"f-{slug}", PUBLISHED, NOW if slug == "a" else None) for slug in slugs}
+    articles = {
+        slug: {"fingerprint": r.fingerprint, "since": r.since.astimezone(UTC).isoformat(),
+               **({"withdrawn": r.withdrawn.astimezone(UTC).isoformat()} if r.withdrawn else {})}
+        for slug, r in sorted(ledger.items())
+    }  # fmt: skip
+    expected = json.dumps({"version": 1, "articles": articles}, indent=1, ensure_ascii=False) + "\n"
+    assert dump_ledger(ledger) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{", "not valid JSON"),
+        ('{"version": 2, "articles": {}}', "version 1 ledger"),
+        ('{"version": 1, "articles": {"a": {"since": "2024-01-01T00:00:00+00:00"}}}', "unreadable entry for 'a'"),
+        ('{"version": 1, "articles": {"a": {"fingerprint": "x", "since": "2024-01-01"}}}', "unreadable entry"),
+    ],
+)
+def test_a_broken_ledger_says_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_ledger(text)

@@ -1,0 +1,69 @@
+"""Main-content extraction (feedsvc.clean.extract) on layouts that fool a single-container scorer."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from feedsvc.clean import clean_html, clean_html_explained
+from support.paths import FIXTURES as FIXTURES_DIR
+
+FIXTURES = FIXTURES_DIR / "clean"
+BASE = "https://guides.example.org/guide/"
+
+
+def fixture(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def texts(html: str) -> list[str]:
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    return [" ".join(p.text_content().split()) for p in root.iter("p")]
+
+
+def test_keeps_every_section_of_an_article_split_into_blocks() -> None:
+    out = clean_html(fixture("keeps_every_section_of_an_article_split_into_blocks.html"), BASE)
+    numbers = [t.split()[1] for t in texts(out)]
+    assert numbers == ["0"] + [f"{n}{k}" for n in range(1, 6) for k in (1, 2)]
+    assert out.count("<h2>") == 5 and out.count("<ul>") == 5
+    for gone in ("Another guide", "Copyright", "Reviews"):
+        assert gone not in out
+
+
+def test_keeps_an_article_streamed_into_hidden_blocks() -> None:
+    out = clean_html(fixture("keeps_article_streamed_into_hidden_blocks.html"), BASE)
+    assert len(texts(out)) == 8
+    assert "Loading" not in out and "newsletter" not in out
+
+
+def test_keeps_an_article_that_an_unclosed_aside_swallowed() -> None:
+    out = clean_html(fixture("keeps_article_inside_an_unclosed_aside.html"), BASE)
+    assert len(texts(out)) == 6
+
+
+def test_a_footer_with_more_text_than_a_short_article_still_goes() -> None:
+    article = "<p>The short article says what happened, where and when, in one paragraph of plain prose.</p>"
+    footer = "".join(
+        f"<p>Disclaimer {i}: this material is not advice, and the company accepts no liability for it.</p>"
+        for i in range(4)
+    )
+    out = clean_html(
+        f"<html><body><main><article>{article}</article></main><footer>{footer}</footer></body></html>", BASE
+    )
+    assert "Disclaimer" not in out and "short article" in out
+
+
+def test_json_ld_article_body_trims_lines_it_leaves_out_at_the_edges() -> None:
+    html = fixture("trims_edges_that_json_ld_article_body_leaves_out.html")
+    out, removals = clean_html_explained(html, BASE)
+    assert len(texts(out)) == 6 and "Harbour desk" not in out and "Filed from" not in out
+    assert sum(1 for r in removals if "JSON-LD" in r.reason) == 2
+
+
+def test_a_truncated_json_ld_article_body_trims_nothing() -> None:
+    html = fixture("trims_edges_that_json_ld_article_body_leaves_out.html")
+    start = html.index('"articleBody": "') + len('"articleBody": "')
+    truncated = html[:start] + html[start:].replace("Paragraph 3 of", "Cut here. Paragraph 3 of", 1)
+    head, tail = truncated.split("Cut here. ", 1)
+    truncated = head + tail[tail.index('"}') :]
+    out = clean_html(truncated, BASE)
+    assert len(texts(out)) >= 6

@@ -1,0 +1,47 @@
+"""CLEANER_VERSION must change whenever the cleaner's output does.
+
+A cache of cleaned articles is keyed by CLEANER_VERSION and the site rules'
+version; if output changed without a bump, stale articles would be served.
+This test fingerprints the cleaner's output on every fixture page. When it
+fails after an intended change: bump CLEANER_VERSION in feedsvc/clean.py
+and put the new version and fingerprint below (the failure prints them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from feedsvc.clean import CLEANER_VERSION, clean_html
+from support.paths import REPO
+
+PAGES = sorted((REPO / "tests" / "fixtures" / "clean").glob("*.html")) + sorted(
+    (REPO / "content" / "articles").glob("*.html")
+)
+BASE = "https://news.example.org/2021/11/story/"
+
+# CLEANER_VERSION -> fingerprint of its output on PAGES.
+FINGERPRINTS = {
+    "2": "e554a458b0d58778",
+    "3": "73f94d000d7005e0",  # void <embed>/<source>, deep nesting flattened, plain-text safety
+}
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for page in PAGES:
+        digest.update(page.name.encode())
+        digest.update(clean_html(page.read_text(encoding="utf-8"), BASE).encode())
+    return digest.hexdigest()[:16]
+
+
+def test_cleaner_version_matches_its_output() -> None:
+    got = fingerprint()
+    assert FINGERPRINTS.get(CLEANER_VERSION) == got, (
+        f"the cleaner's output changed: bump CLEANER_VERSION in feedsvc/clean.py and record "
+        f"FINGERPRINTS[<new version>] = {got!r} in {Path(__file__).name} (it is {CLEANER_VERSION!r} now)"
+    )
+
+
+def test_an_old_fingerprint_is_never_reused() -> None:
+    assert len(set(FINGERPRINTS.values())) == len(FINGERPRINTS)

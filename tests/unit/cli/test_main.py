@@ -1,0 +1,82 @@
+"""cli.py: the feedsvc command: check, clean, serve and their help."""
+
+from __future__ import annotations
+
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from feedsvc.cli.main import main
+from support.servers import feedsvc_serve
+
+PAGE = """<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>A headline</h1>
+<p>First paragraph of the story, long enough to be a paragraph of an article.</p>
+<p>A second paragraph with <a href="/more">a relative link</a>.</p></article>
+<script>track()</script></body></html>"""
+
+
+@pytest.mark.parametrize("command", [[], ["serve"], ["check"], ["clean"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage: main" in result.output or "Usage:" in result.output
+
+
+def test_check_reports_each_article_and_each_problem_and_fails_on_errors(content_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "--content", str(content_dir)])
+    assert result.exit_code == 1
+    assert "ok       article-with-jsonld-tags-and-author" in result.output
+    assert "title:     Harbour bridge reopens after repairs" in result.output
+    assert "error    " in result.output and "article-that-is-empty.html" in result.output
+    assert "3 published, 1 not published" in result.output
+
+
+def test_check_passes_when_everything_publishes(content_dir: Path) -> None:
+    (content_dir / "articles" / "article-that-is-empty.html").unlink()
+    result = CliRunner().invoke(main, ["check", "--content", str(content_dir)])
+    assert result.exit_code == 0, result.output
+    assert "3 published, 0 not published" in result.output
+
+
+def test_check_escapes_control_characters_in_file_names(content_dir: Path) -> None:
+    hostile = "red\x1b[31m-\u202egnp.exe.html"  # an escape sequence and a right-to-left override
+    (content_dir / "articles" / hostile).write_text("", encoding="utf-8")  # empty: reported by name
+    result = CliRunner().invoke(main, ["check", "--content", str(content_dir)])
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "red\\x1b[31m-\\u202egnp.exe.html" in result.output  # still named, readably
+
+
+def test_check_names_a_broken_site_toml(tmp_path: Path) -> None:
+    (tmp_path / "site.toml").write_text("title = \n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--content", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "site.toml" in result.output
+
+
+def test_clean_prints_the_article_with_absolute_links(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["clean", str(page), "--url", "https://example.org/story"])
+    assert result.exit_code == 0, result.output
+    assert "First paragraph of the story" in result.output
+    assert 'href="https://example.org/more"' in result.output
+    assert "track()" not in result.output
+    assert ">News<" not in result.output
+
+
+def test_clean_reads_standard_input() -> None:
+    result = CliRunner().invoke(main, ["clean", "-"], input=PAGE)
+    assert result.exit_code == 0, result.output
+    assert "A second paragraph" in result.output
+
+
+def test_serve_runs_gunicorn_that_answers_on_loopback(content_dir: Path, tmp_path: Path) -> None:
+    with feedsvc_serve(content_dir, tmp_path / "serve.log") as served:
+        with urllib.request.urlopen(f"{served.url}/feed.atom", timeout=5) as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+            assert b"Harbour bridge reopens after repairs" in response.read()
+    assert "Booting worker" in served.output()

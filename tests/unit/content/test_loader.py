@@ -1,0 +1,443 @@
+"""The content loader: site.toml, discovery, decoding, sidecars, merging and errors."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import tomllib
+import unicodedata
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from feedsvc.content import loader as content
+from feedsvc.content.site import SiteConfigError
+from feedsvc.content.loader import decode_html, discover_articles, load_article, load_articles, load_site
+from feedsvc.content.sidecar import SIDECAR_KEYS
+from feedsvc.model import ContentError, PageMetadata, Problem, Site
+from support.paths import FIXTURES as FIXTURES_DIR
+
+FIXTURES = FIXTURES_DIR / "content"
+TBILISI = ZoneInfo("Asia/Tbilisi")
+SITE_TOML = """\
+title = "OC Media"
+base_url = "https://oc-media.org/"
+id_authority = "oc-media.org,2012"
+default_author = "OC Media"
+timezone = "Asia/Tbilisi"
+"""
+PAGE = "<html><head><title>Sochi summit</title></head><body><h1>Sochi summit</h1><p>23 November 2021</p></body></html>"
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A content folder with a site.toml and an empty articles folder."""
+    (tmp_path / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    (tmp_path / "articles").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def site(content_dir: Path) -> Site:
+    return load_site(content_dir)
+
+
+def write(content_dir: Path, name: str, data: str | bytes) -> Path:
+    """Write ``articles/<name>`` and return its path."""
+    path = content_dir / "articles" / name
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return path
+
+
+def copy_fixture(content_dir: Path, stem: str) -> Path:
+    """Copy ``<stem>.html`` (and its sidecar, if any) into the articles folder."""
+    for source in FIXTURES.glob(f"{stem}.*"):
+        shutil.copy(source, content_dir / "articles" / source.name.replace("_", "-"))
+    return content_dir / "articles" / f"{stem.replace('_', '-')}.html"
+
+
+def load_error(path: Path, site: Site) -> ContentError:
+    with pytest.raises(ContentError) as caught:
+        load_article(path, site)
+    return caught.value
+
+
+# --- site.toml -------------------------------------------------------------
+
+
+def test_load_site_reads_site_toml(site: Site) -> None:
+    assert (site.title, site.base_url, site.timezone) == ("OC Media", "https://oc-media.org", TBILISI)
+
+
+def test_load_site_applies_overrides(content_dir: Path) -> None:
+    assert load_site(content_dir, {"base_url": "https://mirror.example"}).base_url == "https://mirror.example"
+
+
+def test_missing_site_toml_names_the_file_and_what_to_put_in_it(tmp_path: Path) -> None:
+    with pytest.raises(SiteConfigError, match="not found; create it with at least title") as caught:
+        load_site(tmp_path)
+    assert str(tmp_path / "site.toml") in str(caught.value)
+
+
+def test_invalid_site_toml_names_the_file_and_line(content_dir: Path) -> None:
+    (content_dir / "site.toml").write_text('title = "OC Media"\nbase_url = https://x\n', encoding="utf-8")
+    with pytest.raises(SiteConfigError, match=r"invalid TOML: .*line 2") as caught:
+        load_site(content_dir)
+    assert str(content_dir / "site.toml") in str(caught.value)
+
+
+def test_bad_site_value_names_the_file_and_the_key(content_dir: Path) -> None:
+    (content_dir / "site.toml").write_text(SITE_TOML.replace("Asia/Tbilisi", "Mars/Olympus"), encoding="utf-8")
+    with pytest.raises(SiteConfigError, match=r"site\.toml: 'timezone' must be an IANA time zone"):
+        load_site(content_dir)
+
+
+def test_bad_override_says_it_was_overridden(content_dir: Path) -> None:
+    with pytest.raises(SiteConfigError, match=r"site\.toml \(overridden: base_url\): 'base_url'"):
+        load_site(content_dir, {"base_url": "ftp://x"})
+
+
+# --- discovery -------------------------------------------------------------
+
+
+def test_discover_finds_html_and_htm_sorted_and_skips_hidden_and_temp_files(content_dir: Path) -> None:
+    for name in ["b.html", "a.htm", "c.HTML", ".hidden.html", ".#a.html", "a.html~", "#a.html#", "a.html.swp",
+                 "a.tmp", "a.toml", "notes.txt"]:  # fmt: skip
+        write(content_dir, name, PAGE)
+    (content_dir / "articles" / "folder.html").mkdir()
+    assert [path.name for path in discover_articles(content_dir)] == ["a.htm", "b.html", "c.HTML"]
+
+
+def test_discover_without_an_articles_folder_finds_nothing(tmp_path: Path) -> None:
+    assert discover_articles(tmp_path) == []
+
+
+# --- decoding --------------------------------------------------------------
+
+TEXT = "Café “Tbilisi” — ქართული"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xef\xbb\xbf" + TEXT.encode("utf-8"),
+        b"\xff\xfe" + TEXT.encode("utf-16-le"),
+        b"\xfe\xff" + TEXT.encode("utf-16-be"),
+        # the BOM wins over a <meta> that says otherwise
+        b"\xef\xbb\xbf" + b'<meta charset="windows-1252">' + TEXT.encode("utf-8"),
+    ],
+)
+def test_decode_byte_order_marks(data: bytes) -> None:
+    assert decode_html(data).endswith(TEXT)
+    assert not decode_html(data).startswith("\ufeff")
+
+
+def test_decode_meta_charset() -> None:
+    data = '<meta charset="windows-1251"><p>Привет</p>'.encode("cp1251")
+    assert decode_html(data) == '<meta charset="windows-1251"><p>Привет</p>'
+
+
+def test_decode_http_equiv_content_type() -> None:
+    html = '<meta http-equiv="Content-Type" content="text/html; charset=KOI8-R"><p>Привет</p>'
+    assert decode_html(html.encode("koi8-r")) == html
+
+
+@pytest.mark.parametrize("label", ["iso-8859-1", "latin1", "ascii", "US-ASCII", "windows-1252"])
+def test_decode_latin1_labels_as_windows_1252(label: str) -> None:
+    data = f'<meta charset="{label}"><p>\x93quoted\x94 caf\xe9</p>'.encode("latin-1")
+    assert decode_html(data).endswith("<p>“quoted” café</p>")
+
+
+def test_decode_declared_utf8_replaces_invalid_bytes_as_a_browser_does() -> None:
+    assert decode_html(b'<meta charset="utf-8"><p>caf\xe9</p>') == '<meta charset="utf-8"><p>caf\ufffd</p>'
+
+
+def test_decode_undeclared_utf8() -> None:
+    assert decode_html(TEXT.encode("utf-8")) == TEXT
+
+
+def test_decode_invalid_utf8_as_windows_1252() -> None:
+    assert decode_html(b"<p>\x93caf\xe9\x94 \x81</p>") == "<p>“café” \x81</p>"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b'<meta charset="no-such-charset">',
+        b'<meta charset="hex">',  # a Python codec, but not a text encoding
+        b'<meta charset="utf-32">',  # not ASCII-compatible, so it cannot be what the <meta> was read in
+        b'<!-- <meta charset="windows-1251"> -->',
+        b" " * 1024 + b'<meta charset="windows-1251">',
+    ],
+)
+def test_decode_ignores_unusable_or_out_of_reach_charsets(head: bytes) -> None:
+    assert decode_html(head + TEXT.encode("utf-8")).endswith(TEXT)
+
+
+def test_decode_meta_utf16_label_means_utf8() -> None:
+    assert decode_html(b'<meta charset="utf-16">' + TEXT.encode("utf-8")).endswith(TEXT)
+
+
+# --- one article -------------------------------------------------------------
+
+
+def test_sidecar_beats_every_other_source(content_dir: Path, site: Site) -> None:
+    article = load_article(copy_fixture(content_dir, "article_with_sidecar_overrides"), site)
+    assert article.metadata == PageMetadata(
+        title="Pashinyan, Aliyev, and Putin to hold summit in Sochi",
+        published=datetime(2021, 11, 23, 9, 0, tzinfo=TBILISI),
+        updated=datetime(2021, 11, 24, 12, 0, tzinfo=timezone(timedelta(hours=4))),
+        authors=("Ana Tsurtsumia", "Giorgi Lomsadze"),
+        summary="The Kremlin has announced a tripartite meeting.",
+        tags=("Armenia", "Azerbaijan"),
+        canonical_url="https://oc-media.org/sochi-summit/",
+        language="en-GB",
+        image="https://oc-media.org/images/sochi.jpg",
+    )
+    assert article.metadata.published.isoformat() == "2021-11-23T09:00:00+04:00"  # type: ignore[union-attr]
+    assert {source for _, source in article.origins} == {"sidecar"}
+    assert article.pinned_id == "tag:oc-media.org,2012:2021-11-23:sochi-summit"
+    assert article.status == "draft"
+    assert article.slug == "article-with-sidecar-overrides"
+    assert article.warnings == ()
+
+
+def test_sources_merge_field_by_field(content_dir: Path, site: Site) -> None:
+    article = load_article(copy_fixture(content_dir, "article_with_some_sidecar_fields"), site)
+    assert article.metadata == PageMetadata(
+        title="Sidecar title",
+        published=datetime(2021, 11, 22, 10, 0, tzinfo=timezone(timedelta(hours=4))),
+        authors=("Markup Author",),
+        summary="OpenGraph summary",
+        language="ka",
+        image="https://oc-media.org/images/og.jpg",
+    )
+    assert article.origins == (
+        ("title", "sidecar"),
+        ("published", "json-ld"),
+        ("authors", "markup"),
+        ("summary", "opengraph"),
+        ("language", "opengraph"),
+        ("image", "opengraph"),
+    )
+    assert article.metadata.updated is None  # the catalog sets updated = published
+    assert (article.pinned_id, article.status) == (None, "published")
+
+
+def test_jsonld_beats_opengraph_beats_markup(content_dir: Path, site: Site) -> None:
+    page = (FIXTURES_DIR / "metadata" / "article_with_every_source.html").read_text()
+    article = load_article(write(content_dir, "every-source.html", page), site)
+    fields = {field: source for field, source in article.origins}
+    assert (article.metadata.title, fields["title"]) == ("JSON-LD title", "json-ld")
+    assert fields == {"title": "json-ld", "published": "json-ld", "authors": "markup", "summary": "opengraph",
+                      "language": "opengraph", "image": "opengraph"}  # fmt: skip
+    assert article.metadata.published == datetime(2021, 11, 23, 10, 0, tzinfo=timezone(timedelta(hours=4)))
+
+
+def test_raw_html_is_kept(content_dir: Path, site: Site) -> None:
+    html = "<h1>Sochi</h1><p>23 November 2021</p><script>track()</script>"
+    assert load_article(write(content_dir, "sochi.html", html), site).html == html
+
+
+@pytest.mark.parametrize(
+    "sidecar, field, expected",
+    [
+        ("published = 2021-11-23", "published", datetime(2021, 11, 23, tzinfo=TBILISI)),
+        ('published = "2021-11-23"', "published", datetime(2021, 11, 23, tzinfo=TBILISI)),
+        ('published = "2021-11-23T09:00:00"', "published", datetime(2021, 11, 23, 9, tzinfo=TBILISI)),
+        ("published = 2021-11-23T05:00:00Z", "published", datetime(2021, 11, 23, 5, tzinfo=timezone.utc)),
+        ('author = "Ana Tsurtsumia"', "authors", ("Ana Tsurtsumia",)),
+        ("tags = []", "tags", ()),
+        ('image = "https://cdn.example/a.jpg"', "image", "https://cdn.example/a.jpg"),
+    ],
+)
+def test_sidecar_value_forms(content_dir: Path, site: Site, sidecar: str, field: str, expected: object) -> None:
+    write(content_dir, "sochi.toml", sidecar)
+    article = load_article(write(content_dir, "sochi.html", "<h1>Sochi</h1>"), site)
+    assert getattr(article.metadata, field) == expected
+
+
+def test_unicode_slug_is_allowed_and_composed(content_dir: Path, site: Site) -> None:
+    name = unicodedata.normalize("NFD", "სოჭი-café-2021.html")
+    assert load_article(write(content_dir, name, PAGE), site).slug == "სოჭი-café-2021"
+
+
+def test_a_missing_title_is_a_warning_that_says_the_fix(content_dir: Path, site: Site) -> None:
+    article = load_article(write(content_dir, "bare.html", "<p>Just a paragraph.</p>"), site)
+    assert article.metadata.title is None
+    assert article.metadata.published is None  # reported once, by the catalog that dates it (test_catalog)
+    (warning,) = article.warnings
+    assert "no title found" in warning and 'add title = "…" to bare.toml' in warning
+
+
+def test_updated_before_published_is_a_warning(content_dir: Path, site: Site) -> None:
+    write(content_dir, "sochi.toml", "published = 2021-11-23\nupdated = 2021-11-22\n")
+    article = load_article(write(content_dir, "sochi.html", PAGE), site)
+    assert len(article.warnings) == 1 and "is earlier than published" in article.warnings[0]
+
+
+# --- errors: each names the file and says the fix ----------------------------
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "is empty; put the article's HTML in it or remove the file"),
+        (b" \n\t\r\n", "is empty"),
+        (b"\xef\xbb\xbf", "is empty"),
+        (gzip.compress(PAGE.encode()), "is gzip-compressed; decompress it"),
+        (b"%PDF-1.7\n...", "is a PDF, not HTML"),
+        (b"<p>x</p>\x00\x01\x02\xff\xfe", "contains NUL bytes, so it is a binary file, not HTML"),
+        (PAGE.encode("utf-16-le"), "looks like UTF-16 without a byte order mark; save it as UTF-8"),
+        (bytes(range(1, 32)) * 20, "is mostly control characters, not HTML text"),
+    ],
+)
+def test_unpublishable_html_files(content_dir: Path, site: Site, data: bytes, message: str) -> None:
+    path = write(content_dir, "sochi.html", data)
+    error = load_error(path, site)
+    assert error.path == path
+    assert message in error.reason
+    assert str(error).startswith(f"{path}: ")
+
+
+def test_file_over_the_size_limit(content_dir: Path, site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(content, "MAX_ARTICLE_BYTES", 100)
+    error = load_error(write(content_dir, "sochi.html", "<p>" + "x" * 200 + "</p>"), site)
+    assert "is 207 bytes, over the 100-byte limit" in error.reason
+
+
+@pytest.mark.parametrize("make", ["missing", "directory", "no-permission"])
+def test_unreadable_file(content_dir: Path, site: Site, make: str) -> None:
+    path = content_dir / "articles" / "sochi.html"
+    if make == "directory":
+        path.mkdir()
+    elif make == "no-permission":
+        if os.name != "posix" or os.geteuid() == 0:
+            pytest.skip("needs a non-root POSIX user for permissions to apply")
+        path.write_text(PAGE)
+        path.chmod(0)
+    error = load_error(path, site)
+    assert error.path == path
+    assert "cannot be read (" in error.reason and "check that it is a readable file" in error.reason
+
+
+@pytest.mark.parametrize(
+    "name, suggestion",
+    [
+        ("Sochi Summit.html", "sochi-summit.html"),
+        ("sochi.summit.html", "sochi-summit.html"),
+        ("Sochi.html", "sochi.html"),
+        ("-sochi-.html", "sochi.html"),
+        ("sochi--summit.html", "sochi-summit.html"),
+        ("sochi_summit.HTM", "sochi-summit.htm"),
+    ],
+)
+def test_unsafe_slug_says_what_to_rename_it_to(content_dir: Path, site: Site, name: str, suggestion: str) -> None:
+    error = load_error(write(content_dir, name, PAGE), site)
+    assert f"file name '{name}' is not a usable slug" in error.reason
+    assert f"rename it, e.g. to '{suggestion}'" in error.reason
+
+
+@pytest.mark.parametrize(
+    "sidecar, message",
+    [
+        ('title = "Sochi"\npublished = 2021-11-23T09:00:00 +04:00\n', "invalid TOML: "),
+        ('authors = ["Ana"]', "unknown key 'authors'; did you mean 'author'? allowed keys: title, published,"),
+        ("title = 1", "'title' must be a non-empty string, got 1"),
+        ('title = "  "', "'title' must be a non-empty string"),
+        ('published = "yesterday"', "'published' must be a date such as 2021-11-23 or a date-time such as"),
+        ("published = 09:00:00", "'published' must be a date"),
+        ("updated = 2021", "'updated' must be a date"),
+        ('author = ["Ana", 1]', "'author' must be a name or a list of names"),
+        ('tags = "politics"', "'tags' must be a list of non-empty strings such as ['politics', 'Armenia']"),
+        ('id = "sochi-summit"', "'id' must be an absolute URI such as 'tag:oc-media.org,2012:2021-11-23:my-article'"),
+        ('id = "https:///x"', "'id' must be an absolute URI"),
+        ('status = "hidden"', "'status' must be one of 'published', 'draft', 'withdrawn', got 'hidden'"),
+        ('canonical_url = "/sochi/"', "'canonical_url' must be an absolute http(s) URL"),
+        ('image = "images/a.jpg"', "'image' must be an http(s) URL or a path such as '/images/a.jpg'"),
+        ('language = "English (UK)"', "'language' must be a BCP 47 language tag"),
+    ],
+)
+def test_bad_sidecar_names_the_sidecar_key_and_value(
+    content_dir: Path, site: Site, sidecar: str, message: str
+) -> None:
+    sidecar_path = write(content_dir, "sochi.toml", sidecar)
+    error = load_error(write(content_dir, "sochi.html", PAGE), site)
+    assert error.path == sidecar_path
+    assert message in error.reason
+
+
+def test_bad_sidecar_toml_gives_the_line(content_dir: Path, site: Site) -> None:
+    write(content_dir, "sochi.toml", 'title = "Sochi"\npublished = 2021-11-23T09:00:00 +04:00\n')
+    assert "line 2" in load_error(write(content_dir, "sochi.html", PAGE), site).reason
+
+
+def test_sidecar_that_is_not_utf8(content_dir: Path, site: Site) -> None:
+    write(content_dir, "sochi.toml", 'title = "Caf\xe9"'.encode("latin-1"))
+    assert "is not UTF-8 text; save it as UTF-8" in load_error(write(content_dir, "sochi.html", PAGE), site).reason
+
+
+# --- the whole folder --------------------------------------------------------
+
+
+def test_one_broken_file_is_reported_and_the_others_load(content_dir: Path, site: Site) -> None:
+    write(content_dir, "a-first.html", PAGE)
+    broken = write(content_dir, "b-broken.html", gzip.compress(PAGE.encode()))
+    bad_sidecar = write(content_dir, "c-bad-sidecar.toml", 'status = "hidden"')
+    write(content_dir, "c-bad-sidecar.html", PAGE)
+    write(content_dir, "d-last.html", PAGE)
+    articles, problems = load_articles(content_dir, site)
+    assert [article.slug for article in articles] == ["a-first", "d-last"]
+    assert [(problem.path, problem.severity) for problem in problems] == [(broken, "error"), (bad_sidecar, "error")]
+    assert "gzip-compressed" in problems[0].message
+
+
+def test_an_unexpected_failure_on_one_page_is_reported_not_raised(
+    content_dir: Path, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = content.extract_metadata
+
+    def fails_on_poison(html: str, tz: ZoneInfo) -> list[tuple[str, PageMetadata]]:
+        if "poison" in html:
+            raise RuntimeError("boom")
+        return real(html, tz)
+
+    monkeypatch.setattr(content, "extract_metadata", fails_on_poison)
+    write(content_dir, "good.html", PAGE)
+    bad = write(content_dir, "bad.html", "<p>poison</p>")
+    articles, problems = load_articles(content_dir, site)
+    assert [article.slug for article in articles] == ["good"]
+    assert problems == [Problem(bad, "could not be loaded (RuntimeError: boom); please report this as a bug")]
+
+
+def test_warnings_orphan_sidecars_and_duplicate_slugs_are_problems(content_dir: Path, site: Site) -> None:
+    untitled = write(content_dir, "untitled.html", "<p>A paragraph under no heading at all.</p>")
+    write(content_dir, "sochi.htm", PAGE)  # sorts first, so it keeps the slug
+    duplicate = write(content_dir, "sochi.html", PAGE)
+    orphan = write(content_dir, "gone.toml", 'title = "Gone"')
+    articles, problems = load_articles(content_dir, site)
+    assert [article.path.name for article in articles] == ["sochi.htm", "untitled.html"]
+    assert "no title found" in articles[1].warnings[0]
+    assert problems == [
+        Problem(duplicate, "slug 'sochi' is already used by sochi.htm; rename or remove one", "error"),
+        Problem(untitled, articles[1].warnings[0], "warning"),
+        Problem(orphan, "orphan sidecar: no gone.html next to it; rename it to match an article or remove it", "warning"),
+    ]
+
+
+def test_missing_articles_folder_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    articles, problems = load_articles(tmp_path, load_site(tmp_path))
+    assert articles == []
+    assert [(problem.path, problem.severity) for problem in problems] == [(tmp_path / "articles", "warning")]
+
+
+def test_every_documented_sidecar_key_is_exercised_by_the_overrides_fixture() -> None:
+    with (FIXTURES / "article_with_sidecar_overrides.toml").open("rb") as file:
+        assert sorted(tomllib.load(file)) == sorted(key.name for key in SIDECAR_KEYS)

@@ -1,0 +1,178 @@
+"""feedset.py: which feed documents exist, what each holds, the byte budget."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import feedparser
+from lxml import etree
+
+from feedsvc.catalog.assembly import index_facets
+from feedsvc.feeds.families import fit_budget, render_all, render_archive
+from feedsvc.model import Article, Catalog, Site, Withdrawal
+from support.factories import TBILISI, make_article, make_site, make_withdrawal
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+TOMBSTONE = "{http://purl.org/atompub/tombstones/1.0}deleted-entry"
+
+
+def catalog_of(articles: list[Article], site: Site | None = None, withdrawn: tuple[Withdrawal, ...] = (),
+               month: str = "2022-01") -> Catalog:  # fmt: skip
+    """A catalog as build_catalog makes it, from ready articles (newest first)."""
+    site = site or make_site()
+    return Catalog(
+        site=site,
+        articles=tuple(articles),
+        by_slug={a.slug: a for a in articles},
+        withdrawn=withdrawn,
+        tags=index_facets("tags", articles, withdrawn),
+        authors=index_facets("authors", articles, withdrawn),
+        current_month=month,
+        gone={w.slug: w for w in withdrawn},
+    )
+
+
+def ids_in(body: bytes) -> list[str]:
+    return [entry.id for entry in feedparser.parse(body).entries]
+
+
+def test_every_family_in_every_format() -> None:
+    documents, _ = render_all(catalog_of([make_article("a", 2, tags=("Politics",), authors=("Ada Lovelace",))]))
+    paths = {d.path for d in documents}
+    for prefix in ("/feed", "/tags/politics/feed", "/authors/ada-lovelace/feed"):
+        assert {f"{prefix}.atom", f"{prefix}.rss", f"{prefix}.json"} <= paths
+    assert "/archive/2021-11.atom" in paths
+    assert all(d.subscription for d in documents if not d.path.startswith("/archive/"))
+
+
+def test_entries_per_feed_keeps_the_newest_in_every_format() -> None:
+    articles = [make_article(f"a{day}", day) for day in range(9, 0, -1)]
+    documents, _ = render_all(catalog_of(articles, make_site(entries_per_feed=3)))
+    by_path = {d.path: d.body for d in documents}
+    newest = [a.entry_id for a in articles[:3]]
+    assert ids_in(by_path["/feed.atom"]) == newest
+    assert ids_in(by_path["/feed.rss"]) == newest
+    assert [item["id"] for item in json.loads(by_path["/feed.json"])["items"]] == newest
+
+
+def test_byte_budget_drops_the_oldest_entries_and_never_the_last_one() -> None:
+    big = "<p>" + "word " * 2000 + "</p>"  # about 10 kB per entry
+    articles = [make_article(f"a{day}", day, content=big) for day in range(9, 0, -1)]
+    site = make_site(feed_max_bytes=35_000)
+    documents, _ = render_all(catalog_of(articles, site))
+    main = [d for d in documents if d.path.startswith("/feed.")]
+    assert all(len(d.body) <= 35_000 for d in main)
+    counts = {d.path: len(ids_in(d.body)) if not d.path.endswith(".json") else len(json.loads(d.body)["items"])
+              for d in main}  # fmt: skip
+    assert len(set(counts.values())) == 1 and 1 < counts["/feed.atom"] < 9  # same entries in every format
+    tiny = render_all(catalog_of(articles, make_site(feed_max_bytes=1000)))[0]
+    assert ids_in(next(d.body for d in tiny if d.path == "/feed.atom")) == [articles[0].entry_id]
+
+
+def test_fit_budget_finds_the_largest_count_that_fits() -> None:
+    calls: list[int] = []
+
+    def render(count: int) -> list[bytes]:
+        calls.append(count)
+        return [b"x" * (100 * count)]
+
+    bodies, count = fit_budget(render, 1000, 31_050)
+    assert count == 310 and len(bodies[0]) == 31_000
+    assert len(calls) <= 12  # a binary search, not a scan
+
+
+def test_the_site_atom_feed_links_the_newest_archive_and_last_modified_follows_it() -> None:
+    articles = [make_article("dec", 3, month=12), make_article("nov", 20)]
+    documents, archives = render_all(catalog_of(articles))
+    atom = next(d for d in documents if d.path == "/feed.atom")
+    root = etree.fromstring(atom.body)
+    links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
+    assert links["prev-archive"] == "https://news.example.org/archive/2021-12.atom"
+    assert atom.last_modified == articles[0].updated
+    assert archives.newest == "2021-12"
+
+
+def test_tombstones_go_to_the_atom_feeds_that_held_the_article() -> None:
+    when = datetime(2021, 11, 30, tzinfo=TBILISI)
+    gone = make_withdrawal("gone", when, tags=("Politics",), authors=("Ada Lovelace",))
+    catalog = catalog_of([make_article("a", 2, tags=("Culture",), authors=("Grace Hopper",))], withdrawn=(gone,))
+    by_path = {d.path: d for d in render_all(catalog)[0]}
+    for path in ("/feed.atom", "/tags/politics/feed.atom", "/authors/ada-lovelace/feed.atom"):
+        tombstones = etree.fromstring(by_path[path].body).findall(TOMBSTONE)
+        assert [t.get("ref") for t in tombstones] == [gone.entry_id], path
+        assert by_path[path].last_modified == gone.when
+    assert not etree.fromstring(by_path["/tags/culture/feed.atom"].body).findall(TOMBSTONE)
+    assert b"gone" not in by_path["/feed.json"].body and b"gone" not in by_path["/feed.rss"].body
+
+
+def test_an_expired_tombstone_is_not_published() -> None:
+    gone = make_withdrawal("gone", datetime(2021, 11, 30, tzinfo=TBILISI), tombstone=False)
+    by_path = {d.path: d for d in render_all(catalog_of([make_article("a", 2)], withdrawn=(gone,)))[0]}
+    assert not etree.fromstring(by_path["/feed.atom"].body).findall(TOMBSTONE)
+    assert "/tags/politics/feed.atom" in by_path  # the live article keeps its tag feed
+
+
+def test_archive_walk_collects_every_article_exactly_once() -> None:
+    # 40 articles over four months; the subscription feed holds 5 of them
+    articles = sorted(
+        (make_article(f"m{month}d{day}", day, month=month) for month in (8, 9, 11, 12) for day in range(1, 11)),
+        key=lambda a: a.published,
+        reverse=True,
+    )
+    catalog = catalog_of(articles, make_site(entries_per_feed=5), month="2022-02")
+    documents, archives = render_all(catalog)
+    by_path = {d.path: d.body for d in documents}
+
+    def document(url: str) -> bytes:
+        path = url.removeprefix("https://news.example.org")
+        return by_path.get(path) or render_archive(catalog, archives, path[len("/archive/") : -len(".atom")]).body
+
+    seen: dict[str, str] = {}  # entry id -> the document it was first found in (newest wins, RFC 5005 §4.2)
+    url: str | None = "https://news.example.org/feed.atom"
+    visited = 0
+    archived: list[str] = []
+    while url and visited < 100:
+        root = etree.fromstring(document(url))
+        ids = [e.findtext(f"{ATOM}id") for e in root.findall(f"{ATOM}entry")]
+        assert len(ids) == len(set(ids)), f"{url} repeats an entry"
+        if visited:
+            archived.extend(ids)
+        for ident in ids:
+            seen.setdefault(ident, url)
+        prev = root.find(f"{ATOM}link[@rel='prev-archive']")
+        url = prev.get("href") if prev is not None else None
+        visited += 1
+    assert set(seen) == {a.entry_id for a in articles}
+    assert sorted(archived) == sorted(a.entry_id for a in articles)  # each in exactly one archive
+    assert visited == 5  # the feed, then 12, 11, 9, 8: empty October is skipped
+
+
+def test_every_month_from_the_first_to_the_current_has_a_document() -> None:
+    catalog = catalog_of([make_article("a", 2)], month="2022-02")
+    documents, archives = render_all(catalog)
+    assert [d.path for d in documents if d.path.startswith("/archive/")] == ["/archive/2021-11.atom"]
+    empty = render_archive(catalog, archives, "2022-01")
+    root = etree.fromstring(empty.body)
+    assert root.findall(f"{ATOM}entry") == []
+    assert root.findtext(f"{ATOM}updated") == "2022-01-01T00:00:00+04:00"
+    assert empty.last_modified == datetime(2021, 12, 31, 20, 0, tzinfo=UTC)
+
+
+def test_a_complete_month_stays_byte_identical_when_newer_articles_arrive() -> None:
+    old = [make_article("nov", 20)]
+    before = {d.path: d.body for d in render_all(catalog_of(old, month="2021-12"))[0]}
+    later = [make_article("feb", 2, month=12), *old]
+    after = {d.path: d.body for d in render_all(catalog_of(later, month="2022-01"))[0]}
+    assert after["/archive/2021-11.atom"] == before["/archive/2021-11.atom"]
+    assert after["/feed.atom"] != before["/feed.atom"]
+
+
+def test_an_edit_changes_only_the_documents_that_hold_the_article() -> None:
+    articles = [make_article("dec", 3, month=12), make_article("nov", 20)]
+    before = {d.path: d.body for d in render_all(catalog_of(articles))[0]}
+    edited = [articles[0], replace(articles[1], title="Corrected", updated=datetime(2022, 1, 2, tzinfo=TBILISI))]
+    after = {d.path: d.body for d in render_all(catalog_of(edited))[0]}
+    assert after["/archive/2021-12.atom"] == before["/archive/2021-12.atom"]
+    assert after["/archive/2021-11.atom"] != before["/archive/2021-11.atom"]

@@ -1,0 +1,178 @@
+"""publisher.py: building in a process of its own and handing each snapshot to the master."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from feedsvc.build.builder import Builder
+from feedsvc.build.snapshot import Snapshot
+from feedsvc.content.site import SiteConfigError
+from feedsvc.serve.publisher import Publisher
+from feedsvc.web import metrics
+from support.factories import write_article
+
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+def bodies(snapshot: Snapshot) -> dict[str, bytes]:
+    return {path: resource.body for path, resource in snapshot.feeds.items()}
+
+
+def running(pid: int) -> bool:
+    """Say whether a child process is still running (without reaping it)."""
+    return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+
+
+@pytest.fixture
+def started(content_dir: Path, tmp_path: Path) -> Iterator[tuple[Publisher, Snapshot]]:
+    publisher, snapshot = Publisher.start(lambda: Builder(content_dir, cache_dir=tmp_path / "cache"), clock)
+    yield publisher, snapshot
+    publisher.close()
+
+
+def test_the_first_snapshot_is_built_in_another_process(
+    started: tuple[Publisher, Snapshot], content_dir: Path, tmp_path: Path
+) -> None:
+    publisher, snapshot = started
+    assert publisher.pid != os.getpid() and running(publisher.pid)  # built there, and still there
+    here = Builder(content_dir, cache_dir=tmp_path / "other-cache").build(NOW)
+    assert bodies(snapshot) == bodies(here)
+    assert (content_dir / ".feedsvc" / "revisions.json").exists()  # the publisher keeps the ledger
+
+
+def test_the_publisher_exits_when_the_master_closes_its_end(content_dir: Path, tmp_path: Path) -> None:
+    publisher, _ = Publisher.start(lambda: Builder(content_dir, cache_dir=tmp_path / "cache"), clock)
+    assert running(publisher.pid)
+    assert publisher.close() == 0
+
+
+def test_a_broken_site_toml_fails_the_first_build_naming_the_file(content_dir: Path, tmp_path: Path) -> None:
+    (content_dir / "site.toml").write_text("title = [unclosed\n", encoding="utf-8")
+    with pytest.raises(SiteConfigError, match="site.toml"):
+        Publisher.start(lambda: Builder(content_dir, cache_dir=tmp_path / "cache"), clock)
+
+
+def test_build_figures_reach_the_masters_metrics(content_dir: Path, tmp_path: Path) -> None:
+    ok = {"outcome": "ok"}
+    before = metrics.METRICS.registry.get_sample_value("feedsvc_snapshot_builds_total", ok) or 0
+    publisher, snapshot = Publisher.start(lambda: Builder(content_dir, cache_dir=tmp_path / "cache"), clock)
+    try:
+        assert metrics.METRICS.registry.get_sample_value("feedsvc_snapshot_builds_total", ok) == before + 1
+        published = metrics.METRICS.registry.get_sample_value("feedsvc_articles_published", {})
+        assert published == len(snapshot.catalog.articles)
+    finally:
+        publisher.close()
+
+
+def test_watching_sends_each_change_and_each_fault(started: tuple[Publisher, Snapshot], content_dir: Path) -> None:
+    publisher, _ = started
+    snapshots: queue.Queue[Snapshot] = queue.Queue()
+    faults: queue.Queue[object] = queue.Queue()
+    publisher.watch(snapshots.put, lambda: faults.put(publisher.fault), interval=0.05, rescan=0.1)
+
+    write_article(content_dir, "fresh-news", "2024-05-30T09:00:00Z")
+    new = snapshots.get(timeout=15)
+    assert "fresh-news" in new.catalog.by_slug
+    assert b"fresh-news" in new.feeds["/feed.atom"].body
+
+    articles = content_dir / "articles"
+    shutil.move(articles, content_dir / "elsewhere")
+    fault = faults.get(timeout=15)
+    assert isinstance(fault, dict) and "articles" in fault["path"]
+    assert publisher.fault == fault  # what /healthz reports
+    shutil.move(content_dir / "elsewhere", articles)
+    assert faults.get(timeout=15) is None
+    assert publisher.fault is None
+
+
+def test_a_publisher_that_dies_is_started_again_and_publishes_on(
+    started: tuple[Publisher, Snapshot], content_dir: Path
+) -> None:
+    publisher, _ = started
+    snapshots: queue.Queue[Snapshot] = queue.Queue()
+    publisher.watch(snapshots.put, lambda: None, interval=0.05, rescan=0.1)
+    first = publisher.pid
+    os.kill(first, signal.SIGKILL)
+    snapshots.get(timeout=15)  # the new publisher's first build
+    assert publisher.pid != first and running(publisher.pid)
+    assert publisher.fault is None
+    write_article(content_dir, "after-the-restart", "2024-05-30T09:00:00Z")
+    assert "after-the-restart" in snapshots.get(timeout=15).catalog.by_slug
+
+
+def test_a_restarted_publisher_that_cannot_build_reports_it_and_builds_once_fixed(
+    started: tuple[Publisher, Snapshot], content_dir: Path
+) -> None:
+    publisher, _ = started
+    snapshots: queue.Queue[Snapshot] = queue.Queue()
+    faults: queue.Queue[object] = queue.Queue()
+    publisher.watch(snapshots.put, lambda: faults.put(publisher.fault), interval=0.05, rescan=0.1)
+    good = (content_dir / "site.toml").read_text(encoding="utf-8")
+    (content_dir / "site.toml").write_text("title = [unclosed\n", encoding="utf-8")
+    assert isinstance(faults.get(timeout=15), dict)  # the running publisher's own report
+    os.kill(publisher.pid, signal.SIGKILL)
+    fault = faults.get(timeout=15)  # the new one cannot build either: it says so and stays
+    assert isinstance(fault, dict) and "site.toml" in fault["reason"] + fault["path"]
+    assert running(publisher.pid)
+    (content_dir / "site.toml").write_text(good, encoding="utf-8")
+    snapshots.get(timeout=15)
+    assert publisher.fault is None
+
+
+def test_a_publisher_that_keeps_dying_is_reported_as_a_fault(
+    started: tuple[Publisher, Snapshot], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publisher, _ = started
+    monkeypatch.setattr(Publisher, "RESTARTS", 1)
+    faults: queue.Queue[object] = queue.Queue()
+    snapshots: queue.Queue[Snapshot] = queue.Queue()
+    publisher.watch(snapshots.put, lambda: faults.put(publisher.fault), interval=0.05, rescan=0.1)
+    os.kill(publisher.pid, signal.SIGKILL)
+    snapshots.get(timeout=15)  # started again once
+    os.kill(publisher.pid, signal.SIGKILL)
+    fault = faults.get(timeout=15)
+    assert (
+        isinstance(fault, dict) and "restarted too often" in fault["reason"] and "restart the server" in fault["reason"]
+    )
+
+
+def test_a_publisher_that_stops_with_the_server_is_not_started_again(started: tuple[Publisher, Snapshot]) -> None:
+    publisher, _ = started
+    snapshots: queue.Queue[Snapshot] = queue.Queue()
+    faults: queue.Queue[object] = queue.Queue()
+    publisher.watch(snapshots.put, lambda: faults.put(publisher.fault), interval=0.05, rescan=0.1)
+    first = publisher.pid
+    publisher.stopping = True  # what a stop signal to the master says (SiteState.note_stop_signals)
+    os.kill(first, signal.SIGTERM)
+    with pytest.raises(queue.Empty):
+        snapshots.get(timeout=2)  # no new publisher, no new build
+    assert publisher.pid == first and faults.empty() and publisher.fault is None
+
+
+def test_stop_signals_reach_the_publisher_and_the_handler_before(content_dir: Path, tmp_path: Path) -> None:
+    from feedsvc.serve.state import SiteState
+
+    publisher, snapshot = Publisher.start(lambda: Builder(content_dir, cache_dir=tmp_path / "cache"), clock)
+    seen: list[int] = []
+    before = signal.signal(signal.SIGTERM, lambda number, _frame: seen.append(number))
+    try:
+        SiteState(snapshot, publisher=publisher).note_stop_signals()
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert publisher.stopping and seen == [signal.SIGTERM]  # noted, then gunicorn's (here: ours) ran
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+        publisher.close()

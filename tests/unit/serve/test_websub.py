@@ -1,0 +1,193 @@
+"""websub.py: hub notifications from a background thread, checked with a hub on 127.0.0.1."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from feedsvc.app import create_app
+from feedsvc.build.snapshot import load_snapshot
+from feedsvc.serve.websub import HubNotifier, changed_topics
+from support.factories import write_article
+from support.hub import Hub, with_hub
+from support.servers import wait_until
+
+T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def hub() -> Iterator[Hub]:
+    server = Hub()
+    yield server
+    server.close()
+
+
+def notifier(hub_url: str, state: Path | None = None, **options: object) -> HubNotifier:
+    return HubNotifier(hub_url, state, **{"attempts": 4, "first_delay": 0.01, "timeout": 2.0, **options})
+
+
+def test_changed_topics_are_new_or_changed_etags() -> None:
+    before = {"a": "1", "b": "2", "gone": "3"}
+    assert changed_topics(before, {"a": "1", "b": "9", "new": "4"}) == ["b", "new"]
+
+
+def test_publish_posts_the_websub_form_for_each_feed(hub: Hub) -> None:
+    sender = notifier(hub.url)
+    try:
+        sender.publish([("https://news.example.org/feed.atom", "e1"), ("https://news.example.org/feed.json", "e2")])
+        assert wait_until(lambda: sender.delivered == 2)
+        assert hub.received == [
+            {"hub.mode": ["publish"], "hub.url": ["https://news.example.org/feed.atom"]},
+            {"hub.mode": ["publish"], "hub.url": ["https://news.example.org/feed.json"]},
+        ]
+    finally:
+        sender.close()
+
+
+def test_failures_are_retried_with_backoff_then_succeed(hub: Hub) -> None:
+    hub.statuses = [503, 500]
+    sender = notifier(hub.url)
+    try:
+        started = time.monotonic()
+        sender.publish([("https://news.example.org/feed.atom", "e1")])
+        assert wait_until(lambda: sender.delivered == 1)
+        assert len(hub.received) == 3
+        assert time.monotonic() - started >= 0.03  # waited 0.01 then 0.02
+    finally:
+        sender.close()
+
+
+def test_a_hub_that_keeps_failing_is_given_up_after_the_last_attempt(hub: Hub) -> None:
+    hub.statuses = [500] * 10
+    sender = notifier(hub.url, attempts=3)
+    try:
+        sender.publish([("https://news.example.org/feed.atom", "e1")])
+        assert wait_until(lambda: sender.failed == 1)
+        assert len(hub.received) == 3 and sender.delivered == 0
+    finally:
+        sender.close()
+
+
+def test_an_unreachable_hub_costs_retries_not_exceptions() -> None:
+    closed = Hub()
+    url = closed.url
+    closed.close()  # nothing listens there any more
+    sender = notifier(url, attempts=2)
+    try:
+        sender.publish([("https://news.example.org/feed.atom", "e1")])
+        assert wait_until(lambda: sender.failed == 1)
+    finally:
+        sender.close()
+
+
+def test_what_was_announced_is_remembered_across_restarts(hub: Hub, tmp_path: Path) -> None:
+    state = tmp_path / ".feedsvc" / "websub.json"
+    feeds = {"https://news.example.org/feed.atom": "e1", "https://news.example.org/feed.rss": "e2"}
+    first = notifier(hub.url, state)
+    try:
+        assert first.announce(feeds) == sorted(feeds)
+        assert wait_until(lambda: first.delivered == 2 and state.exists())
+    finally:
+        first.close()
+    second = notifier(hub.url, state)
+    try:
+        assert second.announce(feeds) == []
+        assert second.announce({**feeds, "https://news.example.org/feed.rss": "e3"}) == [
+            "https://news.example.org/feed.rss"
+        ]
+        assert wait_until(lambda: second.delivered == 1)
+    finally:
+        second.close()
+
+
+def make_app(content_dir: Path, now: datetime = T1) -> object:
+    return create_app(
+        {
+            "TESTING": True,
+            "CONTENT_DIR": str(content_dir),
+            "CLOCK": lambda: now,
+            "WEBSUB_FIRST_DELAY": 0.01,
+            "WEBSUB_ATTEMPTS": 3,
+        }
+    )
+
+
+def test_first_start_announces_every_feed_and_a_restart_only_the_changed_ones(hub: Hub, content_dir: Path) -> None:
+    with_hub(content_dir, hub.url)
+    app = make_app(content_dir)
+    state = app.extensions["feedsvc"]
+    topics = state.snapshot.topics()
+    try:
+        assert wait_until(lambda: state.notifier.delivered == len(topics))
+        assert sorted(hub.urls()) == sorted(topics)
+    finally:
+        state.close()
+    hub.received.clear()
+    write_article(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
+    again = make_app(content_dir, T1 + timedelta(hours=1))
+    try:
+        assert wait_until(lambda: again.extensions["feedsvc"].notifier.idle() and hub.received)
+        time.sleep(0.1)
+        changed = set(hub.urls())
+        assert "https://news.example.org/feed.atom" in changed
+        assert "https://news.example.org/tags/transport/feed.atom" in changed
+        assert "https://news.example.org/tags/culture/feed.atom" not in changed  # not touched by the new story
+    finally:
+        again.extensions["feedsvc"].close()
+
+
+def test_replacing_the_snapshot_announces_exactly_the_changed_feeds(hub: Hub, content_dir: Path) -> None:
+    with_hub(content_dir, hub.url)
+    app = make_app(content_dir)
+    state = app.extensions["feedsvc"]
+    try:
+        assert wait_until(lambda: state.notifier.delivered == len(state.snapshot.topics()))
+        hub.received.clear()
+        write_article(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Culture",), authors=("Ada Lovelace",))
+        changed = state.replace(load_snapshot(content_dir, now=T1 + timedelta(hours=1)))
+        assert "https://news.example.org/tags/culture/feed.json" in changed
+        assert "https://news.example.org/tags/transport/feed.atom" not in changed
+        assert wait_until(lambda: sorted(hub.urls()) == changed)
+        # the new snapshot is what requests now see
+        assert b"new-story" in app.test_client().get("/feed.atom").data
+    finally:
+        state.close()
+
+
+def test_a_slow_hub_never_delays_start_up_or_requests(content_dir: Path) -> None:
+    slow = Hub(delay=1.0)
+    try:
+        with_hub(content_dir, slow.url)
+        started = time.monotonic()
+        app = make_app(content_dir)
+        client = app.test_client()
+        assert client.get("/feed.atom").status_code == 200
+        assert time.monotonic() - started < 1.0  # the hub is still busy with the first of many pings
+        assert slow.received or wait_until(lambda: bool(slow.received))
+    finally:
+        app.extensions["feedsvc"].close()
+        slow.close()
+
+
+def test_no_hub_no_thread(content_dir: Path) -> None:
+    app = make_app(content_dir)
+    assert app.extensions["feedsvc"].notifier is None
+    assert "Link" not in app.test_client().get("/feed.atom").headers
+
+
+def test_start_up_pings_can_wait_until_the_server_is_listening(hub: Hub, content_dir: Path) -> None:
+    with_hub(content_dir, hub.url)
+    app = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir), "WEBSUB_ANNOUNCE_AT_START": False,
+                      "WEBSUB_FIRST_DELAY": 0.01})  # fmt: skip
+    state = app.extensions["feedsvc"]
+    try:
+        time.sleep(0.1)
+        assert hub.received == []  # e.g. `serve --check-config`, or before gunicorn has bound its port
+        urls = state.announce_startup()
+        assert wait_until(lambda: sorted(hub.urls()) == urls)
+    finally:
+        state.close()

@@ -1,0 +1,169 @@
+"""export.py and `feedsvc build DIR`: every URL as files, byte for byte what the service sends."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES
+from flask import Flask
+from werkzeug.http import http_date
+
+from feedsvc.app import create_app
+from feedsvc.cli.main import main
+from feedsvc.web.export import MARKER, ExportError, export_site, file_for, site_paths
+from support.factories import write_article
+
+T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+CODINGS = {".gz": "gzip", ".br": "br"}
+
+
+def make_app(content_dir: Path) -> Flask:
+    return create_app({"TESTING": True, "CONTENT_DIR": str(content_dir), "CLOCK": lambda: T1, "CACHE_DIR": ""})
+
+
+def url_of(file: str) -> str:
+    """Invert file_for: the URL whose body a file holds."""
+    if file == "index.html":
+        return "/"
+    if file.startswith(("articles/", "tags/", "authors/")) and file.count("/") == 1 and file.endswith(".html"):
+        return "/" + file.removesuffix(".html")
+    if re.fullmatch(r"((tags|authors)/[^/]+/)?page/[0-9]+\.html", file):
+        return "/" + file.removesuffix(".html")
+    return "/" + file
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One export of the fixture site (plus a withdrawn article), shared by the tests that only read it.
+
+    Two articles a page, and two more on Transport, so that the site's list and
+    Transport's have a second page.
+    """
+    content_dir = tmp_path_factory.mktemp("site") / "content"
+    shutil.copytree(FIXTURES / "site", content_dir, ignore=shutil.ignore_patterns(".feedsvc"))
+    write_article(content_dir, "withdrawn-story", "2024-04-01T10:00:00", status="withdrawn")
+    write_article(content_dir, "tram-line-extended", "2024-03-01T10:00:00", tags=("Transport",))
+    write_article(content_dir, "ferry-timetable", "2024-02-20T10:00:00", tags=("Transport",))
+    with (content_dir / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.write("articles_per_page = 2\n")
+    target = content_dir.parent / "public"
+    export_site(make_app(content_dir), target, content_dir)
+    return content_dir, target
+
+
+@pytest.fixture
+def exported(site: tuple[Path, Path]) -> Path:
+    return site[1]
+
+
+@pytest.fixture
+def exported_content(site: tuple[Path, Path]) -> Path:
+    return site[0]
+
+
+def test_every_file_is_byte_for_byte_what_the_service_sends(exported: Path, exported_content: Path) -> None:
+    client = make_app(exported_content).test_client()
+    files = [p for p in exported.rglob("*") if p.is_file() and "_feedsvc" not in p.parts and p.name != MARKER]
+    assert len(files) > 30
+    for file in files:
+        name = file.relative_to(exported).as_posix()
+        coding = CODINGS.get(file.suffix, "identity")
+        url = url_of(name.removesuffix(file.suffix) if coding != "identity" else name)
+        with client.get(url, headers={"Accept-Encoding": coding}) as response:
+            assert response.status_code == 200, url
+            assert response.headers.get("Content-Encoding", "identity") == coding, name
+            assert response.get_data() == file.read_bytes(), name
+            assert http_date(file.stat().st_mtime) == response.headers["Last-Modified"], name
+
+
+def test_every_url_of_the_site_is_exported(exported: Path, exported_content: Path) -> None:
+    app = make_app(exported_content)
+    snapshot = app.extensions["feedsvc"].snapshot
+    paths = list(site_paths(snapshot, Path(app.static_folder or "")))
+    for path in ("/", "/page/2", "/page/3", "/articles/article-with-jsonld-tags-and-author", "/tags/transport",
+                 "/tags/transport/page/2", "/tags/transport/feed.json", "/authors/grace-hopper", "/feed.rss",
+                 "/archive/2024-04.atom", "/static/style.css"):  # fmt: skip
+        assert path in paths
+    assert len(paths) == len(set(paths))
+    assert "/archive/2024-04.atom" not in snapshot.feeds  # an empty month, rendered on demand, exported too
+    for path in paths:
+        assert (exported / file_for(path)).is_file(), path
+    assert (exported / "feed.atom.gz").is_file() and (exported / "feed.atom.br").is_file()
+    assert not (exported / "static" / "style.css.gz").exists()  # the service sends static files as they are
+
+
+def test_a_withdrawn_article_is_listed_for_a_410_not_written_as_a_page(exported: Path, exported_content: Path) -> None:
+    assert (exported / "_feedsvc" / "gone.txt").read_text() == "/articles/withdrawn-story\n"
+    assert not (exported / "articles" / "withdrawn-story.html").exists()
+    gone = make_app(exported_content).test_client().get("/articles/withdrawn-story")
+    assert gone.status_code == 410
+    assert (exported / "_feedsvc" / "410" / "articles" / "withdrawn-story.html").read_bytes() == gone.get_data()
+    types = (exported / "_feedsvc" / "types.txt").read_text()
+    assert ".atom application/atom+xml; charset=utf-8" in types and ".json application/feed+json" in types
+
+
+def test_an_export_replaces_the_previous_one_whole(content_dir: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "public"
+    export_site(make_app(content_dir), exported, content_dir)
+    (content_dir / "articles" / "article-oldest-with-time-element.html").unlink()
+    export_site(make_app(content_dir), exported, content_dir)
+    assert not (exported / "articles" / "article-oldest-with-time-element.html").exists()
+    assert (exported / "articles" / "article-with-jsonld-tags-and-author.html").exists()
+    assert not [p for p in exported.parent.iterdir() if p.name.startswith(".")]  # no staging left behind
+
+
+def test_it_refuses_folders_it_did_not_write(content_dir: Path, tmp_path: Path) -> None:
+    app = make_app(content_dir)
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "notes.txt").write_text("mine", encoding="utf-8")
+    for target in (tmp_path / "home", content_dir, content_dir / "public", tmp_path):
+        with pytest.raises(ExportError):
+            export_site(app, target, content_dir)
+    assert (tmp_path / "home" / "notes.txt").read_text() == "mine"
+
+
+def test_feedsvc_build_writes_the_site_and_reports_what_was_left_out(content_dir: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "out"), "--content", str(content_dir)])
+    assert result.exit_code == 1  # the fixture's empty article is not published
+    assert "3 articles, 1 not published" in result.output and "article-that-is-empty.html" in result.output
+    assert (tmp_path / "out" / "index.html").is_file() and (tmp_path / "out" / MARKER).is_file()
+    again = CliRunner().invoke(main, ["build", str(content_dir), "--content", str(content_dir)])
+    assert again.exit_code == 1 and "outside the content folder" in again.output
+
+
+def test_every_page_of_every_list_is_a_file_that_try_files_finds(exported: Path, exported_content: Path) -> None:
+    client = make_app(exported_content).test_client()
+    # five articles, two a page: 3 pages; Transport's three: 2; the others fit on one
+    lists = {"": 3, "/tags/transport": 2, "/tags/city": 1, "/authors/ada-lovelace": 1}
+    for prefix, count in lists.items():
+        for number in range(2, count + 1):
+            path = f"{prefix}/page/{number}"
+            file = exported / (path.lstrip("/") + ".html")  # nginx: try_files $uri.html
+            assert file_for(path) == file.relative_to(exported).as_posix()
+            with client.get(path) as response:
+                assert response.status_code == 200
+                assert file.read_bytes() == response.get_data(), path
+                assert http_date(file.stat().st_mtime) == response.headers["Last-Modified"], path
+            assert (exported / (path.lstrip("/") + ".html.gz")).is_file(), path
+        # no file for /page/1 (a redirect in the service) nor for a page past the last
+        assert not (exported / (prefix.lstrip("/") + "/page/1.html").lstrip("/")).exists()
+        assert not (exported / (prefix.lstrip("/") + f"/page/{count + 1}.html").lstrip("/")).exists()
+    assert client.get("/page/3").status_code == 200 and client.get("/page/4").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "file"),
+    [("/", "index.html"), ("/page/2", "page/2.html"), ("/page/10", "page/10.html"),
+     ("/tags/transport", "tags/transport.html"), ("/tags/transport/page/2", "tags/transport/page/2.html"),
+     ("/authors/ada-lovelace/page/3", "authors/ada-lovelace/page/3.html"),
+     ("/tags/page", "tags/page.html"), ("/tags/page/page/2", "tags/page/page/2.html"),
+     ("/tags/page/feed.atom", "tags/page/feed.atom"), ("/articles/page", "articles/page.html"),
+     ("/archive/2024-04.atom", "archive/2024-04.atom"), ("/static/style.css", "static/style.css")],
+)  # fmt: skip
+def test_file_for_puts_every_page_where_try_files_looks(path: str, file: str) -> None:
+    assert file_for(path) == file
