@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property, lru_cache
@@ -19,6 +19,22 @@ from typing import Protocol
 
 import brotli
 from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
+
+__all__ = [
+    "IDENTITY",
+    "PREFERENCE",
+    "BytesStore",
+    "Fields",
+    "Resource",
+    "StoredBytes",
+    "Variant",
+    "body_etag",
+    "choose_coding",
+    "encode",
+    "make_resource",
+    "not_modified",
+    "stored",
+]
 
 IDENTITY = "identity"
 # The server's preference when a client likes several codings equally: smallest first.
@@ -139,8 +155,18 @@ def encode(body: bytes) -> dict[str, bytes]:
         IDENTITY: body,
         "gzip": gzip.compress(body, compresslevel=9, mtime=0),  # mtime=0: no timestamp in the bytes
         # quality 9: ~25 times faster than 11 on a 1 MB feed for 9% more bytes, still 17% under gzip -9
-        "br": brotli.compress(body, mode=brotli.MODE_TEXT, quality=9),
+        "br": brotli.compress(body, mode=brotli.MODE_TEXT, quality=9, lgwin=_brotli_window(len(body))),
     }
+
+
+def _brotli_window(size: int) -> int:
+    """The log2 of a brotli window just big enough for ``size`` bytes (16 to 24).
+
+    brotli's default window is 4 MiB, set up on every call: for the small pages
+    and feeds a site is mostly made of that costs ~4 ms a body, 15 times the
+    compression itself; a window that fits the body gives the same bytes or fewer.
+    """
+    return max(16, min(24, size.bit_length() + 1))
 
 
 def make_resource(
@@ -184,7 +210,7 @@ def _choose_cached(accept_encoding: str | None, available: tuple[str, ...]) -> s
     return choose_coding(accept_encoding, available)
 
 
-def choose_coding(accept_encoding: str | None, available: Mapping[str, object]) -> str:
+def choose_coding(accept_encoding: str | None, available: Container[str]) -> str:
     """Pick the coding to send: the client's highest q among ``available``, smallest on a tie.
 
     No header means identity (RFC 9110 allows any, but old clients break on

@@ -56,6 +56,10 @@ def test_an_unreadable_folder_keeps_the_last_good_snapshot_until_fixed(
             assert response.status_code == 200 and response.data == body
         _restore(content_dir, good.replace("entries_per_feed = 2", "entries_per_feed = 1") if edited else good)
         assert wait_until(lambda: client.get("/healthz").get_json()["content"] == {"status": "ok"}, 5.0)
+        if edited:
+            # the fault clears once the folder reads again; the edit is published by the build that
+            # follows, like any edit (a moment later on a busy machine): wait for it, do not assume it
+            assert wait_until(lambda: client.get("/healthz").get_json()["version"] != report["version"], 10.0)
         healed = client.get("/healthz").get_json()
         assert healed["status"] == "ok"
         # an edit is published as a new version; the folder put back unchanged serves the same one

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from feedsvc.build import articles as pipeline_articles
-from feedsvc.build import files as pipeline_files
+from feedsvc.build import files as build_files
 from feedsvc.build.builder import Builder
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.clean import clean_html
@@ -221,13 +221,13 @@ def test_an_article_over_the_sites_size_cap_is_never_read_whole(
     site_toml.write_text(site_toml.read_text() + "max_article_bytes = 2048\n", encoding="utf-8")
     write_article(content_dir, "huge", "2024-05-02T10:00:00", text="A long paragraph of the story. " * 2000)
     reads: list[int | None] = []
-    real = pipeline_files.read_article
+    real = build_files.read_article
 
     def spy(path: Path, max_bytes: int | None = None) -> object:
         reads.append(max_bytes)
         return real(path, max_bytes)
 
-    monkeypatch.setattr(pipeline_files, "read_article", spy)
+    monkeypatch.setattr(build_files, "read_article", spy)
     catalog = builder(content_dir).build(T1).catalog
     assert reads and set(reads) == {2048}  # the site's cap, not the largest a site may set
     assert "huge" not in catalog.by_slug

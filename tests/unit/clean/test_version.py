@@ -3,7 +3,7 @@
 A cache of cleaned articles is keyed by CLEANER_VERSION and the site rules'
 version; if output changed without a bump, stale articles would be served.
 This test fingerprints the cleaner's output on every fixture page. When it
-fails after an intended change: bump CLEANER_VERSION in feedsvc/clean.py
+fails after an intended change: bump CLEANER_VERSION in feedsvc/clean/__init__.py
 and put the new version and fingerprint below (the failure prints them).
 """
 
@@ -38,7 +38,7 @@ def fingerprint() -> str:
 def test_cleaner_version_matches_its_output() -> None:
     got = fingerprint()
     assert FINGERPRINTS.get(CLEANER_VERSION) == got, (
-        f"the cleaner's output changed: bump CLEANER_VERSION in feedsvc/clean.py and record "
+        f"the cleaner's output changed: bump CLEANER_VERSION in feedsvc/clean/__init__.py and record "
         f"FINGERPRINTS[<new version>] = {got!r} in {Path(__file__).name} (it is {CLEANER_VERSION!r} now)"
     )
 

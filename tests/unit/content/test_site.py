@@ -1,4 +1,4 @@
-"""config.py: site.toml validation, and that the README documents every setting."""
+"""feedsvc/content/site.py: site.toml validation."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedsvc.content.site import SETTINGS, SiteConfigError, parse_site
+from feedsvc.content.site import SiteConfigError, parse_site
 
 VALID = {
     "title": "OC Media",
@@ -44,6 +44,8 @@ def test_overrides_win_over_the_file() -> None:
         ("base_url", "https://oc-media.org/?x=1", "query or fragment"),
         ("id_authority", "oc-media.org", "RFC 4151"),
         ("id_authority", "https://oc-media.org,2021", "RFC 4151"),
+        ("id_authority", "oc-media.org,2021-13", "does not exist"),
+        ("id_authority", "oc-media.org,2021-02-30", "does not exist"),
         ("timezone", "Mars/Olympus", "IANA time zone"),
         ("language", "english language", "BCP 47"),
         ("entries_per_feed", 0, "from 1 to 1000"),

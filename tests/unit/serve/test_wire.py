@@ -1,4 +1,4 @@
-"""snapshot_wire.py: framed messages with descriptors, and a snapshot that survives the trip."""
+"""serve/wire.py: framed messages with descriptors, and a snapshot that survives the trip."""
 
 from __future__ import annotations
 

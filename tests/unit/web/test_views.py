@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from lxml import etree
 
 from feedsvc.app import create_app
-from feedsvc.build.snapshot import load_snapshot
+from feedsvc.build.builder import load_snapshot
 from support.factories import write_article
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -441,6 +441,12 @@ def test_an_empty_site_still_has_its_first_page(tmp_path: Path) -> None:
     assert head_link(page, "next") is None and head_link(page, "prev") is None
     assert client.get("/page/2").status_code == 404
     assert client.get("/page/1").status_code == 301
+
+
+def test_an_empty_site_pages_are_last_modified_at_the_site_date_not_1970(tmp_path: Path) -> None:
+    client = paged_client(tmp_path, 0, per_page=2)
+    # paged_content's id_authority is news.example.org,2020: the date the site's ids are minted under
+    assert client.get("/").headers["Last-Modified"] == "Wed, 01 Jan 2020 00:00:00 GMT"
 
 
 def test_every_page_of_a_list_has_the_last_modified_of_the_whole_list(tmp_path: Path) -> None:
