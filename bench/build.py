@@ -25,6 +25,7 @@ shifts both sides alike. Prints a table; --json also writes the figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -191,10 +192,8 @@ def serving(content: Path, publishes: int) -> dict[str, object]:
         feeds += [f"{base}/archive/{year}-{month:02d}.atom" for year in range(2015, 2026) for month in (1, 6, 12)]
         pages = sorted(p.stem for p in (content / "articles").glob("*.html"))[:400]
         for url in feeds * 4 + [f"{base}/articles/{slug}" for slug in pages]:
-            try:
+            with contextlib.suppress(OSError):
                 fetch(url)
-            except OSError:
-                pass
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         # the publisher is forked before gunicorn starts any worker: the oldest child
         publisher, *workers = sorted(children, key=started_at)

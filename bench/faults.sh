@@ -30,6 +30,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../deploy/lib.sh"
 install_cleanup_trap
+need_python
 
 DURATION=${DURATION:-30}
 CORPUS_SIZE=${CORPUS_SIZE:-200}
@@ -55,7 +56,7 @@ STABLE=${ORIGINAL[0]}  # never touched: the article page wrk asks for
 
 PORT=$(free_port)
 BASE=http://127.0.0.1:$PORT
-"$VENV/bin/feedsvc" serve --content "$CONTENT" --host 127.0.0.1 --port "$PORT" --workers 2 \
+"${FEEDSVC[@]}" serve --content "$CONTENT" --host 127.0.0.1 --port "$PORT" --workers 2 \
     >"$WORK/serve.out" 2>"$WORK/serve.err" &
 MASTER=$!
 STARTED_PIDS+=("$MASTER")

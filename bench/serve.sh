@@ -8,7 +8,7 @@
 # For each site (SITES: "sample", the repository's content/, a 1-entry feed;
 # "corpus", bench/make_corpus.py CORPUS_SIZE articles, a 50-entry feed), it
 # starts, all on free 127.0.0.1 ports:
-#   feedsvc   gunicorn -c deploy/gunicorn.conf.py wsgi:app (the process model of `feedsvc serve`)
+#   feedsvc   gunicorn -c deploy/gunicorn.conf.py (the process model of `feedsvc serve`)
 #   flask     bench/bare_flask.py on the same gunicorn settings, sending the same
 #             bytes and headers with nothing else (the framework floor)
 #   static    nginx with deploy/nginx/feedsvc-static.conf serving those bytes as
@@ -39,6 +39,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../deploy/lib.sh"
 install_cleanup_trap
+need_python
 
 DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-3}
@@ -72,12 +73,12 @@ WORK=$NEW_DIR
 RESULTS=$WORK/results
 mkdir -p "$RESULTS"
 
-GUNICORN_PLAIN=$GUNICORN
+GUNICORN_PLAIN=("${GUNICORN[@]}")
 if [ ${#SERVER_CPU[@]} -gt 0 ]; then
-    # lib.sh runs "$GUNICORN": make it a pinned one (the workers inherit the master's CPU set).
-    printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${SERVER_CPU[*]}" "$GUNICORN_PLAIN" >"$WORK/gunicorn-pinned"
+    # lib.sh runs "${GUNICORN[@]}": make it a pinned one (the workers inherit the master's CPU set).
+    printf '#!/bin/sh\nexec %s %s "$@"\n' "${SERVER_CPU[*]}" "$(printf '%q ' "${GUNICORN_PLAIN[@]}")" >"$WORK/gunicorn-pinned"
     chmod +x "$WORK/gunicorn-pinned"
-    GUNICORN=$WORK/gunicorn-pinned
+    GUNICORN=("$WORK/gunicorn-pinned")
 fi
 
 # run_nginx NAME CONF_SOURCE [sed expressions]: a private nginx for one deploy/ file; sets its port.
@@ -137,7 +138,7 @@ measure_site() {
     say "[$site] starting feedsvc (loads and cleans every article first)"
     local app_port flask_port
     app_port=$(free_port)
-    FEEDSVC_CONTENT_DIR=$SITE_WORK/content START_TIMEOUT=600 start_gunicorn "$app_port" "$SITE_WORK/feedsvc" wsgi:app
+    FEEDSVC_CONTENT_DIR=$SITE_WORK/content START_TIMEOUT=600 start_gunicorn "$app_port" "$SITE_WORK/feedsvc"
     local app_pid=$LAST_PID
     local app=http://127.0.0.1:$app_port/feed.atom
 
@@ -226,7 +227,7 @@ OUT=$REPO/bench/results/serve-$(date -u +%Y%m%dT%H%M%SZ).txt
         "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" "$(date -u +%Y-%m-%dT%H:%MZ)"
     printf 'wrk -t%s -c%s, slices of %ss (A B B A), %s round(s), %s gunicorn workers (sync), PIN=%s, LOGS=%s; %s; %s\n' \
         "$THREADS" "$CONNECTIONS" "$DURATION" "$ROUNDS" "$WORKERS" "$PIN" "$LOGS" \
-        "$(nginx -v 2>&1 | sed 's/.*: //')" "$("$GUNICORN_PLAIN" --version 2>&1 | head -n 1)"
+        "$(nginx -v 2>&1 | sed 's/.*: //')" "$("${GUNICORN_PLAIN[@]}" --version 2>&1 | head -n 1)"
     "$PY" "$REPO/bench/serve_report.py" "$RESULTS"
 } | tee "$OUT"
 say "written to ${OUT#"$REPO"/}"

@@ -75,8 +75,10 @@ def report_site(folder: Path) -> tuple[list[str], bool]:
         for case, by_round in slices.items()
     }
     lines = [
-        f"site {info['site']}: /feed.atom {int(info['feed_bytes']):,} bytes, "
-        f"sent gzipped: {int(info['gzip_bytes']):,} bytes",
+        (
+            f"site {info['site']}: /feed.atom {int(info['feed_bytes']):,} bytes, "
+            f"sent gzipped: {int(info['gzip_bytes']):,} bytes"
+        ),
         f"  {'measurement':<34} {'requests/s (rounds min-max)':>30} {'p99 ms':>8} {'server CPU us/request':>22}",
     ]
     for case in CASES:

@@ -1,4 +1,5 @@
-# HTTP checks shared by deploy/try-proxy.sh and deploy/try-static.sh (sourced).
+# HTTP checks shared by deploy/try-proxy.sh and deploy/try-static.sh (sourced,
+# after deploy/lib.sh and its need_python: decoded runs $PY).
 # Each check prints "ok" or "FAIL" with what it saw; FAILURES counts them.
 
 FAILURES=0

@@ -1,21 +1,48 @@
-# Shared by deploy/try-proxy.sh, deploy/try-static.sh and bench/serve.sh
-# (sourced, not run): install nginx/wrk, start gunicorn and a private nginx
-# on free loopback ports, and stop whatever was started, whatever happens.
+# Shared by deploy/try-proxy.sh, deploy/try-static.sh, bench/serve.sh and
+# bench/faults.sh (sourced, not run): find the Python that runs feedsvc,
+# install nginx/wrk, start gunicorn and a private nginx on free loopback
+# ports, and stop whatever was started, whatever happens.
 #
 # Every server listens on 127.0.0.1 only. nginx runs in the foreground
 # (daemon off) from a temporary prefix with its own nginx.conf that
 # includes one of deploy/nginx/*.conf with ports and paths substituted;
 # the system's nginx and its configuration are never touched.
+#
+# The scripts work from any folder, with or without make: the repository is
+# found from this file's own location, and Python by need_python.
 
 REPO=${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-VENV=${VENV:-$REPO/.venv}
-PY=$VENV/bin/python
-GUNICORN=$VENV/bin/gunicorn
 STARTED_PIDS=()
 TEMP_DIRS=()
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
+
+# The probe of a Python able to run feedsvc: its app, gunicorn (start_gunicorn)
+# and brotli (checks.sh's decoded).
+FEEDSVC_PROBE='import feedsvc.app, gunicorn, brotli'
+
+# need_python: set PY (the interpreter), GUNICORN and FEEDSVC (commands, as
+# arrays) to run this checkout's feedsvc, or stop saying how to get one. Tried
+# in order: $VENV/bin/python when VENV is set; the project's virtualenv
+# ($REPO/.venv, what `make` creates); a python3 on PATH that can import
+# feedsvc with $REPO first on PYTHONPATH (so it runs this checkout's code).
+need_python() {
+    local venv=${VENV:-$REPO/.venv}
+    if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "$FEEDSVC_PROBE" >/dev/null 2>&1; then
+        PY=$venv/bin/python
+    elif [ -n "${VENV:-}" ]; then
+        die "VENV=$VENV has no Python that can run feedsvc ($VENV/bin/python -c '$FEEDSVC_PROBE' fails); unset VENV, or run 'make test' or 'make serve' in $REPO first (they make .venv and install feedsvc into it)"
+    elif command -v python3 >/dev/null 2>&1 &&
+        PYTHONPATH=$REPO${PYTHONPATH:+:$PYTHONPATH} python3 -c "$FEEDSVC_PROBE" >/dev/null 2>&1; then
+        PY=$(command -v python3)
+        export PYTHONPATH=$REPO${PYTHONPATH:+:$PYTHONPATH}
+    else
+        die "no Python that can run feedsvc: $venv/bin/python is missing (or cannot import it) and no python3 on PATH can; run 'make test' or 'make serve' in $REPO first (they make .venv and install feedsvc into it)"
+    fi
+    GUNICORN=("$PY" -m gunicorn)
+    FEEDSVC=("$PY" -m feedsvc.cli)
+}
 
 # Install Debian packages (root only) without letting their scripts start a
 # system service: a policy-rc.d that says no, for the length of the install.
@@ -75,7 +102,7 @@ wait_http() {
 start_gunicorn() {
     local port=$1 log=$2
     shift 2
-    FEEDSVC_BIND="127.0.0.1:$port" "$GUNICORN" -c "$REPO/deploy/gunicorn.conf.py" --chdir "$REPO" "$@" \
+    FEEDSVC_BIND="127.0.0.1:$port" "${GUNICORN[@]}" -c "$REPO/deploy/gunicorn.conf.py" --chdir "$REPO" "$@" \
         >"$log.out" 2>"$log.err" &
     local pid=$!
     STARTED_PIDS+=("$pid")

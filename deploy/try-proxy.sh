@@ -13,6 +13,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$REPO/deploy/checks.sh"
 install_cleanup_trap
+need_python
 
 CONTENT=${1:-$REPO/content}
 [ -f "$CONTENT/site.toml" ] || die "$CONTENT/site.toml not found"
@@ -43,7 +44,7 @@ APP_PORT=$(free_port)
 export FEEDSVC_CONTENT_DIR=$WORK/content FEEDSVC_WATCH=off
 # Pages expire after 2 s here, so that revalidation can be watched at the end.
 export FEEDSVC_PAGE_MAX_AGE=2
-start_gunicorn "$APP_PORT" "$WORK/gunicorn" wsgi:app
+start_gunicorn "$APP_PORT" "$WORK/gunicorn"  # the app: deploy/gunicorn.conf.py names it
 APP=http://127.0.0.1:$APP_PORT
 
 PROXY_PORT=$(free_port)

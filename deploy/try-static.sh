@@ -17,6 +17,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$REPO/deploy/checks.sh"
 install_cleanup_trap
+need_python
 
 CONTENT=${1:-$REPO/content}
 [ -f "$CONTENT/site.toml" ] || die "$CONTENT/site.toml not found"
@@ -38,12 +39,12 @@ printf 'status = "withdrawn"\nid = "urn:uuid:5f0c3d4e-2f55-4d4e-9c55-0d2b6a1f7a1
 
 APP_PORT=$(free_port)
 export FEEDSVC_CONTENT_DIR=$WORK/content FEEDSVC_WATCH=off
-start_gunicorn "$APP_PORT" "$WORK/gunicorn" wsgi:app
+start_gunicorn "$APP_PORT" "$WORK/gunicorn"  # the app: deploy/gunicorn.conf.py names it
 APP=http://127.0.0.1:$APP_PORT
 
 EXPORT=$WORK/site
-"$VENV/bin/feedsvc" build --help >/dev/null 2>&1 || die "this feedsvc has no 'build' command"
-"$VENV/bin/feedsvc" build --content "$WORK/content" "$EXPORT" >"$WORK/build.log" 2>&1 ||
+"${FEEDSVC[@]}" build --help >/dev/null 2>&1 || die "this feedsvc has no 'build' command"
+"${FEEDSVC[@]}" build --content "$WORK/content" "$EXPORT" >"$WORK/build.log" 2>&1 ||
     { cat "$WORK/build.log" >&2; die "feedsvc build failed"; }
 chmod -R a+rX "$EXPORT"
 

@@ -1,58 +1,121 @@
-"""The Flask application: service settings, then the content snapshot, then the routes."""
+"""The Flask application, wired in one place: service settings, then the content snapshot, then the routes.
+
+An edge. :func:`create_app` validates the service settings
+(:mod:`feedsvc.settings`), builds the first snapshot (in this process, or
+in a publisher process: ``BUILD_MODE``), makes the app's metrics, the
+WebSub notifier and the :class:`~feedsvc.serve.state.SiteState` holding
+them, and only then lets :mod:`feedsvc.web` register the routes, which
+serve what the state holds. :func:`create_gunicorn_app` is the same app
+for a gunicorn master running the hooks of :mod:`feedsvc.serve.gunicorn`.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from feedsvc.build.builder import Builder, BuildReport
+from feedsvc.build.state import state_path
+from feedsvc.logs import log_problem
+from feedsvc.serve.publisher import Publisher
+from feedsvc.serve.state import EXTENSION, SiteState, utc_now
+from feedsvc.serve.websub import HubNotifier
+from feedsvc.settings import resolve
+from feedsvc.web.fastpath import init_fast_path
+from feedsvc.web.metrics import Metrics, init_metrics
+from feedsvc.web.views import register_routes
+
+__all__ = ["create_app", "create_gunicorn_app"]
+
 log = logging.getLogger(__name__)
 
-# Settings of the running service (not of the site: those live in site.toml).
-DEFAULTS: dict[str, Any] = {
-    "CONTENT_DIR": "content",  # the content folder: site.toml, articles/, rules/
-    "BASE_URL": None,  # overrides site.toml's base_url, e.g. behind a proxy
-    "PAGE_MAX_AGE": 300,  # Cache-Control max-age of pages, seconds (feeds: site.toml's feed_max_age)
-    "METRICS": None,  # a feedsvc.web.metrics.Metrics to count into; None: the process-wide one
-    "CLOCK": None,  # a callable returning an aware "now", read once per snapshot; None: the system clock
-    "WEBSUB_ANNOUNCE_AT_START": True,  # False: the caller calls SiteState.announce_startup() once serving
-    "WEBSUB_ATTEMPTS": 6,  # tries per hub notification before giving up (until the feed's next change)
-    "WEBSUB_FIRST_DELAY": 2.0,  # seconds before the first retry; doubled after each failure
-    "WEBSUB_TIMEOUT": 10.0,  # seconds to wait for the hub on each try
-    "CACHE_DIR": None,  # the build cache folder; None: <content>/.feedsvc/cache; "": no cache
-    "BUILD_WORKERS": 0,  # processes that clean articles when many need it; 0: one per CPU
-    "PAGE_CACHE_BYTES": 16 * 1024 * 1024,  # rendered pages each process keeps (least recently used go)
-    "LIVE_RELOAD": False,  # watch the content folder and swap in new snapshots in this process
-    # build in a publisher process of its own (gunicorn: the workers then inherit only what they serve)
-    "BUILD_PROCESS": False,
-    "SETTLE_SECONDS": 0.3,  # a changed file is published once unchanged this long (never half-written)
-    "WATCH_INTERVAL": 0.1,  # seconds between checks for added, removed or renamed files
-    "RESCAN_INTERVAL": 1.0,  # seconds between full scans, for files rewritten in place
-    "PROGRESS": None,  # a callable (total, what) -> advance(n) shown while building (the CLI's bar)
-}
 
+def create_app(config: Mapping[str, Any] | None = None, *, defaults: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app: settings, then the content snapshot and what keeps it current, then the routes.
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the Flask app: settings, then the content snapshot, then the routes.
+    Each setting of :data:`feedsvc.settings.SERVICE_SETTINGS` comes from its
+    default, then ``defaults``, then the ``FEEDSVC_*`` environment variables
+    (``FEEDSVC_CONTENT_DIR``, ``FEEDSVC_BASE_URL``, …), then ``config``
+    (which may also hold Flask's own settings, such as ``TESTING``).
 
-    Settings come from DEFAULTS, then ``FEEDSVC_*`` environment variables
-    (``FEEDSVC_CONTENT_DIR``, ``FEEDSVC_BASE_URL``, …), then ``test_config``.
+    :raise ServiceConfigError: an unknown setting, or a value it does not allow.
+    :raise SiteConfigError: site.toml is missing or broken. :raise PublisherError: the publisher could not build.
     """
-    from feedsvc.web import views as web
-    from feedsvc.web.fastpath import init_fast_path
-    from feedsvc.web.metrics import METRICS, init_metrics
-
+    settings = resolve(config, defaults=defaults, passthrough=Flask.default_config)
     app = Flask("feedsvc")
-    app.config.from_mapping(DEFAULTS)
-    app.config.from_prefixed_env("FEEDSVC")
-    if test_config is not None:
-        app.config.update(test_config)
-    web.init_app(app, Path(app.config["CONTENT_DIR"]))
-    metrics = app.config["METRICS"] or METRICS
+    app.config.update(settings)
+    metrics = settings["METRICS"] or Metrics()
+    app.extensions[EXTENSION] = state = _site_state(settings, metrics)
+    register_routes(app)
     # Feeds are answered in WSGI, before Flask's dispatch; metrics' clock wraps it, so it times them too.
     init_fast_path(app, metrics)
     init_metrics(app, metrics)
+    if settings["WEBSUB_ANNOUNCE_AT_START"]:
+        # Only feeds changed since the hub last heard of them: not every feed on every boot.
+        state.announce_startup()
+    if settings["LIVE_RELOAD"]:
+        state.watch()
     return app
+
+
+def create_gunicorn_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app for a gunicorn master that preloads it and runs :class:`feedsvc.serve.gunicorn.Hooks`.
+
+    :func:`create_app` with :data:`feedsvc.serve.gunicorn.APP_DEFAULTS` (built
+    in a publisher process, the hub told once the server listens) under the
+    environment and ``config``. ``deploy/gunicorn.conf.py`` names it
+    (``wsgi_app``); ``feedsvc serve`` calls it.
+    """
+    from feedsvc.serve.gunicorn import APP_DEFAULTS  # imports gunicorn: only where it runs
+
+    return create_app(config, defaults=APP_DEFAULTS)
+
+
+def _site_state(settings: Mapping[str, Any], metrics: Metrics) -> SiteState:
+    """Build the first snapshot as ``BUILD_MODE`` says; return the state serving it."""
+    content_dir = Path(settings["CONTENT_DIR"])
+    clock = settings["CLOCK"] or utc_now
+    builder, publisher = None, None
+    if settings["BUILD_MODE"] == "process":
+        # built in a process of its own, so the workers gunicorn forks inherit only what they serve
+        publisher, snapshot = Publisher.start(lambda: _builder(settings, content_dir), clock, report=metrics)
+    else:
+        builder = _builder(settings, content_dir, report=metrics)
+        snapshot = builder.build(clock())
+        log.info("built snapshot %s: %s", snapshot.catalog.version, builder.stats.summary())
+    for problem in snapshot.catalog.problems:
+        log_problem(log, problem)
+    notifier = None
+    hub = snapshot.catalog.site.websub_hub
+    if hub:
+        notifier = HubNotifier(
+            hub,
+            state_path(content_dir, "websub.json"),
+            attempts=settings["WEBSUB_ATTEMPTS"],
+            first_delay=float(settings["WEBSUB_FIRST_DELAY"]),
+            timeout=float(settings["WEBSUB_TIMEOUT"]),
+        )
+    timing = {"interval": float(settings["WATCH_INTERVAL"]), "rescan": float(settings["RESCAN_INTERVAL"])}
+    return SiteState(snapshot, notifier, builder, clock, publisher, timing)
+
+
+def _builder(settings: Mapping[str, Any], content_dir: Path, report: BuildReport | None = None) -> Builder:
+    """Return the builder of ``content_dir`` the service settings describe, recording builds in ``report``."""
+    overrides = {"base_url": settings["BASE_URL"]} if settings["BASE_URL"] else None
+    cache = settings["CACHE_DIR"]
+    cache_dir = content_dir / ".feedsvc" / "cache" if cache is None else (Path(cache) if cache else None)
+    return Builder(
+        content_dir,
+        overrides,
+        cache_dir=cache_dir,
+        workers=settings["BUILD_WORKERS"] or os.cpu_count() or 1,
+        settle=float(settings["SETTLE_SECONDS"]),
+        page_budget=settings["PAGE_CACHE_BYTES"],
+        progress=settings["PROGRESS"],
+        report=report,
+    )

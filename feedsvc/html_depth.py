@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+__all__ = ["MAX_DEPTH", "limit_depth", "nesting_depth"]
+
 MAX_DEPTH = 256
 
 # A start or end tag, a comment, a doctype or processing instruction. "[^<>]*"

@@ -15,6 +15,8 @@ from typing import Any
 
 from feedsvc.model import ContentError, Problem
 
+__all__ = ["JsonFormatter", "access_fields", "log_problem", "problem_fields"]
+
 # Attributes every LogRecord has; anything else on a record came in through ``extra=``.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 

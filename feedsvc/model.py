@@ -15,12 +15,32 @@ from typing import Protocol
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
+__all__ = [
+    "UNDATED",
+    "Article",
+    "ArticleSource",
+    "Catalog",
+    "ContentError",
+    "Facet",
+    "FeedSpec",
+    "PageMetadata",
+    "Prepared",
+    "Problem",
+    "Revision",
+    "Site",
+    "StoredText",
+    "Withdrawal",
+    "article_path",
+    "facet_path",
+]
+
 # Characters a site path keeps as they are; anything else (a non-ASCII slug or
 # tag) is percent-encoded so every published link is a plain URI.
 _PATH_SAFE = "/-._~%!$&'()*+,;=:@"
 # The stand-in publication date of an article with none, until the catalog dates it
 # from the revisions ledger (``Prepared.undated``); never published as such.
 UNDATED = datetime(1970, 1, 1, tzinfo=UTC)
+_UTC = ZoneInfo("UTC")  # immutable, and one object per key: a safe dataclass default
 
 
 def article_path(slug: str) -> str:
@@ -41,7 +61,11 @@ def _pickled_by_position(cls: type) -> type:
     times as long.
     """
     values = attrgetter(*(f.name for f in fields(cls)))
-    cls.__reduce__ = lambda self: (cls, values(self))  # type: ignore[assignment,method-assign]
+
+    def reduce(self: object) -> tuple[type, tuple[object, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = reduce  # type: ignore[assignment,method-assign]
     return cls
 
 
@@ -53,24 +77,29 @@ class StoredText(Protocol):
 
 @dataclass(frozen=True)
 class Site:
-    """Site-wide settings, parsed and validated from ``content/site.toml``."""
+    """Site-wide settings, parsed and validated from ``content/site.toml``.
+
+    The one table of their defaults: :data:`feedsvc.content.site.SETTINGS`
+    declares each key with the default given here (a field without one is
+    required).
+    """
 
     title: str
     base_url: str  # absolute, no trailing slash; every published URL starts here
     id_authority: str  # RFC 4151 tagging entity, e.g. "oc-media.org,2012"
-    language: str
-    timezone: ZoneInfo
     default_author: str
     subtitle: str = ""
+    language: str = "en"
+    timezone: ZoneInfo = _UTC  # dates written without an offset are taken in it
     entries_per_feed: int = 20
     summary_words: int = 60
     feed_max_bytes: int = 1_000_000
     feed_max_age: int = 300
     feed_stale_while_revalidate: int = 3600
     tombstone_days: int = 30
-    websub_hub: str | None = None
+    websub_hub: str | None = None  # None: no hub (site.toml says so with "" or by leaving it out)
     max_article_bytes: int = 5 * 1024 * 1024  # larger article files are reported, not read
-    articles_per_page: int = 25  # on the home page and each tag and author page (see config.py)
+    articles_per_page: int = 25  # on the home page and each tag and author page (see content/site.py)
 
     def url(self, path: str) -> str:
         """Return the absolute URL of a site path such as ``/feed.atom``."""

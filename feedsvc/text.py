@@ -12,6 +12,19 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+__all__ = [
+    "XML_UNSAFE",
+    "absolute_url",
+    "dedupe",
+    "language_tag",
+    "one_line",
+    "plain",
+    "shorten",
+    "split_keywords",
+    "strip_markup",
+    "xml_safe",
+]
+
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates,
 # U+FFFE/U+FFFF); lxml raises ValueError on them, so a feed built from text
 # that still holds one fails as a whole.

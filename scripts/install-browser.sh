@@ -1,5 +1,5 @@
 #!/bin/sh
-# Install the headless browser the end-to-end tests drive (tests/test_browser.py).
+# Install the headless browser the end-to-end tests drive (tests/integration/test_browser.py).
 #
 # Uses Debian's own chromium package (no Playwright-managed download), plus a
 # font so pages render legible text. Idempotent: does nothing but print the

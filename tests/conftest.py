@@ -1,8 +1,14 @@
-"""Shared fixtures: a copy of the fixture site, the app built on it, its client."""
+"""Shared fixtures: a content folder (a copy of the fixture site, or a blank site), the app on it, its
+client, and a local HTTP server to import from.
+
+Helpers used by several test modules live in tests/support/, fixtures used by
+several here (the browser: tests/integration/conftest.py); a fixture a single
+module needs stays in that module. No test module imports a fixture.
+"""
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,11 +16,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from feedsvc.app import create_app
-from support.paths import FIXTURES as FIXTURES_DIR
-from support.paths import REPO
-
-FIXTURES = FIXTURES_DIR
-SAMPLE_CONTENT = REPO / "content"
+from feedsvc.content.loader import load_site
+from feedsvc.model import Site
+from support.http_fixture import FixtureServer
+from support.sites import blank_site, copy_site
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -26,12 +31,38 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture
-def content_dir(tmp_path: Path) -> Path:
-    """A writable copy of tests/fixtures/site: three good articles and one empty file."""
+def site_toml() -> str | None:
+    """The site.toml of ``content_dir``; None: ``content_dir`` is a copy of tests/fixtures/site.
+
+    A module that needs a blank site of its own overrides this fixture to
+    return that site's TOML (support.sites.NEWS_SITE_TOML is a ready one).
+    """
+    return None
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path, site_toml: str | None) -> Path:
+    """A writable content folder at ``tmp_path/content``.
+
+    By default a copy of tests/fixtures/site (three good articles and one
+    empty file, no state); with ``site_toml`` overridden, a blank site: that
+    site.toml and an empty articles/ folder.
+    """
     target = tmp_path / "content"
-    # without state a server run on the fixture itself may have left (ledger, build cache)
-    shutil.copytree(FIXTURES / "site", target, ignore=shutil.ignore_patterns(".feedsvc"))
-    return target
+    return copy_site(target) if site_toml is None else blank_site(target, site_toml)
+
+
+@pytest.fixture
+def site(content_dir: Path) -> Site:
+    """The settings of ``content_dir``, as the loader reads them."""
+    return load_site(content_dir)
+
+
+@pytest.fixture
+def server() -> Iterator[FixtureServer]:
+    """A local HTTP server on a free loopback port; a test sets what it answers (``server.routes``)."""
+    with FixtureServer() as running:
+        yield running
 
 
 @pytest.fixture

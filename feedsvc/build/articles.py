@@ -42,6 +42,8 @@ from feedsvc.content.listing import Listing, Settling, last_change
 from feedsvc.content.loader import ArticleFiles, article_limit
 from feedsvc.model import PageMetadata, Prepared, Site
 
+__all__ = ["PARALLEL_FROM", "Articles", "BuildStats", "Entry", "Progress"]
+
 PARALLEL_FROM = 16  # files to clean before starting a process pool pays off
 Progress = Callable[[int, str], Callable[[int], object]]  # (total, what) -> advance(n)
 
@@ -149,10 +151,14 @@ class Articles:
             if settle and (old is None or old.sig != sig) and not self.settling.settled(name, sig):
                 self._wait(name, entries)  # the published version stays until the new one is complete
                 continue
-            if old is not None and old.sig == sig and old.key == article_key(context, name, old.digest):
-                if versions.get(old.rules[0], "none") == old.rules[1]:
-                    entries[name] = old
-                    continue
+            if (
+                old is not None
+                and old.sig == sig
+                and old.key == article_key(context, name, old.digest)
+                and versions.get(old.rules[0], "none") == old.rules[1]
+            ):
+                entries[name] = old
+                continue
             if index.get(name, ("", ""))[0] == sig:
                 known[name] = index[name][1]
                 continue
@@ -243,9 +249,13 @@ class Articles:
         racy = time.time() - RACY_SECONDS
         rows: dict[str, tuple[str, str] | None] = {name: None for name in index if name not in units}
         for name, entry in changed.items():
-            if entry.digest and index.get(name) != (entry.sig, entry.digest):
-                if entry.sig == units[name] and last_change(entry.sig) < racy:
-                    rows[name] = (entry.sig, entry.digest)
+            if (
+                entry.digest
+                and index.get(name) != (entry.sig, entry.digest)
+                and entry.sig == units[name]
+                and last_change(entry.sig) < racy
+            ):
+                rows[name] = (entry.sig, entry.digest)
         if rows:
             cache.put_file_digests(rows)
         for name, row in rows.items():

@@ -22,6 +22,8 @@ import threading
 import weakref
 from pathlib import Path
 
+__all__ = ["GARBAGE_RATIO", "SLACK_BYTES", "Blob", "BlobStore"]
+
 # Compact when the file is this many times the bytes still referenced, and at least SLACK over them.
 GARBAGE_RATIO = 2.0
 SLACK_BYTES = 64 * 1024 * 1024

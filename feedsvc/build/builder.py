@@ -9,11 +9,14 @@ when there are many. The prepared articles go to the pure middle
 inputs did not change). It reads "now" and the revisions ledger once per
 build and writes the ledger back. The builder keeps what it built, so the
 next build after one edit re-cleans that article and re-renders only the
-feeds it is in.
+feeds it is in. Each build's outcome goes to the :class:`BuildReport` it is
+given (the app's metrics), if any. :func:`load_catalog` and
+:func:`load_snapshot` are the short forms of a one-off build.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import time
@@ -21,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from feedsvc.build.articles import Articles, BuildStats, Progress
 from feedsvc.build.blobstore import BlobStore
@@ -35,11 +38,30 @@ from feedsvc.content.listing import ARTICLES_FOLDER, SITE_FILE, Listing, Settlin
 from feedsvc.content.loader import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, listing_problems, load_site, stray_problems
 from feedsvc.content.rules import RULES_FOLDER, load_site_rules
 from feedsvc.model import Catalog, Problem, Site
-from feedsvc.web import metrics
 
-__all__ = ["BuildStats", "Builder"]
+__all__ = ["BuildReport", "BuildStats", "Builder", "load_catalog", "load_snapshot", "release_memory"]
 
 READ_SUFFIXES = (*ARTICLE_SUFFIXES, SIDECAR_SUFFIX)
+
+
+class BuildReport(Protocol):
+    """Where a builder records each build's outcome (the app's metrics; the publisher's link to the master)."""
+
+    def snapshot_built(self, seconds: float, published: int, rejected: int) -> None:
+        """A build succeeded: its duration, the articles it published and the files it rejected."""
+
+    def snapshot_failed(self, seconds: float) -> None:
+        """A build failed (the previous snapshot, if any, stays in service)."""
+
+
+class _Unreported:
+    """A :class:`BuildReport` that records nothing: one-off builds (reports, tests, benchmarks)."""
+
+    def snapshot_built(self, seconds: float, published: int, rejected: int) -> None:
+        pass
+
+    def snapshot_failed(self, seconds: float) -> None:
+        pass
 
 
 class Builder:
@@ -58,6 +80,7 @@ class Builder:
         progress: Progress | None = None,
         clean: Cleaner | None = None,
         spill: bool = True,
+        report: BuildReport | None = None,
     ) -> None:
         self.content_dir = content_dir
         self.overrides = overrides
@@ -70,7 +93,7 @@ class Builder:
         # Article bodies and every feed but the site's own live on disk, not in the heap that
         # gunicorn's workers inherit: a worker's memory then stays near its code's, at any site size.
         self.articles.blobs = BlobStore(cache_dir) if spill else None
-        self.report: Any = metrics  # where build outcomes are recorded: snapshot_built(), snapshot_failed()
+        self.report: BuildReport = report or _Unreported()
         self.snapshot: Snapshot | None = None
         self._site: Site | None = None
         self._rules: dict[str, SiteRules] = {}
@@ -101,7 +124,7 @@ class Builder:
         return min(pending) + self.settling.settle if pending else None
 
     def build(self, now: datetime | None = None, listing: Listing | None = None) -> Snapshot:
-        """Build the snapshot of the folder as it is now; record it in the metrics."""
+        """Build the snapshot of the folder as it is now; record the outcome in :attr:`report`."""
         started = time.perf_counter()
         try:
             listing = listing or scan(self.content_dir)
@@ -200,7 +223,27 @@ class Builder:
 
 def release_memory() -> None:
     """Give back to the system what the build freed (glibc keeps it otherwise), before workers fork."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # not glibc: nothing to do
+
+
+def load_catalog(
+    content_dir: Path,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    now: datetime | None = None,
+    ledger: LedgerMode = "read",
+) -> Catalog:
+    """Load and clean everything in ``content_dir``; bad files become problems, not failures."""
+    return Builder(content_dir, overrides, ledger=ledger).build_catalog(now)
+
+
+def load_snapshot(
+    content_dir: Path,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    now: datetime | None = None,
+    ledger: LedgerMode = "update",
+) -> Snapshot:
+    """Load ``content_dir`` (recording revisions) and render its feeds."""
+    return Builder(content_dir, overrides, ledger=ledger).build(now)

@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+__all__ = ["FILE_NAME", "FORMAT", "RACY_SECONDS", "BuildCache", "checksum", "dumps", "loads", "mark_folder"]
+
 log = logging.getLogger(__name__)
 
 FORMAT = "feedsvc-build-cache 2"  # the table layout and the pickled types; another value: start afresh
@@ -33,8 +35,10 @@ RACY_SECONDS = 1.0
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, stat TEXT NOT NULL, digest TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, host TEXT NOT NULL, rules TEXT NOT NULL,"
-    " checksum BLOB NOT NULL, value BLOB NOT NULL)",
+    (
+        "CREATE TABLE IF NOT EXISTS articles (key TEXT PRIMARY KEY, host TEXT NOT NULL, rules TEXT NOT NULL,"
+        " checksum BLOB NOT NULL, value BLOB NOT NULL)"
+    ),
     "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, checksum BLOB NOT NULL, value BLOB NOT NULL)",
 )
 # The classes a cached value may hold; anything else in a row makes it a miss.

@@ -30,6 +30,28 @@ from feedsvc.content.listing import signature
 from feedsvc.content.loader import ArticleFiles, article_limit, parse_article, read_article
 from feedsvc.model import ContentError, Prepared, Problem, Site
 
+__all__ = [
+    "FEED_ONLY_SETTINGS",
+    "LOADER_CODE",
+    "LOADER_LIBRARIES",
+    "RENDER_CODE",
+    "RENDER_LIBRARIES",
+    "Outcome",
+    "article_key",
+    "code_version",
+    "content_digest",
+    "failed",
+    "init_worker",
+    "loader_version",
+    "prepare_bytes",
+    "prepare_file",
+    "prepare_in_worker",
+    "read_files",
+    "render_version",
+    "rules_of",
+    "site_digest",
+]
+
 # The code that decides what loading makes of a file (the cleaner has its own
 # CLEANER_VERSION): its source is its version, so no edit is ever served stale. A
 # package counts with every module in it, so a module added or renamed is never missed.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property, lru_cache
@@ -19,6 +19,22 @@ from typing import Protocol
 
 import brotli
 from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
+
+__all__ = [
+    "IDENTITY",
+    "PREFERENCE",
+    "BytesStore",
+    "Fields",
+    "Resource",
+    "StoredBytes",
+    "Variant",
+    "body_etag",
+    "choose_coding",
+    "encode",
+    "make_resource",
+    "not_modified",
+    "stored",
+]
 
 IDENTITY = "identity"
 # The server's preference when a client likes several codings equally: smallest first.
@@ -184,7 +200,7 @@ def _choose_cached(accept_encoding: str | None, available: tuple[str, ...]) -> s
     return choose_coding(accept_encoding, available)
 
 
-def choose_coding(accept_encoding: str | None, available: Mapping[str, object]) -> str:
+def choose_coding(accept_encoding: str | None, available: Container[str]) -> str:
     """Pick the coding to send: the client's highest q among ``available``, smallest on a tie.
 
     No header means identity (RFC 9110 allows any, but old clients break on

@@ -7,20 +7,19 @@ the previous snapshot or in the build cache, so an edit re-renders only the
 feeds it shows in. Given a store to spill to (the builder's
 :class:`~feedsvc.build.blobstore.BlobStore`), every document but the site's own
 feeds is moved out of the heap once cached, and read when sent. Pages are
-rendered on first request and kept in a bounded cache. Reading a content folder is :mod:`feedsvc.build.builder`'s job;
-:func:`load_catalog` and :func:`load_snapshot` are its short forms.
+rendered on first request and kept in a bounded cache. Reading a content
+folder is :mod:`feedsvc.build.builder`'s job.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
-from datetime import datetime
-from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from feedsvc.build.representation import BytesStore, Resource, make_resource, stored
@@ -29,7 +28,17 @@ from feedsvc.feeds.archive import ArchiveIndex, archive_path, archive_spec, inde
 from feedsvc.feeds.families import Document, families, render_archive, render_family
 from feedsvc.model import Article, Catalog, Site
 
-__all__ = ["Resource", "Snapshot", "feed_cache_control", "load_catalog", "load_snapshot", "make_resource"]
+__all__ = [
+    "HOT_FEED_PREFIX",
+    "PAGE_CACHE_BYTES",
+    "DocumentStore",
+    "LedgerMode",
+    "Rendered",
+    "Snapshot",
+    "build_snapshot",
+    "feed_cache_control",
+    "feed_resource",
+]
 
 
 # Bytes of rendered pages (every coding) one snapshot keeps per process; the least
@@ -181,10 +190,10 @@ def build_snapshot(
     for family in families(catalog, archives):
         fields = [family.prefix, family.id_specific, family.title, family.html_path, family.atom_links]
         parts = [*fields, repr(family.tombstones), *entries(family.articles[: site.entries_per_feed])]
-        jobs[_key(salt, "family", parts)] = lambda family=family: render_family(family, site)
+        jobs[_key(salt, "family", parts)] = functools.partial(render_family, family, site)
     for month in sorted(archives.by_month):
         parts = [repr(archive_spec(archives, month, site)), *entries(archives.by_month[month])]
-        jobs[_key(salt, "archive", parts)] = lambda month=month: [render_archive(catalog, archives, month)]
+        jobs[_key(salt, "archive", parts)] = functools.partial(_render_archive_family, catalog, archives, month)
 
     old = previous.rendered if previous is not None else {}
     rendered: dict[str, Rendered] = {key: old[key] for key in jobs if key in old}
@@ -204,6 +213,10 @@ def build_snapshot(
         rendered = {key: _spilled(documents, spill) for key, documents in rendered.items()}
     feeds = {path: resource for key in jobs for path, resource in rendered[key]}
     return Snapshot(catalog, feeds, archives, {key: rendered[key] for key in jobs}, page_budget, len(fresh))
+
+
+def _render_archive_family(catalog: Catalog, archives: ArchiveIndex, month: str) -> list[Document]:
+    return [render_archive(catalog, archives, month)]
 
 
 def _spilled(documents: Rendered, spill: BytesStore) -> Rendered:
@@ -226,29 +239,3 @@ def _is_rendered(value: object) -> bool:
         isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], Resource)
         for item in value
     )
-
-
-def load_catalog(
-    content_dir: Path,
-    overrides: Mapping[str, Any] | None = None,
-    *,
-    now: datetime | None = None,
-    ledger: LedgerMode = "read",
-) -> Catalog:
-    """Load and clean everything in ``content_dir``; bad files become problems, not failures."""
-    from feedsvc.build.builder import Builder
-
-    return Builder(content_dir, overrides, ledger=ledger).build_catalog(now)
-
-
-def load_snapshot(
-    content_dir: Path,
-    overrides: Mapping[str, Any] | None = None,
-    *,
-    now: datetime | None = None,
-    ledger: LedgerMode = "update",
-) -> Snapshot:
-    """Load ``content_dir`` (recording revisions) and render its feeds."""
-    from feedsvc.build.builder import Builder
-
-    return Builder(content_dir, overrides, ledger=ledger).build(now)

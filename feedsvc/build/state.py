@@ -1,22 +1,32 @@
 """The content folder's own state files, under ``content/.feedsvc/``.
 
 An edge: JSON read leniently (a missing file is an empty state; a broken
-one is reported, never silently replaced) and written atomically (a
-temporary file renamed over the old one), so a crash or a concurrent reader
-never sees half a file. Backups of the content folder carry this state too.
+one is reported, never silently replaced) and written atomically
+(:mod:`feedsvc.atomic`), so a crash or a concurrent reader never sees half
+a file. Backups of the content folder carry this state too.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from feedsvc.atomic import write_atomic
 from feedsvc.catalog.revisions import dump_ledger, parse_ledger
 from feedsvc.model import Problem, Revision
+
+__all__ = [
+    "REVISIONS_FILE",
+    "STATE_DIR",
+    "read_ledger",
+    "read_state",
+    "read_text",
+    "state_path",
+    "write_ledger",
+    "write_state",
+]
 
 STATE_DIR = ".feedsvc"
 REVISIONS_FILE = "revisions.json"
@@ -49,18 +59,8 @@ def read_state(path: Path) -> tuple[Any, str | None]:
 
 
 def write_state(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (temp file in the same folder, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write ``text`` to ``path`` atomically (see :func:`feedsvc.atomic.write_atomic`)."""
+    write_atomic(path, text.encode("utf-8"))
 
 
 def read_ledger(content_dir: Path) -> tuple[dict[str, Revision], Problem | None]:

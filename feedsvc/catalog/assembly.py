@@ -39,6 +39,23 @@ from feedsvc.model import (
 )
 from feedsvc.text import one_line
 
+__all__ = [
+    "FALLBACK_TITLE_WORDS",
+    "Cleaner",
+    "article_digest",
+    "assemble_catalog",
+    "build_catalog",
+    "date_undated",
+    "entry_id",
+    "facet_key",
+    "index_facets",
+    "make_article",
+    "make_withdrawal",
+    "metadata_place",
+    "prepare_source",
+    "rules_host",
+]
+
 log = logging.getLogger(__name__)
 
 # How many words of the article a fallback title takes when the page has none.

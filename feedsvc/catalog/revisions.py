@@ -24,6 +24,8 @@ from typing import Any
 
 from feedsvc.model import Article, Revision
 
+__all__ = ["LEDGER_VERSION", "dump_ledger", "fingerprint", "parse_ledger", "revise", "withdraw"]
+
 LEDGER_VERSION = 1
 
 
@@ -103,27 +105,19 @@ def withdraw(previous: Revision | None, now: datetime) -> Revision:
 
 
 def dump_ledger(ledger: Mapping[str, Revision]) -> str:
-    """Serialise a ledger as stable JSON (sorted, one slug per block) for the content folder.
-
-    The text is ``json.dumps(..., indent=1)``'s, written block by block: the
-    indenting encoder is pure Python, ten times slower at 10,000 articles,
-    and the ledger is written on every content change.
-    """
-    blocks = []
-    for slug, entry in sorted(ledger.items()):
-        fields = [("fingerprint", entry.fingerprint), ("since", _utc(entry.since))]
-        if entry.withdrawn:
-            fields.append(("withdrawn", _utc(entry.withdrawn)))
-        if entry.first_seen:
-            fields.append(("first_seen", _utc(entry.first_seen)))
-        inner = ",\n".join(f"   {_json(name)}: {_json(value)}" for name, value in fields)
-        blocks.append(f"  {_json(slug)}: {{\n{inner}\n  }}")
-    articles = "{\n" + ",\n".join(blocks) + "\n }" if blocks else "{}"
-    return f'{{\n "version": {LEDGER_VERSION},\n "articles": {articles}\n}}\n'
+    """Serialise a ledger as stable JSON (slugs sorted, one per block) for the content folder."""
+    articles = {slug: _entry(ledger[slug]) for slug in sorted(ledger)}
+    return json.dumps({"version": LEDGER_VERSION, "articles": articles}, indent=1, ensure_ascii=False) + "\n"
 
 
-def _json(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+def _entry(revision: Revision) -> dict[str, str]:
+    # Keys in this order, not sorted: the file reads as it did when it was written by hand.
+    entry = {"fingerprint": revision.fingerprint, "since": _utc(revision.since)}
+    if revision.withdrawn:
+        entry["withdrawn"] = _utc(revision.withdrawn)
+    if revision.first_seen:
+        entry["first_seen"] = _utc(revision.first_seen)
+    return entry
 
 
 def parse_ledger(text: str) -> dict[str, Revision]:

@@ -8,7 +8,10 @@ in the article (how much of the article's text comes before it) as well as
 its text, so that the same words in the middle of the story stay.
 
 All functions work in place on the article element and report removals to
-an optional recorder (stage "boilerplate").
+an optional recorder (stage "boilerplate"). Pure; a stage of
+``feedsvc.clean``, run after ``feedsvc.clean.boilerplate``: it imports only
+the leaves below it (``dom``, ``policy``, the ``explain`` recorder), never
+another stage.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from feedsvc.clean.dom import HEADING_TAGS, is_leaf_block, is_within, letters_and_digits, remove, text_of
 from feedsvc.clean.explain import Recorder
-from feedsvc.clean.extract import is_within, remove
 from feedsvc.clean.policy import (
     AUTHOR_HREF,
     BIO_START,
@@ -30,8 +33,17 @@ from feedsvc.clean.policy import (
     RELATED_HEADING,
 )
 
+__all__ = [
+    "is_prose",
+    "remove_author_boxes",
+    "remove_contents",
+    "remove_disclosures",
+    "remove_meta_lines",
+    "remove_related_tail",
+    "trim_edges",
+]
+
 _STAGE = "boilerplate"
-_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 # A "Recent posts" heading opens the tail only when at least this share of
 # the article's text comes before it, and at most this share after it.
 _TAIL_START = 0.5
@@ -56,12 +68,7 @@ _PERSON = re.compile(
 )
 
 
-def text_of(el: HtmlElement) -> str:
-    """Return the text of ``el`` with white space collapsed."""
-    return " ".join(el.text_content().split())
-
-
-class _Leaves:
+class _LeafBlocks:
     """The article's innermost text blocks in page order, with where each starts in its text."""
 
     def __init__(self, article: HtmlElement) -> None:
@@ -71,9 +78,7 @@ class _Leaves:
         self.starts: list[int] = []
         total = 0
         for el in article.iter():
-            if el is article or not isinstance(el.tag, str) or el.tag not in BLOCK_TAGS:
-                continue
-            if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
+            if el is article or not isinstance(el.tag, str) or not is_leaf_block(el):
                 continue
             text = text_of(el)
             if not text:
@@ -106,7 +111,7 @@ class _Leaves:
 
 def is_prose(text: str, el: HtmlElement) -> bool:
     """Return True for a paragraph of running text (not a label, date or link line)."""
-    if len(text) < 100 or el.tag in _HEADINGS:
+    if len(text) < 100 or el.tag in HEADING_TAGS:
         return False
     links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
     return links < 0.3 * len(text) and (". " in text or text.endswith(_PROSE_END))
@@ -114,25 +119,25 @@ def is_prose(text: str, el: HtmlElement) -> bool:
 
 def trim_edges(article: HtmlElement, rec: Recorder | None = None) -> None:
     """Remove furniture at the edges of ``article`` (see the module docstring)."""
-    leaves = _Leaves(article)
+    leaves = _LeafBlocks(article)
     for step in (remove_disclosures, remove_related_tail, remove_author_boxes, remove_contents, remove_meta_lines):
         step(article, rec, leaves)
         if leaves.changed:
-            leaves = _Leaves(article)  # positions moved: count again
+            leaves = _LeafBlocks(article)  # positions moved: count again
 
 
-def remove_disclosures(article: HtmlElement, rec: Recorder | None = None, leaves: _Leaves | None = None) -> None:
+def remove_disclosures(article: HtmlElement, rec: Recorder | None = None, leaves: _LeafBlocks | None = None) -> None:
     """Remove short blocks that disclose affiliate income or sponsorship."""
-    leaves = leaves or _Leaves(article)
-    for el, text in zip(leaves.blocks, leaves.texts):
+    leaves = leaves or _LeafBlocks(article)
+    for el, text in zip(leaves.blocks, leaves.texts, strict=True):
         if len(text) <= 600 and DISCLOSURE.search(text):
             leaves.drop(el, rec, "affiliate or sponsorship disclosure")
 
 
-def remove_related_tail(article: HtmlElement, rec: Recorder | None = None, leaves: _Leaves | None = None) -> None:
+def remove_related_tail(article: HtmlElement, rec: Recorder | None = None, leaves: _LeafBlocks | None = None) -> None:
     """Remove a "Recent posts"-style heading in the article's tail and everything after it."""
-    leaves = leaves or _Leaves(article)
-    for i, (el, text) in enumerate(zip(leaves.blocks, leaves.texts)):
+    leaves = leaves or _LeafBlocks(article)
+    for i, (el, text) in enumerate(zip(leaves.blocks, leaves.texts, strict=True)):
         if len(text) > 70 or not RELATED_HEADING.fullmatch(text):
             continue
         if leaves.share_before(i) < _TAIL_START or leaves.share_from(i) > _TAIL_MAX:
@@ -150,7 +155,9 @@ def remove_related_tail(article: HtmlElement, rec: Recorder | None = None, leave
         doomed = [node] + [s for anchor in chain for s in anchor.itersiblings() if isinstance(s.tag, str)]
         # What follows must read as a list of stories, not as more of the article.
         prose = sum(
-            len(t) for b, t in zip(leaves.blocks[i:], leaves.texts[i:]) if is_prose(t, b) and _inside_any(b, doomed)
+            len(t)
+            for b, t in zip(leaves.blocks[i:], leaves.texts[i:], strict=True)
+            if is_prose(t, b) and _inside_any(b, doomed)
         )
         if prose > 0.4 * (leaves.total - leaves.starts[i]):
             continue
@@ -169,9 +176,9 @@ def _below(el: HtmlElement, article: HtmlElement) -> bool:
     return el is not article and is_within(el, article)
 
 
-def remove_author_boxes(article: HtmlElement, rec: Recorder | None = None, leaves: _Leaves | None = None) -> None:
+def remove_author_boxes(article: HtmlElement, rec: Recorder | None = None, leaves: _LeafBlocks | None = None) -> None:
     """Remove byline boxes and author bios: around links to author pages, or a name line and its bio."""
-    leaves = leaves or _Leaves(article)
+    leaves = leaves or _LeafBlocks(article)
     limit = min(_BOX_MAX_CHARS, _BOX_MAX_SHARE * leaves.total)
     for a in list(article.iter("a")):
         if not is_within(a, article):
@@ -232,9 +239,9 @@ def remove_author_boxes(article: HtmlElement, rec: Recorder | None = None, leave
     _remove_name_and_bio(article, rec, leaves)
 
 
-def _remove_name_and_bio(article: HtmlElement, rec: Recorder | None, leaves: _Leaves) -> None:
+def _remove_name_and_bio(article: HtmlElement, rec: Recorder | None, leaves: _LeafBlocks) -> None:
     """Remove a name line followed by a bio that starts with that name, in the article's tail."""
-    for i, (el, text) in enumerate(zip(leaves.blocks, leaves.texts)):
+    for i, (el, text) in enumerate(zip(leaves.blocks, leaves.texts, strict=True)):
         if leaves.share_before(i) < 0.5 or len(text) > 50 or el.tag in ("h1", "h2", "h3") or not _NAME.fullmatch(text):
             continue
         first = text.split()[0]
@@ -256,10 +263,10 @@ def _remove_name_and_bio(article: HtmlElement, rec: Recorder | None, leaves: _Le
                 break
 
 
-def remove_contents(article: HtmlElement, rec: Recorder | None = None, leaves: _Leaves | None = None) -> None:
+def remove_contents(article: HtmlElement, rec: Recorder | None = None, leaves: _LeafBlocks | None = None) -> None:
     """Remove tables of contents: lists whose items repeat the article's headings, or link to its anchors."""
-    leaves = leaves or _Leaves(article)
-    headings = {_squash(text_of(h)) for h in article.iter(*_HEADINGS)}
+    leaves = leaves or _LeafBlocks(article)
+    headings = {letters_and_digits(text_of(h)) for h in article.iter(*HEADING_TAGS)}
     headings.discard("")
     for lst in [el for el in article.iter("ul", "ol") if is_within(el, article)]:
         if not is_within(lst, article):
@@ -270,7 +277,7 @@ def remove_contents(article: HtmlElement, rec: Recorder | None = None, leaves: _
         raw = [text_of(li) for li in items]
         if sum(len(t) for t in raw) > 80 * len(items):
             continue  # items with descriptions: a summary, not a table of contents
-        texts = [_squash(t) for t in raw]
+        texts = [letters_and_digits(t) for t in raw]
         repeats = sum(1 for t in texts if t and t in headings)
         hrefs = [a.get("href") or "" for a in lst.iter("a")]
         anchors = bool(hrefs) and all(h.startswith("#") for h in hrefs) and len(hrefs) >= len(items) * 0.8
@@ -302,16 +309,17 @@ def _label_before(el: HtmlElement) -> HtmlElement | None:
             prev = prev.getprevious()
         if prev is not None:
             return prev if CONTENTS_LABEL.fullmatch(text_of(prev)) else None
-        node = node.getparent()
-        if node is None:
+        parent = node.getparent()
+        if parent is None:
             return None
+        node = parent
     return None
 
 
-def remove_meta_lines(article: HtmlElement, rec: Recorder | None = None, leaves: _Leaves | None = None) -> None:
+def remove_meta_lines(article: HtmlElement, rec: Recorder | None = None, leaves: _LeafBlocks | None = None) -> None:
     """Remove bylines, datelines, reading times and empty labels before the first and after the last paragraph."""
-    leaves = leaves or _Leaves(article)
-    prose = [i for i, (el, t) in enumerate(zip(leaves.blocks, leaves.texts)) if is_prose(t, el)]
+    leaves = leaves or _LeafBlocks(article)
+    prose = [i for i, (el, t) in enumerate(zip(leaves.blocks, leaves.texts, strict=True)) if is_prose(t, el)]
     if not prose:
         return
     first, last = prose[0], prose[-1]
@@ -333,7 +341,3 @@ def remove_meta_lines(article: HtmlElement, rec: Recorder | None = None, leaves:
             leaves.drop(el, rec, "byline, dateline or reading time")
         elif i < first and CONTENTS_LABEL.fullmatch(text):
             leaves.drop(el, rec, "table of contents label")
-
-
-def _squash(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())

@@ -4,9 +4,13 @@ Every stage takes an optional :class:`Recorder`. Without one (the normal
 ``clean_html`` call) a stage only checks ``rec is not None`` before each
 removal, so explaining costs nothing when nobody asks. With one, each
 removal is kept as a :class:`Removal`: the stage, the rule or reason, where
-the block was and the start of its text. ``feedsvc clean --explain`` prints
-them (:func:`format_removals`) and ``--report`` draws them over the page
+the block was and the start of its text. Most removals reach it through
+``feedsvc.clean.dom.remove``. ``feedsvc clean --explain`` prints them
+(:func:`format_removals`) and ``--report`` draws them over the page
 (:mod:`feedsvc.clean.report`).
+
+Pure; a leaf of ``feedsvc.clean``: it imports nothing from the package,
+and every stage may import it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,22 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import lxml.html
 from lxml.html import HtmlElement
+
+__all__ = [
+    "INVISIBLE_TAGS",
+    "STAGES",
+    "Recorder",
+    "Removal",
+    "describe",
+    "describe_path",
+    "format_removals",
+    "kept_summary",
+    "number_elements",
+    "quoted",
+    "stage_counts",
+]
 
 # The stages, in the order they run, with what a removal by each means.
 STAGES: dict[str, str] = {
@@ -171,8 +190,6 @@ def format_removals(removals: Sequence[Removal], kept_html: str = "") -> str:
 
 def kept_summary(kept_html: str) -> str:
     """Return "N blocks, M words" for a clean article fragment."""
-    import lxml.html
-
     if not kept_html.strip():
         return "nothing"
     root = lxml.html.fragment_fromstring(kept_html, create_parent="div")

@@ -1,37 +1,31 @@
 """Stage 2 of cleaning: find the article body in a whole saved page.
 
 ``prune`` removes what is never article text (scripts, navigation, hidden
-and furniture-classed elements); ``find_article`` scores the text blocks
-that remain and returns the element (plus related siblings) that holds the
-article. Both work in place on an ``lxml.html`` tree and never raise on
-odd markup.
+and furniture-classed elements); the pipeline also runs it at the start of
+stage 3 on fragments and rule bodies, which were never pruned as a page.
+``find_article`` scores the text blocks that remain and returns the element
+(plus related siblings) that holds the article. Both work in place on an
+``lxml.html`` tree and never raise on odd markup.
+
+Pure; a stage of ``feedsvc.clean``: it imports only the leaves below it
+(``dom``, ``policy``, the ``explain`` recorder), never another stage.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from collections.abc import Iterator
 
 import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from feedsvc.clean.dom import class_signal, furniture_word, is_hidden, is_within, paragraph_chars, remove
 from feedsvc.clean.explain import Recorder
-from feedsvc.clean.policy import (
-    BLOCK_TAGS,
-    BOILERPLATE_PAIRS,
-    BOILERPLATE_WORDS,
-    CONTENT_WORDS,
-    DROP_IF_THIN_TAGS,
-    DROP_TAGS,
-    DROP_UNLESS_PROSE_TAGS,
-)
+from feedsvc.clean.policy import BLOCK_TAGS, DROP_IF_THIN_TAGS, DROP_TAGS, DROP_UNLESS_PROSE_TAGS
 
-_FURNITURE = BOILERPLATE_WORDS | BOILERPLATE_PAIRS
-_SPLIT_WORDS = re.compile(r"[^a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+__all__ = ["best_by_value", "find_article", "prune", "subtree_values"]
+
 _COMMAS = re.compile(r"[,，、]")
 
 # Blocks whose text counts towards their ancestors' scores.
@@ -62,119 +56,27 @@ _CANDIDATE_BIAS = {
 }
 
 
-def class_words(el: HtmlElement) -> list[set[str]]:
-    """Return, per class name and id of ``el``, the set of its words and 2-3 word runs."""
-    return _class_words(el.get("class") or "", el.get("id") or "")
-
-
-@lru_cache(maxsize=8192)
-def _class_words(cls: str, ident: str) -> list[set[str]]:
-    names = cls.split()
-    if ident:
-        names.append(ident)
-    return [_name_grams(name) for name in names]
-
-
-@lru_cache(maxsize=65536)
-def _name_grams(name: str) -> frozenset[str]:
-    words = [w for w in _SPLIT_WORDS.split(_CAMEL.sub("-", name).lower()) if w]
-    grams = set(words)
-    grams.update("-".join(words[i : i + 2]) for i in range(len(words) - 1))
-    grams.update("-".join(words[i : i + 3]) for i in range(len(words) - 2))
-    return frozenset(grams)
-
-
-@lru_cache(maxsize=65536)
-def _name_signal(name: str) -> int:
-    """Return -1 for a furniture class name, +1 for a content one, else 0 (names recur across pages)."""
-    grams = _name_grams(name)
-    if grams & _FURNITURE:
-        return -1
-    return 1 if grams & CONTENT_WORDS else 0
-
-
-def class_signal(el: HtmlElement) -> int:
-    """Return -1 if ``el``'s class/id marks furniture, +1 if it marks content, else 0.
-
-    A class name is content when it holds a content word and no furniture
-    word, so ``entry-content has-sidebar`` is content while
-    ``related-content`` is furniture.
-    """
-    cls, ident = el.get("class"), el.get("id")
-    if not cls and not ident:
-        return 0
-    return _class_signal(cls or "", ident or "")
-
-
-def furniture_word(el: HtmlElement) -> str:
-    """Return the class/id word that marks ``el`` as furniture ("" if none): for explanations."""
-    for grams in class_words(el):
-        found = sorted(grams & _FURNITURE)
-        if found:
-            return max(found, key=len)
-    return ""
-
-
-@lru_cache(maxsize=16384)
-def _class_signal(cls: str, ident: str) -> int:
-    furniture = content = False
-    for name in cls.split():
-        signal = _name_signal(name)
-        furniture = furniture or signal < 0
-        content = content or signal > 0
-    if ident:
-        signal = _name_signal(ident)
-        furniture = furniture or signal < 0
-        content = content or signal > 0
-    if content:
-        return 1
-    return -1 if furniture else 0
-
-
-def is_hidden(el: HtmlElement) -> bool:
-    """Return True if ``el`` is marked as not shown to readers."""
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
-        return True
-    style = el.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+# --- pruning -------------------------------------------------------------
 
 
 def _elements(root: HtmlElement) -> Iterator[HtmlElement]:
     yield from root.iter(etree.Element)
 
 
-def paragraph_chars(el: HtmlElement) -> int:
-    """Return how many characters of text ``el`` holds in <p> elements."""
-    total = len(el.text_content()) if el.tag == "p" else 0
-    for p in el.iter("p"):
-        if p is not el:
-            total += len(p.text_content())
-    return total
-
-
-def remove(el: HtmlElement, rec: Recorder | None = None, stage: str = "", reason: str = "") -> None:
-    """Remove ``el`` and everything in it, keeping the text that follows it; tell ``rec`` why."""
-    if el.getparent() is not None:
-        if rec is not None:
-            rec.removed(stage, el, reason)
-        el.drop_tree()
-
-
-def prune(root: HtmlElement, protect: Iterable[HtmlElement] = (), rec: Recorder | None = None) -> None:
+def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
     """Remove from ``root`` what is never article text.
 
     Drops DROP_TAGS, hidden elements, thin forms and headers, and elements
     whose class/id marks furniture, unless they hold a large share of the
-    page's paragraph text (a mislabelled wrapper) or one of ``protect``.
+    page's paragraph text (a mislabelled wrapper).
     """
-    protected = set(protect)
     total = max(paragraph_chars(root), 1)
     for el in [el for el in _elements(root) if el.tag in DROP_TAGS]:
-        if _holds_any(el, protected) or not is_within(el, root):
+        if not is_within(el, root):
             continue
         if el.tag in DROP_UNLESS_PROSE_TAGS and _swallowed_article(el, total):
             continue
-        remove(el, rec, "prune", f"<{el.tag}> is never article text")
+        remove(el, rec, "prune", f"<{el.tag!s}> is never article text")
 
     # Hidden and furniture-classed elements are only hints: an element
     # that holds much of the page's prose is the article, mislabelled or
@@ -192,7 +94,7 @@ def prune(root: HtmlElement, protect: Iterable[HtmlElement] = (), rec: Recorder 
         key = (el.getparent(), "") if is_hidden(el) else (None, el.get("class", "") + "#" + el.get("id", "-"))
         groups[key] = groups.get(key, 0) + prose[el]
     for el in doomed:
-        if _holds_any(el, protected) or not is_within(el, root):
+        if not is_within(el, root):
             continue
         key = (el.getparent(), "") if is_hidden(el) else (None, el.get("class", "") + "#" + el.get("id", "-"))
         if prose[el] < 0.4 * total and groups[key] < 0.4 * total:
@@ -205,10 +107,10 @@ def prune(root: HtmlElement, protect: Iterable[HtmlElement] = (), rec: Recorder 
                 remove(el)
 
     for el in [el for el in _elements(root) if el.tag in DROP_IF_THIN_TAGS]:
-        if not is_within(el, root) or _holds_any(el, protected):
+        if not is_within(el, root):
             continue
         if paragraph_chars(el) < max(200, 0.2 * total):
-            remove(el, rec, "prune", f"<{el.tag}> with little paragraph text")
+            remove(el, rec, "prune", f"<{el.tag!s}> with little paragraph text")
 
 
 def _swallowed_article(el: HtmlElement, total: int) -> bool:
@@ -224,26 +126,11 @@ def _swallowed_article(el: HtmlElement, total: int) -> bool:
     )
 
 
-def _holds_any(el: HtmlElement, protected: set[HtmlElement]) -> bool:
-    if not protected:
-        return False
-    if el in protected:
-        return True
-    return any(d in protected for d in el.iterdescendants())
+# --- scoring -------------------------------------------------------------
 
 
-def is_within(el: HtmlElement, root: HtmlElement) -> bool:
-    """Return True if ``el`` is ``root`` or still under it (not removed with an ancestor earlier)."""
-    node = el
-    while node is not None:
-        if node is root:
-            return True
-        node = node.getparent()
-    return False
-
-
-class _Stats:
-    """Text counts of one element's subtree, gathered in one walk."""
+class _SubtreeText:
+    """Text counts and score of one element's subtree, gathered in one walk."""
 
     __slots__ = ("chars", "link_chars", "prose", "score")
 
@@ -254,9 +141,9 @@ class _Stats:
         self.score = 0.0
 
 
-def _own_text(root: HtmlElement) -> dict[HtmlElement, list[int]]:
+def _block_text_counts(root: HtmlElement) -> dict[HtmlElement, list[int]]:
     """Return, for each block element, [chars, link chars, commas] of its own inline text."""
-    own: dict[HtmlElement, list[int]] = {}
+    counts: dict[HtmlElement, list[int]] = {}
 
     def add(block: HtmlElement, text: str | None, in_link: bool) -> None:
         if not text:
@@ -264,7 +151,7 @@ def _own_text(root: HtmlElement) -> dict[HtmlElement, list[int]]:
         n = len(text.strip())
         if not n:
             return
-        row = own.setdefault(block, [0, 0, 0])
+        row = counts.setdefault(block, [0, 0, 0])
         row[0] += n
         if in_link:
             row[1] += n
@@ -286,7 +173,7 @@ def _own_text(root: HtmlElement) -> dict[HtmlElement, list[int]]:
                 add(block, child.tail, in_link)
 
     walk(root, root, False)
-    return own
+    return counts
 
 
 def find_article(root: HtmlElement, rec: Recorder | None = None) -> HtmlElement:
@@ -299,21 +186,21 @@ def find_article(root: HtmlElement, rec: Recorder | None = None) -> HtmlElement:
     checked against the subtree of highest additive value
     (``subtree_values``), which wins when the pick is only a fragment.
     """
-    own = _own_text(root)
-    stats: dict[HtmlElement, _Stats] = {}
+    counts = _block_text_counts(root)
+    stats: dict[HtmlElement, _SubtreeText] = {}
 
-    def st(el: HtmlElement) -> _Stats:
+    def stats_of(el: HtmlElement) -> _SubtreeText:
         s = stats.get(el)
         if s is None:
-            s = stats[el] = _Stats()
+            s = stats[el] = _SubtreeText()
         return s
 
-    for block, (chars, link_chars, commas) in own.items():
+    for block, (chars, link_chars, commas) in counts.items():
         text_chars = chars - link_chars
         prose = text_chars if text_chars >= _SCORED_MIN_CHARS and link_chars <= 0.5 * chars else 0
-        node = block
+        node: HtmlElement | None = block
         while node is not None:
-            s = st(node)
+            s = stats_of(node)
             s.chars += chars
             s.link_chars += link_chars
             s.prose += prose
@@ -325,7 +212,7 @@ def find_article(root: HtmlElement, rec: Recorder | None = None) -> HtmlElement:
         for divider in _ANCESTOR_DIVIDERS:
             if node is None or node.tag == "html":
                 break
-            st(node).score += score / divider
+            stats_of(node).score += score / divider
             node = node.getparent()
 
     best: HtmlElement | None = None
@@ -336,10 +223,10 @@ def find_article(root: HtmlElement, rec: Recorder | None = None) -> HtmlElement:
             continue
         bias = _CANDIDATE_BIAS[el.tag] + 25.0 * class_signal(el)
         density = s.link_chars / s.chars if s.chars else 1.0
-        value = (s.score + bias) * (1.0 - density)
-        final[el] = value
-        if value > best_score:
-            best, best_score = el, value
+        weighted = (s.score + bias) * (1.0 - density)
+        final[el] = weighted
+        if weighted > best_score:
+            best, best_score = el, weighted
     if best is None:
         body = root.find(".//body")
         return body if body is not None else root
@@ -349,14 +236,14 @@ def find_article(root: HtmlElement, rec: Recorder | None = None) -> HtmlElement:
     # Second opinion: if the pick holds only a fragment of the best subtree's
     # value (an article split into sections or cards, a page whose class
     # names mislead the scorer), take that subtree instead.
-    value = subtree_values(own)
+    value = subtree_values(counts)
     whole = best_by_value(value)
     if whole is not None and sum(value.get(k, 0.0) for k in keep) * _SECOND_OPINION < value[whole]:
         keep = [whole]
     return _wrap(keep, rec)
 
 
-def _climb(best: HtmlElement, stats: dict[HtmlElement, _Stats]) -> HtmlElement:
+def _climb(best: HtmlElement, stats: dict[HtmlElement, _SubtreeText]) -> HtmlElement:
     """Return the outermost ancestor of ``best`` whose extra text is still prose.
 
     Articles split into sections (or CMS blocks) score highest in one
@@ -382,7 +269,7 @@ def _climb(best: HtmlElement, stats: dict[HtmlElement, _Stats]) -> HtmlElement:
 
 
 def _sibling_keep(
-    best: HtmlElement, final: dict[HtmlElement, float], stats: dict[HtmlElement, _Stats]
+    best: HtmlElement, final: dict[HtmlElement, float], stats: dict[HtmlElement, _SubtreeText]
 ) -> list[HtmlElement]:
     """Return ``best`` and its article-like siblings, in page order."""
     parent = best.getparent()
@@ -440,7 +327,7 @@ _COMMA_VALUE = 10.0
 _SECOND_OPINION = 2.5
 
 
-def subtree_values(own: dict[HtmlElement, list[int]]) -> dict[HtmlElement, float]:
+def subtree_values(counts: dict[HtmlElement, list[int]]) -> dict[HtmlElement, float]:
     """Return each element's value: the sum over the text blocks inside it.
 
     Prose (40+ characters, at most 40% links) is worth its length plus a
@@ -450,7 +337,7 @@ def subtree_values(own: dict[HtmlElement, list[int]]) -> dict[HtmlElement, float
     paragraphs, as long as what joins them is not mostly links.
     """
     value: dict[HtmlElement, float] = {}
-    for block, (chars, links, commas) in own.items():
+    for block, (chars, links, commas) in counts.items():
         text = chars - links
         if text >= 40 and links <= 0.4 * chars:
             v = text + _COMMA_VALUE * commas
@@ -460,7 +347,7 @@ def subtree_values(own: dict[HtmlElement, list[int]]) -> dict[HtmlElement, float
             v = 0.0
         else:
             v = _SHORT_VALUE * chars
-        node = block
+        node: HtmlElement | None = block
         while node is not None:
             value[node] = value.get(node, 0.0) + v
             node = node.getparent()

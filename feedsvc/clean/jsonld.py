@@ -8,6 +8,12 @@ the first and after the last block it confirms, which it does not hold,
 go (bylines, standfirsts, sign-offs, promos). The middle of the article is
 never touched, since the JSON-LD text often leaves out headings, lists
 and captions.
+
+Pure; a stage of ``feedsvc.clean`` (the last pass of stage 3): the pipeline
+reads :func:`article_body` from the page before any stage cuts it, and
+calls :func:`trim_by_article_body` on the article. It imports only the
+leaves below it (``dom``, ``policy``, the ``explain`` recorder), never
+another stage.
 """
 
 from __future__ import annotations
@@ -18,9 +24,10 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
+from feedsvc.clean.dom import is_leaf_block, remove
 from feedsvc.clean.explain import Recorder
-from feedsvc.clean.extract import remove
-from feedsvc.clean.policy import BLOCK_TAGS
+
+__all__ = ["article_body", "trim_by_article_body"]
 
 _WORD = re.compile(r"\w+")
 _LD_TYPE = re.compile(r"ld\+json", re.IGNORECASE)
@@ -87,14 +94,7 @@ def trim_by_article_body(article: HtmlElement, body: str | None, rec: Recorder |
         return
     reference = _shingles(body_tokens)
     flat = " " + " ".join(body_tokens) + " "
-    leaves = [
-        el
-        for el in article.iter()
-        if el is not article
-        and isinstance(el.tag, str)
-        and el.tag in BLOCK_TAGS
-        and not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el)
-    ]
+    leaves = [el for el in article.iter() if el is not article and isinstance(el.tag, str) and is_leaf_block(el)]
     confirmed: list[bool] = []
     held = set()
     kept: list[HtmlElement] = []

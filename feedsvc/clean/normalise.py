@@ -4,6 +4,12 @@ Absolute URLs (against the page URL, or an http(s) ``<base href>``), lazy
 images resolved, embedded players turned into plain links, tracking
 parameters dropped from links, and text-bearing wrapper ``<div>``s turned
 into paragraphs so that sanitising (which unwraps divs) keeps blocks apart.
+The URL a page resolves against is read from it before any stage cuts it
+(:func:`effective_base`); :func:`declared_url` is the URL a saved page
+says it came from, for tools handed a file without one.
+
+Pure; a stage of ``feedsvc.clean``: it imports only the leaves below it
+(``dom``, ``policy``, the ``explain`` recorder), never another stage.
 """
 
 from __future__ import annotations
@@ -13,8 +19,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml.html import HtmlElement
 
+from feedsvc.clean.dom import has_block_child, parse, remove
 from feedsvc.clean.explain import Recorder
-from feedsvc.clean.extract import remove
 from feedsvc.clean.policy import (
     BLOCK_TAGS,
     EMBED_HOSTS,
@@ -25,6 +31,18 @@ from feedsvc.clean.policy import (
     TRACKING_PARAMS,
     TRACKING_PREFIXES,
 )
+
+__all__ = [
+    "absolute",
+    "best_from_srcset",
+    "declared_url",
+    "effective_base",
+    "embed_link",
+    "normalise",
+    "paragraphs_from_wrappers",
+    "resolve_image",
+    "strip_tracking",
+]
 
 _SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -44,6 +62,26 @@ def effective_base(root: HtmlElement, base_url: str | None) -> str | None:
             return candidate
         break
     return base
+
+
+def declared_url(html: str) -> str | None:
+    """Return the http(s) URL a saved page says it came from (canonical link, else og:url), or None.
+
+    For tools that are handed a file without its URL (``feedsvc clean``);
+    ``clean_html`` itself never guesses a base.
+    """
+    root = parse(html) if isinstance(html, str) and html.strip() else None
+    if root is None:
+        return None
+    candidates = [
+        link.get("href") for link in root.iter("link") if "canonical" in (link.get("rel") or "").lower().split()
+    ]
+    candidates += [m.get("content") for m in root.iter("meta") if (m.get("property") or "").lower() == "og:url"]
+    for url in candidates:
+        url = (url or "").strip()
+        if url.lower().startswith(("http://", "https://")):
+            return url
+    return None
 
 
 def _scheme(url: str) -> str:
@@ -126,9 +164,9 @@ def resolve_image(img: HtmlElement) -> str | None:
         if value and not value.startswith("data:"):
             return value
     for attr in LAZY_SRCSET_ATTRS:
-        value = img.get(attr)
-        if value:
-            found = best_from_srcset(value)
+        srcset = img.get(attr)
+        if srcset:
+            found = best_from_srcset(srcset)
             if found and not found.startswith("data:"):
                 return found
     # libxml2 does not know <source> is void, so the <img> may sit inside it.
@@ -173,14 +211,15 @@ def embed_link(el: HtmlElement, base: str | None) -> HtmlElement | None:
 def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = None) -> None:
     """Rewrite ``article`` in place: URLs, lazy images, embeds, headline levels, text wrappers."""
     for el in [e for e in article.iter() if isinstance(e.tag, str) and e.tag in EMBED_TAGS]:
-        if el.getparent() is None:
+        parent = el.getparent()
+        if parent is None:
             continue
         link = embed_link(el, base)
         if link is not None:
             link.tail = el.tail
-            el.getparent().replace(el, link)
+            parent.replace(el, link)
         else:
-            remove(el, rec, "normalise", f"<{el.tag}> that is not a known player (no link to make)")
+            remove(el, rec, "normalise", f"<{el.tag!s}> that is not a known player (no link to make)")
 
     for img in list(article.iter("img")):
         src = resolve_image(img)
@@ -218,7 +257,7 @@ def paragraphs_from_wrappers(article: HtmlElement) -> None:
     for el in list(article.iter("div", "section", "article", "main", "header", "center", "span", "font")):
         if el is article:
             continue
-        has_block = any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el)
+        has_block = has_block_child(el)
         if el.tag in ("span", "font"):
             continue
         if not has_block:

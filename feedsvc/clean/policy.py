@@ -1,16 +1,67 @@
 """The cleaning policy, as data: what the cleaner drops, keeps and rewrites.
 
 Review this file to know what ``feedsvc.clean`` does to an article without
-reading any logic. Every list is used by exactly one stage, named in its
-comment. Class/id fragments are matched against the words of an element's
+reading any logic. Each section names the stage whose lists it holds;
+block elements are every stage's. Class/id fragments are matched (by
+``feedsvc.clean.dom.class_signal``) against the words of an element's
 ``class`` and ``id`` (split on anything that is not a letter or digit, and
 on camelCase), so ``"share"`` matches ``post-share-bar`` and ``shareBox``
 but ``"ad"`` does not match ``header``.
+
+Data only; the bottom of ``feedsvc.clean``: it imports nothing from the
+package, and every module in it may import it.
 """
 
 from __future__ import annotations
 
 import re
+
+__all__ = [
+    "ALLOWED_ATTRIBUTES",
+    "ALLOWED_TAGS",
+    "APPEAL_CUES",
+    "APPEAL_CUE_TABLE",
+    "APPEAL_MAX_CHARS",
+    "APPEAL_STEMS",
+    "AUTHOR_HREF",
+    "BIO_START",
+    "BLOCK_TAGS",
+    "BOILERPLATE_LINE",
+    "BOILERPLATE_PAIRS",
+    "BOILERPLATE_WORDS",
+    "CALL_TO_ACTION",
+    "CONTENTS_LABEL",
+    "CONTENT_WORDS",
+    "DISCLOSURE",
+    "DROP_IF_THIN_TAGS",
+    "DROP_TAGS",
+    "DROP_UNLESS_PROSE_TAGS",
+    "EMBED_HOSTS",
+    "EMBED_TAGS",
+    "LAZY_SRCSET_ATTRS",
+    "LAZY_SRC_ATTRS",
+    "LINK_DENSITY_MAX",
+    "META_LINE",
+    "PLACEHOLDER_SRC",
+    "PROMO_LABEL",
+    "RELATED_HEADING",
+    "TRACKING_PARAMS",
+    "TRACKING_PREFIXES",
+    "URL_SCHEMES",
+    "VOID_KEEP",
+]
+
+# --- every stage: block elements -----------------------------------------
+
+# Block-level tags: a wrapper <div> with its own text becomes a <p>, and
+# text is read one line per block.
+BLOCK_TAGS = frozenset(
+    """
+    address article aside blockquote dd details dialog div dl dt fieldset figcaption figure
+    footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table
+    tbody td tfoot th thead tr ul center
+    """.split()
+)
 
 # --- stage 2, tree pruning: elements removed with everything inside -------
 
@@ -201,6 +252,68 @@ BOILERPLATE_LINE = re.compile(
 # lists (related stories, tag clouds, share bars).
 LINK_DENSITY_MAX = 0.5
 
+# --- stage 3, the article's edges (feedsvc.clean.edges) --------------------
+
+# The whole text of a heading that opens a list of other stories; it and
+# what follows it in the article's tail go.
+RELATED_HEADING = re.compile(
+    r"(?:(?:the )?(?:latest|trending|popular|top|recent|related|recommended|featured|more|other|similar|most read)"
+    r"(?: \w+)? (?:news|posts|articles|stories|reads|reading|content|blog posts|videos|guides|links)"
+    r"(?: (?:from|by|on|for|about|like this|that may interest you|you may like)\b.{0,50})?"
+    r"|you (?:may|might|will|would) (?:also )?(?:like|enjoy|be interested in)(?: these| this)?(?: \w+)?"
+    r"|more (?:to explore|you might like|like this|from (?:the |our )?\w+(?: \w+){0,3}|on [A-Z]\w*(?: [A-Z]\w*){0,3}"
+    r"|(?:articles|posts|stories) (?:from|by) .{2,50})"
+    r"|read (?:more|next)(?: (?:posts|articles|stories|news)(?: (?:from|by|like this|on this topic)\b.{0,40})?| from .{2,40})?"
+    r"|(?:keep|continue) reading|what to read next|explore (?:more|other topics|our blog)|further reading"
+    r"|related|see also|also read|read also|in case you missed it|don'?t miss"
+    r")\W*",
+    re.IGNORECASE,
+)
+
+# A link to a page about a writer: the byline or bio box it sits in goes.
+AUTHOR_HREF = re.compile(
+    r"/(?:authors?|writers?|contributors?|people|staff|team|profiles?|byline|columnists?)/[^/?#]+", re.I
+)
+
+# The start of a bio: a name (or he/she/they) and what the person is.
+BIO_START = re.compile(
+    r"^(?:About the author\W*)?(?:[A-Z][\w.'’-]*(?: \([^)]{1,30}\))?(?: [A-Z][\w.'’-]*){0,3}|She|He|They)"
+    r",? (?:is|was|has been|has|holds|leads|writes|serves|specializ|brings|joined|works|covers|lives|loves|earned)\b"
+)
+
+# A byline, dateline or reading time on its own line (before or after the article).
+META_LINE = re.compile(
+    r"(?:(?:by|written by|posted by|author|words by|reviewed by|edited by|fact[- ]checked by|medically reviewed by)\b\W*"
+    r"(?:[A-Z][\w.'’-]*\W*){0,6}.{0,80}"
+    r"|(?:(?:last )?(?:updated|published|posted|modified|reviewed)(?: on| at)?:?\s*)?"
+    r"(?:\d{1,2}(?:st|nd|rd|th)? )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? ?\d{0,2}(?:st|nd|rd|th)?,? \d{4}.{0,40}"
+    r"|(?:(?:last )?(?:updated|published|posted|modified)(?: on)?:?\s*)?\d{1,4}[./-]\d{1,2}[./-]\d{2,4}.{0,30}"
+    r"|\d{1,3}\s*(?:-\s*\d{1,3}\s*)?min(?:ute)?s?\.?(?: read(?:ing time)?)?"
+    r"|(?:reading time|read time|estimated reading time)\W*\d{1,3}\s*min(?:ute)?s?"
+    r"|[\d,.]+k?\s*(?:views|comments|shares|likes)"
+    r")",
+    re.IGNORECASE,
+)
+
+# A label that opens a table of contents.
+CONTENTS_LABEL = re.compile(
+    r"(?:table of contents|contents|in this (?:article|post|guide|page)|on this page|jump to|skip to|what'?s inside"
+    r"|quick (?:links|navigation)|article (?:contents|outline))\W*",
+    re.IGNORECASE,
+)
+
+# Affiliate and sponsorship disclosures: what the site says about its
+# income, not what the article says.
+DISCLOSURE = re.compile(
+    r"\bat no (?:extra|additional) (?:cost|charge) to you\b"
+    r"|\b(?:we|i) (?:may |might |will )?(?:earn|receive|get|make) (?:a |an )?(?:small )?(?:commission|compensation|affiliate)"
+    r"|\b(?:contains?|includes?|uses?|may contain) affiliate links?\b"
+    r"|\bas an amazon associate\b|\baffiliate disclosure\b|\bwe may be compensated\b"
+    r"|\bmay include paid promotion\b|\bthis (?:post|article|content) (?:is|was) sponsored by\b"
+    r"|\bwe (?:only )?(?:recommend|feature) products? (?:we|that we)\b.{0,40}\bcommission",
+    re.IGNORECASE,
+)
+
 # --- stage 4: normalisation ----------------------------------------------
 
 # Attributes that hold the real image URL on lazy-loaded images, in the
@@ -280,75 +393,3 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 # Elements kept even when they hold no text.
 VOID_KEEP = frozenset({"img", "br", "hr", "td", "th"})
-
-# Block-level tags: a wrapper <div> with its own text becomes a <p>, and
-# text is read one line per block.
-BLOCK_TAGS = frozenset(
-    """
-    address article aside blockquote dd details dialog div dl dt fieldset figcaption figure
-    footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table
-    tbody td tfoot th thead tr ul center
-    """.split()
-)
-
-# --- stage 3, the article's edges (feedsvc.clean.edges) --------------------
-
-# The whole text of a heading that opens a list of other stories; it and
-# what follows it in the article's tail go.
-RELATED_HEADING = re.compile(
-    r"(?:(?:the )?(?:latest|trending|popular|top|recent|related|recommended|featured|more|other|similar|most read)"
-    r"(?: \w+)? (?:news|posts|articles|stories|reads|reading|content|blog posts|videos|guides|links)"
-    r"(?: (?:from|by|on|for|about|like this|that may interest you|you may like)\b.{0,50})?"
-    r"|you (?:may|might|will|would) (?:also )?(?:like|enjoy|be interested in)(?: these| this)?(?: \w+)?"
-    r"|more (?:to explore|you might like|like this|from (?:the |our )?\w+(?: \w+){0,3}|on [A-Z]\w*(?: [A-Z]\w*){0,3}"
-    r"|(?:articles|posts|stories) (?:from|by) .{2,50})"
-    r"|read (?:more|next)(?: (?:posts|articles|stories|news)(?: (?:from|by|like this|on this topic)\b.{0,40})?| from .{2,40})?"
-    r"|(?:keep|continue) reading|what to read next|explore (?:more|other topics|our blog)|further reading"
-    r"|related|see also|also read|read also|in case you missed it|don'?t miss"
-    r")\W*",
-    re.IGNORECASE,
-)
-
-# A link to a page about a writer: the byline or bio box it sits in goes.
-AUTHOR_HREF = re.compile(
-    r"/(?:authors?|writers?|contributors?|people|staff|team|profiles?|byline|columnists?)/[^/?#]+", re.I
-)
-
-# The start of a bio: a name (or he/she/they) and what the person is.
-BIO_START = re.compile(
-    r"^(?:About the author\W*)?(?:[A-Z][\w.'’-]*(?: \([^)]{1,30}\))?(?: [A-Z][\w.'’-]*){0,3}|She|He|They)"
-    r",? (?:is|was|has been|has|holds|leads|writes|serves|specializ|brings|joined|works|covers|lives|loves|earned)\b"
-)
-
-# A byline, dateline or reading time on its own line (before or after the article).
-META_LINE = re.compile(
-    r"(?:(?:by|written by|posted by|author|words by|reviewed by|edited by|fact[- ]checked by|medically reviewed by)\b\W*"
-    r"(?:[A-Z][\w.'’-]*\W*){0,6}.{0,80}"
-    r"|(?:(?:last )?(?:updated|published|posted|modified|reviewed)(?: on| at)?:?\s*)?"
-    r"(?:\d{1,2}(?:st|nd|rd|th)? )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? ?\d{0,2}(?:st|nd|rd|th)?,? \d{4}.{0,40}"
-    r"|(?:(?:last )?(?:updated|published|posted|modified)(?: on)?:?\s*)?\d{1,4}[./-]\d{1,2}[./-]\d{2,4}.{0,30}"
-    r"|\d{1,3}\s*(?:-\s*\d{1,3}\s*)?min(?:ute)?s?\.?(?: read(?:ing time)?)?"
-    r"|(?:reading time|read time|estimated reading time)\W*\d{1,3}\s*min(?:ute)?s?"
-    r"|[\d,.]+k?\s*(?:views|comments|shares|likes)"
-    r")",
-    re.IGNORECASE,
-)
-
-# A label that opens a table of contents.
-CONTENTS_LABEL = re.compile(
-    r"(?:table of contents|contents|in this (?:article|post|guide|page)|on this page|jump to|skip to|what'?s inside"
-    r"|quick (?:links|navigation)|article (?:contents|outline))\W*",
-    re.IGNORECASE,
-)
-
-# Affiliate and sponsorship disclosures: what the site says about its
-# income, not what the article says.
-DISCLOSURE = re.compile(
-    r"\bat no (?:extra|additional) (?:cost|charge) to you\b"
-    r"|\b(?:we|i) (?:may |might |will )?(?:earn|receive|get|make) (?:a |an )?(?:small )?(?:commission|compensation|affiliate)"
-    r"|\b(?:contains?|includes?|uses?|may contain) affiliate links?\b"
-    r"|\bas an amazon associate\b|\baffiliate disclosure\b|\bwe may be compensated\b"
-    r"|\bmay include paid promotion\b|\bthis (?:post|article|content) (?:is|was) sponsored by\b"
-    r"|\bwe (?:only )?(?:recommend|feature) products? (?:we|that we)\b.{0,40}\bcommission",
-    re.IGNORECASE,
-)

@@ -7,6 +7,10 @@ block is outlined in its stage's colour with the reason as a label; what
 the cleaner kept is left unmarked. A Content-Security-Policy meta tag
 forbids scripts, network access and forms, so opening a report runs
 nothing and fetches nothing.
+
+Pure (it returns the document; ``feedsvc clean --report`` writes it). The
+top of ``feedsvc.clean``: it draws what the pipeline returned, and nothing
+below it imports it.
 """
 
 from __future__ import annotations
@@ -20,8 +24,11 @@ import lxml.html
 import nh3
 from lxml.html import HtmlElement
 
-from feedsvc.clean import CLEANER_VERSION, parse
+from feedsvc.clean import CLEANER_VERSION
+from feedsvc.clean.dom import parse
 from feedsvc.clean.explain import INVISIBLE_TAGS, STAGES, Removal, kept_summary, number_elements
+
+__all__ = ["CSP", "STAGE_COLOURS", "render_report"]
 
 # Stage colours: strong for what was cut from the article, muted for the
 # page around it.

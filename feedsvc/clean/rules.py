@@ -22,6 +22,9 @@ Selectors are XPath 1.0 when they start with ``/``, ``./`` or ``(``, and
 otherwise a small CSS subset: ``tag``, ``*``, ``.class``, ``#id``,
 ``[attr]``, ``[attr=value]``, ``[attr*=value]``, compounds of these, the
 descendant (space) and child (``>``) combinators, and ``,`` groups.
+
+A stage of ``feedsvc.clean``: it imports only the leaves below it (``dom``,
+``policy``, the ``explain`` recorder), never another stage.
 """
 
 from __future__ import annotations
@@ -36,8 +39,23 @@ from functools import cached_property
 from lxml import etree
 from lxml.html import HtmlElement
 
+from feedsvc.clean.dom import remove
 from feedsvc.clean.explain import Recorder, quoted
 from feedsvc.clean.policy import BLOCK_TAGS
+
+__all__ = [
+    "RuleCase",
+    "RulesFile",
+    "SiteRules",
+    "apply_strip_rules",
+    "parse_rules",
+    "parse_rules_file",
+    "rule_body",
+    "rules_version",
+    "select",
+    "strip_blocks_by_text",
+    "to_xpath",
+]
 
 _KEYS_HELP = "body, strip, strip_id_or_class, strip_text, strip_image_src, prune"
 _TEST_KEYS_HELP = "page, url, contains, not_contains"
@@ -171,7 +189,7 @@ def parse_rules(data: Mapping[str, object]) -> SiteRules:
     """Return the SiteRules a TOML mapping declares; raise ValueError naming the key and the fix."""
     if not isinstance(data, Mapping):
         raise ValueError(f"site rules must be a table of keys ({_KEYS_HELP}), not {type(data).__name__}")
-    unknown = sorted(str(k) for k in data if k not in {f for f in SiteRules.__dataclass_fields__})
+    unknown = sorted(str(k) for k in data if k not in set(SiteRules.__dataclass_fields__))
     if unknown:
         raise ValueError(f"unknown key {unknown[0]!r} in site rules; the known keys are {_KEYS_HELP}")
 
@@ -262,7 +280,8 @@ def _css_to_xpath(selector: str) -> str:
 def _css_group(group: str, selector: str) -> str:
     steps: list[str] = []
     axis = "//"
-    tag, conds = "", []
+    tag = ""
+    conds: list[str] = []
     pos = 0
 
     def flush() -> None:
@@ -346,31 +365,24 @@ def rule_body(root: HtmlElement, rules: SiteRules, rec: Recorder | None = None) 
     return []
 
 
-def _drop(el: HtmlElement, rec: Recorder | None, reason: str) -> None:
-    if el.getparent() is not None:
-        if rec is not None:
-            rec.removed("rules", el, reason)
-        el.drop_tree()
-
-
 def apply_strip_rules(root: HtmlElement, rules: SiteRules, rec: Recorder | None = None) -> None:
     """Remove from ``root`` what the strip rules name."""
     for selector in rules.strip:
         for el in select(root, selector):
             if el is not root:
-                _drop(el, rec, f"strip {quoted(selector)}")
+                remove(el, rec, "rules", f"strip {quoted(selector)}")
     if rules.strip_id_or_class:
         for el in [e for e in root.iter() if isinstance(e.tag, str) and e is not root]:
             names = f"{el.get('class', '')} {el.get('id', '')}".lower()
             hit = next((f for f in rules.strip_id_or_class if f in names), None)
             if hit is not None:
-                _drop(el, rec, f"strip_id_or_class {quoted(hit)}")
+                remove(el, rec, "rules", f"strip_id_or_class {quoted(hit)}")
     if rules.strip_image_src:
         for img in list(root.iter("img")):
             src = " ".join(img.get(a, "") for a in ("src", "data-src", "srcset", "data-lazy-src"))
             hit = next((f for f in rules.strip_image_src if f in src), None)
             if hit is not None:
-                _drop(img, rec, f"strip_image_src {quoted(hit)}")
+                remove(img, rec, "rules", f"strip_image_src {quoted(hit)}")
     if rules.strip_text:
         strip_blocks_by_text(root, rules.strip_text, rec)
 
@@ -388,4 +400,4 @@ def strip_blocks_by_text(root: HtmlElement, patterns: tuple[re.Pattern[str], ...
     for el, pattern in matched.items():
         inner = any(d in matched for d in el.iterdescendants())
         if not inner:
-            _drop(el, rec, f"strip_text {quoted(pattern.pattern)}")
+            remove(el, rec, "rules", f"strip_text {quoted(pattern.pattern)}")

@@ -4,6 +4,9 @@ nh3 (ammonia) is the safety guarantee: whatever earlier stages missed,
 only ALLOWED_TAGS with ALLOWED_ATTRIBUTES and http(s)/mailto URLs come out.
 The tidy pass after it removes elements left empty and links left without
 a target, so no empty or wrapper-only markup reaches a feed.
+
+Pure; a stage of ``feedsvc.clean`` (the last): it imports only the
+``policy`` below it, never another stage.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from lxml.html import HtmlElement
 
 from feedsvc.clean.policy import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, VOID_KEEP
 from feedsvc.text import xml_safe
+
+__all__ = ["sanitise", "serialise_children", "tidy"]
 
 # huge_tree: nh3 keeps nested quotes and lists as deep as the (depth-limited) article has them.
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)

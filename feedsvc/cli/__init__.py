@@ -1,1 +1,3 @@
 """The ``feedsvc`` command line."""
+
+__all__: list[str] = []

@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+__all__ = ["cache_setting", "progress_bar", "run_build"]
+
 
 def cache_setting(cache_dir: Path | None, no_cache: bool) -> str | None:
     """Return the CACHE_DIR setting for the cache options ("" is none, None the default)."""

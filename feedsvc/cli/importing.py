@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 import click
@@ -19,6 +20,8 @@ from feedsvc.content.site import SiteConfigError
 from feedsvc.importer.http import Fetcher, FetchSettings
 from feedsvc.importer.importing import Importer, Outcome, Report, run
 from feedsvc.importer.wxr import WxrError, WxrExport, parse_wxr
+
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "run_import"]
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
@@ -68,24 +71,16 @@ def run_import(
 def _import(
     importer: Importer, urls: Sequence[str], sitemaps: Sequence[str], export: WxrExport | None, report: Report
 ) -> None:
-    tasks: list[tuple[str, Callable[[], Outcome]]] = [
-        (url, lambda url=url: importer.import_url(url))
-        for url in urls  # type: ignore[misc]
-    ]
+    # partial, not a lambda in the loop: each task keeps its own source
+    tasks: list[tuple[str, Callable[[], Outcome]]] = [(url, partial(importer.import_url, url)) for url in urls]
     if export is not None:
         report.skipped.update(export.skipped)
-        tasks += [
-            (post.link or post.title, lambda post=post: importer.import_post(post))  # type: ignore[misc]
-            for post in export.posts
-        ]
+        tasks += [(post.link or post.title, partial(importer.import_post, post)) for post in export.posts]
     for sitemap in sitemaps:
         click.echo(f"reading sitemap {sitemap}", err=True)
         pages, failures = importer.sitemap_pages(sitemap)
         report.outcomes.extend(failures)
-        tasks += [
-            (page.loc, lambda page=page: importer.import_url(page.loc, page))  # type: ignore[misc]
-            for page in pages
-        ]
+        tasks += [(page.loc, partial(importer.import_url, page.loc, page)) for page in pages]
     # disable=None: a bar on a terminal, nothing in a pipe or a log
     with tqdm(total=len(tasks), desc="importing", unit="article", file=sys.stderr, disable=None) as bar:
         run(tasks, report, bar)

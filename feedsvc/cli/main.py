@@ -13,6 +13,8 @@ import click
 
 from feedsvc.version import __version__
 
+__all__ = ["CACHE_OPTION", "CONTENT_OPTION", "NO_CACHE_OPTION", "main", "shown"]
+
 CONTENT_OPTION = click.option(
     "--content",
     "content_dir",
@@ -34,7 +36,7 @@ NO_CACHE_OPTION = click.option("--no-cache", is_flag=True, help="Build without t
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="feedsvc")
 def main() -> None:
-    """Publish clean news articles as Atom and RSS feeds and clean pages."""
+    """Publish clean news articles as Atom, RSS and JSON feeds and as clean pages."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
@@ -75,85 +77,48 @@ def serve(
     workers then hold only what they serve). With --watch, it rebuilds the
     site when the content folder changes (re-cleaning only changed
     articles), and the master replaces the workers gracefully with ones
-    holding the new version; with --no-watch it exits after the first build.
+    holding the new version. With --no-watch the server serves the first
+    build until it is restarted, and the publisher process exits once that
+    build is done.
     """
-    from gunicorn.app.base import BaseApplication
-
-    from feedsvc.app import create_app
+    from feedsvc.app import create_gunicorn_app
+    from feedsvc.cli.build import cache_setting
     from feedsvc.content.site import SiteConfigError
-    from feedsvc.logs import JsonFormatter
-    from feedsvc.serve.gunicorn import JsonLogger
+    from feedsvc.serve.gunicorn import EmbeddedServer, Hooks, JsonLogger, empty_multiprocess_dir, log_json_lines
     from feedsvc.serve.publisher import PublisherError
+    from feedsvc.settings import ServiceConfigError
 
     if check_config:
         logging.getLogger("feedsvc").setLevel(logging.CRITICAL)  # the report says it all once
     else:
-        for handler in logging.getLogger().handlers:
-            handler.setFormatter(JsonFormatter())
-    # The hub hears of changes only once the server really listens (when_ready below);
-    # a config check or a start that fails to bind must not announce anything.
-    config: dict[str, Any] = {"CONTENT_DIR": str(content_dir), "WEBSUB_ANNOUNCE_AT_START": False, "BUILD_PROCESS": True}
+        log_json_lines()
+        empty_multiprocess_dir()  # before the app counts anything there
+    config: dict[str, Any] = {"CONTENT_DIR": str(content_dir)}
     if base_url:
         config["BASE_URL"] = base_url
-    from feedsvc.cli.build import cache_setting
-
     if cache_setting(cache_dir, no_cache) is not None:
         config["CACHE_DIR"] = cache_setting(cache_dir, no_cache)
     try:
-        # Built once, by a publisher process the master forks, and shared by the forked workers.
-        app = create_app(config)
-    except (SiteConfigError, PublisherError, OSError) as error:
+        # Built once, by a publisher process the master forks, and shared by the forked workers;
+        # the hub hears of changes once the server listens (Hooks.when_ready), not on a config check.
+        app = create_gunicorn_app(config)
+    except (ServiceConfigError, SiteConfigError, PublisherError, OSError) as error:
         raise click.ClickException(str(error)) from None
     if check_config:
         _report_config(app, content_dir)
         app.extensions["feedsvc"].close()  # the publisher exits with it
         return
-
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("preload_app", True)
-            self.cfg.set("accesslog", "-")
-            self.cfg.set("errorlog", "-")
-            self.cfg.set("logger_class", JsonLogger)
-            if "control_socket_disable" in self.cfg.settings:  # gunicorn 25.1+: one default path per user
-                self.cfg.set("control_socket_disable", True)
-            self.cfg.set("when_ready", lambda _server: _when_ready(app, watch))
-            self.cfg.set("on_reload", lambda _server: _freeze_heap())
-
-        def load(self) -> Any:
-            return app
-
+    settings = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "preload_app": True,
+        "accesslog": "-",
+        "errorlog": "-",
+        "logger_class": JsonLogger,
+        "control_socket_disable": True,  # gunicorn 25.1+: one default path per user, which instances would share
+    }
     click.echo(f"feedsvc {__version__}: serving {content_dir} at http://{host}:{port}/", err=True)
-    Server().run()
-
-
-def _when_ready(app: Any, watch: bool) -> None:
-    """Once gunicorn listens, before it forks: tell the WebSub hub what changed, watch the content."""
-    from feedsvc.web.views import publish_changes_by_reload
-
-    _freeze_heap()
-    state = app.extensions["feedsvc"]
-    state.announce_startup()
-    if watch:
-        publish_changes_by_reload(app)
-    else:
-        state.stop_publishing()
-
-
-def _freeze_heap() -> None:
-    """Move what the master holds out of the garbage collector's sight before workers fork.
-
-    The workers' collections then never walk the shared snapshot, nor write
-    to (and so copy) its pages. Unfrozen first: a replaced snapshot's cyclic
-    garbage is still collected.
-    """
-    import gc
-
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
+    EmbeddedServer(app, settings, Hooks(watch=watch)).run()
 
 
 def _report_config(app: Any, content_dir: Path) -> None:
@@ -228,8 +193,8 @@ def build(target: Path, content_dir: Path, cache_dir: Path | None, no_cache: boo
     """Export the whole site as files into TARGET, for a static host or a CDN.
 
     Every page, feed and archive, byte for byte as `serve` sends it, with
-    precompressed .gz and .br files beside; see the README's "Static
-    export" for the layout and an nginx configuration. TARGET is replaced
+    precompressed .gz and .br files beside; docs/publishing.md ("Static
+    export") has the layout and an nginx configuration. TARGET is replaced
     (it must be new, empty, or an earlier export). Exits with status 1 if
     any article could not be published (the rest is exported).
     """

@@ -14,6 +14,18 @@ import re
 import threading
 from dataclasses import dataclass
 
+__all__ = [
+    "BOMS",
+    "REPLACEMENT_LABELS",
+    "SIGNATURES",
+    "Decoded",
+    "binary_reason",
+    "codec_for_label",
+    "decode_article",
+    "decode_html",
+    "looks_binary",
+]
+
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 BOMS = _BOMS  # (byte order mark, codec), for callers that must tell whether one is there
 _PRESCAN_BYTES = 1024
@@ -37,20 +49,14 @@ _WHATWG_LABELS = {
     **dict.fromkeys("utf-16 utf-16le utf-16be unicode ucs-2 unicodefffe".split(), "utf-8"),
 }
 # Python codecs that are not byte encodings of HTML text.
-_NOT_HTML_CODECS = frozenset(
-    {"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode", "utf-7"}
-)
+_NOT_HTML_CODECS = frozenset({"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode", "utf-7"})
 _ASCII_PROBE = '<meta charset="x">'
 # Labels of the WHATWG "replacement" encoding: encodings browsers refuse to decode
 # (their escape sequences have been used to smuggle markup past filters).
-REPLACEMENT_LABELS = frozenset(
-    "csiso2022kr hz-gb-2312 iso-2022-cn iso-2022-cn-ext iso-2022-kr replacement".split()
-)
+REPLACEMENT_LABELS = frozenset("csiso2022kr hz-gb-2312 iso-2022-cn iso-2022-cn-ext iso-2022-kr replacement".split())
 # windows-1252 as WHATWG defines it: the five bytes Python's cp1252 leaves
 # undefined map to the C1 controls of the same value, so decoding never fails.
-_CP1252_HIGH = {
-    byte: bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in range(0x80, 0xA0)
-}
+_CP1252_HIGH = {byte: bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in range(0x80, 0xA0)}
 # File signatures worth a precise message: (magic, what it is and the fix).
 SIGNATURES = (
     (b"\x1f\x8b", "is gzip-compressed; decompress it (gunzip) and save the plain .html file"),

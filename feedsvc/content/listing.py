@@ -20,6 +20,8 @@ from pathlib import Path
 from feedsvc.content.loader import ARTICLE_SUFFIXES, MARKDOWN_SUFFIX, SIDECAR_SUFFIX, is_listed
 from feedsvc.content.rules import RULES_FOLDER
 
+__all__ = ["ARTICLES_FOLDER", "SITE_FILE", "Listing", "Settling", "folder_stamp", "last_change", "scan", "signature"]
+
 SITE_FILE = "site.toml"
 ARTICLES_FOLDER = "articles"
 

@@ -15,6 +15,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+__all__ = ["FENCE", "FrontMatterError", "MarkdownDocument", "render_markdown", "split_front_matter"]
+
 FENCE = "+++"
 _FENCE_LINE = re.compile(r"^\+\+\+[ \t]*$")
 _YAML_FENCE = re.compile(r"^---[ \t]*$")
@@ -67,4 +69,5 @@ def _renderer() -> MarkdownIt:
 def render_markdown(body: str) -> str:
     """Return the HTML of the Markdown ``body``."""
     # A renderer per call: cheap, and never shared between threads.
-    return _renderer().render(body)
+    html: str = _renderer().render(body)  # typed Any by markdown-it (its renderer is pluggable); ours is HTML
+    return html

@@ -18,6 +18,16 @@ from pathlib import Path
 from feedsvc.clean.rules import RuleCase, RulesFile, SiteRules, parse_rules_file
 from feedsvc.model import Problem
 
+__all__ = [
+    "MAX_RULES_BYTES",
+    "RULES_FOLDER",
+    "RulesSource",
+    "discover_rules_files",
+    "host_of",
+    "load_site_rules",
+    "read_rules_file",
+]
+
 RULES_FOLDER = "rules"
 # A rules file larger than this is certainly not hand-written rules.
 MAX_RULES_BYTES = 256 * 1024
@@ -88,14 +98,18 @@ def load_site_rules(content_dir: Path) -> tuple[dict[str, SiteRules], list[Probl
         try:
             source = read_rules_file(path)
         except OSError as exc:
-            problems.append(Problem(path, f"could not read the rules file ({exc.strerror or exc}); its rules are not applied"))
+            problems.append(
+                Problem(path, f"could not read the rules file ({exc.strerror or exc}); its rules are not applied")
+            )
             continue
         except ValueError as exc:
             problems.append(Problem(path, f"{exc}; the site's rules are not applied until this is fixed"))
             continue
         if source.host in seen:
             problems.append(
-                Problem(path, f"{seen[source.host].name} already holds the rules for {source.host}; merge the two files")
+                Problem(
+                    path, f"{seen[source.host].name} already holds the rules for {source.host}; merge the two files"
+                )
             )
             continue
         seen[source.host] = path

@@ -17,9 +17,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from feedsvc.metadata.dates import parse_date
-from feedsvc.text import absolute_url, language_tag
 from feedsvc.model import ContentError, PageMetadata, Site
-from feedsvc.text import one_line
+from feedsvc.text import absolute_url, language_tag, one_line
+
+__all__ = ["SIDECAR_KEYS", "STATUSES", "Sidecar", "SidecarKey", "parse_sidecar"]
 
 STATUSES = ("published", "draft", "withdrawn")
 
@@ -27,22 +28,19 @@ STATUSES = ("published", "draft", "withdrawn")
 @dataclass(frozen=True)
 class SidecarKey:
     name: str
-    type: str  # as the README shows it
+    type: str  # as the reference shows it
     help: str
 
 
-# The README's table of sidecar keys is this one.
+# docs/reference/settings.md is generated from this table (scripts/docs_reference.py).
 SIDECAR_KEYS: tuple[SidecarKey, ...] = (
     SidecarKey("title", "string", "Headline; overrides the page's own."),
     SidecarKey(
         "published",
         "date-time, date or ISO 8601 string",
-        "First publication; without an offset it is taken in the site's timezone, "
-        "a bare date is midnight there.",
+        "First publication; without an offset it is taken in the site's timezone, a bare date is midnight there.",
     ),
-    SidecarKey(
-        "updated", "date-time, date or ISO 8601 string", "Last real change; left out, it equals 'published'."
-    ),
+    SidecarKey("updated", "date-time, date or ISO 8601 string", "Last real change; left out, it equals 'published'."),
     SidecarKey("author", "string or list of strings", "Author name(s); overrides the page's byline."),
     SidecarKey("tags", "list of strings", "Tags; overrides the page's keywords and sections."),
     SidecarKey("summary", "string", "Plain-text summary; overrides the page's description."),
@@ -59,9 +57,7 @@ SIDECAR_KEYS: tuple[SidecarKey, ...] = (
         "its page answers 410 Gone and its feeds carry a deletion tombstone.",
     ),
     SidecarKey("canonical_url", "string (http(s) URL)", "Where the article first appeared, if elsewhere."),
-    SidecarKey(
-        "image", "string (http(s) URL or /path)", "Lead image; a /path is taken under the site's base_url."
-    ),
+    SidecarKey("image", "string (http(s) URL or /path)", "Lead image; a /path is taken under the site's base_url."),
     SidecarKey("language", "string (BCP 47 tag)", "Language of this article, when not the site's."),
     SidecarKey(
         "source_url",
@@ -212,9 +208,7 @@ def _status(name: str, value: Any, site: Site) -> str:
 def _url(name: str, value: Any, site: Site) -> str:
     url = absolute_url(value) if isinstance(value, str) else None
     if url is None:
-        raise _Invalid(
-            f"'{name}' must be an absolute http(s) URL such as 'https://example.org/a', got {value!r}"
-        )
+        raise _Invalid(f"'{name}' must be an absolute http(s) URL such as 'https://example.org/a', got {value!r}")
     return url
 
 
@@ -224,9 +218,7 @@ def _image(name: str, value: Any, site: Site) -> str:
     try:
         return _url(name, value, site)
     except _Invalid:
-        raise _Invalid(
-            f"'{name}' must be an http(s) URL or a path such as '/images/a.jpg', got {value!r}"
-        ) from None
+        raise _Invalid(f"'{name}' must be an http(s) URL or a path such as '/images/a.jpg', got {value!r}") from None
 
 
 def _language(name: str, value: Any, site: Site) -> str:

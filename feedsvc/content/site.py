@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feedsvc.model import Site
+
+__all__ = [
+    "ARTICLES_PER_PAGE",
+    "ARTICLES_PER_PAGE_RANGE",
+    "MAX_ARTICLE_BYTES_RANGE",
+    "SETTINGS",
+    "Setting",
+    "SiteConfigError",
+    "parse_site",
+]
 
 
 class SiteConfigError(ValueError):
@@ -23,9 +33,30 @@ class SiteConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Setting:
+    """One ``site.toml`` key: its name, its default as written in ``site.toml`` (None: required), its help."""
+
     name: str
     default: Any  # None: required
     help: str
+
+
+def _default(name: str) -> Any:
+    """Return the default of ``name`` as site.toml writes it, from :class:`~feedsvc.model.Site`, the one table.
+
+    None for a required key; "no value" (None) is written "" and a time zone by its name.
+    """
+    (field,) = (f for f in fields(Site) if f.name == name)
+    if field.default is MISSING:
+        return None
+    if field.default is None:
+        return ""
+    if isinstance(field.default, ZoneInfo):
+        return field.default.key
+    return field.default
+
+
+def _declared(name: str, help: str) -> Setting:
+    return Setting(name, _default(name), help)
 
 
 # Articles on each page of the home page and of every tag and author page. 25: a few
@@ -34,76 +65,66 @@ class Setting:
 # rendered and compressed in ~10 ms. WordPress and Hugo show 10 by default, which
 # makes a news site of 10,000 articles 1,000 pages deep; 25 keeps it at 400. 50 would
 # double every page for readers who mostly read the first screen.
-ARTICLES_PER_PAGE = Site.articles_per_page
+ARTICLES_PER_PAGE: int = _default("articles_per_page")
 ARTICLES_PER_PAGE_RANGE = (1, 1000)
 
 # Bounds of max_article_bytes: below, no real article fits; above, one file costs the
 # cleaner seconds and hundreds of megabytes.
 MAX_ARTICLE_BYTES_RANGE = (1024, 64 * 1024 * 1024)
 
-# The README's table of settings is checked against this one by the tests.
+# Every site.toml key, with its default from Site (the one table of them) and its help; the
+# docs' table of settings is checked against this one by the tests.
 SETTINGS: tuple[Setting, ...] = (
-    Setting("title", None, "Site name; the feed title and the page header."),
-    Setting("subtitle", "", "One line under the title; the feed subtitle."),
-    Setting(
+    _declared("title", "Site name; the feed title and the page header."),
+    _declared("subtitle", "One line under the title; the feed subtitle."),
+    _declared(
         "base_url",
-        None,
         "Absolute http(s) URL the site is reached at; every link in feeds and pages starts here.",
     ),
-    Setting(
+    _declared(
         "id_authority",
-        None,
         "RFC 4151 tagging entity 'domain-or-email,YYYY[-MM[-DD]]' you controlled on that date; "
         "entry ids are tag URIs under it, so they survive moves to a new base_url.",
     ),
-    Setting("language", "en", "BCP 47 language tag of the site's articles (xml:lang, <html lang>)."),
-    Setting(
+    _declared("language", "BCP 47 language tag of the site's articles (xml:lang, <html lang>)."),
+    _declared(
         "timezone",
-        "UTC",
         "IANA time zone name; dates written without an offset are taken in it.",
     ),
-    Setting("default_author", None, "Author named on an article that names none."),
-    Setting(
+    _declared("default_author", "Author named on an article that names none."),
+    _declared(
         "entries_per_feed",
-        20,
         "How many of the newest articles each subscription feed carries (1-1000); older ones are in the archives.",
     ),
-    Setting(
+    _declared(
         "summary_words",
-        60,
         "Length, in words, of a summary made from the first paragraph when the page has none.",
     ),
-    Setting(
+    _declared(
         "feed_max_bytes",
-        1_000_000,
         "Byte budget of each subscription feed (1000-100000000): the oldest entries are left to the "
         "archives until the document fits, but a feed always keeps its newest entry.",
     ),
-    Setting("feed_max_age", 300, "Cache-Control max-age of feeds, in seconds (0-86400)."),
-    Setting(
+    _declared("feed_max_age", "Cache-Control max-age of feeds, in seconds (0-86400)."),
+    _declared(
         "feed_stale_while_revalidate",
-        3600,
         "Cache-Control stale-while-revalidate of feeds, in seconds (0-604800; 0 leaves it out).",
     ),
-    Setting(
+    _declared(
         "tombstone_days",
-        30,
         "Days a withdrawn article stays in the Atom feeds as an RFC 6721 tombstone (0-3650).",
     ),
-    Setting(
+    _declared(
         "websub_hub",
-        "",
         "WebSub hub URL; when set, every feed names it (rel=hub) and the hub is told when a feed changes.",
     ),
-    Setting(
+    _declared(
         "articles_per_page",
-        ARTICLES_PER_PAGE,
         f"Articles on each page of the home page and of every tag and author page "
         f"({ARTICLES_PER_PAGE_RANGE[0]}-{ARTICLES_PER_PAGE_RANGE[1]}); older ones are on /page/2, /page/3, ….",
     ),
-    Setting(
+    _declared(
         "max_article_bytes",
-        5 * 1024 * 1024,
         f"Largest article file read, in bytes ({MAX_ARTICLE_BYTES_RANGE[0]}-{MAX_ARTICLE_BYTES_RANGE[1]}); "
         "a larger one is not published and is reported with its size.",
     ),
@@ -127,9 +148,7 @@ def _base_url(name: str, value: Any) -> str:
     url = _text(name, value)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SiteConfigError(
-            f"'{name}' must be an absolute http(s) URL such as 'https://example.org', got {url!r}"
-        )
+        raise SiteConfigError(f"'{name}' must be an absolute http(s) URL such as 'https://example.org', got {url!r}")
     if parts.query or parts.fragment:
         raise SiteConfigError(f"'{name}' must not carry a query or fragment, got {url!r}")
     return url.rstrip("/")
@@ -209,19 +228,11 @@ def parse_site(data: Mapping[str, Any], overrides: Mapping[str, Any] | None = No
     known = {setting.name for setting in SETTINGS}
     unknown = sorted(set(merged) - known)
     if unknown:
-        raise SiteConfigError(
-            f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(known))}"
-        )
+        raise SiteConfigError(f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(known))}")
     values: dict[str, Any] = {}
     for setting in SETTINGS:
-        if setting.name not in merged:
-            if setting.default is None:
-                raise SiteConfigError(f"missing required key '{setting.name}': {setting.help}")
-            values[setting.name] = setting.default
-            continue
-        values[setting.name] = _CHECKS[setting.name](setting.name, merged[setting.name])
-    if isinstance(values["timezone"], str):
-        values["timezone"] = ZoneInfo(values["timezone"])
-    if values["websub_hub"] == "":
-        values["websub_hub"] = None
-    return Site(**values)
+        if setting.name in merged:
+            values[setting.name] = _CHECKS[setting.name](setting.name, merged[setting.name])
+        elif setting.default is None:
+            raise SiteConfigError(f"missing required key '{setting.name}': {setting.help}")
+    return Site(**values)  # a key left out takes Site's default

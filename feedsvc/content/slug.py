@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Container
 from urllib.parse import unquote, urlsplit
 
+__all__ = ["FALLBACK_SLUG", "MAX_SLUG_CHARS", "is_slug", "slug_from_url", "slugify", "unique_slug"]
+
 MAX_SLUG_CHARS = 80
 FALLBACK_SLUG = "article"
 # Apostrophes join a word rather than split it: "Putin's" -> "putins", not "putin-s".

@@ -25,6 +25,19 @@ from zoneinfo import ZoneInfo
 
 from feedsvc.model import Article, FeedSpec, Site
 
+__all__ = [
+    "MONTH",
+    "MONTH_NAMES",
+    "SUBSCRIPTION_PATH",
+    "ArchiveIndex",
+    "archive_path",
+    "archive_spec",
+    "index_archives",
+    "month_of",
+    "month_title",
+    "next_month",
+]
+
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 SUBSCRIPTION_PATH = "/feed.atom"  # RFC 5005 "current": the subscription document
 MONTH_NAMES = (

@@ -17,7 +17,7 @@ from lxml import etree
 
 from feedsvc.model import Article, FeedSpec, Site, Withdrawal, article_path
 
-__all__ = ["ATOM_TYPE", "RSS_TYPE", "FeedSpec", "build_atom", "build_rss", "feed_updated"]
+__all__ = ["ATOM_TYPE", "RSS_TYPE", "FeedSpec", "build_atom", "build_rss", "feed_updated", "site_epoch"]
 
 ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
@@ -25,11 +25,12 @@ GENERATOR = "feedsvc"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"  # RFC 5005
 TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"  # RFC 6721
-# An empty feed still needs an <updated>; the epoch is stable, unlike now().
+# What feed_updated says of no articles and no tombstones when the caller gives no
+# better date; the feeds themselves give site_epoch(site).
 EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-class _AtomEntryLinks(BaseEntryExtension):  # type: ignore[misc]
+class _AtomEntryLinks(BaseEntryExtension):
     """Extra Atom entry links (rel=via, …) with their attributes.
 
     feedgen 1.0's own entry links lose ``rel`` and ``type`` in Atom output,
@@ -46,7 +47,7 @@ class _AtomEntryLinks(BaseEntryExtension):  # type: ignore[misc]
         return entry
 
 
-class _AtomFeedMarkers(BaseExtension):  # type: ignore[misc]
+class _AtomFeedMarkers(BaseExtension):
     """Feed-level elements feedgen has no API for: fh:archive and at:deleted-entry."""
 
     def __init__(self) -> None:
@@ -69,7 +70,7 @@ class _AtomFeedMarkers(BaseExtension):  # type: ignore[misc]
         return feed
 
 
-class _RssHubLink(BaseExtension):  # type: ignore[misc]
+class _RssHubLink(BaseExtension):
     """The channel's atom:link rel=hub, which feedgen drops from RSS (python-feedgen #122)."""
 
     def __init__(self) -> None:
@@ -78,6 +79,7 @@ class _RssHubLink(BaseExtension):  # type: ignore[misc]
     def extend_rss(self, rss: etree._Element) -> etree._Element:
         if self.hub:
             channel = rss.find("channel")
+            assert channel is not None, "feedgen's RSS 2.0 always has a <channel>"
             self_link = channel.find(f"{{{ATOM_NS}}}link")
             hub = etree.Element(f"{{{ATOM_NS}}}link", href=self.hub, rel="hub")
             if self_link is not None:
@@ -87,9 +89,26 @@ class _RssHubLink(BaseExtension):  # type: ignore[misc]
         return rss
 
 
-def feed_updated(articles: Sequence[Article], tombstones: Sequence[Withdrawal] = ()) -> datetime:
-    """Return the time of the last change among ``articles`` and ``tombstones``."""
-    return max([a.updated for a in articles] + [t.when for t in tombstones], default=EMPTY_FEED_UPDATED)
+def feed_updated(
+    articles: Sequence[Article], tombstones: Sequence[Withdrawal] = (), empty: datetime = EMPTY_FEED_UPDATED
+) -> datetime:
+    """Return the time of the last change among ``articles`` and ``tombstones``; ``empty`` if there are none."""
+    return max([a.updated for a in articles] + [t.when for t in tombstones], default=empty)
+
+
+def site_epoch(site: Site) -> datetime:
+    """Return midnight UTC of the date in the site's ``id_authority`` (``example.org,2012-03``).
+
+    Every id the site mints, its feeds' own ``tag:`` ids included, is dated
+    there, so a feed with no entries and no tombstones (a new site's) is dated
+    there too: a date the publisher declared, the same on every build and
+    instance (the clock would change the bytes, and so the ETag, at every start).
+    """
+    year, month, day = [*site.id_authority.rsplit(",", 1)[1].split("-"), "1", "1"][:3]
+    try:
+        return datetime(int(year), int(month), int(day), tzinfo=UTC)
+    except ValueError:  # shaped like a date but none (2012-13): site.toml's check lets the shape by
+        return EMPTY_FEED_UPDATED
 
 
 def _generator(
@@ -114,7 +133,7 @@ def _generator(
     fg.language(site.language)
     fg.generator(GENERATOR)
     fg.author({"name": site.default_author})
-    updated = spec.updated or feed_updated(articles, tombstones)
+    updated = spec.updated or feed_updated(articles, tombstones, site_epoch(site))
     fg.updated(updated)
     fg.lastBuildDate(updated)
     fg.markers.archive = spec.archive
@@ -138,9 +157,11 @@ def _generator(
 
 def build_atom(articles: Sequence[Article], site: Site, spec: FeedSpec, tombstones: Sequence[Withdrawal] = ()) -> bytes:
     """Return the Atom 1.0 document for ``articles`` (already in feed order) and ``tombstones``."""
-    return _generator(articles, site, spec, ATOM_TYPE, tombstones).atom_str(pretty=True, encoding="UTF-8")
+    document: bytes = _generator(articles, site, spec, ATOM_TYPE, tombstones).atom_str(pretty=True, encoding="UTF-8")
+    return document  # feedgen has no types: the annotation is what its docs promise
 
 
 def build_rss(articles: Sequence[Article], site: Site, spec: FeedSpec) -> bytes:
     """Return the RSS 2.0 document for ``articles`` (already in feed order); RSS has no tombstones."""
-    return _generator(articles, site, spec, RSS_TYPE, ()).rss_str(pretty=True, encoding="UTF-8")
+    document: bytes = _generator(articles, site, spec, RSS_TYPE, ()).rss_str(pretty=True, encoding="UTF-8")
+    return document

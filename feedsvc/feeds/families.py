@@ -16,9 +16,21 @@ from datetime import datetime
 from urllib.parse import quote
 
 from feedsvc.feeds.archive import ArchiveIndex, archive_path, archive_spec, index_archives
-from feedsvc.feeds.atom_rss import ATOM_TYPE, RSS_TYPE, build_atom, build_rss, feed_updated
+from feedsvc.feeds.atom_rss import ATOM_TYPE, RSS_TYPE, build_atom, build_rss, feed_updated, site_epoch
 from feedsvc.feeds.json_feed import JSON_FEED_TYPE, build_json
 from feedsvc.model import Article, Catalog, Facet, FeedSpec, Site, Withdrawal
+
+__all__ = [
+    "ATOM_MEDIA_TYPE",
+    "FORMATS",
+    "Document",
+    "Family",
+    "families",
+    "fit_budget",
+    "render_all",
+    "render_archive",
+    "render_family",
+]
 
 # (extension, media type as served) of each subscription format
 FORMATS = (
@@ -103,7 +115,7 @@ def render_family(family: Family, site: Site) -> list[Document]:
 
     most = min(site.entries_per_feed, len(family.articles))
     bodies, count = fit_budget(render, most, site.feed_max_bytes)
-    last_modified = feed_updated(family.articles[:count], family.tombstones)
+    last_modified = feed_updated(family.articles[:count], family.tombstones, site_epoch(site))
     return [
         Document(family.path(extension), body, media_type, last_modified, True)
         for (extension, media_type), body in zip(FORMATS, bodies, strict=True)

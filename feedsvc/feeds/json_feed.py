@@ -13,6 +13,8 @@ from typing import Any
 
 from feedsvc.model import Article, FeedSpec, Site, article_path
 
+__all__ = ["JSON_FEED_TYPE", "JSON_FEED_VERSION", "build_json"]
+
 JSON_FEED_TYPE = "application/feed+json"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 

@@ -1,1 +1,3 @@
 """``feedsvc import``: pages, sitemaps and WordPress exports into the content folder."""
+
+__all__: list[str] = []

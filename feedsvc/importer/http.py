@@ -24,6 +24,19 @@ from urllib3.exceptions import (
 
 from feedsvc.version import __version__
 
+__all__ = [
+    "HTML_TYPES",
+    "MAX_REDIRECTS",
+    "REDIRECT_STATUSES",
+    "FetchError",
+    "FetchSettings",
+    "Fetched",
+    "Fetcher",
+    "gunzip",
+    "is_html",
+    "parse_content_type",
+]
+
 MAX_REDIRECTS = 10
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 HTML_TYPES = ("text/html", "application/xhtml+xml")

@@ -16,6 +16,8 @@ from lxml import etree
 from feedsvc.metadata.dates import parse_date
 from feedsvc.text import absolute_url, plain
 
+__all__ = ["MAX_ENTRIES", "NEWS_NS", "Sitemap", "SitemapEntry", "SitemapError", "parse_sitemap"]
+
 # sitemaps.org: at most 50,000 URLs per sitemap and per index.
 MAX_ENTRIES = 50_000
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"

@@ -3,15 +3,12 @@
 The content folder is the importer's only state: an article's sidecar
 records where it came from (``canonical_url``, ``source_url``,
 ``redirects``) and its pinned ``id``, so a later import finds it again and
-updates it in place. Every write goes to a hidden temporary file in the
-same folder and is renamed over the target, so a running service (or an
-interrupted import) never sees half a file.
+updates it in place. Every write is atomic (:mod:`feedsvc.atomic`), so a
+running service (or an interrupted import) never sees half a file.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +17,21 @@ from urllib.parse import urlsplit, urlunsplit
 
 import tomli_w
 
+from feedsvc.atomic import write_atomic
 from feedsvc.catalog.assembly import entry_id
 from feedsvc.content.loader import SIDECAR_SUFFIX, load_articles
 from feedsvc.model import Site
+
+__all__ = [
+    "SIDECAR_HEADER",
+    "SIDECAR_ORDER",
+    "Known",
+    "Library",
+    "read_sidecar",
+    "sidecar_text",
+    "store_article",
+    "url_key",
+]
 
 # The order keys are written in; keys not listed (a person's additions) follow.
 SIDECAR_ORDER = (
@@ -144,42 +153,6 @@ def sidecar_text(data: dict[str, Any]) -> str:
     return SIDECAR_HEADER + tomli_w.dumps(ordered)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename; readers see the old file or the new one, never part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
-    # Hidden and ending in .tmp: the content loader skips such files.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename itself durable; not every platform can open a folder.
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
-
-
 def store_article(
     articles_dir: Path, slug: str, html: bytes, sidecar: dict[str, Any], old_sidecar: dict[str, Any]
 ) -> bool:
@@ -201,7 +174,8 @@ def store_article(
 
     if same_html and sidecar_path.exists() and without_time(sidecar) == without_time(old_sidecar):
         return False
-    write_atomic(sidecar_path, sidecar_text(sidecar).encode("utf-8"))
+    # keep_mode: a person may have chmod-ed an article file, as they may any file of theirs
+    write_atomic(sidecar_path, sidecar_text(sidecar).encode("utf-8"), keep_mode=True)
     if not same_html:
-        write_atomic(html_path, html)
+        write_atomic(html_path, html, keep_mode=True)
     return True

@@ -23,6 +23,18 @@ from lxml import etree
 from feedsvc.metadata.dates import parse_date
 from feedsvc.text import absolute_url, dedupe, plain
 
+__all__ = [
+    "CONTENT_NS",
+    "DC_NS",
+    "IGNORED_CATEGORIES",
+    "WxrError",
+    "WxrExport",
+    "WxrPost",
+    "autop",
+    "expand_shortcodes",
+    "parse_wxr",
+]
+
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 # WordPress's default category says nothing about a post.

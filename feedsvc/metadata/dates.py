@@ -12,6 +12,8 @@ from datetime import timezone as fixed_offset
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
+__all__ = ["find_text_date", "parse_date"]
+
 # Dates outside this range are placeholders ("0001-01-01") or typos, and
 # years at the edges overflow when a feed converts them to UTC.
 _MIN_YEAR, _MAX_YEAR = 1000, 9998

@@ -227,7 +227,8 @@ def _visible_text(root: lxml.html.HtmlElement) -> Iterable[str]:
         if event in ("comment", "pi"):
             yield element.tail or ""
             continue
-        tag = element.tag.lower()
+        # lxml.html gives str tags; the types allow bytes and QName too
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
         block = "\n" if tag in _BLOCK_TAGS else ""
         if event == "end":
             yield block + (element.tail or "")
@@ -257,7 +258,7 @@ def _names_in(element: lxml.html.HtmlElement) -> list[str]:
 
 def _split_names(text: str) -> list[str]:
     """Return the names in a byline such as "By Jane Doe and John Roe | 23 November 2021"."""
-    names = []
+    names: list[str] = []
     for piece in _BYLINE_SEPARATORS.split(text.strip()):
         piece = _BY.sub("", one_line(piece))
         if not piece or len(piece) > 80 or any(ch.isdigit() for ch in piece):

@@ -1,18 +1,51 @@
-"""gunicorn's logger writing feedsvc's JSON lines; shared by `feedsvc serve` and deploy/gunicorn.conf.py.
+"""gunicorn's side of feedsvc: the server hooks and the JSON logger, one copy for every way feedsvc runs in gunicorn.
 
-Imported only where gunicorn runs feedsvc.
+An edge, imported only where gunicorn runs feedsvc: ``feedsvc serve``
+(:class:`EmbeddedServer`) and ``deploy/gunicorn.conf.py`` (which names
+:class:`Hooks`' methods as its hooks). Both preload the app in the
+master with :data:`APP_DEFAULTS` (``feedsvc.app.create_gunicorn_app``),
+then, once the server listens, :meth:`Hooks.when_ready` freezes the
+master's heap, tells the WebSub hub what changed and starts publishing
+content changes by reloading the workers.
 """
 
 from __future__ import annotations
 
+import functools
+import gc
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
+from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
 from feedsvc.logs import JsonFormatter, access_fields
+from feedsvc.serve.state import publish_changes_by_reload, site_state
+
+__all__ = [
+    "APP_DEFAULTS",
+    "EmbeddedServer",
+    "Hooks",
+    "JsonLogger",
+    "empty_multiprocess_dir",
+    "freeze_heap",
+    "log_json_lines",
+    "usable_cores",
+]
+
+# What the hooks expect of the app a gunicorn master preloads (service settings, under
+# any FEEDSVC_* of the environment): built by a publisher process of its own, so that the
+# workers forked from the master inherit only what they serve; and the WebSub hub told only
+# once the server listens (Hooks.when_ready), so that a start that fails to bind announces nothing.
+APP_DEFAULTS: Mapping[str, object] = MappingProxyType({"BUILD_MODE": "process", "WEBSUB_ANNOUNCE_AT_START": False})
 
 
-class JsonLogger(Logger):  # type: ignore[misc]
+class JsonLogger(Logger):
     """gunicorn's logger, writing one JSON object per request and per message."""
 
     def setup(self, cfg: Any) -> None:
@@ -27,5 +60,110 @@ class JsonLogger(Logger):  # type: ignore[misc]
         try:
             fields = access_fields(self.atoms(resp, req, environ, request_time))
             self.access_log.info("%s %s %s", fields["method"], fields["path"], fields["status"], extra=fields)
-        except Exception:  # a log line must never fail a request
+        except Exception:  # noqa: BLE001 - a log line must never fail a request
             self.exception("could not write the access log line")
+
+
+def freeze_heap() -> None:
+    """Move what the master holds out of the garbage collector's sight before workers fork.
+
+    Everything the master holds when it forks (the app, the snapshot and its
+    precomputed bytes) is then never walked by the workers' full
+    collections, nor written to (and so copied out of the memory the workers
+    share). Unfrozen first: a replaced snapshot's cyclic garbage is still collected.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+class Hooks:
+    """gunicorn's server hooks for a preloaded feedsvc app; ``watch``: publish content changes without a restart."""
+
+    def __init__(self, watch: bool = True) -> None:
+        self.watch = watch
+
+    def when_ready(self, server: Any) -> None:
+        """Once listening, before the first fork: freeze the heap, tell the WebSub hub, watch the content.
+
+        Watching, the master takes in each new snapshot and replaces the
+        workers gracefully (SIGHUP) with ones forked from it; not watching,
+        the publisher process is let go (it would hold a build's memory for nothing).
+        """
+        freeze_heap()
+        state = site_state(server.app.wsgi())
+        if state is None:  # not feedsvc: bench/bare_flask.py runs with deploy/gunicorn.conf.py too
+            return
+        state.announce_startup()
+        if self.watch:
+            publish_changes_by_reload(state)
+        else:
+            state.stop_publishing()
+
+    def on_reload(self, server: Any) -> None:
+        """On SIGHUP, before new workers are forked (with the new snapshot): freeze the heap again."""
+        freeze_heap()
+
+    def child_exit(self, server: Any, worker: Any) -> None:
+        """Forget a dead worker's live gauges in prometheus_client's multiprocess mode."""
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            from prometheus_client import multiprocess
+
+            multiprocess.mark_process_dead(worker.pid)
+
+    def settings(self) -> dict[str, Callable[..., None]]:
+        """Return the hooks by gunicorn setting name."""
+        return {"when_ready": self.when_ready, "on_reload": self.on_reload, "child_exit": self.child_exit}
+
+
+class EmbeddedServer(BaseApplication):
+    """gunicorn serving an app made in this process (``feedsvc serve``), with ``settings`` and ``hooks``."""
+
+    def __init__(self, app: Any, settings: Mapping[str, Any], hooks: Hooks) -> None:
+        self._app = app
+        self._settings = {**settings, **hooks.settings()}
+        super().__init__()  # reads the configuration: load_config below
+
+    def load_config(self) -> None:
+        for name, value in self._settings.items():
+            if name in self.cfg.settings:  # control_socket_disable: gunicorn 25.1+ only
+                self.cfg.set(name, value)
+
+    def load(self) -> Any:
+        return self._app
+
+
+def usable_cores() -> int:
+    """Return the cores this process may run on (honours taskset and cgroup cpusets)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def log_json_lines() -> None:
+    """Write feedsvc's own messages (a file it cannot publish, a snapshot built, …) as JSON lines on standard error.
+
+    Idempotent: deploy/gunicorn.conf.py is read again at each reload.
+    """
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.StreamHandler(sys.stderr))
+    for handler in root.handlers:
+        handler.setFormatter(JsonFormatter())
+    root.setLevel(logging.INFO)
+
+
+@functools.cache  # once per master: a reload reads the gunicorn settings again while workers write there
+def empty_multiprocess_dir() -> None:
+    """Start prometheus_client's multiprocess folder (``PROMETHEUS_MULTIPROC_DIR``) empty, if one is set.
+
+    Before the app is made: /metrics then adds up the workers there are, not
+    those of an earlier run. A dead worker's live gauges go in :meth:`Hooks.child_exit`.
+    """
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for stale in Path(folder).glob("*.db"):
+        stale.unlink()

@@ -16,13 +16,14 @@ Messages, each a fixed header (kind, payload length) then the payload:
 ``snapshot`` (pickled :class:`~feedsvc.build.snapshot.Snapshot`, descriptors
 attached), ``fault`` (JSON: why the content cannot be published, or
 ``null`` once it can), ``built``/``failed`` (JSON: a build's figures, for
-the metrics) and ``error`` (JSON: the first build failed, and why). The
+the master's :class:`~feedsvc.build.builder.BuildReport`) and ``error`` (JSON: the first build failed, and why). The
 master sends ``watch`` (JSON: the watcher's timing) once gunicorn listens.
 The wire format is :mod:`feedsvc.serve.wire`'s.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -30,16 +31,16 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
-from typing import Any
 
-from feedsvc.build.builder import release_memory
+from feedsvc.build.builder import Builder, BuildReport, release_memory
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.content.site import SiteConfigError
+from feedsvc.serve.watcher import Watcher
 from feedsvc.serve.wire import Link, load_snapshot, send_snapshot
-from feedsvc.web import metrics
+
+__all__ = ["STOP_GRACE", "Publisher", "PublisherError"]
 
 log = logging.getLogger(__name__)
 
@@ -64,24 +65,36 @@ class Publisher:
     RESTARTS = 3
     RESTART_WINDOW = 60.0
 
-    def __init__(self, link: Link, pid: int, build: Callable[[], Any], clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        link: Link,
+        pid: int,
+        build: Callable[[], Builder],
+        clock: Callable[[], datetime],
+        report: BuildReport | None = None,
+    ) -> None:
         self.link = link
         self.pid = pid
         self.fault: dict[str, str] | None = None  # as Watcher.fault: read by /healthz
         self.restarts: list[float] = []  # when the publisher was started again (monotonic)
         self._build = build
         self._clock = clock
+        self._report = report  # where the publisher's build figures are recorded (the app's metrics)
         self._timing: dict[str, float] = {}
         self._thread: threading.Thread | None = None
         self.stopping = False  # the server is stopping: a publisher that goes too is not started again
 
     @classmethod
-    def start(cls, build: Callable[[], Any], clock: Callable[[], datetime]) -> tuple[Publisher, Snapshot]:
+    def start(
+        cls, build: Callable[[], Builder], clock: Callable[[], datetime], report: BuildReport | None = None
+    ) -> tuple[Publisher, Snapshot]:
         """Fork the publisher around ``build`` (returns a Builder); return it and the first snapshot.
+
+        The figures of each build it makes are recorded in ``report``, here in the master.
 
         :raise SiteConfigError: site.toml is broken. :raise PublisherError: any other failed first build.
         """
-        publisher = cls(*_spawn(build, clock), build, clock)
+        publisher = cls(*_spawn(build, clock), build, clock, report)
         try:
             while True:
                 message = publisher.link.receive()
@@ -205,13 +218,14 @@ class Publisher:
         except Exception:
             log.exception("could not swap in the snapshot %s", snapshot.catalog.version)
 
-    @staticmethod
-    def _record(kind: str, payload: bytes | bytearray) -> None:
+    def _record(self, kind: str, payload: bytes | bytearray) -> None:
+        if self._report is None:
+            return
         figures = json.loads(payload)
         if kind == "built":
-            metrics.snapshot_built(**figures)
+            self._report.snapshot_built(**figures)
         elif kind == "failed":
-            metrics.snapshot_failed(**figures)
+            self._report.snapshot_failed(**figures)
 
     def close(self, timeout: float = 5.0) -> int | None:
         """Stop the publisher: it exits when its socket closes (a build under way is cut short).
@@ -219,10 +233,8 @@ class Publisher:
         Returns its exit code (None if someone else reaped it: gunicorn's master reaps every child).
         """
         listener, self._thread = self._thread, None  # None: what follows is a close, not a death
-        try:
+        with contextlib.suppress(OSError):  # it is gone already
             self.link.sock.shutdown(socket.SHUT_RDWR)  # the listener reads the end, the publisher too
-        except OSError:
-            pass  # it is gone already
         if listener is not None and listener is not threading.current_thread():
             listener.join(timeout)  # before the socket closes under it
         self.link.close()
@@ -239,7 +251,7 @@ class Publisher:
             return None
 
 
-def _spawn(build: Callable[[], Any], clock: Callable[[], datetime], again: bool = False) -> tuple[Link, int]:
+def _spawn(build: Callable[[], Builder], clock: Callable[[], datetime], again: bool = False) -> tuple[Link, int]:
     """Fork a publisher around ``build`` (``again``: a restart); return the master's end of its socket and its pid."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     pid = os.fork()
@@ -252,14 +264,12 @@ def _spawn(build: Callable[[], Any], clock: Callable[[], datetime], again: bool 
 
 def _reap(pid: int) -> None:
     """Collect a dead publisher's exit status, unless gunicorn's master already has."""
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 class _Report:
-    """What the builder records in the metrics, sent to the master (whose workers serve /metrics)."""
+    """The publisher's :class:`~feedsvc.build.builder.BuildReport`: each build's figures, sent to the master."""
 
     def __init__(self, link: Link) -> None:
         self.link = link
@@ -272,7 +282,9 @@ class _Report:
         self.link.send("failed", json.dumps({"seconds": seconds}).encode())
 
 
-def _publisher_main(link: Link, build: Callable[[], Any], clock: Callable[[], datetime], again: bool = False) -> None:
+def _publisher_main(
+    link: Link, build: Callable[[], Builder], clock: Callable[[], datetime], again: bool = False
+) -> None:
     """Build, send, then watch when told to; exit when the master closes the socket.
 
     The first build of a server must succeed (there is nothing to serve
@@ -280,8 +292,6 @@ def _publisher_main(link: Link, build: Callable[[], Any], clock: Callable[[], da
     later one: the master serves what it has, /healthz says why, and the
     watcher builds again once the folder changes.
     """
-    from feedsvc.serve.watcher import Watcher
-
     # A publisher started again is forked from a running gunicorn master: its signal
     # handlers (which only queue a signal for the master's loop) must not outlive the fork.
     for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
@@ -295,6 +305,10 @@ def _publisher_main(link: Link, build: Callable[[], Any], clock: Callable[[], da
         builder = build()
         builder.report = _Report(link)
         watcher: Watcher | None = None
+
+        def send_fault() -> None:
+            link.send("fault", json.dumps(watcher.fault if watcher else None).encode())
+
         try:
             send_snapshot(link, builder.build(clock()))
         except Exception as error:
@@ -316,7 +330,7 @@ def _publisher_main(link: Link, build: Callable[[], Any], clock: Callable[[], da
                     builder,
                     lambda new: send_snapshot(link, new),
                     clock,
-                    on_fault=lambda: link.send("fault", json.dumps(watcher.fault if watcher else None).encode()),
+                    on_fault=send_fault,
                     **json.loads(payload),
                 ).start()
         if watcher is not None:
@@ -328,12 +342,3 @@ def _publisher_main(link: Link, build: Callable[[], Any], clock: Callable[[], da
         code = 1
     finally:
         os._exit(code)  # never run the master's exit handlers (gunicorn's, Flask's) here
-
-
-def start_publisher(
-    config: Mapping[str, Any], content_dir: Path, clock: Callable[[], datetime]
-) -> tuple[Publisher, Snapshot]:
-    """Start the publisher of ``content_dir`` with the service ``config``; return it and the first snapshot."""
-    from feedsvc.serve.state import make_builder
-
-    return Publisher.start(lambda: make_builder(config, content_dir), clock)

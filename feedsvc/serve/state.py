@@ -2,8 +2,9 @@
 
 :class:`SiteState` holds the current snapshot and swaps in the next one
 whole; :func:`publish_changes_by_reload` wires the content watcher
-(:mod:`feedsvc.serve.watcher`) into a gunicorn master. Flask-free: :mod:`feedsvc.web.views`
-stores the state in ``app.extensions["feedsvc"]``.
+(:mod:`feedsvc.serve.watcher`) into a gunicorn master. Flask-free:
+``create_app`` (:mod:`feedsvc.app`) makes the state and keeps it in
+``app.extensions["feedsvc"]`` (:data:`EXTENSION`), where :func:`site_state` finds it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import os
 import signal
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from feedsvc.build.builder import Builder
@@ -20,6 +20,10 @@ from feedsvc.build.snapshot import Snapshot
 from feedsvc.serve.publisher import Publisher
 from feedsvc.serve.watcher import Watcher
 from feedsvc.serve.websub import HubNotifier, changed_topics
+
+__all__ = ["EXTENSION", "SiteState", "publish_changes_by_reload", "site_state", "utc_now"]
+
+EXTENSION = "feedsvc"  # the key of an app's SiteState in app.extensions
 
 
 class SiteState:
@@ -32,12 +36,14 @@ class SiteState:
         builder: Builder | None = None,
         clock: Callable[[], datetime] | None = None,
         publisher: Publisher | None = None,
+        timing: Mapping[str, float] | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.notifier = notifier
         self.builder = builder  # builds here (tests, single-process servers), or:
         self.publisher = publisher  # builds in a process of its own (gunicorn)
         self.clock = clock or utc_now
+        self.timing = dict(timing or {})  # how the content folder is watched: interval, rescan (seconds)
         self.watcher: Watcher | None = None
         self._released_topics: dict[str, str] = {}
 
@@ -74,9 +80,11 @@ class SiteState:
     def watch(self, after_publish: Callable[[], object] | None = None, **timing: float) -> Watcher:
         """Start publishing content changes from a thread: build, swap in, then call ``after_publish``.
 
+        ``timing`` (interval, rescan) overrides the state's own :attr:`timing`.
         Run it in one process only (the one that built the snapshot): that
         process alone then writes the ledger and tells the WebSub hub.
         """
+        timing = {**self.timing, **timing}
         if self.builder is None:
             raise RuntimeError("this state has no builder to watch the content folder with")
 
@@ -132,8 +140,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def publish_changes_by_reload(app: Any) -> Watcher | None:
-    """Publish content changes from a gunicorn master that preloaded ``app`` (``preload_app``).
+def site_state(app: object) -> SiteState | None:
+    """Return the :class:`SiteState` of a feedsvc app, or None for any other WSGI app (bench/bare_flask.py)."""
+    extensions = getattr(app, "extensions", None)  # Flask's; a plain WSGI callable has none
+    state = extensions.get(EXTENSION) if isinstance(extensions, dict) else None
+    return state if isinstance(state, SiteState) else None
+
+
+def publish_changes_by_reload(state: SiteState) -> Watcher | None:
+    """Publish content changes from a gunicorn master that preloaded the app of ``state`` (``preload_app``).
 
     Each new snapshot is built once (so the ledger is written and the WebSub
     hub told once): by the publisher process when there is one (see
@@ -143,9 +158,6 @@ def publish_changes_by_reload(app: Any) -> Watcher | None:
     requests are done. A worker's snapshot never changes while it lives;
     every worker shares the master's pages. Returns the watcher, if it runs here.
     """
-    state: SiteState = app.extensions["feedsvc"]
-    config = app.config
-    timing = {"interval": float(config["WATCH_INTERVAL"]), "rescan": float(config["RESCAN_INTERVAL"])}
 
     def reload() -> None:
         os.kill(os.getpid(), signal.SIGHUP)
@@ -156,22 +168,6 @@ def publish_changes_by_reload(app: Any) -> Watcher | None:
 
     if state.publisher is not None:
         state.note_stop_signals()
-        state.publisher.watch(swap_in, reload, state.release, **timing)
+        state.publisher.watch(swap_in, reload, state.release, **state.timing)
         return None
-    return state.watch(after_publish=reload, **timing)
-
-
-def make_builder(config: Mapping[str, object], content_dir: Path) -> Builder:
-    """Return the builder of ``content_dir`` the service settings describe."""
-    overrides = {"base_url": config["BASE_URL"]} if config.get("BASE_URL") else None
-    cache = config.get("CACHE_DIR")
-    cache_dir = content_dir / ".feedsvc" / "cache" if cache is None else (Path(str(cache)) if cache else None)
-    return Builder(
-        content_dir,
-        overrides,
-        cache_dir=cache_dir,
-        workers=int(config.get("BUILD_WORKERS") or os.cpu_count() or 1),  # type: ignore[call-overload]
-        settle=float(config.get("SETTLE_SECONDS") or 0.0),  # type: ignore[arg-type]
-        page_budget=int(config.get("PAGE_CACHE_BYTES") or 0),  # type: ignore[call-overload]
-        progress=config.get("PROGRESS"),  # type: ignore[arg-type]
-    )
+    return state.watch(after_publish=reload)

@@ -29,6 +29,8 @@ from feedsvc.content.listing import Listing, folder_stamp, scan
 from feedsvc.logs import log_problem
 from feedsvc.model import Problem
 
+__all__ = ["INTERVAL", "RESCAN", "Watcher"]
+
 log = logging.getLogger(__name__)
 
 INTERVAL = 0.1  # seconds between cheap checks of the folders' mtimes
@@ -102,9 +104,9 @@ class Watcher:
         else:
             snapshot = None
         due = self.builder.waiting(listing)
-        if snapshot is None and due is None and self.fault is not None and not listing.faults:
-            if not self.builder.outdated(listing):
-                self._clear_fault()  # put back as it was published: nothing to build, nothing wrong
+        nothing_due = snapshot is None and due is None and self.fault is not None and not listing.faults
+        if nothing_due and not self.builder.outdated(listing):
+            self._clear_fault()  # put back as it was published: nothing to build, nothing wrong
         if due is not None and listing.inputs != self._failed:  # a failed change waits for the next edit
             # look again when the change will have settled: it is published right then
             wait = min(max(due - time.time(), self.interval), max(self.builder.settling.settle, self.interval))
@@ -156,9 +158,8 @@ class Watcher:
 
     def _clear_fault(self) -> None:
         """Forget a fault once the folder reads as the published snapshot again, and tell ``on_fault``."""
-        log.info(
-            "content readable again (%s was: %s); serving it as published", self.fault["path"], self.fault["reason"]
-        )
+        was = self.fault or {}
+        log.info("content readable again (%s was: %s); serving it as published", was.get("path"), was.get("reason"))
         self.fault = None
         self._failed = None
         if self.on_fault is not None:

@@ -25,6 +25,8 @@ from urllib.parse import urlencode
 from feedsvc.build.state import read_state, write_state
 from feedsvc.version import __version__
 
+__all__ = ["QUEUE_LIMIT", "HubNotifier", "Post", "changed_topics", "post_form"]
+
 log = logging.getLogger(__name__)
 
 Post = Callable[[str, bytes, float], int]  # (hub, form body, timeout) -> HTTP status

@@ -22,6 +22,8 @@ from typing import Any
 from feedsvc.build.blobstore import Blob, BlobStore
 from feedsvc.build.snapshot import Snapshot
 
+__all__ = ["HEADER", "MAX_DESCRIPTORS", "Link", "dump_snapshot", "load_snapshot", "send_snapshot"]
+
 HEADER = struct.Struct("!16sQ")  # kind (ASCII, padded), payload length
 MAX_DESCRIPTORS = 64  # blob files one snapshot may span (one, or two across a compaction)
 
@@ -86,7 +88,7 @@ def dump_snapshot(snapshot: Snapshot) -> tuple[bytes, tuple[int, ...]]:
     catalog = replace(snapshot.catalog, revisions={}, digests={})
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, Blob: reduce_blob}  # type: ignore[assignment]
+    pickler.dispatch_table = {**copyreg.dispatch_table, Blob: reduce_blob}
     pickler.dump((catalog, snapshot.feeds, snapshot.archives, snapshot.page_budget, snapshot.fresh))
     return buffer.getvalue(), tuple(stores)
 

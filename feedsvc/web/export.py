@@ -40,6 +40,19 @@ from feedsvc.feeds.archive import archive_path, next_month
 from feedsvc.model import article_path
 from feedsvc.web.paging import list_page_paths
 
+__all__ = [
+    "CODINGS",
+    "LIST_PAGE",
+    "MARKER",
+    "PAGE_PREFIXES",
+    "Advance",
+    "ExportError",
+    "check_target",
+    "export_site",
+    "file_for",
+    "site_paths",
+]
+
 MARKER = ".feedsvc-export"  # a folder holding it was written by this module and may be replaced
 CODINGS = (("gzip", ".gz"), ("br", ".br"))
 PAGE_PREFIXES = ("/articles/", "/tags/", "/authors/")

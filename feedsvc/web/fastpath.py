@@ -23,6 +23,8 @@ from feedsvc.build.representation import Resource, not_modified
 from feedsvc.serve.state import SiteState
 from feedsvc.web.metrics import Metrics
 
+__all__ = ["EXTENSION", "FEED_ENDPOINT", "NOT_MODIFIED", "OK", "FastPath", "WSGIApp", "init_fast_path"]
+
 log = logging.getLogger(__name__)
 
 FEED_ENDPOINT = "feedsvc.feed"  # the view whose answers the fast path gives
@@ -121,7 +123,7 @@ class FastPath:
 def init_fast_path(app: Flask, metrics: Metrics | None = None) -> FastPath | None:
     """Put a :class:`FastPath` around ``app.wsgi_app``, counting into ``metrics``; return it.
 
-    Call it after :func:`feedsvc.web.views.init_app` and before
+    Call it after :func:`feedsvc.web.views.register_routes` and before
     :func:`feedsvc.web.metrics.init_metrics`, whose clock then wraps it. Returns
     None, leaving every request to Flask, where Flask's routing looks at the
     Host header (``TRUSTED_HOSTS``, host or subdomain matching): the fast

@@ -1,17 +1,20 @@
 """``/metrics`` in the Prometheus text format: requests, bytes, snapshot builds, articles.
 
-``init_metrics(app)`` counts every request of a Flask app by route (the
-URL rule, never the raw path, so the number of series stays bounded),
-method and status, with the bytes sent and the time taken, and serves
-``/metrics``. Requests answered before Flask (:mod:`feedsvc.web.fastpath`)
-are counted by :meth:`Metrics.count_request` too, the one place that
-counts. The snapshot edge reports each build with
-:func:`snapshot_built` or :func:`snapshot_failed`.
+``init_metrics(app, metrics)`` counts every request of a Flask app by
+route (the URL rule, never the raw path, so the number of series stays
+bounded), method and status, with the bytes sent and the time taken, and
+serves ``/metrics``. Requests answered before Flask
+(:mod:`feedsvc.web.fastpath`) are counted by :meth:`Metrics.count_request`
+too, the one place that counts. :class:`Metrics` is also the builder's
+:class:`~feedsvc.build.builder.BuildReport`: ``create_app`` passes the
+app's own to the builder or the publisher, which record each build with
+:meth:`Metrics.snapshot_built` or :meth:`Metrics.snapshot_failed`.
 
-The metrics live for the process, as Prometheus expects. Under gunicorn
-with several workers each worker counts its own requests; set
-``PROMETHEUS_MULTIPROC_DIR`` to an empty folder before starting and
-``/metrics`` adds up all of them (prometheus_client's multiprocess mode).
+There is no process-wide set: each app has its own (``create_app`` makes
+it, or takes the ``METRICS`` setting). Under gunicorn with several workers
+each worker counts its own requests; set ``PROMETHEUS_MULTIPROC_DIR`` to an
+empty folder before starting and ``/metrics`` adds up all of them
+(prometheus_client's multiprocess mode).
 """
 
 from __future__ import annotations
@@ -26,67 +29,72 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 
 from feedsvc.version import __version__
 
+__all__ = ["EXTENSION", "METHODS", "METRICS_PATH", "STARTED", "UNMATCHED", "Metrics", "init_metrics"]
+
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED = "(unmatched)"  # the route label of requests no URL rule matched (404s)
 METRICS_PATH = "/metrics"
 STARTED = "feedsvc.web.metrics.started"  # a request's start time (time.perf_counter()), in its WSGI environ
+EXTENSION = "feedsvc.web.metrics"  # where init_metrics keeps an app's Metrics, in app.extensions
 
 
 class Metrics:
-    """One set of metrics on its own registry (tests make their own; the service uses METRICS)."""
+    """One set of metrics on its own registry: one per app (``create_app`` makes it; tests pass their own)."""
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
-        self.registry = registry or CollectorRegistry()
-        on = {"registry": self.registry}
+        self.registry = registry = registry or CollectorRegistry()
         self.requests = Counter(
             "feedsvc_http_requests",
             "HTTP requests answered, by route, method and status.",
             ["route", "method", "status"],
-            **on,
+            registry=registry,
         )
         self.response_bytes = Counter(
-            "feedsvc_http_response_bytes", "Response body bytes sent, by route.", ["route"], **on
+            "feedsvc_http_response_bytes", "Response body bytes sent, by route.", ["route"], registry=registry
         )
         self.request_seconds = Histogram(
             "feedsvc_http_request_duration_seconds",
             "Time to answer a request, by route.",
             ["route"],
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
-            **on,
+            registry=registry,
         )
         self.snapshot_builds = Counter(
-            "feedsvc_snapshot_builds", "Content snapshots built, by outcome (ok, failed).", ["outcome"], **on
+            "feedsvc_snapshot_builds",
+            "Content snapshots built, by outcome (ok, failed).",
+            ["outcome"],
+            registry=registry,
         )
         self.snapshot_seconds = Histogram(
             "feedsvc_snapshot_build_duration_seconds",
             "Time to load, clean and render the content folder.",
             buckets=(0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0),
-            **on,
+            registry=registry,
         )
         self.articles_published = Gauge(
             "feedsvc_articles_published",
             "Articles published by the current snapshot.",
             multiprocess_mode="mostrecent",
-            **on,
+            registry=registry,
         )
         self.articles_rejected = Gauge(
             "feedsvc_articles_rejected",
             "Files of the content folder the current snapshot could not publish.",
             multiprocess_mode="mostrecent",
-            **on,
+            registry=registry,
         )
         self.snapshot_time = Gauge(
             "feedsvc_snapshot_last_success_timestamp_seconds",
             "When the current snapshot was built (Unix time).",
             multiprocess_mode="mostrecent",
-            **on,
+            registry=registry,
         )
         self.build_info = Gauge(
             "feedsvc_build_info",
             "Always 1; the version label says which feedsvc runs.",
             ["version"],
             multiprocess_mode="mostrecent",
-            **on,
+            registry=registry,
         )
         self.build_info.labels(version=__version__).set(1)
         # The labelled series of each (route, method, status), looked up once.
@@ -119,28 +127,22 @@ class Metrics:
         if started is not None:
             seconds.observe(time.perf_counter() - started)
 
+    def snapshot_built(self, seconds: float, published: int, rejected: int) -> None:
+        """Record a snapshot build that succeeded: its duration and what it published and rejected."""
+        self.snapshot_builds.labels(outcome="ok").inc()
+        self.snapshot_seconds.observe(seconds)
+        self.articles_published.set(published)
+        self.articles_rejected.set(rejected)
+        self.snapshot_time.set(time.time())
 
-# The service's metrics: one set per process.
-METRICS = Metrics()
-
-
-def snapshot_built(seconds: float, published: int, rejected: int, metrics: Metrics = METRICS) -> None:
-    """Record a snapshot build that succeeded: its duration and what it published and rejected."""
-    metrics.snapshot_builds.labels(outcome="ok").inc()
-    metrics.snapshot_seconds.observe(seconds)
-    metrics.articles_published.set(published)
-    metrics.articles_rejected.set(rejected)
-    metrics.snapshot_time.set(time.time())
-
-
-def snapshot_failed(seconds: float, metrics: Metrics = METRICS) -> None:
-    """Record a snapshot build that failed (the previous snapshot, if any, stays in service)."""
-    metrics.snapshot_builds.labels(outcome="failed").inc()
-    metrics.snapshot_seconds.observe(seconds)
+    def snapshot_failed(self, seconds: float) -> None:
+        """Record a snapshot build that failed (the previous snapshot, if any, stays in service)."""
+        self.snapshot_builds.labels(outcome="failed").inc()
+        self.snapshot_seconds.observe(seconds)
 
 
-def init_metrics(app: Flask, metrics: Metrics = METRICS) -> None:
-    """Count every request of ``app`` and serve ``/metrics`` on it."""
+def init_metrics(app: Flask, metrics: Metrics) -> None:
+    """Count every request of ``app`` into ``metrics`` and serve ``/metrics`` on it; keep it in ``app.extensions``."""
 
     def count(response: Response) -> Response:
         current = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not several
@@ -164,6 +166,7 @@ def init_metrics(app: Flask, metrics: Metrics = METRICS) -> None:
         return inner(environ, start_response)
 
     app.wsgi_app = timed  # type: ignore[method-assign]
+    app.extensions[EXTENSION] = metrics
     app.after_request(count)
     app.add_url_rule(METRICS_PATH, "metrics", expose, methods=["GET"])
 

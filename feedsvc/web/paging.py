@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from feedsvc.model import Article
 
+__all__ = ["Pager", "list_page_path", "list_page_paths", "page_count"]
+
 
 def list_page_path(prefix: str, number: int) -> str:
     """Return the path of page ``number`` of a list: ``/``, ``/page/2``; ``/tags/<key>``, ``/tags/<key>/page/2``.

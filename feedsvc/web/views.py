@@ -10,33 +10,36 @@ nothing in a response depends on ``Host`` or ``X-Forwarded-*``.
 from __future__ import annotations
 
 import functools
-import logging
 import os
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, redirect, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse  # Werkzeug's redirects are this, not Flask's subclass
 
 from feedsvc.build.representation import Resource, make_resource, not_modified
 from feedsvc.build.snapshot import Snapshot
-from feedsvc.build.state import state_path
 from feedsvc.catalog.assembly import facet_key
 from feedsvc.feeds.atom_rss import ATOM_TYPE, RSS_TYPE, feed_updated
 from feedsvc.feeds.json_feed import JSON_FEED_TYPE
-from feedsvc.logs import log_problem
 from feedsvc.model import Article, Catalog, Facet, Withdrawal, article_path, facet_path
-from feedsvc.serve.publisher import start_publisher
-from feedsvc.serve.state import SiteState, make_builder, publish_changes_by_reload, utc_now
-from feedsvc.serve.websub import HubNotifier
+from feedsvc.serve.state import EXTENSION, SiteState
 from feedsvc.web.paging import Pager, list_page_path, page_count
 
-__all__ = ["Pager", "SiteState", "bp", "init_app", "list_page_path", "list_page_paths", "publish_changes_by_reload"]
-
-log = logging.getLogger(__name__)
+__all__ = [
+    "FEED_FORMATS",
+    "HTML_TYPE",
+    "SECURITY_HEADERS",
+    "bp",
+    "facet_href",
+    "feed_links",
+    "human_date",
+    "register_routes",
+]
 
 bp = Blueprint("feedsvc", __name__)
 
@@ -45,8 +48,10 @@ HTML_TYPE = "text/html; charset=utf-8"
 SECURITY_HEADERS = (
     (
         "Content-Security-Policy",
-        "default-src 'none'; img-src http: https: data:; style-src 'self'; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        (
+            "default-src 'none'; img-src http: https: data:; style-src 'self'; "
+            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        ),
     ),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
@@ -54,36 +59,12 @@ SECURITY_HEADERS = (
 FEED_FORMATS = ((".atom", ATOM_TYPE, "Atom"), (".rss", RSS_TYPE, "RSS"), (".json", JSON_FEED_TYPE, "JSON Feed"))
 
 
-def init_app(app: Flask, content_dir: Path) -> None:
-    """Build ``content_dir`` into a snapshot, start WebSub if configured, register the routes."""
-    clock = app.config.get("CLOCK") or utc_now
-    builder, publisher = None, None
-    if app.config.get("BUILD_PROCESS"):
-        # gunicorn: built in a process of its own, so the forked workers inherit only what they serve
-        publisher, snapshot = start_publisher(app.config, content_dir, clock)
-    else:
-        builder = make_builder(app.config, content_dir)
-        snapshot = builder.build(clock())
-        log.info("built snapshot %s: %s", snapshot.catalog.version, builder.stats.summary())
-    for problem in snapshot.catalog.problems:
-        log_problem(log, problem)
-    notifier = None
-    hub = snapshot.catalog.site.websub_hub
-    if hub:
-        notifier = HubNotifier(
-            hub,
-            state_path(content_dir, "websub.json"),
-            attempts=int(app.config["WEBSUB_ATTEMPTS"]),
-            first_delay=float(app.config["WEBSUB_FIRST_DELAY"]),
-            timeout=float(app.config["WEBSUB_TIMEOUT"]),
-        )
-    state = SiteState(snapshot, notifier, builder, clock, publisher)
-    app.extensions["feedsvc"] = state
-    if app.config["WEBSUB_ANNOUNCE_AT_START"]:
-        # Only feeds changed since the hub last heard of them: not every feed on every boot.
-        state.announce_startup()
-    if app.config["LIVE_RELOAD"]:
-        state.watch(interval=float(app.config["WATCH_INTERVAL"]), rescan=float(app.config["RESCAN_INTERVAL"]))
+def register_routes(app: Flask) -> None:
+    """Register the routes, the templates' helpers and the error pages on ``app``.
+
+    Serving only: ``create_app`` has already put the app's
+    :class:`~feedsvc.serve.state.SiteState` in ``app.extensions``.
+    """
     app.jinja_env.globals.update(article_path=article_path, facet_href=facet_href)
     app.jinja_env.filters["human_date"] = human_date
     app.register_blueprint(bp)
@@ -107,8 +88,13 @@ def human_date(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
+def _state() -> SiteState:
+    state: SiteState = current_app.extensions[EXTENSION]
+    return state
+
+
 def _snapshot() -> Snapshot:
-    return current_app.extensions["feedsvc"].snapshot
+    return _state().snapshot
 
 
 class _NotModified(Response):
@@ -166,7 +152,7 @@ def _list_page(
     number: int | None,
     template: str,
     **context: object,
-) -> Response:
+) -> BaseResponse:
     """Send page ``number`` of a list of articles (None: its first page, at the list's own path).
 
     :raise 404: no such page (0, past the last, or a number not written plainly, such as ``02``).
@@ -200,18 +186,18 @@ def _list_page(
 
 
 @bp.get("/")
-def index() -> Response:
+def index() -> BaseResponse:
     """List the newest articles: page 1 of the site's list."""
     return _index(None)
 
 
 @bp.get("/page/<int:number>")
-def index_page(number: int) -> Response:
+def index_page(number: int) -> BaseResponse:
     """List older articles, ``articles_per_page`` a page. :raise 404: no such page."""
     return _index(number)
 
 
-def _index(number: int | None) -> Response:
+def _index(number: int | None) -> BaseResponse:
     snapshot = _snapshot()
     catalog = snapshot.catalog
     return _list_page(snapshot, "", catalog.articles, catalog.withdrawn, number, "index.html")
@@ -237,7 +223,7 @@ def article(slug: str) -> Response:
     )
 
 
-def _facet_page(kind: str, key: str, number: int | None = None) -> Response:
+def _facet_page(kind: str, key: str, number: int | None = None) -> BaseResponse:
     snapshot = _snapshot()
     facets: Mapping[str, Facet] = snapshot.catalog.tags if kind == "tags" else snapshot.catalog.authors
     facet = facets.get(key)
@@ -260,25 +246,25 @@ def _facet_page(kind: str, key: str, number: int | None = None) -> Response:
 
 
 @bp.get("/tags/<key>")
-def tag(key: str) -> Response:
+def tag(key: str) -> BaseResponse:
     """List the newest articles of one tag. :raise 404: no article has it."""
     return _facet_page("tags", key)
 
 
 @bp.get("/tags/<key>/page/<int:number>")
-def tag_page(key: str, number: int) -> Response:
+def tag_page(key: str, number: int) -> BaseResponse:
     """List older articles of one tag. :raise 404: no article has it, or no such page."""
     return _facet_page("tags", key, number)
 
 
 @bp.get("/authors/<key>")
-def author(key: str) -> Response:
+def author(key: str) -> BaseResponse:
     """List the newest articles of one author. :raise 404: no article names them."""
     return _facet_page("authors", key)
 
 
 @bp.get("/authors/<key>/page/<int:number>")
-def author_page(key: str, number: int) -> Response:
+def author_page(key: str, number: int) -> BaseResponse:
     """List older articles of one author. :raise 404: no article names them, or no such page."""
     return _facet_page("authors", key, number)
 
@@ -305,11 +291,11 @@ def healthz() -> Response:
     catalog: Catalog = _snapshot().catalog
     local = _from_content_folder(str(current_app.config["CONTENT_DIR"]))
     errors = [p for p in catalog.problems if p.severity == "error"]
-    fault = current_app.extensions["feedsvc"].fault
+    fault = _state().fault
     content = {"status": "ok"} if fault is None else {
         "status": "unreadable", **{k: local(v) for k, v in fault.items()},
         "serving": f"the last good snapshot, version {catalog.version}"}  # fmt: skip
-    response = current_app.json.response(
+    response = jsonify(
         {
             "status": "ok" if fault is None else "stale",
             "content": content,

@@ -9,7 +9,7 @@ raw HTML.
 
 Needs ``/usr/bin/chromium`` (``scripts/install-browser.sh`` installs it) or
 the path in ``$CHROMIUM``, and the ``playwright`` Python package; no
-Playwright-managed browser download. Without them the module is skipped,
+Playwright-managed browser download. Without them its tests are skipped,
 except under CI (``$CI`` set), where a missing browser is a failure.
 
 Set ``FEEDSVC_SCREENSHOT_DIR`` to also keep the screenshots there.
@@ -30,14 +30,13 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 
-from support.browser import browser  # noqa: F401 - the fixture; importing it skips this module without a browser
 from support.factories import write_article
-from support.paths import REPO
+from support.paths import SAMPLE_CONTENT
 from support.servers import feedsvc_serve, free_port
+from support.sites import copy_site
 
 pytestmark = pytest.mark.browser
 
-CONTENT = REPO / "content"
 TIMEOUT_MS = 10_000
 
 # The sample article (content/articles/<SLUG>.html) and what a reader must see.
@@ -95,8 +94,8 @@ def squash(text: str) -> str:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Run ``feedsvc serve`` on the sample content; yield its base URL; always stop it."""
-    assert (CONTENT / "site.toml").is_file(), f"sample content missing: {CONTENT}/site.toml"
-    with _serving(CONTENT, tmp_path_factory.mktemp("serve") / "serve.log") as base:
+    assert (SAMPLE_CONTENT / "site.toml").is_file(), f"sample content missing: {SAMPLE_CONTENT}/site.toml"
+    with _serving(SAMPLE_CONTENT, tmp_path_factory.mktemp("serve") / "serve.log") as base:
         yield base
 
 
@@ -107,12 +106,11 @@ OLDER_HEADLINES = ("Tbilisi council approves the new tram line", "Yerevan metro 
 @pytest.fixture(scope="module")
 def paged_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve a copy of the sample content with two older articles and ``articles_per_page = 1``."""
-    content = tmp_path_factory.mktemp("paged") / "content"
-    shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns(".feedsvc"))
+    content = copy_site(tmp_path_factory.mktemp("paged") / "content", SAMPLE_CONTENT)
     with (content / "site.toml").open("a", encoding="utf-8") as toml:
         toml.write("\narticles_per_page = 1\n")
     for (slug, published), headline in zip(
-        (("tram-line", "2021-11-10T09:00:00"), ("night-metro", "2021-10-05T09:00:00")), OLDER_HEADLINES
+        (("tram-line", "2021-11-10T09:00:00"), ("night-metro", "2021-10-05T09:00:00")), OLDER_HEADLINES, strict=True
     ):
         write_article(content, slug, published, title=headline)
     with _serving(content, content.parent / "serve.log") as base:

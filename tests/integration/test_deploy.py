@@ -39,27 +39,37 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def read_settings(**env: str) -> dict[str, object]:
-    """Execute deploy/gunicorn.conf.py in a fresh interpreter, as gunicorn does; return its settings."""
-    code = (
-        "import json, os, runpy, sys\n"
-        "c = runpy.run_path(sys.argv[1])\n"
-        "keys = ('bind', 'workers', 'worker_class', 'preload_app', 'timeout', 'graceful_timeout',\n"
-        "        'limit_request_line', 'limit_request_fields', 'limit_request_field_size', 'accesslog', 'errorlog',\n"
-        "        'control_socket_disable')\n"
-        "out = {k: c[k] for k in keys}\n"
-        "out['logger_bases'] = [b.__module__ + '.' + b.__name__ for b in c['logger_class'].__mro__]\n"
-        "out['announce'] = os.environ.get('FEEDSVC_WEBSUB_ANNOUNCE_AT_START')\n"
-        "print(json.dumps(out))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(GUNICORN_CONF)],
+READ_SETTINGS = """
+import json, os, runpy, sys
+before = dict(os.environ)
+c = runpy.run_path(sys.argv[1])
+keys = ('bind', 'workers', 'worker_class', 'threads', 'preload_app', 'timeout', 'graceful_timeout',
+        'limit_request_line', 'limit_request_fields', 'limit_request_field_size', 'accesslog', 'errorlog',
+        'control_socket_disable', 'wsgi_app')
+out = {k: c[k] for k in keys}
+out['logger_bases'] = [b.__module__ + '.' + b.__name__ for b in c['logger_class'].__mro__]
+out['hooks'] = {k: c[k].__module__ + '.' + c[k].__qualname__ for k in ('when_ready', 'on_reload', 'child_exit')}
+out['watch'] = c['when_ready'].__self__.watch
+out['environment_written'] = sorted(k for k in os.environ.keys() ^ before.keys())
+print(json.dumps(out))
+"""
+
+
+def run_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    """Execute deploy/gunicorn.conf.py in a fresh interpreter, as gunicorn does."""
+    return subprocess.run(
+        [sys.executable, "-c", READ_SETTINGS, str(GUNICORN_CONF)],
         env=clean_env(**env),
         capture_output=True,
         text=True,
         timeout=60,
-        check=True,
     )
+
+
+def read_settings(**env: str) -> dict[str, object]:
+    """Return the gunicorn settings deploy/gunicorn.conf.py makes in ``env``."""
+    result = run_settings(**env)
+    assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
@@ -74,21 +84,48 @@ def test_gunicorn_settings_bind_loopback_and_preload_by_default() -> None:
     assert settings["accesslog"] == "-" and settings["errorlog"] == "-"
     assert "gunicorn.glogging.Logger" in settings["logger_bases"]
     assert settings["control_socket_disable"] is True  # one default path per user: instances would collide
-    # the hub hears of changes once the server listens (when_ready), as with `feedsvc serve`
-    assert settings["announce"] == "false"
+
+
+def test_gunicorn_settings_name_the_app_and_the_hooks_feedsvc_serve_uses() -> None:
+    """A thin configuration: the app factory and the shared hooks, no environment written for the app."""
+    settings = read_settings()
+    assert settings["wsgi_app"] == "feedsvc.app:create_gunicorn_app()"
+    assert settings["hooks"] == {
+        "when_ready": "feedsvc.serve.gunicorn.Hooks.when_ready",
+        "on_reload": "feedsvc.serve.gunicorn.Hooks.on_reload",
+        "child_exit": "feedsvc.serve.gunicorn.Hooks.child_exit",
+    }
+    assert settings["watch"] is True
+    assert settings["environment_written"] == []
 
 
 def test_gunicorn_settings_follow_the_environment() -> None:
     settings = read_settings(
         FEEDSVC_BIND="127.0.0.1:9123",
         FEEDSVC_WORKERS="3",
+        FEEDSVC_WORKER_CLASS="gthread",
+        FEEDSVC_THREADS="8",
+        FEEDSVC_TIMEOUT="45",
         FEEDSVC_ACCESS_LOG="off",
-        FEEDSVC_WEBSUB_ANNOUNCE_AT_START="true",
+        FEEDSVC_WATCH="off",
+        FEEDSVC_CONTROL_SOCKET="/tmp/feedsvc-test.ctl",
     )
     assert settings["bind"] == "127.0.0.1:9123"
-    assert settings["workers"] == 3
+    assert (settings["workers"], settings["worker_class"], settings["threads"]) == (3, "gthread", 8)
+    assert settings["timeout"] == 45
     assert settings["accesslog"] is None
-    assert settings["announce"] == "true"
+    assert settings["watch"] is False
+    assert settings["control_socket_disable"] is False
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("FEEDSVC_WORKERS", "many"), ("FEEDSVC_WORKER_CLASS", "eventlet"), ("FEEDSVC_WATCH", "sometimes")],
+)
+def test_a_wrong_gunicorn_setting_fails_naming_the_variable(variable: str, value: str) -> None:
+    result = run_settings(**{variable: value})
+    assert result.returncode != 0
+    assert f"{variable} must be" in result.stderr and repr(value) in result.stderr
 
 
 def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -100,15 +137,28 @@ def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
         return error.code, dict(error.headers), error.read()
 
 
+def children(pid: int) -> list[int]:
+    """Return the ids of the processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # it exited meanwhile
+            continue
+        if int(text[text.rindex(")") + 2 :].split()[1]) == pid:  # the field after the state
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_gunicorn_with_the_deploy_settings_serves_the_feed(tmp_path: Path) -> None:
-    """gunicorn -c deploy/gunicorn.conf.py wsgi:app on a free loopback port: 200, 304, JSON access log."""
+    """gunicorn -c deploy/gunicorn.conf.py on a free loopback port: 200, 304, JSON access log, a publisher."""
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "site", content)
     port = free_port()
     out, err = (tmp_path / "gunicorn.out").open("w"), (tmp_path / "gunicorn.err").open("w")
     env = clean_env(FEEDSVC_BIND=f"127.0.0.1:{port}", FEEDSVC_WORKERS="1", FEEDSVC_CONTENT_DIR=str(content))
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)],
         cwd=REPO,
         env=env,
         stdout=out,
@@ -133,6 +183,8 @@ def test_gunicorn_with_the_deploy_settings_serves_the_feed(tmp_path: Path) -> No
             f"http://127.0.0.1:{port}/feed.atom", Accept_Encoding="gzip", If_None_Match=headers["ETag"]
         )
         assert (status, body) == (304, b"")
+        # the master's children: its one worker and the publisher process that builds (BUILD_MODE "process")
+        assert len(children(server.pid)) == 2
     finally:
         server.terminate()
         try:

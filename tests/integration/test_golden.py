@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from feedsvc.build.snapshot import load_snapshot
+from feedsvc.build.builder import load_snapshot
 from support.paths import GOLDEN as GOLDEN_DIR
 from support.paths import SAMPLE_CONTENT
 

@@ -33,7 +33,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from feedsvc.app import create_app
-from feedsvc.build.snapshot import load_catalog
+from feedsvc.build.builder import load_catalog
 from feedsvc.clean import clean_html
 from feedsvc.cli.main import main as cli
 from feedsvc.content.decode import decode_article
@@ -41,6 +41,7 @@ from feedsvc.content.loader import MAX_TAGS, NAME_MAX_CHARS, TITLE_MAX_CHARS, lo
 from feedsvc.content.site import SiteConfigError
 from feedsvc.model import ContentError, Site
 from support.http_fixture import FixtureServer, Reply
+from support.sites import write_file
 
 TBILISI = ZoneInfo("Asia/Tbilisi")
 SITE_TOML = """\
@@ -62,21 +63,9 @@ def page(body: str = f"<p>{STORY}</p>", title: str = "Bridge reopens", head: str
 
 
 @pytest.fixture
-def content_dir(tmp_path: Path) -> Path:
-    (tmp_path / "site.toml").write_text(SITE_TOML, encoding="utf-8")
-    (tmp_path / "articles").mkdir()
-    return tmp_path
-
-
-@pytest.fixture
-def site(content_dir: Path) -> Site:
-    return load_site(content_dir)
-
-
-def write(content_dir: Path, name: str, data: str | bytes) -> Path:
-    path = content_dir / "articles" / name
-    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-    return path
+def site_toml() -> str:
+    """content_dir (tests/conftest.py) is a blank site with this site.toml."""
+    return SITE_TOML
 
 
 def load_error(path: Path, site: Site) -> ContentError:
@@ -99,7 +88,7 @@ def load_error(path: Path, site: Site) -> ContentError:
     ids=["utf-8 BOM", "utf-16-le BOM", "utf-16-be BOM"],
 )
 def test_byte_order_marks_decide_the_encoding(content_dir: Path, site: Site, data: bytes) -> None:
-    article = load_article(write(content_dir, "bridge.html", data), site)
+    article = load_article(write_file(content_dir, "bridge.html", data), site)
     assert STORY in article.html and article.metadata.title == "Bridge reopens"
     assert article.warnings == ()
 
@@ -108,14 +97,14 @@ def test_a_utf16_file_with_a_lone_surrogate_is_read_with_a_replacement_and_a_war
     content_dir: Path, site: Site
 ) -> None:
     data = b"\xff\xfe" + page().encode("utf-16-le") + b"\x00\xd8" + "<p>tail</p>".encode("utf-16-le")
-    article = load_article(write(content_dir, "bridge.html", data), site)
+    article = load_article(write_file(content_dir, "bridge.html", data), site)
     assert STORY in article.html and "\ufffd" in article.html
     assert any("not valid utf-16-le" in warning and "re-save" in warning for warning in article.warnings)
 
 
 def test_a_meta_charset_that_lies_is_followed_as_a_browser_does_and_reported(content_dir: Path, site: Site) -> None:
     data = page(f"<p>{STORY} Café “quoted”.</p>", head=f'<meta charset="utf-8">{DATED}').encode("cp1252")
-    article = load_article(write(content_dir, "bridge.html", data), site)
+    article = load_article(write_file(content_dir, "bridge.html", data), site)
     assert "Caf\ufffd \ufffdquoted\ufffd" in article.html  # what a browser shows
     (warning,) = [w for w in article.warnings if "byte sequence" in w]
     assert "3 byte sequence(s) not valid utf-8, although its <meta charset> says utf-8" in warning
@@ -142,14 +131,14 @@ def test_utf7_and_other_labels_browsers_ignore_are_not_honoured() -> None:
 
 @pytest.mark.parametrize("label", ["hz-gb-2312", "ISO-2022-KR", "iso-2022-cn", "replacement"])
 def test_encodings_browsers_refuse_are_refused_with_a_reason(content_dir: Path, site: Site, label: str) -> None:
-    path = write(content_dir, "bridge.html", page(head=f'<meta charset="{label}">{DATED}'))
+    path = write_file(content_dir, "bridge.html", page(head=f'<meta charset="{label}">{DATED}'))
     error = load_error(path, site)
     assert f"declares charset={label}" in error.reason and "save the file as UTF-8" in error.reason
 
 
 def test_nul_c0_and_noncharacters_are_dropped_with_a_warning(content_dir: Path, site: Site) -> None:
     body = f"<p>{STORY}\x00 a\x01b\x0bc\x1f \ufffe\uffff\U0001fffe end.</p>"
-    article = load_article(write(content_dir, "bridge.html", page(body)), site)
+    article = load_article(write_file(content_dir, "bridge.html", page(body)), site)
     assert any("control or non-character" in warning for warning in article.warnings)
     cleaned = clean_html(article.html, "https://news.example.org/articles/bridge")
     assert "abc" in cleaned and "end." in cleaned
@@ -158,7 +147,7 @@ def test_nul_c0_and_noncharacters_are_dropped_with_a_warning(content_dir: Path, 
 
 def test_bidi_overrides_and_line_separators_leave_titles(content_dir: Path, site: Site) -> None:
     title = "Invoice \u202eexe.txt\u202c and \u2066isolate\u2069\u2028next line \u200fmark"
-    article = load_article(write(content_dir, "bridge.html", page(title=title)), site)
+    article = load_article(write_file(content_dir, "bridge.html", page(title=title)), site)
     assert article.metadata.title == "Invoice exe.txt and isolate next line \u200fmark"
 
 
@@ -169,7 +158,7 @@ def test_bidi_overrides_and_line_separators_leave_titles(content_dir: Path, site
         (b" \r\n\t \n", "is empty"),
         (b"\xef\xbb\xbf \n", "is empty"),
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "is a PNG image, not HTML"),
-        (gzip.compress(page().encode()), "is gzip-compressed; decompress it (gunzip)"),
+        (gzip.compress(page().encode(), mtime=0), "is gzip-compressed; decompress it (gunzip)"),
         (b"PK\x03\x04" + b"\x00" * 40, "is a ZIP archive"),
         (b"\x7fELF\x02\x01\x01" + bytes(4000), "contains NUL bytes, so it is a binary file"),
         (bytes(range(1, 32)) * 40, "is mostly control characters, not HTML text"),
@@ -180,11 +169,11 @@ def test_bidi_overrides_and_line_separators_leave_titles(content_dir: Path, site
 def test_files_that_are_not_html_are_refused_with_a_clear_reason(
     content_dir: Path, site: Site, data: bytes, message: str
 ) -> None:
-    assert message in load_error(write(content_dir, "bridge.html", data), site).reason
+    assert message in load_error(write_file(content_dir, "bridge.html", data), site).reason
 
 
 def test_a_stray_nul_does_not_make_a_page_binary(content_dir: Path, site: Site) -> None:
-    article = load_article(write(content_dir, "bridge.html", page(f"<p>{STORY * 20}\x00</p>").encode()), site)
+    article = load_article(write_file(content_dir, "bridge.html", page(f"<p>{STORY * 20}\x00</p>").encode()), site)
     assert STORY in article.html
 
 
@@ -192,9 +181,9 @@ def test_the_size_cap_comes_from_site_toml_and_says_so(content_dir: Path) -> Non
     (content_dir / "site.toml").write_text(SITE_TOML + "max_article_bytes = 2048\n", encoding="utf-8")
     site = load_site(content_dir)
     assert site.max_article_bytes == 2048
-    small = load_article(write(content_dir, "small.html", page()), site)
+    small = load_article(write_file(content_dir, "small.html", page()), site)
     assert small.slug == "small"
-    error = load_error(write(content_dir, "big.html", page(f"<p>{STORY}</p>" * 20)), site)
+    error = load_error(write_file(content_dir, "big.html", page(f"<p>{STORY}</p>" * 20)), site)
     assert "over the 2,048-byte limit for an article (max_article_bytes in site.toml)" in error.reason
 
 
@@ -210,7 +199,7 @@ def test_the_size_cap_is_validated(content_dir: Path, value: object) -> None:
 def test_absurd_nesting_is_flattened_not_lost_and_never_recurses(content_dir: Path, site: Site, depth: int) -> None:
     body = "<div>" * depth + f"<p>{STORY}</p>" + "</div>" * depth + "<p>After the nesting, the story goes on.</p>"
     started = time.monotonic()
-    article = load_article(write(content_dir, "deep.html", page(body)), site)
+    article = load_article(write_file(content_dir, "deep.html", page(body)), site)
     cleaned = clean_html(article.html, "https://news.example.org/articles/deep")
     assert time.monotonic() - started < 30
     assert STORY in cleaned and "the story goes on" in cleaned
@@ -235,7 +224,7 @@ BILLION_LAUGHS = (
 
 def test_entity_bombs_are_never_expanded(content_dir: Path, site: Site) -> None:
     html = BILLION_LAUGHS + page(f"<p>{STORY} &lol9; &lol9;</p>", title="Laughs &lol9;")
-    article = load_article(write(content_dir, "laughs.html", html), site)
+    article = load_article(write_file(content_dir, "laughs.html", html), site)
     cleaned = clean_html(article.html, "https://news.example.org/articles/laughs")
     assert STORY in cleaned
     assert "lollol" not in cleaned and "lollol" not in (article.metadata.title or "")
@@ -258,7 +247,7 @@ def test_external_entities_and_dtds_are_never_resolved(content_dir: Path, site: 
             title="XXE &file;",
             head=f"{DATED}<meta name='description' content='&file;'>",
         )
-        article = load_article(write(content_dir, "xxe.html", html), site)
+        article = load_article(write_file(content_dir, "xxe.html", html), site)
         cleaned = clean_html(article.html, "https://news.example.org/articles/xxe")
         assert sum(server.hits.values()) == 0, f"a parser fetched {dict(server.hits)}"
     everything = cleaned + repr(article.metadata)
@@ -279,7 +268,7 @@ def test_a_symlink_out_of_the_content_folder_is_refused(content_dir: Path, site:
 def test_a_sidecar_symlinked_out_of_the_content_folder_is_refused(
     content_dir: Path, site: Site, tmp_path: Path
 ) -> None:
-    write(content_dir, "bridge.html", page())
+    write_file(content_dir, "bridge.html", page())
     outside = tmp_path.parent / f"{tmp_path.name}-outside.toml"
     outside.write_text('title = "from outside"\n', encoding="utf-8")
     (content_dir / "articles" / "bridge.toml").symlink_to(outside)
@@ -297,7 +286,7 @@ def test_a_symlink_inside_the_content_folder_is_followed(content_dir: Path, site
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_a_pipe_named_like_a_sidecar_never_blocks_a_build(content_dir: Path, site: Site) -> None:
-    write(content_dir, "bridge.html", page())
+    write_file(content_dir, "bridge.html", page())
     os.mkfifo(content_dir / "articles" / "bridge.toml")
     started = time.monotonic()
     with pytest.raises(ContentError, match="not a regular file"):
@@ -309,7 +298,7 @@ def test_a_pipe_named_like_a_sidecar_never_blocks_a_build(content_dir: Path, sit
 
 
 def test_a_missing_title_falls_back_to_the_opening_heading_or_sentence_with_a_warning(content_dir: Path) -> None:
-    write(
+    write_file(
         content_dir, "untitled.html", f"<html><head>{DATED}</head><body><article><p>{STORY}</p></article></body></html>"
     )
     catalog = load_catalog(content_dir, now=datetime(2024, 6, 1, tzinfo=UTC))
@@ -331,15 +320,15 @@ def test_a_missing_title_falls_back_to_the_opening_heading_or_sentence_with_a_wa
 def test_dates_without_a_time_zone_are_taken_in_the_sites(
     content_dir: Path, site: Site, written: str, expected: datetime
 ) -> None:
-    write(content_dir, "bridge.html", page(head=""))
-    write(content_dir, "bridge.toml", written + "\n")
+    write_file(content_dir, "bridge.html", page(head=""))
+    write_file(content_dir, "bridge.toml", written + "\n")
     published = load_article(content_dir / "articles" / "bridge.html", site).metadata.published
     assert published == expected and published.utcoffset() == expected.utcoffset()
 
 
 def test_a_jsonld_date_without_a_zone_is_taken_in_the_sites(content_dir: Path, site: Site) -> None:
     head = '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2024-03-05T09:30"}</script>'
-    article = load_article(write(content_dir, "bridge.html", page(head=head)), site)
+    article = load_article(write_file(content_dir, "bridge.html", page(head=head)), site)
     assert article.metadata.published == datetime(2024, 3, 5, 9, 30, tzinfo=TBILISI)
 
 
@@ -347,17 +336,17 @@ def test_an_invalid_date_in_the_page_is_ignored_and_one_in_the_sidecar_is_an_err
     content_dir: Path, site: Site
 ) -> None:
     head = '<meta property="article:published_time" content="yesterday at noon"><meta name="date" content="2024-02-30">'
-    article = load_article(write(content_dir, "bridge.html", page(head=head)), site)
+    article = load_article(write_file(content_dir, "bridge.html", page(head=head)), site)
     assert article.metadata.published is None
     assert not any("date" in w for w in article.warnings)  # no date: the catalog says so, once (below)
-    write(content_dir, "bridge.toml", 'published = "the 5th of Marchember"\n')
+    write_file(content_dir, "bridge.toml", 'published = "the 5th of Marchember"\n')
     with pytest.raises(ContentError) as caught:
         load_article(content_dir / "articles" / "bridge.html", site)
     assert caught.value.path.name == "bridge.toml" and "'published' must be a date" in caught.value.reason
 
 
 def test_an_undated_article_is_published_as_of_when_it_was_first_seen_and_keeps_that_date(content_dir: Path) -> None:
-    write(content_dir, "undated.html", page(head=""))
+    write_file(content_dir, "undated.html", page(head=""))
     first_run = datetime(2024, 6, 1, 8, 0, tzinfo=UTC)
     create_app({"TESTING": True, "CONTENT_DIR": str(content_dir), "CLOCK": lambda: first_run})
     later = load_catalog(content_dir, now=first_run + timedelta(days=7))  # reads the ledger the app wrote
@@ -370,12 +359,12 @@ def test_an_undated_article_is_published_as_of_when_it_was_first_seen_and_keeps_
 
 
 def test_a_future_dated_article_is_held_back_until_its_date(content_dir: Path) -> None:
-    write(
+    write_file(
         content_dir,
         "embargoed.html",
         page(head='<meta property="article:published_time" content="2024-07-01T09:00:00Z">'),
     )
-    write(content_dir, "bridge.html", page())
+    write_file(content_dir, "bridge.html", page())
     before = load_catalog(content_dir, now=datetime(2024, 6, 1, tzinfo=UTC))
     assert [a.slug for a in before.articles] == ["bridge"]
     assert before.next_release == datetime(2024, 7, 1, 9, 0, tzinfo=UTC)
@@ -386,7 +375,7 @@ def test_a_future_dated_article_is_held_back_until_its_date(content_dir: Path) -
 
 def test_a_very_long_title_is_cut_at_a_word_boundary_with_a_warning(content_dir: Path, site: Site) -> None:
     title = "Harbour bridge " * 200
-    article = load_article(write(content_dir, "bridge.html", page(title=title)), site)
+    article = load_article(write_file(content_dir, "bridge.html", page(title=title)), site)
     kept = article.metadata.title or ""
     assert len(kept) <= TITLE_MAX_CHARS and kept.endswith(("bridge…", "Harbour…"))
     assert any(f"cut to {TITLE_MAX_CHARS} at a word boundary" in w and "bridge.toml" in w for w in article.warnings)
@@ -395,17 +384,17 @@ def test_a_very_long_title_is_cut_at_a_word_boundary_with_a_warning(content_dir:
 def test_a_flood_of_keywords_keeps_the_first_tags_with_a_warning(content_dir: Path, site: Site) -> None:
     keywords = ",".join(f"tag {i}" for i in range(100_000)) + "," + "x" * 500
     head = f'{DATED}<meta name="keywords" content="{keywords}">'
-    article = load_article(write(content_dir, "bridge.html", page(head=head)), site)
+    article = load_article(write_file(content_dir, "bridge.html", page(head=head)), site)
     assert len(article.metadata.tags) == MAX_TAGS and article.metadata.tags[0] == "tag 0"
     assert all(len(tag) <= NAME_MAX_CHARS for tag in article.metadata.tags)
     assert any("only the first 50 are kept" in w for w in article.warnings)
 
 
 def test_duplicate_slugs_keep_one_by_name_order_and_name_both_files(content_dir: Path) -> None:
-    write(content_dir, "bridge.htm", page(title="From the htm"))
-    write(content_dir, "bridge.html", page(title="From the html"))
-    write(content_dir, unicodedata.normalize("NFD", "café.html"), page(title="Decomposed"))
-    write(content_dir, unicodedata.normalize("NFC", "café.html"), page(title="Composed"))
+    write_file(content_dir, "bridge.htm", page(title="From the htm"))
+    write_file(content_dir, "bridge.html", page(title="From the html"))
+    write_file(content_dir, unicodedata.normalize("NFD", "café.html"), page(title="Decomposed"))
+    write_file(content_dir, unicodedata.normalize("NFC", "café.html"), page(title="Composed"))
     catalog = load_catalog(content_dir, now=datetime(2024, 6, 1, tzinfo=UTC))
     # name order decides: "bridge.htm" < "bridge.html"; "cafe\u0301" (decomposed) < "caf\u00e9"
     assert sorted(a.title for a in catalog.articles) == ["Decomposed", "From the htm"]
@@ -417,8 +406,8 @@ def test_duplicate_slugs_keep_one_by_name_order_and_name_both_files(content_dir:
 
 def test_duplicate_pinned_ids_keep_one_and_name_both_files(content_dir: Path) -> None:
     for slug, day in (("first", "04"), ("second", "05")):
-        write(content_dir, f"{slug}.html", page(head=""))
-        write(
+        write_file(content_dir, f"{slug}.html", page(head=""))
+        write_file(
             content_dir,
             f"{slug}.toml",
             f'published = 2024-03-{day}\nid = "urn:uuid:00000000-0000-4000-8000-000000000001"\n',
@@ -437,9 +426,9 @@ GOOD = {"bridge": "Bridge reopens", "ferry": "Ferry returns", "tram": "Tram line
 def hostile_folder(content_dir: Path, tmp_path: Path) -> dict[str, str]:
     """Fill ``articles/`` with good articles and one file of each broken kind; return name -> expected reason."""
     (content_dir / "site.toml").write_text(SITE_TOML + "max_article_bytes = 65536\n", encoding="utf-8")
-    write(content_dir, "bridge.html", page(title=GOOD["bridge"]))
-    write(content_dir, "ferry.md", f'+++\ntitle = "{GOOD["ferry"]}"\npublished = 2024-03-06\n+++\n\n{STORY}\n')
-    write(content_dir, "tram.htm", page(title=GOOD["tram"]))
+    write_file(content_dir, "bridge.html", page(title=GOOD["bridge"]))
+    write_file(content_dir, "ferry.md", f'+++\ntitle = "{GOOD["ferry"]}"\npublished = 2024-03-06\n+++\n\n{STORY}\n')
+    write_file(content_dir, "tram.htm", page(title=GOOD["tram"]))
     outside = tmp_path.parent / f"{tmp_path.name}-passwd"
     outside.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
     broken: dict[str, str] = {
@@ -457,21 +446,21 @@ def hostile_folder(content_dir: Path, tmp_path: Path) -> dict[str, str]:
         "hz.html": "declares charset=hz-gb-2312",
         "no-text.html": "no article text was left after cleaning",
     }
-    write(content_dir, "empty.html", b"")
-    write(content_dir, "whitespace.html", b"  \n\t\n")
-    write(content_dir, "binary.html", b"\x89PNG\r\n\x1a\n" + bytes(200))
-    write(content_dir, "gzipped.html", gzip.compress(page().encode()))
-    write(content_dir, "oversize.html", page(f"<p>{STORY}</p>" * 1000))
-    write(content_dir, "utf16.html", page().encode("utf-16-le"))
-    write(content_dir, "bad-sidecar.html", page())
-    write(content_dir, "bad-sidecar.toml", 'title = "unclosed\n')
-    write(content_dir, "wrong-key.html", page())
-    write(content_dir, "wrong-key.toml", 'titel = "typo"\n')
-    write(content_dir, "Bad Name.html", page())
-    write(content_dir, "tram.html", page(title="A second tram"))
+    write_file(content_dir, "empty.html", b"")
+    write_file(content_dir, "whitespace.html", b"  \n\t\n")
+    write_file(content_dir, "binary.html", b"\x89PNG\r\n\x1a\n" + bytes(200))
+    write_file(content_dir, "gzipped.html", gzip.compress(page().encode()))
+    write_file(content_dir, "oversize.html", page(f"<p>{STORY}</p>" * 1000))
+    write_file(content_dir, "utf16.html", page().encode("utf-16-le"))
+    write_file(content_dir, "bad-sidecar.html", page())
+    write_file(content_dir, "bad-sidecar.toml", 'title = "unclosed\n')
+    write_file(content_dir, "wrong-key.html", page())
+    write_file(content_dir, "wrong-key.toml", 'titel = "typo"\n')
+    write_file(content_dir, "Bad Name.html", page())
+    write_file(content_dir, "tram.html", page(title="A second tram"))
     (content_dir / "articles" / "escape.html").symlink_to(outside)
-    write(content_dir, "hz.html", page(head=f'<meta charset="hz-gb-2312">{DATED}'))
-    write(content_dir, "no-text.html", page("<nav><a href='/'>Home</a></nav><script>x()</script>"))
+    write_file(content_dir, "hz.html", page(head=f'<meta charset="hz-gb-2312">{DATED}'))
+    write_file(content_dir, "no-text.html", page("<nav><a href='/'>Home</a></nav><script>x()</script>"))
     # published, with a warning that says what was repaired
     repaired = {
         "deep.html": "nests elements 3,001 levels deep",
@@ -481,18 +470,18 @@ def hostile_folder(content_dir: Path, tmp_path: Path) -> dict[str, str]:
         "lying-charset.html": "not valid utf-8, although its <meta charset> says utf-8",
         "orphan.toml": "orphan sidecar",
     }
-    write(content_dir, "deep.html", page("<div>" * 3000 + f"<p>{STORY}</p>" + "</div>" * 3000))
-    write(content_dir, "laughs.html", BILLION_LAUGHS + page(f"<p>{STORY} &lol9;</p>"))
-    write(
+    write_file(content_dir, "deep.html", page("<div>" * 3000 + f"<p>{STORY}</p>" + "</div>" * 3000))
+    write_file(content_dir, "laughs.html", BILLION_LAUGHS + page(f"<p>{STORY} &lol9;</p>"))
+    write_file(
         content_dir, "xxe.html", f'<!DOCTYPE r [<!ENTITY x SYSTEM "file://{outside}">]>' + page(f"<p>{STORY} &x;</p>")
     )
-    write(content_dir, "controls.html", page(f"<p>{STORY}\x00\x07\ufffe</p>"))
-    write(
+    write_file(content_dir, "controls.html", page(f"<p>{STORY}\x00\x07\ufffe</p>"))
+    write_file(
         content_dir,
         "lying-charset.html",
         page(f"<p>{STORY} caf\xe9</p>", head=f'<meta charset="utf-8">{DATED}').encode("cp1252"),
     )
-    write(content_dir, "orphan.toml", 'title = "nobody"\n')
+    write_file(content_dir, "orphan.toml", 'title = "nobody"\n')
     return {**broken, **{name: reason for name, reason in repaired.items() if reason}}
 
 
@@ -538,9 +527,9 @@ def test_stray_entries_named_like_articles_are_reported(content_dir: Path, tmp_p
         os.mkfifo(articles / "pipe.html")
     (articles / "nested").mkdir()
     (articles / "nested" / "story.html").write_text(page(), encoding="utf-8")
-    write(content_dir, "story.xhtml", page())
-    write(content_dir, "story.html.gz", gzip.compress(page().encode()))
-    write(content_dir, "photo.jpg", b"\xff\xd8\xff")  # an image next to the articles is left alone
+    write_file(content_dir, "story.xhtml", page())
+    write_file(content_dir, "story.html.gz", gzip.compress(page().encode()))
+    write_file(content_dir, "photo.jpg", b"\xff\xd8\xff")  # an image next to the articles is left alone
     found = {p.path.name: p for p in stray_problems(articles)}
     assert found["folder.html"].severity == "error" and "is a folder, not a file" in found["folder.html"].message
     assert "symbolic link to nothing" in found["dangling.html"].message
@@ -553,7 +542,7 @@ def test_stray_entries_named_like_articles_are_reported(content_dir: Path, tmp_p
 
 
 def test_stray_entries_reach_feedsvc_check_and_healthz(content_dir: Path, tmp_path: Path) -> None:
-    write(content_dir, "bridge.html", page())
+    write_file(content_dir, "bridge.html", page())
     (content_dir / "articles" / "folder.html").mkdir()
     (content_dir / "articles" / "dangling.html").symlink_to(tmp_path / "nothing.html")
     app = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir), "WEBSUB_ANNOUNCE_AT_START": False})
@@ -564,8 +553,8 @@ def test_stray_entries_reach_feedsvc_check_and_healthz(content_dir: Path, tmp_pa
 
 
 def test_healthz_lists_warnings_with_their_paths(content_dir: Path) -> None:
-    write(content_dir, "bridge.html", page())
-    write(content_dir, "orphan.toml", 'title = "nobody"\n')
+    write_file(content_dir, "bridge.html", page())
+    write_file(content_dir, "orphan.toml", 'title = "nobody"\n')
     app = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir), "WEBSUB_ANNOUNCE_AT_START": False})
     health = app.test_client().get("/healthz").get_json()
     assert any(Path(w["path"]).name == "orphan.toml" and "orphan sidecar" in w["reason"] for w in health["warnings"])
@@ -575,7 +564,7 @@ def test_healthz_lists_warnings_with_their_paths(content_dir: Path) -> None:
     os.name != "posix" or os.geteuid() == 0, reason="needs a non-root POSIX user for permissions to apply"
 )
 def test_an_unreadable_file_is_reported(content_dir: Path) -> None:
-    path = write(content_dir, "locked.html", page())
+    path = write_file(content_dir, "locked.html", page())
     path.chmod(0)
     try:
         catalog = load_catalog(content_dir, now=datetime(2024, 6, 1, tzinfo=UTC))

@@ -19,6 +19,7 @@ here:
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
 import urllib.request
@@ -29,6 +30,7 @@ from flask.testing import FlaskClient
 
 from support.factories import write_article
 from support.servers import feedsvc_serve
+from support.sites import blank_site
 
 BASE = "https://news.example.org"
 SLUG = "article-with-jsonld-tags-and-author"
@@ -176,12 +178,10 @@ def test_the_app_ignores_huge_query_strings_and_odd_headers(client: FlaskClient)
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """Run ``feedsvc serve`` (gunicorn, one worker) on a free loopback port; yield (host, port)."""
-    content = tmp_path_factory.mktemp("http") / "content"
-    (content / "articles").mkdir(parents=True)
-    (content / "site.toml").write_text(
+    content = blank_site(
+        tmp_path_factory.mktemp("http") / "content",
         'title = "Gazette"\nbase_url = "https://news.example.org"\nid_authority = "news.example.org,2020"\n'
         'default_author = "Desk"\n',
-        encoding="utf-8",
     )
     write_article(content, "bridge", "2024-03-05T09:30:00Z", tags=("Transport",))
     with feedsvc_serve(content, content.parent / "serve.log") as server:
@@ -193,10 +193,8 @@ def raw_request(address: tuple[str, int], data: bytes) -> tuple[int, bytes]:
     """Send raw bytes; return the status code (0: the server closed without one) and all it sent."""
     received = b""
     with socket.create_connection(address, timeout=10) as sock:
-        try:
+        with contextlib.suppress(OSError):  # the server may close while a huge request is still being sent
             sock.sendall(data)
-        except OSError:  # the server may close while a huge request is still being sent
-            pass
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from feedsvc.build.snapshot import load_snapshot
+from feedsvc.build.builder import load_snapshot
 from support.factories import publish_atomically
 from support.hub import Hub, with_hub
 from support.servers import feedsvc_serve, free_port, wait_until

@@ -13,7 +13,7 @@ with the real ``feedsvc serve``, then opens every article page twice:
 
 Every request to another host is aborted and recorded, so nothing leaves the
 machine whatever a vector does; only images an article shows may point
-elsewhere (a page's images live on its own host; CSP ``img-src http: https:``). Same skip rules as ``tests/test_browser.py``:
+elsewhere (a page's images live on its own host; CSP ``img-src http: https:``). Same skip rules as ``tests/integration/test_browser.py``:
 skipped without Chromium or Playwright, a failure under CI.
 """
 
@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from support.browser import browser  # noqa: F401 - the fixture; importing it skips this module without a browser
 from support.hostile_vectors import BODY_VECTORS, METADATA_VECTORS, article_page, metadata_page
 from support.servers import feedsvc_serve, free_port
+from support.sites import blank_site
 
 pytestmark = pytest.mark.browser
 
@@ -57,16 +57,14 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    content = tmp_path_factory.mktemp("xss-browser") / "content"
-    articles = content / "articles"
-    articles.mkdir(parents=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    (content / "site.toml").write_text(
+    content = blank_site(
+        tmp_path_factory.mktemp("xss-browser") / "content",
         f'title = "Hostile"\nbase_url = "{base}"\nid_authority = "example.org,2024"\ndefault_author = "Desk"\n'
         "entries_per_feed = 1000\nfeed_max_bytes = 100000000\narticles_per_page = 1000\n",  # all on the index
-        encoding="utf-8",
     )
+    articles = content / "articles"
     slugs: dict[str, str] = {}
     for number, vector in enumerate(BODY_VECTORS, 1):
         slug = f"body-{number:03d}"

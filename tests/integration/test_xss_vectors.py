@@ -40,6 +40,7 @@ from support.hostile_vectors import (
     metadata_page,
     text_dangers,
 )
+from support.sites import blank_site
 
 
 def test_the_vector_lists_cover_every_family() -> None:
@@ -108,14 +109,12 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """A site whose articles each hold one vector; every entry fits in one feed document and on the index."""
-    content = tmp_path_factory.mktemp("xss") / "content"
-    articles = content / "articles"
-    articles.mkdir(parents=True)
-    (content / "site.toml").write_text(
+    content = blank_site(
+        tmp_path_factory.mktemp("xss") / "content",
         'title = "Hostile"\nbase_url = "https://news.example.org"\nid_authority = "news.example.org,2024"\n'
         'default_author = "Desk"\nentries_per_feed = 1000\nfeed_max_bytes = 100000000\narticles_per_page = 1000\n',
-        encoding="utf-8",
     )
+    articles = content / "articles"
     body_slugs: dict[str, Vector] = {}
     for number, vector in enumerate(BODY_VECTORS, 1):
         slug = f"body-{number:03d}"

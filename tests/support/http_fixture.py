@@ -7,6 +7,7 @@ server counts hits per path and answers 404 to anything else.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
 import time
@@ -59,10 +60,8 @@ class FixtureServer:
                 server.requests.append(dict(self.headers.items()))
                 route = server.routes.get(self.path)
                 reply = route() if callable(route) else route or Reply(b"not found", 404, "text/plain")
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout)
                     self._send(reply)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a timeout or size-limit test)
 
             def _send(self, reply: Reply) -> None:
                 time.sleep(min(reply.delay, MAX_DELAY))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from feedsvc.build.snapshot import load_catalog, load_snapshot
+from feedsvc.build.builder import load_catalog, load_snapshot
 from support.factories import write_article
 
 T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from feedsvc.catalog.revisions import dump_ledger, fingerprint, parse_ledger, revise, withdraw
 from feedsvc.model import Article, Revision
+from support.ledger_format import hand_written_ledger, news_ledger
 
 TBILISI = ZoneInfo("Asia/Tbilisi")
 PUBLISHED = datetime(2021, 11, 23, 9, 0, tzinfo=TBILISI)
@@ -102,7 +104,7 @@ def test_withdrawal_keeps_the_first_time_it_was_seen() -> None:
 
 def test_republished_article_is_no_longer_withdrawn() -> None:
     previous = Revision(fingerprint(article()), PUBLISHED, NOW)
-    dated, entry = revise(article(), None, previous, NOW + timedelta(days=1))
+    _, entry = revise(article(), None, previous, NOW + timedelta(days=1))
     assert entry.withdrawn is None and entry.since == PUBLISHED
 
 
@@ -134,16 +136,79 @@ def test_a_ledger_written_before_first_seen_existed_still_loads() -> None:
     assert dump_ledger(parse_ledger(old)) == old  # and an entry without it is written as before
 
 
-@pytest.mark.parametrize("slugs", [(), ("a",), ("b", "a", "ça-va", 'quo"te')])
-def test_the_ledger_text_is_what_the_json_module_indents(slugs: tuple[str, ...]) -> None:
-    ledger = {slug: Revision(f"f-{slug}", PUBLISHED, NOW if slug == "a" else None) for slug in slugs}
-    articles = {
-        slug: {"fingerprint": r.fingerprint, "since": r.since.astimezone(UTC).isoformat(),
-               **({"withdrawn": r.withdrawn.astimezone(UTC).isoformat()} if r.withdrawn else {})}
-        for slug, r in sorted(ledger.items())
-    }  # fmt: skip
-    expected = json.dumps({"version": 1, "articles": articles}, indent=1, ensure_ascii=False) + "\n"
-    assert dump_ledger(ledger) == expected
+# Text JSON escapes, or might: quotes, backslashes, every C0 control, DEL, the line separators
+# JSON allows raw, a bidi override, combining marks, non-Latin scripts, an astral character.
+AWKWARD = ['quo"te', "back\\slash", "".join(map(chr, range(32))), "del\x7f", "\u2028\u2029", "\u202erl", "ça-va",
+           "e\u0301", "नमस्ते", "下雨", "😀", "", " "]  # fmt: skip
+OFFSETS = [UTC, TBILISI, ZoneInfo("America/St_Johns"), timezone(timedelta(hours=-9, minutes=-30))]
+
+
+def awkward_ledger() -> dict[str, Revision]:
+    ledger = {}
+    for number, text in enumerate(AWKWARD):
+        moment = datetime(2021, 3, 28, 1, 59, 59, number * 1000, tzinfo=OFFSETS[number % len(OFFSETS)])
+        ledger[text] = Revision(
+            fingerprint=text,
+            since=moment,
+            withdrawn=NOW if number % 2 else None,
+            first_seen=moment if number % 3 == 0 else None,
+        )
+    return ledger
+
+
+@pytest.mark.parametrize(
+    "ledger",
+    [{}, {"a": Revision("f1", PUBLISHED)}, {"a": Revision("", NOW, NOW, NOW)}, news_ledger(2000), awkward_ledger()],
+    ids=["empty", "one", "withdrawn-and-undated", "news-2000", "awkward-text"],
+)
+def test_the_ledger_text_is_byte_identical_to_the_hand_written_format(ledger: dict[str, Revision]) -> None:
+    text = dump_ledger(ledger)
+    assert text.encode("utf-8") == hand_written_ledger(ledger).encode("utf-8")
+    assert parse_ledger(text) == ledger
+
+
+MOMENTS = st.datetimes(timezones=st.sampled_from(OFFSETS))  # st.timezones() costs seconds to load
+
+
+@given(
+    st.dictionaries(
+        st.text(),
+        st.builds(
+            Revision,
+            fingerprint=st.text(),
+            since=MOMENTS,
+            withdrawn=st.none() | MOMENTS,
+            first_seen=st.none() | MOMENTS,
+        ),
+        max_size=5,
+    )
+)
+def test_any_ledger_text_is_byte_identical_to_the_hand_written_format(ledger: dict[str, Revision]) -> None:
+    assert dump_ledger(ledger) == hand_written_ledger(ledger)
+
+
+def test_the_ledger_text_is_pinned() -> None:
+    ledger = {
+        "ça-va": Revision('q"\\\x00\t\x1f\x7f\u2028', datetime(2021, 11, 23, 9, 0, 0, 5, tzinfo=TBILISI), NOW, NOW),
+        "a": Revision("f1", PUBLISHED),
+    }
+    assert dump_ledger(ledger) == (
+        "{\n"
+        ' "version": 1,\n'
+        ' "articles": {\n'
+        '  "a": {\n'
+        '   "fingerprint": "f1",\n'
+        '   "since": "2021-11-23T05:00:00+00:00"\n'
+        "  },\n"
+        '  "ça-va": {\n'
+        '   "fingerprint": "q\\"\\\\\\u0000\\t\\u001f\x7f\u2028",\n'
+        '   "since": "2021-11-23T05:00:00.000005+00:00",\n'
+        '   "withdrawn": "2024-01-02T03:04:05+00:00",\n'
+        '   "first_seen": "2024-01-02T03:04:05+00:00"\n'
+        "  }\n"
+        " }\n"
+        "}\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -16,25 +16,37 @@ SAMPLE_URL = "https://oc-media.org/pashinyan-aliyev-and-putin-to-hold-summit-in-
 
 # The body paragraphs of the sample article (OC Media, 23 November 2021), in order.
 SAMPLE_PARAGRAPHS = [
-    "The Kremlin has announced that Azerbaijani President Ilham Aliyev, Armenian Prime Minister Nikol "
-    "Pashinyan, and Russian President Vladimir Putin will hold a tripartite meeting in Sochi this week.",
+    (
+        "The Kremlin has announced that Azerbaijani President Ilham Aliyev, Armenian Prime Minister Nikol "
+        "Pashinyan, and Russian President Vladimir Putin will hold a tripartite meeting in Sochi this week."
+    ),
     "The meeting is scheduled for 26 November.",
-    "The leaders will reportedly discuss the implementation of the 9 November 2020 tripartite peace "
-    "declaration that brought an end to the Second Nagorno-Karabakh War as well as a follow-up agreement "
-    "signed on 11 January 2021.",
-    "The meeting will also focus on outlining ‘further steps to strengthen stability and establish a "
-    "peaceful life in the region’, Russian state-owned media agency TASS reports and ‘special attention "
-    "will be given to the issues of development of trade and economic ties’.",
+    (
+        "The leaders will reportedly discuss the implementation of the 9 November 2020 tripartite peace "
+        "declaration that brought an end to the Second Nagorno-Karabakh War as well as a follow-up agreement "
+        "signed on 11 January 2021."
+    ),
+    (
+        "The meeting will also focus on outlining ‘further steps to strengthen stability and establish a "
+        "peaceful life in the region’, Russian state-owned media agency TASS reports and ‘special attention "
+        "will be given to the issues of development of trade and economic ties’."
+    ),
     "Putin will also hold bilateral meetings with Pashinyan and Aliyev on the margins of the Sochi summit.",
-    "The summit was announced within days of the news that Aliyev and Pashinyan are also scheduled to hold "
-    "talks in Brussels on 15 December. The bilateral meeting, arranged by European Council President "
-    "Charles Michel, is planned to be held on the margins of the EU Eastern Partnership Summit on 15 December.",
-    "Pashinyan and Aliyev were previously expected to hold a meeting with Russia’s President Vladimir Putin "
-    "ahead of the anniversary of the 9 November tripartite peace declaration that brought an end to the "
-    "Second Nagorno-Karabakh War.",
-    "Speaking on 9 November, Kremlin spokesperson Dmitry Peskov said the meeting did not take place because "
-    "of a lack of ‘clear agreements’. Russian Foreign Minister Sergey Lavrov said last week that ‘he is "
-    "sure’ the meeting will take place, and that the leaders will come to an agreement.",
+    (
+        "The summit was announced within days of the news that Aliyev and Pashinyan are also scheduled to hold "
+        "talks in Brussels on 15 December. The bilateral meeting, arranged by European Council President "
+        "Charles Michel, is planned to be held on the margins of the EU Eastern Partnership Summit on 15 December."
+    ),
+    (
+        "Pashinyan and Aliyev were previously expected to hold a meeting with Russia’s President Vladimir Putin "
+        "ahead of the anniversary of the 9 November tripartite peace declaration that brought an end to the "
+        "Second Nagorno-Karabakh War."
+    ),
+    (
+        "Speaking on 9 November, Kremlin spokesperson Dmitry Peskov said the meeting did not take place because "
+        "of a lack of ‘clear agreements’. Russian Foreign Minister Sergey Lavrov said last week that ‘he is "
+        "sure’ the meeting will take place, and that the leaders will come to an agreement."
+    ),
 ]
 
 # Text that must not survive cleaning the sample page.

@@ -6,7 +6,7 @@ import lxml.html
 import pytest
 
 from feedsvc.clean import clean_html, clean_html_explained
-from feedsvc.clean.boiler import appeal_cues
+from feedsvc.clean.boilerplate import appeal_cues
 from support.paths import FIXTURES as FIXTURES_DIR
 
 FIXTURES = FIXTURES_DIR / "clean"
@@ -26,7 +26,7 @@ def test_strips_byline_contents_disclosure_bio_and_recent_posts() -> None:
     out = clean_html(fixture("strips_byline_bio_and_recent_posts_at_the_edges.html"), BASE)
     blocks = paragraphs(out)
     assert len(blocks) == 5
-    assert all(b.startswith(f"Paragraph {i} about the council vote") for i, b in zip(range(1, 6), blocks))
+    assert all(b.startswith(f"Paragraph {i} about the council vote") for i, b in zip(range(1, 6), blocks, strict=True))
 
 
 def test_each_edge_removal_says_why() -> None:

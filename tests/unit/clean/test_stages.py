@@ -6,7 +6,7 @@ import lxml.html
 import pytest
 
 from feedsvc.clean import clean_html
-from feedsvc.clean.boiler import appeal_cues
+from feedsvc.clean.boilerplate import appeal_cues
 from feedsvc.clean.normalise import best_from_srcset, strip_tracking
 from support.paths import FIXTURES as FIXTURES_DIR
 

@@ -1,63 +1,46 @@
-"""cli.py: `feedsvc import`, `feedsvc serve --check-config` and serve's JSON logs."""
+"""cli.py: `feedsvc import`: URLs, sitemaps and WordPress exports into a content folder."""
 
 from __future__ import annotations
 
-import json
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from feedsvc.build.snapshot import load_snapshot
+from feedsvc.build.builder import load_snapshot
 from feedsvc.cli.main import main
 from feedsvc.importer import importing as importer_module
 from support.http_fixture import FixtureServer, Reply, page
 from support.paths import FIXTURES as FIXTURES_DIR
-from support.servers import feedsvc_serve
+from support.sites import NEWS_SITE_TOML
 
 FIXTURES = FIXTURES_DIR / "import"
 FERRY = (FIXTURES / "article_with_jsonld_and_relative_canonical.html").read_text(encoding="utf-8")
 NIGHT_BUS = (FIXTURES / "article_with_visible_markup_only.html").read_text(encoding="utf-8")
-SITE_TOML = """\
-title = "Harbour Times"
-base_url = "https://news.example.org"
-id_authority = "news.example.org,2024"
-default_author = "Harbour Times"
-timezone = "Asia/Tbilisi"
-"""
 FAST = ["--connect-timeout", "1", "--read-timeout", "0.5"]
 
 
 @pytest.fixture
-def site_dir(tmp_path: Path) -> Path:
-    (tmp_path / "site.toml").write_text(SITE_TOML, encoding="utf-8")
-    return tmp_path
-
-
-@pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer() as running:
-        yield running
+def site_toml() -> str:
+    """content_dir (tests/conftest.py) is a blank site with this site.toml."""
+    return NEWS_SITE_TOML
 
 
 def invoke(*args: str):
     return CliRunner().invoke(main, ["import", *args])
 
 
-def test_import_urls_prints_a_summary_and_the_articles_publish(site_dir: Path, server: FixtureServer) -> None:
+def test_import_urls_prints_a_summary_and_the_articles_publish(content_dir: Path, server: FixtureServer) -> None:
     server.routes.update({"/ferry": page(FERRY), "/bus": page(NIGHT_BUS)})
-    result = invoke("--content", str(site_dir), *FAST, server.url("/ferry"), server.url("/bus"))
+    result = invoke("--content", str(content_dir), *FAST, server.url("/ferry"), server.url("/bus"))
     assert result.exit_code == 0, result.output
     assert "imported   2" in result.output and "failed     0" in result.output
-    assert len(load_snapshot(site_dir).catalog.articles) == 2
-    again = invoke("--content", str(site_dir), *FAST, server.url("/ferry"))
+    assert len(load_snapshot(content_dir).catalog.articles) == 2
+    again = invoke("--content", str(content_dir), *FAST, server.url("/ferry"))
     assert "unchanged  1" in again.output and "imported   0" in again.output
 
 
-def test_import_lists_each_failure_with_its_reason_and_exits_1(site_dir: Path, server: FixtureServer) -> None:
+def test_import_lists_each_failure_with_its_reason_and_exits_1(content_dir: Path, server: FixtureServer) -> None:
     server.routes.update(
         {
             "/ferry": page(FERRY),
@@ -67,7 +50,7 @@ def test_import_lists_each_failure_with_its_reason_and_exits_1(site_dir: Path, s
         }
     )
     urls = [server.url(path) for path in ("/ferry", "/pdf", "/slow", "/big")]
-    result = invoke("--content", str(site_dir), *FAST, "--max-bytes", "4096", *urls)
+    result = invoke("--content", str(content_dir), *FAST, "--max-bytes", "4096", *urls)
     assert result.exit_code == 1
     assert "imported   1" in result.output and "failed     3" in result.output
     assert f"failed   {server.url('/pdf')}: not an HTML page (Content-Type: application/pdf)" in result.output
@@ -75,23 +58,23 @@ def test_import_lists_each_failure_with_its_reason_and_exits_1(site_dir: Path, s
     assert f"failed   {server.url('/big')}: body of 5,000 bytes is over the 4,096-byte limit" in result.output
 
 
-def test_import_wordpress_counts_what_it_skipped(site_dir: Path) -> None:
-    result = invoke("--content", str(site_dir), "--wordpress", str(FIXTURES / "wordpress_export.xml"))
+def test_import_wordpress_counts_what_it_skipped(content_dir: Path) -> None:
+    result = invoke("--content", str(content_dir), "--wordpress", str(FIXTURES / "wordpress_export.xml"))
     assert result.exit_code == 0, result.output
     assert "imported   3" in result.output
     assert "skipped    5 (1 attachment, 1 draft, 1 page, 1 password-protected, 1 private)" in result.output
 
 
-def test_import_wordpress_refuses_what_is_not_an_export(site_dir: Path) -> None:
-    export = site_dir / "feed.xml"
+def test_import_wordpress_refuses_what_is_not_an_export(content_dir: Path) -> None:
+    export = content_dir / "feed.xml"
     export.write_text('<rss version="2.0"><channel><title>x</title></channel></rss>', encoding="utf-8")
-    result = invoke("--content", str(site_dir), "--wordpress", str(export))
+    result = invoke("--content", str(content_dir), "--wordpress", str(export))
     assert result.exit_code == 1
     assert f"{export}: is not a WordPress export (WXR)" in result.output
 
 
 def test_an_interrupted_sitemap_import_run_again_finishes_without_duplicates(
-    site_dir: Path, server: FixtureServer, monkeypatch: pytest.MonkeyPatch
+    content_dir: Path, server: FixtureServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pages = [f"/story-{n}" for n in range(4)]
     for n, path in enumerate(pages):
@@ -108,14 +91,14 @@ def test_an_interrupted_sitemap_import_run_again_finishes_without_duplicates(
         return real(self, url, hint)
 
     monkeypatch.setattr(importer_module.Importer, "import_url", stop_at_the_third)
-    first = invoke("--content", str(site_dir), *FAST, "--sitemap", server.url("/sitemap.xml"))
+    first = invoke("--content", str(content_dir), *FAST, "--sitemap", server.url("/sitemap.xml"))
     assert first.exit_code == 130
     assert "imported   2" in first.output and "interrupted: run the same command again" in first.output
     monkeypatch.setattr(importer_module.Importer, "import_url", real)
-    second = invoke("--content", str(site_dir), *FAST, "--sitemap", server.url("/sitemap.xml"))
+    second = invoke("--content", str(content_dir), *FAST, "--sitemap", server.url("/sitemap.xml"))
     assert second.exit_code == 0, second.output
     assert "imported   2" in second.output and "unchanged  2" in second.output
-    titles = sorted(article.title for article in load_snapshot(site_dir).catalog.articles)
+    titles = sorted(article.title for article in load_snapshot(content_dir).catalog.articles)
     assert titles == [f"Night bus story {n}" for n in range(4)]
 
 
@@ -126,8 +109,8 @@ def test_an_interrupted_sitemap_import_run_again_finishes_without_duplicates(
         (["--wordpress", "nope.xml"], "does not exist"),
     ],
 )
-def test_import_usage_errors(site_dir: Path, args: list[str], message: str) -> None:
-    result = invoke("--content", str(site_dir), *args)
+def test_import_usage_errors(content_dir: Path, args: list[str], message: str) -> None:
+    result = invoke("--content", str(content_dir), *args)
     assert result.exit_code == 2 and message in result.output
 
 
@@ -139,57 +122,3 @@ def test_import_needs_a_valid_site_toml(tmp_path: Path) -> None:
 def test_import_has_help() -> None:
     result = CliRunner().invoke(main, ["import", "--help"])
     assert result.exit_code == 0 and "--sitemap URL" in result.output and "--wordpress EXPORT.xml" in result.output
-
-
-# --- serve --check-config ------------------------------------------------------
-
-
-def test_check_config_reports_and_does_not_serve(content_dir: Path) -> None:
-    result = CliRunner().invoke(main, ["serve", "--content", str(content_dir), "--check-config"])
-    assert result.exit_code == 0, result.output
-    assert f"config ok: {content_dir / 'site.toml'}" in result.output
-    assert "articles:  3 published, 1 rejected" in result.output
-    assert "rejected  " in result.output and "article-that-is-empty.html" in result.output
-
-
-def test_check_config_fails_on_a_bad_site_toml_naming_the_key(content_dir: Path) -> None:
-    site = content_dir / "site.toml"
-    site.write_text(
-        site.read_text(encoding="utf-8") + 'timezone = "Mars/Olympus"\n'.replace("timezone", "time_zone"),
-        encoding="utf-8",
-    )
-    result = CliRunner().invoke(main, ["serve", "--content", str(content_dir), "--check-config"])
-    assert result.exit_code == 1
-    assert "site.toml" in result.output and "unknown key(s) 'time_zone'; allowed:" in result.output
-    text = site.read_text(encoding="utf-8").replace('time_zone = "Mars/Olympus"\n', "")
-    site.write_text(text.replace('timezone = "Europe/London"', 'timezone = "Mars/Olympus"'), encoding="utf-8")
-    result = CliRunner().invoke(main, ["serve", "--content", str(content_dir), "--check-config"])
-    assert result.exit_code == 1 and "'timezone' must be an IANA time zone name" in result.output
-
-
-def test_check_config_checks_a_base_url_override(content_dir: Path) -> None:
-    result = CliRunner().invoke(
-        main, ["serve", "--content", str(content_dir), "--check-config", "--base-url", "ftp://x"]
-    )
-    assert result.exit_code == 1 and "'base_url' must be an absolute http(s) URL" in result.output
-
-
-# --- serve's logs ------------------------------------------------------------------
-
-
-def test_serve_logs_one_json_line_per_request_and_per_rejected_file(content_dir: Path, tmp_path: Path) -> None:
-    with feedsvc_serve(content_dir, tmp_path / "serve.log") as served:
-        request = urllib.request.Request(
-            f"{served.url}/feed.atom?x=1", headers={"User-Agent": 'quote " and \\ backslash'}
-        )
-        with urllib.request.urlopen(request, timeout=5) as response:
-            size = len(response.read())
-        time.sleep(0.3)  # let the access line be written
-    output = served.output()
-    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    access = [line for line in lines if line.get("event") == "access"]
-    assert access and access[-1]["path"] == "/feed.atom" and access[-1]["query"] == "x=1"
-    assert (access[-1]["status"], access[-1]["bytes"], access[-1]["method"]) == (200, size, "GET")
-    assert access[-1]["user_agent"] == 'quote " and \\ backslash'
-    rejected = [line for line in lines if line.get("event") == "rejected"]
-    assert any(line["path"].endswith("article-that-is-empty.html") and line["reason"] for line in rejected)

@@ -1,15 +1,13 @@
-"""cli.py: the feedsvc command: check, clean, serve and their help."""
+"""cli.py: the feedsvc command: check, clean, serve --check-config and their help (serve itself: tests/integration)."""
 
 from __future__ import annotations
 
-import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from feedsvc.cli.main import main
-from support.servers import feedsvc_serve
 
 PAGE = """<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
 <article><h1>A headline</h1>
@@ -73,10 +71,31 @@ def test_clean_reads_standard_input() -> None:
     assert "A second paragraph" in result.output
 
 
-def test_serve_runs_gunicorn_that_answers_on_loopback(content_dir: Path, tmp_path: Path) -> None:
-    with feedsvc_serve(content_dir, tmp_path / "serve.log") as served:
-        with urllib.request.urlopen(f"{served.url}/feed.atom", timeout=5) as response:
-            assert response.status == 200
-            assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
-            assert b"Harbour bridge reopens after repairs" in response.read()
-    assert "Booting worker" in served.output()
+def test_check_config_reports_and_does_not_serve(content_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--content", str(content_dir), "--check-config"])
+    assert result.exit_code == 0, result.output
+    assert f"config ok: {content_dir / 'site.toml'}" in result.output
+    assert "articles:  3 published, 1 rejected" in result.output
+    assert "rejected  " in result.output and "article-that-is-empty.html" in result.output
+
+
+def test_check_config_fails_on_a_bad_site_toml_naming_the_key(content_dir: Path) -> None:
+    site = content_dir / "site.toml"
+    site.write_text(
+        site.read_text(encoding="utf-8") + 'timezone = "Mars/Olympus"\n'.replace("timezone", "time_zone"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["serve", "--content", str(content_dir), "--check-config"])
+    assert result.exit_code == 1
+    assert "site.toml" in result.output and "unknown key(s) 'time_zone'; allowed:" in result.output
+    text = site.read_text(encoding="utf-8").replace('time_zone = "Mars/Olympus"\n', "")
+    site.write_text(text.replace('timezone = "Europe/London"', 'timezone = "Mars/Olympus"'), encoding="utf-8")
+    result = CliRunner().invoke(main, ["serve", "--content", str(content_dir), "--check-config"])
+    assert result.exit_code == 1 and "'timezone' must be an IANA time zone name" in result.output
+
+
+def test_check_config_checks_a_base_url_override(content_dir: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["serve", "--content", str(content_dir), "--check-config", "--base-url", "ftp://x"]
+    )
+    assert result.exit_code == 1 and "'base_url' must be an absolute http(s) URL" in result.output

@@ -7,18 +7,19 @@ import os
 import shutil
 import tomllib
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from feedsvc.content import loader as content
-from feedsvc.content.site import SiteConfigError
 from feedsvc.content.loader import decode_html, discover_articles, load_article, load_articles, load_site
 from feedsvc.content.sidecar import SIDECAR_KEYS
+from feedsvc.content.site import SiteConfigError
 from feedsvc.model import ContentError, PageMetadata, Problem, Site
 from support.paths import FIXTURES as FIXTURES_DIR
+from support.sites import write_file
 
 FIXTURES = FIXTURES_DIR / "content"
 TBILISI = ZoneInfo("Asia/Tbilisi")
@@ -33,26 +34,9 @@ PAGE = "<html><head><title>Sochi summit</title></head><body><h1>Sochi summit</h1
 
 
 @pytest.fixture
-def content_dir(tmp_path: Path) -> Path:
-    """A content folder with a site.toml and an empty articles folder."""
-    (tmp_path / "site.toml").write_text(SITE_TOML, encoding="utf-8")
-    (tmp_path / "articles").mkdir()
-    return tmp_path
-
-
-@pytest.fixture
-def site(content_dir: Path) -> Site:
-    return load_site(content_dir)
-
-
-def write(content_dir: Path, name: str, data: str | bytes) -> Path:
-    """Write ``articles/<name>`` and return its path."""
-    path = content_dir / "articles" / name
-    if isinstance(data, bytes):
-        path.write_bytes(data)
-    else:
-        path.write_text(data, encoding="utf-8")
-    return path
+def site_toml() -> str:
+    """content_dir (tests/conftest.py) is a blank site with this site.toml."""
+    return SITE_TOML
 
 
 def copy_fixture(content_dir: Path, stem: str) -> Path:
@@ -109,7 +93,7 @@ def test_bad_override_says_it_was_overridden(content_dir: Path) -> None:
 def test_discover_finds_html_and_htm_sorted_and_skips_hidden_and_temp_files(content_dir: Path) -> None:
     for name in ["b.html", "a.htm", "c.HTML", ".hidden.html", ".#a.html", "a.html~", "#a.html#", "a.html.swp",
                  "a.tmp", "a.toml", "notes.txt"]:  # fmt: skip
-        write(content_dir, name, PAGE)
+        write_file(content_dir, name, PAGE)
     (content_dir / "articles" / "folder.html").mkdir()
     assert [path.name for path in discover_articles(content_dir)] == ["a.htm", "b.html", "c.HTML"]
 
@@ -232,8 +216,8 @@ def test_sources_merge_field_by_field(content_dir: Path, site: Site) -> None:
 
 def test_jsonld_beats_opengraph_beats_markup(content_dir: Path, site: Site) -> None:
     page = (FIXTURES_DIR / "metadata" / "article_with_every_source.html").read_text()
-    article = load_article(write(content_dir, "every-source.html", page), site)
-    fields = {field: source for field, source in article.origins}
+    article = load_article(write_file(content_dir, "every-source.html", page), site)
+    fields = dict(article.origins)
     assert (article.metadata.title, fields["title"]) == ("JSON-LD title", "json-ld")
     assert fields == {"title": "json-ld", "published": "json-ld", "authors": "markup", "summary": "opengraph",
                       "language": "opengraph", "image": "opengraph"}  # fmt: skip
@@ -242,7 +226,7 @@ def test_jsonld_beats_opengraph_beats_markup(content_dir: Path, site: Site) -> N
 
 def test_raw_html_is_kept(content_dir: Path, site: Site) -> None:
     html = "<h1>Sochi</h1><p>23 November 2021</p><script>track()</script>"
-    assert load_article(write(content_dir, "sochi.html", html), site).html == html
+    assert load_article(write_file(content_dir, "sochi.html", html), site).html == html
 
 
 @pytest.mark.parametrize(
@@ -251,25 +235,25 @@ def test_raw_html_is_kept(content_dir: Path, site: Site) -> None:
         ("published = 2021-11-23", "published", datetime(2021, 11, 23, tzinfo=TBILISI)),
         ('published = "2021-11-23"', "published", datetime(2021, 11, 23, tzinfo=TBILISI)),
         ('published = "2021-11-23T09:00:00"', "published", datetime(2021, 11, 23, 9, tzinfo=TBILISI)),
-        ("published = 2021-11-23T05:00:00Z", "published", datetime(2021, 11, 23, 5, tzinfo=timezone.utc)),
+        ("published = 2021-11-23T05:00:00Z", "published", datetime(2021, 11, 23, 5, tzinfo=UTC)),
         ('author = "Ana Tsurtsumia"', "authors", ("Ana Tsurtsumia",)),
         ("tags = []", "tags", ()),
         ('image = "https://cdn.example/a.jpg"', "image", "https://cdn.example/a.jpg"),
     ],
 )
 def test_sidecar_value_forms(content_dir: Path, site: Site, sidecar: str, field: str, expected: object) -> None:
-    write(content_dir, "sochi.toml", sidecar)
-    article = load_article(write(content_dir, "sochi.html", "<h1>Sochi</h1>"), site)
+    write_file(content_dir, "sochi.toml", sidecar)
+    article = load_article(write_file(content_dir, "sochi.html", "<h1>Sochi</h1>"), site)
     assert getattr(article.metadata, field) == expected
 
 
 def test_unicode_slug_is_allowed_and_composed(content_dir: Path, site: Site) -> None:
     name = unicodedata.normalize("NFD", "სოჭი-café-2021.html")
-    assert load_article(write(content_dir, name, PAGE), site).slug == "სოჭი-café-2021"
+    assert load_article(write_file(content_dir, name, PAGE), site).slug == "სოჭი-café-2021"
 
 
 def test_a_missing_title_is_a_warning_that_says_the_fix(content_dir: Path, site: Site) -> None:
-    article = load_article(write(content_dir, "bare.html", "<p>Just a paragraph.</p>"), site)
+    article = load_article(write_file(content_dir, "bare.html", "<p>Just a paragraph.</p>"), site)
     assert article.metadata.title is None
     assert article.metadata.published is None  # reported once, by the catalog that dates it (test_catalog)
     (warning,) = article.warnings
@@ -277,8 +261,8 @@ def test_a_missing_title_is_a_warning_that_says_the_fix(content_dir: Path, site:
 
 
 def test_updated_before_published_is_a_warning(content_dir: Path, site: Site) -> None:
-    write(content_dir, "sochi.toml", "published = 2021-11-23\nupdated = 2021-11-22\n")
-    article = load_article(write(content_dir, "sochi.html", PAGE), site)
+    write_file(content_dir, "sochi.toml", "published = 2021-11-23\nupdated = 2021-11-22\n")
+    article = load_article(write_file(content_dir, "sochi.html", PAGE), site)
     assert len(article.warnings) == 1 and "is earlier than published" in article.warnings[0]
 
 
@@ -291,7 +275,7 @@ def test_updated_before_published_is_a_warning(content_dir: Path, site: Site) ->
         (b"", "is empty; put the article's HTML in it or remove the file"),
         (b" \n\t\r\n", "is empty"),
         (b"\xef\xbb\xbf", "is empty"),
-        (gzip.compress(PAGE.encode()), "is gzip-compressed; decompress it"),
+        (gzip.compress(PAGE.encode(), mtime=0), "is gzip-compressed; decompress it"),
         (b"%PDF-1.7\n...", "is a PDF, not HTML"),
         (b"<p>x</p>\x00\x01\x02\xff\xfe", "contains NUL bytes, so it is a binary file, not HTML"),
         (PAGE.encode("utf-16-le"), "looks like UTF-16 without a byte order mark; save it as UTF-8"),
@@ -299,7 +283,7 @@ def test_updated_before_published_is_a_warning(content_dir: Path, site: Site) ->
     ],
 )
 def test_unpublishable_html_files(content_dir: Path, site: Site, data: bytes, message: str) -> None:
-    path = write(content_dir, "sochi.html", data)
+    path = write_file(content_dir, "sochi.html", data)
     error = load_error(path, site)
     assert error.path == path
     assert message in error.reason
@@ -308,7 +292,7 @@ def test_unpublishable_html_files(content_dir: Path, site: Site, data: bytes, me
 
 def test_file_over_the_size_limit(content_dir: Path, site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(content, "MAX_ARTICLE_BYTES", 100)
-    error = load_error(write(content_dir, "sochi.html", "<p>" + "x" * 200 + "</p>"), site)
+    error = load_error(write_file(content_dir, "sochi.html", "<p>" + "x" * 200 + "</p>"), site)
     assert "is 207 bytes, over the 100-byte limit" in error.reason
 
 
@@ -339,7 +323,7 @@ def test_unreadable_file(content_dir: Path, site: Site, make: str) -> None:
     ],
 )
 def test_unsafe_slug_says_what_to_rename_it_to(content_dir: Path, site: Site, name: str, suggestion: str) -> None:
-    error = load_error(write(content_dir, name, PAGE), site)
+    error = load_error(write_file(content_dir, name, PAGE), site)
     assert f"file name '{name}' is not a usable slug" in error.reason
     assert f"rename it, e.g. to '{suggestion}'" in error.reason
 
@@ -364,34 +348,32 @@ def test_unsafe_slug_says_what_to_rename_it_to(content_dir: Path, site: Site, na
         ('language = "English (UK)"', "'language' must be a BCP 47 language tag"),
     ],
 )
-def test_bad_sidecar_names_the_sidecar_key_and_value(
-    content_dir: Path, site: Site, sidecar: str, message: str
-) -> None:
-    sidecar_path = write(content_dir, "sochi.toml", sidecar)
-    error = load_error(write(content_dir, "sochi.html", PAGE), site)
+def test_bad_sidecar_names_the_sidecar_key_and_value(content_dir: Path, site: Site, sidecar: str, message: str) -> None:
+    sidecar_path = write_file(content_dir, "sochi.toml", sidecar)
+    error = load_error(write_file(content_dir, "sochi.html", PAGE), site)
     assert error.path == sidecar_path
     assert message in error.reason
 
 
 def test_bad_sidecar_toml_gives_the_line(content_dir: Path, site: Site) -> None:
-    write(content_dir, "sochi.toml", 'title = "Sochi"\npublished = 2021-11-23T09:00:00 +04:00\n')
-    assert "line 2" in load_error(write(content_dir, "sochi.html", PAGE), site).reason
+    write_file(content_dir, "sochi.toml", 'title = "Sochi"\npublished = 2021-11-23T09:00:00 +04:00\n')
+    assert "line 2" in load_error(write_file(content_dir, "sochi.html", PAGE), site).reason
 
 
 def test_sidecar_that_is_not_utf8(content_dir: Path, site: Site) -> None:
-    write(content_dir, "sochi.toml", 'title = "Caf\xe9"'.encode("latin-1"))
-    assert "is not UTF-8 text; save it as UTF-8" in load_error(write(content_dir, "sochi.html", PAGE), site).reason
+    write_file(content_dir, "sochi.toml", 'title = "Caf\xe9"'.encode("latin-1"))
+    assert "is not UTF-8 text; save it as UTF-8" in load_error(write_file(content_dir, "sochi.html", PAGE), site).reason
 
 
 # --- the whole folder --------------------------------------------------------
 
 
 def test_one_broken_file_is_reported_and_the_others_load(content_dir: Path, site: Site) -> None:
-    write(content_dir, "a-first.html", PAGE)
-    broken = write(content_dir, "b-broken.html", gzip.compress(PAGE.encode()))
-    bad_sidecar = write(content_dir, "c-bad-sidecar.toml", 'status = "hidden"')
-    write(content_dir, "c-bad-sidecar.html", PAGE)
-    write(content_dir, "d-last.html", PAGE)
+    write_file(content_dir, "a-first.html", PAGE)
+    broken = write_file(content_dir, "b-broken.html", gzip.compress(PAGE.encode()))
+    bad_sidecar = write_file(content_dir, "c-bad-sidecar.toml", 'status = "hidden"')
+    write_file(content_dir, "c-bad-sidecar.html", PAGE)
+    write_file(content_dir, "d-last.html", PAGE)
     articles, problems = load_articles(content_dir, site)
     assert [article.slug for article in articles] == ["a-first", "d-last"]
     assert [(problem.path, problem.severity) for problem in problems] == [(broken, "error"), (bad_sidecar, "error")]
@@ -409,25 +391,27 @@ def test_an_unexpected_failure_on_one_page_is_reported_not_raised(
         return real(html, tz)
 
     monkeypatch.setattr(content, "extract_metadata", fails_on_poison)
-    write(content_dir, "good.html", PAGE)
-    bad = write(content_dir, "bad.html", "<p>poison</p>")
+    write_file(content_dir, "good.html", PAGE)
+    bad = write_file(content_dir, "bad.html", "<p>poison</p>")
     articles, problems = load_articles(content_dir, site)
     assert [article.slug for article in articles] == ["good"]
     assert problems == [Problem(bad, "could not be loaded (RuntimeError: boom); please report this as a bug")]
 
 
 def test_warnings_orphan_sidecars_and_duplicate_slugs_are_problems(content_dir: Path, site: Site) -> None:
-    untitled = write(content_dir, "untitled.html", "<p>A paragraph under no heading at all.</p>")
-    write(content_dir, "sochi.htm", PAGE)  # sorts first, so it keeps the slug
-    duplicate = write(content_dir, "sochi.html", PAGE)
-    orphan = write(content_dir, "gone.toml", 'title = "Gone"')
+    untitled = write_file(content_dir, "untitled.html", "<p>A paragraph under no heading at all.</p>")
+    write_file(content_dir, "sochi.htm", PAGE)  # sorts first, so it keeps the slug
+    duplicate = write_file(content_dir, "sochi.html", PAGE)
+    orphan = write_file(content_dir, "gone.toml", 'title = "Gone"')
     articles, problems = load_articles(content_dir, site)
     assert [article.path.name for article in articles] == ["sochi.htm", "untitled.html"]
     assert "no title found" in articles[1].warnings[0]
     assert problems == [
         Problem(duplicate, "slug 'sochi' is already used by sochi.htm; rename or remove one", "error"),
         Problem(untitled, articles[1].warnings[0], "warning"),
-        Problem(orphan, "orphan sidecar: no gone.html next to it; rename it to match an article or remove it", "warning"),
+        Problem(
+            orphan, "orphan sidecar: no gone.html next to it; rename it to match an article or remove it", "warning"
+        ),
     ]
 
 

@@ -8,18 +8,12 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from feedsvc.build.builder import load_snapshot
 from feedsvc.content.loader import load_article, load_articles, load_site
 from feedsvc.content.markdown import FrontMatterError, render_markdown, split_front_matter
 from feedsvc.model import ContentError
-from feedsvc.build.snapshot import load_snapshot
+from support.sites import NEWS_SITE_TOML, write_file
 
-SITE_TOML = """\
-title = "Harbour Times"
-base_url = "https://news.example.org"
-id_authority = "news.example.org,2024"
-default_author = "Harbour Times"
-timezone = "Asia/Tbilisi"
-"""
 ARTICLE = """\
 +++
 title = "Port of Poti gets a new crane"
@@ -47,16 +41,9 @@ Dockers say [it will save hours](https://port.example/crane) on each ship.
 
 
 @pytest.fixture
-def content_dir(tmp_path: Path) -> Path:
-    (tmp_path / "site.toml").write_text(SITE_TOML, encoding="utf-8")
-    (tmp_path / "articles").mkdir()
-    return tmp_path
-
-
-def write(content_dir: Path, name: str, text: str) -> Path:
-    path = content_dir / "articles" / name
-    path.write_text(text, encoding="utf-8")
-    return path
+def site_toml() -> str:
+    """content_dir (tests/conftest.py) is a blank site with this site.toml."""
+    return NEWS_SITE_TOML
 
 
 def test_split_front_matter() -> None:
@@ -85,7 +72,7 @@ def test_render_markdown_is_commonmark_with_tables_and_strikethrough() -> None:
 
 def test_a_markdown_article_loads_with_its_front_matter_as_metadata(content_dir: Path) -> None:
     site = load_site(content_dir)
-    article = load_article(write(content_dir, "poti-crane.md", ARTICLE), site)
+    article = load_article(write_file(content_dir, "poti-crane.md", ARTICLE), site)
     assert article.slug == "poti-crane"
     assert article.metadata.title == "Port of Poti gets a new crane"
     assert article.metadata.published.isoformat() == "2024-03-06T11:00:00+04:00"  # type: ignore[union-attr]
@@ -95,7 +82,7 @@ def test_a_markdown_article_loads_with_its_front_matter_as_metadata(content_dir:
 
 
 def test_a_markdown_article_is_cleaned_and_published_like_any_other(content_dir: Path) -> None:
-    write(content_dir, "poti-crane.md", ARTICLE)
+    write_file(content_dir, "poti-crane.md", ARTICLE)
     snapshot = load_snapshot(content_dir)
     assert snapshot.catalog.problems == ()
     article = snapshot.catalog.by_slug["poti-crane"]
@@ -108,13 +95,15 @@ def test_a_markdown_article_is_cleaned_and_published_like_any_other(content_dir:
     assert "Port of Poti gets a new crane</h1>" not in article.content_html  # the page template shows the title
     entry = feedparser.parse(snapshot.feeds["/feed.atom"].body).entries[0]
     assert (entry.title, entry.author, entry.published) == (
-        "Port of Poti gets a new crane", "Nino Beridze", "2024-03-06T11:00:00+04:00"
+        "Port of Poti gets a new crane",
+        "Nino Beridze",
+        "2024-03-06T11:00:00+04:00",
     )
 
 
 def test_the_title_can_come_from_the_first_heading(content_dir: Path) -> None:
-    text = '+++\npublished = 2024-03-06\n+++\n# From the heading\n\nA paragraph of text that is long enough.\n'
-    article = load_article(write(content_dir, "heading.md", text), load_site(content_dir))
+    text = "+++\npublished = 2024-03-06\n+++\n# From the heading\n\nA paragraph of text that is long enough.\n"
+    article = load_article(write_file(content_dir, "heading.md", text), load_site(content_dir))
     assert article.metadata.title == "From the heading"
 
 
@@ -127,7 +116,7 @@ def test_the_title_can_come_from_the_first_heading(content_dir: Path) -> None:
     ],
 )
 def test_a_bad_markdown_article_is_a_problem_naming_the_file(content_dir: Path, text: str, message: str) -> None:
-    path = write(content_dir, "bad.md", text)
+    path = write_file(content_dir, "bad.md", text)
     with pytest.raises(ContentError, match=re.escape(message)) as caught:
         load_article(path, load_site(content_dir))
     assert caught.value.path == path
@@ -141,8 +130,8 @@ def test_markdown_must_be_utf8(content_dir: Path) -> None:
 
 
 def test_a_sidecar_next_to_a_markdown_article_is_an_error_and_ignored(content_dir: Path) -> None:
-    write(content_dir, "poti-crane.md", ARTICLE)
-    sidecar = write(content_dir, "poti-crane.toml", 'title = "Other"')
+    write_file(content_dir, "poti-crane.md", ARTICLE)
+    sidecar = write_file(content_dir, "poti-crane.toml", 'title = "Other"')
     articles, problems = load_articles(content_dir, load_site(content_dir))
     assert [a.metadata.title for a in articles] == ["Port of Poti gets a new crane"]
     (problem,) = problems
@@ -151,8 +140,8 @@ def test_a_sidecar_next_to_a_markdown_article_is_an_error_and_ignored(content_di
 
 
 def test_a_markdown_and_an_html_article_with_one_slug_clash(content_dir: Path) -> None:
-    write(content_dir, "crane.html", "<h1>Crane</h1><p>23 November 2021</p>")
-    write(content_dir, "crane.md", ARTICLE)
+    write_file(content_dir, "crane.html", "<h1>Crane</h1><p>23 November 2021</p>")
+    write_file(content_dir, "crane.md", ARTICLE)
     articles, problems = load_articles(content_dir, load_site(content_dir))
     assert [a.path.name for a in articles] == ["crane.html"]
     assert any("slug 'crane' is already used by crane.html" in p.message for p in problems)

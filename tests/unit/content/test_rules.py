@@ -10,7 +10,8 @@ import pytest
 from feedsvc.clean import clean_html, clean_html_explained
 from feedsvc.clean.rules import RuleCase, parse_rules_file, rules_version
 from feedsvc.content.rules import RulesSource, load_site_rules, read_rules_file
-from support.paths import REPO, FIXTURES as FIXTURES_DIR
+from support.paths import FIXTURES as FIXTURES_DIR
+from support.paths import REPO
 
 FIXTURES = FIXTURES_DIR
 

@@ -1,4 +1,4 @@
-"""config.py: site.toml validation, and that the README documents every setting."""
+"""feedsvc/content/site.py: site.toml validation."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedsvc.content.site import SETTINGS, SiteConfigError, parse_site
+from feedsvc.content.site import SiteConfigError, parse_site
 
 VALID = {
     "title": "OC Media",

@@ -10,7 +10,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feedsvc.feeds.atom_rss import FeedSpec, build_atom, build_rss, feed_updated
+from feedsvc.feeds.atom_rss import EMPTY_FEED_UPDATED, FeedSpec, build_atom, build_rss, feed_updated, site_epoch
 from feedsvc.model import Article, Site
 from support.factories import make_article, make_site, make_withdrawal
 
@@ -113,6 +113,24 @@ def test_empty_feed_is_still_valid_and_stable(build, site: Site) -> None:
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.entries == []
     assert body == build([], site, SPEC)
+
+
+@pytest.mark.parametrize(
+    ("authority", "epoch"),
+    [
+        ("news.example.org,2020", datetime(2020, 1, 1, tzinfo=UTC)),
+        ("news.example.org,2020-03", datetime(2020, 3, 1, tzinfo=UTC)),
+        ("editor@example.org,2020-03-17", datetime(2020, 3, 17, tzinfo=UTC)),
+        ("news.example.org,2020-13", EMPTY_FEED_UPDATED),  # shaped like a date, but none
+    ],
+)
+def test_site_epoch_is_the_date_of_the_id_authority(authority: str, epoch: datetime) -> None:
+    assert site_epoch(make_site(id_authority=authority)) == epoch
+
+
+def test_an_empty_feed_is_dated_at_the_site_epoch(site: Site) -> None:
+    root = etree.fromstring(build_atom([], site, SPEC))
+    assert root.findtext(f"{ATOM}updated") == site_epoch(site).isoformat() == "2020-01-01T00:00:00+00:00"
 
 
 @pytest.mark.parametrize("build", [build_atom, build_rss])

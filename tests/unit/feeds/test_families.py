@@ -176,3 +176,15 @@ def test_an_edit_changes_only_the_documents_that_hold_the_article() -> None:
     after = {d.path: d.body for d in render_all(catalog_of(edited))[0]}
     assert after["/archive/2021-12.atom"] == before["/archive/2021-12.atom"]
     assert after["/archive/2021-11.atom"] != before["/archive/2021-11.atom"]
+
+
+def test_an_empty_site_feed_is_dated_by_its_id_authority_not_1970_nor_the_clock() -> None:
+    site = make_site(id_authority="news.example.org,2020-03")
+    first = {d.path: d for d in render_all(catalog_of([], site, month="2022-01"))[0]}
+    later = {d.path: d for d in render_all(catalog_of([], site, month="2031-07"))[0]}
+    assert set(first) == {"/feed.atom", "/feed.rss", "/feed.json"}  # no archives without articles
+    declared = datetime(2020, 3, 1, tzinfo=UTC)
+    assert first["/feed.atom"].last_modified == declared
+    assert etree.fromstring(first["/feed.atom"].body).findtext(f"{ATOM}updated") == "2020-03-01T00:00:00+00:00"
+    assert b"<lastBuildDate>Sun, 01 Mar 2020 00:00:00 +0000</lastBuildDate>" in first["/feed.rss"].body
+    assert {path: d.body for path, d in first.items()} == {path: d.body for path, d in later.items()}

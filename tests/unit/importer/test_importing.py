@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from feedsvc.build.snapshot import load_snapshot
+from feedsvc.build.builder import load_snapshot
 from feedsvc.catalog.assembly import entry_id
 from feedsvc.content.loader import load_site
 from feedsvc.importer import store as importer_store
@@ -19,6 +19,7 @@ from feedsvc.importer.http import Fetcher, FetchSettings
 from feedsvc.importer.importing import Importer, Outcome
 from support.http_fixture import FixtureServer, Reply, page, redirect
 from support.paths import FIXTURES as FIXTURES_DIR
+from support.sites import NEWS_SITE_TOML
 
 FIXTURES = FIXTURES_DIR / "import"
 FERRY = (FIXTURES / "article_with_jsonld_and_relative_canonical.html").read_text(encoding="utf-8")
@@ -26,27 +27,14 @@ FERRY_AMP = (FIXTURES / "article_amp_copy_with_same_canonical.html").read_text(e
 NIGHT_BUS = (FIXTURES / "article_with_visible_markup_only.html").read_text(encoding="utf-8")
 UNDATED = (FIXTURES / "article_without_a_date.html").read_text(encoding="utf-8")
 FERRY_SLUG = "ferry-service-to-batumi-resumes-after-storm"
-SITE_TOML = """\
-title = "Harbour Times"
-base_url = "https://news.example.org"
-id_authority = "news.example.org,2024"
-default_author = "Harbour Times"
-timezone = "Asia/Tbilisi"
-"""
 NOW = datetime(2024, 3, 5, 9, 30, tzinfo=UTC)
 FAST = FetchSettings(connect_timeout=1.0, read_timeout=0.5, total_timeout=2.0, max_bytes=100_000)
 
 
 @pytest.fixture
-def content_dir(tmp_path: Path) -> Path:
-    (tmp_path / "site.toml").write_text(SITE_TOML, encoding="utf-8")
-    return tmp_path
-
-
-@pytest.fixture
-def server() -> Iterator[FixtureServer]:
-    with FixtureServer() as running:
-        yield running
+def site_toml() -> str:
+    """content_dir (tests/conftest.py) is a blank site with this site.toml."""
+    return NEWS_SITE_TOML
 
 
 @pytest.fixture
@@ -88,6 +76,15 @@ def test_a_page_is_stored_raw_with_a_sidecar_recording_its_sources_and_pinning_a
         "imported": NOW,
     }
     assert not list((content_dir / "articles").glob(".*")), "no temporary files are left behind"
+
+
+def test_a_site_without_an_articles_folder_gets_one_on_the_first_import(
+    content_dir: Path, server: FixtureServer, fetcher: Fetcher
+) -> None:
+    (content_dir / "articles").rmdir()  # a new site: only its site.toml
+    server.routes["/news/ferry"] = page(FERRY)
+    assert importer(content_dir, fetcher).import_url(server.url("/news/ferry")).status == "imported"
+    assert files(content_dir) == [f"{FERRY_SLUG}.html", f"{FERRY_SLUG}.toml"]
 
 
 def test_an_imported_page_is_in_the_feed_with_full_metadata(
@@ -200,7 +197,6 @@ def test_a_page_known_without_a_sidecar_is_updated_in_place_and_keeps_its_id(
     content_dir: Path, server: FixtureServer, fetcher: Fetcher
 ) -> None:
     articles = content_dir / "articles"
-    articles.mkdir()
     canonical = server.url("/news/ferry-service-to-batumi-resumes")
     (articles / "ferry.html").write_text(FERRY.replace('href="/news/', f'href="{server.base}/news/'), encoding="utf-8")
     site = load_site(content_dir)
@@ -314,10 +310,10 @@ def test_a_run_stopped_between_the_sidecar_and_the_page_is_completed_under_the_s
     server.routes["/news/ferry"] = page(FERRY)
     real_write = importer_store.write_atomic
 
-    def crash_on_html(path: Path, data: bytes) -> None:
+    def crash_on_html(path: Path, data: bytes, *, keep_mode: bool = False) -> None:
         if path.suffix == ".html":
             raise KeyboardInterrupt  # the operator pressed Ctrl-C between the two writes
-        real_write(path, data)
+        real_write(path, data, keep_mode=keep_mode)
 
     monkeypatch.setattr(importer_store, "write_atomic", crash_on_html)
     with pytest.raises(KeyboardInterrupt):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 
-from feedsvc.build.snapshot import load_snapshot
+from feedsvc.build.builder import load_snapshot
 from feedsvc.content.loader import load_site
 from feedsvc.importer.importing import Importer
 from feedsvc.importer.wxr import WxrError, autop, expand_shortcodes, parse_wxr
@@ -29,9 +29,9 @@ timezone = "Asia/Tbilisi"
 
 
 @pytest.fixture
-def content_dir(tmp_path: Path) -> Path:
-    (tmp_path / "site.toml").write_text(SITE_TOML, encoding="utf-8")
-    return tmp_path
+def site_toml() -> str:
+    """content_dir (tests/conftest.py) is a blank site with this site.toml."""
+    return SITE_TOML
 
 
 def import_export(content_dir: Path, data: bytes = EXPORT) -> list[tuple[str, str | None]]:

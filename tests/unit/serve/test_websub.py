@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from feedsvc.app import create_app
-from feedsvc.build.snapshot import load_snapshot
+from feedsvc.build.builder import load_snapshot
 from feedsvc.serve.websub import HubNotifier, changed_topics
 from support.factories import write_article
 from support.hub import Hub, with_hub

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES
 from flask import Flask
 from werkzeug.http import http_date
 
@@ -17,6 +15,7 @@ from feedsvc.app import create_app
 from feedsvc.cli.main import main
 from feedsvc.web.export import MARKER, ExportError, export_site, file_for, site_paths
 from support.factories import write_article
+from support.sites import copy_site
 
 T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 CODINGS = {".gz": "gzip", ".br": "br"}
@@ -44,8 +43,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     Two articles a page, and two more on Transport, so that the site's list and
     Transport's have a second page.
     """
-    content_dir = tmp_path_factory.mktemp("site") / "content"
-    shutil.copytree(FIXTURES / "site", content_dir, ignore=shutil.ignore_patterns(".feedsvc"))
+    content_dir = copy_site(tmp_path_factory.mktemp("site") / "content")
     write_article(content_dir, "withdrawn-story", "2024-04-01T10:00:00", status="withdrawn")
     write_article(content_dir, "tram-line-extended", "2024-03-01T10:00:00", tags=("Transport",))
     write_article(content_dir, "ferry-timetable", "2024-02-20T10:00:00", tags=("Transport",))

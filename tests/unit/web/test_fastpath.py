@@ -14,6 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from werkzeug.http import http_date, parse_date
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
+from feedsvc import app as app_module
 from feedsvc.app import create_app
 from feedsvc.build.representation import make_resource
 from feedsvc.build.snapshot import Snapshot
@@ -257,7 +258,7 @@ def test_fast_answers_are_counted_as_flask_counts_them(
     # timed: metrics' clock wraps the fast path
     assert found[("feedsvc_http_request_duration_seconds_count", (("route", feed_rule),))] == 3
     # the same requests answered by Flask alone leave the same metrics
-    monkeypatch.setattr(fastpath, "init_fast_path", lambda *_: None)
+    monkeypatch.setattr(app_module, "init_fast_path", lambda *_: None)  # create_app's, the one wiring it
     flask_alone = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir), "METRICS": Metrics()})
     assert EXTENSION not in flask_alone.extensions
     assert traffic(flask_alone) == found

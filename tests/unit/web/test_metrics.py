@@ -14,7 +14,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from feedsvc.app import create_app
 from feedsvc.version import __version__
-from feedsvc.web.metrics import Metrics, init_metrics, snapshot_built, snapshot_failed
+from feedsvc.web import metrics as metrics_module
+from feedsvc.web.metrics import EXTENSION, Metrics, init_metrics
 
 SLUG = "article-with-jsonld-tags-and-author"
 
@@ -90,10 +91,12 @@ def test_request_durations_and_the_version_are_exposed(metered: FlaskClient) -> 
     assert found[("feedsvc_build_info", (("version", __version__),))] == 1
 
 
-def test_snapshot_builds_and_articles_are_exposed(metered: FlaskClient, metrics: Metrics) -> None:
-    snapshot_built(0.42, published=3, rejected=1, metrics=metrics)
-    snapshot_failed(0.1, metrics=metrics)
-    found = samples(metered)
+def test_snapshot_builds_and_articles_are_exposed(metrics: Metrics) -> None:
+    app = Flask("tiny")  # not create_app's: its own build would be counted too
+    init_metrics(app, metrics)
+    metrics.snapshot_built(0.42, published=3, rejected=1)
+    metrics.snapshot_failed(0.1)
+    found = samples(app.test_client())
     assert found[("feedsvc_snapshot_builds_total", (("outcome", "ok"),))] == 1
     assert found[("feedsvc_snapshot_builds_total", (("outcome", "failed"),))] == 1
     assert found[("feedsvc_snapshot_build_duration_seconds_count", ())] == 2
@@ -113,29 +116,37 @@ def test_metrics_work_on_any_flask_app(metrics: Metrics) -> None:
     assert requests_total(samples(client), "/hello/<name>", "200") == 2
 
 
-def test_the_default_metrics_are_shared_by_the_process(content_dir: Path) -> None:
-    from feedsvc.web import metrics as module
-
-    builds = {"outcome": "ok"}
-    built_before = module.METRICS.registry.get_sample_value("feedsvc_snapshot_builds_total", builds) or 0
-    app = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)})
-    # create_app's snapshot build is counted, and so is every request
-    assert module.METRICS.registry.get_sample_value("feedsvc_snapshot_builds_total", builds) == built_before + 1
-    assert module.METRICS.registry.get_sample_value("feedsvc_articles_published", {}) == 3
+def test_each_app_counts_into_metrics_of_its_own(content_dir: Path) -> None:
+    """No process-wide set: an app made without METRICS has its own, which its build and requests reach."""
+    assert not hasattr(metrics_module, "METRICS")
+    first = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)})
+    second = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)})
+    mine, theirs = first.extensions[EXTENSION], second.extensions[EXTENSION]
+    assert isinstance(mine, Metrics) and mine is not theirs
+    # create_app's snapshot build is counted, and so is every request, each in its own app's metrics
+    assert mine.registry.get_sample_value("feedsvc_snapshot_builds_total", {"outcome": "ok"}) == 1
+    assert mine.registry.get_sample_value("feedsvc_articles_published", {}) == 3
     labels = {"route": "/", "method": "GET", "status": "200"}
-    before = module.METRICS.registry.get_sample_value("feedsvc_http_requests_total", labels) or 0
-    app.test_client().get("/")
-    assert module.METRICS.registry.get_sample_value("feedsvc_http_requests_total", labels) == before + 1
+    first.test_client().get("/")
+    first.test_client().get("/")
+    second.test_client().get("/")
+    assert mine.registry.get_sample_value("feedsvc_http_requests_total", labels) == 2
+    assert theirs.registry.get_sample_value("feedsvc_http_requests_total", labels) == 1
+
+
+def test_the_metrics_setting_is_the_one_counted_into(metered: FlaskClient, metrics: Metrics) -> None:
+    assert metered.application.extensions[EXTENSION] is metrics
+    assert metrics.registry.get_sample_value("feedsvc_snapshot_builds_total", {"outcome": "ok"}) == 1
 
 
 MULTIPROCESS_SCRIPT = """
 import os, sys
 from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
-from feedsvc.web.metrics import init_metrics
+from feedsvc.web.metrics import Metrics, init_metrics
 app = Flask("w")
 app.add_url_rule("/", "home", lambda: "ok")
-init_metrics(app)
+init_metrics(app, Metrics())
 if sys.argv[1] == "serve":
     app.test_client().get("/")
 else:

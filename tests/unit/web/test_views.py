@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from lxml import etree
 
 from feedsvc.app import create_app
-from feedsvc.build.snapshot import load_snapshot
+from feedsvc.build.builder import load_snapshot
 from support.factories import write_article
 
 ATOM = "{http://www.w3.org/2005/Atom}"

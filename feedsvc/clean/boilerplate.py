@@ -1,17 +1,23 @@
-"""Stage 3 of cleaning: boilerplate blocks inside the article.
+"""Stage 3 of cleaning: boilerplate blocks inside the article, and its headline.
 
 Works in place on the article element that stage 1 or 2 chose: donation
 and membership appeals, "[Read more: ...]" promos, link lists, share and
-tag lines, the headline that the page template prints anyway.
+tag lines (:func:`remove_boilerplate`); and the headline that the page
+template prints anyway (:func:`page_title` reads the title it repeats
+before any stage cuts the page, :func:`remove_headline` removes it). The
+furniture at the article's two ends is the next pass,
+``feedsvc.clean.edges``.
+
+Pure; a stage of ``feedsvc.clean``: it imports only the leaves below it
+(``dom``, ``policy``, the ``explain`` recorder), never another stage.
 """
 
 from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.edges import trim_edges
+from feedsvc.clean.dom import HEADING_TAGS, letters_and_digits, remove, text_of
 from feedsvc.clean.explain import Recorder
-from feedsvc.clean.extract import prune, remove
 from feedsvc.clean.policy import (
     APPEAL_CUE_TABLE,
     APPEAL_CUES,
@@ -23,9 +29,24 @@ from feedsvc.clean.policy import (
     PROMO_LABEL,
 )
 
+__all__ = [
+    "appeal_cues",
+    "appeal_phrases",
+    "is_call_to_action",
+    "link_chars",
+    "page_title",
+    "remove_appeals",
+    "remove_boilerplate",
+    "remove_furniture_lines",
+    "remove_headline",
+    "remove_link_lists",
+    "remove_promos",
+]
+
 # Blocks that are judged whole: an appeal, promo or link list is one of these.
-_JUDGED = frozenset("p div section aside li ul ol dl blockquote h2 h3 h4 h5 h6 table figure center details".split())
-_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_JUDGED_TAGS = frozenset(
+    "p div section aside li ul ol dl blockquote h2 h3 h4 h5 h6 table figure center details".split()
+)
 # A block with one appeal cue is an appeal only when it is this short.
 _ONE_CUE_MAX_CHARS = 400
 # A container whose other text is at most this share of it goes with the
@@ -35,12 +56,184 @@ _CONTAINER_SLACK = 0.25
 # of at most this length is taken for its sign-off.
 _TRAILING_MAX_CHARS = 400
 _TRAILING_LINE_MAX_CHARS = 160
-_BLOCK_CHILDREN = frozenset("p div section aside ul ol dl blockquote table figure h2 h3 h4 h5 h6".split())
+# A block holding one of these is a container of blocks, judged by its leaves.
+_INNER_BLOCK_TAGS = frozenset("p div section aside ul ol dl blockquote table figure h2 h3 h4 h5 h6".split())
 
 
-def text_of(el: HtmlElement) -> str:
-    """Return the text of ``el`` with white space collapsed."""
-    return " ".join(el.text_content().split())
+def remove_boilerplate(article: HtmlElement, rec: Recorder | None = None) -> None:
+    """Remove appeals, promos, link lists and furniture lines from ``article``, in that order."""
+    remove_appeals(article, rec)
+    remove_promos(article, rec)
+    remove_link_lists(article, rec)
+    remove_furniture_lines(article, rec)
+
+
+def _judged_blocks(article: HtmlElement) -> list[HtmlElement]:
+    return [el for el in article.iter() if el is not article and isinstance(el.tag, str) and el.tag in _JUDGED_TAGS]
+
+
+def _has_inner_block(el: HtmlElement) -> bool:
+    return any(isinstance(c.tag, str) and c.tag in _INNER_BLOCK_TAGS for c in el)
+
+
+def remove_appeals(article: HtmlElement, rec: Recorder | None = None) -> None:
+    """Remove donation, membership and newsletter appeals, with their heading and button.
+
+    An appeal is a leaf block holding two appeal cues, or one cue when it
+    is short; the container around it goes too when the appeal is most of
+    its text, and so do a short heading just before it and call-to-action
+    lines just after it.
+    """
+    appeals: list[HtmlElement] = []
+    for el in _judged_blocks(article):
+        if _has_inner_block(el):
+            continue
+        text = text_of(el)
+        if not text or len(text) > APPEAL_MAX_CHARS:
+            continue
+        cues = appeal_cues(text)
+        if cues >= 2 or (cues == 1 and len(text) <= _ONE_CUE_MAX_CHARS):
+            appeals.append(el)
+    for el in appeals:
+        if el.getparent() is None:
+            continue
+        target = _appeal_container(el, article)
+        why = ""
+        if rec is not None:
+            why = "appeal (" + "; ".join(repr(p) for p in appeal_phrases(text_of(el))) + ")"
+        _remove_neighbours(target, rec)
+        _remove_trailing_lines(target, article, rec)
+        remove(target, rec, "boilerplate", why)
+
+
+def _appeal_container(el: HtmlElement, article: HtmlElement) -> HtmlElement:
+    """Return the outermost ancestor of ``el`` that is still mostly the appeal."""
+    target = el
+    appeal_len = len(text_of(el))
+    while True:
+        parent = target.getparent()
+        if parent is None or parent is article or parent.tag not in _JUDGED_TAGS:
+            return target
+        total = len(text_of(parent))
+        if total > APPEAL_MAX_CHARS:
+            return target
+        other = total - appeal_len
+        extra = sum(
+            len(text_of(c))
+            for c in parent
+            if c is not target
+            and isinstance(c.tag, str)
+            and (c.tag in HEADING_TAGS or is_call_to_action(c) or appeal_cues(text_of(c)))
+        )
+        if other - extra > _CONTAINER_SLACK * total:
+            return target
+        target, appeal_len = parent, total
+
+
+def _remove_neighbours(target: HtmlElement, rec: Recorder | None = None) -> None:
+    """Remove the short heading before an appeal and the calls to action around it."""
+    prev = target.getprevious()
+    while prev is not None and isinstance(prev.tag, str) and is_call_to_action(prev):
+        doomed, prev = prev, prev.getprevious()
+        remove(doomed, rec, "boilerplate", "call to action next to an appeal")
+    if prev is not None and isinstance(prev.tag, str):
+        text = text_of(prev)
+        heading = prev.tag in HEADING_TAGS or (
+            prev.tag == "p" and len(prev) == 1 and prev[0].tag in ("strong", "b") and text == text_of(prev[0])
+        )
+        if heading and 0 < len(text) <= 80:
+            remove(prev, rec, "boilerplate", "heading of an appeal")
+    nxt = target.getnext()
+    while (
+        nxt is not None
+        and isinstance(nxt.tag, str)
+        and (is_call_to_action(nxt) or (nxt.tag in ("a", "button") and len(text_of(nxt)) <= 40))
+    ):
+        doomed, nxt = nxt, nxt.getnext()
+        remove(doomed, rec, "boilerplate", "call to action next to an appeal")
+
+
+def _remove_trailing_lines(target: HtmlElement, article: HtmlElement, rec: Recorder | None = None) -> None:
+    """Remove what follows an appeal at the end of the article when it is only short lines.
+
+    Appeals often close with a sign-off ("Thank you.", a name, a title) or
+    a republishing note; none of it is the article.
+    """
+    following: list[HtmlElement] = []
+    node: HtmlElement | None = target
+    while node is not None and node is not article:
+        following.extend(s for s in node.itersiblings() if isinstance(s.tag, str))
+        node = node.getparent()
+    texts = [text_of(s) for s in following]
+    if not following or sum(len(t) for t in texts) > _TRAILING_MAX_CHARS:
+        return
+    if any(len(t) > _TRAILING_LINE_MAX_CHARS or _is_sentence(t) for t in texts):
+        return
+    for el in following:
+        remove(el, rec, "boilerplate", "short lines after an appeal at the end (its sign-off)")
+
+
+def _is_sentence(text: str) -> bool:
+    """Return True if ``text`` reads as a sentence of prose rather than a line of furniture."""
+    return len(text.split()) >= 8 and text.rstrip().endswith((".", "!", "?", '"', "”", "’"))
+
+
+def remove_promos(article: HtmlElement, rec: Recorder | None = None) -> None:
+    """Remove "[Read more: ...]"-style promos of other stories."""
+    for el in _judged_blocks(article):
+        if el.getparent() is None or _has_inner_block(el):
+            continue
+        text = text_of(el)
+        if not text or len(text) > 300:
+            continue
+        label = PROMO_LABEL.match(text.lstrip("[(").strip())
+        bracketed = text.startswith("[") and text.endswith("]")
+        links = link_chars(el)
+        squeezed = max(len(text.replace(" ", "")), 1)
+        if (label and (links / squeezed >= 0.3 or len(text) < 120)) or (bracketed and links / squeezed >= 0.5):
+            why = (
+                f"promo of another story ({label.group(0).strip(' :|-–—')!r} label)"
+                if label
+                else "promo of another story (a bracketed link)"
+            )
+            remove(el, rec, "boilerplate", why)
+
+
+def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None:
+    """Remove blocks that are mostly links: related stories, tag clouds, share bars."""
+    removed: set[HtmlElement] = set()
+    for el in _judged_blocks(article):
+        if el.getparent() is None or el.tag in HEADING_TAGS:
+            continue
+        if removed and any(a in removed for a in el.iterancestors()):
+            continue  # went with a list around it
+        text = text_of(el)
+        squeezed = len(text.replace(" ", ""))
+        if not squeezed:
+            continue
+        links = list(el.iter("a"))
+        if len(links) < 2 and el.tag not in ("ul", "ol"):
+            continue
+        density = link_chars(el) / squeezed
+        if density > LINK_DENSITY_MAX and not _is_prose_list(el):
+            removed.add(el)
+            remove(el, rec, "boilerplate", f"link list ({density:.0%} of its text is links)")
+
+
+def _is_prose_list(el: HtmlElement) -> bool:
+    """Return True for link-heavy blocks that still read as prose (long items with sentences)."""
+    text = text_of(el)
+    return len(text) > 400 and text.count(". ") >= 3 and link_chars(el) / max(len(text), 1) < 0.8
+
+
+def remove_furniture_lines(article: HtmlElement, rec: Recorder | None = None) -> None:
+    """Remove short blocks whose whole text is a furniture line ("Share this", "Advertisement")."""
+    for el in _judged_blocks(article):
+        if el.getparent() is None or _has_inner_block(el):
+            continue
+        text = text_of(el)
+        if len(text) <= 100 and (BOILERPLATE_LINE.fullmatch(text) or CALL_TO_ACTION.fullmatch(text)):
+            remove(el, rec, "boilerplate", "furniture line" if BOILERPLATE_LINE.fullmatch(text) else "call to action")
 
 
 def link_chars(el: HtmlElement) -> int:
@@ -72,7 +265,24 @@ def is_call_to_action(el: HtmlElement) -> bool:
     return 0 < len(text) <= 40 and CALL_TO_ACTION.fullmatch(text) is not None
 
 
+# --- the headline ---------------------------------------------------------
+
 _HEADLINE = "the headline (the page template prints the title)"
+
+
+def page_title(root: HtmlElement) -> str | None:
+    """Return the page's own title (og:title, else <title>), or None: what its headline repeats."""
+    for meta in root.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title"):
+            content = " ".join((meta.get("content") or "").split())
+            if content:
+                return content
+    title = root.find(".//title")
+    if title is not None:
+        text = " ".join(title.text_content().split())
+        if text:
+            return text
+    return None
 
 
 def remove_headline(article: HtmlElement, title: str | None, rec: Recorder | None = None) -> None:
@@ -82,9 +292,9 @@ def remove_headline(article: HtmlElement, title: str | None, rec: Recorder | Non
     without one, the first <h1> goes when no paragraph comes before it.
     Other <h1>s become <h2>, since the headline is the page's only <h1>.
     """
-    wanted = _squash(title) if title else ""
+    wanted = letters_and_digits(title) if title else ""
     for index, h1 in enumerate(list(article.iter("h1"))):
-        text = _squash(text_of(h1))
+        text = letters_and_digits(text_of(h1))
         if not text:
             remove(h1, rec, "boilerplate", "empty <h1>")
         elif (wanted and (text in wanted or wanted in text)) or (
@@ -103,9 +313,9 @@ def _remove_title_line(article: HtmlElement, wanted: str, rec: Recorder | None) 
     """Remove a heading or line near the top that repeats the page title (not always an <h1>)."""
     seen = 0
     for el in article.iter():
-        if el is article or not isinstance(el.tag, str) or (el.tag not in _JUDGED and el.tag not in ("p", "h1")):
+        if el is article or not isinstance(el.tag, str) or (el.tag not in _JUDGED_TAGS and el.tag not in ("p", "h1")):
             continue
-        if _has_block_child(el):
+        if _has_inner_block(el):
             continue
         text = text_of(el)
         if not text:
@@ -113,193 +323,7 @@ def _remove_title_line(article: HtmlElement, wanted: str, rec: Recorder | None) 
         seen += 1
         if seen > 4 or len(text) > 250:
             return
-        squashed = _squash(text)
-        if len(squashed) >= 15 and (squashed == wanted or squashed in wanted):
+        folded = letters_and_digits(text)
+        if len(folded) >= 15 and (folded == wanted or folded in wanted):
             remove(el, rec, "boilerplate", _HEADLINE)
             return
-
-
-def _squash(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
-
-
-def remove_boilerplate(article: HtmlElement, pruned: bool = False, rec: Recorder | None = None) -> None:
-    """Remove furniture, appeals, promos, link lists and furniture lines from ``article``.
-
-    ``pruned`` says stage 2 already pruned the page the article came from.
-    """
-    if not pruned:
-        prune(article, rec=rec)
-    remove_appeals(article, rec)
-    remove_promos(article, rec)
-    remove_link_lists(article, rec)
-    remove_furniture_lines(article, rec)
-    trim_edges(article, rec)
-
-
-def _judged_blocks(article: HtmlElement) -> list[HtmlElement]:
-    return [el for el in article.iter() if el is not article and isinstance(el.tag, str) and el.tag in _JUDGED]
-
-
-def _has_block_child(el: HtmlElement) -> bool:
-    return any(isinstance(c.tag, str) and c.tag in _BLOCK_CHILDREN for c in el)
-
-
-def remove_appeals(article: HtmlElement, rec: Recorder | None = None) -> None:
-    """Remove donation, membership and newsletter appeals, with their heading and button.
-
-    An appeal is a leaf block holding two appeal cues, or one cue when it
-    is short; the container around it goes too when the appeal is most of
-    its text, and so do a short heading just before it and call-to-action
-    lines just after it.
-    """
-    appeals: list[HtmlElement] = []
-    for el in _judged_blocks(article):
-        if _has_block_child(el):
-            continue
-        text = text_of(el)
-        if not text or len(text) > APPEAL_MAX_CHARS:
-            continue
-        cues = appeal_cues(text)
-        if cues >= 2 or (cues == 1 and len(text) <= _ONE_CUE_MAX_CHARS):
-            appeals.append(el)
-    for el in appeals:
-        if el.getparent() is None:
-            continue
-        target = _appeal_container(el, article)
-        why = ""
-        if rec is not None:
-            why = "appeal (" + "; ".join(repr(p) for p in appeal_phrases(text_of(el))) + ")"
-        _remove_neighbours(target, rec)
-        _remove_trailing_lines(target, article, rec)
-        remove(target, rec, "boilerplate", why)
-
-
-def _remove_trailing_lines(target: HtmlElement, article: HtmlElement, rec: Recorder | None = None) -> None:
-    """Remove what follows an appeal at the end of the article when it is only short lines.
-
-    Appeals often close with a sign-off ("Thank you.", a name, a title) or
-    a republishing note; none of it is the article.
-    """
-    following: list[HtmlElement] = []
-    node = target
-    while node is not None and node is not article:
-        following.extend(s for s in node.itersiblings() if isinstance(s.tag, str))
-        node = node.getparent()
-    texts = [text_of(s) for s in following]
-    if not following or sum(len(t) for t in texts) > _TRAILING_MAX_CHARS:
-        return
-    if any(len(t) > _TRAILING_LINE_MAX_CHARS or _is_sentence(t) for t in texts):
-        return
-    for el in following:
-        remove(el, rec, "boilerplate", "short lines after an appeal at the end (its sign-off)")
-
-
-def _appeal_container(el: HtmlElement, article: HtmlElement) -> HtmlElement:
-    """Return the outermost ancestor of ``el`` that is still mostly the appeal."""
-    target = el
-    appeal_len = len(text_of(el))
-    while True:
-        parent = target.getparent()
-        if parent is None or parent is article or parent.tag not in _JUDGED:
-            return target
-        total = len(text_of(parent))
-        if total > APPEAL_MAX_CHARS:
-            return target
-        other = total - appeal_len
-        extra = sum(
-            len(text_of(c))
-            for c in parent
-            if c is not target
-            and isinstance(c.tag, str)
-            and (c.tag in _HEADINGS or is_call_to_action(c) or appeal_cues(text_of(c)))
-        )
-        if other - extra > _CONTAINER_SLACK * total:
-            return target
-        target, appeal_len = parent, total
-
-
-def _remove_neighbours(target: HtmlElement, rec: Recorder | None = None) -> None:
-    """Remove the short heading before an appeal and the calls to action around it."""
-    prev = target.getprevious()
-    while prev is not None and isinstance(prev.tag, str) and is_call_to_action(prev):
-        doomed, prev = prev, prev.getprevious()
-        remove(doomed, rec, "boilerplate", "call to action next to an appeal")
-    if prev is not None and isinstance(prev.tag, str):
-        text = text_of(prev)
-        heading = prev.tag in _HEADINGS or (
-            prev.tag == "p" and len(prev) == 1 and prev[0].tag in ("strong", "b") and text == text_of(prev[0])
-        )
-        if heading and 0 < len(text) <= 80:
-            remove(prev, rec, "boilerplate", "heading of an appeal")
-    nxt = target.getnext()
-    while (
-        nxt is not None
-        and isinstance(nxt.tag, str)
-        and (is_call_to_action(nxt) or (nxt.tag in ("a", "button") and len(text_of(nxt)) <= 40))
-    ):
-        doomed, nxt = nxt, nxt.getnext()
-        remove(doomed, rec, "boilerplate", "call to action next to an appeal")
-
-
-def _is_sentence(text: str) -> bool:
-    """Return True if ``text`` reads as a sentence of prose rather than a line of furniture."""
-    return len(text.split()) >= 8 and text.rstrip().endswith((".", "!", "?", '"', "”", "’"))
-
-
-def remove_promos(article: HtmlElement, rec: Recorder | None = None) -> None:
-    """Remove "[Read more: ...]"-style promos of other stories."""
-    for el in _judged_blocks(article):
-        if el.getparent() is None or _has_block_child(el):
-            continue
-        text = text_of(el)
-        if not text or len(text) > 300:
-            continue
-        label = PROMO_LABEL.match(text.lstrip("[(").strip())
-        bracketed = text.startswith("[") and text.endswith("]")
-        links = link_chars(el)
-        squeezed = max(len(text.replace(" ", "")), 1)
-        if (label and (links / squeezed >= 0.3 or len(text) < 120)) or (bracketed and links / squeezed >= 0.5):
-            why = (
-                f"promo of another story ({label.group(0).strip(' :|-–—')!r} label)"
-                if label
-                else "promo of another story (a bracketed link)"
-            )
-            remove(el, rec, "boilerplate", why)
-
-
-def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None:
-    """Remove blocks that are mostly links: related stories, tag clouds, share bars."""
-    removed: set[HtmlElement] = set()
-    for el in _judged_blocks(article):
-        if el.getparent() is None or el.tag in _HEADINGS:
-            continue
-        if removed and any(a in removed for a in el.iterancestors()):
-            continue  # went with a list around it
-        text = text_of(el)
-        squeezed = len(text.replace(" ", ""))
-        if not squeezed:
-            continue
-        links = list(el.iter("a"))
-        if len(links) < 2 and el.tag not in ("ul", "ol"):
-            continue
-        density = link_chars(el) / squeezed
-        if density > LINK_DENSITY_MAX and not _is_prose_list(el):
-            removed.add(el)
-            remove(el, rec, "boilerplate", f"link list ({density:.0%} of its text is links)")
-
-
-def _is_prose_list(el: HtmlElement) -> bool:
-    """Return True for link-heavy blocks that still read as prose (long items with sentences)."""
-    text = text_of(el)
-    return len(text) > 400 and text.count(". ") >= 3 and link_chars(el) / max(len(text), 1) < 0.8
-
-
-def remove_furniture_lines(article: HtmlElement, rec: Recorder | None = None) -> None:
-    """Remove short blocks whose whole text is a furniture line ("Share this", "Advertisement")."""
-    for el in _judged_blocks(article):
-        if el.getparent() is None or _has_block_child(el):
-            continue
-        text = text_of(el)
-        if len(text) <= 100 and (BOILERPLATE_LINE.fullmatch(text) or CALL_TO_ACTION.fullmatch(text)):
-            remove(el, rec, "boilerplate", "furniture line" if BOILERPLATE_LINE.fullmatch(text) else "call to action")

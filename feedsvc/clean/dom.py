@@ -1,0 +1,259 @@
+"""The tree the cleaner works on, and the words every stage reads and cuts it with.
+
+Pure; a leaf of ``feedsvc.clean``: it imports nothing from the package but
+the policy (data), and every stage may import it. :func:`parse` makes the
+tree (one ``lxml.html`` document, nested as a browser would nest it); the
+rest reads it (:func:`text_of`, :func:`paragraph_chars`, :func:`is_hidden`,
+:func:`is_within`, :func:`is_leaf_block`, the class/id signals) or cuts it
+(:func:`remove`, which tells a :class:`RemovalRecorder` why).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from typing import Protocol
+
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
+
+from feedsvc.clean.policy import BLOCK_TAGS, BOILERPLATE_PAIRS, BOILERPLATE_WORDS, CONTENT_WORDS
+from feedsvc.html_depth import limit_depth
+from feedsvc.text import XML_UNSAFE, xml_safe
+
+try:  # selectolax is a declared dependency; without it, lxml parses alone.
+    from selectolax.lexbor import LexborHTMLParser
+except ImportError:  # pragma: no cover
+    LexborHTMLParser = None  # type: ignore[assignment,misc]
+
+__all__ = [
+    "HEADING_TAGS",
+    "RemovalRecorder",
+    "class_signal",
+    "class_words",
+    "furniture_word",
+    "has_block_child",
+    "is_hidden",
+    "is_leaf_block",
+    "is_within",
+    "letters_and_digits",
+    "paragraph_chars",
+    "parse",
+    "remove",
+    "text_of",
+]
+
+_LOGGER = logging.getLogger(__name__)
+
+HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+
+# --- making the tree -----------------------------------------------------
+
+# huge_tree: libxml2 drops a whole document nested deeper than 256 levels without it
+# (2048 with it); limit_depth keeps every page well under that. The HTML parser
+# never loads a DTD or expands an entity it declares (tests/integration/test_hostile_content.py).
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
+# Every element is a plain HtmlElement: lxml.html's default lookup calls
+# Python for each element to pick form/input subclasses the cleaner never
+# uses, which costs a tenth of the cleaning time.
+_PARSER.set_element_class_lookup(
+    lxml.etree.ElementDefaultClassLookup(
+        element=HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
+# Void elements libxml2 (which predates HTML5) does not know: it would nest what
+# follows inside them, and an <embed> dropped later would take the article's
+# next paragraphs with it. lexbor's serialisation gets an explicit end tag for each.
+_HTML5_VOID = re.compile(r"<(embed|source|track|wbr|keygen)(?:\s[^<>]*)?>", re.IGNORECASE)
+
+
+def parse(html: str) -> HtmlElement | None:
+    """Return the document tree of ``html`` (fragments get an html/body around them), or None.
+
+    libxml2's HTML parser predates HTML5 and mis-nests real pages (an
+    unclosed ``<button>`` can swallow the whole article), so the markup is
+    first put through lexbor, an HTML5-conformant parser, and its
+    well-nested serialisation is what lxml reads. Together they still cost
+    a fraction of a BeautifulSoup parse. Elements nested deeper than
+    ``feedsvc.html_depth.MAX_DEPTH`` are first put beside each other, as
+    browsers do, since both parsers slow down with the square of the depth.
+    What ``feedsvc.text.xml_safe`` removes is removed first (one search of
+    ``XML_UNSAFE`` is half the cost of its substitutions, and most pages hold none).
+    """
+    text = xml_safe(html) if XML_UNSAFE.search(html) else html
+    text = limit_depth(text)[0]
+    if LexborHTMLParser is not None:
+        try:
+            text = LexborHTMLParser(text).html or text
+            text = _HTML5_VOID.sub(r"\g<0></\1>", text)
+        except Exception:
+            _LOGGER.debug("lexbor could not parse the page; using lxml alone", exc_info=True)
+    data = text.encode("utf-8", errors="replace")
+    try:
+        return lxml.html.document_fromstring(data, parser=_PARSER)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+# --- reading it ----------------------------------------------------------
+
+
+def text_of(el: HtmlElement) -> str:
+    """Return the text of ``el`` with white space collapsed."""
+    return " ".join(el.text_content().split())
+
+
+def letters_and_digits(text: str) -> str:
+    """Return ``text`` case-folded, with only its letters and digits: how titles and headings are compared."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def paragraph_chars(el: HtmlElement) -> int:
+    """Return how many characters of text ``el`` holds in <p> elements."""
+    total = len(el.text_content()) if el.tag == "p" else 0
+    for p in el.iter("p"):
+        if p is not el:
+            total += len(p.text_content())
+    return total
+
+
+def has_block_child(el: HtmlElement) -> bool:
+    """Return True if a child of ``el`` is a block element (``policy.BLOCK_TAGS``)."""
+    return any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el)
+
+
+def is_leaf_block(el: HtmlElement) -> bool:
+    """Return True for an innermost block: a block element with no block among its children.
+
+    Stages read an article as its leaf blocks in page order: one line of text each.
+    """
+    return el.tag in BLOCK_TAGS and not has_block_child(el)
+
+
+def is_within(el: HtmlElement, root: HtmlElement) -> bool:
+    """Return True if ``el`` is ``root`` or still under it (not removed with an ancestor earlier)."""
+    node: HtmlElement | None = el
+    while node is not None:
+        if node is root:
+            return True
+        node = node.getparent()
+    return False
+
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def is_hidden(el: HtmlElement) -> bool:
+    """Return True if ``el`` is marked as not shown to readers."""
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+# --- class/id signals ----------------------------------------------------
+# Class names and ids are split into words (on anything that is not a letter
+# or digit, and on camelCase) and 2-3 word runs, and matched against the
+# policy's furniture and content words. Names recur across pages: cached.
+
+_FURNITURE = BOILERPLATE_WORDS | BOILERPLATE_PAIRS
+_SPLIT_WORDS = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def class_words(el: HtmlElement) -> list[frozenset[str]]:
+    """Return, per class name and id of ``el``, the set of its words and 2-3 word runs."""
+    return _class_words(el.get("class") or "", el.get("id") or "")
+
+
+@lru_cache(maxsize=8192)
+def _class_words(cls: str, ident: str) -> list[frozenset[str]]:
+    names = cls.split()
+    if ident:
+        names.append(ident)
+    return [_name_grams(name) for name in names]
+
+
+@lru_cache(maxsize=65536)
+def _name_grams(name: str) -> frozenset[str]:
+    words = [w for w in _SPLIT_WORDS.split(_CAMEL.sub("-", name).lower()) if w]
+    grams = set(words)
+    grams.update("-".join(words[i : i + 2]) for i in range(len(words) - 1))
+    grams.update("-".join(words[i : i + 3]) for i in range(len(words) - 2))
+    return frozenset(grams)
+
+
+@lru_cache(maxsize=65536)
+def _name_signal(name: str) -> int:
+    """Return -1 for a furniture class name, +1 for a content one, else 0."""
+    grams = _name_grams(name)
+    if grams & _FURNITURE:
+        return -1
+    return 1 if grams & CONTENT_WORDS else 0
+
+
+def class_signal(el: HtmlElement) -> int:
+    """Return -1 if ``el``'s class/id marks furniture, +1 if it marks content, else 0.
+
+    A class name is content when it holds a content word and no furniture
+    word, so ``entry-content has-sidebar`` is content while
+    ``related-content`` is furniture.
+    """
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:
+        return 0
+    return _class_signal(cls or "", ident or "")
+
+
+@lru_cache(maxsize=16384)
+def _class_signal(cls: str, ident: str) -> int:
+    furniture = content = False
+    for name in cls.split():
+        signal = _name_signal(name)
+        furniture = furniture or signal < 0
+        content = content or signal > 0
+    if ident:
+        signal = _name_signal(ident)
+        furniture = furniture or signal < 0
+        content = content or signal > 0
+    if content:
+        return 1
+    return -1 if furniture else 0
+
+
+def furniture_word(el: HtmlElement) -> str:
+    """Return the class/id word that marks ``el`` as furniture ("" if none): for explanations."""
+    for grams in class_words(el):
+        found = sorted(grams & _FURNITURE)
+        if found:
+            return max(found, key=len)
+    return ""
+
+
+# --- cutting it ----------------------------------------------------------
+
+
+class RemovalRecorder(Protocol):
+    """Whatever is told of each removal: :class:`feedsvc.clean.explain.Recorder` is one.
+
+    A protocol, so this module and the recorder's stay independent leaves.
+    """
+
+    def removed(self, stage: str, el: HtmlElement, reason: str) -> None:
+        """Note that ``stage`` is about to remove ``el`` for ``reason``."""
+
+
+def remove(el: HtmlElement, rec: RemovalRecorder | None = None, stage: str = "", reason: str = "") -> None:
+    """Remove ``el`` and everything in it, keeping the text that follows it; tell ``rec`` why.
+
+    An element already out of the tree (its parent went earlier) is left alone and not told.
+    """
+    if el.getparent() is not None:
+        if rec is not None:
+            rec.removed(stage, el, reason)
+        el.drop_tree()

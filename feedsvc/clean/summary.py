@@ -1,0 +1,83 @@
+"""Reading a clean article: its summary line and, for a page without one, a title.
+
+Pure. Beside the stages in ``feedsvc.clean`` (it imports only the leaf
+``dom``): it reads what the pipeline made, an HTML fragment
+from ``clean_html``, for the catalog's summaries and fallback titles.
+"""
+
+from __future__ import annotations
+
+import re
+
+from feedsvc.clean.dom import HEADING_TAGS, is_leaf_block, parse
+from feedsvc.text import one_line, strip_markup
+
+__all__ = ["fallback_title", "summarize"]
+
+_ELLIPSIS = "…"
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=\S)")
+
+
+def summarize(article_html: str, words: int) -> str:
+    """Return the opening paragraph(s) of a clean article as one line of plain text.
+
+    Cut at a word boundary to at most ``words`` words, ending with "…" when
+    cut; XML-safe, and without text that reads as a tag ("&lt;b&gt;" in the
+    article), since RSS readers take summaries and titles for HTML.
+    Returns ``""`` for an empty article or ``words < 1``.
+    """
+    if words < 1 or not article_html or not article_html.strip():
+        return ""
+    root = parse(article_html)
+    body = root.find("body") if root is not None else None
+    if body is None:
+        return ""
+    blocks = [strip_markup(one_line(p.text_content())) for p in body.iter("p")]
+    blocks = [b for b in blocks if b]
+    if not blocks:  # no paragraphs: read the innermost blocks (list items, cells...)
+        blocks = [
+            one_line(el.text_content())
+            for el in body.iter()
+            if el is not body and isinstance(el.tag, str) and is_leaf_block(el)
+        ]
+        blocks = [strip_markup(b) for b in blocks if b] or [strip_markup(one_line(body.text_content()))]
+    taken: list[str] = []
+    for block in blocks:
+        taken.extend(block.split())
+        if len(taken) > words:
+            break
+    if len(taken) <= words:
+        return " ".join(taken)
+    cut = " ".join(taken[:words]).rstrip(",;:—–-(")
+    return cut + _ELLIPSIS
+
+
+def fallback_title(article_html: str, words: int = 12) -> str:
+    """Return a title for a clean article whose page has none: its opening heading, else its first sentence.
+
+    A heading counts only when it opens the article (nothing but other headings
+    before it); a sentence longer than ``words`` words is cut at a word
+    boundary with "…". Plain one-line text, as :func:`summarize` gives.
+    """
+    root = parse(article_html) if article_html and article_html.strip() else None
+    body = root.find("body") if root is not None else None
+    if body is None:
+        return ""
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el is body:
+            continue
+        text = strip_markup(one_line(el.text_content()))
+        if not text:
+            continue
+        if el.tag in HEADING_TAGS:
+            return _cut_words(text, words)
+        if is_leaf_block(el):
+            return _cut_words(_SENTENCE_END.split(text, maxsplit=1)[0], words)
+    return summarize(article_html, words)
+
+
+def _cut_words(text: str, words: int) -> str:
+    taken = text.split()
+    if len(taken) <= words:
+        return text
+    return " ".join(taken[:words]).rstrip(",;:—–-(") + _ELLIPSIS
