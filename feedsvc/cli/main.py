@@ -164,10 +164,16 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
         click.echo(shown(f"         id:        {article.entry_id}"))
     for problem in catalog.problems:
         click.echo(shown(f"{problem.severity:<8} {problem.path}: {problem.message}"))
+        if problem.served:
+            click.echo(shown(f"         serving:   {problem.served}, until this file loads"))
     errors = sum(1 for p in catalog.problems if p.severity == "error")
-    warnings = len(catalog.problems) - errors
-    click.echo(f"{len(catalog.articles)} published, {errors} not published, {warnings} warnings")
-    if errors:
+    held = len({p.path for p in catalog.problems if p.severity == "held"})
+    warnings = len(catalog.problems) - errors - sum(1 for p in catalog.problems if p.severity == "held")
+    click.echo(
+        f"{len(catalog.articles)} published, {errors} not published, {held} held at their last good version, "
+        f"{warnings} warnings"
+    )
+    if errors or held:
         sys.exit(1)
 
 
