@@ -245,10 +245,17 @@ def clean(source: Any, url: str | None, content_dir: Path, no_rules: bool, expla
 
     from feedsvc.clean import clean_html, clean_html_explained, declared_url
     from feedsvc.clean.explain import format_removals
-    from feedsvc.content.loader import decode_html
+    from feedsvc.content.loader import html_text
     from feedsvc.content.rules import load_site_rules
+    from feedsvc.model import ContentError
 
-    html = decode_html(source.read())
+    name = str(getattr(source, "name", "-"))  # standard input has none under some runners
+    try:  # the checks of `feedsvc check`: a PNG or an empty file is an error, not mojibake or silence
+        html, notes = html_text(Path(name), source.read())
+    except ContentError as error:
+        raise click.ClickException(str(error)) from None
+    for note in notes:
+        click.echo(f"warning: {name}: {note}", err=True)
     page_url = url or declared_url(html)
     rules = None
     rules_note = ""

@@ -38,6 +38,7 @@ __all__ = [
     "ArticleFiles",
     "decode_html",
     "discover_articles",
+    "html_text",
     "is_listed",
     "listing_problems",
     "stray_problems",
@@ -266,6 +267,17 @@ def _slug(path: Path) -> str:
             f"rename it, e.g. to '{suggestion}{path.suffix.lower()}'",
         )
     return slug
+
+
+def html_text(path: Path, data: bytes) -> tuple[str, list[str]]:
+    """Read an HTML page's bytes as the loader does (``feedsvc check`` and ``feedsvc clean`` alike).
+
+    Return its text and what a person should know of it; raise ContentError for
+    a file that is no article page (binary, empty, refused encoding, over the size cap).
+    """
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ContentError(path, _too_big(len(data), MAX_ARTICLE_BYTES))
+    return _parse_html(path, data)
 
 
 def _parse_html(path: Path, data: bytes) -> tuple[str, list[str]]:

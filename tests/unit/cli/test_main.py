@@ -76,6 +76,23 @@ def test_clean_prints_the_article_with_absolute_links(tmp_path: Path) -> None:
     assert ">News<" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG"),
+        (b"", "is empty"),
+        (bytes(range(1, 32)) * 100, "control characters"),
+        (b'<meta charset="hz-gb-2312"><p>~{<script>~}</p>', "browsers refuse to decode"),
+    ],
+    ids=["png", "empty", "binary", "refused-charset"],
+)
+def test_clean_refuses_what_check_refuses(tmp_path: Path, data: bytes, reason: str) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(data)
+    result = CliRunner().invoke(main, ["clean", str(page)])
+    assert result.exit_code == 1 and reason in result.output and "page.html" in result.output
+
+
 def test_clean_reads_standard_input() -> None:
     result = CliRunner().invoke(main, ["clean", "-"], input=PAGE)
     assert result.exit_code == 0, result.output
