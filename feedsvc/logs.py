@@ -22,11 +22,13 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"m
 
 
 def problem_fields(problem: Problem | ContentError) -> dict[str, str]:
-    """Return the structured fields of a file that was rejected (or published with a warning)."""
+    """Return the structured fields of a file that was rejected, held at its last good version, or published
+    with a warning."""
     if isinstance(problem, ContentError):
         return {"event": "rejected", "path": str(problem.path), "reason": problem.reason}
-    event = "rejected" if problem.severity == "error" else "content_warning"
-    return {"event": event, "path": str(problem.path), "reason": problem.message}
+    event = {"error": "rejected", "held": "held"}.get(problem.severity, "content_warning")
+    fields = {"event": event, "path": str(problem.path), "reason": problem.message}
+    return {**fields, "serving": problem.served} if problem.served else fields
 
 
 def log_problem(logger: logging.Logger, problem: Problem) -> None:

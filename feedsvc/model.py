@@ -209,7 +209,11 @@ class Problem:
 
     path: Path
     message: str
-    severity: str = "error"  # "error": not published; "warning": published
+    # "error": not published; "warning": published; "held": this version is not published, the
+    # article's last good version stays published in its place (``served`` says which)
+    severity: str = "error"
+    since: datetime | None = None  # when the file was saved as it is now (errors and holds), if known
+    served: str = ""  # of a hold: the version published instead
 
     def __str__(self) -> str:
         return f"{self.path}: {self.severity}: {self.message}"

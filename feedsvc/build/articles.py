@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from feedsvc.build.blobstore import BlobStore
@@ -42,7 +43,7 @@ from feedsvc.content.listing import Listing, Settling, last_change
 from feedsvc.content.loader import ArticleFiles, article_limit
 from feedsvc.model import PageMetadata, Prepared, Site
 
-__all__ = ["PARALLEL_FROM", "Articles", "BuildStats", "Entry", "Progress"]
+__all__ = ["PARALLEL_FROM", "Articles", "BuildStats", "Entry", "Held", "Progress"]
 
 PARALLEL_FROM = 16  # files to clean before starting a process pool pays off
 Progress = Callable[[int, str], Callable[[int], object]]  # (total, what) -> advance(n)
@@ -56,7 +57,55 @@ class Entry:
     digest: str
     key: str
     rules: tuple[str, str]  # (host, version) of the site rules that cleaned it
-    prepared: Prepared
+    prepared: Prepared  # what the catalog gets: of a held file, its last good version
+    held: Held | None = None  # the file as it is does not load: the last good version it serves instead
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """The last version of a file that was published, served while the file as it is does not load."""
+
+    key: str  # its row in the build cache
+    saved: float  # when that version was saved (Unix time)
+    prepared: Prepared  # as it was published, without the problems of the hold
+
+
+def _published(prepared: Prepared) -> bool:
+    """Say whether a prepared file is an article to publish (now or on its date)."""
+    return prepared.article is not None and prepared.source is not None and prepared.source.status == "published"
+
+
+def _failed(prepared: Prepared) -> bool:
+    """Say whether a file failed to load or clean (not a deliberate draft or withdrawal)."""
+    if prepared.source is None:
+        return True
+    return prepared.source.status == "published" and prepared.article is None
+
+
+def _stamp(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC).replace(microsecond=0)
+
+
+def _dated(prepared: Prepared, sig: str) -> Prepared:
+    """Date the errors of a file that failed to load by when it was saved so (``since`` in reports)."""
+    if not any(p.severity == "error" and p.since is None for p in prepared.problems):
+        return prepared
+    since = _stamp(last_change(sig))
+    problems = tuple(replace(p, since=since) if p.severity == "error" else p for p in prepared.problems)
+    return replace(prepared, problems=problems)
+
+
+def _hold(failed: Prepared, sig: str, good: Held) -> Prepared:
+    """Serve ``good`` in place of a file that fails to load; its errors become holds that say so."""
+    article = good.prepared.article
+    title = f" ({article.title!r})" if article is not None else ""
+    served = f"the last good version{title}, saved {_stamp(good.saved).isoformat()}"
+    since = _stamp(last_change(sig))
+    problems = tuple(
+        replace(p, severity="held", since=p.since or since, served=served) if p.severity == "error" else p
+        for p in failed.problems
+    )
+    return replace(good.prepared, problems=problems)
 
 
 @dataclass
@@ -127,6 +176,7 @@ class Articles:
         self.blobs: BlobStore | None = None  # where article bodies are kept once cached (None: in memory)
         self.stats = BuildStats()
         self._index: dict[str, tuple[str, str]] | None = None  # the cache's record of file signatures
+        self._published: dict[str, tuple[str, float]] | None = None  # the cache's record of published versions
 
     def gather(
         self, listing: Listing, site: Site, rules: Mapping[str, SiteRules], cache: BuildCache, settle: bool
@@ -189,12 +239,56 @@ class Articles:
             entries[name] = Entry(units[name], digest, article_key(context, name, digest), used, outcome.prepared)
             made.append(entries[name])
         cache.put_articles((e.key, *e.rules, e.prepared) for e in made if e.key and e.prepared.cacheable)
+        self._keep_last_good(entries, cache, versions)
         if self.blobs is not None:  # after caching: the cache keeps the text itself
             for name, entry in entries.items():
                 if entry is not self.entries.get(name):
                     _spill(entry, self.blobs)
         self._remember(entries, units, cache)
         return entries
+
+    def _keep_last_good(self, entries: dict[str, Entry], cache: BuildCache, versions: Mapping[str, str]) -> None:
+        """Serve the last published version of each file that was published and now fails to load.
+
+        Only a deliberate act unpublishes an article (deleting its files, a status other than
+        "published"): a bad save, a truncated write or binary junk keeps the version readers had
+        until one that loads exists. The last good version comes from the previous build or,
+        after a restart, from the build cache (its ``published`` table).
+        """
+        failing = {}
+        for name, entry in entries.items():
+            if entry is self.entries.get(name):
+                continue  # as built before (held or not)
+            if _failed(entry.prepared):
+                failing[name] = entry
+            elif entry.prepared.problems:
+                entries[name] = replace(entry, prepared=_dated(entry.prepared, entry.sig))
+        if not failing:
+            return
+        good: dict[str, Held] = {}
+        wanted: dict[str, tuple[str, float]] = {}
+        for name in failing:
+            old = self.entries.get(name)
+            if old is not None and old.held is not None:
+                good[name] = old.held
+            elif old is not None and _published(old.prepared) and old.key:
+                good[name] = Held(old.key, last_change(old.sig), old.prepared)
+            else:
+                if self._published is None:
+                    self._published = cache.published()
+                if name in self._published:
+                    wanted[name] = self._published[name]
+        if wanted:
+            found = cache.articles((key for key, _ in wanted.values()), versions)
+            for name, (key, saved) in wanted.items():
+                value = found.get(key)
+                if isinstance(value, Prepared) and _published(value):
+                    good[name] = Held(key, saved, value)
+        for name, entry in failing.items():
+            if name in good:
+                entries[name] = replace(entry, prepared=_hold(entry.prepared, entry.sig, good[name]), held=good[name])
+            else:
+                entries[name] = replace(entry, prepared=_dated(entry.prepared, entry.sig))
 
     def _wait(self, name: str, entries: dict[str, Entry]) -> None:
         """Leave a file that is still being written for a later build; keep its last version meanwhile."""
@@ -244,7 +338,7 @@ class Articles:
         index = self._index if self._index is not None else {}
         changed = {name: e for name, e in entries.items() if self.entries.get(name) is not e}
         # files removed or changed: their old rows are never asked for again
-        kept_keys = {entry.key for entry in entries.values()}
+        kept_keys = {entry.key for entry in entries.values()} | {e.held.key for e in entries.values() if e.held}
         cache.forget(articles=[old.key for old in self.entries.values() if old.key and old.key not in kept_keys])
         racy = time.time() - RACY_SECONDS
         rows: dict[str, tuple[str, str] | None] = {name: None for name in index if name not in units}
@@ -258,9 +352,34 @@ class Articles:
                 rows[name] = (entry.sig, entry.digest)
         if rows:
             cache.put_file_digests(rows)
+        self._record_published(entries, units, changed, cache)
         for name, row in rows.items():
             if row is None:
                 index.pop(name, None)
             else:
                 index[name] = row
         self.entries = dict(entries)
+
+    def _record_published(
+        self, entries: Mapping[str, Entry], units: Mapping[str, str], changed: Mapping[str, Entry], cache: BuildCache
+    ) -> None:
+        """Record in the cache the last published version of each file; forget deliberate removals."""
+        known = self._published if self._published is not None else cache.published()
+        rows: dict[str, tuple[str, float] | None] = {name: None for name in known if name not in units}
+        for name, entry in changed.items():
+            if entry.held is not None:
+                row: tuple[str, float] | None = (entry.held.key, entry.held.saved)
+            elif _published(entry.prepared) and entry.key and entry.prepared.cacheable:
+                row = (entry.key, last_change(entry.sig))
+            else:
+                row = None  # withdrawn, a draft, never published, or its cached version is gone
+            if known.get(name) != row and (row is not None or name in known):
+                rows[name] = row
+        if rows:
+            cache.put_published(rows)
+        for name, row in rows.items():
+            if row is None:
+                known.pop(name, None)
+            else:
+                known[name] = row
+        self._published = known

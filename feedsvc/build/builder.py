@@ -47,8 +47,11 @@ READ_SUFFIXES = (*ARTICLE_SUFFIXES, SIDECAR_SUFFIX)
 class BuildReport(Protocol):
     """Where a builder records each build's outcome (the app's metrics; the publisher's link to the master)."""
 
-    def snapshot_built(self, seconds: float, published: int, rejected: int) -> None:
-        """A build succeeded: its duration, the articles it published and the files it rejected."""
+    def snapshot_built(self, seconds: float, published: int, rejected: int, held: int = 0) -> None:
+        """A build succeeded: its duration, the articles it published, the files it rejected and held.
+
+        Held: files that do not load as they are, whose article's last good version is published.
+        """
 
     def snapshot_failed(self, seconds: float) -> None:
         """A build failed (the previous snapshot, if any, stays in service)."""
@@ -57,7 +60,7 @@ class BuildReport(Protocol):
 class _Unreported:
     """A :class:`BuildReport` that records nothing: one-off builds (reports, tests, benchmarks)."""
 
-    def snapshot_built(self, seconds: float, published: int, rejected: int) -> None:
+    def snapshot_built(self, seconds: float, published: int, rejected: int, held: int = 0) -> None:
         pass
 
     def snapshot_failed(self, seconds: float) -> None:
@@ -141,8 +144,9 @@ class Builder:
             self.articles.blobs = self.articles.blobs.compacted()  # edits leave dead bytes behind
         release_memory()
         self.stats.seconds = time.perf_counter() - started
-        rejected = sum(1 for problem in catalog.problems if problem.severity == "error")
-        self.report.snapshot_built(self.stats.seconds, published=len(catalog.articles), rejected=rejected)
+        rejected = len({problem.path for problem in catalog.problems if problem.severity == "error"})
+        held = len({problem.path for problem in catalog.problems if problem.severity == "held"})
+        self.report.snapshot_built(self.stats.seconds, published=len(catalog.articles), rejected=rejected, held=held)
         return snapshot
 
     def build_catalog(self, now: datetime | None = None) -> Catalog:
@@ -169,7 +173,9 @@ class Builder:
         )
         self.stats.rendered = snapshot.fresh
         if previous is None:  # a full build: nothing else in the cache is needed
-            cache.keep_only((e.key for e in self.articles.entries.values() if e.key), snapshot.rendered)
+            entries = self.articles.entries.values()
+            kept = [e.key for e in entries if e.key] + [e.held.key for e in entries if e.held]
+            cache.keep_only(kept, snapshot.rendered)
         else:
             cache.forget(documents=previous.rendered.keys() - snapshot.rendered.keys())
         return snapshot

@@ -2,7 +2,11 @@
 
 An edge: one SQLite database (stdlib ``sqlite3``), by default
 ``content/.feedsvc/cache/build.sqlite3``. It is a cache, not state: deleting
-it costs one cold build, never a wrong byte. Every row is keyed by a hash of
+it costs one cold build, never a wrong byte, with one exception: the last
+published version of each article (table ``published``, the key of its row in
+``articles``) is what a restart serves of an article whose file no longer loads
+(see :mod:`feedsvc.build.articles`); without the cache such an article is
+published again only once its file loads. Every row is keyed by a hash of
 all it was made from (see :mod:`feedsvc.build.builder`), carries a checksum of
 its value, and is read back by an unpickler that builds only feedsvc's own
 value types; a row that fails any check is a miss, dropped and rebuilt. A
@@ -27,7 +31,7 @@ __all__ = ["FILE_NAME", "FORMAT", "RACY_SECONDS", "BuildCache", "checksum", "dum
 
 log = logging.getLogger(__name__)
 
-FORMAT = "feedsvc-build-cache 2"  # the table layout and the pickled types; another value: start afresh
+FORMAT = "feedsvc-build-cache 3"  # the table layout and the pickled types; another value: start afresh
 FILE_NAME = "build.sqlite3"
 # A file whose inode changed less than this long before it was read may change again
 # within the same timestamp tick: its stat is not trusted on the next start ("racy" in git).
@@ -40,6 +44,8 @@ _SCHEMA = (
         " checksum BLOB NOT NULL, value BLOB NOT NULL)"
     ),
     "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, checksum BLOB NOT NULL, value BLOB NOT NULL)",
+    # file name -> the key of its last version that was published, and when that version was saved
+    "CREATE TABLE IF NOT EXISTS published (name TEXT PRIMARY KEY, key TEXT NOT NULL, saved REAL NOT NULL)",
 )
 # The classes a cached value may hold; anything else in a row makes it a miss.
 _ALLOWED = {
@@ -191,6 +197,21 @@ class BuildCache:
                 [(name, row[0], row[1]) for name, row in rows.items() if row is not None],
             )
 
+    def published(self) -> dict[str, tuple[str, float]]:
+        """Return file name -> (key of its last published version, when that version was saved)."""
+        with self._guard("read published versions"):
+            return {name: (key, saved) for name, key, saved in self._rows("SELECT name, key, saved FROM published")}
+        return {}
+
+    def put_published(self, rows: Mapping[str, tuple[str, float] | None]) -> None:
+        """Record (or, for None, forget) the last published version of files."""
+        with self._guard("record published versions"), self._transaction() as db:
+            db.executemany("DELETE FROM published WHERE name = ?", [(n,) for n, row in rows.items() if row is None])
+            db.executemany(
+                "INSERT OR REPLACE INTO published VALUES (?, ?, ?)",
+                [(name, row[0], row[1]) for name, row in rows.items() if row is not None],
+            )
+
     def articles(self, keys: Iterable[str], rules: Mapping[str, str]) -> dict[str, Any]:
         """Return the cached values of ``keys`` made with the current rules version of their host."""
         found: dict[str, Any] = {}
@@ -265,7 +286,7 @@ class BuildCache:
             if version is None or version[0] != FORMAT:
                 if found:
                     log.info("build cache %s has another format; starting it afresh", self.path)
-                for table in ("meta", "files", "articles", "documents"):
+                for table in ("meta", "files", "articles", "documents", "published"):
                     db.execute(f"DROP TABLE IF EXISTS {table}")
                 for statement in _SCHEMA:
                     db.execute(statement)

@@ -53,8 +53,14 @@ def run_build(target: Path, content_dir: Path, cache_dir: Path | None, no_cache:
     except (SiteConfigError, OSError, ExportError) as error:
         raise click.ClickException(str(error)) from None
     catalog = app.extensions["feedsvc"].snapshot.catalog
-    errors = [problem for problem in catalog.problems if problem.severity == "error"]
+    errors = [problem for problem in catalog.problems if problem.severity in ("error", "held")]
     for problem in errors:
         click.echo(f"{problem.severity:<8} {problem.path}: {problem.message}", err=True)
-    click.echo(f"{target}: {written} files; {len(catalog.articles)} articles, {len(errors)} not published")
+        if problem.served:
+            click.echo(f"         serving: {problem.served}, until this file loads", err=True)
+    held = sum(1 for problem in errors if problem.severity == "held")
+    click.echo(
+        f"{target}: {written} files; {len(catalog.articles)} articles, {len(errors) - held} not published, "
+        f"{held} held at their last good version"
+    )
     return 1 if errors else 0

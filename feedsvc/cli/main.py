@@ -164,10 +164,16 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
         click.echo(shown(f"         id:        {article.entry_id}"))
     for problem in catalog.problems:
         click.echo(shown(f"{problem.severity:<8} {problem.path}: {problem.message}"))
+        if problem.served:
+            click.echo(shown(f"         serving:   {problem.served}, until this file loads"))
     errors = sum(1 for p in catalog.problems if p.severity == "error")
-    warnings = len(catalog.problems) - errors
-    click.echo(f"{len(catalog.articles)} published, {errors} not published, {warnings} warnings")
-    if errors:
+    held = len({p.path for p in catalog.problems if p.severity == "held"})
+    warnings = len(catalog.problems) - errors - sum(1 for p in catalog.problems if p.severity == "held")
+    click.echo(
+        f"{len(catalog.articles)} published, {errors} not published, {held} held at their last good version, "
+        f"{warnings} warnings"
+    )
+    if errors or held:
         sys.exit(1)
 
 
@@ -239,10 +245,17 @@ def clean(source: Any, url: str | None, content_dir: Path, no_rules: bool, expla
 
     from feedsvc.clean import clean_html, clean_html_explained, declared_url
     from feedsvc.clean.explain import format_removals
-    from feedsvc.content.loader import decode_html
+    from feedsvc.content.loader import html_text
     from feedsvc.content.rules import load_site_rules
+    from feedsvc.model import ContentError
 
-    html = decode_html(source.read())
+    name = str(getattr(source, "name", "-"))  # standard input has none under some runners
+    try:  # the checks of `feedsvc check`: a PNG or an empty file is an error, not mojibake or silence
+        html, notes = html_text(Path(name), source.read())
+    except ContentError as error:
+        raise click.ClickException(str(error)) from None
+    for note in notes:
+        click.echo(f"warning: {name}: {note}", err=True)
     page_url = url or declared_url(html)
     rules = None
     rules_note = ""

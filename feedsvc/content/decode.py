@@ -23,6 +23,7 @@ __all__ = [
     "codec_for_label",
     "decode_article",
     "decode_html",
+    "is_refused",
     "looks_binary",
 ]
 
@@ -51,6 +52,8 @@ _WHATWG_LABELS = {
 # Python codecs that are not byte encodings of HTML text.
 _NOT_HTML_CODECS = frozenset({"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode", "utf-7"})
 _ASCII_PROBE = '<meta charset="x">'
+# Python's codecs behind the WHATWG "replacement" labels below, reached by their other names ("hz", "csiso2022kr").
+_REFUSED_CODECS = frozenset({"hz", "iso2022_kr"})
 # Labels of the WHATWG "replacement" encoding: encodings browsers refuse to decode
 # (their escape sequences have been used to smuggle markup past filters).
 REPLACEMENT_LABELS = frozenset("csiso2022kr hz-gb-2312 iso-2022-cn iso-2022-cn-ext iso-2022-kr replacement".split())
@@ -118,7 +121,7 @@ def decode_article(data: bytes) -> Decoded:
             text, replaced = _decode_counting(data[len(bom) :], codec)
             return Decoded(text, codec, "byte order mark", replaced)
     label = _declared_label(data[:_PRESCAN_BYTES])
-    if label and label.strip().lower() in REPLACEMENT_LABELS:
+    if label and is_refused(label):
         return Decoded("\ufffd", "replacement", "<meta charset>", len(data), label)
     declared = codec_for_label(label) if label else None
     if declared == "cp1252":
@@ -140,8 +143,15 @@ def decode_article(data: bytes) -> Decoded:
 
 
 def codec_for_label(label: str) -> str | None:
-    """Return the Python codec for a WHATWG/IANA charset label, or None if it is unknown."""
+    """Return the Python codec for a WHATWG/IANA charset label, or None if it is unknown or refused.
+
+    The one codec policy of feedsvc (the loader's ``<meta charset>``, the importer's Content-Type):
+    labels browsers refuse to decode (:data:`REPLACEMENT_LABELS`, and Python's other names for
+    those codecs) give None, as do codecs that are not ASCII-compatible.
+    """
     label = label.strip().lower()
+    if label in REPLACEMENT_LABELS:
+        return None
     name = _WHATWG_LABELS.get(label)
     if name is None:
         try:
@@ -149,7 +159,7 @@ def codec_for_label(label: str) -> str | None:
         except LookupError:
             return None
         name = _WHATWG_LABELS.get(name, name)
-    if name in _NOT_HTML_CODECS:
+    if name in _NOT_HTML_CODECS or name in _REFUSED_CODECS:
         return None
     try:
         # Only an ASCII-compatible encoding could have let us read the <meta> at all.
@@ -158,6 +168,17 @@ def codec_for_label(label: str) -> str | None:
     except (LookupError, UnicodeError):
         return None
     return name
+
+
+def is_refused(label: str) -> bool:
+    """Say whether ``label`` names an encoding browsers refuse to decode (read as U+FFFD alone)."""
+    label = label.strip().lower()
+    if label in REPLACEMENT_LABELS:
+        return True
+    try:
+        return codecs.lookup(label).name in _REFUSED_CODECS
+    except LookupError:
+        return False
 
 
 def binary_reason(data: bytes) -> str | None:

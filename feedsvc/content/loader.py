@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from feedsvc.html_depth import MAX_DEPTH, limit_depth
-from feedsvc.content.site import MAX_ARTICLE_BYTES_RANGE, SETTINGS, SiteConfigError, parse_site
+from feedsvc.content.site import MAX_ARTICLE_BYTES_RANGE, SETTINGS, SiteConfigError, parse_site, site_problems
 from feedsvc.content.decode import binary_reason, decode_article, decode_html, looks_binary
 from feedsvc.content.markdown import FENCE as FRONT_MATTER_FENCE
 from feedsvc.content.markdown import FrontMatterError, render_markdown, split_front_matter
-from feedsvc.content.sidecar import SIDECAR_KEYS, Sidecar, parse_sidecar
+from feedsvc.content.sidecar import SIDECAR_KEYS, Sidecar, parse_sidecar, sidecar_problems
 from feedsvc.content.slug import FALLBACK_SLUG, is_slug, slugify
+from feedsvc.content.toml_text import joined, parse_toml
 from feedsvc.metadata.page import extract_metadata
 from feedsvc.text import dedupe, shorten, strip_markup
 from feedsvc.model import ArticleSource, ContentError, PageMetadata, Problem, Site
@@ -37,6 +38,7 @@ __all__ = [
     "ArticleFiles",
     "decode_html",
     "discover_articles",
+    "html_text",
     "is_listed",
     "listing_problems",
     "stray_problems",
@@ -80,8 +82,7 @@ def load_site(content_dir: Path, overrides: Mapping[str, Any] | None = None) -> 
     """Read and validate ``content_dir/site.toml``; errors name the file and the key."""
     path = content_dir / "site.toml"
     try:
-        with path.open("rb") as file:
-            data = tomllib.load(file)
+        data, problems = parse_toml(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         required = ", ".join(f"{setting.name} = …" for setting in SETTINGS if setting.default is None)
         raise SiteConfigError(f"{path}: not found; create it with at least {required}") from None
@@ -89,10 +90,11 @@ def load_site(content_dir: Path, overrides: Mapping[str, Any] | None = None) -> 
         raise SiteConfigError(f"{path}: {_unreadable(error)}") from None
     except UnicodeDecodeError:
         raise SiteConfigError(f"{path}: is not UTF-8 text; save it as UTF-8") from None
-    except tomllib.TOMLDecodeError as error:
-        raise SiteConfigError(f"{path}: invalid TOML: {error}; fix the syntax there") from None
+    if problems:
+        more = site_problems(data, overrides) if data is not None else []
+        raise SiteConfigError(f"{path}: {joined(problems + more)}")
     try:
-        return parse_site(data, overrides)
+        return parse_site(data or {}, overrides)
     except SiteConfigError as error:
         given = f" (overridden: {', '.join(sorted(overrides))})" if overrides else ""
         raise SiteConfigError(f"{path}{given}: {error}") from None
@@ -267,6 +269,17 @@ def _slug(path: Path) -> str:
     return slug
 
 
+def html_text(path: Path, data: bytes) -> tuple[str, list[str]]:
+    """Read an HTML page's bytes as the loader does (``feedsvc check`` and ``feedsvc clean`` alike).
+
+    Return its text and what a person should know of it; raise ContentError for
+    a file that is no article page (binary, empty, refused encoding, over the size cap).
+    """
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ContentError(path, _too_big(len(data), MAX_ARTICLE_BYTES))
+    return _parse_html(path, data)
+
+
 def _parse_html(path: Path, data: bytes) -> tuple[str, list[str]]:
     """Return the text of an HTML article as a browser would read it, and what a person should know of it."""
     reason = binary_reason(data)
@@ -326,7 +339,9 @@ def bound_metadata(metadata: PageMetadata, warnings: list[str], sidecar: str) ->
             return None
         plain = strip_markup(value)
         if plain != value:
-            warnings.append(f"the {field} held markup, which was removed ({field}s are plain text); set {key} in {sidecar}")
+            warnings.append(
+                f"the {field} held markup, which was removed ({field}s are plain text); set {key} in {sidecar}"
+            )
         if len(plain) > limit:
             warnings.append(
                 f"the {field} is {len(plain):,} characters; it was cut to {limit} at a word boundary; "
@@ -340,7 +355,9 @@ def bound_metadata(metadata: PageMetadata, warnings: list[str], sidecar: str) ->
         if any(strip_markup(value) != value for value in values):
             warnings.append(f"a {field} held markup, which was removed; set {key} in {sidecar}")
         if len(plain) > most:
-            warnings.append(f"the page names {len(plain):,} {field}s; only the first {most} are kept; set {key} in {sidecar}")
+            warnings.append(
+                f"the page names {len(plain):,} {field}s; only the first {most} are kept; set {key} in {sidecar}"
+            )
         return plain[:most]
 
     return dataclasses.replace(
@@ -381,7 +398,9 @@ def stray_problems(folder: Path) -> list[Problem]:
             if link and not os.path.exists(path):
                 reason = "is a symbolic link to nothing (its target is missing); point it at a file or remove it"
             elif directory:
-                reason = "is a folder, not a file; an article is one file in articles/ (no subfolders): move what it holds"
+                reason = (
+                    "is a folder, not a file; an article is one file in articles/ (no subfolders): move what it holds"
+                )
             else:
                 reason = "is not a regular file (a pipe, socket or device); replace it with the article's file"
             problems.append(Problem(path, reason))
@@ -445,7 +464,9 @@ def _read_bytes(path: Path, limit: int, missing_ok: bool = False) -> tuple[os.st
     except FileNotFoundError:
         if missing_ok:
             raise
-        raise ContentError(path, "cannot be read (No such file or directory); check that it is a readable file") from None
+        raise ContentError(
+            path, "cannot be read (No such file or directory); check that it is a readable file"
+        ) from None
     except OSError as error:
         raise ContentError(path, _unreadable(error)) from None
     try:
@@ -502,12 +523,13 @@ def _parse_sidecar(path: Path, raw: bytes | None, site: Site) -> Sidecar:
     if raw is None:
         return Sidecar(PageMetadata())
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data, problems = parse_toml(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ContentError(path, "is not UTF-8 text; save it as UTF-8") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ContentError(path, f"invalid TOML: {error}; fix the syntax there") from None
-    return parse_sidecar(data, path, site)
+    if problems:  # the keys of the lines that parse are checked too: every mistake at once
+        more = sidecar_problems(data, site) if data is not None else []
+        raise ContentError(path, joined(problems + more))
+    return parse_sidecar(data or {}, path, site)
 
 
 def _sidecar_name(path: Path) -> str:

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from feedsvc.content.toml_text import joined
 from feedsvc.metadata.dates import parse_date
 from feedsvc.model import ContentError, PageMetadata, Site
 from feedsvc.text import absolute_url, language_tag, one_line
 
-__all__ = ["SIDECAR_KEYS", "STATUSES", "Sidecar", "SidecarKey", "parse_sidecar"]
+__all__ = ["SIDECAR_KEYS", "STATUSES", "Sidecar", "SidecarKey", "parse_sidecar", "sidecar_problems"]
 
 STATUSES = ("published", "draft", "withdrawn")
 
@@ -97,20 +98,34 @@ class _Invalid(ValueError):
     """A sidecar value that is not allowed; the message says what is."""
 
 
-def parse_sidecar(data: Mapping[str, Any], path: Path, site: Site) -> Sidecar:
-    """Validate sidecar data read from ``path``; raise ContentError naming the bad key."""
+def _checked(data: Mapping[str, Any], site: Site) -> tuple[dict[str, Any], list[str]]:
+    """Return the valid values of ``data`` and what is wrong with each of the others."""
     allowed = [key.name for key in SIDECAR_KEYS]
-    for name in data:
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, value in data.items():
         if name not in allowed:
             close = difflib.get_close_matches(name, allowed, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            raise ContentError(path, f"unknown key '{name}'; {hint}allowed keys: {', '.join(allowed)}")
-    values: dict[str, Any] = {}
-    for name, value in data.items():
+            problems.append(f"unknown key '{name}'; {hint}allowed keys: {', '.join(allowed)}")
+            continue
         try:
             values[name] = _CHECKS[name](name, value, site)
         except _Invalid as error:
-            raise ContentError(path, str(error)) from None
+            problems.append(str(error))
+    return values, problems
+
+
+def sidecar_problems(data: Mapping[str, Any], site: Site) -> list[str]:
+    """Return what is wrong with each key of sidecar data, all at once ([] if nothing)."""
+    return _checked(data, site)[1]
+
+
+def parse_sidecar(data: Mapping[str, Any], path: Path, site: Site) -> Sidecar:
+    """Validate sidecar data read from ``path``; raise ContentError naming every bad key and its fix."""
+    values, problems = _checked(data, site)
+    if problems:
+        raise ContentError(path, joined(problems))
     return Sidecar(
         metadata=PageMetadata(
             title=values.get("title"),

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from feedsvc.content.toml_text import joined
 from feedsvc.model import Site
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Setting",
     "SiteConfigError",
     "parse_site",
+    "site_problems",
 ]
 
 
@@ -204,6 +206,11 @@ def _optional_url(name: str, value: Any) -> str | None:
 
 def _bounded_int(low: int, high: int) -> Callable[[str, Any], int]:
     def check(name: str, value: Any) -> int:
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            raise SiteConfigError(
+                f"'{name}' must be a whole number from {low} to {high}, got the text {value!r}; "
+                f"drop the quotes: {name} = {value.strip()}"
+            )
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise SiteConfigError(f"'{name}' must be a whole number from {low} to {high}, got {value!r}")
         return value
@@ -231,17 +238,34 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
 }
 
 
-def parse_site(data: Mapping[str, Any], overrides: Mapping[str, Any] | None = None) -> Site:
-    """Validate ``site.toml`` data (plus overrides, e.g. ``base_url`` from the environment)."""
+def _checked(data: Mapping[str, Any], overrides: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[str]]:
+    """Return the valid settings of ``data`` (plus overrides) and what is wrong with each of the others."""
     merged = {**data, **(overrides or {})}
     known = {setting.name for setting in SETTINGS}
     unknown = sorted(set(merged) - known)
+    problems = []
     if unknown:
-        raise SiteConfigError(f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(known))}")
+        problems.append(f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(known))}")
     values: dict[str, Any] = {}
     for setting in SETTINGS:
         if setting.name in merged:
-            values[setting.name] = _CHECKS[setting.name](setting.name, merged[setting.name])
+            try:
+                values[setting.name] = _CHECKS[setting.name](setting.name, merged[setting.name])
+            except SiteConfigError as error:
+                problems.append(str(error))
         elif setting.default is None:
-            raise SiteConfigError(f"missing required key '{setting.name}': {setting.help}")
+            problems.append(f"missing required key '{setting.name}': {setting.help}")
+    return values, problems
+
+
+def site_problems(data: Mapping[str, Any], overrides: Mapping[str, Any] | None = None) -> list[str]:
+    """Return what is wrong with each setting of ``site.toml`` data, all at once ([] if nothing)."""
+    return _checked(data, overrides)[1]
+
+
+def parse_site(data: Mapping[str, Any], overrides: Mapping[str, Any] | None = None) -> Site:
+    """Validate ``site.toml`` data (plus overrides, e.g. ``base_url`` from the environment); every bad key at once."""
+    values, problems = _checked(data, overrides)
+    if problems:
+        raise SiteConfigError(joined(problems))
     return Site(**values)  # a key left out takes Site's default

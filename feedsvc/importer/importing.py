@@ -29,7 +29,7 @@ import lxml.etree
 import lxml.html
 
 from feedsvc.catalog.assembly import make_article, metadata_place
-from feedsvc.content.decode import BOMS, binary_reason, codec_for_label, decode_html
+from feedsvc.content.decode import BOMS, binary_reason, codec_for_label, decode_html, is_refused
 from feedsvc.content.loader import load_article, merge_metadata
 from feedsvc.content.slug import slug_from_url, slugify, unique_slug
 from feedsvc.importer.http import Fetcher, FetchError, gunzip, is_html
@@ -124,6 +124,11 @@ class Importer:
         reason = binary_reason(fetched.body)
         if reason:
             return Outcome(url, "failed", reason=f"not an HTML page: it {reason.split(';')[0].removeprefix('is ')}")
+        if fetched.charset and is_refused(fetched.charset):
+            return Outcome(
+                url, "failed", reason=f"its Content-Type names the charset {fetched.charset!r}, which browsers "
+                "refuse to decode (it can smuggle markup past filters); save the page as UTF-8 and import that"
+            )  # fmt: skip
         text, stored = _decode(fetched.body, fetched.charset)
         if not text.strip():
             return Outcome(url, "failed", reason="the page is empty")

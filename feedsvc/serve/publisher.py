@@ -274,8 +274,8 @@ class _Report:
     def __init__(self, link: Link) -> None:
         self.link = link
 
-    def snapshot_built(self, seconds: float, published: int, rejected: int) -> None:
-        figures = {"seconds": seconds, "published": published, "rejected": rejected}
+    def snapshot_built(self, seconds: float, published: int, rejected: int, held: int = 0) -> None:
+        figures = {"seconds": seconds, "published": published, "rejected": rejected, "held": held}
         self.link.send("built", json.dumps(figures).encode())
 
     def snapshot_failed(self, seconds: float) -> None:

@@ -83,6 +83,12 @@ class Metrics:
             multiprocess_mode="mostrecent",
             registry=registry,
         )
+        self.articles_held = Gauge(
+            "feedsvc_articles_held",
+            "Files that do not load as they are, whose article's last good version the current snapshot serves.",
+            multiprocess_mode="mostrecent",
+            registry=registry,
+        )
         self.snapshot_time = Gauge(
             "feedsvc_snapshot_last_success_timestamp_seconds",
             "When the current snapshot was built (Unix time).",
@@ -127,12 +133,13 @@ class Metrics:
         if started is not None:
             seconds.observe(time.perf_counter() - started)
 
-    def snapshot_built(self, seconds: float, published: int, rejected: int) -> None:
-        """Record a snapshot build that succeeded: its duration and what it published and rejected."""
+    def snapshot_built(self, seconds: float, published: int, rejected: int, held: int = 0) -> None:
+        """Record a snapshot build that succeeded: its duration, what it published, rejected and held."""
         self.snapshot_builds.labels(outcome="ok").inc()
         self.snapshot_seconds.observe(seconds)
         self.articles_published.set(published)
         self.articles_rejected.set(rejected)
+        self.articles_held.set(held)
         self.snapshot_time.set(time.time())
 
     def snapshot_failed(self, seconds: float) -> None:

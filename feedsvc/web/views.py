@@ -26,7 +26,7 @@ from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import facet_key
 from feedsvc.feeds.atom_rss import ATOM_TYPE, RSS_TYPE, feed_updated, site_epoch
 from feedsvc.feeds.json_feed import JSON_FEED_TYPE
-from feedsvc.model import Article, Catalog, Facet, Withdrawal, article_path, facet_path
+from feedsvc.model import Article, Catalog, Facet, Problem, Withdrawal, article_path, facet_path
 from feedsvc.serve.state import EXTENSION, SiteState
 from feedsvc.web.paging import Pager, list_page_path, page_count
 
@@ -283,30 +283,42 @@ def feed(**_: str) -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    """Report liveness, the snapshot version and what could not be published.
+    """Report liveness, the snapshot version and what is not published as it is in the folder.
 
+    ``status``: "ok" when every file is published as it is; "degraded" (still
+    200: the worker serves) when a file is rejected or an article is held at
+    its last good version; "stale" when the folder itself cannot be read.
     Paths are given from the content folder (``articles/x.html``): where the
     server keeps its files is none of a client's business.
     """
     catalog: Catalog = _snapshot().catalog
     local = _from_content_folder(str(current_app.config["CONTENT_DIR"]))
     errors = [p for p in catalog.problems if p.severity == "error"]
+    held = [p for p in catalog.problems if p.severity == "held"]
     fault = _state().fault
     content = {"status": "ok"} if fault is None else {
         "status": "unreadable", **{k: local(v) for k, v in fault.items()},
         "serving": f"the last good snapshot, version {catalog.version}"}  # fmt: skip
+
+    def described(problem: Problem) -> dict[str, str | None]:
+        reason = local(problem.message)
+        fields = {"path": local(str(problem.path)), "reason": reason, "fix": reason.partition("; ")[2] or None,
+                  "since": problem.since.isoformat() if problem.since else None}  # fmt: skip
+        return {**fields, "serving": problem.served} if problem.served else fields
+
     response = jsonify(
         {
-            "status": "ok" if fault is None else "stale",
+            "status": "stale" if fault is not None else "degraded" if errors or held else "ok",
             "content": content,
             "version": catalog.version,
             "articles": len(catalog.articles),
             "withdrawn": len(catalog.withdrawn),
-            "rejected": [{"path": local(str(p.path)), "reason": local(p.message)} for p in errors],
+            "rejected": [described(p) for p in errors],
+            "held": [described(p) for p in held],
             "warnings": [
                 {"path": local(str(p.path)), "reason": local(p.message)}
                 for p in catalog.problems
-                if p.severity != "error"
+                if p.severity == "warning"
             ],
         }
     )

@@ -71,7 +71,7 @@ def test_a_publisher_process_builds_and_gunicorn_reports_its_faults(content_dir:
         publisher = _children(served.pid)[0]  # forked before gunicorn starts any worker: the oldest
         assert Path(f"/proc/{publisher}/status").read_text().count("PPid:\t" + str(served.pid)) == 1
         before = json.loads(fetch(f"{served.url}/healthz"))
-        assert before["status"] == "ok"
+        assert before["status"] == "degraded"  # the fixture site holds an empty file: rejected
 
         articles = content_dir / "articles"
         articles.rename(content_dir / "moved-away")
@@ -93,7 +93,7 @@ def test_without_watching_the_publisher_exits_after_the_first_build(content_dir:
     with feedsvc_serve(content_dir, tmp_path / "serve.log", "--no-watch", workers=1) as served:
         assert wait_until(lambda: len(_children(served.pid)) == 1, 10.0)  # the worker alone
         assert b"<entry>" in fetch(f"{served.url}/feed.atom")
-        assert json.loads(fetch(f"{served.url}/healthz"))["status"] == "ok"
+        assert json.loads(fetch(f"{served.url}/healthz"))["status"] == "degraded"  # the empty fixture file
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["service-stop", "ctrl-c"])

@@ -39,6 +39,17 @@ def test_check_passes_when_everything_publishes(content_dir: Path) -> None:
     assert "3 published, 0 not published" in result.output
 
 
+def test_check_fails_on_a_held_article_and_says_which_version_is_served(content_dir: Path) -> None:
+    (content_dir / "articles" / "article-that-is-empty.html").unlink()
+    assert CliRunner().invoke(main, ["check", "--content", str(content_dir)]).exit_code == 0
+    (content_dir / "articles" / "article-with-sidecar-overrides.html").write_bytes(b"")  # a truncated save
+    result = CliRunner().invoke(main, ["check", "--content", str(content_dir)])
+    assert result.exit_code == 1, result.output
+    assert "held     " in result.output and "article-with-sidecar-overrides.html: is empty" in result.output
+    assert "serving:   the last good version (" in result.output
+    assert "3 published, 0 not published, 1 held at their last good version" in result.output
+
+
 def test_check_escapes_control_characters_in_file_names(content_dir: Path) -> None:
     hostile = "red\x1b[31m-\u202egnp.exe.html"  # an escape sequence and a right-to-left override
     (content_dir / "articles" / hostile).write_text("", encoding="utf-8")  # empty: reported by name
@@ -63,6 +74,23 @@ def test_clean_prints_the_article_with_absolute_links(tmp_path: Path) -> None:
     assert 'href="https://example.org/more"' in result.output
     assert "track()" not in result.output
     assert ">News<" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG"),
+        (b"", "is empty"),
+        (bytes(range(1, 32)) * 100, "control characters"),
+        (b'<meta charset="hz-gb-2312"><p>~{<script>~}</p>', "browsers refuse to decode"),
+    ],
+    ids=["png", "empty", "binary", "refused-charset"],
+)
+def test_clean_refuses_what_check_refuses(tmp_path: Path, data: bytes, reason: str) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(data)
+    result = CliRunner().invoke(main, ["clean", str(page)])
+    assert result.exit_code == 1 and reason in result.output and "page.html" in result.output
 
 
 def test_clean_reads_standard_input() -> None:

@@ -193,6 +193,17 @@ def test_a_charset_given_only_in_the_header_is_kept_by_storing_utf8_with_a_bom(
     assert load_snapshot(content_dir).catalog.by_slug[outcome.slug].title.startswith("Тбилиси opens")
 
 
+@pytest.mark.parametrize("label", ["hz-gb-2312", "HZ", "iso-2022-kr", "csISO2022KR"])
+def test_a_charset_browsers_refuse_in_the_header_is_refused_not_decoded(
+    content_dir: Path, server: FixtureServer, fetcher: Fetcher, label: str
+) -> None:
+    html = NIGHT_BUS.replace('<meta charset="utf-8">', "")
+    server.routes["/hz"] = Reply(html.encode("ascii", errors="replace"), content_type=f"text/html; charset={label}")
+    outcome = importer(content_dir, fetcher).import_url(server.url("/hz"))
+    assert outcome.status == "failed" and "browsers refuse to decode" in outcome.reason and label in outcome.reason
+    assert not (content_dir / "articles").exists() or files(content_dir) == []
+
+
 def test_a_page_known_without_a_sidecar_is_updated_in_place_and_keeps_its_id(
     content_dir: Path, server: FixtureServer, fetcher: Fetcher
 ) -> None:

@@ -94,7 +94,7 @@ def test_request_durations_and_the_version_are_exposed(metered: FlaskClient) -> 
 def test_snapshot_builds_and_articles_are_exposed(metrics: Metrics) -> None:
     app = Flask("tiny")  # not create_app's: its own build would be counted too
     init_metrics(app, metrics)
-    metrics.snapshot_built(0.42, published=3, rejected=1)
+    metrics.snapshot_built(0.42, published=3, rejected=1, held=2)
     metrics.snapshot_failed(0.1)
     found = samples(app.test_client())
     assert found[("feedsvc_snapshot_builds_total", (("outcome", "ok"),))] == 1
@@ -103,6 +103,7 @@ def test_snapshot_builds_and_articles_are_exposed(metrics: Metrics) -> None:
     assert found[("feedsvc_snapshot_build_duration_seconds_sum", ())] == pytest.approx(0.52)
     assert found[("feedsvc_articles_published", ())] == 3
     assert found[("feedsvc_articles_rejected", ())] == 1
+    assert found[("feedsvc_articles_held", ())] == 2
     assert found[("feedsvc_snapshot_last_success_timestamp_seconds", ())] > 0
 
 

@@ -169,12 +169,21 @@ def test_healthz_reports_version_and_rejected_files(client: FlaskClient) -> None
     response = client.get("/healthz")
     assert response.status_code == 200
     report = response.get_json()
-    assert report["status"] == "ok"
+    assert report["status"] == "degraded"  # a file of the folder is not published (200 all the same)
     assert report["articles"] == 3
     assert len(report["version"]) == 16
     (rejected,) = report["rejected"]
-    assert rejected["path"].endswith("articles/article-that-is-empty.html")
-    assert rejected["reason"]
+    assert rejected["path"] == "articles/article-that-is-empty.html"
+    assert rejected["reason"].startswith("is empty") and rejected["fix"].startswith("put the article's HTML in it")
+    assert datetime.fromisoformat(rejected["since"]).tzinfo is not None
+    assert report["held"] == []
+
+
+def test_healthz_is_ok_only_when_every_file_is_published_as_it_is(client: FlaskClient, content_dir: Path) -> None:
+    (content_dir / "articles" / "article-that-is-empty.html").unlink()
+    app = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)})
+    report = app.test_client().get("/healthz").get_json()
+    assert report["status"] == "ok" and report["rejected"] == [] and report["held"] == []
 
 
 def test_base_url_setting_moves_links_but_not_ids(content_dir: Path) -> None:

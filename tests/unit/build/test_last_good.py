@@ -1,0 +1,129 @@
+"""An article that was published and then fails to load keeps its last good version, until a deliberate act."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from feedsvc.build.builder import Builder
+from support.factories import write_article
+from support.sites import NEWS_SITE_TOML, blank_site
+
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+SLUGS = ("alpha", "beta", "gamma")
+
+
+def _site(tmp_path: Path) -> Path:
+    content = blank_site(tmp_path / "content", NEWS_SITE_TOML + "max_article_bytes = 20000\n")
+    for day, slug in enumerate(SLUGS, start=1):
+        write_article(content, slug, f"2024-05-0{day}T10:00:00+04:00", tags=("Harbour",))
+    return content
+
+
+def _builder(content: Path) -> Builder:
+    return Builder(content, cache_dir=content / ".feedsvc" / "cache")
+
+
+def _unclosed_sidecar(page: Path) -> None:
+    page.with_suffix(".toml").write_text('published = 2024-05-01T10:00:00+04:00\ntags = ["A"\n', encoding="utf-8")
+
+
+def _binary_junk(page: Path) -> None:
+    page.write_bytes(bytes(range(256)) * 8)
+
+
+def _saved_empty(page: Path) -> None:
+    page.write_bytes(b"")
+
+
+def _over_the_size_cap(page: Path) -> None:
+    page.write_text("<html><body><article><p>" + "words " * 5000 + "</p></article></body></html>", encoding="utf-8")
+
+
+def _nothing_left_after_cleaning(page: Path) -> None:
+    page.write_text("<html><body><script>var x = 1;</script></body></html>", encoding="utf-8")
+
+
+BREAKAGES = [_unclosed_sidecar, _binary_junk, _saved_empty, _over_the_size_cap, _nothing_left_after_cleaning]
+
+
+@pytest.mark.parametrize("break_it", BREAKAGES)
+def test_a_published_article_that_stops_loading_keeps_its_last_good_version(
+    tmp_path: Path, break_it: Callable[[Path], None]
+) -> None:
+    content = _site(tmp_path)
+    builder = _builder(content)
+    good = builder.build(NOW)
+    page = content / "articles" / "beta.html"
+    break_it(page)
+    held = builder.build(NOW)
+    assert [a.slug for a in held.catalog.articles] == [a.slug for a in good.catalog.articles]
+    assert held.catalog.version == good.catalog.version  # every feed, page and ETag as it was
+    assert held.catalog.by_slug["beta"].content_html == good.catalog.by_slug["beta"].content_html
+    holds = [p for p in held.catalog.problems if p.severity == "held"]
+    assert holds and {p.path.stem for p in holds} == {"beta"}
+    assert all(p.since is not None and "last good version ('beta')" in p.served for p in holds)
+    assert not [p for p in held.catalog.problems if p.severity == "error"]
+
+    # after a restart (a new builder on the same build cache), as in `feedsvc build` and `check`
+    restarted = _builder(content).build(NOW)
+    assert restarted.catalog.version == good.catalog.version
+    assert {p.path.stem for p in restarted.catalog.problems if p.severity == "held"} == {"beta"}
+
+    # a version that loads is published at once
+    write_article(content, "beta", "2024-05-02T10:00:00+04:00", text="The corrected story of beta, told again.")
+    fixed = builder.build(NOW)
+    assert "corrected story" in fixed.catalog.by_slug["beta"].content_html
+    assert not [p for p in fixed.catalog.problems if p.severity in ("held", "error")]
+
+
+def test_a_second_bad_save_still_serves_the_first_good_version(tmp_path: Path) -> None:
+    content = _site(tmp_path)
+    builder = _builder(content)
+    good = builder.build(NOW)
+    page = content / "articles" / "gamma.html"
+    _saved_empty(page)
+    builder.build(NOW)
+    _binary_junk(page)
+    again = builder.build(NOW)
+    assert again.catalog.version == good.catalog.version
+    assert [p.message[:17] for p in again.catalog.problems if p.severity == "held"] == ["is mostly control"]
+
+
+@pytest.mark.parametrize("restart", [False, True], ids=["same-process", "after-a-restart"])
+def test_only_deleting_or_withdrawing_removes_a_held_article(tmp_path: Path, restart: bool) -> None:
+    content = _site(tmp_path)
+    builder = _builder(content)
+    builder.build(NOW)
+    _saved_empty(content / "articles" / "alpha.html")
+    _binary_junk(content / "articles" / "beta.html")
+    builder.build(NOW)
+    # withdrawn on purpose: gone (410), whatever its page holds
+    write_article(content, "alpha", "2024-05-01T10:00:00+04:00", status="withdrawn")
+    for name in ("beta.html", "beta.toml"):
+        (content / "articles" / name).unlink()
+    builder = _builder(content) if restart else builder
+    after = builder.build(NOW)
+    assert [a.slug for a in after.catalog.articles] == ["gamma"]
+    assert "alpha" in after.catalog.gone
+    assert not [p for p in after.catalog.problems if p.severity == "held"]
+    # and a later broken file of the same name is not brought back from the cache
+    (content / "articles" / "beta.html").write_bytes(b"")
+    again = _builder(content).build(NOW)
+    assert [a.slug for a in again.catalog.articles] == ["gamma"]
+    assert [p.severity for p in again.catalog.problems if p.path.name == "beta.html"] == ["error"]
+
+
+def test_a_file_never_published_is_rejected_not_held(tmp_path: Path) -> None:
+    content = _site(tmp_path)
+    builder = _builder(content)
+    builder.build(NOW)
+    (content / "articles" / "delta.html").write_bytes(b"")
+    built = builder.build(NOW)
+    problems = [p for p in built.catalog.problems if p.path.name == "delta.html"]
+    assert [p.severity for p in problems] == ["error"] and problems[0].since is not None
+    assert os.path.exists(content / "articles" / "delta.html")
