@@ -1,4 +1,4 @@
-"""blobstore.py: bytes on disk behind handles, readable after a fork, compacted without the holders noticing."""
+"""build/blobstore.py: bytes on disk behind handles, readable after a fork, compacted without the holders noticing."""
 
 from __future__ import annotations
 

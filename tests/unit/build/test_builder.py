@@ -1,4 +1,4 @@
-"""pipeline.py: cold, warm and incremental builds; only what changed is read, cleaned and rendered."""
+"""build/builder.py: cold, warm and incremental builds; only what changed is read, cleaned and rendered."""
 
 from __future__ import annotations
 

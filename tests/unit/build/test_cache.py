@@ -1,4 +1,4 @@
-"""buildcache.py: rows come back as stored, or not at all: corrupt, stale or foreign rows are misses."""
+"""build/cache.py: rows come back as stored, or not at all: corrupt, stale or foreign rows are misses."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""representation.py: encodings computed once, Accept-Encoding negotiation, conditional requests."""
+"""build/representation.py: encodings computed once, Accept-Encoding negotiation, conditional requests."""
 
 from __future__ import annotations
 

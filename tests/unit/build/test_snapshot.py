@@ -1,4 +1,4 @@
-"""snapshot.py: the revisions ledger in the content folder, and what a snapshot serves."""
+"""build/snapshot.py: the revisions ledger in the content folder, and what a snapshot serves."""
 
 from __future__ import annotations
 

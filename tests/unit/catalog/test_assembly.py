@@ -1,4 +1,4 @@
-"""catalog.py: from loaded sources to one snapshot; bad sources cost only themselves."""
+"""catalog/assembly.py: from loaded sources to one snapshot; bad sources cost only themselves."""
 
 from __future__ import annotations
 

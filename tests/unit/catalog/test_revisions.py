@@ -1,4 +1,4 @@
-"""revisions.py: fingerprints, dating edits, withdrawals, and the ledger file format."""
+"""catalog/revisions.py: fingerprints, dating edits, withdrawals, and the ledger file format."""
 
 from __future__ import annotations
 

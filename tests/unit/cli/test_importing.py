@@ -1,4 +1,4 @@
-"""cli.py: `feedsvc import`: URLs, sitemaps and WordPress exports into a content folder."""
+"""cli/importing.py: `feedsvc import`: URLs, sitemaps and WordPress exports into a content folder."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""cli.py: the feedsvc command: check, clean, serve --check-config and their help (serve itself: tests/integration)."""
+"""cli/main.py: the feedsvc command: check, clean, serve --check-config and their help (serve itself: tests/integration)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""decode.py: the one codec policy: labels browsers refuse are refused everywhere (loader and importer)."""
+"""content/decode.py: the one codec policy: labels browsers refuse are refused everywhere (loader and importer)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""content_slug.py: readable, Unicode-aware, unique slugs, and which names are slugs."""
+"""content/slug.py: readable, Unicode-aware, unique slugs, and which names are slugs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""archive.py: archive months, their span and their RFC 5005 links."""
+"""feeds/archive.py: archive months, their span and their RFC 5005 links."""
 
 from __future__ import annotations
 

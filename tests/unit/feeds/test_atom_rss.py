@@ -1,4 +1,4 @@
-"""feed.py: structure of the Atom and RSS documents, determinism, validity."""
+"""feeds/atom_rss.py: structure of the Atom and RSS documents, determinism, validity."""
 
 from __future__ import annotations
 

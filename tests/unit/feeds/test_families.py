@@ -1,4 +1,4 @@
-"""feedset.py: which feed documents exist, what each holds, the byte budget."""
+"""feeds/families.py: which feed documents exist, what each holds, the byte budget."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""feed_json.py: JSON Feed 1.1 fields, and the same entries, ids and dates as Atom."""
+"""feeds/json_feed.py: JSON Feed 1.1 fields, and the same entries, ids and dates as Atom."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""importer_http.py: fetching over real HTTP from a local server: redirects, timeouts, caps, encodings."""
+"""importer/http.py: fetching over real HTTP from a local server: redirects, timeouts, caps, encodings."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""importer.py: pages and sitemaps from a local server into a content folder, then into the feed."""
+"""importer/importing.py: pages and sitemaps from a local server into a content folder, then into the feed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""importer_sitemap.py: parsing sitemaps and sitemap indexes, safely."""
+"""importer/sitemap.py: parsing sitemaps and sitemap indexes, safely."""
 
 from __future__ import annotations
 

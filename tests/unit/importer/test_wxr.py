@@ -1,4 +1,4 @@
-"""importer_wxr.py and WordPress imports: posts, their metadata, what is skipped, paragraphs."""
+"""importer/wxr.py and WordPress imports: posts, their metadata, what is skipped, paragraphs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""gunicorn.py: the hooks `feedsvc serve` and deploy/gunicorn.conf.py share, the server, the logging set-up."""
+"""serve/gunicorn.py: the hooks `feedsvc serve` and deploy/gunicorn.conf.py share, the server, the logging set-up."""
 
 from __future__ import annotations
 

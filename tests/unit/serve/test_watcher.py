@@ -1,4 +1,4 @@
-"""watch.py: content changes are published in place within seconds, whole, and announced once."""
+"""serve/watcher.py: content changes are published in place within seconds, whole, and announced once."""
 
 from __future__ import annotations
 

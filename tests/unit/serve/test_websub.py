@@ -1,4 +1,4 @@
-"""websub.py: hub notifications from a background thread, checked with a hub on 127.0.0.1."""
+"""serve/websub.py: hub notifications from a background thread, checked with a hub on 127.0.0.1."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""web.py, what readers and caches rely on: validators, codings, HEAD, 304, forged headers."""
+"""web/views.py, what readers and caches rely on: validators, codings, HEAD, 304, forged headers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""export.py and `feedsvc build DIR`: every URL as files, byte for byte what the service sends."""
+"""web/export.py and `feedsvc build DIR`: every URL as files, byte for byte what the service sends."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""fastpath.py: feeds answered before Flask, byte for byte as the Flask view answers them, and counted alike."""
+"""web/fastpath.py: feeds answered before Flask, byte for byte as the Flask view answers them, and counted alike."""
 
 from __future__ import annotations
 

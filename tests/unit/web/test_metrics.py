@@ -1,4 +1,4 @@
-"""metrics.py: /metrics parses as Prometheus text and counts routes, statuses, 304s, bytes and builds."""
+"""web/metrics.py: /metrics parses as Prometheus text and counts routes, statuses, 304s, bytes and builds."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""web.py: routes, media types, validators, autodiscovery, errors, security headers."""
+"""web/views.py: routes, media types, validators, autodiscovery, errors, security headers."""
 
 from __future__ import annotations
 
