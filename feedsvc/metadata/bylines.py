@@ -50,13 +50,30 @@ _ROLE_WORDS = frozenset(
     writer-at-large columnist-at-large host anchor presenter
     """.split()
 )
+# Nouns of a job, as opposed to a desk ("News Desk", "Podium Staff" sign as a byline; "Senior Autos
+# Reporter" alone is nobody's name).
+_JOB_NOUNS = frozenset(
+    """
+    writer reporter editor correspondent contributor columnist journalist analyst producer photographer
+    critic director manager founder cofounder co-founder ceo cto cfo president officer professor lecturer
+    researcher scientist expert specialist consultant coordinator intern editor-at-large writer-at-large
+    columnist-at-large host anchor presenter
+    """.split()
+)
+_WEEKDAYS_AND_MONTHS = frozenset(
+    """
+    mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday sun sunday
+    jan january feb february mar march apr april may june july aug august sep sept september oct october
+    nov november dec december today yesterday
+    """.split()
+)
 # Agencies and credentials written as capitals or short tokens, recognised alone after a comma.
 _AGENCIES = frozenset({"ap", "afp", "reuters", "upi", "dpa", "efe", "ansa", "pa", "cnn", "bbc", "ians", "pti", "tass"})
 _CREDENTIAL = re.compile(
     r"^(?:ph\.?\s?d\.?|m\.?d\.?|[A-Z][A-Za-z]?\.?[A-Z]{1,4}\.?|[A-Z]{2,6}(?:[-\s]?[A-Z0-9]{1,5})*)$"
 )
 _NOT_NAMES = frozenset(
-    {"by", "and", "the", "staff", "admin", "administrator", "anonymous", "unknown", "guest", "author"}
+    {"by", "and", "the", "admin", "administrator", "anonymous", "unknown", "guest", "author", "authors"}
 )
 _MAX_NAME_WORDS = 6
 _MAX_NAME_CHARS = 80
@@ -83,6 +100,7 @@ def byline_names(text: str) -> list[str]:
             # a role or agency after a comma belongs to the name before it: drop it and what follows
             if index > 0 and _is_role(piece):
                 break  # the rest is the affiliation ("…, Sr. Director of Operations, Atlas Van Lines")
+            piece = _without_job_title(piece)
             if not is_name(piece):
                 continue
             names.append(_title_case(piece) if _capitals_only(piece) else piece)
@@ -99,11 +117,27 @@ def is_name(piece: str) -> bool:
     if _DIGIT.search(piece) or not any(ch.isalpha() for ch in piece) or _NOT_NAME_CHAR.search(piece):
         return False
     lowered = piece.casefold()
-    if lowered in _NOT_NAMES or lowered in _AGENCIES:
+    if lowered in _NOT_NAMES or lowered in _AGENCIES or lowered in _WEEKDAYS_AND_MONTHS:
+        return False
+    if words[-1].casefold() in ("by", "from"):  # a lead-in without its name: "Written by"
         return False
     if _CREDENTIAL.match(piece) and len(words) == 1:
         return False
-    return not all(word.casefold().strip(".") in _ROLE_WORDS for word in words)
+    if "." in piece and len(words) == 1 and piece.islower():  # a template's placeholder: page.head.author
+        return False
+    folded = [word.casefold().strip(".") for word in words]
+    # "Senior Autos Reporter" is a job title; "News Desk" and "Podium Staff" are desks that sign
+    return not (all(word in _ROLE_WORDS for word in folded) and any(word in _JOB_NOUNS for word in folded))
+
+
+def _without_job_title(piece: str) -> str:
+    """Return a name without the job title written after it with no comma ("Rachel MacDonald Writer")."""
+    words = piece.split()
+    if len(words) >= 3 and words[-1].casefold().strip(".") in _JOB_NOUNS:
+        head = [word for word in words[:2] if word.casefold() not in _ROLE_WORDS]
+        if len(head) == 2:
+            return " ".join(head)
+    return piece
 
 
 def _is_role(piece: str) -> bool:

@@ -129,9 +129,7 @@ def _from_match(match: re.Match[str]) -> datetime | None:
 
 
 # A date in a URL's path: /2021/11/23/, /2021-11-23-, /20211123/ (month and day checked by datetime).
-_URL_DATE = re.compile(
-    r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?!\d)|/((?:19|20)\d{2})(\d{2})(\d{2})/"
-)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?!\d)|/((?:19|20)\d{2})(\d{2})(\d{2})/")
 
 
 def url_date(url: str, timezone: ZoneInfo) -> datetime | None:

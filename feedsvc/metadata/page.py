@@ -38,7 +38,7 @@ from feedsvc.metadata.bylines import byline_names
 from feedsvc.metadata.dates import find_text_date, parse_date, strip_text_dates, url_date
 from feedsvc.metadata.jsonld import jsonld_nodes, jsonld_site_names, nodes_metadata
 from feedsvc.metadata.tags import reader_tags
-from feedsvc.metadata.titles import choose_title
+from feedsvc.metadata.titles import choose_title, site_key
 from feedsvc.model import PageMetadata
 from feedsvc.text import absolute_url, dedupe, language_tag, one_line, plain, split_keywords, xml_safe
 
@@ -61,7 +61,8 @@ META_KEYS: dict[str, tuple[str, ...]] = {
         "article:modified_time", "article:modified", "og:updated_time", "og:article:modified_time",
         "datemodified", "article.updated", "dcterms.modified", "last-modified",
     ),
-    "authors": ("article:author", "author", "dc.creator", "parsely-author", "sailthru.author", "byl", "citation_author"),
+    "authors": ("article:author", "author", "dc.creator", "parsely-author", "sailthru.author", "byl"),
+    "citation_authors": ("citation_author",),
     "summary": ("og:description", "description", "twitter:description", "dc.description"),
     "tags": ("article:tag", "keywords", "news_keywords"),
     "image": ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"),
@@ -75,6 +76,11 @@ def _has(attribute: str, *tokens: str) -> str:
     """Return an XPath test: the space-separated ``attribute`` holds one of ``tokens``."""
     padded = f"concat(' ', normalize-space(@{attribute}), ' ')"
     return " or ".join(f"contains({padded}, ' {token} ')" for token in tokens)
+
+
+def _lower_contains(attribute: str, text: str) -> str:
+    """Return an XPath test: ``attribute`` holds ``text`` (lower-case ASCII), whatever its case."""
+    return f"contains(translate(@{attribute}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{text}')"
 
 
 # Where visible markup names the headline, the byline and the dates, best first.
@@ -93,6 +99,8 @@ BYLINE_XPATHS = (
     "//*[@itemprop='author']",
     f"//*[{_has('class', 'author')}]",
     f"//*[{_has('class', 'author-name')}]",
+    # "authorName", "post-hero__author__name", "wp-block-post-author__name": a class naming an author's name
+    f"//*[{_lower_contains('class', 'author')} and {_lower_contains('class', 'name')}][not(.//*[{_lower_contains('class', 'name')}])]",
     f"//*[{_has('class', 'byline', 'by-line', 'article-byline', 'post-author', 'entry-author', 'author-byline')}]",
 )
 _UPDATED_CLASSES = _has("class", "updated", "modified", "date-modified")
@@ -154,6 +162,7 @@ def extract_metadata(html: str, timezone: ZoneInfo, *, raw: bool = False) -> lis
     _read_text_near_title(sources, root, timezone)
     _decide_dates(sources, timezone)
     _decide_canonical(sources)
+    _decide_authors(sources, site_names, _title_bylines(root))
     title = next((sources[name].title for name in SOURCES if sources[name].title), None)
     for name, found in sources.items():
         sources[name] = dataclasses.replace(found, authors=_people(found.authors), tags=reader_tags(found.tags, title))
@@ -231,6 +240,30 @@ def _title_line(lines: list[str], title: str | None) -> int:
         if folded == key or (len(folded) >= 12 and folded in key) or (key in folded and len(folded) < 1.5 * len(key)):
             return index
     return -1
+
+
+def _title_bylines(root: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """Return the names in a "by …" segment of <title> ("Title | by Summer Swann | Site")."""
+    for element in root.iter("title"):
+        for segment in re.split(r"\s[|–—·•]\s", one_line(element.text_content())):
+            if segment.casefold().startswith("by "):
+                return tuple(byline_names(segment))
+    return ()
+
+
+def _decide_authors(sources: dict[str, PageMetadata], site_names: list[str], from_title: tuple[str, ...]) -> None:
+    """Prefer people to the site itself: an author that is only the site's name yields to a person named elsewhere."""
+    sites = {site_key(name) for name in site_names} - {""}
+    signed = [name for name in SOURCES if sources[name].authors]
+    if not signed:
+        if from_title:
+            _move(sources, "authors", "opengraph", from_title)
+        return
+    first = sources[signed[0]].authors
+    if all(site_key(author) in sites for author in first):
+        person = next((n for n in signed[1:] if not all(site_key(a) in sites for a in sources[n].authors)), None)
+        if person is not None:
+            _move(sources, "authors", person, sources[person].authors)
 
 
 def _host(sources: dict[str, PageMetadata]) -> str:
@@ -328,7 +361,7 @@ def _meta_metadata(root: lxml.html.HtmlElement, meta: dict[str, list[str]], time
         title=_first(meta, "title", plain),
         published=published,
         updated=_first(meta, "updated", as_date),
-        authors=_many(meta, "authors", _meta_names),
+        authors=_many(meta, "authors", _meta_names) or _many(meta, "citation_authors", _citation_name),
         summary=_first(meta, "summary", plain),
         tags=_many(meta, "tags", split_keywords),
         canonical_url=canonical or _first(meta, "canonical_url", absolute_url),
@@ -340,6 +373,12 @@ def _meta_metadata(root: lxml.html.HtmlElement, meta: dict[str, list[str]], time
 def _meta_names(value: str) -> list[str]:
     # article:author is often a profile URL, not a name
     return [] if absolute_url(value) else byline_names(plain(value))
+
+
+def _citation_name(value: str) -> list[str]:
+    # Highwire Press citation_author is one person, "Surname, Given names"
+    surname, comma, given = plain(value).partition(",")
+    return byline_names(f"{given.strip()} {surname.strip()}" if comma and given.strip() else surname)
 
 
 def _first(meta: dict[str, list[str]], field: str, convert: Callable[[str], _T | None]) -> _T | None:
