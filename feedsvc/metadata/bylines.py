@@ -87,6 +87,8 @@ def byline_names(text: str) -> list[str]:
     text = _URL.sub(" ", _EMAIL.sub(" ", text))
     names: list[str] = []
     for chunk in _CUT.split(text):
+        # ", USA TODAY": the name before the comma is missing, what is left is an affiliation
+        after_comma = chunk.lstrip().startswith(",")
         chunk = chunk.strip(" ,;:")
         if not chunk:
             continue
@@ -98,7 +100,7 @@ def byline_names(text: str) -> list[str]:
             if not piece:
                 continue
             # a role or agency after a comma belongs to the name before it: drop it and what follows
-            if index > 0 and _is_role(piece):
+            if (index > 0 or after_comma) and _is_role(piece):
                 break  # the rest is the affiliation ("…, Sr. Director of Operations, Atlas Van Lines")
             piece = _without_job_title(piece)
             if not is_name(piece):

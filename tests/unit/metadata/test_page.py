@@ -274,8 +274,10 @@ def test_xml_declaration_with_an_encoding_in_decoded_text_is_read() -> None:
         "<" * 1000,
         "<div>" * 5000,
         '<script type="application/ld+json">' + "[" * 100_000 + "</script>",
-        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": {"a": 1}, '
-        '"author": {"@id": ["x"]}, "datePublished": 20211123, "image": {"url": 5}}</script>',
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": {"a": 1}, '
+            '"author": {"@id": ["x"]}, "datePublished": 20211123, "image": {"url": 5}}</script>'
+        ),
         '<meta property="article:published_time" content="yesterday"><time datetime="soon">later</time>',
     ],
 )
