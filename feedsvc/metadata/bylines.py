@@ -60,6 +60,8 @@ _JOB_NOUNS = frozenset(
     columnist-at-large host anchor presenter
     """.split()
 )
+# Jobs written after a name without a comma ("Rachel MacDonald Writer"); "Luxury Travel Expert" is a name.
+_NEWSROOM_JOBS = frozenset("writer reporter editor correspondent contributor columnist journalist producer".split())
 _WEEKDAYS_AND_MONTHS = frozenset(
     """
     mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday sun sunday
@@ -135,7 +137,7 @@ def is_name(piece: str) -> bool:
 def _without_job_title(piece: str) -> str:
     """Return a name without the job title written after it with no comma ("Rachel MacDonald Writer")."""
     words = piece.split()
-    if len(words) >= 3 and words[-1].casefold().strip(".") in _JOB_NOUNS:
+    if len(words) >= 3 and words[-1].casefold().strip(".") in _NEWSROOM_JOBS:
         head = [word for word in words[:2] if word.casefold() not in _ROLE_WORDS]
         if len(head) == 2:
             return " ".join(head)

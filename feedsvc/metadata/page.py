@@ -94,6 +94,11 @@ BYLINE_XPATHS = (
     "//*[@itemprop='author']",
     f"//*[{_has('class', 'author')}]",
     f"//*[{_has('class', 'author-name')}]",
+    # a link to the author's page ("/author/jane-doe", "/authors/…", "/contributor/…", "/producers/…")
+    (
+        "//a[contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/contributor')"
+        " or contains(@href, '/producers/') or contains(@href, '/writers/')][not(ancestor::footer or ancestor::nav)]"
+    ),
     # "authorName", "post-hero__author__name", "wp-block-post-author__name": a class naming an author's name
     # ("uthor", "ame": either case of the first letter, without translate(), which costs a pass per element)
     "//*[contains(@class, 'uthor') and contains(@class, 'ame')]",
@@ -124,8 +129,17 @@ _PUBLISH_KEY = re.compile(r"publish|pub[-_.]?date|release[-_.]?date|date[-_.]?cr
 _UPDATE_KEY = re.compile(r"modif|update|revis|expir")
 # A visible byline line near the headline: "By Jane Doe", "Words: Jane Doe".
 _BYLINE_LINE = re.compile(
-    r"^(?:(?:analysis|opinion|commentary|story|text|words|written|reporting)\s+)?by\b|^words\s*:", re.IGNORECASE
+    r"^(?:(?:analysis|opinion|commentary|story|text|words|written|reporting|posted)\s+)?by(?:\b|(?=[A-Z]))|^words\s*:",
+    re.IGNORECASE,
 )
+# A line that is only a lead-in ("By", "Written by:"): the names are on the next line.
+_LEAD_IN_LINE = re.compile(
+    r"^(?:(?:written|posted|story|words|text)\s+)?by\s*:?$|^(?:author|words|text)\s*:$", re.IGNORECASE
+)
+# Far from the title, only a line that is nothing but a byline counts ("Written by Cassidy Horton").
+_FAR_BYLINE_CHARS = 60
+# "ByDaryl Austin": inline elements' text meets without a space
+_BY_GLUED = re.compile(r"^by(?=[A-Z])")
 _BYLINE_LINE_CHARS = 120
 
 
@@ -437,10 +451,19 @@ def _lines(root: lxml.html.HtmlElement) -> list[str]:
 
 def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
     """Return the names of a "By …" line among the lines just after line ``at`` (the title's)."""
-    for line in lines[at + 1 : at + 1 + _LINES_AFTER_HEADLINE]:
+    near = lines[at + 1 : at + 1 + _LINES_AFTER_HEADLINE]
+    for index, line in enumerate(near):
+        if _LEAD_IN_LINE.match(line) and index + 1 < len(near):
+            line = f"By {near[index + 1]}"
         if len(line) <= _BYLINE_LINE_CHARS and _BYLINE_LINE.match(line):
-            names = byline_names(line)
+            names = byline_names(_BY_GLUED.sub("By ", line))
             if names:
+                return tuple(names)
+    for line in lines:
+        if len(line) <= _FAR_BYLINE_CHARS and _BYLINE_LINE.match(line):
+            names = byline_names(_BY_GLUED.sub("By ", line))
+            # the whole line is the byline: nothing but the lead-in and the names
+            if names and len(" ".join(names)) >= len(line) - len("written by "):
                 return tuple(names)
     return ()
 
