@@ -201,6 +201,11 @@ def _decide_title(
     if host:
         site_names = [*site_names, host, host.split(".")[0]]
     headlines = list(dict.fromkeys(_texts(root, VISIBLE_HEADLINE_XPATHS)))
+    # a headline may stand alone against the meta values only where the page marks it as the article's:
+    # itemprop="headline", an <h1> in <article>/<main>, or the page's only <h1>
+    marked = list(_texts(root, VISIBLE_HEADLINE_XPATHS[:2]))
+    all_h1 = root.xpath("//h1")
+    trusted = marked or ([one_line(all_h1[0].text_content())] if len(all_h1) == 1 else [])
     titles = [one_line(element.text_content()) for element in root.iter("title")][:1]
     metas = [
         value
@@ -208,7 +213,7 @@ def _decide_title(
                       *(plain(v) for v in meta.get("twitter:title", ())[:1]), *titles)
         if value
     ]  # fmt: skip
-    chosen = choose_title(headlines, metas, site_names)
+    chosen = choose_title(headlines, metas, site_names, trusted)
     if chosen is None:
         return
     # its origin: the headline (markup) unless only a meta value says it

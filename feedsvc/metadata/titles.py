@@ -100,11 +100,14 @@ def _agrees(headline: str, other: str) -> bool:
     return len(short) >= 12 and long.startswith(short)
 
 
-def choose_title(headlines: Sequence[str], metas: Sequence[str], site_names: Iterable[str]) -> str | None:
+def choose_title(
+    headlines: Sequence[str], metas: Sequence[str], site_names: Iterable[str], trusted: Sequence[str] | None = None
+) -> str | None:
     """Return the article's title from visible ``headlines`` (best first) and ``metas`` (JSON-LD, og, <title>).
 
-    A headline that a meta value agrees with wins, then a lone plausible headline, then
-    the first meta value without the site's name; None when the page offers none.
+    A headline that a meta value agrees with wins, then a lone plausible headline (one of
+    ``trusted``, when given: those the page marks as the article's), then the first meta
+    value without the site's name; None when the page offers none.
     """
     names = tuple(site_names)
     heads = [h for h in headlines if h and len(h) <= _MAX_TITLE_CHARS]
@@ -113,6 +116,10 @@ def choose_title(headlines: Sequence[str], metas: Sequence[str], site_names: Ite
         clean = strip_site_name(head, names) if _SEPARATOR.search(head) else head
         if any(_agrees(clean, meta) or _agrees(head, meta) for meta in (*stripped, *metas)):
             return clean
-    if (heads and len(heads[0].split()) >= _MIN_LONE_HEADLINE_WORDS) or (heads and not stripped):
+    if heads and not stripped:
+        return heads[0]
+    lone = heads and len(heads[0].split()) >= _MIN_LONE_HEADLINE_WORDS and (trusted is None or heads[0] in trusted)
+    # a headline in capitals only is styled as a label more often than it is the title
+    if lone and not heads[0].isupper():
         return heads[0]
     return stripped[0] if stripped else None
