@@ -121,6 +121,7 @@ _BLOCK_TAGS = frozenset(
     "header hr li main nav ol p pre section table td th title tr ul".split()
 )
 _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
+_ISO_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # A line that is only a date, with these words around it at most, dates the page wherever it is.
 _DATE_ONLY_CHARS = 50
 _DATE_WORDS = re.compile(r"\b(?:posted|published|updated|last|on|date|written|first|originally)\b", re.IGNORECASE)
@@ -479,7 +480,7 @@ def _dateline(lines: list[str], at: int, timezone: ZoneInfo) -> datetime | None:
     before = lines[max(at - _LINES_BEFORE_HEADLINE, 0) : max(at, 0)][::-1]
     for line in (*after, *before):
         if len(line) <= _DATELINE_CHARS:
-            found = find_text_date(line, timezone)
+            found = find_text_date(line, timezone) or _iso_line(line, timezone)
             if found is not None:
                 return found
     # Not near the title: the first line anywhere that is little more than a date ("Posted on
@@ -490,6 +491,12 @@ def _dateline(lines: list[str], at: int, timezone: ZoneInfo) -> datetime | None:
             if found is not None:
                 return found
     return None
+
+
+def _iso_line(line: str, timezone: ZoneInfo) -> datetime | None:
+    """Return the date of a line that is an ISO 8601 date and nothing else ("2022-11-23T08:10+02:00")."""
+    text = line.strip(" ,.:|·•-–—")
+    return parse_date(text, timezone) if _ISO_LINE.match(text) else None
 
 
 def _visible_text(root: lxml.html.HtmlElement) -> Iterable[str]:
