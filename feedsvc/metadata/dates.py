@@ -1,4 +1,4 @@
-"""Dates as pages and sidecars write them: ISO 8601, RFC 2822 and English text.
+"""Dates as pages and sidecars write them: ISO 8601, RFC 2822, English text and URL paths.
 
 Pure. Every date returned is timezone-aware: a value without an offset is
 taken in the site's time zone, a date without a time is midnight there.
@@ -12,6 +12,8 @@ from datetime import timezone as fixed_offset
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
+
+__all__ = ["find_text_date", "parse_date", "strip_text_dates", "url_date"]
 
 # Dates outside this range are placeholders ("0001-01-01") or typos, and
 # years at the edges overflow when a feed converts them to UTC.

@@ -23,6 +23,8 @@ from feedsvc.metadata.dates import parse_date
 from feedsvc.model import PageMetadata
 from feedsvc.text import absolute_url, dedupe, language_tag, plain, split_keywords
 
+__all__ = ["ARTICLE_TYPES", "jsonld_metadata", "jsonld_nodes", "jsonld_site_names", "nodes_metadata"]
+
 # schema.org's Article and the subtypes news sites use.
 ARTICLE_TYPES = frozenset(
     {

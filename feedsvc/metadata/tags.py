@@ -5,7 +5,7 @@ and JSON-LD ``keywords`` ("channel_other", "_no-apple-news",
 "source:tagname:…", "topic: Politics & Policy", "PROFESSIONAL_ATHLETE
 SPORTS_FIGURE PERSON"); each tag becomes a category in the feeds and a tag
 page, so :func:`reader_tags` drops those, merges tags that differ only in
-case and keeps at most :data:`MAX_TAGS`.
+case; the content loader keeps at most :data:`MAX_TAGS` of an article's tags.
 """
 
 from __future__ import annotations
@@ -43,8 +43,11 @@ def is_reader_tag(tag: str, title: str | None = None) -> bool:
     return not (title and tag.casefold() == title.casefold())
 
 
-def reader_tags(tags: Iterable[str], title: str | None = None, most: int = MAX_TAGS) -> tuple[str, ...]:
-    """Return the reader tags among ``tags``, once each (case ignored, first spelling kept), at most ``most``."""
+def reader_tags(tags: Iterable[str], title: str | None = None, most: int | None = None) -> tuple[str, ...]:
+    """Return the reader tags among ``tags``, once each (case ignored, first spelling kept), at most ``most``.
+
+    The loader caps every article at :data:`MAX_TAGS` with a warning; extraction leaves that to it.
+    """
     seen: set[str] = set()
     kept: list[str] = []
     for raw in tags:

@@ -22,4 +22,4 @@ def test_subjects_with_colons_case_repeats_the_title_and_the_cap() -> None:
         "Star Wars: Andor",
         "ferries",
     )
-    assert len(reader_tags([f"Player {chr(65 + n)}" for n in range(50)])) == MAX_TAGS
+    assert len(reader_tags([f"Player {chr(65 + n)}" for n in range(50)], most=MAX_TAGS)) == MAX_TAGS
