@@ -169,6 +169,9 @@ def extract_metadata(html: str, timezone: ZoneInfo, *, raw: bool = False) -> lis
         return [(source, sources[source]) for source in SOURCES]
     site_names = [*meta.get("og:site_name", ()), *meta.get("application-name", ()), *jsonld_site_names(nodes)]
     site_names += [name.lstrip("@") for name in meta.get("twitter:site", ())]
+    host = _host(sources)
+    if host:  # "helpnetsecurity.com" and "helpnetsecurity" name the site too
+        site_names += [host, host.split(".")[0]]
     _decide_title(sources, root, meta, site_names)
     _read_text_near_title(sources, root, timezone)
     _decide_dates(sources, timezone)
@@ -198,9 +201,6 @@ def _move(sources: dict[str, PageMetadata], field: str, winner: str | None, valu
 def _decide_title(
     sources: dict[str, PageMetadata], root: lxml.html.HtmlElement, meta: dict[str, list[str]], site_names: list[str]
 ) -> None:
-    host = _host(sources)
-    if host:
-        site_names = [*site_names, host, host.split(".")[0]]
     headlines = list(dict.fromkeys(_texts(root, VISIBLE_HEADLINE_XPATHS)))
     # a headline may stand alone against the meta values only where the page marks it as the article's:
     # itemprop="headline", an <h1> in <article>/<main>, or the page's only <h1>
