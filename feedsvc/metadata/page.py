@@ -433,9 +433,26 @@ def _texts(root: lxml.html.HtmlElement, xpaths: Iterable[str]) -> Iterable[str]:
     for xpath in xpaths:
         for element in root.xpath(xpath):
             content = element.get("content")
-            text = plain(content) if content else one_line(element.text_content())
+            text = plain(content) if content else one_line(_spaced_text(element))
             if text:
                 yield text
+
+
+def _spaced_text(element: lxml.html.HtmlElement) -> str:
+    """Return an element's text with a space where a <br> or a block inside it breaks the line."""
+    parts: list[str] = []
+    for event, node in lxml.etree.iterwalk(element, events=("start", "end", "comment", "pi")):
+        inner = node is not element
+        block = inner and isinstance(node.tag, str) and node.tag.lower() in _BLOCK_TAGS
+        if event in ("comment", "pi"):
+            parts.append(node.tail or "")  # a comment's text is not the page's; what follows it is
+        elif event == "start":
+            parts.append(" " if block else "")
+            parts.append((node.text or "") if isinstance(node.tag, str) else "")
+        else:
+            parts.append(" " if block else "")
+            parts.append((node.tail or "") if inner else "")
+    return "".join(parts)
 
 
 def _markup_date(root: lxml.html.HtmlElement, xpaths: Iterable[str], timezone: ZoneInfo) -> datetime | None:

@@ -49,6 +49,7 @@ def test_authors_are_people_without_lead_ins_roles_or_agencies(name: str, author
         ("title_lone_headline_beats_an_seo_title.html", "Top 10: Best Language Learning Apps (tested by experts)"),
         ("author_is_the_site_and_byline_names_a_person.html", "Seven days of meals on a budget"),
         ("byline_with_job_title.html", "Pentagon weighs new plan for the fleet"),
+        ("title_with_a_line_break_in_the_headline.html", "Ferry service resumes: what changes"),
     ],
 )
 def test_title_is_the_headline_without_the_site_name(name: str, title: str) -> None:
