@@ -100,6 +100,7 @@ class Site:
     websub_hub: str | None = None  # None: no hub (site.toml says so with "" or by leaving it out)
     max_article_bytes: int = 5 * 1024 * 1024  # larger article files are reported, not read
     articles_per_page: int = 25  # on the home page and each tag and author page (see content/site.py)
+    canonical: str = "source"  # an imported article's rel=canonical: "source" (where it came from) or "self"
 
     def url(self, path: str) -> str:
         """Return the absolute URL of a site path such as ``/feed.atom``."""

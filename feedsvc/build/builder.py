@@ -33,6 +33,7 @@ from feedsvc.build.files import render_version
 from feedsvc.build.snapshot import PAGE_CACHE_BYTES, LedgerMode, Snapshot, build_snapshot
 from feedsvc.build.state import read_ledger, write_ledger
 from feedsvc.catalog.assembly import Cleaner, assemble_catalog
+from feedsvc.catalog.revisions import pin_first_seen
 from feedsvc.clean import SiteRules
 from feedsvc.content.listing import ARTICLES_FOLDER, SITE_FILE, Listing, Settling, last_change, scan
 from feedsvc.content.loader import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, listing_problems, load_site, stray_problems
@@ -204,8 +205,12 @@ class Builder:
             problems.append(ledger_problem)  # logged with the others by whoever serves or checks
         prepared = [entries[name].prepared for name in sorted(entries)]
         catalog = assemble_catalog(prepared, site, problems, now=moment, ledger=previous)
-        if self.ledger == "update" and ledger_problem is None and catalog.revisions != previous:
-            problem = write_ledger(self.content_dir, catalog.revisions)
+        kept = catalog.revisions
+        if self.ledger == "read":
+            # reading only, but the date given an undated article is pinned, as serving would (revisions.first_seen)
+            kept = pin_first_seen(previous, {s: r.first_seen for s, r in kept.items() if r.first_seen})
+        if self.ledger != "ignore" and ledger_problem is None and kept != previous:
+            problem = write_ledger(self.content_dir, kept)
             if problem is not None:
                 catalog = replace(catalog, problems=(*catalog.problems, problem))
         return catalog

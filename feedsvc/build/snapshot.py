@@ -48,8 +48,9 @@ PAGE_CACHE_BYTES = 16 * 1024 * 1024
 # most readers poll. Every other document (tag, author, archive) is read when sent.
 HOT_FEED_PREFIX = "/feed."
 Rendered = tuple[tuple[str, Resource], ...]  # (site path, resource) of one document family
-# "update": read the ledger and write it back (serving); "read": never write (a
-# report such as `feedsvc check`); "ignore": as on a fresh checkout (golden files).
+# "update": read the ledger and write it back (serving); "read": write nothing but the
+# first-seen date of an undated article, so a report such as `feedsvc check` shows the
+# date serving will keep (revisions.first_seen); "ignore": as on a fresh checkout (golden files).
 LedgerMode = Literal["update", "read", "ignore"]
 
 

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from feedsvc.catalog.revisions import fingerprint, revise, withdraw
+from feedsvc.catalog.revisions import fingerprint, first_seen, revise, withdraw
 from feedsvc.clean import SiteRules, clean_html, fallback_title, summarize
 from feedsvc.model import (
     UNDATED,
@@ -58,6 +58,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# How the warning about an article dated by the ledger starts (``feedsvc build`` prints these).
+UNDATED_NOTE = "no publication date"
 # How many words of the article a fallback title takes when the page has none.
 FALLBACK_TITLE_WORDS = 12
 
@@ -146,14 +148,13 @@ def date_undated(
     Pinned in the ledger (``Revision.first_seen``), so its date and id do not move on the
     next run; the warning gives the sidecar line that pins them for good.
     """
-    first = previous.first_seen if previous is not None and previous.first_seen else now
-    first = first.astimezone(site.timezone)
+    first = first_seen(previous, now).astimezone(site.timezone)
     updated = max(source.metadata.updated or first, first)
     ident = source.pinned_id or entry_id(site, source.slug, first)
     where = metadata_place(source.path)
     note = Problem(
         source.path,
-        "no publication date in the page (JSON-LD datePublished, article:published_time, <time datetime>, "
+        f"{UNDATED_NOTE} in the page (JSON-LD datePublished, article:published_time, <time datetime>, "
         "a visible date near the headline) or its sidecar; published as of "
         f"{first.isoformat()}, when feedsvc first saw it (remembered in .feedsvc/revisions.json); "
         f"add `published = {first.isoformat()}` to {where} to keep that date for good",

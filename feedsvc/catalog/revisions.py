@@ -97,6 +97,32 @@ def revise(
     return replace(article, updated=updated), revision
 
 
+def first_seen(previous: Revision | None, now: datetime) -> datetime:
+    """Return the date of an article with none of its own: when the ledger first saw it, else ``now``.
+
+    The one rule for ``feedsvc check``, ``import``, ``build`` and ``serve``: each reads the
+    ledger, and the first of them to see the article pins ``now`` there (:func:`pin_first_seen`),
+    so all of them give the same date from then on.
+    """
+    return previous.first_seen if previous is not None and previous.first_seen else now
+
+
+def pin_first_seen(ledger: Mapping[str, Revision], dates: Mapping[str, datetime]) -> dict[str, Revision]:
+    """Return ``ledger`` with each slug of ``dates`` given that first-seen date, unless it has one already.
+
+    Nothing else of an entry changes; a slug new to the ledger gets an entry with no fingerprint,
+    which the next build takes for a first sight (:func:`revise`).
+    """
+    pinned = dict(ledger)
+    for slug, when in dates.items():
+        entry = pinned.get(slug)
+        if entry is None:
+            pinned[slug] = Revision("", when, first_seen=when)
+        elif entry.first_seen is None:
+            pinned[slug] = replace(entry, first_seen=when)
+    return pinned
+
+
 def withdraw(previous: Revision | None, now: datetime) -> Revision:
     """Return the ledger entry of a withdrawn slug: the first time it was seen withdrawn is kept."""
     if previous is None:

@@ -36,6 +36,7 @@ def progress_bar(total: int, what: str) -> Any:
 def run_build(target: Path, content_dir: Path, cache_dir: Path | None, no_cache: bool, base_url: str | None) -> int:
     """Export the site into ``target``; print a summary; return the exit status (1: an article left out)."""
     from feedsvc.app import create_app
+    from feedsvc.catalog.assembly import UNDATED_NOTE
     from feedsvc.content.site import SiteConfigError
     from feedsvc.web.export import ExportError, check_target, export_site
 
@@ -54,7 +55,9 @@ def run_build(target: Path, content_dir: Path, cache_dir: Path | None, no_cache:
         raise click.ClickException(str(error)) from None
     catalog = app.extensions["feedsvc"].snapshot.catalog
     errors = [problem for problem in catalog.problems if problem.severity in ("error", "held")]
-    for problem in errors:
+    # an undated article is published as of when feedsvc first saw it: say so, with the line that pins it
+    undated = [problem for problem in catalog.problems if problem.message.startswith(UNDATED_NOTE)]
+    for problem in (*errors, *undated):
         click.echo(f"{problem.severity:<8} {problem.path}: {problem.message}", err=True)
         if problem.served:
             click.echo(f"         serving: {problem.served}, until this file loads", err=True)

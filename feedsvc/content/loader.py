@@ -28,6 +28,7 @@ from feedsvc.content.sidecar import SIDECAR_KEYS, Sidecar, parse_sidecar, sideca
 from feedsvc.content.slug import FALLBACK_SLUG, is_slug, slugify
 from feedsvc.content.toml_text import joined, parse_toml
 from feedsvc.metadata.page import extract_metadata
+from feedsvc.metadata.tags import MAX_TAGS as METADATA_MAX_TAGS
 from feedsvc.text import dedupe, shorten, strip_markup
 from feedsvc.model import ArticleSource, ContentError, PageMetadata, Problem, Site
 from feedsvc.text import XML_UNSAFE
@@ -65,7 +66,7 @@ _NEAR_SUFFIXES = (".xhtml", ".xht", ".shtml", ".txt", ".markdown", ".mdown", ".g
 TITLE_MAX_CHARS = 300
 NAME_MAX_CHARS = 100  # one tag or author
 SUMMARY_MAX_CHARS = 1000
-MAX_TAGS = 50
+MAX_TAGS = METADATA_MAX_TAGS  # a page tagging 50 box-score names is tagging for search, not for readers
 MAX_AUTHORS = 20
 
 

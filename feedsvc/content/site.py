@@ -127,6 +127,11 @@ SETTINGS: tuple[Setting, ...] = (
         f"({ARTICLES_PER_PAGE_RANGE[0]}-{ARTICLES_PER_PAGE_RANGE[1]}); older ones are on /page/2, /page/3, ….",
     ),
     _declared(
+        "canonical",
+        "Where the <link rel=\"canonical\"> of an imported article points: 'source', the page it was imported "
+        "from (search engines then count the original, not a duplicate), or 'self', its page on this site.",
+    ),
+    _declared(
         "max_article_bytes",
         f"Largest article file read, in bytes ({MAX_ARTICLE_BYTES_RANGE[0]}-{MAX_ARTICLE_BYTES_RANGE[1]}); "
         "a larger one is not published and is reported with its size.",
@@ -218,6 +223,16 @@ def _bounded_int(low: int, high: int) -> Callable[[str, Any], int]:
     return check
 
 
+def _choice(*allowed: str) -> Callable[[str, Any], str]:
+    def check(name: str, value: Any) -> str:
+        if value not in allowed:
+            options = " or ".join(repr(option) for option in allowed)
+            raise SiteConfigError(f"'{name}' must be {options}, got {value!r}")
+        return str(value)
+
+    return check
+
+
 _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "title": _text,
     "subtitle": lambda name, value: value.strip() if isinstance(value, str) else _text(name, value),
@@ -235,6 +250,7 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "websub_hub": _optional_url,
     "articles_per_page": _bounded_int(*ARTICLES_PER_PAGE_RANGE),
     "max_article_bytes": _bounded_int(*MAX_ARTICLE_BYTES_RANGE),
+    "canonical": _choice("source", "self"),
 }
 
 

@@ -28,7 +28,9 @@ from urllib.parse import urljoin
 import lxml.etree
 import lxml.html
 
+from feedsvc.build.state import read_ledger, write_ledger
 from feedsvc.catalog.assembly import make_article, metadata_place
+from feedsvc.catalog.revisions import first_seen, pin_first_seen
 from feedsvc.content.decode import BOMS, binary_reason, codec_for_label, decode_html, is_refused
 from feedsvc.content.loader import load_article, merge_metadata
 from feedsvc.content.slug import slug_from_url, slugify, unique_slug
@@ -232,10 +234,16 @@ class Importer:
         stored = Known(slug, articles_dir / f"{slug}.html", sidecar.get("id"), sidecar)
         self.library.add(stored, *urls)
         status = "imported" if known is None else "updated" if written else "unchanged"
-        return Outcome(source, status, slug, warnings=tuple(self._publish_problems(stored.path)))
+        imported = sidecar.get("imported")
+        moment = imported if isinstance(imported, datetime) else self._now()
+        return Outcome(source, status, slug, warnings=tuple(self._publish_problems(stored.path, moment)))
 
-    def _publish_problems(self, path: Path) -> Iterator[str]:
-        """Yield why the stored article would not be published, as ``feedsvc check`` would say it."""
+    def _publish_problems(self, path: Path, imported: datetime) -> Iterator[str]:
+        """Yield why the stored article would not be published, as ``feedsvc check`` would say it.
+
+        An undated article is dated when feedsvc first saw it: the import pins that moment in the
+        ledger, so ``check``, ``build`` and ``serve`` give it the same date (revisions.first_seen).
+        """
         try:
             source = load_article(path, self.site)
             make_article(source, self.site)
@@ -244,12 +252,22 @@ class Importer:
             return
         yield from source.warnings
         if source.metadata.published is None and source.status == "published":
-            now = self._now().astimezone(self.site.timezone).isoformat()
+            when = self._first_seen(source.slug, imported).astimezone(self.site.timezone).isoformat()
             yield (
-                "no publication date in the page or its sidecar; it will be published as of when feedsvc "
-                f"first sees it (remembered in .feedsvc/revisions.json); add `published = {now}` "
+                f"no publication date in the page or its sidecar; it will be published as of {when}, when "
+                f"feedsvc first saw it (remembered in .feedsvc/revisions.json); add `published = {when}` "
                 f"to {metadata_place(path)} to set its date for good"
             )
+
+    def _first_seen(self, slug: str, imported: datetime) -> datetime:
+        """Return the first-seen date of an undated article, pinning ``imported`` in the ledger if it has none."""
+        ledger, problem = read_ledger(self.content_dir)
+        when = first_seen(ledger.get(slug), imported)
+        if problem is None:
+            pinned = pin_first_seen(ledger, {slug: when})
+            if pinned != ledger:
+                write_ledger(self.content_dir, pinned)  # unwritable: check, build or serve pins it later
+        return when
 
 
 def run(tasks: Iterable[tuple[str, Callable[[], Outcome]]], report: Report, progress: Any = None) -> Report:

@@ -1,4 +1,4 @@
-"""Dates as pages and sidecars write them: ISO 8601, RFC 2822 and English text.
+"""Dates as pages and sidecars write them: ISO 8601, RFC 2822, English text and URL paths.
 
 Pure. Every date returned is timezone-aware: a value without an offset is
 taken in the site's time zone, a date without a time is midnight there.
@@ -10,9 +10,10 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from datetime import timezone as fixed_offset
 from email.utils import parsedate_to_datetime
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-__all__ = ["find_text_date", "parse_date"]
+__all__ = ["find_text_date", "parse_date", "strip_text_dates", "url_date"]
 
 # Dates outside this range are placeholders ("0001-01-01") or typos, and
 # years at the edges overflow when a feed converts them to UTC.
@@ -34,8 +35,8 @@ _CLOCK = (
 )
 # "23 November 2021", "Tuesday 23rd of Nov. 2021", "November 23, 2021", "Nov. 23, 2021 3:04 pm"
 _TEXT_DATES = (
-    re.compile(rf"\b{_WEEKDAY}{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b{_CLOCK}", re.IGNORECASE),
-    re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}\b{_CLOCK}", re.IGNORECASE),
+    re.compile(rf"\b{_WEEKDAY}{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}(?!\d){_CLOCK}", re.IGNORECASE),
+    re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}(?!\d){_CLOCK}", re.IGNORECASE),
 )
 _ISO_START = re.compile(r"^\d{4}-?\d{2}-?\d{2}|^\d{4}-W\d{2}")
 _RFC2822 = re.compile(r"^(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}", re.IGNORECASE)
@@ -66,6 +67,13 @@ def find_text_date(text: str, timezone: ZoneInfo) -> datetime | None:
         if parsed is not None:
             return parse_date(parsed, timezone)
     return None
+
+
+def strip_text_dates(text: str) -> str:
+    """Return ``text`` without the English text dates in it ("Posted on April 13, 2023" -> "Posted on ")."""
+    for pattern in _TEXT_DATES:
+        text = pattern.sub("", text)
+    return text
 
 
 def _parse_text(text: str) -> datetime | None:
@@ -120,3 +128,20 @@ def _from_match(match: re.Match[str]) -> datetime | None:
             return None
         return parsed.replace(tzinfo=fixed_offset(sign * offset))
     return parsed
+
+
+# A date in a URL's path: /2021/11/23/, /2021-11-23-, /20211123/ (month and day checked by datetime).
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?!\d)|/((?:19|20)\d{2})(\d{2})(\d{2})/")
+
+
+def url_date(url: str, timezone: ZoneInfo) -> datetime | None:
+    """Return the day a URL's path names ("/2021/11/23/slug"), midnight in ``timezone``, or None."""
+    path = unquote(url).split("?", 1)[0].split("#", 1)[0]
+    match = _URL_DATE.search(path)
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in (match.groups()[:3] if match[1] else match.groups()[3:]))
+    try:
+        return datetime(year, month, day, tzinfo=timezone)
+    except ValueError:
+        return None

@@ -1,7 +1,11 @@
 """Article metadata from schema.org JSON-LD blocks.
 
 Pure. Takes the text of each ``<script type="application/ld+json">``; a block
-that is not valid JSON is skipped, never raised.
+that is not valid JSON is skipped, never raised. The article node gives the
+fields; a page whose only dated node is another type (a Yoast ``@graph``
+dates its ``WebPage``) is dated by that node; authors may be names, objects,
+lists or ``@id`` references into the ``@graph``; the publisher and the
+``WebSite`` node name the site (:func:`jsonld_site_names`).
 """
 
 from __future__ import annotations
@@ -11,13 +15,15 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
+from urllib.parse import urldefrag
 from zoneinfo import ZoneInfo
 
+from feedsvc.metadata.bylines import byline_names
 from feedsvc.metadata.dates import parse_date
 from feedsvc.model import PageMetadata
 from feedsvc.text import absolute_url, dedupe, language_tag, plain, split_keywords
 
-__all__ = ["ARTICLE_TYPES", "jsonld_metadata"]
+__all__ = ["ARTICLE_TYPES", "jsonld_metadata", "jsonld_nodes", "jsonld_site_names", "nodes_metadata"]
 
 # schema.org's Article and the subtypes news sites use.
 ARTICLE_TYPES = frozenset(
@@ -34,19 +40,21 @@ _MAX_DEPTH = 8
 _WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
 
 _Resolve = Callable[[Any], Any]
+# Nodes that name the site rather than the article.
+_SITE_TYPES = frozenset({"WebSite", "Organization", "NewsMediaOrganization", "Corporation", "Blog"})
 
 
-def jsonld_metadata(blocks: Iterable[str], timezone: ZoneInfo) -> PageMetadata:
-    """Return what the first schema.org Article in ``blocks`` says about the page."""
-    nodes = [node for block in blocks for node in _walk(_load(block), 0)]
+def jsonld_nodes(blocks: Iterable[str]) -> list[dict[str, Any]]:
+    """Return every JSON object in ``blocks``, outer ones first, block by block."""
+    return [node for block in blocks for node in _walk(_load(block), 0)]
+
+
+def _resolver(nodes: list[dict[str, Any]]) -> _Resolve:
     by_id: dict[str, dict[str, Any]] = {}
     for node in nodes:
         # a node that is only {"@id": ...} is a reference, not the node it names
         if isinstance(node.get("@id"), str) and len(node) > 1:
             by_id.setdefault(node["@id"], node)
-    article = next((node for node in nodes if _types(node) & ARTICLE_TYPES), None)
-    if article is None:
-        return PageMetadata()
 
     def resolve(value: Any) -> Any:
         # {"@id": "..."} alone is a reference to a node elsewhere in the @graph
@@ -54,11 +62,51 @@ def jsonld_metadata(blocks: Iterable[str], timezone: ZoneInfo) -> PageMetadata:
             return by_id.get(value["@id"], value)
         return value
 
+    return resolve
+
+
+def jsonld_site_names(nodes: list[dict[str, Any]]) -> list[str]:
+    """Return the names the JSON-LD gives the site: the article's publisher, WebSite and Organization nodes."""
+    resolve = _resolver(nodes)
+    names: list[str] = []
+    for node in nodes:
+        if _types(node) & ARTICLE_TYPES:
+            publisher = resolve(node.get("publisher"))
+            for item in _items(publisher):
+                item = resolve(item)
+                if isinstance(item, dict):
+                    names.extend(filter(None, [_text(item.get("name")), _text(item.get("alternateName"))]))
+        elif _types(node) & _SITE_TYPES:
+            names.extend(filter(None, [_text(node.get("name")), _text(node.get("alternateName"))]))
+    return names
+
+
+def jsonld_metadata(blocks: Iterable[str], timezone: ZoneInfo) -> PageMetadata:
+    """Return what the first schema.org Article in ``blocks`` says about the page."""
+    return nodes_metadata(jsonld_nodes(blocks), timezone)
+
+
+def nodes_metadata(nodes: list[dict[str, Any]], timezone: ZoneInfo) -> PageMetadata:
+    """Return what the first schema.org Article among ``nodes`` (from :func:`jsonld_nodes`) says about the page."""
+    article = next((node for node in nodes if _types(node) & ARTICLE_TYPES), None)
+    # a page with no article node, or an undated one, may date another node (Yoast dates its WebPage)
+    dated = next((node for node in nodes if node.get("datePublished") and node is not article), None)
+    if article is None:
+        if dated is None:
+            return PageMetadata()
+        return PageMetadata(
+            published=_date(dated.get("datePublished"), timezone), updated=_date(dated.get("dateModified"), timezone)
+        )
+    resolve = _resolver(nodes)
     published = _date(article.get("datePublished") or article.get("dateCreated"), timezone)
+    updated = _date(article.get("dateModified"), timezone)
+    if published is None and dated is not None:
+        published = _date(dated.get("datePublished"), timezone)
+        updated = updated or _date(dated.get("dateModified"), timezone)
     return PageMetadata(
         title=_text(article.get("headline")) or _text(article.get("name")),
         published=published,
-        updated=_date(article.get("dateModified"), timezone),
+        updated=updated,
         authors=dedupe(_names(article.get("author"), resolve)),
         summary=_text(article.get("description")),
         tags=dedupe([*_keywords(article.get("keywords")), *_keywords(article.get("articleSection"))]),
@@ -117,7 +165,7 @@ def _names(value: Any, resolve: _Resolve) -> list[str]:
             item = item.get("name")
         for name in _items(item):
             if isinstance(name, str) and not absolute_url(name):
-                names.append(plain(name))
+                names.extend(byline_names(plain(name)))
     return names
 
 
@@ -131,8 +179,10 @@ def _keywords(value: Any) -> list[str]:
 
 def _url(value: Any) -> str | None:
     if isinstance(value, dict):
-        value = value.get("@id") or value.get("url")
-    return absolute_url(value) if isinstance(value, str) else None
+        value = value.get("url") or value.get("@id")
+    # an @id such as "https://site/x/#webpage" names a node, not a page: the page is without the fragment
+    url = absolute_url(value) if isinstance(value, str) else None
+    return urldefrag(url).url if url else None
 
 
 def _language(value: Any) -> str | None:

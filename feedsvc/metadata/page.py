@@ -3,24 +3,42 @@
 Pure: ``extract_metadata`` takes the decoded HTML and the site's time zone and
 returns one :class:`~feedsvc.model.PageMetadata` per source, in precedence
 order. It never raises on a string; a page it cannot read says nothing.
-Merging the sources is the content loader's job.
+Merging the sources is the content loader's job; where the sources must be
+weighed against each other rather than taken in order, this module decides
+first and leaves the decided value in the source it came from (earlier
+sources then say nothing of that field, so ``origins`` stay true):
+
+- title: :func:`~feedsvc.metadata.titles.choose_title` (the visible headline
+  that a meta value agrees with, without the site's name);
+- dates: the first source's date of publication; its update only if not
+  earlier (else the latest update of any source that is not), a date in the
+  page URL's path when nothing else dates it;
+- authors: every value read through the byline parser
+  (:mod:`feedsvc.metadata.bylines`); tags through the reader-tag filter
+  (:mod:`feedsvc.metadata.tags`);
+- canonical URL: ``<link rel="canonical">``, then ``og:url``, then JSON-LD.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import lxml.etree
 import lxml.html
 
 from feedsvc.html_depth import limit_depth
-from feedsvc.metadata.dates import find_text_date, parse_date
-from feedsvc.metadata.jsonld import jsonld_metadata
+from feedsvc.metadata.bylines import byline_names
+from feedsvc.metadata.dates import find_text_date, parse_date, strip_text_dates, url_date
+from feedsvc.metadata.jsonld import jsonld_nodes, jsonld_site_names, nodes_metadata
+from feedsvc.metadata.tags import reader_tags
+from feedsvc.metadata.titles import choose_title, site_key
 from feedsvc.model import PageMetadata
 from feedsvc.text import absolute_url, dedupe, language_tag, one_line, plain, split_keywords, xml_safe
 
@@ -33,15 +51,25 @@ _T = TypeVar("_T")
 # gives a usable value wins.
 META_KEYS: dict[str, tuple[str, ...]] = {
     "title": ("og:title", "twitter:title", "dc.title", "dcterms.title"),
-    "published": ("article:published_time", "og:published_time", "dcterms.created", "dc.date", "date", "pubdate"),
-    "updated": ("article:modified_time", "og:updated_time", "dcterms.modified"),
-    "authors": ("article:author", "author", "dc.creator"),
+    "published": (
+        "article:published_time", "article:published", "og:published_time", "og:article:published_time",
+        "datepublished", "article.published", "published_time", "publish-date", "publish_date", "publishdate",
+        "parsely-pub-date", "sailthru.date", "dcterms.created", "dcterms.issued", "dc.date.issued",
+        "citation_publication_date", "citation_date", "dc.date", "date", "pubdate",
+    ),
+    "updated": (
+        "article:modified_time", "article:modified", "og:updated_time", "og:article:modified_time",
+        "datemodified", "article.updated", "dcterms.modified", "last-modified",
+    ),
+    "authors": ("article:author", "author", "dc.creator", "parsely-author", "sailthru.author", "byl"),
+    "citation_authors": ("citation_author",),
     "summary": ("og:description", "description", "twitter:description", "dc.description"),
     "tags": ("article:tag", "keywords", "news_keywords"),
     "image": ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"),
     "canonical_url": ("og:url",),
     "language": ("og:locale",),
-}
+    "site_name": ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site"),
+}  # fmt: skip
 
 
 def _has(attribute: str, *tokens: str) -> str:
@@ -52,12 +80,29 @@ def _has(attribute: str, *tokens: str) -> str:
 
 # Where visible markup names the headline, the byline and the dates, best first.
 HEADLINE_XPATHS = ("//*[@itemprop='headline']", "//article//h1", "//main//h1", "//h1", "//title")
+# The visible headlines a title is chosen among, best first: marked ones, then <h1> in the article,
+# then other <h1> outside the page's header, navigation and footer, then any.
+_OUTSIDE_CHROME = "not(ancestor::header or ancestor::nav or ancestor::footer or ancestor::aside)"
+VISIBLE_HEADLINE_XPATHS = (
+    "//*[@itemprop='headline'][not(self::meta)]",
+    "//article//h1 | //main//h1 | //*[@role='main']//h1",
+    f"//h1[{_OUTSIDE_CHROME}]",
+    "//h1",
+)
 BYLINE_XPATHS = (
     f"//a[{_has('rel', 'author')}]",
     "//*[@itemprop='author']",
     f"//*[{_has('class', 'author')}]",
     f"//*[{_has('class', 'author-name')}]",
-    f"//*[{_has('class', 'byline')}]",
+    # a link to the author's page ("/author/jane-doe", "/authors/…", "/contributor/…", "/producers/…")
+    (
+        "//a[contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/contributor')"
+        " or contains(@href, '/producers/') or contains(@href, '/writers/')][not(ancestor::footer or ancestor::nav)]"
+    ),
+    # "authorName", "post-hero__author__name", "wp-block-post-author__name": a class naming an author's name
+    # ("uthor", "ame": either case of the first letter, without translate(), which costs a pass per element)
+    "//*[contains(@class, 'uthor') and contains(@class, 'ame')]",
+    f"//*[{_has('class', 'byline', 'by-line', 'article-byline', 'post-author', 'entry-author', 'author-byline')}]",
 )
 _UPDATED_CLASSES = _has("class", "updated", "modified", "date-modified")
 PUBLISHED_XPATHS = (
@@ -70,19 +115,41 @@ PUBLISHED_XPATHS = (
 UPDATED_XPATHS = ("//*[@itemprop='dateModified']", f"//time[{_UPDATED_CLASSES}]")
 TAG_XPATH = f"//a[{_has('rel', 'tag')}]"
 # How far from the headline a visible date may be, in lines of text.
-_LINES_AFTER_HEADLINE, _LINES_BEFORE_HEADLINE, _DATELINE_CHARS = 15, 5, 100
+_LINES_AFTER_HEADLINE, _LINES_BEFORE_HEADLINE, _DATELINE_CHARS = 25, 5, 150
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
     "header hr li main nav ol p pre section table td th title tr ul".split()
 )
 _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
-_BYLINE_SEPARATORS = re.compile(r"\s*(?:\n|[|·•—–]|\s-\s)\s*")
-_BY = re.compile(r"^(?:(?:written|words|story|text|reporting)\s+)?by[:\s]\s*", re.IGNORECASE)
-_NAME_SEPARATORS = re.compile(r"\s*(?:,|&|\band\b)\s*")
+_ISO_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+# A line that is only a date, with these words around it at most, dates the page wherever it is.
+_DATE_ONLY_CHARS = 50
+_DATE_WORDS = re.compile(r"\b(?:posted|published|updated|last|on|date|written|first|originally)\b", re.IGNORECASE)
+# Meta names of CMSs that hold a publication date, and those that hold an update.
+_PUBLISH_KEY = re.compile(r"publish|pub[-_.]?date|release[-_.]?date|date[-_.]?created|creation[-_.]?date")
+_UPDATE_KEY = re.compile(r"modif|update|revis|expir")
+# A visible byline line near the headline: "By Jane Doe", "Words: Jane Doe".
+_BYLINE_LINE = re.compile(
+    r"^(?:(?:analysis|opinion|commentary|story|text|words|written|reporting|posted)\s+)?by(?:\b|(?=[A-Z]))|^words\s*:",
+    re.IGNORECASE,
+)
+# A line that is only a lead-in ("By", "Written by:"): the names are on the next line.
+_LEAD_IN_LINE = re.compile(
+    r"^(?:(?:written|posted|story|words|text)\s+)?by\s*:?$|^(?:author|words|text)\s*:$", re.IGNORECASE
+)
+# Far from the title, only a line that is nothing but a byline counts ("Written by Cassidy Horton").
+_FAR_BYLINE_CHARS = 60
+# "ByDaryl Austin": inline elements' text meets without a space
+_BY_GLUED = re.compile(r"^by(?=[A-Z])")
+_BYLINE_LINE_CHARS = 120
 
 
-def extract_metadata(html: str, timezone: ZoneInfo) -> list[tuple[str, PageMetadata]]:
-    """Return ``(source, metadata)`` for JSON-LD, OpenGraph/meta and visible markup, best first."""
+def extract_metadata(html: str, timezone: ZoneInfo, *, raw: bool = False) -> list[tuple[str, PageMetadata]]:
+    """Return ``(source, metadata)`` for JSON-LD, OpenGraph/meta and visible markup, best first.
+
+    ``raw``: each source as it reads, without the decisions across sources (for tests and
+    ``feedsvc check``-style explanations).
+    """
     root = _parse(html)
     if root is None:
         return [(source, PageMetadata()) for source in SOURCES]
@@ -91,11 +158,168 @@ def extract_metadata(html: str, timezone: ZoneInfo) -> list[tuple[str, PageMetad
         for script in root.iter("script")
         if (script.get("type") or "").split(";")[0].strip().lower() == "application/ld+json"
     ]
-    return [
-        ("json-ld", jsonld_metadata(blocks, timezone)),
-        ("opengraph", _meta_metadata(root, timezone)),
-        ("markup", _markup_metadata(root, timezone)),
-    ]
+    nodes = jsonld_nodes(blocks)
+    meta = _meta_values(root)
+    sources = {
+        "json-ld": nodes_metadata(nodes, timezone),
+        "opengraph": _meta_metadata(root, meta, timezone),
+        "markup": _markup_metadata(root, timezone),
+    }
+    if raw:
+        return [(source, sources[source]) for source in SOURCES]
+    site_names = [*meta.get("og:site_name", ()), *meta.get("application-name", ()), *jsonld_site_names(nodes)]
+    site_names += [name.lstrip("@") for name in meta.get("twitter:site", ())]
+    host = _host(sources)
+    if host:  # "helpnetsecurity.com" and "helpnetsecurity" name the site too
+        site_names += [host, host.split(".")[0]]
+    _decide_title(sources, root, meta, site_names)
+    _read_text_near_title(sources, root, timezone)
+    _decide_dates(sources, timezone)
+    _decide_canonical(sources)
+    _decide_authors(sources, site_names, _title_bylines(root))
+    title = next((sources[name].title for name in SOURCES if sources[name].title), None)
+    for name, found in sources.items():
+        sources[name] = dataclasses.replace(found, authors=_people(found.authors), tags=reader_tags(found.tags, title))
+    return [(source, sources[source]) for source in SOURCES]
+
+
+def _people(authors: Iterable[str]) -> tuple[str, ...]:
+    """Return authors read through the byline parser: no "by", roles, agencies or e-mails."""
+    return dedupe(name for author in authors for name in byline_names(author))
+
+
+def _move(sources: dict[str, PageMetadata], field: str, winner: str | None, value: Any) -> None:
+    """Leave ``value`` of ``field`` in source ``winner`` and nothing in the sources before it."""
+    empty: Any = () if field in ("authors", "tags") else None
+    for name in SOURCES:
+        if name == winner:
+            sources[name] = dataclasses.replace(sources[name], **{field: value})
+            return
+        sources[name] = dataclasses.replace(sources[name], **{field: empty})
+
+
+def _decide_title(
+    sources: dict[str, PageMetadata], root: lxml.html.HtmlElement, meta: dict[str, list[str]], site_names: list[str]
+) -> None:
+    headlines = list(dict.fromkeys(_texts(root, VISIBLE_HEADLINE_XPATHS)))
+    # a headline may stand alone against the meta values only where the page marks it as the article's:
+    # itemprop="headline", an <h1> in <article>/<main>, or the page's only <h1>
+    marked = list(_texts(root, VISIBLE_HEADLINE_XPATHS[:2]))
+    all_h1 = root.xpath("//h1")
+    trusted = marked or ([one_line(all_h1[0].text_content())] if len(all_h1) == 1 else [])
+    titles = [one_line(element.text_content()) for element in root.iter("title")][:1]
+    metas = [
+        value
+        for value in (sources["json-ld"].title, *(plain(v) for v in meta.get("og:title", ())[:1]),
+                      *(plain(v) for v in meta.get("twitter:title", ())[:1]), *titles)
+        if value
+    ]  # fmt: skip
+    chosen = choose_title(headlines, metas, site_names, trusted)
+    if chosen is None:
+        return
+    # its origin: the headline (markup) unless only a meta value says it
+    if any(chosen == one_line(h) or chosen in one_line(h) for h in headlines):
+        winner = "markup"
+    elif sources["json-ld"].title and chosen in sources["json-ld"].title:
+        winner = "json-ld"
+    elif sources["opengraph"].title and chosen in sources["opengraph"].title:
+        winner = "opengraph"
+    else:
+        winner = "markup"
+    _move(sources, "title", winner, chosen)
+
+
+def _read_text_near_title(sources: dict[str, PageMetadata], root: lxml.html.HtmlElement, timezone: ZoneInfo) -> None:
+    """Date and sign a page that no machine-readable source does, from the lines around its title."""
+    undated = all(sources[name].published is None for name in SOURCES)
+    unsigned = all(not sources[name].authors for name in SOURCES)
+    if not (undated or unsigned):
+        return
+    title = next((sources[name].title for name in SOURCES if sources[name].title), None)
+    lines = _lines(root)
+    at = _title_line(lines, title)
+    markup = sources["markup"]
+    if undated:
+        markup = dataclasses.replace(markup, published=_dateline(lines, at, timezone))
+    if unsigned:
+        markup = dataclasses.replace(markup, authors=_visible_byline(lines, at))
+    sources["markup"] = markup
+
+
+def _title_line(lines: list[str], title: str | None) -> int:
+    """Return the index of the line that shows the title (-1: none does; the page's start stands for it)."""
+    if not title:
+        return -1
+    key = title.casefold()
+    for index, line in enumerate(lines):
+        folded = line.casefold()
+        if folded == key or (len(folded) >= 12 and folded in key) or (key in folded and len(folded) < 1.5 * len(key)):
+            return index
+    return -1
+
+
+def _title_bylines(root: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """Return the names in a "by …" segment of <title> ("Title | by Summer Swann | Site")."""
+    for element in root.iter("title"):
+        for segment in re.split(r"\s[|–—·•]\s", one_line(element.text_content())):
+            if segment.casefold().startswith("by "):
+                return tuple(byline_names(segment))
+    return ()
+
+
+def _decide_authors(sources: dict[str, PageMetadata], site_names: list[str], from_title: tuple[str, ...]) -> None:
+    """Prefer people to the site itself: an author that is only the site's name yields to a person named elsewhere."""
+    sites = {site_key(name) for name in site_names} - {""}
+    signed = [name for name in SOURCES if sources[name].authors]
+    if not signed:
+        if from_title:
+            _move(sources, "authors", "opengraph", from_title)
+        return
+    first = sources[signed[0]].authors
+    if all(site_key(author) in sites for author in first):
+        person = next((n for n in signed[1:] if not all(site_key(a) in sites for a in sources[n].authors)), None)
+        if person is not None:
+            _move(sources, "authors", person, sources[person].authors)
+
+
+def _host(sources: dict[str, PageMetadata]) -> str:
+    """Return the host the page says it lives at (``www.`` dropped), or ""."""
+    for name in ("opengraph", "json-ld"):
+        url = sources[name].canonical_url
+        if url:
+            return (urlsplit(url).hostname or "").removeprefix("www.")
+    return ""
+
+
+def _decide_dates(sources: dict[str, PageMetadata], timezone: ZoneInfo) -> None:
+    winner = next((name for name in SOURCES if sources[name].published is not None), None)
+    if winner is None:
+        url = next((sources[name].canonical_url for name in SOURCES if sources[name].canonical_url), None)
+        day = url_date(url, timezone) if url else None
+        if day is not None:
+            sources["markup"] = dataclasses.replace(sources["markup"], published=day)
+            winner = "markup"
+    if winner is None:
+        return
+    published = sources[winner].published
+    assert published is not None
+    updates = [sources[name].updated for name in SOURCES]
+    own = sources[winner].updated
+    if own is not None and own >= published:
+        updated: datetime | None = own
+    else:
+        # the sources disagree: the latest update that is not before the publication, or none
+        later = [moment for moment in updates if moment is not None and moment >= published]
+        updated = max(later) if later else None
+    _move(sources, "published", winner, published)
+    _move(sources, "updated", winner, updated)
+
+
+def _decide_canonical(sources: dict[str, PageMetadata]) -> None:
+    # <link rel="canonical"> (read with the meta tags) says what the page is; a JSON-LD url or @id
+    # often names a node ("…#webpage") or an AMP twin
+    if sources["opengraph"].canonical_url:
+        _move(sources, "canonical_url", "opengraph", sources["opengraph"].canonical_url)
 
 
 def _parse(html: str) -> lxml.html.HtmlElement | None:
@@ -116,14 +340,24 @@ def _parse(html: str) -> lxml.html.HtmlElement | None:
         return None
 
 
-def _meta_metadata(root: lxml.html.HtmlElement, timezone: ZoneInfo) -> PageMetadata:
+def _meta_values(root: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    """Return the page's <meta> values by lower-cased property, name and itemprop, in document order."""
     meta: dict[str, list[str]] = {}
+    for element in root.iter("meta"):
+        content = (element.get("content") or "").strip()
+        if not content:
+            continue
+        # <meta property="article:published" itemprop="datePublished" content="…"> answers to both
+        keys = {(element.get(attribute) or "").strip().lower() for attribute in ("property", "name", "itemprop")}
+        for key in keys - {""}:
+            meta.setdefault(key, []).append(content)
+    return meta
+
+
+def _meta_metadata(root: lxml.html.HtmlElement, meta: dict[str, list[str]], timezone: ZoneInfo) -> PageMetadata:
     http_equiv: dict[str, str] = {}
     for element in root.iter("meta"):
-        key = (element.get("property") or element.get("name") or "").strip().lower()
         content = (element.get("content") or "").strip()
-        if key and content:
-            meta.setdefault(key, []).append(content)
         if content and element.get("http-equiv"):
             http_equiv.setdefault(element.get("http-equiv", "").strip().lower(), content)
     links = root.xpath(f"//link[{_has('rel', 'canonical')}]/@href")
@@ -134,11 +368,16 @@ def _meta_metadata(root: lxml.html.HtmlElement, timezone: ZoneInfo) -> PageMetad
         or language_tag(http_equiv.get("content-language", "").split(",")[0])
     )
     as_date = partial(parse_date, timezone=timezone)
+    published = _first(meta, "published", as_date)
+    if published is None:
+        # CMS-specific names ("w-published-date", "cXenseParse:recs:publishtime") say what they hold
+        named = (key for key in meta if _PUBLISH_KEY.search(key) and not _UPDATE_KEY.search(key))
+        published = next(filter(None, (as_date(meta[key][0]) for key in named)), None)
     return PageMetadata(
         title=_first(meta, "title", plain),
-        published=_first(meta, "published", as_date),
+        published=published,
         updated=_first(meta, "updated", as_date),
-        authors=_many(meta, "authors", _meta_names),
+        authors=_many(meta, "authors", _meta_names) or _many(meta, "citation_authors", _citation_name),
         summary=_first(meta, "summary", plain),
         tags=_many(meta, "tags", split_keywords),
         canonical_url=canonical or _first(meta, "canonical_url", absolute_url),
@@ -149,7 +388,13 @@ def _meta_metadata(root: lxml.html.HtmlElement, timezone: ZoneInfo) -> PageMetad
 
 def _meta_names(value: str) -> list[str]:
     # article:author is often a profile URL, not a name
-    return [] if absolute_url(value) else _split_names(plain(value))
+    return [] if absolute_url(value) else byline_names(plain(value))
+
+
+def _citation_name(value: str) -> list[str]:
+    # Highwire Press citation_author is one person, "Surname, Given names"
+    surname, comma, given = plain(value).partition(",")
+    return byline_names(f"{given.strip()} {surname.strip()}" if comma and given.strip() else surname)
 
 
 def _first(meta: dict[str, list[str]], field: str, convert: Callable[[str], _T | None]) -> _T | None:
@@ -173,11 +418,10 @@ def _many(meta: dict[str, list[str]], field: str, convert: Callable[[str], list[
 
 def _markup_metadata(root: lxml.html.HtmlElement, timezone: ZoneInfo) -> PageMetadata:
     title = next(iter(_texts(root, HEADLINE_XPATHS)), None)
-    published = _markup_date(root, PUBLISHED_XPATHS, timezone) or _dateline(root, title, timezone)
     tags = root.xpath(TAG_XPATH)
     return PageMetadata(
         title=title,
-        published=published,
+        published=_markup_date(root, PUBLISHED_XPATHS, timezone),
         updated=_markup_date(root, UPDATED_XPATHS, timezone),
         authors=_byline(root),
         tags=dedupe(one_line(tag.text_content()) for tag in tags),
@@ -189,9 +433,26 @@ def _texts(root: lxml.html.HtmlElement, xpaths: Iterable[str]) -> Iterable[str]:
     for xpath in xpaths:
         for element in root.xpath(xpath):
             content = element.get("content")
-            text = plain(content) if content else one_line(element.text_content())
+            text = plain(content) if content else one_line(_spaced_text(element))
             if text:
                 yield text
+
+
+def _spaced_text(element: lxml.html.HtmlElement) -> str:
+    """Return an element's text with a space where a <br> or a block inside it breaks the line."""
+    parts: list[str] = []
+    for event, node in lxml.etree.iterwalk(element, events=("start", "end", "comment", "pi")):
+        inner = node is not element
+        block = inner and isinstance(node.tag, str) and node.tag.lower() in _BLOCK_TAGS
+        if event in ("comment", "pi"):
+            parts.append(node.tail or "")  # a comment's text is not the page's; what follows it is
+        elif event == "start":
+            parts.append(" " if block else "")
+            parts.append((node.text or "") if isinstance(node.tag, str) else "")
+        else:
+            parts.append(" " if block else "")
+            parts.append((node.tail or "") if inner else "")
+    return "".join(parts)
 
 
 def _markup_date(root: lxml.html.HtmlElement, xpaths: Iterable[str], timezone: ZoneInfo) -> datetime | None:
@@ -206,18 +467,53 @@ def _markup_date(root: lxml.html.HtmlElement, xpaths: Iterable[str], timezone: Z
     return None
 
 
-def _dateline(root: lxml.html.HtmlElement, title: str | None, timezone: ZoneInfo) -> datetime | None:
-    """Return the first short line of visible text near the headline that is a date."""
-    lines = [line for line in (one_line(raw) for raw in "".join(_visible_text(root)).split("\n")) if line]
-    at = next((index for index, line in enumerate(lines) if line == title), -1)
+def _lines(root: lxml.html.HtmlElement) -> list[str]:
+    """Return the page's visible text as its non-empty lines, one per block."""
+    return [line for line in (one_line(raw) for raw in "".join(_visible_text(root)).split("\n")) if line]
+
+
+def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
+    """Return the names of a "By …" line among the lines just after line ``at`` (the title's)."""
+    near = lines[at + 1 : at + 1 + _LINES_AFTER_HEADLINE]
+    for index, line in enumerate(near):
+        if _LEAD_IN_LINE.match(line) and index + 1 < len(near):
+            line = f"By {near[index + 1]}"
+        if len(line) <= _BYLINE_LINE_CHARS and _BYLINE_LINE.match(line):
+            names = byline_names(_BY_GLUED.sub("By ", line))
+            if names:
+                return tuple(names)
+    for line in lines:
+        if len(line) <= _FAR_BYLINE_CHARS and _BYLINE_LINE.match(line):
+            names = byline_names(_BY_GLUED.sub("By ", line))
+            # the whole line is the byline: nothing but the lead-in and the names
+            if names and len(" ".join(names)) >= len(line) - len("written by "):
+                return tuple(names)
+    return ()
+
+
+def _dateline(lines: list[str], at: int, timezone: ZoneInfo) -> datetime | None:
+    """Return the first short line of visible text near line ``at`` (the title's) that holds a date."""
     after = lines[at + 1 : at + 1 + _LINES_AFTER_HEADLINE]
     before = lines[max(at - _LINES_BEFORE_HEADLINE, 0) : max(at, 0)][::-1]
     for line in (*after, *before):
         if len(line) <= _DATELINE_CHARS:
+            found = find_text_date(line, timezone) or _iso_line(line, timezone)
+            if found is not None:
+                return found
+    # Not near the title: the first line anywhere that is little more than a date ("Posted on
+    # April 13, 2023", "December 17, 2025"); a longer line with a date in it is prose or a caption.
+    for line in lines:
+        if len(line) <= _DATE_ONLY_CHARS and not _DATE_WORDS.sub("", strip_text_dates(line)).strip(" ,.:|·•-–—"):
             found = find_text_date(line, timezone)
             if found is not None:
                 return found
     return None
+
+
+def _iso_line(line: str, timezone: ZoneInfo) -> datetime | None:
+    """Return the date of a line that is an ISO 8601 date and nothing else ("2022-11-23T08:10+02:00")."""
+    text = line.strip(" ,.:|·•-–—")
+    return parse_date(text, timezone) if _ISO_LINE.match(text) else None
 
 
 def _visible_text(root: lxml.html.HtmlElement) -> Iterable[str]:
@@ -253,15 +549,4 @@ def _byline(root: lxml.html.HtmlElement) -> tuple[str, ...]:
 def _names_in(element: lxml.html.HtmlElement) -> list[str]:
     named = element.xpath(".//*[@itemprop='name']") or [element]
     texts = [item.get("content") or item.text_content() for item in named]
-    return [name for text in texts for name in _split_names(text)]
-
-
-def _split_names(text: str) -> list[str]:
-    """Return the names in a byline such as "By Jane Doe and John Roe | 23 November 2021"."""
-    names: list[str] = []
-    for piece in _BYLINE_SEPARATORS.split(text.strip()):
-        piece = _BY.sub("", one_line(piece))
-        if not piece or len(piece) > 80 or any(ch.isdigit() for ch in piece):
-            continue
-        names.extend(name for name in (one_line(part) for part in _NAME_SEPARATORS.split(piece)) if name)
-    return names
+    return [name for text in texts for name in byline_names(one_line(text))]

@@ -387,7 +387,7 @@ def test_a_flood_of_keywords_keeps_the_first_tags_with_a_warning(content_dir: Pa
     article = load_article(write_file(content_dir, "bridge.html", page(head=head)), site)
     assert len(article.metadata.tags) == MAX_TAGS and article.metadata.tags[0] == "tag 0"
     assert all(len(tag) <= NAME_MAX_CHARS for tag in article.metadata.tags)
-    assert any("only the first 50 are kept" in w for w in article.warnings)
+    assert any(f"only the first {MAX_TAGS} are kept" in w for w in article.warnings)
 
 
 def test_duplicate_slugs_keep_one_by_name_order_and_name_both_files(content_dir: Path) -> None:

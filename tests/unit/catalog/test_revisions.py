@@ -11,7 +11,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feedsvc.catalog.revisions import dump_ledger, fingerprint, parse_ledger, revise, withdraw
+from feedsvc.catalog.revisions import (
+    dump_ledger,
+    fingerprint,
+    first_seen,
+    parse_ledger,
+    pin_first_seen,
+    revise,
+    withdraw,
+)
 from feedsvc.model import Article, Revision
 from support.ledger_format import hand_written_ledger, news_ledger
 
@@ -223,3 +231,18 @@ def test_the_ledger_text_is_pinned() -> None:
 def test_a_broken_ledger_says_what_is_wrong(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_ledger(text)
+
+
+def test_first_seen_is_the_ledgers_date_else_now_and_pinning_keeps_an_earlier_one() -> None:
+    earlier, now = datetime(2024, 1, 2, tzinfo=UTC), datetime(2024, 6, 1, tzinfo=UTC)
+    assert first_seen(None, now) == now
+    assert first_seen(Revision("abc", earlier), now) == now  # a dated article's entry has none
+    assert first_seen(Revision("abc", earlier, first_seen=earlier), now) == earlier
+    ledger = {"dated": Revision("abc", earlier), "kept": Revision("", earlier, first_seen=earlier)}
+    pinned = pin_first_seen(ledger, {"dated": now, "kept": now, "new": now})
+    assert pinned == {
+        "dated": Revision("abc", earlier, first_seen=now),
+        "kept": Revision("", earlier, first_seen=earlier),  # never moved once pinned
+        "new": Revision("", now, first_seen=now),  # no fingerprint: the next build's first sight
+    }
+    assert ledger["dated"].first_seen is None  # the ledger given is left as it was

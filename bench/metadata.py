@@ -1,0 +1,395 @@
+"""Measure the metadata feedsvc publishes (title, authors, publication day) against trafilatura's.
+
+Usage::
+
+    python bench/metadata.py DATASET [DATASET ...] [--folds 5] [--held-out 3,4]
+                             [--failures title|authors|published] [--log NOTE]
+
+An edge (it reads the data sets and writes nothing but the optional log and
+trafilatura cache). Each page goes through the path a build takes: the page
+is loaded as ``articles/<slug>.html`` without a sidecar (``parse_article``,
+so the metadata are merged by precedence and bounded), and published
+(``make_article``) on a site whose default author is a placeholder; an
+undated page counts as having no date (the catalog would date it "now").
+trafilatura's ``extract_metadata`` reads the same page in the same run.
+Neither is given the page's URL.
+
+DATASET is laid out like WCXB's dev split (``ground-truth.json`` holding
+``title``, ``author``, ``published``, ``domain``) or like the Readability
+test pages (``metadata``: ``title``, ``byline``, ``publishedTime``), with
+``html/<id>.html.gz``.
+
+How a field matches (the same normalisation on both sides, truth and output):
+
+- title: NFKC, case-folded, typographic quotes and dashes as ASCII, white
+  space collapsed, trailing dots and spaces dropped; then equal.
+- authors: the names (a list, or one string) split on ``;`` ``|`` ``,``
+  ``&`` ``/`` and the word "and"; a leading "by" dropped; each name
+  NFKC, case-folded, without punctuation, white space collapsed; pieces that
+  are credentials (all capitals up to five letters, like "MS", "RD",
+  "PhD") dropped; then equal as sets. A missing name (the placeholder
+  default author) never matches.
+- published: the annotated day and the published date (its own offset)
+  at most one day apart.
+
+Pages whose truth lacks a field are not counted for it. Cross-validation is
+grouped by domain (the host of the page URL; a page with no URL is its own
+group): a domain's fold is a hash of its name, so folds are stable across
+runs. Rules were written looking only at failures on the folds not held out;
+``--failures`` refuses to list held-out pages unless ``--peek`` is given.
+
+The checks every dev page must pass (reported, and counted as failures):
+no author named "by" or made only of a role or agency, no author holding an
+e-mail address, no tag made of punctuation, an e-mail or a CMS token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import re
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from feedsvc.catalog.assembly import make_article
+from feedsvc.clean import clean_html
+from feedsvc.content.loader import ArticleFiles, parse_article
+from feedsvc.content.site import parse_site
+from feedsvc.model import ContentError
+
+FIELDS = ("title", "authors", "published")
+PLACEHOLDER_AUTHOR = "Bench Default Author"
+SITE = parse_site(
+    {
+        "title": "Bench",
+        "base_url": "https://bench.example",
+        "id_authority": "bench.example,2026",
+        "default_author": PLACEHOLDER_AUTHOR,
+    }
+)
+LOG = Path(__file__).resolve().parent / "metadata_log.md"
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+# --- normalisation of values, the same for truth and outputs ---------------------------------
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-", "‐": "-"})
+_SPACE = re.compile(r"\s+")
+_NAME_SPLIT = re.compile(r"\s*(?:[;|,&/\n]|\band\b)\s*", re.IGNORECASE)
+_LEADING_BY = re.compile(r"^by\s+", re.IGNORECASE)
+_NOT_WORD = re.compile(r"[^\w\s'-]")
+_CREDENTIAL = re.compile(r"^(?:Ph\.?D\.?|[A-Z][A-Z.]{0,5})(?:[-\s][A-Z0-9]{1,5})*$")
+
+
+def norm_title(value: str | None) -> str:
+    """Return a title as compared: NFKC, case-folded, ASCII quotes and dashes, one line, no trailing dots."""
+    if not value:
+        return ""
+    text = unicodedata.normalize("NFKC", value).translate(_QUOTES)
+    return _SPACE.sub(" ", text).strip().rstrip(". ").casefold()
+
+
+def norm_authors(value: str | Iterable[str] | None) -> frozenset[str]:
+    """Return names as compared: split on separators, credentials dropped, normalised."""
+    if not value:
+        return frozenset()
+    raw = [value] if isinstance(value, str) else list(value)
+    names = set()
+    for item in raw:
+        for piece in _NAME_SPLIT.split(item.strip()):
+            piece = _LEADING_BY.sub("", piece.strip())
+            if not piece or _CREDENTIAL.match(piece):
+                continue
+            name = _SPACE.sub(" ", _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", piece))).strip().casefold()
+            if name:
+                names.add(name)
+    return frozenset(names)
+
+
+def truth_day(value: str | None) -> date | None:
+    """Return the day an annotated date names (ISO text, possibly with a time), or None."""
+    if not value:
+        return None
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
+    return date(int(match[1]), int(match[2]), int(match[3])) if match else None
+
+
+def day_matches(truth: date, output: date | None) -> bool:
+    return output is not None and abs((output - truth).days) <= 1
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """One annotated page: where it is, its domain and what its truth says."""
+
+    dataset: str
+    ident: str
+    path: Path
+    domain: str
+    title: str | None
+    authors: str | None
+    published: date | None
+
+
+@dataclass
+class Output:
+    """What one extractor says about a page."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: date | None = None
+    tags: tuple[str, ...] = ()
+    seconds: float = 0.0
+    updated: date | None = None  # the page's own update (feedsvc only), for the diagnosis of misses
+
+
+def load_pages(dataset: Path) -> list[Page]:
+    """Return the annotated pages of ``dataset`` (either layout)."""
+    truth: dict[str, dict[str, Any]] = json.loads((dataset / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for ident, entry in sorted(truth.items()):
+        path = dataset / "html" / f"{ident}.html.gz"
+        if not path.exists():
+            continue
+        url = entry.get("url") or ""
+        domain = entry.get("domain") or (urlsplit(url).hostname or "").removeprefix("www.") or f"{dataset.name}:{ident}"
+        if "metadata" in entry:
+            meta = entry["metadata"]
+            title, authors, published = meta.get("title"), meta.get("byline"), meta.get("publishedTime")
+        else:
+            title, authors, published = entry.get("title"), entry.get("author"), entry.get("published")
+        pages.append(Page(dataset.name, ident, path, domain, title, authors, truth_day(published)))
+    return pages
+
+
+def fold_of(domain: str, folds: int) -> int:
+    """Return the fold of a domain: stable across runs and machines."""
+    return int(hashlib.sha256(domain.encode()).hexdigest(), 16) % folds
+
+
+def _slug(ident: str) -> str:
+    return "page-" + (re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-") or "x")
+
+
+def run_feedsvc(page: Page, data: bytes) -> Output:
+    """Return the metadata the published article carries, through the loader and the catalog."""
+    started = time.perf_counter()
+    path = Path("articles") / f"{_slug(page.ident)}.html"
+    try:
+        source = parse_article(path, ArticleFiles(data), SITE)
+    except ContentError:
+        return Output(seconds=time.perf_counter() - started)
+
+    def clean(html: str, **options: Any) -> str:
+        # The text only matters for a page with no title (its opening words become one);
+        # cleaning the others would only cost time.
+        return clean_html(html, **options) if source.metadata.title is None else "<p>text</p>"
+
+    try:
+        article = make_article(source, SITE, clean=clean)
+    except ContentError:
+        return Output(seconds=time.perf_counter() - started)
+    authors = tuple(name for name in article.authors if name != PLACEHOLDER_AUTHOR)
+    published = article.published.date() if source.metadata.published is not None else None
+    updated = source.metadata.updated.date() if source.metadata.updated is not None else None
+    return Output(article.title, authors, published, article.tags, time.perf_counter() - started, updated)
+
+
+def run_trafilatura(page: Page, data: bytes) -> Output:
+    """Return what trafilatura's extract_metadata says (cached by page content and version)."""
+    import trafilatura
+    from trafilatura.metadata import extract_metadata
+
+    key = hashlib.sha256(data + trafilatura.__version__.encode()).hexdigest()[:24]
+    cached = CACHE / f"{key}.json"
+    if cached.exists():
+        stored = json.loads(cached.read_text())
+        day = date.fromisoformat(stored["published"]) if stored["published"] else None
+        return Output(stored["title"], tuple(stored["authors"]), day, tuple(stored["tags"]), stored["seconds"])
+    started = time.perf_counter()
+    document = extract_metadata(data.decode("utf-8", "replace"))
+    seconds = time.perf_counter() - started
+    authors = tuple(name.strip() for name in (document.author or "").split(";") if name.strip())
+    day = truth_day(document.date) if document.date else None
+    output = Output(document.title, authors, day, tuple(document.tags or ()), seconds)
+    CACHE.mkdir(exist_ok=True)
+    stored = {"title": output.title, "authors": list(authors), "published": day.isoformat() if day else None,
+              "tags": list(output.tags), "seconds": seconds}  # fmt: skip
+    cached.write_text(json.dumps(stored))
+    return output
+
+
+def field_hit(page: Page, output: Output, name: str) -> bool | None:
+    """Say whether ``output`` gets field ``name`` of ``page`` right; None when the truth lacks it."""
+    if name == "title":
+        return None if not page.title else norm_title(output.title) == norm_title(page.title)
+    if name == "authors":
+        truth = norm_authors(page.authors)
+        return None if not truth else norm_authors(output.authors) == truth
+    if page.published is None:
+        return None
+    return day_matches(page.published, output.published)
+
+
+# --- the checks every page must pass ------------------------------------------------------------
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# "channel_other", "_no-apple-news", "PROFESSIONAL_ATHLETE", "source:tagname:x", "topic: Politics", a UUID
+_CMS_TOKEN = re.compile(r"_|^[a-z][A-Za-z.-]*\s*:|^[0-9a-f]{8}-[0-9a-f-]{27}$")
+# job titles: a name that is one, or ends with one after two or more words ("Ben Silverman Games Editor");
+# a desk ("Resy Staff", "EcoCult Staff") is a byline a site signs with, not a job title
+_JOB = r"(?:writer|reporter|editor|correspondent|contributor|columnist|analyst|producer|editor-at-large)"
+_JOB_TITLE = re.compile(rf"^(?:(?:senior|chief|staff|national|security|political|contributing)\s+)*{_JOB}$"
+                        rf"|^\S+\s+\S+(?:\s+\S+)*?\s+(?:\w+\s+)?{_JOB}$", re.IGNORECASE)  # fmt: skip
+_AGENCY = re.compile(r"^(?:ap|afp|reuters|associated press|upi|dpa)$", re.IGNORECASE)
+
+
+def check_problems(output: Output) -> list[str]:
+    """Return what is wrong with an output's authors and tags, as the issue defines it."""
+    problems = []
+    for name in output.authors:
+        if name.casefold() in ("by", "by:"):
+            problems.append(f"author named {name!r}")
+        elif _EMAIL.search(name):
+            problems.append(f"author holding an e-mail: {name!r}")
+        elif "," in name or _JOB_TITLE.search(name) or _AGENCY.search(name):
+            problems.append(f"author with a role or agency: {name!r}")
+    for tag in output.tags:
+        if not re.search(r"\w", tag):
+            problems.append(f"tag of punctuation: {tag!r}")
+        elif _EMAIL.search(tag):
+            problems.append(f"tag holding an e-mail: {tag!r}")
+        elif _CMS_TOKEN.search(tag):
+            problems.append(f"tag that is a CMS token: {tag!r}")
+    return problems
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """Hits and counted pages per field."""
+
+    hits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+    counted: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+
+    def add(self, name: str, hit: bool | None) -> None:
+        if hit is not None:
+            self.counted[name] += 1
+            self.hits[name] += hit
+
+    def rate(self, name: str) -> float:
+        return self.hits[name] / self.counted[name] if self.counted[name] else 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("datasets", nargs="+", type=Path)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--held-out", default="3,4", help="folds never looked at while writing rules")
+    parser.add_argument("--failures", choices=FIELDS, help="list the pages that miss this field (tuning folds)")
+    parser.add_argument("--peek", action="store_true", help="let --failures list held-out pages too")
+    parser.add_argument("--log", metavar="NOTE", help="append this run's numbers to bench/metadata_log.md")
+    parser.add_argument("--limit", type=int, default=0)
+    args = parser.parse_args(argv)
+    held_out = {int(part) for part in args.held_out.split(",") if part.strip()}
+
+    pages = [page for dataset in args.datasets for page in load_pages(dataset)]
+    if args.limit:
+        pages = pages[: args.limit]
+    systems: dict[str, Callable[[Page, bytes], Output]] = {"feedsvc": run_feedsvc, "trafilatura": run_trafilatura}
+    # (system, group) -> tally; groups: "all", "held-out", "tuning", "fold N", dataset name
+    tallies: dict[tuple[str, str], Tally] = {}
+    seconds = dict.fromkeys(systems, 0.0)
+    problems: list[tuple[Page, str]] = []
+    failures: list[tuple[Page, Output, Output]] = []
+    misses = {"published": 0, "annotated with the update": 0}
+    for page in pages:
+        data = gzip.decompress(page.path.read_bytes())
+        fold = fold_of(page.domain, args.folds)
+        groups = ("all", "held-out" if fold in held_out else "tuning", f"fold {fold}", page.dataset)
+        outputs = {}
+        for system, run in systems.items():
+            output = outputs[system] = run(page, data)
+            seconds[system] += output.seconds
+            for name in FIELDS:
+                hit = field_hit(page, output, name)
+                for group in groups:
+                    tallies.setdefault((system, group), Tally()).add(name, hit)
+        problems.extend((page, problem) for problem in check_problems(outputs["feedsvc"]))
+        mine = outputs["feedsvc"]
+        if page.published is not None and not day_matches(page.published, mine.published):
+            misses["published"] += 1
+            # the annotation took the day the page shows as its update, not its publication
+            misses["annotated with the update"] += day_matches(page.published, mine.updated)
+        missed = args.failures and field_hit(page, outputs["feedsvc"], args.failures) is False
+        if missed and (fold not in held_out or args.peek):
+            failures.append((page, outputs["feedsvc"], outputs["trafilatura"]))
+
+    for page, mine, theirs in failures:
+        truth = {"title": page.title, "authors": page.authors, "published": page.published}[args.failures]
+        print(f"{page.dataset}/{page.ident} [{page.domain}]")
+        print(f"    truth:       {truth!r}")
+        print(f"    feedsvc:     {getattr(mine, args.failures)!r}")
+        print(f"    trafilatura: {getattr(theirs, args.failures)!r}")
+    lines = report(tallies, args.folds, held_out, [d.name for d in args.datasets])
+    lines.append(
+        f"feedsvc's publication-day misses: {misses['published']}, of which {misses['annotated with the update']} "
+        'are annotated with the day the page gives as its update (dateModified, "Updated …")'
+    )
+    lines.append("")
+    lines.append(f"checks on every page: {len(problems)} problem(s)")
+    lines.extend(f"    {page.dataset}/{page.ident}: {problem}" for page, problem in problems[:40])
+    lines.append(
+        f"time: feedsvc {seconds['feedsvc']:.1f} s, trafilatura {seconds['trafilatura']:.1f} s "
+        f"(cached after the first run) for {len(pages)} pages"
+    )
+    print("\n".join(lines))
+    if args.log:
+        stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+        summary = summary_line(tallies)
+        with LOG.open("a", encoding="utf-8") as file:
+            file.write(f"| {stamp} | {args.log} | {summary} | {len(problems)} |\n")
+    return 0
+
+
+def report(tallies: dict[tuple[str, str], Tally], folds: int, held_out: set[int], datasets: list[str]) -> list[str]:
+    """Return the table: per group, per field, feedsvc and trafilatura (hits/counted)."""
+    groups = ["all", "tuning", "held-out", *datasets, *(f"fold {n}" for n in range(folds))]
+    lines = [f"held-out folds: {sorted(held_out)} of {folds} (grouped by domain)", ""]
+    header = f"{'group':<20}" + "".join(f"{name:>30}" for name in FIELDS)
+    lines += [header, f"{'':<20}" + "".join(f"{'feedsvc / trafilatura (n)':>30}" for _ in FIELDS)]
+    for group in groups:
+        mine, theirs = tallies.get(("feedsvc", group)), tallies.get(("trafilatura", group))
+        if mine is None or theirs is None:
+            continue
+        cells = "".join(f"{f'{mine.rate(n):6.1%} / {theirs.rate(n):6.1%} ({mine.counted[n]})':>30}" for n in FIELDS)
+        lines.append(f"{group:<20}{cells}")
+    return lines
+
+
+def summary_line(tallies: dict[tuple[str, str], Tally]) -> str:
+    """Return "all" and "held-out" rates per field for the log, feedsvc/trafilatura."""
+    cells = []
+    for group in ("all", "held-out"):
+        mine, theirs = tallies[("feedsvc", group)], tallies[("trafilatura", group)]
+        cells.append(" ".join(f"{n[0]} {mine.rate(n):.1%}/{theirs.rate(n):.1%}" for n in FIELDS))
+    return " | ".join(cells)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Keep the tags a reader can use: no CMS tokens, e-mails, punctuation or the page's own title.
+
+Pure. Pages put their CMS's internal values in ``keywords``, ``article:tag``
+and JSON-LD ``keywords`` ("channel_other", "_no-apple-news",
+"source:tagname:…", "topic: Politics & Policy", "PROFESSIONAL_ATHLETE
+SPORTS_FIGURE PERSON"); each tag becomes a category in the feeds and a tag
+page, so :func:`reader_tags` drops those, merges tags that differ only in
+case; the content loader keeps at most :data:`MAX_TAGS` of an article's tags.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from feedsvc.text import one_line
+
+__all__ = ["MAX_TAGS", "is_reader_tag", "reader_tags"]
+
+# Enough for any article's real subjects; pages that list 50 box-score names are tagging for search.
+MAX_TAGS = 12
+_MAX_TAG_CHARS = 60
+_MAX_TAG_WORDS = 6
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_URL = re.compile(r"^(?:https?:|www\.)|://", re.IGNORECASE)
+# "channel_other", "_no-apple-news", "PROFESSIONAL_ATHLETE": an underscore is never in a reader's word.
+_UNDERSCORE = re.compile(r"_")
+# "source:tagname:x", "topic: Politics", "displayType: listicle", "hasProduct: true": a lower-case
+# identifier before a colon is a field name, not a subject ("Star Wars: Andor" keeps its colon).
+_FIELD_PREFIX = re.compile(r"^[a-z][A-Za-z0-9.-]*\s*[:=]")
+# An identifier: a UUID, a hash, a long number.
+_IDENTIFIER = re.compile(r"^[0-9a-f]{8}-[0-9a-f-]{20,}$|^[0-9a-f]{16,}$|^\d{5,}$", re.IGNORECASE)
+
+
+def is_reader_tag(tag: str, title: str | None = None) -> bool:
+    """Say whether ``tag`` names a subject a reader can follow (not a CMS token, contact or the title)."""
+    if not re.search(r"\w", tag) or len(tag) > _MAX_TAG_CHARS or len(tag.split()) > _MAX_TAG_WORDS:
+        return False
+    if _EMAIL.search(tag) or _URL.search(tag) or _UNDERSCORE.search(tag):
+        return False
+    if _FIELD_PREFIX.match(tag) or _IDENTIFIER.match(tag):
+        return False
+    return not (title and tag.casefold() == title.casefold())
+
+
+def reader_tags(tags: Iterable[str], title: str | None = None, most: int | None = None) -> tuple[str, ...]:
+    """Return the reader tags among ``tags``, once each (case ignored, first spelling kept), at most ``most``.
+
+    The loader caps every article at :data:`MAX_TAGS` with a warning; extraction leaves that to it.
+    """
+    seen: set[str] = set()
+    kept: list[str] = []
+    for raw in tags:
+        tag = one_line(raw).strip(" \"'“”‘’#,;:.")
+        key = tag.casefold()
+        if not tag or key in seen or not is_reader_tag(tag, title):
+            continue
+        seen.add(key)
+        kept.append(tag)
+        if len(kept) == most:
+            break
+    return tuple(kept)

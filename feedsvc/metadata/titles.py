@@ -1,0 +1,125 @@
+"""Choose an article's title among what its page offers, without the site's name around it.
+
+Pure. A page names its article several times: the visible headline (an
+``<h1>``, or the element marked ``itemprop="headline"``), JSON-LD's
+``headline``, ``og:title``/``twitter:title`` and ``<title>``. The meta
+values are written for search engines and share buttons and often carry the
+site's name (" - IGN", "The Hill | …") or a rewrite for search; the visible
+headline is what a reader of the page saw. So a headline that one of the
+meta values agrees with wins; a lone headline wins over meta values unless
+it is too short to be a title (a section name such as "Menu"); with no
+usable headline, the first meta value, stripped of the site's name, does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+__all__ = ["choose_title", "site_key", "strip_site_name"]
+
+# What sites put between a title and their name: " | ", " - ", " – ", " — ", " • ", " · ", " :: ", " » ", " _ ".
+_SEPARATOR = re.compile(r"\s+(?:[|\-–—•·»_/]|::)\s+|\s*[|•·»]\s*|\s*_(?=\S)")
+# Separators that rarely occur inside a headline, so a short segment after them is taken for a site
+# name even when it matches none the page declares; " - " and ":" are common inside headlines.
+_STRONG_SEPARATOR = re.compile(r"^\s*(?:[|•·»]|::)\s*$")
+_SHORT_SEGMENT_WORDS = 4
+# A headline shorter than this many words loses to meta values that disagree with it ("Lorem",
+# "Sample menus"): one or two words are a section or widget name more often than a title.
+_MIN_LONE_HEADLINE_WORDS = 3
+_MAX_TITLE_CHARS = 400
+_KEY = re.compile(r"[\W_]+")
+
+
+def site_key(name: str) -> str:
+    """Return the comparison key of a site name: letters and digits only, case-folded ("Move.org" -> "moveorg")."""
+    return _KEY.sub("", unicodedata.normalize("NFKC", name).casefold())
+
+
+def _is_site(segment: str, site_keys: frozenset[str]) -> bool:
+    """Say whether a title segment names the site: equal to, or containing or contained in, a known name."""
+    key = site_key(segment)
+    if not key:
+        return True  # a segment of punctuation only
+    for site in site_keys:
+        if key == site or (len(site) >= 4 and (site in key or key in site) and len(key) <= 3 * len(site)):
+            return True
+    return False
+
+
+def strip_site_name(title: str, site_names: Iterable[str]) -> str:
+    """Return ``title`` without leading or trailing segments that name the site.
+
+    "Black Friday deals - Help Net Security" -> "Black Friday deals" when the site is known
+    as "Help Net Security" (``og:site_name``, the publisher, the host name). A short last
+    segment after "|", "•" or "·" goes even when unknown: those separate a site name.
+    """
+    keys = frozenset(key for key in map(site_key, site_names) if key)
+    parts = _SEPARATOR.split(title)
+    seps = _SEPARATOR.findall(title)
+    if len(parts) < 2:
+        return title
+    segments = [part.strip() for part in parts]
+    # drop named segments from the end, then from the start, keeping at least one
+    while len(segments) > 1 and (_is_site(segments[-1], keys) or _weak_tail(segments, seps)):
+        segments.pop()
+        seps.pop()
+    while len(segments) > 1 and _is_site(segments[0], keys):
+        segments.pop(0)
+        seps.pop(0)
+    rebuilt = segments[0]
+    for sep, segment in zip(seps, segments[1:], strict=True):
+        rebuilt += sep + segment
+    return rebuilt.strip()
+
+
+def _weak_tail(segments: Sequence[str], seps: Sequence[str]) -> bool:
+    """Say whether the last segment is a short suffix after a strong separator, shorter than what precedes."""
+    tail, head = segments[-1], " ".join(segments[:-1])
+    return (
+        bool(_STRONG_SEPARATOR.match(seps[-1]))
+        and len(tail.split()) <= _SHORT_SEGMENT_WORDS
+        and len(head.split()) > len(tail.split())
+    )
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().replace("’", "'").split())
+
+
+def _agrees(headline: str, other: str) -> bool:
+    """Say whether a meta value names the same title as a headline (equal, or one extends the other)."""
+    a, b = _norm(headline), _norm(other)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    # a truncated og:title ("… (Including") or a title with the site's name after the headline
+    return len(short) >= 12 and long.startswith(short)
+
+
+def choose_title(
+    headlines: Sequence[str], metas: Sequence[str], site_names: Iterable[str], trusted: Sequence[str] | None = None
+) -> str | None:
+    """Return the article's title from visible ``headlines`` (best first) and ``metas`` (JSON-LD, og, <title>).
+
+    A headline that a meta value agrees with wins, then a lone plausible headline (one of
+    ``trusted``, when given: those the page marks as the article's), then the first meta
+    value without the site's name; None when the page offers none.
+    """
+    names = tuple(site_names)
+    heads = [h for h in headlines if h and len(h) <= _MAX_TITLE_CHARS]
+    stripped = [strip_site_name(m, names) for m in metas if m]
+    for head in heads:
+        clean = strip_site_name(head, names) if _SEPARATOR.search(head) else head
+        if any(_agrees(clean, meta) or _agrees(head, meta) for meta in (*stripped, *metas)):
+            return clean
+    if heads and not stripped:
+        return heads[0]
+    lone = heads and len(heads[0].split()) >= _MIN_LONE_HEADLINE_WORDS and (trusted is None or heads[0] in trusted)
+    # a headline in capitals only is styled as a label more often than it is the title
+    if lone and not heads[0].isupper():
+        return heads[0]
+    return stripped[0] if stripped else None

@@ -1,0 +1,111 @@
+"""What a published article carries from real-world page shapes: titles, authors, dates, tags, canonical URLs.
+
+Each fixture in tests/fixtures/metadata/ is named for the behaviour it pins; every page goes the way a
+build takes it (``parse_article``: extraction, the decisions across sources, the merge).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from feedsvc.content.loader import ArticleFiles, parse_article
+from feedsvc.model import PageMetadata
+from support.factories import make_site
+from support.paths import FIXTURES
+
+SITE = make_site(timezone=ZoneInfo("UTC"))
+
+
+def published(name: str) -> PageMetadata:
+    """Return the merged metadata of fixture ``name`` as the loader gives it to the catalog."""
+    data = (FIXTURES / "metadata" / name).read_bytes()
+    slug = name.removesuffix(".html").replace("_", "-")
+    return parse_article(Path(f"articles/{slug}.html"), ArticleFiles(data), SITE).metadata
+
+
+@pytest.mark.parametrize(
+    "name, authors",
+    [
+        ("byline_with_job_title.html", ("Robert Burns",)),
+        ("byline_by_inside_author_element.html", ("Madeline Fry",)),
+        ("byline_with_analysis_and_role.html", ("Chris Cillizza",)),
+        ("visible_byline_of_two_names_in_capitals.html", ("Danica Kirka", "Jill Lawless")),
+        ("author_is_the_site_and_byline_names_a_person.html", ("Tracy Parker",)),
+        ("date_only_on_a_yoast_webpage_node.html", ("Nino Beridze",)),
+    ],
+)
+def test_authors_are_people_without_lead_ins_roles_or_agencies(name: str, authors: tuple[str, ...]) -> None:
+    assert published(name).authors == authors
+
+
+@pytest.mark.parametrize(
+    "name, title",
+    [
+        ("title_with_site_suffix_and_seo_og_title.html", "Black Friday deals to explore"),
+        ("title_lone_headline_beats_an_seo_title.html", "Top 10: Best Language Learning Apps (tested by experts)"),
+        ("author_is_the_site_and_byline_names_a_person.html", "Seven days of meals on a budget"),
+        ("byline_with_job_title.html", "Pentagon weighs new plan for the fleet"),
+        ("title_with_a_line_break_in_the_headline.html", "Ferry service resumes: what changes"),
+    ],
+)
+def test_title_is_the_headline_without_the_site_name(name: str, title: str) -> None:
+    assert published(name).title == title
+
+
+@pytest.mark.parametrize(
+    "name, day",
+    [
+        ("date_in_meta_with_itemprop.html", datetime(2021, 11, 23, 9, tzinfo=timezone(timedelta(hours=4)))),
+        ("date_only_on_a_yoast_webpage_node.html", datetime(2021, 11, 23, 9, tzinfo=UTC)),
+        ("date_in_the_url_path_only.html", datetime(2021, 11, 23, tzinfo=UTC)),
+        ("date_line_posted_on_far_from_the_title.html", datetime(2023, 4, 13, tzinfo=UTC)),
+    ],
+)
+def test_publication_dates_in_every_common_form(name: str, day: datetime) -> None:
+    assert published(name).published == day
+
+
+def test_updated_is_never_before_published() -> None:
+    found = published("dates_updated_before_published.html")
+    assert found.published == datetime(2021, 11, 23, 9, tzinfo=UTC)
+    # JSON-LD's and OpenGraph's updates are older than the publication; the visible one is not
+    assert found.updated == datetime(2021, 11, 25, 12, tzinfo=UTC)
+
+
+def test_yoast_graph_updated_comes_with_its_published() -> None:
+    assert published("date_only_on_a_yoast_webpage_node.html").updated == datetime(2021, 11, 24, 10, tzinfo=UTC)
+
+
+def test_tags_keep_subjects_only_once_each() -> None:
+    # CMS tokens, an e-mail, punctuation, the title itself and a URL are dropped; "ferries" repeats "Ferries"
+    assert published("tags_with_cms_tokens_and_junk.html").tags == ("Batumi", "Ferries", "Storms")
+
+
+def test_canonical_link_wins_over_a_jsonld_webpage_id() -> None:
+    assert published("canonical_link_and_jsonld_webpage_id.html").canonical_url == (
+        "https://port.example.org/ferry-service-resumes/"
+    )
+
+
+def test_a_yoast_webpage_id_is_read_without_its_fragment() -> None:
+    assert published("date_only_on_a_yoast_webpage_node.html").canonical_url == "https://port.example.org/ferry/"
+
+
+# The checks bench/metadata.py runs on every dev page, here on fixtures covering each kind.
+NOT_AUTHORS = {"by", "written by", "ap", "associated press", "reuters", "cnn"}
+JOB_WORDS = ("writer", "reporter", "editor", "correspondent", "editor-at-large")
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in (FIXTURES / "metadata").glob("*.html")))
+def test_no_fixture_publishes_a_junk_author_or_tag(name: str) -> None:
+    found = published(name)
+    for author in found.authors:
+        assert author.casefold() not in NOT_AUTHORS and "@" not in author and "," not in author, author
+        assert not author.casefold().endswith(JOB_WORDS), author
+    for tag in found.tags:
+        assert any(ch.isalnum() for ch in tag) and "@" not in tag and "_" not in tag, tag
+        assert ":" not in tag.split()[0], tag

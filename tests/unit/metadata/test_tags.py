@@ -1,0 +1,25 @@
+"""tags.py: the tags a reader can follow."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedsvc.metadata.tags import MAX_TAGS, reader_tags
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["channel_other", "type_news", "_no-apple-news", "source:tagname:ferries", "topic: Politics & Policy",
+     "PROFESSIONAL_ATHLETE SPORTS_FIGURE PERSON", "desk@port.example.org", '"', "#", "displayType: listicle",
+     "hasProduct: true", "fbf84de3-ee2a-4f33-a049-4385ffa82eb5", "https://port.example.org/tags/x/"],
+)  # fmt: skip
+def test_cms_tokens_contacts_and_punctuation_are_not_tags(tag: str) -> None:
+    assert reader_tags([tag, "Ferries"]) == ("Ferries",)
+
+
+def test_subjects_with_colons_case_repeats_the_title_and_the_cap() -> None:
+    assert reader_tags(["Star Wars: Andor", "ferries", "Ferries", "The Title"], title="the title") == (
+        "Star Wars: Andor",
+        "ferries",
+    )
+    assert len(reader_tags([f"Player {chr(65 + n)}" for n in range(50)], most=MAX_TAGS)) == MAX_TAGS
