@@ -1,8 +1,10 @@
 """Clean article HTML: raw page or fragment in, safe article body out.
 
-The public entry points are ``clean_html``, ``clean_html_explained``,
-``summarize``, ``SiteRules``, ``parse_rules`` and ``CLEANER_VERSION``. All
-are pure: no file, network or clock access.
+The public entry points are ``clean_html``, ``clean_article`` (the same
+HTML with the cleaner's doubts about it, ``feedsvc.clean.confidence``),
+``clean_html_explained`` and ``clean_explained``, ``summarize``,
+``SiteRules``, ``parse_rules`` and ``CLEANER_VERSION``. All are pure: no
+file, network or clock access.
 
 ``clean_html`` runs small stages over one ``lxml.html`` tree (the page is
 first put through lexbor, an HTML5 parser, so the tree is nested as a
@@ -19,7 +21,10 @@ browser would nest it):
    edges (``feedsvc.clean.edges``): bylines, datelines, tables of
    contents, disclosures, author bios, "Recent posts"; and, where the page
    has a JSON-LD ``articleBody`` that agrees with the article, the lines at
-   either end that it leaves out (``feedsvc.clean.jsonld``);
+   either end that it leaves out (``feedsvc.clean.jsonld``); page chrome
+   that came along (``feedsvc.clean.chrome``): literal markup text,
+   cookie dialogs, teaser runs, previous/next links, repeated captions,
+   control labels, promos, "Updated <time>" lines;
 4. normalisation (``feedsvc.clean.normalise``): absolute URLs, lazy images,
    embeds to links, tracking parameters;
 5. sanitising by allowlist with nh3, tidying, XML-safe text
@@ -34,21 +39,24 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
 import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
 from feedsvc.clean.boiler import remove_boilerplate, remove_headline
+from feedsvc.clean.chrome import remove_chrome, remove_comment_threads
+from feedsvc.clean.confidence import Confidence, Probe, assess, comment_like, description_of
 from feedsvc.clean.explain import Recorder, Removal, number_elements
-from feedsvc.clean.extract import find_article, prune
+from feedsvc.clean.extract import find_article, paragraph_chars, prune
 from feedsvc.clean.jsonld import article_body, trim_by_article_body
 from feedsvc.clean.normalise import effective_base, normalise
 from feedsvc.clean.policy import BLOCK_TAGS
 from feedsvc.clean.rules import SiteRules, apply_strip_rules, parse_rules, rule_body
 from feedsvc.clean.sanitise import sanitise, serialise_children
 from feedsvc.html_depth import limit_depth
-from feedsvc.text import XML_UNSAFE, one_line, strip_markup, xml_safe
+from feedsvc.text import has_xml_unsafe, one_line, strip_markup, xml_safe
 
 try:  # selectolax is a declared dependency; without it, lxml parses alone.
     from selectolax.lexbor import LexborHTMLParser as _html5_reserialise
@@ -56,15 +64,15 @@ except ImportError:  # pragma: no cover
     _html5_reserialise = None
 
 __all__ = [
-    "CLEANER_VERSION", "Removal", "SiteRules", "clean_html", "clean_html_explained", "fallback_title", "parse_rules",
-    "summarize",
+    "CLEANER_VERSION", "Cleaned", "Confidence", "Removal", "SiteRules", "clean_article", "clean_explained",
+    "clean_html", "clean_html_explained", "fallback_title", "parse_rules", "summarize",
 ]  # fmt: skip
 
 # Bump whenever the same input gives different output (any stage, policy or
 # library change that shows in clean_html's result): a cache of cleaned
 # articles is keyed by this and the site rules' version
 # (``SiteRules.version``). tests/test_clean_version.py fails until it is.
-CLEANER_VERSION = "3"
+CLEANER_VERSION = "4"
 
 LOGGER = logging.getLogger(__name__)
 
@@ -83,15 +91,20 @@ _PARSER.set_element_class_lookup(
         entity=lxml.html.HtmlEntity,
     )
 )
-# What feedsvc.text.xml_safe removes, in one class: most pages hold none,
-# and one search is half the cost of its two substitutions.
-_UNSAFE = XML_UNSAFE
 _WHOLE_PAGE = re.compile(r"<(?:html|head|body)[\s>/]", re.IGNORECASE)
 # Void elements libxml2 (which predates HTML5) does not know: it would nest what
 # follows inside them, and an <embed> dropped later would take the article's
 # next paragraphs with it. lexbor's serialisation gets an explicit end tag for each.
 _HTML5_VOID = re.compile(r"<(embed|source|track|wbr|keygen)(?:\s[^<>]*)?>", re.IGNORECASE)
 _ELLIPSIS = "…"
+# A second extraction without the comment threads must find at least this
+# much paragraph text to replace a first pick that was a comment.
+_RETRY_MIN_CHARS = 200
+# A <noscript> and what it holds, as a browser that runs scripts reads it: raw
+# text up to its end tag, never shown. Parsed as markup instead, the text of
+# one in <head> (an escaped tracking pixel) lands at the top of the body.
+# Bounded, so a stray "<noscript>" in a comment cannot take the article with it.
+_NOSCRIPT = re.compile(r"<noscript\b[^>]*>(?:(?!</?noscript\b)[\s\S]){0,8000}</noscript\s*>", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=\S)")
 
 
@@ -120,6 +133,24 @@ def clean_html(html: str, base_url: str | None = None, rules: SiteRules | None =
             return ""
 
 
+@dataclass(frozen=True)
+class Cleaned:
+    """A clean article and how sure the cleaner is of it."""
+
+    html: str
+    confidence: Confidence
+    removals: tuple[Removal, ...] = ()
+
+
+def clean_article(html: str, base_url: str | None = None, rules: SiteRules | None = None) -> Cleaned:
+    """Return ``clean_html``'s result with the cleaner's doubts about it (see ``feedsvc.clean.confidence``).
+
+    The HTML is identical to ``clean_html(html, base_url, rules)``; judging
+    the result costs a pass over the page's paragraphs.
+    """
+    return _clean_probed(html, base_url, rules, None)
+
+
 def clean_html_explained(
     html: str, base_url: str | None = None, rules: SiteRules | None = None
 ) -> tuple[str, list[Removal]]:
@@ -127,16 +158,40 @@ def clean_html_explained(
 
     The HTML is identical to ``clean_html(html, base_url, rules)``. Each
     :class:`~feedsvc.clean.explain.Removal` names the stage, the rule or
-    reason, where the block was and the start of its text.
+    reason, where the block was and the start of its text. (``clean_explained``
+    gives the same with the cleaner's doubts.)
     """
-    rec = Recorder()
+    found = clean_explained(html, base_url, rules)
+    return found.html, list(found.removals)
+
+
+def clean_explained(html: str, base_url: str | None = None, rules: SiteRules | None = None) -> Cleaned:
+    """Return ``clean_article``'s result with every block the stages removed, in order."""
+    return _clean_probed(html, base_url, rules, Recorder())
+
+
+def _clean_probed(html: str, base_url: str | None, rules: SiteRules | None, rec: Recorder | None) -> Cleaned:
+    probe = Probe()
     try:
-        return _clean(html, base_url, rules, rec), rec.removals
+        cleaned = _clean(html, base_url, rules, rec, probe)
     except Exception:  # noqa: BLE001 - same fallback as clean_html
-        return clean_html(html, base_url, rules), rec.removals
+        cleaned, probe = clean_html(html, base_url, rules), Probe()
+    removals = tuple(rec.removals) if rec is not None else ()
+    return Cleaned(cleaned, assess(probe, _text_of(cleaned)), removals)
 
 
-def _clean(html: str, base_url: str | None, rules: SiteRules | None, rec: Recorder | None) -> str:
+def _text_of(fragment: str) -> str:
+    if not fragment.strip():
+        return ""
+    try:
+        return str(lxml.html.fragment_fromstring(fragment, create_parent="div").text_content())
+    except (lxml.etree.ParserError, ValueError):
+        return strip_markup(fragment)
+
+
+def _clean(
+    html: str, base_url: str | None, rules: SiteRules | None, rec: Recorder | None, probe: Probe | None = None
+) -> str:
     if not isinstance(html, str) or not html.strip():
         return ""
     root = parse(html)
@@ -148,6 +203,9 @@ def _clean(html: str, base_url: str | None, rules: SiteRules | None, rec: Record
     title = page_title(root) if whole_page else None
     base = effective_base(root, base_url)
     ld_body = article_body(root) if whole_page and "articleBody" in html else None
+    if probe is not None:
+        probe.page_chars = paragraph_chars(root)
+        probe.description = description_of(root) if whole_page else ""
 
     if rules is not None:
         apply_strip_rules(root, rules, rec)
@@ -160,6 +218,17 @@ def _clean(html: str, base_url: str | None, rules: SiteRules | None, rec: Record
     elif whole_page:
         prune(root, rec=rec)
         article = find_article(root, rec)
+        if comment_like(article):
+            # A reader comment won: extract again from a fresh tree without
+            # the page's comment threads (rare, so the second parse is cheap overall).
+            retry = _without_comments(html, rules, rec)
+            if retry is not None:
+                root, article = retry
+        if probe is not None:
+            probe.pruned_chars = paragraph_chars(root)
+            probe.extracted = True
+            probe.container_chars = paragraph_chars(article)
+            probe.comment_like = comment_like(article)
     else:
         article = root.find("body")
     if article is None:
@@ -167,6 +236,7 @@ def _clean(html: str, base_url: str | None, rules: SiteRules | None, rec: Record
 
     if not bodies or rules is None or rules.prune:
         remove_boilerplate(article, pruned=whole_page and not bodies, rec=rec)
+        remove_chrome(article, rec)
     remove_headline(article, title, rec)
     trim_by_article_body(article, ld_body, rec)
     normalise(article, base, rec)
@@ -175,6 +245,29 @@ def _clean(html: str, base_url: str | None, rules: SiteRules | None, rec: Record
         if article.tag != "p"
         else lxml.html.tostring(article, encoding="unicode", with_tail=False)
     )
+
+
+def _without_comments(
+    html: str, rules: SiteRules | None, rec: Recorder | None
+) -> tuple[HtmlElement, HtmlElement] | None:
+    """Return (page, article) extracted with the page's comment threads removed, or None if that finds no article."""
+    root = parse(html)
+    if root is None or root.find("body") is None:
+        return None
+    saved = (list(rec.removals), rec.ids) if rec is not None else None
+    if rec is not None:
+        rec.removals.clear()
+        rec.ids = number_elements(root)
+    if rules is not None:
+        apply_strip_rules(root, rules, rec)
+    if remove_comment_threads(root, rec):
+        prune(root, rec=rec)
+        article = find_article(root, rec)
+        if paragraph_chars(article) >= _RETRY_MIN_CHARS:
+            return root, article
+    if rec is not None and saved is not None:
+        rec.removals[:], rec.ids = saved
+    return None
 
 
 def parse(html: str) -> HtmlElement | None:
@@ -188,7 +281,9 @@ def parse(html: str) -> HtmlElement | None:
     ``clean_depth.MAX_DEPTH`` are first put beside each other, as browsers
     do, since both parsers slow down with the square of the depth.
     """
-    text = xml_safe(html) if _UNSAFE.search(html) else html
+    text = xml_safe(html) if has_xml_unsafe(html) else html
+    if "<noscript" in text or "<NOSCRIPT" in text:
+        text = _NOSCRIPT.sub("", text)
     text = limit_depth(text)[0]
     if _html5_reserialise is not None:
         try:
