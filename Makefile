@@ -29,7 +29,7 @@ check: $(VENV)/.installed
 
 ## golden: rewrite tests/golden/ from the current code; review the diff before committing
 golden: $(VENV)/.installed
-	$(BIN)/python -m pytest tests/test_golden.py --update-golden -q
+	$(BIN)/python -m pytest tests/integration/test_golden.py --update-golden -q
 
 ## bench-extraction: the cleaner against trafilatura on a dataset (DATASET=path/to/wcxb-dev)
 bench-extraction: $(VENV)/.installed

@@ -80,3 +80,15 @@ def test_serve_runs_gunicorn_that_answers_on_loopback(content_dir: Path, tmp_pat
             assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
             assert b"Harbour bridge reopens after repairs" in response.read()
     assert "Booting worker" in served.output()
+
+
+def test_check_warns_when_the_cleaner_doubts_an_article(content_dir: Path) -> None:
+    (content_dir / "articles" / "article-that-is-empty.html").unlink()
+    comment_page = Path(__file__).parents[2] / "fixtures" / "clean" / "doubts_a_reader_comment_chosen_as_article.html"
+    target = content_dir / "articles" / "harbour-wall-comment.html"
+    target.write_text(comment_page.read_text(encoding="utf-8"), encoding="utf-8")
+    target.with_suffix(".toml").write_text("published = 2024-03-06T09:00:00+00:00\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--content", str(content_dir), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "warning  " in result.output and "harbour-wall-comment.html" in result.output
+    assert "may be the wrong text: the chosen container is marked up as reader comments" in result.output
