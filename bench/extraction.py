@@ -6,7 +6,8 @@ Usage::
                                [--only feedsvc|trafilatura|parse] [--worst N]
                                [--dump DIR] [--ablate RULE,RULE|all]
 
-Both extractors run on the same pages in turn, in one process, and each
+Both extractors run on the same pages, in one process, interleaved page
+by page (so both see the same machine load), and each
 prints F1, P, R, the share of clean pages (page precision and recall both
 >= 0.95), the pages with P < 0.8 and with R < 0.8, empty outputs, pages/s
 and the speed ratio; per dataset and for all pages together.
@@ -233,15 +234,28 @@ def run_trafilatura(html: str, url: str) -> str:
 
 def measure(name: str, extract: Callable[[str, str], str], pages: list[Page]) -> Run:
     """Run one extractor over the pages, timing the extraction only, and score it."""
-    run = Run(name)
-    for page in pages:
-        start = time.perf_counter()
-        text = extract(page.html, page.url)
-        run.seconds += time.perf_counter() - start
-        run.pages += 1
-        run.outputs[page.key] = text
-        run.scores[page.key] = page_scores(page.truth["articleBody"], text)
-    return run
+    return measure_all({name: extract}, pages)[0]
+
+
+def measure_all(extractors: dict[str, Callable[[str, str], str]], pages: list[Page]) -> list[Run]:
+    """Run every extractor on each page in turn (interleaved), timing the extraction only, and score them.
+
+    Interleaving puts each extractor under the same machine load: on a
+    shared machine, running one over all pages and then the other skews
+    their speed ratio by whatever else ran meanwhile.
+    """
+    runs = [Run(name) for name in extractors]
+    fns = list(extractors.values())
+    for index, page in enumerate(pages):
+        order = range(len(runs)) if index % 2 == 0 else reversed(range(len(runs)))
+        for i in order:
+            start = time.perf_counter()
+            text = fns[i](page.html, page.url)
+            runs[i].seconds += time.perf_counter() - start
+            runs[i].pages += 1
+            runs[i].outputs[page.key] = text
+            runs[i].scores[page.key] = page_scores(page.truth["articleBody"], text)
+    return runs
 
 
 def leaked_appeal(text: str, truth: dict) -> str | None:
@@ -438,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
         ablate(pages, args.folds, args.ablate)
         return 0
     runners = {"feedsvc": run_feedsvc, "trafilatura": run_trafilatura}
-    runs = [measure(name, fn, pages) for name, fn in runners.items() if args.only in (None, name)]
+    runs = measure_all({name: fn for name, fn in runners.items() if args.only in (None, name)}, pages)
 
     print(f"{len(pages)} pages from {', '.join(str(d) for d in args.datasets)}")
     if runs:

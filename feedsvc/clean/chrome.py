@@ -63,6 +63,8 @@ _PROMPT_MAX = 300
 _REPEAT_MIN, _REPEAT_MAX = 20, 300
 _TEASER_MAX = 700
 _TEASER_MIN_RUN = 3
+# Every COOKIE_CUE match holds one of these (lower case).
+_COOKIE_KEYS = ("cookie", "privacy overview", "always enabled", "consent", "reject all", "accept all")
 
 
 def text_of(el: HtmlElement) -> str:
@@ -118,12 +120,13 @@ def _link_share(el: HtmlElement, text: str) -> float:
 
 def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
     """Remove the chrome this module knows (see the module docstring) from ``article``."""
+    leaves = _leaves(article)  # one walk for every rule; a removed leaf is skipped after
     if "teaser_run" not in DISABLED:
-        remove_teaser_runs(article, rec)
+        remove_teaser_runs(article, rec, leaves)
     if "cookie_consent" not in DISABLED:
-        remove_cookie_consent(article, rec)
+        remove_cookie_consent(article, rec, leaves)
     seen: set[str] = set()
-    for el, text in _leaves(article):
+    for el, text in leaves:
         if not _still_in(el, article):
             continue  # went with a box removed above
         why = _line_reason(el, text, seen)
@@ -161,9 +164,18 @@ def _line_reason(el: HtmlElement, text: str, seen: set[str]) -> str:
     return ""
 
 
-def remove_cookie_consent(article: HtmlElement, rec: Recorder | None = None) -> None:
+def remove_cookie_consent(
+    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
+) -> None:
     """Remove cookie-consent text, and the box around it while the box is mostly that text."""
-    hits = [(el, t) for el, t in _leaves(article) if len(t) <= _COOKIE_BLOCK_MAX and COOKIE_CUE.search(t)]
+    hits = [
+        (el, t)
+        for el, t in (leaves if leaves is not None else _leaves(article))
+        if len(t) <= _COOKIE_BLOCK_MAX
+        and any(k in t.lower() for k in _COOKIE_KEYS)  # most blocks: no regex at all
+        and COOKIE_CUE.search(t)
+        and _still_in(el, article)
+    ]
     if not hits:
         return
     cookie_chars: dict[HtmlElement, int] = {}
@@ -196,39 +208,55 @@ def _teaser_head(card: HtmlElement) -> bool:
     return len(text_of(link)) >= 15 and len(text_of(link)) >= 0.8 * len(text)
 
 
-def remove_teaser_runs(article: HtmlElement, rec: Recorder | None = None) -> None:
-    """Remove runs of three or more sibling cards of one tag and class, each opening with a headline link.
+def remove_teaser_runs(
+    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
+) -> None:
+    """Remove a "More from <site>"-style heading and the run of three or more teaser cards after it.
 
-    Teaser lists ("More from <site>": headline, byline, date, first
-    sentence, five times) sit in the article container as cards of one
-    shape. A listicle's sections open with a heading, rarely with a link to
-    another page, and are longer than a teaser.
+    Teaser lists (headline, byline, date, first sentence, five times) sit
+    in the article container as sibling cards of one tag and class, each
+    opening with a headline link. Without the heading, a run of such cards
+    is as often a listicle's sections (the dev truths keep those), so the
+    heading is required. The cards follow the heading, or are the children
+    or grandchildren of what follows it.
     """
-    for parent in [p for p in article.iter() if isinstance(p.tag, str) and len(p) >= _TEASER_MIN_RUN]:
-        if parent.getparent() is None and parent is not article:
+    for heading, text in leaves if leaves is not None else _leaves(article):
+        if len(text) > 70 or not RELATED_HEADING.fullmatch(text) or not _still_in(heading, article):
             continue
-        run: list[HtmlElement] = []
-        shape: tuple[str, str] | None = None
-        for child in [*list(parent), None]:
-            this: tuple[str, str] | None = None
-            if (
-                child is not None
-                and isinstance(child.tag, str)
-                and child.tag in ("div", "article", "section")
-                and len(text_of(child)) <= _TEASER_MAX
-                and _teaser_head(child)
-            ):
-                this = (child.tag, child.get("class") or "")
-            if child is not None and this is not None and (shape is None or this == shape):
-                run.append(child)
-                shape = this
-                continue
-            heading = _related_heading_before(run[0]) if len(run) >= _TEASER_MIN_RUN else None
-            if heading is not None:
+        nxt = heading.getnext()
+        while nxt is not None and not isinstance(nxt.tag, str):
+            nxt = nxt.getnext()
+        if nxt is None:
+            continue
+        candidates = [[nxt, *nxt.itersiblings()], list(nxt)]
+        candidates += [list(child) for child in nxt if isinstance(child.tag, str)][:1]
+        for cards in candidates:
+            run = _teaser_run(cards)
+            if run:
                 remove(heading, rec, _STAGE, "heading of a teaser list")
                 for card in run:
                     remove(card, rec, _STAGE, "teaser card of another story (a run of them)")
-            run, shape = ([child], this) if child is not None and this is not None else ([], None)
+                break
+
+
+def _teaser_run(elements: list[HtmlElement]) -> list[HtmlElement]:
+    """Return the leading run of 3+ teaser cards of one tag and class in ``elements`` ([] if none)."""
+    run: list[HtmlElement] = []
+    shape: tuple[str, str] | None = None
+    for child in elements:
+        if not isinstance(child.tag, str):
+            continue
+        this = (child.tag, child.get("class") or "")
+        if (
+            child.tag not in ("div", "article", "section")
+            or (shape is not None and this != shape)
+            or len(text_of(child)) > _TEASER_MAX
+            or not _teaser_head(child)
+        ):
+            break
+        run.append(child)
+        shape = this
+    return run if len(run) >= _TEASER_MIN_RUN else []
 
 
 def remove_comment_threads(root: HtmlElement, rec: Recorder | None = None) -> bool:
@@ -255,19 +283,3 @@ def remove_comment_threads(root: HtmlElement, rec: Recorder | None = None) -> bo
             remove(el, rec, "prune", "reader comments (the first pick was a comment)")
             removed = True
     return removed
-
-
-def _related_heading_before(card: HtmlElement) -> HtmlElement | None:
-    """Return the "More from <site>"-style heading just before ``card`` (or before its list), or None."""
-    node: HtmlElement | None = card
-    for _ in range(3):  # the card, its list, the list's wrapper
-        if node is None:
-            return None
-        prev = node.getprevious()
-        while prev is not None and not isinstance(prev.tag, str):
-            prev = prev.getprevious()
-        if prev is not None:
-            text = text_of(prev)
-            return prev if 0 < len(text) <= 70 and RELATED_HEADING.fullmatch(text) else None
-        node = node.getparent()
-    return None
