@@ -52,7 +52,7 @@ check: $(VENV)/.installed
 golden: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/integration/test_golden.py --update-golden -q
 
-## bench-extraction: the cleaner against trafilatura on a dataset (DATASET=path/to/wcxb-dev)
+## bench-extraction: the cleaner against trafilatura on datasets (DATASET="path/to/wcxb-dev path/to/readability-pages")
 bench-extraction: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/extraction.py $(DATASET)

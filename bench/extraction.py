@@ -1,16 +1,32 @@
-"""Measure feedsvc's cleaner against trafilatura on an annotated page set.
+"""Measure feedsvc's cleaner against trafilatura on annotated page sets.
 
 Usage::
 
-    python bench/extraction.py DATASET [--limit N] [--half 1|2]
+    python bench/extraction.py DATASET [DATASET ...] [--limit N] [--folds K]
                                [--only feedsvc|trafilatura|parse] [--worst N]
-                               [--dump DIR]
+                               [--dump DIR] [--ablate RULE,RULE|all]
 
-``--half`` keeps one of two fixed halves of the pages (split by a hash of
-the page id), to tune on one and check the other. ``--only parse`` (or a
-full run) also times parsing alone on the same pages: lexbor (selectolax),
-lexbor then lxml (what the cleaner does), lxml.html, and BeautifulSoup with
-the lxml builder, with and without serialising back to a string.
+Both extractors run on the same pages, in one process, interleaved page
+by page (so both see the same machine load), and each
+prints F1, P, R, the share of clean pages (page precision and recall both
+>= 0.95), the pages with P < 0.8 and with R < 0.8, empty outputs, pages/s
+and the speed ratio; per dataset and for all pages together.
+
+Cross-validation by domain: the pages' domains (WCXB's ``domain``, else the
+URL's host, else the page id without a trailing number) are put in K
+folds by a hash of the domain, so one site never sits on both sides. A
+fixed extractor has nothing to fit, so its cross-validated number is the
+mean and spread over the K held-out folds. ``--ablate`` turns the generic
+rules of ``feedsvc.clean.chrome`` into a choice to fit: for each fold, the
+rule set (all rules, or all but one) with the best F1 on the other K-1
+folds is scored on the held-out fold, and the pooled held-out pages give
+the cross-validated F1; a rule is worth keeping when it does not lower the
+held-out F1 of any fold by more than noise.
+
+``--only parse`` times parsing alone on the same
+pages: lexbor (selectolax), lexbor then lxml (what the cleaner does),
+lxml.html, and BeautifulSoup with the lxml builder, with and without
+serialising back to a string.
 
 DATASET is a folder laid out like WCXB's dev split: ``ground-truth.json``
 (``{id: {"articleBody", "url", "with", "without", ...}}``) and
@@ -26,6 +42,7 @@ trafilatura is a bench-only tool here, never a runtime dependency.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import hashlib
 import json
@@ -33,9 +50,10 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import lxml.html
 
@@ -45,7 +63,9 @@ from feedsvc.clean import clean_html
 
 # The pages of the dev split whose article carries a donation or membership
 # appeal that the truth leaves out (data README, "Appeals in this split").
-APPEAL_PAGES = ("0096", "0174", "0418", "0420", "0421", "0462", "0463", "0466", "4125", "4511")
+APPEAL_PAGES = tuple(
+    f"wcxb-dev/{i}" for i in ("0096", "0174", "0418", "0420", "0421", "0462", "0463", "0466", "4125", "4511")
+)
 
 # Phrases that mark an appeal; a page leaks when its output holds one that
 # its truth does not (or holds one of the truth's ``without`` snippets).
@@ -120,67 +140,122 @@ def page_scores(truth: str, output: str) -> tuple[float | None, float | None]:
     return precision, recall
 
 
+# A page is clean when its precision and recall both reach this; it is
+# poor on a side below the other threshold.
+CLEAN_AT = 0.95
+POOR_BELOW = 0.8
+
+
 @dataclass
-class Result:
-    """Scores of one extractor over the pages."""
+class Page:
+    """One annotated page: key (``dataset/id``), its HTML, truth text, URL and domain."""
+
+    key: str
+    html: str
+    truth: dict
+    url: str
+    domain: str
+    dataset: str
+
+
+@dataclass
+class Run:
+    """One extractor's outputs and scores over the pages, and the time it took."""
 
     name: str
-    precisions: list[float] = field(default_factory=list)
-    recalls: list[float] = field(default_factory=list)
-    empty: list[str] = field(default_factory=list)
     seconds: float = 0.0
     pages: int = 0
-    per_page: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def p(self) -> float:
-        return sum(self.precisions) / len(self.precisions) if self.precisions else 0.0
-
-    @property
-    def r(self) -> float:
-        return sum(self.recalls) / len(self.recalls) if self.recalls else 0.0
-
-    @property
-    def f1(self) -> float:
-        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
+    scores: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
         return self.pages / self.seconds if self.seconds else 0.0
 
 
+@dataclass
+class Summary:
+    """The metric over a set of pages."""
+
+    pages: int
+    p: float
+    r: float
+    empty: int
+    clean: int
+    low_p: int
+    low_r: int
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
+
+
+def summarise(run: Run, keys: Sequence[str]) -> Summary:
+    """Return the metric of ``run`` over ``keys``: mean page P over non-empty outputs, mean R over non-empty truths."""
+    ps = [run.scores[k][0] for k in keys if run.scores[k][0] is not None]
+    rs = [run.scores[k][1] for k in keys if run.scores[k][1] is not None]
+    clean = low_p = low_r = 0
+    for k in keys:
+        p, r = run.scores[k]
+        p = 0.0 if p is None else p
+        r = 1.0 if r is None else r
+        clean += p >= CLEAN_AT and r >= CLEAN_AT
+        low_p += p < POOR_BELOW
+        low_r += r < POOR_BELOW
+    return Summary(
+        pages=len(keys),
+        p=sum(ps) / len(ps) if ps else 0.0,  # type: ignore[arg-type]
+        r=sum(rs) / len(rs) if rs else 0.0,  # type: ignore[arg-type]
+        empty=sum(1 for k in keys if not run.outputs[k].strip()),
+        clean=clean,
+        low_p=low_p,
+        low_r=low_r,
+    )
+
+
+def page_f1(run: Run, key: str) -> float:
+    """Return one page's F1 (an empty side counts 0)."""
+    p, r = run.scores[key]
+    p, r = p or 0.0, r or 0.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
 def run_feedsvc(html: str, url: str) -> str:
     """Return feedsvc's clean article as text."""
-    return html_to_text(clean_html(html, base_url=url))
+    return html_to_text(clean_html(html, base_url=url or None))
 
 
 def run_trafilatura(html: str, url: str) -> str:
     """Return trafilatura's main text (defaults)."""
     import trafilatura
 
-    return trafilatura.extract(html, url=url) or ""
+    return trafilatura.extract(html, url=url or None) or ""
 
 
-def measure(name: str, extract: Callable[[str, str], str], pages: list[tuple[str, str, dict]]) -> Result:
-    """Run one extractor over the pages and score it."""
-    result = Result(name)
-    # Time the extraction only (pages are already decompressed and decoded).
-    for page_id, html, truth in pages:
-        start = time.perf_counter()
-        text = extract(html, truth["url"])
-        result.seconds += time.perf_counter() - start
-        result.pages += 1
-        result.outputs[page_id] = text
-        if not text.strip():
-            result.empty.append(page_id)
-        p, r = page_scores(truth["articleBody"], text)
-        result.per_page[page_id] = (p, r)
-        if p is not None:
-            result.precisions.append(p)
-        if r is not None:
-            result.recalls.append(r)
-    return result
+def measure(name: str, extract: Callable[[str, str], str], pages: list[Page]) -> Run:
+    """Run one extractor over the pages, timing the extraction only, and score it."""
+    return measure_all({name: extract}, pages)[0]
+
+
+def measure_all(extractors: dict[str, Callable[[str, str], str]], pages: list[Page]) -> list[Run]:
+    """Run every extractor on each page in turn (interleaved), timing the extraction only, and score them.
+
+    Interleaving puts each extractor under the same machine load: on a
+    shared machine, running one over all pages and then the other skews
+    their speed ratio by whatever else ran meanwhile.
+    """
+    runs = [Run(name) for name in extractors]
+    fns = list(extractors.values())
+    for index, page in enumerate(pages):
+        order = range(len(runs)) if index % 2 == 0 else reversed(range(len(runs)))
+        for i in order:
+            start = time.perf_counter()
+            text = fns[i](page.html, page.url)
+            runs[i].seconds += time.perf_counter() - start
+            runs[i].pages += 1
+            runs[i].outputs[page.key] = text
+            runs[i].scores[page.key] = page_scores(page.truth["articleBody"], text)
+    return runs
 
 
 def leaked_appeal(text: str, truth: dict) -> str | None:
@@ -197,27 +272,49 @@ def leaked_appeal(text: str, truth: dict) -> str | None:
     return None
 
 
-def in_half(page_id: str, half: int) -> bool:
-    """Return True if ``page_id`` belongs to half 1 or 2 of a fixed, id-hashed split."""
-    return hashlib.sha256(page_id.encode()).digest()[0] % 2 == half - 1
+_TRAILING_NUMBER = re.compile(r"[-_]?\d+$")
 
 
-def load(dataset: Path, limit: int | None, half: int | None = None) -> list[tuple[str, str, dict]]:
-    """Return (id, html, truth) for the pages of ``dataset``, in id order."""
-    truth = json.loads((dataset / "ground-truth.json").read_text(encoding="utf-8"))
-    ids = sorted(truth)
-    if half:
-        ids = [i for i in ids if in_half(i, half)]
-    if limit:
-        ids = ids[:limit]
+def domain_of(page_id: str, truth: dict) -> str:
+    """Return the site a page comes from: WCXB's ``domain``, the URL's host, else its id stem ("bbc-1" -> "bbc")."""
+    if truth.get("domain"):
+        return str(truth["domain"]).lower().removeprefix("www.")
+    host = urlsplit(truth.get("url") or "").hostname
+    if host:
+        return host.lower().removeprefix("www.")
+    return _TRAILING_NUMBER.sub("", page_id) or page_id
+
+
+def fold_of(domain: str, folds: int) -> int:
+    """Return the fold (0..folds-1) of a domain: a fixed hash, the same on every machine and run."""
+    return int.from_bytes(hashlib.sha256(domain.encode()).digest()[:4], "big") % folds
+
+
+def load(datasets: Sequence[Path], limit: int | None) -> list[Page]:
+    """Return the pages of every dataset, in dataset then id order."""
     pages = []
-    for page_id in ids:
-        raw = gzip.decompress((dataset / "html" / f"{page_id}.html.gz").read_bytes())
-        pages.append((page_id, raw.decode("utf-8", errors="replace"), truth[page_id]))
+    for dataset in datasets:
+        truth = json.loads((dataset / "ground-truth.json").read_text(encoding="utf-8"))
+        ids = sorted(truth)
+        if limit:
+            ids = ids[:limit]
+        for page_id in ids:
+            raw = gzip.decompress((dataset / "html" / f"{page_id}.html.gz").read_bytes())
+            t = truth[page_id]
+            pages.append(
+                Page(
+                    key=f"{dataset.name}/{page_id}",
+                    html=raw.decode("utf-8", errors="replace"),
+                    truth=t,
+                    url=t.get("url") or "",
+                    domain=domain_of(page_id, t),
+                    dataset=dataset.name,
+                )
+            )
     return pages
 
 
-def parse_rates(pages: list[tuple[str, str, dict]]) -> list[tuple[str, float]]:
+def parse_rates(pages: list[Page]) -> list[tuple[str, float]]:
     """Return pages/s of parsing alone (one core, pages in turn) for each parser the cleaner could use."""
     from bs4 import BeautifulSoup
     from selectolax.lexbor import LexborHTMLParser
@@ -243,75 +340,166 @@ def parse_rates(pages: list[tuple[str, str, dict]]) -> list[tuple[str, float]]:
     rates = []
     for name, fn in parsers:
         start = time.perf_counter()
-        for _, html, _ in pages:
-            fn(html)
+        for page in pages:
+            fn(page.html)
         rates.append((name, len(pages) / (time.perf_counter() - start)))
     return rates
 
 
+def print_table(title: str, runs: list[Run], keys: Sequence[str]) -> None:
+    """Print one table row per extractor over ``keys``."""
+    print(f"\n{title}: {len(keys)} pages")
+    print(f"  {'extractor':<12} {'F1':>6} {'P':>6} {'R':>6} {'clean':>6} {'P<0.8':>6} {'R<0.8':>6} {'empty':>6}")
+    for run in runs:
+        s = summarise(run, keys)
+        print(
+            f"  {run.name:<12} {s.f1:6.3f} {s.p:6.3f} {s.r:6.3f} {s.clean / max(s.pages, 1):6.1%} "
+            f"{s.low_p:6d} {s.low_r:6d} {s.empty:6d}"
+        )
+
+
+def cross_validate(runs: list[Run], pages: list[Page], folds: int) -> None:
+    """Print each extractor's F1 on each held-out fold of domains, and their mean and spread."""
+    by_fold: dict[int, list[str]] = {}
+    for page in pages:
+        by_fold.setdefault(fold_of(page.domain, folds), []).append(page.key)
+    domains = len({page.domain for page in pages})
+    print(f"\ncross-validation: {domains} domains in {folds} folds (sha256 of the domain)")
+    print(
+        "  " + f"{'extractor':<12} " + " ".join(f"fold{i}({len(by_fold.get(i, []))})".rjust(10) for i in range(folds))
+    )
+    for run in runs:
+        f1s = [summarise(run, by_fold[i]).f1 for i in range(folds) if by_fold.get(i)]
+        mean = sum(f1s) / len(f1s)
+        spread = (sum((f - mean) ** 2 for f in f1s) / len(f1s)) ** 0.5
+        cleans = [summarise(run, by_fold[i]) for i in range(folds) if by_fold.get(i)]
+        clean = sum(s.clean for s in cleans) / sum(s.pages for s in cleans)
+        print(
+            f"  {run.name:<12} "
+            + " ".join(f"{f:10.3f}" for f in f1s)
+            + f"   mean {mean:.3f} ± {spread:.3f}, clean {clean:.1%}"
+        )
+
+
+@contextlib.contextmanager
+def _disabled(rules: frozenset[str]) -> Iterator[None]:
+    from feedsvc.clean import chrome
+
+    saved = chrome.DISABLED
+    chrome.DISABLED = rules
+    try:
+        yield
+    finally:
+        chrome.DISABLED = saved
+
+
+def ablate(pages: list[Page], folds: int, which: str) -> None:
+    """Fit the choice of generic rules on K-1 folds, score it on the held-out one; print per-rule held-out deltas."""
+    from feedsvc.clean import chrome
+
+    names = sorted(chrome.RULES) if which == "all" else which.split(",")
+    variants: dict[str, frozenset[str]] = {"(all rules)": frozenset(), "(none)": frozenset(chrome.RULES)}
+    variants.update({f"-{name}": frozenset({name}) for name in names})
+    runs: dict[str, Run] = {}
+    for label, off in variants.items():
+        with _disabled(off):
+            runs[label] = measure(label, run_feedsvc, pages)
+    by_fold: dict[int, list[str]] = {}
+    for page in pages:
+        by_fold.setdefault(fold_of(page.domain, folds), []).append(page.key)
+    fold_ids = [i for i in range(folds) if by_fold.get(i)]
+    print(f"\nablation of feedsvc.clean.chrome rules, F1 by held-out fold ({len(fold_ids)} folds):")
+    base = runs["(all rules)"]
+    for label, run in runs.items():
+        f1s = [summarise(run, by_fold[i]).f1 for i in fold_ids]
+        deltas = [f - summarise(base, by_fold[i]).f1 for f, i in zip(f1s, fold_ids, strict=True)]
+        print(
+            f"  {label:<24} "
+            + " ".join(f"{f:6.3f}" for f in f1s)
+            + f"   all {summarise(run, [p.key for p in pages]).f1:.3f}"
+            + f"   worst fold delta {min(deltas):+.4f}, best {max(deltas):+.4f}"
+        )
+    # The fitted choice: per held-out fold, the variant best on the other folds.
+    held_out = Run("cv-chosen")
+    chosen = []
+    for i in fold_ids:
+        train = [k for j in fold_ids if j != i for k in by_fold[j]]
+        label = max(runs, key=lambda name: summarise(runs[name], train).f1)
+        chosen.append(label)
+        for key in by_fold[i]:
+            held_out.outputs[key] = runs[label].outputs[key]
+            held_out.scores[key] = runs[label].scores[key]
+    pooled = summarise(held_out, [k for i in fold_ids for k in by_fold[i]])
+    print(
+        f"  chosen per fold: {', '.join(chosen)}; pooled held-out F1 {pooled.f1:.3f} (P {pooled.p:.3f}, R {pooled.r:.3f})"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print the table."""
+    """Run the benchmark and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("dataset", type=Path)
-    parser.add_argument("--limit", type=int, default=None, help="only the first N pages (by id)")
-    parser.add_argument("--half", type=int, choices=(1, 2), default=None, help="only one fixed half of the pages")
+    parser.add_argument("datasets", type=Path, nargs="+")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N pages (by id) of each dataset")
+    parser.add_argument("--folds", type=int, default=5, help="folds of domains for cross-validation (default 5)")
     parser.add_argument("--only", choices=("feedsvc", "trafilatura", "parse"), default=None)
     parser.add_argument("--worst", type=int, default=0, help="list feedsvc's N worst pages by F1")
     parser.add_argument("--dump", type=Path, default=None, help="write feedsvc's text of each page to DIR/<id>.txt")
+    parser.add_argument("--ablate", default=None, help="rules of feedsvc.clean.chrome to fit by cross-validation")
     args = parser.parse_args(argv)
 
-    pages = load(args.dataset, args.limit, args.half)
+    pages = load(args.datasets, args.limit)
+    if args.ablate:
+        ablate(pages, args.folds, args.ablate)
+        return 0
     runners = {"feedsvc": run_feedsvc, "trafilatura": run_trafilatura}
-    results = [measure(name, fn, pages) for name, fn in runners.items() if args.only in (None, name)]
+    runs = measure_all({name: fn for name, fn in runners.items() if args.only in (None, name)}, pages)
 
-    half = f" (half {args.half})" if args.half else ""
-    print(f"{len(pages)} pages from {args.dataset}{half}")
-    if results:
-        print(f"{'extractor':<12} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>8} {'empty':>6}")
-    for res in results:
-        print(f"{res.name:<12} {res.p:6.3f} {res.r:6.3f} {res.f1:6.3f} {res.rate:8.1f} {len(res.empty):6d}")
-    by_name = {res.name: res for res in results}
-    if len(by_name) == 2:
-        ours, theirs = by_name["feedsvc"], by_name["trafilatura"]
-        print(
-            f"feedsvc/trafilatura: F1 {ours.f1 / theirs.f1:.3f}, pages/s {ours.rate / theirs.rate:.2f}, "
-            f"empty {len(ours.empty)} vs {len(theirs.empty)}"
-        )
-    for res in results:
-        if res.empty:
-            print(f"{res.name} empty: {' '.join(res.empty)}")
+    print(f"{len(pages)} pages from {', '.join(str(d) for d in args.datasets)}")
+    if runs:
+        for dataset in dict.fromkeys(page.dataset for page in pages):
+            print_table(dataset, runs, [page.key for page in pages if page.dataset == dataset])
+        if len(args.datasets) > 1:
+            print_table("all pages", runs, [page.key for page in pages])
+        print()
+        for run in runs:
+            print(f"  {run.name:<12} {run.rate:8.1f} pages/s")
+        by_name = {run.name: run for run in runs}
+        if len(by_name) == 2:
+            ours, theirs = by_name["feedsvc"], by_name["trafilatura"]
+            print(f"  speed feedsvc/trafilatura: {ours.rate / theirs.rate:.2f}x (same run, one process)")
+        cross_validate(runs, pages, args.folds)
+        for run in runs:
+            empty = [k for k, text in run.outputs.items() if not text.strip()]
+            if empty:
+                print(f"{run.name} empty: {' '.join(empty)}")
 
-    if args.only in (None, "parse"):
+    if args.only == "parse":
         print("parsing alone, same pages, one core:")
         for name, rate in parse_rates(pages):
             print(f"  {name:<30} {rate:8.1f} pages/s")
 
-    truths = {page_id: truth for page_id, _, truth in pages}
+    truths = {page.key: page.truth for page in pages}
+    by_name = {run.name: run for run in runs}
     if args.dump and "feedsvc" in by_name:
-        args.dump.mkdir(parents=True, exist_ok=True)
-        for page_id, text in by_name["feedsvc"].outputs.items():
-            (args.dump / f"{page_id}.txt").write_text(text, encoding="utf-8")
+        for key, text in by_name["feedsvc"].outputs.items():
+            out = args.dump / f"{key}.txt"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
     if "feedsvc" in by_name:
         ours = by_name["feedsvc"]
-        checked = [pid for pid in APPEAL_PAGES if pid in ours.outputs]
-        leaks = {pid: leaked_appeal(ours.outputs[pid], truths[pid]) for pid in checked}
-        leaked = [pid for pid, why in leaks.items() if why]
+        checked = [key for key in APPEAL_PAGES if key in ours.outputs]
+        leaks = {key: leaked_appeal(ours.outputs[key], truths[key]) for key in checked}
+        leaked = [key for key, why in leaks.items() if why]
         print(f"appeal pages leaked by feedsvc: {len(leaked)}/{len(checked)} {' '.join(leaked)}")
-        for pid in leaked:
-            print(f"  {pid}: {leaks[pid]}")
+        for key in leaked:
+            print(f"  {key}: {leaks[key]}")
         if args.worst:
-
-            def f1(pid: str) -> float:
-                p, r = ours.per_page[pid]
-                p, r = p or 0.0, r or 0.0
-                return 2 * p * r / (p + r) if p + r else 0.0
-
             print(f"worst {args.worst} pages (feedsvc):")
-            for pid in sorted(ours.per_page, key=f1)[: args.worst]:
-                p, r = ours.per_page[pid]
+            for key in sorted(ours.scores, key=lambda k: page_f1(ours, k))[: args.worst]:
+                p, r = ours.scores[key]
                 print(
-                    f"  {pid} F1={f1(pid):.3f} P={p if p is None else round(p, 3)} "
-                    f"R={r if r is None else round(r, 3)} {truths[pid]['url']}"
+                    f"  {key} F1={page_f1(ours, key):.3f} P={p if p is None else round(p, 3)} "
+                    f"R={r if r is None else round(r, 3)} {truths[key]['url']}"
                 )
     return 0
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from feedsvc.catalog.revisions import fingerprint, first_seen, revise, withdraw
-from feedsvc.clean import SiteRules, clean_html, fallback_title, summarize
+from feedsvc.clean import SiteRules, clean_article, clean_html, fallback_title, summarize
 from feedsvc.model import (
     UNDATED,
     Article,
@@ -96,7 +96,17 @@ def make_article(
     warnings = list(source.warnings)
     page_url = site.url(article_path(source.slug))
     origin_url = meta.canonical_url or page_url
-    content = clean(source.html, base_url=origin_url, rules=_rules_for(meta.canonical_url, rules or {}))
+    site_rules = _rules_for(meta.canonical_url, rules or {})
+    if clean is clean_html:  # the real cleaner also says how sure it is; an injected one cannot
+        cleaned = clean_article(source.html, base_url=origin_url, rules=site_rules)
+        content = cleaned.html
+        if cleaned.confidence.doubtful:
+            warnings.append(
+                f"the cleaned article may be the wrong text: {cleaned.confidence}; "
+                "run `feedsvc clean --explain` on it, and add a body rule in rules/<host>.toml if so"
+            )
+    else:
+        content = clean(source.html, base_url=origin_url, rules=site_rules)
     if not content.strip():
         raise ContentError(
             source.path,

@@ -19,7 +19,10 @@ runs the stages over it, in this order (:func:`_clean` reads the same):
    (``feedsvc.clean.edges``); the headline the page template prints anyway
    (``boilerplate`` again); and, where the page has a JSON-LD
    ``articleBody`` that agrees with the article, the lines at either end
-   that it leaves out (``feedsvc.clean.jsonld``);
+   that it leaves out (``feedsvc.clean.jsonld``); page chrome that came
+   along (``feedsvc.clean.chrome``): literal markup text, cookie dialogs,
+   teaser runs, previous/next links, repeated captions, control labels,
+   promos, "Updated <time>" lines;
 4. normalisation (``feedsvc.clean.normalise``): absolute URLs, lazy images,
    embeds to links, tracking parameters;
 5. sanitising by allowlist with nh3, tidying, XML-safe text
@@ -30,14 +33,17 @@ The layers of the package, each importing only those below it:
 - ``report`` (the HTML report of what was removed) on top of the pipeline;
 - this module, the pipeline, which imports the stages;
 - the stages (``rules``, ``extract``, ``boilerplate``, ``edges``,
-  ``jsonld``, ``normalise``, ``sanitise``) and ``summary`` (which reads a
-  clean article), none importing another;
+  ``jsonld``, ``chrome``, ``normalise``, ``sanitise``) and ``summary``
+  (which reads a clean article), none importing another;
 - the leaves: ``dom`` (the tree and the words every stage reads and cuts it
-  with) and ``explain`` (the recorder each stage tells what it removes);
+  with), ``explain`` (the recorder each stage tells what it removes) and
+  ``confidence`` (how sure the cleaner is of what it chose);
 - at the bottom ``policy``: what each stage drops, keeps and rewrites, as data.
 
 ``clean_html_explained`` passes a ``feedsvc.clean.explain.Recorder`` to
-every stage, ``clean_html`` passes none. Everything here is pure: no file,
+every stage, ``clean_html`` passes none. ``clean_article`` and
+``clean_explained`` also say how sure the cleaner is of its result
+(``feedsvc.clean.confidence``). Everything here is pure: no file,
 network or clock access.
 """
 
@@ -45,12 +51,16 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
+import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
 from feedsvc.clean.boilerplate import page_title, remove_boilerplate, remove_headline
-from feedsvc.clean.dom import parse
+from feedsvc.clean.chrome import remove_chrome, remove_comment_threads
+from feedsvc.clean.confidence import Confidence, Probe, assess, comment_like, description_of
+from feedsvc.clean.dom import paragraph_chars, parse
 from feedsvc.clean.edges import trim_edges
 from feedsvc.clean.explain import Recorder, Removal, number_elements
 from feedsvc.clean.extract import find_article, prune
@@ -60,11 +70,16 @@ from feedsvc.clean.rules import SiteRules, apply_strip_rules, parse_rules, rule_
 from feedsvc.clean.sanitise import sanitise, serialise_children
 from feedsvc.clean.summary import fallback_title, summarize
 from feedsvc.html_depth import limit_depth
+from feedsvc.text import strip_markup
 
 __all__ = [
     "CLEANER_VERSION",
+    "Cleaned",
+    "Confidence",
     "Removal",
     "SiteRules",
+    "clean_article",
+    "clean_explained",
     "clean_html",
     "clean_html_explained",
     "declared_url",
@@ -78,11 +93,14 @@ __all__ = [
 # library change that shows in clean_html's result): a cache of cleaned
 # articles is keyed by this and the site rules' version
 # (``SiteRules.version``). tests/unit/clean/test_version.py fails until it is.
-CLEANER_VERSION = "3"
+CLEANER_VERSION = "4"
 
 LOGGER = logging.getLogger(__name__)
 
 _WHOLE_PAGE = re.compile(r"<(?:html|head|body)[\s>/]", re.IGNORECASE)
+# A second extraction without the comment threads must find at least this
+# much paragraph text to replace a first pick that was a comment.
+_RETRY_MIN_CHARS = 200
 
 
 def clean_html(html: str, base_url: str | None = None, rules: SiteRules | None = None) -> str:
@@ -117,16 +135,59 @@ def clean_html_explained(
 
     The HTML is identical to ``clean_html(html, base_url, rules)``. Each
     :class:`~feedsvc.clean.explain.Removal` names the stage, the rule or
-    reason, where the block was and the start of its text.
+    reason, where the block was and the start of its text. (``clean_explained``
+    gives the same with the cleaner's doubts.)
     """
-    rec = Recorder()
+    found = clean_explained(html, base_url, rules)
+    return found.html, list(found.removals)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A clean article and how sure the cleaner is of it."""
+
+    html: str
+    confidence: Confidence
+    removals: tuple[Removal, ...] = ()
+
+
+def clean_article(html: str, base_url: str | None = None, rules: SiteRules | None = None) -> Cleaned:
+    """Return ``clean_html``'s result with the cleaner's doubts about it (see ``feedsvc.clean.confidence``).
+
+    The HTML is identical to ``clean_html(html, base_url, rules)``; judging
+    the result costs a pass over the page's paragraphs.
+    """
+    return _clean_probed(html, base_url, rules, None)
+
+
+def clean_explained(html: str, base_url: str | None = None, rules: SiteRules | None = None) -> Cleaned:
+    """Return ``clean_article``'s result with every block the stages removed, in order."""
+    return _clean_probed(html, base_url, rules, Recorder())
+
+
+def _clean_probed(html: str, base_url: str | None, rules: SiteRules | None, rec: Recorder | None) -> Cleaned:
+    probe = Probe()
     try:
-        return _clean(html, base_url, rules, rec), rec.removals
+        cleaned = _clean(html, base_url, rules, rec, probe)
     except Exception:  # noqa: BLE001 - same fallback as clean_html
-        return clean_html(html, base_url, rules), rec.removals
+        cleaned, probe = clean_html(html, base_url, rules), Probe()
+    removals = tuple(rec.removals) if rec is not None else ()
+    return Cleaned(cleaned, assess(probe, _text_of(cleaned)), removals)
 
 
-def _clean(html: str, base_url: str | None, rules: SiteRules | None, rec: Recorder | None) -> str:
+def _text_of(fragment: str) -> str:
+    """The text of a clean fragment, for judging it."""
+    if not fragment.strip():
+        return ""
+    try:
+        return str(lxml.html.fragment_fromstring(fragment, create_parent="div").text_content())
+    except (lxml.etree.ParserError, ValueError):
+        return strip_markup(fragment)
+
+
+def _clean(
+    html: str, base_url: str | None, rules: SiteRules | None, rec: Recorder | None, probe: Probe | None = None
+) -> str:
     """The pipeline: the stages of the module docstring, in order, over one tree."""
     if not isinstance(html, str) or not html.strip():
         return ""
@@ -141,6 +202,9 @@ def _clean(html: str, base_url: str | None, rules: SiteRules | None, rec: Record
     title = page_title(root) if whole_page else None
     base = effective_base(root, base_url)
     ld_body = article_body(root) if whole_page and "articleBody" in html else None
+    if probe is not None:
+        probe.page_chars = paragraph_chars(root)
+        probe.description = description_of(root) if whole_page else ""
 
     # 1. Site rules.
     if rules is not None:
@@ -157,6 +221,17 @@ def _clean(html: str, base_url: str | None, rules: SiteRules | None, rec: Record
     elif whole_page:
         prune(root, rec=rec)
         article = find_article(root, rec)
+        if comment_like(article):
+            # A reader comment won: extract again from a fresh tree without
+            # the page's comment threads (rare, so the second parse is cheap overall).
+            retry = _without_comments(html, rules, rec)
+            if retry is not None:
+                root, article = retry
+        if probe is not None:
+            probe.pruned_chars = paragraph_chars(root)
+            probe.extracted = True
+            probe.container_chars = paragraph_chars(article)
+            probe.comment_like = comment_like(article)
     else:
         article = root.find("body")
     if article is None:
@@ -168,6 +243,7 @@ def _clean(html: str, base_url: str | None, rules: SiteRules | None, rec: Record
             prune(article, rec=rec)
         remove_boilerplate(article, rec)
         trim_edges(article, rec)
+        remove_chrome(article, rec)
     remove_headline(article, title, rec)
     trim_by_article_body(article, ld_body, rec)
 
@@ -180,3 +256,26 @@ def _clean(html: str, base_url: str | None, rules: SiteRules | None, rec: Record
         if article.tag != "p"
         else lxml.html.tostring(article, encoding="unicode", with_tail=False)
     )
+
+
+def _without_comments(
+    html: str, rules: SiteRules | None, rec: Recorder | None
+) -> tuple[HtmlElement, HtmlElement] | None:
+    """Return (page, article) extracted with the page's comment threads removed, or None if that finds no article."""
+    root = parse(html)
+    if root is None or root.find("body") is None:
+        return None
+    saved = (list(rec.removals), rec.ids) if rec is not None else None
+    if rec is not None:
+        rec.removals.clear()
+        rec.ids = number_elements(root)
+    if rules is not None:
+        apply_strip_rules(root, rules, rec)
+    if remove_comment_threads(root, rec):
+        prune(root, rec=rec)
+        article = find_article(root, rec)
+        if article is not None and paragraph_chars(article) >= _RETRY_MIN_CHARS:
+            return root, article
+    if rec is not None and saved is not None:
+        rec.removals[:], rec.ids = saved
+    return None

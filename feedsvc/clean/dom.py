@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 
 from feedsvc.clean.policy import BLOCK_TAGS, BOILERPLATE_PAIRS, BOILERPLATE_WORDS, CONTENT_WORDS
 from feedsvc.html_depth import limit_depth
-from feedsvc.text import XML_UNSAFE, xml_safe
+from feedsvc.text import has_xml_unsafe, xml_safe
 
 try:  # selectolax is a declared dependency; without it, lxml parses alone.
     from selectolax.lexbor import LexborHTMLParser
@@ -70,6 +70,11 @@ _PARSER.set_element_class_lookup(
 # follows inside them, and an <embed> dropped later would take the article's
 # next paragraphs with it. lexbor's serialisation gets an explicit end tag for each.
 _HTML5_VOID = re.compile(r"<(embed|source|track|wbr|keygen)(?:\s[^<>]*)?>", re.IGNORECASE)
+# A <noscript> and what it holds, as a browser that runs scripts reads it: raw
+# text up to its end tag, never shown. Parsed as markup instead, the text of
+# one in <head> (an escaped tracking pixel) lands at the top of the body.
+# Bounded, so a stray "<noscript>" in a comment cannot take the article with it.
+_NOSCRIPT = re.compile(r"<noscript\b[^>]*>(?:(?!</?noscript\b)[\s\S]){0,8000}</noscript\s*>", re.IGNORECASE)
 
 
 def parse(html: str) -> HtmlElement | None:
@@ -82,10 +87,13 @@ def parse(html: str) -> HtmlElement | None:
     a fraction of a BeautifulSoup parse. Elements nested deeper than
     ``feedsvc.html_depth.MAX_DEPTH`` are first put beside each other, as
     browsers do, since both parsers slow down with the square of the depth.
-    What ``feedsvc.text.xml_safe`` removes is removed first (one search of
-    ``XML_UNSAFE`` is half the cost of its substitutions, and most pages hold none).
+    What ``feedsvc.text.xml_safe`` removes is removed first (a quick test
+    first: most pages hold none), and so is every ``<noscript>``, read as a
+    browser that runs scripts reads it (see ``_NOSCRIPT``).
     """
-    text = xml_safe(html) if XML_UNSAFE.search(html) else html
+    text = xml_safe(html) if has_xml_unsafe(html) else html
+    if "<noscript" in text or "<NOSCRIPT" in text:
+        text = _NOSCRIPT.sub("", text)
     text = limit_depth(text)[0]
     if LexborHTMLParser is not None:
         try:

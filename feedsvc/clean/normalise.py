@@ -45,6 +45,10 @@ __all__ = [
 ]
 
 _SAFE_SCHEMES = ("http", "https", "mailto")
+# The first LAZY_SRC_ATTRS (data-src, data-lazy-src, data-original,
+# data-lazy) are set only by lazy loaders, so they win over any src; the
+# others (WordPress's data-orig-file...) also sit on images already loaded.
+_LAZY_FIRST = 4
 
 
 def effective_base(root: HtmlElement, base_url: str | None) -> str | None:
@@ -157,9 +161,15 @@ def best_from_srcset(srcset: str) -> str | None:
 def resolve_image(img: HtmlElement) -> str | None:
     """Return the real source of an image, looking past lazy-loading placeholders."""
     src = (img.get("src") or "").strip()
+    # A lazy-loading attribute exists only to hold the real image: whatever
+    # sits in src meanwhile (a spinner gif, a 1x1 white jpg) is the placeholder.
+    for attr in LAZY_SRC_ATTRS[:_LAZY_FIRST]:
+        value = (img.get(attr) or "").strip()
+        if value and not value.startswith("data:"):
+            return value
     if src and not PLACEHOLDER_SRC.search(src):
         return src
-    for attr in LAZY_SRC_ATTRS:
+    for attr in LAZY_SRC_ATTRS[_LAZY_FIRST:]:
         value = (img.get(attr) or "").strip()
         if value and not value.startswith("data:"):
             return value

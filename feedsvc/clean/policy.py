@@ -30,8 +30,10 @@ __all__ = [
     "BOILERPLATE_PAIRS",
     "BOILERPLATE_WORDS",
     "CALL_TO_ACTION",
+    "CHROME_LINE",
     "CONTENTS_LABEL",
     "CONTENT_WORDS",
+    "COOKIE_CUE",
     "DISCLOSURE",
     "DROP_IF_THIN_TAGS",
     "DROP_TAGS",
@@ -41,12 +43,16 @@ __all__ = [
     "LAZY_SRCSET_ATTRS",
     "LAZY_SRC_ATTRS",
     "LINK_DENSITY_MAX",
+    "MARKUP_TEXT",
     "META_LINE",
     "PLACEHOLDER_SRC",
+    "PREV_NEXT",
     "PROMO_LABEL",
+    "PROMPT_CUE",
     "RELATED_HEADING",
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
+    "UPDATED_LINE",
     "URL_SCHEMES",
     "VOID_KEEP",
 ]
@@ -333,7 +339,11 @@ LAZY_SRC_ATTRS = (
 LAZY_SRCSET_ATTRS = ("data-srcset", "data-lazy-srcset", "srcset")
 
 # A src that is only a placeholder for a lazy image.
-PLACEHOLDER_SRC = re.compile(r"^data:|blank\.(?:gif|png)|spacer\.|placeholder|1x1\.|pixel\.(?:gif|png)|lazy", re.I)
+PLACEHOLDER_SRC = re.compile(
+    r"^data:|blank\.(?:gif|png)|spacer\.|placeholder|1x1\.|pixel\.(?:gif|png)|lazy|spinner|loader\.|loading\.(?:gif|svg|png)"
+    r"|transparent\.(?:gif|png)|(?:^|/)(?:white|grey|gray|empty|dummy|blank)\.(?:jpe?g|gif|png)",
+    re.I,
+)
 
 # Query parameters that only track the reader; removed from every link.
 TRACKING_PARAMS = frozenset(
@@ -393,3 +403,70 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 # Elements kept even when they hold no text.
 VOID_KEEP = frozenset({"img", "br", "hr", "td", "th"})
+
+# --- stage 3, chrome inside the article container (feedsvc.clean.chrome) --
+
+# A block whose whole text is HTML tags: an escaped tracking pixel from a
+# <noscript> in the page's head, which an HTML5 parser moves into the body
+# as text. A tag is only counted with attributes or as an end tag, so a
+# block naming an element ("the <p> element") is never all markup.
+MARKUP_TEXT = re.compile(
+    r"(?:\s*(?:<[a-zA-Z][\w-]*(?:\s+[\w:-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)+\s*/?>|</[a-zA-Z][\w-]*\s*>))+\s*"
+)
+
+# Text of a cookie-consent dialog.
+COOKIE_CUE = re.compile(
+    r"\b(?:privacy overview|always enabled|(?:strictly )?necessary cookies|non-necessary cookies"
+    r"|(?:this|our) (?:web)?site uses cookies|we use cookies|use of cookies|accept (?:all )?cookies"
+    r"|cookie (?:settings|preferences|consent|policy)|manage (?:consent|cookies)|reject all|accept all"
+    r"|functional cookies|performance cookies|analytics cookies|advertisement cookies)\b",
+    re.IGNORECASE,
+)
+
+# The whole text of a gallery control label or a promo line, in the
+# languages of the dev pages (English, Portuguese, Spanish, French, German,
+# Italian, Dutch, Czech).
+CHROME_LINE = re.compile(
+    r"\W*(?:caption|close|open|expand|enlarge|full ?screen|zoom(?: in| out)?|hide caption|show caption|toggle caption"
+    r"|view (?:gallery|slideshow|full image|larger image|image|photo)s?|launch (?:gallery|slideshow)|(?:image|photo|slide) \d+ (?:of|/) \d+"
+    r"|\d+ (?:of|/) \d+|\d+ (?:photos|images|slides)|swipe(?: for more)?|play video|replay"
+    r"|advert|advertisement|anzeige|werbung|publicidad|publicidade|publicité|pubblicità|advertentie|reklama"
+    r"|don'?t miss(?: out)?|explore further|more from [\w .&'-]{1,40}|see more|top stories|most popular|trending(?: now)?"
+    r"|share (?:this|this article|this story)?(?: on| via)? (?:whatsapp|facebook|twitter|x|linkedin|email|pinterest|reddit)"
+    r"|você pode gostar|veja também|leia também|leia mais|saiba mais|lee también|te puede interesar|lea también"
+    r"|lire aussi|à lire aussi|voir aussi|lesen sie auch|mehr zum thema|auch interessant|leggi anche|lees ook"
+    r"|přečtěte si také|související články"
+    r"|[\d.,]+ (?:usuários|usuarios|users|utilisateurs|nutzer) on-?line"
+    r"|tell us what (?:you|YOU) think\W*|have your say|join the (?:conversation|discussion|debate))\W*",
+    re.IGNORECASE,
+)
+
+# A line that only says when the page was updated, with a clock time or a
+# weekday ("Updated 5:27 am CST, Wednesday ..."): page chrome wherever it sits.
+# ("Posted on <day> at <time> by <name>" is left to the edge rules: the dev
+# truths keep it as often as not.)
+UPDATED_LINE = re.compile(
+    r"\W*(?:last )?(?:updated|modified|atualizado|actualizado|mis à jour|aktualisiert|aggiornato)"
+    r"(?: on| at)?:?\s*(?:\S+\s+){0,3}?(?:\d{1,2}[:.h]\d{2}\s*(?:[ap]\.?m\.?)?\b"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)(?!.{0,80}[.!?]\s+\w.{40})",
+    re.IGNORECASE,
+)
+
+# Previous/next article navigation: a label at either end of a short line.
+PREV_NEXT = re.compile(
+    r"^\W*(?:previous|prev|next|older|newer|anterior|siguiente|próximo|précédent|suivant|vorheriger|nächster)"
+    r"(?: (?:post|article|story|entry|page|item|\w+ news|posts|articles|stories))?(?:\s*[:»›→←«‹|]|\s+[-–—]|\s*$)"
+    r"|(?:[:»›→←«‹|]\s*|[-–—]\s+)(?:previous|prev|next|older|newer)(?: (?:post|article|story|entry|page|\w+ news))?\W*$"
+    r"|^(?:previous|next|older|newer) (?:post|article|story|entry)\b",
+    re.IGNORECASE,
+)
+
+# Prompts to subscribe to a print edition or to comment.
+PROMPT_CUE = re.compile(
+    r"\bdelivered (?:to|through) your (?:door|letterbox|letter box|mailbox)\b"
+    r"|\bclick here to (?:subscribe|buy|order|get (?:your|the) (?:copy|issue|magazine))\b"
+    r"|\bsubscribe (?:today|now) and (?:save|get)\b|\bsave \d+% (?:on|off) (?:the )?(?:cover price|subscription)"
+    r"|^tell us what (?:you|YOU) think\b|^(?:have|share) your (?:say|views|thoughts) in the comments\b"
+    r"|^let us know (?:what you think )?in the comments\b",
+    re.IGNORECASE,
+)

@@ -243,7 +243,7 @@ def clean(source: Any, url: str | None, content_dir: Path, no_rules: bool, expla
     """
     from urllib.parse import urlsplit
 
-    from feedsvc.clean import clean_html, clean_html_explained, declared_url
+    from feedsvc.clean import clean_explained, clean_html, declared_url
     from feedsvc.clean.explain import format_removals
     from feedsvc.content.loader import html_text
     from feedsvc.content.rules import load_site_rules
@@ -270,7 +270,8 @@ def clean(source: Any, url: str | None, content_dir: Path, no_rules: bool, expla
     if not explain and report is None:
         click.echo(clean_html(html, base_url=page_url, rules=rules))
         return
-    cleaned, removals = clean_html_explained(html, page_url, rules)
+    found = clean_explained(html, page_url, rules)
+    cleaned, removals = found.html, list(found.removals)
     if explain:
         click.echo(f"page: {source.name}")
         click.echo(
@@ -278,6 +279,7 @@ def clean(source: Any, url: str | None, content_dir: Path, no_rules: bool, expla
         )
         click.echo(rules_note or "site rules: none")
         click.echo(format_removals(removals, cleaned))
+        click.echo(f"confidence: {'DOUBTFUL: ' if found.confidence.doubtful else ''}{found.confidence}")
     else:
         click.echo(cleaned)
     if report is not None:

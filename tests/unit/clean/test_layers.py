@@ -20,13 +20,13 @@ import feedsvc.clean
 PACKAGE = "feedsvc.clean"
 PIPELINE = "__init__"  # the package itself: feedsvc/clean/__init__.py
 CLEAN_DIR = Path(feedsvc.clean.__file__).parent
-STAGES = frozenset({"rules", "extract", "boilerplate", "edges", "jsonld", "normalise", "sanitise", "summary"})
+STAGES = frozenset({"rules", "extract", "boilerplate", "edges", "jsonld", "chrome", "normalise", "sanitise", "summary"})
 # Top first. A module may import from the layers below its own, never from its own or one above.
 LAYERS: list[frozenset[str]] = [
     frozenset({"report"}),
     frozenset({PIPELINE}),
     STAGES,
-    frozenset({"dom", "explain"}),
+    frozenset({"dom", "explain", "confidence"}),
     frozenset({"policy"}),
 ]
 LAYER_OF = {name: depth for depth, layer in enumerate(LAYERS) for name in layer}

@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from feedsvc.clean import clean_html, summarize
 from feedsvc.clean.sanitise import sanitise
-from feedsvc.text import XML_UNSAFE, one_line, xml_safe
+from feedsvc.text import XML_UNSAFE, has_xml_unsafe, one_line, xml_safe
 from support.hostile_vectors import dangers, text_dangers
 from support.strategies import ANY_TEXT, HTMLISH, TEXT
 
@@ -69,6 +69,7 @@ def test_summaries_are_one_line_of_plain_text(html: str) -> None:
 @SETTINGS
 @given(TEXT)
 def test_text_helpers_make_any_string_xml_safe(text: str) -> None:
+    assert has_xml_unsafe(text) == (XML_UNSAFE.search(text) is not None)  # the fast test agrees with the class
     assert XML_UNSAFE.search(xml_safe(text)) is None
     line = one_line(text)
     assert XML_UNSAFE.search(line) is None and not re.search(r"\s\s|^\s|\s$", line)

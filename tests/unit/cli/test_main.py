@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from feedsvc.cli.main import main
+from support.paths import FIXTURES
 
 PAGE = """<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
 <article><h1>A headline</h1>
@@ -127,3 +128,15 @@ def test_check_config_checks_a_base_url_override(content_dir: Path) -> None:
         main, ["serve", "--content", str(content_dir), "--check-config", "--base-url", "ftp://x"]
     )
     assert result.exit_code == 1 and "'base_url' must be an absolute http(s) URL" in result.output
+
+
+def test_check_warns_when_the_cleaner_doubts_an_article(content_dir: Path) -> None:
+    (content_dir / "articles" / "article-that-is-empty.html").unlink()
+    comment_page = FIXTURES / "clean" / "doubts_a_reader_comment_chosen_as_article.html"
+    target = content_dir / "articles" / "harbour-wall-comment.html"
+    target.write_text(comment_page.read_text(encoding="utf-8"), encoding="utf-8")
+    target.with_suffix(".toml").write_text("published = 2024-03-06T09:00:00+00:00\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--content", str(content_dir), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "warning  " in result.output and "harbour-wall-comment.html" in result.output
+    assert "may be the wrong text: the chosen container is marked up as reader comments" in result.output

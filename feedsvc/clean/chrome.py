@@ -1,0 +1,287 @@
+"""Stage 3, third pass: page chrome that came along inside the article container.
+
+Pure: works in place on the article element (no file, network or clock)
+and reports removals to an optional recorder (stage "boilerplate"). What
+it removes is what readers saw in clean output on pages nobody tuned the
+cleaner to (issue #11): literal markup text, cookie-consent dialogs,
+"More from <site>" teaser runs, previous/next links, gallery captions
+repeated and gallery control labels, promos and prompts in several
+languages, and "Updated <time>" lines. Every rule is generic: it reads a
+block's text, size and links, never a site's markup. The phrasings are
+data in ``feedsvc.clean.policy`` (its "stage 3, chrome" section).
+
+Each rule has a name in ``RULES``; ``bench/extraction.py --ablate`` turns
+them off one at a time (through ``DISABLED``) to check, fold by held-out
+fold, that each one earns its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml.html import HtmlElement
+
+from feedsvc.clean.confidence import is_comment_markup
+from feedsvc.clean.dom import remove, text_of
+from feedsvc.clean.explain import Recorder
+from feedsvc.clean.policy import (
+    BLOCK_TAGS,
+    CHROME_LINE,
+    COOKIE_CUE,
+    MARKUP_TEXT,
+    PREV_NEXT,
+    PROMPT_CUE,
+    RELATED_HEADING,
+    UPDATED_LINE,
+)
+
+__all__ = [
+    "DISABLED",
+    "RULES",
+    "remove_chrome",
+    "remove_comment_threads",
+    "remove_cookie_consent",
+    "remove_teaser_runs",
+]
+
+RULES: dict[str, str] = {
+    "markup_text": "a block whose whole text is HTML tags (an escaped <noscript> pixel), outside code",
+    "cookie_consent": "cookie-consent dialog text and the box around it",
+    "prev_next": "previous/next article links with their teaser",
+    "repeated_lines": "a short block repeating a caption or credit earlier in the article (galleries)",
+    "chrome_lines": "control labels and promo lines, in several languages",
+    "prompts": "subscription and comment prompts",
+    "updated_line": "an 'Updated <time>' line anywhere in the article",
+    "teaser_run": "a 'More from'-style heading and the run of 3+ teaser cards after it (headline link first)",
+    "comment_retry": "when the pick is reader comments, extract again without them",
+}
+
+# Rules switched off; only the benchmark's ablation sets this (a module
+# global so the hot path pays one set lookup, and clean_html stays pure).
+DISABLED: frozenset[str] = frozenset()
+
+_STAGE = "boilerplate"
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_CODE = frozenset("pre code kbd samp tt var textarea xmp".split())
+# Longest block each line rule looks at (characters of text).
+_LINE_MAX = 120
+_COOKIE_BLOCK_MAX = 800
+_PROMPT_MAX = 300
+_REPEAT_MIN, _REPEAT_MAX = 20, 300
+_TEASER_MAX = 700
+_TEASER_MIN_RUN = 3
+# Every COOKIE_CUE match holds one of these (lower case).
+_COOKIE_KEYS = ("cookie", "privacy overview", "always enabled", "consent", "reject all", "accept all")
+
+
+def _iter_leaves(article: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
+    """Yield the innermost blocks with text, in page order, with their text."""
+    for el in article.iter():
+        if el is article or not isinstance(el.tag, str) or el.tag not in BLOCK_TAGS:
+            continue
+        if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
+            continue
+        text = text_of(el)
+        if text:
+            yield el, text
+
+
+def _leaves(article: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    return list(_iter_leaves(article))
+
+
+def _still_in(el: HtmlElement, article: HtmlElement) -> bool:
+    node: HtmlElement | None = el
+    while node is not None:
+        if node is article:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _is_caption(el: HtmlElement) -> bool:
+    for node in [el, *el.iterancestors()]:
+        if node.tag in ("figure", "figcaption", "caption"):
+            return True
+        names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+        if "caption" in names or "credit" in names:
+            return True
+        if node.tag in ("article", "main", "body"):
+            return False
+    return False
+
+
+def _in_code(el: HtmlElement) -> bool:
+    return el.tag in _CODE or any(a.tag in _CODE for a in el.iterancestors())
+
+
+def _link_share(el: HtmlElement, text: str) -> float:
+    links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    return links / max(len(text), 1)
+
+
+def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
+    """Remove the chrome this module knows (see the module docstring) from ``article``."""
+    leaves = _leaves(article)  # one walk for every rule; a removed leaf is skipped after
+    if "teaser_run" not in DISABLED:
+        remove_teaser_runs(article, rec, leaves)
+    if "cookie_consent" not in DISABLED:
+        remove_cookie_consent(article, rec, leaves)
+    seen: set[str] = set()
+    for el, text in leaves:
+        if not _still_in(el, article):
+            continue  # went with a box removed above
+        why = _line_reason(el, text, seen)
+        if why:
+            remove(el, rec, _STAGE, why)
+
+
+def _line_reason(el: HtmlElement, text: str, seen: set[str]) -> str:
+    """Return why a leaf block goes ("" when it stays); ``seen`` collects earlier short texts."""
+    short = len(text) <= _LINE_MAX
+    if "markup_text" not in DISABLED and MARKUP_TEXT.fullmatch(text) and not _in_code(el):
+        return "literal markup text (an escaped tag, not article text)"
+    if el.tag not in _HEADINGS and "repeated_lines" not in DISABLED and _REPEAT_MIN <= len(text) <= _REPEAT_MAX:
+        # Only captions and credits are remembered: other lines repeat in
+        # articles on purpose (table rows, "Read our full review." under
+        # each product), and the dev truths keep them.
+        key = text.casefold()
+        if key in seen:
+            return "repeats a caption earlier in the article (a gallery caption or credit)"
+        if _is_caption(el):
+            seen.add(key)
+    if short and "chrome_lines" not in DISABLED and CHROME_LINE.fullmatch(text):
+        return "control label or promo line"
+    if short and "updated_line" not in DISABLED and UPDATED_LINE.match(text):
+        return "'Updated <time>' line"
+    if (
+        "prev_next" not in DISABLED
+        and len(text) <= 200
+        and PREV_NEXT.search(text)
+        and (el.find(".//a") is not None or el.tag == "a" or short)
+    ):
+        return "previous/next article link"
+    if "prompts" not in DISABLED and len(text) <= _PROMPT_MAX and PROMPT_CUE.search(text):
+        return "subscription or comment prompt"
+    return ""
+
+
+def remove_cookie_consent(
+    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
+) -> None:
+    """Remove cookie-consent text, and the box around it while the box is mostly that text."""
+    hits = [
+        (el, t)
+        for el, t in (leaves if leaves is not None else _leaves(article))
+        if len(t) <= _COOKIE_BLOCK_MAX
+        and any(k in t.lower() for k in _COOKIE_KEYS)  # most blocks: no regex at all
+        and COOKIE_CUE.search(t)
+        and _still_in(el, article)
+    ]
+    if not hits:
+        return
+    cookie_chars: dict[HtmlElement, int] = {}
+    for el, text in hits:
+        for node in [el, *el.iterancestors()]:
+            if node is article:
+                break
+            cookie_chars[node] = cookie_chars.get(node, 0) + len(text)
+    for el, _ in hits:
+        if el.getparent() is None:
+            continue
+        target = el
+        for parent in el.iterancestors():
+            if parent is article or parent.getparent() is None:
+                break
+            # The dialog's labels ("Always Enabled", "Necessary") are short:
+            # a box whose text is at least half consent text is the dialog.
+            if cookie_chars.get(parent, 0) < 0.5 * len(text_of(parent)):
+                break
+            target = parent
+        remove(target, rec, _STAGE, "cookie-consent dialog")
+
+
+def _teaser_head(card: HtmlElement) -> bool:
+    """Return True if the first line of ``card`` with text is a headline link (15+ characters, the whole line)."""
+    el, text = next(_iter_leaves(card), (card, text_of(card)))
+    link = el.find(".//a") if el.tag != "a" else el
+    if link is None:
+        return False
+    return len(text_of(link)) >= 15 and len(text_of(link)) >= 0.8 * len(text)
+
+
+def remove_teaser_runs(
+    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
+) -> None:
+    """Remove a "More from <site>"-style heading and the run of three or more teaser cards after it.
+
+    Teaser lists (headline, byline, date, first sentence, five times) sit
+    in the article container as sibling cards of one tag and class, each
+    opening with a headline link. Without the heading, a run of such cards
+    is as often a listicle's sections (the dev truths keep those), so the
+    heading is required. The cards follow the heading, or are the children
+    or grandchildren of what follows it.
+    """
+    for heading, text in leaves if leaves is not None else _leaves(article):
+        if len(text) > 70 or not RELATED_HEADING.fullmatch(text) or not _still_in(heading, article):
+            continue
+        nxt = heading.getnext()
+        while nxt is not None and not isinstance(nxt.tag, str):
+            nxt = nxt.getnext()
+        if nxt is None:
+            continue
+        candidates = [[nxt, *nxt.itersiblings()], list(nxt)]
+        candidates += [list(child) for child in nxt if isinstance(child.tag, str)][:1]
+        for cards in candidates:
+            run = _teaser_run(cards)
+            if run:
+                remove(heading, rec, _STAGE, "heading of a teaser list")
+                for card in run:
+                    remove(card, rec, _STAGE, "teaser card of another story (a run of them)")
+                break
+
+
+def _teaser_run(elements: list[HtmlElement]) -> list[HtmlElement]:
+    """Return the leading run of 3+ teaser cards of one tag and class in ``elements`` ([] if none)."""
+    run: list[HtmlElement] = []
+    shape: tuple[str, str] | None = None
+    for child in elements:
+        if not isinstance(child.tag, str):
+            continue
+        this = (child.tag, child.get("class") or "")
+        if (
+            child.tag not in ("div", "article", "section")
+            or (shape is not None and this != shape)
+            or len(text_of(child)) > _TEASER_MAX
+            or not _teaser_head(child)
+        ):
+            break
+        run.append(child)
+        shape = this
+    return run if len(run) >= _TEASER_MIN_RUN else []
+
+
+def remove_comment_threads(root: HtmlElement, rec: Recorder | None = None) -> bool:
+    """Remove every element of ``root`` marked up as reader comments; return True if any went.
+
+    For a second extraction when the first picked a comment: only what
+    holds no headline and no <article> goes, since an opinion section's
+    article can carry "comment" in its class.
+    """
+    if "comment_retry" in DISABLED:
+        return False
+    doomed = [
+        el
+        for el in root.iter()
+        if isinstance(el.tag, str)
+        and el.tag not in ("html", "body")
+        and is_comment_markup(el)
+        and el.find(".//h1") is None
+        and el.find(".//article") is None
+    ]
+    removed = False
+    for el in doomed:
+        if _still_in(el, root):
+            remove(el, rec, "prune", "reader comments (the first pick was a comment)")
+            removed = True
+    return removed

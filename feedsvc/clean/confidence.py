@@ -1,0 +1,158 @@
+"""How sure the cleaner is of its result: the signs that it picked the wrong text.
+
+Pure (no file, network or clock). The pipeline fills a :class:`Probe` as it
+runs (only when one is asked for: ``clean_article`` and
+``clean_html_explained`` pass one, ``clean_html`` does not), and
+:func:`assess` turns it into a :class:`Confidence`: no reasons when the
+result looks like the page's article, else one sentence per doubt, for
+``feedsvc check``, the log, ``/healthz`` and ``clean --explain``.
+
+The doubts, each cheap and generic:
+
+- the article is much shorter than the page's own paragraph text;
+- most of the page's paragraph text lies outside the chosen container;
+- the container or what it sits in is marked up as comments;
+- the page's own description shares (almost) no words with the article.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from lxml.html import HtmlElement
+
+__all__ = ["Confidence", "Probe", "assess", "comment_like", "description_of", "is_comment_markup", "paragraph_text"]
+
+# Doubt a short article only on pages with this much paragraph text
+# (characters): a short page's article may well be most of it, or little.
+_PAGE_MIN_CHARS = 2000
+# The article holds less than this share of the page's paragraph text.
+_SHORT_SHARE = 0.2
+# The chosen container holds less than this share of the paragraph text
+# left after pruning.
+_OUTSIDE_SHARE = 0.35
+# A description is compared when it has this many distinct words of 4+
+# letters; the article is doubtful when it holds fewer than this share.
+_DESCRIPTION_MIN_WORDS = 6
+_DESCRIPTION_MIN_SHARE = 0.15
+_WORDS = re.compile(r"\w{4,}")
+_COMMENT_WORDS = frozenset("comment comments commentlist comment-body comment-content disqus respond reply".split())
+_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass
+class Probe:
+    """What the pipeline saw, filled as it runs (characters of text unless said)."""
+
+    page_chars: int = 0  # in <p> elements of the whole page, before pruning
+    pruned_chars: int = 0  # in <p> elements left after pruning
+    container_chars: int = 0  # in <p> elements of the chosen container
+    comment_like: bool = False
+    description: str = ""
+    extracted: bool = False  # the main-content stage chose the container (no site rule body)
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """The cleaner's doubts about one result; none means it looks right."""
+
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def doubtful(self) -> bool:
+        """True when there is any reason to doubt the result."""
+        return bool(self.reasons)
+
+    def __str__(self) -> str:
+        return "; ".join(self.reasons) if self.reasons else "confident"
+
+
+def is_comment_markup(node: HtmlElement) -> bool:
+    """Return True if ``node``'s class, id, itemprop or itemtype marks it as a reader comment (or a thread)."""
+    if "comment" in (node.get("itemtype") or "").lower() or (node.get("itemprop") or "").lower() == "comment":
+        return True
+    names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+    if "comment" not in names and "disqus" not in names and "repl" not in names:
+        return False
+    for name in names.split():
+        words = {w for w in _SPLIT.split(name) if w}
+        parts = name.split("-")
+        words |= {f"{a}-{b}" for a, b in itertools.pairwise(parts)}
+        if words & _COMMENT_WORDS:
+            return True
+    return False
+
+
+def comment_like(el: HtmlElement) -> bool:
+    """Return True if ``el`` is (inside) markup of reader comments, or most of its paragraph text is.
+
+    A comment form or a short thread under a right article holds little of
+    its text, so it does not count.
+    """
+    if any(is_comment_markup(node) for node in [el, *el.iterancestors()]):
+        return True
+    total = paragraph_text(el)
+    if not total:
+        return False
+    inside = 0
+    for node in el.iterdescendants():
+        if (
+            isinstance(node.tag, str)
+            and is_comment_markup(node)
+            and not any(is_comment_markup(a) for a in node.iterancestors() if a is not el and _is_below(a, el))
+        ):
+            inside += paragraph_text(node)
+    return inside >= 0.5 * total
+
+
+def _is_below(node: HtmlElement, top: HtmlElement) -> bool:
+    return any(a is top for a in node.iterancestors())
+
+
+def paragraph_text(el: HtmlElement) -> int:
+    """Return the characters of text in <p> elements inside (or equal to) ``el``."""
+    return sum(len(p.text_content()) for p in el.iter("p"))
+
+
+def description_of(root: HtmlElement) -> str:
+    """Return the page's own description (og:description, description, twitter:description), or ""."""
+    found = {}
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").lower()
+        if key in ("og:description", "description", "twitter:description") and key not in found:
+            found[key] = " ".join((meta.get("content") or "").split())
+    for key in ("og:description", "description", "twitter:description"):
+        if found.get(key):
+            return found[key]
+    return ""
+
+
+def assess(probe: Probe, article_text: str) -> Confidence:
+    """Return the doubts about an article whose text is ``article_text``, given what ``probe`` saw."""
+    reasons = []
+    chars = len(" ".join(article_text.split()))
+    if probe.page_chars >= _PAGE_MIN_CHARS and chars < _SHORT_SHARE * probe.page_chars:
+        reasons.append(
+            f"the article holds {chars} characters, {chars / probe.page_chars:.0%} of the page's "
+            f"{probe.page_chars} characters of paragraph text"
+        )
+    if (
+        probe.extracted
+        and probe.pruned_chars >= _PAGE_MIN_CHARS
+        and probe.container_chars < _OUTSIDE_SHARE * probe.pruned_chars
+    ):
+        reasons.append(
+            f"most paragraph text is outside the chosen container "
+            f"({probe.container_chars} of {probe.pruned_chars} characters inside)"
+        )
+    if probe.comment_like:
+        reasons.append("the chosen container is marked up as reader comments")
+    wanted = {w.casefold() for w in _WORDS.findall(probe.description)}
+    if len(wanted) >= _DESCRIPTION_MIN_WORDS and chars:
+        have = {w.casefold() for w in _WORDS.findall(article_text)}
+        share = len(wanted & have) / len(wanted)
+        if share < _DESCRIPTION_MIN_SHARE:
+            reasons.append(f"the page's description shares {share:.0%} of its words with the article")
+    return Confidence(tuple(reasons))

@@ -1,0 +1,118 @@
+"""Page chrome inside the article container (feedsvc.clean.chrome), and lazy images, on the fixture pages."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from feedsvc.clean import clean_html
+from feedsvc.clean.chrome import RULES, remove_chrome
+from feedsvc.clean.policy import CHROME_LINE, MARKUP_TEXT, PREV_NEXT, UPDATED_LINE
+from support.paths import FIXTURES as FIXTURES_DIR
+
+FIXTURES = FIXTURES_DIR / "clean"
+URL = "https://news.example.org/2024/03/harbour/"
+BODY = [
+    "The council voted on Tuesday to extend the harbour wall",
+    "Engineers told the meeting that the existing wall",
+    "Fishing crews, who lost three boats",
+    "Work is expected to begin in the spring",
+]
+
+
+def cleaned(name: str) -> tuple[str, str]:
+    """Return the clean HTML of a fixture page and its text, white space collapsed."""
+    html = clean_html((FIXTURES / name).read_text(encoding="utf-8"), URL)
+    text = " ".join(lxml.html.fragment_fromstring(html, create_parent="div").text_content().split())
+    return html, text
+
+
+def assert_body_kept(text: str) -> None:
+    for start in BODY:
+        assert start in text
+
+
+def test_an_escaped_noscript_pixel_never_becomes_text_but_code_showing_markup_stays() -> None:
+    html, text = cleaned("drops_escaped_noscript_pixel_and_keeps_markup_shown_as_code.html")
+    assert_body_kept(text)
+    assert "tracker.example" not in html
+    assert "display:none" not in text
+    assert '<iframe src="https://maps.example/harbour">' in text  # the article shows it as code
+
+
+def test_a_cookie_consent_dialog_goes_with_its_labels() -> None:
+    _, text = cleaned("drops_cookie_consent_dialog_inside_article.html")
+    assert_body_kept(text)
+    for junk in ("Privacy Overview", "Always Enabled", "Necessary cookies", "uses cookies"):
+        assert junk not in text
+
+
+def test_teaser_cards_and_previous_next_links_go() -> None:
+    _, text = cleaned("drops_teaser_run_and_previous_next_links.html")
+    assert_body_kept(text)
+    for junk in ("Story number", "A short first sentence", "Next Auto News", "Previous Auto News", "More from"):
+        assert junk not in text
+
+
+def test_a_gallery_caption_is_kept_once_and_its_control_labels_go() -> None:
+    html, text = cleaned("drops_repeated_gallery_captions_and_control_labels.html")
+    assert_body_kept(text)
+    assert text.count("The old harbour wall at high tide") == 1
+    assert "<figcaption>The old harbour wall at high tide" in html  # the figure keeps its caption
+    for junk in ("Caption", "Close", "1 of 3"):
+        assert junk not in text
+
+
+def test_promos_prompts_and_the_updated_line_go_in_several_languages() -> None:
+    _, text = cleaned("drops_promos_prompts_and_updated_line_in_several_languages.html")
+    assert_body_kept(text)
+    for junk in (
+        "Updated 5:27 am",
+        "Advert",
+        "DON'T MISS",
+        "Você pode gostar",
+        "letterbox",
+        "Tell us what YOU think",
+        "WhatsApp",
+        "Explore further",
+        "usuários on-line",
+    ):
+        assert junk not in text
+
+
+def test_lazy_images_publish_their_real_source_never_the_placeholder() -> None:
+    html, _ = cleaned("resolves_lazy_image_over_placeholder_src.html")
+    assert 'src="https://news.example.org/img/wall-lazy.jpg"' in html
+    assert 'src="https://news.example.org/img/basin-960.jpg"' in html
+    for placeholder in ("spinner.gif", "white.jpg", "loading.gif"):
+        assert placeholder not in html
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Previously, the council had refused.", "Next, engineers will survey the seabed.", "Close to the harbour"],
+)
+def test_sentences_that_start_like_chrome_are_kept(line: str) -> None:
+    assert not CHROME_LINE.fullmatch(line)
+    assert not PREV_NEXT.search(line)
+    assert not UPDATED_LINE.match(line)
+
+
+def test_markup_text_means_whole_tags_with_attributes_not_a_mention() -> None:
+    assert MARKUP_TEXT.fullmatch('<img height="1" width="1" src="https://b.example/p?x">')
+    assert MARKUP_TEXT.fullmatch("</div></span>")
+    assert not MARKUP_TEXT.fullmatch("Use the <p> element for paragraphs.")
+    assert not MARKUP_TEXT.fullmatch("<p>")
+
+
+def test_each_rule_can_be_switched_off_for_the_ablation(monkeypatch: pytest.MonkeyPatch) -> None:
+    from feedsvc.clean import chrome
+
+    page = "<div><p>Advert</p><p>" + BODY[0] + " and more words of the story here.</p></div>"
+    root = lxml.html.fragment_fromstring(page)
+    monkeypatch.setattr(chrome, "DISABLED", frozenset(RULES))
+    remove_chrome(root)
+    assert "Advert" in root.text_content()
+    monkeypatch.setattr(chrome, "DISABLED", frozenset())
+    remove_chrome(root)
+    assert "Advert" not in root.text_content()

@@ -1,0 +1,51 @@
+"""The cleaner's doubts about its result (feedsvc.clean.confidence), and where they are shown."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from feedsvc.clean import clean_article, clean_html
+from feedsvc.clean.confidence import Probe, assess
+from feedsvc.cli.main import main
+from support.paths import FIXTURES as FIXTURES_DIR
+
+FIXTURES = FIXTURES_DIR / "clean"
+URL = "https://news.example.org/2024/03/harbour/"
+COMMENT_PAGE = FIXTURES / "doubts_a_reader_comment_chosen_as_article.html"
+
+
+def test_a_reader_comment_chosen_as_the_article_is_doubted() -> None:
+    html = COMMENT_PAGE.read_text(encoding="utf-8")
+    result = clean_article(html, URL)
+    assert result.html == clean_html(html, URL)
+    assert result.confidence.doubtful
+    assert "reader comments" in str(result.confidence)
+
+
+def test_a_plain_article_is_not_doubted() -> None:
+    page = FIXTURES / "drops_promos_prompts_and_updated_line_in_several_languages.html"
+    result = clean_article(page.read_text(encoding="utf-8"), URL)
+    assert not result.confidence.doubtful
+    assert str(result.confidence) == "confident"
+
+
+def test_a_short_body_on_a_long_page_is_doubted() -> None:
+    doubt = assess(Probe(page_chars=10_000, pruned_chars=9_000, container_chars=8_000, extracted=True), "x" * 500)
+    assert doubt.doubtful and "5%" in str(doubt)
+
+
+def test_most_text_outside_the_container_is_doubted() -> None:
+    doubt = assess(Probe(page_chars=10_000, pruned_chars=9_000, container_chars=1_000, extracted=True), "x" * 5_000)
+    assert "outside the chosen container" in str(doubt)
+
+
+def test_a_description_sharing_no_words_with_the_article_is_doubted() -> None:
+    probe = Probe(description="Council votes to extend harbour wall after winter storms damage basin")
+    assert assess(probe, "Recipes for autumn: pumpkin soup, roasted squash and apple crumble.").doubtful
+    assert not assess(probe, "The council votes to extend the harbour wall after storms damage the basin.").doubtful
+
+
+def test_clean_explain_shows_the_doubt() -> None:
+    result = CliRunner().invoke(main, ["clean", "--explain", "--no-rules", "--url", URL, str(COMMENT_PAGE)])
+    assert result.exit_code == 0, result.output
+    assert "confidence: DOUBTFUL: the chosen container is marked up as reader comments" in result.output
