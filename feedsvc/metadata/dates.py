@@ -1,4 +1,4 @@
-"""Dates as pages and sidecars write them: ISO 8601, RFC 2822, English text and URL paths.
+"""Dates as pages and sidecars write them: ISO 8601, RFC 2822, English text, numbers and URL paths.
 
 Pure. Every date returned is timezone-aware: a value without an offset is
 taken in the site's time zone, a date without a time is midnight there.
@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-__all__ = ["find_text_date", "parse_date", "strip_text_dates", "url_date"]
+__all__ = ["day_first", "find_text_date", "parse_date", "strip_text_dates", "url_date"]
 
 # Dates outside this range are placeholders ("0001-01-01") or typos, and
 # years at the edges overflow when a feed converts them to UTC.
@@ -38,6 +38,17 @@ _TEXT_DATES = (
     re.compile(rf"\b{_WEEKDAY}{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}(?!\d){_CLOCK}", re.IGNORECASE),
     re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}(?!\d){_CLOCK}", re.IGNORECASE),
 )
+# "2/24/2026", "24.02.2026", "2025.12.17": a date in numbers alone, not inside a longer run of them
+# (a version "1.2.2024.5", a phone number). Year first, it is year-month-day everywhere.
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d.,/-])(?:(?P<first>\d{1,2})(?P<sep>[./-])(?P<second>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d{2})"
+    r"|(?P<ymd_year>(?:19|20)\d{2})(?P<ymd_sep>[./-])(?P<ymd_month>\d{1,2})(?P=ymd_sep)(?P<ymd_day>\d{1,2}))"
+    r"(?![\d]|[./-]\d)"
+)
+# Languages that write a numeric date month first (en-US "2/24/2026"); plain "en", en-CA and an
+# unknown language are left undecided, and a date they make ambiguous ("3/4/2026") is refused.
+_MONTH_FIRST = frozenset({"en-us", "en-ph", "en-as", "en-gu", "en-pr", "en-um", "en-vi"})
+_UNDECIDED = frozenset({"", "en", "en-ca", "und"})
 _ISO_START = re.compile(r"^\d{4}-?\d{2}-?\d{2}|^\d{4}-W\d{2}")
 _RFC2822 = re.compile(r"^(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}", re.IGNORECASE)
 _UNKNOWN_RFC2822_ZONE = re.compile(r"-0000\s*$")
@@ -59,19 +70,64 @@ def parse_date(value: str | date | datetime, timezone: ZoneInfo) -> datetime | N
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone)
 
 
-def find_text_date(text: str, timezone: ZoneInfo) -> datetime | None:
-    """Return the first English text date ("23 November 2021") found in ``text``, or None."""
-    found = [(match.start(), match) for pattern in _TEXT_DATES for match in pattern.finditer(text[:2000])]
-    for _, match in sorted(found, key=lambda item: item[0]):
-        parsed = _from_match(match)
+def day_first(language: str) -> bool | None:
+    """Return whether a page in ``language`` ("en-US", "de", "fr_FR") writes a numeric date day first.
+
+    None where the language does not settle it ("en" alone is written both ways).
+    """
+    key = language.strip().lower().replace("_", "-")
+    if key in _UNDECIDED:
+        return None
+    return key not in _MONTH_FIRST
+
+
+def find_text_date(text: str, timezone: ZoneInfo, *, numeric_day_first: bool | None = None) -> datetime | None:
+    """Return the first text date found in ``text``, or None.
+
+    English words ("23 November 2021", "Nov. 23, 2021") and numbers ("2025.12.17", "24.02.2026",
+    "2/24/2026"). A dotted date is day first; a slashed or dashed one is read in the order
+    ``numeric_day_first`` gives (the page's language, see ``day_first``), and where that is
+    None only when the numbers leave one order ("2/24/2026": no month 24).
+    """
+    head = text[:2000]
+    found: list[tuple[int, re.Match[str], bool]] = [
+        (match.start(), match, False) for pattern in _TEXT_DATES for match in pattern.finditer(head)
+    ]
+    found += [(match.start(), match, True) for match in _NUMERIC_DATE.finditer(head)]
+    for _, match, numeric in sorted(found, key=lambda item: item[0]):
+        parsed = _from_numeric(match, numeric_day_first) if numeric else _from_match(match)
         if parsed is not None:
             return parse_date(parsed, timezone)
     return None
 
 
+def _from_numeric(match: re.Match[str], numeric_day_first: bool | None) -> datetime | None:
+    """Return the day a numeric-date match names (naive midnight), or None when its order is unknown."""
+    parts = match.groupdict()
+    if parts["ymd_year"]:
+        year, month, day = int(parts["ymd_year"]), int(parts["ymd_month"]), int(parts["ymd_day"])
+    else:
+        year, first, second = int(parts["year"]), int(parts["first"]), int(parts["second"])
+        if parts["sep"] == ".":
+            order: bool | None = True  # "24.02.2026": day first wherever dots are written
+        elif first > 12 >= second:
+            order = True
+        elif second > 12 >= first:
+            order = False
+        else:
+            order = numeric_day_first
+        if order is None:
+            return None
+        day, month = (first, second) if order else (second, first)
+    try:
+        return datetime(year, month, day)
+    except ValueError:
+        return None
+
+
 def strip_text_dates(text: str) -> str:
-    """Return ``text`` without the English text dates in it ("Posted on April 13, 2023" -> "Posted on ")."""
-    for pattern in _TEXT_DATES:
+    """Return ``text`` without the text dates in it ("Posted on April 13, 2023" -> "Posted on ", "Updated: 10/31/2024")."""
+    for pattern in (*_TEXT_DATES, _NUMERIC_DATE):
         text = pattern.sub("", text)
     return text
 

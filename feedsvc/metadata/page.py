@@ -35,7 +35,7 @@ import lxml.html
 
 from feedsvc.html_depth import limit_depth
 from feedsvc.metadata.bylines import byline_names
-from feedsvc.metadata.dates import find_text_date, parse_date, strip_text_dates, url_date
+from feedsvc.metadata.dates import day_first, find_text_date, parse_date, strip_text_dates, url_date
 from feedsvc.metadata.jsonld import jsonld_nodes, jsonld_site_names, nodes_metadata
 from feedsvc.metadata.tags import reader_tags
 from feedsvc.metadata.titles import choose_title, site_key
@@ -240,7 +240,8 @@ def _read_text_near_title(sources: dict[str, PageMetadata], root: lxml.html.Html
     at = _title_line(lines, title)
     markup = sources["markup"]
     if undated:
-        markup = dataclasses.replace(markup, published=_dateline(lines, at, timezone))
+        language = next((sources[name].language for name in SOURCES if sources[name].language), "")
+        markup = dataclasses.replace(markup, published=_dateline(lines, at, timezone, day_first(language or "")))
     if unsigned:
         markup = dataclasses.replace(markup, authors=_visible_byline(lines, at))
     sources["markup"] = markup
@@ -456,12 +457,13 @@ def _spaced_text(element: lxml.html.HtmlElement) -> str:
 
 
 def _markup_date(root: lxml.html.HtmlElement, xpaths: Iterable[str], timezone: ZoneInfo) -> datetime | None:
+    numeric_day_first = day_first(language_tag(root.get("lang") or "") or "")
     for xpath in xpaths:
         for element in root.xpath(xpath):
             for value in (element.get("datetime"), element.get("content"), element.text_content()):
                 parsed = parse_date(value, timezone) if value else None
                 if parsed is None and value and element.tag == "time":
-                    parsed = find_text_date(value, timezone)
+                    parsed = find_text_date(value, timezone, numeric_day_first=numeric_day_first)
                 if parsed is not None:
                     return parsed
     return None
@@ -491,20 +493,24 @@ def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
     return ()
 
 
-def _dateline(lines: list[str], at: int, timezone: ZoneInfo) -> datetime | None:
-    """Return the first short line of visible text near line ``at`` (the title's) that holds a date."""
+def _dateline(lines: list[str], at: int, timezone: ZoneInfo, numeric_day_first: bool | None) -> datetime | None:
+    """Return the first short line of visible text near line ``at`` (the title's) that holds a date.
+
+    ``numeric_day_first``: how the page's language orders "3/4/2026" (None: it does not say).
+    """
+    find = partial(find_text_date, timezone=timezone, numeric_day_first=numeric_day_first)
     after = lines[at + 1 : at + 1 + _LINES_AFTER_HEADLINE]
     before = lines[max(at - _LINES_BEFORE_HEADLINE, 0) : max(at, 0)][::-1]
     for line in (*after, *before):
         if len(line) <= _DATELINE_CHARS:
-            found = find_text_date(line, timezone) or _iso_line(line, timezone)
+            found = find(line) or _iso_line(line, timezone)
             if found is not None:
                 return found
     # Not near the title: the first line anywhere that is little more than a date ("Posted on
     # April 13, 2023", "December 17, 2025"); a longer line with a date in it is prose or a caption.
     for line in lines:
         if len(line) <= _DATE_ONLY_CHARS and not _DATE_WORDS.sub("", strip_text_dates(line)).strip(" ,.:|·•-–—"):
-            found = find_text_date(line, timezone)
+            found = find(line)
             if found is not None:
                 return found
     return None

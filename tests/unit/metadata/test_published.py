@@ -63,6 +63,9 @@ def test_title_is_the_headline_without_the_site_name(name: str, title: str) -> N
         ("date_only_on_a_yoast_webpage_node.html", datetime(2021, 11, 23, 9, tzinfo=UTC)),
         ("date_in_the_url_path_only.html", datetime(2021, 11, 23, tzinfo=UTC)),
         ("date_line_posted_on_far_from_the_title.html", datetime(2023, 4, 13, tzinfo=UTC)),
+        ("date_numeric_month_first_in_us_english.html", datetime(2026, 3, 4, tzinfo=UTC)),
+        ("date_numeric_day_first_in_german.html", datetime(2026, 4, 3, tzinfo=UTC)),
+        ("date_numeric_year_first_with_dots.html", datetime(2025, 12, 17, tzinfo=UTC)),
     ],
 )
 def test_publication_dates_in_every_common_form(name: str, day: datetime) -> None:
@@ -109,3 +112,7 @@ def test_no_fixture_publishes_a_junk_author_or_tag(name: str) -> None:
     for tag in found.tags:
         assert any(ch.isalnum() for ch in tag) and "@" not in tag and "_" not in tag, tag
         assert ":" not in tag.split()[0], tag
+
+
+def test_a_numeric_date_the_language_leaves_ambiguous_dates_nothing() -> None:
+    assert published("date_numeric_ambiguous_without_a_language.html").published is None

@@ -1,0 +1,52 @@
+"""Dates written in numbers alone (feedsvc/metadata/dates.py): the order the numbers leave, else the page's language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from feedsvc.metadata.dates import day_first, find_text_date, strip_text_dates
+
+UTC_ZONE = ZoneInfo("UTC")
+
+
+@pytest.mark.parametrize(
+    "text, order, day",
+    [
+        ("2/24/2026", None, datetime(2026, 2, 24, tzinfo=UTC)),  # no month 24: month first
+        ("Updated: 31/10/2024", None, datetime(2024, 10, 31, tzinfo=UTC)),  # no month 31: day first
+        ("24.02.2026", None, datetime(2026, 2, 24, tzinfo=UTC)),
+        ("03.04.2026", False, datetime(2026, 4, 3, tzinfo=UTC)),  # dots are day first, whatever the language
+        ("3/4/2026", True, datetime(2026, 4, 3, tzinfo=UTC)),
+        ("3/4/2026", False, datetime(2026, 3, 4, tzinfo=UTC)),
+        ("Published: 2025.12.17 |", None, datetime(2025, 12, 17, tzinfo=UTC)),
+        ("2025/1/9", None, datetime(2025, 1, 9, tzinfo=UTC)),
+    ],
+)
+def test_numeric_dates_in_the_order_the_numbers_or_the_language_give(
+    text: str, order: bool | None, day: datetime
+) -> None:
+    assert find_text_date(text, UTC_ZONE, numeric_day_first=order) == day
+
+
+@pytest.mark.parametrize("text", ["3/4/2026", "13.13.2024", "version 1.2.2024.5", "call 12/12/2024-5", "2/30/2026"])
+def test_numeric_dates_ambiguous_impossible_or_inside_longer_numbers_are_refused(text: str) -> None:
+    assert find_text_date(text, UTC_ZONE) is None
+
+
+@pytest.mark.parametrize(
+    "language, order", [("en-US", False), ("en_PH", False), ("de", True), ("en-GB", True), ("fr-FR", True)]
+)
+def test_the_language_says_which_comes_first(language: str, order: bool) -> None:
+    assert day_first(language) is order
+
+
+@pytest.mark.parametrize("language", ["", "en", "en-CA"])
+def test_a_language_written_both_ways_settles_nothing(language: str) -> None:
+    assert day_first(language) is None
+
+
+def test_a_line_that_is_only_a_numeric_date_strips_to_its_words() -> None:
+    assert strip_text_dates("Updated: 10/31/2024").strip() == "Updated:"
