@@ -12,7 +12,8 @@ sources then say nothing of that field, so ``origins`` stay true):
   that a meta value agrees with, without the site's name);
 - dates: the first source's date of publication; its update only if not
   earlier (else the latest update of any source that is not), a date in the
-  page URL's path when nothing else dates it;
+  page URL's path when nothing else dates it, else the first update (the page
+  was published then at the latest);
 - authors: every value read through the byline parser
   (:mod:`feedsvc.metadata.bylines`); tags through the reader-tag filter
   (:mod:`feedsvc.metadata.tags`);
@@ -301,7 +302,12 @@ def _decide_dates(sources: dict[str, PageMetadata], timezone: ZoneInfo) -> None:
             sources["markup"] = dataclasses.replace(sources["markup"], published=day)
             winner = "markup"
     if winner is None:
-        return
+        # Only an update dates the page: it was published then at the latest, nearer the truth
+        # than the day it is first seen.
+        winner = next((name for name in SOURCES if sources[name].updated is not None), None)
+        if winner is None:
+            return
+        sources[winner] = dataclasses.replace(sources[winner], published=sources[winner].updated)
     published = sources[winner].published
     assert published is not None
     updates = [sources[name].updated for name in SOURCES]

@@ -66,6 +66,7 @@ def test_title_is_the_headline_without_the_site_name(name: str, title: str) -> N
         ("date_numeric_month_first_in_us_english.html", datetime(2026, 3, 4, tzinfo=UTC)),
         ("date_numeric_day_first_in_german.html", datetime(2026, 4, 3, tzinfo=UTC)),
         ("date_numeric_year_first_with_dots.html", datetime(2025, 12, 17, tzinfo=UTC)),
+        ("date_only_a_modified_time.html", datetime(2023, 6, 12, 10, 39, 42, tzinfo=UTC)),
     ],
 )
 def test_publication_dates_in_every_common_form(name: str, day: datetime) -> None:
