@@ -138,6 +138,12 @@ _BYLINE_LINE = re.compile(
 _LEAD_IN_LINE = re.compile(
     r"^(?:(?:written|posted|story|words|text)\s+)?by\s*:?$|^(?:author|words|text)\s*:$", re.IGNORECASE
 )
+# A label line over the names, anywhere on the page ("Author" / "Lisa D. Ellis"); the names line must
+# look like names, as the label is also a heading of lists and forms.
+_AUTHOR_LABEL_LINE = re.compile(r"^(?:authors?|written by|posted by)\s*:?$", re.IGNORECASE)
+# A date line that names the author after a separator: "Dec. 19, 2025 · Niko Matsakis", "… • Mahua Das in News"
+_DATE_THEN_NAME = re.compile(r"^[\s,]*[·•|–—-]\s*(?P<names>[^·•|]+?)(?:\s+in(?:\s.*)?)?\s*$")
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
 # Far from the title, only a line that is nothing but a byline counts ("Written by Cassidy Horton").
 _FAR_BYLINE_CHARS = 60
 # "ByDaryl Austin": inline elements' text meets without a space
@@ -490,6 +496,18 @@ def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
             names = byline_names(_BY_GLUED.sub("By ", line))
             if names:
                 return tuple(names)
+    for line in near:
+        rest = strip_text_dates(line)
+        match = _DATE_THEN_NAME.match(rest) if rest != line and len(line) <= _BYLINE_LINE_CHARS else None
+        if match:
+            names = byline_names(match["names"])
+            if _look_like_names(names):
+                return tuple(names)
+    for index, line in enumerate(lines[:-1]):
+        if _AUTHOR_LABEL_LINE.match(line) and len(lines[index + 1]) <= _FAR_BYLINE_CHARS:
+            names = byline_names(lines[index + 1])
+            if _look_like_names(names):
+                return tuple(names)
     for line in lines:
         if len(line) <= _FAR_BYLINE_CHARS and _BYLINE_LINE.match(line):
             names = byline_names(_BY_GLUED.sub("By ", line))
@@ -497,6 +515,14 @@ def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
             if names and len(" ".join(names)) >= len(line) - len("written by "):
                 return tuple(names)
     return ()
+
+
+def _look_like_names(names: list[str]) -> bool:
+    """Whether every one of ``names`` is written as a person's name: two to five words, capitalised."""
+    return bool(names) and all(
+        2 <= len(words := name.split()) <= 5 and words[0][0].isupper() and all(_NAME_WORD.match(w) for w in words)
+        for name in names
+    )
 
 
 def _dateline(lines: list[str], at: int, timezone: ZoneInfo, numeric_day_first: bool | None) -> datetime | None:

@@ -36,6 +36,8 @@ def published(name: str) -> PageMetadata:
         ("visible_byline_of_two_names_in_capitals.html", ("Danica Kirka", "Jill Lawless")),
         ("author_is_the_site_and_byline_names_a_person.html", ("Tracy Parker",)),
         ("date_only_on_a_yoast_webpage_node.html", ("Nino Beridze",)),
+        ("byline_after_the_date_and_a_dot.html", ("Mahua Das",)),
+        ("byline_under_an_author_label_far_from_the_title.html", ("Lisa D. Ellis",)),
     ],
 )
 def test_authors_are_people_without_lead_ins_roles_or_agencies(name: str, authors: tuple[str, ...]) -> None:
@@ -117,3 +119,7 @@ def test_no_fixture_publishes_a_junk_author_or_tag(name: str) -> None:
 
 def test_a_numeric_date_the_language_leaves_ambiguous_dates_nothing() -> None:
     assert published("date_numeric_ambiguous_without_a_language.html").published is None
+
+
+def test_an_author_label_over_words_that_are_not_names_signs_nothing() -> None:
+    assert published("author_label_over_a_list_is_no_byline.html").authors == ()
