@@ -24,6 +24,9 @@ _LEAD_IN = re.compile(
     r"|^(?:par|von|por|di|door|av|af)\s+(?=\S)",
     re.IGNORECASE,
 )
+# "ByDaryl Austin", "Written byAAA": the lead-in's element and the name's meet without a space
+# (case-sensitive: "Byron" and "BYRON" are names)
+_GLUED_LEAD_IN = re.compile(r"^(?:(?:[Ww]ritten|[Pp]osted)\s+)?[Bb]y(?=[A-Z])")
 # Where a byline stops holding names: a pipe, a bullet, a line break, " - ", " — ", a "|" of a date
 _CUT = re.compile(r"\s*(?:[|•·\n\t]|\s[-–—]\s|\bupdated\b|\bpublished\b|\bposted\b|\bon\s+\w+day\b)\s*", re.IGNORECASE)
 _LIST = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bwith\b)\s*", re.IGNORECASE)
@@ -94,7 +97,7 @@ def byline_names(text: str) -> list[str]:
         chunk = chunk.strip(" ,;:")
         if not chunk:
             continue
-        chunk = _LEAD_IN.sub("", chunk).strip(" ,;:")
+        chunk = _LEAD_IN.sub("", _GLUED_LEAD_IN.sub("", chunk)).strip(" ,;:")
         chunk = _LEAD_IN.sub("", chunk).strip(" ,;:")  # "By: Written by …" repeats it
         chunk = _PARENTHESES.sub(" ", _HANDLE.sub(" ", chunk)).strip(" ,;:")
         pieces = [piece.strip(" .,;:'\"") for piece in _LIST.split(chunk)]

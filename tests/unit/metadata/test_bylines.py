@@ -35,6 +35,8 @@ from feedsvc.metadata.bylines import byline_names
         ("News Desk", ["News Desk"]),  # a desk signs; it is not a job title
         ("Podium Staff", ["Podium Staff"]),
         ("OC Media", ["OC Media"]),
+        ("ByDaryl Austin", ["Daryl Austin"]),  # lead-in and name from elements without a space between
+        ("Byron Smith", ["Byron Smith"]),  # a name that starts with "By" is no lead-in
     ],
 )
 def test_names_in_a_byline(byline: str, names: list[str]) -> None:
