@@ -12,7 +12,7 @@ $uri $uri.html =404`` and ``gzip_static``/``brotli_static``:
     /tags/<key>/page/<n>    tags/<key>/page/<n>.html
     /authors/<key>          authors/<key>.html        (and authors/<key>/page/<n>.html)
     /feed.atom, …           feed.atom, feed.rss, feed.json
-    /archive/<yyyy-mm>.atom archive/<yyyy-mm>.atom    (every month of the span, empty ones too)
+    /archive/<yyyy-mm>.atom archive/<yyyy-mm>.atom    (every month that has articles)
     /static/…               static/…
     every body also as <file>.gz and <file>.br when the service sends those codings
 
@@ -36,7 +36,6 @@ from flask import Flask
 from werkzeug.http import parse_date
 
 from feedsvc.build.snapshot import Snapshot
-from feedsvc.feeds.archive import archive_path, next_month
 from feedsvc.model import article_path
 from feedsvc.web.paging import list_page_paths
 
@@ -73,13 +72,7 @@ def site_paths(snapshot: Snapshot, static_folder: Path | None) -> Iterator[str]:
     for facets in (catalog.tags, catalog.authors):
         for facet in facets.values():
             yield from list_page_paths(facet.path, len(facet.articles), per_page)
-    yield from snapshot.feeds
-    archives = snapshot.archives
-    month = archives.first
-    while month is not None and archives.last is not None and month <= archives.last:
-        if archive_path(month) not in snapshot.feeds:
-            yield archive_path(month)  # an empty month: rendered on demand, exported all the same
-        month = next_month(month)
+    yield from snapshot.feeds  # subscription feeds and the archive months that have articles
     if static_folder is not None and static_folder.is_dir():
         for file in sorted(static_folder.rglob("*")):
             if file.is_file():
