@@ -29,6 +29,8 @@ def url_of(file: str) -> str:
     """Invert file_for: the URL whose body a file holds."""
     if file == "index.html":
         return "/"
+    if file == "feeds.html":
+        return "/feeds"
     if file.startswith(("articles/", "tags/", "authors/")) and file.count("/") == 1 and file.endswith(".html"):
         return "/" + file.removesuffix(".html")
     if re.fullmatch(r"((tags|authors)/[^/]+/)?page/[0-9]+\.html", file):
@@ -85,7 +87,8 @@ def test_every_url_of_the_site_is_exported(exported: Path, exported_content: Pat
     paths = list(site_paths(snapshot, Path(app.static_folder or "")))
     for path in ("/", "/page/2", "/page/3", "/articles/article-with-jsonld-tags-and-author", "/tags/transport",
                  "/tags/transport/page/2", "/tags/transport/feed.json", "/authors/grace-hopper", "/feed.rss",
-                 "/archive/2024-03.atom", "/static/style.css"):  # fmt: skip
+                 "/archive/2024-03.atom", "/static/style.css", "/feeds", "/feeds.opml", "/sitemap.xml",
+                 "/robots.txt"):  # fmt: skip
         assert path in paths
     assert len(paths) == len(set(paths))
     assert "/archive/2024-04.atom" not in paths  # the current month has no article: no archive document
@@ -161,7 +164,9 @@ def test_every_page_of_every_list_is_a_file_that_try_files_finds(exported: Path,
      ("/authors/ada-lovelace/page/3", "authors/ada-lovelace/page/3.html"),
      ("/tags/page", "tags/page.html"), ("/tags/page/page/2", "tags/page/page/2.html"),
      ("/tags/page/feed.atom", "tags/page/feed.atom"), ("/articles/page", "articles/page.html"),
-     ("/archive/2024-04.atom", "archive/2024-04.atom"), ("/static/style.css", "static/style.css")],
+     ("/archive/2024-04.atom", "archive/2024-04.atom"), ("/static/style.css", "static/style.css"),
+     ("/feeds", "feeds.html"), ("/feeds.opml", "feeds.opml"), ("/sitemap.xml", "sitemap.xml"),
+     ("/sitemap-2.xml", "sitemap-2.xml"), ("/robots.txt", "robots.txt")],
 )  # fmt: skip
 def test_file_for_puts_every_page_where_try_files_looks(path: str, file: str) -> None:
     assert file_for(path) == file
@@ -182,3 +187,15 @@ def test_an_export_grows_with_the_articles_not_with_the_years(tmp_path: Path) ->
         assert len(files) <= len(months) + 1
     assert by_format[".atom"] == sorted(f"archive/{month}.atom" for month in months)  # one per month with articles
     assert sum(1 for p in target.rglob("*") if p.is_file()) < 400  # not 170 months × 3 files of archives
+
+
+def test_a_sitemap_index_is_exported_with_its_parts(content_dir: Path, tmp_path: Path) -> None:
+    config = {"TESTING": True, "CONTENT_DIR": str(content_dir), "CLOCK": lambda: T1, "CACHE_DIR": ""}
+    app = create_app({**config, "SITEMAP_MAX_URLS": 4})
+    target = tmp_path / "public"
+    export_site(app, target, content_dir)
+    parts = sorted(p.name for p in target.glob("sitemap-*.xml"))
+    assert parts == [f"sitemap-{n}.xml" for n in range(1, len(parts) + 1)] and len(parts) >= 2
+    client = app.test_client()
+    for name in ("sitemap.xml", *parts, "robots.txt", "feeds.opml", "feeds.html"):
+        assert (target / name).read_bytes() == client.get(url_of(name)).data, name
