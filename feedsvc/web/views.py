@@ -506,14 +506,17 @@ def article_slash(slug: str) -> BaseResponse:
 def facet_slash(key: str) -> BaseResponse:
     """Redirect a tag's or author's page asked with a trailing slash or another case. :raise 404: none such."""
     kind = request.path.split("/")[1]
-    return _to_facet(kind, key, "") or abort(404, f"There is nothing at {request.path}.")
+    return _to_facet(kind, key, "", slash=True) or abort(404, f"There is nothing at {request.path}.")
 
 
-def _to_facet(kind: str, key: str, rest: str) -> BaseResponse | None:
-    """Return a 301 to ``/<kind>/<its key><rest>`` if ``key`` names a tag or author another way, else None."""
+def _to_facet(kind: str, key: str, rest: str, *, slash: bool = False) -> BaseResponse | None:
+    """Return a 301 to ``/<kind>/<its key><rest>`` if ``key`` names a tag or author another way, else None.
+
+    ``slash``: the path asked had a trailing slash, so the facet's own key is another way too.
+    """
     catalog = _snapshot().catalog
     facets: Mapping[str, Facet] = catalog.tags if kind == "tags" else catalog.authors
     canonical = key if key in facets else facet_key(key)
-    if canonical not in facets:
-        return None
+    if canonical not in facets or (canonical == key and not slash):
+        return None  # nothing by that name, or already its own URL: never a redirect to itself
     return redirect(catalog.site.url(facet_path(kind, canonical) + rest), 301)

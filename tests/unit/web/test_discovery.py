@@ -189,3 +189,10 @@ def test_friendly_urls_are_permanent_redirects_to_the_one_url(client: FlaskClien
 )
 def test_friendly_urls_of_nothing_are_404(client: FlaskClient, path: str) -> None:
     assert client.get(path).status_code == 404
+
+
+def test_a_tag_in_another_case_keeps_its_page_number(client: FlaskClient) -> None:
+    response = client.get("/tags/Transport/page/2")
+    assert response.status_code == 301 and response.headers["Location"] == f"{BASE}/tags/transport/page/2"
+    # the canonical path of a page that does not exist is a 404, never a redirect to itself
+    assert client.get("/tags/transport/page/2").status_code == 404
