@@ -112,6 +112,20 @@ expect "/page/1: the app redirects" "$(status app-page1)" 301
 expect "/page/1: 301" "$(status page1)" 301
 expect "/page/1: to the home page" "$(header page1 Location)" "/"
 
+echo "-- friendly URLs: 301 to the one URL, as the app"
+pages=("$EXPORT/articles/"*.html)
+first_article=${pages[0]#"$EXPORT"}
+first_article=${first_article%.html}
+for pair in /feed:/feed.atom /feed/:/feed.atom /atom.xml:/feed.atom /index.xml:/feed.atom /rss.xml:/feed.rss \
+    "$first_article/:$first_article"; do
+    from=${pair%%:*} to=${pair#*:}
+    fetch app-moved "$APP$from"
+    fetch moved "$STATIC$from" -H 'Host: evil.example'
+    app_to=$(header app-moved Location | sed -E 's|^https?://[^/]+||')  # absolute, from base_url
+    expect "$from: the app redirects" "$(status app-moved) $app_to" "301 $to"
+    expect "$from: 301 to $to" "$(status moved) $(header moved Location)" "301 $to"
+done
+
 echo "-- what is not part of the site"
 fetch internal "$STATIC/_feedsvc/gone.txt"
 expect "the export's own files: 404" "$(status internal)" 404

@@ -101,6 +101,7 @@ class Site:
     max_article_bytes: int = 5 * 1024 * 1024  # larger article files are reported, not read
     articles_per_page: int = 25  # on the home page and each tag and author page (see content/site.py)
     canonical: str = "source"  # an imported article's rel=canonical: "source" (where it came from) or "self"
+    crawlers: str = "allow"  # robots.txt: "allow" (and name the sitemap) or "deny" (a staging copy, a private site)
 
     def url(self, path: str) -> str:
         """Return the absolute URL of a site path such as ``/feed.atom``."""

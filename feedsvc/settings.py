@@ -184,6 +184,18 @@ SERVICE_SETTINGS: tuple[ServiceSetting, ...] = (
         whole(0, 31_536_000),
     ),
     ServiceSetting(
+        "SITEMAP_MAX_URLS",
+        50_000,
+        "Most URLs in one sitemap file (sitemaps.org allows 50000); past it /sitemap.xml is a sitemap index.",
+        whole(1, 50_000),
+    ),
+    ServiceSetting(
+        "SITEMAP_MAX_BYTES",
+        52_428_800,
+        "Most bytes in one sitemap file (sitemaps.org allows 52428800, 50 MB); past it /sitemap.xml is an index.",
+        whole(1024, 52_428_800),
+    ),
+    ServiceSetting(
         "BUILD_MODE",
         "inline",
         '"inline": build in the serving process; "process": in a publisher process of its own, so the '

@@ -24,7 +24,7 @@ from typing import Any, Literal, Protocol
 
 from feedsvc.build.representation import BytesStore, Resource, make_resource, stored
 from feedsvc.catalog.assembly import article_digest
-from feedsvc.feeds.archive import ArchiveIndex, archive_path, archive_spec, index_archives
+from feedsvc.feeds.archive import ArchiveIndex, archive_spec, index_archives
 from feedsvc.feeds.families import Document, families, render_archive, render_family
 from feedsvc.model import Article, Catalog, Site
 
@@ -105,15 +105,8 @@ class Snapshot:
         self._lock = threading.Lock()
 
     def feed(self, path: str) -> Resource | None:
-        """Return the feed document at ``path``, or None; empty archive months render on first use."""
-        found = self.feeds.get(path)
-        if found is not None or not path.startswith("/archive/") or not path.endswith(".atom"):
-            return found
-        month = path[len("/archive/") : -len(".atom")]
-        if not self.archives.exists(month) or archive_path(month) != path:
-            return None
-        site = self.catalog.site
-        return self.cached(path, lambda: feed_resource(render_archive(self.catalog, self.archives, month), site))
+        """Return the feed document at ``path`` (a subscription feed or an archive month), or None."""
+        return self.feeds.get(path)
 
     def cached(self, key: str, render: Callable[[], Resource]) -> Resource:
         """Return the resource ``key`` of this snapshot, rendering it on first use (and after eviction)."""
@@ -172,7 +165,7 @@ def build_snapshot(
     of the heap) once it is cached.
     """
     site = catalog.site
-    archives = index_archives(catalog.articles, site.timezone, catalog.current_month)
+    archives = index_archives(catalog.articles, site.timezone)
     salt = version + json.dumps({k: str(v) for k, v in asdict(site).items()}, sort_keys=True)
 
     labels: dict[str, str] = {}

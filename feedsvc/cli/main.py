@@ -190,6 +190,30 @@ def shown(line: str) -> str:
 
 
 @main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("content"))
+def init(folder: Path) -> None:
+    """Start a content folder FOLDER (default: content): a commented site.toml and an example article.
+
+    Asks nothing: the required settings get placeholders that serve at once
+    on this machine, each commented with what to put there. Never
+    overwrites: if site.toml or the example article exists, writes nothing
+    and exits with status 1.
+    """
+    from datetime import date
+
+    from feedsvc.cli.init import InitError, init_folder
+
+    try:
+        written = init_folder(folder, date.today())
+    except InitError as error:
+        click.echo(f"feedsvc init: {error}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"Next: edit {folder / 'site.toml'}, then `feedsvc serve --content {folder}`.")
+
+
+@main.command()
 @click.argument("target", type=click.Path(file_okay=False, path_type=Path))
 @CONTENT_OPTION
 @CACHE_OPTION

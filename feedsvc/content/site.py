@@ -132,6 +132,11 @@ SETTINGS: tuple[Setting, ...] = (
         "from (search engines then count the original, not a duplicate), or 'self', its page on this site.",
     ),
     _declared(
+        "crawlers",
+        "What /robots.txt tells search engines and other crawlers: 'allow' (every page, and where the sitemap is) "
+        "or 'deny' (nothing: for a staging copy or a site not meant to be found).",
+    ),
+    _declared(
         "max_article_bytes",
         f"Largest article file read, in bytes ({MAX_ARTICLE_BYTES_RANGE[0]}-{MAX_ARTICLE_BYTES_RANGE[1]}); "
         "a larger one is not published and is reported with its size.",
@@ -251,6 +256,7 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "articles_per_page": _bounded_int(*ARTICLES_PER_PAGE_RANGE),
     "max_article_bytes": _bounded_int(*MAX_ARTICLE_BYTES_RANGE),
     "canonical": _choice("source", "self"),
+    "crawlers": _choice("allow", "deny"),
 }
 
 

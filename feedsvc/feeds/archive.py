@@ -2,21 +2,25 @@
 
 Pure. An article belongs to the month of its ``published`` date in the
 site's timezone (``updated`` never moves it). There is an archive document
-for every calendar month from the oldest article's month to the current one
-(or the newest article's, if later):
+for every month that has articles, and for no other month, so an export
+grows with the articles, not with the years between them:
 
 - every article is in exactly one archive document, so a walk over the
   archives finds each article once, whatever the subscription feeds hold;
-- ``next-archive`` is always the following calendar month and
-  ``prev-archive`` the newest earlier month that has articles, so a
-  complete month's document never changes unless one of its articles does
-  (or an article is later back-dated into a month between two others);
-- the current month's document grows until the month ends.
+- ``prev-archive`` is the newest earlier month with articles and
+  ``next-archive`` the oldest later one: RFC 5005 §4 asks only that the
+  documents chain, not that they be consecutive months;
+- a walk goes back from the subscription feed by ``prev-archive``, and
+  those links never change unless an article is back-dated into a month
+  between two others; ``next-archive`` of the newest archive appears when
+  a later month gets its first article (a link added, no entry changed);
+- the newest month's document grows until the month ends.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -68,22 +72,26 @@ class ArchiveIndex:
 
     by_month: Mapping[str, tuple[Article, ...]]  # only months that have articles, newest article first
     first: str | None  # the oldest month with articles; None: no archives at all
-    last: str | None  # the newest document: the current month or a later article's month
+    last: str | None  # the newest month with articles
+
+    @functools.cached_property
+    def months(self) -> tuple[str, ...]:
+        """Every month that has an archive document, oldest first."""
+        return tuple(sorted(self.by_month))
 
     def exists(self, month: str) -> bool:
-        """Say whether ``month`` has an archive document (possibly one with no entries)."""
-        return bool(MONTH.match(month)) and self.first is not None and self.first <= month <= (self.last or "")
+        """Say whether ``month`` has an archive document: whether it has articles."""
+        return bool(MONTH.match(month)) and month in self.by_month
 
     def prev_of(self, month: str) -> str | None:
         """Return the newest month before ``month`` that has articles."""
-        months = sorted(self.by_month)
-        position = bisect.bisect_left(months, month)
-        return months[position - 1] if position > 0 else None
+        position = bisect.bisect_left(self.months, month)
+        return self.months[position - 1] if position > 0 else None
 
     def next_of(self, month: str) -> str | None:
-        """Return the following calendar month, if it has a document yet."""
-        following = next_month(month)
-        return following if self.last is not None and following <= self.last else None
+        """Return the oldest month after ``month`` that has articles."""
+        position = bisect.bisect_right(self.months, month)
+        return self.months[position] if position < len(self.months) else None
 
     @property
     def newest(self) -> str | None:
@@ -91,8 +99,8 @@ class ArchiveIndex:
         return max(self.by_month, default=None)
 
 
-def index_archives(articles: Iterable[Article], tz: ZoneInfo, current_month: str) -> ArchiveIndex:
-    """Group ``articles`` (newest first) by month and fix the span of archive documents."""
+def index_archives(articles: Iterable[Article], tz: ZoneInfo) -> ArchiveIndex:
+    """Group ``articles`` (newest first) by month: one archive document per month with articles."""
     grouped: dict[str, list[Article]] = {}
     for article in articles:
         grouped.setdefault(month_of(article.published, tz), []).append(article)
@@ -101,7 +109,7 @@ def index_archives(articles: Iterable[Article], tz: ZoneInfo, current_month: str
     return ArchiveIndex(
         {month: tuple(items) for month, items in grouped.items()},
         min(grouped),
-        max(max(grouped), current_month),
+        max(grouped),
     )
 
 
@@ -118,13 +126,10 @@ def archive_spec(index: ArchiveIndex, month: str, site: Site) -> FeedSpec:
         links.append(("prev-archive", archive_path(previous)))
     if following:
         links.append(("next-archive", archive_path(following)))
-    # An empty month's document is dated at the month's start: stable, unlike the clock.
-    start = datetime(int(month[:4]), int(month[5:]), 1, tzinfo=site.timezone)
     return FeedSpec(
         path=archive_path(month),
         id_specific="feed",  # one logical feed: the subscription document and its archives
         title=month_title(site, month),
         links=tuple(links),
-        archive=True,
-        updated=None if month in index.by_month else start,
+        archive=True,  # dated by its entries: every archive document has some
     )

@@ -150,16 +150,12 @@ def render_archive(catalog: Catalog, archives: ArchiveIndex, month: str) -> Docu
     spec = archive_spec(archives, month, catalog.site)
     articles = archives.by_month.get(month, ())
     body = build_atom(articles, catalog.site, spec)
-    return Document(spec.path, body, ATOM_MEDIA_TYPE, spec.updated or feed_updated(articles), False)
+    return Document(spec.path, body, ATOM_MEDIA_TYPE, feed_updated(articles), False)
 
 
 def render_all(catalog: Catalog) -> tuple[list[Document], ArchiveIndex]:
-    """Render every subscription feed and every archive month that has articles.
-
-    Archive months without articles are tiny and may be many (a site's quiet
-    years), so they are left to :func:`render_archive` on demand.
-    """
-    archives = index_archives(catalog.articles, catalog.site.timezone, catalog.current_month)
+    """Render every subscription feed and every archive document (one per month with articles)."""
+    archives = index_archives(catalog.articles, catalog.site.timezone)
     documents: list[Document] = []
     for family in families(catalog, archives):
         documents.extend(render_family(family, catalog.site))

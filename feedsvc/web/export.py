@@ -12,7 +12,10 @@ $uri $uri.html =404`` and ``gzip_static``/``brotli_static``:
     /tags/<key>/page/<n>    tags/<key>/page/<n>.html
     /authors/<key>          authors/<key>.html        (and authors/<key>/page/<n>.html)
     /feed.atom, …           feed.atom, feed.rss, feed.json
-    /archive/<yyyy-mm>.atom archive/<yyyy-mm>.atom    (every month of the span, empty ones too)
+    /archive/<yyyy-mm>.atom archive/<yyyy-mm>.atom    (every month that has articles)
+    /feeds, /feeds.opml     feeds.html, feeds.opml    (every feed: a page and OPML)
+    /sitemap.xml            sitemap.xml               (and sitemap-<n>.xml under a sitemap index)
+    /robots.txt             robots.txt
     /static/…               static/…
     every body also as <file>.gz and <file>.br when the service sends those codings
 
@@ -29,16 +32,17 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.http import parse_date
 
 from feedsvc.build.snapshot import Snapshot
-from feedsvc.feeds.archive import archive_path, next_month
 from feedsvc.model import article_path
+from feedsvc.web.discovery import FEED_LIST_PATH, OPML_PATH, ROBOTS_PATH, SITEMAP_PATH
 from feedsvc.web.paging import list_page_paths
+from feedsvc.web.views import sitemap_documents
 
 __all__ = [
     "CODINGS",
@@ -64,8 +68,13 @@ class ExportError(Exception):
     """The export cannot be written where it was asked to go; the message says why."""
 
 
-def site_paths(snapshot: Snapshot, static_folder: Path | None) -> Iterator[str]:
-    """Yield every path the service answers 200 for: pages, feeds, archives, static files."""
+def site_paths(
+    snapshot: Snapshot, static_folder: Path | None, sitemaps: Iterable[str] = (SITEMAP_PATH,)
+) -> Iterator[str]:
+    """Yield every path the service answers 200 for: pages, feeds, archives, discovery documents, static files.
+
+    ``sitemaps``: the paths of the sitemap documents (the index and its parts, when it has them).
+    """
     catalog = snapshot.catalog
     per_page = catalog.site.articles_per_page
     yield from list_page_paths("", len(catalog.articles), per_page)  # "/", "/page/2", …
@@ -73,13 +82,9 @@ def site_paths(snapshot: Snapshot, static_folder: Path | None) -> Iterator[str]:
     for facets in (catalog.tags, catalog.authors):
         for facet in facets.values():
             yield from list_page_paths(facet.path, len(facet.articles), per_page)
-    yield from snapshot.feeds
-    archives = snapshot.archives
-    month = archives.first
-    while month is not None and archives.last is not None and month <= archives.last:
-        if archive_path(month) not in snapshot.feeds:
-            yield archive_path(month)  # an empty month: rendered on demand, exported all the same
-        month = next_month(month)
+    yield from snapshot.feeds  # subscription feeds and the archive months that have articles
+    yield from (FEED_LIST_PATH, OPML_PATH, ROBOTS_PATH)
+    yield from sitemaps
     if static_folder is not None and static_folder.is_dir():
         for file in sorted(static_folder.rglob("*")):
             if file.is_file():
@@ -90,6 +95,8 @@ def file_for(path: str) -> str:
     """Return the file (relative to the export folder) that holds the body of ``path``."""
     if path == "/":
         return "index.html"
+    if path == FEED_LIST_PATH:
+        return "feeds.html"  # try_files $uri.html, as every page
     if path.startswith(PAGE_PREFIXES) and path.count("/") == 2:
         return path.lstrip("/") + ".html"  # beside, not inside, the folder of the page's own feeds
     if LIST_PAGE.fullmatch(path):
@@ -111,7 +118,7 @@ def export_site(app: Flask, target: Path, content_dir: Path, progress: Advance |
     check_target(target, content_dir)
     snapshot: Snapshot = app.extensions["feedsvc"].snapshot
     static = Path(app.static_folder) if app.static_folder else None
-    paths = list(site_paths(snapshot, static))
+    paths = list(site_paths(snapshot, static, sitemap_documents(snapshot, app.config)))
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:

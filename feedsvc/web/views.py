@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
+import weakref
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -24,21 +26,37 @@ from werkzeug.wrappers import Response as BaseResponse  # Werkzeug's redirects a
 from feedsvc.build.representation import Resource, make_resource, not_modified
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import facet_key
-from feedsvc.feeds.atom_rss import ATOM_TYPE, RSS_TYPE, feed_updated, site_epoch
-from feedsvc.feeds.json_feed import JSON_FEED_TYPE
+from feedsvc.feeds.atom_rss import feed_updated, site_epoch
 from feedsvc.model import Article, Catalog, Facet, Problem, Withdrawal, article_path, facet_path
 from feedsvc.serve.state import EXTENSION, SiteState
+from feedsvc.web.discovery import (
+    FEED_FORMATS,
+    FEED_LIST_PATH,
+    OPML_PATH,
+    OPML_TYPE,
+    ROBOTS_PATH,
+    SITEMAP_PATH,
+    SITEMAP_TYPE,
+    feed_directory,
+    feed_links,
+    opml,
+    robots_txt,
+    sitemaps,
+)
 from feedsvc.web.paging import Pager, list_page_path, page_count
 
 __all__ = [
+    "FEED_ALIASES",
     "FEED_FORMATS",
     "HTML_TYPE",
     "SECURITY_HEADERS",
+    "TEXT_TYPE",
     "bp",
     "facet_href",
     "feed_links",
     "human_date",
     "register_routes",
+    "sitemap_documents",
 ]
 
 bp = Blueprint("feedsvc", __name__)
@@ -56,7 +74,16 @@ SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
 )
-FEED_FORMATS = ((".atom", ATOM_TYPE, "Atom"), (".rss", RSS_TYPE, "RSS"), (".json", JSON_FEED_TYPE, "JSON Feed"))
+TEXT_TYPE = "text/plain; charset=utf-8"
+# Paths other sites' habits lead readers to (WordPress /feed, Hugo /index.xml, …): each a 301 to
+# the site's own feed of that format, Atom when the path names none.
+FEED_ALIASES = {
+    "/feed": "/feed.atom",
+    "/feed/": "/feed.atom",
+    "/atom.xml": "/feed.atom",
+    "/index.xml": "/feed.atom",
+    "/rss.xml": "/feed.rss",
+}
 
 
 def register_routes(app: Flask) -> None:
@@ -70,11 +97,6 @@ def register_routes(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _error_page)
     app.after_request(_pin_location)
-
-
-def feed_links(prefix: str, name: str) -> tuple[tuple[str, str, str], ...]:
-    """Return (path, media type, title) of a feed family, for autodiscovery and the footer."""
-    return tuple((f"{prefix}{ext}", media_type, f"{name} ({label})") for ext, media_type, label in FEED_FORMATS)
 
 
 def facet_href(kind: str, name: str) -> str | None:
@@ -228,6 +250,10 @@ def _facet_page(kind: str, key: str, number: int | None = None) -> BaseResponse:
     facets: Mapping[str, Facet] = snapshot.catalog.tags if kind == "tags" else snapshot.catalog.authors
     facet = facets.get(key)
     if facet is None:
+        # /tags/Apple: the tag's URL written another way (case, spaces) is a 301 to its one URL
+        moved = _to_facet(kind, key, "" if number is None else f"/page/{number}")
+        if moved is not None:
+            return moved
         abort(404, f"There is nothing at {facet_path(kind, key)}.")
     title = snapshot.catalog.site.title
     heading = facet.name if kind == "tags" else f"Articles by {facet.name}"
@@ -273,10 +299,13 @@ def author_page(key: str, number: int) -> BaseResponse:
 @bp.get("/tags/<key>/feed<any('.atom', '.rss', '.json'):ext>")
 @bp.get("/authors/<key>/feed<any('.atom', '.rss', '.json'):ext>")
 @bp.get("/archive/<month>.atom")
-def feed(**_: str) -> Response:
+def feed(key: str | None = None, ext: str = "", **_: str) -> BaseResponse:
     """Send a subscription feed or an archive document. :raise 404: there is none at this path."""
     resource = _snapshot().feed(request.path)
     if resource is None:
+        moved = _to_facet(request.path.split("/")[1], key, f"/feed{ext}") if key is not None else None
+        if moved is not None:
+            return moved  # /tags/Apple/feed.atom
         abort(404, f"There is no feed at {request.path}.")
     return _send(resource)
 
@@ -377,3 +406,117 @@ def _error_page(error: HTTPException) -> Response:
     if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
+
+
+# --- discovery: sitemap, robots.txt, the directory of feeds ----------------------------
+
+_sitemaps: weakref.WeakKeyDictionary[Snapshot, dict[str, bytes]] = weakref.WeakKeyDictionary()
+_sitemaps_lock = threading.Lock()
+
+
+def sitemap_documents(snapshot: Snapshot, config: Mapping[str, object]) -> dict[str, bytes]:
+    """Return the sitemap documents of ``snapshot`` (path -> body), made once per snapshot.
+
+    ``config`` is the app's: ``SITEMAP_MAX_URLS`` and ``SITEMAP_MAX_BYTES`` bound each file.
+    """
+    with _sitemaps_lock:
+        found = _sitemaps.get(snapshot)
+    if found is None:
+        max_urls, max_bytes = config.get("SITEMAP_MAX_URLS", 50_000), config.get("SITEMAP_MAX_BYTES", 52_428_800)
+        found = sitemaps(snapshot.catalog, int(str(max_urls)), int(str(max_bytes)))
+        with _sitemaps_lock:
+            found = _sitemaps.setdefault(snapshot, found)
+    return found
+
+
+def _document(snapshot: Snapshot, key: str, body: Callable[[], bytes], media_type: str) -> Response:
+    """Send a discovery document of ``snapshot``, dated by the newest change of the site's articles."""
+    catalog = snapshot.catalog
+
+    def render() -> Resource:
+        modified = feed_updated(catalog.articles, catalog.withdrawn, site_epoch(catalog.site))
+        cache_control = f"public, max-age={int(current_app.config['PAGE_MAX_AGE'])}"
+        return make_resource(body(), media_type, modified, cache_control, (("X-Content-Type-Options", "nosniff"),))
+
+    return _send(snapshot.cached(key, render))
+
+
+@bp.get("/sitemap.xml")
+@bp.get("/sitemap-<int:number>.xml")
+def sitemap(number: int | None = None) -> Response:
+    """Send the sitemap, or the sitemap index and its parts. :raise 404: no such part."""
+    snapshot = _snapshot()
+    documents = sitemap_documents(snapshot, current_app.config)
+    body = documents.get(request.path)
+    if body is None:
+        abort(404, f"There is no sitemap at {request.path}; the site's is {SITEMAP_PATH}.")
+    return _document(snapshot, request.path, lambda: body, SITEMAP_TYPE)
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    """Send robots.txt: crawlers welcome and the sitemap named, or (``crawlers = "deny"``) kept out."""
+    snapshot = _snapshot()
+    return _document(snapshot, ROBOTS_PATH, lambda: robots_txt(snapshot.catalog.site), TEXT_TYPE)
+
+
+@bp.get("/feeds.opml")
+def feeds_opml() -> Response:
+    """Send the OPML 2.0 list of every feed: the site's, each tag's and each author's."""
+    snapshot = _snapshot()
+    return _document(snapshot, OPML_PATH, lambda: opml(snapshot.catalog), OPML_TYPE)
+
+
+@bp.get("/feeds")
+def feeds_page() -> Response:
+    """List every feed of the site with the URL to paste into a reader."""
+    snapshot = _snapshot()
+    catalog = snapshot.catalog
+
+    def last_modified() -> datetime:
+        return feed_updated(catalog.articles, catalog.withdrawn, site_epoch(catalog.site))
+
+    return _page(snapshot, FEED_LIST_PATH, "feeds.html", last_modified, sections=feed_directory(catalog))
+
+
+# --- friendly URLs: 301 to the one URL of each resource --------------------------------
+
+
+@bp.get("/feed")
+@bp.get("/feed/")
+@bp.get("/atom.xml")
+@bp.get("/rss.xml")
+@bp.get("/index.xml")
+def feed_alias() -> BaseResponse:
+    """Redirect a feed path other software uses to the site's feed."""
+    return redirect(_snapshot().catalog.site.url(FEED_ALIASES[request.path]), 301)
+
+
+@bp.get("/articles/<slug>/")
+def article_slash(slug: str) -> BaseResponse:
+    """Redirect ``/articles/<slug>/`` to the article's one URL. :raise 404: no article had this slug."""
+    catalog = _snapshot().catalog
+    if slug not in catalog.by_slug and slug not in catalog.gone:
+        abort(404, f"There is no article at /articles/{slug}.")
+    return redirect(catalog.site.url(article_path(slug)), 301)
+
+
+@bp.get("/tags/<key>/")
+@bp.get("/authors/<key>/")
+def facet_slash(key: str) -> BaseResponse:
+    """Redirect a tag's or author's page asked with a trailing slash or another case. :raise 404: none such."""
+    kind = request.path.split("/")[1]
+    return _to_facet(kind, key, "", slash=True) or abort(404, f"There is nothing at {request.path}.")
+
+
+def _to_facet(kind: str, key: str, rest: str, *, slash: bool = False) -> BaseResponse | None:
+    """Return a 301 to ``/<kind>/<its key><rest>`` if ``key`` names a tag or author another way, else None.
+
+    ``slash``: the path asked had a trailing slash, so the facet's own key is another way too.
+    """
+    catalog = _snapshot().catalog
+    facets: Mapping[str, Facet] = catalog.tags if kind == "tags" else catalog.authors
+    canonical = key if key in facets else facet_key(key)
+    if canonical not in facets or (canonical == key and not slash):
+        return None  # nothing by that name, or already its own URL: never a redirect to itself
+    return redirect(catalog.site.url(facet_path(kind, canonical) + rest), 301)

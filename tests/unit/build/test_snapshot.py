@@ -83,14 +83,13 @@ def test_an_unwritable_ledger_is_a_problem_not_a_failure(content_dir: Path) -> N
     assert len(catalog.articles) == 3
 
 
-def test_snapshot_serves_precomputed_feeds_and_renders_empty_months_on_demand(content_dir: Path) -> None:
+def test_snapshot_serves_precomputed_feeds_and_no_empty_months(content_dir: Path) -> None:
     snapshot = load_snapshot(content_dir, now=T1)
     assert "/archive/2024-03.atom" in snapshot.feeds
-    assert "/archive/2024-04.atom" not in snapshot.feeds
-    empty = snapshot.feed("/archive/2024-04.atom")
-    assert empty is not None and b"<entry>" not in empty.body
-    assert snapshot.feed("/archive/2024-04.atom") is empty  # kept once rendered
-    for path in ("/archive/2024-07.atom", "/archive/2023-11.atom", "/archive/2024-4.atom", "/archive/x.atom"):
+    assert snapshot.feed("/archive/2024-03.atom") is snapshot.feeds["/archive/2024-03.atom"]
+    assert "/archive/2024-04.atom" not in snapshot.feeds  # the current month, without articles
+    paths = ("/archive/2024-04.atom", "/archive/2024-07.atom", "/archive/2023-11.atom", "/archive/2024-4.atom")
+    for path in (*paths, "/archive/x.atom"):
         assert snapshot.feed(path) is None, path
 
 

@@ -57,49 +57,58 @@ def test_next_month_rolls_over_the_year(month: str, following: str) -> None:
     assert next_month(month) == following
 
 
-def test_archives_span_from_the_oldest_article_to_the_current_month() -> None:
+def test_archives_are_the_months_that_have_articles() -> None:
     articles = [article("c", 2024, 3), article("b", 2024, 1, 20), article("a", 2024, 1, 5)]
-    index = index_archives(articles, LONDON, "2024-05")
+    index = index_archives(articles, LONDON)
     grouped = {m: [a.slug for a in items] for m, items in index.by_month.items()}
     assert grouped == {"2024-03": ["c"], "2024-01": ["b", "a"]}
-    assert (index.first, index.last, index.newest) == ("2024-01", "2024-05", "2024-03")
-    assert [index.exists(m) for m in ("2023-12", "2024-01", "2024-02", "2024-05", "2024-06")] == [
-        False, True, True, True, False,
+    assert (index.first, index.last, index.newest, index.months) == (
+        "2024-01",
+        "2024-03",
+        "2024-03",
+        ("2024-01", "2024-03"),
+    )
+    assert [index.exists(m) for m in ("2023-12", "2024-01", "2024-02", "2024-03", "2024-05")] == [
+        False, True, False, True, False,
     ]  # fmt: skip
     assert not index.exists("2024-1") and not index.exists("../x")
 
 
-def test_a_future_article_extends_the_span() -> None:
-    index = index_archives([article("future", 2025, 2)], LONDON, "2024-05")
-    assert (index.first, index.last) == ("2025-02", "2025-02")
-
-
 def test_no_articles_no_archives() -> None:
-    index = index_archives([], LONDON, "2024-05")
-    assert index.newest is None and not index.exists("2024-05")
+    index = index_archives([], LONDON)
+    assert index.newest is None and index.months == () and not index.exists("2024-05")
 
 
-def test_prev_skips_empty_months_and_next_is_the_following_calendar_month(site: Site) -> None:
-    index = index_archives([article("c", 2024, 3), article("a", 2024, 1)], LONDON, "2024-04")
-    links = {m: dict(archive_spec(index, m, site).links) for m in ("2024-01", "2024-02", "2024-03", "2024-04")}
-    assert links["2024-01"] == {"current": "/feed.atom", "next-archive": "/archive/2024-02.atom"}
-    assert links["2024-02"] == {
-        "current": "/feed.atom", "prev-archive": "/archive/2024-01.atom", "next-archive": "/archive/2024-03.atom",
+def test_prev_and_next_skip_empty_months(site: Site) -> None:
+    index = index_archives([article("d", 2025, 2), article("c", 2024, 3), article("a", 2022, 11)], LONDON)
+    links = {m: dict(archive_spec(index, m, site).links) for m in index.months}
+    assert links == {
+        "2022-11": {"current": "/feed.atom", "next-archive": "/archive/2024-03.atom"},
+        "2024-03": {
+            "current": "/feed.atom", "prev-archive": "/archive/2022-11.atom", "next-archive": "/archive/2025-02.atom",
+        },
+        "2025-02": {"current": "/feed.atom", "prev-archive": "/archive/2024-03.atom"},
     }  # fmt: skip
-    assert links["2024-03"]["prev-archive"] == "/archive/2024-01.atom"
-    assert "next-archive" not in links["2024-04"]  # the current month is the newest document
+    # a chain: walking back from the newest by prev-archive visits every month once, and forward too
+    back, month = [], index.newest
+    while month:
+        back.append(month)
+        month = index.prev_of(month)
+    assert back == list(reversed(index.months))
 
 
-def test_archive_spec_marks_the_document_and_dates_an_empty_month(site: Site) -> None:
-    index = index_archives([article("a", 2024, 1)], LONDON, "2024-03")
-    spec = archive_spec(index, "2024-02", site)
-    assert spec.archive and spec.path == "/archive/2024-02.atom"
-    assert spec.title == "Gazette: archive of February 2024"
-    assert spec.updated == datetime(2024, 2, 1, tzinfo=LONDON)
-    assert archive_spec(index, "2024-01", site).updated is None  # dated by its entries
+def test_archive_spec_marks_the_document_and_dates_it_by_its_entries(site: Site) -> None:
+    index = index_archives([article("a", 2024, 1)], LONDON)
+    spec = archive_spec(index, "2024-01", site)
+    assert spec.archive and spec.path == "/archive/2024-01.atom"
+    assert spec.title == "Gazette: archive of January 2024"
+    assert spec.updated is None
 
 
-def test_a_complete_month_links_do_not_depend_on_later_content(site: Site) -> None:
-    before = index_archives([article("a", 2024, 1)], LONDON, "2024-02")
-    after = index_archives([article("b", 2024, 6), article("a", 2024, 1)], LONDON, "2024-06")
+def test_earlier_months_prev_links_do_not_depend_on_later_content(site: Site) -> None:
+    before = index_archives([article("b", 2024, 3), article("a", 2024, 1)], LONDON)
+    after = index_archives([article("c", 2024, 6), article("b", 2024, 3), article("a", 2024, 1)], LONDON)
     assert archive_spec(before, "2024-01", site) == archive_spec(after, "2024-01", site)
+    # the newest month gains a next-archive link, and nothing else
+    old, new = dict(archive_spec(before, "2024-03", site).links), dict(archive_spec(after, "2024-03", site).links)
+    assert new == {**old, "next-archive": "/archive/2024-06.atom"}

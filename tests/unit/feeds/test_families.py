@@ -10,7 +10,7 @@ import feedparser
 from lxml import etree
 
 from feedsvc.catalog.assembly import index_facets
-from feedsvc.feeds.families import fit_budget, render_all, render_archive
+from feedsvc.feeds.families import fit_budget, render_all
 from feedsvc.model import Article, Catalog, Site, Withdrawal
 from support.factories import TBILISI, make_article, make_site, make_withdrawal
 
@@ -122,12 +122,12 @@ def test_archive_walk_collects_every_article_exactly_once() -> None:
         reverse=True,
     )
     catalog = catalog_of(articles, make_site(entries_per_feed=5), month="2022-02")
-    documents, archives = render_all(catalog)
+    documents, _ = render_all(catalog)
     by_path = {d.path: d.body for d in documents}
 
     def document(url: str) -> bytes:
         path = url.removeprefix("https://news.example.org")
-        return by_path.get(path) or render_archive(catalog, archives, path[len("/archive/") : -len(".atom")]).body
+        return by_path[path]
 
     seen: dict[str, str] = {}  # entry id -> the document it was first found in (newest wins, RFC 5005 §4.2)
     url: str | None = "https://news.example.org/feed.atom"
@@ -147,26 +147,33 @@ def test_archive_walk_collects_every_article_exactly_once() -> None:
     assert set(seen) == {a.entry_id for a in articles}
     assert sorted(archived) == sorted(a.entry_id for a in articles)  # each in exactly one archive
     assert visited == 5  # the feed, then 12, 11, 9, 8: empty October is skipped
+    forward: list[str] = []
+    url = "https://news.example.org/archive/2021-08.atom"
+    while url and len(forward) < 10:
+        forward.append(url.rsplit("/", 1)[1])
+        link = etree.fromstring(document(url)).find(f"{ATOM}link[@rel='next-archive']")
+        url = link.get("href") if link is not None else None
+    assert forward == ["2021-08.atom", "2021-09.atom", "2021-11.atom", "2021-12.atom"]  # and back by next-archive
 
 
-def test_every_month_from_the_first_to_the_current_has_a_document() -> None:
+def test_only_months_with_articles_have_a_document() -> None:
     catalog = catalog_of([make_article("a", 2)], month="2022-02")
     documents, archives = render_all(catalog)
     assert [d.path for d in documents if d.path.startswith("/archive/")] == ["/archive/2021-11.atom"]
-    empty = render_archive(catalog, archives, "2022-01")
-    root = etree.fromstring(empty.body)
-    assert root.findall(f"{ATOM}entry") == []
-    assert root.findtext(f"{ATOM}updated") == "2022-01-01T00:00:00+04:00"
-    assert empty.last_modified == datetime(2021, 12, 31, 20, 0, tzinfo=UTC)
+    assert not archives.exists("2022-01") and not archives.exists("2022-02")  # quiet months: no document
 
 
-def test_a_complete_month_stays_byte_identical_when_newer_articles_arrive() -> None:
-    old = [make_article("nov", 20)]
+def test_an_older_month_stays_byte_identical_when_newer_articles_arrive() -> None:
+    old = [make_article("nov", 20), make_article("oct", 5, month=10)]
     before = {d.path: d.body for d in render_all(catalog_of(old, month="2021-12"))[0]}
     later = [make_article("feb", 2, month=12), *old]
     after = {d.path: d.body for d in render_all(catalog_of(later, month="2022-01"))[0]}
-    assert after["/archive/2021-11.atom"] == before["/archive/2021-11.atom"]
+    assert after["/archive/2021-10.atom"] == before["/archive/2021-10.atom"]
     assert after["/feed.atom"] != before["/feed.atom"]
+    # the month that was newest only gains its next-archive link
+    link = etree.fromstring(after["/archive/2021-11.atom"]).find(f"{ATOM}link[@rel='next-archive']")
+    assert link is not None and link.get("href") == "https://news.example.org/archive/2021-12.atom"
+    assert etree.fromstring(before["/archive/2021-11.atom"]).find(f"{ATOM}link[@rel='next-archive']") is None
 
 
 def test_an_edit_changes_only_the_documents_that_hold_the_article() -> None:

@@ -15,7 +15,7 @@ from feedsvc.app import create_app
 from feedsvc.cli.main import main
 from feedsvc.web.export import MARKER, ExportError, export_site, file_for, site_paths
 from support.factories import write_article
-from support.sites import copy_site
+from support.sites import NEWS_SITE_TOML, blank_site, copy_site
 
 T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 CODINGS = {".gz": "gzip", ".br": "br"}
@@ -29,6 +29,8 @@ def url_of(file: str) -> str:
     """Invert file_for: the URL whose body a file holds."""
     if file == "index.html":
         return "/"
+    if file == "feeds.html":
+        return "/feeds"
     if file.startswith(("articles/", "tags/", "authors/")) and file.count("/") == 1 and file.endswith(".html"):
         return "/" + file.removesuffix(".html")
     if re.fullmatch(r"((tags|authors)/[^/]+/)?page/[0-9]+\.html", file):
@@ -85,10 +87,11 @@ def test_every_url_of_the_site_is_exported(exported: Path, exported_content: Pat
     paths = list(site_paths(snapshot, Path(app.static_folder or "")))
     for path in ("/", "/page/2", "/page/3", "/articles/article-with-jsonld-tags-and-author", "/tags/transport",
                  "/tags/transport/page/2", "/tags/transport/feed.json", "/authors/grace-hopper", "/feed.rss",
-                 "/archive/2024-04.atom", "/static/style.css"):  # fmt: skip
+                 "/archive/2024-03.atom", "/static/style.css", "/feeds", "/feeds.opml", "/sitemap.xml",
+                 "/robots.txt"):  # fmt: skip
         assert path in paths
     assert len(paths) == len(set(paths))
-    assert "/archive/2024-04.atom" not in snapshot.feeds  # an empty month, rendered on demand, exported too
+    assert "/archive/2024-04.atom" not in paths  # the current month has no article: no archive document
     for path in paths:
         assert (exported / file_for(path)).is_file(), path
     assert (exported / "feed.atom.gz").is_file() and (exported / "feed.atom.br").is_file()
@@ -161,7 +164,38 @@ def test_every_page_of_every_list_is_a_file_that_try_files_finds(exported: Path,
      ("/authors/ada-lovelace/page/3", "authors/ada-lovelace/page/3.html"),
      ("/tags/page", "tags/page.html"), ("/tags/page/page/2", "tags/page/page/2.html"),
      ("/tags/page/feed.atom", "tags/page/feed.atom"), ("/articles/page", "articles/page.html"),
-     ("/archive/2024-04.atom", "archive/2024-04.atom"), ("/static/style.css", "static/style.css")],
+     ("/archive/2024-04.atom", "archive/2024-04.atom"), ("/static/style.css", "static/style.css"),
+     ("/feeds", "feeds.html"), ("/feeds.opml", "feeds.opml"), ("/sitemap.xml", "sitemap.xml"),
+     ("/sitemap-2.xml", "sitemap-2.xml"), ("/robots.txt", "robots.txt")],
 )  # fmt: skip
 def test_file_for_puts_every_page_where_try_files_looks(path: str, file: str) -> None:
     assert file_for(path) == file
+
+
+def test_an_export_grows_with_the_articles_not_with_the_years(tmp_path: Path) -> None:
+    # 30 articles: the oldest from 2010, the rest in some months of 2022 and 2023
+    content_dir = blank_site(tmp_path / "content", NEWS_SITE_TOML)
+    dates = ["2010-05-14T09:00:00"] + [f"20{22 + i % 2}-{1 + (i * 5) % 12:02d}-{1 + i:02d}T09:00:00" for i in range(29)]
+    for number, published in enumerate(dates):
+        write_article(content_dir, f"story-{number:02d}", published)
+    months = {published[:7] for published in dates}
+    target = tmp_path / "public"
+    export_site(make_app(content_dir), target, content_dir)
+    archives = sorted(p.relative_to(target).as_posix() for p in (target / "archive").iterdir())
+    by_format = {suffix: [a for a in archives if a.endswith(suffix)] for suffix in (".atom", ".gz", ".br")}
+    for files in by_format.values():
+        assert len(files) <= len(months) + 1
+    assert by_format[".atom"] == sorted(f"archive/{month}.atom" for month in months)  # one per month with articles
+    assert sum(1 for p in target.rglob("*") if p.is_file()) < 400  # not 170 months × 3 files of archives
+
+
+def test_a_sitemap_index_is_exported_with_its_parts(content_dir: Path, tmp_path: Path) -> None:
+    config = {"TESTING": True, "CONTENT_DIR": str(content_dir), "CLOCK": lambda: T1, "CACHE_DIR": ""}
+    app = create_app({**config, "SITEMAP_MAX_URLS": 4})
+    target = tmp_path / "public"
+    export_site(app, target, content_dir)
+    parts = sorted(p.name for p in target.glob("sitemap-*.xml"))
+    assert parts == [f"sitemap-{n}.xml" for n in range(1, len(parts) + 1)] and len(parts) >= 2
+    client = app.test_client()
+    for name in ("sitemap.xml", *parts, "robots.txt", "feeds.opml", "feeds.html"):
+        assert (target / name).read_bytes() == client.get(url_of(name)).data, name
