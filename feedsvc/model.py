@@ -300,7 +300,6 @@ class Catalog:
     tags: Mapping[str, Facet] = field(default_factory=dict, compare=False)  # key -> facet
     authors: Mapping[str, Facet] = field(default_factory=dict, compare=False)
     revisions: Mapping[str, Revision] = field(default_factory=dict, compare=False)  # the ledger to keep
-    current_month: str = ""  # "YYYY-MM" in the site's timezone when the snapshot was built
     gone: Mapping[str, Withdrawal] = field(default_factory=dict, compare=False)  # slug -> withdrawal: 410
     digests: Mapping[str, str] = field(default_factory=dict, compare=False)  # slug -> Prepared.digest
     scheduled: Mapping[str, datetime] = field(default_factory=dict, compare=False)  # slug -> future publication

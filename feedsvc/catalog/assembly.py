@@ -259,7 +259,7 @@ def prepare_source(
 
 
 def _version(
-    site: Site, articles: Iterable[Article], digests: Mapping[str, str], withdrawn: Iterable[Withdrawal], month: str
+    site: Site, articles: Iterable[Article], digests: Mapping[str, str], withdrawn: Iterable[Withdrawal]
 ) -> str:
     """Hash everything a response can depend on, so equal content gives equal versions."""
     digest = hashlib.sha256()
@@ -269,7 +269,6 @@ def _version(
         digest.update(f"{digests[article.slug]} {article.updated.isoformat()}\n".encode())
     for withdrawal in withdrawn:
         digest.update(json.dumps({k: str(v) for k, v in asdict(withdrawal).items()}, sort_keys=True).encode())
-    digest.update(month.encode())
     return digest.hexdigest()[:16]
 
 
@@ -373,18 +372,16 @@ def assemble_catalog(
         published.append(article)
     reported.sort(key=lambda p: (str(p.path), p.severity, p.message))
     withdrawn.sort(key=lambda w: (w.when, w.slug), reverse=True)
-    month = now.astimezone(site.timezone).strftime("%Y-%m")
     return Catalog(
         site=site,
         articles=tuple(published),
         problems=tuple(reported),
         by_slug={a.slug: a for a in published},
-        version=_version(site, published, digests, withdrawn, month),
+        version=_version(site, published, digests, withdrawn),
         withdrawn=tuple(withdrawn),
         tags=index_facets("tags", published, withdrawn),
         authors=index_facets("authors", published, withdrawn),
         revisions=revisions,
-        current_month=month,
         gone={w.slug: w for w in withdrawn},
         digests={a.slug: digests[a.slug] for a in published},
         scheduled=scheduled,

@@ -243,9 +243,3 @@ def test_ledger_keeps_slugs_it_did_not_see_this_time(site: Site) -> None:
     first = build_catalog([source("a", 1), source("b", 2)], site, now=NOW)
     only_a = build_catalog([source("a", 1)], site, now=NOW, ledger=first.revisions)
     assert set(only_a.revisions) == {"a", "b"}
-
-
-def test_current_month_is_taken_in_the_site_timezone(site: Site) -> None:
-    tokyo = replace(site, timezone=ZoneInfo("Asia/Tokyo"))
-    catalog = build_catalog([], tokyo, now=datetime(2024, 3, 31, 20, 0, tzinfo=UTC))
-    assert catalog.current_month == "2024-04"

@@ -18,8 +18,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 TOMBSTONE = "{http://purl.org/atompub/tombstones/1.0}deleted-entry"
 
 
-def catalog_of(articles: list[Article], site: Site | None = None, withdrawn: tuple[Withdrawal, ...] = (),
-               month: str = "2022-01") -> Catalog:  # fmt: skip
+def catalog_of(articles: list[Article], site: Site | None = None, withdrawn: tuple[Withdrawal, ...] = ()) -> Catalog:
     """A catalog as build_catalog makes it, from ready articles (newest first)."""
     site = site or make_site()
     return Catalog(
@@ -29,7 +28,6 @@ def catalog_of(articles: list[Article], site: Site | None = None, withdrawn: tup
         withdrawn=withdrawn,
         tags=index_facets("tags", articles, withdrawn),
         authors=index_facets("authors", articles, withdrawn),
-        current_month=month,
         gone={w.slug: w for w in withdrawn},
     )
 
@@ -121,7 +119,7 @@ def test_archive_walk_collects_every_article_exactly_once() -> None:
         key=lambda a: a.published,
         reverse=True,
     )
-    catalog = catalog_of(articles, make_site(entries_per_feed=5), month="2022-02")
+    catalog = catalog_of(articles, make_site(entries_per_feed=5))
     documents, _ = render_all(catalog)
     by_path = {d.path: d.body for d in documents}
 
@@ -157,7 +155,7 @@ def test_archive_walk_collects_every_article_exactly_once() -> None:
 
 
 def test_only_months_with_articles_have_a_document() -> None:
-    catalog = catalog_of([make_article("a", 2)], month="2022-02")
+    catalog = catalog_of([make_article("a", 2)])
     documents, archives = render_all(catalog)
     assert [d.path for d in documents if d.path.startswith("/archive/")] == ["/archive/2021-11.atom"]
     assert not archives.exists("2022-01") and not archives.exists("2022-02")  # quiet months: no document
@@ -165,9 +163,9 @@ def test_only_months_with_articles_have_a_document() -> None:
 
 def test_an_older_month_stays_byte_identical_when_newer_articles_arrive() -> None:
     old = [make_article("nov", 20), make_article("oct", 5, month=10)]
-    before = {d.path: d.body for d in render_all(catalog_of(old, month="2021-12"))[0]}
+    before = {d.path: d.body for d in render_all(catalog_of(old))[0]}
     later = [make_article("feb", 2, month=12), *old]
-    after = {d.path: d.body for d in render_all(catalog_of(later, month="2022-01"))[0]}
+    after = {d.path: d.body for d in render_all(catalog_of(later))[0]}
     assert after["/archive/2021-10.atom"] == before["/archive/2021-10.atom"]
     assert after["/feed.atom"] != before["/feed.atom"]
     # the month that was newest only gains its next-archive link
@@ -187,8 +185,8 @@ def test_an_edit_changes_only_the_documents_that_hold_the_article() -> None:
 
 def test_an_empty_site_feed_is_dated_by_its_id_authority_not_1970_nor_the_clock() -> None:
     site = make_site(id_authority="news.example.org,2020-03")
-    first = {d.path: d for d in render_all(catalog_of([], site, month="2022-01"))[0]}
-    later = {d.path: d for d in render_all(catalog_of([], site, month="2031-07"))[0]}
+    first = {d.path: d for d in render_all(catalog_of([], site))[0]}
+    later = {d.path: d for d in render_all(catalog_of([], site))[0]}
     assert set(first) == {"/feed.atom", "/feed.rss", "/feed.json"}  # no archives without articles
     declared = datetime(2020, 3, 1, tzinfo=UTC)
     assert first["/feed.atom"].last_modified == declared
