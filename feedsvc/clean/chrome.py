@@ -5,7 +5,8 @@ and reports removals to an optional recorder (stage "boilerplate"). What
 it removes is what readers saw in clean output on pages nobody tuned the
 cleaner to (issue #11): literal markup text, cookie-consent dialogs,
 "More from <site>" teaser runs, previous/next links, gallery captions
-repeated and gallery control labels, promos and prompts in several
+repeated and gallery control labels, video player labels and slide
+counters, promos and prompts in several
 languages, and "Updated <time>" lines. Every rule is generic: it reads a
 block's text, size and links, never a site's markup. The phrasings are
 data in ``feedsvc.clean.policy`` (its "stage 3, chrome" section).
@@ -29,9 +30,11 @@ from feedsvc.clean.policy import (
     CHROME_LINE,
     COOKIE_CUE,
     MARKUP_TEXT,
+    PLAYER_LABEL,
     PREV_NEXT,
     PROMPT_CUE,
     RELATED_HEADING,
+    SLIDE_COUNTER,
     UPDATED_LINE,
 )
 
@@ -50,6 +53,8 @@ RULES: dict[str, str] = {
     "prev_next": "previous/next article links with their teaser",
     "repeated_lines": "a short block repeating a caption or credit earlier in the article (galleries)",
     "chrome_lines": "control labels and promo lines, in several languages",
+    "player_labels": "a video player's control labels ('Current Time 0:00', 'Loaded: 0%', 'Stream Type LIVE')",
+    "slide_counter": "a line that is only a slide counter ('46/50')",
     "prompts": "subscription and comment prompts",
     "updated_line": "an 'Updated <time>' line anywhere in the article",
     "teaser_run": "a 'More from'-style heading and the run of 3+ teaser cards after it (headline link first)",
@@ -152,6 +157,10 @@ def _line_reason(el: HtmlElement, text: str, seen: set[str]) -> str:
             seen.add(key)
     if short and "chrome_lines" not in DISABLED and CHROME_LINE.fullmatch(text):
         return "control label or promo line"
+    if short and "player_labels" not in DISABLED and PLAYER_LABEL.fullmatch(text):
+        return "video player control label"
+    if short and "slide_counter" not in DISABLED and SLIDE_COUNTER.fullmatch(text):
+        return "slide counter"
     if short and "updated_line" not in DISABLED and UPDATED_LINE.match(text):
         return "'Updated <time>' line"
     if (
