@@ -470,13 +470,13 @@ PREV_NEXT = re.compile(
 PLAYER_LABEL = re.compile(
     r"\W*(?:(?:current|remaining|elapsed) time|duration(?: time)?)\s*:?\s*-?\d{1,2}:\d{2}(?::\d{2})?"
     r"|(?:loaded|progress)\s*:\s*\d{1,3}(?:\.\d+)?\s*%"
-    r"|stream type\s+(?:live|on demand|vod)"
+    r"|stream type\s*(?:live|on demand|vod)"
     r"|seek to live, currently (?:behind|playing) live(?:\s*live)?"
     r"|playback rate(?:\s+[\d.]+x)*|(?:\d(?:\.\d+)?x\s+){2,}[\d.]+x"
     r"|(?:chapters|descriptions|captions|subtitles|audio track|quality levels)(?: off)?,? (?:selected|settings)"
     r"|captions settings, opens captions settings dialog"
     r"|(?:this is a modal window|beginning of dialog window|end of dialog window|close modal dialog)\b.*"
-    r"|(?:mute|unmute|picture-in-picture|non-fullscreen|exit fullscreen)\W*",
+    r"|(?:play|pause|mute|unmute|picture-in-picture|non-fullscreen|exit fullscreen)\W*",
     re.IGNORECASE,
 )
 
