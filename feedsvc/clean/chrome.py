@@ -29,6 +29,7 @@ from feedsvc.clean.policy import (
     BLOCK_TAGS,
     CHROME_LINE,
     COOKIE_CUE,
+    GALLERY_NAME,
     MARKUP_TEXT,
     PLAYER_LABEL,
     PREV_NEXT,
@@ -116,6 +117,19 @@ def _is_caption(el: HtmlElement) -> bool:
     return False
 
 
+def _is_slide_counter(el: HtmlElement, text: str) -> bool:
+    """A line "n/total" (n at most total) in a gallery: a figure, or a block whose class/id names one."""
+    counter = SLIDE_COUNTER.fullmatch(text)
+    if counter is None or int(counter.group(1)) > int(counter.group(2)) or el.tag in ("td", "th"):
+        return False
+    for node in [el, *el.iterancestors()]:
+        if node.tag == "figure" or GALLERY_NAME.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+        if node.tag in ("article", "main", "body"):
+            return False
+    return False
+
+
 def _in_code(el: HtmlElement) -> bool:
     return el.tag in _CODE or any(a.tag in _CODE for a in el.iterancestors())
 
@@ -159,7 +173,7 @@ def _line_reason(el: HtmlElement, text: str, seen: set[str]) -> str:
         return "control label or promo line"
     if short and "player_labels" not in DISABLED and PLAYER_LABEL.fullmatch(text):
         return "video player control label"
-    if short and "slide_counter" not in DISABLED and SLIDE_COUNTER.fullmatch(text):
+    if short and "slide_counter" not in DISABLED and _is_slide_counter(el, text):
         return "slide counter"
     if short and "updated_line" not in DISABLED and UPDATED_LINE.match(text):
         return "'Updated <time>' line"

@@ -40,6 +40,7 @@ __all__ = [
     "DROP_UNLESS_PROSE_TAGS",
     "EMBED_HOSTS",
     "EMBED_TAGS",
+    "GALLERY_NAME",
     "LAZY_SRCSET_ATTRS",
     "LAZY_SRC_ATTRS",
     "LINK_DENSITY_MAX",
@@ -476,12 +477,16 @@ PLAYER_LABEL = re.compile(
     r"|(?:chapters|descriptions|captions|subtitles|audio track|quality levels)(?: off)?,? (?:selected|settings)"
     r"|captions settings, opens captions settings dialog"
     r"|(?:this is a modal window|beginning of dialog window|end of dialog window|close modal dialog)\b.*"
-    r"|(?:play|pause|mute|unmute|picture-in-picture|non-fullscreen|exit fullscreen)\W*",
+    r"|(?:play|pause|mute|unmute|non-fullscreen|exit fullscreen)\W*",
     re.IGNORECASE,
 )
 
-# A slide counter without words around it ("46/50", "3 / 12"): a whole line only.
-SLIDE_COUNTER = re.compile(r"\W*\d{1,3}\s*/\s*\d{1,3}\W*")
+# A slide counter without words around it ("46/50", "3 / 12"): a whole line
+# only, and only inside a gallery (``GALLERY_NAME`` on the block or an
+# ancestor, or a <figure>): elsewhere "5/5" is a rating and "23/16" a
+# table of temperatures, which articles keep.
+SLIDE_COUNTER = re.compile(r"\W*(\d{1,3})\s*/\s*(\d{1,3})\W*")
+GALLERY_NAME = re.compile(r"slide|gallery|carousel|counter|swiper|lightbox|slick", re.IGNORECASE)
 
 # Prompts to subscribe to a print edition or to comment.
 PROMPT_CUE = re.compile(

@@ -127,3 +127,4 @@ def test_video_player_labels_and_slide_counters_go_but_prose_about_the_video_sta
         assert junk not in text
     assert "whose current time stamp of 2:41 the harbour master read out" in text
     assert "The old harbour wall at high tide." in text
+    assert "5/5" in text  # a rating outside any gallery is not a slide counter
