@@ -59,7 +59,14 @@ from lxml.html import HtmlElement
 
 from feedsvc.clean.boilerplate import page_title, remove_boilerplate, remove_headline
 from feedsvc.clean.chrome import remove_chrome, remove_comment_threads
-from feedsvc.clean.confidence import Confidence, Probe, assess, comment_like, description_of
+from feedsvc.clean.confidence import (
+    Confidence,
+    Probe,
+    assess,
+    comment_like,
+    description_of,
+    sibling_paragraph_text,
+)
 from feedsvc.clean.dom import paragraph_chars, parse
 from feedsvc.clean.edges import trim_edges
 from feedsvc.clean.explain import Recorder, Removal, number_elements
@@ -93,7 +100,7 @@ __all__ = [
 # library change that shows in clean_html's result): a cache of cleaned
 # articles is keyed by this and the site rules' version
 # (``SiteRules.version``). tests/unit/clean/test_version.py fails until it is.
-CLEANER_VERSION = "4"
+CLEANER_VERSION = "5"
 
 LOGGER = logging.getLogger(__name__)
 
@@ -232,6 +239,7 @@ def _clean(
             probe.extracted = True
             probe.container_chars = paragraph_chars(article)
             probe.comment_like = comment_like(article)
+            probe.sibling_chars = sibling_paragraph_text(article)
     else:
         article = root.find("body")
     if article is None:

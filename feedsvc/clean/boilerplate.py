@@ -14,6 +14,8 @@ Pure; a stage of ``feedsvc.clean``: it imports only the leaves below it
 
 from __future__ import annotations
 
+import re
+
 from lxml.html import HtmlElement
 
 from feedsvc.clean.dom import HEADING_TAGS, letters_and_digits, remove, text_of
@@ -207,17 +209,22 @@ def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None
             continue
         if removed and any(a in removed for a in el.iterancestors()):
             continue  # went with a list around it
+        # Counting links is cheaper than reading the text: test it first.
+        if el.tag not in ("ul", "ol") and _fewer_links_than_two(el):
+            continue
         text = text_of(el)
         squeezed = len(text.replace(" ", ""))
         if not squeezed:
-            continue
-        links = list(el.iter("a"))
-        if len(links) < 2 and el.tag not in ("ul", "ol"):
             continue
         density = link_chars(el) / squeezed
         if density > LINK_DENSITY_MAX and not _is_prose_list(el):
             removed.add(el)
             remove(el, rec, "boilerplate", f"link list ({density:.0%} of its text is links)")
+
+
+def _fewer_links_than_two(el: HtmlElement) -> bool:
+    links = el.iter("a")
+    return next(links, None) is None or next(links, None) is None
 
 
 def _is_prose_list(el: HtmlElement) -> bool:
@@ -241,10 +248,14 @@ def link_chars(el: HtmlElement) -> int:
     return sum(len("".join(a.text_content().split())) for a in el.iter("a"))
 
 
+# Any appeal stem, as one pattern: one search instead of a substring test per stem.
+_ANY_STEM = re.compile("|".join(re.escape(stem) for stem in APPEAL_STEMS))
+
+
 def appeal_cues(text: str) -> int:
     """Return how many distinct appeal cues ``text`` holds."""
     low = text.lower()
-    if not any(stem in low for stem in APPEAL_STEMS):  # rules out almost every block cheaply
+    if not _ANY_STEM.search(low):  # rules out almost every block cheaply
         return 0
     return sum(1 for keys, cue in APPEAL_CUE_TABLE if any(k in low for k in keys) and cue.search(text))
 

@@ -5,7 +5,8 @@ and reports removals to an optional recorder (stage "boilerplate"). What
 it removes is what readers saw in clean output on pages nobody tuned the
 cleaner to (issue #11): literal markup text, cookie-consent dialogs,
 "More from <site>" teaser runs, previous/next links, gallery captions
-repeated and gallery control labels, promos and prompts in several
+repeated and gallery control labels, video player labels and slide
+counters, promos and prompts in several
 languages, and "Updated <time>" lines. Every rule is generic: it reads a
 block's text, size and links, never a site's markup. The phrasings are
 data in ``feedsvc.clean.policy`` (its "stage 3, chrome" section).
@@ -28,10 +29,13 @@ from feedsvc.clean.policy import (
     BLOCK_TAGS,
     CHROME_LINE,
     COOKIE_CUE,
+    GALLERY_NAME,
     MARKUP_TEXT,
+    PLAYER_LABEL,
     PREV_NEXT,
     PROMPT_CUE,
     RELATED_HEADING,
+    SLIDE_COUNTER,
     UPDATED_LINE,
 )
 
@@ -50,6 +54,8 @@ RULES: dict[str, str] = {
     "prev_next": "previous/next article links with their teaser",
     "repeated_lines": "a short block repeating a caption or credit earlier in the article (galleries)",
     "chrome_lines": "control labels and promo lines, in several languages",
+    "player_labels": "a video player's control labels ('Current Time 0:00', 'Loaded: 0%', 'Stream Type LIVE')",
+    "slide_counter": "a line that is only a slide counter ('46/50')",
     "prompts": "subscription and comment prompts",
     "updated_line": "an 'Updated <time>' line anywhere in the article",
     "teaser_run": "a 'More from'-style heading and the run of 3+ teaser cards after it (headline link first)",
@@ -111,6 +117,19 @@ def _is_caption(el: HtmlElement) -> bool:
     return False
 
 
+def _is_slide_counter(el: HtmlElement, text: str) -> bool:
+    """A line "n/total" (n at most total) in a gallery: a figure, or a block whose class/id names one."""
+    counter = SLIDE_COUNTER.fullmatch(text)
+    if counter is None or int(counter.group(1)) > int(counter.group(2)) or el.tag in ("td", "th"):
+        return False
+    for node in [el, *el.iterancestors()]:
+        if node.tag == "figure" or GALLERY_NAME.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+        if node.tag in ("article", "main", "body"):
+            return False
+    return False
+
+
 def _in_code(el: HtmlElement) -> bool:
     return el.tag in _CODE or any(a.tag in _CODE for a in el.iterancestors())
 
@@ -152,6 +171,10 @@ def _line_reason(el: HtmlElement, text: str, seen: set[str]) -> str:
             seen.add(key)
     if short and "chrome_lines" not in DISABLED and CHROME_LINE.fullmatch(text):
         return "control label or promo line"
+    if short and "player_labels" not in DISABLED and PLAYER_LABEL.fullmatch(text):
+        return "video player control label"
+    if short and "slide_counter" not in DISABLED and _is_slide_counter(el, text):
+        return "slide counter"
     if short and "updated_line" not in DISABLED and UPDATED_LINE.match(text):
         return "'Updated <time>' line"
     if (

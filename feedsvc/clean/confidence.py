@@ -11,6 +11,8 @@ The doubts, each cheap and generic:
 
 - the article is much shorter than the page's own paragraph text;
 - most of the page's paragraph text lies outside the chosen container;
+- the container is one card or section among siblings of its kind that
+  together hold more paragraph text than it does (a fragment picked);
 - the container or what it sits in is marked up as comments;
 - the page's own description shares (almost) no words with the article.
 """
@@ -23,7 +25,16 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
-__all__ = ["Confidence", "Probe", "assess", "comment_like", "description_of", "is_comment_markup", "paragraph_text"]
+__all__ = [
+    "Confidence",
+    "Probe",
+    "assess",
+    "comment_like",
+    "description_of",
+    "is_comment_markup",
+    "paragraph_text",
+    "sibling_paragraph_text",
+]
 
 # Doubt a short article only on pages with this much paragraph text
 # (characters): a short page's article may well be most of it, or little.
@@ -52,6 +63,7 @@ class Probe:
     comment_like: bool = False
     description: str = ""
     extracted: bool = False  # the main-content stage chose the container (no site rule body)
+    sibling_chars: int = 0  # in <p> elements of the container's siblings of its kind (sibling_paragraph_text)
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,27 @@ def paragraph_text(el: HtmlElement) -> int:
     return sum(len(p.text_content()) for p in el.iter("p"))
 
 
+def sibling_paragraph_text(el: HtmlElement) -> int:
+    """Return the paragraph text in siblings of the same tag as ``el`` or of its parent (the larger of the two).
+
+    An article split into sections or cards, of which the extraction chose
+    one, has the rest beside it: siblings of the same kind, at the
+    container's level or one level up (a card's body inside the card).
+    """
+    best = 0
+    node: HtmlElement | None = el
+    for _ in range(2):
+        if node is None or node.tag in ("body", "html"):
+            break
+        parent = node.getparent()
+        if parent is None:
+            break
+        beside = sum(paragraph_text(s) for s in parent if s is not node and s.tag == node.tag)
+        best = max(best, beside)
+        node = parent
+    return best
+
+
 def description_of(root: HtmlElement) -> str:
     """Return the page's own description (og:description, description, twitter:description), or ""."""
     found = {}
@@ -146,6 +179,11 @@ def assess(probe: Probe, article_text: str) -> Confidence:
         reasons.append(
             f"most paragraph text is outside the chosen container "
             f"({probe.container_chars} of {probe.pruned_chars} characters inside)"
+        )
+    if probe.extracted and probe.sibling_chars >= _PAGE_MIN_CHARS // 2 and probe.sibling_chars > probe.container_chars:
+        reasons.append(
+            f"the chosen container looks like one section of several: its siblings of the same kind hold "
+            f"{probe.sibling_chars} characters of paragraph text, the container {probe.container_chars}"
         )
     if probe.comment_like:
         reasons.append("the chosen container is marked up as reader comments")

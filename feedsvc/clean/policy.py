@@ -40,16 +40,19 @@ __all__ = [
     "DROP_UNLESS_PROSE_TAGS",
     "EMBED_HOSTS",
     "EMBED_TAGS",
+    "GALLERY_NAME",
     "LAZY_SRCSET_ATTRS",
     "LAZY_SRC_ATTRS",
     "LINK_DENSITY_MAX",
     "MARKUP_TEXT",
     "META_LINE",
     "PLACEHOLDER_SRC",
+    "PLAYER_LABEL",
     "PREV_NEXT",
     "PROMO_LABEL",
     "PROMPT_CUE",
     "RELATED_HEADING",
+    "SLIDE_COUNTER",
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
     "UPDATED_LINE",
@@ -460,6 +463,30 @@ PREV_NEXT = re.compile(
     r"|^(?:previous|next|older|newer) (?:post|article|story|entry)\b",
     re.IGNORECASE,
 )
+
+# The text labels of a web video player's controls, which come along as
+# lines when the player sits inside the article ("Current Time 0:00",
+# "Loaded: 0%", "Stream Type LIVE", "This is a modal window."): a whole
+# line only, so prose about a video's duration or a stream stays.
+PLAYER_LABEL = re.compile(
+    r"\W*(?:(?:current|remaining|elapsed) time|duration(?: time)?)\s*:?\s*-?\d{1,2}:\d{2}(?::\d{2})?"
+    r"|(?:loaded|progress)\s*:\s*\d{1,3}(?:\.\d+)?\s*%"
+    r"|stream type\s*(?:live|on demand|vod)"
+    r"|seek to live, currently (?:behind|playing) live(?:\s*live)?"
+    r"|playback rate(?:\s+[\d.]+x)*|(?:\d(?:\.\d+)?x\s+){2,}[\d.]+x"
+    r"|(?:chapters|descriptions|captions|subtitles|audio track|quality levels)(?: off)?,? (?:selected|settings)"
+    r"|captions settings, opens captions settings dialog"
+    r"|(?:this is a modal window|beginning of dialog window|end of dialog window|close modal dialog)\b.*"
+    r"|(?:play|pause|mute|unmute|non-fullscreen|exit fullscreen)\W*",
+    re.IGNORECASE,
+)
+
+# A slide counter without words around it ("46/50", "3 / 12"): a whole line
+# only, and only inside a gallery (``GALLERY_NAME`` on the block or an
+# ancestor, or a <figure>): elsewhere "5/5" is a rating and "23/16" a
+# table of temperatures, which articles keep.
+SLIDE_COUNTER = re.compile(r"\W*(\d{1,3})\s*/\s*(\d{1,3})\W*")
+GALLERY_NAME = re.compile(r"slide|gallery|carousel|counter|swiper|lightbox|slick", re.IGNORECASE)
 
 # Prompts to subscribe to a print edition or to comment.
 PROMPT_CUE = re.compile(

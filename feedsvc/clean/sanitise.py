@@ -60,19 +60,7 @@ def tidy(markup: str) -> str:
         return ""
     for a in [a for a in body.iter("a") if not a.get("href")]:
         a.drop_tag()
-    changed = True
-    while changed:
-        changed = False
-        for el in list(body.iter()):
-            if el is body or not isinstance(el.tag, str) or el.tag in VOID_KEEP:
-                continue
-            if el.getparent() is None:
-                continue
-            if not el.text_content().strip() and not any(
-                d.tag in ("img", "td", "th") for d in el.iterdescendants() if isinstance(d.tag, str)
-            ):
-                el.drop_tree()
-                changed = True
+    _drop_empty(body)
     # <br> at the edges of a block only adds blank lines.
     for br in reversed(list(body.iter("br"))):  # last first, so a run of them at the end all go
         parent = br.getparent()
@@ -83,3 +71,38 @@ def tidy(markup: str) -> str:
         if not (child.tail or "").strip():
             child.tail = "\n"
     return serialise_children(body)
+
+
+_KEEPS_BLOCK = frozenset({"img", "td", "th"})
+
+
+def _drop_empty(body: HtmlElement) -> None:
+    """Drop every element of ``body`` with no text and no image or table cell in it (``VOID_KEEP`` stay).
+
+    Whether an element is empty is worked out for all of them in one walk
+    from the leaves up, rather than reading each element's whole text.
+    One pass is enough: dropping an empty element keeps its tail and
+    takes no text or image away from any other element.
+    """
+    nodes = [el for el in body.iter() if isinstance(el.tag, str)]
+    has_text: dict[HtmlElement, bool] = {}
+    has_keeper: dict[HtmlElement, bool] = {}
+    for el in reversed(nodes):  # every element after all of its descendants
+        text = bool((el.text or "").strip())
+        keeper = False
+        for child in el:
+            if isinstance(child.tag, str):
+                text = text or has_text[child]
+                keeper = keeper or has_keeper[child] or child.tag in _KEEPS_BLOCK
+            if not text and (child.tail or "").strip():
+                text = True
+        has_text[el], has_keeper[el] = text, keeper
+    dropped: set[HtmlElement] = set()
+    for el in nodes:
+        if el.getparent() in dropped:
+            dropped.add(el)  # went with its parent
+            continue
+        if el is body or el.tag in VOID_KEEP or has_text[el] or has_keeper[el]:
+            continue
+        dropped.add(el)
+        el.drop_tree()

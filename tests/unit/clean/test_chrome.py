@@ -116,3 +116,15 @@ def test_each_rule_can_be_switched_off_for_the_ablation(monkeypatch: pytest.Monk
     monkeypatch.setattr(chrome, "DISABLED", frozenset())
     remove_chrome(root)
     assert "Advert" not in root.text_content()
+
+
+def test_video_player_labels_and_slide_counters_go_but_prose_about_the_video_stays() -> None:
+    _, text = cleaned("drops_video_player_labels_and_slide_counters.html")
+    assert_body_kept(text)
+    for junk in ("Current Time", "Duration 2:41", "Loaded:", "Stream Type", "Remaining Time", "Playback Rate"):
+        assert junk not in text
+    for junk in ("captions settings", "modal window", "46/50", "1/12", "Play "):
+        assert junk not in text
+    assert "whose current time stamp of 2:41 the harbour master read out" in text
+    assert "The old harbour wall at high tide." in text
+    assert "5/5" in text  # a rating outside any gallery is not a slide counter

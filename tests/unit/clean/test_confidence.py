@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import lxml.html
 from click.testing import CliRunner
 
 from feedsvc.clean import clean_article, clean_html
-from feedsvc.clean.confidence import Probe, assess
+from feedsvc.clean.confidence import Probe, assess, paragraph_text, sibling_paragraph_text
 from feedsvc.cli.main import main
 from support.paths import FIXTURES as FIXTURES_DIR
 
@@ -49,3 +50,23 @@ def test_clean_explain_shows_the_doubt() -> None:
     result = CliRunner().invoke(main, ["clean", "--explain", "--no-rules", "--url", URL, str(COMMENT_PAGE)])
     assert result.exit_code == 0, result.output
     assert "confidence: DOUBTFUL: the chosen container is marked up as reader comments" in result.output
+
+
+def test_one_section_picked_among_siblings_holding_more_text_is_doubted() -> None:
+    para = "<p>" + "The harbour wall will be extended by forty metres, the council said. " * 8 + "</p>"
+    sections = "".join(f'<section class="part"><h2>Part {i}</h2>{para}</section>' for i in range(1, 5))
+    lone = '<section class="part"><h2>Part 0</h2>' + para + "</section>"
+    page = f"<html><head><title>Harbour</title></head><body><main>{lone}{sections}</main></body></html>"
+    root = lxml.html.document_fromstring(page)
+    first = root.find(".//section")
+    assert sibling_paragraph_text(first) == 4 * paragraph_text(first)  # four sections of its kind beside it
+    doubt = assess(
+        Probe(page_chars=9_000, pruned_chars=9_000, container_chars=1_000, extracted=True, sibling_chars=4_000),
+        "x" * 1_000,
+    )
+    assert "one section of several" in str(doubt)
+    kept = assess(
+        Probe(page_chars=9_000, pruned_chars=9_000, container_chars=8_000, extracted=True, sibling_chars=1_000),
+        "x" * 8_000,
+    )
+    assert "one section of several" not in str(kept)
