@@ -84,9 +84,11 @@ class Builder:
         clean: Cleaner | None = None,
         spill: bool = True,
         report: BuildReport | None = None,
+        listen_port: int | None = None,
     ) -> None:
         self.content_dir = content_dir
         self.overrides = overrides
+        self.listen_port = listen_port  # a loopback base_url of site.toml follows it (load_site)
         self.cache_dir = cache_dir
         self.ledger = ledger
         self.page_budget = page_budget
@@ -215,7 +217,7 @@ class Builder:
         first = self._site is None
         sig = inputs[SITE_FILE]
         if self._site is None or (self._settings.get(SITE_FILE) != sig and self.settling.settled(SITE_FILE, sig)):
-            self._site = load_site(self.content_dir, self.overrides)
+            self._site = load_site(self.content_dir, self.overrides, listen_port=self.listen_port)
             self._settings[SITE_FILE] = sig
         prefix = f"{RULES_FOLDER}/"
         rules = {n: s for n, s in inputs.items() if n.startswith(prefix)}

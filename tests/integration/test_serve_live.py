@@ -16,7 +16,7 @@ import pytest
 from feedsvc.build.builder import load_snapshot
 from support.factories import publish_atomically
 from support.hub import Hub, with_hub
-from support.servers import feedsvc_serve, free_port, wait_until
+from support.servers import feedsvc_serve, wait_for_port, wait_until
 
 
 def fetch(url: str) -> bytes:
@@ -101,15 +101,15 @@ def test_a_stop_signalled_to_every_process_stops_all_without_a_new_publisher(
     content_dir: Path, tmp_path: Path, stop: signal.Signals
 ) -> None:
     # systemd's stop (and a terminal's Ctrl-C) signals every process of the service at once
-    port = free_port()
     log_path = tmp_path / "serve.log"
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "feedsvc.cli.main", "serve", "--content", str(content_dir), "--host", "127.0.0.1",
-             "--port", str(port), "--workers", "2"],
+             "--port", "0", "--workers", "2"],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
+        port = wait_for_port(server, log_path, 30.0)
         assert wait_until(lambda: _answers(f"http://127.0.0.1:{port}/healthz") or server.poll() is not None, 30.0)
         assert wait_until(lambda: len(_children(server.pid)) == 3, 10.0)
         family = [server.pid, *_children(server.pid)]
