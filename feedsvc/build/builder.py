@@ -201,9 +201,13 @@ class Builder:
                 found += stray_problems(articles_dir)  # else nothing there can be a stray: no need to look
             self._listing_problems = (names, found)
         problems.extend(self._listing_problems[1])
-        previous, ledger_problem = read_ledger(self.content_dir) if self.ledger != "ignore" else ({}, None)
+        previous, ledger_problem = (
+            read_ledger(self.content_dir, set_aside=self.ledger == "update") if self.ledger != "ignore" else ({}, None)
+        )
         if ledger_problem:
             problems.append(ledger_problem)  # logged with the others by whoever serves or checks
+            if ledger_problem.severity == "warning":
+                ledger_problem = None  # set aside: this build writes a fresh ledger
         prepared = [entries[name].prepared for name in sorted(entries)]
         catalog = assemble_catalog(prepared, site, problems, now=moment, ledger=previous)
         if self.ledger == "update" and ledger_problem is None and catalog.revisions != previous:
