@@ -117,8 +117,18 @@ def feedsvc_serve(
                 continue
 
 
-def wait_until(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
-    """Poll ``condition`` until it holds (True) or ``seconds`` have passed (its last answer)."""
+# How long a test waits for something that should happen soon. Generous on purpose: a condition
+# that holds ends the wait at once, and a machine busy with other work may take several times
+# longer than an idle one (builds, reloads and deliveries run on its cores too).
+SOON_SECONDS = 30.0
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = SOON_SECONDS) -> bool:
+    """Poll ``condition`` until it holds (True) or ``seconds`` have passed (its last answer).
+
+    For what must happen; never for what must not (a timeout proves nothing there: wait for a
+    positive sign of progress, such as a counter of scans, then assert the absence).
+    """
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
