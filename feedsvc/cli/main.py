@@ -180,11 +180,20 @@ def _report_config(app: Any, content_dir: Path) -> None:
     """Print what the service would serve, as its own /healthz reports it."""
     health = app.test_client().get("/healthz").get_json()
     click.echo(f"config ok: {content_dir / 'site.toml'}")
-    click.echo(f"articles:  {health['articles']} published, {len(health['rejected'])} rejected")
+    click.echo(
+        f"articles:  {health['articles']} published, {len(health['rejected'])} rejected, "
+        f"{len(health['held'])} held at their last good version"
+    )
     for rejected in health["rejected"]:
-        click.echo(f"rejected  {rejected['path']}: {rejected['reason']}")
-    if health["rejected"]:
-        click.echo("(the service starts without the rejected files; `feedsvc check` says more)")
+        click.echo(shown(f"rejected  {rejected['path']}: {rejected['reason']}"))
+    for held in health["held"]:
+        click.echo(shown(f"held      {held['path']}: {held['reason']}"))
+        click.echo(shown(f"          serving:   {held['serving']}, until this file loads"))
+    if health["rejected"] or health["held"]:
+        click.echo(
+            "(the service starts without the rejected files and serves the held ones as last published; "
+            "`feedsvc check` says more)"
+        )
 
 
 @main.command()
