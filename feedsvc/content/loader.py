@@ -461,6 +461,8 @@ def _parse_markdown(path: Path, data: bytes, site: Site) -> tuple[str, Sidecar]:
         document = split_front_matter(text)
     except FrontMatterError as error:
         raise ContentError(path, str(error)) from None
+    if document.problems:  # the keys of the lines that parse are checked too: every mistake at once
+        raise ContentError(path, joined([*document.problems, *sidecar_problems(document.front_matter, site)]))
     sidecar = parse_sidecar(document.front_matter, path, site)
     if not document.body.strip():
         reason = "has no Markdown text after its front matter; write the article below the closing "
