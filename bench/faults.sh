@@ -16,11 +16,15 @@
 #     /feed.atom (lxml) and /feed.json (json) every 0.5 s;
 #   - meanwhile, once a second for DURATION iterations: one new article
 #     renamed into place (sidecar first, from a temporary name), one edited
-#     (rewritten elsewhere, renamed over), one deleted; at KILL_AT s one
+#     (rewritten elsewhere, renamed over), one deleted, and every third
+#     second a published article saved broken in place (empty, binary junk,
+#     or a sidecar with an unclosed array: it must stay served, held at its
+#     last good version); at KILL_AT s one
 #     gunicorn worker gets SIGKILL, at KILL_PUBLISHER_AT s the publisher
 #     process (the master starts a new one, which publishes on);
 #   - after a 3 s settle: /healthz must count every article file (files -
-#     rejected), each added article answer 200, each deleted one 404/410.
+#     rejected), each added and each broken article answer 200 (a broken one
+#     missing counts in articles_missing), each deleted one 404/410.
 # Prints one line:
 #   requests=N errors_5xx=N non_2xx_3xx=N malformed=N articles_missing=N worker_killed=yes publisher_killed=yes
 # (details on standard error) and exits 1 if errors_5xx, malformed or
@@ -158,7 +162,7 @@ publish() {  # publish FILE: copy under a hidden temporary name in articles/, th
     mv "$CONTENT/articles/.tmp-$name" "$CONTENT/articles/$name"
 }
 
-mkdir -p "$WORK/edits" && : >"$WORK/added" && : >"$WORK/deleted"
+mkdir -p "$WORK/edits" && : >"$WORK/added" && : >"$WORK/deleted" && : >"$WORK/broken"
 KILLED=no
 PUBLISHER_KILLED=no
 for i in $(seq 0 $((DURATION - 1))); do
@@ -173,6 +177,15 @@ for i in $(seq 0 $((DURATION - 1))); do
     gone=${ORIGINAL[$((11 + i))]}
     rm -f "$CONTENT/articles/$gone.html" "$CONTENT/articles/$gone.toml"
     echo "$gone" >>"$WORK/deleted"
+    if [ $((i % 3)) -eq 2 ]; then  # a broken save of a published article, in place, as an editor would
+        broken=${ORIGINAL[$((11 + DURATION + i / 3))]}
+        case $(((i / 3) % 3)) in
+            0) : >"$CONTENT/articles/$broken.html" ;;                            # saved empty (cut short)
+            1) head -c 4096 /dev/urandom >"$CONTENT/articles/$broken.html" ;;    # binary junk
+            2) printf 'tags = ["A"\n' >"$CONTENT/articles/$broken.toml" ;;      # a sidecar with a typo
+        esac
+        echo "$broken" >>"$WORK/broken"
+    fi
     if [ "$i" -eq "$KILL_AT" ]; then
         mapfile -t found < <(workers)
         victim=${found[0]:-}
@@ -196,7 +209,7 @@ wait "$WRK" || die "wrk failed: $(cat "$WORK/wrk.out")"
 wait "$CHECK" || die "the feed checker failed: $(cat "$WORK/check.err")"
 sleep 3  # settle: the last changes published
 kill -0 "$MASTER" 2>/dev/null || die "feedsvc serve died: $(tail -n 20 "$WORK/serve.err")"
-VERIFY=$("$PY" "$REPO/bench/faults_check.py" verify "$BASE" "$CONTENT" "$WORK/added" "$WORK/deleted")
+VERIFY=$("$PY" "$REPO/bench/faults_check.py" verify "$BASE" "$CONTENT" "$WORK/added" "$WORK/deleted" "$WORK/broken")
 
 LINE=$(grep '^FAULTS ' "$WORK/wrk.out") || die "wrk printed no counts: $(cat "$WORK/wrk.out")"
 field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$LINE"; }

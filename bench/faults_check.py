@@ -76,25 +76,35 @@ def health(base: str) -> dict:
     return json.loads(get(base + "/healthz")[2])
 
 
-def verify(base: str, content_dir: Path, added: list[str], deleted: list[str]) -> None:
+def verify(base: str, content_dir: Path, added: list[str], deleted: list[str], broken: list[str]) -> None:
     articles = content_dir / "articles"
-    deadline = time.monotonic() + 20
+    # Adds and deletes balance the count, so the count alone says nothing of whether the last
+    # changes are published: wait (bounded) until every one is, on a machine however busy.
+    deadline = time.monotonic() + 60
     while True:
         files = sum(1 for p in articles.iterdir() if p.suffix.lower() in PAGE_SUFFIXES and not p.name.startswith("."))
         report = health(base)
         expected = files - len(report["rejected"])
-        if report["articles"] + report["withdrawn"] == expected or time.monotonic() >= deadline:
+        added_missing = [slug for slug in added if get(f"{base}/articles/{slug}")[0] != 200]
+        deleted_served = [slug for slug in deleted if get(f"{base}/articles/{slug}")[0] not in (404, 410)]
+        # saved broken: held at the last good version, still served
+        broken_missing = [slug for slug in broken if get(f"{base}/articles/{slug}")[0] != 200]
+        held = {Path(item["path"]).stem for item in report.get("held", [])}
+        settled = report["articles"] + report["withdrawn"] == expected and not added_missing and not deleted_served
+        if (settled and held >= set(broken)) or time.monotonic() >= deadline:
             break
         time.sleep(0.5)
     missing = abs(expected - report["articles"] - report["withdrawn"])
-    added_missing = [slug for slug in added if get(f"{base}/articles/{slug}")[0] != 200]
-    deleted_served = [slug for slug in deleted if get(f"{base}/articles/{slug}")[0] not in (404, 410)]
     for slug in added_missing:
         print(f"added article not served: {slug}", file=sys.stderr)
     for slug in deleted_served:
         print(f"deleted article still served: {slug}", file=sys.stderr)
+    for slug in broken_missing:
+        print(f"article saved broken is no longer served: {slug}", file=sys.stderr)
     print(json.dumps({"files": files, "served": report["articles"], "withdrawn": report["withdrawn"],
-                      "rejected": len(report["rejected"]), "articles_missing": missing + len(added_missing),
+                      "rejected": len(report["rejected"]), "held": len(held), "broken_saves": len(broken),
+                      "broken_missing": len(broken_missing),
+                      "articles_missing": missing + len(added_missing) + len(broken_missing),
                       "deleted_served": len(deleted_served), "content": report.get("content")}))  # fmt: skip
 
 
@@ -109,6 +119,12 @@ if __name__ == "__main__":
     if command == "watch":
         watch(base, float(sys.argv[3]), Path(sys.argv[4]))
     elif command == "verify":
-        verify(base, Path(sys.argv[3]), lines(sys.argv[4]), lines(sys.argv[5]))
+        verify(
+            base,
+            Path(sys.argv[3]),
+            lines(sys.argv[4]),
+            lines(sys.argv[5]),
+            lines(sys.argv[6]) if len(sys.argv) > 6 else [],
+        )
     else:
         sys.exit(__doc__)

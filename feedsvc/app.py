@@ -118,4 +118,5 @@ def _builder(settings: Mapping[str, Any], content_dir: Path, report: BuildReport
         page_budget=settings["PAGE_CACHE_BYTES"],
         progress=settings["PROGRESS"],
         report=report,
+        listen_port=settings["LISTEN_PORT"],
     )

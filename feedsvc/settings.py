@@ -174,8 +174,17 @@ SERVICE_SETTINGS: tuple[ServiceSetting, ...] = (
     ServiceSetting(
         "BASE_URL",
         None,
-        "Overrides site.toml's base_url, e.g. the address a proxy serves the site at.",
+        "Overrides site.toml's base_url, e.g. the address a proxy serves the site at; links then start "
+        "there whatever port the server listens on.",
         OPTIONAL_TEXT,
+    ),
+    ServiceSetting(
+        "LISTEN_PORT",
+        None,
+        "The port the server listens on (feedsvc serve sets it): a site.toml base_url naming this machine "
+        "(localhost, 127.0.0.1, ::1) takes this port, so links lead to this server; unset, or BASE_URL "
+        "set: base_url as written.",
+        whole(1, 65535, optional=True),
     ),
     ServiceSetting(
         "PAGE_MAX_AGE",

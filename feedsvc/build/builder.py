@@ -85,9 +85,11 @@ class Builder:
         clean: Cleaner | None = None,
         spill: bool = True,
         report: BuildReport | None = None,
+        listen_port: int | None = None,
     ) -> None:
         self.content_dir = content_dir
         self.overrides = overrides
+        self.listen_port = listen_port  # a loopback base_url of site.toml follows it (load_site)
         self.cache_dir = cache_dir
         self.ledger = ledger
         self.page_budget = page_budget
@@ -200,9 +202,13 @@ class Builder:
                 found += stray_problems(articles_dir)  # else nothing there can be a stray: no need to look
             self._listing_problems = (names, found)
         problems.extend(self._listing_problems[1])
-        previous, ledger_problem = read_ledger(self.content_dir) if self.ledger != "ignore" else ({}, None)
+        previous, ledger_problem = (
+            read_ledger(self.content_dir, set_aside=self.ledger == "update") if self.ledger != "ignore" else ({}, None)
+        )
         if ledger_problem:
             problems.append(ledger_problem)  # logged with the others by whoever serves or checks
+            if ledger_problem.severity == "warning":
+                ledger_problem = None  # set aside: this build writes a fresh ledger
         prepared = [entries[name].prepared for name in sorted(entries)]
         catalog = assemble_catalog(prepared, site, problems, now=moment, ledger=previous)
         kept = catalog.revisions
@@ -220,7 +226,7 @@ class Builder:
         first = self._site is None
         sig = inputs[SITE_FILE]
         if self._site is None or (self._settings.get(SITE_FILE) != sig and self.settling.settled(SITE_FILE, sig)):
-            self._site = load_site(self.content_dir, self.overrides)
+            self._site = load_site(self.content_dir, self.overrides, listen_port=self.listen_port)
             self._settings[SITE_FILE] = sig
         prefix = f"{RULES_FOLDER}/"
         rules = {n: s for n, s in inputs.items() if n.startswith(prefix)}

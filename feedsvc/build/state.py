@@ -1,7 +1,8 @@
 """The content folder's own state files, under ``content/.feedsvc/``.
 
 An edge: JSON read leniently (a missing file is an empty state; a broken
-one is reported, never silently replaced) and written atomically
+one is reported, never silently replaced: a damaged ledger is set aside
+beside it, with a warning, and started afresh) and written atomically
 (:mod:`feedsvc.atomic`), so a crash or a concurrent reader never sees half
 a file. Backups of the content folder carry this state too.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,19 +65,42 @@ def write_state(path: Path, text: str) -> None:
     write_atomic(path, text.encode("utf-8"))
 
 
-def read_ledger(content_dir: Path) -> tuple[dict[str, Revision], Problem | None]:
-    """Return the revisions ledger of ``content_dir`` ({} on a fresh checkout), or {} and what is wrong with it."""
+def read_ledger(content_dir: Path, *, set_aside: bool = False) -> tuple[dict[str, Revision], Problem | None]:
+    """Return the revisions ledger of ``content_dir`` ({} on a fresh checkout), or {} and what is wrong with it.
+
+    A ledger that cannot be read (an OS error) is left as it is and not
+    updated. One that is read but is not a ledger (damaged: not UTF-8, not
+    JSON, not its form) is, with ``set_aside`` (a build that will write the
+    ledger), renamed beside it (``revisions.json.corrupt-<UTC time>``,
+    nothing lost) and started afresh, with a warning saying where it went;
+    without ``set_aside`` (``feedsvc check``) it is only reported.
+    """
     path = state_path(content_dir, REVISIONS_FILE)
-    text, problem = read_text(path)
-    if text is None and problem is None:
-        return {}, None  # a fresh checkout: every article is seen for the first time
     try:
-        if problem:
-            raise ValueError(problem)
-        return parse_ledger(text or ""), None
-    except ValueError as error:
-        reason = f"{error}; it is left as it is (and not updated) until you fix or delete it"
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}, None  # a fresh checkout: every article is seen for the first time
+    except OSError as error:
+        reason = f"cannot be read ({error}); it is left as it is (and not updated) until you fix or delete it"
         return {}, Problem(path, reason)
+    try:
+        return parse_ledger(raw.decode("utf-8")), None
+    except (UnicodeDecodeError, ValueError) as error:
+        damage = str(error)
+    if not set_aside:
+        reason = f"{damage}; it is left as it is (and not updated) until you fix or delete it"
+        return {}, Problem(path, reason)
+    aside = path.with_name(f"{path.name}.corrupt-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S.%fZ')}")
+    try:
+        path.rename(aside)
+    except OSError as error:
+        reason = f"{damage}; could not be set aside ({error.strerror}): fix or delete it"
+        return {}, Problem(path, reason)
+    reason = (
+        f"{damage}; set aside as {aside.name} and started afresh: articles are dated as first seen now "
+        "(restore their dates from the copy, or delete it)"
+    )
+    return {}, Problem(path, reason, severity="warning")
 
 
 def write_ledger(content_dir: Path, ledger: Mapping[str, Revision]) -> Problem | None:

@@ -45,6 +45,7 @@ from feedsvc.clean.policy import BLOCK_TAGS
 
 __all__ = [
     "RuleCase",
+    "RulesError",
     "RulesFile",
     "SiteRules",
     "apply_strip_rules",
@@ -134,27 +135,43 @@ class RulesFile:
     cases: tuple[RuleCase, ...] = ()
 
 
+class RulesError(ValueError):
+    """What is wrong with a rules mapping: every mistake found (``problems``), each naming its key and fix."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = tuple(problems)
+
+
 def parse_rules_file(data: Mapping[str, object], host: str) -> RulesFile:
     """Return the rules and test cases a rules file's TOML mapping declares.
 
     :param data: the file's parsed TOML.
     :param host: the host the file is for (its name), for default case URLs.
-    :raises ValueError: naming the key or case that is wrong and the fix.
+    :raises RulesError: naming every key or case that is wrong, each with the fix.
     """
     if not isinstance(data, Mapping):
-        raise ValueError(f"a rules file must be a table of keys ({_KEYS_HELP}, test)")
+        raise RulesError([f"a rules file must be a table of keys ({_KEYS_HELP}, test)"])
+    problems: list[str] = []
     tests = data.get("test", [])
-    rules = parse_rules({k: v for k, v in data.items() if k != "test"})
+    rules = None
+    try:
+        rules = parse_rules({k: v for k, v in data.items() if k != "test"})
+    except RulesError as error:
+        problems.extend(error.problems)
     if isinstance(tests, Mapping):
         tests = [tests]
     if not isinstance(tests, list):
-        raise ValueError("'test' must be an array of tables: write each case as [[test]] with page = ... below it")
+        problems.append("'test' must be an array of tables: write each case as [[test]] with page = ... below it")
+        tests = []
     cases = []
     for number, case in enumerate(tests, 1):
         try:
             cases.append(_parse_case(case, host))
         except ValueError as exc:
-            raise ValueError(f"[[test]] number {number}: {exc}") from None
+            problems.append(f"[[test]] number {number}: {exc}")
+    if problems or rules is None:
+        raise RulesError(problems)
     return RulesFile(rules, tuple(cases))
 
 
@@ -186,22 +203,24 @@ def _parse_case(case: object, host: str) -> RuleCase:
 
 
 def parse_rules(data: Mapping[str, object]) -> SiteRules:
-    """Return the SiteRules a TOML mapping declares; raise ValueError naming the key and the fix."""
+    """Return the SiteRules a TOML mapping declares. :raise RulesError: every key that is wrong, with the fix."""
     if not isinstance(data, Mapping):
-        raise ValueError(f"site rules must be a table of keys ({_KEYS_HELP}), not {type(data).__name__}")
-    unknown = sorted(str(k) for k in data if k not in set(SiteRules.__dataclass_fields__))
-    if unknown:
-        raise ValueError(f"unknown key {unknown[0]!r} in site rules; the known keys are {_KEYS_HELP}")
+        raise RulesError([f"site rules must be a table of keys ({_KEYS_HELP}), not {type(data).__name__}"])
+    problems: list[str] = []
+    for key in sorted(str(k) for k in data if k not in set(SiteRules.__dataclass_fields__)):
+        problems.append(f"unknown key {key!r} in site rules; the known keys are {_KEYS_HELP}")
 
     def strings(key: str) -> tuple[str, ...]:
         value = data.get(key, ())
         if isinstance(value, str):
             value = (value,)
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise ValueError(f'{key!r} must be a string or a list of strings, e.g. {key} = ["..."]')
+            problems.append(f'{key!r} must be a string or a list of strings, e.g. {key} = ["..."]')
+            return ()
         cleaned = tuple(v.strip() for v in value)
         if any(not v for v in cleaned):
-            raise ValueError(f"{key!r} holds an empty string; remove it")
+            problems.append(f"{key!r} holds an empty string; remove it")
+            return ()
         return cleaned
 
     body = strings("body")
@@ -211,29 +230,32 @@ def parse_rules(data: Mapping[str, object]) -> SiteRules:
             try:
                 to_xpath(selector)
             except ValueError as exc:
-                raise ValueError(f"{key!r}: {exc}") from None
+                problems.append(f"{key!r}: {exc}")
 
     patterns = []
     for text in strings("strip_text"):
         try:
             patterns.append(re.compile(text))
         except re.error as exc:
-            raise ValueError(
+            problems.append(
                 f"'strip_text': {text!r} is not a valid regular expression ({exc}); "
                 "in TOML, write it as a literal string in single quotes"
-            ) from None
+            )
 
     prune = data.get("prune", True)
     if not isinstance(prune, bool):
-        raise ValueError("'prune' must be true or false (a TOML boolean, without quotes)")
-
+        problems.append("'prune' must be true or false (a TOML boolean, without quotes)")
+    strip_id_or_class = tuple(f.lower() for f in strings("strip_id_or_class"))
+    strip_image_src = strings("strip_image_src")
+    if problems:
+        raise RulesError(problems)
     return SiteRules(
         body=body,
         strip=strip,
-        strip_id_or_class=tuple(f.lower() for f in strings("strip_id_or_class")),
+        strip_id_or_class=strip_id_or_class,
         strip_text=tuple(patterns),
-        strip_image_src=strings("strip_image_src"),
-        prune=prune,
+        strip_image_src=strip_image_src,
+        prune=bool(prune),
     )
 
 

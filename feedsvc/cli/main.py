@@ -45,9 +45,20 @@ def main() -> None:
 @CACHE_OPTION
 @NO_CACHE_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0: a free one, printed at start. A site.toml base_url naming this machine "
+    "(localhost, 127.0.0.1, ::1) follows it.",
+)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="gunicorn worker processes.")
-@click.option("--base-url", default=None, help="Override site.toml's base_url (the URL readers reach the site at).")
+@click.option(
+    "--base-url",
+    default=None,
+    help="Override site.toml's base_url (the URL readers reach the site at); links start there whatever the port.",
+)
 @click.option(
     "--check-config",
     is_flag=True,
@@ -84,7 +95,14 @@ def serve(
     from feedsvc.app import create_gunicorn_app
     from feedsvc.cli.build import cache_setting
     from feedsvc.content.site import SiteConfigError
-    from feedsvc.serve.gunicorn import EmbeddedServer, Hooks, JsonLogger, empty_multiprocess_dir, log_json_lines
+    from feedsvc.serve.gunicorn import (
+        EmbeddedServer,
+        Hooks,
+        JsonLogger,
+        bind_listener,
+        empty_multiprocess_dir,
+        log_json_lines,
+    )
     from feedsvc.serve.publisher import PublisherError
     from feedsvc.settings import ServiceConfigError
 
@@ -98,18 +116,41 @@ def serve(
         config["BASE_URL"] = base_url
     if cache_setting(cache_dir, no_cache) is not None:
         config["CACHE_DIR"] = cache_setting(cache_dir, no_cache)
+    listener = None
+    if not check_config:
+        try:
+            listener = bind_listener(host, port)
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot listen on {host}:{port}: {error.strerror or error}; "
+                "pick another --port (0: any free one) or stop what holds it"
+            ) from None
+        port = listener.getsockname()[1]
+    if port:
+        config["LISTEN_PORT"] = port  # a loopback base_url of site.toml follows it
     try:
         # Built once, by a publisher process the master forks, and shared by the forked workers;
         # the hub hears of changes once the server listens (Hooks.when_ready), not on a config check.
         app = create_gunicorn_app(config)
     except (ServiceConfigError, SiteConfigError, PublisherError, OSError) as error:
+        if listener is not None:
+            listener.close()
         raise click.ClickException(str(error)) from None
     if check_config:
         _report_config(app, content_dir)
         app.extensions["feedsvc"].close()  # the publisher exits with it
         return
+    assert listener is not None  # bound above unless only checking
+    shown_host = f"[{host}]" if ":" in host else host
+    links = app.extensions["feedsvc"].snapshot.catalog.site.base_url
+    click.echo(
+        f"feedsvc {__version__}: serving {content_dir} at http://{shown_host}:{port}/ (links: {links}/)", err=True
+    )
+    mismatch = _port_mismatch(links, port)
+    if mismatch:
+        click.echo(f"warning: {mismatch}", err=True)
     settings = {
-        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "bind": f"fd://{listener.detach()}",  # gunicorn listens on it (and closes this descriptor)
         "workers": workers,
         "preload_app": True,
         "accesslog": "-",
@@ -117,19 +158,42 @@ def serve(
         "logger_class": JsonLogger,
         "control_socket_disable": True,  # gunicorn 25.1+: one default path per user, which instances would share
     }
-    click.echo(f"feedsvc {__version__}: serving {content_dir} at http://{host}:{port}/", err=True)
     EmbeddedServer(app, settings, Hooks(watch=watch)).run()
+
+
+def _port_mismatch(base_url: str, port: int) -> str | None:
+    """Say why links made with ``base_url`` miss a server listening on ``port`` of this machine (None: they don't)."""
+    from urllib.parse import urlsplit
+
+    from feedsvc.content.site import follows_listen_port
+
+    parts = urlsplit(base_url)
+    if not follows_listen_port(base_url) or (parts.port or {"https": 443}.get(parts.scheme, 80)) == port:
+        return None
+    return (
+        f"links start at {base_url}, set by --base-url or FEEDSVC_BASE_URL, but this server listens on "
+        f"port {port}: they lead to another server; drop the override or pass --port {parts.port or 80}"
+    )
 
 
 def _report_config(app: Any, content_dir: Path) -> None:
     """Print what the service would serve, as its own /healthz reports it."""
     health = app.test_client().get("/healthz").get_json()
     click.echo(f"config ok: {content_dir / 'site.toml'}")
-    click.echo(f"articles:  {health['articles']} published, {len(health['rejected'])} rejected")
+    click.echo(
+        f"articles:  {health['articles']} published, {len(health['rejected'])} rejected, "
+        f"{len(health['held'])} held at their last good version"
+    )
     for rejected in health["rejected"]:
-        click.echo(f"rejected  {rejected['path']}: {rejected['reason']}")
-    if health["rejected"]:
-        click.echo("(the service starts without the rejected files; `feedsvc check` says more)")
+        click.echo(shown(f"rejected  {rejected['path']}: {rejected['reason']}"))
+    for held in health["held"]:
+        click.echo(shown(f"held      {held['path']}: {held['reason']}"))
+        click.echo(shown(f"          serving:   {held['serving']}, until this file loads"))
+    if health["rejected"] or health["held"]:
+        click.echo(
+            "(the service starts without the rejected files and serves the held ones as last published; "
+            "`feedsvc check` says more)"
+        )
 
 
 @main.command()

@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from feedsvc.html_depth import MAX_DEPTH, limit_depth
-from feedsvc.content.site import MAX_ARTICLE_BYTES_RANGE, SETTINGS, SiteConfigError, parse_site, site_problems
+from feedsvc.content.site import (
+    MAX_ARTICLE_BYTES_RANGE,
+    SETTINGS,
+    SiteConfigError,
+    parse_site,
+    served_base_url,
+    site_problems,
+)
 from feedsvc.content.decode import binary_reason, decode_article, decode_html, looks_binary
 from feedsvc.content.markdown import FENCE as FRONT_MATTER_FENCE
 from feedsvc.content.markdown import FrontMatterError, render_markdown, split_front_matter
@@ -79,8 +86,15 @@ class ArticleFiles:
     stat: os.stat_result | None = None  # of the page, taken before reading it (torn-write checks)
 
 
-def load_site(content_dir: Path, overrides: Mapping[str, Any] | None = None) -> Site:
-    """Read and validate ``content_dir/site.toml``; errors name the file and the key."""
+def load_site(
+    content_dir: Path, overrides: Mapping[str, Any] | None = None, *, listen_port: int | None = None
+) -> Site:
+    """Read and validate ``content_dir/site.toml``; errors name the file and the key.
+
+    ``listen_port``: the port a server serving the site listens on. A base_url
+    of site.toml naming this machine follows it (links then lead to this very
+    server, whatever port it was given); one set by ``overrides`` never does.
+    """
     path = content_dir / "site.toml"
     try:
         data, problems = parse_toml(path.read_bytes().decode("utf-8"))
@@ -95,10 +109,13 @@ def load_site(content_dir: Path, overrides: Mapping[str, Any] | None = None) -> 
         more = site_problems(data, overrides) if data is not None else []
         raise SiteConfigError(f"{path}: {joined(problems + more)}")
     try:
-        return parse_site(data or {}, overrides)
+        site = parse_site(data or {}, overrides)
     except SiteConfigError as error:
         given = f" (overridden: {', '.join(sorted(overrides))})" if overrides else ""
         raise SiteConfigError(f"{path}{given}: {error}") from None
+    if overrides and "base_url" in overrides:
+        return site  # set explicitly (--base-url, FEEDSVC_BASE_URL): as given
+    return dataclasses.replace(site, base_url=served_base_url(site.base_url, listen_port))
 
 
 def discover_articles(content_dir: Path) -> list[Path]:
@@ -445,6 +462,8 @@ def _parse_markdown(path: Path, data: bytes, site: Site) -> tuple[str, Sidecar]:
         document = split_front_matter(text)
     except FrontMatterError as error:
         raise ContentError(path, str(error)) from None
+    if document.problems:  # the keys of the lines that parse are checked too: every mistake at once
+        raise ContentError(path, joined([*document.problems, *sidecar_problems(document.front_matter, site)]))
     sidecar = parse_sidecar(document.front_matter, path, site)
     if not document.body.strip():
         reason = "has no Markdown text after its front matter; write the article below the closing "

@@ -9,11 +9,12 @@ sanitiser as any page.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
+
+from feedsvc.content.toml_text import parse_toml
 
 __all__ = ["FENCE", "FrontMatterError", "MarkdownDocument", "render_markdown", "split_front_matter"]
 
@@ -29,8 +30,9 @@ class FrontMatterError(ValueError):
 
 @dataclass(frozen=True)
 class MarkdownDocument:
-    front_matter: dict[str, Any]
+    front_matter: dict[str, Any]  # with TOML mistakes: what the lines without them say
     body: str  # the Markdown after the front matter
+    problems: tuple[str, ...] = ()  # every TOML mistake of the front matter, each naming its line
 
 
 def split_front_matter(text: str) -> MarkdownDocument:
@@ -52,13 +54,15 @@ def split_front_matter(text: str) -> MarkdownDocument:
             break
     else:
         raise FrontMatterError(f"the front matter opened by '{FENCE}' on line 1 is never closed; add a '{FENCE}' line")
-    try:
-        data = tomllib.loads(block)
-    except tomllib.TOMLDecodeError as error:
-        # tomllib counts lines from the block; the file has the opening +++ before it
-        message = _TOML_LINE.sub(lambda match: f"line {int(match.group(1)) + 1}", str(error))
-        raise FrontMatterError(f"invalid TOML in the front matter: {message}; fix the syntax there") from None
-    return MarkdownDocument(data, "".join(lines[index + 1 :]))
+    data, mistakes = parse_toml(block)
+    # the block's lines are counted from 1; the file has the opening +++ before them
+    problems = tuple(
+        _TOML_LINE.sub(lambda match: f"line {int(match.group(1)) + 1}", mistake).replace(
+            "invalid TOML:", "invalid TOML in the front matter:", 1
+        )
+        for mistake in mistakes
+    )
+    return MarkdownDocument(data or {}, "".join(lines[index + 1 :]), problems)
 
 
 def _renderer() -> MarkdownIt:

@@ -11,11 +11,11 @@ rules (the generic cleaner still runs), never a crash.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from feedsvc.clean.rules import RuleCase, RulesFile, SiteRules, parse_rules_file
+from feedsvc.clean.rules import RuleCase, RulesError, RulesFile, SiteRules, parse_rules_file
+from feedsvc.content.toml_text import joined, parse_toml
 from feedsvc.model import Problem
 
 __all__ = [
@@ -67,13 +67,20 @@ def read_rules_file(path: Path) -> RulesSource:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError("the file is not UTF-8 text; save it as UTF-8") from None
+    table, mistakes = parse_toml(text)
+    if mistakes:
+        # the keys of the lines that parse are checked too: every mistake at once
+        try:
+            parse_rules_file(table or {}, host)
+            more: tuple[str, ...] = ()
+        except RulesError as error:
+            more = error.problems
+        hint = "regular expressions are easiest as literal strings in single quotes"
+        raise ValueError(f"{joined([*mistakes, *more])} ({hint})")
     try:
-        table = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(
-            f"not valid TOML ({exc}); regular expressions are easiest as literal strings in single quotes"
-        ) from None
-    return RulesSource(path, host, parse_rules_file(table, host))
+        return RulesSource(path, host, parse_rules_file(table or {}, host))
+    except RulesError as error:
+        raise ValueError(joined(list(error.problems))) from None
 
 
 def discover_rules_files(content_dir: Path) -> list[Path]:

@@ -7,6 +7,7 @@ Reading the file is the content loader's job.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import date
 from collections.abc import Callable, Mapping
@@ -25,7 +26,9 @@ __all__ = [
     "SETTINGS",
     "Setting",
     "SiteConfigError",
+    "follows_listen_port",
     "parse_site",
+    "served_base_url",
     "site_problems",
 ]
 
@@ -291,3 +294,35 @@ def parse_site(data: Mapping[str, Any], overrides: Mapping[str, Any] | None = No
     if problems:
         raise SiteConfigError(joined(problems))
     return Site(**values)  # a key left out takes Site's default
+
+
+# --- the base URL a local server links to -----------------------------------------
+
+
+def follows_listen_port(base_url: str) -> bool:
+    """Whether a ``site.toml`` base_url names this machine (localhost, 127.0.0.0/8, ::1): a local
+    address, written for trying the site out, which then follows the port the server listens on.
+
+    Any other host is the address readers reach the site at, through whatever proxy: it is kept as written.
+    """
+    host = (urlsplit(base_url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def served_base_url(base_url: str, port: int | None) -> str:
+    """Return the base URL links are made with: ``base_url``, its port replaced by ``port`` if it
+    :func:`follows_listen_port` (the default port of its scheme left out); as it is otherwise or with no port."""
+    if port is None or not follows_listen_port(base_url):
+        return base_url
+    parts = urlsplit(base_url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    userinfo = parts.netloc.rpartition("@")[0]
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    netloc = f"{userinfo + '@' if userinfo else ''}{host}{'' if port == default else f':{port}'}"
+    return parts._replace(netloc=netloc).geturl()

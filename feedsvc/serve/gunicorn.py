@@ -15,6 +15,7 @@ import functools
 import gc
 import logging
 import os
+import socket
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -32,6 +33,7 @@ __all__ = [
     "EmbeddedServer",
     "Hooks",
     "JsonLogger",
+    "bind_listener",
     "empty_multiprocess_dir",
     "freeze_heap",
     "log_json_lines",
@@ -131,6 +133,29 @@ class EmbeddedServer(BaseApplication):
 
     def load(self) -> Any:
         return self._app
+
+
+def bind_listener(host: str, port: int) -> socket.socket:
+    """Return a TCP socket bound to ``host``:``port`` (0: a free port the system picks), not yet listening.
+
+    Bound before the app is built, so the port is known (a base_url naming this
+    machine follows it) and taken (a port in use fails at once, not after a
+    build); gunicorn makes it listen once the app is ready (``bind = "fd://N"``),
+    so that no connection waits on a server still building. SO_REUSEADDR, as
+    gunicorn's own: a restart binds at once where the last run left connections
+    closing. :raise OSError: the address is in use, or not this machine's.
+    """
+    family, kind, proto, _name, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    listener = socket.socket(family, kind, proto)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+    except OSError:
+        listener.close()
+        raise
+    return listener
 
 
 def usable_cores() -> int:

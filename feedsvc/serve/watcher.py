@@ -57,6 +57,7 @@ class Watcher:
         self.interval = interval
         self.rescan = rescan
         self.builds = 0  # snapshots published by this watcher
+        self.scans = 0  # full looks at the folder (not the quick checks of its stamp): tests wait on it
         self.failures = 0
         self.on_fault = on_fault  # told when the content becomes unpublishable (gunicorn: SIGHUP, for /healthz)
         # why the content could not be published, while the last good snapshot serves: path, reason, since
@@ -87,6 +88,7 @@ class Watcher:
         if not force and stamp == self._stamp and now < self._next_scan:
             return None
         self._stamp = stamp
+        self.scans += 1
         listing = scan(self.content_dir)
         current = self.builder.snapshot
         if listing.faults and current is not None and current.catalog.articles:

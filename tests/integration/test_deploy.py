@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from support.paths import REPO
-from support.servers import free_port
 
 FIXTURES = REPO / "tests" / "fixtures"
 DEPLOY = REPO / "deploy"
@@ -150,13 +149,17 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def err_text(tmp_path: Path) -> str:
+    return (tmp_path / "gunicorn.err").read_text(errors="replace")
+
+
 def test_gunicorn_with_the_deploy_settings_serves_the_feed(tmp_path: Path) -> None:
     """gunicorn -c deploy/gunicorn.conf.py on a free loopback port: 200, 304, JSON access log, a publisher."""
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "site", content)
-    port = free_port()
     out, err = (tmp_path / "gunicorn.out").open("w"), (tmp_path / "gunicorn.err").open("w")
-    env = clean_env(FEEDSVC_BIND=f"127.0.0.1:{port}", FEEDSVC_WORKERS="1", FEEDSVC_CONTENT_DIR=str(content))
+    # port 0: gunicorn binds a free one itself and says which ("Listening at: …")
+    env = clean_env(FEEDSVC_BIND="127.0.0.1:0", FEEDSVC_WORKERS="1", FEEDSVC_CONTENT_DIR=str(content))
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)],
         cwd=REPO,
@@ -166,6 +169,11 @@ def test_gunicorn_with_the_deploy_settings_serves_the_feed(tmp_path: Path) -> No
     )
     try:
         deadline = time.monotonic() + 60
+        while not (listening := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", err_text(tmp_path))):
+            assert server.poll() is None, err_text(tmp_path)
+            assert time.monotonic() < deadline, "gunicorn did not listen within 60 s"
+            time.sleep(0.05)
+        port = int(listening.group(1))
         while True:
             try:
                 if get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
@@ -259,7 +267,7 @@ def test_nginx_accepts_the_proxy_configuration(tmp_path: Path) -> None:
         tmp_path,
         "feedsvc-proxy.conf",
         {
-            "listen 80 default_server;": f"listen 127.0.0.1:{free_port()} default_server;",
+            "listen 80 default_server;": "listen 127.0.0.1:8080 default_server;",  # nginx -t binds nothing: any port
             "/var/cache/nginx/feedsvc": str(tmp_path / "cache"),
         },
     )
@@ -276,7 +284,7 @@ def test_nginx_accepts_the_static_configuration(tmp_path: Path) -> None:
         tmp_path,
         "feedsvc-static.conf",
         {
-            "listen 80 default_server;": f"listen 127.0.0.1:{free_port()} default_server;",
+            "listen 80 default_server;": "listen 127.0.0.1:8080 default_server;",  # nginx -t binds nothing: any port
             "root /srv/feedsvc/site;": f"root {tmp_path};",
         },
     )

@@ -16,7 +16,7 @@ import pytest
 from feedsvc.build.builder import load_snapshot
 from support.factories import publish_atomically
 from support.hub import Hub, with_hub
-from support.servers import feedsvc_serve, free_port, wait_until
+from support.servers import feedsvc_serve, wait_for_port, wait_until
 
 
 def fetch(url: str) -> bytes:
@@ -31,18 +31,18 @@ def test_a_new_article_reaches_every_worker_and_the_hub_once(content_dir: Path, 
     try:
         with feedsvc_serve(content_dir, tmp_path / "serve.log", workers=2) as served:
             base = served.url
-            assert wait_until(lambda: sorted(hub.urls()) == sorted(topics), 10.0)  # the start-up announcements
+            assert wait_until(lambda: sorted(hub.urls()) == sorted(topics))  # the start-up announcements
             hub.received.clear()
 
             publish_atomically(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
             # Every worker serves it: 40 requests in a row, whichever worker answers each. (Right after
             # the reload, an old worker may still answer a request it had accepted before it was told
             # to stop; how soon all of this happens is bench/build.py's to measure, not a test's.)
-            assert wait_until(lambda: all(b"new-story" in fetch(f"{base}/feed.atom") for _ in range(40)), 15.0)
+            assert wait_until(lambda: all(b"new-story" in fetch(f"{base}/feed.atom") for _ in range(40)))
             versions = {json.loads(fetch(f"{base}/healthz"))["version"] for _ in range(20)}
             assert len(versions) == 1
 
-            assert wait_until(lambda: "https://news.example.org/feed.atom" in hub.urls(), 10.0)
+            assert wait_until(lambda: "https://news.example.org/feed.atom" in hub.urls())
             time.sleep(0.5)
             urls = hub.urls()
             assert urls.count("https://news.example.org/feed.atom") == 1  # the master alone announces
@@ -67,7 +67,7 @@ def _children(pid: int) -> list[int]:
 
 def test_a_publisher_process_builds_and_gunicorn_reports_its_faults(content_dir: Path, tmp_path: Path) -> None:
     with feedsvc_serve(content_dir, tmp_path / "serve.log", workers=2) as served:
-        assert wait_until(lambda: len(_children(served.pid)) == 3, 10.0)  # the publisher and two workers
+        assert wait_until(lambda: len(_children(served.pid)) == 3)  # the publisher and two workers
         publisher = _children(served.pid)[0]  # forked before gunicorn starts any worker: the oldest
         assert Path(f"/proc/{publisher}/status").read_text().count("PPid:\t" + str(served.pid)) == 1
         before = json.loads(fetch(f"{served.url}/healthz"))
@@ -77,21 +77,21 @@ def test_a_publisher_process_builds_and_gunicorn_reports_its_faults(content_dir:
         articles.rename(content_dir / "moved-away")
         reports: list[dict] = []  # each from one response: right after a reload an old worker may answer the next
         assert wait_until(lambda: reports.append(json.loads(fetch(f"{served.url}/healthz"))) or
-                          reports[-1]["status"] == "stale", 10.0)  # fmt: skip
+                          reports[-1]["status"] == "stale")  # fmt: skip
         report = reports[-1]
         assert report["content"]["path"].endswith("articles") and report["articles"] == before["articles"]
         assert b"<entry>" in fetch(f"{served.url}/feed.atom")  # the last good snapshot serves
         (content_dir / "moved-away").rename(articles)
-        assert wait_until(lambda: json.loads(fetch(f"{served.url}/healthz"))["content"] == {"status": "ok"}, 10.0)
+        assert wait_until(lambda: json.loads(fetch(f"{served.url}/healthz"))["content"] == {"status": "ok"})
 
         publish_atomically(content_dir, "after-the-fault", "2024-05-02T10:00:00")
-        assert wait_until(lambda: b"after-the-fault" in fetch(f"{served.url}/feed.atom"), 10.0)
+        assert wait_until(lambda: b"after-the-fault" in fetch(f"{served.url}/feed.atom"))
         assert _children(served.pid)[0] == publisher  # the same publisher throughout: it keeps its build state
 
 
 def test_without_watching_the_publisher_exits_after_the_first_build(content_dir: Path, tmp_path: Path) -> None:
     with feedsvc_serve(content_dir, tmp_path / "serve.log", "--no-watch", workers=1) as served:
-        assert wait_until(lambda: len(_children(served.pid)) == 1, 10.0)  # the worker alone
+        assert wait_until(lambda: len(_children(served.pid)) == 1)  # the worker alone
         assert b"<entry>" in fetch(f"{served.url}/feed.atom")
         assert json.loads(fetch(f"{served.url}/healthz"))["status"] == "degraded"  # the empty fixture file
 
@@ -101,21 +101,21 @@ def test_a_stop_signalled_to_every_process_stops_all_without_a_new_publisher(
     content_dir: Path, tmp_path: Path, stop: signal.Signals
 ) -> None:
     # systemd's stop (and a terminal's Ctrl-C) signals every process of the service at once
-    port = free_port()
     log_path = tmp_path / "serve.log"
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "feedsvc.cli.main", "serve", "--content", str(content_dir), "--host", "127.0.0.1",
-             "--port", str(port), "--workers", "2"],
+             "--port", "0", "--workers", "2"],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
+        port = wait_for_port(server, log_path, 30.0)
         assert wait_until(lambda: _answers(f"http://127.0.0.1:{port}/healthz") or server.poll() is not None, 30.0)
-        assert wait_until(lambda: len(_children(server.pid)) == 3, 10.0)
+        assert wait_until(lambda: len(_children(server.pid)) == 3)
         family = [server.pid, *_children(server.pid)]
         os.killpg(server.pid, stop)
         server.wait(timeout=30)
-        assert wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in family), 10.0)
+        assert wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in family))
         output = log_path.read_text(errors="replace")
         assert "starting a new one" not in output and "publisher process failed" not in output, output
     finally:

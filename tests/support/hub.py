@@ -8,13 +8,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs
 
+HOLD_SECONDS = 60.0  # a held hub answers at the latest then, whatever the test does
+
 
 class Hub:
     """A WebSub hub stand-in: records each publish and answers with scripted statuses."""
 
-    def __init__(self, statuses: list[int] | None = None, delay: float = 0.0) -> None:
+    def __init__(self, statuses: list[int] | None = None, delay: float = 0.0, held: bool = False) -> None:
         self.statuses = list(statuses or [])
         self.delay = delay
+        # held: every answer waits until the test sets ``released`` (or the hub closes; at most HOLD_SECONDS)
+        self.held = held
+        self.released = threading.Event()
         self.received: list[dict[str, list[str]]] = []
         self.lock = threading.Lock()
         hub = self
@@ -26,7 +31,10 @@ class Hub:
                 with hub.lock:
                     hub.received.append(form)
                     status = hub.statuses.pop(0) if hub.statuses else 204
-                time.sleep(hub.delay)
+                if hub.held:
+                    hub.released.wait(HOLD_SECONDS)
+                else:
+                    time.sleep(hub.delay)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -44,6 +52,7 @@ class Hub:
             return [url for form in self.received for url in form.get("hub.url", [])]
 
     def close(self) -> None:
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
 

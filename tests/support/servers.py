@@ -1,12 +1,15 @@
-"""Real servers for tests: a free loopback port, and ``feedsvc serve`` for the length of a with-block.
+"""Real servers for tests: ``feedsvc serve`` for the length of a with-block, on the port it picked.
 
-Every server listens on 127.0.0.1 only, waits a bounded time to start and
-is always stopped (its whole process group) when the block ends.
+Every server listens on 127.0.0.1 only, on port 0 unless told (it binds a
+free port itself and prints it: no other process can take the port between
+a probe and the bind), waits a bounded time to start and is always stopped
+(its whole process group) when the block ends.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -24,11 +27,30 @@ from support.paths import REPO
 START_SECONDS = 30
 
 
-def free_port() -> int:
-    """Return a TCP port free on 127.0.0.1 right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+# What `feedsvc serve` prints once it holds its port: "feedsvc X: serving DIR at http://HOST:PORT/ (links: …)".
+_SERVING = re.compile(r"serving .* at http://127\.0\.0\.1:(\d+)/")
+
+
+def bound_socket() -> socket.socket:
+    """Return a TCP socket bound to a free port of 127.0.0.1 and listening: for a server that takes a socket,
+    or for a test that needs a port nothing answers on (close it to refuse connections, keep it to hold the port)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    return sock
+
+
+def wait_for_port(process: subprocess.Popen[bytes], log_path: Path, seconds: float) -> int:
+    """Return the port a starting ``feedsvc serve`` says it listens on; fail with its output if it exits first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        output = log_path.read_text(encoding="utf-8", errors="replace")
+        found = _SERVING.search(output)
+        if found:
+            return int(found.group(1))
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"the server did not say which port it listens on within {seconds:g} s:\n{output}")
+        time.sleep(0.05)
 
 
 @dataclass(frozen=True)
@@ -70,17 +92,17 @@ def feedsvc_serve(
     env: Mapping[str, str] | None = None,
     port: int | None = None,
 ) -> Iterator[Served]:
-    """Run ``python -m feedsvc.cli serve`` on a loopback port (a free one unless given); yield it once it answers."""
-    port = port or free_port()
+    """Run ``python -m feedsvc.cli serve`` on a loopback port (one it picks unless given); yield it once it answers."""
     command = [sys.executable, "-m", "feedsvc.cli.main", "serve", "--content", str(content_dir),
-               "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), *args]  # fmt: skip
+               "--host", "127.0.0.1", "--port", str(port or 0), "--workers", str(workers), *args]  # fmt: skip
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             command, cwd=REPO, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-    served = Served(f"http://127.0.0.1:{port}", port, log_path, process.pid)
     try:
+        port = wait_for_port(process, log_path, START_SECONDS)
+        served = Served(f"http://127.0.0.1:{port}", port, log_path, process.pid)
         wait_until_answering(f"{served.url}/healthz", process, log_path, START_SECONDS)
         yield served
     finally:
@@ -95,8 +117,18 @@ def feedsvc_serve(
                 continue
 
 
-def wait_until(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
-    """Poll ``condition`` until it holds (True) or ``seconds`` have passed (its last answer)."""
+# How long a test waits for something that should happen soon. Generous on purpose: a condition
+# that holds ends the wait at once, and a machine busy with other work may take several times
+# longer than an idle one (builds, reloads and deliveries run on its cores too).
+SOON_SECONDS = 30.0
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = SOON_SECONDS) -> bool:
+    """Poll ``condition`` until it holds (True) or ``seconds`` have passed (its last answer).
+
+    For what must happen; never for what must not (a timeout proves nothing there: wait for a
+    positive sign of progress, such as a counter of scans, then assert the absence).
+    """
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():

@@ -270,3 +270,28 @@ def test_edits_do_not_grow_the_blob_file_without_bound(
     assert snapshot is not None
     assert b"Edit number 7" in snapshot.feeds["/feed.atom"].body
     assert "Edit number 7" in snapshot.catalog.by_slug["edited"].content_html
+
+
+@pytest.mark.parametrize("damage", [b'{"version": 1, "articles": {"a": ', b"\xff\xfe\x00junk", b"[]"])
+def test_a_damaged_ledger_is_set_aside_with_a_warning_and_started_afresh(content_dir: Path, damage: bytes) -> None:
+    ledger = content_dir / ".feedsvc" / "revisions.json"
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    ledger.write_bytes(damage)
+    catalog = builder(content_dir).build_catalog(datetime(2024, 6, 1, tzinfo=UTC))
+    [aside] = ledger.parent.glob("revisions.json.corrupt-*")
+    assert aside.read_bytes() == damage  # nothing lost
+    [warning] = [p for p in catalog.problems if p.path == ledger]
+    assert warning.severity == "warning" and f"set aside as {aside.name} and started afresh" in warning.message
+    assert catalog.articles and ledger.read_text(encoding="utf-8").startswith("{")  # a fresh ledger, readable
+    again = builder(content_dir).build_catalog(datetime(2024, 6, 1, tzinfo=UTC))
+    assert not [p for p in again.problems if p.path == ledger]
+
+
+def test_check_reports_a_damaged_ledger_and_leaves_it_in_place(content_dir: Path) -> None:
+    ledger = content_dir / ".feedsvc" / "revisions.json"
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    ledger.write_bytes(b"{not json")
+    catalog = builder(content_dir, ledger="read").build_catalog(datetime(2024, 6, 1, tzinfo=UTC))
+    [error] = [p for p in catalog.problems if p.path == ledger]
+    assert error.severity == "error" and "left as it is" in error.message
+    assert ledger.read_bytes() == b"{not json" and not list(ledger.parent.glob("revisions.json.corrupt-*"))

@@ -65,14 +65,17 @@ def test_read_mode_never_writes_and_ignore_mode_acts_as_a_fresh_checkout(content
     assert ledger_of(content_dir)["articles"]["story"]["since"] != T2.isoformat()
 
 
-def test_a_broken_ledger_is_reported_and_left_alone(content_dir: Path) -> None:
+def test_a_broken_ledger_is_reported_set_aside_and_started_afresh(content_dir: Path) -> None:
     state = content_dir / ".feedsvc" / "revisions.json"
     state.parent.mkdir()
     state.write_text("{ not json", encoding="utf-8")
     catalog = load_snapshot(content_dir, now=T1).catalog
     (problem,) = [p for p in catalog.problems if p.path == state]
-    assert "not valid JSON" in problem.message and "fix or delete it" in problem.message
-    assert state.read_text(encoding="utf-8") == "{ not json"
+    assert problem.severity == "warning"
+    assert "not valid JSON" in problem.message and "set aside as revisions.json.corrupt-" in problem.message
+    [aside] = state.parent.glob("revisions.json.corrupt-*")
+    assert aside.read_text(encoding="utf-8") == "{ not json"  # nothing lost
+    assert state.read_text(encoding="utf-8").startswith("{")  # a fresh ledger
     assert len(catalog.articles) == 3  # the site is still served
 
 

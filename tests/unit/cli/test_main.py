@@ -104,8 +104,18 @@ def test_check_config_reports_and_does_not_serve(content_dir: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--content", str(content_dir), "--check-config"])
     assert result.exit_code == 0, result.output
     assert f"config ok: {content_dir / 'site.toml'}" in result.output
-    assert "articles:  3 published, 1 rejected" in result.output
+    assert "articles:  3 published, 1 rejected, 0 held at their last good version" in result.output
     assert "rejected  " in result.output and "article-that-is-empty.html" in result.output
+
+
+def test_check_config_names_a_held_file_and_the_version_served(content_dir: Path) -> None:
+    assert CliRunner().invoke(main, ["check", "--content", str(content_dir)]).output  # published once: cached
+    (content_dir / "articles" / "article-with-sidecar-overrides.html").write_bytes(b"")  # a truncated save
+    result = CliRunner().invoke(main, ["serve", "--content", str(content_dir), "--check-config"])
+    assert result.exit_code == 0, result.output  # the service starts, serving the last good version
+    assert "3 published, 1 rejected, 1 held at their last good version" in result.output
+    assert "held      articles/article-with-sidecar-overrides.html: is empty" in result.output
+    assert "serving:   the last good version (" in result.output
 
 
 def test_check_config_fails_on_a_bad_site_toml_naming_the_key(content_dir: Path) -> None:

@@ -63,6 +63,22 @@ def test_load_site_applies_overrides(content_dir: Path) -> None:
     assert load_site(content_dir, {"base_url": "https://mirror.example"}).base_url == "https://mirror.example"
 
 
+def test_a_loopback_base_url_follows_the_listen_port_unless_overridden(content_dir: Path) -> None:
+    toml = (content_dir / "site.toml").read_text(encoding="utf-8")
+    (content_dir / "site.toml").write_text(
+        toml.replace("https://oc-media.org", "http://127.0.0.1:8000"), encoding="utf-8"
+    )
+    assert load_site(content_dir).base_url == "http://127.0.0.1:8000"  # not serving: as written
+    assert load_site(content_dir, listen_port=9000).base_url == "http://127.0.0.1:9000"
+    # set explicitly (--base-url, FEEDSVC_BASE_URL): as given, even on this machine with another port
+    explicit = {"base_url": "http://127.0.0.1:8000"}
+    assert load_site(content_dir, explicit, listen_port=9000).base_url == "http://127.0.0.1:8000"
+
+
+def test_a_public_base_url_does_not_follow_the_listen_port(content_dir: Path) -> None:
+    assert load_site(content_dir, listen_port=9000).base_url == "https://oc-media.org"
+
+
 def test_missing_site_toml_names_the_file_and_what_to_put_in_it(tmp_path: Path) -> None:
     with pytest.raises(SiteConfigError, match="not found; create it with at least title") as caught:
         load_site(tmp_path)

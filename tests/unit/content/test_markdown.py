@@ -57,12 +57,30 @@ def test_split_front_matter() -> None:
     [
         ('---\ntitle: "A"\n---\nBody', "starts with '---' (YAML front matter), which is not supported"),
         ('+++\ntitle = "A"\nBody', "the front matter opened by '+++' on line 1 is never closed"),
-        ('+++\ntitle = "A"\ntitle = \n+++\nBody', r"invalid TOML in the front matter: .*line 3"),
     ],
 )
 def test_bad_front_matter_says_the_fix(text: str, message: str) -> None:
     with pytest.raises(FrontMatterError, match=message if "TOML" in message else re.escape(message)):
         split_front_matter(text)
+
+
+def test_every_toml_mistake_of_the_front_matter_is_named_with_its_line_in_the_file() -> None:
+    document = split_front_matter('+++\ntitle = "A"\ntags = ["x"\nauthor = \n+++\nBody\n')
+    assert document.body == "Body\n" and document.front_matter == {"title": "A"}  # the lines that parse
+    assert len(document.problems) == 2
+    assert all(p.startswith("invalid TOML in the front matter: line ") for p in document.problems)
+    assert {re.search(r"line (\d+)", p).group(1) for p in document.problems} == {"3", "4"}  # type: ignore[union-attr]
+
+
+def test_a_markdown_article_reports_every_front_matter_mistake_at_once(content_dir: Path) -> None:
+    site = load_site(content_dir)
+    text = '+++\ntitle = "A"\ntags = ["x"\npublished = 2024-13-45\nentries = "20"\n+++\nThe story, told once.\n'
+    with pytest.raises(ContentError) as caught:
+        load_article(write_file(content_dir, "story.md", text), site)
+    message = str(caught.value)
+    assert "line 3" in message and "'tags'" in message  # the unclosed array
+    assert "line 4" in message and "'published'" in message and "not a valid date" in message
+    assert "entries" in message  # an unknown key, on a line that parses
 
 
 def test_render_markdown_is_commonmark_with_tables_and_strikethrough() -> None:

@@ -110,10 +110,23 @@ def test_no_rules_folder_means_no_rules_and_no_problems(tmp_path: Path) -> None:
     assert load_site_rules(tmp_path) == ({}, [])
 
 
+def test_a_rules_file_reports_every_mistake_at_once(tmp_path: Path) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "example.org.toml").write_text(
+        "bdy = '#x'\nstrip_text = ['[oops']\nprune = 'no'\nstrip = ['div\n[[test]]\npage = 'a.html'\n",
+        encoding="utf-8",
+    )
+    rules, [problem] = load_site_rules(tmp_path)
+    assert rules == {}
+    for part in ("line 4", "unknown key 'bdy'", "not a valid regular expression", "'prune' must be true or false",
+                 "checks nothing"):  # fmt: skip
+        assert part in problem.message, problem.message
+
+
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("example.org.toml", "body = [", "not valid TOML"),
+        ("example.org.toml", "body = [", "invalid TOML: line 1: the value of 'body' ([) is never closed"),
         ("example.org.toml", "bdy = '#x'", "unknown key 'bdy'"),
         ("example.org.toml", "strip = ['div ~ p']", "write it as XPath"),
         ("example.org.toml", "strip_text = ['[oops']", "not a valid regular expression"),

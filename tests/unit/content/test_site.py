@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedsvc.content.site import SiteConfigError, parse_site
+from feedsvc.content.site import SiteConfigError, follows_listen_port, parse_site, served_base_url
 
 VALID = {
     "title": "OC Media",
@@ -90,3 +90,36 @@ def test_reader_grade_defaults() -> None:
 def test_websub_hub_is_kept_as_written_and_empty_means_none() -> None:
     assert parse_site({**VALID, "websub_hub": "https://hub.example.net/"}).websub_hub == "https://hub.example.net/"
     assert parse_site({**VALID, "websub_hub": ""}).websub_hub is None
+
+
+@pytest.mark.parametrize(
+    ("base_url", "follows"),
+    [
+        ("http://127.0.0.1:8000", True),
+        ("http://127.3.4.5", True),
+        ("http://localhost:8000/news", True),
+        ("http://preview.localhost:8000", True),
+        ("http://[::1]:8000", True),
+        ("https://news.example.org", False),
+        ("http://192.168.1.10:8000", False),  # another machine may serve it: as written
+        ("http://localhost.example.org:8000", False),
+    ],
+)
+def test_only_a_base_url_naming_this_machine_follows_the_listen_port(base_url: str, follows: bool) -> None:
+    assert follows_listen_port(base_url) is follows
+
+
+@pytest.mark.parametrize(
+    ("base_url", "port", "served"),
+    [
+        ("http://127.0.0.1:8000", 9000, "http://127.0.0.1:9000"),
+        ("http://localhost:8000/news", 9000, "http://localhost:9000/news"),
+        ("http://127.0.0.1", 9000, "http://127.0.0.1:9000"),
+        ("http://127.0.0.1:8000", 80, "http://127.0.0.1"),  # the scheme's own port is left out
+        ("http://[::1]:8000", 9000, "http://[::1]:9000"),
+        ("http://127.0.0.1:8000", None, "http://127.0.0.1:8000"),  # not serving: as written
+        ("https://news.example.org", 9000, "https://news.example.org"),  # behind a proxy: as written
+    ],
+)
+def test_served_base_url_takes_the_listen_port(base_url: str, port: int | None, served: str) -> None:
+    assert served_base_url(base_url, port) == served

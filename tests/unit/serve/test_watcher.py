@@ -25,7 +25,7 @@ def test_a_new_article_is_served_with_the_services_own_timing(content_dir: Path)
     client = app.test_client()
     try:
         publish_atomically(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
-        assert wait_until(lambda: b"new-story" in client.get("/feed.atom").data, 10.0)
+        assert wait_until(lambda: b"new-story" in client.get("/feed.atom").data)
         assert client.get("/articles/new-story").status_code == 200
         assert b"new-story" in client.get("/tags/transport/feed.json").data
     finally:
@@ -37,10 +37,10 @@ def test_a_removed_article_leaves_and_an_edit_shows(content_dir: Path) -> None:
     client = app.test_client()
     try:
         (content_dir / "articles" / "article-oldest-with-time-element.html").unlink()
-        assert wait_until(lambda: client.get("/articles/article-oldest-with-time-element").status_code == 404, 5.0)
+        assert wait_until(lambda: client.get("/articles/article-oldest-with-time-element").status_code == 404)
         sidecar = content_dir / "articles" / "article-with-sidecar-overrides.toml"
         sidecar.write_text(sidecar.read_text().replace("opening hours", "opening times"), encoding="utf-8")
-        assert wait_until(lambda: b"opening times" in client.get("/feed.atom").data, 5.0)
+        assert wait_until(lambda: b"opening times" in client.get("/feed.atom").data)
     finally:
         app.extensions["feedsvc"].close()
 
@@ -93,13 +93,16 @@ def test_a_held_back_article_is_published_at_its_time_without_any_file_changing(
     try:
         assert state.snapshot.catalog.next_release is not None and state.snapshot.catalog.next_release > T1
         assert client.get("/articles/embargoed").status_code == 404
-        time.sleep(0.2)  # several full scans: nothing changed and its time has not come, so no build
+        scans = state.watcher.scans
+        # several full scans: nothing changed and its time has not come, so no build
+        assert wait_until(lambda: state.watcher.scans >= scans + 3)
         assert state.watcher.builds == 0 and b"embargoed" not in client.get("/feed.atom").data
         now[0] = state.snapshot.catalog.next_release  # its time comes; no file is touched
-        assert wait_until(lambda: client.get("/articles/embargoed").status_code == 200, 5.0)
+        assert wait_until(lambda: client.get("/articles/embargoed").status_code == 200)
         assert b"embargoed" in client.get("/feed.atom").data
         assert state.snapshot.catalog.next_release is None
-        time.sleep(0.2)
+        scans = state.watcher.scans
+        assert wait_until(lambda: state.watcher.scans >= scans + 3)
         assert state.watcher.builds == 1  # published once, not rebuilt on every scan after
     finally:
         state.close()
@@ -114,8 +117,10 @@ def test_each_change_is_announced_to_the_hub_once(content_dir: Path) -> None:
         assert wait_until(lambda: state.notifier.idle() and len(hub.urls()) == len(state.snapshot.topics()))
         hub.received.clear()
         publish_atomically(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
-        assert wait_until(lambda: "https://news.example.org/feed.atom" in hub.urls(), 5.0)
-        time.sleep(0.15)  # several more watcher ticks: nothing else may be announced
+        assert wait_until(lambda: "https://news.example.org/feed.atom" in hub.urls())
+        scans = state.watcher.scans
+        # several more full scans, and everything queued delivered: nothing else may be announced
+        assert wait_until(lambda: state.watcher.scans >= scans + 3 and state.notifier.idle())
         urls = hub.urls()
         assert urls.count("https://news.example.org/feed.atom") == 1
         assert len(urls) == len(set(urls))
