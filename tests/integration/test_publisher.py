@@ -1,4 +1,4 @@
-"""serve/publisher.py: building in a process of its own and handing each snapshot to the master."""
+"""serve/publisher.py (forks publisher processes, so integration): building in a process of its own and handing each snapshot to the master."""
 
 from __future__ import annotations
 
