@@ -25,7 +25,7 @@ test: $(VENV)/.installed
 
 ## test-fast: the unit tests alone (tests/unit: no server, no browser), one process a core, under 30 s; `make test` runs every test
 test-fast: $(VENV)/.installed
-	$(BIN)/python -m pytest tests/unit -q -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/unit -q -n auto --dist worksteal $(PYTEST_ARGS)
 
 ## lint: ruff (lint and format check), mypy and the import contracts; runs all four, then fails if any failed
 LINT_STEPS := "ruff check ." "ruff format --check ." "mypy" "lint-imports --no-cache --no-logo"
