@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from feedsvc.clean.confidence import is_comment_markup
-from feedsvc.clean.dom import remove, text_of
+from feedsvc.clean.dom import is_within, remove, text_of
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BLOCK_TAGS,
@@ -96,15 +96,6 @@ def _leaves(article: HtmlElement) -> list[tuple[HtmlElement, str]]:
     return list(_iter_leaves(article))
 
 
-def _still_in(el: HtmlElement, article: HtmlElement) -> bool:
-    node: HtmlElement | None = el
-    while node is not None:
-        if node is article:
-            return True
-        node = node.getparent()
-    return False
-
-
 def _is_caption(el: HtmlElement) -> bool:
     for node in [el, *el.iterancestors()]:
         if node.tag in ("figure", "figcaption", "caption"):
@@ -148,7 +139,7 @@ def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
         remove_cookie_consent(article, rec, leaves)
     seen: set[str] = set()
     for el, text in leaves:
-        if not _still_in(el, article):
+        if not is_within(el, article):
             continue  # went with a box removed above
         why = _line_reason(el, text, seen)
         if why:
@@ -199,7 +190,7 @@ def remove_cookie_consent(
         if len(t) <= _COOKIE_BLOCK_MAX
         and any(k in t.lower() for k in _COOKIE_KEYS)  # most blocks: no regex at all
         and COOKIE_CUE.search(t)
-        and _still_in(el, article)
+        and is_within(el, article)
     ]
     if not hits:
         return
@@ -246,7 +237,7 @@ def remove_teaser_runs(
     or grandchildren of what follows it.
     """
     for heading, text in leaves if leaves is not None else _leaves(article):
-        if len(text) > 70 or not RELATED_HEADING.fullmatch(text) or not _still_in(heading, article):
+        if len(text) > 70 or not RELATED_HEADING.fullmatch(text) or not is_within(heading, article):
             continue
         nxt = heading.getnext()
         while nxt is not None and not isinstance(nxt.tag, str):
@@ -304,7 +295,7 @@ def remove_comment_threads(root: HtmlElement, rec: Recorder | None = None) -> bo
     ]
     removed = False
     for el in doomed:
-        if _still_in(el, root):
+        if is_within(el, root):
             remove(el, rec, "prune", "reader comments (the first pick was a comment)")
             removed = True
     return removed

@@ -71,29 +71,23 @@ class Metrics:
             buckets=(0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0),
             registry=registry,
         )
-        self.articles_published = Gauge(
-            "feedsvc_articles_published",
-            "Articles published by the current snapshot.",
-            multiprocess_mode="mostrecent",
-            registry=registry,
+
+        def snapshot_gauge(name: str, documentation: str) -> Gauge:
+            # a figure of the current snapshot: every worker holds the same one, the newest counts
+            return Gauge(name, documentation, multiprocess_mode="mostrecent", registry=registry)
+
+        self.articles_published = snapshot_gauge(
+            "feedsvc_articles_published", "Articles published by the current snapshot."
         )
-        self.articles_rejected = Gauge(
-            "feedsvc_articles_rejected",
-            "Files of the content folder the current snapshot could not publish.",
-            multiprocess_mode="mostrecent",
-            registry=registry,
+        self.articles_rejected = snapshot_gauge(
+            "feedsvc_articles_rejected", "Files of the content folder the current snapshot could not publish."
         )
-        self.articles_held = Gauge(
+        self.articles_held = snapshot_gauge(
             "feedsvc_articles_held",
             "Files that do not load as they are, whose article's last good version the current snapshot serves.",
-            multiprocess_mode="mostrecent",
-            registry=registry,
         )
-        self.snapshot_time = Gauge(
-            "feedsvc_snapshot_last_success_timestamp_seconds",
-            "When the current snapshot was built (Unix time).",
-            multiprocess_mode="mostrecent",
-            registry=registry,
+        self.snapshot_time = snapshot_gauge(
+            "feedsvc_snapshot_last_success_timestamp_seconds", "When the current snapshot was built (Unix time)."
         )
         self.build_info = Gauge(
             "feedsvc_build_info",
