@@ -37,9 +37,9 @@ cp "$first" "$WORK/content/articles/$WITHDRAWN.html"
 printf 'status = "withdrawn"\nid = "urn:uuid:5f0c3d4e-2f55-4d4e-9c55-0d2b6a1f7a10"\n' \
     >"$WORK/content/articles/$WITHDRAWN.toml"
 
-APP_PORT=$(free_port)
 export FEEDSVC_CONTENT_DIR=$WORK/content FEEDSVC_WATCH=off
-start_gunicorn "$APP_PORT" "$WORK/gunicorn"  # the app: deploy/gunicorn.conf.py names it
+start_gunicorn "$WORK/gunicorn"  # the app: deploy/gunicorn.conf.py names it
+APP_PORT=$STARTED_PORT
 APP=http://127.0.0.1:$APP_PORT
 
 EXPORT=$WORK/site
@@ -48,11 +48,9 @@ EXPORT=$WORK/site
     { cat "$WORK/build.log" >&2; die "feedsvc build failed"; }
 chmod -R a+rX "$EXPORT"
 
-STATIC_PORT=$(free_port)
-site_conf "$REPO/deploy/nginx/feedsvc-static.conf" "$WORK/prefix/site.conf" "$STATIC_PORT" \
+serve_nginx "$WORK/prefix" "$REPO/deploy/nginx/feedsvc-static.conf" "$WORK/prefix/access.log" \
     "s|root /srv/feedsvc/site;|root $EXPORT;|"
-nginx_main "$WORK/prefix" "$WORK/prefix/site.conf"
-start_nginx "$WORK/prefix" "$STATIC_PORT"
+STATIC_PORT=$NGINX_PORT
 STATIC=http://127.0.0.1:$STATIC_PORT
 say "feedsvc at $APP, nginx static at $STATIC, export in $EXPORT"
 

@@ -248,7 +248,7 @@ class Importer:
             source = load_article(path, self.site)
             make_article(source, self.site)
         except ContentError as error:
-            yield f"not publishable: {error.reason}"
+            yield self._unpublishable(path.stem, error.reason)
             return
         yield from source.warnings
         if source.metadata.published is None and source.status == "published":
@@ -258,6 +258,22 @@ class Importer:
                 f"feedsvc first saw it (remembered in .feedsvc/revisions.json); add `published = {when}` "
                 f"to {metadata_place(path)} to set its date for good"
             )
+
+    def _unpublishable(self, slug: str, reason: str) -> str:
+        """Say why the stored file cannot be published and what readers see meanwhile.
+
+        An article published before (the ledger has what readers saw of it) is held: a service
+        keeps serving that last good version until the file loads (``feedsvc check`` names it).
+        """
+        ledger, _ = read_ledger(self.content_dir)
+        entry = ledger.get(slug)
+        if entry is not None and entry.fingerprint and entry.withdrawn is None:
+            return (
+                f"held at its last good version: this version cannot be published ({reason}); the version "
+                f"published before stays in the feeds and on its page until the file loads "
+                f"(`feedsvc check` says which version is served)"
+            )
+        return f"not publishable: {reason}"
 
     def _first_seen(self, slug: str, imported: datetime) -> datetime:
         """Return the first-seen date of an undated article, pinning ``imported`` in the ledger if it has none."""
