@@ -351,7 +351,9 @@ def test_a_sitemap_lastmod_older_than_the_import_skips_the_fetch(
     assert server.hits["/news/ferry"] == 1
 
 
-EMPTY_OF_ARTICLE = "<!doctype html><html><head><title>Ferry</title></head><body><nav><a href='/'>Home</a></nav></body></html>"
+EMPTY_OF_ARTICLE = (
+    "<!doctype html><html><head><title>Ferry</title></head><body><nav><a href='/'>Home</a></nav></body></html>"
+)
 
 
 def test_a_reimported_page_that_cannot_be_published_says_its_last_good_version_stays_served(
