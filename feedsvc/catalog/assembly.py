@@ -34,6 +34,7 @@ from feedsvc.model import (
     Problem,
     Revision,
     Site,
+    Source,
     Withdrawal,
     article_path,
 )
@@ -49,11 +50,13 @@ __all__ = [
     "entry_id",
     "facet_key",
     "index_facets",
+    "index_sources",
     "make_article",
     "make_withdrawal",
     "metadata_place",
     "prepare_source",
     "rules_host",
+    "unknown_sources",
 ]
 
 log = logging.getLogger(__name__)
@@ -140,6 +143,7 @@ def make_article(
         source_url=source_url,
         image=meta.image,
         warnings=tuple(warnings),
+        source=source.source,
     )
 
 
@@ -197,6 +201,7 @@ def make_withdrawal(
         tags=tuple(dict.fromkeys(one_line(tag) for tag in meta.tags if one_line(tag))),
         authors=meta.authors or (site.default_author,),
         tombstone=now - when < timedelta(days=site.tombstone_days),
+        source=source.source,
     )
 
 
@@ -222,6 +227,48 @@ def index_facets(kind: str, articles: Iterable[Article], withdrawn: Iterable[Wit
     return {
         key: Facet(kind, key, names[key], tuple(members.get(key, ())), tuple(gone.get(key, ())))
         for key in sorted(names)
+    }
+
+
+def unknown_sources(articles: Iterable[Article], site: Site) -> list[Problem]:
+    """Warn of each article whose sidecar names a source site.toml does not have (it is published all the same).
+
+    Sources come and go: an article a removed source brought stays, in the site's feeds only.
+    """
+    known = {source.name for source in site.sources}
+    listed = ", ".join(f"'{name}'" for name in sorted(known)) or "none"
+    return [
+        Problem(
+            article.source_path,
+            f"source = '{article.source}' in {metadata_place(article.source_path)} names no [[source]] of site.toml "
+            f"(it has {listed}); the article is published, but only in the site's own feeds; add a [[source]] "
+            f"with name = '{article.source}' to site.toml, or remove the line from {metadata_place(article.source_path)}",
+            "warning",
+        )
+        for article in articles
+        if article.source is not None and article.source not in known
+    ]
+
+
+def index_sources(
+    sources: Iterable[Source], articles: Iterable[Article], withdrawn: Iterable[Withdrawal]
+) -> dict[str, Facet]:
+    """Group articles (newest first) and withdrawals by the followed source that brought them.
+
+    Every source of site.toml has its facet, even before its first article (readers subscribe
+    before the first poll); an article of a source site.toml does not have is in none
+    (:func:`unknown_sources` warns of it).
+    """
+    facets: dict[str, tuple[Source, list[Article], list[Withdrawal]]] = {s.name: (s, [], []) for s in sources}
+    for article in articles:
+        if article.source in facets:
+            facets[article.source][1].append(article)
+    for withdrawal in withdrawn:
+        if withdrawal.tombstone and withdrawal.entry_id and withdrawal.source in facets:
+            facets[withdrawal.source][2].append(withdrawal)
+    return {
+        name: Facet("sources", name, source.display_title, tuple(members), tuple(gone), source.home)
+        for name, (source, members, gone) in facets.items()
     }
 
 
@@ -370,6 +417,7 @@ def assemble_catalog(
             continue
         owners[article.entry_id] = article
         published.append(article)
+    reported.extend(unknown_sources(published, site))
     reported.sort(key=lambda p: (str(p.path), p.severity, p.message))
     withdrawn.sort(key=lambda w: (w.when, w.slug), reverse=True)
     return Catalog(
@@ -381,6 +429,7 @@ def assemble_catalog(
         withdrawn=tuple(withdrawn),
         tags=index_facets("tags", published, withdrawn),
         authors=index_facets("authors", published, withdrawn),
+        sources=index_sources(site.sources, published, withdrawn),
         revisions=revisions,
         gone={w.slug: w for w in withdrawn},
         digests={a.slug: digests[a.slug] for a in published},
