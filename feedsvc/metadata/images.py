@@ -30,7 +30,7 @@ import lxml.etree
 import lxml.html
 
 from feedsvc.model import Image
-from feedsvc.text import absolute_url, one_line, shorten, xml_safe
+from feedsvc.text import absolute_url, one_line, shorten, strip_markup, xml_safe
 
 __all__ = [
     "MIN_SIDE",
@@ -259,11 +259,14 @@ def choose_lead_image(declared: Image | None, content_html: str) -> Image | None
 
 
 def _bounded(image: Image | None) -> Image | None:
-    """Return ``image`` with its texts cut to a length a caption or an alt text may have."""
+    """Return ``image`` with its texts as plain text (markup removed, as from titles) of a caption's length."""
     if image is None:
         return None
 
     def cut(text: str | None) -> str | None:
-        return shorten(text, TEXT_MAX_CHARS) if text is not None and len(text) > TEXT_MAX_CHARS else text
+        if text is None:
+            return None
+        plain = strip_markup(text)
+        return (shorten(plain, TEXT_MAX_CHARS) if len(plain) > TEXT_MAX_CHARS else plain) or None
 
     return dataclasses.replace(image, alt=cut(image.alt), caption=cut(image.caption), credit=cut(image.credit))

@@ -210,3 +210,13 @@ def test_a_caption_is_cut_to_a_caption_s_length() -> None:
     long = Image("https://news.example.org/a.jpg", caption="word " * TEXT_MAX_CHARS, origin="sidecar")
     chosen = choose_lead_image(long, "")
     assert chosen is not None and chosen.caption is not None and len(chosen.caption) <= TEXT_MAX_CHARS
+
+
+def test_image_texts_are_plain_text_like_titles() -> None:
+    marked = Image(
+        "https://news.example.org/a.jpg", alt="<b>Vines</b>", caption="Rows <i>of</i> vines & a < b", credit="<br>",
+        origin="sidecar",
+    )  # fmt: skip
+    assert choose_lead_image(marked, "") == Image(
+        "https://news.example.org/a.jpg", alt="Vines", caption="Rows of vines & a < b", origin="sidecar"
+    )
