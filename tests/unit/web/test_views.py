@@ -526,3 +526,38 @@ def test_a_wrong_page_size_stops_start_up_naming_the_setting(tmp_path: Path, val
         paged_app(content)
     assert "site.toml" in str(caught.value) and "'articles_per_page'" in str(caught.value)
     assert "from 1 to 1000" in str(caught.value)
+
+
+def test_the_article_page_shows_its_lead_image_as_a_figure_with_caption_and_lazy_body_pictures(
+    content_dir: Path,
+) -> None:
+    path = write_article(content_dir, "ferry", "2024-05-07", title="Ferry line resumes", text="The line resumes.")
+    with path.with_suffix(".toml").open("a", encoding="utf-8") as sidecar:
+        sidecar.write(
+            '[image]\nurl = "/media/ferry.jpg"\nalt = "The \\"Poti\\" ferry & crew"\nwidth = 1600\nheight = 900\n'
+            'caption = "Leaving Poti <img src=x onerror=alert(1)> <script>alert(2)</script>"\ncredit = "Nino Kalandia"\n'
+        )
+    body = path.read_text().replace(
+        "<p>The line resumes.</p>",
+        '<p>The line resumes.</p><p><img src="https://cdn.example.net/deck.jpg" alt="Deck"></p>',
+    )
+    path.write_text(body)
+    client = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
+    page = soup(client.get("/articles/ferry"))
+    figure = page.select_one(".article .lead-image")
+    lead = figure.find("img")
+    assert (lead["src"], lead["alt"], lead["width"], lead["height"]) == (
+        "https://news.example.org/media/ferry.jpg",
+        'The "Poti" ferry & crew',  # text, escaped in the attribute
+        "1600",
+        "900",
+    )
+    assert "loading" not in lead.attrs and lead["fetchpriority"] == "high"  # above the fold
+    # plain text, like a title: the markup is gone, and nothing of it runs
+    assert figure.find("figcaption").get_text() == "Leaving Poti alert(2) Nino Kalandia"
+    assert figure.find("figcaption").find("span", class_="credit").get_text() == "Nino Kalandia"
+    assert not page.find("script") and len(figure.find_all("img")) == 1
+    # the figure comes before the body, whose pictures load as the reader scrolls
+    assert figure.find_next_sibling("div")["class"] == ["article-body"]
+    deck = page.select_one(".article-body img")
+    assert (deck["alt"], deck["loading"], deck["decoding"]) == ("Deck", "lazy", "async")
