@@ -155,7 +155,8 @@ def test_pages_send_security_headers_and_no_script(client: FlaskClient) -> None:
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
-    assert not soup(response).find("script")
+    # the one script element is JSON-LD: a data block, which no browser runs
+    assert [script.get("type") for script in soup(response).find_all("script")] == ["application/ld+json"]
 
 
 def test_stylesheet_is_served(client: FlaskClient) -> None:
