@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse  # Werkzeug's redirects are this, not Flask's subclass
 
-from feedsvc.build.representation import Resource, make_resource, not_modified
+from feedsvc.build.representation import IDENTITY, Resource, Variant, body_etag, make_resource, not_modified
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import facet_key
 from feedsvc.content.loader import picture_file
@@ -551,7 +551,10 @@ def picture(name: str = "icon", suffix: str = "") -> Response:
             abort(404, f"The {name} file named in site.toml cannot be read ({error.strerror}).")
         cache_control = f"public, max-age={int(current_app.config['PAGE_MAX_AGE'])}"
         moment = datetime.fromtimestamp(int(modified), UTC)
-        return make_resource(body, image.media_type, moment, cache_control, (("X-Content-Type-Options", "nosniff"),))
+        # as it is, in no other coding: a PNG, JPEG, GIF or WebP is compressed already, and one coding
+        # keeps the static export and nginx's answer simple (deploy/nginx/feedsvc-static.conf)
+        variants = {IDENTITY: Variant(body, body_etag(body), IDENTITY)}
+        return Resource(image.media_type, moment, cache_control, variants, (("X-Content-Type-Options", "nosniff"),))
 
     return _send(snapshot.cached(f"{request.path}#{image.digest}", render))
 
