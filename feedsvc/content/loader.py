@@ -155,7 +155,7 @@ def _read_picture(content_dir: Path, site_file: Path, key: str, image: SiteImage
         )
     actual = picture_type(data)
     if actual != image.media_type:
-        what = f"a {actual} file" if actual else "not a picture feedsvc knows"
+        what = f"{actual} data" if actual else "not a picture feedsvc knows"
         raise SiteConfigError(
             f"{where}, which is {what}, not {image.media_type} as its name says; save it in that format "
             "or give it the name of its format"
