@@ -17,7 +17,17 @@ from lxml import etree
 
 from feedsvc.model import Article, FeedSpec, Site, Withdrawal, article_path
 
-__all__ = ["ATOM_TYPE", "RSS_IMAGE_MAX", "RSS_IMAGE_TYPES", "RSS_TYPE", "FeedSpec", "build_atom", "build_rss", "feed_updated", "site_epoch"]
+__all__ = [
+    "ATOM_TYPE",
+    "RSS_IMAGE_MAX",
+    "RSS_IMAGE_TYPES",
+    "RSS_TYPE",
+    "FeedSpec",
+    "build_atom",
+    "build_rss",
+    "feed_updated",
+    "site_epoch",
+]
 
 ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"

@@ -31,9 +31,9 @@ from feedsvc.feeds.json_feed import JSON_FEED_TYPE
 from feedsvc.model import Catalog, Facet, Site, article_path
 
 __all__ = [
-    "FEED_FORMATS",
     "AUTHOR_INDEX_PATH",
     "FACET_INDEX_PATHS",
+    "FEED_FORMATS",
     "FEED_LIST_PATH",
     "OPML_PATH",
     "OPML_TYPE",

@@ -29,8 +29,8 @@ from feedsvc.catalog.assembly import facet_key
 from feedsvc.content.loader import picture_file
 from feedsvc.feeds.atom_rss import feed_updated, site_epoch
 from feedsvc.model import Article, Catalog, Facet, Problem, SiteImage, Withdrawal, article_path, facet_path
-from feedsvc.web.cards import article_canonical, article_card, list_card
 from feedsvc.serve.state import EXTENSION, SiteState
+from feedsvc.web.cards import article_canonical, article_card, list_card
 from feedsvc.web.discovery import (
     FACET_INDEX_PATHS,
     FEED_FORMATS,
@@ -96,9 +96,7 @@ def register_routes(app: Flask) -> None:
     Serving only: ``create_app`` has already put the app's
     :class:`~feedsvc.serve.state.SiteState` in ``app.extensions``.
     """
-    app.jinja_env.globals.update(
-        article_path=article_path, facet_href=facet_href, article_canonical=article_canonical
-    )
+    app.jinja_env.globals.update(article_path=article_path, facet_href=facet_href, article_canonical=article_canonical)
     app.jinja_env.filters["human_date"] = human_date
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _error_page)

@@ -239,7 +239,10 @@ def test_atom_names_the_icon_and_the_logo(articles: list[Article]) -> None:
     bare = etree.fromstring(build_atom(articles, make_site(), SPEC))
     assert bare.find(f"{ATOM}icon") is None and bare.find(f"{ATOM}logo") is None
     parsed = feedparser.parse(build_atom(articles, make_site(icon=ICON, logo=LOGO), SPEC))
-    assert (parsed.feed.icon, parsed.feed.logo) == ("https://news.example.org/icon.png", "https://news.example.org/logo.png")
+    assert (parsed.feed.icon, parsed.feed.logo) == (
+        "https://news.example.org/icon.png",
+        "https://news.example.org/logo.png",
+    )
 
 
 def _rss_image(site: Site, articles: list[Article]) -> dict[str, str] | None:
@@ -263,7 +266,11 @@ def test_rss_image_is_the_logo_with_its_size_the_channel_title_and_link(articles
     [
         (replace(LOGO, width=300, height=100), "https://news.example.org/logo.png", False),  # wider than 144
         (replace(LOGO, width=100, height=401), "https://news.example.org/logo.png", False),  # higher than 400
-        (SiteImage("https://cdn.example.org/logo.png", media_type="image/png"), "https://cdn.example.org/logo.png", False),
+        (
+            SiteImage("https://cdn.example.org/logo.png", media_type="image/png"),
+            "https://cdn.example.org/logo.png",
+            False,
+        ),
         (SiteImage("logo.svg", "/logo.svg", "image/svg+xml"), "https://news.example.org/icon.png", True),  # not for RSS
         (None, "https://news.example.org/icon.png", True),
     ],
@@ -275,7 +282,7 @@ def test_rss_image_width_and_height_only_when_known_and_within_rss_limits(
     image = _rss_image(make_site(icon=ICON, logo=logo), articles)
     assert image is not None and image["url"] == expected_url
     assert ("width" in image and "height" in image) is sized
-    assert "width" not in image or int(image["width"]) <= 144 and int(image["height"]) <= 400
+    assert "width" not in image or (int(image["width"]) <= 144 and int(image["height"]) <= 400)
 
 
 def test_rss_has_no_image_when_neither_picture_is_gif_jpeg_or_png(articles: list[Article]) -> None:
