@@ -23,6 +23,7 @@ __all__ = [
     "ContentError",
     "Facet",
     "FeedSpec",
+    "Image",
     "PageMetadata",
     "Prepared",
     "Problem",
@@ -142,6 +143,27 @@ class Site:
 
 @_pickled_by_position
 @dataclass(frozen=True, slots=True)
+class Image:
+    """An article's lead image and what its publisher says of it.
+
+    ``url`` is an absolute http(s) URL; every other field is ``None`` where
+    nothing says it (never guessed): feeds write an attribute only when it is
+    known, and an RSS ``<enclosure>`` only with both ``length`` and ``type``.
+    """
+
+    url: str
+    width: int | None = None  # pixels
+    height: int | None = None
+    type: str | None = None  # MIME type, e.g. "image/jpeg"
+    alt: str | None = None  # the text that stands for the image
+    caption: str | None = None  # plain text shown under it
+    length: int | None = None  # bytes
+    credit: str | None = None  # who made it or holds its rights
+    origin: str = ""  # where it was chosen from: "sidecar", "json-ld", "opengraph" or "body"
+
+
+@_pickled_by_position
+@dataclass(frozen=True, slots=True)
 class PageMetadata:
     """What one source (sidecar, JSON-LD, OpenGraph, markup) says about a page.
 
@@ -157,7 +179,7 @@ class PageMetadata:
     tags: tuple[str, ...] = ()
     canonical_url: str | None = None
     language: str | None = None
-    image: str | None = None
+    image: Image | None = None
 
 
 @_pickled_by_position
@@ -197,7 +219,7 @@ class Article:
     language: str
     source_path: Path
     source_url: str | None = None  # where the article first appeared, if elsewhere
-    image: str | None = None
+    image: Image | None = None  # the lead image (feedsvc.metadata.images says how it is chosen)
     warnings: tuple[str, ...] = ()
 
     @property

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from feedsvc.catalog.revisions import fingerprint, first_seen, revise, withdraw
 from feedsvc.clean import SiteRules, clean_article, clean_html, fallback_title, summarize
+from feedsvc.metadata.images import choose_lead_image
 from feedsvc.model import (
     UNDATED,
     Article,
@@ -138,7 +139,7 @@ def make_article(
         language=meta.language or site.language,
         source_path=source.path,
         source_url=source_url,
-        image=meta.image,
+        image=choose_lead_image(meta.image, content),
         warnings=tuple(warnings),
     )
 

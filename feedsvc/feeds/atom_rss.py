@@ -4,6 +4,9 @@ Pure and clock-free: every date comes from the articles and withdrawals, so
 the same content gives byte-identical feeds (and ETags) on every run and
 instance. Atom documents can carry RFC 5005 archive links and marker and
 RFC 6721 tombstones; every document names the WebSub hub when there is one.
+An entry's lead image is given as Media RSS (``media:content``,
+``media:thumbnail``) in both formats, and as an RSS ``<enclosure>`` when its
+length and type are known.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from feedsvc.model import Article, FeedSpec, Site, Withdrawal, article_path
+from feedsvc.model import Article, FeedSpec, Image, Site, Withdrawal, article_path
 
 __all__ = [
     "ATOM_TYPE",
+    "MEDIA_NS",
     "RSS_IMAGE_MAX",
     "RSS_IMAGE_TYPES",
     "RSS_TYPE",
@@ -34,6 +38,7 @@ RSS_TYPE = "application/rss+xml"
 GENERATOR = "feedsvc"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"  # RFC 5005
+MEDIA_NS = "http://search.yahoo.com/mrss/"  # Media RSS 1.5.1, read in Atom entries as in RSS items
 TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"  # RFC 6721
 # RSS 2.0 <image>: a GIF, JPEG or PNG, at most 144 pixels wide and 400 high (width and height are left out
 # of one larger or of unknown size: readers then scale it themselves)
@@ -82,6 +87,62 @@ class _AtomFeedMarkers(BaseExtension):
         for ref, when in self.tombstones:
             etree.SubElement(feed, f"{{{TOMBSTONES_NS}}}deleted-entry", ref=ref, when=when)
         return feed
+
+
+class _MediaNamespace(BaseExtension):
+    """Declares the Media RSS namespace once, on the root, when an entry has a picture."""
+
+    def __init__(self) -> None:
+        self.used = False
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"media": MEDIA_NS} if self.used else {}
+
+
+class _LeadImage(BaseEntryExtension):
+    """An entry's lead image: Media RSS ``media:content`` and ``media:thumbnail``, and an RSS ``<enclosure>``.
+
+    Readers (Feedly, Inoreader, NetNewsWire, Miniflux) take the thumbnail from these. Every
+    attribute is written only when known; the enclosure only when both its length and type are,
+    as RSS 2.0 requires both and a guessed length misleads podcatchers.
+    """
+
+    def __init__(self) -> None:
+        self.image: Image | None = None
+
+    def _media(self, parent: etree._Element) -> None:
+        image = self.image
+        if image is None:
+            return
+        sizes = [(name, str(value)) for name, value in (("width", image.width), ("height", image.height)) if value]
+        known = [("type", image.type), ("fileSize", str(image.length) if image.length else None)]
+        content = _element(parent, "content", [("url", image.url), ("medium", "image"), *known, *sizes])
+        description = image.caption or image.alt
+        if description:
+            _element(content, "description", [("type", "plain")]).text = description
+        if image.credit:
+            _element(content, "credit", []).text = image.credit
+        _element(parent, "thumbnail", [("url", image.url), *sizes])
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        self._media(entry)
+        return entry
+
+    def extend_rss(self, item: etree._Element) -> etree._Element:
+        image = self.image
+        if image is not None and image.length and image.type:
+            etree.SubElement(item, "enclosure", url=image.url, length=str(image.length), type=image.type)
+        self._media(item)
+        return item
+
+
+def _element(parent: etree._Element, name: str, attributes: list[tuple[str, str | None]]) -> etree._Element:
+    """Append a Media RSS element with the ``attributes`` that have a value, in their order."""
+    element = etree.SubElement(parent, f"{{{MEDIA_NS}}}{name}")
+    for key, value in attributes:
+        if value:
+            element.set(key, value)
+    return element
 
 
 class _RssHubLink(BaseExtension):
@@ -133,6 +194,8 @@ def _generator(
     fg.register_extension("links", BaseExtension, _AtomEntryLinks, atom=True, rss=False)
     fg.register_extension("markers", _AtomFeedMarkers, BaseEntryExtension, atom=True, rss=False)
     fg.register_extension("rsshub", _RssHubLink, BaseEntryExtension, atom=False, rss=True)
+    fg.register_extension("media", _MediaNamespace, _LeadImage, atom=True, rss=True)
+    fg.media.used = any(article.image for article in articles)
     fg.id(site.tag_uri(spec.id_specific))
     fg.title(spec.title)
     fg.subtitle(site.subtitle or site.title)  # RSS requires a description
@@ -167,6 +230,7 @@ def _generator(
         entry.summary(article.summary, type="text")
         entry.content(article.content_html, type="html")
         entry.category([{"term": tag, "label": tag} for tag in article.tags])
+        entry.media.image = article.image
     return fg
 
 

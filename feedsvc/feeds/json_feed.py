@@ -38,7 +38,7 @@ def _item(article: Article, site: Site) -> dict[str, Any]:
         }
     )
     if article.image:
-        item["image"] = article.image
+        item["image"] = article.image.url
     if article.tags:
         item["tags"] = list(article.tags)
     return item

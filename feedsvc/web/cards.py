@@ -30,7 +30,7 @@ from typing import Any
 from markupsafe import Markup
 
 from feedsvc.catalog.assembly import facet_key
-from feedsvc.model import Article, Site, SiteImage, article_path, facet_path
+from feedsvc.model import Article, Image, Site, SiteImage, article_path, facet_path
 
 __all__ = [
     "SCHEMA_CONTEXT",
@@ -96,6 +96,15 @@ def _image_object(site: Site, image: SiteImage) -> dict[str, Any]:
     return found
 
 
+def _lead_image(image: Image) -> dict[str, Any]:
+    found: dict[str, Any] = {"@type": "ImageObject", "url": image.url}
+    if image.width and image.height:
+        found.update(width=image.width, height=image.height)
+    if image.caption or image.alt:
+        found["caption"] = image.caption or image.alt
+    return found
+
+
 def _og_image(url: str, width: int | None, height: int | None, alt: str, media_type: str) -> list[tuple[str, str, str]]:
     meta = [("property", "og:image", url)]
     if media_type:
@@ -135,10 +144,10 @@ def article_card(article: Article, site: Site) -> Card:
     url = article_canonical(article, site)
     meta = _common(site, "article", article.title, article.summary, url)
     meta[-1] = ("property", "og:locale", og_locale(article.language))
-    image_url = article.image
+    image = article.image
     picture = _picture(site)
-    if image_url:
-        meta += _og_image(image_url, None, None, "", "")
+    if image is not None:
+        meta += _og_image(image.url, image.width, image.height, image.alt or "", image.type or "")
     elif picture is not None:
         meta += _og_image(site.image_url(picture), picture.width, picture.height, site.title, picture.media_type)
     meta += [
@@ -154,7 +163,9 @@ def article_card(article: Article, site: Site) -> Card:
         authors.append(person)
         meta.append(("property", "article:author", person.get("url", name)))
     meta += [("property", "article:tag", tag) for tag in article.tags]
-    meta.append(("name", "twitter:card", "summary_large_image" if image_url else "summary"))
+    meta.append(("name", "twitter:card", "summary_large_image" if image else "summary"))
+    if image is not None and image.alt:
+        meta.append(("name", "twitter:image:alt", image.alt))
     data: dict[str, Any] = {
         "@context": SCHEMA_CONTEXT,
         "@type": "NewsArticle",
@@ -169,8 +180,8 @@ def article_card(article: Article, site: Site) -> Card:
         "inLanguage": article.language,
         "isPartOf": _website(site),
     }
-    if image_url:
-        data["image"] = [image_url]
+    if image is not None:
+        data["image"] = [_lead_image(image)]
     if article.tags:
         data["keywords"] = ", ".join(article.tags)
     return Card(tuple(meta), data)

@@ -11,7 +11,9 @@ import pytest
 
 from feedsvc.catalog.assembly import build_catalog, entry_id, facet_key, make_article
 from feedsvc.catalog.revisions import dump_ledger, parse_ledger
-from feedsvc.model import ArticleSource, PageMetadata, Problem, Site
+from feedsvc.content.loader import load_article
+from feedsvc.model import ArticleSource, Image, PageMetadata, Problem, Site
+from support.paths import FIXTURES
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -243,3 +245,23 @@ def test_ledger_keeps_slugs_it_did_not_see_this_time(site: Site) -> None:
     first = build_catalog([source("a", 1), source("b", 2)], site, now=NOW)
     only_a = build_catalog([source("a", 1)], site, now=NOW, ledger=first.revisions)
     assert set(only_a.revisions) == {"a", "b"}
+
+
+def test_lead_image_past_a_tracking_pixel_is_the_body_s_first_figure(site: Site, tmp_path: Path) -> None:
+    page = FIXTURES / "metadata" / "page_whose_og_image_is_a_tracking_pixel.html"
+    (tmp_path / "ferry.html").write_bytes(page.read_bytes())
+    article = make_article(load_article(tmp_path / "ferry.html", site), site)
+    assert article.image == Image(
+        "https://news.example.org/uploads/2024/05/poti-port.jpg",  # resolved against the page's canonical URL
+        width=1600,
+        height=900,
+        alt="Cranes over the port of Poti",
+        caption="The port of Poti in May. Photo: Nino Kalandia",
+        origin="body",
+    )
+
+
+def test_a_declared_lead_image_is_kept_as_declared(site: Site) -> None:
+    declared = Image("https://cdn.example.net/lead.jpg", 1200, 630, origin="sidecar")
+    assert make_article(source("story", image=declared), site).image == declared
+    assert make_article(source("story"), site).image is None  # no picture anywhere

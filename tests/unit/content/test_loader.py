@@ -18,7 +18,7 @@ from feedsvc.content import loader as content
 from feedsvc.content.loader import decode_html, discover_articles, load_article, load_articles, load_site
 from feedsvc.content.sidecar import SIDECAR_KEYS
 from feedsvc.content.site import SiteConfigError
-from feedsvc.model import ContentError, PageMetadata, Problem, Site
+from feedsvc.model import ContentError, Image, PageMetadata, Problem, Site
 from support.paths import FIXTURES as FIXTURES_DIR
 from support.sites import write_file
 
@@ -199,7 +199,7 @@ def test_sidecar_beats_every_other_source(content_dir: Path, site: Site) -> None
         tags=("Armenia", "Azerbaijan"),
         canonical_url="https://oc-media.org/sochi-summit/",
         language="en-GB",
-        image="https://oc-media.org/images/sochi.jpg",
+        image=Image("https://oc-media.org/images/sochi.jpg", origin="sidecar"),
     )
     assert article.metadata.published.isoformat() == "2021-11-23T09:00:00+04:00"  # type: ignore[union-attr]
     assert {source for _, source in article.origins} == {"sidecar"}
@@ -217,7 +217,7 @@ def test_sources_merge_field_by_field(content_dir: Path, site: Site) -> None:
         authors=("Markup Author",),
         summary="OpenGraph summary",
         language="ka",
-        image="https://oc-media.org/images/og.jpg",
+        image=Image("https://oc-media.org/images/og.jpg", origin="opengraph"),
     )
     assert article.origins == (
         ("title", "sidecar"),
@@ -256,7 +256,15 @@ def test_raw_html_is_kept(content_dir: Path, site: Site) -> None:
         ("published = 2021-11-23T05:00:00Z", "published", datetime(2021, 11, 23, 5, tzinfo=UTC)),
         ('author = "Ana Tsurtsumia"', "authors", ("Ana Tsurtsumia",)),
         ("tags = []", "tags", ()),
-        ('image = "https://cdn.example/a.jpg"', "image", "https://cdn.example/a.jpg"),
+        ('image = "https://cdn.example/a.jpg"', "image", Image("https://cdn.example/a.jpg", origin="sidecar")),
+        ('image = "/images/a.jpg"', "image", Image("https://oc-media.org/images/a.jpg", origin="sidecar")),
+        (
+            'image = { url = "/a.jpg", alt = "Leaders", caption = "In Sochi", credit = "TASS", width = 1200, '
+            'height = 630, type = "Image/JPEG", length = 48213 }',
+            "image",
+            Image("https://oc-media.org/a.jpg", 1200, 630, "image/jpeg", "Leaders", "In Sochi", 48213, "TASS",
+                  "sidecar"),
+        ),
     ],
 )
 def test_sidecar_value_forms(content_dir: Path, site: Site, sidecar: str, field: str, expected: object) -> None:
@@ -363,6 +371,13 @@ def test_unsafe_slug_says_what_to_rename_it_to(content_dir: Path, site: Site, na
         ('status = "hidden"', "'status' must be one of 'published', 'draft', 'withdrawn', got 'hidden'"),
         ('canonical_url = "/sochi/"', "'canonical_url' must be an absolute http(s) URL"),
         ('image = "images/a.jpg"', "'image' must be an http(s) URL or a path such as '/images/a.jpg'"),
+        ('image = { alt = "Leaders" }', "'image' needs a url, e.g. image = { url = \"/images/a.jpg\""),
+        ('image = { url = "/a.jpg", size = 3 }', "'image' has unknown key(s) 'size'; allowed: url, alt, caption,"),
+        ('image = { url = "/a.jpg", width = "1200" }', "'image.width' must be a whole number above 0, got '1200'"),
+        ('image = { url = "/a.jpg", length = 0 }', "'image.length' must be a whole number above 0, got 0"),
+        ('image = { url = "/a.jpg", type = "jpeg" }', "'image.type' must be an image MIME type such as 'image/jpeg'"),
+        ('image = { url = "a.jpg" }', "'image.url' must be an http(s) URL or a path such as '/images/a.jpg'"),
+        ('image = { url = "/a.jpg", alt = "" }', "'image.alt' must be a non-empty string"),
         ('language = "English (UK)"', "'language' must be a BCP 47 language tag"),
     ],
 )

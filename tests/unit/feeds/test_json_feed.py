@@ -11,7 +11,7 @@ from lxml import etree
 
 from feedsvc.feeds.atom_rss import build_atom
 from feedsvc.feeds.json_feed import JSON_FEED_TYPE, build_json
-from feedsvc.model import Article, FeedSpec, Site, SiteImage
+from feedsvc.model import Article, FeedSpec, Image, Site, SiteImage
 from support.factories import make_article, make_site
 from support.paths import FIXTURES as FIXTURES_DIR
 
@@ -27,7 +27,7 @@ def site() -> Site:
 
 @pytest.fixture
 def articles() -> list[Article]:
-    return [make_article("newer", 23, image="https://news.example.org/lead.jpg"), make_article("older", 20)]
+    return [make_article("newer", 23, image=Image("https://news.example.org/lead.jpg")), make_article("older", 20)]
 
 
 def test_document_validates_against_the_json_feed_1_1_fields(site: Site, articles: list[Article]) -> None:

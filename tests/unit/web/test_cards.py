@@ -15,7 +15,8 @@ from markupsafe import Markup
 from feedsvc.app import create_app
 from feedsvc.web.cards import article_card, og_locale, script_json
 from support.factories import make_article, make_site
-from support.paths import FIXTURES
+from support.paths import FIXTURES, SAMPLE_CONTENT
+from support.sites import copy_site
 from support.structured_data import article_problems, schema_problems, structured_data
 
 BASE = "https://news.example.org"
@@ -57,7 +58,7 @@ def test_an_article_page_is_a_complete_news_article_for_google_and_schema_org(cl
     assert item["@type"] == "NewsArticle"
     assert item["headline"] == "Library extends its opening hours"
     assert item["description"] == "Longer weekday hours and a homework club."
-    assert item["image"] == ["https://news.example.org/media/library.jpg"]
+    assert item["image"] == [{"@type": "ImageObject", "url": "https://news.example.org/media/library.jpg"}]
     # site.toml's timezone is Europe/London: the sidecar's 08:00 in February is +00:00
     assert item["datePublished"] == "2024-02-10T08:00:00+00:00"
     assert item["author"] == [
@@ -91,7 +92,7 @@ def test_an_article_page_has_open_graph_and_a_large_image_twitter_card(client: F
 
 
 def test_an_article_without_a_lead_image_gets_a_summary_card_with_the_logo(client: FlaskClient) -> None:
-    data = _read(client, "/articles/article-with-jsonld-tags-and-author")
+    data = _read(client, "/articles/article-oldest-with-time-element")
     assert data["twitter"] == {"twitter:card": "summary"}
     assert data["og"]["og:image"] == [f"{BASE}/logo.png"]
     assert (data["og"]["og:image:width"], data["og"]["og:image:height"]) == (["144"], ["48"])
@@ -103,6 +104,20 @@ def _script(html: str) -> str:
     head = html.split("</head>", 1)[0]
     assert head.count("<script") == 1
     return head.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+
+
+def test_a_lead_image_gives_its_size_and_alt_text_where_the_page_says_them(client: FlaskClient) -> None:
+    data = _read(client, "/articles/article-with-jsonld-tags-and-author")  # its body's figure, with alt and caption
+    og = data["og"]
+    assert og["og:image"] == ["https://news.example.org/images/bridge.jpg"]
+    assert og["og:image:alt"] == ["The reopened bridge"]
+    assert "og:image:width" not in og  # the page does not say it: never guessed
+    assert data["twitter"] == {"twitter:card": "summary_large_image", "twitter:image:alt": "The reopened bridge"}
+    (item,) = data["json-ld"]
+    assert item["image"] == [
+        {"@type": "ImageObject", "url": "https://news.example.org/images/bridge.jpg", "caption": "The bridge at dawn."}
+    ]
+    assert article_problems(item) == [] and schema_problems(item) == []
 
 
 def test_json_ld_escapes_angle_brackets_and_ampersands_of_a_served_title(client: FlaskClient) -> None:
@@ -190,3 +205,21 @@ def test_an_imported_articles_card_points_where_its_canonical_link_does(content_
 )
 def test_open_graph_locale_is_language_and_territory(language: str, locale: str) -> None:
     assert og_locale(language) == locale
+
+
+def test_the_sample_sites_seed_article_carries_a_complete_card(tmp_path: Path) -> None:
+    content = copy_site(tmp_path / "content", SAMPLE_CONTENT)
+    client = create_app({"TESTING": True, "CONTENT_DIR": str(content)}).test_client()
+    site = client.application.extensions["feedsvc"].snapshot.catalog.site
+    (article,) = client.application.extensions["feedsvc"].snapshot.catalog.articles
+    response = client.get(f"/articles/{article.slug}")
+    data = structured_data(response.get_data(as_text=True), site.url(f"/articles/{article.slug}"))
+    (item,) = data["json-ld"]
+    assert article_problems(item) == [] and schema_problems(item) == []
+    assert item["image"][0]["url"] == data["og"]["og:image"][0] == article.image.url
+    assert (data["og"]["og:image:width"], data["og"]["og:image:height"]) == (["1200"], ["630"])
+    assert item["image"][0]["width"] == 1200 and item["image"][0]["height"] == 630
+    assert item["publisher"]["logo"] == {"@type": "ImageObject", "url": site.url("/logo.png"), "width": 144,
+                                         "height": 48}  # fmt: skip
+    assert data["twitter"]["twitter:card"] == "summary_large_image"
+    assert data["og"]["article:published_time"] == ["2021-11-23T00:00:00+04:00"]
