@@ -33,13 +33,14 @@ from feedsvc.catalog.assembly import make_article, metadata_place
 from feedsvc.catalog.revisions import first_seen, pin_first_seen
 from feedsvc.content.decode import BOMS, binary_reason, codec_for_label, decode_html, is_refused
 from feedsvc.content.loader import load_article, merge_metadata
+from feedsvc.content.sidecar import IMAGE_KEYS
 from feedsvc.content.slug import slug_from_url, slugify, unique_slug
 from feedsvc.importer.http import Fetcher, FetchError, gunzip, is_html
 from feedsvc.importer.sitemap import SitemapEntry, SitemapError, parse_sitemap
 from feedsvc.importer.store import Known, Library, store_article
 from feedsvc.importer.wxr import WxrPost
 from feedsvc.metadata.page import extract_metadata
-from feedsvc.model import ContentError, Site
+from feedsvc.model import ContentError, Image, Site
 from feedsvc.text import absolute_url, xml_safe
 
 STATUSES = ("imported", "updated", "unchanged", "failed")
@@ -208,6 +209,7 @@ class Importer:
             "tags": list(post.tags),
             "summary": post.summary,
             "canonical_url": post.link,
+            "image": _image_value(post.image),
         }
         for key, value in metadata.items():
             if value:
@@ -315,3 +317,11 @@ def _canonical_link(html: str, page_url: str) -> str | None:
 
 
 __all__ = ["Importer", "Outcome", "Report", "run"]
+
+
+def _image_value(image: Image | None) -> str | dict[str, Any] | None:
+    """Return a featured image as the sidecar writes it: its URL alone, or a table of what is known of it."""
+    if image is None:
+        return None
+    known = {key: getattr(image, key) for key in IMAGE_KEYS if getattr(image, key) is not None}
+    return image.url if len(known) == 1 else known

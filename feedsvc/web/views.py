@@ -28,7 +28,7 @@ from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import facet_key
 from feedsvc.content.loader import picture_file
 from feedsvc.feeds.atom_rss import feed_updated, site_epoch
-from feedsvc.model import Article, Catalog, Facet, Problem, SiteImage, Withdrawal, article_path, facet_path
+from feedsvc.model import Article, Catalog, Facet, Image, Problem, SiteImage, Withdrawal, article_path, facet_path
 from feedsvc.serve.state import EXTENSION, SiteState
 from feedsvc.web.cards import article_canonical, article_card, list_card
 from feedsvc.web.discovery import (
@@ -47,6 +47,7 @@ from feedsvc.web.discovery import (
     robots_txt,
     sitemaps,
 )
+from feedsvc.web.figures import page_body
 from feedsvc.web.paging import Pager, list_page_path, page_count
 
 __all__ = [
@@ -255,9 +256,15 @@ def article(slug: str) -> Response:
         "article.html",
         found.updated,
         article=found,
-        content=Markup(found.content_html),  # cleaned and sanitised by clean.py
+        body=functools.partial(_article_body, found),
         card=article_card(found, snapshot.catalog.site),
     )
+
+
+def _article_body(article: Article) -> tuple[Markup, Image | None]:
+    """Return the article's HTML as its page shows it and the lead figure above it (called when rendered)."""
+    shown = page_body(article.content_html, article.image)
+    return Markup(shown.html), shown.lead  # cleaned and sanitised by clean.py; only img attributes added
 
 
 def _facet_page(kind: str, key: str, number: int | None = None) -> BaseResponse:

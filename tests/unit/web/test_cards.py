@@ -135,7 +135,7 @@ def test_a_title_holding_a_script_end_tag_cannot_break_out_of_the_json_ld(app: F
     article = make_article("breakout", 3, title=title, summary="</script><script>alert(1)</script>")
     with app.test_request_context("/articles/breakout"):
         html = render_template(
-            "article.html", site=site, article=article, content=Markup("<p>Body</p>"),
+            "article.html", site=site, article=article, body=lambda: (Markup("<p>Body</p>"), None),
             card=article_card(article, site), feeds=(),
         )  # fmt: skip
     page = BeautifulSoup(html, "html.parser")

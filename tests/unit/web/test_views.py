@@ -587,3 +587,37 @@ def test_an_icon_elsewhere_is_linked_not_served(content_dir: Path) -> None:
     client = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
     assert soup(client.get("/")).find("link", rel="icon")["href"] == "https://cdn.example.org/brand/icon.svg"
     assert client.get("/favicon.ico").status_code == 404 and client.get("/icon.svg").status_code == 404
+
+
+def test_the_article_page_shows_its_lead_image_as_a_figure_with_caption_and_lazy_body_pictures(
+    content_dir: Path,
+) -> None:
+    path = write_article(content_dir, "ferry", "2024-05-07", title="Ferry line resumes", text="The line resumes.")
+    with path.with_suffix(".toml").open("a", encoding="utf-8") as sidecar:
+        sidecar.write(
+            '[image]\nurl = "/media/ferry.jpg"\nalt = "The ferry <b>Poti</b>"\n'
+            'caption = "Leaving Poti <script>alert(1)</script>"\ncredit = "Nino Kalandia"\nwidth = 1600\nheight = 900\n'
+        )
+    body = path.read_text().replace(
+        "<p>The line resumes.</p>",
+        '<p>The line resumes.</p><p><img src="https://cdn.example.net/deck.jpg" alt="Deck"></p>',
+    )
+    path.write_text(body)
+    client = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
+    page = soup(client.get("/articles/ferry"))
+    figure = page.select_one(".article .lead-image")
+    lead = figure.find("img")
+    assert (lead["src"], lead["alt"], lead["width"], lead["height"]) == (
+        "https://news.example.org/media/ferry.jpg",
+        "The ferry <b>Poti</b>",  # text, escaped in the attribute
+        "1600",
+        "900",
+    )
+    assert "loading" not in lead.attrs and lead["fetchpriority"] == "high"  # above the fold
+    assert figure.find("figcaption").get_text() == "Leaving Poti <script>alert(1)</script> Nino Kalandia"
+    # the caption's markup is text: no script runs (the one script element is the JSON-LD data block)
+    assert [script.get("type") for script in page.find_all("script")] == ["application/ld+json"]
+    # the figure comes before the body, whose pictures load as the reader scrolls
+    assert figure.find_next_sibling("div")["class"] == ["article-body"]
+    deck = page.select_one(".article-body img")
+    assert (deck["alt"], deck["loading"], deck["decoding"]) == ("Deck", "lazy", "async")
