@@ -139,7 +139,7 @@ def make_article(
         language=meta.language or site.language,
         source_path=source.path,
         source_url=source_url,
-        image=choose_lead_image(meta.image, content),
+        image=choose_lead_image(meta.image, content, source.html, origin_url),
         warnings=tuple(warnings),
     )
 

@@ -94,6 +94,8 @@ will be published, and <code>feedsvc serve</code> to see the site.</p>
 published = {today.isoformat()}
 author = "The Editors"
 tags = ["Getting started", "Examples"]
+# The lead image (readers' thumbnails, the top of the page); without one, the article's first picture:
+# image = "https://example.org/media/welcome.jpg"
 """
     return {f"{EXAMPLE_SLUG}.html": html, f"{EXAMPLE_SLUG}.toml": sidecar}
 

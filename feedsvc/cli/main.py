@@ -7,13 +7,16 @@ import os
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from feedsvc.version import __version__
 
-__all__ = ["CACHE_OPTION", "CONTENT_OPTION", "NO_CACHE_OPTION", "main", "shown"]
+if TYPE_CHECKING:  # the commands import what they need when run: `feedsvc --help` stays quick
+    from feedsvc.model import Image
+
+__all__ = ["CACHE_OPTION", "CONTENT_OPTION", "NO_CACHE_OPTION", "image_line", "main", "shown"]
 
 CONTENT_OPTION = click.option(
     "--content",
@@ -225,6 +228,7 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
         click.echo(f"         published: {article.published.isoformat()}  updated: {article.updated.isoformat()}")
         click.echo(shown(f"         authors:   {', '.join(article.authors)}"))
         click.echo(shown(f"         tags:      {', '.join(article.tags) or '-'}"))
+        click.echo(shown(f"         image:     {image_line(article.image)}"))
         click.echo(shown(f"         id:        {article.entry_id}"))
     for problem in catalog.problems:
         click.echo(shown(f"{problem.severity:<8} {problem.path}: {problem.message}"))
@@ -242,6 +246,20 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
 
 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+# Where a lead image was found, as `feedsvc check` says it.
+_IMAGE_ORIGINS = {"sidecar": "the sidecar", "json-ld": "JSON-LD", "opengraph": "og:image",
+                  "body": "the article's first picture"}  # fmt: skip
+
+
+def image_line(image: Image | None) -> str:
+    """Return how ``feedsvc check`` shows a lead image: its URL, size and type when known, and where it was found."""
+    if image is None:
+        return "-"
+    details = [f"{image.width}x{image.height}" if image.width and image.height else "", image.type or ""]
+    details.append(f"from {_IMAGE_ORIGINS.get(image.origin, image.origin or 'the metadata')}")
+    return f"{image.url}  ({', '.join(filter(None, details))})"
 
 
 def shown(line: str) -> str:

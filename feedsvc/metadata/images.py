@@ -24,13 +24,14 @@ import dataclasses
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
 
+from feedsvc.html_depth import limit_depth
 from feedsvc.model import Image
-from feedsvc.text import absolute_url, one_line, shorten, xml_safe
+from feedsvc.text import absolute_url, one_line, shorten, strip_markup, xml_safe
 
 __all__ = [
     "MIN_SIDE",
@@ -153,12 +154,18 @@ def junk_reason(
         return f"declared {min(small)} pixels on a side (under {MIN_SIDE}: an icon, a button or a pixel)"
     if width and height and max(width / height, height / width) > MAX_ASPECT:
         return f"declared {width}x{height}, a strip (an ad banner or a divider)"
-    said = (_JUNK_WORDS | _PERSON_WORDS) & _words(classes)
-    if said:
-        return f"its class says {sorted(said)[0]!r}"
+    said_by_class = _class_says(classes)
+    if said_by_class:
+        return f"its class says {said_by_class!r}"
     if alt and len(alt.split()) <= _SHORT_ALT_WORDS and _JUNK_WORDS & _words(alt):
         return f"its alt text is {alt.strip()!r}"
     return None
+
+
+def _class_says(classes: str) -> str | None:
+    """Return the word of a class or id that names a logo, an avatar, an icon or the author's picture, or None."""
+    said = (_JUNK_WORDS | _PERSON_WORDS) & _words(classes)
+    return sorted(said)[0] if said else None
 
 
 def is_real(image: Image) -> bool:
@@ -239,19 +246,67 @@ def _body_images(html: str) -> list[Image]:
     return [image for img in root.iter("img") if (image := _body_image(img)) is not None]
 
 
-def first_body_image(html: str) -> Image | None:
-    """Return the first real picture of a cleaned article body (an HTML fragment), or None."""
-    return next((image for image in _body_images(html) if is_real(image)), None)
+def first_body_image(html: str, page_html: str = "", page_url: str | None = None) -> Image | None:
+    """Return the first real picture of a cleaned article body (an HTML fragment), or None.
+
+    ``page_html``: the page the body was cleaned from, whose markup still has the classes the
+    cleaner removes: a picture the page marks as a logo, an avatar or an icon (by its own class
+    or id, or its parent's) is not taken; ``page_url`` resolves its relative URLs.
+    """
+    shown = [image for image in _body_images(html) if is_real(image)]
+    if not shown or not page_html:
+        return next(iter(shown), None)
+    marked = _marked_by_class(page_html, page_url)
+    return next((image for image in shown if _key(image.url) not in marked), None)
 
 
-def choose_lead_image(declared: Image | None, content_html: str) -> Image | None:
+def _marked_by_class(page_html: str, page_url: str | None) -> set[str]:
+    """Return the keys (:func:`_key`) of the page's pictures whose class or id, or their parent's, says junk."""
+    root = _parse_page(page_html)
+    if root is None:
+        return set()
+    marked = set()
+    for img in root.iter("img"):
+        parent = img.getparent()
+        names = " ".join(
+            element.get(attribute) or ""
+            for element in (img, parent)
+            if element is not None
+            for attribute in ("class", "id")
+        )
+        if _class_says(names) is None:
+            continue
+        for attribute in ("src", "data-src", "data-lazy-src"):
+            value = (img.get(attribute) or "").strip()
+            url = absolute_url(urljoin(page_url, value) if page_url else value) if value else None
+            if url:
+                marked.add(_key(url))
+    return marked
+
+
+def _parse_page(html: str) -> lxml.html.HtmlElement | None:
+    text = xml_safe(html)
+    if "<img" not in text.lower():
+        return None
+    parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True, huge_tree=True)
+    try:
+        # libxml2 gives up on a page nested deeper than its limit: bound the depth first
+        return lxml.html.document_fromstring(limit_depth(text)[0].encode("utf-8"), parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def choose_lead_image(
+    declared: Image | None, content_html: str, page_html: str = "", page_url: str | None = None
+) -> Image | None:
     """Return an article's lead image: the one its metadata declares, else the body's first real picture.
 
     A declared picture that the body also shows takes the alt text and caption the body gives it
-    (and its size, when the body shows the very same file).
+    (and its size, when the body shows the very same file). ``page_html`` and ``page_url``: the
+    page the body was cleaned from (see :func:`first_body_image`).
     """
     if declared is None:
-        return _bounded(first_body_image(content_html))
+        return _bounded(first_body_image(content_html, page_html, page_url))
     for shown in _body_images(content_html):
         if same_image(shown.url, declared.url):
             return _bounded(_fill(declared, shown))
@@ -259,11 +314,14 @@ def choose_lead_image(declared: Image | None, content_html: str) -> Image | None
 
 
 def _bounded(image: Image | None) -> Image | None:
-    """Return ``image`` with its texts cut to a length a caption or an alt text may have."""
+    """Return ``image`` with its texts as plain text (markup removed, as from titles) of a caption's length."""
     if image is None:
         return None
 
     def cut(text: str | None) -> str | None:
-        return shorten(text, TEXT_MAX_CHARS) if text is not None and len(text) > TEXT_MAX_CHARS else text
+        if text is None:
+            return None
+        plain = strip_markup(text)
+        return (shorten(plain, TEXT_MAX_CHARS) if len(plain) > TEXT_MAX_CHARS else plain) or None
 
     return dataclasses.replace(image, alt=cut(image.alt), caption=cut(image.caption), credit=cut(image.credit))

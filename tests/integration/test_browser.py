@@ -31,7 +31,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 
 from support.factories import write_article
-from support.paths import SAMPLE_CONTENT
+from support.paths import FIXTURES, SAMPLE_CONTENT
 from support.servers import feedsvc_serve
 from support.sites import copy_site
 
@@ -81,6 +81,9 @@ BOILERPLATE = (
 )
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
 MIN_SCREENSHOT_BYTES = 5_000
+STAND_IN = FIXTURES / "pictures" / "lead-240x126.jpg"
+# The one request an article page makes elsewhere: its lead image, where its publisher keeps it.
+LEAD_IMAGE = "https://oc-media.org/app/uploads/2021/11/pashinyan-aliyev-putin-sochi.jpg"
 
 
 def squash(text: str) -> str:
@@ -164,6 +167,12 @@ def watched(browser: Browser) -> Iterator[Watched]:
     def on_request_failed(request: Request) -> None:
         seen.failed.append(f"{request.method} {request.url}: {request.failure}")
 
+    # The sample article's lead image is on its publisher's host, which a test machine cannot reach:
+    # answered with a picture of the same shape, as a CDN would answer it.
+    page.route(
+        "https://oc-media.org/**",
+        lambda route: route.fulfill(status=200, content_type="image/jpeg", body=STAND_IN.read_bytes()),
+    )
     page.on("console", on_console)
     page.on("pageerror", lambda error: seen.errors.append(f"page error: {error}"))
     page.on("request", lambda request: seen.requests.append(request.url))
@@ -261,7 +270,7 @@ def test_reader_clicks_through_to_a_clean_article(watched: Watched, server: str,
     screenshot(page, tmp_path, "article")
     assert watched.errors == [], "the browser reported errors (a /favicon.ico 404 counts: readers' browsers log it too)"
     assert watched.failed == []
-    assert watched.external_requests(server) == []
+    assert watched.external_requests(server) == [LEAD_IMAGE]
 
 
 def test_article_links_its_atom_feed_which_carries_the_article(watched: Watched, server: str) -> None:
@@ -286,7 +295,7 @@ def test_article_links_its_atom_feed_which_carries_the_article(watched: Watched,
         assert HEADLINE in titles, f"{HEADLINE!r} not among the feed's titles {titles}"
 
     assert watched.errors == [], "the browser reported errors (a /favicon.ico 404 counts: readers' browsers log it too)"
-    assert watched.external_requests(server) == []
+    assert watched.external_requests(server) == [LEAD_IMAGE]
 
 
 def test_reader_pages_back_through_older_articles(watched: Watched, paged_server: str, tmp_path: Path) -> None:

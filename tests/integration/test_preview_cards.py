@@ -118,12 +118,12 @@ def test_the_card_a_chat_app_draws_from_its_open_graph(page: Page, base: str, tm
     card = f"""<!doctype html><meta charset="utf-8">
 <style>body {{ font: 15px system-ui, sans-serif; margin: 24px; background: #eef0f3; }}
 .card {{ width: 520px; border-radius: 10px; overflow: hidden; background: #fff; box-shadow: 0 1px 4px #0003; }}
-.card img {{ display: block; width: 100%; aspect-ratio: {og['og:image:width']} / {og['og:image:height']}; object-fit: cover; }}
+.card img {{ display: block; width: 100%; aspect-ratio: {og["og:image:width"]} / {og["og:image:height"]}; object-fit: cover; }}
 .card div {{ padding: 10px 14px; }} .site {{ color: #666; font-size: 13px; }} h1 {{ font-size: 17px; margin: 4px 0; }}
 p {{ margin: 0; color: #333; }}</style>
-<div class="card"><img src="{html.escape(og['og:image'])}" alt="">
-<div><span class="site">{html.escape(og['og:site_name'])}</span><h1>{html.escape(og['og:title'])}</h1>
-<p>{html.escape(og['og:description'])}</p></div></div>"""
+<div class="card"><img src="{html.escape(og["og:image"])}" alt="">
+<div><span class="site">{html.escape(og["og:site_name"])}</span><h1>{html.escape(og["og:title"])}</h1>
+<p>{html.escape(og["og:description"])}</p></div></div>"""
     page.goto("about:blank")  # a page of its own, not under the site's Content-Security-Policy
     page.set_content(card, wait_until="load")
     _screenshot(page, tmp_path, "card")

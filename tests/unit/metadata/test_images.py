@@ -210,3 +210,30 @@ def test_a_caption_is_cut_to_a_caption_s_length() -> None:
     long = Image("https://news.example.org/a.jpg", caption="word " * TEXT_MAX_CHARS, origin="sidecar")
     chosen = choose_lead_image(long, "")
     assert chosen is not None and chosen.caption is not None and len(chosen.caption) <= TEXT_MAX_CHARS
+
+
+def test_image_texts_are_plain_text_like_titles() -> None:
+    marked = Image(
+        "https://news.example.org/a.jpg", alt="<b>Vines</b>", caption="Rows <i>of</i> vines & a < b", credit="<br>",
+        origin="sidecar",
+    )  # fmt: skip
+    assert choose_lead_image(marked, "") == Image(
+        "https://news.example.org/a.jpg", alt="Vines", caption="Rows of vines & a < b", origin="sidecar"
+    )
+
+
+def test_a_body_picture_the_page_marks_as_a_logo_or_an_avatar_by_class_is_not_the_lead() -> None:
+    page = (
+        '<html><body><article><p><img class="custom-logo" src="/uploads/acme.png" width="300" height="300"></p>'
+        '<div class="author-box"><img src="/uploads/ana.jpg" width="200" height="200"></div>'
+        '<figure><img class="wp-post-image" src="/uploads/harbour.jpg"></figure></article></body></html>'
+    )
+    body = (
+        '<p><img src="https://news.example.org/uploads/acme.png" width="300" height="300"></p>'
+        '<p><img src="https://news.example.org/uploads/ana.jpg" width="200" height="200"></p>'
+        '<figure><img src="https://news.example.org/uploads/harbour.jpg"></figure>'
+    )
+    assert first_body_image(body) == Image("https://news.example.org/uploads/acme.png", 300, 300, origin="body")
+    chosen = first_body_image(body, page, "https://news.example.org/2024/harbour/")
+    assert chosen == Image("https://news.example.org/uploads/harbour.jpg", origin="body")
+    assert choose_lead_image(None, body, page, "https://news.example.org/2024/harbour/") == chosen

@@ -595,8 +595,8 @@ def test_the_article_page_shows_its_lead_image_as_a_figure_with_caption_and_lazy
     path = write_article(content_dir, "ferry", "2024-05-07", title="Ferry line resumes", text="The line resumes.")
     with path.with_suffix(".toml").open("a", encoding="utf-8") as sidecar:
         sidecar.write(
-            '[image]\nurl = "/media/ferry.jpg"\nalt = "The ferry <b>Poti</b>"\n'
-            'caption = "Leaving Poti <script>alert(1)</script>"\ncredit = "Nino Kalandia"\nwidth = 1600\nheight = 900\n'
+            '[image]\nurl = "/media/ferry.jpg"\nalt = "The \\"Poti\\" ferry & crew"\nwidth = 1600\nheight = 900\n'
+            'caption = "Leaving Poti <img src=x onerror=alert(1)> <script>alert(2)</script>"\ncredit = "Nino Kalandia"\n'
         )
     body = path.read_text().replace(
         "<p>The line resumes.</p>",
@@ -609,14 +609,17 @@ def test_the_article_page_shows_its_lead_image_as_a_figure_with_caption_and_lazy
     lead = figure.find("img")
     assert (lead["src"], lead["alt"], lead["width"], lead["height"]) == (
         "https://news.example.org/media/ferry.jpg",
-        "The ferry <b>Poti</b>",  # text, escaped in the attribute
+        'The "Poti" ferry & crew',  # text, escaped in the attribute
         "1600",
         "900",
     )
     assert "loading" not in lead.attrs and lead["fetchpriority"] == "high"  # above the fold
-    assert figure.find("figcaption").get_text() == "Leaving Poti <script>alert(1)</script> Nino Kalandia"
-    # the caption's markup is text: no script runs (the one script element is the JSON-LD data block)
+    # plain text, like a title: the markup is gone, and nothing of it runs
+    assert figure.find("figcaption").get_text() == "Leaving Poti alert(2) Nino Kalandia"
+    assert figure.find("figcaption").find("span", class_="credit").get_text() == "Nino Kalandia"
+    # the one script element is the JSON-LD data block, which no browser runs
     assert [script.get("type") for script in page.find_all("script")] == ["application/ld+json"]
+    assert len(figure.find_all("img")) == 1
     # the figure comes before the body, whose pictures load as the reader scrolls
     assert figure.find_next_sibling("div")["class"] == ["article-body"]
     deck = page.select_one(".article-body img")
