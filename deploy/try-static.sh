@@ -101,6 +101,15 @@ mapfile -t URLS < <(cd "$EXPORT" && find . -type f ! -name '*.gz' ! -name '*.br'
 [ ${#URLS[@]} -gt 0 ] || die "the export is empty"
 for path in "${URLS[@]}"; do compare_url "$path"; done
 
+echo "-- /favicon.ico: the icon, as the app sends it (404 from both when site.toml names none)"
+fetch app-favicon "$APP/favicon.ico"
+if [ "$(status app-favicon)" = 200 ]; then
+    compare_url /favicon.ico
+else
+    fetch favicon "$STATIC/favicon.ico"
+    expect "/favicon.ico: 404 as the app" "$(status favicon)" "$(status app-favicon)"
+fi
+
 echo "-- a withdrawn article"
 fetch app-gone "$APP/articles/$WITHDRAWN"
 fetch gone "$STATIC/articles/$WITHDRAWN"
@@ -123,7 +132,7 @@ pages=("$EXPORT/articles/"*.html)
 first_article=${pages[0]#"$EXPORT"}
 first_article=${first_article%.html}
 for pair in /feed:/feed.atom /feed/:/feed.atom /atom.xml:/feed.atom /index.xml:/feed.atom /rss.xml:/feed.rss \
-    "$first_article/:$first_article" "/sources/$FOLLOWED/:/sources/$FOLLOWED"; do
+    /tags/:/tags /authors/:/authors "$first_article/:$first_article" "/sources/$FOLLOWED/:/sources/$FOLLOWED"; do
     from=${pair%%:*} to=${pair#*:}
     fetch app-moved "$APP$from"
     fetch moved "$STATIC$from" -H 'Host: evil.example'

@@ -30,6 +30,7 @@ __all__ = [
     "Problem",
     "Revision",
     "Site",
+    "SiteImage",
     "Source",
     "StoredText",
     "Withdrawal",
@@ -123,6 +124,23 @@ class Source:
 
 
 @dataclass(frozen=True)
+class SiteImage:
+    """The site's icon or logo as ``site.toml`` names it: a file of the content folder the site serves, or
+    an image elsewhere (an absolute URL).
+
+    Width, height and media type are known for a file (read from its header), and are None or "" for an image
+    elsewhere, which feedsvc never fetches.
+    """
+
+    source: str  # as site.toml writes it: a path in the content folder, or an absolute http(s) URL
+    path: str = ""  # the site path it is served at, e.g. "/icon.png"; "" for an image elsewhere
+    media_type: str = ""  # "" when not known
+    width: int | None = None
+    height: int | None = None
+    digest: str = ""  # of the file's bytes: a new picture under the same name changes the site's documents
+
+
+@dataclass(frozen=True)
 class Site:
     """Site-wide settings, parsed and validated from ``content/site.toml``.
 
@@ -150,10 +168,16 @@ class Site:
     canonical: str = "source"  # an imported article's rel=canonical: "source" (where it came from) or "self"
     crawlers: str = "allow"  # robots.txt: "allow" (and name the sitemap) or "deny" (a staging copy, a private site)
     sources: tuple[Source, ...] = ()  # the [[source]] tables: sites followed, in the file's order
+    icon: SiteImage | None = None  # a small square picture: favicon, Atom <icon>, JSON Feed icon/favicon
+    logo: SiteImage | None = None  # the site's logo: page header, Atom <logo>, RSS <image>, publisher.logo
 
     def url(self, path: str) -> str:
         """Return the absolute URL of a site path such as ``/feed.atom``."""
         return self.base_url + "/" + quote(path.lstrip("/"), safe=_PATH_SAFE)
+
+    def image_url(self, image: SiteImage) -> str:
+        """Return the absolute URL of the icon or logo: where the site serves its file, or the URL given."""
+        return self.url(image.path) if image.path else image.source
 
     def href(self, path: str) -> str:
         """Return a root-relative link to a site path, for links inside pages."""

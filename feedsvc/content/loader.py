@@ -10,6 +10,7 @@ its sidecar as TOML front matter and is rendered to HTML here.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import tomllib
 import unicodedata
@@ -20,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from feedsvc.html_depth import MAX_DEPTH, limit_depth
+from feedsvc.content.pictures import picture_size, picture_type
 from feedsvc.content.rules import read_rules_file
 from feedsvc.content.site import (
     MAX_ARTICLE_BYTES_RANGE,
+    PICTURE_MAX_BYTES,
     SETTINGS,
     SiteConfigError,
     parse_site,
@@ -40,7 +43,7 @@ from feedsvc.content.toml_text import joined, parse_toml
 from feedsvc.metadata.page import extract_metadata
 from feedsvc.metadata.tags import MAX_TAGS as METADATA_MAX_TAGS
 from feedsvc.text import dedupe, shorten, strip_markup
-from feedsvc.model import ArticleSource, ContentError, PageMetadata, Problem, Site
+from feedsvc.model import ArticleSource, ContentError, PageMetadata, Problem, Site, SiteImage
 from feedsvc.text import XML_UNSAFE
 
 __all__ = [
@@ -58,6 +61,7 @@ __all__ = [
     "load_site",
     "merge_metadata",
     "parse_article",
+    "picture_file",
     "read_article",
 ]
 
@@ -118,6 +122,11 @@ def load_site(
         given = f" (overridden: {', '.join(sorted(overrides))})" if overrides else ""
         raise SiteConfigError(f"{path}{given}: {joined(problems)}")
     site = parse_site(data or {}, overrides, lines)
+    site = dataclasses.replace(
+        site,
+        icon=_read_picture(content_dir, path, "icon", site.icon),
+        logo=_read_picture(content_dir, path, "logo", site.logo),
+    )
     if overrides and "base_url" in overrides:
         return site  # set explicitly (--base-url, FEEDSVC_BASE_URL): as given
     return dataclasses.replace(site, base_url=served_base_url(site.base_url, listen_port))
@@ -141,6 +150,45 @@ def _source_rules_problems(content_dir: Path, data: Mapping[str, Any], lines: Se
                 reason = getattr(error, "strerror", None) or str(error)
                 problems.append(f"{where}'rules' = '{relative}' cannot be used: {reason}")
     return problems
+
+
+def picture_file(content_dir: Path, image: SiteImage) -> Path:
+    """Return the file of the content folder an icon or logo of site.toml names (``image.path`` is not "")."""
+    return content_dir / image.source
+
+
+def _read_picture(content_dir: Path, site_file: Path, key: str, image: SiteImage | None) -> SiteImage | None:
+    """Check the icon's or logo's file and return ``image`` with its type, size and digest (as given: a URL)."""
+    if image is None or not image.path:
+        return image
+    file = picture_file(content_dir, image)
+    where = f"{site_file}: '{key}' names {file}"
+    try:
+        if not file.resolve().is_relative_to(content_dir.resolve()):
+            raise SiteConfigError(f"{where}, which is outside the content folder; put the file inside it")
+        with file.open("rb") as stream:
+            data = stream.read(PICTURE_MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise SiteConfigError(f"{where}, which does not exist; put the picture there or correct the path") from None
+    except IsADirectoryError:
+        raise SiteConfigError(f"{where}, which is a folder; name the picture file in it") from None
+    except OSError as error:
+        raise SiteConfigError(f"{where}: {_unreadable(error)}") from None
+    if len(data) > PICTURE_MAX_BYTES:
+        raise SiteConfigError(
+            f"{where}, which is over {PICTURE_MAX_BYTES // 1024} KiB; every reader fetches it: save it smaller"
+        )
+    actual = picture_type(data)
+    if actual != image.media_type:
+        what = f"{actual} data" if actual else "not a picture feedsvc knows"
+        raise SiteConfigError(
+            f"{where}, which is {what}, not {image.media_type} as its name says; save it in that format "
+            "or give it the name of its format"
+        )
+    size = picture_size(data)
+    width, height = size if size else (None, None)
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    return dataclasses.replace(image, width=width, height=height, digest=digest)
 
 
 def discover_articles(content_dir: Path) -> list[Path]:

@@ -18,10 +18,11 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from feedsvc.content.pictures import PICTURE_TYPES
 from feedsvc.content.slug import is_slug, slugify
 from feedsvc.content.toml_text import joined
 from feedsvc.metadata.dates import parse_date
-from feedsvc.model import Site, Source
+from feedsvc.model import Site, SiteImage, Source
 
 __all__ = [
     "ARTICLES_PER_PAGE",
@@ -29,6 +30,7 @@ __all__ = [
     "EVERY_RANGE",
     "MAX_ARTICLE_BYTES_RANGE",
     "MAX_NEW_RANGE",
+    "PICTURE_MAX_BYTES",
     "SETTINGS",
     "SOURCE_KEYS",
     "Setting",
@@ -88,6 +90,11 @@ ARTICLES_PER_PAGE_RANGE = (1, 1000)
 # Bounds of max_article_bytes: below, no real article fits; above, one file costs the
 # cleaner seconds and hundreds of megabytes.
 MAX_ARTICLE_BYTES_RANGE = (1024, 64 * 1024 * 1024)
+
+# Largest icon or logo file: a favicon is a few kilobytes, a logo tens; megabytes are a photo by mistake,
+# which every feed reader would fetch for every subscriber.
+PICTURE_MAX_BYTES = 1024 * 1024
+_PICTURE_SUFFIXES = ", ".join(sorted(PICTURE_TYPES))
 
 # Every site.toml key, with its default from Site (the one table of them) and its help; the
 # docs' table of settings is checked against this one by the tests.
@@ -149,6 +156,19 @@ SETTINGS: tuple[Setting, ...] = (
         "crawlers",
         "What /robots.txt tells search engines and other crawlers: 'allow' (every page, and where the sitemap is) "
         "or 'deny' (nothing: for a staging copy or a site not meant to be found).",
+    ),
+    _declared(
+        "icon",
+        "The site's icon: a small square picture (at least 32x32; 512x512 serves every use), as a path in the "
+        f"content folder ({_PICTURE_SUFFIXES}), served at /icon.<suffix> and /favicon.ico, or an absolute "
+        "http(s) URL. Browsers' tabs, Atom <icon>, JSON Feed icon and favicon. Empty: none (and /favicon.ico "
+        "answers 404).",
+    ),
+    _declared(
+        "logo",
+        "The site's logo: a path in the content folder (as icon), served at /logo.<suffix>, or an absolute "
+        "http(s) URL. The page header, Atom <logo>, RSS <image> (PNG, JPEG or GIF), the publisher of the "
+        "articles' JSON-LD. Empty: none (feeds then use the icon where they can).",
     ),
     _declared(
         "max_article_bytes",
@@ -228,6 +248,34 @@ def _optional_url(name: str, value: Any) -> str | None:
     return url
 
 
+def _picture(name: str, value: Any) -> SiteImage | None:
+    """A path in the content folder or an absolute URL; the loader reads the file (:func:`SiteImage` fields)."""
+    if isinstance(value, str) and not value.strip():
+        return None  # "": no picture
+    text = _text(name, value)
+    parts = urlsplit(text)
+    suffix = "." + parts.path.rsplit(".", 1)[-1].lower() if "." in parts.path.rsplit("/", 1)[-1] else ""
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SiteConfigError(
+                f"'{name}' must be a path in the content folder such as '{name}.png' or an absolute http(s) URL, "
+                f"got {text!r}"
+            )
+        return SiteImage(text, media_type=PICTURE_TYPES.get(suffix, ""))
+    segments = text.replace("\\", "/").split("/")
+    if text.startswith(("/", "~")) or ".." in segments or any(s.startswith(".") for s in segments if s):
+        raise SiteConfigError(
+            f"'{name}' must be a path inside the content folder, relative to it and not hidden, such as "
+            f"'{name}.png' (or an absolute http(s) URL), got {text!r}"
+        )
+    if suffix not in PICTURE_TYPES:
+        raise SiteConfigError(
+            f"'{name}' must name a picture ending in one of {_PICTURE_SUFFIXES}, got {text!r}; "
+            f"save the {name} in one of those formats"
+        )
+    return SiteImage(text, path=f"/{name}{suffix}", media_type=PICTURE_TYPES[suffix])
+
+
 def _bounded_int(low: int, high: int) -> Callable[[str, Any], int]:
     def check(name: str, value: Any) -> int:
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
@@ -271,6 +319,8 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "max_article_bytes": _bounded_int(*MAX_ARTICLE_BYTES_RANGE),
     "canonical": _choice("source", "self"),
     "crawlers": _choice("allow", "deny"),
+    "icon": _picture,
+    "logo": _picture,
 }
 
 

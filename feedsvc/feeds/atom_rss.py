@@ -20,7 +20,18 @@ from lxml import etree
 
 from feedsvc.model import Article, FeedSpec, Image, Site, Withdrawal, article_path
 
-__all__ = ["ATOM_TYPE", "MEDIA_NS", "RSS_TYPE", "FeedSpec", "build_atom", "build_rss", "feed_updated", "site_epoch"]
+__all__ = [
+    "ATOM_TYPE",
+    "MEDIA_NS",
+    "RSS_IMAGE_MAX",
+    "RSS_IMAGE_TYPES",
+    "RSS_TYPE",
+    "FeedSpec",
+    "build_atom",
+    "build_rss",
+    "feed_updated",
+    "site_epoch",
+]
 
 ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
@@ -29,6 +40,10 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"  # RFC 5005
 MEDIA_NS = "http://search.yahoo.com/mrss/"  # Media RSS 1.5.1, read in Atom entries as in RSS items
 TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"  # RFC 6721
+# RSS 2.0 <image>: a GIF, JPEG or PNG, at most 144 pixels wide and 400 high (width and height are left out
+# of one larger or of unknown size: readers then scale it themselves)
+RSS_IMAGE_TYPES = ("image/gif", "image/jpeg", "image/png")
+RSS_IMAGE_MAX = (144, 400)
 # What feed_updated says of no articles and no tombstones when the caller gives no
 # better date; the feeds themselves give site_epoch(site).
 EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
@@ -193,6 +208,7 @@ def _generator(
         fg.link(href=site.url(path), rel=rel, type=ATOM_TYPE)
     fg.link(href=spec.home or site.url(spec.html_path), rel="alternate", type="text/html")
     fg.language(site.language)
+    _pictures(fg, site, spec, media_type)
     fg.generator(GENERATOR)
     fg.author({"name": site.default_author})
     updated = spec.updated or feed_updated(articles, tombstones, site_epoch(site))
@@ -216,6 +232,29 @@ def _generator(
         entry.category([{"term": tag, "label": tag} for tag in article.tags])
         entry.media.image = article.image
     return fg
+
+
+def _pictures(fg: FeedGenerator, site: Site, spec: FeedSpec, media_type: str) -> None:
+    """Name the site's icon and logo: Atom's <icon> and <logo>, RSS's <image> (the logo, else the icon)."""
+    if media_type == ATOM_TYPE:
+        # feedgen's logo() also sets RSS's image: this generator writes Atom only
+        if site.icon:
+            fg.icon(site.image_url(site.icon))
+        if site.logo:
+            fg.logo(site.image_url(site.logo))
+        return
+    picture = next((p for p in (site.logo, site.icon) if p and p.media_type in RSS_IMAGE_TYPES), None)
+    if picture is None:
+        return
+    width, height = picture.width, picture.height
+    fits = width is not None and height is not None and width <= RSS_IMAGE_MAX[0] and height <= RSS_IMAGE_MAX[1]
+    fg.image(
+        site.image_url(picture),
+        title=spec.title,  # RSS 2.0: in practice the channel's title and link
+        link=site.url(spec.html_path),
+        width=str(width) if fits else None,
+        height=str(height) if fits else None,
+    )
 
 
 def build_atom(articles: Sequence[Article], site: Site, spec: FeedSpec, tombstones: Sequence[Withdrawal] = ()) -> bytes:

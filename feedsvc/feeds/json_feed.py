@@ -55,6 +55,9 @@ def build_json(articles: Sequence[Article], site: Site, spec: FeedSpec) -> bytes
         "language": site.language,
         "authors": [{"name": site.default_author}],
     }
+    if site.icon:
+        # the site's square icon: JSON Feed's icon (large, for timelines) and favicon (small) alike
+        feed["icon"] = feed["favicon"] = site.image_url(site.icon)
     if site.websub_hub:
         feed["hubs"] = [{"type": "WebSub", "url": site.websub_hub}]
     feed["items"] = [_item(article, site) for article in articles]

@@ -14,6 +14,8 @@ URL is absolute, from ``base_url``, as in the feeds.
 - ``/feeds`` and ``/feeds.opml`` list the same feeds: the site's, each tag's,
   each author's and each followed source's. OPML names one format per feed (Atom), as a reader that
   imports it subscribes to every outline it finds.
+- ``/tags`` and ``/authors`` list every tag and author with their number of
+  articles, their page and their feed.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from feedsvc.feeds.json_feed import JSON_FEED_TYPE
 from feedsvc.model import Catalog, Facet, Site, article_path
 
 __all__ = [
+    "AUTHOR_INDEX_PATH",
+    "FACET_INDEX_PATHS",
     "FEED_FORMATS",
     "FEED_LIST_PATH",
     "OPML_PATH",
@@ -39,7 +43,10 @@ __all__ = [
     "SITEMAP_MAX_URLS",
     "SITEMAP_PATH",
     "SITEMAP_TYPE",
+    "TAG_INDEX_PATH",
+    "FacetEntry",
     "FeedGroup",
+    "facet_index",
     "feed_directory",
     "feed_links",
     "opml",
@@ -54,6 +61,9 @@ SITEMAP_PATH = "/sitemap.xml"
 ROBOTS_PATH = "/robots.txt"
 FEED_LIST_PATH = "/feeds"
 OPML_PATH = "/feeds.opml"
+TAG_INDEX_PATH = "/tags"
+AUTHOR_INDEX_PATH = "/authors"
+FACET_INDEX_PATHS = {"tags": TAG_INDEX_PATH, "authors": AUTHOR_INDEX_PATH}  # facet kind -> its index page
 SITEMAP_TYPE = "application/xml; charset=utf-8"
 OPML_TYPE = "text/x-opml; charset=utf-8"  # no registered type; the one readers and browsers know
 # sitemaps.org: at most 50,000 URLs and 50 MB (52,428,800 bytes) uncompressed in one sitemap file
@@ -79,7 +89,9 @@ def sitemap_urls(catalog: Catalog) -> Iterator[tuple[str, datetime]]:
     yield site.url("/"), feed_updated(catalog.articles, (), epoch)
     for article in catalog.articles:
         yield site.url(article_path(article.slug)), article.updated
-    for facets in (catalog.tags, catalog.authors, catalog.sources):
+    for kind, facets in (("tags", catalog.tags), ("authors", catalog.authors), ("sources", catalog.sources)):
+        if facets and kind in FACET_INDEX_PATHS:  # sources have no index page: /feeds lists them
+            yield site.url(FACET_INDEX_PATHS[kind]), feed_updated(catalog.articles, (), epoch)
         for key in sorted(facets):
             facet = facets[key]
             yield site.url(facet.path), feed_updated(facet.articles, (), epoch)
@@ -158,6 +170,23 @@ def feed_directory(catalog: Catalog) -> tuple[tuple[str, tuple[FeedGroup, ...]],
         ("Authors", groups(catalog.authors)),
     )
     return tuple((name, found) for name, found in sections if found)
+
+
+@dataclass(frozen=True)
+class FacetEntry:
+    """One tag or author as its index page lists it."""
+
+    name: str
+    page: str  # site path of its page
+    feed: str  # site path of its Atom feed
+    count: int  # articles published under it
+
+
+def facet_index(catalog: Catalog, kind: str) -> tuple[FacetEntry, ...]:
+    """Return every tag (``kind`` "tags") or author ("authors") of the site, by name, with its article count."""
+    facets: Mapping[str, Facet] = catalog.tags if kind == "tags" else catalog.authors
+    ordered = sorted(facets.values(), key=lambda f: (f.name.casefold(), f.key))
+    return tuple(FacetEntry(f.name, f.path, f"{f.path}/feed.atom", len(f.articles)) for f in ordered)
 
 
 def opml(catalog: Catalog) -> bytes:

@@ -15,6 +15,9 @@ $uri $uri.html =404`` and ``gzip_static``/``brotli_static``:
     /feed.atom, …           feed.atom, feed.rss, feed.json
     /archive/<yyyy-mm>.atom archive/<yyyy-mm>.atom    (every month that has articles)
     /feeds, /feeds.opml     feeds.html, feeds.opml    (every feed: a page and OPML)
+    /tags, /authors         tags.html, authors.html   (every tag and author, with their feeds)
+    /icon.<suffix>          icon.<suffix>, logo.<suffix> (site.toml's icon and logo, when in the
+                                                       content folder; nginx answers /favicon.ico from the icon)
     /sitemap.xml            sitemap.xml               (and sitemap-<n>.xml under a sitemap index)
     /robots.txt             robots.txt
     /static/…               static/…
@@ -41,7 +44,14 @@ from werkzeug.http import parse_date
 
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.model import article_path
-from feedsvc.web.discovery import FEED_LIST_PATH, OPML_PATH, ROBOTS_PATH, SITEMAP_PATH
+from feedsvc.web.discovery import (
+    AUTHOR_INDEX_PATH,
+    FEED_LIST_PATH,
+    OPML_PATH,
+    ROBOTS_PATH,
+    SITEMAP_PATH,
+    TAG_INDEX_PATH,
+)
 from feedsvc.web.paging import list_page_paths
 from feedsvc.web.views import sitemap_documents
 
@@ -84,8 +94,10 @@ def site_paths(
         for facet in facets.values():
             yield from list_page_paths(facet.path, len(facet.articles), per_page)
     yield from snapshot.feeds  # subscription feeds and the archive months that have articles
-    yield from (FEED_LIST_PATH, OPML_PATH, ROBOTS_PATH)
+    yield from (FEED_LIST_PATH, OPML_PATH, ROBOTS_PATH, TAG_INDEX_PATH, AUTHOR_INDEX_PATH)
     yield from sitemaps
+    # /favicon.ico is left to the server: its file would need the icon's media type, not .ico's
+    yield from sorted({image.path for image in (catalog.site.icon, catalog.site.logo) if image and image.path})
     if static_folder is not None and static_folder.is_dir():
         for file in sorted(static_folder.rglob("*")):
             if file.is_file():
@@ -96,8 +108,8 @@ def file_for(path: str) -> str:
     """Return the file (relative to the export folder) that holds the body of ``path``."""
     if path == "/":
         return "index.html"
-    if path == FEED_LIST_PATH:
-        return "feeds.html"  # try_files $uri.html, as every page
+    if path in (FEED_LIST_PATH, TAG_INDEX_PATH, AUTHOR_INDEX_PATH):
+        return path.lstrip("/") + ".html"  # try_files $uri.html, as every page
     if path.startswith(PAGE_PREFIXES) and path.count("/") == 2:
         return path.lstrip("/") + ".html"  # beside, not inside, the folder of the page's own feeds
     if LIST_PAGE.fullmatch(path):

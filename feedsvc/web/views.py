@@ -14,7 +14,7 @@ import os
 import threading
 import weakref
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,14 +23,17 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse  # Werkzeug's redirects are this, not Flask's subclass
 
-from feedsvc.build.representation import Resource, make_resource, not_modified
+from feedsvc.build.representation import IDENTITY, Resource, Variant, body_etag, make_resource, not_modified
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import facet_key
+from feedsvc.content.loader import picture_file
 from feedsvc.feeds.atom_rss import feed_updated, site_epoch
 from feedsvc.feeds.families import facet_title
-from feedsvc.model import Article, Catalog, Facet, Image, Problem, Withdrawal, article_path, facet_path
+from feedsvc.model import Article, Catalog, Facet, Image, Problem, SiteImage, Withdrawal, article_path, facet_path
 from feedsvc.serve.state import EXTENSION, SiteState
+from feedsvc.web.cards import article_canonical, article_card, list_card
 from feedsvc.web.discovery import (
+    FACET_INDEX_PATHS,
     FEED_FORMATS,
     FEED_LIST_PATH,
     OPML_PATH,
@@ -38,6 +41,7 @@ from feedsvc.web.discovery import (
     ROBOTS_PATH,
     SITEMAP_PATH,
     SITEMAP_TYPE,
+    facet_index,
     feed_directory,
     feed_links,
     opml,
@@ -94,7 +98,7 @@ def register_routes(app: Flask) -> None:
     Serving only: ``create_app`` has already put the app's
     :class:`~feedsvc.serve.state.SiteState` in ``app.extensions``.
     """
-    app.jinja_env.globals.update(article_path=article_path, facet_href=facet_href)
+    app.jinja_env.globals.update(article_path=article_path, facet_href=facet_href, article_canonical=article_canonical)
     app.jinja_env.filters["human_date"] = human_date
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _error_page)
@@ -175,9 +179,12 @@ def _list_page(
     withdrawn: tuple[Withdrawal, ...],
     number: int | None,
     template: str,
+    card_text: tuple[str, str],
     **context: object,
 ) -> BaseResponse:
     """Send page ``number`` of a list of articles (None: its first page, at the list's own path).
+
+    ``card_text``: the title and description of the list in link previews.
 
     :raise 404: no such page (0, past the last, or a number not written plainly, such as ``02``).
     :return: a 301 to the list's own path for ``/page/1``.
@@ -195,6 +202,11 @@ def _list_page(
     number = number or 1
     first = (number - 1) * per_page
     pager = Pager(prefix, number, count, articles[first : first + per_page], first + 1)
+    title, description = card_text
+    if number > 1:
+        title = f"{title} · Page {number}"
+    listed = [(a.title, article_path(a.slug)) for a in pager.articles]
+    context["card"] = list_card(site, pager.path, title, description, listed, home=pager.path == "/")
 
     def last_modified() -> datetime:
         # The newest change of the whole list, not of this page's own articles: a newly
@@ -224,7 +236,9 @@ def index_page(number: int) -> BaseResponse:
 def _index(number: int | None) -> BaseResponse:
     snapshot = _snapshot()
     catalog = snapshot.catalog
-    return _list_page(snapshot, "", catalog.articles, catalog.withdrawn, number, "index.html")
+    site = catalog.site
+    text = (site.title, site.subtitle or site.title)
+    return _list_page(snapshot, "", catalog.articles, catalog.withdrawn, number, "index.html", card_text=text)
 
 
 @bp.get("/articles/<slug>")
@@ -245,6 +259,7 @@ def article(slug: str) -> Response:
         article=found,
         body=functools.partial(_article_body, found),
         source=snapshot.catalog.sources.get(found.source) if found.source else None,
+        card=article_card(found, snapshot.catalog.site),
     )
 
 
@@ -274,6 +289,7 @@ def _facet_page(kind: str, key: str, number: int | None = None) -> BaseResponse:
         "facet.html",
         facet=facet,
         heading=heading,
+        card_text=(heading, f"{heading} · {site.title}"),
         # this page's own feeds first: readers offer the first one by default
         feeds=feed_links(f"{facet.path}/feed", facet_title(facet, site)) + feed_links("/feed", site.title),
     )
@@ -497,7 +513,69 @@ def feeds_page() -> Response:
     def last_modified() -> datetime:
         return feed_updated(catalog.articles, catalog.withdrawn, site_epoch(catalog.site))
 
-    return _page(snapshot, FEED_LIST_PATH, "feeds.html", last_modified, sections=feed_directory(catalog))
+    sections = feed_directory(catalog)
+    site = catalog.site
+    listed = [(title, path) for _, groups in sections for group in groups for path, _, title in group.feeds]
+    card = list_card(site, FEED_LIST_PATH, f"Feeds · {site.title}", f"Every feed of {site.title}", listed)
+    return _page(snapshot, FEED_LIST_PATH, "feeds.html", last_modified, sections=sections, card=card)
+
+
+@bp.get("/tags")
+@bp.get("/authors")
+def facet_index_page() -> Response:
+    """List every tag or every author with their number of articles, their page and their feed."""
+    snapshot = _snapshot()
+    catalog = snapshot.catalog
+    kind = request.path.lstrip("/")
+    entries = facet_index(catalog, kind)
+    heading = "Tags" if kind == "tags" else "Authors"
+    site = catalog.site
+
+    def last_modified() -> datetime:
+        return feed_updated(catalog.articles, catalog.withdrawn, site_epoch(site))
+
+    card = list_card(
+        site,
+        request.path,
+        f"{heading} · {site.title}",
+        f"Every {'tag' if kind == 'tags' else 'author'} of {site.title}, with their articles and feeds",
+        [(entry.name, entry.page) for entry in entries],
+    )
+    return _page(
+        snapshot, request.path, "facets.html", last_modified, kind=kind, heading=heading, entries=entries, card=card
+    )
+
+
+# --- the site's icon and logo -----------------------------------------------------------
+
+
+@bp.get("/favicon.ico")
+@bp.get("/<any(icon, logo):name>.<any(png, jpg, jpeg, gif, webp, svg, ico):suffix>")
+def picture(name: str = "icon", suffix: str = "") -> Response:
+    """Send the icon or logo site.toml names from the content folder; ``/favicon.ico`` is the icon, as it is.
+
+    :raise 404: site.toml names none (or an image elsewhere), or not with this suffix.
+    """
+    snapshot = _snapshot()
+    site = snapshot.catalog.site
+    image: SiteImage | None = site.icon if name == "icon" else site.logo
+    if image is None or not image.path or (suffix and image.path != request.path):
+        abort(404, f"This site has no {name} at {request.path}; site.toml's '{name}' names it.")
+    file = picture_file(Path(current_app.config["CONTENT_DIR"]), image)
+
+    def render() -> Resource:
+        try:
+            body, modified = file.read_bytes(), file.stat().st_mtime
+        except OSError as error:
+            abort(404, f"The {name} file named in site.toml cannot be read ({error.strerror}).")
+        cache_control = f"public, max-age={int(current_app.config['PAGE_MAX_AGE'])}"
+        moment = datetime.fromtimestamp(int(modified), UTC)
+        # as it is, in no other coding: a PNG, JPEG, GIF or WebP is compressed already, and one coding
+        # keeps the static export and nginx's answer simple (deploy/nginx/feedsvc-static.conf)
+        variants = {IDENTITY: Variant(body, body_etag(body), IDENTITY)}
+        return Resource(image.media_type, moment, cache_control, variants, (("X-Content-Type-Options", "nosniff"),))
+
+    return _send(snapshot.cached(f"{request.path}#{image.digest}", render))
 
 
 # --- friendly URLs: 301 to the one URL of each resource --------------------------------
@@ -520,6 +598,13 @@ def article_slash(slug: str) -> BaseResponse:
     if slug not in catalog.by_slug and slug not in catalog.gone:
         abort(404, f"There is no article at /articles/{slug}.")
     return redirect(catalog.site.url(article_path(slug)), 301)
+
+
+@bp.get("/tags/")
+@bp.get("/authors/")
+def facet_index_slash() -> BaseResponse:
+    """Redirect ``/tags/`` and ``/authors/`` to the list of every tag or author."""
+    return redirect(_snapshot().catalog.site.url(FACET_INDEX_PATHS[request.path.strip("/")]), 301)
 
 
 @bp.get("/tags/<key>/")

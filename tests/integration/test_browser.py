@@ -274,7 +274,9 @@ def test_reader_clicks_through_to_a_clean_article(watched: Watched, server: str,
     left_over = [phrase for phrase in BOILERPLATE if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)]
     assert left_over == [], f"source-site furniture still shown to readers: {left_over}"
     assert page.locator('a[href*="oc-media.org/category/"]').count() == 0, "source navigation menu kept"
-    assert page.locator("script").count() == 0, "the clean page carries <script>"
+    # the one script element is JSON-LD, a data block no browser runs
+    assert page.locator('script:not([type="application/ld+json"])').count() == 0, "the clean page carries <script>"
+    assert page.locator('head script[type="application/ld+json"]').count() == 1
     assert page.locator("form, input, iframe").count() == 0, "the clean page carries forms or frames"
 
     canonical = page.locator('head link[rel="canonical"]')

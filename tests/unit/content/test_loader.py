@@ -8,6 +8,7 @@ import shutil
 import tomllib
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -552,3 +553,60 @@ def test_missing_articles_folder_is_a_warning(tmp_path: Path) -> None:
 def test_every_documented_sidecar_key_is_exercised_by_the_overrides_fixture() -> None:
     with (FIXTURES / "article_with_sidecar_overrides.toml").open("rb") as file:
         assert sorted(tomllib.load(file)) == sorted(key.name for key in SIDECAR_KEYS)
+
+
+PICTURES = FIXTURES_DIR / "pictures"
+
+
+def _with_pictures(content_dir: Path, **lines: str) -> None:
+    with (content_dir / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.writelines(f'{key} = "{value}"\n' for key, value in lines.items())
+
+
+def test_icon_and_logo_files_give_their_type_size_and_digest(content_dir: Path) -> None:
+    (content_dir / "media").mkdir()
+    shutil.copy(PICTURES / "icon-128.png", content_dir / "media" / "icon.png")
+    shutil.copy(PICTURES / "wide-300x100.jpg", content_dir / "logo.jpg")
+    _with_pictures(content_dir, icon="media/icon.png", logo="logo.jpg")
+    site = load_site(content_dir)
+    assert site.icon is not None and site.logo is not None
+    assert (site.icon.path, site.icon.media_type, site.icon.width, site.icon.height) == (
+        "/icon.png", "image/png", 128, 128)  # fmt: skip
+    assert (site.logo.path, site.logo.media_type, site.logo.width, site.logo.height) == (
+        "/logo.jpg", "image/jpeg", 300, 100)  # fmt: skip
+    first = site.icon.digest
+    shutil.copy(PICTURES / "wide-300x100.png", content_dir / "media" / "icon.png")
+    assert load_site(content_dir).icon.digest != first  # type: ignore[union-attr]
+
+
+def test_an_icon_elsewhere_is_taken_as_written(content_dir: Path) -> None:
+    _with_pictures(content_dir, icon="https://cdn.example.org/icon.png")
+    icon = load_site(content_dir).icon
+    assert icon is not None and (icon.path, icon.width, icon.digest) == ("", None, "")
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda folder: None, "which does not exist; put the picture there or correct the path"),
+        (lambda folder: (folder / "icon.png").mkdir(), "which is a folder"),
+        (lambda folder: shutil.copy(PICTURES / "wide-300x100.jpg", folder / "icon.png"),
+         "which is image/jpeg data, not image/png as its name says"),
+        (lambda folder: (folder / "icon.png").write_text("<!doctype html><p>Not found</p>"),
+         "which is not a picture feedsvc knows"),
+        (lambda folder: (folder / "icon.png").write_bytes((PICTURES / "icon-128.png").read_bytes() + bytes(1 << 20)),
+         "over 1024 KiB"),
+        (lambda folder: (folder / "icon.png").symlink_to(PICTURES / "icon-128.png"), "outside the content folder"),
+    ],
+    ids=["missing", "a folder", "a JPEG named .png", "an HTML page", "too big", "a link out of the folder"],
+)
+def test_a_bad_icon_file_names_site_toml_the_key_the_file_and_the_fix(
+    content_dir: Path, setup: Callable[[Path], object], message: str
+) -> None:
+    setup(content_dir)
+    _with_pictures(content_dir, icon="icon.png")
+    with pytest.raises(SiteConfigError) as caught:
+        load_site(content_dir)
+    text = str(caught.value)
+    assert text.startswith(f"{content_dir / 'site.toml'}: 'icon' names {content_dir / 'icon.png'}")
+    assert message in text

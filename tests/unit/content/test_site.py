@@ -360,3 +360,37 @@ name = "not a source key"
 )
 def test_parse_duration(value: object, seconds: int | None) -> None:
     assert parse_duration(value) == seconds
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("/srv/site/icon.png", "inside the content folder"),
+        ("../icon.png", "inside the content folder"),
+        ("media/../../icon.png", "inside the content folder"),
+        (".feedsvc/icon.png", "not hidden"),
+        ("~/icon.png", "inside the content folder"),
+        ("icon.bmp", "ending in one of .gif, .ico, .jpeg, .jpg, .png, .svg, .webp"),
+        ("icon", "ending in one of"),
+        ("ftp://cdn.example.org/icon.png", "absolute http(s) URL"),
+        ("https:///icon.png", "absolute http(s) URL"),
+        (7, "non-empty string"),
+    ],
+)
+@pytest.mark.parametrize("key", ["icon", "logo"])
+def test_a_bad_icon_or_logo_names_the_key_and_what_is_allowed(key: str, value: object, message: str) -> None:
+    with pytest.raises(SiteConfigError) as caught:
+        parse_site({**VALID, key: value})
+    assert f"'{key}'" in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_icon_and_logo_are_a_file_the_site_serves_or_an_image_elsewhere() -> None:
+    site = parse_site({**VALID, "icon": "media/Icon.PNG", "logo": "https://cdn.example.org/brand/logo.svg?v=2"})
+    assert site.icon is not None and site.logo is not None
+    assert (site.icon.source, site.icon.path, site.icon.media_type) == ("media/Icon.PNG", "/icon.png", "image/png")
+    assert site.image_url(site.icon) == "https://oc-media.org/icon.png"
+    assert (site.logo.path, site.logo.media_type) == ("", "image/svg+xml")
+    assert site.image_url(site.logo) == "https://cdn.example.org/brand/logo.svg?v=2"  # as written, never fetched
+    assert parse_site({**VALID, "icon": "", "logo": ""}).icon is None
+    assert parse_site(VALID).logo is None

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from feedsvc.feeds.atom_rss import EMPTY_FEED_UPDATED, FeedSpec, build_atom, build_rss, feed_updated, site_epoch
-from feedsvc.model import Article, Image, Site
+from feedsvc.model import Article, Image, Site, SiteImage
 from support.factories import make_article, make_site, make_withdrawal
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -226,6 +226,68 @@ def test_non_ascii_paths_are_published_as_percent_encoded_uris(site: Site) -> No
     assert f"https://news.example.org/tags/{tag}/feed.atom" in hrefs
     assert "https://news.example.org/articles/%E1%83%A5%E1%83%90%E1%83%A0%E1%83%97%E1%83%A3%E1%83%9A%E1%83%98" in hrefs
     assert all(href.isascii() for href in hrefs)
+
+
+ICON = SiteImage("icon.png", "/icon.png", "image/png", 128, 128, "d1")
+LOGO = SiteImage("logo.png", "/logo.png", "image/png", 144, 48, "d2")
+
+
+def test_atom_names_the_icon_and_the_logo(articles: list[Article]) -> None:
+    root = etree.fromstring(build_atom(articles, make_site(icon=ICON, logo=LOGO), SPEC))
+    assert root.findtext(f"{ATOM}icon") == "https://news.example.org/icon.png"
+    assert root.findtext(f"{ATOM}logo") == "https://news.example.org/logo.png"
+    bare = etree.fromstring(build_atom(articles, make_site(), SPEC))
+    assert bare.find(f"{ATOM}icon") is None and bare.find(f"{ATOM}logo") is None
+    parsed = feedparser.parse(build_atom(articles, make_site(icon=ICON, logo=LOGO), SPEC))
+    assert (parsed.feed.icon, parsed.feed.logo) == (
+        "https://news.example.org/icon.png",
+        "https://news.example.org/logo.png",
+    )
+
+
+def _rss_image(site: Site, articles: list[Article]) -> dict[str, str] | None:
+    image = etree.fromstring(build_rss(articles, site, RSS_SPEC)).find("channel/image")
+    return None if image is None else {child.tag: child.text or "" for child in image}
+
+
+def test_rss_image_is_the_logo_with_its_size_the_channel_title_and_link(articles: list[Article]) -> None:
+    assert _rss_image(make_site(icon=ICON, logo=LOGO), articles) == {
+        "url": "https://news.example.org/logo.png",
+        "title": "Test Site",
+        "link": "https://news.example.org/",
+        "width": "144",
+        "height": "48",
+    }
+    assert _rss_image(make_site(), articles) is None
+
+
+@pytest.mark.parametrize(
+    ("logo", "expected_url", "sized"),
+    [
+        (replace(LOGO, width=300, height=100), "https://news.example.org/logo.png", False),  # wider than 144
+        (replace(LOGO, width=100, height=401), "https://news.example.org/logo.png", False),  # higher than 400
+        (
+            SiteImage("https://cdn.example.org/logo.png", media_type="image/png"),
+            "https://cdn.example.org/logo.png",
+            False,
+        ),
+        (SiteImage("logo.svg", "/logo.svg", "image/svg+xml"), "https://news.example.org/icon.png", True),  # not for RSS
+        (None, "https://news.example.org/icon.png", True),
+    ],
+    ids=["too wide", "too high", "elsewhere, size unknown", "an SVG logo: the icon", "no logo: the icon"],
+)
+def test_rss_image_width_and_height_only_when_known_and_within_rss_limits(
+    articles: list[Article], logo: SiteImage | None, expected_url: str, sized: bool
+) -> None:
+    image = _rss_image(make_site(icon=ICON, logo=logo), articles)
+    assert image is not None and image["url"] == expected_url
+    assert ("width" in image and "height" in image) is sized
+    assert "width" not in image or (int(image["width"]) <= 144 and int(image["height"]) <= 400)
+
+
+def test_rss_has_no_image_when_neither_picture_is_gif_jpeg_or_png(articles: list[Article]) -> None:
+    svg = SiteImage("icon.svg", "/icon.svg", "image/svg+xml")
+    assert _rss_image(make_site(icon=svg, logo=None), articles) is None
 
 
 # --- the lead image: Media RSS and the RSS enclosure -------------------------

@@ -14,7 +14,8 @@ from lxml import etree, html
 from feedsvc.app import create_app
 from feedsvc.content.loader import load_site
 from feedsvc.content.site import SiteConfigError
-from feedsvc.web.discovery import feed_directory, sitemaps
+from feedsvc.web.discovery import facet_index, feed_directory, sitemaps
+from support.sites import blank_site
 
 BASE = "https://news.example.org"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -189,7 +190,7 @@ def test_followed_sources_are_listed_first_even_before_their_first_article(conte
 def test_every_page_links_the_feed_list_and_the_opml(client: FlaskClient, path: str) -> None:
     page = html.fromstring(client.get(path).data)
     hrefs = {a.get("href") for a in page.cssselect("footer a")}
-    assert {"/feeds", "/feeds.opml"} <= hrefs
+    assert {"/feeds", "/feeds.opml", "/tags", "/authors"} <= hrefs
 
 
 @pytest.mark.parametrize(
@@ -208,6 +209,8 @@ def test_every_page_links_the_feed_list_and_the_opml(client: FlaskClient, path: 
         ("/authors/Ada%20Lovelace", "/authors/ada-lovelace"),
         ("/tags/Transport/feed.json", "/tags/transport/feed.json"),
         ("/authors/Ada-Lovelace/feed.atom", "/authors/ada-lovelace/feed.atom"),
+        ("/tags/", "/tags"),
+        ("/authors/", "/authors"),
     ],
 )
 def test_friendly_urls_are_permanent_redirects_to_the_one_url(client: FlaskClient, path: str, location: str) -> None:
@@ -229,3 +232,48 @@ def test_a_tag_in_another_case_keeps_its_page_number(client: FlaskClient) -> Non
     assert response.status_code == 301 and response.headers["Location"] == f"{BASE}/tags/transport/page/2"
     # the canonical path of a page that does not exist is a 404, never a redirect to itself
     assert client.get("/tags/transport/page/2").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["tags", "authors"])
+def test_the_tag_and_author_lists_name_each_with_its_count_page_and_feed(
+    app: Flask, client: FlaskClient, kind: str
+) -> None:
+    catalog = app.extensions["feedsvc"].snapshot.catalog
+    facets = catalog.tags if kind == "tags" else catalog.authors
+    response = client.get(f"/{kind}")
+    assert response.status_code == 200 and response.content_type == "text/html; charset=utf-8"
+    page = html.fromstring(response.data)
+    assert page.find(".//link[@rel='canonical']").get("href") == f"{BASE}/{kind}"
+    rows = page.cssselect(".facet-index li")
+    names = [row.cssselect("a")[0].text_content() for row in rows]
+    assert names == sorted(names, key=str.casefold) and len(rows) == len(facets)
+    for row in rows:
+        page_link, feed_link = row.cssselect("a")
+        facet = facets[page_link.get("href").rsplit("/", 1)[1]]
+        count = len(facet.articles)
+        assert page_link.text_content() == facet.name
+        assert row.cssselect(".count")[0].text_content() == f"{count} article{'' if count == 1 else 's'}"
+        assert feed_link.get("href") == f"{facet.path}/feed.atom"
+        assert client.get(feed_link.get("href")).status_code == 200
+        assert client.get(page_link.get("href")).status_code == 200
+    assert [e.count for e in facet_index(catalog, kind)] == [len(f.articles) for f in
+                                                           sorted(facets.values(), key=lambda f: f.name.casefold())]  # fmt: skip
+
+
+def test_the_feeds_page_links_the_tag_and_author_lists(client: FlaskClient) -> None:
+    page = html.fromstring(client.get("/feeds").data)
+    assert [a.get("href") for a in page.cssselect("h2 a")] == ["/tags", "/authors"]
+
+
+def test_the_sitemap_names_the_tag_and_author_lists(client: FlaskClient) -> None:
+    root = etree.fromstring(client.get("/sitemap.xml").data)
+    locs = [u.findtext(f"{SM}loc") for u in root]
+    assert f"{BASE}/tags" in locs and f"{BASE}/authors" in locs
+
+
+def test_a_site_without_tags_says_so_on_its_tag_list(tmp_path: Path) -> None:
+    content_dir = blank_site(tmp_path / "content")
+    client = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
+    page = html.fromstring(client.get("/tags").data)
+    assert page.cssselect("main p")[0].text_content() == "No article has a tag yet."
+    assert f"{BASE}/tags" not in client.get("/sitemap.xml").get_data(as_text=True)
