@@ -28,6 +28,7 @@ __all__ = [
     "Problem",
     "Revision",
     "Site",
+    "Source",
     "StoredText",
     "Withdrawal",
     "article_path",
@@ -76,6 +77,46 @@ class StoredText(Protocol):
 
 
 @dataclass(frozen=True)
+class Source:
+    """A site this one follows: one ``[[source]]`` table of ``site.toml`` (see :mod:`feedsvc.content.site`).
+
+    Its new and changed items are imported into the content folder on a schedule;
+    each imported article names it (sidecar ``source``), and it has feeds of its own
+    under ``/sources/<name>/``.
+    """
+
+    name: str  # a slug, unique among the sources: /sources/<name>/ and the sidecar's ``source``
+    feed: str | None = None  # the RSS, Atom or JSON Feed URL read; exactly one of feed and sitemap
+    sitemap: str | None = None  # the sitemap (or sitemap index) URL read
+    every: int = 1800  # seconds between polls
+    max_new: int = 20  # at most this many new items imported per poll
+    since: datetime | None = None  # entries older than this are ignored
+    rules: str | None = None  # a site rules file, relative to the content folder, applied to its pages
+    status: str = "active"  # "active" or "paused" (not polled; its articles stay published)
+    title: str | None = None  # the title of its feeds and page; None: its name
+    link: str | None = None  # its home page (the feeds' alternate link); None: scheme://host/ of its URL
+    removed: str = "keep"  # an item the source drops: "keep" its article or "withdraw" it
+
+    @property
+    def url(self) -> str:
+        """The URL polled: the feed or the sitemap."""
+        return self.feed or self.sitemap or ""
+
+    @property
+    def display_title(self) -> str:
+        """The title readers see: ``title``, else the name."""
+        return self.title or self.name
+
+    @property
+    def home(self) -> str:
+        """The source site's home page: ``link``, else the root of the URL polled."""
+        if self.link:
+            return self.link
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}/"
+
+
+@dataclass(frozen=True)
 class Site:
     """Site-wide settings, parsed and validated from ``content/site.toml``.
 
@@ -102,6 +143,7 @@ class Site:
     articles_per_page: int = 25  # on the home page and each tag and author page (see content/site.py)
     canonical: str = "source"  # an imported article's rel=canonical: "source" (where it came from) or "self"
     crawlers: str = "allow"  # robots.txt: "allow" (and name the sitemap) or "deny" (a staging copy, a private site)
+    sources: tuple[Source, ...] = ()  # the [[source]] tables: sites followed, in the file's order
 
     def url(self, path: str) -> str:
         """Return the absolute URL of a site path such as ``/feed.atom``."""
@@ -154,6 +196,7 @@ class ArticleSource:
     status: str = "published"
     origins: tuple[tuple[str, str], ...] = ()  # (field, source name)
     warnings: tuple[str, ...] = ()
+    source: str | None = None  # the sidecar's ``source``: the followed source that brought it
 
 
 @_pickled_by_position
@@ -175,6 +218,7 @@ class Article:
     source_url: str | None = None  # where the article first appeared, if elsewhere
     image: str | None = None
     warnings: tuple[str, ...] = ()
+    source: str | None = None  # the name of the followed source (site.toml [[source]]) that brought it
 
     @property
     def content_html(self) -> str:

@@ -61,9 +61,11 @@ LOADER_LIBRARIES = ("lxml", "selectolax", "nh3", "markdown-it-py", "tzdata")
 RENDER_CODE: tuple[ModuleType, ...] = (feeds, representation, snapshot, model, text)
 RENDER_LIBRARIES = ("feedgen", "lxml", "brotli")
 # Site settings only feeds and pages use: changing them re-renders those but re-cleans nothing.
+# ``sources`` too: the catalog groups articles by their sidecar's source, no article is
+# prepared differently (polling every 15m instead of 30m must not re-clean the site).
 FEED_ONLY_SETTINGS = frozenset(
     {"title", "subtitle", "entries_per_feed", "feed_max_bytes", "feed_max_age", "feed_stale_while_revalidate",
-     "tombstone_days", "websub_hub", "articles_per_page"}
+     "tombstone_days", "websub_hub", "articles_per_page", "sources"}
 )  # fmt: skip
 
 

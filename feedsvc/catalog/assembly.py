@@ -54,6 +54,7 @@ __all__ = [
     "metadata_place",
     "prepare_source",
     "rules_host",
+    "unknown_sources",
 ]
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,7 @@ def make_article(
         source_url=source_url,
         image=meta.image,
         warnings=tuple(warnings),
+        source=source.source,
     )
 
 
@@ -223,6 +225,26 @@ def index_facets(kind: str, articles: Iterable[Article], withdrawn: Iterable[Wit
         key: Facet(kind, key, names[key], tuple(members.get(key, ())), tuple(gone.get(key, ())))
         for key in sorted(names)
     }
+
+
+def unknown_sources(articles: Iterable[Article], site: Site) -> list[Problem]:
+    """Warn of each article whose sidecar names a source site.toml does not have (it is published all the same).
+
+    Sources come and go: an article a removed source brought stays, in the site's feeds only.
+    """
+    known = {source.name for source in site.sources}
+    listed = ", ".join(f"'{name}'" for name in sorted(known)) or "none"
+    return [
+        Problem(
+            article.source_path,
+            f"source = '{article.source}' in {metadata_place(article.source_path)} names no [[source]] of site.toml "
+            f"(it has {listed}); the article is published, but only in the site's own feeds; add a [[source]] "
+            f"with name = '{article.source}' to site.toml, or remove the line from {metadata_place(article.source_path)}",
+            "warning",
+        )
+        for article in articles
+        if article.source is not None and article.source not in known
+    ]
 
 
 def article_digest(article: Article) -> str:
@@ -370,6 +392,7 @@ def assemble_catalog(
             continue
         owners[article.entry_id] = article
         published.append(article)
+    reported.extend(unknown_sources(published, site))
     reported.sort(key=lambda p: (str(p.path), p.severity, p.message))
     withdrawn.sort(key=lambda w: (w.when, w.slug), reverse=True)
     return Catalog(

@@ -14,12 +14,13 @@ import os
 import tomllib
 import unicodedata
 from stat import S_ISDIR, S_ISREG
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from feedsvc.html_depth import MAX_DEPTH, limit_depth
+from feedsvc.content.rules import read_rules_file
 from feedsvc.content.site import (
     MAX_ARTICLE_BYTES_RANGE,
     SETTINGS,
@@ -27,6 +28,8 @@ from feedsvc.content.site import (
     parse_site,
     served_base_url,
     site_problems,
+    source_lines,
+    source_rules,
 )
 from feedsvc.content.decode import binary_reason, decode_article, decode_html, looks_binary
 from feedsvc.content.markdown import FENCE as FRONT_MATTER_FENCE
@@ -97,7 +100,7 @@ def load_site(
     """
     path = content_dir / "site.toml"
     try:
-        data, problems = parse_toml(path.read_bytes().decode("utf-8"))
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         required = ", ".join(f"{setting.name} = …" for setting in SETTINGS if setting.default is None)
         raise SiteConfigError(f"{path}: not found; create it with at least {required}") from None
@@ -105,17 +108,39 @@ def load_site(
         raise SiteConfigError(f"{path}: {_unreadable(error)}") from None
     except UnicodeDecodeError:
         raise SiteConfigError(f"{path}: is not UTF-8 text; save it as UTF-8") from None
+    data, problems = parse_toml(text)
+    lines = source_lines(text)
     if problems:
-        more = site_problems(data, overrides) if data is not None else []
+        more = site_problems(data, overrides, lines) + _source_rules_problems(content_dir, data, lines) if data else []
         raise SiteConfigError(f"{path}: {joined(problems + more)}")
-    try:
-        site = parse_site(data or {}, overrides)
-    except SiteConfigError as error:
+    problems = site_problems(data or {}, overrides, lines) + _source_rules_problems(content_dir, data or {}, lines)
+    if problems:
         given = f" (overridden: {', '.join(sorted(overrides))})" if overrides else ""
-        raise SiteConfigError(f"{path}{given}: {error}") from None
+        raise SiteConfigError(f"{path}{given}: {joined(problems)}")
+    site = parse_site(data or {}, overrides, lines)
     if overrides and "base_url" in overrides:
         return site  # set explicitly (--base-url, FEEDSVC_BASE_URL): as given
     return dataclasses.replace(site, base_url=served_base_url(site.base_url, listen_port))
+
+
+def _source_rules_problems(content_dir: Path, data: Mapping[str, Any], lines: Sequence[Mapping[str, int]]) -> list[str]:
+    """Say what is wrong with each rules file a [[source]] names: missing, outside the folder, or not valid."""
+    problems: list[str] = []
+    root = content_dir.resolve()
+    for where, relative in source_rules(data, lines):
+        path = content_dir / relative
+        fix = "save the site's rules there (docs/cleaner.md, \"Site rules\", says how) or remove the key"
+        if not path.resolve().is_relative_to(root):
+            problems.append(f"{where}'rules' = '{relative}' leads out of the content folder; copy the file into it")
+        elif not path.is_file():
+            problems.append(f"{where}'rules' = '{relative}': there is no such file in the content folder; {fix}")
+        else:
+            try:
+                read_rules_file(path)
+            except (OSError, ValueError) as error:
+                reason = getattr(error, "strerror", None) or str(error)
+                problems.append(f"{where}'rules' = '{relative}' cannot be used: {reason}")
+    return problems
 
 
 def discover_articles(content_dir: Path) -> list[Path]:
@@ -181,6 +206,7 @@ def parse_article(path: Path, files: ArticleFiles, site: Site) -> ArticleSource:
         status=sidecar.status,
         origins=origins,
         warnings=(*notes, *_warnings(metadata, path)),
+        source=sidecar.source,
     )
 
 

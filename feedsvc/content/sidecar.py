@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from feedsvc.content.slug import is_slug
 from feedsvc.content.toml_text import joined
 from feedsvc.metadata.dates import parse_date
 from feedsvc.model import ContentError, PageMetadata, Site
@@ -76,6 +77,12 @@ SIDECAR_KEYS: tuple[SidecarKey, ...] = (
         "date-time",
         "Written by `feedsvc import`: when it last wrote this article; not shown to readers.",
     ),
+    SidecarKey(
+        "source",
+        "string (a source name)",
+        "Written by `feedsvc follow`: the name of the `[[source]]` of site.toml that brought the article; "
+        "it is then also in that source's feeds, /sources/<name>/feed.atom.",
+    ),
 )
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
@@ -92,6 +99,7 @@ class Sidecar:
     source_url: str | None = None
     redirects: tuple[str, ...] = ()
     imported: datetime | None = None
+    source: str | None = None  # the followed source that brought it (site.toml [[source]] name)
 
 
 class _Invalid(ValueError):
@@ -143,6 +151,7 @@ def parse_sidecar(data: Mapping[str, Any], path: Path, site: Site) -> Sidecar:
         source_url=values.get("source_url"),
         redirects=values.get("redirects", ()),
         imported=values.get("imported"),
+        source=values.get("source"),
     )
 
 
@@ -236,6 +245,16 @@ def _image(name: str, value: Any, site: Site) -> str:
         raise _Invalid(f"'{name}' must be an http(s) URL or a path such as '/images/a.jpg', got {value!r}") from None
 
 
+def _source(name: str, value: Any, site: Site) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not is_slug(text):
+        raise _Invalid(
+            f"'{name}' must be the name of a [[source]] of site.toml, such as 'oc-media' (lower-case letters "
+            f"and digits in hyphen-separated words), got {value!r}"
+        )
+    return text
+
+
 def _language(name: str, value: Any, site: Site) -> str:
     tag = language_tag(value) if isinstance(value, str) else None
     if tag is None:
@@ -258,4 +277,5 @@ _CHECKS: dict[str, Callable[[str, Any, Site], Any]] = {
     "source_url": _url,
     "redirects": _urls,
     "imported": _moment,
+    "source": _source,
 }

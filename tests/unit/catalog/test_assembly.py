@@ -11,7 +11,7 @@ import pytest
 
 from feedsvc.catalog.assembly import build_catalog, entry_id, facet_key, make_article
 from feedsvc.catalog.revisions import dump_ledger, parse_ledger
-from feedsvc.model import ArticleSource, PageMetadata, Problem, Site
+from feedsvc.model import ArticleSource, PageMetadata, Problem, Site, Source
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -243,3 +243,33 @@ def test_ledger_keeps_slugs_it_did_not_see_this_time(site: Site) -> None:
     first = build_catalog([source("a", 1), source("b", 2)], site, now=NOW)
     only_a = build_catalog([source("a", 1)], site, now=NOW, ledger=first.revisions)
     assert set(only_a.revisions) == {"a", "b"}
+
+
+# --- followed sources ----------------------------------------------------------------
+
+
+def test_an_article_knows_the_source_that_brought_it(site: Site) -> None:
+    followed = replace(site, sources=(Source(name="civil-ge", feed="https://civil.ge/feed"),))
+    catalog = build_catalog([replace(source("a"), source="civil-ge"), source("b")], followed, now=NOW)
+    assert {a.slug: a.source for a in catalog.articles} == {"a": "civil-ge", "b": None}
+    assert [p for p in catalog.problems if "source" in p.message] == []
+
+
+def test_an_article_of_a_source_site_toml_does_not_have_is_published_with_a_warning(site: Site) -> None:
+    followed = replace(site, sources=(Source(name="civil-ge", feed="https://civil.ge/feed"),))
+    catalog = build_catalog([replace(source("a"), source="gone-news")], followed, now=NOW)
+    assert [a.slug for a in catalog.articles] == ["a"]
+    (problem,) = [p for p in catalog.problems if "source" in p.message]
+    assert (problem.path, problem.severity) == (Path("articles/a.html"), "warning")
+    assert problem.message == (
+        "source = 'gone-news' in a.toml names no [[source]] of site.toml (it has 'civil-ge'); the article is "
+        "published, but only in the site's own feeds; add a [[source]] with name = 'gone-news' to site.toml, "
+        "or remove the line from a.toml"
+    )
+
+
+def test_a_change_of_source_changes_the_catalog_version(site: Site) -> None:
+    followed = replace(site, sources=(Source(name="civil-ge", feed="https://civil.ge/feed"),))
+    plain = build_catalog([source("a")], followed, now=NOW)
+    brought = build_catalog([replace(source("a"), source="civil-ge")], followed, now=NOW)
+    assert plain.version != brought.version

@@ -98,6 +98,90 @@ def test_bad_site_value_names_the_file_and_the_key(content_dir: Path) -> None:
         load_site(content_dir)
 
 
+# --- site.toml: [[source]] tables ----------------------------------------------------
+
+SOURCE_TOML = """
+[[source]]
+name = "civil-ge"
+feed = "https://civil.ge/feed"
+rules = "{rules}"
+"""
+RULES = 'body = ["#story"]\nstrip = ["p.kicker"]\n'
+
+
+def write_rules(content_dir: Path, name: str, text: str) -> None:
+    (content_dir / "rules").mkdir(exist_ok=True)
+    (content_dir / "rules" / name).write_text(text, encoding="utf-8")
+
+
+def test_a_source_naming_a_valid_rules_file_loads(content_dir: Path) -> None:
+    write_rules(content_dir, "civil.ge.toml", RULES)
+    (content_dir / "site.toml").write_text(
+        SITE_TOML + SOURCE_TOML.format(rules="rules/civil.ge.toml"), encoding="utf-8"
+    )
+    (source,) = load_site(content_dir).sources
+    assert (source.name, source.feed, source.rules) == ("civil-ge", "https://civil.ge/feed", "rules/civil.ge.toml")
+
+
+def test_a_source_naming_a_missing_rules_file_is_named_by_its_line(content_dir: Path) -> None:
+    (content_dir / "site.toml").write_text(
+        SITE_TOML + SOURCE_TOML.format(rules="rules/civil.ge.toml"), encoding="utf-8"
+    )
+    with pytest.raises(SiteConfigError) as caught:
+        load_site(content_dir)
+    assert str(caught.value) == (
+        f"{content_dir / 'site.toml'}: line 10: [[source]] 'civil-ge': 'rules' = 'rules/civil.ge.toml': there is no "
+        'such file in the content folder; save the site\'s rules there (docs/cleaner.md, "Site rules", says how) '
+        "or remove the key"
+    )
+
+
+def test_a_source_naming_a_broken_rules_file_says_what_is_wrong_in_it(content_dir: Path) -> None:
+    write_rules(content_dir, "civil.ge.toml", 'body = ["#story"\nstrip = 3\n')
+    (content_dir / "site.toml").write_text(
+        SITE_TOML + SOURCE_TOML.format(rules="rules/civil.ge.toml"), encoding="utf-8"
+    )
+    with pytest.raises(
+        SiteConfigError,
+        match=r"line 10: \[\[source\]\] 'civil-ge': 'rules' = 'rules/civil.ge.toml' "
+        r"cannot be used: .*line 1: the value of 'body' .* is never closed",
+    ):
+        load_site(content_dir)
+
+
+def test_a_rules_file_reached_through_a_link_out_of_the_folder_is_refused(content_dir: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.toml"
+    outside.write_text(RULES, encoding="utf-8")
+    (content_dir / "rules").mkdir()
+    (content_dir / "rules" / "civil.ge.toml").symlink_to(outside)
+    (content_dir / "site.toml").write_text(
+        SITE_TOML + SOURCE_TOML.format(rules="rules/civil.ge.toml"), encoding="utf-8"
+    )
+    with pytest.raises(SiteConfigError, match="leads out of the content folder; copy the file into it"):
+        load_site(content_dir)
+
+
+def test_every_site_toml_mistake_at_once_with_source_lines_and_rules_files(content_dir: Path) -> None:
+    text = SITE_TOML.replace("Asia/Tbilisi", "Mars/Olympus") + SOURCE_TOML.format(rules="rules/none.toml")
+    (content_dir / "site.toml").write_text(text + 'every = "5s"\n', encoding="utf-8")
+    with pytest.raises(SiteConfigError) as caught:
+        load_site(content_dir)
+    message = str(caught.value)
+    assert message.startswith(f"{content_dir / 'site.toml'}: 3 problems: (1) 'timezone' must be an IANA time zone")
+    assert "(2) line 11: [[source]] 'civil-ge': 'every' is 5 seconds" in message
+    assert "(3) line 10: [[source]] 'civil-ge': 'rules' = 'rules/none.toml': there is no such file" in message
+
+
+def test_a_syntax_mistake_and_a_source_mistake_are_reported_together(content_dir: Path) -> None:
+    text = SITE_TOML + '\n[[source]]\nname = "a"\nfeed = "https://a.example/feed"\nevery = 5 minutes\nmax_new = 0\n'
+    (content_dir / "site.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(SiteConfigError) as caught:
+        load_site(content_dir)
+    message = str(caught.value)
+    assert "(1) invalid TOML: line 10: the value of 'every' (5 minutes) is not valid" in message
+    assert "(2) line 11: [[source]] 'a': 'max_new' must be a whole number from 1 to 1000" in message
+
+
 def test_bad_override_says_it_was_overridden(content_dir: Path) -> None:
     with pytest.raises(SiteConfigError, match=r"site\.toml \(overridden: base_url\): 'base_url'"):
         load_site(content_dir, {"base_url": "ftp://x"})
@@ -205,6 +289,7 @@ def test_sidecar_beats_every_other_source(content_dir: Path, site: Site) -> None
     assert article.pinned_id == "tag:oc-media.org,2012:2021-11-23:sochi-summit"
     assert article.status == "draft"
     assert article.slug == "article-with-sidecar-overrides"
+    assert article.source == "oc-media"  # a source site.toml need not have: the catalog warns of that
     assert article.warnings == ()
 
 
@@ -262,6 +347,14 @@ def test_sidecar_value_forms(content_dir: Path, site: Site, sidecar: str, field:
     write_file(content_dir, "sochi.toml", sidecar)
     article = load_article(write_file(content_dir, "sochi.html", "<h1>Sochi</h1>"), site)
     assert getattr(article.metadata, field) == expected
+
+
+def test_an_article_without_source_has_none_and_a_markdown_one_names_it_in_its_front_matter(
+    content_dir: Path, site: Site
+) -> None:
+    assert load_article(write_file(content_dir, "sochi.html", PAGE), site).source is None
+    markdown = '+++\ntitle = "Sochi"\nsource = "civil-ge"\n+++\nThe summit.\n'
+    assert load_article(write_file(content_dir, "summit.md", markdown), site).source == "civil-ge"
 
 
 def test_unicode_slug_is_allowed_and_composed(content_dir: Path, site: Site) -> None:
@@ -363,6 +456,8 @@ def test_unsafe_slug_says_what_to_rename_it_to(content_dir: Path, site: Site, na
         ('canonical_url = "/sochi/"', "'canonical_url' must be an absolute http(s) URL"),
         ('image = "images/a.jpg"', "'image' must be an http(s) URL or a path such as '/images/a.jpg'"),
         ('language = "English (UK)"', "'language' must be a BCP 47 language tag"),
+        ('source = "OC Media"', "'source' must be the name of a [[source]] of site.toml, such as 'oc-media'"),
+        ("source = 1", "'source' must be the name of a [[source]]"),
     ],
 )
 def test_bad_sidecar_names_the_sidecar_key_and_value(content_dir: Path, site: Site, sidecar: str, message: str) -> None:
