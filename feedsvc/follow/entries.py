@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -162,6 +163,17 @@ def _link(value: str | None, base: str) -> str | None:
         return None
 
 
+def _item_link(value: str | None, base: str) -> str | None:
+    """Return an item's link made absolute; one that is not http(s) is kept, for the follower to refuse by name."""
+    if not value or not value.strip():
+        return None
+    try:
+        joined = urljoin(base, value.strip())
+    except ValueError:
+        return None
+    return absolute_url(joined) or joined
+
+
 def _digest(*parts: object) -> str:
     return hashlib.sha256(json.dumps([str(part) for part in parts]).encode()).hexdigest()[:32]
 
@@ -183,13 +195,13 @@ def _rss(
     ns = "{http://purl.org/rss/1.0/}" if str(channel.tag).startswith("{http://purl.org/rss/1.0/}") else ""
     entries: list[Entry] = []
     for item in items[:MAX_ENTRIES]:
-        link = _link(item.findtext(f"{ns}link"), url)
+        link = _item_link(item.findtext(f"{ns}link"), url)
         guid_element = item.find("guid")
         guid = (item.findtext("guid") or "").strip() or (
             item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about") or ""
         ).strip()
         if link is None and guid_element is not None and guid_element.get("isPermaLink", "true") != "false":
-            link = _link(guid, url)  # a permalink guid is the item's link
+            link = _item_link(guid, url)  # a permalink guid is the item's link
         if link is None:
             continue  # nothing to fetch
         published = _date(item.findtext("pubDate") or item.findtext(f"{{{_DC}}}date"), timezone)
@@ -214,7 +226,7 @@ def _atom(root: etree._Element, url: str, timezone: ZoneInfo, warning: str | Non
     items = root.findall(f"{{{_ATOM}}}entry")
     for item in items[:MAX_ENTRIES]:
         item_base = _link(item.get("{http://www.w3.org/XML/1998/namespace}base"), base) or base
-        link = _alternate(item, item_base)
+        link = _alternate(item, item_base, _item_link)
         entry_id = (item.findtext(f"{{{_ATOM}}}id") or "").strip()
         if link is None:
             continue
@@ -231,10 +243,12 @@ def _atom(root: etree._Element, url: str, timezone: ZoneInfo, warning: str | Non
     return Listing("atom", found, _text(root.find(f"{{{_ATOM}}}title")), _alternate(root, base), warning)
 
 
-def _alternate(element: etree._Element, base: str) -> str | None:
+def _alternate(
+    element: etree._Element, base: str, resolve: Callable[[str | None, str], str | None] = _link
+) -> str | None:
     for link in element.findall(f"{{{_ATOM}}}link"):
         if link.get("rel", "alternate") == "alternate":
-            return _link(link.get("href"), base)
+            return resolve(link.get("href"), base)
     return None
 
 
@@ -252,7 +266,7 @@ def _json_feed(data: bytes, url: str, timezone: ZoneInfo) -> Listing:
     for item in items[:MAX_ENTRIES]:
         if not isinstance(item, dict):
             continue
-        link = _link(_string(item.get("url")), url)
+        link = _item_link(_string(item.get("url")), url)
         if link is None:
             continue
         people: list[Any] = item["authors"] if isinstance(item.get("authors"), list) else [item.get("author")]

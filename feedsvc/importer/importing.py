@@ -133,6 +133,7 @@ class Importer:
         gaps: Mapping[str, Any] | None = None,
         keys: Mapping[str, Any] | None = None,
         also: Iterable[str | None] = (),
+        first_url_wins: bool = False,
     ) -> Outcome:
         """Store a page fetched from ``url`` as an article (new, updated or unchanged).
 
@@ -140,7 +141,9 @@ class Importer:
         ``gaps``: sidecar values (title, published, author) written only where
         the page itself says nothing of them. ``keys``: sidecar values always
         written (a followed source's ``source``). ``also``: more URLs the article
-        may be known by (where the item was found before).
+        may be known by (where the item was found before). ``first_url_wins``: an
+        article found again keeps the ``source_url`` and ``redirects`` it was first
+        imported by (a feed that links one page under several URLs changes nothing).
         """
         if not is_html(fetched):
             return Outcome(url, "failed", reason=f"not an HTML page (Content-Type: {fetched.content_type or 'none'})")
@@ -169,10 +172,12 @@ class Importer:
         for key, value in gaps.items():
             if value and not said.get(key):
                 sidecar.setdefault(key, list(value) if isinstance(value, tuple) else value)
-        sidecar.update(canonical_url=canonical, source_url=url, imported=self._now(), **(keys or {}))
-        sidecar.pop("redirects", None)
-        if fetched.redirects:
-            sidecar["redirects"] = list(fetched.redirects)
+        sidecar.update(canonical_url=canonical, imported=self._now(), **(keys or {}))
+        if not (first_url_wins and known is not None and sidecar.get("source_url")):
+            sidecar["source_url"] = url
+            sidecar.pop("redirects", None)
+            if fetched.redirects:
+                sidecar["redirects"] = list(fetched.redirects)
         return self._store(url, slug, stored, sidecar, known, canonical, url, fetched.final_url)
 
     def set_status(self, slug: str, status: str | None) -> Outcome:

@@ -121,12 +121,13 @@ class SourceSite:
         return Reply(page, headers={"ETag": etag})
 
     def _listing(self, kind: str) -> Reply:
-        body, content_type = {
+        render, content_type = {
             "rss": (self._rss, "application/rss+xml"),
             "atom": (self._atom, "application/atom+xml"),
             "json": (self._json, "application/feed+json"),
             "sitemap": (self._sitemap, "application/xml"),
-        }[kind]()
+        }[kind]
+        body = render()
         data = body.encode()
         etag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
         return Reply(
