@@ -15,8 +15,9 @@ through the importer and :mod:`feedsvc.follow.state`). For each due source:
    leaves out; the sidecar names the source (``source = "<name>"``);
 3. an item the source no longer lists keeps its article, or is withdrawn
    when the source says ``removed = "withdraw"``;
-4. the state is written after each article (the article first: a poll cut
-   short is finished by the next one, which finds the article already there).
+4. the state is written as the poll goes (every few seconds) and at its end,
+   always after the articles it records: a poll cut short is finished by the
+   next one, which finds the articles already there and imports none twice.
 
 A source that cannot be read (network, HTTP error, not a feed, robots.txt)
 is retried later with exponential backoff, or after its ``Retry-After``;
@@ -30,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -68,6 +70,7 @@ MAX_ATTEMPTS = 3  # an item page that keeps failing is tried this many polls, th
 MAX_BACKOFF = 86400.0  # a failing source is still tried once a day
 MAX_RETRY_AFTER = 7 * 86400.0  # a Retry-After longer than a week is taken as a week
 SERVER_BUSY = frozenset({429, 500, 502, 503, 504})
+STATE_SECONDS = 2.0  # a source's state is written at most this often during a poll, and at its end
 
 
 @dataclass
@@ -134,6 +137,7 @@ class Follower:
         self.imports = 0  # pages handed to the importer (each one read, parsed and compared)
         self._importer: Importer | None = None
         self._import_lock = threading.Lock()  # the importer's library of slugs and URLs is shared by all sources
+        self._written: dict[str, float] = {}  # source -> when its state was last written (monotonic)
 
     # --- rounds -------------------------------------------------------------------------------
 
@@ -356,7 +360,7 @@ class Follower:
         if fetched.status == 304 and item is not None:
             item.version = entry.version
             report.unchanged += 1
-            write_state(self.content_dir, state)
+            self._record(state)
             return
         gaps = {"title": entry.title, "published": entry.published, "author": entry.authors}
         also = (item.url, item.final_url) if item is not None else ()
@@ -386,7 +390,7 @@ class Follower:
             last_modified=fetched.last_modified,
             digest=hashlib.sha256(fetched.body).hexdigest(),
         )
-        write_state(self.content_dir, state)  # after the article: a crash between the two re-finds it
+        self._record(state)  # after the article: a crash between the two re-finds it
         slug = outcome.slug or entry.url
         if outcome.status == "imported":
             report.new.append(slug)
@@ -418,7 +422,7 @@ class Follower:
             error=reason,
             attempts=MAX_ATTEMPTS if final else attempts,
         )
-        write_state(self.content_dir, state)
+        self._record(state)
 
     def _withdraw_dropped(self, source: Source, state: SourceState, listing: Listing, report: SourceReport) -> None:
         if source.removed != "withdraw":
@@ -434,11 +438,19 @@ class Follower:
                 continue
             item.withdrawn = True
             report.withdrawn.append(item.slug)
+            self._record(state)
+
+    def _record(self, state: SourceState) -> None:
+        """Write the state after an item, at most every STATE_SECONDS (each write is two fsyncs; the poll's
+        end writes it anyway, and an item imported but not yet recorded is found again in the folder)."""
+        now = time.monotonic()
+        if now - self._written.get(state.name, 0.0) >= STATE_SECONDS:
             write_state(self.content_dir, state)
+            self._written[state.name] = now
 
     def _importer_now(self) -> Importer:
         if self._importer is None:
-            self._importer = Importer(self.content_dir, self.site, clock=self.clock)
+            self._importer = Importer(self.content_dir, self.site, clock=self.clock, check=False)
         return self._importer
 
 

@@ -100,11 +100,15 @@ class Importer:
         site: Site,
         fetcher: Fetcher | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        check: bool = True,
     ) -> None:
+        """``check``: load each stored article as a build would, to warn of what would keep it from being
+        published (the follower does not: the build that publishes its imports reports the same)."""
         self.content_dir = content_dir
         self.site = site
         self.fetcher = fetcher
         self.clock = clock
+        self.check = check
         self.library = Library.scan(content_dir, site)
 
     # --- pages -----------------------------------------------------------
@@ -280,7 +284,8 @@ class Importer:
         status = "imported" if known is None else "updated" if written else "unchanged"
         imported = sidecar.get("imported")
         moment = imported if isinstance(imported, datetime) else self._now()
-        return Outcome(source, status, slug, warnings=tuple(self._publish_problems(stored.path, moment)))
+        warnings = tuple(self._publish_problems(stored.path, moment)) if self.check else ()
+        return Outcome(source, status, slug, warnings=warnings)
 
     def _publish_problems(self, path: Path, imported: datetime) -> Iterator[str]:
         """Yield why the stored article would not be published, as ``feedsvc check`` would say it.
