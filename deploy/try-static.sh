@@ -11,7 +11,8 @@
 # every feed, archive document and page: the same bytes in each coding,
 # media types, Last-Modified, Cache-Control, Vary and security headers, and
 # 304s, and a withdrawn article's 410 (one is added to the copy of the
-# content folder for it). Exits 1 if any check fails; stops both servers and removes its
+# content folder for it), and two followed sources' pages and feeds (added
+# to its site.toml). Exits 1 if any check fails; stops both servers and removes its
 # temporary folder in every case (KEEP_TEMP=1 keeps it).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -36,6 +37,13 @@ first=${articles[0]}
 cp "$first" "$WORK/content/articles/$WITHDRAWN.html"
 printf 'status = "withdrawn"\nid = "urn:uuid:5f0c3d4e-2f55-4d4e-9c55-0d2b6a1f7a10"\n' \
     >"$WORK/content/articles/$WITHDRAWN.toml"
+# Two followed sources too, one that brought the first article and one not polled yet,
+# so that a source's page and feeds (empty ones included) are checked.
+FOLLOWED=followed-for-the-check
+printf '\n[[source]]\nname = "%s"\nfeed = "https://source.example/feed.xml"\n' "$FOLLOWED" >>"$WORK/content/site.toml"
+printf '\n[[source]]\nname = "empty-for-the-check"\nsitemap = "https://empty.example/sitemap.xml"\n' \
+    >>"$WORK/content/site.toml"
+printf '\nsource = "%s"\n' "$FOLLOWED" >>"${first%.html}.toml"
 
 APP_PORT=$(free_port)
 export FEEDSVC_CONTENT_DIR=$WORK/content FEEDSVC_WATCH=off
@@ -117,7 +125,7 @@ pages=("$EXPORT/articles/"*.html)
 first_article=${pages[0]#"$EXPORT"}
 first_article=${first_article%.html}
 for pair in /feed:/feed.atom /feed/:/feed.atom /atom.xml:/feed.atom /index.xml:/feed.atom /rss.xml:/feed.rss \
-    "$first_article/:$first_article"; do
+    "$first_article/:$first_article" "/sources/$FOLLOWED/:/sources/$FOLLOWED"; do
     from=${pair%%:*} to=${pair#*:}
     fetch app-moved "$APP$from"
     fetch moved "$STATIC$from" -H 'Host: evil.example'

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "FACET_KINDS",
     "UNDATED",
     "Article",
     "ArticleSource",
@@ -49,8 +50,12 @@ def article_path(slug: str) -> str:
     return f"/articles/{slug}"
 
 
+# The kinds of list a catalog indexes its articles by: each a page and narrower feeds per key.
+FACET_KINDS = ("tags", "authors", "sources")
+
+
 def facet_path(kind: str, key: str) -> str:
-    """Return the site path of a tag or author page: ``/tags/<key>`` or ``/authors/<key>``."""
+    """Return the site path of a tag's, an author's or a source's page: ``/tags/<key>``, ``/sources/<name>``."""
     return f"/{kind}/{key}"
 
 
@@ -300,17 +305,19 @@ class Withdrawal:
     tags: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     tombstone: bool = True  # still within tombstone_days when the snapshot was built
+    source: str | None = None  # the followed source that brought it: its tombstone is in that source's feeds too
 
 
 @dataclass(frozen=True)
 class Facet:
-    """The articles that share one tag or one author: a page and narrower feeds."""
+    """The articles that share one tag, one author or one followed source: a page and narrower feeds."""
 
-    kind: str  # "tags" or "authors"
-    key: str  # the URL segment, e.g. "south-caucasus"
-    name: str  # as the articles write it, e.g. "South Caucasus"
+    kind: str  # one of FACET_KINDS: "tags", "authors" or "sources"
+    key: str  # the URL segment, e.g. "south-caucasus"; a source's name
+    name: str  # as the articles write it, e.g. "South Caucasus"; a source's display title
     articles: tuple[Article, ...]  # newest first
     withdrawn: tuple[Withdrawal, ...] = ()
+    link: str | None = None  # a source's home page elsewhere: its feeds' alternate link
 
     @property
     def path(self) -> str:
@@ -329,6 +336,8 @@ class FeedSpec:
     links: tuple[tuple[str, str], ...] = ()  # (rel, site path): prev-archive, next-archive, current
     archive: bool = False  # an RFC 5005 archive document (fh:archive)
     updated: datetime | None = None  # feed-level updated when it has no entries to take it from
+    home: str | None = None  # an absolute URL that is the feed's rel=alternate instead of html_path (a source's site)
+    subtitle: str | None = None  # the feed's subtitle (RSS description) instead of the site's
 
 
 @dataclass(frozen=True)
@@ -343,10 +352,15 @@ class Catalog:
     withdrawn: tuple[Withdrawal, ...] = ()  # most recent withdrawal first
     tags: Mapping[str, Facet] = field(default_factory=dict, compare=False)  # key -> facet
     authors: Mapping[str, Facet] = field(default_factory=dict, compare=False)
+    sources: Mapping[str, Facet] = field(default_factory=dict, compare=False)  # every [[source]], articles or not
     revisions: Mapping[str, Revision] = field(default_factory=dict, compare=False)  # the ledger to keep
     gone: Mapping[str, Withdrawal] = field(default_factory=dict, compare=False)  # slug -> withdrawal: 410
     digests: Mapping[str, str] = field(default_factory=dict, compare=False)  # slug -> Prepared.digest
     scheduled: Mapping[str, datetime] = field(default_factory=dict, compare=False)  # slug -> future publication
+
+    def facets(self, kind: str) -> Mapping[str, Facet]:
+        """Return the facets of one of :data:`FACET_KINDS` by key (KeyError for another kind)."""
+        return {"tags": self.tags, "authors": self.authors, "sources": self.sources}[kind]
 
     @property
     def next_release(self) -> datetime | None:

@@ -34,6 +34,7 @@ from feedsvc.model import (
     Problem,
     Revision,
     Site,
+    Source,
     Withdrawal,
     article_path,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "entry_id",
     "facet_key",
     "index_facets",
+    "index_sources",
     "make_article",
     "make_withdrawal",
     "metadata_place",
@@ -199,6 +201,7 @@ def make_withdrawal(
         tags=tuple(dict.fromkeys(one_line(tag) for tag in meta.tags if one_line(tag))),
         authors=meta.authors or (site.default_author,),
         tombstone=now - when < timedelta(days=site.tombstone_days),
+        source=source.source,
     )
 
 
@@ -245,6 +248,28 @@ def unknown_sources(articles: Iterable[Article], site: Site) -> list[Problem]:
         for article in articles
         if article.source is not None and article.source not in known
     ]
+
+
+def index_sources(
+    sources: Iterable[Source], articles: Iterable[Article], withdrawn: Iterable[Withdrawal]
+) -> dict[str, Facet]:
+    """Group articles (newest first) and withdrawals by the followed source that brought them.
+
+    Every source of site.toml has its facet, even before its first article (readers subscribe
+    before the first poll); an article of a source site.toml does not have is in none
+    (:func:`unknown_sources` warns of it).
+    """
+    facets: dict[str, tuple[Source, list[Article], list[Withdrawal]]] = {s.name: (s, [], []) for s in sources}
+    for article in articles:
+        if article.source in facets:
+            facets[article.source][1].append(article)
+    for withdrawal in withdrawn:
+        if withdrawal.tombstone and withdrawal.entry_id and withdrawal.source in facets:
+            facets[withdrawal.source][2].append(withdrawal)
+    return {
+        name: Facet("sources", name, source.display_title, tuple(members), tuple(gone), source.home)
+        for name, (source, members, gone) in facets.items()
+    }
 
 
 def article_digest(article: Article) -> str:
@@ -404,6 +429,7 @@ def assemble_catalog(
         withdrawn=tuple(withdrawn),
         tags=index_facets("tags", published, withdrawn),
         authors=index_facets("authors", published, withdrawn),
+        sources=index_sources(site.sources, published, withdrawn),
         revisions=revisions,
         gone={w.slug: w for w in withdrawn},
         digests={a.slug: digests[a.slug] for a in published},

@@ -519,10 +519,6 @@ def _every(name: str, value: Any) -> int:
     return seconds
 
 
-def _max_new(name: str, value: Any) -> int:
-    return _bounded_int(*MAX_NEW_RANGE)(name, value)
-
-
 def _since(name: str, value: Any, timezone: ZoneInfo) -> datetime:
     parsed = parse_date(value, timezone) if isinstance(value, (str, date)) else None
     if parsed is None:
@@ -549,7 +545,7 @@ _SOURCE_CHECKS: dict[str, Callable[[str, Any, ZoneInfo], Any]] = {
     "feed": lambda key, value, tz: _source_url(key, value),
     "sitemap": lambda key, value, tz: _source_url(key, value),
     "every": lambda key, value, tz: _every(key, value),
-    "max_new": lambda key, value, tz: _max_new(key, value),
+    "max_new": lambda key, value, tz: _bounded_int(*MAX_NEW_RANGE)(key, value),
     "since": _since,
     "rules": lambda key, value, tz: _rules_path(key, value),
     "status": lambda key, value, tz: _choice("active", "paused")(key, value),
@@ -557,6 +553,18 @@ _SOURCE_CHECKS: dict[str, Callable[[str, Any, ZoneInfo], Any]] = {
     "link": lambda key, value, tz: _source_url(key, value),
     "removed": lambda key, value, tz: _choice("keep", "withdraw")(key, value),
 }
+
+
+def _unknown_source_key(key: str) -> str:
+    if key in {setting.name for setting in SETTINGS}:
+        # TOML puts every key after a [[source]] header in that table
+        return (
+            f"'{key}' is a site setting, not a source's: every line after [[source]] belongs to that source; "
+            f"move '{key} = …' above the first [[source]]"
+        )
+    close = difflib.get_close_matches(key, _SOURCE_KEY_NAMES, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"unknown key '{key}'; {hint}allowed keys: {', '.join(_SOURCE_KEY_NAMES)}"
 
 
 def _tables(value: Any, problems: list[str]) -> list[Mapping[str, Any]]:
@@ -589,9 +597,7 @@ def _sources(
         for key, given in table.items():
             where = _where(index, table, lines, key)
             if key not in _SOURCE_CHECKS:
-                close = difflib.get_close_matches(key, _SOURCE_KEY_NAMES, n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
-                mistakes.append(f"{where}unknown key '{key}'; {hint}allowed keys: {', '.join(_SOURCE_KEY_NAMES)}")
+                mistakes.append(f"{where}{_unknown_source_key(key)}")
                 continue
             try:
                 values[key] = _SOURCE_CHECKS[key](key, given, timezone)

@@ -121,7 +121,7 @@ def _generator(
     fg.register_extension("rsshub", _RssHubLink, BaseEntryExtension, atom=False, rss=True)
     fg.id(site.tag_uri(spec.id_specific))
     fg.title(spec.title)
-    fg.subtitle(site.subtitle or site.title)  # RSS requires a description
+    fg.subtitle(spec.subtitle or site.subtitle or site.title)  # RSS requires a description
     # RSS's <link> is the last link given: self first, the page last
     fg.link(href=site.url(spec.path), rel="self", type=media_type)
     if site.websub_hub:
@@ -129,7 +129,7 @@ def _generator(
         fg.rsshub.hub = site.websub_hub
     for rel, path in spec.links:
         fg.link(href=site.url(path), rel=rel, type=ATOM_TYPE)
-    fg.link(href=site.url(spec.html_path), rel="alternate", type="text/html")
+    fg.link(href=spec.home or site.url(spec.html_path), rel="alternate", type="text/html")
     fg.language(site.language)
     fg.generator(GENERATOR)
     fg.author({"name": site.default_author})

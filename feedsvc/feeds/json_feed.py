@@ -49,9 +49,9 @@ def build_json(articles: Sequence[Article], site: Site, spec: FeedSpec) -> bytes
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
         "title": spec.title,
-        "home_page_url": site.url(spec.html_path),
+        "home_page_url": spec.home or site.url(spec.html_path),
         "feed_url": site.url(spec.path),
-        "description": site.subtitle or site.title,
+        "description": spec.subtitle or site.subtitle or site.title,
         "language": site.language,
         "authors": [{"name": site.default_author}],
     }

@@ -5,26 +5,27 @@ plain data; the views send them and the static export writes them. Every
 URL is absolute, from ``base_url``, as in the feeds.
 
 - ``/sitemap.xml`` (https://www.sitemaps.org/protocol.html): the home page,
-  every article page and every tag and author page, each with ``lastmod``
+  every article page and every tag, author and source page, each with ``lastmod``
   (an article's ``updated``; a list's newest ``updated``). Past
   ``max_urls`` URLs or ``max_bytes`` bytes in one file it becomes a sitemap
   index of ``/sitemap-1.xml``, ``/sitemap-2.xml``, …, each within both limits.
 - ``/robots.txt`` names the sitemap, or keeps every crawler out
   (``crawlers = "deny"`` in site.toml: a staging copy or a private site).
-- ``/feeds`` and ``/feeds.opml`` list the same feeds: the site's, each tag's
-  and each author's. OPML names one format per feed (Atom), as a reader that
+- ``/feeds`` and ``/feeds.opml`` list the same feeds: the site's, each tag's,
+  each author's and each followed source's. OPML names one format per feed (Atom), as a reader that
   imports it subscribes to every outline it finds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
 from feedsvc.feeds.atom_rss import ATOM_TYPE, RSS_TYPE, feed_updated, site_epoch
+from feedsvc.feeds.families import facet_title
 from feedsvc.feeds.json_feed import JSON_FEED_TYPE
 from feedsvc.model import Catalog, Facet, Site, article_path
 
@@ -72,13 +73,13 @@ def _lastmod(moment: datetime) -> str:
 
 
 def sitemap_urls(catalog: Catalog) -> Iterator[tuple[str, datetime]]:
-    """Yield (absolute URL, lastmod) of every page a search engine should know: home, articles, tags, authors."""
+    """Yield (absolute URL, lastmod) of every page a search engine should know: home, articles, tags, authors, sources."""
     site = catalog.site
     epoch = site_epoch(site)
     yield site.url("/"), feed_updated(catalog.articles, (), epoch)
     for article in catalog.articles:
         yield site.url(article_path(article.slug)), article.updated
-    for facets in (catalog.tags, catalog.authors):
+    for facets in (catalog.tags, catalog.authors, catalog.sources):
         for key in sorted(facets):
             facet = facets[key]
             yield site.url(facet.path), feed_updated(facet.articles, (), epoch)
@@ -139,19 +140,22 @@ class FeedGroup:
 
 
 def feed_directory(catalog: Catalog) -> tuple[tuple[str, tuple[FeedGroup, ...]], ...]:
-    """Return the site's feeds in sections: ("Site", …), ("Tags", …), ("Authors", …); empty sections left out."""
+    """Return the site's feeds in sections: ("Site", …), ("Sources", …), ("Tags", …), ("Authors", …).
+
+    Empty sections are left out. A followed source is listed before its first article
+    (its feeds are valid and empty): readers may subscribe before the first poll.
+    """
     site = catalog.site
 
-    def groups(facets: Mapping[str, Facet], label: Callable[[Facet], str]) -> tuple[FeedGroup, ...]:
+    def groups(facets: Mapping[str, Facet]) -> tuple[FeedGroup, ...]:
         ordered = sorted(facets.values(), key=lambda f: (f.name.casefold(), f.key))
-        return tuple(
-            FeedGroup(f.name, f.path, feed_links(f"{f.path}/feed", f"{site.title}: {label(f)}")) for f in ordered
-        )
+        return tuple(FeedGroup(f.name, f.path, feed_links(f"{f.path}/feed", facet_title(f, site))) for f in ordered)
 
     sections = (
         ("Site", (FeedGroup(site.title, "/", feed_links("/feed", site.title)),)),
-        ("Tags", groups(catalog.tags, lambda f: f.name)),
-        ("Authors", groups(catalog.authors, lambda f: f"Articles by {f.name}")),
+        ("Sources", groups(catalog.sources)),
+        ("Tags", groups(catalog.tags)),
+        ("Authors", groups(catalog.authors)),
     )
     return tuple((name, found) for name, found in sections if found)
 

@@ -11,6 +11,7 @@ $uri $uri.html =404`` and ``gzip_static``/``brotli_static``:
     /tags/<key>             tags/<key>.html           (its feeds: tags/<key>/feed.atom, …)
     /tags/<key>/page/<n>    tags/<key>/page/<n>.html
     /authors/<key>          authors/<key>.html        (and authors/<key>/page/<n>.html)
+    /sources/<name>         sources/<name>.html       (its feeds: sources/<name>/feed.atom, …; every source, even empty)
     /feed.atom, …           feed.atom, feed.rss, feed.json
     /archive/<yyyy-mm>.atom archive/<yyyy-mm>.atom    (every month that has articles)
     /feeds, /feeds.opml     feeds.html, feeds.opml    (every feed: a page and OPML)
@@ -59,8 +60,8 @@ __all__ = [
 
 MARKER = ".feedsvc-export"  # a folder holding it was written by this module and may be replaced
 CODINGS = (("gzip", ".gz"), ("br", ".br"))
-PAGE_PREFIXES = ("/articles/", "/tags/", "/authors/")
-LIST_PAGE = re.compile(r"(?:/(?:tags|authors)/[^/]+)?/page/[0-9]+")  # page 2 and later of a list
+PAGE_PREFIXES = ("/articles/", "/tags/", "/authors/", "/sources/")
+LIST_PAGE = re.compile(r"(?:/(?:tags|authors|sources)/[^/]+)?/page/[0-9]+")  # page 2 and later of a list
 Advance = Callable[[int], Callable[[int], object]]  # total -> advance(n): a progress bar
 
 
@@ -79,7 +80,7 @@ def site_paths(
     per_page = catalog.site.articles_per_page
     yield from list_page_paths("", len(catalog.articles), per_page)  # "/", "/page/2", …
     yield from (article_path(article.slug) for article in catalog.articles)
-    for facets in (catalog.tags, catalog.authors):
+    for facets in (catalog.tags, catalog.authors, catalog.sources):
         for facet in facets.values():
             yield from list_page_paths(facet.path, len(facet.articles), per_page)
     yield from snapshot.feeds  # subscription feeds and the archive months that have articles

@@ -27,6 +27,7 @@ from feedsvc.build.representation import Resource, make_resource, not_modified
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import facet_key
 from feedsvc.feeds.atom_rss import feed_updated, site_epoch
+from feedsvc.feeds.families import facet_title
 from feedsvc.model import Article, Catalog, Facet, Problem, Withdrawal, article_path, facet_path
 from feedsvc.serve.state import EXTENSION, SiteState
 from feedsvc.web.discovery import (
@@ -242,21 +243,21 @@ def article(slug: str) -> Response:
         found.updated,
         article=found,
         content=Markup(found.content_html),  # cleaned and sanitised by clean.py
+        source=snapshot.catalog.sources.get(found.source) if found.source else None,
     )
 
 
 def _facet_page(kind: str, key: str, number: int | None = None) -> BaseResponse:
     snapshot = _snapshot()
-    facets: Mapping[str, Facet] = snapshot.catalog.tags if kind == "tags" else snapshot.catalog.authors
-    facet = facets.get(key)
+    facet = snapshot.catalog.facets(kind).get(key)
     if facet is None:
         # /tags/Apple: the tag's URL written another way (case, spaces) is a 301 to its one URL
         moved = _to_facet(kind, key, "" if number is None else f"/page/{number}")
         if moved is not None:
             return moved
         abort(404, f"There is nothing at {facet_path(kind, key)}.")
-    title = snapshot.catalog.site.title
-    heading = facet.name if kind == "tags" else f"Articles by {facet.name}"
+    site = snapshot.catalog.site
+    heading = f"Articles by {facet.name}" if kind == "authors" else facet.name
     return _list_page(
         snapshot,
         facet.path,
@@ -267,7 +268,7 @@ def _facet_page(kind: str, key: str, number: int | None = None) -> BaseResponse:
         facet=facet,
         heading=heading,
         # this page's own feeds first: readers offer the first one by default
-        feeds=feed_links(f"{facet.path}/feed", f"{title}: {heading}") + feed_links("/feed", title),
+        feeds=feed_links(f"{facet.path}/feed", facet_title(facet, site)) + feed_links("/feed", site.title),
     )
 
 
@@ -295,9 +296,22 @@ def author_page(key: str, number: int) -> BaseResponse:
     return _facet_page("authors", key, number)
 
 
+@bp.get("/sources/<key>")
+def source(key: str) -> BaseResponse:
+    """List the newest articles a followed source brought. :raise 404: site.toml has no such source."""
+    return _facet_page("sources", key)
+
+
+@bp.get("/sources/<key>/page/<int:number>")
+def source_page(key: str, number: int) -> BaseResponse:
+    """List older articles of one followed source. :raise 404: no such source, or no such page."""
+    return _facet_page("sources", key, number)
+
+
 @bp.get("/feed<any('.atom', '.rss', '.json'):ext>")
 @bp.get("/tags/<key>/feed<any('.atom', '.rss', '.json'):ext>")
 @bp.get("/authors/<key>/feed<any('.atom', '.rss', '.json'):ext>")
+@bp.get("/sources/<key>/feed<any('.atom', '.rss', '.json'):ext>")
 @bp.get("/archive/<month>.atom")
 def feed(key: str | None = None, ext: str = "", **_: str) -> BaseResponse:
     """Send a subscription feed or an archive document. :raise 404: there is none at this path."""
@@ -505,8 +519,9 @@ def article_slash(slug: str) -> BaseResponse:
 
 @bp.get("/tags/<key>/")
 @bp.get("/authors/<key>/")
+@bp.get("/sources/<key>/")
 def facet_slash(key: str) -> BaseResponse:
-    """Redirect a tag's or author's page asked with a trailing slash or another case. :raise 404: none such."""
+    """Redirect a tag's, author's or source's page asked with a trailing slash or another case. :raise 404: none."""
     kind = request.path.split("/")[1]
     return _to_facet(kind, key, "", slash=True) or abort(404, f"There is nothing at {request.path}.")
 
@@ -517,7 +532,7 @@ def _to_facet(kind: str, key: str, rest: str, *, slash: bool = False) -> BaseRes
     ``slash``: the path asked had a trailing slash, so the facet's own key is another way too.
     """
     catalog = _snapshot().catalog
-    facets: Mapping[str, Facet] = catalog.tags if kind == "tags" else catalog.authors
+    facets: Mapping[str, Facet] = catalog.facets(kind)
     canonical = key if key in facets else facet_key(key)
     if canonical not in facets or (canonical == key and not slash):
         return None  # nothing by that name, or already its own URL: never a redirect to itself

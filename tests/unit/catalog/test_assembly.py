@@ -273,3 +273,28 @@ def test_a_change_of_source_changes_the_catalog_version(site: Site) -> None:
     plain = build_catalog([source("a")], followed, now=NOW)
     brought = build_catalog([replace(source("a"), source="civil-ge")], followed, now=NOW)
     assert plain.version != brought.version
+
+
+def test_every_source_of_site_toml_is_a_facet_even_before_its_first_article(site: Site) -> None:
+    civil = Source(name="civil-ge", feed="https://civil.ge/feed", title="Civil Georgia")
+    quiet = Source(name="quiet-news", sitemap="https://www.quiet.example/sitemap.xml", link="https://quiet.example/en/")
+    followed = replace(site, sources=(civil, quiet))
+    sources = [replace(source("a", 1), source="civil-ge"), replace(source("b", 2), source="civil-ge"), source("c", 3)]
+    catalog = build_catalog([*sources, replace(source("d", 4), source="gone-news")], followed, now=NOW)
+    assert list(catalog.sources) == ["civil-ge", "quiet-news"]  # site.toml's order; no facet for a source it lacks
+    civil_facet, quiet_facet = catalog.sources["civil-ge"], catalog.sources["quiet-news"]
+    assert (civil_facet.kind, civil_facet.key, civil_facet.name, civil_facet.link) == (
+        "sources", "civil-ge", "Civil Georgia", "https://civil.ge/",
+    )  # fmt: skip
+    assert [a.slug for a in civil_facet.articles] == ["b", "a"]  # newest first
+    assert civil_facet.path == "/sources/civil-ge" and catalog.facets("sources") is catalog.sources
+    assert (quiet_facet.name, quiet_facet.link, quiet_facet.articles) == ("quiet-news", "https://quiet.example/en/", ())
+
+
+def test_a_withdrawn_article_keeps_its_source_for_the_sources_tombstone(site: Site) -> None:
+    followed = replace(site, sources=(Source(name="civil-ge", feed="https://civil.ge/feed"),))
+    gone = replace(source("a"), source="civil-ge", status="withdrawn")
+    catalog = build_catalog([gone, source("b")], followed, now=NOW)
+    (withdrawal,) = catalog.withdrawn
+    assert withdrawal.source == "civil-ge"
+    assert catalog.sources["civil-ge"].withdrawn == (withdrawal,) and catalog.sources["civil-ge"].articles == ()

@@ -274,6 +274,12 @@ def test_an_unknown_source_key_is_named_with_the_key_meant_and_its_line() -> Non
     assert "line 10: [[source]] 'oc-media': unknown key 'evry'; did you mean 'every'? allowed keys: name, feed" in error
 
 
+def test_a_site_setting_written_under_a_source_says_to_move_it_up() -> None:
+    error = source_error({"name": "a", "feed": FEED, "entries_per_feed": 5})
+    assert "[[source]] 'a': 'entries_per_feed' is a site setting, not a source's" in error
+    assert "move 'entries_per_feed = …' above the first [[source]]" in error
+
+
 def test_a_source_needs_a_name_and_one_url() -> None:
     error = source_error({"feed": "https://www.oc-media.org/feed/"})
     assert "[[source]] #1: missing 'name'" in error and 'add name = "oc-media-org"' in error

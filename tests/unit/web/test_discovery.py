@@ -151,6 +151,39 @@ def test_the_opml_lists_each_feed_once_and_every_one_answers(app: Flask, client:
     assert [o.get("text") for o in root.findall("body/outline")] == ["Example Gazette", "Tags", "Authors"]
 
 
+def test_followed_sources_are_listed_first_even_before_their_first_article(content_dir: Path) -> None:
+    with (content_dir / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.write('[[source]]\nname = "zeta-news"\nfeed = "https://zeta.example/feed"\ntitle = "Zeta News"\n')
+        toml.write('[[source]]\nname = "alpha"\nsitemap = "https://alpha.example/sitemap.xml"\n')
+    (content_dir / "articles" / f"{SLUG}.toml").write_text('source = "zeta-news"\n', encoding="utf-8")
+    app = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)})
+    client = app.test_client()
+    catalog = app.extensions["feedsvc"].snapshot.catalog
+    sections = dict(feed_directory(catalog))
+    assert list(sections) == ["Site", "Sources", "Tags", "Authors"]
+    assert [(g.title, g.page, g.feeds[0]) for g in sections["Sources"]] == [  # by title, as the other sections
+        ("alpha", "/sources/alpha", ("/sources/alpha/feed.atom", "application/atom+xml", "alpha (Atom)")),
+        (
+            "Zeta News",
+            "/sources/zeta-news",
+            ("/sources/zeta-news/feed.atom", "application/atom+xml", "Zeta News (Atom)"),
+        ),
+    ]
+    page = html.fromstring(client.get("/feeds").data)
+    assert [h.text_content() for h in page.cssselect("h2")] == ["Site", "Sources", "Tags", "Authors"]
+    assert {BASE + "/sources/alpha/feed.json", BASE + "/sources/zeta-news/feed.rss"} <= {
+        a.text_content() for a in page.cssselect("a.feed-url")
+    }
+    root = etree.fromstring(client.get("/feeds.opml").data)
+    (outline,) = [o for o in root.findall("body/outline") if o.get("text") == "Sources"]
+    assert [(o.get("text"), o.get("xmlUrl"), o.get("htmlUrl")) for o in outline] == [
+        ("alpha", f"{BASE}/sources/alpha/feed.atom", f"{BASE}/sources/alpha"),
+        ("Zeta News", f"{BASE}/sources/zeta-news/feed.atom", f"{BASE}/sources/zeta-news"),
+    ]
+    locs = check_sitemap_rules(client.get("/sitemap.xml").data, "urlset")
+    assert {f"{BASE}/sources/alpha", f"{BASE}/sources/zeta-news"} <= set(locs)
+
+
 @pytest.mark.parametrize("path", ["/", f"/articles/{SLUG}", "/tags/transport", "/authors/ada-lovelace", "/feeds",
                                   "/articles/no-such-article"])  # fmt: skip
 def test_every_page_links_the_feed_list_and_the_opml(client: FlaskClient, path: str) -> None:
