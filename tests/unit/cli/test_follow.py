@@ -111,3 +111,18 @@ def test_check_lists_the_sources_and_their_state(content_dir: Path, server: Fixt
     assert f"source   river (active, {river.feed_url}): last success 20" in result.output
     assert "1 items seen" in result.output and "last error: -" in result.output
     assert "source   later (paused, " in result.output and "last success never" in result.output
+
+
+def test_a_sources_rules_file_cleans_its_articles_whatever_their_host(content_dir: Path, server: FixtureServer) -> None:
+    river = SourceSite(server)
+    river.add(1)
+    (content_dir / "rules").mkdir()
+    (content_dir / "rules" / "river.example.org.toml").write_text("strip_text = ['^Paragraph 3 of']\n")
+    write_sources(content_dir, source_table("river", river.feed_url, rules="rules/river.example.org.toml"))
+    follow(content_dir)
+    (article,) = load_snapshot(content_dir, now=datetime.now(UTC)).catalog.articles
+    text = article.content.text()
+    assert "Paragraph 4 of Story number 1" in text and "Paragraph 3 of" not in text  # pages on 127.0.0.1
+    write_sources(content_dir, source_table("river", river.feed_url))
+    (article,) = load_snapshot(content_dir, now=datetime.now(UTC)).catalog.articles
+    assert "Paragraph 3 of" in article.content.text()  # without it, the host's rules (none) clean them
