@@ -23,12 +23,19 @@ def fetch(url: str) -> str:
         return response.read().decode("utf-8")
 
 
+def due_now(content_dir: Path) -> None:
+    """Make the river source due, as if its `every` had passed."""
+    state = read_state(content_dir, "river")
+    state.next_poll = datetime.now(UTC)
+    write_state(content_dir, state)
+
+
 def test_serve_follows_new_edited_and_failing_sources_on_its_own(tmp_path: Path) -> None:
     content_dir = blank_site(tmp_path / "content")
     with FixtureServer() as server:
         river = SourceSite(server)
         first = river.add(1)
-        river.add(2)
+        second = river.add(2)
         server.routes["/busy.xml"] = Reply(b"", 429, "text/plain", {"Retry-After": "3600"})
         write_sources(
             content_dir,
@@ -44,9 +51,7 @@ def test_serve_follows_new_edited_and_failing_sources_on_its_own(tmp_path: Path)
 
             river.add(3)
             river.edit(first, "Story 1 begins, corrected, with the river falling back under the old stone bridge.")
-            state = read_state(content_dir, "river")
-            state.next_poll = datetime.now(UTC)  # `every` has passed
-            write_state(content_dir, state)
+            due_now(content_dir)
             assert wait_until(lambda: "Story number 3 about the river" in fetch(feed)), served.output()
             assert wait_until(lambda: "corrected, with the river falling back" in fetch(feed)), served.output()
 
@@ -58,3 +63,16 @@ def test_serve_follows_new_edited_and_failing_sources_on_its_own(tmp_path: Path)
             metrics = fetch(f"{served.url}/metrics")
             assert 'feedsvc_source_items_seen{source="river"} 3.0' in metrics
             assert 'feedsvc_source_failures{source="busy"} 1.0' in metrics
+
+            # the source drops an item: its article stays published (removed = "keep")
+            river.delete(second, page_too=True)
+            polls = server.hits["/news/feed.xml"]
+            due_now(content_dir)
+            assert wait_until(lambda: server.hits["/news/feed.xml"] > polls), served.output()
+            assert wait_until(lambda: read_state(content_dir, "river").next_poll > datetime.now(UTC))  # type: ignore[operator]
+            assert "Paragraph 7 of Story number 2" in fetch(feed)
+            # nothing new: the next poll is one conditional request, answered 304
+            requests = len(server.answers)
+            due_now(content_dir)
+            assert wait_until(lambda: len(server.answers) > requests), served.output()
+            assert server.answers[requests:] == [("/news/feed.xml", 304)]
