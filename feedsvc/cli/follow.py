@@ -6,7 +6,6 @@ Kept out of ``main.py`` so that the command table stays short.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,7 +55,7 @@ def _follow_forever(content_dir: Path, options: FollowOptions) -> int:
     click.echo(f"following the sources of {content_dir / 'site.toml'}; Ctrl-C stops", err=True)
     try:
         while True:
-            time.sleep(max(1.0, following()))
+            options.sleep(max(1.0, following()))
     except KeyboardInterrupt:
         return 0
     finally:

@@ -9,7 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from feedsvc.build.builder import load_snapshot
+from feedsvc.cli.follow import run_follow
 from feedsvc.cli.main import main
+from feedsvc.follow.running import FollowOptions
 from support.following import source_table, write_sources
 from support.http_fixture import FixtureServer, Reply
 from support.sites import NEWS_SITE_TOML
@@ -126,3 +128,19 @@ def test_a_sources_rules_file_cleans_its_articles_whatever_their_host(content_di
     write_sources(content_dir, source_table("river", river.feed_url))
     (article,) = load_snapshot(content_dir, now=datetime.now(UTC)).catalog.articles
     assert "Paragraph 3 of" in article.content.text()  # without it, the host's rules (none) clean them
+
+
+def test_follow_without_once_keeps_following_until_interrupted(content_dir: Path, server: FixtureServer) -> None:
+    river = SourceSite(server)
+    river.add(1)
+    write_sources(content_dir, source_table("river", river.feed_url))
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:  # the waits (between rounds, and between requests): the third is Ctrl-C
+        waits.append(seconds)
+        if len(waits) >= 3:
+            raise KeyboardInterrupt
+
+    assert run_follow(content_dir, False, False, FollowOptions(min_delay=0, sleep=sleep)) == 0
+    assert len(list((content_dir / "articles").glob("*.html"))) == 1
+    assert waits[-2:] == [30.0, 30.0]  # due again in 30 minutes: it looks again at the check interval
