@@ -67,19 +67,29 @@ def _resolve(host: str) -> list[str]:
         return []  # unresolvable: the request itself fails with a clear message
 
 
+# Second-level labels under a country code that are registries, not sites (bbc.co.uk, abc.net.au):
+# the site is then the last three labels. Without a public-suffix list this errs towards refusing.
+_REGISTRY_LABELS = frozenset("ac co com edu go gob gov govt ltd ne net nic or org plc sch".split())
+
+
+def _site_of(host: str) -> str:
+    labels = host.lower().rstrip(".").split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _REGISTRY_LABELS else 2
+    return ".".join(labels[-keep:])
+
+
 def same_site(host: str, own: str) -> bool:
-    """Return True if ``host`` is ``own`` or shares its parent domain (``feeds.example.org`` and ``www.example.org``)."""
+    """Return True if ``host`` is ``own`` or on the same registered domain (``feeds.example.org`` and
+    ``www.example.org``; ``news.bbc.co.uk`` and ``www.bbc.co.uk``, not ``evil.co.uk``)."""
     host, own = host.lower().rstrip("."), own.lower().rstrip(".")
     if host == own:
         return True
     try:
         ipaddress.ip_address(own)
-        return False  # an address has no parent domain
+        return False  # an address has no domain
     except ValueError:
         pass
-    labels = own.split(".")
-    parent = ".".join(labels[1:]) if len(labels) > 2 else own
-    return host == parent or host.endswith("." + parent)
+    return _site_of(host) == _site_of(own)
 
 
 def check_target(url: str, own_host: str, resolve: Resolver = _resolve) -> None:

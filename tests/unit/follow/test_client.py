@@ -173,6 +173,8 @@ def test_the_sources_own_host_may_be_private_and_its_site_public() -> None:
     check_target("http://127.0.0.1:8080/a", "127.0.0.1", resolver({}))  # a person pointed feedsvc there
     check_target("https://www.example.org/a", "feeds.example.org", resolver({}))
     assert same_site("example.org", "feeds.example.org") and not same_site("example.com", "feeds.example.org")
+    assert same_site("www.bbc.co.uk", "feeds.bbc.co.uk") and not same_site("evil.co.uk", "bbc.co.uk")
+    assert same_site("www.abc.net.au", "abc.net.au") and not same_site("other.net.au", "abc.net.au")
     assert not same_site("127.0.0.2", "127.0.0.1")
 
 
