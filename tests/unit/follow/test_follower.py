@@ -334,7 +334,7 @@ def test_items_linking_off_site_or_to_files_are_refused_by_name(
             None,
         ),
         (Reply(b"\0" * (MAX_FEED_BYTES + 10), gzip=True), "over the 10,485,760-byte limit"),
-        (Reply(b"<rss>" + b" " * 40_000, chunk_delay=0.05, length=False), "gave up reading|timed out"),
+        (Reply(b"<rss>" + b" " * 40_000, chunk_delay=0.1, length=False), "gave up reading|timed out"),
     ],
     ids=["bozo", "garbage", "html", "5xx", "redirect-loop", "no-links", "gzip-bomb", "slow-loris"],
 )
@@ -346,7 +346,7 @@ def test_hostile_feeds_are_named_errors_of_their_source_and_others_go_on(
     write_sources(
         content_dir, source_table("hostile", server.url("/hostile.xml")), source_table("river", river.feed_url)
     )
-    reports = poll(content_dir, clock, timeout=1.0)
+    reports = poll(content_dir, clock, timeout=2.0)
     assert reports["river"].new == ["story-number-1-about-the-river"]
     hostile = reports["hostile"]
     if message is None:
@@ -387,7 +387,7 @@ def test_item_pages_that_never_end_or_explode_are_named_failures(
     server.routes[river.page_path(endless)] = Reply(b"<p>" * 3_000_000, length=False)
     server.routes[river.page_path(bomb)] = Reply(b"\0" * 50_000_000, gzip=True)
     write_sources(content_dir, source_table("river", river.feed_url))
-    report = poll(content_dir, clock)["river"]
+    report = poll(content_dir, clock, timeout=60.0)["river"]  # the size cap ends them, not the clock
     assert report.new == ["story-number-3-about-the-river"]
     assert all("over the 5,242,880-byte limit" in why for _, why in report.failed) and len(report.failed) == 2
     assert report.retrying == 2  # tried again at the next polls, up to a limit
@@ -456,10 +456,10 @@ def test_a_sitemap_index_and_its_gzip_sitemaps(
 def test_sources_on_other_hosts_are_polled_in_parallel(content_dir: Path, river: SourceSite, clock: Clock) -> None:
     river.add(1)
     with FixtureServer() as slow:
-        slow.routes["/feed.xml"] = Reply(b"<rss/>", delay=1.5)
+        slow.routes["/feed.xml"] = Reply(b"<rss/>", delay=2.5)
         # "localhost" is another host than 127.0.0.1: its own group, in its own thread
         slow_url = f"http://localhost:{slow.base.rsplit(':', 1)[1]}/feed.xml"
         write_sources(content_dir, source_table("slow", slow_url), source_table("river", river.feed_url))
-        reports = poll(content_dir, clock, timeout=1.0)
+        reports = poll(content_dir, clock, timeout=2.0)
     assert reports["river"].new == ["story-number-1-about-the-river"]
     assert reports["slow"].status == "failed" and "timed out" in str(reports["slow"].error)
