@@ -1,9 +1,10 @@
 """Every feed document a catalog publishes, rendered once.
 
 Pure. Subscription feeds come in families (the site, each tag, each
-author, each followed source), each in Atom, RSS and JSON Feed with the same entries: the newest
-``entries_per_feed`` articles, fewer if that is what it takes to keep every
-document of the family under ``feed_max_bytes`` (never fewer than one).
+author, each followed source), each in Atom, RSS and JSON Feed with the
+same entries: the newest ``entries_per_feed`` articles, fewer if that is
+what it takes to keep every document of the family under
+``feed_max_bytes`` (never fewer than one).
 The site's Atom feed links the newest monthly archive (RFC 5005), and the
 Atom feeds carry tombstones of recent withdrawals (RFC 6721).
 """
@@ -94,7 +95,8 @@ def facet_title(facet: Facet, site: Site) -> str:
     """Return the title of a facet's feeds: 'Site: Tag', 'Site: Articles by Name', a source's own title."""
     if facet.kind == "sources":
         return facet.name  # the source's title (site.toml), or its name
-    return f"{site.title}: {facet.name if facet.kind == 'tags' else f'Articles by {facet.name}'}"
+    label = facet.name if facet.kind == "tags" else f"Articles by {facet.name}"
+    return f"{site.title}: {label}"
 
 
 def _facet_family(facet: Facet, site: Site) -> Family:
