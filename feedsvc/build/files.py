@@ -23,7 +23,7 @@ from types import ModuleType
 
 from feedsvc import catalog, content, feeds, html_depth, metadata, model, text
 from feedsvc.build import representation, snapshot
-from feedsvc.catalog.assembly import Cleaner, prepare_source, rules_host
+from feedsvc.catalog.assembly import Cleaner, prepare_source, rules_key
 from feedsvc.clean import CLEANER_VERSION, SiteRules, clean_html
 from feedsvc.clean.rules import rules_version
 from feedsvc.content.listing import signature
@@ -133,7 +133,7 @@ def article_key(context: str, name: str, digest: str) -> str:
 
 def rules_of(prepared: Prepared, rules: Mapping[str, SiteRules]) -> tuple[str, str]:
     """Return the host whose rules cleaned ``prepared`` and their version ("none" for no rules)."""
-    host = rules_host(prepared.source.metadata.canonical_url) if prepared.source else ""
+    host = rules_key(prepared.source, rules) if prepared.source else ""
     return host, rules_version(rules.get(host))
 
 

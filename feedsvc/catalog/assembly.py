@@ -57,6 +57,8 @@ __all__ = [
     "metadata_place",
     "prepare_source",
     "rules_host",
+    "rules_key",
+    "source_rules_key",
     "unknown_sources",
 ]
 
@@ -84,9 +86,22 @@ def rules_host(url: str | None) -> str:
     return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
 
 
-def _rules_for(url: str | None, rules: Mapping[str, SiteRules]) -> SiteRules | None:
-    """Pick the site rules for the host a page came from."""
-    return rules.get(rules_host(url)) if rules else None
+def source_rules_key(name: str) -> str:
+    """Return the key under which the rules file of the followed source ``name`` is kept in a rules mapping
+    (beside the hosts' keys; :func:`feedsvc.build.builder.with_source_rules` adds them)."""
+    return f"source:{name}"
+
+
+def rules_key(source: ArticleSource, rules: Mapping[str, SiteRules]) -> str:
+    """Return the key of the rules that clean ``source``: its followed source's own rules file, else its host's."""
+    if source.source and source_rules_key(source.source) in rules:
+        return source_rules_key(source.source)
+    return rules_host(source.metadata.canonical_url)
+
+
+def _rules_for(source: ArticleSource, rules: Mapping[str, SiteRules]) -> SiteRules | None:
+    """Pick the site rules for a page: its source's, else those of the host it came from."""
+    return rules.get(rules_key(source, rules)) if rules else None
 
 
 def make_article(
@@ -100,7 +115,7 @@ def make_article(
     warnings = list(source.warnings)
     page_url = site.url(article_path(source.slug))
     origin_url = meta.canonical_url or page_url
-    site_rules = _rules_for(meta.canonical_url, rules or {})
+    site_rules = _rules_for(source, rules or {})
     if clean is clean_html:  # the real cleaner also says how sure it is; an injected one cannot
         cleaned = clean_article(source.html, base_url=origin_url, rules=site_rules)
         content = cleaned.html

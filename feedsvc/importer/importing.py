@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,12 +32,12 @@ from feedsvc.build.state import read_ledger, write_ledger
 from feedsvc.catalog.assembly import make_article, metadata_place
 from feedsvc.catalog.revisions import first_seen, pin_first_seen
 from feedsvc.content.decode import BOMS, binary_reason, codec_for_label, decode_html, is_refused
-from feedsvc.content.loader import load_article, merge_metadata
+from feedsvc.content.loader import SIDECAR_SUFFIX, load_article, merge_metadata
 from feedsvc.content.sidecar import IMAGE_KEYS
 from feedsvc.content.slug import slug_from_url, slugify, unique_slug
-from feedsvc.importer.http import Fetcher, FetchError, gunzip, is_html
+from feedsvc.importer.http import Fetched, Fetcher, FetchError, gunzip, is_html
 from feedsvc.importer.sitemap import SitemapEntry, SitemapError, parse_sitemap
-from feedsvc.importer.store import Known, Library, store_article
+from feedsvc.importer.store import Known, Library, read_sidecar, store_article
 from feedsvc.importer.wxr import WxrPost
 from feedsvc.metadata.page import extract_metadata
 from feedsvc.model import ContentError, Image, Site
@@ -101,11 +101,15 @@ class Importer:
         site: Site,
         fetcher: Fetcher | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        check: bool = True,
     ) -> None:
+        """``check``: load each stored article as a build would, to warn of what would keep it from being
+        published (the follower does not: the build that publishes its imports reports the same)."""
         self.content_dir = content_dir
         self.site = site
         self.fetcher = fetcher
         self.clock = clock
+        self.check = check
         self.library = Library.scan(content_dir, site)
 
     # --- pages -----------------------------------------------------------
@@ -122,6 +126,30 @@ class Importer:
             fetched = self.fetcher.fetch(url)
         except FetchError as error:
             return Outcome(url, "failed", reason=str(error))
+        gaps = {"published": hint.published} if hint is not None else {}
+        return self.import_fetched(url, fetched, slug_hint=hint.title if hint else None, gaps=gaps)
+
+    def import_fetched(
+        self,
+        url: str,
+        fetched: Fetched,
+        *,
+        slug_hint: str | None = None,
+        gaps: Mapping[str, Any] | None = None,
+        keys: Mapping[str, Any] | None = None,
+        also: Iterable[str | None] = (),
+        first_url_wins: bool = False,
+    ) -> Outcome:
+        """Store a page fetched from ``url`` as an article (new, updated or unchanged).
+
+        ``slug_hint``: a title to name a new article by when the page has none.
+        ``gaps``: sidecar values (title, published, author) written only where
+        the page itself says nothing of them. ``keys``: sidecar values always
+        written (a followed source's ``source``). ``also``: more URLs the article
+        may be known by (where the item was found before). ``first_url_wins``: an
+        article found again keeps the ``source_url`` and ``redirects`` it was first
+        imported by (a feed that links one page under several URLs changes nothing).
+        """
         if not is_html(fetched):
             return Outcome(url, "failed", reason=f"not an HTML page (Content-Type: {fetched.content_type or 'none'})")
         reason = binary_reason(fetched.body)
@@ -137,20 +165,40 @@ class Importer:
             return Outcome(url, "failed", reason="the page is empty")
         metadata, _ = merge_metadata(extract_metadata(text, self.site.timezone))
         canonical = _canonical_link(text, fetched.final_url) or metadata.canonical_url or fetched.final_url
-        known = self.library.find(canonical, url, fetched.final_url)
+        known = self.library.find(canonical, url, fetched.final_url, *also)
         if known is not None and not known.is_html:
             return Outcome(url, "failed", known.slug, f"already in the content folder as {known.path.name}")
-        title = metadata.title or (hint.title if hint else None) or ""
+        gaps = dict(gaps or {})
+        title = metadata.title or slug_hint or gaps.get("title") or ""
         slug = known.slug if known else unique_slug(slugify(title) or slug_from_url(canonical), self.library.taken)
         sidecar: dict[str, Any] = dict(known.sidecar) if known else {}
         sidecar.setdefault("id", (known.entry_id if known else None) or _new_id())
-        if metadata.published is None and hint is not None and hint.published is not None:
-            sidecar.setdefault("published", hint.published)  # the page has no date, its news sitemap does
-        sidecar.update(canonical_url=canonical, source_url=url, imported=self._now())
-        sidecar.pop("redirects", None)
-        if fetched.redirects:
-            sidecar["redirects"] = list(fetched.redirects)
+        said = {"title": metadata.title, "published": metadata.published, "author": metadata.authors}
+        for key, value in gaps.items():
+            if value and not said.get(key):
+                sidecar.setdefault(key, list(value) if isinstance(value, tuple) else value)
+        sidecar.update(canonical_url=canonical, imported=self._now(), **(keys or {}))
+        if not (first_url_wins and known is not None and sidecar.get("source_url")):
+            sidecar["source_url"] = url
+            sidecar.pop("redirects", None)
+            if fetched.redirects:
+                sidecar["redirects"] = list(fetched.redirects)
         return self._store(url, slug, stored, sidecar, known, canonical, url, fetched.final_url)
+
+    def set_status(self, slug: str, status: str | None) -> Outcome:
+        """Set (or, with None, remove) the ``status`` key of an imported article's sidecar; unchanged if it has it."""
+        articles_dir = self.content_dir / "articles"
+        sidecar_path = articles_dir / f"{slug}{SIDECAR_SUFFIX}"
+        old = read_sidecar(sidecar_path)
+        new = {key: value for key, value in old.items() if key != "status"}
+        if status is not None:
+            new["status"] = status
+        try:
+            html = (articles_dir / f"{slug}.html").read_bytes()
+            written = store_article(articles_dir, slug, html, new, old)
+        except OSError as error:
+            return Outcome(slug, "failed", slug, f"could not write {articles_dir / slug}.*: {error.strerror}")
+        return Outcome(slug, "updated" if written else "unchanged", slug)
 
     def sitemap_pages(self, url: str) -> tuple[list[SitemapEntry], list[Outcome]]:
         """Return the pages a sitemap (or sitemap index, gzip or not) lists, and the sitemaps that failed."""
@@ -238,7 +286,8 @@ class Importer:
         status = "imported" if known is None else "updated" if written else "unchanged"
         imported = sidecar.get("imported")
         moment = imported if isinstance(imported, datetime) else self._now()
-        return Outcome(source, status, slug, warnings=tuple(self._publish_problems(stored.path, moment)))
+        warnings = tuple(self._publish_problems(stored.path, moment)) if self.check else ()
+        return Outcome(source, status, slug, warnings=warnings)
 
     def _publish_problems(self, path: Path, imported: datetime) -> Iterator[str]:
         """Yield why the stored article would not be published, as ``feedsvc check`` would say it.

@@ -355,7 +355,8 @@ def healthz() -> Response:
     200: the worker serves) when a file is rejected or an article is held at
     its last good version; "stale" when the folder itself cannot be read.
     Paths are given from the content folder (``articles/x.html``): where the
-    server keeps its files is none of a client's business.
+    server keeps its files is none of a client's business. ``sources``: each
+    followed source's last success, last error, items seen and next poll.
     """
     catalog: Catalog = _snapshot().catalog
     local = _from_content_folder(str(current_app.config["CONTENT_DIR"]))
@@ -386,6 +387,7 @@ def healthz() -> Response:
                 for p in catalog.problems
                 if p.severity == "warning"
             ],
+            "sources": _state().source_status(),
         }
     )
     response.cache_control.no_store = True
