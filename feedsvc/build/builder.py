@@ -251,8 +251,8 @@ class Builder:
 def with_source_rules(rules: Mapping[str, SiteRules], site: Site) -> dict[str, SiteRules]:
     """Return ``rules`` (by host) plus, for each ``[[source]]`` whose ``rules`` names a file of the rules
     folder, that file's rules under its :func:`~feedsvc.catalog.assembly.source_rules_key`: they clean that
-    source's articles whatever host their pages are on. A file elsewhere in the content folder is not
-    applied (keep it in rules/, where its changes are published live)."""
+    source's articles whatever host their pages are on (site.toml names only files of rules/: the
+    loader refuses any other path, since only rules/ is read and watched)."""
     found = dict(rules)
     for source in site.sources:
         path = PurePosixPath(source.rules or "")

@@ -17,12 +17,12 @@ import unicodedata
 from stat import S_ISDIR, S_ISREG
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from feedsvc.html_depth import MAX_DEPTH, limit_depth
 from feedsvc.content.pictures import picture_size, picture_type
-from feedsvc.content.rules import read_rules_file
+from feedsvc.content.rules import RULES_FOLDER, read_rules_file
 from feedsvc.content.site import (
     MAX_ARTICLE_BYTES_RANGE,
     PICTURE_MAX_BYTES,
@@ -93,9 +93,7 @@ class ArticleFiles:
     stat: os.stat_result | None = None  # of the page, taken before reading it (torn-write checks)
 
 
-def load_site(
-    content_dir: Path, overrides: Mapping[str, Any] | None = None, *, listen_port: int | None = None
-) -> Site:
+def load_site(content_dir: Path, overrides: Mapping[str, Any] | None = None, *, listen_port: int | None = None) -> Site:
     """Read and validate ``content_dir/site.toml``; errors name the file and the key.
 
     ``listen_port``: the port a server serving the site listens on. A base_url
@@ -138,9 +136,17 @@ def _source_rules_problems(content_dir: Path, data: Mapping[str, Any], lines: Se
     root = content_dir.resolve()
     for where, relative in source_rules(data, lines):
         path = content_dir / relative
-        fix = "save the site's rules there (docs/cleaner.md, \"Site rules\", says how) or remove the key"
+        fix = 'save the site\'s rules there (docs/cleaner.md, "Site rules", says how) or remove the key'
         if not path.resolve().is_relative_to(root):
             problems.append(f"{where}'rules' = '{relative}' leads out of the content folder; copy the file into it")
+        elif PurePosixPath(relative).parent.as_posix() != RULES_FOLDER:
+            # the build reads site rules from rules/ alone (and publishes their changes live from there)
+            name = PurePosixPath(relative).name
+            problems.append(
+                f"{where}'rules' = '{relative}' is not in the content folder's {RULES_FOLDER}/ folder, the one "
+                f"place site rules are read from; move the file to {RULES_FOLDER}/{name} and write "
+                f'rules = "{RULES_FOLDER}/{name}"'
+            )
         elif not path.is_file():
             problems.append(f"{where}'rules' = '{relative}': there is no such file in the content folder; {fix}")
         else:

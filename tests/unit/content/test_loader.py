@@ -150,6 +150,18 @@ def test_a_source_naming_a_broken_rules_file_says_what_is_wrong_in_it(content_di
         load_site(content_dir)
 
 
+def test_a_rules_file_outside_the_rules_folder_is_refused_with_where_to_move_it(content_dir: Path) -> None:
+    (content_dir / "civil.ge.toml").write_text(RULES, encoding="utf-8")  # valid, but where the build never reads
+    (content_dir / "site.toml").write_text(SITE_TOML + SOURCE_TOML.format(rules="civil.ge.toml"), encoding="utf-8")
+    with pytest.raises(SiteConfigError) as caught:
+        load_site(content_dir)
+    assert str(caught.value).endswith(
+        "line 10: [[source]] 'civil-ge': 'rules' = 'civil.ge.toml' is not in the content folder's rules/ folder, "
+        "the one place site rules are read from; move the file to rules/civil.ge.toml and write "
+        'rules = "rules/civil.ge.toml"'
+    )
+
+
 def test_a_rules_file_reached_through_a_link_out_of_the_folder_is_refused(content_dir: Path, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere.toml"
     outside.write_text(RULES, encoding="utf-8")
@@ -347,8 +359,9 @@ def test_raw_html_is_kept(content_dir: Path, site: Site) -> None:
             'image = { url = "/a.jpg", alt = "Leaders", caption = "In Sochi", credit = "TASS", width = 1200, '
             'height = 630, type = "Image/JPEG", length = 48213 }',
             "image",
-            Image("https://oc-media.org/a.jpg", 1200, 630, "image/jpeg", "Leaders", "In Sochi", 48213, "TASS",
-                  "sidecar"),
+            Image(
+                "https://oc-media.org/a.jpg", 1200, 630, "image/jpeg", "Leaders", "In Sochi", 48213, "TASS", "sidecar"
+            ),
         ),
     ],
 )
@@ -590,12 +603,18 @@ def test_an_icon_elsewhere_is_taken_as_written(content_dir: Path) -> None:
     [
         (lambda folder: None, "which does not exist; put the picture there or correct the path"),
         (lambda folder: (folder / "icon.png").mkdir(), "which is a folder"),
-        (lambda folder: shutil.copy(PICTURES / "wide-300x100.jpg", folder / "icon.png"),
-         "which is image/jpeg data, not image/png as its name says"),
-        (lambda folder: (folder / "icon.png").write_text("<!doctype html><p>Not found</p>"),
-         "which is not a picture feedsvc knows"),
-        (lambda folder: (folder / "icon.png").write_bytes((PICTURES / "icon-128.png").read_bytes() + bytes(1 << 20)),
-         "over 1024 KiB"),
+        (
+            lambda folder: shutil.copy(PICTURES / "wide-300x100.jpg", folder / "icon.png"),
+            "which is image/jpeg data, not image/png as its name says",
+        ),
+        (
+            lambda folder: (folder / "icon.png").write_text("<!doctype html><p>Not found</p>"),
+            "which is not a picture feedsvc knows",
+        ),
+        (
+            lambda folder: (folder / "icon.png").write_bytes((PICTURES / "icon-128.png").read_bytes() + bytes(1 << 20)),
+            "over 1024 KiB",
+        ),
         (lambda folder: (folder / "icon.png").symlink_to(PICTURES / "icon-128.png"), "outside the content folder"),
     ],
     ids=["missing", "a folder", "a JPEG named .png", "an HTML page", "too big", "a link out of the folder"],
