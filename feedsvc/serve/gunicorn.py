@@ -11,10 +11,12 @@ content changes by reloading the workers.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import logging
 import os
+import queue
 import signal
 import socket
 import sys
@@ -117,9 +119,14 @@ class Hooks:
 
         A service stop (or Ctrl-C) signals every process at once; a worker forked a moment
         before would otherwise take its stop signal with the master's handlers and lose it,
-        then serve on while the master waits ``graceful_timeout`` for it to exit.
+        then serve on while the master waits ``graceful_timeout`` for it to exit. One that came
+        between the fork and this hook already went to the master's handler, which queued it in
+        this process's copy of the master's queue, read by nobody: it is raised again, held too.
         """
         signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        for number in _drain(getattr(server, "SIG_QUEUE", None)):
+            if number in STOP_SIGNALS:
+                os.kill(os.getpid(), number)  # pending until post_worker_init
 
     def post_worker_init(self, worker: Any) -> None:
         """Once the worker's own handlers are in place: take any stop signal held since the fork."""
@@ -141,6 +148,21 @@ class Hooks:
             "post_worker_init": self.post_worker_init,
             "child_exit": self.child_exit,
         }
+
+
+def _drain(queued: Any) -> list[int]:
+    """Empty gunicorn's queue of signals for its master loop (a SimpleQueue since 24, a list before)."""
+    if queued is None:
+        return []
+    if isinstance(queued, list):
+        taken = list(queued)
+        queued.clear()
+        return taken
+    taken = []
+    with contextlib.suppress(queue.Empty):
+        while True:
+            taken.append(queued.get_nowait())
+    return taken
 
 
 class EmbeddedServer(BaseApplication):
