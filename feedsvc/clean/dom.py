@@ -20,7 +20,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from feedsvc.clean.policy import BLOCK_TAGS, BOILERPLATE_PAIRS, BOILERPLATE_WORDS, CONTENT_WORDS
-from feedsvc.html_depth import limit_depth
+from feedsvc.html_depth import is_depth_limited, limit_depth
 from feedsvc.text import has_xml_unsafe, xml_safe
 
 try:  # selectolax is a declared dependency; without it, lxml parses alone.
@@ -77,6 +77,13 @@ _HTML5_VOID = re.compile(r"<(embed|source|track|wbr|keygen)(?:\s[^<>]*)?>", re.I
 _NOSCRIPT = re.compile(r"<noscript\b[^>]*>(?:(?!</?noscript\b)[\s\S]){0,8000}</noscript\s*>", re.IGNORECASE)
 
 
+# A <noscript> whose removal leaves limit_depth's reading of the rest as it
+# was: its tags are plain ASCII tags that limit_depth also reads as the start
+# and end of raw text (no "<" inside the start tag), so markup a loader
+# already bounded (feedsvc.html_depth.DepthLimited) needs no second scan.
+_QUIET_NOSCRIPT = re.compile(r"<(?ai:noscript)(?=[\s/>])[^<>]*>.*</(?ai:noscript)\s*>", re.DOTALL)
+
+
 def parse(html: str) -> HtmlElement | None:
     """Return the document tree of ``html`` (fragments get an html/body around them), or None.
 
@@ -89,12 +96,22 @@ def parse(html: str) -> HtmlElement | None:
     browsers do, since both parsers slow down with the square of the depth.
     What ``feedsvc.text.xml_safe`` removes is removed first (a quick test
     first: most pages hold none), and so is every ``<noscript>``, read as a
-    browser that runs scripts reads it (see ``_NOSCRIPT``).
+    browser that runs scripts reads it (see ``_NOSCRIPT``). Markup that
+    ``limit_depth`` already bounded (the loader's) is not scanned again.
     """
     text = xml_safe(html) if has_xml_unsafe(html) else html
+    bounded = text is html and is_depth_limited(html)
     if "<noscript" in text or "<NOSCRIPT" in text:
-        text = _NOSCRIPT.sub("", text)
-    text = limit_depth(text)[0]
+        removed: list[str] = []
+
+        def cut(match: re.Match[str]) -> str:
+            removed.append(match.group())
+            return ""
+
+        text = _NOSCRIPT.sub(cut, text)
+        bounded = bounded and all(_QUIET_NOSCRIPT.fullmatch(chunk) for chunk in removed)
+    if not bounded:
+        text = limit_depth(text)[0]
     if LexborHTMLParser is not None:
         try:
             text = LexborHTMLParser(text).html or text
