@@ -60,6 +60,7 @@ import lxml.html
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from feedsvc.clean import clean_html
+from feedsvc.content.decode import mend_double_utf8
 
 # The pages of the dev split whose article carries a donation or membership
 # appeal that the truth leaves out (data README, "Appeals in this split").
@@ -304,7 +305,7 @@ def load(datasets: Sequence[Path], limit: int | None) -> list[Page]:
             pages.append(
                 Page(
                     key=f"{dataset.name}/{page_id}",
-                    html=raw.decode("utf-8", errors="replace"),
+                    html=read_page(raw),
                     truth=t,
                     url=t.get("url") or "",
                     domain=domain_of(page_id, t),
@@ -312,6 +313,16 @@ def load(datasets: Sequence[Path], limit: int | None) -> list[Page]:
                 )
             )
     return pages
+
+
+def read_page(raw: bytes) -> str:
+    """Return a page's text: UTF-8 whatever its <meta> says (the data README), mended as the loader mends UTF-8.
+
+    A page whose UTF-8 was once read as Latin-1 and saved again (wcxb-dev/4912:
+    "youâ\u0080\u0099re") is mended by ``feedsvc.content.decode`` for the service;
+    both extractors get the same mended text.
+    """
+    return mend_double_utf8(raw.decode("utf-8", errors="replace"))[0]
 
 
 def parse_rates(pages: list[Page]) -> list[tuple[str, float]]:

@@ -442,3 +442,10 @@ def test_missing_articles_folder_is_a_warning(tmp_path: Path) -> None:
 def test_every_documented_sidecar_key_is_exercised_by_the_overrides_fixture() -> None:
     with (FIXTURES / "article_with_sidecar_overrides.toml").open("rb") as file:
         assert sorted(tomllib.load(file)) == sorted(key.name for key in SIDECAR_KEYS)
+
+
+def test_a_page_whose_utf8_was_read_as_latin1_and_saved_again_loads_mended_with_a_note(site: Site) -> None:
+    article = load_article(FIXTURES_DIR / "content" / "utf8-page-read-as-latin1-and-saved-again.html", site)
+    assert "you\u2019re looking at about $50" in article.html
+    assert "\u00e2" not in article.html
+    assert any("7 character(s) of UTF-8 text that had been read as Latin-1" in w for w in article.warnings)
