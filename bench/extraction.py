@@ -17,7 +17,7 @@ URL's host, else the page id without a trailing number) are put in K
 folds by a hash of the domain, so one site never sits on both sides. A
 fixed extractor has nothing to fit, so its cross-validated number is the
 mean and spread over the K held-out folds. ``--ablate`` turns the generic
-rules of ``feedsvc.clean.chrome`` into a choice to fit: for each fold, the
+rules of ``feedsvc.clean.chrome`` and ``extract`` (their ``RULES``) into a choice to fit: for each fold, the
 rule set (all rules, or all but one) with the best F1 on the other K-1
 folds is scored on the held-out fold, and the pooled held-out pages give
 the cross-validated F1; a rule is worth keeping when it does not lower the
@@ -392,24 +392,31 @@ def cross_validate(runs: list[Run], pages: list[Page], folds: int) -> None:
         )
 
 
+def _rule_modules() -> list:
+    """The cleaner's stages whose generic rules can be switched off (each has RULES and DISABLED)."""
+    from feedsvc.clean import chrome, extract
+
+    return [chrome, extract]
+
+
 @contextlib.contextmanager
 def _disabled(rules: frozenset[str]) -> Iterator[None]:
-    from feedsvc.clean import chrome
-
-    saved = chrome.DISABLED
-    chrome.DISABLED = rules
+    modules = _rule_modules()
+    saved = [module.DISABLED for module in modules]
+    for module in modules:
+        module.DISABLED = frozenset(rules & set(module.RULES))
     try:
         yield
     finally:
-        chrome.DISABLED = saved
+        for module, before in zip(modules, saved, strict=True):
+            module.DISABLED = before
 
 
 def ablate(pages: list[Page], folds: int, which: str) -> None:
     """Fit the choice of generic rules on K-1 folds, score it on the held-out one; print per-rule held-out deltas."""
-    from feedsvc.clean import chrome
-
-    names = sorted(chrome.RULES) if which == "all" else which.split(",")
-    variants: dict[str, frozenset[str]] = {"(all rules)": frozenset(), "(none)": frozenset(chrome.RULES)}
+    every = {name for module in _rule_modules() for name in module.RULES}
+    names = sorted(every) if which == "all" else which.split(",")
+    variants: dict[str, frozenset[str]] = {"(all rules)": frozenset(), "(none)": frozenset(every)}
     variants.update({f"-{name}": frozenset({name}) for name in names})
     runs: dict[str, Run] = {}
     for label, off in variants.items():
@@ -419,7 +426,9 @@ def ablate(pages: list[Page], folds: int, which: str) -> None:
     for page in pages:
         by_fold.setdefault(fold_of(page.domain, folds), []).append(page.key)
     fold_ids = [i for i in range(folds) if by_fold.get(i)]
-    print(f"\nablation of feedsvc.clean.chrome rules, F1 by held-out fold ({len(fold_ids)} folds):")
+    print(
+        f"\nablation of the generic rules (clean.chrome, clean.extract), F1 by held-out fold ({len(fold_ids)} folds):"
+    )
     base = runs["(all rules)"]
     for label, run in runs.items():
         f1s = [summarise(run, by_fold[i]).f1 for i in fold_ids]
@@ -455,7 +464,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("feedsvc", "trafilatura", "parse"), default=None)
     parser.add_argument("--worst", type=int, default=0, help="list feedsvc's N worst pages by F1")
     parser.add_argument("--dump", type=Path, default=None, help="write feedsvc's text of each page to DIR/<id>.txt")
-    parser.add_argument("--ablate", default=None, help="rules of feedsvc.clean.chrome to fit by cross-validation")
+    parser.add_argument(
+        "--ablate",
+        default=None,
+        help="generic rules (RULES of clean.chrome and clean.extract) to fit by cross-validation",
+    )
     args = parser.parse_args(argv)
 
     pages = load(args.datasets, args.limit)

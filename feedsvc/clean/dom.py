@@ -42,6 +42,7 @@ __all__ = [
     "paragraph_chars",
     "parse",
     "remove",
+    "shown_on_click",
     "text_of",
 ]
 
@@ -173,12 +174,36 @@ def is_within(el: HtmlElement, root: HtmlElement) -> bool:
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def is_hidden(el: HtmlElement) -> bool:
-    """Return True if ``el`` is marked as not shown to readers."""
+def is_hidden(el: HtmlElement, shown_on_click: frozenset[str] = frozenset()) -> bool:
+    """Return True if ``el`` is marked as not shown to readers.
+
+    A collapsed accordion answer or a tab that is not the first is hidden
+    only until a reader clicks its heading: it is article text. Such panels
+    are tab panels (``role="tabpanel"``) or elements whose id a control of
+    the page names (``shown_on_click``, from :func:`shown_on_click`).
+    """
+    if el.get("role") == "tabpanel" or (shown_on_click and el.get("id") in shown_on_click):
+        return False
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
     style = el.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
+
+
+_CONTROLS = lxml.etree.XPath("//@aria-controls | //@data-bs-target | //@data-target")
+
+
+def shown_on_click(root: HtmlElement) -> frozenset[str]:
+    """Return the ids of the elements that a control of the page shows or hides when clicked.
+
+    An accordion heading or a tab names its panel in ``aria-controls`` (or
+    Bootstrap's ``data-bs-target``/``data-target="#id"``).
+    """
+    ids: set[str] = set()
+    for value in _CONTROLS(root):
+        ids.update(name.removeprefix("#") for name in str(value).split())
+    ids.discard("")
+    return frozenset(ids)
 
 
 # --- class/id signals ----------------------------------------------------
