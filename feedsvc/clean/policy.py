@@ -34,6 +34,7 @@ __all__ = [
     "CONTENTS_LABEL",
     "CONTENT_WORDS",
     "COOKIE_CUE",
+    "CTA_LINE",
     "DISCLOSURE",
     "DROP_IF_THIN_TAGS",
     "DROP_TAGS",
