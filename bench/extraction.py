@@ -319,7 +319,7 @@ def read_page(raw: bytes) -> str:
     """Return a page's text: UTF-8 whatever its <meta> says (the data README), mended as the loader mends UTF-8.
 
     A page whose UTF-8 was once read as Latin-1 and saved again (wcxb-dev/4912:
-    "youâ\u0080\u0099re") is mended by ``feedsvc.content.decode`` for the service;
+    "youâre" in a browser) is mended by ``feedsvc.content.decode`` for the service;
     both extractors get the same mended text.
     """
     return mend_double_utf8(raw.decode("utf-8", errors="replace"))[0]

@@ -120,7 +120,7 @@ def decode_article(data: bytes) -> Decoded:
     """Decode ``data`` as :func:`decode_html` does; say which encoding and how many bytes were undecodable.
 
     UTF-8 text that was once decoded as Latin-1 and saved as UTF-8 again
-    ("you\u00e2\u0080\u0099re" for "you\u2019re", "\u00c2\u00a0" for a no-break space; a
+    (U+00E2 U+0080 U+0099 for U+2019 in "you’re", U+00C2 U+00A0 for a no-break space; a
     saving tool's mistake, shown by browsers as "youâre") is mended: see :func:`mend_double_utf8`.
     """
     decoded = _decode_article(data)
@@ -144,7 +144,7 @@ def mend_double_utf8(text: str) -> tuple[str, int]:
     Only when the text shows it beyond doubt: at least one such sequence
     holds a C1 control, a character no text holds (a page decoded as
     windows-1252 never has them). Then every sequence that reads as valid
-    UTF-8 is mended (a no-break space "\u00c2\u00a0" too); Latin-1 letters that
+    UTF-8 is mended (a no-break space, U+00C2 U+00A0, too); Latin-1 letters that
     do not form one stay as they are.
     """
     if not any(_C1.search(match.group()) for match in _LATIN1_UTF8.finditer(text)):

@@ -322,7 +322,7 @@ def _parse_html(path: Path, data: bytes) -> tuple[str, list[str]]:
     if decoded.repaired:
         notes.append(
             f"held {decoded.repaired:,} character(s) of UTF-8 text that had been read as Latin-1 and saved again "
-            "(shown as \"youâ\u0080\u0099re\" for \"you\u2019re\"); they were mended; save the page again from its source"
+            "(a browser shows \"youâre\" for \"you\u2019re\"); they were mended; save the page again from its source"
         )
     controls = len(XML_UNSAFE.findall(html))
     if controls:
