@@ -17,7 +17,7 @@ URL's host, else the page id without a trailing number) are put in K
 folds by a hash of the domain, so one site never sits on both sides. A
 fixed extractor has nothing to fit, so its cross-validated number is the
 mean and spread over the K held-out folds. ``--ablate`` turns the generic
-rules of ``feedsvc.clean.chrome`` into a choice to fit: for each fold, the
+rules of ``feedsvc.clean.chrome`` and ``extract`` (their ``RULES``) into a choice to fit: for each fold, the
 rule set (all rules, or all but one) with the best F1 on the other K-1
 folds is scored on the held-out fold, and the pooled held-out pages give
 the cross-validated F1; a rule is worth keeping when it does not lower the
@@ -60,6 +60,7 @@ import lxml.html
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from feedsvc.clean import clean_html
+from feedsvc.content.decode import mend_double_utf8
 
 # The pages of the dev split whose article carries a donation or membership
 # appeal that the truth leaves out (data README, "Appeals in this split").
@@ -304,7 +305,7 @@ def load(datasets: Sequence[Path], limit: int | None) -> list[Page]:
             pages.append(
                 Page(
                     key=f"{dataset.name}/{page_id}",
-                    html=raw.decode("utf-8", errors="replace"),
+                    html=read_page(raw),
                     truth=t,
                     url=t.get("url") or "",
                     domain=domain_of(page_id, t),
@@ -312,6 +313,16 @@ def load(datasets: Sequence[Path], limit: int | None) -> list[Page]:
                 )
             )
     return pages
+
+
+def read_page(raw: bytes) -> str:
+    """Return a page's text: UTF-8 whatever its <meta> says (the data README), mended as the loader mends UTF-8.
+
+    A page whose UTF-8 was once read as Latin-1 and saved again (wcxb-dev/4912:
+    "youâre" in a browser) is mended by ``feedsvc.content.decode`` for the service;
+    both extractors get the same mended text.
+    """
+    return mend_double_utf8(raw.decode("utf-8", errors="replace"))[0]
 
 
 def parse_rates(pages: list[Page]) -> list[tuple[str, float]]:
@@ -381,24 +392,31 @@ def cross_validate(runs: list[Run], pages: list[Page], folds: int) -> None:
         )
 
 
+def _rule_modules() -> list:
+    """The cleaner's stages whose generic rules can be switched off (each has RULES and DISABLED)."""
+    from feedsvc.clean import chrome, extract
+
+    return [chrome, extract]
+
+
 @contextlib.contextmanager
 def _disabled(rules: frozenset[str]) -> Iterator[None]:
-    from feedsvc.clean import chrome
-
-    saved = chrome.DISABLED
-    chrome.DISABLED = rules
+    modules = _rule_modules()
+    saved = [module.DISABLED for module in modules]
+    for module in modules:
+        module.DISABLED = frozenset(rules & set(module.RULES))
     try:
         yield
     finally:
-        chrome.DISABLED = saved
+        for module, before in zip(modules, saved, strict=True):
+            module.DISABLED = before
 
 
 def ablate(pages: list[Page], folds: int, which: str) -> None:
     """Fit the choice of generic rules on K-1 folds, score it on the held-out one; print per-rule held-out deltas."""
-    from feedsvc.clean import chrome
-
-    names = sorted(chrome.RULES) if which == "all" else which.split(",")
-    variants: dict[str, frozenset[str]] = {"(all rules)": frozenset(), "(none)": frozenset(chrome.RULES)}
+    every = {name for module in _rule_modules() for name in module.RULES}
+    names = sorted(every) if which == "all" else which.split(",")
+    variants: dict[str, frozenset[str]] = {"(all rules)": frozenset(), "(none)": frozenset(every)}
     variants.update({f"-{name}": frozenset({name}) for name in names})
     runs: dict[str, Run] = {}
     for label, off in variants.items():
@@ -408,7 +426,9 @@ def ablate(pages: list[Page], folds: int, which: str) -> None:
     for page in pages:
         by_fold.setdefault(fold_of(page.domain, folds), []).append(page.key)
     fold_ids = [i for i in range(folds) if by_fold.get(i)]
-    print(f"\nablation of feedsvc.clean.chrome rules, F1 by held-out fold ({len(fold_ids)} folds):")
+    print(
+        f"\nablation of the generic rules (clean.chrome, clean.extract), F1 by held-out fold ({len(fold_ids)} folds):"
+    )
     base = runs["(all rules)"]
     for label, run in runs.items():
         f1s = [summarise(run, by_fold[i]).f1 for i in fold_ids]
@@ -444,7 +464,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("feedsvc", "trafilatura", "parse"), default=None)
     parser.add_argument("--worst", type=int, default=0, help="list feedsvc's N worst pages by F1")
     parser.add_argument("--dump", type=Path, default=None, help="write feedsvc's text of each page to DIR/<id>.txt")
-    parser.add_argument("--ablate", default=None, help="rules of feedsvc.clean.chrome to fit by cross-validation")
+    parser.add_argument(
+        "--ablate",
+        default=None,
+        help="generic rules (RULES of clean.chrome and clean.extract) to fit by cross-validation",
+    )
     args = parser.parse_args(argv)
 
     pages = load(args.datasets, args.limit)

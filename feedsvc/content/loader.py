@@ -399,6 +399,11 @@ def _parse_html(path: Path, data: bytes) -> tuple[str, list[str]]:
     notes = []
     if decoded.replaced:
         notes.append(_undecodable(decoded.replaced, decoded.how, decoded.label or decoded.encoding))
+    if decoded.repaired:
+        notes.append(
+            f"held {decoded.repaired:,} character(s) of UTF-8 text that had been read as Latin-1 and saved again "
+            "(a browser shows \"youâre\" for \"you\u2019re\"); they were mended; save the page again from its source"
+        )
     controls = len(XML_UNSAFE.findall(html))
     if controls:
         notes.append(

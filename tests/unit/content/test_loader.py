@@ -629,3 +629,10 @@ def test_a_bad_icon_file_names_site_toml_the_key_the_file_and_the_fix(
     text = str(caught.value)
     assert text.startswith(f"{content_dir / 'site.toml'}: 'icon' names {content_dir / 'icon.png'}")
     assert message in text
+
+
+def test_a_page_whose_utf8_was_read_as_latin1_and_saved_again_loads_mended_with_a_note(site: Site) -> None:
+    article = load_article(FIXTURES_DIR / "content" / "utf8-page-read-as-latin1-and-saved-again.html", site)
+    assert "you\u2019re looking at about $50" in article.html
+    assert "\u00e2" not in article.html
+    assert any("7 character(s) of UTF-8 text that had been read as Latin-1" in w for w in article.warnings)
