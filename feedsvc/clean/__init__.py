@@ -57,6 +57,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
+from feedsvc.clean import scorer
 from feedsvc.clean.boilerplate import page_title, remove_boilerplate, remove_headline
 from feedsvc.clean.chrome import remove_chrome, remove_comment_threads
 from feedsvc.clean.confidence import (
@@ -254,6 +255,8 @@ def _clean(
         remove_chrome(article, rec)
     remove_headline(article, title, rec)
     trim_by_article_body(article, ld_body, rec)
+    if whole_page and not bodies and scorer.MODEL is not None:
+        scorer.score_blocks(article, title, rec)
 
     # 4. Normalise.
     normalise(article, base, rec)
