@@ -4,7 +4,7 @@ Usage::
 
     python bench/extraction.py DATASET [DATASET ...] [--limit N] [--folds K]
                                [--only feedsvc|trafilatura|parse] [--worst N]
-                               [--dump DIR] [--ablate RULE,RULE|all]
+                               [--dump DIR] [--ablate RULE,RULE|all] [--scorer]
 
 Both extractors run on the same pages, in one process, interleaved page
 by page (so both see the same machine load), and each
@@ -22,6 +22,11 @@ rule set (all rules, or all but one) with the best F1 on the other K-1
 folds is scored on the held-out fold, and the pooled held-out pages give
 the cross-validated F1; a rule is worth keeping when it does not lower the
 held-out F1 of any fold by more than noise.
+
+``--scorer`` cross-validates the learned block scorer the same way: for
+each fold, the model is trained (``bench/train_scorer.py``, the ``train``
+extra) on the other folds and the held-out pages are cleaned with the
+heuristics alone, with the scorer alone and with both (``scorer_cv``).
 
 ``--only parse`` times parsing alone on the same
 pages: lexbor (selectolax), lexbor then lxml (what the cleaner does),
@@ -459,7 +464,7 @@ def scorer_cv(pages: list[Page], folds: int) -> None:
         by_fold.setdefault(fold_of(page.domain, folds), []).append(page)
     heuristics, combined, alone = Run("heuristics"), Run("combined"), Run("scorer only")
     chosen: list[str] = []
-    saved = scorer.MODEL
+    saved = scorer.MODEL, scorer.ENABLED
     try:
         for i in sorted(by_fold):
             held = by_fold[i]
@@ -473,7 +478,7 @@ def scorer_cv(pages: list[Page], folds: int) -> None:
             for index, page in enumerate(held):
                 order = [(heuristics, None), (combined, model)]
                 for run, fold_model in order if index % 2 == 0 else reversed(order):
-                    scorer.MODEL = fold_model
+                    scorer.MODEL, scorer.ENABLED = fold_model, fold_model is not None
                     t0 = time.perf_counter()
                     text = run_feedsvc(page.html, page.url)
                     run.seconds += time.perf_counter() - t0
@@ -485,7 +490,7 @@ def scorer_cv(pages: list[Page], folds: int) -> None:
                 alone.outputs[page.key] = text
                 alone.scores[page.key] = page_scores(page.truth["articleBody"], text)
     finally:
-        scorer.MODEL = saved
+        scorer.MODEL, scorer.ENABLED = saved
     runs = [heuristics, alone, combined]
     fold_keys = {i: [p.key for p in by_fold[i]] for i in sorted(by_fold)}
     print(f"\nlearned block scorer, by-domain {folds}-fold cross-validation (train on the other folds):")

@@ -119,16 +119,16 @@ def label_blocks(truth: str, texts: Sequence[str]) -> tuple[list[int], list[floa
 
 def collect_article_blocks(pages: Sequence[Page]) -> list[PageBlocks]:
     """Clean each page with the heuristics and return the blocks of the article they keep, labelled."""
-    saved = scorer.MODEL
+    saved = scorer.MODEL, scorer.ENABLED
     found = []
     try:
         for page in pages:
             capture = _Capture()
-            scorer.MODEL = capture
+            scorer.MODEL, scorer.ENABLED = capture, True
             clean_html(page.html, base_url=page.url or None)
             found.append(_page_blocks(page, capture.seen))  # type: ignore[attr-defined]
     finally:
-        scorer.MODEL = saved
+        scorer.MODEL, scorer.ENABLED = saved
     return found
 
 

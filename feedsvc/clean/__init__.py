@@ -101,7 +101,7 @@ __all__ = [
 # library change that shows in clean_html's result): a cache of cleaned
 # articles is keyed by this and the site rules' version
 # (``SiteRules.version``). tests/unit/clean/test_version.py fails until it is.
-CLEANER_VERSION = "5"
+CLEANER_VERSION = "6"
 
 LOGGER = logging.getLogger(__name__)
 
@@ -255,7 +255,7 @@ def _clean(
         remove_chrome(article, rec)
     remove_headline(article, title, rec)
     trim_by_article_body(article, ld_body, rec)
-    if whole_page and not bodies and scorer.MODEL is not None:
+    if whole_page and not bodies and scorer.ENABLED:
         scorer.score_blocks(article, title, rec)
 
     # 4. Normalise.

@@ -36,6 +36,7 @@ from feedsvc.clean.dom import remove
 from feedsvc.clean.explain import Recorder
 
 __all__ = [
+    "ENABLED",
     "MODEL",
     "MODEL_FILE",
     "BlockModel",
@@ -225,9 +226,12 @@ def shipped_model() -> BlockModel:
     return _shipped
 
 
-# The model score_blocks uses: None means the shipped one. Only the
-# benchmark sets it (held-out folds scored with models of the other folds).
+# The model score_blocks uses (None: the shipped one), and whether the
+# pipeline runs this stage at all. Only the benchmark sets them: held-out
+# folds are scored with models of the other folds, and the heuristics alone
+# with the stage off (module globals, so clean_html stays a pure function).
 MODEL: BlockModel | None = None
+ENABLED = True
 
 
 def score_blocks(
