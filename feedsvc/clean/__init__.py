@@ -22,7 +22,9 @@ runs the stages over it, in this order (:func:`_clean` reads the same):
    that it leaves out (``feedsvc.clean.jsonld``); page chrome that came
    along (``feedsvc.clean.chrome``): literal markup text, cookie dialogs,
    teaser runs, previous/next links, repeated captions, control labels,
-   promos, "Updated <time>" lines;
+   promos, "Updated <time>" lines; last, on whole pages, the blocks the
+   learned block scorer is sure are not article text
+   (``feedsvc.clean.scorer``, features in ``feedsvc.clean.blocks``);
 4. normalisation (``feedsvc.clean.normalise``): absolute URLs, lazy images,
    embeds to links, tracking parameters;
 5. sanitising by allowlist with nh3, tidying, XML-safe text
@@ -33,8 +35,9 @@ The layers of the package, each importing only those below it:
 - ``report`` (the HTML report of what was removed) on top of the pipeline;
 - this module, the pipeline, which imports the stages;
 - the stages (``rules``, ``extract``, ``boilerplate``, ``edges``,
-  ``jsonld``, ``chrome``, ``normalise``, ``sanitise``) and ``summary``
-  (which reads a clean article), none importing another;
+  ``jsonld``, ``chrome``, ``scorer``, ``normalise``, ``sanitise``) and
+  ``summary`` (which reads a clean article), none importing another;
+- ``blocks``, the block features the scorer reads;
 - the leaves: ``dom`` (the tree and the words every stage reads and cuts it
   with), ``explain`` (the recorder each stage tells what it removes) and
   ``confidence`` (how sure the cleaner is of what it chose);

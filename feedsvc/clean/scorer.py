@@ -8,11 +8,12 @@ plain Python: no numpy, no LightGBM, the same numbers on every machine.
 
 :func:`score_blocks` runs on the article of a whole page after the other
 stage-3 passes: each innermost block gets the probability that it is
-article text, and a block goes only when that probability is below the
-model's threshold, which is low, so that the scorer removes what it is
-confident about and the heuristics decide the rest. With a recorder, each
-removal says the probability and the features that weighed most against
-the block.
+article text, and a block goes when that probability is below the
+model's threshold (fitted by cross-validation with the trees; 0.5 in the
+shipped model). The scorer only takes away from what the heuristics kept,
+never adds: alone, it does worse than they do (docs/cleaner.md). With a
+recorder, each removal says the probability and the inputs that weighed
+most against the block.
 
 Pure; a stage of ``feedsvc.clean``: it imports ``blocks`` and the leaves
 below it. ``MODEL`` is read once, lazily; the benchmark swaps it (and only
