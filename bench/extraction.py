@@ -4,7 +4,7 @@ Usage::
 
     python bench/extraction.py DATASET [DATASET ...] [--limit N] [--folds K]
                                [--only feedsvc|trafilatura|parse] [--worst N]
-                               [--dump DIR] [--ablate RULE,RULE|all]
+                               [--dump DIR] [--ablate RULE,RULE|all] [--scorer]
 
 Both extractors run on the same pages, in one process, interleaved page
 by page (so both see the same machine load), and each
@@ -22,6 +22,11 @@ rule set (all rules, or all but one) with the best F1 on the other K-1
 folds is scored on the held-out fold, and the pooled held-out pages give
 the cross-validated F1; a rule is worth keeping when it does not lower the
 held-out F1 of any fold by more than noise.
+
+``--scorer`` cross-validates the learned block scorer the same way: for
+each fold, the model is trained (``bench/train_scorer.py``, the ``train``
+extra) on the other folds and the held-out pages are cleaned with the
+heuristics alone, with the scorer alone and with both (``scorer_cv``).
 
 ``--only parse`` times parsing alone on the same
 pages: lexbor (selectolax), lexbor then lxml (what the cleaner does),
@@ -455,6 +460,78 @@ def ablate(pages: list[Page], folds: int, which: str) -> None:
     )
 
 
+def scorer_cv(pages: list[Page], folds: int) -> None:
+    """Cross-validate the learned block scorer by domain: train on K-1 folds, clean the held-out one, per fold.
+
+    Three variants on the same held-out pages: the heuristics alone (the
+    cleaner as it is), the scorer alone (every block of the pruned page
+    kept when the scorer says so: its text, since no HTML is made) and the
+    two combined (the cleaner with the fold's model dropping the blocks of
+    the heuristics' article it is confident about, ``feedsvc.clean.scorer``).
+    The heuristics and the combination run interleaved page by page, so
+    their speed ratio is measured under the same load.
+    """
+    from train_scorer import collect_article_blocks, collect_page_blocks, fit, predict
+
+    from feedsvc.clean import scorer
+
+    start = time.perf_counter()
+    article = {pb.key: pb for pb in collect_article_blocks(pages)}
+    whole = {pb.key: pb for pb in collect_page_blocks(pages)}
+    print(f"blocks collected in {time.perf_counter() - start:.0f} s", flush=True)
+    by_fold: dict[int, list[Page]] = {}
+    for page in pages:
+        by_fold.setdefault(fold_of(page.domain, folds), []).append(page)
+    heuristics, combined, alone = Run("heuristics"), Run("combined"), Run("scorer only")
+    chosen: list[str] = []
+    saved = scorer.MODEL, scorer.ENABLED
+    try:
+        for i in sorted(by_fold):
+            held = by_fold[i]
+            train_keys = [p.key for j in sorted(by_fold) if j != i for p in by_fold[j]]
+            model = scorer.load_model(fit([article[k] for k in train_keys], folds), f"fold {i} model")
+            solo = scorer.load_model(
+                fit([whole[k] for k in train_keys], folds, (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)), f"fold {i} scorer-only"
+            )
+            chosen.append(f"fold{i}: threshold {model.threshold}, scorer-only {solo.threshold}")
+            print(chosen[-1], flush=True)
+            for index, page in enumerate(held):
+                order = [(heuristics, None), (combined, model)]
+                for run, fold_model in order if index % 2 == 0 else reversed(order):
+                    scorer.MODEL, scorer.ENABLED = fold_model, fold_model is not None
+                    t0 = time.perf_counter()
+                    text = run_feedsvc(page.html, page.url)
+                    run.seconds += time.perf_counter() - t0
+                    run.pages += 1
+                    run.outputs[page.key] = text
+                    run.scores[page.key] = page_scores(page.truth["articleBody"], text)
+                pb = whole[page.key]
+                text = "\n".join(t for t, p in zip(pb.texts, predict(solo, pb), strict=True) if p >= solo.threshold)
+                alone.outputs[page.key] = text
+                alone.scores[page.key] = page_scores(page.truth["articleBody"], text)
+    finally:
+        scorer.MODEL, scorer.ENABLED = saved
+    runs = [heuristics, alone, combined]
+    fold_keys = {i: [p.key for p in by_fold[i]] for i in sorted(by_fold)}
+    print(f"\nlearned block scorer, by-domain {folds}-fold cross-validation (train on the other folds):")
+    print("  " + "; ".join(chosen))
+    for what in ("F1", "P", "R", "clean"):
+        print(f"  {what}:")
+        for run in runs:
+            cells = []
+            for keys in [*fold_keys.values(), [p.key for p in pages]]:
+                s = summarise(run, keys)
+                value = {"F1": s.f1, "P": s.p, "R": s.r, "clean": s.clean / max(s.pages, 1)}[what]
+                cells.append(f"{value:7.3f}" if what != "clean" else f"{value:7.1%}")
+            print(f"    {run.name:<12} " + " ".join(cells[:-1]) + f"   pooled {cells[-1]}")
+    s_h, s_c = summarise(heuristics, list(heuristics.outputs)), summarise(combined, list(combined.outputs))
+    print(f"  pages with P < 0.8: heuristics {s_h.low_p}, combined {s_c.low_p}; R < 0.8: {s_h.low_r}, {s_c.low_r}")
+    print(
+        f"  speed: heuristics {heuristics.rate:.1f} pages/s, combined {combined.rate:.1f} pages/s, "
+        f"ratio {combined.rate / heuristics.rate:.2f}x (same run, interleaved)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -469,9 +546,15 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="generic rules (RULES of clean.chrome and clean.extract) to fit by cross-validation",
     )
+    parser.add_argument(
+        "--scorer", action="store_true", help="cross-validate the learned block scorer (needs the train extra)"
+    )
     args = parser.parse_args(argv)
 
     pages = load(args.datasets, args.limit)
+    if args.scorer:
+        scorer_cv(pages, args.folds)
+        return 0
     if args.ablate:
         ablate(pages, args.folds, args.ablate)
         return 0
