@@ -80,7 +80,7 @@ class Publisher:
         self._build = build
         self._clock = clock
         self._report = report  # where the publisher's build figures are recorded (the app's metrics)
-        self._timing: dict[str, float] = {}
+        self._timing: dict[str, float | bool] = {}
         self._thread: threading.Thread | None = None
         self.stopping = False  # the server is stopping: a publisher that goes too is not started again
 
@@ -117,7 +117,7 @@ class Publisher:
         on_snapshot: Callable[[Snapshot], object],
         on_fault: Callable[[], object],
         release: Callable[[], object] | None = None,
-        **timing: float,
+        **timing: float | bool,
     ) -> None:
         """Tell the publisher to watch the folder; take in its snapshots and faults from a thread.
 
@@ -326,12 +326,8 @@ def _publisher_main(
         while (message := link.receive()) is not None:
             kind, payload, _fds = message
             if kind == "watch" and watcher is None:
-                watcher = Watcher(
-                    builder,
-                    lambda new: send_snapshot(link, new),
-                    clock,
-                    on_fault=send_fault,
-                    **json.loads(payload),
+                watcher = Watcher.configured(
+                    builder, lambda new: send_snapshot(link, new), clock, json.loads(payload), on_fault=send_fault
                 ).start()
         if watcher is not None:
             watcher.close()

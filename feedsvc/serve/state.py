@@ -36,14 +36,15 @@ class SiteState:
         builder: Builder | None = None,
         clock: Callable[[], datetime] | None = None,
         publisher: Publisher | None = None,
-        timing: Mapping[str, float] | None = None,
+        timing: Mapping[str, float | bool] | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.notifier = notifier
         self.builder = builder  # builds here (tests, single-process servers), or:
         self.publisher = publisher  # builds in a process of its own (gunicorn)
         self.clock = clock or utc_now
-        self.timing = dict(timing or {})  # how the content folder is watched: interval, rescan (seconds)
+        # how the content folder is watched: interval, rescan, safety_rescan (seconds), polling (Watcher.configured)
+        self.timing = dict(timing or {})
         self.watcher: Watcher | None = None
         self._released_topics: dict[str, str] = {}
 
@@ -77,10 +78,10 @@ class SiteState:
             return []
         return self.notifier.announce(self.snapshot.topics())
 
-    def watch(self, after_publish: Callable[[], object] | None = None, **timing: float) -> Watcher:
+    def watch(self, after_publish: Callable[[], object] | None = None, **timing: float | bool) -> Watcher:
         """Start publishing content changes from a thread: build, swap in, then call ``after_publish``.
 
-        ``timing`` (interval, rescan) overrides the state's own :attr:`timing`.
+        ``timing`` (interval, rescan, safety_rescan, polling) overrides the state's own :attr:`timing`.
         Run it in one process only (the one that built the snapshot): that
         process alone then writes the ledger and tells the WebSub hub.
         """
@@ -95,7 +96,7 @@ class SiteState:
 
         if self.watcher is None:
             # a fault reloads gunicorn's workers too: they fork with it, for /healthz to report
-            self.watcher = Watcher(self.builder, publish, self.clock, on_fault=after_publish, **timing).start()
+            self.watcher = Watcher.configured(self.builder, publish, self.clock, timing, on_fault=after_publish).start()
         return self.watcher
 
     def note_stop_signals(self) -> None:
