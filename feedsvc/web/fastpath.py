@@ -59,6 +59,7 @@ class FastPath:
         self._routes: dict[str, str | None] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        self.state.catch_up()  # a worker takes in the publishes since its last request, between requests
         method = environ.get("REQUEST_METHOD")
         if method == "GET" or method == "HEAD":
             path = environ.get("PATH_INFO", "")
