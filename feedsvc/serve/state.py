@@ -26,9 +26,10 @@ from feedsvc.serve.watcher import Watcher
 from feedsvc.serve.websub import HubNotifier, changed_topics
 from feedsvc.serve.wire import adopt_store, file_ids, load_delta, store_of
 
-__all__ = ["EXTENSION", "SiteState", "publish_changes_by_reload", "site_state", "utc_now"]
+__all__ = ["EXTENSION", "REQUEST_SNAPSHOT", "SiteState", "publish_changes_by_reload", "site_state", "utc_now"]
 
 EXTENSION = "feedsvc"  # the key of an app's SiteState in app.extensions
+REQUEST_SNAPSHOT = "feedsvc.snapshot"  # the WSGI environ key of the snapshot a request answers from
 
 log = logging.getLogger(__name__)
 
