@@ -20,6 +20,7 @@ from typing import Any
 from feedsvc.build.builder import Builder
 from feedsvc.build.delta import apply_delta
 from feedsvc.build.snapshot import Snapshot
+from feedsvc.serve.journal import LIMIT as JOURNAL_LIMIT
 from feedsvc.serve.journal import Journal
 from feedsvc.serve.publisher import Publisher
 from feedsvc.serve.watcher import Watcher
@@ -238,6 +239,9 @@ def publish_changes_by_reload(state: SiteState) -> Watcher | None:
 
     def take_delta(payload: bytearray, fds: list[int]) -> None:
         state.take_delta(payload, fds)  # the workers apply it at their next request: no fork
+        if state.journal is not None and state.journal.head()[1] > JOURNAL_LIMIT:
+            state.restart_journal()  # bounded: the workers are forked again, with the whole snapshot
+            reload()
 
     if state.publisher is not None:
         state.note_stop_signals()
