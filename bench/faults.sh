@@ -4,6 +4,8 @@
 #
 #     bash bench/faults.sh                      # ~50 s
 #     DURATION=10 CORPUS_SIZE=50 bash bench/faults.sh   # a quick look
+#     CORPUS_SIZE=1000 FRAGMENTS=1 bash bench/faults.sh  # small fragment articles (make_corpus.py --fragments)
+#     (START_TIMEOUT: seconds the first, cold build may take, 120 by default; KEEP_LOGS=FILE: keep the server's log)
 #
 # All on 127.0.0.1, every loop bounded:
 #   - copies a corpus (bench/make_corpus.py CORPUS_SIZE) to a temporary
@@ -39,6 +41,9 @@ need_python
 
 DURATION=${DURATION:-30}
 CORPUS_SIZE=${CORPUS_SIZE:-200}
+FRAGMENTS=${FRAGMENTS:-}
+KIND=()
+[[ -n $FRAGMENTS ]] && KIND=(--fragments)
 [[ $DURATION =~ ^[0-9]+$ && $DURATION -ge 5 && $DURATION -le 120 ]] || die "DURATION must be 5-120 seconds"
 KILL_AT=${KILL_AT:-$((DURATION / 3))}
 KILL_PUBLISHER_AT=${KILL_PUBLISHER_AT:-$((DURATION / 2))}
@@ -52,9 +57,9 @@ new_temp_dir bench-faults
 WORK=$NEW_DIR
 CONTENT=$WORK/content
 STAGING=$WORK/staging
-"$PY" "$REPO/bench/make_corpus.py" "$CORPUS_SIZE" "$CONTENT" >/dev/null
+"$PY" "$REPO/bench/make_corpus.py" "$CORPUS_SIZE" "$CONTENT" "${KIND[@]}" >/dev/null
 # The articles to add: the same generator's next DURATION articles (article i is the same at any N).
-"$PY" "$REPO/bench/make_corpus.py" $((CORPUS_SIZE + DURATION)) "$STAGING" >/dev/null
+"$PY" "$REPO/bench/make_corpus.py" $((CORPUS_SIZE + DURATION)) "$STAGING" "${KIND[@]}" >/dev/null
 mapfile -t ORIGINAL < <(cd "$CONTENT/articles" && ls -- *.html | sed 's/\.html$//' | sort)
 mapfile -t NEW < <(cd "$STAGING/articles" && ls -- *.html | sed 's/\.html$//' | sort | tail -n "$DURATION")
 STABLE=${ORIGINAL[0]}  # never touched: the article page wrk asks for
@@ -65,7 +70,7 @@ STABLE=${ORIGINAL[0]}  # never touched: the article page wrk asks for
 MASTER=$!
 STARTED_PIDS+=("$MASTER")
 PORT=""
-deadline=$((SECONDS + 600))  # the first build of the corpus comes before the line
+deadline=$((SECONDS + ${START_TIMEOUT:-600}))  # the first build of the corpus comes before the line
 while [ $SECONDS -lt $deadline ]; do
     PORT=$({ grep -o 'serving .* at http://127\.0\.0\.1:[0-9]*/' "$WORK/serve.err" || true; } | head -n 1 | sed 's|.*:\([0-9]*\)/$|\1|')
     [ -n "$PORT" ] || ! kill -0 "$MASTER" 2>/dev/null && break
@@ -73,7 +78,7 @@ while [ $SECONDS -lt $deadline ]; do
 done
 [ -n "$PORT" ] || { tail -n 20 "$WORK/serve.err" >&2; die "feedsvc serve printed no port"; }
 BASE=http://127.0.0.1:$PORT
-wait_http "$BASE/healthz" 120 "$MASTER" || { tail -n 20 "$WORK/serve.err" >&2; die "feedsvc serve did not start"; }
+wait_http "$BASE/healthz" "${START_TIMEOUT:-120}" "$MASTER" || { tail -n 20 "$WORK/serve.err" >&2; die "feedsvc serve did not start"; }
 say "feedsvc serve (master $MASTER) on $BASE with $CORPUS_SIZE articles; load for ${DURATION}s"
 
 cat >"$WORK/faults.lua" <<EOF
@@ -229,6 +234,7 @@ NON=$(($(field c4xx) + C5XX))
 MALFORMED=$(($(field malformed) + $(jfield malformed "$(cat "$WORK/check.json")")))
 MISSING=$(jfield articles_missing "$VERIFY")
 DELETED_SERVED=$(jfield deleted_served "$VERIFY")
+[[ -n ${KEEP_LOGS:-} ]] && cp "$WORK/serve.err" "$KEEP_LOGS"  # the server's log, to read after a failure
 REBUILDS=$(grep -c '"event": *"snapshot"' "$WORK/serve.err" "$WORK/serve.out" | awk -F: '{s += $2} END {print s + 0}')
 say "wrk: $LINE"
 say "feed checker: $(cat "$WORK/check.json")"

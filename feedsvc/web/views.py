@@ -30,7 +30,7 @@ from feedsvc.content.loader import picture_file
 from feedsvc.feeds.atom_rss import feed_updated, site_epoch
 from feedsvc.feeds.families import facet_title
 from feedsvc.model import Article, Catalog, Facet, Image, Problem, SiteImage, Withdrawal, article_path, facet_path
-from feedsvc.serve.state import EXTENSION, SiteState
+from feedsvc.serve.state import EXTENSION, REQUEST_SNAPSHOT, SiteState
 from feedsvc.web.cards import article_canonical, article_card, list_card
 from feedsvc.web.discovery import (
     FACET_INDEX_PATHS,
@@ -122,7 +122,9 @@ def _state() -> SiteState:
 
 
 def _snapshot() -> Snapshot:
-    return _state().snapshot
+    # the one the request started with (FastPath): a swap during a request is seen by the next one
+    snapshot = request.environ.get(REQUEST_SNAPSHOT)
+    return snapshot if isinstance(snapshot, Snapshot) else _state().snapshot
 
 
 class _NotModified(Response):
