@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/build.py [--small 1000] [--large 10000] [--work /tmp/feedsvc-bench]
                                     [--publishes 5] [--json bench/results/build.json]
+                                    [--fragments] [--serve-only] [--tree DIR]
 
 For each size: a corpus from bench/make_corpus.py (made once, kept in
 --work), then
@@ -20,6 +21,12 @@ For each size: a corpus from bench/make_corpus.py (made once, kept in
 
 Ratios are taken within the run (warm/cold, large/small), so a busy machine
 shifts both sides alike. Prints a table; --json also writes the figures.
+
+``--fragments``: corpora of small fragment articles (make_corpus.py
+--fragments, in --work as fragments-N). ``--serve-only``: skip the builds
+and keep the build cache (a warm start), measuring only serving and
+publishing. ``--tree DIR``: serve the feedsvc of another checkout (say, the
+main branch's, for a before/after run on the same corpora).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,12 +53,14 @@ from feedsvc.build.builder import Builder  # noqa: E402
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 
-def corpus(work: Path, count: int) -> Path:
+def corpus(work: Path, count: int, fragments: bool = False, cold: bool = True) -> Path:
     """Return a content folder of ``count`` generated articles, making it the first time."""
-    folder = work / f"corpus-{count}"
+    folder = work / f"{'fragments' if fragments else 'corpus'}-{count}"
     if not (folder / "site.toml").exists():
-        subprocess.run([sys.executable, str(REPO / "bench" / "make_corpus.py"), str(count), str(folder)], check=True)
-    shutil.rmtree(folder / ".feedsvc", ignore_errors=True)  # no cache, no ledger: a cold start
+        command = [sys.executable, str(REPO / "bench" / "make_corpus.py"), str(count), str(folder)]
+        subprocess.run(command + (["--fragments"] if fragments else []), check=True)
+    if cold:
+        shutil.rmtree(folder / ".feedsvc", ignore_errors=True)  # no cache, no ledger: a cold start
     for stray in (folder / "articles").glob("bench-*"):
         stray.unlink()
     return folder
@@ -166,18 +176,20 @@ def started_at(pid: str) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
 
 
-def serving(content: Path, publishes: int) -> dict[str, object]:
+def serving(content: Path, publishes: int, tree: Path = REPO) -> dict[str, object]:
     """Start `feedsvc serve --workers 2`; measure publish latency, then each worker's memory."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = (content.parent / f"serve-{content.name}.log").open("wb")
     started = time.monotonic()
     # the feedsvc of this tree (the one the builds above measured), whatever is installed
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")]))}
+    # the site's own base_url, as the builds above had it (it is part of what a cleaned article is keyed by):
+    # named explicitly, or a loopback one would follow the port, and the server would start cold
+    base_url = tomllib.loads((content / "site.toml").read_text(encoding="utf-8"))["base_url"]
     server = subprocess.Popen(
-        # no --base-url: the site's own, as the builds above (it is part of what a cleaned article is keyed by)
         [sys.executable, "-m", "feedsvc.cli.main", "serve", "--content", str(content), "--port", str(port),
-         "--workers", "2"],
+         "--workers", "2", "--base-url", base_url],
         stdout=subprocess.DEVNULL, stderr=log, env=env,
     )  # fmt: skip
     try:
@@ -221,16 +233,26 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/feedsvc-bench"))
     parser.add_argument("--publishes", type=int, default=5, help="new and in-place publishes to time (each)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--fragments", action="store_true", help="corpora of small fragment articles")
+    parser.add_argument("--serve-only", action="store_true", help="no builds: serve on the warm cache")
+    parser.add_argument("--tree", type=Path, default=REPO, help="the feedsvc checkout to serve (default: this one)")
     args = parser.parse_args()
     results: dict[str, dict[str, object]] = {}
     for count in (args.small, args.large):
-        content = corpus(args.work, count)
-        print(f"{count} articles: building...", flush=True)
-        figures: dict[str, object] = dict(builds(content))
+        content = corpus(args.work, count, args.fragments, cold=not args.serve_only)
+        for stray in (content / "articles").glob("bench-*"):
+            stray.unlink()
+        figures: dict[str, object] = {}
+        if not args.serve_only:
+            print(f"{count} articles: building...", flush=True)
+            figures.update(builds(content))
         print(f"{count} articles: serving...", flush=True)
-        figures.update(serving(content, args.publishes))
+        figures.update(serving(content, args.publishes, args.tree.resolve()))
         results[str(count)] = figures
-    report(results, args.small, args.large)
+    if args.serve_only:
+        report_publishing(results, args.small, args.large)
+    else:
+        report(results, args.small, args.large)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
@@ -262,6 +284,23 @@ def report(results: dict[str, dict[str, object]], small: int, large: int) -> Non
     print(f"\n{large} / {small}: cold build x{l['cold_s'] / s['cold_s']:.1f}, warm x{l['warm_s'] / s['warm_s']:.1f}, "
           f"worker peak memory x{hwm_l / hwm_s:.1f}, publisher x{l['publisher']['VmHWM'] / s['publisher']['VmHWM']:.1f}, "
           f"cleaned content x{l['cleaned_mb'] / s['cleaned_mb']:.1f} (articles x{large / small:.0f})")  # fmt: skip
+
+
+def report_publishing(results: dict[str, dict[str, object]], small: int, large: int) -> None:
+    """Print publish latencies and process memory of a --serve-only run, with the large/small ratios."""
+    for count, r in results.items():
+        print(f"\n== {count} articles (served: {r['articles_served']})")
+        for label, key in (("new ", "publish_new_s"), ("edit", "publish_in_place_s")):
+            print(f"publish, {label}  max {max(x or 99 for x in r[key]):.2f} s  {_list(r[key])}")  # type: ignore[attr-defined]
+        for name in ("master", "publisher"):
+            print(f"{name:<15} VmHWM {r[name]['VmHWM']:6.0f} MB  RSS {r[name]['VmRSS']:6.0f} MB")  # type: ignore[index]
+        for number, worker in enumerate(r["workers"], 1):  # type: ignore[arg-type]
+            print(f"worker {number}        VmHWM {worker['VmHWM']:6.0f} MB  RSS {worker['VmRSS']:6.0f} MB")
+    s, l = results[str(small)], results[str(large)]  # noqa: E741
+    for label, key in (("new", "publish_new_s"), ("edit", "publish_in_place_s")):
+        worst_s = max(x or 99 for x in s[key])  # type: ignore[attr-defined]
+        worst_l = max(x or 99 for x in l[key])  # type: ignore[attr-defined]
+        print(f"{large} / {small}: publish {label}, slowest x{worst_l / worst_s:.2f}")
 
 
 def _list(values: object) -> str:

@@ -4,6 +4,7 @@
 #
 #     bash bench/faults.sh                      # ~50 s
 #     DURATION=10 CORPUS_SIZE=50 bash bench/faults.sh   # a quick look
+#     CORPUS_SIZE=1000 FRAGMENTS=1 bash bench/faults.sh  # small fragment articles (make_corpus.py --fragments)
 #
 # All on 127.0.0.1, every loop bounded:
 #   - copies a corpus (bench/make_corpus.py CORPUS_SIZE) to a temporary
@@ -39,6 +40,9 @@ need_python
 
 DURATION=${DURATION:-30}
 CORPUS_SIZE=${CORPUS_SIZE:-200}
+FRAGMENTS=${FRAGMENTS:-}
+KIND=()
+[[ -n $FRAGMENTS ]] && KIND=(--fragments)
 [[ $DURATION =~ ^[0-9]+$ && $DURATION -ge 5 && $DURATION -le 120 ]] || die "DURATION must be 5-120 seconds"
 KILL_AT=${KILL_AT:-$((DURATION / 3))}
 KILL_PUBLISHER_AT=${KILL_PUBLISHER_AT:-$((DURATION / 2))}
@@ -52,9 +56,9 @@ new_temp_dir bench-faults
 WORK=$NEW_DIR
 CONTENT=$WORK/content
 STAGING=$WORK/staging
-"$PY" "$REPO/bench/make_corpus.py" "$CORPUS_SIZE" "$CONTENT" >/dev/null
+"$PY" "$REPO/bench/make_corpus.py" "$CORPUS_SIZE" "$CONTENT" "${KIND[@]}" >/dev/null
 # The articles to add: the same generator's next DURATION articles (article i is the same at any N).
-"$PY" "$REPO/bench/make_corpus.py" $((CORPUS_SIZE + DURATION)) "$STAGING" >/dev/null
+"$PY" "$REPO/bench/make_corpus.py" $((CORPUS_SIZE + DURATION)) "$STAGING" "${KIND[@]}" >/dev/null
 mapfile -t ORIGINAL < <(cd "$CONTENT/articles" && ls -- *.html | sed 's/\.html$//' | sort)
 mapfile -t NEW < <(cd "$STAGING/articles" && ls -- *.html | sed 's/\.html$//' | sort | tail -n "$DURATION")
 STABLE=${ORIGINAL[0]}  # never touched: the article page wrk asks for

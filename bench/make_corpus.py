@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a content folder of N realistic article pages for benchmarks.
 
-    python bench/make_corpus.py N DIR [--seed S] [--base-url URL]
+    python bench/make_corpus.py N DIR [--seed S] [--base-url URL] [--fragments]
 
 Deterministic: the same N and seed give the same bytes. Pages follow four
 templates seen on real news sites (a CMS page with JSON-LD, an OpenGraph-only
@@ -10,6 +10,11 @@ sidecar), are 20-150 KB like saved news pages (menus, inline scripts and
 styles, ad slots), and carry the boilerplate the cleaner must remove:
 donation appeals, "[Read more: ...]" promos, share bars, newsletter boxes.
 The text is synthetic (word salad from a fixed vocabulary), not news.
+
+``--fragments``: every article a small fragment instead (a few KB: the
+article's own markup, share bar and appeal, a TOML sidecar with its title,
+date, authors and tags), as a site that stores its articles rather than
+saved pages has them; 100,000 of them are about 0.5 GB.
 """
 
 from __future__ import annotations
@@ -131,8 +136,8 @@ def article_body(rng: random.Random, slug: str) -> tuple[str, str]:
     return "\n".join(blocks), paragraphs[0]
 
 
-def make_page(index: int, rng: random.Random, base_url: str) -> tuple[str, str, str | None]:
-    """Return (slug, page HTML, sidecar TOML or None) for article ``index``."""
+def make_page(index: int, rng: random.Random, base_url: str, fragment: bool = False) -> tuple[str, str, str | None]:
+    """Return (slug, page HTML, sidecar TOML or None) for article ``index`` (``fragment``: a small one)."""
     title = sentence(rng, 5, 11).rstrip(".")
     slug = f"{index:05d}-" + "-".join(title.lower().split()[:6])
     published = datetime(2015, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(10 * 365 * 24 * 60))
@@ -141,7 +146,7 @@ def make_page(index: int, rng: random.Random, base_url: str) -> tuple[str, str, 
     body, first = article_body(rng, slug)
     url = f"{base_url}/{slug}/"
     target = rng.randint(20_000, 150_000)
-    template = index % 4
+    template = 3 if fragment else index % 4
     furniture = SHARE.format(url=url) + APPEAL + NEWSLETTER
     if template == 3:  # a bare fragment, metadata in the sidecar
         sidecar = (
@@ -155,9 +160,9 @@ def make_page(index: int, rng: random.Random, base_url: str) -> tuple[str, str, 
             )
             + "\n"
         )
-        page = f"<article>\n<h1>{html.escape(title)}</h1>\n{body}\n{furniture}\n</article>\n" + padding(
-            rng, target // 3
-        )
+        page = f"<article>\n<h1>{html.escape(title)}</h1>\n{body}\n{furniture}\n</article>\n"
+        if not fragment:
+            page += padding(rng, target // 3)
         return slug, page, sidecar
     head = [f"<title>{html.escape(title)} | Example Daily</title>", f'<link rel="canonical" href="{url}">']
     byline = f'<p class="byline">By <a rel="author" href="/author/{slug}">{html.escape(" and ".join(authors))}</a></p>'
@@ -204,7 +209,7 @@ def make_page(index: int, rng: random.Random, base_url: str) -> tuple[str, str, 
     return slug, page, None
 
 
-def write_corpus(count: int, target: Path, seed: int, base_url: str) -> None:
+def write_corpus(count: int, target: Path, seed: int, base_url: str, fragments: bool = False) -> None:
     """Write site.toml and ``count`` articles under ``target``."""
     articles = target / "articles"
     articles.mkdir(parents=True, exist_ok=True)
@@ -221,7 +226,7 @@ def write_corpus(count: int, target: Path, seed: int, base_url: str) -> None:
     )
     for index in range(count):
         rng = random.Random(f"{seed}:{index}")  # per-article stream: article i is the same at any N
-        slug, page, sidecar = make_page(index, rng, "https://daily.example.org")
+        slug, page, sidecar = make_page(index, rng, "https://daily.example.org", fragments)
         (articles / f"{slug}.html").write_text(page, encoding="utf-8")
         if sidecar:
             (articles / f"{slug}.toml").write_text(sidecar, encoding="utf-8")
@@ -233,8 +238,9 @@ def main() -> None:
     parser.add_argument("target", type=Path, help="content folder to write (created)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="site.toml base_url")
+    parser.add_argument("--fragments", action="store_true", help="small article fragments (a few KB) with sidecars")
     args = parser.parse_args()
-    write_corpus(args.count, args.target, args.seed, args.base_url)
+    write_corpus(args.count, args.target, args.seed, args.base_url, args.fragments)
     print(f"wrote {args.count} articles to {args.target}")
 
 

@@ -100,7 +100,12 @@ def _site_state(settings: Mapping[str, Any], metrics: Metrics) -> SiteState:
             first_delay=float(settings["WEBSUB_FIRST_DELAY"]),
             timeout=float(settings["WEBSUB_TIMEOUT"]),
         )
-    timing = {"interval": float(settings["WATCH_INTERVAL"]), "rescan": float(settings["RESCAN_INTERVAL"])}
+    timing: dict[str, float | bool] = {
+        "interval": float(settings["WATCH_INTERVAL"]),
+        "rescan": float(settings["RESCAN_INTERVAL"]),
+        "safety_rescan": float(settings["SAFETY_RESCAN_INTERVAL"]),
+        "polling": bool(settings["WATCH_POLLING"]),
+    }
     return SiteState(snapshot, notifier, builder, clock, publisher, timing)
 
 

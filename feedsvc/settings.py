@@ -244,10 +244,30 @@ SERVICE_SETTINGS: tuple[ServiceSetting, ...] = (
         seconds(0),
     ),
     ServiceSetting(
-        "WATCH_INTERVAL", 0.1, "Seconds between checks for added, removed or renamed files.", seconds(0, above=True)
+        "WATCH_POLLING",
+        False,
+        "Poll the content folder instead of being told of changes by the operating system (inotify): "
+        "for network file systems (NFS, SMB), where the system does not see another machine's writes.",
+        BOOL,
     ),
     ServiceSetting(
-        "RESCAN_INTERVAL", 1.0, "Seconds between full scans, for files rewritten in place.", seconds(0, above=True)
+        "SAFETY_RESCAN_INTERVAL",
+        60.0,
+        "Seconds between full scans of the content folder while the operating system reports changes "
+        "(a safety net for a change it did not report).",
+        seconds(0, above=True),
+    ),
+    ServiceSetting(
+        "WATCH_INTERVAL",
+        0.1,
+        "Polling: seconds between checks for added, removed or renamed files.",
+        seconds(0, above=True),
+    ),
+    ServiceSetting(
+        "RESCAN_INTERVAL",
+        1.0,
+        "Polling: seconds between full scans, for files rewritten in place.",
+        seconds(0, above=True),
     ),
     ServiceSetting(
         "WEBSUB_ANNOUNCE_AT_START",

@@ -176,6 +176,7 @@ class Articles:
         self.blobs: BlobStore | None = None  # where article bodies are kept once cached (None: in memory)
         self.stats = BuildStats()
         self._index: dict[str, tuple[str, str]] | None = None  # the cache's record of file signatures
+        self._context = ""  # the code and settings of the last gather that completed
         self._published: dict[str, tuple[str, float]] | None = None  # the cache's record of published versions
 
     def gather(
@@ -204,7 +205,8 @@ class Articles:
             if (
                 old is not None
                 and old.sig == sig
-                and old.key == article_key(context, name, old.digest)
+                # the same settings and code as the last gather: every key it kept is current (no hash per file)
+                and (context == self._context or old.key == article_key(context, name, old.digest))
                 and versions.get(old.rules[0], "none") == old.rules[1]
             ):
                 entries[name] = old
@@ -245,6 +247,7 @@ class Articles:
                 if entry is not self.entries.get(name):
                     _spill(entry, self.blobs)
         self._remember(entries, units, cache)
+        self._context = context  # every entry's key is of this context now (a failed gather leaves it unset)
         return entries
 
     def _keep_last_good(self, entries: dict[str, Entry], cache: BuildCache, versions: Mapping[str, str]) -> None:

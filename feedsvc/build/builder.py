@@ -121,13 +121,18 @@ class Builder:
             return True
         return any(self._built.get(n) != sig and self.settling.settled(n, sig) for n, sig in inputs.items())
 
-    def waiting(self, listing: Listing) -> float | None:
-        """Return when the next change not built yet will have settled (Unix time), or None if there is none."""
+    def waiting(self, listing: Listing, *, latest: bool = False) -> float | None:
+        """Return when the next change not built yet will have settled (Unix time), or None if there is none.
+
+        ``latest``: when the last of them will have (a removal is settled at once).
+        """
         inputs = listing.inputs
+        pending = [last_change(sig) + self.settling.settle for n, sig in inputs.items() if self._built.get(n) != sig]
         if self._built.keys() - inputs.keys():
-            return time.time()
-        pending = [last_change(sig) for n, sig in inputs.items() if self._built.get(n) != sig]
-        return min(pending) + self.settling.settle if pending else None
+            pending.append(time.time())
+        if not pending:
+            return None
+        return max(pending) if latest else min(pending)
 
     def build(self, now: datetime | None = None, listing: Listing | None = None) -> Snapshot:
         """Build the snapshot of the folder as it is now; record the outcome in :attr:`report`."""

@@ -5,22 +5,36 @@ every input of a build (``site.toml``, ``rules/*.toml``, the article files
 and their sidecars) with a stat signature, so two listings tell which
 articles changed without reading anything. :class:`Settling` decides when a
 changed file may be read: when it has not changed for ``settle`` seconds,
-so a file still being written is never published torn.
+so a file still being written is never published torn. :func:`refreshed`
+brings a listing up to date from the paths the operating system reported
+changed, statting only those.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from stat import S_ISREG
 
 from feedsvc.content.loader import ARTICLE_SUFFIXES, MARKDOWN_SUFFIX, SIDECAR_SUFFIX, is_listed
 from feedsvc.content.rules import RULES_FOLDER
 
-__all__ = ["ARTICLES_FOLDER", "SITE_FILE", "Listing", "Settling", "folder_stamp", "last_change", "scan", "signature"]
+__all__ = [
+    "ARTICLES_FOLDER",
+    "SITE_FILE",
+    "Listing",
+    "Settling",
+    "folder_stamp",
+    "last_change",
+    "refreshed",
+    "relevant",
+    "scan",
+    "signature",
+]
 
 SITE_FILE = "site.toml"
 ARTICLES_FOLDER = "articles"
@@ -96,6 +110,86 @@ def scan(content_dir: Path) -> Listing:
     rules = dict(_files(content_dir / RULES_FOLDER, keep_rules, None, faults, missing_ok=True))
     files = dict(_files(content_dir / ARTICLES_FOLDER, is_listed, others, faults))
     return Listing(site, rules, files, stamp, frozenset(others), tuple(faults))
+
+
+def relevant(content_dir: Path, path: str) -> bool:
+    """Say whether a change at ``path`` can change a :class:`Listing` of ``content_dir`` (see :func:`refreshed`).
+
+    The content folder, ``site.toml``, ``articles/`` and ``rules/`` and the
+    files in them; not ``.feedsvc/`` (the build's own state and cache), other
+    hidden names, or anything deeper.
+    """
+    parts = _parts(content_dir, path)
+    if parts is None or any(part.startswith(".") for part in parts):
+        return False
+    if len(parts) <= 1:
+        return parts in ((), (SITE_FILE,), (ARTICLES_FOLDER,), (RULES_FOLDER,))
+    return len(parts) == 2 and parts[0] in (ARTICLES_FOLDER, RULES_FOLDER)
+
+
+def refreshed(listing: Listing, content_dir: Path, paths: Iterable[str]) -> Listing | None:
+    """Return ``listing`` with the files at ``paths`` statted again (added, changed or gone).
+
+    Costs what changed, not what the folder holds. Returns None when a
+    full :func:`scan` is needed instead: a folder itself changed (created,
+    removed, renamed, made unreadable), or the listing had faults.
+    """
+    if listing.faults:
+        return None
+    site, rules, files, others = listing.site, dict(listing.rules), dict(listing.files), set(listing.others)
+    for path in paths:
+        parts = _parts(content_dir, path)
+        if parts is None or len(parts) > 2 or any(part.startswith(".") for part in parts):
+            continue  # not an input (relevant() keeps these out already)
+        if len(parts) == 1 and parts[0] == SITE_FILE:
+            site = _signature(content_dir / SITE_FILE) or ""
+            continue
+        if parts in ((), (ARTICLES_FOLDER,), (RULES_FOLDER,)):
+            return None  # the content folder, articles/ or rules/ itself: look at everything
+        if len(parts) < 2:
+            continue  # another file beside site.toml: not an input
+        folder, name = parts
+        if folder == ARTICLES_FOLDER and is_listed(name):
+            files.pop(name, None)
+            others.discard(name)
+            kind = _kind(content_dir / folder / name)
+            if kind == "file":
+                files[name] = _signature(content_dir / folder / name) or ""
+                if not files[name]:
+                    del files[name]  # gone between the two stats
+            elif kind == "other":
+                others.add(name)
+        elif folder == RULES_FOLDER and name.endswith(".toml") and not name.startswith("."):
+            rules.pop(name, None)
+            if _kind(content_dir / folder / name) == "file":
+                sig = _signature(content_dir / folder / name)
+                if sig:
+                    rules[name] = sig
+    return Listing(site, rules, files, folder_stamp(content_dir), frozenset(others), ())
+
+
+def _parts(content_dir: Path, path: str) -> tuple[str, ...] | None:
+    """Return ``path``'s parts below ``content_dir`` (() for the folder itself), or None if it is not in it."""
+    try:
+        return Path(path).relative_to(content_dir).parts
+    except ValueError:
+        return None
+
+
+def _kind(path: Path) -> str:
+    """Return "file", "other" (a folder, a pipe, …) or "" (gone) for ``path``, without following symlinks' absence."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ""
+    return "file" if S_ISREG(stat.st_mode) else "other"
+
+
+def _signature(path: Path) -> str | None:
+    try:
+        return signature(os.stat(path))
+    except OSError:
+        return None
 
 
 def _files(

@@ -9,21 +9,29 @@ whole; :func:`publish_changes_by_reload` wires the content watcher
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
+import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from feedsvc.build.builder import Builder
+from feedsvc.build.delta import apply_delta
 from feedsvc.build.snapshot import Snapshot
+from feedsvc.serve.journal import Journal
 from feedsvc.serve.publisher import Publisher
 from feedsvc.serve.watcher import Watcher
 from feedsvc.serve.websub import HubNotifier, changed_topics
+from feedsvc.serve.wire import adopt_store, file_ids, load_delta, store_of
 
-__all__ = ["EXTENSION", "SiteState", "publish_changes_by_reload", "site_state", "utc_now"]
+__all__ = ["EXTENSION", "REQUEST_SNAPSHOT", "SiteState", "publish_changes_by_reload", "site_state", "utc_now"]
 
 EXTENSION = "feedsvc"  # the key of an app's SiteState in app.extensions
+REQUEST_SNAPSHOT = "feedsvc.snapshot"  # the WSGI environ key of the snapshot a request answers from
+
+log = logging.getLogger(__name__)
 
 
 class SiteState:
@@ -36,16 +44,21 @@ class SiteState:
         builder: Builder | None = None,
         clock: Callable[[], datetime] | None = None,
         publisher: Publisher | None = None,
-        timing: Mapping[str, float] | None = None,
+        timing: Mapping[str, float | bool] | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.notifier = notifier
         self.builder = builder  # builds here (tests, single-process servers), or:
         self.publisher = publisher  # builds in a process of its own (gunicorn)
         self.clock = clock or utc_now
-        self.timing = dict(timing or {})  # how the content folder is watched: interval, rescan (seconds)
+        # how the content folder is watched: interval, rescan, safety_rescan (seconds), polling (Watcher.configured)
+        self.timing = dict(timing or {})
         self.watcher: Watcher | None = None
         self._released_topics: dict[str, str] = {}
+        # a gunicorn master's deltas, for its workers (publish_changes_by_reload); where this process has read to
+        self.journal: Journal | None = None
+        self._journal_at = (0, 0)
+        self._catching_up = threading.Lock()
 
     @property
     def fault(self) -> dict[str, str] | None:
@@ -71,16 +84,68 @@ class SiteState:
             self.notifier.publish((url, after[url]) for url in changed)
         return changed
 
+    def take_delta(self, payload: bytes | bytearray, fds: list[int]) -> list[str]:
+        """Apply a delta the publisher sent (the master); record it for the workers; return the changed feeds' URLs.
+
+        :raise feedsvc.build.delta.DeltaMismatch: it was not made from the snapshot served here.
+        """
+        stores = [adopt_store(fd) for fd in fds]
+        change = load_delta(payload, stores)
+        snapshot = apply_delta(self.snapshot, change)
+        if self.journal is not None:
+            end = self.journal.append(payload, file_ids(stores))
+            self._journal_at = (self._journal_at[0], end)
+        return self.replace(snapshot)
+
+    def restart_journal(self) -> None:
+        """Start the workers' journal afresh (the master, as it re-forks them with a whole snapshot)."""
+        if self.journal is not None:
+            self._journal_at = (self.journal.restart(), 0)
+
+    def catch_up(self) -> None:
+        """Apply the deltas the master took in since this worker's last look (at the start of each request).
+
+        One read of shared memory when there are none. Applied whole, then
+        swapped in with one assignment. A worker that cannot apply them (one
+        missed, a file gone) stops after this request, and gunicorn forks a
+        new one from the master, with the whole current snapshot.
+        """
+        journal = self.journal
+        if journal is None or journal.owner == os.getpid():
+            return
+        head = journal.head()
+        if head == self._journal_at or head[0] != self._journal_at[0]:
+            return  # nothing new; or a new generation: this worker is being replaced with the whole snapshot
+        with self._catching_up:
+            if journal.head() == self._journal_at:
+                return  # another thread of this worker did it
+            generation, start = self._journal_at
+            try:
+                snapshot = self.snapshot
+                for payload, files in journal.read(start, head[1]):
+                    change = load_delta(payload, [store_of(file, journal.owner) for file in files])
+                    if change.version != snapshot.catalog.version:  # not already applied before the fork
+                        snapshot = apply_delta(snapshot, change)
+            except Exception:  # whatever it is, a fresh worker has the whole snapshot
+                log.exception(
+                    "worker %d could not apply the publishes since its last request; restarting it", os.getpid()
+                )
+                self._journal_at = (-1, -1)
+                os.kill(os.getpid(), signal.SIGTERM)  # gunicorn: finish this request, then a new worker is forked
+                return
+            self.snapshot = snapshot  # one assignment: a request sees the old or the new, never a mix
+            self._journal_at = (generation, head[1])
+
     def announce_startup(self) -> list[str]:
         """Queue a WebSub ping for each feed changed since the hub last heard of it; return their URLs."""
         if self.notifier is None:
             return []
         return self.notifier.announce(self.snapshot.topics())
 
-    def watch(self, after_publish: Callable[[], object] | None = None, **timing: float) -> Watcher:
+    def watch(self, after_publish: Callable[[], object] | None = None, **timing: float | bool) -> Watcher:
         """Start publishing content changes from a thread: build, swap in, then call ``after_publish``.
 
-        ``timing`` (interval, rescan) overrides the state's own :attr:`timing`.
+        ``timing`` (interval, rescan, safety_rescan, polling) overrides the state's own :attr:`timing`.
         Run it in one process only (the one that built the snapshot): that
         process alone then writes the ledger and tells the WebSub hub.
         """
@@ -95,7 +160,7 @@ class SiteState:
 
         if self.watcher is None:
             # a fault reloads gunicorn's workers too: they fork with it, for /healthz to report
-            self.watcher = Watcher(self.builder, publish, self.clock, on_fault=after_publish, **timing).start()
+            self.watcher = Watcher.configured(self.builder, publish, self.clock, timing, on_fault=after_publish).start()
         return self.watcher
 
     def note_stop_signals(self) -> None:
@@ -152,11 +217,15 @@ def publish_changes_by_reload(state: SiteState) -> Watcher | None:
 
     Each new snapshot is built once (so the ledger is written and the WebSub
     hub told once): by the publisher process when there is one (see
-    :mod:`feedsvc.serve.publisher`), else by a thread of the master. The master
-    swaps it in, then sends itself SIGHUP: gunicorn starts new workers,
-    forked with the new snapshot in memory, and stops the old ones once their
-    requests are done. A worker's snapshot never changes while it lives;
-    every worker shares the master's pages. Returns the watcher, if it runs here.
+    :mod:`feedsvc.serve.publisher`), else by a thread of the master. From the
+    publisher, after the first, each publish is a delta (what changed): the
+    master applies it to its snapshot and appends it to the workers'
+    :class:`~feedsvc.serve.journal.Journal`, and each worker applies it at its
+    next request (:meth:`SiteState.catch_up`), with no fork. A whole snapshot
+    (the first, a publisher started again, a delta that does not apply) is
+    swapped in, then the master sends itself SIGHUP: gunicorn starts new
+    workers, forked with it in memory, and stops the old ones once their
+    requests are done. Returns the watcher, if it runs here.
     """
 
     def reload() -> None:
@@ -164,10 +233,17 @@ def publish_changes_by_reload(state: SiteState) -> Watcher | None:
 
     def swap_in(snapshot: Snapshot) -> None:
         state.replace(snapshot)
+        state.restart_journal()  # the workers forked now have it whole
         reload()
+
+    def take_delta(payload: bytearray, fds: list[int]) -> None:
+        state.take_delta(payload, fds)  # the workers apply it at their next request: no fork
 
     if state.publisher is not None:
         state.note_stop_signals()
-        state.publisher.watch(swap_in, reload, state.release, **state.timing)
+        if state.journal is None:
+            state.journal = Journal()
+            state._journal_at = state.journal.head()
+        state.publisher.watch(swap_in, reload, state.release, on_delta=take_delta, **state.timing)
         return None
     return state.watch(after_publish=reload)

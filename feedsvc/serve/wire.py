@@ -1,10 +1,18 @@
-"""How a snapshot travels from the publisher process to the gunicorn master.
+"""How a snapshot, or the change to the next one, travels from the publisher process to the gunicorn master.
 
 An edge (a socket). :class:`Link` frames messages on a Unix stream socket,
 with file descriptors attached (``SCM_RIGHTS``). :func:`dump_snapshot`
 pickles what the master needs of a snapshot, a blob as (file, offset,
 length) with the files' descriptors sent alongside; :func:`load_snapshot`
 rebuilds it, the descriptors becoming read-only blob stores.
+:func:`dump_delta` and :func:`load_delta` do the same for a
+:class:`~feedsvc.build.delta.Delta` (what changed since the last snapshot sent).
+A file already known to this process (by device and inode) is not adopted
+twice: its new descriptor is closed and the store it has is used
+(:func:`adopt_store`), so the master and the workers forked from it hold
+one store per blob file, whatever the number of publishes. A worker forked
+before a file existed opens it from the master's descriptor in ``/proc``
+(:func:`store_of`).
 """
 
 from __future__ import annotations
@@ -16,13 +24,34 @@ import pickle
 import socket
 import struct
 import threading
+import weakref
 from dataclasses import replace
 from typing import Any
 
 from feedsvc.build.blobstore import Blob, BlobStore
+from feedsvc.build.delta import Delta
 from feedsvc.build.snapshot import Snapshot
 
-__all__ = ["HEADER", "MAX_DESCRIPTORS", "Link", "dump_snapshot", "load_snapshot", "send_snapshot"]
+__all__ = [
+    "HEADER",
+    "MAX_DESCRIPTORS",
+    "FileId",
+    "Link",
+    "adopt_store",
+    "dump_delta",
+    "dump_snapshot",
+    "file_ids",
+    "load_delta",
+    "load_snapshot",
+    "send_delta",
+    "send_snapshot",
+    "store_of",
+]
+
+FileId = tuple[int, int, int]  # device, inode, the descriptor's number in the process that adopted it
+# Every blob store this process adopted, by (device, inode): inherited by forked workers
+_ADOPTED: weakref.WeakValueDictionary[tuple[int, int], BlobStore] = weakref.WeakValueDictionary()
+_ADOPTED_LOCK = threading.Lock()
 
 HEADER = struct.Struct("!16sQ")  # kind (ASCII, padded), payload length
 MAX_DESCRIPTORS = 64  # blob files one snapshot may span (one, or two across a compaction)
@@ -68,12 +97,8 @@ class Link:
         self.sock.close()
 
 
-def dump_snapshot(snapshot: Snapshot) -> tuple[bytes, tuple[int, ...]]:
-    """Return what the master needs of ``snapshot``, pickled, and the descriptors its blobs live in.
-
-    Left out: the revisions ledger and the reusable renders, which only the
-    next build reads. A blob goes as (file number, offset, length).
-    """
+def _dump(value: object) -> tuple[bytes, tuple[int, ...]]:
+    """Pickle ``value``, each blob as (file number, offset, length); return the bytes and the files' descriptors."""
     files: dict[int, int] = {}  # id(store) -> position in the descriptor list
     stores: list[int] = []
 
@@ -85,33 +110,104 @@ def dump_snapshot(snapshot: Snapshot) -> tuple[bytes, tuple[int, ...]]:
             stores.append(store.fileno())
         return _blob, (position, offset, blob.length)
 
-    catalog = replace(snapshot.catalog, revisions={}, digests={})
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = {**copyreg.dispatch_table, Blob: reduce_blob}
-    pickler.dump((catalog, snapshot.feeds, snapshot.archives, snapshot.page_budget, snapshot.fresh))
+    pickler.dump(value)
     return buffer.getvalue(), tuple(stores)
 
 
-def _blob(position: int, offset: int, length: int) -> Blob:
-    raise pickle.UnpicklingError("a blob outside load_snapshot")  # stands in for the loader's own
-
-
-def load_snapshot(data: bytes | bytearray, fds: list[int]) -> Snapshot:
-    """Rebuild a snapshot sent by :func:`dump_snapshot`; the descriptors become read-only blob stores."""
-    stores = [BlobStore.adopt(fd) for fd in fds]
-
+def _load(data: bytes | bytearray, stores: list[BlobStore]) -> Any:
     class Loader(pickle.Unpickler):
         def find_class(self, module: str, name: str) -> Any:
             if (module, name) == (__name__, "_blob"):
                 return lambda position, offset, length: Blob(stores[position], offset, length)
             return super().find_class(module, name)  # from our own process: trusted as the master's code
 
-    catalog, feeds, archives, page_budget, fresh = Loader(io.BytesIO(data)).load()
+    return Loader(io.BytesIO(data)).load()
+
+
+def dump_snapshot(snapshot: Snapshot) -> tuple[bytes, tuple[int, ...]]:
+    """Return what the master needs of ``snapshot``, pickled, and the descriptors its blobs live in.
+
+    Left out: the revisions ledger and the reusable renders, which only the
+    next build reads. A blob goes as (file number, offset, length).
+    """
+    catalog = replace(snapshot.catalog, revisions={}, digests={})
+    return _dump((catalog, snapshot.feeds, snapshot.archives, snapshot.page_budget, snapshot.fresh))
+
+
+def dump_delta(change: Delta) -> tuple[bytes, tuple[int, ...]]:
+    """Return ``change`` pickled, and the descriptors its blobs live in (as :func:`dump_snapshot`)."""
+    return _dump(change)
+
+
+def _blob(position: int, offset: int, length: int) -> Blob:
+    raise pickle.UnpicklingError("a blob outside load_snapshot")  # stands in for the loader's own
+
+
+def adopt_store(fd: int) -> BlobStore:
+    """Return the store of a descriptor passed over; a file adopted before keeps its store (``fd`` is closed)."""
+    stat = os.fstat(fd)
+    key = (stat.st_dev, stat.st_ino)
+    with _ADOPTED_LOCK:
+        known = _ADOPTED.get(key)
+        if known is not None:
+            os.close(fd)
+            return known
+        store = _ADOPTED[key] = BlobStore.adopt(fd)
+        return store
+
+
+def file_ids(stores: list[BlobStore]) -> list[FileId]:
+    """Return how another process of this service finds each store's file (see :func:`store_of`)."""
+    ids = []
+    for store in stores:
+        stat = os.fstat(store.fileno())
+        ids.append((stat.st_dev, stat.st_ino, store.fileno()))
+    return ids
+
+
+def store_of(file: FileId, owner: int) -> BlobStore:
+    """Return this process's store of a file named by :func:`file_ids` in process ``owner`` (its parent).
+
+    Inherited at the fork when it existed then; else opened from the owner's descriptor in /proc.
+    :raise OSError: the file can no longer be opened (the owner closed it).
+    """
+    device, inode, number = file
+    with _ADOPTED_LOCK:
+        known = _ADOPTED.get((device, inode))
+    if known is not None:
+        return known
+    fd = os.open(f"/proc/{owner}/fd/{number}", os.O_RDONLY | os.O_CLOEXEC)
+    stat = os.fstat(fd)
+    if (stat.st_dev, stat.st_ino) != (device, inode):
+        os.close(fd)
+        raise OSError(f"descriptor {number} of process {owner} is no longer the blob file it was")
+    return adopt_store(fd)
+
+
+def load_snapshot(data: bytes | bytearray, fds: list[int]) -> Snapshot:
+    """Rebuild a snapshot sent by :func:`dump_snapshot`; the descriptors become read-only blob stores."""
+    catalog, feeds, archives, page_budget, fresh = _load(data, [adopt_store(fd) for fd in fds])
     return Snapshot(catalog, feeds, archives, None, page_budget, fresh)
+
+
+def load_delta(data: bytes | bytearray, stores: list[BlobStore]) -> Delta:
+    """Rebuild a delta sent by :func:`dump_delta`, its blobs in ``stores`` (in the order of its descriptors)."""
+    change = _load(data, stores)
+    if not isinstance(change, Delta):
+        raise pickle.UnpicklingError(f"expected a delta, got {type(change).__name__}")
+    return change
 
 
 def send_snapshot(link: Link, snapshot: Snapshot) -> None:
     """Send a snapshot to the master."""
     payload, fds = dump_snapshot(snapshot)
     link.send("snapshot", payload, fds)
+
+
+def send_delta(link: Link, change: Delta) -> None:
+    """Send the change to the next snapshot to the master."""
+    payload, fds = dump_delta(change)
+    link.send("delta", payload, fds)

@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RoutingException
 
 from feedsvc.build.representation import Resource, not_modified
-from feedsvc.serve.state import SiteState
+from feedsvc.serve.state import REQUEST_SNAPSHOT, SiteState
 from feedsvc.web.metrics import Metrics
 
 __all__ = ["EXTENSION", "FEED_ENDPOINT", "NOT_MODIFIED", "OK", "FastPath", "WSGIApp", "init_fast_path"]
@@ -59,10 +59,12 @@ class FastPath:
         self._routes: dict[str, str | None] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        self.state.catch_up()  # a worker takes in the publishes since its last request, between requests
+        snapshot = environ[REQUEST_SNAPSHOT] = self.state.snapshot  # read once: the whole request answers from it
         method = environ.get("REQUEST_METHOD")
         if method == "GET" or method == "HEAD":
             path = environ.get("PATH_INFO", "")
-            feeds = self.state.snapshot.feeds  # read once: a swap between requests is seen by the next one
+            feeds = snapshot.feeds
             resource = feeds.get(path)
             if resource is not None:
                 route = self._routes.get(path, _UNROUTED)

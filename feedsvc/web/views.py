@@ -29,7 +29,7 @@ from feedsvc.catalog.assembly import facet_key
 from feedsvc.feeds.atom_rss import feed_updated, site_epoch
 from feedsvc.feeds.families import facet_title
 from feedsvc.model import Article, Catalog, Facet, Problem, Withdrawal, article_path, facet_path
-from feedsvc.serve.state import EXTENSION, SiteState
+from feedsvc.serve.state import EXTENSION, REQUEST_SNAPSHOT, SiteState
 from feedsvc.web.discovery import (
     FEED_FORMATS,
     FEED_LIST_PATH,
@@ -117,7 +117,9 @@ def _state() -> SiteState:
 
 
 def _snapshot() -> Snapshot:
-    return _state().snapshot
+    # the one the request started with (FastPath): a swap during a request is seen by the next one
+    snapshot = request.environ.get(REQUEST_SNAPSHOT)
+    return snapshot if isinstance(snapshot, Snapshot) else _state().snapshot
 
 
 class _NotModified(Response):

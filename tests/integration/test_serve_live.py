@@ -131,3 +131,34 @@ def test_a_stop_signalled_to_every_process_stops_all_without_a_new_publisher(
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
+
+
+def test_publishes_after_the_first_reach_the_workers_as_deltas_without_forking_them(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    with feedsvc_serve(content_dir, tmp_path / "serve.log", workers=2) as served:
+        base = served.url
+        assert wait_until(lambda: len(_children(served.pid)) == 3)
+        family = _children(served.pid)  # the publisher, then the two workers
+        etag = {json.loads(fetch(f"{base}/healthz"))["version"] for _ in range(10)}
+        assert len(etag) == 1
+
+        publish_atomically(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
+        assert wait_until(lambda: all(b"new-story" in fetch(f"{base}/feed.atom") for _ in range(40)))
+        page = content_dir / "articles" / "article-oldest-with-time-element.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("until spring.", "until May."), encoding="utf-8")
+        article = f"{base}/articles/article-oldest-with-time-element"
+        assert wait_until(lambda: all(b"until May." in fetch(article) for _ in range(40)))
+        (content_dir / "articles" / "new-story.html").unlink()
+        assert wait_until(lambda: all(b"new-story" not in fetch(f"{base}/feed.atom") for _ in range(40)))
+
+        assert _children(served.pid) == family  # the same workers throughout: nothing was forked
+        answers = [fetch(f"{base}/healthz") for _ in range(20)]  # one version everywhere, the same feed bytes
+        assert len({json.loads(answer)["version"] for answer in answers}) == 1
+        request = urllib.request.Request(f"{base}/tags/transport/feed.atom")
+        tags = set()
+        for _ in range(20):
+            with urllib.request.urlopen(request, timeout=2) as response:
+                tags.add((response.headers["ETag"], response.read()))
+        assert len(tags) == 1 and b"new-story" not in next(iter(tags))[1]
+        assert "deltas" not in (tmp_path / "serve.log").read_text(encoding="utf-8")  # no worker failed to apply one

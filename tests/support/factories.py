@@ -98,7 +98,8 @@ LIVE_CLOCK = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 def live_app(content_dir: Path, **config: object) -> Flask:
     """The app on ``content_dir``, publishing changes in place at test speed (clock fixed at LIVE_CLOCK)."""
     settings = {"TESTING": True, "CONTENT_DIR": str(content_dir), "LIVE_RELOAD": True, "WATCH_INTERVAL": 0.02,
-                "SETTLE_SECONDS": 0.05, "RESCAN_INTERVAL": 0.05, "CLOCK": lambda: LIVE_CLOCK,
+                "SETTLE_SECONDS": 0.05, "RESCAN_INTERVAL": 0.05, "SAFETY_RESCAN_INTERVAL": 0.05,
+                "CLOCK": lambda: LIVE_CLOCK,
                 "WEBSUB_FIRST_DELAY": 0.01}  # fmt: skip
     return create_app({**settings, **config})
 

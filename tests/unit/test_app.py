@@ -80,7 +80,12 @@ def test_inline_builds_in_this_process_and_records_the_build(content_dir: Path) 
     assert isinstance(state, SiteState)
     assert state.builder is not None and state.publisher is None
     assert metrics.registry.get_sample_value("feedsvc_snapshot_builds_total", {"outcome": "ok"}) == 1
-    assert state.timing == {"interval": 0.1, "rescan": 1.0}  # the watcher's, from the settings
+    assert state.timing == {
+        "interval": 0.1,
+        "rescan": 1.0,
+        "safety_rescan": 60.0,
+        "polling": False,
+    }  # from the settings
 
 
 def test_process_builds_in_a_publisher_and_its_figures_reach_the_apps_metrics(content_dir: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +21,7 @@ T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 def test_a_new_article_is_served_with_the_services_own_timing(content_dir: Path) -> None:
     # How soon is bench/build.py's to measure (publish-to-feed latency); here: that it is, everywhere.
-    app = live_app(content_dir, SETTLE_SECONDS=0.3, WATCH_INTERVAL=0.1, RESCAN_INTERVAL=1.0)  # the service's timing
+    app = live_app(content_dir, SETTLE_SECONDS=0.3, SAFETY_RESCAN_INTERVAL=60.0)  # the service's timing
     client = app.test_client()
     try:
         publish_atomically(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
@@ -108,3 +109,115 @@ def test_each_change_is_announced_to_the_hub_once(content_dir: Path) -> None:
     finally:
         state.close()
         hub.close()
+
+
+def events_app(content_dir: Path) -> tuple[object, object]:
+    """The app told of changes by the system only: the safety scan is an hour away, the settle time the service's."""
+    app = live_app(content_dir, SETTLE_SECONDS=0.3, SAFETY_RESCAN_INTERVAL=3600.0)
+    state = app.extensions["feedsvc"]
+    assert state.watcher.watching.wait(10), "the system's change events did not start"
+    assert wait_until(lambda: state.watcher.scans >= 2)  # the first scan, and the one once watched
+    return app, state
+
+
+def quiet(state: object, content_dir: Path) -> None:
+    """Wait for a sign that the watcher has taken in every change made so far: a later reported path looked at."""
+    looks = state.watcher.looks  # type: ignore[attr-defined]
+    (content_dir / "articles" / "sign.html~").write_text("a backup file: reported, never published", encoding="utf-8")
+    assert wait_until(lambda: state.watcher.looks > looks)  # type: ignore[attr-defined]
+
+
+def test_the_system_reports_a_new_article_without_a_full_scan(content_dir: Path) -> None:
+    app, state = events_app(content_dir)
+    client = app.test_client()  # type: ignore[attr-defined]
+    try:
+        scans = state.watcher.scans
+        publish_atomically(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
+        assert wait_until(lambda: b"new-story" in client.get("/feed.atom").data)
+        assert state.watcher.scans == scans and state.watcher.looks >= 1  # found by the event, not by a scan
+        assert state.watcher.builds == 1
+    finally:
+        state.close()
+
+
+def test_a_file_rewritten_in_place_is_published_once_with_its_final_bytes(content_dir: Path) -> None:
+    app, state = events_app(content_dir)
+    client = app.test_client()  # type: ignore[attr-defined]
+    page = content_dir / "articles" / "article-oldest-with-time-element.html"
+    original = page.read_text(encoding="utf-8")
+    try:
+        with page.open("w", encoding="utf-8") as file:  # truncate, then write in pieces, as many editors do
+            file.write(original[: len(original) // 2])
+            file.flush()
+            file.write(original[len(original) // 2 :].replace("until spring.", "until spring. Rewritten in place."))
+        assert wait_until(
+            lambda: b"Rewritten in place." in client.get("/articles/article-oldest-with-time-element").data
+        )
+        quiet(state, content_dir)
+        assert state.watcher.builds == 1  # the half-written file was never published
+    finally:
+        state.close()
+
+
+def test_an_editor_save_by_temporary_file_and_rename_is_one_publish(content_dir: Path) -> None:
+    app, state = events_app(content_dir)
+    client = app.test_client()  # type: ignore[attr-defined]
+    page = content_dir / "articles" / "article-oldest-with-time-element.html"
+    text = page.read_text(encoding="utf-8").replace("until spring.", "until spring. Saved by rename.")
+    try:
+        os.replace(page, page.with_name(page.name + "~"))  # the backup some editors keep
+        temporary = page.with_name(f".{page.name}.swp")
+        with temporary.open("w", encoding="utf-8") as file:
+            file.write(text[:100])
+            file.flush()
+            file.write(text[100:])
+        os.replace(temporary, page)
+        assert wait_until(lambda: b"Saved by rename." in client.get("/articles/article-oldest-with-time-element").data)
+        quiet(state, content_dir)
+        assert state.watcher.builds == 1  # not once for the removal and again for the new file
+    finally:
+        state.close()
+
+
+def test_a_burst_of_new_articles_is_one_publish(content_dir: Path) -> None:
+    app, state = events_app(content_dir)
+    client = app.test_client()  # type: ignore[attr-defined]
+    try:
+        for number in range(12):
+            write_article(content_dir, f"burst-{number}", "2024-05-02T10:00:00")
+        assert wait_until(lambda: client.get("/articles/burst-11").status_code == 200)
+        quiet(state, content_dir)
+        assert state.watcher.builds == 1
+        assert all(client.get(f"/articles/burst-{number}").status_code == 200 for number in range(12))
+    finally:
+        state.close()
+
+
+def test_the_safety_scan_finds_a_change_no_event_reported(content_dir: Path) -> None:
+    published: list[Snapshot] = []
+    builder = Builder(content_dir)
+    builder.build(T1)
+    watcher = Watcher(builder, published.append, lambda: T1, safety_rescan=3600.0)  # not started: no events
+    assert watcher.look(full=True) is None and watcher.scans == 1
+    write_article(content_dir, "unreported", "2024-05-02T10:00:00")
+    assert watcher.look() is None and watcher.scans == 1  # nothing reported, the safety scan not due
+    watcher._next_full = 0.0  # its time has come
+    snapshot = watcher.look()
+    assert snapshot is not None and watcher.scans == 2
+    assert "unreported" in {article.slug for article in snapshot.catalog.articles} and published == [snapshot]
+
+
+def test_polling_still_publishes_for_network_file_systems(content_dir: Path) -> None:
+    app = live_app(content_dir, WATCH_POLLING=True)
+    state = app.extensions["feedsvc"]
+    client = app.test_client()
+    try:
+        assert state.watcher.polling and not state.watcher.watching.is_set()
+        page = content_dir / "articles" / "article-oldest-with-time-element.html"
+        page.write_text(
+            page.read_text(encoding="utf-8").replace("until spring.", "until spring. Polled."), encoding="utf-8"
+        )
+        assert wait_until(lambda: b"Polled." in client.get("/articles/article-oldest-with-time-element").data)
+        assert state.watcher.looks == 0 and state.watcher.scans >= 2  # found by a full scan
+    finally:
+        state.close()

@@ -1,0 +1,149 @@
+"""What changed between two snapshots, and the next snapshot rebuilt from the previous one and that change.
+
+Pure. A publish sends :func:`delta` of the snapshot it last sent and the new
+one: the articles added, changed or removed, the feed documents (site,
+tag, author feeds and archive months) whose bytes or headers changed, and
+the catalog's small parts (site settings, problems, withdrawals, what is
+held back) whole. :func:`apply_delta` turns the previous snapshot and that
+delta into the new one: the same articles in the same order, the same
+indexes (by slug, tags, authors, archive months), the same feed resources
+and ETags, the same version, so that a worker that applies it answers every
+request as one that loaded the whole snapshot would. The previous snapshot
+is not changed (a snapshot is immutable per version); what did not change is
+shared between the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from feedsvc.build.representation import Resource
+from feedsvc.build.snapshot import Snapshot
+from feedsvc.catalog.assembly import index_facets
+from feedsvc.feeds.archive import index_archives
+from feedsvc.model import Article, Catalog, Problem, Site, Withdrawal
+
+__all__ = ["Delta", "DeltaMismatch", "apply_delta", "delta"]
+
+
+class DeltaMismatch(ValueError):
+    """A delta was applied to a snapshot other than the one it was made from: load the whole snapshot instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """The change from the snapshot of version ``base`` to the one of version ``version``."""
+
+    base: str
+    version: str
+    site: Site
+    problems: tuple[Problem, ...]
+    withdrawn: tuple[Withdrawal, ...]
+    scheduled: Mapping[str, datetime]
+    articles: tuple[Article, ...]  # added or changed
+    removed: tuple[str, ...]  # slugs no longer published
+    feeds: Mapping[str, Resource]  # added or changed, by site path
+    dropped: tuple[str, ...]  # feed paths no longer there
+    page_budget: int
+    fresh: int
+
+    @property
+    def size(self) -> int:
+        """How many articles and documents it carries (what a publish costs to send and apply)."""
+        return len(self.articles) + len(self.removed) + len(self.feeds) + len(self.dropped)
+
+
+def delta(old: Snapshot, new: Snapshot, digests: Mapping[str, str] | None = None) -> Delta:
+    """Return what changed from ``old`` to ``new``.
+
+    An article is sent when it is new, or when what a reader can get of it
+    (its digest, or the article itself where no digest is known), its
+    ``updated``, its source path or its warnings changed. ``digests``: those
+    of ``old`` (the new catalog's are its own); a feed document is sent when
+    it is not the very object ``old`` has at its path.
+    """
+    before, after = old.catalog, new.catalog
+    old_digests = digests if digests is not None else before.digests
+    changed = []
+    for slug, article in after.by_slug.items():
+        previous = before.by_slug.get(slug)
+        if previous is article:
+            continue
+        if previous is not None and _same(previous, article, old_digests.get(slug), after.digests.get(slug)):
+            continue
+        changed.append(article)
+    removed = tuple(slug for slug in before.by_slug if slug not in after.by_slug)
+    feeds = {path: r for path, r in new.feeds.items() if old.feeds.get(path) is not r}
+    dropped = tuple(path for path in old.feeds if path not in new.feeds)
+    return Delta(
+        before.version,
+        after.version,
+        after.site,
+        after.problems,
+        after.withdrawn,
+        dict(after.scheduled),
+        tuple(changed),
+        removed,
+        feeds,
+        dropped,
+        new.page_budget,
+        new.fresh,
+    )
+
+
+def _same(old: Article, new: Article, old_digest: str | None, new_digest: str | None) -> bool:
+    if old.updated != new.updated or old.source_path != new.source_path or old.warnings != new.warnings:
+        return False
+    if old_digest and new_digest:
+        return old_digest == new_digest
+    return old == new
+
+
+def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
+    """Return the snapshot ``change`` leads to from ``old`` (left as it is).
+
+    :raise DeltaMismatch: ``old`` is not the version ``change`` was made from.
+    """
+    catalog = old.catalog
+    if catalog.version != change.base:
+        raise DeltaMismatch(
+            f"a delta from version {change.base} cannot be applied to version {catalog.version}; "
+            "load the whole snapshot"
+        )
+    by_slug = dict(catalog.by_slug)
+    for slug in change.removed:
+        by_slug.pop(slug, None)
+    for article in change.articles:
+        by_slug[article.slug] = article
+    # the order assemble_catalog gives: newest first, the slug breaking ties
+    articles = tuple(sorted(by_slug.values(), key=lambda a: (a.published.timestamp(), a.slug), reverse=True))
+    site = change.site
+    new_catalog = Catalog(
+        site=site,
+        articles=articles,
+        problems=change.problems,
+        by_slug={a.slug: a for a in articles},
+        version=change.version,
+        withdrawn=change.withdrawn,
+        tags=index_facets("tags", articles, change.withdrawn),
+        authors=index_facets("authors", articles, change.withdrawn),
+        gone={w.slug: w for w in change.withdrawn},
+        scheduled=dict(change.scheduled),
+    )
+    feeds = {path: r for path, r in old.feeds.items() if path not in change.dropped}
+    feeds.update(change.feeds)
+    ordered = {path: feeds[path] for path in sorted(feeds, key=_feed_order(old.feeds, change.feeds))}
+    archives = index_archives(articles, site.timezone)
+    return Snapshot(new_catalog, ordered, archives, None, change.page_budget, change.fresh)
+
+
+def _feed_order(old: Mapping[str, Resource], new: Mapping[str, Resource]) -> Callable[[str], tuple[bool, int, str]]:
+    """Keep the feeds' order stable: the old ones where they were, new ones after (subscriptions before archives)."""
+    position = {path: index for index, path in enumerate(old)}
+
+    def key(path: str) -> tuple[bool, int, str]:
+        return (path.startswith("/archive/"), position.get(path, len(position)), path)
+
+    return key

@@ -1,0 +1,88 @@
+"""build/delta.py: the previous snapshot and the delta give the very snapshot a full build gives, and only what changed travels."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from feedsvc.build.builder import Builder
+from feedsvc.build.delta import DeltaMismatch, apply_delta, delta
+from feedsvc.build.snapshot import Snapshot
+from feedsvc.serve.wire import adopt_store, dump_delta, dump_snapshot, load_delta, load_snapshot
+from support.factories import write_article
+
+T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def served(snapshot: Snapshot) -> dict[str, object]:
+    """Everything a worker answers from: articles in order, indexes, feeds with their ETags and headers, version."""
+    catalog = snapshot.catalog
+    return {
+        "version": catalog.version,
+        "articles": [(a.slug, a.updated, a.content_html, a.tags, a.authors) for a in catalog.articles],
+        "by_slug": sorted(catalog.by_slug),
+        "tags": {k: (f.name, [a.slug for a in f.articles], len(f.withdrawn)) for k, f in catalog.tags.items()},
+        "authors": {k: (f.name, [a.slug for a in f.articles]) for k, f in catalog.authors.items()},
+        "problems": catalog.problems,
+        "withdrawn": catalog.withdrawn,
+        "gone": sorted(catalog.gone),
+        "next_release": catalog.next_release,
+        "feeds": {path: (r.etag, r.headers, r.cache_control, r.body) for path, r in snapshot.feeds.items()},
+        "subscriptions": sorted(snapshot.subscriptions),
+        "archives": {month: [a.slug for a in items] for month, items in snapshot.archives.by_month.items()},
+        "topics": snapshot.topics(),
+    }
+
+
+def in_the_master(snapshot: Snapshot) -> Snapshot:
+    """The snapshot as the master holds it: sent over the wire (no ledger, no digests, blobs re-adopted)."""
+    payload, fds = dump_snapshot(snapshot)
+    return load_snapshot(payload, [os.dup(fd) for fd in fds])  # passed over: the receiver's own descriptors
+
+
+def test_a_delta_applied_gives_what_the_full_build_gives(content_dir: Path) -> None:
+    builder = Builder(content_dir, cache_dir=content_dir / ".feedsvc" / "cache")
+    old = builder.build(T1)
+    master = in_the_master(old)
+    digests = dict(old.catalog.digests)
+    write_article(content_dir, "new-story", "2024-05-30T10:00:00", tags=("Transport", "Culture"), authors=("Ana B",))
+    write_article(content_dir, "embargoed", "2024-07-01T10:00:00")  # held back: in scheduled, not published
+    (content_dir / "articles" / "article-oldest-with-time-element.html").unlink()
+    sidecar = content_dir / "articles" / "article-with-sidecar-overrides.toml"
+    sidecar.write_text(sidecar.read_text().replace("opening hours", "opening times"), encoding="utf-8")
+    new = builder.build(T1)
+    change = delta(old, new, digests)
+    payload, fds = dump_delta(change)
+    wired = load_delta(payload, [adopt_store(os.dup(fd)) for fd in fds])
+    applied = apply_delta(master, wired)
+    assert served(applied) == served(new)
+    assert {a.slug for a in change.articles} == {"new-story", "article-with-sidecar-overrides"}
+    assert change.removed == ("article-oldest-with-time-element",)
+    assert master.catalog.version == old.catalog.version  # the previous snapshot is left as it was
+
+
+def test_only_what_changed_travels(content_dir: Path) -> None:
+    builder = Builder(content_dir)
+    old = builder.build(T1)
+    write_article(content_dir, "new-story", "2024-05-30T10:00:00")
+    new = builder.build(T1)
+    change = delta(old, new)
+    assert [a.slug for a in change.articles] == ["new-story"]
+    unchanged = [path for path in new.feeds if new.feeds[path] is old.feeds.get(path)]
+    assert unchanged and not set(unchanged) & set(change.feeds)  # an archive month it is not in is not sent
+    assert set(change.feeds) == {p for p in new.feeds if new.feeds[p].etag != getattr(old.feeds.get(p), "etag", None)}
+    assert delta(new, builder.build(T1)).size == 0  # nothing changed: nothing to send
+
+
+def test_a_delta_refuses_a_snapshot_it_was_not_made_from(content_dir: Path) -> None:
+    builder = Builder(content_dir)
+    old = builder.build(T1)
+    write_article(content_dir, "new-story", "2024-05-30T10:00:00")
+    new = builder.build(T1)
+    write_article(content_dir, "another-story", "2024-05-31T10:00:00")
+    newer = builder.build(T1)
+    with pytest.raises(DeltaMismatch, match="load the whole snapshot"):
+        apply_delta(old, delta(new, newer))
