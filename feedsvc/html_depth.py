@@ -16,6 +16,7 @@ are never touched, and the scan only rewrites a page that needs it.
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["MAX_DEPTH", "limit_depth", "nesting_depth"]
@@ -43,10 +44,13 @@ def nesting_depth(html: str) -> int:
     return _scan(html, None)[0]
 
 
+@functools.lru_cache(maxsize=4)
 def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
     """Return ``html`` with tags nested deeper than ``max_depth`` left out, and the depth it had.
 
-    ``html`` itself (the same object) is returned when it nests no deeper than that.
+    ``html`` itself (the same object) is returned when it nests no deeper than that. The last
+    few answers are kept: loading, metadata and cleaning each bound the same page before they
+    parse it, and a string keeps its hash, so the page is scanned once, not three times.
     """
     depth, flat = _scan(html, max_depth)
     return (html if depth <= max_depth else flat), depth
