@@ -47,10 +47,11 @@ from feedsvc.content.listing import Listing, Settling, last_change
 from feedsvc.content.loader import ArticleFiles, article_limit
 from feedsvc.model import PageMetadata, Prepared, Site
 
-__all__ = ["BATCH", "PARALLEL_FROM", "Articles", "BuildStats", "Entry", "Held", "Progress", "chunk_size"]
+__all__ = ["BATCH", "KEEP_BYTES", "PARALLEL_FROM", "Articles", "BuildStats", "Entry", "Held", "Progress", "chunk_size"]
 
 PARALLEL_FROM = 16  # files to clean before starting a process pool pays off
 BATCH = 64  # cleaned articles written to the build cache per transaction, as they come
+KEEP_BYTES = 64 * 1024 * 1024  # bytes read for hashing kept to clean in this process (not a whole large site)
 Progress = Callable[[int, str], Callable[[int], object]]  # (total, what) -> advance(n)
 
 
@@ -206,7 +207,8 @@ class Articles:
         settle = settle and self.settling.settle > 0
         entries: dict[str, Entry] = {}
         known: dict[str, str] = {}  # name -> digest of its bytes, read now or recorded
-        kept: dict[str, ArticleFiles] = {}  # bytes read now, to clean without reading again
+        kept: dict[str, ArticleFiles] = {}  # bytes read now, to clean without reading again (a pool reads its own)
+        held = 0  # bytes in kept
         for name, sig in sorted(units.items()):
             old = self.entries.get(name)
             if settle and (old is None or old.sig != sig) and not self.settling.settled(name, sig):
@@ -232,8 +234,9 @@ class Articles:
                 entries[name] = Entry(sig, "", "", ("", "none"), unreadable)
             elif files is not None:
                 known[name] = content_digest(files)
-                if len(kept) < PARALLEL_FROM:  # a few are cleaned here, from these bytes; a pool reads its own
+                if held < KEEP_BYTES:  # cleaned here from these bytes, not read again; past that, memory wins
                     kept[name] = files
+                    held += len(files.data)
         keys = {name: article_key(context, name, digest) for name, digest in known.items()}
         found = cache.articles(keys.values(), versions)
         missing = []

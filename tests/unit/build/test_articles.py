@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from feedsvc.build import articles as pipeline_articles
+from feedsvc.build import files as build_files
 from feedsvc.build.articles import chunk_size
 from feedsvc.build.builder import Builder
 from feedsvc.clean import clean_html
@@ -60,3 +61,22 @@ def test_a_build_that_dies_halfway_leaves_whole_batches_and_the_next_cleans_only
 )
 def test_pool_chunks_grow_with_the_work_up_to_a_cap(files: int, workers: int, expected: int) -> None:
     assert chunk_size(files, workers) == expected
+
+
+@pytest.mark.parametrize(("keep", "reads_per_file"), [(64 * 1024 * 1024, 1), (0, 2)])
+def test_bytes_read_to_hash_are_cleaned_from_memory_up_to_a_bound_then_read_again(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch, keep: int, reads_per_file: int
+) -> None:
+    reads: list[str] = []
+    real = build_files.read_article
+
+    def spy(path: Path, max_bytes: int | None = None) -> object:
+        reads.append(path.name)
+        return real(path, max_bytes)
+
+    monkeypatch.setattr(build_files, "read_article", spy)
+    monkeypatch.setattr(pipeline_articles, "KEEP_BYTES", keep)
+    built = Builder(content_dir).build(T1)
+    loaded = {name for name in reads if reads.count(name) == reads_per_file}
+    assert loaded and loaded == set(reads)
+    assert len(built.catalog.articles) == 3
