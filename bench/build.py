@@ -256,15 +256,15 @@ def main() -> None:
             print(f"{count} articles: serving...", flush=True)
             figures.update(serving(content, args.publishes, args.tree.resolve()))
         results[str(count)] = figures
+    if args.json:  # first: the figures of a long run are kept whatever the report makes of them
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     if args.serve_only:
         report_publishing(results, args.small, args.large)
     elif args.builds_only:
         report_builds(results, args.small, args.large)
     else:
         report(results, args.small, args.large)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
 
 def report(results: dict[str, dict[str, object]], small: int, large: int) -> None:
