@@ -194,7 +194,7 @@ def serving(content: Path, publishes: int, tree: Path = REPO) -> dict[str, objec
     server = subprocess.Popen(
         [sys.executable, "-m", "feedsvc.cli.main", "serve", "--content", str(content), "--port", str(port),
          "--workers", "2", "--base-url", base_url],
-        stdout=subprocess.DEVNULL, stderr=log, env=env,
+        stdout=subprocess.DEVNULL, stderr=log, env=env, cwd=tree,  # -m puts the working folder first on the path
     )  # fmt: skip
     try:
         if wait_for(f"{base}/healthz", b'"status"', 600) is None:

@@ -5,6 +5,7 @@
 #     bash bench/faults.sh                      # ~50 s
 #     DURATION=10 CORPUS_SIZE=50 bash bench/faults.sh   # a quick look
 #     CORPUS_SIZE=1000 FRAGMENTS=1 bash bench/faults.sh  # small fragment articles (make_corpus.py --fragments)
+#     (START_TIMEOUT: seconds the first, cold build may take, 120 by default; KEEP_LOGS=FILE: keep the server's log)
 #
 # All on 127.0.0.1, every loop bounded:
 #   - copies a corpus (bench/make_corpus.py CORPUS_SIZE) to a temporary
@@ -77,7 +78,7 @@ while [ $SECONDS -lt $deadline ]; do
 done
 [ -n "$PORT" ] || { tail -n 20 "$WORK/serve.err" >&2; die "feedsvc serve printed no port"; }
 BASE=http://127.0.0.1:$PORT
-wait_http "$BASE/healthz" 120 "$MASTER" || { tail -n 20 "$WORK/serve.err" >&2; die "feedsvc serve did not start"; }
+wait_http "$BASE/healthz" "${START_TIMEOUT:-120}" "$MASTER" || { tail -n 20 "$WORK/serve.err" >&2; die "feedsvc serve did not start"; }
 say "feedsvc serve (master $MASTER) on $BASE with $CORPUS_SIZE articles; load for ${DURATION}s"
 
 cat >"$WORK/faults.lua" <<EOF
@@ -233,6 +234,7 @@ NON=$(($(field c4xx) + C5XX))
 MALFORMED=$(($(field malformed) + $(jfield malformed "$(cat "$WORK/check.json")")))
 MISSING=$(jfield articles_missing "$VERIFY")
 DELETED_SERVED=$(jfield deleted_served "$VERIFY")
+[[ -n ${KEEP_LOGS:-} ]] && cp "$WORK/serve.err" "$KEEP_LOGS"  # the server's log, to read after a failure
 REBUILDS=$(grep -c '"event": *"snapshot"' "$WORK/serve.err" "$WORK/serve.out" | awk -F: '{s += $2} END {print s + 0}')
 say "wrk: $LINE"
 say "feed checker: $(cat "$WORK/check.json")"

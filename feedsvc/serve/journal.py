@@ -11,7 +11,8 @@ request (a read of shared memory) and applies the entries it has not
 (:meth:`Journal.read`). A full snapshot (the first, or a publisher started
 again) is taken in by re-forking the workers instead: the master starts a
 new generation, emptying the file, and a worker of an older generation
-applies nothing more (it is being replaced).
+applies nothing more (it is being replaced). So does a journal grown past
+:data:`LIMIT`.
 """
 
 from __future__ import annotations
@@ -27,10 +28,13 @@ from pathlib import Path
 
 from feedsvc.serve.wire import FileId
 
-__all__ = ["ENTRY", "HEAD", "Journal"]
+__all__ = ["ENTRY", "HEAD", "LIMIT", "Journal"]
 
 HEAD = struct.Struct("=QQ")  # generation, bytes written (one 16-byte write, aligned: never read torn below)
 ENTRY = struct.Struct("=QQI")  # length of the files' JSON, length of the payload, CRC-32 of both
+# Bytes past which the master starts a new generation and re-forks its workers (each delta carries the
+# site's own feeds, held in memory: a few hundred KB to a few MB), so the file stays bounded.
+LIMIT = 64 * 1024 * 1024
 
 
 class Journal:

@@ -20,6 +20,7 @@ from typing import Any
 from feedsvc.build.builder import Builder
 from feedsvc.build.delta import apply_delta
 from feedsvc.build.snapshot import Snapshot
+from feedsvc.serve.journal import LIMIT as JOURNAL_LIMIT
 from feedsvc.serve.journal import Journal
 from feedsvc.serve.publisher import Publisher
 from feedsvc.serve.watcher import Watcher
@@ -91,11 +92,13 @@ class SiteState:
         """
         stores = [adopt_store(fd) for fd in fds]
         change = load_delta(payload, stores)
-        snapshot = apply_delta(self.snapshot, change)
+        changed = self.replace(apply_delta(self.snapshot, change))
         if self.journal is not None:
+            # after the swap: a worker forked in between has the new snapshot and reads the entry again,
+            # which it cannot apply to it (it is replaced, whole); never the old snapshot past the entry
             end = self.journal.append(payload, file_ids(stores))
             self._journal_at = (self._journal_at[0], end)
-        return self.replace(snapshot)
+        return changed
 
     def restart_journal(self) -> None:
         """Start the workers' journal afresh (the master, as it re-forks them with a whole snapshot)."""
@@ -124,8 +127,7 @@ class SiteState:
                 snapshot = self.snapshot
                 for payload, files in journal.read(start, head[1]):
                     change = load_delta(payload, [store_of(file, journal.owner) for file in files])
-                    if change.version != snapshot.catalog.version:  # not already applied before the fork
-                        snapshot = apply_delta(snapshot, change)
+                    snapshot = apply_delta(snapshot, change)  # a version may stay (only problems changed)
             except Exception:  # whatever it is, a fresh worker has the whole snapshot
                 log.exception(
                     "worker %d could not apply the publishes since its last request; restarting it", os.getpid()
@@ -238,6 +240,9 @@ def publish_changes_by_reload(state: SiteState) -> Watcher | None:
 
     def take_delta(payload: bytearray, fds: list[int]) -> None:
         state.take_delta(payload, fds)  # the workers apply it at their next request: no fork
+        if state.journal is not None and state.journal.head()[1] > JOURNAL_LIMIT:
+            state.restart_journal()  # bounded: the workers are forked again, with the whole snapshot
+            reload()
 
     if state.publisher is not None:
         state.note_stop_signals()

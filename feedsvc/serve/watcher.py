@@ -95,6 +95,7 @@ class Watcher:
         self._next_full = 0.0  # monotonic time of the next full scan (events mode)
         self._due: float | None = None  # monotonic time a pending change will have settled
         self._full_wanted = False  # a full scan at the next look (the first, or once the system watches)
+        self._burst_since: float | None = None  # monotonic: when a settled change first waited for a burst
 
     @classmethod
     def configured(
@@ -185,12 +186,20 @@ class Watcher:
             path, reason = listing.faults[0]
             self._set_fault(path, f"cannot read the content: {reason}")
             return None
-        first, last = self.builder.waiting(listing), self.builder.waiting(listing, latest=True)
-        wall = time.time()  # after: a removal is settled "now", as waiting() read it
+        last = self.builder.waiting(listing, latest=True)
+        wall, clock = time.time(), time.monotonic()
+        outdated = self.builder.outdated(listing)
         # part of a burst (an import, a folder copied in) is still being written: publish the burst as one,
-        # once all of it has settled, unless it goes on for BURST seconds (then what has settled goes out)
-        burst = first is not None and last is not None and last > wall and wall - first < BURST
-        if self.builder.outdated(listing) and not burst:
+        # once all of it has settled, unless that takes BURST seconds from the first look that could have
+        # published (then what has settled goes out, and the rest follows): a stream never holds it back
+        burst = outdated and last is not None and last > wall
+        if burst:
+            self._burst_since = self._burst_since or clock
+            burst = clock - self._burst_since < BURST
+        elif not outdated:
+            self._burst_since = None
+        if outdated and not burst:
+            self._burst_since = None
             snapshot = self._build(listing)
         elif listing.inputs != self._failed and self._release_due():
             log.info("a held-back article's publication time has come: building to publish it")
@@ -198,8 +207,8 @@ class Watcher:
         else:
             snapshot = None
         due = self.builder.waiting(listing)
-        if burst and first is not None and last is not None:
-            due = min(last, first + BURST)
+        if burst and last is not None and self._burst_since is not None:
+            due = wall + min(last - wall, self._burst_since + BURST - clock)
         nothing_due = snapshot is None and due is None and self.fault is not None and not listing.faults
         if nothing_due and not self.builder.outdated(listing):
             self._clear_fault()  # put back as it was published: nothing to build, nothing wrong
@@ -316,6 +325,8 @@ class Watcher:
     def _receive_events(self) -> None:
         """Receive the system's reports of changed paths (watchfiles); on failure, fall back to polling."""
         import watchfiles  # here: only a watching process needs it
+
+        logging.getLogger("watchfiles").setLevel(logging.WARNING)  # not a line per change: the builds say what changed
 
         root = str(self._root)
 

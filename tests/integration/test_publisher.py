@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from feedsvc.build.builder import Builder
+from feedsvc.build.delta import Delta, DeltaMismatch
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.content.site import SiteConfigError
 from feedsvc.serve.publisher import Publisher
+from feedsvc.serve.wire import adopt_store, load_delta
 from feedsvc.web.metrics import Metrics
 from support.factories import write_article
 
@@ -177,3 +179,22 @@ def test_stop_signals_reach_the_publisher_and_the_handler_before(content_dir: Pa
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGQUIT, signal.SIG_DFL)
         publisher.close()
+
+
+def test_with_deltas_taken_a_publish_comes_as_a_delta_and_one_not_applied_brings_the_whole_snapshot(
+    started: tuple[Publisher, Snapshot], content_dir: Path
+) -> None:
+    publisher, first = started
+    snapshots: queue.Queue[Snapshot] = queue.Queue()
+    deltas: queue.Queue[Delta] = queue.Queue()
+
+    def refuse(payload: bytearray, fds: list[int]) -> None:
+        deltas.put(load_delta(payload, [adopt_store(fd) for fd in fds]))
+        raise DeltaMismatch("as a master that missed one would")
+
+    publisher.watch(snapshots.put, lambda: None, on_delta=refuse, interval=0.05, rescan=0.1)
+    write_article(content_dir, "by-delta", "2024-05-30T09:00:00Z")
+    change = deltas.get(timeout=15)
+    assert [a.slug for a in change.articles] == ["by-delta"] and change.base == first.catalog.version
+    whole = snapshots.get(timeout=15)  # asked for again, whole
+    assert whole.catalog.version == change.version and "by-delta" in whole.catalog.by_slug

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -219,5 +220,23 @@ def test_polling_still_publishes_for_network_file_systems(content_dir: Path) -> 
         )
         assert wait_until(lambda: b"Polled." in client.get("/articles/article-oldest-with-time-element").data)
         assert state.watcher.looks == 0 and state.watcher.scans >= 2  # found by a full scan
+    finally:
+        state.close()
+
+
+def test_a_removal_is_published_while_other_files_keep_changing(content_dir: Path) -> None:
+    app, state = events_app(content_dir)
+    client = app.test_client()  # type: ignore[attr-defined]
+    try:
+        (content_dir / "articles" / "article-oldest-with-time-element.html").unlink()
+        stream = content_dir / "articles" / "stream.html"
+        gone = False
+        for number in range(300):  # a file rewritten every 0.02 s: never all settled (bounded: about 6 s)
+            stream.write_text(f"<article><h1>Stream</h1><p>Version {number} of a file being written.</p></article>")
+            if client.get("/articles/article-oldest-with-time-element").status_code == 404:
+                gone = True
+                break
+            time.sleep(0.02)
+        assert gone  # the burst did not hold the settled removal back for as long as changes kept coming
     finally:
         state.close()
