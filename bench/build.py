@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/build.py [--small 1000] [--large 10000] [--work /tmp/feedsvc-bench]
                                     [--publishes 5] [--json bench/results/build.json]
-                                    [--fragments] [--serve-only] [--tree DIR]
+                                    [--kind pages|fragments] [--serve-only | --builds-only] [--tree DIR]
 
 For each size: a corpus from bench/make_corpus.py (made once, kept in
 --work), then
@@ -22,10 +22,12 @@ For each size: a corpus from bench/make_corpus.py (made once, kept in
 Ratios are taken within the run (warm/cold, large/small), so a busy machine
 shifts both sides alike. Prints a table; --json also writes the figures.
 
-``--fragments``: corpora of small fragment articles (make_corpus.py
---fragments, in --work as fragments-N). ``--serve-only``: skip the builds
-and keep the build cache (a warm start), measuring only serving and
-publishing. ``--tree DIR``: serve the feedsvc of another checkout (say, the
+``--kind fragments`` (or ``--fragments``): corpora of small fragment
+articles (make_corpus.py --kind fragments, in --work as fragments-N).
+``--serve-only``: skip the builds and keep the build cache (a warm start),
+measuring only serving and publishing. ``--builds-only``: the builds
+alone, no server (cold build throughput: articles a second per core, the
+large size's against the small's; warm restart against cold). ``--tree DIR``: serve the feedsvc of another checkout (say, the
 main branch's, for a before/after run on the same corpora).
 """
 
@@ -53,12 +55,12 @@ from feedsvc.build.builder import Builder  # noqa: E402
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 
-def corpus(work: Path, count: int, fragments: bool = False, cold: bool = True) -> Path:
+def corpus(work: Path, count: int, kind: str = "pages", cold: bool = True) -> Path:
     """Return a content folder of ``count`` generated articles, making it the first time."""
-    folder = work / f"{'fragments' if fragments else 'corpus'}-{count}"
+    folder = work / f"{'fragments' if kind == 'fragments' else 'corpus'}-{count}"
     if not (folder / "site.toml").exists():
-        command = [sys.executable, str(REPO / "bench" / "make_corpus.py"), str(count), str(folder)]
-        subprocess.run(command + (["--fragments"] if fragments else []), check=True)
+        command = [sys.executable, str(REPO / "bench" / "make_corpus.py"), str(count), str(folder), "--kind", kind]
+        subprocess.run(command, check=True)
     if cold:
         shutil.rmtree(folder / ".feedsvc", ignore_errors=True)  # no cache, no ledger: a cold start
     for stray in (folder / "articles").glob("bench-*"):
@@ -93,7 +95,9 @@ def builds(content: Path) -> dict[str, float]:
     cleaned_bytes = sum(len(a.content_html.encode()) for a in catalog.articles)
     return {
         "articles": len(catalog.articles),
+        "cores": workers,
         "cold_s": cold,
+        "cold_per_core": len(catalog.articles) / cold / workers,  # articles a second per core
         "warm_s": warm,
         "edit_s": edit,
         "edit_recleaned": edited,
@@ -233,29 +237,34 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/feedsvc-bench"))
     parser.add_argument("--publishes", type=int, default=5, help="new and in-place publishes to time (each)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
-    parser.add_argument("--fragments", action="store_true", help="corpora of small fragment articles")
+    parser.add_argument("--kind", choices=("pages", "fragments"), default="pages", help="make_corpus.py --kind")
+    parser.add_argument("--fragments", action="store_const", const="fragments", dest="kind", help="--kind fragments")
     parser.add_argument("--serve-only", action="store_true", help="no builds: serve on the warm cache")
+    parser.add_argument("--builds-only", action="store_true", help="no server: the builds alone")
     parser.add_argument("--tree", type=Path, default=REPO, help="the feedsvc checkout to serve (default: this one)")
     args = parser.parse_args()
     results: dict[str, dict[str, object]] = {}
     for count in (args.small, args.large):
-        content = corpus(args.work, count, args.fragments, cold=not args.serve_only)
+        content = corpus(args.work, count, args.kind, cold=not args.serve_only)
         for stray in (content / "articles").glob("bench-*"):
             stray.unlink()
         figures: dict[str, object] = {}
         if not args.serve_only:
             print(f"{count} articles: building...", flush=True)
             figures.update(builds(content))
-        print(f"{count} articles: serving...", flush=True)
-        figures.update(serving(content, args.publishes, args.tree.resolve()))
+        if not args.builds_only:
+            print(f"{count} articles: serving...", flush=True)
+            figures.update(serving(content, args.publishes, args.tree.resolve()))
         results[str(count)] = figures
-    if args.serve_only:
-        report_publishing(results, args.small, args.large)
-    else:
-        report(results, args.small, args.large)
-    if args.json:
+    if args.json:  # first: the figures of a long run are kept whatever the report makes of them
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    if args.serve_only:
+        report_publishing(results, args.small, args.large)
+    elif args.builds_only:
+        report_builds(results, args.small, args.large)
+    else:
+        report(results, args.small, args.large)
 
 
 def report(results: dict[str, dict[str, object]], small: int, large: int) -> None:
@@ -266,7 +275,7 @@ def report(results: dict[str, dict[str, object]], small: int, large: int) -> Non
         hwm = max(w["VmHWM"] for w in workers)  # type: ignore[index]
         print(f"\n== {count} articles ({r['raw_mb']:.0f} MB of pages, {r['cleaned_mb']:.1f} MB of cleaned articles; "
               f"feeds {r['feeds_in_memory_mb']:.1f} MB in memory, {r['feeds_on_disk_mb']:.1f} MB on disk)")  # fmt: skip
-        print(f"cold build      {r['cold_s']:8.2f} s")
+        print(f"cold build      {r['cold_s']:8.2f} s   ({r['cold_per_core']:.1f} articles/s per core)")
         share = 100 * r["warm_s"] / r["cold_s"]  # type: ignore[operator]
         print(f"warm restart    {r['warm_s']:8.2f} s   ({share:.1f} % of cold; target <= 5 %)")
         print(f"one edit        {r['edit_s']:8.2f} s   (re-cleaned {r['edit_recleaned']} article; target 1)")
@@ -281,9 +290,32 @@ def report(results: dict[str, dict[str, object]], small: int, large: int) -> Non
         print(f"peak per worker / cleaned content  {hwm / r['cleaned_mb']:.2f}   (target <= 2)")  # type: ignore[operator]
     hwm_s = max(w["VmHWM"] for w in s["workers"])  # type: ignore[index]
     hwm_l = max(w["VmHWM"] for w in l["workers"])  # type: ignore[index]
-    print(f"\n{large} / {small}: cold build x{l['cold_s'] / s['cold_s']:.1f}, warm x{l['warm_s'] / s['warm_s']:.1f}, "
+    slowest = {key: max(x or 99 for x in l[key]) / max(x or 99 for x in s[key])  # type: ignore[attr-defined]
+               for key in ("publish_new_s", "publish_in_place_s")}  # fmt: skip
+    print(f"\n{large} / {small}: {_ratios(s, l)}, slowest publish new x{slowest['publish_new_s']:.2f}, "
+          f"edit x{slowest['publish_in_place_s']:.2f} (target <= 1.5), "
           f"worker peak memory x{hwm_l / hwm_s:.1f}, publisher x{l['publisher']['VmHWM'] / s['publisher']['VmHWM']:.1f}, "
           f"cleaned content x{l['cleaned_mb'] / s['cleaned_mb']:.1f} (articles x{large / small:.0f})")  # fmt: skip
+
+
+def report_builds(results: dict[str, dict[str, object]], small: int, large: int) -> None:
+    """Print the build figures of a --builds-only run and the ratios the targets are stated in."""
+    for count, r in results.items():
+        share = 100 * r["warm_s"] / r["cold_s"]  # type: ignore[operator]
+        print(f"\n== {count} articles ({r['raw_mb']:.0f} MB read, {r['cleaned_mb']:.1f} MB of cleaned articles)")
+        print(
+            f"cold build      {r['cold_s']:8.2f} s   ({r['cold_per_core']:.1f} articles/s per core, {r['cores']} cores)"
+        )
+        print(f"warm restart    {r['warm_s']:8.2f} s   ({share:.1f} % of cold; target <= 5 %)")
+        print(f"one edit        {r['edit_s']:8.2f} s   (re-cleaned {r['edit_recleaned']} article; target 1)")
+    print(f"\n{large} / {small}: {_ratios(results[str(small)], results[str(large)])}")
+
+
+def _ratios(s: dict[str, object], l: dict[str, object]) -> str:  # noqa: E741
+    """The large/small ratios of the build figures."""
+    throughput = l["cold_per_core"] / s["cold_per_core"]  # type: ignore[operator]
+    return (f"cold build x{l['cold_s'] / s['cold_s']:.1f}, throughput per core x{throughput:.2f} (target >= 0.9), "  # type: ignore[operator]
+            f"warm x{l['warm_s'] / s['warm_s']:.1f}")  # fmt: skip
 
 
 def report_publishing(results: dict[str, dict[str, object]], small: int, large: int) -> None:

@@ -6,16 +6,20 @@ file keeps its entry while its stat signature is unchanged; otherwise its
 bytes are hashed (or the hash recorded in the build cache for that
 signature is taken), the cache is asked for the prepared article of those
 bytes, and only what it lacks is loaded and cleaned: in this process when
-few, in a pool of processes when many.
+few, in a pool of processes when many. Cleaned articles go to the cache as
+they come back from the pool, a batch per transaction, so a build that is
+killed halfway (a cold build of a large site takes minutes) leaves what it
+cleaned for the next one, which cleans only the rest.
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -43,9 +47,11 @@ from feedsvc.content.listing import Listing, Settling, last_change
 from feedsvc.content.loader import ArticleFiles, article_limit
 from feedsvc.model import PageMetadata, Prepared, Site
 
-__all__ = ["PARALLEL_FROM", "Articles", "BuildStats", "Entry", "Held", "Progress"]
+__all__ = ["BATCH", "KEEP_BYTES", "PARALLEL_FROM", "Articles", "BuildStats", "Entry", "Held", "Progress", "chunk_size"]
 
 PARALLEL_FROM = 16  # files to clean before starting a process pool pays off
+BATCH = 64  # cleaned articles written to the build cache per transaction, as they come
+KEEP_BYTES = 64 * 1024 * 1024  # bytes read for hashing kept to clean in this process (not a whole large site)
 Progress = Callable[[int, str], Callable[[int], object]]  # (total, what) -> advance(n)
 
 
@@ -128,6 +134,12 @@ class BuildStats:
         )
 
 
+def chunk_size(files: int, workers: int) -> int:
+    """Files a pool process cleans per round trip: few round trips (their pickling and waking cost
+    the same whatever a file's size), yet about eight chunks a process so that none idles at the end."""
+    return max(1, min(32, files // (workers * 8)))
+
+
 def _spill(entry: Entry, blobs: BlobStore) -> None:
     """Keep the body of ``entry``'s article on disk, and in memory only what later builds read.
 
@@ -194,9 +206,9 @@ class Articles:
         stats = self.stats = BuildStats(articles=len(units))
         settle = settle and self.settling.settle > 0
         entries: dict[str, Entry] = {}
-        made: list[Entry] = []  # entries cleaned now: for the cache
         known: dict[str, str] = {}  # name -> digest of its bytes, read now or recorded
-        kept: dict[str, ArticleFiles] = {}  # bytes read now, to clean without reading again
+        kept: dict[str, ArticleFiles] = {}  # bytes read now, to clean without reading again (a pool reads its own)
+        held = 0  # bytes in kept
         for name, sig in sorted(units.items()):
             old = self.entries.get(name)
             if settle and (old is None or old.sig != sig) and not self.settling.settled(name, sig):
@@ -221,7 +233,10 @@ class Articles:
             elif files is None and unreadable is not None:
                 entries[name] = Entry(sig, "", "", ("", "none"), unreadable)
             elif files is not None:
-                known[name], kept[name] = content_digest(files), files
+                known[name] = content_digest(files)
+                if held < KEEP_BYTES:  # cleaned here from these bytes, not read again; past that, memory wins
+                    kept[name] = files
+                    held += len(files.data)
         keys = {name: article_key(context, name, digest) for name, digest in known.items()}
         found = cache.articles(keys.values(), versions)
         missing = []
@@ -232,15 +247,19 @@ class Articles:
                 entries[name] = Entry(units[name], digest, keys[name], rules_of(value, rules), value)
             else:
                 missing.append(name)
-        for name, outcome in self._prepare(missing, units, kept, site, rules).items():
-            if outcome.torn and settle:
-                self._wait(name, entries)
-                continue
-            digest = outcome.digest or known[name]
-            used = rules_of(outcome.prepared, rules)
-            entries[name] = Entry(units[name], digest, article_key(context, name, digest), used, outcome.prepared)
-            made.append(entries[name])
-        cache.put_articles((e.key, *e.rules, e.prepared) for e in made if e.key and e.prepared.cacheable)
+        outcomes = self._prepare(missing, units, kept, site, rules)
+        while batch := list(itertools.islice(outcomes, BATCH)):
+            made = []
+            for name, outcome in batch:
+                if outcome.torn and settle:
+                    self._wait(name, entries)
+                    continue
+                digest = outcome.digest or known[name]
+                used = rules_of(outcome.prepared, rules)
+                entries[name] = Entry(units[name], digest, article_key(context, name, digest), used, outcome.prepared)
+                made.append(entries[name])
+            # stored as they come (one transaction a batch): a build killed now keeps what it cleaned
+            cache.put_articles((e.key, *e.rules, e.prepared) for e in made if e.key and e.prepared.cacheable)
         self._keep_last_good(entries, cache, versions)
         if self.blobs is not None:  # after caching: the cache keeps the text itself
             for name, entry in entries.items():
@@ -306,35 +325,35 @@ class Articles:
         kept: Mapping[str, ArticleFiles],
         site: Site,
         rules: Mapping[str, SiteRules],
-    ) -> dict[str, Outcome]:
-        """Load and clean files: in this process when few, else in a pool of ``workers`` processes."""
+    ) -> Iterator[tuple[str, Outcome]]:
+        """Load and clean files, yielding each outcome as it is ready: in this process when few,
+        else in a pool of ``workers`` processes."""
         self.stats.cleaned = len(names)
         if not names:
-            return {}
+            return
         folder = self.folder
         advance = self.progress(len(names), "cleaning") if self.progress else None
-        outcomes: dict[str, Outcome] = {}
         if self.workers == 1 or len(names) < PARALLEL_FROM or self.clean is not None:
             for name in names:
                 files = kept.get(name)
                 if files is None:
-                    outcomes[name] = prepare_file(folder / name, site, rules, units[name].split("|")[0])
+                    yield name, prepare_file(folder / name, site, rules, units[name].split("|")[0], self.clean)
                 else:
                     prepared = prepare_bytes(folder / name, files, site, rules, self.clean)
-                    outcomes[name] = Outcome(folder / name, "", False, prepared)
+                    yield name, Outcome(folder / name, "", False, prepared)
                 if advance:
                     advance(1)
-            return outcomes
+            return
         # fork when this process has no other thread (start-up, the CLI): fast, nothing re-imported;
         # else forkserver, so the pool never inherits a thread's held lock (WebSub, the watcher).
         context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
         jobs = [(folder / name, units[name].split("|")[0]) for name in names]
+        chunks = chunk_size(len(names), self.workers)
         with ProcessPoolExecutor(self.workers, context, initializer=init_worker, initargs=(site, rules)) as pool:
-            for name, outcome in zip(names, pool.map(prepare_in_worker, jobs, chunksize=4), strict=True):
-                outcomes[name] = outcome
+            for name, outcome in zip(names, pool.map(prepare_in_worker, jobs, chunksize=chunks), strict=True):
+                yield name, outcome
                 if advance:
                     advance(1)
-        return outcomes
 
     def _remember(self, entries: Mapping[str, Entry], units: Mapping[str, str], cache: BuildCache) -> None:
         """Keep what was built; put new work in the cache with the file signatures safe to trust next time."""

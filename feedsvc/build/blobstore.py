@@ -42,7 +42,8 @@ class BlobStore:
         weakref.finalize(self, os.close, fd)
         self._size = os.fstat(fd).st_size
         self._lock = threading.Lock()  # appends only; reads need none
-        self._blobs: weakref.WeakSet[Blob] = weakref.WeakSet()
+        # live handles by identity: a WeakSet would hash each one, and a Blob hashes (reads) its bytes
+        self._blobs: weakref.WeakValueDictionary[int, Blob] = weakref.WeakValueDictionary()
         self.folder = folder
 
     @classmethod
@@ -62,12 +63,12 @@ class BlobStore:
     def put(self, data: bytes) -> Blob:
         """Store ``data``; return its handle."""
         blob = Blob(self, *self._append(data))
-        self._blobs.add(blob)
+        self._blobs[id(blob)] = blob
         return blob
 
     def live_bytes(self) -> int:
         """Bytes of the values whose handles are still alive."""
-        return sum(blob.length for blob in list(self._blobs))
+        return sum(blob.length for blob in list(self._blobs.values()))
 
     def compacted(self) -> BlobStore:
         """Return this store, or a new one holding only live values when dead bytes outweigh them.
@@ -76,14 +77,14 @@ class BlobStore:
         closes once nothing refers to it (a forked worker keeps its own
         descriptor, so what it serves is unaffected).
         """
-        live = list(self._blobs)
+        live = list(self._blobs.values())
         used = sum(blob.length for blob in live)
         if self._size <= max(GARBAGE_RATIO * used, used + SLACK_BYTES):
             return self
         fresh = BlobStore(self.folder)
         for blob in live:
             blob._move(fresh, *fresh._append(blob.read()))
-            fresh._blobs.add(blob)
+            fresh._blobs[id(blob)] = blob
         return fresh
 
     def read(self, offset: int, length: int) -> bytes:

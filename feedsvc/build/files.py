@@ -179,12 +179,14 @@ def read_files(
     return files, opened != after or bool(expected and expected != opened), None
 
 
-def prepare_file(path: Path, site: Site, rules: Mapping[str, SiteRules], expected: str = "") -> Outcome:
+def prepare_file(
+    path: Path, site: Site, rules: Mapping[str, SiteRules], expected: str = "", clean: Cleaner | None = None
+) -> Outcome:
     """Read, load and clean one article file (in a pool worker or in this process)."""
     files, torn, unreadable = read_files(path, expected, article_limit(site))
     if files is None:
         return Outcome(path, "", False, unreadable or failed(path, ContentError(path, "cannot be read")))
-    return Outcome(path, content_digest(files), torn, prepare_bytes(path, files, site, rules))
+    return Outcome(path, content_digest(files), torn, prepare_bytes(path, files, site, rules, clean))
 
 
 _WORKER: tuple[Site, Mapping[str, SiteRules]] | None = None

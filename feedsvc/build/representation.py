@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import threading
 from collections.abc import Container, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
 __all__ = [
     "IDENTITY",
     "PREFERENCE",
+    "THREAD_FROM",
     "BytesStore",
     "Fields",
     "Resource",
@@ -37,6 +39,7 @@ __all__ = [
 ]
 
 IDENTITY = "identity"
+THREAD_FROM = 64 * 1024  # body bytes from which gzip runs beside brotli (a thread costs ~0.1 ms; this, ~5 ms)
 # The server's preference when a client likes several codings equally: smallest first.
 PREFERENCE = ("br", "gzip", IDENTITY)
 _ALIASES = {"x-gzip": "gzip"}
@@ -150,13 +153,32 @@ def body_etag(body: bytes) -> str:
 
 
 def encode(body: bytes) -> dict[str, bytes]:
-    """Return the body in every coding we offer; deterministic, so ETags match across instances."""
-    return {
-        IDENTITY: body,
-        "gzip": gzip.compress(body, compresslevel=9, mtime=0),  # mtime=0: no timestamp in the bytes
-        # quality 9: ~25 times faster than 11 on a 1 MB feed for 9% more bytes, still 17% under gzip -9
-        "br": brotli.compress(body, mode=brotli.MODE_TEXT, quality=9, lgwin=_brotli_window(len(body))),
-    }
+    """Return the body in every coding we offer; deterministic, so ETags match across instances.
+
+    A large body is compressed in both codings at once, gzip on a short-lived thread: zlib and
+    brotli let go of the GIL while they compress, so a cold build's feeds and archive months
+    (the part of it that runs in one process) use a second core. The thread ends before this
+    returns: a build's process pool is forked only while no other thread runs.
+    """
+    if len(body) < THREAD_FROM:
+        return {IDENTITY: body, "gzip": _gzip(body), "br": _brotli(body)}
+    done: dict[str, bytes] = {}
+    other = threading.Thread(target=lambda: done.update(gzip=_gzip(body)), name="feedsvc-gzip")
+    other.start()
+    compressed = _brotli(body)
+    other.join()
+    # the thread's error, if it had one, raised here
+    return {IDENTITY: body, "gzip": done["gzip"] if "gzip" in done else _gzip(body), "br": compressed}
+
+
+def _gzip(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=9, mtime=0)  # mtime=0: no timestamp in the bytes
+
+
+def _brotli(body: bytes) -> bytes:
+    # quality 9: ~25 times faster than 11 on a 1 MB feed for 9% more bytes, still 17% under gzip -9
+    compressed: bytes = brotli.compress(body, mode=brotli.MODE_TEXT, quality=9, lgwin=_brotli_window(len(body)))
+    return compressed
 
 
 def _brotli_window(size: int) -> int:

@@ -89,3 +89,26 @@ def test_handles_compare_by_what_they_hold_and_refuse_pickling(tmp_path: Path) -
     assert one != other
     with pytest.raises(TypeError, match="pickle the bytes"):
         pickle.dumps(one)
+
+
+def test_storing_reads_nothing_back_and_equal_values_each_count_and_move(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = BlobStore(tmp_path)
+    reads: list[int] = []
+    read = BlobStore.read
+
+    def counted(self: BlobStore, offset: int, length: int) -> bytes:
+        reads.append(length)
+        return read(self, offset, length)
+
+    monkeypatch.setattr(BlobStore, "read", counted)
+    twins = [store.put(b"the same body") for _ in range(3)]
+    assert reads == []  # a put costs a write, not a read back
+    assert store.live_bytes() == 3 * len(b"the same body")
+    monkeypatch.setattr(blobstore, "SLACK_BYTES", 0)
+    store.put(b"dead weight " * 10)  # freed at once: the store is mostly garbage now
+    fresh = store.compacted()
+    assert fresh is not store
+    assert [blob.read() for blob in twins] == [b"the same body"] * 3
+    assert fresh.live_bytes() == 3 * len(b"the same body")

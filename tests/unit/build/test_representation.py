@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import threading
 from datetime import UTC, datetime
 
 import brotli
 import pytest
 
+from feedsvc.build import representation
 from feedsvc.build.representation import body_etag, choose_coding, make_resource, not_modified
 
 MODIFIED = datetime(2024, 3, 6, 10, 0, 0, tzinfo=UTC)
@@ -96,3 +98,25 @@ def test_conditional_requests_follow_rfc_9110(
 def test_if_modified_since_compares_whole_seconds() -> None:
     precise = MODIFIED.replace(microsecond=500_000)
     assert not_modified(None, "Wed, 06 Mar 2024 10:00:00 GMT", ETAG, precise)
+
+
+def test_a_large_body_is_gzipped_on_another_thread_while_brotli_runs_into_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body = b"".join(
+        b"<entry><title>Story %d</title><p>Text of story %d.</p></entry>\n" % (n, n * 7) for n in range(4000)
+    )
+    assert len(body) >= representation.THREAD_FROM
+    threads: list[int] = []
+    compress = gzip.compress
+
+    def recorded(data: bytes, compresslevel: int = 9, *, mtime: float | None = None) -> bytes:
+        threads.append(threading.get_ident())
+        return compress(data, compresslevel=compresslevel, mtime=mtime)
+
+    monkeypatch.setattr(representation.gzip, "compress", recorded)
+    encoded = representation.encode(body)
+    assert threads and threading.get_ident() not in threads
+    assert threading.active_count() == 1  # gone before encode returns: a process pool may fork after it
+    assert gzip.decompress(encoded["gzip"]) == brotli.decompress(encoded["br"]) == body
+    assert encoded["gzip"] == compress(body, compresslevel=9, mtime=0)
