@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from functools import partial
 from itertools import zip_longest
@@ -80,6 +80,10 @@ def _has(attribute: str, *tokens: str) -> str:
     return " or ".join(f"contains({padded}, ' {token} ')" for token in tokens)
 
 
+# Meta values that name the site, besides og:site_name's (read first).
+_SITE_NAME_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title")
+# Second levels under a country's domain that are part of the public suffix ("co.uk", "com.au").
+_SECOND_LEVEL = frozenset("co com org net ac gov edu ne or go gob nic mil".split())
 # Where visible markup names the headline, the byline and the dates, best first.
 HEADLINE_XPATHS = ("//*[@itemprop='headline']", "//article//h1", "//main//h1", "//h1", "//title")
 # The visible headlines a title is chosen among, best first: marked ones, then <h1> in the article,
@@ -180,11 +184,16 @@ _BYLINE_LINE_CHARS = 120
 _ANY_ZONE = ZoneInfo("UTC")
 
 
-def extract_metadata(html: str, timezone: ZoneInfo, *, raw: bool = False) -> list[tuple[str, PageMetadata]]:
+def extract_metadata(
+    html: str, timezone: ZoneInfo, *, raw: bool = False, site_names: Iterable[str] = (), url: str | None = None
+) -> list[tuple[str, PageMetadata]]:
     """Return ``(source, metadata)`` for JSON-LD, OpenGraph/meta and visible markup, best first.
 
     ``raw``: each source as it reads, without the decisions across sources (for tests and
-    ``feedsvc check``-style explanations).
+    ``feedsvc check``-style explanations). ``site_names``: what the site is called besides what
+    the page says (the site's title in site.toml); ``url``: where the page was fetched from, if
+    known (an imported page's source), whose host names the site when the page names no URL.
+    Both are settings of the site or facts of this one page, never other pages.
     """
     root = _parse(html)
     if root is None:
@@ -203,16 +212,15 @@ def extract_metadata(html: str, timezone: ZoneInfo, *, raw: bool = False) -> lis
     }
     if raw:
         return [(source, sources[source]) for source in SOURCES]
-    site_names = [*meta.get("og:site_name", ()), *meta.get("application-name", ()), *jsonld_site_names(nodes)]
-    site_names += [name.lstrip("@") for name in meta.get("twitter:site", ())]
-    host = _host(sources)
-    if host:  # "helpnetsecurity.com" and "helpnetsecurity" name the site too
-        site_names += [host, host.split(".")[0]]
-    _decide_title(sources, root, meta, site_names)
+    names = [*site_names, *(value for key in _SITE_NAME_KEYS for value in meta.get(key, ()))]
+    names += jsonld_site_names(nodes)
+    names += [name.lstrip("@") for name in meta.get("twitter:site", ())]
+    names += _host_names(_host(sources) or (urlsplit(url).hostname or "" if url else ""))
+    _decide_title(sources, root, meta, names)
     _read_text_near_title(sources, root, timezone)
     _decide_dates(sources, timezone)
     _decide_canonical(sources)
-    _decide_authors(sources, site_names, _title_bylines(root))
+    _decide_authors(sources, names, _title_bylines(root))
     title = next((sources[name].title for name in SOURCES if sources[name].title), None)
     for name, found in sources.items():
         sources[name] = dataclasses.replace(found, authors=_people(found.authors), tags=reader_tags(found.tags, title))
@@ -277,8 +285,13 @@ def _read_text_near_title(sources: dict[str, PageMetadata], root: lxml.html.Html
     undated = all(sources[name].published is None for name in SOURCES)
     unsigned = all(not sources[name].authors for name in SOURCES)
     title = next((sources[name].title for name in SOURCES if sources[name].title), None)
-    lines = _lines(root)
-    at = _title_line(lines, title)
+    if undated or unsigned:
+        lines = _lines(root)
+        at = _title_line(lines, title)
+    else:
+        # only the lines down to just under the title are needed: reading the rest would cost
+        # a pass over the whole page for every dated, signed one
+        lines, at = _lines_to_title(root, title, _SHOWN_AFTER_TITLE)
     language = next((sources[name].language for name in SOURCES if sources[name].language), "")
     numeric_day_first = day_first(language or "")
     markup = sources["markup"]
@@ -299,11 +312,27 @@ def _title_line(lines: list[str], title: str | None) -> int:
     if not title:
         return -1
     key = title.casefold()
-    for index, line in enumerate(lines):
-        folded = line.casefold()
-        if folded == key or (len(folded) >= 12 and folded in key) or (key in folded and len(folded) < 1.5 * len(key)):
-            return index
-    return -1
+    return next((index for index, line in enumerate(lines) if _shows_title(line, key)), -1)
+
+
+def _shows_title(line: str, key: str) -> bool:
+    """Whether a line shows the title whose case-folded text is ``key`` (or a long part of it)."""
+    folded = line.casefold()
+    return folded == key or (len(folded) >= 12 and folded in key) or (key in folded and len(folded) < 1.5 * len(key))
+
+
+def _lines_to_title(root: lxml.html.HtmlElement, title: str | None, after: int) -> tuple[list[str], int]:
+    """Return the page's lines down to ``after`` lines under the title's, and the title's index (-1: not found)."""
+    key = title.casefold() if title else None
+    lines: list[str] = []
+    at = -1
+    for line in _iter_lines(root):
+        lines.append(line)
+        if at < 0 and key is not None and _shows_title(line, key):
+            at = len(lines) - 1
+        if at >= 0 and len(lines) > at + after:
+            break
+    return lines, at
 
 
 def _title_bylines(root: lxml.html.HtmlElement) -> tuple[str, ...]:
@@ -328,6 +357,21 @@ def _decide_authors(sources: dict[str, PageMetadata], site_names: list[str], fro
         person = next((n for n in signed[1:] if not all(site_key(a) in sites for a in sources[n].authors)), None)
         if person is not None:
             _move(sources, "authors", person, sources[person].authors)
+
+
+def _host_names(host: str) -> list[str]:
+    """Return the names a host gives its site: itself and its registered name.
+
+    "www.ign.com" -> "ign.com", "ign"; "blog.rust-lang.org" -> "rust-lang"; "news.bbc.co.uk" ->
+    "bbc" (a two-letter country code after a short second level is one public suffix).
+    """
+    labels = host.lower().removeprefix("www.").split(".")
+    if len(labels) < 2 or not all(labels):
+        return []
+    labels.pop()  # the top-level domain
+    if len(labels) > 1 and len(labels[-1]) <= 3 and labels[-1] in _SECOND_LEVEL:
+        labels.pop()  # "co.uk", "com.au", "org.br", "ac.jp"
+    return [host.lower().removeprefix("www."), labels[-1]]
 
 
 def _host(sources: dict[str, PageMetadata]) -> str:
@@ -523,7 +567,27 @@ def _markup_date(root: lxml.html.HtmlElement, xpaths: Iterable[str], timezone: Z
 
 def _lines(root: lxml.html.HtmlElement) -> list[str]:
     """Return the page's visible text as its non-empty lines, one per block."""
-    return [line for line in (one_line(raw) for raw in "".join(_visible_text(root)).split("\n")) if line]
+    return list(_iter_lines(root))
+
+
+def _iter_lines(root: lxml.html.HtmlElement) -> Iterator[str]:
+    """Yield the page's visible text as its non-empty lines, one per block, as the page is walked."""
+    pending: list[str] = []
+    for piece in _visible_text(root):
+        if "\n" not in piece:
+            pending.append(piece)
+            continue
+        head, *middle, tail = piece.split("\n")
+        pending.append(head)
+        for raw in ("".join(pending), *middle):
+            # most pieces between block breaks are white space only: skip them before the costlier one_line
+            line = one_line(raw) if raw and not raw.isspace() else ""
+            if line:
+                yield line
+        pending = [tail]
+    last = one_line("".join(pending))
+    if last:
+        yield last
 
 
 def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
