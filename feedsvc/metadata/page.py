@@ -84,6 +84,8 @@ def _has(attribute: str, *tokens: str) -> str:
 _SITE_NAME_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title")
 # Second levels under a country's domain that are part of the public suffix ("co.uk", "com.au").
 _SECOND_LEVEL = frozenset("co com org net ac gov edu ne or go gob nic mil".split())
+# First labels of a host that name a part of a site, not a site ("blog.rust-lang.org").
+_GENERIC_HOST_LABELS = frozenset("blog blogs news m amp en de fr es it pt ru www2 web app apps www1 home".split())
 # Where visible markup names the headline, the byline and the dates, best first.
 HEADLINE_XPATHS = ("//*[@itemprop='headline']", "//article//h1", "//main//h1", "//h1", "//title")
 # The visible headlines a title is chosen among, best first: marked ones, then <h1> in the article,
@@ -363,15 +365,20 @@ def _host_names(host: str) -> list[str]:
     """Return the names a host gives its site: itself and its registered name.
 
     "www.ign.com" -> "ign.com", "ign"; "blog.rust-lang.org" -> "rust-lang"; "news.bbc.co.uk" ->
-    "bbc" (a two-letter country code after a short second level is one public suffix).
+    "bbc" (a short second level under a country's domain is part of the public suffix); a blog
+    hosted under a platform is named by its own label too ("siliconexposed.blogspot.com").
     """
-    labels = host.lower().removeprefix("www.").split(".")
+    host = host.lower().removeprefix("www.")
+    labels = host.split(".")
     if len(labels) < 2 or not all(labels):
         return []
     labels.pop()  # the top-level domain
-    if len(labels) > 1 and len(labels[-1]) <= 3 and labels[-1] in _SECOND_LEVEL:
+    if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
         labels.pop()  # "co.uk", "com.au", "org.br", "ac.jp"
-    return [host.lower().removeprefix("www."), labels[-1]]
+    names = [host, labels[-1]]
+    if len(labels) > 1 and labels[0] not in _GENERIC_HOST_LABELS:
+        names.append(labels[0])
+    return names
 
 
 def _host(sources: dict[str, PageMetadata]) -> str:

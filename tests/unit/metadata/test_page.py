@@ -366,6 +366,7 @@ def test_site_name_suffix_known_from_the_page_or_the_site(head: str, kwargs: dic
         ("www.ign.com", ["ign.com", "ign"]),
         ("blog.rust-lang.org", ["blog.rust-lang.org", "rust-lang"]),
         ("news.bbc.co.uk", ["news.bbc.co.uk", "bbc"]),
+        ("siliconnotes.blogspot.com", ["siliconnotes.blogspot.com", "blogspot", "siliconnotes"]),
         ("localhost", []),
     ],
 )
