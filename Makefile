@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONTENT ?= content
 
-.PHONY: serve test test-fast lint docs docs-reference check golden bench-extraction clean-venv
+.PHONY: serve test test-fast lint docs docs-reference check golden bench-extraction train-scorer clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ golden: $(VENV)/.installed
 bench-extraction: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/extraction.py $(DATASET)
+
+## train-scorer: retrain the learned block scorer, feedsvc/clean/scorer_model.json, on datasets (DATASET="path/to/wcxb-dev path/to/readability-pages"); deterministic
+train-scorer: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/python bench/train_scorer.py $(DATASET)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -4,7 +4,7 @@ Usage::
 
     python bench/extraction.py DATASET [DATASET ...] [--limit N] [--folds K]
                                [--only feedsvc|trafilatura|parse] [--worst N]
-                               [--dump DIR] [--ablate RULE,RULE|all]
+                               [--dump DIR] [--ablate RULE,RULE|all] [--scorer]
 
 Both extractors run on the same pages, in one process, interleaved page
 by page (so both see the same machine load), and each
@@ -17,11 +17,16 @@ URL's host, else the page id without a trailing number) are put in K
 folds by a hash of the domain, so one site never sits on both sides. A
 fixed extractor has nothing to fit, so its cross-validated number is the
 mean and spread over the K held-out folds. ``--ablate`` turns the generic
-rules of ``feedsvc.clean.chrome`` into a choice to fit: for each fold, the
+rules of ``feedsvc.clean.chrome`` and ``extract`` (their ``RULES``) into a choice to fit: for each fold, the
 rule set (all rules, or all but one) with the best F1 on the other K-1
 folds is scored on the held-out fold, and the pooled held-out pages give
 the cross-validated F1; a rule is worth keeping when it does not lower the
 held-out F1 of any fold by more than noise.
+
+``--scorer`` cross-validates the learned block scorer the same way: for
+each fold, the model is trained (``bench/train_scorer.py``, the ``train``
+extra) on the other folds and the held-out pages are cleaned with the
+heuristics alone, with the scorer alone and with both (``scorer_cv``).
 
 ``--only parse`` times parsing alone on the same
 pages: lexbor (selectolax), lexbor then lxml (what the cleaner does),
@@ -60,6 +65,7 @@ import lxml.html
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from feedsvc.clean import clean_html
+from feedsvc.content.decode import mend_double_utf8
 
 # The pages of the dev split whose article carries a donation or membership
 # appeal that the truth leaves out (data README, "Appeals in this split").
@@ -304,7 +310,7 @@ def load(datasets: Sequence[Path], limit: int | None) -> list[Page]:
             pages.append(
                 Page(
                     key=f"{dataset.name}/{page_id}",
-                    html=raw.decode("utf-8", errors="replace"),
+                    html=read_page(raw),
                     truth=t,
                     url=t.get("url") or "",
                     domain=domain_of(page_id, t),
@@ -312,6 +318,16 @@ def load(datasets: Sequence[Path], limit: int | None) -> list[Page]:
                 )
             )
     return pages
+
+
+def read_page(raw: bytes) -> str:
+    """Return a page's text: UTF-8 whatever its <meta> says (the data README), mended as the loader mends UTF-8.
+
+    A page whose UTF-8 was once read as Latin-1 and saved again (wcxb-dev/4912:
+    "youâre" in a browser) is mended by ``feedsvc.content.decode`` for the service;
+    both extractors get the same mended text.
+    """
+    return mend_double_utf8(raw.decode("utf-8", errors="replace"))[0]
 
 
 def parse_rates(pages: list[Page]) -> list[tuple[str, float]]:
@@ -381,24 +397,31 @@ def cross_validate(runs: list[Run], pages: list[Page], folds: int) -> None:
         )
 
 
+def _rule_modules() -> list:
+    """The cleaner's stages whose generic rules can be switched off (each has RULES and DISABLED)."""
+    from feedsvc.clean import chrome, extract
+
+    return [chrome, extract]
+
+
 @contextlib.contextmanager
 def _disabled(rules: frozenset[str]) -> Iterator[None]:
-    from feedsvc.clean import chrome
-
-    saved = chrome.DISABLED
-    chrome.DISABLED = rules
+    modules = _rule_modules()
+    saved = [module.DISABLED for module in modules]
+    for module in modules:
+        module.DISABLED = frozenset(rules & set(module.RULES))
     try:
         yield
     finally:
-        chrome.DISABLED = saved
+        for module, before in zip(modules, saved, strict=True):
+            module.DISABLED = before
 
 
 def ablate(pages: list[Page], folds: int, which: str) -> None:
     """Fit the choice of generic rules on K-1 folds, score it on the held-out one; print per-rule held-out deltas."""
-    from feedsvc.clean import chrome
-
-    names = sorted(chrome.RULES) if which == "all" else which.split(",")
-    variants: dict[str, frozenset[str]] = {"(all rules)": frozenset(), "(none)": frozenset(chrome.RULES)}
+    every = {name for module in _rule_modules() for name in module.RULES}
+    names = sorted(every) if which == "all" else which.split(",")
+    variants: dict[str, frozenset[str]] = {"(all rules)": frozenset(), "(none)": frozenset(every)}
     variants.update({f"-{name}": frozenset({name}) for name in names})
     runs: dict[str, Run] = {}
     for label, off in variants.items():
@@ -408,7 +431,9 @@ def ablate(pages: list[Page], folds: int, which: str) -> None:
     for page in pages:
         by_fold.setdefault(fold_of(page.domain, folds), []).append(page.key)
     fold_ids = [i for i in range(folds) if by_fold.get(i)]
-    print(f"\nablation of feedsvc.clean.chrome rules, F1 by held-out fold ({len(fold_ids)} folds):")
+    print(
+        f"\nablation of the generic rules (clean.chrome, clean.extract), F1 by held-out fold ({len(fold_ids)} folds):"
+    )
     base = runs["(all rules)"]
     for label, run in runs.items():
         f1s = [summarise(run, by_fold[i]).f1 for i in fold_ids]
@@ -435,6 +460,78 @@ def ablate(pages: list[Page], folds: int, which: str) -> None:
     )
 
 
+def scorer_cv(pages: list[Page], folds: int) -> None:
+    """Cross-validate the learned block scorer by domain: train on K-1 folds, clean the held-out one, per fold.
+
+    Three variants on the same held-out pages: the heuristics alone (the
+    cleaner as it is), the scorer alone (every block of the pruned page
+    kept when the scorer says so: its text, since no HTML is made) and the
+    two combined (the cleaner with the fold's model dropping the blocks of
+    the heuristics' article it is confident about, ``feedsvc.clean.scorer``).
+    The heuristics and the combination run interleaved page by page, so
+    their speed ratio is measured under the same load.
+    """
+    from train_scorer import collect_article_blocks, collect_page_blocks, fit, predict
+
+    from feedsvc.clean import scorer
+
+    start = time.perf_counter()
+    article = {pb.key: pb for pb in collect_article_blocks(pages)}
+    whole = {pb.key: pb for pb in collect_page_blocks(pages)}
+    print(f"blocks collected in {time.perf_counter() - start:.0f} s", flush=True)
+    by_fold: dict[int, list[Page]] = {}
+    for page in pages:
+        by_fold.setdefault(fold_of(page.domain, folds), []).append(page)
+    heuristics, combined, alone = Run("heuristics"), Run("combined"), Run("scorer only")
+    chosen: list[str] = []
+    saved = scorer.MODEL, scorer.ENABLED
+    try:
+        for i in sorted(by_fold):
+            held = by_fold[i]
+            train_keys = [p.key for j in sorted(by_fold) if j != i for p in by_fold[j]]
+            model = scorer.load_model(fit([article[k] for k in train_keys], folds), f"fold {i} model")
+            solo = scorer.load_model(
+                fit([whole[k] for k in train_keys], folds, (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)), f"fold {i} scorer-only"
+            )
+            chosen.append(f"fold{i}: threshold {model.threshold}, scorer-only {solo.threshold}")
+            print(chosen[-1], flush=True)
+            for index, page in enumerate(held):
+                order = [(heuristics, None), (combined, model)]
+                for run, fold_model in order if index % 2 == 0 else reversed(order):
+                    scorer.MODEL, scorer.ENABLED = fold_model, fold_model is not None
+                    t0 = time.perf_counter()
+                    text = run_feedsvc(page.html, page.url)
+                    run.seconds += time.perf_counter() - t0
+                    run.pages += 1
+                    run.outputs[page.key] = text
+                    run.scores[page.key] = page_scores(page.truth["articleBody"], text)
+                pb = whole[page.key]
+                text = "\n".join(t for t, p in zip(pb.texts, predict(solo, pb), strict=True) if p >= solo.threshold)
+                alone.outputs[page.key] = text
+                alone.scores[page.key] = page_scores(page.truth["articleBody"], text)
+    finally:
+        scorer.MODEL, scorer.ENABLED = saved
+    runs = [heuristics, alone, combined]
+    fold_keys = {i: [p.key for p in by_fold[i]] for i in sorted(by_fold)}
+    print(f"\nlearned block scorer, by-domain {folds}-fold cross-validation (train on the other folds):")
+    print("  " + "; ".join(chosen))
+    for what in ("F1", "P", "R", "clean"):
+        print(f"  {what}:")
+        for run in runs:
+            cells = []
+            for keys in [*fold_keys.values(), [p.key for p in pages]]:
+                s = summarise(run, keys)
+                value = {"F1": s.f1, "P": s.p, "R": s.r, "clean": s.clean / max(s.pages, 1)}[what]
+                cells.append(f"{value:7.3f}" if what != "clean" else f"{value:7.1%}")
+            print(f"    {run.name:<12} " + " ".join(cells[:-1]) + f"   pooled {cells[-1]}")
+    s_h, s_c = summarise(heuristics, list(heuristics.outputs)), summarise(combined, list(combined.outputs))
+    print(f"  pages with P < 0.8: heuristics {s_h.low_p}, combined {s_c.low_p}; R < 0.8: {s_h.low_r}, {s_c.low_r}")
+    print(
+        f"  speed: heuristics {heuristics.rate:.1f} pages/s, combined {combined.rate:.1f} pages/s, "
+        f"ratio {combined.rate / heuristics.rate:.2f}x (same run, interleaved)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -444,10 +541,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("feedsvc", "trafilatura", "parse"), default=None)
     parser.add_argument("--worst", type=int, default=0, help="list feedsvc's N worst pages by F1")
     parser.add_argument("--dump", type=Path, default=None, help="write feedsvc's text of each page to DIR/<id>.txt")
-    parser.add_argument("--ablate", default=None, help="rules of feedsvc.clean.chrome to fit by cross-validation")
+    parser.add_argument(
+        "--ablate",
+        default=None,
+        help="generic rules (RULES of clean.chrome and clean.extract) to fit by cross-validation",
+    )
+    parser.add_argument(
+        "--scorer", action="store_true", help="cross-validate the learned block scorer (needs the train extra)"
+    )
     args = parser.parse_args(argv)
 
     pages = load(args.datasets, args.limit)
+    if args.scorer:
+        scorer_cv(pages, args.folds)
+        return 0
     if args.ablate:
         ablate(pages, args.folds, args.ablate)
         return 0

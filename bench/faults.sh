@@ -8,7 +8,8 @@
 # All on 127.0.0.1, every loop bounded:
 #   - copies a corpus (bench/make_corpus.py CORPUS_SIZE) to a temporary
 #     content folder and starts `feedsvc serve --workers 2` on a free port
-#     (live publishing on: the publisher builds, the master swaps, SIGHUPs);
+#     (--port 0: it binds a free port itself and prints it; live publishing
+#     on: the publisher builds, the master swaps, SIGHUPs);
 #   - wrk -t2 -c64 for DURATION s over /feed.atom, /feed.json, / and one
 #     article page, with a Lua response() hook that counts status classes and
 #     checks every 200 has a Content-Type and a whole body of its kind;
@@ -58,12 +59,20 @@ mapfile -t ORIGINAL < <(cd "$CONTENT/articles" && ls -- *.html | sed 's/\.html$/
 mapfile -t NEW < <(cd "$STAGING/articles" && ls -- *.html | sed 's/\.html$//' | sort | tail -n "$DURATION")
 STABLE=${ORIGINAL[0]}  # never touched: the article page wrk asks for
 
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
-"${FEEDSVC[@]}" serve --content "$CONTENT" --host 127.0.0.1 --port "$PORT" --workers 2 \
+# --port 0: the server binds a free port itself and prints it (no other process can take it first).
+"${FEEDSVC[@]}" serve --content "$CONTENT" --host 127.0.0.1 --port 0 --workers 2 \
     >"$WORK/serve.out" 2>"$WORK/serve.err" &
 MASTER=$!
 STARTED_PIDS+=("$MASTER")
+PORT=""
+deadline=$((SECONDS + 600))  # the first build of the corpus comes before the line
+while [ $SECONDS -lt $deadline ]; do
+    PORT=$({ grep -o 'serving .* at http://127\.0\.0\.1:[0-9]*/' "$WORK/serve.err" || true; } | head -n 1 | sed 's|.*:\([0-9]*\)/$|\1|')
+    [ -n "$PORT" ] || ! kill -0 "$MASTER" 2>/dev/null && break
+    sleep 0.1
+done
+[ -n "$PORT" ] || { tail -n 20 "$WORK/serve.err" >&2; die "feedsvc serve printed no port"; }
+BASE=http://127.0.0.1:$PORT
 wait_http "$BASE/healthz" 120 "$MASTER" || { tail -n 20 "$WORK/serve.err" >&2; die "feedsvc serve did not start"; }
 say "feedsvc serve (master $MASTER) on $BASE with $CORPUS_SIZE articles; load for ${DURATION}s"
 

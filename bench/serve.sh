@@ -81,22 +81,17 @@ if [ ${#SERVER_CPU[@]} -gt 0 ]; then
     GUNICORN=("$WORK/gunicorn-pinned")
 fi
 
-# run_nginx NAME CONF_SOURCE [sed expressions]: a private nginx for one deploy/ file; sets its port.
+# run_nginx NAME CONF_SOURCE [sed expressions]: a private nginx for one deploy/ file; sets NGINX_PORT.
 run_nginx() {
     local name=$1 source=$2
     shift 2
-    local prefix=$SITE_WORK/$name port
-    port=$(free_port)
-    mkdir -p "$prefix"
-    site_conf "$source" "$prefix/site.conf" "$port" "$@"
-    local access=off
+    local prefix=$SITE_WORK/$name access=off
     [ "$LOGS" = on ] && access=$prefix/logs/access.log
-    nginx_main "$prefix" "$prefix/site.conf" "$access"
     if [ ${#SERVER_CPU[@]} -gt 0 ]; then
-        sed -i "s|^worker_processes .*|worker_processes 1;\nworker_cpu_affinity 10;|" "$prefix/nginx.conf"
+        NGINX_WORKERS=1 NGINX_AFFINITY=10 serve_nginx "$prefix" "$source" "$access" "$@"
+    else
+        serve_nginx "$prefix" "$source" "$access" "$@"
     fi
-    start_nginx "$prefix" "$port"
-    NGINX_PORT=$port
 }
 
 # cpu_ticks PID: CPU time (user + system, in clock ticks) used so far by a
@@ -136,10 +131,8 @@ measure_site() {
     esac
 
     say "[$site] starting feedsvc (loads and cleans every article first)"
-    local app_port flask_port
-    app_port=$(free_port)
-    FEEDSVC_CONTENT_DIR=$SITE_WORK/content START_TIMEOUT=600 start_gunicorn "$app_port" "$SITE_WORK/feedsvc"
-    local app_pid=$LAST_PID
+    FEEDSVC_CONTENT_DIR=$SITE_WORK/content START_TIMEOUT=600 start_gunicorn "$SITE_WORK/feedsvc"
+    local app_pid=$LAST_PID app_port=$STARTED_PORT
     local app=http://127.0.0.1:$app_port/feed.atom
 
     # The bytes every server sends: feedsvc's gzip variant of /feed.atom, with its headers.
@@ -151,10 +144,9 @@ measure_site() {
     last_modified=$(awk 'tolower($1) == "last-modified:" { sub(/\r$/, ""); $1 = ""; sub(/^ /, ""); print }' "$SITE_WORK/headers.txt")
 
     say "[$site] starting the bare Flask app, nginx static and the nginx caching proxy"
-    flask_port=$(free_port)
     BARE_BODY=$SITE_WORK/feed.atom.gz BARE_HEADERS=$SITE_WORK/headers.txt BARE_PATH=/feed.atom \
-        start_gunicorn "$flask_port" "$SITE_WORK/flask" --pythonpath "$REPO/bench" bare_flask:app
-    local flask_pid=$LAST_PID
+        start_gunicorn "$SITE_WORK/flask" --pythonpath "$REPO/bench" bare_flask:app
+    local flask_pid=$LAST_PID flask_port=$STARTED_PORT
     local flask=http://127.0.0.1:$flask_port/feed.atom
 
     mkdir -p "$SITE_WORK/root"

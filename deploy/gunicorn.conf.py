@@ -40,6 +40,8 @@ preload_app = True
 _hooks = Hooks(watch=_env["WATCH"])
 when_ready = _hooks.when_ready
 on_reload = _hooks.on_reload
+post_fork = _hooks.post_fork  # with post_worker_init: a stop signalled while a worker boots is not lost
+post_worker_init = _hooks.post_worker_init
 child_exit = _hooks.child_exit
 
 # --- where and how many -------------------------------------------------------

@@ -71,8 +71,12 @@ need_nginx() { command -v nginx >/dev/null 2>&1 || apt_install nginx; }
 BROTLI_STATIC_MODULE=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
 need_brotli_static() { [ -f "$BROTLI_STATIC_MODULE" ] || apt_install libnginx-mod-http-brotli-static; }
 
-# A TCP port free on 127.0.0.1 right now.
-free_port() {
+# A TCP port that was free on 127.0.0.1 a moment ago: only a candidate, for
+# nginx, whose configuration must name its port. Another process may take it
+# before nginx binds; start_nginx notices (nginx exits, or never writes its pid
+# file) and serve_nginx tries another. Servers that can bind port 0 themselves
+# (gunicorn, feedsvc serve) do so instead: see start_gunicorn.
+candidate_port() {
     "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
@@ -97,20 +101,37 @@ wait_http() {
     return 1
 }
 
-# start_gunicorn PORT LOGPREFIX [gunicorn args...]: deploy/gunicorn.conf.py on 127.0.0.1:PORT.
+# start_gunicorn LOGPREFIX [gunicorn args...]: deploy/gunicorn.conf.py on a
+# port of 127.0.0.1 that gunicorn picks itself (port 0: no other process can
+# take it between a choice and the bind); the port is read back from
+# gunicorn's own "Listening at" line and left in STARTED_PORT.
 # Extra environment (FEEDSVC_CONTENT_DIR, ...) is the caller's.
 start_gunicorn() {
-    local port=$1 log=$2
-    shift 2
-    FEEDSVC_BIND="127.0.0.1:$port" "${GUNICORN[@]}" -c "$REPO/deploy/gunicorn.conf.py" --chdir "$REPO" "$@" \
+    local log=$1
+    shift
+    FEEDSVC_BIND="127.0.0.1:0" "${GUNICORN[@]}" -c "$REPO/deploy/gunicorn.conf.py" --chdir "$REPO" "$@" \
         >"$log.out" 2>"$log.err" &
     local pid=$!
     STARTED_PIDS+=("$pid")
-    if ! wait_http "http://127.0.0.1:$port/" "${START_TIMEOUT:-120}" "$pid"; then
+    local port="" deadline=$((SECONDS + ${START_TIMEOUT:-120}))
+    while [ $SECONDS -lt $deadline ]; do
+        port=$(listening_port "$log.err")
+        [ -n "$port" ] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.2
+    done
+    if [ -z "$port" ] || ! wait_http "http://127.0.0.1:$port/" 20 "$pid"; then
         tail -n 20 "$log.err" >&2
-        die "gunicorn did not start on 127.0.0.1:$port"
+        die "gunicorn did not start (log: $log.err)"
     fi
     LAST_PID=$pid
+    STARTED_PORT=$port
+}
+
+# listening_port LOG: the port of the first "Listening at: http://127.0.0.1:PORT" in a
+# gunicorn or feedsvc serve log (plain or JSON lines), or nothing yet.
+listening_port() {
+    { grep -o 'Listening at: http://127\.0\.0\.1:[0-9]*' "$1" 2>/dev/null || true; } | head -n 1 | sed 's/.*://'
 }
 
 # nginx_main PREFIX SITE_CONF [ACCESS_LOG]: write PREFIX/nginx.conf around one site file.
@@ -135,6 +156,7 @@ $module_line
 daemon off;
 master_process on;
 worker_processes ${NGINX_WORKERS:-auto};
+${NGINX_AFFINITY:+worker_cpu_affinity $NGINX_AFFINITY;}
 pid $prefix/nginx.pid;
 error_log $prefix/logs/error.log warn;
 events { worker_connections 4096; }
@@ -171,17 +193,53 @@ site_conf() {
     ! grep -Eq '^\s*listen\s+[^1]' "$target" || die "$target would listen beyond loopback"
 }
 
-# start_nginx PREFIX PORT: nginx -t, then run it in the foreground (in the background of this shell).
+# start_nginx PREFIX PORT: nginx -t, then run it in the foreground (in the
+# background of this shell). Returns 2 when the port was taken by another
+# process (nginx could not bind it): the caller picks another port. The pid
+# file is the sign that the port is ours: nginx writes it only after it has
+# bound every listening socket, so an answer on PORT is never another server's.
 start_nginx() {
     local prefix=$1 port=$2
+    rm -f "$prefix/nginx.pid"
     nginx -t -q -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" ||
         { cat "$prefix/logs/error.log" >&2; die "nginx -t failed for $prefix/nginx.conf"; }
     nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" >"$prefix/logs/stdout" 2>&1 &
-    local pid=$!
+    local pid=$! deadline=$((SECONDS + 20))
     STARTED_PIDS+=("$pid")
+    while [ "$(cat "$prefix/nginx.pid" 2>/dev/null)" != "$pid" ]; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            wait "$pid" 2>/dev/null
+            grep -q 'Address already in use' "$prefix/logs/error.log" && return 2
+            cat "$prefix/logs/error.log" >&2
+            die "nginx did not start on 127.0.0.1:$port"
+        fi
+        [ $SECONDS -lt $deadline ] || { stop_pid "$pid"; die "nginx wrote no pid file in 20 s ($prefix)"; }
+        sleep 0.1
+    done
     wait_http "http://127.0.0.1:$port/" 20 "$pid" ||
-        { cat "$prefix/logs/error.log" >&2; die "nginx did not start on 127.0.0.1:$port"; }
+        { cat "$prefix/logs/error.log" >&2; die "nginx did not answer on 127.0.0.1:$port"; }
     LAST_PID=$pid
+}
+
+# serve_nginx PREFIX SOURCE ACCESS_LOG [sed expressions...]: a private nginx for one
+# deploy/ site file (site_conf with the expressions, nginx_main, start_nginx) on a
+# free loopback port, left in NGINX_PORT; a port taken before nginx could bind it
+# is replaced by another, at most five times.
+serve_nginx() {
+    local prefix=$1 source=$2 access=$3
+    shift 3
+    local attempt status
+    mkdir -p "$prefix"
+    for attempt in 1 2 3 4 5; do
+        NGINX_PORT=$(candidate_port)
+        site_conf "$source" "$prefix/site.conf" "$NGINX_PORT" "$@"
+        nginx_main "$prefix" "$prefix/site.conf" "$access"
+        status=0
+        start_nginx "$prefix" "$NGINX_PORT" || status=$?
+        [ $status -eq 0 ] && return 0
+        say "port $NGINX_PORT was taken before nginx bound it; trying another (attempt $attempt of 5)"
+    done
+    die "nginx found no free port in five attempts ($prefix)"
 }
 
 # Stop one process we started, by its id: SIGTERM (gunicorn: graceful, at

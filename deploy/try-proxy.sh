@@ -40,19 +40,17 @@ open(sys.argv[1], "w", encoding="utf-8").write(
 )
 EOF
 
-APP_PORT=$(free_port)
 export FEEDSVC_CONTENT_DIR=$WORK/content FEEDSVC_WATCH=off
 # Pages expire after 2 s here, so that revalidation can be watched at the end.
 export FEEDSVC_PAGE_MAX_AGE=2
-start_gunicorn "$APP_PORT" "$WORK/gunicorn"  # the app: deploy/gunicorn.conf.py names it
+start_gunicorn "$WORK/gunicorn"  # the app: deploy/gunicorn.conf.py names it
+APP_PORT=$STARTED_PORT
 APP=http://127.0.0.1:$APP_PORT
 
-PROXY_PORT=$(free_port)
-site_conf "$REPO/deploy/nginx/feedsvc-proxy.conf" "$WORK/prefix/site.conf" "$PROXY_PORT" \
+serve_nginx "$WORK/prefix" "$REPO/deploy/nginx/feedsvc-proxy.conf" "$WORK/prefix/access.log" \
     "s|server 127.0.0.1:8000;|server 127.0.0.1:$APP_PORT;|" \
     "s|/var/cache/nginx/feedsvc|$WORK/prefix/cache|"
-nginx_main "$WORK/prefix" "$WORK/prefix/site.conf"
-start_nginx "$WORK/prefix" "$PROXY_PORT"
+PROXY_PORT=$NGINX_PORT
 PROXY=http://127.0.0.1:$PROXY_PORT
 say "feedsvc at $APP, nginx caching proxy at $PROXY"
 

@@ -11,7 +11,8 @@
 # every feed, archive document and page: the same bytes in each coding,
 # media types, Last-Modified, Cache-Control, Vary and security headers, and
 # 304s, and a withdrawn article's 410 (one is added to the copy of the
-# content folder for it). Exits 1 if any check fails; stops both servers and removes its
+# content folder for it), and two followed sources' pages and feeds (added
+# to its site.toml). Exits 1 if any check fails; stops both servers and removes its
 # temporary folder in every case (KEEP_TEMP=1 keeps it).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -36,10 +37,17 @@ first=${articles[0]}
 cp "$first" "$WORK/content/articles/$WITHDRAWN.html"
 printf 'status = "withdrawn"\nid = "urn:uuid:5f0c3d4e-2f55-4d4e-9c55-0d2b6a1f7a10"\n' \
     >"$WORK/content/articles/$WITHDRAWN.toml"
+# Two followed sources too, one that brought the first article and one not polled yet,
+# so that a source's page and feeds (empty ones included) are checked.
+FOLLOWED=followed-for-the-check
+printf '\n[[source]]\nname = "%s"\nfeed = "https://source.example/feed.xml"\n' "$FOLLOWED" >>"$WORK/content/site.toml"
+printf '\n[[source]]\nname = "empty-for-the-check"\nsitemap = "https://empty.example/sitemap.xml"\n' \
+    >>"$WORK/content/site.toml"
+printf '\nsource = "%s"\n' "$FOLLOWED" >>"${first%.html}.toml"
 
-APP_PORT=$(free_port)
 export FEEDSVC_CONTENT_DIR=$WORK/content FEEDSVC_WATCH=off
-start_gunicorn "$APP_PORT" "$WORK/gunicorn"  # the app: deploy/gunicorn.conf.py names it
+start_gunicorn "$WORK/gunicorn"  # the app: deploy/gunicorn.conf.py names it
+APP_PORT=$STARTED_PORT
 APP=http://127.0.0.1:$APP_PORT
 
 EXPORT=$WORK/site
@@ -48,11 +56,9 @@ EXPORT=$WORK/site
     { cat "$WORK/build.log" >&2; die "feedsvc build failed"; }
 chmod -R a+rX "$EXPORT"
 
-STATIC_PORT=$(free_port)
-site_conf "$REPO/deploy/nginx/feedsvc-static.conf" "$WORK/prefix/site.conf" "$STATIC_PORT" \
+serve_nginx "$WORK/prefix" "$REPO/deploy/nginx/feedsvc-static.conf" "$WORK/prefix/access.log" \
     "s|root /srv/feedsvc/site;|root $EXPORT;|"
-nginx_main "$WORK/prefix" "$WORK/prefix/site.conf"
-start_nginx "$WORK/prefix" "$STATIC_PORT"
+STATIC_PORT=$NGINX_PORT
 STATIC=http://127.0.0.1:$STATIC_PORT
 say "feedsvc at $APP, nginx static at $STATIC, export in $EXPORT"
 
@@ -95,6 +101,15 @@ mapfile -t URLS < <(cd "$EXPORT" && find . -type f ! -name '*.gz' ! -name '*.br'
 [ ${#URLS[@]} -gt 0 ] || die "the export is empty"
 for path in "${URLS[@]}"; do compare_url "$path"; done
 
+echo "-- /favicon.ico: the icon, as the app sends it (404 from both when site.toml names none)"
+fetch app-favicon "$APP/favicon.ico"
+if [ "$(status app-favicon)" = 200 ]; then
+    compare_url /favicon.ico
+else
+    fetch favicon "$STATIC/favicon.ico"
+    expect "/favicon.ico: 404 as the app" "$(status favicon)" "$(status app-favicon)"
+fi
+
 echo "-- a withdrawn article"
 fetch app-gone "$APP/articles/$WITHDRAWN"
 fetch gone "$STATIC/articles/$WITHDRAWN"
@@ -117,7 +132,7 @@ pages=("$EXPORT/articles/"*.html)
 first_article=${pages[0]#"$EXPORT"}
 first_article=${first_article%.html}
 for pair in /feed:/feed.atom /feed/:/feed.atom /atom.xml:/feed.atom /index.xml:/feed.atom /rss.xml:/feed.rss \
-    "$first_article/:$first_article"; do
+    /tags/:/tags /authors/:/authors "$first_article/:$first_article" "/sources/$FOLLOWED/:/sources/$FOLLOWED"; do
     from=${pair%%:*} to=${pair#*:}
     fetch app-moved "$APP$from"
     fetch moved "$STATIC$from" -H 'Host: evil.example'

@@ -3,14 +3,16 @@
 An edge. :func:`create_app` validates the service settings
 (:mod:`feedsvc.settings`), builds the first snapshot (in this process, or
 in a publisher process: ``BUILD_MODE``), makes the app's metrics, the
-WebSub notifier and the :class:`~feedsvc.serve.state.SiteState` holding
-them, and only then lets :mod:`feedsvc.web` register the routes, which
+WebSub notifier, the follower of the site's sources (``FOLLOW``: a callable
+the building process runs while it watches) and the
+:class:`~feedsvc.serve.state.SiteState` holding them, and only then lets :mod:`feedsvc.web` register the routes, which
 serve what the state holds. :func:`create_gunicorn_app` is the same app
 for a gunicorn master running the hooks of :mod:`feedsvc.serve.gunicorn`.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Mapping
@@ -21,6 +23,7 @@ from flask import Flask
 
 from feedsvc.build.builder import Builder, BuildReport
 from feedsvc.build.state import state_path
+from feedsvc.follow.running import Following, FollowOptions, source_status
 from feedsvc.logs import log_problem
 from feedsvc.serve.publisher import Publisher
 from feedsvc.serve.state import EXTENSION, SiteState, utc_now
@@ -81,15 +84,19 @@ def _site_state(settings: Mapping[str, Any], metrics: Metrics) -> SiteState:
     content_dir = Path(settings["CONTENT_DIR"])
     clock = settings["CLOCK"] or utc_now
     builder, publisher = None, None
+    following = _following(settings, content_dir)
     if settings["BUILD_MODE"] == "process":
         # built in a process of its own, so the workers gunicorn forks inherit only what they serve
-        publisher, snapshot = Publisher.start(lambda: _builder(settings, content_dir), clock, report=metrics)
+        publisher, snapshot = Publisher.start(
+            lambda: _builder(settings, content_dir), clock, report=metrics, follow=following
+        )
     else:
         builder = _builder(settings, content_dir, report=metrics)
         snapshot = builder.build(clock())
         log.info("built snapshot %s: %s", snapshot.catalog.version, builder.stats.summary())
     for problem in snapshot.catalog.problems:
         log_problem(log, problem)
+
     notifier = None
     hub = snapshot.catalog.site.websub_hub
     if hub:
@@ -101,7 +108,23 @@ def _site_state(settings: Mapping[str, Any], metrics: Metrics) -> SiteState:
             timeout=float(settings["WEBSUB_TIMEOUT"]),
         )
     timing = {"interval": float(settings["WATCH_INTERVAL"]), "rescan": float(settings["RESCAN_INTERVAL"])}
-    return SiteState(snapshot, notifier, builder, clock, publisher, timing)
+    # the sources' status as their state files say it (written by whichever process follows)
+    sources = functools.partial(source_status, content_dir)
+    state = SiteState(snapshot, notifier, builder, clock, publisher, timing, following, sources)
+    metrics.source_status = state.source_status
+    return state
+
+
+def _following(settings: Mapping[str, Any], content_dir: Path) -> Following | None:
+    """Return the job that follows the site's sources (run beside the watcher), or None when FOLLOW is off.
+
+    The follower is handed to serve as a callable: serve, a lower layer, does not import it.
+    """
+    if not settings["FOLLOW"]:
+        return None
+    overrides = {"base_url": settings["BASE_URL"]} if settings["BASE_URL"] else None
+    options = FollowOptions(min_delay=float(settings["FOLLOW_HOST_DELAY"]))
+    return Following(content_dir, overrides, options, float(settings["FOLLOW_CHECK_INTERVAL"]))
 
 
 def _builder(settings: Mapping[str, Any], content_dir: Path, report: BuildReport | None = None) -> Builder:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_DEPTH", "limit_depth", "nesting_depth"]
+__all__ = ["MAX_DEPTH", "DepthLimited", "is_depth_limited", "limit_depth", "nesting_depth"]
 
 MAX_DEPTH = 256
 
@@ -38,18 +38,92 @@ _RAW_END = {name: re.compile(rf"</{name}[\s/>]", re.IGNORECASE) for name in _RAW
 _END_SEARCH = 64
 
 
+class DepthLimited(str):
+    """Markup that :func:`limit_depth` has already bounded, and the depth it had before.
+
+    A ``str`` in every other way. Whoever reads it next (the loader bounds a
+    page, then its metadata and the cleaner parse it) need not scan it
+    again: ``limit_depth`` returns it as it is. Any change to the text (a
+    slice, a replacement) gives a plain ``str``, which is scanned again.
+    """
+
+    depth: int
+    max_depth: int
+
+
+def is_depth_limited(html: str, max_depth: int = MAX_DEPTH) -> bool:
+    """Return True if ``html`` is :func:`limit_depth`'s result for ``max_depth`` (or a deeper limit)."""
+    return isinstance(html, DepthLimited) and html.max_depth <= max_depth
+
+
+def _marked(html: str, depth: int, max_depth: int) -> DepthLimited:
+    marked = DepthLimited(html)
+    marked.depth, marked.max_depth = depth, max_depth
+    return marked
+
+
 def nesting_depth(html: str) -> int:
     """Return how deep ``html`` nests elements that count (an upper bound of what a parser builds)."""
-    return _scan(html, None)[0]
+    return _depth(html)
 
 
 def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
     """Return ``html`` with tags nested deeper than ``max_depth`` left out, and the depth it had.
 
-    ``html`` itself (the same object) is returned when it nests no deeper than that.
+    The text is returned as a :class:`DepthLimited`, equal to ``html`` when
+    it nests no deeper than that; one already limited (to ``max_depth`` or
+    less) is returned as it is, with the depth it had, without a scan.
     """
-    depth, flat = _scan(html, max_depth)
-    return (html if depth <= max_depth else flat), depth
+    if isinstance(html, DepthLimited) and html.max_depth <= max_depth:
+        return html, html.depth
+    depth = _depth(html)
+    flat = html if depth <= max_depth else _scan(html, max_depth)[1]
+    return _marked(flat, depth, max_depth), depth
+
+
+# The same tokens as _TOKEN, for reading a whole page in one call: a raw-text
+# element's start tag takes its text with it, up to its own end tag (which
+# stays a token, as _scan leaves it), and <plaintext> takes the rest of the
+# page. Names are matched as _scan compares them (lowercased ASCII names; the
+# end tag as _RAW_END finds it), never by a shared backreference. Possessive
+# runs ("*+") match what _TOKEN's runs match without trying every shorter
+# run when a tag does not close (half the time on real pages); raw text is
+# skipped from "<" to "<".
+_RAW_ELEMENT = "".join(
+    rf"|(?ai:{name})(?=[\s/>])[^<>]*+>[^<]*+(?:<(?!(?i:/{name}[\s/>]))[^<]*+)*+" for name in sorted(_RAW_TEXT)
+)
+_PAGE_TOKEN = re.compile(
+    r"<(?:!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"
+    + _RAW_ELEMENT
+    + r"|(?ai:plaintext)(?=[\s/>])[^<>]*+>.*+|(/?)([A-Za-z][^\s/<>]*+)[^<>]*+>|[!?][^<>]*+>)",
+    re.DOTALL,
+)
+
+
+def _depth(html: str) -> int:
+    """Return what ``_scan(html, None)[0]`` returns, from the page's tags read in one regex call.
+
+    Every page goes through this before any parser, so it is the fast path:
+    only a page that nests too deep is scanned again to be flattened.
+    """
+    stack: list[str] = []
+    deepest = 0
+    skip = _VOID | _IMPLIED_END
+    for end, name in _PAGE_TOKEN.findall(html):
+        if not name:  # comment, doctype, processing instruction, raw text
+            continue
+        name = name.lower()
+        if end:
+            top = len(stack) - 1
+            for index in range(top, max(top - _END_SEARCH, -1), -1):
+                if stack[index] == name:
+                    del stack[index:]
+                    break
+        elif name not in skip:
+            stack.append(name)
+            if len(stack) > deepest:
+                deepest = len(stack)
+    return deepest
 
 
 def _scan(html: str, max_depth: int | None) -> tuple[int, str]:

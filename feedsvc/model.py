@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "FACET_KINDS",
     "UNDATED",
     "Article",
     "ArticleSource",
@@ -23,11 +24,14 @@ __all__ = [
     "ContentError",
     "Facet",
     "FeedSpec",
+    "Image",
     "PageMetadata",
     "Prepared",
     "Problem",
     "Revision",
     "Site",
+    "SiteImage",
+    "Source",
     "StoredText",
     "Withdrawal",
     "article_path",
@@ -48,8 +52,12 @@ def article_path(slug: str) -> str:
     return f"/articles/{slug}"
 
 
+# The kinds of list a catalog indexes its articles by: each a page and narrower feeds per key.
+FACET_KINDS = ("tags", "authors", "sources")
+
+
 def facet_path(kind: str, key: str) -> str:
-    """Return the site path of a tag or author page: ``/tags/<key>`` or ``/authors/<key>``."""
+    """Return the site path of a tag's, an author's or a source's page: ``/tags/<key>``, ``/sources/<name>``."""
     return f"/{kind}/{key}"
 
 
@@ -73,6 +81,63 @@ class StoredText(Protocol):
     """Text kept outside the heap (:class:`feedsvc.build.blobstore.Blob`), read when needed."""
 
     def text(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Source:
+    """A site this one follows: one ``[[source]]`` table of ``site.toml`` (see :mod:`feedsvc.content.site`).
+
+    Its new and changed items are imported into the content folder on a schedule;
+    each imported article names it (sidecar ``source``), and it has feeds of its own
+    under ``/sources/<name>/``.
+    """
+
+    name: str  # a slug, unique among the sources: /sources/<name>/ and the sidecar's ``source``
+    feed: str | None = None  # the RSS, Atom or JSON Feed URL read; exactly one of feed and sitemap
+    sitemap: str | None = None  # the sitemap (or sitemap index) URL read
+    every: int = 1800  # seconds between polls
+    max_new: int = 20  # at most this many new items imported per poll
+    since: datetime | None = None  # entries older than this are ignored
+    rules: str | None = None  # a site rules file, relative to the content folder, applied to its pages
+    status: str = "active"  # "active" or "paused" (not polled; its articles stay published)
+    title: str | None = None  # the title of its feeds and page; None: its name
+    link: str | None = None  # its home page (the feeds' alternate link); None: scheme://host/ of its URL
+    removed: str = "keep"  # an item the source drops: "keep" its article or "withdraw" it
+
+    @property
+    def url(self) -> str:
+        """The URL polled: the feed or the sitemap."""
+        return self.feed or self.sitemap or ""
+
+    @property
+    def display_title(self) -> str:
+        """The title readers see: ``title``, else the name."""
+        return self.title or self.name
+
+    @property
+    def home(self) -> str:
+        """The source site's home page: ``link``, else the root of the URL polled."""
+        if self.link:
+            return self.link
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}/"
+
+
+@dataclass(frozen=True)
+class SiteImage:
+    """The site's icon or logo as ``site.toml`` names it: a file of the content folder the site serves, or
+    an image elsewhere (an absolute URL).
+
+    Width, height and media type are known for a file (read from its header), and are None or "" for an image
+    elsewhere, which feedsvc never fetches.
+    """
+
+    source: str  # as site.toml writes it: a path in the content folder, or an absolute http(s) URL
+    path: str = ""  # the site path it is served at, e.g. "/icon.png"; "" for an image elsewhere
+    media_type: str = ""  # "" when not known
+    width: int | None = None
+    height: int | None = None
+    digest: str = ""  # of the file's bytes: a new picture under the same name changes the site's documents
 
 
 @dataclass(frozen=True)
@@ -102,10 +167,17 @@ class Site:
     articles_per_page: int = 25  # on the home page and each tag and author page (see content/site.py)
     canonical: str = "source"  # an imported article's rel=canonical: "source" (where it came from) or "self"
     crawlers: str = "allow"  # robots.txt: "allow" (and name the sitemap) or "deny" (a staging copy, a private site)
+    sources: tuple[Source, ...] = ()  # the [[source]] tables: sites followed, in the file's order
+    icon: SiteImage | None = None  # a small square picture: favicon, Atom <icon>, JSON Feed icon/favicon
+    logo: SiteImage | None = None  # the site's logo: page header, Atom <logo>, RSS <image>, publisher.logo
 
     def url(self, path: str) -> str:
         """Return the absolute URL of a site path such as ``/feed.atom``."""
         return self.base_url + "/" + quote(path.lstrip("/"), safe=_PATH_SAFE)
+
+    def image_url(self, image: SiteImage) -> str:
+        """Return the absolute URL of the icon or logo: where the site serves its file, or the URL given."""
+        return self.url(image.path) if image.path else image.source
 
     def href(self, path: str) -> str:
         """Return a root-relative link to a site path, for links inside pages."""
@@ -114,6 +186,27 @@ class Site:
     def tag_uri(self, specific: str) -> str:
         """Return a ``tag:`` URI under the site's authority (RFC 4151)."""
         return f"tag:{self.id_authority}:{specific}"
+
+
+@_pickled_by_position
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An article's lead image and what its publisher says of it.
+
+    ``url`` is an absolute http(s) URL; every other field is ``None`` where
+    nothing says it (never guessed): feeds write an attribute only when it is
+    known, and an RSS ``<enclosure>`` only with both ``length`` and ``type``.
+    """
+
+    url: str
+    width: int | None = None  # pixels
+    height: int | None = None
+    type: str | None = None  # MIME type, e.g. "image/jpeg"
+    alt: str | None = None  # the text that stands for the image
+    caption: str | None = None  # plain text shown under it
+    length: int | None = None  # bytes
+    credit: str | None = None  # who made it or holds its rights
+    origin: str = ""  # where it was chosen from: "sidecar", "json-ld", "opengraph" or "body"
 
 
 @_pickled_by_position
@@ -133,7 +226,7 @@ class PageMetadata:
     tags: tuple[str, ...] = ()
     canonical_url: str | None = None
     language: str | None = None
-    image: str | None = None
+    image: Image | None = None
 
 
 @_pickled_by_position
@@ -154,6 +247,7 @@ class ArticleSource:
     status: str = "published"
     origins: tuple[tuple[str, str], ...] = ()  # (field, source name)
     warnings: tuple[str, ...] = ()
+    source: str | None = None  # the sidecar's ``source``: the followed source that brought it
 
 
 @_pickled_by_position
@@ -173,8 +267,9 @@ class Article:
     language: str
     source_path: Path
     source_url: str | None = None  # where the article first appeared, if elsewhere
-    image: str | None = None
+    image: Image | None = None  # the lead image (feedsvc.metadata.images says how it is chosen)
     warnings: tuple[str, ...] = ()
+    source: str | None = None  # the name of the followed source (site.toml [[source]]) that brought it
 
     @property
     def content_html(self) -> str:
@@ -256,17 +351,19 @@ class Withdrawal:
     tags: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     tombstone: bool = True  # still within tombstone_days when the snapshot was built
+    source: str | None = None  # the followed source that brought it: its tombstone is in that source's feeds too
 
 
 @dataclass(frozen=True)
 class Facet:
-    """The articles that share one tag or one author: a page and narrower feeds."""
+    """The articles that share one tag, one author or one followed source: a page and narrower feeds."""
 
-    kind: str  # "tags" or "authors"
-    key: str  # the URL segment, e.g. "south-caucasus"
-    name: str  # as the articles write it, e.g. "South Caucasus"
+    kind: str  # one of FACET_KINDS: "tags", "authors" or "sources"
+    key: str  # the URL segment, e.g. "south-caucasus"; a source's name
+    name: str  # as the articles write it, e.g. "South Caucasus"; a source's display title
     articles: tuple[Article, ...]  # newest first
     withdrawn: tuple[Withdrawal, ...] = ()
+    link: str | None = None  # a source's home page elsewhere: its feeds' alternate link
 
     @property
     def path(self) -> str:
@@ -285,6 +382,8 @@ class FeedSpec:
     links: tuple[tuple[str, str], ...] = ()  # (rel, site path): prev-archive, next-archive, current
     archive: bool = False  # an RFC 5005 archive document (fh:archive)
     updated: datetime | None = None  # feed-level updated when it has no entries to take it from
+    home: str | None = None  # an absolute URL that is the feed's rel=alternate instead of html_path (a source's site)
+    subtitle: str | None = None  # the feed's subtitle (RSS description) instead of the site's
 
 
 @dataclass(frozen=True)
@@ -299,10 +398,15 @@ class Catalog:
     withdrawn: tuple[Withdrawal, ...] = ()  # most recent withdrawal first
     tags: Mapping[str, Facet] = field(default_factory=dict, compare=False)  # key -> facet
     authors: Mapping[str, Facet] = field(default_factory=dict, compare=False)
+    sources: Mapping[str, Facet] = field(default_factory=dict, compare=False)  # every [[source]], articles or not
     revisions: Mapping[str, Revision] = field(default_factory=dict, compare=False)  # the ledger to keep
     gone: Mapping[str, Withdrawal] = field(default_factory=dict, compare=False)  # slug -> withdrawal: 410
     digests: Mapping[str, str] = field(default_factory=dict, compare=False)  # slug -> Prepared.digest
     scheduled: Mapping[str, datetime] = field(default_factory=dict, compare=False)  # slug -> future publication
+
+    def facets(self, kind: str) -> Mapping[str, Facet]:
+        """Return the facets of one of :data:`FACET_KINDS` by key (KeyError for another kind)."""
+        return {"tags": self.tags, "authors": self.authors, "sources": self.sources}[kind]
 
     @property
     def next_release(self) -> datetime | None:

@@ -250,6 +250,25 @@ SERVICE_SETTINGS: tuple[ServiceSetting, ...] = (
         "RESCAN_INTERVAL", 1.0, "Seconds between full scans, for files rewritten in place.", seconds(0, above=True)
     ),
     ServiceSetting(
+        "FOLLOW",
+        True,
+        "Follow the [[source]]s of site.toml on their schedules, in the process that builds (while it watches "
+        "the folder); false: never poll them here (`feedsvc follow --once` from cron does).",
+        BOOL,
+    ),
+    ServiceSetting(
+        "FOLLOW_CHECK_INTERVAL",
+        30.0,
+        "Seconds between looks at which sources are due (a source added to site.toml is polled by the next look).",
+        seconds(0, above=True),
+    ),
+    ServiceSetting(
+        "FOLLOW_HOST_DELAY",
+        1.0,
+        "Seconds between two requests to one host while following (a robots.txt Crawl-delay may ask for more).",
+        seconds(0),
+    ),
+    ServiceSetting(
         "WEBSUB_ANNOUNCE_AT_START",
         True,
         "Tell the WebSub hub about feeds changed since it last heard, as the app starts; false: the "

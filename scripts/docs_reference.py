@@ -26,7 +26,7 @@ import click
 
 from feedsvc.cli.main import main as feedsvc_command
 from feedsvc.content.sidecar import SIDECAR_KEYS
-from feedsvc.content.site import SETTINGS
+from feedsvc.content.site import SETTINGS, SOURCE_KEYS
 from feedsvc.settings import DEPLOY_SETTINGS, ENV_PREFIX, SERVICE_SETTINGS, ServiceSetting
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,6 +72,13 @@ def toml_value(value: Any) -> str:
     return code(str(value))
 
 
+def source_default(value: Any) -> str:
+    """Return a [[source]] key's default: *required*, none, or as site.toml writes it."""
+    if value is None:
+        return "*required*"
+    return toml_value(value) if value != "" else "none"
+
+
 def python_value(value: Any) -> str:
     """Return a service setting's default as the Python value ``create_app`` takes."""
     return "unset" if value is None else code(repr(value))
@@ -112,6 +119,28 @@ def settings_reference() -> str:
     lines += table(
         ["key", "default", "meaning"],
         ([code(s.name), "*required*" if s.default is None else toml_value(s.default), cell(s.help)] for s in SETTINGS),
+    )
+    lines += [
+        "",
+        "### `[[source]]` tables",
+        "",
+        "Each `[[source]]` table of `site.toml` is a site this one follows (`feedsvc.content.site.SOURCE_KEYS`):",
+        "its new and changed articles are imported, cleaned and published, in the site's feeds and in the",
+        "source's own, `/sources/<name>/feed.atom`, `.rss` and `.json`. `name` and one of `feed` or `sitemap`",
+        "are required; an unknown key is an error that names the line and the key meant.",
+        "",
+    ]
+    lines += table(
+        ["key", "takes", "default", "meaning"],
+        (
+            [
+                code(k.name),
+                cell(k.type),
+                source_default(k.default),
+                cell(k.help),
+            ]
+            for k in SOURCE_KEYS
+        ),
     )
     lines += [
         "",

@@ -14,12 +14,21 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 
 from feedsvc.app import create_app
 from feedsvc.content.loader import load_site
 from feedsvc.model import Site
 from support.http_fixture import FixtureServer
 from support.sites import blank_site, copy_site
+
+# Property tests assert behaviour, never time: hypothesis's default 200 ms deadline per example
+# fails them on a busy machine (CI shares its cores). Derandomized and without an example
+# database, every run tries the same examples, so a failure is reproducible.
+settings.register_profile(
+    "feedsvc", deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("feedsvc")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

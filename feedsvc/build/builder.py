@@ -23,7 +23,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from feedsvc.build.articles import Articles, BuildStats, Progress
@@ -32,15 +32,23 @@ from feedsvc.build.cache import BuildCache
 from feedsvc.build.files import render_version
 from feedsvc.build.snapshot import PAGE_CACHE_BYTES, LedgerMode, Snapshot, build_snapshot
 from feedsvc.build.state import read_ledger, write_ledger
-from feedsvc.catalog.assembly import Cleaner, assemble_catalog
+from feedsvc.catalog.assembly import Cleaner, assemble_catalog, source_rules_key
 from feedsvc.catalog.revisions import pin_first_seen
 from feedsvc.clean import SiteRules
 from feedsvc.content.listing import ARTICLES_FOLDER, SITE_FILE, Listing, Settling, last_change, scan
 from feedsvc.content.loader import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, listing_problems, load_site, stray_problems
-from feedsvc.content.rules import RULES_FOLDER, load_site_rules
+from feedsvc.content.rules import RULES_FOLDER, host_of, load_site_rules
 from feedsvc.model import Catalog, Problem, Site
 
-__all__ = ["BuildReport", "BuildStats", "Builder", "load_catalog", "load_snapshot", "release_memory"]
+__all__ = [
+    "BuildReport",
+    "BuildStats",
+    "Builder",
+    "load_catalog",
+    "load_snapshot",
+    "release_memory",
+    "with_source_rules",
+]
 
 READ_SUFFIXES = (*ARTICLE_SUFFIXES, SIDECAR_SUFFIX)
 
@@ -102,7 +110,8 @@ class Builder:
         self.report: BuildReport = report or _Unreported()
         self.snapshot: Snapshot | None = None
         self._site: Site | None = None
-        self._rules: dict[str, SiteRules] = {}
+        self._host_rules: dict[str, SiteRules] = {}  # as the rules folder has them, by host
+        self._rules: dict[str, SiteRules] = {}  # and under each [[source]] that names one (with_source_rules)
         self._rule_problems: list[Problem] = []
         self._settings: dict[str, str] = {}  # site.toml and rules/* -> the signature last read
         self._built: dict[str, str] = {}  # input name -> the signature the published snapshot reflects
@@ -233,9 +242,23 @@ class Builder:
         read = {n: s for n, s in self._settings.items() if n.startswith(prefix)}
         changed = {n for n in rules.keys() | read.keys() if rules.get(n) != read.get(n)}
         if first or (changed and all(self.settling.settled(n, rules.get(n, "")) for n in changed)):
-            self._rules, self._rule_problems = load_site_rules(self.content_dir)
+            self._host_rules, self._rule_problems = load_site_rules(self.content_dir)
             self._settings = {SITE_FILE: self._settings[SITE_FILE], **rules}
+        self._rules = with_source_rules(self._host_rules, self._site)
         return self._site
+
+
+def with_source_rules(rules: Mapping[str, SiteRules], site: Site) -> dict[str, SiteRules]:
+    """Return ``rules`` (by host) plus, for each ``[[source]]`` whose ``rules`` names a file of the rules
+    folder, that file's rules under its :func:`~feedsvc.catalog.assembly.source_rules_key`: they clean that
+    source's articles whatever host their pages are on (site.toml names only files of rules/: the
+    loader refuses any other path, since only rules/ is read and watched)."""
+    found = dict(rules)
+    for source in site.sources:
+        path = PurePosixPath(source.rules or "")
+        if source.rules and path.parent.as_posix() == RULES_FOLDER and host_of(Path(path.name)) in rules:
+            found[source_rules_key(source.name)] = rules[host_of(Path(path.name))]
+    return found
 
 
 def release_memory() -> None:

@@ -31,7 +31,7 @@ __all__ = ["FILE_NAME", "FORMAT", "RACY_SECONDS", "BuildCache", "checksum", "dum
 
 log = logging.getLogger(__name__)
 
-FORMAT = "feedsvc-build-cache 3"  # the table layout and the pickled types; another value: start afresh
+FORMAT = "feedsvc-build-cache 4"  # the table layout and the pickled types; another value: start afresh
 FILE_NAME = "build.sqlite3"
 # A file whose inode changed less than this long before it was read may change again
 # within the same timestamp tick: its stat is not trusted on the next start ("racy" in git).
@@ -57,6 +57,7 @@ _ALLOWED = {
     ("pathlib", "WindowsPath"),
     ("feedsvc.model", "Article"),
     ("feedsvc.model", "ArticleSource"),
+    ("feedsvc.model", "Image"),
     ("feedsvc.model", "PageMetadata"),
     ("feedsvc.model", "Prepared"),
     ("feedsvc.model", "Problem"),

@@ -23,7 +23,7 @@ from types import ModuleType
 
 from feedsvc import catalog, content, feeds, html_depth, metadata, model, text
 from feedsvc.build import representation, snapshot
-from feedsvc.catalog.assembly import Cleaner, prepare_source, rules_host
+from feedsvc.catalog.assembly import Cleaner, prepare_source, rules_key
 from feedsvc.clean import CLEANER_VERSION, SiteRules, clean_html
 from feedsvc.clean.rules import rules_version
 from feedsvc.content.listing import signature
@@ -61,9 +61,11 @@ LOADER_LIBRARIES = ("lxml", "selectolax", "nh3", "markdown-it-py", "tzdata")
 RENDER_CODE: tuple[ModuleType, ...] = (feeds, representation, snapshot, model, text)
 RENDER_LIBRARIES = ("feedgen", "lxml", "brotli")
 # Site settings only feeds and pages use: changing them re-renders those but re-cleans nothing.
+# ``sources`` too: the catalog groups articles by their sidecar's source, no article is
+# prepared differently (polling every 15m instead of 30m must not re-clean the site).
 FEED_ONLY_SETTINGS = frozenset(
     {"title", "subtitle", "entries_per_feed", "feed_max_bytes", "feed_max_age", "feed_stale_while_revalidate",
-     "tombstone_days", "websub_hub", "articles_per_page"}
+     "tombstone_days", "websub_hub", "articles_per_page", "sources"}
 )  # fmt: skip
 
 
@@ -131,7 +133,7 @@ def article_key(context: str, name: str, digest: str) -> str:
 
 def rules_of(prepared: Prepared, rules: Mapping[str, SiteRules]) -> tuple[str, str]:
     """Return the host whose rules cleaned ``prepared`` and their version ("none" for no rules)."""
-    host = rules_host(prepared.source.metadata.canonical_url) if prepared.source else ""
+    host = rules_key(prepared.source, rules) if prepared.source else ""
     return host, rules_version(rules.get(host))
 
 

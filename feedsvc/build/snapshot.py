@@ -183,6 +183,7 @@ def build_snapshot(
     jobs: dict[str, Callable[[], list[Document]]] = {}
     for family in families(catalog, archives):
         fields = [family.prefix, family.id_specific, family.title, family.html_path, family.atom_links]
+        fields += [repr(family.home), repr(family.subtitle)]
         parts = [*fields, repr(family.tombstones), *entries(family.articles[: site.entries_per_feed])]
         jobs[_key(salt, "family", parts)] = functools.partial(render_family, family, site)
     for month in sorted(archives.by_month):

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from feedsvc.catalog.revisions import fingerprint, first_seen, revise, withdraw
 from feedsvc.clean import SiteRules, clean_article, clean_html, fallback_title, summarize
+from feedsvc.metadata.images import choose_lead_image
 from feedsvc.model import (
     UNDATED,
     Article,
@@ -34,6 +35,7 @@ from feedsvc.model import (
     Problem,
     Revision,
     Site,
+    Source,
     Withdrawal,
     article_path,
 )
@@ -49,11 +51,15 @@ __all__ = [
     "entry_id",
     "facet_key",
     "index_facets",
+    "index_sources",
     "make_article",
     "make_withdrawal",
     "metadata_place",
     "prepare_source",
     "rules_host",
+    "rules_key",
+    "source_rules_key",
+    "unknown_sources",
 ]
 
 log = logging.getLogger(__name__)
@@ -80,9 +86,22 @@ def rules_host(url: str | None) -> str:
     return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
 
 
-def _rules_for(url: str | None, rules: Mapping[str, SiteRules]) -> SiteRules | None:
-    """Pick the site rules for the host a page came from."""
-    return rules.get(rules_host(url)) if rules else None
+def source_rules_key(name: str) -> str:
+    """Return the key under which the rules file of the followed source ``name`` is kept in a rules mapping
+    (beside the hosts' keys; :func:`feedsvc.build.builder.with_source_rules` adds them)."""
+    return f"source:{name}"
+
+
+def rules_key(source: ArticleSource, rules: Mapping[str, SiteRules]) -> str:
+    """Return the key of the rules that clean ``source``: its followed source's own rules file, else its host's."""
+    if source.source and source_rules_key(source.source) in rules:
+        return source_rules_key(source.source)
+    return rules_host(source.metadata.canonical_url)
+
+
+def _rules_for(source: ArticleSource, rules: Mapping[str, SiteRules]) -> SiteRules | None:
+    """Pick the site rules for a page: its source's, else those of the host it came from."""
+    return rules.get(rules_key(source, rules)) if rules else None
 
 
 def make_article(
@@ -96,7 +115,7 @@ def make_article(
     warnings = list(source.warnings)
     page_url = site.url(article_path(source.slug))
     origin_url = meta.canonical_url or page_url
-    site_rules = _rules_for(meta.canonical_url, rules or {})
+    site_rules = _rules_for(source, rules or {})
     if clean is clean_html:  # the real cleaner also says how sure it is; an injected one cannot
         cleaned = clean_article(source.html, base_url=origin_url, rules=site_rules)
         content = cleaned.html
@@ -138,8 +157,9 @@ def make_article(
         language=meta.language or site.language,
         source_path=source.path,
         source_url=source_url,
-        image=meta.image,
+        image=choose_lead_image(meta.image, content, source.html, origin_url),
         warnings=tuple(warnings),
+        source=source.source,
     )
 
 
@@ -197,6 +217,7 @@ def make_withdrawal(
         tags=tuple(dict.fromkeys(one_line(tag) for tag in meta.tags if one_line(tag))),
         authors=meta.authors or (site.default_author,),
         tombstone=now - when < timedelta(days=site.tombstone_days),
+        source=source.source,
     )
 
 
@@ -222,6 +243,48 @@ def index_facets(kind: str, articles: Iterable[Article], withdrawn: Iterable[Wit
     return {
         key: Facet(kind, key, names[key], tuple(members.get(key, ())), tuple(gone.get(key, ())))
         for key in sorted(names)
+    }
+
+
+def unknown_sources(articles: Iterable[Article], site: Site) -> list[Problem]:
+    """Warn of each article whose sidecar names a source site.toml does not have (it is published all the same).
+
+    Sources come and go: an article a removed source brought stays, in the site's feeds only.
+    """
+    known = {source.name for source in site.sources}
+    listed = ", ".join(f"'{name}'" for name in sorted(known)) or "none"
+    return [
+        Problem(
+            article.source_path,
+            f"source = '{article.source}' in {metadata_place(article.source_path)} names no [[source]] of site.toml "
+            f"(it has {listed}); the article is published, but only in the site's own feeds; add a [[source]] "
+            f"with name = '{article.source}' to site.toml, or remove the line from {metadata_place(article.source_path)}",
+            "warning",
+        )
+        for article in articles
+        if article.source is not None and article.source not in known
+    ]
+
+
+def index_sources(
+    sources: Iterable[Source], articles: Iterable[Article], withdrawn: Iterable[Withdrawal]
+) -> dict[str, Facet]:
+    """Group articles (newest first) and withdrawals by the followed source that brought them.
+
+    Every source of site.toml has its facet, even before its first article (readers subscribe
+    before the first poll); an article of a source site.toml does not have is in none
+    (:func:`unknown_sources` warns of it).
+    """
+    facets: dict[str, tuple[Source, list[Article], list[Withdrawal]]] = {s.name: (s, [], []) for s in sources}
+    for article in articles:
+        if article.source in facets:
+            facets[article.source][1].append(article)
+    for withdrawal in withdrawn:
+        if withdrawal.tombstone and withdrawal.entry_id and withdrawal.source in facets:
+            facets[withdrawal.source][2].append(withdrawal)
+    return {
+        name: Facet("sources", name, source.display_title, tuple(members), tuple(gone), source.home)
+        for name, (source, members, gone) in facets.items()
     }
 
 
@@ -370,6 +433,7 @@ def assemble_catalog(
             continue
         owners[article.entry_id] = article
         published.append(article)
+    reported.extend(unknown_sources(published, site))
     reported.sort(key=lambda p: (str(p.path), p.severity, p.message))
     withdrawn.sort(key=lambda w: (w.when, w.slug), reverse=True)
     return Catalog(
@@ -381,6 +445,7 @@ def assemble_catalog(
         withdrawn=tuple(withdrawn),
         tags=index_facets("tags", published, withdrawn),
         authors=index_facets("authors", published, withdrawn),
+        sources=index_sources(site.sources, published, withdrawn),
         revisions=revisions,
         gone={w.slug: w for w in withdrawn},
         digests={a.slug: digests[a.slug] for a in published},

@@ -64,7 +64,9 @@ def fingerprint(article: Article) -> str:
         "published": article.published.isoformat(),
         "language": article.language,
         "source_url": article.source_url,
-        "image": article.image,
+        # The declared picture's URL, as before pictures had details: a body picture's URL is in the text
+        # already, and an article that only now names one (or a size) was not edited.
+        "image": article.image.url if article.image is not None and article.image.origin != "body" else None,
         "text": text,
     }
     return hashlib.sha256(json.dumps(seen, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]

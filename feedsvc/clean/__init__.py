@@ -22,7 +22,9 @@ runs the stages over it, in this order (:func:`_clean` reads the same):
    that it leaves out (``feedsvc.clean.jsonld``); page chrome that came
    along (``feedsvc.clean.chrome``): literal markup text, cookie dialogs,
    teaser runs, previous/next links, repeated captions, control labels,
-   promos, "Updated <time>" lines;
+   promos, "Updated <time>" lines; last, on whole pages, the blocks the
+   learned block scorer is sure are not article text
+   (``feedsvc.clean.scorer``, features in ``feedsvc.clean.blocks``);
 4. normalisation (``feedsvc.clean.normalise``): absolute URLs, lazy images,
    embeds to links, tracking parameters;
 5. sanitising by allowlist with nh3, tidying, XML-safe text
@@ -33,8 +35,9 @@ The layers of the package, each importing only those below it:
 - ``report`` (the HTML report of what was removed) on top of the pipeline;
 - this module, the pipeline, which imports the stages;
 - the stages (``rules``, ``extract``, ``boilerplate``, ``edges``,
-  ``jsonld``, ``chrome``, ``normalise``, ``sanitise``) and ``summary``
-  (which reads a clean article), none importing another;
+  ``jsonld``, ``chrome``, ``scorer``, ``normalise``, ``sanitise``) and
+  ``summary`` (which reads a clean article), none importing another;
+- ``blocks``, the block features the scorer reads;
 - the leaves: ``dom`` (the tree and the words every stage reads and cuts it
   with), ``explain`` (the recorder each stage tells what it removes) and
   ``confidence`` (how sure the cleaner is of what it chose);
@@ -57,6 +60,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
+from feedsvc.clean import scorer
 from feedsvc.clean.boilerplate import page_title, remove_boilerplate, remove_headline
 from feedsvc.clean.chrome import remove_chrome, remove_comment_threads
 from feedsvc.clean.confidence import (
@@ -100,7 +104,7 @@ __all__ = [
 # library change that shows in clean_html's result): a cache of cleaned
 # articles is keyed by this and the site rules' version
 # (``SiteRules.version``). tests/unit/clean/test_version.py fails until it is.
-CLEANER_VERSION = "5"
+CLEANER_VERSION = "8"
 
 LOGGER = logging.getLogger(__name__)
 
@@ -254,6 +258,8 @@ def _clean(
         remove_chrome(article, rec)
     remove_headline(article, title, rec)
     trim_by_article_body(article, ld_body, rec)
+    if whole_page and not bodies and scorer.ENABLED:
+        scorer.score_blocks(article, title, rec)
 
     # 4. Normalise.
     normalise(article, base, rec)

@@ -29,6 +29,7 @@ from feedsvc.clean.policy import (
     BLOCK_TAGS,
     CHROME_LINE,
     COOKIE_CUE,
+    CTA_LINE,
     GALLERY_NAME,
     MARKUP_TEXT,
     PLAYER_LABEL,
@@ -60,6 +61,7 @@ RULES: dict[str, str] = {
     "updated_line": "an 'Updated <time>' line anywhere in the article",
     "teaser_run": "a 'More from'-style heading and the run of 3+ teaser cards after it (headline link first)",
     "comment_retry": "when the pick is reader comments, extract again without them",
+    "call_to_action": "a short line that is all link or button and only calls to act ('Learn more', 'Check price')",
 }
 
 # Rules switched off; only the benchmark's ablation sets this (a module
@@ -73,6 +75,7 @@ _CODE = frozenset("pre code kbd samp tt var textarea xmp".split())
 _LINE_MAX = 120
 _COOKIE_BLOCK_MAX = 800
 _PROMPT_MAX = 300
+_CTA_MAX = 60
 _REPEAT_MIN, _REPEAT_MAX = 20, 300
 _TEASER_MAX = 700
 _TEASER_MIN_RUN = 3
@@ -177,6 +180,13 @@ def _line_reason(el: HtmlElement, text: str, seen: set[str]) -> str:
         return "previous/next article link"
     if "prompts" not in DISABLED and len(text) <= _PROMPT_MAX and PROMPT_CUE.search(text):
         return "subscription or comment prompt"
+    if (
+        "call_to_action" not in DISABLED
+        and len(text) <= _CTA_MAX
+        and CTA_LINE.fullmatch(text)
+        and (el.tag == "button" or _link_share(el, text) >= 0.9)
+    ):
+        return "call-to-action link or button"
     return ""
 
 

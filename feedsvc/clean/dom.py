@@ -20,7 +20,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from feedsvc.clean.policy import BLOCK_TAGS, BOILERPLATE_PAIRS, BOILERPLATE_WORDS, CONTENT_WORDS
-from feedsvc.html_depth import limit_depth
+from feedsvc.html_depth import is_depth_limited, limit_depth
 from feedsvc.text import has_xml_unsafe, xml_safe
 
 try:  # selectolax is a declared dependency; without it, lxml parses alone.
@@ -42,6 +42,7 @@ __all__ = [
     "paragraph_chars",
     "parse",
     "remove",
+    "shown_on_click",
     "text_of",
 ]
 
@@ -77,6 +78,13 @@ _HTML5_VOID = re.compile(r"<(embed|source|track|wbr|keygen)(?:\s[^<>]*)?>", re.I
 _NOSCRIPT = re.compile(r"<noscript\b[^>]*>(?:(?!</?noscript\b)[\s\S]){0,8000}</noscript\s*>", re.IGNORECASE)
 
 
+# A <noscript> whose removal leaves limit_depth's reading of the rest as it
+# was: its tags are plain ASCII tags that limit_depth also reads as the start
+# and end of raw text (no "<" inside the start tag), so markup a loader
+# already bounded (feedsvc.html_depth.DepthLimited) needs no second scan.
+_QUIET_NOSCRIPT = re.compile(r"<(?ai:noscript)(?=[\s/>])[^<>]*>.*</(?ai:noscript)\s*>", re.DOTALL)
+
+
 def parse(html: str) -> HtmlElement | None:
     """Return the document tree of ``html`` (fragments get an html/body around them), or None.
 
@@ -89,12 +97,22 @@ def parse(html: str) -> HtmlElement | None:
     browsers do, since both parsers slow down with the square of the depth.
     What ``feedsvc.text.xml_safe`` removes is removed first (a quick test
     first: most pages hold none), and so is every ``<noscript>``, read as a
-    browser that runs scripts reads it (see ``_NOSCRIPT``).
+    browser that runs scripts reads it (see ``_NOSCRIPT``). Markup that
+    ``limit_depth`` already bounded (the loader's) is not scanned again.
     """
     text = xml_safe(html) if has_xml_unsafe(html) else html
+    bounded = text is html and is_depth_limited(html)
     if "<noscript" in text or "<NOSCRIPT" in text:
-        text = _NOSCRIPT.sub("", text)
-    text = limit_depth(text)[0]
+        removed: list[str] = []
+
+        def cut(match: re.Match[str]) -> str:
+            removed.append(match.group())
+            return ""
+
+        text = _NOSCRIPT.sub(cut, text)
+        bounded = bounded and all(_QUIET_NOSCRIPT.fullmatch(chunk) for chunk in removed)
+    if not bounded:
+        text = limit_depth(text)[0]
     if LexborHTMLParser is not None:
         try:
             text = LexborHTMLParser(text).html or text
@@ -156,12 +174,36 @@ def is_within(el: HtmlElement, root: HtmlElement) -> bool:
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def is_hidden(el: HtmlElement) -> bool:
-    """Return True if ``el`` is marked as not shown to readers."""
+def is_hidden(el: HtmlElement, shown_on_click: frozenset[str] = frozenset()) -> bool:
+    """Return True if ``el`` is marked as not shown to readers.
+
+    A collapsed accordion answer or a tab that is not the first is hidden
+    only until a reader clicks its heading: it is article text. Such panels
+    are tab panels (``role="tabpanel"``) or elements whose id a control of
+    the page names (``shown_on_click``, from :func:`shown_on_click`).
+    """
+    if el.get("role") == "tabpanel" or (shown_on_click and el.get("id") in shown_on_click):
+        return False
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
     style = el.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
+
+
+_CONTROLS = lxml.etree.XPath("//@aria-controls | //@data-bs-target | //@data-target")
+
+
+def shown_on_click(root: HtmlElement) -> frozenset[str]:
+    """Return the ids of the elements that a control of the page shows or hides when clicked.
+
+    An accordion heading or a tab names its panel in ``aria-controls`` (or
+    Bootstrap's ``data-bs-target``/``data-target="#id"``).
+    """
+    ids: set[str] = set()
+    for value in _CONTROLS(root):
+        ids.update(name.removeprefix("#") for name in str(value).split())
+    ids.discard("")
+    return frozenset(ids)
 
 
 # --- class/id signals ----------------------------------------------------

@@ -19,11 +19,19 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import class_signal, furniture_word, is_hidden, is_within, paragraph_chars, remove
+from feedsvc.clean.dom import (
+    class_signal,
+    furniture_word,
+    is_hidden,
+    is_within,
+    paragraph_chars,
+    remove,
+    shown_on_click,
+)
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import BLOCK_TAGS, DROP_IF_THIN_TAGS, DROP_TAGS, DROP_UNLESS_PROSE_TAGS
 
-__all__ = ["best_by_value", "find_article", "prune", "subtree_values"]
+__all__ = ["DISABLED", "RULES", "best_by_value", "find_article", "prune", "subtree_values"]
 
 _COMMAS = re.compile(r"[,，、]")
 
@@ -66,6 +74,13 @@ def _elements(root: HtmlElement, tags: frozenset[str]) -> list[HtmlElement]:
     return list(root.iter(*tags))
 
 
+# Generic rules of this stage that bench/extraction.py --ablate can switch off one at a
+# time (through DISABLED, a module global the benchmark alone sets), as those of chrome.
+RULES: dict[str, str] = {
+    "reveal_on_click": "a hidden panel that a control of the page names (accordion answer, tab) is article text",
+}
+DISABLED: frozenset[str] = frozenset()
+
 # An element without any of these attributes is neither hidden nor classed
 # as furniture (``is_hidden``, ``class_signal``): only the others are tested.
 _HINTED = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @style or @class or @id]")
@@ -78,6 +93,9 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
     whose class/id marks furniture, unless they hold a large share of the
     page's paragraph text (a mislabelled wrapper).
     """
+    # What a control of the page shows on a click (accordion answers, tabs) is not hidden from
+    # readers; the controls (buttons) go with the first removals, so their targets are read first.
+    shown = shown_on_click(root) if "reveal_on_click" not in DISABLED else frozenset()
     total = max(paragraph_chars(root), 1)
     for el in _elements(root, DROP_TAGS):
         if not is_within(el, root):
@@ -90,24 +108,24 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
     # that holds much of the page's prose is the article, mislabelled or
     # hidden until a script shows it.
     total = max(paragraph_chars(root), 1)
-    doomed = [el for el in _HINTED(root) if el.tag not in ("html", "body") and (is_hidden(el) or class_signal(el) < 0)]
+    hinted = _HINTED(root)
+    hidden = {el for el in hinted if is_hidden(el, shown)}
+    doomed = [el for el in hinted if el.tag not in ("html", "body") and (el in hidden or class_signal(el) < 0)]
     # Elements that share the hint count together: an article split into
     # several blocks of one class ("content-nav-section"), or streamed into
     # hidden sibling blocks that a script reveals, is still the article.
     prose = {el: paragraph_chars(el) for el in doomed}
     groups: dict[tuple[object, str], int] = {}
     for el in doomed:
-        key = (el.getparent(), "") if is_hidden(el) else (None, el.get("class", "") + "#" + el.get("id", "-"))
+        key = (el.getparent(), "") if el in hidden else (None, el.get("class", "") + "#" + el.get("id", "-"))
         groups[key] = groups.get(key, 0) + prose[el]
     for el in doomed:
         if not is_within(el, root):
             continue
-        key = (el.getparent(), "") if is_hidden(el) else (None, el.get("class", "") + "#" + el.get("id", "-"))
+        key = (el.getparent(), "") if el in hidden else (None, el.get("class", "") + "#" + el.get("id", "-"))
         if prose[el] < 0.4 * total and groups[key] < 0.4 * total:
             if rec is not None:
-                why = (
-                    "hidden from readers" if is_hidden(el) else f"class/id word {furniture_word(el)!r} marks furniture"
-                )
+                why = "hidden from readers" if el in hidden else f"class/id word {furniture_word(el)!r} marks furniture"
                 remove(el, rec, "prune", why)
             else:
                 remove(el)

@@ -34,6 +34,7 @@ __all__ = [
     "CONTENTS_LABEL",
     "CONTENT_WORDS",
     "COOKIE_CUE",
+    "CTA_LINE",
     "DISCLOSURE",
     "DROP_IF_THIN_TAGS",
     "DROP_TAGS",
@@ -489,6 +490,22 @@ SLIDE_COUNTER = re.compile(r"\W*(\d{1,3})\s*/\s*(\d{1,3})\W*")
 GALLERY_NAME = re.compile(r"slide|gallery|carousel|counter|swiper|lightbox|slick", re.IGNORECASE)
 
 # Prompts to subscribe to a print edition or to comment.
+# A button or link line that only calls to act ("Learn more", "Check price here",
+# "Get started", "Shop Svala."): with nothing else on its line, never article text.
+# Only lines whose text is all link (or a <button>) and short are tested.
+CTA_LINE = re.compile(
+    r"\W*(?:(?:learn|find out|read|see|view|discover|explore|show) more(?: (?:about|on|at|here)\b.{0,40})?"
+    r"|get (?:started|a (?:free )?quote|my discount|the (?:app|deal|offer)|an estimate|yours|it now|offer)"
+    r"|(?:check|see|view|compare) (?:the )?(?:latest )?(?:price|prices|deal|deals|rates|availability|plans|offer)s?"
+    r"(?: (?:here|now|on [\w.]+|at [\w.]+))?"
+    r"|(?:shop|buy|order) (?:now|today|it|here|(?:it |now )?(?:on|at|from) [\w.&' -]{1,30}|[\w.&' -]{1,30})"
+    r"|try (?:it )?(?:free|for free|now|today)|start (?:your |a )?free trial|(?:sign up|subscribe)(?: now| today| for free)?"
+    r"|book (?:now|a demo|a call)|request a (?:demo|quote)|contact us|visit (?:the )?(?:site|website|store|shop)"
+    r"|see (?:the )?(?:rating|details|deal|offer)|view (?:this )?(?:figure|deal|offer|details)"
+    r"|back to (?:the )?top)\W*",
+    re.IGNORECASE,
+)
+
 PROMPT_CUE = re.compile(
     r"\bdelivered (?:to|through) your (?:door|letterbox|letter box|mailbox)\b"
     r"|\bclick here to (?:subscribe|buy|order|get (?:your|the) (?:copy|issue|magazine))\b"

@@ -67,7 +67,31 @@ def site_toml_text(year: int) -> str:
         else:
             lines.append(f"# {setting.name} = {_toml_value(setting.default)}")
         lines.append("")
+    lines.extend(line.replace("{year}", str(year)) for line in _SOURCE_EXAMPLE)
     return "\n".join(lines)
+
+
+# A commented [[source]] table (indented under the '#', so that it reads as an example,
+# not as a default): how to follow a site, kept current by `feedsvc follow` or `feedsvc serve`.
+_SOURCE_EXAMPLE = (
+    "# Sources: sites this one follows. Each [[source]] table names a site's feed (RSS, Atom or JSON",
+    "# Feed) or its sitemap; `feedsvc serve` (or `feedsvc follow --once` from cron) imports its new and",
+    "# changed articles, cleaned, and publishes them in the site's feeds and in the source's own,",
+    "# /sources/<name>/feed.atom. To follow one, remove the '#  ' of these lines and change them;",
+    "# add a [[source]] table per site. docs/reference/settings.md lists every key.",
+    "#  [[source]]",
+    '#  name = "example-news"                       # its feeds: /sources/example-news/feed.atom, …',
+    '#  feed = "https://news.example.com/feed.xml"  # or: sitemap = "https://news.example.com/sitemap.xml"',
+    '#  every = "30m"                               # how often it is polled (at least "1m")',
+    "#  max_new = 20                                # new articles imported per poll, at most",
+    "#  since = {year}-01-01                          # entries older than this are left out",
+    '#  # rules = "rules/news.example.com.toml"     # a site rules file for its pages (it must exist)',
+    '#  status = "active"                           # or "paused": not polled, its articles stay',
+    '#  title = "Example News"                      # the title of its feeds; left out, its name',
+    '#  link = "https://news.example.com/"          # its home page; left out, the scheme and host of its URL',
+    '#  removed = "keep"                            # an item it drops: "keep" its article or "withdraw" it',
+    "",
+)
 
 
 def example_article(today: date) -> dict[str, str]:
@@ -94,6 +118,8 @@ will be published, and <code>feedsvc serve</code> to see the site.</p>
 published = {today.isoformat()}
 author = "The Editors"
 tags = ["Getting started", "Examples"]
+# The lead image (readers' thumbnails, the top of the page); without one, the article's first picture:
+# image = "https://example.org/media/welcome.jpg"
 """
     return {f"{EXAMPLE_SLUG}.html": html, f"{EXAMPLE_SLUG}.toml": sidecar}
 

@@ -1,4 +1,4 @@
-"""The ``feedsvc`` command: serve, check, clean and import from the shell."""
+"""The ``feedsvc`` command: serve, check, clean, import and follow from the shell."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ import os
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from feedsvc.version import __version__
 
-__all__ = ["CACHE_OPTION", "CONTENT_OPTION", "NO_CACHE_OPTION", "main", "shown"]
+if TYPE_CHECKING:  # the commands import what they need when run: `feedsvc --help` stays quick
+    from feedsvc.model import Image
+
+__all__ = ["CACHE_OPTION", "CONTENT_OPTION", "NO_CACHE_OPTION", "image_line", "main", "shown"]
 
 CONTENT_OPTION = click.option(
     "--content",
@@ -225,11 +228,16 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
         click.echo(f"         published: {article.published.isoformat()}  updated: {article.updated.isoformat()}")
         click.echo(shown(f"         authors:   {', '.join(article.authors)}"))
         click.echo(shown(f"         tags:      {', '.join(article.tags) or '-'}"))
+        click.echo(shown(f"         image:     {image_line(article.image)}"))
         click.echo(shown(f"         id:        {article.entry_id}"))
     for problem in catalog.problems:
         click.echo(shown(f"{problem.severity:<8} {problem.path}: {problem.message}"))
         if problem.served:
             click.echo(shown(f"         serving:   {problem.served}, until this file loads"))
+    from feedsvc.cli.follow import status_lines
+
+    for line in status_lines(content_dir, catalog.site):
+        click.echo(shown(line))
     errors = sum(1 for p in catalog.problems if p.severity == "error")
     held = len({p.path for p in catalog.problems if p.severity == "held"})
     warnings = len(catalog.problems) - errors - sum(1 for p in catalog.problems if p.severity == "held")
@@ -242,6 +250,20 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
 
 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+# Where a lead image was found, as `feedsvc check` says it.
+_IMAGE_ORIGINS = {"sidecar": "the sidecar", "json-ld": "JSON-LD", "opengraph": "og:image",
+                  "body": "the article's first picture"}  # fmt: skip
+
+
+def image_line(image: Image | None) -> str:
+    """Return how ``feedsvc check`` shows a lead image: its URL, size and type when known, and where it was found."""
+    if image is None:
+        return "-"
+    details = [f"{image.width}x{image.height}" if image.width and image.height else "", image.type or ""]
+    details.append(f"from {_IMAGE_ORIGINS.get(image.origin, image.origin or 'the metadata')}")
+    return f"{image.url}  ({', '.join(filter(None, details))})"
 
 
 def shown(line: str) -> str:
@@ -439,6 +461,60 @@ def import_(
     if not (urls or sitemaps or wordpress):
         raise click.UsageError("give at least one URL, --sitemap URL or --wordpress EXPORT.xml")
     sys.exit(run_import(content_dir, urls, sitemaps, wordpress, connect_timeout, read_timeout, max_bytes))
+
+
+@main.command()
+@CONTENT_OPTION
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Poll every due source once, print what each brought and exit (for cron and systemd timers); "
+    "without it, keep following them on their schedules until interrupted.",
+)
+@click.option("--force", is_flag=True, help="With --once: poll every active source now, due or not.")
+@click.option(
+    "--min-delay",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds between two requests to one host (a robots.txt Crawl-delay may ask for more).",
+)
+@click.option(
+    "--connect-timeout",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0.001),
+    help="Seconds to wait for a connection.",
+)
+@click.option(
+    "--read-timeout",
+    default=15.0,
+    show_default=True,
+    type=click.FloatRange(min=0.001),
+    help="Seconds to wait for the server between reads.",
+)
+def follow(
+    content_dir: Path, once: bool, force: bool, min_delay: float, connect_timeout: float, read_timeout: float
+) -> None:
+    """Follow the [[source]]s of site.toml: import what their feeds or sitemaps list that is new or changed.
+
+    Each new or changed item's page is fetched (politely: robots.txt, one
+    request at a time per host, conditional requests) and imported as an
+    article whose sidecar names its source; `feedsvc serve` publishes it. The
+    state of each source is kept in CONTENT/.feedsvc/sources/. Prints, per
+    source, what was new, updated, unchanged, withdrawn or failed, and why;
+    exits with status 1 when a source could not be read at all.
+    """
+    from feedsvc.cli.follow import run_follow
+    from feedsvc.follow.running import FollowOptions
+
+    options = FollowOptions(
+        min_delay=min_delay,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        total_timeout=max(60.0, 4 * read_timeout),
+    )
+    sys.exit(run_follow(content_dir, once, force, options, shown))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = [
     "BOMS",
@@ -25,6 +25,7 @@ __all__ = [
     "decode_html",
     "is_refused",
     "looks_binary",
+    "mend_double_utf8",
 ]
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
@@ -89,6 +90,7 @@ class Decoded:
     how: str  # "byte order mark", "<meta charset>", "UTF-8" or "windows-1252": what chose it
     replaced: int = 0  # byte sequences the encoding could not decode, now U+FFFD
     label: str = ""  # the charset as the page declared it, if it did
+    repaired: int = 0  # characters that were UTF-8 decoded as Latin-1 before the page was saved, now mended
 
 
 _counter = threading.local()
@@ -115,7 +117,53 @@ def decode_html(data: bytes) -> str:
 
 
 def decode_article(data: bytes) -> Decoded:
-    """Decode ``data`` as :func:`decode_html` does; say which encoding and how many bytes were undecodable."""
+    """Decode ``data`` as :func:`decode_html` does; say which encoding and how many bytes were undecodable.
+
+    UTF-8 text that was once decoded as Latin-1 and saved as UTF-8 again
+    (U+00E2 U+0080 U+0099 for U+2019 in "you’re", U+00C2 U+00A0 for a no-break space; a
+    saving tool's mistake, shown by browsers as "youâre") is mended: see :func:`mend_double_utf8`.
+    """
+    decoded = _decode_article(data)
+    if decoded.encoding != "utf-8" or _C1_IN_UTF8.search(data) is None:
+        return decoded
+    text, repaired = mend_double_utf8(decoded.text)
+    return replace(decoded, text=text, repaired=repaired) if repaired else decoded
+
+
+# A C1 control (U+0080-U+009F) as UTF-8: no text holds one, but UTF-8 read as
+# Latin-1 is full of them (the continuation bytes of "\u2019", "\u2014", …).
+_C1_IN_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
+# A UTF-8 sequence read as Latin-1: a lead byte and its continuation bytes, one character each.
+_LATIN1_UTF8 = re.compile("[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def mend_double_utf8(text: str) -> tuple[str, int]:
+    """Return ``text`` with UTF-8 that was read as Latin-1 mended, and how many characters were.
+
+    Only when the text shows it beyond doubt: at least one such sequence
+    holds a C1 control, a character no text holds (a page decoded as
+    windows-1252 never has them). Then every sequence that reads as valid
+    UTF-8 is mended (a no-break space, U+00C2 U+00A0, too); Latin-1 letters that
+    do not form one stay as they are.
+    """
+    if not any(_C1.search(match.group()) for match in _LATIN1_UTF8.finditer(text)):
+        return text, 0
+    mended = 0
+
+    def mend(match: re.Match[str]) -> str:
+        nonlocal mended
+        try:
+            char = match.group().encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            return match.group()
+        mended += 1
+        return char
+
+    return _LATIN1_UTF8.sub(mend, text), mended
+
+
+def _decode_article(data: bytes) -> Decoded:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             text, replaced = _decode_counting(data[len(bom) :], codec)

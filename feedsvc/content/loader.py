@@ -10,23 +10,29 @@ its sidecar as TOML front matter and is rendered to HTML here.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import tomllib
 import unicodedata
 from stat import S_ISDIR, S_ISREG
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from feedsvc.html_depth import MAX_DEPTH, limit_depth
+from feedsvc.content.pictures import picture_size, picture_type
+from feedsvc.content.rules import RULES_FOLDER, read_rules_file
 from feedsvc.content.site import (
     MAX_ARTICLE_BYTES_RANGE,
+    PICTURE_MAX_BYTES,
     SETTINGS,
     SiteConfigError,
     parse_site,
     served_base_url,
     site_problems,
+    source_lines,
+    source_rules,
 )
 from feedsvc.content.decode import binary_reason, decode_article, decode_html, looks_binary
 from feedsvc.content.markdown import FENCE as FRONT_MATTER_FENCE
@@ -37,7 +43,7 @@ from feedsvc.content.toml_text import joined, parse_toml
 from feedsvc.metadata.page import extract_metadata
 from feedsvc.metadata.tags import MAX_TAGS as METADATA_MAX_TAGS
 from feedsvc.text import dedupe, shorten, strip_markup
-from feedsvc.model import ArticleSource, ContentError, PageMetadata, Problem, Site
+from feedsvc.model import ArticleSource, ContentError, PageMetadata, Problem, Site, SiteImage
 from feedsvc.text import XML_UNSAFE
 
 __all__ = [
@@ -55,6 +61,7 @@ __all__ = [
     "load_site",
     "merge_metadata",
     "parse_article",
+    "picture_file",
     "read_article",
 ]
 
@@ -86,9 +93,7 @@ class ArticleFiles:
     stat: os.stat_result | None = None  # of the page, taken before reading it (torn-write checks)
 
 
-def load_site(
-    content_dir: Path, overrides: Mapping[str, Any] | None = None, *, listen_port: int | None = None
-) -> Site:
+def load_site(content_dir: Path, overrides: Mapping[str, Any] | None = None, *, listen_port: int | None = None) -> Site:
     """Read and validate ``content_dir/site.toml``; errors name the file and the key.
 
     ``listen_port``: the port a server serving the site listens on. A base_url
@@ -97,7 +102,7 @@ def load_site(
     """
     path = content_dir / "site.toml"
     try:
-        data, problems = parse_toml(path.read_bytes().decode("utf-8"))
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         required = ", ".join(f"{setting.name} = …" for setting in SETTINGS if setting.default is None)
         raise SiteConfigError(f"{path}: not found; create it with at least {required}") from None
@@ -105,17 +110,91 @@ def load_site(
         raise SiteConfigError(f"{path}: {_unreadable(error)}") from None
     except UnicodeDecodeError:
         raise SiteConfigError(f"{path}: is not UTF-8 text; save it as UTF-8") from None
+    data, problems = parse_toml(text)
+    lines = source_lines(text)
     if problems:
-        more = site_problems(data, overrides) if data is not None else []
+        more = site_problems(data, overrides, lines) + _source_rules_problems(content_dir, data, lines) if data else []
         raise SiteConfigError(f"{path}: {joined(problems + more)}")
-    try:
-        site = parse_site(data or {}, overrides)
-    except SiteConfigError as error:
+    problems = site_problems(data or {}, overrides, lines) + _source_rules_problems(content_dir, data or {}, lines)
+    if problems:
         given = f" (overridden: {', '.join(sorted(overrides))})" if overrides else ""
-        raise SiteConfigError(f"{path}{given}: {error}") from None
+        raise SiteConfigError(f"{path}{given}: {joined(problems)}")
+    site = parse_site(data or {}, overrides, lines)
+    site = dataclasses.replace(
+        site,
+        icon=_read_picture(content_dir, path, "icon", site.icon),
+        logo=_read_picture(content_dir, path, "logo", site.logo),
+    )
     if overrides and "base_url" in overrides:
         return site  # set explicitly (--base-url, FEEDSVC_BASE_URL): as given
     return dataclasses.replace(site, base_url=served_base_url(site.base_url, listen_port))
+
+
+def _source_rules_problems(content_dir: Path, data: Mapping[str, Any], lines: Sequence[Mapping[str, int]]) -> list[str]:
+    """Say what is wrong with each rules file a [[source]] names: missing, outside the folder, or not valid."""
+    problems: list[str] = []
+    root = content_dir.resolve()
+    for where, relative in source_rules(data, lines):
+        path = content_dir / relative
+        fix = 'save the site\'s rules there (docs/cleaner.md, "Site rules", says how) or remove the key'
+        if not path.resolve().is_relative_to(root):
+            problems.append(f"{where}'rules' = '{relative}' leads out of the content folder; copy the file into it")
+        elif PurePosixPath(relative).parent.as_posix() != RULES_FOLDER:
+            # the build reads site rules from rules/ alone (and publishes their changes live from there)
+            name = PurePosixPath(relative).name
+            problems.append(
+                f"{where}'rules' = '{relative}' is not in the content folder's {RULES_FOLDER}/ folder, the one "
+                f"place site rules are read from; move the file to {RULES_FOLDER}/{name} and write "
+                f'rules = "{RULES_FOLDER}/{name}"'
+            )
+        elif not path.is_file():
+            problems.append(f"{where}'rules' = '{relative}': there is no such file in the content folder; {fix}")
+        else:
+            try:
+                read_rules_file(path)
+            except (OSError, ValueError) as error:
+                reason = getattr(error, "strerror", None) or str(error)
+                problems.append(f"{where}'rules' = '{relative}' cannot be used: {reason}")
+    return problems
+
+
+def picture_file(content_dir: Path, image: SiteImage) -> Path:
+    """Return the file of the content folder an icon or logo of site.toml names (``image.path`` is not "")."""
+    return content_dir / image.source
+
+
+def _read_picture(content_dir: Path, site_file: Path, key: str, image: SiteImage | None) -> SiteImage | None:
+    """Check the icon's or logo's file and return ``image`` with its type, size and digest (as given: a URL)."""
+    if image is None or not image.path:
+        return image
+    file = picture_file(content_dir, image)
+    where = f"{site_file}: '{key}' names {file}"
+    try:
+        if not file.resolve().is_relative_to(content_dir.resolve()):
+            raise SiteConfigError(f"{where}, which is outside the content folder; put the file inside it")
+        with file.open("rb") as stream:
+            data = stream.read(PICTURE_MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise SiteConfigError(f"{where}, which does not exist; put the picture there or correct the path") from None
+    except IsADirectoryError:
+        raise SiteConfigError(f"{where}, which is a folder; name the picture file in it") from None
+    except OSError as error:
+        raise SiteConfigError(f"{where}: {_unreadable(error)}") from None
+    if len(data) > PICTURE_MAX_BYTES:
+        raise SiteConfigError(
+            f"{where}, which is over {PICTURE_MAX_BYTES // 1024} KiB; every reader fetches it: save it smaller"
+        )
+    actual = picture_type(data)
+    if actual != image.media_type:
+        what = f"{actual} data" if actual else "not a picture feedsvc knows"
+        raise SiteConfigError(
+            f"{where}, which is {what}, not {image.media_type} as its name says; save it in that format "
+            "or give it the name of its format"
+        )
+    size = picture_size(data)
+    width, height = size if size else (None, None)
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    return dataclasses.replace(image, width=width, height=height, digest=digest)
 
 
 def discover_articles(content_dir: Path) -> list[Path]:
@@ -183,6 +262,7 @@ def parse_article(path: Path, files: ArticleFiles, site: Site) -> ArticleSource:
         status=sidecar.status,
         origins=origins,
         warnings=(*notes, *_warnings(metadata, path)),
+        source=sidecar.source,
     )
 
 
@@ -321,6 +401,11 @@ def _parse_html(path: Path, data: bytes) -> tuple[str, list[str]]:
     notes = []
     if decoded.replaced:
         notes.append(_undecodable(decoded.replaced, decoded.how, decoded.label or decoded.encoding))
+    if decoded.repaired:
+        notes.append(
+            f"held {decoded.repaired:,} character(s) of UTF-8 text that had been read as Latin-1 and saved again "
+            "(a browser shows \"youâre\" for \"you\u2019re\"); they were mended; save the page again from its source"
+        )
     controls = len(XML_UNSAFE.findall(html))
     if controls:
         notes.append(

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from feedsvc.content.slug import is_slug
 from feedsvc.content.toml_text import joined
 from feedsvc.metadata.dates import parse_date
-from feedsvc.model import ContentError, PageMetadata, Site
+from feedsvc.metadata.images import image_type
+from feedsvc.model import ContentError, Image, PageMetadata, Site
 from feedsvc.text import absolute_url, language_tag, one_line
 
-__all__ = ["SIDECAR_KEYS", "STATUSES", "Sidecar", "SidecarKey", "parse_sidecar", "sidecar_problems"]
+__all__ = ["IMAGE_KEYS", "SIDECAR_KEYS", "STATUSES", "Sidecar", "SidecarKey", "parse_sidecar", "sidecar_problems"]
 
 STATUSES = ("published", "draft", "withdrawn")
 
@@ -58,7 +60,13 @@ SIDECAR_KEYS: tuple[SidecarKey, ...] = (
         "its page answers 410 Gone and its feeds carry a deletion tombstone.",
     ),
     SidecarKey("canonical_url", "string (http(s) URL)", "Where the article first appeared, if elsewhere."),
-    SidecarKey("image", "string (http(s) URL or /path)", "Lead image; a /path is taken under the site's base_url."),
+    SidecarKey(
+        "image",
+        "string (http(s) URL or /path) or table",
+        "Lead image; a /path is taken under the site's base_url. As a table: url (required), alt, caption, "
+        "credit, width, height (pixels), type (MIME, e.g. 'image/jpeg'), length (bytes; with type, it gives RSS "
+        "an <enclosure>).",
+    ),
     SidecarKey("language", "string (BCP 47 tag)", "Language of this article, when not the site's."),
     SidecarKey(
         "source_url",
@@ -76,6 +84,12 @@ SIDECAR_KEYS: tuple[SidecarKey, ...] = (
         "date-time",
         "Written by `feedsvc import`: when it last wrote this article; not shown to readers.",
     ),
+    SidecarKey(
+        "source",
+        "string (a source name)",
+        "Written by `feedsvc follow`: the name of the `[[source]]` of site.toml that brought the article; "
+        "it is then also in that source's feeds, /sources/<name>/feed.atom.",
+    ),
 )
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
@@ -92,6 +106,7 @@ class Sidecar:
     source_url: str | None = None
     redirects: tuple[str, ...] = ()
     imported: datetime | None = None
+    source: str | None = None  # the followed source that brought it (site.toml [[source]] name)
 
 
 class _Invalid(ValueError):
@@ -143,6 +158,7 @@ def parse_sidecar(data: Mapping[str, Any], path: Path, site: Site) -> Sidecar:
         source_url=values.get("source_url"),
         redirects=values.get("redirects", ()),
         imported=values.get("imported"),
+        source=values.get("source"),
     )
 
 
@@ -227,13 +243,69 @@ def _url(name: str, value: Any, site: Site) -> str:
     return url
 
 
-def _image(name: str, value: Any, site: Site) -> str:
+# The keys of an ``[image]`` table, and what each must be.
+IMAGE_KEYS = ("url", "alt", "caption", "credit", "width", "height", "type", "length")
+
+
+def _image(name: str, value: Any, site: Site) -> Image:
+    if isinstance(value, dict):
+        return _image_table(name, value, site)
+    return Image(_image_url(name, value, site), origin="sidecar")
+
+
+def _image_url(name: str, value: Any, site: Site) -> str:
     if isinstance(value, str) and value.strip().startswith("/") and not value.strip().startswith("//"):
         value = site.url(value.strip())
     try:
         return _url(name, value, site)
     except _Invalid:
-        raise _Invalid(f"'{name}' must be an http(s) URL or a path such as '/images/a.jpg', got {value!r}") from None
+        raise _Invalid(
+            f"'{name}' must be an http(s) URL or a path such as '/images/a.jpg', or a table with such a url, "
+            f"got {value!r}"
+        ) from None
+
+
+def _image_table(name: str, table: dict[str, Any], site: Site) -> Image:
+    unknown = [key for key in table if key not in IMAGE_KEYS]
+    if unknown:
+        raise _Invalid(f"'{name}' has unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(IMAGE_KEYS)}")
+    if "url" not in table:
+        raise _Invalid(f"'{name}' needs a url, e.g. {name} = {{ url = \"/images/a.jpg\", alt = \"…\" }}")
+    def text(key: str) -> str | None:
+        return _text(f"{name}.{key}", table[key], site) if key in table else None
+
+    def number(key: str) -> int | None:
+        value = table.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
+            raise _Invalid(f"'{name}.{key}' must be a whole number above 0, got {value!r}")
+        return value
+
+    kind = None
+    if "type" in table:
+        kind = image_type(table["type"])
+        if kind is None:
+            raise _Invalid(f"'{name}.type' must be an image MIME type such as 'image/jpeg', got {table['type']!r}")
+    return Image(
+        url=_image_url(f"{name}.url", table["url"], site),
+        width=number("width"),
+        height=number("height"),
+        type=kind,
+        alt=text("alt"),
+        caption=text("caption"),
+        length=number("length"),
+        credit=text("credit"),
+        origin="sidecar",
+    )
+
+
+def _source(name: str, value: Any, site: Site) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not is_slug(text):
+        raise _Invalid(
+            f"'{name}' must be the name of a [[source]] of site.toml, such as 'oc-media' (lower-case letters "
+            f"and digits in hyphen-separated words), got {value!r}"
+        )
+    return text
 
 
 def _language(name: str, value: Any, site: Site) -> str:
@@ -258,4 +330,5 @@ _CHECKS: dict[str, Callable[[str, Any, Site], Any]] = {
     "source_url": _url,
     "redirects": _urls,
     "imported": _moment,
+    "source": _source,
 }

@@ -4,6 +4,9 @@ Pure and clock-free: every date comes from the articles and withdrawals, so
 the same content gives byte-identical feeds (and ETags) on every run and
 instance. Atom documents can carry RFC 5005 archive links and marker and
 RFC 6721 tombstones; every document names the WebSub hub when there is one.
+An entry's lead image is given as Media RSS (``media:content``,
+``media:thumbnail``) in both formats, and as an RSS ``<enclosure>`` when its
+length and type are known.
 """
 
 from __future__ import annotations
@@ -15,16 +18,32 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from feedsvc.model import Article, FeedSpec, Site, Withdrawal, article_path
+from feedsvc.model import Article, FeedSpec, Image, Site, Withdrawal, article_path
 
-__all__ = ["ATOM_TYPE", "RSS_TYPE", "FeedSpec", "build_atom", "build_rss", "feed_updated", "site_epoch"]
+__all__ = [
+    "ATOM_TYPE",
+    "MEDIA_NS",
+    "RSS_IMAGE_MAX",
+    "RSS_IMAGE_TYPES",
+    "RSS_TYPE",
+    "FeedSpec",
+    "build_atom",
+    "build_rss",
+    "feed_updated",
+    "site_epoch",
+]
 
 ATOM_TYPE = "application/atom+xml"
 RSS_TYPE = "application/rss+xml"
 GENERATOR = "feedsvc"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"  # RFC 5005
+MEDIA_NS = "http://search.yahoo.com/mrss/"  # Media RSS 1.5.1, read in Atom entries as in RSS items
 TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"  # RFC 6721
+# RSS 2.0 <image>: a GIF, JPEG or PNG, at most 144 pixels wide and 400 high (width and height are left out
+# of one larger or of unknown size: readers then scale it themselves)
+RSS_IMAGE_TYPES = ("image/gif", "image/jpeg", "image/png")
+RSS_IMAGE_MAX = (144, 400)
 # What feed_updated says of no articles and no tombstones when the caller gives no
 # better date; the feeds themselves give site_epoch(site).
 EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
@@ -68,6 +87,62 @@ class _AtomFeedMarkers(BaseExtension):
         for ref, when in self.tombstones:
             etree.SubElement(feed, f"{{{TOMBSTONES_NS}}}deleted-entry", ref=ref, when=when)
         return feed
+
+
+class _MediaNamespace(BaseExtension):
+    """Declares the Media RSS namespace once, on the root, when an entry has a picture."""
+
+    def __init__(self) -> None:
+        self.used = False
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"media": MEDIA_NS} if self.used else {}
+
+
+class _LeadImage(BaseEntryExtension):
+    """An entry's lead image: Media RSS ``media:content`` and ``media:thumbnail``, and an RSS ``<enclosure>``.
+
+    Readers (Feedly, Inoreader, NetNewsWire, Miniflux) take the thumbnail from these. Every
+    attribute is written only when known; the enclosure only when both its length and type are,
+    as RSS 2.0 requires both and a guessed length misleads podcatchers.
+    """
+
+    def __init__(self) -> None:
+        self.image: Image | None = None
+
+    def _media(self, parent: etree._Element) -> None:
+        image = self.image
+        if image is None:
+            return
+        sizes = [(name, str(value)) for name, value in (("width", image.width), ("height", image.height)) if value]
+        known = [("type", image.type), ("fileSize", str(image.length) if image.length else None)]
+        content = _element(parent, "content", [("url", image.url), ("medium", "image"), *known, *sizes])
+        description = image.caption or image.alt
+        if description:
+            _element(content, "description", [("type", "plain")]).text = description
+        if image.credit:
+            _element(content, "credit", []).text = image.credit
+        _element(parent, "thumbnail", [("url", image.url), *sizes])
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        self._media(entry)
+        return entry
+
+    def extend_rss(self, item: etree._Element) -> etree._Element:
+        image = self.image
+        if image is not None and image.length and image.type:
+            etree.SubElement(item, "enclosure", url=image.url, length=str(image.length), type=image.type)
+        self._media(item)
+        return item
+
+
+def _element(parent: etree._Element, name: str, attributes: list[tuple[str, str | None]]) -> etree._Element:
+    """Append a Media RSS element with the ``attributes`` that have a value, in their order."""
+    element = etree.SubElement(parent, f"{{{MEDIA_NS}}}{name}")
+    for key, value in attributes:
+        if value:
+            element.set(key, value)
+    return element
 
 
 class _RssHubLink(BaseExtension):
@@ -119,9 +194,11 @@ def _generator(
     fg.register_extension("links", BaseExtension, _AtomEntryLinks, atom=True, rss=False)
     fg.register_extension("markers", _AtomFeedMarkers, BaseEntryExtension, atom=True, rss=False)
     fg.register_extension("rsshub", _RssHubLink, BaseEntryExtension, atom=False, rss=True)
+    fg.register_extension("media", _MediaNamespace, _LeadImage, atom=True, rss=True)
+    fg.media.used = any(article.image for article in articles)
     fg.id(site.tag_uri(spec.id_specific))
     fg.title(spec.title)
-    fg.subtitle(site.subtitle or site.title)  # RSS requires a description
+    fg.subtitle(spec.subtitle or site.subtitle or site.title)  # RSS requires a description
     # RSS's <link> is the last link given: self first, the page last
     fg.link(href=site.url(spec.path), rel="self", type=media_type)
     if site.websub_hub:
@@ -129,8 +206,9 @@ def _generator(
         fg.rsshub.hub = site.websub_hub
     for rel, path in spec.links:
         fg.link(href=site.url(path), rel=rel, type=ATOM_TYPE)
-    fg.link(href=site.url(spec.html_path), rel="alternate", type="text/html")
+    fg.link(href=spec.home or site.url(spec.html_path), rel="alternate", type="text/html")
     fg.language(site.language)
+    _pictures(fg, site, spec, media_type)
     fg.generator(GENERATOR)
     fg.author({"name": site.default_author})
     updated = spec.updated or feed_updated(articles, tombstones, site_epoch(site))
@@ -152,7 +230,31 @@ def _generator(
         entry.summary(article.summary, type="text")
         entry.content(article.content_html, type="html")
         entry.category([{"term": tag, "label": tag} for tag in article.tags])
+        entry.media.image = article.image
     return fg
+
+
+def _pictures(fg: FeedGenerator, site: Site, spec: FeedSpec, media_type: str) -> None:
+    """Name the site's icon and logo: Atom's <icon> and <logo>, RSS's <image> (the logo, else the icon)."""
+    if media_type == ATOM_TYPE:
+        # feedgen's logo() also sets RSS's image: this generator writes Atom only
+        if site.icon:
+            fg.icon(site.image_url(site.icon))
+        if site.logo:
+            fg.logo(site.image_url(site.logo))
+        return
+    picture = next((p for p in (site.logo, site.icon) if p and p.media_type in RSS_IMAGE_TYPES), None)
+    if picture is None:
+        return
+    width, height = picture.width, picture.height
+    fits = width is not None and height is not None and width <= RSS_IMAGE_MAX[0] and height <= RSS_IMAGE_MAX[1]
+    fg.image(
+        site.image_url(picture),
+        title=spec.title,  # RSS 2.0: in practice the channel's title and link
+        link=site.url(spec.html_path),
+        width=str(width) if fits else None,
+        height=str(height) if fits else None,
+    )
 
 
 def build_atom(articles: Sequence[Article], site: Site, spec: FeedSpec, tombstones: Sequence[Withdrawal] = ()) -> bytes:

@@ -1,9 +1,10 @@
 """Every feed document a catalog publishes, rendered once.
 
 Pure. Subscription feeds come in families (the site, each tag, each
-author), each in Atom, RSS and JSON Feed with the same entries: the newest
-``entries_per_feed`` articles, fewer if that is what it takes to keep every
-document of the family under ``feed_max_bytes`` (never fewer than one).
+author, each followed source), each in Atom, RSS and JSON Feed with the
+same entries: the newest ``entries_per_feed`` articles, fewer if that is
+what it takes to keep every document of the family under
+``feed_max_bytes`` (never fewer than one).
 The site's Atom feed links the newest monthly archive (RFC 5005), and the
 Atom feeds carry tombstones of recent withdrawals (RFC 6721).
 """
@@ -25,6 +26,7 @@ __all__ = [
     "FORMATS",
     "Document",
     "Family",
+    "facet_title",
     "families",
     "fit_budget",
     "render_all",
@@ -54,7 +56,7 @@ class Document:
 
 @dataclass(frozen=True)
 class Family:
-    """A subscription feed in every format: the site's, a tag's or an author's."""
+    """A subscription feed in every format: the site's, a tag's, an author's or a source's."""
 
     prefix: str  # "/feed" -> /feed.atom, /feed.rss, /feed.json
     id_specific: str
@@ -63,6 +65,8 @@ class Family:
     articles: tuple[Article, ...]  # newest first
     tombstones: tuple[Withdrawal, ...] = ()
     atom_links: tuple[tuple[str, str], ...] = ()  # (rel, path): prev-archive on the site feed
+    home: str | None = None  # a source's own site: the alternate link instead of html_path
+    subtitle: str | None = None  # instead of the site's
 
     def path(self, extension: str) -> str:
         """The site path of this family's feed in one format."""
@@ -70,7 +74,7 @@ class Family:
 
 
 def families(catalog: Catalog, archives: ArchiveIndex) -> Iterator[Family]:
-    """Yield the site's feed family, then one per tag and one per author."""
+    """Yield the site's feed family, then one per tag, one per author and one per followed source."""
     site = catalog.site
     newest = archives.newest
     yield Family(
@@ -82,26 +86,45 @@ def families(catalog: Catalog, archives: ArchiveIndex) -> Iterator[Family]:
         catalog.tombstones,
         (("prev-archive", archive_path(newest)),) if newest else (),
     )
-    for facets, label in ((catalog.tags, "{}"), (catalog.authors, "Articles by {}")):
+    for facets in (catalog.tags, catalog.authors, catalog.sources):
         for facet in facets.values():
-            yield _facet_family(facet, site, label)
+            yield _facet_family(facet, site)
 
 
-def _facet_family(facet: Facet, site: Site, label: str) -> Family:
+def facet_title(facet: Facet, site: Site) -> str:
+    """Return the title of a facet's feeds: 'Site: Tag', 'Site: Articles by Name', a source's own title."""
+    if facet.kind == "sources":
+        return facet.name  # the source's title (site.toml), or its name
+    label = facet.name if facet.kind == "tags" else f"Articles by {facet.name}"
+    return f"{site.title}: {label}"
+
+
+def _facet_family(facet: Facet, site: Site) -> Family:
+    source = facet.kind == "sources"
     return Family(
         f"{facet.path}/feed",
         f"feed/{facet.kind}/{quote(facet.key, safe='-')}",
-        f"{site.title}: {label.format(facet.name)}",
+        facet_title(facet, site),
         facet.path,
         facet.articles,
         facet.withdrawn,
+        home=facet.link if source else None,
+        subtitle=f"The articles of {facet.name}, cleaned and in full, from {site.title}" if source else None,
     )
 
 
 def render_family(family: Family, site: Site) -> list[Document]:
     """Render one family in every format, with the same entries in each, within the byte budget."""
 
-    atom = FeedSpec(family.path("atom"), family.id_specific, family.title, family.html_path, family.atom_links)
+    atom = FeedSpec(
+        family.path("atom"),
+        family.id_specific,
+        family.title,
+        family.html_path,
+        family.atom_links,
+        home=family.home,
+        subtitle=family.subtitle,
+    )
     rss = replace(atom, path=family.path("rss"), links=())
     json = replace(atom, path=family.path("json"), links=())
 

@@ -38,7 +38,7 @@ def _item(article: Article, site: Site) -> dict[str, Any]:
         }
     )
     if article.image:
-        item["image"] = article.image
+        item["image"] = article.image.url
     if article.tags:
         item["tags"] = list(article.tags)
     return item
@@ -49,12 +49,15 @@ def build_json(articles: Sequence[Article], site: Site, spec: FeedSpec) -> bytes
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
         "title": spec.title,
-        "home_page_url": site.url(spec.html_path),
+        "home_page_url": spec.home or site.url(spec.html_path),
         "feed_url": site.url(spec.path),
-        "description": site.subtitle or site.title,
+        "description": spec.subtitle or site.subtitle or site.title,
         "language": site.language,
         "authors": [{"name": site.default_author}],
     }
+    if site.icon:
+        # the site's square icon: JSON Feed's icon (large, for timelines) and favicon (small) alike
+        feed["icon"] = feed["favicon"] = site.image_url(site.icon)
     if site.websub_hub:
         feed["hubs"] = [{"type": "WebSub", "url": site.websub_hub}]
     feed["items"] = [_item(article, site) for article in articles]

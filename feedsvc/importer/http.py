@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
@@ -35,6 +36,7 @@ __all__ = [
     "gunzip",
     "is_html",
     "parse_content_type",
+    "retry_after_seconds",
 ]
 
 MAX_REDIRECTS = 10
@@ -44,7 +46,16 @@ _CHUNK = 64 * 1024
 
 
 class FetchError(Exception):
-    """A URL that could not be fetched; the message says why."""
+    """A URL that could not be fetched; the message says why.
+
+    ``status`` is the HTTP status when the server answered with an error, and
+    ``retry_after`` the seconds its ``Retry-After`` header asked for (429, 503).
+    """
+
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -56,11 +67,12 @@ class FetchSettings:
     total_timeout: float = 60.0  # a server that drips bytes still ends here
     max_bytes: int = 5 * 1024 * 1024
     contact_url: str | None = None  # the site doing the import, named in the User-Agent
+    role: str = "article importer"  # what the User-Agent says feedsvc is doing
 
     @property
     def user_agent(self) -> str:
         contact = f"; +{self.contact_url}" if self.contact_url else ""
-        return f"feedsvc/{__version__} (article importer{contact})"
+        return f"feedsvc/{__version__} ({self.role}{contact})"
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,11 @@ class Fetched:
     body: bytes  # decoded from its Content-Encoding (gzip, deflate)
     last_modified: str | None = None
     headers: dict[str, str] = field(default_factory=dict, compare=False)
+    status: int = 200  # 304: a conditional request, and the copy the caller holds is current (body empty)
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("ETag") or self.headers.get("etag")
 
 
 class Fetcher:
@@ -102,17 +119,24 @@ class Fetcher:
         url: str,
         accept: str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
         max_bytes: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        guard: Callable[[str], None] | None = None,
     ) -> Fetched:
         """Return the body at ``url``, following up to MAX_REDIRECTS redirects; raise FetchError.
 
         ``max_bytes`` overrides the settings' cap for this one fetch (sitemaps may be larger).
+        ``headers`` are added to the request (``If-None-Match``, ``If-Modified-Since``: a 304
+        answer is returned with ``status`` 304 and no body). ``guard`` is called with the URL and
+        every redirect target before it is requested, and refuses one by raising FetchError.
         """
         _check_scheme(url, "URL")
+        if guard is not None:
+            guard(url)
         deadline = time.monotonic() + self.settings.total_timeout
         redirects: list[str] = []
         current = url
         while True:
-            response = self._request(current, accept)
+            response = self._request(current, accept, headers)
             complete = False
             try:
                 if response.status in REDIRECT_STATUSES:
@@ -126,13 +150,21 @@ class Fetcher:
                         raise FetchError(f"more than {MAX_REDIRECTS} redirects (last to {target})")
                     if target in redirects[:-1] or target == url:
                         raise FetchError(f"redirect loop at {target}")
+                    if guard is not None:
+                        guard(target)
                     current = target
                     continue
-                if not 200 <= response.status < 300:
+                if response.status == 304 and headers:
+                    body = b""
+                    response.drain_conn()
+                    complete = True
+                elif not 200 <= response.status < 300:
                     reason = f" {response.reason}" if response.reason else ""
-                    raise FetchError(f"HTTP {response.status}{reason} from {current}")
-                body = self._read(response, deadline, max_bytes or self.settings.max_bytes)
-                complete = True
+                    retry = retry_after_seconds(response.headers.get("Retry-After"), time.time())
+                    raise FetchError(f"HTTP {response.status}{reason} from {current}", response.status, retry)
+                else:
+                    body = self._read(response, deadline, max_bytes or self.settings.max_bytes)
+                    complete = True
             finally:
                 if not complete:  # a body left unread (redirect, error, over the cap) spoils the connection
                     response.close()
@@ -147,12 +179,17 @@ class Fetcher:
                 body=body,
                 last_modified=response.headers.get("Last-Modified"),
                 headers=dict(response.headers),
+                status=response.status,
             )
 
-    def _request(self, url: str, accept: str) -> urllib3.BaseHTTPResponse:
+    def _request(self, url: str, accept: str, extra: Mapping[str, str] | None = None) -> urllib3.BaseHTTPResponse:
         try:
             return self._pool.request(
-                "GET", url, headers={**self._headers, "Accept": accept}, redirect=False, preload_content=False
+                "GET",
+                url,
+                headers={**self._headers, "Accept": accept, **(extra or {})},
+                redirect=False,
+                preload_content=False,
             )
         except NewConnectionError as error:  # a subclass of ConnectTimeoutError, but a refusal, not a timeout
             raise FetchError(f"could not reach {_host(url)}: {_short(error)}") from None
@@ -196,6 +233,22 @@ def parse_content_type(value: str) -> tuple[str, str | None]:
         if name.strip().lower() == "charset" and raw.strip():
             charset = raw.strip().strip("\"'")
     return media_type.strip().lower(), charset
+
+
+def retry_after_seconds(value: str | None, now: float) -> float | None:
+    """Return the seconds a ``Retry-After`` header asks to wait (delay-seconds or an HTTP date), or None."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0.0, moment.timestamp() - now)
 
 
 def gunzip(data: bytes, max_bytes: int) -> bytes:

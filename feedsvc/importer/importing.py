@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,14 +32,15 @@ from feedsvc.build.state import read_ledger, write_ledger
 from feedsvc.catalog.assembly import make_article, metadata_place
 from feedsvc.catalog.revisions import first_seen, pin_first_seen
 from feedsvc.content.decode import BOMS, binary_reason, codec_for_label, decode_html, is_refused
-from feedsvc.content.loader import load_article, merge_metadata
+from feedsvc.content.loader import SIDECAR_SUFFIX, load_article, merge_metadata
+from feedsvc.content.sidecar import IMAGE_KEYS
 from feedsvc.content.slug import slug_from_url, slugify, unique_slug
-from feedsvc.importer.http import Fetcher, FetchError, gunzip, is_html
+from feedsvc.importer.http import Fetched, Fetcher, FetchError, gunzip, is_html
 from feedsvc.importer.sitemap import SitemapEntry, SitemapError, parse_sitemap
-from feedsvc.importer.store import Known, Library, store_article
+from feedsvc.importer.store import Known, Library, read_sidecar, store_article
 from feedsvc.importer.wxr import WxrPost
 from feedsvc.metadata.page import extract_metadata
-from feedsvc.model import ContentError, Site
+from feedsvc.model import ContentError, Image, Site
 from feedsvc.text import absolute_url, xml_safe
 
 STATUSES = ("imported", "updated", "unchanged", "failed")
@@ -100,11 +101,15 @@ class Importer:
         site: Site,
         fetcher: Fetcher | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        check: bool = True,
     ) -> None:
+        """``check``: load each stored article as a build would, to warn of what would keep it from being
+        published (the follower does not: the build that publishes its imports reports the same)."""
         self.content_dir = content_dir
         self.site = site
         self.fetcher = fetcher
         self.clock = clock
+        self.check = check
         self.library = Library.scan(content_dir, site)
 
     # --- pages -----------------------------------------------------------
@@ -121,6 +126,30 @@ class Importer:
             fetched = self.fetcher.fetch(url)
         except FetchError as error:
             return Outcome(url, "failed", reason=str(error))
+        gaps = {"published": hint.published} if hint is not None else {}
+        return self.import_fetched(url, fetched, slug_hint=hint.title if hint else None, gaps=gaps)
+
+    def import_fetched(
+        self,
+        url: str,
+        fetched: Fetched,
+        *,
+        slug_hint: str | None = None,
+        gaps: Mapping[str, Any] | None = None,
+        keys: Mapping[str, Any] | None = None,
+        also: Iterable[str | None] = (),
+        first_url_wins: bool = False,
+    ) -> Outcome:
+        """Store a page fetched from ``url`` as an article (new, updated or unchanged).
+
+        ``slug_hint``: a title to name a new article by when the page has none.
+        ``gaps``: sidecar values (title, published, author) written only where
+        the page itself says nothing of them. ``keys``: sidecar values always
+        written (a followed source's ``source``). ``also``: more URLs the article
+        may be known by (where the item was found before). ``first_url_wins``: an
+        article found again keeps the ``source_url`` and ``redirects`` it was first
+        imported by (a feed that links one page under several URLs changes nothing).
+        """
         if not is_html(fetched):
             return Outcome(url, "failed", reason=f"not an HTML page (Content-Type: {fetched.content_type or 'none'})")
         reason = binary_reason(fetched.body)
@@ -137,20 +166,40 @@ class Importer:
         page = extract_metadata(text, self.site.timezone, site_names=[self.site.title], url=fetched.final_url)
         metadata, _ = merge_metadata(page)
         canonical = _canonical_link(text, fetched.final_url) or metadata.canonical_url or fetched.final_url
-        known = self.library.find(canonical, url, fetched.final_url)
+        known = self.library.find(canonical, url, fetched.final_url, *also)
         if known is not None and not known.is_html:
             return Outcome(url, "failed", known.slug, f"already in the content folder as {known.path.name}")
-        title = metadata.title or (hint.title if hint else None) or ""
+        gaps = dict(gaps or {})
+        title = metadata.title or slug_hint or gaps.get("title") or ""
         slug = known.slug if known else unique_slug(slugify(title) or slug_from_url(canonical), self.library.taken)
         sidecar: dict[str, Any] = dict(known.sidecar) if known else {}
         sidecar.setdefault("id", (known.entry_id if known else None) or _new_id())
-        if metadata.published is None and hint is not None and hint.published is not None:
-            sidecar.setdefault("published", hint.published)  # the page has no date, its news sitemap does
-        sidecar.update(canonical_url=canonical, source_url=url, imported=self._now())
-        sidecar.pop("redirects", None)
-        if fetched.redirects:
-            sidecar["redirects"] = list(fetched.redirects)
+        said = {"title": metadata.title, "published": metadata.published, "author": metadata.authors}
+        for key, value in gaps.items():
+            if value and not said.get(key):
+                sidecar.setdefault(key, list(value) if isinstance(value, tuple) else value)
+        sidecar.update(canonical_url=canonical, imported=self._now(), **(keys or {}))
+        if not (first_url_wins and known is not None and sidecar.get("source_url")):
+            sidecar["source_url"] = url
+            sidecar.pop("redirects", None)
+            if fetched.redirects:
+                sidecar["redirects"] = list(fetched.redirects)
         return self._store(url, slug, stored, sidecar, known, canonical, url, fetched.final_url)
+
+    def set_status(self, slug: str, status: str | None) -> Outcome:
+        """Set (or, with None, remove) the ``status`` key of an imported article's sidecar; unchanged if it has it."""
+        articles_dir = self.content_dir / "articles"
+        sidecar_path = articles_dir / f"{slug}{SIDECAR_SUFFIX}"
+        old = read_sidecar(sidecar_path)
+        new = {key: value for key, value in old.items() if key != "status"}
+        if status is not None:
+            new["status"] = status
+        try:
+            html = (articles_dir / f"{slug}.html").read_bytes()
+            written = store_article(articles_dir, slug, html, new, old)
+        except OSError as error:
+            return Outcome(slug, "failed", slug, f"could not write {articles_dir / slug}.*: {error.strerror}")
+        return Outcome(slug, "updated" if written else "unchanged", slug)
 
     def sitemap_pages(self, url: str) -> tuple[list[SitemapEntry], list[Outcome]]:
         """Return the pages a sitemap (or sitemap index, gzip or not) lists, and the sitemaps that failed."""
@@ -209,6 +258,7 @@ class Importer:
             "tags": list(post.tags),
             "summary": post.summary,
             "canonical_url": post.link,
+            "image": _image_value(post.image),
         }
         for key, value in metadata.items():
             if value:
@@ -237,7 +287,8 @@ class Importer:
         status = "imported" if known is None else "updated" if written else "unchanged"
         imported = sidecar.get("imported")
         moment = imported if isinstance(imported, datetime) else self._now()
-        return Outcome(source, status, slug, warnings=tuple(self._publish_problems(stored.path, moment)))
+        warnings = tuple(self._publish_problems(stored.path, moment)) if self.check else ()
+        return Outcome(source, status, slug, warnings=warnings)
 
     def _publish_problems(self, path: Path, imported: datetime) -> Iterator[str]:
         """Yield why the stored article would not be published, as ``feedsvc check`` would say it.
@@ -249,7 +300,7 @@ class Importer:
             source = load_article(path, self.site)
             make_article(source, self.site)
         except ContentError as error:
-            yield f"not publishable: {error.reason}"
+            yield self._unpublishable(path.stem, error.reason)
             return
         yield from source.warnings
         if source.metadata.published is None and source.status == "published":
@@ -259,6 +310,22 @@ class Importer:
                 f"feedsvc first saw it (remembered in .feedsvc/revisions.json); add `published = {when}` "
                 f"to {metadata_place(path)} to set its date for good"
             )
+
+    def _unpublishable(self, slug: str, reason: str) -> str:
+        """Say why the stored file cannot be published and what readers see meanwhile.
+
+        An article published before (the ledger has what readers saw of it) is held: a service
+        keeps serving that last good version until the file loads (``feedsvc check`` names it).
+        """
+        ledger, _ = read_ledger(self.content_dir)
+        entry = ledger.get(slug)
+        if entry is not None and entry.fingerprint and entry.withdrawn is None:
+            return (
+                f"held at its last good version: this version cannot be published ({reason}); the version "
+                f"published before stays in the feeds and on its page until the file loads "
+                f"(`feedsvc check` says which version is served)"
+            )
+        return f"not publishable: {reason}"
 
     def _first_seen(self, slug: str, imported: datetime) -> datetime:
         """Return the first-seen date of an undated article, pinning ``imported`` in the ledger if it has none."""
@@ -316,3 +383,11 @@ def _canonical_link(html: str, page_url: str) -> str | None:
 
 
 __all__ = ["Importer", "Outcome", "Report", "run"]
+
+
+def _image_value(image: Image | None) -> str | dict[str, Any] | None:
+    """Return a featured image as the sidecar writes it: its URL alone, or a table of what is known of it."""
+    if image is None:
+        return None
+    known = {key: getattr(image, key) for key in IMAGE_KEYS if getattr(image, key) is not None}
+    return image.url if len(known) == 1 else known

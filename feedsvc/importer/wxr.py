@@ -5,13 +5,16 @@ Only published, public posts are kept; everything else (drafts, pages,
 attachments, private or password-protected posts, …) is counted by reason.
 Post bodies get WordPress's paragraph rule (see :func:`autop`), since
 WordPress stores them without ``<p>`` and adds those only when it renders.
+A post's featured image (its ``_thumbnail_id``) is looked up among the
+export's attachments, wherever they stand in it: its URL, and what WordPress
+records of it (size, file size, alt text, caption, credit).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from datetime import timezone as fixed_offset
 from html import escape
@@ -21,6 +24,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from feedsvc.metadata.dates import parse_date
+from feedsvc.model import Image
 from feedsvc.text import absolute_url, dedupe, plain
 
 __all__ = [
@@ -61,6 +65,7 @@ class WxrPost:
     tags: tuple[str, ...]  # categories, then tags
     summary: str | None
     html: str  # the post body as HTML, paragraphs made
+    image: Image | None = None  # the featured image
 
 
 @dataclass(frozen=True)
@@ -113,12 +118,19 @@ def parse_wxr(data: bytes, timezone: ZoneInfo) -> WxrExport:
     }
     posts: list[WxrPost] = []
     skipped: Counter[str] = Counter()
+    images = {
+        _find(item, "wp", "post_id").strip(): image
+        for item in channel.iterfind("item")
+        if _find(item, "wp", "post_type").strip() == "attachment" and (image := _attachment_image(item)) is not None
+    }
     for item in channel.iterfind("item"):
         reason = _skip_reason(item)
         if reason:
             skipped[reason] += 1
             continue
-        posts.append(_post(item, authors, timezone))
+        post = _post(item, authors, timezone)
+        image = images.get(_postmeta(item).get("_thumbnail_id", "").strip())
+        posts.append(replace(post, image=image) if image else post)
     return WxrExport(plain(channel.findtext("title") or ""), tuple(posts), skipped)
 
 
@@ -166,6 +178,71 @@ def _post(item: etree._Element, authors: dict[str, str], timezone: ZoneInfo) -> 
         summary=plain(_find(item, "excerpt", "encoded")) or None,
         html=autop(expand_shortcodes(_find(item, CONTENT_NS, "encoded"))),
     )
+
+
+def _postmeta(item: etree._Element) -> dict[str, str]:
+    """Return an item's ``wp:postmeta`` as key -> value (the first value of a repeated key)."""
+    meta: dict[str, str] = {}
+    for child in item:
+        if isinstance(child.tag, str) and etree.QName(child).localname == "postmeta":
+            meta.setdefault(_find(child, "wp", "meta_key").strip(), _find(child, "wp", "meta_value"))
+    return meta
+
+
+# What WordPress names an image file's type after its extension (wp_get_mime_types), for the images it takes.
+_IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "jpe": "image/jpeg", "png": "image/png", "gif": "image/gif",
+                "webp": "image/webp", "avif": "image/avif"}  # fmt: skip
+
+
+def _attachment_image(item: etree._Element) -> Image | None:
+    """Return what an attachment item records of its image, or None if it is not an image with a URL."""
+    url = absolute_url(_find(item, "wp", "attachment_url") or item.findtext("guid") or "")
+    if url is None:
+        return None
+    extension = url.split("?", 1)[0].rsplit(".", 1)[-1].lower()
+    kind = _IMAGE_TYPES.get(extension)
+    if kind is None:
+        return None  # a PDF, a video, or a file WordPress would not call an image
+    meta = _postmeta(item)
+    sizes = _php_ints(meta.get("_wp_attachment_metadata", ""), ("width", "height", "filesize"))
+    return Image(
+        url=url,
+        width=sizes.get("width"),
+        height=sizes.get("height"),
+        type=kind,
+        alt=plain(meta.get("_wp_attachment_image_alt", "")) or None,
+        caption=plain(_find(item, "excerpt", "encoded")) or None,  # WordPress keeps a caption as the excerpt
+        length=sizes.get("filesize"),
+        credit=plain(_php_string(meta.get("_wp_attachment_metadata", ""), "credit")) or None,
+        origin="sidecar",  # written to the sidecar by the import
+    )
+
+
+# In PHP's serialize() format: 's:5:"width";i:1200;' is the key "width" with the integer 1200.
+_PHP_INT = re.compile(r's:\d+:"(\w+)";i:(\d+);')
+
+
+def _php_ints(serialized: str, keys: tuple[str, ...]) -> dict[str, int]:
+    """Return the integers of ``keys`` at the top of WordPress's attachment metadata (before its resized copies)."""
+    top = serialized.split('s:5:"sizes";', 1)[0]
+    found: dict[str, int] = {}
+    for key, value in _PHP_INT.findall(top):
+        if key in keys and int(value) > 0:
+            found.setdefault(key, int(value))
+    return found
+
+
+def _php_string(serialized: str, key: str) -> str:
+    """Return the string value of ``key`` in a PHP-serialized array, read by its declared length ("" if none)."""
+    marker = f's:{len(key)}:"{key}";s:'
+    at = serialized.find(marker)
+    if at < 0:
+        return ""
+    length, _, rest = serialized[at + len(marker) :].partition(':"')
+    if not length.isdigit():
+        return ""
+    # PHP counts bytes, not characters
+    return rest.encode("utf-8")[: int(length)].decode("utf-8", errors="ignore")
 
 
 def _wp_date(local: str, gmt: str, timezone: ZoneInfo) -> datetime | None:

@@ -4,7 +4,8 @@ Pure. Takes the text of each ``<script type="application/ld+json">``; a block
 that is not valid JSON is skipped, never raised. The article node gives the
 fields; a page whose only dated node is another type (a Yoast ``@graph``
 dates its ``WebPage``) is dated by that node; authors may be names, objects,
-lists or ``@id`` references into the ``@graph``; the publisher and the
+lists or ``@id`` references into the ``@graph``, and so may its images
+(URLs or ``ImageObject`` with their sizes, caption and credit); the publisher and the
 ``WebSite`` node name the site (:func:`jsonld_site_names`).
 """
 
@@ -20,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 from feedsvc.metadata.bylines import byline_names
 from feedsvc.metadata.dates import parse_date
-from feedsvc.model import PageMetadata
+from feedsvc.metadata.images import first_real, image_number, image_type
+from feedsvc.model import Image, PageMetadata
 from feedsvc.text import absolute_url, dedupe, language_tag, plain, split_keywords
 
 __all__ = ["ARTICLE_TYPES", "jsonld_metadata", "jsonld_nodes", "jsonld_site_names", "nodes_metadata"]
@@ -191,16 +193,39 @@ def _language(value: Any) -> str | None:
     return language_tag(value) if isinstance(value, str) else None
 
 
-def _image(value: Any, resolve: _Resolve) -> str | None:
-    """Return the first image URL from a URL, an ImageObject, or a list of either."""
-    for item in _items(value):
-        item = resolve(item)
-        if isinstance(item, dict):
-            item = item.get("url") or item.get("contentUrl")
-        url = absolute_url(item) if isinstance(item, str) else None
-        if url:
-            return url
-    return None
+def _image(value: Any, resolve: _Resolve) -> Image | None:
+    """Return the first real picture of a URL, an ImageObject, or a list of either (@id references followed)."""
+    return first_real(filter(None, (_image_object(resolve(item), resolve) for item in _items(value))))
+
+
+def _image_object(item: Any, resolve: _Resolve) -> Image | None:
+    """Return what one URL or ImageObject says of a picture, or None if it gives no absolute URL."""
+    if isinstance(item, str):
+        url = absolute_url(item)
+        return Image(url, origin="json-ld") if url else None
+    if not isinstance(item, dict):
+        return None
+    url = next(filter(None, (_url_text(item.get(key)) for key in ("url", "contentUrl"))), None)
+    if url is None:
+        return None
+    credit = _text(item.get("creditText")) or next(
+        iter(_names(item.get("creator") or item.get("author") or item.get("copyrightHolder"), resolve)), None
+    )
+    return Image(
+        url=url,
+        width=image_number(item.get("width")),
+        height=image_number(item.get("height")),
+        type=image_type(item.get("encodingFormat")),
+        caption=_text(item.get("caption")) or _text(item.get("description")),
+        credit=credit,
+        origin="json-ld",
+    )
+
+
+def _url_text(value: Any) -> str | None:
+    if isinstance(value, list) and value:
+        value = value[0]
+    return absolute_url(value) if isinstance(value, str) else None
 
 
 def _items(value: Any) -> list[Any]:

@@ -17,7 +17,10 @@ sources then say nothing of that field, so ``origins`` stay true):
 - authors: every value read through the byline parser
   (:mod:`feedsvc.metadata.bylines`); tags through the reader-tag filter
   (:mod:`feedsvc.metadata.tags`);
-- canonical URL: ``<link rel="canonical">``, then ``og:url``, then JSON-LD.
+- canonical URL: ``<link rel="canonical">``, then ``og:url``, then JSON-LD;
+- image: each source's first real picture (:mod:`feedsvc.metadata.images`), relative
+  URLs resolved against the page's ``<base href>`` or canonical URL; the JSON-LD
+  picture takes the size, type and alt text the Open Graph tags give the same one.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from itertools import zip_longest
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import lxml.etree
@@ -38,10 +41,11 @@ import lxml.html
 from feedsvc.html_depth import limit_depth
 from feedsvc.metadata.bylines import byline_names
 from feedsvc.metadata.dates import day_first, find_text_date, parse_date, strip_text_dates, url_date
+from feedsvc.metadata.images import first_real, image_number, image_type
 from feedsvc.metadata.jsonld import jsonld_nodes, jsonld_site_names, nodes_metadata
 from feedsvc.metadata.tags import reader_tags
 from feedsvc.metadata.titles import choose_title, site_key
-from feedsvc.model import PageMetadata
+from feedsvc.model import Image, PageMetadata
 from feedsvc.text import absolute_url, dedupe, language_tag, one_line, plain, split_keywords, xml_safe
 
 __all__ = ["SOURCES", "extract_metadata", "parse_date"]
@@ -67,7 +71,6 @@ META_KEYS: dict[str, tuple[str, ...]] = {
     "citation_authors": ("citation_author",),
     "summary": ("og:description", "description", "twitter:description", "dc.description"),
     "tags": ("article:tag", "keywords", "news_keywords"),
-    "image": ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"),
     "canonical_url": ("og:url",),
     "language": ("og:locale",),
     "site_name": ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site"),
@@ -222,6 +225,7 @@ def extract_metadata(
     _read_text_near_title(sources, root, timezone)
     _decide_dates(sources, timezone)
     _decide_canonical(sources)
+    _decide_image(sources)
     _decide_authors(sources, names, _title_bylines(root))
     title = next((sources[name].title for name in SOURCES if sources[name].title), None)
     for name, found in sources.items():
@@ -426,6 +430,15 @@ def _decide_canonical(sources: dict[str, PageMetadata]) -> None:
         _move(sources, "canonical_url", "opengraph", sources["opengraph"].canonical_url)
 
 
+def _decide_image(sources: dict[str, PageMetadata]) -> None:
+    """Complete the JSON-LD picture with what the Open Graph tags say of the same one (its size, type, alt)."""
+    ld, og = sources["json-ld"].image, sources["opengraph"].image
+    if ld is not None and og is not None:
+        chosen = first_real([ld, og])
+        if chosen is not None and chosen.origin == "json-ld":
+            sources["json-ld"] = dataclasses.replace(sources["json-ld"], image=chosen)
+
+
 def _parse(html: str) -> lxml.html.HtmlElement | None:
     # xml_safe first: lxml refuses strings holding NUL and other XML-illegal characters.
     text = xml_safe(html)
@@ -486,8 +499,63 @@ def _meta_metadata(root: lxml.html.HtmlElement, meta: dict[str, list[str]], time
         tags=_many(meta, "tags", split_keywords),
         canonical_url=canonical or _first(meta, "canonical_url", absolute_url),
         language=language,
-        image=_first(meta, "image", absolute_url),
+        image=first_real(
+            _meta_images(root, _page_base(root, canonical or _first(meta, "canonical_url", absolute_url)))
+        ),
     )
+
+
+# Open Graph's image and the structured properties that follow it (https://ogp.me/#structured), then
+# Twitter's card image; an image property starts a new picture, the others describe the last one.
+_IMAGE_STARTS = {"og:image": "opengraph", "og:image:url": "opengraph", "twitter:image": "twitter",
+                 "twitter:image:src": "twitter"}  # fmt: skip
+_IMAGE_DETAILS = {"og:image:secure_url", "og:image:width", "og:image:height", "og:image:type", "og:image:alt",
+                  "twitter:image:alt"}  # fmt: skip
+
+
+def _page_base(root: lxml.html.HtmlElement, canonical: str | None) -> str | None:
+    """Return the URL a relative image URL of the page resolves against: an http(s) <base href>, else its canonical."""
+    bases = [absolute_url(href) for href in root.xpath("//base/@href")]
+    return next(filter(None, bases), None) or canonical
+
+
+def _meta_images(root: lxml.html.HtmlElement, base: str | None) -> list[Image]:
+    """Return the pictures the page's Open Graph and Twitter card tags name, in their order, with their details."""
+    found: list[tuple[str, dict[str, str]]] = []  # (family, property -> value)
+    for element in root.iter("meta"):
+        content = (element.get("content") or "").strip()
+        key = (element.get("property") or element.get("name") or "").strip().lower()
+        if not content:
+            continue
+        family = _IMAGE_STARTS.get(key)
+        if family is not None:
+            if found and found[-1][0] == family and found[-1][1].get("url") == content:
+                continue  # og:image:url repeating the og:image before it
+            found.append((family, {"url": content}))
+        elif key in _IMAGE_DETAILS and found and found[-1][0] == ("opengraph" if key.startswith("og:") else "twitter"):
+            found[-1][1].setdefault(key.rsplit(":", 1)[1], content)
+    images = []
+    for _, said in sorted(found, key=lambda item: item[0] != "opengraph"):  # Open Graph's first
+        url = next(filter(None, (_resolve(said.get(k), base) for k in ("secure_url", "url"))), None)
+        if url is not None:
+            images.append(
+                Image(
+                    url=url,
+                    width=image_number(said.get("width")),
+                    height=image_number(said.get("height")),
+                    type=image_type(said.get("type")),
+                    alt=plain(said.get("alt") or "") or None,
+                    origin="opengraph",
+                )
+            )
+    return images
+
+
+def _resolve(value: str | None, base: str | None) -> str | None:
+    """Return ``value`` as an absolute http(s) URL, resolved against ``base`` if relative; None if it cannot be."""
+    if not value or value.lower().startswith("data:"):
+        return None
+    return absolute_url(urljoin(base, value)) if base else absolute_url(value)
 
 
 def _meta_names(value: str) -> list[str]:

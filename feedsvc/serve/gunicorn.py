@@ -11,10 +11,13 @@ content changes by reloading the workers.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import logging
 import os
+import queue
+import signal
 import socket
 import sys
 from collections.abc import Callable, Mapping
@@ -30,6 +33,7 @@ from feedsvc.serve.state import publish_changes_by_reload, site_state
 
 __all__ = [
     "APP_DEFAULTS",
+    "STOP_SIGNALS",
     "EmbeddedServer",
     "Hooks",
     "JsonLogger",
@@ -79,6 +83,10 @@ def freeze_heap() -> None:
     gc.freeze()
 
 
+# What a service stop or Ctrl-C sends every process (gunicorn: SIGTERM graceful, SIGINT/SIGQUIT quick).
+STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT, signal.SIGQUIT})
+
+
 class Hooks:
     """gunicorn's server hooks for a preloaded feedsvc app; ``watch``: publish content changes without a restart."""
 
@@ -106,6 +114,24 @@ class Hooks:
         """On SIGHUP, before new workers are forked (with the new snapshot): freeze the heap again."""
         freeze_heap()
 
+    def post_fork(self, server: Any, worker: Any) -> None:
+        """In a new worker, before gunicorn installs its signal handlers: hold stop signals until it has.
+
+        A service stop (or Ctrl-C) signals every process at once; a worker forked a moment
+        before would otherwise take its stop signal with the master's handlers and lose it,
+        then serve on while the master waits ``graceful_timeout`` for it to exit. One that came
+        between the fork and this hook already went to the master's handler, which queued it in
+        this process's copy of the master's queue, read by nobody: it is raised again, held too.
+        """
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        for number in _drain(getattr(server, "SIG_QUEUE", None)):
+            if number in STOP_SIGNALS:
+                os.kill(os.getpid(), number)  # pending until post_worker_init
+
+    def post_worker_init(self, worker: Any) -> None:
+        """Once the worker's own handlers are in place: take any stop signal held since the fork."""
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
     def child_exit(self, server: Any, worker: Any) -> None:
         """Forget a dead worker's live gauges in prometheus_client's multiprocess mode."""
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -115,7 +141,28 @@ class Hooks:
 
     def settings(self) -> dict[str, Callable[..., None]]:
         """Return the hooks by gunicorn setting name."""
-        return {"when_ready": self.when_ready, "on_reload": self.on_reload, "child_exit": self.child_exit}
+        return {
+            "when_ready": self.when_ready,
+            "on_reload": self.on_reload,
+            "post_fork": self.post_fork,
+            "post_worker_init": self.post_worker_init,
+            "child_exit": self.child_exit,
+        }
+
+
+def _drain(queued: Any) -> list[int]:
+    """Empty gunicorn's queue of signals for its master loop (a SimpleQueue since 24, a list before)."""
+    if queued is None:
+        return []
+    if isinstance(queued, list):
+        taken = list(queued)
+        queued.clear()
+        return taken
+    taken = []
+    with contextlib.suppress(queue.Empty):
+        while True:
+            taken.append(queued.get_nowait())
+    return taken
 
 
 class EmbeddedServer(BaseApplication):

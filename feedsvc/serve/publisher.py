@@ -37,6 +37,7 @@ from datetime import datetime
 from feedsvc.build.builder import Builder, BuildReport, release_memory
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.content.site import SiteConfigError
+from feedsvc.serve.poller import Poller
 from feedsvc.serve.watcher import Watcher
 from feedsvc.serve.wire import Link, load_snapshot, send_snapshot
 
@@ -72,6 +73,7 @@ class Publisher:
         build: Callable[[], Builder],
         clock: Callable[[], datetime],
         report: BuildReport | None = None,
+        follow: Callable[[], float] | None = None,
     ) -> None:
         self.link = link
         self.pid = pid
@@ -79,6 +81,7 @@ class Publisher:
         self.restarts: list[float] = []  # when the publisher was started again (monotonic)
         self._build = build
         self._clock = clock
+        self._follow = follow
         self._report = report  # where the publisher's build figures are recorded (the app's metrics)
         self._timing: dict[str, float] = {}
         self._thread: threading.Thread | None = None
@@ -86,15 +89,21 @@ class Publisher:
 
     @classmethod
     def start(
-        cls, build: Callable[[], Builder], clock: Callable[[], datetime], report: BuildReport | None = None
+        cls,
+        build: Callable[[], Builder],
+        clock: Callable[[], datetime],
+        report: BuildReport | None = None,
+        follow: Callable[[], float] | None = None,
     ) -> tuple[Publisher, Snapshot]:
         """Fork the publisher around ``build`` (returns a Builder); return it and the first snapshot.
 
         The figures of each build it makes are recorded in ``report``, here in the master.
+        ``follow``, if given, is called in the publisher once it watches (:class:`~feedsvc.serve.poller.Poller`):
+        it follows the site's sources, and the watcher publishes what it imports.
 
         :raise SiteConfigError: site.toml is broken. :raise PublisherError: any other failed first build.
         """
-        publisher = cls(*_spawn(build, clock), build, clock, report)
+        publisher = cls(*_spawn(build, clock, follow=follow), build, clock, report, follow)
         try:
             while True:
                 message = publisher.link.receive()
@@ -178,7 +187,7 @@ class Publisher:
         self.restarts.append(now)
         log.error("the publisher process (pid %d) stopped; starting a new one", self.pid)
         self.link.close()
-        self.link, self.pid = _spawn(self._build, self._clock, again=True)
+        self.link, self.pid = _spawn(self._build, self._clock, again=True, follow=self._follow)
         self.link.send("watch", json.dumps(self._timing).encode())
         return True
 
@@ -251,13 +260,18 @@ class Publisher:
             return None
 
 
-def _spawn(build: Callable[[], Builder], clock: Callable[[], datetime], again: bool = False) -> tuple[Link, int]:
+def _spawn(
+    build: Callable[[], Builder],
+    clock: Callable[[], datetime],
+    again: bool = False,
+    follow: Callable[[], float] | None = None,
+) -> tuple[Link, int]:
     """Fork a publisher around ``build`` (``again``: a restart); return the master's end of its socket and its pid."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     pid = os.fork()
     if pid == 0:  # the publisher
         ours.close()
-        _publisher_main(Link(theirs), build, clock, again)  # never returns
+        _publisher_main(Link(theirs), build, clock, again, follow)  # never returns
     theirs.close()
     return Link(ours), pid
 
@@ -283,7 +297,11 @@ class _Report:
 
 
 def _publisher_main(
-    link: Link, build: Callable[[], Builder], clock: Callable[[], datetime], again: bool = False
+    link: Link,
+    build: Callable[[], Builder],
+    clock: Callable[[], datetime],
+    again: bool = False,
+    follow: Callable[[], float] | None = None,
 ) -> None:
     """Build, send, then watch when told to; exit when the master closes the socket.
 
@@ -305,6 +323,7 @@ def _publisher_main(
         builder = build()
         builder.report = _Report(link)
         watcher: Watcher | None = None
+        poller: Poller | None = None
 
         def send_fault() -> None:
             link.send("fault", json.dumps(watcher.fault if watcher else None).encode())
@@ -333,6 +352,10 @@ def _publisher_main(
                     on_fault=send_fault,
                     **json.loads(payload),
                 ).start()
+                if follow is not None:
+                    poller = Poller(follow).start()  # its imports land in the folder the watcher watches
+        if poller is not None:
+            poller.close()
         if watcher is not None:
             watcher.close()
     except OSError:

@@ -17,6 +17,8 @@ from typing import Any
 
 from feedsvc.build.builder import Builder
 from feedsvc.build.snapshot import Snapshot
+from feedsvc.model import Site
+from feedsvc.serve.poller import Poller
 from feedsvc.serve.publisher import Publisher
 from feedsvc.serve.watcher import Watcher
 from feedsvc.serve.websub import HubNotifier, changed_topics
@@ -37,6 +39,8 @@ class SiteState:
         clock: Callable[[], datetime] | None = None,
         publisher: Publisher | None = None,
         timing: Mapping[str, float] | None = None,
+        follow: Callable[[], float] | None = None,
+        source_status: Callable[[Site], list[dict[str, Any]]] | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.notifier = notifier
@@ -45,7 +49,18 @@ class SiteState:
         self.clock = clock or utc_now
         self.timing = dict(timing or {})  # how the content folder is watched: interval, rescan (seconds)
         self.watcher: Watcher | None = None
+        # Following the sources of site.toml: a job returning the seconds until its next call
+        # (run beside the watcher, here or in the publisher process), and their status for /healthz.
+        self.follow = follow
+        self.poller: Poller | None = None
+        self._source_status = source_status
         self._released_topics: dict[str, str] = {}
+
+    def source_status(self) -> list[dict[str, Any]]:
+        """Return each followed source's status (last success, last error, items seen, next poll); [] if none."""
+        if self._source_status is None or self.snapshot is None:  # a gunicorn master between snapshots
+            return []
+        return self._source_status(self.snapshot.catalog.site)
 
     @property
     def fault(self) -> dict[str, str] | None:
@@ -96,6 +111,8 @@ class SiteState:
         if self.watcher is None:
             # a fault reloads gunicorn's workers too: they fork with it, for /healthz to report
             self.watcher = Watcher(self.builder, publish, self.clock, on_fault=after_publish, **timing).start()
+        if self.follow is not None and self.poller is None:
+            self.poller = Poller(self.follow).start()  # what it imports, the watcher publishes
         return self.watcher
 
     def note_stop_signals(self) -> None:
@@ -127,7 +144,9 @@ class SiteState:
             self.publisher = None
 
     def close(self) -> None:
-        """Stop the watcher, the publisher and the WebSub thread, if any."""
+        """Stop the follower, the watcher, the publisher and the WebSub thread, if any."""
+        if self.poller is not None:
+            self.poller.close()
         if self.watcher is not None:
             self.watcher.close()
         self.stop_publishing()

@@ -5,30 +5,35 @@ plain data; the views send them and the static export writes them. Every
 URL is absolute, from ``base_url``, as in the feeds.
 
 - ``/sitemap.xml`` (https://www.sitemaps.org/protocol.html): the home page,
-  every article page and every tag and author page, each with ``lastmod``
+  every article page and every tag, author and source page, each with ``lastmod``
   (an article's ``updated``; a list's newest ``updated``). Past
   ``max_urls`` URLs or ``max_bytes`` bytes in one file it becomes a sitemap
   index of ``/sitemap-1.xml``, ``/sitemap-2.xml``, …, each within both limits.
 - ``/robots.txt`` names the sitemap, or keeps every crawler out
   (``crawlers = "deny"`` in site.toml: a staging copy or a private site).
-- ``/feeds`` and ``/feeds.opml`` list the same feeds: the site's, each tag's
-  and each author's. OPML names one format per feed (Atom), as a reader that
+- ``/feeds`` and ``/feeds.opml`` list the same feeds: the site's, each tag's,
+  each author's and each followed source's. OPML names one format per feed (Atom), as a reader that
   imports it subscribes to every outline it finds.
+- ``/tags`` and ``/authors`` list every tag and author with their number of
+  articles, their page and their feed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
 from feedsvc.feeds.atom_rss import ATOM_TYPE, RSS_TYPE, feed_updated, site_epoch
+from feedsvc.feeds.families import facet_title
 from feedsvc.feeds.json_feed import JSON_FEED_TYPE
 from feedsvc.model import Catalog, Facet, Site, article_path
 
 __all__ = [
+    "AUTHOR_INDEX_PATH",
+    "FACET_INDEX_PATHS",
     "FEED_FORMATS",
     "FEED_LIST_PATH",
     "OPML_PATH",
@@ -38,7 +43,10 @@ __all__ = [
     "SITEMAP_MAX_URLS",
     "SITEMAP_PATH",
     "SITEMAP_TYPE",
+    "TAG_INDEX_PATH",
+    "FacetEntry",
     "FeedGroup",
+    "facet_index",
     "feed_directory",
     "feed_links",
     "opml",
@@ -53,6 +61,9 @@ SITEMAP_PATH = "/sitemap.xml"
 ROBOTS_PATH = "/robots.txt"
 FEED_LIST_PATH = "/feeds"
 OPML_PATH = "/feeds.opml"
+TAG_INDEX_PATH = "/tags"
+AUTHOR_INDEX_PATH = "/authors"
+FACET_INDEX_PATHS = {"tags": TAG_INDEX_PATH, "authors": AUTHOR_INDEX_PATH}  # facet kind -> its index page
 SITEMAP_TYPE = "application/xml; charset=utf-8"
 OPML_TYPE = "text/x-opml; charset=utf-8"  # no registered type; the one readers and browsers know
 # sitemaps.org: at most 50,000 URLs and 50 MB (52,428,800 bytes) uncompressed in one sitemap file
@@ -72,13 +83,15 @@ def _lastmod(moment: datetime) -> str:
 
 
 def sitemap_urls(catalog: Catalog) -> Iterator[tuple[str, datetime]]:
-    """Yield (absolute URL, lastmod) of every page a search engine should know: home, articles, tags, authors."""
+    """Yield (absolute URL, lastmod) of every page a search engine should know: home, articles, tags, authors, sources."""
     site = catalog.site
     epoch = site_epoch(site)
     yield site.url("/"), feed_updated(catalog.articles, (), epoch)
     for article in catalog.articles:
         yield site.url(article_path(article.slug)), article.updated
-    for facets in (catalog.tags, catalog.authors):
+    for kind, facets in (("tags", catalog.tags), ("authors", catalog.authors), ("sources", catalog.sources)):
+        if facets and kind in FACET_INDEX_PATHS:  # sources have no index page: /feeds lists them
+            yield site.url(FACET_INDEX_PATHS[kind]), feed_updated(catalog.articles, (), epoch)
         for key in sorted(facets):
             facet = facets[key]
             yield site.url(facet.path), feed_updated(facet.articles, (), epoch)
@@ -139,21 +152,41 @@ class FeedGroup:
 
 
 def feed_directory(catalog: Catalog) -> tuple[tuple[str, tuple[FeedGroup, ...]], ...]:
-    """Return the site's feeds in sections: ("Site", …), ("Tags", …), ("Authors", …); empty sections left out."""
+    """Return the site's feeds in sections: ("Site", …), ("Sources", …), ("Tags", …), ("Authors", …).
+
+    Empty sections are left out. A followed source is listed before its first article
+    (its feeds are valid and empty): readers may subscribe before the first poll.
+    """
     site = catalog.site
 
-    def groups(facets: Mapping[str, Facet], label: Callable[[Facet], str]) -> tuple[FeedGroup, ...]:
+    def groups(facets: Mapping[str, Facet]) -> tuple[FeedGroup, ...]:
         ordered = sorted(facets.values(), key=lambda f: (f.name.casefold(), f.key))
-        return tuple(
-            FeedGroup(f.name, f.path, feed_links(f"{f.path}/feed", f"{site.title}: {label(f)}")) for f in ordered
-        )
+        return tuple(FeedGroup(f.name, f.path, feed_links(f"{f.path}/feed", facet_title(f, site))) for f in ordered)
 
     sections = (
         ("Site", (FeedGroup(site.title, "/", feed_links("/feed", site.title)),)),
-        ("Tags", groups(catalog.tags, lambda f: f.name)),
-        ("Authors", groups(catalog.authors, lambda f: f"Articles by {f.name}")),
+        ("Sources", groups(catalog.sources)),
+        ("Tags", groups(catalog.tags)),
+        ("Authors", groups(catalog.authors)),
     )
     return tuple((name, found) for name, found in sections if found)
+
+
+@dataclass(frozen=True)
+class FacetEntry:
+    """One tag or author as its index page lists it."""
+
+    name: str
+    page: str  # site path of its page
+    feed: str  # site path of its Atom feed
+    count: int  # articles published under it
+
+
+def facet_index(catalog: Catalog, kind: str) -> tuple[FacetEntry, ...]:
+    """Return every tag (``kind`` "tags") or author ("authors") of the site, by name, with its article count."""
+    facets: Mapping[str, Facet] = catalog.tags if kind == "tags" else catalog.authors
+    ordered = sorted(facets.values(), key=lambda f: (f.name.casefold(), f.key))
+    return tuple(FacetEntry(f.name, f.path, f"{f.path}/feed.atom", len(f.articles)) for f in ordered)
 
 
 def opml(catalog: Catalog) -> bytes:

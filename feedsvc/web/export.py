@@ -11,9 +11,13 @@ $uri $uri.html =404`` and ``gzip_static``/``brotli_static``:
     /tags/<key>             tags/<key>.html           (its feeds: tags/<key>/feed.atom, …)
     /tags/<key>/page/<n>    tags/<key>/page/<n>.html
     /authors/<key>          authors/<key>.html        (and authors/<key>/page/<n>.html)
+    /sources/<name>         sources/<name>.html       (its feeds: sources/<name>/feed.atom, …; every source, even empty)
     /feed.atom, …           feed.atom, feed.rss, feed.json
     /archive/<yyyy-mm>.atom archive/<yyyy-mm>.atom    (every month that has articles)
     /feeds, /feeds.opml     feeds.html, feeds.opml    (every feed: a page and OPML)
+    /tags, /authors         tags.html, authors.html   (every tag and author, with their feeds)
+    /icon.<suffix>          icon.<suffix>, logo.<suffix> (site.toml's icon and logo, when in the
+                                                       content folder; nginx answers /favicon.ico from the icon)
     /sitemap.xml            sitemap.xml               (and sitemap-<n>.xml under a sitemap index)
     /robots.txt             robots.txt
     /static/…               static/…
@@ -40,7 +44,14 @@ from werkzeug.http import parse_date
 
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.model import article_path
-from feedsvc.web.discovery import FEED_LIST_PATH, OPML_PATH, ROBOTS_PATH, SITEMAP_PATH
+from feedsvc.web.discovery import (
+    AUTHOR_INDEX_PATH,
+    FEED_LIST_PATH,
+    OPML_PATH,
+    ROBOTS_PATH,
+    SITEMAP_PATH,
+    TAG_INDEX_PATH,
+)
 from feedsvc.web.paging import list_page_paths
 from feedsvc.web.views import sitemap_documents
 
@@ -59,8 +70,8 @@ __all__ = [
 
 MARKER = ".feedsvc-export"  # a folder holding it was written by this module and may be replaced
 CODINGS = (("gzip", ".gz"), ("br", ".br"))
-PAGE_PREFIXES = ("/articles/", "/tags/", "/authors/")
-LIST_PAGE = re.compile(r"(?:/(?:tags|authors)/[^/]+)?/page/[0-9]+")  # page 2 and later of a list
+PAGE_PREFIXES = ("/articles/", "/tags/", "/authors/", "/sources/")
+LIST_PAGE = re.compile(r"(?:/(?:tags|authors|sources)/[^/]+)?/page/[0-9]+")  # page 2 and later of a list
 Advance = Callable[[int], Callable[[int], object]]  # total -> advance(n): a progress bar
 
 
@@ -79,12 +90,14 @@ def site_paths(
     per_page = catalog.site.articles_per_page
     yield from list_page_paths("", len(catalog.articles), per_page)  # "/", "/page/2", …
     yield from (article_path(article.slug) for article in catalog.articles)
-    for facets in (catalog.tags, catalog.authors):
+    for facets in (catalog.tags, catalog.authors, catalog.sources):
         for facet in facets.values():
             yield from list_page_paths(facet.path, len(facet.articles), per_page)
     yield from snapshot.feeds  # subscription feeds and the archive months that have articles
-    yield from (FEED_LIST_PATH, OPML_PATH, ROBOTS_PATH)
+    yield from (FEED_LIST_PATH, OPML_PATH, ROBOTS_PATH, TAG_INDEX_PATH, AUTHOR_INDEX_PATH)
     yield from sitemaps
+    # /favicon.ico is left to the server: its file would need the icon's media type, not .ico's
+    yield from sorted({image.path for image in (catalog.site.icon, catalog.site.logo) if image and image.path})
     if static_folder is not None and static_folder.is_dir():
         for file in sorted(static_folder.rglob("*")):
             if file.is_file():
@@ -95,8 +108,8 @@ def file_for(path: str) -> str:
     """Return the file (relative to the export folder) that holds the body of ``path``."""
     if path == "/":
         return "index.html"
-    if path == FEED_LIST_PATH:
-        return "feeds.html"  # try_files $uri.html, as every page
+    if path in (FEED_LIST_PATH, TAG_INDEX_PATH, AUTHOR_INDEX_PATH):
+        return path.lstrip("/") + ".html"  # try_files $uri.html, as every page
     if path.startswith(PAGE_PREFIXES) and path.count("/") == 2:
         return path.lstrip("/") + ".html"  # beside, not inside, the folder of the page's own feeds
     if LIST_PAGE.fullmatch(path):

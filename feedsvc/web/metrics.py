@@ -1,4 +1,4 @@
-"""``/metrics`` in the Prometheus text format: requests, bytes, snapshot builds, articles.
+"""``/metrics`` in the Prometheus text format: requests, bytes, snapshot builds, articles, followed sources.
 
 ``init_metrics(app, metrics)`` counts every request of a Flask app by
 route (the URL rule, never the raw path, so the number of series stays
@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, Response, request
@@ -97,6 +98,27 @@ class Metrics:
             registry=registry,
         )
         self.build_info.labels(version=__version__).set(1)
+
+        def source_gauge(name: str, documentation: str) -> Gauge:
+            return Gauge(name, documentation, ["source"], multiprocess_mode="mostrecent", registry=registry)
+
+        # The followed sources (site.toml [[source]]), as their state files say at each scrape.
+        self.source_last_success = source_gauge(
+            "feedsvc_source_last_success_timestamp_seconds", "When the source was last read (Unix time; 0: never)."
+        )
+        self.source_last_error = source_gauge(
+            "feedsvc_source_last_error_timestamp_seconds",
+            "When the source's last poll failed, or one of its items did (Unix time; 0: its last poll had no failure).",
+        )
+        self.source_items = source_gauge("feedsvc_source_items_seen", "Items of the source feedsvc has seen.")
+        self.source_next_poll = source_gauge(
+            "feedsvc_source_next_poll_timestamp_seconds", "When the source is next due (Unix time)."
+        )
+        self.source_failures = source_gauge(
+            "feedsvc_source_failures", "Polls in a row that could not read the source (0: the last one could)."
+        )
+        # Set by create_app: returns each source's status (feedsvc.follow.running.source_status), read at each scrape.
+        self.source_status: Callable[[], list[dict[str, Any]]] | None = None
         # The labelled series of each (route, method, status), looked up once.
         self._series: dict[tuple[str, str, int], tuple[Any, Any, Any]] = {}
 
@@ -136,6 +158,19 @@ class Metrics:
         self.articles_held.set(held)
         self.snapshot_time.set(time.time())
 
+    def record_sources(self) -> None:
+        """Set the per-source gauges from :attr:`source_status` (nothing when no source is followed)."""
+        if self.source_status is None:
+            return
+        for status in self.source_status():
+            name = status["name"]
+            self.source_last_success.labels(source=name).set(_timestamp(status.get("last_success")))
+            error_at = status.get("last_error_at") if status.get("last_error") else None
+            self.source_last_error.labels(source=name).set(_timestamp(error_at))
+            self.source_items.labels(source=name).set(status.get("items_seen", 0))
+            self.source_next_poll.labels(source=name).set(_timestamp(status.get("next_poll")))
+            self.source_failures.labels(source=name).set(status.get("failures", 0))
+
     def snapshot_failed(self, seconds: float) -> None:
         """Record a snapshot build that failed (the previous snapshot, if any, stays in service)."""
         self.snapshot_builds.labels(outcome="failed").inc()
@@ -154,6 +189,7 @@ def init_metrics(app: Flask, metrics: Metrics) -> None:
         return response
 
     def expose() -> Response:
+        metrics.record_sources()
         response = Response(generate_latest(_registry(metrics)), content_type=CONTENT_TYPE_LATEST)
         response.cache_control.no_store = True
         return response
@@ -170,6 +206,10 @@ def init_metrics(app: Flask, metrics: Metrics) -> None:
     app.extensions[EXTENSION] = metrics
     app.after_request(count)
     app.add_url_rule(METRICS_PATH, "metrics", expose, methods=["GET"])
+
+
+def _timestamp(iso: object) -> float:
+    return datetime.fromisoformat(iso).timestamp() if isinstance(iso, str) and iso else 0.0
 
 
 def _registry(metrics: Metrics) -> Any:

@@ -14,7 +14,7 @@ import os
 import threading
 import weakref
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,13 +23,17 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse  # Werkzeug's redirects are this, not Flask's subclass
 
-from feedsvc.build.representation import Resource, make_resource, not_modified
+from feedsvc.build.representation import IDENTITY, Resource, Variant, body_etag, make_resource, not_modified
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import facet_key
+from feedsvc.content.loader import picture_file
 from feedsvc.feeds.atom_rss import feed_updated, site_epoch
-from feedsvc.model import Article, Catalog, Facet, Problem, Withdrawal, article_path, facet_path
+from feedsvc.feeds.families import facet_title
+from feedsvc.model import Article, Catalog, Facet, Image, Problem, SiteImage, Withdrawal, article_path, facet_path
 from feedsvc.serve.state import EXTENSION, SiteState
+from feedsvc.web.cards import article_canonical, article_card, list_card
 from feedsvc.web.discovery import (
+    FACET_INDEX_PATHS,
     FEED_FORMATS,
     FEED_LIST_PATH,
     OPML_PATH,
@@ -37,12 +41,14 @@ from feedsvc.web.discovery import (
     ROBOTS_PATH,
     SITEMAP_PATH,
     SITEMAP_TYPE,
+    facet_index,
     feed_directory,
     feed_links,
     opml,
     robots_txt,
     sitemaps,
 )
+from feedsvc.web.figures import page_body
 from feedsvc.web.paging import Pager, list_page_path, page_count
 
 __all__ = [
@@ -92,7 +98,7 @@ def register_routes(app: Flask) -> None:
     Serving only: ``create_app`` has already put the app's
     :class:`~feedsvc.serve.state.SiteState` in ``app.extensions``.
     """
-    app.jinja_env.globals.update(article_path=article_path, facet_href=facet_href)
+    app.jinja_env.globals.update(article_path=article_path, facet_href=facet_href, article_canonical=article_canonical)
     app.jinja_env.filters["human_date"] = human_date
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _error_page)
@@ -173,9 +179,12 @@ def _list_page(
     withdrawn: tuple[Withdrawal, ...],
     number: int | None,
     template: str,
+    card_text: tuple[str, str],
     **context: object,
 ) -> BaseResponse:
     """Send page ``number`` of a list of articles (None: its first page, at the list's own path).
+
+    ``card_text``: the title and description of the list in link previews.
 
     :raise 404: no such page (0, past the last, or a number not written plainly, such as ``02``).
     :return: a 301 to the list's own path for ``/page/1``.
@@ -193,6 +202,11 @@ def _list_page(
     number = number or 1
     first = (number - 1) * per_page
     pager = Pager(prefix, number, count, articles[first : first + per_page], first + 1)
+    title, description = card_text
+    if number > 1:
+        title = f"{title} · Page {number}"
+    listed = [(a.title, article_path(a.slug)) for a in pager.articles]
+    context["card"] = list_card(site, pager.path, title, description, listed, home=pager.path == "/")
 
     def last_modified() -> datetime:
         # The newest change of the whole list, not of this page's own articles: a newly
@@ -222,7 +236,9 @@ def index_page(number: int) -> BaseResponse:
 def _index(number: int | None) -> BaseResponse:
     snapshot = _snapshot()
     catalog = snapshot.catalog
-    return _list_page(snapshot, "", catalog.articles, catalog.withdrawn, number, "index.html")
+    site = catalog.site
+    text = (site.title, site.subtitle or site.title)
+    return _list_page(snapshot, "", catalog.articles, catalog.withdrawn, number, "index.html", card_text=text)
 
 
 @bp.get("/articles/<slug>")
@@ -241,22 +257,29 @@ def article(slug: str) -> Response:
         "article.html",
         found.updated,
         article=found,
-        content=Markup(found.content_html),  # cleaned and sanitised by clean.py
+        body=functools.partial(_article_body, found),
+        source=snapshot.catalog.sources.get(found.source) if found.source else None,
+        card=article_card(found, snapshot.catalog.site),
     )
+
+
+def _article_body(article: Article) -> tuple[Markup, Image | None]:
+    """Return the article's HTML as its page shows it and the lead figure above it (called when rendered)."""
+    shown = page_body(article.content_html, article.image)
+    return Markup(shown.html), shown.lead  # cleaned and sanitised by clean.py; only img attributes added
 
 
 def _facet_page(kind: str, key: str, number: int | None = None) -> BaseResponse:
     snapshot = _snapshot()
-    facets: Mapping[str, Facet] = snapshot.catalog.tags if kind == "tags" else snapshot.catalog.authors
-    facet = facets.get(key)
+    facet = snapshot.catalog.facets(kind).get(key)
     if facet is None:
         # /tags/Apple: the tag's URL written another way (case, spaces) is a 301 to its one URL
         moved = _to_facet(kind, key, "" if number is None else f"/page/{number}")
         if moved is not None:
             return moved
         abort(404, f"There is nothing at {facet_path(kind, key)}.")
-    title = snapshot.catalog.site.title
-    heading = facet.name if kind == "tags" else f"Articles by {facet.name}"
+    site = snapshot.catalog.site
+    heading = f"Articles by {facet.name}" if kind == "authors" else facet.name
     return _list_page(
         snapshot,
         facet.path,
@@ -266,8 +289,9 @@ def _facet_page(kind: str, key: str, number: int | None = None) -> BaseResponse:
         "facet.html",
         facet=facet,
         heading=heading,
+        card_text=(heading, f"{heading} · {site.title}"),
         # this page's own feeds first: readers offer the first one by default
-        feeds=feed_links(f"{facet.path}/feed", f"{title}: {heading}") + feed_links("/feed", title),
+        feeds=feed_links(f"{facet.path}/feed", facet_title(facet, site)) + feed_links("/feed", site.title),
     )
 
 
@@ -295,9 +319,22 @@ def author_page(key: str, number: int) -> BaseResponse:
     return _facet_page("authors", key, number)
 
 
+@bp.get("/sources/<key>")
+def source(key: str) -> BaseResponse:
+    """List the newest articles a followed source brought. :raise 404: site.toml has no such source."""
+    return _facet_page("sources", key)
+
+
+@bp.get("/sources/<key>/page/<int:number>")
+def source_page(key: str, number: int) -> BaseResponse:
+    """List older articles of one followed source. :raise 404: no such source, or no such page."""
+    return _facet_page("sources", key, number)
+
+
 @bp.get("/feed<any('.atom', '.rss', '.json'):ext>")
 @bp.get("/tags/<key>/feed<any('.atom', '.rss', '.json'):ext>")
 @bp.get("/authors/<key>/feed<any('.atom', '.rss', '.json'):ext>")
+@bp.get("/sources/<key>/feed<any('.atom', '.rss', '.json'):ext>")
 @bp.get("/archive/<month>.atom")
 def feed(key: str | None = None, ext: str = "", **_: str) -> BaseResponse:
     """Send a subscription feed or an archive document. :raise 404: there is none at this path."""
@@ -318,7 +355,8 @@ def healthz() -> Response:
     200: the worker serves) when a file is rejected or an article is held at
     its last good version; "stale" when the folder itself cannot be read.
     Paths are given from the content folder (``articles/x.html``): where the
-    server keeps its files is none of a client's business.
+    server keeps its files is none of a client's business. ``sources``: each
+    followed source's last success, last error, items seen and next poll.
     """
     catalog: Catalog = _snapshot().catalog
     local = _from_content_folder(str(current_app.config["CONTENT_DIR"]))
@@ -349,6 +387,7 @@ def healthz() -> Response:
                 for p in catalog.problems
                 if p.severity == "warning"
             ],
+            "sources": _state().source_status(),
         }
     )
     response.cache_control.no_store = True
@@ -476,7 +515,69 @@ def feeds_page() -> Response:
     def last_modified() -> datetime:
         return feed_updated(catalog.articles, catalog.withdrawn, site_epoch(catalog.site))
 
-    return _page(snapshot, FEED_LIST_PATH, "feeds.html", last_modified, sections=feed_directory(catalog))
+    sections = feed_directory(catalog)
+    site = catalog.site
+    listed = [(title, path) for _, groups in sections for group in groups for path, _, title in group.feeds]
+    card = list_card(site, FEED_LIST_PATH, f"Feeds · {site.title}", f"Every feed of {site.title}", listed)
+    return _page(snapshot, FEED_LIST_PATH, "feeds.html", last_modified, sections=sections, card=card)
+
+
+@bp.get("/tags")
+@bp.get("/authors")
+def facet_index_page() -> Response:
+    """List every tag or every author with their number of articles, their page and their feed."""
+    snapshot = _snapshot()
+    catalog = snapshot.catalog
+    kind = request.path.lstrip("/")
+    entries = facet_index(catalog, kind)
+    heading = "Tags" if kind == "tags" else "Authors"
+    site = catalog.site
+
+    def last_modified() -> datetime:
+        return feed_updated(catalog.articles, catalog.withdrawn, site_epoch(site))
+
+    card = list_card(
+        site,
+        request.path,
+        f"{heading} · {site.title}",
+        f"Every {'tag' if kind == 'tags' else 'author'} of {site.title}, with their articles and feeds",
+        [(entry.name, entry.page) for entry in entries],
+    )
+    return _page(
+        snapshot, request.path, "facets.html", last_modified, kind=kind, heading=heading, entries=entries, card=card
+    )
+
+
+# --- the site's icon and logo -----------------------------------------------------------
+
+
+@bp.get("/favicon.ico")
+@bp.get("/<any(icon, logo):name>.<any(png, jpg, jpeg, gif, webp, svg, ico):suffix>")
+def picture(name: str = "icon", suffix: str = "") -> Response:
+    """Send the icon or logo site.toml names from the content folder; ``/favicon.ico`` is the icon, as it is.
+
+    :raise 404: site.toml names none (or an image elsewhere), or not with this suffix.
+    """
+    snapshot = _snapshot()
+    site = snapshot.catalog.site
+    image: SiteImage | None = site.icon if name == "icon" else site.logo
+    if image is None or not image.path or (suffix and image.path != request.path):
+        abort(404, f"This site has no {name} at {request.path}; site.toml's '{name}' names it.")
+    file = picture_file(Path(current_app.config["CONTENT_DIR"]), image)
+
+    def render() -> Resource:
+        try:
+            body, modified = file.read_bytes(), file.stat().st_mtime
+        except OSError as error:
+            abort(404, f"The {name} file named in site.toml cannot be read ({error.strerror}).")
+        cache_control = f"public, max-age={int(current_app.config['PAGE_MAX_AGE'])}"
+        moment = datetime.fromtimestamp(int(modified), UTC)
+        # as it is, in no other coding: a PNG, JPEG, GIF or WebP is compressed already, and one coding
+        # keeps the static export and nginx's answer simple (deploy/nginx/feedsvc-static.conf)
+        variants = {IDENTITY: Variant(body, body_etag(body), IDENTITY)}
+        return Resource(image.media_type, moment, cache_control, variants, (("X-Content-Type-Options", "nosniff"),))
+
+    return _send(snapshot.cached(f"{request.path}#{image.digest}", render))
 
 
 # --- friendly URLs: 301 to the one URL of each resource --------------------------------
@@ -501,10 +602,18 @@ def article_slash(slug: str) -> BaseResponse:
     return redirect(catalog.site.url(article_path(slug)), 301)
 
 
+@bp.get("/tags/")
+@bp.get("/authors/")
+def facet_index_slash() -> BaseResponse:
+    """Redirect ``/tags/`` and ``/authors/`` to the list of every tag or author."""
+    return redirect(_snapshot().catalog.site.url(FACET_INDEX_PATHS[request.path.strip("/")]), 301)
+
+
 @bp.get("/tags/<key>/")
 @bp.get("/authors/<key>/")
+@bp.get("/sources/<key>/")
 def facet_slash(key: str) -> BaseResponse:
-    """Redirect a tag's or author's page asked with a trailing slash or another case. :raise 404: none such."""
+    """Redirect a tag's, author's or source's page asked with a trailing slash or another case. :raise 404: none."""
     kind = request.path.split("/")[1]
     return _to_facet(kind, key, "", slash=True) or abort(404, f"There is nothing at {request.path}.")
 
@@ -515,7 +624,7 @@ def _to_facet(kind: str, key: str, rest: str, *, slash: bool = False) -> BaseRes
     ``slash``: the path asked had a trailing slash, so the facet's own key is another way too.
     """
     catalog = _snapshot().catalog
-    facets: Mapping[str, Facet] = catalog.tags if kind == "tags" else catalog.authors
+    facets: Mapping[str, Facet] = catalog.facets(kind)
     canonical = key if key in facets else facet_key(key)
     if canonical not in facets or (canonical == key and not slash):
         return None  # nothing by that name, or already its own URL: never a redirect to itself

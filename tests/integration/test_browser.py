@@ -20,7 +20,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import struct
 import xml.etree.ElementTree as ET
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
 
 from support.factories import write_article
 from support.paths import SAMPLE_CONTENT
@@ -81,6 +83,20 @@ BOILERPLATE = (
 )
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
 MIN_SCREENSHOT_BYTES = 5_000
+# The sample article's lead image (its og:image and JSON-LD image): the one request its page makes
+# to another host, the article's own (pictures may come from there: CSP img-src http: https:).
+LEAD_IMAGE = "https://oc-media.org/app/uploads/2021/11/pashinyan-aliyev-putin-sochi.jpg"
+
+
+def _grey_png(width: int = 1200, height: int = 630) -> bytes:
+    """A grey PNG of the lead image's size: what the browser gets for a picture on another host (no network)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    rows = (b"\x00" + b"\xb0" * width) * height  # each row: filter type 0, then its grey pixels
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 def squash(text: str) -> str:
@@ -153,6 +169,15 @@ class Watched:
 @pytest.fixture
 def watched(browser: Browser) -> Iterator[Watched]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+
+    def elsewhere(route: Route) -> None:
+        # a picture on another host gets a stand-in (still seen in ``requests``); anything else is refused
+        if route.request.resource_type == "image":
+            route.fulfill(status=200, content_type="image/png", body=_grey_png())
+        else:
+            route.abort()
+
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), elsewhere)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     seen = Watched(page)
@@ -249,17 +274,26 @@ def test_reader_clicks_through_to_a_clean_article(watched: Watched, server: str,
     left_over = [phrase for phrase in BOILERPLATE if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)]
     assert left_over == [], f"source-site furniture still shown to readers: {left_over}"
     assert page.locator('a[href*="oc-media.org/category/"]').count() == 0, "source navigation menu kept"
-    assert page.locator("script").count() == 0, "the clean page carries <script>"
+    # the one script element is JSON-LD, a data block no browser runs
+    assert page.locator('script:not([type="application/ld+json"])').count() == 0, "the clean page carries <script>"
+    assert page.locator('head script[type="application/ld+json"]').count() == 1
     assert page.locator("form, input, iframe").count() == 0, "the clean page carries forms or frames"
 
     canonical = page.locator('head link[rel="canonical"]')
     assert canonical.count() == 1
     assert urlsplit(canonical.get_attribute("href") or "").scheme in ("http", "https")
 
+    # the lead image above the article, loaded at once; the only request to another host
+    lead = page.locator(".article .lead-image img")
+    assert lead.is_visible(), "the lead image is not shown"
+    assert lead.get_attribute("src") == LEAD_IMAGE and lead.get_attribute("loading") is None
+    assert lead.evaluate("img => img.naturalWidth") == 1200, "the lead image did not load"
+    assert lead.bounding_box()["y"] < page.locator(".article-body").bounding_box()["y"]  # type: ignore[index]
+
     screenshot(page, tmp_path, "article")
     assert watched.errors == [], "the browser reported errors (a /favicon.ico 404 counts: readers' browsers log it too)"
     assert watched.failed == []
-    assert watched.external_requests(server) == []
+    assert watched.external_requests(server) == [LEAD_IMAGE]
 
 
 def test_article_links_its_atom_feed_which_carries_the_article(watched: Watched, server: str) -> None:
@@ -284,7 +318,7 @@ def test_article_links_its_atom_feed_which_carries_the_article(watched: Watched,
         assert HEADLINE in titles, f"{HEADLINE!r} not among the feed's titles {titles}"
 
     assert watched.errors == [], "the browser reported errors (a /favicon.ico 404 counts: readers' browsers log it too)"
-    assert watched.external_requests(server) == []
+    assert watched.external_requests(server) == [LEAD_IMAGE]
 
 
 def test_reader_pages_back_through_older_articles(watched: Watched, paged_server: str, tmp_path: Path) -> None:

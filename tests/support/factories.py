@@ -72,8 +72,9 @@ def write_article(
     tags: tuple[str, ...] = (),
     authors: tuple[str, ...] = (),
     status: str | None = None,
+    source: str | None = None,
 ) -> Path:
-    """Write ``articles/<slug>.html`` and a sidecar giving its date (and tags, authors, status)."""
+    """Write ``articles/<slug>.html`` and a sidecar giving its date (and tags, authors, status, source)."""
     body = text or f"The story of {slug}, told in a paragraph long enough to be an article's opening."
     html = f"<html><body><article><h1>{title or slug}</h1><p>{body}</p></article></body></html>"
     path = content_dir / "articles" / f"{slug}.html"
@@ -85,6 +86,8 @@ def write_article(
         lines.append("author = [" + ", ".join(f'"{name}"' for name in authors) + "]")
     if status:
         lines.append(f'status = "{status}"')
+    if source:
+        lines.append(f'source = "{source}"')
     path.with_suffix(".toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

@@ -134,10 +134,13 @@ def _inside(node, ancestor) -> bool:
 
 
 def _allowed_in_head(node) -> bool:
-    """The page template's own <head> elements: meta, links icon/alternate/stylesheet/canonical/prev/next."""
+    """The page template's own <head> elements: meta (Open Graph's by property), links
+    icon/alternate/stylesheet/canonical/prev/next, and JSON-LD: a data block, which no browser runs."""
     attributes = node.attributes
     if node.tag == "meta":
-        return set(attributes) <= {"charset", "name", "content"}
+        return set(attributes) <= {"charset", "name", "content"} or set(attributes) == {"property", "content"}
+    if node.tag == "script":
+        return dict(attributes) == {"type": "application/ld+json"}
     if node.tag == "link":
         return attributes.get("rel") in ("icon", "alternate", "stylesheet", "canonical", "prev", "next")
     return False

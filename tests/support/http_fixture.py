@@ -2,7 +2,10 @@
 
 Each route maps a path (with its query) to a :class:`Reply`, or to a
 function returning one (for replies that change between requests). The
-server counts hits per path and answers 404 to anything else.
+server counts hits per path and answers 404 to anything else. A 200 reply
+with an ``ETag`` or ``Last-Modified`` header is answered 304 Not Modified,
+as a real server would, when the request's ``If-None-Match`` or
+``If-Modified-Since`` names it.
 """
 
 from __future__ import annotations
@@ -41,6 +44,16 @@ def redirect(location: str, status: int = 301) -> Reply:
 
 
 Route = Reply | Callable[[], Reply]
+_VALIDATORS = ("ETag", "Last-Modified")
+
+
+def _not_modified(reply_headers: dict[str, str], request_headers: object) -> bool:
+    """Return True if the request's validators match the reply's (If-None-Match first, as RFC 9110 says)."""
+    asked_etag = request_headers.get("If-None-Match")  # type: ignore[attr-defined]
+    if asked_etag is not None:
+        return "ETag" in reply_headers and asked_etag == reply_headers["ETag"]
+    asked_date = request_headers.get("If-Modified-Since")  # type: ignore[attr-defined]
+    return asked_date is not None and asked_date == reply_headers.get("Last-Modified")
 
 
 class FixtureServer:
@@ -50,6 +63,7 @@ class FixtureServer:
         self.routes: dict[str, Route] = dict(routes or {})
         self.hits: Counter[str] = Counter()
         self.requests: list[dict[str, str]] = []  # headers of every request, in order
+        self.answers: list[tuple[str, int]] = []  # (path, status) of every answer, in order
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -60,6 +74,9 @@ class FixtureServer:
                 server.requests.append(dict(self.headers.items()))
                 route = server.routes.get(self.path)
                 reply = route() if callable(route) else route or Reply(b"not found", 404, "text/plain")
+                if reply.status == 200 and _not_modified(reply.headers, self.headers):
+                    reply = Reply(b"", 304, None, {k: v for k, v in reply.headers.items() if k in _VALIDATORS})
+                server.answers.append((self.path, reply.status))
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout)
                     self._send(reply)
 
@@ -73,7 +90,9 @@ class FixtureServer:
                     self.send_header("Content-Encoding", "gzip")
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
-                if reply.length:
+                if reply.status == 304:
+                    pass  # no body, no length
+                elif reply.length:
                     self.send_header("Content-Length", str(len(body)))
                 else:
                     self.send_header("Connection", "close")

@@ -11,7 +11,7 @@ import pytest
 
 from feedsvc.cli.main import main as feedsvc_command
 from feedsvc.content.sidecar import SIDECAR_KEYS
-from feedsvc.content.site import SETTINGS
+from feedsvc.content.site import SETTINGS, SOURCE_KEYS
 from feedsvc.settings import DEPLOY_SETTINGS, SERVICE_SETTINGS
 from support.paths import REPO
 
@@ -42,7 +42,7 @@ def test_the_committed_reference_is_what_the_generator_writes(page: str) -> None
 
 def test_the_settings_reference_names_every_declared_setting() -> None:
     text = (DOCS / "reference" / "settings.md").read_text(encoding="utf-8")
-    for name in [s.name for s in SETTINGS] + [k.name for k in SIDECAR_KEYS]:
+    for name in [s.name for s in SETTINGS] + [k.name for k in SIDECAR_KEYS] + [k.name for k in SOURCE_KEYS]:
         assert f"| `{name}` |" in text, name
     for setting in SERVICE_SETTINGS + DEPLOY_SETTINGS:
         assert f"| `{setting.name}` | " in text, setting.name

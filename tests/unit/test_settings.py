@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feedsvc.build.snapshot import PAGE_CACHE_BYTES
-from feedsvc.content.site import SETTINGS, parse_site
-from feedsvc.model import Site
+from feedsvc.content.site import SETTINGS, SOURCE_KEYS, parse_site
+from feedsvc.model import Site, Source
 from feedsvc.settings import (
     DEPLOY_SETTINGS,
     SERVICE_SETTINGS,
@@ -205,7 +205,18 @@ def test_the_declared_site_defaults_are_sites() -> None:
             assert setting.default == default.key
         else:
             assert setting.default == default, setting.name
-    assert {setting.name for setting in SETTINGS} == set(defaults)
+    # sources is not one key but the [[source]] tables, declared by SOURCE_KEYS (the test below)
+    assert {setting.name for setting in SETTINGS} == set(defaults) - {"sources"}
+
+
+def test_the_declared_source_keys_are_sources_fields_with_their_defaults() -> None:
+    """SOURCE_KEYS declares each [[source]] key with Source's own default: one table, read by both."""
+    fields = {field.name: field.default for field in dataclasses.fields(Source)}
+    assert [key.name for key in SOURCE_KEYS] == list(fields)
+    for key in SOURCE_KEYS:
+        default = fields[key.name]
+        expected = None if default is dataclasses.MISSING else "" if default is None else default
+        assert key.default == expected, key.name
 
 
 def test_a_site_toml_with_only_the_required_keys_gives_sites_defaults() -> None:

@@ -11,7 +11,9 @@ import pytest
 
 from feedsvc.catalog.assembly import build_catalog, entry_id, facet_key, make_article
 from feedsvc.catalog.revisions import dump_ledger, parse_ledger
-from feedsvc.model import ArticleSource, PageMetadata, Problem, Site
+from feedsvc.content.loader import load_article
+from feedsvc.model import ArticleSource, Image, PageMetadata, Problem, Site, Source
+from support.paths import FIXTURES
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -243,3 +245,78 @@ def test_ledger_keeps_slugs_it_did_not_see_this_time(site: Site) -> None:
     first = build_catalog([source("a", 1), source("b", 2)], site, now=NOW)
     only_a = build_catalog([source("a", 1)], site, now=NOW, ledger=first.revisions)
     assert set(only_a.revisions) == {"a", "b"}
+
+
+# --- followed sources ----------------------------------------------------------------
+
+
+def test_an_article_knows_the_source_that_brought_it(site: Site) -> None:
+    followed = replace(site, sources=(Source(name="civil-ge", feed="https://civil.ge/feed"),))
+    catalog = build_catalog([replace(source("a"), source="civil-ge"), source("b")], followed, now=NOW)
+    assert {a.slug: a.source for a in catalog.articles} == {"a": "civil-ge", "b": None}
+    assert [p for p in catalog.problems if "source" in p.message] == []
+
+
+def test_an_article_of_a_source_site_toml_does_not_have_is_published_with_a_warning(site: Site) -> None:
+    followed = replace(site, sources=(Source(name="civil-ge", feed="https://civil.ge/feed"),))
+    catalog = build_catalog([replace(source("a"), source="gone-news")], followed, now=NOW)
+    assert [a.slug for a in catalog.articles] == ["a"]
+    (problem,) = [p for p in catalog.problems if "source" in p.message]
+    assert (problem.path, problem.severity) == (Path("articles/a.html"), "warning")
+    assert problem.message == (
+        "source = 'gone-news' in a.toml names no [[source]] of site.toml (it has 'civil-ge'); the article is "
+        "published, but only in the site's own feeds; add a [[source]] with name = 'gone-news' to site.toml, "
+        "or remove the line from a.toml"
+    )
+
+
+def test_a_change_of_source_changes_the_catalog_version(site: Site) -> None:
+    followed = replace(site, sources=(Source(name="civil-ge", feed="https://civil.ge/feed"),))
+    plain = build_catalog([source("a")], followed, now=NOW)
+    brought = build_catalog([replace(source("a"), source="civil-ge")], followed, now=NOW)
+    assert plain.version != brought.version
+
+
+def test_every_source_of_site_toml_is_a_facet_even_before_its_first_article(site: Site) -> None:
+    civil = Source(name="civil-ge", feed="https://civil.ge/feed", title="Civil Georgia")
+    quiet = Source(name="quiet-news", sitemap="https://www.quiet.example/sitemap.xml", link="https://quiet.example/en/")
+    followed = replace(site, sources=(civil, quiet))
+    sources = [replace(source("a", 1), source="civil-ge"), replace(source("b", 2), source="civil-ge"), source("c", 3)]
+    catalog = build_catalog([*sources, replace(source("d", 4), source="gone-news")], followed, now=NOW)
+    assert list(catalog.sources) == ["civil-ge", "quiet-news"]  # site.toml's order; no facet for a source it lacks
+    civil_facet, quiet_facet = catalog.sources["civil-ge"], catalog.sources["quiet-news"]
+    assert (civil_facet.kind, civil_facet.key, civil_facet.name, civil_facet.link) == (
+        "sources", "civil-ge", "Civil Georgia", "https://civil.ge/",
+    )  # fmt: skip
+    assert [a.slug for a in civil_facet.articles] == ["b", "a"]  # newest first
+    assert civil_facet.path == "/sources/civil-ge" and catalog.facets("sources") is catalog.sources
+    assert (quiet_facet.name, quiet_facet.link, quiet_facet.articles) == ("quiet-news", "https://quiet.example/en/", ())
+
+
+def test_a_withdrawn_article_keeps_its_source_for_the_sources_tombstone(site: Site) -> None:
+    followed = replace(site, sources=(Source(name="civil-ge", feed="https://civil.ge/feed"),))
+    gone = replace(source("a"), source="civil-ge", status="withdrawn")
+    catalog = build_catalog([gone, source("b")], followed, now=NOW)
+    (withdrawal,) = catalog.withdrawn
+    assert withdrawal.source == "civil-ge"
+    assert catalog.sources["civil-ge"].withdrawn == (withdrawal,) and catalog.sources["civil-ge"].articles == ()
+
+
+def test_lead_image_past_a_tracking_pixel_is_the_body_s_first_figure(site: Site, tmp_path: Path) -> None:
+    page = FIXTURES / "metadata" / "page_whose_og_image_is_a_tracking_pixel.html"
+    (tmp_path / "ferry.html").write_bytes(page.read_bytes())
+    article = make_article(load_article(tmp_path / "ferry.html", site), site)
+    assert article.image == Image(
+        "https://news.example.org/uploads/2024/05/poti-port.jpg",  # resolved against the page's canonical URL
+        width=1600,
+        height=900,
+        alt="Cranes over the port of Poti",
+        caption="The port of Poti in May. Photo: Nino Kalandia",
+        origin="body",
+    )
+
+
+def test_a_declared_lead_image_is_kept_as_declared(site: Site) -> None:
+    declared = Image("https://cdn.example.net/lead.jpg", 1200, 630, origin="sidecar")
+    assert make_article(source("story", image=declared), site).image == declared
+    assert make_article(source("story"), site).image is None  # no picture anywhere

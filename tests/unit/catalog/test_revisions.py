@@ -20,7 +20,7 @@ from feedsvc.catalog.revisions import (
     revise,
     withdraw,
 )
-from feedsvc.model import Article, Revision
+from feedsvc.model import Article, Image, Revision
 from support.ledger_format import hand_written_ledger, news_ledger
 
 TBILISI = ZoneInfo("Asia/Tbilisi")
@@ -63,11 +63,20 @@ def test_fingerprint_ignores_markup_whitespace_and_updated() -> None:
         {"authors": ("Grace Hopper",)},
         {"content": '<p>First <a href="https://example.org/a">link</a>.</p><p>Second, corrected.</p>'},
         {"content": '<p>First <a href="https://example.org/b">link</a>.</p><p>Second.</p>'},
-        {"image": "https://example.org/lead.jpg"},
+        {"image": Image("https://example.org/lead.jpg", origin="opengraph")},
     ],
 )
 def test_fingerprint_moves_with_what_readers_see(change: dict[str, object]) -> None:
     assert fingerprint(article(**change)) != fingerprint(article())
+
+
+def test_fingerprint_keeps_a_declared_image_as_its_url_and_a_body_image_as_the_text_it_is_in() -> None:
+    # a ledger written before pictures had details holds the URL alone: the same article must match it
+    declared = article(image=Image("https://example.org/lead.jpg", origin="opengraph"))
+    sized = article(image=Image("https://example.org/lead.jpg", 1200, 630, "image/jpeg", "Leaders", origin="json-ld"))
+    assert fingerprint(sized) == fingerprint(declared)
+    # a picture chosen from the body is already in its text: naming it is no edit
+    assert fingerprint(article(image=Image("https://example.org/a", origin="body"))) == fingerprint(article())
 
 
 def test_first_sight_dates_the_article_by_its_own_date_not_the_clock() -> None:

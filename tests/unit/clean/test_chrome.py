@@ -7,7 +7,7 @@ import pytest
 
 from feedsvc.clean import clean_html
 from feedsvc.clean.chrome import RULES, remove_chrome
-from feedsvc.clean.policy import CHROME_LINE, MARKUP_TEXT, PREV_NEXT, UPDATED_LINE
+from feedsvc.clean.policy import CHROME_LINE, CTA_LINE, MARKUP_TEXT, PREV_NEXT, UPDATED_LINE
 from support.paths import FIXTURES as FIXTURES_DIR
 
 FIXTURES = FIXTURES_DIR / "clean"
@@ -128,3 +128,28 @@ def test_video_player_labels_and_slide_counters_go_but_prose_about_the_video_sta
     assert "whose current time stamp of 2:41 the harbour master read out" in text
     assert "The old harbour wall at high tide." in text
     assert "5/5" in text  # a rating outside any gallery is not a slide counter
+
+
+def test_call_to_action_links_go_but_links_and_words_in_sentences_stay() -> None:
+    _, text = cleaned("drops_call_to_action_links_but_keeps_links_in_sentences.html")
+    assert_body_kept(text)
+    for junk in ("Check price here", "Get started", "Back to the top"):
+        assert junk not in text
+    assert "Learn more about the plans in the council's report." in text  # a link inside a sentence
+    assert "Learn more at the drop-in sessions" in text  # not a link: a sentence
+    assert "she would sign up for the council's consultation" in text
+    assert "houses behind it. Engineers told" in text  # the "Learn more" and price links between them went
+
+
+@pytest.mark.parametrize(
+    "line", ["Learn more", "Check price here", "Shop Svala.", "Get started", "Back to the top", "View this figure"]
+)
+def test_call_to_action_lines(line: str) -> None:
+    assert CTA_LINE.fullmatch(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["Shopping for a boat is hard", "Learn from the storm of 1953", "Get out of the water"]
+)
+def test_lines_that_start_like_a_call_to_action_are_not_one(line: str) -> None:
+    assert not CTA_LINE.fullmatch(line)

@@ -67,3 +67,19 @@ def test_a_truncated_json_ld_article_body_trims_nothing() -> None:
     truncated = head + tail[tail.index('"}') :]
     out = clean_html(truncated, BASE)
     assert len(texts(out)) >= 6
+
+
+def test_keeps_accordion_answers_and_tabs_that_the_page_shows_on_click() -> None:
+    out = clean_html(fixture("keeps_accordion_answers_and_tabs_shown_on_click.html"), BASE)
+    kept = " ".join(texts(out))
+    for answer in (
+        "bare-root plants",
+        "three plants per metre",
+        "Dig a trench",
+        "Water the plants",
+        "In spring",
+        "In autumn",
+    ):
+        assert answer in kept
+    # Hidden without a control naming it, or a menu in the page's header: still gone.
+    assert "newsletter" not in out and "Sign in" not in out and "Copyright" not in out

@@ -20,12 +20,15 @@ import feedsvc.clean
 PACKAGE = "feedsvc.clean"
 PIPELINE = "__init__"  # the package itself: feedsvc/clean/__init__.py
 CLEAN_DIR = Path(feedsvc.clean.__file__).parent
-STAGES = frozenset({"rules", "extract", "boilerplate", "edges", "jsonld", "chrome", "normalise", "sanitise", "summary"})
+STAGES = frozenset(
+    {"rules", "extract", "boilerplate", "edges", "jsonld", "chrome", "normalise", "sanitise", "scorer", "summary"}
+)
 # Top first. A module may import from the layers below its own, never from its own or one above.
 LAYERS: list[frozenset[str]] = [
     frozenset({"report"}),
     frozenset({PIPELINE}),
     STAGES,
+    frozenset({"blocks"}),  # the block scorer's features
     frozenset({"dom", "explain", "confidence"}),
     frozenset({"policy"}),
 ]

@@ -26,6 +26,9 @@ FINGERPRINTS = {
     "3": "73f94d000d7005e0",  # void <embed>/<source>, deep nesting flattened, plain-text safety
     "4": "f6b5de7e8e4cbf1a",  # issue 11: page chrome (clean/chrome.py), <noscript> never text, lazy loaders win over src, comment retry
     "5": "70823a4b533c6b30",  # issue 11b: video player labels and slide counters (clean/chrome.py)
+    "6": "d5ee5ed15cce4443",  # issue 11: accordion answers and tabs shown on click are article text
+    "7": "451781fb5e824155",  # issue 11: call-to-action links and buttons alone on their line (clean/chrome.py)
+    "8": "a6ee729d66d4df84",  # issue 11: the learned block scorer (clean/scorer.py); fixture scorer_drops_* added
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from feedsvc.cli.init import InitError, init_folder, site_toml_text
 from feedsvc.cli.main import main
 from feedsvc.content.loader import load_site
-from feedsvc.content.site import SETTINGS
+from feedsvc.content.site import SETTINGS, SOURCE_KEYS
 
 TODAY = date(2026, 3, 14)
 
@@ -47,6 +47,19 @@ def test_every_setting_is_in_the_site_toml_with_its_help_and_its_default_is_vali
     (tmp_path / "b" / "site.toml").write_text(uncommented, encoding="utf-8")
     assert set(tomllib.loads(uncommented)) == {s.name for s in SETTINGS}
     assert load_site(tmp_path / "a") == load_site(tmp_path / "b")
+
+
+def test_the_commented_source_example_follows_a_site_once_uncommented(tmp_path: Path) -> None:
+    text = site_toml_text(2026)
+    example = text.partition("\n#  [[source]]\n")[2]
+    for key in SOURCE_KEYS:  # every key is shown, with what it does
+        assert f"{key.name} = " in example, key.name
+    (tmp_path / "site.toml").write_text(text.replace("\n#  ", "\n"), encoding="utf-8")
+    (source,) = load_site(tmp_path).sources
+    assert (source.name, source.feed, source.every, source.since) == (
+        "example-news", "https://news.example.com/feed.xml", 1800, datetime(2026, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    assert source.rules is None  # its rules file would have to exist: left commented
 
 
 def test_the_example_is_dated_today_and_its_authority_this_year(tmp_path: Path) -> None:

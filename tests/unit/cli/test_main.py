@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from feedsvc.cli.main import main
+from feedsvc.cli.main import image_line, main
+from feedsvc.model import Image
 from support.paths import FIXTURES
 
 PAGE = """<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
@@ -29,8 +30,23 @@ def test_check_reports_each_article_and_each_problem_and_fails_on_errors(content
     assert result.exit_code == 1
     assert "ok       article-with-jsonld-tags-and-author" in result.output
     assert "title:     Harbour bridge reopens after repairs" in result.output
+    assert "image:     https://news.example.org/images/bridge.jpg  (from the article's first picture)" in result.output
     assert "error    " in result.output and "article-that-is-empty.html" in result.output
     assert "3 published, 1 not published" in result.output
+
+
+@pytest.mark.parametrize(
+    "image, line",
+    [
+        (None, "-"),
+        (Image("https://a.example/x.jpg", 1200, 630, "image/jpeg", origin="json-ld"),
+         "https://a.example/x.jpg  (1200x630, image/jpeg, from JSON-LD)"),
+        (Image("https://a.example/x.jpg", 1200, origin="opengraph"), "https://a.example/x.jpg  (from og:image)"),
+        (Image("https://a.example/x.jpg", origin="sidecar"), "https://a.example/x.jpg  (from the sidecar)"),
+    ],
+)  # fmt: skip
+def test_check_shows_the_lead_image_with_what_is_known_and_where_it_was_found(image: Image | None, line: str) -> None:
+    assert image_line(image) == line
 
 
 def test_check_passes_when_everything_publishes(content_dir: Path) -> None:

@@ -8,6 +8,7 @@ import shutil
 import tomllib
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +19,7 @@ from feedsvc.content import loader as content
 from feedsvc.content.loader import decode_html, discover_articles, load_article, load_articles, load_site
 from feedsvc.content.sidecar import SIDECAR_KEYS
 from feedsvc.content.site import SiteConfigError
-from feedsvc.model import ContentError, PageMetadata, Problem, Site
+from feedsvc.model import ContentError, Image, PageMetadata, Problem, Site
 from support.paths import FIXTURES as FIXTURES_DIR
 from support.sites import write_file
 
@@ -97,6 +98,102 @@ def test_bad_site_value_names_the_file_and_the_key(content_dir: Path) -> None:
     (content_dir / "site.toml").write_text(SITE_TOML.replace("Asia/Tbilisi", "Mars/Olympus"), encoding="utf-8")
     with pytest.raises(SiteConfigError, match=r"site\.toml: 'timezone' must be an IANA time zone"):
         load_site(content_dir)
+
+
+# --- site.toml: [[source]] tables ----------------------------------------------------
+
+SOURCE_TOML = """
+[[source]]
+name = "civil-ge"
+feed = "https://civil.ge/feed"
+rules = "{rules}"
+"""
+RULES = 'body = ["#story"]\nstrip = ["p.kicker"]\n'
+
+
+def write_rules(content_dir: Path, name: str, text: str) -> None:
+    (content_dir / "rules").mkdir(exist_ok=True)
+    (content_dir / "rules" / name).write_text(text, encoding="utf-8")
+
+
+def test_a_source_naming_a_valid_rules_file_loads(content_dir: Path) -> None:
+    write_rules(content_dir, "civil.ge.toml", RULES)
+    (content_dir / "site.toml").write_text(
+        SITE_TOML + SOURCE_TOML.format(rules="rules/civil.ge.toml"), encoding="utf-8"
+    )
+    (source,) = load_site(content_dir).sources
+    assert (source.name, source.feed, source.rules) == ("civil-ge", "https://civil.ge/feed", "rules/civil.ge.toml")
+
+
+def test_a_source_naming_a_missing_rules_file_is_named_by_its_line(content_dir: Path) -> None:
+    (content_dir / "site.toml").write_text(
+        SITE_TOML + SOURCE_TOML.format(rules="rules/civil.ge.toml"), encoding="utf-8"
+    )
+    with pytest.raises(SiteConfigError) as caught:
+        load_site(content_dir)
+    assert str(caught.value) == (
+        f"{content_dir / 'site.toml'}: line 10: [[source]] 'civil-ge': 'rules' = 'rules/civil.ge.toml': there is no "
+        'such file in the content folder; save the site\'s rules there (docs/cleaner.md, "Site rules", says how) '
+        "or remove the key"
+    )
+
+
+def test_a_source_naming_a_broken_rules_file_says_what_is_wrong_in_it(content_dir: Path) -> None:
+    write_rules(content_dir, "civil.ge.toml", 'body = ["#story"\nstrip = 3\n')
+    (content_dir / "site.toml").write_text(
+        SITE_TOML + SOURCE_TOML.format(rules="rules/civil.ge.toml"), encoding="utf-8"
+    )
+    with pytest.raises(
+        SiteConfigError,
+        match=r"line 10: \[\[source\]\] 'civil-ge': 'rules' = 'rules/civil.ge.toml' "
+        r"cannot be used: .*line 1: the value of 'body' .* is never closed",
+    ):
+        load_site(content_dir)
+
+
+def test_a_rules_file_outside_the_rules_folder_is_refused_with_where_to_move_it(content_dir: Path) -> None:
+    (content_dir / "civil.ge.toml").write_text(RULES, encoding="utf-8")  # valid, but where the build never reads
+    (content_dir / "site.toml").write_text(SITE_TOML + SOURCE_TOML.format(rules="civil.ge.toml"), encoding="utf-8")
+    with pytest.raises(SiteConfigError) as caught:
+        load_site(content_dir)
+    assert str(caught.value).endswith(
+        "line 10: [[source]] 'civil-ge': 'rules' = 'civil.ge.toml' is not in the content folder's rules/ folder, "
+        "the one place site rules are read from; move the file to rules/civil.ge.toml and write "
+        'rules = "rules/civil.ge.toml"'
+    )
+
+
+def test_a_rules_file_reached_through_a_link_out_of_the_folder_is_refused(content_dir: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.toml"
+    outside.write_text(RULES, encoding="utf-8")
+    (content_dir / "rules").mkdir()
+    (content_dir / "rules" / "civil.ge.toml").symlink_to(outside)
+    (content_dir / "site.toml").write_text(
+        SITE_TOML + SOURCE_TOML.format(rules="rules/civil.ge.toml"), encoding="utf-8"
+    )
+    with pytest.raises(SiteConfigError, match="leads out of the content folder; copy the file into it"):
+        load_site(content_dir)
+
+
+def test_every_site_toml_mistake_at_once_with_source_lines_and_rules_files(content_dir: Path) -> None:
+    text = SITE_TOML.replace("Asia/Tbilisi", "Mars/Olympus") + SOURCE_TOML.format(rules="rules/none.toml")
+    (content_dir / "site.toml").write_text(text + 'every = "5s"\n', encoding="utf-8")
+    with pytest.raises(SiteConfigError) as caught:
+        load_site(content_dir)
+    message = str(caught.value)
+    assert message.startswith(f"{content_dir / 'site.toml'}: 3 problems: (1) 'timezone' must be an IANA time zone")
+    assert "(2) line 11: [[source]] 'civil-ge': 'every' is 5 seconds" in message
+    assert "(3) line 10: [[source]] 'civil-ge': 'rules' = 'rules/none.toml': there is no such file" in message
+
+
+def test_a_syntax_mistake_and_a_source_mistake_are_reported_together(content_dir: Path) -> None:
+    text = SITE_TOML + '\n[[source]]\nname = "a"\nfeed = "https://a.example/feed"\nevery = 5 minutes\nmax_new = 0\n'
+    (content_dir / "site.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(SiteConfigError) as caught:
+        load_site(content_dir)
+    message = str(caught.value)
+    assert "(1) invalid TOML: line 10: the value of 'every' (5 minutes) is not valid" in message
+    assert "(2) line 11: [[source]] 'a': 'max_new' must be a whole number from 1 to 1000" in message
 
 
 def test_bad_override_says_it_was_overridden(content_dir: Path) -> None:
@@ -199,13 +296,14 @@ def test_sidecar_beats_every_other_source(content_dir: Path, site: Site) -> None
         tags=("Armenia", "Azerbaijan"),
         canonical_url="https://oc-media.org/sochi-summit/",
         language="en-GB",
-        image="https://oc-media.org/images/sochi.jpg",
+        image=Image("https://oc-media.org/images/sochi.jpg", origin="sidecar"),
     )
     assert article.metadata.published.isoformat() == "2021-11-23T09:00:00+04:00"  # type: ignore[union-attr]
     assert {source for _, source in article.origins} == {"sidecar"}
     assert article.pinned_id == "tag:oc-media.org,2012:2021-11-23:sochi-summit"
     assert article.status == "draft"
     assert article.slug == "article-with-sidecar-overrides"
+    assert article.source == "oc-media"  # a source site.toml need not have: the catalog warns of that
     assert article.warnings == ()
 
 
@@ -217,7 +315,7 @@ def test_sources_merge_field_by_field(content_dir: Path, site: Site) -> None:
         authors=("Markup Author",),
         summary="OpenGraph summary",
         language="ka",
-        image="https://oc-media.org/images/og.jpg",
+        image=Image("https://oc-media.org/images/og.jpg", origin="opengraph"),
     )
     assert article.origins == (
         ("title", "sidecar"),
@@ -257,13 +355,30 @@ def test_raw_html_is_kept(content_dir: Path, site: Site) -> None:
         ("published = 2021-11-23T05:00:00Z", "published", datetime(2021, 11, 23, 5, tzinfo=UTC)),
         ('author = "Ana Tsurtsumia"', "authors", ("Ana Tsurtsumia",)),
         ("tags = []", "tags", ()),
-        ('image = "https://cdn.example/a.jpg"', "image", "https://cdn.example/a.jpg"),
+        ('image = "https://cdn.example/a.jpg"', "image", Image("https://cdn.example/a.jpg", origin="sidecar")),
+        ('image = "/images/a.jpg"', "image", Image("https://oc-media.org/images/a.jpg", origin="sidecar")),
+        (
+            'image = { url = "/a.jpg", alt = "Leaders", caption = "In Sochi", credit = "TASS", width = 1200, '
+            'height = 630, type = "Image/JPEG", length = 48213 }',
+            "image",
+            Image(
+                "https://oc-media.org/a.jpg", 1200, 630, "image/jpeg", "Leaders", "In Sochi", 48213, "TASS", "sidecar"
+            ),
+        ),
     ],
 )
 def test_sidecar_value_forms(content_dir: Path, site: Site, sidecar: str, field: str, expected: object) -> None:
     write_file(content_dir, "sochi.toml", sidecar)
     article = load_article(write_file(content_dir, "sochi.html", "<h1>Sochi</h1>"), site)
     assert getattr(article.metadata, field) == expected
+
+
+def test_an_article_without_source_has_none_and_a_markdown_one_names_it_in_its_front_matter(
+    content_dir: Path, site: Site
+) -> None:
+    assert load_article(write_file(content_dir, "sochi.html", PAGE), site).source is None
+    markdown = '+++\ntitle = "Sochi"\nsource = "civil-ge"\n+++\nThe summit.\n'
+    assert load_article(write_file(content_dir, "summit.md", markdown), site).source == "civil-ge"
 
 
 def test_unicode_slug_is_allowed_and_composed(content_dir: Path, site: Site) -> None:
@@ -364,7 +479,16 @@ def test_unsafe_slug_says_what_to_rename_it_to(content_dir: Path, site: Site, na
         ('status = "hidden"', "'status' must be one of 'published', 'draft', 'withdrawn', got 'hidden'"),
         ('canonical_url = "/sochi/"', "'canonical_url' must be an absolute http(s) URL"),
         ('image = "images/a.jpg"', "'image' must be an http(s) URL or a path such as '/images/a.jpg'"),
+        ('image = { alt = "Leaders" }', "'image' needs a url, e.g. image = { url = \"/images/a.jpg\""),
+        ('image = { url = "/a.jpg", size = 3 }', "'image' has unknown key(s) 'size'; allowed: url, alt, caption,"),
+        ('image = { url = "/a.jpg", width = "1200" }', "'image.width' must be a whole number above 0, got '1200'"),
+        ('image = { url = "/a.jpg", length = 0 }', "'image.length' must be a whole number above 0, got 0"),
+        ('image = { url = "/a.jpg", type = "jpeg" }', "'image.type' must be an image MIME type such as 'image/jpeg'"),
+        ('image = { url = "a.jpg" }', "'image.url' must be an http(s) URL or a path such as '/images/a.jpg'"),
+        ('image = { url = "/a.jpg", alt = "" }', "'image.alt' must be a non-empty string"),
         ('language = "English (UK)"', "'language' must be a BCP 47 language tag"),
+        ('source = "OC Media"', "'source' must be the name of a [[source]] of site.toml, such as 'oc-media'"),
+        ("source = 1", "'source' must be the name of a [[source]]"),
     ],
 )
 def test_bad_sidecar_names_the_sidecar_key_and_value(content_dir: Path, site: Site, sidecar: str, message: str) -> None:
@@ -444,3 +568,73 @@ def test_missing_articles_folder_is_a_warning(tmp_path: Path) -> None:
 def test_every_documented_sidecar_key_is_exercised_by_the_overrides_fixture() -> None:
     with (FIXTURES / "article_with_sidecar_overrides.toml").open("rb") as file:
         assert sorted(tomllib.load(file)) == sorted(key.name for key in SIDECAR_KEYS)
+
+
+PICTURES = FIXTURES_DIR / "pictures"
+
+
+def _with_pictures(content_dir: Path, **lines: str) -> None:
+    with (content_dir / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.writelines(f'{key} = "{value}"\n' for key, value in lines.items())
+
+
+def test_icon_and_logo_files_give_their_type_size_and_digest(content_dir: Path) -> None:
+    (content_dir / "media").mkdir()
+    shutil.copy(PICTURES / "icon-128.png", content_dir / "media" / "icon.png")
+    shutil.copy(PICTURES / "wide-300x100.jpg", content_dir / "logo.jpg")
+    _with_pictures(content_dir, icon="media/icon.png", logo="logo.jpg")
+    site = load_site(content_dir)
+    assert site.icon is not None and site.logo is not None
+    assert (site.icon.path, site.icon.media_type, site.icon.width, site.icon.height) == (
+        "/icon.png", "image/png", 128, 128)  # fmt: skip
+    assert (site.logo.path, site.logo.media_type, site.logo.width, site.logo.height) == (
+        "/logo.jpg", "image/jpeg", 300, 100)  # fmt: skip
+    first = site.icon.digest
+    shutil.copy(PICTURES / "wide-300x100.png", content_dir / "media" / "icon.png")
+    assert load_site(content_dir).icon.digest != first  # type: ignore[union-attr]
+
+
+def test_an_icon_elsewhere_is_taken_as_written(content_dir: Path) -> None:
+    _with_pictures(content_dir, icon="https://cdn.example.org/icon.png")
+    icon = load_site(content_dir).icon
+    assert icon is not None and (icon.path, icon.width, icon.digest) == ("", None, "")
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda folder: None, "which does not exist; put the picture there or correct the path"),
+        (lambda folder: (folder / "icon.png").mkdir(), "which is a folder"),
+        (
+            lambda folder: shutil.copy(PICTURES / "wide-300x100.jpg", folder / "icon.png"),
+            "which is image/jpeg data, not image/png as its name says",
+        ),
+        (
+            lambda folder: (folder / "icon.png").write_text("<!doctype html><p>Not found</p>"),
+            "which is not a picture feedsvc knows",
+        ),
+        (
+            lambda folder: (folder / "icon.png").write_bytes((PICTURES / "icon-128.png").read_bytes() + bytes(1 << 20)),
+            "over 1024 KiB",
+        ),
+        (lambda folder: (folder / "icon.png").symlink_to(PICTURES / "icon-128.png"), "outside the content folder"),
+    ],
+    ids=["missing", "a folder", "a JPEG named .png", "an HTML page", "too big", "a link out of the folder"],
+)
+def test_a_bad_icon_file_names_site_toml_the_key_the_file_and_the_fix(
+    content_dir: Path, setup: Callable[[Path], object], message: str
+) -> None:
+    setup(content_dir)
+    _with_pictures(content_dir, icon="icon.png")
+    with pytest.raises(SiteConfigError) as caught:
+        load_site(content_dir)
+    text = str(caught.value)
+    assert text.startswith(f"{content_dir / 'site.toml'}: 'icon' names {content_dir / 'icon.png'}")
+    assert message in text
+
+
+def test_a_page_whose_utf8_was_read_as_latin1_and_saved_again_loads_mended_with_a_note(site: Site) -> None:
+    article = load_article(FIXTURES_DIR / "content" / "utf8-page-read-as-latin1-and-saved-again.html", site)
+    assert "you\u2019re looking at about $50" in article.html
+    assert "\u00e2" not in article.html
+    assert any("7 character(s) of UTF-8 text that had been read as Latin-1" in w for w in article.warnings)

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from feedsvc.feeds.atom_rss import EMPTY_FEED_UPDATED, FeedSpec, build_atom, build_rss, feed_updated, site_epoch
-from feedsvc.model import Article, Site
+from feedsvc.model import Article, Image, Site, SiteImage
 from support.factories import make_article, make_site, make_withdrawal
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -226,3 +226,140 @@ def test_non_ascii_paths_are_published_as_percent_encoded_uris(site: Site) -> No
     assert f"https://news.example.org/tags/{tag}/feed.atom" in hrefs
     assert "https://news.example.org/articles/%E1%83%A5%E1%83%90%E1%83%A0%E1%83%97%E1%83%A3%E1%83%9A%E1%83%98" in hrefs
     assert all(href.isascii() for href in hrefs)
+
+
+ICON = SiteImage("icon.png", "/icon.png", "image/png", 128, 128, "d1")
+LOGO = SiteImage("logo.png", "/logo.png", "image/png", 144, 48, "d2")
+
+
+def test_atom_names_the_icon_and_the_logo(articles: list[Article]) -> None:
+    root = etree.fromstring(build_atom(articles, make_site(icon=ICON, logo=LOGO), SPEC))
+    assert root.findtext(f"{ATOM}icon") == "https://news.example.org/icon.png"
+    assert root.findtext(f"{ATOM}logo") == "https://news.example.org/logo.png"
+    bare = etree.fromstring(build_atom(articles, make_site(), SPEC))
+    assert bare.find(f"{ATOM}icon") is None and bare.find(f"{ATOM}logo") is None
+    parsed = feedparser.parse(build_atom(articles, make_site(icon=ICON, logo=LOGO), SPEC))
+    assert (parsed.feed.icon, parsed.feed.logo) == (
+        "https://news.example.org/icon.png",
+        "https://news.example.org/logo.png",
+    )
+
+
+def _rss_image(site: Site, articles: list[Article]) -> dict[str, str] | None:
+    image = etree.fromstring(build_rss(articles, site, RSS_SPEC)).find("channel/image")
+    return None if image is None else {child.tag: child.text or "" for child in image}
+
+
+def test_rss_image_is_the_logo_with_its_size_the_channel_title_and_link(articles: list[Article]) -> None:
+    assert _rss_image(make_site(icon=ICON, logo=LOGO), articles) == {
+        "url": "https://news.example.org/logo.png",
+        "title": "Test Site",
+        "link": "https://news.example.org/",
+        "width": "144",
+        "height": "48",
+    }
+    assert _rss_image(make_site(), articles) is None
+
+
+@pytest.mark.parametrize(
+    ("logo", "expected_url", "sized"),
+    [
+        (replace(LOGO, width=300, height=100), "https://news.example.org/logo.png", False),  # wider than 144
+        (replace(LOGO, width=100, height=401), "https://news.example.org/logo.png", False),  # higher than 400
+        (
+            SiteImage("https://cdn.example.org/logo.png", media_type="image/png"),
+            "https://cdn.example.org/logo.png",
+            False,
+        ),
+        (SiteImage("logo.svg", "/logo.svg", "image/svg+xml"), "https://news.example.org/icon.png", True),  # not for RSS
+        (None, "https://news.example.org/icon.png", True),
+    ],
+    ids=["too wide", "too high", "elsewhere, size unknown", "an SVG logo: the icon", "no logo: the icon"],
+)
+def test_rss_image_width_and_height_only_when_known_and_within_rss_limits(
+    articles: list[Article], logo: SiteImage | None, expected_url: str, sized: bool
+) -> None:
+    image = _rss_image(make_site(icon=ICON, logo=logo), articles)
+    assert image is not None and image["url"] == expected_url
+    assert ("width" in image and "height" in image) is sized
+    assert "width" not in image or (int(image["width"]) <= 144 and int(image["height"]) <= 400)
+
+
+def test_rss_has_no_image_when_neither_picture_is_gif_jpeg_or_png(articles: list[Article]) -> None:
+    svg = SiteImage("icon.svg", "/icon.svg", "image/svg+xml")
+    assert _rss_image(make_site(icon=svg, logo=None), articles) is None
+
+
+# --- the lead image: Media RSS and the RSS enclosure -------------------------
+
+MEDIA = "{http://search.yahoo.com/mrss/}"
+LEAD = Image(
+    "https://news.example.org/uploads/lead.jpg",
+    width=1200,
+    height=630,
+    type="image/jpeg",
+    alt="Leaders at the table",
+    caption="The leaders in Sochi.",
+    length=48213,
+    credit="TASS",
+    origin="sidecar",
+)
+
+
+def _items(document: bytes) -> list[etree._Element]:
+    root = etree.fromstring(document)
+    return root.findall(f"{ATOM}entry") or root.findall("channel/item")
+
+
+@pytest.mark.parametrize("build", [build_atom, build_rss])
+def test_the_lead_image_is_media_rss_content_and_thumbnail_with_what_is_known(build, site: Site) -> None:
+    document = build([make_article("newer", 23, image=LEAD), make_article("older", 20)], site, SPEC)
+    with_image, without = _items(document)
+    content = with_image.find(f"{MEDIA}content")
+    assert dict(content.attrib) == {"url": LEAD.url, "medium": "image", "type": "image/jpeg", "fileSize": "48213",
+                                    "width": "1200", "height": "630"}  # fmt: skip
+    description = content.find(f"{MEDIA}description")
+    assert (description.get("type"), description.text) == ("plain", "The leaders in Sochi.")
+    assert content.findtext(f"{MEDIA}credit") == "TASS"
+    assert dict(with_image.find(f"{MEDIA}thumbnail").attrib) == {"url": LEAD.url, "width": "1200", "height": "630"}
+    assert without.find(f"{MEDIA}content") is None and without.find(f"{MEDIA}thumbnail") is None
+    # the namespace is declared once, on the root, and nowhere else
+    assert document.count(b'xmlns:media="http://search.yahoo.com/mrss/"') == 1
+    parsed = feedparser.parse(document)
+    assert parsed.bozo == 0
+    assert parsed.entries[0].media_content[0]["url"] == LEAD.url
+    assert parsed.entries[0].media_thumbnail[0]["url"] == LEAD.url
+    assert "media_content" not in parsed.entries[1]
+
+
+@pytest.mark.parametrize("build", [build_atom, build_rss])
+def test_an_image_known_only_by_its_url_gives_only_its_url(build, site: Site) -> None:
+    bare = Image("https://news.example.org/uploads/lead.jpg", origin="opengraph")
+    (entry,) = _items(build([make_article("newer", 23, image=bare)], site, SPEC))
+    assert dict(entry.find(f"{MEDIA}content").attrib) == {"url": bare.url, "medium": "image"}
+    assert len(entry.find(f"{MEDIA}content")) == 0  # no description, no credit
+    assert dict(entry.find(f"{MEDIA}thumbnail").attrib) == {"url": bare.url}
+    # the alt text describes the picture when there is no caption
+    (entry,) = _items(build([make_article("newer", 23, image=replace(bare, alt="Vines"))], site, SPEC))
+    assert entry.find(f"{MEDIA}content").findtext(f"{MEDIA}description") == "Vines"
+
+
+@pytest.mark.parametrize(
+    "image, enclosure",
+    [
+        (LEAD, {"url": LEAD.url, "length": "48213", "type": "image/jpeg"}),
+        (replace(LEAD, length=None), None),  # RSS requires a length: never guessed
+        (replace(LEAD, type=None), None),  # nor a type
+    ],
+)
+def test_rss_has_an_enclosure_only_when_length_and_type_are_known(
+    site: Site, image: Image, enclosure: dict[str, str] | None
+) -> None:
+    rss = build_rss([make_article("newer", 23, image=image)], site, RSS_SPEC)
+    (item,) = _items(rss)
+    found = item.find("enclosure")
+    assert (dict(found.attrib) if found is not None else None) == enclosure
+    assert [e["href"] for e in feedparser.parse(rss).entries[0].enclosures] == ([LEAD.url] if enclosure else [])
+    # Atom carries the picture in Media RSS alone: no enclosure link
+    (entry,) = _items(build_atom([make_article("newer", 23, image=image)], site, SPEC))
+    assert "enclosure" not in {link.get("rel") for link in entry.findall(f"{ATOM}link")}

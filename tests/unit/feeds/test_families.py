@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import feedparser
 from lxml import etree
 
-from feedsvc.catalog.assembly import index_facets
+from feedsvc.catalog.assembly import index_facets, index_sources
 from feedsvc.feeds.families import fit_budget, render_all
-from feedsvc.model import Article, Catalog, Site, Withdrawal
+from feedsvc.model import Article, Catalog, Site, Source, Withdrawal
 from support.factories import TBILISI, make_article, make_site, make_withdrawal
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -28,6 +28,7 @@ def catalog_of(articles: list[Article], site: Site | None = None, withdrawn: tup
         withdrawn=withdrawn,
         tags=index_facets("tags", articles, withdrawn),
         authors=index_facets("authors", articles, withdrawn),
+        sources=index_sources(site.sources, articles, withdrawn),
         gone={w.slug: w for w in withdrawn},
     )
 
@@ -193,3 +194,71 @@ def test_an_empty_site_feed_is_dated_by_its_id_authority_not_1970_nor_the_clock(
     assert etree.fromstring(first["/feed.atom"].body).findtext(f"{ATOM}updated") == "2020-03-01T00:00:00+00:00"
     assert b"<lastBuildDate>Sun, 01 Mar 2020 00:00:00 +0000</lastBuildDate>" in first["/feed.rss"].body
     assert {path: d.body for path, d in first.items()} == {path: d.body for path, d in later.items()}
+
+
+# --- followed sources ----------------------------------------------------------------
+
+CIVIL = Source(name="civil-ge", feed="https://civil.ge/feed", title="Civil Georgia", link="https://civil.ge/en/")
+QUIET = Source(name="quiet-news", sitemap="https://www.quiet.example/sitemap.xml")
+
+
+def test_each_source_has_its_feeds_with_its_own_articles_title_and_link() -> None:
+    site = make_site(sources=(CIVIL, QUIET))
+    articles = [make_article("b", 3, source="civil-ge"), make_article("a", 2), make_article("c", 1, source="civil-ge")]
+    by_path = {d.path: d for d in render_all(catalog_of(articles, site))[0]}
+    atom = feedparser.parse(by_path["/sources/civil-ge/feed.atom"].body)
+    assert [e.id for e in atom.entries] == [articles[0].entry_id, articles[2].entry_id]
+    assert (atom.feed.title, atom.feed.link, atom.feed.id) == (
+        "Civil Georgia", "https://civil.ge/en/", "tag:news.example.org,2020:feed/sources/civil-ge",
+    )  # fmt: skip
+    assert atom.feed.subtitle == "The articles of Civil Georgia, cleaned and in full, from Test Site"
+    self_link = [link.href for link in atom.feed.links if link.rel == "self"]
+    assert self_link == ["https://news.example.org/sources/civil-ge/feed.atom"]
+    rss = feedparser.parse(by_path["/sources/civil-ge/feed.rss"].body)
+    assert (rss.feed.title, rss.feed.link, [e.id for e in rss.entries]) == (
+        "Civil Georgia", "https://civil.ge/en/", [articles[0].entry_id, articles[2].entry_id],
+    )  # fmt: skip
+    document = json.loads(by_path["/sources/civil-ge/feed.json"].body)
+    assert (document["title"], document["home_page_url"], document["feed_url"]) == (
+        "Civil Georgia", "https://civil.ge/en/", "https://news.example.org/sources/civil-ge/feed.json",
+    )  # fmt: skip
+    assert [item["id"] for item in document["items"]] == [articles[0].entry_id, articles[2].entry_id]
+    assert by_path["/sources/civil-ge/feed.atom"].last_modified == articles[0].updated
+    # the site's combined feed: every article, whatever its source
+    assert ids_in(by_path["/feed.atom"].body) == [a.entry_id for a in articles]
+
+
+def test_a_source_without_articles_has_valid_empty_feeds_titled_by_its_name() -> None:
+    site = make_site(sources=(QUIET,))
+    by_path = {d.path: d for d in render_all(catalog_of([make_article("a", 2)], site))[0]}
+    atom = by_path["/sources/quiet-news/feed.atom"]
+    parsed = feedparser.parse(atom.body)
+    assert not parsed.bozo and parsed.entries == []
+    assert (parsed.feed.title, parsed.feed.link) == ("quiet-news", "https://www.quiet.example/")
+    root = etree.fromstring(atom.body)
+    assert [child.tag.removeprefix(ATOM) for child in root if child.tag.removeprefix(ATOM) in ("id", "updated")] == [
+        "id", "updated",
+    ]  # fmt: skip
+    assert atom.last_modified == datetime(2020, 1, 1, tzinfo=UTC)  # the site's id_authority date, not the clock
+    rss = feedparser.parse(by_path["/sources/quiet-news/feed.rss"].body)
+    assert not rss.bozo and rss.entries == []
+    assert json.loads(by_path["/sources/quiet-news/feed.json"].body)["items"] == []
+
+
+def test_a_withdrawn_article_of_a_source_is_a_tombstone_in_the_sources_atom_feed() -> None:
+    site = make_site(sources=(CIVIL, QUIET))
+    gone = make_withdrawal("old", datetime(2021, 11, 20, tzinfo=UTC), source="civil-ge")
+    documents, _ = render_all(catalog_of([make_article("a", 2, source="civil-ge")], site, (gone,)))
+    by_path = {d.path: d.body for d in documents}
+    assert [t.get("ref") for t in etree.fromstring(by_path["/sources/civil-ge/feed.atom"]).iter(TOMBSTONE)] == [
+        gone.entry_id
+    ]
+    assert list(etree.fromstring(by_path["/sources/quiet-news/feed.atom"]).iter(TOMBSTONE)) == []
+
+
+def test_an_article_of_a_source_site_toml_does_not_have_is_in_no_source_feed() -> None:
+    site = make_site(sources=(QUIET,))
+    documents, _ = render_all(catalog_of([make_article("a", 2, source="gone-news")], site))
+    paths = {d.path for d in documents}
+    assert not any(path.startswith("/sources/gone-news") for path in paths)
+    assert "/sources/quiet-news/feed.atom" in paths

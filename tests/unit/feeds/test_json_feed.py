@@ -11,7 +11,7 @@ from lxml import etree
 
 from feedsvc.feeds.atom_rss import build_atom
 from feedsvc.feeds.json_feed import JSON_FEED_TYPE, build_json
-from feedsvc.model import Article, FeedSpec, Site
+from feedsvc.model import Article, FeedSpec, Image, Site, SiteImage
 from support.factories import make_article, make_site
 from support.paths import FIXTURES as FIXTURES_DIR
 
@@ -27,7 +27,7 @@ def site() -> Site:
 
 @pytest.fixture
 def articles() -> list[Article]:
-    return [make_article("newer", 23, image="https://news.example.org/lead.jpg"), make_article("older", 20)]
+    return [make_article("newer", 23, image=Image("https://news.example.org/lead.jpg")), make_article("older", 20)]
 
 
 def test_document_validates_against_the_json_feed_1_1_fields(site: Site, articles: list[Article]) -> None:
@@ -94,3 +94,13 @@ def test_same_content_gives_identical_bytes_and_empty_is_valid(site: Site, artic
 def test_text_is_utf8_not_escaped(site: Site) -> None:
     body = build_json([make_article("x", 1, title="Пашинян — Алиев")], site, SPEC)
     assert "Пашинян — Алиев".encode() in body
+
+
+def test_the_site_icon_is_the_feeds_icon_and_favicon(articles: list[Article]) -> None:
+    icon = SiteImage("icon.png", "/icon.png", "image/png", 128, 128, "d1")
+    logo = SiteImage("logo.png", "/logo.png", "image/png", 144, 48, "d2")
+    feed = json.loads(build_json(articles, make_site(icon=icon, logo=logo), SPEC))
+    jsonschema.validate(feed, SCHEMA)
+    assert feed["icon"] == feed["favicon"] == "https://news.example.org/icon.png"
+    bare = json.loads(build_json(articles, make_site(logo=logo), SPEC))
+    assert "icon" not in bare and "favicon" not in bare  # a wide logo is not the square icon JSON Feed asks for

@@ -349,3 +349,34 @@ def test_a_sitemap_lastmod_older_than_the_import_skips_the_fetch(
         (entry,), _ = run.sitemap_pages(server.url("/sitemap.xml"))
         run.import_url(entry.loc, entry)
     assert server.hits["/news/ferry"] == 1
+
+
+EMPTY_OF_ARTICLE = (
+    "<!doctype html><html><head><title>Ferry</title></head><body><nav><a href='/'>Home</a></nav></body></html>"
+)
+
+
+def test_a_reimported_page_that_cannot_be_published_says_its_last_good_version_stays_served(
+    content_dir: Path, server: FixtureServer, fetcher: Fetcher
+) -> None:
+    server.routes["/news/ferry"] = page(FERRY)
+    first = importer(content_dir, fetcher).import_url(server.url("/news/ferry"))
+    assert first.status == "imported" and first.warnings == ()
+    load_snapshot(content_dir)  # served once: the ledger records what readers saw
+
+    server.routes["/news/ferry"] = page(EMPTY_OF_ARTICLE)
+    again = importer(content_dir, fetcher, NOW + timedelta(days=1)).import_url(server.url("/news/ferry"))
+    assert again.status == "updated"
+    (warning,) = again.warnings
+    assert warning.startswith("held at its last good version: this version cannot be published (")
+    assert "feedsvc check" in warning
+
+
+def test_a_new_page_that_cannot_be_published_is_reported_as_not_publishable(
+    content_dir: Path, server: FixtureServer, fetcher: Fetcher
+) -> None:
+    server.routes["/empty"] = page(EMPTY_OF_ARTICLE)
+    outcome = importer(content_dir, fetcher).import_url(server.url("/empty"))
+    assert outcome.status == "imported"
+    (warning,) = outcome.warnings
+    assert warning.startswith("not publishable: ")

@@ -14,6 +14,7 @@ from feedsvc.build.builder import load_snapshot
 from feedsvc.content.loader import load_site
 from feedsvc.importer.importing import Importer
 from feedsvc.importer.wxr import WxrError, autop, expand_shortcodes, parse_wxr
+from feedsvc.model import Image
 from support.paths import FIXTURES as FIXTURES_DIR
 
 EXPORT = (FIXTURES_DIR / "import" / "wordpress_export.xml").read_bytes()
@@ -171,3 +172,57 @@ def test_importing_the_same_export_again_adds_nothing_and_an_edited_post_is_upda
     edited = EXPORT.replace(b"Villagers built most of it", b"Villagers built nearly all of it")
     assert import_export(content_dir, edited)[1] == ("updated", "new-bridge-svaneti")
     assert len(list((content_dir / "articles").iterdir())) == 6
+
+
+# --- featured images -----------------------------------------------------------
+
+FEATURED = (FIXTURES_DIR / "import" / "wordpress_export_with_featured_images.xml").read_bytes()
+GRAPES = Image(
+    "https://notes.example/wp-content/uploads/2023/09/grapes.jpg",
+    width=1600,  # the original's, not its thumbnail's
+    height=1067,
+    type="image/jpeg",
+    alt="Bunches of dark grapes on the vine",
+    caption="Saperavi grapes near Telavi",
+    length=245113,
+    credit="Nino Kalandia ©",
+    origin="sidecar",
+)
+
+
+def test_a_post_s_featured_image_is_its_thumbnail_attachment_with_what_wordpress_records() -> None:
+    posts = parse_wxr(FEATURED, TBILISI).posts
+    assert [post.image for post in posts] == [
+        GRAPES,  # the attachment stands after the post
+        Image("https://notes.example/wp-content/uploads/2023/10/bridge.jpg", type="image/jpeg", origin="sidecar"),
+        None,  # _thumbnail_id names an attachment that is not in the export
+        None,  # a PDF is no picture
+    ]
+
+
+def test_the_import_keeps_the_featured_image_in_the_sidecar_and_the_feeds_carry_it(content_dir: Path) -> None:
+    import_export(content_dir, FEATURED)
+    articles = content_dir / "articles"
+    sidecar = tomllib.loads((articles / "wine-harvest-starts-early.toml").read_text(encoding="utf-8"))
+    assert sidecar["image"] == {
+        "url": GRAPES.url, "alt": GRAPES.alt, "caption": GRAPES.caption, "credit": GRAPES.credit,
+        "width": 1600, "height": 1067, "type": "image/jpeg", "length": 245113,
+    }  # fmt: skip
+    bridge = tomllib.loads((articles / "new-bridge.toml").read_text(encoding="utf-8"))
+    assert bridge["image"] == {"url": "https://notes.example/wp-content/uploads/2023/10/bridge.jpg",
+                               "type": "image/jpeg"}  # fmt: skip
+    assert "image" not in tomllib.loads((articles / "metro-station.toml").read_text(encoding="utf-8"))
+    snapshot = load_snapshot(content_dir)
+    assert snapshot.catalog.by_slug["wine-harvest-starts-early"].image == GRAPES
+    rss = feedparser.parse(snapshot.feeds["/feed.rss"].body)
+    wine = next(entry for entry in rss.entries if entry.title == "Wine harvest starts early in Kakheti")
+    assert wine.enclosures == [{"href": GRAPES.url, "length": "245113", "type": "image/jpeg"}]
+    assert wine.media_content[0]["url"] == GRAPES.url
+
+
+def test_a_featured_image_removed_in_wordpress_leaves_the_sidecar_on_the_next_import(content_dir: Path) -> None:
+    import_export(content_dir, FEATURED)
+    without = FEATURED.replace(b"<wp:meta_value><![CDATA[7]]></wp:meta_value>", b"<wp:meta_value></wp:meta_value>")
+    assert ("updated", "wine-harvest-starts-early") in import_export(content_dir, without)
+    sidecar = tomllib.loads((content_dir / "articles" / "wine-harvest-starts-early.toml").read_text(encoding="utf-8"))
+    assert "image" not in sidecar

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feedsvc.metadata.page import _host_names, extract_metadata, parse_date
-from feedsvc.model import PageMetadata
+from feedsvc.model import Image, PageMetadata
 from support.paths import FIXTURES as FIXTURES_DIR
 
 FIXTURES = FIXTURES_DIR / "metadata"
@@ -61,7 +61,7 @@ def test_jsonld_article_gives_every_field_and_keeps_the_offset() -> None:
         tags=("Armenia", "Azerbaijan", "Russia", "Politics"),
         canonical_url="https://oc-media.org/pashinyan-aliyev-and-putin-to-hold-summit-in-sochi/",
         language="en-GB",
-        image="https://oc-media.org/images/sochi.jpg",
+        image=Image("https://oc-media.org/images/sochi.jpg", width=1200, origin="json-ld"),
     )
 
 
@@ -71,7 +71,7 @@ def test_jsonld_graph_resolves_author_references_and_skips_the_webpage_node() ->
     assert found.authors == ("Ana Tsurtsumia", "Giorgi Lomsadze")
     assert found.tags == ("Armenia", "Azerbaijan", "Politics")
     assert found.canonical_url == "https://oc-media.org/sochi/"
-    assert found.image == "https://oc-media.org/images/sochi-16x9.jpg"
+    assert found.image == Image("https://oc-media.org/images/sochi-16x9.jpg", origin="json-ld")
 
 
 def test_broken_jsonld_block_is_skipped_and_the_next_one_read() -> None:
@@ -109,7 +109,9 @@ def test_jsonld_author_shapes(author: object, expected: tuple[str, ...]) -> None
     ],
 )
 def test_jsonld_image_shapes(image: object) -> None:
-    assert jsonld({"@type": "NewsArticle", "image": image}).image == "https://oc-media.org/a.jpg"
+    assert jsonld({"@type": "NewsArticle", "image": image}).image == Image(
+        "https://oc-media.org/a.jpg", origin="json-ld"
+    )
 
 
 @pytest.mark.parametrize(
@@ -162,7 +164,7 @@ def test_opengraph_and_meta_tags() -> None:
         tags=("Armenia", "Azerbaijan"),  # article:tag wins over keywords; "armenia" is a repeat
         canonical_url="https://oc-media.org/pashinyan-aliyev-and-putin-to-hold-summit-in-sochi/",
         language="ka",  # <html lang> wins over og:locale
-        image="https://oc-media.org/images/sochi.jpg",
+        image=Image("https://oc-media.org/images/sochi.jpg", origin="opengraph"),
     )
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import os
+import queue
+import signal
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,7 +88,64 @@ def test_the_server_takes_the_settings_and_the_hooks() -> None:
     assert server.cfg.logger_class is JsonLogger
     # gunicorn accepted each hook (it checks the number of arguments)
     assert server.cfg.when_ready == hooks.when_ready and server.cfg.child_exit == hooks.child_exit
+    assert server.cfg.post_fork == hooks.post_fork and server.cfg.post_worker_init == hooks.post_worker_init
     assert server.load() is app
+
+
+def test_a_stop_signalled_while_a_worker_boots_waits_for_the_worker_s_own_handler() -> None:
+    # In a child process, as gunicorn runs a new worker: post_fork, then (a stop arrives here,
+    # before the worker's handlers exist), the worker installs its handlers, post_worker_init.
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the "worker"
+        code = 1
+        try:
+            os.close(read)
+            taken: list[int] = []
+            signal.signal(signal.SIGINT, lambda *_: os._exit(3))  # the master's handler: must not see it
+            hooks = Hooks()
+            hooks.post_fork(None, None)
+            os.kill(os.getpid(), signal.SIGINT)  # the stop, too early
+            signal.signal(signal.SIGINT, lambda signum, _: taken.append(signum))  # gunicorn's init_signals
+            hooks.post_worker_init(None)
+            os.write(write, bytes(taken))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        taken = pipe.read()
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    assert list(taken) == [signal.SIGINT]  # held, then delivered to the worker's own handler
+
+
+@pytest.mark.parametrize("kind", ["SimpleQueue", "list"])
+def test_a_stop_that_reached_the_master_s_handler_in_a_new_worker_is_raised_again(kind: str) -> None:
+    # Between the fork and post_fork, the worker still has the master's handler: it only queues.
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the "worker"
+        code = 1
+        try:
+            os.close(read)
+            taken: list[int] = []
+            inherited: Any = queue.SimpleQueue() if kind == "SimpleQueue" else []
+            put = inherited.put_nowait if kind == "SimpleQueue" else inherited.append
+            put(signal.SIGTERM)  # what the master's handler did with the stop
+            put(signal.SIGHUP)  # not a stop: left to the master it was meant for
+            Hooks().post_fork(SimpleNamespace(SIG_QUEUE=inherited), None)
+            signal.signal(signal.SIGTERM, lambda signum, _: taken.append(signum))  # gunicorn's init_signals
+            signal.signal(signal.SIGHUP, lambda signum, _: taken.append(signum))
+            Hooks().post_worker_init(None)
+            os.write(write, bytes(taken))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        taken = pipe.read()
+    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    assert list(taken) == [signal.SIGTERM]
 
 
 def test_the_app_defaults_say_what_the_hooks_expect() -> None:

@@ -14,7 +14,8 @@ from lxml import etree, html
 from feedsvc.app import create_app
 from feedsvc.content.loader import load_site
 from feedsvc.content.site import SiteConfigError
-from feedsvc.web.discovery import feed_directory, sitemaps
+from feedsvc.web.discovery import facet_index, feed_directory, sitemaps
+from support.sites import blank_site
 
 BASE = "https://news.example.org"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -151,12 +152,45 @@ def test_the_opml_lists_each_feed_once_and_every_one_answers(app: Flask, client:
     assert [o.get("text") for o in root.findall("body/outline")] == ["Example Gazette", "Tags", "Authors"]
 
 
+def test_followed_sources_are_listed_first_even_before_their_first_article(content_dir: Path) -> None:
+    with (content_dir / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.write('[[source]]\nname = "zeta-news"\nfeed = "https://zeta.example/feed"\ntitle = "Zeta News"\n')
+        toml.write('[[source]]\nname = "alpha"\nsitemap = "https://alpha.example/sitemap.xml"\n')
+    (content_dir / "articles" / f"{SLUG}.toml").write_text('source = "zeta-news"\n', encoding="utf-8")
+    app = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)})
+    client = app.test_client()
+    catalog = app.extensions["feedsvc"].snapshot.catalog
+    sections = dict(feed_directory(catalog))
+    assert list(sections) == ["Site", "Sources", "Tags", "Authors"]
+    assert [(g.title, g.page, g.feeds[0]) for g in sections["Sources"]] == [  # by title, as the other sections
+        ("alpha", "/sources/alpha", ("/sources/alpha/feed.atom", "application/atom+xml", "alpha (Atom)")),
+        (
+            "Zeta News",
+            "/sources/zeta-news",
+            ("/sources/zeta-news/feed.atom", "application/atom+xml", "Zeta News (Atom)"),
+        ),
+    ]
+    page = html.fromstring(client.get("/feeds").data)
+    assert [h.text_content() for h in page.cssselect("h2")] == ["Site", "Sources", "Tags", "Authors"]
+    assert {BASE + "/sources/alpha/feed.json", BASE + "/sources/zeta-news/feed.rss"} <= {
+        a.text_content() for a in page.cssselect("a.feed-url")
+    }
+    root = etree.fromstring(client.get("/feeds.opml").data)
+    (outline,) = [o for o in root.findall("body/outline") if o.get("text") == "Sources"]
+    assert [(o.get("text"), o.get("xmlUrl"), o.get("htmlUrl")) for o in outline] == [
+        ("alpha", f"{BASE}/sources/alpha/feed.atom", f"{BASE}/sources/alpha"),
+        ("Zeta News", f"{BASE}/sources/zeta-news/feed.atom", f"{BASE}/sources/zeta-news"),
+    ]
+    locs = check_sitemap_rules(client.get("/sitemap.xml").data, "urlset")
+    assert {f"{BASE}/sources/alpha", f"{BASE}/sources/zeta-news"} <= set(locs)
+
+
 @pytest.mark.parametrize("path", ["/", f"/articles/{SLUG}", "/tags/transport", "/authors/ada-lovelace", "/feeds",
                                   "/articles/no-such-article"])  # fmt: skip
 def test_every_page_links_the_feed_list_and_the_opml(client: FlaskClient, path: str) -> None:
     page = html.fromstring(client.get(path).data)
     hrefs = {a.get("href") for a in page.cssselect("footer a")}
-    assert {"/feeds", "/feeds.opml"} <= hrefs
+    assert {"/feeds", "/feeds.opml", "/tags", "/authors"} <= hrefs
 
 
 @pytest.mark.parametrize(
@@ -175,6 +209,8 @@ def test_every_page_links_the_feed_list_and_the_opml(client: FlaskClient, path: 
         ("/authors/Ada%20Lovelace", "/authors/ada-lovelace"),
         ("/tags/Transport/feed.json", "/tags/transport/feed.json"),
         ("/authors/Ada-Lovelace/feed.atom", "/authors/ada-lovelace/feed.atom"),
+        ("/tags/", "/tags"),
+        ("/authors/", "/authors"),
     ],
 )
 def test_friendly_urls_are_permanent_redirects_to_the_one_url(client: FlaskClient, path: str, location: str) -> None:
@@ -196,3 +232,48 @@ def test_a_tag_in_another_case_keeps_its_page_number(client: FlaskClient) -> Non
     assert response.status_code == 301 and response.headers["Location"] == f"{BASE}/tags/transport/page/2"
     # the canonical path of a page that does not exist is a 404, never a redirect to itself
     assert client.get("/tags/transport/page/2").status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["tags", "authors"])
+def test_the_tag_and_author_lists_name_each_with_its_count_page_and_feed(
+    app: Flask, client: FlaskClient, kind: str
+) -> None:
+    catalog = app.extensions["feedsvc"].snapshot.catalog
+    facets = catalog.tags if kind == "tags" else catalog.authors
+    response = client.get(f"/{kind}")
+    assert response.status_code == 200 and response.content_type == "text/html; charset=utf-8"
+    page = html.fromstring(response.data)
+    assert page.find(".//link[@rel='canonical']").get("href") == f"{BASE}/{kind}"
+    rows = page.cssselect(".facet-index li")
+    names = [row.cssselect("a")[0].text_content() for row in rows]
+    assert names == sorted(names, key=str.casefold) and len(rows) == len(facets)
+    for row in rows:
+        page_link, feed_link = row.cssselect("a")
+        facet = facets[page_link.get("href").rsplit("/", 1)[1]]
+        count = len(facet.articles)
+        assert page_link.text_content() == facet.name
+        assert row.cssselect(".count")[0].text_content() == f"{count} article{'' if count == 1 else 's'}"
+        assert feed_link.get("href") == f"{facet.path}/feed.atom"
+        assert client.get(feed_link.get("href")).status_code == 200
+        assert client.get(page_link.get("href")).status_code == 200
+    assert [e.count for e in facet_index(catalog, kind)] == [len(f.articles) for f in
+                                                           sorted(facets.values(), key=lambda f: f.name.casefold())]  # fmt: skip
+
+
+def test_the_feeds_page_links_the_tag_and_author_lists(client: FlaskClient) -> None:
+    page = html.fromstring(client.get("/feeds").data)
+    assert [a.get("href") for a in page.cssselect("h2 a")] == ["/tags", "/authors"]
+
+
+def test_the_sitemap_names_the_tag_and_author_lists(client: FlaskClient) -> None:
+    root = etree.fromstring(client.get("/sitemap.xml").data)
+    locs = [u.findtext(f"{SM}loc") for u in root]
+    assert f"{BASE}/tags" in locs and f"{BASE}/authors" in locs
+
+
+def test_a_site_without_tags_says_so_on_its_tag_list(tmp_path: Path) -> None:
+    content_dir = blank_site(tmp_path / "content")
+    client = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
+    page = html.fromstring(client.get("/tags").data)
+    assert page.cssselect("main p")[0].text_content() == "No article has a tag yet."
+    assert f"{BASE}/tags" not in client.get("/sitemap.xml").get_data(as_text=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from feedsvc.app import create_app
 from feedsvc.cli.main import main
 from feedsvc.web.export import MARKER, ExportError, export_site, file_for, site_paths
 from support.factories import write_article
+from support.paths import FIXTURES
 from support.sites import NEWS_SITE_TOML, blank_site, copy_site
 
 T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -29,11 +31,15 @@ def url_of(file: str) -> str:
     """Invert file_for: the URL whose body a file holds."""
     if file == "index.html":
         return "/"
-    if file == "feeds.html":
-        return "/feeds"
-    if file.startswith(("articles/", "tags/", "authors/")) and file.count("/") == 1 and file.endswith(".html"):
+    if file in ("feeds.html", "tags.html", "authors.html"):
         return "/" + file.removesuffix(".html")
-    if re.fullmatch(r"((tags|authors)/[^/]+/)?page/[0-9]+\.html", file):
+    if (
+        file.startswith(("articles/", "tags/", "authors/", "sources/"))
+        and file.count("/") == 1
+        and file.endswith(".html")
+    ):
+        return "/" + file.removesuffix(".html")
+    if re.fullmatch(r"((tags|authors|sources)/[^/]+/)?page/[0-9]+\.html", file):
         return "/" + file.removesuffix(".html")
     return "/" + file
 
@@ -43,14 +49,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """One export of the fixture site (plus a withdrawn article), shared by the tests that only read it.
 
     Two articles a page, and two more on Transport, so that the site's list and
-    Transport's have a second page.
+    Transport's have a second page; two followed sources, one of which brought an article.
     """
     content_dir = copy_site(tmp_path_factory.mktemp("site") / "content")
     write_article(content_dir, "withdrawn-story", "2024-04-01T10:00:00", status="withdrawn")
-    write_article(content_dir, "tram-line-extended", "2024-03-01T10:00:00", tags=("Transport",))
+    write_article(content_dir, "tram-line-extended", "2024-03-01T10:00:00", tags=("Transport",), source="civil-ge")
     write_article(content_dir, "ferry-timetable", "2024-02-20T10:00:00", tags=("Transport",))
+    shutil.copy(FIXTURES / "pictures" / "icon-128.png", content_dir / "icon.png")
+    shutil.copy(FIXTURES / "pictures" / "wide-300x100.jpg", content_dir / "logo.jpg")
     with (content_dir / "site.toml").open("a", encoding="utf-8") as toml:
-        toml.write("articles_per_page = 2\n")
+        toml.write('articles_per_page = 2\nicon = "icon.png"\nlogo = "logo.jpg"\n')
+        toml.write('[[source]]\nname = "civil-ge"\nfeed = "https://civil.ge/feed"\n')
+        toml.write('[[source]]\nname = "quiet-news"\nsitemap = "https://quiet.example/sitemap.xml"\n')
     target = content_dir.parent / "public"
     export_site(make_app(content_dir), target, content_dir)
     return content_dir, target
@@ -88,14 +98,18 @@ def test_every_url_of_the_site_is_exported(exported: Path, exported_content: Pat
     for path in ("/", "/page/2", "/page/3", "/articles/article-with-jsonld-tags-and-author", "/tags/transport",
                  "/tags/transport/page/2", "/tags/transport/feed.json", "/authors/grace-hopper", "/feed.rss",
                  "/archive/2024-03.atom", "/static/style.css", "/feeds", "/feeds.opml", "/sitemap.xml",
-                 "/robots.txt"):  # fmt: skip
+                 "/robots.txt", "/sources/civil-ge", "/sources/civil-ge/feed.atom", "/sources/quiet-news",
+                 "/sources/quiet-news/feed.rss", "/sources/quiet-news/feed.json", "/tags", "/authors",
+                 "/icon.png", "/logo.jpg"):  # fmt: skip
         assert path in paths
+    assert "/favicon.ico" not in paths  # nginx answers it from icon.<suffix>: a favicon.ico file would be typed .ico
     assert len(paths) == len(set(paths))
     assert "/archive/2024-04.atom" not in paths  # the current month has no article: no archive document
     for path in paths:
         assert (exported / file_for(path)).is_file(), path
     assert (exported / "feed.atom.gz").is_file() and (exported / "feed.atom.br").is_file()
     assert not (exported / "static" / "style.css.gz").exists()  # the service sends static files as they are
+    assert not (exported / "icon.png.gz").exists()  # and the icon and logo
 
 
 def test_a_withdrawn_article_is_listed_for_a_410_not_written_as_a_page(exported: Path, exported_content: Path) -> None:
@@ -166,7 +180,10 @@ def test_every_page_of_every_list_is_a_file_that_try_files_finds(exported: Path,
      ("/tags/page/feed.atom", "tags/page/feed.atom"), ("/articles/page", "articles/page.html"),
      ("/archive/2024-04.atom", "archive/2024-04.atom"), ("/static/style.css", "static/style.css"),
      ("/feeds", "feeds.html"), ("/feeds.opml", "feeds.opml"), ("/sitemap.xml", "sitemap.xml"),
-     ("/sitemap-2.xml", "sitemap-2.xml"), ("/robots.txt", "robots.txt")],
+     ("/sitemap-2.xml", "sitemap-2.xml"), ("/robots.txt", "robots.txt"),
+     ("/sources/civil-ge", "sources/civil-ge.html"), ("/sources/civil-ge/page/2", "sources/civil-ge/page/2.html"),
+     ("/sources/civil-ge/feed.rss", "sources/civil-ge/feed.rss"), ("/tags", "tags.html"),
+     ("/authors", "authors.html"), ("/icon.png", "icon.png"), ("/logo.svg", "logo.svg")],
 )  # fmt: skip
 def test_file_for_puts_every_page_where_try_files_looks(path: str, file: str) -> None:
     assert file_for(path) == file

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from lxml import etree
 from feedsvc.app import create_app
 from feedsvc.build.builder import load_snapshot
 from support.factories import write_article
+from support.paths import FIXTURES
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 JSONLD_SLUG = "article-with-jsonld-tags-and-author"
@@ -155,7 +157,8 @@ def test_pages_send_security_headers_and_no_script(client: FlaskClient) -> None:
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
-    assert not soup(response).find("script")
+    # the one script element is JSON-LD: a data block, which no browser runs
+    assert [script.get("type") for script in soup(response).find_all("script")] == ["application/ld+json"]
 
 
 def test_stylesheet_is_served(client: FlaskClient) -> None:
@@ -526,3 +529,98 @@ def test_a_wrong_page_size_stops_start_up_naming_the_setting(tmp_path: Path, val
         paged_app(content)
     assert "site.toml" in str(caught.value) and "'articles_per_page'" in str(caught.value)
     assert "from 1 to 1000" in str(caught.value)
+
+
+def _with_pictures(content_dir: Path, icon: str, logo: str | None = None) -> FlaskClient:
+    shutil.copy(FIXTURES / "pictures" / icon, content_dir / icon)
+    lines = f'icon = "{icon}"\n'
+    if logo:
+        shutil.copy(FIXTURES / "pictures" / logo, content_dir / logo)
+        lines += f'logo = "{logo}"\n'
+    with (content_dir / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.write(lines)
+    return create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
+
+
+@pytest.mark.parametrize(("icon", "media_type"), [("icon-128.png", "image/png"), ("icon-128.ico", "image/x-icon")])
+def test_favicon_and_the_icon_are_the_icon_file_with_its_type(content_dir: Path, icon: str, media_type: str) -> None:
+    client = _with_pictures(content_dir, icon)
+    suffix = icon.rsplit(".", 1)[1]
+    data = (FIXTURES / "pictures" / icon).read_bytes()
+    for path in ("/favicon.ico", f"/icon.{suffix}"):
+        response = client.get(path, headers={"Accept-Encoding": "gzip, br"})
+        assert response.status_code == 200, path
+        assert (response.content_type, response.data) == (media_type, data)
+        assert "Content-Encoding" not in response.headers  # sent as it is
+        assert response.headers["Cache-Control"] == "public, max-age=300"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        again = client.get(path, headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304
+    assert client.get("/icon.svg").status_code == 404  # only under its own suffix
+    page = soup(client.get("/"))
+    icon_link = page.find("link", rel="icon")
+    assert (icon_link["href"], icon_link["type"]) == (f"https://news.example.org/icon.{suffix}", media_type)
+
+
+def test_without_an_icon_favicon_is_404_and_pages_ask_for_none(client: FlaskClient) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 404
+    assert "site.toml" in response.get_data(as_text=True)
+    assert client.get("/icon.png").status_code == 404 and client.get("/logo.png").status_code == 404
+    assert soup(client.get("/")).find("link", rel="icon")["href"] == "data:,"  # no request for /favicon.ico
+
+
+def test_the_logo_stands_for_the_title_in_the_page_header(content_dir: Path) -> None:
+    client = _with_pictures(content_dir, "icon-128.png", "logo-144x48.png")
+    response = client.get("/logo.png")
+    assert (response.status_code, response.content_type) == (200, "image/png")
+    header = soup(client.get("/")).select_one(".masthead .site-title")
+    logo = header.find("img")
+    assert (logo["src"], logo["alt"], logo["width"], logo["height"]) == (
+        "https://news.example.org/logo.png", "Example Gazette", "144", "48")  # fmt: skip
+    assert header.get_text(strip=True) == ""  # the logo's alt text is the title
+
+
+def test_an_icon_elsewhere_is_linked_not_served(content_dir: Path) -> None:
+    with (content_dir / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.write('icon = "https://cdn.example.org/brand/icon.svg"\n')
+    client = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
+    assert soup(client.get("/")).find("link", rel="icon")["href"] == "https://cdn.example.org/brand/icon.svg"
+    assert client.get("/favicon.ico").status_code == 404 and client.get("/icon.svg").status_code == 404
+
+
+def test_the_article_page_shows_its_lead_image_as_a_figure_with_caption_and_lazy_body_pictures(
+    content_dir: Path,
+) -> None:
+    path = write_article(content_dir, "ferry", "2024-05-07", title="Ferry line resumes", text="The line resumes.")
+    with path.with_suffix(".toml").open("a", encoding="utf-8") as sidecar:
+        sidecar.write(
+            '[image]\nurl = "/media/ferry.jpg"\nalt = "The \\"Poti\\" ferry & crew"\nwidth = 1600\nheight = 900\n'
+            'caption = "Leaving Poti <img src=x onerror=alert(1)> <script>alert(2)</script>"\ncredit = "Nino Kalandia"\n'
+        )
+    body = path.read_text().replace(
+        "<p>The line resumes.</p>",
+        '<p>The line resumes.</p><p><img src="https://cdn.example.net/deck.jpg" alt="Deck"></p>',
+    )
+    path.write_text(body)
+    client = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
+    page = soup(client.get("/articles/ferry"))
+    figure = page.select_one(".article .lead-image")
+    lead = figure.find("img")
+    assert (lead["src"], lead["alt"], lead["width"], lead["height"]) == (
+        "https://news.example.org/media/ferry.jpg",
+        'The "Poti" ferry & crew',  # text, escaped in the attribute
+        "1600",
+        "900",
+    )
+    assert "loading" not in lead.attrs and lead["fetchpriority"] == "high"  # above the fold
+    # plain text, like a title: the markup is gone, and nothing of it runs
+    assert figure.find("figcaption").get_text() == "Leaving Poti alert(2) Nino Kalandia"
+    assert figure.find("figcaption").find("span", class_="credit").get_text() == "Nino Kalandia"
+    # the one script element is the JSON-LD data block, which no browser runs
+    assert [script.get("type") for script in page.find_all("script")] == ["application/ld+json"]
+    assert len(figure.find_all("img")) == 1
+    # the figure comes before the body, whose pictures load as the reader scrolls
+    assert figure.find_next_sibling("div")["class"] == ["article-body"]
+    deck = page.select_one(".article-body img")
+    assert (deck["alt"], deck["loading"], deck["decoding"]) == ("Deck", "lazy", "async")

@@ -1,0 +1,334 @@
+"""Train the learned block scorer (feedsvc/clean/blocks.py, feedsvc/clean/scorer.py) and cross-validate it by domain.
+
+Usage::
+
+    python bench/train_scorer.py DATASET [DATASET ...] [--out feedsvc/clean/scorer_model.json]
+
+(``make train-scorer DATASET="..."``). Needs the ``train`` extra (LightGBM);
+the service never imports it: the model is written as JSON and evaluated
+in plain Python by ``feedsvc.clean.scorer``.
+
+Blocks and labels: every page is cleaned by the heuristics, and each
+innermost block of the article they keep is described by
+``feedsvc.clean.blocks.article_blocks``. A block is article text when most
+of its 4-token shingles (its whole token run, if shorter) occur in the
+page's annotated ``articleBody``. Each page weighs the same in training
+(a block's weight is its share of the page's tokens), as pages weigh the
+same in the metric.
+
+The threshold (below which a block is dropped) is part of what is fitted:
+it is chosen by inner cross-validation over the training pages' domains,
+on the F1 of the kept blocks' text, from a grid that includes "drop
+nothing". Everything is deterministic: fixed seeds, one thread, pages in
+id order; the same data give the same file.
+
+``bench/extraction.py --scorer`` uses :func:`fit` on four folds of
+domains and scores the fifth with the real cleaner, for each fold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from extraction import Page, fold_of, load, shingles
+
+from feedsvc.clean import blocks as block_features
+from feedsvc.clean import clean_html, parse, scorer
+from feedsvc.clean.blocks import FEATURES, Block, article_blocks, text_tokens
+
+SEED = 11
+# The thresholds tried; 0 drops nothing (the heuristics alone).
+THRESHOLDS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
+VOCABULARY_SIZE = 120
+VOCABULARY_MIN_DOMAINS = 5
+PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.1,
+    "num_leaves": 15,
+    "max_depth": 5,
+    "min_data_in_leaf": 40,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "num_threads": 1,
+    "deterministic": True,
+    "force_row_wise": True,
+    "seed": SEED,
+    "verbosity": -1,
+}
+ROUNDS = 80
+
+
+@dataclass
+class PageBlocks:
+    """One page's candidate blocks: features, class words, text, label and weight, and the truth."""
+
+    key: str
+    domain: str
+    truth: str
+    rows: list[tuple[float, ...]] = field(default_factory=list)
+    words: list[frozenset[str]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+
+
+class _Capture(scorer.BlockModel):
+    """A stand-in model that keeps every block and remembers what it was shown."""
+
+    def __init__(self) -> None:
+        super().__init__(FEATURES, (), (), 0.0, {})
+        object.__setattr__(self, "seen", [])
+
+    def probability(self, block: Block) -> float:
+        self.seen.append(block)  # type: ignore[attr-defined]
+        return 1.0
+
+
+def label_blocks(truth: str, texts: Sequence[str]) -> tuple[list[int], list[float]]:
+    """Return (label, weight) per block text: 1 when most of its shingles occur in ``truth``."""
+    tokens = text_tokens(truth)
+    grams: dict[int, set[tuple[str, ...]]] = {
+        n: {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)} for n in (1, 2, 3, 4)
+    }
+    counts = [len(text_tokens(t)) for t in texts]
+    total = max(sum(counts), 1)
+    labels, weights = [], []
+    for text, count in zip(texts, counts, strict=True):
+        toks = text_tokens(text)
+        if len(toks) < 4:
+            hit = tuple(toks) in grams[len(toks)] if toks else False
+            labels.append(int(hit))
+        else:
+            own = [tuple(toks[i : i + 4]) for i in range(len(toks) - 3)]
+            labels.append(int(sum(1 for g in own if g in grams[4]) * 2 > len(own)))
+        weights.append(count / total)
+    return labels, weights
+
+
+def collect_article_blocks(pages: Sequence[Page]) -> list[PageBlocks]:
+    """Clean each page with the heuristics and return the blocks of the article they keep, labelled."""
+    saved = scorer.MODEL, scorer.ENABLED
+    found = []
+    try:
+        for page in pages:
+            capture = _Capture()
+            scorer.MODEL, scorer.ENABLED = capture, True
+            clean_html(page.html, base_url=page.url or None)
+            found.append(_page_blocks(page, capture.seen))  # type: ignore[attr-defined]
+    finally:
+        scorer.MODEL, scorer.ENABLED = saved
+    return found
+
+
+def collect_page_blocks(pages: Sequence[Page]) -> list[PageBlocks]:
+    """Return the blocks of each whole page after pruning (no article chosen): the scorer-only candidates."""
+    from feedsvc.clean.boilerplate import page_title
+    from feedsvc.clean.extract import prune
+
+    found = []
+    for page in pages:
+        root = parse(page.html)
+        body = root.find("body") if root is not None else None
+        seen: list[Block] = []
+        if root is not None and body is not None:
+            title = page_title(root)
+            prune(root)
+            seen = article_blocks(body, title)
+        found.append(_page_blocks(page, seen))
+    return found
+
+
+def _page_blocks(page: Page, seen: Sequence[Block]) -> PageBlocks:
+    pb = PageBlocks(page.key, page.domain, page.truth["articleBody"])
+    pb.rows = [b.features for b in seen]
+    pb.words = [b.words for b in seen]
+    pb.texts = [b.text for b in seen]
+    pb.labels, pb.weights = label_blocks(pb.truth, pb.texts)
+    return pb
+
+
+def vocabulary(pages: Iterable[PageBlocks]) -> list[str]:
+    """Return the class/id words seen on the most domains (at least VOCABULARY_MIN_DOMAINS), ties by word."""
+    domains: dict[str, set[str]] = {}
+    for pb in pages:
+        for words in pb.words:
+            for w in words:
+                domains.setdefault(w, set()).add(pb.domain)
+    ranked = sorted(
+        (w for w, d in domains.items() if len(d) >= VOCABULARY_MIN_DOMAINS), key=lambda w: (-len(domains[w]), w)
+    )
+    return ranked[:VOCABULARY_SIZE]
+
+
+def _matrix(pages: Sequence[PageBlocks], vocab: Sequence[str]) -> tuple[list[list[float]], list[int], list[float]]:
+    xs, ys, ws = [], [], []
+    for pb in pages:
+        for row, words, label, weight in zip(pb.rows, pb.words, pb.labels, pb.weights, strict=True):
+            xs.append([*row, *(1.0 if w in words else 0.0 for w in vocab)])
+            ys.append(label)
+            ws.append(weight)
+    return xs, ys, ws
+
+
+def train_trees(pages: Sequence[PageBlocks]) -> dict[str, Any]:
+    """Train LightGBM on ``pages``' blocks and return the model file's dict (threshold 0: set by :func:`fit`)."""
+    import lightgbm
+    import numpy
+
+    vocab = vocabulary(pages)
+    xs, ys, ws = _matrix(pages, vocab)
+    data = lightgbm.Dataset(
+        numpy.asarray(xs, dtype=numpy.float64),
+        label=numpy.asarray(ys),
+        weight=numpy.asarray(ws),
+        feature_name=[f"f{i}" for i in range(len(FEATURES) + len(vocab))],
+        params={"verbosity": -1, "seed": SEED},
+        free_raw_data=True,
+    )
+    booster = lightgbm.train(PARAMS, data, num_boost_round=ROUNDS)
+    exported = export(booster.dump_model(), vocab)
+    # The plain-Python evaluator must give LightGBM's own scores.
+    sample = xs[:: max(1, len(xs) // 500)]
+    ours = scorer.load_model(exported, "exported model")
+    theirs = booster.predict(numpy.asarray(sample, dtype=numpy.float64), raw_score=True)
+    worst = max((abs(ours.raw(row) - float(t)) for row, t in zip(sample, theirs, strict=True)), default=0.0)
+    if worst > 1e-9:
+        raise AssertionError(f"exported trees disagree with LightGBM by {worst}")
+    return exported
+
+
+def export(dump: dict[str, Any], vocab: Sequence[str]) -> dict[str, Any]:
+    """Return the model file's dict for a LightGBM ``dump_model()`` (binary objective, numeric splits)."""
+    trees = [_flatten(info["tree_structure"]) for info in dump["tree_info"]]
+    return {
+        "format": 1,
+        "features": list(FEATURES),
+        "vocabulary": list(vocab),
+        "threshold": 0.0,
+        "trees": trees,
+        "about": {},
+    }
+
+
+def _flatten(root: dict[str, Any]) -> dict[str, list[Any]]:
+    """Return one dumped LightGBM tree as the flat lists of ``feedsvc.clean.scorer.Tree``."""
+    tree: dict[str, list[Any]] = {k: [] for k in ("feature", "threshold", "left", "right", "leaf", "node_value")}
+
+    def walk(node: dict[str, Any]) -> int:
+        if "leaf_value" in node:
+            tree["leaf"].append(float(node["leaf_value"]))
+            return ~(len(tree["leaf"]) - 1)
+        if node.get("decision_type") != "<=":
+            raise ValueError(f"unsupported split {node.get('decision_type')!r}: numeric features only")
+        i = len(tree["feature"])
+        tree["feature"].append(int(node["split_feature"]))
+        tree["threshold"].append(float(node["threshold"]))
+        tree["node_value"].append(float(node["internal_value"]))
+        tree["left"].append(0)
+        tree["right"].append(0)
+        tree["left"][i] = walk(node["left_child"])
+        tree["right"][i] = walk(node["right_child"])
+        return i
+
+    walk(root)
+    return tree
+
+
+def predict(model: scorer.BlockModel, pb: PageBlocks) -> list[float]:
+    """Return the model's probability for each block of ``pb``."""
+    out = []
+    for row, words, text in zip(pb.rows, pb.words, pb.texts, strict=True):
+        block = Block(None, text, row, words)  # type: ignore[arg-type]  # the element is not read
+        out.append(model.probability(block))
+    return out
+
+
+def simulated_f1(pages: Sequence[PageBlocks], probs: Sequence[Sequence[float]], threshold: float) -> float:
+    """Return the benchmark's F1 of the pages' kept blocks (probability >= threshold) joined as text."""
+    ps, rs = [], []
+    for pb, page_probs in zip(pages, probs, strict=True):
+        kept = "\n".join(t for t, p in zip(pb.texts, page_probs, strict=True) if p >= threshold)
+        truth, out = shingles(pb.truth), shingles(kept)
+        tp = sum((truth & out).values())
+        if out:
+            ps.append(tp / sum(out.values()))
+        if truth:
+            rs.append(tp / sum(truth.values()))
+    p = sum(ps) / len(ps) if ps else 0.0
+    r = sum(rs) / len(rs) if rs else 0.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def fit(pages: Sequence[PageBlocks], folds: int, thresholds: Sequence[float] = THRESHOLDS) -> dict[str, Any]:
+    """Return a model trained on ``pages`` with its threshold chosen by inner cross-validation by domain.
+
+    The inner folds are the outer ones (sha256 of the domain) over the
+    domains present: each inner fold's blocks are predicted by a model
+    trained on the other inner folds, and the threshold with the best F1
+    over those out-of-fold predictions wins (ties: the lower threshold).
+    """
+    by_fold: dict[int, list[PageBlocks]] = {}
+    for pb in pages:
+        by_fold.setdefault(fold_of(pb.domain, folds), []).append(pb)
+    order: list[PageBlocks] = []
+    probs: list[list[float]] = []
+    for j in sorted(by_fold):
+        train = [pb for k in sorted(by_fold) if k != j for pb in by_fold[k]]
+        inner = scorer.load_model(train_trees(train), "inner model")
+        for pb in by_fold[j]:
+            order.append(pb)
+            probs.append(predict(inner, pb))
+    scores = {t: simulated_f1(order, probs, t) for t in thresholds}
+    best = max(thresholds, key=lambda t: (round(scores[t], 6), -t))
+    data = train_trees(pages)
+    data["threshold"] = best
+    data["about"] = {
+        "inner_cv_f1_by_threshold": {str(t): round(s, 5) for t, s in scores.items()},
+        "pages": len(pages),
+        "blocks": sum(len(pb.rows) for pb in pages),
+        "domains": len({pb.domain for pb in pages}),
+        "params": {k: v for k, v in PARAMS.items() if k not in ("verbosity", "num_threads")},
+        "rounds": ROUNDS,
+        "vocabulary_size": VOCABULARY_SIZE,
+        "seed": SEED,
+    }
+    return data
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train on every page of the datasets and write the model file."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("datasets", type=Path, nargs="+")
+    parser.add_argument("--folds", type=int, default=5, help="folds of domains for the inner cross-validation")
+    parser.add_argument(
+        "--out", type=Path, default=Path(block_features.__file__).with_name(scorer.MODEL_FILE), help="model file"
+    )
+    args = parser.parse_args(argv)
+    pages = load(args.datasets, None)
+    blocks = collect_article_blocks(pages)
+    data = fit(blocks, args.folds)
+    data["about"]["datasets"] = [d.name for d in args.datasets]
+    args.out.write_text(json.dumps(data, indent=None, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    labels = Counter(label for pb in blocks for label in pb.labels)
+    print(
+        f"{len(pages)} pages, {sum(labels.values())} blocks ({labels[1]} article, {labels[0]} not), "
+        f"threshold {data['threshold']}, {len(data['trees'])} trees -> {args.out}"
+    )
+    print("inner CV F1 by threshold:", data["about"]["inner_cv_f1_by_threshold"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,308 @@
+"""The article's text blocks as numbers: what the learned block scorer reads.
+
+:func:`article_blocks` lists the innermost blocks with text of a container
+(an article, or a whole page's body for the benchmark's scorer-only
+variant), in page order, and describes each as a :class:`Block`: its text,
+a fixed row of numeric features (``FEATURES`` names them, in order) and the
+class/id words of the block and its ancestors up to the container. The
+model (``feedsvc.clean.scorer``) maps those words on its own vocabulary.
+
+The features are what a reader's eye uses and the heuristics read one at a
+time: length, link share, punctuation, sentence ends, stopwords, digits and
+capitals; the tag and what it sits in (list, table, figure, quote, heading,
+aside); depth; position in the container by blocks and by characters;
+repetition of the same text in the container; overlap with the page title;
+the class/id signal of the ancestors; and the same few numbers for the
+blocks just before and after.
+
+Pure; a leaf under the stages of ``feedsvc.clean``: it imports only ``dom``
+and ``policy``. Deterministic: the same tree gives the same rows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from lxml.html import HtmlElement
+
+from feedsvc.clean.dom import class_signal, class_words
+from feedsvc.clean.policy import BLOCK_TAGS
+
+__all__ = ["FEATURES", "Block", "article_blocks", "class_tokens", "text_tokens"]
+
+_WORD = re.compile(r"\w+")
+# What is not punctuation, a digit, a letter or a capital: removed, the rest is counted (C speed).
+_NOT_PUNCT = re.compile(r"[^.,;:!?。，、；：！？]+")
+_NOT_DIGIT = re.compile(r"\D+")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_NOT_CAPITAL = re.compile(r"[^A-ZÀ-ÖØ-ÞΑ-ΩА-Я]+")
+_SENTENCE_END = (".", "!", "?", "。", "！", "？", '"', "”", "’", "»", ")")
+# Short function words of the languages in the dev pages; their share tells
+# running text from labels, names and headlines in most Latin-script languages.
+_STOPWORDS = frozenset(
+    """
+    a an and are as at be but by for from has have he her his i in is it its of on or our she that the their
+    they this to was we were which who will with you your not no so if than then there been would can
+    der die das und ist ein eine nicht mit sich auf für den dem des zu von im es wir sie er auch
+    le la les et est un une des du en que qui pas pour dans sur au ce il elle nous vous avec
+    el los las y es un una que en por para con se su lo como más pero del al
+    o os as e é um uma que em por para com não do da dos das
+    il lo gli e è che di per con non una del della
+    de het een en is van dat niet op te zijn
+    """.split()
+)
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+# Ancestors (up to the container) that change what a block is.
+_IN_LIST = frozenset("li ul ol dl dd dt".split())
+_IN_TABLE = frozenset("table td th tr tbody thead tfoot caption".split())
+_IN_FIGURE = frozenset("figure figcaption".split())
+_IN_QUOTE = frozenset("blockquote q".split())
+_IN_FURNITURE = frozenset("aside nav footer header form details dialog".split())
+# Tags of the block itself, one feature each; any other tag sets none of them.
+_OWN_TAGS = ("p", "li", "div", "td", "th", "dd", "dt", "figcaption", "blockquote", "pre", "section", "span")
+
+_ONE_HOT = {t: tuple(float(t == u) for u in _OWN_TAGS) for t in _OWN_TAGS}
+_NO_TAG = (0.0,) * len(_OWN_TAGS)
+
+FEATURES: tuple[str, ...] = (
+    "log_chars",
+    "log_words",
+    "link_share",
+    "punct_share",
+    "comma_count",
+    "sentence_end",
+    "digit_share",
+    "upper_share",
+    "stopword_share",
+    "mean_word_len",
+    "heading",
+    *(f"tag_{t}" for t in _OWN_TAGS),
+    "in_list",
+    "in_table",
+    "in_figure",
+    "in_quote",
+    "in_furniture",
+    "in_link",
+    "has_image",
+    "depth",
+    "class_min",
+    "class_max",
+    "index_share",
+    "chars_before_share",
+    "chars_after_share",
+    "log_blocks",
+    "log_total_chars",
+    "repeats",
+    "same_tag_siblings",
+    "title_overlap",
+    "prev_log_chars",
+    "prev_link_share",
+    "next_log_chars",
+    "next_link_share",
+    "heading_before",
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One innermost block with text: the element, its text, its features (``FEATURES`` order) and class words."""
+
+    element: HtmlElement
+    text: str
+    features: tuple[float, ...]
+    words: frozenset[str]
+
+
+def text_tokens(text: str) -> list[str]:
+    """Return the ``\\w+`` tokens of ``text``, case kept (the benchmark's tokens)."""
+    return _WORD.findall(text)
+
+
+def class_tokens(el: HtmlElement, container: HtmlElement) -> frozenset[str]:
+    """Return the class/id words (single words, lower case) of ``el`` and its ancestors up to ``container``."""
+    return _Ancestry(container).of(el)[1]
+
+
+# The single words of each (class, id) pair seen: names recur across blocks and pages.
+_OWN_WORDS: dict[tuple[str, str], frozenset[str]] = {}
+_OWN_WORDS_MAX = 16384
+
+
+def _own_words(el: HtmlElement) -> frozenset[str]:
+    """The single words of ``el``'s class names and id (no digits-only or one-letter words)."""
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:
+        return frozenset()
+    key = (cls or "", ident or "")
+    found = _OWN_WORDS.get(key)
+    if found is None:
+        if len(_OWN_WORDS) >= _OWN_WORDS_MAX:
+            _OWN_WORDS.clear()
+        found = _OWN_WORDS[key] = frozenset(
+            g for grams in class_words(el) for g in grams if "-" not in g and not g.isdigit() and len(g) > 1
+        )
+    return found
+
+
+class _Ancestry:
+    """What each element sits in, up to the container, worked out once per element and shared by its blocks.
+
+    ``of(el)`` is (flags, words): flags are in_list, in_table, in_figure,
+    in_quote, in_furniture, in_link, depth, class_min, class_max over the
+    strict ancestors of ``el`` below the container, and words are the
+    class/id words of ``el`` and all its ancestors up to the container.
+    """
+
+    def __init__(self, container: HtmlElement) -> None:
+        self.container = container
+        self.memo: dict[HtmlElement, tuple[tuple[float, ...], frozenset[str]]] = {}
+
+    def of(self, el: HtmlElement) -> tuple[tuple[float, ...], frozenset[str]]:
+        found = self.memo.get(el)
+        if found is not None:
+            return found
+        parent = el.getparent()
+        if el is self.container or parent is None:
+            found = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), _own_words(el))
+        elif parent is self.container:
+            found = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), _own_words(el) | self.of(parent)[1])
+        else:
+            flags, words = self.of(parent)
+            t = parent.tag
+            s = float(class_signal(parent))
+            found = (
+                (
+                    flags[0] or float(t in _IN_LIST),
+                    flags[1] or float(t in _IN_TABLE),
+                    flags[2] or float(t in _IN_FIGURE),
+                    flags[3] or float(t in _IN_QUOTE),
+                    flags[4] or float(t in _IN_FURNITURE),
+                    flags[5] or float(t == "a"),
+                    flags[6] + 1.0,
+                    min(flags[7], s) if flags[6] else s,
+                    max(flags[8], s) if flags[6] else s,
+                ),
+                _own_words(el) | words,
+            )
+        self.memo[el] = found
+        return found
+
+
+def _leaves(container: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    leaves = []
+    for el in container.iter(*BLOCK_TAGS):
+        if el is container or any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
+            continue
+        text = " ".join(el.text_content().split())
+        if text and _WORD.search(text):
+            leaves.append((el, text))
+    return leaves
+
+
+def _link_chars(el: HtmlElement) -> int:
+    if el.tag == "a":
+        return len("".join(el.text_content().split()))
+    return sum(len("".join(a.text_content().split())) for a in el.iter("a"))
+
+
+def article_blocks(container: HtmlElement, title: str | None = None) -> list[Block]:
+    """Return the innermost blocks with word text of ``container``, in page order, with their features.
+
+    :param container: the article element (or a page body).
+    :param title: the page's title, for the overlap feature (None: 0).
+    """
+    leaves = _leaves(container)
+    if not leaves:
+        return []
+    title_words = {t.casefold() for t in _WORD.findall(title or "")}
+    counts: dict[str, int] = {}
+    for _, text in leaves:
+        key = text.casefold()
+        counts[key] = counts.get(key, 0) + 1
+    total = sum(len(text) for _, text in leaves)
+    n = len(leaves)
+    log_blocks, log_total = math.log1p(n), math.log1p(total)
+
+    ancestry = _Ancestry(container)
+    own: list[list[float]] = []
+    token_lists: list[list[str]] = []
+    words: list[frozenset[str]] = []
+    for el, text in leaves:
+        chars = len(text)
+        tokens = _WORD.findall(text)
+        token_lists.append(tokens)
+        letters = len(_NOT_LETTER.sub("", text))
+        tag = el.tag
+        flags, block_words = ancestry.of(el)
+        own_signal = float(class_signal(el))
+        cmin = min(own_signal, flags[7]) if flags[6] else own_signal
+        cmax = max(own_signal, flags[8]) if flags[6] else own_signal
+        row = [
+            math.log1p(chars),
+            math.log1p(len(tokens)),
+            min(_link_chars(el) / max(len("".join(text.split())), 1), 1.0),
+            len(_NOT_PUNCT.sub("", text)) / chars,
+            float(text.count(",") + text.count("，") + text.count("、")),
+            float(text.endswith(_SENTENCE_END)),
+            len(_NOT_DIGIT.sub("", text)) / chars,
+            len(_NOT_CAPITAL.sub("", text)) / max(letters, 1),
+            sum(map(_STOPWORDS.__contains__, map(str.casefold, tokens))) / max(len(tokens), 1),
+            sum(map(len, tokens)) / max(len(tokens), 1),
+            float(tag in _HEADINGS),
+            *_ONE_HOT.get(str(tag), _NO_TAG),
+            flags[0] or float(tag in _IN_LIST),
+            flags[1] or float(tag in _IN_TABLE),
+            flags[2] or float(tag in _IN_FIGURE),
+            flags[3] or float(tag in _IN_QUOTE),
+            flags[4] or float(tag in _IN_FURNITURE),
+            flags[5],
+            float(el.find(".//img") is not None),
+            flags[6],
+            cmin,
+            cmax,
+        ]
+        own.append(row)
+        words.append(block_words)
+
+    blocks = []
+    sibling_tags: dict[HtmlElement, Counter[object]] = {}
+    before = 0
+    last_heading = -1
+    for i, (el, text) in enumerate(leaves):
+        chars = len(text)
+        parent = el.getparent()
+        same_tag = 0
+        if parent is not None:
+            tags = sibling_tags.get(parent)
+            if tags is None:
+                tags = sibling_tags[parent] = Counter(c.tag for c in parent)
+            same_tag = tags[el.tag] - 1
+        overlap = 0.0
+        if title_words:
+            distinct = set(map(str.casefold, token_lists[i]))
+            overlap = len(distinct & title_words) / max(len(distinct), 1)
+        prev_row = own[i - 1] if i > 0 else None
+        next_row = own[i + 1] if i + 1 < n else None
+        context = [
+            i / n,
+            before / max(total, 1),
+            (total - before - chars) / max(total, 1),
+            log_blocks,
+            log_total,
+            float(counts[text.casefold()] - 1),
+            float(same_tag),
+            overlap,
+            prev_row[0] if prev_row else -1.0,
+            prev_row[2] if prev_row else -1.0,
+            next_row[0] if next_row else -1.0,
+            next_row[2] if next_row else -1.0,
+            float(i - last_heading) if last_heading >= 0 else -1.0,
+        ]
+        if el.tag in _HEADINGS:
+            last_heading = i
+        blocks.append(Block(el, text, (*own[i], *context), words[i]))
+        before += chars
+    return blocks

@@ -1,0 +1,256 @@
+"""Stage 3, last pass: the learned block scorer drops blocks the heuristics kept but it is sure are not the article.
+
+The model is a small set of gradient-boosted regression trees over the
+features of ``feedsvc.clean.blocks``, trained offline with LightGBM by
+``bench/train_scorer.py`` (``make train-scorer``) and shipped as JSON
+beside this module (``scorer_model.json``). Here it is only evaluated, in
+plain Python: no numpy, no LightGBM, the same numbers on every machine.
+
+:func:`score_blocks` runs on the article of a whole page after the other
+stage-3 passes: each innermost block gets the probability that it is
+article text, and a block goes when that probability is below the
+model's threshold (fitted by cross-validation with the trees; 0.5 in the
+shipped model). The scorer only takes away from what the heuristics kept,
+never adds: alone, it does worse than they do (docs/cleaner.md). With a
+recorder, each removal says the probability and the inputs that weighed
+most against the block.
+
+Pure; a stage of ``feedsvc.clean``: it imports ``blocks`` and the leaves
+below it. ``MODEL`` is read once, lazily; the benchmark swaps it (and only
+the benchmark) to score held-out folds with models trained on the others.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, cast
+
+from lxml.html import HtmlElement
+
+from feedsvc.clean.blocks import FEATURES, Block, article_blocks
+from feedsvc.clean.dom import remove
+from feedsvc.clean.explain import Recorder
+
+__all__ = [
+    "ENABLED",
+    "MODEL",
+    "MODEL_FILE",
+    "BlockModel",
+    "ModelError",
+    "Tree",
+    "load_model",
+    "score_blocks",
+    "shipped_model",
+]
+
+MODEL_FILE = "scorer_model.json"
+_FORMAT = 1
+_STAGE = "boilerplate"
+
+
+class ModelError(ValueError):
+    """A model file that cannot be used: says which file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Tree:
+    """One regression tree as flat lists.
+
+    Internal node ``i`` sends a row left when ``row[feature[i]] <= threshold[i]``;
+    a child index ``c >= 0`` is another internal node, ``c < 0`` is leaf ``~c``.
+    ``node_value`` is the value at each internal node (for explanations).
+    A tree without splits has no internal nodes and one leaf.
+    """
+
+    feature: tuple[int, ...]
+    threshold: tuple[float, ...]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    leaf: tuple[float, ...]
+    node_value: tuple[float, ...]
+
+    def path(self, row: Sequence[float]) -> list[int]:
+        """Return the nodes a row visits: internal indexes, then the leaf as ``~index``."""
+        node = 0 if self.feature else -1
+        visited = []
+        while node >= 0:
+            visited.append(node)
+            node = self.left[node] if row[self.feature[node]] <= self.threshold[node] else self.right[node]
+        visited.append(node)
+        return visited
+
+
+@dataclass(frozen=True)
+class BlockModel:
+    """A block scorer: trees over ``features`` plus one 0/1 feature per ``vocabulary`` word, and its threshold."""
+
+    features: tuple[str, ...]
+    vocabulary: tuple[str, ...]
+    trees: tuple[Tree, ...]
+    threshold: float
+    about: dict[str, Any]
+    _raw: Callable[[Sequence[float]], float] = field(init=False, repr=False, compare=False)
+    _word_index: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_raw", _compile(self.trees))
+        base = len(self.features)
+        object.__setattr__(self, "_word_index", {w: base + i for i, w in enumerate(self.vocabulary)})
+
+    def row(self, block: Block) -> list[float]:
+        """Return the model's input row for ``block``: its features, then its class/id words as 0/1."""
+        row = [*block.features, *([0.0] * len(self.vocabulary))]
+        index = self._word_index
+        for word in block.words:
+            i = index.get(word)
+            if i is not None:
+                row[i] = 1.0
+        return row
+
+    def raw(self, row: Sequence[float]) -> float:
+        """Return the sum of the trees' leaves for ``row`` (log-odds that it is article text)."""
+        return self._raw(row)
+
+    def probability(self, block: Block) -> float:
+        """Return the probability that ``block`` is article text."""
+        return _sigmoid(self.raw(self.row(block)))
+
+    def reasons(self, block: Block, top: int = 2) -> list[tuple[str, float]]:
+        """Return the ``top`` inputs that lowered ``block``'s score most, with their values.
+
+        Each split on a block's path moves its score from the node's value to
+        the child's; the move is credited to the split's input.
+        """
+        row = self.row(block)
+        names = (*self.features, *(f"class word {w!r}" for w in self.vocabulary))
+        credit: dict[int, float] = {}
+        for tree in self.trees:
+            visited = tree.path(row)
+            for node, child in itertools.pairwise(visited):
+                after = tree.node_value[child] if child >= 0 else tree.leaf[~child]
+                feature = tree.feature[node]
+                credit[feature] = credit.get(feature, 0.0) + after - tree.node_value[node]
+        worst = sorted((v, f) for f, v in credit.items() if v < 0)[:top]
+        return [(names[f], row[f]) for _, f in worst]
+
+
+def _compile(trees: Sequence[Tree]) -> Callable[[Sequence[float]], float]:
+    """Return the trees' sum as one Python function of a row: nested comparisons, no loop per node.
+
+    Walking the flat lists costs five times more per block; the source is
+    made only of the trees' integers and floats (checked finite on load).
+    """
+    lines = ["def raw(x):", " t = 0.0"]
+
+    def emit(tree: Tree, node: int, indent: str) -> None:
+        if node < 0:
+            lines.append(f"{indent}t += {tree.leaf[~node]!r}")
+            return
+        lines.append(f"{indent}if x[{tree.feature[node]}] <= {tree.threshold[node]!r}:")
+        emit(tree, tree.left[node], indent + " ")
+        lines.append(f"{indent}else:")
+        emit(tree, tree.right[node], indent + " ")
+
+    for tree in trees:
+        emit(tree, 0 if tree.feature else -1, " ")
+    lines.append(" return t")
+    scope: dict[str, Any] = {}
+    exec(compile("\n".join(lines), "<feedsvc block scorer>", "exec"), scope)
+    return cast(Callable[[Sequence[float]], float], scope["raw"])
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def load_model(data: dict[str, Any], source: str = MODEL_FILE) -> BlockModel:
+    """Return the model described by ``data`` (a parsed model file); ``source`` names it in errors.
+
+    :raises ModelError: when the format, the feature list or a tree is not what this code evaluates.
+    """
+    if data.get("format") != _FORMAT:
+        raise ModelError(f"{source}: format {data.get('format')!r}, expected {_FORMAT}; retrain with make train-scorer")
+    features = tuple(data.get("features", ()))
+    if features != FEATURES:
+        raise ModelError(
+            f"{source}: trained on other block features than feedsvc.clean.blocks.FEATURES; "
+            "retrain with make train-scorer"
+        )
+    vocabulary = tuple(str(w) for w in data.get("vocabulary", ()))
+    width = len(features) + len(vocabulary)
+    trees = []
+    for i, t in enumerate(data.get("trees", ())):
+        tree = Tree(
+            feature=tuple(int(x) for x in t["feature"]),
+            threshold=tuple(float(x) for x in t["threshold"]),
+            left=tuple(int(x) for x in t["left"]),
+            right=tuple(int(x) for x in t["right"]),
+            leaf=tuple(float(x) for x in t["leaf"]),
+            node_value=tuple(float(x) for x in t["node_value"]),
+        )
+        if not all(math.isfinite(v) for v in (*tree.threshold, *tree.leaf, *tree.node_value)):
+            raise ModelError(
+                f"{source}: tree {i} holds a value that is not a finite number; retrain with make train-scorer"
+            )
+        inner = len(tree.feature)
+        sizes_ok = len(tree.threshold) == len(tree.left) == len(tree.right) == len(tree.node_value) == inner
+        children = (*tree.left, *tree.right)
+        if (
+            not sizes_ok
+            or len(tree.leaf) != inner + 1
+            or any(not 0 <= f < width for f in tree.feature)
+            or any((c >= inner) if c >= 0 else (~c >= len(tree.leaf)) for c in children)
+        ):
+            raise ModelError(f"{source}: tree {i} is malformed; retrain with make train-scorer")
+        trees.append(tree)
+    threshold = float(data.get("threshold", 0.0))
+    return BlockModel(features, vocabulary, tuple(trees), threshold, dict(data.get("about", {})))
+
+
+_shipped: BlockModel | None = None
+
+
+def shipped_model() -> BlockModel:
+    """Return the model shipped in the package (read once)."""
+    global _shipped
+    if _shipped is None:
+        text = resources.files("feedsvc.clean").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+        _shipped = load_model(json.loads(text), f"feedsvc/clean/{MODEL_FILE}")
+    return _shipped
+
+
+# The model score_blocks uses (None: the shipped one), and whether the
+# pipeline runs this stage at all. Only the benchmark sets them: held-out
+# folds are scored with models of the other folds, and the heuristics alone
+# with the stage off (module globals, so clean_html stays a pure function).
+MODEL: BlockModel | None = None
+ENABLED = True
+
+
+def score_blocks(
+    article: HtmlElement, title: str | None = None, rec: Recorder | None = None, model: BlockModel | None = None
+) -> list[tuple[Block, float]]:
+    """Remove from ``article`` the innermost blocks the model is confident are not article text.
+
+    :returns: every block scored, with its probability, in page order
+        (removed ones included), for the benchmark and ``--explain``.
+    """
+    model = model or MODEL or shipped_model()
+    blocks = article_blocks(article, title)
+    scored = [(block, model.probability(block)) for block in blocks]
+    for block, p in scored:
+        if p < model.threshold:
+            why = ""
+            if rec is not None:
+                most = ", ".join(f"{name}={value:.2f}" for name, value in model.reasons(block))
+                why = f"learned block scorer: content probability {p:.2f} < {model.threshold:.2f} ({most})"
+            remove(block.element, rec, _STAGE, why)
+    return scored

@@ -1,0 +1,79 @@
+"""Pictures on article pages: the lead figure, and images that load as the reader scrolls.
+
+Pure: the article's cleaned HTML and its lead image in, the page's body HTML
+and the figure to show above it out. Only pages take this: feeds carry the
+cleaned HTML as it is (a reader decides how it loads images).
+
+- Every ``<img>`` of the body keeps its ``alt``, ``width`` and ``height``
+  (the sanitiser kept them) and gets ``loading="lazy"`` and
+  ``decoding="async"``: a long article no longer fetches every picture
+  before the reader sees the first paragraph.
+- The lead image is shown at the top, as a figure with its caption, loaded
+  at once (it is above the fold); unless the body itself starts with that
+  picture, which then is the one loaded at once and nothing is repeated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import lxml.etree
+import lxml.html
+
+from feedsvc.clean.sanitise import serialise_children
+from feedsvc.metadata.images import same_image
+from feedsvc.model import Image
+from feedsvc.text import absolute_url, xml_safe
+
+__all__ = ["LAZY", "PageBody", "page_body"]
+
+# What a picture below the fold gets; the first picture of a page gets neither.
+LAZY = (("loading", "lazy"), ("decoding", "async"))
+
+
+@dataclass(frozen=True)
+class PageBody:
+    """The article's HTML as the page shows it, and the lead figure to show above it (None: none)."""
+
+    html: str
+    lead: Image | None
+
+
+def page_body(content_html: str, lead: Image | None) -> PageBody:
+    """Return the page's body HTML (images lazy, the leading one eager) and the lead figure to put above it.
+
+    ``lead`` is shown only if its URL is an absolute http(s) URL (the rule the cleaner holds body
+    URLs to) and the body does not start with the same picture.
+    """
+    if lead is not None and absolute_url(lead.url) != lead.url:
+        lead = None
+    if "<img" not in content_html.lower():
+        return PageBody(content_html, lead)
+    try:
+        root = lxml.html.fragment_fromstring(xml_safe(content_html), create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return PageBody(content_html, lead)
+    images = list(root.iter("img"))
+    first = _leading_image(root)
+    starts_with_lead = first is not None and lead is not None and same_image(first.get("src") or "", lead.url)
+    for img in images:
+        if img is first and (starts_with_lead or lead is None):
+            continue  # at the top of the page: loaded at once
+        for name, value in LAZY:
+            img.set(name, value)
+    return PageBody(serialise_children(root), None if starts_with_lead else lead)
+
+
+def _leading_image(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """Return the body's first ``<img>`` if no text comes before it, else None."""
+    if (root.text or "").strip():
+        return None
+    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            if element is not root and element.tag == "img":
+                return element
+            if element is not root and (element.text or "").strip():
+                return None
+        elif element is not root and (element.tail or "").strip():
+            return None
+    return None

@@ -1,0 +1,77 @@
+"""Running the follower in tests: a content folder with [[source]] tables, a clock the test moves, no waiting."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from feedsvc.content.loader import load_site
+from feedsvc.follow.client import PoliteClient
+from feedsvc.follow.follower import Follower, SourceReport
+from feedsvc.follow.running import FollowOptions, make_client
+from support.sites import NEWS_SITE_TOML
+
+START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+
+class Clock:
+    """The follower's time: it moves when the test says (or when the client sleeps between requests)."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self.moment = start
+        self.slept = 0.0
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, seconds: float) -> None:
+        self.moment += timedelta(seconds=seconds)
+
+    def now(self) -> float:
+        return self.moment.timestamp()
+
+    def sleep(self, seconds: float) -> None:
+        self.slept += seconds
+        self.advance(seconds)
+
+
+def source_table(name: str, url: str, kind: str = "feed", **keys: object) -> str:
+    """Return a ``[[source]]`` table for site.toml."""
+    lines = ["[[source]]", f'name = "{name}"', f'{kind} = "{url}"']
+    for key, value in keys.items():
+        lines.append(f"{key} = {value!r}" if not isinstance(value, str) else f'{key} = "{value}"')
+    return "\n".join(lines) + "\n"
+
+
+def write_sources(content_dir: Path, *tables: str) -> None:
+    """Make ``content_dir``'s site.toml the news site with these [[source]] tables."""
+    (content_dir / "site.toml").write_text(NEWS_SITE_TOML + "\n" + "\n".join(tables), encoding="utf-8")
+
+
+def options(clock: Clock, min_delay: float = 1.0, timeout: float = 2.0) -> FollowOptions:
+    """Fetch options for tests: short timeouts, and delays the clock takes instead of waiting."""
+    return FollowOptions(
+        min_delay=min_delay,
+        connect_timeout=1.0,
+        read_timeout=timeout / 2,
+        total_timeout=timeout,
+        now=clock.now,
+        sleep=clock.sleep,
+        clock=clock,
+    )
+
+
+def follower(content_dir: Path, clock: Clock, min_delay: float = 1.0, timeout: float = 2.0) -> Follower:
+    """A follower of ``content_dir`` as one `feedsvc follow --once` run makes it."""
+    site = load_site(content_dir)
+    client: PoliteClient = make_client(content_dir, site, options(clock, min_delay, timeout))
+    return Follower(content_dir, site, client, clock)
+
+
+def poll(content_dir: Path, clock: Clock, **kwargs: float) -> dict[str, SourceReport]:
+    """Poll the due sources once; return the reports by source name."""
+    running = follower(content_dir, clock, **kwargs)
+    try:
+        return {report.name: report for report in running.poll()}
+    finally:
+        running.client.fetcher.close()

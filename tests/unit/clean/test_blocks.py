@@ -1,0 +1,122 @@
+"""The article's innermost blocks as numbers (feedsvc.clean.blocks): what the learned block scorer reads."""
+
+from __future__ import annotations
+
+import math
+
+import lxml.html
+import pytest
+
+from feedsvc.clean.blocks import FEATURES, Block, article_blocks, class_tokens, text_tokens
+
+ARTICLE = """
+<div class="entry-content">
+  <h2>Harbour wall to be extended</h2>
+  <p>The council voted on Tuesday to extend the harbour wall, after a winter of storms.</p>
+  <figure class="wp-caption"><img src="wall.jpg"><figcaption>The old wall at high tide</figcaption></figure>
+  <p>Engineers told the meeting that the wall, built in 1890, would not survive another winter.</p>
+  <div class="related-links"><ul><li><a href="/a">Read: Storm closes harbour road</a></li></ul></div>
+  <table><tr><td>Cost: 4 million</td></tr></table>
+  <p>Share this</p>
+  <p>Share this</p>
+</div>
+"""
+
+
+def blocks_of(html: str, title: str | None = None) -> list[Block]:
+    return article_blocks(lxml.html.fragment_fromstring(html), title)
+
+
+def feature(block: Block, name: str) -> float:
+    return block.features[FEATURES.index(name)]
+
+
+def by_text(blocks: list[Block], start: str) -> Block:
+    return next(b for b in blocks if b.text.startswith(start))
+
+
+def test_every_block_has_one_value_per_feature_name_in_page_order() -> None:
+    blocks = blocks_of(ARTICLE)
+    assert [b.text[:12] for b in blocks] == [
+        "Harbour wall",
+        "The council ",
+        "The old wall",
+        "Engineers to",
+        "Read: Storm ",
+        "Cost: 4 mill",
+        "Share this",
+        "Share this",
+    ]
+    assert len(set(FEATURES)) == len(FEATURES)
+    assert all(len(b.features) == len(FEATURES) for b in blocks)
+    assert all(math.isfinite(v) for b in blocks for v in b.features)
+
+
+def test_text_and_link_measures() -> None:
+    blocks = blocks_of(ARTICLE)
+    prose, link = by_text(blocks, "The council"), by_text(blocks, "Read: Storm")
+    assert feature(prose, "link_share") == 0.0
+    assert feature(link, "link_share") == 1.0
+    assert feature(prose, "log_chars") == pytest.approx(math.log1p(len(prose.text)))
+    assert feature(prose, "comma_count") == 1.0
+    assert feature(prose, "sentence_end") == 1.0
+    assert feature(link, "sentence_end") == 0.0
+    assert feature(prose, "stopword_share") > 0.3 > feature(link, "stopword_share")
+    assert feature(by_text(blocks, "Cost"), "digit_share") == pytest.approx(1 / len("Cost: 4 million"))
+    assert feature(by_text(blocks, "Harbour"), "upper_share") == pytest.approx(1 / len("Harbourwalltobeextended"))
+
+
+def test_what_a_block_sits_in_and_its_depth() -> None:
+    blocks = blocks_of(ARTICLE)
+    caption, link, cell = by_text(blocks, "The old wall"), by_text(blocks, "Read:"), by_text(blocks, "Cost")
+    assert feature(caption, "in_figure") == 1.0 and feature(caption, "tag_figcaption") == 1.0
+    assert feature(link, "in_list") == 1.0 and feature(link, "tag_li") == 1.0
+    assert feature(cell, "in_table") == 1.0 and feature(cell, "tag_td") == 1.0
+    assert feature(by_text(blocks, "Harbour"), "heading") == 1.0
+    assert feature(by_text(blocks, "The council"), "depth") == 0.0  # a child of the container
+    assert feature(link, "depth") == 2.0  # div > ul > li
+    assert feature(link, "class_min") == -1.0  # "related-links" marks furniture
+
+
+def test_position_repetition_and_neighbours() -> None:
+    blocks = blocks_of(ARTICLE)
+    first, last = blocks[0], blocks[-1]
+    assert feature(first, "index_share") == 0.0 and feature(first, "chars_before_share") == 0.0
+    assert feature(last, "chars_after_share") == 0.0
+    assert feature(first, "prev_log_chars") == -1.0 and feature(last, "next_log_chars") == -1.0
+    assert feature(blocks[1], "prev_log_chars") == feature(blocks[0], "log_chars")
+    assert feature(last, "repeats") == 1.0 and feature(first, "repeats") == 0.0
+    assert feature(blocks[1], "heading_before") == 1.0  # one block after the heading
+    assert feature(first, "heading_before") == -1.0  # no heading before it
+    assert all(feature(b, "log_blocks") == pytest.approx(math.log1p(8)) for b in blocks)
+
+
+def test_title_overlap_is_the_share_of_the_blocks_words_in_the_page_title() -> None:
+    blocks = blocks_of(ARTICLE, title="Harbour wall to be extended | Example News")
+    assert feature(blocks[0], "title_overlap") == 1.0
+    assert feature(by_text(blocks, "Cost"), "title_overlap") == 0.0
+    assert feature(blocks_of(ARTICLE)[0], "title_overlap") == 0.0  # no title known
+
+
+def test_class_words_of_the_block_and_its_ancestors_up_to_the_container_only() -> None:
+    page = lxml.html.fragment_fromstring(
+        '<div class="page-wrap"><div class="entry-content" id="post-42">'
+        '<div class="shareBar"><p class="x">Share on Facebook</p></div></div></div>'
+    )
+    container = page[0]
+    words = class_tokens(page.find(".//p"), container)
+    assert words == frozenset({"share", "bar", "entry", "content", "post"})  # camelCase split; no "page", "42", "x"
+    assert blocks_of(lxml.html.tostring(container, encoding="unicode"))[0].words == words
+
+
+def test_blocks_without_word_text_are_not_blocks() -> None:
+    blocks = blocks_of("<div><p>—</p><p>   </p><p>Words here.</p><div><p>Inner</p></div></div>")
+    assert [b.text for b in blocks] == ["Words here.", "Inner"]
+
+
+def test_the_same_tree_gives_the_same_rows() -> None:
+    assert [b.features for b in blocks_of(ARTICLE)] == [b.features for b in blocks_of(ARTICLE)]
+
+
+def test_text_tokens_are_the_benchmarks_word_runs() -> None:
+    assert text_tokens("Don't stop — 4.5 times!") == ["Don", "t", "stop", "4", "5", "times"]

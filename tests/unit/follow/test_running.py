@@ -1,0 +1,99 @@
+"""follow/running.py: serve's follower job, and the sources' status in /healthz, /metrics and check."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from feedsvc.app import create_app
+from feedsvc.content.loader import load_site
+from feedsvc.follow.running import Following, follow_once, source_status
+from feedsvc.follow.state import read_state
+from support.following import START, Clock, options, source_table, write_sources
+from support.http_fixture import FixtureServer, Reply
+from support.sites import NEWS_SITE_TOML
+from support.source_site import SourceSite
+
+
+@pytest.fixture
+def site_toml() -> str:
+    return NEWS_SITE_TOML
+
+
+def test_following_polls_what_is_due_and_says_when_to_look_again(content_dir: Path, server: FixtureServer) -> None:
+    river = SourceSite(server)
+    river.add(1)
+    write_sources(content_dir, source_table("river", river.feed_url, every=600))
+    clock = Clock()
+    following = Following(content_dir, options=options(clock, min_delay=0), check_interval=30)
+    try:
+        assert following() == 30  # the next poll is 600 s away: look again at the check interval
+        assert len(list((content_dir / "articles").glob("*.html"))) == 1
+        clock.moment = read_state(content_dir, "river").next_poll - timedelta(seconds=5)  # type: ignore[operator]
+        assert following() == 5  # not due yet: look again when it is
+        river.add(2)
+        clock.advance(5)
+        following()
+        assert len(list((content_dir / "articles").glob("*.html"))) == 2
+    finally:
+        following.close()
+
+
+def test_following_without_sources_or_with_a_broken_site_toml_only_waits(content_dir: Path) -> None:
+    following = Following(content_dir, check_interval=12)
+    assert following() == 12
+    (content_dir / "site.toml").write_text("title = ")
+    assert following() == 12
+
+
+def test_source_status_says_last_success_last_error_items_and_next_poll(
+    content_dir: Path, server: FixtureServer
+) -> None:
+    river = SourceSite(server)
+    river.add(1)
+    river.add(2)
+    server.routes["/busy.xml"] = Reply(b"", 503, "text/plain", {"Retry-After": "120"})
+    write_sources(
+        content_dir, source_table("river", river.feed_url), source_table("busy", server.url("/busy.xml"), every=60)
+    )
+    clock = Clock()
+    follow_once(content_dir, options(clock, min_delay=0))
+    site = load_site(content_dir)
+    river_status, busy_status = source_status(content_dir, site, START)
+    assert river_status["last_success"] == START.isoformat() and river_status["last_error"] is None
+    assert (
+        river_status["items_seen"] == 2 and river_status["next_poll"] == (START + timedelta(seconds=1800)).isoformat()
+    )
+    assert busy_status["last_success"] is None and "HTTP 503" in busy_status["last_error"]
+    assert busy_status["failures"] == 1 and busy_status["next_poll"] == (START + timedelta(seconds=120)).isoformat()
+
+
+def test_healthz_and_metrics_report_each_source(content_dir: Path, server: FixtureServer) -> None:
+    river = SourceSite(server)
+    river.add(1)
+    server.routes["/busy.xml"] = Reply(b"", 503, "text/plain")
+    write_sources(content_dir, source_table("river", river.feed_url), source_table("busy", server.url("/busy.xml")))
+    follow_once(content_dir, options(Clock(), min_delay=0))
+    client = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
+    sources = {s["name"]: s for s in client.get("/healthz").get_json()["sources"]}
+    assert sources["river"]["items_seen"] == 1 and sources["river"]["last_success"] == START.isoformat()
+    assert sources["busy"]["last_error"].startswith("HTTP 503") and sources["busy"]["failures"] == 1
+    samples = {
+        (sample.name, sample.labels.get("source")): sample.value
+        for family in text_string_to_metric_families(client.get("/metrics").get_data(as_text=True))
+        for sample in family.samples
+    }
+    assert samples["feedsvc_source_last_success_timestamp_seconds", "river"] == START.timestamp()
+    assert samples["feedsvc_source_last_success_timestamp_seconds", "busy"] == 0
+    assert samples["feedsvc_source_items_seen", "river"] == 1
+    assert samples["feedsvc_source_failures", "busy"] == 1
+    assert samples["feedsvc_source_last_error_timestamp_seconds", "busy"] == START.timestamp()
+    assert samples["feedsvc_source_last_error_timestamp_seconds", "river"] == 0
+    assert samples["feedsvc_source_next_poll_timestamp_seconds", "river"] == START.timestamp() + 1800
+
+
+def test_healthz_lists_no_sources_for_a_site_without_any(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/healthz").get_json()["sources"] == []

@@ -1,0 +1,98 @@
+"""limit_depth: the one-call depth reading agrees with the tag-by-tag walk, and bounded markup is not scanned twice."""
+
+from __future__ import annotations
+
+import pickle
+
+import lxml.html
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from feedsvc import html_depth
+from feedsvc.clean import parse
+from feedsvc.html_depth import DepthLimited, is_depth_limited, limit_depth, nesting_depth
+from support.strategies import HTMLISH
+
+# Pieces that move the reading: raw text (in any case, with a look-alike name,
+# with a "<" in its start tag), comments, <plaintext>, implied and void
+# elements, unmatched end tags, a Kelvin sign that lower() turns into "k".
+PIECES = [
+    "<div>", "</div>", "<p>", "</p>", "<li>", "<br>", "<img src=x>", "<span x='<'>", "<b>", "</b>", "<a>",
+    "<script>", "</script>", "<SCRIPT a=1>", "</SCRIPT >", "<scripts>", "<ſcript>", "</ſcript>", "<style/>",
+    "</style", "<textarea>", "</textarea\t", "<title>", "</TITLE>", "<xmp>", "</xmp/>", "<noscript>",
+    "</noscript>", "<iframe src=x>", "</iframe>", "<plaintext>", "<PLAINTEXT a>", "<!--", "-->", "<!doctype html>",
+    "<?x?>", "<linK>", "</linK>", "<K>", "</k>", "<DIV>", "</Div\n>", "<", ">", "</", "text", "\x0b", " ",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
+def test_depth_read_in_one_call_equals_the_tag_by_tag_walk(markup: str) -> None:
+    assert nesting_depth(markup) == html_depth._scan(markup, None)[0]
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
+@given(HTMLISH)
+def test_depth_of_generated_pages_equals_the_tag_by_tag_walk(markup: str) -> None:
+    assert nesting_depth(markup) == html_depth._scan(markup, None)[0]
+
+
+def test_raw_text_and_comments_do_not_nest() -> None:
+    page = "<div><script>if (a<b) { x = '<div><div>' }</script><!-- <div><div> --><style>p{}</style></div>"
+    assert nesting_depth(page) == 1
+    assert nesting_depth("<div><SCRIPT>'<div>'</Script><div></div></div>") == 2
+    assert nesting_depth("<div><plaintext><div><div><div>") == 1
+
+
+def test_a_page_within_the_limit_comes_back_equal_and_marked() -> None:
+    page = "<div><p>" + "<span>" * 10 + "story</p></div>"
+    bounded, depth = limit_depth(page)
+    assert bounded == page
+    assert depth == 11
+    assert is_depth_limited(bounded)
+    assert not is_depth_limited(page)
+
+
+def test_a_deep_page_is_flattened_and_bounded_markup_is_returned_without_a_second_scan() -> None:
+    page = "<div>" * 300 + "<p>story</p>" + "</div>" * 300
+    bounded, depth = limit_depth(page)
+    assert depth == 300
+    assert nesting_depth(bounded) == 256
+    again, depth_again = limit_depth(bounded)
+    assert again is bounded
+    assert depth_again == 300  # the depth the page had, as the first reading said
+    # A tighter limit than the one it was bounded to is a new reading.
+    tighter, _ = limit_depth(bounded, max_depth=10)
+    assert nesting_depth(tighter) == 10
+
+
+def test_any_change_to_bounded_markup_gives_plain_text_that_is_scanned_again() -> None:
+    bounded, _ = limit_depth("<div><p>story</p></div>")
+    assert not is_depth_limited(bounded + "<div>" * 300)
+    assert not is_depth_limited(bounded.replace("story", "<div>" * 300))
+
+
+def test_bounded_markup_survives_pickling() -> None:
+    bounded, _ = limit_depth("<div>" * 300)
+    copy = pickle.loads(pickle.dumps(bounded))
+    assert copy == bounded
+    assert is_depth_limited(copy)
+    assert copy.depth == 300
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><head><noscript><img src='https://t.example/p'></noscript></head><body><p>story</p></body></html>",
+        # a <noscript> whose start tag limit_depth does not read as raw text: scanned again
+        "<html><body>" + "<div>" * 200 + "<noscript a='<'>" + "</div>" * 200 + "</noscript>"
+        + "<div>" * 200 + "<p>story</p></body></html>",
+    ],
+)  # fmt: skip
+def test_the_cleaner_parses_bounded_markup_as_it_parses_plain_text(page: str) -> None:
+    plain = parse(page)
+    marked = parse(limit_depth(page)[0])
+    assert plain is not None and marked is not None
+    assert lxml.html.tostring(marked) == lxml.html.tostring(plain)
+    assert isinstance(limit_depth(page)[0], DepthLimited)

@@ -1,0 +1,68 @@
+"""web/figures.py: the lead figure above an article page, and pictures that load as the reader scrolls."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from feedsvc.model import Image
+from feedsvc.web.figures import page_body
+
+LEAD = Image("https://news.example.org/uploads/poti.jpg", 1600, 900, alt="Cranes", caption="Poti.", origin="sidecar")
+FIGURE = (
+    '<figure><img src="https://news.example.org/uploads/poti-1024x576.jpg" alt="Cranes" width="1024" height="576">'
+    "<figcaption>Poti.</figcaption></figure>"
+)
+LATER = '<p><img src="https://news.example.org/uploads/burgas.jpg" alt="Burgas" width="800" height="600"></p>'
+TEXT = "<p>The ferry line resumes in June.</p>"
+
+
+def images(html: str) -> list[dict[str, str]]:
+    return [dict(img.attrib) for img in lxml.html.fragment_fromstring(html, create_parent="div").iter("img")]
+
+
+def test_body_pictures_load_lazily_and_keep_alt_and_size() -> None:
+    shown = page_body(TEXT + FIGURE + LATER, LEAD)
+    assert shown.lead == LEAD  # the body does not start with it: shown above
+    assert images(shown.html) == [
+        {"src": "https://news.example.org/uploads/poti-1024x576.jpg", "alt": "Cranes", "width": "1024",
+         "height": "576", "loading": "lazy", "decoding": "async"},
+        {"src": "https://news.example.org/uploads/burgas.jpg", "alt": "Burgas", "width": "800", "height": "600",
+         "loading": "lazy", "decoding": "async"},
+    ]  # fmt: skip
+    assert "<figcaption>Poti.</figcaption>" in shown.html and TEXT in shown.html
+
+
+def test_a_body_that_starts_with_the_lead_picture_shows_it_once_loaded_at_once() -> None:
+    shown = page_body(FIGURE + TEXT + LATER, LEAD)  # a resized copy of the same picture
+    assert shown.lead is None
+    first, later = images(shown.html)
+    assert "loading" not in first and "decoding" not in first
+    assert later["loading"] == "lazy"
+
+
+def test_a_body_that_starts_with_another_picture_still_gets_the_lead_figure() -> None:
+    shown = page_body(LATER + TEXT, LEAD)
+    assert shown.lead == LEAD
+    assert images(shown.html)[0]["loading"] == "lazy"  # below the lead figure
+
+
+def test_without_a_lead_image_the_body_s_opening_picture_loads_at_once() -> None:
+    shown = page_body(LATER + TEXT + FIGURE, None)
+    assert shown.lead is None
+    assert ["loading" in attributes for attributes in images(shown.html)] == [False, True]
+    # a picture after the first words is below them
+    assert ["loading" in attributes for attributes in images(page_body(TEXT + LATER, None).html)] == [True]
+    assert "loading" in images(page_body("Words first " + LATER, None).html)[0]
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:image/png;base64,AAAA", "/relative.jpg", "https://a b/c.jpg"]
+)
+def test_a_lead_image_whose_url_is_not_plain_http_is_not_shown(url: str) -> None:
+    assert page_body(TEXT, Image(url, origin="sidecar")).lead is None
+
+
+def test_a_body_without_pictures_is_left_as_it_is() -> None:
+    assert page_body(TEXT, LEAD).html == TEXT
+    assert page_body("", None).html == ""
