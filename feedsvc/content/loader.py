@@ -244,11 +244,13 @@ def parse_article(path: Path, files: ArticleFiles, site: Site) -> ArticleSource:
     notes: list[str] = []
     if path.suffix.lower() == MARKDOWN_SUFFIX:
         html, sidecar = _parse_markdown(path, files.data, site)
-        sources = [("front matter", sidecar.metadata), *extract_metadata(html, site.timezone)]
+        sources = [("front matter", sidecar.metadata), *extract_metadata(html, site.timezone, site_names=[site.title])]
     else:
         html, notes = _parse_html(path, files.data)
         sidecar = _parse_sidecar(path.with_suffix(SIDECAR_SUFFIX), files.sidecar, site)
-        sources = [("sidecar", sidecar.metadata), *extract_metadata(html, site.timezone)]
+        # the site's own name and, for an imported page, its source's host may be stripped from its title
+        page = extract_metadata(html, site.timezone, site_names=[site.title], url=sidecar.source_url)
+        sources = [("sidecar", sidecar.metadata), *page]
     metadata, origins = merge_metadata(sources)
     metadata = bound_metadata(metadata, notes, _sidecar_name(path))
     return ArticleSource(

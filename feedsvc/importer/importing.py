@@ -163,7 +163,8 @@ class Importer:
         text, stored = _decode(fetched.body, fetched.charset)
         if not text.strip():
             return Outcome(url, "failed", reason="the page is empty")
-        metadata, _ = merge_metadata(extract_metadata(text, self.site.timezone))
+        page = extract_metadata(text, self.site.timezone, site_names=[self.site.title], url=fetched.final_url)
+        metadata, _ = merge_metadata(page)
         canonical = _canonical_link(text, fetched.final_url) or metadata.canonical_url or fetched.final_url
         known = self.library.find(canonical, url, fetched.final_url, *also)
         if known is not None and not known.is_html:

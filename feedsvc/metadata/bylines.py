@@ -18,8 +18,9 @@ __all__ = ["byline_names", "is_name"]
 
 # Lead-ins of a byline, in the languages of the pages feedsvc is measured on; matched at the start only.
 _LEAD_IN = re.compile(
-    r"^(?:(?:an?\s+)?(?:analysis|commentary|opinion|review|interview|essay|story|text|words|reporting|"
-    r"written|posted|published|photos?|photographs|video|compiled|edited|updated|produced)\s+)?"
+    r"^(?:(?:this|the)\s+(?:post|article|story|piece|guide|review|blog\s+post)\s+(?:was|is|has\s+been)\s+)?"
+    r"(?:(?:an?\s+)?(?:analysis|commentary|opinion|review|interview|essay|story|text|words|reporting|"
+    r"written|authored|posted|published|photos?|photographs|video|compiled|edited|updated|produced)\s+)?"
     r"(?:by|from)\s*[:\-–]?\s+|^(?:words|text|author|authors|byline|written by|autor|auteur|autore)\s*:\s*"
     r"|^(?:par|von|por|di|door|av|af)\s+(?=\S)",
     re.IGNORECASE,
@@ -28,7 +29,12 @@ _LEAD_IN = re.compile(
 # (case-sensitive: "Byron" and "BYRON" are names)
 _GLUED_LEAD_IN = re.compile(r"^(?:(?:[Ww]ritten|[Pp]osted)\s+)?[Bb]y(?=[A-Z])")
 # Where a byline stops holding names: a pipe, a bullet, a line break, " - ", " — ", a "|" of a date
-_CUT = re.compile(r"\s*(?:[|•·\n\t]|\s[-–—]\s|\bupdated\b|\bpublished\b|\bposted\b|\bon\s+\w+day\b)\s*", re.IGNORECASE)
+# or "on" and a date ("Posted by Colin Watson on 2025-12-18 in debusine")
+_CUT = re.compile(
+    r"\s*(?:[|•·\n\t]|\s[-–—]\s|\bupdated\b|\bpublished\b|\bposted\b|\bon\s+\w+day\b"
+    r"|\son\s+(?=\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d))\s*",
+    re.IGNORECASE,
+)
 _LIST = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bwith\b)\s*", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+\.\S+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
@@ -105,8 +111,10 @@ def byline_names(text: str) -> list[str]:
             if not piece:
                 continue
             # a role or agency after a comma belongs to the name before it: drop it and what follows
-            if (index > 0 or after_comma) and _is_role(piece):
-                break  # the rest is the affiliation ("…, Sr. Director of Operations, Atlas Van Lines")
+            if (index > 0 or after_comma) and (_is_role(piece) or (names and piece.islower() and len(piece) > 3)):
+                # the rest is the affiliation ("…, Sr. Director of Operations, Atlas Van Lines",
+                # "Vanessa Mendez, MD, gastroenterologist, Parkview Health")
+                break
             piece = _without_job_title(piece)
             if not is_name(piece):
                 continue

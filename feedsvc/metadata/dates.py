@@ -1,4 +1,4 @@
-"""Dates as pages and sidecars write them: ISO 8601, RFC 2822, English text, numbers and URL paths.
+"""Dates as pages and sidecars write them: ISO 8601, RFC 2822, text in English and other languages, numbers and URL paths.
 
 Pure. Every date returned is timezone-aware: a value without an offset is
 taken in the site's time zone, a date without a time is midnight there.
@@ -24,19 +24,44 @@ _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
     r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+_ENGLISH_MONTH = re.compile(_MONTH, re.IGNORECASE)
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|er|º)?"  # "23rd", "1er" (French), "1º" (Portuguese)
 _YEAR = r"(?P<year>\d{4})"
 _CLOCK = (
-    r"(?:,?\s*(?:at\s+)?(?:"
-    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\s*(?P<ampm>[ap])\.?m\.?)?"
+    r"(?:,?\s*(?:at\s+|à\s+|um\s+|alle\s+|a\s+las\s+|às\s+|в\s+)?(?:"
+    r"(?P<hour>\d{1,2})[:.h](?P<minute>\d{2})(?::(?P<second>\d{2}))?(?:\s*(?P<ampm>[ap])\.?m\.?)?"
     r"|(?P<hour12>\d{1,2})\s*(?P<ampm12>[ap])\.?m\.?)"
     r"(?:\s*(?P<zone>utc|gmt|z|[+-]\d{2}:?\d{2}))?)?"
 )
-# "23 November 2021", "Tuesday 23rd of Nov. 2021", "November 23, 2021", "Nov. 23, 2021 3:04 pm"
+# Month names of other languages, as dates write them day first ("23 novembre 2021", "23. März 2021",
+# "23 de noviembre de 2021", "23 ноября 2021"): French, German, Spanish, Italian, Portuguese, Dutch,
+# Scandinavian, Polish, Czech, Russian, Ukrainian and Turkish, full and in their usual abbreviations.
+_FOREIGN_MONTHS: dict[int, str] = {
+    1: "janvier janv jänner januar januari enero gennaio janeiro stycznia ledna января январь січня ocak",
+    2: "février févr fevrier februar februari febrero febbraio fevereiro lutego února февраля февраль лютого şubat",
+    3: "mars märz maerz maart marzo março marca března марта март березня mart",
+    4: "avril avr abril aprile kwietnia dubna апреля апрель квітня nisan",
+    5: "mai maj mei mayo maggio maio maja května мая май травня mayıs",
+    6: "juin juni junio giugno junho czerwca června июня июнь червня haziran",
+    7: "juillet juil juli julio luglio julho lipca července июля июль липня temmuz",
+    8: "août aout augusti augustus agosto sierpnia srpna августа август серпня ağustos",
+    9: "septembre septiembre setiembre settembre setembro września září сентября сентябрь вересня eylül",
+    10: "octobre oktober oktobre octubre ottobre outubro października října октября октябрь жовтня ekim okt",
+    11: "novembre noviembre novembro listopada listopadu ноября ноябрь листопада kasım",
+    12: "décembre déc decembre dezember december diciembre dicembre dezembro grudnia prosince декабря декабрь грудня aralık dez",
+}
+_MONTH_NUMBERS = {name: number for number, names in _FOREIGN_MONTHS.items() for name in names.split()}
+_FOREIGN_MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, _MONTH_NUMBERS), key=len, reverse=True)) + r")\.?"
+# "23 November 2021", "Tuesday 23rd of Nov. 2021", "November 23, 2021", "Nov. 23, 2021 3:04 pm",
+# "23. März 2021", "23 de noviembre de 2021", "2021年11月23日", "2021년 11월 23일"
 _TEXT_DATES = (
     re.compile(rf"\b{_WEEKDAY}{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}(?!\d){_CLOCK}", re.IGNORECASE),
     re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}(?!\d){_CLOCK}", re.IGNORECASE),
+    re.compile(
+        rf"(?<!\w){_DAY}\.?\s+(?:de\s+)?{_FOREIGN_MONTH}(?!\w),?\s+(?:de\s+)?{_YEAR}(?!\d){_CLOCK}", re.IGNORECASE
+    ),
+    re.compile(r"(?<!\d)(?P<year>\d{4})\s*[年년]\s*(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日일]"),
 )
 # "2/24/2026", "24.02.2026", "2025.12.17": a date in numbers alone, not inside a longer run of them
 # (a version "1.2.2024.5", a phone number). Year first, it is year-month-day everywhere.
@@ -160,11 +185,12 @@ def _parse_text(text: str) -> datetime | None:
 def _from_match(match: re.Match[str]) -> datetime | None:
     """Return the datetime a text-date match names, naive unless it gives a zone."""
     parts = match.groupdict()
-    month = _MONTHS[parts["month"].lower()[:3]]
-    hour = int(parts["hour"] or parts["hour12"] or 0)
-    minute = int(parts["minute"] or 0)
-    second = int(parts["second"] or 0)
-    ampm = (parts["ampm"] or parts["ampm12"] or "").lower()
+    name = parts["month"].lower().rstrip(".")
+    month = int(name) if name.isdigit() else _MONTH_NUMBERS.get(name) or _MONTHS[name[:3]]
+    hour = int(parts.get("hour") or parts.get("hour12") or 0)
+    minute = int(parts.get("minute") or 0)
+    second = int(parts.get("second") or 0)
+    ampm = (parts.get("ampm") or parts.get("ampm12") or "").lower()
     if ampm:
         if not 1 <= hour <= 12:
             return None
@@ -173,7 +199,7 @@ def _from_match(match: re.Match[str]) -> datetime | None:
         parsed = datetime(int(parts["year"]), month, int(parts["day"]), hour, minute, second)
     except ValueError:
         return None
-    zone = (parts["zone"] or "").lower()
+    zone = (parts.get("zone") or "").lower()
     if zone in ("utc", "gmt", "z"):
         return parsed.replace(tzinfo=UTC)
     if zone:
@@ -186,8 +212,13 @@ def _from_match(match: re.Match[str]) -> datetime | None:
     return parsed
 
 
-# A date in a URL's path: /2021/11/23/, /2021-11-23-, /20211123/ (month and day checked by datetime).
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?!\d)|/((?:19|20)\d{2})(\d{2})(\d{2})/")
+# A date in a URL's path: /2021/11/23/, /2021-11-23-, /20211123/, /2021/nov/23/ (month and day
+# checked by datetime).
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?!\d)|/((?:19|20)\d{2})(\d{2})(\d{2})/"
+    r"|/((?:19|20)\d{2})[/-]([a-z]{3,9})[/-](\d{1,2})(?!\d)",
+    re.IGNORECASE,
+)
 
 
 def url_date(url: str, timezone: ZoneInfo) -> datetime | None:
@@ -196,7 +227,15 @@ def url_date(url: str, timezone: ZoneInfo) -> datetime | None:
     match = _URL_DATE.search(path)
     if match is None:
         return None
-    year, month, day = (int(part) for part in (match.groups()[:3] if match[1] else match.groups()[3:]))
+    groups = match.groups()
+    if groups[6]:  # a month's name: "/2021/nov/23/", "/2021/november/23/"
+        name = groups[7].lower()
+        month = _MONTHS.get(name[:3]) if name[:3] in _MONTHS and _ENGLISH_MONTH.fullmatch(name) else None
+        if month is None:
+            return None
+        year, day = int(groups[6]), int(groups[8])
+    else:
+        year, month, day = (int(part) for part in (groups[:3] if match[1] else groups[3:6]))
     try:
         return datetime(year, month, day, tzinfo=timezone)
     except ValueError:

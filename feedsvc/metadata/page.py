@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta
 from functools import partial
+from itertools import zip_longest
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
@@ -82,6 +83,12 @@ def _has(attribute: str, *tokens: str) -> str:
     return " or ".join(f"contains({padded}, ' {token} ')" for token in tokens)
 
 
+# Meta values that name the site, besides og:site_name's (read first).
+_SITE_NAME_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title")
+# Second levels under a country's domain that are part of the public suffix ("co.uk", "com.au").
+_SECOND_LEVEL = frozenset("co com org net ac gov edu ne or go gob nic mil".split())
+# First labels of a host that name a part of a site, not a site ("blog.rust-lang.org").
+_GENERIC_HOST_LABELS = frozenset("blog blogs news m amp en de fr es it pt ru www2 web app apps www1 home".split())
 # Where visible markup names the headline, the byline and the dates, best first.
 HEADLINE_XPATHS = ("//*[@itemprop='headline']", "//article//h1", "//main//h1", "//h1", "//title")
 # The visible headlines a title is chosen among, best first: marked ones, then <h1> in the article,
@@ -93,6 +100,9 @@ VISIBLE_HEADLINE_XPATHS = (
     f"//h1[{_OUTSIDE_CHROME}]",
     "//h1",
 )
+# Lower headings, which name the article only where a meta value agrees (a blog that writes its
+# post's title in <h2> and its sections in <h1>); the first few of each level.
+SUBHEAD_XPATHS = ("(//h2)[position() <= 8]", "(//h3)[position() <= 4]")
 BYLINE_XPATHS = (
     f"//a[{_has('rel', 'author')}]",
     "//*[@itemprop='author']",
@@ -126,6 +136,11 @@ _BLOCK_TAGS = frozenset(
 )
 _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
 _ISO_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+# The lines under and over the title where a date shown to the reader stands against the machine's;
+# one day of difference is a time zone's.
+_SHOWN_AFTER_TITLE, _SHOWN_BEFORE_TITLE = 5, 2
+_SHOWN_DATE_SLACK = timedelta(days=1)
+_UPDATE_WORDS = re.compile(r"\b(?:updated?|modified|revised|reviewed|edited|last)\b", re.IGNORECASE)
 # A line that is only a date, with these words around it at most, dates the page wherever it is.
 _DATE_ONLY_CHARS = 50
 _DATE_WORDS = re.compile(r"\b(?:posted|published|updated|last|on|date|written|first|originally)\b", re.IGNORECASE)
@@ -134,7 +149,9 @@ _PUBLISH_KEY = re.compile(r"publish|pub[-_.]?date|release[-_.]?date|date[-_.]?cr
 _UPDATE_KEY = re.compile(r"modif|update|revis|expir")
 # A visible byline line near the headline: "By Jane Doe", "Words: Jane Doe".
 _BYLINE_LINE = re.compile(
-    r"^(?:(?:analysis|opinion|commentary|story|text|words|written|reporting|posted)\s+)?by(?:\b|(?=[A-Z]))|^words\s*:",
+    r"^(?:(?:this|the)\s+(?:post|article|story|piece|guide|review)\s+(?:was|is|has\s+been)\s+)?"
+    r"(?:(?:analysis|opinion|commentary|story|text|words|written|authored|reporting|posted)\s+)?by(?:\b|(?=[A-Z]))"
+    r"|^words\s*:",
     re.IGNORECASE,
 )
 # A line that is only a lead-in ("By", "Written by:"): the names are on the next line.
@@ -143,22 +160,45 @@ _LEAD_IN_LINE = re.compile(
 )
 # A label line over the names, anywhere on the page ("Author" / "Lisa D. Ellis"); the names line must
 # look like names, as the label is also a heading of lists and forms.
-_AUTHOR_LABEL_LINE = re.compile(r"^(?:authors?|written by|posted by)\s*:?$", re.IGNORECASE)
+_AUTHOR_LABEL_LINE = re.compile(r"^(?:authors?|author\(s\)|(?:(?:written|posted)\s+)?by)\s*:?$", re.IGNORECASE)
+# An avatar's initials between the label and the name ("Author" / "CP" / "Chengcheng Pei").
+_INITIALS_LINE = re.compile(r"^[A-Z]{1,3}$")
+_MAX_LABELLED_NAMES = 6
 # A date line that names the author after a separator: "Dec. 19, 2025 · Niko Matsakis", "… • Mahua Das in News"
 _DATE_THEN_NAME = re.compile(r"^[\s,]*[·•|–—-]\s*(?P<names>[^·•|]+?)(?:\s+in(?:\s.*)?)?\s*$")
+_NOT_FIRST_NAMES = frozenset(
+    """
+    the a an all home blog blogs news related more read share download copy print email follow subscribe
+    search menu contact about tags topics category categories program latest popular recent top back next
+    previous see view posts articles insights resources sign log
+    """.split()
+)
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
-# Far from the title, only a line that is nothing but a byline counts ("Written by Cassidy Horton").
+# Far from the title, only a line that is nothing but a byline counts ("Written by Cassidy Horton"),
+# or a longer one whose names are written as names ("Posted by Colin Watson on 2025-12-18 in debusine").
 _FAR_BYLINE_CHARS = 60
+_FAR_SENTENCE_BYLINE_CHARS = 160
+# A line that is only a name next to the title, beside a date line ("Bence Kovács" / "02-12-2025"):
+# how many lines before and after the title it may be, and how far from it the date.
+_NAME_BEFORE_TITLE, _NAME_AFTER_TITLE, _NAME_TO_DATE = 2, 5, 2
+_NAME_LINE_CHARS = 60
 # "ByDaryl Austin": inline elements' text meets without a space
 _BY_GLUED = re.compile(r"^by(?=[A-Z])")
 _BYLINE_LINE_CHARS = 120
+# Only whether a line holds a date matters there, not when in which zone.
+_ANY_ZONE = ZoneInfo("UTC")
 
 
-def extract_metadata(html: str, timezone: ZoneInfo, *, raw: bool = False) -> list[tuple[str, PageMetadata]]:
+def extract_metadata(
+    html: str, timezone: ZoneInfo, *, raw: bool = False, site_names: Iterable[str] = (), url: str | None = None
+) -> list[tuple[str, PageMetadata]]:
     """Return ``(source, metadata)`` for JSON-LD, OpenGraph/meta and visible markup, best first.
 
     ``raw``: each source as it reads, without the decisions across sources (for tests and
-    ``feedsvc check``-style explanations).
+    ``feedsvc check``-style explanations). ``site_names``: what the site is called besides what
+    the page says (the site's title in site.toml); ``url``: where the page was fetched from, if
+    known (an imported page's source), whose host names the site when the page names no URL.
+    Both are settings of the site or facts of this one page, never other pages.
     """
     root = _parse(html)
     if root is None:
@@ -177,17 +217,16 @@ def extract_metadata(html: str, timezone: ZoneInfo, *, raw: bool = False) -> lis
     }
     if raw:
         return [(source, sources[source]) for source in SOURCES]
-    site_names = [*meta.get("og:site_name", ()), *meta.get("application-name", ()), *jsonld_site_names(nodes)]
-    site_names += [name.lstrip("@") for name in meta.get("twitter:site", ())]
-    host = _host(sources)
-    if host:  # "helpnetsecurity.com" and "helpnetsecurity" name the site too
-        site_names += [host, host.split(".")[0]]
-    _decide_title(sources, root, meta, site_names)
+    names = [*site_names, *(value for key in _SITE_NAME_KEYS for value in meta.get(key, ()))]
+    names += jsonld_site_names(nodes)
+    names += [name.lstrip("@") for name in meta.get("twitter:site", ())]
+    names += _host_names(_host(sources) or (urlsplit(url).hostname or "" if url else ""))
+    _decide_title(sources, root, meta, names)
     _read_text_near_title(sources, root, timezone)
     _decide_dates(sources, timezone)
     _decide_canonical(sources)
     _decide_image(sources)
-    _decide_authors(sources, site_names, _title_bylines(root))
+    _decide_authors(sources, names, _title_bylines(root))
     title = next((sources[name].title for name in SOURCES if sources[name].title), None)
     for name, found in sources.items():
         sources[name] = dataclasses.replace(found, authors=_people(found.authors), tags=reader_tags(found.tags, title))
@@ -225,7 +264,8 @@ def _decide_title(
                       *(plain(v) for v in meta.get("twitter:title", ())[:1]), *titles)
         if value
     ]  # fmt: skip
-    chosen = choose_title(headlines, metas, site_names, trusted)
+    subheads = list(_texts(root, SUBHEAD_XPATHS))
+    chosen = choose_title(headlines, metas, site_names, trusted, subheads)
     if chosen is None:
         return
     # its origin: the headline (markup) unless only a meta value says it
@@ -241,21 +281,36 @@ def _decide_title(
 
 
 def _read_text_near_title(sources: dict[str, PageMetadata], root: lxml.html.HtmlElement, timezone: ZoneInfo) -> None:
-    """Date and sign a page that no machine-readable source does, from the lines around its title."""
+    """Date and sign a page from the lines around its title.
+
+    An undated page takes the date line nearest the title; an unsigned one, the byline. A dated
+    page whose date line just under the title shows an earlier day than its machine-readable date
+    was published that day: the reader sees it, while a JSON-LD or meta date equal to a rebuild or
+    a re-publication of the page is common (a later day shown is its update, left to the sources).
+    """
     undated = all(sources[name].published is None for name in SOURCES)
     unsigned = all(not sources[name].authors for name in SOURCES)
-    if not (undated or unsigned):
-        return
     title = next((sources[name].title for name in SOURCES if sources[name].title), None)
-    lines = _lines(root)
-    at = _title_line(lines, title)
+    if undated or unsigned:
+        lines = _lines(root)
+        at = _title_line(lines, title)
+    else:
+        # only the lines down to just under the title are needed: reading the rest would cost
+        # a pass over the whole page for every dated, signed one
+        lines, at = _lines_to_title(root, title, _SHOWN_AFTER_TITLE)
+    language = next((sources[name].language for name in SOURCES if sources[name].language), "")
+    numeric_day_first = day_first(language or "")
     markup = sources["markup"]
     if undated:
-        language = next((sources[name].language for name in SOURCES if sources[name].language), "")
-        markup = dataclasses.replace(markup, published=_dateline(lines, at, timezone, day_first(language or "")))
+        markup = dataclasses.replace(markup, published=_dateline(lines, at, timezone, numeric_day_first))
     if unsigned:
         markup = dataclasses.replace(markup, authors=_visible_byline(lines, at))
     sources["markup"] = markup
+    if not undated and at >= 0:
+        machine = next(sources[name].published for name in SOURCES if sources[name].published is not None)
+        shown = _shown_date(lines, at, timezone, numeric_day_first)
+        if shown is not None and machine is not None and shown.date() < machine.date() - _SHOWN_DATE_SLACK:
+            _move(sources, "published", "markup", shown)
 
 
 def _title_line(lines: list[str], title: str | None) -> int:
@@ -263,11 +318,27 @@ def _title_line(lines: list[str], title: str | None) -> int:
     if not title:
         return -1
     key = title.casefold()
-    for index, line in enumerate(lines):
-        folded = line.casefold()
-        if folded == key or (len(folded) >= 12 and folded in key) or (key in folded and len(folded) < 1.5 * len(key)):
-            return index
-    return -1
+    return next((index for index, line in enumerate(lines) if _shows_title(line, key)), -1)
+
+
+def _shows_title(line: str, key: str) -> bool:
+    """Whether a line shows the title whose case-folded text is ``key`` (or a long part of it)."""
+    folded = line.casefold()
+    return folded == key or (len(folded) >= 12 and folded in key) or (key in folded and len(folded) < 1.5 * len(key))
+
+
+def _lines_to_title(root: lxml.html.HtmlElement, title: str | None, after: int) -> tuple[list[str], int]:
+    """Return the page's lines down to ``after`` lines under the title's, and the title's index (-1: not found)."""
+    key = title.casefold() if title else None
+    lines: list[str] = []
+    at = -1
+    for line in _iter_lines(root):
+        lines.append(line)
+        if at < 0 and key is not None and _shows_title(line, key):
+            at = len(lines) - 1
+        if at >= 0 and len(lines) > at + after:
+            break
+    return lines, at
 
 
 def _title_bylines(root: lxml.html.HtmlElement) -> tuple[str, ...]:
@@ -292,6 +363,26 @@ def _decide_authors(sources: dict[str, PageMetadata], site_names: list[str], fro
         person = next((n for n in signed[1:] if not all(site_key(a) in sites for a in sources[n].authors)), None)
         if person is not None:
             _move(sources, "authors", person, sources[person].authors)
+
+
+def _host_names(host: str) -> list[str]:
+    """Return the names a host gives its site: itself and its registered name.
+
+    "www.ign.com" -> "ign.com", "ign"; "blog.rust-lang.org" -> "rust-lang"; "news.bbc.co.uk" ->
+    "bbc" (a short second level under a country's domain is part of the public suffix); a blog
+    hosted under a platform is named by its own label too ("siliconexposed.blogspot.com").
+    """
+    host = host.lower().removeprefix("www.")
+    labels = host.split(".")
+    if len(labels) < 2 or not all(labels):
+        return []
+    labels.pop()  # the top-level domain
+    if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
+        labels.pop()  # "co.uk", "com.au", "org.br", "ac.jp"
+    names = [host, labels[-1]]
+    if len(labels) > 1 and labels[0] not in _GENERIC_HOST_LABELS:
+        names.append(labels[0])
+    return names
 
 
 def _host(sources: dict[str, PageMetadata]) -> str:
@@ -551,7 +642,27 @@ def _markup_date(root: lxml.html.HtmlElement, xpaths: Iterable[str], timezone: Z
 
 def _lines(root: lxml.html.HtmlElement) -> list[str]:
     """Return the page's visible text as its non-empty lines, one per block."""
-    return [line for line in (one_line(raw) for raw in "".join(_visible_text(root)).split("\n")) if line]
+    return list(_iter_lines(root))
+
+
+def _iter_lines(root: lxml.html.HtmlElement) -> Iterator[str]:
+    """Yield the page's visible text as its non-empty lines, one per block, as the page is walked."""
+    pending: list[str] = []
+    for piece in _visible_text(root):
+        if "\n" not in piece:
+            pending.append(piece)
+            continue
+        head, *middle, tail = piece.split("\n")
+        pending.append(head)
+        for raw in ("".join(pending), *middle):
+            # most pieces between block breaks are white space only: skip them before the costlier one_line
+            line = one_line(raw) if raw and not raw.isspace() else ""
+            if line:
+                yield line
+        pending = [tail]
+    last = one_line("".join(pending))
+    if last:
+        yield last
 
 
 def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
@@ -571,26 +682,96 @@ def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
             names = byline_names(match["names"])
             if _look_like_names(names):
                 return tuple(names)
+    beside_date = _name_beside_date(lines, at)
+    if beside_date:
+        return beside_date
     for index, line in enumerate(lines[:-1]):
-        if _AUTHOR_LABEL_LINE.match(line) and len(lines[index + 1]) <= _FAR_BYLINE_CHARS:
-            names = byline_names(lines[index + 1])
-            if _look_like_names(names):
-                return tuple(names)
+        if _AUTHOR_LABEL_LINE.match(line):
+            labelled = _names_under_label(lines[index + 1 : index + 1 + 2 * _MAX_LABELLED_NAMES])
+            if labelled:
+                return labelled
     for line in lines:
-        if len(line) <= _FAR_BYLINE_CHARS and _BYLINE_LINE.match(line):
+        if len(line) <= _FAR_SENTENCE_BYLINE_CHARS and _BYLINE_LINE.match(line):
             names = byline_names(_BY_GLUED.sub("By ", line))
-            # the whole line is the byline: nothing but the lead-in and the names
-            if names and len(" ".join(names)) >= len(line) - len("written by "):
+            # the whole line is the byline (nothing but the lead-in and the names), or its names are
+            # written as names ("Posted by Colin Watson on 2025-12-18 in debusine")
+            whole = len(line) <= _FAR_BYLINE_CHARS and len(" ".join(names)) >= len(line) - len("written by ")
+            if names and (whole or _look_like_names(names)):
                 return tuple(names)
     return ()
 
 
+def _name_beside_date(lines: list[str], at: int) -> tuple[str, ...]:
+    """Return the name on a line of its own just around the title, with a date on it or beside it.
+
+    "Bence Kovács" / "02-12-2025" under the headline, "Dec 17, 2025Julian K. Arni" over it: a
+    line written as a name and nothing else, next to the page's date, signs the article.
+    """
+    title = lines[at].casefold() if at >= 0 else None
+    for index in range(max(at - _NAME_BEFORE_TITLE, 0), min(at + 1 + _NAME_AFTER_TITLE, len(lines))):
+        line = lines[index]
+        if index == at or len(line) > _NAME_LINE_CHARS or line.casefold() == title:
+            continue
+        rest = strip_text_dates(line).strip(" ,·•|–—-")
+        names = byline_names(rest) if rest else []
+        if len(names) != 1 or names[0] != rest or not _look_like_names(names):
+            continue
+        if rest != line.strip():
+            return tuple(names)  # the date is on the line: "Dec 17, 2025Julian K. Arni"
+        # over the title, a line of its own is a section or a menu item more often than a name
+        near = range(max(index - _NAME_TO_DATE, 0), min(index + 1 + _NAME_TO_DATE, len(lines)))
+        if index > at and any(j != index and _is_date_line(lines[j]) for j in near):
+            return tuple(names)
+    return ()
+
+
+def _is_date_line(line: str) -> bool:
+    """Whether a short line holds a date ("02-12-2025", "December 17, 2025", "2022-11-23T08:10+02:00")."""
+    return len(line) <= _DATE_ONLY_CHARS and (
+        # either order of "02-12-2025" makes it a date
+        find_text_date(line, _ANY_ZONE, numeric_day_first=True) is not None or _iso_line(line, _ANY_ZONE) is not None
+    )
+
+
+def _names_under_label(following: list[str]) -> tuple[str, ...]:
+    """Return the names on the lines under an "Author(s)" label, one a line, past avatar initials."""
+    names: list[str] = []
+    for line in following:
+        if _INITIALS_LINE.match(line):
+            continue
+        found = byline_names(line) if len(line) <= _FAR_BYLINE_CHARS else []
+        if not _look_like_names(found) or len(names) >= _MAX_LABELLED_NAMES:
+            break
+        names.extend(found)
+    return tuple(dedupe(names))
+
+
 def _look_like_names(names: list[str]) -> bool:
-    """Whether every one of ``names`` is written as a person's name: two to five words, capitalised."""
+    """Whether every one of ``names`` is written as a person's name: two to five words, capitalised.
+
+    A name does not start with a word of the page's furniture ("Related Content", "Download pdf",
+    "Home Blog", "All Insights", "The Rector").
+    """
     return bool(names) and all(
-        2 <= len(words := name.split()) <= 5 and words[0][0].isupper() and all(_NAME_WORD.match(w) for w in words)
+        2 <= len(words := name.split()) <= 5
+        and words[0][0].isupper()
+        and words[0].casefold() not in _NOT_FIRST_NAMES
+        and all(_NAME_WORD.match(w) for w in words)
         for name in names
     )
+
+
+def _shown_date(lines: list[str], at: int, timezone: ZoneInfo, numeric_day_first: bool | None) -> datetime | None:
+    """Return the date of a short line just under (or over) the title that is not marked as an update."""
+    find = partial(find_text_date, timezone=timezone, numeric_day_first=numeric_day_first)
+    after = lines[at + 1 : at + 1 + _SHOWN_AFTER_TITLE]
+    before = lines[max(at - _SHOWN_BEFORE_TITLE, 0) : at][::-1]
+    for line in (*after, *before):
+        if len(line) <= _DATE_ONLY_CHARS and not _UPDATE_WORDS.search(line):
+            found = find(line) or _iso_line(line, timezone)
+            if found is not None:
+                return found
+    return None
 
 
 def _dateline(lines: list[str], at: int, timezone: ZoneInfo, numeric_day_first: bool | None) -> datetime | None:
@@ -601,7 +782,9 @@ def _dateline(lines: list[str], at: int, timezone: ZoneInfo, numeric_day_first: 
     find = partial(find_text_date, timezone=timezone, numeric_day_first=numeric_day_first)
     after = lines[at + 1 : at + 1 + _LINES_AFTER_HEADLINE]
     before = lines[max(at - _LINES_BEFORE_HEADLINE, 0) : max(at, 0)][::-1]
-    for line in (*after, *before):
+    # nearest first, the line under the title before the one over it at the same distance
+    nearest = [line for pair in zip_longest(after, before) for line in pair if line is not None]
+    for line in nearest:
         if len(line) <= _DATELINE_CHARS:
             found = find(line) or _iso_line(line, timezone)
             if found is not None:

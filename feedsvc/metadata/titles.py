@@ -101,21 +101,33 @@ def _agrees(headline: str, other: str) -> bool:
 
 
 def choose_title(
-    headlines: Sequence[str], metas: Sequence[str], site_names: Iterable[str], trusted: Sequence[str] | None = None
+    headlines: Sequence[str],
+    metas: Sequence[str],
+    site_names: Iterable[str],
+    trusted: Sequence[str] | None = None,
+    subheads: Sequence[str] = (),
 ) -> str | None:
     """Return the article's title from visible ``headlines`` (best first) and ``metas`` (JSON-LD, og, <title>).
 
-    A headline that a meta value agrees with wins, then a lone plausible headline (one of
-    ``trusted``, when given: those the page marks as the article's), then the first meta
-    value without the site's name; None when the page offers none.
+    A headline that a meta value agrees with wins, then a lower heading (``subheads``: <h2>,
+    <h3>) equal to one, then a lone plausible headline (one of ``trusted``, when
+    given: those the page marks as the article's), then the first meta value without the
+    site's name; None when the page offers none. A headline that is only the site's name
+    (a blog's name in its <h1>) is not a title.
     """
     names = tuple(site_names)
-    heads = [h for h in headlines if h and len(h) <= _MAX_TITLE_CHARS]
+    keys = frozenset(key for key in map(site_key, names) if key)
+    heads = [h for h in headlines if h and len(h) <= _MAX_TITLE_CHARS and site_key(h) not in keys]
     stripped = [strip_site_name(m, names) for m in metas if m]
     for head in heads:
         clean = strip_site_name(head, names) if _SEPARATOR.search(head) else head
         if any(_agrees(clean, meta) or _agrees(head, meta) for meta in (*stripped, *metas)):
             return clean
+    # a lower heading must be the meta value itself: a section's heading often begins like the title
+    equal = {_norm(meta) for meta in (*stripped, *metas)}
+    for head in subheads:
+        if head and len(head) <= _MAX_TITLE_CHARS and _norm(head) in equal:
+            return head
     if heads and not stripped:
         return heads[0]
     lone = heads and len(heads[0].split()) >= _MIN_LONE_HEADLINE_WORDS and (trusted is None or heads[0] in trusted)

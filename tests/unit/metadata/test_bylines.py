@@ -50,3 +50,17 @@ def test_names_in_a_byline(byline: str, names: list[str]) -> None:
 )  # fmt: skip
 def test_values_that_name_nobody(value: str) -> None:
     assert byline_names(value) == []
+
+
+@pytest.mark.parametrize(
+    "byline, names",
+    [
+        ("This post was written by Danielle Padula,", ["Danielle Padula"]),
+        ("Posted by Colin Watson on 2025-12-18 in debusine. Tags: debusine, freexian", ["Colin Watson"]),
+        ("By Jane Doe on March 3, 2024", ["Jane Doe"]),
+        ("Vanessa Mendez, MD, gastroenterologist, Parkview Health", ["Vanessa Mendez"]),
+        ("Mac & i", ["Mac", "i"]),  # a short lower-case name after "&" is still a name
+    ],
+)
+def test_sentence_bylines_and_affiliations_after_credentials(byline: str, names: list[str]) -> None:
+    assert byline_names(byline) == names

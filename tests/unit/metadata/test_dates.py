@@ -1,4 +1,4 @@
-"""Dates written in numbers alone (feedsvc/metadata/dates.py): the order the numbers leave, else the page's language."""
+"""Dates written in words or numbers (feedsvc/metadata/dates.py): languages, orders and URL paths."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedsvc.metadata.dates import day_first, find_text_date, strip_text_dates
+from feedsvc.metadata.dates import day_first, find_text_date, strip_text_dates, url_date
 
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -50,3 +50,34 @@ def test_a_language_written_both_ways_settles_nothing(language: str) -> None:
 
 def test_a_line_that_is_only_a_numeric_date_strips_to_its_words() -> None:
     assert strip_text_dates("Updated: 10/31/2024").strip() == "Updated:"
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("Publié le 1er mars 2021 à 10h30", datetime(2021, 3, 1, 10, 30, tzinfo=UTC)),
+        ("Aktualisiert: 23. März 2021, 14:05", datetime(2021, 3, 23, 14, 5, tzinfo=UTC)),
+        ("23 de noviembre de 2021", datetime(2021, 11, 23, tzinfo=UTC)),
+        ("12 maggio 2020", datetime(2020, 5, 12, tzinfo=UTC)),
+        ("3 dez. 2019", datetime(2019, 12, 3, tzinfo=UTC)),
+        ("1º de março de 2022", datetime(2022, 3, 1, tzinfo=UTC)),
+        ("23 ноября 2021 г.", datetime(2021, 11, 23, tzinfo=UTC)),
+        ("5 października 2020", datetime(2020, 10, 5, tzinfo=UTC)),
+        ("2021年11月23日", datetime(2021, 11, 23, tzinfo=UTC)),
+        ("2021년 11월 23일", datetime(2021, 11, 23, tzinfo=UTC)),
+    ],
+)
+def test_datelines_with_month_names_in_other_languages(text: str, day: datetime) -> None:
+    assert find_text_date(text, UTC_ZONE) == day
+
+
+@pytest.mark.parametrize(
+    "url, day",
+    [
+        ("https://news.example/world/2017/feb/10/whales", datetime(2017, 2, 10, tzinfo=UTC)),
+        ("https://news.example/2021/november/23/ferry", datetime(2021, 11, 23, tzinfo=UTC)),
+        ("https://news.example/2021/foo/23/ferry", None),
+    ],
+)
+def test_url_paths_with_a_month_name(url: str, day: datetime | None) -> None:
+    assert url_date(url, UTC_ZONE) == day

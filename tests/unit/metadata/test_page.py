@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedsvc.metadata.page import extract_metadata, parse_date
+from feedsvc.metadata.page import _host_names, extract_metadata, parse_date
 from feedsvc.model import Image, PageMetadata
 from support.paths import FIXTURES as FIXTURES_DIR
 
@@ -341,3 +341,36 @@ def test_date_only_is_midnight_in_the_given_zone() -> None:
 )  # fmt: skip
 def test_parse_date_rejects_what_is_not_a_full_date(value: str) -> None:
     assert parse_date(value, TBILISI) is None
+
+
+# --- the site's name, from the page and the site's settings ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "head, kwargs, title",
+    [
+        ('<meta name="apple-mobile-web-app-title" content="Port News">', {}, "Ferry resumes"),
+        ("", {"site_names": ["Port News"]}, "Ferry resumes"),  # the site's title in site.toml
+        ("", {"url": "https://www.portnews.example/2021/ferry"}, "Ferry resumes"),  # an imported page's source
+        ('<link rel="canonical" href="https://blog.portnews.example/ferry">', {}, "Ferry resumes"),
+        ("", {}, "Ferry resumes - PortNews"),  # nothing names the site: " - " is kept
+    ],
+)
+def test_site_name_suffix_known_from_the_page_or_the_site(head: str, kwargs: dict[str, object], title: str) -> None:
+    html = f"<html><head><title>Ferry resumes - PortNews</title>{head}</head><body><p>x</p></body></html>"
+    found = dict(extract_metadata(html, TBILISI, **kwargs))  # type: ignore[arg-type]
+    assert next(value.title for value in found.values() if value.title) == title
+
+
+@pytest.mark.parametrize(
+    "host, names",
+    [
+        ("www.ign.com", ["ign.com", "ign"]),
+        ("blog.rust-lang.org", ["blog.rust-lang.org", "rust-lang"]),
+        ("news.bbc.co.uk", ["news.bbc.co.uk", "bbc"]),
+        ("siliconnotes.blogspot.com", ["siliconnotes.blogspot.com", "blogspot", "siliconnotes"]),
+        ("localhost", []),
+    ],
+)
+def test_host_names_are_the_host_and_its_registered_name(host: str, names: list[str]) -> None:
+    assert _host_names(host) == names

@@ -123,3 +123,52 @@ def test_a_numeric_date_the_language_leaves_ambiguous_dates_nothing() -> None:
 
 def test_an_author_label_over_words_that_are_not_names_signs_nothing() -> None:
     assert published("author_label_over_a_list_is_no_byline.html").authors == ()
+
+
+@pytest.mark.parametrize(
+    "name, authors",
+    [
+        ("title_in_an_h2_equal_to_og_title_under_a_section_h1.html", ("Nino Beridze",)),
+        ("byline_name_line_beside_a_date_under_the_title.html", ("Bence Kovács",)),
+        ("byline_name_glued_to_a_date_over_the_title.html", ("Julian K. Arni",)),
+        ("byline_this_post_was_written_by_far_from_the_title.html", ("Danielle Padula",)),
+        ("byline_posted_by_name_on_a_date_in_the_footer.html", ("Colin Watson",)),
+        (
+            "byline_names_under_an_authors_label_past_avatar_initials.html",
+            ("John A. Alic", "David C. Mowery", "Edward S. Rubin"),
+        ),
+        ("nav_link_over_the_title_beside_a_date_is_no_author.html", ()),
+        ("author_given_as_an_email_address.html", ("Ana Tsurtsumia",)),
+    ],
+)
+def test_visible_bylines_around_the_title_and_elsewhere(name: str, authors: tuple[str, ...]) -> None:
+    assert published(name).authors == authors
+
+
+@pytest.mark.parametrize(
+    "name, title",
+    [
+        ("title_in_an_h2_equal_to_og_title_under_a_section_h1.html", "What do readers love about ferries?"),
+        ("title_h1_is_the_site_name.html", "Open flow for programmable logic"),
+    ],
+)
+def test_title_is_the_heading_a_meta_value_names_not_a_section_or_the_site(name: str, title: str) -> None:
+    assert published(name).title == title
+
+
+@pytest.mark.parametrize(
+    "name, day",
+    [
+        ("title_in_an_h2_equal_to_og_title_under_a_section_h1.html", datetime(2025, 12, 19, tzinfo=UTC)),
+        ("date_shown_under_the_title_earlier_than_jsonld.html", datetime(2024, 8, 25, tzinfo=UTC)),
+        ("date_shown_later_than_jsonld_is_the_update.html", datetime(2024, 11, 22, 10, tzinfo=UTC)),
+        ("date_line_in_french.html", datetime(2021, 3, 1, 10, 30, tzinfo=UTC)),
+        ("date_in_the_url_path_with_a_month_name.html", datetime(2017, 2, 10, tzinfo=UTC)),
+    ],
+)
+def test_publication_day_from_what_the_reader_sees(name: str, day: datetime) -> None:
+    assert published(name).published == day
+
+
+def test_a_date_shown_earlier_than_the_machine_date_keeps_the_machine_update() -> None:
+    assert published("date_shown_under_the_title_earlier_than_jsonld.html").updated == datetime(2025, 6, 24, tzinfo=UTC)

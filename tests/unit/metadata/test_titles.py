@@ -52,3 +52,22 @@ def test_a_lone_headline_beats_a_different_seo_title_but_not_when_it_is_a_word_o
 def test_no_headline_takes_the_first_meta_value_without_the_site_name() -> None:
     assert choose_title([], ["Ferry resumes | Port News", "Other"], ["Port News"]) == "Ferry resumes"
     assert choose_title([], [], []) is None
+
+
+def test_a_lower_heading_equal_to_a_meta_value_beats_a_section_headline() -> None:
+    title = choose_title(
+        ["But what they love is the view"], ["Why ferries? | Port Blog"], ["Port Blog"], None, ["Why ferries?"]
+    )
+    assert title == "Why ferries?"
+
+
+def test_a_lower_heading_that_only_begins_like_the_meta_value_is_a_section() -> None:
+    head = "Top 5 blockchain trends to watch in 2026-2030"
+    subheads = ["5 best blockchain trends for 2026"]
+    assert choose_title([head], ["5 Best Blockchain Trends for 2026-2030"], [], None, subheads) == head
+
+
+def test_a_headline_that_is_the_site_name_is_not_the_title() -> None:
+    assert (
+        choose_title(["Silicon Notes"], ["Open flow for logic parts"], ["Silicon Notes"]) == "Open flow for logic parts"
+    )
