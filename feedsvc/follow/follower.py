@@ -552,12 +552,15 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-def _when(text: str | None, default: datetime = datetime.min.replace(tzinfo=UTC)) -> datetime:
-    """Return the moment an ISO 8601 text of the state says (``default``: none, or not a date)."""
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def _when(text: str | None) -> datetime:
+    """Return the moment an ISO 8601 text of the state says (the earliest moment: none, or not a date)."""
     try:
-        return datetime.fromisoformat(text) if text else default
+        return datetime.fromisoformat(text) if text else _NEVER
     except ValueError:
-        return default
+        return _NEVER
 
 
 def _url(source: Source) -> str:

@@ -78,10 +78,7 @@ class SourceState:
     def from_json(cls, name: str, text: str) -> SourceState:
         data: dict[str, Any] = json.loads(text)
         items = {str(k): ItemState(**v) for k, v in (data.get("items") or {}).items()}
-        dates = {
-            key: datetime.fromisoformat(data[key]) if data.get(key) else None
-            for key in _DATES
-        }
+        dates = {key: datetime.fromisoformat(data[key]) if data.get(key) else None for key in _DATES}
         return cls(
             name=name,
             last_error=data.get("last_error"),

@@ -394,8 +394,14 @@ def healthz() -> Response:
             ],
             "sources": sources,
             "failing_sources": [
-                {"source": s["name"], "url": s["url"], "reason": s["last_error"], "fix": s["fix"],
-                 "since": s["failing_since"], "next_poll": s["next_poll"]}  # fmt: skip
+                {
+                    "source": s["name"],
+                    "url": s["url"],
+                    "reason": s["last_error"],
+                    "fix": s["fix"],
+                    "since": s["failing_since"],
+                    "next_poll": s["next_poll"],
+                }
                 for s in failing
             ],
         }

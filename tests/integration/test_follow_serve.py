@@ -124,3 +124,21 @@ def test_serve_names_robots_and_malformed_feeds_in_healthz_and_a_slow_source_sta
                 released.set()  # before serve stops: its follower is not left waiting on the slow host
         finally:
             released.set()
+
+
+def test_serve_no_watch_says_at_start_that_the_sources_are_not_followed(tmp_path: Path) -> None:
+    content_dir = blank_site(tmp_path / "content")
+    with FixtureServer() as server:
+        river = SourceSite(server)
+        river.add(1)
+        write_sources(
+            content_dir,
+            source_table("river", river.feed_url),
+            source_table("later", server.url("/later.xml"), status="paused"),
+        )
+        with feedsvc_serve(content_dir, tmp_path / "serve.log", "--no-watch", env=ENV) as served:
+            assert wait_until(lambda: "--no-watch: the sources of site.toml" in served.output()), served.output()
+            line = next(line for line in served.output().splitlines() if "--no-watch: the sources" in line)
+            assert "(river) are not followed" in line and "serve without --no-watch" in line  # not the paused one
+            assert json.loads(fetch(f"{served.url}/healthz"))["articles"] == 0
+        assert server.hits["/news/feed.xml"] == 0
