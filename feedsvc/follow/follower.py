@@ -378,6 +378,7 @@ class Follower:
         if fetched.status == 304 and item is not None:
             item.version = entry.version
             item.checked = now
+            item.published = item.published or _iso(entry.newest or self.clock())
             report.unchanged += 1
             self._record(state)
             return
