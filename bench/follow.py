@@ -15,7 +15,11 @@ Reported, all measured in this run:
 - a steady-state poll (every source due again, nothing new): time,
   requests and their answers (all should be 304, one per source), pages
   handed to the importer (re-cleaned) and what a rebuild by the same
-  builder then reads and cleans.
+  builder then reads and cleans;
+- a poll a day later, when item pages are due for revalidation (the
+  items are published in the day before the first poll, so all are young
+  enough): requests and answers (per source the feed's 304 and at most
+  RECHECK_PER_POLL page 304s), pages imported.
 
 The minimum delay between two requests to one host is 0 here (a loopback
 server): what politeness costs on the open web is that delay times the
@@ -31,6 +35,7 @@ import tempfile
 import time
 from collections import Counter
 from contextlib import ExitStack
+from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,10 +43,11 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from feedsvc.build.builder import Builder  # noqa: E402
 from feedsvc.content.loader import load_site  # noqa: E402
+from feedsvc.follow.follower import RECHECK_PER_POLL  # noqa: E402
 from feedsvc.follow.running import follow_once  # noqa: E402
 from feedsvc.importer.http import Fetcher  # noqa: E402
 from feedsvc.importer.importing import Importer  # noqa: E402
-from support.following import Clock, options, source_table, write_sources  # noqa: E402
+from support.following import START, Clock, options, source_table, write_sources  # noqa: E402
 from support.http_fixture import FixtureServer  # noqa: E402
 from support.sites import blank_site  # noqa: E402
 from support.source_site import SourceSite  # noqa: E402
@@ -73,7 +79,7 @@ def main() -> None:
         for server in servers:
             site = SourceSite(server)
             for number in range(1, args.items + 1):
-                site.add(number)
+                site.add(number, published=START - timedelta(hours=args.items + 1 - number))
             sites.append(site)
 
         # the reference: the same pages, imported one by one as `feedsvc import` does
@@ -123,6 +129,19 @@ def main() -> None:
         print(f"rebuild after it: {builder.stats.summary()}")
         per_source = sum(got.values()) / args.sources
         print(f"requests per source in the steady poll: {per_source:.2f}; all 304: {set(got) == {'feed 304'}}")
+
+        clock.advance(86400)  # a day on: the pages are due for revalidation (robots.txt too is a day old)
+        marks = [len(server.answers) for server in servers]
+        started = time.perf_counter()
+        reports, follower = follow_once(content_dir, options(clock, min_delay=0, timeout=20))
+        later = time.perf_counter() - started
+        got = answers(servers, marks)
+        rechecked = sum(report.rechecked for report in reports)
+        print(
+            f"a day later: {later:.3f} s ({later / steady:.2f}x the steady poll), {sum(got.values())} requests "
+            f"{dict(sorted(got.items()))}, {rechecked} pages revalidated (at most {RECHECK_PER_POLL} a source), "
+            f"{follower.imports} pages imported"
+        )
 
 
 if __name__ == "__main__":

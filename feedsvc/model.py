@@ -103,6 +103,7 @@ class Source:
     title: str | None = None  # the title of its feeds and page; None: its name
     link: str | None = None  # its home page (the feeds' alternate link); None: scheme://host/ of its URL
     removed: str = "keep"  # an item the source drops: "keep" its article or "withdraw" it
+    recheck: int = 86400  # seconds between two revalidations of an item's page (0: its page is never revalidated)
 
     @property
     def url(self) -> str:

@@ -74,9 +74,10 @@ def report_lines(reports: list[SourceReport]) -> list[str]:
             continue
         note = " (feed not modified)" if report.status == "not modified" else ""
         deferred = f", {report.deferred} left for the next poll" if report.deferred else ""
+        rechecked = f", {report.rechecked} page(s) revalidated" if report.rechecked else ""
         lines.append(
             f"{report.name}: {len(report.new)} new, {len(report.updated)} updated, {report.unchanged} unchanged, "
-            f"{len(report.withdrawn)} withdrawn, {len(report.failed)} failed{deferred}{note}"
+            f"{len(report.withdrawn)} withdrawn, {len(report.failed)} failed{deferred}{rechecked}{note}"
         )
         if report.warning:
             lines.append(f"  warning  {report.warning}")
@@ -97,5 +98,6 @@ def status_lines(content_dir: Path, site: object) -> list[str]:
             f"{status['last_success'] or 'never'}, {status['items_seen']} items seen, next poll "
             f"{status['next_poll']}{' (due)' if status['due'] and status['status'] == 'active' else ''}; "
             f"last error: {error}"
+            + (f"; failing since {status['failing_since']}: {status['fix']}" if status["failing_since"] else "")
         )
     return lines

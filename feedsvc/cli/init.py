@@ -90,6 +90,7 @@ _SOURCE_EXAMPLE = (
     '#  title = "Example News"                      # the title of its feeds; left out, its name',
     '#  link = "https://news.example.com/"          # its home page; left out, the scheme and host of its URL',
     '#  removed = "keep"                            # an item it drops: "keep" its article or "withdraw" it',
+    '#  recheck = "1d"                              # how often recent pages are asked again for edits (0: never)',
     "",
 )
 

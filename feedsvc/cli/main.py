@@ -152,6 +152,14 @@ def serve(
     mismatch = _port_mismatch(links, port)
     if mismatch:
         click.echo(f"warning: {mismatch}", err=True)
+    active = [s.name for s in app.extensions["feedsvc"].snapshot.catalog.site.sources if s.status == "active"]
+    if active and not watch and app.config["FOLLOW"]:
+        click.echo(
+            f"warning: --no-watch: the sources of site.toml ({', '.join(active)}) are not followed, since nothing "
+            "would publish what they bring until a restart; serve without --no-watch to follow them, or run "
+            "`feedsvc follow --once` from cron and restart to publish",
+            err=True,
+        )
     settings = {
         "bind": f"fd://{listener.detach()}",  # gunicorn listens on it (and closes this descriptor)
         "workers": workers,

@@ -30,6 +30,7 @@ __all__ = [
     "EVERY_RANGE",
     "MAX_ARTICLE_BYTES_RANGE",
     "MAX_NEW_RANGE",
+    "RECHECK_RANGE",
     "PICTURE_MAX_BYTES",
     "SETTINGS",
     "SOURCE_KEYS",
@@ -385,6 +386,8 @@ _UTC = ZoneInfo("UTC")
 # more often would be unkind to it; a source polled less than monthly is not followed.
 EVERY_RANGE = (60, 30 * 86400)
 MAX_NEW_RANGE = (1, 1000)
+# Bounds of recheck: an edit found within the hour is soon enough for a page its feed says nothing of.
+RECHECK_RANGE = (3600, 30 * 86400)
 _DURATION_PART = re.compile(r"(\d+)\s*([smhd])")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -471,6 +474,13 @@ SOURCE_KEYS: tuple[SourceKey, ...] = (
         "'keep' or 'withdraw'",
         "What becomes of an article whose item the source no longer lists: 'keep' it published, or 'withdraw' it "
         "(its page then answers 410 Gone).",
+    ),
+    _source_key(
+        "recheck",
+        'seconds, or text such as "12h", "1d"; 0: never',
+        "How often the page of a recent item (under 30 days old) is asked again, conditionally, to catch "
+        "an edit its feed entry does not show; a few pages a poll "
+        f"({RECHECK_RANGE[0] // 3600} hour to {RECHECK_RANGE[1] // 86400} days, or 0 to turn it off).",
     ),
 )
 _SOURCE_KEY_NAMES = tuple(key.name for key in SOURCE_KEYS)
@@ -569,6 +579,22 @@ def _every(name: str, value: Any) -> int:
     return seconds
 
 
+def _recheck(name: str, value: Any) -> int:
+    low, high = RECHECK_RANGE
+    seconds = parse_duration(value)
+    if seconds is None or (isinstance(value, str) and value.strip().isdigit()):
+        raise SiteConfigError(
+            f'\'{name}\' must be whole seconds (such as 86400, or 0 to turn it off) or a duration such as "12h" '
+            f'or "1d", got {value!r}'
+        )
+    if seconds != 0 and not low <= seconds <= high:
+        raise SiteConfigError(
+            f"'{name}' is {seconds} seconds; give {low} (\"1h\") to {high} (\"30d\"), or 0 to never revalidate "
+            "item pages"
+        )
+    return seconds
+
+
 def _since(name: str, value: Any, timezone: ZoneInfo) -> datetime:
     parsed = parse_date(value, timezone) if isinstance(value, (str, date)) else None
     if parsed is None:
@@ -602,6 +628,7 @@ _SOURCE_CHECKS: dict[str, Callable[[str, Any, ZoneInfo], Any]] = {
     "title": lambda key, value, tz: _text(key, value),
     "link": lambda key, value, tz: _source_url(key, value),
     "removed": lambda key, value, tz: _choice("keep", "withdraw")(key, value),
+    "recheck": lambda key, value, tz: _recheck(key, value),
 }
 
 

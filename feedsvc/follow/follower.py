@@ -15,7 +15,12 @@ through the importer and :mod:`feedsvc.follow.state`). For each due source:
    leaves out; the sidecar names the source (``source = "<name>"``);
 3. an item the source no longer lists keeps its article, or is withdrawn
    when the source says ``removed = "withdraw"``;
-4. the state is written as the poll goes (every few seconds) and at its end,
+4. a few item pages (:data:`RECHECK_PER_POLL`) of items under
+   :data:`RECHECK_AGE` old, not checked for the source's ``recheck`` seconds,
+   are asked again conditionally (after a 304 of the feed too): an edit the
+   feed entry does not show is imported as an update; a 304 or the same bytes
+   change nothing;
+5. the state is written as the poll goes (every few seconds) and at its end,
    always after the articles it records: a poll cut short is finished by the
    next one, which finds the articles already there and imports none twice.
 
@@ -50,6 +55,8 @@ from feedsvc.model import Site, Source
 __all__ = [
     "FEED_ACCEPT",
     "MAX_FEED_BYTES",
+    "RECHECK_AGE",
+    "RECHECK_PER_POLL",
     "Follower",
     "SourceReport",
     "backoff_seconds",
@@ -71,6 +78,8 @@ MAX_BACKOFF = 86400.0  # a failing source is still tried once a day
 MAX_RETRY_AFTER = 7 * 86400.0  # a Retry-After longer than a week is taken as a week
 SERVER_BUSY = frozenset({429, 500, 502, 503, 504})
 STATE_SECONDS = 2.0  # a source's state is written at most this often during a poll, and at its end
+RECHECK_PER_POLL = 5  # item pages revalidated per poll of a source, at most (the oldest checked first)
+RECHECK_AGE = timedelta(days=30)  # only pages of items younger than this: news is edited early, if at all
 
 
 @dataclass
@@ -88,6 +97,7 @@ class SourceReport:
     error: str | None = None  # the source could not be read at all
     warning: str | None = None  # read, but not whole
     retrying: int = 0  # failed items tried again next poll
+    rechecked: int = 0  # item pages revalidated (asked again though their entries did not change)
 
     @property
     def unreadable(self) -> bool:
@@ -201,6 +211,7 @@ class Follower:
             listing, validators, partial = self._read_listing(source, state, url, own)
         except (FetchError, ListingError) as error:
             state.failures += 1
+            state.failing_since = state.failing_since or now
             retry_after = getattr(error, "retry_after", None)
             wait = backoff_seconds(source.every, state.failures, retry_after)
             state.next_poll = now + timedelta(seconds=wait)
@@ -213,18 +224,21 @@ class Follower:
         if listing is None:  # 304: nothing new
             report.status = "not modified"
             report.unchanged = len(state.items)
-            self._succeeded(source, state, now, None)
-            return
-        report.warning = listing.warning
-        halted = self._entries(source, state, listing, own, report)
-        if listing.warning is None and halted is None and not partial:
-            self._withdraw_dropped(source, state, listing, report)
-        # The documents' validators are kept only when everything they listed was dealt with:
-        # otherwise the next poll must read them whole again to find what was left.
-        if not report.deferred and not report.retrying and halted is None:
-            state.documents.update(validators)
+            halted = self._recheck(source, state, own, report, now)
+            report.unchanged -= len(report.updated)
         else:
-            state.documents.clear()
+            report.warning = listing.warning
+            halted = self._entries(source, state, listing, own, report)
+            if listing.warning is None and halted is None and not partial:
+                self._withdraw_dropped(source, state, listing, report)
+            # The documents' validators are kept only when everything they listed was dealt with:
+            # otherwise the next poll must read them whole again to find what was left.
+            if not report.deferred and not report.retrying and halted is None:
+                state.documents.update(validators)
+            else:
+                state.documents.clear()
+            if halted is None:
+                halted = self._recheck(source, state, own, report, now)
         self._succeeded(source, state, now, halted)
         if report.failed:
             shown = "; ".join(f"{item}: {why}" for item, why in report.failed[:3])
@@ -237,9 +251,10 @@ class Follower:
         state.failures = 0
         if halted is not None:
             state.last_error, state.last_error_at = str(halted), now
+            state.failing_since = state.failing_since or now  # in backoff: the server asked us to wait
             state.next_poll = now + timedelta(seconds=backoff_seconds(source.every, 1, halted.retry_after))
         else:
-            state.last_error = None
+            state.last_error, state.failing_since = None, None
             state.next_poll = now + timedelta(seconds=source.every)
         write_state(self.content_dir, state)
 
@@ -314,6 +329,8 @@ class Follower:
                 continue
             item = state.items.get(entry.key)
             if item is not None and item.version == entry.version and item.url == entry.url:
+                if item.published is None:  # a state from before pages were revalidated
+                    item.published = _iso(entry.newest or self.clock())
                 if item.error is None and not item.withdrawn:
                     report.unchanged += 1
                     continue
@@ -357,8 +374,11 @@ class Follower:
                 raise _Halt(f"{error}; the rest of the source waits for the next poll", error.retry_after) from None
             self._item_failed(state, entry, item, str(error), report, final=False)
             return
+        now = _iso(self.clock())
         if fetched.status == 304 and item is not None:
             item.version = entry.version
+            item.checked = now
+            item.published = item.published or _iso(entry.newest or self.clock())
             report.unchanged += 1
             self._record(state)
             return
@@ -389,6 +409,8 @@ class Follower:
             etag=fetched.etag,
             last_modified=fetched.last_modified,
             digest=hashlib.sha256(fetched.body).hexdigest(),
+            checked=now,
+            published=_iso(entry.newest) if entry.newest else (item.published if item else None) or now,
         )
         self._record(state)  # after the article: a crash between the two re-finds it
         slug = outcome.slug or entry.url
@@ -398,6 +420,79 @@ class Follower:
             report.updated.append(slug)
         else:
             report.unchanged += 1
+
+    def _recheck(
+        self, source: Source, state: SourceState, own: str, report: SourceReport, now: datetime
+    ) -> _Halt | None:
+        """Revalidate the pages of a few recent items not checked for ``source.recheck`` seconds.
+
+        An item whose entry did not change is otherwise never fetched again, so an edit made to its
+        page alone would never be seen. Each page is asked conditionally: a 304, or the same bytes as
+        stored, changes nothing (no import, no file touched); other bytes are imported as an update.
+        A page that fails is left as it is and asked again after ``recheck``. Return why the source
+        asked us to stop (429, 5xx), if it did.
+        """
+        if not source.recheck:
+            return None
+        stale = now - timedelta(seconds=source.recheck)
+        young = now - RECHECK_AGE
+        due = sorted(
+            (
+                (_when(item.checked), key)
+                for key, item in state.items.items()
+                if item.slug
+                and item.error is None
+                and not item.withdrawn
+                and _when(item.checked) <= stale
+                and _when(item.published) >= young
+            ),
+        )
+        for _, key in due[:RECHECK_PER_POLL]:
+            item = state.items[key]
+            url = item.final_url or item.url
+            report.rechecked += 1
+            try:
+                fetched = self.client.get(
+                    url,
+                    own,
+                    accept=PAGE_ACCEPT,
+                    max_bytes=MAX_ARTICLE_BYTES,
+                    etag=item.etag,
+                    last_modified=item.last_modified,
+                )
+            except FetchError as error:
+                item.checked = _iso(now)  # asked again after `recheck`, not at every poll
+                report.failed.append((url, f"revalidating its page: {error}; its article is kept as it is"))
+                self._record(state)
+                if error.status in SERVER_BUSY:
+                    return _Halt(f"{error}; revalidating pages waits for the next poll", error.retry_after)
+                continue
+            digest = hashlib.sha256(fetched.body).hexdigest()
+            item.checked = _iso(now)
+            if fetched.status == 304 or digest == item.digest:
+                item.etag = fetched.etag or item.etag
+                item.last_modified = fetched.last_modified or item.last_modified
+                self._record(state)
+                continue
+            with self._import_lock:
+                self.imports += 1
+                outcome = self._importer_now().import_fetched(
+                    item.url,
+                    fetched,
+                    keys={"source": source.name},
+                    also=(item.final_url,),
+                    first_url_wins=True,
+                )
+            if outcome.status == "failed":
+                report.failed.append((url, f"revalidating its page: {outcome.reason}; its article is kept as it is"))
+                self._record(state)
+                continue
+            item.etag, item.last_modified, item.digest = fetched.etag, fetched.last_modified, digest
+            item.slug = outcome.slug or item.slug
+            self._record(state)
+            if outcome.status == "updated":
+                report.updated.append(item.slug or url)
+        return None
 
     def _item_failed(
         self,
@@ -452,6 +547,21 @@ class Follower:
         if self._importer is None:
             self._importer = Importer(self.content_dir, self.site, clock=self.clock, check=False)
         return self._importer
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def _when(text: str | None) -> datetime:
+    """Return the moment an ISO 8601 text of the state says (the earliest moment: none, or not a date)."""
+    try:
+        return datetime.fromisoformat(text) if text else _NEVER
+    except ValueError:
+        return _NEVER
 
 
 def _url(source: Source) -> str:

@@ -21,9 +21,9 @@ from feedsvc.content.loader import load_site
 from feedsvc.content.site import SiteConfigError
 from feedsvc.follow.client import PoliteClient
 from feedsvc.follow.follower import Follower, SourceReport, is_due
-from feedsvc.follow.state import STATE_FOLDER, read_state
+from feedsvc.follow.state import STATE_FOLDER, SourceState, read_state
 from feedsvc.importer.http import Fetcher, FetchSettings
-from feedsvc.model import Site
+from feedsvc.model import Site, Source
 
 __all__ = ["FollowOptions", "Following", "follow_once", "make_client", "source_status"]
 
@@ -163,9 +163,28 @@ def source_status(content_dir: Path, site: Site, now: datetime | None = None) ->
                 "items_seen": len(state.items),
                 "next_poll": _iso(state.next_poll) if state.next_poll else _iso(now),
                 "due": is_due(source, state, now),
+                # failing: its last poll could not read it, or it asked us to wait (in backoff); a paused one is not
+                "failing_since": _iso(state.failing_since) if source.status == "active" else None,
+                "fix": _fix(source, state) if source.status == "active" and state.failing_since else None,
             }
         )
     return found
+
+
+def _fix(source: Source, state: SourceState) -> str:
+    """Say what happens next to a failing source, and what to do if it goes on failing."""
+    when = _iso(state.next_poll) or "its next poll"
+    what = "sitemap" if source.sitemap else "feed"
+    if state.failures:
+        return (
+            f"feedsvc tries again at {when} (backing off after {state.failures} failed poll(s) in a row); "
+            f"if it goes on failing, open the {what} URL of [[source]] '{source.name}' in site.toml in a browser "
+            f'and correct it, or set status = "paused" there'
+        )
+    return (
+        f"the site asked feedsvc to wait (it was busy); the items left are fetched at {when}; "
+        f"nothing to do unless it goes on (then lower max_new or raise every of [[source]] '{source.name}')"
+    )
 
 
 def _iso(moment: datetime | None) -> str | None:

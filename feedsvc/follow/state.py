@@ -2,10 +2,10 @@
 
 An edge (the files) around plain data. Per source: when it last succeeded
 and last failed (and why), when it is next due, how many polls in a row
-failed (the backoff), the validators of its feed or sitemap documents, and
+failed (the backoff) and since when, the validators of its feed or sitemap documents, and
 every item seen: its identity (guid/id, else URL) -> page URL, the page's
-ETag and Last-Modified, the entry's version, the article's slug and a hash
-of the page bytes stored. Each file is replaced atomically
+ETag and Last-Modified, the entry's version, the article's slug, a hash
+of the page bytes stored, when the page was last checked and the item's date. Each file is replaced atomically
 (:mod:`feedsvc.atomic`); a damaged file is set aside and started afresh
 (the content folder still holds every article, so nothing is imported twice).
 """
@@ -45,6 +45,11 @@ class ItemState:
     withdrawn: bool = False  # the source dropped it and the source says `removed = "withdraw"`
     error: str | None = None  # why the last fetch or import failed
     attempts: int = 0  # failed attempts at this version (retried on later polls up to a limit)
+    checked: str | None = None  # when its page was last fetched or revalidated (ISO 8601; None: never)
+    published: str | None = None  # the entry's newest date, else when it was first seen (ISO 8601)
+
+
+_DATES = ("last_poll", "last_success", "last_error_at", "next_poll", "failing_since")
 
 
 @dataclass
@@ -58,12 +63,13 @@ class SourceState:
     last_error_at: datetime | None = None
     next_poll: datetime | None = None  # None: due now
     failures: int = 0  # polls in a row that could not read the source
+    failing_since: datetime | None = None  # the first poll of the failures in a row, or of a server's "wait"
     documents: dict[str, dict[str, str]] = field(default_factory=dict)  # feed/sitemap URL -> etag, last_modified
     items: dict[str, ItemState] = field(default_factory=dict)
 
     def to_json(self) -> str:
         data = asdict(self)
-        for key in ("last_poll", "last_success", "last_error_at", "next_poll"):
+        for key in _DATES:
             value = getattr(self, key)
             data[key] = value.astimezone(UTC).isoformat() if value else None
         return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True)
@@ -72,10 +78,7 @@ class SourceState:
     def from_json(cls, name: str, text: str) -> SourceState:
         data: dict[str, Any] = json.loads(text)
         items = {str(k): ItemState(**v) for k, v in (data.get("items") or {}).items()}
-        dates = {
-            key: datetime.fromisoformat(data[key]) if data.get(key) else None
-            for key in ("last_poll", "last_success", "last_error_at", "next_poll")
-        }
+        dates = {key: datetime.fromisoformat(data[key]) if data.get(key) else None for key in _DATES}
         return cls(
             name=name,
             last_error=data.get("last_error"),

@@ -355,7 +355,10 @@ def healthz() -> Response:
 
     ``status``: "ok" when every file is published as it is; "degraded" (still
     200: the worker serves) when a file is rejected or an article is held at
-    its last good version; "stale" when the folder itself cannot be read.
+    its last good version, or a followed source is failing (its last poll
+    could not read it, or it asked us to wait: listed under
+    ``failing_sources`` with the reason, the fix and since when); "stale"
+    when the folder itself cannot be read.
     Paths are given from the content folder (``articles/x.html``): where the
     server keeps its files is none of a client's business. ``sources``: each
     followed source's last success, last error, items seen and next poll.
@@ -365,6 +368,8 @@ def healthz() -> Response:
     errors = [p for p in catalog.problems if p.severity == "error"]
     held = [p for p in catalog.problems if p.severity == "held"]
     fault = _state().fault
+    sources = _state().source_status()
+    failing = [s for s in sources if s.get("failing_since")]
     content = {"status": "ok"} if fault is None else {
         "status": "unreadable", **{k: local(v) for k, v in fault.items()},
         "serving": f"the last good snapshot, version {catalog.version}"}  # fmt: skip
@@ -377,7 +382,7 @@ def healthz() -> Response:
 
     response = jsonify(
         {
-            "status": "stale" if fault is not None else "degraded" if errors or held else "ok",
+            "status": "stale" if fault is not None else "degraded" if errors or held or failing else "ok",
             "content": content,
             "version": catalog.version,
             "articles": len(catalog.articles),
@@ -389,7 +394,18 @@ def healthz() -> Response:
                 for p in catalog.problems
                 if p.severity == "warning"
             ],
-            "sources": _state().source_status(),
+            "sources": sources,
+            "failing_sources": [
+                {
+                    "source": s["name"],
+                    "url": s["url"],
+                    "reason": s["last_error"],
+                    "fix": s["fix"],
+                    "since": s["failing_since"],
+                    "next_poll": s["next_poll"],
+                }
+                for s in failing
+            ],
         }
     )
     response.cache_control.no_store = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,3 +77,68 @@ def test_serve_follows_new_edited_and_failing_sources_on_its_own(tmp_path: Path)
             due_now(content_dir)
             assert wait_until(lambda: len(server.answers) > requests), served.output()
             assert server.answers[requests:] == [("/news/feed.xml", 304)]
+
+
+def test_serve_names_robots_and_malformed_feeds_in_healthz_and_a_slow_source_stalls_no_other(tmp_path: Path) -> None:
+    content_dir = blank_site(tmp_path / "content")
+    released = threading.Event()
+
+    def hanging() -> Reply:  # a source that does not answer until the test lets it
+        released.wait(20)
+        return Reply(b"<rss><channel><title>late</title></channel></rss>", content_type="application/rss+xml")
+
+    with FixtureServer() as server, FixtureServer() as other:
+        river = SourceSite(server)
+        river.add(1)
+        server.routes["/broken.xml"] = Reply(b"\x00\x01\x02 not xml", content_type="application/rss+xml")
+        # "localhost" is another host than 127.0.0.1: its own robots.txt, and polled beside the river
+        elsewhere = f"http://localhost:{other.base.rsplit(':', 1)[1]}"
+        other.routes["/robots.txt"] = Reply(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+        other.routes["/private/feed.xml"] = Reply(b"<rss/>", content_type="application/rss+xml")
+        other.routes["/slow.xml"] = hanging
+        write_sources(
+            content_dir,
+            source_table("closed", f"{elsewhere}/private/feed.xml"),
+            source_table("slow", f"{elsewhere}/slow.xml"),
+            source_table("broken", server.url("/broken.xml")),
+            source_table("river", river.feed_url),
+        )
+        try:
+            with feedsvc_serve(content_dir, tmp_path / "serve.log", env=ENV) as served:
+                feed = f"{served.url}/feed.atom"
+                # the river is followed and published while the slow source on another host has not answered
+                assert wait_until(lambda: "Paragraph 7 of Story number 1" in fetch(feed)), served.output()
+                assert other.hits["/slow.xml"] == 1 and read_state(content_dir, "slow").last_poll is None
+
+                def failing() -> dict[str, dict[str, str]]:
+                    return {s["source"]: s for s in json.loads(fetch(f"{served.url}/healthz"))["failing_sources"]}
+
+                assert wait_until(lambda: {"closed", "broken"} <= failing().keys()), served.output()
+                health = json.loads(fetch(f"{served.url}/healthz"))
+                assert health["status"] == "degraded"
+                named = failing()
+                assert "robots.txt disallows" in named["closed"]["reason"]
+                assert other.hits["/private/feed.xml"] == 0
+                assert "is not well-formed XML" in named["broken"]["reason"]
+                assert "river" not in named
+                released.set()  # before serve stops: its follower is not left waiting on the slow host
+        finally:
+            released.set()
+
+
+def test_serve_no_watch_says_at_start_that_the_sources_are_not_followed(tmp_path: Path) -> None:
+    content_dir = blank_site(tmp_path / "content")
+    with FixtureServer() as server:
+        river = SourceSite(server)
+        river.add(1)
+        write_sources(
+            content_dir,
+            source_table("river", river.feed_url),
+            source_table("later", server.url("/later.xml"), status="paused"),
+        )
+        with feedsvc_serve(content_dir, tmp_path / "serve.log", "--no-watch", env=ENV) as served:
+            assert wait_until(lambda: "--no-watch: the sources of site.toml" in served.output()), served.output()
+            line = next(line for line in served.output().splitlines() if "--no-watch: the sources" in line)
+            assert "(river) are not followed" in line and "serve without --no-watch" in line  # not the paused one
+            assert json.loads(fetch(f"{served.url}/healthz"))["articles"] == 0
+        assert server.hits["/news/feed.xml"] == 0

@@ -33,6 +33,8 @@ class Item:
     author: str = "Nino Beridze"
     page_title: bool = True  # the page has its own <title> and byline (False: only the feed says them)
     link: str | None = None  # the link the feed gives, if not the page
+    note: str = ""  # a last paragraph on the page only: an edit the feed does not show (edit_page)
+    validators: bool = True  # the page is served with an ETag (False: none, so it is always sent whole)
 
 
 @dataclass
@@ -86,6 +88,10 @@ class SourceSite:
         item.updated = updated or item.published + timedelta(days=1)
         self._touch()
 
+    def edit_page(self, item: Item, note: str) -> None:
+        """Change the item's page only, as a site does that fixes an article without touching its feed entry."""
+        item.note = note
+
     def delete(self, item: Item, *, page_too: bool = False) -> None:
         self.items.remove(item)
         if page_too:
@@ -114,11 +120,13 @@ class SourceSite:
             f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>{head}"
             f"<link rel='canonical' href='{self.page_url(item)}'></head><body>"
             "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
-            f"<article>{heading}<p>{html.escape(item.body)}</p>{more}</article>"
+            f"<article>{heading}<p>{html.escape(item.body)}</p>{more}"
+            + (f"<p>{html.escape(item.note)}</p>" if item.note else "")
+            + "</article>"
             "<footer>Copyright the river times</footer></body></html>"
         ).encode()
         etag = '"' + hashlib.sha256(page).hexdigest()[:16] + '"'
-        return Reply(page, headers={"ETag": etag})
+        return Reply(page, headers={"ETag": etag} if item.validators else {})
 
     def _listing(self, kind: str) -> Reply:
         render, content_type = {

@@ -144,3 +144,13 @@ def test_follow_without_once_keeps_following_until_interrupted(content_dir: Path
     assert run_follow(content_dir, False, False, FollowOptions(min_delay=0, sleep=sleep)) == 0
     assert len(list((content_dir / "articles").glob("*.html"))) == 1
     assert waits[-2:] == [30.0, 30.0]  # due again in 30 minutes: it looks again at the check interval
+
+
+def test_check_names_a_failing_source_but_exits_on_the_folder_alone(content_dir: Path, server: FixtureServer) -> None:
+    server.routes["/busy.xml"] = Reply(b"", 503, "text/plain")
+    write_sources(content_dir, source_table("busy", server.url("/busy.xml")))
+    assert follow(content_dir).exit_code == 1  # follow --once: the source could not be read
+    result = CliRunner().invoke(main, ["check", "--content", str(content_dir), "--no-cache"])
+    line = next(line for line in result.output.splitlines() if line.startswith("source   busy"))
+    assert "last error: HTTP 503" in line and "; failing since 20" in line and "feedsvc tries again at" in line
+    assert result.exit_code == 0  # the folder publishes as it is; the state is serve's or follow's (docs)

@@ -156,6 +156,7 @@ def test_a_source_with_only_a_name_and_a_feed_takes_the_defaults() -> None:
     assert source == Source(name="oc-media", feed=FEED)
     assert (source.sitemap, source.every, source.max_new, source.since, source.rules) == (None, 1800, 20, None, None)
     assert (source.status, source.title, source.link, source.removed) == ("active", None, None, "keep")
+    assert source.recheck == 86400  # an item's page is revalidated once a day
     assert (source.url, source.display_title, source.home) == (FEED, "oc-media", "https://oc-media.org/")
 
 
@@ -175,6 +176,7 @@ def test_every_key_of_a_source_is_read() -> None:
         "title": "Civil Georgia",
         "link": "https://civil.ge/en/",
         "removed": "withdraw",
+        "recheck": "12h",
     }
     (source,) = parse_site(sources(table, timezone="Asia/Tbilisi")).sources
     assert source == Source(
@@ -188,6 +190,7 @@ def test_every_key_of_a_source_is_read() -> None:
         title="Civil Georgia",
         link="https://civil.ge/en/",
         removed="withdraw",
+        recheck=43200,
     )
     assert (source.url, source.display_title, source.home) == (
         table["sitemap"],
@@ -394,3 +397,23 @@ def test_icon_and_logo_are_a_file_the_site_serves_or_an_image_elsewhere() -> Non
     assert site.image_url(site.logo) == "https://cdn.example.org/brand/logo.svg?v=2"  # as written, never fetched
     assert parse_site({**VALID, "icon": "", "logo": ""}).icon is None
     assert parse_site(VALID).logo is None
+
+
+@pytest.mark.parametrize(("recheck", "seconds"), [(0, 0), (3600, 3600), ("12h", 43200), ("30d", 30 * 86400)])
+def test_recheck_is_a_duration_or_0_for_never(recheck: object, seconds: int) -> None:
+    (source,) = parse_site(sources({"name": "a", "feed": FEED, "recheck": recheck})).sources
+    assert source.recheck == seconds
+
+
+@pytest.mark.parametrize(
+    ("recheck", "message"),
+    [
+        (60, "'recheck' is 60 seconds; give 3600 (\"1h\") to 2592000 (\"30d\"), or 0 to never revalidate"),
+        ("31d", "give 3600"),
+        ("86400", "must be whole seconds (such as 86400, or 0 to turn it off)"),
+        ("daily", 'a duration such as "12h"'),
+        (False, "whole seconds"),
+    ],
+)
+def test_a_wrong_recheck_says_what_is_allowed(recheck: object, message: str) -> None:
+    assert message in source_error({"name": "a", "feed": FEED, "recheck": recheck})

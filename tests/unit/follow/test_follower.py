@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from feedsvc.follow.follower import MAX_FEED_BYTES, backoff_seconds
+from feedsvc.follow.follower import MAX_FEED_BYTES, RECHECK_PER_POLL, backoff_seconds
 from feedsvc.follow.state import read_state, state_file
 from feedsvc.importer.importing import Importer
 from support.following import START, Clock, poll, source_table, write_sources
@@ -463,3 +463,115 @@ def test_sources_on_other_hosts_are_polled_in_parallel(content_dir: Path, river:
         reports = poll(content_dir, clock, timeout=2.0)
     assert reports["river"].new == ["story-number-1-about-the-river"]
     assert reports["slow"].status == "failed" and "timed out" in str(reports["slow"].error)
+
+
+# --- revalidating item pages whose entries did not change ----------------------------------------------
+
+
+@pytest.fixture
+def recent(content_dir: Path, river: SourceSite) -> Path:
+    """Three items published in the last days (young enough for their pages to be revalidated)."""
+    for number in (1, 2, 3):
+        river.add(number, published=START - timedelta(days=4 - number))
+    write_sources(content_dir, source_table("river", river.feed_url, every=600))
+    return content_dir
+
+
+def test_a_page_edited_while_its_entry_is_not_is_found_by_revalidation(
+    recent: Path, server: FixtureServer, river: SourceSite, clock: Clock
+) -> None:
+    poll(recent, clock)
+    edited = river.items[1]  # story 2
+    river.edit_page(edited, "Correction: the bridge was built in 1732, not 1723.")
+    before = files(recent)
+    # within `recheck` (a day) of their last fetch, no page is asked again: one 304 per poll
+    clock.advance(600)
+    requests = len(server.answers)
+    assert poll(recent, clock)["river"].rechecked == 0
+    assert server.answers[requests:] == [("/news/feed.xml", 304)]
+    # a day on, the feed is still unchanged, but the pages are asked again, conditionally
+    clock.advance(86400)
+    requests = len(server.answers)
+    report = poll(recent, clock)["river"]
+    assert (report.status, report.rechecked, report.updated) == (
+        "not modified",
+        3,
+        ["story-number-2-about-the-river"],
+    )
+    asked = [answer for answer in server.answers[requests:] if answer[0] != "/robots.txt"]  # a day old: asked again
+    assert sorted(asked) == sorted(
+        [("/news/feed.xml", 304)] + [(river.page_path(i), 200 if i is edited else 304) for i in river.items]
+    )
+    after = files(recent)
+    assert b"built in 1732" in after["story-number-2-about-the-river.html"][0]
+    unchanged = {name for name in before if not name.startswith("story-number-2")}
+    assert {name: after[name] for name in unchanged} == {name: before[name] for name in unchanged}  # bytes, mtime
+    # and they are not asked again for another day
+    clock.advance(600)
+    requests = len(server.answers)
+    assert poll(recent, clock)["river"].rechecked == 0
+    assert server.answers[requests:] == [("/news/feed.xml", 304)]
+
+
+def test_a_page_sent_whole_with_the_same_bytes_changes_nothing(
+    recent: Path, server: FixtureServer, river: SourceSite, clock: Clock
+) -> None:
+    for item in river.items:
+        item.validators = False  # no ETag: every revalidation is answered 200 with the whole page
+    poll(recent, clock)
+    before = files(recent)
+    checked = {key: item.checked for key, item in read_state(recent, "river").items.items()}
+    clock.advance(86400 + 600)
+    report = poll(recent, clock)["river"]
+    assert (report.rechecked, report.updated, report.failed) == (3, [], [])
+    assert files(recent) == before  # the same hash: nothing imported, nothing touched
+    state = read_state(recent, "river")
+    assert all(state.items[key].checked != when for key, when in checked.items())  # but checked now
+
+
+def test_revalidation_asks_a_few_pages_a_poll_of_young_items_only(
+    content_dir: Path, server: FixtureServer, river: SourceSite, clock: Clock
+) -> None:
+    for number in (1, 2):  # older than 30 days: news is edited early, these are not asked again
+        river.add(number, published=START - timedelta(days=40 + number))
+    for number in range(3, 11):
+        river.add(number, published=START - timedelta(days=1, hours=number))
+    write_sources(content_dir, source_table("river", river.feed_url, every=600))
+    poll(content_dir, clock)
+    clock.advance(86400 + 600)
+    assert poll(content_dir, clock)["river"].rechecked == RECHECK_PER_POLL  # the oldest-checked first
+    clock.advance(600)
+    assert poll(content_dir, clock)["river"].rechecked == 8 - RECHECK_PER_POLL  # the rest at the next poll
+    clock.advance(600)
+    assert poll(content_dir, clock)["river"].rechecked == 0
+    old = [river.page_path(item) for item in river.items if item.published < START - timedelta(days=30)]
+    assert [server.hits[path] for path in old] == [1, 1]  # fetched when new, never since
+
+
+def test_recheck_0_never_revalidates_pages(
+    content_dir: Path, server: FixtureServer, river: SourceSite, clock: Clock
+) -> None:
+    river.add(1, published=START - timedelta(days=1))
+    write_sources(content_dir, source_table("river", river.feed_url, every=600, recheck=0))
+    poll(content_dir, clock)
+    river.edit_page(river.items[0], "Correction: none will be seen.")
+    clock.advance(3 * 86400)
+    requests = len(server.answers)
+    assert poll(content_dir, clock)["river"].rechecked == 0
+    assert ("/news/feed.xml", 304) in server.answers[requests:] and page_hits(server) == 1  # fetched when new only
+
+
+def test_a_429_while_revalidating_waits_for_retry_after_and_keeps_the_article(
+    recent: Path, server: FixtureServer, river: SourceSite, clock: Clock
+) -> None:
+    poll(recent, clock)
+    before = files(recent)
+    for item in river.items:
+        server.routes[river.page_path(item)] = Reply(b"", 429, "text/plain", {"Retry-After": "7200"})
+    clock.advance(86400 + 600)
+    report = poll(recent, clock)["river"]
+    assert report.rechecked == 1 and "HTTP 429" in report.failed[0][1]  # the first 429 ends the poll
+    state = read_state(recent, "river")
+    assert state.last_poll is not None and state.failing_since == state.last_poll
+    assert state.next_poll == state.last_poll + timedelta(seconds=7200)
+    assert files(recent) == before

@@ -97,3 +97,47 @@ def test_healthz_and_metrics_report_each_source(content_dir: Path, server: Fixtu
 
 def test_healthz_lists_no_sources_for_a_site_without_any(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/healthz").get_json()["sources"] == []
+
+
+def test_a_failing_source_makes_healthz_degraded_naming_it_until_it_is_read_again(
+    content_dir: Path, server: FixtureServer
+) -> None:
+    river = SourceSite(server)
+    river.add(1)
+    server.routes["/busy.xml"] = Reply(b"", 503, "text/plain")
+    server.routes["/gone.xml"] = Reply(b"", 503, "text/plain")
+    write_sources(
+        content_dir,
+        source_table("river", river.feed_url),
+        source_table("busy", server.url("/busy.xml"), every=60),
+        source_table("gone", server.url("/gone.xml"), status="paused"),
+    )
+    clock = Clock()
+    follow_once(content_dir, options(clock, min_delay=0))
+    clock.advance(60)
+    follow_once(content_dir, options(clock, min_delay=0))  # a second failure in a row: since the first
+    client = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.get_json()["status"] == "degraded"
+    (failing,) = health.get_json()["failing_sources"]  # a paused source is not polled, so never failing
+    assert failing["source"] == "busy" and failing["url"] == server.url("/busy.xml")
+    assert failing["reason"].startswith("HTTP 503") and failing["since"] == START.isoformat()
+    assert f"feedsvc tries again at {failing['next_poll']}" in failing["fix"]
+    assert "(backing off after 2 failed poll(s) in a row)" in failing["fix"] and 'status = "paused"' in failing["fix"]
+
+    server.routes["/busy.xml"] = server.routes[river.feed_url.removeprefix(server.base)]
+    clock.advance(3600)
+    follow_once(content_dir, options(clock, min_delay=0))
+    health = client.get("/healthz").get_json()
+    assert (health["status"], health["failing_sources"]) == ("ok", [])
+
+
+def test_a_source_that_asked_to_wait_is_failing_too(content_dir: Path, server: FixtureServer) -> None:
+    river = SourceSite(server)
+    first = river.add(1)
+    server.routes[river.page_path(first)] = Reply(b"", 429, "text/plain", {"Retry-After": "600"})
+    write_sources(content_dir, source_table("river", river.feed_url))
+    follow_once(content_dir, options(Clock(), min_delay=0))
+    (status,) = source_status(content_dir, load_site(content_dir), START)
+    assert status["failures"] == 0 and status["failing_since"] == START.isoformat()  # read, but told to wait
+    assert "the site asked feedsvc to wait" in status["fix"]
