@@ -19,7 +19,7 @@ from feedsvc.content.site import SiteConfigError
 from feedsvc.serve.publisher import Publisher
 from feedsvc.serve.wire import adopt_store, load_delta
 from feedsvc.web.metrics import Metrics
-from support.factories import write_article
+from support.factories import publish_atomically, write_article
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -193,7 +193,8 @@ def test_with_deltas_taken_a_publish_comes_as_a_delta_and_one_not_applied_brings
         raise DeltaMismatch("as a master that missed one would")
 
     publisher.watch(snapshots.put, lambda: None, on_delta=refuse, interval=0.05, rescan=0.1)
-    write_article(content_dir, "by-delta", "2024-05-30T09:00:00Z")
+    # sidecar first, then the page renamed into place: one change, not a page seen before its sidecar
+    publish_atomically(content_dir, "by-delta", "2024-05-30T09:00:00Z")
     change = deltas.get(timeout=15)
     assert [a.slug for a in change.articles] == ["by-delta"] and change.base == first.catalog.version
     whole = snapshots.get(timeout=15)  # asked for again, whole
