@@ -7,9 +7,9 @@ statted again (:func:`feedsvc.content.listing.refreshed`, costing what changed,
 not what the folder holds), and an idle site costs no CPU. The icon and logo
 files site.toml names are inputs too, wherever they are in the folder. A full
 scan (:func:`feedsvc.content.listing.scan`) runs every ``safety_rescan``
-seconds as a safety net for a change the system did not report. With ``polling`` (network
-file systems, where the system does not see another machine's writes), every
-``interval`` it compares the folders' own mtimes (they move when a file is
+seconds as a safety net for a change the system did not report. With
+``polling`` (network file systems, where the system does not see another
+machine's writes), every ``interval`` it compares the folders' own mtimes (they move when a file is
 added, removed or renamed into place) and every ``rescan`` seconds stats every
 input, for files rewritten in place.
 
