@@ -35,7 +35,7 @@ from feedsvc.build.state import read_ledger, write_ledger
 from feedsvc.catalog.assembly import Cleaner, assemble_catalog, source_rules_key
 from feedsvc.catalog.revisions import pin_first_seen
 from feedsvc.clean import SiteRules
-from feedsvc.content.listing import ARTICLES_FOLDER, SITE_FILE, Listing, Settling, last_change, scan
+from feedsvc.content.listing import ARTICLES_FOLDER, SITE_FILE, Listing, Settling, last_change, scan, site_pictures
 from feedsvc.content.loader import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, listing_problems, load_site, stray_problems
 from feedsvc.content.rules import RULES_FOLDER, host_of, load_site_rules
 from feedsvc.model import Catalog, Problem, Site
@@ -123,6 +123,11 @@ class Builder:
         """What the last build did."""
         return self.articles.stats
 
+    @property
+    def pictures(self) -> tuple[str, ...]:
+        """The icon and logo files the site last read names (content-relative): inputs, statted with site.toml."""
+        return site_pictures(self._site) if self._site is not None else ()
+
     def outdated(self, listing: Listing) -> bool:
         """Say whether a build now would take in a change (one that has settled)."""
         inputs = listing.inputs
@@ -147,7 +152,7 @@ class Builder:
         """Build the snapshot of the folder as it is now; record the outcome in :attr:`report`."""
         started = time.perf_counter()
         try:
-            listing = listing or scan(self.content_dir)
+            listing = listing or scan(self.content_dir, self.pictures)
             with self._cache() as cache:
                 catalog = self._catalog(now, listing, cache)
                 snapshot = self._render(catalog, cache)
@@ -169,7 +174,7 @@ class Builder:
     def build_catalog(self, now: datetime | None = None) -> Catalog:
         """Build only the catalog (reports such as ``feedsvc check``)."""
         with self._cache() as cache:
-            return self._catalog(now, scan(self.content_dir), cache)
+            return self._catalog(now, scan(self.content_dir, self.pictures), cache)
 
     def _cache(self) -> BuildCache:
         # Opened per build and closed after: a connection must never cross a fork (gunicorn workers).
@@ -201,7 +206,7 @@ class Builder:
         moment = (now or datetime.now(UTC)).replace(microsecond=0)
         inputs = listing.inputs
         self.settling.forget(set(inputs))
-        site = self._load_settings(inputs)
+        site = self._load_settings(listing)
         entries = self.articles.gather(listing, site, self._rules, cache, settle=self._gathered)
         self._gathered = True
         problems = list(self._rule_problems)
@@ -235,13 +240,16 @@ class Builder:
                 catalog = replace(catalog, problems=(*catalog.problems, problem))
         return catalog
 
-    def _load_settings(self, inputs: Mapping[str, str]) -> Site:
-        """(Re)read site.toml and the rules when they changed; a broken site.toml raises SiteConfigError."""
+    def _load_settings(self, listing: Listing) -> Site:
+        """(Re)read site.toml (and its icon and logo) and the rules when they changed; a broken site.toml, or a
+        picture it names that is gone or no picture, raises SiteConfigError."""
         first = self._site is None
+        inputs = listing.inputs
         sig = inputs[SITE_FILE]
         if self._site is None or (self._settings.get(SITE_FILE) != sig and self.settling.settled(SITE_FILE, sig)):
             self._site = load_site(self.content_dir, self.overrides, listen_port=self.listen_port)
-            self._settings[SITE_FILE] = sig
+            # with the pictures it names now (ones newly named are statted just after being read)
+            self._settings[SITE_FILE] = listing.with_pictures(self.content_dir, self.pictures).inputs[SITE_FILE]
         prefix = f"{RULES_FOLDER}/"
         rules = {n: s for n, s in inputs.items() if n.startswith(prefix)}
         read = {n: s for n, s in self._settings.items() if n.startswith(prefix)}

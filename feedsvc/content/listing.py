@@ -1,9 +1,10 @@
 """What the content folder holds, by file name and stat alone: the cheap question asked every tick.
 
 An edge that only stats: no file is opened here. A :class:`Listing` names
-every input of a build (``site.toml``, ``rules/*.toml``, the article files
-and their sidecars) with a stat signature, so two listings tell which
-articles changed without reading anything. :class:`Settling` decides when a
+every input of a build (``site.toml`` and the icon and logo files it names,
+``rules/*.toml``, the article files and their sidecars) with a stat
+signature, so two listings tell which articles changed without reading
+anything. :class:`Settling` decides when a
 changed file may be read: when it has not changed for ``settle`` seconds,
 so a file still being written is never published torn. :func:`refreshed`
 brings a listing up to date from the paths the operating system reported
@@ -12,6 +13,7 @@ changed, statting only those.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -22,6 +24,7 @@ from stat import S_ISREG
 
 from feedsvc.content.loader import ARTICLE_SUFFIXES, MARKDOWN_SUFFIX, SIDECAR_SUFFIX, is_listed
 from feedsvc.content.rules import RULES_FOLDER
+from feedsvc.model import Site
 
 __all__ = [
     "ARTICLES_FOLDER",
@@ -34,6 +37,7 @@ __all__ = [
     "relevant",
     "scan",
     "signature",
+    "site_pictures",
 ]
 
 SITE_FILE = "site.toml"
@@ -61,6 +65,8 @@ class Listing:
     stamp: tuple[int, ...] = field(default=(), compare=False)  # the folders' own mtimes when scanned
     others: frozenset[str] = frozenset()  # names in articles/ that are not regular files (folders, pipes, …)
     faults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # (path, reason): folders not readable
+    # the icon's and logo's files site.toml named when last read (content-relative) -> signature ("" when missing)
+    pictures: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
     def units(self) -> dict[str, str]:
@@ -75,11 +81,25 @@ class Listing:
 
     @cached_property
     def inputs(self) -> dict[str, str]:
-        """Every unit of a build by name: site.toml, each rules file, each article."""
-        found = {SITE_FILE: self.site}
+        """Every unit of a build by name: site.toml (with its pictures), each rules file, each article."""
+        # the pictures are read with site.toml (their digest is the site's): one unit, as a sidecar with its page
+        found = {SITE_FILE: self.site + "".join(f"|{self.pictures[n]}" for n in sorted(self.pictures))}
         found.update((f"{RULES_FOLDER}/{name}", sig) for name, sig in self.rules.items())
         found.update(self.units)
         return found
+
+    def with_pictures(self, content_dir: Path, names: Iterable[str]) -> Listing:
+        """Return this listing statting the pictures at ``names`` (see :func:`site_pictures`) instead, if other."""
+        names = tuple(names)
+        if set(names) == set(self.pictures):
+            return self
+        return dataclasses.replace(self, pictures=_pictures(content_dir, names))
+
+
+def site_pictures(site: Site) -> tuple[str, ...]:
+    """Return the files of the content folder ``site``'s icon and logo are read from, relative to it."""
+    images = (site.icon, site.logo)
+    return tuple(sorted({os.path.normpath(image.source) for image in images if image is not None and image.path}))
 
 
 def folder_stamp(content_dir: Path) -> tuple[int, ...]:
@@ -95,8 +115,8 @@ def folder_stamp(content_dir: Path) -> tuple[int, ...]:
     return tuple(stamp)
 
 
-def scan(content_dir: Path) -> Listing:
-    """Stat every input of a build (one ``os.scandir`` per folder)."""
+def scan(content_dir: Path, pictures: Iterable[str] = ()) -> Listing:
+    """Stat every input of a build (one ``os.scandir`` per folder), and the icon and logo at ``pictures``."""
     stamp = folder_stamp(content_dir)
     try:
         site = signature(os.stat(content_dir / SITE_FILE))
@@ -109,17 +129,20 @@ def scan(content_dir: Path) -> Listing:
     keep_rules = lambda name: name.endswith(".toml") and not name.startswith(".")  # noqa: E731
     rules = dict(_files(content_dir / RULES_FOLDER, keep_rules, None, faults, missing_ok=True))
     files = dict(_files(content_dir / ARTICLES_FOLDER, is_listed, others, faults))
-    return Listing(site, rules, files, stamp, frozenset(others), tuple(faults))
+    return Listing(site, rules, files, stamp, frozenset(others), tuple(faults), _pictures(content_dir, pictures))
 
 
-def relevant(content_dir: Path, path: str) -> bool:
+def relevant(content_dir: Path, path: str, pictures: Iterable[str] = ()) -> bool:
     """Say whether a change at ``path`` can change a :class:`Listing` of ``content_dir`` (see :func:`refreshed`).
 
     The content folder, ``site.toml``, ``articles/`` and ``rules/`` and the
-    files in them; not ``.feedsvc/`` (the build's own state and cache), other
-    hidden names, or anything deeper.
+    files in them, the icon and logo at ``pictures`` and the folders they are
+    in; not ``.feedsvc/`` (the build's own state and cache), other hidden
+    names, or anything deeper.
     """
     parts = _parts(content_dir, path)
+    if parts and any(_holds(parts, name) for name in pictures):
+        return True
     if parts is None or any(part.startswith(".") for part in parts):
         return False
     if len(parts) <= 1:
@@ -127,8 +150,12 @@ def relevant(content_dir: Path, path: str) -> bool:
     return len(parts) == 2 and parts[0] in (ARTICLES_FOLDER, RULES_FOLDER)
 
 
-def refreshed(listing: Listing, content_dir: Path, paths: Iterable[str]) -> Listing | None:
+def refreshed(
+    listing: Listing, content_dir: Path, paths: Iterable[str], pictures: Iterable[str] | None = None
+) -> Listing | None:
     """Return ``listing`` with the files at ``paths`` statted again (added, changed or gone).
+
+    ``pictures``: the icon and logo files site.toml names now, if not the listing's.
 
     Costs what changed, not what the folder holds. Returns None when a
     full :func:`scan` is needed instead: a folder itself changed (created,
@@ -136,9 +163,14 @@ def refreshed(listing: Listing, content_dir: Path, paths: Iterable[str]) -> List
     """
     if listing.faults:
         return None
+    if pictures is not None:
+        listing = listing.with_pictures(content_dir, pictures)
     site, rules, files, others = listing.site, dict(listing.rules), dict(listing.files), set(listing.others)
+    images = dict(listing.pictures)
     for path in paths:
         parts = _parts(content_dir, path)
+        if parts:
+            images.update(_pictures(content_dir, [n for n in images if _holds(parts, n)]))
         if parts is None or len(parts) > 2 or any(part.startswith(".") for part in parts):
             continue  # not an input (relevant() keeps these out already)
         if len(parts) == 1 and parts[0] == SITE_FILE:
@@ -165,7 +197,17 @@ def refreshed(listing: Listing, content_dir: Path, paths: Iterable[str]) -> List
                 sig = _signature(content_dir / folder / name)
                 if sig:
                     rules[name] = sig
-    return Listing(site, rules, files, folder_stamp(content_dir), frozenset(others), ())
+    return Listing(site, rules, files, folder_stamp(content_dir), frozenset(others), (), images)
+
+
+def _holds(parts: tuple[str, ...], name: str) -> bool:
+    """Say whether the path at ``parts`` is the file ``name`` (content-relative) or a folder it is in."""
+    return Path(name).parts[: len(parts)] == parts
+
+
+def _pictures(content_dir: Path, names: Iterable[str]) -> dict[str, str]:
+    """Stat the pictures at ``names`` ("" for a missing one: reading site.toml then says why)."""
+    return {name: _signature(content_dir / name) or "" for name in names}
 
 
 def _parts(content_dir: Path, path: str) -> tuple[str, ...] | None:

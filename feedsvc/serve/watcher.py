@@ -4,11 +4,12 @@ An edge: two daemon threads in the process that builds (the publisher
 process, or a single-process server). By default the operating system says
 what changed (``watchfiles``: inotify on Linux): the paths it reports are
 statted again (:func:`feedsvc.content.listing.refreshed`, costing what changed,
-not what the folder holds), and an idle site costs no CPU. A full scan
-(:func:`feedsvc.content.listing.scan`) runs every ``safety_rescan`` seconds as a
-safety net for a change the system did not report. With ``polling`` (network
-file systems, where the system does not see another machine's writes), every
-``interval`` it compares the folders' own mtimes (they move when a file is
+not what the folder holds), and an idle site costs no CPU. The icon and logo
+files site.toml names are inputs too, wherever they are in the folder. A full
+scan (:func:`feedsvc.content.listing.scan`) runs every ``safety_rescan``
+seconds as a safety net for a change the system did not report. With
+``polling`` (network file systems, where the system does not see another
+machine's writes), every ``interval`` it compares the folders' own mtimes (they move when a file is
 added, removed or renamed into place) and every ``rescan`` seconds stats every
 input, for files rewritten in place.
 
@@ -144,7 +145,7 @@ class Watcher:
             return None
         self._stamp = stamp
         self.scans += 1
-        self._listing = scan(self.content_dir)
+        self._listing = scan(self.content_dir, self.builder.pictures)
         snapshot = self._consider(self._listing, now)
         self._next_scan = self._due if self._due is not None else now + self.rescan
         return snapshot
@@ -160,15 +161,16 @@ class Watcher:
         listing = None
         if not full and self._listing is not None and now < self._next_full:
             if paths:
-                listing = refreshed(self._listing, self._root, paths)
+                listing = refreshed(self._listing, self._root, paths, self.builder.pictures)
                 self.looks += 1
             elif not self._is_due(now):
                 return None
             else:
-                listing = self._listing  # a change has settled, or a held-back article's time has come
+                # a change has settled, or a held-back article's time has come
+                listing = self._listing.with_pictures(self._root, self.builder.pictures)
         if listing is None:
             self.scans += 1
-            listing = scan(self.content_dir)
+            listing = scan(self.content_dir, self.builder.pictures)
             self._next_full = now + self.safety_rescan
         self._listing = listing
         return self._consider(listing, now)
@@ -206,6 +208,8 @@ class Watcher:
             snapshot = self._build(listing)
         else:
             snapshot = None
+        # site.toml read again may name other pictures: from now on those are what is statted
+        listing = self._listing = listing.with_pictures(self._root, self.builder.pictures)
         due = self.builder.waiting(listing)
         if burst and last is not None and self._burst_since is not None:
             due = wall + min(last - wall, self._burst_since + BURST - clock)
@@ -331,7 +335,7 @@ class Watcher:
         root = str(self._root)
 
         def keep(_change: watchfiles.Change, path: str) -> bool:
-            return relevant(self._root, path)
+            return relevant(self._root, path, self.builder.pictures)
 
         try:
             for changes in watchfiles.watch(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from feedsvc.build.builder import load_snapshot
-from support.factories import publish_atomically
+from support.factories import publish_atomically, replace_picture, with_icon
 from support.hub import Hub, with_hub
 from support.servers import feedsvc_serve, wait_for_port, wait_until
 
@@ -96,6 +96,26 @@ def test_a_publisher_process_builds_and_gunicorn_reports_its_faults(content_dir:
         publish_atomically(content_dir, "after-the-fault", "2024-05-02T10:00:00")
         assert wait_until(lambda: b"after-the-fault" in fetch(f"{served.url}/feed.atom"))
         assert _children(served.pid)[0] == publisher  # the same publisher throughout: it keeps its build state
+
+
+def test_an_icon_replaced_under_its_name_is_served_with_a_new_etag(content_dir: Path, tmp_path: Path) -> None:
+    icon = with_icon(content_dir)
+
+    def favicon() -> tuple[bytes, str]:
+        with urllib.request.urlopen(f"{served.url}/favicon.ico", timeout=2) as response:
+            return response.read(), response.headers["ETag"]
+
+    with feedsvc_serve(content_dir, tmp_path / "serve.log", workers=1) as served:
+        before = favicon()
+        assert before[0] == icon.read_bytes()
+        page = fetch(f"{served.url}/")
+        replace_picture(icon, "wide-300x100.png")
+        answers: list[tuple[bytes, str]] = []
+        assert wait_until(lambda: answers.append(favicon()) or answers[-1][0] == icon.read_bytes())
+        assert answers[-1][1] != before[1]
+        # the pages' preview card gives the picture's size (Atom names only its URL: the same bytes, the same ETag)
+        assert b'content="300"' in fetch(f"{served.url}/") and b'content="300"' not in page
+        assert json.loads(fetch(f"{served.url}/healthz"))["content"] == {"status": "ok"}
 
 
 def test_without_watching_the_publisher_exits_after_the_first_build(content_dir: Path, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from flask import Flask
 
 from feedsvc.app import create_app
 from feedsvc.model import Article, Site, Withdrawal
+from support.paths import FIXTURES
 
 TBILISI = ZoneInfo("Asia/Tbilisi")
 
@@ -111,3 +112,23 @@ def publish_atomically(content_dir: Path, slug: str, published: str, **options: 
     page = write_article(staging, slug, published, **options)  # type: ignore[arg-type]
     for path in (page.with_suffix(".toml"), page):
         path.rename(content_dir / "articles" / path.name)
+
+
+def with_icon(
+    content_dir: Path, picture: str = "icon-128.png", name: str = "media/icon.png", named: bool = True
+) -> Path:
+    """Put the fixture ``picture`` at ``name`` in the content folder and (``named``) name it as the site's icon."""
+    path = content_dir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes((FIXTURES / "pictures" / picture).read_bytes())
+    if named:
+        site_toml = content_dir / "site.toml"
+        site_toml.write_text(site_toml.read_text() + f'icon = "{name}"\n', encoding="utf-8")
+    return path
+
+
+def replace_picture(path: Path, picture: str) -> None:
+    """Replace the file at ``path`` with the fixture ``picture`` as an editor's save does: a new file renamed over it."""
+    temporary = path.with_name(f".{path.name}.new")
+    temporary.write_bytes((FIXTURES / "pictures" / picture).read_bytes())
+    temporary.replace(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from feedsvc.content.listing import refreshed, relevant, scan
-from support.factories import write_article
+from support.factories import replace_picture, with_icon, write_article
 
 
 def test_reported_paths_bring_a_listing_to_what_a_full_scan_sees(content_dir: Path) -> None:
@@ -55,3 +55,40 @@ def test_only_inputs_are_relevant_not_the_builds_own_files(tmp_path: Path) -> No
     assert not relevant(tmp_path, str(tmp_path / "articles" / ".hidden" / "x.html"))
     assert not relevant(tmp_path, str(tmp_path / "articles" / "deeper" / "x.html"))
     assert not relevant(tmp_path, "/elsewhere/site.toml")
+
+
+def test_the_icon_site_toml_names_is_an_input_of_the_site_wherever_it_is(content_dir: Path) -> None:
+    root = content_dir.resolve()
+    icon = with_icon(root)
+    before = scan(root, ["media/icon.png"])
+    assert before.pictures.keys() == {"media/icon.png"} and before.pictures["media/icon.png"]
+    assert scan(root).inputs["site.toml"] != before.inputs["site.toml"]  # not named: not statted
+    replace_picture(icon, "wide-300x100.png")  # the same name, a new picture
+    after = refreshed(before, root, [str(icon)])
+    assert after is not None and after == scan(root, ["media/icon.png"])
+    assert after.inputs["site.toml"] != before.inputs["site.toml"]  # the site is read again
+    assert after.inputs.keys() == before.inputs.keys()
+    icon.unlink()
+    gone = refreshed(after, root, [str(root / "media")])  # the folder it is in reported: the picture statted
+    assert gone is not None and gone.pictures == {"media/icon.png": ""} and gone == scan(root, ["media/icon.png"])
+
+
+def test_a_listing_takes_the_pictures_site_toml_names_now(content_dir: Path) -> None:
+    root = content_dir.resolve()
+    with_icon(root)
+    logo = with_icon(root, "logo-144x48.png", "brand/logo.png", named=False)
+    listing = scan(root, ["media/icon.png"])
+    assert listing.with_pictures(root, ["media/icon.png"]) is listing  # the same names: nothing statted
+    switched = refreshed(listing, root, [], ["brand/logo.png"])
+    assert switched is not None and switched == scan(root, ["brand/logo.png"])
+    replace_picture(logo, "wide-300x100.png")
+    assert refreshed(switched, root, [str(logo)]) == scan(root, ["brand/logo.png"]) != switched
+
+
+def test_a_picture_and_its_folders_are_relevant_only_while_site_toml_names_it(tmp_path: Path) -> None:
+    named = ["media/brand/icon.png"]
+    for path in ("media/brand/icon.png", "media/brand", "media"):
+        assert relevant(tmp_path, str(tmp_path / path), named)
+        assert not relevant(tmp_path, str(tmp_path / path))
+    assert not relevant(tmp_path, str(tmp_path / "media" / "brand" / "other.png"), named)
+    assert not relevant(tmp_path, str(tmp_path / "media" / "icon.png"), named)

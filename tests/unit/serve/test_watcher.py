@@ -13,7 +13,7 @@ import pytest
 from feedsvc.build.builder import Builder
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.serve.watcher import Watcher
-from support.factories import live_app, publish_atomically, write_article
+from support.factories import live_app, publish_atomically, replace_picture, with_icon, write_article
 from support.hub import Hub, with_hub
 from support.servers import wait_until
 
@@ -240,3 +240,66 @@ def test_a_removal_is_published_while_other_files_keep_changing(content_dir: Pat
         assert gone  # the burst did not hold the settled removal back for as long as changes kept coming
     finally:
         state.close()
+
+
+def test_an_icon_replaced_under_its_name_is_published_from_the_systems_report(content_dir: Path) -> None:
+    icon = with_icon(content_dir)
+    app, state = events_app(content_dir)
+    client = app.test_client()  # type: ignore[attr-defined]
+    try:
+        before = client.get("/favicon.ico")
+        page_tag = client.get("/").headers["ETag"]
+        assert before.data == icon.read_bytes() and state.snapshot.catalog.site.icon.width == 128
+        scans = state.watcher.scans
+        replace_picture(icon, "wide-300x100.png")
+        assert wait_until(lambda: client.get("/favicon.ico").data == icon.read_bytes())
+        after = client.get("/favicon.ico")
+        assert after.headers["ETag"] != before.headers["ETag"]
+        site = state.snapshot.catalog.site
+        assert (site.icon.width, site.icon.height) == (300, 100) and client.get("/").headers["ETag"] != page_tag
+        assert state.watcher.scans == scans and state.watcher.looks >= 1  # found by the event, not by a scan
+        quiet(state, content_dir)
+        assert state.watcher.builds == 1  # read once, not again at every look
+    finally:
+        state.close()
+
+
+def test_a_picture_site_toml_newly_names_is_watched_from_then_on(content_dir: Path) -> None:
+    with_icon(content_dir)
+    app, state = events_app(content_dir)
+    client = app.test_client()  # type: ignore[attr-defined]
+    try:
+        site_toml = content_dir / "site.toml"
+        logo = with_icon(content_dir, "icon-128.png", "brand/mark.png", named=False)
+        site_toml.write_text(site_toml.read_text().replace("media/icon.png", "brand/mark.png"), encoding="utf-8")
+        assert wait_until(lambda: state.snapshot.catalog.site.icon.source == "brand/mark.png")
+        before = client.get("/favicon.ico")
+        assert before.data == logo.read_bytes()
+        scans = state.watcher.scans
+        replace_picture(logo, "wide-300x100.png")
+        assert wait_until(lambda: state.snapshot.catalog.site.icon.width == 300)
+        after = client.get("/favicon.ico")
+        assert after.data == logo.read_bytes() and after.headers["ETag"] != before.headers["ETag"]
+        assert state.watcher.scans == scans  # reported by the system: the new name is watched
+        quiet(state, content_dir)
+        assert state.watcher.builds == 2
+    finally:
+        state.close()
+
+
+def test_a_picture_gone_or_not_a_picture_is_a_site_fault_until_it_is_back(content_dir: Path) -> None:
+    icon = with_icon(content_dir)
+    good = icon.read_bytes()
+    published: list[Snapshot] = []
+    builder = Builder(content_dir)
+    first = builder.build(T1)
+    watcher = Watcher(builder, published.append, lambda: T1)  # polling, as on a network file system
+    for broken, says in ((lambda: icon.unlink(), "does not exist"), (lambda: icon.write_text("<html>"), "not a")):
+        broken()
+        assert watcher.poll(force=True) is None and builder.snapshot is first and published == []
+        assert watcher.fault is not None and watcher.fault["path"].endswith("site.toml")
+        assert "media/icon.png" in watcher.fault["reason"] and says in watcher.fault["reason"]
+    icon.write_bytes(good)
+    assert watcher.poll(force=True) is not None and watcher.fault is None and len(published) == 1
+    replace_picture(icon, "icon-128.ico")  # in place under the same name, but an ICO called .png
+    assert watcher.poll(force=True) is None and "image/x-icon" in (watcher.fault or {}).get("reason", "")
