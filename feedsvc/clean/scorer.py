@@ -95,12 +95,17 @@ class BlockModel:
     threshold: float
     about: dict[str, Any]
     _raw: Callable[[Sequence[float]], float] = field(init=False, repr=False, compare=False)
+    _block_raw: Callable[[Sequence[float], frozenset[str]], float] = field(init=False, repr=False, compare=False)
     _word_index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_raw", _compile(self.trees))
         base = len(self.features)
-        object.__setattr__(self, "_word_index", {w: base + i for i, w in enumerate(self.vocabulary)})
+        index = {w: base + i for i, w in enumerate(self.vocabulary)}
+        object.__setattr__(self, "_word_index", index)
+        object.__setattr__(self, "_raw", _compile(self.trees))
+        # The same trees read straight from a block: its features and its class words, no row built.
+        words = {i: w for w, i in index.items()}  # a repeated vocabulary word sets only its last input, as in row()
+        object.__setattr__(self, "_block_raw", _compile_for_blocks(self.trees, base, words))
 
     def row(self, block: Block) -> list[float]:
         """Return the model's input row for ``block``: its features, then its class/id words as 0/1."""
@@ -118,7 +123,7 @@ class BlockModel:
 
     def probability(self, block: Block) -> float:
         """Return the probability that ``block`` is article text."""
-        return _sigmoid(self.raw(self.row(block)))
+        return _sigmoid(self._block_raw(block.features, block.words))
 
     def reasons(self, block: Block, top: int = 2) -> list[tuple[str, float]]:
         """Return the ``top`` inputs that lowered ``block``'s score most, with their values.
@@ -145,13 +150,45 @@ def _compile(trees: Sequence[Tree]) -> Callable[[Sequence[float]], float]:
     Walking the flat lists costs five times more per block; the source is
     made only of the trees' integers and floats (checked finite on load).
     """
-    lines = ["def raw(x):", " t = 0.0"]
+    return cast(Callable[[Sequence[float]], float], _emit(trees, "raw(x)", lambda f, t: f"x[{f}] <= {t!r}", ()))
+
+
+def _compile_for_blocks(
+    trees: Sequence[Tree], base: int, words: dict[int, str]
+) -> Callable[[Sequence[float], frozenset[str]], float]:
+    """Return the trees' sum as a function of a block's features ``f`` and class words ``w``.
+
+    The same sum, in the same order, as ``_compile``'s function of the row
+    ``BlockModel.row`` would build, without building it: each feature the
+    trees read is bound to a local once, and a split on vocabulary input
+    ``i`` (1.0 when its word is in ``w``, else 0.0) becomes a membership test,
+    its outcome for 0.0 and 1.0 worked out here. Input ``i`` with no word
+    (a repeated vocabulary word's earlier copy) is always 0.0.
+    """
+
+    def test(feature: int, threshold: float) -> str:
+        if feature < base:
+            return f"f{feature} <= {threshold!r}"
+        absent_left, present_left = threshold >= 0.0, threshold >= 1.0
+        word = words.get(feature)
+        if word is None or absent_left == present_left:
+            return repr(absent_left)
+        return f"{word!r} {'not in' if absent_left else 'in'} w"
+
+    used = sorted({f for tree in trees for f in tree.feature if f < base})
+    prologue = tuple(f" f{f} = f[{f}]" for f in used)
+    return cast(Callable[[Sequence[float], frozenset[str]], float], _emit(trees, "raw(f, w)", test, prologue))
+
+
+def _emit(trees: Sequence[Tree], signature: str, test: Callable[[int, float], str], prologue: Sequence[str]) -> Any:
+    """Return the compiled function ``signature`` summing the trees' leaves, each split written by ``test``."""
+    lines = [f"def {signature}:", *prologue, " t = 0.0"]
 
     def emit(tree: Tree, node: int, indent: str) -> None:
         if node < 0:
             lines.append(f"{indent}t += {tree.leaf[~node]!r}")
             return
-        lines.append(f"{indent}if x[{tree.feature[node]}] <= {tree.threshold[node]!r}:")
+        lines.append(f"{indent}if {test(tree.feature[node], tree.threshold[node])}:")
         emit(tree, tree.left[node], indent + " ")
         lines.append(f"{indent}else:")
         emit(tree, tree.right[node], indent + " ")
@@ -161,7 +198,7 @@ def _compile(trees: Sequence[Tree]) -> Callable[[Sequence[float]], float]:
     lines.append(" return t")
     scope: dict[str, Any] = {}
     exec(compile("\n".join(lines), "<feedsvc block scorer>", "exec"), scope)
-    return cast(Callable[[Sequence[float]], float], scope["raw"])
+    return scope["raw"]
 
 
 def _sigmoid(x: float) -> float:

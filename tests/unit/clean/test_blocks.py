@@ -7,7 +7,18 @@ import math
 import lxml.html
 import pytest
 
-from feedsvc.clean.blocks import FEATURES, Block, article_blocks, class_tokens, text_tokens
+from feedsvc.clean.blocks import (
+    _NOT_CAPITAL,
+    _NOT_DIGIT,
+    _NOT_LETTER,
+    _NOT_PUNCT,
+    FEATURES,
+    Block,
+    _counts,
+    article_blocks,
+    class_tokens,
+    text_tokens,
+)
 
 ARTICLE = """
 <div class="entry-content">
@@ -120,3 +131,20 @@ def test_the_same_tree_gives_the_same_rows() -> None:
 
 def test_text_tokens_are_the_benchmarks_word_runs() -> None:
     assert text_tokens("Don't stop — 4.5 times!") == ["Don", "t", "stop", "4", "5", "times"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr. Smith, 42, said: OK! Why? Yes_no ZZ Top",
+        "plain words",
+        "",
+        "Crème brûlée, 3 €; ΑΒΓ and АБВ. 123 ٣",
+        "。，、；：！？ 一二",
+    ],
+)
+def test_the_ascii_shortcut_counts_what_the_expressions_count(text: str) -> None:
+    # (punctuation, digits, letters, capitals): bytes deletions for ASCII text, the expressions for the rest.
+    expected = tuple(len(pattern.sub("", text)) for pattern in (_NOT_PUNCT, _NOT_DIGIT, _NOT_LETTER, _NOT_CAPITAL))
+    assert _counts(text) == expected
+    assert _counts(text + "é") == (expected[0], expected[1], expected[2] + 1, expected[3])

@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 
 from feedsvc.clean import clean_explained, clean_html, scorer
-from feedsvc.clean.blocks import FEATURES, article_blocks
+from feedsvc.clean.blocks import FEATURES, Block, article_blocks
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.scorer import BlockModel, ModelError, Tree, load_model, score_blocks
 from support.paths import FIXTURES
@@ -248,3 +248,24 @@ def test_site_rule_bodies_and_fragments_are_not_scored(monkeypatch: pytest.Monke
     monkeypatch.setattr(scorer, "MODEL", load_model(link_model(threshold=0.99)))
     fragment = "<p>The council voted on Tuesday to extend the harbour wall.</p><p><a href='/a'>Storm road</a></p>"
     assert "Storm road" in clean_html(fragment, PAGE_URL)
+
+
+def test_a_block_is_scored_as_its_row_would_be_without_building_the_row() -> None:
+    # Vocabulary splits at every kind of threshold (below 0, between 0 and 1, at and above 1),
+    # and a repeated word: only its last copy's input is ever 1.0 in a row.
+    rng = random.Random(11)
+    data = link_model()
+    data["vocabulary"] = ["related", "promo", "related", "story"]
+    width = len(FEATURES) + 4
+    data["trees"] = [random_tree(rng, width, 5) for _ in range(40)]
+    for tree in data["trees"]:
+        tree["threshold"] = [
+            rng.choice([-0.5, 1e-35, 0.5, 1.0, 1.5]) if f >= len(FEATURES) else t
+            for f, t in zip(tree["feature"], tree["threshold"], strict=True)
+        ]
+    model = load_model(data)
+    for _ in range(300):
+        features = tuple(rng.choice([rng.uniform(-1.5, 1.5), 0.0, 1.0]) for _ in FEATURES)
+        words = frozenset(rng.sample(["related", "promo", "story", "other"], rng.randrange(5)))
+        block = Block(lxml.html.fragment_fromstring("<p>x</p>"), "x", features, words)
+        assert model.probability(block) == scorer._sigmoid(model.raw(model.row(block)))
