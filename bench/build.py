@@ -37,8 +37,8 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -108,10 +108,15 @@ def builds(content: Path) -> dict[str, float]:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def listening_port(log: Path, server: subprocess.Popen[bytes], seconds: float) -> int:
+    """Return the port a `feedsvc serve --port 0` printed it binds (None of another process can take it first)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        found = re.search(r"serving .* at http://127\.0\.0\.1:(\d+)/", log.read_text(errors="replace"))
+        if found:
+            return int(found.group(1))
+        time.sleep(0.1)
+    raise SystemExit(f"the server printed no port within {seconds:g} s; see {log}")
 
 
 def fetch(url: str) -> bytes:
@@ -182,9 +187,8 @@ def started_at(pid: str) -> int:
 
 def serving(content: Path, publishes: int, tree: Path = REPO) -> dict[str, object]:
     """Start `feedsvc serve --workers 2`; measure publish latency, then each worker's memory."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = (content.parent / f"serve-{content.name}.log").open("wb")
+    log_path = content.parent / f"serve-{content.name}.log"
+    log = log_path.open("wb")
     started = time.monotonic()
     # the feedsvc of this tree (the one the builds above measured), whatever is installed
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tree), os.environ.get("PYTHONPATH")]))}
@@ -192,11 +196,12 @@ def serving(content: Path, publishes: int, tree: Path = REPO) -> dict[str, objec
     # named explicitly, or a loopback one would follow the port, and the server would start cold
     base_url = tomllib.loads((content / "site.toml").read_text(encoding="utf-8"))["base_url"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "feedsvc.cli.main", "serve", "--content", str(content), "--port", str(port),
+        [sys.executable, "-m", "feedsvc.cli.main", "serve", "--content", str(content), "--port", "0",
          "--workers", "2", "--base-url", base_url],
         stdout=subprocess.DEVNULL, stderr=log, env=env, cwd=tree,  # -m puts the working folder first on the path
     )  # fmt: skip
     try:
+        base = f"http://127.0.0.1:{listening_port(log_path, server, 600)}"  # the first build comes before it
         if wait_for(f"{base}/healthz", b'"status"', 600) is None:
             raise SystemExit(f"the server did not start; see {log.name}")
         ready = time.monotonic() - started
