@@ -37,6 +37,7 @@ from collections import Counter
 from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
@@ -97,13 +98,17 @@ def main() -> None:
             content_dir, *(source_table(f"s{n:02d}", site.feed_url, every=600) for n, site in enumerate(sites))
         )
         clock = Clock()
-        marks = [len(server.answers) for server in servers]
-        started = time.perf_counter()
-        reports, follower = follow_once(content_dir, options(clock, min_delay=0, timeout=20))
-        first = time.perf_counter() - started
+
+        def timed_poll() -> tuple[float, Counter[str], list[Any], Any]:
+            """Poll every due source once; return the seconds, the requests answered, the reports, the follower."""
+            marks = [len(server.answers) for server in servers]
+            started = time.perf_counter()
+            reports, follower = follow_once(content_dir, options(clock, min_delay=0, timeout=20))
+            return time.perf_counter() - started, answers(servers, marks), reports, follower
+
+        first, got, reports, follower = timed_poll()
         new = sum(len(report.new) for report in reports)
         failed = [(r.name, r.error or r.failed) for r in reports if r.error or r.failed]
-        got = answers(servers, marks)
         print(
             f"first poll: {first:.2f} s ({first / reference:.2f}x the reference), {sum(got.values())} requests "
             f"{dict(sorted(got.items()))}, {new} new articles, {follower.imports} pages imported, failed: {failed or 'none'}"
@@ -114,11 +119,7 @@ def main() -> None:
         print(f"first build: {builder.stats.summary()}")
 
         clock.advance(600)
-        marks = [len(server.answers) for server in servers]
-        started = time.perf_counter()
-        reports, follower = follow_once(content_dir, options(clock, min_delay=0, timeout=20))
-        steady = time.perf_counter() - started
-        got = answers(servers, marks)
+        steady, got, reports, follower = timed_poll()
         statuses = Counter(report.status for report in reports)
         print(
             f"steady poll: {steady:.3f} s ({steady / reference:.3f}x the reference, {steady / first:.3f}x the first poll), "
@@ -131,11 +132,7 @@ def main() -> None:
         print(f"requests per source in the steady poll: {per_source:.2f}; all 304: {set(got) == {'feed 304'}}")
 
         clock.advance(86400)  # a day on: the pages are due for revalidation (robots.txt too is a day old)
-        marks = [len(server.answers) for server in servers]
-        started = time.perf_counter()
-        reports, follower = follow_once(content_dir, options(clock, min_delay=0, timeout=20))
-        later = time.perf_counter() - started
-        got = answers(servers, marks)
+        later, got, reports, follower = timed_poll()
         rechecked = sum(report.rechecked for report in reports)
         print(
             f"a day later: {later:.3f} s ({later / steady:.2f}x the steady poll), {sum(got.values())} requests "

@@ -34,6 +34,21 @@ CACHE_OPTION = click.option(
     help="The build cache folder  [default: CONTENT/.feedsvc/cache].",
 )
 NO_CACHE_OPTION = click.option("--no-cache", is_flag=True, help="Build without the cache (neither read nor written).")
+# the fetching commands (import, follow) share these
+CONNECT_TIMEOUT_OPTION = click.option(
+    "--connect-timeout",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0.001),
+    help="Seconds to wait for a connection.",
+)
+READ_TIMEOUT_OPTION = click.option(
+    "--read-timeout",
+    default=15.0,
+    show_default=True,
+    type=click.FloatRange(min=0.001),
+    help="Seconds to wait for the server between reads.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -427,20 +442,8 @@ def clean(source: Any, url: str | None, content_dir: Path, no_rules: bool, expla
     help="Import the published posts of a WordPress export (WXR); drafts, pages and the like are counted, "
     "not imported.",
 )
-@click.option(
-    "--connect-timeout",
-    default=5.0,
-    show_default=True,
-    type=click.FloatRange(min=0.001),
-    help="Seconds to wait for a connection.",
-)
-@click.option(
-    "--read-timeout",
-    default=15.0,
-    show_default=True,
-    type=click.FloatRange(min=0.001),
-    help="Seconds to wait for the server between reads.",
-)
+@CONNECT_TIMEOUT_OPTION
+@READ_TIMEOUT_OPTION
 @click.option(
     "--max-bytes",
     default=None,
@@ -487,20 +490,8 @@ def import_(
     type=click.FloatRange(min=0),
     help="Seconds between two requests to one host (a robots.txt Crawl-delay may ask for more).",
 )
-@click.option(
-    "--connect-timeout",
-    default=5.0,
-    show_default=True,
-    type=click.FloatRange(min=0.001),
-    help="Seconds to wait for a connection.",
-)
-@click.option(
-    "--read-timeout",
-    default=15.0,
-    show_default=True,
-    type=click.FloatRange(min=0.001),
-    help="Seconds to wait for the server between reads.",
-)
+@CONNECT_TIMEOUT_OPTION
+@READ_TIMEOUT_OPTION
 def follow(
     content_dir: Path, once: bool, force: bool, min_delay: float, connect_timeout: float, read_timeout: float
 ) -> None:

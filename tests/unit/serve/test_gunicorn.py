@@ -8,7 +8,7 @@ import logging
 import os
 import queue
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -92,9 +92,11 @@ def test_the_server_takes_the_settings_and_the_hooks() -> None:
     assert server.load() is app
 
 
-def test_a_stop_signalled_while_a_worker_boots_waits_for_the_worker_s_own_handler() -> None:
-    # In a child process, as gunicorn runs a new worker: post_fork, then (a stop arrives here,
-    # before the worker's handlers exist), the worker installs its handlers, post_worker_init.
+def signals_taken_in_a_forked_worker(boot: Callable[[list[int]], None]) -> list[int]:
+    """Run ``boot`` in a child process, as gunicorn runs a new worker; return the signals its handlers took.
+
+    ``boot`` installs the handlers, which append to the list it is given; the child exits 0 unless it failed.
+    """
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the "worker"
@@ -102,50 +104,46 @@ def test_a_stop_signalled_while_a_worker_boots_waits_for_the_worker_s_own_handle
         try:
             os.close(read)
             taken: list[int] = []
-            signal.signal(signal.SIGINT, lambda *_: os._exit(3))  # the master's handler: must not see it
-            hooks = Hooks()
-            hooks.post_fork(None, None)
-            os.kill(os.getpid(), signal.SIGINT)  # the stop, too early
-            signal.signal(signal.SIGINT, lambda signum, _: taken.append(signum))  # gunicorn's init_signals
-            hooks.post_worker_init(None)
+            boot(taken)
             os.write(write, bytes(taken))
             code = 0
         finally:
             os._exit(code)
     os.close(write)
     with os.fdopen(read, "rb") as pipe:
-        taken = pipe.read()
+        taken_bytes = pipe.read()
     assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
-    assert list(taken) == [signal.SIGINT]  # held, then delivered to the worker's own handler
+    return list(taken_bytes)
+
+
+def test_a_stop_signalled_while_a_worker_boots_waits_for_the_worker_s_own_handler() -> None:
+    # As gunicorn runs a new worker: post_fork, then (a stop arrives here, before the worker's
+    # handlers exist), the worker installs its handlers, post_worker_init.
+    def boot(taken: list[int]) -> None:
+        signal.signal(signal.SIGINT, lambda *_: os._exit(3))  # the master's handler: must not see it
+        hooks = Hooks()
+        hooks.post_fork(None, None)
+        os.kill(os.getpid(), signal.SIGINT)  # the stop, too early
+        signal.signal(signal.SIGINT, lambda signum, _: taken.append(signum))  # gunicorn's init_signals
+        hooks.post_worker_init(None)
+
+    assert signals_taken_in_a_forked_worker(boot) == [signal.SIGINT]  # held, then delivered to its own handler
 
 
 @pytest.mark.parametrize("kind", ["SimpleQueue", "list"])
 def test_a_stop_that_reached_the_master_s_handler_in_a_new_worker_is_raised_again(kind: str) -> None:
     # Between the fork and post_fork, the worker still has the master's handler: it only queues.
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the "worker"
-        code = 1
-        try:
-            os.close(read)
-            taken: list[int] = []
-            inherited: Any = queue.SimpleQueue() if kind == "SimpleQueue" else []
-            put = inherited.put_nowait if kind == "SimpleQueue" else inherited.append
-            put(signal.SIGTERM)  # what the master's handler did with the stop
-            put(signal.SIGHUP)  # not a stop: left to the master it was meant for
-            Hooks().post_fork(SimpleNamespace(SIG_QUEUE=inherited), None)
-            signal.signal(signal.SIGTERM, lambda signum, _: taken.append(signum))  # gunicorn's init_signals
-            signal.signal(signal.SIGHUP, lambda signum, _: taken.append(signum))
-            Hooks().post_worker_init(None)
-            os.write(write, bytes(taken))
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        taken = pipe.read()
-    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
-    assert list(taken) == [signal.SIGTERM]
+    def boot(taken: list[int]) -> None:
+        inherited: Any = queue.SimpleQueue() if kind == "SimpleQueue" else []
+        put = inherited.put_nowait if kind == "SimpleQueue" else inherited.append
+        put(signal.SIGTERM)  # what the master's handler did with the stop
+        put(signal.SIGHUP)  # not a stop: left to the master it was meant for
+        Hooks().post_fork(SimpleNamespace(SIG_QUEUE=inherited), None)
+        signal.signal(signal.SIGTERM, lambda signum, _: taken.append(signum))  # gunicorn's init_signals
+        signal.signal(signal.SIGHUP, lambda signum, _: taken.append(signum))
+        Hooks().post_worker_init(None)
+
+    assert signals_taken_in_a_forked_worker(boot) == [signal.SIGTERM]
 
 
 def test_the_app_defaults_say_what_the_hooks_expect() -> None:
