@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from functools import partial
@@ -168,6 +169,14 @@ _AUTHOR_LABEL_LINE = re.compile(
 # An avatar's initials between the label and the name ("Author" / "CP" / "Chengcheng Pei").
 _INITIALS_LINE = re.compile(r"^[A-Z]{1,3}$")
 _MAX_LABELLED_NAMES = 6
+# How much of a line under a lead-in ("By") the names must make: the rest is "and", "&" and commas.
+_NAMES_SHARE = 0.8
+# The separators of a <title> before the site's name ("Go ahead, self-host Postgres | Pierce Freeman").
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—·•:-]{1,2}\s+")
+_HOME_LINKS = 3
+# What a bio says after the person's name: " is the Head of Marketing", " has written for …", " writes about …".
+_PERSON = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
+_BIO_START = re.compile(r"^,?\s+(?:is|was|has|writes|covers|joined|leads|serves)\s+(?:an?|the|\w+)\b")
 # A date line that names the author after a separator: "Dec. 19, 2025 · Niko Matsakis", "… • Mahua Das in News"
 _DATE_THEN_NAME = re.compile(r"^[\s,]*[·•|–—-]\s*(?P<names>[^·•|]+?)(?:\s+in(?:\s.*)?)?\s*$")
 _NOT_FIRST_NAMES = frozenset(
@@ -231,7 +240,9 @@ def extract_metadata(
     _decide_canonical(sources)
     _decide_image(sources)
     organisations = jsonld_organisation_authors(nodes)
-    _decide_authors(sources, root, [*names, *organisations], organisations, _title_bylines(root))
+    host = _host(sources) or (urlsplit(url).hostname or "" if url else "")
+    unsigned = _title_bylines(root) or _site_owner(root, meta, host)
+    _decide_authors(sources, root, [*names, *organisations], organisations, unsigned)
     title = next((sources[name].title for name in SOURCES if sources[name].title), None)
     for name, found in sources.items():
         authors = _people(found.authors, keep=organisations)
@@ -314,7 +325,7 @@ def _read_text_near_title(sources: dict[str, PageMetadata], root: lxml.html.Html
     if undated:
         markup = dataclasses.replace(markup, published=_dateline(lines, at, timezone, numeric_day_first))
     if unsigned:
-        markup = dataclasses.replace(markup, authors=_visible_byline(lines, _byline_anchor(root, lines, title)))
+        markup = dataclasses.replace(markup, authors=_visible_byline(lines, at))
     sources["markup"] = markup
     if not undated and at >= 0:
         machine = next(sources[name].published for name in SOURCES if sources[name].published is not None)
@@ -360,6 +371,38 @@ def _title_bylines(root: lxml.html.HtmlElement) -> tuple[str, ...]:
     return ()
 
 
+def _site_owner(root: lxml.html.HtmlElement, meta: dict[str, list[str]], host: str) -> tuple[str, ...]:
+    """Return the person a personal site is named after, who signs its unsigned pages.
+
+    The site's name (og:site_name, the last part of <title>, the header's link home) is written
+    as a person's name and its host is that name ("Polly Barks" at pollybarks.com) or one of its
+    words ("Pierce Freeman" at pierce.dev, "Christoffer Artmann" at artmann.co).
+    """
+    labels = _host_names(host)[1:]
+    if not labels:
+        return ()
+    titles = [one_line(element.text_content()) for element in root.iter("title")][:1]
+    homes = [one_line(link.text_content()) for link in root.xpath("//a[@href='/']")[:_HOME_LINKS]]
+    candidates = [
+        *meta.get("og:site_name", ()),
+        *(_TITLE_SEPARATOR.split(title)[-1] for title in titles if _TITLE_SEPARATOR.search(title)),
+        *homes,
+    ]
+    for candidate in dict.fromkeys(plain(value) for value in candidates):
+        words = candidate.split()
+        if not 2 <= len(words) <= 3 or not _look_like_names([candidate]) or names_an_organisation(candidate):
+            continue
+        folded = [_ascii_fold(word) for word in words]
+        if any(label in ("".join(folded), *folded) for label in labels):
+            return (candidate,)
+    return ()
+
+
+def _ascii_fold(text: str) -> str:
+    """Return ``text`` lower-cased in ASCII letters, as a host writes it ("Kovács" -> "kovacs")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if ch.isascii() and ch.isalnum())
+
+
 def _decide_authors(
     sources: dict[str, PageMetadata],
     root: lxml.html.HtmlElement,
@@ -394,26 +437,14 @@ def _decide_authors(
     if person is None and not personal_site(sources[signed[0]].authors):
         title = next((sources[name].title for name in SOURCES if sources[name].title), None)
         lines = _lines(root)
-        shown = _visible_byline(lines, _byline_anchor(root, lines, title))
-        if not shown or nobody(shown):
+        shown = _visible_byline(lines, _title_line(lines, title))
+        # a person, written as a name, not the site again ("a mystery man" is a comment's)
+        if not shown or nobody(shown) or not all(_shown_as_name(name) for name in shown):
             return
         sources["markup"] = dataclasses.replace(sources["markup"], authors=shown)
         person = "markup"
     if person is not None:
         _move(sources, "authors", person, sources[person].authors)
-
-
-def _byline_anchor(root: lxml.html.HtmlElement, lines: list[str], title: str | None) -> int:
-    """Return the line a byline is looked for under: the title's, else the first <h1>'s (-1: neither is shown).
-
-    The chosen title may be a meta value the page does not show as such ("Introducing the Spice
-    Cayenne Data Accelerator" over a longer headline); the headline still stands over the byline.
-    """
-    at = _title_line(lines, title)
-    if at >= 0:
-        return at
-    headline = next((one_line(h1.text_content()) for h1 in root.iter("h1") if h1.text_content().strip()), None)
-    return _title_line(lines, headline)
 
 
 def _host_names(host: str) -> list[str]:
@@ -725,20 +756,16 @@ def _iter_lines(root: lxml.html.HtmlElement) -> Iterator[str]:
 
 
 def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
-    """Return the names of the byline the page shows, written as names (see :func:`_find_visible_byline`)."""
-    names = _find_visible_byline(lines, at)
-    return names if all(_shown_as_name(name) for name in names) else ()
-
-
-def _find_visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
     """Return the names of a "By …" line among the lines just after line ``at`` (the title's)."""
     near = lines[at + 1 : at + 1 + _LINES_AFTER_HEADLINE]
     for index, line in enumerate(near):
+        named = None  # the line under a lead-in line ("Written By" / "Nora Field"): names, not a sentence
         if _LEAD_IN_LINE.match(line) and index + 1 < len(near):
-            line = f"By {near[index + 1]}"
+            named = near[index + 1]
+            line = f"By {named}"
         if len(line) <= _BYLINE_LINE_CHARS and _BYLINE_LINE.match(line):
             names = byline_names(_BY_GLUED.sub("By ", line))
-            if names:
+            if names and (named is None or _names_make(named, names)):
                 return tuple(names)
     for line in near:
         rest = strip_text_dates(line)
@@ -763,6 +790,24 @@ def _find_visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
             whole = len(line) <= _FAR_BYLINE_CHARS and len(" ".join(names)) >= len(line) - len("written by ")
             if names and (whole or _look_like_names(names)):
                 return tuple(names)
+    return _author_bio(lines)
+
+
+def _author_bio(lines: list[str]) -> tuple[str, ...]:
+    """Return the name over an author's bio: "Alban Brooke" / "Alban Brooke is the Head of Marketing at …".
+
+    A line written as a name, followed by a sentence that starts with it and says who the person is
+    (a person: "he", "she", "his", "her"; a product's or a company's section says "it").
+    """
+    for index, line in enumerate(lines[:-1]):
+        if len(line) > _NAME_LINE_CHARS:
+            continue
+        names = byline_names(line)
+        if len(names) != 1 or names[0] != line.strip() or not _look_like_names(names):
+            continue
+        bio = lines[index + 1]
+        if bio.startswith(names[0]) and _BIO_START.match(bio.removeprefix(names[0])) and _PERSON.search(bio):
+            return tuple(names)
     return ()
 
 
@@ -787,10 +832,35 @@ def _name_beside_date(lines: list[str], at: int) -> tuple[str, ...]:
         near = range(max(index - _NAME_TO_DATE, 0), min(index + 1 + _NAME_TO_DATE, len(lines)))
         if index > at and any(j != index and _is_date_line(lines[j]) for j in near):
             return tuple(names)
-        # an author's card under the title: the name, then the job ("Juliette Carreiro" / "Tech Writer")
+        # authors' cards under the title: a name, then the job ("Juliette Carreiro" / "Tech Writer"), and the next
         if index > at and index + 1 < len(lines) and is_job_line(lines[index + 1]):
-            return tuple(names)
+            return _author_cards(lines[index:])
     return ()
+
+
+def _names_make(line: str, names: list[str]) -> bool:
+    """Whether ``names`` make most of ``line`` ("Danica Kirka and Jill Lawless"), not a sentence's first words."""
+    letters = sum(ch.isalpha() for ch in line)
+    return sum(ch.isalpha() for name in names for ch in name) >= _NAMES_SHARE * letters
+
+
+def _author_cards(lines: list[str]) -> tuple[str, ...]:
+    """Return the names of the authors' cards ``lines`` start with: [initials,] a name line, its job line; again."""
+    names: list[str] = []
+    index = 0
+    while index + 1 < len(lines) and len(names) < _MAX_LABELLED_NAMES:
+        line = lines[index]
+        if _INITIALS_LINE.match(line):
+            index += 1
+            continue
+        found = byline_names(line) if len(line) <= _NAME_LINE_CHARS else []
+        if len(found) != 1 or found[0] != line.strip() or not _look_like_names(found):
+            break
+        if not is_job_line(lines[index + 1]):
+            break
+        names.append(found[0])
+        index += 2
+    return tuple(dedupe(names))
 
 
 def _is_date_line(line: str) -> bool:
@@ -936,14 +1006,15 @@ def _text_before(element: lxml.html.HtmlElement) -> str:
 def _names_in(element: lxml.html.HtmlElement, *, shown: bool = False) -> list[str]:
     """Return the names in a byline element; ``shown``: only those written as names (:func:`_shown_as_name`)."""
     named = element.xpath(".//*[@itemprop='name']") or [element]
-    names = []
+    names: list[str] = []
     for item in named:
         text = item.get("content") or _block_lines(item)
-        found = [name for name in byline_names(text) if not shown or _shown_as_name(name)]
-        # a block of several lines ("Personal finance" / "January 31, 2025") names someone only in
-        # a line written as a person's name; one line is a byline as it is
-        if "\n" not in text or _look_like_names(found):
-            names.extend(found)
+        found = byline_names(text)
+        # a block of several lines is read line by line where a line is written as a person's name
+        # ("Written by Meghan Neville" / "Content Marketing Coordinator"), else as one line ("By" / "jdoe")
+        if "\n" in text and not _look_like_names(found):
+            found = byline_names(one_line(text))
+        names.extend(name for name in found if not shown or _shown_as_name(name))
     return names
 
 
