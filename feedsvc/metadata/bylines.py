@@ -19,6 +19,7 @@ __all__ = [
     "credits_someone_else",
     "is_job_line",
     "is_name",
+    "names_an_institution",
     "names_an_organisation",
     "organisation_name",
 ]
@@ -105,6 +106,12 @@ _NOT_NAMES = frozenset(
 # A word that ends a sentence inside a piece: three letters or more and a dot, not a title ("Mrs.", "Jr.").
 _SENTENCE_END = re.compile(r"^(?!(?:mrs|jr|sr|dr|prof|rev|hon|st|esq)\.$)\w*[a-z]{3}\.$", re.IGNORECASE)
 _MAX_NAME_WORDS = 6
+_INSTITUTION_WORDS = frozenset(
+    """
+    university college school institute department faculty association foundation council society
+    hospital clinic museum library church company inc llc ltd corp
+    """.split()
+)
 _ORGANISATION_WORDS = frozenset(
     """
     trust lab labs studio studios society club clinic hospital center centre church museum library bank
@@ -182,6 +189,11 @@ def organisation_name(text: str) -> str | None:
     if not any(ch.isalpha() for ch in name) or name.casefold() in _AGENCIES | _NOT_NAMES:
         return None
     return name
+
+
+def names_an_institution(name: str) -> bool:
+    """Say whether a name is an institution's or a part of one ("College of Social Sciences"), not a desk's."""
+    return any(word.casefold().strip(".,") in _INSTITUTION_WORDS for word in name.split())
 
 
 def names_an_organisation(name: str) -> bool:

@@ -40,7 +40,13 @@ import lxml.etree
 import lxml.html
 
 from feedsvc.html_depth import limit_depth
-from feedsvc.metadata.bylines import byline_names, credits_someone_else, is_job_line, names_an_organisation
+from feedsvc.metadata.bylines import (
+    byline_names,
+    credits_someone_else,
+    is_job_line,
+    names_an_institution,
+    names_an_organisation,
+)
 from feedsvc.metadata.dates import day_first, find_text_date, parse_date, strip_text_dates, url_date
 from feedsvc.metadata.images import first_real, image_number, image_type
 from feedsvc.metadata.jsonld import jsonld_nodes, jsonld_organisation_authors, jsonld_site_names, nodes_metadata
@@ -427,6 +433,9 @@ def _decide_authors(
     def nobody(authors: Iterable[str]) -> bool:
         return all(site_key(author) in keys for author in authors)
 
+    def names_nobody(names: list[str]) -> bool:
+        return bool(names) and nobody(names)
+
     def personal_site(authors: tuple[str, ...]) -> bool:
         # a site named after a person ("Derek Seaman" at derekseaman.com) is signed by that person
         return _look_like_names(list(authors)) and not any(a in typed or names_an_organisation(a) for a in authors)
@@ -436,10 +445,14 @@ def _decide_authors(
     person = next((name for name in signed[1:] if not nobody(sources[name].authors)), None)
     if person is None and not personal_site(sources[signed[0]].authors):
         title = next((sources[name].title for name in SOURCES if sources[name].title), None)
-        lines = _lines(root)
+        # the site's own byline shown ("byClemson News") is passed over for the person's under it
+        lines = [
+            line for line in _lines(root)
+            if not (len(line) <= _BYLINE_LINE_CHARS and _BYLINE_LINE.match(line) and names_nobody(_line_names(line)))
+        ]  # fmt: skip
         shown = _visible_byline(lines, _title_line(lines, title))
-        # a person, written as a name, not the site again ("a mystery man" is a comment's)
-        if not shown or nobody(shown) or not all(_shown_as_name(name) for name in shown):
+        # people, written as names ("a mystery man" is a comment's, "using HomeAdvisor" a sentence's)
+        if not _look_like_names(list(shown)) or nobody(shown):
             return
         sources["markup"] = dataclasses.replace(sources["markup"], authors=shown)
         person = "markup"
@@ -824,7 +837,18 @@ def _name_beside_date(lines: list[str], at: int) -> tuple[str, ...]:
             continue
         rest = strip_text_dates(line).strip(" ,·•|–—-")
         names = byline_names(rest) if rest else []
-        if len(names) != 1 or names[0] != rest or not _look_like_names(names):
+        # a line alone by the date names a person; "College of Social Sciences" is the section's
+        if len(names) != 1 or not _look_like_names(names) or names_an_institution(names[0]):
+            continue
+        person, comma, affiliation = rest.partition(", ")
+        if (
+            index > at
+            and comma
+            and person == names[0]
+            and (names_an_organisation(affiliation) or is_job_line(affiliation))
+        ):
+            return tuple(names)  # "Shelia R. Cotten, Clemson University" under the title
+        if names[0] != rest:
             continue
         if rest != line.strip():
             return tuple(names)  # the date is on the line: "Dec 17, 2025Julian K. Arni"
@@ -836,6 +860,11 @@ def _name_beside_date(lines: list[str], at: int) -> tuple[str, ...]:
         if index > at and index + 1 < len(lines) and is_job_line(lines[index + 1]):
             return _author_cards(lines[index:])
     return ()
+
+
+def _line_names(line: str) -> list[str]:
+    """Return the names of a visible byline line ("By Jane Doe", "ByJane Doe")."""
+    return byline_names(_BY_GLUED.sub("By ", line))
 
 
 def _names_make(line: str, names: list[str]) -> bool:

@@ -8,6 +8,7 @@ from feedsvc.metadata.bylines import (
     byline_names,
     credits_someone_else,
     is_job_line,
+    names_an_institution,
     names_an_organisation,
     organisation_name,
 )
@@ -141,3 +142,12 @@ def test_an_organisation_is_one_author(text: str, name: str | None) -> None:
 )
 def test_names_with_an_organisations_word(name: str, organisation: bool) -> None:
     assert names_an_organisation(name) is organisation
+
+
+@pytest.mark.parametrize(
+    "name, institution",
+    [("College of Social Sciences", True), ("Tbilisi State University", True), ("DianaHR Team", False),
+     ("News Desk", False), ("Lela Abashidze", False)],
+)  # fmt: skip
+def test_institutions_are_no_desks(name: str, institution: bool) -> None:
+    assert names_an_institution(name) is institution
