@@ -183,7 +183,7 @@ def organisation_name(text: str) -> str | None:
 
     None for what names nobody: an agency (a wire is no author), a lead-in, an address, a long text.
     """
-    name = unicodedata.normalize("NFC", text or "").strip(" ,;:")
+    name = _PARENTHESES.sub(" ", unicodedata.normalize("NFC", text or "")).strip(" ,;:")
     if not name or len(name) > _MAX_NAME_CHARS or "\n" in name or _EMAIL.search(name) or _URL.search(name):
         return None
     if not any(ch.isalpha() for ch in name) or name.casefold() in _AGENCIES | _NOT_NAMES:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from functools import partial
@@ -177,9 +176,8 @@ _INITIALS_LINE = re.compile(r"^[A-Z]{1,3}$")
 _MAX_LABELLED_NAMES = 6
 # How much of a line under a lead-in ("By") the names must make: the rest is "and", "&" and commas.
 _NAMES_SHARE = 0.8
-# The separators of a <title> before the site's name ("Go ahead, self-host Postgres | Pierce Freeman").
-_TITLE_SEPARATOR = re.compile(r"\s+[|–—·•:-]{1,2}\s+")
-_HOME_LINKS = 3
+# Words of separate elements run together ("OrganizationOfficeOrganizingPapers"); "McDonald", "DeVito" are names.
+_GLUED_WORDS = re.compile(r"[a-z]{3}[A-Z][a-z]")
 # What a bio says after the person's name: " is the Head of Marketing", " has written for …", " writes about …".
 _PERSON = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
 _BIO_START = re.compile(r"^,?\s+(?:is|was|has|writes|covers|joined|leads|serves)\s+(?:an?|the|\w+)\b")
@@ -246,9 +244,7 @@ def extract_metadata(
     _decide_canonical(sources)
     _decide_image(sources)
     organisations = jsonld_organisation_authors(nodes)
-    host = _host(sources) or (urlsplit(url).hostname or "" if url else "")
-    unsigned = _title_bylines(root) or _site_owner(root, meta, host)
-    _decide_authors(sources, root, [*names, *organisations], organisations, unsigned)
+    _decide_authors(sources, root, [*names, *organisations], organisations, _title_bylines(root))
     title = next((sources[name].title for name in SOURCES if sources[name].title), None)
     for name, found in sources.items():
         authors = _people(found.authors, keep=organisations)
@@ -375,38 +371,6 @@ def _title_bylines(root: lxml.html.HtmlElement) -> tuple[str, ...]:
             if segment.casefold().startswith("by "):
                 return tuple(byline_names(segment))
     return ()
-
-
-def _site_owner(root: lxml.html.HtmlElement, meta: dict[str, list[str]], host: str) -> tuple[str, ...]:
-    """Return the person a personal site is named after, who signs its unsigned pages.
-
-    The site's name (og:site_name, the last part of <title>, the header's link home) is written
-    as a person's name and its host is that name ("Polly Barks" at pollybarks.com) or one of its
-    words ("Pierce Freeman" at pierce.dev, "Christoffer Artmann" at artmann.co).
-    """
-    labels = _host_names(host)[1:]
-    if not labels:
-        return ()
-    titles = [one_line(element.text_content()) for element in root.iter("title")][:1]
-    homes = [one_line(link.text_content()) for link in root.xpath("//a[@href='/']")[:_HOME_LINKS]]
-    candidates = [
-        *meta.get("og:site_name", ()),
-        *(_TITLE_SEPARATOR.split(title)[-1] for title in titles if _TITLE_SEPARATOR.search(title)),
-        *homes,
-    ]
-    for candidate in dict.fromkeys(plain(value) for value in candidates):
-        words = candidate.split()
-        if not 2 <= len(words) <= 3 or not _look_like_names([candidate]) or names_an_organisation(candidate):
-            continue
-        folded = [_ascii_fold(word) for word in words]
-        if any(label in ("".join(folded), *folded) for label in labels):
-            return (candidate,)
-    return ()
-
-
-def _ascii_fold(text: str) -> str:
-    """Return ``text`` lower-cased in ASCII letters, as a host writes it ("Kovács" -> "kovacs")."""
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if ch.isascii() and ch.isalnum())
 
 
 def _decide_authors(
@@ -837,8 +801,12 @@ def _name_beside_date(lines: list[str], at: int) -> tuple[str, ...]:
             continue
         rest = strip_text_dates(line).strip(" ,·•|–—-")
         names = byline_names(rest) if rest else []
-        # a line alone by the date names a person; "College of Social Sciences" is the section's
+        # a line alone by the date names a person; "College of Social Sciences" is the section's, "Digital
+        # Photo Frame" in the headline "Digital Photo Frame App Makes …" its subject, "OrganizationOfficePapers"
+        # glued tags
         if len(names) != 1 or not _look_like_names(names) or names_an_institution(names[0]):
+            continue
+        if (title is not None and names[0].casefold() in title) or _GLUED_WORDS.search(names[0]):
             continue
         person, comma, affiliation = rest.partition(", ")
         if (
