@@ -96,6 +96,8 @@ _GENERIC_HOST_LABELS = frozenset("blog blogs news m amp en de fr es it pt ru www
 HEADLINE_XPATHS = ("//*[@itemprop='headline']", "//article//h1", "//main//h1", "//h1", "//title")
 # The visible headlines a title is chosen among, best first: marked ones, then <h1> in the article,
 # then other <h1> outside the page's header, navigation and footer, then any.
+# How many elements of each headline XPath are split into their lines.
+_HEADLINES_SPLIT = 2
 _OUTSIDE_CHROME = "not(ancestor::header or ancestor::nav or ancestor::footer or ancestor::aside)"
 VISIBLE_HEADLINE_XPATHS = (
     "//*[@itemprop='headline'][not(self::meta)]",
@@ -271,7 +273,9 @@ def _decide_title(
         if value
     ]  # fmt: skip
     subheads = list(_texts(root, SUBHEAD_XPATHS))
-    chosen = choose_title(headlines, metas, site_names, trusted, subheads)
+    # the lines of a headline that breaks into several come last: one of them may be what a meta value names
+    parts = [part for part in _headline_parts(root) if part not in headlines]
+    chosen = choose_title([*headlines, *parts], metas, site_names, trusted, subheads)
     if chosen is None:
         return
     # its origin: the headline (markup) unless only a meta value says it
@@ -635,8 +639,23 @@ def _texts(root: lxml.html.HtmlElement, xpaths: Iterable[str]) -> Iterable[str]:
                 yield text
 
 
-def _spaced_text(element: lxml.html.HtmlElement) -> str:
-    """Return an element's text with a space where a <br> or a block inside it breaks the line."""
+def _headline_parts(root: lxml.html.HtmlElement) -> list[str]:
+    """Return the lines of the page's first headlines that break into several ("Get that tech stack" / "Klatch Coffee").
+
+    A kicker over the title, or the title over a dek, inside one <h1>: each line may be the title a meta value names.
+    """
+    parts: list[str] = []
+    for xpath in VISIBLE_HEADLINE_XPATHS:
+        for element in root.xpath(xpath)[:_HEADLINES_SPLIT]:
+            if element.get("content") is None:
+                lines = [line for line in map(one_line, _spaced_text(element, "\n").split("\n")) if line]
+                if len(lines) > 1:
+                    parts.extend(lines)
+    return parts
+
+
+def _spaced_text(element: lxml.html.HtmlElement, space: str = " ") -> str:
+    """Return an element's text with ``space`` where a <br> or a block inside it breaks the line."""
     parts: list[str] = []
     for event, node in lxml.etree.iterwalk(element, events=("start", "end", "comment", "pi")):
         inner = node is not element
@@ -644,10 +663,10 @@ def _spaced_text(element: lxml.html.HtmlElement) -> str:
         if event in ("comment", "pi"):
             parts.append(node.tail or "")  # a comment's text is not the page's; what follows it is
         elif event == "start":
-            parts.append(" " if block else "")
+            parts.append(space if block else "")
             parts.append((node.text or "") if isinstance(node.tag, str) else "")
         else:
-            parts.append(" " if block else "")
+            parts.append(space if block else "")
             parts.append((node.tail or "") if inner else "")
     return "".join(parts)
 

@@ -183,6 +183,7 @@ def test_a_date_shown_earlier_than_the_machine_date_keeps_the_machine_update() -
         ("title_headline_behind_its_date.html", "Preparing the winter timetable"),
         ("title_headline_with_lost_characters.html", "What Are The Basics Of Ferry Travel: Beginner's Guide"),
         ("title_paragraph_marked_as_the_headline.html", "The 10 best ferry routes of 2023 (according to sailors)"),
+        ("title_kicker_line_over_the_headline.html", "Batumi Ferry Co."),
     ],
 )
 def test_title_is_the_meta_value_where_the_headline_is_not_a_title(name: str, title: str) -> None:
