@@ -11,9 +11,10 @@ sources then say nothing of that field, so ``origins`` stay true):
 - title: :func:`~feedsvc.metadata.titles.choose_title` (the visible headline
   that a meta value agrees with, without the site's name);
 - dates: the first source's date of publication; its update only if not
-  earlier (else the latest update of any source that is not), a date in the
-  page URL's path when nothing else dates it, else the first update (the page
-  was published then at the latest);
+  earlier (else the latest update of any source that is not); for a page no
+  source dates, a date line near the title, else a date in the page URL's
+  path, else a line that is only a date anywhere, else the first update (the
+  page was published then at the latest);
 - authors: every value read through the byline parser
   (:mod:`feedsvc.metadata.bylines`); tags through the reader-tag filter
   (:mod:`feedsvc.metadata.tags`);
@@ -89,6 +90,8 @@ def _has(attribute: str, *tokens: str) -> str:
     return " or ".join(f"contains({padded}, ' {token} ')" for token in tokens)
 
 
+# Dublin Core as RDFa writes it ("dc:title", "dcterms:modified") is the "DC.title" of meta names.
+_DUBLIN_CORE = re.compile(r"^(dc|dcterms):")
 # Meta values that name the site, besides og:site_name's (read first).
 _SITE_NAME_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title")
 # Second levels under a country's domain that are part of the public suffix ("co.uk", "com.au").
@@ -99,6 +102,8 @@ _GENERIC_HOST_LABELS = frozenset("blog blogs news m amp en de fr es it pt ru www
 HEADLINE_XPATHS = ("//*[@itemprop='headline']", "//article//h1", "//main//h1", "//h1", "//title")
 # The visible headlines a title is chosen among, best first: marked ones, then <h1> in the article,
 # then other <h1> outside the page's header, navigation and footer, then any.
+# How many elements of each headline XPath are split into their lines.
+_HEADLINES_SPLIT = 2
 _OUTSIDE_CHROME = "not(ancestor::header or ancestor::nav or ancestor::footer or ancestor::aside)"
 VISIBLE_HEADLINE_XPATHS = (
     "//*[@itemprop='headline'][not(self::meta)]",
@@ -133,6 +138,8 @@ PUBLISHED_XPATHS = (
     f"//article//time[@datetime][not({_UPDATED_CLASSES})]",
     f"//time[@datetime][not({_UPDATED_CLASSES})]",
 )
+# A heading linking elsewhere, as a teaser of another article has.
+_TEASER_HEADING = ".//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]//a[@href]"
 UPDATED_XPATHS = ("//*[@itemprop='dateModified']", f"//time[{_UPDATED_CLASSES}]")
 TAG_XPATH = f"//a[{_has('rel', 'tag')}]"
 # How far from the headline a visible date may be, in lines of text.
@@ -239,8 +246,8 @@ def extract_metadata(
     names += [name.lstrip("@") for name in meta.get("twitter:site", ())]
     names += _host_names(_host(sources) or (urlsplit(url).hostname or "" if url else ""))
     _decide_title(sources, root, meta, names)
-    _read_text_near_title(sources, root, timezone)
-    _decide_dates(sources, timezone)
+    _read_text_near_title(sources, root, timezone, url)
+    _decide_dates(sources, timezone, url)
     _decide_canonical(sources)
     _decide_image(sources)
     organisations = jsonld_organisation_authors(nodes)
@@ -284,11 +291,14 @@ def _decide_title(
     metas = [
         value
         for value in (sources["json-ld"].title, *(plain(v) for v in meta.get("og:title", ())[:1]),
-                      *(plain(v) for v in meta.get("twitter:title", ())[:1]), *titles)
+                      *(plain(v) for v in meta.get("twitter:title", ())[:1]),
+                      *(plain(v) for key in ("dc.title", "dcterms.title") for v in meta.get(key, ())[:1]), *titles)
         if value
     ]  # fmt: skip
     subheads = list(_texts(root, SUBHEAD_XPATHS))
-    chosen = choose_title(headlines, metas, site_names, trusted, subheads)
+    # the lines of a headline that breaks into several come last: one of them may be what a meta value names
+    parts = [part for part in _headline_parts(root) if part not in headlines]
+    chosen = choose_title([*headlines, *parts], metas, site_names, trusted, subheads)
     if chosen is None:
         return
     # its origin: the headline (markup) unless only a meta value says it
@@ -303,10 +313,13 @@ def _decide_title(
     _move(sources, "title", winner, chosen)
 
 
-def _read_text_near_title(sources: dict[str, PageMetadata], root: lxml.html.HtmlElement, timezone: ZoneInfo) -> None:
+def _read_text_near_title(
+    sources: dict[str, PageMetadata], root: lxml.html.HtmlElement, timezone: ZoneInfo, url: str | None
+) -> None:
     """Date and sign a page from the lines around its title.
 
-    An undated page takes the date line nearest the title; an unsigned one, the byline. A dated
+    An undated page takes the date line nearest the title, else (when its URL names no day, which
+    then dates it) a line that is only a date anywhere; an unsigned one, the byline. A dated
     page whose date line just under the title shows an earlier day than its machine-readable date
     was published that day: the reader sees it, while a JSON-LD or meta date equal to a rebuild or
     a re-publication of the page is common (a later day shown is its update, left to the sources).
@@ -325,7 +338,11 @@ def _read_text_near_title(sources: dict[str, PageMetadata], root: lxml.html.Html
     numeric_day_first = day_first(language or "")
     markup = sources["markup"]
     if undated:
-        markup = dataclasses.replace(markup, published=_dateline(lines, at, timezone, numeric_day_first))
+        shown = _dateline(lines, at, timezone, numeric_day_first)
+        if shown is None and _url_day(sources, timezone, url) is None:
+            # far from the title a date line is as often a related article's as the page's own
+            shown = _date_only_line(lines, timezone, numeric_day_first)
+        markup = dataclasses.replace(markup, published=shown)
     if unsigned:
         markup = dataclasses.replace(markup, authors=_visible_byline(lines, at))
     sources["markup"] = markup
@@ -453,11 +470,16 @@ def _host(sources: dict[str, PageMetadata]) -> str:
     return ""
 
 
-def _decide_dates(sources: dict[str, PageMetadata], timezone: ZoneInfo) -> None:
+def _url_day(sources: dict[str, PageMetadata], timezone: ZoneInfo, url: str | None) -> datetime | None:
+    """Return the day the page's URL names in its path: its canonical URL's, else the one it was fetched from."""
+    canonical = next((sources[name].canonical_url for name in SOURCES if sources[name].canonical_url), None)
+    return next(filter(None, (url_date(address, timezone) for address in (canonical, url) if address)), None)
+
+
+def _decide_dates(sources: dict[str, PageMetadata], timezone: ZoneInfo, url: str | None) -> None:
     winner = next((name for name in SOURCES if sources[name].published is not None), None)
     if winner is None:
-        url = next((sources[name].canonical_url for name in SOURCES if sources[name].canonical_url), None)
-        day = url_date(url, timezone) if url else None
+        day = _url_day(sources, timezone, url)
         if day is not None:
             sources["markup"] = dataclasses.replace(sources["markup"], published=day)
             winner = "markup"
@@ -523,9 +545,14 @@ def _meta_values(root: lxml.html.HtmlElement) -> dict[str, list[str]]:
         content = (element.get("content") or "").strip()
         if not content:
             continue
-        # <meta property="article:published" itemprop="datePublished" content="…"> answers to both
-        keys = {(element.get(attribute) or "").strip().lower() for attribute in ("property", "name", "itemprop")}
-        for key in keys - {""}:
+        # <meta property="article:published" itemprop="datePublished" content="…"> answers to both, and
+        # so does each name of an RDFa list (property="og:description dc:description")
+        keys = {
+            _DUBLIN_CORE.sub(r"\1.", key)
+            for attribute in ("property", "name", "itemprop")
+            for key in (element.get(attribute) or "").lower().split()
+        }
+        for key in keys:
             meta.setdefault(key, []).append(content)
     return meta
 
@@ -546,9 +573,11 @@ def _meta_metadata(root: lxml.html.HtmlElement, meta: dict[str, list[str]], time
     as_date = partial(parse_date, timezone=timezone)
     published = _first(meta, "published", as_date)
     if published is None:
-        # CMS-specific names ("w-published-date", "cXenseParse:recs:publishtime") say what they hold
+        # CMS-specific names ("w-published-date", "cXenseParse:recs:publishtime") say what they hold; where
+        # several disagree ("published-date" 2021, "published-time" the day of a re-publication), the
+        # earliest is the publication, the others re-stamp it
         named = (key for key in meta if _PUBLISH_KEY.search(key) and not _UPDATE_KEY.search(key))
-        published = next(filter(None, (as_date(meta[key][0]) for key in named)), None)
+        published = min(filter(None, (as_date(meta[key][0]) for key in named)), default=None)
     return PageMetadata(
         title=_first(meta, "title", plain),
         published=published,
@@ -677,8 +706,23 @@ def _texts(root: lxml.html.HtmlElement, xpaths: Iterable[str]) -> Iterable[str]:
                 yield text
 
 
-def _spaced_text(element: lxml.html.HtmlElement) -> str:
-    """Return an element's text with a space where a <br> or a block inside it breaks the line."""
+def _headline_parts(root: lxml.html.HtmlElement) -> list[str]:
+    """Return the lines of the page's first headlines that break into several ("Get that tech stack" / "Klatch Coffee").
+
+    A kicker over the title, or the title over a dek, inside one <h1>: each line may be the title a meta value names.
+    """
+    parts: list[str] = []
+    for xpath in VISIBLE_HEADLINE_XPATHS:
+        for element in root.xpath(xpath)[:_HEADLINES_SPLIT]:
+            if element.get("content") is None:
+                lines = [line for line in map(one_line, _spaced_text(element, "\n").split("\n")) if line]
+                if len(lines) > 1:
+                    parts.extend(lines)
+    return parts
+
+
+def _spaced_text(element: lxml.html.HtmlElement, space: str = " ") -> str:
+    """Return an element's text with ``space`` where a <br> or a block inside it breaks the line."""
     parts: list[str] = []
     for event, node in lxml.etree.iterwalk(element, events=("start", "end", "comment", "pi")):
         inner = node is not element
@@ -686,10 +730,10 @@ def _spaced_text(element: lxml.html.HtmlElement) -> str:
         if event in ("comment", "pi"):
             parts.append(node.tail or "")  # a comment's text is not the page's; what follows it is
         elif event == "start":
-            parts.append(" " if block else "")
+            parts.append(space if block else "")
             parts.append((node.text or "") if isinstance(node.tag, str) else "")
         else:
-            parts.append(" " if block else "")
+            parts.append(space if block else "")
             parts.append((node.tail or "") if inner else "")
     return "".join(parts)
 
@@ -698,6 +742,8 @@ def _markup_date(root: lxml.html.HtmlElement, xpaths: Iterable[str], timezone: Z
     numeric_day_first = day_first(language_tag(root.get("lang") or "") or "")
     for xpath in xpaths:
         for element in root.xpath(xpath):
+            if _in_teaser(element):
+                continue
             for value in (element.get("datetime"), element.get("content"), element.text_content()):
                 parsed = parse_date(value, timezone) if value else None
                 if parsed is None and value and element.tag == "time":
@@ -705,6 +751,16 @@ def _markup_date(root: lxml.html.HtmlElement, xpaths: Iterable[str], timezone: Z
                 if parsed is not None:
                     return parsed
     return None
+
+
+def _in_teaser(element: lxml.html.HtmlElement) -> bool:
+    """Whether an element is in another article's teaser: an <article> with a linked heading and no <h1>.
+
+    "More useful information" cards under the article are <article>s each dated; the page's own
+    article holds its headline.
+    """
+    article = next(element.iterancestors("article"), None)
+    return article is not None and bool(article.xpath(_TEASER_HEADING)) and not article.xpath(".//h1")
 
 
 def _lines(root: lxml.html.HtmlElement) -> list[str]:
@@ -932,8 +988,15 @@ def _dateline(lines: list[str], at: int, timezone: ZoneInfo, numeric_day_first: 
             found = find(line) or _iso_line(line, timezone)
             if found is not None:
                 return found
-    # Not near the title: the first line anywhere that is little more than a date ("Posted on
-    # April 13, 2023", "December 17, 2025"); a longer line with a date in it is prose or a caption.
+    return None
+
+
+def _date_only_line(lines: list[str], timezone: ZoneInfo, numeric_day_first: bool | None) -> datetime | None:
+    """Return the date of the first line anywhere that is little more than a date, or None.
+
+    "Posted on April 13, 2023", "December 17, 2025"; a longer line with a date in it is prose or a caption.
+    """
+    find = partial(find_text_date, timezone=timezone, numeric_day_first=numeric_day_first)
     for line in lines:
         if len(line) <= _DATE_ONLY_CHARS and not _DATE_WORDS.sub("", strip_text_dates(line)).strip(" ,.:|·•-–—"):
             found = find(line)

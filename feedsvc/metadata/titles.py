@@ -9,6 +9,10 @@ headline is what a reader of the page saw. So a headline that one of the
 meta values agrees with wins; a lone headline wins over meta values unless
 it is too short to be a title (a section name such as "Menu"); with no
 usable headline, the first meta value, stripped of the site's name, does.
+A headline that is a meta value behind a label or a date ("Blog: …",
+"Dec 18 2025 …"), or that has lost characters the meta value has ("Beginner?
+Guide" for "Beginner's Guide"), yields to that meta value; a paragraph marked
+as the headline (more words than a title has) is no headline.
 """
 
 from __future__ import annotations
@@ -16,11 +20,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from feedsvc.metadata.dates import find_text_date, strip_text_dates
 
 __all__ = ["choose_title", "site_key", "strip_site_name"]
 
 # What sites put between a title and their name: " | ", " - ", " – ", " — ", " • ", " · ", " :: ", " » ", " _ ".
-_SEPARATOR = re.compile(r"\s+(?:[|\-–—•·»_/]|::)\s+|\s*[|•·»]\s*|\s*_(?=\S)")
+# Unspaced, only "|", "•", "·" and "_": an unspaced "»" closes a quotation ("«Vape Wave», «6 Days»").
+_SEPARATOR = re.compile(r"\s+(?:[|\-–—•·»_/]|::)\s+|\s*[|•·]\s*|\s*_(?=\S)")
 # Separators that rarely occur inside a headline, so a short segment after them is taken for a site
 # name even when it matches none the page declares; " - " and ":" are common inside headlines.
 _STRONG_SEPARATOR = re.compile(r"^\s*(?:[|•·»]|::)\s*$")
@@ -29,6 +37,16 @@ _SHORT_SEGMENT_WORDS = 4
 # "Sample menus"): one or two words are a section or widget name more often than a title.
 _MIN_LONE_HEADLINE_WORDS = 3
 _MAX_TITLE_CHARS = 400
+# More words than a headline has (the longest annotated title of the dev pages has 24): a summary
+# paragraph marked as the headline.
+_MAX_HEADLINE_WORDS = 30
+# What a headline may put before the title: a label ending in a colon or a separator ("Blog:",
+# "Review |"), at most this many words, or a date ("Dec 18 2025").
+_LABEL = re.compile(r"^\W*(?:\w[\w'’&.-]*\s+){0,2}\w[\w'’&.-]*\s*(?::|\s[|\-–—•·»/])$")
+# Characters a page lost on its way (encoded as "?" or U+FFFD): "Beginner? Guide" for "Beginner's Guide".
+_LOST = "?\ufffd"
+# Only whether a prefix is a date matters, not when in which zone.
+_ANY_ZONE = ZoneInfo("UTC")
 _KEY = re.compile(r"[\W_]+")
 
 
@@ -117,12 +135,19 @@ def choose_title(
     """
     names = tuple(site_names)
     keys = frozenset(key for key in map(site_key, names) if key)
-    heads = [h for h in headlines if h and len(h) <= _MAX_TITLE_CHARS and site_key(h) not in keys]
+    heads = [
+        h
+        for h in headlines
+        if h and len(h) <= _MAX_TITLE_CHARS and len(h.split()) <= _MAX_HEADLINE_WORDS and site_key(h) not in keys
+    ]
     stripped = [strip_site_name(m, names) for m in metas if m]
     for head in heads:
         clean = strip_site_name(head, names) if _SEPARATOR.search(head) else head
         if any(_agrees(clean, meta) or _agrees(head, meta) for meta in (*stripped, *metas)):
             return clean
+        better = next((meta for meta in stripped if _behind_label(clean, meta) or _lost_characters(clean, meta)), None)
+        if better is not None:
+            return better
     # a lower heading must be the meta value itself: a section's heading often begins like the title
     equal = {_norm(meta) for meta in (*stripped, *metas)}
     for head in subheads:
@@ -135,3 +160,24 @@ def choose_title(
     if lone and not heads[0].isupper():
         return heads[0]
     return stripped[0] if stripped else None
+
+
+def _behind_label(headline: str, meta: str) -> bool:
+    """Say whether a headline is ``meta`` behind a label or a date ("Blog: Best agencies", "Dec 18 2025 Preparing …")."""
+    a, b = _norm(headline), _norm(meta)
+    if len(b) < 12 or a == b or not a.endswith(b):
+        return False
+    prefix = a[: len(a) - len(b)].strip()
+    if _LABEL.match(prefix):
+        return True
+    return find_text_date(prefix, _ANY_ZONE) is not None and not strip_text_dates(prefix).strip(" ,.:|·•–—-")
+
+
+def _lost_characters(headline: str, meta: str) -> bool:
+    """Say whether a headline is ``meta`` with characters lost ("?" or U+FFFD for one or two of the meta's)."""
+    a, b = _norm(headline), _norm(meta)
+    if not any(char in a for char in _LOST) or len(b) < 12:
+        return False
+    # each lost character stood for one or two (":" or "'s"), never for a space
+    pattern = "".join(r"\S{1,2}" if char in _LOST else re.escape(char) for char in a)
+    return re.fullmatch(pattern, b) is not None and not any(char in b for char in _LOST)

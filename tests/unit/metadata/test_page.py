@@ -374,3 +374,13 @@ def test_site_name_suffix_known_from_the_page_or_the_site(head: str, kwargs: dic
 )
 def test_host_names_are_the_host_and_its_registered_name(host: str, names: list[str]) -> None:
     assert _host_names(host) == names
+
+
+def test_an_imported_page_without_a_canonical_url_is_dated_by_its_source_url() -> None:
+    html = "<html><head><title>Ferry resumes</title></head><body><h1>Ferry resumes</h1><p>It sails.</p></body></html>"
+    found = dict(extract_metadata(html, UTC, url="https://port.example.org/news/2021/11/23/ferry-resumes"))
+    assert [metadata.published for metadata in found.values() if metadata.published] == [
+        datetime(2021, 11, 23, tzinfo=UTC)
+    ]
+    # the same page fetched from nowhere known is undated
+    assert all(metadata.published is None for metadata in decided(html, UTC).values())

@@ -172,3 +172,31 @@ def test_publication_day_from_what_the_reader_sees(name: str, day: datetime) -> 
 
 def test_a_date_shown_earlier_than_the_machine_date_keeps_the_machine_update() -> None:
     assert published("date_shown_under_the_title_earlier_than_jsonld.html").updated == datetime(2025, 6, 24, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "name, title",
+    [
+        ("title_only_in_dublin_core_meta.html", "remoteStorage"),
+        ("title_in_an_rdfa_list_of_properties.html", "Ferry timetable for the winter"),
+        ("title_headline_behind_a_label.html", "Best ferry routes in the Black Sea in 2025 (ranked)"),
+        ("title_headline_behind_its_date.html", "Preparing the winter timetable"),
+        ("title_headline_with_lost_characters.html", "What Are The Basics Of Ferry Travel: Beginner's Guide"),
+        ("title_paragraph_marked_as_the_headline.html", "The 10 best ferry routes of 2023 (according to sailors)"),
+        ("title_kicker_line_over_the_headline.html", "Batumi Ferry Co."),
+    ],
+)
+def test_title_is_the_meta_value_where_the_headline_is_not_a_title(name: str, title: str) -> None:
+    assert published(name).title == title
+
+
+@pytest.mark.parametrize(
+    "name, day",
+    [
+        ("date_in_a_related_article_card_is_not_the_pages.html", datetime(2025, 11, 12, tzinfo=UTC)),
+        ("date_in_the_url_path_beats_a_date_line_far_from_the_title.html", datetime(2023, 10, 3, tzinfo=UTC)),
+        ("date_cms_publish_metas_disagree.html", datetime(2021, 2, 16, tzinfo=UTC)),
+    ],
+)
+def test_publication_day_not_taken_from_other_articles_or_re_publications(name: str, day: datetime) -> None:
+    assert published(name).published == day

@@ -23,6 +23,9 @@ from feedsvc.metadata.titles import choose_title, strip_site_name
         ("The Hill | Senate passes the bill", ["The Hill"], "Senate passes the bill"),
         ("Chapter 1 - The Beginning", [], "Chapter 1 - The Beginning"),  # " - " alone is not a site separator
         ("Star Wars: Andor", ["Lucasfilm"], "Star Wars: Andor"),
+        # an unspaced "»" closes a quotation
+        ("Screenshot: «Vape Wave», «6 Days», «Alphonse»", [], "Screenshot: «Vape Wave», «6 Days», «Alphonse»"),
+        ("Ferry timetable » Port News", ["Port News"], "Ferry timetable"),
     ],
 )
 def test_strip_site_name(title: str, sites: list[str], expected: str) -> None:
@@ -71,3 +74,32 @@ def test_a_headline_that_is_the_site_name_is_not_the_title() -> None:
     assert (
         choose_title(["Silicon Notes"], ["Open flow for logic parts"], ["Silicon Notes"]) == "Open flow for logic parts"
     )
+
+
+def test_a_headline_that_is_the_meta_value_behind_a_label_or_a_date_yields_to_it() -> None:
+    meta = ["Best ferry routes of 2025 (ranked) | Port Blog"]
+    assert choose_title(["Blog: Best ferry routes of 2025 (ranked)"], meta, ["Port Blog"]) == (
+        "Best ferry routes of 2025 (ranked)"
+    )
+    assert choose_title(["Dec 18 2025 Preparing the timetable"], ["Preparing the timetable"], []) == (
+        "Preparing the timetable"
+    )
+    # words before the meta value that are neither a label nor a date keep the headline
+    assert choose_title(["The complete guide to ferry routes"], ["Guide to ferry routes"], []) == (
+        "The complete guide to ferry routes"
+    )
+
+
+def test_a_headline_that_lost_characters_yields_to_the_meta_value_that_has_them() -> None:
+    head = "Basics Of Ferry Travel? Beginner? Guide"
+    assert choose_title([head], ["Basics Of Ferry Travel: Beginner's Guide"], []) == (
+        "Basics Of Ferry Travel: Beginner's Guide"
+    )
+    # a question mark where the meta value has more than a character or two, or a space, is the headline's own
+    assert choose_title(["Ferry late? Yes, again"], ["Ferry late - Yes, again"], []) == "Ferry late? Yes, again"
+
+
+def test_a_paragraph_marked_as_the_headline_is_no_headline() -> None:
+    paragraph = " ".join(["word"] * 31)
+    assert choose_title([paragraph], ["The 10 best ferry routes"], []) == "The 10 best ferry routes"
+    assert choose_title([" ".join(["word"] * 30)], ["The 10 best ferry routes"], []) == " ".join(["word"] * 30)
