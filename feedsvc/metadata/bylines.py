@@ -14,7 +14,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["byline_names", "is_name"]
+__all__ = [
+    "byline_names",
+    "credits_someone_else",
+    "is_job_line",
+    "is_name",
+    "names_an_institution",
+    "names_an_organisation",
+    "organisation_name",
+]
 
 # Lead-ins of a byline, in the languages of the pages feedsvc is measured on; matched at the start only.
 _LEAD_IN = re.compile(
@@ -22,8 +30,17 @@ _LEAD_IN = re.compile(
     r"(?:(?:an?\s+)?(?:analysis|commentary|opinion|review|interview|essay|story|text|words|reporting|"
     r"written|authored|posted|published|photos?|photographs|video|compiled|edited|updated|produced)\s+)?"
     r"(?:by|from)\s*[:\-–]?\s+|^(?:words|text|author|authors|byline|written by|autor|auteur|autore)\s*:\s*"
-    r"|^(?:par|von|por|di|door|av|af)\s+(?=\S)",
+    r"|^(?:par|von|por|di|door|av|af)\s+(?=\S)"
+    # a link to the author's page: "View all posts by Craig Randall", "More articles by Jane Doe"
+    r"|^(?:(?:view|see|read)\s+)?(?:all|more)\s+(?:posts|articles|stories)\s+(?:by|from)\s+",
     re.IGNORECASE,
+)
+# Where the people who did not write the piece start: "By Shelby Loos, DVM. Reviewed by Molly Price",
+# "Written by Rob Ewaschuk Edited by Betsy Beyer"; what follows is dropped.
+_NOT_WRITERS = re.compile(
+    r"[.,;|]?\s*\b(?:(?:medically|expert|fact[-\s]?)?\s*(?:reviewed|edited|checked|fact[-\s]?checked|"
+    r"illustrated|translated|verified)\s+by)\b.*$",
+    re.IGNORECASE | re.DOTALL,
 )
 # "ByDaryl Austin", "Written byAAA": the lead-in's element and the name's meet without a space
 # (case-sensitive: "Byron" and "BYRON" are names)
@@ -86,7 +103,33 @@ _CREDENTIAL = re.compile(
 _NOT_NAMES = frozenset(
     {"by", "and", "the", "admin", "administrator", "anonymous", "unknown", "guest", "author", "authors"}
 )
+# A word that ends a sentence inside a piece: three letters or more and a dot, not a title ("Mrs.", "Jr.").
+_SENTENCE_END = re.compile(r"^(?!(?:mrs|jr|sr|dr|prof|rev|hon|st|esq)\.$)\w*[a-z]{3}\.$", re.IGNORECASE)
 _MAX_NAME_WORDS = 6
+_INSTITUTION_WORDS = frozenset(
+    """
+    university college school institute department faculty association foundation council society
+    hospital clinic museum library church company inc llc ltd corp
+    """.split()
+)
+_ORGANISATION_WORDS = frozenset(
+    """
+    trust lab labs studio studios society club clinic hospital center centre church museum library bank
+    partners capital solutions systems software labs blog magazine review project foundation collective
+    awards award int international world global online digital academy shop store market hub road street
+    """.split()
+)
+# Jobs that are no newsroom's, written on an author's card under the name.
+_MORE_JOBS = frozenset(
+    """
+    engineer developer designer architect marketer strategist attorney lawyer physician doctor nurse dietitian
+    nutritionist therapist coach trainer instructor teacher winemaker chef pharmacist veterinarian
+    """.split()
+)
+_MAX_JOB_LINE_WORDS = 10
+_OTHER_CREDIT_BEFORE = re.compile(
+    r"\b(?:reviewed|edited|checked|illustrated|translated|verified|photos?|photographs?)\s+by\s*:?\s*$", re.IGNORECASE
+)
 _MAX_NAME_CHARS = 80
 
 
@@ -95,7 +138,7 @@ def byline_names(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text or "").strip()
     if not text:
         return []
-    text = _URL.sub(" ", _EMAIL.sub(" ", text))
+    text = _NOT_WRITERS.sub("", _URL.sub(" ", _EMAIL.sub(" ", text)))
     names: list[str] = []
     for chunk in _CUT.split(text):
         # ", USA TODAY": the name before the comma is missing, what is left is an affiliation
@@ -124,6 +167,40 @@ def byline_names(text: str) -> list[str]:
     return names
 
 
+def credits_someone_else(text_before: str) -> bool:
+    """Say whether the text just before a name gives it another credit than the writing ("Reviewed by")."""
+    return bool(_OTHER_CREDIT_BEFORE.search(text_before))
+
+
+def is_job_line(line: str) -> bool:
+    """Say whether a short line is someone's job ("Tech Writer", "Staff Software Engineer, MongoDB")."""
+    words = [word.casefold().strip(".,;:()") for word in line.split()]
+    return 0 < len(words) <= _MAX_JOB_LINE_WORDS and any(word in _JOB_NOUNS or word in _MORE_JOBS for word in words)
+
+
+def organisation_name(text: str) -> str | None:
+    """Return an organisation's name as one author ("Morgan & Morgan", "Contributors to Wikimedia projects").
+
+    None for what names nobody: an agency (a wire is no author), a lead-in, an address, a long text.
+    """
+    name = _PARENTHESES.sub(" ", unicodedata.normalize("NFC", text or "")).strip(" ,;:")
+    if not name or len(name) > _MAX_NAME_CHARS or "\n" in name or _EMAIL.search(name) or _URL.search(name):
+        return None
+    if not any(ch.isalpha() for ch in name) or name.casefold() in _AGENCIES | _NOT_NAMES:
+        return None
+    return name
+
+
+def names_an_institution(name: str) -> bool:
+    """Say whether a name is an institution's or a part of one ("College of Social Sciences"), not a desk's."""
+    return any(word.casefold().strip(".,") in _INSTITUTION_WORDS for word in name.split())
+
+
+def names_an_organisation(name: str) -> bool:
+    """Say whether a name holds a word of an organisation, a desk or a medium ("Clemson News", "Heart Trust")."""
+    return any(word.casefold().strip(".,") in _ROLE_WORDS | _ORGANISATION_WORDS for word in name.split())
+
+
 def is_name(piece: str) -> bool:
     """Say whether a piece of a byline can be a person's (or a desk's) name."""
     words = piece.split()
@@ -134,11 +211,15 @@ def is_name(piece: str) -> bool:
     lowered = piece.casefold()
     if lowered in _NOT_NAMES or lowered in _AGENCIES or lowered in _WEEKDAYS_AND_MONTHS:
         return False
-    if words[-1].casefold() in ("by", "from"):  # a lead-in without its name: "Written by"
+    if "by" in words[:-1] or words[-1].casefold() in ("by", "from"):  # "Articles by Juliette", "Written by"
         return False
     if _CREDENTIAL.match(piece) and len(words) == 1:
         return False
     if "." in piece and len(words) == 1 and piece.islower():  # a template's placeholder: page.head.author
+        return False
+    if any(_SENTENCE_END.match(word) for word in words[:-1]):  # "Lydia Marie Child. See"
+        return False
+    if lowered.startswith("about the "):  # a heading: "About the author"
         return False
     folded = [word.casefold().strip(".") for word in words]
     # "Senior Autos Reporter" is a job title; "News Desk" and "Podium Staff" are desks that sign

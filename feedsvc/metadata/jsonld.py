@@ -19,13 +19,20 @@ from typing import Any
 from urllib.parse import urldefrag
 from zoneinfo import ZoneInfo
 
-from feedsvc.metadata.bylines import byline_names
+from feedsvc.metadata.bylines import byline_names, organisation_name
 from feedsvc.metadata.dates import parse_date
 from feedsvc.metadata.images import first_real, image_number, image_type
 from feedsvc.model import Image, PageMetadata
 from feedsvc.text import absolute_url, dedupe, language_tag, plain, split_keywords
 
-__all__ = ["ARTICLE_TYPES", "jsonld_metadata", "jsonld_nodes", "jsonld_site_names", "nodes_metadata"]
+__all__ = [
+    "ARTICLE_TYPES",
+    "jsonld_metadata",
+    "jsonld_nodes",
+    "jsonld_organisation_authors",
+    "jsonld_site_names",
+    "nodes_metadata",
+]
 
 # schema.org's Article and the subtypes news sites use.
 ARTICLE_TYPES = frozenset(
@@ -44,6 +51,11 @@ _WRAPPER = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]
 _Resolve = Callable[[Any], Any]
 # Nodes that name the site rather than the article.
 _SITE_TYPES = frozenset({"WebSite", "Organization", "NewsMediaOrganization", "Corporation", "Blog"})
+# Authors that are organisations: a page signed so is the organisation's unless a person signs it too.
+_ORGANISATION_TYPES = frozenset(
+    {"Organization", "NewsMediaOrganization", "Corporation", "LocalBusiness", "EducationalOrganization",
+     "GovernmentOrganization", "MedicalOrganization", "NGO", "ProfessionalService", "LegalService"}
+)  # fmt: skip
 
 
 def jsonld_nodes(blocks: Iterable[str]) -> list[dict[str, Any]]:
@@ -81,6 +93,19 @@ def jsonld_site_names(nodes: list[dict[str, Any]]) -> list[str]:
         elif _types(node) & _SITE_TYPES:
             names.extend(filter(None, [_text(node.get("name")), _text(node.get("alternateName"))]))
     return names
+
+
+def jsonld_organisation_authors(nodes: list[dict[str, Any]]) -> list[str]:
+    """Return the names of the article's authors that are organisations, not people (``@type`` Organization)."""
+    article = next((node for node in nodes if _types(node) & ARTICLE_TYPES), None)
+    if article is None:
+        return []
+    resolve = _resolver(nodes)
+    authors = [resolve(item) for item in _items(resolve(article.get("author")))]
+    return [
+        name for item in authors if isinstance(item, dict) and _types(item) & _ORGANISATION_TYPES
+        for name in _names(item, resolve)
+    ]  # fmt: skip
 
 
 def jsonld_metadata(blocks: Iterable[str], timezone: ZoneInfo) -> PageMetadata:
@@ -163,11 +188,14 @@ def _names(value: Any, resolve: _Resolve) -> list[str]:
     names = []
     for item in _items(resolve(value)):
         item = resolve(item)
+        organisation = isinstance(item, dict) and bool(_types(item) & _ORGANISATION_TYPES)
         if isinstance(item, dict):
             item = item.get("name")
         for name in _items(item):
             if isinstance(name, str) and not absolute_url(name):
-                names.extend(byline_names(plain(name)))
+                # an organisation's name is one name: "Morgan & Morgan", "Contributors to Wikimedia projects"
+                whole = organisation_name(plain(name)) if organisation else None
+                names.extend([whole] if whole else byline_names(plain(name)))
     return names
 
 

@@ -40,10 +40,16 @@ import lxml.etree
 import lxml.html
 
 from feedsvc.html_depth import limit_depth
-from feedsvc.metadata.bylines import byline_names
+from feedsvc.metadata.bylines import (
+    byline_names,
+    credits_someone_else,
+    is_job_line,
+    names_an_institution,
+    names_an_organisation,
+)
 from feedsvc.metadata.dates import day_first, find_text_date, parse_date, strip_text_dates, url_date
 from feedsvc.metadata.images import first_real, image_number, image_type
-from feedsvc.metadata.jsonld import jsonld_nodes, jsonld_site_names, nodes_metadata
+from feedsvc.metadata.jsonld import jsonld_nodes, jsonld_organisation_authors, jsonld_site_names, nodes_metadata
 from feedsvc.metadata.tags import reader_tags
 from feedsvc.metadata.titles import choose_title, site_key
 from feedsvc.model import Image, PageMetadata
@@ -69,7 +75,7 @@ META_KEYS: dict[str, tuple[str, ...]] = {
         "datemodified", "article.updated", "dcterms.modified", "last-modified",
     ),
     "authors": ("article:author", "author", "dc.creator", "parsely-author", "sailthru.author", "byl"),
-    "citation_authors": ("citation_author",),
+    "citation_authors": ("citation_author", "citation_authors"),
     "summary": ("og:description", "description", "twitter:description", "dc.description"),
     "tags": ("article:tag", "keywords", "news_keywords"),
     "canonical_url": ("og:url",),
@@ -108,16 +114,17 @@ VISIBLE_HEADLINE_XPATHS = (
 # Lower headings, which name the article only where a meta value agrees (a blog that writes its
 # post's title in <h2> and its sections in <h1>); the first few of each level.
 SUBHEAD_XPATHS = ("(//h2)[position() <= 8]", "(//h3)[position() <= 4]")
+# A link to the author's page ("/author/jane-doe", "/authors/…", "/contributor/…", "/producers/…").
+_AUTHOR_PAGE_LINKS = (
+    "//a[contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/contributor')"
+    " or contains(@href, '/producers/') or contains(@href, '/writers/')][not(ancestor::footer or ancestor::nav)]"
+)
 BYLINE_XPATHS = (
     f"//a[{_has('rel', 'author')}]",
     "//*[@itemprop='author']",
     f"//*[{_has('class', 'author')}]",
     f"//*[{_has('class', 'author-name')}]",
-    # a link to the author's page ("/author/jane-doe", "/authors/…", "/contributor/…", "/producers/…")
-    (
-        "//a[contains(@href, '/author/') or contains(@href, '/authors/') or contains(@href, '/contributor')"
-        " or contains(@href, '/producers/') or contains(@href, '/writers/')][not(ancestor::footer or ancestor::nav)]"
-    ),
+    _AUTHOR_PAGE_LINKS,
     # "authorName", "post-hero__author__name", "wp-block-post-author__name": a class naming an author's name
     # ("uthor", "ame": either case of the first letter, without translate(), which costs a pass per element)
     "//*[contains(@class, 'uthor') and contains(@class, 'ame')]",
@@ -167,10 +174,20 @@ _LEAD_IN_LINE = re.compile(
 )
 # A label line over the names, anywhere on the page ("Author" / "Lisa D. Ellis"); the names line must
 # look like names, as the label is also a heading of lists and forms.
-_AUTHOR_LABEL_LINE = re.compile(r"^(?:authors?|author\(s\)|(?:(?:written|posted)\s+)?by)\s*:?$", re.IGNORECASE)
+_AUTHOR_LABEL_LINE = re.compile(
+    r"^(?:authors?|author\(s\)|(?:(?:(?:article|post|story|blog|guide)\s+)?(?:written|posted|authored)\s+)?by)\s*:?$",
+    re.IGNORECASE,
+)
 # An avatar's initials between the label and the name ("Author" / "CP" / "Chengcheng Pei").
 _INITIALS_LINE = re.compile(r"^[A-Z]{1,3}$")
 _MAX_LABELLED_NAMES = 6
+# How much of a line under a lead-in ("By") the names must make: the rest is "and", "&" and commas.
+_NAMES_SHARE = 0.8
+# Words of separate elements run together ("OrganizationOfficeOrganizingPapers"); "McDonald", "DeVito" are names.
+_GLUED_WORDS = re.compile(r"[a-z]{3}[A-Z][a-z]")
+# What a bio says after the person's name: " is the Head of Marketing", " has written for …", " writes about …".
+_PERSON = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
+_BIO_START = re.compile(r"^,?\s+(?:is|was|has|writes|covers|joined|leads|serves)\s+(?:an?|the|\w+)\b")
 # A date line that names the author after a separator: "Dec. 19, 2025 · Niko Matsakis", "… • Mahua Das in News"
 _DATE_THEN_NAME = re.compile(r"^[\s,]*[·•|–—-]\s*(?P<names>[^·•|]+?)(?:\s+in(?:\s.*)?)?\s*$")
 _NOT_FIRST_NAMES = frozenset(
@@ -233,16 +250,22 @@ def extract_metadata(
     _decide_dates(sources, timezone, url)
     _decide_canonical(sources)
     _decide_image(sources)
-    _decide_authors(sources, names, _title_bylines(root))
+    organisations = jsonld_organisation_authors(nodes)
+    _decide_authors(sources, root, [*names, *organisations], organisations, _title_bylines(root))
     title = next((sources[name].title for name in SOURCES if sources[name].title), None)
     for name, found in sources.items():
-        sources[name] = dataclasses.replace(found, authors=_people(found.authors), tags=reader_tags(found.tags, title))
+        authors = _people(found.authors, keep=organisations)
+        sources[name] = dataclasses.replace(found, authors=authors, tags=reader_tags(found.tags, title))
     return [(source, sources[source]) for source in SOURCES]
 
 
-def _people(authors: Iterable[str]) -> tuple[str, ...]:
-    """Return authors read through the byline parser: no "by", roles, agencies or e-mails."""
-    return dedupe(name for author in authors for name in byline_names(author))
+def _people(authors: Iterable[str], keep: Iterable[str] = ()) -> tuple[str, ...]:
+    """Return authors read through the byline parser: no "by", roles, agencies or e-mails.
+
+    ``keep``: organisations' names, already whole ("Morgan & Morgan" is one author, not two).
+    """
+    whole = set(keep)
+    return dedupe(name for author in authors for name in ([author] if author in whole else byline_names(author)))
 
 
 def _move(sources: dict[str, PageMetadata], field: str, winner: str | None, value: Any) -> None:
@@ -367,19 +390,55 @@ def _title_bylines(root: lxml.html.HtmlElement) -> tuple[str, ...]:
     return ()
 
 
-def _decide_authors(sources: dict[str, PageMetadata], site_names: list[str], from_title: tuple[str, ...]) -> None:
-    """Prefer people to the site itself: an author that is only the site's name yields to a person named elsewhere."""
-    sites = {site_key(name) for name in site_names} - {""}
+def _decide_authors(
+    sources: dict[str, PageMetadata],
+    root: lxml.html.HtmlElement,
+    not_people: Iterable[str],
+    organisations: Iterable[str],
+    from_title: tuple[str, ...],
+) -> None:
+    """Prefer people to the site itself or an organisation (``not_people``: their names).
+
+    An author that is only the site's name or an organisation yields to a person another source
+    names, else to a person the page shows by its title ("GlossGenius" in JSON-LD, "Shauna Mitchell"
+    under the headline); with nobody else, the organisation stays.
+    """
+    keys = {site_key(name) for name in not_people} - {""}
+    typed = set(organisations)
     signed = [name for name in SOURCES if sources[name].authors]
     if not signed:
         if from_title:
             _move(sources, "authors", "opengraph", from_title)
         return
-    first = sources[signed[0]].authors
-    if all(site_key(author) in sites for author in first):
-        person = next((n for n in signed[1:] if not all(site_key(a) in sites for a in sources[n].authors)), None)
-        if person is not None:
-            _move(sources, "authors", person, sources[person].authors)
+
+    def nobody(authors: Iterable[str]) -> bool:
+        return all(site_key(author) in keys for author in authors)
+
+    def names_nobody(names: list[str]) -> bool:
+        return bool(names) and nobody(names)
+
+    def personal_site(authors: tuple[str, ...]) -> bool:
+        # a site named after a person ("Derek Seaman" at derekseaman.com) is signed by that person
+        return _look_like_names(list(authors)) and not any(a in typed or names_an_organisation(a) for a in authors)
+
+    if not nobody(sources[signed[0]].authors):
+        return
+    person = next((name for name in signed[1:] if not nobody(sources[name].authors)), None)
+    if person is None and not personal_site(sources[signed[0]].authors):
+        title = next((sources[name].title for name in SOURCES if sources[name].title), None)
+        # the site's own byline shown ("byClemson News") is passed over for the person's under it
+        lines = [
+            line for line in _lines(root)
+            if not (len(line) <= _BYLINE_LINE_CHARS and _BYLINE_LINE.match(line) and names_nobody(_line_names(line)))
+        ]  # fmt: skip
+        shown = _visible_byline(lines, _title_line(lines, title))
+        # people, written as names ("a mystery man" is a comment's, "using HomeAdvisor" a sentence's)
+        if not _look_like_names(list(shown)) or nobody(shown):
+            return
+        sources["markup"] = dataclasses.replace(sources["markup"], authors=shown)
+        person = "markup"
+    if person is not None:
+        _move(sources, "authors", person, sources[person].authors)
 
 
 def _host_names(host: str) -> list[str]:
@@ -523,7 +582,7 @@ def _meta_metadata(root: lxml.html.HtmlElement, meta: dict[str, list[str]], time
         title=_first(meta, "title", plain),
         published=published,
         updated=_first(meta, "updated", as_date),
-        authors=_many(meta, "authors", _meta_names) or _many(meta, "citation_authors", _citation_name),
+        authors=_meta_authors(meta),
         summary=_first(meta, "summary", plain),
         tags=_many(meta, "tags", split_keywords),
         canonical_url=canonical or _first(meta, "canonical_url", absolute_url),
@@ -585,6 +644,14 @@ def _resolve(value: str | None, base: str | None) -> str | None:
     if not value or value.lower().startswith("data:"):
         return None
     return absolute_url(urljoin(base, value)) if base else absolute_url(value)
+
+
+def _meta_authors(meta: dict[str, list[str]]) -> tuple[str, ...]:
+    """Return the authors the meta tags name; a paper's citation list when it holds the author tag's and more."""
+    authors = _many(meta, "authors", _meta_names)
+    cited = _many(meta, "citation_authors", _citation_name)
+    # <meta name="author"> often names only the first of a paper's authors (DC.Creator, one tag)
+    return cited if cited and set(authors) < set(cited) else authors
 
 
 def _meta_names(value: str) -> list[str]:
@@ -725,11 +792,13 @@ def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
     """Return the names of a "By …" line among the lines just after line ``at`` (the title's)."""
     near = lines[at + 1 : at + 1 + _LINES_AFTER_HEADLINE]
     for index, line in enumerate(near):
+        named = None  # the line under a lead-in line ("Written By" / "Nora Field"): names, not a sentence
         if _LEAD_IN_LINE.match(line) and index + 1 < len(near):
-            line = f"By {near[index + 1]}"
+            named = near[index + 1]
+            line = f"By {named}"
         if len(line) <= _BYLINE_LINE_CHARS and _BYLINE_LINE.match(line):
             names = byline_names(_BY_GLUED.sub("By ", line))
-            if names:
+            if names and (named is None or _names_make(named, names)):
                 return tuple(names)
     for line in near:
         rest = strip_text_dates(line)
@@ -754,6 +823,24 @@ def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
             whole = len(line) <= _FAR_BYLINE_CHARS and len(" ".join(names)) >= len(line) - len("written by ")
             if names and (whole or _look_like_names(names)):
                 return tuple(names)
+    return _author_bio(lines)
+
+
+def _author_bio(lines: list[str]) -> tuple[str, ...]:
+    """Return the name over an author's bio: "Alban Brooke" / "Alban Brooke is the Head of Marketing at …".
+
+    A line written as a name, followed by a sentence that starts with it and says who the person is
+    (a person: "he", "she", "his", "her"; a product's or a company's section says "it").
+    """
+    for index, line in enumerate(lines[:-1]):
+        if len(line) > _NAME_LINE_CHARS:
+            continue
+        names = byline_names(line)
+        if len(names) != 1 or names[0] != line.strip() or not _look_like_names(names):
+            continue
+        bio = lines[index + 1]
+        if bio.startswith(names[0]) and _BIO_START.match(bio.removeprefix(names[0])) and _PERSON.search(bio):
+            return tuple(names)
     return ()
 
 
@@ -770,7 +857,22 @@ def _name_beside_date(lines: list[str], at: int) -> tuple[str, ...]:
             continue
         rest = strip_text_dates(line).strip(" ,·•|–—-")
         names = byline_names(rest) if rest else []
-        if len(names) != 1 or names[0] != rest or not _look_like_names(names):
+        # a line alone by the date names a person; "College of Social Sciences" is the section's, "Digital
+        # Photo Frame" in the headline "Digital Photo Frame App Makes …" its subject, "OrganizationOfficePapers"
+        # glued tags
+        if len(names) != 1 or not _look_like_names(names) or names_an_institution(names[0]):
+            continue
+        if (title is not None and names[0].casefold() in title) or _GLUED_WORDS.search(names[0]):
+            continue
+        person, comma, affiliation = rest.partition(", ")
+        if (
+            index > at
+            and comma
+            and person == names[0]
+            and (names_an_organisation(affiliation) or is_job_line(affiliation))
+        ):
+            return tuple(names)  # "Shelia R. Cotten, Clemson University" under the title
+        if names[0] != rest:
             continue
         if rest != line.strip():
             return tuple(names)  # the date is on the line: "Dec 17, 2025Julian K. Arni"
@@ -778,7 +880,40 @@ def _name_beside_date(lines: list[str], at: int) -> tuple[str, ...]:
         near = range(max(index - _NAME_TO_DATE, 0), min(index + 1 + _NAME_TO_DATE, len(lines)))
         if index > at and any(j != index and _is_date_line(lines[j]) for j in near):
             return tuple(names)
+        # authors' cards under the title: a name, then the job ("Juliette Carreiro" / "Tech Writer"), and the next
+        if index > at and index + 1 < len(lines) and is_job_line(lines[index + 1]):
+            return _author_cards(lines[index:])
     return ()
+
+
+def _line_names(line: str) -> list[str]:
+    """Return the names of a visible byline line ("By Jane Doe", "ByJane Doe")."""
+    return byline_names(_BY_GLUED.sub("By ", line))
+
+
+def _names_make(line: str, names: list[str]) -> bool:
+    """Whether ``names`` make most of ``line`` ("Danica Kirka and Jill Lawless"), not a sentence's first words."""
+    letters = sum(ch.isalpha() for ch in line)
+    return sum(ch.isalpha() for name in names for ch in name) >= _NAMES_SHARE * letters
+
+
+def _author_cards(lines: list[str]) -> tuple[str, ...]:
+    """Return the names of the authors' cards ``lines`` start with: [initials,] a name line, its job line; again."""
+    names: list[str] = []
+    index = 0
+    while index + 1 < len(lines) and len(names) < _MAX_LABELLED_NAMES:
+        line = lines[index]
+        if _INITIALS_LINE.match(line):
+            index += 1
+            continue
+        found = byline_names(line) if len(line) <= _NAME_LINE_CHARS else []
+        if len(found) != 1 or found[0] != line.strip() or not _look_like_names(found):
+            break
+        if not is_job_line(lines[index + 1]):
+            break
+        names.append(found[0])
+        index += 2
+    return tuple(dedupe(names))
 
 
 def _is_date_line(line: str) -> bool:
@@ -792,11 +927,19 @@ def _is_date_line(line: str) -> bool:
 def _names_under_label(following: list[str]) -> tuple[str, ...]:
     """Return the names on the lines under an "Author(s)" label, one a line, past avatar initials."""
     names: list[str] = []
-    for line in following:
+    cards = False  # the names are cards: each name over its job line
+    for index, line in enumerate(following):
         if _INITIALS_LINE.match(line):
             continue
         found = byline_names(line) if len(line) <= _FAR_BYLINE_CHARS else []
-        if not _look_like_names(found) or len(names) >= _MAX_LABELLED_NAMES:
+        job_next = index + 1 < len(following) and is_job_line(following[index + 1])
+        if not _look_like_names(found) or len(names) >= _MAX_LABELLED_NAMES or (cards and not job_next):
+            # a name's job line ("Staff Software Engineer, MongoDB") stands between two names
+            if names and not cards and is_job_line(line):
+                cards = True
+                continue
+            if cards and is_job_line(line):
+                continue
             break
         names.extend(found)
     return tuple(dedupe(names))
@@ -890,15 +1033,70 @@ def _byline(root: lxml.html.HtmlElement) -> tuple[str, ...]:
     """Return the names in the first byline found, with its siblings ("<a>A</a> and <a>B</a>")."""
     for xpath in BYLINE_XPATHS:
         matches = root.xpath(xpath)
+        # a link's words are a name only if written as one ("several hundred commits" links to contributors)
+        names_in = partial(_names_in, shown=xpath == _AUTHOR_PAGE_LINKS)
         for element in matches:
-            if _names_in(element):
-                # only the first byline's siblings: later matches are often comment authors
-                siblings = [match for match in matches if match.getparent() is element.getparent()]
-                return dedupe(name for match in siblings for name in _names_in(match))
+            if names_in(element):
+                # only the first byline's siblings (in the same block, through inline elements: "<strong><a>A</a>
+                # </strong>, <strong><a>B</a></strong>"): later matches are often comment authors; a name after
+                # "Reviewed by" is not an author's
+                block = _block_parent(element)
+                siblings = [
+                    m for m in matches if _block_parent(m) is block and not credits_someone_else(_text_before(m))
+                ]
+                return dedupe(name for match in siblings or [element] for name in names_in(match))
     return ()
 
 
-def _names_in(element: lxml.html.HtmlElement) -> list[str]:
+def _block_parent(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """Return the nearest ancestor of ``element`` that is a block (past inline ones: <strong>, <span>)."""
+    parent = element.getparent()
+    while parent is not None and isinstance(parent.tag, str) and parent.tag.lower() not in _BLOCK_TAGS:
+        parent = parent.getparent()
+    return parent
+
+
+def _text_before(element: lxml.html.HtmlElement) -> str:
+    """Return the text just before ``element`` in its parent: the previous sibling's tail, else the parent's text."""
+    previous = element.getprevious()
+    parent = element.getparent()
+    return (previous.tail if previous is not None else parent.text if parent is not None else None) or ""
+
+
+def _names_in(element: lxml.html.HtmlElement, *, shown: bool = False) -> list[str]:
+    """Return the names in a byline element; ``shown``: only those written as names (:func:`_shown_as_name`)."""
     named = element.xpath(".//*[@itemprop='name']") or [element]
-    texts = [item.get("content") or item.text_content() for item in named]
-    return [name for text in texts for name in byline_names(one_line(text))]
+    names: list[str] = []
+    for item in named:
+        text = item.get("content") or _block_lines(item)
+        found = byline_names(text)
+        # a block of several lines is read line by line where a line is written as a person's name
+        # ("Written by Meghan Neville" / "Content Marketing Coordinator"), else as one line ("By" / "jdoe")
+        if "\n" in text and not _look_like_names(found):
+            found = byline_names(one_line(text))
+        names.extend(name for name in found if not shown or _shown_as_name(name))
+    return names
+
+
+def _shown_as_name(name: str) -> bool:
+    """Whether a name read from the page's text is written as one: a word, or words with a capital ("a mystery man")."""
+    return " " not in name or any(ch.isupper() for ch in name)
+
+
+def _block_lines(element: lxml.html.HtmlElement) -> str:
+    """Return an element's visible text, one line per block inside it.
+
+    A byline's blocks are its parts: "Written by <span>Meghan Neville</span>" over a block
+    "Content Marketing Coordinator" is a name and then a job, not one name.
+    """
+    parts: list[str] = []
+    for event, node in lxml.etree.iterwalk(element, events=("start", "end", "comment", "pi")):
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if event in ("comment", "pi"):
+            parts.append(node.tail or "")
+        elif event == "start":
+            parts.append(("\n" if tag in _BLOCK_TAGS else "") + ("" if tag in _INVISIBLE_TAGS else node.text or ""))
+        elif node is not element:
+            parts.append(("\n" if tag in _BLOCK_TAGS else "") + (node.tail or ""))
+    lines = (one_line(line) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)

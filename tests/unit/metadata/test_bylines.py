@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from feedsvc.metadata.bylines import byline_names
+from feedsvc.metadata.bylines import (
+    byline_names,
+    credits_someone_else,
+    is_job_line,
+    names_an_institution,
+    names_an_organisation,
+    organisation_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,3 +71,83 @@ def test_values_that_name_nobody(value: str) -> None:
 )
 def test_sentence_bylines_and_affiliations_after_credentials(byline: str, names: list[str]) -> None:
     assert byline_names(byline) == names
+
+
+@pytest.mark.parametrize(
+    "byline, names",
+    [
+        ("By Shelby Loos, DVM. Reviewed by Molly Price, DVM", ["Shelby Loos"]),
+        ("Written by Rob Ewaschuk Edited by Betsy Beyer", ["Rob Ewaschuk"]),
+        ("Jane Doe | Fact-checked by John Roe", ["Jane Doe"]),
+        ("View all posts by Craig Randall", ["Craig Randall"]),
+        ("Mrs. Jane Doe", ["Mrs. Jane Doe"]),  # a title's dot ends no sentence
+    ],
+)
+def test_only_the_writers_of_a_byline(byline: str, names: list[str]) -> None:
+    assert byline_names(byline) == names
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Reviewed by Justin Meserole",  # a reviewer is no author
+        "Articles by Juliette",  # a link's label, not a name
+        "by Lydia Marie Child. See",  # a sentence running on past the name
+    ],
+)
+def test_credits_and_sentences_that_name_no_author(value: str) -> None:
+    assert byline_names(value) == []
+
+
+@pytest.mark.parametrize(
+    "before, other",
+    [("Reviewed by ", True), (". Medically reviewed by", True), ("Photos by: ", True), ("By ", False), ("", False)],
+)
+def test_text_before_a_name_that_credits_another_job(before: str, other: bool) -> None:
+    assert credits_someone_else(before) is other
+
+
+@pytest.mark.parametrize(
+    "line, job",
+    [
+        ("Tech Writer", True),
+        ("Staff Software Engineer, MongoDB", True),
+        ("Content Marketing Coordinator", True),
+        ("Juliette Carreiro", False),
+        ("DevOps & Cloud", False),
+        ("A very long line that mentions an editor somewhere in the middle of a whole sentence", False),
+    ],
+)
+def test_job_lines_of_author_cards(line: str, job: bool) -> None:
+    assert is_job_line(line) is job
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Morgan & Morgan", "Morgan & Morgan"),
+        ("Contributors to Wikimedia projects", "Contributors to Wikimedia projects"),
+        ("Reuters", None),  # a wire is no author
+        ("press@example.org", None),
+        ("", None),
+    ],
+)
+def test_an_organisation_is_one_author(text: str, name: str | None) -> None:
+    assert organisation_name(text) == name
+
+
+@pytest.mark.parametrize(
+    "name, organisation",
+    [("Clemson News", True), ("World Future Awards", True), ("Heart Trust", True), ("Polly Barks", False)],
+)
+def test_names_with_an_organisations_word(name: str, organisation: bool) -> None:
+    assert names_an_organisation(name) is organisation
+
+
+@pytest.mark.parametrize(
+    "name, institution",
+    [("College of Social Sciences", True), ("Tbilisi State University", True), ("DianaHR Team", False),
+     ("News Desk", False), ("Lela Abashidze", False)],
+)  # fmt: skip
+def test_institutions_are_no_desks(name: str, institution: bool) -> None:
+    assert names_an_institution(name) is institution

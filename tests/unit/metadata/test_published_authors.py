@@ -1,0 +1,69 @@
+"""Who a published article says wrote it, from page shapes of real sites (tests/fixtures/metadata/).
+
+Each fixture is named for the behaviour it pins; every page goes the way a build takes it
+(``parse_article``: extraction, the decisions across sources, the merge), as in test_published.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from feedsvc.content.loader import ArticleFiles, parse_article
+from support.factories import make_site
+from support.paths import FIXTURES
+
+SITE = make_site(timezone=ZoneInfo("UTC"))
+
+
+def authors(name: str) -> tuple[str, ...]:
+    """Return the authors the loader gives the catalog for fixture ``name``."""
+    data = (FIXTURES / "metadata" / name).read_bytes()
+    slug = name.removesuffix(".html").replace("_", "-")
+    return parse_article(Path(f"articles/{slug}.html"), ArticleFiles(data), SITE).metadata.authors
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        # the site or an organisation signs in JSON-LD or a meta tag; the page shows a person
+        ("author_organisation_yields_to_the_name_under_the_title.html", ("Salome Jgerenaia",)),
+        ("author_bio_under_an_article_signed_by_the_site.html", ("Eka Beridze",)),
+        # the site's own "by" line is passed over for the writer's line with an affiliation under it
+        ("republished_piece_signed_by_the_site_names_the_writer_and_affiliation.html", ("Lela Abashidze",)),
+        # nobody else is shown: the organisation stays, its name whole
+        ("organisation_author_with_an_ampersand_and_nobody_shown.html", ("Gvaramia & Gvaramia",)),
+    ],
+)
+def test_a_person_shown_on_the_page_signs_before_an_organisation(name: str, expected: tuple[str, ...]) -> None:
+    assert authors(name) == expected
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("byline_block_with_the_job_on_its_own_line.html", ("Nora Field",)),
+        ("byline_with_a_reviewer_after_the_author.html", ("Tamar Gelashvili",)),
+        ("byline_two_authors_each_in_bold_with_a_note.html", ("Ia Kipiani", "Rezo Tabidze")),
+        ("author_cards_under_an_author_label_with_job_lines.html", ("Nino Phutkaradze", "Levan Kapanadze")),
+        (
+            "meta_author_is_the_first_of_the_citation_authors.html",
+            ("Tinatin Kobakhidze", "Davit Gogua", "Keti Lomidze"),
+        ),
+    ],
+)
+def test_every_author_of_a_byline_and_nothing_else(name: str, expected: tuple[str, ...]) -> None:
+    assert authors(name) == expected
+
+
+def test_a_site_named_like_a_person_and_a_sentence_under_written_by_sign_nothing() -> None:
+    # "Maka Dolidze" at makadolidze.example may be a person or a brand ("Menlo Coaching" at menlocoaching.com):
+    # the site's default author signs; "I started with …" under "Written By" is the article's first sentence
+    name = "site_named_like_a_person_over_a_written_by_label_and_a_sentence_signs_nothing.html"
+    assert authors(name) == ()
+
+
+def test_prose_after_by_and_a_link_to_contributors_name_nobody() -> None:
+    assert authors("prose_lines_starting_with_by_and_links_to_contributors_are_no_bylines.html") == ()
