@@ -31,7 +31,7 @@ from feedsvc.build.blobstore import BlobStore
 from feedsvc.build.cache import BuildCache
 from feedsvc.build.files import render_version
 from feedsvc.build.snapshot import PAGE_CACHE_BYTES, LedgerMode, Snapshot, build_snapshot
-from feedsvc.build.state import read_ledger, write_ledger
+from feedsvc.build.state import Ledger, append_ledger, ledger_stamp, read_ledger_state
 from feedsvc.catalog.assembly import Cleaner, assemble_catalog, source_rules_key
 from feedsvc.catalog.revisions import pin_first_seen
 from feedsvc.clean import SiteRules
@@ -117,6 +117,10 @@ class Builder:
         self._built: dict[str, str] = {}  # input name -> the signature the published snapshot reflects
         self._listing_problems: tuple[object, list[Problem]] = (None, [])
         self._gathered = False  # the first build reads files as they are: there is nothing older to serve
+        # the revisions ledger as this builder last read or wrote it, and its files' stat signatures then:
+        # read again only when another process (an import, a check) wrote it since
+        self._ledger: Ledger | None = None
+        self._ledger_stamp: tuple[str, str] = ("", "")
 
     @property
     def stats(self) -> BuildStats:
@@ -221,24 +225,40 @@ class Builder:
                 found += stray_problems(articles_dir)  # else nothing there can be a stray: no need to look
             self._listing_problems = (names, found)
         problems.extend(self._listing_problems[1])
-        previous, ledger_problem = (
-            read_ledger(self.content_dir, set_aside=self.ledger == "update") if self.ledger != "ignore" else ({}, None)
-        )
+        ledger = self._read_ledger() if self.ledger != "ignore" else Ledger()
+        previous, ledger_problem = ledger.entries, ledger.problem
+        ledger.problem = None  # reported by this build only
         if ledger_problem:
             problems.append(ledger_problem)  # logged with the others by whoever serves or checks
             if ledger_problem.severity == "warning":
-                ledger_problem = None  # set aside: this build writes a fresh ledger
+                ledger_problem = None  # set aside, or a journal line ignored: this build writes the ledger whole
         prepared = [entries[name].prepared for name in sorted(entries)]
         catalog = assemble_catalog(prepared, site, problems, now=moment, ledger=previous)
         kept = catalog.revisions
         if self.ledger == "read":
             # reading only, but the date given an undated article is pinned, as serving would (revisions.first_seen)
             kept = pin_first_seen(previous, {s: r.first_seen for s, r in kept.items() if r.first_seen})
-        if self.ledger != "ignore" and ledger_problem is None and kept != previous:
-            problem = write_ledger(self.content_dir, kept)
+        # by identity first: an entry a build did not change is the very object it read (revise keeps it)
+        changes = {s: r for s, r in kept.items() if previous.get(s) is not r and previous.get(s) != r}
+        wanted = bool(changes) or (ledger.compact and self.ledger == "update")
+        if self.ledger != "ignore" and ledger_problem is None and wanted:
+            problem = append_ledger(self.content_dir, ledger, changes)
+            self._ledger_stamp = ledger_stamp(self.content_dir)
             if problem is not None:
                 catalog = replace(catalog, problems=(*catalog.problems, problem))
         return catalog
+
+    def _read_ledger(self) -> Ledger:
+        """Return the revisions ledger: as this builder left it, unless its files changed since."""
+        stamp = ledger_stamp(self.content_dir)
+        if self._ledger is not None and stamp == self._ledger_stamp:
+            return self._ledger
+        ledger = read_ledger_state(self.content_dir, set_aside=self.ledger == "update")
+        if ledger.problem is not None and ledger.problem.severity != "warning":
+            self._ledger = None  # not readable: read again (and not written) until fixed
+            return ledger
+        self._ledger, self._ledger_stamp = ledger, ledger_stamp(self.content_dir)
+        return ledger
 
     def _load_settings(self, listing: Listing) -> Site:
         """(Re)read site.toml (and its icon and logo) and the rules when they changed; a broken site.toml, or a
