@@ -15,8 +15,8 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, replace
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -44,6 +44,7 @@ from feedsvc.text import one_line
 __all__ = [
     "FALLBACK_TITLE_WORDS",
     "Cleaner",
+    "Dated",
     "article_digest",
     "assemble_catalog",
     "build_catalog",
@@ -350,6 +351,18 @@ def build_catalog(
     return assemble_catalog(prepared, site, problems, now=now, ledger=ledger)
 
 
+@dataclass(frozen=True, slots=True)
+class Dated:
+    """One article as :func:`assemble_catalog` dated and revised it, and the inputs it did so from."""
+
+    prepared: Prepared
+    revision: Revision  # the ledger entry it left
+    site: Site
+    article: Article
+    digest: str
+    note: Problem | None  # the warning of an article dated by the ledger
+
+
 def assemble_catalog(
     prepared: Iterable[Prepared],
     site: Site,
@@ -357,6 +370,7 @@ def assemble_catalog(
     *,
     now: datetime,
     ledger: Mapping[str, Revision] | None = None,
+    dated: MutableMapping[str, Dated] | None = None,
 ) -> Catalog:
     """Publish every prepared file that can be published; report the rest. One bad file costs only itself.
 
@@ -365,6 +379,13 @@ def assemble_catalog(
     :mod:`feedsvc.catalog.revisions`); the catalog's ``revisions`` is the ledger to keep.
     Slugs not seen this time keep their entries, so a file that is broken for a
     while does not lose its history.
+
+    ``dated``, kept by the caller from one call to the next, remembers each
+    article as dated and revised: an article whose prepared file and site
+    are the very objects of the last call, and whose ledger entry is the very
+    one that call left, is taken from it as it was (revised against its own
+    entry, an article is dated the same whatever "now" is), so a build after
+    one edit dates and revises that one article, not every one.
     """
     reported = list(problems)
     revisions = dict(ledger or {})
@@ -391,8 +412,22 @@ def assemble_catalog(
             continue
         if item.article is None:
             continue  # a draft, or not publishable (its problems say why)
-        article, known, digest = item.article, item.fingerprint or None, item.digest
         previous = revisions.get(item.slug)
+        done = dated.get(item.slug) if dated is not None else None
+        if (
+            done is not None
+            and done.prepared is item
+            and done.revision is previous
+            and done.site is site
+            and done.article.published <= now
+        ):
+            if done.note is not None:
+                reported.append(done.note)
+            digests[item.slug] = done.digest
+            articles.append(done.article)
+            continue
+        article, known, digest = item.article, item.fingerprint or None, item.digest
+        note = None
         if item.undated:
             article, note = date_undated(article, source, site, previous, now)
             reported.append(note)
@@ -413,8 +448,12 @@ def assemble_catalog(
         if item.undated and revision.first_seen is None:
             revision = replace(revision, first_seen=article.published)
         revisions[item.slug] = revision
-        digests[item.slug] = digest or article_digest(article)
+        digests[item.slug] = digest = digest or article_digest(article)
         articles.append(article)
+        if dated is not None:
+            # Dated and revised against the entry it leaves in the ledger, the same article gives the same
+            # result whatever "now" is (that entry's fingerprint, since and first_seen are its own): a fixed point.
+            dated[item.slug] = Dated(item, revision, site, article, digest, note)
     # timestamp(): one offset lookup per article instead of one per comparison of aware datetimes
     articles.sort(key=lambda a: (a.published.timestamp(), a.slug), reverse=True)
 
