@@ -86,3 +86,25 @@ def test_a_delta_refuses_a_snapshot_it_was_not_made_from(content_dir: Path) -> N
     newer = builder.build(T1)
     with pytest.raises(DeltaMismatch, match="load the whole snapshot"):
         apply_delta(old, delta(new, newer))
+
+
+def test_a_page_seen_before_it_is_written_sends_its_problem_then_the_article_in_the_next_delta(
+    content_dir: Path,
+) -> None:
+    """Traced from a delta that carried no article: the page was seen empty (mid-write, with no settle time);
+    that delta carries only the new problem, the same version, and the article comes with the next one."""
+    builder = Builder(content_dir, cache_dir=content_dir / ".feedsvc" / "cache")
+    old = builder.build(T1)
+    master = in_the_master(old)
+    page = content_dir / "articles" / "late-story.html"
+    page.write_text("", encoding="utf-8")  # opened and truncated, not written yet
+    empty = builder.build(T1)
+    first = delta(old, empty)
+    assert first.articles == () and first.version == old.catalog.version and not first.feeds
+    assert "late-story.html" in [p.path.name for p in first.problems if "is empty" in p.message]
+    write_article(content_dir, "late-story", "2024-05-30T10:00:00")  # the page, then its sidecar
+    whole = builder.build(T1)
+    second = delta(empty, whole)
+    assert [a.slug for a in second.articles] == ["late-story"]
+    applied = apply_delta(apply_delta(master, first), second)
+    assert served(applied) == served(whole)
