@@ -16,14 +16,14 @@ shared between the two.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from feedsvc.build.representation import Resource
 from feedsvc.build.snapshot import Snapshot
-from feedsvc.catalog.assembly import index_facets
-from feedsvc.feeds.archive import index_archives
-from feedsvc.model import Article, Catalog, Problem, Site, Withdrawal
+from feedsvc.catalog.assembly import facet_key, index_facets, index_sources
+from feedsvc.feeds.archive import ArchiveIndex, index_archives, month_of
+from feedsvc.model import Article, Catalog, Facet, Problem, Site, Withdrawal
 
 __all__ = ["Delta", "DeltaMismatch", "apply_delta", "delta"]
 
@@ -104,6 +104,11 @@ def _same(old: Article, new: Article, old_digest: str | None, new_digest: str | 
 def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
     """Return the snapshot ``change`` leads to from ``old`` (left as it is).
 
+    Costs what changed: the articles it carries are taken out of and put into
+    the order by binary search, and only the tags, authors, sources and
+    archive months they were or are in are indexed again (all of them when the
+    site settings or the withdrawals changed, which is rare).
+
     :raise DeltaMismatch: ``old`` is not the version ``change`` was made from.
     """
     catalog = old.catalog
@@ -112,14 +117,20 @@ def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
             f"a delta from version {change.base} cannot be applied to version {catalog.version}; "
             "load the whole snapshot"
         )
-    by_slug = dict(catalog.by_slug)
-    for slug in change.removed:
-        by_slug.pop(slug, None)
-    for article in change.articles:
-        by_slug[article.slug] = article
-    # the order assemble_catalog gives: newest first, the slug breaking ties
-    articles = tuple(sorted(by_slug.values(), key=lambda a: (a.published.timestamp(), a.slug), reverse=True))
+    touched = {article.slug for article in change.articles} | set(change.removed)
+    before = [catalog.by_slug[slug] for slug in touched if slug in catalog.by_slug]
+    articles = _reordered(catalog.articles, before, change.articles)
     site = change.site
+    if site != catalog.site or change.withdrawn != catalog.withdrawn:
+        tags = index_facets("tags", articles, change.withdrawn)
+        authors = index_facets("authors", articles, change.withdrawn)
+        sources = index_sources(site.sources, articles, change.withdrawn)
+        archives = index_archives(articles, site.timezone)
+    else:
+        tags = _refaceted("tags", catalog.tags, before, change.articles, touched)
+        authors = _refaceted("authors", catalog.authors, before, change.articles, touched)
+        sources = _refaceted("sources", catalog.sources, before, change.articles, touched)
+        archives = _rearchived(old.archives, before, change.articles, touched, site)
     new_catalog = Catalog(
         site=site,
         articles=articles,
@@ -127,16 +138,115 @@ def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
         by_slug={a.slug: a for a in articles},
         version=change.version,
         withdrawn=change.withdrawn,
-        tags=index_facets("tags", articles, change.withdrawn),
-        authors=index_facets("authors", articles, change.withdrawn),
+        tags=tags,
+        authors=authors,
+        sources=sources,
         gone={w.slug: w for w in change.withdrawn},
         scheduled=dict(change.scheduled),
     )
     feeds = {path: r for path, r in old.feeds.items() if path not in change.dropped}
     feeds.update(change.feeds)
     ordered = {path: feeds[path] for path in sorted(feeds, key=_feed_order(old.feeds, change.feeds))}
-    archives = index_archives(articles, site.timezone)
     return Snapshot(new_catalog, ordered, archives, None, change.page_budget, change.fresh)
+
+
+def _order(article: Article) -> tuple[float, str]:
+    """The order assemble_catalog gives, newest first: this key, descending (the slug breaking ties)."""
+    return (article.published.timestamp(), article.slug)
+
+
+def _position(items: list[Article], key: tuple[float, str]) -> int:
+    """Return where an article of ``key`` is or goes in ``items`` (ordered by :func:`_order`, descending)."""
+    low, high = 0, len(items)
+    while low < high:
+        middle = (low + high) // 2
+        if _order(items[middle]) > key:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def _reordered(
+    articles: tuple[Article, ...], gone: list[Article], added: tuple[Article, ...] | list[Article]
+) -> tuple[Article, ...]:
+    """Return ``articles`` without the ``gone`` ones and with the ``added`` ones, in order: log n per article."""
+    items = list(articles)
+    for article in gone:
+        at = _position(items, _order(article))
+        if at >= len(items) or items[at] is not article:  # not where the order says: never expected, yet safe
+            items = [a for a in items if a is not article]
+        else:
+            del items[at]
+    for article in added:
+        items.insert(_position(items, _order(article)), article)
+    return tuple(items)
+
+
+def _names(kind: str, item: Article | Withdrawal) -> tuple[str, ...]:
+    """The names ``item`` is indexed under in facets of ``kind``."""
+    if kind == "sources":
+        return (item.source,) if item.source is not None else ()
+    return item.tags if kind == "tags" else item.authors
+
+
+def _refaceted(
+    kind: str, facets: Mapping[str, Facet], gone: list[Article], added: tuple[Article, ...], touched: set[str]
+) -> dict[str, Facet]:
+    """Return ``facets`` with those the ``gone`` and ``added`` articles are in indexed again, as the whole index
+    would be (:func:`~feedsvc.catalog.assembly.index_facets`, :func:`~feedsvc.catalog.assembly.index_sources`).
+
+    Tags and authors are keyed by :func:`facet_key` and named as their newest article (else withdrawal)
+    writes them; followed sources are keyed by name, and only those site.toml has have a facet.
+    """
+    named = kind != "sources"
+
+    def key_of(name: str) -> str:
+        return facet_key(name) if named else name
+
+    keys = {key_of(name) for article in (*gone, *added) for name in _names(kind, article)}
+    found = dict(facets)
+    for key in keys:
+        facet = facets.get(key)
+        if not key or (not named and facet is None):
+            continue  # a name of punctuation alone has no URL; a source site.toml does not have has no facet
+        members = [a for a in (facet.articles if facet else ()) if a.slug not in touched]
+        for article in added:
+            if any(key_of(name) == key for name in _names(kind, article)):
+                members.insert(_position(members, _order(article)), article)
+        withdrawn = facet.withdrawn if facet else ()
+        if named and not members and not withdrawn:
+            found.pop(key, None)
+            continue
+        if facet is not None and not named:
+            found[key] = replace(facet, articles=tuple(members))
+            continue
+        first = members[0] if members else withdrawn[0]
+        name = next(name for name in _names(kind, first) if facet_key(name) == key)
+        found[key] = Facet(kind, key, name, tuple(members), withdrawn)
+    if named and found.keys() != facets.keys():
+        return {key: found[key] for key in sorted(found)}
+    return found
+
+
+def _rearchived(
+    archives: ArchiveIndex, gone: list[Article], added: tuple[Article, ...], touched: set[str], site: Site
+) -> ArchiveIndex:
+    """Return ``archives`` with the months the ``gone`` and ``added`` articles were or are in indexed again."""
+    months = {month_of(article.published, site.timezone) for article in (*gone, *added)}
+    by_month = dict(archives.by_month)
+    for month in months:
+        members = [a for a in by_month.get(month, ()) if a.slug not in touched]
+        for article in added:
+            if month_of(article.published, site.timezone) == month:
+                members.insert(_position(members, _order(article)), article)
+        if members:
+            by_month[month] = tuple(members)
+        else:
+            by_month.pop(month, None)
+    if not by_month:
+        return ArchiveIndex({}, None, None)
+    return ArchiveIndex(by_month, min(by_month), max(by_month))
 
 
 def _feed_order(old: Mapping[str, Resource], new: Mapping[str, Resource]) -> Callable[[str], tuple[bool, int, str]]:

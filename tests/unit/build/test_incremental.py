@@ -84,7 +84,9 @@ def _view(snapshot: Snapshot, folder: Path) -> dict[str, object]:
 
     return {
         "version": catalog.version,
-        "articles": [(a.slug, a.updated, a.published, a.entry_id, a.title, a.tags, a.content_html) for a in catalog.articles],
+        "articles": [
+            (a.slug, a.updated, a.published, a.entry_id, a.title, a.tags, a.content_html) for a in catalog.articles
+        ],
         "problems": sorted((local(str(p.path)), p.severity, local(p.message)) for p in catalog.problems),
         "withdrawn": catalog.withdrawn,
         "scheduled": catalog.scheduled,
@@ -145,7 +147,9 @@ def test_a_publish_dates_revises_and_records_only_the_article_that_changed(
     monkeypatch.setattr(assembly, "revise", counting)
     listing = scan(content_dir)
     write_article(content_dir, "story-new", "2024-06-01T08:00:00+00:00", text="A new story, long enough to keep.")
-    listing = refreshed(listing, content_dir, [str(content_dir / ARTICLES_FOLDER / f"story-new.{s}") for s in ("html", "toml")])
+    listing = refreshed(
+        listing, content_dir, [str(content_dir / ARTICLES_FOLDER / f"story-new.{s}") for s in ("html", "toml")]
+    )
     assert listing is not None
     after = builder.build(T0 + timedelta(hours=1), listing)
     assert revised == ["story-new"]  # not the 60 others
