@@ -22,7 +22,7 @@ from datetime import datetime
 from feedsvc.build.representation import Resource
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import facet_key, index_facets, index_sources
-from feedsvc.feeds.archive import ArchiveIndex, index_archives, month_of
+from feedsvc.feeds.archive import index_archives, newest_first, place, reindex_archives
 from feedsvc.model import Article, Catalog, Facet, Problem, Site, Withdrawal
 
 __all__ = ["Delta", "DeltaMismatch", "apply_delta", "delta"]
@@ -130,7 +130,7 @@ def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
         tags = _refaceted("tags", catalog.tags, before, change.articles, touched)
         authors = _refaceted("authors", catalog.authors, before, change.articles, touched)
         sources = _refaceted("sources", catalog.sources, before, change.articles, touched)
-        archives = _rearchived(old.archives, before, change.articles, touched, site)
+        archives = reindex_archives(old.archives, before, change.articles, site.timezone)
     new_catalog = Catalog(
         site=site,
         articles=articles,
@@ -150,36 +150,19 @@ def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
     return Snapshot(new_catalog, ordered, archives, None, change.page_budget, change.fresh)
 
 
-def _order(article: Article) -> tuple[float, str]:
-    """The order assemble_catalog gives, newest first: this key, descending (the slug breaking ties)."""
-    return (article.published.timestamp(), article.slug)
-
-
-def _position(items: list[Article], key: tuple[float, str]) -> int:
-    """Return where an article of ``key`` is or goes in ``items`` (ordered by :func:`_order`, descending)."""
-    low, high = 0, len(items)
-    while low < high:
-        middle = (low + high) // 2
-        if _order(items[middle]) > key:
-            low = middle + 1
-        else:
-            high = middle
-    return low
-
-
 def _reordered(
     articles: tuple[Article, ...], gone: list[Article], added: tuple[Article, ...] | list[Article]
 ) -> tuple[Article, ...]:
     """Return ``articles`` without the ``gone`` ones and with the ``added`` ones, in order: log n per article."""
     items = list(articles)
     for article in gone:
-        at = _position(items, _order(article))
+        at = place(items, newest_first(article))
         if at >= len(items) or items[at] is not article:  # not where the order says: never expected, yet safe
             items = [a for a in items if a is not article]
         else:
             del items[at]
     for article in added:
-        items.insert(_position(items, _order(article)), article)
+        items.insert(place(items, newest_first(article)), article)
     return tuple(items)
 
 
@@ -213,7 +196,7 @@ def _refaceted(
         members = [a for a in (facet.articles if facet else ()) if a.slug not in touched]
         for article in added:
             if any(key_of(name) == key for name in _names(kind, article)):
-                members.insert(_position(members, _order(article)), article)
+                members.insert(place(members, newest_first(article)), article)
         withdrawn = facet.withdrawn if facet else ()
         if named and not members and not withdrawn:
             found.pop(key, None)
@@ -227,26 +210,6 @@ def _refaceted(
     if named and found.keys() != facets.keys():
         return {key: found[key] for key in sorted(found)}
     return found
-
-
-def _rearchived(
-    archives: ArchiveIndex, gone: list[Article], added: tuple[Article, ...], touched: set[str], site: Site
-) -> ArchiveIndex:
-    """Return ``archives`` with the months the ``gone`` and ``added`` articles were or are in indexed again."""
-    months = {month_of(article.published, site.timezone) for article in (*gone, *added)}
-    by_month = dict(archives.by_month)
-    for month in months:
-        members = [a for a in by_month.get(month, ()) if a.slug not in touched]
-        for article in added:
-            if month_of(article.published, site.timezone) == month:
-                members.insert(_position(members, _order(article)), article)
-        if members:
-            by_month[month] = tuple(members)
-        else:
-            by_month.pop(month, None)
-    if not by_month:
-        return ArchiveIndex({}, None, None)
-    return ArchiveIndex(by_month, min(by_month), max(by_month))
 
 
 def _feed_order(old: Mapping[str, Resource], new: Mapping[str, Resource]) -> Callable[[str], tuple[bool, int, str]]:
