@@ -240,6 +240,11 @@ class Builder:
         changes = {s: r for s, r in kept.items() if previous.get(s) is not r and previous.get(s) != r}
         wanted = bool(changes) or (ledger.compact and self.ledger == "update")
         if self.ledger != "ignore" and ledger_problem is None and wanted:
+            if ledger is self._ledger and ledger_stamp(self.content_dir) != self._ledger_stamp:
+                # written by another process (an import pinning a date) while this build ran: on top of that
+                again = read_ledger_state(self.content_dir)
+                if again.problem is None:
+                    ledger = self._ledger = again
             problem = append_ledger(self.content_dir, ledger, changes)
             self._ledger_stamp = ledger_stamp(self.content_dir)
             if problem is not None:

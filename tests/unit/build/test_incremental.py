@@ -167,3 +167,18 @@ def test_a_publish_dates_revises_and_records_only_the_article_that_changed(
     assert revised == ["story-07"]
     assert [a.slug for a in delta(after, edited).articles] == ["story-07"]
     assert len(state_path(content_dir, JOURNAL_FILE).read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_a_ledger_written_by_another_process_is_read_again_and_kept(content_dir: Path) -> None:
+    from feedsvc.build.state import write_ledger
+    from feedsvc.model import Revision
+
+    builder = Builder(content_dir, clean=as_is)
+    builder.build(T0)
+    ledger, _ = read_ledger(content_dir)
+    pinned = Revision("", T0, first_seen=T0)  # what `feedsvc import` pins for an undated article it stored
+    assert write_ledger(content_dir, {**ledger, "imported-elsewhere": pinned}) is None
+    write_article(content_dir, "story-new", "2024-06-01T08:00:00+00:00", text="A new story, long enough to keep.")
+    builder.build(T0 + timedelta(hours=1))
+    after, problem = read_ledger(content_dir)
+    assert problem is None and after["imported-elsewhere"] == pinned and "story-new" in after
