@@ -229,7 +229,8 @@ class Builder:
             if ledger_problem.severity == "warning":
                 ledger_problem = None  # set aside, or a journal line ignored: this build writes the ledger whole
         prepared = [entries[name].prepared for name in sorted(entries)]
-        catalog = assemble_catalog(prepared, site, problems, now=moment, ledger=previous, dated=self._dated)
+        last = self.snapshot.catalog if self.snapshot is not None else None
+        catalog = assemble_catalog(prepared, site, problems, now=moment, ledger=previous, dated=self._dated, last=last)
         if len(self._dated) > len(catalog.by_slug) + DATED_SLACK:  # articles gone: let go of what they were
             self._dated = {slug: done for slug, done in self._dated.items() if slug in catalog.by_slug}
         kept = catalog.revisions

@@ -16,14 +16,14 @@ shared between the two.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from feedsvc.build.representation import Resource
 from feedsvc.build.snapshot import Snapshot
-from feedsvc.catalog.assembly import facet_key, index_facets, index_sources
-from feedsvc.feeds.archive import index_archives, newest_first, place, reindex_archives
-from feedsvc.model import Article, Catalog, Facet, Problem, Site, Withdrawal
+from feedsvc.catalog.assembly import index_facets, index_sources, reindex_facets, reorder_articles
+from feedsvc.feeds.archive import index_archives, reindex_archives
+from feedsvc.model import Article, Catalog, Problem, Site, Withdrawal
 
 __all__ = ["Delta", "DeltaMismatch", "apply_delta", "delta"]
 
@@ -119,7 +119,7 @@ def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
         )
     touched = {article.slug for article in change.articles} | set(change.removed)
     before = [catalog.by_slug[slug] for slug in touched if slug in catalog.by_slug]
-    articles = _reordered(catalog.articles, before, change.articles)
+    articles = reorder_articles(catalog.articles, before, change.articles)
     site = change.site
     if site != catalog.site or change.withdrawn != catalog.withdrawn:
         tags = index_facets("tags", articles, change.withdrawn)
@@ -127,9 +127,9 @@ def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
         sources = index_sources(site.sources, articles, change.withdrawn)
         archives = index_archives(articles, site.timezone)
     else:
-        tags = _refaceted("tags", catalog.tags, before, change.articles, touched)
-        authors = _refaceted("authors", catalog.authors, before, change.articles, touched)
-        sources = _refaceted("sources", catalog.sources, before, change.articles, touched)
+        tags = reindex_facets("tags", catalog.tags, before, change.articles, touched)
+        authors = reindex_facets("authors", catalog.authors, before, change.articles, touched)
+        sources = reindex_facets("sources", catalog.sources, before, change.articles, touched)
         archives = reindex_archives(old.archives, before, change.articles, site.timezone)
     new_catalog = Catalog(
         site=site,
@@ -148,68 +148,6 @@ def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
     feeds.update(change.feeds)
     ordered = {path: feeds[path] for path in sorted(feeds, key=_feed_order(old.feeds, change.feeds))}
     return Snapshot(new_catalog, ordered, archives, None, change.page_budget, change.fresh)
-
-
-def _reordered(
-    articles: tuple[Article, ...], gone: list[Article], added: tuple[Article, ...] | list[Article]
-) -> tuple[Article, ...]:
-    """Return ``articles`` without the ``gone`` ones and with the ``added`` ones, in order: log n per article."""
-    items = list(articles)
-    for article in gone:
-        at = place(items, newest_first(article))
-        if at >= len(items) or items[at] is not article:  # not where the order says: never expected, yet safe
-            items = [a for a in items if a is not article]
-        else:
-            del items[at]
-    for article in added:
-        items.insert(place(items, newest_first(article)), article)
-    return tuple(items)
-
-
-def _names(kind: str, item: Article | Withdrawal) -> tuple[str, ...]:
-    """The names ``item`` is indexed under in facets of ``kind``."""
-    if kind == "sources":
-        return (item.source,) if item.source is not None else ()
-    return item.tags if kind == "tags" else item.authors
-
-
-def _refaceted(
-    kind: str, facets: Mapping[str, Facet], gone: list[Article], added: tuple[Article, ...], touched: set[str]
-) -> dict[str, Facet]:
-    """Return ``facets`` with those the ``gone`` and ``added`` articles are in indexed again, as the whole index
-    would be (:func:`~feedsvc.catalog.assembly.index_facets`, :func:`~feedsvc.catalog.assembly.index_sources`).
-
-    Tags and authors are keyed by :func:`facet_key` and named as their newest article (else withdrawal)
-    writes them; followed sources are keyed by name, and only those site.toml has have a facet.
-    """
-    named = kind != "sources"
-
-    def key_of(name: str) -> str:
-        return facet_key(name) if named else name
-
-    keys = {key_of(name) for article in (*gone, *added) for name in _names(kind, article)}
-    found = dict(facets)
-    for key in keys:
-        facet = facets.get(key)
-        if not key or (not named and facet is None):
-            continue  # a name of punctuation alone has no URL; a source site.toml does not have has no facet
-        members = [a for a in (facet.articles if facet else ()) if a.slug not in touched]
-        for article in added:
-            if any(key_of(name) == key for name in _names(kind, article)):
-                members.insert(place(members, newest_first(article)), article)
-        withdrawn = facet.withdrawn if facet else ()
-        if named and not members and not withdrawn:
-            found.pop(key, None)
-            continue
-        if facet is not None and not named:
-            found[key] = replace(facet, articles=tuple(members))
-            continue
-        first = members[0] if members else withdrawn[0]
-        name = next(name for name in _names(kind, first) if facet_key(name) == key)
-        found[key] = Facet(kind, key, name, tuple(members), withdrawn)
-    if named and found.keys() != facets.keys():
-        return {key: found[key] for key in sorted(found)}
-    return found
 
 
 def _feed_order(old: Mapping[str, Resource], new: Mapping[str, Resource]) -> Callable[[str], tuple[bool, int, str]]:

@@ -61,7 +61,8 @@ def _apply(folder: Path, kind: str, number: int, variant: int) -> set[Path]:
     elif kind == "text" and page.exists():
         page.write_text(f"<article><h1>Story {number}</h1><p>{text} Edited.</p></article>", encoding="utf-8")
     elif kind in ("tags", "date") and page.exists():
-        tags = (f"tag-{variant}",) if kind == "tags" else ()
+        # "Tag-1" and "tag-1" are one tag, named as its newest article writes it
+        tags = ((f"Tag-{variant % 2}",) if variant > 1 else (f"tag-{variant}",)) if kind == "tags" else ()
         write_article(folder, slug, month, text=text, tags=tags)
     elif kind == "remove":
         page.unlink(missing_ok=True)
@@ -92,6 +93,11 @@ def _view(snapshot: Snapshot, folder: Path) -> dict[str, object]:
         "scheduled": catalog.scheduled,
         "revisions": catalog.revisions,
         "feeds": {path: resource.body for path, resource in snapshot.feeds.items()},
+        "facets": [
+            [(f.key, f.name, [a.slug for a in f.articles], [w.slug for w in f.withdrawn]) for f in facets.values()]
+            for facets in (catalog.tags, catalog.authors, catalog.sources)
+        ],
+        "archives": {month: [a.slug for a in items] for month, items in snapshot.archives.by_month.items()},
     }
 
 
