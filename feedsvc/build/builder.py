@@ -6,10 +6,12 @@ nor the build cache (:mod:`feedsvc.build.cache`) has seen, in a process pool
 when there are many. The prepared articles go to the pure middle
 (:func:`~feedsvc.catalog.assembly.assemble_catalog`, then
 :func:`~feedsvc.build.snapshot.build_snapshot`, which reuses every feed whose
-inputs did not change). It reads "now" and the revisions ledger once per
-build and writes the ledger back. The builder keeps what it built, so the
-next build after one edit re-cleans that article and re-renders only the
-feeds it is in. Each build's outcome goes to the :class:`BuildReport` it is
+inputs did not change). It reads "now" once per build; it keeps the
+revisions ledger in memory (read again only when another process wrote
+it) and appends what each build changed (:func:`~feedsvc.build.state.append_ledger`).
+The builder keeps what it built, so the next build after one edit
+re-cleans, dates and revises that article, indexes it into the last
+catalog, and re-renders only the feeds it is in. Each build's outcome goes to the :class:`BuildReport` it is
 given (the app's metrics), if any. :func:`load_catalog` and
 :func:`load_snapshot` are the short forms of a one-off build.
 """
