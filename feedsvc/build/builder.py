@@ -6,10 +6,12 @@ nor the build cache (:mod:`feedsvc.build.cache`) has seen, in a process pool
 when there are many. The prepared articles go to the pure middle
 (:func:`~feedsvc.catalog.assembly.assemble_catalog`, then
 :func:`~feedsvc.build.snapshot.build_snapshot`, which reuses every feed whose
-inputs did not change). It reads "now" and the revisions ledger once per
-build and writes the ledger back. The builder keeps what it built, so the
-next build after one edit re-cleans that article and re-renders only the
-feeds it is in. Each build's outcome goes to the :class:`BuildReport` it is
+inputs did not change). It reads "now" once per build; it keeps the
+revisions ledger in memory (read again only when another process wrote
+it) and appends what each build changed (:func:`~feedsvc.build.state.append_ledger`).
+The builder keeps what it built, so the next build after one edit
+re-cleans, dates and revises that article, indexes it into the last
+catalog, and re-renders only the feeds it is in. Each build's outcome goes to the :class:`BuildReport` it is
 given (the app's metrics), if any. :func:`load_catalog` and
 :func:`load_snapshot` are the short forms of a one-off build.
 """
@@ -31,8 +33,8 @@ from feedsvc.build.blobstore import BlobStore
 from feedsvc.build.cache import BuildCache
 from feedsvc.build.files import render_version
 from feedsvc.build.snapshot import PAGE_CACHE_BYTES, LedgerMode, Snapshot, build_snapshot
-from feedsvc.build.state import read_ledger, write_ledger
-from feedsvc.catalog.assembly import Cleaner, assemble_catalog, source_rules_key
+from feedsvc.build.state import Ledger, append_ledger, ledger_stamp, read_ledger_state
+from feedsvc.catalog.assembly import Cleaner, Dated, assemble_catalog, source_rules_key
 from feedsvc.catalog.revisions import pin_first_seen
 from feedsvc.clean import SiteRules
 from feedsvc.content.listing import ARTICLES_FOLDER, SITE_FILE, Listing, Settling, last_change, scan, site_pictures
@@ -51,6 +53,7 @@ __all__ = [
 ]
 
 READ_SUFFIXES = (*ARTICLE_SUFFIXES, SIDECAR_SUFFIX)
+DATED_SLACK = 256  # articles removed before the builder's record of dated articles is pruned
 
 
 class BuildReport(Protocol):
@@ -115,8 +118,13 @@ class Builder:
         self._rule_problems: list[Problem] = []
         self._settings: dict[str, str] = {}  # site.toml and rules/* -> the signature last read
         self._built: dict[str, str] = {}  # input name -> the signature the published snapshot reflects
-        self._listing_problems: tuple[object, list[Problem]] = (None, [])
+        self._dated: dict[str, Dated] = {}  # each article as last dated and revised (assemble_catalog)
+        self._names = _Names()  # the names in articles/, for the problems of the listing itself
         self._gathered = False  # the first build reads files as they are: there is nothing older to serve
+        # the revisions ledger as this builder last read or wrote it, and its files' stat signatures then:
+        # read again only when another process (an import, a check) wrote it since
+        self._ledger: Ledger | None = None
+        self._ledger_stamp: tuple[str, str] = ("", "")
 
     @property
     def stats(self) -> BuildStats:
@@ -214,31 +222,49 @@ class Builder:
         if not articles_dir.is_dir():
             reason = "folder not found; create it and put <slug>.html files in it"
             problems.append(Problem(articles_dir, reason, "warning"))
-        names = (frozenset(listing.files), listing.stamp)
-        if self._listing_problems[0] != names:  # the same names give the same problems: skip the work
-            found = listing_problems(articles_dir, names[0])
-            if listing.others or any(os.path.splitext(n)[1].lower() not in READ_SUFFIXES for n in names[0]):
-                found += stray_problems(articles_dir)  # else nothing there can be a stray: no need to look
-            self._listing_problems = (names, found)
-        problems.extend(self._listing_problems[1])
-        previous, ledger_problem = (
-            read_ledger(self.content_dir, set_aside=self.ledger == "update") if self.ledger != "ignore" else ({}, None)
-        )
+        problems.extend(self._names.problems(articles_dir, listing))
+        ledger = self._read_ledger() if self.ledger != "ignore" else Ledger()
+        previous, ledger_problem = ledger.entries, ledger.problem
+        ledger.problem = None  # reported by this build only
         if ledger_problem:
             problems.append(ledger_problem)  # logged with the others by whoever serves or checks
             if ledger_problem.severity == "warning":
-                ledger_problem = None  # set aside: this build writes a fresh ledger
+                ledger_problem = None  # set aside, or a journal line ignored: this build writes the ledger whole
         prepared = [entries[name].prepared for name in sorted(entries)]
-        catalog = assemble_catalog(prepared, site, problems, now=moment, ledger=previous)
+        last = self.snapshot.catalog if self.snapshot is not None else None
+        catalog = assemble_catalog(prepared, site, problems, now=moment, ledger=previous, dated=self._dated, last=last)
+        if len(self._dated) > len(catalog.by_slug) + DATED_SLACK:  # articles gone: let go of what they were
+            self._dated = {slug: done for slug, done in self._dated.items() if slug in catalog.by_slug}
         kept = catalog.revisions
         if self.ledger == "read":
             # reading only, but the date given an undated article is pinned, as serving would (revisions.first_seen)
             kept = pin_first_seen(previous, {s: r.first_seen for s, r in kept.items() if r.first_seen})
-        if self.ledger != "ignore" and ledger_problem is None and kept != previous:
-            problem = write_ledger(self.content_dir, kept)
+        # by identity first: an entry a build did not change is the very object it read (revise keeps it)
+        changes = {s: r for s, r in kept.items() if previous.get(s) is not r and previous.get(s) != r}
+        wanted = bool(changes) or (ledger.compact and self.ledger == "update")
+        if self.ledger != "ignore" and ledger_problem is None and wanted:
+            if ledger is self._ledger and ledger_stamp(self.content_dir) != self._ledger_stamp:
+                # written by another process (an import pinning a date) while this build ran: on top of that
+                again = read_ledger_state(self.content_dir)
+                if again.problem is None:
+                    ledger = self._ledger = again
+            problem = append_ledger(self.content_dir, ledger, changes)
+            self._ledger_stamp = ledger_stamp(self.content_dir)
             if problem is not None:
                 catalog = replace(catalog, problems=(*catalog.problems, problem))
         return catalog
+
+    def _read_ledger(self) -> Ledger:
+        """Return the revisions ledger: as this builder left it, unless its files changed since."""
+        stamp = ledger_stamp(self.content_dir)
+        if self._ledger is not None and stamp == self._ledger_stamp:
+            return self._ledger
+        ledger = read_ledger_state(self.content_dir, set_aside=self.ledger == "update")
+        if ledger.problem is not None and ledger.problem.severity != "warning":
+            self._ledger = None  # not readable: read again (and not written) until fixed
+            return ledger
+        self._ledger, self._ledger_stamp = ledger, ledger_stamp(self.content_dir)
+        return ledger
 
     def _load_settings(self, listing: Listing) -> Site:
         """(Re)read site.toml (and its icon and logo) and the rules when they changed; a broken site.toml, or a
@@ -259,6 +285,53 @@ class Builder:
             self._settings = {SITE_FILE: self._settings[SITE_FILE], **rules}
         self._rules = with_source_rules(self._host_rules, self._site)
         return self._site
+
+
+class _Names:
+    """The file names of ``articles/`` by stem, and the problems of the names themselves (orphan sidecars, strays).
+
+    Brought up to date by the names added and removed since the last build: a publish costs what it added.
+    """
+
+    def __init__(self) -> None:
+        self._names: frozenset[str] = frozenset()
+        self._stamp: tuple[int, ...] | None = None
+        self._stems: dict[str, set[str]] = {}
+        self._odd: set[str] = set()  # names of a suffix never read: a stray may be among them
+        self._sidecars: dict[str, list[Problem]] = {}  # by stem
+        self._strays: list[Problem] = []
+
+    def problems(self, folder: Path, listing: Listing) -> list[Problem]:
+        names = frozenset(listing.files)
+        if (names, listing.stamp) == (self._names, self._stamp):
+            return [*self._all_sidecars(), *self._strays]  # the same names give the same problems
+        affected = set()
+        for name in self._names - names:
+            stem, suffix = os.path.splitext(name)
+            self._stems.get(stem, set()).discard(name)
+            self._odd.discard(name)
+            affected.add(stem)
+        for name in names - self._names:
+            stem, suffix = os.path.splitext(name)
+            self._stems.setdefault(stem, set()).add(name)
+            if suffix.lower() not in READ_SUFFIXES:
+                self._odd.add(name)
+            affected.add(stem)
+        for stem in affected:
+            found = listing_problems(folder, self._stems.get(stem, ()))
+            if found:
+                self._sidecars[stem] = found
+            else:
+                self._sidecars.pop(stem, None)
+            if not self._stems.get(stem):
+                self._stems.pop(stem, None)
+        # else nothing there can be a stray: no need to look
+        self._strays = stray_problems(folder) if listing.others or self._odd else []
+        self._names, self._stamp = names, listing.stamp
+        return [*self._all_sidecars(), *self._strays]
+
+    def _all_sidecars(self) -> list[Problem]:
+        return [problem for stem in sorted(self._sidecars) for problem in self._sidecars[stem]]
 
 
 def with_source_rules(rules: Mapping[str, SiteRules], site: Site) -> dict[str, SiteRules]:

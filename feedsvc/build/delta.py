@@ -21,8 +21,8 @@ from datetime import datetime
 
 from feedsvc.build.representation import Resource
 from feedsvc.build.snapshot import Snapshot
-from feedsvc.catalog.assembly import index_facets
-from feedsvc.feeds.archive import index_archives
+from feedsvc.catalog.assembly import index_facets, index_sources, reindex_facets, reorder_articles
+from feedsvc.feeds.archive import index_archives, reindex_archives
 from feedsvc.model import Article, Catalog, Problem, Site, Withdrawal
 
 __all__ = ["Delta", "DeltaMismatch", "apply_delta", "delta"]
@@ -104,6 +104,11 @@ def _same(old: Article, new: Article, old_digest: str | None, new_digest: str | 
 def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
     """Return the snapshot ``change`` leads to from ``old`` (left as it is).
 
+    Costs what changed: the articles it carries are taken out of and put into
+    the order by binary search, and only the tags, authors, sources and
+    archive months they were or are in are indexed again (all of them when the
+    site settings or the withdrawals changed, which is rare).
+
     :raise DeltaMismatch: ``old`` is not the version ``change`` was made from.
     """
     catalog = old.catalog
@@ -112,14 +117,20 @@ def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
             f"a delta from version {change.base} cannot be applied to version {catalog.version}; "
             "load the whole snapshot"
         )
-    by_slug = dict(catalog.by_slug)
-    for slug in change.removed:
-        by_slug.pop(slug, None)
-    for article in change.articles:
-        by_slug[article.slug] = article
-    # the order assemble_catalog gives: newest first, the slug breaking ties
-    articles = tuple(sorted(by_slug.values(), key=lambda a: (a.published.timestamp(), a.slug), reverse=True))
+    touched = {article.slug for article in change.articles} | set(change.removed)
+    before = [catalog.by_slug[slug] for slug in touched if slug in catalog.by_slug]
+    articles = reorder_articles(catalog.articles, before, change.articles)
     site = change.site
+    if site != catalog.site or change.withdrawn != catalog.withdrawn:
+        tags = index_facets("tags", articles, change.withdrawn)
+        authors = index_facets("authors", articles, change.withdrawn)
+        sources = index_sources(site.sources, articles, change.withdrawn)
+        archives = index_archives(articles, site.timezone)
+    else:
+        tags = reindex_facets("tags", catalog.tags, before, change.articles, touched)
+        authors = reindex_facets("authors", catalog.authors, before, change.articles, touched)
+        sources = reindex_facets("sources", catalog.sources, before, change.articles, touched)
+        archives = reindex_archives(old.archives, before, change.articles, site.timezone)
     new_catalog = Catalog(
         site=site,
         articles=articles,
@@ -127,15 +138,15 @@ def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
         by_slug={a.slug: a for a in articles},
         version=change.version,
         withdrawn=change.withdrawn,
-        tags=index_facets("tags", articles, change.withdrawn),
-        authors=index_facets("authors", articles, change.withdrawn),
+        tags=tags,
+        authors=authors,
+        sources=sources,
         gone={w.slug: w for w in change.withdrawn},
         scheduled=dict(change.scheduled),
     )
     feeds = {path: r for path, r in old.feeds.items() if path not in change.dropped}
     feeds.update(change.feeds)
     ordered = {path: feeds[path] for path in sorted(feeds, key=_feed_order(old.feeds, change.feeds))}
-    archives = index_archives(articles, site.timezone)
     return Snapshot(new_catalog, ordered, archives, None, change.page_budget, change.fresh)
 
 

@@ -24,7 +24,7 @@ from typing import Any, Literal, Protocol
 
 from feedsvc.build.representation import BytesStore, Resource, make_resource, stored
 from feedsvc.catalog.assembly import article_digest
-from feedsvc.feeds.archive import ArchiveIndex, archive_spec, index_archives
+from feedsvc.feeds.archive import ArchiveIndex, archive_spec, index_archives, reindex_archives
 from feedsvc.feeds.families import Document, families, render_archive, render_family
 from feedsvc.model import Article, Catalog, Site
 
@@ -44,6 +44,7 @@ __all__ = [
 # Bytes of rendered pages (every coding) one snapshot keeps per process; the least
 # recently used go first. Feeds are not counted: they are always kept.
 PAGE_CACHE_BYTES = 16 * 1024 * 1024
+LABELS_SLACK = 256  # labels of articles gone kept before they are pruned (build_snapshot)
 # Feeds kept in memory even when the others live on disk: the site's own, which
 # most readers poll. Every other document (tag, author, archive) is read when sent.
 HOT_FEED_PREFIX = "/feed."
@@ -100,6 +101,10 @@ class Snapshot:
         self.rendered = dict(rendered or {})  # input key -> documents: what the next build may reuse
         self.page_budget = page_budget
         self.fresh = fresh  # document families rendered for it (the others were reused)
+        # what the next build reuses to skip hashing what did not change (build_snapshot; never sent to the master)
+        self.salt = ""
+        self.month_keys: dict[str, tuple[str, tuple[Article, ...], str]] = {}  # month -> (spec, articles, key)
+        self.labels: dict[str, tuple[Article, str]] = {}  # slug -> (article, its entries' label)
         self._lazy: OrderedDict[str, Resource] = OrderedDict()
         self._lazy_bytes = 0
         self._lock = threading.Lock()
@@ -165,19 +170,20 @@ def build_snapshot(
     of the heap) once it is cached.
     """
     site = catalog.site
-    archives = index_archives(catalog.articles, site.timezone)
+    archives = _archives(catalog, previous)
     salt = version + json.dumps({k: str(v) for k, v in asdict(site).items()}, sort_keys=True)
-
-    labels: dict[str, str] = {}
+    before = previous.labels if previous is not None else {}
+    labels: dict[str, tuple[Article, str]] = {}
 
     def entries(articles: Iterable[Article]) -> list[str]:
         found = []
         for article in articles:
-            label = labels.get(article.slug)
-            if label is None:  # once per article and build: most are in several families
+            known = labels.get(article.slug) or before.get(article.slug)
+            if known is None or known[0] is not article:  # once per article changed: most are in several families
                 digest = catalog.digests.get(article.slug) or article_digest(article)
-                label = labels[article.slug] = f"{digest} {article.updated.isoformat()}"
-            found.append(label)
+                known = (article, f"{digest} {article.updated.isoformat()}")
+            labels[article.slug] = known
+            found.append(known[1])
         return found
 
     jobs: dict[str, Callable[[], list[Document]]] = {}
@@ -186,9 +192,18 @@ def build_snapshot(
         fields += [repr(family.home), repr(family.subtitle)]
         parts = [*fields, repr(family.tombstones), *entries(family.articles[: site.entries_per_feed])]
         jobs[_key(salt, "family", parts)] = functools.partial(render_family, family, site)
+    reused = previous.month_keys if previous is not None and previous.salt == salt else {}
+    month_keys: dict[str, tuple[str, tuple[Article, ...], str]] = {}
     for month in sorted(archives.by_month):
-        parts = [repr(archive_spec(archives, month, site)), *entries(archives.by_month[month])]
-        jobs[_key(salt, "archive", parts)] = functools.partial(_render_archive_family, catalog, archives, month)
+        spec = repr(archive_spec(archives, month, site))
+        members = archives.by_month[month]
+        known_month = reused.get(month)
+        if known_month is not None and known_month[0] == spec and known_month[1] is members:
+            key = known_month[2]  # the very articles and links as before: the same key, without hashing them
+        else:
+            key = _key(salt, "archive", [spec, *entries(members)])
+        month_keys[month] = (spec, members, key)
+        jobs[key] = functools.partial(_render_archive_family, catalog, archives, month)
 
     old = previous.rendered if previous is not None else {}
     rendered: dict[str, Rendered] = {key: old[key] for key in jobs if key in old}
@@ -207,7 +222,23 @@ def build_snapshot(
     if spill is not None:
         rendered = {key: _spilled(documents, spill) for key, documents in rendered.items()}
     feeds = {path: resource for key in jobs for path, resource in rendered[key]}
-    return Snapshot(catalog, feeds, archives, {key: rendered[key] for key in jobs}, page_budget, len(fresh))
+    snapshot = Snapshot(catalog, feeds, archives, {key: rendered[key] for key in jobs}, page_budget, len(fresh))
+    kept = {**before, **labels}
+    if len(kept) > len(catalog.by_slug) + LABELS_SLACK:  # articles gone: let go of their labels
+        kept = {slug: label for slug, label in kept.items() if slug in catalog.by_slug}
+    snapshot.salt, snapshot.month_keys, snapshot.labels = salt, month_keys, kept
+    return snapshot
+
+
+def _archives(catalog: Catalog, previous: Snapshot | None) -> ArchiveIndex:
+    """Index the archive months: from ``previous``'s index and the articles that changed since, when it has one."""
+    site = catalog.site
+    if previous is None or previous.catalog.site.timezone != site.timezone or not previous.archives.by_month:
+        return index_archives(catalog.articles, site.timezone)
+    old, new = previous.catalog.by_slug, catalog.by_slug
+    gone = [article for slug, article in old.items() if new.get(slug) is not article]
+    added = [article for slug, article in new.items() if old.get(slug) is not article]
+    return reindex_archives(previous.archives, gone, added, site.timezone)
 
 
 def _render_archive_family(catalog: Catalog, archives: ArchiveIndex, month: str) -> list[Document]:

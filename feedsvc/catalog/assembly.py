@@ -15,14 +15,15 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, replace
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from feedsvc.catalog.revisions import fingerprint, first_seen, revise, withdraw
 from feedsvc.clean import SiteRules, clean_article, clean_html, fallback_title, summarize
+from feedsvc.feeds.archive import newest_first, place
 from feedsvc.metadata.images import choose_lead_image
 from feedsvc.model import (
     UNDATED,
@@ -44,6 +45,7 @@ from feedsvc.text import one_line
 __all__ = [
     "FALLBACK_TITLE_WORDS",
     "Cleaner",
+    "Dated",
     "article_digest",
     "assemble_catalog",
     "build_catalog",
@@ -56,6 +58,8 @@ __all__ = [
     "make_withdrawal",
     "metadata_place",
     "prepare_source",
+    "reindex_facets",
+    "reorder_articles",
     "rules_host",
     "rules_key",
     "source_rules_key",
@@ -68,6 +72,8 @@ log = logging.getLogger(__name__)
 UNDATED_NOTE = "no publication date"
 # How many words of the article a fallback title takes when the page has none.
 FALLBACK_TITLE_WORDS = 12
+# Changed articles up to which (or an eighth of the site) a catalog is brought up to date from the last one.
+INCREMENTAL_FROM = 64
 
 Cleaner = Callable[..., str]
 
@@ -246,6 +252,68 @@ def index_facets(kind: str, articles: Iterable[Article], withdrawn: Iterable[Wit
     }
 
 
+def reorder_articles(
+    articles: tuple[Article, ...], gone: list[Article], added: tuple[Article, ...] | list[Article]
+) -> tuple[Article, ...]:
+    """Return ``articles`` without the ``gone`` ones and with the ``added`` ones, in order: log n per article."""
+    items = list(articles)
+    for article in gone:
+        at = place(items, newest_first(article))
+        if at >= len(items) or items[at] is not article:  # not where the order says: never expected, yet safe
+            items = [a for a in items if a is not article]
+        else:
+            del items[at]
+    for article in added:
+        items.insert(place(items, newest_first(article)), article)
+    return tuple(items)
+
+
+def _names(kind: str, item: Article | Withdrawal) -> tuple[str, ...]:
+    """The names ``item`` is indexed under in facets of ``kind``."""
+    if kind == "sources":
+        return (item.source,) if item.source is not None else ()
+    return item.tags if kind == "tags" else item.authors
+
+
+def reindex_facets(
+    kind: str, facets: Mapping[str, Facet], gone: list[Article], added: tuple[Article, ...], touched: set[str]
+) -> dict[str, Facet]:
+    """Return ``facets`` with those the ``gone`` and ``added`` articles are in indexed again, as the whole index
+    would be (:func:`index_facets`, :func:`index_sources`).
+
+    Tags and authors are keyed by :func:`facet_key` and named as their newest article (else withdrawal)
+    writes them; followed sources are keyed by name, and only those site.toml has have a facet.
+    """
+    named = kind != "sources"
+
+    def key_of(name: str) -> str:
+        return facet_key(name) if named else name
+
+    keys = {key_of(name) for article in (*gone, *added) for name in _names(kind, article)}
+    found = dict(facets)
+    for key in keys:
+        facet = facets.get(key)
+        if not key or (not named and facet is None):
+            continue  # a name of punctuation alone has no URL; a source site.toml does not have has no facet
+        members = [a for a in (facet.articles if facet else ()) if a.slug not in touched]
+        for article in added:
+            if any(key_of(name) == key for name in _names(kind, article)):
+                members.insert(place(members, newest_first(article)), article)
+        withdrawn = facet.withdrawn if facet else ()
+        if named and not members and not withdrawn:
+            found.pop(key, None)
+            continue
+        if facet is not None and not named:
+            found[key] = replace(facet, articles=tuple(members))
+            continue
+        first = members[0] if members else withdrawn[0]
+        name = next(name for name in _names(kind, first) if facet_key(name) == key)
+        found[key] = Facet(kind, key, name, tuple(members), withdrawn)
+    if named and found.keys() != facets.keys():
+        return {key: found[key] for key in sorted(found)}
+    return found
+
+
 def unknown_sources(articles: Iterable[Article], site: Site) -> list[Problem]:
     """Warn of each article whose sidecar names a source site.toml does not have (it is published all the same).
 
@@ -322,17 +390,28 @@ def prepare_source(
 
 
 def _version(
-    site: Site, articles: Iterable[Article], digests: Mapping[str, str], withdrawn: Iterable[Withdrawal]
+    site: Site,
+    articles: Iterable[Article],
+    digests: Mapping[str, str],
+    withdrawn: Iterable[Withdrawal],
+    lines: Mapping[str, bytes] | None = None,
 ) -> str:
-    """Hash everything a response can depend on, so equal content gives equal versions."""
+    """Hash everything a response can depend on, so equal content gives equal versions.
+
+    ``lines``: each article's line of the hash (:func:`_version_line`) where already made.
+    """
     digest = hashlib.sha256()
     site_fields = {k: str(v) for k, v in asdict(site).items()}
     digest.update(json.dumps(site_fields, sort_keys=True).encode())
-    for article in articles:
-        digest.update(f"{digests[article.slug]} {article.updated.isoformat()}\n".encode())
+    made = lines or {}
+    digest.update(b"".join(made.get(a.slug) or _version_line(digests[a.slug], a) for a in articles))
     for withdrawal in withdrawn:
         digest.update(json.dumps({k: str(v) for k, v in asdict(withdrawal).items()}, sort_keys=True).encode())
     return digest.hexdigest()[:16]
+
+
+def _version_line(digest: str, article: Article) -> bytes:
+    return f"{digest} {article.updated.isoformat()}\n".encode()
 
 
 def build_catalog(
@@ -350,6 +429,19 @@ def build_catalog(
     return assemble_catalog(prepared, site, problems, now=now, ledger=ledger)
 
 
+@dataclass(frozen=True, slots=True)
+class Dated:
+    """One article as :func:`assemble_catalog` dated and revised it, and the inputs it did so from."""
+
+    prepared: Prepared
+    revision: Revision  # the ledger entry it left
+    site: Site
+    article: Article
+    digest: str
+    note: Problem | None  # the warning of an article dated by the ledger
+    line: bytes  # its line of the catalog's version hash
+
+
 def assemble_catalog(
     prepared: Iterable[Prepared],
     site: Site,
@@ -357,6 +449,8 @@ def assemble_catalog(
     *,
     now: datetime,
     ledger: Mapping[str, Revision] | None = None,
+    dated: MutableMapping[str, Dated] | None = None,
+    last: Catalog | None = None,
 ) -> Catalog:
     """Publish every prepared file that can be published; report the rest. One bad file costs only itself.
 
@@ -365,12 +459,26 @@ def assemble_catalog(
     :mod:`feedsvc.catalog.revisions`); the catalog's ``revisions`` is the ledger to keep.
     Slugs not seen this time keep their entries, so a file that is broken for a
     while does not lose its history.
+
+    ``dated``, kept by the caller from one call to the next, remembers each
+    article as dated and revised: an article whose prepared file and site
+    are the very objects of the last call, and whose ledger entry is the very
+    one that call left, is taken from it as it was (revised against its own
+    entry, an article is dated the same whatever "now" is), so a build after
+    one edit dates and revises that one article, not every one.
+
+    ``last``: the catalog of the last call (on the same ``dated``). When
+    only a few of its articles are not the very objects this call publishes,
+    they are taken out of and put into its order by binary search, and only
+    the tags, authors and sources they are in are indexed again, as the
+    whole index would be.
     """
     reported = list(problems)
     revisions = dict(ledger or {})
     articles: list[Article] = []
     withdrawn: list[Withdrawal] = []
     digests: dict[str, str] = {}
+    lines: dict[str, bytes] = {}  # slug -> its line of the version hash, where already made
     claimed: dict[str, Path] = {}
     scheduled: dict[str, datetime] = {}
     for item in prepared:
@@ -391,8 +499,23 @@ def assemble_catalog(
             continue
         if item.article is None:
             continue  # a draft, or not publishable (its problems say why)
-        article, known, digest = item.article, item.fingerprint or None, item.digest
         previous = revisions.get(item.slug)
+        done = dated.get(item.slug) if dated is not None else None
+        if (
+            done is not None
+            and done.prepared is item
+            and done.revision is previous
+            and done.site is site
+            and done.article.published <= now
+        ):
+            if done.note is not None:
+                reported.append(done.note)
+            digests[item.slug] = done.digest
+            lines[item.slug] = done.line
+            articles.append(done.article)
+            continue
+        article, known, digest = item.article, item.fingerprint or None, item.digest
+        note = None
         if item.undated:
             article, note = date_undated(article, source, site, previous, now)
             reported.append(note)
@@ -413,10 +536,28 @@ def assemble_catalog(
         if item.undated and revision.first_seen is None:
             revision = replace(revision, first_seen=article.published)
         revisions[item.slug] = revision
-        digests[item.slug] = digest or article_digest(article)
+        digests[item.slug] = digest = digest or article_digest(article)
         articles.append(article)
-    # timestamp(): one offset lookup per article instead of one per comparison of aware datetimes
-    articles.sort(key=lambda a: (a.published.timestamp(), a.slug), reverse=True)
+        if dated is not None:
+            # Dated and revised against the entry it leaves in the ledger, the same article gives the same
+            # result whatever "now" is (that entry's fingerprint, since and first_seen are its own): a fixed point.
+            lines[item.slug] = _version_line(digest, article)
+            dated[item.slug] = Dated(item, revision, site, article, digest, note, lines[item.slug])
+    withdrawn.sort(key=lambda w: (w.when, w.slug), reverse=True)
+    # from the last catalog when only a few articles differ from its own (the very objects otherwise):
+    # taken out of and put into its order, and only the facets they are in indexed again
+    since = last if last is not None and last.site is site and last.withdrawn == tuple(withdrawn) else None
+    if since is not None:
+        old = since.by_slug
+        present = {article.slug: article for article in articles}
+        gone = [article for slug, article in old.items() if present.get(slug) is not article]
+        added = [article for article in articles if old.get(article.slug) is not article]
+        if len(gone) + len(added) > max(INCREMENTAL_FROM, len(articles) // 8):
+            since = None
+        else:
+            articles = list(reorder_articles(since.articles, gone, added))
+    if since is None:
+        articles.sort(key=newest_first, reverse=True)
 
     published: list[Article] = []
     owners: dict[str, Article] = {}
@@ -435,17 +576,29 @@ def assemble_catalog(
         published.append(article)
     reported.extend(unknown_sources(published, site))
     reported.sort(key=lambda p: (str(p.path), p.severity, p.message))
-    withdrawn.sort(key=lambda w: (w.when, w.slug), reverse=True)
+    by_slug = {a.slug: a for a in published}
+    if since is not None:
+        old = since.by_slug
+        gone = [article for slug, article in old.items() if by_slug.get(slug) is not article]
+        added = [article for article in published if old.get(article.slug) is not article]
+        touched = {article.slug for article in gone} | {article.slug for article in added}
+        tags = reindex_facets("tags", since.tags, gone, tuple(added), touched)
+        authors = reindex_facets("authors", since.authors, gone, tuple(added), touched)
+        sources = reindex_facets("sources", since.sources, gone, tuple(added), touched)
+    else:
+        tags = index_facets("tags", published, withdrawn)
+        authors = index_facets("authors", published, withdrawn)
+        sources = index_sources(site.sources, published, withdrawn)
     return Catalog(
         site=site,
         articles=tuple(published),
         problems=tuple(reported),
-        by_slug={a.slug: a for a in published},
-        version=_version(site, published, digests, withdrawn),
+        by_slug=by_slug,
+        version=_version(site, published, digests, withdrawn, lines),
         withdrawn=tuple(withdrawn),
-        tags=index_facets("tags", published, withdrawn),
-        authors=index_facets("authors", published, withdrawn),
-        sources=index_sources(site.sources, published, withdrawn),
+        tags=tags,
+        authors=authors,
+        sources=sources,
         revisions=revisions,
         gone={w.slug: w for w in withdrawn},
         digests={a.slug: digests[a.slug] for a in published},

@@ -24,7 +24,17 @@ from typing import Any
 
 from feedsvc.model import Article, Revision
 
-__all__ = ["LEDGER_VERSION", "dump_ledger", "fingerprint", "parse_ledger", "revise", "withdraw"]
+__all__ = [
+    "LEDGER_VERSION",
+    "dump_entries",
+    "dump_ledger",
+    "fingerprint",
+    "ledger_entries",
+    "parse_ledger",
+    "parse_ledger_with_journal",
+    "revise",
+    "withdraw",
+]
 
 LEDGER_VERSION = 1
 
@@ -91,6 +101,8 @@ def revise(
     else:
         since = now
     revision = Revision(current, since, first_seen=previous.first_seen if previous is not None else None)
+    if revision == previous:
+        revision = previous  # the same object: what a ledger keeps unchanged is told apart by identity
     if page_updated is not None:
         return article, revision  # the page says when it changed: that is the truth
     updated = max(since.astimezone(article.published.tzinfo), article.published)
@@ -132,10 +144,23 @@ def withdraw(previous: Revision | None, now: datetime) -> Revision:
     return replace(previous, withdrawn=previous.withdrawn or now)
 
 
-def dump_ledger(ledger: Mapping[str, Revision]) -> str:
-    """Serialise a ledger as stable JSON (slugs sorted, one per block) for the content folder."""
+def dump_ledger(ledger: Mapping[str, Revision], journal: str | None = None) -> str:
+    """Serialise a ledger as stable JSON (slugs sorted, one per block) for the content folder.
+
+    ``journal``: the token the entries appended after it carry (:func:`dump_entries`); without it, the
+    text is the ledger alone, as it always was.
+    """
     articles = {slug: _entry(ledger[slug]) for slug in sorted(ledger)}
-    return json.dumps({"version": LEDGER_VERSION, "articles": articles}, indent=1, ensure_ascii=False) + "\n"
+    data: dict[str, Any] = {"version": LEDGER_VERSION, "articles": articles}
+    if journal is not None:
+        data["journal"] = journal
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def dump_entries(changes: Mapping[str, Revision], journal: str) -> str:
+    """Serialise the entries one build changed as one line (no newline) of the ledger's journal."""
+    articles = {slug: _entry(changes[slug]) for slug in sorted(changes)}
+    return json.dumps({"journal": journal, "articles": articles}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _entry(revision: Revision) -> dict[str, str]:
@@ -150,6 +175,11 @@ def _entry(revision: Revision) -> dict[str, str]:
 
 def parse_ledger(text: str) -> dict[str, Revision]:
     """Read a ledger written by :func:`dump_ledger`; raise ValueError saying what is wrong."""
+    return parse_ledger_with_journal(text)[0]
+
+
+def parse_ledger_with_journal(text: str) -> tuple[dict[str, Revision], str | None]:
+    """Read a ledger written by :func:`dump_ledger`, with its journal token (None if it has none)."""
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as error:
@@ -157,8 +187,14 @@ def parse_ledger(text: str) -> dict[str, Revision]:
     valid = isinstance(data, dict) and data.get("version") == LEDGER_VERSION and isinstance(data.get("articles"), dict)
     if not valid:
         raise ValueError(f'is not a version {LEDGER_VERSION} ledger ({{"version": 1, "articles": {{…}}}})')
+    journal = data.get("journal")
+    return ledger_entries(data["articles"]), journal if isinstance(journal, str) else None
+
+
+def ledger_entries(articles: Mapping[str, Any]) -> dict[str, Revision]:
+    """Read the ``articles`` table of a ledger or of a line of its journal; raise ValueError naming a bad entry."""
     ledger: dict[str, Revision] = {}
-    for slug, entry in data["articles"].items():
+    for slug, entry in articles.items():
         try:
             withdrawn = entry.get("withdrawn")
             first_seen = entry.get("first_seen")  # absent from older ledgers and from dated articles

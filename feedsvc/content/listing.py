@@ -72,11 +72,10 @@ class Listing:
     def units(self) -> dict[str, str]:
         """Every article page by name, with its sidecar's signature folded into its own."""
         found = {}
-        for name, sig in self.files.items():
-            stem, suffix = os.path.splitext(name)
-            if suffix.lower() in ARTICLE_SUFFIXES:
-                sidecar = "" if suffix.lower() == MARKDOWN_SUFFIX else self.files.get(stem + SIDECAR_SUFFIX, "")
-                found[name] = f"{sig}|{sidecar}"
+        for name in self.files:
+            unit = _unit(self.files, name)
+            if unit is not None:
+                found[name] = unit
         return found
 
     @cached_property
@@ -167,6 +166,7 @@ def refreshed(
         listing = listing.with_pictures(content_dir, pictures)
     site, rules, files, others = listing.site, dict(listing.rules), dict(listing.files), set(listing.others)
     images = dict(listing.pictures)
+    touched: set[str] = set()  # names in articles/ statted again
     for path in paths:
         parts = _parts(content_dir, path)
         if parts:
@@ -182,6 +182,7 @@ def refreshed(
             continue  # another file beside site.toml: not an input
         folder, name = parts
         if folder == ARTICLES_FOLDER and is_listed(name):
+            touched.add(name)
             files.pop(name, None)
             others.discard(name)
             kind = _kind(content_dir / folder / name)
@@ -197,7 +198,46 @@ def refreshed(
                 sig = _signature(content_dir / folder / name)
                 if sig:
                     rules[name] = sig
-    return Listing(site, rules, files, folder_stamp(content_dir), frozenset(others), (), images)
+    new = Listing(site, rules, files, folder_stamp(content_dir), frozenset(others), (), images)
+    if "units" in listing.__dict__:  # brought up to date for the names that changed, not made again
+        units = _units_after(listing.units, files, touched)
+        if units is not None:
+            new.__dict__["units"] = units
+    return new
+
+
+def _unit(files: Mapping[str, str], name: str) -> str | None:
+    """Return the unit signature of the article page ``name`` (its sidecar's folded in), or None if not a page."""
+    stem, suffix = os.path.splitext(name)
+    if suffix.lower() not in ARTICLE_SUFFIXES:
+        return None
+    sidecar = "" if suffix.lower() == MARKDOWN_SUFFIX else files.get(stem + SIDECAR_SUFFIX, "")
+    return f"{files[name]}|{sidecar}"
+
+
+def _units_after(units: Mapping[str, str], files: Mapping[str, str], touched: Iterable[str]) -> dict[str, str] | None:
+    """Return ``units`` updated for the file names ``touched`` (added, changed or gone), or None to make them anew.
+
+    A sidecar's page is found among its stem's usual spellings; one not found (an orphan, or
+    a page suffix in mixed case) makes them anew: rare, and always right.
+    """
+    updated = dict(units)
+    for name in touched:
+        stem, suffix = os.path.splitext(name)
+        if suffix == SIDECAR_SUFFIX:
+            pages = [stem + s for s in ARTICLE_SUFFIXES + tuple(s.upper() for s in ARTICLE_SUFFIXES)]
+            pages = [page for page in pages if page in files or page in units]
+            if not pages:
+                return None
+        else:
+            pages = [name]
+        for page in pages:
+            unit = _unit(files, page) if page in files else None
+            if unit is None:
+                updated.pop(page, None)
+            else:
+                updated[page] = unit
+    return updated
 
 
 def _holds(parts: tuple[str, ...], name: str) -> bool:

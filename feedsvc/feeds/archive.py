@@ -39,7 +39,10 @@ __all__ = [
     "index_archives",
     "month_of",
     "month_title",
+    "newest_first",
     "next_month",
+    "place",
+    "reindex_archives",
 ]
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -111,6 +114,47 @@ def index_archives(articles: Iterable[Article], tz: ZoneInfo) -> ArchiveIndex:
         min(grouped),
         max(grouped),
     )
+
+
+def newest_first(article: Article) -> tuple[float, str]:
+    """The order of a catalog's articles, newest first: this key, descending (the slug breaking ties)."""
+    return (article.published.timestamp(), article.slug)
+
+
+def place(items: list[Article], key: tuple[float, str]) -> int:
+    """Return where an article of ``key`` is or goes in ``items`` (ordered by :func:`newest_first`): log n."""
+    low, high = 0, len(items)
+    while low < high:
+        middle = (low + high) // 2
+        if newest_first(items[middle]) > key:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def reindex_archives(
+    archives: ArchiveIndex, gone: Iterable[Article], added: Iterable[Article], tz: ZoneInfo
+) -> ArchiveIndex:
+    """Return ``archives`` with the ``gone`` articles out and the ``added`` ones in, as :func:`index_archives`
+    of the whole would give: only the months they were or are in are indexed again (the others are the
+    very tuples they were, which lets a build reuse what it made of them)."""
+    gone, added = list(gone), list(added)
+    touched = {article.slug for article in gone} | {article.slug for article in added}
+    months = {month_of(article.published, tz) for article in (*gone, *added)}
+    by_month = dict(archives.by_month)
+    for month in months:
+        members = [a for a in by_month.get(month, ()) if a.slug not in touched]
+        for article in added:
+            if month_of(article.published, tz) == month:
+                members.insert(place(members, newest_first(article)), article)
+        if members:
+            by_month[month] = tuple(members)
+        else:
+            by_month.pop(month, None)
+    if not by_month:
+        return ArchiveIndex({}, None, None)
+    return ArchiveIndex(by_month, min(by_month), max(by_month))
 
 
 def month_title(site: Site, month: str) -> str:
