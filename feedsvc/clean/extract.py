@@ -321,14 +321,18 @@ def _sibling_keep(
         if s is None or not s.chars:
             continue
         density = s.link_chars / s.chars
-        if final.get(sib, 0.0) >= threshold or (
-            shape == (sib.tag, _kind(sib)) and final.get(sib, 0.0) >= section_min and density < 0.25
-        ) or (
-            sib.tag == "p"
-            and density < 0.25
-            and (
-                s.chars >= 80
-                or (s.chars > 0 and density == 0 and sib.text_content().rstrip().endswith((".", "!", "?", "”", '"')))
+        if (
+            final.get(sib, 0.0) >= threshold
+            or (shape == (sib.tag, _kind(sib)) and final.get(sib, 0.0) >= section_min and density < 0.25)
+            or (
+                sib.tag == "p"
+                and density < 0.25
+                and (
+                    s.chars >= 80
+                    or (
+                        s.chars > 0 and density == 0 and sib.text_content().rstrip().endswith((".", "!", "?", "”", '"'))
+                    )
+                )
             )
         ):
             keep.append(sib)

@@ -348,11 +348,16 @@ def test_xmp_code_is_shown_as_typed_never_as_escapes() -> None:
 
 
 def test_each_embedded_video_is_linked_once_and_a_player_title_is_no_title() -> None:
-    html = clean_html(fixture("links_each_embedded_video_once_without_player_titles.html"), "https://news.example.org/a/")
+    html = clean_html(
+        fixture("links_each_embedded_video_once_without_player_titles.html"), "https://news.example.org/a/"
+    )
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     links = [(a.get("href"), " ".join(a.text_content().split())) for a in root.iter("a")]
     assert links == [
         ("https://www.youtube.com/watch?v=abc123XYZ", "Watch on YouTube"),
-        ("https://player.vimeo.com/video/76979871", "Watch on Vimeo: The January surge, filmed from the lifeboat station"),
+        (
+            "https://player.vimeo.com/video/76979871",
+            "Watch on Vimeo: The January surge, filmed from the lifeboat station",
+        ),
     ]
     assert "should take about eighteen months" in root.text_content()
