@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONTENT ?= content
 
-.PHONY: serve test test-fast lint docs docs-reference check golden bench-extraction train-scorer clean-venv
+.PHONY: serve test test-fast lint docs docs-reference check golden bench-extraction clean-checks train-scorer clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ golden: $(VENV)/.installed
 bench-extraction: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/extraction.py $(DATASET)
+
+## clean-checks: the cleaner's hard rules (no appeal, no markup text, lazy images resolved) on every page of datasets (DATASET="...")
+clean-checks: $(VENV)/.installed
+	$(BIN)/python bench/clean_checks.py $(DATASET)
 
 ## train-scorer: retrain the learned block scorer, feedsvc/clean/scorer_model.json, on datasets (DATASET="path/to/wcxb-dev path/to/readability-pages"); deterministic
 train-scorer: $(VENV)/.installed

@@ -460,7 +460,17 @@ def ablate(pages: list[Page], folds: int, which: str) -> None:
     )
 
 
-def scorer_cv(pages: list[Page], folds: int) -> None:
+def write_scores(path: Path, run: Run, pages: list[Page], folds: int) -> None:
+    """Write each page's precision, recall and held-out fold of ``run`` as JSON (to compare two runs page by page)."""
+    rows = {
+        page.key: {"p": run.scores[page.key][0], "r": run.scores[page.key][1], "fold": fold_of(page.domain, folds)}
+        for page in pages
+        if page.key in run.scores
+    }
+    path.write_text(json.dumps(rows, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def scorer_cv(pages: list[Page], folds: int, scores: Path | None = None, dump: Path | None = None) -> None:
     """Cross-validate the learned block scorer by domain: train on K-1 folds, clean the held-out one, per fold.
 
     Three variants on the same held-out pages: the heuristics alone (the
@@ -524,6 +534,13 @@ def scorer_cv(pages: list[Page], folds: int) -> None:
                 value = {"F1": s.f1, "P": s.p, "R": s.r, "clean": s.clean / max(s.pages, 1)}[what]
                 cells.append(f"{value:7.3f}" if what != "clean" else f"{value:7.1%}")
             print(f"    {run.name:<12} " + " ".join(cells[:-1]) + f"   pooled {cells[-1]}")
+    if scores:
+        write_scores(scores, combined, pages, folds)
+    if dump:
+        for key, text in combined.outputs.items():
+            out = dump / f"{key}.txt"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
     s_h, s_c = summarise(heuristics, list(heuristics.outputs)), summarise(combined, list(combined.outputs))
     print(f"  pages with P < 0.8: heuristics {s_h.low_p}, combined {s_c.low_p}; R < 0.8: {s_h.low_r}, {s_c.low_r}")
     print(
@@ -549,11 +566,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scorer", action="store_true", help="cross-validate the learned block scorer (needs the train extra)"
     )
+    parser.add_argument(
+        "--scores",
+        type=Path,
+        default=None,
+        help="write feedsvc's per-page P, R and fold as JSON (with --scorer: the held-out combined run)",
+    )
     args = parser.parse_args(argv)
 
     pages = load(args.datasets, args.limit)
     if args.scorer:
-        scorer_cv(pages, args.folds)
+        scorer_cv(pages, args.folds, args.scores, args.dump)
         return 0
     if args.ablate:
         ablate(pages, args.folds, args.ablate)
@@ -587,6 +610,8 @@ def main(argv: list[str] | None = None) -> int:
 
     truths = {page.key: page.truth for page in pages}
     by_name = {run.name: run for run in runs}
+    if args.scores and "feedsvc" in by_name:
+        write_scores(args.scores, by_name["feedsvc"], pages, args.folds)
     if args.dump and "feedsvc" in by_name:
         for key, text in by_name["feedsvc"].outputs.items():
             out = args.dump / f"{key}.txt"

@@ -18,6 +18,7 @@ fold, that each one earns its place.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lxml.html import HtmlElement
@@ -79,6 +80,7 @@ _CTA_MAX = 60
 _REPEAT_MIN, _REPEAT_MAX = 20, 300
 _TEASER_MAX = 700
 _TEASER_MIN_RUN = 3
+_WORD_CHARS = re.compile(r"\w")
 # Every COOKIE_CUE match holds one of these (lower case).
 _COOKIE_KEYS = ("cookie", "privacy overview", "always enabled", "consent", "reject all", "accept all")
 
@@ -129,8 +131,9 @@ def _in_code(el: HtmlElement) -> bool:
 
 
 def _link_share(el: HtmlElement, text: str) -> float:
-    links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
-    return links / max(len(text), 1)
+    """Return the share of the letters and digits of ``text`` that sit in links (an arrow or emoji before a link is not text)."""
+    links = sum(len(_WORD_CHARS.findall(a.text_content())) for a in el.iter("a"))
+    return links / max(len(_WORD_CHARS.findall(text)), 1)
 
 
 def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:

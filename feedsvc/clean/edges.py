@@ -2,8 +2,8 @@
 
 What the main-content stage brings along with the article sits at its two
 ends: bylines, datelines, reading times and tables of contents before the
-first paragraph; author bio boxes, "Recent posts" sections, disclosures and
-sign-offs after the last. Each detector here looks at a block's position
+first paragraph; author bio boxes, "Recent posts" sections, disclosures,
+disclaimers and sign-offs after the last. Each detector here looks at a block's position
 in the article (how much of the article's text comes before it) as well as
 its text, so that the same words in the middle of the story stay.
 
@@ -28,6 +28,7 @@ from feedsvc.clean.policy import (
     BIO_START,
     BLOCK_TAGS,
     CONTENTS_LABEL,
+    DISCLAIMER,
     DISCLOSURE,
     META_LINE,
     RELATED_HEADING,
@@ -127,11 +128,13 @@ def trim_edges(article: HtmlElement, rec: Recorder | None = None) -> None:
 
 
 def remove_disclosures(article: HtmlElement, rec: Recorder | None = None, leaves: _LeafBlocks | None = None) -> None:
-    """Remove short blocks that disclose affiliate income or sponsorship."""
+    """Remove short blocks that disclose affiliate income or sponsorship, or disclaim liability."""
     leaves = leaves or _LeafBlocks(article)
     for el, text in zip(leaves.blocks, leaves.texts, strict=True):
         if len(text) <= 600 and DISCLOSURE.search(text):
             leaves.drop(el, rec, "affiliate or sponsorship disclosure")
+        elif len(text) <= 600 and DISCLAIMER.search(text):
+            leaves.drop(el, rec, "legal or editorial disclaimer")
 
 
 def remove_related_tail(article: HtmlElement, rec: Recorder | None = None, leaves: _LeafBlocks | None = None) -> None:

@@ -43,6 +43,9 @@ _ANCESTOR_DIVIDERS = (1.0, 2.0, 6.0, 12.0)
 # most this much link text.
 _CLIMB_PROSE_SHARE = 0.6
 _CLIMB_LINK_SHARE = 0.3
+# A sibling of the pick with its tag and class is a section of the article
+# when it scores at least this share of the pick's score.
+_SECTION_SHARE = 0.5
 # Tags that can be chosen as the article container, with a starting bias.
 _CANDIDATE_BIAS = {
     "article": 10.0,
@@ -78,6 +81,7 @@ def _elements(root: HtmlElement, tags: frozenset[str]) -> list[HtmlElement]:
 # time (through DISABLED, a module global the benchmark alone sets), as those of chrome.
 RULES: dict[str, str] = {
     "reveal_on_click": "a hidden panel that a control of the page names (accordion answer, tab) is article text",
+    "same_class_sections": "siblings of the pick with its tag and class (numbers aside), scoring half its score, are the article",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -300,6 +304,12 @@ def _sibling_keep(
     if parent is None or best.tag in ("body", "html"):
         return [best]
     threshold = max(10.0, 0.2 * final.get(best, 0.0))
+    # An article a page builder splits into blocks of one kind (Squarespace's
+    # "sqs-block html-block", one per section) scores low block by block:
+    # its sections are the siblings of the pick with the same tag and class.
+    # Numbers in a class are the block's place ("et_pb_row_2"), not its kind.
+    shape = (best.tag, _kind(best)) if "same_class_sections" not in DISABLED and best.get("class") else None
+    section_min = _SECTION_SHARE * final.get(best, 0.0)
     keep: list[HtmlElement] = []
     for sib in parent:
         if not isinstance(sib.tag, str):
@@ -311,16 +321,30 @@ def _sibling_keep(
         if s is None or not s.chars:
             continue
         density = s.link_chars / s.chars
-        if final.get(sib, 0.0) >= threshold or (
-            sib.tag == "p"
-            and density < 0.25
-            and (
-                s.chars >= 80
-                or (s.chars > 0 and density == 0 and sib.text_content().rstrip().endswith((".", "!", "?", "”", '"')))
+        if (
+            final.get(sib, 0.0) >= threshold
+            or (shape == (sib.tag, _kind(sib)) and final.get(sib, 0.0) >= section_min and density < 0.25)
+            or (
+                sib.tag == "p"
+                and density < 0.25
+                and (
+                    s.chars >= 80
+                    or (
+                        s.chars > 0 and density == 0 and sib.text_content().rstrip().endswith((".", "!", "?", "”", '"'))
+                    )
+                )
             )
         ):
             keep.append(sib)
     return keep
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _kind(el: HtmlElement) -> str:
+    """Return an element's class without the numbers that only say its place ("et_pb_row_2" -> "et_pb_row_")."""
+    return _DIGITS.sub("", el.get("class") or "")
 
 
 def _wrap(keep: list[HtmlElement], rec: Recorder | None = None) -> HtmlElement:

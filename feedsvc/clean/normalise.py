@@ -2,7 +2,7 @@
 
 Absolute URLs (against the page URL, or an http(s) ``<base href>``), lazy
 images resolved, embedded players turned into plain links, tracking
-parameters dropped from links, and text-bearing wrapper ``<div>``s turned
+parameters dropped from links, ``<xmp>`` shown as code, and text-bearing wrapper ``<div>``s turned
 into paragraphs so that sanitising (which unwraps divs) keeps blocks apart.
 The URL a page resolves against is read from it before any stage cuts it
 (:func:`effective_base`); :func:`declared_url` is the URL a saved page
@@ -28,6 +28,8 @@ from feedsvc.clean.policy import (
     LAZY_SRC_ATTRS,
     LAZY_SRCSET_ATTRS,
     PLACEHOLDER_SRC,
+    PLAYER_TITLE,
+    RAW_TEXT_TAGS,
     TRACKING_PARAMS,
     TRACKING_PREFIXES,
 )
@@ -40,6 +42,7 @@ __all__ = [
     "embed_link",
     "normalise",
     "paragraphs_from_wrappers",
+    "raw_text_as_code",
     "resolve_image",
     "strip_tracking",
 ]
@@ -211,6 +214,8 @@ def embed_link(el: HtmlElement, base: str | None) -> HtmlElement | None:
         if video:
             url = f"https://www.youtube.com/watch?v={video}"
     title = " ".join((el.get("title") or "").split())
+    if PLAYER_TITLE.fullmatch(title):
+        title = ""  # "YouTube video player" says nothing the label does not
     p = lxml.html.Element("p")
     a = lxml.html.Element("a", href=url)
     a.text = f"{label}: {title}" if title else label
@@ -220,12 +225,17 @@ def embed_link(el: HtmlElement, base: str | None) -> HtmlElement | None:
 
 def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = None) -> None:
     """Rewrite ``article`` in place: URLs, lazy images, embeds, headline levels, text wrappers."""
+    linked: set[str] = set()
     for el in [e for e in article.iter() if isinstance(e.tag, str) and e.tag in EMBED_TAGS]:
         parent = el.getparent()
         if parent is None:
             continue
         link = embed_link(el, base)
-        if link is not None:
+        if link is not None and link[0].get("href") in linked:
+            # The same player again (a page that repeats one video in every section): one link says it.
+            remove(el, rec, "normalise", "the same embedded player again")
+        elif link is not None:
+            linked.add(link[0].get("href") or "")
             link.tail = el.tail
             parent.replace(el, link)
         else:
@@ -259,7 +269,24 @@ def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = Non
     for h1 in article.iter("h1"):
         h1.tag = "h2"
 
+    raw_text_as_code(article)
     paragraphs_from_wrappers(article)
+
+
+def raw_text_as_code(article: HtmlElement) -> None:
+    """Turn ``<xmp>``-style raw-text elements into ``<pre>`` (``<code>`` inside one), keeping their text.
+
+    A browser shows an ``<xmp>``'s content as typed: ``state: >-`` reads
+    ``state: >-``. Serialised, that text is escaped (``&gt;``); the
+    sanitiser's parser reads an ``<xmp>`` again as raw text, so the escapes
+    would reach readers as literal ``&gt;``. As ``<pre>`` it stays the text it was.
+    """
+    for el in list(article.iter(*RAW_TEXT_TAGS)):
+        above = {a.tag for a in el.iterancestors()}
+        if "code" in above and el.getparent() is not None:
+            el.drop_tag()  # already code: its text joins the code around it
+        else:
+            el.tag = "code" if "pre" in above else "pre"
 
 
 def paragraphs_from_wrappers(article: HtmlElement) -> None:

@@ -35,6 +35,7 @@ __all__ = [
     "CONTENT_WORDS",
     "COOKIE_CUE",
     "CTA_LINE",
+    "DISCLAIMER",
     "DISCLOSURE",
     "DROP_IF_THIN_TAGS",
     "DROP_TAGS",
@@ -49,9 +50,11 @@ __all__ = [
     "META_LINE",
     "PLACEHOLDER_SRC",
     "PLAYER_LABEL",
+    "PLAYER_TITLE",
     "PREV_NEXT",
     "PROMO_LABEL",
     "PROMPT_CUE",
+    "RAW_TEXT_TAGS",
     "RELATED_HEADING",
     "SLIDE_COUNTER",
     "TRACKING_PARAMS",
@@ -324,6 +327,20 @@ DISCLOSURE = re.compile(
     re.IGNORECASE,
 )
 
+# Legal and editorial disclaimers: what the site says about its liability
+# ("not intended to replace the advice of ...", "is not legal advice", "the
+# views expressed ... do not necessarily reflect ..."), not what the article says.
+DISCLAIMER = re.compile(
+    r"\bnot intended (?:to|as) (?:replace|be a substitute|substitute|provide|constitute|serve as)\b"
+    r"|\b(?:is|are|does|do) not (?:constitute |provide )?(?:legal|medical|financial|tax|investment|professional)"
+    r"(?:, (?:legal|medical|financial|tax|investment))*(?:,? or (?:legal|medical|financial|tax|investment|accounting))? advice\b"
+    r"|\bshould (?:not |never |ever )?be (?:used|construed|considered) as (?:a substitute|legal|medical|financial|professional)\b"
+    r"|\bviews expressed (?:by|in) .{0,60}\b(?:are (?:their|his|her|its|the author)|do not necessarily)\b"
+    r"|\bdo(?:es)? not necessarily (?:reflect|represent) the (?:views|opinions|position)\b"
+    r"|\bfor (?:general )?information(?:al)? purposes(?: only)?\b",
+    re.IGNORECASE,
+)
+
 # --- stage 4: normalisation ----------------------------------------------
 
 # Attributes that hold the real image URL on lazy-loaded images, in the
@@ -381,6 +398,18 @@ EMBED_HOSTS = {
     "archive.org": "View on the Internet Archive",
 }
 EMBED_TAGS = frozenset({"iframe", "embed", "object", "video", "audio"})
+
+# An embed's title that only names the player, not what it plays: the link
+# gets the label alone ("Watch on YouTube").
+PLAYER_TITLE = re.compile(
+    r"(?:(?:youtube|vimeo|dailymotion|embedded|embed|spotify|soundcloud)\b\s*)*(?:video|audio|media|podcast)?\s*(?:player|embed|iframe)?",
+    re.IGNORECASE,
+)
+
+# Obsolete elements whose content a browser shows as typed (raw text): they
+# become <pre>, or the sanitiser would read their escaped text as raw text
+# and readers would see "&gt;" where the page shows ">".
+RAW_TEXT_TAGS = frozenset({"xmp", "plaintext", "listing"})
 
 # --- stage 5: sanitising (nh3 allowlist) ---------------------------------
 
@@ -496,8 +525,9 @@ GALLERY_NAME = re.compile(r"slide|gallery|carousel|counter|swiper|lightbox|slick
 CTA_LINE = re.compile(
     r"\W*(?:(?:learn|find out|read|see|view|discover|explore|show) more(?: (?:about|on|at|here)\b.{0,40})?"
     r"|get (?:started|a (?:free )?quote|my discount|the (?:app|deal|offer)|an estimate|yours|it now|offer)"
-    r"|(?:check|see|view|compare) (?:the )?(?:latest )?(?:price|prices|deal|deals|rates|availability|plans|offer)s?"
-    r"(?: (?:here|now|on [\w.]+|at [\w.]+))?"
+    r"|(?:check|see|view|compare) (?:the |their |its |our )?(?:latest |current )?(?:price|prices|deal|deals|rates|availability|plans|offer)s?"
+    r"(?: (?:and|&) (?:availability|prices|rates|reviews|deals))?(?: (?:here|now|on [\w.]+|at [\w.]+))?"
+    r"|(?:see|read|view) (?:more|all) (?:reviews|details|products|photos|deals|offers)"
     r"|(?:shop|buy|order) (?:now|today|it|here|(?:it |now )?(?:on|at|from) [\w.&' -]{1,30}|[\w.&' -]{1,30})"
     r"|try (?:it )?(?:free|for free|now|today)|start (?:your |a )?free trial|(?:sign up|subscribe)(?: now| today| for free)?"
     r"|book (?:now|a demo|a call)|request a (?:demo|quote)|contact us|visit (?:the )?(?:site|website|store|shop)"
@@ -511,6 +541,10 @@ PROMPT_CUE = re.compile(
     r"|\bclick here to (?:subscribe|buy|order|get (?:your|the) (?:copy|issue|magazine))\b"
     r"|\bsubscribe (?:today|now) and (?:save|get)\b|\bsave \d+% (?:on|off) (?:the )?(?:cover price|subscription)"
     r"|^tell us what (?:you|YOU) think\b|^(?:have|share) your (?:say|views|thoughts) in the comments\b"
-    r"|^let us know (?:what you think )?in the comments\b",
+    r"|^let us know (?:what you think )?in the comments\b"
+    # social and feed prompts: "Follow me on Pinterest ...", "The post X appeared first on Y."
+    r"|\bfollow (?:me|us) on (?:pinterest|instagram|facebook|twitter|tiktok|youtube|x|threads|linkedin)\b"
+    r"|\bpin (?:it|this)(?: image| post)? (?:using|for later|to (?:your|refer))|\b(?:please|moment to) leave a (?:star )?rating\b"
+    r"|^the post .{5,200} appeared first on .{2,80}$|^\d{1,3}% of (?:people|readers) found this (?:article|page|post) helpful",
     re.IGNORECASE,
 )

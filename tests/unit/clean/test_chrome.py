@@ -153,3 +153,24 @@ def test_call_to_action_lines(line: str) -> None:
 )
 def test_lines_that_start_like_a_call_to_action_are_not_one(line: str) -> None:
     assert not CTA_LINE.fullmatch(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["Check their rates and availability", "See more reviews", "See all products", "Check current price"]
+)
+def test_more_call_to_action_lines(line: str) -> None:
+    assert CTA_LINE.fullmatch(line)
+
+
+def test_an_arrow_before_a_call_to_action_link_does_not_make_it_text() -> None:
+    article = lxml.html.fromstring(
+        "<div><p>The kettle boils a litre in under three minutes, and the lid stays cool to the touch.</p>"
+        '<p>➡️ <a href="https://shop.example/kettle">Check price here</a></p>'
+        '<p>➡️ See <a href="https://shop.example/kettle">the maker\'s page</a> for the colours.</p></div>'
+    )
+    remove_chrome(article)
+    texts = [" ".join(p.text_content().split()) for p in article]
+    assert texts == [
+        "The kettle boils a litre in under three minutes, and the lid stays cool to the touch.",
+        "➡️ See the maker's page for the colours.",
+    ]

@@ -7,6 +7,7 @@ import pytest
 
 from feedsvc.clean import clean_html, clean_html_explained
 from feedsvc.clean.boilerplate import appeal_cues
+from feedsvc.clean.policy import DISCLAIMER
 from support.paths import FIXTURES as FIXTURES_DIR
 
 FIXTURES = FIXTURES_DIR / "clean"
@@ -96,3 +97,43 @@ def test_strips_a_paywall_box() -> None:
     )
     out = clean_html(f"<article>{body}{wall}</article>", BASE)
     assert len(paragraphs(out)) == 3 and "Unlock" not in out
+
+
+def test_disclaimers_and_social_prompts_after_the_article_go() -> None:
+    html = clean_html(fixture("drops_disclaimers_and_social_prompts_after_the_article.html"), BASE)
+    text = " ".join(lxml.html.fragment_fromstring(html, create_parent="div").text_content().split())
+    assert "the council had taken legal advice on who pays for repairs" in text  # advice in the story stays
+    assert "should take about eighteen months, the council said in a statement." in text
+    for junk in (
+        "Follow us on Instagram",
+        "found this article helpful",
+        "informational purposes",
+        "do not necessarily reflect",
+        "appeared first on",
+    ):
+        assert junk not in text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This blog post is not intended to replace the advice of a medical professional.",
+        "Our affiliates do not provide tax, legal or accounting advice.",
+        "No content on this site should ever be used as a substitute for direct medical advice.",
+        "The views expressed by the authors of this blog are their own.",
+    ],
+)
+def test_disclaimer_lines(line: str) -> None:
+    assert DISCLAIMER.search(line)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The council had taken legal advice before the vote.",
+        "She asked her doctor for advice on the medication.",
+        "The views of residents were mixed.",
+    ],
+)
+def test_sentences_about_advice_are_no_disclaimer(sentence: str) -> None:
+    assert not DISCLAIMER.search(sentence)

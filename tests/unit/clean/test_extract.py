@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
-from feedsvc.clean import clean_html, clean_html_explained
+from feedsvc.clean import clean_html, clean_html_explained, extract
 from support.paths import FIXTURES as FIXTURES_DIR
 
 FIXTURES = FIXTURES_DIR / "clean"
@@ -83,3 +84,19 @@ def test_keeps_accordion_answers_and_tabs_that_the_page_shows_on_click() -> None
         assert answer in kept
     # Hidden without a control naming it, or a menu in the page's header: still gone.
     assert "newsletter" not in out and "Sign in" not in out and "Copyright" not in out
+
+
+def test_keeps_every_section_a_page_builder_numbers_as_sibling_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = fixture("keeps_sections_a_page_builder_numbers_as_sibling_blocks.html")
+    sections = ("Tutoring is teaching one pupil", "Pupils who meet a tutor", "Schools that run tutoring well")
+
+    def text_of(html: str) -> str:
+        return lxml.html.fragment_fromstring(html, create_parent="div").text_content()
+
+    text = text_of(clean_html(page, "https://success.example/tutoring/"))
+    for start in sections:
+        assert start in text
+    assert "Further resources" not in text and "choosing a tutoring programme" not in text
+    monkeypatch.setattr(extract, "DISABLED", frozenset({"same_class_sections"}))
+    alone = text_of(clean_html(page, "https://success.example/tutoring/"))
+    assert sum(start in alone for start in sections) == 1  # one block of the three, without the rule

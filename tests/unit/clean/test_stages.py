@@ -331,3 +331,33 @@ def test_text_after_an_embed_is_kept_and_deep_wrappers_are_flattened() -> None:
         "Season tickets bought before",
     ]
     assert "<embed" not in out and "<div" not in out
+
+
+def test_xmp_code_is_shown_as_typed_never_as_escapes() -> None:
+    html = clean_html(
+        (FIXTURES / "shows_xmp_code_as_typed_never_as_escapes.html").read_text(encoding="utf-8"),
+        "https://notes.example/phone-room/",
+    )
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    code = " ".join(root.xpath("string(.//pre[1])").split())
+    assert "state: >-" in code
+    assert "<b>{{ area }}</b>" in code  # the page shows the tags as text, so readers do too
+    assert "&gt;" not in root.text_content() and "&lt;" not in root.text_content()
+    assert "a < b && c > d" in root.text_content()
+    assert "<xmp" not in html
+
+
+def test_each_embedded_video_is_linked_once_and_a_player_title_is_no_title() -> None:
+    html = clean_html(
+        fixture("links_each_embedded_video_once_without_player_titles.html"), "https://news.example.org/a/"
+    )
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    links = [(a.get("href"), " ".join(a.text_content().split())) for a in root.iter("a")]
+    assert links == [
+        ("https://www.youtube.com/watch?v=abc123XYZ", "Watch on YouTube"),
+        (
+            "https://player.vimeo.com/video/76979871",
+            "Watch on Vimeo: The January surge, filmed from the lifeboat station",
+        ),
+    ]
+    assert "should take about eighteen months" in root.text_content()

@@ -1,0 +1,215 @@
+"""Check the cleaner's hard rules (issue #11, "done when") on every page of annotated page sets.
+
+Usage::
+
+    python bench/clean_checks.py DATASET [DATASET ...] [--limit N] [--show N]
+
+Each page is cleaned once (``feedsvc.clean.clean_html`` with the page's URL,
+as ``bench/extraction.py`` does) and three things are checked on the output:
+
+appeal
+    No donation or membership appeal: the output holds none of the page's
+    truth ``without`` snippets, and no appeal phrase ("support us",
+    "donate", "become a member", "readers like you", ...) that the page's
+    annotated article text does not hold itself (an article about a
+    donation drive keeps its words).
+markup
+    No literal markup text: no tag (``<img height="1" ...>``, ``</div>``)
+    and no escaped entity (``&lt;div``, ``&amp;nbsp;``) in the output's text,
+    unless the source page shows the same string as text (a tutorial that
+    prints HTML in a code block), as libxml2 reads it with scripts off: the
+    tags inside a ``<noscript>`` are tags there, not text.
+lazy
+    Lazy images resolved: no ``<img>`` in the output whose src is a
+    placeholder the source page put beside the real image (an ``<img>`` of
+    the source with that src also held ``data-src``, ``data-original``,
+    ``data-lazy-src`` or ``data-srcset`` naming another image, or a
+    ``srcset`` beside a placeholder-looking src),
+    none whose file name looks like a placeholder (``PLACEHOLDER_SRC``), and
+    none without a src.
+
+Exit status 1 when any page fails any check; every failure is listed with
+the page and the offending text (the first ``--show`` per check). Newsletter
+and subscription prompts are counted beside, as information: the issue's
+hard rule is about donation and membership appeals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+import lxml.html
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from extraction import APPEAL_PAGES, Page, html_to_text, load
+
+from feedsvc.clean import clean_html
+from feedsvc.clean.policy import LAZY_SRCSET_ATTRS, PLACEHOLDER_SRC
+
+# A donation or membership appeal, as readers see it.
+APPEAL = re.compile(
+    r"\bsupport (?:us|our (?:work|journalism|mission|reporting|newsroom)|independent (?:journalism|media|news))\b"
+    r"|\bdonat(?:e|es|ing|ion|ions)\b|\bbecom(?:e|ing) a (?:member|patron|supporter|donor|friend of)\b"
+    r"|\bfunded by (?:readers|our readers|people like you|you)\b|\breaders like you\b|\bpatreon\b"
+    r"|\bbuy (?:me|us) a coffee\b|\bmake a gift\b|\bchip in\b|\bcontribut(?:e|ion) (?:today|now)\b"
+    r"|\bmembers? (?:get|receive|enjoy)\b|\bjoin (?:us|now|today) as a member\b",
+    re.IGNORECASE,
+)
+# A newsletter or subscription prompt (counted, not a failure).
+PROMPT = re.compile(
+    r"\bsign (?:up|me up) (?:for|to)\b[^.]{0,40}\bnewsletter|\bsubscribe (?:to|for|now|today)\b", re.IGNORECASE
+)
+# A tag with attributes, a bare start or end tag, or an escaped entity, as text.
+MARKUP = re.compile(
+    r"</?[a-zA-Z][\w-]*(?:\s+[\w:-]+\s*=\s*[\"'\w]|\s*/?>)|&(?:lt|gt|amp|quot|apos|nbsp|#\d{1,6}|#x[\da-fA-F]{1,5});"
+)
+# Attributes only a lazy loader sets (WordPress's data-orig-file and the like sit on loaded images too).
+_LAZY_ONLY = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-srcset", "data-lazy-srcset")
+
+
+@dataclass
+class Failure:
+    """One page failing one check, with what failed."""
+
+    check: str
+    key: str
+    detail: str
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def appeal_failures(key: str, text: str, truth: dict) -> list[Failure]:
+    """Return the appeal left in ``text``: a phrase its truth does not hold, or an appeal snippet the truth drops.
+
+    A ``without`` snippet counts when it reads as an appeal itself, or on the
+    pages the data README lists as carrying one (``APPEAL_PAGES``): the other
+    snippets are other boilerplate, measured by the metric.
+    """
+    flat, truth_flat = _flat(text), _flat(truth.get("articleBody") or "")
+    found = [
+        Failure("appeal", key, f"without-snippet {snippet!r}")
+        for snippet in truth.get("without") or []
+        if _flat(snippet) and _flat(snippet) in flat and (key in APPEAL_PAGES or APPEAL.search(snippet))
+    ]
+    in_truth = {m.group(0).lower() for m in APPEAL.finditer(truth_flat)}
+    for match in APPEAL.finditer(flat):
+        if match.group(0).lower() not in in_truth:
+            start = max(0, match.start() - 60)
+            found.append(Failure("appeal", key, f"{flat[start : match.end() + 60]!r}"))
+            break
+    return found
+
+
+def markup_failures(key: str, text: str, page: Page) -> list[Failure]:
+    """Return the markup shown as text in ``text`` that the source page does not show as text."""
+    shown: str | None = None
+    for match in MARKUP.finditer(text):
+        if shown is None:
+            shown = _flat(source_text(page.html))
+        if _flat(match.group(0)) not in shown:
+            start = max(0, match.start() - 40)
+            return [Failure("markup", key, f"{text[start : match.end() + 60]!r}")]
+    return []
+
+
+def source_text(html: str) -> str:
+    """Return the text a browser without scripts shows of a page (libxml2's tree: a <noscript>'s tags stay tags)."""
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8"))
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+    for el in list(root.iter("script", "style", "noscript", "template", "head")):
+        if el.getparent() is not None:
+            el.drop_tree()
+    return str(root.text_content())
+
+
+def _source_placeholders(page: Page) -> set[str]:
+    """Return the src values (made absolute) of source images that also name their real image elsewhere."""
+    try:
+        root = lxml.html.document_fromstring(page.html.encode("utf-8"))
+    except (lxml.etree.ParserError, ValueError):
+        return set()
+    found = set()
+    for img in root.iter("img"):
+        src = (img.get("src") or "").strip()
+        if not src:
+            continue
+        # A lazy loader's own attribute naming another image makes src its placeholder; a
+        # srcset beside an ordinary src is a responsive image (other sizes of the same one).
+        lazy = {(img.get(a) or "").strip() for a in _LAZY_ONLY} - {"", src}
+        if not lazy and (src.startswith("data:") or PLACEHOLDER_SRC.search(src)):
+            lazy = {(img.get(a) or "").strip() for a in LAZY_SRCSET_ATTRS} - {""}
+        if any(not u.startswith("data:") for u in lazy):
+            found.add(urljoin(page.url, src) if page.url else src)
+    return found
+
+
+def lazy_failures(key: str, html: str, page: Page) -> list[Failure]:
+    """Return the output images published as a placeholder, or without a src."""
+    if "<img" not in html:
+        return []
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    placeholders: set[str] | None = None
+    for img in root.iter("img"):
+        src = (img.get("src") or "").strip()
+        if not src:
+            return [Failure("lazy", key, f"<img> without src: {lxml.html.tostring(img, encoding='unicode')[:120]}")]
+        if src.startswith("data:") or PLACEHOLDER_SRC.search(src.rsplit("/", 1)[-1]):
+            return [Failure("lazy", key, f"placeholder-looking src {src[:120]!r}")]
+        if placeholders is None:
+            placeholders = _source_placeholders(page)
+        if src in placeholders:
+            return [Failure("lazy", key, f"src {src[:120]!r} is a placeholder: the source names the real image")]
+    return []
+
+
+def check(pages: list[Page]) -> tuple[list[Failure], int]:
+    """Clean every page and return every failure, and the number of pages left holding a newsletter prompt."""
+    failures: list[Failure] = []
+    prompts = 0
+    for page in pages:
+        html = clean_html(page.html, base_url=page.url or None)
+        text = html_to_text(html)
+        failures += appeal_failures(page.key, text, page.truth)
+        failures += markup_failures(page.key, text, page)
+        failures += lazy_failures(page.key, html, page)
+        truth_prompts = {m.group(0).lower() for m in PROMPT.finditer(_flat(page.truth.get("articleBody") or ""))}
+        prompts += any(m.group(0).lower() not in truth_prompts for m in PROMPT.finditer(_flat(text)))
+    return failures, prompts
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the checks and print the failures; exit 1 if any."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("datasets", type=Path, nargs="+")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N pages (by id) of each dataset")
+    parser.add_argument("--pages", default=None, help="only these pages (dataset/id, comma-separated)")
+    parser.add_argument("--show", type=int, default=20, help="failures listed per check (default 20)")
+    args = parser.parse_args(argv)
+    pages = load(args.datasets, args.limit)
+    if args.pages:
+        wanted = set(args.pages.split(","))
+        pages = [page for page in pages if page.key in wanted]
+    failures, prompts = check(pages)
+    print(f"{len(pages)} pages from {', '.join(str(d) for d in args.datasets)}")
+    for name in ("appeal", "markup", "lazy"):
+        mine = [f for f in failures if f.check == name]
+        print(f"{name}: {len({f.key for f in mine})} pages fail")
+        for f in mine[: args.show]:
+            print(f"  {f.key}: {f.detail}")
+    print(f"(information) pages left with a newsletter/subscribe prompt their truth lacks: {prompts}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
