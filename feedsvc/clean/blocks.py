@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import class_signal, class_words
+from feedsvc.clean.dom import class_signal, class_words, text_of
 from feedsvc.clean.policy import BLOCK_TAGS
 
 __all__ = ["FEATURES", "Block", "article_blocks", "class_tokens", "text_tokens"]
@@ -225,16 +225,22 @@ def _leaves(container: HtmlElement) -> list[tuple[HtmlElement, str]]:
     for el in found:
         if el is container or el in inner:
             continue
-        text = " ".join(el.text_content().split())
+        text = text_of(el)
         if text and _WORD.search(text):
             leaves.append((el, text))
     return leaves
 
 
 def _link_chars(el: HtmlElement) -> int:
+    """The characters of ``el``'s link text, white space left out (``text_of``'s only spaces are between words)."""
     if el.tag == "a":
-        return len("".join(el.text_content().split()))
-    return sum(len("".join(a.text_content().split())) for a in el.iter("a"))
+        text = text_of(el)
+        return len(text) - text.count(" ")
+    total = 0
+    for a in el.iter("a"):
+        text = text_of(a)
+        total += len(text) - text.count(" ")
+    return total
 
 
 def article_blocks(container: HtmlElement, title: str | None = None) -> list[Block]:

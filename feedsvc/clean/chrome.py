@@ -129,7 +129,7 @@ def _in_code(el: HtmlElement) -> bool:
 
 
 def _link_share(el: HtmlElement, text: str) -> float:
-    links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    links = sum(len(text_of(a)) for a in el.iter("a"))
     return links / max(len(text), 1)
 
 
