@@ -252,12 +252,12 @@ def _clean(
         return ""
 
     # 3. Boilerplate inside the article (a rules body only when its rules say prune).
-    if not bodies or rules is None or rules.prune:
-        if bodies or not whole_page:  # not pruned as a page in step 2
-            prune(article, rec=rec)
+    judged = not bodies or rules is None or rules.prune
+    if judged and (bodies or not whole_page):  # not pruned as a page in step 2
+        prune(article, rec=rec)
     # These passes read the same blocks' texts again and again and cut only with dom.remove.
     with shared_texts():
-        if not bodies or rules is None or rules.prune:
+        if judged:
             remove_boilerplate(article, rec)
             trim_edges(article, rec)
             remove_chrome(article, rec)

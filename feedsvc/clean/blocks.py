@@ -254,8 +254,8 @@ def article_blocks(container: HtmlElement, title: str | None = None) -> list[Blo
         return []
     title_words = {t.casefold() for t in _WORD.findall(title or "")}
     counts: dict[str, int] = {}
-    for _, text in leaves:
-        key = text.casefold()
+    keys = [text.casefold() for _, text in leaves]
+    for key in keys:
         counts[key] = counts.get(key, 0) + 1
     total = sum(len(text) for _, text in leaves)
     n = len(leaves)
@@ -278,7 +278,7 @@ def article_blocks(container: HtmlElement, title: str | None = None) -> list[Blo
         row = [
             math.log1p(chars),
             math.log1p(len(tokens)),
-            min(_link_chars(el) / max(len("".join(text.split())), 1), 1.0),
+            min(_link_chars(el) / max(chars - text.count(" "), 1), 1.0),  # text_of's only spaces are between words
             punct / chars,
             float(text.count(",") + text.count("，") + text.count("、")),
             float(text.endswith(_SENTENCE_END)),
@@ -328,7 +328,7 @@ def article_blocks(container: HtmlElement, title: str | None = None) -> list[Blo
             (total - before - chars) / max(total, 1),
             log_blocks,
             log_total,
-            float(counts[text.casefold()] - 1),
+            float(counts[keys[i]] - 1),
             float(same_tag),
             overlap,
             prev_row[0] if prev_row else -1.0,

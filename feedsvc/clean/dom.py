@@ -341,7 +341,7 @@ def remove(el: HtmlElement, rec: RemovalRecorder | None = None, stage: str = "",
             rec.removed(stage, el, reason)
         texts = _TEXTS.get()
         if texts:  # the ancestors lose the removed text (its tail stays, in the parent)
-            node = parent
+            node: HtmlElement | None = parent
             while node is not None:
                 texts.pop(node, None)
                 node = node.getparent()
