@@ -114,6 +114,9 @@ def _depth(html: str) -> int:
             continue
         name = name.lower()
         if end:
+            if stack and stack[-1] == name:  # the usual case: it closes the innermost element
+                stack.pop()
+                continue
             top = len(stack) - 1
             for index in range(top, max(top - _END_SEARCH, -1), -1):
                 if stack[index] == name:

@@ -49,21 +49,41 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _SPACE = re.compile(r"\s+")
 
 
-# The same test in two parts, forty times faster on long pages: Python's
-# regex engine is slow on a class that lists astral code points one by one,
-# so those (the noncharacters U+nFFFE/U+nFFFF) are found among the few
-# astral characters a page holds.
-_BMP_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# The same test on the page's UTF-8 bytes, five times faster on long pages than any
+# character class (Python's regex engine tests a class byte by byte; a literal first byte
+# is found by a fast scan): a lone surrogate cannot be encoded; one bytes.translate
+# keeps the C0 controls, DEL and the lead bytes of astral characters; the C1
+# controls (U+0080-U+0084, U+0086-U+009F: C2 80-84, C2 86-9F) and the BMP
+# noncharacters (U+FDD0-U+FDEF: EF B7 90-AF; U+FFFE/U+FFFF: EF BF BE/BF) start with
+# a literal byte; an astral noncharacter (U+nFFFE/U+nFFFF: F0-F4, then 8F/9F/AF/BF,
+# BF, BE/BF) is confirmed around each BF BE/BF, only on pages that hold astral characters.
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_ASTRAL_LEADS = bytes(range(0xF0, 0xF5))
+_UNSUSPECT_BYTES = bytes(i for i in range(256) if i not in _CONTROL_BYTES and i not in _ASTRAL_LEADS)
+_C1 = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]")  # two patterns: each starts with a literal byte
+_BMP_NONCHARACTER = re.compile(rb"\xef(?:\xb7[\x90-\xaf]|\xbf[\xbe\xbf])")
+_NONCHARACTER_END = re.compile(rb"\xbf(?=[\xbe\xbf])")
+# Below this length the one regex is quicker than encoding.
+_SHORT = 256
 
 
 def has_xml_unsafe(text: str) -> bool:
     """Return True if ``text`` holds a character that ``XML_UNSAFE`` matches (what ``xml_safe`` removes)."""
-    if _BMP_UNSAFE.search(text):
+    if len(text) < _SHORT:
+        return XML_UNSAFE.search(text) is not None
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
         return True
-    if text.isascii():
-        return False
-    return any(ord(m.group()) & 0xFFFE == 0xFFFE for m in _ASTRAL.finditer(text))
+    suspects = data.translate(None, _UNSUSPECT_BYTES)
+    if suspects:
+        if suspects.translate(None, _ASTRAL_LEADS):  # a C0 control or DEL
+            return True
+        for match in _NONCHARACTER_END.finditer(data):
+            i = match.start()
+            if i >= 2 and data[i - 2] in _ASTRAL_LEADS and data[i - 1] in b"\x8f\x9f\xaf\xbf":
+                return True
+    return _C1.search(data) is not None or _BMP_NONCHARACTER.search(data) is not None
 
 
 def xml_safe(text: str) -> str:

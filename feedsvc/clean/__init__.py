@@ -71,7 +71,7 @@ from feedsvc.clean.confidence import (
     description_of,
     sibling_paragraph_text,
 )
-from feedsvc.clean.dom import paragraph_chars, parse
+from feedsvc.clean.dom import paragraph_chars, parse, shared_texts
 from feedsvc.clean.edges import trim_edges
 from feedsvc.clean.explain import Recorder, Removal, number_elements
 from feedsvc.clean.extract import find_article, prune
@@ -232,17 +232,19 @@ def _clean(
     elif whole_page:
         prune(root, rec=rec)
         article = find_article(root, rec)
-        if comment_like(article):
+        liked = comment_like(article)
+        if liked:
             # A reader comment won: extract again from a fresh tree without
             # the page's comment threads (rare, so the second parse is cheap overall).
             retry = _without_comments(html, rules, rec)
             if retry is not None:
                 root, article = retry
+                liked = comment_like(article)
         if probe is not None:
             probe.pruned_chars = paragraph_chars(root)
             probe.extracted = True
             probe.container_chars = paragraph_chars(article)
-            probe.comment_like = comment_like(article)
+            probe.comment_like = liked
             probe.sibling_chars = sibling_paragraph_text(article)
     else:
         article = root.find("body")
@@ -250,16 +252,19 @@ def _clean(
         return ""
 
     # 3. Boilerplate inside the article (a rules body only when its rules say prune).
-    if not bodies or rules is None or rules.prune:
-        if bodies or not whole_page:  # not pruned as a page in step 2
-            prune(article, rec=rec)
-        remove_boilerplate(article, rec)
-        trim_edges(article, rec)
-        remove_chrome(article, rec)
-    remove_headline(article, title, rec)
-    trim_by_article_body(article, ld_body, rec)
-    if whole_page and not bodies and scorer.ENABLED:
-        scorer.score_blocks(article, title, rec)
+    judged = not bodies or rules is None or rules.prune
+    if judged and (bodies or not whole_page):  # not pruned as a page in step 2
+        prune(article, rec=rec)
+    # These passes read the same blocks' texts again and again and cut only with dom.remove.
+    with shared_texts():
+        if judged:
+            remove_boilerplate(article, rec)
+            trim_edges(article, rec)
+            remove_chrome(article, rec)
+        remove_headline(article, title, rec)
+        trim_by_article_body(article, ld_body, rec)
+        if whole_page and not bodies and scorer.ENABLED:
+            scorer.score_blocks(article, title, rec)
 
     # 4. Normalise.
     normalise(article, base, rec)

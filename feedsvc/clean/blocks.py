@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import class_signal, class_words
+from feedsvc.clean.dom import class_signal, class_words, text_of
 from feedsvc.clean.policy import BLOCK_TAGS
 
 __all__ = ["FEATURES", "Block", "article_blocks", "class_tokens", "text_tokens"]
@@ -225,16 +225,22 @@ def _leaves(container: HtmlElement) -> list[tuple[HtmlElement, str]]:
     for el in found:
         if el is container or el in inner:
             continue
-        text = " ".join(el.text_content().split())
+        text = text_of(el)
         if text and _WORD.search(text):
             leaves.append((el, text))
     return leaves
 
 
 def _link_chars(el: HtmlElement) -> int:
+    """The characters of ``el``'s link text, white space left out (``text_of``'s only spaces are between words)."""
     if el.tag == "a":
-        return len("".join(el.text_content().split()))
-    return sum(len("".join(a.text_content().split())) for a in el.iter("a"))
+        text = text_of(el)
+        return len(text) - text.count(" ")
+    total = 0
+    for a in el.iter("a"):
+        text = text_of(a)
+        total += len(text) - text.count(" ")
+    return total
 
 
 def article_blocks(container: HtmlElement, title: str | None = None) -> list[Block]:
@@ -248,8 +254,8 @@ def article_blocks(container: HtmlElement, title: str | None = None) -> list[Blo
         return []
     title_words = {t.casefold() for t in _WORD.findall(title or "")}
     counts: dict[str, int] = {}
-    for _, text in leaves:
-        key = text.casefold()
+    keys = [text.casefold() for _, text in leaves]
+    for key in keys:
         counts[key] = counts.get(key, 0) + 1
     total = sum(len(text) for _, text in leaves)
     n = len(leaves)
@@ -272,7 +278,7 @@ def article_blocks(container: HtmlElement, title: str | None = None) -> list[Blo
         row = [
             math.log1p(chars),
             math.log1p(len(tokens)),
-            min(_link_chars(el) / max(len("".join(text.split())), 1), 1.0),
+            min(_link_chars(el) / max(chars - text.count(" "), 1), 1.0),  # text_of's only spaces are between words
             punct / chars,
             float(text.count(",") + text.count("，") + text.count("、")),
             float(text.endswith(_SENTENCE_END)),
@@ -322,7 +328,7 @@ def article_blocks(container: HtmlElement, title: str | None = None) -> list[Blo
             (total - before - chars) / max(total, 1),
             log_blocks,
             log_total,
-            float(counts[text.casefold()] - 1),
+            float(counts[keys[i]] - 1),
             float(same_tag),
             overlap,
             prev_row[0] if prev_row else -1.0,

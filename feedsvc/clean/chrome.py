@@ -132,7 +132,7 @@ def _in_code(el: HtmlElement) -> bool:
 
 def _link_share(el: HtmlElement, text: str) -> float:
     """Return the share of the letters and digits of ``text`` that sit in links (an arrow or emoji before a link is not text)."""
-    links = sum(len(_WORD_CHARS.findall(a.text_content())) for a in el.iter("a"))
+    links = sum(len(_WORD_CHARS.findall(text_of(a))) for a in el.iter("a"))
     return links / max(len(_WORD_CHARS.findall(text)), 1)
 
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Protocol
 
@@ -42,6 +45,7 @@ __all__ = [
     "paragraph_chars",
     "parse",
     "remove",
+    "shared_texts",
     "shown_on_click",
     "text_of",
 ]
@@ -129,9 +133,37 @@ def parse(html: str) -> HtmlElement | None:
 # --- reading it ----------------------------------------------------------
 
 
+# The texts text_of has read while shared_texts is on, by element (None: off). Stage 3's
+# passes read the same leaf blocks' texts again and again (five or six times each) and
+# change the tree only through remove(), which forgets the texts that a removal changes.
+# A context variable, so each thread (the build cleans pages in parallel) has its own.
+_TEXTS: ContextVar[dict[HtmlElement, str] | None] = ContextVar("feedsvc_clean_texts", default=None)
+
+
+@contextmanager
+def shared_texts() -> Iterator[None]:
+    """Within the block, :func:`text_of` reads each element's text once and keeps it.
+
+    Only for passes that change the tree through :func:`remove` alone (it
+    forgets the text of every ancestor of what it removes): a text changed any
+    other way would be read stale.
+    """
+    token = _TEXTS.set({})
+    try:
+        yield
+    finally:
+        _TEXTS.reset(token)
+
+
 def text_of(el: HtmlElement) -> str:
     """Return the text of ``el`` with white space collapsed."""
-    return " ".join(el.text_content().split())
+    texts = _TEXTS.get()
+    if texts is None:
+        return " ".join(el.text_content().split())
+    found = texts.get(el)
+    if found is None:
+        found = texts[el] = " ".join(el.text_content().split())
+    return found
 
 
 def letters_and_digits(text: str) -> str:
@@ -303,7 +335,14 @@ def remove(el: HtmlElement, rec: RemovalRecorder | None = None, stage: str = "",
 
     An element already out of the tree (its parent went earlier) is left alone and not told.
     """
-    if el.getparent() is not None:
+    parent = el.getparent()
+    if parent is not None:
         if rec is not None:
             rec.removed(stage, el, reason)
+        texts = _TEXTS.get()
+        if texts:  # the ancestors lose the removed text (its tail stays, in the parent)
+            node: HtmlElement | None = parent
+            while node is not None:
+                texts.pop(node, None)
+                node = node.getparent()
         el.drop_tree()

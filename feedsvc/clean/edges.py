@@ -114,7 +114,7 @@ def is_prose(text: str, el: HtmlElement) -> bool:
     """Return True for a paragraph of running text (not a label, date or link line)."""
     if len(text) < 100 or el.tag in HEADING_TAGS:
         return False
-    links = sum(len(" ".join(a.text_content().split())) for a in el.iter("a"))
+    links = sum(len(text_of(a)) for a in el.iter("a"))
     return links < 0.3 * len(text) and (". " in text or text.endswith(_PROSE_END))
 
 

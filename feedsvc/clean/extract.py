@@ -118,7 +118,7 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
     # Elements that share the hint count together: an article split into
     # several blocks of one class ("content-nav-section"), or streamed into
     # hidden sibling blocks that a script reveals, is still the article.
-    prose = {el: paragraph_chars(el) for el in doomed}
+    prose = _paragraph_chars_of(doomed)
     groups: dict[tuple[object, str], int] = {}
     for el in doomed:
         key = (el.getparent(), "") if el in hidden else (None, el.get("class", "") + "#" + el.get("id", "-"))
@@ -139,6 +139,21 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
             continue
         if paragraph_chars(el) < max(200, 0.2 * total):
             remove(el, rec, "prune", f"<{el.tag!s}> with little paragraph text")
+
+
+def _paragraph_chars_of(elements: list[HtmlElement]) -> dict[HtmlElement, int]:
+    """Return ``dom.paragraph_chars`` of each element, reading each <p>'s text once (hinted elements nest)."""
+    lengths: dict[HtmlElement, int] = {}
+    found: dict[HtmlElement, int] = {}
+    for el in elements:
+        total = 0
+        for p in el.iter("p"):  # el itself included, as paragraph_chars counts it
+            n = lengths.get(p)
+            if n is None:
+                n = lengths[p] = len(p.text_content())
+            total += n
+        found[el] = total
+    return found
 
 
 def _swallowed_article(el: HtmlElement, total: int) -> bool:
@@ -183,7 +198,7 @@ def _block_text_counts(root: HtmlElement) -> dict[HtmlElement, list[int]]:
         row[0] += n
         if in_link:
             row[1] += n
-        row[2] += len(_COMMAS.findall(text))
+        row[2] += text.count(",") + text.count("，") + text.count("、")  # what _COMMAS finds, without a list
 
     def walk(el: HtmlElement, block: HtmlElement, in_link: bool) -> None:
         tag = el.tag

@@ -1,0 +1,70 @@
+"""feedsvc.clean.dom: texts read once while stage 3 runs are the texts a fresh read gives, removals included."""
+
+from __future__ import annotations
+
+import threading
+
+from lxml.html import HtmlElement
+
+from feedsvc.clean.dom import parse, remove, shared_texts, text_of
+
+PAGE = """<html><body><article>
+<div class="box"><p>First   paragraph with <a href="/a">a link</a> inside.</p>
+<p>Second <span>one</span> <em>here</em>.</p></div>
+<div class="promo"><p>Subscribe   now</p><p>Tail para.</p></div>
+</article></body></html>"""
+
+
+def _tree() -> HtmlElement:
+    root = parse(PAGE)
+    assert root is not None
+    return root
+
+
+def test_shared_texts_read_what_a_fresh_read_reads() -> None:
+    root = _tree()
+    with shared_texts():
+        texts = [text_of(el) for el in root.iter()]
+    assert texts == [" ".join(el.text_content().split()) for el in root.iter()]
+
+
+def test_a_removal_changes_the_texts_of_the_ancestors_and_nothing_else() -> None:
+    root = _tree()
+    article = root.find(".//article")
+    first, second = root.findall(".//p")[:2]
+    span = root.find(".//span")
+    with shared_texts():
+        before = {el: text_of(el) for el in article.iter()}  # every text read (and kept) before the cut
+        remove(span)
+        after = {el: text_of(el) for el in article.iter()}
+    fresh = {el: " ".join(el.text_content().split()) for el in article.iter()}
+    assert after == fresh
+    assert after[second] == "Second here." != before[second]
+    assert after[article] != before[article]
+    assert after[first] == before[first]
+
+
+def test_outside_shared_texts_every_read_is_fresh() -> None:
+    root = _tree()
+    p = root.find(".//p")
+    with shared_texts():
+        assert text_of(p).startswith("First paragraph")
+    p.find("a").drop_tree()  # a change that does not go through remove(): seen once the block is left
+    assert text_of(p) == "First paragraph with inside."
+
+
+def test_each_thread_has_its_own_texts() -> None:
+    root = _tree()
+    p = root.find(".//p")
+    seen: list[str] = []
+    with shared_texts():
+        text_of(p)
+
+        def other() -> None:
+            p.find("a").drop_tree()  # this thread keeps no texts, so it reads the change
+            seen.append(text_of(p))
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(timeout=10)
+    assert seen == ["First paragraph with inside."]

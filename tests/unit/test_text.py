@@ -1,0 +1,64 @@
+"""feedsvc.text: the quick "anything to remove?" test agrees with the character class on long text too."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedsvc.text import XML_UNSAFE, has_xml_unsafe, xml_safe
+
+# Long enough to take the byte-level path, with text of every UTF-8 length around the probe.
+_LONG = "<p>Plain ASCII, Latin-1 \u00e9\u00a0, Greek \u03b1, CJK \u4e2d, an emoji \U0001f600.</p>" * 5
+
+
+def _code_points() -> list[str]:
+    """Every BMP code point, and the first and last 256 of every astral plane (where its noncharacters sit)."""
+    astral = (
+        c
+        for plane in range(1, 17)
+        for base in (0, 0xFF00)
+        for c in range(plane << 16 | base, (plane << 16 | base) + 256)
+    )
+    return [chr(c) for c in (*range(0x10000), *astral)]
+
+
+def test_the_byte_test_agrees_with_the_class_on_each_code_point_inside_long_text() -> None:
+    assert len(_LONG) >= 256 and not has_xml_unsafe(_LONG)
+    disagree = [
+        hex(ord(ch))
+        for ch in _code_points()
+        if has_xml_unsafe(_LONG + ch + _LONG) != (XML_UNSAFE.search(ch) is not None)
+    ]
+    assert disagree == []
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [
+        "\x00",
+        "\x0b",
+        "\x7f",
+        "\x84",
+        "\x86",
+        "\x9f",
+        "\ud800",
+        "\udfff",
+        "\ufdd0",
+        "\ufdef",
+        "\ufffe",
+        "\uffff",
+        "\U0001fffe",
+        "\U0003fffe",  # F0 BF BF BE: its BF BF is not the end that matters
+        "\U0010ffff",
+    ],
+)
+def test_long_text_with_one_unsafe_character_is_found_and_cleaned(probe: str) -> None:
+    text = _LONG + probe + _LONG
+    assert has_xml_unsafe(text)
+    assert xml_safe(text) == _LONG + _LONG
+
+
+@pytest.mark.parametrize("probe", ["\x85", "\t\n\r", "\u00a0\u00bf", "\ufdcf\ufdf0\ufffd", "\U0001fffd\U0003ffbf"])
+def test_long_text_with_only_allowed_characters_is_left_alone(probe: str) -> None:
+    text = _LONG + probe + _LONG
+    assert not has_xml_unsafe(text)
+    assert xml_safe(text) is text
