@@ -6,6 +6,9 @@
 #     DURATION=10 CORPUS_SIZE=50 bash bench/faults.sh   # a quick look
 #     CORPUS_SIZE=1000 FRAGMENTS=1 bash bench/faults.sh  # small fragment articles (make_corpus.py --fragments)
 #     CORPUS_SIZE=10000 FRAGMENTS=1 DURATION=60 bash bench/faults.sh  # a 10,000-article site (#16)
+#     CORPUS=/work/bench-data/fragments-10000 CORPUS_SIZE=10000 FRAGMENTS=1 bash bench/faults.sh
+#         # a copy of a corpus make_corpus.py made with that size and kind, with its build cache if it
+#         # has one (.feedsvc/): the server starts warm instead of cleaning every article first
 #     (START_TIMEOUT: seconds the first, cold build may take, 120 + CORPUS_SIZE / 10 by default;
 #      KEEP_LOGS=FILE: keep the server's log)
 #
@@ -60,11 +63,20 @@ KILL_PUBLISHER_AT=${KILL_PUBLISHER_AT:-$((DURATION / 2))}
 START_TIMEOUT=${START_TIMEOUT:-$((120 + CORPUS_SIZE / 10))}  # the first, cold build comes before serving
 command -v wrk >/dev/null 2>&1 || apt_install wrk
 
+BASE_URL=()
 new_temp_dir bench-faults
 WORK=$NEW_DIR
 CONTENT=$WORK/content
 STAGING=$WORK/staging
-"$PY" "$REPO/bench/make_corpus.py" "$CORPUS_SIZE" "$CONTENT" "${KIND[@]}" >/dev/null
+if [[ -n ${CORPUS:-} ]]; then
+    [ -f "$CORPUS/site.toml" ] && [ "$(find "$CORPUS/articles" -maxdepth 1 -name '*.html' | wc -l)" -eq "$CORPUS_SIZE" ] ||
+        die "CORPUS=$CORPUS is not a make_corpus.py folder of CORPUS_SIZE=$CORPUS_SIZE articles"
+    cp -a "$CORPUS" "$CONTENT"  # with its build cache and ledger: a warm start
+    # its own base_url, named: a loopback one would follow the port, and a site that moved is cleaned again
+    BASE_URL=(--base-url "$(sed -n 's/^base_url = "\(.*\)"$/\1/p' "$CONTENT/site.toml")")
+else
+    "$PY" "$REPO/bench/make_corpus.py" "$CORPUS_SIZE" "$CONTENT" "${KIND[@]}" >/dev/null
+fi
 # The articles to add: the same generator's next DURATION articles (article i is the same at any N).
 "$PY" "$REPO/bench/make_corpus.py" $((CORPUS_SIZE + DURATION)) "$STAGING" "${KIND[@]}" >/dev/null
 mapfile -t ORIGINAL < <(cd "$CONTENT/articles" && ls -- *.html | sed 's/\.html$//' | sort)
@@ -72,7 +84,7 @@ mapfile -t NEW < <(cd "$STAGING/articles" && ls -- *.html | sed 's/\.html$//' | 
 STABLE=${ORIGINAL[0]}  # never touched: the article page wrk asks for
 
 # --port 0: the server binds a free port itself and prints it (no other process can take it first).
-"${FEEDSVC[@]}" serve --content "$CONTENT" --host 127.0.0.1 --port 0 --workers 2 \
+"${FEEDSVC[@]}" serve --content "$CONTENT" --host 127.0.0.1 --port 0 --workers 2 "${BASE_URL[@]}" \
     >"$WORK/serve.out" 2>"$WORK/serve.err" &
 MASTER=$!
 STARTED_PIDS+=("$MASTER")
