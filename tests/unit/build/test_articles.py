@@ -121,6 +121,7 @@ def test_a_cold_build_moves_bodies_to_disk_a_batch_at_a_time_not_once_all_are_cl
 ) -> None:
     stories(content_dir, 9)
     monkeypatch.setattr(pipeline_articles, "BATCH", 3)
+    monkeypatch.setattr(pipeline_articles, "SUMMARY_IN_MEMORY", 10_000)  # one body an article: count those
     counter = SpillCounter(monkeypatch)
     builder = Builder(content_dir, cache_dir=content_dir / ".feedsvc" / "cache", clean=counter)
     built = builder.build(T1)
@@ -135,6 +136,7 @@ def test_a_warm_start_moves_each_cached_body_to_disk_before_reading_the_next(
     stories(content_dir, 8)
     cache = content_dir / ".feedsvc" / "cache"
     Builder(content_dir, cache_dir=cache).build(T1)
+    monkeypatch.setattr(pipeline_articles, "SUMMARY_IN_MEMORY", 10_000)  # one body an article: count those
     counter = SpillCounter(monkeypatch)
     real = BuildCache.each_article
     spilled_when_read: list[int] = []
