@@ -5,7 +5,12 @@
 #     bash bench/faults.sh                      # ~50 s
 #     DURATION=10 CORPUS_SIZE=50 bash bench/faults.sh   # a quick look
 #     CORPUS_SIZE=1000 FRAGMENTS=1 bash bench/faults.sh  # small fragment articles (make_corpus.py --fragments)
-#     (START_TIMEOUT: seconds the first, cold build may take, 120 by default; KEEP_LOGS=FILE: keep the server's log)
+#     CORPUS_SIZE=10000 FRAGMENTS=1 DURATION=60 bash bench/faults.sh  # a 10,000-article site (#16)
+#     CORPUS=/work/bench-data/fragments-10000 CORPUS_SIZE=10000 FRAGMENTS=1 bash bench/faults.sh
+#         # a copy of a corpus make_corpus.py made with that size and kind, with its build cache if it
+#         # has one (.feedsvc/): the server starts warm instead of cleaning every article first
+#     (START_TIMEOUT: seconds the first, cold build may take, 120 + CORPUS_SIZE / 10 by default;
+#      KEEP_LOGS=FILE: keep the server's log)
 #
 # All on 127.0.0.1, every loop bounded:
 #   - copies a corpus (bench/make_corpus.py CORPUS_SIZE) to a temporary
@@ -25,13 +30,17 @@
 #     last good version); at KILL_AT s one
 #     gunicorn worker gets SIGKILL, at KILL_PUBLISHER_AT s the publisher
 #     process (the master starts a new one, which publishes on);
+#   - the checker also reads /healthz each round and notes each snapshot
+#     version the first time it is seen: the publishes that came under load;
 #   - after a 3 s settle: /healthz must count every article file (files -
 #     rejected), each added and each broken article answer 200 (a broken one
 #     missing counts in articles_missing), each deleted one 404/410.
 # Prints one line:
 #   requests=N errors_5xx=N non_2xx_3xx=N malformed=N articles_missing=N worker_killed=yes publisher_killed=yes
+#   publishes_seen=N last_publish_s=S
 # (details on standard error) and exits 1 if errors_5xx, malformed or
-# articles_missing is non-zero, or a deleted article is still served.
+# articles_missing is non-zero, a deleted article is still served, or no
+# publish was seen after the publisher was killed (publishes stopped coming).
 # Connections reset by the killed worker are counted (socket_errors, on
 # standard error) but are not responses. Stops everything it starts.
 set -euo pipefail
@@ -49,15 +58,25 @@ KILL_AT=${KILL_AT:-$((DURATION / 3))}
 KILL_PUBLISHER_AT=${KILL_PUBLISHER_AT:-$((DURATION / 2))}
 [[ $KILL_AT =~ ^[0-9]+$ && $KILL_AT -lt $DURATION && $KILL_PUBLISHER_AT =~ ^[0-9]+$ && $KILL_PUBLISHER_AT -lt $DURATION ]] ||
     die "KILL_AT and KILL_PUBLISHER_AT must be seconds within DURATION"
-[[ $CORPUS_SIZE =~ ^[0-9]+$ && $CORPUS_SIZE -ge $((2 * DURATION + 10)) && $CORPUS_SIZE -le 5000 ]] ||
-    die "CORPUS_SIZE must be 2*DURATION+10 to 5000"
+[[ $CORPUS_SIZE =~ ^[0-9]+$ && $CORPUS_SIZE -ge $((2 * DURATION + 10)) && $CORPUS_SIZE -le 100000 ]] ||
+    die "CORPUS_SIZE must be 2*DURATION+10 to 100000"
+START_TIMEOUT=${START_TIMEOUT:-$((120 + CORPUS_SIZE / 10))}  # the first, cold build comes before serving
 command -v wrk >/dev/null 2>&1 || apt_install wrk
 
+BASE_URL=()
 new_temp_dir bench-faults
 WORK=$NEW_DIR
 CONTENT=$WORK/content
 STAGING=$WORK/staging
-"$PY" "$REPO/bench/make_corpus.py" "$CORPUS_SIZE" "$CONTENT" "${KIND[@]}" >/dev/null
+if [[ -n ${CORPUS:-} ]]; then
+    [ -f "$CORPUS/site.toml" ] && [ "$(find "$CORPUS/articles" -maxdepth 1 -name '*.html' | wc -l)" -eq "$CORPUS_SIZE" ] ||
+        die "CORPUS=$CORPUS is not a make_corpus.py folder of CORPUS_SIZE=$CORPUS_SIZE articles"
+    cp -a "$CORPUS" "$CONTENT"  # with its build cache and ledger: a warm start
+    # its own base_url, named: a loopback one would follow the port, and a site that moved is cleaned again
+    BASE_URL=(--base-url "$(sed -n 's/^base_url = "\(.*\)"$/\1/p' "$CONTENT/site.toml")")
+else
+    "$PY" "$REPO/bench/make_corpus.py" "$CORPUS_SIZE" "$CONTENT" "${KIND[@]}" >/dev/null
+fi
 # The articles to add: the same generator's next DURATION articles (article i is the same at any N).
 "$PY" "$REPO/bench/make_corpus.py" $((CORPUS_SIZE + DURATION)) "$STAGING" "${KIND[@]}" >/dev/null
 mapfile -t ORIGINAL < <(cd "$CONTENT/articles" && ls -- *.html | sed 's/\.html$//' | sort)
@@ -65,12 +84,12 @@ mapfile -t NEW < <(cd "$STAGING/articles" && ls -- *.html | sed 's/\.html$//' | 
 STABLE=${ORIGINAL[0]}  # never touched: the article page wrk asks for
 
 # --port 0: the server binds a free port itself and prints it (no other process can take it first).
-"${FEEDSVC[@]}" serve --content "$CONTENT" --host 127.0.0.1 --port 0 --workers 2 \
+"${FEEDSVC[@]}" serve --content "$CONTENT" --host 127.0.0.1 --port 0 --workers 2 "${BASE_URL[@]}" \
     >"$WORK/serve.out" 2>"$WORK/serve.err" &
 MASTER=$!
 STARTED_PIDS+=("$MASTER")
 PORT=""
-deadline=$((SECONDS + ${START_TIMEOUT:-600}))  # the first build of the corpus comes before the line
+deadline=$((SECONDS + START_TIMEOUT))  # the first build of the corpus comes before the line
 while [ $SECONDS -lt $deadline ]; do
     PORT=$({ grep -o 'serving .* at http://127\.0\.0\.1:[0-9]*/' "$WORK/serve.err" || true; } | head -n 1 | sed 's|.*:\([0-9]*\)/$|\1|')
     [ -n "$PORT" ] || ! kill -0 "$MASTER" 2>/dev/null && break
@@ -78,7 +97,7 @@ while [ $SECONDS -lt $deadline ]; do
 done
 [ -n "$PORT" ] || { tail -n 20 "$WORK/serve.err" >&2; die "feedsvc serve printed no port"; }
 BASE=http://127.0.0.1:$PORT
-wait_http "$BASE/healthz" "${START_TIMEOUT:-120}" "$MASTER" || { tail -n 20 "$WORK/serve.err" >&2; die "feedsvc serve did not start"; }
+wait_http "$BASE/healthz" "$START_TIMEOUT" "$MASTER" || { tail -n 20 "$WORK/serve.err" >&2; die "feedsvc serve did not start"; }
 say "feedsvc serve (master $MASTER) on $BASE with $CORPUS_SIZE articles; load for ${DURATION}s"
 
 cat >"$WORK/faults.lua" <<EOF
@@ -240,6 +259,11 @@ say "wrk: $LINE"
 say "feed checker: $(cat "$WORK/check.json")"
 say "verify: $VERIFY"
 say "snapshots published while under load: $REBUILDS"
-echo "requests=$REQUESTS errors_5xx=$C5XX non_2xx_3xx=$NON malformed=$MALFORMED articles_missing=$MISSING worker_killed=$KILLED publisher_killed=$PUBLISHER_KILLED"
+PUBLISHES=$(jfield publishes_seen "$(cat "$WORK/check.json")")
+LAST_PUBLISH=$(jfield last_publish_s "$(cat "$WORK/check.json")")
+# publishes keep coming: one was seen after the publisher was killed (and its successor started)
+KEPT_COMING=$("$PY" -c "import sys; print(int(sys.argv[1] != 'None' and float(sys.argv[1]) > float(sys.argv[2])))" \
+    "$LAST_PUBLISH" "$KILL_PUBLISHER_AT")
+echo "requests=$REQUESTS errors_5xx=$C5XX non_2xx_3xx=$NON malformed=$MALFORMED articles_missing=$MISSING worker_killed=$KILLED publisher_killed=$PUBLISHER_KILLED publishes_seen=$PUBLISHES last_publish_s=$LAST_PUBLISH"
 [ "$C5XX" -eq 0 ] && [ "$MALFORMED" -eq 0 ] && [ "$MISSING" -eq 0 ] && [ "$DELETED_SERVED" -eq 0 ] &&
-    [ "$KILLED" = yes ] && [ "$PUBLISHER_KILLED" = yes ]
+    [ "$KILLED" = yes ] && [ "$PUBLISHER_KILLED" = yes ] && [ "$KEPT_COMING" -eq 1 ]

@@ -3,7 +3,9 @@
 
     python bench/faults_check.py watch URL SECONDS OUT.json
         GET URL/feed.atom and URL/feed.json every 0.5 s for SECONDS (at most
-        200 rounds); parse each (lxml, json); write the counts to OUT.json.
+        240 rounds); parse each (lxml, json); and URL/healthz, noting each
+        snapshot version the first time it is seen (seconds into the run):
+        publishes that came under load. Write the counts to OUT.json.
     python bench/faults_check.py verify URL CONTENT_DIR ADDED DELETED
         ADDED, DELETED: files of slugs, one a line. Wait (at most 20 s) for
         /healthz to count every article page in CONTENT_DIR/articles, then
@@ -15,6 +17,7 @@ Loopback only: every URL is http://127.0.0.1:<port>.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import time
@@ -53,10 +56,16 @@ def well_formed(path: str, status: int, kind: str, body: bytes) -> bool:
 
 def watch(base: str, seconds: float, out: Path) -> None:
     counts = {"checked": 0, "malformed": 0, "connection_errors": 0, "statuses": {}}
-    deadline = time.monotonic() + seconds
-    for _ in range(200):
+    versions: dict[str, float] = {}  # snapshot version -> seconds into the run it was first seen
+    started = time.monotonic()
+    deadline = started + seconds
+    for _ in range(240):
         if time.monotonic() >= deadline:
             break
+        try:
+            versions.setdefault(health(base)["version"], round(time.monotonic() - started, 1))
+        except (OSError, ValueError, KeyError):
+            counts["connection_errors"] += 1
         for path in ("/feed.atom", "/feed.json"):
             try:
                 status, kind, body = get(base + path)
@@ -69,6 +78,10 @@ def watch(base: str, seconds: float, out: Path) -> None:
                 counts["malformed"] += 1
                 print(f"malformed {path}: {status} {kind} {body[:120]!r}", file=sys.stderr)
         time.sleep(0.5)
+    seen = sorted(versions.values())
+    counts["publishes_seen"] = max(0, len(seen) - 1)  # versions after the one serving when the load began
+    counts["last_publish_s"] = seen[-1] if len(seen) > 1 else None
+    counts["longest_gap_s"] = round(max((b - a for a, b in itertools.pairwise(seen)), default=0.0), 1)
     out.write_text(json.dumps(counts), encoding="utf-8")
 
 

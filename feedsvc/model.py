@@ -262,7 +262,7 @@ class Article:
     published: datetime
     updated: datetime
     authors: tuple[str, ...]
-    summary: str  # plain text
+    summary: str | StoredText  # plain text, or a handle on it kept on disk (read with summary_text)
     tags: tuple[str, ...]
     content: str | StoredText  # the cleaned HTML (sanitised, absolute URLs), or a handle on it kept on disk
     language: str
@@ -277,6 +277,12 @@ class Article:
         """The cleaned, sanitised HTML of the article, with absolute URLs."""
         content = self.content
         return content if isinstance(content, str) else content.text()
+
+    @property
+    def summary_text(self) -> str:
+        """The summary: plain text, one line."""
+        summary = self.summary
+        return summary if isinstance(summary, str) else summary.text()
 
 
 @_pickled_by_position

@@ -215,15 +215,19 @@ class BuildCache:
 
     def articles(self, keys: Iterable[str], rules: Mapping[str, str]) -> dict[str, Any]:
         """Return the cached values of ``keys`` made with the current rules version of their host."""
-        found: dict[str, Any] = {}
+        return dict(self.each_article(keys, rules))
+
+    def each_article(self, keys: Iterable[str], rules: Mapping[str, str]) -> Iterator[tuple[str, Any]]:
+        """Yield (key, value) of the cached values of ``keys`` made with the current rules version of their
+        host, one at a time as read: a caller that keeps only part of each (a warm start of a large site
+        keeps article bodies on disk) never holds them all at once."""
         stale: list[str] = []
         for key, value, host, version in self._read("articles", "host, rules", keys, 500):
             if rules.get(host, "none") == version:
-                found[key] = value
+                yield key, value
             else:
                 stale.append(key)  # cleaned with rules that have changed since
         self._drop("articles", stale)
-        return found
 
     def put_articles(self, rows: Iterable[tuple[str, str, str, object]]) -> None:
         """Store (key, rules host, rules version, value) rows."""
@@ -234,8 +238,13 @@ class BuildCache:
 
     def documents(self, keys: Iterable[str]) -> dict[str, Any]:
         """Return the cached rendered documents of ``keys``."""
+        return dict(self.each_document(keys))
+
+    def each_document(self, keys: Iterable[str]) -> Iterator[tuple[str, Any]]:
+        """Yield (key, value) of the cached rendered documents of ``keys``, one family at a time as read."""
         # a few per query: a document family is up to several megabytes
-        return {key: value for key, value, *_ in self._read("documents", "", keys, 8)}
+        for key, value, *_ in self._read("documents", "", keys, 8):
+            yield key, value
 
     def put_documents(self, rows: Mapping[str, object]) -> None:
         """Store rendered documents by key."""

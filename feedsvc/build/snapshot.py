@@ -18,7 +18,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict
 from typing import Any, Literal, Protocol
 
@@ -31,6 +31,7 @@ from feedsvc.model import Article, Catalog, Site
 __all__ = [
     "HOT_FEED_PREFIX",
     "PAGE_CACHE_BYTES",
+    "STREAM_BYTES",
     "DocumentStore",
     "LedgerMode",
     "Rendered",
@@ -45,6 +46,9 @@ __all__ = [
 # recently used go first. Feeds are not counted: they are always kept.
 PAGE_CACHE_BYTES = 16 * 1024 * 1024
 LABELS_SLACK = 256  # labels of articles gone kept before they are pruned (build_snapshot)
+# Bytes of freshly rendered documents (every coding) a build holds before it puts them in the
+# build cache and moves them to disk: a cold build of a large site renders hundreds of megabytes.
+STREAM_BYTES = 32 * 1024 * 1024
 # Feeds kept in memory even when the others live on disk: the site's own, which
 # most readers poll. Every other document (tag, author, archive) is read when sent.
 HOT_FEED_PREFIX = "/feed."
@@ -77,7 +81,7 @@ def feed_resource(document: Document, site: Site) -> Resource:
 class DocumentStore(Protocol):
     """Where rendered document families outlive the process (the build cache)."""
 
-    def documents(self, keys: Iterable[str]) -> Mapping[str, Any]: ...
+    def each_document(self, keys: Iterable[str]) -> Iterator[tuple[str, Any]]: ...
 
     def put_documents(self, rows: Mapping[str, object]) -> None: ...
 
@@ -167,7 +171,9 @@ def build_snapshot(
     article's digest and ``updated``. Found in ``previous`` or in ``store``, its
     documents are reused; otherwise rendered and put in ``store``. With
     ``spill``, every document but the site's own feeds is moved there (out
-    of the heap) once it is cached.
+    of the heap) once it is cached. Documents go to ``store`` and ``spill``
+    as they are made (every :data:`STREAM_BYTES`) and as they are read back,
+    so a build holds a few families' bytes at a time, not a large site's.
     """
     site = catalog.site
     archives = _archives(catalog, previous)
@@ -208,26 +214,43 @@ def build_snapshot(
     old = previous.rendered if previous is not None else {}
     rendered: dict[str, Rendered] = {key: old[key] for key in jobs if key in old}
     if store is not None and len(rendered) < len(jobs):
-        found = store.documents(key for key in jobs if key not in rendered)
-        rendered.update((key, value) for key, value in found.items() if _is_rendered(value))
-    fresh: dict[str, Rendered] = {}
+        # one family at a time, each spilled as read: a large site's archive months are never all in memory
+        for key, value in store.each_document(key for key in jobs if key not in rendered):
+            if _is_rendered(value):
+                rendered[key] = _spilled(value, spill) if spill is not None else value
+    fresh: dict[str, Rendered] = {}  # rendered now, not yet in the store
+    held = 0  # their bytes in memory
+    made = 0
     advance = progress(len(jobs) - len(rendered)) if progress and len(rendered) < len(jobs) else None
     for key, render in jobs.items():
         if key not in rendered:
             rendered[key] = fresh[key] = tuple((doc.path, feed_resource(doc, site)) for doc in render())
+            held += sum(_size(resource) for _, resource in fresh[key])
+            made += 1
+            if held >= STREAM_BYTES:  # to the store and the spill file, so memory holds a few families at most
+                _flush(fresh, rendered, store, spill)
+                held = 0
             if advance:
                 advance(1)
-    if store is not None and fresh:
-        store.put_documents(fresh)  # before spilling: the cache keeps the bytes themselves
-    if spill is not None:
-        rendered = {key: _spilled(documents, spill) for key, documents in rendered.items()}
+    _flush(fresh, rendered, store, spill)  # (those of the previous snapshot were spilled when it was built)
     feeds = {path: resource for key in jobs for path, resource in rendered[key]}
-    snapshot = Snapshot(catalog, feeds, archives, {key: rendered[key] for key in jobs}, page_budget, len(fresh))
+    snapshot = Snapshot(catalog, feeds, archives, {key: rendered[key] for key in jobs}, page_budget, made)
     kept = {**before, **labels}
     if len(kept) > len(catalog.by_slug) + LABELS_SLACK:  # articles gone: let go of their labels
         kept = {slug: label for slug, label in kept.items() if slug in catalog.by_slug}
     snapshot.salt, snapshot.month_keys, snapshot.labels = salt, month_keys, kept
     return snapshot
+
+
+def _flush(
+    fresh: dict[str, Rendered], rendered: dict[str, Rendered], store: DocumentStore | None, spill: BytesStore | None
+) -> None:
+    """Put the families rendered since the last flush in ``store``, then spill them; empty ``fresh``."""
+    if store is not None and fresh:
+        store.put_documents(fresh)  # before spilling: the cache keeps the bytes themselves
+    if spill is not None:
+        rendered.update((key, _spilled(documents, spill)) for key, documents in fresh.items())
+    fresh.clear()
 
 
 def _archives(catalog: Catalog, previous: Snapshot | None) -> ArchiveIndex:

@@ -358,9 +358,10 @@ def index_sources(
 
 def article_digest(article: Article) -> str:
     """Hash every field of ``article`` a reader can get, except ``updated`` (which the ledger sets)."""
-    skip = ("updated", "source_path", "warnings", "content")
+    skip = ("updated", "source_path", "warnings", "content", "summary")
     fields = {k: str(getattr(article, k)) for k in article.__dataclass_fields__ if k not in skip}
-    fields["content_html"] = article.content_html  # the text, wherever it is kept
+    fields["content_html"] = article.content_html  # the texts, wherever they are kept
+    fields["summary"] = article.summary_text
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:32]
 
 

@@ -68,7 +68,7 @@ def fingerprint(article: Article) -> str:
     text = unicodedata.normalize("NFC", " ".join("".join(view.parts).split()))
     seen = {
         "title": article.title,
-        "summary": article.summary,
+        "summary": article.summary_text,
         "authors": list(article.authors),
         "tags": list(article.tags),
         "published": article.published.isoformat(),

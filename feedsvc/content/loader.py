@@ -589,7 +589,12 @@ def _read_bytes(path: Path, limit: int, missing_ok: bool = False) -> tuple[os.st
         if stat.st_size > limit:
             raise ContentError(path, _too_big(stat.st_size, limit))
         try:
-            data = file.read(limit + 1)
+            # Asked for the size fstat() gave (and a byte more, to see growth), not the limit: a read
+            # allocates what it is asked for and shrinks it after, and a cold build of 30,000 small
+            # files asking for a 4 MiB limit each left 108 MB more memory in use behind it.
+            data = file.read(stat.st_size + 1)
+            if len(data) > stat.st_size:  # it grew after fstat(): read on, up to the limit
+                data += file.read(limit + 1 - len(data))
         except OSError as error:
             raise ContentError(path, _unreadable(error)) from None
     if len(data) > limit:  # it grew after fstat()

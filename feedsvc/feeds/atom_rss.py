@@ -227,7 +227,7 @@ def _generator(
         entry.updated(article.updated)
         entry.author([{"name": name} for name in article.authors])
         entry.dc.dc_creator(list(article.authors))
-        entry.summary(article.summary, type="text")
+        entry.summary(article.summary_text, type="text")
         entry.content(article.content_html, type="html")
         entry.category([{"term": tag, "label": tag} for tag in article.tags])
         entry.media.image = article.image

@@ -30,7 +30,7 @@ def _item(article: Article, site: Site) -> dict[str, Any]:
         {
             "title": article.title,
             "content_html": article.content_html,
-            "summary": article.summary,
+            "summary": article.summary_text,
             "date_published": article.published.isoformat(),
             "date_modified": article.updated.isoformat(),
             "authors": [{"name": name} for name in article.authors],

@@ -142,7 +142,7 @@ def _common(site: Site, og_type: str, title: str, description: str, url: str) ->
 def article_card(article: Article, site: Site) -> Card:
     """Return the Open Graph, Twitter card and ``NewsArticle`` JSON-LD of an article's page."""
     url = article_canonical(article, site)
-    meta = _common(site, "article", article.title, article.summary, url)
+    meta = _common(site, "article", article.title, article.summary_text, url)
     meta[-1] = ("property", "og:locale", og_locale(article.language))
     image = article.image
     picture = _picture(site)
@@ -170,7 +170,7 @@ def article_card(article: Article, site: Site) -> Card:
         "@context": SCHEMA_CONTEXT,
         "@type": "NewsArticle",
         "headline": article.title,
-        "description": article.summary,
+        "description": article.summary_text,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": _date(article.published),

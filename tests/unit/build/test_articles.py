@@ -1,16 +1,23 @@
-"""Articles: cleaned articles reach the build cache as they are made, in pool chunks sized to the work."""
+"""Articles: cleaned articles reach the build cache as they are made, in pool chunks sized to the work, and
+their bodies reach the blob store as they are made or read back, so a large site's bodies are never all in memory."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from feedsvc.build import articles as pipeline_articles
 from feedsvc.build import files as build_files
 from feedsvc.build.articles import chunk_size
+from feedsvc.build.blobstore import Blob, BlobStore
 from feedsvc.build.builder import Builder
+from feedsvc.build.cache import BuildCache
 from feedsvc.clean import clean_html
 from support.factories import write_article
 
@@ -80,3 +87,99 @@ def test_bytes_read_to_hash_are_cleaned_from_memory_up_to_a_bound_then_read_agai
     loaded = {name for name in reads if reads.count(name) == reads_per_file}
     assert loaded and loaded == set(reads)
     assert len(built.catalog.articles) == 3
+
+
+class SpillCounter:
+    """Counts the bodies put in the blob store, and what the count was at each call of a cleaner."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.puts = 0
+        self.at_clean: list[int] = []
+        real = BlobStore.put
+
+        def put(store: BlobStore, data: bytes) -> Blob:
+            self.puts += 1
+            return real(store, data)
+
+        monkeypatch.setattr(BlobStore, "put", put)
+
+    def __call__(self, html: str, base_url: str | None = None, rules: object = None) -> str:
+        self.at_clean.append(self.puts)
+        return clean_html(html, base_url=base_url, rules=rules)  # type: ignore[arg-type]
+
+
+def stories(content_dir: Path, count: int) -> None:
+    """Leave ``count`` good articles in the folder, and nothing else."""
+    for old in (content_dir / "articles").iterdir():
+        old.unlink()
+    for day in range(1, count + 1):
+        write_article(content_dir, f"story-{day}", f"2024-05-{day:02d}T09:00:00")
+
+
+def test_a_cold_build_moves_bodies_to_disk_a_batch_at_a_time_not_once_all_are_cleaned(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stories(content_dir, 9)
+    monkeypatch.setattr(pipeline_articles, "BATCH", 3)
+    monkeypatch.setattr(pipeline_articles, "SUMMARY_IN_MEMORY", 10_000)  # one body an article: count those
+    counter = SpillCounter(monkeypatch)
+    builder = Builder(content_dir, cache_dir=content_dir / ".feedsvc" / "cache", clean=counter)
+    built = builder.build(T1)
+    # when the n-th page is cleaned, every whole batch of 3 before it is on disk already
+    assert counter.at_clean == [0, 0, 0, 3, 3, 3, 6, 6, 6]
+    assert not any(isinstance(article.content, str) for article in built.catalog.articles)
+
+
+def test_a_warm_start_moves_each_cached_body_to_disk_before_reading_the_next(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stories(content_dir, 8)
+    cache = content_dir / ".feedsvc" / "cache"
+    Builder(content_dir, cache_dir=cache).build(T1)
+    monkeypatch.setattr(pipeline_articles, "SUMMARY_IN_MEMORY", 10_000)  # one body an article: count those
+    counter = SpillCounter(monkeypatch)
+    real = BuildCache.each_article
+    spilled_when_read: list[int] = []
+
+    def each_article(self: BuildCache, keys: Iterable[str], rules: Mapping[str, str]) -> Iterator[tuple[str, Any]]:
+        for row in real(self, keys, rules):
+            spilled_when_read.append(counter.puts)
+            yield row
+
+    monkeypatch.setattr(BuildCache, "each_article", each_article)
+    warm = Builder(content_dir, cache_dir=cache)
+    built = warm.build(T1)
+    assert warm.stats.cached == len(built.catalog.articles) == 8
+    # the n-th row is read once the n bodies before it are on disk: never two bodies in memory
+    assert spilled_when_read == list(range(8))
+
+
+# Run in a fresh interpreter: the fork server is one per process, started by whichever pool came first.
+POOL_BESIDE_A_THREAD = """
+import os, sys, threading
+from concurrent.futures import ProcessPoolExecutor
+from feedsvc.build.articles import pool_context
+
+stop = threading.Event()
+threading.Thread(target=stop.wait, daemon=True).start()  # as a server: the watcher's thread
+context = pool_context()
+parents = set()
+for _ in range(2):  # two builds, two pools
+    with ProcessPoolExecutor(1, context) as pool:
+        parents.add(pool.submit(os.getppid).result())
+stop.set()
+[server] = parents
+with open(f"/proc/{server}/maps", encoding="utf-8") as maps:
+    loaded = any("lxml" in line and "etree" in line for line in maps)
+print(context.get_start_method(), len(parents), loaded)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads the fork server's memory map (Linux)")
+def test_pools_started_beside_a_thread_fork_from_one_server_that_has_the_cleaner_loaded() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", POOL_BESIDE_A_THREAD], capture_output=True, text=True, timeout=120, check=True
+    )
+    # forked from a server (never from a process with threads), the same one for every pool, and that
+    # server holds the cleaner's libraries: no pool process imports them again
+    assert done.stdout.split() == ["forkserver", "1", "True"]

@@ -242,6 +242,11 @@ def test_article_bodies_and_all_feeds_but_the_sites_are_kept_on_disk(content_dir
     assert [a.content_html for a in on_disk.catalog.articles] == [a.content_html for a in in_memory.catalog.articles]
     assert not any(isinstance(a.content, str) for a in on_disk.catalog.articles)
     assert all(isinstance(a.content, str) for a in in_memory.catalog.articles)
+    # summaries too (the article's opening: text), but for short ones, which cost less than their handle
+    assert [a.summary_text for a in on_disk.catalog.articles] == [a.summary for a in in_memory.catalog.articles]
+    long = [a for a in on_disk.catalog.articles if len(a.summary_text) > pipeline_articles.SUMMARY_IN_MEMORY]
+    assert long and not any(isinstance(a.summary, str) for a in long)
+    assert all(isinstance(a.summary, str) for a in on_disk.catalog.articles if a not in long)
     held = {path for path, r in on_disk.feeds.items() if all(v.held for v in r.variants.values())}
     assert held == {"/feed.atom", "/feed.rss", "/feed.json"}  # what most readers poll stays in memory
     assert "/tags/energy/feed.atom" in on_disk.feeds

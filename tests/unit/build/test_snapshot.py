@@ -1,14 +1,21 @@
-"""build/snapshot.py: the revisions ledger in the content folder, and what a snapshot serves."""
+"""build/snapshot.py: the revisions ledger in the content folder, what a snapshot serves, and rendered documents
+streamed to the build cache and to disk as they are made or read back."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from feedsvc.build.builder import load_catalog, load_snapshot
+from feedsvc.build import snapshot as snapshot_module
+from feedsvc.build.blobstore import Blob, BlobStore
+from feedsvc.build.builder import Builder, load_catalog, load_snapshot
+from feedsvc.build.cache import BuildCache
+from feedsvc.build.snapshot import Rendered
 from support.factories import write_article
 
 T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -120,3 +127,59 @@ def test_subscription_feeds_advertise_the_hub_in_link_headers(content_dir: Path)
         '<https://hub.example.net/>; rel="hub", <https://news.example.org/feed.json>; rel="self"'
     )
     assert "Link" not in dict(feeds["/archive/2024-03.atom"].headers)
+
+
+def _on_disk(documents: Rendered) -> int:
+    """How many bodies a family puts in the blob store: every coding of every document but the site's feeds."""
+    return sum(len(r.variants) for path, r in documents if not path.startswith(snapshot_module.HOT_FEED_PREFIX))
+
+
+@pytest.mark.parametrize(("stream_bytes", "one_call_each"), [(1, True), (snapshot_module.STREAM_BYTES, False)])
+def test_a_cold_build_stores_rendered_families_as_it_renders_them(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch, stream_bytes: int, one_call_each: bool
+) -> None:
+    monkeypatch.setattr(snapshot_module, "STREAM_BYTES", stream_bytes)
+    calls: list[int] = []
+    real = BuildCache.put_documents
+
+    def put_documents(self: BuildCache, rows: Mapping[str, object]) -> None:
+        calls.append(len(rows))
+        real(self, rows)
+
+    monkeypatch.setattr(BuildCache, "put_documents", put_documents)
+    built = Builder(content_dir, cache_dir=content_dir / ".feedsvc" / "cache").build(T1)
+    assert sum(calls) == built.fresh > 3
+    # past the byte bound, each family goes to the cache (and to disk) as soon as it is rendered
+    assert calls == ([1] * built.fresh if one_call_each else [built.fresh])
+
+
+def test_a_warm_start_moves_each_cached_family_to_disk_before_reading_the_next(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = content_dir / ".feedsvc" / "cache"
+    Builder(content_dir, cache_dir=cache).build(T1)
+    puts = 0
+    real_put = BlobStore.put
+
+    def put(store: BlobStore, data: bytes) -> Blob:
+        nonlocal puts
+        puts += 1
+        return real_put(store, data)
+
+    real = BuildCache.each_document
+    expected: list[int] = []  # the bodies on disk when each family is read: those of the families before it
+    seen: list[int] = []
+
+    def each_document(self: BuildCache, keys: Iterable[str]) -> Iterator[tuple[str, Any]]:
+        for key, documents in real(self, keys):
+            seen.append(puts)
+            expected.append(expected[-1] + _on_disk(last[0]) if expected else puts)
+            last[:] = [documents]
+            yield key, documents
+
+    last: list[Rendered] = []
+    monkeypatch.setattr(BlobStore, "put", put)
+    monkeypatch.setattr(BuildCache, "each_document", each_document)
+    warm = Builder(content_dir, cache_dir=cache).build(T1)
+    assert warm.fresh == 0 and len(seen) == len(warm.rendered) > 3
+    assert seen == expected

@@ -430,6 +430,51 @@ def test_file_over_the_size_limit(content_dir: Path, site: Site, monkeypatch: py
     assert "is 207 bytes, over the 100-byte limit" in error.reason
 
 
+class ReadSizes:
+    """Opens files as os.fdopen does, and records how many bytes each read asks for."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+        self.real = os.fdopen
+
+    def __call__(self, descriptor: int, mode: str) -> Any:
+        file = self.real(descriptor, mode)
+        read, asked = file.read, self.asked
+
+        def counted(size: int = -1) -> bytes:
+            asked.append(size)
+            return read(size)
+
+        file.read = counted
+        return file
+
+
+def test_a_file_is_read_into_a_buffer_of_its_own_size_not_of_the_limit(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_file(content_dir, "sochi.html", PAGE)
+    sizes = ReadSizes()
+    monkeypatch.setattr(content.os, "fdopen", sizes)
+    files = content.read_article(path, 4 * 1024 * 1024)
+    assert files.data == PAGE.encode()
+    assert sizes.asked == [len(PAGE.encode()) + 1]  # its size and one byte to see growth, not the 4 MiB limit
+
+
+def test_a_file_that_grew_after_it_was_statted_is_read_whole(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_file(content_dir, "sochi.html", PAGE)
+    real = os.fstat
+
+    def before_the_last_write(descriptor: int) -> os.stat_result:
+        found = list(real(descriptor))
+        found[6] -= 10  # st_size: as it was 10 bytes earlier
+        return os.stat_result(found)
+
+    monkeypatch.setattr(content.os, "fstat", before_the_last_write)
+    assert content._read_bytes(path, 1_000_000)[1] == PAGE.encode()
+    with pytest.raises(ContentError, match="over the"):  # and what grew past the limit is still refused
+        content._read_bytes(path, len(PAGE.encode()) - 5)
+
+
 @pytest.mark.parametrize("make", ["missing", "directory", "no-permission"])
 def test_unreadable_file(content_dir: Path, site: Site, make: str) -> None:
     path = content_dir / "articles" / "sochi.html"

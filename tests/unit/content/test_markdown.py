@@ -104,7 +104,7 @@ def test_a_markdown_article_is_cleaned_and_published_like_any_other(content_dir:
     snapshot = load_snapshot(content_dir)
     assert snapshot.catalog.problems == ()
     article = snapshot.catalog.by_slug["poti-crane"]
-    assert article.summary == "The biggest crane on the coast arrived by sea on Wednesday."
+    assert article.summary_text == "The biggest crane on the coast arrived by sea on Wednesday."
     assert "<strong>Wednesday</strong>" in article.content_html
     assert 'href="https://port.example/crane"' in article.content_html
     assert "<table>" in article.content_html

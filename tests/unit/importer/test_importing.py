@@ -101,7 +101,7 @@ def test_an_imported_page_is_in_the_feed_with_full_metadata(
     assert ferry.published.isoformat() == "2024-03-04T08:15:00+04:00"
     assert ferry.updated.isoformat() == "2024-03-04T10:00:00+04:00"
     assert (ferry.authors, ferry.tags) == (("Nino Beridze",), ("Transport", "Batumi"))
-    assert ferry.summary == "Daily crossings restart on Monday after a week of storm damage repairs."
+    assert ferry.summary_text == "Daily crossings restart on Monday after a week of storm damage repairs."
     assert ferry.entry_id == sidecar(content_dir, FERRY_SLUG)["id"]
     assert ferry.source_url == server.url("/news/ferry-service-to-batumi-resumes")
     assert "trackPageview" not in ferry.content_html and "newsletter" not in ferry.content_html

@@ -149,11 +149,11 @@ def test_importing_an_export_writes_each_post_with_a_sidecar_and_publishes_it(co
         "2023-09-04T09:30:00+04:00",
         "2023-09-05T11:00:00+04:00",
     )
-    assert wine.summary == "Picking began ten days early after a hot August."
+    assert wine.summary_text == "Picking began ten days early after a hot August."
     assert "<figcaption>Saperavi grapes near Telavi</figcaption>" in wine.content_html
     assert "<p>Buyers are offering" in wine.content_html
     bridge = snapshot.catalog.by_slug["new-bridge-svaneti"]
-    assert bridge.summary.startswith("A footbridge over the Enguri")  # no excerpt: made from the text
+    assert bridge.summary_text.startswith("A footbridge over the Enguri")  # no excerpt: made from the text
     feed = feedparser.parse(snapshot.feeds["/feed.atom"].body)
     assert [entry.id for entry in feed.entries] == [
         "https://notes.example/?p=103",
