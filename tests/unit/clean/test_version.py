@@ -29,7 +29,6 @@ FINGERPRINTS = {
     "6": "d5ee5ed15cce4443",  # issue 11: accordion answers and tabs shown on click are article text
     "7": "451781fb5e824155",  # issue 11: call-to-action links and buttons alone on their line (clean/chrome.py)
     "8": "a6ee729d66d4df84",  # issue 11: the learned block scorer (clean/scorer.py); fixture scorer_drops_* added
-    "9": "60412e9e7fcdc8f0",  # issue 11: scorer features for layout (prose positions, repeated shapes, description)
 }
 
 
