@@ -135,6 +135,7 @@ def collect_article_blocks(pages: Sequence[Page]) -> list[PageBlocks]:
 def collect_page_blocks(pages: Sequence[Page]) -> list[PageBlocks]:
     """Return the blocks of each whole page after pruning (no article chosen): the scorer-only candidates."""
     from feedsvc.clean.boilerplate import page_title
+    from feedsvc.clean.confidence import description_of
     from feedsvc.clean.extract import prune
 
     found = []
@@ -145,7 +146,7 @@ def collect_page_blocks(pages: Sequence[Page]) -> list[PageBlocks]:
         if root is not None and body is not None:
             title = page_title(root)
             prune(root)
-            seen = article_blocks(body, title)
+            seen = article_blocks(body, title, description_of(root))
         found.append(_page_blocks(page, seen))
     return found
 

@@ -104,7 +104,7 @@ __all__ = [
 # library change that shows in clean_html's result): a cache of cleaned
 # articles is keyed by this and the site rules' version
 # (``SiteRules.version``). tests/unit/clean/test_version.py fails until it is.
-CLEANER_VERSION = "9"
+CLEANER_VERSION = "10"
 
 LOGGER = logging.getLogger(__name__)
 
@@ -213,9 +213,10 @@ def _clean(
     title = page_title(root) if whole_page else None
     base = effective_base(root, base_url)
     ld_body = article_body(root) if whole_page and "articleBody" in html else None
+    description = description_of(root) if whole_page else ""
     if probe is not None:
         probe.page_chars = paragraph_chars(root)
-        probe.description = description_of(root) if whole_page else ""
+        probe.description = description
 
     # 1. Site rules.
     if rules is not None:
@@ -264,7 +265,7 @@ def _clean(
         remove_headline(article, title, rec)
         trim_by_article_body(article, ld_body, rec)
         if whole_page and not bodies and scorer.ENABLED:
-            scorer.score_blocks(article, title, rec)
+            scorer.score_blocks(article, title, rec, description=description)
 
     # 4. Normalise.
     normalise(article, base, rec)

@@ -11,9 +11,19 @@ The features are what a reader's eye uses and the heuristics read one at a
 time: length, link share, punctuation, sentence ends, stopwords, digits and
 capitals; the tag and what it sits in (list, table, figure, quote, heading,
 aside); depth; position in the container by blocks and by characters;
-repetition of the same text in the container; overlap with the page title;
-the class/id signal of the ancestors; and the same few numbers for the
-blocks just before and after.
+repetition of the same text in the container; overlap with the page title
+and with the page's own description; the class/id signal of the ancestors;
+and the same few numbers for the blocks just before and after.
+
+Some features read the page's layout rather than the block, so they hold
+on sites the model never saw: where the block sits against the article's
+running prose (the share of the prose characters before and after it, and
+how many blocks away the nearest prose block is: teasers, credits and
+prompts are stacked before and after the body), how often its shape (its
+tag and class and its parent's) recurs in the container (captions, credits
+and teaser cards come in runs), how many siblings alike its parent or
+grandparent has (a card in a list of cards), and the link share of its
+parent (a headline link's date line sits in a linked card).
 
 Pure; a leaf under the stages of ``feedsvc.clean``: it imports only ``dom``
 and ``policy``. Deterministic: the same tree gives the same rows.
@@ -109,6 +119,13 @@ FEATURES: tuple[str, ...] = (
     "next_log_chars",
     "next_link_share",
     "heading_before",
+    "prose_before_share",
+    "prose_after_share",
+    "log_blocks_to_prose",
+    "shape_repeats",
+    "item_repeats",
+    "parent_link_share",
+    "description_overlap",
 )
 
 
@@ -243,16 +260,18 @@ def _link_chars(el: HtmlElement) -> int:
     return total
 
 
-def article_blocks(container: HtmlElement, title: str | None = None) -> list[Block]:
+def article_blocks(container: HtmlElement, title: str | None = None, description: str | None = None) -> list[Block]:
     """Return the innermost blocks with word text of ``container``, in page order, with their features.
 
     :param container: the article element (or a page body).
     :param title: the page's title, for the overlap feature (None: 0).
+    :param description: the page's own description (og:description, description), for its overlap feature.
     """
     leaves = _leaves(container)
     if not leaves:
         return []
     title_words = {t.casefold() for t in _WORD.findall(title or "")}
+    description_words = {t.casefold() for t in _WORD.findall(description or "")}
     counts: dict[str, int] = {}
     keys = [text.casefold() for _, text in leaves]
     for key in keys:
@@ -303,6 +322,10 @@ def article_blocks(container: HtmlElement, title: str | None = None) -> list[Blo
         folded_lists.append(folded)
         words.append(block_words)
 
+    prose = _prose_positions(leaves, own)
+    shapes = [_shape(el) for el, _ in leaves]
+    shape_counts = Counter(shapes)
+    items = _Items(container)
     blocks = []
     sibling_tags: dict[HtmlElement, Counter[object]] = {}
     before = 0
@@ -316,10 +339,6 @@ def article_blocks(container: HtmlElement, title: str | None = None) -> list[Blo
             if tags is None:
                 tags = sibling_tags[parent] = Counter(c.tag for c in parent)
             same_tag = tags[el.tag] - 1
-        overlap = 0.0
-        if title_words:
-            distinct = set(folded_lists[i])
-            overlap = len(distinct & title_words) / max(len(distinct), 1)
         prev_row = own[i - 1] if i > 0 else None
         next_row = own[i + 1] if i + 1 < n else None
         context = [
@@ -330,15 +349,116 @@ def article_blocks(container: HtmlElement, title: str | None = None) -> list[Blo
             log_total,
             float(counts[keys[i]] - 1),
             float(same_tag),
-            overlap,
+            _overlap(folded_lists[i], title_words),
             prev_row[0] if prev_row else -1.0,
             prev_row[2] if prev_row else -1.0,
             next_row[0] if next_row else -1.0,
             next_row[2] if next_row else -1.0,
             float(i - last_heading) if last_heading >= 0 else -1.0,
+            *prose[i],
+            math.log1p(shape_counts[shapes[i]] - 1),
+            items.repeats(el),
+            items.link_share(el),
+            _overlap(folded_lists[i], description_words),
         ]
         if el.tag in _HEADINGS:
             last_heading = i
         blocks.append(Block(el, text, (*own[i], *context), words[i]))
         before += chars
     return blocks
+
+
+def _overlap(folded: list[str], words: set[str]) -> float:
+    """The share of the distinct words of a block (case-folded tokens) that are in ``words``."""
+    if not words or not folded:
+        return 0.0
+    distinct = set(folded)
+    return len(distinct & words) / len(distinct)
+
+
+# A block of running prose: long, few links, ends as a sentence. Where the article's prose
+# starts and ends tells the body from what is stacked before and after it (teasers, credits).
+_PROSE_MIN_CHARS = 120
+_PROSE_MAX_LINK_SHARE = 0.3
+
+
+def _prose_positions(leaves: list[tuple[HtmlElement, str]], own: list[list[float]]) -> list[tuple[float, float, float]]:
+    """Per block: the share of the prose characters before it and after it, and log1p of the blocks to the nearest prose."""
+    is_prose = [
+        len(text) >= _PROSE_MIN_CHARS and row[2] < _PROSE_MAX_LINK_SHARE and row[5] == 1.0
+        for (_, text), row in zip(leaves, own, strict=True)
+    ]
+    sizes = [len(text) if p else 0 for (_, text), p in zip(leaves, is_prose, strict=True)]
+    total = sum(sizes)
+    n = len(leaves)
+    # Distance in blocks to the nearest prose block, by a pass each way.
+    far = float(n)
+    dist = [far] * n
+    last = None
+    for i in range(n):
+        if is_prose[i]:
+            last = i
+        if last is not None:
+            dist[i] = float(i - last)
+    last = None
+    for i in range(n - 1, -1, -1):
+        if is_prose[i]:
+            last = i
+        if last is not None:
+            dist[i] = min(dist[i], float(last - i))
+    out = []
+    before = 0
+    for i in range(n):
+        after = total - before - sizes[i]
+        out.append((before / total if total else -1.0, after / total if total else -1.0, math.log1p(dist[i])))
+        before += sizes[i]
+    return out
+
+
+def _shape(el: HtmlElement) -> tuple[object, ...]:
+    """A block's shape: its tag and class, and its parent's: repeated captions, credits and teasers share one."""
+    parent = el.getparent()
+    if parent is None:
+        return (el.tag, el.get("class"))
+    return (el.tag, el.get("class"), parent.tag, parent.get("class"))
+
+
+class _Items:
+    """What a block's parent and grandparent say: repeated like list items, and their link share (memoized)."""
+
+    def __init__(self, container: HtmlElement) -> None:
+        self.container = container
+        self.memo_repeats: dict[HtmlElement, float] = {}
+        self.memo_links: dict[HtmlElement, float] = {}
+
+    def _siblings_alike(self, el: HtmlElement) -> int:
+        parent = el.getparent()
+        if parent is None or el is self.container:
+            return 0
+        key = (el.tag, el.get("class"))
+        return sum(1 for c in parent if c is not el and c.tag == key[0] and c.get("class") == key[1])
+
+    def repeats(self, el: HtmlElement) -> float:
+        """log1p of the most siblings alike (same tag and class) of the block's parent or grandparent."""
+        parent = el.getparent()
+        if parent is None or parent is self.container:
+            return 0.0
+        found = self.memo_repeats.get(parent)
+        if found is None:
+            count = self._siblings_alike(parent)
+            grand = parent.getparent()
+            if grand is not None and grand is not self.container:
+                count = max(count, self._siblings_alike(grand))
+            found = self.memo_repeats[parent] = math.log1p(count)
+        return found
+
+    def link_share(self, el: HtmlElement) -> float:
+        """The share of the block's parent's text (the block's own, at the container) that is link text."""
+        parent = el.getparent()
+        if parent is None or el is self.container or parent is self.container:
+            parent = el
+        found = self.memo_links.get(parent)
+        if found is None:
+            chars = len("".join(parent.text_content().split()))
+            found = self.memo_links[parent] = min(_link_chars(parent) / max(chars, 1), 1.0)
+        return found

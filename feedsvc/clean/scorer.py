@@ -273,15 +273,21 @@ ENABLED = True
 
 
 def score_blocks(
-    article: HtmlElement, title: str | None = None, rec: Recorder | None = None, model: BlockModel | None = None
+    article: HtmlElement,
+    title: str | None = None,
+    rec: Recorder | None = None,
+    model: BlockModel | None = None,
+    description: str | None = None,
 ) -> list[tuple[Block, float]]:
     """Remove from ``article`` the innermost blocks the model is confident are not article text.
+
+    ``title`` and ``description`` are the page's own (read before the head is pruned).
 
     :returns: every block scored, with its probability, in page order
         (removed ones included), for the benchmark and ``--explain``.
     """
     model = model or MODEL or shipped_model()
-    blocks = article_blocks(article, title)
+    blocks = article_blocks(article, title, description)
     scored = [(block, model.probability(block)) for block in blocks]
     for block, p in scored:
         if p < model.threshold:

@@ -148,3 +148,62 @@ def test_the_ascii_shortcut_counts_what_the_expressions_count(text: str) -> None
     expected = tuple(len(pattern.sub("", text)) for pattern in (_NOT_PUNCT, _NOT_DIGIT, _NOT_LETTER, _NOT_CAPITAL))
     assert _counts(text) == expected
     assert _counts(text + "é") == (expected[0], expected[1], expected[2] + 1, expected[3])
+
+
+TEASERS_AFTER_THE_BODY = """
+<div class="post">
+  <p>Before the body: 5 min read</p>
+  <p>The council voted on Tuesday to extend the harbour wall, after a winter of storms that flooded the lower town twice and closed the road for weeks.</p>
+  <p>Engineers told the meeting that the wall, built in 1890, would not survive another winter without new stone from the old quarry.</p>
+  <div class="more">
+    <div class="card"><h3><a href="/a">Storm closes harbour road</a></h3><p class="dek">Jan 3</p></div>
+    <div class="card"><h3><a href="/b">Ferry timetable cut</a></h3><p class="dek">Jan 2</p></div>
+    <div class="card"><h3><a href="/c">New lifeboat named</a></h3><p class="dek">Jan 1</p></div>
+  </div>
+</div>
+"""
+
+
+def test_blocks_after_the_last_prose_paragraph_have_no_prose_after_them() -> None:
+    blocks = blocks_of(TEASERS_AFTER_THE_BODY)
+    before, first, second, teaser = blocks[0], blocks[1], blocks[2], by_text(blocks, "Ferry")
+    assert feature(before, "prose_before_share") == 0.0 and feature(before, "prose_after_share") == 1.0
+    assert feature(first, "prose_after_share") == pytest.approx(len(second.text) / (len(first.text) + len(second.text)))
+    assert feature(teaser, "prose_before_share") == 1.0 and feature(teaser, "prose_after_share") == 0.0
+    assert feature(first, "log_blocks_to_prose") == 0.0  # a prose block itself
+    assert feature(before, "log_blocks_to_prose") == pytest.approx(math.log1p(1))
+    assert feature(blocks[-1], "log_blocks_to_prose") == pytest.approx(math.log1p(6))
+
+
+def test_without_prose_the_prose_positions_say_unknown() -> None:
+    blocks = blocks_of("<div><p>Menu</p><p>Home</p></div>")
+    assert all(feature(b, "prose_before_share") == -1.0 == feature(b, "prose_after_share") for b in blocks)
+
+
+def test_teaser_cards_repeat_their_shape_and_their_item() -> None:
+    blocks = blocks_of(TEASERS_AFTER_THE_BODY)
+    headline, dek, prose = by_text(blocks, "Ferry"), by_text(blocks, "Jan 2"), by_text(blocks, "The council")
+    # three h3 > a in div.card, three p.dek in div.card: each shape seen twice more
+    assert feature(headline, "shape_repeats") == pytest.approx(math.log1p(2))
+    assert feature(dek, "shape_repeats") == pytest.approx(math.log1p(2))
+    # each block's parent is a div.card with two siblings alike
+    assert feature(dek, "item_repeats") == pytest.approx(math.log1p(2))
+    assert feature(prose, "item_repeats") == 0.0  # a child of the container
+    assert feature(by_text(blocks, "Engineers"), "shape_repeats") == pytest.approx(math.log1p(2))  # three p in div.post
+
+
+def test_parent_link_share_is_the_link_text_share_of_the_blocks_parent() -> None:
+    blocks = blocks_of(TEASERS_AFTER_THE_BODY)
+    card_text = "".join("Ferry timetable cut".split()) + "Jan2"
+    assert feature(by_text(blocks, "Jan 2"), "parent_link_share") == pytest.approx(
+        len("Ferrytimetablecut") / len(card_text)
+    )
+    assert feature(by_text(blocks, "The council"), "parent_link_share") == 0.0  # its own, at the container
+
+
+def test_description_overlap_is_the_share_of_the_blocks_words_in_the_page_description() -> None:
+    page = lxml.html.fragment_fromstring(TEASERS_AFTER_THE_BODY)
+    blocks = article_blocks(page, None, "The council will extend the harbour wall.")
+    assert feature(by_text(blocks, "Before"), "description_overlap") == pytest.approx(1 / 6)  # "the" of six words
+    assert feature(by_text(blocks, "Ferry"), "description_overlap") == 0.0
+    assert feature(by_text(blocks_of(TEASERS_AFTER_THE_BODY), "The council"), "description_overlap") == 0.0
