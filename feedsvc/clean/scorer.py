@@ -279,7 +279,7 @@ def score_blocks(
     model: BlockModel | None = None,
     description: str | None = None,
 ) -> list[tuple[Block, float]]:
-    """Remove from ``article`` the innermost blocks the model is confident are not article text.
+    """Remove from ``article`` the blocks the model is confident are not article text (never one holding a kept block).
 
     ``title`` and ``description`` are the page's own (read before the head is pruned).
 
@@ -289,8 +289,11 @@ def score_blocks(
     model = model or MODEL or shipped_model()
     blocks = article_blocks(article, title, description)
     scored = [(block, model.probability(block)) for block in blocks]
+    # A block can hold others (text of its own beside nested blocks): one whose nested text is kept
+    # stays, or removing it would take article text with it.
+    holding = {up for block, p in scored if p >= model.threshold for up in block.element.iterancestors()}
     for block, p in scored:
-        if p < model.threshold:
+        if p < model.threshold and block.element not in holding:
             why = ""
             if rec is not None:
                 most = ", ".join(f"{name}={value:.2f}" for name, value in model.reasons(block))

@@ -92,6 +92,27 @@ def test_a_threshold_of_zero_removes_nothing() -> None:
     assert lxml.html.tostring(article) == before
 
 
+def test_a_doubted_block_holding_a_kept_block_stays_with_it() -> None:
+    # The inner <div> holds a paragraph one level down (not a child, so both are blocks); its text
+    # is mostly a link (doubted), the paragraph is prose (kept).
+    page = (
+        '<div><div><a href="/funds">Browse all of our index funds, stock funds, bond funds and more</a>'
+        "<span><p>The funds that made the firm famous.</p></span></div>"
+        "<p>The council voted on Tuesday to extend the harbour wall by forty metres.</p></div>"
+    )
+    article = lxml.html.fragment_fromstring(page)
+    scored = score_blocks(article, None, None, load_model(link_model()))
+    assert any(p < 0.5 for _, p in scored)
+    assert "made the firm famous" in article.text_content()
+
+
+def test_a_doubted_block_with_nothing_kept_inside_goes() -> None:
+    prose = "<p>The council voted on Tuesday to extend the harbour wall by forty metres.</p>" * 3
+    article = lxml.html.fragment_fromstring(f'<div>{prose}<p><a href="/a">Storm closes harbour road</a></p></div>')
+    score_blocks(article, None, None, load_model(link_model()))
+    assert "Storm closes" not in article.text_content()
+
+
 def random_tree(rng: random.Random, width: int, depth: int) -> dict[str, list[Any]]:
     tree: dict[str, list[Any]] = {k: [] for k in ("feature", "threshold", "left", "right", "leaf", "node_value")}
 
