@@ -10,7 +10,8 @@ cleaned HTML as it is (a reader decides how it loads images).
   before the reader sees the first paragraph.
 - The lead image is shown at the top, as a figure with its caption, loaded
   at once (it is above the fold); unless the body itself starts with that
-  picture, which then is the one loaded at once and nothing is repeated.
+  picture (the same file in any size, or another crop of it with the same
+  long alt text), which then is the one loaded at once and nothing is repeated.
 """
 
 from __future__ import annotations
@@ -55,13 +56,26 @@ def page_body(content_html: str, lead: Image | None) -> PageBody:
         return PageBody(content_html, lead)
     images = list(root.iter("img"))
     first = _leading_image(root)
-    starts_with_lead = first is not None and lead is not None and same_image(first.get("src") or "", lead.url)
+    starts_with_lead = first is not None and lead is not None and _same_picture(first, lead)
     for img in images:
         if img is first and (starts_with_lead or lead is None):
             continue  # at the top of the page: loaded at once
         for name, value in LAZY:
             img.set(name, value)
     return PageBody(serialise_children(root), None if starts_with_lead else lead)
+
+
+# An alt text this long describes one picture: two files with it are crops of it (a site's
+# desktop and mobile art), not two pictures; short ones ("Photo", "Logo") say nothing.
+_DESCRIPTIVE_ALT = 40
+
+
+def _same_picture(img: lxml.html.HtmlElement, lead: Image) -> bool:
+    """True if ``img`` shows the lead picture: the same file (any size), or the same long alt text."""
+    if same_image(img.get("src") or "", lead.url):
+        return True
+    alt, lead_alt = " ".join((img.get("alt") or "").split()), " ".join((lead.alt or "").split())
+    return len(alt) >= _DESCRIPTIVE_ALT and alt.casefold() == lead_alt.casefold()
 
 
 def _leading_image(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:

@@ -41,6 +41,24 @@ def test_a_body_that_starts_with_the_lead_picture_shows_it_once_loaded_at_once()
     assert later["loading"] == "lazy"
 
 
+ALT = "A German Shepherd dog sitting side by side with a tabby cat on a sofa"
+
+
+def test_a_body_that_starts_with_another_crop_of_the_lead_picture_shows_it_once() -> None:
+    # og:image is the desktop crop, the body opens with the mobile one: another file, the same long alt
+    lead = Image("https://img.example.org/a1/Desktop_Cost.png?w=1200", alt=ALT, origin="og:image")
+    body = f'<picture><img src="https://img.example.org/b2/Mobile_Cost.png" alt="{ALT}"></picture>' + TEXT
+    shown = page_body(body, lead)
+    assert shown.lead is None
+    assert "loading" not in images(shown.html)[0]
+
+
+def test_a_short_alt_text_alike_does_not_make_two_pictures_one() -> None:
+    lead = Image("https://img.example.org/a1/harbour.jpg", alt="Photo", origin="og:image")
+    shown = page_body('<img src="https://img.example.org/b2/crane.jpg" alt="Photo">' + TEXT, lead)
+    assert shown.lead == lead
+
+
 def test_a_body_that_starts_with_another_picture_still_gets_the_lead_figure() -> None:
     shown = page_body(LATER + TEXT, LEAD)
     assert shown.lead == LEAD
