@@ -294,7 +294,7 @@ def reindex_facets(
     for key in keys:
         facet = facets.get(key)
         if not key or (not named and facet is None):
-            continue  # a name of punctuation alone has no URL; a source site.toml does not have has no facet
+            continue  # a name of punctuation alone has no URL; a source missing from site.toml has no facet
         members = [a for a in (facet.articles if facet else ()) if a.slug not in touched]
         for article in added:
             if any(key_of(name) == key for name in _names(kind, article)):

@@ -24,7 +24,7 @@ import lxml.html
 from feedsvc.clean.sanitise import serialise_children
 from feedsvc.metadata.images import same_image
 from feedsvc.model import Image
-from feedsvc.text import absolute_url, xml_safe
+from feedsvc.text import absolute_url, one_line, xml_safe
 
 __all__ = ["LAZY", "PageBody", "page_body"]
 
@@ -74,7 +74,7 @@ def _same_picture(img: lxml.html.HtmlElement, lead: Image) -> bool:
     """True if ``img`` shows the lead picture: the same file (any size), or the same long alt text."""
     if same_image(img.get("src") or "", lead.url):
         return True
-    alt, lead_alt = " ".join((img.get("alt") or "").split()), " ".join((lead.alt or "").split())
+    alt, lead_alt = one_line(img.get("alt") or ""), one_line(lead.alt or "")
     return len(alt) >= _DESCRIPTIVE_ALT and alt.casefold() == lead_alt.casefold()
 
 
