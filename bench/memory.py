@@ -22,7 +22,8 @@ revisions ledger is only read. For each folder:
 Bytes per article are the figures to compare; given two folders or more,
 the smallest and the largest give the cost of each article added (the
 difference over the difference in articles), which leaves the fixed parts
-(the site's own feeds, a facet per tag) out.
+(the site's own feeds, a facet per tag) out. ``PYTHONPATH=OTHER_CHECKOUT``
+measures another checkout's feedsvc (a before and after on the same corpora).
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ from pathlib import Path
 from types import FunctionType, ModuleType
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+if str(REPO) not in sys.path:
+    sys.path.append(str(REPO))  # after PYTHONPATH: another checkout's feedsvc may be measured
 
 from feedsvc.build.blobstore import BlobStore  # noqa: E402
 from feedsvc.build.builder import Builder  # noqa: E402
