@@ -28,7 +28,7 @@ import weakref
 from dataclasses import replace
 from typing import Any
 
-from feedsvc.build.blobstore import Blob, BlobStore
+from feedsvc.build.blobstore import Blob, BlobStore, Span, StoredValue
 from feedsvc.build.delta import Delta
 from feedsvc.build.snapshot import Snapshot
 
@@ -102,17 +102,17 @@ def _dump(value: object) -> tuple[bytes, tuple[int, ...]]:
     files: dict[int, int] = {}  # id(store) -> position in the descriptor list
     stores: list[int] = []
 
-    def reduce_blob(blob: Blob) -> tuple[Any, tuple[int, int, int]]:
-        store, offset = blob._where
+    def reduce_blob(blob: StoredValue) -> tuple[Any, tuple[int, int, int]]:
+        store, offset, length = blob.where()
         position = files.get(id(store))
         if position is None:
             position = files[id(store)] = len(stores)
             stores.append(store.fileno())
-        return _blob, (position, offset, blob.length)
+        return _blob, (position, offset, length)
 
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, Blob: reduce_blob}
+    pickler.dispatch_table = {**copyreg.dispatch_table, Blob: reduce_blob, Span: reduce_blob}
     pickler.dump(value)
     return buffer.getvalue(), tuple(stores)
 
@@ -121,7 +121,8 @@ def _load(data: bytes | bytearray, stores: list[BlobStore]) -> Any:
     class Loader(pickle.Unpickler):
         def find_class(self, module: str, name: str) -> Any:
             if (module, name) == (__name__, "_blob"):
-                return lambda position, offset, length: Blob(stores[position], offset, length)
+                # read-only here, never moved: the small handle (a large site holds two an article)
+                return lambda position, offset, length: Span(stores[position], offset, length)
             return super().find_class(module, name)  # from our own process: trusted as the master's code
 
     return Loader(io.BytesIO(data)).load()
@@ -142,7 +143,7 @@ def dump_delta(change: Delta) -> tuple[bytes, tuple[int, ...]]:
     return _dump(change)
 
 
-def _blob(position: int, offset: int, length: int) -> Blob:
+def _blob(position: int, offset: int, length: int) -> Span:
     raise pickle.UnpicklingError("a blob outside load_snapshot")  # stands in for the loader's own
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import sys
 from pathlib import Path
 
 import pytest
 
 from feedsvc.build import blobstore
-from feedsvc.build.blobstore import BlobStore
+from feedsvc.build.blobstore import BlobStore, Span
 
 
 def test_what_is_put_reads_back_the_same(tmp_path: Path) -> None:
@@ -118,3 +119,42 @@ def test_storing_reads_nothing_back_and_equal_values_each_count_and_move(
     assert fresh is not store
     assert [blob.read() for blob in twins] == [b"the same body"] * 3
     assert fresh.live_bytes() == 3 * len(b"the same body")
+
+
+def test_a_span_reads_what_its_blob_does_and_compares_equal_to_it(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    values = [b"", b"x", "Tbilisi — თბილისი".encode(), bytes(range(256)) * 5000]
+    blobs = [store.put(value) for value in values]
+    spans = [Span(*blob.where()) for blob in blobs]
+    assert [span.read() for span in spans] == values
+    assert [len(span) for span in spans] == [len(value) for value in values]
+    assert [span.where() for span in spans] == [blob.where() for blob in blobs]
+    assert spans[2].text() == "Tbilisi — თბილისი"
+    assert spans == blobs and [hash(span) for span in spans] == [hash(blob) for blob in blobs]
+    assert spans[1] != spans[2]
+    with pytest.raises(TypeError, match="pickle the bytes"):
+        pickle.dumps(spans[1])
+
+
+def test_a_span_keeps_offsets_and_lengths_past_four_gigabytes_apart(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    far = Span(store, 5 << 32, (1 << 40) - 1)  # packed in one int: neither may spill into the other
+    assert far.where() == (store, 5 << 32, (1 << 40) - 1)
+    with pytest.raises(ValueError, match="no span of"):
+        Span(store, 0, 1 << 40)
+    with pytest.raises(ValueError, match="no span of"):
+        Span(store, -1, 1)
+
+
+def test_a_span_takes_half_the_memory_of_a_blob(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    # a large site's offsets: past a gigabyte of bodies and documents
+    blob, span = store.put(b"x" * 300), Span(store, 3 << 30, 300)
+    blob._move(store, 3 << 30, 300)
+
+    def held(handle: object) -> int:
+        parts = [handle, *(getattr(handle, name) for name in type(handle).__slots__ if name != "__weakref__")]
+        parts += [part for value in parts if isinstance(value, tuple) for part in value]
+        return sum(sys.getsizeof(part) for part in parts if not isinstance(part, BlobStore))
+
+    assert 2 * held(span) <= held(blob)

@@ -8,7 +8,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from feedsvc.build.blobstore import BlobStore
+from feedsvc.build.blobstore import BlobStore, Span
 from feedsvc.build.builder import Builder
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.serve.wire import HEADER, Link, dump_snapshot, load_snapshot
@@ -62,3 +62,17 @@ def test_a_snapshot_sent_over_serves_the_same_bytes(content_dir: Path, tmp_path:
     assert sent.catalog.problems == snapshot.catalog.problems
     assert sent.catalog.revisions == {}  # the ledger is the publisher's business
     assert sent.topics() == snapshot.topics()
+
+
+def test_a_snapshot_sent_over_holds_small_handles_and_can_be_sent_on(content_dir: Path, tmp_path: Path) -> None:
+    snapshot = Builder(content_dir, cache_dir=tmp_path / "cache").build(NOW)
+    data, fds = dump_snapshot(snapshot)
+    sent = load_snapshot(data, [os.dup(fd) for fd in fds])
+    held = [a.content for a in sent.catalog.articles] + [a.summary for a in sent.catalog.articles]
+    handles = [value for value in held if not isinstance(value, str)]  # a short summary stays in the heap
+    assert handles and all(isinstance(handle, Span) for handle in handles)  # read-only here: never moved
+    again, more = dump_snapshot(sent)
+    resent = load_snapshot(again, [os.dup(fd) for fd in more])
+    assert bodies(resent) == bodies(snapshot)
+    assert [a.content_html for a in resent.catalog.articles] == [a.content_html for a in snapshot.catalog.articles]
+    assert [a.summary_text for a in resent.catalog.articles] == [a.summary_text for a in snapshot.catalog.articles]
