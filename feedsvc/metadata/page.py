@@ -186,9 +186,6 @@ _MAX_LABELLED_NAMES = 6
 _NAMES_SHARE = 0.8
 # Words of separate elements run together ("OrganizationOfficeOrganizingPapers"); "McDonald", "DeVito" are names.
 _GLUED_WORDS = re.compile(r"[a-z]{3}[A-Z][a-z]")
-# What a bio says after the person's name: " is the Head of Marketing", " has written for …", " writes about …".
-_PERSON = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
-_BIO_START = re.compile(r"^,?\s+(?:is|was|has|writes|covers|joined|leads|serves)\s+(?:an?|the|\w+)\b")
 # A date line that names the author after a separator: "Dec. 19, 2025 · Niko Matsakis", "… • Mahua Das in News"
 _DATE_THEN_NAME = re.compile(r"^[\s,]*[·•|–—-]\s*(?P<names>[^·•|]+?)(?:\s+in(?:\s.*)?)?\s*$")
 _NOT_FIRST_NAMES = frozenset(
@@ -256,7 +253,7 @@ def extract_metadata(
     _decide_image(sources)
     organisations = jsonld_organisation_authors(nodes)
     said = {name: _people(found.authors, keep=organisations) for name, found in raw_sources.items()}
-    _decide_authors(sources, root, [*names, *organisations], organisations, _title_bylines(root))
+    _decide_authors(sources, root, [*names, *organisations], organisations)
     title = next((sources[name].title for name in SOURCES if sources[name].title), None)
     for name, found in sources.items():
         authors = _people(found.authors, keep=organisations)
@@ -398,21 +395,11 @@ def _lines_to_title(root: lxml.html.HtmlElement, title: str | None, after: int) 
     return lines, at
 
 
-def _title_bylines(root: lxml.html.HtmlElement) -> tuple[str, ...]:
-    """Return the names in a "by …" segment of <title> ("Title | by Summer Swann | Site")."""
-    for element in root.iter("title"):
-        for segment in re.split(r"\s[|–—·•]\s", one_line(element.text_content())):
-            if segment.casefold().startswith("by "):
-                return tuple(byline_names(segment))
-    return ()
-
-
 def _decide_authors(
     sources: dict[str, PageMetadata],
     root: lxml.html.HtmlElement,
     not_people: Iterable[str],
     organisations: Iterable[str],
-    from_title: tuple[str, ...],
 ) -> None:
     """Prefer people to the site itself or an organisation (``not_people``: their names).
 
@@ -424,8 +411,6 @@ def _decide_authors(
     typed = set(organisations)
     signed = [name for name in SOURCES if sources[name].authors]
     if not signed:
-        if from_title:
-            _move(sources, "authors", "opengraph", from_title)
         return
 
     def nobody(authors: Iterable[str]) -> bool:
@@ -902,7 +887,7 @@ def _byline_by_title(lines: list[str], at: int) -> tuple[str, ...]:
 
 
 def _far_byline(lines: list[str]) -> tuple[str, ...]:
-    """Return the names under an "Author" label, on a line that is a byline anywhere, or over an author's bio."""
+    """Return the names under an "Author" label, or on a line that is a byline anywhere."""
     for index, line in enumerate(lines[:-1]):
         if _AUTHOR_LABEL_LINE.match(line):
             labelled = _names_under_label(lines[index + 1 : index + 1 + 2 * _MAX_LABELLED_NAMES])
@@ -916,24 +901,6 @@ def _far_byline(lines: list[str]) -> tuple[str, ...]:
             whole = len(line) <= _FAR_BYLINE_CHARS and len(" ".join(names)) >= len(line) - len("written by ")
             if names and (whole or _look_like_names(names)):
                 return tuple(names)
-    return _author_bio(lines)
-
-
-def _author_bio(lines: list[str]) -> tuple[str, ...]:
-    """Return the name over an author's bio: "Alban Brooke" / "Alban Brooke is the Head of Marketing at …".
-
-    A line written as a name, followed by a sentence that starts with it and says who the person is
-    (a person: "he", "she", "his", "her"; a product's or a company's section says "it").
-    """
-    for index, line in enumerate(lines[:-1]):
-        if len(line) > _NAME_LINE_CHARS:
-            continue
-        names = byline_names(line)
-        if len(names) != 1 or names[0] != line.strip() or not _look_like_names(names):
-            continue
-        bio = lines[index + 1]
-        if bio.startswith(names[0]) and _BIO_START.match(bio.removeprefix(names[0])) and _PERSON.search(bio):
-            return tuple(names)
     return ()
 
 

@@ -30,7 +30,6 @@ def authors(name: str) -> tuple[str, ...]:
     [
         # the site or an organisation signs in JSON-LD or a meta tag; the page shows a person
         ("author_organisation_yields_to_the_name_under_the_title.html", ("Salome Jgerenaia",)),
-        ("author_bio_under_an_article_signed_by_the_site.html", ("Eka Beridze",)),
         # the site's own "by" line is passed over for the writer's line with an affiliation under it
         ("republished_piece_signed_by_the_site_names_the_writer_and_affiliation.html", ("Lela Abashidze",)),
         # nobody else is shown: the organisation stays, its name whole
