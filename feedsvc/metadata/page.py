@@ -455,7 +455,8 @@ def _agree_on_authors(
     byline the reader sees by the title (read only where it can change the outcome: another source
     disagrees, or a name is shortened). Where the decided names are said by
     one source at most and two or more agree on other names, those win (a JSON-LD person
-    against the "Everfit Team" the byline and the author box show; a meta list of three
+    against the "Everfit Team" of a byline marked up as the author and shown by the headline:
+    often one element, both what the page marks and what the reader sees; a meta list of three
     against the one name of the byline): unless they name only the site or an organisation,
     which yield to a person (:func:`_decide_authors`). Then a name shortened to an initial
     ("Scott P") is written in full where a source says it so ("Scott Pletcher").
