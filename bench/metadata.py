@@ -39,6 +39,11 @@ group): a domain's fold is a hash of its name, so folds are stable across
 runs. Rules were written looking only at failures on the folds not held out;
 ``--failures`` refuses to list held-out pages unless ``--peek`` is given.
 
+Each publication-day miss of feedsvc is given a kind: the annotated day is
+not written in the page at all (in any common form, a day either side), the
+annotation took the page's update, no date was found, or another date was
+chosen.
+
 The checks every dev page must pass (reported, and counted as failures):
 no author named "by" or made only of a role or agency, no author holding an
 e-mail address, no tag made of punctuation, an e-mail or a CMS token.
@@ -56,7 +61,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -129,6 +134,31 @@ def truth_day(value: str | None) -> date | None:
 
 def day_matches(truth: date, output: date | None) -> bool:
     return output is not None and abs((output - truth).days) <= 1
+
+
+# How a page may write a day (English month names, numbers in either order, ISO, CJK): enough to
+# tell whether an annotated day is in the page's bytes at all.
+_DAY_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%B %-d, %Y", "%B %d, %Y", "%b %-d, %Y", "%b %d, %Y", "%b. %-d, %Y",
+                "%-d %B %Y", "%-d %b %Y", "%d %b %Y", "%m/%d/%Y", "%-m/%-d/%Y", "%d/%m/%Y", "%d.%m.%Y",
+                "%Y%m%d", "%Y年%-m月%-d日")  # fmt: skip
+DAY_MISS_KINDS = ("annotated day not in the page", "annotated with the update", "no date found", "another date chosen")
+
+
+def day_in_page(day: date, html: str) -> bool:
+    """Say whether ``day`` (or the day before or after it) is written anywhere in ``html``, in a common form."""
+    folded = html.casefold()
+    near = [day + timedelta(days=shift) for shift in (-1, 0, 1)]
+    return any(moment.strftime(form).casefold() in folded for moment in near for form in _DAY_FORMATS)
+
+
+def day_miss_kind(page: Page, output: Output, html: str) -> str:
+    """Return why a publication day was missed, one of DAY_MISS_KINDS (the first that applies)."""
+    assert page.published is not None
+    if not day_in_page(page.published, html):
+        return DAY_MISS_KINDS[0]  # annotated from elsewhere: no rule reading the page can find it
+    if day_matches(page.published, output.updated):
+        return DAY_MISS_KINDS[1]
+    return DAY_MISS_KINDS[2] if output.published is None else DAY_MISS_KINDS[3]
 
 
 # --- the pages --------------------------------------------------------------------------------
@@ -321,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     problems: list[tuple[Page, str]] = []
     failures: list[tuple[Page, Output, Output]] = []
     misses = {"published": 0, "annotated with the update": 0}
+    # (tuning or held-out, kind) -> publication-day misses
+    kinds: dict[tuple[str, str], int] = {}
     for page in pages:
         data = gzip.decompress(page.path.read_bytes())
         fold = fold_of(page.domain, args.folds)
@@ -339,6 +371,9 @@ def main(argv: list[str] | None = None) -> int:
             misses["published"] += 1
             # the annotation took the day the page shows as its update, not its publication
             misses["annotated with the update"] += day_matches(page.published, mine.updated)
+            kind = day_miss_kind(page, mine, data.decode("utf-8", "replace"))
+            key = ("held-out" if fold in held_out else "tuning", kind)
+            kinds[key] = kinds.get(key, 0) + 1
         missed = args.failures and field_hit(page, outputs["feedsvc"], args.failures) is False
         if missed and (fold not in held_out or args.peek):
             failures.append((page, outputs["feedsvc"], outputs["trafilatura"]))
@@ -353,6 +388,12 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(
         f"feedsvc's publication-day misses: {misses['published']}, of which {misses['annotated with the update']} "
         'are annotated with the day the page gives as its update (dateModified, "Updated …")'
+    )
+    lines.append(
+        "    by kind (tuning / held-out): "
+        + "; ".join(
+            f"{kind} {kinds.get(('tuning', kind), 0)} / {kinds.get(('held-out', kind), 0)}" for kind in DAY_MISS_KINDS
+        )
     )
     lines.append("")
     lines.append(f"checks on every page: {len(problems)} problem(s)")

@@ -1,7 +1,8 @@
 """Bytes to text as a browser would, and telling HTML from files that are not.
 
 Pure. Follows the WHATWG Encoding Standard where it matters for saved pages:
-a BOM wins, then a ``<meta charset>`` in the first 1024 bytes, then UTF-8 if
+a BOM wins, then a ``<meta charset>`` in the first 1024 bytes (unless the
+bytes are plainly UTF-8: a page converted with its old label kept), then UTF-8 if
 the bytes are valid UTF-8 (or mostly: a page of UTF-8 text with a few broken
 bytes is still UTF-8, as browsers' detectors find), else windows-1252. Bytes
 the encoding cannot decode become U+FFFD, counted so the loader can say so.
@@ -18,6 +19,7 @@ __all__ = [
     "BOMS",
     "REPLACEMENT_LABELS",
     "SIGNATURES",
+    "UTF8_DESPITE_LABEL",
     "Decoded",
     "binary_reason",
     "codec_for_label",
@@ -31,6 +33,8 @@ __all__ = [
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 BOMS = _BOMS  # (byte order mark, codec), for callers that must tell whether one is there
 _PRESCAN_BYTES = 1024
+# Decoded.how for a page whose <meta charset> names a legacy encoding but whose bytes are UTF-8.
+UTF8_DESPITE_LABEL = "UTF-8 despite its <meta charset>"
 _COMMENT = re.compile(rb"<!--.*?(?:-->|$)", re.DOTALL)
 # Matches <meta charset=x> and <meta http-equiv=content-type content="text/html; charset=x">.
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([A-Za-z0-9._:+-]+)", re.IGNORECASE)
@@ -87,7 +91,7 @@ class Decoded:
 
     text: str
     encoding: str  # the Python codec used, or "replacement" (a label browsers refuse to decode)
-    how: str  # "byte order mark", "<meta charset>", "UTF-8" or "windows-1252": what chose it
+    how: str  # "byte order mark", "<meta charset>", "UTF-8", UTF8_DESPITE_LABEL or "windows-1252": what chose it
     replaced: int = 0  # byte sequences the encoding could not decode, now U+FFFD
     label: str = ""  # the charset as the page declared it, if it did
     repaired: int = 0  # characters that were UTF-8 decoded as Latin-1 before the page was saved, now mended
@@ -172,6 +176,11 @@ def _decode_article(data: bytes) -> Decoded:
     if label and is_refused(label):
         return Decoded("\ufffd", "replacement", "<meta charset>", len(data), label)
     declared = codec_for_label(label) if label else None
+    if declared is not None and declared != "utf-8" and _is_plain_utf8(data):
+        # Saved or converted to UTF-8 with the old <meta> left in place: a browser would follow the
+        # label and garble every non-ASCII letter. Legacy-encoded text with non-ASCII letters is
+        # almost never also valid UTF-8, so the bytes are the better witness.
+        return Decoded(data.decode("utf-8"), "utf-8", UTF8_DESPITE_LABEL, 0, label or "")
     if declared == "cp1252":
         return Decoded(_decode_cp1252(data), "cp1252", "<meta charset>", 0, label or "")
     if declared is not None:
@@ -188,6 +197,21 @@ def _decode_article(data: bytes) -> Decoded:
     if multibyte >= replaced:
         return Decoded(text, "utf-8", "UTF-8", replaced)
     return Decoded(_decode_cp1252(data), "cp1252", "windows-1252")
+
+
+def _is_plain_utf8(data: bytes) -> bool:
+    """Return whether ``data`` is valid UTF-8 holding non-ASCII text and no C1 control.
+
+    A C1 control (U+0080-U+009F) is never text: UTF-8 holding one is UTF-8 read as
+    Latin-1 and saved again, which the declared label decodes better than UTF-8 does.
+    """
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return _C1_IN_UTF8.search(data) is None
 
 
 def codec_for_label(label: str) -> str | None:

@@ -12,17 +12,19 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import tomllib
 import unicodedata
-from stat import S_ISDIR, S_ISREG
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from stat import S_ISDIR, S_ISREG
 from typing import Any
 
-from feedsvc.html_depth import MAX_DEPTH, limit_depth
+from feedsvc.content.decode import UTF8_DESPITE_LABEL, binary_reason, decode_article, decode_html, looks_binary
+from feedsvc.content.markdown import FENCE as FRONT_MATTER_FENCE
+from feedsvc.content.markdown import FrontMatterError, render_markdown, split_front_matter
 from feedsvc.content.pictures import picture_size, picture_type
 from feedsvc.content.rules import RULES_FOLDER, read_rules_file
+from feedsvc.content.sidecar import SIDECAR_KEYS, Sidecar, parse_sidecar, sidecar_problems
 from feedsvc.content.site import (
     MAX_ARTICLE_BYTES_RANGE,
     PICTURE_MAX_BYTES,
@@ -34,17 +36,13 @@ from feedsvc.content.site import (
     source_lines,
     source_rules,
 )
-from feedsvc.content.decode import binary_reason, decode_article, decode_html, looks_binary
-from feedsvc.content.markdown import FENCE as FRONT_MATTER_FENCE
-from feedsvc.content.markdown import FrontMatterError, render_markdown, split_front_matter
-from feedsvc.content.sidecar import SIDECAR_KEYS, Sidecar, parse_sidecar, sidecar_problems
 from feedsvc.content.slug import FALLBACK_SLUG, is_slug, slugify
 from feedsvc.content.toml_text import joined, parse_toml
+from feedsvc.html_depth import MAX_DEPTH, limit_depth
 from feedsvc.metadata.page import extract_metadata
 from feedsvc.metadata.tags import MAX_TAGS as METADATA_MAX_TAGS
-from feedsvc.text import dedupe, shorten, strip_markup
 from feedsvc.model import ArticleSource, ContentError, PageMetadata, Problem, Site, SiteImage
-from feedsvc.text import XML_UNSAFE
+from feedsvc.text import XML_UNSAFE, dedupe, shorten, strip_markup
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
@@ -55,7 +53,6 @@ __all__ = [
     "html_text",
     "is_listed",
     "listing_problems",
-    "stray_problems",
     "load_article",
     "load_articles",
     "load_site",
@@ -63,6 +60,7 @@ __all__ = [
     "parse_article",
     "picture_file",
     "read_article",
+    "stray_problems",
 ]
 
 # The default of site.toml's max_article_bytes (a site that leaves it out gets this).
@@ -401,10 +399,15 @@ def _parse_html(path: Path, data: bytes) -> tuple[str, list[str]]:
     notes = []
     if decoded.replaced:
         notes.append(_undecodable(decoded.replaced, decoded.how, decoded.label or decoded.encoding))
+    if decoded.how == UTF8_DESPITE_LABEL:
+        notes.append(
+            f"declares charset={decoded.label} but its bytes are UTF-8 (it was converted and the old "
+            '<meta charset> kept); it was read as UTF-8; change the tag to <meta charset="utf-8">'
+        )
     if decoded.repaired:
         notes.append(
             f"held {decoded.repaired:,} character(s) of UTF-8 text that had been read as Latin-1 and saved again "
-            "(a browser shows \"youâre\" for \"you\u2019re\"); they were mended; save the page again from its source"
+            '(a browser shows "youâre" for "you\u2019re"); they were mended; save the page again from its source'
         )
     controls = len(XML_UNSAFE.findall(html))
     if controls:

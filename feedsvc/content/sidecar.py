@@ -270,7 +270,8 @@ def _image_table(name: str, table: dict[str, Any], site: Site) -> Image:
     if unknown:
         raise _Invalid(f"'{name}' has unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(IMAGE_KEYS)}")
     if "url" not in table:
-        raise _Invalid(f"'{name}' needs a url, e.g. {name} = {{ url = \"/images/a.jpg\", alt = \"…\" }}")
+        raise _Invalid(f'\'{name}\' needs a url, e.g. {name} = {{ url = "/images/a.jpg", alt = "…" }}')
+
     def text(key: str) -> str | None:
         return _text(f"{name}.{key}", table[key], site) if key in table else None
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import re
-from datetime import date, datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
+from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,8 +30,8 @@ __all__ = [
     "EVERY_RANGE",
     "MAX_ARTICLE_BYTES_RANGE",
     "MAX_NEW_RANGE",
-    "RECHECK_RANGE",
     "PICTURE_MAX_BYTES",
+    "RECHECK_RANGE",
     "SETTINGS",
     "SOURCE_KEYS",
     "Setting",
@@ -584,13 +584,12 @@ def _recheck(name: str, value: Any) -> int:
     seconds = parse_duration(value)
     if seconds is None or (isinstance(value, str) and value.strip().isdigit()):
         raise SiteConfigError(
-            f'\'{name}\' must be whole seconds (such as 86400, or 0 to turn it off) or a duration such as "12h" '
+            f"'{name}' must be whole seconds (such as 86400, or 0 to turn it off) or a duration such as \"12h\" "
             f'or "1d", got {value!r}'
         )
     if seconds != 0 and not low <= seconds <= high:
         raise SiteConfigError(
-            f"'{name}' is {seconds} seconds; give {low} (\"1h\") to {high} (\"30d\"), or 0 to never revalidate "
-            "item pages"
+            f'\'{name}\' is {seconds} seconds; give {low} ("1h") to {high} ("30d"), or 0 to never revalidate item pages'
         )
     return seconds
 

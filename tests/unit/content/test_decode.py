@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from feedsvc.content.decode import codec_for_label, decode_article, is_refused, mend_double_utf8
+from feedsvc.content.decode import UTF8_DESPITE_LABEL, codec_for_label, decode_article, is_refused, mend_double_utf8
 from support.paths import FIXTURES
 
 
@@ -54,3 +54,25 @@ def test_a_page_decoded_as_windows_1252_is_not_mended() -> None:
     data = b'<meta charset="windows-1252"><p>caf\xc3\xa2\xc2\x80\xc2\x99</p>'
     decoded = decode_article(data)
     assert decoded.encoding == "cp1252" and decoded.repaired == 0
+
+
+# --- UTF-8 saved under an old legacy <meta charset> (readability-pages/qq: gb2312 declared) ---
+
+
+@pytest.mark.parametrize("label", ["gb2312", "shift_jis", "windows-1251", "iso-8859-1"])
+def test_utf8_bytes_under_a_legacy_label_are_read_as_utf8(label: str) -> None:
+    html = f'<meta charset="{label}"><p>\u4e2d\u6587\u65b0\u95fb \u2014 \u00e9t\u00e9 \u2019 \u041f\u0440\u0438\u0432\u0435\u0442</p>'
+    decoded = decode_article(html.encode("utf-8"))
+    assert decoded.text == html
+    assert decoded.encoding == "utf-8" and decoded.how == UTF8_DESPITE_LABEL and decoded.label == label
+
+
+def test_legacy_bytes_that_are_not_utf8_follow_their_label() -> None:
+    html = '<meta charset="gb2312"><p>\u4e2d\u6587\u65b0\u95fb</p>'
+    decoded = decode_article(html.encode("gb2312"))
+    assert decoded.text == html and decoded.how == "<meta charset>"
+
+
+def test_ascii_under_a_legacy_label_keeps_the_label() -> None:
+    decoded = decode_article(b'<meta charset="windows-1251"><p>plain</p>')
+    assert decoded.encoding == "cp1251" and decoded.how == "<meta charset>"

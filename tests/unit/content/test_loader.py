@@ -7,8 +7,8 @@ import os
 import shutil
 import tomllib
 import unicodedata
-from datetime import UTC, datetime, timedelta, timezone
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -332,7 +332,7 @@ def test_sources_merge_field_by_field(content_dir: Path, site: Site) -> None:
 def test_jsonld_beats_opengraph_beats_markup(content_dir: Path, site: Site) -> None:
     page = (FIXTURES_DIR / "metadata" / "article_with_every_source.html").read_text()
     article = load_article(write_file(content_dir, "every-source.html", page), site)
-    fields = {field: source for field, source in article.origins}
+    fields = dict(article.origins)
     # the title is the exception: the <h1> that <title> agrees with wins over a lone JSON-LD headline
     # (and a date shown under the title earlier than JSON-LD's would be another; this page shows a later one)
     assert (article.metadata.title, fields["title"]) == ("Markup title", "markup")
@@ -358,8 +358,10 @@ def test_raw_html_is_kept(content_dir: Path, site: Site) -> None:
         ('image = "https://cdn.example/a.jpg"', "image", Image("https://cdn.example/a.jpg", origin="sidecar")),
         ('image = "/images/a.jpg"', "image", Image("https://oc-media.org/images/a.jpg", origin="sidecar")),
         (
-            'image = { url = "/a.jpg", alt = "Leaders", caption = "In Sochi", credit = "TASS", width = 1200, '
-            'height = 630, type = "Image/JPEG", length = 48213 }',
+            (
+                'image = { url = "/a.jpg", alt = "Leaders", caption = "In Sochi", credit = "TASS", width = 1200, '
+                'height = 630, type = "Image/JPEG", length = 48213 }'
+            ),
             "image",
             Image(
                 "https://oc-media.org/a.jpg", 1200, 630, "image/jpeg", "Leaders", "In Sochi", 48213, "TASS", "sidecar"
@@ -460,7 +462,9 @@ def test_a_file_is_read_into_a_buffer_of_its_own_size_not_of_the_limit(
     assert sizes.asked == [len(PAGE.encode()) + 1]  # its size and one byte to see growth, not the 4 MiB limit
 
 
-def test_a_file_that_grew_after_it_was_statted_is_read_whole(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_that_grew_after_it_was_statted_is_read_whole(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write_file(content_dir, "sochi.html", PAGE)
     real = os.fstat
 
@@ -683,3 +687,15 @@ def test_a_page_whose_utf8_was_read_as_latin1_and_saved_again_loads_mended_with_
     assert "you\u2019re looking at about $50" in article.html
     assert "\u00e2" not in article.html
     assert any("7 character(s) of UTF-8 text that had been read as Latin-1" in w for w in article.warnings)
+
+
+def test_a_utf8_page_under_an_old_gb2312_label_loads_readable_with_a_note(tmp_path: Path, site: Site) -> None:
+    page = tmp_path / "utf8-page-declaring-gb2312.html"
+    page.write_bytes(
+        '<html><head><meta charset="gb2312"><title>\u4e2d\u6587\u65b0\u95fb</title></head>'
+        "<body><article><h1>\u4e2d\u6587\u65b0\u95fb</h1><p>\u4eca\u5929\u7684\u65b0\u95fb\u3002</p>"
+        "</article></body></html>".encode()
+    )
+    article = load_article(page, site)
+    assert article.metadata.title == "\u4e2d\u6587\u65b0\u95fb"
+    assert any("declares charset=gb2312 but its bytes are UTF-8" in w for w in article.warnings)

@@ -408,7 +408,7 @@ def test_recheck_is_a_duration_or_0_for_never(recheck: object, seconds: int) -> 
 @pytest.mark.parametrize(
     ("recheck", "message"),
     [
-        (60, "'recheck' is 60 seconds; give 3600 (\"1h\") to 2592000 (\"30d\"), or 0 to never revalidate"),
+        (60, '\'recheck\' is 60 seconds; give 3600 ("1h") to 2592000 ("30d"), or 0 to never revalidate'),
         ("31d", "give 3600"),
         ("86400", "must be whole seconds (such as 86400, or 0 to turn it off)"),
         ("daily", 'a duration such as "12h"'),

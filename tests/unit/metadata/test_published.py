@@ -162,6 +162,9 @@ def test_title_is_the_heading_a_meta_value_names_not_a_section_or_the_site(name:
         ("title_in_an_h2_equal_to_og_title_under_a_section_h1.html", datetime(2025, 12, 19, tzinfo=UTC)),
         ("date_shown_under_the_title_earlier_than_jsonld.html", datetime(2024, 8, 25, tzinfo=UTC)),
         ("date_shown_later_than_jsonld_is_the_update.html", datetime(2024, 11, 22, 10, tzinfo=UTC)),
+        # the only date a reader sees is the update: annotators split on such pages, and taking the shown
+        # date lost held-out days (bench/metadata_log.md, 2026-12-05 12:24), so the machine's publication stands
+        ("date_shown_as_updated_under_the_title_is_not_the_publication.html", datetime(2024, 11, 22, 10, tzinfo=UTC)),
         ("date_line_in_french.html", datetime(2021, 3, 1, 10, 30, tzinfo=UTC)),
         ("date_in_the_url_path_with_a_month_name.html", datetime(2017, 2, 10, tzinfo=UTC)),
     ],
