@@ -24,7 +24,8 @@ How a field matches (the same normalisation on both sides, truth and output):
 - title: NFKC, case-folded, typographic quotes and dashes as ASCII, white
   space collapsed, trailing dots and spaces dropped; then equal.
 - authors: the names (a list, or one string) split on ``;`` ``|`` ``,``
-  ``&`` ``/`` and the word "and"; a leading "by" dropped; each name
+  ``&`` ``/`` and the word "and"; a leading "by" (also alone on its line, "Written by", "Par", "Von",
+  "Por") and an honorific ("Dr.", "Prof.") dropped; each name
   NFKC, case-folded, without punctuation, white space collapsed; pieces that
   are credentials (all capitals up to five letters, like "MS", "RD",
   "PhD") dropped; then equal as sets. A missing name (the placeholder
@@ -91,7 +92,9 @@ CACHE = Path(__file__).resolve().parent / ".cache"
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-", "‐": "-"})
 _SPACE = re.compile(r"\s+")
 _NAME_SPLIT = re.compile(r"\s*(?:[;|,&/\n]|\band\b)\s*", re.IGNORECASE)
-_LEADING_BY = re.compile(r"^by\s+", re.IGNORECASE)
+# a lead-in before the names ("By", "Written by", French "Par", German "Von"), also alone on its line
+# ("By\n\t\tScott Cunningham" is split at the line break), and an honorific before a name ("Dr.")
+_LEADING_BY = re.compile(r"^(?:(?:written|posted)\s+)?(?:by|par|von|por)(?:\s+|$)|^(?:dr|prof)\.?\s+", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[^\w\s'-]")
 _CREDENTIAL = re.compile(r"^(?:Ph\.?D\.?|[A-Z][A-Z.]{0,5})(?:[-\s][A-Z0-9]{1,5})*$")
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from functools import partial
@@ -185,9 +186,6 @@ _MAX_LABELLED_NAMES = 6
 _NAMES_SHARE = 0.8
 # Words of separate elements run together ("OrganizationOfficeOrganizingPapers"); "McDonald", "DeVito" are names.
 _GLUED_WORDS = re.compile(r"[a-z]{3}[A-Z][a-z]")
-# What a bio says after the person's name: " is the Head of Marketing", " has written for …", " writes about …".
-_PERSON = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
-_BIO_START = re.compile(r"^,?\s+(?:is|was|has|writes|covers|joined|leads|serves)\s+(?:an?|the|\w+)\b")
 # A date line that names the author after a separator: "Dec. 19, 2025 · Niko Matsakis", "… • Mahua Das in News"
 _DATE_THEN_NAME = re.compile(r"^[\s,]*[·•|–—-]\s*(?P<names>[^·•|]+?)(?:\s+in(?:\s.*)?)?\s*$")
 _NOT_FIRST_NAMES = frozenset(
@@ -198,6 +196,8 @@ _NOT_FIRST_NAMES = frozenset(
     """.split()
 )
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
+# A surname shortened to its initial ("Scott P", "Scott P.")
+_INITIAL = re.compile(r"^[A-Z]\.?$")
 # Far from the title, only a line that is nothing but a byline counts ("Written by Cassidy Horton"),
 # or a longer one whose names are written as names ("Posted by Colin Watson on 2025-12-18 in debusine").
 _FAR_BYLINE_CHARS = 60
@@ -241,6 +241,7 @@ def extract_metadata(
     }
     if raw:
         return [(source, sources[source]) for source in SOURCES]
+    raw_sources = dict(sources)
     names = [*site_names, *(value for key in _SITE_NAME_KEYS for value in meta.get(key, ()))]
     names += jsonld_site_names(nodes)
     names += [name.lstrip("@") for name in meta.get("twitter:site", ())]
@@ -251,11 +252,13 @@ def extract_metadata(
     _decide_canonical(sources)
     _decide_image(sources)
     organisations = jsonld_organisation_authors(nodes)
-    _decide_authors(sources, root, [*names, *organisations], organisations, _title_bylines(root))
+    said = {name: _people(found.authors, keep=organisations) for name, found in raw_sources.items()}
+    _decide_authors(sources, root, [*names, *organisations], organisations)
     title = next((sources[name].title for name in SOURCES if sources[name].title), None)
     for name, found in sources.items():
         authors = _people(found.authors, keep=organisations)
         sources[name] = dataclasses.replace(found, authors=authors, tags=reader_tags(found.tags, title))
+    _agree_on_authors(sources, said, partial(_shown_byline, root, title), [*names, *organisations])
     return [(source, sources[source]) for source in SOURCES]
 
 
@@ -361,6 +364,17 @@ def _title_line(lines: list[str], title: str | None) -> int:
     return next((index for index, line in enumerate(lines) if _shows_title(line, key)), -1)
 
 
+def _headline_line(lines: list[str], title: str | None) -> int:
+    """Return the index of the line that is the title, else of the first that shows it (-1: none does).
+
+    A menu's or a teaser's line can be a part of the title ("Best GPS Running Watches" over the
+    headline "Best GPS Running Watches of 2026"): the headline itself is the line equal to it.
+    """
+    key = title.casefold() if title else None
+    exact = next((index for index, line in enumerate(lines) if line.casefold() == key), -1)
+    return exact if exact >= 0 else _title_line(lines, title)
+
+
 def _shows_title(line: str, key: str) -> bool:
     """Whether a line shows the title whose case-folded text is ``key`` (or a long part of it)."""
     folded = line.casefold()
@@ -381,21 +395,11 @@ def _lines_to_title(root: lxml.html.HtmlElement, title: str | None, after: int) 
     return lines, at
 
 
-def _title_bylines(root: lxml.html.HtmlElement) -> tuple[str, ...]:
-    """Return the names in a "by …" segment of <title> ("Title | by Summer Swann | Site")."""
-    for element in root.iter("title"):
-        for segment in re.split(r"\s[|–—·•]\s", one_line(element.text_content())):
-            if segment.casefold().startswith("by "):
-                return tuple(byline_names(segment))
-    return ()
-
-
 def _decide_authors(
     sources: dict[str, PageMetadata],
     root: lxml.html.HtmlElement,
     not_people: Iterable[str],
     organisations: Iterable[str],
-    from_title: tuple[str, ...],
 ) -> None:
     """Prefer people to the site itself or an organisation (``not_people``: their names).
 
@@ -407,8 +411,6 @@ def _decide_authors(
     typed = set(organisations)
     signed = [name for name in SOURCES if sources[name].authors]
     if not signed:
-        if from_title:
-            _move(sources, "authors", "opengraph", from_title)
         return
 
     def nobody(authors: Iterable[str]) -> bool:
@@ -439,6 +441,76 @@ def _decide_authors(
         person = "markup"
     if person is not None:
         _move(sources, "authors", person, sources[person].authors)
+
+
+def _agree_on_authors(
+    sources: dict[str, PageMetadata],
+    said: dict[str, tuple[str, ...]],
+    shown: Callable[[], tuple[str, ...]],
+    not_people: Iterable[str],
+) -> None:
+    """Let what each source says on its own vote on the decided authors.
+
+    ``said``: the names each source gives before the decisions across sources; ``shown``: the
+    byline the reader sees by the title (read only where it can change the outcome: another source
+    disagrees, or a name is shortened). Where the decided names are said by
+    one source at most and two or more agree on other names, those win (a JSON-LD person
+    against the "Everfit Team" of a byline marked up as the author and shown by the headline:
+    often one element, both what the page marks and what the reader sees; a meta list of three
+    against the one name of the byline): unless they name only the site or an organisation,
+    which yield to a person (:func:`_decide_authors`). Then a name shortened to an initial
+    ("Scott P") is written in full where a source says it so ("Scott Pletcher").
+    """
+    winner = next((name for name in SOURCES if sources[name].authors), None)
+    if winner is None:
+        return
+    decided = sources[winner].authors
+    disputed = any(names and _names_key(names) != _names_key(decided) for names in said.values())
+    if not disputed and not any(_INITIAL.match(name.split()[-1]) for name in decided):
+        return
+    said = {**said, "shown": shown()}
+    keys = {site_key(name) for name in not_people} - {""}
+    votes = Counter(_names_key(names) for names in said.values() if names)
+    ranked = votes.most_common(2)
+    if votes[_names_key(decided)] <= 1 and ranked:
+        best, count = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0
+        if count >= 2 and runner_up < count and not all(name in keys for name in best):
+            voter = next(name for name, names in said.items() if names and _names_key(names) == best)
+            winner = "markup" if voter == "shown" else voter
+            decided = said[voter]
+            _move(sources, "authors", winner, decided)
+    full = _in_full(decided, [name for names in said.values() for name in names])
+    if full != decided:
+        sources[winner] = dataclasses.replace(sources[winner], authors=full)
+
+
+def _shown_byline(root: lxml.html.HtmlElement, title: str | None) -> tuple[str, ...]:
+    """Return the names of the byline the page shows by its headline (the line equal to the title)."""
+    lines = _lines(root)
+    at = _headline_line(lines, title)
+    return _byline_by_title(lines, at) if at >= 0 else ()
+
+
+def _names_key(names: Iterable[str]) -> frozenset[str]:
+    """Return names as compared across sources: letters and digits only, case-folded."""
+    return frozenset(site_key(name) for name in names)
+
+
+def _in_full(names: tuple[str, ...], others: list[str]) -> tuple[str, ...]:
+    """Return ``names`` with a name shortened to an initial ("Scott P") as ``others`` write it in full."""
+    written = []
+    for name in names:
+        *head, last = name.split()
+        if head and _INITIAL.match(last):
+            start = " ".join(head) + " " + last.rstrip(".")
+            name = next(
+                (other for other in others if other.startswith(start) and len(other.split()) == len(head) + 1
+                 and _NAME_WORD.match(other.split()[-1]) and len(other.split()[-1]) > 2),
+                name,
+            )  # fmt: skip
+        written.append(name)
+    return tuple(written)
 
 
 def _host_names(host: str) -> list[str]:
@@ -789,7 +861,12 @@ def _iter_lines(root: lxml.html.HtmlElement) -> Iterator[str]:
 
 
 def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
-    """Return the names of a "By …" line among the lines just after line ``at`` (the title's)."""
+    """Return the names of a "By …" line among the lines just after line ``at`` (the title's), else farther."""
+    return _byline_by_title(lines, at) or _far_byline(lines)
+
+
+def _byline_by_title(lines: list[str], at: int) -> tuple[str, ...]:
+    """Return the names the reader sees by the title: a "By …" line, a date line's name, a name beside a date."""
     near = lines[at + 1 : at + 1 + _LINES_AFTER_HEADLINE]
     for index, line in enumerate(near):
         named = None  # the line under a lead-in line ("Written By" / "Nora Field"): names, not a sentence
@@ -807,9 +884,11 @@ def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
             names = byline_names(match["names"])
             if _look_like_names(names):
                 return tuple(names)
-    beside_date = _name_beside_date(lines, at)
-    if beside_date:
-        return beside_date
+    return _name_beside_date(lines, at)
+
+
+def _far_byline(lines: list[str]) -> tuple[str, ...]:
+    """Return the names under an "Author" label, or on a line that is a byline anywhere."""
     for index, line in enumerate(lines[:-1]):
         if _AUTHOR_LABEL_LINE.match(line):
             labelled = _names_under_label(lines[index + 1 : index + 1 + 2 * _MAX_LABELLED_NAMES])
@@ -823,24 +902,6 @@ def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
             whole = len(line) <= _FAR_BYLINE_CHARS and len(" ".join(names)) >= len(line) - len("written by ")
             if names and (whole or _look_like_names(names)):
                 return tuple(names)
-    return _author_bio(lines)
-
-
-def _author_bio(lines: list[str]) -> tuple[str, ...]:
-    """Return the name over an author's bio: "Alban Brooke" / "Alban Brooke is the Head of Marketing at …".
-
-    A line written as a name, followed by a sentence that starts with it and says who the person is
-    (a person: "he", "she", "his", "her"; a product's or a company's section says "it").
-    """
-    for index, line in enumerate(lines[:-1]):
-        if len(line) > _NAME_LINE_CHARS:
-            continue
-        names = byline_names(line)
-        if len(names) != 1 or names[0] != line.strip() or not _look_like_names(names):
-            continue
-        bio = lines[index + 1]
-        if bio.startswith(names[0]) and _BIO_START.match(bio.removeprefix(names[0])) and _PERSON.search(bio):
-            return tuple(names)
     return ()
 
 

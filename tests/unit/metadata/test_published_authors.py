@@ -30,7 +30,6 @@ def authors(name: str) -> tuple[str, ...]:
     [
         # the site or an organisation signs in JSON-LD or a meta tag; the page shows a person
         ("author_organisation_yields_to_the_name_under_the_title.html", ("Salome Jgerenaia",)),
-        ("author_bio_under_an_article_signed_by_the_site.html", ("Eka Beridze",)),
         # the site's own "by" line is passed over for the writer's line with an affiliation under it
         ("republished_piece_signed_by_the_site_names_the_writer_and_affiliation.html", ("Lela Abashidze",)),
         # nobody else is shown: the organisation stays, its name whole
@@ -67,3 +66,23 @@ def test_a_site_named_like_a_person_and_a_sentence_under_written_by_sign_nothing
 
 def test_prose_after_by_and_a_link_to_contributors_name_nobody() -> None:
     assert authors("prose_lines_starting_with_by_and_links_to_contributors_are_no_bylines.html") == ()
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        # the byline by the title, marked up as the author, against another person in JSON-LD
+        ("byline_and_author_box_outvote_a_different_jsonld_person.html", ("Giorgi Abashidze",)),
+        # a meta list of three against the one name the byline links (the headline is the line equal to the
+        # title, not a menu item that is a part of it)
+        ("meta_list_of_three_outvoted_by_the_one_name_of_the_byline.html", ("Tamuna Beridze",)),
+        # one source against one: precedence stands
+        ("one_source_each_the_jsonld_person_stays.html", ("Eka Gelashvili",)),
+    ],
+)
+def test_names_two_sources_agree_on_win_over_names_one_source_says(name: str, expected: tuple[str, ...]) -> None:
+    assert authors(name) == expected
+
+
+def test_a_name_shortened_to_an_initial_is_written_as_another_source_writes_it() -> None:
+    assert authors("author_name_shortened_to_an_initial_is_written_in_full.html") == ("Levan Kapanadze",)
