@@ -184,7 +184,8 @@ def test_links_styled_as_buttons_go_but_a_plain_link_line_and_links_in_sentences
     name = "drops_links_styled_as_buttons_but_keeps_plain_link_lines.html"
     html, text = cleaned(name)
     assert_body_kept(text)
-    for junk in ("Get the harbour guide", "View the plans", "Harbour alerts"):  # class btn, wp-block-button, role=button
+    # class btn, wp-block-button, role=button
+    for junk in ("Get the harbour guide", "View the plans", "Harbour alerts"):
         assert junk not in text
     assert "The council's report on the wall" in text  # a link alone on its line, not styled as a button
     assert '<a href="https://news.example.org/statement">the council said</a> in a statement' in html
