@@ -7,9 +7,12 @@ cleaner to (issue #11): literal markup text, cookie-consent dialogs,
 "More from <site>" teaser runs, previous/next links, gallery captions
 repeated and gallery control labels, video player labels and slide
 counters, promos and prompts in several
-languages, and "Updated <time>" lines. Every rule is generic: it reads a
-block's text, size and links, never a site's markup. The phrasings are
-data in ``feedsvc.clean.policy`` (its "stage 3, chrome" section).
+languages, "Updated <time>" lines, italic contributor lines at the
+article's end, and (``remove_action_lines``, which the pipeline runs after
+the learned scorer) links styled as buttons. Every rule is generic: it
+reads a block's text, size, links and emphasis, and of markup only what
+styles a link as a button, never a site's layout. The phrasings are data
+in ``feedsvc.clean.policy`` (its "stage 3, chrome" section).
 
 Each rule has a name in ``RULES``; ``bench/extraction.py --ablate`` turns
 them off one at a time (through ``DISABLED``) to check, fold by held-out
