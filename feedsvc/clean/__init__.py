@@ -62,7 +62,7 @@ from lxml.html import HtmlElement
 
 from feedsvc.clean import scorer
 from feedsvc.clean.boilerplate import page_title, remove_boilerplate, remove_headline
-from feedsvc.clean.chrome import remove_chrome, remove_comment_threads
+from feedsvc.clean.chrome import remove_action_lines, remove_chrome, remove_comment_threads
 from feedsvc.clean.confidence import (
     Confidence,
     Probe,
@@ -104,7 +104,7 @@ __all__ = [
 # library change that shows in clean_html's result): a cache of cleaned
 # articles is keyed by this and the site rules' version
 # (``SiteRules.version``). tests/unit/clean/test_version.py fails until it is.
-CLEANER_VERSION = "10"
+CLEANER_VERSION = "11"
 
 LOGGER = logging.getLogger(__name__)
 
@@ -266,6 +266,8 @@ def _clean(
         trim_by_article_body(article, ld_body, rec)
         if whole_page and not bodies and scorer.ENABLED:
             scorer.score_blocks(article, title, rec, description=description)
+        if judged:
+            remove_action_lines(article, rec)
 
     # 4. Normalise.
     normalise(article, base, rec)

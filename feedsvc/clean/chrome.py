@@ -7,9 +7,12 @@ cleaner to (issue #11): literal markup text, cookie-consent dialogs,
 "More from <site>" teaser runs, previous/next links, gallery captions
 repeated and gallery control labels, video player labels and slide
 counters, promos and prompts in several
-languages, and "Updated <time>" lines. Every rule is generic: it reads a
-block's text, size and links, never a site's markup. The phrasings are
-data in ``feedsvc.clean.policy`` (its "stage 3, chrome" section).
+languages, "Updated <time>" lines, italic contributor lines at the
+article's end, and (``remove_action_lines``, which the pipeline runs after
+the learned scorer) links styled as buttons. Every rule is generic: it
+reads a block's text, size, links and emphasis, and of markup only what
+styles a link as a button, never a site's layout. The phrasings are data
+in ``feedsvc.clean.policy`` (its "stage 3, chrome" section).
 
 Each rule has a name in ``RULES``; ``bench/extraction.py --ablate`` turns
 them off one at a time (through ``DISABLED``) to check, fold by held-out
@@ -24,11 +27,14 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from feedsvc.clean.confidence import is_comment_markup
-from feedsvc.clean.dom import is_within, remove, text_of
+from feedsvc.clean.dom import class_words, is_within, remove, text_of
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
+    BIO_START,
     BLOCK_TAGS,
+    BUTTON_WORDS,
     CHROME_LINE,
+    CONTRIBUTOR_ROLE,
     COOKIE_CUE,
     CTA_LINE,
     GALLERY_NAME,
@@ -44,7 +50,9 @@ from feedsvc.clean.policy import (
 __all__ = [
     "DISABLED",
     "RULES",
+    "remove_action_lines",
     "remove_chrome",
+    "remove_closing_bios",
     "remove_comment_threads",
     "remove_cookie_consent",
     "remove_teaser_runs",
@@ -63,6 +71,8 @@ RULES: dict[str, str] = {
     "teaser_run": "a 'More from'-style heading and the run of 3+ teaser cards after it (headline link first)",
     "comment_retry": "when the pick is reader comments, extract again without them",
     "call_to_action": "a short line that is all link or button and only calls to act ('Learn more', 'Check price')",
+    "closing_bio": "the italic contributor lines an article ends with ('Jane Doe is a professor of law at ...')",
+    "button_link": "a short line that is all one link styled as a button (class 'btn', 'button' or 'cta', role=button)",
 }
 
 # Rules switched off; only the benchmark's ablation sets this (a module
@@ -77,6 +87,11 @@ _LINE_MAX = 120
 _COOKIE_BLOCK_MAX = 800
 _PROMPT_MAX = 300
 _CTA_MAX = 60
+_BUTTON_MAX = 60
+# Contributor lines: at most this long, among the article's last this many lines.
+_BIO_MAX = 400
+_BIO_TAIL = 3
+_ITALIC = ("em", "i")
 _REPEAT_MIN, _REPEAT_MAX = 20, 300
 _TEASER_MAX = 700
 _TEASER_MIN_RUN = 3
@@ -150,6 +165,42 @@ def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
         why = _line_reason(el, text, seen)
         if why:
             remove(el, rec, _STAGE, why)
+    if "closing_bio" not in DISABLED:
+        remove_closing_bios(article, rec, [(el, text) for el, text in leaves if is_within(el, article)])
+
+
+def remove_closing_bios(
+    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
+) -> None:
+    """Remove the contributor lines at the very end of the article: italic lines saying who the writer is.
+
+    Op-eds and guest posts end with "Jane Doe is a professor of law at
+    ..." set in italics. Only the last lines go, and only while each is
+    such a line: the same sentence in the story (not italic, or followed by
+    more of the story) stays.
+    """
+    leaves = leaves if leaves is not None else _leaves(article)
+    for el, text in reversed(leaves[-_BIO_TAIL:]):
+        if not _is_contributor_line(el, text):
+            break
+        remove(el, rec, _STAGE, "contributor line at the end (who the writer is)")
+
+
+def _is_contributor_line(el: HtmlElement, text: str) -> bool:
+    if len(text) > _BIO_MAX or not BIO_START.match(text) or not CONTRIBUTOR_ROLE.search(text):
+        return False
+    italic = sum(len(_WORD_CHARS.findall(text_of(node))) for node in _outer_italics(el))
+    return italic >= 0.8 * len(_WORD_CHARS.findall(text))
+
+
+def _outer_italics(el: HtmlElement) -> Iterator[HtmlElement]:
+    """Yield the <em>/<i> elements inside ``el`` that are not inside another one."""
+    for node in el.iter(*_ITALIC):
+        parent = node.getparent()
+        while parent is not None and parent is not el and parent.tag not in _ITALIC:
+            parent = parent.getparent()
+        if parent is el:
+            yield node
 
 
 def _line_reason(el: HtmlElement, text: str, seen: set[str]) -> str:
@@ -191,6 +242,35 @@ def _line_reason(el: HtmlElement, text: str, seen: set[str]) -> str:
     ):
         return "call-to-action link or button"
     return ""
+
+
+def remove_action_lines(article: HtmlElement, rec: Recorder | None = None) -> None:
+    """Remove the short lines that are all one link styled as a button ("Get the guide", "View plans").
+
+    The pipeline runs this after the learned scorer, which reads a button
+    in a box as a sign of a promo and drops the whole box: removed before,
+    the button would leave the box's pitch looking like prose.
+    """
+    if "button_link" in DISABLED:
+        return
+    for el, text in _leaves(article):
+        if len(text) <= _BUTTON_MAX and is_within(el, article) and _is_link_line(el, text) and _is_styled_button(el):
+            remove(el, rec, _STAGE, "link styled as a button")
+
+
+def _is_button(el: HtmlElement) -> bool:
+    return el.get("role") == "button" or any(words & BUTTON_WORDS for words in class_words(el))
+
+
+def _is_link_line(el: HtmlElement, text: str) -> bool:
+    """Return True if ``text`` (the line of ``el``) is all one link."""
+    links = [a for a in el.iter("a") if text_of(a)] if el.tag != "a" else [el]
+    return len(links) == 1 and _link_share(el, text) >= 0.9
+
+
+def _is_styled_button(el: HtmlElement) -> bool:
+    """Return True if the line ``el`` or something in it is styled as a button."""
+    return any(isinstance(node.tag, str) and _is_button(node) for node in el.iter())
 
 
 def remove_cookie_consent(

@@ -20,6 +20,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from feedsvc.clean.dom import (
+    HEADING_TAGS,
     class_signal,
     furniture_word,
     is_hidden,
@@ -27,6 +28,7 @@ from feedsvc.clean.dom import (
     paragraph_chars,
     remove,
     shown_on_click,
+    text_of,
 )
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import BLOCK_TAGS, DROP_IF_THIN_TAGS, DROP_TAGS, DROP_UNLESS_PROSE_TAGS
@@ -82,6 +84,7 @@ def _elements(root: HtmlElement, tags: frozenset[str]) -> list[HtmlElement]:
 RULES: dict[str, str] = {
     "reveal_on_click": "a hidden panel that a control of the page names (accordion answer, tab) is article text",
     "same_class_sections": "siblings of the pick with its tag and class (numbers aside), scoring half its score, are the article",
+    "accordion_titles": "a <button> that opens a panel of text (an FAQ question, a section title) is kept as a heading",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -100,6 +103,8 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
     # What a control of the page shows on a click (accordion answers, tabs) is not hidden from
     # readers; the controls (buttons) go with the first removals, so their targets are read first.
     shown = shown_on_click(root) if "reveal_on_click" not in DISABLED else frozenset()
+    if "accordion_titles" not in DISABLED:
+        _keep_accordion_titles(root, shown)
     total = max(paragraph_chars(root), 1)
     for el in _elements(root, DROP_TAGS):
         if not is_within(el, root):
@@ -139,6 +144,87 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
             continue
         if paragraph_chars(el) < max(200, 0.2 * total):
             remove(el, rec, "prune", f"<{el.tag!s}> with little paragraph text")
+
+
+# An accordion's title button: a few words (not a control label) over a panel of text.
+_TITLE_CHARS = (8, 200)
+_PANEL_MIN_CHARS = 80
+_NOT_SHOWN = frozenset({"svg", "script", "style", "template"})
+_TEXT_NODES = etree.XPath("descendant-or-self::text()")
+_BY_ID = etree.XPath("//*[@id=$id]")
+_PANEL_LEVELS = 3
+
+
+def _keep_accordion_titles(root: HtmlElement, shown: frozenset[str]) -> None:
+    """Turn each accordion title <button> into a heading (or, inside one, plain text) before buttons are dropped.
+
+    FAQ questions and collapsible section titles are buttons that show
+    the panel after them (or the one their ``aria-controls`` names); the
+    panel is article text (``reveal_on_click``), so its title is too. A
+    button is a title when its text is a question (a control's label never
+    is one) and its panel, shown to readers or on a click (``shown``),
+    holds text that is not mostly links.
+    """
+    for button in _elements(root, frozenset({"button"})):
+        text = _title_text(button)
+        if not _TITLE_CHARS[0] <= len(text) <= _TITLE_CHARS[1] or not text.endswith("?"):
+            continue
+        panel = _panel_of(root, button)
+        if panel is None or any(is_hidden(el, shown) for el in [panel, *panel.iterancestors()]):
+            continue  # a panel that pruning removes takes its title's reason with it
+        panel_text = " ".join(panel.text_content().split())
+        links = sum(len(a.text_content()) for a in panel.iter("a"))
+        if len(panel_text) < _PANEL_MIN_CHARS or links > 0.5 * len(panel_text):
+            continue
+        inside_heading = any(a.tag in HEADING_TAGS for a in button.iterancestors())
+        # Its words only: a heading holds no blocks (some buttons wrap a <div><p>).
+        tail = button.tail
+        button.clear()
+        button.text, button.tail = text, tail
+        button.tag = "span" if inside_heading else "h3"
+
+
+def _title_text(button: HtmlElement) -> str:
+    """The words a reader sees on a button: not an icon's <title>, a script, or hidden screen-reader text."""
+    parts = []
+    for piece in _TEXT_NODES(button):
+        holder = piece.getparent()
+        if piece.is_tail:
+            holder = holder.getparent()
+        if all(
+            _shown(node) for node in [holder, *holder.iterancestors()] if node is not button and is_within(node, button)
+        ):
+            parts.append(str(piece))
+    return " ".join(" ".join(parts).split())
+
+
+def _shown(el: HtmlElement) -> bool:
+    return el.tag not in _NOT_SHOWN and not is_hidden(el) and class_signal(el) >= 0
+
+
+def _panel_of(root: HtmlElement, button: HtmlElement) -> HtmlElement | None:
+    """Return the panel a title button opens: the element its ``aria-controls`` names, else the element after it.
+
+    A button wrapped in a heading or a title box is followed by the panel
+    at that level (two levels up at most), while the wrapper holds only the
+    button's words.
+    """
+    controls = (button.get("aria-controls") or "").split()
+    if controls:
+        found = _BY_ID(root, id=controls[0])
+        return found[0] if found else None
+    node = button
+    for _ in range(_PANEL_LEVELS):
+        nxt = node.getnext()
+        while nxt is not None and not isinstance(nxt.tag, str):
+            nxt = nxt.getnext()
+        if nxt is not None:
+            return nxt
+        parent = node.getparent()
+        if parent is None or parent is root or len(text_of(parent)) > len(text_of(button)) + 40:
+            return None  # the button sits with other text: not a title over a panel
+        node = parent
+    return None
 
 
 def _paragraph_chars_of(elements: list[HtmlElement]) -> dict[HtmlElement, int]:

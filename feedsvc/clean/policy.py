@@ -29,10 +29,12 @@ __all__ = [
     "BOILERPLATE_LINE",
     "BOILERPLATE_PAIRS",
     "BOILERPLATE_WORDS",
+    "BUTTON_WORDS",
     "CALL_TO_ACTION",
     "CHROME_LINE",
     "CONTENTS_LABEL",
     "CONTENT_WORDS",
+    "CONTRIBUTOR_ROLE",
     "COOKIE_CUE",
     "CTA_LINE",
     "DISCLAIMER",
@@ -294,6 +296,17 @@ BIO_START = re.compile(
     r",? (?:is|was|has been|has|holds|leads|writes|serves|specializ|brings|joined|works|covers|lives|loves|earned)\b"
 )
 
+# What a contributor line at an article's end says the writer is
+# ("Jane Doe is a professor of law at ..."): with ``BIO_START`` and set
+# apart (in italics), the line is about the writer, not the story.
+CONTRIBUTOR_ROLE = re.compile(
+    r"\b(?:writer|editor|author|journalist|reporter|correspondent|columnist|contributor|founder|co-founder"
+    r"|ceo|cto|cfo|vp|president|chief|head of|director|manager|partner|fellow|faculty|professor|lecturer"
+    r"|researcher|scientist|physician|doctor|lawyer|attorney|analyst|consultant|expert|specialist|economist"
+    r"|student|candidate|graduate|member of|chair|executive|adviser|advisor|officer|practitioner)\b",
+    re.IGNORECASE,
+)
+
 # A byline, dateline or reading time on its own line (before or after the article).
 META_LINE = re.compile(
     r"(?:(?:by|written by|posted by|author|words by|reviewed by|edited by|fact[- ]checked by|medically reviewed by)\b\W*"
@@ -470,6 +483,9 @@ CHROME_LINE = re.compile(
     r"|lire aussi|à lire aussi|voir aussi|lesen sie auch|mehr zum thema|auch interessant|leggi anche|lees ook"
     r"|přečtěte si také|související články"
     r"|[\d.,]+ (?:usuários|usuarios|users|utilisateurs|nutzer) on-?line"
+    # what a script or the page's own furniture says about itself
+    r"|this slideshow requires javascript\.?|adchoices|add (?:us )?as a preferred source on google"
+    r"|(?:is this email not displaying correctly\?\s*)?view (?:it|this email) in your browser\.?"
     r"|tell us what (?:you|YOU) think\W*|have your say|join the (?:conversation|discussion|debate))\W*",
     re.IGNORECASE,
 )
@@ -517,6 +533,11 @@ PLAYER_LABEL = re.compile(
 # table of temperatures, which articles keep.
 SLIDE_COUNTER = re.compile(r"\W*(\d{1,3})\s*/\s*(\d{1,3})\W*")
 GALLERY_NAME = re.compile(r"slide|gallery|carousel|counter|swiper|lightbox|slick", re.IGNORECASE)
+
+# Words of a class name (``feedsvc.clean.dom.class_words``) that style a
+# link as a button: a short line that is all such a link ("Start My LLC",
+# "Try Stitch Fix", "Get the Template >") is a call to act, whatever it says.
+BUTTON_WORDS = frozenset({"btn", "button", "cta"})
 
 # Prompts to subscribe to a print edition or to comment.
 # A button or link line that only calls to act ("Learn more", "Check price here",

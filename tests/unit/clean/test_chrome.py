@@ -174,3 +174,61 @@ def test_an_arrow_before_a_call_to_action_link_does_not_make_it_text() -> None:
         "The kettle boils a litre in under three minutes, and the lid stays cool to the touch.",
         "➡️ See the maker's page for the colours.",
     ]
+
+
+def test_links_styled_as_buttons_go_but_a_plain_link_line_and_links_in_sentences_stay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from feedsvc.clean import chrome
+
+    name = "drops_links_styled_as_buttons_but_keeps_plain_link_lines.html"
+    html, text = cleaned(name)
+    assert_body_kept(text)
+    # class btn, wp-block-button, role=button
+    for junk in ("Get the harbour guide", "View the plans", "Harbour alerts"):
+        assert junk not in text
+    assert "The council's report on the wall" in text  # a link alone on its line, not styled as a button
+    assert '<a href="https://news.example.org/statement">the council said</a> in a statement' in html
+    monkeypatch.setattr(chrome, "DISABLED", frozenset({"button_link"}))
+    _, without = cleaned(name)
+    assert "Get the harbour guide" in without and "Harbour alerts" in without
+
+
+def test_italic_contributor_lines_at_the_end_go_but_the_same_line_mid_article_stays(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from feedsvc.clean import chrome
+
+    name = "drops_italic_contributor_lines_at_the_end.html"
+    _, text = cleaned(name)
+    assert_body_kept(text)
+    assert "professor of coastal engineering" not in text
+    assert "Sam Lee is a reporter" not in text
+    assert "Tom Reid is a retired harbour master" in text  # followed by more of the story
+    monkeypatch.setattr(chrome, "DISABLED", frozenset({"closing_bio"}))
+    _, without = cleaned(name)
+    assert "professor of coastal engineering" in without
+
+
+def test_an_italic_last_line_that_is_not_about_a_writer_stays() -> None:
+    article = lxml.html.fromstring(
+        "<div><p>The council voted to extend the harbour wall by two hundred metres after the storms.</p>"
+        "<p><em>She is now recovering at home with her family.</em></p>"
+        "<p><em>Jane Doe was at the meeting and is a fisherman's daughter.</em></p></div>"
+    )
+    remove_chrome(article)
+    assert len(article) == 3  # no trade named: a sentence of the story set in italics
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This slideshow requires JavaScript.",
+        "AdChoices",
+        "Add as a preferred source on Google",
+        "Is this email not displaying correctly?View it in your browser.",
+        "View this email in your browser",
+    ],
+)
+def test_furniture_lines_of_scripts_ads_and_newsletters(line: str) -> None:
+    assert CHROME_LINE.fullmatch(line)

@@ -100,3 +100,19 @@ def test_keeps_every_section_a_page_builder_numbers_as_sibling_blocks(monkeypatc
     monkeypatch.setattr(extract, "DISABLED", frozenset({"same_class_sections"}))
     alone = text_of(clean_html(page, "https://success.example/tutoring/"))
     assert sum(start in alone for start in sections) == 1  # one block of the three, without the rule
+
+
+def test_an_accordion_question_button_is_kept_as_a_heading_over_its_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = fixture("keeps_accordion_questions_with_their_answers.html")
+    out = clean_html(page, BASE)
+    assert "<h3>How long will the harbour stay open during the work?</h3>" in out  # aria-controls, icon title left out
+    assert "<h3>Who pays for the extension?</h3>" in out  # a button inside a heading: the heading stays, plain
+    assert out.index("Who pays for the extension?") < out.index("The council pays two thirds")
+    assert "Expand all" not in out  # a control's label, not a question
+    assert "Open accordion" not in out
+    # A question whose answer is hidden with no control naming it goes with its answer.
+    assert "old beach huts" not in out and "north beach" not in out
+    monkeypatch.setattr(extract, "DISABLED", frozenset({"accordion_titles"}))
+    without = clean_html(page, BASE)
+    assert "How long will the harbour stay open" not in without
+    assert "The harbour stays open throughout" in without  # the answer was kept before this rule too
