@@ -33,6 +33,7 @@ from feedsvc.feeds.families import Document, Family, archive_head, families, ren
 from feedsvc.model import Article, Catalog, Site
 
 __all__ = [
+    "CHANGED_KEPT",
     "HOT_FEED_PREFIX",
     "PAGE_CACHE_BYTES",
     "STREAM_BYTES",
@@ -50,6 +51,9 @@ __all__ = [
 # recently used go first. Feeds are not counted: they are always kept.
 PAGE_CACHE_BYTES = 16 * 1024 * 1024
 LABELS_SLACK = 256  # labels of articles gone kept before they are pruned (build_snapshot)
+# Articles changed from the previous snapshot a snapshot remembers for build.delta (past that, a change of
+# the whole site, it would keep the old articles alive as long as itself: delta looks for them again then).
+CHANGED_KEPT = 1024
 # Bytes of freshly rendered documents (every coding) a build holds before it puts them in the
 # build cache and moves them to disk: a cold build of a large site renders hundreds of megabytes.
 STREAM_BYTES = 32 * 1024 * 1024
@@ -119,6 +123,9 @@ class Snapshot:
         self.page_budget = page_budget
         self.fresh = fresh  # document families rendered for it (the others were reused, or relinked)
         self.relinked = 0  # archive months given a new head on the entries they had (build_snapshot)
+        # the articles of the snapshot it was built from (its id and version) that are not the very objects of
+        # this one, and this one's that are not its: found once by build_snapshot, read by build.delta
+        self.changed: tuple[int, str, tuple[Article, ...], tuple[Article, ...]] | None = None
         # what the next build reuses to skip hashing what did not change (build_snapshot; never sent to the master)
         self.salt = ""
         self.month_keys: dict[str, tuple[str, tuple[Article, ...], str]] = {}  # month -> (spec, articles, key)
@@ -190,7 +197,8 @@ def build_snapshot(
     so a build holds a few families' bytes at a time, not a large site's.
     """
     site = catalog.site
-    archives = _archives(catalog, previous)
+    changed = _changed(catalog, previous)
+    archives = _archives(catalog, previous, changed)
     salt = version + json.dumps({k: str(v) for k, v in asdict(site).items()}, sort_keys=True)
     before = previous.labels if previous is not None else {}
     labels: dict[str, tuple[Article, str]] = {}
@@ -262,6 +270,8 @@ def build_snapshot(
         kept = {slug: label for slug, label in kept.items() if slug in catalog.by_slug}
     snapshot.salt, snapshot.month_keys, snapshot.labels = salt, month_keys, kept
     snapshot.relinked = relinked
+    if previous is not None and changed is not None and len(changed[0]) + len(changed[1]) <= CHANGED_KEPT:
+        snapshot.changed = (id(previous), previous.catalog.version, *changed)
     return snapshot
 
 
@@ -276,15 +286,32 @@ def _flush(
     fresh.clear()
 
 
-def _archives(catalog: Catalog, previous: Snapshot | None) -> ArchiveIndex:
+def _changed(catalog: Catalog, previous: Snapshot | None) -> tuple[tuple[Article, ...], tuple[Article, ...]] | None:
+    """The articles of ``previous`` that are not the very objects of ``catalog`` (gone or replaced), and the
+    articles of ``catalog`` that are not those of ``previous`` (new or replaced), each in its catalog's order."""
+    if previous is None:
+        return None
+    old, new = previous.catalog.by_slug, catalog.by_slug
+    gone = tuple(article for slug, article in old.items() if new.get(slug) is not article)
+    added = tuple(article for slug, article in new.items() if old.get(slug) is not article)
+    return gone, added
+
+
+def _archives(
+    catalog: Catalog,
+    previous: Snapshot | None,
+    changed: tuple[tuple[Article, ...], tuple[Article, ...]] | None,
+) -> ArchiveIndex:
     """Index the archive months: from ``previous``'s index and the articles that changed since, when it has one."""
     site = catalog.site
-    if previous is None or previous.catalog.site.timezone != site.timezone or not previous.archives.by_month:
+    if (
+        previous is None
+        or changed is None
+        or previous.catalog.site.timezone != site.timezone
+        or not previous.archives.by_month
+    ):
         return index_archives(catalog.articles, site.timezone)
-    old, new = previous.catalog.by_slug, catalog.by_slug
-    gone = [article for slug, article in old.items() if new.get(slug) is not article]
-    added = [article for slug, article in new.items() if old.get(slug) is not article]
-    return reindex_archives(previous.archives, gone, added, site.timezone)
+    return reindex_archives(previous.archives, *changed, site.timezone)
 
 
 def _render_family(family: Family, site: Site) -> Rendered:
