@@ -7,9 +7,10 @@ the previous snapshot or in the build cache, so an edit re-renders only the
 feeds it shows in. An archive month whose articles are the same but whose
 links changed (the newest month gains ``next-archive`` when a later month
 gets its first article) gets a new head on its old entries, compressed
-alone: the first article of a month costs what any other does. Given a store to spill to (the builder's
-:class:`~feedsvc.build.blobstore.BlobStore`), every document but the site's own
-feeds is moved out of the heap once cached, and read when sent. Pages are
+alone: the first article of a month costs what any other does. Given a
+store to spill to (the builder's :class:`~feedsvc.build.blobstore.BlobStore`),
+every document but the site's own feeds is moved out of the heap once
+cached, and read when sent. Pages are
 rendered on first request and kept in a bounded cache. Reading a content
 folder is :mod:`feedsvc.build.builder`'s job.
 """
