@@ -19,7 +19,7 @@ import multiprocessing
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -141,6 +141,7 @@ class BuildStats:
     cached: int = 0  # prepared articles taken from the build cache
     waiting: int = 0  # files skipped this time: still being written
     rendered: int = 0  # document families rendered (the rest were reused)
+    examined: int = 0  # files whose signature was compared with the last build's (the others were not changed)
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -172,6 +173,13 @@ def pool_context() -> BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([prepare_in_worker.__module__])  # read when the server starts (once)
     return context
+
+
+def _among(entries: Mapping[str, Entry], names: Collection[str] | None) -> Iterable[tuple[str, Entry]]:
+    """The entries of ``names`` (every entry if None)."""
+    if names is None:
+        return entries.items()
+    return [(name, entries[name]) for name in names if name in entries]
 
 
 def _spill(entry: Entry, blobs: BlobStore) -> None:
@@ -228,15 +236,25 @@ class Articles:
         self.stats = BuildStats()
         self._index: dict[str, tuple[str, str]] | None = None  # the cache's record of file signatures
         self._context = ""  # the code and settings of the last gather that completed
+        self._versions: dict[str, str] | None = None  # and the rules' versions it had
         self._published: dict[str, tuple[str, float]] | None = None  # the cache's record of published versions
 
     def gather(
-        self, listing: Listing, site: Site, rules: Mapping[str, SiteRules], cache: BuildCache, settle: bool
+        self,
+        listing: Listing,
+        site: Site,
+        rules: Mapping[str, SiteRules],
+        cache: BuildCache,
+        settle: bool,
+        names: Collection[str] | None = None,
     ) -> dict[str, Entry]:
         """Bring every article file up to date: kept, from the cache, or read and cleaned now.
 
         With ``settle``, a changed file that is still being written keeps its last version (a new
-        one waits) until :class:`~feedsvc.content.listing.Settling` says it is done.
+        one waits) until :class:`~feedsvc.content.listing.Settling` says it is done. ``names``: the
+        only files whose signature may differ from the last gather's (added, changed, removed, or
+        still waiting); the others keep their entries without being looked at, so a publish costs
+        what changed. Ignored (every file looked at) when the code, settings or rules changed since.
         """
         context = f"{loader_version()}|{site_digest(site)}"
         versions = {host: rules_version(found) for host, found in rules.items()}
@@ -244,11 +262,21 @@ class Articles:
         units = listing.units
         stats = self.stats = BuildStats(articles=len(units))
         settle = settle and self.settling.settle > 0
-        entries: dict[str, Entry] = {}
+        if names is not None and (context != self._context or versions != self._versions):
+            names = None
+        entries: dict[str, Entry]
+        if names is None:
+            entries, looked = {}, sorted(units.items())
+        else:
+            entries = dict(self.entries)  # the very entries of the files not changed
+            for name in names:
+                entries.pop(name, None)
+            looked = sorted((name, units[name]) for name in names if name in units)
+        stats.examined = len(looked)
         known: dict[str, str] = {}  # name -> digest of its bytes, read now or recorded
         kept: dict[str, ArticleFiles] = {}  # bytes read now, to clean without reading again (a pool reads its own)
         held = 0  # bytes in kept
-        for name, sig in sorted(units.items()):
+        for name, sig in looked:
             old = self.entries.get(name)
             if settle and (old is None or old.sig != sig) and not self.settling.settled(name, sig):
                 self._wait(name, entries)  # the published version stays until the new one is complete
@@ -277,10 +305,10 @@ class Articles:
                     kept[name] = files
                     held += len(files.data)
         keys = {name: article_key(context, name, digest) for name, digest in known.items()}
-        names = {key: name for name, key in keys.items()}
+        by_key = {key: name for name, key in keys.items()}
         # one at a time, each body to the blob store as it comes: never every body of the site in memory
         for key, value in cache.each_article(keys.values(), versions):
-            name = names[key]
+            name = by_key[key]
             if isinstance(value, Prepared) and name not in entries:
                 stats.cached += 1
                 entries[name] = self._spilled(Entry(units[name], known[name], key, rules_of(value, rules), value))
@@ -300,12 +328,13 @@ class Articles:
             cache.put_articles((e.key, *e.rules, e.prepared) for e in made if e.key and e.prepared.cacheable)
             for entry in made:  # after caching (the cache keeps the text itself): a batch of bodies at most
                 self._spilled(entry)
-        self._keep_last_good(entries, cache, versions)
-        for name, entry in entries.items():  # the last good versions just read back
+        self._keep_last_good(entries, cache, versions, names)
+        for name, entry in _among(entries, names):  # the last good versions just read back
             if entry is not self.entries.get(name):
                 self._spilled(entry)
-        self._remember(entries, units, cache)
+        self._remember(entries, units, cache, names)
         self._context = context  # every entry's key is of this context now (a failed gather leaves it unset)
+        self._versions = versions
         return entries
 
     def _spilled(self, entry: Entry) -> Entry:
@@ -314,7 +343,13 @@ class Articles:
             _spill(entry, self.blobs)
         return entry
 
-    def _keep_last_good(self, entries: dict[str, Entry], cache: BuildCache, versions: Mapping[str, str]) -> None:
+    def _keep_last_good(
+        self,
+        entries: dict[str, Entry],
+        cache: BuildCache,
+        versions: Mapping[str, str],
+        names: Collection[str] | None = None,
+    ) -> None:
         """Serve the last published version of each file that was published and now fails to load.
 
         Only a deliberate act unpublishes an article (deleting its files, a status other than
@@ -323,7 +358,7 @@ class Articles:
         after a restart, from the build cache (its ``published`` table).
         """
         failing = {}
-        for name, entry in entries.items():
+        for name, entry in list(_among(entries, names)):
             if entry is self.entries.get(name):
                 continue  # as built before (held or not)
             if _failed(entry.prepared):
@@ -398,15 +433,23 @@ class Articles:
                 if advance:
                     advance(1)
 
-    def _remember(self, entries: Mapping[str, Entry], units: Mapping[str, str], cache: BuildCache) -> None:
-        """Keep what was built; put new work in the cache with the file signatures safe to trust next time."""
+    def _remember(
+        self, entries: Mapping[str, Entry], units: Mapping[str, str], cache: BuildCache, names: Collection[str] | None
+    ) -> None:
+        """Keep what was built; put new work in the cache with the file signatures safe to trust next time.
+
+        ``names``: the only files that may have changed (None: any); a key names its file, so only theirs can go.
+        """
         index = self._index if self._index is not None else {}
-        changed = {name: e for name, e in entries.items() if self.entries.get(name) is not e}
+        changed = {name: e for name, e in _among(entries, names) if self.entries.get(name) is not e}
         # files removed or changed: their old rows are never asked for again
-        kept_keys = {entry.key for entry in entries.values()} | {e.held.key for e in entries.values() if e.held}
-        cache.forget(articles=[old.key for old in self.entries.values() if old.key and old.key not in kept_keys])
+        now = [entry for _, entry in _among(entries, names)]
+        kept_keys = {entry.key for entry in now} | {e.held.key for e in now if e.held}
+        before = self.entries.values() if names is None else [self.entries[n] for n in names if n in self.entries]
+        cache.forget(articles=[old.key for old in before if old.key and old.key not in kept_keys])
         racy = time.time() - RACY_SECONDS
-        rows: dict[str, tuple[str, str] | None] = {name: None for name in index if name not in units}
+        gone = index if names is None else [name for name in names if name in index]
+        rows: dict[str, tuple[str, str] | None] = {name: None for name in gone if name not in units}
         for name, entry in changed.items():
             if (
                 entry.digest
@@ -417,7 +460,7 @@ class Articles:
                 rows[name] = (entry.sig, entry.digest)
         if rows:
             cache.put_file_digests(rows)
-        self._record_published(entries, units, changed, cache)
+        self._record_published(entries, units, changed, cache, names)
         for name, row in rows.items():
             if row is None:
                 index.pop(name, None)
@@ -426,11 +469,17 @@ class Articles:
         self.entries = dict(entries)
 
     def _record_published(
-        self, entries: Mapping[str, Entry], units: Mapping[str, str], changed: Mapping[str, Entry], cache: BuildCache
+        self,
+        entries: Mapping[str, Entry],
+        units: Mapping[str, str],
+        changed: Mapping[str, Entry],
+        cache: BuildCache,
+        names: Collection[str] | None = None,
     ) -> None:
         """Record in the cache the last published version of each file; forget deliberate removals."""
         known = self._published if self._published is not None else cache.published()
-        rows: dict[str, tuple[str, float] | None] = {name: None for name in known if name not in units}
+        gone = known if names is None else [name for name in names if name in known]
+        rows: dict[str, tuple[str, float] | None] = {name: None for name in gone if name not in units}
         for name, entry in changed.items():
             if entry.held is not None:
                 row: tuple[str, float] | None = (entry.held.key, entry.held.saved)

@@ -15,7 +15,7 @@ shared between the two.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -66,15 +66,23 @@ def delta(old: Snapshot, new: Snapshot, digests: Mapping[str, str] | None = None
     """
     before, after = old.catalog, new.catalog
     old_digests = digests if digests is not None else before.digests
+    known = new.changed
+    if known is not None and known[0] == id(old) and known[1] == before.version:
+        # found by build_snapshot when it built ``new`` from ``old``: not looked for again among every article
+        candidates: Iterable[Article] = known[3]
+        removed = tuple(article.slug for article in known[2] if article.slug not in after.by_slug)
+    else:
+        candidates = after.by_slug.values()
+        removed = tuple(slug for slug in before.by_slug if slug not in after.by_slug)
     changed = []
-    for slug, article in after.by_slug.items():
+    for article in candidates:
+        slug = article.slug
         previous = before.by_slug.get(slug)
         if previous is article:
             continue
         if previous is not None and _same(previous, article, old_digests.get(slug), after.digests.get(slug)):
             continue
         changed.append(article)
-    removed = tuple(slug for slug in before.by_slug if slug not in after.by_slug)
     feeds = {path: r for path, r in new.feeds.items() if old.feeds.get(path) is not r}
     dropped = tuple(path for path in old.feeds if path not in new.feeds)
     return Delta(

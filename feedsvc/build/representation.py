@@ -2,7 +2,10 @@
 
 Pure. A :class:`Resource` holds the identity bytes and, when they are
 smaller, gzip and brotli encodings of them, each with its own strong ETag
-(a hash of the bytes sent). Picking a variant for ``Accept-Encoding`` and
+(a hash of the bytes sent). A resource made in two parts
+(:func:`make_parted_resource`: a head, then the rest) is offered as identity
+and gzip, its gzip member compressed part by part, so :func:`reheaded` gives
+it another head by compressing only that. Picking a variant for ``Accept-Encoding`` and
 deciding on ``304 Not Modified`` are plain functions, so a request costs a
 dict lookup and a few headers.
 """
@@ -11,7 +14,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import struct
 import threading
+import zlib
 from collections.abc import Container, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -33,8 +38,10 @@ __all__ = [
     "body_etag",
     "choose_coding",
     "encode",
+    "make_parted_resource",
     "make_resource",
     "not_modified",
+    "reheaded",
     "stored",
 ]
 
@@ -43,6 +50,9 @@ THREAD_FROM = 64 * 1024  # body bytes from which gzip runs beside brotli (a thre
 # The server's preference when a client likes several codings equally: smallest first.
 PREFERENCE = ("br", "gzip", IDENTITY)
 _ALIASES = {"x-gzip": "gzip"}
+# What gzip.compress(compresslevel=9, mtime=0) writes first (RFC 1952): magic, deflate, no flags, no time,
+# "maximum compression", OS unknown. A parted gzip member starts so too.
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
 
 
 class StoredBytes(Protocol):
@@ -205,6 +215,58 @@ def make_resource(
         if coding == IDENTITY or len(data) < len(body)
     }
     return Resource(media_type, last_modified, cache_control, variants, headers)
+
+
+def make_parted_resource(
+    head: bytes,
+    rest: bytes,
+    media_type: str,
+    last_modified: datetime,
+    cache_control: str,
+    headers: tuple[tuple[str, str], ...] = (),
+) -> Resource:
+    """Encode ``head + rest`` as identity and gzip (if smaller), the gzip member as two deflate runs.
+
+    The head's run ends on a byte boundary (a sync flush) and the rest's run refers to nothing
+    before it, so the member is one valid gzip stream whose rest's run :func:`reheaded` can keep.
+    Large documents that change rarely and are read rarely (the archive months) are made so:
+    brotli, which cannot be compressed in parts, is not offered for them.
+    """
+    body = head + rest
+    variants = {IDENTITY: Variant(body, body_etag(body), IDENTITY)}
+    compressed = _GZIP_HEADER + _deflate_run(head, final=False) + _deflate_run(rest, final=True) + _trailer(body)
+    if len(compressed) < len(body):
+        variants["gzip"] = Variant(compressed, body_etag(compressed), "gzip")
+    return Resource(media_type, last_modified, cache_control, variants, headers)
+
+
+def reheaded(resource: Resource, split: int, head: bytes) -> Resource | None:
+    """Return ``resource`` (made by :func:`make_parted_resource` with a head of ``split`` bytes) with ``head``
+    instead, compressing only the head; None if its gzip is not in those two parts (encode it whole then)."""
+    body = resource.body
+    rest = body[split:]
+    variants = {IDENTITY: Variant(head + rest, body_etag(head + rest), IDENTITY)}
+    gzip_variant = resource.variants.get("gzip")
+    if gzip_variant is None or len(resource.variants) != 2:
+        return None  # a body too small for gzip to pay, or another coding: encode it whole (it is small)
+    old = gzip_variant.body
+    start = _GZIP_HEADER + _deflate_run(body[:split], final=False)
+    if not old.startswith(start) or old[-8:] != _trailer(body):
+        return None
+    compressed = _GZIP_HEADER + _deflate_run(head, final=False) + old[len(start) : -8] + _trailer(head + rest)
+    variants["gzip"] = Variant(compressed, body_etag(compressed), "gzip")
+    return replace(resource, variants=variants)
+
+
+def _deflate_run(data: bytes, *, final: bool) -> bytes:
+    """Raw deflate of ``data`` at level 9, ending the stream (``final``) or on a byte boundary after it."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH)
+
+
+def _trailer(body: bytes) -> bytes:
+    """A gzip member's end: the CRC-32 and length (modulo 2**32) of what it holds."""
+    return struct.pack("<II", zlib.crc32(body), len(body) & 0xFFFFFFFF)
 
 
 def _weights(accept_encoding: str) -> dict[str, float]:

@@ -4,9 +4,13 @@ Pure but for a lock. :func:`build_snapshot` renders each document family
 (the site's, each tag's and author's feeds, each archive month) from its
 inputs, and reuses the bytes of a family whose inputs hash the same as in
 the previous snapshot or in the build cache, so an edit re-renders only the
-feeds it shows in. Given a store to spill to (the builder's
-:class:`~feedsvc.build.blobstore.BlobStore`), every document but the site's own
-feeds is moved out of the heap once cached, and read when sent. Pages are
+feeds it shows in. An archive month whose articles are the same but whose
+links changed (the newest month gains ``next-archive`` when a later month
+gets its first article) gets a new head on its old entries, compressed
+alone: the first article of a month costs what any other does. Given a
+store to spill to (the builder's :class:`~feedsvc.build.blobstore.BlobStore`),
+every document but the site's own feeds is moved out of the heap once
+cached, and read when sent. Pages are
 rendered on first request and kept in a bounded cache. Reading a content
 folder is :mod:`feedsvc.build.builder`'s job.
 """
@@ -22,13 +26,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict
 from typing import Any, Literal, Protocol
 
-from feedsvc.build.representation import BytesStore, Resource, make_resource, stored
+from feedsvc.build.representation import BytesStore, Resource, make_parted_resource, make_resource, reheaded, stored
 from feedsvc.catalog.assembly import article_digest
 from feedsvc.feeds.archive import ArchiveIndex, archive_spec, index_archives, reindex_archives
-from feedsvc.feeds.families import Document, families, render_archive, render_family
+from feedsvc.feeds.atom_rss import atom_split
+from feedsvc.feeds.families import Document, Family, archive_head, families, render_archive, render_family
 from feedsvc.model import Article, Catalog, Site
 
 __all__ = [
+    "CHANGED_KEPT",
     "HOT_FEED_PREFIX",
     "PAGE_CACHE_BYTES",
     "STREAM_BYTES",
@@ -46,6 +52,9 @@ __all__ = [
 # recently used go first. Feeds are not counted: they are always kept.
 PAGE_CACHE_BYTES = 16 * 1024 * 1024
 LABELS_SLACK = 256  # labels of articles gone kept before they are pruned (build_snapshot)
+# Articles changed from the previous snapshot a snapshot remembers for build.delta (past that, a change of
+# the whole site, it would keep the old articles alive as long as itself: delta looks for them again then).
+CHANGED_KEPT = 1024
 # Bytes of freshly rendered documents (every coding) a build holds before it puts them in the
 # build cache and moves them to disk: a cold build of a large site renders hundreds of megabytes.
 STREAM_BYTES = 32 * 1024 * 1024
@@ -67,15 +76,24 @@ def feed_cache_control(site: Site) -> str:
     return ", ".join(directives)
 
 
-def feed_resource(document: Document, site: Site) -> Resource:
-    """Encode a rendered feed document with its headers (WebSub discovery on subscription feeds)."""
+def feed_resource(document: Document, site: Site, head: bytes | None = None) -> Resource:
+    """Encode a rendered feed document with its headers (WebSub discovery on subscription feeds).
+
+    With ``head`` (what the document holds before its first entry: an archive month's), it is made in
+    two parts (:func:`~feedsvc.build.representation.make_parted_resource`), so a change of its links
+    alone recompresses only the head.
+    """
     headers = [("X-Content-Type-Options", "nosniff")]
     if site.websub_hub and document.subscription:
         # WebSub §4: the hub and the topic's own URL, as Link headers
         headers.append(("Link", f'<{site.websub_hub}>; rel="hub", <{site.url(document.path)}>; rel="self"'))
-    return make_resource(
-        document.body, document.media_type, document.last_modified, feed_cache_control(site), tuple(headers)
-    )
+    body, cache_control = document.body, feed_cache_control(site)
+    if head is not None and body.startswith(head):
+        rest = body[len(head) :]
+        return make_parted_resource(
+            head, rest, document.media_type, document.last_modified, cache_control, tuple(headers)
+        )
+    return make_resource(body, document.media_type, document.last_modified, cache_control, tuple(headers))
 
 
 class DocumentStore(Protocol):
@@ -104,7 +122,11 @@ class Snapshot:
         self.subscriptions = tuple(p for p in self.feeds if not p.startswith("/archive/"))
         self.rendered = dict(rendered or {})  # input key -> documents: what the next build may reuse
         self.page_budget = page_budget
-        self.fresh = fresh  # document families rendered for it (the others were reused)
+        self.fresh = fresh  # document families rendered for it (the others were reused, or relinked)
+        self.relinked = 0  # archive months given a new head on the entries they had (build_snapshot)
+        # the articles of the snapshot it was built from (its id and version) that are not the very objects of
+        # this one, and this one's that are not its: found once by build_snapshot, read by build.delta
+        self.changed: tuple[int, str, tuple[Article, ...], tuple[Article, ...]] | None = None
         # what the next build reuses to skip hashing what did not change (build_snapshot; never sent to the master)
         self.salt = ""
         self.month_keys: dict[str, tuple[str, tuple[Article, ...], str]] = {}  # month -> (spec, articles, key)
@@ -176,7 +198,8 @@ def build_snapshot(
     so a build holds a few families' bytes at a time, not a large site's.
     """
     site = catalog.site
-    archives = _archives(catalog, previous)
+    changed = _changed(catalog, previous)
+    archives = _archives(catalog, previous, changed)
     salt = version + json.dumps({k: str(v) for k, v in asdict(site).items()}, sort_keys=True)
     before = previous.labels if previous is not None else {}
     labels: dict[str, tuple[Article, str]] = {}
@@ -192,13 +215,15 @@ def build_snapshot(
             found.append(known[1])
         return found
 
-    jobs: dict[str, Callable[[], list[Document]]] = {}
+    jobs: dict[str, Callable[[], Rendered]] = {}
     for family in families(catalog, archives):
         fields = [family.prefix, family.id_specific, family.title, family.html_path, family.atom_links]
         fields += [repr(family.home), repr(family.subtitle)]
         parts = [*fields, repr(family.tombstones), *entries(family.articles[: site.entries_per_feed])]
-        jobs[_key(salt, "family", parts)] = functools.partial(render_family, family, site)
+        jobs[_key(salt, "family", parts)] = functools.partial(_render_family, family, site)
+    old = previous.rendered if previous is not None else {}
     reused = previous.month_keys if previous is not None and previous.salt == salt else {}
+    relinks: set[str] = set()  # the keys of months whose entries are as they were, not their links
     month_keys: dict[str, tuple[str, tuple[Article, ...], str]] = {}
     for month in sorted(archives.by_month):
         spec = repr(archive_spec(archives, month, site))
@@ -209,9 +234,12 @@ def build_snapshot(
         else:
             key = _key(salt, "archive", [spec, *entries(members)])
         month_keys[month] = (spec, members, key)
-        jobs[key] = functools.partial(_render_archive_family, catalog, archives, month)
+        if known_month is not None and known_month[1] is members and known_month[2] in old and key not in old:
+            relinks.add(key)  # only its links changed: a new head on the entries it has
+            jobs[key] = functools.partial(_relinked_archive, old[known_month[2]], catalog, archives, month)
+        else:
+            jobs[key] = functools.partial(_render_archive_family, catalog, archives, month)
 
-    old = previous.rendered if previous is not None else {}
     rendered: dict[str, Rendered] = {key: old[key] for key in jobs if key in old}
     if store is not None and len(rendered) < len(jobs):
         # one family at a time, each spilled as read: a large site's archive months are never all in memory
@@ -220,13 +248,16 @@ def build_snapshot(
                 rendered[key] = _spilled(value, spill) if spill is not None else value
     fresh: dict[str, Rendered] = {}  # rendered now, not yet in the store
     held = 0  # their bytes in memory
-    made = 0
+    made = relinked = 0
     advance = progress(len(jobs) - len(rendered)) if progress and len(rendered) < len(jobs) else None
     for key, render in jobs.items():
         if key not in rendered:
-            rendered[key] = fresh[key] = tuple((doc.path, feed_resource(doc, site)) for doc in render())
+            rendered[key] = fresh[key] = render()
             held += sum(_size(resource) for _, resource in fresh[key])
-            made += 1
+            if key in relinks:
+                relinked += 1
+            else:
+                made += 1
             if held >= STREAM_BYTES:  # to the store and the spill file, so memory holds a few families at most
                 _flush(fresh, rendered, store, spill)
                 held = 0
@@ -239,6 +270,9 @@ def build_snapshot(
     if len(kept) > len(catalog.by_slug) + LABELS_SLACK:  # articles gone: let go of their labels
         kept = {slug: label for slug, label in kept.items() if slug in catalog.by_slug}
     snapshot.salt, snapshot.month_keys, snapshot.labels = salt, month_keys, kept
+    snapshot.relinked = relinked
+    if previous is not None and changed is not None and len(changed[0]) + len(changed[1]) <= CHANGED_KEPT:
+        snapshot.changed = (id(previous), previous.catalog.version, *changed)
     return snapshot
 
 
@@ -253,19 +287,49 @@ def _flush(
     fresh.clear()
 
 
-def _archives(catalog: Catalog, previous: Snapshot | None) -> ArchiveIndex:
+def _changed(catalog: Catalog, previous: Snapshot | None) -> tuple[tuple[Article, ...], tuple[Article, ...]] | None:
+    """The articles of ``previous`` that are not the very objects of ``catalog`` (gone or replaced), and the
+    articles of ``catalog`` that are not those of ``previous`` (new or replaced), each in its catalog's order."""
+    if previous is None:
+        return None
+    old, new = previous.catalog.by_slug, catalog.by_slug
+    gone = tuple(article for slug, article in old.items() if new.get(slug) is not article)
+    added = tuple(article for slug, article in new.items() if old.get(slug) is not article)
+    return gone, added
+
+
+def _archives(
+    catalog: Catalog,
+    previous: Snapshot | None,
+    changed: tuple[tuple[Article, ...], tuple[Article, ...]] | None,
+) -> ArchiveIndex:
     """Index the archive months: from ``previous``'s index and the articles that changed since, when it has one."""
     site = catalog.site
-    if previous is None or previous.catalog.site.timezone != site.timezone or not previous.archives.by_month:
+    if (
+        previous is None
+        or changed is None
+        or previous.catalog.site.timezone != site.timezone
+        or not previous.archives.by_month
+    ):
         return index_archives(catalog.articles, site.timezone)
-    old, new = previous.catalog.by_slug, catalog.by_slug
-    gone = [article for slug, article in old.items() if new.get(slug) is not article]
-    added = [article for slug, article in new.items() if old.get(slug) is not article]
-    return reindex_archives(previous.archives, gone, added, site.timezone)
+    return reindex_archives(previous.archives, *changed, site.timezone)
 
 
-def _render_archive_family(catalog: Catalog, archives: ArchiveIndex, month: str) -> list[Document]:
-    return [render_archive(catalog, archives, month)]
+def _render_family(family: Family, site: Site) -> Rendered:
+    return tuple((document.path, feed_resource(document, site)) for document in render_family(family, site))
+
+
+def _render_archive_family(catalog: Catalog, archives: ArchiveIndex, month: str) -> Rendered:
+    document = render_archive(catalog, archives, month)
+    return ((document.path, feed_resource(document, catalog.site, archive_head(catalog, archives, month))),)
+
+
+def _relinked_archive(old: Rendered, catalog: Catalog, archives: ArchiveIndex, month: str) -> Rendered:
+    """The archive month of ``old`` (the same articles) with the head ``archives`` gives it now: no entry rendered
+    or compressed again. Rendered whole if ``old`` was not made in parts (an older cache's)."""
+    [(path, resource)] = old
+    made = reheaded(resource, atom_split(resource.body), archive_head(catalog, archives, month))
+    return ((path, made),) if made is not None else _render_archive_family(catalog, archives, month)
 
 
 def _spilled(documents: Rendered, spill: BytesStore) -> Rendered:

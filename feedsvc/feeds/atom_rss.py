@@ -27,6 +27,8 @@ __all__ = [
     "RSS_IMAGE_TYPES",
     "RSS_TYPE",
     "FeedSpec",
+    "atom_head",
+    "atom_split",
     "build_atom",
     "build_rss",
     "feed_updated",
@@ -187,8 +189,14 @@ def site_epoch(site: Site) -> datetime:
 
 
 def _generator(
-    articles: Sequence[Article], site: Site, spec: FeedSpec, media_type: str, tombstones: Sequence[Withdrawal]
+    articles: Sequence[Article],
+    site: Site,
+    spec: FeedSpec,
+    media_type: str,
+    tombstones: Sequence[Withdrawal],
+    entries: bool = True,
 ) -> FeedGenerator:
+    """The feed of ``articles``; without ``entries``, only its own elements (dated and namespaced as with them)."""
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)  # RSS <author> needs an email; dc:creator does not
     fg.register_extension("links", BaseExtension, _AtomEntryLinks, atom=True, rss=False)
@@ -216,7 +224,7 @@ def _generator(
     fg.lastBuildDate(updated)
     fg.markers.archive = spec.archive
     fg.markers.tombstones = [(t.entry_id, t.when.isoformat()) for t in tombstones if t.entry_id]
-    for article in articles:
+    for article in articles if entries else ():
         entry = fg.add_entry(order="append")  # we sort; feedgen would prepend
         entry.id(article.entry_id)
         entry.title(article.title)
@@ -261,6 +269,21 @@ def build_atom(articles: Sequence[Article], site: Site, spec: FeedSpec, tombston
     """Return the Atom 1.0 document for ``articles`` (already in feed order) and ``tombstones``."""
     document: bytes = _generator(articles, site, spec, ATOM_TYPE, tombstones).atom_str(pretty=True, encoding="UTF-8")
     return document  # feedgen has no types: the annotation is what its docs promise
+
+
+def atom_head(articles: Sequence[Article], site: Site, spec: FeedSpec, tombstones: Sequence[Withdrawal] = ()) -> bytes:
+    """Return the bytes :func:`build_atom` of the same arguments writes before its first entry, without
+    rendering an entry: a document whose links changed but not its entries is this head and its old entries."""
+    document: bytes = _generator(articles, site, spec, ATOM_TYPE, tombstones, entries=False).atom_str(
+        pretty=True, encoding="UTF-8"
+    )
+    return document[: document.rindex(b"</feed>")]
+
+
+def atom_split(document: bytes) -> int:
+    """Return where the first entry of a document :func:`build_atom` wrote begins (its length if it has none)."""
+    found = document.find(b"\n  <entry>")  # pretty-printed: every text in the head is escaped, so no "<entry>"
+    return found + 1 if found >= 0 else document.rindex(b"</feed>")
 
 
 def build_rss(articles: Sequence[Article], site: Site, spec: FeedSpec) -> bytes:

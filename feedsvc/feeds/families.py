@@ -17,7 +17,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from feedsvc.feeds.archive import ArchiveIndex, archive_path, archive_spec, index_archives
-from feedsvc.feeds.atom_rss import ATOM_TYPE, RSS_TYPE, build_atom, build_rss, feed_updated, site_epoch
+from feedsvc.feeds.atom_rss import ATOM_TYPE, RSS_TYPE, atom_head, build_atom, build_rss, feed_updated, site_epoch
 from feedsvc.feeds.json_feed import JSON_FEED_TYPE, build_json
 from feedsvc.model import Article, Catalog, Facet, FeedSpec, Site, Withdrawal
 
@@ -26,6 +26,7 @@ __all__ = [
     "FORMATS",
     "Document",
     "Family",
+    "archive_head",
     "facet_title",
     "families",
     "fit_budget",
@@ -174,6 +175,12 @@ def render_archive(catalog: Catalog, archives: ArchiveIndex, month: str) -> Docu
     articles = archives.by_month.get(month, ())
     body = build_atom(articles, catalog.site, spec)
     return Document(spec.path, body, ATOM_MEDIA_TYPE, feed_updated(articles), False)
+
+
+def archive_head(catalog: Catalog, archives: ArchiveIndex, month: str) -> bytes:
+    """Return what :func:`render_archive` of ``month`` writes before its first entry (its title, links, markers)."""
+    spec = archive_spec(archives, month, catalog.site)
+    return atom_head(archives.by_month.get(month, ()), catalog.site, spec)
 
 
 def render_all(catalog: Catalog) -> tuple[list[Document], ArchiveIndex]:

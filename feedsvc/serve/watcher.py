@@ -309,10 +309,17 @@ class Watcher:
                 self._stop.wait(1.0)
 
     def _run_on_events(self) -> None:
-        """Look when a change is reported, when a pending change settles and at each full scan; until closed."""
-        self._full_wanted = True
+        """Look when a change is reported, when a pending change settles and at each full scan; until closed.
+
+        The first full look is the one once the system's events flow (it takes in what changed before
+        them), not one more before it: the builder has just listed the folder for its first build, and
+        at 100,000 articles a look at every file delayed the first publish after a start by seconds.
+        """
+        self._full_wanted = self.builder.snapshot is None  # nothing built yet: look at once
         while not self._stop.is_set() and not self.polling:
-            if not self._full_wanted:
+            if not self._full_wanted and self._listing is None:
+                self._wake.wait(self.safety_rescan)  # until the system watches (or fails: then polling)
+            elif not self._full_wanted:
                 deadline = min(self._next_full, self._due if self._due is not None else self._next_full)
                 self._wake.wait(max(0.0, min(deadline - time.monotonic(), self.safety_rescan)))
             self._wake.clear()

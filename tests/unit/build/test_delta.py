@@ -157,3 +157,22 @@ def test_deltas_applied_one_after_another_answer_as_the_whole_snapshots_do(
         master = apply_delta(master, delta(old, new))
         assert served(master) == served(new)
         old = new
+
+
+def test_a_delta_takes_the_change_its_snapshot_was_built_with_and_finds_the_same(content_dir: Path) -> None:
+    builder = Builder(content_dir)
+    before = builder.build(T1)
+    write_article(content_dir, "added-story", "2024-05-20T09:00:00", text="A story added since, long enough.")
+    page = content_dir / "articles" / "article-oldest-with-time-element.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</p>", " Edited.</p>", 1), encoding="utf-8")
+    after = builder.build(T1)
+    assert after.changed is not None and after.changed[:2] == (id(before), before.catalog.version)
+    gone, added = after.changed[2:]
+    assert sorted(a.slug for a in added) == ["added-story", "article-oldest-with-time-element"]
+    assert [a.slug for a in gone] == ["article-oldest-with-time-element"]
+    assert all(before.catalog.by_slug[a.slug] is a for a in gone)
+    taken = delta(before, after)
+    after.changed = None  # as for a snapshot built from another: every article looked at
+    looked = delta(before, after)
+    assert [a.slug for a in taken.articles] == [a.slug for a in looked.articles]
+    assert taken.removed == looked.removed and taken.feeds.keys() == looked.feeds.keys()

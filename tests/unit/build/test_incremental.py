@@ -188,3 +188,39 @@ def test_a_ledger_written_by_another_process_is_read_again_and_kept(content_dir:
     builder.build(T0 + timedelta(hours=1))
     after, problem = read_ledger(content_dir)
     assert problem is None and after["imported-elsewhere"] == pinned and "story-new" in after
+
+
+def test_a_publish_looks_at_the_files_that_changed_not_at_every_file(content_dir: Path) -> None:
+    shutil.rmtree(content_dir / ARTICLES_FOLDER)
+    (content_dir / ARTICLES_FOLDER).mkdir()
+    for number in range(60):
+        write_article(content_dir, f"story-{number:02d}", f"2024-0{1 + number % 5}-10T08:00:00+00:00")
+    builder = Builder(content_dir, clean=as_is)
+    builder.build(T0)
+    assert builder.stats.examined == 60  # the first build looks at every file
+    listing = scan(content_dir)
+    assert builder.changes(listing) == {} and not builder.outdated(listing)
+    write_article(content_dir, "story-new", "2024-06-01T08:00:00+00:00", text="A new story, long enough to keep.")
+    page = content_dir / ARTICLES_FOLDER / "story-07.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</p>", " An edit.</p>", 1), encoding="utf-8")
+    (content_dir / ARTICLES_FOLDER / "story-09.html").unlink()
+    changed = [str(content_dir / ARTICLES_FOLDER / name) for name in ("story-new.html", "story-new.toml")]
+    listing = refreshed(
+        listing, content_dir, [*changed, str(page), str(content_dir / ARTICLES_FOLDER / "story-09.html")]
+    )
+    assert listing is not None
+    assert builder.changes(listing) == {
+        "story-new.html": listing.units["story-new.html"],
+        "story-07.html": listing.units["story-07.html"],
+        "story-09.html": None,  # gone
+    }
+    built = builder.build(T0 + timedelta(hours=1), listing)
+    assert builder.stats.examined == 2 and builder.stats.cleaned == 2  # not the 57 others (the gone one: dropped)
+    assert "story-09" not in built.catalog.by_slug and "An edit." in built.catalog.by_slug["story-07"].content_html
+    assert builder.changes(listing) == {}
+    site_toml = content_dir / "site.toml"
+    site_toml.write_text(site_toml.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    listing = refreshed(listing, content_dir, [str(site_toml)])
+    assert listing is not None
+    builder.build(T0 + timedelta(hours=2), listing)
+    assert builder.stats.examined == 60  # the settings changed: every file may be prepared differently

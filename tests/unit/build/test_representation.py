@@ -10,7 +10,14 @@ import brotli
 import pytest
 
 from feedsvc.build import representation
-from feedsvc.build.representation import body_etag, choose_coding, make_resource, not_modified
+from feedsvc.build.representation import (
+    body_etag,
+    choose_coding,
+    make_parted_resource,
+    make_resource,
+    not_modified,
+    reheaded,
+)
 
 MODIFIED = datetime(2024, 3, 6, 10, 0, 0, tzinfo=UTC)
 BODY = b"<feed>" + b"<entry>the same words again and again</entry>" * 200 + b"</feed>"
@@ -123,3 +130,32 @@ def test_a_large_body_is_gzipped_on_another_thread_while_brotli_runs_into_the_sa
     assert set(threading.enumerate()) <= before
     assert gzip.decompress(encoded["gzip"]) == brotli.decompress(encoded["br"]) == body
     assert encoded["gzip"] == compress(body, compresslevel=9, mtime=0)
+
+
+HEAD = b'<feed><link rel="prev-archive" href="/archive/2024-01.atom"/>'
+REST = BODY[len(b"<feed>") :]
+
+
+def test_a_parted_resource_is_one_gzip_member_of_its_head_and_rest() -> None:
+    resource = make_parted_resource(HEAD, REST, "application/atom+xml", MODIFIED, "public")
+    assert set(resource.variants) == {"identity", "gzip"}  # no brotli: it cannot be compressed in parts
+    assert resource.body == HEAD + REST
+    assert gzip.decompress(resource.variants["gzip"].body) == HEAD + REST
+    assert resource.variants["gzip"].etag == body_etag(resource.variants["gzip"].body)
+
+
+def test_a_new_head_keeps_the_compressed_rest_and_gives_the_bytes_a_whole_encoding_gives() -> None:
+    old = make_parted_resource(HEAD, REST, "application/atom+xml", MODIFIED, "public", (("X", "y"),))
+    head = HEAD + b'<link rel="next-archive" href="/archive/2024-03.atom"/>'
+    new = reheaded(old, len(HEAD), head)
+    assert new is not None
+    whole = make_parted_resource(head, REST, "application/atom+xml", MODIFIED, "public", (("X", "y"),))
+    assert new == whole  # bodies, ETags, headers
+    assert gzip.decompress(new.variants["gzip"].body) == head + REST
+
+
+def test_a_resource_not_made_in_parts_is_not_reheaded() -> None:
+    assert reheaded(make_resource(HEAD + REST, "x", MODIFIED, ""), len(HEAD), HEAD + b"<x/>") is None
+    tiny = make_parted_resource(b"<a>", b"</a>", "x", MODIFIED, "")
+    assert set(tiny.variants) == {"identity"}
+    assert reheaded(tiny, 3, b"<b>") is None  # no gzip to keep the rest of: encoded whole instead

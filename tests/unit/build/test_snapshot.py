@@ -3,6 +3,7 @@ streamed to the build cache and to disk as they are made or read back."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
@@ -183,3 +184,34 @@ def test_a_warm_start_moves_each_cached_family_to_disk_before_reading_the_next(
     warm = Builder(content_dir, cache_dir=cache).build(T1)
     assert warm.fresh == 0 and len(seen) == len(warm.rendered) > 3
     assert seen == expected
+
+
+def test_the_first_article_of_a_month_relinks_the_newest_archive_without_rendering_its_entries(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = content_dir / ".feedsvc" / "cache"
+    builder = Builder(content_dir, cache_dir=cache)
+    before = builder.build(T1)
+    newest = before.archives.newest
+    assert newest is not None and newest < "2024-05"
+    rendered: list[str] = []  # the months whose entries are rendered
+    real = snapshot_module.render_archive
+
+    def render_archive(catalog: Any, archives: Any, month: str) -> Any:
+        rendered.append(month)
+        return real(catalog, archives, month)
+
+    monkeypatch.setattr(snapshot_module, "render_archive", render_archive)
+    write_article(content_dir, "first-of-may", "2024-05-02T09:00:00")
+    after = builder.build(T1)
+    path = f"/archive/{newest}.atom"
+    assert b'rel="next-archive"' in after.feeds[path].body and b'rel="next-archive"' not in before.feeds[path].body
+    assert rendered == ["2024-05"]  # the new month only: the month before kept its entries' bytes
+    assert after.relinked == 1
+    # as a build from nothing makes it, in every coding it offers
+    whole = Builder(content_dir, ledger="read").build(T1).feeds[path]
+    relinked = after.feeds[path]
+    assert relinked.body == whole.body and relinked.etag == whole.etag
+    assert relinked.variants.keys() == whole.variants.keys() == {"identity", "gzip"}
+    assert relinked.variants["gzip"].body == whole.variants["gzip"].body  # the same bytes and ETag on every instance
+    assert gzip.decompress(relinked.variants["gzip"].body) == whole.body

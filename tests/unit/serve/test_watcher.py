@@ -117,8 +117,20 @@ def events_app(content_dir: Path) -> tuple[object, object]:
     app = live_app(content_dir, SETTLE_SECONDS=0.3, SAFETY_RESCAN_INTERVAL=3600.0)
     state = app.extensions["feedsvc"]
     assert state.watcher.watching.wait(10), "the system's change events did not start"
-    assert wait_until(lambda: state.watcher.scans >= 2)  # the first scan, and the one once watched
+    assert wait_until(lambda: state.watcher.scans >= 1)  # the one once watched (the first build listed the folder)
     return app, state
+
+
+def test_a_watcher_started_after_a_build_looks_at_every_file_once_when_the_events_flow(content_dir: Path) -> None:
+    _app, state = events_app(content_dir)
+    try:
+        looks = state.watcher.looks
+        write_article(content_dir, "after-start", "2024-05-20T09:00:00", text="A story written once the server ran.")
+        assert wait_until(lambda: "after-start" in state.snapshot.catalog.by_slug)
+        # one full scan in all, not one before the events and one after: the rest were looks at the paths reported
+        assert state.watcher.scans == 1 and state.watcher.looks > looks
+    finally:
+        state.close()
 
 
 def quiet(state: object, content_dir: Path) -> None:

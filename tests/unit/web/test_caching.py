@@ -35,7 +35,9 @@ def test_every_feed_and_page_has_validators_vary_and_cache_control(client: Flask
 @pytest.mark.parametrize("coding", ["gzip", "br", "identity"])
 def test_304_for_the_etag_of_each_coding(client: FlaskClient, path: str, coding: str) -> None:
     first = client.get(path, headers={"Accept-Encoding": coding})
-    assert first.headers.get("Content-Encoding", "identity") == coding
+    # archive months are offered in gzip, not brotli (compressed in parts: a new link recompresses only the head)
+    sent = "identity" if coding == "br" and path.startswith("/archive/") else coding
+    assert first.headers.get("Content-Encoding", "identity") == sent
     again = client.get(path, headers={"Accept-Encoding": coding, "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     assert again.data == b""
