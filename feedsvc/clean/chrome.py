@@ -24,10 +24,9 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from feedsvc.clean.confidence import is_comment_markup
-from feedsvc.clean.dom import is_within, remove, text_of
+from feedsvc.clean.dom import is_within, leaf_blocks, remove, text_of
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
-    BLOCK_TAGS,
     CHROME_LINE,
     COOKIE_CUE,
     CTA_LINE,
@@ -87,11 +86,7 @@ _COOKIE_KEYS = ("cookie", "privacy overview", "always enabled", "consent", "reje
 
 def _iter_leaves(article: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
     """Yield the innermost blocks with text, in page order, with their text."""
-    for el in article.iter():
-        if el is article or not isinstance(el.tag, str) or el.tag not in BLOCK_TAGS:
-            continue
-        if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
-            continue
+    for el in leaf_blocks(article):
         text = text_of(el)
         if text:
             yield el, text

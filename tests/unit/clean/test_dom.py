@@ -6,7 +6,7 @@ import threading
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import parse, remove, shared_texts, text_of
+from feedsvc.clean.dom import is_leaf_block, leaf_blocks, parse, remove, shared_texts, text_of
 
 PAGE = """<html><body><article>
 <div class="box"><p>First   paragraph with <a href="/a">a link</a> inside.</p>
@@ -68,3 +68,30 @@ def test_each_thread_has_its_own_texts() -> None:
         thread.start()
         thread.join(timeout=10)
     assert seen == ["First paragraph with inside."]
+
+
+NESTED = """<html><body><article>
+<div><p>One <b>bold</b></p><ul><li>Item <div>inner</div></li><li>Plain</li></ul></div>
+<section><h2>Head</h2>tail text<figure><img src="x.jpg"><figcaption>Cap</figcaption></figure></section>
+<div>Only text</div>
+</article></body></html>"""
+
+
+def test_leaf_blocks_are_the_innermost_blocks_in_page_order() -> None:
+    root = parse(NESTED)
+    assert root is not None
+    article = root.find(".//article")
+    assert article is not None
+    found = leaf_blocks(article)
+    assert [text_of(el) for el in found] == ["One bold", "inner", "Plain", "Head", "Cap", "Only text"]
+    # The same elements, in the same order, as testing every element one by one.
+    assert found == [el for el in article.iter() if el is not article and isinstance(el.tag, str) and is_leaf_block(el)]
+
+
+def test_leaf_blocks_leave_out_the_root_even_when_it_is_a_leaf() -> None:
+    root = parse("<div><p>Just <em>one</em> paragraph.</p></div>")
+    assert root is not None
+    p = root.find(".//p")
+    assert p is not None
+    assert leaf_blocks(p) == []
+    assert leaf_blocks(root.find(".//div")) == [p]
