@@ -10,6 +10,7 @@ rest reads it (:func:`text_of`, :func:`paragraph_chars`, :func:`is_hidden`,
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Iterator
@@ -259,7 +260,7 @@ def shown_on_click(root: HtmlElement) -> frozenset[str]:
 # policy's furniture and content words. Names recur across pages: cached.
 
 _FURNITURE = BOILERPLATE_WORDS | BOILERPLATE_PAIRS
-_SPLIT_WORDS = re.compile(r"[^a-z0-9]+")
+_NAME_WORD = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -278,11 +279,14 @@ def _class_words(cls: str, ident: str) -> list[frozenset[str]]:
 
 @lru_cache(maxsize=65536)
 def _name_grams(name: str) -> frozenset[str]:
-    words = [w for w in _SPLIT_WORDS.split(_CAMEL.sub("-", name).lower()) if w]
-    grams = set(words)
-    grams.update("-".join(words[i : i + 2]) for i in range(len(words) - 1))
-    grams.update("-".join(words[i : i + 3]) for i in range(len(words) - 2))
-    return frozenset(grams)
+    # Most names on a page are seen once, so this runs for each: no camelCase split for an
+    # all-lower-case name (nearly all), and the runs built from the words' list, not sliced.
+    words = _NAME_WORD.findall((name if name.islower() else _CAMEL.sub("-", name)).lower())
+    if len(words) < 2:
+        return frozenset(words)
+    pairs = [f"{a}-{b}" for a, b in itertools.pairwise(words)]
+    triples = [f"{pair}-{c}" for pair, c in zip(pairs, words[2:], strict=False)]
+    return frozenset((*words, *pairs, *triples))
 
 
 @lru_cache(maxsize=65536)

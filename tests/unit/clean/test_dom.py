@@ -6,7 +6,7 @@ import threading
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import is_leaf_block, leaf_blocks, parse, remove, shared_texts, text_of
+from feedsvc.clean.dom import class_words, is_leaf_block, leaf_blocks, parse, remove, shared_texts, text_of
 
 PAGE = """<html><body><article>
 <div class="box"><p>First   paragraph with <a href="/a">a link</a> inside.</p>
@@ -95,3 +95,16 @@ def test_leaf_blocks_leave_out_the_root_even_when_it_is_a_leaf() -> None:
     assert p is not None
     assert leaf_blocks(p) == []
     assert leaf_blocks(root.find(".//div")) == [p]
+
+
+def test_class_words_are_each_names_words_and_runs_of_two_and_three() -> None:
+    root = parse('<div class="postBody main__col-2 x" id="Top">text</div>')
+    assert root is not None
+    div = root.find(".//div")
+    assert div is not None
+    assert class_words(div) == [
+        frozenset({"post", "body", "post-body"}),
+        frozenset({"main", "col", "2", "main-col", "col-2", "main-col-2"}),
+        frozenset({"x"}),
+        frozenset({"top"}),
+    ]
