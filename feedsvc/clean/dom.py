@@ -260,6 +260,9 @@ def shown_on_click(root: HtmlElement) -> frozenset[str]:
 # policy's furniture and content words. Names recur across pages: cached.
 
 _FURNITURE = BOILERPLATE_WORDS | BOILERPLATE_PAIRS
+# The words the furniture and content entries are made of: a name holding none of them
+# matches no entry, whatever its runs (most names on a page: their runs are never built).
+_SIGNAL_WORDS = frozenset(word for entry in _FURNITURE | CONTENT_WORDS for word in entry.split("-"))
 _NAME_WORD = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -277,11 +280,13 @@ def _class_words(cls: str, ident: str) -> list[frozenset[str]]:
     return [_name_grams(name) for name in names]
 
 
-@lru_cache(maxsize=65536)
-def _name_grams(name: str) -> frozenset[str]:
-    # Most names on a page are seen once, so this runs for each: no camelCase split for an
-    # all-lower-case name (nearly all), and the runs built from the words' list, not sliced.
-    words = _NAME_WORD.findall((name if name.islower() else _CAMEL.sub("-", name)).lower())
+def _name_words(name: str) -> list[str]:
+    # Most names on a page are seen once, so this runs for each: no camelCase split
+    # for an all-lower-case name (nearly all).
+    return _NAME_WORD.findall((name if name.islower() else _CAMEL.sub("-", name)).lower())
+
+
+def _grams(words: list[str]) -> frozenset[str]:
     if len(words) < 2:
         return frozenset(words)
     pairs = [f"{a}-{b}" for a, b in itertools.pairwise(words)]
@@ -290,9 +295,17 @@ def _name_grams(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
+def _name_grams(name: str) -> frozenset[str]:
+    return _grams(_name_words(name))
+
+
+@lru_cache(maxsize=65536)
 def _name_signal(name: str) -> int:
     """Return -1 for a furniture class name, +1 for a content one, else 0."""
-    grams = _name_grams(name)
+    words = _name_words(name)
+    if _SIGNAL_WORDS.isdisjoint(words):
+        return 0
+    grams = _grams(words)
     if grams & _FURNITURE:
         return -1
     return 1 if grams & CONTENT_WORDS else 0

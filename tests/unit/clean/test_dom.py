@@ -1,12 +1,22 @@
-"""feedsvc.clean.dom: texts read once while stage 3 runs are the texts a fresh read gives, removals included."""
+"""feedsvc.clean.dom: shared texts read as a fresh read reads, innermost blocks, class/id words and signals."""
 
 from __future__ import annotations
 
 import threading
 
+import pytest
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import class_words, is_leaf_block, leaf_blocks, parse, remove, shared_texts, text_of
+from feedsvc.clean.dom import (
+    class_signal,
+    class_words,
+    is_leaf_block,
+    leaf_blocks,
+    parse,
+    remove,
+    shared_texts,
+    text_of,
+)
 
 PAGE = """<html><body><article>
 <div class="box"><p>First   paragraph with <a href="/a">a link</a> inside.</p>
@@ -108,3 +118,23 @@ def test_class_words_are_each_names_words_and_runs_of_two_and_three() -> None:
         frozenset({"x"}),
         frozenset({"top"}),
     ]
+
+
+@pytest.mark.parametrize(
+    ("names", "signal"),
+    [
+        ('class="entry-content has-sidebar"', 1),  # a content name, and no furniture in that name
+        ('class="related-content"', -1),  # furniture in the name outweighs content
+        ('class="sidebarWidget"', -1),  # camelCase words
+        ('class="postBody"', 1),
+        ('class="wp-block-group css-1x2y"', 0),  # no word of the policy
+        ('id="about-the-author"', -1),  # a three-word run
+        ("", 0),
+    ],
+)
+def test_class_signal_reads_the_words_and_runs_of_class_names_and_id(names: str, signal: int) -> None:
+    root = parse(f"<div {names}>text</div>")
+    assert root is not None
+    div = root.find(".//div")
+    assert div is not None
+    assert class_signal(div) == signal
