@@ -430,7 +430,7 @@ class _Items:
         self.memo_repeats: dict[HtmlElement, float] = {}
         self.memo_links: dict[HtmlElement, float] = {}
         # Per parent, how many children have each (tag, class): counted once, not once per child.
-        self.memo_shapes: dict[HtmlElement, Counter[tuple[str, str | None]]] = {}
+        self.memo_shapes: dict[HtmlElement, Counter[tuple[object, str | None]]] = {}
 
     def _siblings_alike(self, el: HtmlElement) -> int:
         parent = el.getparent()

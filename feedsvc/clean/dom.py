@@ -3,7 +3,7 @@
 Pure; a leaf of ``feedsvc.clean``: it imports nothing from the package but
 the policy (data), and every stage may import it. :func:`parse` makes the
 tree (one ``lxml.html`` document, nested as a browser would nest it); the
-rest reads it (:func:`text_of`, :func:`paragraph_chars`, :func:`is_hidden`,
+rest reads it (:func:`text_of`, :func:`text_content`, :func:`paragraph_chars`, :func:`is_hidden`,
 :func:`is_within`, :func:`is_leaf_block`, :func:`leaf_blocks`, the class/id signals) or cuts it
 (:func:`remove`, which tells a :class:`RemovalRecorder` why).
 """
@@ -49,6 +49,7 @@ __all__ = [
     "remove",
     "shared_texts",
     "shown_on_click",
+    "text_content",
     "text_of",
 ]
 
@@ -157,14 +158,23 @@ def shared_texts() -> Iterator[None]:
         _TEXTS.reset(token)
 
 
+def text_content(el: HtmlElement) -> str:
+    """Return ``el.text_content()`` as a plain ``str``: the same text, at half the cost.
+
+    lxml's method runs an XPath ``string()`` per call; serialising the text
+    nodes is done in C without one, and stages read thousands of texts a page.
+    """
+    return str(lxml.etree.tostring(el, method="text", encoding="unicode", with_tail=False))
+
+
 def text_of(el: HtmlElement) -> str:
     """Return the text of ``el`` with white space collapsed."""
     texts = _TEXTS.get()
     if texts is None:
-        return " ".join(el.text_content().split())
+        return " ".join(text_content(el).split())
     found = texts.get(el)
     if found is None:
-        found = texts[el] = " ".join(el.text_content().split())
+        found = texts[el] = " ".join(text_content(el).split())
     return found
 
 
@@ -175,10 +185,10 @@ def letters_and_digits(text: str) -> str:
 
 def paragraph_chars(el: HtmlElement) -> int:
     """Return how many characters of text ``el`` holds in <p> elements."""
-    total = len(el.text_content()) if el.tag == "p" else 0
+    total = len(text_content(el)) if el.tag == "p" else 0
     for p in el.iter("p"):
         if p is not el:
-            total += len(p.text_content())
+            total += len(text_content(p))
     return total
 
 

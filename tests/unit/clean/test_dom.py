@@ -15,6 +15,7 @@ from feedsvc.clean.dom import (
     parse,
     remove,
     shared_texts,
+    text_content,
     text_of,
 )
 
@@ -138,3 +139,13 @@ def test_class_signal_reads_the_words_and_runs_of_class_names_and_id(names: str,
     div = root.find(".//div")
     assert div is not None
     assert class_signal(div) == signal
+
+
+def test_text_content_is_the_text_lxml_gives_without_the_tail() -> None:
+    root = parse(NESTED + "<p>after <!-- a comment --> &amp; more</p>")
+    assert root is not None
+    for el in root.iter():
+        assert text_content(el) == el.text_content()
+    section = root.find(".//section")
+    assert section is not None
+    assert text_content(section) == "Headtail textCap"  # its own tail (a newline) left out
