@@ -188,6 +188,11 @@ def _line_reason(el: HtmlElement, text: str, seen: set[str]) -> str:
     return ""
 
 
+def _has_cookie_key(text: str) -> bool:
+    low = text.lower()  # once, not once per key
+    return any(key in low for key in _COOKIE_KEYS)
+
+
 def remove_cookie_consent(
     article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
 ) -> None:
@@ -196,7 +201,7 @@ def remove_cookie_consent(
         (el, t)
         for el, t in (leaves if leaves is not None else _leaves(article))
         if len(t) <= _COOKIE_BLOCK_MAX
-        and any(k in t.lower() for k in _COOKIE_KEYS)  # most blocks: no regex at all
+        and _has_cookie_key(t)  # most blocks: no regex at all
         and COOKIE_CUE.search(t)
         and is_within(el, article)
     ]

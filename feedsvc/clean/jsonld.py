@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import leaf_blocks, remove
+from feedsvc.clean.dom import leaf_blocks, remove, text_content
 from feedsvc.clean.explain import Recorder
 
 __all__ = ["article_body", "trim_by_article_body"]
@@ -100,7 +100,7 @@ def trim_by_article_body(article: HtmlElement, body: str | None, rec: Recorder |
     kept: list[HtmlElement] = []
     sizes: list[int] = []
     for el in leaves:
-        tokens = _tokens(el.text_content())
+        tokens = _tokens(text_content(el))
         if not tokens:
             continue
         kept.append(el)

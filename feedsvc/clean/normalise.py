@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import has_block_child, parse, remove
+from feedsvc.clean.dom import has_block_child, parse, remove, text_content
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BLOCK_TAGS,
@@ -295,7 +295,7 @@ def paragraphs_from_wrappers(article: HtmlElement) -> None:
         if el is article:
             continue
         if not has_block_child(el):
-            if el.text_content().strip():
+            if text_content(el).strip():
                 el.tag = "p"
             continue
         # Mixed: wrap each run of text and inline children in its own <p>.
