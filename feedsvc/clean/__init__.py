@@ -71,7 +71,7 @@ from feedsvc.clean.confidence import (
     description_of,
     sibling_paragraph_text,
 )
-from feedsvc.clean.dom import paragraph_chars, parse, shared_texts
+from feedsvc.clean.dom import paragraph_chars, parse, shared_texts, text_content
 from feedsvc.clean.edges import trim_edges
 from feedsvc.clean.explain import Recorder, Removal, number_elements
 from feedsvc.clean.extract import find_article, prune
@@ -191,7 +191,7 @@ def _text_of(fragment: str) -> str:
     if not fragment.strip():
         return ""
     try:
-        return str(lxml.html.fragment_fromstring(fragment, create_parent="div").text_content())
+        return text_content(lxml.html.fragment_fromstring(fragment, create_parent="div"))
     except (lxml.etree.ParserError, ValueError):
         return strip_markup(fragment)
 

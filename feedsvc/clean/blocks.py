@@ -25,8 +25,8 @@ and teaser cards come in runs), how many siblings alike its parent or
 grandparent has (a card in a list of cards), and the link share of its
 parent (a headline link's date line sits in a linked card).
 
-Pure; a leaf under the stages of ``feedsvc.clean``: it imports only ``dom``
-and ``policy``. Deterministic: the same tree gives the same rows.
+Pure; a leaf under the stages of ``feedsvc.clean``: it imports only ``dom``.
+Deterministic: the same tree gives the same rows.
 """
 
 from __future__ import annotations
@@ -38,8 +38,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import class_signal, class_words, text_of
-from feedsvc.clean.policy import BLOCK_TAGS
+from feedsvc.clean.dom import class_signal, class_words, leaf_blocks, text_of
 
 __all__ = ["FEATURES", "Block", "article_blocks", "class_tokens", "text_tokens"]
 
@@ -170,6 +169,12 @@ def _own_words(el: HtmlElement) -> frozenset[str]:
     return found
 
 
+def _with_own_words(el: HtmlElement, words: frozenset[str]) -> frozenset[str]:
+    """``words`` and ``el``'s own class/id words: ``words`` itself when ``el`` has none (most elements: no copy)."""
+    own = _own_words(el)
+    return own | words if own else words
+
+
 class _Ancestry:
     """What each element sits in, up to the container, worked out once per element and shared by its blocks.
 
@@ -191,7 +196,7 @@ class _Ancestry:
         if el is self.container or parent is None:
             found = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), _own_words(el))
         elif parent is self.container:
-            found = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), _own_words(el) | self.of(parent)[1])
+            found = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), _with_own_words(el, self.of(parent)[1]))
         else:
             flags, words = self.of(parent)
             t = parent.tag
@@ -208,7 +213,7 @@ class _Ancestry:
                     min(flags[7], s) if flags[6] else s,
                     max(flags[8], s) if flags[6] else s,
                 ),
-                _own_words(el) | words,
+                _with_own_words(el, words),
             )
         self.memo[el] = found
         return found
@@ -235,13 +240,7 @@ def _counts(text: str) -> tuple[int, int, int, int]:
 
 def _leaves(container: HtmlElement) -> list[tuple[HtmlElement, str]]:
     leaves = []
-    found = list(container.iter(*BLOCK_TAGS))
-    # A block with a block child is not innermost: one walk marks them all (the list keeps
-    # each element's proxy alive, so a parent found here is the same object as in the list).
-    inner = {el.getparent() for el in found}
-    for el in found:
-        if el is container or el in inner:
-            continue
+    for el in leaf_blocks(container):
         text = text_of(el)
         if text and _WORD.search(text):
             leaves.append((el, text))
@@ -430,13 +429,19 @@ class _Items:
         self.container = container
         self.memo_repeats: dict[HtmlElement, float] = {}
         self.memo_links: dict[HtmlElement, float] = {}
+        # Per parent, how many children have each (tag, class): counted once, not once per child.
+        self.memo_shapes: dict[HtmlElement, Counter[tuple[object, str | None]]] = {}
 
     def _siblings_alike(self, el: HtmlElement) -> int:
         parent = el.getparent()
         if parent is None or el is self.container:
             return 0
-        key = (el.tag, el.get("class"))
-        return sum(1 for c in parent if c is not el and c.tag == key[0] and c.get("class") == key[1])
+        shapes = self.memo_shapes.get(parent)
+        if shapes is None:
+            shapes = self.memo_shapes[parent] = Counter(
+                (c.tag, c.get("class")) for c in parent if isinstance(c.tag, str)
+            )
+        return shapes[(el.tag, el.get("class"))] - 1  # el is one of them
 
     def repeats(self, el: HtmlElement) -> float:
         """log1p of the most siblings alike (same tag and class) of the block's parent or grandparent."""
@@ -459,6 +464,7 @@ class _Items:
             parent = el
         found = self.memo_links.get(parent)
         if found is None:
-            chars = len("".join(parent.text_content().split()))
+            text = text_of(parent)
+            chars = len(text) - text.count(" ")  # text_of's only spaces are between words
             found = self.memo_links[parent] = min(_link_chars(parent) / max(chars, 1), 1.0)
         return found

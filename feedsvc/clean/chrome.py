@@ -27,11 +27,10 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from feedsvc.clean.confidence import is_comment_markup
-from feedsvc.clean.dom import class_words, is_within, remove, text_of
+from feedsvc.clean.dom import class_words, is_within, leaf_blocks, remove, text_of
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BIO_START,
-    BLOCK_TAGS,
     BUTTON_WORDS,
     CHROME_LINE,
     CONTRIBUTOR_ROLE,
@@ -102,11 +101,7 @@ _COOKIE_KEYS = ("cookie", "privacy overview", "always enabled", "consent", "reje
 
 def _iter_leaves(article: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
     """Yield the innermost blocks with text, in page order, with their text."""
-    for el in article.iter():
-        if el is article or not isinstance(el.tag, str) or el.tag not in BLOCK_TAGS:
-            continue
-        if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
-            continue
+    for el in leaf_blocks(article):
         text = text_of(el)
         if text:
             yield el, text
@@ -273,6 +268,11 @@ def _is_styled_button(el: HtmlElement) -> bool:
     return any(isinstance(node.tag, str) and _is_button(node) for node in el.iter())
 
 
+def _has_cookie_key(text: str) -> bool:
+    low = text.lower()  # once, not once per key
+    return any(key in low for key in _COOKIE_KEYS)
+
+
 def remove_cookie_consent(
     article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
 ) -> None:
@@ -281,7 +281,7 @@ def remove_cookie_consent(
         (el, t)
         for el, t in (leaves if leaves is not None else _leaves(article))
         if len(t) <= _COOKIE_BLOCK_MAX
-        and any(k in t.lower() for k in _COOKIE_KEYS)  # most blocks: no regex at all
+        and _has_cookie_key(t)  # most blocks: no regex at all
         and COOKIE_CUE.search(t)
         and is_within(el, article)
     ]

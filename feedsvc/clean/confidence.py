@@ -189,7 +189,7 @@ def assess(probe: Probe, article_text: str) -> Confidence:
         reasons.append("the chosen container is marked up as reader comments")
     wanted = {w.casefold() for w in _WORDS.findall(probe.description)}
     if len(wanted) >= _DESCRIPTION_MIN_WORDS and chars:
-        have = {w.casefold() for w in _WORDS.findall(article_text)}
+        have = set(map(str.casefold, _WORDS.findall(article_text)))
         share = len(wanted & have) / len(wanted)
         if share < _DESCRIPTION_MIN_SHARE:
             reasons.append(f"the page's description shares {share:.0%} of its words with the article")

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import HEADING_TAGS, is_leaf_block, is_within, letters_and_digits, remove, text_of
+from feedsvc.clean.dom import HEADING_TAGS, is_within, leaf_blocks, letters_and_digits, remove, text_of
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     AUTHOR_HREF,
@@ -78,9 +78,7 @@ class _LeafBlocks:
         self.texts: list[str] = []
         self.starts: list[int] = []
         total = 0
-        for el in article.iter():
-            if el is article or not isinstance(el.tag, str) or not is_leaf_block(el):
-                continue
+        for el in leaf_blocks(article):
             text = text_of(el)
             if not text:
                 continue

@@ -28,6 +28,7 @@ from feedsvc.clean.dom import (
     paragraph_chars,
     remove,
     shown_on_click,
+    text_content,
     text_of,
 )
 from feedsvc.clean.explain import Recorder
@@ -236,7 +237,7 @@ def _paragraph_chars_of(elements: list[HtmlElement]) -> dict[HtmlElement, int]:
         for p in el.iter("p"):  # el itself included, as paragraph_chars counts it
             n = lengths.get(p)
             if n is None:
-                n = lengths[p] = len(p.text_content())
+                n = lengths[p] = len(text_content(p))
             total += n
         found[el] = total
     return found

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import is_leaf_block, remove
+from feedsvc.clean.dom import leaf_blocks, remove, text_content
 from feedsvc.clean.explain import Recorder
 
 __all__ = ["article_body", "trim_by_article_body"]
@@ -94,13 +94,13 @@ def trim_by_article_body(article: HtmlElement, body: str | None, rec: Recorder |
         return
     reference = _shingles(body_tokens)
     flat = " " + " ".join(body_tokens) + " "
-    leaves = [el for el in article.iter() if el is not article and isinstance(el.tag, str) and is_leaf_block(el)]
+    leaves = leaf_blocks(article)
     confirmed: list[bool] = []
     held = set()
     kept: list[HtmlElement] = []
     sizes: list[int] = []
     for el in leaves:
-        tokens = _tokens(el.text_content())
+        tokens = _tokens(text_content(el))
         if not tokens:
             continue
         kept.append(el)

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import has_block_child, parse, remove
+from feedsvc.clean.dom import has_block_child, parse, remove, text_content
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BLOCK_TAGS,
@@ -226,7 +226,7 @@ def embed_link(el: HtmlElement, base: str | None) -> HtmlElement | None:
 def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = None) -> None:
     """Rewrite ``article`` in place: URLs, lazy images, embeds, headline levels, text wrappers."""
     linked: set[str] = set()
-    for el in [e for e in article.iter() if isinstance(e.tag, str) and e.tag in EMBED_TAGS]:
+    for el in list(article.iter(*EMBED_TAGS)):  # lxml picks the tags in C
         parent = el.getparent()
         if parent is None:
             continue
@@ -291,14 +291,11 @@ def raw_text_as_code(article: HtmlElement) -> None:
 
 def paragraphs_from_wrappers(article: HtmlElement) -> None:
     """Turn text-bearing wrappers into paragraphs so blocks stay apart once divs are unwrapped."""
-    for el in list(article.iter("div", "section", "article", "main", "header", "center", "span", "font")):
+    for el in list(article.iter("div", "section", "article", "main", "header", "center")):
         if el is article:
             continue
-        has_block = has_block_child(el)
-        if el.tag in ("span", "font"):
-            continue
-        if not has_block:
-            if el.text_content().strip():
+        if not has_block_child(el):
+            if text_content(el).strip():
                 el.tag = "p"
             continue
         # Mixed: wrap each run of text and inline children in its own <p>.

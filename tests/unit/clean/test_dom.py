@@ -1,12 +1,23 @@
-"""feedsvc.clean.dom: texts read once while stage 3 runs are the texts a fresh read gives, removals included."""
+"""feedsvc.clean.dom: shared texts read as a fresh read reads, innermost blocks, class/id words and signals."""
 
 from __future__ import annotations
 
 import threading
 
+import pytest
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import parse, remove, shared_texts, text_of
+from feedsvc.clean.dom import (
+    class_signal,
+    class_words,
+    is_leaf_block,
+    leaf_blocks,
+    parse,
+    remove,
+    shared_texts,
+    text_content,
+    text_of,
+)
 
 PAGE = """<html><body><article>
 <div class="box"><p>First   paragraph with <a href="/a">a link</a> inside.</p>
@@ -68,3 +79,73 @@ def test_each_thread_has_its_own_texts() -> None:
         thread.start()
         thread.join(timeout=10)
     assert seen == ["First paragraph with inside."]
+
+
+NESTED = """<html><body><article>
+<div><p>One <b>bold</b></p><ul><li>Item <div>inner</div></li><li>Plain</li></ul></div>
+<section><h2>Head</h2>tail text<figure><img src="x.jpg"><figcaption>Cap</figcaption></figure></section>
+<div>Only text</div>
+</article></body></html>"""
+
+
+def test_leaf_blocks_are_the_innermost_blocks_in_page_order() -> None:
+    root = parse(NESTED)
+    assert root is not None
+    article = root.find(".//article")
+    assert article is not None
+    found = leaf_blocks(article)
+    assert [text_of(el) for el in found] == ["One bold", "inner", "Plain", "Head", "Cap", "Only text"]
+    # The same elements, in the same order, as testing every element one by one.
+    assert found == [el for el in article.iter() if el is not article and isinstance(el.tag, str) and is_leaf_block(el)]
+
+
+def test_leaf_blocks_leave_out_the_root_even_when_it_is_a_leaf() -> None:
+    root = parse("<div><p>Just <em>one</em> paragraph.</p></div>")
+    assert root is not None
+    p = root.find(".//p")
+    assert p is not None
+    assert leaf_blocks(p) == []
+    assert leaf_blocks(root.find(".//div")) == [p]
+
+
+def test_class_words_are_each_names_words_and_runs_of_two_and_three() -> None:
+    root = parse('<div class="postBody main__col-2 x" id="Top">text</div>')
+    assert root is not None
+    div = root.find(".//div")
+    assert div is not None
+    assert class_words(div) == [
+        frozenset({"post", "body", "post-body"}),
+        frozenset({"main", "col", "2", "main-col", "col-2", "main-col-2"}),
+        frozenset({"x"}),
+        frozenset({"top"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("names", "signal"),
+    [
+        ('class="entry-content has-sidebar"', 1),  # a content name, and no furniture in that name
+        ('class="related-content"', -1),  # furniture in the name outweighs content
+        ('class="sidebarWidget"', -1),  # camelCase words
+        ('class="postBody"', 1),
+        ('class="wp-block-group css-1x2y"', 0),  # no word of the policy
+        ('id="about-the-author"', -1),  # a three-word run
+        ("", 0),
+    ],
+)
+def test_class_signal_reads_the_words_and_runs_of_class_names_and_id(names: str, signal: int) -> None:
+    root = parse(f"<div {names}>text</div>")
+    assert root is not None
+    div = root.find(".//div")
+    assert div is not None
+    assert class_signal(div) == signal
+
+
+def test_text_content_is_the_text_lxml_gives_without_the_tail() -> None:
+    root = parse(NESTED + "<p>after <!-- a comment --> &amp; more</p>")
+    assert root is not None
+    for el in root.iter():
+        assert text_content(el) == el.text_content()
+    section = root.find(".//section")
+    assert section is not None
+    assert text_content(section) == "Headtail textCap"  # its own tail (a newline) left out

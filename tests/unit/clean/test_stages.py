@@ -60,6 +60,13 @@ def test_topical_sentences_hold_no_appeal_cue(sentence: str) -> None:
     assert appeal_cues(sentence) == 0
 
 
+def test_appeal_cues_count_the_distinct_cues_a_text_holds() -> None:
+    # Two cues whose stems differ ("becom", "donation"), one cue found twice, and none.
+    assert appeal_cues("Become a member today, or make a monthly donation to keep us going.") == 2
+    assert appeal_cues("Please make a donation. Your donation matters.") == 1
+    assert appeal_cues("The council met on Tuesday to discuss the budget for next year.") == 0
+
+
 def test_strips_unwrapped_appeal_heading_text_and_button() -> None:
     out = clean_html(fixture("strips_unwrapped_appeal_after_last_paragraph.html"), BASE)
     assert paragraphs(out) == [
