@@ -203,26 +203,26 @@ PAGE_URL = "https://coast.example/2024/harbour/"
 # The shipped model's probabilities for the blocks of PAGE's article, in page order, as measured when it
 # was trained (make train-scorer on wcxb-dev + readability-pages). Retraining changes them: record the new ones.
 RECORDED = [
-    ("The council voted on Tue", 0.996386),
-    ("Engineers told the meeti", 0.996999),
-    ("Fishing crews, who lost ", 0.99675),
-    ("Coast Gazette Local news", 0.510218),
-    ("The new section will be ", 0.997125),
-    ("Work is expected to begi", 0.991781),
-    ("Coast", 0.472206),
-    ("Lifeboat volunteers trai", 0.897711),
-    ("Crews at the station hav", 0.917193),
-    ("Council", 0.404773),
-    ("What the new parking cha", 0.86547),
-    ("From April, visitors wil", 0.87814),
-    ("Weather", 0.358268),
-    ("Ten photos of the Januar", 0.768388),
-    ("You sent us hundreds of ", 0.915696),
-    ("Inspiration", 0.367186),
-    ("Seven coastal walks to t", 0.788928),
-    ("Whether you want a gentl", 0.895784),
-    ("Download the app", 0.356381),
-    ("Posted in Local, Harbour", 0.209178),
+    ('The council voted on Tue', 0.998352),
+    ('Engineers told the meeti', 0.998188),
+    ('Fishing crews, who lost ', 0.998278),
+    ('Coast Gazette Local news', 0.360951),
+    ('The new section will be ', 0.998698),
+    ('Work is expected to begi', 0.995106),
+    ('Coast', 0.319774),
+    ('Lifeboat volunteers trai', 0.844473),
+    ('Crews at the station hav', 0.937571),
+    ('Council', 0.269123),
+    ('What the new parking cha', 0.791054),
+    ('From April, visitors wil', 0.860931),
+    ('Weather', 0.265207),
+    ('Ten photos of the Januar', 0.71283),
+    ('You sent us hundreds of ', 0.924455),
+    ('Inspiration', 0.265943),
+    ('Seven coastal walks to t', 0.690486),
+    ('Whether you want a gentl', 0.906361),
+    ('Download the app', 0.185796),
+    ('Posted in Local, Harbour', 0.143721),
 ]
 
 
@@ -252,8 +252,9 @@ def test_the_shipped_model_loads_and_gives_the_recorded_scores(monkeypatch: pyte
 def test_the_pipeline_drops_what_the_shipped_model_is_sure_of_and_explains_it() -> None:
     found = clean_explained(PAGE.read_text(encoding="utf-8"), PAGE_URL)
     dropped = [r for r in found.removals if r.reason.startswith("learned block scorer")]
-    # the four teaser labels (one shape, repeated), the app prompt and the tag line
+    # the site's tagline box, the four teaser labels (one shape, repeated), the app prompt and the tag line
     assert [r.excerpt for r in dropped] == [
+        "Coast Gazette Local news since 1921",
         "Coast",
         "Council",
         "Weather",
@@ -261,7 +262,7 @@ def test_the_pipeline_drops_what_the_shipped_model_is_sure_of_and_explains_it() 
         "Download the app",
         "Posted in Local, Harbour, Council",
     ]
-    assert all("content probability" in r.reason and "< 0.50" in r.reason for r in dropped)
+    assert all("content probability" in r.reason and "< 0.40" in r.reason for r in dropped)
     text = " ".join(lxml.html.fragment_fromstring(found.html, create_parent="div").text_content().split())
     assert "Posted in Local" not in text
     assert "Work is expected to begin in the spring" in text

@@ -31,6 +31,7 @@ FINGERPRINTS = {
     "8": "a6ee729d66d4df84",  # issue 11: the learned block scorer (clean/scorer.py); fixture scorer_drops_* added
     "9": "660873219f102804",  # issue 11: same-class sections, disclaimers, social prompts, embeds once, <xmp> as code
     "10": "c88c2c1ee7abc590",  # issue 11: scorer features for layout (prose positions, repeated shapes, description)
+    "11": "77e76a115609add3",  # issue 11: the scorer's trees larger (120 trees of 31 leaves, depth 7), retrained
 }
 
 
