@@ -203,26 +203,26 @@ PAGE_URL = "https://coast.example/2024/harbour/"
 # The shipped model's probabilities for the blocks of PAGE's article, in page order, as measured when it
 # was trained (make train-scorer on wcxb-dev + readability-pages). Retraining changes them: record the new ones.
 RECORDED = [
-    ("The council voted on Tue", 0.996386),
-    ("Engineers told the meeti", 0.996999),
-    ("Fishing crews, who lost ", 0.99675),
-    ("Coast Gazette Local news", 0.510218),
-    ("The new section will be ", 0.997125),
-    ("Work is expected to begi", 0.991781),
-    ("Coast", 0.472206),
-    ("Lifeboat volunteers trai", 0.897711),
-    ("Crews at the station hav", 0.917193),
-    ("Council", 0.404773),
-    ("What the new parking cha", 0.86547),
-    ("From April, visitors wil", 0.87814),
-    ("Weather", 0.358268),
-    ("Ten photos of the Januar", 0.768388),
-    ("You sent us hundreds of ", 0.915696),
-    ("Inspiration", 0.367186),
-    ("Seven coastal walks to t", 0.788928),
-    ("Whether you want a gentl", 0.895784),
-    ("Download the app", 0.356381),
-    ("Posted in Local, Harbour", 0.209178),
+    ("The council voted on Tue", 0.995286),
+    ("Engineers told the meeti", 0.997951),
+    ("Fishing crews, who lost ", 0.997008),
+    ("Coast Gazette Local news", 0.328508),
+    ("The new section will be ", 0.998168),
+    ("Work is expected to begi", 0.992444),
+    ("Coast", 0.353387),
+    ("Lifeboat volunteers trai", 0.915093),
+    ("Crews at the station hav", 0.955743),
+    ("Council", 0.3626),
+    ("What the new parking cha", 0.907842),
+    ("From April, visitors wil", 0.941913),
+    ("Weather", 0.338884),
+    ("Ten photos of the Januar", 0.842928),
+    ("You sent us hundreds of ", 0.946739),
+    ("Inspiration", 0.367222),
+    ("Seven coastal walks to t", 0.865703),
+    ("Whether you want a gentl", 0.92891),
+    ("Download the app", 0.194008),
+    ("Posted in Local, Harbour", 0.145262),
 ]
 
 
@@ -252,8 +252,9 @@ def test_the_shipped_model_loads_and_gives_the_recorded_scores(monkeypatch: pyte
 def test_the_pipeline_drops_what_the_shipped_model_is_sure_of_and_explains_it() -> None:
     found = clean_explained(PAGE.read_text(encoding="utf-8"), PAGE_URL)
     dropped = [r for r in found.removals if r.reason.startswith("learned block scorer")]
-    # the four teaser labels (one shape, repeated), the app prompt and the tag line
+    # the site's tagline box, the four teaser labels (one shape, repeated), the app prompt and the tag line
     assert [r.excerpt for r in dropped] == [
+        "Coast Gazette Local news since 1921",
         "Coast",
         "Council",
         "Weather",

@@ -32,6 +32,7 @@ FINGERPRINTS = {
     "9": "660873219f102804",  # issue 11: same-class sections, disclaimers, social prompts, embeds once, <xmp> as code
     "10": "c88c2c1ee7abc590",  # issue 11: scorer features for layout (prose positions, repeated shapes, description)
     "11": "bf98b11f10223b9c",  # issue 11: button-styled links, closing contributor lines, accordion questions, furniture lines
+    "12": "2d2a3aca54bd1965",  # issue 11: rules of 11 and the scorer's trees larger (120 trees of 31 leaves, depth 7), retrained
 }
 
 
