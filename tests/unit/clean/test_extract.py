@@ -116,3 +116,13 @@ def test_an_accordion_question_button_is_kept_as_a_heading_over_its_answer(monke
     without = clean_html(page, BASE)
     assert "How long will the harbour stay open" not in without
     assert "The harbour stays open throughout" in without  # the answer was kept before this rule too
+
+
+def test_a_code_listing_keeps_its_comments_whatever_the_highlighter_calls_them() -> None:
+    # Highlighters class a code comment "hljs-comment" or "token comment": a word that marks a
+    # comment section elsewhere on a page, but here a line of the code the article shows.
+    page = FIXTURES_DIR / "clean" / "code_listing_keeps_comments_classed_by_its_highlighter.html"
+    html = clean_html(page.read_text(encoding="utf-8"), "https://dev.example/posts/starting/")
+    code = lxml.html.fragment_fromstring(html, create_parent="div").find(".//pre").text_content()
+    assert "# initialise the repository" in code and "# stage every change" in code and "# commit what" in code
+    assert "First! Great post." not in html  # the comment section outside the code still goes
