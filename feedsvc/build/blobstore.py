@@ -20,6 +20,7 @@ document kept on disk.
 
 from __future__ import annotations
 
+import abc
 import os
 import tempfile
 import threading
@@ -113,14 +114,14 @@ class BlobStore:
         return offset, len(data)
 
 
-class StoredValue:
+class StoredValue(abc.ABC):
     """What every handle on stored bytes answers: its bytes, their text, their length, equality by bytes."""
 
     __slots__ = ()
 
+    @abc.abstractmethod
     def where(self) -> tuple[BlobStore, int, int]:
         """Return the store, offset and length of the bytes."""
-        raise NotImplementedError
 
     def read(self) -> bytes:
         """Return the stored bytes."""

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from feedsvc.clean.confidence import is_comment_markup
-from feedsvc.clean.dom import class_words, is_within, leaf_blocks, remove, text_of
+from feedsvc.clean.dom import class_words, in_code, is_within, leaf_blocks, remove, text_of
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BIO_START,
@@ -80,7 +80,6 @@ DISABLED: frozenset[str] = frozenset()
 
 _STAGE = "boilerplate"
 _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
-_CODE = frozenset("pre code kbd samp tt var textarea xmp".split())
 # Longest block each line rule looks at (characters of text).
 _LINE_MAX = 120
 _COOKIE_BLOCK_MAX = 800
@@ -134,10 +133,6 @@ def _is_slide_counter(el: HtmlElement, text: str) -> bool:
         if node.tag in ("article", "main", "body"):
             return False
     return False
-
-
-def _in_code(el: HtmlElement) -> bool:
-    return el.tag in _CODE or any(a.tag in _CODE for a in el.iterancestors())
 
 
 def _link_share(el: HtmlElement, text: str) -> float:
@@ -201,7 +196,7 @@ def _outer_italics(el: HtmlElement) -> Iterator[HtmlElement]:
 def _line_reason(el: HtmlElement, text: str, seen: set[str]) -> str:
     """Return why a leaf block goes ("" when it stays); ``seen`` collects earlier short texts."""
     short = len(text) <= _LINE_MAX
-    if "markup_text" not in DISABLED and MARKUP_TEXT.fullmatch(text) and not _in_code(el):
+    if "markup_text" not in DISABLED and MARKUP_TEXT.fullmatch(text) and not in_code(el):
         return "literal markup text (an escaped tag, not article text)"
     if el.tag not in _HEADINGS and "repeated_lines" not in DISABLED and _REPEAT_MIN <= len(text) <= _REPEAT_MAX:
         # Only captions and credits are remembered: other lines repeat in

@@ -33,12 +33,14 @@ except ImportError:  # pragma: no cover
     LexborHTMLParser = None  # type: ignore[assignment,misc]
 
 __all__ = [
+    "CODE_TAGS",
     "HEADING_TAGS",
     "RemovalRecorder",
     "class_signal",
     "class_words",
     "furniture_word",
     "has_block_child",
+    "in_code",
     "is_hidden",
     "is_leaf_block",
     "is_within",
@@ -217,6 +219,16 @@ def leaf_blocks(root: HtmlElement) -> list[HtmlElement]:
     # The list keeps each element's proxy alive, so a parent found here is the same object as in it.
     parents = {el.getparent() for el in found}
     return [el for el in found if el is not root and el not in parents]
+
+
+# Elements whose text is code or typed input, shown as written: class names in them are a
+# highlighter's tokens ("hljs-comment"), and markup in their text is the article's subject.
+CODE_TAGS = frozenset("pre code kbd samp tt var textarea xmp".split())
+
+
+def in_code(el: HtmlElement) -> bool:
+    """Return True if ``el`` is a code element or inside one (:data:`CODE_TAGS`)."""
+    return el.tag in CODE_TAGS or any(a.tag in CODE_TAGS for a in el.iterancestors())
 
 
 def is_within(el: HtmlElement, root: HtmlElement) -> bool:

@@ -23,6 +23,7 @@ from feedsvc.clean.dom import (
     HEADING_TAGS,
     class_signal,
     furniture_word,
+    in_code,
     is_hidden,
     is_within,
     paragraph_chars,
@@ -94,16 +95,6 @@ DISABLED: frozenset[str] = frozenset()
 _HINTED = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @style or @class or @id]")
 
 
-def _in_code(el: HtmlElement) -> bool:
-    """Return True if ``el`` is inside a code block, where classes name a highlighter's tokens.
-
-    ``<span class="hljs-comment">`` or ``token comment`` is a comment of the code
-    shown, not a comment section: judged as page furniture, it would cut the
-    code's comments out of the listing.
-    """
-    return next(el.iterancestors("pre", "code"), None) is not None
-
-
 def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
     """Remove from ``root`` what is never article text.
 
@@ -130,10 +121,11 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
     total = max(paragraph_chars(root), 1)
     hinted = _HINTED(root)
     hidden = {el for el in hinted if is_hidden(el, shown)}
+    # In code, a class names a highlighter's token: "hljs-comment" is a line of the listing, not a comment section.
     doomed = [
         el
         for el in hinted
-        if el.tag not in ("html", "body") and (el in hidden or (class_signal(el) < 0 and not _in_code(el)))
+        if el.tag not in ("html", "body") and (el in hidden or (class_signal(el) < 0 and not in_code(el)))
     ]
     # Elements that share the hint count together: an article split into
     # several blocks of one class ("content-nav-section"), or streamed into
