@@ -132,6 +132,8 @@ BYLINE_XPATHS = (
     f"//*[{_has('class', 'byline', 'by-line', 'article-byline', 'post-author', 'entry-author', 'author-byline')}]",
 )
 _UPDATED_CLASSES = _has("class", "updated", "modified", "date-modified")
+# How many of PUBLISHED_XPATHS mark the publication explicitly (the others are any <time> in the article).
+_MARKED_PUBLISHED = 2
 PUBLISHED_XPATHS = (
     "//*[@itemprop='datePublished']",
     "//time[@pubdate]",
@@ -354,6 +356,14 @@ def _read_text_near_title(
         shown = _shown_date(lines, at, timezone, numeric_day_first)
         if shown is not None and machine is not None and shown.date() < machine.date() - _SHOWN_DATE_SLACK:
             _move(sources, "published", "markup", shown)
+            return
+    if not undated:
+        machine = next(sources[name].published for name in SOURCES if sources[name].published is not None)
+        # the page's markup marks its publication (itemprop="datePublished", <time pubdate>) earlier than
+        # the JSON-LD or meta date says: those were re-stamped
+        marked = _markup_date(root, PUBLISHED_XPATHS[:_MARKED_PUBLISHED], timezone)
+        if marked is not None and machine is not None and marked.date() < machine.date() - _SHOWN_DATE_SLACK:
+            _move(sources, "published", "markup", marked)
 
 
 def _title_line(lines: list[str], title: str | None) -> int:
