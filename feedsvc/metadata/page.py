@@ -828,7 +828,7 @@ def _markup_date(root: lxml.html.HtmlElement, xpaths: Iterable[str], timezone: Z
                 continue
             for value in (element.get("datetime"), element.get("content"), element.text_content()):
                 parsed = parse_date(value, timezone) if value else None
-                if parsed is None and value and element.tag == "time":
+                if parsed is None and value and (element.tag == "time" or element.get("itemprop")):
                     parsed = find_text_date(value, timezone, numeric_day_first=numeric_day_first)
                 if parsed is not None:
                     return parsed

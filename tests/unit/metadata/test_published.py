@@ -178,6 +178,11 @@ def test_publication_day_from_what_the_reader_sees(name: str, day: datetime) -> 
     assert published(name).published == day
 
 
+def test_a_date_marked_in_microdata_is_read_from_its_text() -> None:
+    found = published("date_modified_in_microdata_text.html")
+    assert (found.published, found.updated) == (datetime(2024, 3, 3, 9, tzinfo=UTC), datetime(2024, 4, 5, tzinfo=UTC))
+
+
 def test_a_date_shown_earlier_than_the_machine_date_keeps_the_machine_update() -> None:
     assert published("date_shown_under_the_title_earlier_than_jsonld.html").updated == datetime(2025, 6, 24, tzinfo=UTC)
 
