@@ -27,6 +27,7 @@ from metadata import (
     title_hit_site_optional,
     title_miss_kind,
 )
+from metadata_feed import Entry, differences
 from metadata_feed import main as feed_check
 
 TRUTH = date(2021, 9, 8)
@@ -166,8 +167,25 @@ def test_the_feed_check_builds_the_pages_and_finds_the_bench_s_authors_in_the_fe
     status = feed_check([str(dataset), "--folds", "0,1,2,3,4", "--work", str(tmp_path / "work")])
 
     assert status == 0, capsys.readouterr().out
-    assert "3 pages of folds [0, 1, 2, 3, 4]: 3 the same, 0 differ, 0 missing" in capsys.readouterr().out
+    assert (
+        "3 pages of folds [0, 1, 2, 3, 4]: 3 the same (title, authors, day; 0 undated by the bench, their day not "
+        "compared), 0 differ, 0 missing"
+    ) in capsys.readouterr().out
     feed = json.loads((tmp_path / "work" / "out" / "feed.json").read_text(encoding="utf-8"))
     authors = {item["title"]: [author["name"] for author in item["authors"]] for item in feed["items"]}
     assert authors["Night trains are back"] == ["Levan Kapanadze", "Ana Kvirikashvili"]
     assert authors["Harbour wall to be extended"] == ["Nino Beridze"]
+    days = {item["title"]: item["date_published"][:10] for item in feed["items"]}
+    assert days == {"Harbour wall to be extended": "2025-01-03", "Night trains are back": "2025-02-03",
+                    "A quiet week in the port": "2025-03-03"}  # fmt: skip
+
+
+def test_the_feed_check_tells_a_title_or_day_the_feed_shows_differently() -> None:
+    bench = Output(title="Night trains are back", authors=("Ana Kvirikashvili",), published=date(2025, 2, 3))
+    same = Entry("Night trains are back", ("Ana Kvirikashvili",), date(2025, 2, 3))
+    assert differences(bench, same) == []
+    other = Entry("Night trains are back | Port News", ("Ana Kvirikashvili",), date(2025, 2, 4))
+    assert differences(bench, other) == [
+        "title: bench 'Night trains are back', feed 'Night trains are back | Port News'",
+        "date_published: bench 2025-02-03, feed 2025-02-04",
+    ]
