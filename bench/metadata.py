@@ -4,6 +4,7 @@ Usage::
 
     python bench/metadata.py DATASET [DATASET ...] [--folds 5] [--held-out 3,4]
                              [--failures title|authors|published] [--log NOTE]
+                             [--save FILE] [--compare FILE]
 
 An edge (it reads the data sets and writes nothing but the optional log and
 trafilatura cache). Each page goes through the path a build takes: the page
@@ -38,6 +39,16 @@ grouped by domain (the host of the page URL; a page with no URL is its own
 group): a domain's fold is a hash of its name, so folds are stable across
 runs. Rules were written looking only at failures on the folds not held out;
 ``--failures`` refuses to list held-out pages unless ``--peek`` is given.
+
+Each title miss of feedsvc is given a kind, counted per fold (``TITLE_MISS_KINDS``: entities or
+punctuation only, truncated, capitals only, the site's name kept or dropped, a segment dropped
+that names no site, a subtitle kept, another headline or meta title of the page chosen, a title
+the page does not offer), told from the page's headings, meta titles and site names. Titles are
+also reported with the site's name optional where the truth keeps it (for both systems alike):
+Readability's expected titles are the page's meta title as written, site name included.
+
+``--save FILE`` writes feedsvc's title and days of every page; ``--compare FILE`` lists the
+pages whose title or days changed since (held-out pages only counted, unless ``--peek``).
 
 Each publication-day miss of feedsvc is given a kind: the annotated day is
 not written in the page at all (in any common form, a day either side), the

@@ -20,10 +20,11 @@ __all__ = ["day_first", "find_text_date", "parse_date", "strip_text_dates", "url
 _MIN_YEAR, _MAX_YEAR = 1000, 9998
 
 _MONTHS = {name: number for number, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
-_MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
-    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_ENGLISH_MONTH_NAMES = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
+_MONTH = rf"(?P<month>{_ENGLISH_MONTH_NAMES})\.?"
 _ENGLISH_MONTH = re.compile(_MONTH, re.IGNORECASE)
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|er|º)?"  # "23rd", "1er" (French), "1º" (Portuguese)
@@ -54,8 +55,7 @@ _FOREIGN_MONTHS: dict[int, str] = {
 }
 _MONTH_NUMBERS = {name: number for number, names in _FOREIGN_MONTHS.items() for name in names.split()}
 _FOREIGN_MONTH_NAMES = "|".join(sorted(map(re.escape, _MONTH_NUMBERS), key=len, reverse=True))
-_FOREIGN_MONTH = f"(?P<month>{_FOREIGN_MONTH_NAMES})\\.?"
-_ENGLISH_MONTH_NAMES = _MONTH.removeprefix("(?P<month>").removesuffix(")\\.?")
+_FOREIGN_MONTH = rf"(?P<month>{_FOREIGN_MONTH_NAMES})\.?"
 # "23 November 2021", "Tuesday 23rd of Nov. 2021", "November 23, 2021", "Nov. 23, 2021 3:04 pm",
 # "23. März 2021", "23 de noviembre de 2021", "2021年11月23日", "2021년 11월 23일"
 _TEXT_DATES = (

@@ -11,7 +11,9 @@ sources then say nothing of that field, so ``origins`` stay true):
 - title: :func:`~feedsvc.metadata.titles.choose_title` (the visible headline
   that a meta value agrees with, without the site's name);
 - dates: the first source's date of publication; its update only if not
-  earlier (else the latest update of any source that is not); for a page no
+  earlier (else the latest update of any source that is not), unless the
+  page shows (under its title) or marks (``<time pubdate>``,
+  ``itemprop="datePublished"``) a publication more than a day earlier; for a page no
   source dates, a date line near the title, else a date in the page URL's
   path, else a line that is only a date anywhere, else the first update (the
   page was published then at the latest);
@@ -328,6 +330,8 @@ def _read_text_near_title(
     page whose date line just under the title shows an earlier day than its machine-readable date
     was published that day: the reader sees it, while a JSON-LD or meta date equal to a rebuild or
     a re-publication of the page is common (a later day shown is its update, left to the sources).
+    So was a dated page whose markup marks (``<time pubdate>``, ``itemprop="datePublished"``) an
+    earlier publication, wherever it stands.
     """
     undated = all(sources[name].published is None for name in SOURCES)
     unsigned = all(not sources[name].authors for name in SOURCES)
