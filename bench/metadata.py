@@ -68,7 +68,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from feedsvc.catalog.assembly import make_article
+from feedsvc.catalog.prepare import make_article
 from feedsvc.clean import clean_html
 from feedsvc.content.loader import ArticleFiles, parse_article
 from feedsvc.content.site import parse_site

@@ -34,7 +34,8 @@ from feedsvc.build.cache import BuildCache
 from feedsvc.build.files import render_version
 from feedsvc.build.snapshot import PAGE_CACHE_BYTES, LedgerMode, Snapshot, build_snapshot
 from feedsvc.build.state import Ledger, append_ledger, ledger_stamp, read_ledger_state
-from feedsvc.catalog.assembly import Cleaner, Dated, assemble_catalog, source_rules_key
+from feedsvc.catalog.assembly import Dated, assemble_catalog
+from feedsvc.catalog.prepare import Cleaner, source_rules_key
 from feedsvc.catalog.revisions import pin_first_seen
 from feedsvc.clean import SiteRules
 from feedsvc.content.listing import ARTICLES_FOLDER, SITE_FILE, Listing, Settling, last_change, scan, site_pictures
@@ -377,7 +378,7 @@ class _Names:
 
 def with_source_rules(rules: Mapping[str, SiteRules], site: Site) -> dict[str, SiteRules]:
     """Return ``rules`` (by host) plus, for each ``[[source]]`` whose ``rules`` names a file of the rules
-    folder, that file's rules under its :func:`~feedsvc.catalog.assembly.source_rules_key`: they clean that
+    folder, that file's rules under its :func:`~feedsvc.catalog.prepare.source_rules_key`: they clean that
     source's articles whatever host their pages are on (site.toml names only files of rules/: the
     loader refuses any other path, since only rules/ is read and watched)."""
     found = dict(rules)

@@ -27,7 +27,7 @@ from dataclasses import asdict
 from typing import Any, Literal, Protocol
 
 from feedsvc.build.representation import BytesStore, Resource, make_parted_resource, make_resource, reheaded, stored
-from feedsvc.catalog.assembly import article_digest
+from feedsvc.catalog.prepare import article_digest
 from feedsvc.feeds.archive import ArchiveIndex, archive_spec, index_archives, reindex_archives
 from feedsvc.feeds.atom_rss import atom_split
 from feedsvc.feeds.families import Document, Family, archive_head, families, render_archive, render_family

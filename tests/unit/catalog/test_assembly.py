@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedsvc.catalog.assembly import build_catalog, entry_id, facet_key, make_article
+from feedsvc.catalog.assembly import build_catalog, facet_key
+from feedsvc.catalog.prepare import entry_id, make_article
 from feedsvc.catalog.revisions import dump_ledger, parse_ledger
 from feedsvc.content.loader import load_article
 from feedsvc.model import ArticleSource, Image, PageMetadata, Problem, Site, Source
