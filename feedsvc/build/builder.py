@@ -34,7 +34,7 @@ from feedsvc.build.cache import BuildCache
 from feedsvc.build.files import render_version
 from feedsvc.build.snapshot import PAGE_CACHE_BYTES, LedgerMode, Snapshot, build_snapshot
 from feedsvc.build.state import Ledger, append_ledger, ledger_stamp, read_ledger_state
-from feedsvc.catalog.assembly import Dated, assemble_catalog
+from feedsvc.catalog.assembly import Assembled, Dated, assemble_catalog, update_catalog
 from feedsvc.catalog.prepare import Cleaner, source_rules_key
 from feedsvc.catalog.revisions import pin_first_seen
 from feedsvc.clean import SiteRules
@@ -123,6 +123,7 @@ class Builder:
         # the inputs whose signature is not the built one (None: gone), for one listing and one _built
         self._pending: tuple[Listing, dict[str, str], dict[str, str | None]] | None = None
         self._dated: dict[str, Dated] = {}  # each article as last dated and revised (assemble_catalog)
+        self._assembled = Assembled()  # what the last catalog was made of, to bring it up to date (update_catalog)
         self._names = _Names()  # the names in articles/, for the problems of the listing itself
         self._gathered = False  # the first build reads files as they are: there is nothing older to serve
         self._looked: set[str] | None = None  # the article files the build under way looks at (None: all)
@@ -272,9 +273,20 @@ class Builder:
             problems.append(ledger_problem)  # logged with the others by whoever serves or checks
             if ledger_problem.severity == "warning":
                 ledger_problem = None  # set aside, or a journal line ignored: this build writes the ledger whole
-        prepared = [entries[name].prepared for name in sorted(entries)]
         last = self.snapshot.catalog if self.snapshot is not None else None
-        catalog = assemble_catalog(prepared, site, problems, now=moment, ledger=previous, dated=self._dated, last=last)
+        catalog = None
+        if changed is not None and last is not None and self._assembled.catalog is last:
+            # the last catalog brought up to date by the files looked at: a publish costs what it changed
+            looked = {articles_dir / name: entries[name].prepared if name in entries else None for name in changed}
+            catalog = update_catalog(
+                self._assembled, looked, site, problems, now=moment, ledger=previous, dated=self._dated
+            )
+        if catalog is None:
+            prepared = [entries[name].prepared for name in sorted(entries)]
+            catalog = assemble_catalog(
+                prepared, site, problems, now=moment, ledger=previous, dated=self._dated, last=last,
+                state=self._assembled,
+            )  # fmt: skip
         if len(self._dated) > len(catalog.by_slug) + DATED_SLACK:  # articles gone: let go of what they were
             self._dated = {slug: done for slug, done in self._dated.items() if slug in catalog.by_slug}
         kept = catalog.revisions

@@ -10,14 +10,15 @@ date by what changed when it is given one. Requests only read the finished catal
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, MutableMapping
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -41,6 +42,7 @@ from feedsvc.text import one_line
 
 __all__ = [
     "UNDATED_NOTE",
+    "Assembled",
     "Dated",
     "assemble_catalog",
     "build_catalog",
@@ -53,6 +55,7 @@ __all__ = [
     "reindex_facets",
     "reorder_articles",
     "unknown_sources",
+    "update_catalog",
 ]
 
 log = logging.getLogger(__name__)
@@ -127,8 +130,10 @@ def index_facets(kind: str, articles: Iterable[Article], withdrawn: Iterable[Wit
     members: dict[str, list[Article]] = {}
     gone: dict[str, list[Withdrawal]] = {}
     for article in articles:
+        keys: dict[str, str] = {}  # one membership a key, however many of its names share it ("Tag", "tag")
         for name in article.tags if kind == "tags" else article.authors:
-            key = facet_key(name)
+            keys.setdefault(facet_key(name), name)
+        for key, name in keys.items():
             if key:  # a name of punctuation alone has no URL
                 names.setdefault(key, name)
                 members.setdefault(key, []).append(article)
@@ -250,29 +255,33 @@ def index_sources(
     }
 
 
-def _version(
-    site: Site,
-    articles: Iterable[Article],
-    digests: Mapping[str, str],
-    withdrawn: Iterable[Withdrawal],
-    lines: Mapping[str, bytes] | None = None,
-) -> str:
+def _version(site: Site, lines: int, withdrawn: Iterable[Withdrawal]) -> str:
     """Hash everything a response can depend on, so equal content gives equal versions.
 
-    ``lines``: each article's line of the hash (:func:`_version_line`) where already made.
+    ``lines``: the sum of the published articles' line hashes (:func:`_line_hash`). A sum,
+    not a hash of the lines in order: the order is the articles' own (:func:`newest_first`),
+    so the sum says as much, and a publish brings it up to date by the articles it changed.
     """
     digest = hashlib.sha256()
     site_fields = {k: str(v) for k, v in asdict(site).items()}
     digest.update(json.dumps(site_fields, sort_keys=True).encode())
-    made = lines or {}
-    digest.update(b"".join(made.get(a.slug) or _version_line(digests[a.slug], a) for a in articles))
+    digest.update(lines.to_bytes(_LINE_BYTES, "big"))
     for withdrawal in withdrawn:
         digest.update(json.dumps({k: str(v) for k, v in asdict(withdrawal).items()}, sort_keys=True).encode())
     return digest.hexdigest()[:16]
 
 
+_LINE_BYTES = 32
+_LINES_MODULUS = 1 << (8 * _LINE_BYTES)
+
+
 def _version_line(digest: str, article: Article) -> bytes:
     return f"{digest} {article.updated.isoformat()}\n".encode()
+
+
+def _line_hash(line: bytes) -> int:
+    """An article's part of the version: the hash of its line (its digest and its ``updated``), as a number."""
+    return int.from_bytes(hashlib.sha256(line).digest(), "big")
 
 
 def build_catalog(
@@ -303,6 +312,114 @@ class Dated:
     line: bytes  # its line of the catalog's version hash
 
 
+def _problem_key(problem: Problem) -> tuple[str, str, str]:
+    """The order of a catalog's problems: by file, severity, message."""
+    return (str(problem.path), problem.severity, problem.message)
+
+
+@dataclass
+class Assembled:
+    """What the last :func:`assemble_catalog` or :func:`update_catalog` left, for :func:`update_catalog`.
+
+    Kept by the caller (the builder) from one build to the next, with the ``dated`` mapping.
+    Every field describes :attr:`catalog`; :func:`update_catalog` replaces them together or not at all.
+    """
+
+    catalog: Catalog | None = None
+    site: Site | None = None
+    ledger: Mapping[str, Revision] | None = None  # the very ledger mapping the last call read
+    items: dict[Path, Prepared] = field(default_factory=dict)  # every prepared file, by path
+    claims: dict[str, int] = field(default_factory=dict)  # slug -> files that claim it (loaded ones)
+    problems: dict[Path, tuple[Problem, ...]] = field(default_factory=dict)  # of each file (dating, ids too)
+    ordered: list[Problem] = field(default_factory=list)  # all of those, in the catalog's order
+    owners: dict[str, Article] = field(default_factory=dict)  # entry id -> the published article that has it
+    clashes: set[str] = field(default_factory=set)  # entry ids more than one article has
+    withdrawn: dict[Path, Prepared] = field(default_factory=dict)  # files of withdrawn articles
+    scheduled: dict[Path, Prepared] = field(default_factory=dict)  # files held back until their date
+    revised: dict[str, Revision] = field(default_factory=dict)  # slug -> the entry the last call revised it to
+    lines: int = 0  # the sum of the published articles' line hashes (:func:`_version`)
+
+
+@dataclass
+class _Outcome:
+    """What one prepared file gives the catalog (the body of :func:`assemble_catalog`'s loop)."""
+
+    problems: list[Problem]
+    article: Article | None = None  # published
+    digest: str = ""
+    line: bytes = b""
+    revision: Revision | None = None  # a new ledger entry (None: the ledger's stays)
+    withdrawal: Withdrawal | None = None
+    scheduled: datetime | None = None  # held back until then
+
+
+def _assemble_one(
+    item: Prepared,
+    site: Site,
+    revisions: Mapping[str, Revision],
+    now: datetime,
+    dated: MutableMapping[str, Dated] | None,
+) -> _Outcome:
+    """Date, revise or withdraw one prepared file whose slug is its own (see :func:`assemble_catalog`)."""
+    source = item.source
+    assert source is not None  # the callers pass only loaded files
+    done_problems = list(item.problems)
+    if source.status == "withdrawn":
+        revision = withdraw(revisions.get(source.slug), now)
+        when = revision.withdrawn or now
+        withdrawal = make_withdrawal(source, site, when, now, revision.first_seen)
+        return _Outcome(done_problems, revision=revision, withdrawal=withdrawal)
+    if item.article is None:
+        return _Outcome(done_problems)  # a draft, or not publishable (its problems say why)
+    previous = revisions.get(item.slug)
+    done = dated.get(item.slug) if dated is not None else None
+    if (
+        done is not None
+        and done.prepared is item
+        and done.revision is previous
+        and done.site is site
+        and done.article.published <= now
+    ):
+        if done.note is not None:
+            done_problems.append(done.note)
+        return _Outcome(done_problems, done.article, done.digest, done.line)
+    article, known, digest = item.article, item.fingerprint or None, item.digest
+    note = None
+    if item.undated:
+        article, note = date_undated(article, source, site, previous, now)
+        done_problems.append(note)
+        known, digest = None, article_digest(article)  # the prepared ones hashed the UNDATED placeholder
+    if article.published > now:
+        # Embargoed: held back (no feed entry, no page) until its date; Catalog.next_release says when.
+        done_problems.append(
+            Problem(
+                item.path,
+                f"dated {article.published.isoformat()}, in the future: held back until then; "
+                "if that date is a mistake, correct `published`",
+                "warning",
+            )
+        )
+        return _Outcome(done_problems, scheduled=article.published)
+    article, revision = revise(article, source.metadata.updated, previous, now, known)
+    if item.undated and revision.first_seen is None:
+        revision = replace(revision, first_seen=article.published)
+    digest = digest or article_digest(article)
+    line = _version_line(digest, article)
+    if dated is not None:
+        # Dated and revised against the entry it leaves in the ledger, the same article gives the same
+        # result whatever "now" is (that entry's fingerprint, since and first_seen are its own): a fixed point.
+        dated[item.slug] = Dated(item, revision, site, article, digest, note, line)
+    return _Outcome(done_problems, article, digest, line, revision)
+
+
+def _clash(article: Article, other: Article) -> Problem:
+    return Problem(
+        article.source_path,
+        f"entry id {article.entry_id!r} is already used by {other.source_path}; "
+        "give one of them its own `id` in its sidecar",
+    )
+
+
 def assemble_catalog(
     prepared: Iterable[Prepared],
     site: Site,
@@ -312,6 +429,7 @@ def assemble_catalog(
     ledger: Mapping[str, Revision] | None = None,
     dated: MutableMapping[str, Dated] | None = None,
     last: Catalog | None = None,
+    state: Assembled | None = None,
 ) -> Catalog:
     """Publish every prepared file that can be published; report the rest. One bad file costs only itself.
 
@@ -333,77 +451,51 @@ def assemble_catalog(
     they are taken out of and put into its order by binary search, and only
     the tags, authors and sources they are in are indexed again, as the
     whole index would be.
+
+    ``state``: filled with what :func:`update_catalog` needs to bring this catalog
+    up to date by the files that change, without looking at the others.
     """
-    reported = list(problems)
+    given = list(problems)
     revisions = dict(ledger or {})
     articles: list[Article] = []
     withdrawn: list[Withdrawal] = []
     digests: dict[str, str] = {}
-    lines: dict[str, bytes] = {}  # slug -> its line of the version hash, where already made
+    lines = 0
     claimed: dict[str, Path] = {}
+    claims: dict[str, int] = {}
     scheduled: dict[str, datetime] = {}
+    per_file: dict[Path, list[Problem]] = {}
+    items: dict[Path, Prepared] = {}
+    kept_withdrawn: dict[Path, Prepared] = {}
+    kept_scheduled: dict[Path, Prepared] = {}
+    revised: dict[str, Revision] = {}
     for item in prepared:
+        items[item.path] = item
         source = item.source
+        mine = per_file.setdefault(item.path, [])
         if source is None:
-            reported.extend(item.problems)
+            mine.extend(item.problems)
             continue
+        claims[item.slug] = claims.get(item.slug, 0) + 1
         if item.slug in claimed:
             reason = f"slug '{item.slug}' is already used by {claimed[item.slug].name}; rename or remove one"
-            reported.append(Problem(item.path, reason))
+            mine.append(Problem(item.path, reason))
             continue
         claimed[item.slug] = item.path
-        reported.extend(item.problems)
-        if source.status == "withdrawn":
-            revisions[source.slug] = withdraw(revisions.get(source.slug), now)
-            when = revisions[source.slug].withdrawn or now
-            withdrawn.append(make_withdrawal(source, site, when, now, revisions[source.slug].first_seen))
-            continue
-        if item.article is None:
-            continue  # a draft, or not publishable (its problems say why)
-        previous = revisions.get(item.slug)
-        done = dated.get(item.slug) if dated is not None else None
-        if (
-            done is not None
-            and done.prepared is item
-            and done.revision is previous
-            and done.site is site
-            and done.article.published <= now
-        ):
-            if done.note is not None:
-                reported.append(done.note)
-            digests[item.slug] = done.digest
-            lines[item.slug] = done.line
-            articles.append(done.article)
-            continue
-        article, known, digest = item.article, item.fingerprint or None, item.digest
-        note = None
-        if item.undated:
-            article, note = date_undated(article, source, site, previous, now)
-            reported.append(note)
-            known, digest = None, article_digest(article)  # the prepared ones hashed the UNDATED placeholder
-        if article.published > now:
-            # Embargoed: held back (no feed entry, no page) until its date; Catalog.next_release says when.
-            scheduled[item.slug] = article.published
-            reported.append(
-                Problem(
-                    item.path,
-                    f"dated {article.published.isoformat()}, in the future: held back until then; "
-                    "if that date is a mistake, correct `published`",
-                    "warning",
-                )
-            )
-            continue
-        article, revision = revise(article, source.metadata.updated, previous, now, known)
-        if item.undated and revision.first_seen is None:
-            revision = replace(revision, first_seen=article.published)
-        revisions[item.slug] = revision
-        digests[item.slug] = digest = digest or article_digest(article)
-        articles.append(article)
-        if dated is not None:
-            # Dated and revised against the entry it leaves in the ledger, the same article gives the same
-            # result whatever "now" is (that entry's fingerprint, since and first_seen are its own): a fixed point.
-            lines[item.slug] = _version_line(digest, article)
-            dated[item.slug] = Dated(item, revision, site, article, digest, note, lines[item.slug])
+        outcome = _assemble_one(item, site, revisions, now, dated)
+        mine.extend(outcome.problems)
+        if outcome.revision is not None:
+            revisions[item.slug] = revised[item.slug] = outcome.revision
+        if outcome.withdrawal is not None:
+            withdrawn.append(outcome.withdrawal)
+            kept_withdrawn[item.path] = item
+        elif outcome.scheduled is not None:
+            scheduled[item.slug] = outcome.scheduled
+            kept_scheduled[item.path] = item
+        elif outcome.article is not None:
+            digests[item.slug] = outcome.digest
+            articles.append(outcome.article)
+            lines += _line_hash(outcome.line)
     withdrawn.sort(key=lambda w: (w.when, w.slug), reverse=True)
     # from the last catalog when only a few articles differ from its own (the very objects otherwise):
     # taken out of and put into its order, and only the facets they are in indexed again
@@ -422,21 +514,19 @@ def assemble_catalog(
 
     published: list[Article] = []
     owners: dict[str, Article] = {}
+    clashes: set[str] = set()
     for article in articles:
         other = owners.get(article.entry_id)
         if other is not None:
-            reported.append(
-                Problem(
-                    article.source_path,
-                    f"entry id {article.entry_id!r} is already used by {other.source_path}; "
-                    "give one of them its own `id` in its sidecar",
-                )
-            )
+            per_file.setdefault(article.source_path, []).append(_clash(article, other))
+            clashes.add(article.entry_id)
+            lines -= _line_hash(_version_line(digests.pop(article.slug), article))
             continue
         owners[article.entry_id] = article
         published.append(article)
-    reported.extend(unknown_sources(published, site))
-    reported.sort(key=lambda p: (str(p.path), p.severity, p.message))
+    for problem in unknown_sources(published, site):
+        per_file.setdefault(problem.path, []).append(problem)
+    ordered = sorted((p for found in per_file.values() for p in found), key=_problem_key)
     by_slug = {a.slug: a for a in published}
     if since is not None:
         old = since.by_slug
@@ -450,18 +540,232 @@ def assemble_catalog(
         tags = index_facets("tags", published, withdrawn)
         authors = index_facets("authors", published, withdrawn)
         sources = index_sources(site.sources, published, withdrawn)
-    return Catalog(
+    catalog = Catalog(
         site=site,
         articles=tuple(published),
-        problems=tuple(reported),
+        problems=tuple(_merged(ordered, given)),
         by_slug=by_slug,
-        version=_version(site, published, digests, withdrawn, lines),
+        version=_version(site, lines % _LINES_MODULUS, withdrawn),
         withdrawn=tuple(withdrawn),
         tags=tags,
         authors=authors,
         sources=sources,
         revisions=revisions,
         gone={w.slug: w for w in withdrawn},
-        digests={a.slug: digests[a.slug] for a in published},
+        digests=digests,
         scheduled=scheduled,
     )
+    if state is not None:
+        state.catalog, state.site, state.ledger = catalog, site, ledger
+        state.items, state.claims = items, claims
+        state.problems = {path: tuple(found) for path, found in per_file.items() if found}
+        state.ordered, state.owners, state.clashes = ordered, owners, clashes
+        state.withdrawn, state.scheduled, state.revised = kept_withdrawn, kept_scheduled, revised
+        state.lines = lines % _LINES_MODULUS
+    return catalog
+
+
+def _merged(ordered: list[Problem], given: list[Problem]) -> list[Problem]:
+    """The problems of the files (in order) with those given (the listing's, the rules', the ledger's) put in,
+    as one stable sort of the given ones followed by the files' would order them."""
+    if not given:
+        return ordered
+    merged = list(ordered)
+    for count, problem in enumerate(sorted(given, key=_problem_key)):
+        merged.insert(bisect.bisect_left(ordered, _problem_key(problem), key=_problem_key) + count, problem)
+    return merged
+
+
+def update_catalog(
+    state: Assembled,
+    changed: Mapping[Path, Prepared | None],
+    site: Site,
+    problems: Iterable[Problem] = (),
+    *,
+    now: datetime,
+    ledger: Mapping[str, Revision],
+    dated: MutableMapping[str, Dated],
+) -> Catalog | None:
+    """Return the catalog :func:`assemble_catalog` would make of the files of ``state`` with ``changed`` applied,
+    looking only at those (None: it cannot; assemble the whole).
+
+    ``changed``: the files added, changed (their new prepared form) and removed (None) since
+    the last call; ``dated`` and ``ledger`` as that call had them (the ledger updated with
+    the revisions it kept, and nothing else). It cannot when the site, the ledger (another
+    process wrote it), a withdrawal, a slug two files claim or an entry id two articles
+    have is involved, or when many files changed: each is rare, and the whole assembly
+    then says what happens. On success ``state`` describes the new catalog.
+    """
+    last = state.catalog
+    if last is None or site is not state.site or ledger is not state.ledger:
+        return None
+    changed = {path: item for path, item in changed.items() if state.items.get(path) is not item}
+    if len(changed) > max(INCREMENTAL_FROM, len(last.articles) // 8):
+        return None
+    for slug, revision in state.revised.items():
+        entry = ledger.get(slug)
+        if entry is not revision and entry != revision:
+            return None  # the ledger does not hold what the last call left: date anew
+    # the files to look at: those changed, and those held back until their date (it may have come)
+    paths = {*changed, *state.scheduled}
+    before = {path: state.items.get(path) for path in paths}
+    after = {path: changed[path] if path in changed else state.items.get(path) for path in paths}
+    claims = dict.fromkeys({i.slug for i in (*before.values(), *after.values()) if i is not None}, 0)
+    for slug in claims:
+        claims[slug] = state.claims.get(slug, 0)
+    for path in paths:
+        old, new = before[path], after[path]
+        if old is not None and old.source is not None:
+            claims[old.slug] -= 1
+        if new is not None and new.source is not None:
+            claims[new.slug] += 1
+    if any(count > 1 or state.claims.get(slug, 0) > 1 for slug, count in claims.items()):
+        return None  # which file wins a slug depends on the others' order: look at every one
+    for item in (*before.values(), *after.values()):
+        if item is not None and item.source is not None and item.source.status == "withdrawn":
+            return None
+    revisions = dict(ledger)
+    withdrawn = [_withdrawal(item, site, revisions, now) for item in state.withdrawn.values()]
+    withdrawn.sort(key=lambda w: (w.when, w.slug), reverse=True)
+    if tuple(withdrawn) != last.withdrawn:
+        return None  # a tombstone expired: the facets it kept alive are indexed again whole
+    gone: list[Article] = []
+    added: list[Article] = []
+    file_problems: dict[Path, list[Problem]] = {}
+    scheduled = dict(last.scheduled)
+    kept_scheduled = dict(state.scheduled)
+    revised: dict[str, Revision] = {}
+    digests = dict(last.digests)
+    lines = state.lines
+    new_dated: dict[str, Dated] = {}
+    order = sorted(paths)
+    for path in order:  # what the files were, out first (a file renamed may keep its slug)
+        old = before[path]
+        if old is None:
+            continue
+        article = last.by_slug.get(old.slug)
+        if article is not None and article.source_path == path:
+            done = dated.get(old.slug)
+            if done is None or done.article is not article:
+                return None  # never expected: the dated articles are the published ones
+            gone.append(article)
+            digests.pop(old.slug, None)
+            lines -= _line_hash(done.line)
+        if old.source is not None and kept_scheduled.pop(path, None) is not None:
+            scheduled.pop(old.slug, None)
+    for path in order:  # then what they are
+        new = after[path]
+        mine = file_problems[path] = []
+        if new is None:
+            continue
+        if new.source is None:
+            mine.extend(new.problems)
+            continue
+        # dated into a scratch mapping: state and ``dated`` change only once the update is sure to succeed
+        scratch = _Scratch(dated, new_dated)
+        outcome = _assemble_one(new, site, revisions, now, scratch)
+        mine.extend(outcome.problems)
+        if outcome.revision is not None:
+            revisions[new.slug] = revised[new.slug] = outcome.revision
+        if outcome.scheduled is not None:
+            scheduled[new.slug] = outcome.scheduled
+            kept_scheduled[path] = new
+        elif outcome.article is not None:
+            added.append(outcome.article)
+            digests[new.slug] = outcome.digest
+            lines += _line_hash(outcome.line)
+    # entry ids: an article that takes one another has, or gives one up that others wanted, changes who wins
+    owners = dict(state.owners)
+    for article in gone:
+        if article.entry_id in state.clashes:
+            return None
+        if owners.get(article.entry_id) is article:
+            del owners[article.entry_id]
+    for article in added:
+        if article.entry_id in owners or article.entry_id in state.clashes:
+            return None
+        owners[article.entry_id] = article
+    for problem in unknown_sources(added, site):
+        if problem.path not in file_problems:
+            return None  # never expected: an article's source path is its file's
+        file_problems[problem.path].append(problem)
+    ordered = list(state.ordered)
+    for path in file_problems:
+        for problem in state.problems.get(path, ()):
+            at = bisect.bisect_left(ordered, _problem_key(problem), key=_problem_key)
+            while ordered[at] is not problem:
+                at += 1
+            del ordered[at]
+    for found in file_problems.values():
+        for problem in found:
+            ordered.insert(bisect.bisect_right(ordered, _problem_key(problem), key=_problem_key), problem)
+    by_slug = dict(last.by_slug)
+    for article in gone:
+        del by_slug[article.slug]
+    for article in added:
+        by_slug[article.slug] = article
+    touched = {article.slug for article in (*gone, *added)}
+    catalog = Catalog(
+        site=site,
+        articles=reorder_articles(last.articles, gone, added),
+        problems=tuple(_merged(ordered, list(problems))),
+        by_slug=by_slug,
+        version=_version(site, lines % _LINES_MODULUS, withdrawn),
+        withdrawn=tuple(withdrawn),
+        tags=reindex_facets("tags", last.tags, gone, tuple(added), touched),
+        authors=reindex_facets("authors", last.authors, gone, tuple(added), touched),
+        sources=reindex_facets("sources", last.sources, gone, tuple(added), touched),
+        revisions=revisions,
+        gone={w.slug: w for w in withdrawn},
+        digests=digests,
+        scheduled=scheduled,
+    )
+    dated.update(new_dated)
+    for path in paths:
+        item = after[path]
+        if item is None:
+            state.items.pop(path, None)
+        else:
+            state.items[path] = item
+        if file_problems.get(path):
+            state.problems[path] = tuple(file_problems[path])
+        else:
+            state.problems.pop(path, None)
+    for slug, count in claims.items():
+        if count:
+            state.claims[slug] = count
+        else:
+            state.claims.pop(slug, None)
+    state.catalog, state.ordered, state.owners = catalog, ordered, owners
+    state.scheduled, state.revised, state.lines = kept_scheduled, revised, lines % _LINES_MODULUS
+    return catalog
+
+
+class _Scratch(MutableMapping[str, Dated]):
+    """``dated`` as read, with what is written kept apart (``fresh``) until the update is sure to succeed."""
+
+    def __init__(self, base: Mapping[str, Dated], fresh: dict[str, Dated]) -> None:
+        self.base, self.fresh = base, fresh
+
+    def __getitem__(self, slug: str) -> Dated:
+        return self.fresh[slug] if slug in self.fresh else self.base[slug]
+
+    def __setitem__(self, slug: str, done: Dated) -> None:
+        self.fresh[slug] = done
+
+    def __delitem__(self, slug: str) -> None:
+        raise TypeError("the dated articles are only added to")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self.base, **self.fresh})
+
+    def __len__(self) -> int:
+        return len(self.base.keys() | self.fresh.keys())
+
+
+def _withdrawal(item: Prepared, site: Site, revisions: dict[str, Revision], now: datetime) -> Withdrawal:
+    """The withdrawal of a withdrawn file, its ledger entry updated in ``revisions`` (as :func:`_assemble_one`)."""
+    source = item.source
+    assert source is not None  # only loaded files are withdrawn
+    revision = revisions[source.slug] = withdraw(revisions.get(source.slug), now)
+    return make_withdrawal(source, site, revision.withdrawn or now, now, revision.first_seen)

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from feedsvc.build import builder as builder_module
 from feedsvc.build.builder import Builder
 from feedsvc.build.delta import delta
 from feedsvc.build.snapshot import Snapshot
@@ -224,3 +225,43 @@ def test_a_publish_looks_at_the_files_that_changed_not_at_every_file(content_dir
     assert listing is not None
     builder.build(T0 + timedelta(hours=2), listing)
     assert builder.stats.examined == 60  # the settings changed: every file may be prepared differently
+
+
+def test_a_publish_brings_the_last_catalog_up_to_date_without_assembling_every_article(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.rmtree(content_dir / ARTICLES_FOLDER)
+    (content_dir / ARTICLES_FOLDER).mkdir()
+    for number in range(60):
+        write_article(content_dir, f"story-{number:02d}", f"2024-0{1 + number % 5}-10T08:00:00+00:00")
+    builder = Builder(content_dir, clean=as_is)
+    first = builder.build(T0)
+    assembled: list[int] = []
+    real_assemble = builder_module.assemble_catalog
+
+    def counting(prepared: list[object], *args: object, **kwargs: object) -> object:
+        assembled.append(len(prepared))
+        return real_assemble(prepared, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builder_module, "assemble_catalog", counting)
+    listing = scan(content_dir)
+    write_article(content_dir, "story-new", "2024-06-01T08:00:00+00:00", text="A new story, long enough to keep.")
+    page = content_dir / ARTICLES_FOLDER / "story-07.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</p>", " An edit.</p>", 1), encoding="utf-8")
+    (content_dir / ARTICLES_FOLDER / "story-09.html").unlink()
+    changed = [str(content_dir / ARTICLES_FOLDER / name) for name in ("story-new.html", "story-new.toml")]
+    listing = refreshed(
+        listing, content_dir, [*changed, str(page), str(content_dir / ARTICLES_FOLDER / "story-09.html")]
+    )
+    assert listing is not None
+    built = builder.build(T0 + timedelta(hours=1), listing)
+    assert assembled == []  # no pass over the 60 articles
+    assert built.catalog.articles[0].slug == "story-new" and "story-09" not in built.catalog.by_slug
+    assert built.catalog.by_slug["story-00"] is first.catalog.by_slug["story-00"]
+    assert "An edit." in built.catalog.by_slug["story-07"].content_html
+    site_toml = content_dir / "site.toml"
+    site_toml.write_text(site_toml.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    listing = refreshed(listing, content_dir, [str(site_toml)])
+    assert listing is not None
+    builder.build(T0 + timedelta(hours=2), listing)
+    assert assembled == [60]  # the settings changed: the whole catalog is assembled again
