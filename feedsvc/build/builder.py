@@ -41,7 +41,7 @@ from feedsvc.clean import SiteRules
 from feedsvc.content.listing import ARTICLES_FOLDER, SITE_FILE, Listing, Settling, last_change, scan, site_pictures
 from feedsvc.content.loader import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, listing_problems, load_site, stray_problems
 from feedsvc.content.rules import RULES_FOLDER, host_of, load_site_rules
-from feedsvc.model import Catalog, Problem, Site
+from feedsvc.model import Article, Catalog, Problem, Site
 
 __all__ = [
     "BuildReport",
@@ -124,6 +124,7 @@ class Builder:
         self._pending: tuple[Listing, dict[str, str], dict[str, str | None]] | None = None
         self._dated: dict[str, Dated] = {}  # each article as last dated and revised (assemble_catalog)
         self._assembled = Assembled()  # what the last catalog was made of, to bring it up to date (update_catalog)
+        self._updated = False  # the catalog of the build under way is the last one brought up to date
         self._names = _Names()  # the names in articles/, for the problems of the listing itself
         self._gathered = False  # the first build reads files as they are: there is nothing older to serve
         self._looked: set[str] | None = None  # the article files the build under way looks at (None: all)
@@ -185,7 +186,7 @@ class Builder:
             listing = listing or scan(self.content_dir, self.pictures)
             with self._cache() as cache:
                 catalog = self._catalog(now, listing, cache)
-                snapshot = self._render(catalog, cache)
+                snapshot = self._render(catalog, cache, self._assembled.changes if self._updated else None)
         except Exception:
             self.report.snapshot_failed(time.perf_counter() - started)
             self._built = {}  # nothing of this build is published: the next one looks at every input again
@@ -220,7 +221,9 @@ class Builder:
         # Opened per build and closed after: a connection must never cross a fork (gunicorn workers).
         return BuildCache(self.cache_dir)
 
-    def _render(self, catalog: Catalog, cache: BuildCache) -> Snapshot:
+    def _render(
+        self, catalog: Catalog, cache: BuildCache, changes: tuple[tuple[Article, ...], tuple[Article, ...]] | None
+    ) -> Snapshot:
         previous = self.snapshot
         progress = self.progress
         advance = (lambda total: progress(total, "rendering")) if progress else None
@@ -232,6 +235,7 @@ class Builder:
             page_budget=self.page_budget,
             progress=advance,
             spill=self.articles.blobs,
+            changes=changes,
         )
         self.stats.rendered = snapshot.fresh
         if previous is None:  # a full build: nothing else in the cache is needed
@@ -275,12 +279,14 @@ class Builder:
                 ledger_problem = None  # set aside, or a journal line ignored: this build writes the ledger whole
         last = self.snapshot.catalog if self.snapshot is not None else None
         catalog = None
+        self._updated = False
         if changed is not None and last is not None and self._assembled.catalog is last:
             # the last catalog brought up to date by the files looked at: a publish costs what it changed
             looked = {articles_dir / name: entries[name].prepared if name in entries else None for name in changed}
             catalog = update_catalog(
                 self._assembled, looked, site, problems, now=moment, ledger=previous, dated=self._dated
             )
+            self._updated = catalog is not None  # from self.snapshot's catalog: its changes are known
         if catalog is None:
             prepared = [entries[name].prepared for name in sorted(entries)]
             catalog = assemble_catalog(

@@ -338,6 +338,9 @@ class Assembled:
     scheduled: dict[Path, Prepared] = field(default_factory=dict)  # files held back until their date
     revised: dict[str, Revision] = field(default_factory=dict)  # slug -> the entry the last call revised it to
     lines: int = 0  # the sum of the published articles' line hashes (:func:`_version`)
+    # what update_catalog changed of the catalog before: its articles taken out (gone or replaced) and those put
+    # in (new or replaced), in the catalog's order (None: made by the whole assembly)
+    changes: tuple[tuple[Article, ...], tuple[Article, ...]] | None = None
 
 
 @dataclass
@@ -562,6 +565,7 @@ def assemble_catalog(
         state.ordered, state.owners, state.clashes = ordered, owners, clashes
         state.withdrawn, state.scheduled, state.revised = kept_withdrawn, kept_scheduled, revised
         state.lines = lines % _LINES_MODULUS
+        state.changes = None
     return catalog
 
 
@@ -738,6 +742,10 @@ def update_catalog(
             state.claims.pop(slug, None)
     state.catalog, state.ordered, state.owners = catalog, ordered, owners
     state.scheduled, state.revised, state.lines = kept_scheduled, revised, lines % _LINES_MODULUS
+    state.changes = (
+        tuple(sorted(gone, key=newest_first, reverse=True)),
+        tuple(sorted(added, key=newest_first, reverse=True)),
+    )
     return catalog
 
 

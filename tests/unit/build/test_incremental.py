@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feedsvc.build import builder as builder_module
+from feedsvc.build import snapshot as snapshot_module
 from feedsvc.build.builder import Builder
 from feedsvc.build.delta import delta
 from feedsvc.build.snapshot import Snapshot
@@ -244,6 +245,9 @@ def test_a_publish_brings_the_last_catalog_up_to_date_without_assembling_every_a
         return real_assemble(prepared, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(builder_module, "assemble_catalog", counting)
+    walks: list[str] = []  # build_snapshot's own look for what changed, among every article
+    real_changed = snapshot_module._changed
+    monkeypatch.setattr(snapshot_module, "_changed", lambda *args: walks.append("walk") or real_changed(*args))
     listing = scan(content_dir)
     write_article(content_dir, "story-new", "2024-06-01T08:00:00+00:00", text="A new story, long enough to keep.")
     page = content_dir / ARTICLES_FOLDER / "story-07.html"
@@ -255,7 +259,7 @@ def test_a_publish_brings_the_last_catalog_up_to_date_without_assembling_every_a
     )
     assert listing is not None
     built = builder.build(T0 + timedelta(hours=1), listing)
-    assert assembled == []  # no pass over the 60 articles
+    assert assembled == [] and walks == []  # no pass over the 60 articles
     assert built.catalog.articles[0].slug == "story-new" and "story-09" not in built.catalog.by_slug
     assert built.catalog.by_slug["story-00"] is first.catalog.by_slug["story-00"]
     assert "An edit." in built.catalog.by_slug["story-07"].content_html
