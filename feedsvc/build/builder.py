@@ -258,7 +258,7 @@ class Builder:
     def _catalog(self, now: datetime | None, listing: Listing, cache: BuildCache) -> Catalog:
         moment = (now or datetime.now(UTC)).replace(microsecond=0)
         inputs = listing.inputs
-        self.settling.forget(set(inputs))
+        self.settling.forget(inputs.keys())  # (a view: no set of every name made)
         changed = self._changed_articles(listing)
         self._looked = changed
         site = self._load_settings(listing)
@@ -337,7 +337,7 @@ class Builder:
             # with the pictures it names now (ones newly named are statted just after being read)
             self._settings[SITE_FILE] = listing.with_pictures(self.content_dir, self.pictures).inputs[SITE_FILE]
         prefix = f"{RULES_FOLDER}/"
-        rules = {n: s for n, s in inputs.items() if n.startswith(prefix)}
+        rules = {f"{prefix}{n}": s for n, s in listing.rules.items()}  # (the inputs' names; not a walk over them all)
         read = {n: s for n, s in self._settings.items() if n.startswith(prefix)}
         changed = {n for n in rules.keys() | read.keys() if rules.get(n) != read.get(n)}
         if first or (changed and all(self.settling.settled(n, rules.get(n, "")) for n in changed)):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -323,7 +323,7 @@ class Settling:
             seen = self._seen[name]
         return wall - last_change(sig) >= self.settle or monotonic - seen[1] >= self.settle
 
-    def forget(self, names: set[str]) -> None:
-        """Drop what was seen of names no longer in the folder."""
+    def forget(self, names: Collection[str]) -> None:
+        """Drop what was seen of names no longer in the folder (``names``: those in it, a mapping's keys will do)."""
         for name in [n for n in self._seen if n not in names]:
             del self._seen[name]
