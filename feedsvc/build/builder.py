@@ -300,7 +300,10 @@ class Builder:
             # reading only, but the date given an undated article is pinned, as serving would (revisions.first_seen)
             kept = pin_first_seen(previous, {s: r.first_seen for s, r in kept.items() if r.first_seen})
         # by identity first: an entry a build did not change is the very object it read (revise keeps it)
-        changes = {s: r for s, r in kept.items() if previous.get(s) is not r and previous.get(s) != r}
+        # (brought up to date: only the entries update_catalog set can differ, not a walk over every one)
+        touched = self._assembled.entries if self._updated and kept is catalog.revisions else None
+        candidates = kept.items() if touched is None else ((s, kept[s]) for s in touched if s in kept)
+        changes = {s: r for s, r in candidates if previous.get(s) is not r and previous.get(s) != r}
         wanted = bool(changes) or (ledger.compact and self.ledger == "update")
         if self.ledger != "ignore" and ledger_problem is None and wanted:
             if ledger is self._ledger and ledger_stamp(self.content_dir) != self._ledger_stamp:

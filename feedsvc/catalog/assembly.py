@@ -182,6 +182,8 @@ def reindex_facets(
 
     Tags and authors are keyed by :func:`facet_key` and named as their newest article (else withdrawal)
     writes them; followed sources are keyed by name, and only those site.toml has have a facet.
+    ``gone`` must hold every article of ``facets`` whose slug is ``touched`` (those of ``gone`` and
+    ``added``): they are taken out by binary search, not by a walk over each facet.
     """
     named = kind != "sources"
 
@@ -194,10 +196,11 @@ def reindex_facets(
         facet = facets.get(key)
         if not key or (not named and facet is None):
             continue  # a name of punctuation alone has no URL; a source missing from site.toml has no facet
-        members = [a for a in (facet.articles if facet else ()) if a.slug not in touched]
-        for article in added:
-            if any(key_of(name) == key for name in _names(kind, article)):
-                members.insert(place(members, newest_first(article)), article)
+        # the members it had of ``gone`` out and those of ``added`` in, by binary search (an author's facet
+        # may hold most of the site); a member whose slug is touched is one of ``gone``, in its old form
+        out = [a for a in gone if any(key_of(name) == key for name in _names(kind, a))]
+        into = [a for a in added if any(key_of(name) == key for name in _names(kind, a))]
+        members = list(reorder_articles(facet.articles if facet else (), out, into))
         withdrawn = facet.withdrawn if facet else ()
         if named and not members and not withdrawn:
             found.pop(key, None)
@@ -341,6 +344,8 @@ class Assembled:
     # what update_catalog changed of the catalog before: its articles taken out (gone or replaced) and those put
     # in (new or replaced), in the catalog's order (None: made by the whole assembly)
     changes: tuple[tuple[Article, ...], tuple[Article, ...]] | None = None
+    # the slugs whose ledger entry update_catalog set (the others are the ledger's own; None: made whole)
+    entries: set[str] | None = None
 
 
 @dataclass
@@ -565,7 +570,7 @@ def assemble_catalog(
         state.ordered, state.owners, state.clashes = ordered, owners, clashes
         state.withdrawn, state.scheduled, state.revised = kept_withdrawn, kept_scheduled, revised
         state.lines = lines % _LINES_MODULUS
-        state.changes = None
+        state.changes = state.entries = None
     return catalog
 
 
@@ -742,6 +747,7 @@ def update_catalog(
             state.claims.pop(slug, None)
     state.catalog, state.ordered, state.owners = catalog, ordered, owners
     state.scheduled, state.revised, state.lines = kept_scheduled, revised, lines % _LINES_MODULUS
+    state.entries = {*revised, *(item.slug for item in state.withdrawn.values() if item.source is not None)}
     state.changes = (
         tuple(sorted(gone, key=newest_first, reverse=True)),
         tuple(sorted(added, key=newest_first, reverse=True)),
