@@ -171,8 +171,15 @@ class Builder:
         memo = self._pending
         if memo is not None and memo[0] is listing and memo[1] is built:
             return memo[2]
-        if inputs == built:
-            found: dict[str, str | None] = {}
+        since = listing.since
+        found: dict[str, str | None]
+        if memo is not None and memo[1] is built and since is not None and since[0] == id(memo[0]):
+            # refreshed from the listing last compared (the memo holds it, so its id is its own): only the
+            # inputs that differed then and those statted again since can differ now
+            names = memo[2].keys() | since[1]
+            found = {name: inputs.get(name) for name in names if inputs.get(name) != built.get(name)}
+        elif inputs == built:
+            found = {}
         else:
             names = {name for name, _ in inputs.items() ^ built.items()}
             found = {name: inputs.get(name) for name in names}
@@ -202,7 +209,13 @@ class Builder:
                     self._built_articles[name] = entries[name].sig
                 else:
                     self._built_articles.pop(name, None)
-        self._built = {**self._settings, **self._built_articles}
+        memo = self._pending
+        self._built = built = {**self._settings, **self._built_articles}
+        if memo is not None and memo[0] is listing:
+            # what still differs from the listing just built: only inputs that differed before can (the build
+            # took in the others' signatures, or left those still being written as they were)
+            inputs = listing.inputs
+            self._pending = (listing, built, {n: inputs.get(n) for n in memo[2] if inputs.get(n) != built.get(n)})
         if self.articles.blobs is not None:
             self.articles.blobs = self.articles.blobs.compacted()  # edits leave dead bytes behind
         release_memory()

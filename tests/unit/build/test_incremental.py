@@ -129,6 +129,10 @@ def test_a_long_lived_builder_gives_what_a_fresh_build_gives_after_any_edits(
         assert refreshed_listing is not None
         listing = refreshed_listing
         assert listing.units == scan(live).units  # brought up to date, not made anew
+        # what changed since the last build, found from the names statted again, is what comparing every input finds
+        built = builder._built
+        every = {name: listing.inputs.get(name) for name, _ in listing.inputs.items() ^ built.items()}
+        assert builder.changes(listing) == every
         incremental = builder.build(now, listing)
         whole = Builder(fresh, cache_dir=cache, clean=as_is).build(now)
         assert _view(incremental, live) == _view(whole, fresh)
