@@ -75,7 +75,8 @@ def _apply(folder: Path, kind: str, number: int, variant: int) -> set[Path]:
         page.write_bytes(b"\x00\x01 not a page \xff" * variant)
     elif kind == "orphan":
         (folder / ARTICLES_FOLDER / f"lonely-{variant}.toml").write_text("tags = ['x']\n", encoding="utf-8")
-    return {page, sidecar, folder / ARTICLES_FOLDER / f"lonely-{variant}.toml"}
+    lonely = {folder / ARTICLES_FOLDER / f"lonely-{variant}.toml"} if kind == "orphan" else set()
+    return {page, sidecar, *lonely}
 
 
 def _view(snapshot: Snapshot, folder: Path) -> dict[str, object]:
