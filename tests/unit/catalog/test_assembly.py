@@ -6,21 +6,18 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from feedsvc.catalog.assembly import Assembled, Dated, assemble_catalog, build_catalog, facet_key, update_catalog
-from feedsvc.catalog.prepare import entry_id, make_article, prepare_source
+from feedsvc.catalog.prepare import entry_id, prepare_source
 from feedsvc.catalog.revisions import dump_ledger, parse_ledger
-from feedsvc.content.loader import load_article
 from feedsvc.model import (
     ArticleSource,
     Catalog,
     Facet,
-    Image,
     PageMetadata,
     Prepared,
     Problem,
@@ -28,65 +25,14 @@ from feedsvc.model import (
     Site,
     Source,
 )
-from support.paths import FIXTURES
+from support.catalog_sources import BODY, LONDON, gazette, source
 
-LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
-BODY = "<article><h1>Headline</h1><p>{text}</p><p>Second paragraph of the story, with more words.</p></article>"
 
 
 @pytest.fixture
 def site() -> Site:
-    return Site(
-        title="Gazette",
-        base_url="https://news.example.org",
-        id_authority="news.example.org,2020",
-        language="en",
-        timezone=LONDON,
-        default_author="Gazette Staff",
-        summary_words=5,
-    )
-
-
-def source(
-    slug: str, day: int | None = 1, text: str = "First paragraph of the story.", **meta: object
-) -> ArticleSource:
-    published = datetime(2024, 3, day, 9, 0, tzinfo=LONDON) if day else None
-    metadata = PageMetadata(title=f"Title {slug}", published=published, **meta)
-    return ArticleSource(slug=slug, path=Path(f"articles/{slug}.html"), html=BODY.format(text=text), metadata=metadata)
-
-
-def test_entry_id_is_a_tag_uri_from_authority_date_and_slug(site: Site) -> None:
-    published = datetime(2021, 11, 23, tzinfo=ZoneInfo("Asia/Tbilisi"))
-    assert entry_id(site, "sochi-summit", published) == "tag:news.example.org,2020:2021-11-23:articles/sochi-summit"
-
-
-def test_entry_id_survives_title_edits_and_a_new_base_url(site: Site) -> None:
-    original = make_article(source("story"), site)
-    retitled = make_article(replace(source("story"), metadata=replace(source("story").metadata, title="New")), site)
-    moved = make_article(source("story"), replace(site, base_url="https://mirror.example.net"))
-    assert original.entry_id == retitled.entry_id == moved.entry_id
-
-
-def test_pinned_id_wins(site: Site) -> None:
-    pinned = replace(source("story"), pinned_id="urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427")
-    assert make_article(pinned, site).entry_id == "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"
-
-
-def test_defaults_fill_author_summary_updated_and_language(site: Site) -> None:
-    article = make_article(source("story"), site)
-    assert article.authors == ("Gazette Staff",)
-    assert article.updated == article.published
-    assert article.language == "en"
-    # summary_words=5: the opening paragraph, cut at a word boundary
-    assert article.summary.startswith("First paragraph of the story")
-    assert len(article.summary.rstrip("…").split()) <= 5
-
-
-def test_updated_never_precedes_published(site: Site) -> None:
-    early = datetime(2020, 1, 1, tzinfo=LONDON)
-    article = make_article(source("story", updated=early), site)
-    assert article.updated == article.published
+    return gazette()
 
 
 def test_missing_date_is_when_the_ledger_first_saw_it_with_a_warning_that_says_the_fix(site: Site) -> None:
@@ -119,20 +65,6 @@ def test_a_future_date_is_held_back_until_then(site: Site) -> None:
     assert any(p.severity == "warning" and "in the future" in p.message for p in before.problems)
     after = build_catalog([future, source("now", 1)], site, now=datetime(2024, 3, 21, tzinfo=UTC))
     assert [a.slug for a in after.articles] == ["embargoed", "now"] and after.next_release is None
-
-
-def test_missing_title_falls_back_to_the_opening_words_with_a_warning(site: Site) -> None:
-    untitled = replace(source("story"), metadata=replace(source("story").metadata, title=None))
-    article = make_article(untitled, site)
-    assert article.title.startswith("First paragraph of the story")
-    assert any("no title found" in warning for warning in article.warnings)
-
-
-def test_canonical_url_elsewhere_becomes_the_source_url(site: Site) -> None:
-    article = make_article(source("story", canonical_url="https://origin.example.com/story/"), site)
-    assert article.source_url == "https://origin.example.com/story/"
-    own = make_article(source("story", canonical_url="https://news.example.org/articles/story"), site)
-    assert own.source_url is None
 
 
 def test_catalog_orders_newest_first_and_indexes_by_slug(site: Site) -> None:
@@ -315,26 +247,6 @@ def test_a_withdrawn_article_keeps_its_source_for_the_sources_tombstone(site: Si
     (withdrawal,) = catalog.withdrawn
     assert withdrawal.source == "civil-ge"
     assert catalog.sources["civil-ge"].withdrawn == (withdrawal,) and catalog.sources["civil-ge"].articles == ()
-
-
-def test_lead_image_past_a_tracking_pixel_is_the_body_s_first_figure(site: Site, tmp_path: Path) -> None:
-    page = FIXTURES / "metadata" / "page_whose_og_image_is_a_tracking_pixel.html"
-    (tmp_path / "ferry.html").write_bytes(page.read_bytes())
-    article = make_article(load_article(tmp_path / "ferry.html", site), site)
-    assert article.image == Image(
-        "https://news.example.org/uploads/2024/05/poti-port.jpg",  # resolved against the page's canonical URL
-        width=1600,
-        height=900,
-        alt="Cranes over the port of Poti",
-        caption="The port of Poti in May. Photo: Nino Kalandia",
-        origin="body",
-    )
-
-
-def test_a_declared_lead_image_is_kept_as_declared(site: Site) -> None:
-    declared = Image("https://cdn.example.net/lead.jpg", 1200, 630, origin="sidecar")
-    assert make_article(source("story", image=declared), site).image == declared
-    assert make_article(source("story"), site).image is None  # no picture anywhere
 
 
 # --- update_catalog: the last catalog brought up to date by the files that changed ---------------------------
