@@ -173,9 +173,9 @@ class Builder:
             return memo[2]
         since = listing.since
         found: dict[str, str | None]
-        if memo is not None and memo[1] is built and since is not None and since[0] == id(memo[0]):
-            # refreshed from the listing last compared (the memo holds it, so its id is its own): only the
-            # inputs that differed then and those statted again since can differ now
+        if memo is not None and memo[1] is built and since is not None and since[0]() is memo[0]:
+            # refreshed from the listing last compared: only the inputs that differed then and those
+            # statted again since can differ now
             names = memo[2].keys() | since[1]
             found = {name: inputs.get(name) for name in names if inputs.get(name) != built.get(name)}
         elif inputs == built:

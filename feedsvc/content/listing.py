@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -67,9 +68,9 @@ class Listing:
     faults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # (path, reason): folders not readable
     # the icon's and logo's files site.toml named when last read (content-relative) -> signature ("" when missing)
     pictures: Mapping[str, str] = field(default_factory=dict)
-    # made by refreshed(): the id of the listing it was made from and the only inputs (by name) whose
+    # made by refreshed(): the listing it was made from (weakly) and the only inputs (by name) whose
     # signature may differ from that one's (None: any may; a scan, or a change of site.toml, rules or pictures)
-    since: tuple[int, frozenset[str]] | None = field(default=None, compare=False)
+    since: tuple[weakref.ref[Listing], frozenset[str]] | None = field(default=None, compare=False)
 
     @cached_property
     def units(self) -> dict[str, str]:
@@ -95,7 +96,7 @@ class Listing:
         names = tuple(names)
         if set(names) == set(self.pictures):
             return self
-        return dataclasses.replace(self, pictures=_pictures(content_dir, names))
+        return dataclasses.replace(self, pictures=_pictures(content_dir, names), since=None)  # site.toml's input moved
 
 
 def site_pictures(site: Site) -> tuple[str, ...]:
@@ -204,7 +205,7 @@ def refreshed(
     units = _units_after(listing.units, files, touched) if "units" in listing.__dict__ else None
     same_settings = site == listing.site and rules == listing.rules and images == listing.pictures
     # which inputs may differ from the listing's (a sidecar's page found among its usual spellings, as units were)
-    since = (id(listing), frozenset(_pages_of(touched))) if same_settings and units is not None else None
+    since = (weakref.ref(listing), frozenset(_pages_of(touched))) if same_settings and units is not None else None
     new = Listing(site, rules, files, folder_stamp(content_dir), frozenset(others), (), images, since)
     if units is not None:  # brought up to date for the names that changed, not made again
         new.__dict__["units"] = units
