@@ -231,7 +231,7 @@ def page_f1(run: Run, key: str) -> float:
 def clean_page(html: str, url: str) -> str:
     """Return feedsvc's clean article as HTML, made as a user's path makes it.
 
-    ``feedsvc.catalog.assembly.make_article`` calls ``clean_article``: the
+    ``feedsvc.catalog.prepare.make_article`` calls ``clean_article``: the
     same HTML as ``clean_html``, and the cleaner's judgement of it (a pass
     over the page's paragraphs and one over the result's text). This is what
     the speed ratio times; the text the metric reads is made from it outside

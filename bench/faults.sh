@@ -10,6 +10,7 @@
 #         # a copy of a corpus make_corpus.py made with that size and kind, with its build cache if it
 #         # has one (.feedsvc/): the server starts warm instead of cleaning every article first
 #     (START_TIMEOUT: seconds the first, cold build may take, 120 + CORPUS_SIZE / 10 by default;
+#      SETTLE_TIMEOUT: seconds to wait after the load for every change to be served, 60 + CORPUS_SIZE / 200;
 #      KEEP_LOGS=FILE: keep the server's log)
 #
 # All on 127.0.0.1, every loop bounded:
@@ -32,15 +33,19 @@
 #     process (the master starts a new one, which publishes on);
 #   - the checker also reads /healthz each round and notes each snapshot
 #     version the first time it is seen: the publishes that came under load;
-#   - after a 3 s settle: /healthz must count every article file (files -
-#     rejected), each added and each broken article answer 200 (a broken one
-#     missing counts in articles_missing), each deleted one 404/410.
+#   - after the load, a bounded wait (SETTLE_TIMEOUT) until every change is
+#     served, saying how long it took, or what it still waited for when it
+#     gave up: /healthz must count every article file (files - rejected),
+#     each added and each broken article answer 200 (a broken one missing
+#     counts in articles_missing), each deleted one 404/410.
 # Prints one line:
 #   requests=N errors_5xx=N non_2xx_3xx=N malformed=N articles_missing=N worker_killed=yes publisher_killed=yes
-#   publishes_seen=N last_publish_s=S
+#   publishes_seen=N last_publish_s=S settled_after_load_s=S
 # (details on standard error) and exits 1 if errors_5xx, malformed or
-# articles_missing is non-zero, a deleted article is still served, or no
-# publish was seen after the publisher was killed (publishes stopped coming).
+# articles_missing is non-zero, a deleted article is still served, the
+# changes were not all served within SETTLE_TIMEOUT after the load, or no
+# publish was seen under load after the publisher was killed (publishes
+# stopped coming); each failure is named on standard error.
 # Connections reset by the killed worker are counted (socket_errors, on
 # standard error) but are not responses. Stops everything it starts.
 set -euo pipefail
@@ -61,6 +66,8 @@ KILL_PUBLISHER_AT=${KILL_PUBLISHER_AT:-$((DURATION / 2))}
 [[ $CORPUS_SIZE =~ ^[0-9]+$ && $CORPUS_SIZE -ge $((2 * DURATION + 10)) && $CORPUS_SIZE -le 100000 ]] ||
     die "CORPUS_SIZE must be 2*DURATION+10 to 100000"
 START_TIMEOUT=${START_TIMEOUT:-$((120 + CORPUS_SIZE / 10))}  # the first, cold build comes before serving
+SETTLE_TIMEOUT=${SETTLE_TIMEOUT:-$((60 + CORPUS_SIZE / 200))}  # after the load: every change served by then
+[[ $SETTLE_TIMEOUT =~ ^[0-9]+$ && $SETTLE_TIMEOUT -ge 1 && $SETTLE_TIMEOUT -le 900 ]] || die "SETTLE_TIMEOUT must be 1-900 seconds"
 command -v wrk >/dev/null 2>&1 || apt_install wrk
 
 BASE_URL=()
@@ -240,9 +247,10 @@ done
 
 wait "$WRK" || die "wrk failed: $(cat "$WORK/wrk.out")"
 wait "$CHECK" || die "the feed checker failed: $(cat "$WORK/check.err")"
-sleep 3  # settle: the last changes published
 kill -0 "$MASTER" 2>/dev/null || die "feedsvc serve died: $(tail -n 20 "$WORK/serve.err")"
-VERIFY=$("$PY" "$REPO/bench/faults_check.py" verify "$BASE" "$CONTENT" "$WORK/added" "$WORK/deleted" "$WORK/broken")
+say "load over; waiting (at most ${SETTLE_TIMEOUT}s) until every change is served: the added, deleted and broken articles"
+VERIFY=$("$PY" "$REPO/bench/faults_check.py" verify "$BASE" "$CONTENT" "$WORK/added" "$WORK/deleted" "$WORK/broken" \
+    "$SETTLE_TIMEOUT")
 
 LINE=$(grep '^FAULTS ' "$WORK/wrk.out") || die "wrk printed no counts: $(cat "$WORK/wrk.out")"
 field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$LINE"; }
@@ -259,11 +267,22 @@ say "wrk: $LINE"
 say "feed checker: $(cat "$WORK/check.json")"
 say "verify: $VERIFY"
 say "snapshots published while under load: $REBUILDS"
+SETTLED=$(jfield settled "$VERIFY")
+WAITED=$(jfield waited_s "$VERIFY")
+if [ "$SETTLED" = True ]; then
+    say "after the load, every change was served within ${WAITED}s (first publish after the load: $(jfield first_publish_after_load_s "$VERIFY")s)"
+else
+    say "FAILED: after ${WAITED}s (SETTLE_TIMEOUT) still waiting for: $(jfield waiting_for "$VERIFY")"
+fi
 PUBLISHES=$(jfield publishes_seen "$(cat "$WORK/check.json")")
 LAST_PUBLISH=$(jfield last_publish_s "$(cat "$WORK/check.json")")
 # publishes keep coming: one was seen after the publisher was killed (and its successor started)
 KEPT_COMING=$("$PY" -c "import sys; print(int(sys.argv[1] != 'None' and float(sys.argv[1]) > float(sys.argv[2])))" \
     "$LAST_PUBLISH" "$KILL_PUBLISHER_AT")
-echo "requests=$REQUESTS errors_5xx=$C5XX non_2xx_3xx=$NON malformed=$MALFORMED articles_missing=$MISSING worker_killed=$KILLED publisher_killed=$PUBLISHER_KILLED publishes_seen=$PUBLISHES last_publish_s=$LAST_PUBLISH"
+[ "$KEPT_COMING" -eq 1 ] ||
+    say "FAILED: no publish seen under load after the publisher was killed at ${KILL_PUBLISHER_AT}s (the last at ${LAST_PUBLISH}s of ${DURATION}s)"
+SETTLE_FIELD=$WAITED
+[ "$SETTLED" = True ] || SETTLE_FIELD="none(>${SETTLE_TIMEOUT})"
+echo "requests=$REQUESTS errors_5xx=$C5XX non_2xx_3xx=$NON malformed=$MALFORMED articles_missing=$MISSING worker_killed=$KILLED publisher_killed=$PUBLISHER_KILLED publishes_seen=$PUBLISHES last_publish_s=$LAST_PUBLISH settled_after_load_s=$SETTLE_FIELD"
 [ "$C5XX" -eq 0 ] && [ "$MALFORMED" -eq 0 ] && [ "$MISSING" -eq 0 ] && [ "$DELETED_SERVED" -eq 0 ] &&
-    [ "$KILLED" = yes ] && [ "$PUBLISHER_KILLED" = yes ] && [ "$KEPT_COMING" -eq 1 ]
+    [ "$KILLED" = yes ] && [ "$PUBLISHER_KILLED" = yes ] && [ "$KEPT_COMING" -eq 1 ] && [ "$SETTLED" = True ]

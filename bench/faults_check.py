@@ -6,11 +6,14 @@
         240 rounds); parse each (lxml, json); and URL/healthz, noting each
         snapshot version the first time it is seen (seconds into the run):
         publishes that came under load. Write the counts to OUT.json.
-    python bench/faults_check.py verify URL CONTENT_DIR ADDED DELETED
-        ADDED, DELETED: files of slugs, one a line. Wait (at most 20 s) for
-        /healthz to count every article page in CONTENT_DIR/articles, then
-        check each added slug answers 200 and each deleted one 404 or 410;
-        print one JSON line of counts.
+    python bench/faults_check.py verify URL CONTENT_DIR ADDED DELETED [BROKEN [TIMEOUT]]
+        ADDED, DELETED, BROKEN: files of slugs, one a line. Wait (at most
+        TIMEOUT s, 60 by default) until /healthz counts every article page in
+        CONTENT_DIR/articles, each added slug answers 200, each deleted one
+        404 or 410 and each saved broken is held; print one JSON line of
+        counts, with how long it waited (waited_s), whether all of that came
+        (settled), what was still missing if not (waiting_for), and when the
+        first publish after the load was seen (first_publish_after_load_s).
 
 Loopback only: every URL is http://127.0.0.1:<port>.
 """
@@ -89,25 +92,39 @@ def health(base: str) -> dict:
     return json.loads(get(base + "/healthz")[2])
 
 
-def verify(base: str, content_dir: Path, added: list[str], deleted: list[str], broken: list[str]) -> None:
+def verify(
+    base: str, content_dir: Path, added: list[str], deleted: list[str], broken: list[str], timeout: float = 60.0
+) -> None:
     articles = content_dir / "articles"
     # Adds and deletes balance the count, so the count alone says nothing of whether the last
-    # changes are published: wait (bounded) until every one is, on a machine however busy.
-    deadline = time.monotonic() + 60
+    # changes are published: wait (at most ``timeout`` seconds) until every one is, on a machine
+    # however busy, and say how long that took and, if it did not happen, what was still missing.
+    started = time.monotonic()
+    deadline = started + timeout
+    first_version = health(base)["version"]
+    published_after: float | None = None  # seconds until the first publish after the load, if any came
     while True:
         files = sum(1 for p in articles.iterdir() if p.suffix.lower() in PAGE_SUFFIXES and not p.name.startswith("."))
         report = health(base)
+        if published_after is None and report["version"] != first_version:
+            published_after = round(time.monotonic() - started, 1)
         expected = files - len(report["rejected"])
         added_missing = [slug for slug in added if get(f"{base}/articles/{slug}")[0] != 200]
         deleted_served = [slug for slug in deleted if get(f"{base}/articles/{slug}")[0] not in (404, 410)]
         # saved broken: held at the last good version, still served
         broken_missing = [slug for slug in broken if get(f"{base}/articles/{slug}")[0] != 200]
         held = {Path(item["path"]).stem for item in report.get("held", [])}
-        settled = report["articles"] + report["withdrawn"] == expected and not added_missing and not deleted_served
-        if (settled and held >= set(broken)) or time.monotonic() >= deadline:
+        counted = report["articles"] + report["withdrawn"]
+        waiting_for = [
+            *([f"the article count: {counted} served of {expected}"] if counted != expected else []),
+            *([f"{len(added_missing)} added articles to be served"] if added_missing else []),
+            *([f"{len(deleted_served)} deleted articles to be gone"] if deleted_served else []),
+            *([f"{len(set(broken) - held)} broken saves to be held"] if not held >= set(broken) else []),
+        ]
+        if not waiting_for or time.monotonic() >= deadline:
             break
         time.sleep(0.5)
-    missing = abs(expected - report["articles"] - report["withdrawn"])
+    missing = abs(expected - counted)
     for slug in added_missing:
         print(f"added article not served: {slug}", file=sys.stderr)
     for slug in deleted_served:
@@ -118,7 +135,10 @@ def verify(base: str, content_dir: Path, added: list[str], deleted: list[str], b
                       "rejected": len(report["rejected"]), "held": len(held), "broken_saves": len(broken),
                       "broken_missing": len(broken_missing),
                       "articles_missing": missing + len(added_missing) + len(broken_missing),
-                      "deleted_served": len(deleted_served), "content": report.get("content")}))  # fmt: skip
+                      "deleted_served": len(deleted_served), "content": report.get("content"),
+                      "settled": not waiting_for, "waited_s": round(time.monotonic() - started, 1),
+                      "timeout_s": timeout, "waiting_for": "; ".join(waiting_for),
+                      "first_publish_after_load_s": published_after}))  # fmt: skip
 
 
 def lines(path: str) -> list[str]:
@@ -138,6 +158,7 @@ if __name__ == "__main__":
             lines(sys.argv[4]),
             lines(sys.argv[5]),
             lines(sys.argv[6]) if len(sys.argv) > 6 else [],
+            float(sys.argv[7]) if len(sys.argv) > 7 else 60.0,
         )
     else:
         sys.exit(__doc__)

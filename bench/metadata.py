@@ -84,7 +84,7 @@ import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from feedsvc.catalog.assembly import make_article
+from feedsvc.catalog.prepare import make_article
 from feedsvc.clean import clean_html
 from feedsvc.content.loader import ArticleFiles, parse_article
 from feedsvc.content.site import parse_site

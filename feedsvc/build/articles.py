@@ -41,7 +41,7 @@ from feedsvc.build.files import (
     rules_of,
     site_digest,
 )
-from feedsvc.catalog.assembly import Cleaner
+from feedsvc.catalog.prepare import Cleaner
 from feedsvc.clean import SiteRules
 from feedsvc.clean.rules import rules_version
 from feedsvc.content.listing import Listing, Settling, last_change

@@ -50,6 +50,8 @@ class BlobStore:
         self._lock = threading.Lock()  # appends only; reads need none
         # live handles by identity: a WeakSet would hash each one, and a Blob hashes (reads) its bytes
         self._blobs: weakref.WeakValueDictionary[int, Blob] = weakref.WeakValueDictionary()
+        # the file's size when compacted() last counted the live handles, and the most there were since
+        self._checked = (0, 0)
         self.folder = folder
 
     @classmethod
@@ -83,8 +85,15 @@ class BlobStore:
         closes once nothing refers to it (a forked worker keeps its own
         descriptor, so what it serves is unaffected).
         """
+        count = len(self._blobs)
+        if self._size - self._checked[0] < SLACK_BYTES // 8 and count >= self._checked[1] - self._checked[1] // 8:
+            # too little written or let go since the last look to have made it worth a new file: that look
+            # walks every handle (two an article), and a publish must not cost what the site holds
+            self._checked = (self._checked[0], max(self._checked[1], count))  # let go of: counted from the most
+            return self
         live = list(self._blobs.values())
         used = sum(blob.length for blob in live)
+        self._checked = (self._size, len(live))
         if self._size <= max(GARBAGE_RATIO * used, used + SLACK_BYTES):
             return self
         fresh = BlobStore(self.folder)

@@ -34,13 +34,14 @@ from feedsvc.build.cache import BuildCache
 from feedsvc.build.files import render_version
 from feedsvc.build.snapshot import PAGE_CACHE_BYTES, LedgerMode, Snapshot, build_snapshot
 from feedsvc.build.state import Ledger, append_ledger, ledger_stamp, read_ledger_state
-from feedsvc.catalog.assembly import Cleaner, Dated, assemble_catalog, source_rules_key
+from feedsvc.catalog.assembly import Assembled, Dated, assemble_catalog, update_catalog
+from feedsvc.catalog.prepare import Cleaner, source_rules_key
 from feedsvc.catalog.revisions import pin_first_seen
 from feedsvc.clean import SiteRules
 from feedsvc.content.listing import ARTICLES_FOLDER, SITE_FILE, Listing, Settling, last_change, scan, site_pictures
 from feedsvc.content.loader import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, listing_problems, load_site, stray_problems
 from feedsvc.content.rules import RULES_FOLDER, host_of, load_site_rules
-from feedsvc.model import Catalog, Problem, Site
+from feedsvc.model import Article, Catalog, Problem, Site
 
 __all__ = [
     "BuildReport",
@@ -122,6 +123,8 @@ class Builder:
         # the inputs whose signature is not the built one (None: gone), for one listing and one _built
         self._pending: tuple[Listing, dict[str, str], dict[str, str | None]] | None = None
         self._dated: dict[str, Dated] = {}  # each article as last dated and revised (assemble_catalog)
+        self._assembled = Assembled()  # what the last catalog was made of, to bring it up to date (update_catalog)
+        self._updated = False  # the catalog of the build under way is the last one brought up to date
         self._names = _Names()  # the names in articles/, for the problems of the listing itself
         self._gathered = False  # the first build reads files as they are: there is nothing older to serve
         self._looked: set[str] | None = None  # the article files the build under way looks at (None: all)
@@ -168,8 +171,15 @@ class Builder:
         memo = self._pending
         if memo is not None and memo[0] is listing and memo[1] is built:
             return memo[2]
-        if inputs == built:
-            found: dict[str, str | None] = {}
+        since = listing.since
+        found: dict[str, str | None]
+        if memo is not None and memo[1] is built and since is not None and since[0]() is memo[0]:
+            # refreshed from the listing last compared: only the inputs that differed then and those
+            # statted again since can differ now
+            names = memo[2].keys() | since[1]
+            found = {name: inputs.get(name) for name in names if inputs.get(name) != built.get(name)}
+        elif inputs == built:
+            found = {}
         else:
             names = {name for name, _ in inputs.items() ^ built.items()}
             found = {name: inputs.get(name) for name in names}
@@ -183,7 +193,7 @@ class Builder:
             listing = listing or scan(self.content_dir, self.pictures)
             with self._cache() as cache:
                 catalog = self._catalog(now, listing, cache)
-                snapshot = self._render(catalog, cache)
+                snapshot = self._render(catalog, cache, self._assembled.changes if self._updated else None)
         except Exception:
             self.report.snapshot_failed(time.perf_counter() - started)
             self._built = {}  # nothing of this build is published: the next one looks at every input again
@@ -199,7 +209,13 @@ class Builder:
                     self._built_articles[name] = entries[name].sig
                 else:
                     self._built_articles.pop(name, None)
-        self._built = {**self._settings, **self._built_articles}
+        memo = self._pending
+        self._built = built = {**self._settings, **self._built_articles}
+        if memo is not None and memo[0] is listing:
+            # what still differs from the listing just built: only inputs that differed before can (the build
+            # took in the others' signatures, or left those still being written as they were)
+            inputs = listing.inputs
+            self._pending = (listing, built, {n: inputs.get(n) for n in memo[2] if inputs.get(n) != built.get(n)})
         if self.articles.blobs is not None:
             self.articles.blobs = self.articles.blobs.compacted()  # edits leave dead bytes behind
         release_memory()
@@ -218,7 +234,9 @@ class Builder:
         # Opened per build and closed after: a connection must never cross a fork (gunicorn workers).
         return BuildCache(self.cache_dir)
 
-    def _render(self, catalog: Catalog, cache: BuildCache) -> Snapshot:
+    def _render(
+        self, catalog: Catalog, cache: BuildCache, changes: tuple[tuple[Article, ...], tuple[Article, ...]] | None
+    ) -> Snapshot:
         previous = self.snapshot
         progress = self.progress
         advance = (lambda total: progress(total, "rendering")) if progress else None
@@ -230,6 +248,7 @@ class Builder:
             page_budget=self.page_budget,
             progress=advance,
             spill=self.articles.blobs,
+            changes=changes,
         )
         self.stats.rendered = snapshot.fresh
         if previous is None:  # a full build: nothing else in the cache is needed
@@ -252,7 +271,7 @@ class Builder:
     def _catalog(self, now: datetime | None, listing: Listing, cache: BuildCache) -> Catalog:
         moment = (now or datetime.now(UTC)).replace(microsecond=0)
         inputs = listing.inputs
-        self.settling.forget(set(inputs))
+        self.settling.forget(inputs.keys())  # (a view: no set of every name made)
         changed = self._changed_articles(listing)
         self._looked = changed
         site = self._load_settings(listing)
@@ -271,9 +290,22 @@ class Builder:
             problems.append(ledger_problem)  # logged with the others by whoever serves or checks
             if ledger_problem.severity == "warning":
                 ledger_problem = None  # set aside, or a journal line ignored: this build writes the ledger whole
-        prepared = [entries[name].prepared for name in sorted(entries)]
         last = self.snapshot.catalog if self.snapshot is not None else None
-        catalog = assemble_catalog(prepared, site, problems, now=moment, ledger=previous, dated=self._dated, last=last)
+        catalog = None
+        self._updated = False
+        if changed is not None and last is not None and self._assembled.catalog is last:
+            # the last catalog brought up to date by the files looked at: a publish costs what it changed
+            looked = {articles_dir / name: entries[name].prepared if name in entries else None for name in changed}
+            catalog = update_catalog(
+                self._assembled, looked, site, problems, now=moment, ledger=previous, dated=self._dated
+            )
+            self._updated = catalog is not None  # from self.snapshot's catalog: its changes are known
+        if catalog is None:
+            prepared = [entries[name].prepared for name in sorted(entries)]
+            catalog = assemble_catalog(
+                prepared, site, problems, now=moment, ledger=previous, dated=self._dated, last=last,
+                state=self._assembled,
+            )  # fmt: skip
         if len(self._dated) > len(catalog.by_slug) + DATED_SLACK:  # articles gone: let go of what they were
             self._dated = {slug: done for slug, done in self._dated.items() if slug in catalog.by_slug}
         kept = catalog.revisions
@@ -281,7 +313,10 @@ class Builder:
             # reading only, but the date given an undated article is pinned, as serving would (revisions.first_seen)
             kept = pin_first_seen(previous, {s: r.first_seen for s, r in kept.items() if r.first_seen})
         # by identity first: an entry a build did not change is the very object it read (revise keeps it)
-        changes = {s: r for s, r in kept.items() if previous.get(s) is not r and previous.get(s) != r}
+        # (brought up to date: only the entries update_catalog set can differ, not a walk over every one)
+        touched = self._assembled.entries if self._updated and kept is catalog.revisions else None
+        candidates = kept.items() if touched is None else ((s, kept[s]) for s in touched if s in kept)
+        changes = {s: r for s, r in candidates if previous.get(s) is not r and previous.get(s) != r}
         wanted = bool(changes) or (ledger.compact and self.ledger == "update")
         if self.ledger != "ignore" and ledger_problem is None and wanted:
             if ledger is self._ledger and ledger_stamp(self.content_dir) != self._ledger_stamp:
@@ -318,7 +353,7 @@ class Builder:
             # with the pictures it names now (ones newly named are statted just after being read)
             self._settings[SITE_FILE] = listing.with_pictures(self.content_dir, self.pictures).inputs[SITE_FILE]
         prefix = f"{RULES_FOLDER}/"
-        rules = {n: s for n, s in inputs.items() if n.startswith(prefix)}
+        rules = {f"{prefix}{n}": s for n, s in listing.rules.items()}  # (the inputs' names; not a walk over them all)
         read = {n: s for n, s in self._settings.items() if n.startswith(prefix)}
         changed = {n for n in rules.keys() | read.keys() if rules.get(n) != read.get(n)}
         if first or (changed and all(self.settling.settled(n, rules.get(n, "")) for n in changed)):
@@ -377,7 +412,7 @@ class _Names:
 
 def with_source_rules(rules: Mapping[str, SiteRules], site: Site) -> dict[str, SiteRules]:
     """Return ``rules`` (by host) plus, for each ``[[source]]`` whose ``rules`` names a file of the rules
-    folder, that file's rules under its :func:`~feedsvc.catalog.assembly.source_rules_key`: they clean that
+    folder, that file's rules under its :func:`~feedsvc.catalog.prepare.source_rules_key`: they clean that
     source's articles whatever host their pages are on (site.toml names only files of rules/: the
     loader refuses any other path, since only rules/ is read and watched)."""
     found = dict(rules)

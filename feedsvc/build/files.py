@@ -23,7 +23,7 @@ from types import ModuleType
 
 from feedsvc import catalog, content, feeds, html_depth, metadata, model, text
 from feedsvc.build import representation, snapshot
-from feedsvc.catalog.assembly import Cleaner, prepare_source, rules_key
+from feedsvc.catalog.prepare import Cleaner, prepare_source, rules_key
 from feedsvc.clean import CLEANER_VERSION, SiteRules, clean_html
 from feedsvc.clean.rules import rules_version
 from feedsvc.content.listing import signature
@@ -38,6 +38,7 @@ __all__ = [
     "RENDER_LIBRARIES",
     "Outcome",
     "article_key",
+    "code_files",
     "code_version",
     "content_digest",
     "failed",
@@ -55,7 +56,15 @@ __all__ = [
 # The code that decides what loading makes of a file (the cleaner has its own
 # CLEANER_VERSION): its source is its version, so no edit is ever served stale. A
 # package counts with every module in it, so a module added or renamed is never missed.
-LOADER_CODE: tuple[ModuleType, ...] = (content, metadata, catalog, model, text, html_depth)
+# The modules named alone are those loading and preparing import (tests/unit/build/test_files.py
+# checks that every module they import is here), not their neighbours: the catalog's
+# assembly (catalog.assembly) and the folder's listing (content.listing) change without
+# cleaning a site again.
+# (Each of them is imported by the loader or by catalog.prepare, which this module imports.)
+LOADER_CODE: tuple[ModuleType, ...] = (
+    content.loader, content.decode, content.markdown, content.pictures, content.rules, content.sidecar,
+    content.site, content.slug, content.toml_text, metadata, catalog.prepare, catalog.revisions, model, text, html_depth,
+)  # fmt: skip
 # Libraries whose upgrade can change a cleaned article or a rendered feed.
 LOADER_LIBRARIES = ("lxml", "selectolax", "nh3", "markdown-it-py", "tzdata")
 RENDER_CODE: tuple[ModuleType, ...] = (feeds, representation, snapshot, model, text)
@@ -84,7 +93,7 @@ def code_version(code: tuple[ModuleType, ...], libraries: tuple[str, ...]) -> st
     """Hash the source of ``code`` (modules, and packages with all their modules) and the versions
     of ``libraries`` (and of Python and zlib)."""
     digest = hashlib.sha256(f"{sys.version}|{zlib.ZLIB_RUNTIME_VERSION}".encode())
-    for path in sorted({source for module in code for source in _sources(module)}):
+    for path in code_files(code):
         digest.update(path.read_bytes())
     for library in libraries:
         try:
@@ -92,6 +101,11 @@ def code_version(code: tuple[ModuleType, ...], libraries: tuple[str, ...]) -> st
         except package_metadata.PackageNotFoundError:
             digest.update(f"{library}=none".encode())
     return digest.hexdigest()[:16]
+
+
+def code_files(code: tuple[ModuleType, ...]) -> list[Path]:
+    """Return the source files of ``code`` (modules, and packages with all their modules), sorted."""
+    return sorted({source for module in code for source in _sources(module)})
 
 
 def _sources(module: ModuleType) -> list[Path]:

@@ -27,7 +27,7 @@ from dataclasses import asdict
 from typing import Any, Literal, Protocol
 
 from feedsvc.build.representation import BytesStore, Resource, make_parted_resource, make_resource, reheaded, stored
-from feedsvc.catalog.assembly import article_digest
+from feedsvc.catalog.prepare import article_digest
 from feedsvc.feeds.archive import ArchiveIndex, archive_spec, index_archives, reindex_archives
 from feedsvc.feeds.atom_rss import atom_split
 from feedsvc.feeds.families import Document, Family, archive_head, families, render_archive, render_family
@@ -185,6 +185,7 @@ def build_snapshot(
     page_budget: int = PAGE_CACHE_BYTES,
     progress: Callable[[int], Callable[[int], object]] | None = None,
     spill: BytesStore | None = None,
+    changes: tuple[tuple[Article, ...], tuple[Article, ...]] | None = None,
 ) -> Snapshot:
     """Render and encode every feed document of ``catalog``, reusing those whose inputs are unchanged.
 
@@ -196,9 +197,13 @@ def build_snapshot(
     of the heap) once it is cached. Documents go to ``store`` and ``spill``
     as they are made (every :data:`STREAM_BYTES`) and as they are read back,
     so a build holds a few families' bytes at a time, not a large site's.
+
+    ``changes``: the articles of ``previous``'s catalog that are not the very objects
+    of ``catalog`` and those of ``catalog`` not in ``previous``'s, when the caller knows
+    them (:attr:`~feedsvc.catalog.assembly.Assembled.changes`): not looked for among every article.
     """
     site = catalog.site
-    changed = _changed(catalog, previous)
+    changed = changes if changes is not None and previous is not None else _changed(catalog, previous)
     archives = _archives(catalog, previous, changed)
     salt = version + json.dumps({k: str(v) for k, v in asdict(site).items()}, sort_keys=True)
     before = previous.labels if previous is not None else {}

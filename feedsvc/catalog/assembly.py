@@ -1,36 +1,35 @@
-"""The catalog: loaded sources -> published articles -> one immutable snapshot.
+"""The catalog: prepared articles -> published articles -> one immutable snapshot.
 
-Pure: sources, the revisions ledger and "now" in, :class:`~feedsvc.model.Catalog`
+Pure: prepared articles, the revisions ledger and "now" in, :class:`~feedsvc.model.Catalog`
 out. Each source is cleaned once into a :class:`~feedsvc.model.Prepared`
-(:func:`prepare_source`, which the build pipeline runs in parallel and caches);
-:func:`assemble_catalog` then dates, orders and indexes them, cheaply enough
-to run on every content change. Requests only read the finished catalog.
+(:func:`~feedsvc.catalog.prepare.prepare_source`, which the build pipeline runs in
+parallel and caches); :func:`assemble_catalog` then dates, orders and indexes them,
+cheaply enough to run on every content change, and brings the last catalog up to
+date by what changed when it is given one. Requests only read the finished catalog.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from feedsvc.catalog.revisions import fingerprint, first_seen, revise, withdraw
-from feedsvc.clean import SiteRules, clean_article, clean_html, fallback_title, summarize
+from feedsvc.catalog.prepare import Cleaner, article_digest, entry_id, prepare_source
+from feedsvc.catalog.revisions import first_seen, revise, withdraw
+from feedsvc.clean import SiteRules, clean_html
 from feedsvc.feeds.archive import newest_first, place
-from feedsvc.metadata.images import choose_lead_image
 from feedsvc.model import (
-    UNDATED,
     Article,
     ArticleSource,
     Catalog,
-    ContentError,
     Facet,
     Prepared,
     Problem,
@@ -38,135 +37,33 @@ from feedsvc.model import (
     Site,
     Source,
     Withdrawal,
-    article_path,
 )
 from feedsvc.text import one_line
 
 __all__ = [
-    "FALLBACK_TITLE_WORDS",
-    "Cleaner",
+    "UNDATED_NOTE",
+    "Assembled",
     "Dated",
-    "article_digest",
     "assemble_catalog",
     "build_catalog",
     "date_undated",
-    "entry_id",
     "facet_key",
     "index_facets",
     "index_sources",
-    "make_article",
     "make_withdrawal",
     "metadata_place",
-    "prepare_source",
     "reindex_facets",
     "reorder_articles",
-    "rules_host",
-    "rules_key",
-    "source_rules_key",
     "unknown_sources",
+    "update_catalog",
 ]
 
 log = logging.getLogger(__name__)
 
 # How the warning about an article dated by the ledger starts (``feedsvc build`` prints these).
 UNDATED_NOTE = "no publication date"
-# How many words of the article a fallback title takes when the page has none.
-FALLBACK_TITLE_WORDS = 12
 # Changed articles up to which (or an eighth of the site) a catalog is brought up to date from the last one.
 INCREMENTAL_FROM = 64
-
-Cleaner = Callable[..., str]
-
-
-def entry_id(site: Site, slug: str, published: datetime) -> str:
-    """Return the permanent Atom id of an article (RFC 4151 tag URI).
-
-    Built from the site's fixed authority, the first-publication date and
-    the slug, so it survives title edits and moves to a new base URL.
-    """
-    return site.tag_uri(f"{published.date().isoformat()}:articles/{slug}")
-
-
-def rules_host(url: str | None) -> str:
-    """Return the host whose site rules clean a page from ``url`` (``www.`` ignored; "" for none)."""
-    return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
-
-
-def source_rules_key(name: str) -> str:
-    """Return the key under which the rules file of the followed source ``name`` is kept in a rules mapping
-    (beside the hosts' keys; :func:`feedsvc.build.builder.with_source_rules` adds them)."""
-    return f"source:{name}"
-
-
-def rules_key(source: ArticleSource, rules: Mapping[str, SiteRules]) -> str:
-    """Return the key of the rules that clean ``source``: its followed source's own rules file, else its host's."""
-    if source.source and source_rules_key(source.source) in rules:
-        return source_rules_key(source.source)
-    return rules_host(source.metadata.canonical_url)
-
-
-def _rules_for(source: ArticleSource, rules: Mapping[str, SiteRules]) -> SiteRules | None:
-    """Pick the site rules for a page: its source's, else those of the host it came from."""
-    return rules.get(rules_key(source, rules)) if rules else None
-
-
-def make_article(
-    source: ArticleSource,
-    site: Site,
-    rules: Mapping[str, SiteRules] | None = None,
-    clean: Cleaner = clean_html,
-) -> Article:
-    """Clean one source and complete its metadata; raise ContentError if it can't be published."""
-    meta = source.metadata
-    warnings = list(source.warnings)
-    page_url = site.url(article_path(source.slug))
-    origin_url = meta.canonical_url or page_url
-    site_rules = _rules_for(source, rules or {})
-    if clean is clean_html:  # the real cleaner also says how sure it is; an injected one cannot
-        cleaned = clean_article(source.html, base_url=origin_url, rules=site_rules)
-        content = cleaned.html
-        if cleaned.confidence.doubtful:
-            warnings.append(
-                f"the cleaned article may be the wrong text: {cleaned.confidence}; "
-                "run `feedsvc clean --explain` on it, and add a body rule in rules/<host>.toml if so"
-            )
-    else:
-        content = clean(source.html, base_url=origin_url, rules=site_rules)
-    if not content.strip():
-        raise ContentError(
-            source.path,
-            "no article text was left after cleaning; check that the file holds the article body "
-            "(run `feedsvc clean --explain` on it to see what was removed)",
-        )
-    title = meta.title
-    if not title:
-        title = fallback_title(content, FALLBACK_TITLE_WORDS)
-        warnings.append(
-            f"no title found; using {title!r}, the article's opening heading or sentence; set `title` in the sidecar"
-        )
-    # No date anywhere: assemble_catalog dates it from the revisions ledger (date_undated).
-    published = meta.published or UNDATED
-    updated = max(meta.updated or published, published)
-    source_url = (
-        meta.canonical_url if meta.canonical_url and not meta.canonical_url.startswith(site.base_url + "/") else None
-    )
-    return Article(
-        slug=source.slug,
-        entry_id=source.pinned_id or entry_id(site, source.slug, published),
-        title=one_line(title),
-        published=published,
-        updated=updated,
-        authors=meta.authors or (site.default_author,),
-        summary=one_line(meta.summary) if meta.summary else summarize(content, site.summary_words),
-        tags=tuple(dict.fromkeys(one_line(tag) for tag in meta.tags if one_line(tag))),
-        content=content,
-        language=meta.language or site.language,
-        source_path=source.path,
-        source_url=source_url,
-        image=choose_lead_image(meta.image, content, source.html, origin_url),
-        warnings=tuple(warnings),
-        source=source.source,
-    )
 
 
 def metadata_place(path: Path) -> str:
@@ -233,8 +130,10 @@ def index_facets(kind: str, articles: Iterable[Article], withdrawn: Iterable[Wit
     members: dict[str, list[Article]] = {}
     gone: dict[str, list[Withdrawal]] = {}
     for article in articles:
+        keys: dict[str, str] = {}  # one membership a key, however many of its names share it ("Tag", "tag")
         for name in article.tags if kind == "tags" else article.authors:
-            key = facet_key(name)
+            keys.setdefault(facet_key(name), name)
+        for key, name in keys.items():
             if key:  # a name of punctuation alone has no URL
                 names.setdefault(key, name)
                 members.setdefault(key, []).append(article)
@@ -283,6 +182,8 @@ def reindex_facets(
 
     Tags and authors are keyed by :func:`facet_key` and named as their newest article (else withdrawal)
     writes them; followed sources are keyed by name, and only those site.toml has have a facet.
+    ``gone`` must hold every article of ``facets`` whose slug is ``touched`` (those of ``gone`` and
+    ``added``): they are taken out by binary search, not by a walk over each facet.
     """
     named = kind != "sources"
 
@@ -295,10 +196,11 @@ def reindex_facets(
         facet = facets.get(key)
         if not key or (not named and facet is None):
             continue  # a name of punctuation alone has no URL; a source missing from site.toml has no facet
-        members = [a for a in (facet.articles if facet else ()) if a.slug not in touched]
-        for article in added:
-            if any(key_of(name) == key for name in _names(kind, article)):
-                members.insert(place(members, newest_first(article)), article)
+        # the members it had of ``gone`` out and those of ``added`` in, by binary search (an author's facet
+        # may hold most of the site); a member whose slug is touched is one of ``gone``, in its old form
+        out = [a for a in gone if any(key_of(name) == key for name in _names(kind, a))]
+        into = [a for a in added if any(key_of(name) == key for name in _names(kind, a))]
+        members = list(reorder_articles(facet.articles if facet else (), out, into))
         withdrawn = facet.withdrawn if facet else ()
         if named and not members and not withdrawn:
             found.pop(key, None)
@@ -356,63 +258,33 @@ def index_sources(
     }
 
 
-def article_digest(article: Article) -> str:
-    """Hash every field of ``article`` a reader can get, except ``updated`` (which the ledger sets)."""
-    skip = ("updated", "source_path", "warnings", "content", "summary")
-    fields = {k: str(getattr(article, k)) for k in article.__dataclass_fields__ if k not in skip}
-    fields["content_html"] = article.content_html  # the texts, wherever they are kept
-    fields["summary"] = article.summary_text
-    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:32]
-
-
-def prepare_source(
-    source: ArticleSource,
-    site: Site,
-    rules: Mapping[str, SiteRules] | None = None,
-    clean: Cleaner = clean_html,
-) -> Prepared:
-    """Clean one loaded source into what the catalog needs; the raw page is not kept."""
-    lean = replace(source, html="")
-    if source.status != "published":
-        return Prepared(source.slug, source.path, lean)
-    try:
-        article = make_article(source, site, rules, clean)
-    except ContentError as error:
-        return Prepared(source.slug, source.path, lean, problems=(Problem(error.path, error.reason),))
-    except Exception as error:  # a cleaner bug must cost one article, never the site
-        log.exception("not published: %s: internal error", source.path)
-        problem = Problem(source.path, f"internal error while cleaning ({error!r}); please report it")
-        return Prepared(source.slug, source.path, lean, problems=(problem,), cacheable=False)
-    new = tuple(Problem(source.path, w, "warning") for w in article.warnings if w not in source.warnings)
-    undated = source.metadata.published is None
-    return Prepared(
-        source.slug, source.path, lean, article, new, fingerprint(article), article_digest(article), undated=undated
-    )
-
-
-def _version(
-    site: Site,
-    articles: Iterable[Article],
-    digests: Mapping[str, str],
-    withdrawn: Iterable[Withdrawal],
-    lines: Mapping[str, bytes] | None = None,
-) -> str:
+def _version(site: Site, lines: int, withdrawn: Iterable[Withdrawal]) -> str:
     """Hash everything a response can depend on, so equal content gives equal versions.
 
-    ``lines``: each article's line of the hash (:func:`_version_line`) where already made.
+    ``lines``: the sum of the published articles' line hashes (:func:`_line_hash`). A sum,
+    not a hash of the lines in order: the order is the articles' own (:func:`newest_first`),
+    so the sum says as much, and a publish brings it up to date by the articles it changed.
     """
     digest = hashlib.sha256()
     site_fields = {k: str(v) for k, v in asdict(site).items()}
     digest.update(json.dumps(site_fields, sort_keys=True).encode())
-    made = lines or {}
-    digest.update(b"".join(made.get(a.slug) or _version_line(digests[a.slug], a) for a in articles))
+    digest.update(lines.to_bytes(_LINE_BYTES, "big"))
     for withdrawal in withdrawn:
         digest.update(json.dumps({k: str(v) for k, v in asdict(withdrawal).items()}, sort_keys=True).encode())
     return digest.hexdigest()[:16]
 
 
+_LINE_BYTES = 32
+_LINES_MODULUS = 1 << (8 * _LINE_BYTES)
+
+
 def _version_line(digest: str, article: Article) -> bytes:
     return f"{digest} {article.updated.isoformat()}\n".encode()
+
+
+def _line_hash(line: bytes) -> int:
+    """An article's part of the version: the hash of its line (its digest and its ``updated``), as a number."""
+    return int.from_bytes(hashlib.sha256(line).digest(), "big")
 
 
 def build_catalog(
@@ -443,6 +315,119 @@ class Dated:
     line: bytes  # its line of the catalog's version hash
 
 
+def _problem_key(problem: Problem) -> tuple[str, str, str]:
+    """The order of a catalog's problems: by file, severity, message."""
+    return (str(problem.path), problem.severity, problem.message)
+
+
+@dataclass
+class Assembled:
+    """What the last :func:`assemble_catalog` or :func:`update_catalog` left, for :func:`update_catalog`.
+
+    Kept by the caller (the builder) from one build to the next, with the ``dated`` mapping.
+    Every field describes :attr:`catalog`; :func:`update_catalog` replaces them together or not at all.
+    """
+
+    catalog: Catalog | None = None
+    site: Site | None = None
+    ledger: Mapping[str, Revision] | None = None  # the very ledger mapping the last call read
+    items: dict[Path, Prepared] = field(default_factory=dict)  # every prepared file, by path
+    claims: dict[str, int] = field(default_factory=dict)  # slug -> files that claim it (loaded ones)
+    problems: dict[Path, tuple[Problem, ...]] = field(default_factory=dict)  # of each file (dating, ids too)
+    ordered: list[Problem] = field(default_factory=list)  # all of those, in the catalog's order
+    owners: dict[str, Article] = field(default_factory=dict)  # entry id -> the published article that has it
+    clashes: set[str] = field(default_factory=set)  # entry ids more than one article has
+    withdrawn: dict[Path, Prepared] = field(default_factory=dict)  # files of withdrawn articles
+    scheduled: dict[Path, Prepared] = field(default_factory=dict)  # files held back until their date
+    revised: dict[str, Revision] = field(default_factory=dict)  # slug -> the entry the last call revised it to
+    lines: int = 0  # the sum of the published articles' line hashes (:func:`_version`)
+    # what update_catalog changed of the catalog before: its articles taken out (gone or replaced) and those put
+    # in (new or replaced), in the catalog's order (None: made by the whole assembly)
+    changes: tuple[tuple[Article, ...], tuple[Article, ...]] | None = None
+    # the slugs whose ledger entry update_catalog set (the others are the ledger's own; None: made whole)
+    entries: set[str] | None = None
+
+
+@dataclass
+class _Outcome:
+    """What one prepared file gives the catalog (the body of :func:`assemble_catalog`'s loop)."""
+
+    problems: list[Problem]
+    article: Article | None = None  # published
+    digest: str = ""
+    line: bytes = b""
+    revision: Revision | None = None  # a new ledger entry (None: the ledger's stays)
+    withdrawal: Withdrawal | None = None
+    scheduled: datetime | None = None  # held back until then
+
+
+def _assemble_one(
+    item: Prepared,
+    site: Site,
+    revisions: Mapping[str, Revision],
+    now: datetime,
+    dated: MutableMapping[str, Dated] | None,
+) -> _Outcome:
+    """Date, revise or withdraw one prepared file whose slug is its own (see :func:`assemble_catalog`)."""
+    source = item.source
+    assert source is not None  # the callers pass only loaded files
+    done_problems = list(item.problems)
+    if source.status == "withdrawn":
+        revision = withdraw(revisions.get(source.slug), now)
+        when = revision.withdrawn or now
+        withdrawal = make_withdrawal(source, site, when, now, revision.first_seen)
+        return _Outcome(done_problems, revision=revision, withdrawal=withdrawal)
+    if item.article is None:
+        return _Outcome(done_problems)  # a draft, or not publishable (its problems say why)
+    previous = revisions.get(item.slug)
+    done = dated.get(item.slug) if dated is not None else None
+    if (
+        done is not None
+        and done.prepared is item
+        and done.revision is previous
+        and done.site is site
+        and done.article.published <= now
+    ):
+        if done.note is not None:
+            done_problems.append(done.note)
+        return _Outcome(done_problems, done.article, done.digest, done.line)
+    article, known, digest = item.article, item.fingerprint or None, item.digest
+    note = None
+    if item.undated:
+        article, note = date_undated(article, source, site, previous, now)
+        done_problems.append(note)
+        known, digest = None, article_digest(article)  # the prepared ones hashed the UNDATED placeholder
+    if article.published > now:
+        # Embargoed: held back (no feed entry, no page) until its date; Catalog.next_release says when.
+        done_problems.append(
+            Problem(
+                item.path,
+                f"dated {article.published.isoformat()}, in the future: held back until then; "
+                "if that date is a mistake, correct `published`",
+                "warning",
+            )
+        )
+        return _Outcome(done_problems, scheduled=article.published)
+    article, revision = revise(article, source.metadata.updated, previous, now, known)
+    if item.undated and revision.first_seen is None:
+        revision = replace(revision, first_seen=article.published)
+    digest = digest or article_digest(article)
+    line = _version_line(digest, article)
+    if dated is not None:
+        # Dated and revised against the entry it leaves in the ledger, the same article gives the same
+        # result whatever "now" is (that entry's fingerprint, since and first_seen are its own): a fixed point.
+        dated[item.slug] = Dated(item, revision, site, article, digest, note, line)
+    return _Outcome(done_problems, article, digest, line, revision)
+
+
+def _clash(article: Article, other: Article) -> Problem:
+    return Problem(
+        article.source_path,
+        f"entry id {article.entry_id!r} is already used by {other.source_path}; "
+        "give one of them its own `id` in its sidecar",
+    )
+
+
 def assemble_catalog(
     prepared: Iterable[Prepared],
     site: Site,
@@ -452,6 +437,7 @@ def assemble_catalog(
     ledger: Mapping[str, Revision] | None = None,
     dated: MutableMapping[str, Dated] | None = None,
     last: Catalog | None = None,
+    state: Assembled | None = None,
 ) -> Catalog:
     """Publish every prepared file that can be published; report the rest. One bad file costs only itself.
 
@@ -473,77 +459,51 @@ def assemble_catalog(
     they are taken out of and put into its order by binary search, and only
     the tags, authors and sources they are in are indexed again, as the
     whole index would be.
+
+    ``state``: filled with what :func:`update_catalog` needs to bring this catalog
+    up to date by the files that change, without looking at the others.
     """
-    reported = list(problems)
+    given = list(problems)
     revisions = dict(ledger or {})
     articles: list[Article] = []
     withdrawn: list[Withdrawal] = []
     digests: dict[str, str] = {}
-    lines: dict[str, bytes] = {}  # slug -> its line of the version hash, where already made
+    lines = 0
     claimed: dict[str, Path] = {}
+    claims: dict[str, int] = {}
     scheduled: dict[str, datetime] = {}
+    per_file: dict[Path, list[Problem]] = {}
+    items: dict[Path, Prepared] = {}
+    kept_withdrawn: dict[Path, Prepared] = {}
+    kept_scheduled: dict[Path, Prepared] = {}
+    revised: dict[str, Revision] = {}
     for item in prepared:
+        items[item.path] = item
         source = item.source
+        mine = per_file.setdefault(item.path, [])
         if source is None:
-            reported.extend(item.problems)
+            mine.extend(item.problems)
             continue
+        claims[item.slug] = claims.get(item.slug, 0) + 1
         if item.slug in claimed:
             reason = f"slug '{item.slug}' is already used by {claimed[item.slug].name}; rename or remove one"
-            reported.append(Problem(item.path, reason))
+            mine.append(Problem(item.path, reason))
             continue
         claimed[item.slug] = item.path
-        reported.extend(item.problems)
-        if source.status == "withdrawn":
-            revisions[source.slug] = withdraw(revisions.get(source.slug), now)
-            when = revisions[source.slug].withdrawn or now
-            withdrawn.append(make_withdrawal(source, site, when, now, revisions[source.slug].first_seen))
-            continue
-        if item.article is None:
-            continue  # a draft, or not publishable (its problems say why)
-        previous = revisions.get(item.slug)
-        done = dated.get(item.slug) if dated is not None else None
-        if (
-            done is not None
-            and done.prepared is item
-            and done.revision is previous
-            and done.site is site
-            and done.article.published <= now
-        ):
-            if done.note is not None:
-                reported.append(done.note)
-            digests[item.slug] = done.digest
-            lines[item.slug] = done.line
-            articles.append(done.article)
-            continue
-        article, known, digest = item.article, item.fingerprint or None, item.digest
-        note = None
-        if item.undated:
-            article, note = date_undated(article, source, site, previous, now)
-            reported.append(note)
-            known, digest = None, article_digest(article)  # the prepared ones hashed the UNDATED placeholder
-        if article.published > now:
-            # Embargoed: held back (no feed entry, no page) until its date; Catalog.next_release says when.
-            scheduled[item.slug] = article.published
-            reported.append(
-                Problem(
-                    item.path,
-                    f"dated {article.published.isoformat()}, in the future: held back until then; "
-                    "if that date is a mistake, correct `published`",
-                    "warning",
-                )
-            )
-            continue
-        article, revision = revise(article, source.metadata.updated, previous, now, known)
-        if item.undated and revision.first_seen is None:
-            revision = replace(revision, first_seen=article.published)
-        revisions[item.slug] = revision
-        digests[item.slug] = digest = digest or article_digest(article)
-        articles.append(article)
-        if dated is not None:
-            # Dated and revised against the entry it leaves in the ledger, the same article gives the same
-            # result whatever "now" is (that entry's fingerprint, since and first_seen are its own): a fixed point.
-            lines[item.slug] = _version_line(digest, article)
-            dated[item.slug] = Dated(item, revision, site, article, digest, note, lines[item.slug])
+        outcome = _assemble_one(item, site, revisions, now, dated)
+        mine.extend(outcome.problems)
+        if outcome.revision is not None:
+            revisions[item.slug] = revised[item.slug] = outcome.revision
+        if outcome.withdrawal is not None:
+            withdrawn.append(outcome.withdrawal)
+            kept_withdrawn[item.path] = item
+        elif outcome.scheduled is not None:
+            scheduled[item.slug] = outcome.scheduled
+            kept_scheduled[item.path] = item
+        elif outcome.article is not None:
+            digests[item.slug] = outcome.digest
+            articles.append(outcome.article)
+            lines += _line_hash(outcome.line)
     withdrawn.sort(key=lambda w: (w.when, w.slug), reverse=True)
     # from the last catalog when only a few articles differ from its own (the very objects otherwise):
     # taken out of and put into its order, and only the facets they are in indexed again
@@ -562,21 +522,19 @@ def assemble_catalog(
 
     published: list[Article] = []
     owners: dict[str, Article] = {}
+    clashes: set[str] = set()
     for article in articles:
         other = owners.get(article.entry_id)
         if other is not None:
-            reported.append(
-                Problem(
-                    article.source_path,
-                    f"entry id {article.entry_id!r} is already used by {other.source_path}; "
-                    "give one of them its own `id` in its sidecar",
-                )
-            )
+            per_file.setdefault(article.source_path, []).append(_clash(article, other))
+            clashes.add(article.entry_id)
+            lines -= _line_hash(_version_line(digests.pop(article.slug), article))
             continue
         owners[article.entry_id] = article
         published.append(article)
-    reported.extend(unknown_sources(published, site))
-    reported.sort(key=lambda p: (str(p.path), p.severity, p.message))
+    for problem in unknown_sources(published, site):
+        per_file.setdefault(problem.path, []).append(problem)
+    ordered = sorted((p for found in per_file.values() for p in found), key=_problem_key)
     by_slug = {a.slug: a for a in published}
     if since is not None:
         old = since.by_slug
@@ -590,18 +548,238 @@ def assemble_catalog(
         tags = index_facets("tags", published, withdrawn)
         authors = index_facets("authors", published, withdrawn)
         sources = index_sources(site.sources, published, withdrawn)
-    return Catalog(
+    catalog = Catalog(
         site=site,
         articles=tuple(published),
-        problems=tuple(reported),
+        problems=tuple(_merged(ordered, given)),
         by_slug=by_slug,
-        version=_version(site, published, digests, withdrawn, lines),
+        version=_version(site, lines % _LINES_MODULUS, withdrawn),
         withdrawn=tuple(withdrawn),
         tags=tags,
         authors=authors,
         sources=sources,
         revisions=revisions,
         gone={w.slug: w for w in withdrawn},
-        digests={a.slug: digests[a.slug] for a in published},
+        digests=digests,
         scheduled=scheduled,
     )
+    if state is not None:
+        state.catalog, state.site, state.ledger = catalog, site, ledger
+        state.items, state.claims = items, claims
+        state.problems = {path: tuple(found) for path, found in per_file.items() if found}
+        state.ordered, state.owners, state.clashes = ordered, owners, clashes
+        state.withdrawn, state.scheduled, state.revised = kept_withdrawn, kept_scheduled, revised
+        state.lines = lines % _LINES_MODULUS
+        state.changes = state.entries = None
+    return catalog
+
+
+def _merged(ordered: list[Problem], given: list[Problem]) -> list[Problem]:
+    """The problems of the files (in order) with those given (the listing's, the rules', the ledger's) put in,
+    as one stable sort of the given ones followed by the files' would order them."""
+    if not given:
+        return ordered
+    merged = list(ordered)
+    for count, problem in enumerate(sorted(given, key=_problem_key)):
+        merged.insert(bisect.bisect_left(ordered, _problem_key(problem), key=_problem_key) + count, problem)
+    return merged
+
+
+def update_catalog(
+    state: Assembled,
+    changed: Mapping[Path, Prepared | None],
+    site: Site,
+    problems: Iterable[Problem] = (),
+    *,
+    now: datetime,
+    ledger: Mapping[str, Revision],
+    dated: MutableMapping[str, Dated],
+) -> Catalog | None:
+    """Return the catalog :func:`assemble_catalog` would make of the files of ``state`` with ``changed`` applied,
+    looking only at those (None: it cannot; assemble the whole).
+
+    ``changed``: the files added, changed (their new prepared form) and removed (None) since
+    the last call; ``dated`` and ``ledger`` as that call had them (the ledger updated with
+    the revisions it kept, and nothing else). It cannot when the site, the ledger (another
+    process wrote it), a withdrawal, a slug two files claim or an entry id two articles
+    have is involved, or when many files changed: each is rare, and the whole assembly
+    then says what happens. On success ``state`` describes the new catalog.
+    """
+    last = state.catalog
+    if last is None or site is not state.site or ledger is not state.ledger:
+        return None
+    changed = {path: item for path, item in changed.items() if state.items.get(path) is not item}
+    if len(changed) > max(INCREMENTAL_FROM, len(last.articles) // 8):
+        return None
+    for slug, revision in state.revised.items():
+        entry = ledger.get(slug)
+        if entry is not revision and entry != revision:
+            return None  # the ledger does not hold what the last call left: date anew
+    # the files to look at: those changed, and those held back until their date (it may have come)
+    paths = {*changed, *state.scheduled}
+    before = {path: state.items.get(path) for path in paths}
+    after = {path: changed[path] if path in changed else state.items.get(path) for path in paths}
+    claims = dict.fromkeys({i.slug for i in (*before.values(), *after.values()) if i is not None}, 0)
+    for slug in claims:
+        claims[slug] = state.claims.get(slug, 0)
+    for path in paths:
+        old, new = before[path], after[path]
+        if old is not None and old.source is not None:
+            claims[old.slug] -= 1
+        if new is not None and new.source is not None:
+            claims[new.slug] += 1
+    if any(count > 1 or state.claims.get(slug, 0) > 1 for slug, count in claims.items()):
+        return None  # which file wins a slug depends on the others' order: look at every one
+    for item in (*before.values(), *after.values()):
+        if item is not None and item.source is not None and item.source.status == "withdrawn":
+            return None
+    revisions = dict(ledger)
+    withdrawn = [_withdrawal(item, site, revisions, now) for item in state.withdrawn.values()]
+    withdrawn.sort(key=lambda w: (w.when, w.slug), reverse=True)
+    if tuple(withdrawn) != last.withdrawn:
+        return None  # a tombstone expired: the facets it kept alive are indexed again whole
+    gone: list[Article] = []
+    added: list[Article] = []
+    file_problems: dict[Path, list[Problem]] = {}
+    scheduled = dict(last.scheduled)
+    kept_scheduled = dict(state.scheduled)
+    revised: dict[str, Revision] = {}
+    digests = dict(last.digests)
+    lines = state.lines
+    new_dated: dict[str, Dated] = {}
+    order = sorted(paths)
+    for path in order:  # what the files were, out first (a file renamed may keep its slug)
+        old = before[path]
+        if old is None:
+            continue
+        article = last.by_slug.get(old.slug)
+        if article is not None and article.source_path == path:
+            done = dated.get(old.slug)
+            if done is None or done.article is not article:
+                return None  # never expected: the dated articles are the published ones
+            gone.append(article)
+            digests.pop(old.slug, None)
+            lines -= _line_hash(done.line)
+        if old.source is not None and kept_scheduled.pop(path, None) is not None:
+            scheduled.pop(old.slug, None)
+    for path in order:  # then what they are
+        new = after[path]
+        mine = file_problems[path] = []
+        if new is None:
+            continue
+        if new.source is None:
+            mine.extend(new.problems)
+            continue
+        # dated into a scratch mapping: state and ``dated`` change only once the update is sure to succeed
+        scratch = _Scratch(dated, new_dated)
+        outcome = _assemble_one(new, site, revisions, now, scratch)
+        mine.extend(outcome.problems)
+        if outcome.revision is not None:
+            revisions[new.slug] = revised[new.slug] = outcome.revision
+        if outcome.scheduled is not None:
+            scheduled[new.slug] = outcome.scheduled
+            kept_scheduled[path] = new
+        elif outcome.article is not None:
+            added.append(outcome.article)
+            digests[new.slug] = outcome.digest
+            lines += _line_hash(outcome.line)
+    # entry ids: an article that takes one another has, or gives one up that others wanted, changes who wins
+    owners = dict(state.owners)
+    for article in gone:
+        if article.entry_id in state.clashes:
+            return None
+        if owners.get(article.entry_id) is article:
+            del owners[article.entry_id]
+    for article in added:
+        if article.entry_id in owners or article.entry_id in state.clashes:
+            return None
+        owners[article.entry_id] = article
+    for problem in unknown_sources(added, site):
+        if problem.path not in file_problems:
+            return None  # never expected: an article's source path is its file's
+        file_problems[problem.path].append(problem)
+    ordered = list(state.ordered)
+    for path in file_problems:
+        for problem in state.problems.get(path, ()):
+            at = bisect.bisect_left(ordered, _problem_key(problem), key=_problem_key)
+            while ordered[at] is not problem:
+                at += 1
+            del ordered[at]
+    for found in file_problems.values():
+        for problem in found:
+            ordered.insert(bisect.bisect_right(ordered, _problem_key(problem), key=_problem_key), problem)
+    by_slug = dict(last.by_slug)
+    for article in gone:
+        del by_slug[article.slug]
+    for article in added:
+        by_slug[article.slug] = article
+    touched = {article.slug for article in (*gone, *added)}
+    catalog = Catalog(
+        site=site,
+        articles=reorder_articles(last.articles, gone, added),
+        problems=tuple(_merged(ordered, list(problems))),
+        by_slug=by_slug,
+        version=_version(site, lines % _LINES_MODULUS, withdrawn),
+        withdrawn=tuple(withdrawn),
+        tags=reindex_facets("tags", last.tags, gone, tuple(added), touched),
+        authors=reindex_facets("authors", last.authors, gone, tuple(added), touched),
+        sources=reindex_facets("sources", last.sources, gone, tuple(added), touched),
+        revisions=revisions,
+        gone={w.slug: w for w in withdrawn},
+        digests=digests,
+        scheduled=scheduled,
+    )
+    dated.update(new_dated)
+    for path in paths:
+        item = after[path]
+        if item is None:
+            state.items.pop(path, None)
+        else:
+            state.items[path] = item
+        if file_problems.get(path):
+            state.problems[path] = tuple(file_problems[path])
+        else:
+            state.problems.pop(path, None)
+    for slug, count in claims.items():
+        if count:
+            state.claims[slug] = count
+        else:
+            state.claims.pop(slug, None)
+    state.catalog, state.ordered, state.owners = catalog, ordered, owners
+    state.scheduled, state.revised, state.lines = kept_scheduled, revised, lines % _LINES_MODULUS
+    state.entries = {*revised, *(item.slug for item in state.withdrawn.values() if item.source is not None)}
+    state.changes = (
+        tuple(sorted(gone, key=newest_first, reverse=True)),
+        tuple(sorted(added, key=newest_first, reverse=True)),
+    )
+    return catalog
+
+
+class _Scratch(MutableMapping[str, Dated]):
+    """``dated`` as read, with what is written kept apart (``fresh``) until the update is sure to succeed."""
+
+    def __init__(self, base: Mapping[str, Dated], fresh: dict[str, Dated]) -> None:
+        self.base, self.fresh = base, fresh
+
+    def __getitem__(self, slug: str) -> Dated:
+        return self.fresh[slug] if slug in self.fresh else self.base[slug]
+
+    def __setitem__(self, slug: str, done: Dated) -> None:
+        self.fresh[slug] = done
+
+    def __delitem__(self, slug: str) -> None:
+        raise TypeError("the dated articles are only added to")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self.base, **self.fresh})
+
+    def __len__(self) -> int:
+        return len(self.base.keys() | self.fresh.keys())
+
+
+def _withdrawal(item: Prepared, site: Site, revisions: dict[str, Revision], now: datetime) -> Withdrawal:
+    """The withdrawal of a withdrawn file, its ledger entry updated in ``revisions`` (as :func:`_assemble_one`)."""
+    source = item.source
+    assert source is not None  # only loaded files are withdrawn
+    revision = revisions[source.slug] = withdraw(revisions.get(source.slug), now)
+    return make_withdrawal(source, site, revision.withdrawn or now, now, revision.first_seen)

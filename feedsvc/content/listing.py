@@ -16,7 +16,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import weakref
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -67,6 +68,9 @@ class Listing:
     faults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # (path, reason): folders not readable
     # the icon's and logo's files site.toml named when last read (content-relative) -> signature ("" when missing)
     pictures: Mapping[str, str] = field(default_factory=dict)
+    # made by refreshed(): the listing it was made from (weakly) and the only inputs (by name) whose
+    # signature may differ from that one's (None: any may; a scan, or a change of site.toml, rules or pictures)
+    since: tuple[weakref.ref[Listing], frozenset[str]] | None = field(default=None, compare=False)
 
     @cached_property
     def units(self) -> dict[str, str]:
@@ -92,7 +96,7 @@ class Listing:
         names = tuple(names)
         if set(names) == set(self.pictures):
             return self
-        return dataclasses.replace(self, pictures=_pictures(content_dir, names))
+        return dataclasses.replace(self, pictures=_pictures(content_dir, names), since=None)  # site.toml's input moved
 
 
 def site_pictures(site: Site) -> tuple[str, ...]:
@@ -198,12 +202,24 @@ def refreshed(
                 sig = _signature(content_dir / folder / name)
                 if sig:
                     rules[name] = sig
-    new = Listing(site, rules, files, folder_stamp(content_dir), frozenset(others), (), images)
-    if "units" in listing.__dict__:  # brought up to date for the names that changed, not made again
-        units = _units_after(listing.units, files, touched)
-        if units is not None:
-            new.__dict__["units"] = units
+    units = _units_after(listing.units, files, touched) if "units" in listing.__dict__ else None
+    same_settings = site == listing.site and rules == listing.rules and images == listing.pictures
+    # which inputs may differ from the listing's (a sidecar's page found among its usual spellings, as units were)
+    since = (weakref.ref(listing), frozenset(_pages_of(touched))) if same_settings and units is not None else None
+    new = Listing(site, rules, files, folder_stamp(content_dir), frozenset(others), (), images, since)
+    if units is not None:  # brought up to date for the names that changed, not made again
+        new.__dict__["units"] = units
     return new
+
+
+def _pages_of(names: Iterable[str]) -> Iterator[str]:
+    """The article pages whose unit a change of the files ``names`` may change: a page itself, a sidecar's pages."""
+    for name in names:
+        stem, suffix = os.path.splitext(name)
+        if suffix == SIDECAR_SUFFIX:
+            yield from (stem + s for s in ARTICLE_SUFFIXES + tuple(s.upper() for s in ARTICLE_SUFFIXES))
+        else:
+            yield name
 
 
 def _unit(files: Mapping[str, str], name: str) -> str | None:
@@ -323,7 +339,7 @@ class Settling:
             seen = self._seen[name]
         return wall - last_change(sig) >= self.settle or monotonic - seen[1] >= self.settle
 
-    def forget(self, names: set[str]) -> None:
-        """Drop what was seen of names no longer in the folder."""
+    def forget(self, names: Collection[str]) -> None:
+        """Drop what was seen of names no longer in the folder (``names``: those in it, a mapping's keys will do)."""
         for name in [n for n in self._seen if n not in names]:
             del self._seen[name]

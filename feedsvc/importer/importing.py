@@ -29,7 +29,8 @@ import lxml.etree
 import lxml.html
 
 from feedsvc.build.state import read_ledger, write_ledger
-from feedsvc.catalog.assembly import make_article, metadata_place
+from feedsvc.catalog.assembly import metadata_place
+from feedsvc.catalog.prepare import make_article
 from feedsvc.catalog.revisions import first_seen, pin_first_seen
 from feedsvc.content.decode import BOMS, binary_reason, codec_for_label, decode_html, is_refused
 from feedsvc.content.loader import SIDECAR_SUFFIX, load_article, merge_metadata

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import tomli_w
 
 from feedsvc.atomic import write_atomic
-from feedsvc.catalog.assembly import entry_id
+from feedsvc.catalog.prepare import entry_id
 from feedsvc.content.loader import SIDECAR_SUFFIX, load_articles
 from feedsvc.model import Site
 

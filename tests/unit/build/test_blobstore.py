@@ -158,3 +158,25 @@ def test_a_span_takes_half_the_memory_of_a_blob(tmp_path: Path) -> None:
         return sum(sys.getsizeof(part) for part in parts if not isinstance(part, BlobStore))
 
     assert 2 * held(span) <= held(blob)
+
+
+def test_compaction_counts_the_live_values_only_when_enough_was_written_or_let_go_since(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    kept = [store.put(b"kept" * 100) for _ in range(80)]
+    assert store.compacted() is store  # counted once: little garbage
+    walks: list[int] = []
+    values = store._blobs.values
+
+    def counted() -> object:
+        walks.append(1)
+        return values()
+
+    store._blobs.values = counted  # type: ignore[method-assign]
+    for _ in range(5):  # publishes that wrote a few bytes: no walk over every handle
+        store.put(b"small edit")
+        assert store.compacted() is store
+    assert walks == []
+    del kept[:20]  # a quarter of the values let go: worth counting again
+    gc.collect()
+    assert store.compacted() is store
+    assert walks == [1]

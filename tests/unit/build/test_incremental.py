@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from feedsvc.build import builder as builder_module
+from feedsvc.build import snapshot as snapshot_module
 from feedsvc.build.builder import Builder
 from feedsvc.build.delta import delta
 from feedsvc.build.snapshot import Snapshot
@@ -73,7 +75,8 @@ def _apply(folder: Path, kind: str, number: int, variant: int) -> set[Path]:
         page.write_bytes(b"\x00\x01 not a page \xff" * variant)
     elif kind == "orphan":
         (folder / ARTICLES_FOLDER / f"lonely-{variant}.toml").write_text("tags = ['x']\n", encoding="utf-8")
-    return {page, sidecar, folder / ARTICLES_FOLDER / f"lonely-{variant}.toml"}
+    lonely = {folder / ARTICLES_FOLDER / f"lonely-{variant}.toml"} if kind == "orphan" else set()
+    return {page, sidecar, *lonely}
 
 
 def _view(snapshot: Snapshot, folder: Path) -> dict[str, object]:
@@ -127,6 +130,10 @@ def test_a_long_lived_builder_gives_what_a_fresh_build_gives_after_any_edits(
         assert refreshed_listing is not None
         listing = refreshed_listing
         assert listing.units == scan(live).units  # brought up to date, not made anew
+        # what changed since the last build, found from the names statted again, is what comparing every input finds
+        built = builder._built
+        every = {name: listing.inputs.get(name) for name, _ in listing.inputs.items() ^ built.items()}
+        assert builder.changes(listing) == every
         incremental = builder.build(now, listing)
         whole = Builder(fresh, cache_dir=cache, clean=as_is).build(now)
         assert _view(incremental, live) == _view(whole, fresh)
@@ -224,3 +231,46 @@ def test_a_publish_looks_at_the_files_that_changed_not_at_every_file(content_dir
     assert listing is not None
     builder.build(T0 + timedelta(hours=2), listing)
     assert builder.stats.examined == 60  # the settings changed: every file may be prepared differently
+
+
+def test_a_publish_brings_the_last_catalog_up_to_date_without_assembling_every_article(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.rmtree(content_dir / ARTICLES_FOLDER)
+    (content_dir / ARTICLES_FOLDER).mkdir()
+    for number in range(60):
+        write_article(content_dir, f"story-{number:02d}", f"2024-0{1 + number % 5}-10T08:00:00+00:00")
+    builder = Builder(content_dir, clean=as_is)
+    first = builder.build(T0)
+    assembled: list[int] = []
+    real_assemble = builder_module.assemble_catalog
+
+    def counting(prepared: list[object], *args: object, **kwargs: object) -> object:
+        assembled.append(len(prepared))
+        return real_assemble(prepared, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builder_module, "assemble_catalog", counting)
+    walks: list[str] = []  # build_snapshot's own look for what changed, among every article
+    real_changed = snapshot_module._changed
+    monkeypatch.setattr(snapshot_module, "_changed", lambda *args: walks.append("walk") or real_changed(*args))
+    listing = scan(content_dir)
+    write_article(content_dir, "story-new", "2024-06-01T08:00:00+00:00", text="A new story, long enough to keep.")
+    page = content_dir / ARTICLES_FOLDER / "story-07.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</p>", " An edit.</p>", 1), encoding="utf-8")
+    (content_dir / ARTICLES_FOLDER / "story-09.html").unlink()
+    changed = [str(content_dir / ARTICLES_FOLDER / name) for name in ("story-new.html", "story-new.toml")]
+    listing = refreshed(
+        listing, content_dir, [*changed, str(page), str(content_dir / ARTICLES_FOLDER / "story-09.html")]
+    )
+    assert listing is not None
+    built = builder.build(T0 + timedelta(hours=1), listing)
+    assert assembled == [] and walks == []  # no pass over the 60 articles
+    assert built.catalog.articles[0].slug == "story-new" and "story-09" not in built.catalog.by_slug
+    assert built.catalog.by_slug["story-00"] is first.catalog.by_slug["story-00"]
+    assert "An edit." in built.catalog.by_slug["story-07"].content_html
+    site_toml = content_dir / "site.toml"
+    site_toml.write_text(site_toml.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    listing = refreshed(listing, content_dir, [str(site_toml)])
+    assert listing is not None
+    builder.build(T0 + timedelta(hours=2), listing)
+    assert assembled == [60]  # the settings changed: the whole catalog is assembled again

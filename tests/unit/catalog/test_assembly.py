@@ -2,76 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from feedsvc.catalog.assembly import build_catalog, entry_id, facet_key, make_article
+from feedsvc.catalog.assembly import Assembled, Dated, assemble_catalog, build_catalog, facet_key, update_catalog
+from feedsvc.catalog.prepare import entry_id, prepare_source
 from feedsvc.catalog.revisions import dump_ledger, parse_ledger
-from feedsvc.content.loader import load_article
-from feedsvc.model import ArticleSource, Image, PageMetadata, Problem, Site, Source
-from support.paths import FIXTURES
+from feedsvc.model import (
+    ArticleSource,
+    Catalog,
+    Facet,
+    PageMetadata,
+    Prepared,
+    Problem,
+    Revision,
+    Site,
+    Source,
+)
+from support.catalog_sources import BODY, LONDON, gazette, source
 
-LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
-BODY = "<article><h1>Headline</h1><p>{text}</p><p>Second paragraph of the story, with more words.</p></article>"
 
 
 @pytest.fixture
 def site() -> Site:
-    return Site(
-        title="Gazette",
-        base_url="https://news.example.org",
-        id_authority="news.example.org,2020",
-        language="en",
-        timezone=LONDON,
-        default_author="Gazette Staff",
-        summary_words=5,
-    )
-
-
-def source(
-    slug: str, day: int | None = 1, text: str = "First paragraph of the story.", **meta: object
-) -> ArticleSource:
-    published = datetime(2024, 3, day, 9, 0, tzinfo=LONDON) if day else None
-    metadata = PageMetadata(title=f"Title {slug}", published=published, **meta)
-    return ArticleSource(slug=slug, path=Path(f"articles/{slug}.html"), html=BODY.format(text=text), metadata=metadata)
-
-
-def test_entry_id_is_a_tag_uri_from_authority_date_and_slug(site: Site) -> None:
-    published = datetime(2021, 11, 23, tzinfo=ZoneInfo("Asia/Tbilisi"))
-    assert entry_id(site, "sochi-summit", published) == "tag:news.example.org,2020:2021-11-23:articles/sochi-summit"
-
-
-def test_entry_id_survives_title_edits_and_a_new_base_url(site: Site) -> None:
-    original = make_article(source("story"), site)
-    retitled = make_article(replace(source("story"), metadata=replace(source("story").metadata, title="New")), site)
-    moved = make_article(source("story"), replace(site, base_url="https://mirror.example.net"))
-    assert original.entry_id == retitled.entry_id == moved.entry_id
-
-
-def test_pinned_id_wins(site: Site) -> None:
-    pinned = replace(source("story"), pinned_id="urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427")
-    assert make_article(pinned, site).entry_id == "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"
-
-
-def test_defaults_fill_author_summary_updated_and_language(site: Site) -> None:
-    article = make_article(source("story"), site)
-    assert article.authors == ("Gazette Staff",)
-    assert article.updated == article.published
-    assert article.language == "en"
-    # summary_words=5: the opening paragraph, cut at a word boundary
-    assert article.summary.startswith("First paragraph of the story")
-    assert len(article.summary.rstrip("…").split()) <= 5
-
-
-def test_updated_never_precedes_published(site: Site) -> None:
-    early = datetime(2020, 1, 1, tzinfo=LONDON)
-    article = make_article(source("story", updated=early), site)
-    assert article.updated == article.published
+    return gazette()
 
 
 def test_missing_date_is_when_the_ledger_first_saw_it_with_a_warning_that_says_the_fix(site: Site) -> None:
@@ -104,20 +65,6 @@ def test_a_future_date_is_held_back_until_then(site: Site) -> None:
     assert any(p.severity == "warning" and "in the future" in p.message for p in before.problems)
     after = build_catalog([future, source("now", 1)], site, now=datetime(2024, 3, 21, tzinfo=UTC))
     assert [a.slug for a in after.articles] == ["embargoed", "now"] and after.next_release is None
-
-
-def test_missing_title_falls_back_to_the_opening_words_with_a_warning(site: Site) -> None:
-    untitled = replace(source("story"), metadata=replace(source("story").metadata, title=None))
-    article = make_article(untitled, site)
-    assert article.title.startswith("First paragraph of the story")
-    assert any("no title found" in warning for warning in article.warnings)
-
-
-def test_canonical_url_elsewhere_becomes_the_source_url(site: Site) -> None:
-    article = make_article(source("story", canonical_url="https://origin.example.com/story/"), site)
-    assert article.source_url == "https://origin.example.com/story/"
-    own = make_article(source("story", canonical_url="https://news.example.org/articles/story"), site)
-    assert own.source_url is None
 
 
 def test_catalog_orders_newest_first_and_indexes_by_slug(site: Site) -> None:
@@ -302,21 +249,190 @@ def test_a_withdrawn_article_keeps_its_source_for_the_sources_tombstone(site: Si
     assert catalog.sources["civil-ge"].withdrawn == (withdrawal,) and catalog.sources["civil-ge"].articles == ()
 
 
-def test_lead_image_past_a_tracking_pixel_is_the_body_s_first_figure(site: Site, tmp_path: Path) -> None:
-    page = FIXTURES / "metadata" / "page_whose_og_image_is_a_tracking_pixel.html"
-    (tmp_path / "ferry.html").write_bytes(page.read_bytes())
-    article = make_article(load_article(tmp_path / "ferry.html", site), site)
-    assert article.image == Image(
-        "https://news.example.org/uploads/2024/05/poti-port.jpg",  # resolved against the page's canonical URL
-        width=1600,
-        height=900,
-        alt="Cranes over the port of Poti",
-        caption="The port of Poti in May. Photo: Nino Kalandia",
-        origin="body",
+# --- update_catalog: the last catalog brought up to date by the files that changed ---------------------------
+
+UPDATE_NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+
+# one change of a site's files: (kind, file number, variant)
+file_changes = st.tuples(
+    st.sampled_from(
+        ["add", "title", "date", "tags", "author", "remove", "rename", "undated", "future", "draft", "broken",
+         "source", "same-slug", "same-id", "withdraw", "later"]
+    ),
+    st.integers(0, 7),
+    st.integers(0, 3),
+)  # fmt: skip
+
+
+def as_is(html: str, base_url: str | None = None, rules: object = None) -> str:
+    """A stand-in cleaner that keeps the page as it is: cleaning is not what these tests are about."""
+    return str(html)
+
+
+def _file(site: Site, name: str, slug: str | None = None, **meta: object) -> Prepared:
+    """The prepared form of ``articles/<name>``: published on its date, tagged and written as ``meta`` says."""
+    status = str(meta.pop("status", "published"))
+    pinned = meta.pop("pinned_id", None)
+    followed = meta.pop("source", None)
+    path = Path(f"articles/{name}")
+    metadata = PageMetadata(**{"title": f"Title {name}", **meta})  # type: ignore[arg-type]
+    html = BODY.format(text=f"The story of {name}, in words enough for a paragraph.")
+    loaded = ArticleSource(
+        slug=slug or Path(name).stem, path=path, html=html, metadata=metadata, pinned_id=pinned, status=status,
+        source=followed,  # type: ignore[arg-type]
+    )  # fmt: skip
+    return prepare_source(loaded, site, None, as_is)
+
+
+def _change(
+    site: Site, files: dict[Path, Prepared], kind: str, number: int, variant: int
+) -> dict[Path, Prepared | None]:
+    """Make one change of ``files``; return the files it changed (None: removed)."""
+    name = f"story-{number}.html"
+    path = Path(f"articles/{name}")
+    day = datetime(2024, 1 + number % 5, 10 + variant, 8, 0, tzinfo=UTC)
+    made: dict[Path, Prepared | None] = {}
+    if kind == "add" or (kind in ("title", "date", "tags", "author") and path not in files):
+        made[path] = _file(site, name, published=day, tags=(f"tag-{variant % 2}",))
+    elif kind == "title":
+        made[path] = _file(site, name, published=files[path].article.published if files[path].article else day,
+                           title=f"Retitled {number} {variant}")  # fmt: skip
+    elif kind == "date":
+        made[path] = _file(site, name, published=day.replace(day=1 + variant), tags=(f"tag-{variant % 2}",))
+    elif kind == "tags":
+        # "Tag-1" and "tag-1" are one tag, named as its newest article writes it
+        made[path] = _file(site, name, published=day, tags=(f"Tag-{variant % 2}", f"tag-{variant}"))
+    elif kind == "author":
+        made[path] = _file(site, name, published=day, authors=(f"Writer {variant}",))
+    elif kind == "remove":
+        made[path] = None
+    elif kind == "rename" and path in files:
+        made[path] = None
+        made[Path(f"articles/renamed-{number}-{variant}.html")] = replace(
+            files[path], path=Path(f"articles/renamed-{number}-{variant}.html")
+        )
+    elif kind == "undated":
+        made[path] = _file(site, name)
+    elif kind == "future":  # held back until its date: a later "now" publishes it
+        made[path] = _file(site, name, published=UPDATE_NOW + timedelta(hours=1 + variant))
+    elif kind == "draft":
+        made[path] = _file(site, name, published=day, status="draft")
+    elif kind == "broken":
+        made[path] = Prepared(f"story-{number}", path, None, problems=(Problem(path, "cannot be read"),))
+    elif kind == "source":
+        made[path] = _file(site, name, published=day, source=("wire" if variant % 2 else "unknown-wire"))
+    elif kind == "same-slug":  # a second file of one slug: the first in path order wins
+        made[Path(f"articles/story-{number}.md")] = _file(site, f"story-{number}.md", published=day)
+    elif kind == "same-id":  # two articles of one entry id: the newest keeps it
+        made[path] = _file(site, name, published=day, pinned_id=f"urn:example:{variant % 2}")
+    elif kind == "withdraw":
+        made[path] = _file(site, name, published=day, status="withdrawn")
+    return made
+
+
+def _catalog_view(catalog: Catalog) -> dict[str, object]:
+    """All a catalog says, its facets as keys, names and members."""
+
+    def facets(found: Mapping[str, Facet]) -> dict[str, object]:
+        return {k: (f.name, tuple(a.slug for a in f.articles), f.withdrawn, f.link) for k, f in found.items()}
+
+    return {
+        "articles": catalog.articles,
+        "problems": catalog.problems,
+        "by_slug": catalog.by_slug,
+        "version": catalog.version,
+        "withdrawn": catalog.withdrawn,
+        "tags": facets(catalog.tags),
+        "authors": facets(catalog.authors),
+        "sources": facets(catalog.sources),
+        "revisions": dict(catalog.revisions),
+        "gone": dict(catalog.gone),
+        "digests": dict(catalog.digests),
+        "scheduled": dict(catalog.scheduled),
+    }
+
+
+def _kept(ledger: dict[str, Revision], catalog: Catalog) -> None:
+    """Record in ``ledger`` what the catalog changed of it, as the builder does (append_ledger)."""
+    ledger.update({s: r for s, r in catalog.revisions.items() if ledger.get(s) is not r and ledger.get(s) != r})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(file_changes, min_size=1, max_size=3), min_size=1, max_size=8))
+def test_a_catalog_brought_up_to_date_by_the_files_that_changed_is_the_catalog_of_all_of_them(
+    publishes: list[list[tuple[str, int, int]]],
+) -> None:
+    site = Site(
+        title="Gazette", base_url="https://news.example.org", id_authority="news.example.org,2020",
+        timezone=LONDON, default_author="Staff", sources=(Source(name="wire", feed="https://wire.example.org/feed"),),
+    )  # fmt: skip
+    files = {
+        Path(f"articles/story-{n}.html"): _file(site, f"story-{n}.html", published=datetime(2024, 2, 1 + n, tzinfo=UTC))
+        for n in range(4)
+    }
+    ledger: dict[str, Revision] = {}
+    dated: dict[str, Dated] = {}
+    state = Assembled()
+    now = UPDATE_NOW
+    catalog = assemble_catalog(
+        [files[p] for p in sorted(files)], site, now=now, ledger=ledger, dated=dated, state=state
     )
+    _kept(ledger, catalog)
+    for publish in publishes:
+        changed: dict[Path, Prepared | None] = {}
+        for kind, number, variant in publish:
+            if kind == "later":
+                now += timedelta(hours=1 + variant)
+                continue
+            for path, item in _change(site, files, kind, number, variant).items():
+                changed[path] = item
+                if item is None:
+                    files.pop(path, None)
+                else:
+                    files[path] = item
+        whole = assemble_catalog([files[p] for p in sorted(files)], site, now=now, ledger=dict(ledger))
+        updated = update_catalog(state, changed, site, now=now, ledger=ledger, dated=dated)
+        if updated is None:  # a case it leaves to the whole assembly (a slug or id two files have, a withdrawal)
+            updated = assemble_catalog(
+                [files[p] for p in sorted(files)], site, now=now, ledger=ledger, dated=dated, state=state
+            )
+        assert _catalog_view(updated) == _catalog_view(whole)
+        _kept(ledger, updated)
 
 
-def test_a_declared_lead_image_is_kept_as_declared(site: Site) -> None:
-    declared = Image("https://cdn.example.net/lead.jpg", 1200, 630, origin="sidecar")
-    assert make_article(source("story", image=declared), site).image == declared
-    assert make_article(source("story"), site).image is None  # no picture anywhere
+def test_an_edit_a_new_article_and_a_removal_are_applied_without_assembling_again(site: Site) -> None:
+    files = {
+        Path(f"articles/s{n}.html"): _file(
+            site, f"s{n}.html", published=datetime(2024, 2, 1 + n, tzinfo=UTC), tags=("x",)
+        )
+        for n in range(5)
+    }
+    ledger: dict[str, Revision] = {}
+    dated: dict[str, Dated] = {}
+    state = Assembled()
+    first = assemble_catalog([files[p] for p in sorted(files)], site, now=NOW, ledger=ledger, dated=dated, state=state)
+    _kept(ledger, first)
+    changed: dict[Path, Prepared | None] = {
+        Path("articles/s1.html"): _file(site, "s1.html", published=datetime(2024, 5, 1, tzinfo=UTC), tags=("y",)),
+        Path("articles/new.html"): _file(site, "new.html", published=datetime(2024, 1, 1, tzinfo=UTC), tags=("x",)),
+        Path("articles/s3.html"): None,
+    }
+    updated = update_catalog(state, changed, site, now=NOW, ledger=ledger, dated=dated)
+    assert updated is not None
+    assert [a.slug for a in updated.articles] == ["s1", "s4", "s2", "s0", "new"]
+    assert [a.slug for a in updated.tags["x"].articles] == ["s4", "s2", "s0", "new"]
+    assert [a.slug for a in updated.tags["y"].articles] == ["s1"]
+    assert updated.articles[1] is first.by_slug["s4"]  # the articles not changed are the very objects
+    assert updated.version != first.version
+
+
+def test_a_second_file_of_a_slug_is_left_to_the_whole_assembly(site: Site) -> None:
+    files = {Path("articles/a.html"): _file(site, "a.html", published=datetime(2024, 2, 1, tzinfo=UTC))}
+    ledger: dict[str, Revision] = {}
+    dated: dict[str, Dated] = {}
+    state = Assembled()
+    first = assemble_catalog(list(files.values()), site, now=NOW, ledger=ledger, dated=dated, state=state)
+    _kept(ledger, first)
+    twin = {Path("articles/a.md"): _file(site, "a.md", published=datetime(2024, 3, 1, tzinfo=UTC))}
+    assert update_catalog(state, twin, site, now=NOW, ledger=ledger, dated=dated) is None
+    assert state.catalog is first  # untouched: the whole assembly follows

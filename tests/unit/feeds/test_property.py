@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from feedsvc.catalog.assembly import prepare_source
+from feedsvc.catalog.prepare import prepare_source
 from feedsvc.content.loader import ArticleFiles, parse_article
 from feedsvc.feeds.atom_rss import build_atom, build_rss
 from feedsvc.feeds.json_feed import build_json

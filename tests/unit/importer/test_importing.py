@@ -12,7 +12,7 @@ import feedparser
 import pytest
 
 from feedsvc.build.builder import load_snapshot
-from feedsvc.catalog.assembly import entry_id
+from feedsvc.catalog.prepare import entry_id
 from feedsvc.content.loader import load_site
 from feedsvc.importer import store as importer_store
 from feedsvc.importer.http import Fetcher, FetchSettings

@@ -1,0 +1,169 @@
+"""Preparing one article: a loaded source cleaned into what the catalog needs, once per file and version.
+
+Pure: a source, the site and its rules in, a :class:`~feedsvc.model.Prepared` out.
+The build pipeline runs :func:`prepare_source` in parallel and caches what it
+gives, keyed by the source of this module and of the others that shape a prepared
+article (``LOADER_CODE`` in :mod:`feedsvc.build.files`); putting prepared articles
+together into a catalog is :mod:`feedsvc.catalog.assembly`, whose code is not part
+of that key: changing how a catalog is assembled never cleans a site again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from feedsvc.catalog.revisions import fingerprint
+from feedsvc.clean import SiteRules, clean_article, clean_html, fallback_title, summarize
+from feedsvc.metadata.images import choose_lead_image
+from feedsvc.model import UNDATED, Article, ArticleSource, ContentError, Prepared, Problem, Site, article_path
+from feedsvc.text import one_line
+
+__all__ = [
+    "FALLBACK_TITLE_WORDS",
+    "Cleaner",
+    "article_digest",
+    "entry_id",
+    "make_article",
+    "prepare_source",
+    "rules_host",
+    "rules_key",
+    "source_rules_key",
+]
+
+log = logging.getLogger(__name__)
+
+# How many words of the article a fallback title takes when the page has none.
+FALLBACK_TITLE_WORDS = 12
+
+Cleaner = Callable[..., str]
+
+
+def entry_id(site: Site, slug: str, published: datetime) -> str:
+    """Return the permanent Atom id of an article (RFC 4151 tag URI).
+
+    Built from the site's fixed authority, the first-publication date and
+    the slug, so it survives title edits and moves to a new base URL.
+    """
+    return site.tag_uri(f"{published.date().isoformat()}:articles/{slug}")
+
+
+def rules_host(url: str | None) -> str:
+    """Return the host whose site rules clean a page from ``url`` (``www.`` ignored; "" for none)."""
+    return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+
+
+def source_rules_key(name: str) -> str:
+    """Return the key under which the rules file of the followed source ``name`` is kept in a rules mapping
+    (beside the hosts' keys; :func:`feedsvc.build.builder.with_source_rules` adds them)."""
+    return f"source:{name}"
+
+
+def rules_key(source: ArticleSource, rules: Mapping[str, SiteRules]) -> str:
+    """Return the key of the rules that clean ``source``: its followed source's own rules file, else its host's."""
+    if source.source and source_rules_key(source.source) in rules:
+        return source_rules_key(source.source)
+    return rules_host(source.metadata.canonical_url)
+
+
+def _rules_for(source: ArticleSource, rules: Mapping[str, SiteRules]) -> SiteRules | None:
+    """Pick the site rules for a page: its source's, else those of the host it came from."""
+    return rules.get(rules_key(source, rules)) if rules else None
+
+
+def make_article(
+    source: ArticleSource,
+    site: Site,
+    rules: Mapping[str, SiteRules] | None = None,
+    clean: Cleaner = clean_html,
+) -> Article:
+    """Clean one source and complete its metadata; raise ContentError if it can't be published."""
+    meta = source.metadata
+    warnings = list(source.warnings)
+    page_url = site.url(article_path(source.slug))
+    origin_url = meta.canonical_url or page_url
+    site_rules = _rules_for(source, rules or {})
+    if clean is clean_html:  # the real cleaner also says how sure it is; an injected one cannot
+        cleaned = clean_article(source.html, base_url=origin_url, rules=site_rules)
+        content = cleaned.html
+        if cleaned.confidence.doubtful:
+            warnings.append(
+                f"the cleaned article may be the wrong text: {cleaned.confidence}; "
+                "run `feedsvc clean --explain` on it, and add a body rule in rules/<host>.toml if so"
+            )
+    else:
+        content = clean(source.html, base_url=origin_url, rules=site_rules)
+    if not content.strip():
+        raise ContentError(
+            source.path,
+            "no article text was left after cleaning; check that the file holds the article body "
+            "(run `feedsvc clean --explain` on it to see what was removed)",
+        )
+    title = meta.title
+    if not title:
+        title = fallback_title(content, FALLBACK_TITLE_WORDS)
+        warnings.append(
+            f"no title found; using {title!r}, the article's opening heading or sentence; set `title` in the sidecar"
+        )
+    # No date anywhere: assemble_catalog dates it from the revisions ledger (date_undated).
+    published = meta.published or UNDATED
+    updated = max(meta.updated or published, published)
+    source_url = (
+        meta.canonical_url if meta.canonical_url and not meta.canonical_url.startswith(site.base_url + "/") else None
+    )
+    return Article(
+        slug=source.slug,
+        entry_id=source.pinned_id or entry_id(site, source.slug, published),
+        title=one_line(title),
+        published=published,
+        updated=updated,
+        authors=meta.authors or (site.default_author,),
+        summary=one_line(meta.summary) if meta.summary else summarize(content, site.summary_words),
+        tags=tuple(dict.fromkeys(one_line(tag) for tag in meta.tags if one_line(tag))),
+        content=content,
+        language=meta.language or site.language,
+        source_path=source.path,
+        source_url=source_url,
+        image=choose_lead_image(meta.image, content, source.html, origin_url),
+        warnings=tuple(warnings),
+        source=source.source,
+    )
+
+
+def article_digest(article: Article) -> str:
+    """Hash every field of ``article`` a reader can get, except ``updated`` (which the ledger sets)."""
+    skip = ("updated", "source_path", "warnings", "content", "summary")
+    fields = {k: str(getattr(article, k)) for k in article.__dataclass_fields__ if k not in skip}
+    fields["content_html"] = article.content_html  # the texts, wherever they are kept
+    fields["summary"] = article.summary_text
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def prepare_source(
+    source: ArticleSource,
+    site: Site,
+    rules: Mapping[str, SiteRules] | None = None,
+    clean: Cleaner = clean_html,
+) -> Prepared:
+    """Clean one loaded source into what the catalog needs; the raw page is not kept."""
+    lean = replace(source, html="")
+    if source.status != "published":
+        return Prepared(source.slug, source.path, lean)
+    try:
+        article = make_article(source, site, rules, clean)
+    except ContentError as error:
+        return Prepared(source.slug, source.path, lean, problems=(Problem(error.path, error.reason),))
+    except Exception as error:  # a cleaner bug must cost one article, never the site
+        log.exception("not published: %s: internal error", source.path)
+        problem = Problem(source.path, f"internal error while cleaning ({error!r}); please report it")
+        return Prepared(source.slug, source.path, lean, problems=(problem,), cacheable=False)
+    new = tuple(Problem(source.path, w, "warning") for w in article.warnings if w not in source.warnings)
+    undated = source.metadata.published is None
+    return Prepared(
+        source.slug, source.path, lean, article, new, fingerprint(article), article_digest(article), undated=undated
+    )

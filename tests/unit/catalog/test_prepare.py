@@ -1,0 +1,88 @@
+"""catalog/prepare.py: one loaded source cleaned into what the catalog needs (ids, defaults, titles, images)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from feedsvc.catalog.prepare import entry_id, make_article
+from feedsvc.content.loader import load_article
+from feedsvc.model import Image, Site
+from support.catalog_sources import LONDON, gazette, source
+from support.paths import FIXTURES
+
+
+@pytest.fixture
+def site() -> Site:
+    return gazette()
+
+
+def test_entry_id_is_a_tag_uri_from_authority_date_and_slug(site: Site) -> None:
+    published = datetime(2021, 11, 23, tzinfo=ZoneInfo("Asia/Tbilisi"))
+    assert entry_id(site, "sochi-summit", published) == "tag:news.example.org,2020:2021-11-23:articles/sochi-summit"
+
+
+def test_entry_id_survives_title_edits_and_a_new_base_url(site: Site) -> None:
+    original = make_article(source("story"), site)
+    retitled = make_article(replace(source("story"), metadata=replace(source("story").metadata, title="New")), site)
+    moved = make_article(source("story"), replace(site, base_url="https://mirror.example.net"))
+    assert original.entry_id == retitled.entry_id == moved.entry_id
+
+
+def test_pinned_id_wins(site: Site) -> None:
+    pinned = replace(source("story"), pinned_id="urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+    assert make_article(pinned, site).entry_id == "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+
+
+def test_defaults_fill_author_summary_updated_and_language(site: Site) -> None:
+    article = make_article(source("story"), site)
+    assert article.authors == ("Gazette Staff",)
+    assert article.updated == article.published
+    assert article.language == "en"
+    # summary_words=5: the opening paragraph, cut at a word boundary
+    assert article.summary.startswith("First paragraph of the story")
+    assert len(article.summary.rstrip("…").split()) <= 5
+
+
+def test_updated_never_precedes_published(site: Site) -> None:
+    early = datetime(2020, 1, 1, tzinfo=LONDON)
+    article = make_article(source("story", updated=early), site)
+    assert article.updated == article.published
+
+
+def test_missing_title_falls_back_to_the_opening_words_with_a_warning(site: Site) -> None:
+    untitled = replace(source("story"), metadata=replace(source("story").metadata, title=None))
+    article = make_article(untitled, site)
+    assert article.title.startswith("First paragraph of the story")
+    assert any("no title found" in warning for warning in article.warnings)
+
+
+def test_canonical_url_elsewhere_becomes_the_source_url(site: Site) -> None:
+    article = make_article(source("story", canonical_url="https://origin.example.com/story/"), site)
+    assert article.source_url == "https://origin.example.com/story/"
+    own = make_article(source("story", canonical_url="https://news.example.org/articles/story"), site)
+    assert own.source_url is None
+
+
+def test_lead_image_past_a_tracking_pixel_is_the_body_s_first_figure(site: Site, tmp_path: Path) -> None:
+    page = FIXTURES / "metadata" / "page_whose_og_image_is_a_tracking_pixel.html"
+    (tmp_path / "ferry.html").write_bytes(page.read_bytes())
+    article = make_article(load_article(tmp_path / "ferry.html", site), site)
+    assert article.image == Image(
+        "https://news.example.org/uploads/2024/05/poti-port.jpg",  # resolved against the page's canonical URL
+        width=1600,
+        height=900,
+        alt="Cranes over the port of Poti",
+        caption="The port of Poti in May. Photo: Nino Kalandia",
+        origin="body",
+    )
+
+
+def test_a_declared_lead_image_is_kept_as_declared(site: Site) -> None:
+    declared = Image("https://cdn.example.net/lead.jpg", 1200, 630, origin="sidecar")
+    assert make_article(source("story", image=declared), site).image == declared
+    assert make_article(source("story"), site).image is None  # no picture anywhere
