@@ -27,7 +27,7 @@ from feedsvc.build.representation import IDENTITY, Resource, Variant, body_etag,
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import facet_key
 from feedsvc.content.loader import picture_file
-from feedsvc.feeds.atom_rss import feed_updated, site_epoch
+from feedsvc.feeds.atom_rss import site_epoch
 from feedsvc.feeds.families import facet_title
 from feedsvc.model import Article, Catalog, Facet, Image, Problem, SiteImage, Withdrawal, article_path, facet_path
 from feedsvc.serve.state import EXTENSION, REQUEST_SNAPSHOT, SiteState
@@ -49,7 +49,7 @@ from feedsvc.web.discovery import (
     sitemaps,
 )
 from feedsvc.web.figures import page_body
-from feedsvc.web.paging import Pager, list_page_path, page_count
+from feedsvc.web.paging import Pager, list_page_path, list_updated, page_count
 
 __all__ = [
     "FEED_ALIASES",
@@ -218,7 +218,7 @@ def _list_page(
         # If-Modified-Since be answered 304 for a page that changed). Over the whole list
         # it moves whenever an article is published, edited or withdrawn; an edit moves it
         # on pages that did not change too, which costs one 200 where a 304 would do.
-        return feed_updated(articles, withdrawn, site_epoch(site))  # an empty list: the site's own date
+        return list_updated(articles, withdrawn, site_epoch(site))  # an empty list: the site's own date
 
     return _page(snapshot, pager.path, template, last_modified, pager=pager, **context)
 
@@ -491,7 +491,7 @@ def _document(snapshot: Snapshot, key: str, body: Callable[[], bytes], media_typ
     catalog = snapshot.catalog
 
     def render() -> Resource:
-        modified = feed_updated(catalog.articles, catalog.withdrawn, site_epoch(catalog.site))
+        modified = list_updated(catalog.articles, catalog.withdrawn, site_epoch(catalog.site))
         cache_control = f"public, max-age={int(current_app.config['PAGE_MAX_AGE'])}"
         return make_resource(body(), media_type, modified, cache_control, (("X-Content-Type-Options", "nosniff"),))
 
@@ -531,7 +531,7 @@ def feeds_page() -> Response:
     catalog = snapshot.catalog
 
     def last_modified() -> datetime:
-        return feed_updated(catalog.articles, catalog.withdrawn, site_epoch(catalog.site))
+        return list_updated(catalog.articles, catalog.withdrawn, site_epoch(catalog.site))
 
     sections = feed_directory(catalog)
     site = catalog.site
@@ -552,7 +552,7 @@ def facet_index_page() -> Response:
     site = catalog.site
 
     def last_modified() -> datetime:
-        return feed_updated(catalog.articles, catalog.withdrawn, site_epoch(site))
+        return list_updated(catalog.articles, catalog.withdrawn, site_epoch(site))
 
     card = list_card(
         site,
