@@ -6,9 +6,10 @@ import gc
 import os
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from types import FunctionType, ModuleType
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -138,5 +139,36 @@ def test_a_change_makes_new_arrays_and_leaves_the_previous_version_as_it_was(
 
 def test_an_article_whose_record_is_too_large_is_refused_by_name(tmp_path: Path) -> None:
     huge = make_article("verbose", 1, warnings=("x" * (1 << 24),))
-    with pytest.raises(ValueError, match="article verbose: .* shorten its summary or warnings"):
+    with pytest.raises(ValueError, match=r"article verbose: .* shorten its summary or warnings"):
         Records.written(b"", [], tmp_path).add([huge])
+
+
+def test_every_kind_of_date_and_zone_comes_back_as_it_was(store: BlobStore, tmp_path: Path) -> None:
+    """Dates are marshalled by their fields and zone; a zone marshal has no form for pickles the article instead."""
+    kinds = [
+        make_article("zoned", 2, updated=datetime(2021, 11, 2, 1, 0, 0, 5, tzinfo=UTC)),  # updated in another zone
+        make_article("fixed", 3, published=datetime(2021, 11, 3, 8, tzinfo=timezone(timedelta(hours=-3, minutes=-30)))),
+        make_article("named", 4, published=datetime(2021, 11, 4, 8, tzinfo=timezone(timedelta(hours=4), "GET"))),
+        make_article("folded", 7, published=datetime(2021, 11, 7, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York"))),
+        make_article("naive-image", 8, image=Image("https://img.example/n.png", 10, 20, "image/png", "alt", "cap", 99)),
+    ]
+    held = compact(catalog_of(kinds), [store], tmp_path)
+    for article in kinds:
+        back = held.by_slug[article.slug]
+        assert back == article
+        for moment, original in ((back.published, article.published), (back.updated, article.updated)):
+            assert (moment.tzinfo, moment.fold, moment.utcoffset()) == (
+                original.tzinfo,
+                original.fold,
+                original.utcoffset(),
+            )
+    order = held.articles
+    assert isinstance(order, ArticleList)
+    kinds_of_record = {a.slug: order.records.read(held.by_slug.ref(a.slug))[2 + len(a.slug)] for a in kinds}  # type: ignore[attr-defined]
+    assert kinds_of_record == {
+        "zoned": ord("m"),
+        "fixed": ord("m"),
+        "named": ord("p"),
+        "folded": ord("m"),
+        "naive-image": ord("m"),
+    }
