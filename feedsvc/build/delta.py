@@ -165,8 +165,8 @@ def _apply_to_records(old: Snapshot, change: Delta) -> Snapshot:
     The changed articles are recorded in this process's memory; the order,
     the slug index and the facets they were or are in are copied as arrays
     with them taken out and put in. No article object is made but those
-    the delta changes (and, when the site or the withdrawals changed, each
-    once, to index every facet again).
+    the delta changes (and, when the site's ``[[source]]`` list changed,
+    each once, to group them by source again).
     """
     catalog = old.catalog
     order = cast(ArticleList, catalog.articles)
@@ -180,7 +180,6 @@ def _apply_to_records(old: Snapshot, change: Delta) -> Snapshot:
     order = order.changed(gone, added)
     slugs = slugs.changed((article.slug for _, article in gone), ((ref, a.slug) for ref, a in added))
     site = change.site
-    whole = site != catalog.site or change.withdrawn != catalog.withdrawn
     bare = Catalog(
         site=site,
         articles=(),
@@ -193,7 +192,7 @@ def _apply_to_records(old: Snapshot, change: Delta) -> Snapshot:
         gone={w.slug: w for w in change.withdrawn},
         scheduled=dict(change.scheduled),
     )
-    new_catalog = reindex_compact_facets(bare, order, slugs, gone, added, site.sources, change.withdrawn, whole)
+    new_catalog = reindex_compact_facets(catalog, bare, order, slugs, gone, added)
     archives = month_index(order, site.timezone)
     return Snapshot(new_catalog, _feeds(old, change), archives, None, change.page_budget, change.fresh)
 

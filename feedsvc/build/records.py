@@ -283,6 +283,17 @@ class Records:
         (size,) = _SLUG.unpack_from(data)
         return data[_SLUG.size : _SLUG.size + size].decode("utf-8")
 
+    def slug_and_updated(self, ref: int) -> tuple[str, datetime]:
+        """Return the slug and ``updated`` of record ``ref`` (what a sitemap lists), making no article."""
+        data = self.read(ref)
+        (size,) = _SLUG.unpack_from(data)
+        body = _SLUG.size + size
+        if data[body : body + 1] != _MARSHALLED:
+            article = self.article(ref)
+            return article.slug, article.updated
+        values = marshal.loads(data[body + 1 :])
+        return data[_SLUG.size : body].decode("utf-8"), _from_moment(values[3] or values[2])
+
     def article(self, ref: int) -> Article:
         """Return the article of record ``ref``: made now, its texts still on disk."""
         data = self.read(ref)
@@ -334,6 +345,12 @@ class ArticleList(Sequence[Article]):
 
     def __repr__(self) -> str:
         return f"<ArticleList of {len(self)}>"
+
+    def slugs_and_updates(self) -> Iterator[tuple[str, datetime]]:
+        """Yield each article's slug and ``updated``, in order, making no article (a sitemap's walk)."""
+        read = self.records.slug_and_updated
+        for ref in self.refs:
+            yield read(ref)
 
     def latest_update(self) -> datetime | None:
         """Return the newest ``updated`` of these articles (None: there are none), making one article."""
@@ -542,50 +559,82 @@ def _names(kind: str, item: Article | Withdrawal) -> tuple[str, ...]:
 
 
 def reindex_compact_facets(
-    catalog: Catalog,
+    previous: Catalog,
+    bare: Catalog,
     order: ArticleList,
     slugs: SlugIndex,
     gone: list[tuple[int, Article]],
     added: list[tuple[int, Article]],
-    sources: tuple[Source, ...],
-    withdrawn: tuple[Withdrawal, ...],
-    whole: bool,
 ) -> Catalog:
-    """Return ``catalog`` with ``order`` and ``slugs``, its facets those of ``order`` as
-    :func:`~feedsvc.catalog.assembly.index_facets` and :func:`~feedsvc.catalog.assembly.index_sources` would
-    make them: only the facets ``gone`` and ``added`` (record, article) were or are in, or (``whole``: the site
-    or the withdrawals changed) every facet, each article's record read once."""
-    if whole:
-        facets = {kind: _indexed(kind, order, withdrawn, sources) for kind in FACET_KINDS}
-        return _compact(catalog, order, slugs, facets)
+    """Return ``bare`` (the next catalog's small parts) with ``order`` and ``slugs``, its facets those of
+    ``order`` as :func:`~feedsvc.catalog.assembly.index_facets` and
+    :func:`~feedsvc.catalog.assembly.index_sources` would make them, from ``previous`` (the compact catalog
+    ``order`` was changed from).
+
+    Only the facets ``gone`` and ``added`` (record, article) were or are in
+    get new arrays. When the withdrawals changed, every facet is given its
+    tombstones again (no record read but the first of a facet whose first
+    article changed); when the site's ``[[source]]`` list changed, the
+    sources' facets are made again from every article's record (rare: a
+    site.toml edit).
+    """
+    sources, withdrawn = bare.site.sources, bare.withdrawn
     facets = {}
     for kind in FACET_KINDS:
+        old = previous.facets(kind)
+        if kind == "sources" and sources != previous.site.sources:
+            facets[kind] = _indexed(kind, order, withdrawn, sources)
+            continue
         named = kind != "sources"
         key_of = facet_key if named else str
-        old = catalog.facets(kind)
-        keys = {key_of(name) for _, article in (*gone, *added) for name in _names(kind, article)}
+        touched = {key_of(name) for _, article in (*gone, *added) for name in _names(kind, article)}
+        keys = set(touched)
+        tombstones: dict[str, list[Withdrawal]] | None = None
+        if withdrawn != previous.withdrawn:
+            tombstones = _tombstones(kind, withdrawn, sources)
+            keys |= old.keys() | tombstones.keys()
         found = dict(old)
         for key in keys:
             facet = old.get(key)
             if not key or (not named and facet is None):
                 continue  # a name of punctuation alone has no URL; a source missing from site.toml has no facet
-            mine = [(ref, a) for ref, a in added if any(key_of(name) == key for name in _names(kind, a))]
-            before = facet.articles if facet is not None else ArticleList(order.records, *_empty())
-            members = cast(ArticleList, before).changed(gone, mine)
-            withdrawals = facet.withdrawn if facet else ()
+            before = cast(ArticleList, facet.articles) if facet is not None else ArticleList(order.records, *_empty())
+            members = before
+            if key in touched:
+                mine = [(ref, a) for ref, a in added if any(key_of(name) == key for name in _names(kind, a))]
+                members = before.changed(gone, mine)
+            withdrawals = (facet.withdrawn if facet else ()) if tombstones is None else tuple(tombstones.get(key, ()))
             if named and not members and not withdrawals:
                 found.pop(key, None)
                 continue
+            listed = cast(tuple[Article, ...], members)
             if facet is not None and not named:
-                found[key] = replace(facet, articles=cast(tuple[Article, ...], members))
+                found[key] = replace(facet, articles=listed, withdrawn=withdrawals)
                 continue
-            first: Article | Withdrawal = members[0] if members else withdrawals[0]
-            name = next(name for name in _names(kind, first) if facet_key(name) == key)
-            found[key] = Facet(kind, key, name, cast(tuple[Article, ...], members), withdrawals)
+            if facet is not None and members and before and members.refs[0] == before.refs[0]:
+                name = facet.name  # named by the same first article
+            else:
+                first: Article | Withdrawal = members[0] if members else withdrawals[0]
+                name = next(name for name in _names(kind, first) if facet_key(name) == key)
+            found[key] = Facet(kind, key, name, listed, withdrawals)
         if named and found.keys() != old.keys():
             found = {key: found[key] for key in sorted(found)}
         facets[kind] = found
-    return _compact(catalog, order, slugs, facets)
+    return _compact(bare, order, slugs, facets)
+
+
+def _tombstones(kind: str, withdrawn: Iterable[Withdrawal], sources: tuple[Source, ...]) -> dict[str, list[Withdrawal]]:
+    """The withdrawals still shown as tombstones, by the key of each facet of ``kind`` they are in."""
+    known = {source.name for source in sources}
+    found: dict[str, list[Withdrawal]] = {}
+    for withdrawal in withdrawn:
+        if not (withdrawal.tombstone and withdrawal.entry_id):
+            continue  # only tombstones still shown keep a narrower feed alive
+        for name in _names(kind, withdrawal):
+            key = name if kind == "sources" else facet_key(name)
+            if key and (kind != "sources" or key in known):
+                found.setdefault(key, []).append(withdrawal)
+    return found
 
 
 def _empty() -> Arrays:
@@ -598,22 +647,18 @@ def _indexed(
     """Every facet of ``kind`` over ``order``, each record read once (as index_facets and index_sources group)."""
     names: dict[str, str] = {}
     members: dict[str, list[int]] = {}
-    gone: dict[str, list[Withdrawal]] = {}
-    known = {source.name: source for source in sources}
+    known = {source.name for source in sources}
     for position, article in enumerate(order):
         for name in _names(kind, article):
             key = name if kind == "sources" else facet_key(name)
             if key and (kind != "sources" or key in known):
                 names.setdefault(key, name)
                 members.setdefault(key, []).append(position)
-    for withdrawal in withdrawn:
-        if not (withdrawal.tombstone and withdrawal.entry_id):
-            continue  # only tombstones still shown keep a narrower feed alive
-        for name in _names(kind, withdrawal):
-            key = name if kind == "sources" else facet_key(name)
-            if key and (kind != "sources" or key in known):
-                names.setdefault(key, name)
-                gone.setdefault(key, []).append(withdrawal)
+    gone = _tombstones(kind, withdrawn, sources)
+    for key, withdrawals in gone.items():
+        names.setdefault(
+            key, next(n for n in _names(kind, withdrawals[0]) if (n if kind == "sources" else facet_key(n)) == key)
+        )
 
     def listed(key: str) -> tuple[Article, ...]:
         return cast(tuple[Article, ...], order.taken(members.get(key, ())))

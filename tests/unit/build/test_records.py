@@ -87,6 +87,7 @@ def test_a_compact_catalog_answers_as_its_objects_do(articles: list[Article], st
     order = held.articles
     assert isinstance(order, ArticleList)
     assert order.latest_update() == feed_updated(objects.articles)
+    assert list(order.slugs_and_updates()) == [(a.slug, a.updated) for a in objects.articles]  # a sitemap's walk
     months = month_index(order, TBILISI)
     expected = index_archives(objects.articles, TBILISI)
     assert (months.first, months.last) == (expected.first, expected.last)
@@ -164,6 +165,8 @@ def test_every_kind_of_date_and_zone_comes_back_as_it_was(store: BlobStore, tmp_
             )
     order = held.articles
     assert isinstance(order, ArticleList)
+    listed = dict(order.slugs_and_updates())
+    assert {slug: (m, m.tzinfo) for slug, m in listed.items()} == {a.slug: (a.updated, a.updated.tzinfo) for a in kinds}
     kinds_of_record = {a.slug: order.records.read(held.by_slug.ref(a.slug))[2 + len(a.slug)] for a in kinds}  # type: ignore[attr-defined]
     assert kinds_of_record == {
         "zoned": ord("m"),
