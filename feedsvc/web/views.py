@@ -162,9 +162,21 @@ def _page(
     cached in a newer snapshot than the one it shows. ``last_modified`` may
     be a function: it is then called only when the page is rendered.
     """
+    return _made_page(snapshot, key, template, last_modified, lambda: context)
+
+
+def _made_page(
+    snapshot: Snapshot,
+    key: str,
+    template: str,
+    last_modified: datetime | Callable[[], datetime],
+    made: Callable[[], dict[str, object]],
+) -> Response:
+    """:func:`_page`, its template's context made by ``made`` only when the page is rendered."""
 
     def render() -> Resource:
         site = snapshot.catalog.site
+        context = made()
         context.setdefault("feeds", feed_links("/feed", site.title))
         body = render_template(template, site=site, **context).encode("utf-8")
         cache_control = f"public, max-age={int(current_app.config['PAGE_MAX_AGE'])}"
@@ -247,22 +259,25 @@ def _index(number: int | None) -> BaseResponse:
 def article(slug: str) -> Response:
     """Show one clean article. :raise 404: no article has this slug. :raise 410: it was withdrawn."""
     snapshot = _snapshot()
-    found: Article | None = snapshot.catalog.by_slug.get(slug)
-    if found is None:
-        gone = snapshot.catalog.gone.get(slug)
+    catalog = snapshot.catalog
+    if slug not in catalog.by_slug:
+        gone = catalog.gone.get(slug)
         if gone is not None:
             abort(410, f"“{gone.title}” was withdrawn by the publisher on {human_date(gone.when)}.")
         abort(404, f"There is no article at /articles/{slug}.")
-    return _page(
-        snapshot,
-        article_path(slug),
-        "article.html",
-        found.updated,
-        article=found,
-        body=functools.partial(_article_body, found),
-        source=snapshot.catalog.sources.get(found.source) if found.source else None,
-        card=article_card(found, snapshot.catalog.site),
-    )
+    # made only to render the page: a server's catalog reads it from its record (build/records.py)
+    found: Callable[[], Article] = functools.cache(lambda: catalog.by_slug[slug])
+
+    def shown() -> dict[str, object]:
+        article = found()
+        return {
+            "article": article,
+            "body": functools.partial(_article_body, article),
+            "source": catalog.sources.get(article.source) if article.source else None,
+            "card": article_card(article, catalog.site),
+        }
+
+    return _made_page(snapshot, article_path(slug), "article.html", lambda: found().updated, shown)
 
 
 def _article_body(article: Article) -> tuple[Markup, Image | None]:
