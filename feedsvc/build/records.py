@@ -227,6 +227,7 @@ class Records:
         weakref.finalize(self, os.close, fd)
         self._memory = bytearray()
         self._lock = threading.Lock()  # appends only (a master's delta thread, a worker's catch-up)
+        self._pid = os.getpid()  # a worker forked while the master's thread held the lock makes its own
         self.stores = stores  # the blob files the records' texts are in, by number (appended to, never reordered)
 
     @classmethod
@@ -257,6 +258,8 @@ class Records:
     def add(self, articles: Iterable[Article]) -> list[int]:
         """Record ``articles`` in this process's memory; return their references."""
         refs = []
+        if self._pid != os.getpid():
+            self._lock, self._pid = threading.Lock(), os.getpid()
         with self._lock:
             for record in _encoded(articles, self._position):
                 refs.append(_IN_MEMORY | len(self._memory) << _LENGTH_BITS | len(record))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -175,3 +176,21 @@ def test_every_kind_of_date_and_zone_comes_back_as_it_was(store: BlobStore, tmp_
         "folded": ord("m"),
         "naive-image": ord("m"),
     }
+
+
+def test_a_worker_forked_while_the_master_appends_records_its_own_deltas(tmp_path: Path) -> None:
+    """gunicorn may fork a worker while the master's delta thread holds the records' lock: the worker's copy
+    of that lock would stay held, so the worker takes a lock of its own."""
+    records = Records.written(b"", [], tmp_path)
+    records._lock.acquire()  # as the master's thread holds it at the fork
+    child = os.fork()
+    if child == 0:  # the worker
+        signal.alarm(10)  # a worker stuck on the master's lock dies here instead of hanging the test
+        try:
+            ref = records.add([make_article("late", 9)])[0]
+            os._exit(0 if records.article(ref).slug == "late" else 1)
+        finally:
+            os._exit(2)
+    _, status = os.waitpid(child, 0)
+    records._lock.release()
+    assert os.waitstatus_to_exitcode(status) == 0
