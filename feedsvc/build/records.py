@@ -2,8 +2,9 @@
 
 An edge (a file) around pure index arithmetic. The publisher keeps its
 articles as objects; what it sends the master is :func:`pack_catalog` of
-its catalog: every article pickled once into a record (its texts on disk
-stay where they are, as (file, offset, length)), the order and each tag's,
+its catalog: every article written once into a record (its fields
+marshalled, or pickled where marshal has no form for one; its texts on
+disk stay where they are, as (file, offset, length)), the order and each tag's,
 author's and source's list as three flat arrays (where each record is, its
 publication time, its update time), and the slugs as a sorted array of
 64-bit hashes. :func:`unpack_catalog` writes the records to an unlinked
@@ -12,7 +13,7 @@ file (:class:`Records`) that the workers forked later read with ``pread``
 :class:`~feedsvc.model.Catalog` whose ``articles``, ``by_slug`` and facets
 are read-only views (:class:`ArticleList`, :class:`SlugIndex`) that make an
 :class:`~feedsvc.model.Article` when one is asked for. So the master's heap
-holds about 100 bytes an article instead of 1.3 KB, and a worker that
+holds about 135 bytes an article instead of 1.3 KB (docs/scale.md), and a worker that
 applies a delta copies a few arrays instead of taking a reference to (and
 so copying the memory page of) every article object.
 
@@ -281,7 +282,7 @@ class Records:
         return data
 
     def slug(self, ref: int) -> str:
-        """Return the slug of record ``ref`` (without unpickling the article)."""
+        """Return the slug of record ``ref`` (without making the article)."""
         data = self.read(ref)
         (size,) = _SLUG.unpack_from(data)
         return data[_SLUG.size : _SLUG.size + size].decode("utf-8")
