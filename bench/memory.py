@@ -45,6 +45,11 @@ if str(REPO) not in sys.path:
 
 from feedsvc.build.blobstore import BlobStore  # noqa: E402
 from feedsvc.build.builder import Builder  # noqa: E402
+
+try:
+    from feedsvc.build.records import ArticleList
+except ImportError:  # a checkout from before the records (PYTHONPATH=...): its articles are objects
+    ArticleList = ()  # type: ignore[assignment,misc]
 from feedsvc.build.snapshot import HOT_FEED_PREFIX, Snapshot  # noqa: E402
 from feedsvc.model import FACET_KINDS, Article  # noqa: E402
 from feedsvc.serve.wire import dump_snapshot, load_snapshot  # noqa: E402
@@ -93,11 +98,18 @@ def master_heap(snapshot: Snapshot) -> tuple[int, int, dict[str, int]]:
     seen: set[int] = set()
     parts = {"site settings": reach(catalog.site, seen)}
     articles = catalog.articles
-    parts["the articles' tuple and objects"] = sys.getsizeof(articles) + sum(sys.getsizeof(a) for a in articles)
-    seen.update([id(articles), *(id(a) for a in articles)])
-    for field in fields(Article):
-        parts[f"Article.{field.name}"] = sum(reach(getattr(a, field.name), seen) for a in articles)
-    parts["by_slug"] = reach(catalog.by_slug, seen)
+    if isinstance(articles, ArticleList):  # records on disk, arrays in the heap (feedsvc.build.records)
+        parts["records on disk (not heap; page cache)"] = 0
+        parts["the order: arrays (record, times)"] = reach(articles, seen)
+        parts["by_slug: arrays (slug hash, record)"] = reach(catalog.by_slug, seen)
+        records_on_disk = os.fstat(articles.records._fd).st_size
+    else:
+        parts["the articles' tuple and objects"] = sys.getsizeof(articles) + sum(sys.getsizeof(a) for a in articles)
+        seen.update([id(articles), *(id(a) for a in articles)])
+        for field in fields(Article):
+            parts[f"Article.{field.name}"] = sum(reach(getattr(a, field.name), seen) for a in articles)
+        parts["by_slug"] = reach(catalog.by_slug, seen)
+        records_on_disk = 0
     for kind in FACET_KINDS:
         parts[f"facets: {kind}"] = reach(catalog.facets(kind), seen)
     parts["archive months"] = reach(loaded.archives, seen)
@@ -106,6 +118,8 @@ def master_heap(snapshot: Snapshot) -> tuple[int, int, dict[str, int]]:
     parts["the site's feeds (bytes in memory)"] = reach(hot, seen)
     parts["other feeds (handles on disk)"] = reach(loaded.feeds, seen)
     parts["the rest of the snapshot"] = reach(vars(loaded), seen)
+    if records_on_disk:
+        parts["records on disk (not heap; page cache)"] = records_on_disk
     return len(payload), heap, parts
 
 

@@ -75,6 +75,7 @@ def main() -> None:
         "list page /page/N": (lists, {}),
         "/feed.atom (br, in memory)": (["/feed.atom"] * 200, {"Accept-Encoding": "br"}),
         "feeds on disk (gzip)": (on_disk, {"Accept-Encoding": "gzip"}),
+        "/sitemap.xml (made once a snapshot)": (["/sitemap.xml"], {}),
     }
     found: dict[str, list[float]] = {name: [] for name in kinds}
     for _ in range(args.rounds):

@@ -18,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
+from feedsvc.build.records import ArticleList, SlugIndex, is_compact, month_index, reindex_compact_facets
 from feedsvc.build.representation import Resource
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import index_facets, index_sources, reindex_facets, reorder_articles
@@ -125,6 +127,8 @@ def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
             f"a delta from version {change.base} cannot be applied to version {catalog.version}; "
             "load the whole snapshot"
         )
+    if is_compact(catalog):
+        return _apply_to_records(old, change)
     touched = {article.slug for article in change.articles} | set(change.removed)
     before = [catalog.by_slug[slug] for slug in touched if slug in catalog.by_slug]
     articles = reorder_articles(catalog.articles, before, change.articles)
@@ -152,10 +156,51 @@ def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
         gone={w.slug: w for w in change.withdrawn},
         scheduled=dict(change.scheduled),
     )
+    return Snapshot(new_catalog, _feeds(old, change), archives, None, change.page_budget, change.fresh)
+
+
+def _apply_to_records(old: Snapshot, change: Delta) -> Snapshot:
+    """:func:`apply_delta` of a compact catalog (the master's, a worker's: see :mod:`feedsvc.build.records`).
+
+    The changed articles are recorded in this process's memory; the order,
+    the slug index and the facets they were or are in are copied as arrays
+    with them taken out and put in. No article object is made but those
+    the delta changes (and, when the site's ``[[source]]`` list changed,
+    each once, to group them by source again).
+    """
+    catalog = old.catalog
+    order = cast(ArticleList, catalog.articles)
+    slugs = cast(SlugIndex, catalog.by_slug)
+    gone: list[tuple[int, Article]] = []
+    for slug in {article.slug for article in change.articles} | set(change.removed):
+        ref = slugs.ref(slug)
+        if ref is not None:
+            gone.append((ref, order.records.article(ref)))
+    added = list(zip(order.records.add(change.articles), change.articles, strict=True))
+    order = order.changed(gone, added)
+    slugs = slugs.changed((article.slug for _, article in gone), ((ref, a.slug) for ref, a in added))
+    site = change.site
+    bare = Catalog(
+        site=site,
+        articles=(),
+        problems=change.problems,
+        version=change.version,
+        withdrawn=change.withdrawn,
+        tags=catalog.tags,
+        authors=catalog.authors,
+        sources=catalog.sources,
+        gone={w.slug: w for w in change.withdrawn},
+        scheduled=dict(change.scheduled),
+    )
+    new_catalog = reindex_compact_facets(catalog, bare, order, slugs, gone, added)
+    archives = month_index(order, site.timezone)
+    return Snapshot(new_catalog, _feeds(old, change), archives, None, change.page_budget, change.fresh)
+
+
+def _feeds(old: Snapshot, change: Delta) -> dict[str, Resource]:
     feeds = {path: r for path, r in old.feeds.items() if path not in change.dropped}
     feeds.update(change.feeds)
-    ordered = {path: feeds[path] for path in sorted(feeds, key=_feed_order(old.feeds, change.feeds))}
-    return Snapshot(new_catalog, ordered, archives, None, change.page_budget, change.fresh)
+    return {path: feeds[path] for path in sorted(feeds, key=_feed_order(old.feeds, change.feeds))}
 
 
 def _feed_order(old: Mapping[str, Resource], new: Mapping[str, Resource]) -> Callable[[str], tuple[bool, int, str]]:

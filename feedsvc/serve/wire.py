@@ -26,10 +26,11 @@ import struct
 import threading
 import weakref
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from feedsvc.build.blobstore import Blob, BlobStore, Span, StoredValue
 from feedsvc.build.delta import Delta
+from feedsvc.build.records import ArticleList, PackedCatalog, month_index, pack_catalog, unpack_catalog
 from feedsvc.build.snapshot import Snapshot
 
 __all__ = [
@@ -97,24 +98,34 @@ class Link:
         self.sock.close()
 
 
-def _dump(value: object) -> tuple[bytes, tuple[int, ...]]:
+class _Files:
+    """The blob files a message names, numbered in the order their descriptors are sent."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[int, int] = {}  # id(store) -> position in the descriptor list
+        self.fds: list[int] = []
+
+    def position(self, store: BlobStore) -> int:
+        number = self.numbers.get(id(store))
+        if number is None:
+            number = self.numbers[id(store)] = len(self.fds)
+            self.fds.append(store.fileno())
+        return number
+
+
+def _dump(value: object, files: _Files | None = None) -> tuple[bytes, tuple[int, ...]]:
     """Pickle ``value``, each blob as (file number, offset, length); return the bytes and the files' descriptors."""
-    files: dict[int, int] = {}  # id(store) -> position in the descriptor list
-    stores: list[int] = []
+    files = files or _Files()
 
     def reduce_blob(blob: StoredValue) -> tuple[Any, tuple[int, int, int]]:
         store, offset, length = blob.where()
-        position = files.get(id(store))
-        if position is None:
-            position = files[id(store)] = len(stores)
-            stores.append(store.fileno())
-        return _blob, (position, offset, length)
+        return _blob, (files.position(store), offset, length)
 
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = {**copyreg.dispatch_table, Blob: reduce_blob, Span: reduce_blob}
     pickler.dump(value)
-    return buffer.getvalue(), tuple(stores)
+    return buffer.getvalue(), tuple(files.fds)
 
 
 def _load(data: bytes | bytearray, stores: list[BlobStore]) -> Any:
@@ -132,10 +143,14 @@ def dump_snapshot(snapshot: Snapshot) -> tuple[bytes, tuple[int, ...]]:
     """Return what the master needs of ``snapshot``, pickled, and the descriptors its blobs live in.
 
     Left out: the revisions ledger and the reusable renders, which only the
-    next build reads. A blob goes as (file number, offset, length).
+    next build reads, and the archive months (found again from the order).
+    A blob goes as (file number, offset, length); the articles go as records
+    and flat arrays (:func:`feedsvc.build.records.pack_catalog`).
     """
     catalog = replace(snapshot.catalog, revisions={}, digests={})
-    return _dump((catalog, snapshot.feeds, snapshot.archives, snapshot.page_budget, snapshot.fresh))
+    files = _Files()
+    packed = pack_catalog(catalog, files.position)
+    return _dump((packed, snapshot.feeds, snapshot.page_budget, snapshot.fresh), files)
 
 
 def dump_delta(change: Delta) -> tuple[bytes, tuple[int, ...]]:
@@ -189,9 +204,18 @@ def store_of(file: FileId, owner: int) -> BlobStore:
 
 
 def load_snapshot(data: bytes | bytearray, fds: list[int]) -> Snapshot:
-    """Rebuild a snapshot sent by :func:`dump_snapshot`; the descriptors become read-only blob stores."""
-    catalog, feeds, archives, page_budget, fresh = _load(data, [adopt_store(fd) for fd in fds])
-    return Snapshot(catalog, feeds, archives, None, page_budget, fresh)
+    """Rebuild a snapshot sent by :func:`dump_snapshot`; the descriptors become read-only blob stores.
+
+    Its catalog is compact: the articles' records written to a file of their
+    own (:func:`feedsvc.build.records.unpack_catalog`), read when an article is asked for.
+    """
+    stores = [adopt_store(fd) for fd in fds]
+    packed, feeds, page_budget, fresh = _load(data, stores)
+    if not isinstance(packed, PackedCatalog):
+        raise pickle.UnpicklingError(f"expected a packed catalog, got {type(packed).__name__}")
+    catalog = unpack_catalog(packed, stores)
+    order = cast(ArticleList, catalog.articles)
+    return Snapshot(catalog, feeds, month_index(order, catalog.site.timezone), None, page_budget, fresh)
 
 
 def load_delta(data: bytes | bytearray, stores: list[BlobStore]) -> Delta:

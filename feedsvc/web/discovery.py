@@ -26,10 +26,12 @@ from datetime import datetime
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
-from feedsvc.feeds.atom_rss import ATOM_TYPE, RSS_TYPE, feed_updated, site_epoch
+from feedsvc.build.records import ArticleList
+from feedsvc.feeds.atom_rss import ATOM_TYPE, RSS_TYPE, site_epoch
 from feedsvc.feeds.families import facet_title
 from feedsvc.feeds.json_feed import JSON_FEED_TYPE
 from feedsvc.model import Catalog, Facet, Site, article_path
+from feedsvc.web.paging import list_updated
 
 __all__ = [
     "AUTHOR_INDEX_PATH",
@@ -86,15 +88,21 @@ def sitemap_urls(catalog: Catalog) -> Iterator[tuple[str, datetime]]:
     """Yield (absolute URL, lastmod) of every page a search engine should know: home, articles, tags, authors, sources."""
     site = catalog.site
     epoch = site_epoch(site)
-    yield site.url("/"), feed_updated(catalog.articles, (), epoch)
-    for article in catalog.articles:
-        yield site.url(article_path(article.slug)), article.updated
+    yield site.url("/"), list_updated(catalog.articles, (), epoch)
+    articles = catalog.articles
+    listed = (
+        articles.slugs_and_updates()  # a server's: read from the records, no article made
+        if isinstance(articles, ArticleList)
+        else ((article.slug, article.updated) for article in articles)
+    )
+    for slug, updated in listed:
+        yield site.url(article_path(slug)), updated
     for kind, facets in (("tags", catalog.tags), ("authors", catalog.authors), ("sources", catalog.sources)):
         if facets and kind in FACET_INDEX_PATHS:  # sources have no index page: /feeds lists them
-            yield site.url(FACET_INDEX_PATHS[kind]), feed_updated(catalog.articles, (), epoch)
+            yield site.url(FACET_INDEX_PATHS[kind]), list_updated(catalog.articles, (), epoch)
         for key in sorted(facets):
             facet = facets[key]
-            yield site.url(facet.path), feed_updated(facet.articles, (), epoch)
+            yield site.url(facet.path), list_updated(facet.articles, (), epoch)
 
 
 def sitemap_part_path(number: int) -> str:

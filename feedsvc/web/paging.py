@@ -7,12 +7,27 @@ page 1 lives at the list's own path (``/``, ``/tags/<key>``) and page N at
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from feedsvc.model import Article
+from feedsvc.build.records import ArticleList
+from feedsvc.feeds.atom_rss import feed_updated
+from feedsvc.model import Article, Withdrawal
 
-__all__ = ["Pager", "list_page_path", "list_page_paths", "page_count"]
+__all__ = ["Pager", "list_page_path", "list_page_paths", "list_updated", "page_count"]
+
+
+def list_updated(articles: Sequence[Article], tombstones: Sequence[Withdrawal], empty: datetime) -> datetime:
+    """Return the newest change of a list, as :func:`~feedsvc.feeds.atom_rss.feed_updated` does.
+
+    A server's lists (:class:`~feedsvc.build.records.ArticleList`) know it
+    without making an article of each: one is made, the newest.
+    """
+    if isinstance(articles, ArticleList):
+        latest = articles.latest_update()
+        return feed_updated((), tombstones, empty) if latest is None else max([latest, *(t.when for t in tombstones)])
+    return feed_updated(articles, tombstones, empty)
 
 
 def list_page_path(prefix: str, number: int) -> str:

@@ -27,7 +27,7 @@ from feedsvc.build.representation import IDENTITY, Resource, Variant, body_etag,
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import facet_key
 from feedsvc.content.loader import picture_file
-from feedsvc.feeds.atom_rss import feed_updated, site_epoch
+from feedsvc.feeds.atom_rss import site_epoch
 from feedsvc.feeds.families import facet_title
 from feedsvc.model import Article, Catalog, Facet, Image, Problem, SiteImage, Withdrawal, article_path, facet_path
 from feedsvc.serve.state import EXTENSION, REQUEST_SNAPSHOT, SiteState
@@ -49,7 +49,7 @@ from feedsvc.web.discovery import (
     sitemaps,
 )
 from feedsvc.web.figures import page_body
-from feedsvc.web.paging import Pager, list_page_path, page_count
+from feedsvc.web.paging import Pager, list_page_path, list_updated, page_count
 
 __all__ = [
     "FEED_ALIASES",
@@ -162,9 +162,21 @@ def _page(
     cached in a newer snapshot than the one it shows. ``last_modified`` may
     be a function: it is then called only when the page is rendered.
     """
+    return _made_page(snapshot, key, template, last_modified, lambda: context)
+
+
+def _made_page(
+    snapshot: Snapshot,
+    key: str,
+    template: str,
+    last_modified: datetime | Callable[[], datetime],
+    made: Callable[[], dict[str, object]],
+) -> Response:
+    """:func:`_page`, its template's context made by ``made`` only when the page is rendered."""
 
     def render() -> Resource:
         site = snapshot.catalog.site
+        context = made()
         context.setdefault("feeds", feed_links("/feed", site.title))
         body = render_template(template, site=site, **context).encode("utf-8")
         cache_control = f"public, max-age={int(current_app.config['PAGE_MAX_AGE'])}"
@@ -218,7 +230,7 @@ def _list_page(
         # If-Modified-Since be answered 304 for a page that changed). Over the whole list
         # it moves whenever an article is published, edited or withdrawn; an edit moves it
         # on pages that did not change too, which costs one 200 where a 304 would do.
-        return feed_updated(articles, withdrawn, site_epoch(site))  # an empty list: the site's own date
+        return list_updated(articles, withdrawn, site_epoch(site))  # an empty list: the site's own date
 
     return _page(snapshot, pager.path, template, last_modified, pager=pager, **context)
 
@@ -247,22 +259,25 @@ def _index(number: int | None) -> BaseResponse:
 def article(slug: str) -> Response:
     """Show one clean article. :raise 404: no article has this slug. :raise 410: it was withdrawn."""
     snapshot = _snapshot()
-    found: Article | None = snapshot.catalog.by_slug.get(slug)
-    if found is None:
-        gone = snapshot.catalog.gone.get(slug)
+    catalog = snapshot.catalog
+    if slug not in catalog.by_slug:
+        gone = catalog.gone.get(slug)
         if gone is not None:
             abort(410, f"“{gone.title}” was withdrawn by the publisher on {human_date(gone.when)}.")
         abort(404, f"There is no article at /articles/{slug}.")
-    return _page(
-        snapshot,
-        article_path(slug),
-        "article.html",
-        found.updated,
-        article=found,
-        body=functools.partial(_article_body, found),
-        source=snapshot.catalog.sources.get(found.source) if found.source else None,
-        card=article_card(found, snapshot.catalog.site),
-    )
+    # made only to render the page: a server's catalog reads it from its record (build/records.py)
+    found: Callable[[], Article] = functools.cache(lambda: catalog.by_slug[slug])
+
+    def shown() -> dict[str, object]:
+        article = found()
+        return {
+            "article": article,
+            "body": functools.partial(_article_body, article),
+            "source": catalog.sources.get(article.source) if article.source else None,
+            "card": article_card(article, catalog.site),
+        }
+
+    return _made_page(snapshot, article_path(slug), "article.html", lambda: found().updated, shown)
 
 
 def _article_body(article: Article) -> tuple[Markup, Image | None]:
@@ -491,7 +506,7 @@ def _document(snapshot: Snapshot, key: str, body: Callable[[], bytes], media_typ
     catalog = snapshot.catalog
 
     def render() -> Resource:
-        modified = feed_updated(catalog.articles, catalog.withdrawn, site_epoch(catalog.site))
+        modified = list_updated(catalog.articles, catalog.withdrawn, site_epoch(catalog.site))
         cache_control = f"public, max-age={int(current_app.config['PAGE_MAX_AGE'])}"
         return make_resource(body(), media_type, modified, cache_control, (("X-Content-Type-Options", "nosniff"),))
 
@@ -531,7 +546,7 @@ def feeds_page() -> Response:
     catalog = snapshot.catalog
 
     def last_modified() -> datetime:
-        return feed_updated(catalog.articles, catalog.withdrawn, site_epoch(catalog.site))
+        return list_updated(catalog.articles, catalog.withdrawn, site_epoch(catalog.site))
 
     sections = feed_directory(catalog)
     site = catalog.site
@@ -552,7 +567,7 @@ def facet_index_page() -> Response:
     site = catalog.site
 
     def last_modified() -> datetime:
-        return feed_updated(catalog.articles, catalog.withdrawn, site_epoch(site))
+        return list_updated(catalog.articles, catalog.withdrawn, site_epoch(site))
 
     card = list_card(
         site,

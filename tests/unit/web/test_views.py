@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,9 @@ from lxml import etree
 
 from feedsvc.app import create_app
 from feedsvc.build.builder import load_snapshot
+from feedsvc.build.records import ArticleList
+from feedsvc.serve.wire import dump_snapshot
+from feedsvc.serve.wire import load_snapshot as load_snapshot_sent
 from support.factories import write_article
 from support.paths import FIXTURES
 
@@ -624,3 +628,34 @@ def test_the_article_page_shows_its_lead_image_as_a_figure_with_caption_and_lazy
     assert figure.find_next_sibling("div")["class"] == ["article-body"]
     deck = page.select_one(".article-body img")
     assert (deck["alt"], deck["loading"], deck["decoding"]) == ("Deck", "lazy", "async")
+
+
+# ------------------------------------------------------------------ the snapshot as a worker holds it
+
+
+def test_a_worker_s_snapshot_of_records_answers_every_page_byte_for_byte_as_the_objects_do(tmp_path: Path) -> None:
+    """Sent over the wire, a catalog is records and arrays (build/records.py): pages, lists, feeds and the
+    sitemap read from it are the bytes and headers the publisher's objects give."""
+    content = paged_content(tmp_path, 7)
+    app = create_app({"TESTING": True, "CONTENT_DIR": str(content), "LIVE_RELOAD": False})
+    state = app.extensions["feedsvc"]
+    objects = state.snapshot
+    catalog = objects.catalog
+    paths = ["/", "/page/2", "/page/4", "/feed.atom", "/feeds", "/tags", "/authors", "/feeds.opml", "/sitemap.xml"]
+    paths += [f"/articles/{a.slug}" for a in catalog.articles] + ["/articles/nothing-here"]
+    paths += [facet.path for facet in (*catalog.tags.values(), *catalog.authors.values())] + ["/tags/roads/page/2"]
+
+    def answers() -> dict[str, tuple[int, bytes, dict[str, str]]]:
+        client = app.test_client()
+        found = {}
+        for path in paths:
+            response = client.get(path)
+            found[path] = (response.status_code, response.data, dict(response.headers))
+        return found
+
+    expected = answers()
+    payload, fds = dump_snapshot(objects)
+    state.snapshot = load_snapshot_sent(payload, [os.dup(fd) for fd in fds])
+    assert isinstance(state.snapshot.catalog.articles, ArticleList)
+    assert answers() == expected
+    assert [expected[p][0] for p in ("/page/4", "/articles/nothing-here", "/tags/roads/page/2")] == [200, 404, 200]
