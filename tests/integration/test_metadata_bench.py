@@ -1,5 +1,5 @@
-"""bench/metadata.py: why a publication day was missed, told from the page itself; how names are compared;
-and bench/metadata_feed.py: the bench measures what a build publishes."""
+"""bench/metadata.py: why a publication day or an author was missed, told from the page itself; how names are
+compared; and bench/metadata_feed.py: the bench measures what a build publishes."""
 
 from __future__ import annotations
 
@@ -15,7 +15,16 @@ from support.paths import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 
-from metadata import Output, Page, day_in_page, day_miss_kind, norm_authors
+from metadata import (
+    AUTHOR_MISS_KINDS,
+    Output,
+    Page,
+    author_kind_table,
+    author_miss_kind,
+    day_in_page,
+    day_miss_kind,
+    norm_authors,
+)
 from metadata_feed import main as feed_check
 
 TRUTH = date(2021, 9, 8)
@@ -65,6 +74,77 @@ def test_a_day_in_the_page_left_unread_is_no_date_found_or_another_date() -> Non
 )
 def test_lead_ins_and_honorifics_are_no_part_of_the_names_compared(truth: str, names: set[str]) -> None:
     assert norm_authors(truth) == names
+
+
+def signed(authors: str, domain: str = "news.example") -> Page:
+    return Page("set", "1", Path("set/html/1.html.gz"), domain, "A title", authors, None)
+
+
+BYLINE_PAGE = "<article><h1>A title</h1><p>By Jane Doe and John Roe, Daily Planet</p><p>Text.</p></article>"
+
+
+@pytest.mark.parametrize(
+    "truth",
+    ["April 28, 2019 at 6:01 am Updated April 29, 2019", "q_admin", "srauturier", "Follow Author",
+     "Paycom Blog Contributor", "jane@news.example"],
+)  # fmt: skip
+def test_a_date_a_handle_a_job_or_a_button_annotated_as_the_author_is_no_name(truth: str) -> None:
+    assert author_miss_kind(signed(truth), Output(authors=("Jane Doe",)), BYLINE_PAGE) == "truth is not a name"
+
+
+@pytest.mark.parametrize(
+    "truth",
+    ["Jane Doe, Senior Director of Operations", "By Jane Doe\n March 25, 2015", "Jane Doe | The Texas Newsroom",
+     "By Jane Doe, MA\n WebMD Health News", "Jane Doe (http://jane.example/)"],
+)  # fmt: skip
+def test_the_right_name_under_a_role_affiliation_or_date_is_truth_holding_more_than_names(truth: str) -> None:
+    assert author_miss_kind(signed(truth), Output(authors=("Jane Doe",)), BYLINE_PAGE) == "truth holds more than names"
+
+
+@pytest.mark.parametrize(
+    "truth, published",
+    [("Jane Döe", "Jane Doe"), ("Doe, Jane", "Jane Doe"), ("J. Doe", "Jane Doe"), ("Jane (Mary) Doe", "Jane Doe")],
+)
+def test_the_same_person_written_otherwise_is_a_name_format_miss(truth: str, published: str) -> None:
+    assert author_miss_kind(signed(truth), Output(authors=(published,)), BYLINE_PAGE) == "name format"
+
+
+def test_more_or_fewer_names_than_annotated_are_extra_or_missing_names() -> None:
+    both = Output(authors=("Jane Doe", "John Roe"))
+    assert author_miss_kind(signed("Jane Doe"), both, BYLINE_PAGE) == "extra names"
+    assert author_miss_kind(signed("Jane Doe and John Roe"), Output(authors=("Jane Doe",)), BYLINE_PAGE) == (
+        "missing names"
+    )
+
+
+def test_a_name_the_page_never_writes_is_annotated_from_elsewhere_whatever_was_published() -> None:
+    page = signed("Isabel Haas")
+    assert author_miss_kind(page, Output(), BYLINE_PAGE) == "annotated name not in the page"
+    assert author_miss_kind(page, Output(authors=("Jane Doe",)), BYLINE_PAGE) == "annotated name not in the page"
+
+
+def test_a_name_written_in_the_page_and_not_published_is_no_author_found() -> None:
+    assert author_miss_kind(signed("Jane Doe"), Output(), BYLINE_PAGE) == "no author found"
+
+
+def test_the_site_or_an_organisation_published_for_a_person_is_told_from_another_person() -> None:
+    page = signed("Jane Doe", domain="homeadvisor.com")
+    for site in ("HomeAdvisor", "Morgan & Morgan", "Daily Planet News"):
+        assert (
+            author_miss_kind(page, Output(authors=(site,)), BYLINE_PAGE) == "site or organisation instead of a person"
+        )
+    teaser = Output(authors=("Richard Eskow",))
+    assert author_miss_kind(page, teaser, BYLINE_PAGE) == "wrong person or not a name"
+
+
+def test_the_author_misses_are_counted_by_kind_and_fold_with_tuning_and_held_out_sums() -> None:
+    counts = {(0, "no author found"): 2, (1, "no author found"): 1, (3, "no author found"): 4, (4, "name format"): 1}
+    lines = author_kind_table(counts, 5, {3, 4})
+    rows = {line[:42].strip(): line[42:].split() for line in lines[3:]}
+    assert set(rows) == {*AUTHOR_MISS_KINDS, "all"}
+    assert rows["no author found"] == ["2", "1", "0", "4", "0", "3", "4"]
+    assert rows["name format"] == ["0", "0", "0", "0", "1", "0", "1"]
+    assert rows["all"] == ["2", "1", "0", "4", "1", "3", "5"]
 
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title>
