@@ -16,7 +16,8 @@ sources then say nothing of that field, so ``origins`` stay true):
   path, else a line that is only a date anywhere, else the first update (the
   page was published then at the latest);
 - authors: every value read through the byline parser
-  (:mod:`feedsvc.metadata.bylines`); tags through the reader-tag filter
+  (:mod:`feedsvc.metadata.bylines`); a page no source signs, by the post
+  author a WordPress tag manager's data layer names; tags through the reader-tag filter
   (:mod:`feedsvc.metadata.tags`);
 - canonical URL: ``<link rel="canonical">``, then ``og:url``, then JSON-LD;
 - image: each source's first real picture (:mod:`feedsvc.metadata.images`), relative
@@ -27,6 +28,7 @@ sources then say nothing of that field, so ``origins`` stay true):
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -209,6 +211,8 @@ _NAME_LINE_CHARS = 60
 # "ByDaryl Austin": inline elements' text meets without a space
 _BY_GLUED = re.compile(r"^by(?=[A-Z])")
 _BYLINE_LINE_CHARS = 120
+# A JSON string after the data layer's author key: "pagePostAuthor":"Krystyna"
+_DATA_LAYER_AUTHOR = re.compile(r'"pagePostAuthor"\s*:\s*("(?:[^"\\]|\\.){1,200}")')
 # Only whether a line holds a date matters there, not when in which zone.
 _ANY_ZONE = ZoneInfo("UTC")
 
@@ -259,7 +263,26 @@ def extract_metadata(
         authors = _people(found.authors, keep=organisations)
         sources[name] = dataclasses.replace(found, authors=authors, tags=reader_tags(found.tags, title))
     _agree_on_authors(sources, said, partial(_shown_byline, root, title), [*names, *organisations])
+    if not any(sources[name].authors for name in SOURCES):
+        sources["markup"] = dataclasses.replace(sources["markup"], authors=_data_layer_author(root))
     return [(source, sources[source]) for source in SOURCES]
+
+
+def _data_layer_author(root: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """Return the post's author a WordPress page gives its tag manager's data layer (``"pagePostAuthor":"…"``).
+
+    The data layer of the widely used "GTM4WP" plugin names the post's author by its display name
+    on pages that show no byline; a login name ("admin") is no name (:func:`byline_names`).
+    """
+    for script in root.iter("script"):
+        found = _DATA_LAYER_AUTHOR.search(script.text or "")
+        if found:
+            try:
+                value = json.loads(found[1])
+            except ValueError:
+                return ()
+            return dedupe(byline_names(plain(value))) if isinstance(value, str) else ()
+    return ()
 
 
 def _people(authors: Iterable[str], keep: Iterable[str] = ()) -> tuple[str, ...]:
