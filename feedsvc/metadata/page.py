@@ -211,6 +211,10 @@ _NAME_LINE_CHARS = 60
 # "ByDaryl Austin": inline elements' text meets without a space
 _BY_GLUED = re.compile(r"^by(?=[A-Z])")
 _BYLINE_LINE_CHARS = 120
+# A reader's comment or a list of them ("comment-author", "comments", "commentlist").
+_COMMENT = re.compile(
+    r"\s(?:comments?|comment-(?:list|body|content|author|meta)|commentlist|comments-area)\s", re.IGNORECASE
+)
 # A JSON string after the data layer's author key: "pagePostAuthor":"Krystyna"
 _DATA_LAYER_AUTHOR = re.compile(r'"pagePostAuthor"\s*:\s*("(?:[^"\\]|\\.){1,200}")')
 # Only whether a line holds a date matters there, not when in which zone.
@@ -1119,6 +1123,7 @@ def _byline(root: lxml.html.HtmlElement) -> tuple[str, ...]:
         matches = root.xpath(xpath)
         # a link's words are a name only if written as one ("several hundred commits" links to contributors)
         names_in = partial(_names_in, shown=xpath == _AUTHOR_PAGE_LINKS)
+        matches = [match for match in matches if not _elsewhere(match)]
         for element in matches:
             if names_in(element):
                 # only the first byline's siblings (in the same block, through inline elements: "<strong><a>A</a>
@@ -1130,6 +1135,18 @@ def _byline(root: lxml.html.HtmlElement) -> tuple[str, ...]:
                 ]
                 return dedupe(name for match in siblings or [element] for name in names_in(match))
     return ()
+
+
+def _elsewhere(element: lxml.html.HtmlElement) -> bool:
+    """Whether a byline element is a reader's or another page's: in a comment, or in the page's aside or navigation."""
+    # lxml.html gives str tags; the types allow bytes and QName too
+    ancestors = [a for a in element.iterancestors() if isinstance(a.tag, str) and a.tag.lower() not in ("body", "html")]
+    tags = [str(ancestor.tag).lower() for ancestor in ancestors]
+    # the page's aside, not one in the article ("<article><aside>By …</aside>")
+    aside = next((index for index, tag in enumerate(tags) if tag in ("aside", "nav")), None)
+    if aside is not None and not any(tag in ("article", "main") for tag in tags[aside + 1 :]):
+        return True
+    return any(_COMMENT.search(f" {a.get('class') or ''} {a.get('id') or ''} ") for a in ancestors)
 
 
 def _block_parent(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:

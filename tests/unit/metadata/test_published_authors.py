@@ -71,6 +71,11 @@ def test_an_unsigned_wordpress_page_is_signed_by_the_post_author_its_data_layer_
     assert authors("wordpress_data_layer_login_name_is_no_author.html") == ()
 
 
+def test_a_readers_comment_and_the_pages_sidebar_sign_nothing_the_articles_own_aside_does() -> None:
+    assert authors("comment_author_under_an_unsigned_article_is_no_author.html") == ()
+    assert authors("byline_in_the_articles_aside_signs_and_the_sidebars_does_not.html") == ("Nicolas Perriault",)
+
+
 def test_prose_after_by_and_a_link_to_contributors_name_nobody() -> None:
     assert authors("prose_lines_starting_with_by_and_links_to_contributors_are_no_bylines.html") == ()
 
