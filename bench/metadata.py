@@ -54,7 +54,9 @@ a part in parentheses); more names published than annotated, or fewer; the
 annotated name is not written in the page at all; no author found; the site
 or an organisation published instead of a person; another person or a
 non-name published. The counts are printed per fold, with tuning and
-held-out sums.
+held-out sums; then feedsvc's authors right and wrong by the source they come
+from (JSON-LD, the meta tags, byline elements, names read from the page's
+lines, none).
 
 The checks every dev page must pass (reported, and counted as failures):
 no author named "by" or made only of a role or agency, no author holding an
@@ -77,6 +79,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -84,7 +87,8 @@ from feedsvc.catalog.assembly import make_article
 from feedsvc.clean import clean_html
 from feedsvc.content.loader import ArticleFiles, parse_article
 from feedsvc.content.site import parse_site
-from feedsvc.model import ContentError
+from feedsvc.metadata.page import extract_metadata
+from feedsvc.model import ArticleSource, ContentError
 
 FIELDS = ("title", "authors", "published")
 PLACEHOLDER_AUTHOR = "Bench Default Author"
@@ -175,6 +179,7 @@ def day_miss_kind(page: Page, output: Output, html: str) -> str:
 
 # --- why an author was missed -----------------------------------------------------------------
 
+AUTHOR_SOURCES = ("json-ld", "meta tags", "byline elements", "page lines", "none")
 AUTHOR_MISS_KINDS = (
     "truth is not a name",
     "truth holds more than names",
@@ -300,6 +305,7 @@ class Output:
     tags: tuple[str, ...] = ()
     seconds: float = 0.0
     updated: date | None = None  # the page's own update (feedsvc only), for the diagnosis of misses
+    authors_from: str = ""  # where feedsvc's published authors come from: one of AUTHOR_SOURCES
 
 
 def load_pages(dataset: Path) -> list[Page]:
@@ -351,7 +357,22 @@ def run_feedsvc(page: Page, data: bytes) -> Output:
     authors = tuple(name for name in article.authors if name != PLACEHOLDER_AUTHOR)
     published = article.published.date() if source.metadata.published is not None else None
     updated = source.metadata.updated.date() if source.metadata.updated is not None else None
-    return Output(article.title, authors, published, article.tags, time.perf_counter() - started, updated)
+    output = Output(article.title, authors, published, article.tags, time.perf_counter() - started, updated)
+    output.authors_from = authors_source(source, authors)
+    return output
+
+
+def authors_source(source: ArticleSource, authors: tuple[str, ...]) -> str:
+    """Return which of AUTHOR_SOURCES the published authors come from ("none" for no author)."""
+    origin = dict(source.origins).get("authors") if authors else None
+    if origin is None:
+        return "none"
+    if origin != "markup":
+        return "json-ld" if origin == "json-ld" else "meta tags" if origin == "opengraph" else origin
+    # the markup source holds names of byline elements, and names read from the page's lines
+    # (a "By …" line, a name by the date, a label): the elements' are those the page says alone
+    elements = dict(extract_metadata(source.html, ZoneInfo("UTC"), raw=True))["markup"].authors
+    return "byline elements" if set(elements) & set(authors) else "page lines"
 
 
 def run_trafilatura(page: Page, data: bytes) -> Output:
@@ -469,6 +490,8 @@ def main(argv: list[str] | None = None) -> int:
     # (fold, kind) -> author misses
     author_kinds: dict[tuple[int, str], int] = {}
     why: dict[str, str] = {}  # page -> the kind of its author miss
+    # (tuning or held-out, source of the published authors, hit) -> pages
+    by_source: dict[tuple[str, str, bool], int] = {}
     for page in pages:
         data = gzip.decompress(page.path.read_bytes())
         fold = fold_of(page.domain, args.folds)
@@ -490,7 +513,11 @@ def main(argv: list[str] | None = None) -> int:
             kind = day_miss_kind(page, mine, data.decode("utf-8", "replace"))
             key = ("held-out" if fold in held_out else "tuning", kind)
             kinds[key] = kinds.get(key, 0) + 1
-        if field_hit(page, mine, "authors") is False:
+        author_hit = field_hit(page, mine, "authors")
+        if author_hit is not None:
+            tallied = ("held-out" if fold in held_out else "tuning", mine.authors_from, author_hit)
+            by_source[tallied] = by_source.get(tallied, 0) + 1
+        if author_hit is False:
             author_kind = why[page.ident] = author_miss_kind(page, mine, data.decode("utf-8", "replace"))
             author_kinds[(fold, author_kind)] = author_kinds.get((fold, author_kind), 0) + 1
         missed = args.failures and field_hit(page, outputs["feedsvc"], args.failures) is False
@@ -517,6 +544,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     lines.extend(author_kind_table(author_kinds, args.folds, held_out))
+    lines.append("feedsvc's authors by source, right / wrong (tuning; held-out):")
+    lines.extend(
+        f"    {source:<16} {by_source.get(('tuning', source, True), 0):>4} / {by_source.get(('tuning', source, False), 0):<4}"
+        f"{by_source.get(('held-out', source, True), 0):>6} / {by_source.get(('held-out', source, False), 0)}"
+        for source in AUTHOR_SOURCES
+    )
     lines.append("")
     lines.append(f"checks on every page: {len(problems)} problem(s)")
     lines.extend(f"    {page.dataset}/{page.ident}: {problem}" for page, problem in problems[:40])

@@ -24,6 +24,7 @@ from metadata import (
     day_in_page,
     day_miss_kind,
     norm_authors,
+    run_feedsvc,
 )
 from metadata_feed import main as feed_check
 
@@ -135,6 +136,29 @@ def test_the_site_or_an_organisation_published_for_a_person_is_told_from_another
         )
     teaser = Output(authors=("Richard Eskow",))
     assert author_miss_kind(page, teaser, BYLINE_PAGE) == "wrong person or not a name"
+
+
+JSON_LD_AUTHOR = '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"name": "Jane Doe"}}</script>'
+SOURCED = """<html><head><title>Harbour wall to be extended</title>{head}</head><body><main>
+<h1>Harbour wall to be extended</h1>{byline}<p>The council voted on Tuesday to extend the harbour wall.</p>
+</main></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "head, byline, source",
+    [
+        (JSON_LD_AUTHOR, "", "json-ld"),
+        ('<meta name="author" content="Jane Doe">', "", "meta tags"),
+        ("", '<p class="byline">By <span class="author">Jane Doe</span></p>', "byline elements"),
+        ("", "<p>By Jane Doe</p>", "page lines"),
+        ("", "", "none"),
+    ],
+)  # fmt: skip
+def test_the_source_of_the_published_authors_is_told(head: str, byline: str, source: str) -> None:
+    data = SOURCED.format(head=head, byline=byline).encode()
+    output = run_feedsvc(page(), data)
+    assert output.authors == (() if source == "none" else ("Jane Doe",))
+    assert output.authors_from == source
 
 
 def test_the_author_misses_are_counted_by_kind_and_fold_with_tuning_and_held_out_sums() -> None:
