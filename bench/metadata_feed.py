@@ -3,6 +3,7 @@
 Usage::
 
     python bench/metadata_feed.py DATASET [DATASET ...] [--pages 150] [--folds 0,1,2] [--work DIR]
+                                  [--only SET/ID,...]
 
 An edge (it writes a site under ``--work``, a temporary folder by default). A sample of the
 annotated pages of the given folds (by domain, as in bench/metadata.py; a fixed seed) is
@@ -10,7 +11,8 @@ copied as ``articles/<slug>.html`` into a content folder whose ``site.toml`` is 
 site; ``feedsvc build`` publishes it; each page's authors in ``feed.json`` (or, for a page
 whose date puts it only in the monthly archives, in its Atom archive) are compared with what
 ``run_feedsvc`` of bench/metadata.py says for the same page. The site's placeholder default
-author counts as no author on both sides. Exit status 1 if any page differs or is missing.
+author counts as no author on both sides. ``--only wcxb-dev/0097,…`` checks the pages a change
+touched instead of a sample. Exit status 1 if any page differs or is missing.
 """
 
 from __future__ import annotations
@@ -64,12 +66,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=150)
     parser.add_argument("--folds", default="0,1,2", help="folds (of 5, by domain) to sample pages from")
     parser.add_argument("--work", type=Path, help="folder for the site and its build (default: a temporary one)")
+    parser.add_argument("--only", metavar="SET/ID,...", help="these pages (a change's), not a sample; folds ignored")
     args = parser.parse_args(argv)
     folds = {int(part) for part in args.folds.split(",") if part.strip()}
     pages = [page for dataset in args.datasets for page in load_pages(dataset)]
-    pages = [page for page in pages if fold_of(page.domain, 5) in folds and norm_authors(page.authors)]
-    random.Random(12).shuffle(pages)
-    pages = pages[: args.pages]
+    if args.only:
+        wanted = {part.strip() for part in args.only.split(",") if part.strip()}
+        pages = [page for page in pages if f"{page.dataset}/{page.ident}" in wanted]
+        unknown = wanted - {f"{page.dataset}/{page.ident}" for page in pages}
+        if unknown:
+            print(f"--only: no annotated page {', '.join(sorted(unknown))} in {', '.join(map(str, args.datasets))}")
+            return 1
+        folds = {fold_of(page.domain, 5) for page in pages}
+    else:
+        pages = [page for page in pages if fold_of(page.domain, 5) in folds and norm_authors(page.authors)]
+        random.Random(12).shuffle(pages)
+        pages = pages[: args.pages]
     with tempfile.TemporaryDirectory() as temporary:
         work = args.work or Path(temporary)
         content, out = work / "content", work / "out"

@@ -203,3 +203,23 @@ def test_the_feed_check_builds_the_pages_and_finds_the_bench_s_authors_in_the_fe
     authors = {item["title"]: [author["name"] for author in item["authors"]] for item in feed["items"]}
     assert authors["Night trains are back"] == ["Levan Kapanadze", "Ana Kvirikashvili"]
     assert authors["Harbour wall to be extended"] == ["Nino Beridze"]
+
+
+def test_the_feed_check_takes_the_pages_a_change_touched_and_refuses_an_unknown_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dataset = tmp_path / "set"
+    (dataset / "html").mkdir(parents=True)
+    for ident, title in (("0001", "Harbour wall to be extended"), ("0002", "Night trains are back")):
+        byline = "<p>By Levan Kapanadze</p>"
+        html = PAGE.format(title=title, meta="", byline=byline, month=1)
+        (dataset / "html" / f"{ident}.html.gz").write_bytes(gzip.compress(html.encode()))
+    truth = {
+        ident: {"title": "t", "author": "Levan Kapanadze", "domain": f"s{ident}.example"} for ident in ("0001", "0002")
+    }
+    (dataset / "ground-truth.json").write_text(json.dumps(truth), encoding="utf-8")
+
+    assert feed_check([str(dataset), "--only", "set/0002", "--work", str(tmp_path / "work")]) == 0
+    assert ": 1 the same, 0 differ, 0 missing" in capsys.readouterr().out
+    assert feed_check([str(dataset), "--only", "set/0009"]) == 1
+    assert "--only: no annotated page set/0009" in capsys.readouterr().out
