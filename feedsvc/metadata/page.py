@@ -125,6 +125,9 @@ _AUTHOR_PAGE_LINKS = (
 BYLINE_XPATHS = (
     f"//a[{_has('rel', 'author')}]",
     "//*[@itemprop='author']",
+    # microformats2: the entry's author (an h-card or plain text), the HTML <address> of an article's author
+    f"//*[{_has('class', 'p-author')}]",
+    "//article//address",
     f"//*[{_has('class', 'author')}]",
     f"//*[{_has('class', 'author-name')}]",
     _AUTHOR_PAGE_LINKS,

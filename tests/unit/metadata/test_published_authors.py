@@ -76,6 +76,13 @@ def test_a_readers_comment_and_the_pages_sidebar_sign_nothing_the_articles_own_a
     assert authors("byline_in_the_articles_aside_signs_and_the_sidebars_does_not.html") == ("Nicolas Perriault",)
 
 
+def test_a_microformats_author_and_the_address_of_the_articles_author_sign() -> None:
+    # h-entry's p-author (an h-card: its text is the name), and HTML's <address> inside the <article>,
+    # not the site's <address> in the page footer
+    assert authors("microformats_author_at_the_end_of_the_entry.html") == ("Ana Kvirikashvili",)
+    assert authors("address_of_the_articles_author.html") == ("Giorgi Abashidze",)
+
+
 def test_prose_after_by_and_a_link_to_contributors_name_nobody() -> None:
     assert authors("prose_lines_starting_with_by_and_links_to_contributors_are_no_bylines.html") == ()
 
