@@ -370,7 +370,8 @@ def authors_source(source: ArticleSource, authors: tuple[str, ...]) -> str:
     if origin != "markup":
         return "json-ld" if origin == "json-ld" else "meta tags" if origin == "opengraph" else origin
     # the markup source holds names of byline elements, and names read from the page's lines
-    # (a "By …" line, a name by the date, a label): the elements' are those the page says alone
+    # (a "By …" line, a name by the date, a label; counted with them, a data layer's author): the
+    # elements' are those the markup source says before the decisions across sources
     elements = dict(extract_metadata(source.html, ZoneInfo("UTC"), raw=True))["markup"].authors
     return "byline elements" if set(elements) & set(authors) else "page lines"
 
