@@ -4,6 +4,7 @@ Usage::
 
     python bench/metadata.py DATASET [DATASET ...] [--folds 5] [--held-out 3,4]
                              [--failures title|authors|published] [--log NOTE]
+                             [--save FILE] [--compare FILE]
 
 ``--failures authors`` gives each listed page's kind of miss.
 
@@ -41,6 +42,16 @@ group): a domain's fold is a hash of its name, so folds are stable across
 runs. Rules were written looking only at failures on the folds not held out;
 ``--failures`` refuses to list held-out pages unless ``--peek`` is given.
 
+Each title miss of feedsvc is given a kind, counted per fold (``TITLE_MISS_KINDS``: entities or
+punctuation only, truncated, capitals only, the site's name kept or dropped, a segment dropped
+that names no site, a subtitle kept, another headline or meta title of the page chosen, a title
+the page does not offer), told from the page's headings, meta titles and site names. Titles are
+also reported with the site's name optional where the truth keeps it (for both systems alike):
+Readability's expected titles are the page's meta title as written, site name included.
+
+``--save FILE`` writes feedsvc's title and days of every page; ``--compare FILE`` lists the
+pages whose title or days changed since (held-out pages only counted, unless ``--peek``).
+
 Each publication-day miss of feedsvc is given a kind: the annotated day is
 not written in the page at all (in any common form, a day either side), the
 annotation took the page's update, no date was found, or another date was
@@ -68,12 +79,14 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import html
 import json
 import re
 import sys
 import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -81,14 +94,20 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import lxml.etree
+import lxml.html
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from feedsvc.catalog.assembly import make_article
 from feedsvc.clean import clean_html
 from feedsvc.content.loader import ArticleFiles, parse_article
 from feedsvc.content.site import parse_site
+from feedsvc.metadata.jsonld import ARTICLE_TYPES, jsonld_nodes, jsonld_site_names
 from feedsvc.metadata.page import extract_metadata
+from feedsvc.metadata.titles import site_key
 from feedsvc.model import ArticleSource, ContentError
+from feedsvc.text import one_line, plain, strip_markup
 
 FIELDS = ("title", "authors", "published")
 PLACEHOLDER_AUTHOR = "Bench Default Author"
@@ -246,7 +265,7 @@ def _same_but_format(truth: tuple[str, ...], output: tuple[str, ...]) -> bool:
     return bool(initials) and all(any(word.startswith(i) for word in longer) for i in initials)
 
 
-def _names_site(name: str, domain: str) -> bool:
+def _author_names_site(name: str, domain: str) -> bool:
     """Say whether an output name is the site's or an organisation's ("HomeAdvisor" at homeadvisor.com)."""
     key = re.sub(r"[^a-z0-9]", "", name.casefold())
     host = re.sub(r"[^a-z0-9]", "", domain.casefold().split(".")[-2] if "." in domain else domain.casefold())
@@ -274,9 +293,146 @@ def author_miss_kind(page: Page, output: Output, html: str) -> str:
         return AUTHOR_MISS_KINDS[5]  # annotated from elsewhere (the site's author page, the annotator's reading)
     if not output.authors:
         return AUTHOR_MISS_KINDS[6]
-    if all(_names_site(name, page.domain) for name in output.authors):
+    if all(_author_names_site(name, page.domain) for name in output.authors):
         return AUTHOR_MISS_KINDS[7]
     return AUTHOR_MISS_KINDS[8]
+
+
+# Why a title was missed, told from the page (its headlines, meta titles and site names) and the two values.
+TITLE_MISS_KINDS = (
+    "entities, white space or punctuation",
+    "truncated",
+    "capitals only",
+    "site name kept",
+    "truth keeps the site name",
+    "segment dropped that names no site",
+    "subtitle or extra segment kept",
+    "another headline or meta title chosen",
+    "title not offered by the page",
+)
+# What joins a title's segments: a site's name, a subtitle, a kicker ("Webcams - Yosemite …", "Digjitale Signal #18 – …").
+_SEGMENT_SEPARATOR = re.compile(r"\s+(?:[|\-–—•·»/~]|::)\s+|\s*[|•·_]\s*|:\s+|\s+\(|\)\s*$|\s*\[|\]\s*$")
+_ELLIPSIS = re.compile(r"(?:…|\.\.\.)\s*$")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+@dataclass
+class TitleClues:
+    """What a page offers as its title: visible headings, meta titles, and the names of the site."""
+
+    headings: tuple[str, ...] = ()
+    metas: tuple[str, ...] = ()
+    site_keys: frozenset[str] = frozenset()
+
+
+def title_clues(page_html: str, domain: str) -> TitleClues:
+    """Return the headings (<h1>-<h3>), meta titles (<title>, og/twitter/DC, JSON-LD) and site names of a page."""
+    try:
+        root = lxml.html.document_fromstring(page_html.encode("utf-8"))
+    except (ValueError, lxml.etree.ParserError):
+        return TitleClues()
+    found = root.xpath("//h1 | (//h2)[position() <= 8] | (//h3)[position() <= 4]")
+    headings = tuple(one_line(element.text_content()) for element in found)
+    metas = [one_line(element.text_content()) for element in root.iter("title")][:1]
+    names = []
+    for element in root.iter("meta"):
+        key = " ".join(element.get(a) or "" for a in ("property", "name", "itemprop")).lower()
+        content = plain(element.get("content") or "")
+        if any(k in key for k in ("og:title", "twitter:title", "dc.title", "dc:title", "headline")):
+            metas.append(content)
+        if any(k in key for k in ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site")):
+            names.append(content.lstrip("@"))
+    blocks = [script.text or "" for script in root.iter("script") if "ld+json" in (script.get("type") or "").lower()]
+    nodes = jsonld_nodes(blocks)
+    # every node's headline; the name only of the article's and the web page's nodes (not of people, crumbs)
+    metas += [plain(node["headline"]) for node in nodes if isinstance(node.get("headline"), str)]
+    metas += [plain(node["name"]) for node in nodes if isinstance(node.get("name"), str) and _titled(node)]
+    names += jsonld_site_names(nodes)
+    hosts = [domain] + [urlsplit(u).hostname or "" for u in root.xpath("//link[@rel='canonical']/@href")]
+    for host in hosts:
+        labels = host.removeprefix("www.").split(".")
+        names += [host, *(label for label in labels[:-1] if len(label) > 2)]
+    keys = frozenset(k for k in map(site_key, names) if len(k) >= 2)
+    return TitleClues(tuple(h for h in headings if h), tuple(m for m in metas if m), keys)
+
+
+def _titled(node: dict[str, Any]) -> bool:
+    """Say whether a JSON-LD node's name is a title: an article's or a web page's."""
+    types = node.get("@type")
+    return bool(set(types if isinstance(types, list) else [types]) & (ARTICLE_TYPES | {"WebPage"}))
+
+
+def _names_site(segment: str, keys: frozenset[str]) -> bool:
+    """Say whether a title segment names the site (equal to, or holding or held in, a name of four letters or more)."""
+    key = site_key(segment)
+    return bool(key) and any(key == site or (len(site) >= 4 and (site in key or key in site)) for site in keys)
+
+
+def _segment_spans(title: str) -> list[tuple[int, int]]:
+    """Return where each segment of a title begins and ends (the text between separators, blank ones left out)."""
+    spans, begin = [], 0
+    for separator in (*_SEGMENT_SEPARATOR.finditer(title), None):
+        stop = separator.start() if separator else len(title)
+        if title[begin:stop].strip():
+            spans.append((begin, stop))
+        begin = separator.end() if separator else stop
+    return spans
+
+
+def _segment_runs(title: str) -> Iterator[tuple[str, list[str]]]:
+    """Yield each run of a title's consecutive segments, with the segments left out before and after it."""
+    spans = _segment_spans(title)
+    for first in range(len(spans)):
+        for last in range(first, len(spans)):
+            rest = spans[:first] + spans[last + 1 :]
+            yield title[spans[first][0] : spans[last][1]], [title[a:b] for a, b in rest]
+
+
+def _segment_difference(longer: str, shorter: str) -> list[str] | None:
+    """Return the leading and trailing segments ``longer`` has beyond ``shorter``, or None if it is not that."""
+    target = norm_title(shorter)
+    return next((rest for run, rest in _segment_runs(longer) if rest and norm_title(run) == target), None)
+
+
+def title_hit_site_optional(truth: str, output: str | None, clues: TitleClues) -> bool:
+    """Say whether ``output`` is the annotated title, or the annotated title without segments naming the site.
+
+    Readability's expected titles are the page's meta title as written ("How to Build a Terrarium | eHow"),
+    not an annotation of the headline; a title without the site's name names the same article. A site's
+    name the output keeps and the truth does not stays a miss.
+    """
+    if norm_title(output) == norm_title(truth):
+        return True
+    rest = _segment_difference(truth, output or "") if output else None
+    return bool(rest) and all(_names_site(segment, clues.site_keys) for segment in rest or ())
+
+
+def _squash(text: str) -> str:
+    """Return only the letters and digits of a title, entities decoded and tags dropped, case-folded."""
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", strip_markup(html.unescape(text))).casefold())
+
+
+def title_miss_kind(truth: str, output: str | None, clues: TitleClues) -> str:
+    """Return why ``output`` misses the annotated title ``truth``, one of TITLE_MISS_KINDS (the first that applies)."""
+    ours = output or ""
+    if _squash(ours) == _squash(truth):
+        return TITLE_MISS_KINDS[0]
+    for cut, full in ((ours, truth), (truth, ours)):
+        if _ELLIPSIS.search(cut) and norm_title(full).startswith(norm_title(_ELLIPSIS.sub("", cut))):
+            return TITLE_MISS_KINDS[1]
+    letters = [c for c in ours if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 3:
+        return TITLE_MISS_KINDS[2]
+    extra = _segment_difference(ours, truth)
+    if extra:
+        return TITLE_MISS_KINDS[3] if any(_names_site(s, clues.site_keys) for s in extra) else TITLE_MISS_KINDS[6]
+    dropped = _segment_difference(truth, ours)
+    if dropped:
+        return TITLE_MISS_KINDS[4] if any(_names_site(s, clues.site_keys) for s in dropped) else TITLE_MISS_KINDS[5]
+    # a meta title offers each run of its segments too ("Title | Site" offers "Title")
+    offered = {norm_title(value) for value in clues.headings}
+    offered |= {norm_title(run) for value in clues.metas for run, _ in _segment_runs(value)}
+    return TITLE_MISS_KINDS[7] if norm_title(truth) in offered else TITLE_MISS_KINDS[8]
 
 
 # --- the pages --------------------------------------------------------------------------------
@@ -473,6 +629,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peek", action="store_true", help="let --failures list held-out pages too")
     parser.add_argument("--log", metavar="NOTE", help="append this run's numbers to bench/metadata_log.md")
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--save", type=Path, metavar="FILE", help="write feedsvc's title and days of every page here")
+    parser.add_argument(
+        "--compare", type=Path, metavar="FILE", help="list the pages whose title or day differs from a --save file"
+    )
     args = parser.parse_args(argv)
     held_out = {int(part) for part in args.held_out.split(",") if part.strip()}
 
@@ -484,15 +644,19 @@ def main(argv: list[str] | None = None) -> int:
     tallies: dict[tuple[str, str], Tally] = {}
     seconds = dict.fromkeys(systems, 0.0)
     problems: list[tuple[Page, str]] = []
-    failures: list[tuple[Page, Output, Output]] = []
+    failures: list[tuple[Page, Output, Output, str]] = []
     misses = {"published": 0, "annotated with the update": 0}
     # (tuning or held-out, kind) -> publication-day misses
     kinds: dict[tuple[str, str], int] = {}
     # (fold, kind) -> author misses
     author_kinds: dict[tuple[int, str], int] = {}
-    why: dict[str, str] = {}  # page -> the kind of its author miss
     # (tuning or held-out, source of the published authors, hit) -> pages
     by_source: dict[tuple[str, str, bool], int] = {}
+    # (fold, kind) -> title misses
+    title_kinds: Counter[tuple[int, str]] = Counter()
+    # (system, group) -> titles matched with the site's name optional where the truth keeps it
+    site_optional: dict[tuple[str, str], Tally] = {}
+    saved: dict[str, dict[str, Any]] = {}
     for page in pages:
         data = gzip.decompress(page.path.read_bytes())
         fold = fold_of(page.domain, args.folds)
@@ -507,32 +671,58 @@ def main(argv: list[str] | None = None) -> int:
                     tallies.setdefault((system, group), Tally()).add(name, hit)
         problems.extend((page, problem) for problem in check_problems(outputs["feedsvc"]))
         mine = outputs["feedsvc"]
+        saved[f"{page.dataset}/{page.ident}"] = {
+            "fold": fold,
+            "title": mine.title,
+            "published": mine.published.isoformat() if mine.published else None,
+            "updated": mine.updated.isoformat() if mine.updated else None,
+            "hits": {name: field_hit(page, mine, name) for name in FIELDS},
+        }
+        title_kind = day_kind = ""
         if page.published is not None and not day_matches(page.published, mine.published):
             misses["published"] += 1
             # the annotation took the day the page shows as its update, not its publication
             misses["annotated with the update"] += day_matches(page.published, mine.updated)
-            kind = day_miss_kind(page, mine, data.decode("utf-8", "replace"))
-            key = ("held-out" if fold in held_out else "tuning", kind)
+            day_kind = day_miss_kind(page, mine, data.decode("utf-8", "replace"))
+            key = ("held-out" if fold in held_out else "tuning", day_kind)
             kinds[key] = kinds.get(key, 0) + 1
         author_hit = field_hit(page, mine, "authors")
         if author_hit is not None:
             tallied = ("held-out" if fold in held_out else "tuning", mine.authors_from, author_hit)
             by_source[tallied] = by_source.get(tallied, 0) + 1
+        author_kind = ""
         if author_hit is False:
-            author_kind = why[page.ident] = author_miss_kind(page, mine, data.decode("utf-8", "replace"))
+            author_kind = author_miss_kind(page, mine, data.decode("utf-8", "replace"))
             author_kinds[(fold, author_kind)] = author_kinds.get((fold, author_kind), 0) + 1
+        if page.title:
+            # the site's name optional where the truth keeps it: both systems, the same comparison
+            strict = {system: bool(field_hit(page, output, "title")) for system, output in outputs.items()}
+            clues = None if all(strict.values()) else title_clues(data.decode("utf-8", "replace"), page.domain)
+            for system, output in outputs.items():
+                hit = strict[system] or (clues is not None and title_hit_site_optional(page.title, output.title, clues))
+                for group in groups:
+                    site_optional.setdefault((system, group), Tally()).add("title", hit)
+            if not strict["feedsvc"]:
+                assert clues is not None
+                title_kind = title_miss_kind(page.title, mine.title, clues)
+                title_kinds[(fold, title_kind)] += 1
         missed = args.failures and field_hit(page, outputs["feedsvc"], args.failures) is False
         if missed and (fold not in held_out or args.peek):
-            failures.append((page, outputs["feedsvc"], outputs["trafilatura"]))
+            why = {"title": title_kind, "published": day_kind, "authors": author_kind}.get(args.failures, "")
+            failures.append((page, outputs["feedsvc"], outputs["trafilatura"], why))
 
-    for page, mine, theirs in failures:
+    for page, mine, theirs, why in failures:
         truth = {"title": page.title, "authors": page.authors, "published": page.published}[args.failures]
-        print(f"{page.dataset}/{page.ident} [{page.domain}]")
+        print(f"{page.dataset}/{page.ident} [{page.domain}]" + (f" ({why})" if why else ""))
         print(f"    truth:       {truth!r}")
         print(f"    feedsvc:     {getattr(mine, args.failures)!r}")
         print(f"    trafilatura: {getattr(theirs, args.failures)!r}")
-        if args.failures == "authors":
-            print(f"    kind:        {why[page.ident]}")
+    if args.save:
+        args.save.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.compare:
+        print(
+            "\n".join(compare_outputs(json.loads(args.compare.read_text(encoding="utf-8")), saved, held_out, args.peek))
+        )
     lines = report(tallies, args.folds, held_out, [d.name for d in args.datasets])
     lines.append(
         f"feedsvc's publication-day misses: {misses['published']}, of which {misses['annotated with the update']} "
@@ -544,6 +734,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{kind} {kinds.get(('tuning', kind), 0)} / {kinds.get(('held-out', kind), 0)}" for kind in DAY_MISS_KINDS
         )
     )
+    lines.extend(title_kinds_table(title_kinds, args.folds))
+    lines.extend(site_optional_table(site_optional, args.folds, [d.name for d in args.datasets]))
     lines.extend(author_kind_table(author_kinds, args.folds, held_out))
     lines.append("feedsvc's authors by source, right / wrong (tuning; held-out):")
     lines.extend(
@@ -591,6 +783,56 @@ def author_kind_table(counts: dict[tuple[int, str], int], folds: int, held_out: 
         tuning = sum(v for n, v in enumerate(per_fold) if n not in held_out)
         sums = [*per_fold, tuning, sum(per_fold) - tuning]
         lines.append(f"{kind:<42}" + "".join(f"{value:>9}" for value in sums))
+    return lines
+
+
+def compare_outputs(
+    before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]], held_out: set[int], peek: bool
+) -> list[str]:
+    """Return the pages whose title, publication or update day changed, with the change in hits.
+
+    Held-out pages are only counted (by fold and field) unless ``peek``.
+    """
+    lines = ["pages changed since the saved run (title, published, updated):"]
+    counts: Counter[tuple[int, str, str]] = Counter()
+    for key, now in after.items():
+        old = before.get(key)
+        if old is None:
+            continue
+        for name in ("title", "published", "updated"):
+            if old[name] == now[name]:
+                continue
+            hit_name = "published" if name == "updated" else name
+            was, is_ = old["hits"].get(hit_name), now["hits"].get(hit_name)
+            effect = (
+                "unscored" if is_ is None else "right" if is_ and not was else "wrong" if was and not is_ else "same"
+            )
+            counts[(now["fold"], name, effect)] += 1
+            if now["fold"] not in held_out or peek:
+                lines.append(f"    {key} (fold {now['fold']}) {name}: {old[name]!r} -> {now[name]!r} [{effect}]")
+    for (fold, name, effect), count in sorted(counts.items()):
+        lines.append(f"    fold {fold}: {name} changed on {count} page(s), now {effect}")
+    return lines
+
+
+def site_optional_table(tallies: dict[tuple[str, str], Tally], folds: int, datasets: list[str]) -> list[str]:
+    """Return the title rates with the site's name optional where the truth keeps it, feedsvc / trafilatura."""
+    lines = ["", "title, the site's name optional where the truth keeps it (both systems alike):"]
+    for group in ["all", "tuning", "held-out", *datasets, *(f"fold {n}" for n in range(folds))]:
+        mine, theirs = tallies.get(("feedsvc", group)), tallies.get(("trafilatura", group))
+        if mine is not None and theirs is not None:
+            cell = f"{mine.rate('title'):6.1%} / {theirs.rate('title'):6.1%} ({mine.counted['title']})"
+            lines.append(f"{group:<20}{cell:>30}")
+    return lines
+
+
+def title_kinds_table(counts: Counter[tuple[int, str]], folds: int) -> list[str]:
+    """Return feedsvc's title misses by kind (rows) and fold (columns)."""
+    lines = ["", "feedsvc's title misses by kind and fold:",
+             f"{'kind':<40}" + "".join(f"{f'fold {n}':>8}" for n in range(folds)) + f"{'all':>8}"]  # fmt: skip
+    for kind in TITLE_MISS_KINDS:
+        row = [counts[(n, kind)] for n in range(folds)]
+        lines.append(f"{kind:<40}" + "".join(f"{count:>8}" for count in row) + f"{sum(row):>8}")
     return lines
 
 

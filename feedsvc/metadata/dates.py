@@ -20,10 +20,11 @@ __all__ = ["day_first", "find_text_date", "parse_date", "strip_text_dates", "url
 _MIN_YEAR, _MAX_YEAR = 1000, 9998
 
 _MONTHS = {name: number for number, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
-_MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
-    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_ENGLISH_MONTH_NAMES = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
+_MONTH = rf"(?P<month>{_ENGLISH_MONTH_NAMES})\.?"
 _ENGLISH_MONTH = re.compile(_MONTH, re.IGNORECASE)
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|er|º)?"  # "23rd", "1er" (French), "1º" (Portuguese)
@@ -35,24 +36,26 @@ _CLOCK = (
     r"(?:\s*(?P<zone>utc|gmt|z|[+-]\d{2}:?\d{2}))?)?"
 )
 # Month names of other languages, as dates write them day first ("23 novembre 2021", "23. März 2021",
-# "23 de noviembre de 2021", "23 ноября 2021"): French, German, Spanish, Italian, Portuguese, Dutch,
-# Scandinavian, Polish, Czech, Russian, Ukrainian and Turkish, full and in their usual abbreviations.
+# "23 de noviembre de 2021", "23 ноября 2021", "04-ago-2021"): French, German, Spanish, Italian, Portuguese,
+# Dutch, Scandinavian, Polish, Czech, Russian, Ukrainian and Turkish, full and in their usual abbreviations
+# (Spanish "ene abr ago dic", Italian "gen mag giu lug set ott", Portuguese "fev out", Dutch "mrt").
 _FOREIGN_MONTHS: dict[int, str] = {
-    1: "janvier janv jänner januar januari enero gennaio janeiro stycznia ledna января январь січня ocak",
-    2: "février févr fevrier februar februari febrero febbraio fevereiro lutego února февраля февраль лютого şubat",
-    3: "mars märz maerz maart marzo março marca března марта март березня mart",
-    4: "avril avr abril aprile kwietnia dubna апреля апрель квітня nisan",
-    5: "mai maj mei mayo maggio maio maja května мая май травня mayıs",
-    6: "juin juni junio giugno junho czerwca června июня июнь червня haziran",
-    7: "juillet juil juli julio luglio julho lipca července июля июль липня temmuz",
-    8: "août aout augusti augustus agosto sierpnia srpna августа август серпня ağustos",
-    9: "septembre septiembre setiembre settembre setembro września září сентября сентябрь вересня eylül",
-    10: "octobre oktober oktobre octubre ottobre outubro października října октября октябрь жовтня ekim okt",
+    1: "janvier janv jänner januar januari enero ene gennaio gen janeiro stycznia ledna января январь січня ocak",
+    2: "février févr fév fevrier februar februari febrero febbraio fevereiro fev lutego února февраля февраль лютого şubat",
+    3: "mars märz mär maerz maart mrt marzo março marca března марта март березня mart",
+    4: "avril avr abril abr aprile kwietnia dubna апреля апрель квітня nisan",
+    5: "mai maj mei mayo maggio mag maio maja května мая май травня mayıs",
+    6: "juin juni junio giugno giu junho czerwca června июня июнь червня haziran",
+    7: "juillet juil juli julio luglio lug julho lipca července июля июль липня temmuz",
+    8: "août aout augusti augustus agosto ago sierpnia srpna августа август серпня ağustos",
+    9: "septembre septiembre setiembre settembre set setembro września září сентября сентябрь вересня eylül",
+    10: "octobre oktober oktobre octubre ottobre ott outubro out października října октября октябрь жовтня ekim okt",
     11: "novembre noviembre novembro listopada listopadu ноября ноябрь листопада kasım",
-    12: "décembre déc decembre dezember december diciembre dicembre dezembro grudnia prosince декабря декабрь грудня aralık dez",
+    12: "décembre déc decembre dezember december diciembre dic dicembre dezembro grudnia prosince декабря декабрь грудня aralık dez",
 }
 _MONTH_NUMBERS = {name: number for number, names in _FOREIGN_MONTHS.items() for name in names.split()}
-_FOREIGN_MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, _MONTH_NUMBERS), key=len, reverse=True)) + r")\.?"
+_FOREIGN_MONTH_NAMES = "|".join(sorted(map(re.escape, _MONTH_NUMBERS), key=len, reverse=True))
+_FOREIGN_MONTH = rf"(?P<month>{_FOREIGN_MONTH_NAMES})\.?"
 # "23 November 2021", "Tuesday 23rd of Nov. 2021", "November 23, 2021", "Nov. 23, 2021 3:04 pm",
 # "23. März 2021", "23 de noviembre de 2021", "2021年11月23日", "2021년 11월 23일"
 _TEXT_DATES = (
@@ -62,6 +65,11 @@ _TEXT_DATES = (
         rf"(?<!\w){_DAY}\.?\s+(?:de\s+)?{_FOREIGN_MONTH}(?!\w),?\s+(?:de\s+)?{_YEAR}(?!\d){_CLOCK}", re.IGNORECASE
     ),
     re.compile(r"(?<!\d)(?P<year>\d{4})\s*[年년]\s*(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日일]"),
+    # "04-Aug-2021", "04-ago-2021", "4/Mar/2021": day, month's name and year joined by dashes or slashes
+    re.compile(
+        rf"(?<![\w/-]){_DAY}(?P<sep>[-/])(?P<month>{_ENGLISH_MONTH_NAMES}|{_FOREIGN_MONTH_NAMES})\.?(?P=sep){_YEAR}(?![\d/-]){_CLOCK}",
+        re.IGNORECASE,
+    ),
 )
 # "2/24/2026", "24.02.2026", "2025.12.17": a date in numbers alone, not inside a longer run of them
 # (a version "1.2.2024.5", a phone number). Year first, it is year-month-day everywhere.

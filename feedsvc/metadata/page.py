@@ -11,7 +11,9 @@ sources then say nothing of that field, so ``origins`` stay true):
 - title: :func:`~feedsvc.metadata.titles.choose_title` (the visible headline
   that a meta value agrees with, without the site's name);
 - dates: the first source's date of publication; its update only if not
-  earlier (else the latest update of any source that is not); for a page no
+  earlier (else the latest update of any source that is not), unless the
+  page shows (under its title) or marks (``<time pubdate>``,
+  ``itemprop="datePublished"``) a publication more than a day earlier; for a page no
   source dates, a date line near the title, else a date in the page URL's
   path, else a line that is only a date anywhere, else the first update (the
   page was published then at the latest);
@@ -137,6 +139,8 @@ BYLINE_XPATHS = (
     f"//*[{_has('class', 'byline', 'by-line', 'article-byline', 'post-author', 'entry-author', 'author-byline')}]",
 )
 _UPDATED_CLASSES = _has("class", "updated", "modified", "date-modified")
+# How many of PUBLISHED_XPATHS mark the publication explicitly (the others are any <time> in the article).
+_MARKED_PUBLISHED = 2
 PUBLISHED_XPATHS = (
     "//*[@itemprop='datePublished']",
     "//time[@pubdate]",
@@ -356,6 +360,8 @@ def _read_text_near_title(
     page whose date line just under the title shows an earlier day than its machine-readable date
     was published that day: the reader sees it, while a JSON-LD or meta date equal to a rebuild or
     a re-publication of the page is common (a later day shown is its update, left to the sources).
+    So was a dated page whose markup marks (``<time pubdate>``, ``itemprop="datePublished"``) an
+    earlier publication, wherever it stands.
     """
     undated = all(sources[name].published is None for name in SOURCES)
     unsigned = all(not sources[name].authors for name in SOURCES)
@@ -384,6 +390,14 @@ def _read_text_near_title(
         shown = _shown_date(lines, at, timezone, numeric_day_first)
         if shown is not None and machine is not None and shown.date() < machine.date() - _SHOWN_DATE_SLACK:
             _move(sources, "published", "markup", shown)
+            return
+    if not undated:
+        machine = next(sources[name].published for name in SOURCES if sources[name].published is not None)
+        # the page's markup marks its publication (itemprop="datePublished", <time pubdate>) earlier than
+        # the JSON-LD or meta date says: those were re-stamped
+        marked = _markup_date(root, PUBLISHED_XPATHS[:_MARKED_PUBLISHED], timezone)
+        if marked is not None and machine is not None and marked.date() < machine.date() - _SHOWN_DATE_SLACK:
+            _move(sources, "published", "markup", marked)
 
 
 def _title_line(lines: list[str], title: str | None) -> int:
@@ -848,7 +862,7 @@ def _markup_date(root: lxml.html.HtmlElement, xpaths: Iterable[str], timezone: Z
                 continue
             for value in (element.get("datetime"), element.get("content"), element.text_content()):
                 parsed = parse_date(value, timezone) if value else None
-                if parsed is None and value and element.tag == "time":
+                if parsed is None and value and (element.tag == "time" or element.get("itemprop")):
                     parsed = find_text_date(value, timezone, numeric_day_first=numeric_day_first)
                 if parsed is not None:
                     return parsed

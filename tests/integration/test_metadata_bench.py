@@ -19,13 +19,19 @@ from metadata import (
     AUTHOR_MISS_KINDS,
     Output,
     Page,
+    TitleClues,
     author_kind_table,
     author_miss_kind,
+    compare_outputs,
     day_in_page,
     day_miss_kind,
     norm_authors,
     run_feedsvc,
+    title_clues,
+    title_hit_site_optional,
+    title_miss_kind,
 )
+from metadata_feed import Entry, differences
 from metadata_feed import main as feed_check
 
 TRUTH = date(2021, 9, 8)
@@ -171,6 +177,67 @@ def test_the_author_misses_are_counted_by_kind_and_fold_with_tuning_and_held_out
     assert rows["all"] == ["2", "1", "0", "4", "1", "3", "5"]
 
 
+CLUES_PAGE = """<html><head><title>How to Build a Terrarium (with Pictures) | eHow</title>
+<meta property="og:site_name" content="eHow"><meta property="og:title" content="How to Build a Terrarium | eHow">
+</head><body><h1>How to Build a Terrarium</h1><h2>Things you need</h2></body></html>"""
+
+
+def test_a_page_s_title_clues_are_its_headings_meta_titles_and_site_names() -> None:
+    clues = title_clues(CLUES_PAGE, "ehow.com")
+    assert clues.headings == ("How to Build a Terrarium", "Things you need")
+    assert "How to Build a Terrarium | eHow" in clues.metas
+    assert "ehow" in clues.site_keys
+
+
+@pytest.mark.parametrize(
+    "truth, ours, kind",
+    [
+        ("30 Years of <br> Tags", "30 Years of Tags", "entities, white space or punctuation"),
+        (
+            "Tutoring is not. - Defining a tutor",
+            "Tutoring is not. Defining a tutor",
+            "entities, white space or punctuation",
+        ),
+        ("How to Build a Terrarium and keep it alive", "How to Build a Terrarium…", "truncated"),
+        ("How to build a terrarium", "HOW TO BUILD TERRARIUMS", "capitals only"),
+        ("How to Build a Terrarium", "How to Build a Terrarium | eHow", "site name kept"),
+        ("How to Build a Terrarium | eHow", "How to Build a Terrarium", "truth keeps the site name"),
+        ("How to Build a Terrarium | Jane Roe", "How to Build a Terrarium", "segment dropped that names no site"),
+        ("How to Build a Terrarium", "How to Build a Terrarium - Part 1", "subtitle or extra segment kept"),
+        (
+            "How to Build a Terrarium (with Pictures)",
+            "How to Build a Terrarium: a guide",
+            "another headline or meta title chosen",
+        ),
+        ("Things you need", "How to Build a Terrarium", "another headline or meta title chosen"),
+        ("Terrariums for beginners", "How to Build a Terrarium", "title not offered by the page"),
+    ],
+)
+def test_a_missed_title_is_given_the_kind_that_explains_it(truth: str, ours: str, kind: str) -> None:
+    assert title_miss_kind(truth, ours, title_clues(CLUES_PAGE, "ehow.com")) == kind
+
+
+def test_a_title_without_the_site_s_name_the_truth_keeps_matches_but_not_the_other_way() -> None:
+    clues = title_clues(CLUES_PAGE, "ehow.com")
+    assert title_hit_site_optional("How to Build a Terrarium | eHow", "How to Build a Terrarium", clues)
+    assert not title_hit_site_optional("How to Build a Terrarium", "How to Build a Terrarium | eHow", clues)
+    # a segment that names no site is part of the title
+    assert not title_hit_site_optional("How to Build a Terrarium | Jane Roe", "How to Build a Terrarium", clues)
+    assert not title_hit_site_optional("How to Build a Terrarium | eHow", None, TitleClues())
+
+
+def test_compare_lists_tuning_pages_that_changed_and_only_counts_held_out_ones() -> None:
+    def entry(fold: int, day: str, hit: bool) -> dict[str, object]:
+        return {"fold": fold, "title": "T", "published": day, "updated": None, "hits": {"published": hit}}
+
+    before = {"set/1": entry(0, "2021-01-01", False), "set/2": entry(3, "2021-01-01", True)}
+    after = {"set/1": entry(0, "2021-08-04", True), "set/2": entry(3, "2022-01-01", False)}
+    lines = compare_outputs(before, after, held_out={3, 4}, peek=False)
+    assert "    set/1 (fold 0) published: '2021-01-01' -> '2021-08-04' [right]" in lines
+    assert not any("set/2" in line for line in lines)
+    assert "    fold 3: published changed on 1 page(s), now wrong" in lines
+
+
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title>
 <meta property="article:published_time" content="2025-0{month}-03T10:00:00Z">{meta}</head>
 <body><main><h1>{title}</h1>{byline}<p>The council voted on Tuesday to extend the harbour wall after a long debate.</p>
@@ -198,11 +265,28 @@ def test_the_feed_check_builds_the_pages_and_finds_the_bench_s_authors_in_the_fe
     status = feed_check([str(dataset), "--folds", "0,1,2,3,4", "--work", str(tmp_path / "work")])
 
     assert status == 0, capsys.readouterr().out
-    assert "3 pages of folds [0, 1, 2, 3, 4]: 3 the same, 0 differ, 0 missing" in capsys.readouterr().out
+    assert (
+        "3 pages of folds [0, 1, 2, 3, 4]: 3 the same (title, authors, day; 0 undated by the bench, their day not "
+        "compared), 0 differ, 0 missing"
+    ) in capsys.readouterr().out
     feed = json.loads((tmp_path / "work" / "out" / "feed.json").read_text(encoding="utf-8"))
     authors = {item["title"]: [author["name"] for author in item["authors"]] for item in feed["items"]}
     assert authors["Night trains are back"] == ["Levan Kapanadze", "Ana Kvirikashvili"]
     assert authors["Harbour wall to be extended"] == ["Nino Beridze"]
+    days = {item["title"]: item["date_published"][:10] for item in feed["items"]}
+    assert days == {"Harbour wall to be extended": "2025-01-03", "Night trains are back": "2025-02-03",
+                    "A quiet week in the port": "2025-03-03"}  # fmt: skip
+
+
+def test_the_feed_check_tells_a_title_or_day_the_feed_shows_differently() -> None:
+    bench = Output(title="Night trains are back", authors=("Ana Kvirikashvili",), published=date(2025, 2, 3))
+    same = Entry("Night trains are back", ("Ana Kvirikashvili",), date(2025, 2, 3))
+    assert differences(bench, same) == []
+    other = Entry("Night trains are back | Port News", ("Ana Kvirikashvili",), date(2025, 2, 4))
+    assert differences(bench, other) == [
+        "title: bench 'Night trains are back', feed 'Night trains are back | Port News'",
+        "date_published: bench 2025-02-03, feed 2025-02-04",
+    ]
 
 
 def test_the_feed_check_takes_the_pages_a_change_touched_and_refuses_an_unknown_one(
@@ -220,6 +304,7 @@ def test_the_feed_check_takes_the_pages_a_change_touched_and_refuses_an_unknown_
     (dataset / "ground-truth.json").write_text(json.dumps(truth), encoding="utf-8")
 
     assert feed_check([str(dataset), "--only", "set/0002", "--work", str(tmp_path / "work")]) == 0
-    assert ": 1 the same, 0 differ, 0 missing" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "1 pages" in said and ": 1 the same (" in said and "0 differ, 0 missing" in said
     assert feed_check([str(dataset), "--only", "set/0009"]) == 1
     assert "--only: no annotated page set/0009" in capsys.readouterr().out

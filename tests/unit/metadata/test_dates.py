@@ -72,6 +72,25 @@ def test_datelines_with_month_names_in_other_languages(text: str, day: datetime)
 
 
 @pytest.mark.parametrize(
+    "text, day",
+    [
+        ("on 04-ago-2021 5:11:10", datetime(2021, 8, 4, 5, 11, 10, tzinfo=UTC)),
+        ("04-Aug-2021", datetime(2021, 8, 4, tzinfo=UTC)),
+        ("4/Mar/2021", datetime(2021, 3, 4, tzinfo=UTC)),
+        ("12-dic-2020", datetime(2020, 12, 12, tzinfo=UTC)),
+        ("1-out-2022", datetime(2022, 10, 1, tzinfo=UTC)),
+        ("7 set 2019", datetime(2019, 9, 7, tzinfo=UTC)),
+        # inside a longer run of parts, or with mixed separators, it is no date
+        ("x-04-Aug-2021", None),
+        ("04-Aug/2021", None),
+        ("04-Aug-20215", None),
+    ],
+)
+def test_day_month_name_and_year_joined_by_dashes_or_slashes(text: str, day: datetime | None) -> None:
+    assert find_text_date(text, UTC_ZONE) == day
+
+
+@pytest.mark.parametrize(
     "url, day",
     [
         ("https://news.example/world/2017/feb/10/whales", datetime(2017, 2, 10, tzinfo=UTC)),

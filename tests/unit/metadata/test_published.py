@@ -167,10 +167,23 @@ def test_title_is_the_heading_a_meta_value_names_not_a_section_or_the_site(name:
         ("date_shown_as_updated_under_the_title_is_not_the_publication.html", datetime(2024, 11, 22, 10, tzinfo=UTC)),
         ("date_line_in_french.html", datetime(2021, 3, 1, 10, 30, tzinfo=UTC)),
         ("date_in_the_url_path_with_a_month_name.html", datetime(2017, 2, 10, tzinfo=UTC)),
+        (
+            "date_line_with_a_foreign_month_abbreviation_between_dashes.html",
+            datetime(2021, 8, 4, 5, 11, 10, tzinfo=UTC),
+        ),
+        # the markup marks the publication (<time pubdate>) months before the JSON-LD's re-stamped date
+        ("date_marked_in_markup_earlier_than_jsonld.html", datetime(2025, 8, 13, tzinfo=UTC)),
+        # marked later than the JSON-LD, it is a re-publication: the JSON-LD stands
+        ("date_marked_in_markup_later_than_jsonld_is_no_publication.html", datetime(2024, 11, 13, 8, tzinfo=UTC)),
     ],
 )
 def test_publication_day_from_what_the_reader_sees(name: str, day: datetime) -> None:
     assert published(name).published == day
+
+
+def test_a_date_marked_in_microdata_is_read_from_its_text() -> None:
+    found = published("date_modified_in_microdata_text.html")
+    assert (found.published, found.updated) == (datetime(2024, 3, 3, 9, tzinfo=UTC), datetime(2024, 4, 5, tzinfo=UTC))
 
 
 def test_a_date_shown_earlier_than_the_machine_date_keeps_the_machine_update() -> None:
