@@ -6,6 +6,8 @@ Usage::
                              [--failures title|authors|published] [--log NOTE]
                              [--save FILE] [--compare FILE]
 
+``--failures authors`` gives each listed page's kind of miss.
+
 An edge (it reads the data sets and writes nothing but the optional log and
 trafilatura cache). Each page goes through the path a build takes: the page
 is loaded as ``articles/<slug>.html`` without a sidecar (``parse_article``,
@@ -55,6 +57,18 @@ not written in the page at all (in any common form, a day either side), the
 annotation took the page's update, no date was found, or another date was
 chosen.
 
+Each author miss of feedsvc is given a kind too, the first that applies: the
+annotation names no person (a date, a handle, a job, a desk, a button's
+text); the names are right and the annotation adds a role, an affiliation or
+a date; the same people written otherwise (accents, initials, "Last, First",
+a part in parentheses); more names published than annotated, or fewer; the
+annotated name is not written in the page at all; no author found; the site
+or an organisation published instead of a person; another person or a
+non-name published. The counts are printed per fold, with tuning and
+held-out sums; then feedsvc's authors right and wrong by the source they come
+from (JSON-LD, the meta tags, byline elements, names read from the page's
+lines, none).
+
 The checks every dev page must pass (reported, and counted as failures):
 no author named "by" or made only of a role or agency, no author holding an
 e-mail address, no tag made of punctuation, an e-mail or a CMS token.
@@ -78,6 +92,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import lxml.etree
 import lxml.html
@@ -89,8 +104,9 @@ from feedsvc.clean import clean_html
 from feedsvc.content.loader import ArticleFiles, parse_article
 from feedsvc.content.site import parse_site
 from feedsvc.metadata.jsonld import ARTICLE_TYPES, jsonld_nodes, jsonld_site_names
+from feedsvc.metadata.page import extract_metadata
 from feedsvc.metadata.titles import site_key
-from feedsvc.model import ContentError
+from feedsvc.model import ArticleSource, ContentError
 from feedsvc.text import one_line, plain, strip_markup
 
 FIELDS = ("title", "authors", "published")
@@ -178,6 +194,108 @@ def day_miss_kind(page: Page, output: Output, html: str) -> str:
     if day_matches(page.published, output.updated):
         return DAY_MISS_KINDS[1]
     return DAY_MISS_KINDS[2] if output.published is None else DAY_MISS_KINDS[3]
+
+
+# --- why an author was missed -----------------------------------------------------------------
+
+AUTHOR_SOURCES = ("json-ld", "meta tags", "byline elements", "page lines", "none")
+AUTHOR_MISS_KINDS = (
+    "truth is not a name",
+    "truth holds more than names",
+    "name format",
+    "extra names",
+    "missing names",
+    "annotated name not in the page",
+    "no author found",
+    "site or organisation instead of a person",
+    "wrong person or not a name",
+)
+_URL_TEXT = re.compile(r"\(?\s*(?:https?://|www\.)\S+\s*\)?", re.IGNORECASE)
+# Words of a job, a desk, an organisation or the page's furniture: a piece holding one names no person.
+_NOT_PERSON_WORDS = frozenset(
+    """
+    writer reporter editor editors correspondent contributor columnist staff team desk director manager ceo
+    founder news newsroom media press group inc llc ltd blog magazine company university network health
+    updated last follow author authors admin published edited reviewed of
+    """.split()
+)
+_PARENTHESISED = re.compile(r"\s*\([^()]*\)\s*")
+
+
+def person_piece(piece: str) -> bool:
+    """Say whether one piece of an annotated byline is written as a person's name (not a role, a date, a handle)."""
+    words = piece.split()
+    if not words or re.search(r"[\d@_:]", piece) or words[0].casefold() == "the":
+        return False
+    if len(words) == 1 and not any(ch.isupper() for ch in piece) and any(ch.isalpha() for ch in piece):
+        return False  # a handle: "srauturier", "h.szeyee"
+    return not any(word.casefold().strip(".,()") in _NOT_PERSON_WORDS for word in words)
+
+
+def person_pieces(value: str) -> list[str]:
+    """Return the pieces of an annotated byline written as people's names, as written."""
+    pieces = (_LEADING_BY.sub("", piece.strip()) for piece in _NAME_SPLIT.split(_URL_TEXT.sub(" ", value).strip()))
+    return [piece for piece in pieces if person_piece(piece)]
+
+
+def truth_people(value: str) -> frozenset[str]:
+    """Return the people an annotated byline names, normalised as compared (roles, dates, handles left out)."""
+    return frozenset(name for piece in person_pieces(value) for name in norm_authors(piece))
+
+
+def _loose(names: Iterable[str]) -> tuple[str, ...]:
+    """Return names as words in any order, without accents, parentheses, punctuation or case."""
+    return tuple(sorted(re.findall(r"[^\W\d_]+", _bare(_PARENTHESISED.sub(" ", " ".join(names))))))
+
+
+def _bare(text: str) -> str:
+    """Return text as searched for a name: without accents, punctuation and case, white space collapsed."""
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
+    return _SPACE.sub(" ", _NOT_WORD.sub(" ", text))
+
+
+def _same_but_format(truth: tuple[str, ...], output: tuple[str, ...]) -> bool:
+    """Say whether two word lists name the same people: equal, or equal but for initials ("S." for "Scott")."""
+    if truth == output:
+        return True
+    if len(truth) != len(output):
+        return False
+    longer = [word for word in truth + output if len(word) > 1]
+    initials = [word for word in truth + output if len(word) == 1]
+    return bool(initials) and all(any(word.startswith(i) for word in longer) for i in initials)
+
+
+def _author_names_site(name: str, domain: str) -> bool:
+    """Say whether an output name is the site's or an organisation's ("HomeAdvisor" at homeadvisor.com)."""
+    key = re.sub(r"[^a-z0-9]", "", name.casefold())
+    host = re.sub(r"[^a-z0-9]", "", domain.casefold().split(".")[-2] if "." in domain else domain.casefold())
+    words = {word.casefold().strip(".,") for word in name.split()}
+    return bool(key) and (key in host or host in key or "&" in name or bool(words & _NOT_PERSON_WORDS))
+
+
+def author_miss_kind(page: Page, output: Output, html: str) -> str:
+    """Return why the authors of a page were missed, one of AUTHOR_MISS_KINDS (the first that applies)."""
+    assert page.authors
+    pieces = person_pieces(page.authors)
+    people = truth_people(page.authors)
+    mine = norm_authors(output.authors)
+    if not people:
+        return AUTHOR_MISS_KINDS[0]  # a date, a handle, a job or a desk: no rule reading names finds it
+    if mine == people:
+        return AUTHOR_MISS_KINDS[1]  # the names are right; the truth adds a role, an affiliation, a date
+    if output.authors and _same_but_format(_loose(pieces), _loose(output.authors)):
+        return AUTHOR_MISS_KINDS[2]
+    if output.authors and people < mine:
+        return AUTHOR_MISS_KINDS[3]
+    if output.authors and mine < people:
+        return AUTHOR_MISS_KINDS[4]
+    if not any(_bare(_PARENTHESISED.sub(" ", piece)).strip() in _bare(html) for piece in pieces):
+        return AUTHOR_MISS_KINDS[5]  # annotated from elsewhere (the site's author page, the annotator's reading)
+    if not output.authors:
+        return AUTHOR_MISS_KINDS[6]
+    if all(_author_names_site(name, page.domain) for name in output.authors):
+        return AUTHOR_MISS_KINDS[7]
+    return AUTHOR_MISS_KINDS[8]
 
 
 # Why a title was missed, told from the page (its headlines, meta titles and site names) and the two values.
@@ -343,6 +461,7 @@ class Output:
     tags: tuple[str, ...] = ()
     seconds: float = 0.0
     updated: date | None = None  # the page's own update (feedsvc only), for the diagnosis of misses
+    authors_from: str = ""  # where feedsvc's published authors come from: one of AUTHOR_SOURCES
 
 
 def load_pages(dataset: Path) -> list[Page]:
@@ -394,7 +513,23 @@ def run_feedsvc(page: Page, data: bytes) -> Output:
     authors = tuple(name for name in article.authors if name != PLACEHOLDER_AUTHOR)
     published = article.published.date() if source.metadata.published is not None else None
     updated = source.metadata.updated.date() if source.metadata.updated is not None else None
-    return Output(article.title, authors, published, article.tags, time.perf_counter() - started, updated)
+    output = Output(article.title, authors, published, article.tags, time.perf_counter() - started, updated)
+    output.authors_from = authors_source(source, authors)
+    return output
+
+
+def authors_source(source: ArticleSource, authors: tuple[str, ...]) -> str:
+    """Return which of AUTHOR_SOURCES the published authors come from ("none" for no author)."""
+    origin = dict(source.origins).get("authors") if authors else None
+    if origin is None:
+        return "none"
+    if origin != "markup":
+        return "json-ld" if origin == "json-ld" else "meta tags" if origin == "opengraph" else origin
+    # the markup source holds names of byline elements, and names read from the page's lines
+    # (a "By …" line, a name by the date, a label; counted with them, a data layer's author): the
+    # elements' are those the markup source says before the decisions across sources
+    elements = dict(extract_metadata(source.html, ZoneInfo("UTC"), raw=True))["markup"].authors
+    return "byline elements" if set(elements) & set(authors) else "page lines"
 
 
 def run_trafilatura(page: Page, data: bytes) -> Output:
@@ -513,6 +648,10 @@ def main(argv: list[str] | None = None) -> int:
     misses = {"published": 0, "annotated with the update": 0}
     # (tuning or held-out, kind) -> publication-day misses
     kinds: dict[tuple[str, str], int] = {}
+    # (fold, kind) -> author misses
+    author_kinds: dict[tuple[int, str], int] = {}
+    # (tuning or held-out, source of the published authors, hit) -> pages
+    by_source: dict[tuple[str, str, bool], int] = {}
     # (fold, kind) -> title misses
     title_kinds: Counter[tuple[int, str]] = Counter()
     # (system, group) -> titles matched with the site's name optional where the truth keeps it
@@ -547,6 +686,14 @@ def main(argv: list[str] | None = None) -> int:
             day_kind = day_miss_kind(page, mine, data.decode("utf-8", "replace"))
             key = ("held-out" if fold in held_out else "tuning", day_kind)
             kinds[key] = kinds.get(key, 0) + 1
+        author_hit = field_hit(page, mine, "authors")
+        if author_hit is not None:
+            tallied = ("held-out" if fold in held_out else "tuning", mine.authors_from, author_hit)
+            by_source[tallied] = by_source.get(tallied, 0) + 1
+        author_kind = ""
+        if author_hit is False:
+            author_kind = author_miss_kind(page, mine, data.decode("utf-8", "replace"))
+            author_kinds[(fold, author_kind)] = author_kinds.get((fold, author_kind), 0) + 1
         if page.title:
             # the site's name optional where the truth keeps it: both systems, the same comparison
             strict = {system: bool(field_hit(page, output, "title")) for system, output in outputs.items()}
@@ -561,7 +708,7 @@ def main(argv: list[str] | None = None) -> int:
                 title_kinds[(fold, title_kind)] += 1
         missed = args.failures and field_hit(page, outputs["feedsvc"], args.failures) is False
         if missed and (fold not in held_out or args.peek):
-            why = {"title": title_kind, "published": day_kind}.get(args.failures, "")
+            why = {"title": title_kind, "published": day_kind, "authors": author_kind}.get(args.failures, "")
             failures.append((page, outputs["feedsvc"], outputs["trafilatura"], why))
 
     for page, mine, theirs, why in failures:
@@ -589,6 +736,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     lines.extend(title_kinds_table(title_kinds, args.folds))
     lines.extend(site_optional_table(site_optional, args.folds, [d.name for d in args.datasets]))
+    lines.extend(author_kind_table(author_kinds, args.folds, held_out))
+    lines.append("feedsvc's authors by source, right / wrong (tuning; held-out):")
+    lines.extend(
+        f"    {source:<16} {by_source.get(('tuning', source, True), 0):>4} / {by_source.get(('tuning', source, False), 0):<4}"
+        f"{by_source.get(('held-out', source, True), 0):>6} / {by_source.get(('held-out', source, False), 0)}"
+        for source in AUTHOR_SOURCES
+    )
     lines.append("")
     lines.append(f"checks on every page: {len(problems)} problem(s)")
     lines.extend(f"    {page.dataset}/{page.ident}: {problem}" for page, problem in problems[:40])
@@ -617,6 +771,18 @@ def report(tallies: dict[tuple[str, str], Tally], folds: int, held_out: set[int]
             continue
         cells = "".join(f"{f'{mine.rate(n):6.1%} / {theirs.rate(n):6.1%} ({mine.counted[n]})':>30}" for n in FIELDS)
         lines.append(f"{group:<20}{cells}")
+    return lines
+
+
+def author_kind_table(counts: dict[tuple[int, str], int], folds: int, held_out: set[int]) -> list[str]:
+    """Return feedsvc's author misses by kind (rows) and fold (columns), with tuning and held-out sums."""
+    columns = [f"fold {n}" for n in range(folds)] + ["tuning", "held-out"]
+    lines = ["", "feedsvc's author misses by kind:", f"{'':<42}" + "".join(f"{c:>9}" for c in columns)]
+    for kind in (*AUTHOR_MISS_KINDS, "all"):
+        per_fold = [sum(v for (f, k), v in counts.items() if f == n and kind in (k, "all")) for n in range(folds)]
+        tuning = sum(v for n, v in enumerate(per_fold) if n not in held_out)
+        sums = [*per_fold, tuning, sum(per_fold) - tuning]
+        lines.append(f"{kind:<42}" + "".join(f"{value:>9}" for value in sums))
     return lines
 
 

@@ -13,7 +13,8 @@ and ``date_published`` day in ``feed.json`` (or, for a page whose date puts it o
 monthly archives, in its Atom archive) are compared with what ``run_feedsvc`` of
 bench/metadata.py says for the same page. The site's placeholder default author counts as no
 author on both sides; a page the bench finds undated is dated by the build (first seen), so
-only its title and authors are compared. Exit status 1 if any page differs or is missing.
+only its title and authors are compared. An ``--only`` page the data sets do not hold is an
+error. Exit status 1 if any page differs or is missing.
 """
 
 from __future__ import annotations
@@ -105,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     only = {name.strip() for name in args.only.split(",") if name.strip()}
     if only:
         pages = [page for page in pages if f"{page.dataset}/{page.ident}" in only]
+        unknown = only - {f"{page.dataset}/{page.ident}" for page in pages}
+        if unknown:
+            print(f"--only: no annotated page {', '.join(sorted(unknown))} in {', '.join(map(str, args.datasets))}")
+            return 1
     else:
         annotated = [page for page in pages if norm_authors(page.authors) or page.title or page.published]
         pages = [page for page in annotated if fold_of(page.domain, 5) in folds]

@@ -18,7 +18,8 @@ sources then say nothing of that field, so ``origins`` stay true):
   path, else a line that is only a date anywhere, else the first update (the
   page was published then at the latest);
 - authors: every value read through the byline parser
-  (:mod:`feedsvc.metadata.bylines`); tags through the reader-tag filter
+  (:mod:`feedsvc.metadata.bylines`); a page no source signs, by the post
+  author a WordPress tag manager's data layer names; tags through the reader-tag filter
   (:mod:`feedsvc.metadata.tags`);
 - canonical URL: ``<link rel="canonical">``, then ``og:url``, then JSON-LD;
 - image: each source's first real picture (:mod:`feedsvc.metadata.images`), relative
@@ -29,6 +30,7 @@ sources then say nothing of that field, so ``origins`` stay true):
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -125,6 +127,9 @@ _AUTHOR_PAGE_LINKS = (
 BYLINE_XPATHS = (
     f"//a[{_has('rel', 'author')}]",
     "//*[@itemprop='author']",
+    # microformats2: the entry's author (an h-card or plain text), the HTML <address> of an article's author
+    f"//*[{_has('class', 'p-author')}]",
+    "//article//address",
     f"//*[{_has('class', 'author')}]",
     f"//*[{_has('class', 'author-name')}]",
     _AUTHOR_PAGE_LINKS,
@@ -213,6 +218,12 @@ _NAME_LINE_CHARS = 60
 # "ByDaryl Austin": inline elements' text meets without a space
 _BY_GLUED = re.compile(r"^by(?=[A-Z])")
 _BYLINE_LINE_CHARS = 120
+# A reader's comment or a list of them ("comment-author", "comments", "commentlist").
+_COMMENT = re.compile(
+    r"\s(?:comments?|comment-(?:list|body|content|author|meta)|commentlist|comments-area)\s", re.IGNORECASE
+)
+# A JSON string after the data layer's author key: "pagePostAuthor":"Krystyna"
+_DATA_LAYER_AUTHOR = re.compile(r'"pagePostAuthor"\s*:\s*("(?:[^"\\]|\\.){1,200}")')
 # Only whether a line holds a date matters there, not when in which zone.
 _ANY_ZONE = ZoneInfo("UTC")
 
@@ -263,7 +274,26 @@ def extract_metadata(
         authors = _people(found.authors, keep=organisations)
         sources[name] = dataclasses.replace(found, authors=authors, tags=reader_tags(found.tags, title))
     _agree_on_authors(sources, said, partial(_shown_byline, root, title), [*names, *organisations])
+    if not any(sources[name].authors for name in SOURCES):
+        sources["markup"] = dataclasses.replace(sources["markup"], authors=_data_layer_author(root))
     return [(source, sources[source]) for source in SOURCES]
+
+
+def _data_layer_author(root: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """Return the post's author a WordPress page gives its tag manager's data layer (``"pagePostAuthor":"…"``).
+
+    The data layer of the widely used "GTM4WP" plugin names the post's author by its display name
+    on pages that show no byline; a login name ("admin") is no name (:func:`byline_names`).
+    """
+    for script in root.iter("script"):
+        found = _DATA_LAYER_AUTHOR.search(script.text or "")
+        if found:
+            try:
+                value = json.loads(found[1])
+            except ValueError:
+                return ()
+            return dedupe(byline_names(plain(value))) if isinstance(value, str) else ()
+    return ()
 
 
 def _people(authors: Iterable[str], keep: Iterable[str] = ()) -> tuple[str, ...]:
@@ -1110,6 +1140,7 @@ def _byline(root: lxml.html.HtmlElement) -> tuple[str, ...]:
         matches = root.xpath(xpath)
         # a link's words are a name only if written as one ("several hundred commits" links to contributors)
         names_in = partial(_names_in, shown=xpath == _AUTHOR_PAGE_LINKS)
+        matches = [match for match in matches if not _elsewhere(match)]
         for element in matches:
             if names_in(element):
                 # only the first byline's siblings (in the same block, through inline elements: "<strong><a>A</a>
@@ -1121,6 +1152,18 @@ def _byline(root: lxml.html.HtmlElement) -> tuple[str, ...]:
                 ]
                 return dedupe(name for match in siblings or [element] for name in names_in(match))
     return ()
+
+
+def _elsewhere(element: lxml.html.HtmlElement) -> bool:
+    """Whether a byline element is a reader's or another page's: in a comment, or in the page's aside or navigation."""
+    # lxml.html gives str tags; the types allow bytes and QName too
+    ancestors = [a for a in element.iterancestors() if isinstance(a.tag, str) and a.tag.lower() not in ("body", "html")]
+    tags = [str(ancestor.tag).lower() for ancestor in ancestors]
+    # the page's aside, not one in the article ("<article><aside>By …</aside>")
+    aside = next((index for index, tag in enumerate(tags) if tag in ("aside", "nav")), None)
+    if aside is not None and not any(tag in ("article", "main") for tag in tags[aside + 1 :]):
+        return True
+    return any(_COMMENT.search(f" {a.get('class') or ''} {a.get('id') or ''} ") for a in ancestors)
 
 
 def _block_parent(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:

@@ -1,5 +1,5 @@
-"""bench/metadata.py: why a publication day was missed, told from the page itself; how names are compared;
-and bench/metadata_feed.py: the bench measures what a build publishes."""
+"""bench/metadata.py: why a publication day or an author was missed, told from the page itself; how names are
+compared; and bench/metadata_feed.py: the bench measures what a build publishes."""
 
 from __future__ import annotations
 
@@ -16,13 +16,17 @@ from support.paths import REPO
 sys.path.insert(0, str(REPO / "bench"))
 
 from metadata import (
+    AUTHOR_MISS_KINDS,
     Output,
     Page,
     TitleClues,
+    author_kind_table,
+    author_miss_kind,
     compare_outputs,
     day_in_page,
     day_miss_kind,
     norm_authors,
+    run_feedsvc,
     title_clues,
     title_hit_site_optional,
     title_miss_kind,
@@ -77,6 +81,100 @@ def test_a_day_in_the_page_left_unread_is_no_date_found_or_another_date() -> Non
 )
 def test_lead_ins_and_honorifics_are_no_part_of_the_names_compared(truth: str, names: set[str]) -> None:
     assert norm_authors(truth) == names
+
+
+def signed(authors: str, domain: str = "news.example") -> Page:
+    return Page("set", "1", Path("set/html/1.html.gz"), domain, "A title", authors, None)
+
+
+BYLINE_PAGE = "<article><h1>A title</h1><p>By Jane Doe and John Roe, Daily Planet</p><p>Text.</p></article>"
+
+
+@pytest.mark.parametrize(
+    "truth",
+    ["April 28, 2019 at 6:01 am Updated April 29, 2019", "q_admin", "srauturier", "Follow Author",
+     "Paycom Blog Contributor", "jane@news.example"],
+)  # fmt: skip
+def test_a_date_a_handle_a_job_or_a_button_annotated_as_the_author_is_no_name(truth: str) -> None:
+    assert author_miss_kind(signed(truth), Output(authors=("Jane Doe",)), BYLINE_PAGE) == "truth is not a name"
+
+
+@pytest.mark.parametrize(
+    "truth",
+    ["Jane Doe, Senior Director of Operations", "By Jane Doe\n March 25, 2015", "Jane Doe | The Texas Newsroom",
+     "By Jane Doe, MA\n WebMD Health News", "Jane Doe (http://jane.example/)"],
+)  # fmt: skip
+def test_the_right_name_under_a_role_affiliation_or_date_is_truth_holding_more_than_names(truth: str) -> None:
+    assert author_miss_kind(signed(truth), Output(authors=("Jane Doe",)), BYLINE_PAGE) == "truth holds more than names"
+
+
+@pytest.mark.parametrize(
+    "truth, published",
+    [("Jane Döe", "Jane Doe"), ("Doe, Jane", "Jane Doe"), ("J. Doe", "Jane Doe"), ("Jane (Mary) Doe", "Jane Doe")],
+)
+def test_the_same_person_written_otherwise_is_a_name_format_miss(truth: str, published: str) -> None:
+    assert author_miss_kind(signed(truth), Output(authors=(published,)), BYLINE_PAGE) == "name format"
+
+
+def test_more_or_fewer_names_than_annotated_are_extra_or_missing_names() -> None:
+    both = Output(authors=("Jane Doe", "John Roe"))
+    assert author_miss_kind(signed("Jane Doe"), both, BYLINE_PAGE) == "extra names"
+    assert author_miss_kind(signed("Jane Doe and John Roe"), Output(authors=("Jane Doe",)), BYLINE_PAGE) == (
+        "missing names"
+    )
+
+
+def test_a_name_the_page_never_writes_is_annotated_from_elsewhere_whatever_was_published() -> None:
+    page = signed("Isabel Haas")
+    assert author_miss_kind(page, Output(), BYLINE_PAGE) == "annotated name not in the page"
+    assert author_miss_kind(page, Output(authors=("Jane Doe",)), BYLINE_PAGE) == "annotated name not in the page"
+
+
+def test_a_name_written_in_the_page_and_not_published_is_no_author_found() -> None:
+    assert author_miss_kind(signed("Jane Doe"), Output(), BYLINE_PAGE) == "no author found"
+
+
+def test_the_site_or_an_organisation_published_for_a_person_is_told_from_another_person() -> None:
+    page = signed("Jane Doe", domain="homeadvisor.com")
+    for site in ("HomeAdvisor", "Morgan & Morgan", "Daily Planet News"):
+        assert (
+            author_miss_kind(page, Output(authors=(site,)), BYLINE_PAGE) == "site or organisation instead of a person"
+        )
+    teaser = Output(authors=("Richard Eskow",))
+    assert author_miss_kind(page, teaser, BYLINE_PAGE) == "wrong person or not a name"
+
+
+JSON_LD_AUTHOR = '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"name": "Jane Doe"}}</script>'
+SOURCED = """<html><head><title>Harbour wall to be extended</title>{head}</head><body><main>
+<h1>Harbour wall to be extended</h1>{byline}<p>The council voted on Tuesday to extend the harbour wall.</p>
+</main></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "head, byline, source",
+    [
+        (JSON_LD_AUTHOR, "", "json-ld"),
+        ('<meta name="author" content="Jane Doe">', "", "meta tags"),
+        ("", '<p class="byline">By <span class="author">Jane Doe</span></p>', "byline elements"),
+        ("", "<p>By Jane Doe</p>", "page lines"),
+        ("", "", "none"),
+    ],
+)  # fmt: skip
+def test_the_source_of_the_published_authors_is_told(head: str, byline: str, source: str) -> None:
+    data = SOURCED.format(head=head, byline=byline).encode()
+    output = run_feedsvc(page(), data)
+    assert output.authors == (() if source == "none" else ("Jane Doe",))
+    assert output.authors_from == source
+
+
+def test_the_author_misses_are_counted_by_kind_and_fold_with_tuning_and_held_out_sums() -> None:
+    counts = {(0, "no author found"): 2, (1, "no author found"): 1, (3, "no author found"): 4, (4, "name format"): 1}
+    lines = author_kind_table(counts, 5, {3, 4})
+    rows = {line[:42].strip(): line[42:].split() for line in lines[3:]}
+    assert set(rows) == {*AUTHOR_MISS_KINDS, "all"}
+    assert rows["no author found"] == ["2", "1", "0", "4", "0", "3", "4"]
+    assert rows["name format"] == ["0", "0", "0", "0", "1", "0", "1"]
+    assert rows["all"] == ["2", "1", "0", "4", "1", "3", "5"]
 
 
 CLUES_PAGE = """<html><head><title>How to Build a Terrarium (with Pictures) | eHow</title>
@@ -189,3 +287,24 @@ def test_the_feed_check_tells_a_title_or_day_the_feed_shows_differently() -> Non
         "title: bench 'Night trains are back', feed 'Night trains are back | Port News'",
         "date_published: bench 2025-02-03, feed 2025-02-04",
     ]
+
+
+def test_the_feed_check_takes_the_pages_a_change_touched_and_refuses_an_unknown_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dataset = tmp_path / "set"
+    (dataset / "html").mkdir(parents=True)
+    for ident, title in (("0001", "Harbour wall to be extended"), ("0002", "Night trains are back")):
+        byline = "<p>By Levan Kapanadze</p>"
+        html = PAGE.format(title=title, meta="", byline=byline, month=1)
+        (dataset / "html" / f"{ident}.html.gz").write_bytes(gzip.compress(html.encode()))
+    truth = {
+        ident: {"title": "t", "author": "Levan Kapanadze", "domain": f"s{ident}.example"} for ident in ("0001", "0002")
+    }
+    (dataset / "ground-truth.json").write_text(json.dumps(truth), encoding="utf-8")
+
+    assert feed_check([str(dataset), "--only", "set/0002", "--work", str(tmp_path / "work")]) == 0
+    said = capsys.readouterr().out
+    assert "1 pages" in said and ": 1 the same (" in said and "0 differ, 0 missing" in said
+    assert feed_check([str(dataset), "--only", "set/0009"]) == 1
+    assert "--only: no annotated page set/0009" in capsys.readouterr().out

@@ -64,6 +64,25 @@ def test_a_site_named_like_a_person_and_a_sentence_under_written_by_sign_nothing
     assert authors(name) == ()
 
 
+def test_an_unsigned_wordpress_page_is_signed_by_the_post_author_its_data_layer_names() -> None:
+    # GTM4WP's dataLayer: "pagePostAuthor" is the post author's display name, a JSON string (\u escapes)
+    assert authors("unsigned_wordpress_page_names_its_author_in_the_data_layer.html") == ("Kryštyna Nowak",)
+    # a login name there names nobody
+    assert authors("wordpress_data_layer_login_name_is_no_author.html") == ()
+
+
+def test_a_readers_comment_and_the_pages_sidebar_sign_nothing_the_articles_own_aside_does() -> None:
+    assert authors("comment_author_under_an_unsigned_article_is_no_author.html") == ()
+    assert authors("byline_in_the_articles_aside_signs_and_the_sidebars_does_not.html") == ("Nicolas Perriault",)
+
+
+def test_a_microformats_author_and_the_address_of_the_articles_author_sign() -> None:
+    # h-entry's p-author (an h-card: its text is the name), and HTML's <address> inside the <article>,
+    # not the site's <address> in the page footer
+    assert authors("microformats_author_at_the_end_of_the_entry.html") == ("Ana Kvirikashvili",)
+    assert authors("address_of_the_articles_author.html") == ("Giorgi Abashidze",)
+
+
 def test_prose_after_by_and_a_link_to_contributors_name_nobody() -> None:
     assert authors("prose_lines_starting_with_by_and_links_to_contributors_are_no_bylines.html") == ()
 
