@@ -101,6 +101,9 @@ class _Capture(scorer.BlockModel):
         self.seen.append(block)  # type: ignore[attr-defined]
         return 1.0
 
+    def probabilities(self, blocks: Sequence[Block]) -> list[float]:
+        return [self.probability(block) for block in blocks]
+
 
 def label_blocks(truth: str, texts: Sequence[str]) -> tuple[list[int], list[float]]:
     """Return (label, weight) per block text: 1 when most of its shingles occur in ``truth``."""

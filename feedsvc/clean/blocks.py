@@ -43,17 +43,15 @@ from feedsvc.clean.dom import class_signal, class_words, leaf_blocks, text_of
 __all__ = ["FEATURES", "Block", "article_blocks", "class_tokens", "text_tokens"]
 
 _WORD = re.compile(r"\w+")
-# What is not punctuation, a digit, a letter or a capital: removed, the rest is counted (C speed).
+# What is not punctuation, a digit or a capital: removed, the rest is counted (C speed).
 _NOT_PUNCT = re.compile(r"[^.,;:!?。，、；：！？]+")
 _NOT_DIGIT = re.compile(r"\D+")
-_NOT_LETTER = re.compile(r"[\W\d_]+")
 _NOT_CAPITAL = re.compile(r"[^A-ZÀ-ÖØ-ÞΑ-ΩА-Я]+")
-# The same counts for ASCII text (nine blocks in ten), as bytes deletions: \d and the capitals
-# above are only 0-9 and A-Z there, and a letter (\w less digits and _) only a-z and A-Z.
+# The same counts for ASCII text (most blocks), as bytes deletions: \d and the capitals
+# above are only 0-9 and A-Z there.
 _ASCII_PUNCT = b".,;:!?"
 _ASCII_DIGITS = b"0123456789"
 _ASCII_CAPITALS = bytes(range(ord("A"), ord("Z") + 1))
-_ASCII_NOT_LETTERS = bytes(i for i in range(256) if not (ord("a") <= i <= ord("z") or ord("A") <= i <= ord("Z")))
 _SENTENCE_END = (".", "!", "?", "。", "！", "？", '"', "”", "’", "»", ")")
 # Short function words of the languages in the dev pages; their share tells
 # running text from labels, names and headlines in most Latin-script languages.
@@ -219,21 +217,28 @@ class _Ancestry:
         return found
 
 
-def _counts(text: str) -> tuple[int, int, int, int]:
-    """Return the punctuation, digits, letters and capitals in ``text``."""
+def _counts(text: str, word_chars: int) -> tuple[int, int, int, int]:
+    """Return the punctuation, digits, letters and capitals in ``text``, whose ``\\w+`` tokens hold ``word_chars``.
+
+    A letter is a word character that is neither a digit nor "_" (every
+    ``\\d`` is a ``\\w``), so letters are counted from the tokens already found.
+    """
+    letters = word_chars - text.count("_")
     if text.isascii():
         b = text.encode("ascii")
         n = len(b)
+        digits = n - len(b.translate(None, _ASCII_DIGITS))
         return (
             n - len(b.translate(None, _ASCII_PUNCT)),
-            n - len(b.translate(None, _ASCII_DIGITS)),
-            len(b.translate(None, _ASCII_NOT_LETTERS)),
+            digits,
+            letters - digits,
             n - len(b.translate(None, _ASCII_CAPITALS)),
         )
+    digits = len(_NOT_DIGIT.sub("", text))
     return (
         len(_NOT_PUNCT.sub("", text)),
-        len(_NOT_DIGIT.sub("", text)),
-        len(_NOT_LETTER.sub("", text)),
+        digits,
+        letters - digits,
         len(_NOT_CAPITAL.sub("", text)),
     )
 
@@ -286,7 +291,8 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
     for el, text in leaves:
         chars = len(text)
         tokens = _WORD.findall(text)
-        punct, digits, letters, capitals = _counts(text)
+        word_chars = sum(map(len, tokens))
+        punct, digits, letters, capitals = _counts(text, word_chars)
         folded = list(map(str.casefold, tokens))
         tag = el.tag
         flags, block_words = ancestry.of(el)
@@ -303,7 +309,7 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
             digits / chars,
             capitals / max(letters, 1),
             sum(map(_STOPWORDS.__contains__, folded)) / max(len(tokens), 1),
-            sum(map(len, tokens)) / max(len(tokens), 1),
+            word_chars / max(len(tokens), 1),
             float(tag in _HEADINGS),
             *_ONE_HOT.get(str(tag), _NO_TAG),
             flags[0] or float(tag in _IN_LIST),

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from feedsvc.clean.confidence import is_comment_markup
-from feedsvc.clean.dom import class_words, in_code, is_within, leaf_blocks, remove, text_of
+from feedsvc.clean.dom import class_words, in_code, is_within, leaf_blocks, may_match, remove, text_of
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BIO_START,
@@ -40,7 +40,9 @@ from feedsvc.clean.policy import (
     MARKUP_TEXT,
     PLAYER_LABEL,
     PREV_NEXT,
+    PREV_NEXT_KEYS,
     PROMPT_CUE,
+    PROMPT_CUE_KEYS,
     RELATED_HEADING,
     SLIDE_COUNTER,
     UPDATED_LINE,
@@ -110,16 +112,35 @@ def _leaves(article: HtmlElement) -> list[tuple[HtmlElement, str]]:
     return list(_iter_leaves(article))
 
 
-def _is_caption(el: HtmlElement) -> bool:
-    for node in [el, *el.iterancestors()]:
+def _is_caption(el: HtmlElement, known: dict[HtmlElement, bool]) -> bool:
+    """Return True if ``el`` is in a figure or caption, or a class/id of it or an ancestor names a caption or credit.
+
+    Looked for up to the nearest article, main or body. ``known`` keeps the
+    answer of every element walked (it is its nearest deciding ancestor's),
+    so a gallery's lines walk their shared ancestors once.
+    """
+    walked = []
+    node: HtmlElement | None = el
+    found = False
+    while node is not None:
+        answer = known.get(node)
+        if answer is not None:
+            found = answer
+            break
+        walked.append(node)
         if node.tag in ("figure", "figcaption", "caption"):
-            return True
+            found = True
+            break
         names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
         if "caption" in names or "credit" in names:
-            return True
+            found = True
+            break
         if node.tag in ("article", "main", "body"):
-            return False
-    return False
+            break
+        node = node.getparent()
+    for node in walked:
+        known[node] = found
+    return found
 
 
 def _is_slide_counter(el: HtmlElement, text: str) -> bool:
@@ -149,10 +170,11 @@ def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
     if "cookie_consent" not in DISABLED:
         remove_cookie_consent(article, rec, leaves)
     seen: set[str] = set()
+    captions: dict[HtmlElement, bool] = {}
     for el, text in leaves:
         if not is_within(el, article):
             continue  # went with a box removed above
-        why = _line_reason(el, text, seen)
+        why = _line_reason(el, text, seen, captions)
         if why:
             remove(el, rec, _STAGE, why)
     if "closing_bio" not in DISABLED:
@@ -193,8 +215,8 @@ def _outer_italics(el: HtmlElement) -> Iterator[HtmlElement]:
             yield node
 
 
-def _line_reason(el: HtmlElement, text: str, seen: set[str]) -> str:
-    """Return why a leaf block goes ("" when it stays); ``seen`` collects earlier short texts."""
+def _line_reason(el: HtmlElement, text: str, seen: set[str], captions: dict[HtmlElement, bool]) -> str:
+    """Return why a leaf block goes ("" when it stays); ``seen`` collects earlier short texts, ``captions`` what ``_is_caption`` found."""
     short = len(text) <= _LINE_MAX
     if "markup_text" not in DISABLED and MARKUP_TEXT.fullmatch(text) and not in_code(el):
         return "literal markup text (an escaped tag, not article text)"
@@ -205,7 +227,7 @@ def _line_reason(el: HtmlElement, text: str, seen: set[str]) -> str:
         key = text.casefold()
         if key in seen:
             return "repeats a caption earlier in the article (a gallery caption or credit)"
-        if _is_caption(el):
+        if _is_caption(el, captions):
             seen.add(key)
     if short and "chrome_lines" not in DISABLED and CHROME_LINE.fullmatch(text):
         return "control label or promo line"
@@ -218,11 +240,17 @@ def _line_reason(el: HtmlElement, text: str, seen: set[str]) -> str:
     if (
         "prev_next" not in DISABLED
         and len(text) <= 200
+        and may_match(text, PREV_NEXT_KEYS)  # most lines: no regex at all
         and PREV_NEXT.search(text)
         and (el.find(".//a") is not None or el.tag == "a" or short)
     ):
         return "previous/next article link"
-    if "prompts" not in DISABLED and len(text) <= _PROMPT_MAX and PROMPT_CUE.search(text):
+    if (
+        "prompts" not in DISABLED
+        and len(text) <= _PROMPT_MAX
+        and may_match(text, PROMPT_CUE_KEYS)
+        and PROMPT_CUE.search(text)
+    ):
         return "subscription or comment prompt"
     if (
         "call_to_action" not in DISABLED

@@ -46,6 +46,7 @@ __all__ = [
     "is_within",
     "leaf_blocks",
     "letters_and_digits",
+    "may_match",
     "paragraph_chars",
     "parse",
     "remove",
@@ -183,6 +184,19 @@ def text_of(el: HtmlElement) -> str:
 def letters_and_digits(text: str) -> str:
     """Return ``text`` case-folded, with only its letters and digits: how titles and headings are compared."""
     return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def may_match(text: str, keys: tuple[str, ...]) -> bool:
+    """Return False only when no case-insensitive policy pattern whose every match holds one of ``keys`` can match ``text``.
+
+    ``keys`` are case-folded literals (``policy.PROMPT_CUE_KEYS``...): a
+    substring test of the folded text is many times cheaper than the
+    pattern's search, and most blocks hold none. IGNORECASE reads the dotless
+    and the dotted capital I as "i", which ``casefold`` does not: a text
+    holding either (or the dot ``casefold`` leaves) is always searched.
+    """
+    folded = text.casefold()
+    return any(key in folded for key in keys) or "\u0131" in folded or "\u0307" in folded
 
 
 def paragraph_chars(el: HtmlElement) -> int:

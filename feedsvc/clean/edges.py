@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import HEADING_TAGS, is_within, leaf_blocks, letters_and_digits, remove, text_of
+from feedsvc.clean.dom import HEADING_TAGS, is_within, leaf_blocks, letters_and_digits, may_match, remove, text_of
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     AUTHOR_HREF,
@@ -29,7 +29,9 @@ from feedsvc.clean.policy import (
     BLOCK_TAGS,
     CONTENTS_LABEL,
     DISCLAIMER,
+    DISCLAIMER_KEYS,
     DISCLOSURE,
+    DISCLOSURE_KEYS,
     META_LINE,
     RELATED_HEADING,
 )
@@ -125,13 +127,19 @@ def trim_edges(article: HtmlElement, rec: Recorder | None = None) -> None:
             leaves = _LeafBlocks(article)  # positions moved: count again
 
 
+# Every disclosure or disclaimer holds one of these, case-folded.
+_NOTICE_KEYS = DISCLOSURE_KEYS + DISCLAIMER_KEYS
+
+
 def remove_disclosures(article: HtmlElement, rec: Recorder | None = None, leaves: _LeafBlocks | None = None) -> None:
     """Remove short blocks that disclose affiliate income or sponsorship, or disclaim liability."""
     leaves = leaves or _LeafBlocks(article)
     for el, text in zip(leaves.blocks, leaves.texts, strict=True):
-        if len(text) <= 600 and DISCLOSURE.search(text):
+        if len(text) > 600 or not may_match(text, _NOTICE_KEYS):  # most blocks: no regex at all
+            continue
+        if DISCLOSURE.search(text):
             leaves.drop(el, rec, "affiliate or sponsorship disclosure")
-        elif len(text) <= 600 and DISCLAIMER.search(text):
+        elif DISCLAIMER.search(text):
             leaves.drop(el, rec, "legal or editorial disclaimer")
 
 

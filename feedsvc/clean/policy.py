@@ -38,7 +38,9 @@ __all__ = [
     "COOKIE_CUE",
     "CTA_LINE",
     "DISCLAIMER",
+    "DISCLAIMER_KEYS",
     "DISCLOSURE",
+    "DISCLOSURE_KEYS",
     "DROP_IF_THIN_TAGS",
     "DROP_TAGS",
     "DROP_UNLESS_PROSE_TAGS",
@@ -54,8 +56,10 @@ __all__ = [
     "PLAYER_LABEL",
     "PLAYER_TITLE",
     "PREV_NEXT",
+    "PREV_NEXT_KEYS",
     "PROMO_LABEL",
     "PROMPT_CUE",
+    "PROMPT_CUE_KEYS",
     "RAW_TEXT_TAGS",
     "RELATED_HEADING",
     "SLIDE_COUNTER",
@@ -339,6 +343,16 @@ DISCLOSURE = re.compile(
     r"|\bwe (?:only )?(?:recommend|feature) products? (?:we|that we)\b.{0,40}\bcommission",
     re.IGNORECASE,
 )
+# Every DISCLOSURE match holds one of these, case-folded (``feedsvc.clean.dom.may_match``).
+DISCLOSURE_KEYS = (
+    "at no ",
+    "commission",
+    "compensat",
+    "affiliate",
+    "amazon associate",
+    "paid promotion",
+    "sponsored by",
+)
 
 # Legal and editorial disclaimers: what the site says about its liability
 # ("not intended to replace the advice of ...", "is not legal advice", "the
@@ -353,6 +367,8 @@ DISCLAIMER = re.compile(
     r"|\bfor (?:general )?information(?:al)? purposes(?: only)?\b",
     re.IGNORECASE,
 )
+# Every DISCLAIMER match holds one of these, case-folded.
+DISCLAIMER_KEYS = ("not intended ", " advice", "should ", "views expressed ", "not necessarily ", " purposes")
 
 # --- stage 4: normalisation ----------------------------------------------
 
@@ -509,6 +525,20 @@ PREV_NEXT = re.compile(
     r"|^(?:previous|next|older|newer) (?:post|article|story|entry)\b",
     re.IGNORECASE,
 )
+# Every PREV_NEXT match holds one of these, case-folded.
+PREV_NEXT_KEYS = (
+    "prev",
+    "next",
+    "older",
+    "newer",
+    "anterior",
+    "siguiente",
+    "próximo",
+    "précédent",
+    "suivant",
+    "vorheriger",
+    "nächster",
+)
 
 # The text labels of a web video player's controls, which come along as
 # lines when the player sits inside the article ("Current Time 0:00",
@@ -568,4 +598,18 @@ PROMPT_CUE = re.compile(
     r"|\bpin (?:it|this)(?: image| post)? (?:using|for later|to (?:your|refer))|\b(?:please|moment to) leave a (?:star )?rating\b"
     r"|^the post .{5,200} appeared first on .{2,80}$|^\d{1,3}% of (?:people|readers) found this (?:article|page|post) helpful",
     re.IGNORECASE,
+)
+# Every PROMPT_CUE match holds one of these, case-folded.
+PROMPT_CUE_KEYS = (
+    "delivered ",
+    "click here to ",
+    "subscribe ",
+    "save ",
+    "tell us what ",
+    "in the comments",
+    "follow ",
+    "pin ",
+    "leave a ",
+    " appeared first on ",
+    "% of ",
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import lxml.html
 import pytest
@@ -10,7 +11,6 @@ import pytest
 from feedsvc.clean.blocks import (
     _NOT_CAPITAL,
     _NOT_DIGIT,
-    _NOT_LETTER,
     _NOT_PUNCT,
     FEATURES,
     Block,
@@ -144,10 +144,23 @@ def test_text_tokens_are_the_benchmarks_word_runs() -> None:
     ],
 )
 def test_the_ascii_shortcut_counts_what_the_expressions_count(text: str) -> None:
-    # (punctuation, digits, letters, capitals): bytes deletions for ASCII text, the expressions for the rest.
-    expected = tuple(len(pattern.sub("", text)) for pattern in (_NOT_PUNCT, _NOT_DIGIT, _NOT_LETTER, _NOT_CAPITAL))
-    assert _counts(text) == expected
-    assert _counts(text + "é") == (expected[0], expected[1], expected[2] + 1, expected[3])
+    # (punctuation, digits, letters, capitals): bytes deletions for ASCII text, the expressions for the rest;
+    # letters are the word characters less digits and "_", counted from the tokens.
+    expected = tuple(len(pattern.sub("", text)) for pattern in (_NOT_PUNCT, _NOT_DIGIT, NOT_LETTER, _NOT_CAPITAL))
+    assert _counts(text, word_chars(text)) == expected
+    more = text + "é_²"  # a letter, an underscore (a word character) and a superscript digit (\w, not \d)
+    assert _counts(more, word_chars(more)) == tuple(
+        len(pattern.sub("", more)) for pattern in (_NOT_PUNCT, _NOT_DIGIT, NOT_LETTER, _NOT_CAPITAL)
+    )
+    assert _counts(more, word_chars(more))[2] == expected[2] + 2
+
+
+# A letter as the block features count one: a word character that is not a digit or "_".
+NOT_LETTER = re.compile(r"[\W\d_]+")
+
+
+def word_chars(text: str) -> int:
+    return sum(map(len, text_tokens(text)))
 
 
 TEASERS_AFTER_THE_BODY = """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -12,6 +13,7 @@ from feedsvc.clean.dom import (
     class_words,
     is_leaf_block,
     leaf_blocks,
+    may_match,
     parse,
     remove,
     shared_texts,
@@ -149,3 +151,20 @@ def test_text_content_is_the_text_lxml_gives_without_the_tail() -> None:
     section = root.find(".//section")
     assert section is not None
     assert text_content(section) == "Headtail textCap"  # its own tail (a newline) left out
+
+
+def test_may_match_is_false_only_for_a_text_holding_no_key_in_any_case() -> None:
+    keys = ("click here to ", "follow ")
+    assert may_match("Please CLICK HERE TO subscribe", keys)
+    assert may_match("Follow us on Instagram", keys)
+    assert may_match("Subſcribe today", ("subscribe ",))  # IGNORECASE reads ſ as s; casefold() too
+    assert not may_match("The council voted on Tuesday.", keys)
+    assert not may_match("", keys)
+
+
+@pytest.mark.parametrize("text", ["Clıck here to subscribe", "CLİCK HERE TO SUBSCRIBE"])
+def test_may_match_searches_a_text_whose_i_casefold_does_not_make_ascii(text: str) -> None:
+    # IGNORECASE reads the dotless i and the dotted capital I as "i"; casefold() does not.
+    pattern = re.compile(r"\bclick here to subscribe\b", re.IGNORECASE)
+    assert pattern.search(text)
+    assert may_match(text, ("click here to ",))

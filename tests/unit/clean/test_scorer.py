@@ -1,4 +1,4 @@
-"""The learned block scorer (feedsvc.clean.scorer): the model file, its plain-Python evaluator, and the stage."""
+"""The learned block scorer (feedsvc.clean.scorer): the model file, its evaluators (numpy for a page, plain Python for a block), and the stage."""
 
 from __future__ import annotations
 
@@ -329,3 +329,26 @@ def test_the_pipeline_gives_the_scorer_the_pages_own_description(monkeypatch: py
     assert "Engineers said" in html
     monkeypatch.setattr(scorer, "MODEL", load_model(link_model(threshold=0.0)))
     assert "Storm damage closes" in clean_html(page, PAGE_URL)  # kept when the scorer drops nothing
+
+
+def test_a_pages_blocks_scored_at_once_get_each_blocks_own_probability_exactly() -> None:
+    # Trees of uneven depth and split-less ones, vocabulary splits, a repeated word, and the
+    # inputs a comparison can trip on (NaN goes right, infinities, values on a threshold).
+    rng = random.Random(12)
+    data = link_model()
+    data["vocabulary"] = ["related", "promo", "related", "story"]
+    width = len(FEATURES) + 4
+    data["trees"] = [random_tree(rng, width, rng.randrange(8)) for _ in range(60)]
+    model = load_model(data)
+    assert any(not tree.feature for tree in model.trees)
+    odd = [math.nan, math.inf, -math.inf, 0.5, -0.0]
+    blocks = []
+    for _ in range(400):
+        features = tuple(rng.choice([rng.uniform(-1.5, 1.5), 0.0, 1.0, rng.choice(odd)]) for _ in FEATURES)
+        words = frozenset(rng.sample(["related", "promo", "story", "other"], rng.randrange(5)))
+        blocks.append(Block(lxml.html.fragment_fromstring("<p>x</p>"), "x", features, words))
+    assert model.probabilities(blocks) == [model.probability(block) for block in blocks]
+    assert model.probabilities(blocks[:1]) == [model.probability(blocks[0])]
+    assert model.probabilities([]) == []
+    data["trees"] = []
+    assert load_model(data).probabilities(blocks[:3]) == [0.5, 0.5, 0.5]
