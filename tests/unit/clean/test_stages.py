@@ -58,6 +58,17 @@ def test_keeps_a_link_list_the_article_introduces_with_a_colon() -> None:
     assert "older post" not in out
 
 
+def test_keeps_sections_whose_id_is_their_headings_slug() -> None:
+    out = clean_html(fixture("keeps_sections_whose_id_is_their_headings_slug.html"), BASE)
+    headings = [" ".join(h.text_content().split()) for h in tree(out).iter("h2", "h3")]
+    # An id made of the heading's words ("sharing-with-a-single-developer") names the section, not a share bar.
+    assert headings == ["Sharing with a single developer", "4. Pick the times of day for social media"]
+    assert len(paragraphs(out)) == 3
+    # A short label's slug ("sharing", "social-links") still marks furniture.
+    for gone in ("Share this", "Twitter", "Follow us", "Mastodon"):
+        assert gone not in out
+
+
 def test_keeps_topical_mentions_of_newsletter_and_donation() -> None:
     html = fixture("keeps_topical_mentions_of_newsletter_and_donation.html")
     assert paragraphs(clean_html(html, BASE)) == paragraphs(html)
