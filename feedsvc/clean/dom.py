@@ -357,7 +357,37 @@ def class_signal(el: HtmlElement) -> int:
     cls, ident = el.get("class"), el.get("id")
     if not cls and not ident:
         return 0
-    return _class_signal(cls or "", ident or "")
+    signal = _class_signal(cls or "", ident or "")
+    if signal < 0 and ident and _name_signal(ident) < 0 and _names_its_heading(el, ident):
+        return _class_signal(cls or "", "")
+    return signal
+
+
+# An id made from a heading's words names that heading only when the heading is this long:
+# "related-posts" over "Related posts" is a furniture box's label.
+_SLUG_MIN_WORDS = 4
+
+
+def _names_its_heading(el: HtmlElement, ident: str) -> bool:
+    """Return True if ``ident`` is the slug of ``el``'s own heading (``el`` itself, or its first child).
+
+    Documentation and blog tools give each section or heading an id made of
+    its title's words: ``id="sharing-with-a-single-developer"`` over "Sharing
+    with a single developer", ``id="h-4-select-times-for-social-media"``. Such
+    an id says what the section is about, not that it is a share bar; the
+    class still counts.
+    """
+    heading: HtmlElement | None = el if el.tag in HEADING_TAGS else None
+    if heading is None:
+        first = next((c for c in el if isinstance(c.tag, str)), None)
+        heading = first if first is not None and first.tag in HEADING_TAGS else None
+    if heading is None:
+        return False
+    words = _NAME_WORD.findall(text_content(heading).lower())
+    if len(words) < _SLUG_MIN_WORDS:
+        return False
+    slug, named = "-".join(words), "-".join(_name_words(ident))
+    return slug in named or (named.count("-") + 1 >= _SLUG_MIN_WORDS and named in slug)
 
 
 @lru_cache(maxsize=16384)

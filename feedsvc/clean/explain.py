@@ -33,6 +33,7 @@ __all__ = [
     "kept_summary",
     "number_elements",
     "quoted",
+    "spaced_text",
     "stage_counts",
 ]
 
@@ -63,6 +64,10 @@ class Removal:
     :param chars: how many characters of text it held.
     :param node: its position in document order in the parsed page, for
         the HTML report; None for an element the cleaner made itself.
+    :param outside: True when it went for lying outside the chosen article.
+    :param text: all of its text, blocks and line breaks apart, white space
+        collapsed (see :func:`spaced_text`): what ``bench/lost_text.py``
+        matches the annotated article text against to say which rule removed it.
     """
 
     stage: str
@@ -73,6 +78,7 @@ class Removal:
     chars: int
     node: int | None = None
     outside: bool = False
+    text: str = field(default="", repr=False, compare=False)
 
     @property
     def around(self) -> bool:
@@ -102,8 +108,11 @@ class Recorder:
         """Record that ``stage`` is about to remove ``el`` for ``reason``."""
         text = " ".join(el.text_content().split()) if el.tag not in INVISIBLE_TAGS else ""
         excerpt = text if len(text) <= _EXCERPT_CHARS else text[: _EXCERPT_CHARS - 1].rstrip() + "…"
+        spaced = spaced_text(el) if text else ""
         self.removals.append(
-            Removal(stage, reason, str(el.tag), describe_path(el), excerpt, len(text), self.ids.get(el), outside)
+            Removal(
+                stage, reason, str(el.tag), describe_path(el), excerpt, len(text), self.ids.get(el), outside, spaced
+            )
         )
 
     def outside(self, kept: Sequence[HtmlElement], stage: str, reason: str) -> None:
@@ -122,6 +131,40 @@ class Recorder:
         ]
         for el in doomed:
             self.removed(stage, el, reason, outside=True)
+
+
+# Elements a reader sees apart from the text around them (blocks, items, cells, line breaks).
+_APART_TAGS = frozenset(
+    "address article aside blockquote br dd details dialog div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
+)
+
+
+def spaced_text(el: HtmlElement) -> str:
+    """Return ``el``'s text as a reader reads it, white space collapsed: list items and blocks apart.
+
+    ``text_content()`` runs "<li>Pro Git</li><li>Git guides</li>" into
+    "Pro GitGit guides"; here they stay two phrases, while inline markup
+    ("<b>Fee</b>s") still joins its word.
+    """
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        apart = node.tag in _APART_TAGS
+        if apart:
+            parts.append(" ")
+        if node.text and isinstance(node.tag, str) and node.tag not in INVISIBLE_TAGS:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS:
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if apart:
+            parts.append(" ")
+
+    walk(el)
+    return " ".join("".join(parts).split())
 
 
 def number_elements(root: HtmlElement) -> dict[HtmlElement, int]:

@@ -87,6 +87,7 @@ RULES: dict[str, str] = {
     "reveal_on_click": "a hidden panel that a control of the page names (accordion answer, tab) is article text",
     "same_class_sections": "siblings of the pick with its tag and class (numbers aside), scoring half its score, are the article",
     "accordion_titles": "a <button> that opens a panel of text (an FAQ question, a section title) is kept as a heading",
+    "headings_climb": "the pick climbs to a parent that adds only a heading before it (a section's title, no links)",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -387,6 +388,7 @@ def _climb(best: HtmlElement, stats: dict[HtmlElement, _SubtreeText]) -> HtmlEle
     ancestor that adds mostly link text or short lines (menus, cards).
     """
     current = best
+    headed = "headings_climb" not in DISABLED
     while True:
         parent = current.getparent()
         if parent is None or parent.tag == "html":
@@ -397,11 +399,31 @@ def _climb(best: HtmlElement, stats: dict[HtmlElement, _SubtreeText]) -> HtmlEle
         extra_chars = there.chars - here.chars
         extra_prose = there.prose - here.prose
         extra_links = there.link_chars - here.link_chars
-        if extra_chars > 0 and (
-            extra_prose < _CLIMB_PROSE_SHARE * extra_chars or extra_links > _CLIMB_LINK_SHARE * extra_chars
+        if (
+            extra_chars > 0
+            and (extra_prose < _CLIMB_PROSE_SHARE * extra_chars or extra_links > _CLIMB_LINK_SHARE * extra_chars)
+            and not (headed and _only_its_heading(current, parent))
         ):
             return current
         current = parent
+
+
+def _only_its_heading(current: HtmlElement, parent: HtmlElement) -> bool:
+    """Return True if all ``parent`` adds to ``current`` is a heading before it, without links: a section's title."""
+    if (parent.text or "").strip():
+        return False
+    heading = after = False
+    for sib in parent:
+        if sib is current:
+            after = True
+        elif isinstance(sib.tag, str):
+            if not after and sib.tag in HEADING_TAGS and sib.find(".//a") is None:
+                heading = True
+            elif text_content(sib).strip():
+                return False
+        if (sib.tail or "").strip():
+            return False
+    return heading
 
 
 def _sibling_keep(

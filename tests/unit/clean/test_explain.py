@@ -43,6 +43,16 @@ def test_explain_names_the_appeal_and_the_promo_with_their_stage() -> None:
     assert appeal[0].where.endswith("div.wp-block-group.has-background")
 
 
+def test_a_removal_keeps_all_its_text_with_list_items_apart() -> None:
+    items = "".join(f'<li><a href="/{i}">Older story number {i} on the harbour</a></li>' for i in range(6))
+    prose = "<p>The council met on Tuesday and voted to extend the harbour wall after a long debate.</p>" * 8
+    html = f"<div>{prose}<ul>{items}</ul></div>"
+    _, removals = clean_html_explained(html, SAMPLE_URL)
+    (links,) = [r for r in removals if r.tag == "ul"]
+    assert links.text == " ".join(f"Older story number {i} on the harbour" for i in range(6))
+    assert links.excerpt.endswith("…") and len(links.excerpt) < len(links.text)
+
+
 def test_explain_text_groups_by_stage_and_counts() -> None:
     out, removals = clean_html_explained(read(FIXTURE), SAMPLE_URL)
     text = format_removals(removals, out)

@@ -126,3 +126,17 @@ def test_a_code_listing_keeps_its_comments_whatever_the_highlighter_calls_them()
     code = lxml.html.fragment_fromstring(html, create_parent="div").find(".//pre").text_content()
     assert "# initialise the repository" in code and "# stage every change" in code and "# commit what" in code
     assert "First! Great post." not in html  # the comment section outside the code still goes
+
+
+def test_keeps_every_titled_section_of_a_chaptered_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each chapter is <section><h2>title</h2><div>paragraphs</div></section>: the pick is the longest
+    # chapter's <div>, and its section adds only a short heading, which is no menu line.
+    page = fixture("keeps_every_titled_section_of_a_chaptered_article.html")
+    out = clean_html(page, BASE)
+    headings = [" ".join(h.text_content().split()) for h in lxml.html.fragment_fromstring(out, "div").iter("h2")]
+    assert headings == ["Forming a company", "Choosing a name", "Filing fees"]
+    assert len(texts(out)) == 8
+    for gone in ("Home", "Privacy"):
+        assert gone not in out
+    monkeypatch.setattr(extract, "DISABLED", frozenset({"headings_climb"}))
+    assert len(texts(clean_html(page, BASE))) == 4  # the first chapter's body alone

@@ -43,6 +43,32 @@ def test_strips_share_bar_and_related_links() -> None:
         assert gone not in out
 
 
+def test_keeps_a_link_list_the_article_introduces_with_a_colon() -> None:
+    out = clean_html(fixture("keeps_a_link_list_the_article_introduces_with_a_colon.html"), BASE)
+    items = [" ".join(li.text_content().split()) for li in tree(out).iter("li")]
+    # Introduced by a colon with the article going on after them: part of the article.
+    assert items == [
+        "The hosting site's own tutorial",
+        "A free book on the subject",
+        "The reference manual",
+        "Acme Model 117 meter",
+        "Brand 400 meter",
+    ]
+    # The same shape at the article's end is a "more posts" list: it goes.
+    assert "older post" not in out
+
+
+def test_keeps_sections_whose_id_is_their_headings_slug() -> None:
+    out = clean_html(fixture("keeps_sections_whose_id_is_their_headings_slug.html"), BASE)
+    headings = [" ".join(h.text_content().split()) for h in tree(out).iter("h2", "h3")]
+    # An id made of the heading's words ("sharing-with-a-single-developer") names the section, not a share bar.
+    assert headings == ["Sharing with a single developer", "4. Pick the times of day for social media"]
+    assert len(paragraphs(out)) == 3
+    # A short label's slug ("sharing", "social-links") still marks furniture.
+    for gone in ("Share this", "Twitter", "Follow us", "Mastodon"):
+        assert gone not in out
+
+
 def test_keeps_topical_mentions_of_newsletter_and_donation() -> None:
     html = fixture("keeps_topical_mentions_of_newsletter_and_donation.html")
     assert paragraphs(clean_html(html, BASE)) == paragraphs(html)
