@@ -126,3 +126,39 @@ def test_a_code_listing_keeps_its_comments_whatever_the_highlighter_calls_them()
     code = lxml.html.fragment_fromstring(html, create_parent="div").find(".//pre").text_content()
     assert "# initialise the repository" in code and "# stage every change" in code and "# commit what" in code
     assert "First! Great post." not in html  # the comment section outside the code still goes
+
+
+def test_a_section_published_twice_for_another_screen_comes_out_once() -> None:
+    # Responsive builders print the whole article once per layout, side by side; CSS shows one.
+    out = clean_html(fixture("drops_a_section_published_twice_for_another_screen.html"), BASE)
+    assert out.count("A kitchen remodel in the valley costs") == 1
+    assert out.count("Counters follow: quartz") == 1
+    # A quote the article repeats on purpose is a repeated block, not a copied section: both stay.
+    assert out.count("Measure twice, order once.") == 2
+
+
+def test_sibling_copies_need_blocks_and_long_text() -> None:
+    root = lxml.html.fromstring(
+        "<html><body><div>"
+        "<p>The same paragraph, said twice on purpose by its author, long enough to count as long text here: "
+        "it runs on past two hundred characters so that only its kind, a paragraph, keeps it from going.</p>"
+        "<p>The same paragraph, said twice on purpose by its author, long enough to count as long text here: "
+        "it runs on past two hundred characters so that only its kind, a paragraph, keeps it from going.</p>"
+        "<div><p>Short card.</p></div><div><p>Short card.</p></div>"
+        "</div></body></html>"
+    )
+    extract.remove_sibling_copies(root)
+    assert len(root.findall(".//p")) == 4
+
+
+def test_text_its_inline_style_hides_goes_however_much_of_the_page_it_is() -> None:
+    out = clean_html(fixture("drops_text_its_inline_style_hides_however_long.html"), BASE)
+    assert "The river walk reopened on Saturday" in out and "lamps along the path" in out
+    assert "Old draft kept in the template" not in out
+    assert "An earlier version of this page" not in out
+
+
+def test_text_streamed_into_hidden_blocks_is_still_the_article() -> None:
+    # The hidden attribute stays a hint only: streamed pages put the article there for a script to move.
+    out = clean_html(fixture("keeps_article_streamed_into_hidden_blocks.html"), BASE)
+    assert "Paragraph 14 about index funds" in out

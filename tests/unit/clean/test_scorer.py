@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 
 from feedsvc.clean import clean_explained, clean_html, scorer
-from feedsvc.clean.blocks import FEATURES, Block, article_blocks
+from feedsvc.clean.blocks import FEATURES, Block, article_blocks, split_mixed_blocks
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.scorer import BlockModel, ModelError, Tree, load_model, score_blocks
 from support.paths import FIXTURES
@@ -92,18 +92,20 @@ def test_a_threshold_of_zero_removes_nothing() -> None:
     assert lxml.html.tostring(article) == before
 
 
-def test_a_doubted_block_holding_a_kept_block_stays_with_it() -> None:
-    # The inner <div> holds a paragraph one level down (not a child, so both are blocks); its text
-    # is mostly a link (doubted), the paragraph is prose (kept).
+def test_text_beside_a_nested_block_is_judged_apart_from_it() -> None:
+    # The inner <div> holds a paragraph one level down (under a <span>) and a link of its own: once
+    # split_mixed_blocks has made that link a block, the doubted link goes and the paragraph stays.
     page = (
         '<div><div><a href="/funds">Browse all of our index funds, stock funds, bond funds and more</a>'
         "<span><p>The funds that made the firm famous.</p></span></div>"
         "<p>The council voted on Tuesday to extend the harbour wall by forty metres.</p></div>"
     )
     article = lxml.html.fragment_fromstring(page)
+    assert split_mixed_blocks(article) == 1
     scored = score_blocks(article, None, None, load_model(link_model()))
-    assert any(p < 0.5 for _, p in scored)
+    assert [p < 0.5 for _, p in scored] == [True, False, False]
     assert "made the firm famous" in article.text_content()
+    assert "Browse all of our index funds" not in article.text_content()
 
 
 def test_a_doubted_block_with_nothing_kept_inside_goes() -> None:

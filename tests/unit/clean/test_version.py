@@ -34,6 +34,7 @@ FINGERPRINTS = {
     "11": "bf98b11f10223b9c",  # issue 11: button-styled links, closing contributor lines, accordion questions, furniture lines
     "12": "2d2a3aca54bd1965",  # issue 11: rules of 11 and the scorer's trees larger (120 trees of 31 leaves, depth 7), retrained
     "13": "a905b3606d99d3ef",  # issue 11: code listings keep their comments (highlighter classes are no furniture)
+    "14": "57c8ee4273e50810",  # issue 11: one run of text one block, sibling copies once, styled-hidden text goes
 }
 
 
