@@ -61,6 +61,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from feedsvc.clean import scorer
+from feedsvc.clean.blocks import split_mixed_blocks
 from feedsvc.clean.boilerplate import page_title, remove_boilerplate, remove_headline
 from feedsvc.clean.chrome import remove_action_lines, remove_chrome, remove_comment_threads
 from feedsvc.clean.confidence import (
@@ -104,7 +105,7 @@ __all__ = [
 # library change that shows in clean_html's result): a cache of cleaned
 # articles is keyed by this and the site rules' version
 # (``SiteRules.version``). tests/unit/clean/test_version.py fails until it is.
-CLEANER_VERSION = "14"
+CLEANER_VERSION = "15"
 
 LOGGER = logging.getLogger(__name__)
 
@@ -256,6 +257,9 @@ def _clean(
     judged = not bodies or rules is None or rules.prune
     if judged and (bodies or not whole_page):  # not pruned as a page in step 2
         prune(article, rec=rec)
+    if whole_page and not bodies:
+        # One run of text, one block: the passes below keep or drop whole blocks.
+        split_mixed_blocks(article)
     # These passes read the same blocks' texts again and again and cut only with dom.remove.
     with shared_texts():
         if judged:

@@ -36,11 +36,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import lxml.html
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import class_signal, class_words, leaf_blocks, text_of
+from feedsvc.clean.dom import CODE_TAGS, block_holders, class_signal, class_words, in_code, leaf_blocks, text_of
+from feedsvc.clean.policy import BLOCK_TAGS
 
-__all__ = ["FEATURES", "Block", "article_blocks", "class_tokens", "text_tokens"]
+__all__ = ["FEATURES", "Block", "article_blocks", "class_tokens", "split_mixed_blocks", "text_tokens"]
 
 _WORD = re.compile(r"\w+")
 # What is not punctuation, a digit or a capital: removed, the rest is counted (C speed).
@@ -474,3 +476,160 @@ class _Items:
             chars = len(text) - text.count(" ")  # text_of's only spaces are between words
             found = self.memo_links[parent] = min(_link_chars(parent) / max(chars, 1), 1.0)
         return found
+
+
+# --- the unit itself: one run of text, one block ---------------------------
+
+# Elements whose loose text runs become paragraphs of their own: the containers
+# of running text. Not list items, headings, table structure or captions, where a
+# paragraph around a line would change how it reads.
+_SPLIT_TAGS = frozenset("div p section article main center blockquote td dd".split())
+
+
+def split_mixed_blocks(container: HtmlElement) -> int:
+    """Give each run of text under ``container`` a block of its own; return how many blocks were made.
+
+    The stages and the scorer decide on whole blocks, so a block holding
+    two things is kept or dropped whole. Two such mixes are undone here:
+
+    - text of a container beside its blocks (``<div>By Jane Doe<p>…</p></div>``,
+      or an inline wrapper holding blocks, ``<p><span>Intro<h3>…</h3></span></p>``):
+      each run of inline content between the blocks is wrapped in a ``<p>``;
+    - paragraphs separated only by blank lines (``text<br><br>text``): each
+      run between the double line breaks becomes a ``<p>``, the breaks go.
+
+    A ``<p>`` that holds blocks becomes a ``<div>`` (a paragraph cannot hold
+    one). Runs without word text stay as they were; a single line
+    break (an address, a verse) stays inside its run. Nothing in code, list
+    items, headings or table structure is touched. Pure in-place tree edit.
+    """
+    holders = block_holders(container)
+    for el in holders:
+        if el.tag == "p":  # a paragraph holding blocks (through an inline wrapper) is a container
+            el.tag = "div"
+    # Each element's runs are its own children: the order they are wrapped in changes nothing.
+    todo = [el for el in holders if _has_loose_text(el, holders)]
+    # Leaf blocks with a blank line: found from their <br>s (few), not by reading every block.
+    todo += [
+        el
+        for el in dict.fromkeys(br.getparent() for br in container.iter("br"))
+        if el is not None and el not in holders and el.tag in _SPLIT_TAGS and _has_blank_line(el)
+    ]
+    made = 0
+    for el in todo:
+        if el.tag in CODE_TAGS or (el.tag in BLOCK_TAGS and el.tag not in _SPLIT_TAGS) or in_code(el):
+            continue
+        made += _wrap_runs(el, el in holders)
+    return made
+
+
+def _has_loose_text(el: HtmlElement, holders: set[HtmlElement]) -> bool:
+    """True if ``el`` (which holds blocks) has text or inline content of its own beside them."""
+    if el.text and el.text.strip():
+        return True
+    for child in el:
+        if child.tail and child.tail.strip():
+            return True
+        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS and child not in holders and child.tag != "br":
+            return True
+    return False
+
+
+def _has_blank_line(el: HtmlElement) -> bool:
+    """True if two <br> children of ``el`` follow each other with only white space between."""
+    prev_br = False
+    for child in el:
+        is_br = child.tag == "br"
+        if is_br and prev_br:
+            return True
+        prev_br = is_br and not (child.tail or "").strip()
+    return False
+
+
+def _wrap_runs(el: HtmlElement, holds_blocks: bool) -> int:
+    """Wrap each run of ``el``'s inline content (between blocks and blank lines) that has word text in a <p>."""
+    items: list[str | HtmlElement] = [el.text] if el.text else []
+    for child in el:
+        tail, child.tail = child.tail, None
+        items.append(child)
+        if tail:
+            items.append(tail)
+    runs: list[list[str | HtmlElement]] = [[]]
+    breaks: list[HtmlElement | None] = []  # what ends each run: a block, or None for a blank line
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if isinstance(item, str) or not isinstance(item.tag, str):
+            runs[-1].append(item)
+        elif item.tag in BLOCK_TAGS or next(item.iterdescendants(*BLOCK_TAGS), None) is not None:
+            breaks.append(item)
+            runs.append([])
+        elif item.tag == "br" and _next_is_br(items, i):
+            while i + 1 < len(items) and (_is_br(items[i + 1]) or _is_space(items[i + 1])):
+                i += 1
+            breaks.append(None)
+            runs.append([])
+        else:
+            runs[-1].append(item)
+        i += 1
+    worded = {n for n, run in enumerate(runs) if _WORD.search(_run_text(run))}
+    el.text = None
+    for child in list(el):
+        el.remove(child)
+    if len(worded) < (1 if holds_blocks else 2):
+        _refill(el, items)  # nothing to split: the nodes go back as they were
+        return 0
+    if el.tag == "p":  # a paragraph cut into paragraphs
+        el.tag = "div"
+    made = 0
+    for n, run in enumerate(runs):
+        if n in worded:
+            wrapper = lxml.html.Element("p")
+            _refill(wrapper, run)
+            el.append(wrapper)
+            made += 1
+        else:
+            for node in run:
+                _append(el, node)
+        if n < len(breaks):
+            block = breaks[n]
+            if block is not None:
+                el.append(block)
+    return made
+
+
+def _is_br(item: str | HtmlElement) -> bool:
+    return not isinstance(item, str) and item.tag == "br"
+
+
+def _is_space(item: str | HtmlElement) -> bool:
+    return isinstance(item, str) and not item.strip()
+
+
+def _next_is_br(items: list[str | HtmlElement], i: int) -> bool:
+    """True if the next item after ``items[i]`` that is not white space is a <br>."""
+    j = i + 1
+    while j < len(items) and _is_space(items[j]):
+        j += 1
+    return j < len(items) and _is_br(items[j])
+
+
+def _run_text(run: list[str | HtmlElement]) -> str:
+    return "".join(item if isinstance(item, str) else text_of(item) for item in run)
+
+
+def _refill(el: HtmlElement, nodes: list[str | HtmlElement]) -> None:
+    for node in nodes:
+        _append(el, node)
+
+
+def _append(el: HtmlElement, node: str | HtmlElement) -> None:
+    """Append a text or an element to ``el``'s content (text goes to ``el.text`` or its last child's tail)."""
+    if isinstance(node, str):
+        if len(el):
+            last = el[-1]
+            last.tail = (last.tail or "") + node
+        else:
+            el.text = (el.text or "") + node
+    else:
+        el.append(node)

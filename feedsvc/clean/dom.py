@@ -36,10 +36,12 @@ __all__ = [
     "CODE_TAGS",
     "HEADING_TAGS",
     "RemovalRecorder",
+    "block_holders",
     "class_signal",
     "class_words",
     "furniture_word",
     "has_block_child",
+    "hidden_by_style",
     "in_code",
     "is_hidden",
     "is_leaf_block",
@@ -214,25 +216,49 @@ def has_block_child(el: HtmlElement) -> bool:
 
 
 def is_leaf_block(el: HtmlElement) -> bool:
-    """Return True for an innermost block: a block element with no block among its children.
+    """Return True for an innermost block: a block element with no block anywhere under it.
 
     Stages read an article as its leaf blocks in page order: one line of text each.
+    A block under an inline wrapper (``<p><span><h3>``, as some page builders
+    nest them) still makes the outer one a container, not a line.
     """
-    return el.tag in BLOCK_TAGS and not has_block_child(el)
+    return el.tag in BLOCK_TAGS and next(el.iterdescendants(*BLOCK_TAGS), None) is None
 
 
 def leaf_blocks(root: HtmlElement) -> list[HtmlElement]:
     """Return the innermost blocks under ``root`` (``root`` left out), in page order: its :func:`is_leaf_block` elements.
 
     Stages read an article this way several times: lxml picks the block
-    elements in C, and a block is not innermost exactly when it is the
-    parent of another (a Python test of each element's children costs five
-    times more).
+    elements in C, and a block is not innermost exactly when it holds another
+    (its nearest block ancestor is found by climbing, usually one step: a
+    Python test of each element's descendants costs far more).
     """
     found = list(root.iter(*BLOCK_TAGS))
-    # The list keeps each element's proxy alive, so a parent found here is the same object as in it.
-    parents = {el.getparent() for el in found}
-    return [el for el in found if el is not root and el not in parents]
+    # The list keeps each element's proxy alive, so an ancestor found here is the same object as in it.
+    holders = set()
+    for el in found:
+        node = el.getparent()
+        while node is not None and node.tag not in BLOCK_TAGS and node is not root:
+            node = node.getparent()
+        holders.add(node)
+    return [el for el in found if el is not root and el not in holders]
+
+
+def block_holders(root: HtmlElement) -> set[HtmlElement]:
+    """Return the elements of ``root`` (itself included) with a block element anywhere under them.
+
+    One climb from each block, stopping where an earlier climb passed: linear in the tree.
+    The set keeps the elements' proxies alive, so membership tests by identity hold.
+    """
+    holders: set[HtmlElement] = set()
+    for el in root.iter(*BLOCK_TAGS):
+        node = el.getparent() if el is not root else None
+        while node is not None and node not in holders:
+            holders.add(node)
+            if node is root:
+                break
+            node = node.getparent()
+    return holders
 
 
 # Elements whose text is code or typed input, shown as written: class names in them are a
@@ -270,6 +296,18 @@ def is_hidden(el: HtmlElement, shown_on_click: frozenset[str] = frozenset()) -> 
         return False
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def hidden_by_style(el: HtmlElement) -> bool:
+    """Return True if ``el``'s own inline style hides it (``display: none``, ``visibility: hidden``).
+
+    A page's author wrote that style on the element, so the browser never
+    shows it until a script changes it; unlike the ``hidden`` attribute
+    (which pages streaming their HTML put on text a script moves into place),
+    it is not how articles are delivered.
+    """
     style = el.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
 

@@ -21,8 +21,10 @@ from lxml.html import HtmlElement
 
 from feedsvc.clean.dom import (
     HEADING_TAGS,
+    block_holders,
     class_signal,
     furniture_word,
+    hidden_by_style,
     in_code,
     is_hidden,
     is_within,
@@ -35,7 +37,7 @@ from feedsvc.clean.dom import (
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import BLOCK_TAGS, DROP_IF_THIN_TAGS, DROP_TAGS, DROP_UNLESS_PROSE_TAGS
 
-__all__ = ["DISABLED", "RULES", "best_by_value", "find_article", "prune", "subtree_values"]
+__all__ = ["DISABLED", "RULES", "best_by_value", "find_article", "prune", "remove_sibling_copies", "subtree_values"]
 
 _COMMAS = re.compile(r"[,，、]")
 
@@ -88,12 +90,18 @@ RULES: dict[str, str] = {
     "same_class_sections": "siblings of the pick with its tag and class (numbers aside), scoring half its score, are the article",
     "accordion_titles": "a <button> that opens a panel of text (an FAQ question, a section title) is kept as a heading",
     "headings_climb": "the pick climbs to a parent that adds only a heading before it (a section's title, no links)",
+    "styled_hidden": "an element its inline style hides (display:none, visibility:hidden) goes whatever text it holds",
+    "sibling_copies": "a sibling subtree with the same long text as one before it (a layout for another screen) goes",
 }
 DISABLED: frozenset[str] = frozenset()
 
 # An element without any of these attributes is neither hidden nor classed
 # as furniture (``is_hidden``, ``class_signal``): only the others are tested.
 _HINTED = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @style or @class or @id]")
+
+
+# An element its style hides that holds this share of the page's prose is all the page says: kept.
+_STYLED_ALL_PROSE = 0.9
 
 
 def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
@@ -131,16 +139,28 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
     # Elements that share the hint count together: an article split into
     # several blocks of one class ("content-nav-section"), or streamed into
     # hidden sibling blocks that a script reveals, is still the article.
+    # Not one its own inline style hides: pages stream with the hidden
+    # attribute, and a styled-away block is text the page does not show
+    # (on the dev pages, none of them article text), however long. Unless
+    # it holds nearly all of the page's prose: then it is what a script
+    # shows, and removing it would publish an empty article.
     prose = _paragraph_chars_of(doomed)
+    styled = (
+        {el for el in hidden if hidden_by_style(el) and prose[el] < _STYLED_ALL_PROSE * total}
+        if "styled_hidden" not in DISABLED
+        else set()
+    )
     groups: dict[tuple[object, str], int] = {}
     for el in doomed:
+        if el in styled:
+            continue
         key = (el.getparent(), "") if el in hidden else (None, el.get("class", "") + "#" + el.get("id", "-"))
         groups[key] = groups.get(key, 0) + prose[el]
     for el in doomed:
         if not is_within(el, root):
             continue
         key = (el.getparent(), "") if el in hidden else (None, el.get("class", "") + "#" + el.get("id", "-"))
-        if prose[el] < 0.4 * total and groups[key] < 0.4 * total:
+        if el in styled or (prose[el] < 0.4 * total and groups.get(key, 0) < 0.4 * total):
             if rec is not None:
                 why = "hidden from readers" if el in hidden else f"class/id word {furniture_word(el)!r} marks furniture"
                 remove(el, rec, "prune", why)
@@ -152,6 +172,52 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
             continue
         if paragraph_chars(el) < max(200, 0.2 * total):
             remove(el, rec, "prune", f"<{el.tag!s}> with little paragraph text")
+
+    if "sibling_copies" not in DISABLED:
+        remove_sibling_copies(root, rec)
+
+
+# A sibling subtree is a copy when its text, this long at least, equals an earlier sibling's.
+_COPY_MIN_CHARS = 200
+
+
+def remove_sibling_copies(root: HtmlElement, rec: Recorder | None = None) -> None:
+    """Remove each subtree of blocks whose text equals that of an earlier sibling of its tag (at least 200 characters).
+
+    Responsive page builders publish one section once per screen size,
+    side by side, and a style sheet shows one: the article, or a call to
+    action, comes out twice. Only whole subtrees that hold blocks are
+    compared: an article may repeat a paragraph, a list item or a quote on
+    purpose (102 dev pages' truths keep such repeats), never a whole section.
+    The first copy stays. Copies are laid out alike, so only siblings whose
+    children have the same tags have their texts compared (texts cost the most).
+    """
+    holders = block_holders(root)
+    # Outer copies first (page order): a copy inside a copy must not make the outer two differ.
+    for parent in [el for el in root.iter("body", *BLOCK_TAGS) if el in holders and len(el) > 1]:
+        if not is_within(parent, root):
+            continue
+        alike: dict[tuple[object, ...], list[HtmlElement]] = {}
+        for child in parent:
+            if child in holders and child.tag in BLOCK_TAGS:
+                alike.setdefault((child.tag, *(c.tag for c in child)), []).append(child)
+        for group in alike.values():
+            if len(group) < 2:
+                continue
+            seen: set[str] = set()
+            for child in group:
+                text = text_of(child)
+                if len(text) < _COPY_MIN_CHARS:
+                    continue
+                if text in seen:
+                    remove(
+                        child,
+                        rec,
+                        "prune",
+                        "the same text as a sibling before it (a copy of the layout for another screen)",
+                    )
+                else:
+                    seen.add(text)
 
 
 # An accordion's title button: a few words (not a control label) over a panel of text.

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import has_block_child, parse, remove, text_content
+from feedsvc.clean.dom import is_leaf_block, parse, remove, text_content
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BLOCK_TAGS,
@@ -294,12 +294,17 @@ def paragraphs_from_wrappers(article: HtmlElement) -> None:
     for el in list(article.iter("div", "section", "article", "main", "header", "center")):
         if el is article:
             continue
-        if not has_block_child(el):
+        if is_leaf_block(el):  # no block anywhere under it (one under an inline wrapper counts)
             if text_content(el).strip():
                 el.tag = "p"
             continue
         # Mixed: wrap each run of text and inline children in its own <p>.
         _wrap_inline_runs(el)
+
+
+def _is_leaf_inline(el: HtmlElement) -> bool:
+    """True if no block sits under the inline element ``el`` (a <span> holding an <h3> is a wrapper of blocks)."""
+    return next(el.iterdescendants(*BLOCK_TAGS), None) is None
 
 
 def _wrap_inline_runs(el: HtmlElement) -> None:
@@ -322,7 +327,7 @@ def _wrap_inline_runs(el: HtmlElement) -> None:
         lead, run = None, []
 
     for child in children:
-        if isinstance(child.tag, str) and child.tag in BLOCK_TAGS:
+        if isinstance(child.tag, str) and (child.tag in BLOCK_TAGS or not _is_leaf_inline(child)):
             flush(child)
             lead = child.tail
             child.tail = None

@@ -17,8 +17,10 @@ from feedsvc.clean.blocks import (
     _counts,
     article_blocks,
     class_tokens,
+    split_mixed_blocks,
     text_tokens,
 )
+from feedsvc.clean.dom import leaf_blocks
 
 ARTICLE = """
 <div class="entry-content">
@@ -220,3 +222,62 @@ def test_description_overlap_is_the_share_of_the_blocks_words_in_the_page_descri
     assert feature(by_text(blocks, "Before"), "description_overlap") == pytest.approx(1 / 6)  # "the" of six words
     assert feature(by_text(blocks, "Ferry"), "description_overlap") == 0.0
     assert feature(by_text(blocks_of(TEASERS_AFTER_THE_BODY), "The council"), "description_overlap") == 0.0
+
+
+def _split(html: str) -> tuple[int, str, list[str]]:
+    el = lxml.html.fragment_fromstring(html)
+    made = split_mixed_blocks(el)
+    return (
+        made,
+        lxml.html.tostring(el, encoding="unicode"),
+        [" ".join(b.text_content().split()) for b in leaf_blocks(el)],
+    )
+
+
+def test_loose_text_beside_blocks_becomes_a_block_of_its_own() -> None:
+    made, html, lines = _split("<div>By Jane Doe<p>Para one.</p>Loose <b>bold</b> text<p>Two.</p></div>")
+    assert made == 2
+    assert html == "<div><p>By Jane Doe</p><p>Para one.</p><p>Loose <b>bold</b> text</p><p>Two.</p></div>"
+    assert lines == ["By Jane Doe", "Para one.", "Loose bold text", "Two."]
+
+
+def test_paragraphs_apart_by_a_blank_line_become_blocks_and_a_single_break_stays() -> None:
+    made, html, lines = _split("<div><p class='x'>First.<br><br>Second<br>line two<br> <br><br>Third.</p></div>")
+    assert made == 3
+    assert lines == ["First.", "Secondline two", "Third."]  # text_content reads no space for a <br>
+    assert "<br><br>" not in html and "Second<br>line two" in html
+    assert html.startswith('<div><div class="x"><p>')  # a paragraph cannot hold paragraphs
+
+
+def test_text_under_an_inline_wrapper_of_blocks_is_split_and_the_paragraph_holding_them_is_a_div() -> None:
+    root = lxml.html.fragment_fromstring("<div><p><span>Intro<h3>Head</h3><p>Body.</p></span></p></div>")
+    # Built by hand: an HTML5 parser would close the outer <p>, but trees from other parsers hold such nests.
+    assert split_mixed_blocks(root) == 1
+    assert lxml.html.tostring(root, encoding="unicode") == (
+        "<div><div><span><p>Intro</p><h3>Head</h3><p>Body.</p></span></div></div>"
+    )
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<div><p>One line.<br>Another line.</p></div>",  # a single break: one paragraph of lines
+        "<div><pre>a = 1<br><br>b = 2</pre></div>",  # code is never touched
+        "<div><ul><li>Item<br><br>more</li></ul></div>",  # nor list items
+        "<div><p>Only a paragraph.</p></div>",
+    ],
+)
+def test_blocks_that_mix_nothing_are_left_as_they_are(html: str) -> None:
+    made, out, _ = _split(html)
+    assert made == 0 and out == html
+
+
+def test_a_loose_line_and_a_share_line_after_a_blank_line_are_judged_on_their_own() -> None:
+    from feedsvc.clean import clean_html
+    from support.paths import FIXTURES
+
+    page = FIXTURES / "clean" / "splits_loose_lines_and_blank_line_paragraphs_into_blocks.html"
+    out = clean_html(page.read_text(encoding="utf-8"), "https://rail.example/news/night-trains/")
+    assert "Advertisement" not in out and "Share this on WhatsApp" not in out
+    assert "<p>Passengers on the first run were mostly families and students.</p>" in out
+    assert "<p>A compartment for four costs about the same" in out

@@ -11,6 +11,7 @@ from lxml.html import HtmlElement
 from feedsvc.clean.dom import (
     class_signal,
     class_words,
+    hidden_by_style,
     is_leaf_block,
     leaf_blocks,
     may_match,
@@ -168,3 +169,35 @@ def test_may_match_searches_a_text_whose_i_casefold_does_not_make_ascii(text: st
     pattern = re.compile(r"\bclick here to subscribe\b", re.IGNORECASE)
     assert pattern.search(text)
     assert may_match(text, ("click here to ",))
+
+
+def test_a_block_under_an_inline_wrapper_makes_the_outer_block_a_container() -> None:
+    # Page builders nest <div><span><h3>…</h3><p>…</p></span></div>: the outer <div> is no line of
+    # text, and read as one it would hold the article twice over (its own text and its blocks').
+    root = parse(
+        "<html><body><div><div class='wrap'><span><h3>Set goals</h3><p>Save first.</p></span></div>"
+        "<p>After.</p></div></body></html>"
+    )
+    assert root is not None
+    found = leaf_blocks(root.find("body"))
+    assert [el.text_content() for el in found] == ["Set goals", "Save first.", "After."]
+    wrap = root.find(".//div[@class='wrap']")
+    assert not is_leaf_block(wrap) and is_leaf_block(found[0])
+
+
+@pytest.mark.parametrize(
+    ("attrs", "styled"),
+    [
+        ('style="display: none"', True),
+        ('style="color:red; VISIBILITY:hidden"', True),
+        ("hidden", False),  # the hidden attribute is how streamed pages hold text a script moves in
+        ('aria-hidden="true"', False),
+        ('style="display:block"', False),
+    ],
+)
+def test_hidden_by_style_reads_only_the_elements_own_inline_style(attrs: str, styled: bool) -> None:
+    root = parse(f"<div><p {attrs}>Text.</p></div>")
+    assert root is not None
+    p = root.find(".//p")
+    assert p is not None
+    assert hidden_by_style(p) is styled

@@ -140,3 +140,46 @@ def test_keeps_every_titled_section_of_a_chaptered_article(monkeypatch: pytest.M
         assert gone not in out
     monkeypatch.setattr(extract, "DISABLED", frozenset({"headings_climb"}))
     assert len(texts(clean_html(page, BASE))) == 4  # the first chapter's body alone
+
+
+def test_a_section_published_twice_for_another_screen_comes_out_once() -> None:
+    # Responsive builders print the whole article once per layout, side by side; CSS shows one.
+    out = clean_html(fixture("drops_a_section_published_twice_for_another_screen.html"), BASE)
+    assert out.count("A kitchen remodel in the valley costs") == 1
+    assert out.count("Counters follow: quartz") == 1
+    # A quote the article repeats on purpose is a repeated block, not a copied section: both stay.
+    assert out.count("Measure twice, order once.") == 2
+
+
+def test_sibling_copies_need_blocks_and_long_text() -> None:
+    root = lxml.html.fromstring(
+        "<html><body><div>"
+        "<p>The same paragraph, said twice on purpose by its author, long enough to count as long text here: "
+        "it runs on past two hundred characters so that only its kind, a paragraph, keeps it from going.</p>"
+        "<p>The same paragraph, said twice on purpose by its author, long enough to count as long text here: "
+        "it runs on past two hundred characters so that only its kind, a paragraph, keeps it from going.</p>"
+        "<div><p>Short card.</p></div><div><p>Short card.</p></div>"
+        "</div></body></html>"
+    )
+    extract.remove_sibling_copies(root)
+    assert len(root.findall(".//p")) == 4
+
+
+def test_text_its_inline_style_hides_goes_however_much_of_the_page_it_is() -> None:
+    out = clean_html(fixture("drops_text_its_inline_style_hides_however_long.html"), BASE)
+    assert "The river walk reopened on Saturday" in out and "lamps along the path" in out
+    assert "Old draft kept in the template" not in out
+    assert "An earlier version of this page" not in out
+
+
+def test_the_only_prose_of_a_page_stays_though_its_style_hides_it() -> None:
+    # A page whose whole text sits in a box its style hides shows it by script: published empty otherwise.
+    out = clean_html(fixture("keeps_the_only_prose_of_a_page_its_style_hides.html"), BASE)
+    assert "Guided walks leave from the gate lodge" in out
+    assert "Tickets are sold at the gate" in out
+
+
+def test_text_streamed_into_hidden_blocks_is_still_the_article() -> None:
+    # The hidden attribute stays a hint only: streamed pages put the article there for a script to move.
+    out = clean_html(fixture("keeps_article_streamed_into_hidden_blocks.html"), BASE)
+    assert "Paragraph 14 about index funds" in out

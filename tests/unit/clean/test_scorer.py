@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 
 from feedsvc.clean import clean_explained, clean_html, scorer
-from feedsvc.clean.blocks import FEATURES, Block, article_blocks
+from feedsvc.clean.blocks import FEATURES, Block, article_blocks, split_mixed_blocks
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.scorer import BlockModel, ModelError, Tree, load_model, score_blocks
 from support.paths import FIXTURES
@@ -92,18 +92,20 @@ def test_a_threshold_of_zero_removes_nothing() -> None:
     assert lxml.html.tostring(article) == before
 
 
-def test_a_doubted_block_holding_a_kept_block_stays_with_it() -> None:
-    # The inner <div> holds a paragraph one level down (not a child, so both are blocks); its text
-    # is mostly a link (doubted), the paragraph is prose (kept).
+def test_text_beside_a_nested_block_is_judged_apart_from_it() -> None:
+    # The inner <div> holds a paragraph one level down (under a <span>) and a link of its own: once
+    # split_mixed_blocks has made that link a block, the doubted link goes and the paragraph stays.
     page = (
         '<div><div><a href="/funds">Browse all of our index funds, stock funds, bond funds and more</a>'
         "<span><p>The funds that made the firm famous.</p></span></div>"
         "<p>The council voted on Tuesday to extend the harbour wall by forty metres.</p></div>"
     )
     article = lxml.html.fragment_fromstring(page)
+    assert split_mixed_blocks(article) == 1
     scored = score_blocks(article, None, None, load_model(link_model()))
-    assert any(p < 0.5 for _, p in scored)
+    assert [p < 0.5 for _, p in scored] == [True, False, False]
     assert "made the firm famous" in article.text_content()
+    assert "Browse all of our index funds" not in article.text_content()
 
 
 def test_a_doubted_block_with_nothing_kept_inside_goes() -> None:
@@ -203,26 +205,26 @@ PAGE_URL = "https://coast.example/2024/harbour/"
 # The shipped model's probabilities for the blocks of PAGE's article, in page order, as measured when it
 # was trained (make train-scorer on wcxb-dev + readability-pages). Retraining changes them: record the new ones.
 RECORDED = [
-    ("The council voted on Tue", 0.996748),
-    ("Engineers told the meeti", 0.9975),
-    ("Fishing crews, who lost ", 0.996743),
-    ("Coast Gazette Local news", 0.310974),
-    ("The new section will be ", 0.997674),
-    ("Work is expected to begi", 0.993005),
-    ("Coast", 0.354947),
-    ("Lifeboat volunteers trai", 0.920153),
-    ("Crews at the station hav", 0.961063),
-    ("Council", 0.353717),
-    ("What the new parking cha", 0.908359),
-    ("From April, visitors wil", 0.937487),
-    ("Weather", 0.352958),
-    ("Ten photos of the Januar", 0.833552),
-    ("You sent us hundreds of ", 0.95811),
-    ("Inspiration", 0.352408),
-    ("Seven coastal walks to t", 0.862238),
-    ("Whether you want a gentl", 0.94498),
-    ("Download the app", 0.153069),
-    ("Posted in Local, Harbour", 0.138058),
+    ("The council voted on Tue", 0.998647),
+    ("Engineers told the meeti", 0.998417),
+    ("Fishing crews, who lost ", 0.998339),
+    ("Coast Gazette Local news", 0.616765),
+    ("The new section will be ", 0.999001),
+    ("Work is expected to begi", 0.998017),
+    ("Coast", 0.616901),
+    ("Lifeboat volunteers trai", 0.966986),
+    ("Crews at the station hav", 0.969531),
+    ("Council", 0.538968),
+    ("What the new parking cha", 0.949189),
+    ("From April, visitors wil", 0.944085),
+    ("Weather", 0.422995),
+    ("Ten photos of the Januar", 0.86597),
+    ("You sent us hundreds of ", 0.956463),
+    ("Inspiration", 0.418526),
+    ("Seven coastal walks to t", 0.833441),
+    ("Whether you want a gentl", 0.952375),
+    ("Download the app", 0.28233),
+    ("Posted in Local, Harbour", 0.253799),
 ]
 
 
@@ -252,11 +254,9 @@ def test_the_shipped_model_loads_and_gives_the_recorded_scores(monkeypatch: pyte
 def test_the_pipeline_drops_what_the_shipped_model_is_sure_of_and_explains_it() -> None:
     found = clean_explained(PAGE.read_text(encoding="utf-8"), PAGE_URL)
     dropped = [r for r in found.removals if r.reason.startswith("learned block scorer")]
-    # the site's tagline box, the four teaser labels (one shape, repeated), the app prompt and the tag line
+    # two of the four teaser labels (one shape, repeated), the app prompt and the tag line; the model
+    # retrained on cleaner 15's finer blocks is unsure of the tagline box and the other two labels (0.54-0.62)
     assert [r.excerpt for r in dropped] == [
-        "Coast Gazette Local news since 1921",
-        "Coast",
-        "Council",
         "Weather",
         "Inspiration",
         "Download the app",

@@ -35,6 +35,7 @@ FINGERPRINTS = {
     "12": "2d2a3aca54bd1965",  # issue 11: rules of 11 and the scorer's trees larger (120 trees of 31 leaves, depth 7), retrained
     "13": "a905b3606d99d3ef",  # issue 11: code listings keep their comments (highlighter classes are no furniture)
     "14": "18436533c11f5195",  # issue 11: introduced link lists, ids that are their heading's slug, climbing over a section's title
+    "15": "2d03fc563c55abae",  # issue 11: cleaner 14 with finer blocks (one run of text one block), sibling copies once, styled-hidden text goes
 }
 
 
