@@ -325,6 +325,9 @@ def test_reader_pages_back_through_older_articles(watched: Watched, paged_server
     page = watched.page
     response = page.goto(paged_server + "/")
     assert response is not None and response.status == 200
+    # Each page loads whole (its icon too) before the next click, as a reader's does: a click that leaves
+    # while the icon is still on its way cancels it (net::ERR_ABORTED), which is the browser's doing, not ours.
+    page.wait_for_load_state("networkidle")
     nav = page.get_by_role("navigation", name="Pages")
     assert nav.is_visible(), "no page navigation on a site of three pages"
     assert "Page 1 of 3" in squash(nav.inner_text())
@@ -334,6 +337,7 @@ def test_reader_pages_back_through_older_articles(watched: Watched, paged_server
     for number, headline in ((2, OLDER_HEADLINES[0]), (3, OLDER_HEADLINES[1])):
         page.get_by_role("link", name="Older articles").click()
         page.wait_for_url(re.compile(rf"/page/{number}$"))
+        page.wait_for_load_state("networkidle")
         assert f"Page {number}" in page.title()
         assert f"Page {number} of 3" in squash(page.get_by_role("navigation", name="Pages").inner_text())
         assert page.get_by_role("link", name=headline).is_visible(), f"{headline!r} is not on page {number}"
@@ -345,10 +349,13 @@ def test_reader_pages_back_through_older_articles(watched: Watched, paged_server
 
     page.get_by_role("link", name="Newer articles").click()
     page.wait_for_url(re.compile(r"/page/2$"))
+    page.wait_for_load_state("networkidle")
     page.get_by_role("link", name=OLDER_HEADLINES[0]).click()
     page.wait_for_url(re.compile(r"/articles/tram-line/?$"))
+    page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", level=1).first.inner_text().strip() == OLDER_HEADLINES[0]
     page.go_back()
+    page.wait_for_load_state("networkidle")
     page.get_by_role("link", name="Newer articles").click()
     page.wait_for_url(paged_server + "/")
     assert page.get_by_role("link", name=HEADLINE).is_visible()
