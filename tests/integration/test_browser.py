@@ -220,6 +220,7 @@ def open_article_from_index(watched: Watched, base: str) -> Page:
     page = watched.page
     response = page.goto(base + "/")
     assert response is not None and response.ok, f"GET / answered {response and response.status}"
+    page.wait_for_load_state("networkidle")  # the index whole, its icon too, before the click leaves it
     link = page.get_by_role("link", name=HEADLINE).first
     link.click()
     page.wait_for_url(re.compile(rf"/articles/{re.escape(SLUG)}/?$"))
