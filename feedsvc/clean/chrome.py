@@ -35,6 +35,7 @@ from feedsvc.clean.policy import (
     CHROME_LINE,
     CONTRIBUTOR_ROLE,
     COOKIE_CUE,
+    COOKIE_CUE_KEYS,
     CTA_LINE,
     GALLERY_NAME,
     MARKUP_TEXT,
@@ -96,8 +97,6 @@ _REPEAT_MIN, _REPEAT_MAX = 20, 300
 _TEASER_MAX = 700
 _TEASER_MIN_RUN = 3
 _WORD_CHARS = re.compile(r"\w")
-# Every COOKIE_CUE match holds one of these (lower case).
-_COOKIE_KEYS = ("cookie", "privacy overview", "always enabled", "consent", "reject all", "accept all")
 
 
 def _iter_leaves(article: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
@@ -291,11 +290,6 @@ def _is_styled_button(el: HtmlElement) -> bool:
     return any(isinstance(node.tag, str) and _is_button(node) for node in el.iter())
 
 
-def _has_cookie_key(text: str) -> bool:
-    low = text.lower()  # once, not once per key
-    return any(key in low for key in _COOKIE_KEYS)
-
-
 def remove_cookie_consent(
     article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
 ) -> None:
@@ -304,7 +298,7 @@ def remove_cookie_consent(
         (el, t)
         for el, t in (leaves if leaves is not None else _leaves(article))
         if len(t) <= _COOKIE_BLOCK_MAX
-        and _has_cookie_key(t)  # most blocks: no regex at all
+        and may_match(t, COOKIE_CUE_KEYS)  # most blocks: no regex at all
         and COOKIE_CUE.search(t)
         and is_within(el, article)
     ]

@@ -36,6 +36,7 @@ __all__ = [
     "CONTENT_WORDS",
     "CONTRIBUTOR_ROLE",
     "COOKIE_CUE",
+    "COOKIE_CUE_KEYS",
     "CTA_LINE",
     "DISCLAIMER",
     "DISCLAIMER_KEYS",
@@ -484,6 +485,8 @@ COOKIE_CUE = re.compile(
     r"|functional cookies|performance cookies|analytics cookies|advertisement cookies)\b",
     re.IGNORECASE,
 )
+# Every COOKIE_CUE match holds one of these, case-folded.
+COOKIE_CUE_KEYS = ("cookie", "privacy overview", "always enabled", "consent", "reject all", "accept all")
 
 # The whole text of a gallery control label or a promo line, in the
 # languages of the dev pages (English, Portuguese, Spanish, French, German,

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from feedsvc.clean.dom import may_match
 from feedsvc.clean.policy import (
+    COOKIE_CUE,
+    COOKIE_CUE_KEYS,
     DISCLAIMER,
     DISCLAIMER_KEYS,
     DISCLOSURE,
@@ -25,6 +27,7 @@ GATED = [
     pytest.param(DISCLOSURE, DISCLOSURE_KEYS, id="DISCLOSURE"),
     pytest.param(DISCLAIMER, DISCLAIMER_KEYS, id="DISCLAIMER"),
     pytest.param(PREV_NEXT, PREV_NEXT_KEYS, id="PREV_NEXT"),
+    pytest.param(COOKIE_CUE, COOKIE_CUE_KEYS, id="COOKIE_CUE"),
 ]
 
 
