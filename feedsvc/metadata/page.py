@@ -9,14 +9,17 @@ first and leaves the decided value in the source it came from (earlier
 sources then say nothing of that field, so ``origins`` stay true):
 
 - title: :func:`~feedsvc.metadata.titles.choose_title` (the visible headline
-  that a meta value agrees with, without the site's name);
+  that a meta value agrees with, without the site's name; an ``<h1>`` that links
+  to a front page is the site's logo, and a site name the page declares equal to
+  its own title names the page, not the site);
 - dates: the first source's date of publication; its update only if not
   earlier (else the latest update of any source that is not), unless the
   page shows (under its title) or marks (``<time pubdate>``,
   ``itemprop="datePublished"``) a publication more than a day earlier; for a page no
   source dates, a date line near the title, else a date in the page URL's
   path, else a line that is only a date anywhere, else the first update (the
-  page was published then at the latest);
+  page was published then at the latest); an update that no source gives at or
+  after the publication is none (a later source's earlier one is dropped too);
 - authors: every value read through the byline parser
   (:mod:`feedsvc.metadata.bylines`); a page no source signs, by the post
   author a WordPress tag manager's data layer names; tags through the reader-tag filter
@@ -257,9 +260,12 @@ def extract_metadata(
     if raw:
         return [(source, sources[source]) for source in SOURCES]
     raw_sources = dict(sources)
-    names = [*site_names, *(value for key in _SITE_NAME_KEYS for value in meta.get(key, ()))]
-    names += jsonld_site_names(nodes)
-    names += [name.lstrip("@") for name in meta.get("twitter:site", ())]
+    declared = [*(value for key in _SITE_NAME_KEYS for value in meta.get(key, ())), *jsonld_site_names(nodes)]
+    declared += [name.lstrip("@") for name in meta.get("twitter:site", ())]
+    # a site's name is the same on all its pages: one equal to this page's own title names the page
+    # (an application-name set to the article's title)
+    titled = {site_key(value) for value in (sources["json-ld"].title, sources["opengraph"].title) if value}
+    names = [*site_names, *(name for name in declared if site_key(name) not in titled)]
     names += _host_names(_host(sources) or (urlsplit(url).hostname or "" if url else ""))
     _decide_title(sources, root, meta, names)
     _read_text_near_title(sources, root, timezone, url)
@@ -335,7 +341,7 @@ def _decide_title(
     subheads = list(_texts(root, SUBHEAD_XPATHS))
     # the lines of a headline that breaks into several come last: one of them may be what a meta value names
     parts = [part for part in _headline_parts(root) if part not in headlines]
-    chosen = choose_title([*headlines, *parts], metas, site_names, trusted, subheads)
+    chosen = choose_title([*headlines, *parts], metas, [*site_names, *_logo_names(root)], trusted, subheads)
     if chosen is None:
         return
     # its origin: the headline (markup) unless only a meta value says it
@@ -348,6 +354,25 @@ def _decide_title(
     else:
         winner = "markup"
     _move(sources, "title", winner, chosen)
+
+
+def _logo_names(root: lxml.html.HtmlElement) -> list[str]:
+    """Return what an ``<h1>`` that is a link to a site's front page says: the site's name, as a logo gives it.
+
+    Many themes put the site's name in an ``<h1>`` linking home (``<h1><a href="/">Blog name</a></h1>``);
+    its text and its pictures' alt texts name the site, not the article.
+    """
+    names: list[str] = []
+    for heading in root.iter("h1"):
+        links = [*heading.iterancestors("a"), *heading.iter("a")]
+        if len(links) != 1 or one_line(links[0].text_content()) != one_line(heading.text_content()):
+            continue
+        address = urlsplit((links[0].get("href") or "").strip())
+        if address.path.strip("/") or address.query or address.fragment or not (address.path or address.netloc):
+            continue
+        names.append(one_line(heading.text_content()))
+        names.extend(one_line(alt) for alt in heading.xpath(".//img/@alt"))
+    return [name for name in names if name]
 
 
 def _read_text_near_title(
@@ -618,6 +643,9 @@ def _decide_dates(sources: dict[str, PageMetadata], timezone: ZoneInfo, url: str
         updated = max(later) if later else None
     _move(sources, "published", winner, published)
     _move(sources, "updated", winner, updated)
+    # the update is decided: a source after the winner must not fill in one earlier than the publication
+    for name in SOURCES[SOURCES.index(winner) + 1 :]:
+        sources[name] = dataclasses.replace(sources[name], updated=None)
 
 
 def _decide_canonical(sources: dict[str, PageMetadata]) -> None:
