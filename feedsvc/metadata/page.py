@@ -15,7 +15,9 @@ sources then say nothing of that field, so ``origins`` stay true):
 - dates: the first source's date of publication; its update only if not
   earlier (else the latest update of any source that is not), unless the
   page shows (under its title) or marks (``<time pubdate>``,
-  ``itemprop="datePublished"``) a publication more than a day earlier; for a page no
+  ``itemprop="datePublished"``) a publication more than a day earlier; where the
+  sources disagree, the one whose publication is the day shown under the title
+  (and no source's update) wins; for a page no
   source dates, a date line near the title, else a date in the page URL's
   path, else a line that is only a date anywhere, else the first update (the
   page was published then at the latest); an update that no source gives at or
@@ -167,7 +169,14 @@ _ISO_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?
 # one day of difference is a time zone's.
 _SHOWN_AFTER_TITLE, _SHOWN_BEFORE_TITLE = 5, 2
 _SHOWN_DATE_SLACK = timedelta(days=1)
-_UPDATE_WORDS = re.compile(r"\b(?:updated?|modified|revised|reviewed|edited|last)\b", re.IGNORECASE)
+# A date shown under these words is not the publication: an update, or a later printing ("Reprinted …"),
+# also glued to the words around it, as inline elements' texts meet ("By Jane DoeUpdated: …", "UpdatedJanuary 25").
+_UPDATE_WORDS = re.compile(
+    r"(?:\b|(?-i:(?<=[a-z])(?=[A-Z])))"
+    r"(?:updated?|modified|revised|reviewed|edited|last|re-?printed|re-?published|re-?posted)"
+    r"(?:\b|(?-i:(?=[A-Z])))",
+    re.IGNORECASE,
+)
 # A line that is only a date, with these words around it at most, dates the page wherever it is.
 _DATE_ONLY_CHARS = 50
 _DATE_WORDS = re.compile(r"\b(?:posted|published|updated|last|on|date|written|first|originally)\b", re.IGNORECASE)
@@ -386,7 +395,9 @@ def _read_text_near_title(
     was published that day: the reader sees it, while a JSON-LD or meta date equal to a rebuild or
     a re-publication of the page is common (a later day shown is its update, left to the sources).
     So was a dated page whose markup marks (``<time pubdate>``, ``itemprop="datePublished"``) an
-    earlier publication, wherever it stands.
+    earlier publication, wherever it stands. Where the sources disagree on the publication, the
+    day shown under the title (not as an update or a reprint) settles it: the source that says it
+    wins, unless its date is some source's update too.
     """
     undated = all(sources[name].published is None for name in SOURCES)
     unsigned = all(not sources[name].authors for name in SOURCES)
@@ -416,6 +427,10 @@ def _read_text_near_title(
         if shown is not None and machine is not None and shown.date() < machine.date() - _SHOWN_DATE_SLACK:
             _move(sources, "published", "markup", shown)
             return
+        if shown is not None and machine is not None and abs(machine.date() - shown.date()) > _SHOWN_DATE_SLACK:
+            agreeing = _agreeing_publication(sources, shown)
+            if agreeing is not None:
+                _move(sources, "published", agreeing, sources[agreeing].published)
     if not undated:
         machine = next(sources[name].published for name in SOURCES if sources[name].published is not None)
         # the page's markup marks its publication (itemprop="datePublished", <time pubdate>) earlier than
@@ -423,6 +438,23 @@ def _read_text_near_title(
         marked = _markup_date(root, PUBLISHED_XPATHS[:_MARKED_PUBLISHED], timezone)
         if marked is not None and machine is not None and marked.date() < machine.date() - _SHOWN_DATE_SLACK:
             _move(sources, "published", "markup", marked)
+
+
+def _agreeing_publication(sources: dict[str, PageMetadata], shown: datetime) -> str | None:
+    """Return the source whose publication is the day the page shows under its title, or None.
+
+    The sources disagree on the publication: the one the reader's date agrees with wins. A
+    publication that is some source's update too (a ``<time>`` stamped at the last edit) agrees
+    with a shown update, not with a publication.
+    """
+    updates = [found.updated.date() for found in sources.values() if found.updated is not None]
+    for name in SOURCES:
+        moment = sources[name].published
+        if moment is None or abs(moment.date() - shown.date()) > _SHOWN_DATE_SLACK:
+            continue
+        if not any(abs(moment.date() - update) <= _SHOWN_DATE_SLACK for update in updates):
+            return name
+    return None
 
 
 def _title_line(lines: list[str], title: str | None) -> int:
@@ -447,7 +479,11 @@ def _headline_line(lines: list[str], title: str | None) -> int:
 def _shows_title(line: str, key: str) -> bool:
     """Whether a line shows the title whose case-folded text is ``key`` (or a long part of it)."""
     folded = line.casefold()
-    return folded == key or (len(folded) >= 12 and folded in key) or (key in folded and len(folded) < 1.5 * len(key))
+    return (
+        folded == key
+        or (len(folded) >= max(12, len(key) / 3) and folded in key)
+        or (key in folded and len(folded) < 1.5 * len(key))
+    )
 
 
 def _lines_to_title(root: lxml.html.HtmlElement, title: str | None, after: int) -> tuple[list[str], int]:

@@ -184,6 +184,15 @@ def test_title_is_the_heading_a_meta_value_names_not_a_section_or_the_site(name:
             "date_line_with_a_foreign_month_abbreviation_between_dashes.html",
             datetime(2021, 8, 4, 5, 11, 10, tzinfo=UTC),
         ),
+        # JSON-LD and OpenGraph disagree on the publication; the day shown under the title (a menu item
+        # "Entertainment" over it is a word of the title, not the title's line) says which is right
+        ("date_shown_under_the_title_settles_disagreeing_sources.html", datetime(2025, 11, 25, 13, tzinfo=UTC)),
+        # the shown day is the update a <time> stamps: it settles nothing, the publication stands
+        ("date_shown_is_the_update_a_time_element_stamps.html", datetime(2020, 3, 10, 15, 30, tzinfo=UTC)),
+        # "UpdatedJanuary 25, 2026": a label glued to its date still marks the update
+        ("date_shown_glued_to_its_update_label.html", datetime(2015, 5, 12, 6, 5, 27, tzinfo=UTC)),
+        # "By Rhonda KrauseUpdated: January 25, 2026": so does one glued to the byline before it
+        ("date_shown_glued_after_the_byline_is_the_update.html", datetime(2015, 5, 12, 6, 5, 27, tzinfo=UTC)),
         # the markup marks the publication (<time pubdate>) months before the JSON-LD's re-stamped date
         ("date_marked_in_markup_earlier_than_jsonld.html", datetime(2025, 8, 13, tzinfo=UTC)),
         # marked later than the JSON-LD, it is a re-publication: the JSON-LD stands
