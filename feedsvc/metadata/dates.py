@@ -56,11 +56,14 @@ _FOREIGN_MONTHS: dict[int, str] = {
 _MONTH_NUMBERS = {name: number for number, names in _FOREIGN_MONTHS.items() for name in names.split()}
 _FOREIGN_MONTH_NAMES = "|".join(sorted(map(re.escape, _MONTH_NUMBERS), key=len, reverse=True))
 _FOREIGN_MONTH = rf"(?P<month>{_FOREIGN_MONTH_NAMES})\.?"
+# Where a date written month first begins: at a word's start, or where a capital follows a small letter,
+# as inline elements' texts meet without a space ("Mental HealthDECEMBER 22, 2022", "PostedJan 5, 2024").
+_GLUED_START = r"(?:\b|(?-i:(?<=[a-z])(?=[A-Z])))"
 # "23 November 2021", "Tuesday 23rd of Nov. 2021", "November 23, 2021", "Nov. 23, 2021 3:04 pm",
 # "23. März 2021", "23 de noviembre de 2021", "2021年11月23日", "2021년 11월 23일"
 _TEXT_DATES = (
     re.compile(rf"\b{_WEEKDAY}{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}(?!\d){_CLOCK}", re.IGNORECASE),
-    re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}(?!\d){_CLOCK}", re.IGNORECASE),
+    re.compile(rf"{_GLUED_START}{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}(?!\d){_CLOCK}", re.IGNORECASE),
     re.compile(
         rf"(?<!\w){_DAY}\.?\s+(?:de\s+)?{_FOREIGN_MONTH}(?!\w),?\s+(?:de\s+)?{_YEAR}(?!\d){_CLOCK}", re.IGNORECASE
     ),

@@ -9,14 +9,19 @@ first and leaves the decided value in the source it came from (earlier
 sources then say nothing of that field, so ``origins`` stay true):
 
 - title: :func:`~feedsvc.metadata.titles.choose_title` (the visible headline
-  that a meta value agrees with, without the site's name);
+  that a meta value agrees with, without the site's name; an ``<h1>`` that links
+  to a front page is the site's logo, and a site name the page declares equal to
+  its own title names the page, not the site);
 - dates: the first source's date of publication; its update only if not
   earlier (else the latest update of any source that is not), unless the
   page shows (under its title) or marks (``<time pubdate>``,
-  ``itemprop="datePublished"``) a publication more than a day earlier; for a page no
+  ``itemprop="datePublished"``) a publication more than a day earlier; where the
+  sources disagree, the one whose publication is the day shown under the title
+  (and no source's update) wins; for a page no
   source dates, a date line near the title, else a date in the page URL's
   path, else a line that is only a date anywhere, else the first update (the
-  page was published then at the latest);
+  page was published then at the latest); an update that no source gives at or
+  after the publication is none (a later source's earlier one is dropped too);
 - authors: every value read through the byline parser
   (:mod:`feedsvc.metadata.bylines`); a page no source signs, by the post
   author a WordPress tag manager's data layer names; tags through the reader-tag filter
@@ -164,7 +169,14 @@ _ISO_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?
 # one day of difference is a time zone's.
 _SHOWN_AFTER_TITLE, _SHOWN_BEFORE_TITLE = 5, 2
 _SHOWN_DATE_SLACK = timedelta(days=1)
-_UPDATE_WORDS = re.compile(r"\b(?:updated?|modified|revised|reviewed|edited|last)\b", re.IGNORECASE)
+# A date shown under these words is not the publication: an update, or a later printing ("Reprinted …"),
+# also glued to the words around it, as inline elements' texts meet ("By Jane DoeUpdated: …", "UpdatedJanuary 25").
+_UPDATE_WORDS = re.compile(
+    r"(?:\b|(?-i:(?<=[a-z])(?=[A-Z])))"
+    r"(?:updated?|modified|revised|reviewed|edited|last|re-?printed|re-?published|re-?posted)"
+    r"(?:\b|(?-i:(?=[A-Z])))",
+    re.IGNORECASE,
+)
 # A line that is only a date, with these words around it at most, dates the page wherever it is.
 _DATE_ONLY_CHARS = 50
 _DATE_WORDS = re.compile(r"\b(?:posted|published|updated|last|on|date|written|first|originally)\b", re.IGNORECASE)
@@ -257,9 +269,12 @@ def extract_metadata(
     if raw:
         return [(source, sources[source]) for source in SOURCES]
     raw_sources = dict(sources)
-    names = [*site_names, *(value for key in _SITE_NAME_KEYS for value in meta.get(key, ()))]
-    names += jsonld_site_names(nodes)
-    names += [name.lstrip("@") for name in meta.get("twitter:site", ())]
+    declared = [*(value for key in _SITE_NAME_KEYS for value in meta.get(key, ())), *jsonld_site_names(nodes)]
+    declared += [name.lstrip("@") for name in meta.get("twitter:site", ())]
+    # a site's name is the same on all its pages: one equal to this page's own title names the page
+    # (an application-name set to the article's title)
+    titled = {site_key(value) for value in (sources["json-ld"].title, sources["opengraph"].title) if value}
+    names = [*site_names, *(name for name in declared if site_key(name) not in titled)]
     names += _host_names(_host(sources) or (urlsplit(url).hostname or "" if url else ""))
     _decide_title(sources, root, meta, names)
     _read_text_near_title(sources, root, timezone, url)
@@ -335,7 +350,7 @@ def _decide_title(
     subheads = list(_texts(root, SUBHEAD_XPATHS))
     # the lines of a headline that breaks into several come last: one of them may be what a meta value names
     parts = [part for part in _headline_parts(root) if part not in headlines]
-    chosen = choose_title([*headlines, *parts], metas, site_names, trusted, subheads)
+    chosen = choose_title([*headlines, *parts], metas, [*site_names, *_logo_names(root)], trusted, subheads)
     if chosen is None:
         return
     # its origin: the headline (markup) unless only a meta value says it
@@ -350,6 +365,25 @@ def _decide_title(
     _move(sources, "title", winner, chosen)
 
 
+def _logo_names(root: lxml.html.HtmlElement) -> list[str]:
+    """Return what an ``<h1>`` that is a link to a site's front page says: the site's name, as a logo gives it.
+
+    Many themes put the site's name in an ``<h1>`` linking home (``<h1><a href="/">Blog name</a></h1>``);
+    its text and its pictures' alt texts name the site, not the article.
+    """
+    names: list[str] = []
+    for heading in root.iter("h1"):
+        links = [*heading.iterancestors("a"), *heading.iter("a")]
+        if len(links) != 1 or one_line(links[0].text_content()) != one_line(heading.text_content()):
+            continue
+        address = urlsplit((links[0].get("href") or "").strip())
+        if address.path.strip("/") or address.query or address.fragment or not (address.path or address.netloc):
+            continue
+        names.append(one_line(heading.text_content()))
+        names.extend(one_line(alt) for alt in heading.xpath(".//img/@alt"))
+    return [name for name in names if name]
+
+
 def _read_text_near_title(
     sources: dict[str, PageMetadata], root: lxml.html.HtmlElement, timezone: ZoneInfo, url: str | None
 ) -> None:
@@ -361,7 +395,9 @@ def _read_text_near_title(
     was published that day: the reader sees it, while a JSON-LD or meta date equal to a rebuild or
     a re-publication of the page is common (a later day shown is its update, left to the sources).
     So was a dated page whose markup marks (``<time pubdate>``, ``itemprop="datePublished"``) an
-    earlier publication, wherever it stands.
+    earlier publication, wherever it stands. Where the sources disagree on the publication, the
+    day shown under the title (not as an update or a reprint) settles it: the source that says it
+    wins, unless its date is some source's update too.
     """
     undated = all(sources[name].published is None for name in SOURCES)
     unsigned = all(not sources[name].authors for name in SOURCES)
@@ -391,6 +427,10 @@ def _read_text_near_title(
         if shown is not None and machine is not None and shown.date() < machine.date() - _SHOWN_DATE_SLACK:
             _move(sources, "published", "markup", shown)
             return
+        if shown is not None and machine is not None and abs(machine.date() - shown.date()) > _SHOWN_DATE_SLACK:
+            agreeing = _agreeing_publication(sources, shown)
+            if agreeing is not None:
+                _move(sources, "published", agreeing, sources[agreeing].published)
     if not undated:
         machine = next(sources[name].published for name in SOURCES if sources[name].published is not None)
         # the page's markup marks its publication (itemprop="datePublished", <time pubdate>) earlier than
@@ -398,6 +438,23 @@ def _read_text_near_title(
         marked = _markup_date(root, PUBLISHED_XPATHS[:_MARKED_PUBLISHED], timezone)
         if marked is not None and machine is not None and marked.date() < machine.date() - _SHOWN_DATE_SLACK:
             _move(sources, "published", "markup", marked)
+
+
+def _agreeing_publication(sources: dict[str, PageMetadata], shown: datetime) -> str | None:
+    """Return the source whose publication is the day the page shows under its title, or None.
+
+    The sources disagree on the publication: the one the reader's date agrees with wins. A
+    publication that is some source's update too (a ``<time>`` stamped at the last edit) agrees
+    with a shown update, not with a publication.
+    """
+    updates = [found.updated.date() for found in sources.values() if found.updated is not None]
+    for name in SOURCES:
+        moment = sources[name].published
+        if moment is None or abs(moment.date() - shown.date()) > _SHOWN_DATE_SLACK:
+            continue
+        if not any(abs(moment.date() - update) <= _SHOWN_DATE_SLACK for update in updates):
+            return name
+    return None
 
 
 def _title_line(lines: list[str], title: str | None) -> int:
@@ -422,7 +479,11 @@ def _headline_line(lines: list[str], title: str | None) -> int:
 def _shows_title(line: str, key: str) -> bool:
     """Whether a line shows the title whose case-folded text is ``key`` (or a long part of it)."""
     folded = line.casefold()
-    return folded == key or (len(folded) >= 12 and folded in key) or (key in folded and len(folded) < 1.5 * len(key))
+    return (
+        folded == key
+        or (len(folded) >= max(12, len(key) / 3) and folded in key)
+        or (key in folded and len(folded) < 1.5 * len(key))
+    )
 
 
 def _lines_to_title(root: lxml.html.HtmlElement, title: str | None, after: int) -> tuple[list[str], int]:
@@ -618,6 +679,9 @@ def _decide_dates(sources: dict[str, PageMetadata], timezone: ZoneInfo, url: str
         updated = max(later) if later else None
     _move(sources, "published", winner, published)
     _move(sources, "updated", winner, updated)
+    # the update is decided: a source after the winner must not fill in one earlier than the publication
+    for name in SOURCES[SOURCES.index(winner) + 1 :]:
+        sources[name] = dataclasses.replace(sources[name], updated=None)
 
 
 def _decide_canonical(sources: dict[str, PageMetadata]) -> None:

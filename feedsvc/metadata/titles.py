@@ -12,7 +12,10 @@ usable headline, the first meta value, stripped of the site's name, does.
 A headline that is a meta value behind a label or a date ("Blog: …",
 "Dec 18 2025 …"), or that has lost characters the meta value has ("Beginner?
 Guide" for "Beginner's Guide"), yields to that meta value; a paragraph marked
-as the headline (more words than a title has) is no headline.
+as the headline (more words than a title has) is no headline. A headline that
+holds a meta value and more lines (a byline or date line inside the ``<h1>``)
+gives its line equal to the meta value; with no headline, a lower heading equal
+to a meta value's first segment names the article ("… - download the report").
 """
 
 from __future__ import annotations
@@ -33,6 +36,11 @@ _SEPARATOR = re.compile(r"\s+(?:[|\-–—•·»_/]|::)\s+|\s*[|•·]\s*|\s*_(
 # name even when it matches none the page declares; " - " and ":" are common inside headlines.
 _STRONG_SEPARATOR = re.compile(r"^\s*(?:[|•·»]|::)\s*$")
 _SHORT_SEGMENT_WORDS = 4
+# After a spaced dash, a capitalised tail of one or two words behind four words or more is a site's
+# or a section's name too ("Lorem ipsum dolor sit amet – My website"); a subtitle is longer, a
+# "Chapter 1 - The Beginning" is no longer than its tail, and "… - Part 2" has a number.
+_DASH = re.compile(r"^\s+[-–—]\s+$")
+_DASH_TAIL_WORDS, _DASH_HEAD_WORDS = 2, 4
 # A headline shorter than this many words loses to meta values that disagree with it ("Lorem",
 # "Sample menus"): one or two words are a section or widget name more often than a title.
 _MIN_LONE_HEADLINE_WORDS = 3
@@ -71,7 +79,8 @@ def strip_site_name(title: str, site_names: Iterable[str]) -> str:
 
     "Black Friday deals - Help Net Security" -> "Black Friday deals" when the site is known
     as "Help Net Security" (``og:site_name``, the publisher, the host name). A short last
-    segment after "|", "•" or "·" goes even when unknown: those separate a site name.
+    segment after "|", "•" or "·" goes even when unknown: those separate a site name; so does
+    a capitalised word or two after a spaced dash ("… sit amet – My website").
     """
     keys = frozenset(key for key in map(site_key, site_names) if key)
     parts = _SEPARATOR.split(title)
@@ -80,7 +89,9 @@ def strip_site_name(title: str, site_names: Iterable[str]) -> str:
         return title
     segments = [part.strip() for part in parts]
     # drop named segments from the end, then from the start, keeping at least one
-    while len(segments) > 1 and (_is_site(segments[-1], keys) or _weak_tail(segments, seps)):
+    while len(segments) > 1 and (
+        _is_site(segments[-1], keys) or _weak_tail(segments, seps) or _dash_tail(segments, seps)
+    ):
         segments.pop()
         seps.pop()
     while len(segments) > 1 and _is_site(segments[0], keys):
@@ -99,6 +110,18 @@ def _weak_tail(segments: Sequence[str], seps: Sequence[str]) -> bool:
         bool(_STRONG_SEPARATOR.match(seps[-1]))
         and len(tail.split()) <= _SHORT_SEGMENT_WORDS
         and len(head.split()) > len(tail.split())
+    )
+
+
+def _dash_tail(segments: Sequence[str], seps: Sequence[str]) -> bool:
+    """Say whether the last segment, after a spaced dash, is a site's or a section's name by its shape."""
+    tail, head = segments[-1], " ".join(segments[:-1])
+    return (
+        bool(_DASH.match(seps[-1]))
+        and len(tail.split()) <= _DASH_TAIL_WORDS
+        and len(head.split()) >= _DASH_HEAD_WORDS
+        and tail[:1].isupper()
+        and not any(char.isdigit() for char in tail)  # "… - Part 2" is the title's own
     )
 
 
@@ -143,13 +166,23 @@ def choose_title(
     stripped = [strip_site_name(m, names) for m in metas if m]
     for head in heads:
         clean = strip_site_name(head, names) if _SEPARATOR.search(head) else head
-        if any(_agrees(clean, meta) or _agrees(head, meta) for meta in (*stripped, *metas)):
+        agreeing = [meta for meta in (*stripped, *metas) if _agrees(clean, meta) or _agrees(head, meta)]
+        if agreeing:
+            # a headline holding a meta value and more (a byline or a date line inside the <h1>): its own
+            # line equal to the meta value is the title
+            named = {_norm(meta) for meta in agreeing}
+            if _norm(clean) not in named:
+                return next((line for line in heads if _norm(line) in named), clean)
             return clean
         better = next((meta for meta in stripped if _behind_label(clean, meta) or _lost_characters(clean, meta)), None)
         if better is not None:
             return better
     # a lower heading must be the meta value itself: a section's heading often begins like the title
     equal = {_norm(meta) for meta in (*stripped, *metas)}
+    if not heads:
+        # with no headline, a heading equal to a meta value's first segment names the article, and what
+        # the meta value adds after a separator is a label ("… - Infographic")
+        equal |= {_norm(_SEPARATOR.split(meta, maxsplit=1)[0]) for meta in stripped if _SEPARATOR.search(meta)}
     for head in subheads:
         if head and len(head) <= _MAX_TITLE_CHARS and _norm(head) in equal:
             return head

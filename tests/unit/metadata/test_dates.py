@@ -74,6 +74,21 @@ def test_datelines_with_month_names_in_other_languages(text: str, day: datetime)
 @pytest.mark.parametrize(
     "text, day",
     [
+        # inline elements' texts meet without a space: a month's capital after a small letter starts a date
+        ("Mental HealthDECEMBER 22, 2022Updated: JANUARY 02, 2026", datetime(2022, 12, 22, tzinfo=UTC)),
+        ("PostedJan 5, 2024", datetime(2024, 1, 5, tzinfo=UTC)),
+        # inside a word written in small letters a month's name is none
+        ("Lemay 5, 2020", None),
+        ("primarymay 5, 2020", None),
+    ],
+)
+def test_a_month_name_glued_to_the_word_before_it(text: str, day: datetime | None) -> None:
+    assert find_text_date(text, UTC_ZONE) == day
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
         ("on 04-ago-2021 5:11:10", datetime(2021, 8, 4, 5, 11, 10, tzinfo=UTC)),
         ("04-Aug-2021", datetime(2021, 8, 4, tzinfo=UTC)),
         ("4/Mar/2021", datetime(2021, 3, 4, tzinfo=UTC)),

@@ -82,6 +82,15 @@ def test_updated_is_never_before_published() -> None:
     assert found.updated == datetime(2021, 11, 25, 12, tzinfo=UTC)
 
 
+def test_an_update_earlier_than_the_publication_is_no_update_and_no_warning() -> None:
+    # JSON-LD publishes without an update; the only update, an OpenGraph one, is a day before it
+    path = FIXTURES / "metadata" / "dates_every_update_before_the_publication.html"
+    source = parse_article(Path("articles/night-ferry.html"), ArticleFiles(path.read_bytes()), SITE)
+    assert source.metadata.published == datetime(2025, 12, 19, 22, 8, tzinfo=UTC)
+    assert source.metadata.updated is None
+    assert not any("earlier than published" in warning for warning in source.warnings)
+
+
 def test_yoast_graph_updated_comes_with_its_published() -> None:
     assert published("date_only_on_a_yoast_webpage_node.html").updated == datetime(2021, 11, 24, 10, tzinfo=UTC)
 
@@ -150,6 +159,10 @@ def test_visible_bylines_around_the_title_and_elsewhere(name: str, authors: tupl
     [
         ("title_in_an_h2_equal_to_og_title_under_a_section_h1.html", "What do readers love about ferries?"),
         ("title_h1_is_the_site_name.html", "Open flow for programmable logic"),
+        ("title_h1_linking_to_the_front_page_is_the_site_name.html", "Small boats, small engines"),
+        ("title_application_name_equal_to_the_title_is_no_site_name.html", "Ferry crew rescues a kitten off Batumi"),
+        ("title_headline_holding_its_date_and_byline_line.html", "Top strategies to plan a ferry timetable"),
+        ("title_heading_before_a_label_of_the_meta_title.html", "2025 Ferry Operator Rankings"),
     ],
 )
 def test_title_is_the_heading_a_meta_value_names_not_a_section_or_the_site(name: str, title: str) -> None:
@@ -171,6 +184,15 @@ def test_title_is_the_heading_a_meta_value_names_not_a_section_or_the_site(name:
             "date_line_with_a_foreign_month_abbreviation_between_dashes.html",
             datetime(2021, 8, 4, 5, 11, 10, tzinfo=UTC),
         ),
+        # JSON-LD and OpenGraph disagree on the publication; the day shown under the title (a menu item
+        # "Entertainment" over it is a word of the title, not the title's line) says which is right
+        ("date_shown_under_the_title_settles_disagreeing_sources.html", datetime(2025, 11, 25, 13, tzinfo=UTC)),
+        # the shown day is the update a <time> stamps: it settles nothing, the publication stands
+        ("date_shown_is_the_update_a_time_element_stamps.html", datetime(2020, 3, 10, 15, 30, tzinfo=UTC)),
+        # "UpdatedJanuary 25, 2026": a label glued to its date still marks the update
+        ("date_shown_glued_to_its_update_label.html", datetime(2015, 5, 12, 6, 5, 27, tzinfo=UTC)),
+        # "By Rhonda KrauseUpdated: January 25, 2026": so does one glued to the byline before it
+        ("date_shown_glued_after_the_byline_is_the_update.html", datetime(2015, 5, 12, 6, 5, 27, tzinfo=UTC)),
         # the markup marks the publication (<time pubdate>) months before the JSON-LD's re-stamped date
         ("date_marked_in_markup_earlier_than_jsonld.html", datetime(2025, 8, 13, tzinfo=UTC)),
         # marked later than the JSON-LD, it is a re-publication: the JSON-LD stands
@@ -212,6 +234,8 @@ def test_title_is_the_meta_value_where_the_headline_is_not_a_title(name: str, ti
         ("date_in_a_related_article_card_is_not_the_pages.html", datetime(2025, 11, 12, tzinfo=UTC)),
         ("date_in_the_url_path_beats_a_date_line_far_from_the_title.html", datetime(2023, 10, 3, tzinfo=UTC)),
         ("date_cms_publish_metas_disagree.html", datetime(2021, 2, 16, tzinfo=UTC)),
+        # the date line's elements meet without spaces ("TravelDECEMBER 22, 2022Updated: JANUARY 02, 2026")
+        ("date_line_glued_to_a_category_and_its_update.html", datetime(2022, 12, 22, tzinfo=UTC)),
     ],
 )
 def test_publication_day_not_taken_from_other_articles_or_re_publications(name: str, day: datetime) -> None:

@@ -26,6 +26,12 @@ from feedsvc.metadata.titles import choose_title, strip_site_name
         # an unspaced "»" closes a quotation
         ("Screenshot: «Vape Wave», «6 Days», «Alphonse»", [], "Screenshot: «Vape Wave», «6 Days», «Alphonse»"),
         ("Ferry timetable » Port News", ["Port News"], "Ferry timetable"),
+        # a capitalised word or two after a spaced dash, behind four words or more, names a site or a section
+        ("Lorem ipsum dolor sit amet – My website", [], "Lorem ipsum dolor sit amet"),
+        ("Ferry timetables for the winter - Guides | Port News", ["Port News"], "Ferry timetables for the winter"),
+        ("Ten ways to cook rice - Part 2", [], "Ten ways to cook rice - Part 2"),
+        ("Ferry timetables for the winter - a guide", [], "Ferry timetables for the winter - a guide"),
+        ("Ferry timetables - Winter Guide", [], "Ferry timetables - Winter Guide"),
     ],
 )
 def test_strip_site_name(title: str, sites: list[str], expected: str) -> None:
@@ -103,3 +109,19 @@ def test_a_paragraph_marked_as_the_headline_is_no_headline() -> None:
     paragraph = " ".join(["word"] * 31)
     assert choose_title([paragraph], ["The 10 best ferry routes"], []) == "The 10 best ferry routes"
     assert choose_title([" ".join(["word"] * 30)], ["The 10 best ferry routes"], []) == " ".join(["word"] * 30)
+
+
+def test_a_headline_holding_a_meta_value_and_more_lines_gives_its_line_equal_to_it() -> None:
+    head = "Top strategies for ferry timetables Posted on July 1, 2024 by Nino"
+    lines = ["Top strategies for ferry timetables", "Posted on July 1, 2024 by Nino"]
+    assert choose_title([head, *lines], ["Top strategies for ferry timetables"], []) == lines[0]
+    # a truncated meta value that no line equals keeps the whole headline
+    assert choose_title([head, *lines], ["Top strategies for ferry"], []) == head
+
+
+def test_without_a_headline_a_heading_equal_to_the_meta_values_first_segment_wins() -> None:
+    subheads = ["Register", "2025 Ferry Operator Rankings"]
+    meta = ["2025 Ferry Operator Rankings - download the full report"]
+    assert choose_title([], meta, [], None, subheads) == "2025 Ferry Operator Rankings"
+    # a page with a headline keeps to the headline and the meta values
+    assert choose_title(["Ferry operators ranked"], meta, [], None, subheads) == "Ferry operators ranked"
