@@ -218,9 +218,13 @@ _NAME_LINE_CHARS = 60
 # "ByDaryl Austin": inline elements' text meets without a space
 _BY_GLUED = re.compile(r"^by(?=[A-Z])")
 _BYLINE_LINE_CHARS = 120
-# A reader's comment or a list of them ("comment-author", "comments", "commentlist").
+# A reader's comment or a list of them ("comment-author", "comments", "commentlist"), a widget of the
+# latest ones ("widget_recent_comments", "recentcomments", "jcomments-latest"); not a page's state
+# ("comments-open").
 _COMMENT = re.compile(
-    r"\s(?:comments?|comment-(?:list|body|content|author|meta)|commentlist|comments-area)\s", re.IGNORECASE
+    r"\s(?:comment|comment-(?:list|body|content|author|meta)|commentlist"
+    r"|(?![\w-]*comments-(?:open|closed)\s)[\w-]*comments[\w-]*)\s",
+    re.IGNORECASE,
 )
 # A JSON string after the data layer's author key: "pagePostAuthor":"Krystyna"
 _DATA_LAYER_AUTHOR = re.compile(r'"pagePostAuthor"\s*:\s*("(?:[^"\\]|\\.){1,200}")')
@@ -1133,7 +1137,6 @@ def _visible_text(root: lxml.html.HtmlElement) -> Iterable[str]:
         else:
             yield block + (element.text or "")
 
-
 def _byline(root: lxml.html.HtmlElement) -> tuple[str, ...]:
     """Return the names in the first byline found, with its siblings ("<a>A</a> and <a>B</a>")."""
     for xpath in BYLINE_XPATHS:
@@ -1183,7 +1186,8 @@ def _text_before(element: lxml.html.HtmlElement) -> str:
 
 def _names_in(element: lxml.html.HtmlElement, *, shown: bool = False) -> list[str]:
     """Return the names in a byline element; ``shown``: only those written as names (:func:`_shown_as_name`)."""
-    named = element.xpath(".//*[@itemprop='name']") or [element]
+    # microdata: only the author item's own name, not one of an item nested in it (its employer, its brand)
+    named = [item for item in element.xpath(".//*[@itemprop='name']") if _own_property(item, element)] or [element]
     names: list[str] = []
     for item in named:
         text = item.get("content") or _block_lines(item)
@@ -1194,6 +1198,16 @@ def _names_in(element: lxml.html.HtmlElement, *, shown: bool = False) -> list[st
             found = byline_names(one_line(text))
         names.extend(name for name in found if not shown or _shown_as_name(name))
     return names
+
+
+def _own_property(item: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -> bool:
+    """Whether a microdata property inside ``scope`` belongs to it: no item (``itemscope``) stands between them."""
+    parent = item.getparent()
+    while parent is not None and parent is not scope:
+        if parent.get("itemscope") is not None:
+            return False
+        parent = parent.getparent()
+    return True
 
 
 def _shown_as_name(name: str) -> bool:

@@ -76,6 +76,16 @@ def test_a_readers_comment_and_the_pages_sidebar_sign_nothing_the_articles_own_a
     assert authors("byline_in_the_articles_aside_signs_and_the_sidebars_does_not.html") == ("Nicolas Perriault",)
 
 
+def test_a_widget_of_the_latest_comments_signs_nothing() -> None:
+    # "jcomments-latest", WordPress's "widget_recent_comments" / "recentcomments": readers, not the writer
+    assert authors("recent_comments_widget_names_no_author.html") == ()
+
+
+def test_a_microdata_author_is_named_by_its_own_name_not_a_nested_items() -> None:
+    # the author item's brand (an item of its own inside it) has a name too: it is no author
+    assert authors("author_item_with_a_nested_brand_names_only_the_person.html") == ("Nana Tsereteli",)
+
+
 def test_a_microformats_author_and_the_address_of_the_articles_author_sign() -> None:
     # h-entry's p-author (an h-card: its text is the name), and HTML's <address> inside the <article>,
     # not the site's <address> in the page footer
