@@ -1137,6 +1137,7 @@ def _visible_text(root: lxml.html.HtmlElement) -> Iterable[str]:
         else:
             yield block + (element.text or "")
 
+
 def _byline(root: lxml.html.HtmlElement) -> tuple[str, ...]:
     """Return the names in the first byline found, with its siblings ("<a>A</a> and <a>B</a>")."""
     for xpath in BYLINE_XPATHS:
