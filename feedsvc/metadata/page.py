@@ -174,7 +174,7 @@ _UPDATE_KEY = re.compile(r"modif|update|revis|expir")
 # A visible byline line near the headline: "By Jane Doe", "Words: Jane Doe".
 _BYLINE_LINE = re.compile(
     r"^(?:(?:this|the)\s+(?:post|article|story|piece|guide|review)\s+(?:was|is|has\s+been)\s+)?"
-    r"(?:(?:analysis|opinion|commentary|story|text|words|written|authored|reporting|posted)\s+)?by(?:\b|(?=[A-Z]))"
+    r"(?:(?:analysis|opinion|commentary|story|text|words|written|authored|reporting|posted)\s+)?by(?:\b|(?-i:(?=[A-Z])))"
     r"|^words\s*:",
     re.IGNORECASE,
 )
@@ -474,14 +474,19 @@ def _decide_authors(
     if not nobody(sources[signed[0]].authors):
         return
     person = next((name for name in signed[1:] if not nobody(sources[name].authors)), None)
-    if person is None and not personal_site(sources[signed[0]].authors):
+    if person is None:
         title = next((sources[name].title for name in SOURCES if sources[name].title), None)
         # the site's own byline shown ("byClemson News") is passed over for the person's under it
         lines = [
             line for line in _lines(root)
             if not (len(line) <= _BYLINE_LINE_CHARS and _BYLINE_LINE.match(line) and names_nobody(_line_names(line)))
         ]  # fmt: skip
-        shown = _visible_byline(lines, _title_line(lines, title))
+        at = _title_line(lines, title)
+        # a site named like a person ("One Tree Planted") yields only to the byline by the title
+        if personal_site(sources[signed[0]].authors):
+            shown = _by_line_by_title(lines, at)
+        else:
+            shown = _visible_byline(lines, at)
         # people, written as names ("a mystery man" is a comment's, "using HomeAdvisor" a sentence's)
         if not _look_like_names(list(shown)) or nobody(shown):
             return
@@ -915,6 +920,22 @@ def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
 
 def _byline_by_title(lines: list[str], at: int) -> tuple[str, ...]:
     """Return the names the reader sees by the title: a "By …" line, a date line's name, a name beside a date."""
+    by_line = _by_line_by_title(lines, at)
+    if by_line:
+        return by_line
+    near = lines[at + 1 : at + 1 + _LINES_AFTER_HEADLINE]
+    for line in near:
+        rest = strip_text_dates(line)
+        match = _DATE_THEN_NAME.match(rest) if rest != line and len(line) <= _BYLINE_LINE_CHARS else None
+        if match:
+            names = byline_names(match["names"])
+            if _look_like_names(names):
+                return tuple(names)
+    return _name_beside_date(lines, at)
+
+
+def _by_line_by_title(lines: list[str], at: int) -> tuple[str, ...]:
+    """Return the names of a "By …" line under the title (or of the line under a lone "By")."""
     near = lines[at + 1 : at + 1 + _LINES_AFTER_HEADLINE]
     for index, line in enumerate(near):
         named = None  # the line under a lead-in line ("Written By" / "Nora Field"): names, not a sentence
@@ -925,14 +946,7 @@ def _byline_by_title(lines: list[str], at: int) -> tuple[str, ...]:
             names = byline_names(_BY_GLUED.sub("By ", line))
             if names and (named is None or _names_make(named, names)):
                 return tuple(names)
-    for line in near:
-        rest = strip_text_dates(line)
-        match = _DATE_THEN_NAME.match(rest) if rest != line and len(line) <= _BYLINE_LINE_CHARS else None
-        if match:
-            names = byline_names(match["names"])
-            if _look_like_names(names):
-                return tuple(names)
-    return _name_beside_date(lines, at)
+    return ()
 
 
 def _far_byline(lines: list[str]) -> tuple[str, ...]:

@@ -76,6 +76,16 @@ def test_a_readers_comment_and_the_pages_sidebar_sign_nothing_the_articles_own_a
     assert authors("byline_in_the_articles_aside_signs_and_the_sidebars_does_not.html") == ("Nicolas Perriault",)
 
 
+def test_a_site_named_like_a_person_yields_to_the_by_line_under_the_title() -> None:
+    # "Green Valley Planters" may be a person's name as far as its words go; "by Mariam Chkheidze" is the byline
+    assert authors("site_named_like_a_person_yields_to_the_by_line_under_the_title.html") == ("Mariam Chkheidze",)
+
+
+def test_headings_starting_with_the_letters_by_are_no_bylines() -> None:
+    # "Bytes, not characters", "Bypassing the decoder": "By" glued to a name needs the name's capital
+    assert authors("lines_starting_with_by_letters_are_no_bylines.html") == ()
+
+
 def test_a_widget_of_the_latest_comments_signs_nothing() -> None:
     # "jcomments-latest", WordPress's "widget_recent_comments" / "recentcomments": readers, not the writer
     assert authors("recent_comments_widget_names_no_author.html") == ()
