@@ -197,6 +197,8 @@ _NAMES_SHARE = 0.8
 _GLUED_WORDS = re.compile(r"[a-z]{3}[A-Z][a-z]")
 # A date line that names the author after a separator: "Dec. 19, 2025 · Niko Matsakis", "… • Mahua Das in News"
 _DATE_THEN_NAME = re.compile(r"^[\s,]*[·•|–—-]\s*(?P<names>[^·•|]+?)(?:\s+in(?:\s.*)?)?\s*$")
+# What separates the parts of a line of facts under a title ("date · 3 min read · By Jane Doe").
+_META_SEPARATOR = re.compile(r"\s*[·•|]\s*")
 _NOT_FIRST_NAMES = frozenset(
     """
     the a an all home blog blogs news related more read share download copy print email follow subscribe
@@ -931,6 +933,13 @@ def _byline_by_title(lines: list[str], at: int) -> tuple[str, ...]:
             names = byline_names(match["names"])
             if _look_like_names(names):
                 return tuple(names)
+        # the date line's "By …" part: "September 1st, 2023 By Emily Norwood", "March 15, 2022 · 3 min read · By X"
+        parts = _META_SEPARATOR.split(rest) if rest != line and len(line) <= _BYLINE_LINE_CHARS else []
+        for part in (part.strip(" ,:–—-") for part in parts):
+            if _BYLINE_LINE.match(part):
+                names = _line_names(part)
+                if names:
+                    return tuple(names)
     return _name_beside_date(lines, at)
 
 

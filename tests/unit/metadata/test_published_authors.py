@@ -86,6 +86,17 @@ def test_headings_starting_with_the_letters_by_are_no_bylines() -> None:
     assert authors("lines_starting_with_by_letters_are_no_bylines.html") == ()
 
 
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("byline_in_the_date_line_after_the_reading_time.html", ("Tamar Jorjadze",)),
+        ("byline_after_the_date_on_one_line.html", ("Levan Gelashvili",)),
+    ],
+)
+def test_the_by_part_of_the_date_line_under_the_title_signs(name: str, expected: tuple[str, ...]) -> None:
+    assert authors(name) == expected
+
+
 def test_a_widget_of_the_latest_comments_signs_nothing() -> None:
     # "jcomments-latest", WordPress's "widget_recent_comments" / "recentcomments": readers, not the writer
     assert authors("recent_comments_widget_names_no_author.html") == ()
