@@ -97,6 +97,11 @@ def test_the_by_part_of_the_date_line_under_the_title_signs(name: str, expected:
     assert authors(name) == expected
 
 
+def test_jsonld_with_a_line_break_inside_a_string_is_read() -> None:
+    # a template pastes a description with its line break into a JSON string: the block is read, not dropped
+    assert authors("jsonld_with_a_line_break_inside_a_string.html") == ("Shota Rustaveli",)
+
+
 def test_a_widget_of_the_latest_comments_signs_nothing() -> None:
     # "jcomments-latest", WordPress's "widget_recent_comments" / "recentcomments": readers, not the writer
     assert authors("recent_comments_widget_names_no_author.html") == ()
