@@ -279,7 +279,13 @@ def extract_metadata(
     for name, found in sources.items():
         authors = _people(found.authors, keep=organisations)
         sources[name] = dataclasses.replace(found, authors=authors, tags=reader_tags(found.tags, title))
-    _agree_on_authors(sources, said, partial(_shown_byline, root, title), [*names, *organisations])
+    _agree_on_authors(
+        sources,
+        said,
+        partial(_shown_byline, root, title),
+        [*names, *organisations],
+        partial(_shown_by_line, root, title),
+    )
     if not any(sources[name].authors for name in SOURCES):
         sources["markup"] = dataclasses.replace(sources["markup"], authors=_data_layer_author(root))
     return [(source, sources[source]) for source in SOURCES]
@@ -503,6 +509,7 @@ def _agree_on_authors(
     said: dict[str, tuple[str, ...]],
     shown: Callable[[], tuple[str, ...]],
     not_people: Iterable[str],
+    shown_by_line: Callable[[], tuple[str, ...]],
 ) -> None:
     """Let what each source says on its own vote on the decided authors.
 
@@ -513,18 +520,24 @@ def _agree_on_authors(
     against the "Everfit Team" of a byline marked up as the author and shown by the headline:
     often one element, both what the page marks and what the reader sees; a meta list of three
     against the one name of the byline): unless they name only the site or an organisation,
-    which yield to a person (:func:`_decide_authors`). Then a name shortened to an initial
-    ("Scott P") is written in full where a source says it so ("Scott Pletcher").
+    which yield to a person (:func:`_decide_authors`). Then a "By …" line just under the title
+    (``shown_by_line``, read on every page: it costs the lines down to the title only) that names
+    people none of the decided names is what the reader reads as the byline, and wins: JSON-LD and
+    meta tags often name the CMS account that posted the piece ("KatieS", an editor). Then a name
+    shortened to an initial ("Scott P") is written in full where a source says it so ("Scott Pletcher").
     """
     winner = next((name for name in SOURCES if sources[name].authors), None)
     if winner is None:
         return
     decided = sources[winner].authors
+    keys = {site_key(name) for name in not_people} - {""}
+    by_line = shown_by_line()
+    if not (_look_like_names(list(by_line)) and not all(site_key(name) in keys for name in by_line)):
+        by_line = ()
     disputed = any(names and _names_key(names) != _names_key(decided) for names in said.values())
-    if not disputed and not any(_INITIAL.match(name.split()[-1]) for name in decided):
+    if not disputed and not by_line and not any(_INITIAL.match(name.split()[-1]) for name in decided):
         return
     said = {**said, "shown": shown()}
-    keys = {site_key(name) for name in not_people} - {""}
     votes = Counter(_names_key(names) for names in said.values() if names)
     ranked = votes.most_common(2)
     if votes[_names_key(decided)] <= 1 and ranked:
@@ -535,9 +548,20 @@ def _agree_on_authors(
             winner = "markup" if voter == "shown" else voter
             decided = said[voter]
             _move(sources, "authors", winner, decided)
+    # the "By …" line just under the headline is what the reader reads as the byline: a CMS account's name
+    # in JSON-LD or meta tags ("KatieS", the editor who posted it) yields to it
+    if by_line and _names_key(by_line).isdisjoint(_names_key(decided)):
+        winner, decided = "markup", by_line
+        _move(sources, "authors", winner, decided)
     full = _in_full(decided, [name for names in said.values() for name in names])
     if full != decided:
         sources[winner] = dataclasses.replace(sources[winner], authors=full)
+
+
+def _shown_by_line(root: lxml.html.HtmlElement, title: str | None) -> tuple[str, ...]:
+    """Return the names of a "By …" line just under the title (within a few lines)."""
+    lines, at = _lines_to_title(root, title, _SHOWN_AFTER_TITLE)
+    return _by_line_by_title(lines, at) if at >= 0 else ()
 
 
 def _shown_byline(root: lxml.html.HtmlElement, title: str | None) -> tuple[str, ...]:

@@ -102,6 +102,17 @@ def test_jsonld_with_a_line_break_inside_a_string_is_read() -> None:
     assert authors("jsonld_with_a_line_break_inside_a_string.html") == ("Shota Rustaveli",)
 
 
+def test_the_by_line_under_the_title_beats_the_cms_account_in_jsonld_and_meta() -> None:
+    # JSON-LD and the meta tag agree (one CMS account, the person who posted it); the reader reads "By: …"
+    name = "by_line_under_the_title_beats_the_cms_account_in_jsonld_and_meta.html"
+    assert authors(name) == ("Salome Nadiradze",)
+    # a by-line naming one of the sources' authors leaves them all
+    name = "by_line_naming_the_first_of_the_meta_authors_leaves_them_all.html"
+    assert authors(name) == ("Tengiz Lomidze", "Eka Mgaloblishvili")
+    # one source against the by-line: the by-line (JSON-LD's precedence stood here before session 23)
+    assert authors("jsonld_person_against_a_different_by_line_under_the_title.html") == ("Nika Lomidze",)
+
+
 def test_a_widget_of_the_latest_comments_signs_nothing() -> None:
     # "jcomments-latest", WordPress's "widget_recent_comments" / "recentcomments": readers, not the writer
     assert authors("recent_comments_widget_names_no_author.html") == ()
@@ -131,8 +142,6 @@ def test_prose_after_by_and_a_link_to_contributors_name_nobody() -> None:
         # a meta list of three against the one name the byline links (the headline is the line equal to the
         # title, not a menu item that is a part of it)
         ("meta_list_of_three_outvoted_by_the_one_name_of_the_byline.html", ("Tamuna Beridze",)),
-        # one source against one: precedence stands
-        ("one_source_each_the_jsonld_person_stays.html", ("Eka Gelashvili",)),
     ],
 )
 def test_names_two_sources_agree_on_win_over_names_one_source_says(name: str, expected: tuple[str, ...]) -> None:
