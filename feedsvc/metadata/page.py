@@ -1013,6 +1013,8 @@ def _name_beside_date(lines: list[str], at: int) -> tuple[str, ...]:
             continue
         rest = strip_text_dates(line).strip(" ,·•|–—-")
         names = byline_names(rest) if rest else []
+        if len(names) > 1 and index > at and _names_line_by_date(lines, index, rest, names):
+            return tuple(names)  # "Naftali Tishby, Fernando C. Pereira, William Bialek" / "24 Apr 2000"
         # a line alone by the date names a person; "College of Social Sciences" is the section's, "Digital
         # Photo Frame" in the headline "Digital Photo Frame App Makes …" its subject, "OrganizationOfficePapers"
         # glued tags
@@ -1040,6 +1042,14 @@ def _name_beside_date(lines: list[str], at: int) -> tuple[str, ...]:
         if index > at and index + 1 < len(lines) and is_job_line(lines[index + 1]):
             return _author_cards(lines[index:])
     return ()
+
+
+def _names_line_by_date(lines: list[str], index: int, line: str, names: list[str]) -> bool:
+    """Whether line ``index`` is nothing but people's names (a list) and a line beside it is a date."""
+    if not _look_like_names(names) or not _names_make(line, names) or any(map(names_an_institution, names)):
+        return False
+    near = range(max(index - _NAME_TO_DATE, 0), min(index + 1 + _NAME_TO_DATE, len(lines)))
+    return any(j != index and _is_date_line(lines[j]) for j in near)
 
 
 def _line_names(line: str) -> list[str]:

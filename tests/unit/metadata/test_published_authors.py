@@ -91,9 +91,14 @@ def test_headings_starting_with_the_letters_by_are_no_bylines() -> None:
     [
         ("byline_in_the_date_line_after_the_reading_time.html", ("Tamar Jorjadze",)),
         ("byline_after_the_date_on_one_line.html", ("Levan Gelashvili",)),
+        # a line of names only, beside the date under the title (not the "Quick Insight" heading by the date)
+        (
+            "names_line_of_several_authors_beside_the_date.html",
+            ("Naftali Tishby", "Fernando C. Pereira", "William Bialek"),
+        ),
     ],
 )
-def test_the_by_part_of_the_date_line_under_the_title_signs(name: str, expected: tuple[str, ...]) -> None:
+def test_the_byline_in_or_beside_the_date_line_under_the_title_signs(name: str, expected: tuple[str, ...]) -> None:
     assert authors(name) == expected
 
 
