@@ -206,7 +206,7 @@ _NOT_FIRST_NAMES = frozenset(
     previous see view posts articles insights resources sign log
     """.split()
 )
-_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
+_NAME_WORD = re.compile(r"^(?!.*['’](?:s|t|re|ll|ve|d|m)$)(?:[A-Z][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
 # A surname shortened to its initial ("Scott P", "Scott P.")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 # Far from the title, only a line that is nothing but a byline counts ("Written by Cassidy Horton"),
@@ -1115,7 +1115,8 @@ def _look_like_names(names: list[str]) -> bool:
     """Whether every one of ``names`` is written as a person's name: two to five words, capitalised.
 
     A name does not start with a word of the page's furniture ("Related Content", "Download pdf",
-    "Home Blog", "All Insights", "The Rector").
+    "Home Blog", "All Insights", "The Rector"), nor holds a contraction or a possessive ("It’s Blogvent",
+    "Mike Woodward's thoughts"; "O'Brien" is a name).
     """
     return bool(names) and all(
         2 <= len(words := name.split()) <= 5

@@ -137,6 +137,8 @@ def test_a_microformats_author_and_the_address_of_the_articles_author_sign() -> 
 
 def test_prose_after_by_and_a_link_to_contributors_name_nobody() -> None:
     assert authors("prose_lines_starting_with_by_and_links_to_contributors_are_no_bylines.html") == ()
+    # "It’s Blogvent, day 19, where I blog …" by the date: a contraction is no word of a name
+    assert authors("sentence_opening_with_a_contraction_by_the_date_is_no_name.html") == ()
 
 
 @pytest.mark.parametrize(
