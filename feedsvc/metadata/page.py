@@ -206,6 +206,8 @@ _NOT_FIRST_NAMES = frozenset(
     previous see view posts articles insights resources sign log
     """.split()
 )
+# A link's label that asks the reader to do something ("Learn More", "View Profile", "Read more").
+_CALLS_TO_ACTION = frozenset("learn read view see visit more follow contact subscribe download share".split())
 _NAME_WORD = re.compile(r"^(?!.*['’](?:s|t|re|ll|ve|d|m)$)(?:[A-Z][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
 # A surname shortened to its initial ("Scott P", "Scott P.")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
@@ -1270,7 +1272,12 @@ def _own_property(item: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -> 
 
 
 def _shown_as_name(name: str) -> bool:
-    """Whether a name read from the page's text is written as one: a word, or words with a capital ("a mystery man")."""
+    """Whether a name read from the page's text is written as one: a word, or words with a capital ("a mystery man").
+
+    A link's call to action ("Learn More", "View Profile") is no name.
+    """
+    if name.split()[0].casefold() in _CALLS_TO_ACTION:
+        return False
     return " " not in name or any(ch.isupper() for ch in name)
 
 

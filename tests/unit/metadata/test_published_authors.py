@@ -139,6 +139,8 @@ def test_prose_after_by_and_a_link_to_contributors_name_nobody() -> None:
     assert authors("prose_lines_starting_with_by_and_links_to_contributors_are_no_bylines.html") == ()
     # "It’s Blogvent, day 19, where I blog …" by the date: a contraction is no word of a name
     assert authors("sentence_opening_with_a_contraction_by_the_date_is_no_name.html") == ()
+    # a link to the author's page that asks the reader to "Learn More"
+    assert authors("author_page_link_labelled_learn_more_is_no_name.html") == ()
 
 
 @pytest.mark.parametrize(
