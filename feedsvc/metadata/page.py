@@ -523,7 +523,7 @@ def _agree_on_authors(
     often one element, both what the page marks and what the reader sees; a meta list of three
     against the one name of the byline): unless they name only the site or an organisation,
     which yield to a person (:func:`_decide_authors`). Then a "By …" line just under the title
-    (``shown_by_line``, read on every page: it costs the lines down to the title only) that names
+    or just over it (``shown_by_line``, read on every page: it costs the lines down to the title only) that names
     people none of the decided names is what the reader reads as the byline, and wins: JSON-LD and
     meta tags often name the CMS account that posted the piece ("KatieS", an editor). Then a name
     shortened to an initial ("Scott P") is written in full where a source says it so ("Scott Pletcher").
@@ -561,9 +561,23 @@ def _agree_on_authors(
 
 
 def _shown_by_line(root: lxml.html.HtmlElement, title: str | None) -> tuple[str, ...]:
-    """Return the names of a "By …" line just under the title (within a few lines)."""
+    """Return the names of the "By …" line nearest the title: a few lines under it, or just over it.
+
+    At the same distance the line under the title is read first.
+    """
     lines, at = _lines_to_title(root, title, _SHOWN_AFTER_TITLE)
-    return _by_line_by_title(lines, at) if at >= 0 else ()
+    if at < 0:
+        return ()
+    for distance in range(1, _SHOWN_AFTER_TITLE + 1):
+        under = _by_line_by_title(lines[: at + 1 + distance], at)
+        if under:
+            return under
+        over = lines[at - distance] if distance <= _SHOWN_BEFORE_TITLE and at - distance >= 0 else ""
+        if len(over) <= _BYLINE_LINE_CHARS and _BYLINE_LINE.match(over):
+            names = _line_names(over)
+            if names:
+                return tuple(names)
+    return ()
 
 
 def _shown_byline(root: lxml.html.HtmlElement, title: str | None) -> tuple[str, ...]:

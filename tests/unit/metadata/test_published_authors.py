@@ -114,6 +114,8 @@ def test_the_by_line_under_the_title_beats_the_cms_account_in_jsonld_and_meta() 
     # a by-line naming one of the sources' authors leaves them all
     name = "by_line_naming_the_first_of_the_meta_authors_leaves_them_all.html"
     assert authors(name) == ("Tengiz Lomidze", "Eka Mgaloblishvili")
+    # "by …" just over the headline, against the author marked up in another article's card
+    assert authors("by_line_over_the_title_beats_a_related_cards_author.html") == ("Nino Gogia",)
     # one source against the by-line: the by-line (JSON-LD's precedence stood here before session 23)
     assert authors("jsonld_person_against_a_different_by_line_under_the_title.html") == ("Nika Lomidze",)
 
