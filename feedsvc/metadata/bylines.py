@@ -5,7 +5,7 @@ value: a meta tag, a JSON-LD name) and returns the names in it, in order:
 the lead-in ("By", "Analysis by", "Words:", "Par", "Von") dropped, a list
 split on commas, "and" and "&", what follows a name after a comma when it is a
 role, a credential or an agency ("AP National Security Writer", "PhD",
-"CNN"), e-mail addresses, @handles, URLs and dates dropped, and names
+"CNN", "Privacy and Digital Security Expert"), e-mail addresses, @handles, URLs and dates dropped, and names
 written in capitals only put in title case (a name with any lower case is kept as written).
 """
 
@@ -52,6 +52,7 @@ _CUT = re.compile(
     r"|\son\s+(?=\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d))\s*",
     re.IGNORECASE,
 )
+_COMMA = re.compile(r"\s*[,;]\s*")
 _LIST = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bwith\b)\s*", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+\.\S+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
@@ -149,6 +150,7 @@ def byline_names(text: str) -> list[str]:
         chunk = _LEAD_IN.sub("", _GLUED_LEAD_IN.sub("", chunk)).strip(" ,;:")
         chunk = _LEAD_IN.sub("", chunk).strip(" ,;:")  # "By: Written by …" repeats it
         chunk = _PARENTHESES.sub(" ", _HANDLE.sub(" ", chunk)).strip(" ,;:")
+        chunk = _before_role_segment(chunk, after_comma)
         pieces = [piece.strip(" .,;:'\"") for piece in _LIST.split(chunk)]
         for index, piece in enumerate(pieces):
             if not piece:
@@ -234,6 +236,19 @@ def _without_job_title(piece: str) -> str:
         if len(head) == 2:
             return " ".join(head)
     return piece
+
+
+def _before_role_segment(chunk: str, after_comma: bool) -> str:
+    """Return a byline up to the comma-separated segment that ends with a role ("Home and Digital Security Expert").
+
+    "Brett Cruz, Privacy and Digital Security Expert": the "and" joins two fields of one job, not two people.
+    """
+    segments = _COMMA.split(chunk)
+    for index, segment in enumerate(segments):
+        last = _LIST.split(segment)[-1].strip(" .,;:'\"")
+        if (index > 0 or after_comma) and last and _is_role(last):
+            return ", ".join(segments[:index])
+    return chunk
 
 
 def _is_role(piece: str) -> bool:

@@ -1,7 +1,8 @@
 """Article metadata from schema.org JSON-LD blocks.
 
 Pure. Takes the text of each ``<script type="application/ld+json">``; a block
-that is not valid JSON is skipped, never raised. The article node gives the
+that is not valid JSON is skipped, never raised (a line break or tab inside a
+string, as templates paste a description, is accepted). The article node gives the
 fields; a page whose only dated node is another type (a Yoast ``@graph``
 dates its ``WebPage``) is dated by that node; authors may be names, objects,
 lists or ``@id`` references into the ``@graph``, and so may its images
@@ -145,7 +146,7 @@ def nodes_metadata(nodes: list[dict[str, Any]], timezone: ZoneInfo) -> PageMetad
 
 def _load(block: str) -> Any:
     try:
-        return json.loads(_WRAPPER.sub("", block))
+        return json.loads(_WRAPPER.sub("", block), strict=False)
     except (ValueError, RecursionError):
         return None
 

@@ -186,7 +186,7 @@ _UPDATE_KEY = re.compile(r"modif|update|revis|expir")
 # A visible byline line near the headline: "By Jane Doe", "Words: Jane Doe".
 _BYLINE_LINE = re.compile(
     r"^(?:(?:this|the)\s+(?:post|article|story|piece|guide|review)\s+(?:was|is|has\s+been)\s+)?"
-    r"(?:(?:analysis|opinion|commentary|story|text|words|written|authored|reporting|posted)\s+)?by(?:\b|(?=[A-Z]))"
+    r"(?:(?:analysis|opinion|commentary|story|text|words|written|authored|reporting|posted)\s+)?by(?:\b|(?-i:(?=[A-Z])))"
     r"|^words\s*:",
     re.IGNORECASE,
 )
@@ -209,6 +209,8 @@ _NAMES_SHARE = 0.8
 _GLUED_WORDS = re.compile(r"[a-z]{3}[A-Z][a-z]")
 # A date line that names the author after a separator: "Dec. 19, 2025 · Niko Matsakis", "… • Mahua Das in News"
 _DATE_THEN_NAME = re.compile(r"^[\s,]*[·•|–—-]\s*(?P<names>[^·•|]+?)(?:\s+in(?:\s.*)?)?\s*$")
+# What separates the parts of a line of facts under a title ("date · 3 min read · By Jane Doe").
+_META_SEPARATOR = re.compile(r"\s*[·•|]\s*")
 _NOT_FIRST_NAMES = frozenset(
     """
     the a an all home blog blogs news related more read share download copy print email follow subscribe
@@ -216,7 +218,9 @@ _NOT_FIRST_NAMES = frozenset(
     previous see view posts articles insights resources sign log
     """.split()
 )
-_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
+# A link's label that asks the reader to do something ("Learn More", "View Profile", "Read more").
+_CALLS_TO_ACTION = frozenset("learn read view see visit more follow contact subscribe download share".split())
+_NAME_WORD = re.compile(r"^(?!.*['’](?:s|t|re|ll|ve|d|m)$)(?:[A-Z][\w'’.-]*|[a-z]{1,3}|[A-Z]\.)$")
 # A surname shortened to its initial ("Scott P", "Scott P.")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 # Far from the title, only a line that is nothing but a byline counts ("Written by Cassidy Horton"),
@@ -230,9 +234,13 @@ _NAME_LINE_CHARS = 60
 # "ByDaryl Austin": inline elements' text meets without a space
 _BY_GLUED = re.compile(r"^by(?=[A-Z])")
 _BYLINE_LINE_CHARS = 120
-# A reader's comment or a list of them ("comment-author", "comments", "commentlist").
+# A reader's comment or a list of them ("comment-author", "comments", "commentlist"), a widget of the
+# latest ones ("widget_recent_comments", "recentcomments", "jcomments-latest"); not a page's state
+# ("comments-open").
 _COMMENT = re.compile(
-    r"\s(?:comments?|comment-(?:list|body|content|author|meta)|commentlist|comments-area)\s", re.IGNORECASE
+    r"\s(?:comment|comment-(?:list|body|content|author|meta)|commentlist"
+    r"|(?![\w-]*comments-(?:open|closed)\s)[\w-]*comments[\w-]*)\s",
+    re.IGNORECASE,
 )
 # A JSON string after the data layer's author key: "pagePostAuthor":"Krystyna"
 _DATA_LAYER_AUTHOR = re.compile(r'"pagePostAuthor"\s*:\s*("(?:[^"\\]|\\.){1,200}")')
@@ -288,7 +296,13 @@ def extract_metadata(
     for name, found in sources.items():
         authors = _people(found.authors, keep=organisations)
         sources[name] = dataclasses.replace(found, authors=authors, tags=reader_tags(found.tags, title))
-    _agree_on_authors(sources, said, partial(_shown_byline, root, title), [*names, *organisations])
+    _agree_on_authors(
+        sources,
+        said,
+        partial(_shown_byline, root, title),
+        [*names, *organisations],
+        partial(_shown_by_line, root, title),
+    )
     if not any(sources[name].authors for name in SOURCES):
         sources["markup"] = dataclasses.replace(sources["markup"], authors=_data_layer_author(root))
     return [(source, sources[source]) for source in SOURCES]
@@ -531,14 +545,19 @@ def _decide_authors(
     if not nobody(sources[signed[0]].authors):
         return
     person = next((name for name in signed[1:] if not nobody(sources[name].authors)), None)
-    if person is None and not personal_site(sources[signed[0]].authors):
+    if person is None:
         title = next((sources[name].title for name in SOURCES if sources[name].title), None)
         # the site's own byline shown ("byClemson News") is passed over for the person's under it
         lines = [
             line for line in _lines(root)
             if not (len(line) <= _BYLINE_LINE_CHARS and _BYLINE_LINE.match(line) and names_nobody(_line_names(line)))
         ]  # fmt: skip
-        shown = _visible_byline(lines, _title_line(lines, title))
+        at = _title_line(lines, title)
+        # a site named like a person ("One Tree Planted") yields only to the byline by the title
+        if personal_site(sources[signed[0]].authors):
+            shown = _by_line_by_title(lines, at)
+        else:
+            shown = _visible_byline(lines, at)
         # people, written as names ("a mystery man" is a comment's, "using HomeAdvisor" a sentence's)
         if not _look_like_names(list(shown)) or nobody(shown):
             return
@@ -553,6 +572,7 @@ def _agree_on_authors(
     said: dict[str, tuple[str, ...]],
     shown: Callable[[], tuple[str, ...]],
     not_people: Iterable[str],
+    shown_by_line: Callable[[], tuple[str, ...]],
 ) -> None:
     """Let what each source says on its own vote on the decided authors.
 
@@ -563,18 +583,24 @@ def _agree_on_authors(
     against the "Everfit Team" of a byline marked up as the author and shown by the headline:
     often one element, both what the page marks and what the reader sees; a meta list of three
     against the one name of the byline): unless they name only the site or an organisation,
-    which yield to a person (:func:`_decide_authors`). Then a name shortened to an initial
-    ("Scott P") is written in full where a source says it so ("Scott Pletcher").
+    which yield to a person (:func:`_decide_authors`). Then a "By …" line just under the title
+    or just over it (``shown_by_line``, read on every page: it costs the lines down to the title only) that names
+    people none of the decided names is what the reader reads as the byline, and wins: JSON-LD and
+    meta tags often name the CMS account that posted the piece ("KatieS", an editor). Then a name
+    shortened to an initial ("Scott P") is written in full where a source says it so ("Scott Pletcher").
     """
     winner = next((name for name in SOURCES if sources[name].authors), None)
     if winner is None:
         return
     decided = sources[winner].authors
+    keys = {site_key(name) for name in not_people} - {""}
+    by_line = shown_by_line()
+    if not (_look_like_names(list(by_line)) and not all(site_key(name) in keys for name in by_line)):
+        by_line = ()
     disputed = any(names and _names_key(names) != _names_key(decided) for names in said.values())
-    if not disputed and not any(_INITIAL.match(name.split()[-1]) for name in decided):
+    if not disputed and not by_line and not any(_INITIAL.match(name.split()[-1]) for name in decided):
         return
     said = {**said, "shown": shown()}
-    keys = {site_key(name) for name in not_people} - {""}
     votes = Counter(_names_key(names) for names in said.values() if names)
     ranked = votes.most_common(2)
     if votes[_names_key(decided)] <= 1 and ranked:
@@ -585,9 +611,34 @@ def _agree_on_authors(
             winner = "markup" if voter == "shown" else voter
             decided = said[voter]
             _move(sources, "authors", winner, decided)
+    # the "By …" line just under the headline is what the reader reads as the byline: a CMS account's name
+    # in JSON-LD or meta tags ("KatieS", the editor who posted it) yields to it
+    if by_line and _names_key(by_line).isdisjoint(_names_key(decided)):
+        winner, decided = "markup", by_line
+        _move(sources, "authors", winner, decided)
     full = _in_full(decided, [name for names in said.values() for name in names])
     if full != decided:
         sources[winner] = dataclasses.replace(sources[winner], authors=full)
+
+
+def _shown_by_line(root: lxml.html.HtmlElement, title: str | None) -> tuple[str, ...]:
+    """Return the names of the "By …" line nearest the title: a few lines under it, or just over it.
+
+    At the same distance the line under the title is read first.
+    """
+    lines, at = _lines_to_title(root, title, _SHOWN_AFTER_TITLE)
+    if at < 0:
+        return ()
+    for distance in range(1, _SHOWN_AFTER_TITLE + 1):
+        under = _by_line_by_title(lines[: at + 1 + distance], at)
+        if under:
+            return under
+        over = lines[at - distance] if distance <= _SHOWN_BEFORE_TITLE and at - distance >= 0 else ""
+        if len(over) <= _BYLINE_LINE_CHARS and _BYLINE_LINE.match(over):
+            names = _line_names(over)
+            if names:
+                return tuple(names)
+    return ()
 
 
 def _shown_byline(root: lxml.html.HtmlElement, title: str | None) -> tuple[str, ...]:
@@ -975,6 +1026,29 @@ def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
 
 def _byline_by_title(lines: list[str], at: int) -> tuple[str, ...]:
     """Return the names the reader sees by the title: a "By …" line, a date line's name, a name beside a date."""
+    by_line = _by_line_by_title(lines, at)
+    if by_line:
+        return by_line
+    near = lines[at + 1 : at + 1 + _LINES_AFTER_HEADLINE]
+    for line in near:
+        rest = strip_text_dates(line)
+        match = _DATE_THEN_NAME.match(rest) if rest != line and len(line) <= _BYLINE_LINE_CHARS else None
+        if match:
+            names = byline_names(match["names"])
+            if _look_like_names(names):
+                return tuple(names)
+        # the date line's "By …" part: "September 1st, 2023 By Emily Norwood", "March 15, 2022 · 3 min read · By X"
+        parts = _META_SEPARATOR.split(rest) if rest != line and len(line) <= _BYLINE_LINE_CHARS else []
+        for part in (part.strip(" ,:–—-") for part in parts):
+            if _BYLINE_LINE.match(part):
+                names = _line_names(part)
+                if names:
+                    return tuple(names)
+    return _name_beside_date(lines, at)
+
+
+def _by_line_by_title(lines: list[str], at: int) -> tuple[str, ...]:
+    """Return the names of a "By …" line under the title (or of the line under a lone "By")."""
     near = lines[at + 1 : at + 1 + _LINES_AFTER_HEADLINE]
     for index, line in enumerate(near):
         named = None  # the line under a lead-in line ("Written By" / "Nora Field"): names, not a sentence
@@ -985,14 +1059,7 @@ def _byline_by_title(lines: list[str], at: int) -> tuple[str, ...]:
             names = byline_names(_BY_GLUED.sub("By ", line))
             if names and (named is None or _names_make(named, names)):
                 return tuple(names)
-    for line in near:
-        rest = strip_text_dates(line)
-        match = _DATE_THEN_NAME.match(rest) if rest != line and len(line) <= _BYLINE_LINE_CHARS else None
-        if match:
-            names = byline_names(match["names"])
-            if _look_like_names(names):
-                return tuple(names)
-    return _name_beside_date(lines, at)
+    return ()
 
 
 def _far_byline(lines: list[str]) -> tuple[str, ...]:
@@ -1026,6 +1093,8 @@ def _name_beside_date(lines: list[str], at: int) -> tuple[str, ...]:
             continue
         rest = strip_text_dates(line).strip(" ,·•|–—-")
         names = byline_names(rest) if rest else []
+        if len(names) > 1 and index > at and _names_line_by_date(lines, index, rest, names):
+            return tuple(names)  # "Naftali Tishby, Fernando C. Pereira, William Bialek" / "24 Apr 2000"
         # a line alone by the date names a person; "College of Social Sciences" is the section's, "Digital
         # Photo Frame" in the headline "Digital Photo Frame App Makes …" its subject, "OrganizationOfficePapers"
         # glued tags
@@ -1053,6 +1122,14 @@ def _name_beside_date(lines: list[str], at: int) -> tuple[str, ...]:
         if index > at and index + 1 < len(lines) and is_job_line(lines[index + 1]):
             return _author_cards(lines[index:])
     return ()
+
+
+def _names_line_by_date(lines: list[str], index: int, line: str, names: list[str]) -> bool:
+    """Whether line ``index`` is nothing but people's names (a list) and a line beside it is a date."""
+    if not _look_like_names(names) or not _names_make(line, names) or any(map(names_an_institution, names)):
+        return False
+    near = range(max(index - _NAME_TO_DATE, 0), min(index + 1 + _NAME_TO_DATE, len(lines)))
+    return any(j != index and _is_date_line(lines[j]) for j in near)
 
 
 def _line_names(line: str) -> list[str]:
@@ -1118,7 +1195,8 @@ def _look_like_names(names: list[str]) -> bool:
     """Whether every one of ``names`` is written as a person's name: two to five words, capitalised.
 
     A name does not start with a word of the page's furniture ("Related Content", "Download pdf",
-    "Home Blog", "All Insights", "The Rector").
+    "Home Blog", "All Insights", "The Rector"), nor holds a contraction or a possessive ("It’s Blogvent",
+    "Mike Woodward's thoughts"; "O'Brien" is a name).
     """
     return bool(names) and all(
         2 <= len(words := name.split()) <= 5
@@ -1247,7 +1325,8 @@ def _text_before(element: lxml.html.HtmlElement) -> str:
 
 def _names_in(element: lxml.html.HtmlElement, *, shown: bool = False) -> list[str]:
     """Return the names in a byline element; ``shown``: only those written as names (:func:`_shown_as_name`)."""
-    named = element.xpath(".//*[@itemprop='name']") or [element]
+    # microdata: only the author item's own name, not one of an item nested in it (its employer, its brand)
+    named = [item for item in element.xpath(".//*[@itemprop='name']") if _own_property(item, element)] or [element]
     names: list[str] = []
     for item in named:
         text = item.get("content") or _block_lines(item)
@@ -1260,8 +1339,23 @@ def _names_in(element: lxml.html.HtmlElement, *, shown: bool = False) -> list[st
     return names
 
 
+def _own_property(item: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -> bool:
+    """Whether a microdata property inside ``scope`` belongs to it: no item (``itemscope``) stands between them."""
+    parent = item.getparent()
+    while parent is not None and parent is not scope:
+        if parent.get("itemscope") is not None:
+            return False
+        parent = parent.getparent()
+    return True
+
+
 def _shown_as_name(name: str) -> bool:
-    """Whether a name read from the page's text is written as one: a word, or words with a capital ("a mystery man")."""
+    """Whether a name read from the page's text is written as one: a word, or words with a capital ("a mystery man").
+
+    A link's call to action ("Learn More", "View Profile") is no name.
+    """
+    if name.split()[0].casefold() in _CALLS_TO_ACTION:
+        return False
     return " " not in name or any(ch.isupper() for ch in name)
 
 

@@ -66,6 +66,10 @@ def test_values_that_name_nobody(value: str) -> None:
         ("Posted by Colin Watson on 2025-12-18 in debusine. Tags: debusine, freexian", ["Colin Watson"]),
         ("By Jane Doe on March 3, 2024", ["Jane Doe"]),
         ("Vanessa Mendez, MD, gastroenterologist, Parkview Health", ["Vanessa Mendez"]),
+        # "and" inside a job after a comma joins two fields of the job, not two people
+        ("Brett Cruz, Privacy and Digital Security Expert", ["Brett Cruz"]),
+        ("Nino Beridze, Health and Science Reporter, and Gia Kvaratskhelia", ["Nino Beridze"]),
+        ("Nino Beridze, Ana Kapanadze and Gia Kvaratskhelia", ["Nino Beridze", "Ana Kapanadze", "Gia Kvaratskhelia"]),
         ("Mac & i", ["Mac", "i"]),  # a short lower-case name after "&" is still a name
     ],
 )
