@@ -232,3 +232,40 @@ def test_an_italic_last_line_that_is_not_about_a_writer_stays() -> None:
 )
 def test_furniture_lines_of_scripts_ads_and_newsletters(line: str) -> None:
     assert CHROME_LINE.fullmatch(line)
+
+
+def test_template_placeholders_go_with_their_box_beside_the_articles_prose(monkeypatch: pytest.MonkeyPatch) -> None:
+    from feedsvc.clean import chrome
+
+    name = "drops_template_placeholders_beside_the_article.html"
+    _, text = cleaned(name)
+    assert_body_kept(text)
+    for junk in ("Lorem", "Head Line 1", "Head Line 2", "Learn More"):
+        assert junk not in text
+    monkeypatch.setattr(chrome, "DISABLED", frozenset({"placeholder"}))
+    assert "Lorem ipsum 1" in cleaned(name)[1]
+
+
+def test_lorem_ipsum_that_is_the_whole_article_stays() -> None:
+    _, text = cleaned("keeps_lorem_ipsum_when_it_is_the_articles_text.html")
+    assert text.count("Lorem ipsum dolor sit amet") == 2
+    assert "Duis aute irure" in text and "Quae veniam" in text
+
+
+def test_a_placeholder_box_never_takes_the_articles_prose_with_it() -> None:
+    # The section is mostly placeholder, but it also holds a paragraph of the story: only the placeholder goes.
+    html = (
+        "<html><body><article><p>"
+        + "The council voted on Tuesday to extend the harbour wall after the storms of the winter. " * 4
+        + "</p><div><p>"
+        + "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. " * 6
+        + "</p><p>"
+        + "Engineers told the meeting that the existing wall no longer protects the inner basin. " * 3
+        + "</p></div></article></body></html>"
+    )
+    root = lxml.html.document_fromstring(html)
+    article = root.find(".//article")
+    remove_chrome(article)
+    text = article.text_content()
+    assert "Lorem" not in text
+    assert "The council voted" in text and "Engineers told" in text
