@@ -55,6 +55,7 @@ __all__ = [
     "DISABLED",
     "RULES",
     "remove_action_lines",
+    "remove_box_copies",
     "remove_chrome",
     "remove_closing_bios",
     "remove_comment_threads",
@@ -79,6 +80,7 @@ RULES: dict[str, str] = {
     "closing_bio": "the italic contributor lines an article ends with ('Jane Doe is a professor of law at ...')",
     "button_link": "a short line that is all one link styled as a button (class 'btn', 'button' or 'cta', role=button)",
     "placeholder": "template placeholder text ('Lorem ipsum …') and its box, beside prose that is not Latin",
+    "box_copies": "a box of blocks (not a list, quote or table) the article already showed: promo, price widget, author box",
 }
 
 # Rules switched off; only the benchmark's ablation sets this (a module
@@ -105,6 +107,10 @@ _WORDS = re.compile(r"\w+")
 # Placeholders go only beside this much other text, of which at most this share of words is Latin.
 _PLACEHOLDER_PROSE_MIN = 300
 _PLACEHOLDER_LATIN_MAX = 0.02
+# A box copy: a box of at least 2 and at most this many blocks, its text this long.
+_BOX_TAGS = frozenset({"div", "section", "aside", "article", "figure", "header", "footer", "details"})
+_BOX_MAX_LEAVES = 40
+_BOX_CHARS = (40, 1500)
 # A placeholder's box (its template headline, a button) holds at most this much other text.
 _PLACEHOLDER_BOX_OTHER = 100
 
@@ -180,6 +186,8 @@ def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
         remove_cookie_consent(article, rec, leaves)
     if "placeholder" not in DISABLED:
         remove_placeholders(article, rec, leaves)
+    if "box_copies" not in DISABLED:
+        remove_box_copies(article, rec, leaves)
     seen: set[str] = set()
     captions: dict[HtmlElement, bool] = {}
     for el, text in leaves:
@@ -300,6 +308,42 @@ def _is_link_line(el: HtmlElement, text: str) -> bool:
 def _is_styled_button(el: HtmlElement) -> bool:
     """Return True if the line ``el`` or something in it is styled as a button."""
     return any(isinstance(node.tag, str) and _is_button(node) for node in el.iter())
+
+
+def remove_box_copies(
+    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
+) -> None:
+    """Remove each box of blocks whose text the article already showed in an earlier box.
+
+    A promo box ("Try X / pitch / 30 day free trial / button"), a price
+    widget ("Best Prices Today: …") or the author's box is placed in the
+    article more than once; a reader sees it again. The first copy stays
+    (the truths keep a product's summary box once, where the page repeats
+    it in a comparison). Only boxes (``div``, ``section``, ``aside``…) of
+    two blocks or more are compared: an article repeats a list, a quote or
+    a table row on purpose, and a line alone is ``repeated_lines``' matter.
+    """
+    leaves = leaves if leaves is not None else _leaves(article)
+    # How many blocks each box holds, boxes in page order (of their first block).
+    counts: dict[HtmlElement, int] = {}
+    for el, _ in leaves:
+        for node in el.iterancestors():
+            if node is article:
+                break
+            if node.tag in _BOX_TAGS:
+                counts[node] = counts.get(node, 0) + 1
+    boxes = [box for box, n in counts.items() if 2 <= n <= _BOX_MAX_LEAVES]
+    if len(boxes) < 2:
+        return
+    first: dict[str, HtmlElement] = {}
+    for box in boxes:
+        text = text_of(box)
+        if not _BOX_CHARS[0] <= len(text) <= _BOX_CHARS[1]:
+            continue
+        shown = first.setdefault(text, box)
+        # A wrapper and what it wraps have one text: a copy is a box apart from the first.
+        if shown is not box and not is_within(box, shown) and not is_within(shown, box) and is_within(box, article):
+            remove(box, rec, _STAGE, "a box the article already showed (a promo, price or author box again)")
 
 
 def remove_placeholders(

@@ -494,7 +494,7 @@ COOKIE_CUE_KEYS = ("cookie", "privacy overview", "always enabled", "consent", "r
 # languages of the dev pages (English, Portuguese, Spanish, French, German,
 # Italian, Dutch, Czech).
 CHROME_LINE = re.compile(
-    r"\W*(?:caption|close|open|expand|enlarge|full ?screen|zoom(?: in| out)?|hide caption|show caption|toggle caption"
+    r"\W*(?:caption|close|open|expand|enlarge|photo|image|video|audio|credit|foto|bild|full ?screen|zoom(?: in| out)?|hide caption|show caption|toggle caption"
     r"|view (?:gallery|slideshow|full image|larger image|image|photo)s?|launch (?:gallery|slideshow)|(?:image|photo|slide) \d+ (?:of|/) \d+"
     r"|\d+ (?:of|/) \d+|\d+ (?:photos|images|slides)|swipe(?: for more)?|play video|replay"
     r"|advert|advertisement|anzeige|werbung|publicidad|publicidade|publicité|pubblicità|advertentie|reklama"
