@@ -5,6 +5,8 @@ Usage::
     python bench/extraction.py DATASET [DATASET ...] [--limit N] [--folds K]
                                [--only feedsvc|trafilatura|parse] [--worst N]
                                [--dump DIR] [--ablate RULE,RULE|all] [--scorer]
+                               [--scores FILE.json] [--held-out 0,1,2] [--compare BEFORE.json [--peek]]
+    python bench/extraction.py --table FILE.json [--held-out 0,1,2] [--compare BEFORE.json [--peek]]
 
 Both extractors run on the same pages, in one process, interleaved page
 by page (so both see the same machine load); the timing covers what a
@@ -29,6 +31,16 @@ held-out F1 of any fold by more than noise.
 each fold, the model is trained (``bench/train_scorer.py``, the ``train``
 extra) on the other folds and the held-out pages are cleaned with the
 heuristics alone, with the scorer alone and with both (``scorer_cv``).
+
+``--held-out 0,1,2`` names the folds no rule was written on (this round's
+rules were written looking at folds 3 and 4 only): feedsvc's F1, P, R,
+clean share, pages under 0.8 and empty outputs are printed per fold, for the
+tuning folds, the held-out folds and all pages (``held_out_table``; with
+``--scorer``, of the held-out combined run). ``--compare BEFORE.json`` (an
+earlier run's ``--scores``) counts the pages whose F1 or clean state moved,
+tuning and held-out apart, and names only the tuning pages (``--peek``: the
+held-out ones too, to read once the rules are fixed). ``--table FILE.json``
+prints the same from a saved ``--scores`` file without running anything.
 
 ``--only parse`` times parsing alone on the same
 pages: lexbor (selectolax), lexbor then lxml (what the cleaner does),
@@ -487,17 +499,126 @@ def ablate(pages: list[Page], folds: int, which: str) -> None:
     )
 
 
-def write_scores(path: Path, run: Run, pages: list[Page], folds: int) -> None:
-    """Write each page's precision, recall and held-out fold of ``run`` as JSON (to compare two runs page by page)."""
-    rows = {
+def run_rows(run: Run, pages: list[Page], folds: int) -> dict[str, dict]:
+    """Return each page's precision, recall and held-out fold of ``run``: the rows ``--scores`` writes."""
+    return {
         page.key: {"p": run.scores[page.key][0], "r": run.scores[page.key][1], "fold": fold_of(page.domain, folds)}
         for page in pages
         if page.key in run.scores
     }
-    path.write_text(json.dumps(rows, indent=1, sort_keys=True), encoding="utf-8")
 
 
-def scorer_cv(pages: list[Page], folds: int, scores: Path | None = None, dump: Path | None = None) -> None:
+def rows_summary(rows: Sequence[dict]) -> Summary:
+    """Return the metric over saved rows (``{"p", "r"}``), as ``summarise`` counts it.
+
+    An empty output is a page without precision (no shingles): ``summarise``
+    reads the output text instead, which differs only for an output of
+    punctuation alone.
+    """
+    run = Run("rows")
+    for index, row in enumerate(rows):
+        key = str(index)
+        run.scores[key] = (row["p"], row["r"])
+        run.outputs[key] = "" if row["p"] is None else "text"
+    return summarise(run, list(run.scores))
+
+
+def _groups(rows: dict[str, dict], held_out: set[int]) -> dict[str, list[str]]:
+    """Return the page keys of each fold, of the tuning and held-out folds, and of all pages."""
+    groups: dict[str, list[str]] = {}
+    for fold in sorted({row["fold"] for row in rows.values()}):
+        groups[f"fold {fold}" + (" (held out)" if fold in held_out else "")] = sorted(
+            key for key, row in rows.items() if row["fold"] == fold
+        )
+    groups["tuning folds"] = sorted(key for key, row in rows.items() if row["fold"] not in held_out)
+    groups["held-out folds"] = sorted(key for key, row in rows.items() if row["fold"] in held_out)
+    groups["all pages"] = sorted(rows)
+    return groups
+
+
+def held_out_table(rows: dict[str, dict], held_out: set[int]) -> list[str]:
+    """Return the table lines of ``rows`` per fold, tuning folds, held-out folds and all pages."""
+    lines = [
+        f"feedsvc by fold (held-out folds {sorted(held_out)}: no rule was written looking at their pages)",
+        f"  {'group':<20} {'pages':>5} {'F1':>6} {'P':>6} {'R':>6} {'clean':>6} {'P<0.8':>6} {'R<0.8':>6} {'empty':>6}",
+    ]
+    for name, keys in _groups(rows, held_out).items():
+        if not keys:
+            continue
+        s = rows_summary([rows[k] for k in keys])
+        lines.append(
+            f"  {name:<20} {s.pages:5d} {s.f1:6.3f} {s.p:6.3f} {s.r:6.3f} {s.clean / max(s.pages, 1):6.1%} "
+            f"{s.low_p:6d} {s.low_r:6d} {s.empty:6d}"
+        )
+    return lines
+
+
+def _row_f1(row: dict) -> float:
+    p, r = row["p"] or 0.0, 1.0 if row["r"] is None else row["r"]
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _row_clean(row: dict) -> bool:
+    return (row["p"] or 0.0) >= CLEAN_AT and (1.0 if row["r"] is None else row["r"]) >= CLEAN_AT
+
+
+# A page moved when its F1 changed by more than this (a shingle or two on a long page is not a move).
+MOVED_BY = 0.005
+
+
+def compare_rows(before: dict[str, dict], after: dict[str, dict], held_out: set[int], peek: bool) -> list[str]:
+    """Return the pages whose F1 or clean state moved between two runs: counted per side, tuning pages named.
+
+    Held-out pages are counted, not named, unless ``peek``: naming them
+    invites rules written for them.
+    """
+    lines = [f"pages moved (F1 by more than {MOVED_BY}, or clean gained or lost), before -> after"]
+    named: list[str] = []
+    for side in ("tuning", "held-out"):
+        up = down = gained = lost = 0
+        for key in sorted(set(before) & set(after)):
+            if (after[key]["fold"] in held_out) != (side == "held-out"):
+                continue
+            f0, f1 = _row_f1(before[key]), _row_f1(after[key])
+            c0, c1 = _row_clean(before[key]), _row_clean(after[key])
+            moved = abs(f1 - f0) > MOVED_BY or c0 != c1
+            up += f1 - f0 > MOVED_BY
+            down += f0 - f1 > MOVED_BY
+            gained += c1 and not c0
+            lost += c0 and not c1
+            if moved and (side == "tuning" or peek):
+                p0, r0, p1, r1 = (
+                    before[key]["p"] or 0.0,
+                    before[key]["r"] or 0.0,
+                    after[key]["p"] or 0.0,
+                    after[key]["r"] or 0.0,
+                )
+                named.append(
+                    f"    {side:<8} fold {after[key]['fold']} {key}: F1 {f0:.3f} -> {f1:.3f} "
+                    f"(P {p0:.2f} -> {p1:.2f}, R {r0:.2f} -> {r1:.2f})"
+                    + (" clean" if c1 and not c0 else "")
+                    + (" no longer clean" if c0 and not c1 else "")
+                )
+        lines.append(f"  {side:<8}: F1 up {up}, down {down}; clean gained {gained}, lost {lost}")
+    return lines + named
+
+
+def print_held_out(rows: dict[str, dict], held_out: set[int] | None, compare: Path | None, peek: bool) -> None:
+    """Print the by-fold table and, given an earlier ``--scores`` file, what moved since."""
+    held = held_out or set()
+    print("\n" + "\n".join(held_out_table(rows, held)))
+    if compare:
+        before = json.loads(compare.read_text(encoding="utf-8"))
+        print("\n" + "\n".join(held_out_table(before, held)).replace("feedsvc by fold", "before (--compare)", 1))
+        print("\n".join(compare_rows(before, rows, held, peek)))
+
+
+def write_scores(path: Path, run: Run, pages: list[Page], folds: int) -> None:
+    """Write each page's precision, recall and held-out fold of ``run`` as JSON (to compare two runs page by page)."""
+    path.write_text(json.dumps(run_rows(run, pages, folds), indent=1, sort_keys=True), encoding="utf-8")
+
+
+def scorer_cv(pages: list[Page], folds: int, scores: Path | None = None, dump: Path | None = None) -> dict[str, dict]:
     """Cross-validate the learned block scorer by domain: train on K-1 folds, clean the held-out one, per fold.
 
     Three variants on the same held-out pages: the heuristics alone (the
@@ -575,12 +696,13 @@ def scorer_cv(pages: list[Page], folds: int, scores: Path | None = None, dump: P
         f"  speed: heuristics {heuristics.rate:.1f} pages/s, combined {combined.rate:.1f} pages/s, "
         f"ratio {combined.rate / heuristics.rate:.2f}x (same run, interleaved)"
     )
+    return run_rows(combined, pages, folds)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("datasets", type=Path, nargs="+")
+    parser.add_argument("datasets", type=Path, nargs="*")
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages (by id) of each dataset")
     parser.add_argument("--folds", type=int, default=5, help="folds of domains for cross-validation (default 5)")
     parser.add_argument("--only", choices=("feedsvc", "trafilatura", "parse"), default=None)
@@ -600,11 +722,28 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="write feedsvc's per-page P, R and fold as JSON (with --scorer: the held-out combined run)",
     )
+    parser.add_argument(
+        "--held-out", default=None, help="folds no rule was written on (e.g. 0,1,2): print feedsvc's table by fold"
+    )
+    parser.add_argument(
+        "--compare", type=Path, default=None, help="an earlier run's --scores file: count and name the pages moved"
+    )
+    parser.add_argument("--peek", action="store_true", help="let --compare name held-out pages too")
+    parser.add_argument("--table", type=Path, default=None, help="print the --held-out table of a saved --scores file")
     args = parser.parse_args(argv)
+    held_out = {int(part) for part in args.held_out.split(",") if part.strip()} if args.held_out else None
+    if args.table:
+        rows = json.loads(args.table.read_text(encoding="utf-8"))
+        print_held_out(rows, held_out, args.compare, args.peek)
+        return 0
+    if not args.datasets:
+        parser.error("give at least one DATASET folder (or --table FILE.json)")
 
     pages = load(args.datasets, args.limit)
     if args.scorer:
-        scorer_cv(pages, args.folds, args.scores, args.dump)
+        rows = scorer_cv(pages, args.folds, args.scores, args.dump)
+        if held_out is not None or args.compare:
+            print_held_out(rows, held_out, args.compare, args.peek)
         return 0
     if args.ablate:
         ablate(pages, args.folds, args.ablate)
@@ -647,6 +786,8 @@ def main(argv: list[str] | None = None) -> int:
             out = args.dump / f"{key}.txt"
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(text, encoding="utf-8")
+    if "feedsvc" in by_name and (held_out is not None or args.compare):
+        print_held_out(run_rows(by_name["feedsvc"], pages, args.folds), held_out, args.compare, args.peek)
     if "feedsvc" in by_name:
         ours = by_name["feedsvc"]
         checked = [key for key in APPEAL_PAGES if key in ours.outputs]

@@ -38,7 +38,9 @@ from feedsvc.clean.policy import (
     COOKIE_CUE_KEYS,
     CTA_LINE,
     GALLERY_NAME,
+    LATIN_WORDS,
     MARKUP_TEXT,
+    PLACEHOLDER_START,
     PLAYER_LABEL,
     PREV_NEXT,
     PREV_NEXT_KEYS,
@@ -53,10 +55,12 @@ __all__ = [
     "DISABLED",
     "RULES",
     "remove_action_lines",
+    "remove_box_copies",
     "remove_chrome",
     "remove_closing_bios",
     "remove_comment_threads",
     "remove_cookie_consent",
+    "remove_placeholders",
     "remove_teaser_runs",
 ]
 
@@ -75,6 +79,8 @@ RULES: dict[str, str] = {
     "call_to_action": "a short line that is all link or button and only calls to act ('Learn more', 'Check price')",
     "closing_bio": "the italic contributor lines an article ends with ('Jane Doe is a professor of law at ...')",
     "button_link": "a short line that is all one link styled as a button (class 'btn', 'button' or 'cta', role=button)",
+    "placeholder": "template placeholder text ('Lorem ipsum …') and its box, beside prose that is not Latin",
+    "box_copies": "a box of blocks (not a list, quote or table) the article already showed: promo, price widget, author box",
 }
 
 # Rules switched off; only the benchmark's ablation sets this (a module
@@ -97,6 +103,16 @@ _REPEAT_MIN, _REPEAT_MAX = 20, 300
 _TEASER_MAX = 700
 _TEASER_MIN_RUN = 3
 _WORD_CHARS = re.compile(r"\w")
+_WORDS = re.compile(r"\w+")
+# Placeholders go only beside this much other text, of which at most this share of words is Latin.
+_PLACEHOLDER_PROSE_MIN = 300
+_PLACEHOLDER_LATIN_MAX = 0.02
+# A box copy: a box of at least 2 and at most this many blocks, its text this long.
+_BOX_TAGS = frozenset({"div", "section", "aside", "article", "figure", "header", "footer", "details"})
+_BOX_MAX_LEAVES = 40
+_BOX_CHARS = (40, 1500)
+# A placeholder's box (its template headline, a button) holds at most this much other text.
+_PLACEHOLDER_BOX_OTHER = 100
 
 
 def _iter_leaves(article: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
@@ -168,6 +184,10 @@ def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
         remove_teaser_runs(article, rec, leaves)
     if "cookie_consent" not in DISABLED:
         remove_cookie_consent(article, rec, leaves)
+    if "placeholder" not in DISABLED:
+        remove_placeholders(article, rec, leaves)
+    if "box_copies" not in DISABLED:
+        remove_box_copies(article, rec, leaves)
     seen: set[str] = set()
     captions: dict[HtmlElement, bool] = {}
     for el, text in leaves:
@@ -290,6 +310,102 @@ def _is_styled_button(el: HtmlElement) -> bool:
     return any(isinstance(node.tag, str) and _is_button(node) for node in el.iter())
 
 
+def remove_box_copies(
+    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
+) -> None:
+    """Remove each box of blocks whose text the article already showed in an earlier box.
+
+    A promo box ("Try X / pitch / 30 day free trial / button"), a price
+    widget ("Best Prices Today: …") or the author's box is placed in the
+    article more than once; a reader sees it again. The first copy stays
+    (the truths keep a product's summary box once, where the page repeats
+    it in a comparison). Only boxes (``div``, ``section``, ``aside``…) of
+    two blocks or more are compared: an article repeats a list, a quote or
+    a table row on purpose, and a line alone is ``repeated_lines``' matter.
+    """
+    leaves = leaves if leaves is not None else _leaves(article)
+    # How many blocks each box holds, boxes in page order (of their first block).
+    counts: dict[HtmlElement, int] = {}
+    for el, _ in leaves:
+        for node in el.iterancestors():
+            if node is article:
+                break
+            if node.tag in _BOX_TAGS:
+                counts[node] = counts.get(node, 0) + 1
+    boxes = [box for box, n in counts.items() if 2 <= n <= _BOX_MAX_LEAVES]
+    if len(boxes) < 2:
+        return
+    first: dict[str, HtmlElement] = {}
+    for box in boxes:
+        text = text_of(box)
+        if not _BOX_CHARS[0] <= len(text) <= _BOX_CHARS[1]:
+            continue
+        shown = first.setdefault(text, box)
+        # A wrapper and what it wraps have one text: a copy is a box apart from the first.
+        if shown is not box and not is_within(box, shown) and not is_within(shown, box) and is_within(box, article):
+            remove(box, rec, _STAGE, "a box the article already showed (a promo, price or author box again)")
+
+
+def remove_placeholders(
+    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
+) -> None:
+    """Remove template placeholder text ("Lorem ipsum …") and the box around it, beside real prose.
+
+    A page template's sample section ("Head Line 1" over "Lorem ipsum 1,
+    2, 3") is sometimes published with the article. Test pages use lorem
+    ipsum as the article itself, so the placeholders go only when the rest
+    of the article is prose of another language: at least 300 characters,
+    hardly any of its words Latin (``LATIN_WORDS``). The box around a
+    placeholder goes with it while most of the box's text is placeholder
+    (its template headline and button).
+    """
+    leaves = leaves if leaves is not None else _leaves(article)
+    hits = [(el, t) for el, t in leaves if PLACEHOLDER_START.match(t) and is_within(el, article)]
+    if not hits:
+        return
+    rest = " ".join(t for el, t in leaves if not PLACEHOLDER_START.match(t) and is_within(el, article)).casefold()
+    words = _WORDS.findall(rest)
+    if len(rest) < _PLACEHOLDER_PROSE_MIN or sum(w in LATIN_WORDS for w in words) > _PLACEHOLDER_LATIN_MAX * len(words):
+        return
+    _remove_with_box(
+        article, hits, rec, "template placeholder text (lorem ipsum beside the article's prose)", _PLACEHOLDER_BOX_OTHER
+    )
+
+
+def _remove_with_box(
+    article: HtmlElement,
+    hits: list[tuple[HtmlElement, str]],
+    rec: Recorder | None,
+    why: str,
+    other_max: int | None = None,
+) -> None:
+    """Remove each hit with the largest box around it whose text is at least half hits' text.
+
+    With ``other_max``, a box also holds at most that many characters of other text.
+    """
+    hit_chars: dict[HtmlElement, int] = {}
+    for el, text in hits:
+        for node in [el, *el.iterancestors()]:
+            if node is article:
+                break
+            hit_chars[node] = hit_chars.get(node, 0) + len(text)
+    # Every box is measured on the tree as it was: a removal would shrink its ancestors' text, not their count.
+    targets = []
+    for el, _ in hits:
+        target = el
+        for parent in el.iterancestors():
+            if parent is article or parent.getparent() is None:
+                break
+            inside, whole = hit_chars.get(parent, 0), len(text_of(parent))
+            if inside < 0.5 * whole or (other_max is not None and whole - inside > other_max):
+                break
+            target = parent
+        targets.append(target)
+    for target in targets:
+        if is_within(target, article):
+            remove(target, rec, _STAGE, why)
+
+
 def remove_cookie_consent(
     article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
 ) -> None:
@@ -302,27 +418,10 @@ def remove_cookie_consent(
         and COOKIE_CUE.search(t)
         and is_within(el, article)
     ]
-    if not hits:
-        return
-    cookie_chars: dict[HtmlElement, int] = {}
-    for el, text in hits:
-        for node in [el, *el.iterancestors()]:
-            if node is article:
-                break
-            cookie_chars[node] = cookie_chars.get(node, 0) + len(text)
-    for el, _ in hits:
-        if el.getparent() is None:
-            continue
-        target = el
-        for parent in el.iterancestors():
-            if parent is article or parent.getparent() is None:
-                break
-            # The dialog's labels ("Always Enabled", "Necessary") are short:
-            # a box whose text is at least half consent text is the dialog.
-            if cookie_chars.get(parent, 0) < 0.5 * len(text_of(parent)):
-                break
-            target = parent
-        remove(target, rec, _STAGE, "cookie-consent dialog")
+    if hits:
+        # The dialog's labels ("Always Enabled", "Necessary") are short:
+        # a box whose text is at least half consent text is the dialog.
+        _remove_with_box(article, hits, rec, "cookie-consent dialog")
 
 
 def _teaser_head(card: HtmlElement) -> bool:

@@ -23,6 +23,7 @@ from feedsvc.clean.dom import (
     HEADING_TAGS,
     block_holders,
     class_signal,
+    class_words,
     furniture_word,
     hidden_by_style,
     in_code,
@@ -37,7 +38,16 @@ from feedsvc.clean.dom import (
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import BLOCK_TAGS, DROP_IF_THIN_TAGS, DROP_TAGS, DROP_UNLESS_PROSE_TAGS
 
-__all__ = ["DISABLED", "RULES", "best_by_value", "find_article", "prune", "remove_sibling_copies", "subtree_values"]
+__all__ = [
+    "DISABLED",
+    "RULES",
+    "best_by_value",
+    "find_article",
+    "prune",
+    "remove_page_behind_dialog",
+    "remove_sibling_copies",
+    "subtree_values",
+]
 
 _COMMAS = re.compile(r"[,，、]")
 
@@ -92,6 +102,7 @@ RULES: dict[str, str] = {
     "headings_climb": "the pick climbs to a parent that adds only a heading before it (a section's title, no links)",
     "styled_hidden": "an element its inline style hides (display:none, visibility:hidden) goes whatever text it holds",
     "sibling_copies": "a sibling subtree with the same long text as one before it (a layout for another screen) goes",
+    "behind_dialog": "a page saved with a dialog open that shows an article: the aria-hidden page behind it goes",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -123,6 +134,8 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
         if el.tag in DROP_UNLESS_PROSE_TAGS and _swallowed_article(el, total):
             continue
         remove(el, rec, "prune", f"<{el.tag!s}> is never article text")
+    if "behind_dialog" not in DISABLED:
+        remove_page_behind_dialog(root, shown, rec)
 
     # Hidden and furniture-classed elements are only hints: an element
     # that holds much of the page's prose is the article, mislabelled or
@@ -175,6 +188,62 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
 
     if "sibling_copies" not in DISABLED:
         remove_sibling_copies(root, rec)
+
+
+# A dialog shows an article when it holds this many characters of paragraphs.
+_DIALOG_PROSE_MIN = 1000
+_DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
+_DIALOG_WORDS = frozenset({"modal", "dialog", "lightbox"})
+
+
+def _is_dialog(el: HtmlElement) -> bool:
+    """Return True if ``el`` is marked up as a dialog: <dialog>, its role, aria-modal, or a class/id word."""
+    return (
+        el.tag == "dialog"
+        or el.get("role") in _DIALOG_ROLES
+        or el.get("aria-modal") == "true"
+        or any(words & _DIALOG_WORDS for words in class_words(el))
+    )
+
+
+def remove_page_behind_dialog(
+    root: HtmlElement, shown: frozenset[str] = frozenset(), rec: Recorder | None = None
+) -> None:
+    """Remove the page behind an open dialog when the dialog shows an article.
+
+    A page saved with a dialog open marks everything behind the dialog
+    ``aria-hidden``, article and all: the hidden-element exception keeps
+    such a page for its prose (the reader closes a newsletter or consent
+    dialog and reads on). When the dialog itself shows an article (1000
+    characters of paragraphs, outside the hidden part, not hidden itself:
+    a story opened over the front page), that is what the reader sees, and
+    the hidden page behind it goes (readability-pages/yahoo-2 published the
+    front page behind the story).
+    """
+    behind = [
+        el
+        for el in root.iter()
+        if isinstance(el.tag, str)
+        and el.get("aria-hidden") == "true"
+        and el.tag not in ("html", "body")
+        and paragraph_chars(el) >= _DIALOG_PROSE_MIN
+    ]
+    if not behind:
+        return
+    dialogs = [
+        el
+        for el in root.iter()
+        if isinstance(el.tag, str)
+        and _is_dialog(el)
+        and not any(is_within(el, b) or is_within(b, el) for b in behind)
+        and not any(is_hidden(node, shown) for node in (el, *el.iterancestors()))
+        and paragraph_chars(el) >= _DIALOG_PROSE_MIN
+    ]
+    if not dialogs:
+        return
+    for el in behind:
+        if is_within(el, root):
+            remove(el, rec, "prune", "the page behind an open dialog that shows the article (aria-hidden)")
 
 
 # A sibling subtree is a copy when its text, this long at least, equals an earlier sibling's.

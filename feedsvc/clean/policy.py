@@ -48,12 +48,14 @@ __all__ = [
     "EMBED_HOSTS",
     "EMBED_TAGS",
     "GALLERY_NAME",
+    "LATIN_WORDS",
     "LAZY_SRCSET_ATTRS",
     "LAZY_SRC_ATTRS",
     "LINK_DENSITY_MAX",
     "MARKUP_TEXT",
     "META_LINE",
     "PLACEHOLDER_SRC",
+    "PLACEHOLDER_START",
     "PLAYER_LABEL",
     "PLAYER_TITLE",
     "PREV_NEXT",
@@ -492,7 +494,7 @@ COOKIE_CUE_KEYS = ("cookie", "privacy overview", "always enabled", "consent", "r
 # languages of the dev pages (English, Portuguese, Spanish, French, German,
 # Italian, Dutch, Czech).
 CHROME_LINE = re.compile(
-    r"\W*(?:caption|close|open|expand|enlarge|full ?screen|zoom(?: in| out)?|hide caption|show caption|toggle caption"
+    r"\W*(?:caption|close|open|expand|enlarge|photo|image|video|audio|credit|foto|bild|full ?screen|zoom(?: in| out)?|hide caption|show caption|toggle caption"
     r"|view (?:gallery|slideshow|full image|larger image|image|photo)s?|launch (?:gallery|slideshow)|(?:image|photo|slide) \d+ (?:of|/) \d+"
     r"|\d+ (?:of|/) \d+|\d+ (?:photos|images|slides)|swipe(?: for more)?|play video|replay"
     r"|advert|advertisement|anzeige|werbung|publicidad|publicidade|publicité|pubblicità|advertentie|reklama"
@@ -507,6 +509,18 @@ CHROME_LINE = re.compile(
     r"|(?:is this email not displaying correctly\?\s*)?view (?:it|this email) in your browser\.?"
     r"|tell us what (?:you|YOU) think\W*|have your say|join the (?:conversation|discussion|debate))\W*",
     re.IGNORECASE,
+)
+
+# Template placeholder text a page published as its content ("Lorem ipsum 1",
+# "Lorem ipsum dolor sit amet, …" under "Head Line 1"): a block that begins
+# so. Test pages use lorem ipsum as their article's own text, so a page's
+# placeholders go only beside prose that is not Latin: its other blocks'
+# words hold few of these Latin words (function words of lorem ipsum and its
+# variants that English and the other dev languages do not use as words).
+PLACEHOLDER_START = re.compile(r"\W*lorem ipsum\b", re.IGNORECASE)
+LATIN_WORDS = frozenset(
+    "et ut sed est quis nisi quam quo quae quia vel eu nam enim eos aut atque sunt amet dolor dolore dolorem "
+    "labore magna aliqua ipsum lorem consectetur adipiscing adipisicing eiusmod tempor incididunt".split()
 )
 
 # A line that only says when the page was updated, with a clock time or a

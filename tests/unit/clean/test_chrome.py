@@ -228,7 +228,75 @@ def test_an_italic_last_line_that_is_not_about_a_writer_stays() -> None:
         "Add as a preferred source on Google",
         "Is this email not displaying correctly?View it in your browser.",
         "View this email in your browser",
+        # the label a news page leaves where an image or a player did not load
+        "Photo",
+        "Video",
+        "Credit",
     ],
 )
 def test_furniture_lines_of_scripts_ads_and_newsletters(line: str) -> None:
     assert CHROME_LINE.fullmatch(line)
+
+
+@pytest.mark.parametrize("line", ["Photo by Jane Doe", "Video shows the wall breaking", "Image rights: the council"])
+def test_a_media_label_with_more_words_is_no_label(line: str) -> None:
+    assert not CHROME_LINE.fullmatch(line)
+
+
+def test_template_placeholders_go_with_their_box_beside_the_articles_prose(monkeypatch: pytest.MonkeyPatch) -> None:
+    from feedsvc.clean import chrome
+
+    name = "drops_template_placeholders_beside_the_article.html"
+    _, text = cleaned(name)
+    assert_body_kept(text)
+    for junk in ("Lorem", "Head Line 1", "Head Line 2", "Learn More"):
+        assert junk not in text
+    monkeypatch.setattr(chrome, "DISABLED", frozenset({"placeholder"}))
+    assert "Lorem ipsum 1" in cleaned(name)[1]
+
+
+def test_lorem_ipsum_that_is_the_whole_article_stays() -> None:
+    _, text = cleaned("keeps_lorem_ipsum_when_it_is_the_articles_text.html")
+    assert text.count("Lorem ipsum dolor sit amet") == 2
+    assert "Duis aute irure" in text and "Quae veniam" in text
+
+
+def test_a_placeholder_box_never_takes_the_articles_prose_with_it() -> None:
+    # The section is mostly placeholder, but it also holds a paragraph of the story: only the placeholder goes.
+    html = (
+        "<html><body><article><p>"
+        + "The council voted on Tuesday to extend the harbour wall after the storms of the winter. " * 4
+        + "</p><div><p>"
+        + "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. " * 6
+        + "</p><p>"
+        + "Engineers told the meeting that the existing wall no longer protects the inner basin. " * 3
+        + "</p></div></article></body></html>"
+    )
+    root = lxml.html.document_fromstring(html)
+    article = root.find(".//article")
+    remove_chrome(article)
+    text = article.text_content()
+    assert "Lorem" not in text
+    assert "The council voted" in text and "Engineers told" in text
+
+
+def test_a_box_the_article_already_showed_goes_but_a_repeated_list_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    from feedsvc.clean import chrome
+
+    name = "drops_a_box_the_article_already_showed.html"
+    _, text = cleaned(name)
+    assert text.count("Guided boat trips around the bay") == 1
+    assert text.count("The wall of 1962 is cracked in three places") == 2  # a list the article repeats on purpose
+    assert "Work is expected to begin" in text and "Fishing crews" in text
+    monkeypatch.setattr(chrome, "DISABLED", frozenset({"box_copies"}))
+    assert cleaned(name)[1].count("Guided boat trips around the bay") == 2
+
+
+def test_a_wrapper_is_no_copy_of_the_box_it_wraps() -> None:
+    # div > main > div: one text three times, one box; a page wrapped so once lost its whole article.
+    paragraphs = "".join(f"<p>{start} of the story, with enough words to be a paragraph.</p>" for start in BODY)
+    article = lxml.html.fragment_fromstring(
+        f'<article><div class="canvas"><main><div class="content">{paragraphs}</div></main></div></article>'
+    )
+    remove_chrome(article)
+    assert_body_kept(" ".join(article.text_content().split()))

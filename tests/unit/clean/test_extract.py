@@ -183,3 +183,39 @@ def test_text_streamed_into_hidden_blocks_is_still_the_article() -> None:
     # The hidden attribute stays a hint only: streamed pages put the article there for a script to move.
     out = clean_html(fixture("keeps_article_streamed_into_hidden_blocks.html"), BASE)
     assert "Paragraph 14 about index funds" in out
+
+
+def test_the_story_a_dialog_shows_wins_over_the_page_it_hides(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "keeps_the_story_a_dialog_shows_over_the_page_it_hides.html"
+    out = clean_html(fixture(name), BASE)
+    assert [t.split()[:2] for t in texts(out)] == [
+        ["The", "council"],
+        ["Engineers", "told"],
+        ["Fishing", "crews,"],
+        ["Work", "is"],
+        ["The", "harbour"],
+        ["A", "public"],
+    ]
+    for gone in ("Ferry timetable", "Library to open", "market square"):
+        assert gone not in out
+    monkeypatch.setattr(extract, "DISABLED", frozenset({"behind_dialog"}))
+    assert "Ferry timetable" in clean_html(fixture(name), BASE)
+
+
+def test_an_article_behind_a_small_dialog_stays() -> None:
+    # A newsletter dialog left open: the page behind it is aria-hidden, article and all, and still the article.
+    out = clean_html(fixture("keeps_an_article_a_small_dialog_hides.html"), BASE)
+    assert len(texts(out)) == 6
+    assert "inbox" not in out and "newsletter" not in out
+
+
+def test_a_dialog_that_is_itself_hidden_shows_nothing() -> None:
+    page = lxml.html.document_fromstring(
+        '<html><body><div aria-hidden="true">'
+        + "<p>The council voted on Tuesday to extend the harbour wall after the winter storms.</p>" * 20
+        + '</div><div role="dialog" hidden>'
+        + "<p>A story the reader has not opened, kept in the page for a script to show later.</p>" * 20
+        + "</div></body></html>"
+    )
+    extract.remove_page_behind_dialog(page)
+    assert "The council voted" in page.text_content()

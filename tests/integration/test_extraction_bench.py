@@ -1,0 +1,59 @@
+"""bench/extraction.py: the table by fold with tuning and held-out folds apart, and the pages moved between runs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from support.paths import REPO
+
+sys.path.insert(0, str(REPO / "bench"))
+
+from extraction import compare_rows, held_out_table, main, rows_summary
+
+# Two pages in fold 0 (held out), one in fold 3 (tuning): one clean, one junk-heavy, one empty.
+ROWS = {
+    "set/a": {"p": 1.0, "r": 0.96, "fold": 0},
+    "set/b": {"p": 0.5, "r": 1.0, "fold": 0},
+    "set/c": {"p": None, "r": 0.0, "fold": 3},
+}
+
+
+def test_rows_are_summarised_as_the_run_is() -> None:
+    s = rows_summary(list(ROWS.values()))
+    assert (s.pages, s.clean, s.low_p, s.low_r, s.empty) == (3, 1, 2, 1, 1)
+    # P over non-empty outputs, R over every truth.
+    assert s.p == pytest.approx(0.75)
+    assert s.r == pytest.approx((0.96 + 1.0 + 0.0) / 3)
+
+
+def test_the_table_puts_held_out_and_tuning_folds_apart() -> None:
+    lines = held_out_table(ROWS, {0, 1, 2})
+    by_group = {line[2:22].strip(): line[22:].split() for line in lines[2:]}
+    assert set(by_group) == {"fold 0 (held out)", "fold 3", "tuning folds", "held-out folds", "all pages"}
+    assert by_group["held-out folds"][0] == "2"  # pages
+    assert by_group["held-out folds"][4] == "50.0%"  # clean
+    assert by_group["tuning folds"][-1] == "1"  # empty
+
+
+def test_moves_are_counted_per_side_and_only_tuning_pages_named() -> None:
+    after = {**ROWS, "set/b": {"p": 0.97, "r": 1.0, "fold": 0}, "set/c": {"p": 0.9, "r": 0.9, "fold": 3}}
+    lines = compare_rows(ROWS, after, {0, 1, 2}, peek=False)
+    assert "tuning  : F1 up 1, down 0; clean gained 0, lost 0" in lines[1]
+    assert "held-out: F1 up 1, down 0; clean gained 1, lost 0" in lines[2]
+    named = "\n".join(lines[3:])
+    assert "set/c" in named and "set/b" not in named
+    assert "set/b" in "\n".join(compare_rows(ROWS, after, {0, 1, 2}, peek=True))
+
+
+def test_a_saved_scores_file_is_tabled_without_datasets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before, after = tmp_path / "before.json", tmp_path / "after.json"
+    before.write_text(json.dumps(ROWS), encoding="utf-8")
+    after.write_text(json.dumps({**ROWS, "set/a": {"p": 0.7, "r": 0.96, "fold": 0}}), encoding="utf-8")
+    assert main(["--table", str(after), "--held-out", "0,1,2", "--compare", str(before)]) == 0
+    out = capsys.readouterr().out
+    assert "held-out: F1 up 0, down 1; clean gained 0, lost 1" in out
+    assert "before (--compare)" in out
