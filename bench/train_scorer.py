@@ -38,7 +38,7 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,8 +74,6 @@ PARAMS: dict[str, Any] = {
     "verbosity": -1,
 }
 ROUNDS = 120
-# 2: a second stage of trees reads the first stage's probabilities of the blocks around each block.
-STAGES = 2
 
 
 @dataclass
@@ -90,10 +88,6 @@ class PageBlocks:
     texts: list[str] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
     weights: list[float] = field(default_factory=list)
-    # Each block's parent and grandparent element as numbers (feedsvc.clean.scorer.element_groups),
-    # for the second stage's context.
-    parents: list[int] = field(default_factory=list)
-    grands: list[int] = field(default_factory=list)
 
 
 class _Capture(scorer.BlockModel):
@@ -107,8 +101,8 @@ class _Capture(scorer.BlockModel):
         self.seen.append(block)  # type: ignore[attr-defined]
         return 1.0
 
-    def score_page(self, blocks: Sequence[Block], groups: Any = None) -> tuple[list[float], None]:
-        return [self.probability(block) for block in blocks], None
+    def probabilities(self, blocks: Sequence[Block]) -> list[float]:
+        return [self.probability(block) for block in blocks]
 
 
 def label_blocks(truth: str, texts: Sequence[str]) -> tuple[list[int], list[float]]:
@@ -172,7 +166,6 @@ def _page_blocks(page: Page, seen: Sequence[Block]) -> PageBlocks:
     pb.words = [b.words for b in seen]
     pb.texts = [b.text for b in seen]
     pb.labels, pb.weights = label_blocks(pb.truth, pb.texts)
-    pb.parents, pb.grands = scorer.element_groups(seen)
     return pb
 
 
@@ -189,60 +182,46 @@ def vocabulary(pages: Iterable[PageBlocks]) -> list[str]:
     return ranked[:VOCABULARY_SIZE]
 
 
-def _matrix(
-    pages: Sequence[PageBlocks], vocab: Sequence[str], contexts: Sequence[Sequence[Sequence[float]]] | None = None
-) -> tuple[list[list[float]], list[int], list[float]]:
-    """Return the input rows, labels and weights of ``pages``' blocks (each row followed by its context, if given)."""
+def _matrix(pages: Sequence[PageBlocks], vocab: Sequence[str]) -> tuple[list[list[float]], list[int], list[float]]:
     xs, ys, ws = [], [], []
-    for n, pb in enumerate(pages):
-        context = contexts[n] if contexts is not None else [()] * len(pb.rows)
-        for row, words, label, weight, extra in zip(pb.rows, pb.words, pb.labels, pb.weights, context, strict=True):
-            xs.append([*row, *(1.0 if w in words else 0.0 for w in vocab), *extra])
+    for pb in pages:
+        for row, words, label, weight in zip(pb.rows, pb.words, pb.labels, pb.weights, strict=True):
+            xs.append([*row, *(1.0 if w in words else 0.0 for w in vocab)])
             ys.append(label)
             ws.append(weight)
     return xs, ys, ws
 
 
-def _train_stage(
-    pages: Sequence[PageBlocks], vocab: Sequence[str], contexts: Sequence[Sequence[Sequence[float]]] | None = None
-) -> list[dict[str, list[Any]]]:
-    """Train LightGBM on ``pages``' blocks (with their context rows: the second stage) and return its trees, exported.
-
-    The exported trees, evaluated as the service evaluates them, must give
-    LightGBM's own scores.
-    """
+def train_trees(pages: Sequence[PageBlocks]) -> dict[str, Any]:
+    """Train LightGBM on ``pages``' blocks and return the model file's dict (threshold 0: set by :func:`fit`)."""
     import lightgbm
     import numpy
 
-    xs, ys, ws = _matrix(pages, vocab, contexts)
-    width = len(FEATURES) + len(vocab) + (len(scorer.CONTEXT) if contexts is not None else 0)
+    vocab = vocabulary(pages)
+    xs, ys, ws = _matrix(pages, vocab)
     data = lightgbm.Dataset(
         numpy.asarray(xs, dtype=numpy.float64),
         label=numpy.asarray(ys),
         weight=numpy.asarray(ws),
-        feature_name=[f"f{i}" for i in range(width)],
+        feature_name=[f"f{i}" for i in range(len(FEATURES) + len(vocab))],
         params={"verbosity": -1, "seed": SEED},
         free_raw_data=True,
     )
     booster = lightgbm.train(PARAMS, data, num_boost_round=ROUNDS)
-    trees = [_flatten(info["tree_structure"]) for info in booster.dump_model()["tree_info"]]
-    sample = numpy.asarray(xs[:: max(1, len(xs) // 500)], dtype=numpy.float64)
-    ours = scorer.FlatTrees(scorer.load_trees(trees, width, "exported model", "tree")).raw(sample)
-    theirs = booster.predict(sample, raw_score=True)
-    worst = float(numpy.max(numpy.abs(ours - theirs), initial=0.0))
+    exported = export(booster.dump_model(), vocab)
+    # The plain-Python evaluator must give LightGBM's own scores.
+    sample = xs[:: max(1, len(xs) // 500)]
+    ours = scorer.load_model(exported, "exported model")
+    theirs = booster.predict(numpy.asarray(sample, dtype=numpy.float64), raw_score=True)
+    worst = max((abs(ours.raw(row) - float(t)) for row, t in zip(sample, theirs, strict=True)), default=0.0)
     if worst > 1e-9:
         raise AssertionError(f"exported trees disagree with LightGBM by {worst}")
-    return trees
+    return exported
 
 
-def train_trees(pages: Sequence[PageBlocks]) -> dict[str, Any]:
-    """Train one stage of trees on ``pages``' blocks and return the model file's dict (threshold 0: set by :func:`fit`)."""
-    vocab = vocabulary(pages)
-    return export(_train_stage(pages, vocab), vocab)
-
-
-def export(trees: list[dict[str, list[Any]]], vocab: Sequence[str]) -> dict[str, Any]:
-    """Return the model file's dict (format 1, one stage) for exported trees over the features and ``vocab``."""
+def export(dump: dict[str, Any], vocab: Sequence[str]) -> dict[str, Any]:
+    """Return the model file's dict for a LightGBM ``dump_model()`` (binary objective, numeric splits)."""
+    trees = [_flatten(info["tree_structure"]) for info in dump["tree_info"]]
     return {
         "format": 1,
         "features": list(FEATURES),
@@ -278,20 +257,12 @@ def _flatten(root: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def predict(model: scorer.BlockModel, pb: PageBlocks) -> list[float]:
-    """Return the model's probability for each block of ``pb``, as the service computes it for the page."""
+    """Return the model's probability for each block of ``pb``, the page's blocks at once as the cleaner scores them."""
     blocks = [
-        Block(None, text, row, words)  # type: ignore[arg-type]  # the element is not read: groups are given
+        Block(None, text, row, words)  # type: ignore[arg-type]  # the element is not read
         for row, words, text in zip(pb.rows, pb.words, pb.texts, strict=True)
     ]
-    return model.probabilities(blocks, (pb.parents, pb.grands))
-
-
-def _contexts(pages: Sequence[PageBlocks], probs: Sequence[Sequence[float]]) -> list[list[list[float]]]:
-    """Return each page's second-stage context rows from its blocks' first-stage probabilities."""
-    return [
-        scorer.context_rows(p, [len(t) for t in pb.texts], pb.parents, pb.grands)
-        for pb, p in zip(pages, probs, strict=True)
-    ]
+    return model.probabilities(blocks)
 
 
 def simulated_f1(pages: Sequence[PageBlocks], probs: Sequence[Sequence[float]], threshold: float) -> float:
@@ -352,101 +323,39 @@ def ceiling(pages: Sequence[PageBlocks]) -> dict[str, Simulated]:
     }
 
 
-def fit(
-    pages: Sequence[PageBlocks], folds: int, thresholds: Sequence[float] = THRESHOLDS, stages: int = STAGES
-) -> dict[str, Any]:
+def fit(pages: Sequence[PageBlocks], folds: int, thresholds: Sequence[float] = THRESHOLDS) -> dict[str, Any]:
     """Return a model trained on ``pages`` with its threshold chosen by inner cross-validation by domain.
 
     The inner folds are the outer ones (sha256 of the domain) over the
     domains present: each inner fold's blocks are predicted by a model
     trained on the other inner folds, and the threshold with the best F1
     over those out-of-fold predictions wins (ties: the lower threshold).
-
-    With two stages, the second stage learns from the first stage's
-    out-of-fold probabilities (never from a first stage that saw the page),
-    its own threshold is chosen the same way over its out-of-fold
-    predictions, and the file holds the first stage trained on every page
-    and the second stage trained on every page's out-of-fold context.
     """
     by_fold: dict[int, list[PageBlocks]] = {}
     for pb in pages:
         by_fold.setdefault(fold_of(pb.domain, folds), []).append(pb)
-    order = [pb for j in sorted(by_fold) for pb in by_fold[j]]
-    vocab = vocabulary(pages)
-    first = _out_of_fold(by_fold, lambda train: _first_stage_predictor(train, vocab))
-    probs = [first[pb.key] for pb in order]
+    order: list[PageBlocks] = []
+    probs: list[list[float]] = []
+    for j in sorted(by_fold):
+        train = [pb for k in sorted(by_fold) if k != j for pb in by_fold[k]]
+        inner = scorer.load_model(train_trees(train), "inner model")
+        for pb in by_fold[j]:
+            order.append(pb)
+            probs.append(predict(inner, pb))
     scores = {t: simulated_f1(order, probs, t) for t in thresholds}
-    data = export(_train_stage(order, vocab), vocab)
-    about: dict[str, Any] = {"inner_cv_f1_by_threshold": {str(t): round(s, 5) for t, s in scores.items()}}
-    if stages == 2:
-        context = dict(zip((pb.key for pb in order), _contexts(order, probs), strict=True))
-        second = _out_of_fold(by_fold, lambda train: _second_stage_predictor(train, vocab, context))
-        probs = [second[pb.key] for pb in order]
-        about["first_stage_inner_cv_f1_by_threshold"] = about.pop("inner_cv_f1_by_threshold")
-        scores = {t: simulated_f1(order, probs, t) for t in thresholds}
-        about["inner_cv_f1_by_threshold"] = {str(t): round(s, 5) for t, s in scores.items()}
-        data = _two_stage(data["trees"], _train_stage(order, vocab, [context[pb.key] for pb in order]), vocab)
     best = max(thresholds, key=lambda t: (round(scores[t], 6), -t))
+    data = train_trees(pages)
     data["threshold"] = best
     data["about"] = {
-        **about,
+        "inner_cv_f1_by_threshold": {str(t): round(s, 5) for t, s in scores.items()},
         "pages": len(pages),
         "blocks": sum(len(pb.rows) for pb in pages),
         "domains": len({pb.domain for pb in pages}),
         "params": {k: v for k, v in PARAMS.items() if k not in ("verbosity", "num_threads")},
         "rounds": ROUNDS,
-        "stages": stages,
         "vocabulary_size": VOCABULARY_SIZE,
         "seed": SEED,
     }
-    return data
-
-
-Predictor = Callable[[PageBlocks], list[float]]
-
-
-def _out_of_fold(
-    by_fold: dict[int, list[PageBlocks]], train: Callable[[list[PageBlocks]], Predictor]
-) -> dict[str, list[float]]:
-    """Return each page's block probabilities from a predictor ``train`` made without the page's fold."""
-    found = {}
-    for j in sorted(by_fold):
-        predictor = train([pb for k in sorted(by_fold) if k != j for pb in by_fold[k]])
-        for pb in by_fold[j]:
-            found[pb.key] = predictor(pb)
-    return found
-
-
-def _first_stage_predictor(train: Sequence[PageBlocks], vocab: Sequence[str]) -> Predictor:
-    model = scorer.load_model(export(_train_stage(train, vocab), vocab), "inner model")
-    return lambda pb: predict(model, pb)
-
-
-def _second_stage_predictor(
-    train: Sequence[PageBlocks], vocab: Sequence[str], context: dict[str, list[list[float]]]
-) -> Predictor:
-    """Train a second stage on ``train`` and return it as a predictor over a page's given (out-of-fold) context."""
-    import numpy
-
-    width = len(FEATURES) + len(vocab) + len(scorer.CONTEXT)
-    trees = _train_stage(train, vocab, [context[pb.key] for pb in train])
-    flat = scorer.FlatTrees(scorer.load_trees(trees, width, "inner model", "second-stage tree"))
-
-    def probabilities(pb: PageBlocks) -> list[float]:
-        if not pb.rows:
-            return []
-        rows = numpy.asarray(_matrix([pb], vocab, [context[pb.key]])[0], dtype=numpy.float64)
-        return [scorer.sigmoid(raw) for raw in flat.raw(rows).tolist()]
-
-    return probabilities
-
-
-def _two_stage(
-    first: list[dict[str, list[Any]]], second: list[dict[str, list[Any]]], vocab: Sequence[str]
-) -> dict[str, Any]:
-    """Return the model file's dict (format 2) of a first and a second stage of trees."""
-    data = export(first, vocab)
-    data.update(format=2, context=list(scorer.CONTEXT), context_trees=second)
     return data
 
 

@@ -42,57 +42,19 @@ from feedsvc.clean.dom import remove
 from feedsvc.clean.explain import Recorder
 
 __all__ = [
-    "CONTEXT",
     "ENABLED",
     "MODEL",
     "MODEL_FILE",
     "BlockModel",
-    "FlatTrees",
     "ModelError",
     "Tree",
-    "context_rows",
-    "element_groups",
     "load_model",
-    "load_trees",
     "score_blocks",
     "shipped_model",
-    "sigmoid",
 ]
 
 MODEL_FILE = "scorer_model.json"
-# Format 1: one stage of trees. Format 2 adds the second stage (``context_trees``), read over CONTEXT.
-_FORMATS = (1, 2)
-
-# What the second stage reads beside a block's own inputs: the first stage's probabilities of the
-# block, of its neighbours, of its parent's and grandparent's other blocks and of the whole page.
-CONTEXT: tuple[str, ...] = (
-    "own_logit",
-    "prev_p",
-    "prev2_p",
-    "prev3_p",
-    "next_p",
-    "next2_p",
-    "next3_p",
-    "kept_chars_before_share",
-    "kept_chars_after_share",
-    "max_p_before",
-    "max_p_after",
-    "between_kept",
-    "log_blocks_from_kept_before",
-    "log_blocks_from_kept_after",
-    "parent_others_mean_p",
-    "parent_others_log_count",
-    "grandparent_others_mean_p",
-    "grandparent_others_log_count",
-    "page_mean_p",
-    "page_char_mean_p",
-    "page_max_p",
-    "page_kept_share",
-    "page_rank",
-)
-# The first stage's "kept" in the context: its probability at least this.
-_KEPT = 0.5
-_LOGIT_CLIP = 1e-6
+_FORMAT = 1
 _STAGE = "boilerplate"
 
 
@@ -130,27 +92,17 @@ class Tree:
 
 @dataclass(frozen=True)
 class BlockModel:
-    """A block scorer: trees over ``features`` plus one 0/1 feature per ``vocabulary`` word, and its threshold.
-
-    With ``context_trees`` (a model file of format 2) it has two stages: the
-    first stage's trees give every block of a page a probability, and the
-    second stage's trees read each block's inputs followed by ``CONTEXT``,
-    what the first stage said of the blocks around it and of the page
-    (:func:`context_rows`). Its probability is then the second stage's, and
-    ``threshold`` applies to it.
-    """
+    """A block scorer: trees over ``features`` plus one 0/1 feature per ``vocabulary`` word, and its threshold."""
 
     features: tuple[str, ...]
     vocabulary: tuple[str, ...]
     trees: tuple[Tree, ...]
     threshold: float
     about: dict[str, Any]
-    context_trees: tuple[Tree, ...] = ()
     _raw: Callable[[Sequence[float]], float] = field(init=False, repr=False, compare=False)
     _block_raw: Callable[[Sequence[float], frozenset[str]], float] = field(init=False, repr=False, compare=False)
     _word_index: dict[str, int] = field(init=False, repr=False, compare=False)
-    _flat: FlatTrees = field(init=False, repr=False, compare=False)
-    _flat_context: FlatTrees = field(init=False, repr=False, compare=False)
+    _flat: _FlatTrees = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         base = len(self.features)
@@ -160,8 +112,7 @@ class BlockModel:
         # The same trees read straight from a block: its features and its class words, no row built.
         words = {i: w for w, i in index.items()}  # a repeated vocabulary word sets only its last input, as in row()
         object.__setattr__(self, "_block_raw", _compile_for_blocks(self.trees, base, words))
-        object.__setattr__(self, "_flat", FlatTrees(self.trees))
-        object.__setattr__(self, "_flat_context", FlatTrees(self.context_trees))
+        object.__setattr__(self, "_flat", _FlatTrees(self.trees))
 
     def row(self, block: Block) -> list[float]:
         """Return the model's input row for ``block``: its features, then its class/id words as 0/1."""
@@ -178,35 +129,13 @@ class BlockModel:
         return self._raw(row)
 
     def probability(self, block: Block) -> float:
-        """Return the first stage's probability that ``block`` is article text (all there is with one stage)."""
-        return sigmoid(self._block_raw(block.features, block.words))
+        """Return the probability that ``block`` is article text."""
+        return _sigmoid(self._block_raw(block.features, block.words))
 
-    def probabilities(self, blocks: Sequence[Block], groups: Groups | None = None) -> list[float]:
-        """Return the probability that each of a page's ``blocks`` (in page order) is article text.
-
-        The trees are evaluated for all of them at once. With a second stage,
-        ``groups`` gives each block's parent and grandparent as numbers (blocks
-        with the same number share it); None reads them from the blocks' elements.
-        """
-        return self.score_page(blocks, groups)[0]
-
-    def score_page(
-        self, blocks: Sequence[Block], groups: Groups | None = None
-    ) -> tuple[list[float], list[list[float]] | None]:
-        """Return ``probabilities(blocks, groups)`` and, with a second stage, each block's ``CONTEXT`` row."""
+    def probabilities(self, blocks: Sequence[Block]) -> list[float]:
+        """Return ``probability(block)`` for each of ``blocks``, the trees evaluated for all of them at once."""
         if not blocks:
-            return [], None
-        rows = self._rows(blocks)
-        first = [sigmoid(raw) for raw in self._flat.raw(rows).tolist()]
-        if not self.context_trees:
-            return first, None
-        parents, grands = groups if groups is not None else element_groups(blocks)
-        context = context_rows(first, [len(block.text) for block in blocks], parents, grands)
-        wide = np.hstack((rows, np.asarray(context, dtype=np.float64)))
-        return [sigmoid(raw) for raw in self._flat_context.raw(wide).tolist()], context
-
-    def _rows(self, blocks: Sequence[Block]) -> np.ndarray:
-        """The first stage's input rows of ``blocks``: their features, then their class words as 0/1."""
+            return []
         base, index = len(self.features), self._word_index
         rows = np.zeros((len(blocks), base + len(self.vocabulary)))
         rows[:, :base] = [block.features for block in blocks]
@@ -220,22 +149,18 @@ class BlockModel:
                 hit_rows.append(i)
                 hit_cols.append(col)
         rows[hit_rows, hit_cols] = 1.0  # as row(): a repeated vocabulary word sets only its last input
-        return rows
+        return [_sigmoid(raw) for raw in self._flat.raw(rows).tolist()]
 
-    def reasons(self, block: Block, top: int = 2, context: Sequence[float] | None = None) -> list[tuple[str, float]]:
+    def reasons(self, block: Block, top: int = 2) -> list[tuple[str, float]]:
         """Return the ``top`` inputs that lowered ``block``'s score most, with their values.
 
         Each split on a block's path moves its score from the node's value to
-        the child's; the move is credited to the split's input. With a second
-        stage and the block's ``context`` row, its trees are the ones read.
+        the child's; the move is credited to the split's input.
         """
         row = self.row(block)
-        names: tuple[str, ...] = (*self.features, *(f"class word {w!r}" for w in self.vocabulary))
-        trees = self.trees
-        if self.context_trees and context is not None:
-            row, names, trees = [*row, *context], (*names, *CONTEXT), self.context_trees
+        names = (*self.features, *(f"class word {w!r}" for w in self.vocabulary))
         credit: dict[int, float] = {}
-        for tree in trees:
+        for tree in self.trees:
             visited = tree.path(row)
             for node, child in itertools.pairwise(visited):
                 after = tree.node_value[child] if child >= 0 else tree.leaf[~child]
@@ -245,108 +170,7 @@ class BlockModel:
         return [(names[f], row[f]) for _, f in worst]
 
 
-Groups = tuple[Sequence[int], Sequence[int]]
-
-
-def element_groups(blocks: Sequence[Block]) -> tuple[list[int], list[int]]:
-    """Return each block's parent and grandparent element as numbers, the same number for the same element."""
-    ids: dict[object, int] = {}
-    parents, grands = [], []
-    for block in blocks:
-        parent = block.element.getparent()
-        grand = parent.getparent() if parent is not None else None
-        parents.append(ids.setdefault(parent, len(ids)))
-        grands.append(ids.setdefault(("grand", grand), len(ids)))
-    return parents, grands
-
-
-def _mean_of_others(probs: Sequence[float], groups: Sequence[int]) -> list[tuple[float, float]]:
-    """Per block: the mean probability of the other blocks of its group (-1 when alone), and log1p of their count."""
-    members: dict[int, list[float]] = {}
-    for p, g in zip(probs, groups, strict=True):
-        members.setdefault(g, []).append(p)
-    sums = {g: math.fsum(ps) for g, ps in members.items()}
-    out = []
-    for p, g in zip(probs, groups, strict=True):
-        others = len(members[g]) - 1
-        out.append(((sums[g] - p) / others if others else -1.0, math.log1p(others)))
-    return out
-
-
-def context_rows(
-    probs: Sequence[float], chars: Sequence[int], parents: Sequence[int], grands: Sequence[int]
-) -> list[list[float]]:
-    """Return each block's ``CONTEXT`` row from the first stage's probabilities of a page's blocks.
-
-    ``chars`` are the blocks' text lengths, ``parents`` and ``grands`` their
-    parent and grandparent as numbers (:func:`element_groups`); all in page
-    order. A block is "kept" here when its first-stage probability is at
-    least 0.5; neighbours past the page's ends read -1. Plain Python and
-    exact sums (``math.fsum``), so the rows are the same on every machine.
-    """
-    n = len(probs)
-    if not n:
-        return []
-    kept = [p >= _KEPT for p in probs]
-    kept_chars = [c if k else 0 for c, k in zip(chars, kept, strict=True)]
-    total_kept = sum(kept_chars)
-    all_chars = sum(chars)
-    max_before, max_after = [0.0] * n, [0.0] * n
-    from_kept_before, from_kept_after = [float(n)] * n, [float(n)] * n
-    best, last = 0.0, -1
-    for i in range(n):
-        max_before[i] = best
-        if last >= 0:
-            from_kept_before[i] = float(i - last)
-        best = max(best, probs[i])
-        if kept[i]:
-            last = i
-    best, last = 0.0, -1
-    for i in range(n - 1, -1, -1):
-        max_after[i] = best
-        if last >= 0:
-            from_kept_after[i] = float(last - i)
-        best = max(best, probs[i])
-        if kept[i]:
-            last = i
-    parent_others = _mean_of_others(probs, parents)
-    grand_others = _mean_of_others(probs, grands)
-    page = (
-        math.fsum(probs) / n,
-        math.fsum(p * c for p, c in zip(probs, chars, strict=True)) / max(all_chars, 1),
-        max(probs),
-        sum(kept) / n,
-    )
-    rank = [0.0] * n
-    for position, i in enumerate(sorted(range(n), key=lambda i: (probs[i], i))):
-        rank[i] = position / max(n - 1, 1)
-    rows = []
-    before = 0
-    for i, p in enumerate(probs):
-        clipped = min(max(p, _LOGIT_CLIP), 1.0 - _LOGIT_CLIP)
-        rows.append(
-            [
-                math.log(clipped / (1.0 - clipped)),
-                *(probs[i - k] if i - k >= 0 else -1.0 for k in (1, 2, 3)),
-                *(probs[i + k] if i + k < n else -1.0 for k in (1, 2, 3)),
-                before / total_kept if total_kept else -1.0,
-                (total_kept - before - kept_chars[i]) / total_kept if total_kept else -1.0,
-                max_before[i],
-                max_after[i],
-                min(max_before[i], max_after[i]),
-                math.log1p(from_kept_before[i]),
-                math.log1p(from_kept_after[i]),
-                *parent_others[i],
-                *grand_others[i],
-                *page,
-                rank[i],
-            ]
-        )
-        before += kept_chars[i]
-    return rows
-
-
-class FlatTrees:
+class _FlatTrees:
     """The trees as flat numpy arrays, to walk every tree for many rows at once.
 
     Tree ``t``'s nodes sit at ``t * width`` on: its internal nodes, then its
@@ -467,8 +291,7 @@ def _emit(trees: Sequence[Tree], signature: str, test: Callable[[int, float], st
     return scope["raw"]
 
 
-def sigmoid(x: float) -> float:
-    """Return the logistic function of ``x`` (a probability from log-odds), without overflow either way."""
+def _sigmoid(x: float) -> float:
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
     z = math.exp(x)
@@ -480,10 +303,8 @@ def load_model(data: dict[str, Any], source: str = MODEL_FILE) -> BlockModel:
 
     :raises ModelError: when the format, the feature list or a tree is not what this code evaluates.
     """
-    form = data.get("format")
-    if form not in _FORMATS:
-        expected = " or ".join(map(str, _FORMATS))
-        raise ModelError(f"{source}: format {form!r}, expected {expected}; retrain with make train-scorer")
+    if data.get("format") != _FORMAT:
+        raise ModelError(f"{source}: format {data.get('format')!r}, expected {_FORMAT}; retrain with make train-scorer")
     features = tuple(data.get("features", ()))
     if features != FEATURES:
         raise ModelError(
@@ -492,27 +313,8 @@ def load_model(data: dict[str, Any], source: str = MODEL_FILE) -> BlockModel:
         )
     vocabulary = tuple(str(w) for w in data.get("vocabulary", ()))
     width = len(features) + len(vocabulary)
-    trees = load_trees(data.get("trees", ()), width, source, "tree")
-    context_trees: tuple[Tree, ...] = ()
-    if form == 2:
-        if tuple(data.get("context", ())) != CONTEXT:
-            raise ModelError(
-                f"{source}: its second stage reads other context inputs than feedsvc.clean.scorer.CONTEXT; "
-                "retrain with make train-scorer"
-            )
-        if not data.get("context_trees"):
-            raise ModelError(
-                f"{source}: format 2 without context_trees (its second stage); retrain with make train-scorer"
-            )
-        context_trees = load_trees(data["context_trees"], width + len(CONTEXT), source, "second-stage tree")
-    threshold = float(data.get("threshold", 0.0))
-    return BlockModel(features, vocabulary, trees, threshold, dict(data.get("about", {})), context_trees)
-
-
-def load_trees(raw: Sequence[dict[str, Any]], width: int, source: str, kind: str) -> tuple[Tree, ...]:
-    """Return the trees of a model file's list ``raw`` over ``width`` inputs, checked; ``kind`` names them in errors."""
     trees = []
-    for i, t in enumerate(raw):
+    for i, t in enumerate(data.get("trees", ())):
         tree = Tree(
             feature=tuple(int(x) for x in t["feature"]),
             threshold=tuple(float(x) for x in t["threshold"]),
@@ -523,7 +325,7 @@ def load_trees(raw: Sequence[dict[str, Any]], width: int, source: str, kind: str
         )
         if not all(math.isfinite(v) for v in (*tree.threshold, *tree.leaf, *tree.node_value)):
             raise ModelError(
-                f"{source}: {kind} {i} holds a value that is not a finite number; retrain with make train-scorer"
+                f"{source}: tree {i} holds a value that is not a finite number; retrain with make train-scorer"
             )
         inner = len(tree.feature)
         sizes_ok = len(tree.threshold) == len(tree.left) == len(tree.right) == len(tree.node_value) == inner
@@ -534,9 +336,10 @@ def load_trees(raw: Sequence[dict[str, Any]], width: int, source: str, kind: str
             or any(not 0 <= f < width for f in tree.feature)
             or any((c >= inner) if c >= 0 else (~c >= len(tree.leaf)) for c in children)
         ):
-            raise ModelError(f"{source}: {kind} {i} is malformed; retrain with make train-scorer")
+            raise ModelError(f"{source}: tree {i} is malformed; retrain with make train-scorer")
         trees.append(tree)
-    return tuple(trees)
+    threshold = float(data.get("threshold", 0.0))
+    return BlockModel(features, vocabulary, tuple(trees), threshold, dict(data.get("about", {})))
 
 
 _shipped: BlockModel | None = None
@@ -575,17 +378,15 @@ def score_blocks(
     """
     model = model or MODEL or shipped_model()
     blocks = article_blocks(article, title, description)
-    probs, context = model.score_page(blocks)
-    scored = list(zip(blocks, probs, strict=True))
+    scored = list(zip(blocks, model.probabilities(blocks), strict=True))
     # A block can hold others (text of its own beside nested blocks): one whose nested text is kept
     # stays, or removing it would take article text with it.
     holding = {up for block, p in scored if p >= model.threshold for up in block.element.iterancestors()}
-    for i, (block, p) in enumerate(scored):
+    for block, p in scored:
         if p < model.threshold and block.element not in holding:
             why = ""
             if rec is not None:
-                reasons = model.reasons(block, context=context[i] if context else None)
-                most = ", ".join(f"{name}={value:.2f}" for name, value in reasons)
+                most = ", ".join(f"{name}={value:.2f}" for name, value in model.reasons(block))
                 why = f"learned block scorer: content probability {p:.2f} < {model.threshold:.2f} ({most})"
             remove(block.element, rec, _STAGE, why)
     return scored

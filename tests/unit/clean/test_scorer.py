@@ -14,7 +14,7 @@ import pytest
 from feedsvc.clean import clean_explained, clean_html, scorer
 from feedsvc.clean.blocks import FEATURES, Block, article_blocks, split_mixed_blocks
 from feedsvc.clean.explain import Recorder
-from feedsvc.clean.scorer import CONTEXT, BlockModel, ModelError, Tree, context_rows, load_model, score_blocks
+from feedsvc.clean.scorer import BlockModel, ModelError, Tree, load_model, score_blocks
 from support.paths import FIXTURES
 
 LINK_SHARE = FEATURES.index("link_share")
@@ -164,7 +164,7 @@ def test_a_tree_without_splits_is_its_one_leaf() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.update(format=3), "format 3, expected 1 or 2"),
+        (lambda d: d.update(format=2), "format 2, expected 1"),
         (lambda d: d.update(features=d["features"][:-1]), "other block features"),
         (lambda d: d["trees"][0].update(left=[5]), "tree 0 is malformed"),
         (lambda d: d["trees"][1].update(feature=[999]), "tree 1 is malformed"),
@@ -298,7 +298,7 @@ def test_a_block_is_scored_as_its_row_would_be_without_building_the_row() -> Non
         features = tuple(rng.choice([rng.uniform(-1.5, 1.5), 0.0, 1.0]) for _ in FEATURES)
         words = frozenset(rng.sample(["related", "promo", "story", "other"], rng.randrange(5)))
         block = Block(lxml.html.fragment_fromstring("<p>x</p>"), "x", features, words)
-        assert model.probability(block) == scorer.sigmoid(model.raw(model.row(block)))
+        assert model.probability(block) == scorer._sigmoid(model.raw(model.row(block)))
 
 
 def test_the_pipeline_gives_the_scorer_the_pages_own_description(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -352,129 +352,3 @@ def test_a_pages_blocks_scored_at_once_get_each_blocks_own_probability_exactly()
     assert model.probabilities([]) == []
     data["trees"] = []
     assert load_model(data).probabilities(blocks[:3]) == [0.5, 0.5, 0.5]
-
-
-# --- the second stage: what the first stage said of the blocks around ----------------------------------
-
-PREV_P = len(FEATURES) + 1 + CONTEXT.index("prev_p")  # after the features and link_model's one word
-
-
-def two_stage_model(threshold: float = 0.5) -> dict[str, Any]:
-    """link_model's trees as the first stage; the second keeps its log-odds and drops a block after a dropped one."""
-    data = link_model(threshold)
-    data.update(format=2, context=list(CONTEXT))
-    data["context_trees"] = [
-        {  # the first stage's log-odds, as it is
-            "feature": [len(FEATURES) + 1 + CONTEXT.index("own_logit")],
-            "threshold": [0.0],
-            "left": [-1],
-            "right": [-2],
-            "leaf": [-3.0, 3.0],
-            "node_value": [0.0],
-        },
-        {  # a previous block the first stage doubted (0 <= p <= 0.5; -1 is no previous block) weighs -4
-            "feature": [PREV_P, PREV_P],
-            "threshold": [-0.5, 0.5],
-            "left": [-1, -2],
-            "right": [1, -3],
-            "leaf": [0.0, -4.0, 0.0],
-            "node_value": [0.0, -1.0],
-        },
-    ]
-    return data
-
-
-TEASER_AFTER_LINK = (
-    "<div><p>The council voted on Tuesday to extend the harbour wall.</p>"
-    '<p><a href="/a">Storm closes harbour road</a></p>'
-    "<p>Residents were told to find another way round for the rest of the month.</p>"
-    "<p>Engineers said the old wall would not survive another winter.</p></div>"
-)
-
-
-def test_a_second_stage_drops_a_block_for_what_the_first_stage_said_of_its_neighbour() -> None:
-    article = lxml.html.fragment_fromstring(TEASER_AFTER_LINK)
-    rec = Recorder()
-    scored = score_blocks(article, None, rec, load_model(two_stage_model()))
-    assert [round(p, 12) for _, p in scored] == [
-        round(sigmoid(3.0), 12),
-        round(sigmoid(-3.0), 12),
-        round(sigmoid(3.0 - 4.0), 12),  # prose, but after the doubted link
-        round(sigmoid(3.0), 12),
-    ]
-    text = " ".join(article.text_content().split())
-    assert "council voted" in text and "Engineers said" in text
-    assert "Storm closes" not in text and "Residents were told" not in text
-    # the reason names the second stage's inputs: for the prose after the link, the previous block's probability
-    assert [r.excerpt[:9] for r in rec.removals] == ["Storm clo", "Residents"]
-    assert "prev_p=0.05" in rec.removals[1].reason
-
-
-def test_a_one_stage_model_keeps_that_prose() -> None:
-    article = lxml.html.fragment_fromstring(TEASER_AFTER_LINK)
-    score_blocks(article, None, None, load_model(link_model()))
-    assert "Residents were told" in article.text_content()
-
-
-def test_the_second_stage_is_the_sum_of_its_trees_over_the_row_and_its_context() -> None:
-    rng = random.Random(21)
-    data = two_stage_model()
-    data["vocabulary"] = ["related", "promo"]
-    width = len(FEATURES) + 2
-    data["trees"] = [random_tree(rng, width, 4) for _ in range(20)]
-    data["context_trees"] = [random_tree(rng, width + len(CONTEXT), rng.randrange(6)) for _ in range(30)]
-    model = load_model(data)
-    blocks = []
-    root = lxml.html.fragment_fromstring("<div><div><p>a</p><p>b</p></div><p>c</p></div>")
-    elements = list(root.iter("p")) * 40
-    for el in elements:
-        features = tuple(rng.choice([rng.uniform(-1.5, 1.5), 0.0, 1.0]) for _ in FEATURES)
-        words = frozenset(rng.sample(["related", "promo", "other"], rng.randrange(4)))
-        blocks.append(Block(el, "x" * rng.randrange(1, 300), features, words))
-    first = [model.probability(b) for b in blocks]
-    parents, grands = scorer.element_groups(blocks)
-    context = context_rows(first, [len(b.text) for b in blocks], parents, grands)
-    expected = []
-    for block, extra in zip(blocks, context, strict=True):
-        row = [*model.row(block), *extra]
-        expected.append(sigmoid(sum(t.leaf[~t.path(row)[-1]] for t in model.context_trees)))
-    got = model.probabilities(blocks)
-    assert got == pytest.approx(expected, abs=1e-12)
-    assert model.probabilities(blocks, (parents, grands)) == got  # groups given, as the trainer gives them
-
-
-def test_context_rows_read_neighbours_groups_and_the_page() -> None:
-    rows = context_rows([0.9, 0.1, 0.8], [100, 20, 50], parents=[0, 0, 1], grands=[2, 2, 2])
-    named = [dict(zip(CONTEXT, row, strict=True)) for row in rows]
-    assert [r["prev_p"] for r in named] == [-1.0, 0.9, 0.1]
-    assert [r["next2_p"] for r in named] == [0.8, -1.0, -1.0]
-    assert [r["kept_chars_before_share"] for r in named] == [0.0, 100 / 150, 100 / 150]
-    assert [r["kept_chars_after_share"] for r in named] == [50 / 150, 50 / 150, 0.0]
-    assert [r["between_kept"] for r in named] == [0.0, 0.8, 0.0]
-    assert [r["log_blocks_from_kept_before"] for r in named] == [math.log1p(3), math.log1p(1), math.log1p(2)]
-    assert [r["parent_others_mean_p"] for r in named] == pytest.approx([0.1, 0.9, -1.0])
-    assert [r["parent_others_log_count"] for r in named] == [math.log1p(1), math.log1p(1), 0.0]
-    assert named[0]["grandparent_others_mean_p"] == pytest.approx(0.45)
-    assert named[0]["page_char_mean_p"] == pytest.approx((90 + 2 + 40) / 170)
-    assert named[2]["page_kept_share"] == 2 / 3
-    assert [r["page_rank"] for r in named] == [1.0, 0.0, 0.5]
-    assert named[1]["own_logit"] == pytest.approx(math.log(0.1 / 0.9))
-    assert context_rows([], [], [], []) == []
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        (lambda d: d.update(context=d["context"][:-1]), "other context inputs"),
-        (lambda d: d.pop("context_trees"), "format 2 without context_trees"),
-        (lambda d: d["context_trees"][1].update(feature=[9999, PREV_P]), "second-stage tree 1 is malformed"),
-        (lambda d: d["context_trees"][0].update(leaf=[math.inf, 3.0]), "second-stage tree 0 holds a value"),
-    ],
-)
-def test_a_two_stage_model_file_that_cannot_be_used_names_itself_and_the_fix(change: Any, message: str) -> None:
-    data = copy.deepcopy(two_stage_model())
-    change(data)
-    with pytest.raises(ModelError, match=message) as info:
-        load_model(data, "site/model.json")
-    assert str(info.value).startswith("site/model.json: ")
-    assert "make train-scorer" in str(info.value)
