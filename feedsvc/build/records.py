@@ -55,6 +55,7 @@ __all__ = [
     "PackedCatalog",
     "Records",
     "SlugIndex",
+    "compact_views",
     "is_compact",
     "month_index",
     "pack_catalog",
@@ -478,6 +479,26 @@ def is_compact(catalog: Catalog) -> bool:
     return isinstance(catalog.articles, ArticleList)
 
 
+def compact_views(catalog: Catalog) -> tuple[ArticleList, SlugIndex]:
+    """Return the order and the slug index of a compact catalog (:func:`unpack_catalog`'s).
+
+    :raise TypeError: ``catalog`` holds objects (the publisher's): :func:`pack_catalog` it and unpack it first.
+    """
+    order, slugs = catalog.articles, catalog.by_slug
+    if not isinstance(order, ArticleList) or not isinstance(slugs, SlugIndex):
+        raise TypeError(
+            f"catalog {catalog.version} holds article objects, not records: unpack_catalog(pack_catalog(it))"
+        )
+    return order, slugs
+
+
+def _article_list(articles: Sequence[Article]) -> ArticleList:
+    """A compact catalog's list (a facet's), as the arrays it is; TypeError for a tuple of objects."""
+    if not isinstance(articles, ArticleList):
+        raise TypeError(f"expected a compact catalog's ArticleList, got {type(articles).__name__}")
+    return articles
+
+
 @dataclass(frozen=True, slots=True)
 class PackedCatalog:
     """A catalog as the publisher sends it to the master: the small parts whole, the articles as records."""
@@ -535,7 +556,7 @@ def unpack_catalog(packed: PackedCatalog, stores: list[BlobStore], folder: Path 
     bare = packed.catalog
     facets = {
         kind: {
-            key: replace(f, articles=cast(tuple[Article, ...], ArticleList(records, *packed.facets[kind][key])))
+            key: replace(f, articles=ArticleList(records, *packed.facets[kind][key]))
             for key, f in bare.facets(kind).items()
         }
         for kind in FACET_KINDS
@@ -544,12 +565,12 @@ def unpack_catalog(packed: PackedCatalog, stores: list[BlobStore], folder: Path 
 
 
 def _compact(bare: Catalog, order: ArticleList, slugs: SlugIndex, facets: Mapping[str, Mapping[str, Facet]]) -> Catalog:
-    # Catalog annotates its articles as a tuple and by_slug as a dict (the publisher's objects); these are their
-    # read-only Sequence and Mapping: everything a server asks of them (index, slice, len, iterate, get, in).
+    # the read-only Sequence and Mapping Catalog declares: everything a server asks of them (index, slice, len,
+    # iterate, get, in), where the publisher's catalog has a tuple and a dict of objects
     return replace(
         bare,
-        articles=cast(tuple[Article, ...], order),
-        by_slug=cast(dict[str, Article], slugs),
+        articles=order,
+        by_slug=slugs,
         tags=facets["tags"],
         authors=facets["authors"],
         sources=facets["sources"],
@@ -602,7 +623,7 @@ def reindex_compact_facets(
             facet = old.get(key)
             if not key or (not named and facet is None):
                 continue  # a name of punctuation alone has no URL; a source missing from site.toml has no facet
-            before = cast(ArticleList, facet.articles) if facet is not None else ArticleList(order.records, *_empty())
+            before = _article_list(facet.articles) if facet is not None else ArticleList(order.records, *_empty())
             members = before
             if key in touched:
                 mine = [(ref, a) for ref, a in added if any(key_of(name) == key for name in _names(kind, a))]
@@ -611,16 +632,15 @@ def reindex_compact_facets(
             if named and not members and not withdrawals:
                 found.pop(key, None)
                 continue
-            listed = cast(tuple[Article, ...], members)
             if facet is not None and not named:
-                found[key] = replace(facet, articles=listed, withdrawn=withdrawals)
+                found[key] = replace(facet, articles=members, withdrawn=withdrawals)
                 continue
             if facet is not None and members and before and members.refs[0] == before.refs[0]:
                 name = facet.name  # named by the same first article
             else:
                 first: Article | Withdrawal = members[0] if members else withdrawals[0]
                 name = next(name for name in _names(kind, first) if facet_key(name) == key)
-            found[key] = Facet(kind, key, name, listed, withdrawals)
+            found[key] = Facet(kind, key, name, members, withdrawals)
         if named and found.keys() != old.keys():
             found = {key: found[key] for key in sorted(found)}
         facets[kind] = found
@@ -664,8 +684,8 @@ def _indexed(
             key, next(n for n in _names(kind, withdrawals[0]) if (n if kind == "sources" else facet_key(n)) == key)
         )
 
-    def listed(key: str) -> tuple[Article, ...]:
-        return cast(tuple[Article, ...], order.taken(members.get(key, ())))
+    def listed(key: str) -> ArticleList:
+        return order.taken(members.get(key, ()))
 
     if kind == "sources":
         return {
@@ -715,4 +735,4 @@ def month_index(order: ArticleList, tz: ZoneInfo) -> ArchiveIndex:
         return ArchiveIndex({}, None, None)
     newest = month_of(datetime.fromtimestamp(-order.ages[0], UTC), tz)
     oldest = month_of(datetime.fromtimestamp(-order.ages[-1], UTC), tz)
-    return ArchiveIndex(cast(Mapping[str, tuple[Article, ...]], _Months(order, tz)), oldest, newest)
+    return ArchiveIndex(_Months(order, tz), oldest, newest)

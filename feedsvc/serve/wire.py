@@ -26,11 +26,11 @@ import struct
 import threading
 import weakref
 from dataclasses import replace
-from typing import Any, cast
+from typing import Any
 
 from feedsvc.build.blobstore import Blob, BlobStore, Span, StoredValue
 from feedsvc.build.delta import Delta
-from feedsvc.build.records import ArticleList, PackedCatalog, month_index, pack_catalog, unpack_catalog
+from feedsvc.build.records import PackedCatalog, compact_views, month_index, pack_catalog, unpack_catalog
 from feedsvc.build.snapshot import Snapshot
 
 __all__ = [
@@ -214,7 +214,7 @@ def load_snapshot(data: bytes | bytearray, fds: list[int]) -> Snapshot:
     if not isinstance(packed, PackedCatalog):
         raise pickle.UnpicklingError(f"expected a packed catalog, got {type(packed).__name__}")
     catalog = unpack_catalog(packed, stores)
-    order = cast(ArticleList, catalog.articles)
+    order, _ = compact_views(catalog)
     return Snapshot(catalog, feeds, month_index(order, catalog.site.timezone), None, page_budget, fresh)
 
 

@@ -19,6 +19,7 @@ from feedsvc.build.records import (
     ArticleList,
     Records,
     SlugIndex,
+    compact_views,
     month_index,
     pack_catalog,
     unpack_catalog,
@@ -93,6 +94,17 @@ def test_a_compact_catalog_answers_as_its_objects_do(articles: list[Article], st
     expected = index_archives(objects.articles, TBILISI)
     assert (months.first, months.last) == (expected.first, expected.last)
     assert {m: list(a) for m, a in months.by_month.items()} == {m: list(a) for m, a in expected.by_month.items()}
+
+
+def test_the_views_of_a_compact_catalog_are_its_arrays_and_a_catalog_of_objects_is_refused_by_name(
+    articles: list[Article], store: BlobStore, tmp_path: Path
+) -> None:
+    objects = catalog_of(articles)
+    held = compact(objects, [store], tmp_path)
+    order, slugs = compact_views(held)
+    assert order is held.articles and slugs is held.by_slug
+    with pytest.raises(TypeError, match=r"catalog v1 holds article objects.*unpack_catalog\(pack_catalog"):
+        compact_views(objects)
 
 
 def test_the_heap_holds_no_article_but_those_asked_for(
