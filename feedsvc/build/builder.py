@@ -372,7 +372,8 @@ class _Names:
     def __init__(self) -> None:
         self._names: frozenset[str] = frozenset()
         self._stamp: tuple[int, ...] | None = None
-        self._stems: dict[str, set[str]] = {}
+        # the names of each stem: a tuple (an article's page and sidecar), not a set (four times the bytes)
+        self._stems: dict[str, tuple[str, ...]] = {}
         self._odd: set[str] = set()  # names of a suffix never read: a stray may be among them
         self._sidecars: dict[str, list[Problem]] = {}  # by stem
         self._strays: list[Problem] = []
@@ -384,12 +385,12 @@ class _Names:
         affected = set()
         for name in self._names - names:
             stem, suffix = os.path.splitext(name)
-            self._stems.get(stem, set()).discard(name)
+            self._stems[stem] = tuple(n for n in self._stems.get(stem, ()) if n != name)
             self._odd.discard(name)
             affected.add(stem)
         for name in names - self._names:
             stem, suffix = os.path.splitext(name)
-            self._stems.setdefault(stem, set()).add(name)
+            self._stems[stem] = (*self._stems.get(stem, ()), name)
             if suffix.lower() not in READ_SUFFIXES:
                 self._odd.add(name)
             affected.add(stem)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 import time
 import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -228,7 +229,7 @@ def _unit(files: Mapping[str, str], name: str) -> str | None:
     if suffix.lower() not in ARTICLE_SUFFIXES:
         return None
     sidecar = "" if suffix.lower() == MARKDOWN_SUFFIX else files.get(stem + SIDECAR_SUFFIX, "")
-    return f"{files[name]}|{sidecar}"
+    return sys.intern(f"{files[name]}|{sidecar}")  # (shared as _files' names and signatures are)
 
 
 def _units_after(units: Mapping[str, str], files: Mapping[str, str], touched: Iterable[str]) -> dict[str, str] | None:
@@ -308,7 +309,9 @@ def _files(
             continue
         try:
             if entry.is_file():
-                yield entry.name, signature(entry.stat())
+                # interned: a listing made again (the watcher's scans) shares its names and signatures with the
+                # last one and with what the builder keeps of them (each article's entry), instead of copies
+                yield sys.intern(entry.name), sys.intern(signature(entry.stat()))
             elif others is not None:
                 others.add(entry.name)
         except OSError:

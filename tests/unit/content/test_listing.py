@@ -92,3 +92,13 @@ def test_a_picture_and_its_folders_are_relevant_only_while_site_toml_names_it(tm
         assert not relevant(tmp_path, str(tmp_path / path))
     assert not relevant(tmp_path, str(tmp_path / "media" / "brand" / "other.png"), named)
     assert not relevant(tmp_path, str(tmp_path / "media" / "icon.png"), named)
+
+
+def test_a_scan_made_again_shares_the_names_and_signatures_of_the_last_one(content_dir: Path) -> None:
+    write_article(content_dir, "one", "2024-05-01T09:00:00")
+    first, again = scan(content_dir), scan(content_dir)
+    assert again == first
+    # the very string objects, not equal copies: the watcher's scans and the builder's entries hold one of each
+    assert all(next(n for n in again.files if n == name) is name for name in first.files)
+    assert all(again.files[name] is sig for name, sig in first.files.items())
+    assert all(again.units[name] is unit for name, unit in first.units.items()) and first.units
