@@ -299,14 +299,19 @@ def _files(
     missing_ok: bool = False,
 ) -> Iterator[tuple[str, str]]:
     try:
-        entries = list(os.scandir(folder))
+        # one entry at a time, not a list of them all: each holds its path and its stat, and a list of every
+        # entry of a large folder was most of what a full scan added to the publisher's memory
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                yield from _file(entry, keep, others)
     except OSError as error:
         if faults is not None and not (missing_ok and isinstance(error, FileNotFoundError)):
             faults.append((str(folder), error.strerror or type(error).__name__))
-        return
-    for entry in entries:
-        if not keep(entry.name):
-            continue
+
+
+def _file(entry: os.DirEntry[str], keep: Callable[[str], bool], others: set[str] | None) -> Iterator[tuple[str, str]]:
+    """The name and signature of ``entry`` if it is a regular file ``keep`` keeps; ``others`` gets other kinds."""
+    if keep(entry.name):
         try:
             if entry.is_file():
                 # interned: a listing made again (the watcher's scans) shares its names and signatures with the
@@ -315,7 +320,7 @@ def _files(
             elif others is not None:
                 others.add(entry.name)
         except OSError:
-            continue  # removed while we looked: the next scan says so
+            return  # removed while we looked: the next scan says so
 
 
 class Settling:
