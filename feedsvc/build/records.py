@@ -2,13 +2,14 @@
 
 An edge (a file) around pure index arithmetic. The publisher keeps its
 articles as objects; what it sends the master is :func:`pack_catalog` of
-its catalog: every article written once into a record (its fields
+its catalog: every article written once into a record, in an unlinked file
+of its own passed to the master with the blob files (its fields
 marshalled, or pickled where marshal has no form for one; its texts on
 disk stay where they are, as (file, offset, length)), the order and each tag's,
 author's and source's list as three flat arrays (where each record is, its
 publication time, its update time), and the slugs as a sorted array of
-64-bit hashes. :func:`unpack_catalog` writes the records to an unlinked
-file (:class:`Records`) that the workers forked later read with ``pread``
+64-bit hashes. :func:`unpack_catalog` reads the records in that file
+(:class:`Records`), which the workers forked later read with ``pread``
 (the kernel's page cache, shared by every process), and gives a
 :class:`~feedsvc.model.Catalog` whose ``articles``, ``by_slug`` and facets
 are read-only views (:class:`ArticleList`, :class:`SlugIndex`) that make an
@@ -51,6 +52,7 @@ from feedsvc.model import FACET_KINDS, Article, Catalog, Facet, Image, Source, S
 
 __all__ = [
     "MAX_RECORD_BYTES",
+    "WRITE_BYTES",
     "ArticleList",
     "PackedCatalog",
     "Records",
@@ -66,6 +68,7 @@ __all__ = [
 
 _LENGTH_BITS = 24
 MAX_RECORD_BYTES = (1 << _LENGTH_BITS) - 1  # 16 MB: an article's metadata, its texts being on disk
+WRITE_BYTES = 1 << 20  # records written to a file by pack_catalog a write at a time
 _IN_MEMORY = 1 << 63  # a record this process added (a delta's), kept in its memory, not in the shared file
 _SLUG = struct.Struct("<H")  # a record starts with its slug, so an index confirms a slug without unpickling
 
@@ -504,21 +507,38 @@ class PackedCatalog:
     """A catalog as the publisher sends it to the master: the small parts whole, the articles as records."""
 
     catalog: Catalog  # with no articles, an empty slug index and facets without articles
-    records: bytes  # every article's record, one after the other (refs are offsets in it)
+    # every article's record, one after the other (refs are offsets in it); or the number of the blob file
+    # (as ``position`` numbered it) they were written to (refs are offsets in that file)
+    records: bytes | int
     order: Arrays  # the catalog's order
     slugs: tuple[array[int], array[int]]  # slug hashes ascending, and their records
     facets: Mapping[str, Mapping[str, Arrays]]  # kind -> key -> the facet's order
 
 
-def pack_catalog(catalog: Catalog, position: Callable[[BlobStore], int]) -> PackedCatalog:
-    """Return ``catalog`` packed for the master; ``position`` numbers the blob files its texts are in."""
+def pack_catalog(
+    catalog: Catalog, position: Callable[[BlobStore], int], into: BlobStore | None = None
+) -> PackedCatalog:
+    """Return ``catalog`` packed for the master; ``position`` numbers the blob files its texts are in.
+
+    ``into``: a new blob file the records are written to as they are made (:data:`WRITE_BYTES` at a
+    time), named in the packed catalog by its number, instead of held in it: the publisher never holds
+    every record at once (nor twice, joined, then pickled), and the master reads them where they are.
+    """
     chunks: list[bytes] = []
+    pending = 0
     refs: array[int] = array("Q")
-    at = 0
+    at = into.size if into is not None else 0
     for record in _encoded(catalog.articles, position):
         refs.append(at << _LENGTH_BITS | len(record))
         chunks.append(record)
         at += len(record)
+        pending += len(record)
+        if into is not None and pending >= WRITE_BYTES:
+            into.write(b"".join(chunks))
+            chunks, pending = [], 0
+    if into is not None:
+        into.write(b"".join(chunks))
+        chunks = []
     ages = array("d", [-a.published.timestamp() for a in catalog.articles])
     updated = array("d", [a.updated.timestamp() for a in catalog.articles])
     where = {a.slug: i for i, a in enumerate(catalog.articles)}
@@ -545,12 +565,17 @@ def pack_catalog(catalog: Catalog, position: Callable[[BlobStore], int]) -> Pack
         authors=bare_facets["authors"],
         sources=bare_facets["sources"],
     )
-    return PackedCatalog(bare, b"".join(chunks), (refs, ages, updated), slugs, facets)
+    records = position(into) if into is not None else b"".join(chunks)
+    return PackedCatalog(bare, records, (refs, ages, updated), slugs, facets)
 
 
 def unpack_catalog(packed: PackedCatalog, stores: list[BlobStore], folder: Path | None = None) -> Catalog:
-    """Return the catalog of ``packed``, its records written to a new file, its texts in ``stores``."""
-    records = Records.written(packed.records, list(stores), folder)
+    """Return the catalog of ``packed``, its records written to a new file (or read in the one of ``stores``
+    it names), its texts in ``stores``."""
+    if isinstance(packed.records, int):
+        records = Records(os.dup(stores[packed.records].fileno()), list(stores))
+    else:
+        records = Records.written(packed.records, list(stores), folder)
     order = ArticleList(records, *packed.order)
     slugs = SlugIndex(records, *packed.slugs)
     bare = packed.catalog

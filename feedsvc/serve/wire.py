@@ -53,6 +53,9 @@ FileId = tuple[int, int, int]  # device, inode, the descriptor's number in the p
 # Every blob store this process adopted, by (device, inode): inherited by forked workers
 _ADOPTED: weakref.WeakValueDictionary[tuple[int, int], BlobStore] = weakref.WeakValueDictionary()
 _ADOPTED_LOCK = threading.Lock()
+# The records file of the last whole snapshot dumped, kept open until the next one is (the master has its own
+# descriptor of it once sent); a publisher sends a whole snapshot at its start and when the master asks again.
+_RECORDS: list[BlobStore] = []
 
 HEADER = struct.Struct("!16sQ")  # kind (ASCII, padded), payload length
 MAX_DESCRIPTORS = 64  # blob files one snapshot may span (one, or two across a compaction)
@@ -144,12 +147,15 @@ def dump_snapshot(snapshot: Snapshot) -> tuple[bytes, tuple[int, ...]]:
 
     Left out: the revisions ledger and the reusable renders, which only the
     next build reads, and the archive months (found again from the order).
-    A blob goes as (file number, offset, length); the articles go as records
-    and flat arrays (:func:`feedsvc.build.records.pack_catalog`).
+    A blob goes as (file number, offset, length); the articles go as records,
+    written to an unlinked file of their own passed with the blob files (not
+    held in the message), and flat arrays (:func:`feedsvc.build.records.pack_catalog`).
     """
     catalog = replace(snapshot.catalog, revisions={}, digests={})
     files = _Files()
-    packed = pack_catalog(catalog, files.position)
+    records = BlobStore()  # the articles' records go to a file of their own, sent with the blob files
+    packed = pack_catalog(catalog, files.position, into=records)
+    _RECORDS[:] = [records]  # its descriptor must outlive the send (or the caller's dup): open until the next dump
     return _dump((packed, snapshot.feeds, snapshot.page_budget, snapshot.fresh), files)
 
 
