@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """When the publisher process's memory peaks, and in which step: its life, step by step, in one process.
 
-    .venv/bin/python bench/publisher_memory.py CONTENT_DIR [--publishes 2] [--trace 12] [--json FILE]
+    .venv/bin/python bench/publisher_memory.py CONTENT_DIR [--publishes 2] [--trace 12] [--json FILE] [--tree DIR]
 
 Runs what a started publisher runs (:mod:`feedsvc.serve.publisher`), on
 CONTENT_DIR's build cache (warm: build it first, e.g. with bench/build.py),
@@ -21,6 +21,8 @@ innermost feedsvc functions on the main thread's stack. Printed: for each
 step, the resident memory after it, the high-water mark (VmHWM) after it and
 where the high was reached. ``--trace N``: the same under ``tracemalloc``
 (slower), with the N largest allocation sites alive at the end of each step.
+``--tree DIR`` runs the feedsvc of another checkout (an export of an
+earlier commit) on the same build cache, whose key it must share.
 The revisions ledger is written as serving writes it (new articles are
 recorded); the articles are removed at the end (a later run publishes them
 again, under new names).
@@ -42,7 +44,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+# --tree DIR: the feedsvc of another checkout (a before and after on the same build cache; its key must match)
+TREE = Path(sys.argv[sys.argv.index("--tree") + 1]).resolve() if "--tree" in sys.argv[:-1] else REPO
+sys.path.insert(0, str(TREE))
 
 from feedsvc.build.builder import Builder  # noqa: E402
 from feedsvc.build.delta import delta  # noqa: E402
@@ -118,9 +122,9 @@ def _sites(snapshot: tracemalloc.Snapshot, count: int) -> list[tuple[float, str]
 def _line(site: str) -> str:
     """The source line of a site ``package/module:line`` of feedsvc, stripped."""
     name, _, number = site.rpartition(":")
-    path = REPO / "feedsvc" / f"{name}.py"
+    path = TREE / "feedsvc" / f"{name}.py"
     if not path.exists():
-        path = REPO / "feedsvc" / f"{name.split('/')[-1]}.py"
+        path = TREE / "feedsvc" / f"{name.split('/')[-1]}.py"
     if not path.exists() or not number.isdigit():
         return ""
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -152,6 +156,7 @@ def main() -> None:
     parser.add_argument("--publishes", type=int, default=2)
     parser.add_argument("--trace", type=int, default=0, metavar="N", help="tracemalloc: the N largest sites a step")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--tree", type=Path, default=REPO, help="the feedsvc checkout to run (default: this one)")
     args = parser.parse_args()
     content: Path = args.content
     base_url = tomllib.loads((content / "site.toml").read_text(encoding="utf-8"))["base_url"]
@@ -187,6 +192,9 @@ def main() -> None:
             print(f"      {size:7.2f} MB  {site}")
         sampler.step = name
 
+    import feedsvc
+
+    print(f"feedsvc from {Path(feedsvc.__file__).parent}", flush=True)
     step("builder made")
     builder = Builder(content, {"base_url": base_url}, cache_dir=content / ".feedsvc" / "cache",
                       workers=os.cpu_count() or 1, settle=0.3)  # fmt: skip
