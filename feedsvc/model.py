@@ -6,7 +6,7 @@ module without pulling in another stage's library.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -368,7 +368,7 @@ class Facet:
     kind: str  # one of FACET_KINDS: "tags", "authors" or "sources"
     key: str  # the URL segment, e.g. "south-caucasus"; a source's name
     name: str  # as the articles write it, e.g. "South Caucasus"; a source's display title
-    articles: tuple[Article, ...]  # newest first
+    articles: Sequence[Article]  # newest first (a tuple, or the records' array view in a server)
     withdrawn: tuple[Withdrawal, ...] = ()
     link: str | None = None  # a source's home page elsewhere: its feeds' alternate link
 
@@ -398,9 +398,9 @@ class Catalog:
     """An immutable snapshot of the site: what every request reads."""
 
     site: Site
-    articles: tuple[Article, ...]  # newest first
+    articles: Sequence[Article]  # newest first (a tuple, or the records' array view in a server)
     problems: tuple[Problem, ...] = ()
-    by_slug: dict[str, Article] = field(default_factory=dict, compare=False)
+    by_slug: Mapping[str, Article] = field(default_factory=dict, compare=False)
     version: str = ""
     withdrawn: tuple[Withdrawal, ...] = ()  # most recent withdrawal first
     tags: Mapping[str, Facet] = field(default_factory=dict, compare=False)  # key -> facet

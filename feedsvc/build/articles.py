@@ -234,10 +234,9 @@ class Articles:
         self.entries: dict[str, Entry] = {}  # article file name -> entry
         self.blobs: BlobStore | None = None  # where article bodies are kept once cached (None: in memory)
         self.stats = BuildStats()
-        self._index: dict[str, tuple[str, str]] | None = None  # the cache's record of file signatures
         self._context = ""  # the code and settings of the last gather that completed
         self._versions: dict[str, str] | None = None  # and the rules' versions it had
-        self._published: dict[str, tuple[str, float]] | None = None  # the cache's record of published versions
+        self._rules_used: dict[tuple[str, str], tuple[str, str]] = {}  # one (host, version) tuple of each
 
     def gather(
         self,
@@ -258,12 +257,15 @@ class Articles:
         """
         context = f"{loader_version()}|{site_digest(site)}"
         versions = {host: rules_version(found) for host, found in rules.items()}
-        index = self._index = cache.file_digests() if self._index is None else self._index
         units = listing.units
         stats = self.stats = BuildStats(articles=len(units))
         settle = settle and self.settling.settle > 0
         if names is not None and (context != self._context or versions != self._versions):
             names = None
+        # the cache's record of file signatures, read for the files looked at: all of them once (a start), then
+        # only those of a publish; never kept between builds (two strings and a tuple an article, the entries'
+        # signatures and digests already say the same)
+        index = cache.file_digests(names)
         entries: dict[str, Entry]
         if names is None:
             entries, looked = {}, sorted(units.items())
@@ -311,7 +313,8 @@ class Articles:
             name = by_key[key]
             if isinstance(value, Prepared) and name not in entries:
                 stats.cached += 1
-                entries[name] = self._spilled(Entry(units[name], known[name], key, rules_of(value, rules), value))
+                used = self._shared(rules_of(value, rules))
+                entries[name] = self._spilled(Entry(units[name], known[name], key, used, value))
         missing = [name for name in known if name not in entries]
         outcomes = self._prepare(missing, units, kept, site, rules)
         while batch := list(itertools.islice(outcomes, BATCH)):
@@ -321,7 +324,7 @@ class Articles:
                     self._wait(name, entries)
                     continue
                 digest = outcome.digest or known[name]
-                used = rules_of(outcome.prepared, rules)
+                used = self._shared(rules_of(outcome.prepared, rules))
                 entries[name] = Entry(units[name], digest, article_key(context, name, digest), used, outcome.prepared)
                 made.append(entries[name])
             # stored as they come (one transaction a batch): a build killed now keeps what it cleaned
@@ -332,10 +335,14 @@ class Articles:
         for name, entry in _among(entries, names):  # the last good versions just read back
             if entry is not self.entries.get(name):
                 self._spilled(entry)
-        self._remember(entries, units, cache, names)
+        self._remember(entries, units, cache, index, names)
         self._context = context  # every entry's key is of this context now (a failed gather leaves it unset)
         self._versions = versions
         return entries
+
+    def _shared(self, used: tuple[str, str]) -> tuple[str, str]:
+        """One (rules host, version) tuple of each kind for every entry, not a tuple an article."""
+        return self._rules_used.setdefault(used, used)
 
     def _spilled(self, entry: Entry) -> Entry:
         """Move ``entry``'s article body to the blob store, if there is one (see :func:`_spill`); return it."""
@@ -368,7 +375,7 @@ class Articles:
         if not failing:
             return
         good: dict[str, Held] = {}
-        wanted: dict[str, tuple[str, float]] = {}
+        others: list[str] = []  # not published by this builder: the cache's record of them
         for name in failing:
             old = self.entries.get(name)
             if old is not None and old.held is not None:
@@ -376,10 +383,8 @@ class Articles:
             elif old is not None and _published(old.prepared) and old.key:
                 good[name] = Held(old.key, last_change(old.sig), old.prepared)
             else:
-                if self._published is None:
-                    self._published = cache.published()
-                if name in self._published:
-                    wanted[name] = self._published[name]
+                others.append(name)
+        wanted = cache.published(others) if others else {}
         if wanted:
             found = cache.articles((key for key, _ in wanted.values()), versions)
             for name, (key, saved) in wanted.items():
@@ -434,13 +439,18 @@ class Articles:
                     advance(1)
 
     def _remember(
-        self, entries: Mapping[str, Entry], units: Mapping[str, str], cache: BuildCache, names: Collection[str] | None
+        self,
+        entries: Mapping[str, Entry],
+        units: Mapping[str, str],
+        cache: BuildCache,
+        index: Mapping[str, tuple[str, str]],
+        names: Collection[str] | None,
     ) -> None:
         """Keep what was built; put new work in the cache with the file signatures safe to trust next time.
 
+        ``index``: the cache's record of the signatures of the files looked at (of ``names``; every file if None).
         ``names``: the only files that may have changed (None: any); a key names its file, so only theirs can go.
         """
-        index = self._index if self._index is not None else {}
         changed = {name: e for name, e in _among(entries, names) if self.entries.get(name) is not e}
         # files removed or changed: their old rows are never asked for again
         now = [entry for _, entry in _among(entries, names)]
@@ -461,11 +471,6 @@ class Articles:
         if rows:
             cache.put_file_digests(rows)
         self._record_published(entries, units, changed, cache, names)
-        for name, row in rows.items():
-            if row is None:
-                index.pop(name, None)
-            else:
-                index[name] = row
         self.entries = dict(entries)
 
     def _record_published(
@@ -477,7 +482,8 @@ class Articles:
         names: Collection[str] | None = None,
     ) -> None:
         """Record in the cache the last published version of each file; forget deliberate removals."""
-        known = self._published if self._published is not None else cache.published()
+        # the cache's record, read for the files that may have changed (every file once, at a start), not kept
+        known = cache.published(names)
         gone = known if names is None else [name for name in names if name in known]
         rows: dict[str, tuple[str, float] | None] = {name: None for name in gone if name not in units}
         for name, entry in changed.items():
@@ -491,9 +497,3 @@ class Articles:
                 rows[name] = row
         if rows:
             cache.put_published(rows)
-        for name, row in rows.items():
-            if row is None:
-                known.pop(name, None)
-            else:
-                known[name] = row
-        self._published = known

@@ -74,6 +74,13 @@ class BlobStore:
         self._blobs[id(blob)] = blob
         return blob
 
+    def write(self, data: bytes) -> int:
+        """Append ``data`` with no handle on it (a file its writer reads by offsets it records); return its offset.
+
+        Never moved by :meth:`compacted`, which keeps only what handles refer to: for a file of its own.
+        """
+        return self._append(data)[0]
+
     def live_bytes(self) -> int:
         """Bytes of the values whose handles are still alive."""
         return sum(blob.length for blob in list(self._blobs.values()))

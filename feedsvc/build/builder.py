@@ -370,26 +370,28 @@ class _Names:
     """
 
     def __init__(self) -> None:
-        self._names: frozenset[str] = frozenset()
+        # the names as last seen: the listing's own mapping (a set of them was another copy of every name's slot)
+        self._names: Mapping[str, str] = {}
         self._stamp: tuple[int, ...] | None = None
-        self._stems: dict[str, set[str]] = {}
+        # the names of each stem: a tuple (an article's page and sidecar), not a set (four times the bytes)
+        self._stems: dict[str, tuple[str, ...]] = {}
         self._odd: set[str] = set()  # names of a suffix never read: a stray may be among them
         self._sidecars: dict[str, list[Problem]] = {}  # by stem
         self._strays: list[Problem] = []
 
     def problems(self, folder: Path, listing: Listing) -> list[Problem]:
-        names = frozenset(listing.files)
-        if (names, listing.stamp) == (self._names, self._stamp):
+        names = listing.files
+        if listing.stamp == self._stamp and (names is self._names or names.keys() == self._names.keys()):
             return [*self._all_sidecars(), *self._strays]  # the same names give the same problems
         affected = set()
-        for name in self._names - names:
+        for name in self._names.keys() - names.keys():
             stem, suffix = os.path.splitext(name)
-            self._stems.get(stem, set()).discard(name)
+            self._stems[stem] = tuple(n for n in self._stems.get(stem, ()) if n != name)
             self._odd.discard(name)
             affected.add(stem)
-        for name in names - self._names:
+        for name in names.keys() - self._names.keys():
             stem, suffix = os.path.splitext(name)
-            self._stems.setdefault(stem, set()).add(name)
+            self._stems[stem] = (*self._stems.get(stem, ()), name)
             if suffix.lower() not in READ_SUFFIXES:
                 self._odd.add(name)
             affected.add(stem)

@@ -183,10 +183,14 @@ class BuildCache:
         """Say whether the database is open."""
         return self._db is not None
 
-    def file_digests(self) -> dict[str, tuple[str, str]]:
-        """Return file name -> (stat signature, content digest) as recorded by the last build."""
+    def file_digests(self, names: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
+        """Return file name -> (stat signature, content digest) as recorded by the last build.
+
+        ``names``: only the rows of those files (a publish asks for the few it looks at; None: every row).
+        """
         with self._guard("read file digests"):
-            return {name: (stat, digest) for name, stat, digest in self._rows("SELECT name, stat, digest FROM files")}
+            rows = self._named("SELECT name, stat, digest FROM files", names)
+            return {name: (stat, digest) for name, stat, digest in rows}
         return {}
 
     def put_file_digests(self, rows: Mapping[str, tuple[str, str] | None]) -> None:
@@ -198,10 +202,15 @@ class BuildCache:
                 [(name, row[0], row[1]) for name, row in rows.items() if row is not None],
             )
 
-    def published(self) -> dict[str, tuple[str, float]]:
-        """Return file name -> (key of its last published version, when that version was saved)."""
+    def published(self, names: Iterable[str] | None = None) -> dict[str, tuple[str, float]]:
+        """Return file name -> (key of its last published version, when that version was saved).
+
+        ``names``: only the rows of those files (None: every row).
+        """
         with self._guard("read published versions"):
-            return {name: (key, saved) for name, key, saved in self._rows("SELECT name, key, saved FROM published")}
+            return {
+                name: (key, saved) for name, key, saved in self._named("SELECT name, key, saved FROM published", names)
+            }
         return {}
 
     def put_published(self, rows: Mapping[str, tuple[str, float] | None]) -> None:
@@ -305,6 +314,16 @@ class BuildCache:
             db.close()
             raise
         return db
+
+    def _named(self, query: str, names: Iterable[str] | None) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``query`` (a table keyed by ``name``), only those of ``names`` unless None."""
+        if names is None:
+            yield from self._rows(query)
+            return
+        wanted = list(dict.fromkeys(names))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            yield from self._rows(f"{query} WHERE name IN ({','.join('?' * len(chunk))})", chunk)
 
     def _rows(self, query: str, parameters: Iterable[object] = ()) -> Iterator[tuple[Any, ...]]:
         if self._db is None:

@@ -18,9 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
 
-from feedsvc.build.records import ArticleList, SlugIndex, is_compact, month_index, reindex_compact_facets
+from feedsvc.build.records import compact_views, is_compact, month_index, reindex_compact_facets
 from feedsvc.build.representation import Resource
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import index_facets, index_sources, reindex_facets, reorder_articles
@@ -169,8 +168,7 @@ def _apply_to_records(old: Snapshot, change: Delta) -> Snapshot:
     each once, to group them by source again).
     """
     catalog = old.catalog
-    order = cast(ArticleList, catalog.articles)
-    slugs = cast(SlugIndex, catalog.by_slug)
+    order, slugs = compact_views(catalog)
     gone: list[tuple[int, Article]] = []
     for slug in {article.slug for article in change.articles} | set(change.removed):
         ref = slugs.ref(slug)

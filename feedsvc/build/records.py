@@ -2,13 +2,14 @@
 
 An edge (a file) around pure index arithmetic. The publisher keeps its
 articles as objects; what it sends the master is :func:`pack_catalog` of
-its catalog: every article written once into a record (its fields
+its catalog: every article written once into a record, in an unlinked file
+of its own passed to the master with the blob files (its fields
 marshalled, or pickled where marshal has no form for one; its texts on
 disk stay where they are, as (file, offset, length)), the order and each tag's,
 author's and source's list as three flat arrays (where each record is, its
 publication time, its update time), and the slugs as a sorted array of
-64-bit hashes. :func:`unpack_catalog` writes the records to an unlinked
-file (:class:`Records`) that the workers forked later read with ``pread``
+64-bit hashes. :func:`unpack_catalog` reads the records in that file
+(:class:`Records`), which the workers forked later read with ``pread``
 (the kernel's page cache, shared by every process), and gives a
 :class:`~feedsvc.model.Catalog` whose ``articles``, ``by_slug`` and facets
 are read-only views (:class:`ArticleList`, :class:`SlugIndex`) that make an
@@ -51,10 +52,12 @@ from feedsvc.model import FACET_KINDS, Article, Catalog, Facet, Image, Source, S
 
 __all__ = [
     "MAX_RECORD_BYTES",
+    "WRITE_BYTES",
     "ArticleList",
     "PackedCatalog",
     "Records",
     "SlugIndex",
+    "compact_views",
     "is_compact",
     "month_index",
     "pack_catalog",
@@ -65,6 +68,7 @@ __all__ = [
 
 _LENGTH_BITS = 24
 MAX_RECORD_BYTES = (1 << _LENGTH_BITS) - 1  # 16 MB: an article's metadata, its texts being on disk
+WRITE_BYTES = 1 << 20  # records written to a file by pack_catalog a write at a time
 _IN_MEMORY = 1 << 63  # a record this process added (a delta's), kept in its memory, not in the shared file
 _SLUG = struct.Struct("<H")  # a record starts with its slug, so an index confirms a slug without unpickling
 
@@ -478,26 +482,63 @@ def is_compact(catalog: Catalog) -> bool:
     return isinstance(catalog.articles, ArticleList)
 
 
+def compact_views(catalog: Catalog) -> tuple[ArticleList, SlugIndex]:
+    """Return the order and the slug index of a compact catalog (:func:`unpack_catalog`'s).
+
+    :raise TypeError: ``catalog`` holds objects (the publisher's): :func:`pack_catalog` it and unpack it first.
+    """
+    order, slugs = catalog.articles, catalog.by_slug
+    if not isinstance(order, ArticleList) or not isinstance(slugs, SlugIndex):
+        raise TypeError(
+            f"catalog {catalog.version} holds article objects, not records: unpack_catalog(pack_catalog(it))"
+        )
+    return order, slugs
+
+
+def _article_list(articles: Sequence[Article]) -> ArticleList:
+    """A compact catalog's list (a facet's), as the arrays it is; TypeError for a tuple of objects."""
+    if not isinstance(articles, ArticleList):
+        raise TypeError(f"expected a compact catalog's ArticleList, got {type(articles).__name__}")
+    return articles
+
+
 @dataclass(frozen=True, slots=True)
 class PackedCatalog:
     """A catalog as the publisher sends it to the master: the small parts whole, the articles as records."""
 
     catalog: Catalog  # with no articles, an empty slug index and facets without articles
-    records: bytes  # every article's record, one after the other (refs are offsets in it)
+    # every article's record, one after the other (refs are offsets in it); or the number of the blob file
+    # (as ``position`` numbered it) they were written to (refs are offsets in that file)
+    records: bytes | int
     order: Arrays  # the catalog's order
     slugs: tuple[array[int], array[int]]  # slug hashes ascending, and their records
     facets: Mapping[str, Mapping[str, Arrays]]  # kind -> key -> the facet's order
 
 
-def pack_catalog(catalog: Catalog, position: Callable[[BlobStore], int]) -> PackedCatalog:
-    """Return ``catalog`` packed for the master; ``position`` numbers the blob files its texts are in."""
+def pack_catalog(
+    catalog: Catalog, position: Callable[[BlobStore], int], into: BlobStore | None = None
+) -> PackedCatalog:
+    """Return ``catalog`` packed for the master; ``position`` numbers the blob files its texts are in.
+
+    ``into``: a new blob file the records are written to as they are made (:data:`WRITE_BYTES` at a
+    time), named in the packed catalog by its number, instead of held in it: the publisher never holds
+    every record at once (nor twice, joined, then pickled), and the master reads them where they are.
+    """
     chunks: list[bytes] = []
+    pending = 0
     refs: array[int] = array("Q")
-    at = 0
+    at = into.size if into is not None else 0
     for record in _encoded(catalog.articles, position):
         refs.append(at << _LENGTH_BITS | len(record))
         chunks.append(record)
         at += len(record)
+        pending += len(record)
+        if into is not None and pending >= WRITE_BYTES:
+            into.write(b"".join(chunks))
+            chunks, pending = [], 0
+    if into is not None:
+        into.write(b"".join(chunks))
+        chunks = []
     ages = array("d", [-a.published.timestamp() for a in catalog.articles])
     updated = array("d", [a.updated.timestamp() for a in catalog.articles])
     where = {a.slug: i for i, a in enumerate(catalog.articles)}
@@ -524,18 +565,23 @@ def pack_catalog(catalog: Catalog, position: Callable[[BlobStore], int]) -> Pack
         authors=bare_facets["authors"],
         sources=bare_facets["sources"],
     )
-    return PackedCatalog(bare, b"".join(chunks), (refs, ages, updated), slugs, facets)
+    records = position(into) if into is not None else b"".join(chunks)
+    return PackedCatalog(bare, records, (refs, ages, updated), slugs, facets)
 
 
 def unpack_catalog(packed: PackedCatalog, stores: list[BlobStore], folder: Path | None = None) -> Catalog:
-    """Return the catalog of ``packed``, its records written to a new file, its texts in ``stores``."""
-    records = Records.written(packed.records, list(stores), folder)
+    """Return the catalog of ``packed``, its records written to a new file (or read in the one of ``stores``
+    it names), its texts in ``stores``."""
+    if isinstance(packed.records, int):
+        records = Records(os.dup(stores[packed.records].fileno()), list(stores))
+    else:
+        records = Records.written(packed.records, list(stores), folder)
     order = ArticleList(records, *packed.order)
     slugs = SlugIndex(records, *packed.slugs)
     bare = packed.catalog
     facets = {
         kind: {
-            key: replace(f, articles=cast(tuple[Article, ...], ArticleList(records, *packed.facets[kind][key])))
+            key: replace(f, articles=ArticleList(records, *packed.facets[kind][key]))
             for key, f in bare.facets(kind).items()
         }
         for kind in FACET_KINDS
@@ -544,12 +590,12 @@ def unpack_catalog(packed: PackedCatalog, stores: list[BlobStore], folder: Path 
 
 
 def _compact(bare: Catalog, order: ArticleList, slugs: SlugIndex, facets: Mapping[str, Mapping[str, Facet]]) -> Catalog:
-    # Catalog annotates its articles as a tuple and by_slug as a dict (the publisher's objects); these are their
-    # read-only Sequence and Mapping: everything a server asks of them (index, slice, len, iterate, get, in).
+    # the read-only Sequence and Mapping Catalog declares: everything a server asks of them (index, slice, len,
+    # iterate, get, in), where the publisher's catalog has a tuple and a dict of objects
     return replace(
         bare,
-        articles=cast(tuple[Article, ...], order),
-        by_slug=cast(dict[str, Article], slugs),
+        articles=order,
+        by_slug=slugs,
         tags=facets["tags"],
         authors=facets["authors"],
         sources=facets["sources"],
@@ -602,7 +648,7 @@ def reindex_compact_facets(
             facet = old.get(key)
             if not key or (not named and facet is None):
                 continue  # a name of punctuation alone has no URL; a source missing from site.toml has no facet
-            before = cast(ArticleList, facet.articles) if facet is not None else ArticleList(order.records, *_empty())
+            before = _article_list(facet.articles) if facet is not None else ArticleList(order.records, *_empty())
             members = before
             if key in touched:
                 mine = [(ref, a) for ref, a in added if any(key_of(name) == key for name in _names(kind, a))]
@@ -611,16 +657,15 @@ def reindex_compact_facets(
             if named and not members and not withdrawals:
                 found.pop(key, None)
                 continue
-            listed = cast(tuple[Article, ...], members)
             if facet is not None and not named:
-                found[key] = replace(facet, articles=listed, withdrawn=withdrawals)
+                found[key] = replace(facet, articles=members, withdrawn=withdrawals)
                 continue
             if facet is not None and members and before and members.refs[0] == before.refs[0]:
                 name = facet.name  # named by the same first article
             else:
                 first: Article | Withdrawal = members[0] if members else withdrawals[0]
                 name = next(name for name in _names(kind, first) if facet_key(name) == key)
-            found[key] = Facet(kind, key, name, listed, withdrawals)
+            found[key] = Facet(kind, key, name, members, withdrawals)
         if named and found.keys() != old.keys():
             found = {key: found[key] for key in sorted(found)}
         facets[kind] = found
@@ -664,8 +709,8 @@ def _indexed(
             key, next(n for n in _names(kind, withdrawals[0]) if (n if kind == "sources" else facet_key(n)) == key)
         )
 
-    def listed(key: str) -> tuple[Article, ...]:
-        return cast(tuple[Article, ...], order.taken(members.get(key, ())))
+    def listed(key: str) -> ArticleList:
+        return order.taken(members.get(key, ()))
 
     if kind == "sources":
         return {
@@ -715,4 +760,4 @@ def month_index(order: ArticleList, tz: ZoneInfo) -> ArchiveIndex:
         return ArchiveIndex({}, None, None)
     newest = month_of(datetime.fromtimestamp(-order.ages[0], UTC), tz)
     oldest = month_of(datetime.fromtimestamp(-order.ages[-1], UTC), tz)
-    return ArchiveIndex(cast(Mapping[str, tuple[Article, ...]], _Months(order, tz)), oldest, newest)
+    return ArchiveIndex(_Months(order, tz), oldest, newest)

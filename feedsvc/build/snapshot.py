@@ -22,7 +22,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any, Literal, Protocol
 
@@ -129,7 +129,7 @@ class Snapshot:
         self.changed: tuple[int, str, tuple[Article, ...], tuple[Article, ...]] | None = None
         # what the next build reuses to skip hashing what did not change (build_snapshot; never sent to the master)
         self.salt = ""
-        self.month_keys: dict[str, tuple[str, tuple[Article, ...], str]] = {}  # month -> (spec, articles, key)
+        self.month_keys: dict[str, tuple[str, Sequence[Article], str]] = {}  # month -> (spec, articles, key)
         self.labels: dict[str, tuple[Article, str]] = {}  # slug -> (article, its entries' label)
         self._lazy: OrderedDict[str, Resource] = OrderedDict()
         self._lazy_bytes = 0
@@ -229,7 +229,7 @@ def build_snapshot(
     old = previous.rendered if previous is not None else {}
     reused = previous.month_keys if previous is not None and previous.salt == salt else {}
     relinks: set[str] = set()  # the keys of months whose entries are as they were, not their links
-    month_keys: dict[str, tuple[str, tuple[Article, ...], str]] = {}
+    month_keys: dict[str, tuple[str, Sequence[Article], str]] = {}
     for month in sorted(archives.by_month):
         spec = repr(archive_spec(archives, month, site))
         members = archives.by_month[month]

@@ -17,7 +17,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -152,7 +152,7 @@ def index_facets(kind: str, articles: Iterable[Article], withdrawn: Iterable[Wit
 
 
 def reorder_articles(
-    articles: tuple[Article, ...], gone: list[Article], added: tuple[Article, ...] | list[Article]
+    articles: Sequence[Article], gone: list[Article], added: tuple[Article, ...] | list[Article]
 ) -> tuple[Article, ...]:
     """Return ``articles`` without the ``gone`` ones and with the ``added`` ones, in order: log n per article."""
     items = list(articles)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 import time
 import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -228,7 +229,7 @@ def _unit(files: Mapping[str, str], name: str) -> str | None:
     if suffix.lower() not in ARTICLE_SUFFIXES:
         return None
     sidecar = "" if suffix.lower() == MARKDOWN_SUFFIX else files.get(stem + SIDECAR_SUFFIX, "")
-    return f"{files[name]}|{sidecar}"
+    return sys.intern(f"{files[name]}|{sidecar}")  # (shared as _files' names and signatures are)
 
 
 def _units_after(units: Mapping[str, str], files: Mapping[str, str], touched: Iterable[str]) -> dict[str, str] | None:
@@ -298,21 +299,28 @@ def _files(
     missing_ok: bool = False,
 ) -> Iterator[tuple[str, str]]:
     try:
-        entries = list(os.scandir(folder))
+        # one entry at a time, not a list of them all: each holds its path and its stat, and a list of every
+        # entry of a large folder was most of what a full scan added to the publisher's memory
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                yield from _file(entry, keep, others)
     except OSError as error:
         if faults is not None and not (missing_ok and isinstance(error, FileNotFoundError)):
             faults.append((str(folder), error.strerror or type(error).__name__))
-        return
-    for entry in entries:
-        if not keep(entry.name):
-            continue
+
+
+def _file(entry: os.DirEntry[str], keep: Callable[[str], bool], others: set[str] | None) -> Iterator[tuple[str, str]]:
+    """The name and signature of ``entry`` if it is a regular file ``keep`` keeps; ``others`` gets other kinds."""
+    if keep(entry.name):
         try:
             if entry.is_file():
-                yield entry.name, signature(entry.stat())
+                # interned: a listing made again (the watcher's scans) shares its names and signatures with the
+                # last one and with what the builder keeps of them (each article's entry), instead of copies
+                yield sys.intern(entry.name), sys.intern(signature(entry.stat()))
             elif others is not None:
                 others.add(entry.name)
         except OSError:
-            continue  # removed while we looked: the next scan says so
+            return  # removed while we looked: the next scan says so
 
 
 class Settling:

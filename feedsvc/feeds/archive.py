@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -73,7 +73,7 @@ def next_month(month: str) -> str:
 class ArchiveIndex:
     """The archive months of one catalog: their articles and the span of documents."""
 
-    by_month: Mapping[str, tuple[Article, ...]]  # only months that have articles, newest article first
+    by_month: Mapping[str, Sequence[Article]]  # only months that have articles, newest article first
     first: str | None  # the oldest month with articles; None: no archives at all
     last: str | None  # the newest month with articles
 

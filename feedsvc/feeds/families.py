@@ -63,7 +63,7 @@ class Family:
     id_specific: str
     title: str
     html_path: str
-    articles: tuple[Article, ...]  # newest first
+    articles: Sequence[Article]  # newest first
     tombstones: tuple[Withdrawal, ...] = ()
     atom_links: tuple[tuple[str, str], ...] = ()  # (rel, path): prev-archive on the site feed
     home: str | None = None  # a source's own site: the alternate link instead of html_path

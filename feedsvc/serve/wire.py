@@ -26,11 +26,11 @@ import struct
 import threading
 import weakref
 from dataclasses import replace
-from typing import Any, cast
+from typing import Any
 
 from feedsvc.build.blobstore import Blob, BlobStore, Span, StoredValue
 from feedsvc.build.delta import Delta
-from feedsvc.build.records import ArticleList, PackedCatalog, month_index, pack_catalog, unpack_catalog
+from feedsvc.build.records import PackedCatalog, compact_views, month_index, pack_catalog, unpack_catalog
 from feedsvc.build.snapshot import Snapshot
 
 __all__ = [
@@ -53,6 +53,9 @@ FileId = tuple[int, int, int]  # device, inode, the descriptor's number in the p
 # Every blob store this process adopted, by (device, inode): inherited by forked workers
 _ADOPTED: weakref.WeakValueDictionary[tuple[int, int], BlobStore] = weakref.WeakValueDictionary()
 _ADOPTED_LOCK = threading.Lock()
+# The records file of the last whole snapshot dumped, kept open until the next one is (the master has its own
+# descriptor of it once sent); a publisher sends a whole snapshot at its start and when the master asks again.
+_RECORDS: list[BlobStore] = []
 
 HEADER = struct.Struct("!16sQ")  # kind (ASCII, padded), payload length
 MAX_DESCRIPTORS = 64  # blob files one snapshot may span (one, or two across a compaction)
@@ -144,12 +147,15 @@ def dump_snapshot(snapshot: Snapshot) -> tuple[bytes, tuple[int, ...]]:
 
     Left out: the revisions ledger and the reusable renders, which only the
     next build reads, and the archive months (found again from the order).
-    A blob goes as (file number, offset, length); the articles go as records
-    and flat arrays (:func:`feedsvc.build.records.pack_catalog`).
+    A blob goes as (file number, offset, length); the articles go as records,
+    written to an unlinked file of their own passed with the blob files (not
+    held in the message), and flat arrays (:func:`feedsvc.build.records.pack_catalog`).
     """
     catalog = replace(snapshot.catalog, revisions={}, digests={})
     files = _Files()
-    packed = pack_catalog(catalog, files.position)
+    records = BlobStore()  # the articles' records go to a file of their own, sent with the blob files
+    packed = pack_catalog(catalog, files.position, into=records)
+    _RECORDS[:] = [records]  # its descriptor must outlive the send (or the caller's dup): open until the next dump
     return _dump((packed, snapshot.feeds, snapshot.page_budget, snapshot.fresh), files)
 
 
@@ -214,7 +220,7 @@ def load_snapshot(data: bytes | bytearray, fds: list[int]) -> Snapshot:
     if not isinstance(packed, PackedCatalog):
         raise pickle.UnpicklingError(f"expected a packed catalog, got {type(packed).__name__}")
     catalog = unpack_catalog(packed, stores)
-    order = cast(ArticleList, catalog.articles)
+    order, _ = compact_views(catalog)
     return Snapshot(catalog, feeds, month_index(order, catalog.site.timezone), None, page_budget, fresh)
 
 

@@ -57,7 +57,7 @@ class Pager:
     prefix: str  # "" for the home page, the facet's path for a tag or author page
     number: int
     count: int
-    articles: tuple[Article, ...]  # the articles of this page
+    articles: Sequence[Article]  # the articles of this page
     start: int  # position of its first article in the whole list, from 1 (<ol start>)
 
     @property

@@ -13,7 +13,7 @@ import functools
 import os
 import threading
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -189,7 +189,7 @@ def _made_page(
 def _list_page(
     snapshot: Snapshot,
     prefix: str,
-    articles: tuple[Article, ...],
+    articles: Sequence[Article],
     withdrawn: tuple[Withdrawal, ...],
     number: int | None,
     template: str,

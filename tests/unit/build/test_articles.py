@@ -154,6 +154,43 @@ def test_a_warm_start_moves_each_cached_body_to_disk_before_reading_the_next(
     assert spilled_when_read == list(range(8))
 
 
+def test_a_publish_reads_the_caches_records_of_the_files_it_looks_at_and_the_builder_keeps_none(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stories(content_dir, 6)
+    cache = content_dir / ".feedsvc" / "cache"
+    Builder(content_dir, cache_dir=cache).build(T1)
+    asked: list[tuple[str, list[str] | None]] = []
+    for table in ("file_digests", "published"):
+        real = getattr(BuildCache, table)
+
+        def reading(self: BuildCache, names: Iterable[str] | None = None, real: Any = real, table: str = table) -> Any:
+            asked.append((table, None if names is None else sorted(names)))
+            return real(self, names)
+
+        monkeypatch.setattr(BuildCache, table, reading)
+    warm = Builder(content_dir, cache_dir=cache)
+    warm.build(T1)
+    assert asked == [("file_digests", None), ("published", None)]  # a start: every file's record, once
+    assert warm.stats.cached == 6
+    # what the builder keeps between builds: its entries, not the cache's records of every file
+    kept = [name for name, value in vars(warm.articles).items() if isinstance(value, dict) and len(value) >= 6]
+    assert kept == ["entries"]
+    assert len({id(entry.rules) for entry in warm.articles.entries.values()}) == 1  # one (host, version) tuple
+    asked.clear()
+    write_article(content_dir, "story-7", "2024-05-07T09:00:00")
+    (content_dir / "articles" / "story-2.html").unlink()
+    (content_dir / "articles" / "story-2.toml").unlink()
+    built = warm.build(T1)
+    assert sorted(a.slug for a in built.catalog.articles) == [f"story-{n}" for n in (1, 3, 4, 5, 6, 7)]
+    assert asked == [
+        ("file_digests", ["story-2.html", "story-7.html"]),
+        ("published", ["story-2.html", "story-7.html"]),
+    ]
+    with BuildCache(cache) as records:  # the removed file's records are gone, the new one's are there
+        assert "story-2.html" not in records.file_digests() and "story-7.html" in records.published()
+
+
 # Run in a fresh interpreter: the fork server is one per process, started by whichever pool came first.
 POOL_BESIDE_A_THREAD = """
 import os, sys, threading

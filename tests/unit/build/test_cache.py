@@ -131,6 +131,14 @@ def test_keep_only_and_forget_prune_rows(tmp_path: Path) -> None:
         cache.put_file_digests({"one.html": ("1:2:3:4|", "d1"), "two.html": ("5:6:7:8|", "d2")})
         cache.put_file_digests({"two.html": None})
         assert cache.file_digests() == {"one.html": ("1:2:3:4|", "d1")}
+        cache.put_file_digests({f"{n}.html": (f"{n}:0:0:0|", f"d{n}") for n in range(1200)})
+        assert cache.file_digests(["one.html", "7.html", "missing.html"]) == {
+            "one.html": ("1:2:3:4|", "d1"),
+            "7.html": ("7:0:0:0|", "d7"),
+        }
+        assert len(cache.file_digests(f"{n}.html" for n in range(1200))) == 1200  # more names than a query takes
+        cache.put_published({"one.html": ("k1", 5.0), "two.html": ("k2", 6.0)})
+        assert cache.published(["two.html"]) == {"two.html": ("k2", 6.0)} and cache.published([]) == {}
     assert rows(tmp_path, "SELECT key FROM articles") == [("a",)]
     assert rows(tmp_path, "SELECT key FROM documents") == [("y",)]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import signal
 from collections.abc import Iterable
 from dataclasses import replace
@@ -14,11 +15,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from feedsvc.build import records as records_module
 from feedsvc.build.blobstore import BlobStore
 from feedsvc.build.records import (
     ArticleList,
     Records,
     SlugIndex,
+    compact_views,
     month_index,
     pack_catalog,
     unpack_catalog,
@@ -93,6 +96,44 @@ def test_a_compact_catalog_answers_as_its_objects_do(articles: list[Article], st
     expected = index_archives(objects.articles, TBILISI)
     assert (months.first, months.last) == (expected.first, expected.last)
     assert {m: list(a) for m, a in months.by_month.items()} == {m: list(a) for m, a in expected.by_month.items()}
+
+
+def test_records_written_to_a_file_of_their_own_are_read_there_and_not_carried_in_the_packed_catalog(
+    articles: list[Article], store: BlobStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(records_module, "WRITE_BYTES", 200)  # a write every record or two, not all at the end
+    writes: list[int] = []
+    real = BlobStore.write
+    monkeypatch.setattr(BlobStore, "write", lambda self, data: writes.append(len(data)) or real(self, data))
+    objects = catalog_of(articles)
+    file = BlobStore(tmp_path)
+    stores = [store, file]
+    packed = pack_catalog(objects, stores.index, into=file)
+    assert packed.records == 1  # the file's number, as position numbered it
+    assert len(writes) >= 3 and sum(writes) == file.size  # written as they were made
+    assert b"Title of alpha" not in pickle.dumps(packed) and b"Title of alpha" in file.read(0, file.size)
+    held = unpack_catalog(packed, stores, tmp_path)
+    assert list(held.articles) == list(objects.articles)
+    assert [a.content_html for a in held.articles] == [a.content_html for a in objects.articles]
+    assert all(held.by_slug[slug] == article for slug, article in objects.by_slug.items())
+    for kind in FACET_KINDS:
+        assert {k: list(f.articles) for k, f in held.facets(kind).items()} == {
+            k: list(f.articles) for k, f in objects.facets(kind).items()
+        }
+    del file, stores, packed
+    gc.collect()
+    assert held.articles[0] == objects.articles[0]  # the records stay readable: the catalog has the file open
+
+
+def test_the_views_of_a_compact_catalog_are_its_arrays_and_a_catalog_of_objects_is_refused_by_name(
+    articles: list[Article], store: BlobStore, tmp_path: Path
+) -> None:
+    objects = catalog_of(articles)
+    held = compact(objects, [store], tmp_path)
+    order, slugs = compact_views(held)
+    assert order is held.articles and slugs is held.by_slug
+    with pytest.raises(TypeError, match=r"catalog v1 holds article objects.*unpack_catalog\(pack_catalog"):
+        compact_views(objects)
 
 
 def test_the_heap_holds_no_article_but_those_asked_for(

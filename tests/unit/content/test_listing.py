@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from feedsvc.content.listing import refreshed, relevant, scan
 from support.factories import replace_picture, with_icon, write_article
@@ -92,3 +97,54 @@ def test_a_picture_and_its_folders_are_relevant_only_while_site_toml_names_it(tm
         assert not relevant(tmp_path, str(tmp_path / path))
     assert not relevant(tmp_path, str(tmp_path / "media" / "brand" / "other.png"), named)
     assert not relevant(tmp_path, str(tmp_path / "media" / "icon.png"), named)
+
+
+def test_a_scan_made_again_shares_the_names_and_signatures_of_the_last_one(content_dir: Path) -> None:
+    write_article(content_dir, "one", "2024-05-01T09:00:00")
+    first, again = scan(content_dir), scan(content_dir)
+    assert again == first
+    # the very string objects, not equal copies: the watcher's scans and the builder's entries hold one of each
+    assert all(next(n for n in again.files if n == name) is name for name in first.files)
+    assert all(again.files[name] is sig for name, sig in first.files.items())
+    assert all(again.units[name] is unit for name, unit in first.units.items()) and first.units
+
+
+class _Counted:
+    """A directory entry that counts how many of its kind are alive at once (what a scan holds)."""
+
+    alive = 0
+    most = 0
+
+    def __init__(self, entry: os.DirEntry[str]) -> None:
+        self._entry = entry
+        self.name = entry.name
+        _Counted.alive += 1
+        _Counted.most = max(_Counted.most, _Counted.alive)
+
+    def __del__(self) -> None:
+        _Counted.alive -= 1
+
+    def is_file(self) -> bool:
+        return self._entry.is_file()
+
+    def stat(self) -> os.stat_result:
+        return self._entry.stat()
+
+
+def test_a_scan_holds_one_directory_entry_at_a_time_not_the_whole_folder(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for day in range(1, 21):
+        write_article(content_dir, f"story-{day}", f"2024-05-{day:02d}T09:00:00")
+    real = os.scandir
+
+    @contextlib.contextmanager
+    def counted(folder: Path) -> Iterator[Iterator[_Counted]]:
+        with real(folder) as entries:
+            yield (_Counted(entry) for entry in entries)
+
+    monkeypatch.setattr(os, "scandir", counted)
+    _Counted.alive = _Counted.most = 0
+    listing = scan(content_dir)
+    assert len(listing.files) >= 40 and len(listing.units) >= 20  # every page and sidecar (and the fixture's)
+    assert _Counted.most <= 2  # (each entry and at most the next): never a list of them all
