@@ -205,26 +205,26 @@ PAGE_URL = "https://coast.example/2024/harbour/"
 # The shipped model's probabilities for the blocks of PAGE's article, in page order, as measured when it
 # was trained (make train-scorer on wcxb-dev + readability-pages). Retraining changes them: record the new ones.
 RECORDED = [
-    ("The council voted on Tue", 0.998647),
-    ("Engineers told the meeti", 0.998417),
-    ("Fishing crews, who lost ", 0.998339),
-    ("Coast Gazette Local news", 0.616765),
-    ("The new section will be ", 0.999001),
-    ("Work is expected to begi", 0.998017),
-    ("Coast", 0.616901),
-    ("Lifeboat volunteers trai", 0.966986),
-    ("Crews at the station hav", 0.969531),
-    ("Council", 0.538968),
-    ("What the new parking cha", 0.949189),
-    ("From April, visitors wil", 0.944085),
-    ("Weather", 0.422995),
-    ("Ten photos of the Januar", 0.86597),
-    ("You sent us hundreds of ", 0.956463),
-    ("Inspiration", 0.418526),
-    ("Seven coastal walks to t", 0.833441),
-    ("Whether you want a gentl", 0.952375),
-    ("Download the app", 0.28233),
-    ("Posted in Local, Harbour", 0.253799),
+    ('The council voted on Tue', 0.998911),
+    ('Engineers told the meeti', 0.998633),
+    ('Fishing crews, who lost ', 0.998492),
+    ('Coast Gazette Local news', 0.55077),
+    ('The new section will be ', 0.998879),
+    ('Work is expected to begi', 0.996891),
+    ('Coast', 0.590976),
+    ('Lifeboat volunteers trai', 0.945397),
+    ('Crews at the station hav', 0.96108),
+    ('Council', 0.531675),
+    ('What the new parking cha', 0.923481),
+    ('From April, visitors wil', 0.925707),
+    ('Weather', 0.443502),
+    ('Ten photos of the Januar', 0.891481),
+    ('You sent us hundreds of ', 0.960175),
+    ('Inspiration', 0.450518),
+    ('Seven coastal walks to t', 0.875676),
+    ('Whether you want a gentl', 0.94166),
+    ('Download the app', 0.323382),
+    ('Posted in Local, Harbour', 0.184832),
 ]
 
 
@@ -255,7 +255,7 @@ def test_the_pipeline_drops_what_the_shipped_model_is_sure_of_and_explains_it() 
     found = clean_explained(PAGE.read_text(encoding="utf-8"), PAGE_URL)
     dropped = [r for r in found.removals if r.reason.startswith("learned block scorer")]
     # two of the four teaser labels (one shape, repeated), the app prompt and the tag line; the model
-    # retrained on cleaner 15's finer blocks is unsure of the tagline box and the other two labels (0.54-0.62)
+    # retrained on cleaner 15's finer blocks (and on 16) is unsure of the tagline box and the other two labels (0.53-0.59)
     assert [r.excerpt for r in dropped] == [
         "Weather",
         "Inspiration",
