@@ -113,6 +113,10 @@ class Builder:
         self.articles.blobs = BlobStore(cache_dir) if spill else None
         self.report: BuildReport = report or _Unreported()
         self.snapshot: Snapshot | None = None
+        # the listing the last snapshot was built from, and when (monotonic) the builder began making it
+        # (None: it was handed one): a watcher that watched since then needs no listing of its own
+        self.listing: Listing | None = None
+        self.listed: float | None = None
         self._site: Site | None = None
         self._host_rules: dict[str, SiteRules] = {}  # as the rules folder has them, by host
         self._rules: dict[str, SiteRules] = {}  # and under each [[source]] that names one (with_source_rules)
@@ -189,6 +193,7 @@ class Builder:
     def build(self, now: datetime | None = None, listing: Listing | None = None) -> Snapshot:
         """Build the snapshot of the folder as it is now; record the outcome in :attr:`report`."""
         started = time.perf_counter()
+        listed = None if listing is not None else time.monotonic()
         try:
             listing = listing or scan(self.content_dir, self.pictures)
             with self._cache() as cache:
@@ -199,7 +204,7 @@ class Builder:
             self._built = {}  # nothing of this build is published: the next one looks at every input again
             self._built_articles = {}
             raise
-        self.snapshot = snapshot
+        self.snapshot, self.listing, self.listed = snapshot, listing, listed
         entries, looked = self.articles.entries, self._looked
         if looked is None:
             self._built_articles = {name: entry.sig for name, entry in entries.items()}

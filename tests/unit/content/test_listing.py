@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from feedsvc.content.listing import refreshed, relevant, scan
+from feedsvc.content.listing import refreshed, relevant, scan, watched_folders
 from support.factories import replace_picture, with_icon, write_article
 
 
@@ -92,3 +92,36 @@ def test_a_picture_and_its_folders_are_relevant_only_while_site_toml_names_it(tm
         assert not relevant(tmp_path, str(tmp_path / path))
     assert not relevant(tmp_path, str(tmp_path / "media" / "brand" / "other.png"), named)
     assert not relevant(tmp_path, str(tmp_path / "media" / "icon.png"), named)
+
+
+def test_the_folders_watched_are_those_whose_own_entries_a_listing_is_made_of(content_dir: Path) -> None:
+    root = content_dir.resolve()
+    (root / "media" / "brand").mkdir(parents=True)
+    (root / "articles" / "deeper").mkdir()
+    (root / ".feedsvc" / "cache").mkdir(parents=True)
+    folders = watched_folders(root, ["media/brand/mark.png", "../outside/icon.png", "/etc/icon.png"])
+    # no rules/ yet: the content folder reports it made; nothing deeper, nothing of the build's own state
+    assert set(folders) == {str(root), str(root / "articles"), str(root / "media"), str(root / "media" / "brand")}
+    # every path relevant() keeps is an entry of one of them
+    for path in (root / "site.toml", root / "articles" / "x.html", root / "media" / "brand" / "mark.png"):
+        assert relevant(root, str(path), ["media/brand/mark.png"]) and str(path.parent) in folders
+    (root / "rules").mkdir()
+    assert str(root / "rules") in watched_folders(root)
+
+
+def test_a_folder_replaced_under_its_name_is_another_folder_to_watch(content_dir: Path) -> None:
+    root = content_dir.resolve()
+    before = watched_folders(root)
+    (root / "articles").rename(root / "articles.old")
+    (root / "articles").mkdir()
+    after = watched_folders(root)
+    assert set(after) == set(before) and after[str(root / "articles")] != before[str(root / "articles")]
+
+
+def test_a_listing_with_other_pictures_keeps_its_articles_as_they_are(content_dir: Path) -> None:
+    icon = with_icon(content_dir)
+    root = content_dir.resolve()
+    listing = scan(root)
+    assert listing.units  # made once
+    moved = listing.with_pictures(root, [str(icon.relative_to(root))])
+    assert moved.units is listing.units and moved.pictures and moved == scan(root, moved.pictures)
