@@ -435,7 +435,8 @@ class Watcher:
     def _events_failed(self, error: Exception) -> None:
         log.error(
             "content watcher: the system's change events failed (%s); polling %s instead. Fix: raise "
-            "fs.inotify.max_user_watches if the limit was reached, or set FEEDSVC_WATCH_POLLING=true",
+            "fs.inotify.max_user_instances (or max_user_watches) if a limit was reached, or set "
+            "FEEDSVC_WATCH_POLLING=true",
             error,
             self.content_dir,
         )
