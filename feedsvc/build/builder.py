@@ -22,6 +22,7 @@ import contextlib
 import ctypes
 import os
 import time
+import weakref
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -372,10 +373,14 @@ class _Names:
     """The file names of ``articles/`` by stem, and the problems of the names themselves (orphan sidecars, strays).
 
     Brought up to date by the names added and removed since the last build: a publish costs what it added.
+    A listing refreshed from the one last seen (:func:`~feedsvc.content.listing.refreshed`) says which
+    names it statted again: only those are compared, not every name of the folder (200,000 at 100,000
+    articles; a listing made otherwise is compared whole).
     """
 
     def __init__(self) -> None:
-        self._names: frozenset[str] = frozenset()
+        self._names: set[str] = set()
+        self._seen: weakref.ref[Listing] | None = None  # the listing the names are of
         self._stamp: tuple[int, ...] | None = None
         self._stems: dict[str, set[str]] = {}
         self._odd: set[str] = set()  # names of a suffix never read: a stray may be among them
@@ -383,16 +388,26 @@ class _Names:
         self._strays: list[Problem] = []
 
     def problems(self, folder: Path, listing: Listing) -> list[Problem]:
-        names = frozenset(listing.files)
-        if (names, listing.stamp) == (self._names, self._stamp):
+        files, since, touched = listing.files, listing.since, listing.touched
+        seen = self._seen() if self._seen is not None else None
+        if since is not None and touched is not None and seen is not None and since[0]() is seen:
+            gone = {name for name in touched if name not in files and name in self._names}
+            new = {name for name in touched if name in files and name not in self._names}
+        else:
+            gone = self._names.difference(files)
+            new = set(files).difference(self._names)
+        self._seen = weakref.ref(listing)
+        if not gone and not new and listing.stamp == self._stamp:
             return [*self._all_sidecars(), *self._strays]  # the same names give the same problems
         affected = set()
-        for name in self._names - names:
+        self._names -= gone
+        self._names |= new
+        for name in gone:
             stem, suffix = os.path.splitext(name)
             self._stems.get(stem, set()).discard(name)
             self._odd.discard(name)
             affected.add(stem)
-        for name in names - self._names:
+        for name in new:
             stem, suffix = os.path.splitext(name)
             self._stems.setdefault(stem, set()).add(name)
             if suffix.lower() not in READ_SUFFIXES:
@@ -408,7 +423,7 @@ class _Names:
                 self._stems.pop(stem, None)
         # else nothing there can be a stray: no need to look
         self._strays = stray_problems(folder) if listing.others or self._odd else []
-        self._names, self._stamp = names, listing.stamp
+        self._stamp = listing.stamp
         return [*self._all_sidecars(), *self._strays]
 
     def _all_sidecars(self) -> list[Problem]:

@@ -73,6 +73,8 @@ class Listing:
     # made by refreshed(): the listing it was made from (weakly) and the only inputs (by name) whose
     # signature may differ from that one's (None: any may; a scan, or a change of site.toml, rules or pictures)
     since: tuple[weakref.ref[Listing], frozenset[str]] | None = field(default=None, compare=False)
+    # with ``since``: the names in articles/ statted again since that listing (added, changed or gone)
+    touched: frozenset[str] | None = field(default=None, compare=False)
 
     @cached_property
     def units(self) -> dict[str, str]:
@@ -98,7 +100,7 @@ class Listing:
         names = tuple(names)
         if set(names) == set(self.pictures):
             return self
-        new = dataclasses.replace(self, pictures=_pictures(content_dir, names), since=None)  # site.toml's input moved
+        new = dataclasses.replace(self, pictures=_pictures(content_dir, names), since=None, touched=None)  # moved
         if "units" in self.__dict__:  # the articles are the same: not made again (200,000 files at 100,000 articles)
             new.__dict__["units"] = self.units
         return new
@@ -238,7 +240,8 @@ def refreshed(
     same_settings = site == listing.site and rules == listing.rules and images == listing.pictures
     # which inputs may differ from the listing's (a sidecar's page found among its usual spellings, as units were)
     since = (weakref.ref(listing), frozenset(_pages_of(touched))) if same_settings and units is not None else None
-    new = Listing(site, rules, files, folder_stamp(content_dir), frozenset(others), (), images, since)
+    names = frozenset(touched) if since is not None else None
+    new = Listing(site, rules, files, folder_stamp(content_dir), frozenset(others), (), images, since, names)
     if units is not None:  # brought up to date for the names that changed, not made again
         new.__dict__["units"] = units
     return new

@@ -119,6 +119,7 @@ def events_app(content_dir: Path) -> tuple[object, object]:
     state = app.extensions["feedsvc"]
     assert state.watcher.watching.wait(10), "the system's change events did not start"
     assert wait_until(lambda: state.watcher.scans >= 1)  # the one once watched (the first build listed the folder)
+    quiet(state, content_dir)  # and done: a later report looked at (a test's changes come after that look)
     return app, state
 
 
@@ -400,6 +401,9 @@ def test_a_rules_folder_made_after_the_start_is_watched_from_then_on(content_dir
         shutil.rmtree(rules, ignore_errors=True)
         rules.mkdir()
         assert wait_until(lambda: str(rules.resolve()) in watcher._folders)  # reported made, then watched
+        looks = watcher.looks
+        (rules / "notes.txt").write_text("not a rules file: reported by the new watch, never read", encoding="utf-8")
+        assert wait_until(lambda: watcher.looks > looks)  # every report until then taken in
         scans, builds = watcher.scans, watcher.builds
         (rules / "news.example.org.toml").write_text("# nothing to change yet\n", encoding="utf-8")
         assert wait_until(lambda: watcher.builds > builds)  # a rules file is an input of the build
