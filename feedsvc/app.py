@@ -85,10 +85,17 @@ def _site_state(settings: Mapping[str, Any], metrics: Metrics) -> SiteState:
     clock = settings["CLOCK"] or utc_now
     builder, publisher = None, None
     following = _following(settings, content_dir)
+    timing: dict[str, float | bool] = {
+        "interval": float(settings["WATCH_INTERVAL"]),
+        "rescan": float(settings["RESCAN_INTERVAL"]),
+        "safety_rescan": float(settings["SAFETY_RESCAN_INTERVAL"]),
+        "polling": bool(settings["WATCH_POLLING"]),
+    }
     if settings["BUILD_MODE"] == "process":
-        # built in a process of its own, so the workers gunicorn forks inherit only what they serve
+        # built in a process of its own, so the workers gunicorn forks inherit only what they serve; it
+        # watches the folder before it lists it: the server listens once changes are watched
         publisher, snapshot = Publisher.start(
-            lambda: _builder(settings, content_dir), clock, report=metrics, follow=following
+            lambda: _builder(settings, content_dir), clock, report=metrics, follow=following, timing=timing
         )
     else:
         builder = _builder(settings, content_dir, report=metrics)
@@ -107,12 +114,6 @@ def _site_state(settings: Mapping[str, Any], metrics: Metrics) -> SiteState:
             first_delay=float(settings["WEBSUB_FIRST_DELAY"]),
             timeout=float(settings["WEBSUB_TIMEOUT"]),
         )
-    timing: dict[str, float | bool] = {
-        "interval": float(settings["WATCH_INTERVAL"]),
-        "rescan": float(settings["RESCAN_INTERVAL"]),
-        "safety_rescan": float(settings["SAFETY_RESCAN_INTERVAL"]),
-        "polling": bool(settings["WATCH_POLLING"]),
-    }
     # the sources' status as their state files say it (written by whichever process follows)
     sources = functools.partial(source_status, content_dir)
     state = SiteState(snapshot, notifier, builder, clock, publisher, timing, following, sources)

@@ -8,7 +8,8 @@ anything. :class:`Settling` decides when a
 changed file may be read: when it has not changed for ``settle`` seconds,
 so a file still being written is never published torn. :func:`refreshed`
 brings a listing up to date from the paths the operating system reported
-changed, statting only those.
+changed, statting only those; :func:`watched_folders` names the folders whose
+own entries those paths are in.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 
 from feedsvc.content.loader import ARTICLE_SUFFIXES, MARKDOWN_SUFFIX, SIDECAR_SUFFIX, is_listed
 from feedsvc.content.rules import RULES_FOLDER
@@ -40,6 +41,7 @@ __all__ = [
     "scan",
     "signature",
     "site_pictures",
+    "watched_folders",
 ]
 
 SITE_FILE = "site.toml"
@@ -72,6 +74,8 @@ class Listing:
     # made by refreshed(): the listing it was made from (weakly) and the only inputs (by name) whose
     # signature may differ from that one's (None: any may; a scan, or a change of site.toml, rules or pictures)
     since: tuple[weakref.ref[Listing], frozenset[str]] | None = field(default=None, compare=False)
+    # with ``since``: the names in articles/ statted again since that listing (added, changed or gone)
+    touched: frozenset[str] | None = field(default=None, compare=False)
 
     @cached_property
     def units(self) -> dict[str, str]:
@@ -97,7 +101,10 @@ class Listing:
         names = tuple(names)
         if set(names) == set(self.pictures):
             return self
-        return dataclasses.replace(self, pictures=_pictures(content_dir, names), since=None)  # site.toml's input moved
+        new = dataclasses.replace(self, pictures=_pictures(content_dir, names), since=None, touched=None)  # moved
+        if "units" in self.__dict__:  # the articles are the same: not made again (200,000 files at 100,000 articles)
+            new.__dict__["units"] = self.units
+        return new
 
 
 def site_pictures(site: Site) -> tuple[str, ...]:
@@ -154,6 +161,33 @@ def relevant(content_dir: Path, path: str, pictures: Iterable[str] = ()) -> bool
     return len(parts) == 2 and parts[0] in (ARTICLES_FOLDER, RULES_FOLDER)
 
 
+def watched_folders(content_dir: Path, pictures: Iterable[str] = ()) -> dict[str, tuple[int, int]]:
+    """Return the folders whose own entries are every path :func:`relevant` keeps, each that exists, by path.
+
+    The content folder, ``articles/``, ``rules/`` and each folder on the way
+    to a picture at ``pictures``, each with its device and inode (a folder
+    replaced under its name is another one). Watched each without the
+    folders in it, they report every change a listing can see, and nothing
+    of ``.feedsvc/`` or anything deeper: watching them costs a few calls
+    whatever the folder holds. One that does not exist yet is reported
+    created by the folder it appears in.
+    """
+    wanted = [content_dir, content_dir / ARTICLES_FOLDER, content_dir / RULES_FOLDER]
+    for name in pictures:
+        parts = Path(name).parts[:-1]
+        if ".." not in parts and not Path(name).is_absolute():  # site.toml keeps them in the content folder
+            wanted += [content_dir.joinpath(*parts[:depth]) for depth in range(1, len(parts) + 1)]
+    found: dict[str, tuple[int, int]] = {}
+    for folder in wanted:
+        try:
+            stat = os.stat(folder)
+        except OSError:
+            continue
+        if S_ISDIR(stat.st_mode):
+            found[str(folder)] = (stat.st_dev, stat.st_ino)
+    return found
+
+
 def refreshed(
     listing: Listing, content_dir: Path, paths: Iterable[str], pictures: Iterable[str] | None = None
 ) -> Listing | None:
@@ -207,7 +241,8 @@ def refreshed(
     same_settings = site == listing.site and rules == listing.rules and images == listing.pictures
     # which inputs may differ from the listing's (a sidecar's page found among its usual spellings, as units were)
     since = (weakref.ref(listing), frozenset(_pages_of(touched))) if same_settings and units is not None else None
-    new = Listing(site, rules, files, folder_stamp(content_dir), frozenset(others), (), images, since)
+    names = frozenset(touched) if since is not None else None
+    new = Listing(site, rules, files, folder_stamp(content_dir), frozenset(others), (), images, since, names)
     if units is not None:  # brought up to date for the names that changed, not made again
         new.__dict__["units"] = units
     return new

@@ -33,7 +33,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from feedsvc.build.builder import Builder, BuildReport, release_memory
@@ -77,6 +77,7 @@ class Publisher:
         clock: Callable[[], datetime],
         report: BuildReport | None = None,
         follow: Callable[[], float] | None = None,
+        timing: Mapping[str, float | bool] | None = None,
     ) -> None:
         self.link = link
         self.pid = pid
@@ -86,7 +87,7 @@ class Publisher:
         self._clock = clock
         self._follow = follow
         self._report = report  # where the publisher's build figures are recorded (the app's metrics)
-        self._timing: dict[str, float | bool] = {}
+        self._timing: dict[str, float | bool] = dict(timing or {})  # the watcher's (Watcher.configured)
         self._thread: threading.Thread | None = None
         self.stopping = False  # the server is stopping: a publisher that goes too is not started again
 
@@ -97,16 +98,21 @@ class Publisher:
         clock: Callable[[], datetime],
         report: BuildReport | None = None,
         follow: Callable[[], float] | None = None,
+        timing: Mapping[str, float | bool] | None = None,
     ) -> tuple[Publisher, Snapshot]:
         """Fork the publisher around ``build`` (returns a Builder); return it and the first snapshot.
 
         The figures of each build it makes are recorded in ``report``, here in the master.
         ``follow``, if given, is called in the publisher once it watches (:class:`~feedsvc.serve.poller.Poller`):
         it follows the site's sources, and the watcher publishes what it imports.
+        ``timing``, if given (the watcher's, as :meth:`watch` takes it), has the publisher watch the
+        folder before its first build lists it (:meth:`~feedsvc.serve.watcher.Watcher.arm`): the first
+        snapshot then comes once changes are watched, and the first change after the start is
+        published without a look at every file.
 
         :raise SiteConfigError: site.toml is broken. :raise PublisherError: any other failed first build.
         """
-        publisher = cls(*_spawn(build, clock, follow=follow), build, clock, report, follow)
+        publisher = cls(*_spawn(build, clock, follow=follow, timing=timing), build, clock, report, follow, timing)
         try:
             while True:
                 message = publisher.link.receive()
@@ -142,7 +148,7 @@ class Publisher:
         as a delta (payload and descriptors, see :func:`feedsvc.serve.wire.dump_delta`);
         one ``on_delta`` cannot apply (it raises) is followed by a whole snapshot.
         """
-        self._timing = {**timing, "deltas": on_delta is not None}
+        self._timing = {**self._timing, **timing, "deltas": on_delta is not None}
         self.link.send("watch", json.dumps(self._timing).encode())
         if self._thread is None:
             self._thread = threading.Thread(
@@ -207,7 +213,8 @@ class Publisher:
         self.restarts.append(now)
         log.error("the publisher process (pid %d) stopped; starting a new one", self.pid)
         self.link.close()
-        self.link, self.pid = _spawn(self._build, self._clock, again=True, follow=self._follow)
+        watching = {k: v for k, v in self._timing.items() if k != "deltas"}
+        self.link, self.pid = _spawn(self._build, self._clock, again=True, follow=self._follow, timing=watching)
         self.link.send("watch", json.dumps(self._timing).encode())
         return True
 
@@ -285,13 +292,17 @@ def _spawn(
     clock: Callable[[], datetime],
     again: bool = False,
     follow: Callable[[], float] | None = None,
+    timing: Mapping[str, float | bool] | None = None,
 ) -> tuple[Link, int]:
-    """Fork a publisher around ``build`` (``again``: a restart); return the master's end of its socket and its pid."""
+    """Fork a publisher around ``build`` (``again``: a restart); return the master's end of its socket and its pid.
+
+    ``timing``: the watcher's, to watch the folder before the first build (None: once told to).
+    """
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     pid = os.fork()
     if pid == 0:  # the publisher
         ours.close()
-        _publisher_main(Link(theirs), build, clock, again, follow)  # never returns
+        _publisher_main(Link(theirs), build, clock, again, follow, timing)  # never returns
     theirs.close()
     return Link(ours), pid
 
@@ -322,8 +333,13 @@ def _publisher_main(
     clock: Callable[[], datetime],
     again: bool = False,
     follow: Callable[[], float] | None = None,
+    timing: Mapping[str, float | bool] | None = None,
 ) -> None:
     """Build, send, then watch when told to; exit when the master closes the socket.
+
+    With ``timing``, the watch is armed before the first build lists the folder
+    (the master is sent the first snapshot once changes are being watched), and
+    started with that listing when the master says ``watch`` with the same timing.
 
     The first build of a server must succeed (there is nothing to serve
     otherwise); that of a publisher started ``again`` may fail like any
@@ -343,6 +359,7 @@ def _publisher_main(
         builder = build()
         builder.report = _Report(link)
         watcher: Watcher | None = None
+        started = False  # the watcher's thread runs (the master said "watch")
         poller: Poller | None = None
 
         def send_fault() -> None:
@@ -360,6 +377,9 @@ def _publisher_main(
                     send_snapshot(link, new)
                 sent[:] = [new]
 
+        armed = dict(timing) if timing is not None else None
+        if armed is not None:
+            watcher = Watcher.configured(builder, publish, clock, armed, on_fault=send_fault).arm()
         try:
             publish(builder.build(clock()), whole=True)
         except Exception as error:
@@ -376,10 +396,16 @@ def _publisher_main(
             link.send("fault", json.dumps({"path": path, "reason": reason, "since": since}).encode())
         while (message := link.receive()) is not None:
             kind, payload, _fds = message
-            if kind == "watch" and watcher is None:
+            if kind == "watch" and not started:
                 options = json.loads(payload)
                 deltas = bool(options.pop("deltas", False))
-                watcher = Watcher.configured(builder, publish, clock, options, on_fault=send_fault).start()
+                if watcher is not None and options != armed:  # told to watch otherwise: as told
+                    watcher.close()
+                    watcher = None
+                if watcher is None:
+                    watcher = Watcher.configured(builder, publish, clock, options, on_fault=send_fault)
+                watcher.start()
+                started = True
                 if follow is not None:
                     poller = Poller(follow).start()  # its imports land in the folder the watcher watches
             elif kind == "resync" and builder.snapshot is not None:

@@ -2,9 +2,15 @@
 
 An edge: two daemon threads in the process that builds (the publisher
 process, or a single-process server). By default the operating system says
-what changed (``watchfiles``: inotify on Linux): the paths it reports are
+what changed (``watchfiles``' Rust notifier: inotify on Linux), watching only
+the few folders a listing is made of, each without the folders in it
+(:func:`feedsvc.content.listing.watched_folders`: a few calls, not a walk of
+every file); the paths it reports are
 statted again (:func:`feedsvc.content.listing.refreshed`, costing what changed,
-not what the folder holds), and an idle site costs no CPU. The icon and logo
+not what the folder holds), and an idle site costs no CPU. Armed
+(:meth:`Watcher.arm`) before the builder first lists the folder, the watch
+and that listing say together what the folder holds, so the first change
+after a start is published like any other: no look at every file first. The icon and logo
 files site.toml names are inputs too, wherever they are in the folder. A full
 scan (:func:`feedsvc.content.listing.scan`) runs every ``safety_rescan``
 seconds as a safety net for a change the system did not report. With
@@ -30,10 +36,11 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from feedsvc.build.builder import Builder
 from feedsvc.build.snapshot import Snapshot
-from feedsvc.content.listing import Listing, folder_stamp, refreshed, relevant, scan
+from feedsvc.content.listing import Listing, folder_stamp, refreshed, relevant, scan, watched_folders
 from feedsvc.logs import log_problem
 from feedsvc.model import Problem
 
@@ -48,7 +55,8 @@ SAFETY_RESCAN = 60.0  # watching events: seconds between full scans, for a chang
 DEBOUNCE_MS = 200
 STEP_MS = 30
 BURST = 1.0  # seconds a publish may wait for the rest of a burst of changes to settle
-EVENTS_TIMEOUT_MS = 1000  # an empty batch at most this often while nothing changes
+EVENTS_TIMEOUT_MS = 1000  # an empty batch at most this often while nothing changes (and a new folder is watched)
+DRAIN_MS = 1  # a watch being replaced: how long to collect what it saw and has not said yet
 
 
 class Watcher:
@@ -77,7 +85,7 @@ class Watcher:
         self.builds = 0  # snapshots published by this watcher
         self.scans = 0  # full looks at the folder (not the quick checks of its stamp): tests wait on it
         self.looks = 0  # looks at only the paths the system reported changed
-        self.watching = threading.Event()  # set once the system's events are being received
+        self.watching = threading.Event()  # set once the system reports changes (from then on none is missed)
         self.failures = 0
         self.on_fault = on_fault  # told when the content becomes unpublishable (gunicorn: SIGHUP, for /healthz)
         # why the content could not be published, while the last good snapshot serves: path, reason, since
@@ -89,6 +97,10 @@ class Watcher:
         self._thread: threading.Thread | None = None
         self._events: threading.Thread | None = None
         self._root = self.content_dir.resolve()  # how the system names the paths it reports
+        self._notify: Any = None  # watchfiles' RustNotify, watching _folders (used by the events thread alone)
+        self._folders: dict[str, tuple[int, int]] = {}  # the folders watched: path -> (device, inode)
+        self._wanted: dict[str, tuple[int, int]] | None = None  # those to watch, as the last look found them
+        self._armed_at: float | None = None  # monotonic: when the system began reporting changes
         self._listing: Listing | None = None  # the folder as last seen (kept current from the events)
         self._reported: set[str] = set()  # paths reported changed since the last look
         self._reported_lock = threading.Lock()
@@ -121,6 +133,32 @@ class Watcher:
             polling=bool(timing.get("polling", False)),
             on_fault=on_fault,
         )
+
+    def arm(self) -> Watcher:
+        """Have the system report changes from now on, before the builder lists the folder for its first build.
+
+        The watch is up when this returns (a few calls, whatever the folder
+        holds). The builder's listing made after it and the changes
+        reported since then say together what the folder holds: once
+        started, the watcher takes that listing instead of looking at every
+        file again. Nothing is done when polling; a system that cannot
+        watch turns the watcher to polling (logged).
+        """
+        if self.polling or self._events is not None:
+            return self
+        import watchfiles._rust_notify  # here: only a watching process needs it
+
+        folders = watched_folders(self._root, self.builder.pictures)
+        try:
+            self._notify = watchfiles._rust_notify.RustNotify(list(folders), False, False, 0, False, True)
+        except Exception as error:  # noqa: BLE001 - whatever stops the events, polling goes on (logged)
+            self._events_failed(error)
+            return self
+        self._folders, self._armed_at = folders, time.monotonic()
+        self.watching.set()
+        self._events = threading.Thread(target=self._receive_events, name="feedsvc-events", daemon=True)
+        self._events.start()
+        return self
 
     def start(self) -> Watcher:
         """Start the thread (once)."""
@@ -173,7 +211,10 @@ class Watcher:
             listing = scan(self.content_dir, self.builder.pictures)
             self._next_full = now + self.safety_rescan
         self._listing = listing
-        return self._consider(listing, now)
+        snapshot = self._consider(listing, now)
+        # a folder created or replaced, a picture moved: the events thread watches them from its next batch
+        self._wanted = watched_folders(self._root, self.builder.pictures)
+        return snapshot
 
     def _is_due(self, now: float) -> bool:
         return self._due is not None and now >= self._due
@@ -298,8 +339,8 @@ class Watcher:
 
     def _run(self) -> None:
         if not self.polling:
-            self._events = threading.Thread(target=self._receive_events, name="feedsvc-events", daemon=True)
-            self._events.start()
+            self.arm()  # if it was not armed before the first build: from now on
+        if not self.polling:
             self._run_on_events()
         while not self._stop.wait(self.interval):  # polling, or the events failed
             try:
@@ -311,15 +352,15 @@ class Watcher:
     def _run_on_events(self) -> None:
         """Look when a change is reported, when a pending change settles and at each full scan; until closed.
 
-        The first full look is the one once the system's events flow (it takes in what changed before
-        them), not one more before it: the builder has just listed the folder for its first build, and
-        at 100,000 articles a look at every file delayed the first publish after a start by seconds.
+        The first look takes the builder's listing if the builder made it once the system watched
+        (:meth:`arm`): with the changes reported since, it is the folder as it is. Otherwise it
+        looks at every file at once (the changes made before the watch are in no report): at
+        100,000 articles that look delays the first publish after a start by a second or more.
         """
-        self._full_wanted = self.builder.snapshot is None  # nothing built yet: look at once
+        self._listing = self._listed_since_armed()
+        self._full_wanted = self._listing is None
         while not self._stop.is_set() and not self.polling:
-            if not self._full_wanted and self._listing is None:
-                self._wake.wait(self.safety_rescan)  # until the system watches (or fails: then polling)
-            elif not self._full_wanted:
+            if not self._full_wanted:
                 deadline = min(self._next_full, self._due if self._due is not None else self._next_full)
                 self._wake.wait(max(0.0, min(deadline - time.monotonic(), self.safety_rescan)))
             self._wake.clear()
@@ -333,50 +374,74 @@ class Watcher:
                 self._full_wanted = True
                 self._stop.wait(1.0)
 
+    def _listed_since_armed(self) -> Listing | None:
+        """Return the builder's last listing if the builder began it once the system watched, else None."""
+        listing, listed, armed = self.builder.listing, self.builder.listed, self._armed_at
+        if listing is None or listed is None or armed is None or listed < armed:
+            return None
+        now = time.monotonic()
+        self._next_full = now + self.safety_rescan  # the safety net's first scan, a while from now
+        self._due = now  # looked at once all the same: a file still being written then is published once settled
+        # site.toml named its pictures once read (after the listing): statted from now on, their folders watched
+        return listing.with_pictures(self._root, self.builder.pictures)
+
     def _receive_events(self) -> None:
-        """Receive the system's reports of changed paths (watchfiles); on failure, fall back to polling."""
-        import watchfiles  # here: only a watching process needs it
+        """Receive the system's reports of changed paths (in batches); on failure, fall back to polling.
 
-        logging.getLogger("watchfiles").setLevel(logging.WARNING)  # not a line per change: the builds say what changed
-
-        root = str(self._root)
-
-        def keep(_change: watchfiles.Change, path: str) -> bool:
-            return relevant(self._root, path, self.builder.pictures)
-
+        A folder to watch that is new (created, replaced under its name, on the way to a picture
+        site.toml now names) is watched by a new notifier made before the old one is let go; what
+        the old one saw in between is taken from it first, and the new folders are reported
+        changed (a look then lists them): no change is missed on the way.
+        """
+        notify = self._notify
         try:
-            for changes in watchfiles.watch(
-                root,
-                watch_filter=keep,
-                debounce=DEBOUNCE_MS,
-                step=STEP_MS,
-                stop_event=self._stop,
-                rust_timeout=EVENTS_TIMEOUT_MS,  # then an empty batch: the watch is up (see below)
-                yield_on_timeout=True,
-                raise_interrupt=False,
-                ignore_permission_denied=True,
-                force_polling=False,
-            ):
-                if not self.watching.is_set():
-                    # watched from now on: a full scan takes in what changed since the first one
-                    self._full_wanted = True
-                    self.watching.set()
-                    self._wake.set()
-                if changes:
+            while not self._stop.is_set():
+                raw = notify.watch(DEBOUNCE_MS, STEP_MS, EVENTS_TIMEOUT_MS, self._stop)
+                if raw == "stop":
+                    break
+                changes: set[tuple[int, str]] = raw if isinstance(raw, set) else set()
+                wanted = self._wanted
+                if wanted is not None and wanted != self._folders:
+                    notify, changes = self._rewatch(notify, wanted, changes)
+                paths = {path for _change, path in changes if relevant(self._root, path, self.builder.pictures)}
+                if paths:
                     with self._reported_lock:
-                        self._reported.update(path for _change, path in changes)
+                        self._reported.update(paths)
                     self._wake.set()
         except Exception as error:  # noqa: BLE001 - whatever stops the events, polling goes on (logged)
-            if self._stop.is_set():
-                return
-            log.error(
-                "content watcher: the system's change events failed (%s); polling %s instead. Fix: raise "
-                "fs.inotify.max_user_watches if the limit was reached, or set FEEDSVC_WATCH_POLLING=true",
-                error,
-                self.content_dir,
-            )
-            self.polling = True
-            self._wake.set()
+            if not self._stop.is_set():
+                self._events_failed(error)
+        finally:
+            notify.close()
+
+    def _rewatch(
+        self, notify: Any, wanted: dict[str, tuple[int, int]], changes: set[tuple[int, str]]
+    ) -> tuple[Any, set[tuple[int, str]]]:
+        """Watch the folders ``wanted`` instead; return the new notifier and ``changes`` with what else to look at."""
+        import watchfiles._rust_notify
+
+        try:
+            new = watchfiles._rust_notify.RustNotify(list(wanted), False, False, 0, False, True)
+        except FileNotFoundError:  # one went since the last look found it: look again (at all), then watch what is
+            self._wanted = None
+            return notify, changes | {(1, str(self._root))}
+        seen = notify.watch(DRAIN_MS, DRAIN_MS, DRAIN_MS, None)  # the new one watches: the old one's last word
+        notify.close()
+        added = {(1, path) for path, identity in wanted.items() if self._folders.get(path) != identity}
+        self._notify, self._folders = new, wanted
+        log.info("content watcher: now watching %s", ", ".join(sorted(wanted)))
+        return new, changes | added | (seen if isinstance(seen, set) else set())
+
+    def _events_failed(self, error: Exception) -> None:
+        log.error(
+            "content watcher: the system's change events failed (%s); polling %s instead. Fix: raise "
+            "fs.inotify.max_user_instances (or max_user_watches) if a limit was reached, or set "
+            "FEEDSVC_WATCH_POLLING=true",
+            error,
+            self.content_dir,
+        )
+        self.polling = True
+        self._wake.set()
 
 
 def _log_new_problems(before: tuple[Problem, ...] | list[Problem], after: tuple[Problem, ...]) -> None:

@@ -199,3 +199,24 @@ def test_with_deltas_taken_a_publish_comes_as_a_delta_and_one_not_applied_brings
     assert [a.slug for a in change.articles] == ["by-delta"] and change.base == first.catalog.version
     whole = snapshots.get(timeout=15)  # asked for again, whole
     assert whole.catalog.version == change.version and "by-delta" in whole.catalog.by_slug
+
+
+def test_a_publisher_watching_from_its_start_publishes_a_change_made_before_it_is_told_to_watch(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    timing = {"interval": 0.05, "rescan": 0.1, "safety_rescan": 3600.0, "polling": False}  # no safety scan soon
+    publisher, first = Publisher.start(lambda: Builder(content_dir, cache_dir=tmp_path / "cache"), clock, timing=timing)
+    try:
+        # the first snapshot is here, the master not yet listening: a change now is in the watch's report
+        write_article(content_dir, "during-the-start", "2024-05-30T09:00:00Z")
+        snapshots: queue.Queue[Snapshot] = queue.Queue()
+        publisher.watch(snapshots.put, lambda: None, **timing)
+        assert "during-the-start" in snapshots.get(timeout=15).catalog.by_slug
+        first_pid = publisher.pid
+        os.kill(first_pid, signal.SIGKILL)  # started again with the same timing: watching from its start too
+        snapshots.get(timeout=15)
+        write_article(content_dir, "after-the-restart", "2024-05-30T10:00:00Z")
+        assert "after-the-restart" in snapshots.get(timeout=15).catalog.by_slug
+        assert publisher.pid != first_pid and "during-the-start" not in first.catalog.by_slug
+    finally:
+        publisher.close()

@@ -14,6 +14,7 @@ from feedsvc.build import files as build_files
 from feedsvc.build.builder import Builder
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.clean import clean_html
+from feedsvc.content.listing import refreshed, scan
 from support.factories import write_article
 
 T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -300,3 +301,34 @@ def test_check_reports_a_damaged_ledger_and_leaves_it_in_place(content_dir: Path
     [error] = [p for p in catalog.problems if p.path == ledger]
     assert error.severity == "error" and "left as it is" in error.message
     assert ledger.read_bytes() == b"{not json" and not list(ledger.parent.glob("revisions.json.corrupt-*"))
+
+
+def test_the_names_problems_of_a_listing_kept_current_by_reports_are_those_of_a_full_look(content_dir: Path) -> None:
+    root = content_dir.resolve()
+    live = builder(root)
+    listing = scan(root)
+    live.build(T1, listing)
+    articles = root / "articles"
+    # an orphaned sidecar (its page removed), a folder named as a page, a page under a suffix never read, a page added,
+    # and a Markdown page beside another sidecar (which it ignores: its metadata is in its front matter)
+    (articles / "article-with-sidecar-overrides.html").unlink()
+    (articles / "a-folder.html").mkdir()
+    (articles / "saved.xhtml").write_text("<p>A page under a suffix feedsvc does not read.</p>", encoding="utf-8")
+    added = write_article(root, "new-story", "2024-05-02T10:00:00").rename(articles / "new-story.md")
+    paths = [articles / "article-with-sidecar-overrides.html", articles / "a-folder.html", articles / "saved.xhtml"]
+    paths += [articles / "new-story.html", added, added.with_suffix(".toml")]
+    reported = refreshed(listing, root, [str(p) for p in paths])
+    assert reported is not None and reported.touched is not None  # only these names are compared
+    kept = live.build(T1, reported).catalog.problems
+    whole = builder(root).build(T1).catalog.problems
+    assert sorted(map(str, kept)) == sorted(map(str, whole))
+    assert any("orphan sidecar" in p.message for p in kept) and any("saved.xhtml" in str(p.path) for p in kept)
+    assert any("a-folder.html" in str(p.path) for p in kept) and any("front matter" in p.message for p in kept)
+    # and back: the names gone again take their problems with them
+    (articles / "a-folder.html").rmdir()
+    (articles / "saved.xhtml").unlink()
+    again = refreshed(reported, root, [str(articles / "a-folder.html"), str(articles / "saved.xhtml")])
+    assert again is not None and again.touched is not None
+    assert sorted(map(str, live.build(T1, again).catalog.problems)) == sorted(
+        map(str, builder(root).build(T1).catalog.problems)
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from feedsvc.content.listing import refreshed, relevant, scan
+from feedsvc.content.listing import refreshed, relevant, scan, watched_folders
 from support.factories import replace_picture, with_icon, write_article
 
 
@@ -148,3 +148,36 @@ def test_a_scan_holds_one_directory_entry_at_a_time_not_the_whole_folder(
     listing = scan(content_dir)
     assert len(listing.files) >= 40 and len(listing.units) >= 20  # every page and sidecar (and the fixture's)
     assert _Counted.most <= 2  # (each entry and at most the next): never a list of them all
+
+
+def test_the_folders_watched_are_those_whose_own_entries_a_listing_is_made_of(content_dir: Path) -> None:
+    root = content_dir.resolve()
+    (root / "media" / "brand").mkdir(parents=True)
+    (root / "articles" / "deeper").mkdir()
+    (root / ".feedsvc" / "cache").mkdir(parents=True)
+    folders = watched_folders(root, ["media/brand/mark.png", "../outside/icon.png", "/etc/icon.png"])
+    # no rules/ yet: the content folder reports it made; nothing deeper, nothing of the build's own state
+    assert set(folders) == {str(root), str(root / "articles"), str(root / "media"), str(root / "media" / "brand")}
+    # every path relevant() keeps is an entry of one of them
+    for path in (root / "site.toml", root / "articles" / "x.html", root / "media" / "brand" / "mark.png"):
+        assert relevant(root, str(path), ["media/brand/mark.png"]) and str(path.parent) in folders
+    (root / "rules").mkdir()
+    assert str(root / "rules") in watched_folders(root)
+
+
+def test_a_folder_replaced_under_its_name_is_another_folder_to_watch(content_dir: Path) -> None:
+    root = content_dir.resolve()
+    before = watched_folders(root)
+    (root / "articles").rename(root / "articles.old")
+    (root / "articles").mkdir()
+    after = watched_folders(root)
+    assert set(after) == set(before) and after[str(root / "articles")] != before[str(root / "articles")]
+
+
+def test_a_listing_with_other_pictures_keeps_its_articles_as_they_are(content_dir: Path) -> None:
+    icon = with_icon(content_dir)
+    root = content_dir.resolve()
+    listing = scan(root)
+    assert listing.units  # made once
+    moved = listing.with_pictures(root, [str(icon.relative_to(root))])
+    assert moved.units is listing.units and moved.pictures and moved == scan(root, moved.pictures)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,6 +119,7 @@ def events_app(content_dir: Path) -> tuple[object, object]:
     state = app.extensions["feedsvc"]
     assert state.watcher.watching.wait(10), "the system's change events did not start"
     assert wait_until(lambda: state.watcher.scans >= 1)  # the one once watched (the first build listed the folder)
+    quiet(state, content_dir)  # and done: a later report looked at (a test's changes come after that look)
     return app, state
 
 
@@ -315,3 +317,96 @@ def test_a_picture_gone_or_not_a_picture_is_a_site_fault_until_it_is_back(conten
     assert watcher.poll(force=True) is not None and watcher.fault is None and len(published) == 1
     replace_picture(icon, "icon-128.ico")  # in place under the same name, but an ICO called .png
     assert watcher.poll(force=True) is None and "image/x-icon" in (watcher.fault or {}).get("reason", "")
+
+
+def latest(published: list[Snapshot]) -> dict[str, object]:
+    return published[-1].catalog.by_slug if published else {}  # type: ignore[return-value]
+
+
+def armed_watcher(content_dir: Path, published: list[Snapshot]) -> tuple[Builder, Watcher]:
+    """A watcher armed before its builder's first build, as the publisher process starts (no safety scan soon)."""
+    builder = Builder(content_dir, settle=0.05)
+    watcher = Watcher(builder, published.append, lambda: T1, safety_rescan=3600.0).arm()
+    assert watcher.watching.is_set()  # up when arm() returns: the listing below comes after it
+    builder.build(T1)
+    return builder, watcher
+
+
+def test_a_watcher_armed_before_the_first_build_takes_its_listing_and_misses_no_change_made_meanwhile(
+    content_dir: Path,
+) -> None:
+    published: list[Snapshot] = []
+    _builder, watcher = armed_watcher(content_dir, published)
+    try:
+        # after the build listed the folder, before the watcher's thread runs (a server's workers starting)
+        write_article(content_dir, "before-start", "2024-05-20T09:00:00", text="Written while the server started.")
+        watcher.start()
+        assert wait_until(lambda: any("before-start" in s.catalog.by_slug for s in published))
+        # found by the report kept since the arm, the folder not looked at whole: not at the start, not since
+        assert watcher.scans == 0 and watcher.looks >= 1 and watcher.builds == 1
+    finally:
+        watcher.close()
+
+
+def test_a_watcher_armed_before_the_first_build_starts_without_a_full_look(content_dir: Path) -> None:
+    published: list[Snapshot] = []
+    _builder, watcher = armed_watcher(content_dir, published)
+    try:
+        watcher.start()
+        write_article(content_dir, "after-start", "2024-05-20T09:00:00", text="Written once the server ran.")
+        assert wait_until(lambda: any("after-start" in s.catalog.by_slug for s in published))
+        assert watcher.scans == 0 and watcher.builds == 1
+    finally:
+        watcher.close()
+
+
+def test_a_watcher_armed_after_the_build_listed_looks_at_every_file_once(content_dir: Path) -> None:
+    published: list[Snapshot] = []
+    builder = Builder(content_dir, settle=0.05)
+    builder.build(T1)
+    write_article(content_dir, "unreported", "2024-05-20T09:00:00")  # before any watch: in no report
+    watcher = Watcher(builder, published.append, lambda: T1, safety_rescan=3600.0).arm().start()
+    try:
+        assert wait_until(lambda: any("unreported" in s.catalog.by_slug for s in published))
+        assert watcher.scans == 1  # the listing came before the watch: the folder is looked at whole, once
+    finally:
+        watcher.close()
+
+
+def test_an_articles_folder_replaced_under_its_name_is_watched_from_then_on(content_dir: Path) -> None:
+    published: list[Snapshot] = []
+    _builder, watcher = armed_watcher(content_dir, published)
+    watcher.start()
+    try:
+        articles = content_dir / "articles"
+        fresh = content_dir / "articles.new"
+        shutil.copytree(articles, fresh)
+        (fresh / "article-oldest-with-time-element.html").unlink()
+        os.rename(articles, content_dir / "articles.old")  # a deploy swapping the folder whole
+        os.rename(fresh, articles)
+        assert wait_until(lambda: bool(published) and "article-oldest-with-time-element" not in latest(published))
+        write_article(content_dir, "in-the-new-folder", "2024-05-20T09:00:00")
+        # reported by a watch of the new folder (the safety scan is an hour away)
+        assert wait_until(lambda: "in-the-new-folder" in latest(published))
+    finally:
+        watcher.close()
+
+
+def test_a_rules_folder_made_after_the_start_is_watched_from_then_on(content_dir: Path) -> None:
+    published: list[Snapshot] = []
+    _builder, watcher = armed_watcher(content_dir, published)
+    watcher.start()
+    rules = content_dir / "rules"
+    try:
+        shutil.rmtree(rules, ignore_errors=True)
+        rules.mkdir()
+        assert wait_until(lambda: str(rules.resolve()) in watcher._folders)  # reported made, then watched
+        looks = watcher.looks
+        (rules / "notes.txt").write_text("not a rules file: reported by the new watch, never read", encoding="utf-8")
+        assert wait_until(lambda: watcher.looks > looks)  # every report until then taken in
+        scans, builds = watcher.scans, watcher.builds
+        (rules / "news.example.org.toml").write_text("# nothing to change yet\n", encoding="utf-8")
+        assert wait_until(lambda: watcher.builds > builds)  # a rules file is an input of the build
+        assert watcher.scans == scans  # reported by the new folder's watch, not found by a scan
+    finally:
+        watcher.close()
