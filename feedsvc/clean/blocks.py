@@ -288,7 +288,7 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
 
     ancestry = _Ancestry(container)
     own: list[list[float]] = []
-    folded_lists: list[list[str]] = []
+    distinct_words: list[set[str]] = []  # each block's case-folded tokens, once each: for both overlaps
     words: list[frozenset[str]] = []
     for el, text in leaves:
         chars = len(text)
@@ -326,7 +326,7 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
             cmax,
         ]
         own.append(row)
-        folded_lists.append(folded)
+        distinct_words.append(set(folded))
         words.append(block_words)
 
     prose = _prose_positions(leaves, own)
@@ -356,7 +356,7 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
             log_total,
             float(counts[keys[i]] - 1),
             float(same_tag),
-            _overlap(folded_lists[i], title_words),
+            _overlap(distinct_words[i], title_words),
             prev_row[0] if prev_row else -1.0,
             prev_row[2] if prev_row else -1.0,
             next_row[0] if next_row else -1.0,
@@ -366,7 +366,7 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
             math.log1p(shape_counts[shapes[i]] - 1),
             items.repeats(el),
             items.link_share(el),
-            _overlap(folded_lists[i], description_words),
+            _overlap(distinct_words[i], description_words),
         ]
         if el.tag in _HEADINGS:
             last_heading = i
@@ -375,11 +375,10 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
     return blocks
 
 
-def _overlap(folded: list[str], words: set[str]) -> float:
-    """The share of the distinct words of a block (case-folded tokens) that are in ``words``."""
-    if not words or not folded:
+def _overlap(distinct: set[str], words: set[str]) -> float:
+    """The share of the distinct words of a block (its case-folded tokens, as a set) that are in ``words``."""
+    if not words or not distinct:
         return 0.0
-    distinct = set(folded)
     return len(distinct & words) / len(distinct)
 
 
