@@ -88,14 +88,15 @@ def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
 # end tag as _RAW_END finds it), never by a shared backreference. Possessive
 # runs ("*+") match what _TOKEN's runs match without trying every shorter
 # run when a tag does not close (half the time on real pages); raw text is
-# skipped from "<" to "<".
+# skipped from "<" to "<". One group holds an end tag's "/" and the name, so
+# findall makes one string per tag, no tuple.
 _RAW_ELEMENT = "".join(
     rf"|(?ai:{name})(?=[\s/>])[^<>]*+>[^<]*+(?:<(?!(?i:/{name}[\s/>]))[^<]*+)*+" for name in sorted(_RAW_TEXT)
 )
 _PAGE_TOKEN = re.compile(
     r"<(?:!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"
     + _RAW_ELEMENT
-    + r"|(?ai:plaintext)(?=[\s/>])[^<>]*+>.*+|(/?)([A-Za-z][^\s/<>]*+)[^<>]*+>|[!?][^<>]*+>)",
+    + r"|(?ai:plaintext)(?=[\s/>])[^<>]*+>.*+|(/?[A-Za-z][^\s/<>]*+)[^<>]*+>|[!?][^<>]*+>)",
     re.DOTALL,
 )
 
@@ -109,20 +110,22 @@ def _depth(html: str) -> int:
     stack: list[str] = []
     deepest = 0
     skip = _VOID | _IMPLIED_END
-    for end, name in _PAGE_TOKEN.findall(html):
-        if not name:  # comment, doctype, processing instruction, raw text
+    for tag in _PAGE_TOKEN.findall(html):
+        if not tag:  # comment, doctype, processing instruction, raw text
             continue
-        name = name.lower()
-        if end:
+        if tag[0] == "/":
+            name = tag[1:].lower()
             if stack and stack[-1] == name:  # the usual case: it closes the innermost element
                 stack.pop()
+                continue
+            if name in skip:  # never on the stack ("</p>", "</li>"): nothing to look for
                 continue
             top = len(stack) - 1
             for index in range(top, max(top - _END_SEARCH, -1), -1):
                 if stack[index] == name:
                     del stack[index:]
                     break
-        elif name not in skip:
+        elif (name := tag.lower()) not in skip:
             stack.append(name)
             if len(stack) > deepest:
                 deepest = len(stack)

@@ -187,14 +187,29 @@ def _clean_probed(html: str, base_url: str | None, rules: SiteRules | None, rec:
     return Cleaned(cleaned, assess(probe, _text_of(cleaned)), removals)
 
 
+# lxml.html's default parser, with every element a plain HtmlElement (no Python call to pick its class).
+_FRAGMENT_PARSER = lxml.html.HTMLParser()
+_FRAGMENT_PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(element=HtmlElement))
+
+
 def _text_of(fragment: str) -> str:
-    """The text of a clean fragment, for judging it."""
+    """The text of a clean fragment, for judging it: what ``lxml.html.fragment_fromstring(fragment, create_parent="div")`` holds.
+
+    Read from the parsed body itself (that function parses the fragment into
+    a body the same way, then moves its children into a new <div> and leaves
+    out leading text that is only white space).
+    """
     if not fragment.strip():
         return ""
     try:
-        return text_content(lxml.html.fragment_fromstring(fragment, create_parent="div"))
+        body = lxml.html.document_fromstring(f"<html><body>{fragment}</body></html>", parser=_FRAGMENT_PARSER).body
     except (lxml.etree.ParserError, ValueError):
         return strip_markup(fragment)
+    if body is None:  # lxml.html's own reading fails the same way (it asserts one body)
+        return strip_markup(fragment)
+    text = text_content(body)
+    lead = body.text or ""
+    return text[len(lead) :] if not lead.strip() else text
 
 
 def _clean(

@@ -254,16 +254,32 @@ def _leaves(container: HtmlElement) -> list[tuple[HtmlElement, str]]:
     return leaves
 
 
-def _link_chars(el: HtmlElement) -> int:
-    """The characters of ``el``'s link text, white space left out (``text_of``'s only spaces are between words)."""
+def _links_inside(container: HtmlElement) -> dict[HtmlElement, int]:
+    """The characters of the link text under each element of ``container`` that holds a link, white space left out.
+
+    One pass over the container's links, each added to its ancestors up to
+    the container: blocks and their parents are asked in turn, and a search
+    for links under each one costs more than the few links a page has.
+    """
+    inside: dict[HtmlElement, int] = {}
+    for a in container.iter("a"):
+        text = text_of(a)
+        n = len(text) - text.count(" ")  # text_of's only spaces are between words
+        node = a.getparent() if a is not container else None
+        while node is not None:
+            inside[node] = inside.get(node, 0) + n
+            if node is container:
+                break
+            node = node.getparent()
+    return inside
+
+
+def _link_chars(el: HtmlElement, inside: dict[HtmlElement, int]) -> int:
+    """The characters of ``el``'s link text, white space left out: a link's own text, else the links under it (``inside``)."""
     if el.tag == "a":
         text = text_of(el)
         return len(text) - text.count(" ")
-    total = 0
-    for a in el.iter("a"):
-        text = text_of(a)
-        total += len(text) - text.count(" ")
-    return total
+    return inside.get(el, 0)
 
 
 def article_blocks(container: HtmlElement, title: str | None = None, description: str | None = None) -> list[Block]:
@@ -287,8 +303,9 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
     log_blocks, log_total = math.log1p(n), math.log1p(total)
 
     ancestry = _Ancestry(container)
+    links = _links_inside(container)
     own: list[list[float]] = []
-    folded_lists: list[list[str]] = []
+    distinct_words: list[set[str]] = []  # each block's case-folded tokens, once each: for both overlaps
     words: list[frozenset[str]] = []
     for el, text in leaves:
         chars = len(text)
@@ -304,7 +321,9 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
         row = [
             math.log1p(chars),
             math.log1p(len(tokens)),
-            min(_link_chars(el) / max(chars - text.count(" "), 1), 1.0),  # text_of's only spaces are between words
+            min(
+                _link_chars(el, links) / max(chars - text.count(" "), 1), 1.0
+            ),  # text_of's only spaces are between words
             punct / chars,
             float(text.count(",") + text.count("，") + text.count("、")),
             float(text.endswith(_SENTENCE_END)),
@@ -326,13 +345,13 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
             cmax,
         ]
         own.append(row)
-        folded_lists.append(folded)
+        distinct_words.append(set(folded))
         words.append(block_words)
 
     prose = _prose_positions(leaves, own)
     shapes = [_shape(el) for el, _ in leaves]
     shape_counts = Counter(shapes)
-    items = _Items(container)
+    items = _Items(container, links)
     blocks = []
     sibling_tags: dict[HtmlElement, Counter[object]] = {}
     before = 0
@@ -356,7 +375,7 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
             log_total,
             float(counts[keys[i]] - 1),
             float(same_tag),
-            _overlap(folded_lists[i], title_words),
+            _overlap(distinct_words[i], title_words),
             prev_row[0] if prev_row else -1.0,
             prev_row[2] if prev_row else -1.0,
             next_row[0] if next_row else -1.0,
@@ -366,7 +385,7 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
             math.log1p(shape_counts[shapes[i]] - 1),
             items.repeats(el),
             items.link_share(el),
-            _overlap(folded_lists[i], description_words),
+            _overlap(distinct_words[i], description_words),
         ]
         if el.tag in _HEADINGS:
             last_heading = i
@@ -375,11 +394,10 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
     return blocks
 
 
-def _overlap(folded: list[str], words: set[str]) -> float:
-    """The share of the distinct words of a block (case-folded tokens) that are in ``words``."""
-    if not words or not folded:
+def _overlap(distinct: set[str], words: set[str]) -> float:
+    """The share of the distinct words of a block (its case-folded tokens, as a set) that are in ``words``."""
+    if not words or not distinct:
         return 0.0
-    distinct = set(folded)
     return len(distinct & words) / len(distinct)
 
 
@@ -433,8 +451,9 @@ def _shape(el: HtmlElement) -> tuple[object, ...]:
 class _Items:
     """What a block's parent and grandparent say: repeated like list items, and their link share (memoized)."""
 
-    def __init__(self, container: HtmlElement) -> None:
+    def __init__(self, container: HtmlElement, links: dict[HtmlElement, int]) -> None:
         self.container = container
+        self.links = links  # _links_inside(container)
         self.memo_repeats: dict[HtmlElement, float] = {}
         self.memo_links: dict[HtmlElement, float] = {}
         # Per parent, how many children have each (tag, class): counted once, not once per child.
@@ -474,7 +493,7 @@ class _Items:
         if found is None:
             text = text_of(parent)
             chars = len(text) - text.count(" ")  # text_of's only spaces are between words
-            found = self.memo_links[parent] = min(_link_chars(parent) / max(chars, 1), 1.0)
+            found = self.memo_links[parent] = min(_link_chars(parent, self.links) / max(chars, 1), 1.0)
         return found
 
 

@@ -212,11 +212,13 @@ def remove_promos(article: HtmlElement, rec: Recorder | None = None) -> None:
 
 def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None:
     """Remove blocks that are mostly links: related stories, tag clouds, share bars."""
-    removed: set[HtmlElement] = set()
+    # What went with a list removed before it (page order: a list's blocks come right after it),
+    # known by a set test rather than by climbing from every block that follows.
+    gone: set[HtmlElement] = set()
     for el in _judged_blocks(article):
         if el.getparent() is None or el.tag in HEADING_TAGS:
             continue
-        if removed and any(a in removed for a in el.iterancestors()):
+        if el in gone:
             continue  # went with a list around it
         # Counting links is cheaper than reading the text: test it first.
         if el.tag not in ("ul", "ol") and _fewer_links_than_two(el):
@@ -227,7 +229,7 @@ def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None
             continue
         density = link_chars(el) / squeezed
         if density > LINK_DENSITY_MAX and not _is_prose_list(el) and not _is_introduced_list(el):
-            removed.add(el)
+            gone.update(el.iterdescendants())
             remove(el, rec, "boilerplate", f"link list ({density:.0%} of its text is links)")
 
 

@@ -190,14 +190,17 @@ def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
         remove_box_copies(article, rec, leaves)
     seen: set[str] = set()
     captions: dict[HtmlElement, bool] = {}
+    kept = []  # the leaves still in the article after the line rules (a leaf holds no other)
     for el, text in leaves:
         if not is_within(el, article):
             continue  # went with a box removed above
         why = _line_reason(el, text, seen, captions)
         if why:
             remove(el, rec, _STAGE, why)
+        else:
+            kept.append((el, text))
     if "closing_bio" not in DISABLED:
-        remove_closing_bios(article, rec, [(el, text) for el, text in leaves if is_within(el, article)])
+        remove_closing_bios(article, rec, kept)
 
 
 def remove_closing_bios(

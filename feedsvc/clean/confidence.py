@@ -23,6 +23,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+import lxml.etree
 from lxml.html import HtmlElement
 
 __all__ = [
@@ -125,7 +126,8 @@ def _is_below(node: HtmlElement, top: HtmlElement) -> bool:
 
 def paragraph_text(el: HtmlElement) -> int:
     """Return the characters of text in <p> elements inside (or equal to) ``el``."""
-    return sum(len(p.text_content()) for p in el.iter("p"))
+    # The text serialised in C is the same text as text_content(), which runs an XPath per element at twice the cost.
+    return sum(len(lxml.etree.tostring(p, method="text", encoding="unicode", with_tail=False)) for p in el.iter("p"))
 
 
 def sibling_paragraph_text(el: HtmlElement) -> int:
@@ -189,7 +191,7 @@ def assess(probe: Probe, article_text: str) -> Confidence:
         reasons.append("the chosen container is marked up as reader comments")
     wanted = {w.casefold() for w in _WORDS.findall(probe.description)}
     if len(wanted) >= _DESCRIPTION_MIN_WORDS and chars:
-        have = set(map(str.casefold, _WORDS.findall(article_text)))
+        have = {word.casefold() for word in set(_WORDS.findall(article_text))}  # each distinct word folded once
         share = len(wanted & have) / len(wanted)
         if share < _DESCRIPTION_MIN_SHARE:
             reasons.append(f"the page's description shares {share:.0%} of its words with the article")

@@ -14,6 +14,7 @@ Pure; a stage of ``feedsvc.clean``: it imports only the leaves below it
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 import lxml.html
 from lxml import etree
@@ -435,17 +436,40 @@ def _block_text_counts(root: HtmlElement) -> dict[HtmlElement, list[int]]:
             block = el
         if tag == "a":
             in_link = True
-        add(block, el.text, in_link)
+        if el.text:  # (tested here: most elements have no text or tail, and a call costs more)
+            add(block, el.text, in_link)
         for child in el:
             if isinstance(child.tag, str):
                 walk(child, block, in_link)
-                # The tail belongs to the enclosing block, outside the child.
-                add(block, child.tail, in_link)
-            else:
+            if child.tail:  # the tail belongs to the enclosing block, outside the child
                 add(block, child.tail, in_link)
 
     walk(root, root, False)
     return counts
+
+
+def _subtree_texts(counts: dict[HtmlElement, list[int]]) -> dict[HtmlElement, _SubtreeText]:
+    """Return, for each block of ``counts`` and each ancestor, the text counts of the blocks inside it (score 0).
+
+    Summed once per element, children before parents, rather than added up
+    every ancestor of every block; the elements are in the order that
+    per-block climb first reaches them (``find_article`` breaks ties by it).
+    """
+    elements = _with_ancestors(counts)
+    stats = {el: _SubtreeText() for el in elements}
+    for block, (chars, link_chars, _) in counts.items():
+        text_chars = chars - link_chars
+        s = stats[block]
+        s.chars, s.link_chars = chars, link_chars
+        s.prose = text_chars if text_chars >= _SCORED_MIN_CHARS and link_chars <= 0.5 * chars else 0
+    for el in _children_first(elements):
+        parent = el.getparent()
+        if parent is not None:
+            s, up = stats[el], stats[parent]
+            up.chars += s.chars
+            up.link_chars += s.link_chars
+            up.prose += s.prose
+    return stats
 
 
 def find_article(root: HtmlElement, rec: Recorder | None = None) -> HtmlElement:
@@ -459,32 +483,19 @@ def find_article(root: HtmlElement, rec: Recorder | None = None) -> HtmlElement:
     (``subtree_values``), which wins when the pick is only a fragment.
     """
     counts = _block_text_counts(root)
-    stats: dict[HtmlElement, _SubtreeText] = {}
-
-    def stats_of(el: HtmlElement) -> _SubtreeText:
-        s = stats.get(el)
-        if s is None:
-            s = stats[el] = _SubtreeText()
-        return s
-
+    stats = _subtree_texts(counts)
     for block, (chars, link_chars, commas) in counts.items():
         text_chars = chars - link_chars
-        prose = text_chars if text_chars >= _SCORED_MIN_CHARS and link_chars <= 0.5 * chars else 0
-        node: HtmlElement | None = block
-        while node is not None:
-            s = stats_of(node)
-            s.chars += chars
-            s.link_chars += link_chars
-            s.prose += prose
-            node = node.getparent()
         if text_chars < _SCORED_MIN_CHARS:
             continue
         score = 1.0 + commas + min(text_chars / 100.0, 3.0)
-        node = block if block.tag not in ("p", "pre", "li", "td", "h2", "h3", "h4", "blockquote") else block.getparent()
+        node: HtmlElement | None = (
+            block if block.tag not in ("p", "pre", "li", "td", "h2", "h3", "h4", "blockquote") else block.getparent()
+        )
         for divider in _ANCESTOR_DIVIDERS:
             if node is None or node.tag == "html":
                 break
-            stats_of(node).score += score / divider
+            stats[node].score += score / divider
             node = node.getparent()
 
     best: HtmlElement | None = None
@@ -649,7 +660,8 @@ def subtree_values(counts: dict[HtmlElement, list[int]]) -> dict[HtmlElement, fl
     article, whatever its layout: sections, cards or a flat run of
     paragraphs, as long as what joins them is not mostly links.
     """
-    value: dict[HtmlElement, float] = {}
+    elements = _with_ancestors(counts)
+    value = dict.fromkeys(elements, 0.0)
     for block, (chars, links, commas) in counts.items():
         text = chars - links
         if text >= 40 and links <= 0.4 * chars:
@@ -660,11 +672,37 @@ def subtree_values(counts: dict[HtmlElement, list[int]]) -> dict[HtmlElement, fl
             v = 0.0
         else:
             v = _SHORT_VALUE * chars
-        node: HtmlElement | None = block
-        while node is not None:
-            value[node] = value.get(node, 0.0) + v
-            node = node.getparent()
+        value[block] = v
+    # Summed children first, once per element. Every value is a whole number of quarters,
+    # so the sums are exact in any order: the same as adding each block up its ancestors.
+    for el in _children_first(elements):
+        parent = el.getparent()
+        if parent is not None:
+            value[parent] += value[el]
     return value
+
+
+def _with_ancestors(blocks: Iterable[HtmlElement]) -> list[HtmlElement]:
+    """Return ``blocks`` and all their ancestors, each once, in the order climbing from each block in turn first reaches them."""
+    found: dict[HtmlElement, None] = {}
+    for block in blocks:
+        node: HtmlElement | None = block
+        while node is not None and node not in found:
+            found[node] = None
+            node = node.getparent()
+    return list(found)
+
+
+def _children_first(elements: list[HtmlElement]) -> Iterator[HtmlElement]:
+    """Yield ``elements`` (every parent of one among them) with each after all of its descendants among them.
+
+    Reverse page order of their trees (read in C): a descendant comes after its ancestor in page order.
+    """
+    members = set(elements)
+    for top in [el for el in elements if el.getparent() is None]:
+        for el in reversed(list(top.iter())):
+            if el in members:
+                yield el
 
 
 def best_by_value(value: dict[HtmlElement, float]) -> HtmlElement | None:

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import is_leaf_block, parse, remove, text_content
+from feedsvc.clean.dom import block_holders, parse, remove, text_content
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BLOCK_TAGS,
@@ -291,10 +291,14 @@ def raw_text_as_code(article: HtmlElement) -> None:
 
 def paragraphs_from_wrappers(article: HtmlElement) -> None:
     """Turn text-bearing wrappers into paragraphs so blocks stay apart once divs are unwrapped."""
+    # Which wrappers hold a block is read once, in one walk, rather than by a search under each
+    # (each searches for every block tag). The loop changes no answer before it is read: an
+    # element's descendants come after it in page order, and a wrapper made a <p> is still a block.
+    holders = block_holders(article)
     for el in list(article.iter("div", "section", "article", "main", "header", "center")):
         if el is article:
             continue
-        if is_leaf_block(el):  # no block anywhere under it (one under an inline wrapper counts)
+        if el not in holders:  # no block anywhere under it (one under an inline wrapper counts)
             if text_content(el).strip():
                 el.tag = "p"
             continue

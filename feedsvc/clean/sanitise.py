@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 
+import lxml.etree
 import lxml.html
 import nh3
 from lxml.html import HtmlElement
@@ -24,6 +25,16 @@ __all__ = ["sanitise", "serialise_children", "tidy"]
 
 # huge_tree: nh3 keeps nested quotes and lists as deep as the (depth-limited) article has them.
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
+# Every element a plain HtmlElement, as feedsvc.clean.dom's parser makes them: tidy reads every
+# element, and lxml.html's default lookup calls Python for each one to pick a form or input class.
+_PARSER.set_element_class_lookup(
+    lxml.etree.ElementDefaultClassLookup(
+        element=HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
 
 
 def serialise_children(article: HtmlElement) -> str:

@@ -140,14 +140,16 @@ class BlockModel:
         rows = np.zeros((len(blocks), base + len(self.vocabulary)))
         rows[:, :base] = [block.features for block in blocks]
         inputs: dict[frozenset[str], list[int]] = {}  # blocks under one ancestry share their words
-        hit_rows, hit_cols = [], []
-        for i, block in enumerate(blocks):
+        per_block = []
+        for block in blocks:
             cols = inputs.get(block.words)
             if cols is None:
                 cols = inputs[block.words] = sorted({index[w] for w in block.words if w in index})
-            for col in cols:
-                hit_rows.append(i)
-                hit_cols.append(col)
+            per_block.append(cols)
+        # Block i's word columns, all blocks' in one array: a block has dozens, a page thousands.
+        counts = np.fromiter(map(len, per_block), dtype=np.intp, count=len(blocks))
+        hit_rows = np.repeat(np.arange(len(blocks), dtype=np.intp), counts)
+        hit_cols = np.fromiter(itertools.chain.from_iterable(per_block), dtype=np.intp, count=len(hit_rows))
         rows[hit_rows, hit_cols] = 1.0  # as row(): a repeated vocabulary word sets only its last input
         return [_sigmoid(raw) for raw in self._flat.raw(rows).tolist()]
 

@@ -60,3 +60,25 @@ def element(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 HTMLISH = st.recursive(TEXT, element, max_leaves=30)
+
+
+# Blocks and inline elements nested any way, with words, commas, links and tails: the
+# trees the cleaner's block passes read (what is summed, wrapped or counted per element).
+_TREE_TAGS = (
+    "div section article main header center p span a b ul ol li h2 h3 table tr td figure figcaption blockquote br"
+).split()
+_TREE_TEXT = st.sampled_from(
+    ["", " ", "word", "two words, a comma", "\n  ", "A line of prose, with commas, longer than forty characters."]
+)
+
+
+def _tree_element(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda tag, inner, tail: f"<{tag}>{''.join(inner)}</{tag}>{tail}",
+        st.sampled_from(_TREE_TAGS),
+        st.lists(children, max_size=4),
+        _TREE_TEXT,
+    )
+
+
+BLOCK_TREES = st.recursive(_TREE_TEXT, _tree_element, max_leaves=40)

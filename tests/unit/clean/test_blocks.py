@@ -7,7 +7,10 @@ import re
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from lxml.html import HtmlElement
 
+from feedsvc.clean import blocks
 from feedsvc.clean.blocks import (
     _NOT_CAPITAL,
     _NOT_DIGIT,
@@ -20,7 +23,8 @@ from feedsvc.clean.blocks import (
     split_mixed_blocks,
     text_tokens,
 )
-from feedsvc.clean.dom import leaf_blocks
+from feedsvc.clean.dom import leaf_blocks, parse, text_of
+from support.strategies import BLOCK_TREES
 
 ARTICLE = """
 <div class="entry-content">
@@ -281,3 +285,22 @@ def test_a_loose_line_and_a_share_line_after_a_blank_line_are_judged_on_their_ow
     assert "Advertisement" not in out and "Share this on WhatsApp" not in out
     assert "<p>Passengers on the first run were mostly families and students.</p>" in out
     assert "<p>A compartment for four costs about the same" in out
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(BLOCK_TREES)
+def test_link_text_of_each_element_is_what_a_search_for_links_under_it_finds(markup: str) -> None:
+    # The link text under every element is summed in one pass over the links; the reference
+    # searches under each element (a link itself counts its own text).
+    root = parse(f"<body><div>{markup.replace('<a>', '<a href=x>')}</div></body>")
+    assert root is not None
+    container = root.body
+
+    def squeezed(el: HtmlElement) -> int:
+        return len(text_of(el).replace(" ", ""))
+
+    inside = blocks._links_inside(container)
+    for el in container.iter():
+        if isinstance(el.tag, str):
+            wanted = squeezed(el) if el.tag == "a" else sum(squeezed(a) for a in el.iter("a"))
+            assert blocks._link_chars(el, inside) == wanted

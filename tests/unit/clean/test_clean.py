@@ -6,10 +6,15 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
 
+import feedsvc.clean
 from feedsvc.clean import SiteRules, clean_html, parse_rules, summarize
+from feedsvc.clean.dom import text_content
+from feedsvc.clean.sanitise import sanitise
 from support.paths import FIXTURES as FIXTURES_DIR
 from support.paths import REPO
+from support.strategies import BLOCK_TREES, HTMLISH
 
 FIXTURES = FIXTURES_DIR / "clean"
 SAMPLE_URL = "https://oc-media.org/pashinyan-aliyev-and-putin-to-hold-summit-in-sochi/"
@@ -253,3 +258,15 @@ def test_summarize_falls_back_to_all_text_and_handles_nothing() -> None:
 def test_summarize_of_the_sample_article() -> None:
     out = summarize(clean_html(read(SAMPLE_PAGES[0]), SAMPLE_URL), 12)
     assert out == "The Kremlin has announced that Azerbaijani President Ilham Aliyev, Armenian Prime Minister…"
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HTMLISH | BLOCK_TREES.map(lambda tree: f"  {tree}"))
+def test_the_text_judged_is_the_clean_fragments_text_as_lxml_html_reads_a_fragment(markup: str) -> None:
+    # _text_of reads the parsed body; lxml.html.fragment_fromstring moves its children into a <div>.
+    fragment = sanitise(markup)
+    wanted = text_content(lxml.html.fragment_fromstring(fragment, create_parent="div")) if fragment.strip() else ""
+    assert feedsvc.clean._text_of(fragment) == wanted
+    assert feedsvc.clean._text_of(f" \n{fragment}") == (
+        text_content(lxml.html.fragment_fromstring(f" \n{fragment}", create_parent="div")) if fragment.strip() else ""
+    )

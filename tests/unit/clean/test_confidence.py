@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import lxml.html
 from click.testing import CliRunner
+from hypothesis import given, settings
 
 from feedsvc.clean import clean_article, clean_html
 from feedsvc.clean.confidence import Probe, assess, paragraph_text, sibling_paragraph_text
+from feedsvc.clean.dom import parse
 from feedsvc.cli.main import main
 from support.paths import FIXTURES as FIXTURES_DIR
+from support.strategies import BLOCK_TREES, HTMLISH
 
 FIXTURES = FIXTURES_DIR / "clean"
 URL = "https://news.example.org/2024/03/harbour/"
@@ -70,3 +73,12 @@ def test_one_section_picked_among_siblings_holding_more_text_is_doubted() -> Non
         "x" * 8_000,
     )
     assert "one section of several" not in str(kept)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(BLOCK_TREES | HTMLISH)
+def test_paragraph_text_counts_what_text_content_reads(markup: str) -> None:
+    # Counted from the text lxml serialises, not from text_content(): the same characters.
+    root = parse(f"<body><p>{markup}</p><div><p>lead</p>{markup}</div></body>")
+    assert root is not None
+    assert paragraph_text(root) == sum(len(p.text_content()) for p in root.iter("p"))

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
 
 from feedsvc.clean import clean_html, clean_html_explained, extract
+from feedsvc.clean.dom import parse
 from support.paths import FIXTURES as FIXTURES_DIR
+from support.strategies import BLOCK_TREES
 
 FIXTURES = FIXTURES_DIR / "clean"
 BASE = "https://guides.example.org/guide/"
@@ -219,3 +222,41 @@ def test_a_dialog_that_is_itself_hidden_shows_nothing() -> None:
     )
     extract.remove_page_behind_dialog(page)
     assert "The council voted" in page.text_content()
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(BLOCK_TREES)
+def test_subtree_sums_are_each_blocks_counts_added_up_its_ancestors_in_turn(markup: str) -> None:
+    # The sums are made once per element, children first; the reference adds each block's own
+    # figures to it and every ancestor, block after block. Same sums, same order of elements.
+    root = parse(f"<html><body>{markup}</body></html>")
+    assert root is not None
+    counts = extract._block_text_counts(root)
+    climbed_values: dict[object, float] = {}
+    climbed_texts: dict[object, list[int]] = {}
+    for block, row in counts.items():
+        own_value = extract.subtree_values({block: row})[block]
+        own = extract._subtree_texts({block: row})[block]
+        node = block
+        while node is not None:
+            climbed_values[node] = climbed_values.get(node, 0.0) + own_value
+            sums = climbed_texts.setdefault(node, [0, 0, 0])
+            sums[0] += own.chars
+            sums[1] += own.link_chars
+            sums[2] += own.prose
+            node = node.getparent()
+    assert list(extract.subtree_values(counts).items()) == list(climbed_values.items())
+    texts = [(el, [s.chars, s.link_chars, s.prose]) for el, s in extract._subtree_texts(counts).items()]
+    assert texts == list(climbed_texts.items())
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
+@given(BLOCK_TREES)
+def test_children_come_before_their_parents(markup: str) -> None:
+    root = parse(f"<html><body>{markup}</body></html>")
+    assert root is not None
+    elements = extract._with_ancestors(extract._block_text_counts(root))
+    order = list(extract._children_first(elements))
+    assert sorted(map(id, order)) == sorted(map(id, elements))
+    place = {el: i for i, el in enumerate(order)}
+    assert all(place[el] < place[el.getparent()] for el in order if el.getparent() is not None)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
+
 import lxml.html
 import pytest
+from hypothesis import given, settings
 
-from feedsvc.clean import clean_html
-from feedsvc.clean.boilerplate import appeal_cues
+from feedsvc.clean import clean_html, clean_html_explained
+from feedsvc.clean.boilerplate import appeal_cues, remove_link_lists
+from feedsvc.clean.dom import is_leaf_block, parse, text_content
 from feedsvc.clean.normalise import best_from_srcset, strip_tracking
 from support.paths import FIXTURES as FIXTURES_DIR
+from support.strategies import BLOCK_TREES
 
 FIXTURES = FIXTURES_DIR / "clean"
 BASE = "https://news.example.org/2021/11/story/"
+# The modules (feedsvc.clean's attributes of these names are the stages' functions).
+normalise = importlib.import_module("feedsvc.clean.normalise")
+boilerplate = importlib.import_module("feedsvc.clean.boilerplate")
 
 
 def fixture(name: str) -> str:
@@ -394,3 +402,59 @@ def test_each_embedded_video_is_linked_once_and_a_player_title_is_no_title() -> 
         ),
     ]
     assert "should take about eighteen months" in root.text_content()
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(BLOCK_TREES)
+def test_wrappers_become_paragraphs_as_a_search_under_each_just_before_would_decide(markup: str) -> None:
+    # paragraphs_from_wrappers reads which wrappers hold blocks once, up front; the reference
+    # searches under each wrapper when its turn comes, after the changes made before it.
+    mine, reference = parse(f"<body><div>{markup}</div></body>"), parse(f"<body><div>{markup}</div></body>")
+    assert mine is not None and reference is not None
+    normalise.paragraphs_from_wrappers(mine.body)
+    for el in list(reference.body.iter("div", "section", "article", "main", "header", "center")):
+        if el is reference.body:
+            continue
+        if is_leaf_block(el):
+            if text_content(el).strip():
+                el.tag = "p"
+            continue
+        normalise._wrap_inline_runs(el)
+    assert lxml.html.tostring(mine) == lxml.html.tostring(reference)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(BLOCK_TREES)
+def test_link_lists_go_as_when_each_block_climbed_to_see_whether_a_removed_list_holds_it(markup: str) -> None:
+    # remove_link_lists knows what went with a list by a set of what was inside it; the
+    # reference climbs from each block to the lists removed before it.
+    html = f"<body><div>{markup.replace('<a>', '<a href=x>')}</div></body>"
+    mine, reference = parse(html), parse(html)
+    assert mine is not None and reference is not None
+    remove_link_lists(mine.body)
+    removed: set[lxml.html.HtmlElement] = set()
+    for el in boilerplate._judged_blocks(reference.body):
+        if el.getparent() is None or el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            continue
+        if any(a in removed for a in el.iterancestors()):
+            continue
+        if el.tag not in ("ul", "ol") and boilerplate._fewer_links_than_two(el):
+            continue
+        squeezed = len("".join(text_content(el).split()))  # text_of without its spaces
+        if (
+            squeezed
+            and boilerplate.link_chars(el) / squeezed > boilerplate.LINK_DENSITY_MAX
+            and not boilerplate._is_prose_list(el)
+            and not boilerplate._is_introduced_list(el)
+        ):
+            removed.add(el)
+            el.drop_tree()
+    assert lxml.html.tostring(mine) == lxml.html.tostring(reference)
+
+
+def test_a_link_list_inside_a_link_list_goes_with_it_once() -> None:
+    links = "".join(f'<li><a href="/t/{n}">Topic {n}</a></li>' for n in range(4))
+    html = f"<p>{'Prose of the story, with commas, and more. ' * 3}</p><ul>{links}<li><ul>{links}</ul></li></ul>"
+    out, removals = clean_html_explained(html)
+    assert "Topic" not in out
+    assert [r.reason for r in removals if r.reason.startswith("link list")] == ["link list (100% of its text is links)"]
