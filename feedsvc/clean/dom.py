@@ -51,6 +51,7 @@ __all__ = [
     "may_match",
     "paragraph_chars",
     "parse",
+    "plain_html_parser",
     "remove",
     "shared_texts",
     "shown_on_click",
@@ -64,21 +65,30 @@ HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 
 # --- making the tree -----------------------------------------------------
 
-# huge_tree: libxml2 drops a whole document nested deeper than 256 levels without it
-# (2048 with it); limit_depth keeps every page well under that. The HTML parser
-# never loads a DTD or expands an entity it declares (tests/integration/test_hostile_content.py).
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
-# Every element is a plain HtmlElement: lxml.html's default lookup calls
-# Python for each element to pick form/input subclasses the cleaner never
-# uses, which costs a tenth of the cleaning time.
-_PARSER.set_element_class_lookup(
-    lxml.etree.ElementDefaultClassLookup(
-        element=HtmlElement,
-        comment=lxml.html.HtmlComment,
-        pi=lxml.html.HtmlProcessingInstruction,
-        entity=lxml.html.HtmlEntity,
+
+def plain_html_parser() -> lxml.html.HTMLParser:
+    """Return a UTF-8 HTML parser that makes every element a plain ``HtmlElement`` (the cleaner's and sanitise's).
+
+    huge_tree: libxml2 drops a whole document nested deeper than 256 levels without it (2048 with it);
+    limit_depth keeps every page well under that. It never loads a DTD or expands an entity a page
+    declares (tests/integration/test_hostile_content.py). Plain elements: lxml.html's default lookup calls
+    Python for each element to pick form/input subclasses the cleaner never uses, a tenth of the cleaning time.
+    """
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
     )
-)
+    parser.set_element_class_lookup(
+        lxml.etree.ElementDefaultClassLookup(
+            element=HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    return parser
+
+
+_PARSER = plain_html_parser()
 # Void elements libxml2 (which predates HTML5) does not know: it would nest what
 # follows inside them, and an <embed> dropped later would take the article's
 # next paragraphs with it. lexbor's serialisation gets an explicit end tag for each.

@@ -18,23 +18,15 @@ import lxml.html
 import nh3
 from lxml.html import HtmlElement
 
+from feedsvc.clean.dom import plain_html_parser
 from feedsvc.clean.policy import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, VOID_KEEP
 from feedsvc.text import xml_safe
 
 __all__ = ["sanitise", "serialise_children", "tidy"]
 
-# huge_tree: nh3 keeps nested quotes and lists as deep as the (depth-limited) article has them.
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
-# Every element a plain HtmlElement, as feedsvc.clean.dom's parser makes them: tidy reads every
-# element, and lxml.html's default lookup calls Python for each one to pick a form or input class.
-_PARSER.set_element_class_lookup(
-    lxml.etree.ElementDefaultClassLookup(
-        element=HtmlElement,
-        comment=lxml.html.HtmlComment,
-        pi=lxml.html.HtmlProcessingInstruction,
-        entity=lxml.html.HtmlEntity,
-    )
-)
+# dom's parser: huge_tree, so nh3 keeps nested quotes and lists as deep as the (depth-limited) article has
+# them, and plain elements, since tidy reads every element
+_PARSER = plain_html_parser()
 
 
 def serialise_children(article: HtmlElement) -> str:

@@ -40,7 +40,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from itertools import zip_longest
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -285,7 +285,9 @@ def extract_metadata(
     names = [*site_names, *(name for name in declared if site_key(name) not in titled)]
     names += _host_names(_host(sources) or (urlsplit(url).hostname or "" if url else ""))
     _decide_title(sources, root, meta, names)
-    _read_text_near_title(sources, root, timezone, url)
+    # the lines down to just under the title: read once, for the dates and for the by-line
+    near_title = cache(partial(_lines_to_title, root))
+    _read_text_near_title(sources, root, near_title, timezone, url)
     _decide_dates(sources, timezone, url)
     _decide_canonical(sources)
     _decide_image(sources)
@@ -301,7 +303,7 @@ def extract_metadata(
         said,
         partial(_shown_byline, root, title),
         [*names, *organisations],
-        partial(_shown_by_line, root, title),
+        partial(_shown_by_line, near_title, title),
     )
     if not any(sources[name].authors for name in SOURCES):
         sources["markup"] = dataclasses.replace(sources["markup"], authors=_data_layer_author(root))
@@ -399,7 +401,11 @@ def _logo_names(root: lxml.html.HtmlElement) -> list[str]:
 
 
 def _read_text_near_title(
-    sources: dict[str, PageMetadata], root: lxml.html.HtmlElement, timezone: ZoneInfo, url: str | None
+    sources: dict[str, PageMetadata],
+    root: lxml.html.HtmlElement,
+    near_title: _LinesToTitle,
+    timezone: ZoneInfo,
+    url: str | None,
 ) -> None:
     """Date and sign a page from the lines around its title.
 
@@ -422,7 +428,7 @@ def _read_text_near_title(
     else:
         # only the lines down to just under the title are needed: reading the rest would cost
         # a pass over the whole page for every dated, signed one
-        lines, at = _lines_to_title(root, title, _SHOWN_AFTER_TITLE)
+        lines, at = near_title(title, _SHOWN_AFTER_TITLE)
     language = next((sources[name].language for name in SOURCES if sources[name].language), "")
     numeric_day_first = day_first(language or "")
     markup = sources["markup"]
@@ -512,6 +518,10 @@ def _lines_to_title(root: lxml.html.HtmlElement, title: str | None, after: int) 
         if at >= 0 and len(lines) > at + after:
             break
     return lines, at
+
+
+# _lines_to_title of one page: (title, after) -> (lines, the title's index); its callers only read the lines
+_LinesToTitle = Callable[[str | None, int], tuple[list[str], int]]
 
 
 def _decide_authors(
@@ -621,12 +631,13 @@ def _agree_on_authors(
         sources[winner] = dataclasses.replace(sources[winner], authors=full)
 
 
-def _shown_by_line(root: lxml.html.HtmlElement, title: str | None) -> tuple[str, ...]:
+def _shown_by_line(near_title: _LinesToTitle, title: str | None) -> tuple[str, ...]:
     """Return the names of the "By …" line nearest the title: a few lines under it, or just over it.
 
-    At the same distance the line under the title is read first.
+    At the same distance the line under the title is read first. ``near_title``: the page's
+    :func:`_lines_to_title`.
     """
-    lines, at = _lines_to_title(root, title, _SHOWN_AFTER_TITLE)
+    lines, at = near_title(title, _SHOWN_AFTER_TITLE)
     if at < 0:
         return ()
     for distance in range(1, _SHOWN_AFTER_TITLE + 1):
