@@ -14,7 +14,9 @@ is loaded as ``articles/<slug>.html`` without a sidecar (``parse_article``,
 so the metadata are merged by precedence and bounded), and published
 (``make_article``) on a site whose default author is a placeholder; an
 undated page counts as having no date (the catalog would date it "now").
-trafilatura's ``extract_metadata`` reads the same page in the same run.
+trafilatura's ``extract_metadata`` reads the same page in the same run, as
+text: UTF-8, mended where UTF-8 was once read as Latin-1 and saved again, as
+feedsvc's loader mends it (``read_page``; the misses' diagnoses read the same text).
 Neither is given the page's URL.
 
 DATASET is laid out like WCXB's dev split (``ground-truth.json`` holding
@@ -101,6 +103,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from feedsvc.catalog.prepare import make_article
 from feedsvc.clean import clean_html
+from feedsvc.content.decode import mend_double_utf8
 from feedsvc.content.loader import ArticleFiles, parse_article
 from feedsvc.content.site import parse_site
 from feedsvc.metadata.jsonld import ARTICLE_TYPES, jsonld_nodes, jsonld_site_names
@@ -492,6 +495,17 @@ def _slug(ident: str) -> str:
     return "page-" + (re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-") or "x")
 
 
+def read_page(data: bytes) -> str:
+    """Return a page's text as trafilatura and the diagnoses read it: UTF-8 (the data sets' pages are),
+    mended where UTF-8 was once read as Latin-1 and saved again, as feedsvc's loader mends it.
+
+    wcxb-dev/4656 holds "Investor\u00e2\u0080\u0099s" in its saved bytes for "Investor\u2019s":
+    read as plain UTF-8, trafilatura's title kept the mojibake, and the title clues did not find
+    the headline feedsvc had read ("title not offered by the page").
+    """
+    return mend_double_utf8(data.decode("utf-8", "replace"))[0]
+
+
 def run_feedsvc(page: Page, data: bytes) -> Output:
     """Return the metadata the published article carries, through the loader and the catalog."""
     started = time.perf_counter()
@@ -537,14 +551,15 @@ def run_trafilatura(page: Page, data: bytes) -> Output:
     import trafilatura
     from trafilatura.metadata import extract_metadata
 
-    key = hashlib.sha256(data + trafilatura.__version__.encode()).hexdigest()[:24]
+    text = read_page(data)
+    key = hashlib.sha256(text.encode("utf-8") + trafilatura.__version__.encode()).hexdigest()[:24]
     cached = CACHE / f"{key}.json"
     if cached.exists():
         stored = json.loads(cached.read_text())
         day = date.fromisoformat(stored["published"]) if stored["published"] else None
         return Output(stored["title"], tuple(stored["authors"]), day, tuple(stored["tags"]), stored["seconds"])
     started = time.perf_counter()
-    document = extract_metadata(data.decode("utf-8", "replace"))
+    document = extract_metadata(text)
     seconds = time.perf_counter() - started
     authors = tuple(name.strip() for name in (document.author or "").split(";") if name.strip())
     day = truth_day(document.date) if document.date else None
@@ -683,7 +698,7 @@ def main(argv: list[str] | None = None) -> int:
             misses["published"] += 1
             # the annotation took the day the page shows as its update, not its publication
             misses["annotated with the update"] += day_matches(page.published, mine.updated)
-            day_kind = day_miss_kind(page, mine, data.decode("utf-8", "replace"))
+            day_kind = day_miss_kind(page, mine, read_page(data))
             key = ("held-out" if fold in held_out else "tuning", day_kind)
             kinds[key] = kinds.get(key, 0) + 1
         author_hit = field_hit(page, mine, "authors")
@@ -692,12 +707,12 @@ def main(argv: list[str] | None = None) -> int:
             by_source[tallied] = by_source.get(tallied, 0) + 1
         author_kind = ""
         if author_hit is False:
-            author_kind = author_miss_kind(page, mine, data.decode("utf-8", "replace"))
+            author_kind = author_miss_kind(page, mine, read_page(data))
             author_kinds[(fold, author_kind)] = author_kinds.get((fold, author_kind), 0) + 1
         if page.title:
             # the site's name optional where the truth keeps it: both systems, the same comparison
             strict = {system: bool(field_hit(page, output, "title")) for system, output in outputs.items()}
-            clues = None if all(strict.values()) else title_clues(data.decode("utf-8", "replace"), page.domain)
+            clues = None if all(strict.values()) else title_clues(read_page(data), page.domain)
             for system, output in outputs.items():
                 hit = strict[system] or (clues is not None and title_hit_site_optional(page.title, output.title, clues))
                 for group in groups:

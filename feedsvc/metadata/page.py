@@ -164,6 +164,14 @@ _BLOCK_TAGS = frozenset(
     "header hr li main nav ol p pre section table td th title tr ul".split()
 )
 _INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
+# Inline elements a page's CSS shows as blocks, which break a headline's line as a <div> would: an
+# inline style, or the display classes of the common CSS frameworks (Tailwind's "block", "flex",
+# "grid"; Bootstrap's "d-block", "d-flex", "d-grid"). The stylesheets themselves are not read.
+_DISPLAY_BLOCK_STYLE = re.compile(r"(?:^|;)\s*display\s*:\s*(?:block|flex|grid|table|list-item)\s*(?:;|$|!)", re.I)
+_DISPLAY_BLOCK_CLASSES = frozenset("block flex grid d-block d-flex d-grid".split())
+# Where an inline element begins or ends in a headline's text, while it is being put together.
+_EDGE = "\x00"
+_EDGES = re.compile(f"{_EDGE}+")
 _ISO_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # The lines under and over the title where a date shown to the reader stands against the machine's;
 # one day of difference is a time zone's.
@@ -964,20 +972,56 @@ def _headline_parts(root: lxml.html.HtmlElement) -> list[str]:
 
 
 def _spaced_text(element: lxml.html.HtmlElement, space: str = " ") -> str:
-    """Return an element's text with ``space`` where a <br> or a block inside it breaks the line."""
+    """Return an element's text with ``space`` where a <br> or a block inside it breaks the line.
+
+    An inline element the page shows as a block (:func:`_shown_as_block`) breaks it too; so does the
+    edge of any inline element where a word in lower case meets a capitalised one (:func:`_unglued`):
+    "The Best Notion Alternatives" and "Top Note-taking Tools", which a stylesheet puts on two lines,
+    are not "AlternativesTop".
+    """
     parts: list[str] = []
     for event, node in lxml.etree.iterwalk(element, events=("start", "end", "comment", "pi")):
         inner = node is not element
-        block = inner and isinstance(node.tag, str) and node.tag.lower() in _BLOCK_TAGS
+        block = inner and isinstance(node.tag, str) and (node.tag.lower() in _BLOCK_TAGS or _shown_as_block(node))
         if event in ("comment", "pi"):
             parts.append(node.tail or "")  # a comment's text is not the page's; what follows it is
         elif event == "start":
-            parts.append(space if block else "")
+            parts.append(space if block else _EDGE)
             parts.append((node.text or "") if isinstance(node.tag, str) else "")
         else:
-            parts.append(space if block else "")
+            parts.append(space if block else _EDGE)
             parts.append((node.tail or "") if inner else "")
-    return "".join(parts)
+    return _unglued("".join(parts), space)
+
+
+def _shown_as_block(element: lxml.html.HtmlElement) -> bool:
+    """Whether an inline element is shown as a block by its inline style or a CSS framework's display class."""
+    style = element.get("style")
+    if style and _DISPLAY_BLOCK_STYLE.search(style):
+        return True
+    return not _DISPLAY_BLOCK_CLASSES.isdisjoint((element.get("class") or "").split())
+
+
+def _unglued(text: str, space: str) -> str:
+    """Return ``text`` without its inline elements' edges; ``space`` at one where a lower-case word meets a capital.
+
+    Three lower-case letters before the edge, a capital and a lower-case letter after it: a short
+    part ("Mc<b>D</b>onald") or a brand written in two colours ("You<span>Tube</span>") stays joined.
+    """
+
+    def edge(match: re.Match[str]) -> str:
+        before, after = text[max(match.start() - 3, 0) : match.start()], text[match.end() : match.end() + 2]
+        glued = (
+            len(before) == 3
+            and len(after) == 2
+            and before.isalpha()
+            and before.islower()
+            and after[0].isupper()
+            and after[1].islower()
+        )
+        return space if glued else ""
+
+    return _EDGES.sub(edge, text) if _EDGE in text else text
 
 
 def _markup_date(root: lxml.html.HtmlElement, xpaths: Iterable[str], timezone: ZoneInfo) -> datetime | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from support.paths import REPO
+from support.paths import FIXTURES, REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 
@@ -26,6 +26,7 @@ from metadata import (
     day_in_page,
     day_miss_kind,
     norm_authors,
+    read_page,
     run_feedsvc,
     title_clues,
     title_hit_site_optional,
@@ -215,6 +216,21 @@ def test_a_page_s_title_clues_are_its_headings_meta_titles_and_site_names() -> N
 )
 def test_a_missed_title_is_given_the_kind_that_explains_it(truth: str, ours: str, kind: str) -> None:
     assert title_miss_kind(truth, ours, title_clues(CLUES_PAGE, "ehow.com")) == kind
+
+
+def test_a_page_saved_double_encoded_is_read_mended_as_feedsvc_s_loader_reads_it() -> None:
+    # wcxb-dev/4656: trafilatura's title kept "Investor\u00e2\u0080\u0099s", and the title clues missed the
+    # headline feedsvc had read, so its miss was told as "title not offered by the page"
+    data = (FIXTURES / "metadata" / "title_read_as_latin1_and_saved_again.html").read_bytes()
+    text = read_page(data)
+    assert "\u00e2" not in text
+    clues = title_clues(text, "port.example")
+    assert clues.headings == ("A guide to retirement calculators: what they\u2019re for",)
+    truth = "A guide to retirement calculators: what they\u2019re for"
+    assert title_miss_kind(truth, "Retirement calculators", clues) == "another headline or meta title chosen"
+    # a page that says nothing twice is read as it is: "Ã¤" written about is no mojibake to mend
+    plain = "<p>I saw \u00c3\u00a4 instead of \u00e4.</p>"
+    assert read_page(plain.encode("utf-8")) == plain
 
 
 def test_a_title_without_the_site_s_name_the_truth_keeps_matches_but_not_the_other_way() -> None:

@@ -251,6 +251,22 @@ def test_titles_are_one_line_of_plain_xml_safe_text() -> None:
     assert sources(html)["markup"].title == "Pashinyan & Aliyev meet"
 
 
+@pytest.mark.parametrize(
+    "headline, title",
+    [
+        ('Ferry news 2026<span style="display: block">Sailings resume</span>', "Ferry news 2026 Sailings resume"),
+        ('Ferry news 2026<span class="d-block">Sailings resume</span>', "Ferry news 2026 Sailings resume"),
+        ("Ferry news<span>Sailings resume</span>", "Ferry news Sailings resume"),
+        # a short part, a brand written in two colours: one word, as the page shows it
+        ("Mc<b>D</b>onald opens in Batumi", "McDonald opens in Batumi"),
+        ("You<span>Tube</span> opens in Batumi", "YouTube opens in Batumi"),
+        ("Ferry <em>news</em> today", "Ferry news today"),
+    ],
+)
+def test_headline_words_meet_across_inline_elements_only_as_the_page_shows_them(headline: str, title: str) -> None:
+    assert sources(f"<html><body><h1>{headline}</h1></body></html>")["markup"].title == title
+
+
 def test_title_falls_back_to_the_title_element() -> None:
     assert sources("<title>Only &lt;title&gt;</title><p>x</p>")["markup"].title == "Only <title>"
 

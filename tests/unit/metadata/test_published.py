@@ -59,6 +59,29 @@ def test_title_is_the_headline_without_the_site_name(name: str, title: str) -> N
 
 
 @pytest.mark.parametrize(
+    "name, title",
+    [
+        # Tailwind's "block" class puts the dek under the headline (not "… 2026Sailings to Batumi …")
+        ("title_headline_over_a_dek_shown_as_a_block_by_its_class.html", "Ferry timetable for winter 2026"),
+        # no class says so for "headline-dek", but a lower-case word meeting a capitalised one at the
+        # <span>'s edge is two lines run together ("timetableSailings")
+        ("title_headline_over_a_dek_styled_elsewhere.html", "The winter ferry timetable"),
+    ],
+)
+def test_a_dek_in_an_inline_element_of_the_headline_is_a_line_of_its_own(name: str, title: str) -> None:
+    # the headline's first line is the og:title
+    assert published(name).title == title
+
+
+def test_a_title_whose_utf8_was_read_as_latin1_and_saved_again_is_mended_with_the_body() -> None:
+    # wcxb-dev/4656's shape: "Investor\u00e2\u0080\u0099s" in the saved bytes of <title>, og:title, <h1> and text
+    path = FIXTURES / "metadata" / "title_read_as_latin1_and_saved_again.html"
+    source = parse_article(Path("articles/calculators.html"), ArticleFiles(path.read_bytes()), SITE)
+    assert source.metadata.title == "A guide to retirement calculators: what they\u2019re for"
+    assert "Calculators differ \u2014 some" in source.html
+
+
+@pytest.mark.parametrize(
     "name, day",
     [
         ("date_in_meta_with_itemprop.html", datetime(2021, 11, 23, 9, tzinfo=timezone(timedelta(hours=4)))),
