@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedsvc.metadata.dates import day_first, find_text_date, strip_text_dates, url_date
+from feedsvc.metadata.dates import day_first, find_text_date, json_text_date, parse_date, strip_text_dates, url_date
 
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -115,3 +115,24 @@ def test_day_month_name_and_year_joined_by_dashes_or_slashes(text: str, day: dat
 )
 def test_url_paths_with_a_month_name(url: str, day: datetime | None) -> None:
     assert url_date(url, UTC_ZONE) == day
+
+
+@pytest.mark.parametrize(
+    "text, moment",
+    [
+        ("2013-08-22 21:43:53 UTC", datetime(2013, 8, 22, 21, 43, 53, tzinfo=UTC)),
+        ("2013-08-22T21:43:53 GMT", datetime(2013, 8, 22, 21, 43, 53, tzinfo=UTC)),
+    ],
+)
+def test_an_iso_date_with_its_zone_named_after_a_space(text: str, moment: datetime) -> None:
+    # Ruby's default (a Rails page's JSON-LD): a site in another zone must not shift it
+    assert parse_date(text, ZoneInfo("America/New_York")) == moment
+
+
+def test_a_publication_in_json_text_dates_only_where_every_one_names_the_same_day() -> None:
+    page_data = '{"props":{"article":{"datePublished":"2025-11-17T09:00:00-05:00","title":"EV cars"}}}'
+    assert json_text_date([page_data], UTC_ZONE) == datetime(2025, 11, 17, 14, tzinfo=UTC)
+    assert json_text_date([page_data, page_data], UTC_ZONE) == datetime(2025, 11, 17, 14, tzinfo=UTC)
+    related = '[{"datePublished":"2025-11-17"},{"datePublished":"2024-02-01"}]'
+    assert json_text_date([related], UTC_ZONE) is None
+    assert json_text_date(['{"datePublished":"soon"}'], UTC_ZONE) is None
