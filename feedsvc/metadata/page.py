@@ -19,8 +19,11 @@ sources then say nothing of that field, so ``origins`` stay true):
   sources disagree, the one whose publication is the day shown under the title
   (and no source's update) wins; for a page no
   source dates, a date line near the title, else a date in the page URL's
-  path, else a line that is only a date anywhere, else the first update (the
-  page was published then at the latest); an update that no source gives at or
+  path, else a ``"datePublished"`` in JSON text, else a line that is only a date
+  anywhere, else the first update (the page was published then at the latest);
+  a date labelled as an update is never the publication of a page that shows
+  one (:mod:`feedsvc.metadata.shown_dates`), and where no source gives an update,
+  the one the page shows by its title is it; an update that no source gives at or
   after the publication is none (a later source's earlier one is dropped too);
 - authors: every value read through the byline parser
   (:mod:`feedsvc.metadata.bylines`); a page no source signs, by the post
