@@ -14,7 +14,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-__all__ = ["day_first", "find_text_date", "json_text_date", "parse_date", "strip_text_dates", "url_date"]
+__all__ = ["day_first", "find_text_date", "json_text_date", "month_date", "parse_date", "strip_text_dates", "url_date"]
 
 # Dates outside this range are placeholders ("0001-01-01") or typos, and
 # years at the edges overflow when a feed converts them to UTC.
@@ -270,3 +270,26 @@ def json_text_date(texts: Iterable[str], timezone: ZoneInfo) -> datetime | None:
         parsed for text in texts for value in _JSON_PUBLISHED.findall(text) if (parsed := parse_date(value, timezone))
     ]
     return found[0] if found and len({moment.date() for moment in found}) == 1 else None
+
+
+# A month and its year, no day: "June 2022", "juin 2022", "Juni 2022".
+_MONTH_YEAR = re.compile(
+    rf"(?<!\w)(?P<month>{_ENGLISH_MONTH_NAMES}|{_FOREIGN_MONTH_NAMES})\.?,?\s+(?P<year>\d{{4}})(?![\d/.-])",
+    re.IGNORECASE,
+)
+
+
+def month_date(text: str, timezone: ZoneInfo) -> tuple[datetime, str] | None:
+    """Return the first day of the month a text names without a day ("Last Updated: June 2022"), and the text left.
+
+    None where it names no month and year.
+    """
+    match = _MONTH_YEAR.search(text)
+    if match is None:
+        return None
+    name = match["month"].lower()
+    month = _MONTH_NUMBERS.get(name) or _MONTHS.get(name[:3])
+    if month is None:
+        return None
+    moment = parse_date(datetime(int(match["year"]), month, 1), timezone)
+    return (moment, text[: match.start()] + text[match.end() :]) if moment is not None else None

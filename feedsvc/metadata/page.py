@@ -64,6 +64,7 @@ from feedsvc.metadata.dates import (
     day_first,
     find_text_date,
     json_text_date,
+    month_date,
     parse_date,
     strip_text_dates,
     url_date,
@@ -443,7 +444,11 @@ def _read_text_near_title(
         shown = _dateline(lines, at, timezone, numeric_day_first)
         if shown is None and _url_day(sources, timezone, url) is None:
             # far from the title a date line is as often a related article's as the page's own
-            shown = _json_text_date(root, timezone) or _date_only_line(lines, timezone, numeric_day_first)
+            shown = (
+                _json_text_date(root, timezone)
+                or _date_only_line(lines, timezone, numeric_day_first)
+                or _labelled_month_line(lines, timezone)
+            )
         markup = dataclasses.replace(markup, published=shown)
     if unsigned:
         markup = dataclasses.replace(markup, authors=_visible_byline(lines, at))
@@ -1298,6 +1303,19 @@ def _date_only_line(lines: list[str], timezone: ZoneInfo, numeric_day_first: boo
             found = find(line)
             if found is not None:
                 return found
+    return None
+
+
+def _labelled_month_line(lines: list[str], timezone: ZoneInfo) -> datetime | None:
+    """Return the first day of the month a labelled line names and nothing more ("Last Updated: June 2022"), or None.
+
+    Only with its label: a month and year alone is an archive's link ("June 2022") as often as a date.
+    """
+    for line in lines:
+        if len(line) <= _DATE_ONLY_CHARS and _DATE_WORDS.search(line):
+            found = month_date(line, timezone)
+            if found is not None and not _DATE_WORDS.sub("", found[1]).strip(" ,.:|·•-–—"):
+                return found[0]
     return None
 
 

@@ -7,7 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedsvc.metadata.dates import day_first, find_text_date, json_text_date, parse_date, strip_text_dates, url_date
+from feedsvc.metadata.dates import (
+    day_first,
+    find_text_date,
+    json_text_date,
+    month_date,
+    parse_date,
+    strip_text_dates,
+    url_date,
+)
 
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -136,3 +144,20 @@ def test_a_publication_in_json_text_dates_only_where_every_one_names_the_same_da
     related = '[{"datePublished":"2025-11-17"},{"datePublished":"2024-02-01"}]'
     assert json_text_date([related], UTC_ZONE) is None
     assert json_text_date(['{"datePublished":"soon"}'], UTC_ZONE) is None
+
+
+@pytest.mark.parametrize(
+    "text, day, rest",
+    [
+        ("Last Updated: June 2022", datetime(2022, 6, 1, tzinfo=UTC), "Last Updated: "),
+        ("Publié en juin 2022", datetime(2022, 6, 1, tzinfo=UTC), "Publié en "),
+        ("Mar. 2021", datetime(2021, 3, 1, tzinfo=UTC), ""),
+    ],
+)
+def test_a_month_and_year_without_a_day_is_the_months_first_day(text: str, day: datetime, rest: str) -> None:
+    assert month_date(text, UTC_ZONE) == (day, rest)
+
+
+@pytest.mark.parametrize("text", ["May 3, 2022", "Jun 2022/05", "June 20225", "the 2022 season"])
+def test_a_full_date_or_a_year_in_a_longer_number_is_no_month_date(text: str) -> None:
+    assert month_date(text, UTC_ZONE) is None

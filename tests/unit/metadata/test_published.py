@@ -303,6 +303,9 @@ def test_the_update_a_page_shows_is_the_entrys_update_never_its_publication(
         ),
         # JSON-LD held in a <meta> value is no JSON-LD block; its "datePublished" dates the undated page
         ("date_in_json_ld_held_in_a_meta_value.html", datetime(2025, 11, 17, 14, tzinfo=UTC)),
+        # a labelled month without a day dates an undated page on its first day; an archive's month link does not,
+        # nor the site's own update in the footer
+        ("date_undated_page_with_a_labelled_month_far_from_the_title.html", datetime(2022, 6, 1, tzinfo=UTC)),
     ],
 )
 def test_publication_shown_beside_an_update_in_a_long_article_or_in_json_text(name: str, day: datetime) -> None:
