@@ -7,13 +7,14 @@ taken in the site's time zone, a date without a time is midnight there.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from datetime import timezone as fixed_offset
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-__all__ = ["day_first", "find_text_date", "parse_date", "strip_text_dates", "url_date"]
+__all__ = ["day_first", "find_text_date", "json_text_date", "month_date", "parse_date", "strip_text_dates", "url_date"]
 
 # Dates outside this range are placeholders ("0001-01-01") or typos, and
 # years at the edges overflow when a feed converts them to UTC.
@@ -89,6 +90,8 @@ _ISO_START = re.compile(r"^\d{4}-?\d{2}-?\d{2}|^\d{4}-W\d{2}")
 _RFC2822 = re.compile(r"^(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}", re.IGNORECASE)
 _UNKNOWN_RFC2822_ZONE = re.compile(r"-0000\s*$")
 _ZULU = re.compile(r"z$", re.IGNORECASE)
+# "2013-08-22 21:43:53 UTC": an ISO date and time with the zone's name after a space (Ruby's default)
+_NAMED_UTC = re.compile(r"\s+(?:utc|gmt)$", re.IGNORECASE)
 
 
 def parse_date(value: str | date | datetime, timezone: ZoneInfo) -> datetime | None:
@@ -174,7 +177,7 @@ def _parse_text(text: str) -> datetime | None:
     if _ISO_START.match(text):
         try:
             # fromisoformat in 3.11 does not take a lower-case "z"
-            return datetime.fromisoformat(_ZULU.sub("+00:00", text))
+            return datetime.fromisoformat(_ZULU.sub("+00:00", _NAMED_UTC.sub("+00:00", text)))
         except ValueError:
             return None
     if _RFC2822.match(text):
@@ -251,3 +254,42 @@ def url_date(url: str, timezone: ZoneInfo) -> datetime | None:
         return datetime(year, month, day, tzinfo=timezone)
     except ValueError:
         return None
+
+
+# A publication date under its schema.org key in JSON text that is no JSON-LD block: a framework's page
+# data, JSON-LD held in a <meta> attribute, a block the JSON parser refused.
+_JSON_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"\\]{8,40})"')
+
+
+def json_text_date(texts: Iterable[str], timezone: ZoneInfo) -> datetime | None:
+    """Return the publication a ``"datePublished": "…"`` in ``texts`` gives, if they all give the same day.
+
+    Several days are several articles' (a list of related ones): none of them is surely the page's.
+    """
+    found = [
+        parsed for text in texts for value in _JSON_PUBLISHED.findall(text) if (parsed := parse_date(value, timezone))
+    ]
+    return found[0] if found and len({moment.date() for moment in found}) == 1 else None
+
+
+# A month and its year, no day: "June 2022", "juin 2022", "Juni 2022".
+_MONTH_YEAR = re.compile(
+    rf"(?<!\w)(?P<month>{_ENGLISH_MONTH_NAMES}|{_FOREIGN_MONTH_NAMES})\.?,?\s+(?P<year>\d{{4}})(?![\d/.-])",
+    re.IGNORECASE,
+)
+
+
+def month_date(text: str, timezone: ZoneInfo) -> tuple[datetime, str] | None:
+    """Return the first day of the month a text names without a day ("Last Updated: June 2022"), and the text left.
+
+    None where it names no month and year.
+    """
+    match = _MONTH_YEAR.search(text)
+    if match is None:
+        return None
+    name = match["month"].lower()
+    month = _MONTH_NUMBERS.get(name) or _MONTHS.get(name[:3])
+    if month is None:
+        return None
+    moment = parse_date(datetime(int(match["year"]), month, 1), timezone)
+    return (moment, text[: match.start()] + text[match.end() :]) if moment is not None else None

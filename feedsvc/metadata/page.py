@@ -19,8 +19,11 @@ sources then say nothing of that field, so ``origins`` stay true):
   sources disagree, the one whose publication is the day shown under the title
   (and no source's update) wins; for a page no
   source dates, a date line near the title, else a date in the page URL's
-  path, else a line that is only a date anywhere, else the first update (the
-  page was published then at the latest); an update that no source gives at or
+  path, else a ``"datePublished"`` in JSON text, else a line that is only a date
+  anywhere, else the first update (the page was published then at the latest);
+  a date labelled as an update is never the publication of a page that shows
+  one (:mod:`feedsvc.metadata.shown_dates`), and where no source gives an update,
+  the one the page shows by its title is it; an update that no source gives at or
   after the publication is none (a later source's earlier one is dropped too);
 - authors: every value read through the byline parser
   (:mod:`feedsvc.metadata.bylines`); a page no source signs, by the post
@@ -57,9 +60,18 @@ from feedsvc.metadata.bylines import (
     names_an_institution,
     names_an_organisation,
 )
-from feedsvc.metadata.dates import day_first, find_text_date, parse_date, strip_text_dates, url_date
+from feedsvc.metadata.dates import (
+    day_first,
+    find_text_date,
+    json_text_date,
+    month_date,
+    parse_date,
+    strip_text_dates,
+    url_date,
+)
 from feedsvc.metadata.images import first_real, image_number, image_type
 from feedsvc.metadata.jsonld import jsonld_nodes, jsonld_organisation_authors, jsonld_site_names, nodes_metadata
+from feedsvc.metadata.shown_dates import has_update_label, labelled_not_published, publication_part, shown_update
 from feedsvc.metadata.tags import reader_tags
 from feedsvc.metadata.titles import choose_title, site_key
 from feedsvc.model import Image, PageMetadata
@@ -155,10 +167,14 @@ PUBLISHED_XPATHS = (
 )
 # A heading linking elsewhere, as a teaser of another article has.
 _TEASER_HEADING = ".//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]//a[@href]"
+# Another article's teaser card is short (a heading, a date, a line of text): longer, it is the page's article.
+_TEASER_CHARS = 2000
 UPDATED_XPATHS = ("//*[@itemprop='dateModified']", f"//time[{_UPDATED_CLASSES}]")
 TAG_XPATH = f"//a[{_has('rel', 'tag')}]"
 # How far from the headline a visible date may be, in lines of text.
 _LINES_AFTER_HEADLINE, _LINES_BEFORE_HEADLINE, _DATELINE_CHARS = 25, 5, 150
+# How many of the nearest lines a shown publication may be found in after a shown update.
+_UPDATE_DEFERS = 10
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
     "header hr li main nav ol p pre section table td th title tr ul".split()
@@ -177,14 +193,6 @@ _ISO_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?
 # one day of difference is a time zone's.
 _SHOWN_AFTER_TITLE, _SHOWN_BEFORE_TITLE = 5, 2
 _SHOWN_DATE_SLACK = timedelta(days=1)
-# A date shown under these words is not the publication: an update, or a later printing ("Reprinted …"),
-# also glued to the words around it, as inline elements' texts meet ("By Jane DoeUpdated: …", "UpdatedJanuary 25").
-_UPDATE_WORDS = re.compile(
-    r"(?:\b|(?-i:(?<=[a-z])(?=[A-Z])))"
-    r"(?:updated?|modified|revised|reviewed|edited|last|re-?printed|re-?published|re-?posted)"
-    r"(?:\b|(?-i:(?=[A-Z])))",
-    re.IGNORECASE,
-)
 # A line that is only a date, with these words around it at most, dates the page wherever it is.
 _DATE_ONLY_CHARS = 50
 _DATE_WORDS = re.compile(r"\b(?:posted|published|updated|last|on|date|written|first|originally)\b", re.IGNORECASE)
@@ -444,10 +452,19 @@ def _read_text_near_title(
         shown = _dateline(lines, at, timezone, numeric_day_first)
         if shown is None and _url_day(sources, timezone, url) is None:
             # far from the title a date line is as often a related article's as the page's own
-            shown = _date_only_line(lines, timezone, numeric_day_first)
+            shown = (
+                _json_text_date(root, timezone)
+                or _date_only_line(lines, timezone, numeric_day_first)
+                or _labelled_month_line(lines, timezone)
+            )
         markup = dataclasses.replace(markup, published=shown)
     if unsigned:
         markup = dataclasses.replace(markup, authors=_visible_byline(lines, at))
+    if all(sources[name].updated is None for name in SOURCES):
+        # the update the reader sees by the title ("Updated: …"), where no source gives one (where one
+        # does, it is the day shown; its time is more precise); _decide_dates keeps it only at or
+        # after the publication
+        markup = dataclasses.replace(markup, updated=shown_update(lines, at, timezone, numeric_day_first))
     sources["markup"] = markup
     if not undated and at >= 0:
         machine = next(sources[name].published for name in SOURCES if sources[name].published is not None)
@@ -466,6 +483,13 @@ def _read_text_near_title(
         marked = _markup_date(root, PUBLISHED_XPATHS[:_MARKED_PUBLISHED], timezone)
         if marked is not None and machine is not None and marked.date() < machine.date() - _SHOWN_DATE_SLACK:
             _move(sources, "published", "markup", marked)
+
+
+def _json_text_date(root: lxml.html.HtmlElement, timezone: ZoneInfo) -> datetime | None:
+    """Return the ``"datePublished"`` a script or a meta value of the page holds as JSON text, if only one day."""
+    texts = [script.text or "" for script in root.iter("script")]
+    texts += [content for content in root.xpath("//meta/@content") if "datePublished" in content]
+    return json_text_date((text for text in texts if "datePublished" in text), timezone)
 
 
 def _agreeing_publication(sources: dict[str, PageMetadata], shown: datetime) -> str | None:
@@ -1040,13 +1064,18 @@ def _markup_date(root: lxml.html.HtmlElement, xpaths: Iterable[str], timezone: Z
 
 
 def _in_teaser(element: lxml.html.HtmlElement) -> bool:
-    """Whether an element is in another article's teaser: an <article> with a linked heading and no <h1>.
+    """Whether an element is in another article's teaser: a short <article> with a linked heading and no <h1>.
 
     "More useful information" cards under the article are <article>s each dated; the page's own
-    article holds its headline.
+    article holds its headline, or is long (its <h1> over it, its "related" headings linked).
     """
     article = next(element.iterancestors("article"), None)
-    return article is not None and bool(article.xpath(_TEASER_HEADING)) and not article.xpath(".//h1")
+    return (
+        article is not None
+        and bool(article.xpath(_TEASER_HEADING))
+        and not article.xpath(".//h1")
+        and len(article.text_content()) < _TEASER_CHARS
+    )
 
 
 def _lines(root: lxml.html.HtmlElement) -> list[str]:
@@ -1265,13 +1294,17 @@ def _look_like_names(names: list[str]) -> bool:
 def _shown_date(lines: list[str], at: int, timezone: ZoneInfo, numeric_day_first: bool | None) -> datetime | None:
     """Return the date of a short line just under (or over) the title that is not marked as an update."""
     find = partial(find_text_date, timezone=timezone, numeric_day_first=numeric_day_first)
-    after = lines[at + 1 : at + 1 + _SHOWN_AFTER_TITLE]
-    before = lines[max(at - _SHOWN_BEFORE_TITLE, 0) : at][::-1]
-    for line in (*after, *before):
-        if len(line) <= _DATE_ONLY_CHARS and not _UPDATE_WORDS.search(line):
-            found = find(line) or _iso_line(line, timezone)
-            if found is not None:
-                return found
+    after = range(at + 1, min(at + 1 + _SHOWN_AFTER_TITLE, len(lines)))
+    before = range(at - 1, max(at - _SHOWN_BEFORE_TITLE, 0) - 1, -1)
+    for index in (*after, *before):
+        line = lines[index]
+        if len(line) > _DATE_ONLY_CHARS or (labelled_not_published(lines, index) and not has_update_label(line)):
+            continue
+        # "Published 3 Jan 2024 · Updated 5 Mar 2025": the publication's part of the line
+        text = publication_part(line) if has_update_label(line) else line
+        found = find(text) or _iso_line(text, timezone)
+        if found is not None:
+            return found
     return None
 
 
@@ -1281,16 +1314,26 @@ def _dateline(lines: list[str], at: int, timezone: ZoneInfo, numeric_day_first: 
     ``numeric_day_first``: how the page's language orders "3/4/2026" (None: it does not say).
     """
     find = partial(find_text_date, timezone=timezone, numeric_day_first=numeric_day_first)
-    after = lines[at + 1 : at + 1 + _LINES_AFTER_HEADLINE]
-    before = lines[max(at - _LINES_BEFORE_HEADLINE, 0) : max(at, 0)][::-1]
+    after = range(at + 1, min(at + 1 + _LINES_AFTER_HEADLINE, len(lines)))
+    before = range(max(at, 0) - 1, max(at - _LINES_BEFORE_HEADLINE, 0) - 1, -1)
     # nearest first, the line under the title before the one over it at the same distance
-    nearest = [line for pair in zip_longest(after, before) for line in pair if line is not None]
-    for line in nearest:
+    nearest = [index for pair in zip_longest(after, before) for index in pair if index is not None]
+    update: datetime | None = None
+    for rank, index in enumerate(nearest):
+        line = lines[index]
+        if update is not None and rank >= _UPDATE_DEFERS:
+            break
         if len(line) <= _DATELINE_CHARS:
             found = find(line) or _iso_line(line, timezone)
-            if found is not None:
+            if found is not None and labelled_not_published(lines, index):
+                # "Updated: …" dates the page only where no publication is shown near it
+                published = find(publication_part(line))
+                if published is not None:
+                    return published
+                update = update or found
+            elif found is not None:
                 return found
-    return None
+    return update
 
 
 def _date_only_line(lines: list[str], timezone: ZoneInfo, numeric_day_first: bool | None) -> datetime | None:
@@ -1304,6 +1347,19 @@ def _date_only_line(lines: list[str], timezone: ZoneInfo, numeric_day_first: boo
             found = find(line)
             if found is not None:
                 return found
+    return None
+
+
+def _labelled_month_line(lines: list[str], timezone: ZoneInfo) -> datetime | None:
+    """Return the first day of the month a labelled line names and nothing more ("Last Updated: June 2022"), or None.
+
+    Only with its label: a month and year alone is an archive's link ("June 2022") as often as a date.
+    """
+    for line in lines:
+        if len(line) <= _DATE_ONLY_CHARS and _DATE_WORDS.search(line):
+            found = month_date(line, timezone)
+            if found is not None and not _DATE_WORDS.sub("", found[1]).strip(" ,.:|·•-–—"):
+                return found[0]
     return None
 
 

@@ -7,7 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedsvc.metadata.dates import day_first, find_text_date, strip_text_dates, url_date
+from feedsvc.metadata.dates import (
+    day_first,
+    find_text_date,
+    json_text_date,
+    month_date,
+    parse_date,
+    strip_text_dates,
+    url_date,
+)
 
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -115,3 +123,41 @@ def test_day_month_name_and_year_joined_by_dashes_or_slashes(text: str, day: dat
 )
 def test_url_paths_with_a_month_name(url: str, day: datetime | None) -> None:
     assert url_date(url, UTC_ZONE) == day
+
+
+@pytest.mark.parametrize(
+    "text, moment",
+    [
+        ("2013-08-22 21:43:53 UTC", datetime(2013, 8, 22, 21, 43, 53, tzinfo=UTC)),
+        ("2013-08-22T21:43:53 GMT", datetime(2013, 8, 22, 21, 43, 53, tzinfo=UTC)),
+    ],
+)
+def test_an_iso_date_with_its_zone_named_after_a_space(text: str, moment: datetime) -> None:
+    # Ruby's default (a Rails page's JSON-LD): a site in another zone must not shift it
+    assert parse_date(text, ZoneInfo("America/New_York")) == moment
+
+
+def test_a_publication_in_json_text_dates_only_where_every_one_names_the_same_day() -> None:
+    page_data = '{"props":{"article":{"datePublished":"2025-11-17T09:00:00-05:00","title":"EV cars"}}}'
+    assert json_text_date([page_data], UTC_ZONE) == datetime(2025, 11, 17, 14, tzinfo=UTC)
+    assert json_text_date([page_data, page_data], UTC_ZONE) == datetime(2025, 11, 17, 14, tzinfo=UTC)
+    related = '[{"datePublished":"2025-11-17"},{"datePublished":"2024-02-01"}]'
+    assert json_text_date([related], UTC_ZONE) is None
+    assert json_text_date(['{"datePublished":"soon"}'], UTC_ZONE) is None
+
+
+@pytest.mark.parametrize(
+    "text, day, rest",
+    [
+        ("Last Updated: June 2022", datetime(2022, 6, 1, tzinfo=UTC), "Last Updated: "),
+        ("Publié en juin 2022", datetime(2022, 6, 1, tzinfo=UTC), "Publié en "),
+        ("Mar. 2021", datetime(2021, 3, 1, tzinfo=UTC), ""),
+    ],
+)
+def test_a_month_and_year_without_a_day_is_the_months_first_day(text: str, day: datetime, rest: str) -> None:
+    assert month_date(text, UTC_ZONE) == (day, rest)
+
+
+@pytest.mark.parametrize("text", ["May 3, 2022", "Jun 2022/05", "June 20225", "the 2022 season"])
+def test_a_full_date_or_a_year_in_a_longer_number_is_no_month_date(text: str) -> None:
+    assert month_date(text, UTC_ZONE) is None

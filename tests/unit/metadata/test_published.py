@@ -263,3 +263,73 @@ def test_title_is_the_meta_value_where_the_headline_is_not_a_title(name: str, ti
 )
 def test_publication_day_not_taken_from_other_articles_or_re_publications(name: str, day: datetime) -> None:
     assert published(name).published == day
+
+
+@pytest.mark.parametrize(
+    "name, published_at, updated",
+    [
+        # the page shows its update under the title and no source gives one: it is the entry's update
+        (
+            "date_shown_as_updated_is_the_entrys_update.html",
+            datetime(2024, 11, 22, 10, tzinfo=UTC),
+            datetime(2025, 10, 8, tzinfo=UTC),
+        ),
+        # labelled in German, on the byline's line, with its time
+        (
+            "date_shown_as_updated_in_german.html",
+            datetime(2024, 11, 22, 10, tzinfo=UTC),
+            datetime(2025, 10, 8, 14, 5, tzinfo=UTC),
+        ),
+        # a source's update of the same day is more precise than the day shown: it stands
+        (
+            "date_shown_as_updated_yields_to_the_machines_update.html",
+            datetime(2024, 11, 22, 10, tzinfo=UTC),
+            datetime(2025, 10, 8, 16, 45, tzinfo=UTC),
+        ),
+        # shown before the publication, it is no update (and the publication stands)
+        (
+            "date_shown_as_updated_before_the_publication_is_no_update.html",
+            datetime(2024, 11, 22, 10, tzinfo=UTC),
+            None,
+        ),
+        # an undated page: the publication shown near the title dates it, never the update shown nearer
+        (
+            "date_undated_page_shows_its_update_over_its_publication.html",
+            datetime(2024, 11, 22, tzinfo=UTC),
+            datetime(2025, 10, 8, tzinfo=UTC),
+        ),
+        # an undated page that shows only its update ("Last updated:" over the date) was published then at the latest
+        (
+            "date_undated_page_shows_only_its_update.html",
+            datetime(2025, 10, 8, tzinfo=UTC),
+            datetime(2025, 10, 8, tzinfo=UTC),
+        ),
+    ],
+)
+def test_the_update_a_page_shows_is_the_entrys_update_never_its_publication(
+    name: str, published_at: datetime, updated: datetime | None
+) -> None:
+    found = published(name)
+    assert (found.published, found.updated) == (published_at, updated)
+
+
+@pytest.mark.parametrize(
+    "name, day",
+    [
+        # "Published Nov 22, 2024 · Updated Oct 8, 2025" under the title: the publication's part of the line
+        # is earlier than the JSON-LD's re-stamped date, and wins
+        ("date_published_and_updated_on_one_line_under_the_title.html", datetime(2024, 11, 22, tzinfo=UTC)),
+        # the page's own <article> holds linked "related" headings and its <h1> is over it: a long one is no teaser
+        (
+            "date_in_a_long_article_with_linked_related_headings.html",
+            datetime(2025, 12, 19, 15, 55, 39, tzinfo=timezone(-timedelta(hours=8))),
+        ),
+        # JSON-LD held in a <meta> value is no JSON-LD block; its "datePublished" dates the undated page
+        ("date_in_json_ld_held_in_a_meta_value.html", datetime(2025, 11, 17, 14, tzinfo=UTC)),
+        # a labelled month without a day dates an undated page on its first day; an archive's month link does not,
+        # nor the site's own update in the footer
+        ("date_undated_page_with_a_labelled_month_far_from_the_title.html", datetime(2022, 6, 1, tzinfo=UTC)),
+    ],
+)
+def test_publication_shown_beside_an_update_in_a_long_article_or_in_json_text(name: str, day: datetime) -> None:
+    assert published(name).published == day
