@@ -352,7 +352,9 @@ def test_a_box_the_template_classes_as_the_authors_goes_at_the_end(monkeypatch: 
 def test_a_box_classed_as_the_authors_in_the_middle_of_the_article_stays() -> None:
     # The writer's aside between the story's paragraphs is the article, whatever its class.
     paragraphs = [f"<p>{start} of the story, with words enough to be a paragraph of it.</p>" for start in BODY]
-    aside = '<div class="author-note"><p>I grew up on this quay, and my father fished from it for forty years.</p></div>'
+    aside = (
+        '<div class="author-note"><p>I grew up on this quay, and my father fished from it for forty years.</p></div>'
+    )
     article = lxml.html.fragment_fromstring(
         "<article>" + "".join(paragraphs[:2] * 2) + aside + "".join(paragraphs[2:] * 2) + "</article>"
     )
