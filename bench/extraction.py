@@ -6,6 +6,7 @@ Usage::
                                [--only feedsvc|trafilatura|parse] [--worst N]
                                [--dump DIR] [--ablate RULE,RULE|all] [--scorer]
                                [--scores FILE.json] [--held-out 0,1,2] [--compare BEFORE.json [--peek]]
+                               [--their-scores FILE.json] [--their-dump DIR]
     python bench/extraction.py --table FILE.json [--held-out 0,1,2] [--compare BEFORE.json [--peek]]
 
 Both extractors run on the same pages, in one process, interleaved page
@@ -41,6 +42,12 @@ earlier run's ``--scores``) counts the pages whose F1 or clean state moved,
 tuning and held-out apart, and names only the tuning pages (``--peek``: the
 held-out ones too, to read once the rules are fixed). ``--table FILE.json``
 prints the same from a saved ``--scores`` file without running anything.
+
+``--their-scores FILE`` and ``--their-dump DIR`` write trafilatura's per-page
+rows and texts as ``--scores`` and ``--dump`` write feedsvc's. With both
+extractors run and ``--held-out``, the pages clean for one and not the other
+are counted both ways, tuning and held-out apart (``clean_apart``; tuning
+pages named, held-out ones with ``--peek``): where to learn from the other.
 
 ``--only parse`` times parsing alone on the same
 pages: lexbor (selectolax), lexbor then lxml (what the cleaner does),
@@ -603,6 +610,29 @@ def compare_rows(before: dict[str, dict], after: dict[str, dict], held_out: set[
     return lines + named
 
 
+def clean_apart(ours: dict[str, dict], theirs: dict[str, dict], held_out: set[int], peek: bool) -> list[str]:
+    """Return the pages clean (P and R >= CLEAN_AT) for one extractor and not the other, counted per side.
+
+    Tuning pages are named (to read the two outputs against the truth); held-out
+    pages only with ``peek``, as in ``compare_rows``.
+    """
+    lines = ["pages clean for one extractor and not the other (feedsvc vs trafilatura)"]
+    named: list[str] = []
+    for side in ("tuning", "held-out"):
+        keys = [k for k in sorted(set(ours) & set(theirs)) if (ours[k]["fold"] in held_out) == (side == "held-out")]
+        only_theirs = [k for k in keys if _row_clean(theirs[k]) and not _row_clean(ours[k])]
+        only_ours = [k for k in keys if _row_clean(ours[k]) and not _row_clean(theirs[k])]
+        lines.append(f"  {side:<8}: trafilatura only {len(only_theirs)}, feedsvc only {len(only_ours)}")
+        if side == "tuning" or peek:
+            for label, group in (("trafilatura only", only_theirs), ("feedsvc only", only_ours)):
+                named.extend(
+                    f"    {side:<8} {label:<16} fold {ours[k]['fold']} {k}: feedsvc P {ours[k]['p'] or 0.0:.2f} "
+                    f"R {ours[k]['r'] or 0.0:.2f}, trafilatura P {theirs[k]['p'] or 0.0:.2f} R {theirs[k]['r'] or 0.0:.2f}"
+                    for k in group
+                )
+    return lines + named
+
+
 def print_held_out(rows: dict[str, dict], held_out: set[int] | None, compare: Path | None, peek: bool) -> None:
     """Print the by-fold table and, given an earlier ``--scores`` file, what moved since."""
     held = held_out or set()
@@ -611,6 +641,14 @@ def print_held_out(rows: dict[str, dict], held_out: set[int] | None, compare: Pa
         before = json.loads(compare.read_text(encoding="utf-8"))
         print("\n" + "\n".join(held_out_table(before, held)).replace("feedsvc by fold", "before (--compare)", 1))
         print("\n".join(compare_rows(before, rows, held, peek)))
+
+
+def dump_texts(folder: Path, run: Run) -> None:
+    """Write each page's output text of ``run`` to ``folder/<dataset>/<id>.txt``."""
+    for key, text in run.outputs.items():
+        out = folder / f"{key}.txt"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
 
 
 def write_scores(path: Path, run: Run, pages: list[Page], folds: int) -> None:
@@ -686,10 +724,7 @@ def scorer_cv(pages: list[Page], folds: int, scores: Path | None = None, dump: P
     if scores:
         write_scores(scores, combined, pages, folds)
     if dump:
-        for key, text in combined.outputs.items():
-            out = dump / f"{key}.txt"
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text, encoding="utf-8")
+        dump_texts(dump, combined)
     s_h, s_c = summarise(heuristics, list(heuristics.outputs)), summarise(combined, list(combined.outputs))
     print(f"  pages with P < 0.8: heuristics {s_h.low_p}, combined {s_c.low_p}; R < 0.8: {s_h.low_r}, {s_c.low_r}")
     print(
@@ -730,6 +765,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--peek", action="store_true", help="let --compare name held-out pages too")
     parser.add_argument("--table", type=Path, default=None, help="print the --held-out table of a saved --scores file")
+    parser.add_argument(
+        "--their-scores", type=Path, default=None, help="write trafilatura's per-page P, R and fold as JSON"
+    )
+    parser.add_argument(
+        "--their-dump", type=Path, default=None, help="write trafilatura's text of each page to DIR/<id>.txt"
+    )
     args = parser.parse_args(argv)
     held_out = {int(part) for part in args.held_out.split(",") if part.strip()} if args.held_out else None
     if args.table:
@@ -781,13 +822,16 @@ def main(argv: list[str] | None = None) -> int:
     by_name = {run.name: run for run in runs}
     if args.scores and "feedsvc" in by_name:
         write_scores(args.scores, by_name["feedsvc"], pages, args.folds)
-    if args.dump and "feedsvc" in by_name:
-        for key, text in by_name["feedsvc"].outputs.items():
-            out = args.dump / f"{key}.txt"
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text, encoding="utf-8")
+    if args.their_scores and "trafilatura" in by_name:
+        write_scores(args.their_scores, by_name["trafilatura"], pages, args.folds)
+    for name, folder in (("feedsvc", args.dump), ("trafilatura", args.their_dump)):
+        if folder and name in by_name:
+            dump_texts(folder, by_name[name])
     if "feedsvc" in by_name and (held_out is not None or args.compare):
         print_held_out(run_rows(by_name["feedsvc"], pages, args.folds), held_out, args.compare, args.peek)
+    if len(by_name) == 2 and held_out is not None:
+        ours_rows, theirs_rows = (run_rows(by_name[n], pages, args.folds) for n in ("feedsvc", "trafilatura"))
+        print("\n" + "\n".join(clean_apart(ours_rows, theirs_rows, held_out, args.peek)))
     if "feedsvc" in by_name:
         ours = by_name["feedsvc"]
         checked = [key for key in APPEAL_PAGES if key in ours.outputs]

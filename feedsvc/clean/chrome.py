@@ -55,12 +55,14 @@ __all__ = [
     "DISABLED",
     "RULES",
     "remove_action_lines",
+    "remove_author_class_boxes",
     "remove_box_copies",
     "remove_chrome",
     "remove_closing_bios",
     "remove_comment_threads",
     "remove_cookie_consent",
     "remove_placeholders",
+    "remove_teaser_grids",
     "remove_teaser_runs",
 ]
 
@@ -81,6 +83,8 @@ RULES: dict[str, str] = {
     "button_link": "a short line that is all one link styled as a button (class 'btn', 'button' or 'cta', role=button)",
     "placeholder": "template placeholder text ('Lorem ipsum …') and its box, beside prose that is not Latin",
     "box_copies": "a box of blocks (not a list, quote or table) the article already showed: promo, price widget, author box",
+    "author_class_box": "a box classed as the author's ('post-author', 'the-author') at the article's start or end",
+    "teaser_grid": "a grid of 3+ short cards each titled by a heading linked to another page, after the article, and its heading",
 }
 
 # Rules switched off; only the benchmark's ablation sets this (a module
@@ -182,6 +186,10 @@ def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
     leaves = _leaves(article)  # one walk for every rule; a removed leaf is skipped after
     if "teaser_run" not in DISABLED:
         remove_teaser_runs(article, rec, leaves)
+    if "teaser_grid" not in DISABLED:
+        remove_teaser_grids(article, rec, leaves)
+    if "author_class_box" not in DISABLED:
+        remove_author_class_boxes(article, rec, leaves)
     if "cookie_consent" not in DISABLED:
         remove_cookie_consent(article, rec, leaves)
     if "placeholder" not in DISABLED:
@@ -485,6 +493,131 @@ def _teaser_run(elements: list[HtmlElement]) -> list[HtmlElement]:
         run.append(child)
         shape = this
     return run if len(run) >= _TEASER_MIN_RUN else []
+
+
+# A teaser grid: at least this many cards, each at most this long, titled by a linked heading this long;
+# the cards hold this share of the grid's text; the article shows this much text before it.
+_GRID_MIN_CARDS = 3
+_GRID_CARD_MAX = 600
+_GRID_TITLE_MIN = 15
+_GRID_CARD_SHARE = 0.8
+_GRID_AFTER_MIN = 500
+_GRID_HEADING_MAX = 80
+_CARD_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def remove_teaser_grids(
+    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
+) -> None:
+    """Remove a grid of teaser cards for other pages that follows the article, and the heading just before it.
+
+    A blog's "Latest insights" or "More you might like" block is a grid or
+    carousel of cards, each a headline linked to another page with a date
+    or a first sentence. A card is the largest box around one such linked
+    heading that holds no other; a grid is the box of three or more cards,
+    nearly all its text theirs. Unlike ``remove_teaser_runs`` no heading is
+    needed, so what sits before the grid must be an article at least as
+    long as the grid (a listing page, or a listicle whose items link their
+    titles, is mostly its cards). A short heading without links just
+    before the grid is its title ("Related posts") and goes with it.
+    """
+    leaves = leaves if leaves is not None else _leaves(article)
+    titles = [h for h in article.iter(*_CARD_HEADINGS) if is_within(h, article) and _linked_title(h)]
+    if len(titles) < _GRID_MIN_CARDS:
+        return
+    holds: dict[HtmlElement, int] = {}
+    for title in titles:
+        for node in title.iterancestors():
+            holds[node] = holds.get(node, 0) + 1
+            if node is article:
+                break
+    grids: dict[HtmlElement, list[HtmlElement]] = {}
+    for title in titles:
+        card = title
+        for parent in title.iterancestors():
+            if parent is article or holds.get(parent, 0) > 1:
+                grids.setdefault(parent, []).append(card)
+                break
+            card = parent
+    for grid, cards in grids.items():
+        if grid is article or len(cards) < _GRID_MIN_CARDS or not is_within(grid, article):
+            continue
+        card_chars = [len(text_of(card)) for card in cards]
+        if max(card_chars) > _GRID_CARD_MAX or sum(card_chars) < _GRID_CARD_SHARE * len(text_of(grid)):
+            continue
+        before = _leaves_before(leaves, grid, article)
+        if sum(len(t) for _, t in before) < max(_GRID_AFTER_MIN, len(text_of(grid))):
+            continue
+        remove(grid, rec, _STAGE, f"a grid of {len(cards)} teaser cards for other pages after the article")
+        heading, text = before[-1]
+        if heading.tag in _HEADINGS and len(text) <= _GRID_HEADING_MAX and heading.find(".//a") is None:
+            remove(heading, rec, _STAGE, "heading of a teaser grid")
+
+
+def _linked_title(heading: HtmlElement) -> bool:
+    """Return True if ``heading``'s text is a title of 15+ characters, nearly all of it a link (or inside one)."""
+    text = text_of(heading)
+    if len(text) < _GRID_TITLE_MIN:
+        return False
+    if any(node.tag == "a" and node.get("href") for node in heading.iterancestors()):
+        return True
+    linked = sum(len(text_of(a)) for a in heading.iter("a") if a.get("href"))
+    return linked >= 0.8 * len(text)
+
+
+def _leaves_before(
+    leaves: list[tuple[HtmlElement, str]], box: HtmlElement, article: HtmlElement
+) -> list[tuple[HtmlElement, str]]:
+    """Return the leaves still in ``article`` that come before ``box`` in page order."""
+    before = []
+    for el, text in leaves:
+        if is_within(el, box):
+            break
+        if is_within(el, article):
+            before.append((el, text))
+    return before
+
+
+# An author box: at most this long and this share of the article, before this share of it or after the rest.
+_AUTHOR_BOX_MAX = 1200
+_AUTHOR_BOX_SHARE = 0.25
+_AUTHOR_LEAD_SHARE = 0.15
+_AUTHOR_TAIL_SHARE = 0.5
+_AUTHOR_WORDS = frozenset({"author", "authors"})
+
+
+def remove_author_class_boxes(
+    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
+) -> None:
+    """Remove the boxes the page's markup names as the author's, at the article's start or end.
+
+    A byline box or an author's bio (name, role, a paragraph about them, a
+    photo) is classed "post-author", "the-author" or "blog-authors-section"
+    by most templates, without a link to an author page
+    (``feedsvc.clean.edges`` reads those). A box whose class or id has the
+    word "author" goes when it is short (a bio, not a section) and sits
+    before the first 15 % of the article's text or after its first half:
+    the outermost such box, so a bio's name, role and paragraph go together.
+    """
+    leaves = leaves if leaves is not None else _leaves(article)
+    total = sum(len(t) for _, t in leaves)
+    if not total:
+        return
+    limit = min(_AUTHOR_BOX_MAX, _AUTHOR_BOX_SHARE * total)
+    boxes = [
+        el
+        for el in article.iter("div", "section", "aside", "footer", "header", "p", "span", "address")
+        if el is not article and any(words & _AUTHOR_WORDS for words in class_words(el))
+    ]
+    for box in boxes:
+        if not is_within(box, article) or any(is_within(box, other) for other in boxes if other is not box):
+            continue  # gone, or inside an author box of its own (the outer one decides)
+        text = text_of(box)
+        if not text or len(text) > limit or box.find(".//h1") is not None:
+            continue
+        before = sum(len(t) for _, t in _leaves_before(leaves, box, article))
+        if before < _AUTHOR_LEAD_SHARE * total or before >= _AUTHOR_TAIL_SHARE * total:
+            remove(box, rec, _STAGE, "a box classed as the author's (byline or bio) at the article's edge")
 
 
 def remove_comment_threads(root: HtmlElement, rec: Recorder | None = None) -> bool:

@@ -12,7 +12,7 @@ from support.paths import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 
-from extraction import compare_rows, held_out_table, main, rows_summary
+from extraction import clean_apart, compare_rows, held_out_table, main, rows_summary
 
 # Two pages in fold 0 (held out), one in fold 3 (tuning): one clean, one junk-heavy, one empty.
 ROWS = {
@@ -57,3 +57,18 @@ def test_a_saved_scores_file_is_tabled_without_datasets(tmp_path: Path, capsys: 
     out = capsys.readouterr().out
     assert "held-out: F1 up 0, down 1; clean gained 0, lost 1" in out
     assert "before (--compare)" in out
+
+
+def test_pages_clean_for_one_extractor_only_are_counted_both_ways() -> None:
+    theirs = {
+        "set/a": {"p": 0.5, "r": 0.96, "fold": 0},  # only feedsvc clean, held out
+        "set/b": {"p": 0.99, "r": 0.97, "fold": 0},  # only trafilatura clean, held out
+        "set/c": {"p": 0.96, "r": 1.0, "fold": 3},  # only trafilatura clean, tuning
+    }
+    lines = clean_apart(ROWS, theirs, {0, 1, 2}, peek=False)
+    assert "tuning  : trafilatura only 1, feedsvc only 0" in lines[1]
+    assert "held-out: trafilatura only 1, feedsvc only 1" in lines[2]
+    named = "\n".join(lines[3:])
+    assert "set/c" in named and "set/a" not in named and "set/b" not in named
+    peeked = "\n".join(clean_apart(ROWS, theirs, {0, 1, 2}, peek=True))
+    assert "feedsvc only     fold 0 set/a" in peeked and "trafilatura only fold 0 set/b" in peeked

@@ -300,3 +300,63 @@ def test_a_wrapper_is_no_copy_of_the_box_it_wraps() -> None:
     )
     remove_chrome(article)
     assert_body_kept(" ".join(article.text_content().split()))
+
+
+def test_a_teaser_grid_after_the_article_goes_with_its_heading(monkeypatch: pytest.MonkeyPatch) -> None:
+    from feedsvc.clean import chrome
+
+    name = "drops_a_teaser_grid_after_the_article.html"
+    _, text = cleaned(name)
+    assert_body_kept(text)
+    for junk in ("Latest insights", "Ferry timetable changes", "Six volunteers received medals", "Market hall"):
+        assert junk not in text
+    monkeypatch.setattr(chrome, "DISABLED", frozenset({"teaser_grid"}))
+    kept = cleaned(name)[1]
+    assert "Ferry timetable changes" in kept and "Latest insights" in kept
+
+
+def test_a_listicle_whose_items_link_their_titles_is_no_teaser_grid() -> None:
+    # Four short items, each under a linked heading: the cards are the article, not something after it.
+    _, text = cleaned("keeps_a_listicle_whose_items_link_their_titles.html")
+    for item in ("The north pier and the lighthouse", "seals rest on the rocks", "Along the harbour wall at dusk"):
+        assert item in text
+
+
+def test_a_grid_of_cards_needs_three_linked_titles() -> None:
+    # Two teaser cards after an article are left to the other rules.
+    paragraphs = "".join(f"<p>{start} of the story, with words enough to be a paragraph of it.</p>" for start in BODY)
+    cards = "".join(
+        f'<div class="card"><h3><a href="/{n}/">Another story of the harbour, number {n}</a></h3><p>Its first line.</p></div>'
+        for n in (1, 2)
+    )
+    article = lxml.html.fragment_fromstring(
+        f'<article>{paragraphs * 3}<h4>Latest insights</h4><div class="grid">{cards}</div></article>'
+    )
+    remove_chrome(article)
+    assert "Another story of the harbour, number 2" in article.text_content()
+    assert "Latest insights" in article.text_content()
+
+
+def test_a_box_the_template_classes_as_the_authors_goes_at_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    from feedsvc.clean import chrome
+
+    name = "drops_an_author_box_classed_by_the_template.html"
+    _, text = cleaned(name)
+    assert_body_kept(text)
+    for junk in ("Mara Quayle", "Harbour Correspondent", "knows every skipper"):
+        assert junk not in text
+    monkeypatch.setattr(chrome, "DISABLED", frozenset({"author_class_box"}))
+    assert "knows every skipper" in cleaned(name)[1]
+
+
+def test_a_box_classed_as_the_authors_in_the_middle_of_the_article_stays() -> None:
+    # The writer's aside between the story's paragraphs is the article, whatever its class.
+    paragraphs = [f"<p>{start} of the story, with words enough to be a paragraph of it.</p>" for start in BODY]
+    aside = (
+        '<div class="author-note"><p>I grew up on this quay, and my father fished from it for forty years.</p></div>'
+    )
+    article = lxml.html.fragment_fromstring(
+        "<article>" + "".join(paragraphs[:2] * 2) + aside + "".join(paragraphs[2:] * 2) + "</article>"
+    )
+    remove_chrome(article)
+    assert "my father fished from it" in article.text_content()
