@@ -35,6 +35,7 @@ __all__ = [
     "appeal_cues",
     "appeal_phrases",
     "is_call_to_action",
+    "is_linked_sentence",
     "link_chars",
     "page_title",
     "remove_appeals",
