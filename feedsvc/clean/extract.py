@@ -51,7 +51,6 @@ __all__ = [
     "RULES",
     "aside_in_text",
     "best_by_value",
-    "collapsed_section",
     "find_article",
     "prune",
     "remove_page_behind_dialog",
@@ -116,7 +115,6 @@ RULES: dict[str, str] = {
     "behind_dialog": "a page saved with a dialog open that shows an article: the aria-hidden page behind it goes",
     "aside_in_text": "an <aside> of prose set among the article's paragraphs (a side note, a callout box) is article text",
     "section_header": "a <header> holding only a section's heading, over the section's prose, is article text",
-    "collapsed_section": "a hidden block of prose right after a heading or button (a collapsed section's toggle) is article text",
     "read_more_text": "a block of prose classed 'read-more' is the text a Read more button expands, not the button",
 }
 DISABLED: frozenset[str] = frozenset()
@@ -124,7 +122,6 @@ DISABLED: frozenset[str] = frozenset()
 # An element without any of these attributes is neither hidden nor classed
 # as furniture (``is_hidden``, ``class_signal``): only the others are tested.
 _HINTED = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @style or @class or @id]")
-_HIDDEN_BY_ATTRIBUTE = etree.XPath("descendant::*[@hidden or @aria-hidden='true']")
 
 
 # An element its style hides that holds this share of the page's prose is all the page says: kept.
@@ -143,8 +140,6 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
     shown = shown_on_click(root) if "reveal_on_click" not in DISABLED else frozenset()
     if "accordion_titles" not in DISABLED:
         _keep_accordion_titles(root, shown)
-    # Read before buttons go: a collapsed section's toggle is often a button in a heading.
-    collapsed = _open_collapsed_sections(root) if "collapsed_section" not in DISABLED else set()
     total = max(paragraph_chars(root), 1)
     for el in _elements(root, DROP_TAGS):
         if not is_within(el, root):
@@ -162,7 +157,7 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
     # hidden until a script shows it.
     total = max(paragraph_chars(root), 1)
     hinted = _HINTED(root)
-    hidden = {el for el in hinted if is_hidden(el, shown) and el not in collapsed}
+    hidden = {el for el in hinted if is_hidden(el, shown)}
     # In code, a class names a highlighter's token: "hljs-comment" is a line of the listing, not a comment section.
     doomed = [
         el
@@ -244,61 +239,6 @@ def aside_in_text(el: HtmlElement) -> bool:
         return False
     beside = sum(len(text_content(sib)) for sib in parent if sib is not el and sib.tag == "p")
     return beside >= _NOTE_BESIDE_CHARS
-
-
-# A collapsed section holds this much paragraph text, at most this share of it in links,
-# under a title of at most this many characters.
-_COLLAPSED_MIN_CHARS = 100
-_COLLAPSED_LINK_SHARE = 0.3
-_TOGGLE_MAX_CHARS = 200
-_TOGGLES = frozenset({"button", "h2", "h3", "h4", "h5", "h6"})
-
-
-def collapsed_section(el: HtmlElement) -> bool:
-    """Return True if the hidden ``el`` is a collapsed section of the article: prose under the title that opens it.
-
-    A guide folds each section under its heading ("Cushioning", "Fit"):
-    the body is saved ``hidden``/``aria-hidden`` until a reader clicks the
-    heading, and no attribute names it (``reveal_on_click`` finds those
-    that are named). The title shows, the body follows it at once, and it
-    is prose. A collapsed menu or a closed dialog differs: its toggle is a
-    button over links, or it holds no paragraphs; text the page's own
-    style hides (``display: none``) stays hidden (``styled_hidden``).
-    """
-    if hidden_by_style(el) or class_signal(el) < 0:
-        return False
-    toggle = el.getprevious()
-    while toggle is not None and not isinstance(toggle.tag, str):
-        toggle = toggle.getprevious()
-    if toggle is None or toggle.tag not in _TOGGLES or is_hidden(toggle):
-        return False
-    if not 0 < len(text_content(toggle).strip()) <= _TOGGLE_MAX_CHARS:
-        return False
-    if paragraph_chars(el) < _COLLAPSED_MIN_CHARS:
-        return False
-    text = len(text_content(el))
-    return sum(len(text_content(a)) for a in el.iter("a")) <= _COLLAPSED_LINK_SHARE * text
-
-
-def _open_collapsed_sections(root: HtmlElement) -> set[HtmlElement]:
-    """Return the collapsed sections of ``root`` (``collapsed_section``), their titles' buttons made plain text.
-
-    A title is often a heading holding the button that opens the section
-    (``<h3><button>Cushioning</button></h3>``): the button's words are
-    the title, so they stay when buttons are dropped.
-    """
-    found = {el for el in _HIDDEN_BY_ATTRIBUTE(root) if collapsed_section(el)}
-    for el in found:
-        toggle = el.getprevious()
-        while toggle is not None and not isinstance(toggle.tag, str):
-            toggle = toggle.getprevious()
-        if toggle is None or toggle.tag == "button":
-            continue
-        for button in list(toggle.iter("button")):
-            text, tail = _title_text(button), button.tail
-            button.clear()
-            button.text, button.tail, button.tag = text, tail, "span"
-    return found
 
 
 # The text a "Read more" control expands: this much of it, at most this share in links.
