@@ -37,14 +37,7 @@ from feedsvc.clean.dom import (
     text_of,
 )
 from feedsvc.clean.explain import Recorder
-from feedsvc.clean.policy import (
-    BLOCK_TAGS,
-    BOILERPLATE_PAIRS,
-    BOILERPLATE_WORDS,
-    DROP_IF_THIN_TAGS,
-    DROP_TAGS,
-    DROP_UNLESS_PROSE_TAGS,
-)
+from feedsvc.clean.policy import BLOCK_TAGS, DROP_IF_THIN_TAGS, DROP_TAGS, DROP_UNLESS_PROSE_TAGS
 
 __all__ = [
     "DISABLED",
@@ -115,7 +108,6 @@ RULES: dict[str, str] = {
     "behind_dialog": "a page saved with a dialog open that shows an article: the aria-hidden page behind it goes",
     "aside_in_text": "an <aside> of prose set among the article's paragraphs (a side note, a callout box) is article text",
     "section_header": "a <header> holding only a section's heading, over the section's prose, is article text",
-    "read_more_text": "a block of prose classed 'read-more' is the text a Read more button expands, not the button",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -162,8 +154,7 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
     doomed = [
         el
         for el in hinted
-        if el.tag not in ("html", "body")
-        and (el in hidden or (class_signal(el) < 0 and not in_code(el) and not _read_more_text(el)))
+        if el.tag not in ("html", "body") and (el in hidden or (class_signal(el) < 0 and not in_code(el)))
     ]
     # Elements that share the hint count together: an article split into
     # several blocks of one class ("content-nav-section"), or streamed into
@@ -239,31 +230,6 @@ def aside_in_text(el: HtmlElement) -> bool:
         return False
     beside = sum(len(text_content(sib)) for sib in parent if sib is not el and sib.tag == "p")
     return beside >= _NOTE_BESIDE_CHARS
-
-
-# The text a "Read more" control expands: this much of it, at most this share in links.
-_EXPANDED_MIN_CHARS = 200
-_EXPANDED_LINK_SHARE = 0.2
-_OTHER_FURNITURE = (BOILERPLATE_WORDS | BOILERPLATE_PAIRS) - {"read-more"}
-
-
-def _read_more_text(el: HtmlElement) -> bool:
-    """Return True if ``el``, classed as furniture by "read-more" alone, is the prose such a control expands.
-
-    "read-more" names a "Read more →" link under a teaser, a few words, and
-    that is furniture; but a page that shows the start of an answer and a
-    "Read more" button over the rest wraps the whole answer in a
-    ``ReadMoreAnswer``/``read-more-text`` box: 200 characters of paragraph
-    text or more, few of them links, is that text.
-    """
-    if "read_more_text" in DISABLED or furniture_word(el) != "read-more":
-        return False
-    if any(grams & _OTHER_FURNITURE for grams in class_words(el)):
-        return False
-    if paragraph_chars(el) < _EXPANDED_MIN_CHARS:
-        return False
-    text = len(text_content(el))
-    return sum(len(text_content(a)) for a in el.iter("a")) <= _EXPANDED_LINK_SHARE * text
 
 
 # A section's <header>: its heading, and at most this much text beside it (a label, "Step 1").

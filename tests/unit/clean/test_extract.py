@@ -327,16 +327,3 @@ def test_a_header_is_a_section_title_only_over_the_sections_prose(header: str, k
     card = parse(f"<html><body><div>{header}<p>A teaser line.</p></div></body></html>")
     assert card is not None
     assert extract.section_header(next(card.iter("header"))) is False  # a card's title over a teaser line
-
-
-def test_keeps_the_text_a_read_more_button_expands(monkeypatch: pytest.MonkeyPatch) -> None:
-    # "read-more" marks a "Read more" link; a box of prose with that class is the answer the button
-    # expands. The teaser's own "Read more" link still goes.
-    page = fixture("keeps_the_text_a_read_more_button_expands.html")
-    out = clean_html(page, BASE)
-    assert "chasing cables into the walls" in out and "the plaster has to be patched" in out
-    assert "keep it with the deeds" in out
-    assert "Read more" not in out and "choosing an electrician" not in out
-    monkeypatch.setattr(extract, "DISABLED", frozenset({"read_more_text"}))
-    without = clean_html(page, BASE)
-    assert "chasing cables" not in without and "keep it with the deeds" not in without
