@@ -22,7 +22,7 @@ URL's host, else the page id without a trailing number) are put in K
 folds by a hash of the domain, so one site never sits on both sides. A
 fixed extractor has nothing to fit, so its cross-validated number is the
 mean and spread over the K held-out folds. ``--ablate`` turns the generic
-rules of ``feedsvc.clean.chrome`` and ``extract`` (their ``RULES``) into a choice to fit: for each fold, the
+rules of ``feedsvc.clean.boilerplate``, ``chrome`` and ``extract`` (their ``RULES``) into a choice to fit: for each fold, the
 rule set (all rules, or all but one) with the best F1 on the other K-1
 folds is scored on the held-out fold, and the pooled held-out pages give
 the cross-validated F1; a rule is worth keeping when it does not lower the
@@ -445,9 +445,9 @@ def cross_validate(runs: list[Run], pages: list[Page], folds: int) -> None:
 
 def _rule_modules() -> list:
     """The cleaner's stages whose generic rules can be switched off (each has RULES and DISABLED)."""
-    from feedsvc.clean import chrome, extract
+    from feedsvc.clean import boilerplate, chrome, extract
 
-    return [chrome, extract]
+    return [boilerplate, chrome, extract]
 
 
 @contextlib.contextmanager
@@ -746,7 +746,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ablate",
         default=None,
-        help="generic rules (RULES of clean.chrome and clean.extract) to fit by cross-validation",
+        help="generic rules (RULES of clean.boilerplate, clean.chrome and clean.extract) to fit by cross-validation",
     )
     parser.add_argument(
         "--scorer", action="store_true", help="cross-validate the learned block scorer (needs the train extra)"

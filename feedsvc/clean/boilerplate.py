@@ -30,9 +30,12 @@ from feedsvc.clean.policy import (
 )
 
 __all__ = [
+    "DISABLED",
+    "RULES",
     "appeal_cues",
     "appeal_phrases",
     "is_call_to_action",
+    "is_linked_sentence",
     "link_chars",
     "page_title",
     "remove_appeals",
@@ -42,6 +45,13 @@ __all__ = [
     "remove_link_lists",
     "remove_promos",
 ]
+
+# Generic rules of this stage that bench/extraction.py --ablate can switch off one at a
+# time (through DISABLED, a module global the benchmark alone sets), as those of chrome.
+RULES: dict[str, str] = {
+    "prose_paragraph": "a <p> that reads as a sentence is prose, not a link list, while under 80% of it is links",
+}
+DISABLED: frozenset[str] = frozenset()
 
 # Blocks that are judged whole: an appeal, promo or link list is one of these.
 _JUDGED_TAGS = frozenset(
@@ -228,7 +238,12 @@ def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None
         if not squeezed:
             continue
         density = link_chars(el) / squeezed
-        if density > LINK_DENSITY_MAX and not _is_prose_list(el) and not _is_introduced_list(el):
+        if (
+            density > LINK_DENSITY_MAX
+            and not _is_prose_list(el)
+            and not _is_introduced_list(el)
+            and not ("prose_paragraph" not in DISABLED and is_linked_sentence(el, text, density))
+        ):
             gone.update(el.iterdescendants())
             remove(el, rec, "boilerplate", f"link list ({density:.0%} of its text is links)")
 
@@ -242,6 +257,26 @@ def _is_prose_list(el: HtmlElement) -> bool:
     """Return True for link-heavy blocks that still read as prose (long items with sentences)."""
     text = text_of(el)
     return len(text) > 400 and text.count(". ") >= 3 and link_chars(el) / max(len(text), 1) < 0.8
+
+
+# A paragraph of prose may be mostly links (a sentence naming five co-authors, each linked), but not this much.
+_LINKED_SENTENCE_MAX_DENSITY = 0.8
+
+
+def is_linked_sentence(el: HtmlElement, text: str, density: float) -> bool:
+    """Return True if ``el`` is a paragraph that reads as a sentence however many of its words are links.
+
+    "A 2010 paper with Martin Demaine, Andrea Hawksley, … considers the
+    problem …!", "Plus, I've grown fond of sourdough discard recipes. When
+    I'm not baking, I'm making muffins, crepes …": a writer links the
+    names, products and sources a sentence mentions, and the sentence is
+    still the article's. A <p> of eight words or more that ends a sentence
+    is such prose while at most 80% of its text is links; a related-links
+    line ("Related: …", "Tags: a, b"), a share bar or a "Shop at …" line
+    does not end a sentence, and a one-link promo ("Order your copy
+    today!") is all link.
+    """
+    return el.tag == "p" and density <= _LINKED_SENTENCE_MAX_DENSITY and _is_sentence(text)
 
 
 def _is_introduced_list(el: HtmlElement) -> bool:

@@ -42,11 +42,13 @@ from feedsvc.clean.policy import BLOCK_TAGS, DROP_IF_THIN_TAGS, DROP_TAGS, DROP_
 __all__ = [
     "DISABLED",
     "RULES",
+    "aside_in_text",
     "best_by_value",
     "find_article",
     "prune",
     "remove_page_behind_dialog",
     "remove_sibling_copies",
+    "section_header",
     "subtree_values",
 ]
 
@@ -104,6 +106,8 @@ RULES: dict[str, str] = {
     "styled_hidden": "an element its inline style hides (display:none, visibility:hidden) goes whatever text it holds",
     "sibling_copies": "a sibling subtree with the same long text as one before it (a layout for another screen) goes",
     "behind_dialog": "a page saved with a dialog open that shows an article: the aria-hidden page behind it goes",
+    "aside_in_text": "an <aside> of prose set among the article's paragraphs (a side note, a callout box) is article text",
+    "section_header": "a <header> holding only a section's heading, over the section's prose, is article text",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -133,6 +137,8 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
         if not is_within(el, root):
             continue
         if el.tag in DROP_UNLESS_PROSE_TAGS and _swallowed_article(el, total):
+            continue
+        if el.tag == "aside" and "aside_in_text" not in DISABLED and aside_in_text(el):
             continue
         remove(el, rec, "prune", f"<{el.tag!s}> is never article text")
     if "behind_dialog" not in DISABLED:
@@ -185,10 +191,85 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
         if not is_within(el, root):
             continue
         if paragraph_chars(el) < max(200, 0.2 * total):
+            if el.tag == "header" and "section_header" not in DISABLED and section_header(el):
+                continue
             remove(el, rec, "prune", f"<{el.tag!s}> with little paragraph text")
 
     if "sibling_copies" not in DISABLED:
         remove_sibling_copies(root, rec)
+
+
+# An <aside> among the article's paragraphs is a side note when it holds this much paragraph
+# text, this little of it in links, and its parent holds this much in paragraphs of its own.
+_NOTE_MIN_CHARS = 150
+_NOTE_LINK_SHARE = 0.2
+_NOTE_BESIDE_CHARS = 500
+
+
+def aside_in_text(el: HtmlElement) -> bool:
+    """Return True if the <aside> ``el`` is a note of the article: prose set among the article's own paragraphs.
+
+    Long-form articles set a digression ("A note on other devices"), a
+    callout box ("Not all vegetarians are the same") or a diagram's
+    explanation in an <aside> between two paragraphs of the text: a reader
+    reads it with the article. Page sidebars are <aside> too, but they sit
+    beside the article's container, not among its paragraphs, and hold
+    links, widgets and teasers; an aside of related links or a newsletter
+    box within the text holds links or little paragraph text, or is
+    classed as furniture (then pruning's class rule takes it).
+    """
+    parent = el.getparent()
+    if parent is None or class_signal(el) < 0:
+        return False
+    chars = paragraph_chars(el)
+    if chars < _NOTE_MIN_CHARS:
+        return False
+    text = len(text_content(el))
+    links = sum(len(text_content(a)) for a in el.iter("a"))
+    if links > _NOTE_LINK_SHARE * max(text, 1):
+        return False
+    beside = sum(len(text_content(sib)) for sib in parent if sib is not el and sib.tag == "p")
+    return beside >= _NOTE_BESIDE_CHARS
+
+
+# A section's <header>: its heading, and at most this much text beside it (a label, "Step 1").
+_HEADER_EXTRA_CHARS = 30
+# The block after it (its next sibling, or its parent's when it is the last child) holds this much paragraph text.
+_SECTION_PROSE_MIN = 200
+_SECTION_LEVELS = 2
+
+
+def _one_heading(el: HtmlElement) -> bool:
+    """Return True if ``el`` holds exactly one heading (not the page's <h1>) and at most a label beside it."""
+    headings = [h for h in el.iter(*HEADING_TAGS) if h is not el]
+    if len(headings) != 1 or headings[0].tag == "h1":
+        return False
+    return len(text_content(el).strip()) - len(text_content(headings[0]).strip()) <= _HEADER_EXTRA_CHARS
+
+
+def section_header(el: HtmlElement) -> bool:
+    """Return True if the thin <header> ``el`` is a section's title over the section's prose.
+
+    Page builders wrap each section title in a <header> (``<section><header>
+    <h2>How we test</h2></header><div><p>…</p></div></section>``): the
+    heading is the article's. A page's or a card's header differs: it holds
+    the page title (<h1>), links (a logo, a menu, a linked card title) or
+    several lines, and what follows a card's title is a line of teaser
+    text, not a section's paragraphs.
+    """
+    if class_signal(el) < 0 or el.find(".//a") is not None or el.find(".//h1") is not None or not _one_heading(el):
+        return False
+    if any(up.tag == "a" for up in el.iterancestors()):
+        return False  # a linked card's title
+    node: HtmlElement | None = el
+    for _ in range(_SECTION_LEVELS):
+        if node is None:
+            return False
+        after = next((sib for sib in node.itersiblings() if isinstance(sib.tag, str)), None)
+        if after is not None:
+            return paragraph_chars(after) >= _SECTION_PROSE_MIN
+        node = node.getparent()
+    return False
 
 
 # A dialog shows an article when it holds this many characters of paragraphs.

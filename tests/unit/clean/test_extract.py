@@ -260,3 +260,70 @@ def test_children_come_before_their_parents(markup: str) -> None:
     assert sorted(map(id, order)) == sorted(map(id, elements))
     place = {el: i for i, el in enumerate(order)}
     assert all(place[el] < place[el.getparent()] for el in order if el.getparent() is not None)
+
+
+def test_keeps_a_side_note_set_among_the_articles_paragraphs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An <aside> between two paragraphs of the text is a digression the reader reads with the
+    # article; the page's own sidebar, an <aside> beside the article, still goes.
+    page = fixture("keeps_side_notes_set_among_the_articles_paragraphs.html")
+    out = clean_html(page, BASE)
+    assert "<h3>A note on paraffin heaters</h3>" in out
+    assert out.index("dark barrels") < out.index("seedlings damp off") < out.index("Bubble wrap")
+    assert "About this site" not in out and "Archive 2024" not in out
+    monkeypatch.setattr(extract, "DISABLED", frozenset({"aside_in_text"}))
+    without = clean_html(page, BASE)
+    assert "seedlings damp off" not in without and "Bubble wrap" in without
+
+
+@pytest.mark.parametrize(
+    ("aside", "kept"),
+    [
+        ("<aside><p>{prose}</p></aside>", True),
+        ('<aside class="related-posts"><p>{prose}</p></aside>', False),  # classed as furniture
+        ("<aside><p>Too short to be a note.</p></aside>", False),
+        ('<aside><p><a href="/a">{prose}</a></p></aside>', False),  # a box of links
+    ],
+)
+def test_an_aside_among_paragraphs_is_a_note_only_when_it_is_prose(aside: str, kept: bool) -> None:
+    prose = "A digression of the writer's, two sentences long. It explains a point the text only touches on, at length."
+    body = "<p>" + "A paragraph of the article itself, long enough to read as running prose. " * 4 + "</p>"
+    root = parse(f"<html><body><div>{body}{aside.format(prose=prose * 2)}{body}</div></body></html>")
+    assert root is not None
+    assert extract.aside_in_text(next(root.iter("aside"))) is kept
+
+
+def test_keeps_section_headings_a_page_builder_wraps_in_a_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    # <section><header><h2>…</h2></header><div><p>…</p></div></section>: the header holds a section's
+    # title, not the page's furniture. A teaser card's header (a line of text after it) still goes.
+    page = fixture("keeps_section_headings_a_page_builder_wraps_in_a_header.html")
+    out = clean_html(page, BASE)
+    headings = [" ".join(h.text_content().split()) for h in lxml.html.fragment_fromstring(out, "div").iter("h2")]
+    assert headings == ["How we tested the locks", "Pick the right weight"]
+    assert len(texts(out)) >= 5 and "A lock does not stop" in out and "A folding lock" in out
+    assert "Our favourite mudguards" not in out and "Winter tyres" not in out
+    monkeypatch.setattr(extract, "DISABLED", frozenset({"section_header"}))
+    assert "How we tested the locks" not in clean_html(page, BASE)
+
+
+@pytest.mark.parametrize(
+    ("header", "kept"),
+    [
+        ("<header><h2>How the survey was run</h2></header>", True),
+        ("<header><span>Step 1</span><h3>Measure the room</h3></header>", True),
+        ('<header><h2><a href="/guide">How the survey was run</a></h2></header>', False),  # a linked title
+        ("<header><h1>The page's own title</h1></header>", False),
+        ("<header><h2>One</h2><h2>Two</h2></header>", False),
+        (
+            "<header><h2>Site name</h2><p>A tagline about the site, long enough to be more than a label.</p></header>",
+            False,
+        ),
+    ],
+)
+def test_a_header_is_a_section_title_only_over_the_sections_prose(header: str, kept: bool) -> None:
+    prose = "<p>" + "The section's running text goes on for several sentences of plain prose. " * 4 + "</p>"
+    root = parse(f"<html><body><section>{header}<div>{prose}</div></section></body></html>")
+    assert root is not None
+    assert extract.section_header(next(root.iter("header"))) is kept
+    card = parse(f"<html><body><div>{header}<p>A teaser line.</p></div></body></html>")
+    assert card is not None
+    assert extract.section_header(next(card.iter("header"))) is False  # a card's title over a teaser line

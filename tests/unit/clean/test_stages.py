@@ -66,6 +66,47 @@ def test_keeps_a_link_list_the_article_introduces_with_a_colon() -> None:
     assert "older post" not in out
 
 
+def test_keeps_sentences_that_link_most_of_their_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = fixture("keeps_sentences_that_link_most_of_their_words.html")
+    out = clean_html(page, BASE)
+    # Sentences whose names and sources are linked (73% and 55% of their text): the article's prose.
+    assert "It began in 1987 with Ana Ruiz" in " ".join(paragraphs(out))
+    assert "Their mussel beds were mapped" in " ".join(paragraphs(out))
+    assert len(paragraphs(out)) == 5
+    assert "Terns return" not in out  # a line of related links ends no sentence: it goes
+    monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"prose_paragraph"}))
+    without = " ".join(paragraphs(clean_html(page, BASE)))
+    assert "It began in 1987" not in without and "Their mussel beds" not in without
+
+
+@pytest.mark.parametrize(
+    ("markup", "kept"),
+    [
+        (
+            '<p>A sentence naming <a href="/a">Ana Ruiz</a> and <a href="/b">Ben Okafor of the trust</a> ends here.</p>',
+            True,
+        ),
+        (
+            '<p>Tags: <a href="/a">birds</a>, <a href="/b">beaches</a>, <a href="/c">volunteers of the bay</a></p>',
+            False,
+        ),
+        (
+            '<div>A sentence naming <a href="/a">Ana Ruiz</a> and <a href="/b">Ben Okafor of the trust</a> ends.</div>',
+            False,
+        ),
+        (
+            '<p><a href="/a">Nearly all of this sentence is one</a> <a href="/b">long run of linked words</a> here.</p>',
+            False,
+        ),
+    ],
+)
+def test_a_linked_sentence_is_a_paragraph_that_ends_a_sentence_and_is_not_all_links(markup: str, kept: bool) -> None:
+    el = lxml.html.fragment_fromstring(markup)
+    text = " ".join(text_content(el).split())
+    density = boilerplate.link_chars(el) / len(text.replace(" ", ""))
+    assert boilerplate.is_linked_sentence(el, text, density) is kept
+
+
 def test_keeps_sections_whose_id_is_their_headings_slug() -> None:
     out = clean_html(fixture("keeps_sections_whose_id_is_their_headings_slug.html"), BASE)
     headings = [" ".join(h.text_content().split()) for h in tree(out).iter("h2", "h3")]
@@ -446,6 +487,9 @@ def test_link_lists_go_as_when_each_block_climbed_to_see_whether_a_removed_list_
             and boilerplate.link_chars(el) / squeezed > boilerplate.LINK_DENSITY_MAX
             and not boilerplate._is_prose_list(el)
             and not boilerplate._is_introduced_list(el)
+            and not boilerplate.is_linked_sentence(
+                el, " ".join(text_content(el).split()), boilerplate.link_chars(el) / squeezed
+            )
         ):
             removed.add(el)
             el.drop_tree()
