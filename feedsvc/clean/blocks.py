@@ -22,8 +22,12 @@ how many blocks away the nearest prose block is: teasers, credits and
 prompts are stacked before and after the body), how often its shape (its
 tag and class and its parent's) recurs in the container (captions, credits
 and teaser cards come in runs), how many siblings alike its parent or
-grandparent has (a card in a list of cards), and the link share of its
-parent (a headline link's date line sits in a linked card).
+grandparent has (a card in a list of cards), the link share of its
+parent (a headline link's date line sits in a linked card), the share of
+the container's text under its parent, grandparent and great-grandparent
+(a promo or a credit sits in a small box of its own, the article's
+paragraphs under a parent that holds most of the text), and whether it
+lies under the body, the innermost element holding most of the prose.
 
 Pure; a leaf under the stages of ``feedsvc.clean``: it imports only ``dom``.
 Deterministic: the same tree gives the same rows.
@@ -125,6 +129,11 @@ FEATURES: tuple[str, ...] = (
     "item_repeats",
     "parent_link_share",
     "description_overlap",
+    "parent_mass",
+    "grand_mass",
+    "great_mass",
+    "in_body",
+    "levels_to_body",
 )
 
 
@@ -349,6 +358,7 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
         words.append(block_words)
 
     prose = _prose_positions(leaves, own)
+    masses = _masses(container, leaves, own, total)
     shapes = [_shape(el) for el, _ in leaves]
     shape_counts = Counter(shapes)
     items = _Items(container, links)
@@ -386,6 +396,7 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
             items.repeats(el),
             items.link_share(el),
             _overlap(distinct_words[i], description_words),
+            *masses[i],
         ]
         if el.tag in _HEADINGS:
             last_heading = i
@@ -437,6 +448,63 @@ def _prose_positions(leaves: list[tuple[HtmlElement, str]], own: list[list[float
         after = total - before - sizes[i]
         out.append((before / total if total else -1.0, after / total if total else -1.0, math.log1p(dist[i])))
         before += sizes[i]
+    return out
+
+
+# The article's body: the innermost element, from the longest prose block up, that holds this share of the prose.
+_BODY_PROSE_SHARE = 0.6
+
+
+def _masses(
+    container: HtmlElement, leaves: list[tuple[HtmlElement, str]], own: list[list[float]], total: int
+) -> list[tuple[float, float, float, float, float]]:
+    """Per block: the share of the container's text under its parent, grandparent and great-grandparent, and where it sits against the body.
+
+    The body is the innermost element (the longest prose block's ancestors,
+    climbing) holding ``_BODY_PROSE_SHARE`` of the prose characters; ``in_body``
+    is 1 for a block under it, 0 for one beside it, -1 without prose, and
+    ``levels_to_body`` how many levels up from the block it is (-1 beside it).
+    A teaser, a caption or a promo sits in a small box of its own; the
+    article's paragraphs share a parent that holds most of the text.
+    """
+    mass: dict[HtmlElement, int] = {}
+    prose_mass: dict[HtmlElement, int] = {}
+    chains: list[list[HtmlElement]] = []
+    prose_total = 0
+    longest = -1
+    for i, ((el, text), row) in enumerate(zip(leaves, own, strict=True)):
+        chars = len(text)
+        is_prose = chars >= _PROSE_MIN_CHARS and row[2] < _PROSE_MAX_LINK_SHARE and row[5] == 1.0
+        chain = []
+        node = el.getparent()
+        while node is not None:
+            chain.append(node)
+            mass[node] = mass.get(node, 0) + chars
+            if is_prose:
+                prose_mass[node] = prose_mass.get(node, 0) + chars
+            if node is container:
+                break
+            node = node.getparent()
+        chains.append(chain)
+        if is_prose:
+            prose_total += chars
+            if longest < 0 or chars > len(leaves[longest][1]):
+                longest = i
+    body = None
+    if longest >= 0:
+        body = next((a for a in chains[longest] if prose_mass.get(a, 0) >= _BODY_PROSE_SHARE * prose_total), None)
+    whole = max(total, 1)
+    out = []
+    for chain in chains:
+        up = [mass[a] / whole for a in chain[:3]]
+        up += [up[-1] if up else 1.0] * (3 - len(up))  # at the container: its own share
+        if body is None:
+            where = (-1.0, -1.0)
+        elif body in chain:
+            where = (1.0, float(chain.index(body)))
+        else:
+            where = (0.0, -1.0)
+        out.append((up[0], up[1], up[2], *where))
     return out
 
 

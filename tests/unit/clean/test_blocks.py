@@ -304,3 +304,44 @@ def test_link_text_of_each_element_is_what_a_search_for_links_under_it_finds(mar
         if isinstance(el.tag, str):
             wanted = squeezed(el) if el.tag == "a" else sum(squeezed(a) for a in el.iter("a"))
             assert blocks._link_chars(el, inside) == wanted
+
+
+BODY_BESIDE_TEASERS = """
+<div class="page">
+  <p class="kicker">Local news</p>
+  <div class="body">
+    <p>The council voted on Tuesday to extend the harbour wall, after a winter of storms that flooded the lower town twice and closed the road for weeks.</p>
+    <p>Engineers told the meeting that the wall, built in 1890, would not survive another winter without new stone from the old quarry.</p>
+  </div>
+  <div class="more"><p><a href="/a">Storm closes harbour road</a></p><p><a href="/b">Ferry timetable cut</a></p></div>
+</div>
+"""
+
+
+def test_text_mass_of_the_parents_is_their_share_of_the_containers_text() -> None:
+    blocks = blocks_of(BODY_BESIDE_TEASERS)
+    total = sum(len(b.text) for b in blocks)
+    prose, teaser = by_text(blocks, "The council"), by_text(blocks, "Ferry")
+    body_chars = len(prose.text) + len(by_text(blocks, "Engineers").text)
+    assert feature(prose, "parent_mass") == pytest.approx(body_chars / total)
+    assert feature(teaser, "parent_mass") == pytest.approx(
+        (len("Storm closes harbour road") + len("Ferry timetable cut")) / total
+    )
+    # the grandparent is the container, which holds all the text; above it, the container's own share again
+    assert feature(teaser, "grand_mass") == 1.0 == feature(teaser, "great_mass")
+    assert feature(by_text(blocks, "Local news"), "parent_mass") == 1.0
+
+
+def test_blocks_beside_the_body_that_holds_most_of_the_prose_are_not_in_it() -> None:
+    blocks = blocks_of(BODY_BESIDE_TEASERS)
+    for start in ("The council", "Engineers"):
+        assert feature(by_text(blocks, start), "in_body") == 1.0
+        assert feature(by_text(blocks, start), "levels_to_body") == 0.0  # its parent is the body
+    for start in ("Local news", "Storm", "Ferry"):
+        assert feature(by_text(blocks, start), "in_body") == 0.0
+        assert feature(by_text(blocks, start), "levels_to_body") == -1.0
+
+
+def test_without_prose_no_block_is_placed_against_a_body() -> None:
+    blocks = blocks_of("<div><p>Menu</p><p>Home</p></div>")
+    assert all(feature(b, "in_body") == -1.0 == feature(b, "levels_to_body") for b in blocks)
