@@ -221,6 +221,9 @@ def _clean(
     root = parse(html)
     if root is None or root.find("body") is None:
         return ""
+    # Every element's Python proxy, kept until the pipeline ends: the stages walk the tree a dozen
+    # times, and lxml makes a new proxy for an element each time none is alive (a tenth of the time).
+    alive = list(root.iter())
     if rec is not None:
         rec.ids = number_elements(root)
 
@@ -256,6 +259,7 @@ def _clean(
             retry = _without_comments(html, rules, rec)
             if retry is not None:
                 root, article = retry
+                alive.extend(root.iter())
                 liked = comment_like(article)
         if probe is not None:
             probe.pruned_chars = paragraph_chars(root)

@@ -274,6 +274,25 @@ def _links_inside(container: HtmlElement) -> dict[HtmlElement, int]:
     return inside
 
 
+def _with_images(container: HtmlElement) -> set[HtmlElement]:
+    """The elements of ``container`` (itself included) with an <img> under them.
+
+    One climb from each image, stopping where an earlier climb passed: a
+    search under each block for an image costs more than the few images a
+    page has. The set keeps the elements' proxies alive, so membership
+    tests by identity hold.
+    """
+    found: set[HtmlElement] = set()
+    for img in container.iter("img"):
+        node = img.getparent() if img is not container else None
+        while node is not None and node not in found:
+            found.add(node)
+            if node is container:
+                break
+            node = node.getparent()
+    return found
+
+
 def _link_chars(el: HtmlElement, inside: dict[HtmlElement, int]) -> int:
     """The characters of ``el``'s link text, white space left out: a link's own text, else the links under it (``inside``)."""
     if el.tag == "a":
@@ -304,6 +323,7 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
 
     ancestry = _Ancestry(container)
     links = _links_inside(container)
+    with_image = _with_images(container)
     own: list[list[float]] = []
     distinct_words: list[set[str]] = []  # each block's case-folded tokens, once each: for both overlaps
     words: list[frozenset[str]] = []
@@ -339,7 +359,7 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
             flags[3] or float(tag in _IN_QUOTE),
             flags[4] or float(tag in _IN_FURNITURE),
             flags[5],
-            float(next(el.iter("img"), None) is not None),  # el is a block, never an img itself
+            float(el in with_image),
             flags[6],
             cmin,
             cmax,
