@@ -276,9 +276,9 @@ def _clean(
     judged = not bodies or rules is None or rules.prune
     if judged and (bodies or not whole_page):  # not pruned as a page in step 2
         prune(article, rec=rec)
-    if whole_page and not bodies:
-        # One run of text, one block: the passes below keep or drop whole blocks.
-        split_mixed_blocks(article)
+    # One run of text, one block: the passes below keep or drop whole blocks.
+    if whole_page and not bodies and split_mixed_blocks(article):
+        alive.extend(article.iter())  # the paragraphs it made
     # These passes read the same blocks' texts again and again and cut only with dom.remove.
     with shared_texts():
         if judged:

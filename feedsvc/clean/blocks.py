@@ -169,12 +169,6 @@ def _own_words(el: HtmlElement) -> frozenset[str]:
     return found
 
 
-def _with_own_words(el: HtmlElement, words: frozenset[str]) -> frozenset[str]:
-    """``words`` and ``el``'s own class/id words: ``words`` itself when ``el`` has none (most elements: no copy)."""
-    own = _own_words(el)
-    return own | words if own else words
-
-
 class _Ancestry:
     """What each element sits in, up to the container, worked out once per element and shared by its blocks.
 
@@ -187,6 +181,19 @@ class _Ancestry:
     def __init__(self, container: HtmlElement) -> None:
         self.container = container
         self.memo: dict[HtmlElement, tuple[tuple[float, ...], frozenset[str]]] = {}
+        # Each union of an element's own words with its parent's, made once: siblings of one
+        # class (the paragraphs of a body, the items of a list) share it, not a copy each.
+        self.unions: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
+
+    def _with_own_words(self, el: HtmlElement, words: frozenset[str]) -> frozenset[str]:
+        own = _own_words(el)
+        if not own:
+            return words
+        key = (own, words)
+        found = self.unions.get(key)
+        if found is None:
+            found = self.unions[key] = own | words
+        return found
 
     def of(self, el: HtmlElement) -> tuple[tuple[float, ...], frozenset[str]]:
         found = self.memo.get(el)
@@ -196,7 +203,7 @@ class _Ancestry:
         if el is self.container or parent is None:
             found = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), _own_words(el))
         elif parent is self.container:
-            found = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), _with_own_words(el, self.of(parent)[1]))
+            found = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), self._with_own_words(el, self.of(parent)[1]))
         else:
             flags, words = self.of(parent)
             t = parent.tag
@@ -213,7 +220,7 @@ class _Ancestry:
                     min(flags[7], s) if flags[6] else s,
                     max(flags[8], s) if flags[6] else s,
                 ),
-                _with_own_words(el, words),
+                self._with_own_words(el, words),
             )
         self.memo[el] = found
         return found

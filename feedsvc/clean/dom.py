@@ -184,7 +184,7 @@ def text_content(el: HtmlElement) -> str:
     own text, read without a serialisation (an entity node's ``text`` is its
     reference, not the character: serialised as before).
     """
-    if not len(el) and el.tag is not lxml.etree.Entity:
+    if not len(el) and not isinstance(el, lxml.etree._Entity):
         return el.text or ""
     return str(lxml.etree.tostring(el, method="text", encoding="unicode", with_tail=False))
 

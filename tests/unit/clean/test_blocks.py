@@ -24,7 +24,7 @@ from feedsvc.clean.blocks import (
     text_tokens,
 )
 from feedsvc.clean.dom import leaf_blocks, parse, text_of
-from support.strategies import BLOCK_TREES
+from support.strategies import BLOCK_TREES, HINTED_TREES
 
 ARTICLE = """
 <div class="entry-content">
@@ -304,3 +304,37 @@ def test_link_text_of_each_element_is_what_a_search_for_links_under_it_finds(mar
         if isinstance(el.tag, str):
             wanted = squeezed(el) if el.tag == "a" else sum(squeezed(a) for a in el.iter("a"))
             assert blocks._link_chars(el, inside) == wanted
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HINTED_TREES)
+def test_the_elements_with_images_are_those_a_search_under_each_finds(markup: str) -> None:
+    root = parse(f"<body><div>{markup}</div></body>")
+    assert root is not None
+    container = root.body
+    found = blocks._with_images(container)
+    for el in container.iter():
+        if isinstance(el.tag, str) and el.tag != "img":
+            assert (el in found) is (next(el.iter("img"), None) is not None)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HINTED_TREES)
+def test_class_words_of_each_element_are_its_own_and_its_ancestors_up_to_the_container(markup: str) -> None:
+    # The unions are made once per (own words, parent's words) and shared; the reference joins the
+    # words of the element and of each ancestor in turn.
+    root = parse(f"<body><div class='outer-box'>{markup}</div></body>")
+    assert root is not None
+    container = root.body[0]
+    ancestry = blocks._Ancestry(container)
+    for el in container.iter():
+        if not isinstance(el.tag, str):
+            continue
+        wanted = set(blocks._own_words(el))
+        for up in el.iterancestors():
+            if el is container:
+                break
+            wanted |= blocks._own_words(up)
+            if up is container:
+                break
+        assert ancestry.of(el)[1] == wanted
