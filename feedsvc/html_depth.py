@@ -89,14 +89,16 @@ def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
 # runs ("*+") match what _TOKEN's runs match without trying every shorter
 # run when a tag does not close (half the time on real pages); raw text is
 # skipped from "<" to "<". One group holds an end tag's "/" and the name, so
-# findall makes one string per tag, no tuple.
-_RAW_ELEMENT = "".join(
-    rf"|(?ai:{name})(?=[\s/>])[^<>]*+>[^<]*+(?:<(?!(?i:/{name}[\s/>]))[^<]*+)*+" for name in sorted(_RAW_TEXT)
+# findall makes one string per tag, no tuple. The raw-text names are tried only after a
+# tag whose first letter one of them has (a lookahead: most tags are tried against none).
+_RAW_ELEMENT = "|".join(
+    rf"(?ai:{name})(?=[\s/>])[^<>]*+>[^<]*+(?:<(?!(?i:/{name}[\s/>]))[^<]*+)*+" for name in sorted(_RAW_TEXT)
 )
+_RAW_FIRSTS = "".join(sorted({name[0] for name in _RAW_TEXT | {"plaintext"}}))
 _PAGE_TOKEN = re.compile(
     r"<(?:!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"
-    + _RAW_ELEMENT
-    + r"|(?ai:plaintext)(?=[\s/>])[^<>]*+>.*+|(/?[A-Za-z][^\s/<>]*+)[^<>]*+>|[!?][^<>]*+>)",
+    f"|(?=[{_RAW_FIRSTS}{_RAW_FIRSTS.upper()}])(?:{_RAW_ELEMENT}"
+    r"|(?ai:plaintext)(?=[\s/>])[^<>]*+>.*+)|(/?[A-Za-z][^\s/<>]*+)[^<>]*+>|[!?][^<>]*+>)",
     re.DOTALL,
 )
 

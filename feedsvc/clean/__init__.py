@@ -221,6 +221,9 @@ def _clean(
     root = parse(html)
     if root is None or root.find("body") is None:
         return ""
+    # Every element's Python proxy, kept until the pipeline ends: the stages walk the tree a dozen
+    # times, and lxml makes a new proxy for an element each time none is alive (a tenth of the time).
+    alive = list(root.iter())
     if rec is not None:
         rec.ids = number_elements(root)
 
@@ -256,6 +259,7 @@ def _clean(
             retry = _without_comments(html, rules, rec)
             if retry is not None:
                 root, article = retry
+                alive.extend(root.iter())
                 liked = comment_like(article)
         if probe is not None:
             probe.pruned_chars = paragraph_chars(root)
@@ -272,9 +276,9 @@ def _clean(
     judged = not bodies or rules is None or rules.prune
     if judged and (bodies or not whole_page):  # not pruned as a page in step 2
         prune(article, rec=rec)
-    if whole_page and not bodies:
-        # One run of text, one block: the passes below keep or drop whole blocks.
-        split_mixed_blocks(article)
+    # One run of text, one block: the passes below keep or drop whole blocks.
+    if whole_page and not bodies and split_mixed_blocks(article):
+        alive.extend(article.iter())  # the paragraphs it made
     # These passes read the same blocks' texts again and again and cut only with dom.remove.
     with shared_texts():
         if judged:

@@ -178,12 +178,6 @@ def _own_words(el: HtmlElement) -> frozenset[str]:
     return found
 
 
-def _with_own_words(el: HtmlElement, words: frozenset[str]) -> frozenset[str]:
-    """``words`` and ``el``'s own class/id words: ``words`` itself when ``el`` has none (most elements: no copy)."""
-    own = _own_words(el)
-    return own | words if own else words
-
-
 class _Ancestry:
     """What each element sits in, up to the container, worked out once per element and shared by its blocks.
 
@@ -196,6 +190,19 @@ class _Ancestry:
     def __init__(self, container: HtmlElement) -> None:
         self.container = container
         self.memo: dict[HtmlElement, tuple[tuple[float, ...], frozenset[str]]] = {}
+        # Each union of an element's own words with its parent's, made once: siblings of one
+        # class (the paragraphs of a body, the items of a list) share it, not a copy each.
+        self.unions: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
+
+    def _with_own_words(self, el: HtmlElement, words: frozenset[str]) -> frozenset[str]:
+        own = _own_words(el)
+        if not own:
+            return words
+        key = (own, words)
+        found = self.unions.get(key)
+        if found is None:
+            found = self.unions[key] = own | words
+        return found
 
     def of(self, el: HtmlElement) -> tuple[tuple[float, ...], frozenset[str]]:
         found = self.memo.get(el)
@@ -205,7 +212,7 @@ class _Ancestry:
         if el is self.container or parent is None:
             found = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), _own_words(el))
         elif parent is self.container:
-            found = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), _with_own_words(el, self.of(parent)[1]))
+            found = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), self._with_own_words(el, self.of(parent)[1]))
         else:
             flags, words = self.of(parent)
             t = parent.tag
@@ -222,7 +229,7 @@ class _Ancestry:
                     min(flags[7], s) if flags[6] else s,
                     max(flags[8], s) if flags[6] else s,
                 ),
-                _with_own_words(el, words),
+                self._with_own_words(el, words),
             )
         self.memo[el] = found
         return found
@@ -283,6 +290,25 @@ def _links_inside(container: HtmlElement) -> dict[HtmlElement, int]:
     return inside
 
 
+def _with_images(container: HtmlElement) -> set[HtmlElement]:
+    """The elements of ``container`` (itself included) with an <img> under them.
+
+    One climb from each image, stopping where an earlier climb passed: a
+    search under each block for an image costs more than the few images a
+    page has. The set keeps the elements' proxies alive, so membership
+    tests by identity hold.
+    """
+    found: set[HtmlElement] = set()
+    for img in container.iter("img"):
+        node = img.getparent() if img is not container else None
+        while node is not None and node not in found:
+            found.add(node)
+            if node is container:
+                break
+            node = node.getparent()
+    return found
+
+
 def _link_chars(el: HtmlElement, inside: dict[HtmlElement, int]) -> int:
     """The characters of ``el``'s link text, white space left out: a link's own text, else the links under it (``inside``)."""
     if el.tag == "a":
@@ -313,6 +339,7 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
 
     ancestry = _Ancestry(container)
     links = _links_inside(container)
+    with_image = _with_images(container)
     own: list[list[float]] = []
     distinct_words: list[set[str]] = []  # each block's case-folded tokens, once each: for both overlaps
     words: list[frozenset[str]] = []
@@ -348,7 +375,7 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
             flags[3] or float(tag in _IN_QUOTE),
             flags[4] or float(tag in _IN_FURNITURE),
             flags[5],
-            float(next(el.iter("img"), None) is not None),  # el is a block, never an img itself
+            float(el in with_image),
             flags[6],
             cmin,
             cmax,

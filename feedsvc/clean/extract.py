@@ -114,6 +114,8 @@ DISABLED: frozenset[str] = frozenset()
 # An element without any of these attributes is neither hidden nor classed
 # as furniture (``is_hidden``, ``class_signal``): only the others are tested.
 _HINTED = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @style or @class or @id]")
+# Those of them that ``is_hidden`` can find hidden (the others hold only a class or id): found in C.
+_MAY_BE_HIDDEN = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @style]")
 
 
 # An element its style hides that holds this share of the page's prose is all the page says: kept.
@@ -149,7 +151,7 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
     # hidden until a script shows it.
     total = max(paragraph_chars(root), 1)
     hinted = _HINTED(root)
-    hidden = {el for el in hinted if is_hidden(el, shown)}
+    hidden = {el for el in _MAY_BE_HIDDEN(root) if is_hidden(el, shown)}
     # In code, a class names a highlighter's token: "hljs-comment" is a line of the listing, not a comment section.
     doomed = [
         el
@@ -276,6 +278,8 @@ def section_header(el: HtmlElement) -> bool:
 _DIALOG_PROSE_MIN = 1000
 _DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
 _DIALOG_WORDS = frozenset({"modal", "dialog", "lightbox"})
+# The elements marked aria-hidden="true", in page order (root included), picked in C.
+_ARIA_HIDDEN = etree.XPath("descendant-or-self::*[@aria-hidden = 'true']")
 
 
 def _is_dialog(el: HtmlElement) -> bool:
@@ -303,12 +307,7 @@ def remove_page_behind_dialog(
     front page behind the story).
     """
     behind = [
-        el
-        for el in root.iter()
-        if isinstance(el.tag, str)
-        and el.get("aria-hidden") == "true"
-        and el.tag not in ("html", "body")
-        and paragraph_chars(el) >= _DIALOG_PROSE_MIN
+        el for el in _ARIA_HIDDEN(root) if el.tag not in ("html", "body") and paragraph_chars(el) >= _DIALOG_PROSE_MIN
     ]
     if not behind:
         return

@@ -82,3 +82,29 @@ def _tree_element(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 BLOCK_TREES = st.recursive(_TREE_TEXT, _tree_element, max_leaves=40)
+
+
+# The same trees with the attributes the cleaner reads as hints (hidden, aria-hidden, inline
+# styles, class and id words, tab panels) and images: what pruning and the block features test.
+_HINTS = st.sampled_from(
+    [
+        "", "", " hidden", ' aria-hidden="true"', ' aria-hidden="false"', ' style="display: none"',
+        ' style="color: red"', ' STYLE="Visibility:Hidden"', ' class="related-posts"', ' class="entry-content"',
+        ' class="Comment-Body"', ' id="sidebar"', ' id="panel-1"', ' role="tabpanel" hidden',
+        ' class="share" id="main"', ' itemprop="comment"',
+    ]
+)  # fmt: skip
+
+
+def _hinted_element(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda tag, hint, inner, image, tail: f"<{tag}{hint}>{image}{''.join(inner)}</{tag}>{tail}",
+        st.sampled_from(_TREE_TAGS),
+        _HINTS,
+        st.lists(children, max_size=4),
+        st.sampled_from(["", "", '<img src="a.jpg">']),
+        _TREE_TEXT,
+    )
+
+
+HINTED_TREES = st.recursive(_TREE_TEXT, _hinted_element, max_leaves=40)

@@ -24,7 +24,7 @@ from feedsvc.clean.blocks import (
     text_tokens,
 )
 from feedsvc.clean.dom import leaf_blocks, parse, text_of
-from support.strategies import BLOCK_TREES
+from support.strategies import BLOCK_TREES, HINTED_TREES
 
 ARTICLE = """
 <div class="entry-content">
@@ -345,3 +345,37 @@ def test_blocks_beside_the_body_that_holds_most_of_the_prose_are_not_in_it() -> 
 def test_without_prose_no_block_is_placed_against_a_body() -> None:
     blocks = blocks_of("<div><p>Menu</p><p>Home</p></div>")
     assert all(feature(b, "in_body") == -1.0 == feature(b, "levels_to_body") for b in blocks)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HINTED_TREES)
+def test_the_elements_with_images_are_those_a_search_under_each_finds(markup: str) -> None:
+    root = parse(f"<body><div>{markup}</div></body>")
+    assert root is not None
+    container = root.body
+    found = blocks._with_images(container)
+    for el in container.iter():
+        if isinstance(el.tag, str) and el.tag != "img":
+            assert (el in found) is (next(el.iter("img"), None) is not None)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HINTED_TREES)
+def test_class_words_of_each_element_are_its_own_and_its_ancestors_up_to_the_container(markup: str) -> None:
+    # The unions are made once per (own words, parent's words) and shared; the reference joins the
+    # words of the element and of each ancestor in turn.
+    root = parse(f"<body><div class='outer-box'>{markup}</div></body>")
+    assert root is not None
+    container = root.body[0]
+    ancestry = blocks._Ancestry(container)
+    for el in container.iter():
+        if not isinstance(el.tag, str):
+            continue
+        wanted = set(blocks._own_words(el))
+        for up in el.iterancestors():
+            if el is container:
+                break
+            wanted |= blocks._own_words(up)
+            if up is container:
+                break
+        assert ancestry.of(el)[1] == wanted

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 import threading
 
+import lxml.etree
+import lxml.html
 import pytest
+from hypothesis import given, settings
 from lxml.html import HtmlElement
 
 from feedsvc.clean.dom import (
@@ -16,11 +19,13 @@ from feedsvc.clean.dom import (
     leaf_blocks,
     may_match,
     parse,
+    plain_html_parser,
     remove,
     shared_texts,
     text_content,
     text_of,
 )
+from support.strategies import HINTED_TREES, HTMLISH
 
 PAGE = """<html><body><article>
 <div class="box"><p>First   paragraph with <a href="/a">a link</a> inside.</p>
@@ -201,3 +206,32 @@ def test_hidden_by_style_reads_only_the_elements_own_inline_style(attrs: str, st
     p = root.find(".//p")
     assert p is not None
     assert hidden_by_style(p) is styled
+
+
+def _serialised_text(node: object) -> str:
+    """What text_content read of every node before a childless one was read from its ``text``."""
+    return str(lxml.etree.tostring(node, method="text", encoding="unicode", with_tail=False))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HTMLISH)
+def test_the_text_of_any_node_is_its_serialised_text(markup: str) -> None:
+    # Read from a parser that keeps comments and processing instructions, and with an entity
+    # node added: a childless element is read from its text, everything else serialised.
+    root = lxml.html.document_fromstring(f"<html><body>{markup}<!-- a note --></body></html>")
+    root.body.append(lxml.etree.Entity("amp"))
+    for node in root.iter():
+        assert text_content(node) == _serialised_text(node)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HINTED_TREES)
+def test_the_parser_without_an_id_table_builds_the_same_tree(markup: str) -> None:
+    # plain_html_parser collects no ids (nothing looks an element up through the table); the tree
+    # is the one the same parser with the table builds, ids and all.
+    data = f"<html><body><p id='a'>x</p><p id='a'>{markup}</p></body></html>".encode()
+    collecting = lxml.html.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
+    )
+    plain = lxml.html.document_fromstring(data, parser=plain_html_parser())
+    assert lxml.html.tostring(plain) == lxml.html.tostring(lxml.html.document_fromstring(data, parser=collecting))

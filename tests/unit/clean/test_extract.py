@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 
 from feedsvc.clean import clean_html, clean_html_explained, extract
-from feedsvc.clean.dom import parse
+from feedsvc.clean.dom import is_hidden, parse, shown_on_click
 from support.paths import FIXTURES as FIXTURES_DIR
-from support.strategies import BLOCK_TREES
+from support.strategies import BLOCK_TREES, HINTED_TREES
 
 FIXTURES = FIXTURES_DIR / "clean"
 BASE = "https://guides.example.org/guide/"
@@ -327,3 +327,24 @@ def test_a_header_is_a_section_title_only_over_the_sections_prose(header: str, k
     card = parse(f"<html><body><div>{header}<p>A teaser line.</p></div></body></html>")
     assert card is not None
     assert extract.section_header(next(card.iter("header"))) is False  # a card's title over a teaser line
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HINTED_TREES)
+def test_the_hidden_elements_are_those_of_every_hinted_element(markup: str) -> None:
+    # Pruning asks is_hidden only of elements with a hidden, aria-hidden or style attribute; the
+    # reference asks it of every hinted element (class and id too), with and without shown panels.
+    root = parse(f"<html><body><button aria-controls='panel-1'>Q?</button>{markup}</body></html>")
+    assert root is not None
+    for shown in (frozenset(), shown_on_click(root)):
+        everyone = {el for el in extract._HINTED(root) if is_hidden(el, shown)}
+        assert {el for el in extract._MAY_BE_HIDDEN(root) if is_hidden(el, shown)} == everyone
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HINTED_TREES)
+def test_the_aria_hidden_elements_are_found_in_page_order(markup: str) -> None:
+    root = parse(f"<html><body aria-hidden='true'>{markup}</body></html>")
+    assert root is not None
+    walked = [el for el in root.iter() if isinstance(el.tag, str) and el.get("aria-hidden") == "true"]
+    assert extract._ARIA_HIDDEN(root) == walked
