@@ -210,10 +210,11 @@ class TitleIndex:
                 entry.learned = after
             if (before.head, before.tail) == (after.head, after.tail):
                 continue  # the counts alone moved: no title changes
-            for key, by in ((before.head, entry.heads), (after.head, entry.heads)):
-                moved |= by.get(key, set()) if key is not None else set()
-            for key, by in ((before.tail, entry.tails), (after.tail, entry.tails)):
-                moved |= by.get(key, set()) if key is not None else set()
+            # the titles that begin or end with the name learned before or now (those of the files gone are gone)
+            for head in (before.head, after.head):
+                moved |= entry.heads.get(head, set()) if head is not None else set()
+            for tail in (before.tail, after.tail):
+                moved |= entry.tails.get(tail, set()) if tail is not None else set()
         self.dirty.clear()
         return moved
 
