@@ -140,11 +140,24 @@ class _Host:
     heads: dict[str, set[Path]] = field(default_factory=dict)
     tails: dict[str, set[Path]] = field(default_factory=dict)
     learned: Learned = Learned()
+    grown: set[tuple[str, str]] = field(default_factory=set)  # ("head" or "tail", key) put since the last relearn
 
     def relearn(self) -> Learned:
+        """What most titles begin and end with now: looking at every key only when there are fewer titles.
+
+        A key no title was put under since keeps its count; it was not most of the titles before,
+        so it is not now unless there are fewer titles. Otherwise only the keys put and the name
+        learned before can be most (one publish costs its own keys, not the host's).
+        """
         titles = len(self.paths)
-        head = _majority({k: len(v) for k, v in self.heads.items()}, titles)
-        tail = _majority({k: len(v) for k, v in self.tails.items()}, titles)
+        if titles < self.learned.titles:
+            heads, tails = list(self.heads), list(self.tails)
+        else:
+            heads = [key for kind, key in self.grown if kind == "head"] + [self.learned.head or ""]
+            tails = [key for kind, key in self.grown if kind == "tail"] + [self.learned.tail or ""]
+        self.grown.clear()
+        head = _majority({k: len(self.heads[k]) for k in heads if k in self.heads}, titles)
+        tail = _majority({k: len(self.tails[k]) for k in tails if k in self.tails}, titles)
         return Learned(titles, *head, *tail)
 
 
@@ -179,8 +192,10 @@ class TitleIndex:
         entry.paths.add(path)
         if head is not None:
             entry.heads.setdefault(head, set()).add(path)
+            entry.grown.add(("head", head))
         if tail is not None:
             entry.tails.setdefault(tail, set()).add(path)
+            entry.grown.add(("tail", tail))
         self.dirty.add(host)
 
     def drop(self, path: Path) -> None:

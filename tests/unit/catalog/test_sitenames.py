@@ -115,3 +115,57 @@ def test_removing_titles_unlearns_and_says_which_files_change() -> None:
     index.put(items[2].path, None)
     assert index.relearn() == {items[0].path, items[1].path}
     assert index.retitle(items[0].path) is None
+
+
+# one change of a host's files: (file number, title number; None: the file is removed)
+index_changes = st.lists(st.tuples(st.integers(0, 9), st.none() | st.integers(0, 5)), min_size=1, max_size=40)
+TITLES = [
+    "Senate passes the budget bill | TheHill",
+    "Another story | TheHill",
+    "IGN: a third story | TheHill",
+    "IGN: the fourth one",
+    "Plain title of a story",
+    "Opinion | TheHill",
+]
+
+
+# prepared once: each change puts one of these (a new object each time a file changes, as a build gives)
+ITEMS = {(number, title): _item(f"p{number}", TITLES[title]) for number in range(10) for title in range(len(TITLES))}
+
+
+@settings(max_examples=80, deadline=None)
+@given(index_changes)
+def test_the_index_kept_up_to_date_change_by_change_learns_what_learning_afresh_does(
+    changes: list[tuple[int, int | None]],
+) -> None:
+    index = TitleIndex()
+    files: dict[Path, Prepared] = {}
+    for number, title in changes:
+        path = Path(f"articles/p{number}.html")
+        item = ITEMS[(number, title)] if title is not None else None
+        index.put(path, item)
+        if item is None:
+            files.pop(path, None)
+        else:
+            files[path] = item
+        index.relearn()
+        afresh = TitleIndex()
+        for known, made in files.items():
+            afresh.put(known, made)
+        afresh.relearn()
+        assert {p: index.retitle(p) for p in files} == {p: afresh.retitle(p) for p in files}
+        assert {h: e.learned for h, e in index.hosts.items()} == {h: e.learned for h, e in afresh.hosts.items()}
+
+
+def test_fewer_titles_can_make_a_tail_no_page_touched_most() -> None:
+    index = TitleIndex()
+    for number, title in enumerate([0, 1, 5, 4, 4, 4, 4]):  # three of seven end with the name: not most
+        index.put(Path(f"articles/p{number}.html"), ITEMS[(number, title)])
+    index.relearn()
+    assert index.retitle(Path("articles/p0.html")) is None
+    index.put(Path("articles/p3.html"), None)
+    index.relearn()
+    index.put(Path("articles/p4.html"), None)  # three of five: most, though none of the three changed
+    assert index.relearn() == {Path("articles/p0.html"), Path("articles/p1.html"), Path("articles/p2.html")}
+    retitled = index.retitle(Path("articles/p0.html"))
+    assert retitled is not None and retitled.title == "Senate passes the budget bill"
