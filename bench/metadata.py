@@ -51,6 +51,12 @@ the page does not offer), told from the page's headings, meta titles and site na
 also reported with the site's name optional where the truth keeps it (for both systems alike):
 Readability's expected titles are the page's meta title as written, site name included.
 
+``--learned``: titles as a site publishing every page of a domain would give them, the site's name
+learned from the titles of the domain's pages taken off (``feedsvc.catalog.sitenames``: the segment
+most of them, three at least, end or begin with after a strong separator). The domain is the
+data set's ``domain`` (or the host of its ``url``), as an import gives a page its source's host;
+the page's own title counts with the others', as in a build. Only titles are read, never the truth.
+
 ``--save FILE`` writes feedsvc's title and days of every page; ``--compare FILE`` lists the
 pages whose title or days changed since (held-out pages only counted, unless ``--peek``).
 
@@ -102,6 +108,7 @@ import lxml.html
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from feedsvc.catalog.prepare import make_article
+from feedsvc.catalog.sitenames import learn, strip_learned, title_ends
 from feedsvc.clean import clean_html
 from feedsvc.content.decode import mend_double_utf8
 from feedsvc.content.loader import ArticleFiles, parse_article
@@ -532,6 +539,28 @@ def run_feedsvc(page: Page, data: bytes) -> Output:
     return output
 
 
+def learned_titles(pages: list[Page]) -> Callable[[Page, bytes], Output]:
+    """Run feedsvc on every page first; return a runner giving each page's output with the site name
+    its domain's titles show taken off (``--learned``), as a build of all of them would."""
+    outputs = {(page.dataset, page.ident): run_feedsvc(page, gzip.decompress(page.path.read_bytes())) for page in pages}
+    by_domain: dict[str, list[str]] = {}
+    for page in pages:
+        title = outputs[(page.dataset, page.ident)].title
+        if title:
+            by_domain.setdefault(page.domain, []).append(title)
+    learned = {domain: learn(title_ends(title) for title in titles) for domain, titles in by_domain.items()}
+
+    def run(page: Page, data: bytes) -> Output:
+        output = outputs[(page.dataset, page.ident)]
+        if output.title:
+            retitle = strip_learned(output.title, learned[page.domain], page.domain)
+            if retitle is not None:
+                output.title = retitle.title
+        return output
+
+    return run
+
+
 def authors_source(source: ArticleSource, authors: tuple[str, ...]) -> str:
     """Return which of AUTHOR_SOURCES the published authors come from ("none" for no author)."""
     origin = dict(source.origins).get("authors") if authors else None
@@ -648,6 +677,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--compare", type=Path, metavar="FILE", help="list the pages whose title or day differs from a --save file"
     )
+    parser.add_argument(
+        "--learned", action="store_true", help="take off the site names learned from the titles of each domain's pages"
+    )
     args = parser.parse_args(argv)
     held_out = {int(part) for part in args.held_out.split(",") if part.strip()}
 
@@ -655,6 +687,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         pages = pages[: args.limit]
     systems: dict[str, Callable[[Page, bytes], Output]] = {"feedsvc": run_feedsvc, "trafilatura": run_trafilatura}
+    if args.learned:
+        systems["feedsvc"] = learned_titles(pages)
     # (system, group) -> tally; groups: "all", "held-out", "tuning", "fold N", dataset name
     tallies: dict[tuple[str, str], Tally] = {}
     seconds = dict.fromkeys(systems, 0.0)

@@ -304,6 +304,7 @@ class Prepared:
     digest: str = ""  # hash of every field of ``article`` but ``updated``: keys rendered documents
     cacheable: bool = True  # False after an internal error, which may not happen again
     undated: bool = False  # no date anywhere: ``article.published`` is UNDATED until the ledger dates it
+    own_title: bool = False  # the title is its author's (sidecar, front matter): no learned site name comes off it
 
 
 @_pickled_by_position
@@ -410,6 +411,8 @@ class Catalog:
     gone: Mapping[str, Withdrawal] = field(default_factory=dict, compare=False)  # slug -> withdrawal: 410
     digests: Mapping[str, str] = field(default_factory=dict, compare=False)  # slug -> Prepared.digest
     scheduled: Mapping[str, datetime] = field(default_factory=dict, compare=False)  # slug -> future publication
+    # slug -> why its title lost a site name learned from the other titles of its host (feedsvc check says it)
+    retitled: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def facets(self, kind: str) -> Mapping[str, Facet]:
         """Return the facets of one of :data:`FACET_KINDS` by key (KeyError for another kind)."""

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from feedsvc.catalog.prepare import Cleaner, article_digest, entry_id, prepare_source
 from feedsvc.catalog.revisions import first_seen, revise, withdraw
+from feedsvc.catalog.sitenames import Retitle, TitleIndex
 from feedsvc.clean import SiteRules, clean_html
 from feedsvc.feeds.archive import newest_first, place
 from feedsvc.model import (
@@ -313,6 +314,7 @@ class Dated:
     digest: str
     note: Problem | None  # the warning of an article dated by the ledger
     line: bytes  # its line of the catalog's version hash
+    retitle: Retitle | None = None  # the title learned from its host's other titles, if it was given one
 
 
 def _problem_key(problem: Problem) -> tuple[str, str, str]:
@@ -346,6 +348,7 @@ class Assembled:
     changes: tuple[tuple[Article, ...], tuple[Article, ...]] | None = None
     # the slugs whose ledger entry update_catalog set (the others are the ledger's own; None: made whole)
     entries: set[str] | None = None
+    titles: TitleIndex = field(default_factory=TitleIndex)  # every eligible title by host (site names learned)
 
 
 @dataclass
@@ -367,8 +370,14 @@ def _assemble_one(
     revisions: Mapping[str, Revision],
     now: datetime,
     dated: MutableMapping[str, Dated] | None,
+    retitle: Retitle | None = None,
 ) -> _Outcome:
-    """Date, revise or withdraw one prepared file whose slug is its own (see :func:`assemble_catalog`)."""
+    """Date, revise or withdraw one prepared file whose slug is its own (see :func:`assemble_catalog`).
+
+    ``retitle``: its title without the site name its host's other titles show
+    (:mod:`feedsvc.catalog.sitenames`); the ledger's fingerprint stays the page's own
+    title's, so a name learned or unlearned is no edit (``updated`` does not move).
+    """
     source = item.source
     assert source is not None  # the callers pass only loaded files
     done_problems = list(item.problems)
@@ -387,6 +396,7 @@ def _assemble_one(
         and done.revision is previous
         and done.site is site
         and done.article.published <= now
+        and done.retitle == retitle
     ):
         if done.note is not None:
             done_problems.append(done.note)
@@ -412,11 +422,14 @@ def _assemble_one(
     if item.undated and revision.first_seen is None:
         revision = replace(revision, first_seen=article.published)
     digest = digest or article_digest(article)
+    if retitle is not None:
+        article = replace(article, title=retitle.title)
+        digest = hashlib.sha256(f"{digest}\0{retitle.title}".encode()).hexdigest()[:32]
     line = _version_line(digest, article)
     if dated is not None:
         # Dated and revised against the entry it leaves in the ledger, the same article gives the same
         # result whatever "now" is (that entry's fingerprint, since and first_seen are its own): a fixed point.
-        dated[item.slug] = Dated(item, revision, site, article, digest, note, line)
+        dated[item.slug] = Dated(item, revision, site, article, digest, note, line, retitle)
     return _Outcome(done_problems, article, digest, line, revision)
 
 
@@ -462,8 +475,22 @@ def assemble_catalog(
 
     ``state``: filled with what :func:`update_catalog` needs to bring this catalog
     up to date by the files that change, without looking at the others.
+
+    Titles lose the site name their host's other titles show (:mod:`feedsvc.catalog.sitenames`):
+    learned from every prepared file before any is published.
     """
     given = list(problems)
+    prepared = list(prepared)
+    # the titles by host: the last call's index brought up to date (a title seen before is not split again)
+    titles = state.titles if state is not None else TitleIndex()
+    paths = {item.path for item in prepared}
+    for path in [path for path in titles.files if path not in paths]:
+        titles.drop(path)
+    for item in prepared:
+        titles.put(item.path, item)
+    titles.relearn()
+    titles.settled = True
+    retitled: dict[str, str] = {}
     revisions = dict(ledger or {})
     articles: list[Article] = []
     withdrawn: list[Withdrawal] = []
@@ -490,7 +517,8 @@ def assemble_catalog(
             mine.append(Problem(item.path, reason))
             continue
         claimed[item.slug] = item.path
-        outcome = _assemble_one(item, site, revisions, now, dated)
+        retitle = titles.retitle(item.path)
+        outcome = _assemble_one(item, site, revisions, now, dated, retitle)
         mine.extend(outcome.problems)
         if outcome.revision is not None:
             revisions[item.slug] = revised[item.slug] = outcome.revision
@@ -504,6 +532,8 @@ def assemble_catalog(
             digests[item.slug] = outcome.digest
             articles.append(outcome.article)
             lines += _line_hash(outcome.line)
+            if retitle is not None:
+                retitled[item.slug] = retitle.note
     withdrawn.sort(key=lambda w: (w.when, w.slug), reverse=True)
     # from the last catalog when only a few articles differ from its own (the very objects otherwise):
     # taken out of and put into its order, and only the facets they are in indexed again
@@ -536,6 +566,7 @@ def assemble_catalog(
         per_file.setdefault(problem.path, []).append(problem)
     ordered = sorted((p for found in per_file.values() for p in found), key=_problem_key)
     by_slug = {a.slug: a for a in published}
+    retitled = {slug: note for slug, note in retitled.items() if slug in by_slug}  # not an id's loser
     if since is not None:
         old = since.by_slug
         gone = [article for slug, article in old.items() if by_slug.get(slug) is not article]
@@ -562,6 +593,7 @@ def assemble_catalog(
         gone={w.slug: w for w in withdrawn},
         digests=digests,
         scheduled=scheduled,
+        retitled=retitled,
     )
     if state is not None:
         state.catalog, state.site, state.ledger = catalog, site, ledger
@@ -606,17 +638,27 @@ def update_catalog(
     then says what happens. On success ``state`` describes the new catalog.
     """
     last = state.catalog
-    if last is None or site is not state.site or ledger is not state.ledger:
+    if last is None or site is not state.site or ledger is not state.ledger or not state.titles.settled:
         return None
     changed = {path: item for path, item in changed.items() if state.items.get(path) is not item}
     if len(changed) > max(INCREMENTAL_FROM, len(last.articles) // 8):
+        return None
+    # the titles by host: a file that changes may teach its host another site name, or unteach one, and so
+    # retitle the host's other files (only those whose first or last segment is the name). Unsettled until
+    # this update succeeds: a failed one leaves the whole assembly to bring the index up to date.
+    titles = state.titles
+    titles.settled = False
+    for path, item in changed.items():
+        titles.put(path, item)
+    moved = titles.relearn() - changed.keys()
+    if len(changed) + len(moved) > max(INCREMENTAL_FROM, len(last.articles) // 8):
         return None
     for slug, revision in state.revised.items():
         entry = ledger.get(slug)
         if entry is not revision and entry != revision:
             return None  # the ledger does not hold what the last call left: date anew
-    # the files to look at: those changed, and those held back until their date (it may have come)
-    paths = {*changed, *state.scheduled}
+    # the files to look at: those changed, those retitled, and those held back until their date (it may have come)
+    paths = {*changed, *moved, *state.scheduled}
     before = {path: state.items.get(path) for path in paths}
     after = {path: changed[path] if path in changed else state.items.get(path) for path in paths}
     claims = dict.fromkeys({i.slug for i in (*before.values(), *after.values()) if i is not None}, 0)
@@ -647,6 +689,7 @@ def update_catalog(
     digests = dict(last.digests)
     lines = state.lines
     new_dated: dict[str, Dated] = {}
+    retitled = dict(last.retitled)
     order = sorted(paths)
     for path in order:  # what the files were, out first (a file renamed may keep its slug)
         old = before[path]
@@ -662,6 +705,7 @@ def update_catalog(
             lines -= _line_hash(done.line)
         if old.source is not None and kept_scheduled.pop(path, None) is not None:
             scheduled.pop(old.slug, None)
+        retitled.pop(old.slug, None)
     for path in order:  # then what they are
         new = after[path]
         mine = file_problems[path] = []
@@ -672,7 +716,8 @@ def update_catalog(
             continue
         # dated into a scratch mapping: state and ``dated`` change only once the update is sure to succeed
         scratch = _Scratch(dated, new_dated)
-        outcome = _assemble_one(new, site, revisions, now, scratch)
+        retitle = titles.retitle(path)
+        outcome = _assemble_one(new, site, revisions, now, scratch, retitle)
         mine.extend(outcome.problems)
         if outcome.revision is not None:
             revisions[new.slug] = revised[new.slug] = outcome.revision
@@ -683,6 +728,8 @@ def update_catalog(
             added.append(outcome.article)
             digests[new.slug] = outcome.digest
             lines += _line_hash(outcome.line)
+            if retitle is not None:
+                retitled[new.slug] = retitle.note
     # entry ids: an article that takes one another has, or gives one up that others wanted, changes who wins
     owners = dict(state.owners)
     for article in gone:
@@ -728,8 +775,10 @@ def update_catalog(
         gone={w.slug: w for w in withdrawn},
         digests=digests,
         scheduled=scheduled,
+        retitled=retitled,
     )
     dated.update(new_dated)
+    titles.settled = True
     for path in paths:
         item = after[path]
         if item is None:

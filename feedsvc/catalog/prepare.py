@@ -25,6 +25,7 @@ from feedsvc.model import UNDATED, Article, ArticleSource, ContentError, Prepare
 from feedsvc.text import one_line
 
 __all__ = [
+    "AUTHOR_ORIGINS",
     "FALLBACK_TITLE_WORDS",
     "Cleaner",
     "article_digest",
@@ -38,6 +39,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# Where a title its author set comes from (ArticleSource.origins): no learned site name is taken off it.
+AUTHOR_ORIGINS = frozenset({"sidecar", "front matter"})
 # How many words of the article a fallback title takes when the page has none.
 FALLBACK_TITLE_WORDS = 12
 
@@ -164,6 +167,15 @@ def prepare_source(
         return Prepared(source.slug, source.path, lean, problems=(problem,), cacheable=False)
     new = tuple(Problem(source.path, w, "warning") for w in article.warnings if w not in source.warnings)
     undated = source.metadata.published is None
+    own_title = dict(source.origins).get("title") in AUTHOR_ORIGINS
     return Prepared(
-        source.slug, source.path, lean, article, new, fingerprint(article), article_digest(article), undated=undated
+        source.slug,
+        source.path,
+        lean,
+        article,
+        new,
+        fingerprint(article),
+        article_digest(article),
+        undated=undated,
+        own_title=own_title,
     )

@@ -248,6 +248,8 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
     for article in catalog.articles:
         click.echo(shown(f"ok       {article.slug}"))
         click.echo(shown(f"         title:     {article.title}"))
+        if article.slug in catalog.retitled:
+            click.echo(shown(f"         (title:    {catalog.retitled[article.slug]})"))
         click.echo(f"         published: {article.published.isoformat()}  updated: {article.updated.isoformat()}")
         click.echo(shown(f"         authors:   {', '.join(article.authors)}"))
         click.echo(shown(f"         tags:      {', '.join(article.tags) or '-'}"))

@@ -332,3 +332,39 @@ def test_the_names_problems_of_a_listing_kept_current_by_reports_are_those_of_a_
     assert sorted(map(str, live.build(T1, again).catalog.problems)) == sorted(
         map(str, builder(root).build(T1).catalog.problems)
     )
+
+
+WIRE_PAGE = """<html><head><title>{title} - Wire Desk Daily Report</title>
+<link rel="canonical" href="https://wire.example.com/{slug}/">
+<meta property="article:published_time" content="2024-05-0{day}T09:00:00Z"></head>
+<body><article><p>The story of {slug}, long enough to be an article's opening paragraph.</p></article></body></html>"""
+
+
+def _wire(content_dir: Path, slug: str, day: int) -> Path:
+    """Write an imported page from wire.example.com whose title ends with the wire's name (no sidecar)."""
+    path = content_dir / "articles" / f"{slug}.html"
+    title = f"The {slug} story, told by the wire"
+    path.write_text(WIRE_PAGE.format(title=title, slug=slug, day=day), encoding="utf-8")
+    return path
+
+
+def test_a_site_name_learned_from_a_new_page_retitles_earlier_ones_as_a_full_build_would(content_dir: Path) -> None:
+    _wire(content_dir, "one", 1)
+    _wire(content_dir, "two", 2)
+    live = builder(content_dir)
+    first = live.build(T1)
+    assert first.catalog.by_slug["one"].title == "The one story, told by the wire - Wire Desk Daily Report"
+    _wire(content_dir, "three", 3)  # most of the wire's titles, three of three, end with its name now
+    second = live.build(T1)
+    assert live.stats.cleaned == 1  # the others are retitled, not cleaned again
+    assert [second.catalog.by_slug[s].title for s in ("one", "three")] == [
+        "The one story, told by the wire",
+        "The three story, told by the wire",
+    ]
+    assert second.catalog.by_slug["one"].entry_id == first.catalog.by_slug["one"].entry_id
+    assert b"<title>The two story, told by the wire</title>" in second.feeds["/feed.atom"].body
+    assert bodies(second) == bodies(builder(content_dir).build(T1))  # as a full build of the same files
+    (content_dir / "articles" / "two.html").unlink()  # two of two: fewer than three, the titles are the pages' own
+    third = live.build(T1)
+    assert third.catalog.by_slug["one"].title == "The one story, told by the wire - Wire Desk Daily Report"
+    assert bodies(third) == bodies(builder(content_dir).build(T1))

@@ -257,7 +257,7 @@ UPDATE_NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 file_changes = st.tuples(
     st.sampled_from(
         ["add", "title", "date", "tags", "author", "remove", "rename", "undated", "future", "draft", "broken",
-         "source", "same-slug", "same-id", "withdraw", "later"]
+         "source", "same-slug", "same-id", "withdraw", "later", "suffixed", "suffixed", "own-suffixed", "plain-wire"]
     ),
     st.integers(0, 7),
     st.integers(0, 3),
@@ -274,14 +274,20 @@ def _file(site: Site, name: str, slug: str | None = None, **meta: object) -> Pre
     status = str(meta.pop("status", "published"))
     pinned = meta.pop("pinned_id", None)
     followed = meta.pop("source", None)
+    origins = (("title", str(meta.pop("title_from"))),) if "title_from" in meta else ()
     path = Path(f"articles/{name}")
     metadata = PageMetadata(**{"title": f"Title {name}", **meta})  # type: ignore[arg-type]
     html = BODY.format(text=f"The story of {name}, in words enough for a paragraph.")
     loaded = ArticleSource(
         slug=slug or Path(name).stem, path=path, html=html, metadata=metadata, pinned_id=pinned, status=status,
-        source=followed,  # type: ignore[arg-type]
+        source=followed, origins=origins,  # type: ignore[arg-type]
     )  # fmt: skip
     return prepare_source(loaded, site, None, as_is)
+
+
+def _wire(site: Site, name: str, title: str, **meta: object) -> Prepared:
+    """The prepared form of a page imported from wire.example.com titled ``title``."""
+    return _file(site, name, title=title, canonical_url=f"https://wire.example.com/{name}", **meta)
 
 
 def _change(
@@ -327,6 +333,12 @@ def _change(
         made[path] = _file(site, name, published=day, pinned_id=f"urn:example:{variant % 2}")
     elif kind == "withdraw":
         made[path] = _file(site, name, published=day, status="withdrawn")
+    elif kind == "suffixed":  # most titles from one host end with its name: taken off all of them
+        made[path] = _wire(site, name, f"Story {number} in {variant} parts | Wire Daily", published=day)
+    elif kind == "own-suffixed":  # its author's title: never stripped, never counted
+        made[path] = _wire(site, name, f"Story {number} by hand | Wire Daily", published=day, title_from="sidecar")
+    elif kind == "plain-wire":  # one more title of the host without the name: it may be most no more
+        made[path] = _wire(site, name, f"Plain story {number} {variant}", published=day)
     return made
 
 
@@ -349,6 +361,7 @@ def _catalog_view(catalog: Catalog) -> dict[str, object]:
         "gone": dict(catalog.gone),
         "digests": dict(catalog.digests),
         "scheduled": dict(catalog.scheduled),
+        "retitled": dict(catalog.retitled),
     }
 
 
@@ -368,8 +381,13 @@ def test_a_catalog_brought_up_to_date_by_the_files_that_changed_is_the_catalog_o
     )  # fmt: skip
     files = {
         Path(f"articles/story-{n}.html"): _file(site, f"story-{n}.html", published=datetime(2024, 2, 1 + n, tzinfo=UTC))
-        for n in range(4)
+        for n in range(2, 4)
     }
+    for n in range(2):  # two titles end with the wire's name: one more, and it is learned
+        name = f"story-{n}.html"
+        files[Path(f"articles/{name}")] = _wire(
+            site, name, f"Wire story {n} | Wire Daily", published=datetime(2024, 2, 1 + n, tzinfo=UTC)
+        )
     ledger: dict[str, Revision] = {}
     dated: dict[str, Dated] = {}
     state = Assembled()
@@ -436,3 +454,31 @@ def test_a_second_file_of_a_slug_is_left_to_the_whole_assembly(site: Site) -> No
     twin = {Path("articles/a.md"): _file(site, "a.md", published=datetime(2024, 3, 1, tzinfo=UTC))}
     assert update_catalog(state, twin, site, now=NOW, ledger=ledger, dated=dated) is None
     assert state.catalog is first  # untouched: the whole assembly follows
+
+
+def test_a_third_title_with_the_tail_retitles_the_earlier_ones_and_a_removal_gives_it_back(site: Site) -> None:
+    day = datetime(2024, 2, 1, tzinfo=UTC)
+    files = {
+        Path(f"articles/w{n}.html"): _wire(site, f"w{n}.html", f"Wire story number {n} | Wire Daily", published=day)
+        for n in range(2)
+    }
+    ledger: dict[str, Revision] = {}
+    dated: dict[str, Dated] = {}
+    state = Assembled()
+    first = assemble_catalog([files[p] for p in sorted(files)], site, now=NOW, ledger=ledger, dated=dated, state=state)
+    _kept(ledger, first)
+    assert first.by_slug["w0"].title == "Wire story number 0 | Wire Daily" and not first.retitled
+    third = {Path("articles/w2.html"): _wire(site, "w2.html", "Wire story number 2 | Wire Daily", published=day)}
+    later = NOW + timedelta(days=1)
+    updated = update_catalog(state, third, site, now=later, ledger=ledger, dated=dated)
+    assert updated is not None  # brought up to date, not assembled again
+    assert [updated.by_slug[f"w{n}"].title for n in range(3)] == [f"Wire story number {n}" for n in range(3)]
+    assert "'| Wire Daily' ends most titles from wire.example.com" in updated.retitled["w0"]
+    for slug in ("w0", "w1"):  # a site name taken off is no edit: the id and the update stay
+        assert updated.by_slug[slug].entry_id == first.by_slug[slug].entry_id
+        assert updated.by_slug[slug].updated == first.by_slug[slug].updated
+    assert updated.version != first.version
+    _kept(ledger, updated)
+    again = update_catalog(state, {Path("articles/w1.html"): None}, site, now=later, ledger=ledger, dated=dated)
+    assert again is not None
+    assert again.by_slug["w0"].title == "Wire story number 0 | Wire Daily" and not again.retitled

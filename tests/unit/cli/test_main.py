@@ -166,3 +166,22 @@ def test_check_warns_when_the_cleaner_doubts_an_article(content_dir: Path) -> No
     assert result.exit_code == 0, result.output
     assert "warning  " in result.output and "harbour-wall-comment.html" in result.output
     assert "may be the wrong text: the chosen container is marked up as reader comments" in result.output
+
+
+def test_check_says_where_a_site_name_taken_off_a_title_came_from(content_dir: Path) -> None:
+    (content_dir / "articles" / "article-that-is-empty.html").unlink()
+    for day, slug in enumerate(("one", "two", "three"), 1):
+        (content_dir / "articles" / f"{slug}.html").write_text(
+            f"<html><head><title>The {slug} story, told by the wire - Wire Desk Daily Report</title>"
+            f'<link rel="canonical" href="https://wire.example.com/{slug}/">'
+            f'<meta property="article:published_time" content="2024-05-0{day}T09:00:00Z"></head>'
+            f"<body><article><p>The story of {slug}, long enough to be an opening paragraph.</p></article></body></html>",
+            encoding="utf-8",
+        )
+    result = CliRunner().invoke(main, ["check", "--content", str(content_dir)])
+    assert result.exit_code == 0, result.output
+    assert "title:     The two story, told by the wire\n" in result.output
+    assert (
+        "(title:    '- Wire Desk Daily Report' ends most titles from wire.example.com (3 at least): "
+        "the site's name, taken off)" in result.output
+    )
