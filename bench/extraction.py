@@ -438,9 +438,9 @@ def cross_validate(runs: list[Run], pages: list[Page], folds: int) -> None:
 
 def _rule_modules() -> list:
     """The cleaner's stages whose generic rules can be switched off (each has RULES and DISABLED)."""
-    from feedsvc.clean import chrome, extract
+    from feedsvc.clean import boilerplate, chrome, extract
 
-    return [chrome, extract]
+    return [boilerplate, chrome, extract]
 
 
 @contextlib.contextmanager

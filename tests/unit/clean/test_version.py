@@ -37,6 +37,7 @@ FINGERPRINTS = {
     "14": "18436533c11f5195",  # issue 11: introduced link lists, ids that are their heading's slug, climbing over a section's title
     "15": "2d03fc563c55abae",  # issue 11: cleaner 14 with finer blocks (one run of text one block), sibling copies once, styled-hidden text goes
     "16": "ed07d6452188aa9c",  # issue 11: placeholders beside prose, the page behind a dialog showing the story, box copies, media labels
+    "17": "01070f8c12adf986",  # issue 11: writers' bios under a label or greeting, tag/copyright/credit lines, heading copies, form headings, title line under wrappers
 }
 
 
