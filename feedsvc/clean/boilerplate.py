@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import HEADING_TAGS, letters_and_digits, remove, text_of
+from feedsvc.clean.dom import HEADING_TAGS, leaf_blocks, letters_and_digits, remove, text_of
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     APPEAL_CUE_TABLE,
@@ -50,6 +50,7 @@ __all__ = [
 # time (through DISABLED, a module global the benchmark alone sets), as those of chrome.
 RULES: dict[str, str] = {
     "prose_paragraph": "a <p> that reads as a sentence is prose, not a link list, while under 80% of it is links",
+    "title_line_leaves": "the title line is looked for among the article's innermost blocks (through <main>/<span> wrappers)",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -400,12 +401,37 @@ def remove_headline(article: HtmlElement, title: str | None, rec: Recorder | Non
 
 def _remove_title_line(article: HtmlElement, wanted: str, rec: Recorder | None) -> None:
     """Remove a heading or line near the top that repeats the page title (not always an <h1>)."""
+    if "title_line_leaves" not in DISABLED:
+        _remove_title_leaf(article, wanted, rec)
+        return
     seen = 0
     for el in article.iter():
         if el is article or not isinstance(el.tag, str) or (el.tag not in _JUDGED_TAGS and el.tag not in ("p", "h1")):
             continue
         if _has_inner_block(el):
             continue
+        text = text_of(el)
+        if not text:
+            continue
+        seen += 1
+        if seen > 4 or len(text) > 250:
+            return
+        folded = letters_and_digits(text)
+        if len(folded) >= 15 and (folded == wanted or folded in wanted):
+            remove(el, rec, "boilerplate", _HEADLINE)
+            return
+
+
+def _remove_title_leaf(article: HtmlElement, wanted: str, rec: Recorder | None) -> None:
+    """Remove the first of the article's first four lines (innermost blocks) that repeats the page title.
+
+    A line is an innermost block, however its blocks are wrapped: a page
+    builder's ``<div><main><div><h2>Title</h2>…`` holds its blocks under a
+    ``<main>`` or a ``<span>``, and read by its children alone the wrapper
+    was one 5,000-character line, so the title under it was never reached.
+    """
+    seen = 0
+    for el in leaf_blocks(article):
         text = text_of(el)
         if not text:
             continue

@@ -21,23 +21,28 @@ fold, that each one earns its place.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
 from feedsvc.clean.confidence import is_comment_markup
-from feedsvc.clean.dom import class_words, in_code, is_within, leaf_blocks, may_match, remove, text_of
+from feedsvc.clean.dom import HEADING_TAGS, class_words, in_code, is_within, leaf_blocks, may_match, remove, text_of
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
+    BIO_LABEL,
     BIO_START,
     BUTTON_WORDS,
     CHROME_LINE,
     CONTRIBUTOR_ROLE,
     COOKIE_CUE,
     COOKIE_CUE_KEYS,
+    COPYRIGHT_LINE,
+    CREDIT_LINE,
     CTA_LINE,
     GALLERY_NAME,
+    GREETING_BIO,
     LATIN_WORDS,
     MARKUP_TEXT,
     PLACEHOLDER_START,
@@ -48,6 +53,8 @@ from feedsvc.clean.policy import (
     PROMPT_CUE_KEYS,
     RELATED_HEADING,
     SLIDE_COUNTER,
+    SOURCE_LINE,
+    TAG_LINE,
     UPDATED_LINE,
 )
 
@@ -56,11 +63,15 @@ __all__ = [
     "RULES",
     "remove_action_lines",
     "remove_author_class_boxes",
+    "remove_bio_sections",
     "remove_box_copies",
     "remove_chrome",
     "remove_closing_bios",
     "remove_comment_threads",
     "remove_cookie_consent",
+    "remove_form_headings",
+    "remove_greeting_bios",
+    "remove_heading_copies",
     "remove_placeholders",
     "remove_teaser_grids",
     "remove_teaser_runs",
@@ -85,6 +96,14 @@ RULES: dict[str, str] = {
     "box_copies": "a box of blocks (not a list, quote or table) the article already showed: promo, price widget, author box",
     "author_class_box": "a box classed as the author's ('post-author', 'the-author') at the article's start or end",
     "teaser_grid": "a grid of 3+ short cards each titled by a heading linked to another page, after the article, and its heading",
+    "bio_section": "a label over the writer's bio ('About the author', 'Who curated this article?') and the bio under it",
+    "greeting_bio": "a bio that greets the reader ('Hi, I'm Jessica! Welcome to ...') as the article's last line",
+    "tag_line": "a line of tags or categories ('Tags: Employment, Health & Fitness')",
+    "copyright_line": "a copyright notice ('Copyright © 2023 NPR. All rights reserved. ...')",
+    "heading_copy": "a heading that repeats the block right after it word for word (a slideshow's caption as its headline)",
+    "form_heading": "a heading over an empty form a script fills ('Register', 'Request a Demo')",
+    "credit_line": "a photo credit on its own line ('Photo: Shutterstock', 'Firn | Getty Images'; 'Source: X' under a picture)",
+    "closing_bio_parens": "closing_bio also takes a contributor line set apart in parentheses, as italics set it apart",
 }
 
 # Rules switched off; only the benchmark's ablation sets this (a module
@@ -117,6 +136,23 @@ _BOX_MAX_LEAVES = 40
 _BOX_CHARS = (40, 1500)
 # A placeholder's box (its template headline, a button) holds at most this much other text.
 _PLACEHOLDER_BOX_OTHER = 100
+_TAG_LINE_MAX = 200
+_CREDIT_MAX = 100
+_COPYRIGHT_MAX = 400
+# A bio label and its bio: the label at most this long, at least this share of the
+# article's text before it, then (beside labels and names) at most this many
+# blocks of at most _BIO_BLOCK_MAX characters.
+_BIO_LABEL_MAX = 60
+_BIO_SECTION_START = 0.5
+_BIO_SECTION_BLOCKS = 6
+_BIO_BLOCK_MAX = 900
+# A greeting bio: among the article's last this many lines, with this share of its text before it.
+_GREETING_TAIL = 2
+_GREETING_START = 0.7
+# A heading repeated by the block after it: at least this long (a short one is a label).
+_HEADING_COPY_MIN = 40
+# A name over a bio: two to four capitalised words, then titles or degrees after commas.
+_NAME_LINE = re.compile(r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]*){1,3}(?:,? [A-Z][\w.]*){0,4}")
 
 
 def _iter_leaves(article: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
@@ -196,6 +232,12 @@ def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
         remove_placeholders(article, rec, leaves)
     if "box_copies" not in DISABLED:
         remove_box_copies(article, rec, leaves)
+    if "form_heading" not in DISABLED:
+        remove_form_headings(article, rec, leaves)
+    if "heading_copy" not in DISABLED:
+        remove_heading_copies(article, rec, leaves)
+    if "bio_section" not in DISABLED:
+        remove_bio_sections(article, rec, leaves)
     seen: set[str] = set()
     captions: dict[HtmlElement, bool] = {}
     kept = []  # the leaves still in the article after the line rules (a leaf holds no other)
@@ -209,6 +251,8 @@ def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
             kept.append((el, text))
     if "closing_bio" not in DISABLED:
         remove_closing_bios(article, rec, kept)
+    if "greeting_bio" not in DISABLED:
+        remove_greeting_bios(article, rec, [(el, text) for el, text in kept if is_within(el, article)])
 
 
 def remove_closing_bios(
@@ -229,6 +273,10 @@ def remove_closing_bios(
 
 
 def _is_contributor_line(el: HtmlElement, text: str) -> bool:
+    if "closing_bio_parens" not in DISABLED and text.startswith("(") and text.endswith((")", ").")):
+        # "(Jane Doe is an associate attorney at ...)": parentheses set it apart as italics do.
+        inner = text[1:].rstrip(".")[:-1]
+        return len(text) <= _BIO_MAX and bool(BIO_START.match(inner)) and bool(CONTRIBUTOR_ROLE.search(inner))
     if len(text) > _BIO_MAX or not BIO_START.match(text) or not CONTRIBUTOR_ROLE.search(text):
         return False
     italic = sum(len(_WORD_CHARS.findall(text_of(node))) for node in _outer_italics(el))
@@ -267,6 +315,12 @@ def _line_reason(el: HtmlElement, text: str, seen: set[str], captions: dict[Html
         return "slide counter"
     if short and "updated_line" not in DISABLED and UPDATED_LINE.match(text):
         return "'Updated <time>' line"
+    if len(text) <= _CREDIT_MAX and "credit_line" not in DISABLED and _is_credit_line(el, text, captions):
+        return "photo credit"
+    if len(text) <= _TAG_LINE_MAX and "tag_line" not in DISABLED and ":" in text and TAG_LINE.fullmatch(text):
+        return "a line of tags or categories"
+    if len(text) <= _COPYRIGHT_MAX and "copyright_line" not in DISABLED and COPYRIGHT_LINE.fullmatch(text):
+        return "copyright notice (the site's, not the story's)"
     if (
         "prev_next" not in DISABLED
         and len(text) <= 200
@@ -290,6 +344,23 @@ def _line_reason(el: HtmlElement, text: str, seen: set[str], captions: dict[Html
     ):
         return "call-to-action link or button"
     return ""
+
+
+def _is_credit_line(el: HtmlElement, text: str, captions: dict[HtmlElement, bool]) -> bool:
+    """A photo credit alone on its line; "Source: X" only under a picture (a caption, or just after an image)."""
+    if CREDIT_LINE.fullmatch(text):
+        return True
+    if not SOURCE_LINE.fullmatch(text):
+        return False
+    if _is_caption(el, captions):
+        return True
+    before = el.getprevious()
+    return (
+        before is not None
+        and isinstance(before.tag, str)
+        and not text_of(before)
+        and (before.tag == "img" or before.find(".//img") is not None)
+    )
 
 
 def remove_action_lines(article: HtmlElement, rec: Recorder | None = None) -> None:
@@ -644,3 +715,133 @@ def remove_comment_threads(root: HtmlElement, rec: Recorder | None = None) -> bo
             remove(el, rec, "prune", "reader comments (the first pick was a comment)")
             removed = True
     return removed
+
+
+def _shares_before(leaves: list[tuple[HtmlElement, str]]) -> list[float]:
+    """Return, per leaf, the share of the leaves' text that comes before it."""
+    total = sum(len(t) for _, t in leaves) or 1
+    shares, before = [], 0
+    for _, text in leaves:
+        shares.append(before / total)
+        before += len(text)
+    return shares
+
+
+def remove_bio_sections(
+    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
+) -> None:
+    """Remove a label over the writer's bio ("About the author", "Who curated this article?") with the bio under it.
+
+    In the article's second half only; the bio is the lines after the label
+    up to the next heading (at most six, each short), and at least one of
+    them reads as one (a name or pronoun and what the person is: "Jane Doe
+    is a ...", "Hi, I'm Jane"). A label followed by anything else (a heading,
+    a long essay) stays, and the story's own words "written by" in a
+    sentence are never a whole line.
+    """
+    live = [(el, t) for el, t in (leaves if leaves is not None else _leaves(article)) if is_within(el, article)]
+    shares = _shares_before(live)
+    i = 0
+    while i < len(live):
+        el, text = live[i]
+        if shares[i] < _BIO_SECTION_START or not _is_bio_label(text):
+            i += 1
+            continue
+        section = [el]
+        bio = False
+        paragraphs = 0
+        j = i + 1
+        while j < len(live):
+            nxt, nxt_text = live[j]
+            if _is_bio_label(nxt_text) or (_is_bio_label(live[j - 1][1]) and _is_name_line(nxt_text)):
+                section.append(nxt)  # "Written by:" then "Reviewed by:"; a label, then the name under it
+            elif nxt.tag in HEADING_TAGS or len(nxt_text) > _BIO_BLOCK_MAX or paragraphs == _BIO_SECTION_BLOCKS:
+                break
+            else:
+                section.append(nxt)
+                paragraphs += 1
+                bio = bio or _reads_as_bio(nxt_text)
+            j += 1
+        if bio:
+            for node in section:
+                remove(node, rec, _STAGE, "the writer's bio and the label over it")
+        i = j if bio else i + 1
+
+
+def _is_bio_label(text: str) -> bool:
+    return len(text) <= _BIO_LABEL_MAX and BIO_LABEL.fullmatch(text) is not None
+
+
+def _is_name_line(text: str) -> bool:
+    """A short line that names a person, with titles or degrees ("Raghuveer Vedala, MD, FAAFP"), not a sentence."""
+    return len(text) <= _BIO_LABEL_MAX and not text.endswith((".", "!", "?", ":")) and bool(_NAME_LINE.fullmatch(text))
+
+
+def _reads_as_bio(text: str) -> bool:
+    """A line about a person: "Jane Doe, MD, is a board-certified ...", "Hi, I'm Jane", "She has covered ..."."""
+    if GREETING_BIO.match(text):
+        return True
+    start = text.split(" is ", 1)[0] if " is " in text[:120] else ""
+    named = bool(BIO_START.match(text)) or (bool(start) and start[:1].isupper() and len(start.split()) <= 12)
+    return named and bool(CONTRIBUTOR_ROLE.search(text) or re.search(r"\b(?:experience|years)\b", text))
+
+
+def remove_greeting_bios(
+    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
+) -> None:
+    """Remove a bio that greets the reader ("Hi, I'm Jessica! Welcome to ...") among the article's last lines.
+
+    Bloggers sign off with a box that introduces them. Only at the very end
+    (the last two lines, most of the article before them): the same
+    greeting opening a post is the post.
+    """
+    live = [(el, t) for el, t in (leaves if leaves is not None else _leaves(article)) if is_within(el, article)]
+    shares = _shares_before(live)
+    for i in range(max(len(live) - _GREETING_TAIL, 0), len(live)):
+        el, text = live[i]
+        if shares[i] >= _GREETING_START and len(text) <= _BIO_BLOCK_MAX and GREETING_BIO.match(text):
+            remove(el, rec, _STAGE, "the writer's greeting bio at the end")
+
+
+def remove_heading_copies(
+    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
+) -> None:
+    """Remove a heading whose text the next line repeats word for word.
+
+    A slideshow prints each photo's caption as its headline and again as
+    its description; the reader saw the caption twice, once in large type.
+    The line stays, the heading goes. Short headings (a label under which
+    the first line happens to repeat it) are left alone.
+    """
+    live = [(el, t) for el, t in (leaves if leaves is not None else _leaves(article)) if is_within(el, article)]
+    for (el, text), (_, nxt) in itertools.pairwise(live):
+        if el.tag in HEADING_TAGS and len(text) >= _HEADING_COPY_MIN and text == nxt:
+            remove(el, rec, _STAGE, "a heading the next line repeats (a caption printed as its headline)")
+
+
+def remove_form_headings(
+    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
+) -> None:
+    """Remove a heading over an empty form that a script fills ("Register", "Request a Demo").
+
+    Marketing pages print a form's title and leave the form itself empty
+    (``<div class="mktoForm">``) for a script; without the form the title
+    is a heading over nothing. The heading goes when the box it alone fills
+    (its ancestors with no other text) holds an element with no text whose
+    class or id names a form.
+    """
+    for el, text in leaves if leaves is not None else _leaves(article):
+        if len(text) > _CTA_MAX or not is_within(el, article) or el.tag not in HEADING_TAGS:
+            continue
+        box = el
+        parent = box.getparent()
+        while parent is not None and parent is not article and text_of(parent) == text:
+            box, parent = parent, parent.getparent()
+        if any(_is_empty_form(node) for node in box.iter() if node is not el):
+            remove(box, rec, _STAGE, "heading over an empty form (a script fills it)")
+
+
+def _is_empty_form(node: HtmlElement) -> bool:
+    if not isinstance(node.tag, str) or node.tag in HEADING_TAGS or text_of(node):
+        return False
+    return node.tag == "form" or any("form" in words for words in class_words(node))

@@ -24,6 +24,7 @@ __all__ = [
     "APPEAL_MAX_CHARS",
     "APPEAL_STEMS",
     "AUTHOR_HREF",
+    "BIO_LABEL",
     "BIO_START",
     "BLOCK_TAGS",
     "BOILERPLATE_LINE",
@@ -37,6 +38,8 @@ __all__ = [
     "CONTRIBUTOR_ROLE",
     "COOKIE_CUE",
     "COOKIE_CUE_KEYS",
+    "COPYRIGHT_LINE",
+    "CREDIT_LINE",
     "CTA_LINE",
     "DISCLAIMER",
     "DISCLAIMER_KEYS",
@@ -48,6 +51,7 @@ __all__ = [
     "EMBED_HOSTS",
     "EMBED_TAGS",
     "GALLERY_NAME",
+    "GREETING_BIO",
     "LATIN_WORDS",
     "LAZY_SRCSET_ATTRS",
     "LAZY_SRC_ATTRS",
@@ -66,6 +70,8 @@ __all__ = [
     "RAW_TEXT_TAGS",
     "RELATED_HEADING",
     "SLIDE_COUNTER",
+    "SOURCE_LINE",
+    "TAG_LINE",
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
     "UPDATED_LINE",
@@ -341,6 +347,7 @@ DISCLOSURE = re.compile(
     r"\bat no (?:extra|additional) (?:cost|charge) to you\b"
     r"|\b(?:we|i) (?:may |might |will )?(?:earn|receive|get|make) (?:a |an )?(?:small )?(?:commission|compensation|affiliate)"
     r"|\b(?:contains?|includes?|uses?|may contain) affiliate links?\b"
+    r"|\b(?:by )?(?:using|clicking(?: on)?|buying through|purchasing through) (?:the |our |my |these |any )?affiliate links?\b"
     r"|\bas an amazon associate\b|\baffiliate disclosure\b|\bwe may be compensated\b"
     r"|\bmay include paid promotion\b|\bthis (?:post|article|content) (?:is|was) sponsored by\b"
     r"|\bwe (?:only )?(?:recommend|feature) products? (?:we|that we)\b.{0,40}\bcommission",
@@ -630,3 +637,47 @@ PROMPT_CUE_KEYS = (
     " appeared first on ",
     "% of ",
 )
+
+# The whole text of a label over an author's bio ("About the author",
+# "Who curated this article?", "Article written by:"): the label and the
+# bio under it are about the writer, not the story.
+BIO_LABEL = re.compile(
+    r"\W*(?:about (?:the )?(?:author|writer|contributor|reviewer)s?|about me"
+    r"|who (?:wrote|curated|reviewed|edited) this (?:article|post|story|guide|page)"
+    r"|(?:article |post |story )?(?:written|reviewed|curated|fact[- ]checked|edited|medically reviewed) by"
+    r"|meet (?:the|our) (?:author|writer)s?|author(?:'s|’s)? (?:bio|biography|profile))\W*",
+    re.IGNORECASE,
+)
+
+# A bio that greets the reader ("Hi, I'm Jessica! Welcome to ...", "Hey
+# there, I’m Ashley Biancuzzo, and I oversee ..."): at the article's end it
+# is the writer's sign-off box.
+GREETING_BIO = re.compile(r"\W*(?i:hi|hey|hello|howdy)(?i: there| friends?| everyone)?[,!.]*\s+I[’']?m [A-Z]")
+
+# A line of tags or categories ("Tags: Employment, Health & Fitness",
+# "Filed under: Travel | Japan"): a short list after a label, no sentence in it.
+TAG_LINE = re.compile(
+    r"\W*(?:tags|tagged(?: with| as| in)?|filed (?:under|in)|categories|category|posted in|topics)\s*:\s*"
+    r"[^.!?:]{1,60}(?:\s*[,|•·/]\s*[^.!?:]{1,60}){0,14}\W*",
+    re.IGNORECASE,
+)
+
+# A copyright notice ("Copyright © 2023 NPR. All rights reserved. ..."): the
+# site's, never the story's.
+COPYRIGHT_LINE = re.compile(
+    r"\W*(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:\d{4}|[A-Z]).{0,120}?\ball rights reserved\b.{0,200}",
+    re.IGNORECASE | re.DOTALL,
+)
+
+# A photo credit on its own line: a label and a name ("Photo: Shutterstock",
+# "Image courtesy of the council") or a name and a picture agency ("Firn |
+# Getty Images", "Jane Doe / AP Photo"). A "Source: ..." line is a credit
+# only under a picture (``SOURCE_LINE``, checked where the line sits).
+CREDIT_LINE = re.compile(
+    r"\W*(?:(?:photo|image|picture|photograph|foto|bild)s?(?: credits?| by| courtesy(?: of)?)?|credits?|courtesy(?: of)?)"
+    r"\s*[:|©]\s*[^.!?:]{1,80}"
+    r"|[^.!?:]{0,60}\s*[|/©]\s*(?:getty images|shutterstock|istock(?:photo)?|unsplash|pexels|pixabay|alamy|adobe stock"
+    r"|ap photo|associated press|reuters|afp|dreamstime|depositphotos|stocksy|canva)(?: (?:pro|plus|via getty images))?\W*",
+    re.IGNORECASE,
+)
+SOURCE_LINE = re.compile(r"\W*(?:image |photo |chart |graph )?source\s*:\s*[^.!?:]{1,60}\W*", re.IGNORECASE)

@@ -54,6 +54,7 @@ def test_keys_are_case_folded_literals(pattern: re.Pattern[str], keys: tuple[str
         (PROMPT_CUE, PROMPT_CUE_KEYS, "Pin it for later!"),
         (PROMPT_CUE, PROMPT_CUE_KEYS, "The post Harbour wall extended appeared first on Coast News."),
         (DISCLOSURE, DISCLOSURE_KEYS, "We may earn a small commission."),
+        (DISCLOSURE, DISCLOSURE_KEYS, "(By using the affiliate links in this post you support the blog.)"),
         (DISCLAIMER, DISCLAIMER_KEYS, "This is for informational purposes only."),
         (PREV_NEXT, PREV_NEXT_KEYS, "Précédent : la digue"),
     ],

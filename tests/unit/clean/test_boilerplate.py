@@ -1,0 +1,38 @@
+"""feedsvc.clean.boilerplate: the title line the page template prints, found however the page builder wraps it."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from feedsvc.clean import boilerplate, clean_html
+from support.paths import FIXTURES
+
+URL = "https://news.example.org/2024/03/harbour/"
+TITLE = "Harbour wall to be extended after the winter storms"
+
+
+def text_of(name: str) -> str:
+    html = clean_html((FIXTURES / "clean" / name).read_text(encoding="utf-8"), URL)
+    return " ".join(lxml.html.fragment_fromstring(html, create_parent="div").text_content().split())
+
+
+def test_the_title_line_under_a_main_wrapper_goes(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "drops_the_title_line_under_a_main_wrapper.html"
+    text = text_of(name)
+    assert TITLE not in text
+    assert text.startswith("The council voted on Tuesday")
+    monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"title_line_leaves"}))
+    assert text_of(name).startswith(TITLE)
+
+
+def test_a_line_that_only_mentions_the_title_further_down_stays() -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of the story, with enough words in it to be a real paragraph of text.</p>" for n in range(5)
+    )
+    page = (
+        f"<html><head><title>{TITLE}</title></head><body><main><div>{paragraphs}"
+        f"<h2>{TITLE}</h2><p>More of the story after a heading that repeats the title.</p></div></main></body></html>"
+    )
+    article = lxml.html.fragment_fromstring(clean_html(page, URL), create_parent="div")
+    assert TITLE in article.text_content()
