@@ -739,7 +739,10 @@ def remove_bio_sections(
     a long essay) stays, and the story's own words "written by" in a
     sentence are never a whole line.
     """
-    live = [(el, t) for el, t in (leaves if leaves is not None else _leaves(article)) if is_within(el, article)]
+    leaves = leaves if leaves is not None else _leaves(article)
+    if not any(_is_bio_label(t) for _, t in leaves):
+        return  # most articles: no label, no walk of the tree
+    live = [(el, t) for el, t in leaves if is_within(el, article)]
     shares = _shares_before(live)
     i = 0
     while i < len(live):
@@ -795,7 +798,11 @@ def remove_greeting_bios(
     (the last two lines, most of the article before them): the same
     greeting opening a post is the post.
     """
-    live = [(el, t) for el, t in (leaves if leaves is not None else _leaves(article)) if is_within(el, article)]
+    leaves = leaves if leaves is not None else _leaves(article)
+    # The last lines still in the article are among the last few of ``leaves`` (closing_bio takes at most _BIO_TAIL).
+    if not any(GREETING_BIO.match(t) for _, t in leaves[-(_GREETING_TAIL + _BIO_TAIL) :]):
+        return
+    live = [(el, t) for el, t in leaves if is_within(el, article)]
     shares = _shares_before(live)
     for i in range(max(len(live) - _GREETING_TAIL, 0), len(live)):
         el, text = live[i]
@@ -813,7 +820,10 @@ def remove_heading_copies(
     The line stays, the heading goes. Short headings (a label under which
     the first line happens to repeat it) are left alone.
     """
-    live = [(el, t) for el, t in (leaves if leaves is not None else _leaves(article)) if is_within(el, article)]
+    leaves = leaves if leaves is not None else _leaves(article)
+    if not any(el.tag in HEADING_TAGS and len(t) >= _HEADING_COPY_MIN for el, t in leaves):
+        return
+    live = [(el, t) for el, t in leaves if is_within(el, article)]
     for (el, text), (_, nxt) in itertools.pairwise(live):
         if el.tag in HEADING_TAGS and len(text) >= _HEADING_COPY_MIN and text == nxt:
             remove(el, rec, _STAGE, "a heading the next line repeats (a caption printed as its headline)")
@@ -831,7 +841,7 @@ def remove_form_headings(
     class or id names a form.
     """
     for el, text in leaves if leaves is not None else _leaves(article):
-        if len(text) > _CTA_MAX or not is_within(el, article) or el.tag not in HEADING_TAGS:
+        if el.tag not in HEADING_TAGS or len(text) > _CTA_MAX or not is_within(el, article):
             continue
         box = el
         parent = box.getparent()
