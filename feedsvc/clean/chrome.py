@@ -39,7 +39,6 @@ from feedsvc.clean.policy import (
     COOKIE_CUE,
     COOKIE_CUE_KEYS,
     COPYRIGHT_LINE,
-    CREDIT_LINE,
     CTA_LINE,
     GALLERY_NAME,
     GREETING_BIO,
@@ -53,7 +52,6 @@ from feedsvc.clean.policy import (
     PROMPT_CUE_KEYS,
     RELATED_HEADING,
     SLIDE_COUNTER,
-    SOURCE_LINE,
     TAG_LINE,
     UPDATED_LINE,
 )
@@ -102,7 +100,6 @@ RULES: dict[str, str] = {
     "copyright_line": "a copyright notice ('Copyright © 2023 NPR. All rights reserved. ...')",
     "heading_copy": "a heading that repeats the block right after it word for word (a slideshow's caption as its headline)",
     "form_heading": "a heading over an empty form a script fills ('Register', 'Request a Demo')",
-    "credit_line": "a photo credit on its own line ('Photo: Shutterstock', 'Firn | Getty Images'; 'Source: X' under a picture)",
     "closing_bio_parens": "closing_bio also takes a contributor line set apart in parentheses, as italics set it apart",
 }
 
@@ -137,7 +134,6 @@ _BOX_CHARS = (40, 1500)
 # A placeholder's box (its template headline, a button) holds at most this much other text.
 _PLACEHOLDER_BOX_OTHER = 100
 _TAG_LINE_MAX = 200
-_CREDIT_MAX = 100
 _COPYRIGHT_MAX = 400
 # A bio label and its bio: the label at most this long, at least this share of the
 # article's text before it, then (beside labels and names) at most this many
@@ -315,8 +311,6 @@ def _line_reason(el: HtmlElement, text: str, seen: set[str], captions: dict[Html
         return "slide counter"
     if short and "updated_line" not in DISABLED and UPDATED_LINE.match(text):
         return "'Updated <time>' line"
-    if len(text) <= _CREDIT_MAX and "credit_line" not in DISABLED and _is_credit_line(el, text, captions):
-        return "photo credit"
     if len(text) <= _TAG_LINE_MAX and "tag_line" not in DISABLED and ":" in text and TAG_LINE.fullmatch(text):
         return "a line of tags or categories"
     if len(text) <= _COPYRIGHT_MAX and "copyright_line" not in DISABLED and COPYRIGHT_LINE.fullmatch(text):
@@ -344,23 +338,6 @@ def _line_reason(el: HtmlElement, text: str, seen: set[str], captions: dict[Html
     ):
         return "call-to-action link or button"
     return ""
-
-
-def _is_credit_line(el: HtmlElement, text: str, captions: dict[HtmlElement, bool]) -> bool:
-    """A photo credit alone on its line; "Source: X" only under a picture (a caption, or just after an image)."""
-    if CREDIT_LINE.fullmatch(text):
-        return True
-    if not SOURCE_LINE.fullmatch(text):
-        return False
-    if _is_caption(el, captions):
-        return True
-    before = el.getprevious()
-    return (
-        before is not None
-        and isinstance(before.tag, str)
-        and not text_of(before)
-        and (before.tag == "img" or before.find(".//img") is not None)
-    )
 
 
 def remove_action_lines(article: HtmlElement, rec: Recorder | None = None) -> None:

@@ -39,7 +39,6 @@ __all__ = [
     "COOKIE_CUE",
     "COOKIE_CUE_KEYS",
     "COPYRIGHT_LINE",
-    "CREDIT_LINE",
     "CTA_LINE",
     "DISCLAIMER",
     "DISCLAIMER_KEYS",
@@ -70,7 +69,6 @@ __all__ = [
     "RAW_TEXT_TAGS",
     "RELATED_HEADING",
     "SLIDE_COUNTER",
-    "SOURCE_LINE",
     "TAG_LINE",
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
@@ -668,16 +666,3 @@ COPYRIGHT_LINE = re.compile(
     r"\W*(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:\d{4}|[A-Z]).{0,120}?\ball rights reserved\b.{0,200}",
     re.IGNORECASE | re.DOTALL,
 )
-
-# A photo credit on its own line: a label and a name ("Photo: Shutterstock",
-# "Image courtesy of the council") or a name and a picture agency ("Firn |
-# Getty Images", "Jane Doe / AP Photo"). A "Source: ..." line is a credit
-# only under a picture (``SOURCE_LINE``, checked where the line sits).
-CREDIT_LINE = re.compile(
-    r"\W*(?:(?:photo|image|picture|photograph|foto|bild)s?(?: credits?| by| courtesy(?: of)?)?|credits?|courtesy(?: of)?)"
-    r"\s*[:|©]\s*[^.!?:]{1,80}"
-    r"|[^.!?:]{0,60}\s*[|/©]\s*(?:getty images|shutterstock|istock(?:photo)?|unsplash|pexels|pixabay|alamy|adobe stock"
-    r"|ap photo|associated press|reuters|afp|dreamstime|depositphotos|stocksy|canva)(?: (?:pro|plus|via getty images))?\W*",
-    re.IGNORECASE,
-)
-SOURCE_LINE = re.compile(r"\W*(?:image |photo |chart |graph )?source\s*:\s*[^.!?:]{1,60}\W*", re.IGNORECASE)

@@ -477,23 +477,22 @@ def test_a_heading_over_an_empty_form_goes_but_one_over_a_table_stays(monkeypatc
     assert "Register" in clean_html(fragment, URL)
 
 
-def test_photo_credit_lines_go_but_a_source_line_away_from_a_picture_stays(monkeypatch: pytest.MonkeyPatch) -> None:
-    from feedsvc.clean import chrome
-
+def test_photo_credit_lines_stay_with_their_pictures() -> None:
+    # A picture's credit is the attribution its licence asks for, so the cleaner keeps it. A rule
+    # dropping credit lines was measured in session 24 and left out: held-out pages 2 up, 3 down
+    # (Readability's expected output keeps "AFP/Getty Images" lines), tuning 2 up, 5 down.
     # As a fragment: the learned scorer (whole pages only) judges short lines too.
-    page = (FIXTURES / "drops_photo_credit_lines.html").read_text(encoding="utf-8")
+    page = (FIXTURES / "keeps_photo_credit_lines.html").read_text(encoding="utf-8")
     fragment = page[page.index("<article>") : page.index("</article>") + len("</article>")]
-
-    def text() -> str:
-        return " ".join(
-            lxml.html.fragment_fromstring(clean_html(fragment, URL), create_parent="div").text_content().split()
-        )
-
-    kept = text()
+    kept = " ".join(
+        lxml.html.fragment_fromstring(clean_html(fragment, URL), create_parent="div").text_content().split()
+    )
     assert_body_kept(kept)
-    for credit in ("Photo: Shutterstock", "Source: Harbour Board", "Getty Images"):
-        assert credit not in kept
-    assert "The wall at low tide, seen from the north quay." in kept  # the caption itself stays
-    assert "Source: the minutes of the council meeting" in kept  # not under a picture: a citation
-    monkeypatch.setattr(chrome, "DISABLED", frozenset({"credit_line"}))
-    assert all(credit in text() for credit in ("Photo: Shutterstock", "Source: Harbour Board", "Getty Images"))
+    for line in (
+        "Photo: Shutterstock",
+        "Source: Harbour Board",
+        "Getty Images",
+        "The wall at low tide, seen from the north quay.",
+        "Source: the minutes of the council meeting",
+    ):
+        assert line in kept
