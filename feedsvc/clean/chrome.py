@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from lxml.html import HtmlElement
 
@@ -216,24 +216,9 @@ def _link_share(el: HtmlElement, text: str) -> float:
 def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
     """Remove the chrome this module knows (see the module docstring) from ``article``."""
     leaves = _leaves(article)  # one walk for every rule; a removed leaf is skipped after
-    if "teaser_run" not in DISABLED:
-        remove_teaser_runs(article, rec, leaves)
-    if "teaser_grid" not in DISABLED:
-        remove_teaser_grids(article, rec, leaves)
-    if "author_class_box" not in DISABLED:
-        remove_author_class_boxes(article, rec, leaves)
-    if "cookie_consent" not in DISABLED:
-        remove_cookie_consent(article, rec, leaves)
-    if "placeholder" not in DISABLED:
-        remove_placeholders(article, rec, leaves)
-    if "box_copies" not in DISABLED:
-        remove_box_copies(article, rec, leaves)
-    if "form_heading" not in DISABLED:
-        remove_form_headings(article, rec, leaves)
-    if "heading_copy" not in DISABLED:
-        remove_heading_copies(article, rec, leaves)
-    if "bio_section" not in DISABLED:
-        remove_bio_sections(article, rec, leaves)
+    for rule, remove_boxes in _BOX_RULES:
+        if rule not in DISABLED:
+            remove_boxes(article, rec, leaves)
     seen: set[str] = set()
     captions: dict[HtmlElement, bool] = {}
     kept = []  # the leaves still in the article after the line rules (a leaf holds no other)
@@ -832,3 +817,17 @@ def _is_empty_form(node: HtmlElement) -> bool:
     if not isinstance(node.tag, str) or node.tag in HEADING_TAGS or text_of(node):
         return False
     return node.tag == "form" or any("form" in words for words in class_words(node))
+
+
+# The box rules remove_chrome runs, in this order, before the line rules (each switched off by its RULES name).
+_BOX_RULES: tuple[tuple[str, Callable[[HtmlElement, Recorder | None, list[tuple[HtmlElement, str]]], None]], ...] = (
+    ("teaser_run", remove_teaser_runs),
+    ("teaser_grid", remove_teaser_grids),
+    ("author_class_box", remove_author_class_boxes),
+    ("cookie_consent", remove_cookie_consent),
+    ("placeholder", remove_placeholders),
+    ("box_copies", remove_box_copies),
+    ("form_heading", remove_form_headings),
+    ("heading_copy", remove_heading_copies),
+    ("bio_section", remove_bio_sections),
+)
