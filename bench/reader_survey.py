@@ -13,6 +13,9 @@ img-junk
     an image that is not the article's: a logo, icon, avatar, badge, spacer,
     tracking pixel or social button (by its file name or alt), or one
     declared 32 pixels or less on a side;
+img-ad
+    an advertisement's image (an ads folder, or a standard ad size such as
+    728x90 in its URL);
 img-placeholder
     an image whose src is a placeholder (``PLACEHOLDER_SRC``) or a data: URL;
 img-zero-size
@@ -72,6 +75,7 @@ from feedsvc.clean.policy import PLACEHOLDER_SRC
 KINDS = (
     "img-junk",
     "img-placeholder",
+    "img-ad",
     "img-dup",
     "img-zero-size",
     "empty",
@@ -96,6 +100,11 @@ _UI_TEXT = re.compile(
     r"|share|tweet|pin(?: it)?|email|print|menu|search|expand|collapse|play|pause|next|previous|prev|back to top"
     r"|show more|read more|see more|load more|click to enlarge|enlarge(?: this image)?|toggle caption|caption"
     r"|hide caption|view (?:gallery|image|slideshow)|subscribe|sign in|log ?in|continue reading|comments?)\W*",
+    re.I,
+)
+_AD_IMAGE = re.compile(
+    r"/(?:banner[-_]?ads?|ads?|adverts?|advertising|advertisements?|sponsors?)/"
+    r"|(?:^|[^\d])(?:728x90|160x600|468x60|970x90|970x250|320x50|300x600)(?:[^\d]|$)",
     re.I,
 )
 _SIZE_SUFFIX = re.compile(
@@ -144,6 +153,8 @@ def survey(html: str, title: str | None, url: str) -> dict[str, list[str]]:
     seen: dict[str, str] = {}
     for img in root.iter("img"):
         src = (img.get("src") or "").strip()
+        if _AD_IMAGE.search(urlsplit(src).path):
+            add("img-ad", src)
         if PLACEHOLDER_SRC.search(src):
             add("img-placeholder", src)
         if _JUNK_NAME.search(urlsplit(src).path) or _JUNK_ALT.match(img.get("alt") or "") or _tiny(img):

@@ -29,6 +29,7 @@ from lxml.html import HtmlElement
 from feedsvc.clean.dom import block_holders, parse, remove, text_content
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
+    AD_IMAGE,
     BLOCK_TAGS,
     EMBED_HOSTS,
     EMBED_TAGS,
@@ -66,6 +67,7 @@ __all__ = [
 RULES: dict[str, str] = {
     "tiny_images": "an image declared 24 px or less on a side (tracking pixel, spacer, icon, button), outside tables",
     "template_images": "an image from the site's template (theme or plugin folder, icons, avatars), outside tables",
+    "ad_images": "an advertisement's image (an ads folder, or a banner size such as 728x90 in its URL), outside tables",
     "repeated_images": "an image shown in 3 or more places apart in the article (an icon beside every item), outside tables",
     "same_picture": "a later copy of a picture the article already shows, at any size (a copy for another screen), outside tables",
     "zero_size": "an image's width or height of 0 is taken off (its layout sized it; a reader would show nothing)",
@@ -382,9 +384,18 @@ def _furniture(img: HtmlElement, src: str, places: int) -> str | None:
             parts = None
         if parts is not None and TEMPLATE_IMAGE.search(parts.netloc + parts.path):
             return "an image from the site's template (theme, plugin, icon or avatar folder)"
+    if "ad_images" not in DISABLED and AD_IMAGE.search(_path_of(src)):
+        return "an advertisement's image (ads folder or banner size)"
     if "repeated_images" not in DISABLED and places >= _REPEATED_MIN:
         return f"the same image in {places} places of the article (an icon beside each item)"
     return None
+
+
+def _path_of(src: str) -> str:
+    try:
+        return urlsplit(src).path
+    except ValueError:
+        return ""
 
 
 def _tiny(img: HtmlElement) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "AD_IMAGE",
     "ALLOWED_ATTRIBUTES",
     "ALLOWED_TAGS",
     "APPEAL_CUES",
@@ -415,6 +416,14 @@ TINY_IMAGE_MAX = 24
 # Gravatar's avatars. Matched against the host and path of the image's URL.
 TEMPLATE_IMAGE = re.compile(
     r"^(?:[^/]*\.)?gravatar\.com/|/wp-content/(?:themes|plugins)/|/wp-includes/images/|/(?:icons?|avatars?)/",
+    re.IGNORECASE,
+)
+# An advertisement's image: an ads folder, or a standard banner size (IAB's
+# leaderboard 728x90, skyscraper 160x600, banner 468x60 ...) in its URL's path.
+# (300x250 is left out: it is also a common thumbnail size.)
+AD_IMAGE = re.compile(
+    r"/(?:banner[-_]?ads?|ads?|adverts?|advertising|advertisements?)/"
+    r"|(?:^|[^\d])(?:728x90|160x600|468x60|970x90|970x250|320x50|300x600)(?:[^\d]|$)",
     re.IGNORECASE,
 )
 # Query parameters that only ask for another size or format of one picture

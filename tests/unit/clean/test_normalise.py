@@ -34,9 +34,9 @@ def test_the_articles_pictures_are_published_once_each() -> None:
     assert "https://news.example.org/img/seabed-survey.jpg" in srcs  # declared 0 x 0: sized by its layout
 
 
-def test_pixels_avatars_template_and_repeated_icons_go() -> None:
+def test_pixels_avatars_template_images_ads_and_repeated_icons_go() -> None:
     srcs = images()
-    for junk in ("stats.example.net", "gravatar.com", "/wp-content/themes/", "check.svg"):
+    for junk in ("stats.example.net", "gravatar.com", "/wp-content/themes/", "check.svg", "728x90"):
         assert not any(junk in src for src in srcs), junk
 
 
@@ -58,6 +58,7 @@ def test_icons_in_a_table_are_the_cells_values_and_stay() -> None:
         ("tiny_images", "https://stats.example.net/p?id=42"),
         ("template_images", "https://secure.gravatar.com/avatar/5f1c3a?s=96&d=mm"),
         ("repeated_images", "https://news.example.org/assets/check.svg"),
+        ("ad_images", "https://cdn.example.net/banners/Spring-Sale_728x90.jpg"),
         ("same_picture", "https://news.example.org/img/wall-600x600.jpg"),
     ],
 )
