@@ -2,8 +2,13 @@
 
 Absolute URLs (against the page URL, or an http(s) ``<base href>``), lazy
 images resolved, embedded players turned into plain links, tracking
-parameters dropped from links, ``<xmp>`` shown as code, and text-bearing wrapper ``<div>``s turned
-into paragraphs so that sanitising (which unwraps divs) keeps blocks apart.
+parameters dropped from links, ``<xmp>`` shown as code, and text-bearing
+wrapper ``<div>``s turned into paragraphs so that sanitising (which unwraps
+divs) keeps blocks apart. What a reader would see wrong goes too, each rule
+switched by its ``RULES`` name: images that are not the article's (tracking
+pixels, icons, template images, the same picture twice:
+:func:`drop_furniture_images`), a width or height of 0, headings' permalink
+marks ("#", "¶"), tables of one cell.
 The URL a page resolves against is read from it before any stage cuts it
 (:func:`effective_base`); :func:`declared_url` is the URL a saved page
 says it came from, for tools handed a file without one.
@@ -14,38 +19,64 @@ Pure; a stage of ``feedsvc.clean``: it imports only the leaves below it
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
 from feedsvc.clean.dom import block_holders, parse, remove, text_content
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
+    AD_IMAGE,
     BLOCK_TAGS,
     EMBED_HOSTS,
     EMBED_TAGS,
+    IMAGE_SIZE_PARAMS,
     LAZY_SRC_ATTRS,
     LAZY_SRCSET_ATTRS,
     PLACEHOLDER_SRC,
     PLAYER_TITLE,
     RAW_TEXT_TAGS,
+    TEMPLATE_IMAGE,
+    TINY_IMAGE_MAX,
     TRACKING_PARAMS,
     TRACKING_PREFIXES,
 )
 
 __all__ = [
+    "DISABLED",
+    "RULES",
     "absolute",
     "best_from_srcset",
     "declared_url",
+    "drop_furniture_images",
     "effective_base",
     "embed_link",
     "normalise",
     "paragraphs_from_wrappers",
+    "picture_key",
     "raw_text_as_code",
     "resolve_image",
     "strip_tracking",
+    "unset_zero_sizes",
+    "unwrap_one_cell_tables",
 ]
+
+RULES: dict[str, str] = {
+    "tiny_images": "an image declared 24 px or less on a side (tracking pixel, spacer, icon, button), outside tables",
+    "template_images": "an image from the site's template (theme or plugin folder, icons, avatars), outside tables",
+    "ad_images": "an advertisement's image (an ads folder, or a banner size such as 728x90 in its URL), outside tables",
+    "repeated_images": "an image shown in 3 or more places apart in the article (an icon beside every item), outside tables",
+    "same_picture": "a later copy of a picture the article already shows, at any size (a copy for another screen), outside tables",
+    "zero_size": "an image's width or height of 0 is taken off (its layout sized it; a reader would show nothing)",
+    "anchor_mark": "a link that is only '#', '¶' or '§' to a place on the page itself (a heading's permalink)",
+    "one_cell_table": "a table of one cell is the box it draws: its content, not a table",
+}
+
+# Rules switched off; only the benchmark's ablation sets this.
+DISABLED: frozenset[str] = frozenset()
 
 _SAFE_SCHEMES = ("http", "https", "mailto")
 # The first LAZY_SRC_ATTRS (data-src, data-lazy-src, data-original,
@@ -248,9 +279,15 @@ def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = Non
             remove(img, rec, "normalise", "image without a usable source")
             continue
         img.set("src", url)
+    drop_furniture_images(article, rec)
+    if "zero_size" not in DISABLED:
+        unset_zero_sizes(article)
 
     for a in list(article.iter("a")):
         href = a.get("href")
+        if href and "anchor_mark" not in DISABLED and _anchor_mark(a, href, base):
+            _drop_mark(a, rec)
+            continue
         url = absolute(href, base) if href else None
         if url is None:
             a.attrib.pop("href", None)
@@ -270,7 +307,189 @@ def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = Non
         h1.tag = "h2"
 
     raw_text_as_code(article)
+    if "one_cell_table" not in DISABLED:
+        unwrap_one_cell_tables(article)
     paragraphs_from_wrappers(article)
+
+
+_STAGE = "normalise"
+# An image shown in this many places (text between them) is an icon beside each item, not a picture.
+_REPEATED_MIN = 3
+_PX = re.compile(r"^\s*(\d+)(?:\.\d+)?\s*(?:px)?\s*$", re.IGNORECASE)
+_STYLE_PX = re.compile(r"(?:^|;)\s*(?:width|height)\s*:\s*(\d+)(?:\.\d+)?px", re.IGNORECASE)
+# A file name's size or density suffix: photo-300x200.jpg, photo@2x.png, photo-scaled.jpg.
+_NAME_SIZE = re.compile(r"(?:[-_]\d{1,5}x\d{1,5}|@\d(?:\.\d+)?x|-scaled)(?=\.\w+$|$)", re.IGNORECASE)
+_PICTURE_EXT = re.compile(r"\.(?:jpe?g|png|webp|avif|gif)$", re.IGNORECASE)
+# A path segment that only asks for a size: "750x422", or a transform list holding a width or height ("c_fill,w_800").
+_SIZE_SEGMENT = re.compile(r"^\d{1,5}x\d{1,5}$|(?:^|,)[wh]_\d+(?:,|$)", re.IGNORECASE)
+_NUMBER = re.compile(r"^\d{2,5}$")
+# A link's whole text that only marks a place to link to (a heading's permalink).
+_ANCHOR_MARKS = frozenset({"#", "¶", "§", "🔗"})
+# The least width or height a pair of path numbers is read as (a month or a day is less).
+_SIZE_MIN = 32
+
+
+def drop_furniture_images(article: HtmlElement, rec: Recorder | None = None) -> None:
+    """Drop the images of ``article`` that are not the article's pictures; srcs must be resolved (absolute) first.
+
+    Each rule has its ``RULES`` name. Images in a table cell all stay (a
+    check mark there is the cell's value).
+    """
+    images = [img for img in article.iter("img") if img.getparent() is not None]
+    if not images:
+        return
+    in_cells = {img for img in images if any(a.tag in ("td", "th") for a in img.iterancestors())}
+    places = _text_before(article)
+    spread: dict[str, set[int]] = {}
+    for img in images:
+        spread.setdefault(img.get("src") or "", set()).add(places.get(img, 0))
+    shown: set[str] = set()
+    for img in images:
+        if img in in_cells:
+            continue
+        src = img.get("src") or ""
+        reason = _furniture(img, src, len(spread[src]))
+        key = picture_key(src)
+        if reason is None and key in shown and "same_picture" not in DISABLED:
+            reason = "the same picture again (another size or copy of one shown before)"
+        if reason is not None:
+            remove(img, rec, _STAGE, reason)
+            continue
+        shown.add(key)
+
+
+def _text_before(article: HtmlElement) -> dict[HtmlElement, int]:
+    """Map each image of ``article`` to the characters of text before it (copies in a row share one number)."""
+    places: dict[HtmlElement, int] = {}
+    chars = 0
+    for event, el in lxml.etree.iterwalk(article, events=("start", "end")):
+        if event == "start":
+            if el.tag == "img":
+                places[el] = chars
+            if isinstance(el.tag, str):
+                chars += len((el.text or "").strip())
+        elif el is not article:
+            chars += len((el.tail or "").strip())
+    return places
+
+
+def _furniture(img: HtmlElement, src: str, places: int) -> str | None:
+    """Why the image ``img`` (outside a table) is page furniture, or None; ``places``: where its src is shown apart."""
+    if "tiny_images" not in DISABLED and _tiny(img):
+        return f"an image declared {TINY_IMAGE_MAX} px or less on a side (pixel, spacer, icon)"
+    if "template_images" not in DISABLED:
+        try:
+            parts = urlsplit(src)
+        except ValueError:
+            parts = None
+        if parts is not None and TEMPLATE_IMAGE.search(parts.netloc + parts.path):
+            return "an image from the site's template (theme, plugin, icon or avatar folder)"
+    if "ad_images" not in DISABLED and AD_IMAGE.search(_path_of(src)):
+        return "an advertisement's image (ads folder or banner size)"
+    if "repeated_images" not in DISABLED and places >= _REPEATED_MIN:
+        return f"the same image in {places} places of the article (an icon beside each item)"
+    return None
+
+
+def _path_of(src: str) -> str:
+    try:
+        return urlsplit(src).path
+    except ValueError:
+        return ""
+
+
+def _tiny(img: HtmlElement) -> bool:
+    """True if ``img`` declares a width or height of at most ``TINY_IMAGE_MAX`` pixels (attributes or inline style)."""
+    sizes = [_PX.match(img.get(attr) or "") for attr in ("width", "height")]
+    found = [int(m.group(1)) for m in sizes if m]
+    found += [int(m.group(1)) for m in _STYLE_PX.finditer(img.get("style") or "")]
+    return any(0 < size <= TINY_IMAGE_MAX for size in found)  # 0: a layout that sizes it (Next.js "fill")
+
+
+def picture_key(src: str) -> str:
+    """Return what names one picture in ``src`` whatever size or format of it the URL asks for.
+
+    Taken off: the query parameters that only ask for a size
+    (``IMAGE_SIZE_PARAMS``), a file name's size suffix (``-300x200``,
+    ``@2x``, ``-scaled``) and its picture extension, path segments that are a
+    size (``750x422``, ``w_800``) and a width and height just before the file name (``/750/422/image.jpg``).
+    An image proxy's ``url`` parameter is read for the picture it serves.
+    """
+    try:
+        parts = urlsplit(src)
+    except ValueError:
+        return src
+    if not parts.netloc:
+        return src  # relative and unresolved (no base): two spellings may name two files
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    inner = next((v for k, v in query if k.lower() == "url" and v), None)
+    if inner is not None and inner != src:
+        return picture_key(inner)
+    kept = sorted((k, v) for k, v in query if k.lower() not in IMAGE_SIZE_PARAMS)
+    segments = [s for s in parts.path.split("/") if s and not _SIZE_SEGMENT.search(s)]
+    if len(segments) >= 3 and _size_pair(segments[-3], segments[-2]):
+        del segments[-3:-1]  # ".../750/422/image.jpg": a width and a height before the file name
+    if segments:
+        segments[-1] = _NAME_SIZE.sub("", _PICTURE_EXT.sub("", segments[-1]))
+    return parts.netloc.lower() + "/" + "/".join(segments) + ("?" + urlencode(kept) if kept else "")
+
+
+def unset_zero_sizes(article: HtmlElement) -> None:
+    """Take off an image's width or height of 0: its page's layout sized it, a reader would show nothing."""
+    for img in article.iter("img"):
+        for attr in ("width", "height"):
+            found = _PX.match(img.get(attr) or "")
+            if found and int(found.group(1)) == 0:
+                del img.attrib[attr]
+
+
+def _anchor_mark(a: HtmlElement, href: str, base: str | None) -> bool:
+    """True if ``a`` is only a mark ('#', '¶', '§', '🔗') linking to a place on the page itself."""
+    if " ".join(a.text_content().split()) not in _ANCHOR_MARKS or next(a.iter("img"), None) is not None:
+        return False
+    href = href.strip()
+    if href.startswith("#"):
+        return True
+    try:
+        here, there = urlsplit(base or ""), urlsplit(urljoin(base or "", href))
+    except ValueError:
+        return False
+    return bool(there.fragment) and (there.netloc, there.path) == (here.netloc, here.path)
+
+
+def _drop_mark(a: HtmlElement, rec: Recorder | None) -> None:
+    """Remove a permalink mark, and the space before it when nothing follows it."""
+    parent, before = a.getparent(), a.getprevious()
+    last = not (a.tail or "").strip() and a.getnext() is None
+    remove(a, rec, _STAGE, "a heading's permalink mark ('#', '¶') to a place on the page itself")
+    if last and before is not None and before.tail:
+        before.tail = before.tail.rstrip()
+    elif last and before is None and parent is not None and parent.text:
+        parent.text = parent.text.rstrip()
+
+
+def unwrap_one_cell_tables(article: HtmlElement) -> None:
+    """Turn a table of one cell (no caption) into the box it draws: its cell's content, not a table."""
+    for table in list(article.iter("table")):
+        cells = list(table.iter("td", "th"))
+        parent = table.getparent()
+        if len(cells) != 1 or parent is None or table.find("caption") is not None:
+            continue
+        if next(cells[0].iter("table"), None) is not None:
+            continue
+        box = cells[0]
+        box.tag = "div"
+        box.attrib.clear()
+        box.tail = table.tail
+        parent.replace(table, box)
+
+
+def _size_pair(first: str, second: str) -> bool:
+    """True if two path segments in a row read as a width and a height (not a year and a month or day)."""
+    if not (_NUMBER.match(first) and _NUMBER.match(second)):
+        return False
+    width, height = int(first), int(second)
+    return width >= _SIZE_MIN and height >= _SIZE_MIN and not 1900 <= width <= 2100
 
 
 def raw_text_as_code(article: HtmlElement) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "AD_IMAGE",
     "ALLOWED_ATTRIBUTES",
     "ALLOWED_TAGS",
     "APPEAL_CUES",
@@ -51,6 +52,7 @@ __all__ = [
     "EMBED_TAGS",
     "GALLERY_NAME",
     "GREETING_BIO",
+    "IMAGE_SIZE_PARAMS",
     "LATIN_WORDS",
     "LAZY_SRCSET_ATTRS",
     "LAZY_SRC_ATTRS",
@@ -70,6 +72,8 @@ __all__ = [
     "RELATED_HEADING",
     "SLIDE_COUNTER",
     "TAG_LINE",
+    "TEMPLATE_IMAGE",
+    "TINY_IMAGE_MAX",
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
     "UPDATED_LINE",
@@ -401,6 +405,35 @@ PLACEHOLDER_SRC = re.compile(
     r"^data:|blank\.(?:gif|png)|spacer\.|placeholder|1x1\.|pixel\.(?:gif|png)|lazy|spinner|loader\.|loading\.(?:gif|svg|png)"
     r"|transparent\.(?:gif|png)|(?:^|/)(?:white|grey|gray|empty|dummy|blank)\.(?:jpe?g|gif|png)",
     re.I,
+)
+
+# Pictures that are not the article's (stage 4, ``normalise.drop_furniture_images``).
+# An image declared this many pixels or fewer on a side is a tracking pixel,
+# a spacer, an icon or a button, not a picture of the article.
+TINY_IMAGE_MAX = 24
+# An image served from the site's template rather than uploaded with the
+# article: WordPress theme and plugin folders, icon and avatar folders,
+# Gravatar's avatars. Matched against the host and path of the image's URL.
+TEMPLATE_IMAGE = re.compile(
+    r"^(?:[^/]*\.)?gravatar\.com/|/wp-content/(?:themes|plugins)/|/wp-includes/images/|/(?:icons?|avatars?)/",
+    re.IGNORECASE,
+)
+# An advertisement's image: an ads folder, or a standard banner size (IAB's
+# leaderboard 728x90, skyscraper 160x600, banner 468x60 ...) in its URL's path.
+# (300x250 is left out: it is also a common thumbnail size.)
+AD_IMAGE = re.compile(
+    r"/(?:banner[-_]?ads?|ads?|adverts?|advertising|advertisements?)/"
+    r"|(?:^|[^\d])(?:728x90|160x600|468x60|970x90|970x250|320x50|300x600)(?:[^\d]|$)",
+    re.IGNORECASE,
+)
+# Query parameters that only ask for another size or format of one picture
+# (``?w=700``, ``?width=800&height=600``, ``?scale-down-to=1024``): two URLs
+# differing only in these show the same picture.
+IMAGE_SIZE_PARAMS = frozenset(
+    """
+    w h width height size sz s resize fit crop q quality dpr auto fm format scale-down-to
+    ssl strip zoom imwidth im mode
+    """.split()
 )
 
 # Query parameters that only track the reader; removed from every link.

@@ -1,0 +1,125 @@
+"""Stage 4 of cleaning (feedsvc.clean.normalise): images that are not the article's pictures, on a fixture page."""
+
+from __future__ import annotations
+
+import importlib
+
+import lxml.html
+import pytest
+
+from feedsvc.clean import clean_html
+from support.paths import FIXTURES
+
+normalise = importlib.import_module("feedsvc.clean.normalise")
+
+URL = "https://news.example.org/2024/03/harbour/"
+PAGE = "drops_images_that_are_not_the_articles_pictures.html"
+
+
+def images(disabled: frozenset[str] = frozenset()) -> list[str]:
+    """Return the srcs of the images the fixture page publishes, with ``disabled`` rules off."""
+    saved = normalise.DISABLED
+    normalise.DISABLED = disabled
+    try:
+        html = clean_html((FIXTURES / "clean" / PAGE).read_text(encoding="utf-8"), URL)
+    finally:
+        normalise.DISABLED = saved
+    return [img.get("src") for img in lxml.html.fragment_fromstring(html, create_parent="div").iter("img")]
+
+
+def test_the_articles_pictures_are_published_once_each() -> None:
+    srcs = images()
+    assert srcs.count("https://news.example.org/img/wall-1200x675.jpg") == 1
+    assert srcs.count("https://news.example.org/img/basin.jpg?w=800") == 1
+    assert "https://news.example.org/img/seabed-survey.jpg" in srcs  # declared 0 x 0: sized by its layout
+
+
+def test_pixels_avatars_template_images_ads_and_repeated_icons_go() -> None:
+    srcs = images()
+    for junk in ("stats.example.net", "gravatar.com", "/wp-content/themes/", "check.svg", "728x90"):
+        assert not any(junk in src for src in srcs), junk
+
+
+def test_copies_of_a_picture_at_other_sizes_go() -> None:
+    srcs = images()
+    assert not any("wall-600x600" in src for src in srcs)
+    assert not any(src.endswith(("w=400", "w=200")) for src in srcs)
+
+
+def test_icons_in_a_table_are_the_cells_values_and_stay() -> None:
+    srcs = images()
+    assert srcs.count("https://news.example.org/assets/yes.png") == 3
+    assert srcs.count("https://news.example.org/assets/no.png") == 1
+
+
+@pytest.mark.parametrize(
+    ("rule", "back"),
+    [
+        ("tiny_images", "https://stats.example.net/p?id=42"),
+        ("template_images", "https://secure.gravatar.com/avatar/5f1c3a?s=96&d=mm"),
+        ("repeated_images", "https://news.example.org/assets/check.svg"),
+        ("ad_images", "https://cdn.example.net/banners/Spring-Sale_728x90.jpg"),
+        ("same_picture", "https://news.example.org/img/wall-600x600.jpg"),
+    ],
+)
+def test_each_image_rule_has_its_own_switch(rule: str, back: str) -> None:
+    assert rule in normalise.RULES
+    assert back not in images()
+    assert back in images(frozenset({rule}))
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("https://cdn.example/images/1061/750/422/image.jpg", "https://cdn.example/images/1061/750/562/image.jpg"),
+        ("https://a.example/up/2023/11/wall-300x200.jpg", "https://a.example/up/2023/11/wall.jpg"),
+        ("https://a.example/wall.jpg?w=800&h=600", "https://a.example/wall.webp?width=400"),
+        ("https://a.example/_next/image?url=https%3A%2F%2Fb.example%2Fx.png&w=640", "https://b.example/x.png"),
+        ("https://res.example/image/upload/c_fill,w_50,h_50/v1/a.jpg", "https://res.example/image/upload/v1/a.jpg"),
+    ],
+)
+def test_one_picture_at_two_sizes_has_one_key(one: str, other: str) -> None:
+    assert normalise.picture_key(one) == normalise.picture_key(other)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("https://a.example/up/2023/11/photo.jpg", "https://a.example/up/2024/11/photo.jpg"),
+        ("https://a.example/photo.jpg?id=1", "https://a.example/photo.jpg?id=2"),
+        ("https://cdn.example/images/1061/image.jpg", "https://cdn.example/images/1062/image.jpg"),
+        ("foo/bar.png", "/foo/bar.png"),
+    ],
+)
+def test_two_pictures_keep_two_keys(one: str, other: str) -> None:
+    assert normalise.picture_key(one) != normalise.picture_key(other)
+
+
+def published(disabled: frozenset[str] = frozenset()) -> str:
+    """Return the fixture page's clean HTML with ``disabled`` rules off."""
+    saved = normalise.DISABLED
+    normalise.DISABLED = disabled
+    try:
+        return clean_html((FIXTURES / "clean" / PAGE).read_text(encoding="utf-8"), URL)
+    finally:
+        normalise.DISABLED = saved
+
+
+def test_an_image_declared_zero_wide_loses_the_size_a_reader_would_draw_it_at() -> None:
+    html = published()
+    assert '<img src="https://news.example.org/img/seabed-survey.jpg" alt="A survey boat over the seabed">' in html
+    assert 'width="0"' in published(frozenset({"zero_size"}))
+
+
+def test_a_headings_permalink_mark_goes_and_its_heading_stays() -> None:
+    html = published()
+    assert "<h2>Why the wall failed</h2>" in html
+    assert ">#</a>" not in html
+    assert ">#</a>" in published(frozenset({"anchor_mark"}))
+
+
+def test_a_table_of_one_cell_is_published_as_its_content() -> None:
+    html = published()
+    assert "<p>The council will hold a public meeting" in html
+    assert html.count("<table>") == 1  # the data table stays a table
+    assert published(frozenset({"one_cell_table"})).count("<table>") == 2
