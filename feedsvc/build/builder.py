@@ -421,10 +421,14 @@ class _Names:
             if suffix.lower() not in READ_SUFFIXES:
                 self._odd.add(name)
             affected.add(stem)
+        # the names of every affected stem looked at in one call (a stem's problems are its own alone), not
+        # one call a stem: a start affects every stem of the folder
+        found: dict[str, list[Problem]] = {}
+        for problem in listing_problems(folder, (name for stem in affected for name in self._stems.get(stem, ()))):
+            found.setdefault(os.path.splitext(problem.path.name)[0], []).append(problem)
         for stem in affected:
-            found = listing_problems(folder, self._stems.get(stem, ()))
-            if found:
-                self._sidecars[stem] = found
+            if stem in found:
+                self._sidecars[stem] = found[stem]
             else:
                 self._sidecars.pop(stem, None)
             if not self._stems.get(stem):
