@@ -28,6 +28,7 @@ from pathlib import Path
 
 from feedsvc.build.blobstore import BlobStore
 from feedsvc.build.cache import RACY_SECONDS, BuildCache
+from feedsvc.build.collector import running
 from feedsvc.build.files import (
     Outcome,
     article_key,
@@ -46,12 +47,13 @@ from feedsvc.clean import SiteRules
 from feedsvc.clean.rules import rules_version
 from feedsvc.content.listing import Listing, Settling, last_change
 from feedsvc.content.loader import ArticleFiles, article_limit
-from feedsvc.model import PageMetadata, Prepared, Site
+from feedsvc.model import Article, ArticleSource, PageMetadata, Prepared, Site
 
 __all__ = [
     "BATCH",
     "KEEP_BYTES",
     "PARALLEL_FROM",
+    "SPILL_BATCH",
     "SUMMARY_IN_MEMORY",
     "Articles",
     "BuildStats",
@@ -68,6 +70,9 @@ BATCH = 64  # cleaned articles written to the build cache per transaction, as th
 # article's opening (60 words by default, ~0.9 KB of memory an article when an ellipsis makes
 # it two bytes a character), in the publisher's, the master's and every worker's heap otherwise.
 SUMMARY_IN_MEMORY = 64
+# Bodies read from the build cache held before they go to the blob store, in one write (at a few KB
+# a body, about a megabyte)
+SPILL_BATCH = 256
 KEEP_BYTES = 64 * 1024 * 1024  # bytes read for hashing kept to clean in this process (not a whole large site)
 Progress = Callable[[int, str], Callable[[int], object]]  # (total, what) -> advance(n)
 
@@ -182,37 +187,53 @@ def _among(entries: Mapping[str, Entry], names: Collection[str] | None) -> Itera
     return [(name, entries[name]) for name in names if name in entries]
 
 
-def _spill(entry: Entry, blobs: BlobStore) -> None:
-    """Keep the body of ``entry``'s article (and a summary of more than :data:`SUMMARY_IN_MEMORY`
+def _spill(entries: list[Entry], blobs: BlobStore) -> None:
+    """Keep the body of each entry's article (and a summary of more than :data:`SUMMARY_IN_MEMORY`
     characters) on disk, and in memory only what later builds read.
 
-    Changed in place: the entry was made by this build (cleaned or read from
-    the cache) and nothing else refers to it yet. Copies would leave the
+    Changed in place: the entries were made by this build (cleaned or read from
+    the cache) and nothing else refers to them yet. Copies would leave the
     originals' small objects freed among the kept ones, and 10,000 articles
     spread over twice the memory pages. The source keeps what
     :func:`~feedsvc.catalog.assembly.assemble_catalog` and the rules lookup read of a
     published article; its other metadata is already in the article.
     Repeated names (tags, authors, language) are shared, not held once per article.
+    The bytes of all the entries go to the store in one write.
     """
-    prepared = entry.prepared
-    article, source = prepared.article, prepared.source
-    if article is None or source is None:
-        return  # a draft, a withdrawal or a failure: small, and their reports read all of it
-    if not isinstance(article.content, str):
-        return  # spilled already (by an earlier batch of this build)
-    object.__setattr__(article, "content", blobs.put(article.content.encode("utf-8")))
-    summary = article.summary
-    if isinstance(summary, str) and len(summary) > SUMMARY_IN_MEMORY:
-        object.__setattr__(article, "summary", blobs.put(summary.encode("utf-8")))
-    object.__setattr__(article, "tags", tuple(sys.intern(tag) for tag in article.tags))
-    object.__setattr__(article, "authors", tuple(sys.intern(name) for name in article.authors))
-    object.__setattr__(article, "language", sys.intern(article.language))
-    metadata = PageMetadata(
-        published=source.metadata.published,
-        updated=source.metadata.updated,
-        canonical_url=source.metadata.canonical_url,
-    )
-    object.__setattr__(prepared, "source", replace(source, metadata=metadata, origins=(), warnings=()))
+    spilled: list[tuple[Article, ArticleSource, bool]] = []
+    values: list[bytes] = []
+    seen: set[int] = set()  # the articles of this batch (one object twice: spilled once)
+    for entry in entries:
+        prepared = entry.prepared
+        article, source = prepared.article, prepared.source
+        if article is None or source is None:
+            continue  # a draft, a withdrawal or a failure: small, and their reports read all of it
+        if not isinstance(article.content, str) or id(article) in seen:
+            continue  # spilled already (by an earlier batch of this build)
+        seen.add(id(article))
+        values.append(article.content.encode("utf-8"))
+        summary = article.summary
+        long = isinstance(summary, str) and len(summary) > SUMMARY_IN_MEMORY
+        if isinstance(summary, str) and long:
+            values.append(summary.encode("utf-8"))
+        spilled.append((article, source, long))
+    handles = iter(blobs.put_many(values))
+    for article, source, long in spilled:
+        object.__setattr__(article, "content", next(handles))
+        if long:
+            object.__setattr__(article, "summary", next(handles))
+        object.__setattr__(article, "tags", tuple(sys.intern(tag) for tag in article.tags))
+        object.__setattr__(article, "authors", tuple(sys.intern(name) for name in article.authors))
+        object.__setattr__(article, "language", sys.intern(article.language))
+        metadata = PageMetadata(
+            published=source.metadata.published,
+            updated=source.metadata.updated,
+            canonical_url=source.metadata.canonical_url,
+        )
+        # in place too (dataclasses.replace looks up every field for each of 100,000 sources)
+        object.__setattr__(source, "metadata", metadata)
+        object.__setattr__(source, "origins", ())
+        object.__setattr__(source, "warnings", ())
 
 
 class Articles:
@@ -308,13 +329,20 @@ class Articles:
                     held += len(files.data)
         keys = {name: article_key(context, name, digest) for name, digest in known.items()}
         by_key = {key: name for name, key in keys.items()}
-        # one at a time, each body to the blob store as it comes: never every body of the site in memory
+        # one at a time, the bodies to the blob store a batch at a time as they come: never every body of
+        # the site in memory
+        read: list[Entry] = []
         for key, value in cache.each_article(keys.values(), versions):
             name = by_key[key]
             if isinstance(value, Prepared) and name not in entries:
                 stats.cached += 1
                 used = self._shared(rules_of(value, rules))
-                entries[name] = self._spilled(Entry(units[name], known[name], key, used, value))
+                entries[name] = entry = Entry(units[name], known[name], key, used, value)
+                read.append(entry)
+                if len(read) == SPILL_BATCH:
+                    self._spilled(read)
+                    read = []
+        self._spilled(read)
         missing = [name for name in known if name not in entries]
         outcomes = self._prepare(missing, units, kept, site, rules)
         while batch := list(itertools.islice(outcomes, BATCH)):
@@ -329,12 +357,10 @@ class Articles:
                 made.append(entries[name])
             # stored as they come (one transaction a batch): a build killed now keeps what it cleaned
             cache.put_articles((e.key, *e.rules, e.prepared) for e in made if e.key and e.prepared.cacheable)
-            for entry in made:  # after caching (the cache keeps the text itself): a batch of bodies at most
-                self._spilled(entry)
+            self._spilled(made)  # after caching (the cache keeps the text itself): a batch of bodies at most
         self._keep_last_good(entries, cache, versions, names)
-        for name, entry in _among(entries, names):  # the last good versions just read back
-            if entry is not self.entries.get(name):
-                self._spilled(entry)
+        # the last good versions just read back
+        self._spilled([entry for name, entry in _among(entries, names) if entry is not self.entries.get(name)])
         self._remember(entries, units, cache, index, names)
         self._context = context  # every entry's key is of this context now (a failed gather leaves it unset)
         self._versions = versions
@@ -344,11 +370,10 @@ class Articles:
         """One (rules host, version) tuple of each kind for every entry, not a tuple an article."""
         return self._rules_used.setdefault(used, used)
 
-    def _spilled(self, entry: Entry) -> Entry:
-        """Move ``entry``'s article body to the blob store, if there is one (see :func:`_spill`); return it."""
-        if self.blobs is not None:
-            _spill(entry, self.blobs)
-        return entry
+    def _spilled(self, entries: list[Entry]) -> None:
+        """Move the entries' article bodies to the blob store, if there is one (see :func:`_spill`)."""
+        if self.blobs is not None and entries:
+            _spill(entries, self.blobs)
 
     def _keep_last_good(
         self,
@@ -412,10 +437,25 @@ class Articles:
         rules: Mapping[str, SiteRules],
     ) -> Iterator[tuple[str, Outcome]]:
         """Load and clean files, yielding each outcome as it is ready: in this process when few,
-        else in a pool of ``workers`` processes."""
+        else in a pool of ``workers`` processes.
+
+        With the cycle collector running (:func:`~feedsvc.build.collector.running`): the cleaner leaves
+        garbage in cycles, and a pool's processes forked from this one start with its collector's state.
+        """
         self.stats.cleaned = len(names)
         if not names:
             return
+        with running():
+            yield from self._cleaned(names, units, kept, site, rules)
+
+    def _cleaned(
+        self,
+        names: list[str],
+        units: Mapping[str, str],
+        kept: Mapping[str, ArticleFiles],
+        site: Site,
+        rules: Mapping[str, SiteRules],
+    ) -> Iterator[tuple[str, Outcome]]:
         folder = self.folder
         advance = self.progress(len(names), "cleaning") if self.progress else None
         if self.workers == 1 or len(names) < PARALLEL_FROM or self.clean is not None:

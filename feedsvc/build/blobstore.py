@@ -74,6 +74,18 @@ class BlobStore:
         self._blobs[id(blob)] = blob
         return blob
 
+    def put_many(self, values: list[bytes]) -> list[Blob]:
+        """Store each of ``values`` in one write; return their handles, in order (a warm start stores
+        two values an article: one system call for each was a tenth of it)."""
+        offset, _ = self._append(b"".join(values))
+        handles = []
+        for data in values:
+            blob = Blob(self, offset, len(data))
+            self._blobs[id(blob)] = blob
+            handles.append(blob)
+            offset += len(data)
+        return handles
+
     def write(self, data: bytes) -> int:
         """Append ``data`` with no handle on it (a file its writer reads by offsets it records); return its offset.
 

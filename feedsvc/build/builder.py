@@ -32,6 +32,7 @@ from typing import Any, Protocol
 from feedsvc.build.articles import Articles, BuildStats, Progress
 from feedsvc.build.blobstore import BlobStore
 from feedsvc.build.cache import BuildCache
+from feedsvc.build.collector import paused
 from feedsvc.build.files import render_version
 from feedsvc.build.snapshot import PAGE_CACHE_BYTES, LedgerMode, Snapshot, build_snapshot
 from feedsvc.build.state import Ledger, append_ledger, ledger_stamp, read_ledger_state
@@ -195,11 +196,15 @@ class Builder:
         """Build the snapshot of the folder as it is now; record the outcome in :attr:`report`."""
         started = time.perf_counter()
         listed = None if listing is not None else time.monotonic()
+        # a start (cold or warm) makes the whole site's state: with the cycle collector off but while cleaning
+        # (see feedsvc.build.collector); a publish makes little, and a collection after it would delay it
+        collecting = paused() if self.snapshot is None else contextlib.nullcontext()
         try:
-            listing = listing or scan(self.content_dir, self.pictures)
-            with self._cache() as cache:
-                catalog = self._catalog(now, listing, cache)
-                snapshot = self._render(catalog, cache, self._assembled.changes if self._updated else None)
+            with collecting:
+                listing = listing or scan(self.content_dir, self.pictures)
+                with self._cache() as cache:
+                    catalog = self._catalog(now, listing, cache)
+                    snapshot = self._render(catalog, cache, self._assembled.changes if self._updated else None)
         except Exception:
             self.report.snapshot_failed(time.perf_counter() - started)
             self._built = {}  # nothing of this build is published: the next one looks at every input again
@@ -416,10 +421,14 @@ class _Names:
             if suffix.lower() not in READ_SUFFIXES:
                 self._odd.add(name)
             affected.add(stem)
+        # the names of every affected stem looked at in one call (a stem's problems are its own alone), not
+        # one call a stem: a start affects every stem of the folder
+        found: dict[str, list[Problem]] = {}
+        for problem in listing_problems(folder, (name for stem in affected for name in self._stems.get(stem, ()))):
+            found.setdefault(os.path.splitext(problem.path.name)[0], []).append(problem)
         for stem in affected:
-            found = listing_problems(folder, self._stems.get(stem, ()))
-            if found:
-                self._sidecars[stem] = found
+            if stem in found:
+                self._sidecars[stem] = found[stem]
             else:
                 self._sidecars.pop(stem, None)
             if not self._stems.get(stem):

@@ -180,3 +180,37 @@ def test_compaction_counts_the_live_values_only_when_enough_was_written_or_let_g
     gc.collect()
     assert store.compacted() is store
     assert walks == [1]
+
+
+def test_put_many_stores_each_value_in_one_write_and_reads_each_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = BlobStore(tmp_path)
+    before = store.put(b"before")
+    writes: list[int] = []
+    real = os.pwrite
+
+    def pwrite(fd: int, data: bytes | memoryview, offset: int) -> int:
+        writes.append(len(data))
+        return real(fd, data, offset)
+
+    monkeypatch.setattr(blobstore.os, "pwrite", pwrite)
+    values = [b"first body", b"", "თბილისი".encode(), b"x" * 70_000]
+    blobs = store.put_many(values)
+    assert writes == [sum(len(value) for value in values)]  # one system call for the lot
+    assert [blob.read() for blob in blobs] == values
+    assert store.put_many([]) == []
+    assert store.live_bytes() == len(before) + sum(len(value) for value in values)  # every handle known
+
+
+def test_handles_from_put_many_follow_a_compaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(blobstore, "SLACK_BYTES", 0)
+    store = BlobStore(tmp_path)
+    dead = store.put(b"d" * 1000)
+    kept = store.put_many([b"one", b"two"])
+    del dead
+    gc.collect()
+    fresh = store.compacted()
+    assert fresh is not store
+    assert [blob.read() for blob in kept] == [b"one", b"two"]
+    assert fresh.size == len(b"onetwo")

@@ -368,3 +368,22 @@ def test_a_site_name_learned_from_a_new_page_retitles_earlier_ones_as_a_full_bui
     third = live.build(T1)
     assert third.catalog.by_slug["one"].title == "The one story, told by the wire - Wire Desk Daily Report"
     assert bodies(third) == bodies(builder(content_dir).build(T1))
+
+
+def test_a_start_reports_each_stems_sidecar_problems_as_the_folder_has_them(content_dir: Path) -> None:
+    articles = content_dir / "articles"
+    (articles / "lonely-b.toml").write_text('title = "nobody"\n', encoding="utf-8")
+    (articles / "lonely-a.toml").write_text('title = "nobody"\n', encoding="utf-8")
+    (articles / "notes.md").write_text("---\ntitle: Notes\n---\nSome notes of the week.\n", encoding="utf-8")
+    (articles / "notes.toml").write_text('title = "ignored"\n', encoding="utf-8")
+    (articles / "a.b.toml").write_text('title = "nobody"\n', encoding="utf-8")  # a stem with a dot in it
+    found = [
+        (p.path.name, p.severity) for p in builder(content_dir).build(T1).catalog.problems if p.path.suffix == ".toml"
+    ]
+    # in the stems' order, the markdown article's sidecar an error, the pages' orphans warnings
+    assert found == [
+        ("a.b.toml", "warning"),
+        ("lonely-a.toml", "warning"),
+        ("lonely-b.toml", "warning"),
+        ("notes.toml", "error"),
+    ]

@@ -145,3 +145,15 @@ def test_keep_only_and_forget_prune_rows(tmp_path: Path) -> None:
 
 def test_checksums_differ_for_different_bytes() -> None:
     assert checksum(b"abc") != checksum(b"abd") and checksum(b"") != checksum(b"\x00")
+
+
+@pytest.mark.parametrize("path", ["/srv/site/articles/story.html", "articles/story.html", "/", "story.html", "/a/../b"])
+def test_a_cached_path_comes_back_equal_of_the_same_type(tmp_path: Path, path: str) -> None:
+    item = Prepared("story", Path(path), None)
+    with BuildCache(tmp_path) as cache:
+        cache.put_articles([("k", "", "none", item)])
+    with BuildCache(tmp_path) as cache:
+        found = cache.articles(["k"], {})["k"]
+    assert found == item
+    assert type(found.path) is type(Path(path))
+    assert found.path.parts == Path(path).parts
