@@ -63,7 +63,7 @@ from lxml.html import HtmlElement
 from feedsvc.clean import scorer
 from feedsvc.clean.blocks import split_mixed_blocks
 from feedsvc.clean.boilerplate import page_title, remove_boilerplate, remove_headline
-from feedsvc.clean.chrome import remove_action_lines, remove_chrome, remove_comment_threads
+from feedsvc.clean.chrome import remove_action_lines, remove_chrome, remove_comment_threads, remove_dangling_tail
 from feedsvc.clean.confidence import (
     Confidence,
     Probe,
@@ -291,6 +291,7 @@ def _clean(
             scorer.score_blocks(article, title, rec, description=description)
         if judged:
             remove_action_lines(article, rec)
+            remove_dangling_tail(article, rec)
 
     # 4. Normalise.
     normalise(article, base, rec)

@@ -67,6 +67,7 @@ __all__ = [
     "remove_closing_bios",
     "remove_comment_threads",
     "remove_cookie_consent",
+    "remove_dangling_tail",
     "remove_form_headings",
     "remove_greeting_bios",
     "remove_heading_copies",
@@ -101,6 +102,7 @@ RULES: dict[str, str] = {
     "heading_copy": "a heading that repeats the block right after it word for word (a slideshow's caption as its headline)",
     "form_heading": "a heading over an empty form a script fills ('Register', 'Request a Demo')",
     "closing_bio_parens": "closing_bio also takes a contributor line set apart in parentheses, as italics set it apart",
+    "dangling_tail": "headings and lines ending in ':' left as the article's last lines with nothing under them",
 }
 
 # Rules switched off; only the benchmark's ablation sets this (a module
@@ -337,6 +339,55 @@ def remove_action_lines(article: HtmlElement, rec: Recorder | None = None) -> No
     for el, text in _leaves(article):
         if len(text) <= _BUTTON_MAX and is_within(el, article) and _is_link_line(el, text) and _is_styled_button(el):
             remove(el, rec, _STAGE, "link styled as a button")
+
+
+# A dangling tail: at most this many lines, each a heading or a line of at most this many characters ending in ':'.
+_DANGLING_MAX_LINES = 3
+_DANGLING_INTRO_MAX = 100
+# What a heading can stand over without text: a picture, a player, a table, a list of links.
+_DANGLING_CONTENT = ("img", "picture", "svg", "video", "audio", "iframe", "object", "embed", "table", "a")
+
+
+def remove_dangling_tail(article: HtmlElement, rec: Recorder | None = None) -> None:
+    """Remove the headings and introducing lines left as the article's last lines with nothing under them.
+
+    "Recommended Reading", "More Japan Travel Guides", "This might be
+    interesting to you:" introduce a list of links or a widget that an
+    earlier pass (or the learned scorer) removed, or that a script fills:
+    at the end of the article they stand over nothing, and a reader sees a
+    title with no section. The pipeline runs this last, after the scorer.
+    Only lines after the article's last other text go, at most three; a
+    heading over a picture, player, table or link (content without text of
+    its own) stays, and so does an article that is nothing else.
+    """
+    if "dangling_tail" in DISABLED:
+        return
+    leaves = [(el, text) for el, text in _leaves(article) if is_within(el, article)]
+    doomed: list[HtmlElement] = []
+    for el, text in reversed(leaves[-_DANGLING_MAX_LINES:]):
+        intro = len(text) <= _DANGLING_INTRO_MAX and text.endswith(":")
+        if el.tag not in HEADING_TAGS and not intro:
+            break
+        doomed.append(el)
+    if not doomed or len(doomed) == len(leaves) or _content_after(article, doomed[-1]):
+        return
+    for el in doomed:
+        remove(el, rec, _STAGE, "a heading or introducing line with nothing under it at the article's end")
+
+
+def _content_after(article: HtmlElement, el: HtmlElement) -> bool:
+    """Return True if a picture, player, table or link sits in ``el`` or after it in ``article``'s page order."""
+    if any(node.tag in _DANGLING_CONTENT for node in el.iter() if isinstance(node.tag, str)):
+        return True
+    node: HtmlElement | None = el
+    while node is not None and node is not article:
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str) and any(
+                isinstance(n.tag, str) and n.tag in _DANGLING_CONTENT for n in sibling.iter()
+            ):
+                return True
+        node = node.getparent()
+    return False
 
 
 def _is_button(el: HtmlElement) -> bool:

@@ -496,3 +496,30 @@ def test_photo_credit_lines_stay_with_their_pictures() -> None:
         "Source: the minutes of the council meeting",
     ):
         assert line in kept
+
+
+def test_a_heading_left_with_nothing_under_it_at_the_end_goes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from feedsvc.clean import chrome
+
+    # As a fragment: the learned scorer (whole pages only) would judge the lone lines itself.
+    page = (FIXTURES / "drops_a_heading_left_with_nothing_under_it_at_the_end.html").read_text(encoding="utf-8")
+    fragment = page[page.index("<article>") : page.index("</article>") + len("</article>")]
+
+    def text_of(html: str) -> str:
+        return " ".join(
+            lxml.html.fragment_fromstring(clean_html(html, URL), create_parent="div").text_content().split()
+        )
+
+    text = text_of(fragment)
+    assert_body_kept(text)
+    assert "Other Posts You May Enjoy" not in text
+    assert "Guides for visitors to the harbour:" not in text
+    # A heading or an introducing line with the article after it stays.
+    assert "What happens next" in text
+    assert "The council's papers list what the extension needs: a survey of the seabed" in text
+    # Over a picture (content without text of its own), the heading is the picture's title.
+    with_picture = fragment.replace('<div class="related-widget"', '<img src="/map.png" alt=""><div class="x"')
+    assert "Other Posts You May Enjoy" in text_of(with_picture)
+    monkeypatch.setattr(chrome, "DISABLED", frozenset({"dangling_tail"}))
+    assert "Other Posts You May Enjoy" in text_of(fragment)
+    assert "Guides for visitors to the harbour:" in text_of(fragment)
