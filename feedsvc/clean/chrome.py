@@ -70,7 +70,6 @@ __all__ = [
     "remove_form_headings",
     "remove_greeting_bios",
     "remove_heading_copies",
-    "remove_link_runs",
     "remove_placeholders",
     "remove_teaser_grids",
     "remove_teaser_runs",
@@ -102,7 +101,6 @@ RULES: dict[str, str] = {
     "heading_copy": "a heading that repeats the block right after it word for word (a slideshow's caption as its headline)",
     "form_heading": "a heading over an empty form a script fills ('Register', 'Request a Demo')",
     "closing_bio_parens": "closing_bio also takes a contributor line set apart in parentheses, as italics set it apart",
-    "link_run": "a heading over 4+ short lines each one link to another page, in the article's second half (a menu)",
 }
 
 # Rules switched off; only the benchmark's ablation sets this (a module
@@ -821,65 +819,6 @@ def _is_empty_form(node: HtmlElement) -> bool:
     return node.tag == "form" or any("form" in words for words in class_words(node))
 
 
-# A run of link lines: at least this many, each at most this long, starting after this share of the article.
-_LINK_RUN_MIN = 4
-_LINK_RUN_LINE_MAX = 80
-_LINK_RUN_START = 0.5
-_LINK_RUN_TAGS = frozenset({"p", "div"})
-
-
-def remove_link_runs(
-    article: HtmlElement, rec: Recorder | None = None, leaves: list[tuple[HtmlElement, str]] | None = None
-) -> None:
-    """Remove a run of short lines that are each one link, in the article's second half, and the heading over it.
-
-    A site's "Our Services" or "Popular pages" menu is often laid out as one
-    ``<p>`` per link rather than a list, so the link-list pass (which judges
-    one block with two or more links) never sees it. Four or more sibling
-    lines in a row, each nothing but one link of at most 80 characters,
-    after half the article's text and titled by a short heading without
-    links just before them, are such a menu, and go with the heading.
-    Untitled runs stay (a writer's list of sources, a test page's links);
-    so do links set in a sentence, and list items.
-    """
-    leaves = leaves if leaves is not None else _leaves(article)
-    live = [(el, text) for el, text in leaves if is_within(el, article)]
-    start = _LINK_RUN_START * sum(len(t) for _, t in live)
-    run: list[int] = []
-    run_at = done = 0  # characters of the article before the run, and before the current line
-    for i, (el, text) in enumerate(live):
-        if not _is_link_line_alone(el, text):
-            _drop_link_run(live, run, run_at >= start, rec)
-            run = []
-        elif run and el.getprevious() is live[run[-1]][0]:
-            run.append(i)
-        else:
-            _drop_link_run(live, run, run_at >= start, rec)
-            run, run_at = [i], done
-        done += len(text)
-    _drop_link_run(live, run, run_at >= start, rec)
-
-
-def _is_link_line_alone(el: HtmlElement, text: str) -> bool:
-    """Return True for a short ``<p>``/``<div>`` line that is one link and nothing else."""
-    if el.tag not in _LINK_RUN_TAGS or len(text) > _LINK_RUN_LINE_MAX:
-        return False
-    links = [a for a in el.iter("a") if a.get("href")]
-    return len(links) == 1 and _link_share(el, text) >= 0.95
-
-
-def _drop_link_run(live: list[tuple[HtmlElement, str]], run: list[int], late: bool, rec: Recorder | None) -> None:
-    """Remove the lines ``run`` indexes in ``live`` and the heading just before, if 4+, ``late`` and so titled."""
-    if len(run) < _LINK_RUN_MIN or not late or run[0] == 0:
-        return
-    heading, text = live[run[0] - 1]
-    if heading.tag not in _HEADINGS or len(text) > _GRID_HEADING_MAX or heading.find(".//a") is not None:
-        return  # untitled lines of links may be the writer's (a list of sources, a test page's links)
-    remove(heading, rec, _STAGE, "heading of a run of link lines")
-    for i in run:
-        remove(live[i][0], rec, _STAGE, f"a run of {len(run)} lines each one link (a site's menu)")
-
-
 # The box rules remove_chrome runs, in this order, before the line rules (each switched off by its RULES name).
 _BOX_RULES: tuple[tuple[str, Callable[[HtmlElement, Recorder | None, list[tuple[HtmlElement, str]]], None]], ...] = (
     ("teaser_run", remove_teaser_runs),
@@ -891,5 +830,4 @@ _BOX_RULES: tuple[tuple[str, Callable[[HtmlElement, Recorder | None, list[tuple[
     ("form_heading", remove_form_headings),
     ("heading_copy", remove_heading_copies),
     ("bio_section", remove_bio_sections),
-    ("link_run", remove_link_runs),
 )

@@ -108,7 +108,6 @@ RULES: dict[str, str] = {
     "behind_dialog": "a page saved with a dialog open that shows an article: the aria-hidden page behind it goes",
     "aside_in_text": "an <aside> of prose set among the article's paragraphs (a side note, a callout box) is article text",
     "section_header": "a <header> holding only a section's heading, over the section's prose, is article text",
-    "card_in_article": "a pick that is one of 3+ cards of one class inside an <article> with prose of its own: the <article>",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -604,8 +603,6 @@ def find_article(root: HtmlElement, rec: Recorder | None = None) -> HtmlElement:
     whole = best_by_value(value)
     if whole is not None and sum(value.get(k, 0.0) for k in keep) * _SECOND_OPINION < value[whole]:
         keep = [whole]
-    if len(keep) == 1 and "card_in_article" not in DISABLED:
-        keep = [_article_of_card(keep[0])]
     return _wrap(keep, rec)
 
 
@@ -635,33 +632,6 @@ def _climb(best: HtmlElement, stats: dict[HtmlElement, _SubtreeText]) -> HtmlEle
         ):
             return current
         current = parent
-
-
-# A card's <article>: at least this many cards of the pick's kind, and this much prose in its own <p> children.
-_CARDS_MIN = 3
-_ARTICLE_OWN_PROSE = 300
-
-
-def _article_of_card(best: HtmlElement) -> HtmlElement:
-    """Return the ``<article>`` that ``best`` is one card of, if its own paragraphs say it is the story; else ``best``.
-
-    A review or a buyer's guide lays out each product as a card of one
-    class ("mover-profile") between the writer's own paragraphs, all
-    children of the page's ``<article>``. The card with the longest text
-    can outscore the article, and climbing stops at the article because
-    what it adds beside the card is other cards, tables and prices, not
-    prose. But an ``<article>`` that holds 3+ cards of the pick's tag and
-    class and 300 characters of paragraphs of its own is that story.
-    """
-    parent = best.getparent()
-    if parent is None or parent.tag != "article" or not best.get("class"):
-        return best
-    kind = (best.tag, _kind(best))
-    cards = sum(1 for sib in parent if sib.tag == best.tag and _kind(sib) == kind[1])
-    if cards < _CARDS_MIN:
-        return best
-    own = sum(len(text_content(p)) for p in parent if p.tag == "p")
-    return parent if own >= _ARTICLE_OWN_PROSE else best
 
 
 def _only_its_heading(current: HtmlElement, parent: HtmlElement) -> bool:

@@ -512,9 +512,7 @@ CHROME_LINE = re.compile(
     # what a script or the page's own furniture says about itself
     r"|this slideshow requires javascript\.?|adchoices|add (?:us )?as a preferred source on google"
     r"|(?:is this email not displaying correctly\?\s*)?view (?:it|this email) in your browser\.?"
-    r"|tell us what (?:you|YOU) think\W*|have your say|join the (?:conversation|discussion|debate)"
-    # a recipe card's "cook mode" switch
-    r"|(?:cook mode\W*)?prevent (?:your )?screen from (?:going dark|dimming|turning off)(?: as you (?:follow along|cook))?)\W*",
+    r"|tell us what (?:you|YOU) think\W*|have your say|join the (?:conversation|discussion|debate))\W*",
     re.IGNORECASE,
 )
 

@@ -228,9 +228,6 @@ def test_an_italic_last_line_that_is_not_about_a_writer_stays() -> None:
         "Add as a preferred source on Google",
         "Is this email not displaying correctly?View it in your browser.",
         "View this email in your browser",
-        # a recipe card's cook-mode switch
-        "Prevent your screen from going dark as you follow along.",
-        "Cook Mode Prevent your screen from going dark",
         # the label a news page leaves where an image or a player did not load
         "Photo",
         "Video",
@@ -499,42 +496,3 @@ def test_photo_credit_lines_stay_with_their_pictures() -> None:
         "Source: the minutes of the council meeting",
     ):
         assert line in kept
-
-
-def test_a_titled_run_of_link_lines_after_the_article_goes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from feedsvc.clean import chrome
-
-    name = "drops_a_run_of_link_lines_after_the_article.html"
-    _, text = cleaned(name)
-    assert_body_kept(text)
-    for junk in ("Our services", "Harbour tours", "Mooring permits", "Sailing lessons for children"):
-        assert junk not in text
-    monkeypatch.setattr(chrome, "DISABLED", frozenset({"link_run"}))
-    kept = cleaned(name)[1]
-    assert "Our services" in kept and "Mooring permits" in kept
-
-
-@pytest.mark.parametrize(
-    ("heading", "lines", "kept"),
-    [
-        ("<h2>Our services</h2>", 4, False),
-        ("<h2>Our services</h2>", 3, True),  # three links are left to the other rules
-        ("<p>Links</p>", 6, True),  # untitled: a writer's list of sources, a test page's links
-        ('<h2><a href="/services/">Our services</a></h2>', 6, True),  # a linked heading is no title of a menu
-    ],
-)
-def test_a_run_of_link_lines_needs_four_lines_under_a_plain_heading(heading: str, lines: int, kept: bool) -> None:
-    paragraphs = "".join(f"<p>{start} of the story, with words enough to be a paragraph of it.</p>" for start in BODY)
-    links = "".join(f'<p><a href="/services/{n}/">Service number {n}</a></p>' for n in range(lines))
-    article = lxml.html.fragment_fromstring(f"<article>{paragraphs}{heading}{links}</article>")
-    remove_chrome(article)
-    assert ("Service number 0" in article.text_content()) is kept
-
-
-def test_link_lines_early_in_the_article_stay() -> None:
-    # The same run before half the article's text is the writer's (a list of what the story covers).
-    paragraphs = "".join(f"<p>{start} of the story, with words enough to be a paragraph of it.</p>" for start in BODY)
-    links = "".join(f'<p><a href="/services/{n}/">Service number {n}</a></p>' for n in range(5))
-    article = lxml.html.fragment_fromstring(f"<article><h2>Our services</h2>{links}{paragraphs}</article>")
-    remove_chrome(article)
-    assert "Service number 0" in article.text_content()

@@ -348,30 +348,3 @@ def test_the_aria_hidden_elements_are_found_in_page_order(markup: str) -> None:
     assert root is not None
     walked = [el for el in root.iter() if isinstance(el.tag, str) and el.get("aria-hidden") == "true"]
     assert extract._ARIA_HIDDEN(root) == walked
-
-
-def test_a_review_card_picked_alone_gives_way_to_the_article_around_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Three shop cards between the writer's paragraphs in one <article>, and a long list of links:
-    # the longest card outscores the article, and without the rule it was all that came out.
-    page = fixture("keeps_the_article_around_its_review_cards.html")
-
-    def text_of(html: str) -> str:
-        return " ".join(lxml.html.fragment_fromstring(html, create_parent="div").text_content().split())
-
-    text = text_of(clean_html(page, BASE))
-    for start in ("We visited every bike shop", "Quayside Bikes", "North Pier Cycles", "Ask whether a lock"):
-        assert start in text
-    monkeypatch.setattr(extract, "DISABLED", frozenset({"card_in_article"}))
-    alone = text_of(clean_html(page, BASE))
-    assert "Lighthouse Wheels" in alone and "We visited every bike shop" not in alone
-
-
-def test_a_card_is_given_way_only_for_an_article_with_prose_of_its_own() -> None:
-    cards = "".join(f'<div class="card"><p>Card {n}, with words enough to be read.</p></div>' for n in range(3))
-    bare = lxml.html.fragment_fromstring(f"<article><h2>Shops</h2>{cards}<p>A short line.</p></article>")
-    assert extract._article_of_card(bare[1]) is bare[1]  # 12 characters of its own: no story around the cards
-    long = "We visited every shop in town over the summer and hired a bike from each of them. " * 4
-    told = lxml.html.fragment_fromstring(f"<article><p>{long}</p>{cards}</article>")
-    assert extract._article_of_card(told[1]) is told
-    two = lxml.html.fragment_fromstring(f"<article><p>{long}</p>{cards[: len(cards) * 2 // 3]}</article>")
-    assert extract._article_of_card(two[1]) is two[1]  # two cards are no set of cards
