@@ -6,7 +6,7 @@ Usage::
                                [--only feedsvc|trafilatura|parse] [--worst N]
                                [--dump DIR] [--ablate RULE,RULE|all] [--scorer]
                                [--scores FILE.json] [--held-out 0,1,2] [--compare BEFORE.json [--peek]]
-                               [--their-scores FILE.json] [--their-dump DIR]
+                               [--their-scores FILE.json] [--their-dump DIR] [--changed BEFORE_DUMP_DIR]
     python bench/extraction.py --table FILE.json [--held-out 0,1,2] [--compare BEFORE.json [--peek]]
 
 Both extractors run on the same pages, in one process, interleaved page
@@ -42,6 +42,9 @@ earlier run's ``--scores``) counts the pages whose F1 or clean state moved,
 tuning and held-out apart, and names only the tuning pages (``--peek``: the
 held-out ones too, to read once the rules are fixed). ``--table FILE.json``
 prints the same from a saved ``--scores`` file without running anything.
+``--changed DIR`` (an earlier run's ``--dump`` folder) counts the pages whose
+text changed at all, tuning and held-out apart (tuning pages named): a rule
+that changes no held-out page is a site rule, however much it gains.
 
 ``--their-scores FILE`` and ``--their-dump DIR`` write trafilatura's per-page
 rows and texts as ``--scores`` and ``--dump`` write feedsvc's. With both
@@ -646,6 +649,34 @@ def print_held_out(rows: dict[str, dict], held_out: set[int] | None, compare: Pa
         print("\n".join(compare_rows(before, rows, held, peek)))
 
 
+def changed_texts(
+    before: Path, after: dict[str, str], folds: dict[str, int], held_out: set[int], peek: bool
+) -> list[str]:
+    """Return how many pages' texts differ from an earlier run's ``--dump`` folder: per side, tuning pages named.
+
+    ``compare_rows`` counts pages whose F1 moved by more than 0.005; this
+    counts every page whose text changed at all, so a rule that changes no
+    held-out page (a site rule, whatever its tuning gains) shows as such.
+    Held-out pages are counted, not named, unless ``peek``.
+    """
+    lines = ["pages whose text changed (against --changed DIR)"]
+    named: list[str] = []
+    for side in ("tuning", "held-out"):
+        keys = sorted(key for key in after if (folds[key] in held_out) == (side == "held-out"))
+        missing = changed = 0
+        for key in keys:
+            path = before / f"{key}.txt"
+            if not path.is_file():
+                missing += 1
+                continue
+            if path.read_text(encoding="utf-8") != after[key]:
+                changed += 1
+                if side == "tuning" or peek:
+                    named.append(f"    {side:<8} fold {folds[key]} {key}")
+        lines.append(f"  {side:<8}: {changed} of {len(keys)} changed" + (f" ({missing} not in DIR)" if missing else ""))
+    return lines + named
+
+
 def dump_texts(folder: Path, run: Run) -> None:
     """Write each page's output text of ``run`` to ``folder/<dataset>/<id>.txt``."""
     for key, text in run.outputs.items():
@@ -766,7 +797,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--compare", type=Path, default=None, help="an earlier run's --scores file: count and name the pages moved"
     )
-    parser.add_argument("--peek", action="store_true", help="let --compare name held-out pages too")
+    parser.add_argument("--peek", action="store_true", help="let --compare and --changed name held-out pages too")
+    parser.add_argument(
+        "--changed",
+        type=Path,
+        default=None,
+        help="an earlier run's --dump folder: count the pages whose text changed (per side with --held-out; not --scorer)",
+    )
     parser.add_argument("--table", type=Path, default=None, help="print the --held-out table of a saved --scores file")
     parser.add_argument(
         "--their-scores", type=Path, default=None, help="write trafilatura's per-page P, R and fold as JSON"
@@ -832,6 +869,12 @@ def main(argv: list[str] | None = None) -> int:
             dump_texts(folder, by_name[name])
     if "feedsvc" in by_name and (held_out is not None or args.compare):
         print_held_out(run_rows(by_name["feedsvc"], pages, args.folds), held_out, args.compare, args.peek)
+    if "feedsvc" in by_name and args.changed:
+        folds = {page.key: fold_of(page.domain, args.folds) for page in pages}
+        print(
+            "\n"
+            + "\n".join(changed_texts(args.changed, by_name["feedsvc"].outputs, folds, held_out or set(), args.peek))
+        )
     if len(by_name) == 2 and held_out is not None:
         ours_rows, theirs_rows = (run_rows(by_name[n], pages, args.folds) for n in ("feedsvc", "trafilatura"))
         print("\n" + "\n".join(clean_apart(ours_rows, theirs_rows, held_out, args.peek)))
