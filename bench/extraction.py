@@ -780,7 +780,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ablate",
         default=None,
-        help="generic rules (RULES of clean.boilerplate, clean.chrome and clean.extract) to fit by cross-validation",
+        help="generic rules (RULES of clean.boilerplate, chrome, extract and normalise) to fit by cross-validation",
     )
     parser.add_argument(
         "--scorer", action="store_true", help="cross-validate the learned block scorer (needs the train extra)"
