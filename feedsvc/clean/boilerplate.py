@@ -14,6 +14,8 @@ Pure; a stage of ``feedsvc.clean``: it imports only the leaves below it
 
 from __future__ import annotations
 
+import re
+
 from lxml.html import HtmlElement
 
 from feedsvc.clean.dom import HEADING_TAGS, leaf_blocks, letters_and_digits, remove, text_of
@@ -36,6 +38,8 @@ __all__ = [
     "appeal_phrases",
     "is_call_to_action",
     "is_linked_sentence",
+    "is_prose_led_list",
+    "is_sources_list",
     "link_chars",
     "page_title",
     "remove_appeals",
@@ -51,6 +55,8 @@ __all__ = [
 RULES: dict[str, str] = {
     "prose_paragraph": "a <p> that reads as a sentence is prose, not a link list, while under 80% of it is links",
     "title_line_leaves": "the title line is looked for among the article's innermost blocks (through <main>/<span> wrappers)",
+    "prose_led_list": "a list of links a paragraph of prose leads into, with the article going on after it, is the article's",
+    "sources_list": "a list of links under a heading naming the article's sources or references is the article's",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -243,6 +249,8 @@ def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None
             density > LINK_DENSITY_MAX
             and not _is_prose_list(el)
             and not _is_introduced_list(el)
+            and not ("prose_led_list" not in DISABLED and is_prose_led_list(el))
+            and not ("sources_list" not in DISABLED and is_sources_list(el))
             and not ("prose_paragraph" not in DISABLED and is_linked_sentence(el, text, density))
         ):
             gone.update(el.iterdescendants())
@@ -306,6 +314,65 @@ def _is_introduced_list(el: HtmlElement) -> bool:
         parent = el.getparent()
         lead = (parent.text or "") if parent is not None else ""
     return lead.rstrip().endswith((":", "："))
+
+
+# The paragraph that leads into a list is prose with at most this share of its text in links.
+_LEAD_LINK_SHARE = 0.5
+
+
+def is_prose_led_list(el: HtmlElement) -> bool:
+    """Return True for a list that the paragraph before it leads into, with the article going on after it.
+
+    "The FAO elearning Academy offers 100+ free courses in food and
+    nutrition security …" then the list of those courses, then the next
+    section's heading: a writer's list (the courses, the recipes, the
+    guides the paragraph speaks of) sits between paragraphs of the article.
+    A related-stories box or a tag list in the text is led by a label or a
+    heading ("Related", "Read more"), not by a sentence of the article, and
+    one at the end has no article text after it. So a list (or a box
+    holding only a list) whose previous block is a <p> reading as a
+    sentence, mostly not links, with text among its siblings after it, is
+    left for the learned scorer to judge.
+    """
+    children = [c for c in el if isinstance(c.tag, str)]
+    if el.tag not in ("ul", "ol") and not (len(children) == 1 and children[0].tag in ("ul", "ol")):
+        return False
+    if not any(text_of(s) for s in el.itersiblings() if isinstance(s.tag, str)):
+        return False
+    before = el.getprevious()
+    while before is not None and (not isinstance(before.tag, str) or not text_of(before)):
+        before = before.getprevious()
+    if before is None or before.tag != "p":
+        return False
+    lead = text_of(before)
+    return _is_sentence(lead) and link_chars(before) <= _LEAD_LINK_SHARE * max(_squeezed_len(lead), 1)
+
+
+# A heading that names the works an article cites (English, German, French, Spanish, Italian, Dutch, Portuguese).
+_SOURCES_HEADING = re.compile(
+    r"(?:references?|sources?|bibliography|works cited|citations|further reading|references (?:and|&) sources"
+    r"|sources (?:and|&) references|quellen|literatur|quellenangaben|références|bibliographie|fuentes"
+    r"|referencias|bibliografía|fonti|bibliografia|riferimenti|bronnen|referências|fontes)\s*:?",
+    re.IGNORECASE,
+)
+
+
+def is_sources_list(el: HtmlElement) -> bool:
+    """Return True for a list (or a box holding only a list) right under a heading that names the article's sources.
+
+    "References & Sources", "Further reading", "Quellen": a writer lists
+    the works the article draws on, each a link, under such a heading at
+    its end. That is the article's own apparatus (a reader checks a claim
+    there), not a related-stories box, whose heading says "Related",
+    "More from …" or "You might also like".
+    """
+    children = [c for c in el if isinstance(c.tag, str)]
+    if el.tag not in ("ul", "ol") and not (len(children) == 1 and children[0].tag in ("ul", "ol")):
+        return False
+    before = el.getprevious()
+    while before is not None and (not isinstance(before.tag, str) or not text_of(before)):
+        before = before.getprevious()
+    return before is not None and before.tag in HEADING_TAGS and bool(_SOURCES_HEADING.fullmatch(text_of(before)))
 
 
 def remove_furniture_lines(article: HtmlElement, rec: Recorder | None = None) -> None:
