@@ -14,8 +14,6 @@ Pure; a stage of ``feedsvc.clean``: it imports only the leaves below it
 
 from __future__ import annotations
 
-import re
-
 from lxml.html import HtmlElement
 
 from feedsvc.clean.dom import HEADING_TAGS, leaf_blocks, letters_and_digits, remove, text_of
@@ -39,7 +37,6 @@ __all__ = [
     "is_call_to_action",
     "is_linked_sentence",
     "is_prose_led_list",
-    "is_sources_list",
     "link_chars",
     "page_title",
     "remove_appeals",
@@ -56,7 +53,6 @@ RULES: dict[str, str] = {
     "prose_paragraph": "a <p> that reads as a sentence is prose, not a link list, while under 80% of it is links",
     "title_line_leaves": "the title line is looked for among the article's innermost blocks (through <main>/<span> wrappers)",
     "prose_led_list": "a list of links a paragraph of prose leads into, with the article going on after it, is the article's",
-    "sources_list": "a list of links under a heading naming the article's sources or references is the article's",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -250,7 +246,6 @@ def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None
             and not _is_prose_list(el)
             and not _is_introduced_list(el)
             and not ("prose_led_list" not in DISABLED and is_prose_led_list(el))
-            and not ("sources_list" not in DISABLED and is_sources_list(el))
             and not ("prose_paragraph" not in DISABLED and is_linked_sentence(el, text, density))
         ):
             gone.update(el.iterdescendants())
@@ -346,33 +341,6 @@ def is_prose_led_list(el: HtmlElement) -> bool:
         return False
     lead = text_of(before)
     return _is_sentence(lead) and link_chars(before) <= _LEAD_LINK_SHARE * max(_squeezed_len(lead), 1)
-
-
-# A heading that names the works an article cites (English, German, French, Spanish, Italian, Dutch, Portuguese).
-_SOURCES_HEADING = re.compile(
-    r"(?:references?|sources?|bibliography|works cited|citations|further reading|references (?:and|&) sources"
-    r"|sources (?:and|&) references|quellen|literatur|quellenangaben|références|bibliographie|fuentes"
-    r"|referencias|bibliografía|fonti|bibliografia|riferimenti|bronnen|referências|fontes)\s*:?",
-    re.IGNORECASE,
-)
-
-
-def is_sources_list(el: HtmlElement) -> bool:
-    """Return True for a list (or a box holding only a list) right under a heading that names the article's sources.
-
-    "References & Sources", "Further reading", "Quellen": a writer lists
-    the works the article draws on, each a link, under such a heading at
-    its end. That is the article's own apparatus (a reader checks a claim
-    there), not a related-stories box, whose heading says "Related",
-    "More from …" or "You might also like".
-    """
-    children = [c for c in el if isinstance(c.tag, str)]
-    if el.tag not in ("ul", "ol") and not (len(children) == 1 and children[0].tag in ("ul", "ol")):
-        return False
-    before = el.getprevious()
-    while before is not None and (not isinstance(before.tag, str) or not text_of(before)):
-        before = before.getprevious()
-    return before is not None and before.tag in HEADING_TAGS and bool(_SOURCES_HEADING.fullmatch(text_of(before)))
 
 
 def remove_furniture_lines(article: HtmlElement, rec: Recorder | None = None) -> None:

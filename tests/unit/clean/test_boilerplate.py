@@ -57,34 +57,3 @@ def test_a_link_list_a_paragraph_of_prose_leads_into_stays(monkeypatch: pytest.M
     assert "older list" not in text_of(name)
     monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"prose_led_list"}))
     assert items_of(name) == []
-
-
-def test_the_sources_list_under_its_heading_stays(monkeypatch: pytest.MonkeyPatch) -> None:
-    name = "keeps_the_sources_list_under_its_heading.html"
-    assert items_of(name) == [
-        "Copyright exceptions for text and data mining",
-        "The ruling on training and fair use",
-        "The copyright office's report on training",
-    ]
-    assert "older post" not in text_of(name)
-    monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"sources_list"}))
-    assert items_of(name) == []
-
-
-@pytest.mark.parametrize(
-    ("heading", "kept"),
-    [
-        ("Sources", True),
-        ("References:", True),
-        ("Further reading", True),
-        ("Quellen", True),
-        ("Fuentes", True),
-        ("Related posts", False),
-        ("Sources say the deal is off", False),
-    ],
-)
-def test_only_a_heading_that_names_the_sources_marks_a_sources_list(heading: str, kept: bool) -> None:
-    box = lxml.html.fragment_fromstring(
-        f'<div><h2>{heading}</h2><ul><li><a href="/a">A work the article cites</a></li></ul></div>'
-    )
-    assert boilerplate.is_sources_list(box.find("ul")) is kept
