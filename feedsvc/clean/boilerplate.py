@@ -36,6 +36,7 @@ __all__ = [
     "appeal_phrases",
     "is_call_to_action",
     "is_linked_sentence",
+    "is_prose_led_list",
     "link_chars",
     "page_title",
     "remove_appeals",
@@ -51,6 +52,7 @@ __all__ = [
 RULES: dict[str, str] = {
     "prose_paragraph": "a <p> that reads as a sentence is prose, not a link list, while under 80% of it is links",
     "title_line_leaves": "the title line is looked for among the article's innermost blocks (through <main>/<span> wrappers)",
+    "prose_led_list": "a list of links a paragraph of prose leads into, with the article going on after it, is the article's",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -243,6 +245,7 @@ def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None
             density > LINK_DENSITY_MAX
             and not _is_prose_list(el)
             and not _is_introduced_list(el)
+            and not ("prose_led_list" not in DISABLED and is_prose_led_list(el))
             and not ("prose_paragraph" not in DISABLED and is_linked_sentence(el, text, density))
         ):
             gone.update(el.iterdescendants())
@@ -306,6 +309,38 @@ def _is_introduced_list(el: HtmlElement) -> bool:
         parent = el.getparent()
         lead = (parent.text or "") if parent is not None else ""
     return lead.rstrip().endswith((":", "："))
+
+
+# The paragraph that leads into a list is prose with at most this share of its text in links.
+_LEAD_LINK_SHARE = 0.5
+
+
+def is_prose_led_list(el: HtmlElement) -> bool:
+    """Return True for a list that the paragraph before it leads into, with the article going on after it.
+
+    "The FAO elearning Academy offers 100+ free courses in food and
+    nutrition security …" then the list of those courses, then the next
+    section's heading: a writer's list (the courses, the recipes, the
+    guides the paragraph speaks of) sits between paragraphs of the article.
+    A related-stories box or a tag list in the text is led by a label or a
+    heading ("Related", "Read more"), not by a sentence of the article, and
+    one at the end has no article text after it. So a list (or a box
+    holding only a list) whose previous block is a <p> reading as a
+    sentence, mostly not links, with text among its siblings after it, is
+    left for the learned scorer to judge.
+    """
+    children = [c for c in el if isinstance(c.tag, str)]
+    if el.tag not in ("ul", "ol") and not (len(children) == 1 and children[0].tag in ("ul", "ol")):
+        return False
+    if not any(text_of(s) for s in el.itersiblings() if isinstance(s.tag, str)):
+        return False
+    before = el.getprevious()
+    while before is not None and (not isinstance(before.tag, str) or not text_of(before)):
+        before = before.getprevious()
+    if before is None or before.tag != "p":
+        return False
+    lead = text_of(before)
+    return _is_sentence(lead) and link_chars(before) <= _LEAD_LINK_SHARE * max(_squeezed_len(lead), 1)
 
 
 def remove_furniture_lines(article: HtmlElement, rec: Recorder | None = None) -> None:

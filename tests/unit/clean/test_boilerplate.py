@@ -36,3 +36,47 @@ def test_a_line_that_only_mentions_the_title_further_down_stays() -> None:
     )
     article = lxml.html.fragment_fromstring(clean_html(page, URL), create_parent="div")
     assert TITLE in article.text_content()
+
+
+def items_of(name: str) -> list[str]:
+    html = clean_html((FIXTURES / "clean" / name).read_text(encoding="utf-8"), URL)
+    return [" ".join(li.text_content().split()) for li in lxml.html.fragment_fromstring(html, "div").iter("li")]
+
+
+def test_a_link_list_a_paragraph_of_prose_leads_into_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "keeps_a_link_list_a_paragraph_leads_into.html"
+    # Each list follows a sentence of the article that speaks of it, and the article goes on after it.
+    assert items_of(name) == [
+        "Trade in fish and fish products",
+        "Keeping disease out of fish farms",
+        "Mending nets at sea",
+        "Principles of microeconomics",
+        "Principles of macroeconomics",
+    ]
+    # The related list at the end is led by a heading, not by prose, and nothing of the article follows it.
+    assert "older list" not in text_of(name)
+    monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"prose_led_list"}))
+    assert items_of(name) == []
+
+
+_LIST = '<ul><li><a href="/a">The first course</a></li><li><a href="/b">The second course</a></li></ul>'
+_SENTENCE = "The academy offers more than a hundred free courses, each with a certificate of its own."
+_AFTER = "<p>Whichever you choose, read the terms of the certificate first.</p>"
+
+
+@pytest.mark.parametrize(
+    ("box", "led"),
+    [
+        (f"<div><p>{_SENTENCE}</p>{_LIST}{_AFTER}</div>", True),
+        # Nothing of the article after it: a list at the end ("more posts") is not the writer's.
+        (f"<div><p>{_SENTENCE}</p>{_LIST}</div>", False),
+        # Led by a label or a heading, not by a sentence of prose.
+        (f"<div><p>Related stories</p>{_LIST}{_AFTER}</div>", False),
+        (f"<div><h3>{_SENTENCE}</h3>{_LIST}{_AFTER}</div>", False),
+        # A lead that is itself mostly links is a teaser line, not the article's prose.
+        (f'<div><p><a href="/x">{_SENTENCE}</a></p>{_LIST}{_AFTER}</div>', False),
+    ],
+)
+def test_a_list_is_prose_led_only_after_a_sentence_with_the_article_going_on(box: str, led: bool) -> None:
+    root = lxml.html.fragment_fromstring(box)
+    assert boilerplate.is_prose_led_list(root.find("ul")) is led
