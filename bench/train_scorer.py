@@ -192,8 +192,13 @@ def _matrix(pages: Sequence[PageBlocks], vocab: Sequence[str]) -> tuple[list[lis
     return xs, ys, ws
 
 
-def train_trees(pages: Sequence[PageBlocks]) -> dict[str, Any]:
-    """Train LightGBM on ``pages``' blocks and return the model file's dict (threshold 0: set by :func:`fit`)."""
+def train_trees(
+    pages: Sequence[PageBlocks], params: dict[str, Any] | None = None, rounds: int | None = None
+) -> dict[str, Any]:
+    """Train LightGBM on ``pages``' blocks and return the model file's dict (threshold 0: set by :func:`fit`).
+
+    ``params`` and ``rounds`` replace ``PARAMS`` and ``ROUNDS`` (``bench/scorer_cv.py`` compares settings).
+    """
     import lightgbm
     import numpy
 
@@ -207,7 +212,7 @@ def train_trees(pages: Sequence[PageBlocks]) -> dict[str, Any]:
         params={"verbosity": -1, "seed": SEED},
         free_raw_data=True,
     )
-    booster = lightgbm.train(PARAMS, data, num_boost_round=ROUNDS)
+    booster = lightgbm.train(params or PARAMS, data, num_boost_round=rounds or ROUNDS)
     exported = export(booster.dump_model(), vocab)
     # The plain-Python evaluator must give LightGBM's own scores.
     sample = xs[:: max(1, len(xs) // 500)]

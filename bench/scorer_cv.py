@@ -1,0 +1,197 @@
+"""Cross-validate the learned block scorer alone by folds of domains, fast, to compare training settings.
+
+Usage::
+
+    python bench/scorer_cv.py DATASET [DATASET ...] [--cache FILE] [--set KEY=VALUE,...]... [--seeds N]
+                              [--threshold T]
+
+The trainer's blocks and labels (``bench/train_scorer.py``'s
+``collect_article_blocks``: the heuristics' article, each innermost block
+labelled) for every page; for each fold of domains (``bench/extraction.py``'s
+folds) LightGBM is trained on the other four and the fold's blocks are
+predicted; the kept blocks' texts are joined and scored as the trainer's
+``simulate`` does (F1, P, R, clean share), pooled over the folds and fold by
+fold. No threshold is fitted: each line gives the figures at the fixed
+thresholds 0.2 to 0.5, so settings are compared on the same footing.
+
+The reference (the trainer's ``PARAMS`` and ``ROUNDS``) is always the first
+line; each ``--set`` is one more line with those settings changed (``rounds``
+is the number of trees, any other key a LightGBM parameter). ``--seeds N``
+adds the reference trained with N other seeds: how far the figures move
+for nothing, the yardstick for every other line. A model change is honest
+on all five folds (each fold's model never saw its pages).
+
+It is a proxy, minutes against ``bench/extraction.py --scorer``'s half
+hour: it scores the blocks' joined text, not the cleaner's output (loose
+text beside blocks is left out, so its clean share is lower than the
+cleaner's), and it does not fit a threshold per fold. Confirm a setting
+it picks with ``--scorer``.
+
+``--cache FILE`` keeps the collected blocks (gzipped JSON; collecting cleans
+all pages, minutes): a second run on the same cleaner reads them back. The
+file records the cleaner version and the datasets, and is collected again
+when either differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from extraction import fold_of, load
+from train_scorer import (
+    PARAMS,
+    ROUNDS,
+    SEED,
+    PageBlocks,
+    Simulated,
+    collect_article_blocks,
+    predict,
+    simulate,
+    train_trees,
+)
+
+from feedsvc.clean import CLEANER_VERSION, scorer
+
+THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
+FOLDS = 5
+
+
+def collect(datasets: Sequence[Path], cache: Path | None) -> list[PageBlocks]:
+    """Return every page's labelled blocks, from ``cache`` when it holds this cleaner's blocks of these datasets."""
+    stamp = {"cleaner": CLEANER_VERSION, "datasets": [str(d.resolve()) for d in datasets]}
+    if cache is not None and cache.exists():
+        data = json.loads(gzip.decompress(cache.read_bytes()))
+        if data.get("stamp") == stamp:
+            return [_from_json(p) for p in data["pages"]]
+        print(f"{cache}: blocks of another cleaner or other datasets; collecting again", flush=True)
+    start = time.perf_counter()
+    pages = collect_article_blocks(load(datasets, None))
+    print(f"blocks collected in {time.perf_counter() - start:.0f} s", flush=True)
+    if cache is not None:
+        body = {"stamp": stamp, "pages": [_to_json(pb) for pb in pages]}
+        cache.write_bytes(gzip.compress(json.dumps(body).encode("utf-8"), 1))
+    return pages
+
+
+def _to_json(pb: PageBlocks) -> dict[str, Any]:
+    return {
+        "key": pb.key,
+        "domain": pb.domain,
+        "truth": pb.truth,
+        "rows": pb.rows,
+        "words": [sorted(w) for w in pb.words],
+        "texts": pb.texts,
+        "labels": pb.labels,
+        "weights": pb.weights,
+    }
+
+
+def _from_json(d: dict[str, Any]) -> PageBlocks:
+    pb = PageBlocks(d["key"], d["domain"], d["truth"])
+    pb.rows = [tuple(r) for r in d["rows"]]
+    pb.words = [frozenset(w) for w in d["words"]]
+    pb.texts, pb.labels, pb.weights = d["texts"], d["labels"], d["weights"]
+    return pb
+
+
+def settings(spec: str) -> tuple[dict[str, Any], int]:
+    """Return the LightGBM parameters and rounds of ``spec`` ("key=value,..."): the trainer's, changed."""
+    params, rounds = dict(PARAMS), ROUNDS
+    for item in filter(None, spec.split(",")):
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"--set {spec!r}: {item!r} is not KEY=VALUE (e.g. --set num_leaves=15,rounds=200)")
+        if key == "rounds":
+            rounds = int(value)
+        elif isinstance(PARAMS.get(key), bool):
+            params[key] = value.lower() in ("1", "true", "yes")
+        elif isinstance(PARAMS.get(key), int):
+            params[key] = int(value)
+        else:
+            params[key] = float(value) if key in PARAMS else _number(value)
+    return params, rounds
+
+
+def _number(value: str) -> int | float | str:
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return value
+
+
+def cross_validate(
+    pages: Sequence[PageBlocks], params: dict[str, Any], rounds: int
+) -> dict[int | str, dict[float, Simulated]]:
+    """Return, per held-out fold and pooled ("all"), the simulated metric at each of ``THRESHOLDS``."""
+    by_fold: dict[int, list[PageBlocks]] = {}
+    for pb in pages:
+        by_fold.setdefault(fold_of(pb.domain, FOLDS), []).append(pb)
+    out: dict[int | str, dict[float, Simulated]] = {}
+    pooled: list[PageBlocks] = []
+    probs: list[list[float]] = []
+    for fold in sorted(by_fold):
+        train = [pb for k in sorted(by_fold) if k != fold for pb in by_fold[k]]
+        model = scorer.load_model(train_trees(train, params, rounds), f"fold {fold} model")
+        held = by_fold[fold]
+        fold_probs = [predict(model, pb) for pb in held]
+        out[fold] = {t: simulate(held, [[p >= t for p in pp] for pp in fold_probs]) for t in THRESHOLDS}
+        pooled += held
+        probs += fold_probs
+    out["all"] = {t: simulate(pooled, [[p >= t for p in pp] for pp in probs]) for t in THRESHOLDS}
+    return out
+
+
+def report(name: str, result: dict[int | str, dict[float, Simulated]], threshold: float) -> None:
+    """Print one line of pooled figures per threshold, and the folds at ``threshold``."""
+    cells = " | ".join(f"{t}: F1 {s.f1:.4f} clean {s.clean:5.1%}" for t, s in result["all"].items())
+    print(f"{name:<34} {cells}")
+    folds = [k for k in result if k != "all"]
+    print(
+        f"{'':<34} at {threshold}, folds {'/'.join(map(str, folds))}: F1 "
+        + " ".join(f"{result[k][threshold].f1:.4f}" for k in folds)
+        + "  clean "
+        + " ".join(f"{result[k][threshold].clean:.1%}" for k in folds),
+        flush=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Cross-validate the reference settings and each ``--set``, and print them one under another."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("datasets", type=Path, nargs="+")
+    parser.add_argument("--cache", type=Path, help="gzipped JSON file keeping the collected blocks between runs")
+    parser.add_argument(
+        "--set", dest="variants", action="append", default=[], help="KEY=VALUE,... a variant of the training settings"
+    )
+    parser.add_argument("--seeds", type=int, default=0, help="the reference again with N other seeds: the noise")
+    parser.add_argument("--threshold", type=float, default=0.4, choices=THRESHOLDS, help="threshold of the fold lines")
+    args = parser.parse_args(argv)
+    variants = [settings(spec) for spec in args.variants]  # bad specs fail before the long collection
+    pages = collect(args.datasets, args.cache)
+    print(f"{len(pages)} pages, {sum(len(pb.rows) for pb in pages)} blocks; pooled figures at thresholds:")
+    report("reference (train_scorer's settings)", cross_validate(pages, dict(PARAMS), ROUNDS), args.threshold)
+    for i in range(args.seeds):
+        report(
+            f"reference, seed {SEED + 1 + i}",
+            cross_validate(pages, {**PARAMS, "seed": SEED + 1 + i}, ROUNDS),
+            args.threshold,
+        )
+    for spec, (params, rounds) in zip(args.variants, variants, strict=True):
+        report(spec, cross_validate(pages, params, rounds), args.threshold)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""bench/scorer_cv.py: training variants named on the command line, and the collected blocks kept between runs."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from support.paths import REPO
+
+sys.path.insert(0, str(REPO / "bench"))
+
+from scorer_cv import collect, settings
+from train_scorer import PARAMS, ROUNDS, PageBlocks, label_blocks
+
+from feedsvc.clean import CLEANER_VERSION
+
+PROSE = "The council voted on Tuesday to extend the harbour wall after a long debate in the town."
+JUNK = "Sign up for our weekly newsletter"
+
+
+def test_a_variant_changes_only_the_settings_it_names() -> None:
+    params, rounds = settings("num_leaves=15,max_depth=5,rounds=200,learning_rate=0.05,deterministic=false")
+    assert (params["num_leaves"], params["max_depth"], rounds) == (15, 5, 200)
+    assert params["learning_rate"] == 0.05 and params["deterministic"] is False
+    unchanged = {
+        k: v for k, v in PARAMS.items() if k not in ("num_leaves", "max_depth", "learning_rate", "deterministic")
+    }
+    assert {k: params[k] for k in unchanged} == unchanged
+    assert settings("") == (PARAMS, ROUNDS)
+
+
+def test_a_variant_that_is_not_key_value_names_itself_and_the_form() -> None:
+    with pytest.raises(SystemExit, match=r"'num_leaves' is not KEY=VALUE"):
+        settings("num_leaves")
+
+
+def cache_file(path: Path, datasets: list[Path], cleaner: str) -> PageBlocks:
+    pb = PageBlocks("set/1", "news.example", PROSE, texts=[PROSE, JUNK])
+    pb.rows = [(1.0, 0.0), (0.5, 1.0)]
+    pb.words = [frozenset({"body"}), frozenset({"promo", "box"})]
+    pb.labels, pb.weights = label_blocks(pb.truth, pb.texts)
+    stamp = {"cleaner": cleaner, "datasets": [str(d.resolve()) for d in datasets]}
+    page = {
+        "key": pb.key,
+        "domain": pb.domain,
+        "truth": pb.truth,
+        "rows": pb.rows,
+        "words": [sorted(w) for w in pb.words],
+        "texts": pb.texts,
+        "labels": pb.labels,
+        "weights": pb.weights,
+    }
+    path.write_bytes(gzip.compress(json.dumps({"stamp": stamp, "pages": [page]}).encode()))
+    return pb
+
+
+def test_the_cache_of_this_cleaner_and_these_datasets_is_read_back_without_collecting(tmp_path: Path) -> None:
+    datasets = [tmp_path / "no-such-dataset"]  # collecting would fail: it reads the dataset's ground truth
+    expected = cache_file(tmp_path / "blocks.json.gz", datasets, CLEANER_VERSION)
+    (found,) = collect(datasets, tmp_path / "blocks.json.gz")
+    assert (found.key, found.domain, found.truth, found.texts) == (expected.key, expected.domain, PROSE, [PROSE, JUNK])
+    assert found.rows == expected.rows and found.words == expected.words
+    assert found.labels == [1, 0] and found.weights == expected.weights
+
+
+def test_a_cache_of_another_cleaner_is_not_used(tmp_path: Path) -> None:
+    datasets = [tmp_path / "no-such-dataset"]
+    cache_file(tmp_path / "blocks.json.gz", datasets, CLEANER_VERSION + "-old")
+    with pytest.raises(FileNotFoundError, match=r"ground-truth\.json"):
+        collect(datasets, tmp_path / "blocks.json.gz")
