@@ -206,26 +206,26 @@ PAGE_URL = "https://coast.example/2024/harbour/"
 # The shipped model's probabilities for the blocks of PAGE's article, in page order, as measured when it
 # was trained (make train-scorer on wcxb-dev + readability-pages). Retraining changes them: record the new ones.
 RECORDED = [
-    ("The council voted on Tue", 0.998251),
-    ("Engineers told the meeti", 0.998756),
-    ("Fishing crews, who lost ", 0.998891),
-    ("Coast Gazette Local news", 0.831019),
-    ("The new section will be ", 0.998496),
-    ("Work is expected to begi", 0.99713),
-    ("Coast", 0.625515),
-    ("Lifeboat volunteers trai", 0.978399),
-    ("Crews at the station hav", 0.986753),
-    ("Council", 0.649235),
-    ("What the new parking cha", 0.972235),
-    ("From April, visitors wil", 0.985308),
-    ("Weather", 0.665447),
-    ("Ten photos of the Januar", 0.96685),
-    ("You sent us hundreds of ", 0.986126),
-    ("Inspiration", 0.655138),
-    ("Seven coastal walks to t", 0.96259),
-    ("Whether you want a gentl", 0.9846),
-    ("Download the app", 0.523477),
-    ("Posted in Local, Harbour", 0.404804),
+    ("The council voted on Tue", 0.998826),
+    ("Engineers told the meeti", 0.998667),
+    ("Fishing crews, who lost ", 0.998895),
+    ("Coast Gazette Local news", 0.70558),
+    ("The new section will be ", 0.998909),
+    ("Work is expected to begi", 0.997381),
+    ("Coast", 0.550538),
+    ("Lifeboat volunteers trai", 0.944042),
+    ("Crews at the station hav", 0.975944),
+    ("Council", 0.489798),
+    ("What the new parking cha", 0.933039),
+    ("From April, visitors wil", 0.968646),
+    ("Weather", 0.440913),
+    ("Ten photos of the Januar", 0.916507),
+    ("You sent us hundreds of ", 0.978593),
+    ("Inspiration", 0.45412),
+    ("Seven coastal walks to t", 0.924226),
+    ("Whether you want a gentl", 0.959948),
+    ("Download the app", 0.374663),
+    ("Posted in Local, Harbour", 0.272772),
 ]
 
 
@@ -257,8 +257,9 @@ def test_the_pipeline_drops_the_blocks_under_the_models_threshold_and_explains_t
 ) -> None:
     # The shipped model's own scores (RECORDED) with its threshold raised to 0.7, so that the page's
     # teaser labels, app prompt and tag line fall under it whatever the latest retrain's threshold:
-    # the model retrained on cleaner 17 keeps all of them at its fitted 0.4 (the tag line scores 0.40),
-    # and the stage's mechanics (drop under, keep over, explain) are what this pins.
+    # the model retrained on cleaner 18 keeps the label "Coast" (0.55) at its fitted 0.5, the one
+    # retrained on cleaner 17 kept all of them at 0.4; the stage's mechanics (drop under, keep over,
+    # explain) are what this pins.
     model = scorer.shipped_model()
     monkeypatch.setattr(scorer, "MODEL", dataclasses.replace(model, threshold=0.7))
     found = clean_explained(PAGE.read_text(encoding="utf-8"), PAGE_URL)
