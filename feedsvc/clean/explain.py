@@ -148,23 +148,24 @@ def spaced_text(el: HtmlElement) -> str:
     ("<b>Fee</b>s") still joins its word.
     """
     parts: list[str] = []
-
-    def walk(node: HtmlElement) -> None:
-        apart = node.tag in _APART_TAGS
-        if apart:
-            parts.append(" ")
-        if node.text and isinstance(node.tag, str) and node.tag not in INVISIBLE_TAGS:
-            parts.append(node.text)
-        for child in node:
-            if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS:
-                walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if apart:
-            parts.append(" ")
-
-    walk(el)
+    _spaced_parts(el, parts)
     return " ".join("".join(parts).split())
+
+
+def _spaced_parts(node: HtmlElement, parts: list[str]) -> None:
+    # A module function, not a closure: one that calls itself is a reference cycle.
+    apart = node.tag in _APART_TAGS
+    if apart:
+        parts.append(" ")
+    if node.text and isinstance(node.tag, str) and node.tag not in INVISIBLE_TAGS:
+        parts.append(node.text)
+    for child in node:
+        if isinstance(child.tag, str) and child.tag not in INVISIBLE_TAGS:
+            _spaced_parts(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+    if apart:
+        parts.append(" ")
 
 
 def number_elements(root: HtmlElement) -> dict[HtmlElement, int]:
