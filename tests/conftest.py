@@ -8,6 +8,7 @@ module needs stays in that module. No test module imports a fixture.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,6 +38,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite the files in tests/golden/ from the current code (review the diff)",
     )
+
+
+@pytest.fixture(autouse=True)
+def unfrozen_heap() -> Iterator[None]:
+    """Give back to the cycle collector what a test's first build froze (feedsvc.build.collector).
+
+    A publisher freezes its heap once, after its start; a test process builds thousands of sites,
+    and each test's garbage frozen by the next build would stay until the process ends.
+    """
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

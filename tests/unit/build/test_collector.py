@@ -34,18 +34,19 @@ def test_paused_turns_the_collector_off_in_the_block_and_on_after() -> None:
     assert gc.isenabled()
 
 
-def test_paused_collects_once_at_the_end_what_the_block_left_in_cycles() -> None:
+def test_paused_freezes_what_the_block_made_so_no_later_collection_walks_it() -> None:
     class Node:
-        def __init__(self) -> None:
-            self.me = self
+        pass
 
-    gc.collect()
+    gc.unfreeze()
     with paused():
-        for _ in range(1000):
-            Node()  # garbage in a cycle: freed only by a collection
-        left = sum(isinstance(found, Node) for found in gc.get_objects())
-    assert left == 1000
-    assert not any(isinstance(found, Node) for found in gc.get_objects())
+        made = [Node() for _ in range(1000)]  # the start's long-lived state
+    try:
+        assert gc.isenabled() and gc.get_freeze_count() >= len(made)
+        assert not any(isinstance(found, Node) for found in gc.get_objects())  # outside every generation
+    finally:
+        gc.unfreeze()
+    assert sum(isinstance(found, Node) for found in gc.get_objects()) == len(made)
 
 
 def test_a_collector_turned_off_by_the_caller_stays_off() -> None:
