@@ -445,38 +445,28 @@ class Articles:
         self.stats.cleaned = len(names)
         if not names:
             return
-        with running():
-            yield from self._cleaned(names, units, kept, site, rules)
-
-    def _cleaned(
-        self,
-        names: list[str],
-        units: Mapping[str, str],
-        kept: Mapping[str, ArticleFiles],
-        site: Site,
-        rules: Mapping[str, SiteRules],
-    ) -> Iterator[tuple[str, Outcome]]:
         folder = self.folder
-        advance = self.progress(len(names), "cleaning") if self.progress else None
-        if self.workers == 1 or len(names) < PARALLEL_FROM or self.clean is not None:
-            for name in names:
-                files = kept.get(name)
-                if files is None:
-                    yield name, prepare_file(folder / name, site, rules, units[name].split("|")[0], self.clean)
-                else:
-                    prepared = prepare_bytes(folder / name, files, site, rules, self.clean)
-                    yield name, Outcome(folder / name, "", False, prepared)
-                if advance:
-                    advance(1)
-            return
-        context = pool_context()
-        jobs = [(folder / name, units[name].split("|")[0]) for name in names]
-        chunks = chunk_size(len(names), self.workers)
-        with ProcessPoolExecutor(self.workers, context, initializer=init_worker, initargs=(site, rules)) as pool:
-            for name, outcome in zip(names, pool.map(prepare_in_worker, jobs, chunksize=chunks), strict=True):
-                yield name, outcome
-                if advance:
-                    advance(1)
+        with running():
+            advance = self.progress(len(names), "cleaning") if self.progress else None
+            if self.workers == 1 or len(names) < PARALLEL_FROM or self.clean is not None:
+                for name in names:
+                    files = kept.get(name)
+                    if files is None:
+                        yield name, prepare_file(folder / name, site, rules, units[name].split("|")[0], self.clean)
+                    else:
+                        prepared = prepare_bytes(folder / name, files, site, rules, self.clean)
+                        yield name, Outcome(folder / name, "", False, prepared)
+                    if advance:
+                        advance(1)
+                return
+            context = pool_context()
+            jobs = [(folder / name, units[name].split("|")[0]) for name in names]
+            chunks = chunk_size(len(names), self.workers)
+            with ProcessPoolExecutor(self.workers, context, initializer=init_worker, initargs=(site, rules)) as pool:
+                for name, outcome in zip(names, pool.map(prepare_in_worker, jobs, chunksize=chunks), strict=True):
+                    yield name, outcome
+                    if advance:
+                        advance(1)
 
     def _remember(
         self,

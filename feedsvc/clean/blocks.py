@@ -43,7 +43,16 @@ from dataclasses import dataclass
 import lxml.html
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import CODE_TAGS, block_holders, class_signal, class_words, in_code, leaf_blocks, text_of
+from feedsvc.clean.dom import (
+    CODE_TAGS,
+    block_holders,
+    class_signal,
+    class_words,
+    holders_of,
+    in_code,
+    leaf_blocks,
+    text_of,
+)
 from feedsvc.clean.policy import BLOCK_TAGS
 
 __all__ = ["FEATURES", "Block", "article_blocks", "class_tokens", "split_mixed_blocks", "text_tokens"]
@@ -291,22 +300,9 @@ def _links_inside(container: HtmlElement) -> dict[HtmlElement, int]:
 
 
 def _with_images(container: HtmlElement) -> set[HtmlElement]:
-    """The elements of ``container`` (itself included) with an <img> under them.
-
-    One climb from each image, stopping where an earlier climb passed: a
-    search under each block for an image costs more than the few images a
-    page has. The set keeps the elements' proxies alive, so membership
-    tests by identity hold.
-    """
-    found: set[HtmlElement] = set()
-    for img in container.iter("img"):
-        node = img.getparent() if img is not container else None
-        while node is not None and node not in found:
-            found.add(node)
-            if node is container:
-                break
-            node = node.getparent()
-    return found
+    """The elements of ``container`` (itself included) with an <img> under them (a climb from each
+    image: a search under each block for an image costs more than the few images a page has)."""
+    return holders_of(container, "img")
 
 
 def _link_chars(el: HtmlElement, inside: dict[HtmlElement, int]) -> int:

@@ -14,6 +14,8 @@ Pure; a stage of ``feedsvc.clean``: it imports only the leaves below it
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from lxml.html import HtmlElement
 
 from feedsvc.clean.dom import HEADING_TAGS, leaf_blocks, letters_and_digits, remove, text_of
@@ -435,38 +437,17 @@ def remove_headline(article: HtmlElement, title: str | None, rec: Recorder | Non
 
 
 def _remove_title_line(article: HtmlElement, wanted: str, rec: Recorder | None) -> None:
-    """Remove a heading or line near the top that repeats the page title (not always an <h1>)."""
-    if "title_line_leaves" not in DISABLED:
-        _remove_title_leaf(article, wanted, rec)
-        return
-    seen = 0
-    for el in article.iter():
-        if el is article or not isinstance(el.tag, str) or (el.tag not in _JUDGED_TAGS and el.tag not in ("p", "h1")):
-            continue
-        if _has_inner_block(el):
-            continue
-        text = text_of(el)
-        if not text:
-            continue
-        seen += 1
-        if seen > 4 or len(text) > 250:
-            return
-        folded = letters_and_digits(text)
-        if len(folded) >= 15 and (folded == wanted or folded in wanted):
-            remove(el, rec, "boilerplate", _HEADLINE)
-            return
-
-
-def _remove_title_leaf(article: HtmlElement, wanted: str, rec: Recorder | None) -> None:
-    """Remove the first of the article's first four lines (innermost blocks) that repeats the page title.
+    """Remove the first of the article's first four lines that repeats the page title (not always an <h1>).
 
     A line is an innermost block, however its blocks are wrapped: a page
     builder's ``<div><main><div><h2>Title</h2>…`` holds its blocks under a
     ``<main>`` or a ``<span>``, and read by its children alone the wrapper
-    was one 5,000-character line, so the title under it was never reached.
+    was one 5,000-character line, so the title under it was never reached
+    (with ``title_line_leaves`` off, the judged blocks with no block inside).
     """
+    lines = leaf_blocks(article) if "title_line_leaves" not in DISABLED else _judged_lines(article)
     seen = 0
-    for el in leaf_blocks(article):
+    for el in lines:
         text = text_of(el)
         if not text:
             continue
@@ -477,3 +458,12 @@ def _remove_title_leaf(article: HtmlElement, wanted: str, rec: Recorder | None) 
         if len(folded) >= 15 and (folded == wanted or folded in wanted):
             remove(el, rec, "boilerplate", _HEADLINE)
             return
+
+
+def _judged_lines(article: HtmlElement) -> Iterator[HtmlElement]:
+    """The article's judged blocks (and paragraphs and <h1>s) with no block inside, in page order."""
+    for el in article.iter():
+        if el is article or not isinstance(el.tag, str) or (el.tag not in _JUDGED_TAGS and el.tag not in ("p", "h1")):
+            continue
+        if not _has_inner_block(el):
+            yield el

@@ -42,6 +42,7 @@ __all__ = [
     "furniture_word",
     "has_block_child",
     "hidden_by_style",
+    "holders_of",
     "in_code",
     "is_hidden",
     "is_leaf_block",
@@ -262,13 +263,18 @@ def leaf_blocks(root: HtmlElement) -> list[HtmlElement]:
 
 
 def block_holders(root: HtmlElement) -> set[HtmlElement]:
-    """Return the elements of ``root`` (itself included) with a block element anywhere under them.
+    """Return the elements of ``root`` (itself included) with a block element anywhere under them."""
+    return holders_of(root, *BLOCK_TAGS)
 
-    One climb from each block, stopping where an earlier climb passed: linear in the tree.
+
+def holders_of(root: HtmlElement, *tags: str) -> set[HtmlElement]:
+    """Return the elements of ``root`` (itself included) with an element of one of ``tags`` anywhere under them.
+
+    One climb from each such element, stopping where an earlier climb passed: linear in the tree.
     The set keeps the elements' proxies alive, so membership tests by identity hold.
     """
     holders: set[HtmlElement] = set()
-    for el in root.iter(*BLOCK_TAGS):
+    for el in root.iter(*tags):
         node = el.getparent() if el is not root else None
         while node is not None and node not in holders:
             holders.add(node)
