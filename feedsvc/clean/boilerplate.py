@@ -297,20 +297,31 @@ def _is_introduced_list(el: HtmlElement) -> bool:
     text; without text after them (the "You might also like:" at an
     article's end) most were not, and those still go.
     """
-    children = [c for c in el if isinstance(c.tag, str)]
-    if el.tag not in ("ul", "ol") and not (len(children) == 1 and children[0].tag in ("ul", "ol")):
+    if not _list_with_text_after(el):
         return False
-    if not any(text_of(s) for s in el.itersiblings() if isinstance(s.tag, str)):
-        return False
-    before = el.getprevious()
-    while before is not None and (not isinstance(before.tag, str) or not text_of(before)):
-        before = before.getprevious()
+    before = _previous_with_text(el)
     if before is not None:
         lead = text_of(before)
     else:
         parent = el.getparent()
         lead = (parent.text or "") if parent is not None else ""
     return lead.rstrip().endswith((":", "："))
+
+
+def _list_with_text_after(el: HtmlElement) -> bool:
+    """True for a list (or a box holding only a list) with text among its siblings after it."""
+    children = [c for c in el if isinstance(c.tag, str)]
+    if el.tag not in ("ul", "ol") and not (len(children) == 1 and children[0].tag in ("ul", "ol")):
+        return False
+    return any(text_of(s) for s in el.itersiblings() if isinstance(s.tag, str))
+
+
+def _previous_with_text(el: HtmlElement) -> HtmlElement | None:
+    """The nearest element before ``el`` among its siblings that holds text, if any."""
+    before = el.getprevious()
+    while before is not None and (not isinstance(before.tag, str) or not text_of(before)):
+        before = before.getprevious()
+    return before
 
 
 # The paragraph that leads into a list is prose with at most this share of its text in links.
@@ -331,14 +342,9 @@ def is_prose_led_list(el: HtmlElement) -> bool:
     sentence, mostly not links, with text among its siblings after it, is
     left for the learned scorer to judge.
     """
-    children = [c for c in el if isinstance(c.tag, str)]
-    if el.tag not in ("ul", "ol") and not (len(children) == 1 and children[0].tag in ("ul", "ol")):
+    if not _list_with_text_after(el):
         return False
-    if not any(text_of(s) for s in el.itersiblings() if isinstance(s.tag, str)):
-        return False
-    before = el.getprevious()
-    while before is not None and (not isinstance(before.tag, str) or not text_of(before)):
-        before = before.getprevious()
+    before = _previous_with_text(el)
     if before is None or before.tag != "p":
         return False
     lead = text_of(before)
