@@ -50,6 +50,7 @@ __all__ = [
     "remove_sibling_copies",
     "section_header",
     "subtree_values",
+    "title_section",
 ]
 
 _COMMAS = re.compile(r"[,，、]")
@@ -108,6 +109,7 @@ RULES: dict[str, str] = {
     "behind_dialog": "a page saved with a dialog open that shows an article: the aria-hidden page behind it goes",
     "aside_in_text": "an <aside> of prose set among the article's paragraphs (a side note, a callout box) is article text",
     "section_header": "a <header> holding only a section's heading, over the section's prose, is article text",
+    "title_section": "the block just above the pick holding the page's <h1> and a lead paragraph (the article's header) joins it",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -631,6 +633,10 @@ def find_article(root: HtmlElement, rec: Recorder | None = None) -> HtmlElement:
     whole = best_by_value(value)
     if whole is not None and sum(value.get(k, 0.0) for k in keep) * _SECOND_OPINION < value[whole]:
         keep = [whole]
+    if "title_section" not in DISABLED:
+        header = title_section(keep[0], stats)
+        if header is not None:
+            keep = [header, *keep]
     return _wrap(keep, rec)
 
 
@@ -660,6 +666,71 @@ def _climb(best: HtmlElement, stats: dict[HtmlElement, _SubtreeText]) -> HtmlEle
         ):
             return current
         current = parent
+
+
+# The article's header above the pick: found within this many levels up, the text blocks of at most
+# this many characters passed over on the way (a date, "Share"), holding the <h1> and at least this much
+# prose besides it, at most this share of it links, and smaller than the pick by this factor.
+_HEADER_LEVELS = 4
+_HEADER_SKIP_CHARS = 40
+_HEADER_LEAD_CHARS = 40
+_HEADER_LINK_SHARE = 0.3
+_HEADER_SIZE_SHARE = 0.5
+
+
+def title_section(pick: HtmlElement, stats: dict[HtmlElement, _SubtreeText]) -> HtmlElement | None:
+    """Return the article's header just above ``pick``, to join the container, or None.
+
+    Templates often print the headline with its standfirst ("Your step-by-step
+    guide to ...", a TL;DR, a lead paragraph) in a title section of their
+    own, a sibling of the body's container or of one of its ancestors; the
+    container holds only the body, and the lead is lost. The nearest element
+    with text before the pick (passing over empty ones and short lines such
+    as a date) is that header when it holds the page's <h1>, prose beside
+    the headline, few links and less text than the body. The headline goes
+    later as the line the template prints; the scorer judges the rest
+    (dates, bylines) as it does inside any container.
+    """
+    node: HtmlElement | None = pick
+    for _ in range(_HEADER_LEVELS):
+        if node is None or node.tag in ("body", "html"):
+            return None
+        for sib in node.itersiblings(preceding=True):
+            s = stats.get(sib)
+            if not isinstance(sib.tag, str) or s is None or s.chars <= _HEADER_SKIP_CHARS:
+                continue
+            return sib if _is_title_section(sib, s, pick, stats.get(pick)) else None
+        node = node.getparent()
+    return None
+
+
+def _is_title_section(el: HtmlElement, s: _SubtreeText, pick: HtmlElement, body: _SubtreeText | None) -> bool:
+    """Return True if ``el`` (with text counts ``s``) is a headline with its lead, above ``pick`` (counts ``body``)."""
+    if body is None or s.chars > _HEADER_SIZE_SHARE * body.chars or s.link_chars > _HEADER_LINK_SHARE * s.chars:
+        return False
+    h1 = el if el.tag == "h1" else el.find(".//h1")
+    if h1 is None or s.prose - len(text_content(h1).strip()) < _HEADER_LEAD_CHARS:
+        return False
+    return not _repeats_the_body(el, h1, pick)
+
+
+# An excerpt is the body's opening again: the header's longest line starts with this many of the body's words.
+_EXCERPT_WORDS = 8
+_WORDS = re.compile(r"\w+")
+
+
+def _repeats_the_body(header: HtmlElement, h1: HtmlElement, pick: HtmlElement) -> bool:
+    """Return True if the header's lead is an excerpt of the body (a blog's teaser "… we group items […]")."""
+    lines = [
+        text_content(b)
+        for b in header.iter(*BLOCK_TAGS)
+        if not is_within(h1, b) and not is_within(b, h1) and next(b.iterdescendants(*BLOCK_TAGS), None) is None
+    ]
+    longest = max(lines, key=len, default="")
+    words = _WORDS.findall(longest)[:_EXCERPT_WORDS]
+    if len(words) < _EXCERPT_WORDS:
+        return False
+    return " ".join(words) in " ".join(_WORDS.findall(text_content(pick)))
 
 
 def _only_its_heading(current: HtmlElement, parent: HtmlElement) -> bool:

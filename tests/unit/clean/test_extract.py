@@ -363,3 +363,29 @@ def test_the_aria_hidden_elements_are_found_in_page_order(markup: str) -> None:
     root = parse(f"<html><body aria-hidden='true'>{markup}</body></html>")
     assert root is not None
     assert extract._aria_hidden(root) == root.xpath("descendant-or-self::*[@aria-hidden = 'true']")
+
+
+def test_keeps_the_lead_in_the_title_section_above_the_body(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The template prints the headline and its standfirst in a title section beside the body's
+    # container, whose parent also holds a row of links: the climb stops below the header.
+    page = fixture("keeps_the_lead_in_the_title_section_above_the_body.html")
+    out = clean_html(page, BASE)
+    assert "A step-by-step guide to draining" in out
+    assert "How to winter-proof a rain barrel" not in out  # the headline the template prints goes
+    assert "wildlife pond" not in out and "Contact" not in out
+    assert len(texts(out)) == 6
+    monkeypatch.setattr(extract, "DISABLED", frozenset({"title_section"}))
+    without = clean_html(page, BASE)
+    assert "A step-by-step guide to draining" not in without
+    assert len(texts(without)) == 5  # the body alone
+
+
+def test_a_title_section_whose_lead_repeats_the_body_is_an_excerpt() -> None:
+    # A blog's title section with a teaser of the body ("... we group items […]") stays out.
+    page = fixture("keeps_the_lead_in_the_title_section_above_the_body.html").replace(
+        "A step-by-step guide to draining, storing and restarting a barrel so the first frost does not split it.",
+        "A rain barrel left full through a hard frost will crack along its seams, and the spigot […]",
+    )
+    out = clean_html(page, BASE)
+    assert out.count("A rain barrel left full through a hard frost") == 1
+    assert len(texts(out)) == 5
