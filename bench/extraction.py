@@ -22,7 +22,7 @@ URL's host, else the page id without a trailing number) are put in K
 folds by a hash of the domain, so one site never sits on both sides. A
 fixed extractor has nothing to fit, so its cross-validated number is the
 mean and spread over the K held-out folds. ``--ablate`` turns the generic
-rules of ``feedsvc.clean.boilerplate``, ``chrome``, ``extract`` and ``normalise`` (their ``RULES``) into a choice to fit: for each fold, the
+rules of ``feedsvc.clean.boilerplate``, ``chrome``, ``extract``, ``normalise`` and ``sanitise`` (their ``RULES``) into a choice to fit: for each fold, the
 rule set (all rules, or all but one) with the best F1 on the other K-1
 folds is scored on the held-out fold, and the pooled held-out pages give
 the cross-validated F1; a rule is worth keeping when it does not lower the
@@ -452,8 +452,9 @@ def _rule_modules() -> list:
 
     from feedsvc.clean import boilerplate, chrome, extract
 
-    # feedsvc.clean.normalise the module (the package's own name "normalise" is the stage's function)
-    return [boilerplate, chrome, extract, importlib.import_module("feedsvc.clean.normalise")]
+    # the modules normalise and sanitise by import_module (the package's own names are the stages' functions)
+    stages = [importlib.import_module(f"feedsvc.clean.{name}") for name in ("normalise", "sanitise")]
+    return [boilerplate, chrome, extract, *stages]
 
 
 @contextlib.contextmanager
@@ -780,7 +781,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ablate",
         default=None,
-        help="generic rules (RULES of clean.boilerplate, chrome, extract and normalise) to fit by cross-validation",
+        help="generic rules (RULES of clean.boilerplate, chrome, extract, normalise and sanitise) to fit by cross-validation",
     )
     parser.add_argument(
         "--scorer", action="store_true", help="cross-validate the learned block scorer (needs the train extra)"

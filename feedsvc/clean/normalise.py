@@ -6,9 +6,10 @@ parameters dropped from links, ``<xmp>`` shown as code, and text-bearing
 wrapper ``<div>``s turned into paragraphs so that sanitising (which unwraps
 divs) keeps blocks apart. What a reader would see wrong goes too, each rule
 switched by its ``RULES`` name: images that are not the article's (tracking
-pixels, icons, template images, the same picture twice:
+pixels, icons, template images, small square headshots, the same picture twice:
 :func:`drop_furniture_images`), a width or height of 0, headings' permalink
-marks ("#", "¶"), tables of one cell.
+marks ("#", "¶"), tables of one cell, list items that lost their list,
+an image linked to its own file, a block that is one separator mark.
 The URL a page resolves against is read from it before any stage cuts it
 (:func:`effective_base`); :func:`declared_url` is the URL a saved page
 says it came from, for tools handed a file without one.
@@ -39,6 +40,7 @@ from feedsvc.clean.policy import (
     PLACEHOLDER_SRC,
     PLAYER_TITLE,
     RAW_TEXT_TAGS,
+    SQUARE_IMAGE_MAX,
     TEMPLATE_IMAGE,
     TINY_IMAGE_MAX,
     TRACKING_PARAMS,
@@ -52,6 +54,7 @@ __all__ = [
     "best_from_srcset",
     "declared_url",
     "drop_furniture_images",
+    "drop_lone_marks",
     "effective_base",
     "embed_link",
     "normalise",
@@ -60,19 +63,26 @@ __all__ = [
     "raw_text_as_code",
     "resolve_image",
     "strip_tracking",
+    "unlink_self_images",
     "unset_zero_sizes",
     "unwrap_one_cell_tables",
+    "wrap_orphan_items",
 ]
 
 RULES: dict[str, str] = {
     "tiny_images": "an image declared 24 px or less on a side (tracking pixel, spacer, icon, button), outside tables",
     "template_images": "an image from the site's template (theme or plugin folder, icons, avatars), outside tables",
+    "small_square_images": "a square image declared 120 px or less (a headshot or logo left by a byline or bio), "
+    "outside tables, when the article has at most 3",
     "ad_images": "an advertisement's image (an ads folder, or a banner size such as 728x90 in its URL), outside tables",
     "repeated_images": "an image shown in 3 or more places apart in the article (an icon beside every item), outside tables",
     "same_picture": "a later copy of a picture the article already shows, at any size (a copy for another screen), outside tables",
     "zero_size": "an image's width or height of 0 is taken off (its layout sized it; a reader would show nothing)",
     "anchor_mark": "a link that is only '#', '¶' or '§' to a place on the page itself (a heading's permalink)",
     "one_cell_table": "a table of one cell is the box it draws: its content, not a table",
+    "orphan_items": "list items with no list around them (torn from it by the depth limit) get a <ul> back",
+    "image_self_link": "a link whose only content is an image, to that image's own file, is taken off the image",
+    "lone_marks": "a block whose whole text is one separator or punctuation mark ('•', '|', '.'), left by removed parts",
 }
 
 # Rules switched off; only the benchmark's ablation sets this.
@@ -293,6 +303,8 @@ def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = Non
             a.attrib.pop("href", None)
         else:
             a.set("href", url)
+    if "image_self_link" not in DISABLED:
+        unlink_self_images(article)
 
     for q in article.iter("blockquote", "q"):
         cite = q.get("cite")
@@ -309,12 +321,18 @@ def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = Non
     raw_text_as_code(article)
     if "one_cell_table" not in DISABLED:
         unwrap_one_cell_tables(article)
+    if "orphan_items" not in DISABLED:
+        wrap_orphan_items(article)
     paragraphs_from_wrappers(article)
+    if "lone_marks" not in DISABLED:
+        drop_lone_marks(article, rec)  # after wrappers became paragraphs: a <div>•</div> is a <p> by then
 
 
 _STAGE = "normalise"
 # An image shown in this many places (text between them) is an icon beside each item, not a picture.
 _REPEATED_MIN = 3
+# An article with more small square images than this shows a grid of them, not headshots.
+_SQUARES_MAX = 3
 _PX = re.compile(r"^\s*(\d+)(?:\.\d+)?\s*(?:px)?\s*$", re.IGNORECASE)
 _STYLE_PX = re.compile(r"(?:^|;)\s*(?:width|height)\s*:\s*(\d+)(?:\.\d+)?px", re.IGNORECASE)
 # A file name's size or density suffix: photo-300x200.jpg, photo@2x.png, photo-scaled.jpg.
@@ -343,12 +361,17 @@ def drop_furniture_images(article: HtmlElement, rec: Recorder | None = None) -> 
     spread: dict[str, set[int]] = {}
     for img in images:
         spread.setdefault(img.get("src") or "", set()).add(places.get(img, 0))
+    # A byline's or bio's headshot comes alone or in twos and threes; more small squares are a grid the
+    # article shows (thumbnails, a team, logos of what it compares): they stay.
+    squares = "small_square_images" not in DISABLED and (
+        sum(1 for img in images if img not in in_cells and _small_square(img)) <= _SQUARES_MAX
+    )
     shown: set[str] = set()
     for img in images:
         if img in in_cells:
             continue
         src = img.get("src") or ""
-        reason = _furniture(img, src, len(spread[src]))
+        reason = _furniture(img, src, len(spread[src]), squares)
         key = picture_key(src)
         if reason is None and key in shown and "same_picture" not in DISABLED:
             reason = "the same picture again (another size or copy of one shown before)"
@@ -373,8 +396,11 @@ def _text_before(article: HtmlElement) -> dict[HtmlElement, int]:
     return places
 
 
-def _furniture(img: HtmlElement, src: str, places: int) -> str | None:
-    """Why the image ``img`` (outside a table) is page furniture, or None; ``places``: where its src is shown apart."""
+def _furniture(img: HtmlElement, src: str, places: int, squares: bool = True) -> str | None:
+    """Why the image ``img`` (outside a table) is page furniture, or None.
+
+    ``places``: where its src is shown apart; ``squares``: whether small square images are headshots here.
+    """
     if "tiny_images" not in DISABLED and _tiny(img):
         return f"an image declared {TINY_IMAGE_MAX} px or less on a side (pixel, spacer, icon)"
     if "template_images" not in DISABLED:
@@ -384,6 +410,8 @@ def _furniture(img: HtmlElement, src: str, places: int) -> str | None:
             parts = None
         if parts is not None and TEMPLATE_IMAGE.search(parts.netloc + parts.path):
             return "an image from the site's template (theme, plugin, icon or avatar folder)"
+    if squares and "small_square_images" not in DISABLED and _small_square(img):
+        return f"a square image declared {SQUARE_IMAGE_MAX} px or less (an author's headshot, an avatar, a logo)"
     if "ad_images" not in DISABLED and AD_IMAGE.search(_path_of(src)):
         return "an advertisement's image (ads folder or banner size)"
     if "repeated_images" not in DISABLED and places >= _REPEATED_MIN:
@@ -404,6 +432,20 @@ def _tiny(img: HtmlElement) -> bool:
     found = [int(m.group(1)) for m in sizes if m]
     found += [int(m.group(1)) for m in _STYLE_PX.finditer(img.get("style") or "")]
     return any(0 < size <= TINY_IMAGE_MAX for size in found)  # 0: a layout that sizes it (Next.js "fill")
+
+
+def _small_square(img: HtmlElement) -> bool:
+    """True if ``img`` declares an equal width and height over ``TINY_IMAGE_MAX``, at most ``SQUARE_IMAGE_MAX`` pixels.
+
+    A thumbnail linking a larger picture (a gallery's) is not one: its link shows the picture.
+    """
+    sizes = [_PX.match(img.get(attr) or "") for attr in ("width", "height")]
+    if not (sizes[0] and sizes[1]) or sizes[0].group(1) != sizes[1].group(1):
+        return False
+    if not TINY_IMAGE_MAX < int(sizes[0].group(1)) <= SQUARE_IMAGE_MAX:
+        return False  # a smaller one is tiny_images' (a pixel, an icon)
+    link = next((a for a in img.iterancestors("a")), None)
+    return link is None or not _PICTURE_EXT.search(_path_of(link.get("href") or ""))
 
 
 def picture_key(src: str) -> str:
@@ -482,6 +524,78 @@ def unwrap_one_cell_tables(article: HtmlElement) -> None:
         box.attrib.clear()
         box.tail = table.tail
         parent.replace(table, box)
+
+
+_LISTS = frozenset({"ul", "ol", "menu"})
+
+
+def wrap_orphan_items(article: HtmlElement) -> None:
+    """Put each run of sibling ``<li>`` with no list above them into a ``<ul>``.
+
+    A page nested deeper than the parser's limit has its deepest elements
+    put side by side (as browsers do), which parts list items from their
+    ``<ul>``; a reader given a bare ``<li>`` draws it however it likes (no
+    bullet, no indent, or joined to the paragraph before). Text between two
+    items ends the run: a list does not hold loose text.
+    """
+    for li in list(article.iter("li")):
+        parent = li.getparent()
+        if parent is None or parent.tag in _LISTS or any(a.tag in _LISTS for a in parent.iterancestors()):
+            continue  # in a list, perhaps under a wrapper the sanitiser unwraps (<ul><div><li>)
+        previous = li.getprevious()
+        if previous is not None and previous.get("data-orphans") is not None and not (previous[-1].tail or "").strip():
+            previous.append(li)  # the run goes on (its tail goes with it; moved out after the last item)
+            continue
+        box = lxml.html.Element("ul", {"data-orphans": ""})
+        li.addprevious(box)
+        box.append(li)
+    for box in article.iter("ul"):
+        if box.get("data-orphans") is not None:
+            del box.attrib["data-orphans"]
+            if box[-1].tail is not None:
+                box.tail, box[-1].tail = box[-1].tail, None
+
+
+def unlink_self_images(article: HtmlElement) -> None:
+    """Take the link off an image that links to its own file: it opens what the reader already sees.
+
+    Only the same URL counts; a link to a larger copy (``-300x200`` shown,
+    the full size linked) stays, it shows more. Hrefs and srcs must be absolute.
+    """
+    for a in list(article.iter("a")):
+        href = a.get("href")
+        if not href or not len(a) or (a.text or "").strip():
+            continue  # no image in it, or text before one
+        images = list(a.iter("img"))
+        if len(images) != 1 or images[0].get("src") != href or text_content(a).strip():
+            continue
+        if a.getparent() is not None:
+            a.drop_tag()  # the image stays where the link was
+
+
+# What a line of byline or share parts is joined by, and the punctuation that stays when the parts
+# around it go ("Jane Doe • 5 min read" without its name and time). Dashes and asterisks are not here:
+# "—", "* * *" and "***" alone are authors' section breaks.
+_LONE_MARKS = frozenset("•·|.,;:")
+_MARK_BLOCKS = ("p", "li", "dt", "dd", "figcaption", "h2", "h3", "h4", "h5", "h6")
+_MEDIA = ("img", "picture", "svg", "video", "audio", "iframe", "object", "embed", "math")
+
+
+def drop_lone_marks(article: HtmlElement, rec: Recorder | None = None) -> None:
+    """Drop the blocks whose whole text is one separator or punctuation mark: what removed parts left between them.
+
+    A reader sees a paragraph of "•" or "." where a byline, a share bar or
+    a widget was. A block holding a picture or a player stays, and so do
+    the cells of a table (a "." or "|" there may be the cell's value).
+    """
+    for el in list(article.iter(*_MARK_BLOCKS)):
+        if len(el) > 2 or len((el.text or "").strip()) > 1 or el.getparent() is None:
+            continue  # more than two children, or more than a character before them: more than a mark
+        if text_content(el).strip() not in _LONE_MARKS:
+            continue
+        if next(el.iter(*_MEDIA), None) is not None or any(a.tag in ("td", "th") for a in el.iterancestors()):
+            continue
+        remove(el, rec, _STAGE, "a block whose whole text is one separator mark (left by parts removed around it)")
 
 
 def _size_pair(first: str, second: str) -> bool:

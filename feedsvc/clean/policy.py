@@ -71,6 +71,7 @@ __all__ = [
     "RAW_TEXT_TAGS",
     "RELATED_HEADING",
     "SLIDE_COUNTER",
+    "SQUARE_IMAGE_MAX",
     "TAG_LINE",
     "TEMPLATE_IMAGE",
     "TINY_IMAGE_MAX",
@@ -411,6 +412,9 @@ PLACEHOLDER_SRC = re.compile(
 # An image declared this many pixels or fewer on a side is a tracking pixel,
 # a spacer, an icon or a button, not a picture of the article.
 TINY_IMAGE_MAX = 24
+# A square image declared this size or less is an author's headshot, an avatar or a logo, left
+# beside a byline or bio whose text went; an article's pictures are larger or not square.
+SQUARE_IMAGE_MAX = 120
 # An image served from the site's template rather than uploaded with the
 # article: WordPress theme and plugin folders, icon and avatar folders,
 # Gravatar's avatars. Matched against the host and path of the image's URL.

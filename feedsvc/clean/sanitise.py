@@ -3,7 +3,9 @@
 nh3 (ammonia) is the safety guarantee: whatever earlier stages missed,
 only ALLOWED_TAGS with ALLOWED_ATTRIBUTES and http(s)/mailto URLs come out.
 The tidy pass after it removes elements left empty and links left without
-a target, so no empty or wrapper-only markup reaches a feed.
+a target, so no empty or wrapper-only markup reaches a feed; each of its
+rules that a reader would notice has its name in ``RULES`` (switched off
+through ``DISABLED``, as the other stages' rules).
 
 Pure; a stage of ``feedsvc.clean`` (the last): it imports only the
 ``policy`` below it, never another stage.
@@ -12,6 +14,7 @@ Pure; a stage of ``feedsvc.clean`` (the last): it imports only the
 from __future__ import annotations
 
 import html
+import re
 
 import lxml.etree
 import lxml.html
@@ -22,7 +25,21 @@ from feedsvc.clean.dom import plain_html_parser
 from feedsvc.clean.policy import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, VOID_KEEP
 from feedsvc.text import xml_safe
 
-__all__ = ["sanitise", "serialise_children", "tidy"]
+__all__ = ["DISABLED", "RULES", "sanitise", "serialise_children", "tidy", "visible"]
+
+RULES: dict[str, str] = {
+    "invisible_text": "an element whose only text is invisible characters (zero-width joiners, spaces, marks) is empty",
+}
+
+# Rules switched off; only the benchmark's ablation sets this.
+DISABLED: frozenset[str] = frozenset()
+
+# Characters a reader draws as nothing that str.strip() keeps: zero-width space, non-joiner and
+# joiner, left-to-right and right-to-left marks, word joiner, byte order mark, soft hyphen,
+# Mongolian vowel separator. Page builders leave them as the whole text of spacer paragraphs.
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e"
+# The first character a reader sees: a search stops at it, most often the text's first.
+_SHOWN = re.compile(f"[^\\s{_INVISIBLE}]")
 
 # dom's parser: huge_tree, so nh3 keeps nested quotes and lists as deep as the (depth-limited) article has
 # them, and plain elements, since tidy reads every element
@@ -79,6 +96,19 @@ def tidy(markup: str) -> str:
 _KEEPS_BLOCK = frozenset({"img", "td", "th"})
 
 
+def visible(text: str | None) -> bool:
+    """True if ``text`` shows anything to a reader: more than white space (and invisible characters)."""
+    if not text:
+        return False
+    if "invisible_text" in DISABLED:
+        return bool(text.strip())
+    return _SHOWN.search(text) is not None
+
+
+def _shown(text: str | None) -> bool:
+    return text is not None and _SHOWN.search(text) is not None
+
+
 def _drop_empty(body: HtmlElement) -> None:
     """Drop every element of ``body`` with no text and no image or table cell in it (``VOID_KEEP`` stay).
 
@@ -90,14 +120,15 @@ def _drop_empty(body: HtmlElement) -> None:
     nodes = [el for el in body.iter() if isinstance(el.tag, str)]
     has_text: dict[HtmlElement, bool] = {}
     has_keeper: dict[HtmlElement, bool] = {}
+    shown = visible if "invisible_text" in DISABLED else _shown  # the rule's test inline: one regex search
     for el in reversed(nodes):  # every element after all of its descendants
-        text = bool((el.text or "").strip())
+        text = shown(el.text)
         keeper = False
         for child in el:
             if isinstance(child.tag, str):
                 text = text or has_text[child]
                 keeper = keeper or has_keeper[child] or child.tag in _KEEPS_BLOCK
-            if not text and (child.tail or "").strip():
+            if not text and shown(child.tail):
                 text = True
         has_text[el], has_keeper[el] = text, keeper
     dropped: set[HtmlElement] = set()

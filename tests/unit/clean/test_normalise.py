@@ -16,14 +16,19 @@ URL = "https://news.example.org/2024/03/harbour/"
 PAGE = "drops_images_that_are_not_the_articles_pictures.html"
 
 
-def images(disabled: frozenset[str] = frozenset()) -> list[str]:
-    """Return the srcs of the images the fixture page publishes, with ``disabled`` rules off."""
+def cleaned(page: str, disabled: frozenset[str] = frozenset()) -> str:
+    """Return the clean HTML of the fixture ``page`` with ``disabled`` rules of normalise off."""
     saved = normalise.DISABLED
     normalise.DISABLED = disabled
     try:
-        html = clean_html((FIXTURES / "clean" / PAGE).read_text(encoding="utf-8"), URL)
+        return clean_html((FIXTURES / "clean" / page).read_text(encoding="utf-8"), URL)
     finally:
         normalise.DISABLED = saved
+
+
+def images(disabled: frozenset[str] = frozenset()) -> list[str]:
+    """Return the srcs of the images the fixture page publishes, with ``disabled`` rules off."""
+    html = cleaned(PAGE, disabled)
     return [img.get("src") for img in lxml.html.fragment_fromstring(html, create_parent="div").iter("img")]
 
 
@@ -97,12 +102,7 @@ def test_two_pictures_keep_two_keys(one: str, other: str) -> None:
 
 def published(disabled: frozenset[str] = frozenset()) -> str:
     """Return the fixture page's clean HTML with ``disabled`` rules off."""
-    saved = normalise.DISABLED
-    normalise.DISABLED = disabled
-    try:
-        return clean_html((FIXTURES / "clean" / PAGE).read_text(encoding="utf-8"), URL)
-    finally:
-        normalise.DISABLED = saved
+    return cleaned(PAGE, disabled)
 
 
 def test_an_image_declared_zero_wide_loses_the_size_a_reader_would_draw_it_at() -> None:
@@ -123,3 +123,68 @@ def test_a_table_of_one_cell_is_published_as_its_content() -> None:
     assert "<p>The council will hold a public meeting" in html
     assert html.count("<table>") == 1  # the data table stays a table
     assert published(frozenset({"one_cell_table"})).count("<table>") == 2
+
+
+def test_list_items_torn_from_their_list_are_published_in_one() -> None:
+    page = "publishes_list_items_torn_from_their_list_as_a_list.html"
+    root = lxml.html.fragment_fromstring(cleaned(page), create_parent="div")
+    items = list(root.iter("li"))
+    assert [li.text for li in items] == ["Gemini CLI", "Qwen CLI", "Codex CLI"]
+    assert {li.getparent() for li in items} == {root.find("ul")}
+    assert "<ul>" not in cleaned(page, frozenset({"orphan_items"}))
+
+
+def test_orphan_items_with_text_between_them_make_two_lists() -> None:
+    box = lxml.html.fragment_fromstring("<div><p>a</p><li>A</li> <li>B</li>then<li>C</li>end</div>")
+    normalise.wrap_orphan_items(box)
+    assert lxml.html.tostring(box, encoding="unicode") == (
+        "<div><p>a</p><ul><li>A</li> <li>B</li></ul>then<ul><li>C</li></ul>end</div>"
+    )
+
+
+def test_items_a_wrapper_parts_from_their_list_are_still_in_it() -> None:
+    markup = "<div><ul><div><li>A</li></div><div><li>B</li></div></ul></div>"
+    box = lxml.html.fragment_fromstring(markup)
+    normalise.wrap_orphan_items(box)
+    assert lxml.html.tostring(box, encoding="unicode") == markup
+
+
+def test_an_image_linked_to_its_own_file_loses_the_link_and_a_larger_copy_keeps_it() -> None:
+    page = "unlinks_an_image_linked_to_its_own_file.html"
+    html = cleaned(page)
+    own = "https://news.example.org/uploads/2023/01/analytics-certificate.png"
+    assert f'<p><img src="{own}" alt="An analytics certificate"></p>' in html
+    assert '<a href="https://news.example.org/uploads/2022/06/python-certificate-1024x768.png">' in html
+    assert f'<a href="{own}">' in cleaned(page, frozenset({"image_self_link"}))
+
+
+def test_a_block_that_is_one_separator_mark_goes_and_a_section_break_stays() -> None:
+    page = "drops_a_block_that_is_one_separator_mark.html"
+    html = cleaned(page)
+    assert "<p>.</p>" not in html
+    assert "•" not in html
+    assert "<p>* * *</p>" in html  # an author's section break
+    assert "<td>.</td>" in html  # a cell's value
+    off = cleaned(page, frozenset({"lone_marks"}))
+    assert "<p>.</p>" in off
+    assert "•" in off
+
+
+def test_a_bylines_headshot_goes_and_the_articles_pictures_stay() -> None:
+    page = "drops_a_bylines_headshot_left_in_the_article.html"
+    html = cleaned(page)
+    assert "genevieve-carlton.jpg" not in html
+    assert "dashboard.png" in html
+    assert "receipt-scan.png" in html  # square, but larger than a headshot
+    assert "genevieve-carlton.jpg" in cleaned(page, frozenset({"small_square_images"}))
+
+
+def test_a_grid_of_small_squares_is_the_articles_and_stays() -> None:
+    grid = "".join(f'<p><img src="https://a.example/team/{n}.jpg" width="80" height="80"></p>' for n in range(4))
+    box = lxml.html.fragment_fromstring(f"<div>{grid}</div>")
+    normalise.drop_furniture_images(box)
+    assert len(list(box.iter("img"))) == 4
+    box = lxml.html.fragment_fromstring(f"<div>{grid}</div>")
+    box[0].getparent().remove(box[0])  # three: headshots, as a byline box shows them
+    normalise.drop_furniture_images(box)
+    assert not list(box.iter("img"))
