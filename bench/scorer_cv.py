@@ -3,7 +3,7 @@
 Usage::
 
     python bench/scorer_cv.py DATASET [DATASET ...] [--cache FILE] [--set KEY=VALUE,...]... [--seeds N]
-                              [--threshold T]
+                              [--labels KIND]... [--threshold T]
 
 The trainer's blocks and labels (``bench/train_scorer.py``'s
 ``collect_article_blocks``: the heuristics' article, each innermost block
@@ -12,13 +12,19 @@ folds) LightGBM is trained on the other four and the fold's blocks are
 predicted; the kept blocks' texts are joined and scored as the trainer's
 ``simulate`` does (F1, P, R, clean share), pooled over the folds and fold by
 fold. No threshold is fitted: each line gives the figures at the fixed
-thresholds 0.2 to 0.5, so settings are compared on the same footing.
+thresholds 0.05 to 0.5, so settings are compared on the same footing (a
+balanced model, ``--set balance=1``, is best near 0.1, the plain one near 0.4).
 
 The reference (the trainer's ``PARAMS`` and ``ROUNDS``) is always the first
 line; each ``--set`` is one more line with those settings changed (``rounds``
-is the number of trees, any other key a LightGBM parameter). ``--seeds N``
+is the number of trees, ``balance=0`` trains with the plain weights by
+tokens instead of ``train_scorer.balanced``, any other key a LightGBM parameter). ``--seeds N``
 adds the reference trained with N other seeds: how far the figures move
-for nothing, the yardstick for every other line. A model change is honest
+for nothing, the yardstick for every other line. Each ``--labels KIND`` is
+one more line trained with another labelling of the same blocks
+(``train_scorer.relabel``: ``soft``, ``counted``, ``sure``; ``soft`` trains
+with LightGBM's ``cross_entropy`` objective); the held-out blocks are always
+scored against the truth as the metric does. A model change is honest
 on all five folds (each fold's model never saw its pages).
 
 It is a proxy, minutes against ``bench/extraction.py --scorer``'s half
@@ -49,6 +55,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from extraction import fold_of, load
 from train_scorer import (
+    BALANCE,
+    LABELINGS,
     PARAMS,
     ROUNDS,
     SEED,
@@ -56,13 +64,15 @@ from train_scorer import (
     Simulated,
     collect_article_blocks,
     predict,
+    relabel,
     simulate,
     train_trees,
 )
 
 from feedsvc.clean import CLEANER_VERSION, scorer
 
-THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
+# Balanced training (train_scorer.BALANCE) moves the best threshold down to about 0.1.
+THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
 FOLDS = 5
 
 
@@ -105,7 +115,10 @@ def _from_json(d: dict[str, Any]) -> PageBlocks:
 
 
 def settings(spec: str) -> tuple[dict[str, Any], int]:
-    """Return the LightGBM parameters and rounds of ``spec`` ("key=value,..."): the trainer's, changed."""
+    """Return the LightGBM parameters and rounds of ``spec`` ("key=value,..."): the trainer's, changed.
+
+    ``balance`` (0 or 1) is kept among the parameters; :func:`cross_validate` takes it out for ``train_trees``.
+    """
     params, rounds = dict(PARAMS), ROUNDS
     for item in filter(None, spec.split(",")):
         key, sep, value = item.partition("=")
@@ -113,7 +126,7 @@ def settings(spec: str) -> tuple[dict[str, Any], int]:
             raise SystemExit(f"--set {spec!r}: {item!r} is not KEY=VALUE (e.g. --set num_leaves=15,rounds=200)")
         if key == "rounds":
             rounds = int(value)
-        elif isinstance(PARAMS.get(key), bool):
+        elif key == "balance" or isinstance(PARAMS.get(key), bool):
             params[key] = value.lower() in ("1", "true", "yes")
         elif isinstance(PARAMS.get(key), int):
             params[key] = int(value)
@@ -131,10 +144,18 @@ def _number(value: str) -> int | float | str:
     return value
 
 
+def labelled(kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Return the training parameters for labels of ``kind``: soft labels need an objective that takes targets in [0, 1]."""
+    return {**params, "objective": "cross_entropy"} if kind == "soft" else dict(params)
+
+
 def cross_validate(
-    pages: Sequence[PageBlocks], params: dict[str, Any], rounds: int
+    pages: Sequence[PageBlocks], params: dict[str, Any], rounds: int, labels: str = "majority"
 ) -> dict[int | str, dict[float, Simulated]]:
-    """Return, per held-out fold and pooled ("all"), the simulated metric at each of ``THRESHOLDS``."""
+    """Return, per held-out fold and pooled ("all"), the simulated metric at each of ``THRESHOLDS``.
+
+    ``labels``: how the training folds' blocks are labelled (``train_scorer.relabel``); "majority" is the trainer's.
+    """
     by_fold: dict[int, list[PageBlocks]] = {}
     for pb in pages:
         by_fold.setdefault(fold_of(pb.domain, FOLDS), []).append(pb)
@@ -143,7 +164,11 @@ def cross_validate(
     probs: list[list[float]] = []
     for fold in sorted(by_fold):
         train = [pb for k in sorted(by_fold) if k != fold for pb in by_fold[k]]
-        model = scorer.load_model(train_trees(train, params, rounds), f"fold {fold} model")
+        if labels != "majority":
+            train = [relabel(pb, labels) for pb in train]
+        lgb = {k: v for k, v in labelled(labels, params).items() if k != "balance"}
+        trees = train_trees(train, lgb, rounds, bool(params.get("balance", BALANCE)))
+        model = scorer.load_model(trees, f"fold {fold} model")
         held = by_fold[fold]
         fold_probs = [predict(model, pb) for pb in held]
         out[fold] = {t: simulate(held, [[p >= t for p in pp] for pp in fold_probs]) for t in THRESHOLDS}
@@ -176,7 +201,16 @@ def main(argv: list[str] | None = None) -> int:
         "--set", dest="variants", action="append", default=[], help="KEY=VALUE,... a variant of the training settings"
     )
     parser.add_argument("--seeds", type=int, default=0, help="the reference again with N other seeds: the noise")
-    parser.add_argument("--threshold", type=float, default=0.4, choices=THRESHOLDS, help="threshold of the fold lines")
+    parser.add_argument(
+        "--labels", action="append", default=[], choices=LABELINGS, help="one more line trained with these labels"
+    )
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=0.1 if BALANCE else 0.4,
+        choices=THRESHOLDS,
+        help="threshold of the fold lines",
+    )
     args = parser.parse_args(argv)
     variants = [settings(spec) for spec in args.variants]  # bad specs fail before the long collection
     pages = collect(args.datasets, args.cache)
@@ -190,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     for spec, (params, rounds) in zip(args.variants, variants, strict=True):
         report(spec, cross_validate(pages, params, rounds), args.threshold)
+    for kind in args.labels:
+        report(f"labels {kind}", cross_validate(pages, dict(PARAMS), ROUNDS, kind), args.threshold)
     return 0
 
 

@@ -13,7 +13,7 @@ from support.paths import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 
-from scorer_cv import collect, settings
+from scorer_cv import collect, labelled, settings
 from train_scorer import PARAMS, ROUNDS, PageBlocks, label_blocks
 
 from feedsvc.clean import CLEANER_VERSION
@@ -31,6 +31,13 @@ def test_a_variant_changes_only_the_settings_it_names() -> None:
     }
     assert {k: params[k] for k in unchanged} == unchanged
     assert settings("") == (PARAMS, ROUNDS)
+    assert settings("balance=0")[0] == {**PARAMS, "balance": False}
+
+
+def test_soft_labels_train_with_an_objective_that_takes_targets_between_0_and_1() -> None:
+    assert labelled("soft", PARAMS) == {**PARAMS, "objective": "cross_entropy"}
+    assert labelled("counted", PARAMS) == PARAMS and labelled("sure", PARAMS) == PARAMS
+    assert PARAMS["objective"] == "binary"
 
 
 def test_a_variant_that_is_not_key_value_names_itself_and_the_form() -> None:

@@ -1,4 +1,4 @@
-"""bench/train_scorer.py: the simulated page metric of kept blocks and the ceiling a block scorer can reach."""
+"""bench/train_scorer.py: the simulated page metric of kept blocks, the ceiling a block scorer can reach, and labellings."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from support.paths import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 
-from train_scorer import PageBlocks, ceiling, label_blocks, simulate
+import pytest
+from train_scorer import PageBlocks, balanced, block_shares, ceiling, label_blocks, relabel, simulate
 
 PROSE = [
     f"The council voted on Tuesday to extend the harbour wall, paragraph {i}, after a long debate in the town."
@@ -19,6 +20,7 @@ JUNK = "Sign up for our weekly newsletter and never miss a story again"
 
 def page(texts: list[str], truth: list[str], key: str = "set/1") -> PageBlocks:
     pb = PageBlocks(key, "news.example", " ".join(truth), texts=texts)
+    pb.rows, pb.words = [(float(i),) for i in range(len(texts))], [frozenset({f"w{i}"}) for i in range(len(texts))]
     pb.labels, pb.weights = label_blocks(pb.truth, texts)
     return pb
 
@@ -44,3 +46,48 @@ def test_the_clean_share_is_over_all_pages_and_an_empty_output_is_not_clean() ->
     assert simulate([good, bad], [[True] * 3, [True] * 4]).clean == 0.5
     nothing = simulate([good], [[False] * 3])
     assert nothing.clean == 0.0 and nothing.f1 == 0.0
+
+
+HALF = JUNK + " " + PROSE[0]  # 16 of its 28 shingles are in the truth
+
+
+def test_the_majority_of_the_shares_is_the_trainers_label_short_blocks_included() -> None:
+    texts = [*PROSE, JUNK, "Coast", "Tides", "", HALF]
+    truth = " ".join(PROSE) + " Coast"
+    assert [int(s * 2 > 1) for s in block_shares(truth, texts)] == label_blocks(truth, texts)[0]
+    assert block_shares(truth, ["Coast", "Tides", ""]) == [1.0, 0.0, 0.0]
+
+
+def test_counted_shares_find_a_paragraph_the_truth_holds_once_only_once() -> None:
+    texts = [PROSE[0], PROSE[1], PROSE[0]]
+    truth = " ".join(PROSE[:2])
+    assert block_shares(truth, texts) == [1.0, 1.0, 1.0]
+    assert block_shares(truth, texts, counted=True) == [1.0, 1.0, 0.0]
+    assert relabel(page(texts, PROSE[:2]), "counted").labels == [1, 1, 0]
+
+
+def test_soft_labels_are_the_shares_and_sure_labels_leave_out_the_half_blocks() -> None:
+    pb = page([*PROSE, HALF, JUNK], PROSE)
+    share = block_shares(pb.truth, [HALF])[0]
+    assert 0.3 < share < 0.7
+    soft = relabel(pb, "soft")
+    assert soft.labels == [1.0, 1.0, 1.0, share, 0.0] and soft.weights == pb.weights
+    sure = relabel(pb, "sure")
+    assert sure.texts == [*PROSE, JUNK] and sure.labels == [1, 1, 1, 0]
+    assert sure.rows == [(0.0,), (1.0,), (2.0,), (4.0,)] and sure.words[3] == frozenset({"w4"})
+    assert sure.weights == [w for i, w in enumerate(pb.weights) if i != 3]
+    assert pb.texts == [*PROSE, HALF, JUNK] and pb.labels == [1, 1, 1, 1, 0]  # the page itself is not changed
+    assert relabel(pb, "majority").labels == pb.labels
+
+
+def test_an_unknown_labelling_names_the_known_ones() -> None:
+    with pytest.raises(ValueError, match=r"unknown labelling 'fuzzy': one of majority, soft, counted, sure"):
+        relabel(page(PROSE, PROSE), "fuzzy")
+
+
+def test_balanced_weights_give_a_pages_article_and_its_junk_half_each_in_their_token_shares() -> None:
+    weights = balanced([1, 1, 0, 0], [0.6, 0.3, 0.075, 0.025])
+    assert weights == pytest.approx([1 / 3, 1 / 6, 0.375, 0.125])
+    assert balanced([1, 1], [0.75, 0.25]) == [0.375, 0.125]  # one side only: the page weighs half
+    # A soft label's block is split by its value: article 0.5 + 0.1, junk 0.1 + 0.3.
+    assert balanced([1.0, 0.5, 0.0], [0.5, 0.2, 0.3]) == pytest.approx([0.5 / 1.2, 0.1 / 1.2 + 0.1 / 0.8, 0.3 / 0.8])
