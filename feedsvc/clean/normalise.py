@@ -139,13 +139,23 @@ def _scheme(url: str) -> str:
         return ""
 
 
+# Control characters (not tab or line breaks) that an attribute may hold as the page is parsed
+# but XML may not: a share link's text with a backspace in it (wcxb-dev/0121) made setting
+# the href raise, and the whole page came out uncleaned. Browsers percent-encode them in a URL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _percent(match: re.Match[str]) -> str:
+    return f"%{ord(match.group(0)):02X}"
+
+
 def absolute(url: str, base: str | None) -> str | None:
     """Return ``url`` made absolute and stripped of tracking, or None if it is unsafe or unusable.
 
     Without a base, a relative URL is returned as it is (still relative):
     the caller that knows the page's URL passes it as ``base_url``.
     """
-    url = url.strip()
+    url = _CONTROL.sub(_percent, url.strip())
     if not url:
         return None
     try:
