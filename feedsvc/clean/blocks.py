@@ -166,9 +166,10 @@ def class_tokens(el: HtmlElement, container: HtmlElement) -> frozenset[str]:
     return _Ancestry(container).of(el)[1]
 
 
-# The single words of each (class, id) pair seen: names recur across blocks and pages.
+# The single words of each (class, id) pair seen: names recur across blocks and pages. Small,
+# as dom's caches of sets are (the cycle collector walks every entry at each full collection).
 _OWN_WORDS: dict[tuple[str, str], frozenset[str]] = {}
-_OWN_WORDS_MAX = 16384
+_OWN_WORDS_MAX = 4096
 
 
 def _own_words(el: HtmlElement) -> frozenset[str]:

@@ -691,7 +691,10 @@ def remove_author_class_boxes(
     boxes = [
         el
         for el in article.iter("div", "section", "aside", "footer", "header", "p", "span", "address")
-        if el is not article and any(words & _AUTHOR_WORDS for words in class_words(el))
+        # (an element with neither a class nor an id has no class words: not asked)
+        if el is not article
+        and (el.get("class") or el.get("id"))
+        and any(words & _AUTHOR_WORDS for words in class_words(el))
     ]
     for box in boxes:
         if not is_within(box, article) or any(is_within(box, other) for other in boxes if other is not box):

@@ -167,7 +167,9 @@ def description_of(root: HtmlElement) -> str:
 def assess(probe: Probe, article_text: str) -> Confidence:
     """Return the doubts about an article whose text is ``article_text``, given what ``probe`` saw."""
     reasons = []
-    chars = len(" ".join(article_text.split()))
+    # The length of the text with its white space collapsed, counted from its words without joining them.
+    words = article_text.split()
+    chars = sum(map(len, words)) + len(words) - 1 if words else 0
     if probe.page_chars >= _PAGE_MIN_CHARS and chars < _SHORT_SHARE * probe.page_chars:
         reasons.append(
             f"the article holds {chars} characters, {chars / probe.page_chars:.0%} of the page's "

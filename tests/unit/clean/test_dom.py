@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
 
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from lxml.html import HtmlElement
 
+from feedsvc.clean import dom
 from feedsvc.clean.dom import (
     class_signal,
     class_words,
@@ -147,6 +149,24 @@ def test_class_signal_reads_the_words_and_runs_of_class_names_and_id(names: str,
     div = root.find(".//div")
     assert div is not None
     assert class_signal(div) == signal
+
+
+def test_class_signals_are_remembered_where_the_cycle_collector_never_walks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The memos are plain dicts of strings to numbers: untracked, so no collection walks them as they grow.
+    root = parse('<div class="related-content" id="box"><p class="entry-content x">text</p></div>')
+    assert root is not None
+    div, p = root.find(".//div"), root.find(".//p")
+    assert div is not None and p is not None
+    assert (class_signal(div), class_signal(p)) == (-1, 1)
+    assert not gc.is_tracked(dom._NAME_SIGNALS)
+    assert not gc.is_tracked(dom._CLASS_SIGNALS)
+    # Full memos are emptied and filled again: the same signals.
+    monkeypatch.setattr(dom, "_SIGNALS_MAX", 1)
+    monkeypatch.setattr(dom, "_NAME_SIGNALS", {})
+    monkeypatch.setattr(dom, "_CLASS_SIGNALS", {})
+    for _ in range(3):
+        assert (class_signal(div), class_signal(p)) == (-1, 1)
+    assert len(dom._NAME_SIGNALS) == len(dom._CLASS_SIGNALS) == 1
 
 
 def test_text_content_is_the_text_lxml_gives_without_the_tail() -> None:
