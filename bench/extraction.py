@@ -22,7 +22,7 @@ URL's host, else the page id without a trailing number) are put in K
 folds by a hash of the domain, so one site never sits on both sides. A
 fixed extractor has nothing to fit, so its cross-validated number is the
 mean and spread over the K held-out folds. ``--ablate`` turns the generic
-rules of ``feedsvc.clean.boilerplate``, ``chrome``, ``extract`` and ``normalise`` (their ``RULES``) into a choice to fit: for each fold, the
+rules of ``feedsvc.clean.blocks``, ``boilerplate``, ``chrome``, ``extract`` and ``normalise`` (their ``RULES``) into a choice to fit: for each fold, the
 rule set (all rules, or all but one) with the best F1 on the other K-1
 folds is scored on the held-out fold, and the pooled held-out pages give
 the cross-validated F1; a rule is worth keeping when it does not lower the
@@ -450,10 +450,10 @@ def _rule_modules() -> list:
     """The cleaner's stages whose generic rules can be switched off (each has RULES and DISABLED)."""
     import importlib
 
-    from feedsvc.clean import boilerplate, chrome, extract
+    from feedsvc.clean import blocks, boilerplate, chrome, extract
 
     # feedsvc.clean.normalise the module (the package's own name "normalise" is the stage's function)
-    return [boilerplate, chrome, extract, importlib.import_module("feedsvc.clean.normalise")]
+    return [blocks, boilerplate, chrome, extract, importlib.import_module("feedsvc.clean.normalise")]
 
 
 @contextlib.contextmanager
