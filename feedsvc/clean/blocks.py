@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 import lxml.html
@@ -51,11 +52,24 @@ from feedsvc.clean.dom import (
     holders_of,
     in_code,
     leaf_blocks,
+    text_content,
     text_of,
 )
 from feedsvc.clean.policy import BLOCK_TAGS
 
-__all__ = ["FEATURES", "Block", "article_blocks", "class_tokens", "split_mixed_blocks", "text_tokens"]
+__all__ = [
+    "DISABLED",
+    "FEATURES",
+    "RULES",
+    "Block",
+    "article_blocks",
+    "class_tokens",
+    "join_lines",
+    "lines_between_kept",
+    "split_lines",
+    "split_mixed_blocks",
+    "text_tokens",
+]
 
 _WORD = re.compile(r"\w+")
 # What is not punctuation, a digit or a capital: removed, the rest is counted (C speed).
@@ -595,6 +609,25 @@ class _Items:
 # of running text. Not list items, headings, table structure or captions, where a
 # paragraph around a line would change how it reads.
 _SPLIT_TAGS = frozenset("div p section article main center blockquote td dd".split())
+# A list item holding no blocks whose text has blank lines is paragraphs too (an item that
+# runs on for paragraphs: "<li><b>Taste</b> – We brewed …<br><br>I had five team members …").
+# Its loose text beside a nested list is its title, and stays as it is.
+_ITEM_TAGS = frozenset({"li"})
+# Blocks that go when they hold only line breaks: not cells or items, whose place is structure.
+_SPACER_TAGS = frozenset("div p center".split())
+
+RULES: dict[str, str] = {
+    "loose_text": "a container's own text beside its blocks becomes a paragraph of its own",
+    "blank_line_paragraphs": "runs of text apart by a blank line (<br><br>) become paragraphs",
+    "wrapped_blank_lines": "a blank line inside inline wrappers (<span>A<br><br></span><b>B</b>) parts paragraphs too",
+    "item_paragraphs": "a list item without blocks whose text has blank lines becomes the paragraphs it shows",
+    "edge_blank_lines": "blank lines at the start or end of a block (<p><br><br>Text</p>) go: they show only space",
+    "spacer_blocks": "a block holding nothing but line breaks (a page builder's empty line) goes",
+    "line_blocks": "each line of a block of <br> lines is judged on its own by the learned scorer, then joined back",
+}
+
+# Rules switched off; only the benchmark's ablation sets this.
+DISABLED: frozenset[str] = frozenset()
 
 
 def split_mixed_blocks(container: HtmlElement) -> int:
@@ -605,33 +638,169 @@ def split_mixed_blocks(container: HtmlElement) -> int:
 
     - text of a container beside its blocks (``<div>By Jane Doe<p>…</p></div>``,
       or an inline wrapper holding blocks, ``<p><span>Intro<h3>…</h3></span></p>``):
-      each run of inline content between the blocks is wrapped in a ``<p>``;
+      each run of inline content between the blocks is wrapped in a ``<p>``
+      (``loose_text``);
     - paragraphs separated only by blank lines (``text<br><br>text``): each
-      run between the double line breaks becomes a ``<p>``, the breaks go.
+      run between the double line breaks becomes a ``<p>``, the breaks go
+      (``blank_line_paragraphs``), also where the breaks sit inside inline
+      wrappers (``<span>A<br><br></span><b>B</b>``, a pasted document: the
+      wrappers are cut in two at the blank line, ``wrapped_blank_lines``), and
+      in a list item that holds no blocks (``item_paragraphs``). Blank lines
+      before the first or after the last run of a block go
+      (``edge_blank_lines``), and so do blocks holding only line breaks
+      (``spacer_blocks``).
 
     A ``<p>`` that holds blocks becomes a ``<div>`` (a paragraph cannot hold
     one). Runs without word text stay as they were; a single line
-    break (an address, a verse) stays inside its run. Nothing in code, list
-    items, headings or table structure is touched. Pure in-place tree edit.
+    break (an address, a verse) stays inside its run. Nothing in code,
+    headings or table structure is touched. Pure in-place tree edit.
     """
     holders = block_holders(container)
     for el in holders:
         if el.tag == "p":  # a paragraph holding blocks (through an inline wrapper) is a container
             el.tag = "div"
-    # Each element's runs are its own children: the order they are wrapped in changes nothing.
-    todo = [el for el in holders if _has_loose_text(el, holders)]
-    # Leaf blocks with a blank line: found from their <br>s (few), not by reading every block.
-    todo += [
-        el
-        for el in dict.fromkeys(br.getparent() for br in container.iter("br"))
-        if el is not None and el not in holders and el.tag in _SPLIT_TAGS and _has_blank_line(el)
-    ]
+    if "spacer_blocks" not in DISABLED:
+        _remove_spacers(container, holders)
+    todo: list[HtmlElement] = []
+    if "loose_text" not in DISABLED:
+        # Each element's runs are its own children: the order they are wrapped in changes nothing.
+        todo = [el for el in holders if _has_loose_text(el, holders)]
+    if "blank_line_paragraphs" not in DISABLED:
+        todo += _with_blank_lines(container, holders, set(todo))
     made = 0
     for el in todo:
-        if el.tag in CODE_TAGS or (el.tag in BLOCK_TAGS and el.tag not in _SPLIT_TAGS) or in_code(el):
+        if el.tag in _ITEM_TAGS and el not in holders:  # an item's paragraphs (its title beside a list stays)
+            pass
+        elif el.tag in CODE_TAGS or (el.tag in BLOCK_TAGS and el.tag not in _SPLIT_TAGS) or in_code(el):
             continue
         made += _wrap_runs(el, el in holders)
     return made
+
+
+def _with_blank_lines(container: HtmlElement, holders: set[HtmlElement], seen: set[HtmlElement]) -> list[HtmlElement]:
+    """The blocks of ``container`` whose text has a blank line, its breaks lifted out of inline wrappers.
+
+    Found from their <br>s (few), not by reading every block: each <br>'s
+    nearest block ancestor, through inline elements only.
+    """
+    found: dict[HtmlElement, bool] = {}  # block -> a <br> of it sits in an inline wrapper
+    for br in container.iter("br"):
+        node = br.getparent()
+        wrapped = False
+        while node is not None and node is not container and node.tag not in BLOCK_TAGS:
+            node, wrapped = node.getparent(), True
+        if node is None:
+            continue
+        found[node] = found.get(node, False) or wrapped
+    todo = []
+    for el, wrapped in found.items():
+        if el in seen or in_code(el):
+            continue
+        if el.tag in _ITEM_TAGS:
+            if "item_paragraphs" in DISABLED or el in holders:
+                continue
+        elif el.tag not in _SPLIT_TAGS:
+            continue
+        if wrapped and "wrapped_blank_lines" not in DISABLED:
+            for br in _blank_line_breaks(el):
+                _lift(br, el)
+        if _has_blank_line(el):
+            todo.append(el)
+    return todo
+
+
+def _blank_line_breaks(el: HtmlElement) -> list[HtmlElement]:
+    """The <br>s under ``el`` (through inline elements) that make blank lines: two or more with only white space between.
+
+    Read in document order; the opening or closing of an inline wrapper
+    between two breaks is no content, an image or any other element is.
+    """
+    found: list[HtmlElement] = []
+    last: list[HtmlElement | None] = [None]  # the last <br> with only white space after it
+
+    def text(s: str | None) -> None:
+        if s and s.strip():
+            last[0] = None
+
+    def walk(node: HtmlElement) -> None:
+        for child in node:
+            if not isinstance(child.tag, str):
+                text(child.tail)
+                continue
+            if child.tag == "br":
+                if last[0] is not None:
+                    if not found or found[-1] is not last[0]:
+                        found.append(last[0])
+                    found.append(child)
+                last[0] = child
+            elif child.tag in BLOCK_TAGS or not (len(child) or child.text):
+                last[0] = None  # a block, an image, an input: content
+            else:
+                text(child.text)
+                walk(child)
+            text(child.tail)
+
+    text(el.text)
+    walk(el)
+    return found
+
+
+def _lift(br: HtmlElement, el: HtmlElement) -> None:
+    """Move ``br`` up to a child of ``el``, cutting each inline wrapper on the way in two at it.
+
+    ``<p><span>A<br>B</span></p>`` becomes ``<p><span>A</span><br><span>B</span></p>``:
+    the same text in the same wrappers, the break between them.
+    """
+    parent = br.getparent()
+    while parent is not None and parent is not el:
+        grand = parent.getparent()
+        if grand is None:
+            return
+        right = lxml.html.Element(parent.tag, dict(parent.attrib))
+        right.text, br.tail = br.tail, None
+        for sibling in list(br.itersiblings()):
+            right.append(sibling)
+        parent.remove(br)
+        right.tail, parent.tail = parent.tail, None
+        at = grand.index(parent)
+        grand.insert(at + 1, br)
+        if right.text or len(right):
+            grand.insert(at + 2, right)
+        elif right.tail:
+            br.tail = (br.tail or "") + right.tail
+        if not parent.text and not len(parent):  # nothing was before the break: no empty copy
+            grand.remove(parent)
+        parent = grand
+
+
+def _remove_spacers(container: HtmlElement, holders: set[HtmlElement]) -> None:
+    """Remove the blocks that hold only line breaks (through empty inline wrappers): empty lines of a page builder."""
+    for br in list(container.iter("br")):
+        node = br.getparent()
+        while node is not None and node is not container and node.tag not in BLOCK_TAGS:
+            node = node.getparent()
+        if node is None or node is container or node in holders or node.tag not in _SPACER_TAGS:
+            continue
+        if node.getparent() is not None and not _has_content(node):
+            node.drop_tree()  # its tail stays
+
+
+def _has_content(el: HtmlElement) -> bool:
+    """True if ``el`` holds text or an element other than <br> and inline wrappers of them."""
+    if (el.text or "").strip():
+        return True
+    for child in el:
+        if not isinstance(child.tag, str):
+            if (child.tail or "").strip():
+                return True
+            continue
+        if (child.tail or "").strip():
+            return True
+        if child.tag == "br":
+            continue
+        if child.tag in BLOCK_TAGS or not (len(child) or child.text) or _has_content(child):
+            return True
+    return False
 
 
 def _has_loose_text(el: HtmlElement, holders: set[HtmlElement]) -> bool:
@@ -659,12 +828,7 @@ def _has_blank_line(el: HtmlElement) -> bool:
 
 def _wrap_runs(el: HtmlElement, holds_blocks: bool) -> int:
     """Wrap each run of ``el``'s inline content (between blocks and blank lines) that has word text in a <p>."""
-    items: list[str | HtmlElement] = [el.text] if el.text else []
-    for child in el:
-        tail, child.tail = child.tail, None
-        items.append(child)
-        if tail:
-            items.append(tail)
+    items = _take_content(el)
     runs: list[list[str | HtmlElement]] = [[]]
     breaks: list[HtmlElement | None] = []  # what ends each run: a block, or None for a blank line
     i = 0
@@ -684,10 +848,16 @@ def _wrap_runs(el: HtmlElement, holds_blocks: bool) -> int:
             runs[-1].append(item)
         i += 1
     worded = {n for n, run in enumerate(runs) if _WORD.search(_run_text(run))}
-    el.text = None
-    for child in list(el):
-        el.remove(child)
     if len(worded) < (1 if holds_blocks else 2):
+        if (
+            not holds_blocks
+            and len(worded) == 1
+            and None in breaks
+            and "edge_blank_lines" not in DISABLED
+            and not any(_has_any(run) for n, run in enumerate(runs) if n not in worded)
+        ):
+            _refill(el, runs[min(worded)])  # one run and blank lines around it: the run alone
+            return 0
         _refill(el, items)  # nothing to split: the nodes go back as they were
         return 0
     if el.tag == "p":  # a paragraph cut into paragraphs
@@ -709,6 +879,20 @@ def _wrap_runs(el: HtmlElement, holds_blocks: bool) -> int:
     return made
 
 
+def _take_content(el: HtmlElement) -> list[str | HtmlElement]:
+    """Take ``el``'s content out, in order: its text, each child, each child's tail (``el`` is left empty)."""
+    items: list[str | HtmlElement] = [el.text] if el.text else []
+    for child in el:
+        tail, child.tail = child.tail, None
+        items.append(child)
+        if tail:
+            items.append(tail)
+    el.text = None
+    for child in list(el):
+        el.remove(child)
+    return items
+
+
 def _is_br(item: str | HtmlElement) -> bool:
     return not isinstance(item, str) and item.tag == "br"
 
@@ -725,8 +909,14 @@ def _next_is_br(items: list[str | HtmlElement], i: int) -> bool:
     return j < len(items) and _is_br(items[j])
 
 
+def _has_any(run: list[str | HtmlElement]) -> bool:
+    """True if a run holds an element (an image, a line break within it) or text that is not white space."""
+    return any(not isinstance(item, str) or item.strip() for item in run)
+
+
 def _run_text(run: list[str | HtmlElement]) -> str:
-    return "".join(item if isinstance(item, str) else text_of(item) for item in run)
+    # text_content, not text_of: a wrapper just cut in two at a break has a new text.
+    return "".join(item if isinstance(item, str) else text_content(item) for item in run)
 
 
 def _refill(el: HtmlElement, nodes: list[str | HtmlElement]) -> None:
@@ -744,3 +934,100 @@ def _append(el: HtmlElement, node: str | HtmlElement) -> None:
             el.text = (el.text or "") + node
     else:
         el.append(node)
+
+
+# --- lines: a block of <br> lines judged line by line -----------------------
+
+# Blocks whose <br> lines can be judged one by one: running text and its boxes. Not
+# headings (a title broken over two lines is one title), code or table structure
+# above the cell.
+_LINE_TAGS = frozenset("p div dd blockquote li td figcaption".split())
+# The element a line is wrapped in while the scorer judges it: a block, so it is one.
+_LINE_TAG = "div"
+
+
+def split_lines(container: HtmlElement) -> list[HtmlElement]:
+    """Wrap each line of the innermost blocks of ``container`` that hold <br> lines in a block; return the wrappers.
+
+    A block of lines apart by single line breaks (an address, a list typed
+    as lines, a paragraph ending "<br>Shop the X now") is kept or dropped
+    whole by the learned scorer; wrapped, each line is judged on its own.
+    Each wrapper holds its line and the break after it, so a line that goes
+    takes its break along. Breaks inside inline wrappers are lifted first
+    (the wrappers cut in two, as for blank lines). :func:`join_lines` puts
+    the lines that are left back as they were written (``line_blocks``).
+    """
+    if "line_blocks" in DISABLED:
+        return []
+    made: list[HtmlElement] = []
+    for el in dict.fromkeys(_line_block(br, container) for br in container.iter("br")):
+        if el is None or in_code(el):
+            continue
+        for br in list(el.iter("br")):
+            if br.getparent() is not el:
+                _lift(br, el)
+        made += _wrap_lines(el)
+    return made
+
+
+def _line_block(br: HtmlElement, container: HtmlElement) -> HtmlElement | None:
+    """The innermost block holding ``br`` through inline elements, when it holds no other block and may be cut in lines."""
+    node = br.getparent()
+    while node is not None and node is not container and node.tag not in BLOCK_TAGS:
+        node = node.getparent()
+    if node is None or node is container or node.tag not in _LINE_TAGS:
+        return None
+    if next(node.iterdescendants(*BLOCK_TAGS), None) is not None:
+        return None
+    return node
+
+
+def _wrap_lines(el: HtmlElement) -> list[HtmlElement]:
+    """Wrap each line of ``el`` (its content between <br> children) that has word text, with its <br>; at least two."""
+    items = _take_content(el)
+    lines: list[list[str | HtmlElement]] = [[]]
+    for item in items:
+        lines[-1].append(item)
+        if _is_br(item):
+            lines.append([])
+    worded = [n for n, line in enumerate(lines) if _WORD.search(_run_text(line))]
+    if len(worded) < 2:
+        _refill(el, items)
+        return []
+    made = []
+    for n, line in enumerate(lines):
+        if n in worded:
+            wrapper = lxml.html.Element(_LINE_TAG)
+            _refill(wrapper, line)
+            el.append(wrapper)
+            made.append(wrapper)
+        else:
+            for node in line:
+                _append(el, node)
+    return made
+
+
+def join_lines(lines: list[HtmlElement]) -> None:
+    """Unwrap the line wrappers of :func:`split_lines` still in the tree: their content goes back in its place."""
+    for wrapper in lines:
+        if wrapper.getparent() is not None:
+            wrapper.drop_tag()
+
+
+def lines_between_kept(lines: Sequence[HtmlElement], kept: Container[HtmlElement]) -> set[HtmlElement]:
+    """The lines of :func:`split_lines` that stay however doubted: those with a ``kept`` line of their block before and after.
+
+    What does not belong in a block of lines sits at its start or end (a
+    credit, "Shop the X now"); a line between kept lines is an item of a list
+    typed as lines ("(1) Think of a noun<br>(2) …"), and a hole there is
+    worse than the line.
+    """
+    by_block: dict[HtmlElement | None, list[HtmlElement]] = {}
+    for line in lines:
+        by_block.setdefault(line.getparent(), []).append(line)
+    found: set[HtmlElement] = set()
+    for group in by_block.values():
+        at = [i for i, line in enumerate(group) if line in kept]
+        if len(at) >= 2:
+            found.update(group[at[0] + 1 : at[-1]])
+    return found

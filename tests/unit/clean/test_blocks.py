@@ -267,13 +267,106 @@ def test_text_under_an_inline_wrapper_of_blocks_is_split_and_the_paragraph_holdi
     [
         "<div><p>One line.<br>Another line.</p></div>",  # a single break: one paragraph of lines
         "<div><pre>a = 1<br><br>b = 2</pre></div>",  # code is never touched
-        "<div><ul><li>Item<br><br>more</li></ul></div>",  # nor list items
+        "<div><ul><li>Title<br><br>more<ul><li>Item</li></ul></li></ul></div>",  # nor an item's title beside its list
+        "<div><h3>Heading<br><br>line</h3></div>",  # nor headings
+        "<table><tr><td>Cell</td><td><br></td></tr></table>",  # nor an empty cell
         "<div><p>Only a paragraph.</p></div>",
     ],
 )
 def test_blocks_that_mix_nothing_are_left_as_they_are(html: str) -> None:
     made, out, _ = _split(html)
     assert made == 0 and out == html
+
+
+def test_a_blank_line_inside_inline_wrappers_parts_paragraphs_and_keeps_the_markup(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A pasted document: the breaks sit in <span>s, the next paragraph starts in a <strong>.
+    html = "<div><p><span class='s'>Submit a price.<br><br></span><strong>Example:</strong> 15 USD</p></div>"
+    made, out, lines = _split(html)
+    assert made == 2 and lines == ["Submit a price.", "Example: 15 USD"]
+    assert (
+        out
+        == '<div><div><p><span class="s">Submit a price.</span></p><p><strong>Example:</strong> 15 USD</p></div></div>'
+    )
+    made, out, lines = _split("<div><p><a href='x'>One<br></a><span><br>Two</span> three</p></div>")
+    assert lines == ["One", "Two three"]  # a link cut in two links to the same place
+    assert '<a href="x">One</a>' in out and "<span>Two</span> three" in out
+    monkeypatch.setattr(blocks, "DISABLED", frozenset({"wrapped_blank_lines"}))
+    made, out, _ = _split(html)
+    assert made == 0 and out == html.replace("'s'", '"s"')
+
+
+def test_a_list_item_written_as_paragraphs_becomes_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    html = "<div><ul><li><b>Taste:</b> We brewed.<br><br>Five tasters.</li><li>One line</li></ul></div>"
+    made, out, lines = _split(html)
+    assert made == 2 and lines == ["Taste: We brewed.", "Five tasters.", "One line"]
+    assert "<li><p><b>Taste:</b> We brewed.</p><p>Five tasters.</p></li><li>One line</li>" in out
+    monkeypatch.setattr(blocks, "DISABLED", frozenset({"item_paragraphs"}))
+    assert _split(html)[:2] == (0, html)
+
+
+def test_blank_lines_at_the_edges_of_a_block_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    html = (
+        "<div><p><br><br><i>Take the survey</i></p><p>Last.<br> <br></p><p><img src='a.jpg'><br><br>Caption</p></div>"
+    )
+    made, out, _ = _split(html)
+    assert made == 0
+    assert out == '<div><p><i>Take the survey</i></p><p>Last.</p><p><img src="a.jpg"><br><br>Caption</p></div>'
+    monkeypatch.setattr(blocks, "DISABLED", frozenset({"edge_blank_lines"}))
+    assert "<p><br><br><i>" in _split(html)[1]
+
+
+def test_a_block_of_nothing_but_line_breaks_goes(monkeypatch: pytest.MonkeyPatch) -> None:
+    html = "<div><p>One.</p><div class='empty-line'><span><br></span></div><p><br></p><p>Two.</p></div>"
+    assert _split(html)[1] == "<div><p>One.</p><p>Two.</p></div>"
+    monkeypatch.setattr(blocks, "DISABLED", frozenset({"spacer_blocks"}))
+    assert _split(html)[1] == html.replace("'empty-line'", '"empty-line"')
+
+
+def _lines(html: str) -> tuple[HtmlElement, list[HtmlElement]]:
+    el = lxml.html.fragment_fromstring(html)
+    return el, blocks.split_lines(el)
+
+
+def test_each_line_of_a_block_of_lines_is_a_block_until_joined_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    html = "<div><p>Ships daily.<br>From <b>Oslo<br>and Bergen</b>.<br><a href='/shop'>Shop the Deebot now</a></p><p>Plain.</p></div>"
+    el, lines = _lines(html)
+    assert [" ".join(b.text_content().split()) for b in leaf_blocks(el)] == [
+        "Ships daily.",
+        "From Oslo",
+        "and Bergen.",
+        "Shop the Deebot now",
+        "Plain.",
+    ]
+    assert len(lines) == 4 and all(line.tag == "div" for line in lines)
+    blocks.join_lines(lines)
+    # Back as written, the bold cut in two at its break (it reads the same).
+    assert lxml.html.tostring(el, encoding="unicode") == (
+        '<div><p>Ships daily.<br>From <b>Oslo</b><br><b>and Bergen</b>.<br><a href="/shop">Shop the Deebot now</a></p>'
+        "<p>Plain.</p></div>"
+    )
+    el, lines = _lines(html)
+    lines[1].drop_tree()  # a line the scorer removes takes its break along
+    blocks.join_lines(lines)
+    assert "<p>Ships daily.<br><b>and Bergen</b>.<br><a" in lxml.html.tostring(el, encoding="unicode")
+    monkeypatch.setattr(blocks, "DISABLED", frozenset({"line_blocks"}))
+    el, lines = _lines(html)
+    assert lines == [] and len(leaf_blocks(el)) == 2
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<div><p>One line only<br></p></div>",  # one line: nothing to judge apart
+        "<div><h2>A title<br>on two lines</h2></div>",  # headings are one title
+        "<div><pre>a = 1<br>b = 2</pre></div>",  # code
+        "<div><div>Text<br>more<p>A block</p></div></div>",  # a container: its runs are split_mixed_blocks'
+    ],
+)
+def test_blocks_that_are_not_lines_are_not_cut_in_lines(html: str) -> None:
+    el, lines = _lines(html)
+    assert lines == [] and lxml.html.tostring(el, encoding="unicode") == html
 
 
 def test_a_loose_line_and_a_share_line_after_a_blank_line_are_judged_on_their_own() -> None:
@@ -379,3 +472,48 @@ def test_class_words_of_each_element_are_its_own_and_its_ancestors_up_to_the_con
             if up is container:
                 break
         assert ancestry.of(el)[1] == wanted
+
+
+def _clean_fixture(name: str) -> str:
+    from feedsvc.clean import clean_html
+    from support.paths import FIXTURES
+
+    return clean_html((FIXTURES / "clean" / f"{name}.html").read_text(encoding="utf-8"), "https://example.org/a/")
+
+
+@pytest.mark.parametrize(
+    ("rule", "fixture", "split", "unsplit"),
+    [
+        (
+            "wrapped_blank_lines",
+            "parts_paragraphs_at_blank_lines_inside_inline_wrappers",
+            "<p><strong>Example:</strong> 152.99 USD</p>\n<p>Shopping engines",
+            "<br><br><strong>Example:</strong> 152.99 USD<br><br>Shopping engines",
+        ),
+        (
+            "item_paragraphs",
+            "list_item_written_as_paragraphs",
+            "every machine.</p><p>Most machines",
+            "every machine.<br><br>Most machines",
+        ),
+        (
+            "edge_blank_lines",
+            "drops_blank_lines_at_the_edges_of_a_paragraph",
+            "<p> The vendor",
+            "<p><br><br> The vendor",
+        ),
+        (
+            "spacer_blocks",
+            "drops_empty_line_blocks_of_a_page_builder",
+            "suggest.</p>\n<p>Full",
+            "suggest.</p>\n<br>\n<br>",
+        ),
+    ],
+)
+def test_what_a_reader_sees_as_paragraphs_comes_out_as_paragraphs(
+    monkeypatch: pytest.MonkeyPatch, rule: str, fixture: str, split: str, unsplit: str
+) -> None:
+    out = _clean_fixture(fixture)
+    assert split in out and unsplit not in out
+    monkeypatch.setattr(blocks, "DISABLED", frozenset({rule}))
+    assert unsplit in _clean_fixture(fixture)
