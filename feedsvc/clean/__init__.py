@@ -52,7 +52,6 @@ network or clock access.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 from dataclasses import dataclass
@@ -62,7 +61,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from feedsvc.clean import scorer
-from feedsvc.clean.blocks import join_lines, split_lines, split_mixed_blocks
+from feedsvc.clean.blocks import split_mixed_blocks
 from feedsvc.clean.boilerplate import page_title, remove_boilerplate, remove_headline
 from feedsvc.clean.chrome import remove_action_lines, remove_chrome, remove_comment_threads, remove_dangling_tail
 from feedsvc.clean.confidence import (
@@ -281,7 +280,6 @@ def _clean(
     if whole_page and not bodies and split_mixed_blocks(article):
         alive.extend(article.iter())  # the paragraphs it made
     # These passes read the same blocks' texts again and again and cut only with dom.remove.
-    lines: list[HtmlElement] = []
     with shared_texts():
         if judged:
             remove_boilerplate(article, rec)
@@ -289,18 +287,11 @@ def _clean(
             remove_chrome(article, rec)
         remove_headline(article, title, rec)
         trim_by_article_body(article, ld_body, rec)
-        scored = whole_page and not bodies and scorer.ENABLED
-        if scored:
-            # The scorer judges a block of <br> lines line by line; the lines left are joined back below.
-            lines = split_lines(article)
-        # Cutting lines out of inline wrappers changes those wrappers' texts: read anew after it.
-        with shared_texts() if lines else contextlib.nullcontext():
-            if scored:
-                scorer.score_blocks(article, title, rec, description=description, lines=lines)
-            if judged:
-                remove_action_lines(article, rec)
-                remove_dangling_tail(article, rec)
-    join_lines(lines)
+        if whole_page and not bodies and scorer.ENABLED:
+            scorer.score_blocks(article, title, rec, description=description)
+        if judged:
+            remove_action_lines(article, rec)
+            remove_dangling_tail(article, rec)
 
     # 4. Normalise.
     normalise(article, base, rec)

@@ -38,7 +38,6 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 import lxml.html
@@ -64,9 +63,6 @@ __all__ = [
     "Block",
     "article_blocks",
     "class_tokens",
-    "join_lines",
-    "lines_between_kept",
-    "split_lines",
     "split_mixed_blocks",
     "text_tokens",
 ]
@@ -623,7 +619,6 @@ RULES: dict[str, str] = {
     "item_paragraphs": "a list item without blocks whose text has blank lines becomes the paragraphs it shows",
     "edge_blank_lines": "blank lines at the start or end of a block (<p><br><br>Text</p>) go: they show only space",
     "spacer_blocks": "a block holding nothing but line breaks (a page builder's empty line) goes",
-    "line_blocks": "each line of a block of <br> lines is judged on its own by the learned scorer, then joined back",
 }
 
 # Rules switched off; only the benchmark's ablation sets this.
@@ -934,100 +929,3 @@ def _append(el: HtmlElement, node: str | HtmlElement) -> None:
             el.text = (el.text or "") + node
     else:
         el.append(node)
-
-
-# --- lines: a block of <br> lines judged line by line -----------------------
-
-# Blocks whose <br> lines can be judged one by one: running text and its boxes. Not
-# headings (a title broken over two lines is one title), code or table structure
-# above the cell.
-_LINE_TAGS = frozenset("p div dd blockquote li td figcaption".split())
-# The element a line is wrapped in while the scorer judges it: a block, so it is one.
-_LINE_TAG = "div"
-
-
-def split_lines(container: HtmlElement) -> list[HtmlElement]:
-    """Wrap each line of the innermost blocks of ``container`` that hold <br> lines in a block; return the wrappers.
-
-    A block of lines apart by single line breaks (an address, a list typed
-    as lines, a paragraph ending "<br>Shop the X now") is kept or dropped
-    whole by the learned scorer; wrapped, each line is judged on its own.
-    Each wrapper holds its line and the break after it, so a line that goes
-    takes its break along. Breaks inside inline wrappers are lifted first
-    (the wrappers cut in two, as for blank lines). :func:`join_lines` puts
-    the lines that are left back as they were written (``line_blocks``).
-    """
-    if "line_blocks" in DISABLED:
-        return []
-    made: list[HtmlElement] = []
-    for el in dict.fromkeys(_line_block(br, container) for br in container.iter("br")):
-        if el is None or in_code(el):
-            continue
-        for br in list(el.iter("br")):
-            if br.getparent() is not el:
-                _lift(br, el)
-        made += _wrap_lines(el)
-    return made
-
-
-def _line_block(br: HtmlElement, container: HtmlElement) -> HtmlElement | None:
-    """The innermost block holding ``br`` through inline elements, when it holds no other block and may be cut in lines."""
-    node = br.getparent()
-    while node is not None and node is not container and node.tag not in BLOCK_TAGS:
-        node = node.getparent()
-    if node is None or node is container or node.tag not in _LINE_TAGS:
-        return None
-    if next(node.iterdescendants(*BLOCK_TAGS), None) is not None:
-        return None
-    return node
-
-
-def _wrap_lines(el: HtmlElement) -> list[HtmlElement]:
-    """Wrap each line of ``el`` (its content between <br> children) that has word text, with its <br>; at least two."""
-    items = _take_content(el)
-    lines: list[list[str | HtmlElement]] = [[]]
-    for item in items:
-        lines[-1].append(item)
-        if _is_br(item):
-            lines.append([])
-    worded = [n for n, line in enumerate(lines) if _WORD.search(_run_text(line))]
-    if len(worded) < 2:
-        _refill(el, items)
-        return []
-    made = []
-    for n, line in enumerate(lines):
-        if n in worded:
-            wrapper = lxml.html.Element(_LINE_TAG)
-            _refill(wrapper, line)
-            el.append(wrapper)
-            made.append(wrapper)
-        else:
-            for node in line:
-                _append(el, node)
-    return made
-
-
-def join_lines(lines: list[HtmlElement]) -> None:
-    """Unwrap the line wrappers of :func:`split_lines` still in the tree: their content goes back in its place."""
-    for wrapper in lines:
-        if wrapper.getparent() is not None:
-            wrapper.drop_tag()
-
-
-def lines_between_kept(lines: Sequence[HtmlElement], kept: Container[HtmlElement]) -> set[HtmlElement]:
-    """The lines of :func:`split_lines` that stay however doubted: those with a ``kept`` line of their block before and after.
-
-    What does not belong in a block of lines sits at its start or end (a
-    credit, "Shop the X now"); a line between kept lines is an item of a list
-    typed as lines ("(1) Think of a noun<br>(2) …"), and a hole there is
-    worse than the line.
-    """
-    by_block: dict[HtmlElement | None, list[HtmlElement]] = {}
-    for line in lines:
-        by_block.setdefault(line.getparent(), []).append(line)
-    found: set[HtmlElement] = set()
-    for group in by_block.values():
-        at = [i for i, line in enumerate(group) if line in kept]
-        if len(at) >= 2:
-            found.update(group[at[0] + 1 : at[-1]])
-    return found

@@ -37,7 +37,7 @@ from typing import Any, cast
 import numpy as np
 from lxml.html import HtmlElement
 
-from feedsvc.clean.blocks import FEATURES, Block, article_blocks, lines_between_kept
+from feedsvc.clean.blocks import FEATURES, Block, article_blocks
 from feedsvc.clean.dom import remove
 from feedsvc.clean.explain import Recorder
 
@@ -370,13 +370,10 @@ def score_blocks(
     rec: Recorder | None = None,
     model: BlockModel | None = None,
     description: str | None = None,
-    lines: Sequence[HtmlElement] = (),
 ) -> list[tuple[Block, float]]:
     """Remove from ``article`` the blocks the model is confident are not article text (never one holding a kept block).
 
     ``title`` and ``description`` are the page's own (read before the head is pruned).
-    ``lines`` are the line blocks of ``blocks.split_lines``: a doubted line
-    between two kept lines of its block stays (``blocks.lines_between_kept``).
 
     :returns: every block scored, with its probability, in page order
         (removed ones included), for the benchmark and ``--explain``.
@@ -387,8 +384,6 @@ def score_blocks(
     # A block can hold others (text of its own beside nested blocks): one whose nested text is kept
     # stays, or removing it would take article text with it.
     holding = {up for block, p in scored if p >= model.threshold for up in block.element.iterancestors()}
-    if lines:
-        holding |= lines_between_kept(lines, {block.element for block, p in scored if p >= model.threshold})
     for block, p in scored:
         if p < model.threshold and block.element not in holding:
             why = ""

@@ -324,51 +324,6 @@ def test_a_block_of_nothing_but_line_breaks_goes(monkeypatch: pytest.MonkeyPatch
     assert _split(html)[1] == html.replace("'empty-line'", '"empty-line"')
 
 
-def _lines(html: str) -> tuple[HtmlElement, list[HtmlElement]]:
-    el = lxml.html.fragment_fromstring(html)
-    return el, blocks.split_lines(el)
-
-
-def test_each_line_of_a_block_of_lines_is_a_block_until_joined_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    html = "<div><p>Ships daily.<br>From <b>Oslo<br>and Bergen</b>.<br><a href='/shop'>Shop the Deebot now</a></p><p>Plain.</p></div>"
-    el, lines = _lines(html)
-    assert [" ".join(b.text_content().split()) for b in leaf_blocks(el)] == [
-        "Ships daily.",
-        "From Oslo",
-        "and Bergen.",
-        "Shop the Deebot now",
-        "Plain.",
-    ]
-    assert len(lines) == 4 and all(line.tag == "div" for line in lines)
-    blocks.join_lines(lines)
-    # Back as written, the bold cut in two at its break (it reads the same).
-    assert lxml.html.tostring(el, encoding="unicode") == (
-        '<div><p>Ships daily.<br>From <b>Oslo</b><br><b>and Bergen</b>.<br><a href="/shop">Shop the Deebot now</a></p>'
-        "<p>Plain.</p></div>"
-    )
-    el, lines = _lines(html)
-    lines[1].drop_tree()  # a line the scorer removes takes its break along
-    blocks.join_lines(lines)
-    assert "<p>Ships daily.<br><b>and Bergen</b>.<br><a" in lxml.html.tostring(el, encoding="unicode")
-    monkeypatch.setattr(blocks, "DISABLED", frozenset({"line_blocks"}))
-    el, lines = _lines(html)
-    assert lines == [] and len(leaf_blocks(el)) == 2
-
-
-@pytest.mark.parametrize(
-    "html",
-    [
-        "<div><p>One line only<br></p></div>",  # one line: nothing to judge apart
-        "<div><h2>A title<br>on two lines</h2></div>",  # headings are one title
-        "<div><pre>a = 1<br>b = 2</pre></div>",  # code
-        "<div><div>Text<br>more<p>A block</p></div></div>",  # a container: its runs are split_mixed_blocks'
-    ],
-)
-def test_blocks_that_are_not_lines_are_not_cut_in_lines(html: str) -> None:
-    el, lines = _lines(html)
-    assert lines == [] and lxml.html.tostring(el, encoding="unicode") == html
-
-
 def test_a_loose_line_and_a_share_line_after_a_blank_line_are_judged_on_their_own() -> None:
     from feedsvc.clean import clean_html
     from support.paths import FIXTURES

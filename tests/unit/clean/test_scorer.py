@@ -12,7 +12,7 @@ from typing import Any
 import lxml.html
 import pytest
 
-from feedsvc.clean import blocks, clean_explained, clean_html, scorer
+from feedsvc.clean import clean_explained, clean_html, scorer
 from feedsvc.clean.blocks import FEATURES, Block, article_blocks, split_mixed_blocks
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.scorer import BlockModel, ModelError, Tree, load_model, score_blocks
@@ -377,24 +377,3 @@ def test_a_pages_blocks_scored_at_once_get_each_blocks_own_probability_exactly()
     assert model.probabilities([]) == []
     data["trees"] = []
     assert load_model(data).probabilities(blocks[:3]) == [0.5, 0.5, 0.5]
-
-
-def test_each_line_of_a_block_of_lines_is_judged_on_its_own_and_the_rest_stays_as_written(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # "<br>Shop the T30 now" closes a paragraph of lines: the link model drops link lines, and
-    # only as a line of its own is it a link line (the paragraph's link share is small).
-    page = FIXTURES / "clean" / "scorer_judges_each_line_of_a_block_of_lines.html"
-    monkeypatch.setattr(scorer, "MODEL", load_model(link_model()))
-    html = clean_html(page.read_text(encoding="utf-8"), PAGE_URL)
-    assert "Shop the" not in html
-    assert (
-        "which no model did a year ago.<br>Its dock empties the bin and washes the mop, so it runs for a month without help.</p>"
-        in html
-    )
-    # A link line between kept lines stays: a hole in a block of lines is worse than the line.
-    assert (
-        'no washing dock.<br><a href="https://maker.example/n30">Its maker\'s page</a><br>It ships in May.</p>' in html
-    )
-    monkeypatch.setattr(blocks, "DISABLED", frozenset({"line_blocks"}))
-    assert "Shop the T30 now" in clean_html(page.read_text(encoding="utf-8"), PAGE_URL)
