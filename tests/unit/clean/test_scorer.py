@@ -206,26 +206,26 @@ PAGE_URL = "https://coast.example/2024/harbour/"
 # The shipped model's probabilities for the blocks of PAGE's article, in page order, as measured when it
 # was trained (make train-scorer on wcxb-dev + readability-pages). Retraining changes them: record the new ones.
 RECORDED = [
-    ("The council voted on Tue", 0.998826),
-    ("Engineers told the meeti", 0.998667),
-    ("Fishing crews, who lost ", 0.998895),
-    ("Coast Gazette Local news", 0.70558),
-    ("The new section will be ", 0.998909),
-    ("Work is expected to begi", 0.997381),
-    ("Coast", 0.550538),
-    ("Lifeboat volunteers trai", 0.944042),
-    ("Crews at the station hav", 0.975944),
-    ("Council", 0.489798),
-    ("What the new parking cha", 0.933039),
-    ("From April, visitors wil", 0.968646),
-    ("Weather", 0.440913),
-    ("Ten photos of the Januar", 0.916507),
-    ("You sent us hundreds of ", 0.978593),
-    ("Inspiration", 0.45412),
-    ("Seven coastal walks to t", 0.924226),
-    ("Whether you want a gentl", 0.959948),
-    ("Download the app", 0.374663),
-    ("Posted in Local, Harbour", 0.272772),
+    ("The council voted on Tue", 0.998106),
+    ("Engineers told the meeti", 0.998622),
+    ("Fishing crews, who lost ", 0.998555),
+    ("Coast Gazette Local news", 0.76819),
+    ("The new section will be ", 0.998764),
+    ("Work is expected to begi", 0.997553),
+    ("Coast", 0.706831),
+    ("Lifeboat volunteers trai", 0.968183),
+    ("Crews at the station hav", 0.965207),
+    ("Council", 0.73485),
+    ("What the new parking cha", 0.955961),
+    ("From April, visitors wil", 0.962445),
+    ("Weather", 0.687761),
+    ("Ten photos of the Januar", 0.931477),
+    ("You sent us hundreds of ", 0.965448),
+    ("Inspiration", 0.680486),
+    ("Seven coastal walks to t", 0.925843),
+    ("Whether you want a gentl", 0.960415),
+    ("Download the app", 0.590229),
+    ("Posted in Local, Harbour", 0.380931),
 ]
 
 
@@ -255,13 +255,13 @@ def test_the_shipped_model_loads_and_gives_the_recorded_scores(monkeypatch: pyte
 def test_the_pipeline_drops_the_blocks_under_the_models_threshold_and_explains_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The shipped model's own scores (RECORDED) with its threshold raised to 0.7, so that the page's
+    # The shipped model's own scores (RECORDED) with its threshold raised to 0.75, so that the page's
     # teaser labels, app prompt and tag line fall under it whatever the latest retrain's threshold:
-    # the model retrained on cleaner 18 keeps the label "Coast" (0.55) at its fitted 0.5, the one
-    # retrained on cleaner 17 kept all of them at 0.4; the stage's mechanics (drop under, keep over,
-    # explain) are what this pins.
+    # the model retrained on cleaner 19 keeps the labels "Coast" (0.71) and "Council" (0.73) at its
+    # fitted 0.5, the one retrained on cleaner 17 kept all of them at 0.4; the stage's mechanics
+    # (drop under, keep over, explain) are what this pins.
     model = scorer.shipped_model()
-    monkeypatch.setattr(scorer, "MODEL", dataclasses.replace(model, threshold=0.7))
+    monkeypatch.setattr(scorer, "MODEL", dataclasses.replace(model, threshold=0.75))
     found = clean_explained(PAGE.read_text(encoding="utf-8"), PAGE_URL)
     dropped = [r for r in found.removals if r.reason.startswith("learned block scorer")]
     assert [r.excerpt for r in dropped] == [
@@ -272,7 +272,7 @@ def test_the_pipeline_drops_the_blocks_under_the_models_threshold_and_explains_t
         "Download the app",
         "Posted in Local, Harbour, Council",
     ]
-    assert [text for text, p in RECORDED if p < 0.7] == [
+    assert [text for text, p in RECORDED if p < 0.75] == [
         "Coast",
         "Council",
         "Weather",
@@ -280,7 +280,7 @@ def test_the_pipeline_drops_the_blocks_under_the_models_threshold_and_explains_t
         "Download the app",
         "Posted in Local, Harbour",
     ]
-    assert all("content probability" in r.reason and "< 0.70" in r.reason for r in dropped)
+    assert all("content probability" in r.reason and "< 0.75" in r.reason for r in dropped)
     text = " ".join(lxml.html.fragment_fromstring(found.html, create_parent="div").text_content().split())
     assert "Posted in Local" not in text and "Coast Gazette Local news" in text
     assert "Work is expected to begin in the spring" in text
