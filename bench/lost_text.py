@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/lost_text.py DATASET [DATASET ...] [--folds-only 0,1,2] [--folds K]
+    python bench/lost_text.py DATASET [DATASET ...] [--folds-only 3,4] [--folds K]
                               [--pages N] [--groups N] [--page KEY] [--json FILE]
 
 The learned block scorer only removes blocks; whatever annotated text the
@@ -31,7 +31,7 @@ tag and its text length stand in); each group says the pages it cost, the
 recall points summed over pages, and the pages it pushes below 0.95 on
 its own (a page whose pre-scorer recall would reach 0.95 without it).
 
-``--folds-only`` keeps the tuning folds (0, 1, 2 this session): rules are
+``--folds-only`` keeps the tuning folds (3, 4 since session 24): rules are
 looked at only on pages they are tuned on; the held-out folds are measured
 with ``bench/extraction.py --scorer``.
 """
@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("datasets", type=Path, nargs="+")
     parser.add_argument("--folds", type=int, default=5, help="folds of domains (as bench/extraction.py)")
-    parser.add_argument("--folds-only", default=None, help="only pages of these folds, e.g. 0,1,2 (the tuning folds)")
+    parser.add_argument("--folds-only", default=None, help="only pages of these folds, e.g. 3,4 (the tuning folds)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages of each dataset")
     parser.add_argument("--pages", type=int, default=25, help="list the N pages that lose most")
     parser.add_argument("--groups", type=int, default=15, help="list the N largest groups of each grouping")
