@@ -103,7 +103,7 @@ from extraction import fold_of, load
 
 from feedsvc.clean import clean_html, parse
 from feedsvc.clean.boilerplate import page_title
-from feedsvc.clean.policy import PLACEHOLDER_SRC
+from feedsvc.clean.policy import INVISIBLE_CHARS, PLACEHOLDER_SRC
 
 KINDS = (
     "img-junk",
@@ -155,8 +155,8 @@ _SIZE_SUFFIX = re.compile(
     r"(?:[-_]\d{2,4}x\d{2,4}|[-_@]\d(?:\.\d)?x|[-_](?:scaled|thumb|small|medium|large))(?=\.\w+$)"
 )
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-# Drawn as nothing, kept by str.strip(): zero-width space, non-joiner, joiner, marks, word joiner, BOM, soft hyphen.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e"))
+# Drawn as nothing, kept by str.strip() (policy.INVISIBLE_CHARS).
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
 _COUNTER = re.compile(r"\d{1,3}\s*(?:/|of)\s*\d{1,3}|of \d{1,3}", re.I)
 _FIGURE_CONTENT = (
     "img",

@@ -120,24 +120,10 @@ class _Capture(scorer.BlockModel):
 
 
 def label_blocks(truth: str, texts: Sequence[str]) -> tuple[list[int], list[float]]:
-    """Return (label, weight) per block text: 1 when most of its shingles occur in ``truth``."""
-    tokens = text_tokens(truth)
-    grams: dict[int, set[tuple[str, ...]]] = {
-        n: {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)} for n in (1, 2, 3, 4)
-    }
+    """Return (label, weight) per block text: 1 when most of its shingles occur in ``truth`` (:func:`block_shares`)."""
     counts = [len(text_tokens(t)) for t in texts]
     total = max(sum(counts), 1)
-    labels, weights = [], []
-    for text, count in zip(texts, counts, strict=True):
-        toks = text_tokens(text)
-        if len(toks) < 4:
-            hit = tuple(toks) in grams[len(toks)] if toks else False
-            labels.append(int(hit))
-        else:
-            own = [tuple(toks[i : i + 4]) for i in range(len(toks) - 3)]
-            labels.append(int(sum(1 for g in own if g in grams[4]) * 2 > len(own)))
-        weights.append(count / total)
-    return labels, weights
+    return [int(share * 2 > 1) for share in block_shares(truth, texts)], [count / total for count in counts]
 
 
 # The labellings relabel() knows; the trainer's own is "majority".
@@ -287,7 +273,7 @@ def balanced(labels: Sequence[float], weights: Sequence[float]) -> list[float]:
 
 
 def _matrix(
-    pages: Sequence[PageBlocks], vocab: Sequence[str], balance: bool = True
+    pages: Sequence[PageBlocks], vocab: Sequence[str], balance: bool
 ) -> tuple[list[list[float]], list[int], list[float]]:
     xs, ys, ws = [], [], []
     for pb in pages:

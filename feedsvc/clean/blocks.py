@@ -664,9 +664,8 @@ def split_mixed_blocks(container: HtmlElement) -> int:
         todo += _with_blank_lines(container, holders, set(todo))
     made = 0
     for el in todo:
-        if el.tag in _ITEM_TAGS and el not in holders:  # an item's paragraphs (its title beside a list stays)
-            pass
-        elif el.tag in CODE_TAGS or (el.tag in BLOCK_TAGS and el.tag not in _SPLIT_TAGS) or in_code(el):
+        item = el.tag in _ITEM_TAGS and el not in holders  # an item's paragraphs (its title beside a list stays)
+        if not item and (el.tag in CODE_TAGS or (el.tag in BLOCK_TAGS and el.tag not in _SPLIT_TAGS) or in_code(el)):
             continue
         made += _wrap_runs(el, el in holders)
     return made
@@ -680,10 +679,7 @@ def _with_blank_lines(container: HtmlElement, holders: set[HtmlElement], seen: s
     """
     found: dict[HtmlElement, bool] = {}  # block -> a <br> of it sits in an inline wrapper
     for br in container.iter("br"):
-        node = br.getparent()
-        wrapped = False
-        while node is not None and node is not container and node.tag not in BLOCK_TAGS:
-            node, wrapped = node.getparent(), True
+        node, wrapped = _block_of(br, container)
         if node is None:
             continue
         found[node] = found.get(node, False) or wrapped
@@ -702,6 +698,15 @@ def _with_blank_lines(container: HtmlElement, holders: set[HtmlElement], seen: s
         if _has_blank_line(el):
             todo.append(el)
     return todo
+
+
+def _block_of(br: HtmlElement, container: HtmlElement) -> tuple[HtmlElement | None, bool]:
+    """The nearest block holding ``br`` through inline elements (``container`` at most), and whether one was passed."""
+    node = br.getparent()
+    wrapped = False
+    while node is not None and node is not container and node.tag not in BLOCK_TAGS:
+        node, wrapped = node.getparent(), True
+    return node, wrapped
 
 
 def _blank_line_breaks(el: HtmlElement) -> list[HtmlElement]:
@@ -771,9 +776,7 @@ def _lift(br: HtmlElement, el: HtmlElement) -> None:
 def _remove_spacers(container: HtmlElement, holders: set[HtmlElement]) -> None:
     """Remove the blocks that hold only line breaks (through empty inline wrappers): empty lines of a page builder."""
     for br in list(container.iter("br")):
-        node = br.getparent()
-        while node is not None and node is not container and node.tag not in BLOCK_TAGS:
-            node = node.getparent()
+        node, _ = _block_of(br, container)
         if node is None or node is container or node in holders or node.tag not in _SPACER_TAGS:
             continue
         if node.getparent() is not None and not _has_content(node):

@@ -436,10 +436,15 @@ def _path_of(src: str) -> str:
         return ""
 
 
+def _declared_sizes(img: HtmlElement) -> tuple[int | None, int | None]:
+    """The whole pixels of ``img``'s width and height attributes ("40", "40px", "40.5"), None where not declared so."""
+    width, height = (_PX.match(img.get(attr) or "") for attr in ("width", "height"))
+    return (int(width.group(1)) if width else None, int(height.group(1)) if height else None)
+
+
 def _tiny(img: HtmlElement) -> bool:
     """True if ``img`` declares a width or height of at most ``TINY_IMAGE_MAX`` pixels (attributes or inline style)."""
-    sizes = [_PX.match(img.get(attr) or "") for attr in ("width", "height")]
-    found = [int(m.group(1)) for m in sizes if m]
+    found = [size for size in _declared_sizes(img) if size is not None]
     found += [int(m.group(1)) for m in _STYLE_PX.finditer(img.get("style") or "")]
     return any(0 < size <= TINY_IMAGE_MAX for size in found)  # 0: a layout that sizes it (Next.js "fill")
 
@@ -449,10 +454,10 @@ def _small_square(img: HtmlElement) -> bool:
 
     A thumbnail linking a larger picture (a gallery's) is not one: its link shows the picture.
     """
-    sizes = [_PX.match(img.get(attr) or "") for attr in ("width", "height")]
-    if not (sizes[0] and sizes[1]) or sizes[0].group(1) != sizes[1].group(1):
+    width, height = _declared_sizes(img)
+    if width is None or width != height:
         return False
-    if not TINY_IMAGE_MAX < int(sizes[0].group(1)) <= SQUARE_IMAGE_MAX:
+    if not TINY_IMAGE_MAX < width <= SQUARE_IMAGE_MAX:
         return False  # a smaller one is tiny_images' (a pixel, an icon)
     link = next((a for a in img.iterancestors("a")), None)
     return link is None or not _PICTURE_EXT.search(_path_of(link.get("href") or ""))
@@ -489,9 +494,8 @@ def picture_key(src: str) -> str:
 def unset_zero_sizes(article: HtmlElement) -> None:
     """Take off an image's width or height of 0: its page's layout sized it, a reader would show nothing."""
     for img in article.iter("img"):
-        for attr in ("width", "height"):
-            found = _PX.match(img.get(attr) or "")
-            if found and int(found.group(1)) == 0:
+        for attr, size in zip(("width", "height"), _declared_sizes(img), strict=True):
+            if size == 0:
                 del img.attrib[attr]
 
 
@@ -548,22 +552,22 @@ def wrap_orphan_items(article: HtmlElement) -> None:
     bullet, no indent, or joined to the paragraph before). Text between two
     items ends the run: a list does not hold loose text.
     """
+    made: set[HtmlElement] = set()  # the lists made (the set holds their proxies: identity tests hold)
     for li in list(article.iter("li")):
         parent = li.getparent()
         if parent is None or parent.tag in _LISTS or any(a.tag in _LISTS for a in parent.iterancestors()):
             continue  # in a list, perhaps under a wrapper the sanitiser unwraps (<ul><div><li>)
         previous = li.getprevious()
-        if previous is not None and previous.get("data-orphans") is not None and not (previous[-1].tail or "").strip():
+        if previous is not None and previous in made and not (previous[-1].tail or "").strip():
             previous.append(li)  # the run goes on (its tail goes with it; moved out after the last item)
             continue
-        box = lxml.html.Element("ul", {"data-orphans": ""})
+        box = lxml.html.Element("ul")
         li.addprevious(box)
         box.append(li)
-    for box in article.iter("ul"):
-        if box.get("data-orphans") is not None:
-            del box.attrib["data-orphans"]
-            if box[-1].tail is not None:
-                box.tail, box[-1].tail = box[-1].tail, None
+        made.add(box)
+    for box in made:
+        if box[-1].tail is not None:
+            box.tail, box[-1].tail = box[-1].tail, None
 
 
 def unlink_self_images(article: HtmlElement) -> None:

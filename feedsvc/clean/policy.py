@@ -53,6 +53,7 @@ __all__ = [
     "GALLERY_NAME",
     "GREETING_BIO",
     "IMAGE_SIZE_PARAMS",
+    "INVISIBLE_CHARS",
     "LATIN_WORDS",
     "LAZY_SRCSET_ATTRS",
     "LAZY_SRC_ATTRS",
@@ -507,6 +508,11 @@ ALLOWED_ATTRIBUTES = {
     "q": {"cite"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+# Characters a reader draws as nothing that str.strip() keeps: zero-width space, non-joiner and
+# joiner, left-to-right and right-to-left marks, word joiner, byte order mark, soft hyphen,
+# Mongolian vowel separator. Page builders leave them as the whole text of spacer paragraphs.
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e"
 
 # Elements kept even when they hold no text.
 VOID_KEEP = frozenset({"img", "br", "hr", "td", "th"})

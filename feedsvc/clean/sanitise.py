@@ -22,7 +22,7 @@ import nh3
 from lxml.html import HtmlElement
 
 from feedsvc.clean.dom import plain_html_parser
-from feedsvc.clean.policy import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, VOID_KEEP
+from feedsvc.clean.policy import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, INVISIBLE_CHARS, URL_SCHEMES, VOID_KEEP
 from feedsvc.text import xml_safe
 
 __all__ = ["DISABLED", "RULES", "sanitise", "serialise_children", "tidy", "visible"]
@@ -34,12 +34,8 @@ RULES: dict[str, str] = {
 # Rules switched off; only the benchmark's ablation sets this.
 DISABLED: frozenset[str] = frozenset()
 
-# Characters a reader draws as nothing that str.strip() keeps: zero-width space, non-joiner and
-# joiner, left-to-right and right-to-left marks, word joiner, byte order mark, soft hyphen,
-# Mongolian vowel separator. Page builders leave them as the whole text of spacer paragraphs.
-_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e"
 # The first character a reader sees: a search stops at it, most often the text's first.
-_SHOWN = re.compile(f"[^\\s{_INVISIBLE}]")
+_SHOWN = re.compile(f"[^\\s{INVISIBLE_CHARS}]")
 
 # dom's parser: huge_tree, so nh3 keeps nested quotes and lists as deep as the (depth-limited) article has
 # them, and plain elements, since tidy reads every element
@@ -98,15 +94,15 @@ _KEEPS_BLOCK = frozenset({"img", "td", "th"})
 
 def visible(text: str | None) -> bool:
     """True if ``text`` shows anything to a reader: more than white space (and invisible characters)."""
-    if not text:
-        return False
-    if "invisible_text" in DISABLED:
-        return bool(text.strip())
-    return _SHOWN.search(text) is not None
+    return _stripped(text) if "invisible_text" in DISABLED else _shown(text)
 
 
 def _shown(text: str | None) -> bool:
     return text is not None and _SHOWN.search(text) is not None
+
+
+def _stripped(text: str | None) -> bool:
+    return bool(text and text.strip())
 
 
 def _drop_empty(body: HtmlElement) -> None:
@@ -120,7 +116,7 @@ def _drop_empty(body: HtmlElement) -> None:
     nodes = [el for el in body.iter() if isinstance(el.tag, str)]
     has_text: dict[HtmlElement, bool] = {}
     has_keeper: dict[HtmlElement, bool] = {}
-    shown = visible if "invisible_text" in DISABLED else _shown  # the rule's test inline: one regex search
+    shown = _stripped if "invisible_text" in DISABLED else _shown  # chosen once: one regex search a text
     for el in reversed(nodes):  # every element after all of its descendants
         text = shown(el.text)
         keeper = False
