@@ -54,15 +54,19 @@ def create_app(config: Mapping[str, Any] | None = None, *, defaults: Mapping[str
     app.config.update(settings)
     metrics = settings["METRICS"] or Metrics()
     app.extensions[EXTENSION] = state = _site_state(settings, metrics)
-    register_routes(app)
-    # Feeds are answered in WSGI, before Flask's dispatch; metrics' clock wraps it, so it times them too.
-    init_fast_path(app, metrics)
-    init_metrics(app, metrics)
-    if settings["WEBSUB_ANNOUNCE_AT_START"]:
-        # Only feeds changed since the hub last heard of them: not every feed on every boot.
-        state.announce_startup()
-    if settings["LIVE_RELOAD"]:
-        state.watch()
+    try:
+        register_routes(app)
+        # Feeds are answered in WSGI, before Flask's dispatch; metrics' clock wraps it, so it times them too.
+        init_fast_path(app, metrics)
+        init_metrics(app, metrics)
+        if settings["WEBSUB_ANNOUNCE_AT_START"]:
+            # Only feeds changed since the hub last heard of them: not every feed on every boot.
+            state.announce_startup()
+        if settings["LIVE_RELOAD"]:
+            state.watch()
+    except BaseException:
+        state.close()  # the publisher process and the threads started so far: nobody holds the app to stop them
+        raise
     return app
 
 
@@ -101,24 +105,29 @@ def _site_state(settings: Mapping[str, Any], metrics: Metrics) -> SiteState:
         builder = _builder(settings, content_dir, report=metrics)
         snapshot = builder.build(clock())
         log.info("built snapshot %s: %s", snapshot.catalog.version, builder.stats.summary())
-    for problem in snapshot.catalog.problems:
-        log_problem(log, problem)
+    try:
+        for problem in snapshot.catalog.problems:
+            log_problem(log, problem)
 
-    notifier = None
-    hub = snapshot.catalog.site.websub_hub
-    if hub:
-        notifier = HubNotifier(
-            hub,
-            state_path(content_dir, "websub.json"),
-            attempts=settings["WEBSUB_ATTEMPTS"],
-            first_delay=float(settings["WEBSUB_FIRST_DELAY"]),
-            timeout=float(settings["WEBSUB_TIMEOUT"]),
-        )
-    # the sources' status as their state files say it (written by whichever process follows)
-    sources = functools.partial(source_status, content_dir)
-    state = SiteState(snapshot, notifier, builder, clock, publisher, timing, following, sources)
-    metrics.source_status = state.source_status
-    return state
+        notifier = None
+        hub = snapshot.catalog.site.websub_hub
+        if hub:
+            notifier = HubNotifier(
+                hub,
+                state_path(content_dir, "websub.json"),
+                attempts=settings["WEBSUB_ATTEMPTS"],
+                first_delay=float(settings["WEBSUB_FIRST_DELAY"]),
+                timeout=float(settings["WEBSUB_TIMEOUT"]),
+            )
+        # the sources' status as their state files say it (written by whichever process follows)
+        sources = functools.partial(source_status, content_dir)
+        state = SiteState(snapshot, notifier, builder, clock, publisher, timing, following, sources)
+        metrics.source_status = state.source_status
+        return state
+    except BaseException:
+        if publisher is not None:
+            publisher.close()  # its process would outlive an app that was never made
+        raise
 
 
 def _following(settings: Mapping[str, Any], content_dir: Path) -> Following | None:

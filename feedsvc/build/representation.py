@@ -175,8 +175,10 @@ def encode(body: bytes) -> dict[str, bytes]:
     done: dict[str, bytes] = {}
     other = threading.Thread(target=lambda: done.update(gzip=_gzip(body)), name="feedsvc-gzip")
     other.start()
-    compressed = _brotli(body)
-    other.join()
+    try:
+        compressed = _brotli(body)
+    finally:
+        other.join()  # even when brotli raised: no thread of a build outlives it
     # the thread's error, if it had one, raised here
     return {IDENTITY: body, "gzip": done["gzip"] if "gzip" in done else _gzip(body), "br": compressed}
 

@@ -55,6 +55,8 @@ class Poller:
         thread, self._thread = self._thread, None
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout)
+            if thread.is_alive():
+                log.warning("%s: a call still running %g s after close; it ends with that call", self.name, timeout)
         close = getattr(self.job, "close", None)
         if callable(close):
             close()

@@ -9,6 +9,7 @@ whole; :func:`publish_changes_by_reload` wires the content watcher
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -211,14 +212,19 @@ class SiteState:
             self.publisher = None
 
     def close(self) -> None:
-        """Stop the follower, the watcher, the publisher and the WebSub thread, if any."""
-        if self.poller is not None:
-            self.poller.close()
-        if self.watcher is not None:
-            self.watcher.close()
-        self.stop_publishing()
-        if self.notifier is not None:
-            self.notifier.close()
+        """Stop the follower, the watcher, the publisher and the WebSub thread, if any, in that order.
+
+        Each is stopped even if stopping one before it raised (then that error is raised, after):
+        a thread left running outlives the app and calls feedsvc from nobody's control.
+        """
+        with contextlib.ExitStack() as stopping:  # callbacks run last pushed first
+            if self.notifier is not None:
+                stopping.callback(self.notifier.close)
+            stopping.callback(self.stop_publishing)
+            if self.watcher is not None:
+                stopping.callback(self.watcher.close)
+            if self.poller is not None:
+                stopping.callback(self.poller.close)
 
 
 def utc_now() -> datetime:

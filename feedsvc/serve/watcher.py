@@ -144,8 +144,8 @@ class Watcher:
         file again. Nothing is done when polling; a system that cannot
         watch turns the watcher to polling (logged).
         """
-        if self.polling or self._events is not None:
-            return self
+        if self.polling or self._events is not None or self._stop.is_set():
+            return self  # closed: a thread started now would outlive close()
         import watchfiles._rust_notify  # here: only a watching process needs it
 
         folders = watched_folders(self._root, self.builder.pictures)
@@ -168,12 +168,16 @@ class Watcher:
         return self
 
     def close(self, timeout: float = 5.0) -> None:
-        """Stop the thread; a build under way finishes first (bounded by ``timeout``)."""
+        """Stop the threads; a build under way finishes first (bounded by ``timeout``, for each thread)."""
         self._stop.set()
         self._wake.set()
-        for thread in (self._thread, self._events):
+        # the watching thread first: it may arm (start the events thread) until it sees the stop
+        for name in ("_thread", "_events"):
+            thread = getattr(self, name)
             if thread is not None and thread is not threading.current_thread():
                 thread.join(timeout)
+                if thread.is_alive():
+                    log.warning("content watcher: %s still running %g s after close", thread.name, timeout)
 
     def poll(self, force: bool = False) -> Snapshot | None:
         """Polling: look at the folder once; build and publish if a settled change is there. Return the snapshot."""

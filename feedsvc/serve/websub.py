@@ -78,6 +78,7 @@ class HubNotifier:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pid = 0
+        self._closed = False  # closed: publish() drops, and starts no thread again
         self.announced: dict[str, str] = self._load()
         self._dirty = False
         self.delivered = 0  # successful publishes by this process (tests read them)
@@ -99,7 +100,14 @@ class HubNotifier:
         return urls
 
     def publish(self, feeds: Iterable[tuple[str, str]]) -> None:
-        """Queue (URL, ETag) pairs for the hub; never blocks, drops (and logs) past the queue limit."""
+        """Queue (URL, ETag) pairs for the hub; never blocks, drops (and logs) past the queue limit.
+
+        Once closed, it drops them: a publish from a watcher that outlived its bounded join must not
+        start a thread nothing will stop (those feeds are announced at the next start, as changed).
+        """
+        if self._closed:
+            log.debug("WebSub notifier closed; not announcing %d feed(s)", len(list(feeds)))
+            return
         self._ensure_thread()
         for item in feeds:
             try:
@@ -108,7 +116,8 @@ class HubNotifier:
                 log.warning("WebSub queue full; %s will be announced with its next change", item[0])
 
     def close(self, timeout: float = 5.0) -> None:
-        """Stop the thread (pending retries are abandoned) and wait for it a bounded time."""
+        """Stop the thread (pending retries are abandoned) and wait for it a bounded time; later publishes are dropped."""
+        self._closed = True
         self._stop.set()
         thread = self._thread
         if thread is not None and thread.is_alive():
@@ -117,6 +126,8 @@ class HubNotifier:
             except queue.Full:
                 log.debug("WebSub queue full at close; the thread stops after its current item")
             thread.join(timeout)
+            if thread.is_alive():
+                log.warning("WebSub thread still delivering %g s after close; it stops after this post", timeout)
 
     def idle(self) -> bool:
         """Say whether nothing is queued or being delivered (for tests)."""

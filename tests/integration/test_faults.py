@@ -37,9 +37,8 @@ def _restore(content_dir: Path, site_toml: str) -> None:
 def test_an_unreadable_folder_keeps_the_last_good_snapshot_until_fixed(
     content_dir: Path, break_it, edited: bool
 ) -> None:  # type: ignore[no-untyped-def]
-    app = live_app(content_dir)
-    client = app.test_client()
-    try:
+    with live_app(content_dir) as app:
+        client = app.test_client()
         before = {url: client.get(url).data for url in ("/feed.atom", "/feed.json", "/")}
         report = client.get("/healthz").get_json()
         assert report["status"] == "degraded" and report["content"] == {"status": "ok"}  # the empty fixture file
@@ -64,5 +63,3 @@ def test_an_unreadable_folder_keeps_the_last_good_snapshot_until_fixed(
         assert healed["status"] == "degraded"
         # an edit is published as a new version; the folder put back unchanged serves the same one
         assert (healed["version"] != report["version"]) == edited
-    finally:
-        app.extensions["feedsvc"].close()

@@ -24,10 +24,9 @@ def fetch(url: str) -> bytes:
 
 
 def test_a_new_article_reaches_every_worker_and_the_hub_once(content_dir: Path, tmp_path: Path) -> None:
-    hub = Hub()
-    with_hub(content_dir, hub.url)
-    topics = load_snapshot(content_dir, ledger="ignore").topics()
-    try:
+    with Hub() as hub:
+        with_hub(content_dir, hub.url)
+        topics = load_snapshot(content_dir, ledger="ignore").topics()
         with feedsvc_serve(content_dir, tmp_path / "serve.log", workers=2) as served:
             base = served.url
             assert wait_until(lambda: sorted(hub.urls()) == sorted(topics))  # the start-up announcements
@@ -56,8 +55,6 @@ def test_a_new_article_reaches_every_worker_and_the_hub_once(content_dir: Path, 
             for url in transport:
                 assert urls.count(url) == 1  # not touched by the second publish, announced once
             assert len(first_round) == len(set(first_round))
-    finally:
-        hub.close()
 
 
 def _answers(url: str) -> bool:
@@ -143,7 +140,12 @@ def test_a_stop_signalled_to_every_process_stops_all_without_a_new_publisher(
         assert wait_until(lambda: len(_children(server.pid)) == 3)
         family = [server.pid, *_children(server.pid)]
         os.killpg(server.pid, stop)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(
+                f"the server did not stop within 30 s:\n{log_path.read_text(errors='replace')}"
+            ) from None
         assert wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in family))
         output = log_path.read_text(errors="replace")
         assert "starting a new one" not in output and "publisher process failed" not in output, output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +13,7 @@ from flask import Flask
 
 from feedsvc.app import create_app
 from feedsvc.model import Article, Site, Withdrawal
+from feedsvc.serve.state import SiteState
 from support.paths import FIXTURES
 
 TBILISI = ZoneInfo("Asia/Tbilisi")
@@ -96,13 +99,30 @@ def write_article(
 LIVE_CLOCK = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 
-def live_app(content_dir: Path, **config: object) -> Flask:
-    """The app on ``content_dir``, publishing changes in place at test speed (clock fixed at LIVE_CLOCK)."""
+@contextmanager
+def live_app(content_dir: Path, **config: object) -> Iterator[Flask]:
+    """The app on ``content_dir``, publishing changes in place at test speed (clock fixed at LIVE_CLOCK).
+
+    A with-block: its watcher, follower and WebSub threads are stopped when the block ends, however it
+    ends (a thread left running calls feedsvc in the tests after this one; tests/support/leftovers.py).
+    """
     settings = {"TESTING": True, "CONTENT_DIR": str(content_dir), "LIVE_RELOAD": True, "WATCH_INTERVAL": 0.02,
                 "SETTLE_SECONDS": 0.05, "RESCAN_INTERVAL": 0.05, "SAFETY_RESCAN_INTERVAL": 0.05,
                 "CLOCK": lambda: LIVE_CLOCK,
                 "WEBSUB_FIRST_DELAY": 0.01}  # fmt: skip
-    return create_app({**settings, **config})
+    with stopped_at_the_end(create_app({**settings, **config})) as app:
+        yield app
+
+
+@contextmanager
+def stopped_at_the_end(app: Flask) -> Iterator[Flask]:
+    """Yield ``app``; stop what its state runs (watcher, follower, publisher, WebSub) when the block ends."""
+    try:
+        yield app
+    finally:
+        state = app.extensions["feedsvc"]
+        assert isinstance(state, SiteState)
+        state.close()
 
 
 def publish_atomically(content_dir: Path, slug: str, published: str, **options: object) -> None:

@@ -55,6 +55,13 @@ class Hub:
         self.released.set()
         self.server.shutdown()
         self.server.server_close()
+        self.thread.join()
+
+    def __enter__(self) -> Hub:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def with_hub(content_dir: Path, hub_url: str) -> None:

@@ -19,6 +19,7 @@ from feedsvc.serve.state import EXTENSION, SiteState
 from feedsvc.settings import ServiceConfigError
 from feedsvc.web.metrics import Metrics
 from feedsvc.web.views import register_routes
+from support.leftovers import Census
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -113,6 +114,20 @@ def test_the_gunicorn_app_builds_in_a_publisher_and_leaves_the_hub_to_the_hooks(
         app.extensions[EXTENSION].close()
     monkeypatch.setenv("FEEDSVC_BUILD_MODE", "inline")  # the environment still decides
     assert create_gunicorn_app(settings(content_dir)).extensions[EXTENSION].publisher is None
+
+
+def test_an_app_that_fails_to_start_leaves_no_publisher_process_running(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("the routes could not be registered")
+
+    monkeypatch.setattr("feedsvc.app.register_routes", broken)
+    before = Census.take()
+    with pytest.raises(RuntimeError, match="could not be registered"):
+        create_app(settings(content_dir, BUILD_MODE="process"))
+    # nobody holds the app to close it: the publisher process stopped (and was reaped) with the error
+    assert before.leftovers(grace=0.0) == []
 
 
 def test_web_only_registers_routes_serving_the_state_it_is_given(content_dir: Path) -> None:

@@ -14,6 +14,7 @@ from feedsvc.build import files as build_files
 from feedsvc.build.builder import Builder
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.clean import clean_html
+from feedsvc.content import listing
 from feedsvc.content.listing import refreshed, scan
 from support.factories import write_article
 
@@ -128,26 +129,61 @@ def test_resaving_a_file_unchanged_reads_it_but_cleans_nothing(content_dir: Path
     assert restart.stats.cleaned == 0
 
 
-def test_a_file_still_being_written_waits_until_it_is_still(content_dir: Path) -> None:
+class StoppedClock:
+    """The clocks the settling of files reads (feedsvc.content.listing), stopped: they move only when told.
+
+    A build right after a write sees the write as just made however long the machine took to get
+    there (on a busy one, longer than any settle time a test can afford to wait).
+    """
+
+    def __init__(self) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the clocks at the real time now: right after a write, it is as fresh as it can be."""
+        self.wall, self.mono = time.time(), time.monotonic()
+
+    def advance(self, seconds: float) -> None:
+        self.wall += seconds
+        self.mono += seconds
+
+    def time(self) -> float:
+        return self.wall
+
+    def monotonic(self) -> float:
+        return self.mono
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> StoppedClock:
+    stopped = StoppedClock()
+    monkeypatch.setattr(listing, "time", stopped)
+    return stopped
+
+
+def test_a_file_still_being_written_waits_until_it_is_still(content_dir: Path, clock: StoppedClock) -> None:
     live = builder(content_dir, settle=0.15)
     live.build(T1)
     path = write_article(content_dir, "growing", "2024-05-03T10:00:00")
+    clock.stop()
     snapshot = live.build(T1)
     assert "growing" not in snapshot.catalog.by_slug and live.stats.waiting == 1
     with path.open("a", encoding="utf-8") as file:  # still growing: not published, not even half
         file.write("<p>More of the story arrives.</p>")
+    clock.stop()
     assert "growing" not in live.build(T1).catalog.by_slug
-    time.sleep(0.2)
+    clock.advance(0.2)
     assert "growing" in live.build(T1).catalog.by_slug
 
 
-def test_an_edit_being_written_keeps_the_published_version_meanwhile(content_dir: Path) -> None:
+def test_an_edit_being_written_keeps_the_published_version_meanwhile(content_dir: Path, clock: StoppedClock) -> None:
     path = write_article(content_dir, "story", "2024-05-01T09:00:00", text="The first version of the story, told once.")
     live = builder(content_dir, settle=0.15)
     live.build(T1)
     path.write_text(path.read_text().replace("first version", "second vers"), encoding="utf-8")  # half written
+    clock.stop()
     assert "first version" in live.build(T1).catalog.by_slug["story"].content_html
-    time.sleep(0.2)
+    clock.advance(0.2)
     assert "second vers" in live.build(T1).catalog.by_slug["story"].content_html
 
 

@@ -6,8 +6,11 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,28 +26,22 @@ T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 def test_a_new_article_is_served_with_the_services_own_timing(content_dir: Path) -> None:
     # How soon is bench/build.py's to measure (publish-to-feed latency); here: that it is, everywhere.
-    app = live_app(content_dir, SETTLE_SECONDS=0.3, SAFETY_RESCAN_INTERVAL=60.0)  # the service's timing
-    client = app.test_client()
-    try:
+    with live_app(content_dir, SETTLE_SECONDS=0.3, SAFETY_RESCAN_INTERVAL=60.0) as app:  # the service's timing
+        client = app.test_client()
         publish_atomically(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
         assert wait_until(lambda: b"new-story" in client.get("/feed.atom").data)
         assert client.get("/articles/new-story").status_code == 200
         assert b"new-story" in client.get("/tags/transport/feed.json").data
-    finally:
-        app.extensions["feedsvc"].close()
 
 
 def test_a_removed_article_leaves_and_an_edit_shows(content_dir: Path) -> None:
-    app = live_app(content_dir)
-    client = app.test_client()
-    try:
+    with live_app(content_dir) as app:
+        client = app.test_client()
         (content_dir / "articles" / "article-oldest-with-time-element.html").unlink()
         assert wait_until(lambda: client.get("/articles/article-oldest-with-time-element").status_code == 404)
         sidecar = content_dir / "articles" / "article-with-sidecar-overrides.toml"
         sidecar.write_text(sidecar.read_text().replace("opening hours", "opening times"), encoding="utf-8")
         assert wait_until(lambda: b"opening times" in client.get("/feed.atom").data)
-    finally:
-        app.extensions["feedsvc"].close()
 
 
 def test_a_broken_site_toml_keeps_the_site_served_until_it_is_fixed(
@@ -69,10 +66,9 @@ def test_a_broken_site_toml_keeps_the_site_served_until_it_is_fixed(
 def test_a_held_back_article_is_published_at_its_time_without_any_file_changing(content_dir: Path) -> None:
     now = [T1]
     write_article(content_dir, "embargoed", "2024-06-03T09:00:00")  # two days after T1
-    app = live_app(content_dir, CLOCK=lambda: now[0], RESCAN_INTERVAL=0.05)
-    state = app.extensions["feedsvc"]
-    client = app.test_client()
-    try:
+    with live_app(content_dir, CLOCK=lambda: now[0], RESCAN_INTERVAL=0.05) as app:
+        state = app.extensions["feedsvc"]
+        client = app.test_client()
         assert state.snapshot.catalog.next_release is not None and state.snapshot.catalog.next_release > T1
         assert client.get("/articles/embargoed").status_code == 404
         scans = state.watcher.scans
@@ -86,53 +82,45 @@ def test_a_held_back_article_is_published_at_its_time_without_any_file_changing(
         scans = state.watcher.scans
         assert wait_until(lambda: state.watcher.scans >= scans + 3)
         assert state.watcher.builds == 1  # published once, not rebuilt on every scan after
-    finally:
-        state.close()
 
 
 def test_each_change_is_announced_to_the_hub_once(content_dir: Path) -> None:
-    hub = Hub()
-    with_hub(content_dir, hub.url)
-    app = live_app(content_dir)
-    state = app.extensions["feedsvc"]
-    try:
-        assert wait_until(lambda: state.notifier.idle() and len(hub.urls()) == len(state.snapshot.topics()))
-        hub.received.clear()
-        publish_atomically(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
-        assert wait_until(lambda: "https://news.example.org/feed.atom" in hub.urls())
-        scans = state.watcher.scans
-        # several more full scans, and everything queued delivered: nothing else may be announced
-        assert wait_until(lambda: state.watcher.scans >= scans + 3 and state.notifier.idle())
-        urls = hub.urls()
-        assert urls.count("https://news.example.org/feed.atom") == 1
-        assert len(urls) == len(set(urls))
-        assert "https://news.example.org/tags/transport/feed.rss" in urls
-        assert "https://news.example.org/tags/culture/feed.atom" not in urls
-    finally:
-        state.close()
-        hub.close()
+    with Hub() as hub:
+        with_hub(content_dir, hub.url)
+        with live_app(content_dir) as app:
+            state = app.extensions["feedsvc"]
+            assert wait_until(lambda: state.notifier.idle() and len(hub.urls()) == len(state.snapshot.topics()))
+            hub.received.clear()
+            publish_atomically(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
+            assert wait_until(lambda: "https://news.example.org/feed.atom" in hub.urls())
+            scans = state.watcher.scans
+            # several more full scans, and everything queued delivered: nothing else may be announced
+            assert wait_until(lambda: state.watcher.scans >= scans + 3 and state.notifier.idle())
+            urls = hub.urls()
+            assert urls.count("https://news.example.org/feed.atom") == 1
+            assert len(urls) == len(set(urls))
+            assert "https://news.example.org/tags/transport/feed.rss" in urls
+            assert "https://news.example.org/tags/culture/feed.atom" not in urls
 
 
-def events_app(content_dir: Path) -> tuple[object, object]:
+@contextmanager
+def events_app(content_dir: Path) -> Iterator[tuple[Any, Any]]:
     """The app told of changes by the system only: the safety scan is an hour away, the settle time the service's."""
-    app = live_app(content_dir, SETTLE_SECONDS=0.3, SAFETY_RESCAN_INTERVAL=3600.0)
-    state = app.extensions["feedsvc"]
-    assert state.watcher.watching.wait(10), "the system's change events did not start"
-    assert wait_until(lambda: state.watcher.scans >= 1)  # the one once watched (the first build listed the folder)
-    quiet(state, content_dir)  # and done: a later report looked at (a test's changes come after that look)
-    return app, state
+    with live_app(content_dir, SETTLE_SECONDS=0.3, SAFETY_RESCAN_INTERVAL=3600.0) as app:
+        state = app.extensions["feedsvc"]
+        assert state.watcher.watching.wait(10), "the system's change events did not start"
+        assert wait_until(lambda: state.watcher.scans >= 1)  # the one once watched (the first build listed the folder)
+        quiet(state, content_dir)  # and done: a later report looked at (a test's changes come after that look)
+        yield app, state
 
 
 def test_a_watcher_started_after_a_build_looks_at_every_file_once_when_the_events_flow(content_dir: Path) -> None:
-    _app, state = events_app(content_dir)
-    try:
+    with events_app(content_dir) as (_app, state):
         looks = state.watcher.looks
         write_article(content_dir, "after-start", "2024-05-20T09:00:00", text="A story written once the server ran.")
         assert wait_until(lambda: "after-start" in state.snapshot.catalog.by_slug)
         # one full scan in all, not one before the events and one after: the rest were looks at the paths reported
         assert state.watcher.scans == 1 and state.watcher.looks > looks
-    finally:
-        state.close()
 
 
 def quiet(state: object, content_dir: Path) -> None:
@@ -143,24 +131,20 @@ def quiet(state: object, content_dir: Path) -> None:
 
 
 def test_the_system_reports_a_new_article_without_a_full_scan(content_dir: Path) -> None:
-    app, state = events_app(content_dir)
-    client = app.test_client()  # type: ignore[attr-defined]
-    try:
+    with events_app(content_dir) as (app, state):
+        client = app.test_client()
         scans = state.watcher.scans
         publish_atomically(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
         assert wait_until(lambda: b"new-story" in client.get("/feed.atom").data)
         assert state.watcher.scans == scans and state.watcher.looks >= 1  # found by the event, not by a scan
         assert state.watcher.builds == 1
-    finally:
-        state.close()
 
 
 def test_a_file_rewritten_in_place_is_published_once_with_its_final_bytes(content_dir: Path) -> None:
-    app, state = events_app(content_dir)
-    client = app.test_client()  # type: ignore[attr-defined]
-    page = content_dir / "articles" / "article-oldest-with-time-element.html"
-    original = page.read_text(encoding="utf-8")
-    try:
+    with events_app(content_dir) as (app, state):
+        client = app.test_client()
+        page = content_dir / "articles" / "article-oldest-with-time-element.html"
+        original = page.read_text(encoding="utf-8")
         with page.open("w", encoding="utf-8") as file:  # truncate, then write in pieces, as many editors do
             file.write(original[: len(original) // 2])
             file.flush()
@@ -170,16 +154,13 @@ def test_a_file_rewritten_in_place_is_published_once_with_its_final_bytes(conten
         )
         quiet(state, content_dir)
         assert state.watcher.builds == 1  # the half-written file was never published
-    finally:
-        state.close()
 
 
 def test_an_editor_save_by_temporary_file_and_rename_is_one_publish(content_dir: Path) -> None:
-    app, state = events_app(content_dir)
-    client = app.test_client()  # type: ignore[attr-defined]
-    page = content_dir / "articles" / "article-oldest-with-time-element.html"
-    text = page.read_text(encoding="utf-8").replace("until spring.", "until spring. Saved by rename.")
-    try:
+    with events_app(content_dir) as (app, state):
+        client = app.test_client()
+        page = content_dir / "articles" / "article-oldest-with-time-element.html"
+        text = page.read_text(encoding="utf-8").replace("until spring.", "until spring. Saved by rename.")
         os.replace(page, page.with_name(page.name + "~"))  # the backup some editors keep
         temporary = page.with_name(f".{page.name}.swp")
         with temporary.open("w", encoding="utf-8") as file:
@@ -190,22 +171,17 @@ def test_an_editor_save_by_temporary_file_and_rename_is_one_publish(content_dir:
         assert wait_until(lambda: b"Saved by rename." in client.get("/articles/article-oldest-with-time-element").data)
         quiet(state, content_dir)
         assert state.watcher.builds == 1  # not once for the removal and again for the new file
-    finally:
-        state.close()
 
 
 def test_a_burst_of_new_articles_is_one_publish(content_dir: Path) -> None:
-    app, state = events_app(content_dir)
-    client = app.test_client()  # type: ignore[attr-defined]
-    try:
+    with events_app(content_dir) as (app, state):
+        client = app.test_client()
         for number in range(12):
             write_article(content_dir, f"burst-{number}", "2024-05-02T10:00:00")
         assert wait_until(lambda: client.get("/articles/burst-11").status_code == 200)
         quiet(state, content_dir)
         assert state.watcher.builds == 1
         assert all(client.get(f"/articles/burst-{number}").status_code == 200 for number in range(12))
-    finally:
-        state.close()
 
 
 def test_the_safety_scan_finds_a_change_no_event_reported(content_dir: Path) -> None:
@@ -222,11 +198,18 @@ def test_the_safety_scan_finds_a_change_no_event_reported(content_dir: Path) -> 
     assert "unreported" in {article.slug for article in snapshot.catalog.articles} and published == [snapshot]
 
 
+def test_a_closed_watcher_starts_no_thread_to_receive_the_systems_reports(content_dir: Path) -> None:
+    builder = Builder(content_dir)
+    builder.build(T1)
+    watcher = Watcher(builder, lambda _snapshot: None, lambda: T1)
+    watcher.close()  # before its thread armed the watch: close() has nothing of it to join
+    assert watcher.arm()._events is None and not watcher.watching.is_set()
+
+
 def test_polling_still_publishes_for_network_file_systems(content_dir: Path) -> None:
-    app = live_app(content_dir, WATCH_POLLING=True)
-    state = app.extensions["feedsvc"]
-    client = app.test_client()
-    try:
+    with live_app(content_dir, WATCH_POLLING=True) as app:
+        state = app.extensions["feedsvc"]
+        client = app.test_client()
         assert state.watcher.polling and not state.watcher.watching.is_set()
         page = content_dir / "articles" / "article-oldest-with-time-element.html"
         page.write_text(
@@ -234,14 +217,11 @@ def test_polling_still_publishes_for_network_file_systems(content_dir: Path) -> 
         )
         assert wait_until(lambda: b"Polled." in client.get("/articles/article-oldest-with-time-element").data)
         assert state.watcher.looks == 0 and state.watcher.scans >= 1  # found by a full scan, not by an event
-    finally:
-        state.close()
 
 
 def test_a_removal_is_published_while_other_files_keep_changing(content_dir: Path) -> None:
-    app, state = events_app(content_dir)
-    client = app.test_client()  # type: ignore[attr-defined]
-    try:
+    with events_app(content_dir) as (app, _state):
+        client = app.test_client()
         (content_dir / "articles" / "article-oldest-with-time-element.html").unlink()
         stream = content_dir / "articles" / "stream.html"
         gone = False
@@ -252,15 +232,12 @@ def test_a_removal_is_published_while_other_files_keep_changing(content_dir: Pat
                 break
             time.sleep(0.02)
         assert gone  # the burst did not hold the settled removal back for as long as changes kept coming
-    finally:
-        state.close()
 
 
 def test_an_icon_replaced_under_its_name_is_published_from_the_systems_report(content_dir: Path) -> None:
     icon = with_icon(content_dir)
-    app, state = events_app(content_dir)
-    client = app.test_client()  # type: ignore[attr-defined]
-    try:
+    with events_app(content_dir) as (app, state):
+        client = app.test_client()
         before = client.get("/favicon.ico")
         page_tag = client.get("/").headers["ETag"]
         assert before.data == icon.read_bytes() and state.snapshot.catalog.site.icon.width == 128
@@ -274,15 +251,12 @@ def test_an_icon_replaced_under_its_name_is_published_from_the_systems_report(co
         assert state.watcher.scans == scans and state.watcher.looks >= 1  # found by the event, not by a scan
         quiet(state, content_dir)
         assert state.watcher.builds == 1  # read once, not again at every look
-    finally:
-        state.close()
 
 
 def test_a_picture_site_toml_newly_names_is_watched_from_then_on(content_dir: Path) -> None:
     with_icon(content_dir)
-    app, state = events_app(content_dir)
-    client = app.test_client()  # type: ignore[attr-defined]
-    try:
+    with events_app(content_dir) as (app, state):
+        client = app.test_client()
         site_toml = content_dir / "site.toml"
         logo = with_icon(content_dir, "icon-128.png", "brand/mark.png", named=False)
         site_toml.write_text(site_toml.read_text().replace("media/icon.png", "brand/mark.png"), encoding="utf-8")
@@ -297,8 +271,6 @@ def test_a_picture_site_toml_newly_names_is_watched_from_then_on(content_dir: Pa
         assert state.watcher.scans == scans  # reported by the system: the new name is watched
         quiet(state, content_dir)
         assert state.watcher.builds == 2
-    finally:
-        state.close()
 
 
 def test_a_picture_gone_or_not_a_picture_is_a_site_fault_until_it_is_back(content_dir: Path) -> None:
@@ -323,41 +295,39 @@ def latest(published: list[Snapshot]) -> dict[str, object]:
     return published[-1].catalog.by_slug if published else {}  # type: ignore[return-value]
 
 
-def armed_watcher(content_dir: Path, published: list[Snapshot]) -> tuple[Builder, Watcher]:
-    """A watcher armed before its builder's first build, as the publisher process starts (no safety scan soon)."""
+@contextmanager
+def armed_watcher(content_dir: Path, published: list[Snapshot]) -> Iterator[Watcher]:
+    """A watcher armed before its builder's first build, as the publisher process starts (no safety scan soon).
+
+    Closed when the block ends: arming starts the thread that receives the system's reports.
+    """
     builder = Builder(content_dir, settle=0.05)
-    watcher = Watcher(builder, published.append, lambda: T1, safety_rescan=3600.0).arm()
-    assert watcher.watching.is_set()  # up when arm() returns: the listing below comes after it
-    builder.build(T1)
-    return builder, watcher
+    with closing(Watcher(builder, published.append, lambda: T1, safety_rescan=3600.0).arm()) as watcher:
+        assert watcher.watching.is_set()  # up when arm() returns: the listing below comes after it
+        builder.build(T1)
+        yield watcher
 
 
 def test_a_watcher_armed_before_the_first_build_takes_its_listing_and_misses_no_change_made_meanwhile(
     content_dir: Path,
 ) -> None:
     published: list[Snapshot] = []
-    _builder, watcher = armed_watcher(content_dir, published)
-    try:
+    with armed_watcher(content_dir, published) as watcher:
         # after the build listed the folder, before the watcher's thread runs (a server's workers starting)
         write_article(content_dir, "before-start", "2024-05-20T09:00:00", text="Written while the server started.")
         watcher.start()
         assert wait_until(lambda: any("before-start" in s.catalog.by_slug for s in published))
         # found by the report kept since the arm, the folder not looked at whole: not at the start, not since
         assert watcher.scans == 0 and watcher.looks >= 1 and watcher.builds == 1
-    finally:
-        watcher.close()
 
 
 def test_a_watcher_armed_before_the_first_build_starts_without_a_full_look(content_dir: Path) -> None:
     published: list[Snapshot] = []
-    _builder, watcher = armed_watcher(content_dir, published)
-    try:
+    with armed_watcher(content_dir, published) as watcher:
         watcher.start()
         write_article(content_dir, "after-start", "2024-05-20T09:00:00", text="Written once the server ran.")
         assert wait_until(lambda: any("after-start" in s.catalog.by_slug for s in published))
         assert watcher.scans == 0 and watcher.builds == 1
-    finally:
-        watcher.close()
 
 
 def test_a_watcher_armed_after_the_build_listed_looks_at_every_file_once(content_dir: Path) -> None:
@@ -365,19 +335,15 @@ def test_a_watcher_armed_after_the_build_listed_looks_at_every_file_once(content
     builder = Builder(content_dir, settle=0.05)
     builder.build(T1)
     write_article(content_dir, "unreported", "2024-05-20T09:00:00")  # before any watch: in no report
-    watcher = Watcher(builder, published.append, lambda: T1, safety_rescan=3600.0).arm().start()
-    try:
+    with closing(Watcher(builder, published.append, lambda: T1, safety_rescan=3600.0).arm().start()) as watcher:
         assert wait_until(lambda: any("unreported" in s.catalog.by_slug for s in published))
         assert watcher.scans == 1  # the listing came before the watch: the folder is looked at whole, once
-    finally:
-        watcher.close()
 
 
 def test_an_articles_folder_replaced_under_its_name_is_watched_from_then_on(content_dir: Path) -> None:
     published: list[Snapshot] = []
-    _builder, watcher = armed_watcher(content_dir, published)
-    watcher.start()
-    try:
+    with armed_watcher(content_dir, published) as watcher:
+        watcher.start()
         articles = content_dir / "articles"
         fresh = content_dir / "articles.new"
         shutil.copytree(articles, fresh)
@@ -388,16 +354,13 @@ def test_an_articles_folder_replaced_under_its_name_is_watched_from_then_on(cont
         write_article(content_dir, "in-the-new-folder", "2024-05-20T09:00:00")
         # reported by a watch of the new folder (the safety scan is an hour away)
         assert wait_until(lambda: "in-the-new-folder" in latest(published))
-    finally:
-        watcher.close()
 
 
 def test_a_rules_folder_made_after_the_start_is_watched_from_then_on(content_dir: Path) -> None:
     published: list[Snapshot] = []
-    _builder, watcher = armed_watcher(content_dir, published)
-    watcher.start()
     rules = content_dir / "rules"
-    try:
+    with armed_watcher(content_dir, published) as watcher:
+        watcher.start()
         shutil.rmtree(rules, ignore_errors=True)
         rules.mkdir()
         assert wait_until(lambda: str(rules.resolve()) in watcher._folders)  # reported made, then watched
@@ -408,5 +371,3 @@ def test_a_rules_folder_made_after_the_start_is_watched_from_then_on(content_dir
         (rules / "news.example.org.toml").write_text("# nothing to change yet\n", encoding="utf-8")
         assert wait_until(lambda: watcher.builds > builds)  # a rules file is an input of the build
         assert watcher.scans == scans  # reported by the new folder's watch, not found by a scan
-    finally:
-        watcher.close()

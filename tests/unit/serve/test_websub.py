@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from feedsvc.app import create_app
 from feedsvc.build.builder import load_snapshot
 from feedsvc.serve.websub import HubNotifier, changed_topics
-from support.factories import write_article
+from support.factories import stopped_at_the_end, write_article
 from support.hub import Hub, with_hub
 from support.servers import wait_until
 
@@ -21,9 +23,8 @@ T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def hub() -> Iterator[Hub]:
-    server = Hub()
-    yield server
-    server.close()
+    with Hub() as server:
+        yield server
 
 
 def notifier(hub_url: str, state: Path | None = None, **options: object) -> HubNotifier:
@@ -73,15 +74,27 @@ def test_a_hub_that_keeps_failing_is_given_up_after_the_last_attempt(hub: Hub) -
 
 
 def test_an_unreachable_hub_costs_retries_not_exceptions() -> None:
-    closed = Hub()
-    url = closed.url
-    closed.close()  # nothing listens there any more
+    with Hub() as closed:
+        url = closed.url
+    # nothing listens there any more
     sender = notifier(url, attempts=2)
     try:
         sender.publish([("https://news.example.org/feed.atom", "e1")])
         assert wait_until(lambda: sender.failed == 1)
     finally:
         sender.close()
+
+
+def test_a_closed_notifier_drops_what_is_published_and_starts_no_thread(hub: Hub) -> None:
+    sender = notifier(hub.url)
+    sender.publish([("https://news.example.org/feed.atom", "e1")])
+    assert wait_until(lambda: sender.delivered == 1)
+    thread = sender._thread
+    sender.close()
+    assert thread is not None and not thread.is_alive()
+    # a watcher still finishing a build after its bounded join publishes after the close
+    sender.publish([("https://news.example.org/feed.rss", "e2")])
+    assert sender._thread is thread and sender.idle() and len(hub.received) == 1
 
 
 def test_what_was_announced_is_remembered_across_restarts(hub: Hub, tmp_path: Path) -> None:
@@ -104,46 +117,36 @@ def test_what_was_announced_is_remembered_across_restarts(hub: Hub, tmp_path: Pa
         second.close()
 
 
-def make_app(content_dir: Path, now: datetime = T1) -> object:
-    return create_app(
-        {
-            "TESTING": True,
-            "CONTENT_DIR": str(content_dir),
-            "CLOCK": lambda: now,
-            "WEBSUB_FIRST_DELAY": 0.01,
-            "WEBSUB_ATTEMPTS": 3,
-        }
-    )
+@contextmanager
+def make_app(content_dir: Path, now: datetime = T1) -> Iterator[Any]:
+    """The app on ``content_dir`` at ``now``; its WebSub thread is stopped when the block ends."""
+    settings = {"TESTING": True, "CONTENT_DIR": str(content_dir), "CLOCK": lambda: now, "WEBSUB_FIRST_DELAY": 0.01,
+                "WEBSUB_ATTEMPTS": 3}  # fmt: skip
+    with stopped_at_the_end(create_app(settings)) as app:
+        yield app
 
 
 def test_first_start_announces_every_feed_and_a_restart_only_the_changed_ones(hub: Hub, content_dir: Path) -> None:
     with_hub(content_dir, hub.url)
-    app = make_app(content_dir)
-    state = app.extensions["feedsvc"]
-    topics = state.snapshot.topics()
-    try:
+    with make_app(content_dir) as app:
+        state = app.extensions["feedsvc"]
+        topics = state.snapshot.topics()
         assert wait_until(lambda: state.notifier.delivered == len(topics))
         assert sorted(hub.urls()) == sorted(topics)
-    finally:
-        state.close()
     hub.received.clear()
     write_article(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Transport",))
-    again = make_app(content_dir, T1 + timedelta(hours=1))
-    try:
+    with make_app(content_dir, T1 + timedelta(hours=1)) as again:
         expected = {"https://news.example.org/feed.atom", "https://news.example.org/tags/transport/feed.atom"}
         notifier = again.extensions["feedsvc"].notifier
         assert wait_until(lambda: expected <= set(hub.urls()) and notifier.idle())
         changed = set(hub.urls())
         assert "https://news.example.org/tags/culture/feed.atom" not in changed  # not touched by the new story
-    finally:
-        again.extensions["feedsvc"].close()
 
 
 def test_replacing_the_snapshot_announces_exactly_the_changed_feeds(hub: Hub, content_dir: Path) -> None:
     with_hub(content_dir, hub.url)
-    app = make_app(content_dir)
-    state = app.extensions["feedsvc"]
-    try:
+    with make_app(content_dir) as app:
+        state = app.extensions["feedsvc"]
         assert wait_until(lambda: state.notifier.delivered == len(state.snapshot.topics()))
         hub.received.clear()
         write_article(content_dir, "new-story", "2024-05-02T10:00:00", tags=("Culture",), authors=("Ada Lovelace",))
@@ -153,42 +156,34 @@ def test_replacing_the_snapshot_announces_exactly_the_changed_feeds(hub: Hub, co
         assert wait_until(lambda: sorted(hub.urls()) == changed)
         # the new snapshot is what requests now see
         assert b"new-story" in app.test_client().get("/feed.atom").data
-    finally:
-        state.close()
 
 
 def test_a_slow_hub_never_delays_start_up_or_requests(content_dir: Path) -> None:
-    slow = Hub(held=True)  # answers nothing until released: as slow as a hub can be
-    try:
+    with Hub(held=True) as slow:  # answers nothing until released: as slow as a hub can be
         with_hub(content_dir, slow.url)
-        app = make_app(content_dir)
-        client = app.test_client()
-        assert client.get("/feed.atom").status_code == 200
-        assert wait_until(lambda: bool(slow.received))
-        # started and answered while the hub still holds its first ping (however loaded the machine)
-        assert not app.extensions["feedsvc"].notifier.idle()
-        slow.released.set()
-    finally:
-        app.extensions["feedsvc"].close()
-        slow.close()
+        with make_app(content_dir) as app:
+            client = app.test_client()
+            assert client.get("/feed.atom").status_code == 200
+            assert wait_until(lambda: bool(slow.received))
+            # started and answered while the hub still holds its first ping (however loaded the machine)
+            assert not app.extensions["feedsvc"].notifier.idle()
+            slow.released.set()
 
 
 def test_no_hub_no_thread(content_dir: Path) -> None:
-    app = make_app(content_dir)
-    assert app.extensions["feedsvc"].notifier is None
-    assert "Link" not in app.test_client().get("/feed.atom").headers
+    with make_app(content_dir) as app:
+        assert app.extensions["feedsvc"].notifier is None
+        assert "Link" not in app.test_client().get("/feed.atom").headers
 
 
 def test_start_up_pings_can_wait_until_the_server_is_listening(hub: Hub, content_dir: Path) -> None:
     with_hub(content_dir, hub.url)
-    app = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir), "WEBSUB_ANNOUNCE_AT_START": False,
-                      "WEBSUB_FIRST_DELAY": 0.01})  # fmt: skip
-    state = app.extensions["feedsvc"]
-    try:
+    settings = {"TESTING": True, "CONTENT_DIR": str(content_dir), "WEBSUB_ANNOUNCE_AT_START": False,
+                "WEBSUB_FIRST_DELAY": 0.01}  # fmt: skip
+    with stopped_at_the_end(create_app(settings)) as app:
+        state = app.extensions["feedsvc"]
         # nothing queued, so nothing can reach the hub, however long the test waits
         assert state.notifier.idle() and state.notifier.delivered == 0
         assert hub.received == []  # e.g. `serve --check-config`, or before gunicorn has bound its port
         urls = state.announce_startup()
         assert wait_until(lambda: sorted(hub.urls()) == urls)
-    finally:
-        state.close()
