@@ -70,6 +70,7 @@ from train_scorer import (
 )
 
 from feedsvc.clean import CLEANER_VERSION, scorer
+from feedsvc.clean.blocks import FEATURES
 
 # Balanced training (train_scorer.BALANCE) moves the best threshold down to about 0.1.
 THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
@@ -78,7 +79,7 @@ FOLDS = 5
 
 def collect(datasets: Sequence[Path], cache: Path | None) -> list[PageBlocks]:
     """Return every page's labelled blocks, from ``cache`` when it holds this cleaner's blocks of these datasets."""
-    stamp = {"cleaner": CLEANER_VERSION, "datasets": [str(d.resolve()) for d in datasets]}
+    stamp = {"cleaner": CLEANER_VERSION, "features": list(FEATURES), "datasets": [str(d.resolve()) for d in datasets]}
     if cache is not None and cache.exists():
         data = json.loads(gzip.decompress(cache.read_bytes()))
         if data.get("stamp") == stamp:
@@ -142,6 +143,29 @@ def _number(value: str) -> int | float | str:
         except ValueError:
             pass
     return value
+
+
+def without(pages: Sequence[PageBlocks], names: str) -> list[PageBlocks]:
+    """Return copies of ``pages`` with the features ``names`` ("a,b,...") set to 0 in every row.
+
+    A constant column is one no tree can split on: the model learns without
+    those features while the rows keep ``FEATURES``' width (the exported
+    model still loads). Left-out features still take part in LightGBM's
+    ``feature_fraction`` draws, so compare a line with another line of the
+    same width (the reference's extra columns set to 0 the same way).
+    """
+    wanted = [n for n in names.split(",") if n]
+    unknown = [n for n in wanted if n not in FEATURES]
+    if unknown:
+        raise SystemExit(f"--without {names!r}: not in FEATURES: {', '.join(unknown)}")
+    drop = {FEATURES.index(n) for n in wanted}
+    out = []
+    for pb in pages:
+        copy = PageBlocks(pb.key, pb.domain, pb.truth)
+        copy.rows = [tuple(0.0 if k in drop else v for k, v in enumerate(row)) for row in pb.rows]
+        copy.words, copy.texts, copy.labels, copy.weights = pb.words, pb.texts, pb.labels, pb.weights
+        out.append(copy)
+    return out
 
 
 def labelled(kind: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -211,7 +235,15 @@ def main(argv: list[str] | None = None) -> int:
         choices=THRESHOLDS,
         help="threshold of the fold lines",
     )
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        help="NAME,... one more line trained with these features held constant (block features left out)",
+    )
     args = parser.parse_args(argv)
+    for names in args.without:
+        without([], names)  # unknown names fail before the long collection
     variants = [settings(spec) for spec in args.variants]  # bad specs fail before the long collection
     pages = collect(args.datasets, args.cache)
     print(f"{len(pages)} pages, {sum(len(pb.rows) for pb in pages)} blocks; pooled figures at thresholds:")
@@ -226,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
         report(spec, cross_validate(pages, params, rounds), args.threshold)
     for kind in args.labels:
         report(f"labels {kind}", cross_validate(pages, dict(PARAMS), ROUNDS, kind), args.threshold)
+    for names in args.without:
+        report(f"without {names}", cross_validate(without(pages, names), dict(PARAMS), ROUNDS), args.threshold)
     return 0
 
 

@@ -13,10 +13,11 @@ from support.paths import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 
-from scorer_cv import collect, labelled, settings
+from scorer_cv import collect, labelled, settings, without
 from train_scorer import PARAMS, ROUNDS, PageBlocks, label_blocks
 
 from feedsvc.clean import CLEANER_VERSION
+from feedsvc.clean.blocks import FEATURES
 
 PROSE = "The council voted on Tuesday to extend the harbour wall after a long debate in the town."
 JUNK = "Sign up for our weekly newsletter"
@@ -45,12 +46,12 @@ def test_a_variant_that_is_not_key_value_names_itself_and_the_form() -> None:
         settings("num_leaves")
 
 
-def cache_file(path: Path, datasets: list[Path], cleaner: str) -> PageBlocks:
+def cache_file(path: Path, datasets: list[Path], cleaner: str, features: tuple[str, ...] = FEATURES) -> PageBlocks:
     pb = PageBlocks("set/1", "news.example", PROSE, texts=[PROSE, JUNK])
     pb.rows = [(1.0, 0.0), (0.5, 1.0)]
     pb.words = [frozenset({"body"}), frozenset({"promo", "box"})]
     pb.labels, pb.weights = label_blocks(pb.truth, pb.texts)
-    stamp = {"cleaner": cleaner, "datasets": [str(d.resolve()) for d in datasets]}
+    stamp = {"cleaner": cleaner, "features": list(features), "datasets": [str(d.resolve()) for d in datasets]}
     page = {
         "key": pb.key,
         "domain": pb.domain,
@@ -79,3 +80,26 @@ def test_a_cache_of_another_cleaner_is_not_used(tmp_path: Path) -> None:
     cache_file(tmp_path / "blocks.json.gz", datasets, CLEANER_VERSION + "-old")
     with pytest.raises(FileNotFoundError, match=r"ground-truth\.json"):
         collect(datasets, tmp_path / "blocks.json.gz")
+
+
+def test_a_cache_of_other_features_is_not_used(tmp_path: Path) -> None:
+    datasets = [tmp_path / "no-such-dataset"]
+    cache_file(tmp_path / "blocks.json.gz", datasets, CLEANER_VERSION, FEATURES[:-1])
+    with pytest.raises(FileNotFoundError, match=r"ground-truth\.json"):
+        collect(datasets, tmp_path / "blocks.json.gz")
+
+
+def test_without_holds_the_named_features_at_zero_and_leaves_the_rest() -> None:
+    pb = PageBlocks("set/1", "news.example", PROSE, texts=[PROSE])
+    pb.rows = [tuple(float(i + 1) for i in range(len(FEATURES)))]
+    pb.words, pb.labels, pb.weights = [frozenset({"body"})], [1], [1.0]
+    (out,) = without([pb], f"{FEATURES[0]},{FEATURES[-1]}")
+    assert out.rows[0][0] == 0.0 and out.rows[0][-1] == 0.0
+    assert out.rows[0][1:-1] == pb.rows[0][1:-1]
+    assert pb.rows[0][0] == 1.0  # the page itself is not changed
+    assert (out.words, out.texts, out.labels, out.weights) == (pb.words, pb.texts, pb.labels, pb.weights)
+
+
+def test_without_a_name_that_is_no_feature_names_it() -> None:
+    with pytest.raises(SystemExit, match=r"not in FEATURES: no_such_feature"):
+        without([], "log_chars,no_such_feature")
