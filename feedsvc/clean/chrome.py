@@ -103,7 +103,6 @@ RULES: dict[str, str] = {
     "form_heading": "a heading over an empty form a script fills ('Register', 'Request a Demo')",
     "closing_bio_parens": "closing_bio also takes a contributor line set apart in parentheses, as italics set it apart",
     "dangling_tail": "headings and lines ending in ':' left as the article's last lines with nothing under them",
-    "label_beside_picture": "a control label or slide counter in the same block as a picture goes without the picture",
 }
 
 # Rules switched off; only the benchmark's ablation sets this (a module
@@ -210,36 +209,6 @@ def _is_slide_counter(el: HtmlElement, text: str) -> bool:
     return False
 
 
-# The line rules whose line is a label over a picture ("Image", "Enlarge", "3/12"): the picture is the article's.
-_LABEL_REASONS = frozenset({"control label or promo line", "slide counter"})
-_MEDIA = ("img", "picture", "video")
-
-
-def _drop_label_only(el: HtmlElement, rec: Recorder | None, why: str) -> bool:
-    """Remove the text of the line ``el`` but keep the pictures beside it; False (nothing done) if it holds none.
-
-    A figure's frame holds the picture with a label for screen readers or a
-    gallery's counter beside it (``<div><span>Image</span><img></div>``):
-    the line rules judge the label, and the block went with its picture.
-    Only when every child holding a picture has no text of its own.
-    """
-    if next(el.iter(*_MEDIA), None) is None:
-        return False
-    pictures = [
-        c for c in el if isinstance(c.tag, str) and (c.tag in _MEDIA or next(c.iter(*_MEDIA), None) is not None)
-    ]
-    if not pictures or any(text_of(c) for c in pictures):
-        return False
-    el.text = None
-    for child in list(el):
-        if child in pictures:
-            child.tail = None
-        else:
-            child.tail = None
-            remove(child, rec, _STAGE, why)
-    return True
-
-
 def _link_share(el: HtmlElement, text: str) -> float:
     """Return the share of the letters and digits of ``text`` that sit in links (an arrow or emoji before a link is not text)."""
     links = sum(len(_WORD_CHARS.findall(text_of(a))) for a in el.iter("a"))
@@ -259,11 +228,9 @@ def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
         if not is_within(el, article):
             continue  # went with a box removed above
         why = _line_reason(el, text, seen, captions)
-        if why and not (
-            why in _LABEL_REASONS and "label_beside_picture" not in DISABLED and _drop_label_only(el, rec, why)
-        ):
+        if why:
             remove(el, rec, _STAGE, why)
-        elif not why:
+        else:
             kept.append((el, text))
     if "closing_bio" not in DISABLED:
         remove_closing_bios(article, rec, kept)

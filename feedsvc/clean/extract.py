@@ -30,7 +30,6 @@ from feedsvc.clean.dom import (
     in_code,
     is_hidden,
     is_within,
-    leaf_blocks,
     paragraph_chars,
     remove,
     shown_on_click,
@@ -45,7 +44,6 @@ __all__ = [
     "RULES",
     "aside_in_text",
     "best_by_value",
-    "drop_settings_lines",
     "find_article",
     "prune",
     "remove_page_behind_dialog",
@@ -112,7 +110,6 @@ RULES: dict[str, str] = {
     "aside_in_text": "an <aside> of prose set among the article's paragraphs (a side note, a callout box) is article text",
     "section_header": "a <header> holding only a section's heading, over the section's prose, is article text",
     "title_section": "the block just above the pick holding the page's <h1> and a lead paragraph (the article's header) joins it",
-    "title_section_settings": "lines of a template's settings in the title section ('default', '{}', 'primary') stay out of it",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -639,8 +636,6 @@ def find_article(root: HtmlElement, rec: Recorder | None = None) -> HtmlElement:
     if "title_section" not in DISABLED:
         header = title_section(keep[0], stats)
         if header is not None:
-            if "title_section_settings" not in DISABLED:
-                drop_settings_lines(header, rec)
             keep = [header, *keep]
     return _wrap(keep, rec)
 
@@ -717,29 +712,6 @@ def _is_title_section(el: HtmlElement, s: _SubtreeText, pick: HtmlElement, body:
     if h1 is None or s.prose - len(text_content(h1).strip()) < _HEADER_LEAD_CHARS:
         return False
     return not _repeats_the_body(el, h1, pick)
-
-
-# A line of a template's settings printed as text: one lower-case word or name ("default",
-# "primary", "text-left"), or only brackets and punctuation ("{}", "[]"). Two such lines at least.
-_SETTINGS_LINE = re.compile(r"[a-z][a-z0-9_-]{0,30}|[\[\]{}(),:;\"'\s]{1,12}")
-_SETTINGS_MIN_LINES = 2
-
-
-def drop_settings_lines(header: HtmlElement, rec: Recorder | None = None) -> None:
-    """Remove from a title section the lines that are a page builder's block settings, not words for readers.
-
-    A page builder can print a block's settings as text in the header it
-    renders ("default", "{}", "primary", one to a line); in the page a style
-    hides them, and the title section brings them into the article. A line
-    of one lower-case word without a space or of brackets alone is no
-    headline, standfirst, byline or date; two of them in a header are a
-    template's settings. Headings stay (a heading says something, however short).
-    """
-    lines = [el for el in leaf_blocks(header) if el.tag not in HEADING_TAGS and _SETTINGS_LINE.fullmatch(text_of(el))]
-    if len(lines) < _SETTINGS_MIN_LINES:
-        return
-    for el in lines:
-        remove(el, rec, "extract", "a template's setting printed as text in the title section")
 
 
 # An excerpt is the body's opening again: the header's longest line starts with this many of the body's words.

@@ -57,7 +57,6 @@ __all__ = [
     "drop_lone_marks",
     "effective_base",
     "embed_link",
-    "join_split_counters",
     "normalise",
     "paragraphs_from_wrappers",
     "picture_key",
@@ -84,7 +83,6 @@ RULES: dict[str, str] = {
     "orphan_items": "list items with no list around them (torn from it by the depth limit) get a <ul> back",
     "image_self_link": "a link whose only content is an image, to that image's own file, is taken off the image",
     "lone_marks": "a block whose whole text is one separator or punctuation mark ('•', '|', '.'), left by removed parts",
-    "split_counter": "a counter written as two lines ('1' over 'of 15', '3' over '/ 12') is one line ('1 of 15')",
 }
 
 # Rules switched off; only the benchmark's ablation sets this.
@@ -335,8 +333,6 @@ def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = Non
         unwrap_one_cell_tables(article)
     if "orphan_items" not in DISABLED:
         wrap_orphan_items(article)
-    if "split_counter" not in DISABLED:
-        join_split_counters(article)  # before wrappers become paragraphs: the counter's box is one line then
     paragraphs_from_wrappers(article)
     if "lone_marks" not in DISABLED:
         drop_lone_marks(article, rec)  # after wrappers became paragraphs: a <div>•</div> is a <p> by then
@@ -689,38 +685,3 @@ def _wrap_inline_runs(el: HtmlElement) -> None:
         else:
             run.append(child)
     flush(None)
-
-
-# A counter's two halves: the item's number, and its total after "of" or a slash.
-_COUNTER_NUMBER = re.compile(r"\d{1,3}")
-_COUNTER_TOTAL = re.compile(r"(?:of|/)\s*(\d{1,3})", re.IGNORECASE)
-_COUNTER_LINES = ("div", "p")
-
-
-def join_split_counters(article: HtmlElement) -> None:
-    """Write a counter laid out as two lines ("1" over "of 15") as one line in its box ("1 of 15").
-
-    Listicles and slideshows print each item's place as a number and its
-    total in two boxes a style sheet sets side by side; without the style
-    a reader sees a lone "1" and a lone "of 15" over every item. The words
-    stay (the truths keep them); they become one line. Only a box of exactly
-    these two lines, the number no more than the total, nothing else in it.
-    """
-    for total in list(article.iter(*_COUNTER_LINES)):
-        if len(total) or not total.text:
-            continue
-        found = _COUNTER_TOTAL.fullmatch(total.text.strip())
-        if found is None:
-            continue
-        number = total.getprevious()
-        box = total.getparent()
-        if number is None or box is None or box is article or number.tag not in _COUNTER_LINES or len(number):
-            continue
-        digits = (number.text or "").strip()
-        if not _COUNTER_NUMBER.fullmatch(digits) or not 0 < int(digits) <= int(found.group(1)):
-            continue
-        if len(box) != 2 or (box.text or "").strip() or (number.tail or "").strip() or (total.tail or "").strip():
-            continue
-        box.text = f"{digits} {total.text.strip()}"
-        box.remove(number)
-        box.remove(total)

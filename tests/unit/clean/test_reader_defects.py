@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
 import lxml.html
 import pytest
 
-from feedsvc.clean import chrome, clean_html, dom, edges, extract
+from feedsvc.clean import clean_html, dom, edges
 from feedsvc.clean.summary import summarize
 from support.paths import FIXTURES
-
-normalise = importlib.import_module("feedsvc.clean.normalise")
 
 URL = "https://news.example.org/2026/02/story/"
 
@@ -53,39 +50,3 @@ def test_bare_counter_numbers_at_the_edges_go_and_numbers_in_the_article_stay(mo
     off = cleaned(page, monkeypatch, (edges, "counter_lines"))
     assert lines(off)[:2] == ["3078", "210,412"]
     assert "1.2k" in off
-
-
-def test_a_counter_split_over_two_lines_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    page = "writes_a_counter_split_over_two_lines_as_one.html"
-    html = cleaned(page, monkeypatch)
-    assert "<p>1 of 3</p>" in html
-    assert "<p>2 / 3</p>" in html
-    assert "<p>4</p>" in html and "<p>of 2</p>" in html  # four of two counts nothing: left as it is
-    off = cleaned(page, monkeypatch, (normalise, "split_counter"))
-    assert "<p>1</p>" in off and "<p>of 3</p>" in off
-
-
-def test_box_of_two_counter_lines_and_nothing_else_only() -> None:
-    box = lxml.html.fragment_fromstring("<div><div><div>1</div><div>of 3</div>Note</div></div>")
-    normalise.join_split_counters(box)
-    assert lxml.html.tostring(box, encoding="unicode") == "<div><div><div>1</div><div>of 3</div>Note</div></div>"
-
-
-def test_a_label_beside_a_picture_goes_without_the_picture(monkeypatch: pytest.MonkeyPatch) -> None:
-    page = "keeps_a_picture_beside_a_label_the_line_rules_drop.html"
-    html = cleaned(page, monkeypatch)
-    assert '<img src="https://news.example.org/img/worker.jpg"' in html
-    assert ">Image<" not in html and "Image" not in " ".join(lines(html))
-    assert "A flooded street after a main broke." in html  # a label beside no picture still goes
-    off = cleaned(page, monkeypatch, (chrome, "label_beside_picture"))
-    assert "worker.jpg" not in off
-
-
-def test_a_templates_settings_stay_out_of_the_title_section(monkeypatch: pytest.MonkeyPatch) -> None:
-    page = "keeps_a_templates_settings_out_of_the_title_section.html"
-    html = cleaned(page, monkeypatch)
-    assert lines(html)[0].startswith("A step-by-step guide to draining")
-    for setting in ("default", "{}", "primary", "text-left"):
-        assert setting not in lines(html)
-    off = cleaned(page, monkeypatch, (extract, "title_section_settings"))
-    assert {"default", "primary", "text-left"} <= set(lines(off)[:4])
