@@ -22,7 +22,7 @@ URL's host, else the page id without a trailing number) are put in K
 folds by a hash of the domain, so one site never sits on both sides. A
 fixed extractor has nothing to fit, so its cross-validated number is the
 mean and spread over the K held-out folds. ``--ablate`` turns the generic
-rules of ``feedsvc.clean.blocks``, ``boilerplate``, ``chrome``, ``extract``, ``normalise`` and ``sanitise`` (their ``RULES``) into a choice to fit: for each fold, the
+rules of ``feedsvc.clean.blocks``, ``boilerplate``, ``chrome``, ``dom``, ``edges``, ``extract``, ``normalise`` and ``sanitise`` (their ``RULES``) into a choice to fit: for each fold, the
 rule set (all rules, or all but one) with the best F1 on the other K-1
 folds is scored on the held-out fold, and the pooled held-out pages give
 the cross-validated F1; a rule is worth keeping when it does not lower the
@@ -450,11 +450,11 @@ def _rule_modules() -> list:
     """The cleaner's stages whose generic rules can be switched off (each has RULES and DISABLED)."""
     import importlib
 
-    from feedsvc.clean import blocks, boilerplate, chrome, extract
+    from feedsvc.clean import blocks, boilerplate, chrome, dom, edges, extract
 
     # the modules normalise and sanitise by import_module (the package's own names are the stages' functions)
     stages = [importlib.import_module(f"feedsvc.clean.{name}") for name in ("normalise", "sanitise")]
-    return [blocks, boilerplate, chrome, extract, *stages]
+    return [blocks, boilerplate, chrome, dom, edges, extract, *stages]
 
 
 @contextlib.contextmanager

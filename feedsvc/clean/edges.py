@@ -37,6 +37,8 @@ from feedsvc.clean.policy import (
 )
 
 __all__ = [
+    "DISABLED",
+    "RULES",
     "is_prose",
     "remove_author_boxes",
     "remove_contents",
@@ -45,6 +47,14 @@ __all__ = [
     "remove_related_tail",
     "trim_edges",
 ]
+
+# Generic rules of this stage that bench/extraction.py --ablate can switch off one at a
+# time (through DISABLED, a module global the benchmark and the tests alone set).
+# The older edge rules are the steps of trim_edges, each switched as a whole by its caller.
+RULES: dict[str, str] = {
+    "counter_lines": "a line that is a bare number ('3078', '210,412', '1.2k') before the first or after the last paragraph",
+}
+DISABLED: frozenset[str] = frozenset()
 
 _STAGE = "boilerplate"
 # A "Recent posts" heading opens the tail only when at least this share of
@@ -57,6 +67,10 @@ _BOX_MAX_CHARS = 1000
 _BOX_MAX_SHARE = 0.3
 _BIO_MAX_CHARS = 900
 _META_MAX_CHARS = 120
+# A bare number as a line of its own: a clap, view or share counter whose label is an icon.
+_COUNTER_LINE = re.compile(r"\d[\d.,\u00a0\u202f ]{0,11}[kKmM]?")
+# Cells and list items hold numbers on purpose (a table's values, a numbered list's markers).
+_COUNTER_NOT_IN = frozenset({"td", "th", "li", "dd", "dt"})
 _NAME = re.compile(r"[A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|de|van|von|der|da|di|la|le|bin|al)){1,3}")
 _LABEL = re.compile(
     r"(?:by|written by|posted by|author|authors|published|updated|last updated|posted|reviewed by|edited by)\W*", re.I
@@ -350,3 +364,18 @@ def remove_meta_lines(article: HtmlElement, rec: Recorder | None = None, leaves:
             leaves.drop(el, rec, "byline, dateline or reading time")
         elif i < first and CONTENTS_LABEL.fullmatch(text):
             leaves.drop(el, rec, "table of contents label")
+        elif "counter_lines" not in DISABLED and _is_counter_line(el, text):
+            leaves.drop(el, rec, "a bare number at the article's edge (a clap, view or share counter)")
+
+
+def _is_counter_line(el: HtmlElement, text: str) -> bool:
+    """Return True for a line that is only a number, outside tables and lists: a counter whose label is an icon.
+
+    Blogs print their claps, views and shares above or below the article as
+    bare numbers ("3078", "210412"): a reader sees a number that means
+    nothing. A heading of a number is a step or a list marker, and a cell or
+    a list item holds a value: both stay.
+    """
+    if el.tag in HEADING_TAGS or el.tag in _COUNTER_NOT_IN or not _COUNTER_LINE.fullmatch(text):
+        return False
+    return not any(a.tag in _COUNTER_NOT_IN for a in el.iterancestors())
