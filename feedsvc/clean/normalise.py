@@ -657,7 +657,7 @@ def paragraphs_from_wrappers(article: HtmlElement) -> None:
                 el.tag = "p"
             continue
         # Mixed: wrap each run of text and inline children in its own <p>.
-        _wrap_inline_runs(el)
+        _wrap_inline_runs(el, holders)
 
 
 def _is_leaf_inline(el: HtmlElement) -> bool:
@@ -665,7 +665,13 @@ def _is_leaf_inline(el: HtmlElement) -> bool:
     return next(el.iterdescendants(*BLOCK_TAGS), None) is None
 
 
-def _wrap_inline_runs(el: HtmlElement) -> None:
+def _wrap_inline_runs(el: HtmlElement, holders: set[HtmlElement] | None = None) -> None:
+    """Wrap each run of ``el``'s text and inline children in a ``<p>``; an inline child holding a block ends a run.
+
+    ``holders``: the elements known to hold a block (:func:`block_holders`, read before the
+    loop of :func:`paragraphs_from_wrappers`: a child's own descendants have not changed since);
+    without it, each inline child is searched.
+    """
     children = list(el)
     run: list[HtmlElement] = []
     lead = el.text
@@ -685,7 +691,9 @@ def _wrap_inline_runs(el: HtmlElement) -> None:
         lead, run = None, []
 
     for child in children:
-        if isinstance(child.tag, str) and (child.tag in BLOCK_TAGS or not _is_leaf_inline(child)):
+        if isinstance(child.tag, str) and (
+            child.tag in BLOCK_TAGS or (child in holders if holders is not None else not _is_leaf_inline(child))
+        ):
             flush(child)
             lead = child.tail
             child.tail = None
