@@ -72,7 +72,7 @@ from feedsvc.clean.confidence import (
     description_of,
     sibling_paragraph_text,
 )
-from feedsvc.clean.dom import paragraph_chars, parse, shared_texts, text_content
+from feedsvc.clean.dom import paragraph_chars, parse, shared_texts, text_content, tree_of, well_nested
 from feedsvc.clean.edges import trim_edges
 from feedsvc.clean.explain import Recorder, Removal, number_elements
 from feedsvc.clean.extract import find_article, prune
@@ -218,7 +218,8 @@ def _clean(
     """The pipeline: the stages of the module docstring, in order, over one tree."""
     if not isinstance(html, str) or not html.strip():
         return ""
-    root = parse(html)
+    markup = well_nested(html)  # kept: a page whose first pick is a comment is read again from it
+    root = tree_of(markup)
     if root is None or root.find("body") is None:
         return ""
     # Every element's Python proxy, kept until the pipeline ends: the stages walk the tree a dozen
@@ -255,8 +256,8 @@ def _clean(
         liked = comment_like(article)
         if liked:
             # A reader comment won: extract again from a fresh tree without
-            # the page's comment threads (rare, so the second parse is cheap overall).
-            retry = _without_comments(html, rules, rec)
+            # the page's comment threads (rare; only lxml's part of the parse is done again).
+            retry = _without_comments(markup, rules, rec)
             if retry is not None:
                 root, article = retry
                 alive.extend(root.iter())
@@ -305,10 +306,13 @@ def _clean(
 
 
 def _without_comments(
-    html: str, rules: SiteRules | None, rec: Recorder | None
+    markup: bytes, rules: SiteRules | None, rec: Recorder | None
 ) -> tuple[HtmlElement, HtmlElement] | None:
-    """Return (page, article) extracted with the page's comment threads removed, or None if that finds no article."""
-    root = parse(html)
+    """Return (page, article) extracted with the page's comment threads removed, or None if that finds no article.
+
+    ``markup`` is the page as :func:`feedsvc.clean.dom.well_nested` made it for the first tree.
+    """
+    root = tree_of(markup)
     if root is None or root.find("body") is None:
         return None
     saved = (list(rec.removals), rec.ids) if rec is not None else None

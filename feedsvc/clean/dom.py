@@ -41,6 +41,7 @@ __all__ = [
     "block_holders",
     "class_signal",
     "class_words",
+    "collapsed",
     "furniture_word",
     "has_block_child",
     "hidden_by_style",
@@ -61,6 +62,8 @@ __all__ = [
     "space_line_breaks",
     "text_content",
     "text_of",
+    "tree_of",
+    "well_nested",
 ]
 
 _LOGGER = logging.getLogger(__name__)
@@ -126,14 +129,25 @@ def parse(html: str) -> HtmlElement | None:
     libxml2's HTML parser predates HTML5 and mis-nests real pages (an
     unclosed ``<button>`` can swallow the whole article), so the markup is
     first put through lexbor, an HTML5-conformant parser, and its
-    well-nested serialisation is what lxml reads. Together they still cost
-    a fraction of a BeautifulSoup parse. Elements nested deeper than
-    ``feedsvc.html_depth.MAX_DEPTH`` are first put beside each other, as
-    browsers do, since both parsers slow down with the square of the depth.
-    What ``feedsvc.text.xml_safe`` removes is removed first (a quick test
-    first: most pages hold none), and so is every ``<noscript>``, read as a
-    browser that runs scripts reads it (see ``_NOSCRIPT``). Markup that
-    ``limit_depth`` already bounded (the loader's) is not scanned again.
+    well-nested serialisation is what lxml reads (:func:`well_nested`, then
+    :func:`tree_of`: a caller that needs the page's tree twice keeps the
+    first step's result). Together they still cost a fraction of a
+    BeautifulSoup parse.
+    """
+    return tree_of(well_nested(html))
+
+
+def well_nested(html: str) -> bytes:
+    """Return ``html`` as the UTF-8 markup :func:`tree_of` reads: nested as a browser nests it, no deeper than a limit.
+
+    Elements nested deeper than ``feedsvc.html_depth.MAX_DEPTH`` are first
+    put beside each other, as browsers do, since both parsers slow down
+    with the square of the depth. What ``feedsvc.text.xml_safe`` removes is
+    removed first (a quick test first: most pages hold none), and so is
+    every ``<noscript>``, read as a browser that runs scripts reads it (see
+    ``_NOSCRIPT``). Markup that ``limit_depth`` already bounded (the
+    loader's) is not scanned again. Then lexbor parses it and serialises its
+    tree (void elements libxml2 does not know get an end tag).
     """
     text = xml_safe(html) if has_xml_unsafe(html) else html
     bounded = text is html and is_depth_limited(html)
@@ -154,9 +168,13 @@ def parse(html: str) -> HtmlElement | None:
             text = _HTML5_VOID.sub(r"\g<0></\1>", text)
         except Exception:
             _LOGGER.debug("lexbor could not parse the page; using lxml alone", exc_info=True)
-    data = text.encode("utf-8", errors="replace")
+    return text.encode("utf-8", errors="replace")
+
+
+def tree_of(markup: bytes) -> HtmlElement | None:
+    """Return the lxml tree of :func:`well_nested`'s ``markup``, or None: a new tree at each call."""
     try:
-        root = lxml.html.document_fromstring(data, parser=_PARSER)
+        root = lxml.html.document_fromstring(markup, parser=_PARSER)
     except (lxml.etree.ParserError, ValueError):
         return None
     if "break_spaces" not in DISABLED:
@@ -223,11 +241,24 @@ def text_of(el: HtmlElement) -> str:
     """Return the text of ``el`` with white space collapsed."""
     texts = _TEXTS.get()
     if texts is None:
-        return " ".join(text_content(el).split())
+        return collapsed(text_content(el))
     found = texts.get(el)
     if found is None:
-        found = texts[el] = " ".join(text_content(el).split())
+        found = texts[el] = collapsed(text_content(el))
     return found
+
+
+def collapsed(text: str) -> str:
+    """Return ``" ".join(text.split())``: ``text`` with its runs of white space one space, none at either end.
+
+    Most texts of a page (three in four) are that already: a printable text
+    holds no white space but ASCII spaces (``str.split`` splits on control
+    and separator characters, which are not printable), so without two
+    spaces in a row or one at either end it is returned as it is, unsplit.
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def letters_and_digits(text: str) -> str:

@@ -27,7 +27,7 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import block_holders, parse, remove, text_content
+from feedsvc.clean.dom import block_holders, collapsed, parse, remove, text_content
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     AD_IMAGE,
@@ -393,15 +393,22 @@ def drop_furniture_images(article: HtmlElement, rec: Recorder | None = None) -> 
 
 def _text_before(article: HtmlElement) -> dict[HtmlElement, int]:
     """Map each image of ``article`` to the characters of text before it (copies in a row share one number)."""
+    # One visit per element in page order (not a walk with a start and an end event for each):
+    # each element's text and tail are counted when it is reached, and an image's ancestors' tails,
+    # counted by then but lying after it, are taken back off. Elements only: the text after a
+    # comment was never counted, and is not now.
     places: dict[HtmlElement, int] = {}
     chars = 0
-    for event, el in lxml.etree.iterwalk(article, events=("start", "end")):
-        if event == "start":
-            if el.tag == "img":
-                places[el] = chars
-            if isinstance(el.tag, str):
-                chars += len((el.text or "").strip())
-        elif el is not article:
+    for el in article.iter(lxml.etree.Element):
+        if el.tag == "img":
+            ahead = 0
+            for above in el.iterancestors() if el is not article else ():
+                if above is article:
+                    break
+                ahead += len((above.tail or "").strip())
+            places[el] = chars - ahead
+        chars += len((el.text or "").strip())
+        if el is not article:
             chars += len((el.tail or "").strip())
     return places
 
@@ -501,7 +508,7 @@ def unset_zero_sizes(article: HtmlElement) -> None:
 
 def _anchor_mark(a: HtmlElement, href: str, base: str | None) -> bool:
     """True if ``a`` is only a mark ('#', '¶', '§', '🔗') linking to a place on the page itself."""
-    if " ".join(a.text_content().split()) not in _ANCHOR_MARKS or next(a.iter("img"), None) is not None:
+    if collapsed(text_content(a)) not in _ANCHOR_MARKS or next(a.iter("img"), None) is not None:
         return False
     href = href.strip()
     if href.startswith("#"):
@@ -650,7 +657,7 @@ def paragraphs_from_wrappers(article: HtmlElement) -> None:
                 el.tag = "p"
             continue
         # Mixed: wrap each run of text and inline children in its own <p>.
-        _wrap_inline_runs(el)
+        _wrap_inline_runs(el, holders)
 
 
 def _is_leaf_inline(el: HtmlElement) -> bool:
@@ -658,7 +665,13 @@ def _is_leaf_inline(el: HtmlElement) -> bool:
     return next(el.iterdescendants(*BLOCK_TAGS), None) is None
 
 
-def _wrap_inline_runs(el: HtmlElement) -> None:
+def _wrap_inline_runs(el: HtmlElement, holders: set[HtmlElement] | None = None) -> None:
+    """Wrap each run of ``el``'s text and inline children in a ``<p>``; an inline child holding a block ends a run.
+
+    ``holders``: the elements known to hold a block (:func:`block_holders`, read before the
+    loop of :func:`paragraphs_from_wrappers`: a child's own descendants have not changed since);
+    without it, each inline child is searched.
+    """
     children = list(el)
     run: list[HtmlElement] = []
     lead = el.text
@@ -666,7 +679,7 @@ def _wrap_inline_runs(el: HtmlElement) -> None:
 
     def flush(before: HtmlElement | None) -> None:
         nonlocal lead, run
-        if (lead and lead.strip()) or any(c.text_content().strip() or c.tag in ("img", "br") for c in run):
+        if (lead and lead.strip()) or any(text_content(c).strip() or c.tag in ("img", "br") for c in run):
             p = lxml.html.Element("p")
             p.text = lead
             for c in run:
@@ -678,7 +691,9 @@ def _wrap_inline_runs(el: HtmlElement) -> None:
         lead, run = None, []
 
     for child in children:
-        if isinstance(child.tag, str) and (child.tag in BLOCK_TAGS or not _is_leaf_inline(child)):
+        if isinstance(child.tag, str) and (
+            child.tag in BLOCK_TAGS or (child in holders if holders is not None else not _is_leaf_inline(child))
+        ):
             flush(child)
             lead = child.tail
             child.tail = None

@@ -42,9 +42,29 @@ _SHOWN = re.compile(f"[^\\s{INVISIBLE_CHARS}]")
 _PARSER = plain_html_parser()
 
 
+# The wrappers whose inside is cut from their whole serialisation when they have no attributes:
+# each is written as its plain start and end tag.
+_BARE_WRAPPERS = frozenset({"body", "div"})
+
+
 def serialise_children(article: HtmlElement) -> str:
-    """Return the HTML of what is inside ``article`` (its own tag left out)."""
-    parts = [html.escape(article.text or "", quote=False)]
+    """Return the HTML of what is inside ``article`` (its own tag left out).
+
+    A bare ``<body>`` or ``<div>`` (tidy's body, most articles) is serialised
+    whole, in one call, and its tags cut off: the same markup as its children
+    serialised one by one (a call each, and an article has hundreds).
+    """
+    lead = article.text
+    if article.tag in _BARE_WRAPPERS and not article.attrib:
+        article.text = None  # written by html.escape below, as for the children one by one
+        try:
+            whole = lxml.html.tostring(article, encoding="unicode", with_tail=False)
+        finally:
+            article.text = lead
+        start, end = f"<{article.tag}>", f"</{article.tag}>"
+        if whole.startswith(start) and whole.endswith(end):
+            return html.escape(lead or "", quote=False) + whole[len(start) : len(whole) - len(end)]
+    parts = [html.escape(lead or "", quote=False)]
     for child in article:
         parts.append(lxml.html.tostring(child, encoding="unicode", with_tail=True))
     return "".join(parts)

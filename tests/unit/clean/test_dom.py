@@ -27,7 +27,7 @@ from feedsvc.clean.dom import (
     text_content,
     text_of,
 )
-from support.strategies import HINTED_TREES, HTMLISH
+from support.strategies import ANY_TEXT, HINTED_TREES, HTMLISH
 
 PAGE = """<html><body><article>
 <div class="box"><p>First   paragraph with <a href="/a">a link</a> inside.</p>
@@ -255,3 +255,35 @@ def test_the_parser_without_an_id_table_builds_the_same_tree(markup: str) -> Non
     )
     plain = lxml.html.document_fromstring(data, parser=plain_html_parser())
     assert lxml.html.tostring(plain) == lxml.html.tostring(lxml.html.document_fromstring(data, parser=collecting))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(ANY_TEXT | HTMLISH)
+def test_collapsed_is_the_text_split_and_joined(text: str) -> None:
+    # The fast path returns a text unsplit only when splitting and joining would give it back.
+    assert dom.collapsed(text) == " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    "text", ["a b", " a", "a ", "a  b", "a\tb", "a\nb", "a\u00a0b", "a\u3000b", "a\u2028b", "a\x1cb", "a\x85b", ""]
+)
+def test_collapsed_splits_every_kind_of_white_space(text: str) -> None:
+    assert dom.collapsed(text) == " ".join(text.split())
+
+
+def test_no_white_space_but_the_ascii_space_is_printable() -> None:
+    # What collapsed's fast path rests on: a printable text holds no white space but " ".
+    assert [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable()] == [" "]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HINTED_TREES)
+def test_the_tree_is_built_again_from_the_kept_markup(markup: str) -> None:
+    # The pipeline keeps well_nested's markup to read a page again (without its comment threads):
+    # each tree built from it is a new tree, the same as parse's.
+    page = f"<html><body><div class='c'>{markup}</div><noscript><p>x</p></noscript></body></html>"
+    kept = dom.well_nested(page)
+    first, second, parsed = dom.tree_of(kept), dom.tree_of(kept), parse(page)
+    assert first is not None and second is not None and parsed is not None
+    assert first is not second
+    assert lxml.html.tostring(first) == lxml.html.tostring(second) == lxml.html.tostring(parsed)

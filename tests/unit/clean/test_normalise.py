@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import importlib
 
+import lxml.etree
 import lxml.html
 import pytest
+from hypothesis import given, settings
 
 from feedsvc.clean import clean_html
 from support.paths import FIXTURES
+from support.strategies import HINTED_TREES
 
 normalise = importlib.import_module("feedsvc.clean.normalise")
 
@@ -202,3 +205,29 @@ def test_a_link_with_a_control_character_is_kept_percent_encoded_and_the_page_is
     assert "Sport" not in html and "third time in ten years" in html
     assert 'href="https://twitter.com/intent/tweet?text=The%20harbour%20wall,%2018%08' in html
     assert normalise.absolute("https://x.example/a\x08b", None) == "https://x.example/a%08b"
+
+
+def _text_before_walked(article: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, int]:
+    """What _text_before answered when it walked each element's start and end (comments give no event)."""
+    places, chars = {}, 0
+    for event, el in lxml.etree.iterwalk(article, events=("start", "end")):
+        if event == "start":
+            if el.tag == "img":
+                places[el] = chars
+            chars += len((el.text or "").strip())
+        elif el is not article:
+            chars += len((el.tail or "").strip())
+    return places
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HINTED_TREES)
+def test_the_text_before_each_image_is_counted_as_a_walk_counts_it(markup: str) -> None:
+    # One visit per element, ancestors' tails taken back off: the places a start-and-end walk gives,
+    # from every element of the tree as the article, comments and their text after them included.
+    root = lxml.html.document_fromstring(
+        f"<html><body><div>a <!-- note --> b<img src='x'>{markup}<p>c<img src='y'>d</p> e<img src='x'></div></body></html>",
+        parser=lxml.html.HTMLParser(remove_comments=False),
+    )
+    for article in root.iter(lxml.etree.Element):
+        assert normalise._text_before(article) == _text_before_walked(article)

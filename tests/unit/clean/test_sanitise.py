@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import importlib
 
+import lxml.html
 import pytest
+from hypothesis import given, settings
 
 from feedsvc.clean import clean_html
+from feedsvc.text import xml_safe
 from support.paths import FIXTURES
+from support.strategies import HTMLISH
 
 sanitise = importlib.import_module("feedsvc.clean.sanitise")
 
@@ -31,3 +36,26 @@ def test_paragraphs_of_invisible_characters_go_and_an_emoji_sequence_stays(monke
 )
 def test_visible_text_is_more_than_white_space_and_invisible_characters(text: str | None, shown: bool) -> None:
     assert sanitise.visible(text) is shown
+
+
+def _children_one_by_one(article: lxml.html.HtmlElement) -> str:
+    """What serialise_children wrote before a bare wrapper was serialised whole."""
+    parts = [html.escape(article.text or "", quote=False)]
+    parts += [lxml.html.tostring(child, encoding="unicode", with_tail=True) for child in article]
+    return "".join(parts)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HTMLISH)
+def test_a_bare_wrapper_is_serialised_as_its_children_one_by_one(markup: str) -> None:
+    # Every element of the tree, with its attributes and without: a bare body or div is cut from
+    # its whole serialisation, the rest serialised child by child; the markup is the same, the
+    # element's own text and tail are left as they were.
+    root = lxml.html.document_fromstring(
+        f"<html><body> a &amp; b <div class='x'>{xml_safe(markup)}</div>\n</body></html>"
+    )
+    for el in [*root.iter(), *root.iter()]:
+        text, tail = el.text, el.tail
+        assert sanitise.serialise_children(el) == _children_one_by_one(el)
+        assert (el.text, el.tail) == (text, tail)
+        el.attrib.clear()
