@@ -198,6 +198,10 @@ def _own_words(el: HtmlElement) -> frozenset[str]:
     return found
 
 
+# What a child of the container sees above it: no list, table, figure, quote, furniture or link, depth 0.
+_NO_FLAGS: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+
 class _Ancestry:
     """What each element sits in, up to the container, worked out once per element and shared by its blocks.
 
@@ -209,7 +213,11 @@ class _Ancestry:
 
     def __init__(self, container: HtmlElement) -> None:
         self.container = container
-        self.memo: dict[HtmlElement, tuple[tuple[float, ...], frozenset[str]]] = {}
+        # Per element below the container: the flags its children see (over it and its ancestors
+        # below the container) and its words. Kept per parent, not per block: the blocks of one
+        # parent (a body's paragraphs, a list's items) share the parent's entry, made once.
+        self.inner: dict[HtmlElement, tuple[tuple[float, ...], frozenset[str]]] = {}
+        self.top: tuple[tuple[float, ...], frozenset[str]] = (_NO_FLAGS, _own_words(container))  # what its children see
         # Each union of an element's own words with its parent's, made once: siblings of one
         # class (the paragraphs of a body, the items of a list) share it, not a copy each.
         self.unions: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
@@ -225,19 +233,36 @@ class _Ancestry:
         return found
 
     def of(self, el: HtmlElement) -> tuple[tuple[float, ...], frozenset[str]]:
-        found = self.memo.get(el)
-        if found is not None:
-            return found
         parent = el.getparent()
         if el is self.container or parent is None:
-            found = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), _own_words(el))
-        elif parent is self.container:
-            found = ((0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), self._with_own_words(el, self.of(parent)[1]))
-        else:
-            flags, words = self.of(parent)
-            t = parent.tag
-            s = float(class_signal(parent))
-            found = (
+            return _NO_FLAGS, _own_words(el)
+        if parent is self.container:
+            flags, words = self.top
+        else:  # the parent's entry, known already for all its blocks but the first
+            flags, words = self.inner.get(parent) or self._inner(parent)
+        return flags, self._with_own_words(el, words)
+
+    def _inner(self, node: HtmlElement) -> tuple[tuple[float, ...], frozenset[str]]:
+        """The flags ``node``'s children see and ``node``'s words (``node`` below the container, or out of it)."""
+        found = self.inner.get(node)
+        if found is not None:
+            return found
+        path = []  # the climb up to the nearest element already known
+        while found is None:
+            path.append(node)
+            parent = node.getparent()
+            if parent is None:  # out of the container: the root's own words, no flags above it
+                found = (_NO_FLAGS, frozenset())
+            elif parent is self.container:
+                found = self.top
+            else:
+                node = parent
+                found = self.inner.get(node)
+        for node in reversed(path):
+            flags, words = found
+            t = node.tag
+            s = float(class_signal(node))
+            found = self.inner[node] = (
                 (
                     flags[0] or float(t in _IN_LIST),
                     flags[1] or float(t in _IN_TABLE),
@@ -249,9 +274,8 @@ class _Ancestry:
                     min(flags[7], s) if flags[6] else s,
                     max(flags[8], s) if flags[6] else s,
                 ),
-                self._with_own_words(el, words),
+                self._with_own_words(node, words),
             )
-        self.memo[el] = found
         return found
 
 
@@ -352,10 +376,13 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
     words: list[frozenset[str]] = []
     for el, text in leaves:
         chars = len(text)
-        tokens = _WORD.findall(text)
+        if text.isascii():  # ASCII case-folds as it lowers, and the same tokens: one pass, not one per token
+            tokens = folded = _WORD.findall(text.lower())
+        else:
+            tokens = _WORD.findall(text)
+            folded = list(map(str.casefold, tokens))
         word_chars = sum(map(len, tokens))
         punct, digits, letters, capitals = _counts(text, word_chars)
-        folded = list(map(str.casefold, tokens))
         tag = el.tag
         flags, block_words = ancestry.of(el)
         own_signal = float(class_signal(el))
@@ -501,35 +528,50 @@ def _masses(
     A teaser, a caption or a promo sits in a small box of its own; the
     article's paragraphs share a parent that holds most of the text.
     """
-    mass: dict[HtmlElement, int] = {}
-    prose_mass: dict[HtmlElement, int] = {}
-    chains: list[list[HtmlElement]] = []
+    # The text of the blocks under each parent, then each parent's climb once (not each block's:
+    # the paragraphs of a body, the items of a list share theirs).
+    direct: dict[HtmlElement | None, int] = {}
+    direct_prose: dict[HtmlElement | None, int] = {}
     prose_total = 0
     longest = -1
     for i, ((el, text), row) in enumerate(zip(leaves, own, strict=True)):
         chars = len(text)
-        is_prose = chars >= _PROSE_MIN_CHARS and row[2] < _PROSE_MAX_LINK_SHARE and row[5] == 1.0
-        chain = []
-        node = el.getparent()
-        while node is not None:
-            chain.append(node)
-            mass[node] = mass.get(node, 0) + chars
-            if is_prose:
-                prose_mass[node] = prose_mass.get(node, 0) + chars
-            if node is container:
-                break
-            node = node.getparent()
-        chains.append(chain)
-        if is_prose:
+        parent = el.getparent()
+        direct[parent] = direct.get(parent, 0) + chars
+        if chars >= _PROSE_MIN_CHARS and row[2] < _PROSE_MAX_LINK_SHARE and row[5] == 1.0:
+            direct_prose[parent] = direct_prose.get(parent, 0) + chars
             prose_total += chars
             if longest < 0 or chars > len(leaves[longest][1]):
                 longest = i
+    mass: dict[HtmlElement, int] = {}
+    prose_mass: dict[HtmlElement, int] = {}
+    chains: dict[HtmlElement | None, list[HtmlElement]] = {}
+    for parent, chars in direct.items():
+        prose = direct_prose.get(parent, 0)
+        chain = []
+        node = parent
+        while node is not None:
+            chain.append(node)
+            mass[node] = mass.get(node, 0) + chars
+            if prose:
+                prose_mass[node] = prose_mass.get(node, 0) + prose
+            if node is container:
+                break
+            node = node.getparent()
+        chains[parent] = chain
     body = None
     if longest >= 0:
-        body = next((a for a in chains[longest] if prose_mass.get(a, 0) >= _BODY_PROSE_SHARE * prose_total), None)
+        body = next(
+            (
+                a
+                for a in chains[leaves[longest][0].getparent()]
+                if prose_mass.get(a, 0) >= _BODY_PROSE_SHARE * prose_total
+            ),
+            None,
+        )
     whole = max(total, 1)
-    out = []
-    for chain in chains:
+    found: dict[HtmlElement | None, tuple[float, float, float, float, float]] = {}
+    for parent, chain in chains.items():
         up = [mass[a] / whole for a in chain[:3]]
         up += [up[-1] if up else 1.0] * (3 - len(up))  # at the container: its own share
         if body is None:
@@ -538,8 +580,8 @@ def _masses(
             where = (1.0, float(chain.index(body)))
         else:
             where = (0.0, -1.0)
-        out.append((up[0], up[1], up[2], *where))
-    return out
+        found[parent] = (up[0], up[1], up[2], *where)
+    return [found[el.getparent()] for el, _ in leaves]
 
 
 def _shape(el: HtmlElement) -> tuple[object, ...]:

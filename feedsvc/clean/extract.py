@@ -558,21 +558,24 @@ def _count_text(block: HtmlElement, text: str, in_link: bool, counts: dict[HtmlE
     row[2] += text.count(",") + text.count("，") + text.count("、")  # what _COMMAS finds, without a list
 
 
-def _subtree_texts(counts: dict[HtmlElement, list[int]]) -> dict[HtmlElement, _SubtreeText]:
+def _subtree_texts(
+    counts: dict[HtmlElement, list[int]], order: tuple[list[HtmlElement], list[HtmlElement]] | None = None
+) -> dict[HtmlElement, _SubtreeText]:
     """Return, for each block of ``counts`` and each ancestor, the text counts of the blocks inside it (score 0).
 
     Summed once per element, children before parents, rather than added up
     every ancestor of every block; the elements are in the order that
     per-block climb first reaches them (``find_article`` breaks ties by it).
+    ``order`` is ``_tree_order(counts)`` when the caller has it already.
     """
-    elements = _with_ancestors(counts)
+    elements, below_first = order or _tree_order(counts)
     stats = {el: _SubtreeText() for el in elements}
     for block, (chars, link_chars, _) in counts.items():
         text_chars = chars - link_chars
         s = stats[block]
         s.chars, s.link_chars = chars, link_chars
         s.prose = text_chars if text_chars >= _SCORED_MIN_CHARS and link_chars <= 0.5 * chars else 0
-    for el in _children_first(elements):
+    for el in below_first:
         parent = el.getparent()
         if parent is not None:
             s, up = stats[el], stats[parent]
@@ -593,7 +596,8 @@ def find_article(root: HtmlElement, rec: Recorder | None = None) -> HtmlElement:
     (``subtree_values``), which wins when the pick is only a fragment.
     """
     counts = _block_text_counts(root)
-    stats = _subtree_texts(counts)
+    order = _tree_order(counts)  # one climb and one walk, for the stats and the values alike
+    stats = _subtree_texts(counts, order)
     for block, (chars, link_chars, commas) in counts.items():
         text_chars = chars - link_chars
         if text_chars < _SCORED_MIN_CHARS:
@@ -629,7 +633,7 @@ def find_article(root: HtmlElement, rec: Recorder | None = None) -> HtmlElement:
     # Second opinion: if the pick holds only a fragment of the best subtree's
     # value (an article split into sections or cards, a page whose class
     # names mislead the scorer), take that subtree instead.
-    value = subtree_values(counts)
+    value = subtree_values(counts, order)
     whole = best_by_value(value)
     if whole is not None and sum(value.get(k, 0.0) for k in keep) * _SECOND_OPINION < value[whole]:
         keep = [whole]
@@ -830,7 +834,9 @@ _COMMA_VALUE = 10.0
 _SECOND_OPINION = 2.5
 
 
-def subtree_values(counts: dict[HtmlElement, list[int]]) -> dict[HtmlElement, float]:
+def subtree_values(
+    counts: dict[HtmlElement, list[int]], order: tuple[list[HtmlElement], list[HtmlElement]] | None = None
+) -> dict[HtmlElement, float]:
     """Return each element's value: the sum over the text blocks inside it.
 
     Prose (40+ characters, at most 40% links) is worth its length plus a
@@ -838,8 +844,9 @@ def subtree_values(counts: dict[HtmlElement, list[int]]) -> dict[HtmlElement, fl
     lines cost a quarter of theirs. The element worth most holds the
     article, whatever its layout: sections, cards or a flat run of
     paragraphs, as long as what joins them is not mostly links.
+    ``order`` is ``_tree_order(counts)`` when the caller has it already.
     """
-    elements = _with_ancestors(counts)
+    elements, below_first = order or _tree_order(counts)
     value = dict.fromkeys(elements, 0.0)
     for block, (chars, links, commas) in counts.items():
         text = chars - links
@@ -854,11 +861,17 @@ def subtree_values(counts: dict[HtmlElement, list[int]]) -> dict[HtmlElement, fl
         value[block] = v
     # Summed children first, once per element. Every value is a whole number of quarters,
     # so the sums are exact in any order: the same as adding each block up its ancestors.
-    for el in _children_first(elements):
+    for el in below_first:
         parent = el.getparent()
         if parent is not None:
             value[parent] += value[el]
     return value
+
+
+def _tree_order(counts: dict[HtmlElement, list[int]]) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    """The blocks of ``counts`` with their ancestors (``_with_ancestors``), and the same each after its descendants."""
+    elements = _with_ancestors(counts)
+    return elements, list(_children_first(elements))
 
 
 def _with_ancestors(blocks: Iterable[HtmlElement]) -> list[HtmlElement]:
