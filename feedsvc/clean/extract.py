@@ -283,7 +283,12 @@ def remove_comment_shapes(root: HtmlElement, rec: Recorder | None = None) -> Non
             continue
         heading = _thread_heading(box, items[0])
         for item in items:
-            remove(item, rec, "prune", "a reader comment (dated, with a reply control, in a run of them)")
+            remove(
+                item,
+                rec,
+                "prune",
+                "a dated item with a reply control, a self-link or a relative time, in a run of them (reader comments)",
+            )
         if heading is not None:
             remove(heading, rec, "prune", "heading of a comment thread")
         total -= gone
