@@ -37,7 +37,17 @@ from feedsvc.clean.dom import (
     text_of,
 )
 from feedsvc.clean.explain import Recorder
-from feedsvc.clean.policy import BLOCK_TAGS, DROP_IF_THIN_TAGS, DROP_TAGS, DROP_UNLESS_PROSE_TAGS
+from feedsvc.clean.policy import (
+    BLOCK_TAGS,
+    COMMENT_AGO,
+    COMMENT_CONTROL,
+    COMMENT_DATE,
+    COMMENT_HEADING,
+    COMMENT_HREF,
+    DROP_IF_THIN_TAGS,
+    DROP_TAGS,
+    DROP_UNLESS_PROSE_TAGS,
+)
 
 __all__ = [
     "DISABLED",
@@ -46,6 +56,7 @@ __all__ = [
     "best_by_value",
     "find_article",
     "prune",
+    "remove_comment_shapes",
     "remove_page_behind_dialog",
     "remove_sibling_copies",
     "section_header",
@@ -110,6 +121,7 @@ RULES: dict[str, str] = {
     "aside_in_text": "an <aside> of prose set among the article's paragraphs (a side note, a callout box) is article text",
     "section_header": "a <header> holding only a section's heading, over the section's prose, is article text",
     "title_section": "the block just above the pick holding the page's <h1> and a lead paragraph (the article's header) joins it",
+    "comment_shapes": "a run of 3+ dated items with reply/report controls, self-links or relative times (a comment thread) goes",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -154,6 +166,9 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
     # What a control of the page shows on a click (accordion answers, tabs) is not hidden from
     # readers; the controls (buttons) go with the first removals, so their targets are read first.
     shown = shown_on_click(root) if "reveal_on_click" not in DISABLED else frozenset()
+    # Before the controls and the <footer>s go: a comment's date and reply link are how its shape is told.
+    if "comment_shapes" not in DISABLED:
+        remove_comment_shapes(root, rec)
     if "accordion_titles" not in DISABLED:
         _keep_accordion_titles(root, shown)
     total = max(paragraph_chars(root), 1)
@@ -221,6 +236,153 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
 
     if "sibling_copies" not in DISABLED:
         remove_sibling_copies(root, rec)
+
+
+# A comment thread by its shape: at least this many sibling subtrees of one tag, each dated,
+# at most this much text per date, and this share of them with a comment's cue; what stays
+# of the page's paragraph text after it goes is at least this much.
+_THREAD_MIN_ITEMS = 3
+_THREAD_ITEM_CHARS = 3000
+_THREAD_CUE_SHARE = 0.67
+_THREAD_LEFT_MIN = 500
+_DATE_LINE_MAX = 80
+_CONTROL_MAX = 40
+
+
+def remove_comment_shapes(root: HtmlElement, rec: Recorder | None = None) -> None:
+    """Remove reader comment threads told by their shape, whatever their class and id say.
+
+    A comment is dated (a ``<time>``, a ``datetime`` attribute, or a short
+    line that is a date or a relative time, ``COMMENT_DATE``), and a thread
+    is a box whose children include three or more such dated subtrees of one
+    tag, two thirds of them with a comment's cue: a reply or report control
+    (``COMMENT_CONTROL``), a link to the comment itself (``COMMENT_HREF``)
+    or one marked as a reader's (``rel="ugc"``), or a relative time ("6 months ago"). Replies nest inside their comment,
+    so the outermost box is the thread. A subtree holding the page's
+    ``<h1>`` is never a comment, and a thread goes only when the page keeps
+    500 characters of paragraphs without it (a page of comments alone is
+    left to the other stages). Its heading ("109 Comments"), just before
+    it, goes with it.
+    """
+    dates = _date_anchors(root)
+    if len(dates) < _THREAD_MIN_ITEMS:
+        return
+    holds: dict[HtmlElement, int] = {}
+    for anchor in dates:
+        for node in anchor.iterancestors():
+            holds[node] = holds.get(node, 0) + 1
+    total = paragraph_chars(root)
+    for box in [node for node in root.iter() if holds.get(node, 0) >= _THREAD_MIN_ITEMS]:
+        if not is_within(box, root):
+            continue
+        items = _thread_items(box, dates, holds)
+        if not items:
+            continue
+        gone = sum(paragraph_chars(item) for item in items)
+        if total - gone < _THREAD_LEFT_MIN:
+            continue
+        heading = _thread_heading(box, items[0])
+        for item in items:
+            remove(
+                item,
+                rec,
+                "prune",
+                "a dated item with a reply control, a self-link or a relative time, in a run of them (reader comments)",
+            )
+        if heading is not None:
+            remove(heading, rec, "prune", "heading of a comment thread")
+        total -= gone
+
+
+# What a text that may date something holds: a digit, or a relative time without one ("a day ago").
+# COMMENT_DATE is tried only on those (a search of it on every text costs a fifth of a clean).
+_DIGIT = re.compile(r"[0-9]")
+_RELATIVE_WORDS = (" ago", "vor ein", "il y a un", "hace un", "há um")
+
+
+def _date_anchors(root: HtmlElement) -> set[HtmlElement]:
+    """Return the outermost elements of ``root`` that date something: <time>, ``datetime``, a short date line."""
+    found: set[HtmlElement] = set(_DATED(root))
+    longest = 2 * _DATE_LINE_MAX
+    digit = _DIGIT.search
+    for el in root.iter():
+        # The date is the element's own text or the tail of a child (an icon, the name's link).
+        # Most texts are white space or hold no digit: tested first, inline (a call per text costs).
+        for text, tail in ((el.text, False), (el.tail, True)):
+            if (
+                text is None
+                or len(text) > longest
+                or text.isspace()
+                or (digit(text) is None and not any(word in text for word in _RELATIVE_WORDS))
+                or COMMENT_DATE.search(text) is None
+            ):
+                continue
+            owner = el.getparent() if tail else el
+            if owner is not None and owner.tag not in ("script", "style") and _short(owner):
+                found.add(owner)
+    return {el for el in found if not any(a in found for a in el.iterancestors())}
+
+
+_DATED = etree.XPath("descendant-or-self::time | descendant-or-self::*[@datetime]")
+
+
+def _short(el: HtmlElement) -> bool:
+    """Return True if ``el`` is an element whose whole text is a line of 80 characters or less."""
+    return isinstance(el.tag, str) and len(text_of(el)) <= _DATE_LINE_MAX
+
+
+def _thread_items(box: HtmlElement, dates: set[HtmlElement], holds: dict[HtmlElement, int]) -> list[HtmlElement]:
+    """Return the children of ``box`` that are reader comments, when they make a thread ([] otherwise)."""
+    dated = [child for child in box if isinstance(child.tag, str) and (holds.get(child, 0) or child in dates)]
+    if len(dated) < _THREAD_MIN_ITEMS:
+        return []
+    tags: dict[str, int] = {}
+    for child in dated:
+        tags[str(child.tag)] = tags.get(str(child.tag), 0) + 1
+    tag, count = max(tags.items(), key=lambda kv: kv[1])
+    if count < _THREAD_MIN_ITEMS:
+        return []
+    items = [child for child in dated if child.tag == tag and child not in dates]
+    cued = 0
+    for item in items:
+        if item.find(".//h1") is not None or len(text_of(item)) > _THREAD_ITEM_CHARS * max(holds.get(item, 1), 1):
+            return []
+        if _comment_cue(item, dates):
+            cued += 1
+    if len(items) < _THREAD_MIN_ITEMS or cued < _THREAD_CUE_SHARE * len(items):
+        return []
+    return items
+
+
+def _comment_cue(item: HtmlElement, dates: set[HtmlElement]) -> bool:
+    """Return True if ``item`` carries a comment's control, a link to itself or a relative time."""
+    for el in item.iter():
+        if not isinstance(el.tag, str):
+            continue
+        # rel="ugc" is how a page marks a link a reader wrote ("user-generated content").
+        if el.tag == "a" and (COMMENT_HREF.search(el.get("href") or "") or "ugc" in (el.get("rel") or "").split()):
+            return True
+        if el in dates and COMMENT_AGO.search(text_of(el)):
+            return True
+        if el.tag in ("a", "button", "span", "div", "li") and el.text and len(el.text) <= _CONTROL_MAX:
+            text = text_of(el)
+            if len(text) <= _CONTROL_MAX and COMMENT_CONTROL.fullmatch(text):
+                return True
+    return False
+
+
+def _thread_heading(box: HtmlElement, first: HtmlElement) -> HtmlElement | None:
+    """Return the short line just before a thread's first comment that heads it ("109 Comments"), if any."""
+    node: HtmlElement | None = first
+    for _ in range(3):  # the comment's previous sibling, or the box's, or the box's parent's
+        prev = node.getprevious() if node is not None else None
+        while prev is not None and (not isinstance(prev.tag, str) or not text_of(prev)):
+            prev = prev.getprevious()
+        if prev is not None:
+            text = text_of(prev)
+            return prev if len(text) <= 200 and COMMENT_HEADING.fullmatch(text) else None
+        node = node.getparent() if node is not None else None
+    return None
 
 
 # An <aside> among the article's paragraphs is a side note when it holds this much paragraph

@@ -34,6 +34,11 @@ __all__ = [
     "BUTTON_WORDS",
     "CALL_TO_ACTION",
     "CHROME_LINE",
+    "COMMENT_AGO",
+    "COMMENT_CONTROL",
+    "COMMENT_DATE",
+    "COMMENT_HEADING",
+    "COMMENT_HREF",
     "CONTENTS_LABEL",
     "CONTENT_WORDS",
     "CONTRIBUTOR_ROLE",
@@ -114,6 +119,46 @@ DROP_UNLESS_PROSE_TAGS = frozenset({"dialog", "menu", "nav", "aside", "footer"})
 # Removed only when they hold little paragraph text (some CMSs wrap the
 # whole page in a <form>, some put the standfirst in a <header>).
 DROP_IF_THIN_TAGS = frozenset({"form", "header", "fieldset"})
+
+# Reader comments told by their shape, not their class words
+# (``feedsvc.clean.extract.remove_comment_shapes``): sites with hashed or
+# utility classes name nothing. A comment is dated (a ``<time>``, a
+# ``datetime`` attribute, or a line that is a date or a relative time)
+# and carries a reply or report control, a permalink to itself, or a
+# relative time.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+COMMENT_DATE = re.compile(
+    r"(?:\b\d+|\ban?|\bone)\s*(?:sec|second|min|minute|hr|hour|day|week|wk|month|mo|year|yr)s?\.?\s+ago\b"
+    r"|\bvor\s+(?:\d+|einem|einer)\s+(?:sekunde|minute|stunde|tag|woche|monat|jahr)"
+    r"|\bil y a\s+(?:\d+|un|une)\s+(?:seconde|minute|heure|jour|semaine|mois|an)"
+    r"|\bhace\s+(?:\d+|un|una)\s+(?:segundo|minuto|hora|d[ií]a|semana|mes|año)"
+    r"|\bhá\s+(?:\d+|um|uma)\s+(?:segundo|minuto|hora|dia|semana|m[eê]s|ano)"
+    r"|\d+\s*(?:秒|分钟|分鐘|分|小时|小時|時間|天|日|周|週間?|个月|個月|か月|ヶ月|年)前"
+    r"|\d+\s+(?:секунд|минут|час|дн|день|недел|месяц|год|лет)\w*\s+назад"
+    r"|\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b|\b\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\b"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}\b"
+    r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日",
+    re.IGNORECASE,
+)
+# Of COMMENT_DATE, the relative times: a comment cue by themselves.
+COMMENT_AGO = re.compile(r"\bago\b|\bvor\b|\bil y a\b|\bhace\b|\bhá\b|前|назад", re.IGNORECASE)
+# The whole text of a control under a reader comment.
+COMMENT_CONTROL = re.compile(
+    r"\W*(?:reply|reply to (?:this )?comment|reply to [\w .'-]{1,40}|report(?: (?:this )?comment)?|flag|like|quote"
+    r"|antworten|melden|répondre|signaler|responder|denunciar|rispondi|segnala|beantwoorden|reageer|odpovědět"
+    r"|ответить|回复|回覆|返信|답글|svara|odpowiedz|yanıtla)\W*",
+    re.IGNORECASE,
+)
+# A link to a comment itself or to the form answering it.
+COMMENT_HREF = re.compile(r"[?&]replytocom=|#comment-?\d", re.IGNORECASE)
+# The heading over a comment thread ("109 Comments", "There are 13 comments",
+# "3 thoughts on …", "Reader Interactions"), its whole text.
+COMMENT_HEADING = re.compile(
+    r"\W*(?:(?:there (?:are|is) )?\d*\s*(?:comments?|responses?|replies|reactions|discussion)\W*\d*"
+    r"|\d+\s+thoughts? on\b.{0,150}|reader interactions|leave a (?:comment|reply)|join the discussion"
+    r"|kommentare?|commentaires?|comentarios?|commenti|reacties|komentáře|комментари\w*|评论|留言|コメント)\W*\d*\W*",
+    re.IGNORECASE,
+)
 
 # --- stages 2 and 3: class/id signals ------------------------------------
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import lxml.etree
 import lxml.html
 import pytest
@@ -389,3 +392,46 @@ def test_a_title_section_whose_lead_repeats_the_body_is_an_excerpt() -> None:
     out = clean_html(page, BASE)
     assert out.count("A rain barrel left full through a hard frost") == 1
     assert len(texts(out)) == 5
+
+
+def test_drops_a_comment_thread_its_classes_do_not_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Hashed classes name nothing: the thread is told by its shape (dated items with a
+    # "Reply" control, a reply nested in its comment), and its "4 Comments" heading goes with it.
+    page = fixture("drops_a_comment_thread_its_classes_do_not_name.html")
+    out = clean_html(page, BASE)
+    assert len(texts(out)) == 3
+    assert "passenger counts each quarter" in out
+    assert "Reply" not in out and "Morag" not in out and "4 Comments" not in out
+    monkeypatch.setattr(extract, "DISABLED", frozenset({"comment_shapes"}))
+    without = clean_html(page, BASE)
+    assert "night shift at the hospital" in without and "4 Comments" in without
+
+
+def _without_cues(page: str) -> str:
+    return (
+        page.replace("?replytocom=", "?c=")
+        .replace(">Reply</a>", ">Permalink</a>")
+        .replace("2 days ago", "March 6, 2024")
+    )
+
+
+def _two_comments(page: str) -> str:
+    start = page.index('<li class="w2"><div class="w3"><img class="a7" src="/u/3.png"')
+    return page[:start] + page[page.rindex("</ol>") :]
+
+
+def _comments_alone(page: str) -> str:
+    return re.sub(r'<p class="t0">.*?</p>', "", page)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _without_cues,  # dated items without a reply control, self-link or relative time: a list (events, a timeline)
+        _two_comments,  # two comments are not a thread
+        _comments_alone,  # a page of comments alone keeps them (too little else would be left)
+    ],
+)
+def test_dated_items_are_a_comment_thread_only_with_a_comments_cue(change: Callable[[str], str]) -> None:
+    page = change(fixture("drops_a_comment_thread_its_classes_do_not_name.html"))
+    assert "the only way home for anyone working a shift" in clean_html(page, BASE)
