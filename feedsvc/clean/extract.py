@@ -39,7 +39,6 @@ from feedsvc.clean.dom import (
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BLOCK_TAGS,
-    COMMENT_AGO,
     COMMENT_CONTROL,
     COMMENT_DATE,
     COMMENT_HEADING,
@@ -121,7 +120,7 @@ RULES: dict[str, str] = {
     "aside_in_text": "an <aside> of prose set among the article's paragraphs (a side note, a callout box) is article text",
     "section_header": "a <header> holding only a section's heading, over the section's prose, is article text",
     "title_section": "the block just above the pick holding the page's <h1> and a lead paragraph (the article's header) joins it",
-    "comment_shapes": "a run of 3+ dated items with reply/report controls, self-links or relative times (a comment thread) goes",
+    "comment_shapes": "a run of 3+ dated items with reply/report controls or self-links (a comment thread) goes",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -257,7 +256,8 @@ def remove_comment_shapes(root: HtmlElement, rec: Recorder | None = None) -> Non
     is a box whose children include three or more such dated subtrees of one
     tag, two thirds of them with a comment's cue: a reply or report control
     (``COMMENT_CONTROL``), a link to the comment itself (``COMMENT_HREF``)
-    or one marked as a reader's (``rel="ugc"``), or a relative time ("6 months ago"). Replies nest inside their comment,
+    or one marked as a reader's (``rel="ugc"``); a relative time alone is
+    none, since a live blog's entries say "5 min ago". Replies nest inside their comment,
     so the outermost box is the thread. A subtree holding the page's
     ``<h1>`` is never a comment, and a thread goes only when the page keeps
     500 characters of paragraphs without it (a page of comments alone is
@@ -287,7 +287,7 @@ def remove_comment_shapes(root: HtmlElement, rec: Recorder | None = None) -> Non
                 item,
                 rec,
                 "prune",
-                "a dated item with a reply control, a self-link or a relative time, in a run of them (reader comments)",
+                "a dated item with a reply control or a self-link, in a run of them (reader comments)",
             )
         if heading is not None:
             remove(heading, rec, "prune", "heading of a comment thread")
@@ -347,22 +347,20 @@ def _thread_items(box: HtmlElement, dates: set[HtmlElement], holds: dict[HtmlEle
     for item in items:
         if item.find(".//h1") is not None or len(text_of(item)) > _THREAD_ITEM_CHARS * max(holds.get(item, 1), 1):
             return []
-        if _comment_cue(item, dates):
+        if _comment_cue(item):
             cued += 1
     if len(items) < _THREAD_MIN_ITEMS or cued < _THREAD_CUE_SHARE * len(items):
         return []
     return items
 
 
-def _comment_cue(item: HtmlElement, dates: set[HtmlElement]) -> bool:
-    """Return True if ``item`` carries a comment's control, a link to itself or a relative time."""
+def _comment_cue(item: HtmlElement) -> bool:
+    """Return True if ``item`` carries a comment's control, a link to itself or a reader's link."""
     for el in item.iter():
         if not isinstance(el.tag, str):
             continue
         # rel="ugc" is how a page marks a link a reader wrote ("user-generated content").
         if el.tag == "a" and (COMMENT_HREF.search(el.get("href") or "") or "ugc" in (el.get("rel") or "").split()):
-            return True
-        if el in dates and COMMENT_AGO.search(text_of(el)):
             return True
         if el.tag in ("a", "button", "span", "div", "li") and el.text and len(el.text) <= _CONTROL_MAX:
             text = text_of(el)

@@ -34,7 +34,6 @@ __all__ = [
     "BUTTON_WORDS",
     "CALL_TO_ACTION",
     "CHROME_LINE",
-    "COMMENT_AGO",
     "COMMENT_CONTROL",
     "COMMENT_DATE",
     "COMMENT_HEADING",
@@ -124,8 +123,8 @@ DROP_IF_THIN_TAGS = frozenset({"form", "header", "fieldset"})
 # (``feedsvc.clean.extract.remove_comment_shapes``): sites with hashed or
 # utility classes name nothing. A comment is dated (a ``<time>``, a
 # ``datetime`` attribute, or a line that is a date or a relative time)
-# and carries a reply or report control, a permalink to itself, or a
-# relative time.
+# and carries a reply or report control or a permalink to itself. A
+# relative time alone is no cue: a live blog's entries say "5 min ago".
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 COMMENT_DATE = re.compile(
     r"(?:\b\d+|\ban?|\bone)\s*(?:sec|second|min|minute|hr|hour|day|week|wk|month|mo|year|yr)s?\.?\s+ago\b"
@@ -140,8 +139,6 @@ COMMENT_DATE = re.compile(
     r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日",
     re.IGNORECASE,
 )
-# Of COMMENT_DATE, the relative times: a comment cue by themselves.
-COMMENT_AGO = re.compile(r"\bago\b|\bvor\b|\bil y a\b|\bhace\b|\bhá\b|前|назад", re.IGNORECASE)
 # The whole text of a control under a reader comment.
 COMMENT_CONTROL = re.compile(
     r"\W*(?:reply|reply to (?:this )?comment|reply to [\w .'-]{1,40}|report(?: (?:this )?comment)?|flag|like|quote"

@@ -407,6 +407,14 @@ def test_drops_a_comment_thread_its_classes_do_not_name(monkeypatch: pytest.Monk
     assert "night shift at the hospital" in without and "4 Comments" in without
 
 
+def test_a_live_blogs_entries_dated_minutes_ago_are_not_a_comment_thread() -> None:
+    # Dated items with relative times and nothing a comment has (no reply control, no link to
+    # itself, no reader's link): a live blog's entries, the article itself, kept whole.
+    out = clean_html(fixture("keeps_a_live_blogs_entries_dated_minutes_ago.html"), BASE)
+    for line in ("Harbour wall closed", "About 4,000 homes", "Both ferry operators", "raised its warning to red"):
+        assert line in out
+
+
 def _without_cues(page: str) -> str:
     return (
         page.replace("?replytocom=", "?c=")
@@ -427,7 +435,7 @@ def _comments_alone(page: str) -> str:
 @pytest.mark.parametrize(
     "change",
     [
-        _without_cues,  # dated items without a reply control, self-link or relative time: a list (events, a timeline)
+        _without_cues,  # dated items without a reply control or self-link: a list (events, a timeline)
         _two_comments,  # two comments are not a thread
         _comments_alone,  # a page of comments alone keeps them (too little else would be left)
     ],
