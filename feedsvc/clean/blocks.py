@@ -238,8 +238,8 @@ class _Ancestry:
             return _NO_FLAGS, _own_words(el)
         if parent is self.container:
             flags, words = self.top
-        else:  # the parent's entry, known already for all its blocks but the first
-            flags, words = self.inner.get(parent) or self._inner(parent)
+        else:  # the parent's entry, made for its first block and read for the others
+            flags, words = self._inner(parent)
         return flags, self._with_own_words(el, words)
 
     def _inner(self, node: HtmlElement) -> tuple[tuple[float, ...], frozenset[str]]:

@@ -28,7 +28,17 @@ from collections.abc import Callable, Iterator
 from lxml.html import HtmlElement
 
 from feedsvc.clean.confidence import is_comment_markup
-from feedsvc.clean.dom import HEADING_TAGS, class_words, in_code, is_within, leaf_blocks, may_match, remove, text_of
+from feedsvc.clean.dom import (
+    HEADING_TAGS,
+    ancestor_counts,
+    class_words,
+    in_code,
+    is_within,
+    leaf_blocks,
+    may_match,
+    remove,
+    text_of,
+)
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BIO_LABEL,
@@ -609,12 +619,7 @@ def remove_teaser_grids(
     titles = [h for h in article.iter(*_CARD_HEADINGS) if is_within(h, article) and _linked_title(h)]
     if len(titles) < _GRID_MIN_CARDS:
         return
-    holds: dict[HtmlElement, int] = {}
-    for title in titles:
-        for node in title.iterancestors():
-            holds[node] = holds.get(node, 0) + 1
-            if node is article:
-                break
+    holds = ancestor_counts(titles, article)
     grids: dict[HtmlElement, list[HtmlElement]] = {}
     for title in titles:
         card = title

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -38,6 +38,7 @@ __all__ = [
     "HEADING_TAGS",
     "RULES",
     "RemovalRecorder",
+    "ancestor_counts",
     "block_holders",
     "class_signal",
     "class_words",
@@ -355,6 +356,21 @@ CODE_TAGS = frozenset("pre code kbd samp tt var textarea xmp".split())
 def in_code(el: HtmlElement) -> bool:
     """Return True if ``el`` is a code element or inside one (:data:`CODE_TAGS`)."""
     return el.tag in CODE_TAGS or any(a.tag in CODE_TAGS for a in el.iterancestors())
+
+
+def ancestor_counts(elements: Iterable[HtmlElement], top: HtmlElement | None = None) -> dict[HtmlElement, int]:
+    """Return how many of ``elements`` each of their ancestors holds, up to ``top`` (counted too) or the root.
+
+    What a rule about runs of like things asks first: the boxes holding three
+    dated comments, or three linked card titles, are the candidates.
+    """
+    holds: dict[HtmlElement, int] = {}
+    for el in elements:
+        for node in el.iterancestors():
+            holds[node] = holds.get(node, 0) + 1
+            if node is top:
+                break
+    return holds
 
 
 def is_within(el: HtmlElement, root: HtmlElement) -> bool:

@@ -14,6 +14,7 @@ Pure; a stage of ``feedsvc.clean``: it imports only the leaves below it
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 import lxml.html
@@ -22,6 +23,7 @@ from lxml.html import HtmlElement
 
 from feedsvc.clean.dom import (
     HEADING_TAGS,
+    ancestor_counts,
     block_holders,
     class_signal,
     class_words,
@@ -267,10 +269,7 @@ def remove_comment_shapes(root: HtmlElement, rec: Recorder | None = None) -> Non
     dates = _date_anchors(root)
     if len(dates) < _THREAD_MIN_ITEMS:
         return
-    holds: dict[HtmlElement, int] = {}
-    for anchor in dates:
-        for node in anchor.iterancestors():
-            holds[node] = holds.get(node, 0) + 1
+    holds = ancestor_counts(dates)
     total = paragraph_chars(root)
     for box in [node for node in root.iter() if holds.get(node, 0) >= _THREAD_MIN_ITEMS]:
         if not is_within(box, root):
@@ -336,16 +335,13 @@ def _thread_items(box: HtmlElement, dates: set[HtmlElement], holds: dict[HtmlEle
     dated = [child for child in box if isinstance(child.tag, str) and (holds.get(child, 0) or child in dates)]
     if len(dated) < _THREAD_MIN_ITEMS:
         return []
-    tags: dict[str, int] = {}
-    for child in dated:
-        tags[str(child.tag)] = tags.get(str(child.tag), 0) + 1
-    tag, count = max(tags.items(), key=lambda kv: kv[1])
+    tag, count = Counter(str(child.tag) for child in dated).most_common(1)[0]
     if count < _THREAD_MIN_ITEMS:
         return []
     items = [child for child in dated if child.tag == tag and child not in dates]
     cued = 0
     for item in items:
-        if item.find(".//h1") is not None or len(text_of(item)) > _THREAD_ITEM_CHARS * max(holds.get(item, 1), 1):
+        if item.find(".//h1") is not None or len(text_of(item)) > _THREAD_ITEM_CHARS * holds[item]:
             return []
         if _comment_cue(item):
             cued += 1
