@@ -222,6 +222,8 @@ def remove_promos(article: HtmlElement, rec: Recorder | None = None) -> None:
             continue
         label = PROMO_LABEL.match(text.lstrip("[(").strip())
         bracketed = text.startswith("[") and text.endswith("]")
+        if not label and not bracketed:
+            continue  # most leaves: their links are not counted
         links = link_chars(el)
         squeezed = max(_squeezed_len(text), 1)
         if (label and (links / squeezed >= 0.3 or len(text) < 120)) or (bracketed and links / squeezed >= 0.5):
