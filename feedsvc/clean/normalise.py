@@ -150,10 +150,11 @@ def _percent(match: re.Match[str]) -> str:
     return f"%{ord(match.group(0)):02X}"
 
 
-# An absolute URL that urljoin gives back as it is, whatever the base: a lower-case scheme, a host,
-# no parameters (";"), no empty query or fragment and no white space (which splitting and joining
-# it again would change). Most URLs of a page are such, and joining one costs more than the rest of
-# absolute(): urljoin parses the base and the URL, and joins the URL's parts again.
+# An absolute URL that urljoin gives back as it is, whatever the base (one urlsplit reads, as
+# effective_base's are): a lower-case scheme, a host, no parameters (";"), no empty query or fragment
+# and no white space (which splitting and joining it again would change). Most URLs of a page are
+# such, and joining one costs more than the rest of absolute(): urljoin parses the base and the URL,
+# and joins the URL's parts again.
 _PLAIN_ABSOLUTE = re.compile(r"[a-z][a-z0-9+.-]*://[^/?#;\s\[\]]+(?:/[^?#;\s]*)?(?:\?[^#\s]+)?(?:#\S+)?")
 
 
