@@ -112,12 +112,20 @@ def remove_appeals(article: HtmlElement, rec: Recorder | None = None) -> None:
     its text, and so do a short heading just before it and call-to-action
     lines just after it.
     """
+    # The stems of the article's whole text, found once: each leaf's text is a piece of it (its white
+    # space collapsed alike), so it holds no other, and a leaf is then tested for a few stems, not
+    # for all fifty. Most articles hold none: no leaf is read at all.
+    # (str.lower maps the ASCII stems' letters alike whatever surrounds them.)
+    low = text_of(article).lower()
+    stems = tuple(stem for stem in APPEAL_STEMS if stem in low)
+    if not stems:
+        return
     appeals: list[HtmlElement] = []
     for el in _judged_leaves(article):
         text = text_of(el)
         if not text or len(text) > APPEAL_MAX_CHARS:
             continue
-        cues = appeal_cues(text)
+        cues = appeal_cues(text, stems)
         if cues >= 2 or (cues == 1 and len(text) <= _ONE_CUE_MAX_CHARS):
             appeals.append(el)
     for el in appeals:
@@ -214,8 +222,10 @@ def remove_promos(article: HtmlElement, rec: Recorder | None = None) -> None:
             continue
         label = PROMO_LABEL.match(text.lstrip("[(").strip())
         bracketed = text.startswith("[") and text.endswith("]")
+        if not label and not bracketed:
+            continue  # most leaves: their links are not counted
         links = link_chars(el)
-        squeezed = max(len(text.replace(" ", "")), 1)
+        squeezed = max(_squeezed_len(text), 1)
         if (label and (links / squeezed >= 0.3 or len(text) < 120)) or (bracketed and links / squeezed >= 0.5):
             why = (
                 f"promo of another story ({label.group(0).strip(' :|-–—')!r} label)"
@@ -239,7 +249,7 @@ def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None
         if el.tag not in ("ul", "ol") and _fewer_links_than_two(el):
             continue
         text = text_of(el)
-        squeezed = len(text.replace(" ", ""))
+        squeezed = _squeezed_len(text)
         if not squeezed:
             continue
         density = link_chars(el) / squeezed
@@ -371,12 +381,16 @@ def _squeezed_len(text: str) -> int:
     return len(text) - text.count(" ")
 
 
-def appeal_cues(text: str) -> int:
-    """Return how many distinct appeal cues ``text`` holds."""
+def appeal_cues(text: str, stems: tuple[str, ...] = APPEAL_STEMS) -> int:
+    """Return how many distinct appeal cues ``text`` holds.
+
+    ``stems``: the ``APPEAL_STEMS`` that a text holding ``text`` holds (the
+    others cannot be in it, so they are not looked for).
+    """
     low = text.lower()
     # The stems in the text, found once: a substring test each costs less than one search for any
     # of them, an empty set rules out almost every block, and each cue then needs one set test.
-    present = {stem for stem in APPEAL_STEMS if stem in low}
+    present = {stem for stem in stems if stem in low}
     if not present:
         return 0
     return sum(1 for keys, cue in APPEAL_CUE_TABLE if not present.isdisjoint(keys) and cue.search(text))

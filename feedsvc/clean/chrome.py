@@ -696,9 +696,10 @@ def remove_author_class_boxes(
     boxes = [
         el
         for el in article.iter("div", "section", "aside", "footer", "header", "p", "span", "address")
-        # (an element with neither a class nor an id has no class words: not asked)
+        # A class word "author(s)" is spelled in the class or id, lower-cased: an element whose class
+        # and id do not hold "author" (most, and all without either) is not split into words.
         if el is not article
-        and (el.get("class") or el.get("id"))
+        and "author" in f"{el.get('class') or ''} {el.get('id') or ''}".lower()
         and any(words & _AUTHOR_WORDS for words in class_words(el))
     ]
     for box in boxes:

@@ -76,6 +76,8 @@ _LABEL = re.compile(
     r"(?:by|written by|posted by|author|authors|published|updated|last updated|posted|reviewed by|edited by)\W*", re.I
 )
 _PROSE_END = (".", "!", "?", "”", '"', "’", ":")
+# What urlsplit takes out of a URL wherever it stands (urllib.parse's _UNSAFE_URL_BYTES_TO_REMOVE).
+_URL_DROPS = str.maketrans("", "", "\t\r\n")
 # A bio speaks of a person: a pronoun or a trade.
 _PERSON = re.compile(
     r"\b(?:writer|editor|author|journalist|reporter|founder|co-founder|ceo|cto|vp|chief|head of|veteran|"
@@ -207,6 +209,10 @@ def remove_author_boxes(article: HtmlElement, rec: Recorder | None = None, leave
         if not is_within(a, article):
             continue
         href = a.get("href") or ""
+        # The path is a piece of the href (once the tabs and line breaks urlsplit drops are gone):
+        # an href without an author page's path anywhere (most links) is not split.
+        if not AUTHOR_HREF.search(href.translate(_URL_DROPS)):
+            continue
         try:
             path = urlsplit(href).path
         except ValueError:
@@ -289,8 +295,9 @@ def _remove_name_and_bio(article: HtmlElement, rec: Recorder | None, leaves: _Le
 def remove_contents(article: HtmlElement, rec: Recorder | None = None, leaves: _LeafBlocks | None = None) -> None:
     """Remove tables of contents: lists whose items repeat the article's headings, or link to its anchors."""
     leaves = leaves or _LeafBlocks(article)
-    headings = {letters_and_digits(text_of(h)) for h in article.iter(*HEADING_TAGS)}
-    headings.discard("")
+    # The headings as the pass starts; folded only when a list asks (a labelled one, not of anchors: few).
+    heading_texts = [text_of(h) for h in article.iter(*HEADING_TAGS)]
+    headings: set[str] | None = None
     for lst in [el for el in article.iter("ul", "ol") if is_within(el, article)]:
         if not is_within(lst, article):
             continue
@@ -300,16 +307,19 @@ def remove_contents(article: HtmlElement, rec: Recorder | None = None, leaves: _
         raw = [text_of(li) for li in items]
         if sum(len(t) for t in raw) > 80 * len(items):
             continue  # items with descriptions: a summary, not a table of contents
-        texts = [letters_and_digits(t) for t in raw]
-        repeats = sum(1 for t in texts if t and t in headings)
         hrefs = [a.get("href") or "" for a in lst.iter("a")]
         anchors = bool(hrefs) and all(h.startswith("#") for h in hrefs) and len(hrefs) >= len(items) * 0.8
-        label = _label_before(lst)
         # A list that only repeats the headings is a summary some articles
         # open with; it is a table of contents when it links to them or is
         # labelled as one.
-        if not anchors and not (label is not None and repeats >= 0.6 * len(items)):
-            continue
+        if not anchors:
+            if _label_before(lst) is None:
+                continue
+            if headings is None:
+                headings = {letters_and_digits(t) for t in heading_texts} - {""}
+            repeats = sum(1 for t in raw if (folded := letters_and_digits(t)) and folded in headings)
+            if repeats < 0.6 * len(items):
+                continue
         target = lst
         parent = lst.getparent()
         # A contents box: the list with its label, and nothing else.

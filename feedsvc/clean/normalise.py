@@ -21,6 +21,7 @@ Pure; a stage of ``feedsvc.clean``: it imports only the leaves below it
 from __future__ import annotations
 
 import re
+from collections import Counter
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.etree
@@ -149,6 +150,14 @@ def _percent(match: re.Match[str]) -> str:
     return f"%{ord(match.group(0)):02X}"
 
 
+# An absolute URL that urljoin gives back as it is, whatever the base (one urlsplit reads, as
+# effective_base's are): a lower-case scheme, a host, no parameters (";"), no empty query or fragment
+# and no white space (which splitting and joining it again would change). Most URLs of a page are
+# such, and joining one costs more than the rest of absolute(): urljoin parses the base and the URL,
+# and joins the URL's parts again.
+_PLAIN_ABSOLUTE = re.compile(r"[a-z][a-z0-9+.-]*://[^/?#;\s\[\]]+(?:/[^?#;\s]*)?(?:\?[^#\s]+)?(?:#\S+)?")
+
+
 def absolute(url: str, base: str | None) -> str | None:
     """Return ``url`` made absolute and stripped of tracking, or None if it is unsafe or unusable.
 
@@ -159,7 +168,7 @@ def absolute(url: str, base: str | None) -> str | None:
     if not url:
         return None
     try:
-        joined = urljoin(base, url) if base else url
+        joined = urljoin(base, url) if base and not _PLAIN_ABSOLUTE.fullmatch(url) else url
         parts = urlsplit(joined)
     except ValueError:
         return None
@@ -367,7 +376,10 @@ def drop_furniture_images(article: HtmlElement, rec: Recorder | None = None) -> 
     if not images:
         return
     in_cells = {img for img in images if any(a.tag in ("td", "th") for a in img.iterancestors())}
-    places = _text_before(article)
+    # Where an image sits tells only for a src shown in 3+ places (repeated_images), so in as many
+    # images: on most pages no src is, and the article's text is not walked.
+    shown_most = max(Counter(img.get("src") or "" for img in images).values())
+    places = _text_before(article) if shown_most >= _REPEATED_MIN else {}
     spread: dict[str, set[int]] = {}
     for img in images:
         spread.setdefault(img.get("src") or "", set()).add(places.get(img, 0))

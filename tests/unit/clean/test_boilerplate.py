@@ -80,3 +80,20 @@ _AFTER = "<p>Whichever you choose, read the terms of the certificate first.</p>"
 def test_a_list_is_prose_led_only_after_a_sentence_with_the_article_going_on(box: str, led: bool) -> None:
     root = lxml.html.fragment_fromstring(box)
     assert boilerplate.is_prose_led_list(root.find("ul")) is led
+
+
+@pytest.mark.parametrize(
+    "appeal",
+    [
+        # One cue each (short blocks: one is enough), its words parted by a line break and a tag.
+        "<div><p>Every donation you\n    <b>give</b> keeps the lights on.</p></div>",
+        "<p>Journalism is\n\t<em>expensive</em>.</p>",
+    ],
+)
+def test_an_appeal_is_found_however_its_words_are_spaced_and_tagged(appeal: str) -> None:
+    # remove_appeals looks in each block only for the stems the article's whole text holds: the
+    # block's text, white space collapsed, is a piece of the article's text collapsed alike.
+    prose = "<p>The report on the harbour wall, with enough words in it to be a paragraph of the story.</p>"
+    article = lxml.html.fragment_fromstring(f"<div>{prose}{appeal}{prose}</div>")
+    boilerplate.remove_appeals(article)
+    assert [p.text_content() for p in article] == [lxml.html.fragment_fromstring(prose).text_content()] * 2

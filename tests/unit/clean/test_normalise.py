@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib
+from urllib.parse import urljoin
 
 import lxml.etree
 import lxml.html
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feedsvc.clean import clean_html
 from support.paths import FIXTURES
@@ -231,3 +233,38 @@ def test_the_text_before_each_image_is_counted_as_a_walk_counts_it(markup: str) 
     )
     for article in root.iter(lxml.etree.Element):
         assert normalise._text_before(article) == _text_before_walked(article)
+
+
+_URL_PARTS = st.text(alphabet="aZ09/.:;?#@%-_[] \t\n", max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    scheme=st.sampled_from(["http", "https", "HTTPS", "Https", "ftp", "mailto", "x.y+z", "1a", ""]),
+    rest=st.tuples(_URL_PARTS, _URL_PARTS, _URL_PARTS),
+    base=st.sampled_from(["https://news.example.org/a/b", "http://news.example.org/", "ftp://files.example/"]),
+)
+def test_a_url_taken_as_plainly_absolute_is_what_urljoin_gives_back(
+    scheme: str, rest: tuple[str, str, str], base: str
+) -> None:
+    # absolute() skips urljoin for such URLs: the answer must be the one urljoin gives.
+    url = f"{scheme}://{rest[0]}/{rest[1]}?{rest[2]}"
+    for candidate in (url, url.split("?")[0], url.replace("?", "#"), f"{scheme}://{rest[0]}"):
+        if normalise._PLAIN_ABSOLUTE.fullmatch(candidate):
+            assert urljoin(base, candidate) == candidate
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "HTTPS://x.example/a",
+        "https://x.example/a?",
+        "https://x.example/a#",
+        "https://x.example/a;p",
+        "https://x.example/a\tb",
+    ],
+)
+def test_a_url_that_joining_changes_is_joined(url: str) -> None:
+    base = "https://news.example.org/"
+    assert not normalise._PLAIN_ABSOLUTE.fullmatch(url)
+    assert normalise.absolute(url, base) == normalise.strip_tracking(urljoin(base, url))
