@@ -3,7 +3,7 @@
 Usage::
 
     python bench/scorer_cv.py DATASET [DATASET ...] [--cache FILE] [--set KEY=VALUE,...]... [--seeds N]
-                              [--labels KIND]... [--threshold T]
+                              [--labels KIND]... [--without NAME,...]... [--threshold T]
 
 The trainer's blocks and labels (``bench/train_scorer.py``'s
 ``collect_article_blocks``: the heuristics' article, each innermost block
@@ -20,7 +20,9 @@ line; each ``--set`` is one more line with those settings changed (``rounds``
 is the number of trees, ``balance=0`` trains with the plain weights by
 tokens instead of ``train_scorer.balanced``, any other key a LightGBM parameter). ``--seeds N``
 adds the reference trained with N other seeds: how far the figures move
-for nothing, the yardstick for every other line. Each ``--labels KIND`` is
+for nothing, the yardstick for every other line; each ``--without`` line
+is trained with the same N other seeds too, so a feature set is compared
+with itself left out seed by seed. Each ``--labels KIND`` is
 one more line trained with another labelling of the same blocks
 (``train_scorer.relabel``: ``soft``, ``counted``, ``sure``; ``soft`` trains
 with LightGBM's ``cross_entropy`` objective); the held-out blocks are always
@@ -216,6 +218,16 @@ def report(name: str, result: dict[int | str, dict[float, Simulated]], threshold
     )
 
 
+def seeded(name: str, seeds: int) -> list[tuple[str, dict[str, Any]]]:
+    """Return the lines of ``name`` (the reference or a ``--without`` variant): the trainer's settings at its
+    seed, then at each of ``seeds`` other seeds, each line named with its seed.
+
+    The reference's seed lines are the noise; a left-out feature set is
+    compared with them seed by seed (the same seeds), not one line against many.
+    """
+    return [(f"{name}, seed {SEED + i}", {**PARAMS, "seed": SEED + i}) for i in range(seeds + 1)]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Cross-validate the reference settings and each ``--set``, and print them one under another."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -239,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         "--without",
         action="append",
         default=[],
-        help="NAME,... one more line trained with these features held constant (block features left out)",
+        help="NAME,... one more line (and one per --seeds) trained with these features held constant",
     )
     args = parser.parse_args(argv)
     for names in args.without:
@@ -247,19 +259,16 @@ def main(argv: list[str] | None = None) -> int:
     variants = [settings(spec) for spec in args.variants]  # bad specs fail before the long collection
     pages = collect(args.datasets, args.cache)
     print(f"{len(pages)} pages, {sum(len(pb.rows) for pb in pages)} blocks; pooled figures at thresholds:")
-    report("reference (train_scorer's settings)", cross_validate(pages, dict(PARAMS), ROUNDS), args.threshold)
-    for i in range(args.seeds):
-        report(
-            f"reference, seed {SEED + 1 + i}",
-            cross_validate(pages, {**PARAMS, "seed": SEED + 1 + i}, ROUNDS),
-            args.threshold,
-        )
+    for label, params in seeded("reference", args.seeds):
+        report(label, cross_validate(pages, params, ROUNDS), args.threshold)
     for spec, (params, rounds) in zip(args.variants, variants, strict=True):
         report(spec, cross_validate(pages, params, rounds), args.threshold)
     for kind in args.labels:
         report(f"labels {kind}", cross_validate(pages, dict(PARAMS), ROUNDS, kind), args.threshold)
     for names in args.without:
-        report(f"without {names}", cross_validate(without(pages, names), dict(PARAMS), ROUNDS), args.threshold)
+        held = without(pages, names)
+        for label, params in seeded(f"without {names}", args.seeds):
+            report(label, cross_validate(held, params, ROUNDS), args.threshold)
     return 0
 
 

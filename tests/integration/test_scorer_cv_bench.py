@@ -13,8 +13,8 @@ from support.paths import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 
-from scorer_cv import collect, labelled, settings, without
-from train_scorer import PARAMS, ROUNDS, PageBlocks, label_blocks
+from scorer_cv import collect, labelled, seeded, settings, without
+from train_scorer import PARAMS, ROUNDS, SEED, PageBlocks, label_blocks
 
 from feedsvc.clean import CLEANER_VERSION
 from feedsvc.clean.blocks import FEATURES
@@ -103,3 +103,15 @@ def test_without_holds_the_named_features_at_zero_and_leaves_the_rest() -> None:
 def test_without_a_name_that_is_no_feature_names_it() -> None:
     with pytest.raises(SystemExit, match=r"not in FEATURES: no_such_feature"):
         without([], "log_chars,no_such_feature")
+
+
+def test_a_left_out_feature_set_is_trained_at_the_same_seeds_as_the_reference() -> None:
+    reference, left_out = seeded("reference", 2), seeded("without a,b", 2)
+    assert [p["seed"] for _, p in reference] == [p["seed"] for _, p in left_out] == [SEED, SEED + 1, SEED + 2]
+    assert reference[0][1] == PARAMS  # the first line is the trainer's own settings
+    assert [name for name, _ in left_out] == [f"without a,b, seed {SEED + i}" for i in range(3)]
+    assert all(
+        {k: v for k, v in p.items() if k != "seed"} == {k: v for k, v in PARAMS.items() if k != "seed"}
+        for _, p in left_out
+    )
+    assert seeded("reference", 0) == [(f"reference, seed {SEED}", PARAMS)]
