@@ -91,14 +91,18 @@ def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
 # skipped from "<" to "<". One group holds an end tag's "/" and the name, so
 # findall makes one string per tag, no tuple. The raw-text names are tried only after a
 # tag whose first letter one of them has (a lookahead: most tags are tried against none).
+# A tag's attributes are read as _NOT_ANGLE, not "[^<>]": the same characters, as ranges, which
+# the regex engine tests with one table lookup instead of a negated list (twice as fast on the
+# long attributes of real pages: half the time of the whole reading).
+_NOT_ANGLE = r"[\x00-;=?-\U0010ffff]"
 _RAW_ELEMENT = "|".join(
-    rf"(?ai:{name})(?=[\s/>])[^<>]*+>[^<]*+(?:<(?!(?i:/{name}[\s/>]))[^<]*+)*+" for name in sorted(_RAW_TEXT)
+    rf"(?ai:{name})(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+(?:<(?!(?i:/{name}[\s/>]))[^<]*+)*+" for name in sorted(_RAW_TEXT)
 )
 _RAW_FIRSTS = "".join(sorted({name[0] for name in _RAW_TEXT | {"plaintext"}}))
 _PAGE_TOKEN = re.compile(
     r"<(?:!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"
     f"|(?=[{_RAW_FIRSTS}{_RAW_FIRSTS.upper()}])(?:{_RAW_ELEMENT}"
-    r"|(?ai:plaintext)(?=[\s/>])[^<>]*+>.*+)|(/?[A-Za-z][^\s/<>]*+)[^<>]*+>|[!?][^<>]*+>)",
+    rf"|(?ai:plaintext)(?=[\s/>]){_NOT_ANGLE}*+>.*+)|(/?[A-Za-z][^\s/<>]*+){_NOT_ANGLE}*+>|[!?]{_NOT_ANGLE}*+>)",
     re.DOTALL,
 )
 

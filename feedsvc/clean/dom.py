@@ -108,8 +108,29 @@ def plain_html_parser() -> lxml.html.HTMLParser:
 _PARSER = plain_html_parser()
 # Void elements libxml2 (which predates HTML5) does not know: it would nest what
 # follows inside them, and an <embed> dropped later would take the article's
-# next paragraphs with it. lexbor's serialisation gets an explicit end tag for each.
-_HTML5_VOID = re.compile(r"<(embed|source|track|wbr|keygen)(?:\s[^<>]*)?>", re.IGNORECASE)
+# next paragraphs with it. lexbor's serialisation gets an explicit end tag for
+# each, where it is markup: not in a comment, nor in the raw text of an element
+# both parsers read as text up to its end tag ("<xmp>Use <embed src=x> here</xmp>"
+# shows those words; an end tag there would be shown too). lexbor writes
+# markup names in lower case, escapes "<" and ">" in attribute values, ends
+# a raw text at the first "</name>" and lets <plaintext> run to the end of
+# the page, so each of these is one match. Most pages (four in five) have no
+# such void tag at all, found by the cheaper _HTML5_VOID_TAG alone.
+_HTML5_VOID_TAG = re.compile(r"<(embed|source|track|wbr|keygen)(?:\s[^<>]*)?>")
+_HTML5_VOID = re.compile(
+    rf"{_HTML5_VOID_TAG.pattern}|<!--.*?-->"
+    r"|<(script|style|xmp|iframe|noembed|noframes)(?=[\s>])[^>]*+>[^<]*+(?:<(?!/\2>)[^<]*+)*+"
+    r"|<plaintext(?=[\s>]).*+",
+    re.DOTALL,
+)
+
+
+def _void_closed(match: re.Match[str]) -> str:
+    """Return an ``_HTML5_VOID`` match with an end tag if it is a void element, as it is if it is text."""
+    name = match.group(1)
+    return f"{match.group()}</{name}>" if name else match.group()
+
+
 # A <noscript> and what it holds, as a browser that runs scripts reads it: raw
 # text up to its end tag, never shown. Parsed as markup instead, the text of
 # one in <head> (an escaped tracking pixel) lands at the top of the body.
@@ -166,7 +187,8 @@ def well_nested(html: str) -> bytes:
     if LexborHTMLParser is not None:
         try:
             text = LexborHTMLParser(text).html or text
-            text = _HTML5_VOID.sub(r"\g<0></\1>", text)
+            if _HTML5_VOID_TAG.search(text):
+                text = _HTML5_VOID.sub(_void_closed, text)
         except Exception:
             _LOGGER.debug("lexbor could not parse the page; using lxml alone", exc_info=True)
     return text.encode("utf-8", errors="replace")

@@ -502,3 +502,22 @@ def test_a_link_list_inside_a_link_list_goes_with_it_once() -> None:
     out, removals = clean_html_explained(html)
     assert "Topic" not in out
     assert [r.reason for r in removals if r.reason.startswith("link list")] == ["link list (100% of its text is links)"]
+
+
+def test_void_tags_typed_in_raw_text_are_shown_without_end_tags() -> None:
+    # libxml2 needs an end tag after each void element it does not know (<embed>, <source>, ...), but only
+    # in markup: in an <xmp>'s text (or a script's, or a comment) an added "</embed>" is shown to readers.
+    html = clean_html(
+        fixture("shows_void_tags_typed_in_raw_text_without_end_tags.html"), "https://help.example.org/webcam/"
+    )
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    code = [" ".join(pre.text_content().split()) for pre in root.iter("pre")]
+    assert code == [
+        'Use <embed src="https://cam.example/harbour"> where the picture should go.',
+        (
+            'Older browsers need <video controls><source src="https://cam.example/harbour.mp4"> with a source for'
+            ' each format, and subtitles come as <track src="https://cam.example/harbour.vtt"> inside it.'
+        ),
+    ]
+    # the <video> in markup is still read as one element: the paragraph after it is kept
+    assert "within two working days" in root.text_content()
