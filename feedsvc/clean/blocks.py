@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from collections import Counter
 from dataclasses import dataclass
 
@@ -72,11 +73,15 @@ _WORD = re.compile(r"\w+")
 _NOT_PUNCT = re.compile(r"[^.,;:!?。，、；：！？]+")
 _NOT_DIGIT = re.compile(r"\D+")
 _NOT_CAPITAL = re.compile(r"[^A-ZÀ-ÖØ-ÞΑ-ΩА-Я]+")
-# The same counts for ASCII text (most blocks), as bytes deletions: \d and the capitals
-# above are only 0-9 and A-Z there.
-_ASCII_PUNCT = b".,;:!?"
-_ASCII_DIGITS = b"0123456789"
-_ASCII_CAPITALS = bytes(range(ord("A"), ord("Z") + 1))
+# ASCII text (most blocks) is read through two byte tables, in C, with no pattern: \w is only
+# A-Z, a-z, 0-9 and "_" there, \d only 0-9, and the capitals above only A-Z.
+_UPPER, _LOWER, _DIGITS = (string.ascii_uppercase.encode(), string.ascii_lowercase.encode(), string.digits.encode())
+_NOT_WORD = bytes(c for c in range(256) if c not in _UPPER + _LOWER + _DIGITS + b"_")
+# Its tokens: capitals lowered (ASCII case-folds as it lowers), every other byte that is no word
+# character a space, so that splitting on spaces gives the \w+ runs, lower-cased.
+_ASCII_TOKENS = bytes.maketrans(_UPPER + _NOT_WORD, _LOWER + b" " * len(_NOT_WORD))
+# Its classes, to count: punctuation ".", digit "0", capital "A", small letter "a"; "_" and the rest as they are.
+_ASCII_CLASSES = bytes.maketrans(b".,;:!?" + _DIGITS + _UPPER + _LOWER, b"." * 6 + b"0" * 10 + b"A" * 26 + b"a" * 26)
 _SENTENCE_END = (".", "!", "?", "。", "！", "？", '"', "”", "’", "»", ")")
 # Short function words of the languages in the dev pages; their share tells
 # running text from labels, names and headlines in most Latin-script languages.
@@ -233,7 +238,10 @@ class _Ancestry:
         return found
 
     def of(self, el: HtmlElement) -> tuple[tuple[float, ...], frozenset[str]]:
-        parent = el.getparent()
+        return self.under(el, el.getparent())
+
+    def under(self, el: HtmlElement, parent: HtmlElement | None) -> tuple[tuple[float, ...], frozenset[str]]:
+        """``of(el)`` for a caller that has ``el``'s parent already."""
         if el is self.container or parent is None:
             return _NO_FLAGS, _own_words(el)
         if parent is self.container:
@@ -279,28 +287,35 @@ class _Ancestry:
         return found
 
 
-def _counts(text: str, word_chars: int) -> tuple[int, int, int, int]:
-    """Return the punctuation, digits, letters and capitals in ``text``, whose ``\\w+`` tokens hold ``word_chars``.
+def _measures(text: str) -> tuple[list[str], int, int, int, int, int]:
+    """Return the case-folded ``\\w+`` tokens of ``text``, the characters they hold, and its punctuation, digits, letters and capitals.
 
     A letter is a word character that is neither a digit nor "_" (every
-    ``\\d`` is a ``\\w``), so letters are counted from the tokens already found.
+    ``\\d`` is a ``\\w``). ASCII text is read through byte tables (one
+    translation for the tokens, one for the counts, each count a C scan of
+    it): half the cost of the pattern's tokens and a deletion per count.
     """
-    letters = word_chars - text.count("_")
     if text.isascii():
         b = text.encode("ascii")
-        n = len(b)
-        digits = n - len(b.translate(None, _ASCII_DIGITS))
+        classes = b.translate(_ASCII_CLASSES)
+        digits, capitals, small = classes.count(b"0"), classes.count(b"A"), classes.count(b"a")
         return (
-            n - len(b.translate(None, _ASCII_PUNCT)),
+            b.translate(_ASCII_TOKENS).decode("ascii").split(),
+            digits + capitals + small + classes.count(b"_"),
+            classes.count(b"."),
             digits,
-            letters - digits,
-            n - len(b.translate(None, _ASCII_CAPITALS)),
+            capitals + small,
+            capitals,
         )
+    tokens = _WORD.findall(text)
+    word_chars = sum(map(len, tokens))
     digits = len(_NOT_DIGIT.sub("", text))
     return (
+        list(map(str.casefold, tokens)),
+        word_chars,
         len(_NOT_PUNCT.sub("", text)),
         digits,
-        letters - digits,
+        word_chars - text.count("_") - digits,
         len(_NOT_CAPITAL.sub("", text)),
     )
 
@@ -358,6 +373,8 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
     leaves = _leaves(container)
     if not leaves:
         return []
+    # Each block's parent, asked once: the features below read it five times.
+    parents = [el.getparent() for el, _ in leaves]
     title_words = {t.casefold() for t in _WORD.findall(title or "")}
     description_words = {t.casefold() for t in _WORD.findall(description or "")}
     counts: dict[str, int] = {}
@@ -374,23 +391,18 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
     own: list[list[float]] = []
     distinct_words: list[set[str]] = []  # each block's case-folded tokens, once each: for both overlaps
     words: list[frozenset[str]] = []
-    for el, text in leaves:
+    for (el, text), parent in zip(leaves, parents, strict=True):
         chars = len(text)
-        if text.isascii():  # ASCII case-folds as it lowers, and the same tokens: one pass, not one per token
-            tokens = folded = _WORD.findall(text.lower())
-        else:
-            tokens = _WORD.findall(text)
-            folded = list(map(str.casefold, tokens))
-        word_chars = sum(map(len, tokens))
-        punct, digits, letters, capitals = _counts(text, word_chars)
+        folded, word_chars, punct, digits, letters, capitals = _measures(text)
+        token_count = len(folded)
         tag = el.tag
-        flags, block_words = ancestry.of(el)
+        flags, block_words = ancestry.under(el, parent)
         own_signal = float(class_signal(el))
         cmin = min(own_signal, flags[7]) if flags[6] else own_signal
         cmax = max(own_signal, flags[8]) if flags[6] else own_signal
         row = [
             math.log1p(chars),
-            math.log1p(len(tokens)),
+            math.log1p(token_count),
             min(
                 _link_chars(el, links) / max(chars - text.count(" "), 1), 1.0
             ),  # text_of's only spaces are between words
@@ -399,8 +411,8 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
             float(text.endswith(_SENTENCE_END)),
             digits / chars,
             capitals / max(letters, 1),
-            sum(map(_STOPWORDS.__contains__, folded)) / max(len(tokens), 1),
-            word_chars / max(len(tokens), 1),
+            sum(map(_STOPWORDS.__contains__, folded)) / max(token_count, 1),
+            word_chars / max(token_count, 1),
             float(tag in _HEADINGS),
             *_ONE_HOT.get(str(tag), _NO_TAG),
             flags[0] or float(tag in _IN_LIST),
@@ -419,17 +431,16 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
         words.append(block_words)
 
     prose = _prose_positions(leaves, own)
-    masses = _masses(container, leaves, own, total)
-    shapes = [_shape(el) for el, _ in leaves]
+    masses = _masses(container, leaves, parents, own, total)
+    shapes = [_shape(el, parent) for (el, _), parent in zip(leaves, parents, strict=True)]
     shape_counts = Counter(shapes)
     items = _Items(container, links)
     blocks = []
     sibling_tags: dict[HtmlElement, Counter[object]] = {}
     before = 0
     last_heading = -1
-    for i, (el, text) in enumerate(leaves):
+    for i, ((el, text), parent) in enumerate(zip(leaves, parents, strict=True)):
         chars = len(text)
-        parent = el.getparent()
         same_tag = 0
         if parent is not None:
             tags = sibling_tags.get(parent)
@@ -454,8 +465,8 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
             float(i - last_heading) if last_heading >= 0 else -1.0,
             *prose[i],
             math.log1p(shape_counts[shapes[i]] - 1),
-            items.repeats(el),
-            items.link_share(el),
+            items.repeats(el, parent),
+            items.link_share(el, parent),
             _overlap(distinct_words[i], description_words),
             *masses[i],
         ]
@@ -517,7 +528,11 @@ _BODY_PROSE_SHARE = 0.6
 
 
 def _masses(
-    container: HtmlElement, leaves: list[tuple[HtmlElement, str]], own: list[list[float]], total: int
+    container: HtmlElement,
+    leaves: list[tuple[HtmlElement, str]],
+    parents: list[HtmlElement | None],
+    own: list[list[float]],
+    total: int,
 ) -> list[tuple[float, float, float, float, float]]:
     """Per block: the share of the container's text under its parent, grandparent and great-grandparent, and where it sits against the body.
 
@@ -534,9 +549,8 @@ def _masses(
     direct_prose: dict[HtmlElement | None, int] = {}
     prose_total = 0
     longest = -1
-    for i, ((el, text), row) in enumerate(zip(leaves, own, strict=True)):
+    for i, ((_, text), parent, row) in enumerate(zip(leaves, parents, own, strict=True)):
         chars = len(text)
-        parent = el.getparent()
         direct[parent] = direct.get(parent, 0) + chars
         if chars >= _PROSE_MIN_CHARS and row[2] < _PROSE_MAX_LINK_SHARE and row[5] == 1.0:
             direct_prose[parent] = direct_prose.get(parent, 0) + chars
@@ -562,11 +576,7 @@ def _masses(
     body = None
     if longest >= 0:
         body = next(
-            (
-                a
-                for a in chains[leaves[longest][0].getparent()]
-                if prose_mass.get(a, 0) >= _BODY_PROSE_SHARE * prose_total
-            ),
+            (a for a in chains[parents[longest]] if prose_mass.get(a, 0) >= _BODY_PROSE_SHARE * prose_total),
             None,
         )
     whole = max(total, 1)
@@ -581,12 +591,11 @@ def _masses(
         else:
             where = (0.0, -1.0)
         found[parent] = (up[0], up[1], up[2], *where)
-    return [found[el.getparent()] for el, _ in leaves]
+    return [found[parent] for parent in parents]
 
 
-def _shape(el: HtmlElement) -> tuple[object, ...]:
+def _shape(el: HtmlElement, parent: HtmlElement | None) -> tuple[object, ...]:
     """A block's shape: its tag and class, and its parent's: repeated captions, credits and teasers share one."""
-    parent = el.getparent()
     if parent is None:
         return (el.tag, el.get("class"))
     return (el.tag, el.get("class"), parent.tag, parent.get("class"))
@@ -614,9 +623,8 @@ class _Items:
             )
         return shapes[(el.tag, el.get("class"))] - 1  # el is one of them
 
-    def repeats(self, el: HtmlElement) -> float:
+    def repeats(self, el: HtmlElement, parent: HtmlElement | None) -> float:
         """log1p of the most siblings alike (same tag and class) of the block's parent or grandparent."""
-        parent = el.getparent()
         if parent is None or parent is self.container:
             return 0.0
         found = self.memo_repeats.get(parent)
@@ -628,9 +636,8 @@ class _Items:
             found = self.memo_repeats[parent] = math.log1p(count)
         return found
 
-    def link_share(self, el: HtmlElement) -> float:
+    def link_share(self, el: HtmlElement, parent: HtmlElement | None) -> float:
         """The share of the block's parent's text (the block's own, at the container) that is link text."""
-        parent = el.getparent()
         if parent is None or el is self.container or parent is self.container:
             parent = el
         found = self.memo_links.get(parent)

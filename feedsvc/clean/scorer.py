@@ -383,7 +383,16 @@ def score_blocks(
     scored = list(zip(blocks, model.probabilities(blocks), strict=True))
     # A block can hold others (text of its own beside nested blocks): one whose nested text is kept
     # stays, or removing it would take article text with it.
-    holding = {up for block, p in scored if p >= model.threshold for up in block.element.iterancestors()}
+    # Each kept block's climb stops at the first ancestor already held: that one's ancestors are all held
+    # already (every climb went to the root or to such an ancestor), and the kept paragraphs of one body
+    # share every ancestor above their parent.
+    holding: set[HtmlElement] = set()
+    for block, p in scored:
+        if p >= model.threshold:
+            for up in block.element.iterancestors():
+                if up in holding:
+                    break
+                holding.add(up)
     for block, p in scored:
         if p < model.threshold and block.element not in holding:
             why = ""

@@ -17,7 +17,7 @@ from feedsvc.clean.blocks import (
     _NOT_PUNCT,
     FEATURES,
     Block,
-    _counts,
+    _measures,
     article_blocks,
     class_tokens,
     split_mixed_blocks,
@@ -150,15 +150,26 @@ def test_text_tokens_are_the_benchmarks_word_runs() -> None:
     ],
 )
 def test_the_ascii_shortcut_counts_what_the_expressions_count(text: str) -> None:
-    # (punctuation, digits, letters, capitals): bytes deletions for ASCII text, the expressions for the rest;
-    # letters are the word characters less digits and "_", counted from the tokens.
-    expected = tuple(len(pattern.sub("", text)) for pattern in (_NOT_PUNCT, _NOT_DIGIT, NOT_LETTER, _NOT_CAPITAL))
-    assert _counts(text, word_chars(text)) == expected
-    more = text + "é_²"  # a letter, an underscore (a word character) and a superscript digit (\w, not \d)
-    assert _counts(more, word_chars(more)) == tuple(
-        len(pattern.sub("", more)) for pattern in (_NOT_PUNCT, _NOT_DIGIT, NOT_LETTER, _NOT_CAPITAL)
+    # (tokens, word characters, punctuation, digits, letters, capitals): byte tables for ASCII text, the
+    # expressions for the rest; letters are the word characters less digits and "_".
+    for sample in (text, text + " é_²"):  # a letter, an underscore (a word character), a superscript digit (\w, not \d)
+        tokens = text_tokens(sample)
+        expected = (
+            [t.casefold() for t in tokens],
+            sum(map(len, tokens)),
+            *(len(pattern.sub("", sample)) for pattern in (_NOT_PUNCT, _NOT_DIGIT, NOT_LETTER, _NOT_CAPITAL)),
+        )
+        assert _measures(sample) == expected
+    assert _measures(text + " é_²")[4] == _measures(text)[4] + 2  # é and ² are letters here, as before
+
+
+def test_the_ascii_tables_read_every_byte_as_the_expressions_do() -> None:
+    every = "".join(map(chr, range(128)))
+    assert _measures(every) == (
+        [t.casefold() for t in text_tokens(every)],
+        sum(map(len, text_tokens(every))),
+        *(len(pattern.sub("", every)) for pattern in (_NOT_PUNCT, _NOT_DIGIT, NOT_LETTER, _NOT_CAPITAL)),
     )
-    assert _counts(more, word_chars(more))[2] == expected[2] + 2
 
 
 # A letter as the block features count one: a word character that is not a digit or "_".
