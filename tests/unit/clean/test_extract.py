@@ -9,9 +9,11 @@ import lxml.etree
 import lxml.html
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feedsvc.clean import clean_html, clean_html_explained, extract
-from feedsvc.clean.dom import is_hidden, parse, shown_on_click
+from feedsvc.clean.dom import ancestor_counts, is_hidden, parse, shown_on_click
+from feedsvc.clean.policy import COMMENT_DATE
 from support.paths import FIXTURES as FIXTURES_DIR
 from support.strategies import BLOCK_TREES, HINTED_TREES
 
@@ -443,3 +445,74 @@ def _comments_alone(page: str) -> str:
 def test_dated_items_are_a_comment_thread_only_with_a_comments_cue(change: Callable[[str], str]) -> None:
     page = change(fixture("drops_a_comment_thread_its_classes_do_not_name.html"))
     assert "the only way home for anyone working a shift" in clean_html(page, BASE)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(COMMENT_DATE))
+def test_every_text_comment_date_matches_passes_the_date_gate(text: str) -> None:
+    # The gate is searched first for speed; it must pass every date line the pattern finds.
+    assert COMMENT_DATE.search(text)
+    assert extract._DATE_GATE.search(text), text
+
+
+_DATED_TEXTS = st.sampled_from(
+    [
+        "",
+        "\n  ",
+        "March 6, 2024",
+        "posted 2 days ago",
+        "12/03/2024 · Reply",
+        "vor einem Tag",
+        "2024年3月6日",
+        "Room 4.5",
+        "A line of 2024 words, far too long for a date line whatever it holds, from March 6, 2024",
+        "Morag",
+    ]
+)
+_DATED_TAGS = st.sampled_from(["div", "li", "span", "time", "a", "script", "p", "ol"])
+
+
+@st.composite
+def _dated_markup(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = [draw(_DATED_TEXTS)]
+    for _ in range(draw(st.integers(0, 4 if depth < 3 else 0))):
+        tag = draw(_DATED_TAGS)
+        attr = ' datetime="2024-03-06"' if draw(st.integers(0, 9)) == 0 else ""
+        inner = draw(_dated_markup(depth + 1))
+        comment = f"<!-- {draw(_DATED_TEXTS)} -->" if draw(st.integers(0, 9)) == 0 else ""
+        parts.append(f"<{tag}{attr}>{inner}</{tag}>{comment}{draw(_DATED_TEXTS)}")
+    return "".join(parts)
+
+
+def _reference_date_anchors(root: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    # As the rule was first written: <time> and datetime by XPath, then every text and tail tried.
+    found = set(root.xpath("descendant-or-self::time | descendant-or-self::*[@datetime]"))
+    for el in root.iter():
+        for text, owner in ((el.text, el), (el.tail, el.getparent())):
+            if (
+                text
+                and len(text) <= 160
+                and not text.isspace()
+                and (re.search("[0-9]", text) or any(w in text for w in (" ago", "vor ein", "il y a un")))
+                and COMMENT_DATE.search(text)
+                and owner is not None
+                and isinstance(owner.tag, str)
+                and owner.tag not in ("script", "style")
+                and len(" ".join(owner.text_content().split())) <= 80
+            ):
+                found.add(owner)
+    return {el for el in found if not any(a in found for a in el.iterancestors())}
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(_dated_markup())
+def test_the_date_anchors_and_their_boxes_are_those_a_plain_search_finds(markup: str) -> None:
+    # One walk reads <time>, datetime and the date lines; the boxes of three dated items are found
+    # walking down through boxes alone: both as a search of every element finds them, in page order.
+    root = parse(f"<html><body><div>{markup}</div></body></html>")
+    assert root is not None
+    dates = extract._date_anchors(root)
+    assert dates == _reference_date_anchors(root)
+    holds = ancestor_counts(dates)
+    for top in (root, *root.iter("div", "li", "ol")):
+        assert extract._boxes(top, holds) == [el for el in top.iter() if holds.get(el, 0) >= 3]
