@@ -10,6 +10,7 @@ import lxml.etree
 import lxml.html
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml.html import HtmlElement
 
 from feedsvc.clean import dom
@@ -116,6 +117,42 @@ def test_leaf_blocks_leave_out_the_root_even_when_it_is_a_leaf() -> None:
     assert p is not None
     assert leaf_blocks(p) == []
     assert leaf_blocks(root.find(".//div")) == [p]
+
+
+def test_shared_leaf_blocks_after_a_removal_are_a_fresh_listing() -> None:
+    # Within shared_texts a root's leaf blocks are listed once until the next remove(): a cut takes
+    # blocks away and can make their container a leaf ("<li>Item <div>inner</div></li>" once the
+    # <div> goes). A stale list would still hold the <div> and miss the <li>.
+    root = parse(NESTED)
+    assert root is not None
+    article = root.find(".//article")
+    assert article is not None
+    item = root.find(".//li")
+    with shared_texts():
+        first = leaf_blocks(article)
+        first.clear()  # each caller's own list: emptying it changes nothing kept
+        assert leaf_blocks(article) == dom._leaf_blocks(article)
+        remove(item.find("div"))
+        after = leaf_blocks(article)
+    assert after == dom._leaf_blocks(article)
+    assert [text_of(el) for el in after] == ["One bold", "Item", "Plain", "Head", "Cap", "Only text"]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HINTED_TREES, st.lists(st.integers(0, 10_000), max_size=4))
+def test_shared_leaf_blocks_are_fresh_after_any_removals(markup: str, cuts: list[int]) -> None:
+    root = parse(f"<html><body><article>{markup}</article></body></html>")
+    assert root is not None
+    article = root.find(".//article")
+    assert article is not None
+    with shared_texts():
+        for cut in cuts:
+            assert leaf_blocks(article) == dom._leaf_blocks(article)
+            below = list(article.iterdescendants())
+            if not below:
+                break
+            remove(below[cut % len(below)])
+        assert leaf_blocks(article) == dom._leaf_blocks(article)
 
 
 def test_class_words_are_each_names_words_and_runs_of_two_and_three() -> None:
