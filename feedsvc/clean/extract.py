@@ -29,6 +29,7 @@ from feedsvc.clean.dom import (
     class_words,
     furniture_word,
     hidden_by_style,
+    holders_of,
     in_code,
     is_hidden,
     is_within,
@@ -153,8 +154,66 @@ def _hinted(root: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
     return hinted, may_hide
 
 
+def _doomed(el: HtmlElement, hidden: set[HtmlElement]) -> bool:
+    """Return True if the hinted ``el`` is hidden (in ``hidden``) or its class/id marks furniture: pruning may remove it."""
+    # In code, a class names a highlighter's token: "hljs-comment" is a line of the listing, not a comment section.
+    return el.tag not in ("html", "body") and (el in hidden or (class_signal(el) < 0 and not in_code(el)))
+
+
 # An element its style hides that holds this share of the page's prose is all the page says: kept.
 _STYLED_ALL_PROSE = 0.9
+
+
+def _remove_hinted(root: HtmlElement, total: int, shown: frozenset[str], rec: Recorder | None = None) -> None:
+    """Remove the hidden and furniture-classed elements of ``root`` that do not hold the article (``prune``'s hint rule).
+
+    ``total`` is the paragraph text of ``root`` (at least 1); ``shown``, what controls of the page show on a click.
+    """
+    hinted, may_hide = _hinted(root)
+    hidden = {el for el in may_hide if is_hidden(el, shown)}
+    # Only an element holding a <p> has paragraph text to count for its group (below), so the others'
+    # class signals are read in the removal loop, and not at all once an ancestor has gone: on the dev
+    # pages a third of the hinted elements are such, and reading an element's class and id is most of
+    # the cost of the hint (lxml makes a new string per attribute read).
+    with_prose = holders_of(root, "p")
+    with_prose.update(root.iter("p"))
+    doomed = [el for el in hinted if el in with_prose and _doomed(el, hidden)]
+    # Elements that share the hint count together: an article split into
+    # several blocks of one class ("content-nav-section"), or streamed into
+    # hidden sibling blocks that a script reveals, is still the article.
+    # Not one its own inline style hides: pages stream with the hidden
+    # attribute, and a styled-away block is text the page does not show
+    # (on the dev pages, none of them article text), however long. Unless
+    # it holds nearly all of the page's prose: then it is what a script
+    # shows, and removing it would publish an empty article.
+    prose = _paragraph_chars_of(doomed)
+    styled = (
+        {el for el in hidden if hidden_by_style(el) and prose.get(el, 0) < _STYLED_ALL_PROSE * total}
+        if "styled_hidden" not in DISABLED
+        else set()
+    )
+    groups: dict[tuple[object, str], int] = {}
+    for el in doomed:
+        if el in styled:
+            continue
+        key = (el.getparent(), "") if el in hidden else (None, el.get("class", "") + "#" + el.get("id", "-"))
+        groups[key] = groups.get(key, 0) + prose[el]
+    # In page order: the doomed elements with prose (the keys of ``prose``) and those without,
+    # asked only here, interleave. An element is no longer within ``root`` exactly when an
+    # ancestor went earlier in this loop: ``gone`` answers that without a climb to the root.
+    gone: set[HtmlElement] = set()
+    for el in hinted:
+        if el in gone or (el not in prose if el in with_prose else not _doomed(el, hidden)):
+            continue
+        key = (el.getparent(), "") if el in hidden else (None, el.get("class", "") + "#" + el.get("id", "-"))
+        if el in styled or (prose.get(el, 0) < 0.4 * total and groups.get(key, 0) < 0.4 * total):
+            if el is not root:  # (what is under the root stays within it, removed from its parent or not)
+                gone.update(el.iterdescendants())
+            if rec is not None:
+                why = "hidden from readers" if el in hidden else f"class/id word {furniture_word(el)!r} marks furniture"
+                remove(el, rec, "prune", why)
+            else:
+                remove(el)
 
 
 def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
@@ -188,44 +247,7 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
     # that holds much of the page's prose is the article, mislabelled or
     # hidden until a script shows it.
     total = max(paragraph_chars(root), 1)
-    hinted, may_hide = _hinted(root)
-    hidden = {el for el in may_hide if is_hidden(el, shown)}
-    # In code, a class names a highlighter's token: "hljs-comment" is a line of the listing, not a comment section.
-    doomed = [
-        el
-        for el in hinted
-        if el.tag not in ("html", "body") and (el in hidden or (class_signal(el) < 0 and not in_code(el)))
-    ]
-    # Elements that share the hint count together: an article split into
-    # several blocks of one class ("content-nav-section"), or streamed into
-    # hidden sibling blocks that a script reveals, is still the article.
-    # Not one its own inline style hides: pages stream with the hidden
-    # attribute, and a styled-away block is text the page does not show
-    # (on the dev pages, none of them article text), however long. Unless
-    # it holds nearly all of the page's prose: then it is what a script
-    # shows, and removing it would publish an empty article.
-    prose = _paragraph_chars_of(doomed)
-    styled = (
-        {el for el in hidden if hidden_by_style(el) and prose[el] < _STYLED_ALL_PROSE * total}
-        if "styled_hidden" not in DISABLED
-        else set()
-    )
-    groups: dict[tuple[object, str], int] = {}
-    for el in doomed:
-        if el in styled:
-            continue
-        key = (el.getparent(), "") if el in hidden else (None, el.get("class", "") + "#" + el.get("id", "-"))
-        groups[key] = groups.get(key, 0) + prose[el]
-    for el in doomed:
-        if not is_within(el, root):
-            continue
-        key = (el.getparent(), "") if el in hidden else (None, el.get("class", "") + "#" + el.get("id", "-"))
-        if el in styled or (prose[el] < 0.4 * total and groups.get(key, 0) < 0.4 * total):
-            if rec is not None:
-                why = "hidden from readers" if el in hidden else f"class/id word {furniture_word(el)!r} marks furniture"
-                remove(el, rec, "prune", why)
-            else:
-                remove(el)
+    _remove_hinted(root, total, shown, rec)
 
     for el in _elements(root, DROP_IF_THIN_TAGS):
         if not is_within(el, root):
