@@ -48,8 +48,15 @@ def write_sources(content_dir: Path, *tables: str) -> None:
     (content_dir / "site.toml").write_text(NEWS_SITE_TOML + "\n" + "\n".join(tables), encoding="utf-8")
 
 
-def options(clock: Clock, min_delay: float = 1.0, timeout: float = 2.0) -> FollowOptions:
-    """Fetch options for tests: short timeouts, and delays the clock takes instead of waiting."""
+# How long a test's follower waits for the loopback fixture server by default. A test about timeouts
+# passes its own (2 s, against a route that answers later); the others must not fail because a loaded
+# machine (xdist on 2 cores, other jobs) answered a fixture page after a second: a timed-out page is
+# retried at the next poll and its feed read whole again, so "not modified" turned into "polled".
+ANSWER_TIMEOUT = 10.0
+
+
+def options(clock: Clock, min_delay: float = 1.0, timeout: float = ANSWER_TIMEOUT) -> FollowOptions:
+    """Fetch options for tests: bounded timeouts, and delays the clock takes instead of waiting."""
     return FollowOptions(
         min_delay=min_delay,
         connect_timeout=1.0,
@@ -61,7 +68,7 @@ def options(clock: Clock, min_delay: float = 1.0, timeout: float = 2.0) -> Follo
     )
 
 
-def follower(content_dir: Path, clock: Clock, min_delay: float = 1.0, timeout: float = 2.0) -> Follower:
+def follower(content_dir: Path, clock: Clock, min_delay: float = 1.0, timeout: float = ANSWER_TIMEOUT) -> Follower:
     """A follower of ``content_dir`` as one `feedsvc follow --once` run makes it."""
     site = load_site(content_dir)
     client: PoliteClient = make_client(content_dir, site, options(clock, min_delay, timeout))
