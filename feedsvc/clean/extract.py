@@ -160,6 +160,11 @@ def _doomed(el: HtmlElement, hidden: set[HtmlElement]) -> bool:
     return el.tag not in ("html", "body") and (el in hidden or (class_signal(el) < 0 and not in_code(el)))
 
 
+def _hint_group(el: HtmlElement, hidden: set[HtmlElement]) -> tuple[object, str]:
+    """The group a doomed element's paragraph text counts in: hidden siblings together, furniture by its class and id."""
+    return (el.getparent(), "") if el in hidden else (None, el.get("class", "") + "#" + el.get("id", "-"))
+
+
 # An element its style hides that holds this share of the page's prose is all the page says: kept.
 _STYLED_ALL_PROSE = 0.9
 
@@ -196,7 +201,7 @@ def _remove_hinted(root: HtmlElement, total: int, shown: frozenset[str], rec: Re
     for el in doomed:
         if el in styled:
             continue
-        key = (el.getparent(), "") if el in hidden else (None, el.get("class", "") + "#" + el.get("id", "-"))
+        key = _hint_group(el, hidden)
         groups[key] = groups.get(key, 0) + prose[el]
     # In page order: the doomed elements with prose (the keys of ``prose``) and those without,
     # asked only here, interleave. An element is no longer within ``root`` exactly when an
@@ -205,7 +210,7 @@ def _remove_hinted(root: HtmlElement, total: int, shown: frozenset[str], rec: Re
     for el in hinted:
         if el in gone or (el not in prose if el in with_prose else not _doomed(el, hidden)):
             continue
-        key = (el.getparent(), "") if el in hidden else (None, el.get("class", "") + "#" + el.get("id", "-"))
+        key = _hint_group(el, hidden)
         if el in styled or (prose.get(el, 0) < 0.4 * total and groups.get(key, 0) < 0.4 * total):
             if el is not root:  # (what is under the root stays within it, removed from its parent or not)
                 gone.update(el.iterdescendants())
