@@ -371,7 +371,8 @@ def test_an_articles_folder_moved_away_and_back_is_watched_again(content_dir: Pa
         (content_dir / "articles-away").rename(articles)
         watcher.start()
         site_toml = content_dir / "site.toml"
-        site_toml.write_text(site_toml.read_text().replace("entries_per_feed = 2", "entries_per_feed = 1"))
+        settings = site_toml.read_text(encoding="utf-8")
+        site_toml.write_text(settings.replace("entries_per_feed = 2", "entries_per_feed = 1"), encoding="utf-8")
         # published: every report until then taken in (the round trip's, and its look at all of the folder)
         assert wait_until(lambda: bool(published) and published[-1].catalog.site.entries_per_feed == 1)
         write_article(content_dir, "after-the-round-trip", "2024-05-20T09:00:00")
