@@ -46,6 +46,7 @@ __all__ = [
 
 SITE_FILE = "site.toml"
 ARTICLES_FOLDER = "articles"
+_BY_DESCRIPTOR = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")  # not on Windows: listed by path there
 
 
 def signature(stat: os.stat_result) -> str:
@@ -66,7 +67,8 @@ class Listing:
     site: str  # signature of site.toml ("" when missing)
     rules: Mapping[str, str]  # rules/<host>.toml name -> signature
     files: Mapping[str, str]  # articles/<name> -> signature, pages and sidecars alike
-    stamp: tuple[int, ...] = field(default=(), compare=False)  # the folders' own mtimes when scanned
+    # the folders' own mtimes and inodes when scanned (folder_stamp): which folders the listing is of
+    stamp: tuple[int, ...] = field(default=(), compare=False)
     others: frozenset[str] = frozenset()  # names in articles/ that are not regular files (folders, pipes, …)
     faults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # (path, reason): folders not readable
     # the icon's and logo's files site.toml named when last read (content-relative) -> signature ("" when missing)
@@ -197,7 +199,9 @@ def refreshed(
 
     Costs what changed, not what the folder holds. Returns None when a
     full :func:`scan` is needed instead: a folder itself changed (created,
-    removed, renamed, made unreadable), or the listing had faults.
+    removed, renamed, made unreadable), or the listing had faults, or the
+    content folder, ``articles/`` or ``rules/`` is no longer the folder the
+    listing was made of (replaced under its name, whether reported yet or not).
     """
     if listing.faults:
         return None
@@ -237,15 +241,25 @@ def refreshed(
                 sig = _signature(content_dir / folder / name)
                 if sig:
                     rules[name] = sig
+    stamp = folder_stamp(content_dir)
+    if listing.stamp and _folders_of(stamp) != _folders_of(listing.stamp):
+        # the content folder, articles/ or rules/ is another folder than the one listed (swapped, moved away,
+        # made a file): the paths just statted were in it, the rest of the listing is of the old one
+        return None
     units = _units_after(listing.units, files, touched) if "units" in listing.__dict__ else None
     same_settings = site == listing.site and rules == listing.rules and images == listing.pictures
     # which inputs may differ from the listing's (a sidecar's page found among its usual spellings, as units were)
     since = (weakref.ref(listing), frozenset(_pages_of(touched))) if same_settings and units is not None else None
     names = frozenset(touched) if since is not None else None
-    new = Listing(site, rules, files, folder_stamp(content_dir), frozenset(others), (), images, since, names)
+    new = Listing(site, rules, files, stamp, frozenset(others), (), images, since, names)
     if units is not None:  # brought up to date for the names that changed, not made again
         new.__dict__["units"] = units
     return new
+
+
+def _folders_of(stamp: tuple[int, ...]) -> tuple[int, ...]:
+    """Return which folders a :func:`folder_stamp` is of (their inodes, 0 for one missing), without their mtimes."""
+    return stamp[1::2]
 
 
 def _pages_of(names: Iterable[str]) -> Iterator[str]:
@@ -334,14 +348,31 @@ def _files(
     missing_ok: bool = False,
 ) -> Iterator[tuple[str, str]]:
     try:
-        # one entry at a time, not a list of them all: each holds its path and its stat, and a list of every
-        # entry of a large folder was most of what a full scan added to the publisher's memory
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                yield from _file(entry, keep, others)
+        # the folder opened once, and its entries named and statted through that one handle: a listing is of
+        # one folder. Statted by path, a folder moved away (or swapped for a file) while it was listed had
+        # every entry after the swap look removed, and read as a folder emptied, with no fault: published,
+        # that is every article withdrawn from the site, and the folder's fault never reported
+        handle = _opened(folder)
+        try:
+            # one entry at a time, not a list of them all: each holds its path and its stat, and a list of every
+            # entry of a large folder was most of what a full scan added to the publisher's memory
+            with os.scandir(handle) as entries:
+                for entry in entries:
+                    yield from _file(entry, keep, others)
+        finally:
+            if isinstance(handle, int):
+                os.close(handle)
     except OSError as error:
         if faults is not None and not (missing_ok and isinstance(error, FileNotFoundError)):
             faults.append((str(folder), error.strerror or type(error).__name__))
+
+
+def _opened(folder: Path) -> int | Path:
+    """Return a descriptor of ``folder`` to list it by, or the path itself where a folder cannot be listed by one."""
+    if not _BY_DESCRIPTOR:
+        return folder
+    # O_DIRECTORY: a file in the folder's place fails here, as scandir() on its path does ("Not a directory")
+    return os.open(folder, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
 
 
 def _file(entry: os.DirEntry[str], keep: Callable[[str], bool], others: set[str] | None) -> Iterator[tuple[str, str]]:

@@ -100,6 +100,7 @@ class Watcher:
         self._notify: Any = None  # watchfiles' RustNotify, watching _folders (used by the events thread alone)
         self._folders: dict[str, tuple[int, int]] = {}  # the folders watched: path -> (device, inode)
         self._wanted: dict[str, tuple[int, int]] | None = None  # those to watch, as the last look found them
+        self._suspect = False  # a watched folder itself was reported (moved, made, removed): watch again (events)
         self._armed_at: float | None = None  # monotonic: when the system began reporting changes
         self._listing: Listing | None = None  # the folder as last seen (kept current from the events)
         self._reported: set[str] = set()  # paths reported changed since the last look
@@ -393,9 +394,10 @@ class Watcher:
         """Receive the system's reports of changed paths (in batches); on failure, fall back to polling.
 
         A folder to watch that is new (created, replaced under its name, on the way to a picture
-        site.toml now names) is watched by a new notifier made before the old one is let go; what
-        the old one saw in between is taken from it first, and the new folders are reported
-        changed (a look then lists them): no change is missed on the way.
+        site.toml now names), or a watched one reported itself (moved, even away and back), is
+        watched by a new notifier made before the old one is let go; what the old one saw in
+        between is taken from it first (what its thread has taken in by then), and a look at all
+        of the folder follows, the new watch up: no change is missed on the way.
         """
         notify = self._notify
         try:
@@ -404,8 +406,12 @@ class Watcher:
                 if raw == "stop":
                     break
                 changes: set[tuple[int, str]] = raw if isinstance(raw, set) else set()
+                # a watched folder itself reported (moved, made, removed, even moved away and back under its own
+                # name): its watch may be dead. The notifier says nothing more of a folder moved away and back,
+                # though it is the very folder watched before: watched again, whatever the last look found
+                self._suspect = self._suspect or any(path in self._folders for _change, path in changes)
                 wanted = self._wanted
-                if wanted is not None and wanted != self._folders:
+                if wanted is not None and (wanted != self._folders or self._suspect):
                     notify, changes = self._rewatch(notify, wanted, changes)
                 paths = {path for _change, path in changes if relevant(self._root, path, self.builder.pictures)}
                 if paths:
@@ -432,9 +438,13 @@ class Watcher:
         seen = notify.watch(DRAIN_MS, DRAIN_MS, DRAIN_MS, None)  # the new one watches: the old one's last word
         notify.close()
         added = {(1, path) for path, identity in wanted.items() if self._folders.get(path) != identity}
-        self._notify, self._folders = new, wanted
+        self._notify, self._folders, self._suspect = new, wanted, False
         log.info("content watcher: now watching %s", ", ".join(sorted(wanted)))
-        return new, changes | added | (seen if isinstance(seen, set) else set())
+        # and a look at all of the folder, as the new watch is up: the old one's last word is whatever its thread
+        # had taken from the system within the drain (a busy machine: maybe nothing), and a change reported to
+        # it alone would otherwise wait for the safety scan. One full scan each time the folders watched change
+        everything = {(1, str(self._root))}
+        return new, changes | added | everything | (seen if isinstance(seen, set) else set())
 
     def _events_failed(self, error: Exception) -> None:
         log.error(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from support.factories import live_app
-from support.servers import wait_until
+from support.servers import SOON_SECONDS, wait_until
 
 
 def _garbage_site_toml(content_dir: Path) -> None:
@@ -63,3 +67,42 @@ def test_an_unreadable_folder_keeps_the_last_good_snapshot_until_fixed(
         assert healed["status"] == "degraded"
         # an edit is published as a new version; the folder put back unchanged serves the same one
         assert (healed["version"] != report["version"]) == edited
+
+
+@pytest.mark.parametrize("break_it", [_articles_moved_away, _articles_made_a_file])
+def test_an_articles_folder_swapped_while_the_watcher_lists_it_is_unreadable_not_emptied(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch, break_it: Callable[[Path], None]
+) -> None:
+    # the test above, its swap made between the watcher's reading a name of articles/ and its stat: seen
+    # once at load 12, it published an empty site (every page "removed while we looked") and so no fault
+    real = os.scandir
+    swapped = threading.Event()
+
+    @contextlib.contextmanager
+    def swapping(folder: int) -> Iterator[Iterator[os.DirEntry[str]]]:
+        with real(folder) as entries:
+            if threading.current_thread().name != "feedsvc-watch" or swapped.is_set():
+                yield entries
+                return
+
+            def listed() -> Iterator[os.DirEntry[str]]:
+                for entry in entries:
+                    if not swapped.is_set() and entry.name.endswith(".html"):  # articles/, as the watcher lists it
+                        break_it(content_dir)
+                        swapped.set()
+                    yield entry
+
+            yield listed()
+
+    with live_app(content_dir) as app:
+        client = app.test_client()
+        report = client.get("/healthz").get_json()
+        watcher = app.extensions["feedsvc"].watcher
+        monkeypatch.setattr(os, "scandir", swapping)
+        assert swapped.wait(SOON_SECONDS)
+        scans = watcher.scans
+        assert wait_until(lambda: watcher.scans >= scans + 2)  # a look at all of the folder since, and done
+        broken = client.get("/healthz").get_json()
+        assert broken["content"]["status"] == "unreadable" and broken["content"]["path"] == "articles"
+        assert broken["articles"] == report["articles"] and broken["version"] == report["version"]
+        assert watcher.builds == 0  # nothing published from the folder half listed

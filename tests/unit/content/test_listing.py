@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -196,3 +196,63 @@ def test_a_listing_with_other_pictures_keeps_its_articles_as_they_are(content_di
     assert listing.units  # made once
     moved = listing.with_pictures(root, [str(icon.relative_to(root))])
     assert moved.units is listing.units and moved.pictures and moved == scan(root, moved.pictures)
+
+
+def _made_a_file(articles: Path) -> None:
+    articles.rename(articles.with_name("articles-away"))
+    articles.write_text("not a folder", encoding="utf-8")
+
+
+def _moved_away(articles: Path) -> None:
+    articles.rename(articles.with_name("articles-away"))
+
+
+def _replaced_by_an_empty_folder(articles: Path) -> None:
+    articles.rename(articles.with_name("articles-away"))
+    articles.mkdir()
+
+
+SWAPS: list[Callable[[Path], None]] = [_made_a_file, _moved_away, _replaced_by_an_empty_folder]
+
+
+@pytest.mark.parametrize("swap", SWAPS)
+def test_a_folder_swapped_while_it_is_listed_is_never_read_as_emptied(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch, swap: Callable[[Path], None]
+) -> None:
+    before = scan(content_dir)
+    real = os.scandir
+    swapped: list[str] = []
+
+    @contextlib.contextmanager
+    def swapping(folder: int) -> Iterator[Iterator[os.DirEntry[str]]]:
+        with real(folder) as entries:
+
+            def listed() -> Iterator[os.DirEntry[str]]:
+                for entry in entries:
+                    if not swapped and entry.name.endswith(".html"):  # articles/, its first page named
+                        swap(content_dir / "articles")
+                        swapped.append(entry.name)
+                    yield entry
+
+            yield listed()
+
+    monkeypatch.setattr(os, "scandir", swapping)
+    listing = scan(content_dir)
+    assert swapped  # between a name read and its stat
+    # the folder as it was (its names and stats from the one folder), or a fault: never a folder emptied, which
+    # the watcher published as every article withdrawn (and then no fault to report: the site was empty)
+    assert listing.faults or listing.files == before.files, (listing.faults, sorted(listing.files))
+
+
+@pytest.mark.parametrize("swap", SWAPS)
+def test_reported_paths_in_a_folder_swapped_since_the_listing_ask_for_a_full_scan(
+    content_dir: Path, swap: Callable[[Path], None]
+) -> None:
+    root = content_dir.resolve()
+    listing = scan(root)
+    page = sorted((root / "articles").glob("*.html"))[0]
+    page.write_text(page.read_text(encoding="utf-8") + "<p>Edited.</p>", encoding="utf-8")  # reported...
+    swap(root / "articles")
+    # ...and looked at before the swap's own report: statted by path, the page looked removed (the folder
+    # a file, or gone), and the rest of the listing was of the folder no longer there
+    assert refreshed(listing, root, [str(page)]) is None

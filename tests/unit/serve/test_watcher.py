@@ -16,6 +16,7 @@ import pytest
 
 from feedsvc.build.builder import Builder
 from feedsvc.build.snapshot import Snapshot
+from feedsvc.content.listing import relevant, watched_folders
 from feedsvc.serve.watcher import Watcher
 from support.factories import live_app, publish_atomically, replace_picture, with_icon, write_article
 from support.hub import Hub, with_hub
@@ -258,11 +259,15 @@ def test_a_picture_site_toml_newly_names_is_watched_from_then_on(content_dir: Pa
     with events_app(content_dir) as (app, state):
         client = app.test_client()
         site_toml = content_dir / "site.toml"
+        scans = state.watcher.scans
         logo = with_icon(content_dir, "icon-128.png", "brand/mark.png", named=False)
         site_toml.write_text(site_toml.read_text().replace("media/icon.png", "brand/mark.png"), encoding="utf-8")
         assert wait_until(lambda: state.snapshot.catalog.site.icon.source == "brand/mark.png")
         before = client.get("/favicon.ico")
         assert before.data == logo.read_bytes()
+        # brand/ watched from then on, and the folder looked at whole once the new watch is up (what the old
+        # watch had seen and not said yet is in that look): from that scan on, changes are reported by the system
+        assert wait_until(lambda: state.watcher.scans > scans)
         scans = state.watcher.scans
         replace_picture(logo, "wide-300x100.png")
         assert wait_until(lambda: state.snapshot.catalog.site.icon.width == 300)
@@ -354,6 +359,52 @@ def test_an_articles_folder_replaced_under_its_name_is_watched_from_then_on(cont
         write_article(content_dir, "in-the-new-folder", "2024-05-20T09:00:00")
         # reported by a watch of the new folder (the safety scan is an hour away)
         assert wait_until(lambda: "in-the-new-folder" in latest(published))
+
+
+def test_an_articles_folder_moved_away_and_back_is_watched_again(content_dir: Path) -> None:
+    published: list[Snapshot] = []
+    articles = content_dir / "articles"
+    with armed_watcher(content_dir, published) as watcher:
+        # moved away and back before any look: the same folder, under its name, at every look. The notifier
+        # says nothing more of what happens in it, though: watched again for it (the safety scan is an hour away)
+        articles.rename(content_dir / "articles-away")
+        (content_dir / "articles-away").rename(articles)
+        watcher.start()
+        site_toml = content_dir / "site.toml"
+        settings = site_toml.read_text(encoding="utf-8")
+        site_toml.write_text(settings.replace("entries_per_feed = 2", "entries_per_feed = 1"), encoding="utf-8")
+        # published: every report until then taken in (the round trip's, and its look at all of the folder)
+        assert wait_until(lambda: bool(published) and published[-1].catalog.site.entries_per_feed == 1)
+        write_article(content_dir, "after-the-round-trip", "2024-05-20T09:00:00")
+        assert wait_until(lambda: "after-the-round-trip" in latest(published))
+
+
+class _Unsaid:
+    """A notifier let go before its thread took in what the system reported to it (a busy machine)."""
+
+    def watch(self, *_args: object) -> str:
+        return "timeout"
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_change_the_old_watch_had_not_said_when_let_go_is_published_all_the_same(content_dir: Path) -> None:
+    published: list[Snapshot] = []
+    builder = Builder(content_dir)
+    builder.build(T1)
+    watcher = Watcher(builder, published.append, lambda: T1, safety_rescan=3600.0)  # not started: no events
+    root = content_dir.resolve()
+    assert watcher.look(full=True) is None
+    (root / "rules").mkdir()
+    watcher._folders = watched_folders(root)  # the old notifier's
+    (root / "rules").rmdir()  # one folder fewer to watch: none new to look at whole
+    write_article(content_dir, "unsaid", "2024-05-20T09:00:00")  # reported to the old notifier alone
+    notify, changes = watcher._rewatch(_Unsaid(), watched_folders(root), set())
+    notify.close()
+    watcher._reported.update(path for _change, path in changes if relevant(root, path))
+    snapshot = watcher.look()
+    assert snapshot is not None and "unsaid" in snapshot.catalog.by_slug and published == [snapshot]
 
 
 def test_a_rules_folder_made_after_the_start_is_watched_from_then_on(content_dir: Path) -> None:
