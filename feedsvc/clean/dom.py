@@ -169,8 +169,8 @@ def well_nested(html: str) -> bytes:
             # tag (as feedsvc.html_depth reads it), never shown, and goes. Read as markup instead,
             # the text of one in <head> (an escaped tracking pixel) lands at the top of the body.
             parsed = LexborHTMLParser(text, scripting=True)
-            if "<noscript" in text or "<NOSCRIPT" in text:
-                _drop_noscripts(parsed)
+            if _NOSCRIPT_TAG.search(text):
+                _drop_noscripts(parsed, _TEMPLATE_TAG.search(text) is not None)
             text = parsed.html or text
             if "<plaintext" in text:  # rare: written again
                 _plaintext_as_pre(parsed)
@@ -182,8 +182,14 @@ def well_nested(html: str) -> bytes:
     return text.encode("utf-8", errors="replace")
 
 
-def _drop_noscripts(parsed: LexborHTMLParser) -> None:
-    """Remove every ``<noscript>`` of ``parsed``, those in the content of a ``<template>`` too.
+# Whether a page may hold a <noscript> or a <template> start tag, in any case (as fast as two
+# substring searches): most pages hold no template, and a third none of either.
+_NOSCRIPT_TAG = re.compile("<noscript", re.IGNORECASE)
+_TEMPLATE_TAG = re.compile("<template", re.IGNORECASE)
+
+
+def _drop_noscripts(parsed: LexborHTMLParser, templates: bool) -> None:
+    """Remove every ``<noscript>`` of ``parsed``, with ``templates`` those in the content of a ``<template>`` too.
 
     lexbor writes a noscript's text as it came; lxml, which knows no
     scripting, reads it as markup: one left in a template (whose content
@@ -195,7 +201,8 @@ def _drop_noscripts(parsed: LexborHTMLParser) -> None:
         root = roots.pop()
         for node in root.css("noscript"):
             node.decompose()
-        roots.extend(root.template_fragments())
+        if templates:
+            roots.extend(root.template_fragments())
 
 
 def _plaintext_as_pre(parsed: LexborHTMLParser) -> None:

@@ -71,7 +71,11 @@ WRAPPERS = [
     ("<div><b>", "</b></div>"),
     ("<template>", "</template>"),
 ]
-PART = st.tuples(st.sampled_from([*RAW_TEXT, "pre", "code", "p"]), TYPED, st.sampled_from(WRAPPERS), st.booleans())
+# Start and end tags in any case: a browser reads <NoScript> as <noscript>.
+NAMED = st.builds(
+    lambda name, case: case(name), st.sampled_from([*RAW_TEXT, "pre", "code", "p"]), st.sampled_from([str, str.title])
+)
+PART = st.tuples(NAMED, TYPED, st.sampled_from(WRAPPERS), st.booleans())
 
 
 def article(parts: list[tuple[str, str, tuple[str, str], bool]], in_head: bool, page: bool) -> str:
@@ -79,7 +83,9 @@ def article(parts: list[tuple[str, str, tuple[str, str], bool]], in_head: bool, 
     head, body = [], ["<p>The first paragraph of the article says something.</p>"]
     for name, typed, (start, end), closed in parts:
         chunk = f"{start}<{name}>Sample {typed} end{f'</{name}>' if closed else ''}{end}"
-        (head if in_head and name in ("script", "style", "noscript", "noframes", "title") else body).append(chunk)
+        (head if in_head and name.lower() in ("script", "style", "noscript", "noframes", "title") else body).append(
+            chunk
+        )
         body.append("<p>A middle paragraph of the article goes on.</p>")
     body.append("<p>The last paragraph of the article ends here.</p>")
     if not page:
