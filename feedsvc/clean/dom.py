@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import lxml.etree
 import lxml.html
@@ -26,6 +26,9 @@ from lxml.html import HtmlElement
 from feedsvc.clean.policy import BLOCK_TAGS, BOILERPLATE_PAIRS, BOILERPLATE_WORDS, CONTENT_WORDS
 from feedsvc.html_depth import is_depth_limited, limit_depth
 from feedsvc.text import has_xml_unsafe, xml_safe
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborNode
 
 try:  # selectolax is a declared dependency; without it, lxml parses alone.
     from selectolax.lexbor import LexborHTMLParser
@@ -131,20 +134,6 @@ def _void_closed(match: re.Match[str]) -> str:
     return f"{match.group()}</{name}>" if name else match.group()
 
 
-# A <noscript> and what it holds, as a browser that runs scripts reads it: raw
-# text up to its end tag, never shown. Parsed as markup instead, the text of
-# one in <head> (an escaped tracking pixel) lands at the top of the body.
-# Bounded, so a stray "<noscript>" in a comment cannot take the article with it.
-_NOSCRIPT = re.compile(r"<noscript\b[^>]*>(?:(?!</?noscript\b)[\s\S]){0,8000}</noscript\s*>", re.IGNORECASE)
-
-
-# A <noscript> whose removal leaves limit_depth's reading of the rest as it
-# was: its tags are plain ASCII tags that limit_depth also reads as the start
-# and end of raw text (no "<" inside the start tag), so markup a loader
-# already bounded (feedsvc.html_depth.DepthLimited) needs no second scan.
-_QUIET_NOSCRIPT = re.compile(r"<(?ai:noscript)(?=[\s/>])[^<>]*>.*</(?ai:noscript)\s*>", re.DOTALL)
-
-
 def parse(html: str) -> HtmlElement | None:
     """Return the document tree of ``html`` (fragments get an html/body around them), or None.
 
@@ -165,33 +154,78 @@ def well_nested(html: str) -> bytes:
     Elements nested deeper than ``feedsvc.html_depth.MAX_DEPTH`` are first
     put beside each other, as browsers do, since both parsers slow down
     with the square of the depth. What ``feedsvc.text.xml_safe`` removes is
-    removed first (a quick test first: most pages hold none), and so is
-    every ``<noscript>``, read as a browser that runs scripts reads it (see
-    ``_NOSCRIPT``). Markup that ``limit_depth`` already bounded (the
-    loader's) is not scanned again. Then lexbor parses it and serialises its
-    tree (void elements libxml2 does not know get an end tag).
+    removed first (a quick test first: most pages hold none). Markup that
+    ``limit_depth`` already bounded (the loader's) is not scanned again.
+    Then lexbor parses it as a browser that runs scripts does, every
+    ``<noscript>`` goes, and it serialises its tree (void elements libxml2
+    does not know get an end tag, a ``<plaintext>`` is written as a ``<pre>``).
     """
     text = xml_safe(html) if has_xml_unsafe(html) else html
-    bounded = text is html and is_depth_limited(html)
-    if "<noscript" in text or "<NOSCRIPT" in text:
-        removed: list[str] = []
-
-        def cut(match: re.Match[str]) -> str:
-            removed.append(match.group())
-            return ""
-
-        text = _NOSCRIPT.sub(cut, text)
-        bounded = bounded and all(_QUIET_NOSCRIPT.fullmatch(chunk) for chunk in removed)
-    if not bounded:
+    if not (text is html and is_depth_limited(html)):
         text = limit_depth(text)[0]
     if LexborHTMLParser is not None:
         try:
-            text = LexborHTMLParser(text).html or text
+            # Scripting on, as in the browser a reader uses: a <noscript> is raw text up to its end
+            # tag (as feedsvc.html_depth reads it), never shown, and goes. Read as markup instead,
+            # the text of one in <head> (an escaped tracking pixel) lands at the top of the body.
+            parsed = LexborHTMLParser(text, scripting=True)
+            if _NOSCRIPT_TAG.search(text):
+                _drop_noscripts(parsed, _TEMPLATE_TAG.search(text) is not None)
+            text = parsed.html or text
+            if "<plaintext" in text:  # rare: written again
+                _plaintext_as_pre(parsed)
+                text = parsed.html or text
             if _HTML5_VOID_TAG.search(text):
                 text = _HTML5_VOID.sub(_void_closed, text)
         except Exception:
             _LOGGER.debug("lexbor could not parse the page; using lxml alone", exc_info=True)
     return text.encode("utf-8", errors="replace")
+
+
+# Whether a page may hold a <noscript> or a <template> start tag, in any case (as fast as two
+# substring searches): most pages hold no template, and a third none of either.
+_NOSCRIPT_TAG = re.compile("<noscript", re.IGNORECASE)
+_TEMPLATE_TAG = re.compile("<template", re.IGNORECASE)
+
+
+def _drop_noscripts(parsed: LexborHTMLParser, templates: bool) -> None:
+    """Remove every ``<noscript>`` of ``parsed``, with ``templates`` those in the content of a ``<template>`` too.
+
+    lexbor writes a noscript's text as it came; lxml, which knows no
+    scripting, reads it as markup: one left in a template (whose content
+    ``css`` does not reach) with "<style>" in its text took the rest of the
+    page with it.
+    """
+    roots: list[LexborHTMLParser | LexborNode] = [parsed]
+    while roots:
+        root = roots.pop()
+        for node in root.css("noscript"):
+            node.decompose()
+        if templates:
+            roots.extend(root.template_fragments())
+
+
+def _plaintext_as_pre(parsed: LexborHTMLParser) -> None:
+    """Make each ``<plaintext>`` of ``parsed`` a ``<pre>`` holding what it holds.
+
+    A browser shows everything after ``<plaintext>`` to the end of the page
+    as typed, in a block drawn as a ``<pre>`` is. lexbor writes its text as
+    it came and then its end tag and those of the elements around it, all of
+    which lxml (reading a plaintext to the end of the document, as a browser
+    does) takes as more text: readers saw "</plaintext></body></html>" after
+    the article's last line, and text under a ``<b>`` the parser reopened
+    inside it escaped twice. In a ``<pre>`` its text is written escaped, and
+    lxml reads it back as the same text.
+    """
+    for node in parsed.css("plaintext"):
+        pre = parsed.create_node("pre")
+        for name, value in node.attributes.items():
+            pre.attrs[name] = value or ""
+        child = node.first_child
+        while child is not None:
+            pre.insert_child(child)  # a copy
+            child = child.next
+        node.replace_with(pre)
 
 
 def tree_of(markup: bytes) -> HtmlElement | None:

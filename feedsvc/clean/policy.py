@@ -82,6 +82,7 @@ __all__ = [
     "TINY_IMAGE_MAX",
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
+    "UNSHOWN_TAGS",
     "UPDATED_LINE",
     "URL_SCHEMES",
     "VOID_KEEP",
@@ -102,10 +103,13 @@ BLOCK_TAGS = frozenset(
 # --- stage 2, tree pruning: elements removed with everything inside -------
 
 # Never article text. (iframe/embed/object/video are kept until stage 4,
-# which turns known embeds into links and drops the rest.)
+# which turns known embeds into links and drops the rest.) <noembed> and
+# <noframes> hold raw text that browsers never show (display: none in the
+# HTML standard's rendering rules, section "Hidden elements"): kept, their
+# text was escaped twice on its way out ("&amp;lt;b&amp;gt;").
 DROP_TAGS = frozenset(
     """
-    script style noscript template svg canvas map area link meta head title base
+    script style noscript noembed noframes template svg canvas map area link meta head title base
     button input select option optgroup textarea label datalist output progress meter
     dialog menu nav aside footer
     """.split()
@@ -523,12 +527,23 @@ PLAYER_TITLE = re.compile(
     re.IGNORECASE,
 )
 
-# Obsolete elements whose content a browser shows as typed (raw text): they
-# become <pre>, or the sanitiser would read their escaped text as raw text
-# and readers would see "&gt;" where the page shows ">".
+# Obsolete elements a browser draws as a <pre>, <xmp> and <plaintext> with
+# their content as typed (raw text): they become <pre>, or the sanitiser
+# would read their escaped text as raw text and readers would see "&gt;"
+# where the page shows ">". (dom makes a <plaintext> a <pre> when lexbor
+# parses the page; lxml alone leaves it to this.)
 RAW_TEXT_TAGS = frozenset({"xmp", "plaintext", "listing"})
 
 # --- stage 5: sanitising (nh3 allowlist) ---------------------------------
+
+# Elements the sanitiser drops with their text: what a browser never shows
+# (scripts, styles, raw text of <noembed>, <noframes>, a <noscript> read with
+# scripts on, an <iframe>'s fallback, the <title>) and the form control the
+# cleaner never publishes. Pruning drops them from pages and fragments; this
+# is for what reaches the sanitiser without a prune (a site rule's body whose
+# rules say not to prune, the whole-page fallback), where nh3 would publish
+# their raw text, escaped, as the article's.
+UNSHOWN_TAGS = frozenset({"script", "style", "noembed", "noframes", "noscript", "iframe", "title", "textarea"})
 
 ALLOWED_TAGS = frozenset(
     """

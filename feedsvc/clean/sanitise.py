@@ -22,7 +22,14 @@ import nh3
 from lxml.html import HtmlElement
 
 from feedsvc.clean.dom import plain_html_parser
-from feedsvc.clean.policy import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, INVISIBLE_CHARS, URL_SCHEMES, VOID_KEEP
+from feedsvc.clean.policy import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    INVISIBLE_CHARS,
+    UNSHOWN_TAGS,
+    URL_SCHEMES,
+    VOID_KEEP,
+)
 from feedsvc.text import xml_safe
 
 __all__ = ["DISABLED", "RULES", "sanitise", "serialise_children", "tidy", "visible"]
@@ -77,7 +84,7 @@ def sanitise(markup: str) -> str:
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
-        clean_content_tags={"script", "style"},
+        clean_content_tags=set(UNSHOWN_TAGS),
         strip_comments=True,
         link_rel=None,
     )
