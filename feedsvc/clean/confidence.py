@@ -106,6 +106,8 @@ def comment_like(el: HtmlElement) -> bool:
     """
     if any(is_comment_markup(node) for node in [el, *el.iterancestors()]):
         return True
+    if not _may_hold_comment_markup(el):  # no element inside is comment markup, so none of its text is a comment's
+        return False
     total = paragraph_text(el)
     if not total:
         return False
@@ -118,6 +120,29 @@ def comment_like(el: HtmlElement) -> bool:
         ):
             inside += paragraph_text(node)
     return inside >= 0.5 * total
+
+
+# The values of the attributes is_comment_markup reads, of every element inside one, one XPath each
+# (a union of the four would be sorted into document order, at twice the cost).
+_MARKUP_VALUES = tuple(
+    lxml.etree.XPath(f"descendant::*/@{name}", smart_strings=False) for name in ("class", "id", "itemtype", "itemprop")
+)
+
+
+def _may_hold_comment_markup(el: HtmlElement) -> bool:
+    """Return False only if no element inside ``el`` is comment markup (``is_comment_markup``).
+
+    Nearly every chosen article has none of the words that test looks for in
+    those attributes, which one lowercased join of their values shows (read in
+    C) without testing the article's elements one by one in Python. The join
+    holds each value's lowercased letters as ``is_comment_markup`` reads them
+    (a space between values, and none of the words holds one).
+    """
+    for values in _MARKUP_VALUES:
+        joined = " ".join(values(el)).lower()
+        if "comment" in joined or "disqus" in joined or "repl" in joined:
+            return True
+    return False
 
 
 def _is_below(node: HtmlElement, top: HtmlElement) -> bool:
@@ -164,6 +189,40 @@ def description_of(root: HtmlElement) -> str:
     return ""
 
 
+# Characters whose case folding is one character that \w reads differently from them (U+0345, a
+# combining mark, folds to a Greek letter); tests/unit/clean/test_confidence.py checks every code point.
+_FOLD_CHANGES_WORDS = "\u0345"
+_WORD = re.compile(r"\w")
+
+
+def _shared_words(wanted: set[str], text: str) -> set[str]:
+    """Return the words of ``wanted`` (case-folded) that are words of ``text``: ``_WORDS`` runs, case-folded.
+
+    The same set as ``wanted & {w.casefold() for w in _WORDS.findall(text)}``, found without
+    reading every word of a long article: a dozen substring searches in its folded text. That is
+    exact when folding maps each character to one character that is a word character exactly when
+    the original is (true of all text but the few ``_FOLD_CHANGES_WORDS`` and the characters that
+    fold to two, which the length tells): the folded text's word runs are then the folds of the
+    text's runs, in the same places. Other text is read word by word, as the plain formulation.
+    """
+    folded = text.casefold()
+    if len(folded) != len(text) or _FOLD_CHANGES_WORDS in text:
+        return wanted & {word.casefold() for word in set(_WORDS.findall(text))}  # each distinct word folded once
+    held = set()
+    end = len(folded)
+    for word in wanted:
+        if not _WORDS.fullmatch(word):  # not a run of four or more word characters: no run of text folds to it
+            continue
+        at = folded.find(word)
+        while at >= 0:  # a whole run: no word character on either side
+            after = at + len(word)
+            if (at == 0 or not _WORD.match(folded, at - 1)) and (after == end or not _WORD.match(folded, after)):
+                held.add(word)
+                break
+            at = folded.find(word, at + 1)
+    return held
+
+
 def assess(probe: Probe, article_text: str) -> Confidence:
     """Return the doubts about an article whose text is ``article_text``, given what ``probe`` saw."""
     reasons = []
@@ -193,8 +252,7 @@ def assess(probe: Probe, article_text: str) -> Confidence:
         reasons.append("the chosen container is marked up as reader comments")
     wanted = {w.casefold() for w in _WORDS.findall(probe.description)}
     if len(wanted) >= _DESCRIPTION_MIN_WORDS and chars:
-        have = {word.casefold() for word in set(_WORDS.findall(article_text))}  # each distinct word folded once
-        share = len(wanted & have) / len(wanted)
+        share = len(_shared_words(wanted, article_text)) / len(wanted)
         if share < _DESCRIPTION_MIN_SHARE:
             reasons.append(f"the page's description shares {share:.0%} of its words with the article")
     return Confidence(tuple(reasons))

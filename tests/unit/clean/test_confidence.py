@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import sys
+from unittest import mock
+
 import lxml.html
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from feedsvc.clean import clean_article, clean_html
+from feedsvc.clean import clean_article, clean_html, confidence
 from feedsvc.clean.confidence import Probe, assess, paragraph_text, sibling_paragraph_text
 from feedsvc.clean.dom import parse
 from feedsvc.cli.main import main
@@ -82,3 +87,104 @@ def test_paragraph_text_counts_what_text_content_reads(markup: str) -> None:
     root = parse(f"<body><p>{markup}</p><div><p>lead</p>{markup}</div></body>")
     assert root is not None
     assert paragraph_text(root) == sum(len(p.text_content()) for p in root.iter("p"))
+
+
+# Words and the characters that make folding interesting: expanding folds (ß, ŉ, ﬁ), folds that
+# change a character's class (U+0345), dotted I, final sigma, word joiners and digits.
+_FOLD_PIECES = st.sampled_from(
+    [
+        "harbour",
+        "Harbour",
+        "HARBOUR",
+        "straße",
+        "STRASSE",
+        "strasse",
+        "ﬁsh",
+        "FISH",
+        "İstanbul",
+        "istanbul",
+        "i\u0307stanbul",
+        "ὀδυσσεὺς",
+        "ΟΔΥΣΣΕΥΣ",
+        "\u0345",
+        "ᾳ",
+        "under_score",
+        "2024",
+        "wall",
+        "walls",
+        "Kelvin",
+        "\u212aelvin",
+    ]
+)
+_FOLD_TEXT = st.lists(
+    st.one_of(_FOLD_PIECES, st.text(max_size=6), st.sampled_from([" ", "-", ".", "\n", "'"])), max_size=12
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(_FOLD_TEXT, _FOLD_TEXT)
+@example("İstanbul harbour walls", "i\u0307stanbul harbour")  # a folded word that is no run of word characters
+@example("Straße harbour", "STRASSE and strasse")  # ß folds to two characters
+@example("harbour walls", "harbour\u0345walls")  # U+0345 folds to a word character
+def test_shared_words_are_the_plain_formulations(description: str, article: str) -> None:
+    # The substring search in the folded text finds exactly the wanted words that are the article's words, folded.
+    wanted = {w.casefold() for w in confidence._WORDS.findall(description)}
+    plain = wanted & {w.casefold() for w in confidence._WORDS.findall(article)}
+    assert confidence._shared_words(wanted, article) == plain
+
+
+def test_folding_one_character_keeps_it_a_word_character_but_for_the_listed_ones() -> None:
+    # The premise of _shared_words' fast path, for every code point of this Python's Unicode tables.
+    word = re.compile(r"\w")
+    changes = {
+        c
+        for c in map(chr, range(sys.maxunicode + 1))
+        if len(folded := c.casefold()) == 1 and bool(word.match(c)) != bool(word.match(folded))
+    }
+    assert changes <= set(confidence._FOLD_CHANGES_WORDS)
+    assert all(c.casefold() for c in map(chr, range(sys.maxunicode + 1)))  # no character folds to nothing
+
+
+# Trees whose class, id, itemprop and itemtype hold the comment words in any case, inside
+# longer names, as look-alikes (a dotted capital I lowercases to two characters) or not at all.
+_MARKUP_NAMES = st.sampled_from(
+    ["", "comment", "Comments", "COMMENT-BODY", "commentlist", "reply-link", "Replies", "disqus_thread", "respond",
+     "nocomments", "post-comment-count", "story", "ﬁrst", "İcomment", "comment İ", "review", "https://schema.org/Comment"]
+)  # fmt: skip
+_MARKUP_ATTRIBUTE = st.tuples(st.sampled_from(["class", "id", "itemprop", "itemtype", "title"]), _MARKUP_NAMES)
+
+
+def _marked_element(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda tag, attrs, inner: "<{0}{1}>{2}</{0}>".format(
+            tag, "".join(f' {name}="{value}"' for name, value in dict(attrs).items()), "".join(inner)
+        ),
+        st.sampled_from(["div", "section", "article", "p", "span", "ol", "li"]),
+        st.lists(_MARKUP_ATTRIBUTE, max_size=2),
+        st.lists(children, max_size=3),
+    )
+
+
+_MARKED_TREES = st.recursive(
+    st.sampled_from(["", "word", "A reader's long comment on the harbour wall and its basin."]),
+    _marked_element,
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(_MARKED_TREES)
+@example('<div class="reply-link"><p>A reader\'s long comment on the harbour wall and its basin.</p></div>')
+@example('<div id="Comments"><p>A reader\'s long comment on the harbour wall and its basin.</p></div>')
+@example('<ol itemprop="COMMENT"><li><p>A reader\'s long comment on the harbour wall and its basin.</p></li></ol>')
+@example('<div itemtype="https://schema.org/Comment"><p>A reader\'s long comment on the harbour wall.</p></div>')
+@example('<div class="disqus_thread"><p>A reader\'s long comment on the harbour wall and its basin.</p></div>')
+def test_comment_like_is_the_plain_formulation(markup: str) -> None:
+    # The one-join gate over the attributes inside gives the same answer as testing each element (the gate off).
+    root = parse(f"<body><main><p>Lead paragraph of the story.</p>{markup}</main></body>")
+    assert root is not None
+    elements = list(root.iter())
+    gated = [confidence.comment_like(el) for el in elements]
+    with mock.patch.object(confidence, "_may_hold_comment_markup", return_value=True):
+        plain = [confidence.comment_like(el) for el in elements]
+    assert gated == plain
