@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import HEADING_TAGS, leaf_blocks, letters_and_digits, remove, text_of
+from feedsvc.clean.dom import HEADING_TAGS, leaf_blocks, letters_and_digits, remove, text_chars, text_of
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     APPEAL_CUE_TABLE,
@@ -248,8 +248,9 @@ def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None
         # Counting links is cheaper than reading the text: test it first.
         if el.tag not in ("ul", "ol") and _fewer_links_than_two(el):
             continue
-        text = text_of(el)
-        squeezed = _squeezed_len(text)
+        # The text's characters are counted, not read (most of these blocks are containers, and
+        # few are mostly links): its words are read only for a block that is.
+        squeezed = text_chars(el)
         if not squeezed:
             continue
         density = link_chars(el) / squeezed
@@ -258,7 +259,7 @@ def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None
             and not _is_prose_list(el)
             and not _is_introduced_list(el)
             and not ("prose_led_list" not in DISABLED and is_prose_led_list(el))
-            and not ("prose_paragraph" not in DISABLED and is_linked_sentence(el, text, density))
+            and not ("prose_paragraph" not in DISABLED and is_linked_sentence(el, text_of(el), density))
         ):
             gone.update(el.iterdescendants())
             remove(el, rec, "boilerplate", f"link list ({density:.0%} of its text is links)")
