@@ -37,7 +37,6 @@ from feedsvc.clean.dom import (
     leaf_blocks,
     may_match,
     remove,
-    text_chars,
     text_of,
 )
 from feedsvc.clean.explain import Recorder
@@ -443,9 +442,6 @@ def remove_box_copies(
         return
     first: dict[str, HtmlElement] = {}
     for box in boxes:
-        # A box with more characters than a text's longest is not read (counting is cheaper).
-        if text_chars(box) > _BOX_CHARS[1]:
-            continue
         text = text_of(box)
         if not _BOX_CHARS[0] <= len(text) <= _BOX_CHARS[1]:
             continue
@@ -871,9 +867,7 @@ def remove_form_headings(
             continue
         box = el
         parent = box.getparent()
-        chars = len(text) - text.count(" ")
-        # A parent with more characters than the heading is not read (counting is cheaper).
-        while parent is not None and parent is not article and text_chars(parent) == chars and text_of(parent) == text:
+        while parent is not None and parent is not article and text_of(parent) == text:
             box, parent = parent, parent.getparent()
         if any(_is_empty_form(node) for node in box.iter() if node is not el):
             remove(box, rec, _STAGE, "heading over an empty form (a script fills it)")
