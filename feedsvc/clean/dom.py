@@ -3,7 +3,7 @@
 Pure; a leaf of ``feedsvc.clean``: it imports nothing from the package but
 the policy (data), and every stage may import it. :func:`parse` makes the
 tree (one ``lxml.html`` document, nested as a browser would nest it); the
-rest reads it (:func:`text_of`, :func:`text_content`, :func:`paragraph_chars`, :func:`is_hidden`,
+rest reads it (:func:`text_of`, :func:`text_content`, :func:`text_chars`, :func:`paragraph_chars`, :func:`is_hidden`,
 :func:`is_within`, :func:`is_leaf_block`, :func:`leaf_blocks`, the class/id signals) or cuts it
 (:func:`remove`, which tells a :class:`RemovalRecorder` why).
 """
