@@ -52,6 +52,7 @@ from feedsvc.clean.dom import (
     holders_of,
     in_code,
     leaf_blocks,
+    text_chars,
     text_content,
     text_of,
 )
@@ -642,8 +643,7 @@ class _Items:
             parent = el
         found = self.memo_links.get(parent)
         if found is None:
-            text = text_of(parent)
-            chars = len(text) - text.count(" ")  # text_of's only spaces are between words
+            chars = text_chars(parent)  # counted, not read: a parent is often the container
             found = self.memo_links[parent] = min(_link_chars(parent, self.links) / max(chars, 1), 1.0)
         return found
 

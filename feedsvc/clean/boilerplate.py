@@ -14,11 +14,13 @@ Pure; a stage of ``feedsvc.clean``: it imports only the leaves below it
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import HEADING_TAGS, leaf_blocks, letters_and_digits, remove, text_of
+from feedsvc.clean.dom import HEADING_TAGS, leaf_blocks, letters_and_digits, remove, text_chars, text_of
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     APPEAL_CUE_TABLE,
@@ -112,22 +114,37 @@ def remove_appeals(article: HtmlElement, rec: Recorder | None = None) -> None:
     its text, and so do a short heading just before it and call-to-action
     lines just after it.
     """
-    # The stems of the article's whole text, found once: each leaf's text is a piece of it (its white
-    # space collapsed alike), so it holds no other, and a leaf is then tested for a few stems, not
-    # for all fifty. Most articles hold none: no leaf is read at all.
-    # (str.lower maps the ASCII stems' letters alike whatever surrounds them.)
-    low = text_of(article).lower()
-    stems = tuple(stem for stem in APPEAL_STEMS if stem in low)
-    if not stems:
-        return
-    appeals: list[HtmlElement] = []
+    # The leaves short enough to be one, and their texts (read for the passes after this one too).
+    leaves: list[HtmlElement] = []
+    texts: list[str] = []
     for el in _judged_leaves(article):
         text = text_of(el)
-        if not text or len(text) > APPEAL_MAX_CHARS:
-            continue
-        cues = appeal_cues(text, stems)
+        if text and len(text) <= APPEAL_MAX_CHARS:
+            leaves.append(el)
+            texts.append(text)
+    # The stems are looked for in all those texts at once, lower-cased and joined (a NUL between two,
+    # which no stem holds), not leaf by leaf: most leaves hold none, and only those that hold one are
+    # searched for cues, and then only for the stems the whole holds. Most articles hold a few.
+    lows = [text.lower() for text in texts]
+    low = "\x00".join(lows)
+    starts = list(itertools.accumulate((len(text) + 1 for text in lows), initial=0))  # where each text is
+    stems: list[str] = []
+    holders: set[int] = set()
+    for stem in APPEAL_STEMS:
+        at = low.find(stem)
+        if at >= 0:
+            stems.append(stem)
+        while at >= 0:
+            index = bisect.bisect_right(starts, at) - 1
+            holders.add(index)
+            at = low.find(stem, starts[index + 1])  # the next leaf's text on: one hit a leaf is enough
+    appeals: list[HtmlElement] = []
+    found = tuple(stems)
+    for index in sorted(holders):
+        text = texts[index]
+        cues = appeal_cues(text, found)
         if cues >= 2 or (cues == 1 and len(text) <= _ONE_CUE_MAX_CHARS):
-            appeals.append(el)
+            appeals.append(leaves[index])
     for el in appeals:
         if el.getparent() is None:
             continue
@@ -248,8 +265,9 @@ def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None
         # Counting links is cheaper than reading the text: test it first.
         if el.tag not in ("ul", "ol") and _fewer_links_than_two(el):
             continue
-        text = text_of(el)
-        squeezed = _squeezed_len(text)
+        # The text's characters are counted, not read (most of these blocks are containers, and
+        # few are mostly links): its words are read only for a block that is.
+        squeezed = text_chars(el)
         if not squeezed:
             continue
         density = link_chars(el) / squeezed
@@ -258,7 +276,7 @@ def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None
             and not _is_prose_list(el)
             and not _is_introduced_list(el)
             and not ("prose_led_list" not in DISABLED and is_prose_led_list(el))
-            and not ("prose_paragraph" not in DISABLED and is_linked_sentence(el, text, density))
+            and not ("prose_paragraph" not in DISABLED and is_linked_sentence(el, text_of(el), density))
         ):
             gone.update(el.iterdescendants())
             remove(el, rec, "boilerplate", f"link list ({density:.0%} of its text is links)")

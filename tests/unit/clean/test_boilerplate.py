@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import copy
+
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feedsvc.clean import boilerplate, clean_html
+from feedsvc.clean.dom import remove
+from feedsvc.clean.dom import text_of as read_text
+from feedsvc.clean.policy import APPEAL_MAX_CHARS
 from support.paths import FIXTURES
 
 URL = "https://news.example.org/2024/03/harbour/"
@@ -91,9 +98,63 @@ def test_a_list_is_prose_led_only_after_a_sentence_with_the_article_going_on(box
     ],
 )
 def test_an_appeal_is_found_however_its_words_are_spaced_and_tagged(appeal: str) -> None:
-    # remove_appeals looks in each block only for the stems the article's whole text holds: the
-    # block's text, white space collapsed, is a piece of the article's text collapsed alike.
+    # remove_appeals looks for the stems in its blocks' collapsed texts, joined: a stem parted by a
+    # line break and a tag in the markup is whole there.
     prose = "<p>The report on the harbour wall, with enough words in it to be a paragraph of the story.</p>"
     article = lxml.html.fragment_fromstring(f"<div>{prose}{appeal}{prose}</div>")
     boilerplate.remove_appeals(article)
     assert [p.text_content() for p in article] == [lxml.html.fragment_fromstring(prose).text_content()] * 2
+
+
+def _remove_appeals_plainly(article: lxml.html.HtmlElement) -> None:
+    # remove_appeals without the stems found at once: every leaf searched for every stem.
+    appeals = []
+    for el in boilerplate._judged_leaves(article):
+        text = read_text(el)
+        if text and len(text) <= APPEAL_MAX_CHARS:
+            cues = boilerplate.appeal_cues(text)
+            if cues >= 2 or (cues == 1 and len(text) <= 400):
+                appeals.append(el)
+    for el in appeals:
+        if el.getparent() is not None:
+            target = boilerplate._appeal_container(el, article)
+            boilerplate._remove_neighbours(target)
+            boilerplate._remove_trailing_lines(target, article)
+            remove(target)
+
+
+# Words of appeals and of news, in any case, parted by white space or tags; characters whose lower
+# case is longer (İ) or is ASCII (the Kelvin sign), and a block longer than an appeal can be.
+_APPEAL_WORDS = st.sampled_from(
+    [
+        "Every donation you", "give", "keeps us going.", "Please consider", "supporting", "us", "Sign", "up",
+        "for our newsletter", "SIGN UP", "Support", "Donate", "journalism is", "expensive", "free and open",
+        "readers like you", "İstanbul", "\u212aeep", "ΣΑΣ", "The council met", "on Tuesday,", "\n\t", " ",
+        "Subscribe to our newsletter. " * 60,
+    ]
+)  # fmt: skip
+_APPEAL_TEXT = st.lists(
+    st.tuples(_APPEAL_WORDS, st.sampled_from([" ", "\n  ", "", "<b>", "</b>", "<a href='/x'>", "</a>", "<br>"])),
+    max_size=8,
+).map(lambda parts: "".join(word + sep for word, sep in parts))
+_APPEAL_TREES = st.recursive(
+    _APPEAL_TEXT,
+    lambda inner: st.builds(
+        lambda tag, children: f"<{tag}>{''.join(children)}</{tag}>",
+        st.sampled_from(["div", "p", "li", "ul", "section", "h3", "a", "span"]),
+        st.lists(inner, max_size=4),
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(_APPEAL_TREES, min_size=1, max_size=4))
+def test_appeals_are_those_every_leaf_searched_for_every_stem_finds(blocks: list[str]) -> None:
+    # Only the leaves whose text holds a stem are searched for cues, and for the stems found in all
+    # the leaves' texts: the same removals as searching each leaf for all of them.
+    article = lxml.html.fragment_fromstring(f"<div>{''.join(blocks)}</div>")
+    plain = copy.deepcopy(article)
+    boilerplate.remove_appeals(article)
+    _remove_appeals_plainly(plain)
+    assert lxml.html.tostring(article) == lxml.html.tostring(plain)

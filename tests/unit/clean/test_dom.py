@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import re
 import threading
@@ -25,8 +26,10 @@ from feedsvc.clean.dom import (
     plain_html_parser,
     remove,
     shared_texts,
+    text_chars,
     text_content,
     text_of,
+    unspaced_chars,
 )
 from support.strategies import ANY_TEXT, HINTED_TREES, HTMLISH
 
@@ -306,6 +309,57 @@ def test_collapsed_is_the_text_split_and_joined(text: str) -> None:
 )
 def test_collapsed_splits_every_kind_of_white_space(text: str) -> None:
     assert dom.collapsed(text) == " ".join(text.split())
+
+
+# Every white space character, and characters whose UTF-8 shares bytes with theirs (curly quotes,
+# the zero-width space, CJK punctuation, the Ogham letters beside U+1680): what the count must tell apart.
+_SPACES = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+_LOOKALIKES = "\u2019\u201c\u200b\u200c\u2060\u205e\u2030\u3001\u3002\u30fc\u1681\u00a9\u00c2\u0085\u00e2x "
+SPACED_TEXT = st.text(st.sampled_from(_SPACES + _LOOKALIKES), max_size=60) | ANY_TEXT
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(SPACED_TEXT)
+def test_unspaced_chars_counts_the_characters_split_keeps(text: str) -> None:
+    assert unspaced_chars(text.encode("utf-8", "surrogatepass")) == sum(map(len, text.split()))
+
+
+def test_unspaced_chars_knows_every_white_space_character() -> None:
+    # Each character alone, as the regexes and the deleted bytes see it: 1 unless it is white space.
+    for c in map(chr, range(0x110000)):
+        if not 0xD800 <= ord(c) < 0xE000:
+            assert unspaced_chars(f"a{c}b".encode()) == (2 if c.isspace() else 3), hex(ord(c))
+
+
+def _assert_counts_as_read(nodes: list[HtmlElement]) -> None:
+    # The plain formulation: the collapsed text read, its spaces taken off.
+    for node in nodes:
+        text = text_of(node)
+        assert text_chars(node) == len(text) - text.count(" ")
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HTMLISH | HINTED_TREES, st.booleans())
+def test_text_chars_is_the_length_of_text_of_without_its_spaces(markup: str, shared: bool) -> None:
+    # Comments, an entity node, childless elements and containers; inside shared_texts a text already
+    # read is counted from it.
+    root = lxml.html.document_fromstring(f"<html><body>{markup}<!-- a note --></body></html>")
+    root.body.append(lxml.etree.Entity("amp"))
+    with shared_texts() if shared else contextlib.nullcontext():
+        _assert_counts_as_read(list(root.iter()))
+        _assert_counts_as_read(list(root.iter()))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(HINTED_TREES, st.lists(st.integers(0, 10_000), max_size=4))
+def test_text_chars_after_removals_counts_the_new_text(markup: str, cuts: list[int]) -> None:
+    root = lxml.html.document_fromstring(f"<html><body><div>{markup}</div></body></html>")
+    nodes = list(root.iter())
+    with shared_texts():
+        _assert_counts_as_read(nodes)
+        for cut in cuts:
+            remove(nodes[cut % len(nodes)])
+            _assert_counts_as_read(nodes)
 
 
 def test_no_white_space_but_the_ascii_space_is_printable() -> None:

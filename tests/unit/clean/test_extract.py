@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from feedsvc.clean import clean_html, clean_html_explained, extract
 from feedsvc.clean.dom import (
     ancestor_counts,
+    block_holders,
     class_signal,
     furniture_word,
     hidden_by_style,
@@ -25,9 +26,10 @@ from feedsvc.clean.dom import (
     parse,
     remove,
     shown_on_click,
+    text_of,
 )
 from feedsvc.clean.explain import Recorder
-from feedsvc.clean.policy import COMMENT_DATE
+from feedsvc.clean.policy import BLOCK_TAGS, COMMENT_DATE
 from support.paths import FIXTURES as FIXTURES_DIR
 from support.strategies import BLOCK_TREES, HINTED_TREES
 
@@ -186,6 +188,56 @@ def test_sibling_copies_need_blocks_and_long_text() -> None:
     )
     extract.remove_sibling_copies(root)
     assert len(root.findall(".//p")) == 4
+
+
+def _remove_sibling_copies_plainly(root: lxml.html.HtmlElement) -> None:
+    # remove_sibling_copies as it was before it counted characters: every text of a group read.
+    holders = block_holders(root)
+    for parent in [el for el in root.iter("body", *BLOCK_TAGS) if el in holders and len(el) > 1]:
+        if not is_within(parent, root):
+            continue
+        alike: dict[tuple[object, ...], list[lxml.html.HtmlElement]] = {}
+        for child in parent:
+            if child in holders and child.tag in BLOCK_TAGS:
+                alike.setdefault((child.tag, *(c.tag for c in child)), []).append(child)
+        for group in alike.values():
+            seen: set[str] = set()
+            for child in group if len(group) > 1 else []:
+                text = text_of(child)
+                if len(text) >= 200:
+                    if text in seen:
+                        remove(child)
+                    else:
+                        seen.add(text)
+
+
+# Sections of one shape whose texts are copies (white space apart), differ in a letter (as many
+# characters), differ in length, or are short; nested, so that copies sit inside copies.
+_LONG = "A section of the article, long enough to be compared with its siblings, " * 3
+_SECTION_TEXTS = st.sampled_from(
+    [_LONG, _LONG.replace(" ", "  \n "), _LONG.replace("A section", "B section"), _LONG + "More.", "Short text."]
+)
+_SECTIONS = st.recursive(
+    st.builds(lambda text: f"<p>{text}</p>", _SECTION_TEXTS),
+    lambda inner: st.builds(
+        lambda tag, children: f"<{tag}>{''.join(children)}</{tag}>",
+        st.sampled_from(["div", "section"]),
+        st.lists(inner, min_size=1, max_size=4),
+    ),
+    max_leaves=16,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(_SECTIONS, min_size=2, max_size=5))
+def test_sibling_copies_are_those_every_text_read_finds(sections: list[str]) -> None:
+    # Only a child whose character count a sibling of its group shares has its text read: the same
+    # removals as reading every text, since equal texts have as many characters.
+    page = f"<html><body><div>{''.join(sections)}</div></body></html>"
+    root, plain = lxml.html.fromstring(page), lxml.html.fromstring(page)
+    extract.remove_sibling_copies(root)
+    _remove_sibling_copies_plainly(plain)
+    assert lxml.html.tostring(root) == lxml.html.tostring(plain)
 
 
 def test_text_its_inline_style_hides_goes_however_much_of_the_page_it_is() -> None:
