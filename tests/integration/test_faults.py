@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from support.factories import live_app
+from support.factories import live_app, publish_atomically
 from support.servers import SOON_SECONDS, wait_until
 
 
@@ -106,3 +107,153 @@ def test_an_articles_folder_swapped_while_the_watcher_lists_it_is_unreadable_not
         assert broken["content"]["status"] == "unreadable" and broken["content"]["path"] == "articles"
         assert broken["articles"] == report["articles"] and broken["version"] == report["version"]
         assert watcher.builds == 0  # nothing published from the folder half listed
+
+
+class _Unsearchable:
+    """A directory entry of a folder readable but not searchable (r without x): its name and kind are read
+    from the folder (d_type), its stat fails with EACCES. The tests run as root, whom permissions never stop."""
+
+    def __init__(self, entry: os.DirEntry[str]) -> None:
+        self._entry = entry
+        self.name = entry.name
+
+    def is_file(self) -> bool:
+        return self._entry.is_file()
+
+    def stat(self) -> os.stat_result:
+        raise PermissionError(13, os.strerror(13), self.name)
+
+
+def _unsearchable(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Have every stat of an entry the watcher lists fail with EACCES (the narrowest point: the entry's stat);
+    return what puts the folder back."""
+    real = os.scandir
+
+    @contextlib.contextmanager
+    def listing(folder: int) -> Iterator[Iterator[os.DirEntry[str] | _Unsearchable]]:
+        with real(folder) as entries:
+            if threading.current_thread().name != "feedsvc-watch":
+                yield entries
+                return
+            yield (_Unsearchable(entry) for entry in entries)
+
+    monkeypatch.setattr(os, "scandir", listing)
+    return lambda: monkeypatch.setattr(os, "scandir", real)
+
+
+def _a_page_made_a_symlink_loop(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Put a symlink to itself in place of a published page (ELOOP: it stops root too); return what undoes it."""
+    page = sorted((content_dir / "articles").glob("*.html"))[0]
+    page.rename(page.with_name(".away"))
+    loop = page.with_name(".loop")
+    loop.symlink_to(page.name)
+    loop.rename(page)  # in place at once, as an editor's save: the loop is named as the page
+    return lambda: page.with_name(".away").rename(page)
+
+
+@pytest.mark.parametrize(
+    ("break_it", "reason"),
+    [(_unsearchable, "Permission denied"), (_a_page_made_a_symlink_loop, "Too many levels of symbolic links")],
+    ids=["folder-readable-not-searchable", "page-made-a-symlink-loop"],
+)
+def test_an_entry_whose_stat_fails_is_a_fault_naming_it_never_a_removal(
+    content_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    break_it: Callable[[Path, pytest.MonkeyPatch], Callable[[], None]],
+    reason: str,
+) -> None:
+    # a stat that fails for a reason but "it is gone" (EACCES, EIO, ELOOP, …) used to drop the entry: the folder
+    # read as emptied (r without x: every entry), or the page as deleted, and was published so, with no fault
+    with live_app(content_dir) as app:
+        client = app.test_client()
+        before = {url: client.get(url).data for url in ("/feed.atom", "/feed.json", "/")}
+        report = client.get("/healthz").get_json()
+        undo = break_it(content_dir, monkeypatch)
+        assert wait_until(lambda: client.get("/healthz").get_json()["content"]["status"] == "unreadable")
+        broken = client.get("/healthz").get_json()
+        assert broken["status"] == "stale" and broken["articles"] == report["articles"] == 3
+        assert broken["content"]["path"].startswith("articles/") and broken["content"]["path"].endswith(".html")
+        assert reason in broken["content"]["reason"] and str(content_dir) not in json.dumps(broken)
+        watcher = app.extensions["feedsvc"].watcher
+        scans = watcher.scans
+        assert wait_until(lambda: watcher.scans >= scans + 2)  # looked at again since: still not published
+        for url, body in before.items():
+            response = client.get(url)
+            assert response.status_code == 200 and response.data == body
+        assert watcher.builds == 0
+        undo()
+        assert wait_until(lambda: client.get("/healthz").get_json()["content"] == {"status": "ok"})
+        assert client.get("/healthz").get_json()["version"] == report["version"]  # as it was: nothing to publish
+
+
+def _articles_unsearchable(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """articles/ readable but not searchable, with a file in it (an empty folder lists no entry to stat)."""
+    (content_dir / "articles" / "new.html").write_text("<p>A new article.</p>", encoding="utf-8")
+    undo = _unsearchable(content_dir, monkeypatch)
+
+    def undone() -> None:
+        undo()
+        (content_dir / "articles" / "new.html").unlink()
+
+    return undone
+
+
+def _moved(break_it: Callable[[Path], None]) -> Callable[[Path, pytest.MonkeyPatch], Callable[[], None]]:
+    def broken(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+        site_toml = (content_dir / "site.toml").read_text(encoding="utf-8")
+        break_it(content_dir)
+        return lambda: _restore(content_dir, site_toml)
+
+    return broken
+
+
+@pytest.mark.parametrize(
+    ("break_it", "path"),
+    [(_moved(_articles_moved_away), "articles"), (_moved(_articles_made_a_file), "articles"),
+     (_articles_unsearchable, "articles/new.html")],
+    ids=["moved-away", "made-a-file", "readable-not-searchable"],
+)  # fmt: skip
+def test_a_site_with_no_articles_reports_an_unreadable_folder_too(
+    content_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    break_it: Callable[[Path, pytest.MonkeyPatch], Callable[[], None]],
+    path: str,
+) -> None:
+    # the fault was reported only when the snapshot serving had articles: with none, "ok, 0 articles" was said
+    # of a folder that could not be read (nothing to keep, but not the truth)
+    for page in (content_dir / "articles").iterdir():
+        page.unlink()
+    with live_app(content_dir) as app:
+        client = app.test_client()
+        report = client.get("/healthz").get_json()
+        assert report["articles"] == 0 and report["content"] == {"status": "ok"}
+        undo = break_it(content_dir, monkeypatch)
+        assert wait_until(lambda: client.get("/healthz").get_json()["content"]["status"] == "unreadable")
+        broken = client.get("/healthz").get_json()
+        assert broken["status"] == "stale" and broken["content"]["path"] == path
+        assert broken["articles"] == 0 and broken["version"] == report["version"]
+        logged = [r.getMessage() for r in caplog.records if r.name == "feedsvc.serve.watcher"]
+        assert any(m.startswith("content not published: ") and "/articles" in m for m in logged), logged
+        undo()
+        assert wait_until(lambda: client.get("/healthz").get_json()["content"] == {"status": "ok"})
+        assert client.get("/healthz").get_json()["version"] == report["version"]
+
+
+def test_a_site_without_an_articles_folder_yet_is_not_unreadable(content_dir: Path) -> None:
+    # articles/ missing is a fault once the site was built from it (moved away: above); a site started without
+    # one has no articles yet, and the build's warning says to create the folder: no fault, no "stale"
+    shutil.rmtree(content_dir / "articles")
+    with live_app(content_dir) as app:
+        client = app.test_client()
+        report = client.get("/healthz").get_json()
+        assert report["content"] == {"status": "ok"} and report["articles"] == 0
+        assert any("folder not found" in warning["reason"] for warning in report["warnings"])
+        watcher = app.extensions["feedsvc"].watcher
+        scans = watcher.scans
+        assert wait_until(lambda: watcher.scans >= scans + 2)
+        assert client.get("/healthz").get_json()["content"] == {"status": "ok"}
+        (content_dir / "articles").mkdir()
+        publish_atomically(content_dir, "first-story", "2024-05-01T09:00:00")
+        assert wait_until(lambda: client.get("/healthz").get_json()["articles"] == 1)
+        assert client.get("/healthz").get_json()["content"] == {"status": "ok"}

@@ -11,7 +11,7 @@ import pytest
 
 from feedsvc.build import articles as pipeline_articles
 from feedsvc.build import files as build_files
-from feedsvc.build.builder import Builder
+from feedsvc.build.builder import Builder, UnreadableContent
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.clean import clean_html
 from feedsvc.content import listing
@@ -423,3 +423,21 @@ def test_a_start_reports_each_stems_sidecar_problems_as_the_folder_has_them(cont
         ("lonely-b.toml", "warning"),
         ("notes.toml", "error"),
     ]
+
+
+def test_a_listing_with_a_fault_is_never_built_but_a_missing_articles_folder_is(content_dir: Path) -> None:
+    page = sorted((content_dir / "articles").glob("*.html"))[0]
+    page.unlink()
+    page.symlink_to(page.name)  # a loop: its stat fails (ELOOP, root too), the file is no less there
+    # built, the page was left out as if deleted (a restart, `feedsvc build`): the builder refuses, naming it
+    with pytest.raises(UnreadableContent, match=r"cannot read the content: .*\.html: Too many levels") as raised:
+        builder(content_dir).build(T1)
+    assert raised.value.filename == str(page)
+    page.unlink()
+    for path in (content_dir / "articles").iterdir():
+        path.unlink()
+    (content_dir / "articles").rmdir()
+    # a site without articles yet is not a fault: built empty, with the warning to create the folder
+    snapshot = builder(content_dir).build(T1)
+    assert not snapshot.catalog.articles
+    assert any("folder not found" in p.message for p in snapshot.catalog.problems)

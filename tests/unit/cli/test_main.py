@@ -185,3 +185,12 @@ def test_check_says_where_a_site_name_taken_off_a_title_came_from(content_dir: P
         "(title:    '- Wire Desk Daily Report' ends most titles from wire.example.com (3 at least): "
         "the site's name, taken off)" in result.output
     )
+
+
+def test_check_names_a_page_it_cannot_stat_and_fails(content_dir: Path) -> None:
+    page = content_dir / "articles" / "article-with-sidecar-overrides.html"
+    page.unlink()
+    page.symlink_to(page.name)  # a loop (ELOOP: the stat fails as root too); it was left out without a word
+    result = CliRunner().invoke(main, ["check", "--content", str(content_dir)])
+    assert result.exit_code == 1, result.output
+    assert f"cannot read the content: {page}: Too many levels of symbolic links" in result.output

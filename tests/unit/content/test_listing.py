@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -256,3 +257,103 @@ def test_reported_paths_in_a_folder_swapped_since_the_listing_ask_for_a_full_sca
     # ...and looked at before the swap's own report: statted by path, the page looked removed (the folder
     # a file, or gone), and the rest of the listing was of the folder no longer there
     assert refreshed(listing, root, [str(page)]) is None
+
+
+class _Failing:
+    """A directory entry whose stat fails with ``error`` (its name and kind read from the folder, as d_type gives)."""
+
+    def __init__(self, entry: os.DirEntry[str], error: OSError) -> None:
+        self._entry = entry
+        self._error = error
+        self.name = entry.name
+
+    def is_file(self) -> bool:
+        return self._entry.is_file()
+
+    def stat(self) -> os.stat_result:
+        raise self._error
+
+
+def _stats_failing(monkeypatch: pytest.MonkeyPatch, error: OSError, folder_name: str = "articles") -> None:
+    """Have the stat of every entry listed in ``folder_name`` fail with ``error`` (permissions do not stop root:
+    the narrowest point of a folder readable but not searchable, whose entries' names read and stats fail)."""
+    real = os.scandir
+    ours = threading.get_ident()
+
+    @contextlib.contextmanager
+    def listing(folder: int) -> Iterator[Iterator[os.DirEntry[str] | _Failing]]:
+        with real(folder) as entries:
+            named = os.readlink(f"/proc/self/fd/{folder}") if isinstance(folder, int) else str(folder)
+            if threading.get_ident() != ours or os.path.basename(named) != folder_name:
+                yield entries
+                return
+            yield (_Failing(entry, error) for entry in entries)
+
+    monkeypatch.setattr(os, "scandir", listing)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [PermissionError(13, os.strerror(13)), OSError(5, os.strerror(5))],
+    ids=["folder-readable-not-searchable", "io-error"],
+)
+def test_an_entry_that_cannot_be_statted_is_a_fault_naming_it_not_a_removal(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch, error: OSError
+) -> None:
+    if not os.path.exists("/proc/self/fd"):
+        pytest.skip("names a descriptor's folder by /proc")
+    _stats_failing(monkeypatch, error)
+    listing = scan(content_dir)
+    # the folder did not read as emptied with no fault (published so, every article withdrawn): one fault, naming
+    # the first entry that failed and why; the rest of the folder is not statted for nothing
+    assert len(listing.faults) == 1, listing.faults
+    path, reason = listing.faults[0]
+    assert Path(path).parent == content_dir / "articles" and reason == error.strerror
+
+
+def test_an_entry_gone_between_its_name_and_its_stat_is_removed_not_a_fault(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not os.path.exists("/proc/self/fd"):
+        pytest.skip("names a descriptor's folder by /proc")
+    _stats_failing(monkeypatch, FileNotFoundError(2, os.strerror(2)))
+    listing = scan(content_dir)
+    assert not listing.faults and not listing.files  # each really went away: the next scan says so
+
+
+def test_a_symlink_loop_in_place_of_a_page_or_site_toml_is_a_fault_naming_it(content_dir: Path) -> None:
+    # ELOOP stops root too: no stand-in needed
+    page = sorted((content_dir / "articles").glob("*.html"))[0]
+    page.unlink()
+    page.symlink_to(page.name)
+    listing = scan(content_dir)
+    assert listing.faults == ((str(page), os.strerror(errno.ELOOP)),)
+    assert page.name not in listing.files and page.name not in listing.others
+    page.unlink()
+    (content_dir / "site.toml").unlink()
+    (content_dir / "site.toml").symlink_to("site.toml")
+    assert scan(content_dir).faults == ((str(content_dir / "site.toml"), os.strerror(errno.ELOOP)),)
+
+
+def test_a_symlink_to_nothing_is_not_a_page_and_not_a_fault(content_dir: Path) -> None:
+    page = sorted((content_dir / "articles").glob("*.html"))[0]
+    page.unlink()
+    page.symlink_to("nowhere.html")
+    listing = scan(content_dir)
+    assert not listing.faults and page.name not in listing.files  # gone, as it was before
+
+
+@pytest.mark.parametrize("name", ["articles/page.html", "rules/example.org.toml", "site.toml"])
+def test_a_reported_path_that_cannot_be_statted_asks_for_a_full_scan_not_a_removal(
+    content_dir: Path, name: str
+) -> None:
+    root = content_dir.resolve()
+    (root / "rules").mkdir(exist_ok=True)
+    (root / name).write_text("", encoding="utf-8")
+    listing = scan(root)
+    assert not listing.faults and refreshed(listing, root, [str(root / name)]) is not None
+    (root / name).unlink()
+    (root / name).symlink_to((root / name).name)  # a loop: ELOOP
+    # statted by path and dropped, it was published as removed (site.toml: as missing); the scan names it
+    assert refreshed(listing, root, [str(root / name)]) is None
+    assert scan(root).faults == ((str(root / name), os.strerror(errno.ELOOP)),)

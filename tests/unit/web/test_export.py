@@ -151,6 +151,18 @@ def test_feedsvc_build_writes_the_site_and_reports_what_was_left_out(content_dir
     assert again.exit_code == 1 and "outside the content folder" in again.output
 
 
+def test_feedsvc_build_writes_nothing_of_a_folder_it_cannot_read(content_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", str(out), "--content", str(content_dir)]).exit_code == 1  # the empty one
+    page = content_dir / "articles" / "article-with-sidecar-overrides.html"
+    page.unlink()
+    page.symlink_to(page.name)  # a loop (ELOOP: the stat fails as root too)
+    # exported, the page was left out as if deleted: the static host served a 404 in its place
+    result = CliRunner().invoke(main, ["build", str(out), "--content", str(content_dir)])
+    assert result.exit_code == 1 and f"cannot read the content: {page}: Too many levels" in result.output
+    assert (out / "articles" / "article-with-sidecar-overrides.html").is_file()  # the last export, untouched
+
+
 def test_every_page_of_every_list_is_a_file_that_try_files_finds(exported: Path, exported_content: Path) -> None:
     client = make_app(exported_content).test_client()
     # five articles, two a page: 3 pages; Transport's three: 2; the others fit on one
