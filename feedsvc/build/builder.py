@@ -70,11 +70,12 @@ DATED_SLACK = 256  # articles removed before the builder's record of dated artic
 
 
 class UnreadableContent(OSError):
-    """The content folder could not be listed: a folder, or a file in one, that cannot be read or statted.
+    """The content folder could not be listed: a folder that cannot be listed, or ``site.toml`` statted.
 
-    Raised by a build instead of publishing the folder as it read (an unreadable folder read as emptied, a page
-    that cannot be statted as removed): the server keeps its last good snapshot, ``feedsvc check`` and
-    ``feedsvc build`` stop, saying which path and why.
+    Raised by a build instead of publishing the folder as it read (an unreadable folder read as emptied):
+    the server keeps its last good snapshot, ``feedsvc check`` and ``feedsvc build`` stop, saying which path
+    and why. A file of ``articles/`` or ``rules/`` that cannot be statted is no such fault: the build holds
+    it (or leaves out its rules) as a file that cannot be read, and publishes the rest.
     """
 
     def __init__(self, path: str, reason: str) -> None:

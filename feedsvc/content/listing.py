@@ -43,6 +43,7 @@ __all__ = [
     "signature",
     "site_pictures",
     "unpublishable",
+    "unstatted",
     "watched_folders",
 ]
 
@@ -51,15 +52,35 @@ ARTICLES_FOLDER = "articles"
 _BY_DESCRIPTOR = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")  # not on Windows: listed by path there
 
 
+_UNSTATTED = "!"  # begins the signature of a file whose stat failed; a stat's begins with a digit
+
+
 def signature(stat: os.stat_result) -> str:
     """Return a file's stat signature: size, mtime, inode and ctime (ctime can't be set back by tools)."""
     return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_ctime_ns}"
 
 
+def _unstatted_signature(error: OSError) -> str:
+    """Return the signature of a file there whose stat failed with ``error`` (not "gone"): never equal to a
+    stat's, and another one for another reason, so the file is read again once it is fixed or fails otherwise."""
+    return sys.intern(_UNSTATTED + _reason(error))
+
+
+def unstatted(sig: str) -> str | None:
+    """Return why the file of ``sig`` (one file's, not a unit's) could not be statted, or None if it was."""
+    return sig[1:] if sig.startswith(_UNSTATTED) else None
+
+
 def last_change(sig: str) -> float:
-    """Return when a file with this signature last changed (the later of mtime and ctime), Unix time."""
+    """Return when a file with this signature last changed (the later of mtime and ctime), Unix time.
+
+    0 for a file that could not be statted: no time is known (it is taken at once, as a removal is).
+    """
     parts = sig.split("|")
-    return max((max(int(p.split(":")[1]), int(p.split(":")[3])) / 1e9 for p in parts if p), default=0.0)
+    return max(
+        (max(int(p.split(":")[1]), int(p.split(":")[3])) / 1e9 for p in parts if p and p[0] != _UNSTATTED),
+        default=0.0,
+    )
 
 
 @dataclass(frozen=True)
@@ -68,11 +89,13 @@ class Listing:
 
     site: str  # signature of site.toml ("" when missing)
     rules: Mapping[str, str]  # rules/<host>.toml name -> signature
-    files: Mapping[str, str]  # articles/<name> -> signature, pages and sidecars alike
+    # articles/<name> -> signature, pages and sidecars alike (of one whose stat failed: see unstatted())
+    files: Mapping[str, str]
     # the folders' own mtimes and inodes when scanned (folder_stamp): which folders the listing is of
     stamp: tuple[int, ...] = field(default=(), compare=False)
     others: frozenset[str] = frozenset()  # names in articles/ that are not regular files (folders, pipes, …)
-    # (path, reason): folders that could not be listed, files in them that could not be statted (not gone)
+    # (path, reason): folders that could not be listed, site.toml if it could not be statted (not gone); a file
+    # of articles/ or rules/ that could not be statted is listed, with a signature saying why (see unstatted())
     faults: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # the icon's and logo's files site.toml named when last read (content-relative) -> signature ("" when missing)
     pictures: Mapping[str, str] = field(default_factory=dict)
@@ -219,15 +242,17 @@ def refreshed(
     removed, renamed, made unreadable), or the listing had faults, or the
     content folder, ``articles/`` or ``rules/`` is no longer the folder the
     listing was made of (replaced under its name, whether reported yet or not),
-    or a path's stat failed for a reason but "it is gone" (the scan names it).
+    or the stat of site.toml failed for a reason but "it is gone" (the scan
+    names it). A file of ``articles/`` or ``rules/`` whose stat so fails is
+    listed as one that cannot be read (see :func:`unstatted`), never removed.
     """
     if listing.faults:
         return None
     try:
         return _refreshed(listing, content_dir, paths, pictures)
     except OSError:
-        # a reported path whose stat failed for a reason but "it is gone" (no permission, a symlink loop, an I/O
-        # error): not a removal; a full scan reports it as a fault, naming the file and why
+        # site.toml reported, its stat failed for a reason but "it is gone" (no permission, a symlink loop, an I/O
+        # error): not missing; a full scan reports it as a fault, naming it and why
         return None
 
 
@@ -258,14 +283,22 @@ def _refreshed(
             touched.add(name)
             files.pop(name, None)
             others.discard(name)
-            stat = _stat_unless_gone(content_dir / folder / name)
+            try:
+                stat = _stat_unless_gone(content_dir / folder / name)
+            except OSError as error:
+                files[name] = _unstatted_signature(error)  # there, and cannot be read: the build says why
+                continue
             if stat is not None and S_ISREG(stat.st_mode):
                 files[name] = signature(stat)
             elif stat is not None:
                 others.add(name)
         elif folder == RULES_FOLDER and name.endswith(".toml") and not name.startswith("."):
             rules.pop(name, None)
-            stat = _stat_unless_gone(content_dir / folder / name)
+            try:
+                stat = _stat_unless_gone(content_dir / folder / name)
+            except OSError as error:
+                rules[name] = _unstatted_signature(error)
+                continue
             if stat is not None and S_ISREG(stat.st_mode):
                 rules[name] = signature(stat)
     stamp = folder_stamp(content_dir)
@@ -393,16 +426,7 @@ def _files(
             # entry of a large folder was most of what a full scan added to the publisher's memory
             with os.scandir(handle) as entries:
                 for entry in entries:
-                    try:
-                        yield from _file(entry, keep, others)
-                    except OSError as error:
-                        # not "gone" (_file takes that): the entry is there and cannot be statted (a folder
-                        # readable but not searchable fails so for every entry; a symlink loop, an I/O error).
-                        # Dropped, it read as removed, and the folder as emptied: a fault naming it instead
-                        # (the listing cannot be published; the rest of the folder need not be statted)
-                        if faults is not None:
-                            faults.append((str(folder / entry.name), _reason(error)))
-                        return
+                    yield from _file(entry, keep, others)
         finally:
             if isinstance(handle, int):
                 os.close(handle)
@@ -431,6 +455,11 @@ def _file(entry: os.DirEntry[str], keep: Callable[[str], bool], others: set[str]
                 others.add(entry.name)
         except FileNotFoundError:
             return  # removed while we looked (or a symlink to nothing): the next scan says so
+        except OSError as error:
+            # there, and its stat failed (a folder readable but not searchable fails so for every entry; a symlink
+            # loop, an I/O error). Dropped, it read as removed (every article, for the folder): listed instead as
+            # a file that cannot be read, which the build holds at its last published version, saying why
+            yield sys.intern(entry.name), _unstatted_signature(error)
 
 
 class Settling:

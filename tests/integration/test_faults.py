@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 import threading
@@ -14,6 +15,7 @@ import pytest
 
 from support.factories import live_app, publish_atomically
 from support.servers import SOON_SECONDS, wait_until
+from support.stats import stat_denied
 
 
 def _garbage_site_toml(content_dir: Path) -> None:
@@ -109,41 +111,17 @@ def test_an_articles_folder_swapped_while_the_watcher_lists_it_is_unreadable_not
         assert watcher.builds == 0  # nothing published from the folder half listed
 
 
-class _Unsearchable:
-    """A directory entry of a folder readable but not searchable (r without x): its name and kind are read
-    from the folder (d_type), its stat fails with EACCES. The tests run as root, whom permissions never stop."""
-
-    def __init__(self, entry: os.DirEntry[str]) -> None:
-        self._entry = entry
-        self.name = entry.name
-
-    def is_file(self) -> bool:
-        return self._entry.is_file()
-
-    def stat(self) -> os.stat_result:
-        raise PermissionError(13, os.strerror(13), self.name)
+BROKEN = "article-with-jsonld-tags-and-author"  # the fixture's page made unreadable (a published article)
+EDITED = "article-oldest-with-time-element"  # another article, edited meanwhile
 
 
-def _unsearchable(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
-    """Have every stat of an entry the watcher lists fail with EACCES (the narrowest point: the entry's stat);
-    return what puts the folder back."""
-    real = os.scandir
-
-    @contextlib.contextmanager
-    def listing(folder: int) -> Iterator[Iterator[os.DirEntry[str] | _Unsearchable]]:
-        with real(folder) as entries:
-            if threading.current_thread().name != "feedsvc-watch":
-                yield entries
-                return
-            yield (_Unsearchable(entry) for entry in entries)
-
-    monkeypatch.setattr(os, "scandir", listing)
-    return lambda: monkeypatch.setattr(os, "scandir", real)
+def _a_page_stat_denied(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    return stat_denied(monkeypatch, f"{BROKEN}.html")
 
 
 def _a_page_made_a_symlink_loop(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     """Put a symlink to itself in place of a published page (ELOOP: it stops root too); return what undoes it."""
-    page = sorted((content_dir / "articles").glob("*.html"))[0]
+    page = content_dir / "articles" / f"{BROKEN}.html"
     page.rename(page.with_name(".away"))
     loop = page.with_name(".loop")
     loop.symlink_to(page.name)
@@ -153,49 +131,44 @@ def _a_page_made_a_symlink_loop(content_dir: Path, monkeypatch: pytest.MonkeyPat
 
 @pytest.mark.parametrize(
     ("break_it", "reason"),
-    [(_unsearchable, "Permission denied"), (_a_page_made_a_symlink_loop, "Too many levels of symbolic links")],
-    ids=["folder-readable-not-searchable", "page-made-a-symlink-loop"],
+    [(_a_page_stat_denied, "Permission denied"), (_a_page_made_a_symlink_loop, "Too many levels of symbolic links")],
+    ids=["page-stat-denied", "page-made-a-symlink-loop"],
 )
-def test_an_entry_whose_stat_fails_is_a_fault_naming_it_never_a_removal(
+def test_a_page_whose_stat_fails_is_held_naming_it_while_the_rest_publishes(
     content_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
     break_it: Callable[[Path, pytest.MonkeyPatch], Callable[[], None]],
     reason: str,
 ) -> None:
-    # a stat that fails for a reason but "it is gone" (EACCES, EIO, ELOOP, …) used to drop the entry: the folder
-    # read as emptied (r without x: every entry), or the page as deleted, and was published so, with no fault
+    # a stat that fails for a reason but "it is gone" (EACCES, EIO, ELOOP, …) dropped the page: published as
+    # deleted (main). Then a fault of the whole folder: nothing more published, every other article's edit
+    # waited. Now the page is held at its last version, saying which file and why, and the rest publishes
+    edited = content_dir / "articles" / f"{EDITED}.html"
+    caplog.set_level(logging.INFO, logger="feedsvc.serve.watcher")  # whatever a CLI test left feedsvc's level at
     with live_app(content_dir) as app:
         client = app.test_client()
-        before = {url: client.get(url).data for url in ("/feed.atom", "/feed.json", "/")}
         report = client.get("/healthz").get_json()
+        article = client.get(f"/articles/{BROKEN}")
+        assert article.status_code == 200 and not report["held"]
         undo = break_it(content_dir, monkeypatch)
-        assert wait_until(lambda: client.get("/healthz").get_json()["content"]["status"] == "unreadable")
-        broken = client.get("/healthz").get_json()
-        assert broken["status"] == "stale" and broken["articles"] == report["articles"] == 3
-        assert broken["content"]["path"].startswith("articles/") and broken["content"]["path"].endswith(".html")
-        assert reason in broken["content"]["reason"] and str(content_dir) not in json.dumps(broken)
-        watcher = app.extensions["feedsvc"].watcher
-        scans = watcher.scans
-        assert wait_until(lambda: watcher.scans >= scans + 2)  # looked at again since: still not published
-        for url, body in before.items():
-            response = client.get(url)
-            assert response.status_code == 200 and response.data == body
-        assert watcher.builds == 0
+        edited.write_text(edited.read_text(encoding="utf-8").replace("until spring.", "until May."), encoding="utf-8")
+        assert wait_until(lambda: b"until May." in client.get(f"/articles/{EDITED}").data)
+        assert wait_until(lambda: client.get("/healthz").get_json()["held"])
+        health = client.get("/healthz").get_json()
+        assert health["status"] == "degraded" and health["content"] == {"status": "ok"}
+        assert health["articles"] == report["articles"] and health["version"] != report["version"]
+        [held] = health["held"]
+        assert held["path"] == f"articles/{BROKEN}.html" and held["reason"].startswith(f"cannot be read ({reason})")
+        assert held["serving"].startswith("the last good version") and str(content_dir) not in json.dumps(health)
+        response = client.get(f"/articles/{BROKEN}")
+        assert response.status_code == 200 and response.data == article.data
+        logged = [r.getMessage() for r in caplog.records if r.name == "feedsvc.serve.watcher"]
+        assert any(f"held {content_dir}/articles/{BROKEN}.html: cannot be read ({reason})" in m for m in logged)
         undo()
-        assert wait_until(lambda: client.get("/healthz").get_json()["content"] == {"status": "ok"})
-        assert client.get("/healthz").get_json()["version"] == report["version"]  # as it was: nothing to publish
-
-
-def _articles_unsearchable(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
-    """articles/ readable but not searchable, with a file in it (an empty folder lists no entry to stat)."""
-    (content_dir / "articles" / "new.html").write_text("<p>A new article.</p>", encoding="utf-8")
-    undo = _unsearchable(content_dir, monkeypatch)
-
-    def undone() -> None:
-        undo()
-        (content_dir / "articles" / "new.html").unlink()
-
-    return undone
+        assert wait_until(lambda: not client.get("/healthz").get_json()["held"])
+        assert client.get(f"/articles/{BROKEN}").status_code == 200
+        assert client.get("/healthz").get_json()["articles"] == report["articles"]
 
 
 def _moved(break_it: Callable[[Path], None]) -> Callable[[Path, pytest.MonkeyPatch], Callable[[], None]]:
@@ -209,9 +182,8 @@ def _moved(break_it: Callable[[Path], None]) -> Callable[[Path, pytest.MonkeyPat
 
 @pytest.mark.parametrize(
     ("break_it", "path"),
-    [(_moved(_articles_moved_away), "articles"), (_moved(_articles_made_a_file), "articles"),
-     (_articles_unsearchable, "articles/new.html")],
-    ids=["moved-away", "made-a-file", "readable-not-searchable"],
+    [(_moved(_articles_moved_away), "articles"), (_moved(_articles_made_a_file), "articles")],
+    ids=["moved-away", "made-a-file"],
 )  # fmt: skip
 def test_a_site_with_no_articles_reports_an_unreadable_folder_too(
     content_dir: Path,
@@ -224,6 +196,7 @@ def test_a_site_with_no_articles_reports_an_unreadable_folder_too(
     # of a folder that could not be read (nothing to keep, but not the truth)
     for page in (content_dir / "articles").iterdir():
         page.unlink()
+    caplog.set_level(logging.INFO, logger="feedsvc.serve.watcher")  # whatever a CLI test left feedsvc's level at
     with live_app(content_dir) as app:
         client = app.test_client()
         report = client.get("/healthz").get_json()

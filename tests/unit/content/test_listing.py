@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from feedsvc.content.listing import refreshed, relevant, scan, watched_folders
+from feedsvc.content.listing import last_change, refreshed, relevant, scan, unstatted, watched_folders
 from support.factories import replace_picture, with_icon, write_article
+from support.stats import FailingEntry
 
 
 def test_reported_paths_bring_a_listing_to_what_a_full_scan_sees(content_dir: Path) -> None:
@@ -259,21 +260,6 @@ def test_reported_paths_in_a_folder_swapped_since_the_listing_ask_for_a_full_sca
     assert refreshed(listing, root, [str(page)]) is None
 
 
-class _Failing:
-    """A directory entry whose stat fails with ``error`` (its name and kind read from the folder, as d_type gives)."""
-
-    def __init__(self, entry: os.DirEntry[str], error: OSError) -> None:
-        self._entry = entry
-        self._error = error
-        self.name = entry.name
-
-    def is_file(self) -> bool:
-        return self._entry.is_file()
-
-    def stat(self) -> os.stat_result:
-        raise self._error
-
-
 def _stats_failing(monkeypatch: pytest.MonkeyPatch, error: OSError, folder_name: str = "articles") -> None:
     """Have the stat of every entry listed in ``folder_name`` fail with ``error`` (permissions do not stop root:
     the narrowest point of a folder readable but not searchable, whose entries' names read and stats fail)."""
@@ -281,13 +267,13 @@ def _stats_failing(monkeypatch: pytest.MonkeyPatch, error: OSError, folder_name:
     ours = threading.get_ident()
 
     @contextlib.contextmanager
-    def listing(folder: int) -> Iterator[Iterator[os.DirEntry[str] | _Failing]]:
+    def listing(folder: int) -> Iterator[Iterator[os.DirEntry[str] | FailingEntry]]:
         with real(folder) as entries:
             named = os.readlink(f"/proc/self/fd/{folder}") if isinstance(folder, int) else str(folder)
             if threading.get_ident() != ours or os.path.basename(named) != folder_name:
                 yield entries
                 return
-            yield (_Failing(entry, error) for entry in entries)
+            yield (FailingEntry(entry, error) for entry in entries)
 
     monkeypatch.setattr(os, "scandir", listing)
 
@@ -297,18 +283,20 @@ def _stats_failing(monkeypatch: pytest.MonkeyPatch, error: OSError, folder_name:
     [PermissionError(13, os.strerror(13)), OSError(5, os.strerror(5))],
     ids=["folder-readable-not-searchable", "io-error"],
 )
-def test_an_entry_that_cannot_be_statted_is_a_fault_naming_it_not_a_removal(
+def test_an_entry_that_cannot_be_statted_is_listed_as_unreadable_not_removed(
     content_dir: Path, monkeypatch: pytest.MonkeyPatch, error: OSError
 ) -> None:
     if not os.path.exists("/proc/self/fd"):
         pytest.skip("names a descriptor's folder by /proc")
+    before = scan(content_dir)
     _stats_failing(monkeypatch, error)
     listing = scan(content_dir)
-    # the folder did not read as emptied with no fault (published so, every article withdrawn): one fault, naming
-    # the first entry that failed and why; the rest of the folder is not statted for nothing
-    assert len(listing.faults) == 1, listing.faults
-    path, reason = listing.faults[0]
-    assert Path(path).parent == content_dir / "articles" and reason == error.strerror
+    # dropped, every entry read as removed (the folder as emptied: every article withdrawn); a fault, the whole
+    # site stopped publishing for it. Each is listed, with a signature saying why, and no fault: the build holds it
+    assert not listing.faults and set(listing.files) == set(before.files) and set(listing.units) == set(before.units)
+    assert {unstatted(sig) for sig in listing.files.values()} == {error.strerror}
+    assert all(sig not in before.files.values() for sig in listing.files.values())
+    assert all(last_change(unit) == 0 for unit in listing.units.values())  # no time known: taken at once
 
 
 def test_an_entry_gone_between_its_name_and_its_stat_is_removed_not_a_fault(
@@ -321,14 +309,22 @@ def test_an_entry_gone_between_its_name_and_its_stat_is_removed_not_a_fault(
     assert not listing.faults and not listing.files  # each really went away: the next scan says so
 
 
-def test_a_symlink_loop_in_place_of_a_page_or_site_toml_is_a_fault_naming_it(content_dir: Path) -> None:
+def test_a_symlink_loop_in_place_of_a_page_is_listed_unreadable_and_site_toml_so_is_a_fault(
+    content_dir: Path,
+) -> None:
     # ELOOP stops root too: no stand-in needed
     page = sorted((content_dir / "articles").glob("*.html"))[0]
+    good = scan(content_dir)
+    text = page.read_text(encoding="utf-8")
     page.unlink()
     page.symlink_to(page.name)
     listing = scan(content_dir)
-    assert listing.faults == ((str(page), os.strerror(errno.ELOOP)),)
-    assert page.name not in listing.files and page.name not in listing.others
+    # a page that cannot be statted is not a fault of the folder (the rest publishes) nor removed: listed so
+    assert not listing.faults and unstatted(listing.files[page.name]) == os.strerror(errno.ELOOP)
+    assert page.name not in listing.others and listing.units[page.name] != good.units[page.name]
+    page.unlink()
+    page.write_text(text, encoding="utf-8")
+    assert unstatted(scan(content_dir).files[page.name]) is None  # fixed: a stat's signature, read again
     page.unlink()
     (content_dir / "site.toml").unlink()
     (content_dir / "site.toml").symlink_to("site.toml")
@@ -343,17 +339,26 @@ def test_a_symlink_to_nothing_is_not_a_page_and_not_a_fault(content_dir: Path) -
     assert not listing.faults and page.name not in listing.files  # gone, as it was before
 
 
-@pytest.mark.parametrize("name", ["articles/page.html", "rules/example.org.toml", "site.toml"])
-def test_a_reported_path_that_cannot_be_statted_asks_for_a_full_scan_not_a_removal(
-    content_dir: Path, name: str
-) -> None:
+@pytest.mark.parametrize("name", ["articles/page.html", "articles/page.toml", "rules/example.org.toml"])
+def test_a_reported_file_that_cannot_be_statted_is_listed_unreadable_not_removed(content_dir: Path, name: str) -> None:
     root = content_dir.resolve()
     (root / "rules").mkdir(exist_ok=True)
     (root / name).write_text("", encoding="utf-8")
     listing = scan(root)
-    assert not listing.faults and refreshed(listing, root, [str(root / name)]) is not None
     (root / name).unlink()
     (root / name).symlink_to((root / name).name)  # a loop: ELOOP
-    # statted by path and dropped, it was published as removed (site.toml: as missing); the scan names it
-    assert refreshed(listing, root, [str(root / name)]) is None
-    assert scan(root).faults == ((str(root / name), os.strerror(errno.ELOOP)),)
+    # statted by path and dropped, it was published as removed; then a full scan, and a fault for the whole site
+    new = refreshed(listing, root, [str(root / name)])
+    assert new is not None and not new.faults and new == scan(root)
+    folder, file = name.split("/")
+    assert unstatted((new.files if folder == "articles" else new.rules)[file]) == os.strerror(errno.ELOOP)
+
+
+def test_a_reported_site_toml_that_cannot_be_statted_asks_for_a_full_scan_which_names_it(content_dir: Path) -> None:
+    root = content_dir.resolve()
+    listing = scan(root)
+    (root / "site.toml").unlink()
+    (root / "site.toml").symlink_to("site.toml")  # a loop: ELOOP
+    # the site's settings: a fault (the last good snapshot kept), not "missing" (a site of the defaults)
+    assert refreshed(listing, root, [str(root / "site.toml")]) is None
+    assert scan(root).faults == ((str(root / "site.toml"), os.strerror(errno.ELOOP)),)
