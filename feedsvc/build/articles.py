@@ -41,6 +41,7 @@ from feedsvc.build.files import (
     read_files,
     rules_of,
     site_digest,
+    unstatted_file,
 )
 from feedsvc.catalog.prepare import Cleaner
 from feedsvc.clean import SiteRules
@@ -118,7 +119,7 @@ def _dated(prepared: Prepared, sig: str) -> Prepared:
     """Date the errors of a file that failed to load by when it was saved so (``since`` in reports)."""
     if not any(p.severity == "error" and p.since is None for p in prepared.problems):
         return prepared
-    since = _stamp(last_change(sig))
+    since = _stamp(last_change(sig) or time.time())  # (a file that could not be statted: first seen so now)
     problems = tuple(replace(p, since=since) if p.severity == "error" else p for p in prepared.problems)
     return replace(prepared, problems=problems)
 
@@ -128,7 +129,7 @@ def _hold(failed: Prepared, sig: str, good: Held) -> Prepared:
     article = good.prepared.article
     title = f" ({article.title!r})" if article is not None else ""
     served = f"the last good version{title}, saved {_stamp(good.saved).isoformat()}"
-    since = _stamp(last_change(sig))
+    since = _stamp(last_change(sig) or time.time())
     problems = tuple(
         replace(p, severity="held", since=p.since or since, served=served) if p.severity == "error" else p
         for p in failed.problems
@@ -315,6 +316,10 @@ class Articles:
                 continue
             if index.get(name, ("", ""))[0] == sig:
                 known[name] = index[name][1]
+                continue
+            unstatted = unstatted_file(self.folder / name, sig)
+            if unstatted is not None:  # listed, its stat failed: not read (its problem says why), held
+                entries[name] = Entry(sig, "", "", ("", "none"), unstatted)
                 continue
             stats.read += 1
             files, torn, unreadable = read_files(self.folder / name, sig.split("|")[0], article_limit(site))

@@ -40,7 +40,16 @@ from feedsvc.catalog.assembly import Assembled, Dated, assemble_catalog, update_
 from feedsvc.catalog.prepare import Cleaner, source_rules_key
 from feedsvc.catalog.revisions import pin_first_seen
 from feedsvc.clean import SiteRules
-from feedsvc.content.listing import ARTICLES_FOLDER, SITE_FILE, Listing, Settling, last_change, scan, site_pictures
+from feedsvc.content.listing import (
+    ARTICLES_FOLDER,
+    SITE_FILE,
+    Listing,
+    Settling,
+    last_change,
+    scan,
+    site_pictures,
+    unpublishable,
+)
 from feedsvc.content.loader import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, listing_problems, load_site, stray_problems
 from feedsvc.content.rules import RULES_FOLDER, host_of, load_site_rules
 from feedsvc.model import Article, Catalog, Problem, Site
@@ -49,6 +58,7 @@ __all__ = [
     "BuildReport",
     "BuildStats",
     "Builder",
+    "UnreadableContent",
     "load_catalog",
     "load_snapshot",
     "release_memory",
@@ -57,6 +67,24 @@ __all__ = [
 
 READ_SUFFIXES = (*ARTICLE_SUFFIXES, SIDECAR_SUFFIX)
 DATED_SLACK = 256  # articles removed before the builder's record of dated articles is pruned
+
+
+class UnreadableContent(OSError):
+    """The content folder could not be listed: a folder that cannot be listed, or ``site.toml`` statted.
+
+    Raised by a build instead of publishing the folder as it read (an unreadable folder read as emptied):
+    the server keeps its last good snapshot, ``feedsvc check`` and ``feedsvc build`` stop, saying which path
+    and why. A file of ``articles/`` or ``rules/`` that cannot be statted is no such fault: the build holds
+    it (or leaves out its rules) as a file that cannot be read, and publishes the rest.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"cannot read the content: {path}: {reason}")
+        self.filename = path  # where the server's fault says the trouble is (OSError's own, as an open's)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return str(self.args[0])  # not OSError's "[Errno None] None: <filename>", which a set filename makes
 
 
 class BuildReport(Protocol):
@@ -286,6 +314,7 @@ class Builder:
         changed = self._changed_articles(listing)
         self._looked = changed
         site = self._load_settings(listing)
+        self._check_readable(listing)
         entries = self.articles.gather(listing, site, self._rules, cache, settle=self._gathered, names=changed)
         self._gathered = True
         problems = list(self._rule_problems)
@@ -340,6 +369,13 @@ class Builder:
             if problem is not None:
                 catalog = replace(catalog, problems=(*catalog.problems, problem))
         return catalog
+
+    def _check_readable(self, listing: Listing) -> None:
+        """Raise :class:`UnreadableContent` for a fault of the listing (``articles/`` missing is no fault here:
+        a site without articles yet, built with a warning to create it)."""
+        fault = unpublishable(listing, self.content_dir)
+        if fault is not None:
+            raise UnreadableContent(*fault)
 
     def _read_ledger(self) -> Ledger:
         """Return the revisions ledger: as this builder left it, unless its files changed since."""

@@ -26,8 +26,15 @@ from feedsvc.build import representation, snapshot
 from feedsvc.catalog.prepare import Cleaner, prepare_source, rules_key
 from feedsvc.clean import CLEANER_VERSION, SiteRules, clean_html
 from feedsvc.clean.rules import rules_version
-from feedsvc.content.listing import signature
-from feedsvc.content.loader import ArticleFiles, article_limit, parse_article, read_article
+from feedsvc.content.listing import signature, unstatted
+from feedsvc.content.loader import (
+    SIDECAR_SUFFIX,
+    ArticleFiles,
+    article_limit,
+    cannot_read,
+    parse_article,
+    read_article,
+)
 from feedsvc.model import ContentError, Prepared, Problem, Site
 
 __all__ = [
@@ -51,6 +58,7 @@ __all__ = [
     "render_version",
     "rules_of",
     "site_digest",
+    "unstatted_file",
 ]
 
 # The code that decides what loading makes of a file (the cleaner has its own
@@ -155,6 +163,21 @@ def failed(path: Path, error: ContentError, cacheable: bool = True) -> Prepared:
     """Return the prepared form of a file that could not be loaded."""
     slug = unicodedata.normalize("NFC", path.stem)
     return Prepared(slug, path, None, problems=(Problem(error.path, error.reason),), cacheable=cacheable)
+
+
+def unstatted_file(path: Path, sig: str) -> Prepared | None:
+    """Return the prepared form of the article ``path`` if it or its sidecar could not be statted, or None.
+
+    ``sig``: its unit signature in the listing. A file there whose stat failed (no permission, a symlink
+    loop, an I/O error) is not read: its problem names it and why, as for a file that cannot be opened,
+    and the builder holds its last published version.
+    """
+    page, _, sidecar = sig.partition("|")
+    for where, part in ((path, page), (path.with_suffix(SIDECAR_SUFFIX), sidecar)):
+        reason = unstatted(part)
+        if reason is not None:
+            return failed(path, ContentError(where, cannot_read(reason)), cacheable=False)
+    return None
 
 
 def prepare_bytes(

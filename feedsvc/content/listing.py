@@ -15,6 +15,7 @@ own entries those paths are in.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import sys
 import time
@@ -41,6 +42,8 @@ __all__ = [
     "scan",
     "signature",
     "site_pictures",
+    "unpublishable",
+    "unstatted",
     "watched_folders",
 ]
 
@@ -49,15 +52,35 @@ ARTICLES_FOLDER = "articles"
 _BY_DESCRIPTOR = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")  # not on Windows: listed by path there
 
 
+_UNSTATTED = "!"  # begins the signature of a file whose stat failed; a stat's begins with a digit
+
+
 def signature(stat: os.stat_result) -> str:
     """Return a file's stat signature: size, mtime, inode and ctime (ctime can't be set back by tools)."""
     return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_ctime_ns}"
 
 
+def _unstatted_signature(error: OSError) -> str:
+    """Return the signature of a file there whose stat failed with ``error`` (not "gone"): never equal to a
+    stat's, and another one for another reason, so the file is read again once it is fixed or fails otherwise."""
+    return sys.intern(_UNSTATTED + _reason(error))
+
+
+def unstatted(sig: str) -> str | None:
+    """Return why the file of ``sig`` (one file's, not a unit's) could not be statted, or None if it was."""
+    return sig[1:] if sig.startswith(_UNSTATTED) else None
+
+
 def last_change(sig: str) -> float:
-    """Return when a file with this signature last changed (the later of mtime and ctime), Unix time."""
+    """Return when a file with this signature last changed (the later of mtime and ctime), Unix time.
+
+    0 for a file that could not be statted: no time is known (it is taken at once, as a removal is).
+    """
     parts = sig.split("|")
-    return max((max(int(p.split(":")[1]), int(p.split(":")[3])) / 1e9 for p in parts if p), default=0.0)
+    return max(
+        (max(int(p.split(":")[1]), int(p.split(":")[3])) / 1e9 for p in parts if p and p[0] != _UNSTATTED),
+        default=0.0,
+    )
 
 
 @dataclass(frozen=True)
@@ -66,11 +89,14 @@ class Listing:
 
     site: str  # signature of site.toml ("" when missing)
     rules: Mapping[str, str]  # rules/<host>.toml name -> signature
-    files: Mapping[str, str]  # articles/<name> -> signature, pages and sidecars alike
+    # articles/<name> -> signature, pages and sidecars alike (of one whose stat failed: see unstatted())
+    files: Mapping[str, str]
     # the folders' own mtimes and inodes when scanned (folder_stamp): which folders the listing is of
     stamp: tuple[int, ...] = field(default=(), compare=False)
     others: frozenset[str] = frozenset()  # names in articles/ that are not regular files (folders, pipes, …)
-    faults: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # (path, reason): folders not readable
+    # (path, reason): folders that could not be listed, site.toml if it could not be statted (not gone); a file
+    # of articles/ or rules/ that could not be statted is listed, with a signature saying why (see unstatted())
+    faults: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # the icon's and logo's files site.toml named when last read (content-relative) -> signature ("" when missing)
     pictures: Mapping[str, str] = field(default_factory=dict)
     # made by refreshed(): the listing it was made from (weakly) and the only inputs (by name) whose
@@ -131,18 +157,32 @@ def folder_stamp(content_dir: Path) -> tuple[int, ...]:
 def scan(content_dir: Path, pictures: Iterable[str] = ()) -> Listing:
     """Stat every input of a build (one ``os.scandir`` per folder), and the icon and logo at ``pictures``."""
     stamp = folder_stamp(content_dir)
-    try:
-        site = signature(os.stat(content_dir / SITE_FILE))
-    except OSError:
-        site = ""
     others: set[str] = set()
     faults: list[tuple[str, str]] = []
     if not os.path.isdir(content_dir):
         faults.append((str(content_dir), "the content folder is missing or not a folder"))
+    try:
+        site = signature(os.stat(content_dir / SITE_FILE))
+    except FileNotFoundError:
+        site = ""  # reading site.toml says it is missing
+    except OSError as error:
+        site = ""
+        if not faults:  # (the content folder not a folder: said above)
+            faults.append((str(content_dir / SITE_FILE), _reason(error)))
     keep_rules = lambda name: name.endswith(".toml") and not name.startswith(".")  # noqa: E731
     rules = dict(_files(content_dir / RULES_FOLDER, keep_rules, None, faults, missing_ok=True))
     files = dict(_files(content_dir / ARTICLES_FOLDER, is_listed, others, faults))
     return Listing(site, rules, files, stamp, frozenset(others), tuple(faults), _pictures(content_dir, pictures))
+
+
+def unpublishable(listing: Listing, content_dir: Path) -> tuple[str, str] | None:
+    """Return the first fault of ``listing`` (path, reason) that keeps it from being built, or None.
+
+    Every fault but ``articles/`` missing: a site without articles yet, built with a warning to create
+    the folder (a server that published articles from it keeps them instead: see the watcher).
+    """
+    missing = (str(content_dir / ARTICLES_FOLDER), os.strerror(errno.ENOENT))
+    return next((fault for fault in listing.faults if fault != missing), None)
 
 
 def relevant(content_dir: Path, path: str, pictures: Iterable[str] = ()) -> bool:
@@ -201,10 +241,24 @@ def refreshed(
     full :func:`scan` is needed instead: a folder itself changed (created,
     removed, renamed, made unreadable), or the listing had faults, or the
     content folder, ``articles/`` or ``rules/`` is no longer the folder the
-    listing was made of (replaced under its name, whether reported yet or not).
+    listing was made of (replaced under its name, whether reported yet or not),
+    or the stat of site.toml failed for a reason but "it is gone" (the scan
+    names it). A file of ``articles/`` or ``rules/`` whose stat so fails is
+    listed as one that cannot be read (see :func:`unstatted`), never removed.
     """
     if listing.faults:
         return None
+    try:
+        return _refreshed(listing, content_dir, paths, pictures)
+    except OSError:
+        # site.toml reported, its stat failed for a reason but "it is gone" (no permission, a symlink loop, an I/O
+        # error): not missing; a full scan reports it as a fault, naming it and why
+        return None
+
+
+def _refreshed(
+    listing: Listing, content_dir: Path, paths: Iterable[str], pictures: Iterable[str] | None
+) -> Listing | None:
     if pictures is not None:
         listing = listing.with_pictures(content_dir, pictures)
     site, rules, files, others = listing.site, dict(listing.rules), dict(listing.files), set(listing.others)
@@ -217,7 +271,8 @@ def refreshed(
         if parts is None or len(parts) > 2 or any(part.startswith(".") for part in parts):
             continue  # not an input (relevant() keeps these out already)
         if len(parts) == 1 and parts[0] == SITE_FILE:
-            site = _signature(content_dir / SITE_FILE) or ""
+            stat = _stat_unless_gone(content_dir / SITE_FILE)
+            site = signature(stat) if stat is not None else ""
             continue
         if parts in ((), (ARTICLES_FOLDER,), (RULES_FOLDER,)):
             return None  # the content folder, articles/ or rules/ itself: look at everything
@@ -228,19 +283,24 @@ def refreshed(
             touched.add(name)
             files.pop(name, None)
             others.discard(name)
-            kind = _kind(content_dir / folder / name)
-            if kind == "file":
-                files[name] = _signature(content_dir / folder / name) or ""
-                if not files[name]:
-                    del files[name]  # gone between the two stats
-            elif kind == "other":
+            try:
+                stat = _stat_unless_gone(content_dir / folder / name)
+            except OSError as error:
+                files[name] = _unstatted_signature(error)  # there, and cannot be read: the build says why
+                continue
+            if stat is not None and S_ISREG(stat.st_mode):
+                files[name] = signature(stat)
+            elif stat is not None:
                 others.add(name)
         elif folder == RULES_FOLDER and name.endswith(".toml") and not name.startswith("."):
             rules.pop(name, None)
-            if _kind(content_dir / folder / name) == "file":
-                sig = _signature(content_dir / folder / name)
-                if sig:
-                    rules[name] = sig
+            try:
+                stat = _stat_unless_gone(content_dir / folder / name)
+            except OSError as error:
+                rules[name] = _unstatted_signature(error)
+                continue
+            if stat is not None and S_ISREG(stat.st_mode):
+                rules[name] = signature(stat)
     stamp = folder_stamp(content_dir)
     if listing.stamp and _folders_of(stamp) != _folders_of(listing.stamp):
         # the content folder, articles/ or rules/ is another folder than the one listed (swapped, moved away,
@@ -324,13 +384,21 @@ def _parts(content_dir: Path, path: str) -> tuple[str, ...] | None:
         return None
 
 
-def _kind(path: Path) -> str:
-    """Return "file", "other" (a folder, a pipe, …) or "" (gone) for ``path``, without following symlinks' absence."""
+def _stat_unless_gone(path: Path) -> os.stat_result | None:
+    """Return the stat of ``path`` (symlinks followed), or None if it is gone (or a symlink to nothing).
+
+    :raise OSError: the stat failed for another reason (no permission, a symlink loop, an I/O error): the
+        file may well be there, and is never taken for removed.
+    """
     try:
-        stat = os.stat(path)
-    except OSError:
-        return ""
-    return "file" if S_ISREG(stat.st_mode) else "other"
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _reason(error: OSError) -> str:
+    """Say why a folder or file could not be statted or listed, as the operating system says it."""
+    return error.strerror or type(error).__name__
 
 
 def _signature(path: Path) -> str | None:
@@ -364,7 +432,7 @@ def _files(
                 os.close(handle)
     except OSError as error:
         if faults is not None and not (missing_ok and isinstance(error, FileNotFoundError)):
-            faults.append((str(folder), error.strerror or type(error).__name__))
+            faults.append((str(folder), _reason(error)))
 
 
 def _opened(folder: Path) -> int | Path:
@@ -385,8 +453,13 @@ def _file(entry: os.DirEntry[str], keep: Callable[[str], bool], others: set[str]
                 yield sys.intern(entry.name), sys.intern(signature(entry.stat()))
             elif others is not None:
                 others.add(entry.name)
-        except OSError:
-            return  # removed while we looked: the next scan says so
+        except FileNotFoundError:
+            return  # removed while we looked (or a symlink to nothing): the next scan says so
+        except OSError as error:
+            # there, and its stat failed (a folder readable but not searchable fails so for every entry; a symlink
+            # loop, an I/O error). Dropped, it read as removed (every article, for the folder): listed instead as
+            # a file that cannot be read, which the build holds at its last published version, saying why
+            yield sys.intern(entry.name), _unstatted_signature(error)
 
 
 class Settling:

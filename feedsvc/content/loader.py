@@ -48,6 +48,7 @@ __all__ = [
     "MAX_ARTICLE_BYTES",
     "SIDECAR_KEYS",
     "ArticleFiles",
+    "cannot_read",
     "decode_html",
     "discover_articles",
     "html_text",
@@ -624,7 +625,12 @@ def _check_inside(path: Path, stat: os.stat_result) -> None:
 
 
 def _unreadable(error: OSError) -> str:
-    return f"cannot be read ({error.strerror}); check that it is a readable file"
+    return cannot_read(str(error.strerror))
+
+
+def cannot_read(reason: str) -> str:
+    """Say that a file cannot be read and why (``reason``: the system's words), as each such problem says it."""
+    return f"cannot be read ({reason}); check that it is a readable file"
 
 
 def _too_big(size: int, limit: int) -> str:

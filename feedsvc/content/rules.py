@@ -10,9 +10,11 @@ rules (the generic cleaner still runs), never a crash.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from feedsvc.clean.rules import RuleCase, RulesError, RulesFile, SiteRules, parse_rules_file
 from feedsvc.content.toml_text import joined, parse_toml
@@ -84,11 +86,25 @@ def read_rules_file(path: Path) -> RulesSource:
 
 
 def discover_rules_files(content_dir: Path) -> list[Path]:
-    """Return the rules files of a content folder, sorted by name ([] when it has no rules folder)."""
+    """Return the rules files of a content folder, sorted by name ([] when it has no rules folder).
+
+    A file there whose stat fails for a reason but "it is gone" (a symlink loop, no permission, an I/O
+    error) is returned too: reading it says why it cannot be used, rather than its rules vanishing unsaid.
+    """
     folder = content_dir / RULES_FOLDER
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob("*.toml") if p.is_file())
+    return sorted(p for p in folder.glob("*.toml") if _listed(p))
+
+
+def _listed(path: Path) -> bool:
+    """Say whether ``path`` is a rules file: a regular file, or one there that cannot be statted."""
+    try:
+        return S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return False  # gone, or a symlink to nothing
+    except OSError:
+        return True
 
 
 def load_site_rules(content_dir: Path) -> tuple[dict[str, SiteRules], list[Problem]]:

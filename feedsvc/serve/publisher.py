@@ -176,7 +176,12 @@ class Publisher:
                 if kind == "delta" and on_delta is not None:
                     try:
                         on_delta(payload, fds)
-                        self.fault = None  # published: the folder serves as it is again
+                        if self.fault is not None:
+                            # published: the folder serves as it is again. Said to the workers too (gunicorn:
+                            # reloaded, as for the fault): they were forked with it, and a delta does not
+                            # reach what they report, so /healthz said "stale" until some later reload
+                            self.fault = None
+                            on_fault()
                     except Exception:
                         log.exception("could not apply the publisher's delta; asking for the whole snapshot")
                         with contextlib.suppress(OSError):  # a publisher gone is started again, whole

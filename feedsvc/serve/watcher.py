@@ -40,7 +40,15 @@ from typing import Any
 
 from feedsvc.build.builder import Builder
 from feedsvc.build.snapshot import Snapshot
-from feedsvc.content.listing import Listing, folder_stamp, refreshed, relevant, scan, watched_folders
+from feedsvc.content.listing import (
+    Listing,
+    folder_stamp,
+    refreshed,
+    relevant,
+    scan,
+    unpublishable,
+    watched_folders,
+)
 from feedsvc.logs import log_problem
 from feedsvc.model import Problem
 
@@ -227,11 +235,18 @@ class Watcher:
     def _consider(self, listing: Listing, now: float) -> Snapshot | None:
         """Build and publish if ``listing`` has a settled change; set :attr:`_due` to when to look again."""
         self._due = None
-        current = self.builder.snapshot
-        if listing.faults and current is not None and current.catalog.articles:
-            # a folder that cannot be read is not an empty site: keep the last good snapshot serving
+        # a folder that cannot be read is not an empty site: keep the last good snapshot serving and say why,
+        # whatever it holds (with no article published there is nothing to keep, but "ok" is not the truth).
+        # articles/ missing is no fault only while the snapshot serving was built without it too (a site
+        # without articles yet, warned to create it); once built from the folder, the folder gone is a fault
+        built = self.builder.listing
+        new_site = built is None or bool(built.faults)  # (a build's listing has no other fault: see the builder)
+        fault = unpublishable(listing, self.content_dir) or (
+            listing.faults[0] if listing.faults and not new_site else None
+        )
+        if fault is not None:
             self._failed = None  # once readable again, build whatever is there
-            path, reason = listing.faults[0]
+            path, reason = fault
             self._set_fault(path, f"cannot read the content: {reason}")
             return None
         last = self.builder.waiting(listing, latest=True)
@@ -259,7 +274,7 @@ class Watcher:
         due = self.builder.waiting(listing)
         if burst and last is not None and self._burst_since is not None:
             due = wall + min(last - wall, self._burst_since + BURST - clock)
-        nothing_due = snapshot is None and due is None and self.fault is not None and not listing.faults
+        nothing_due = snapshot is None and due is None and self.fault is not None  # (no fault in listing: above)
         if nothing_due and not self.builder.outdated(listing):
             self._clear_fault()  # put back as it was published: nothing to build, nothing wrong
         if due is not None and listing.inputs != self._failed:  # a failed change waits for the next edit

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from support.factories import live_app
+from support.factories import live_app, publish_atomically
 from support.servers import SOON_SECONDS, wait_until
+from support.stats import stat_denied
 
 
 def _garbage_site_toml(content_dir: Path) -> None:
@@ -106,3 +109,124 @@ def test_an_articles_folder_swapped_while_the_watcher_lists_it_is_unreadable_not
         assert broken["content"]["status"] == "unreadable" and broken["content"]["path"] == "articles"
         assert broken["articles"] == report["articles"] and broken["version"] == report["version"]
         assert watcher.builds == 0  # nothing published from the folder half listed
+
+
+BROKEN = "article-with-jsonld-tags-and-author"  # the fixture's page made unreadable (a published article)
+EDITED = "article-oldest-with-time-element"  # another article, edited meanwhile
+
+
+def _a_page_stat_denied(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    return stat_denied(monkeypatch, f"{BROKEN}.html")
+
+
+def _a_page_made_a_symlink_loop(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Put a symlink to itself in place of a published page (ELOOP: it stops root too); return what undoes it."""
+    page = content_dir / "articles" / f"{BROKEN}.html"
+    page.rename(page.with_name(".away"))
+    loop = page.with_name(".loop")
+    loop.symlink_to(page.name)
+    loop.rename(page)  # in place at once, as an editor's save: the loop is named as the page
+    return lambda: page.with_name(".away").rename(page)
+
+
+@pytest.mark.parametrize(
+    ("break_it", "reason"),
+    [(_a_page_stat_denied, "Permission denied"), (_a_page_made_a_symlink_loop, "Too many levels of symbolic links")],
+    ids=["page-stat-denied", "page-made-a-symlink-loop"],
+)
+def test_a_page_whose_stat_fails_is_held_naming_it_while_the_rest_publishes(
+    content_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    break_it: Callable[[Path, pytest.MonkeyPatch], Callable[[], None]],
+    reason: str,
+) -> None:
+    # a stat that fails for a reason but "it is gone" (EACCES, EIO, ELOOP, …) dropped the page: published as
+    # deleted (main). Then a fault of the whole folder: nothing more published, every other article's edit
+    # waited. Now the page is held at its last version, saying which file and why, and the rest publishes
+    edited = content_dir / "articles" / f"{EDITED}.html"
+    caplog.set_level(logging.INFO, logger="feedsvc.serve.watcher")  # whatever a CLI test left feedsvc's level at
+    with live_app(content_dir) as app:
+        client = app.test_client()
+        report = client.get("/healthz").get_json()
+        article = client.get(f"/articles/{BROKEN}")
+        assert article.status_code == 200 and not report["held"]
+        undo = break_it(content_dir, monkeypatch)
+        edited.write_text(edited.read_text(encoding="utf-8").replace("until spring.", "until May."), encoding="utf-8")
+        assert wait_until(lambda: b"until May." in client.get(f"/articles/{EDITED}").data)
+        assert wait_until(lambda: client.get("/healthz").get_json()["held"])
+        health = client.get("/healthz").get_json()
+        assert health["status"] == "degraded" and health["content"] == {"status": "ok"}
+        assert health["articles"] == report["articles"] and health["version"] != report["version"]
+        [held] = health["held"]
+        assert held["path"] == f"articles/{BROKEN}.html" and held["reason"].startswith(f"cannot be read ({reason})")
+        assert held["serving"].startswith("the last good version") and str(content_dir) not in json.dumps(health)
+        response = client.get(f"/articles/{BROKEN}")
+        assert response.status_code == 200 and response.data == article.data
+        logged = [r.getMessage() for r in caplog.records if r.name == "feedsvc.serve.watcher"]
+        assert any(f"held {content_dir}/articles/{BROKEN}.html: cannot be read ({reason})" in m for m in logged)
+        undo()
+        assert wait_until(lambda: not client.get("/healthz").get_json()["held"])
+        assert client.get(f"/articles/{BROKEN}").status_code == 200
+        assert client.get("/healthz").get_json()["articles"] == report["articles"]
+
+
+def _moved(break_it: Callable[[Path], None]) -> Callable[[Path, pytest.MonkeyPatch], Callable[[], None]]:
+    def broken(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+        site_toml = (content_dir / "site.toml").read_text(encoding="utf-8")
+        break_it(content_dir)
+        return lambda: _restore(content_dir, site_toml)
+
+    return broken
+
+
+@pytest.mark.parametrize(
+    ("break_it", "path"),
+    [(_moved(_articles_moved_away), "articles"), (_moved(_articles_made_a_file), "articles")],
+    ids=["moved-away", "made-a-file"],
+)  # fmt: skip
+def test_a_site_with_no_articles_reports_an_unreadable_folder_too(
+    content_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    break_it: Callable[[Path, pytest.MonkeyPatch], Callable[[], None]],
+    path: str,
+) -> None:
+    # the fault was reported only when the snapshot serving had articles: with none, "ok, 0 articles" was said
+    # of a folder that could not be read (nothing to keep, but not the truth)
+    for page in (content_dir / "articles").iterdir():
+        page.unlink()
+    caplog.set_level(logging.INFO, logger="feedsvc.serve.watcher")  # whatever a CLI test left feedsvc's level at
+    with live_app(content_dir) as app:
+        client = app.test_client()
+        report = client.get("/healthz").get_json()
+        assert report["articles"] == 0 and report["content"] == {"status": "ok"}
+        undo = break_it(content_dir, monkeypatch)
+        assert wait_until(lambda: client.get("/healthz").get_json()["content"]["status"] == "unreadable")
+        broken = client.get("/healthz").get_json()
+        assert broken["status"] == "stale" and broken["content"]["path"] == path
+        assert broken["articles"] == 0 and broken["version"] == report["version"]
+        logged = [r.getMessage() for r in caplog.records if r.name == "feedsvc.serve.watcher"]
+        assert any(m.startswith("content not published: ") and "/articles" in m for m in logged), logged
+        undo()
+        assert wait_until(lambda: client.get("/healthz").get_json()["content"] == {"status": "ok"})
+        assert client.get("/healthz").get_json()["version"] == report["version"]
+
+
+def test_a_site_without_an_articles_folder_yet_is_not_unreadable(content_dir: Path) -> None:
+    # articles/ missing is a fault once the site was built from it (moved away: above); a site started without
+    # one has no articles yet, and the build's warning says to create the folder: no fault, no "stale"
+    shutil.rmtree(content_dir / "articles")
+    with live_app(content_dir) as app:
+        client = app.test_client()
+        report = client.get("/healthz").get_json()
+        assert report["content"] == {"status": "ok"} and report["articles"] == 0
+        assert any("folder not found" in warning["reason"] for warning in report["warnings"])
+        watcher = app.extensions["feedsvc"].watcher
+        scans = watcher.scans
+        assert wait_until(lambda: watcher.scans >= scans + 2)
+        assert client.get("/healthz").get_json()["content"] == {"status": "ok"}
+        (content_dir / "articles").mkdir()
+        publish_atomically(content_dir, "first-story", "2024-05-01T09:00:00")
+        assert wait_until(lambda: client.get("/healthz").get_json()["articles"] == 1)
+        assert client.get("/healthz").get_json()["content"] == {"status": "ok"}

@@ -100,6 +100,31 @@ def test_watching_sends_each_change_and_each_fault(started: tuple[Publisher, Sna
     assert publisher.fault is None
 
 
+def test_a_fault_ended_by_a_delta_is_said_to_the_workers(
+    started: tuple[Publisher, Snapshot], content_dir: Path
+) -> None:
+    # gunicorn's workers are forked with the fault (on_fault reloads them); a fix published as a delta cleared it
+    # in the master alone, and every worker's /healthz said "stale" until some later reload
+    publisher, _ = started
+    faults: queue.Queue[object] = queue.Queue()
+    deltas: queue.Queue[int] = queue.Queue()
+    publisher.watch(
+        lambda snapshot: None,
+        lambda: faults.put(publisher.fault),
+        on_delta=lambda payload, fds: deltas.put(len(payload)),
+        interval=0.05,
+        rescan=0.1,
+    )
+    good = (content_dir / "site.toml").read_text(encoding="utf-8")
+    (content_dir / "site.toml").write_text("title = [unclosed\n", encoding="utf-8")
+    assert isinstance(faults.get(timeout=15), dict)
+    (content_dir / "site.toml").write_text(
+        good.replace("entries_per_feed = 2", "entries_per_feed = 1"), encoding="utf-8"
+    )
+    deltas.get(timeout=15)  # the fix, published as a delta
+    assert faults.get(timeout=15) is None and publisher.fault is None
+
+
 def test_a_publisher_that_dies_is_started_again_and_publishes_on(
     started: tuple[Publisher, Snapshot], content_dir: Path
 ) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from feedsvc.build import articles as pipeline_articles
 from feedsvc.build import files as build_files
-from feedsvc.build.builder import Builder
+from feedsvc.build.builder import Builder, UnreadableContent
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.clean import clean_html
 from feedsvc.content import listing
@@ -422,4 +422,31 @@ def test_a_start_reports_each_stems_sidecar_problems_as_the_folder_has_them(cont
         ("lonely-a.toml", "warning"),
         ("lonely-b.toml", "warning"),
         ("notes.toml", "error"),
+    ]
+
+
+def test_a_listing_with_a_fault_is_never_built_but_a_missing_articles_folder_is(content_dir: Path) -> None:
+    articles = content_dir / "articles"
+    articles.rename(content_dir / "articles-away")
+    articles.write_text("not a folder", encoding="utf-8")
+    # built, the site read as one without articles: the builder refuses, naming the folder and why
+    with pytest.raises(UnreadableContent, match=r"cannot read the content: .*articles: Not a directory") as raised:
+        builder(content_dir).build(T1)
+    assert raised.value.filename == str(articles)
+    articles.unlink()
+    # a site without articles yet is not a fault: built empty, with the warning to create the folder
+    snapshot = builder(content_dir).build(T1)
+    assert not snapshot.catalog.articles
+    assert any("folder not found" in p.message for p in snapshot.catalog.problems)
+
+
+def test_a_page_that_cannot_be_statted_is_no_fault_of_the_folder(content_dir: Path) -> None:
+    page = sorted((content_dir / "articles").glob("*.html"))[0]
+    page.unlink()
+    page.symlink_to(page.name)  # a loop: its stat fails (ELOOP, root too), the file is no less there
+    # the rest is built; the page is not published (never published before), its problem naming it and why
+    snapshot = builder(content_dir).build(T1)
+    assert snapshot.catalog.articles and page.stem not in snapshot.catalog.by_slug
+    assert [(p.severity, p.path) for p in snapshot.catalog.problems if "symbolic links" in p.message] == [
+        ("error", page)
     ]

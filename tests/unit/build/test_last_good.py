@@ -12,6 +12,7 @@ import pytest
 from feedsvc.build.builder import Builder
 from support.factories import write_article
 from support.sites import NEWS_SITE_TOML, blank_site
+from support.stats import stat_denied
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 SLUGS = ("alpha", "beta", "gamma")
@@ -127,3 +128,73 @@ def test_a_file_never_published_is_rejected_not_held(tmp_path: Path) -> None:
     problems = [p for p in built.catalog.problems if p.path.name == "delta.html"]
     assert [p.severity for p in problems] == ["error"] and problems[0].since is not None
     assert os.path.exists(content / "articles" / "delta.html")
+
+
+def _page_stat_denied(page: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    return stat_denied(monkeypatch, page.name)  # (a stand-in: the tests run as root)
+
+
+def _a_symlink_loop(path: Path) -> Callable[[], None]:
+    """Put a symlink to itself in place of ``path`` (ELOOP: it stops root too); return what takes it away."""
+    path.unlink()
+    path.symlink_to(path.name)
+    return path.unlink
+
+
+def _page_a_symlink_loop(page: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    return _a_symlink_loop(page)
+
+
+def _sidecar_a_symlink_loop(page: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    return _a_symlink_loop(page.with_suffix(".toml"))
+
+
+@pytest.mark.parametrize(
+    ("break_it", "name", "reason"),
+    [
+        (_page_a_symlink_loop, "beta.html", "Too many levels of symbolic links"),
+        (_sidecar_a_symlink_loop, "beta.toml", "Too many levels of symbolic links"),
+        (_page_stat_denied, "beta.html", "Permission denied"),
+    ],
+    ids=["page-a-symlink-loop", "sidecar-a-symlink-loop", "page-stat-denied"],
+)
+def test_a_published_article_that_cannot_be_statted_is_held_and_the_rest_published(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    break_it: Callable[[Path, pytest.MonkeyPatch], Callable[[], None]],
+    name: str,
+    reason: str,
+) -> None:
+    content = _site(tmp_path)
+    builder = _builder(content)
+    good = builder.build(NOW)
+    undo = break_it(content / "articles" / "beta.html", monkeypatch)
+    write_article(content, "gamma", "2024-05-03T10:00:00+04:00", text="The story of gamma, with its update.")
+    # listed without it, it was withdrawn as deleted (main); a fault of the whole folder, nothing was built and
+    # gamma's edit waited with it. Held instead, saying which file and why; every other edit published
+    for built in (builder.build(NOW), _builder(content).build(NOW)):  # and after a restart, from the cache's record
+        assert [a.slug for a in built.catalog.articles] == [a.slug for a in good.catalog.articles]
+        assert built.catalog.by_slug["beta"].content_html == good.catalog.by_slug["beta"].content_html
+        assert "with its update" in built.catalog.by_slug["gamma"].content_html
+        holds = [p for p in built.catalog.problems if p.severity == "held"]
+        assert [(p.path, p.message) for p in holds] == [
+            (content / "articles" / name, f"cannot be read ({reason}); check that it is a readable file")
+        ]
+        assert holds[0].since is not None and holds[0].since.year >= 2026 and "('beta')" in holds[0].served
+    undo()
+    write_article(content, "beta", "2024-05-02T10:00:00+04:00", text="The corrected story of beta, told again.")
+    fixed = builder.build(NOW)
+    assert "corrected story" in fixed.catalog.by_slug["beta"].content_html
+    assert not [p for p in fixed.catalog.problems if p.severity in ("held", "error")]
+
+
+def test_a_file_never_published_that_cannot_be_statted_is_rejected_naming_it(tmp_path: Path) -> None:
+    content = _site(tmp_path)
+    builder = _builder(content)
+    builder.build(NOW)
+    _a_symlink_loop(write_article(content, "delta", "2024-05-04T10:00:00+04:00"))
+    built = builder.build(NOW)
+    assert [a.slug for a in built.catalog.articles] == list(reversed(SLUGS))
+    problems = [(p.severity, p.path.name, p.message) for p in built.catalog.problems if p.path.stem == "delta"]
+    message = "cannot be read (Too many levels of symbolic links); check that it is a readable file"
+    assert problems == [("error", "delta.html", message)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from feedsvc.content.listing import refreshed, relevant, scan, watched_folders
+from feedsvc.content.listing import last_change, refreshed, relevant, scan, unstatted, watched_folders
 from support.factories import replace_picture, with_icon, write_article
+from support.stats import FailingEntry
 
 
 def test_reported_paths_bring_a_listing_to_what_a_full_scan_sees(content_dir: Path) -> None:
@@ -256,3 +258,107 @@ def test_reported_paths_in_a_folder_swapped_since_the_listing_ask_for_a_full_sca
     # ...and looked at before the swap's own report: statted by path, the page looked removed (the folder
     # a file, or gone), and the rest of the listing was of the folder no longer there
     assert refreshed(listing, root, [str(page)]) is None
+
+
+def _stats_failing(monkeypatch: pytest.MonkeyPatch, error: OSError, folder_name: str = "articles") -> None:
+    """Have the stat of every entry listed in ``folder_name`` fail with ``error`` (permissions do not stop root:
+    the narrowest point of a folder readable but not searchable, whose entries' names read and stats fail)."""
+    real = os.scandir
+    ours = threading.get_ident()
+
+    @contextlib.contextmanager
+    def listing(folder: int) -> Iterator[Iterator[os.DirEntry[str] | FailingEntry]]:
+        with real(folder) as entries:
+            named = os.readlink(f"/proc/self/fd/{folder}") if isinstance(folder, int) else str(folder)
+            if threading.get_ident() != ours or os.path.basename(named) != folder_name:
+                yield entries
+                return
+            yield (FailingEntry(entry, error) for entry in entries)
+
+    monkeypatch.setattr(os, "scandir", listing)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [PermissionError(13, os.strerror(13)), OSError(5, os.strerror(5))],
+    ids=["folder-readable-not-searchable", "io-error"],
+)
+def test_an_entry_that_cannot_be_statted_is_listed_as_unreadable_not_removed(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch, error: OSError
+) -> None:
+    if not os.path.exists("/proc/self/fd"):
+        pytest.skip("names a descriptor's folder by /proc")
+    before = scan(content_dir)
+    _stats_failing(monkeypatch, error)
+    listing = scan(content_dir)
+    # dropped, every entry read as removed (the folder as emptied: every article withdrawn); a fault, the whole
+    # site stopped publishing for it. Each is listed, with a signature saying why, and no fault: the build holds it
+    assert not listing.faults and set(listing.files) == set(before.files) and set(listing.units) == set(before.units)
+    assert {unstatted(sig) for sig in listing.files.values()} == {error.strerror}
+    assert all(sig not in before.files.values() for sig in listing.files.values())
+    assert all(last_change(unit) == 0 for unit in listing.units.values())  # no time known: taken at once
+
+
+def test_an_entry_gone_between_its_name_and_its_stat_is_removed_not_a_fault(
+    content_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not os.path.exists("/proc/self/fd"):
+        pytest.skip("names a descriptor's folder by /proc")
+    _stats_failing(monkeypatch, FileNotFoundError(2, os.strerror(2)))
+    listing = scan(content_dir)
+    assert not listing.faults and not listing.files  # each really went away: the next scan says so
+
+
+def test_a_symlink_loop_in_place_of_a_page_is_listed_unreadable_and_site_toml_so_is_a_fault(
+    content_dir: Path,
+) -> None:
+    # ELOOP stops root too: no stand-in needed
+    page = sorted((content_dir / "articles").glob("*.html"))[0]
+    good = scan(content_dir)
+    text = page.read_text(encoding="utf-8")
+    page.unlink()
+    page.symlink_to(page.name)
+    listing = scan(content_dir)
+    # a page that cannot be statted is not a fault of the folder (the rest publishes) nor removed: listed so
+    assert not listing.faults and unstatted(listing.files[page.name]) == os.strerror(errno.ELOOP)
+    assert page.name not in listing.others and listing.units[page.name] != good.units[page.name]
+    page.unlink()
+    page.write_text(text, encoding="utf-8")
+    assert unstatted(scan(content_dir).files[page.name]) is None  # fixed: a stat's signature, read again
+    page.unlink()
+    (content_dir / "site.toml").unlink()
+    (content_dir / "site.toml").symlink_to("site.toml")
+    assert scan(content_dir).faults == ((str(content_dir / "site.toml"), os.strerror(errno.ELOOP)),)
+
+
+def test_a_symlink_to_nothing_is_not_a_page_and_not_a_fault(content_dir: Path) -> None:
+    page = sorted((content_dir / "articles").glob("*.html"))[0]
+    page.unlink()
+    page.symlink_to("nowhere.html")
+    listing = scan(content_dir)
+    assert not listing.faults and page.name not in listing.files  # gone, as it was before
+
+
+@pytest.mark.parametrize("name", ["articles/page.html", "articles/page.toml", "rules/example.org.toml"])
+def test_a_reported_file_that_cannot_be_statted_is_listed_unreadable_not_removed(content_dir: Path, name: str) -> None:
+    root = content_dir.resolve()
+    (root / "rules").mkdir(exist_ok=True)
+    (root / name).write_text("", encoding="utf-8")
+    listing = scan(root)
+    (root / name).unlink()
+    (root / name).symlink_to((root / name).name)  # a loop: ELOOP
+    # statted by path and dropped, it was published as removed; then a full scan, and a fault for the whole site
+    new = refreshed(listing, root, [str(root / name)])
+    assert new is not None and not new.faults and new == scan(root)
+    folder, file = name.split("/")
+    assert unstatted((new.files if folder == "articles" else new.rules)[file]) == os.strerror(errno.ELOOP)
+
+
+def test_a_reported_site_toml_that_cannot_be_statted_asks_for_a_full_scan_which_names_it(content_dir: Path) -> None:
+    root = content_dir.resolve()
+    listing = scan(root)
+    (root / "site.toml").unlink()
+    (root / "site.toml").symlink_to("site.toml")  # a loop: ELOOP
+    # the site's settings: a fault (the last good snapshot kept), not "missing" (a site of the defaults)
+    assert refreshed(listing, root, [str(root / "site.toml")]) is None
+    assert scan(root).faults == ((str(root / "site.toml"), os.strerror(errno.ELOOP)),)

@@ -151,6 +151,21 @@ def test_a_broken_rules_file_is_a_problem_naming_the_file_and_the_fix(
     assert message in problems[0].message
 
 
+def test_a_rules_file_that_cannot_be_statted_is_a_problem_naming_it_not_left_out_unsaid(tmp_path: Path) -> None:
+    path = write(tmp_path, "example.org.toml", "strip = ['.a']\n")
+    write(tmp_path, "good.example.toml", "strip = ['.promo']\n")
+    path.unlink()
+    path.symlink_to(path.name)  # a loop: its stat fails (ELOOP, root too); is_file() said no, and nothing more
+    rules, problems = load_site_rules(tmp_path)
+    assert list(rules) == ["good.example"]
+    assert [(p.path, p.severity, p.message) for p in problems] == [
+        (path, "error", "could not read the rules file (Too many levels of symbolic links); its rules are not applied")
+    ]
+    path.unlink()
+    path.symlink_to("nowhere.toml")  # to nothing: gone, as a deleted file is
+    assert load_site_rules(tmp_path) == ({"good.example": rules["good.example"]}, [])
+
+
 def test_two_files_for_one_host_are_a_problem(tmp_path: Path) -> None:
     write(tmp_path, "example.org.toml", "strip = ['.a']\n")
     second = write(tmp_path, "www.example.org.toml", "strip = ['.b']\n")

@@ -151,6 +151,27 @@ def test_feedsvc_build_writes_the_site_and_reports_what_was_left_out(content_dir
     assert again.exit_code == 1 and "outside the content folder" in again.output
 
 
+def test_feedsvc_build_holds_a_page_it_cannot_stat_and_writes_the_rest(content_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", str(out), "--content", str(content_dir)]).exit_code == 1  # the empty one
+    kept = (out / "articles" / "article-with-sidecar-overrides.html").read_bytes()
+    page = content_dir / "articles" / "article-with-sidecar-overrides.html"
+    page.unlink()
+    page.symlink_to(page.name)  # a loop (ELOOP: the stat fails as root too)
+    edited = content_dir / "articles" / "article-oldest-with-time-element.html"
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("until spring.", "until spring. Updated."), encoding="utf-8"
+    )
+    # exported, the page was left out as if deleted: a 404 in its place (main); or nothing was written, the
+    # other page's edit with it (a fault of the whole folder). Held at its last version, the rest written
+    result = CliRunner().invoke(main, ["build", str(out), "--content", str(content_dir)])
+    assert result.exit_code == 1
+    assert f"held     {page}: cannot be read (Too many levels of symbolic links)" in result.output
+    assert "3 articles, 1 not published, 1 held at their last good version" in result.output
+    assert (out / "articles" / "article-with-sidecar-overrides.html").read_bytes() == kept
+    assert b"Updated." in (out / "articles" / "article-oldest-with-time-element.html").read_bytes()
+
+
 def test_every_page_of_every_list_is_a_file_that_try_files_finds(exported: Path, exported_content: Path) -> None:
     client = make_app(exported_content).test_client()
     # five articles, two a page: 3 pages; Transport's three: 2; the others fit on one
@@ -216,3 +237,15 @@ def test_a_sitemap_index_is_exported_with_its_parts(content_dir: Path, tmp_path:
     client = app.test_client()
     for name in ("sitemap.xml", *parts, "robots.txt", "feeds.opml", "feeds.html"):
         assert (target / name).read_bytes() == client.get(url_of(name)).data, name
+
+
+def test_feedsvc_build_writes_nothing_of_a_folder_it_cannot_list(content_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", str(out), "--content", str(content_dir)]).exit_code == 1  # the empty one
+    articles = content_dir / "articles"
+    articles.rename(content_dir / "articles-away")
+    articles.write_text("not a folder", encoding="utf-8")
+    # exported as a site without articles, every article page was withdrawn from the static host
+    result = CliRunner().invoke(main, ["build", str(out), "--content", str(content_dir)])
+    assert result.exit_code == 1 and f"cannot read the content: {articles}: Not a directory" in result.output
+    assert (out / "articles" / "article-with-sidecar-overrides.html").is_file()  # the last export, untouched
