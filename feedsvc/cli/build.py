@@ -9,12 +9,28 @@ from typing import Any
 
 import click
 
-__all__ = ["cache_setting", "progress_bar", "run_build"]
+__all__ = ["cache_setting", "hush_logs", "progress_bar", "run_build"]
 
 
 def cache_setting(cache_dir: Path | None, no_cache: bool) -> str | None:
     """Return the CACHE_DIR setting for the cache options ("" is none, None the default)."""
     return "" if no_cache else (str(cache_dir) if cache_dir else None)
+
+
+def hush_logs() -> None:
+    """Quiet feedsvc's log while the running command lasts: its report says each thing once.
+
+    The level is put back when the command's click context closes, so a
+    program (or a test) that runs commands in its own process keeps its
+    logging as it was: set for good, a log-capturing test run after
+    ``check`` or ``build`` saw nothing of the service's warnings.
+    """
+    logger = logging.getLogger("feedsvc")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(lambda: logger.setLevel(level))
 
 
 def progress_bar(total: int, what: str) -> Any:
@@ -40,7 +56,7 @@ def run_build(target: Path, content_dir: Path, cache_dir: Path | None, no_cache:
     from feedsvc.content.site import SiteConfigError
     from feedsvc.web.export import ExportError, check_target, export_site
 
-    logging.getLogger("feedsvc").setLevel(logging.CRITICAL)  # the summary below says it all once
+    hush_logs()  # the summary below says it all once
     config: dict[str, Any] = {"CONTENT_DIR": str(content_dir), "WEBSUB_ANNOUNCE_AT_START": False,
                               "PROGRESS": progress_bar}  # fmt: skip
     if base_url:

@@ -111,7 +111,7 @@ def serve(
     build is done.
     """
     from feedsvc.app import create_gunicorn_app
-    from feedsvc.cli.build import cache_setting
+    from feedsvc.cli.build import cache_setting, hush_logs
     from feedsvc.content.site import SiteConfigError
     from feedsvc.serve.gunicorn import (
         EmbeddedServer,
@@ -125,7 +125,7 @@ def serve(
     from feedsvc.settings import ServiceConfigError
 
     if check_config:
-        logging.getLogger("feedsvc").setLevel(logging.CRITICAL)  # the report says it all once
+        hush_logs()  # the report says it all once
     else:
         log_json_lines()
         empty_multiprocess_dir()  # before the app counts anything there
@@ -234,10 +234,10 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
     Exits with status 1 when any article could not be published.
     """
     from feedsvc.build.builder import Builder
-    from feedsvc.cli.build import cache_setting, progress_bar
+    from feedsvc.cli.build import cache_setting, hush_logs, progress_bar
     from feedsvc.content.site import SiteConfigError
 
-    logging.getLogger("feedsvc").setLevel(logging.CRITICAL)  # the report below says it all once
+    hush_logs()  # the report below says it all once
     setting = cache_setting(cache_dir, no_cache)
     cache = content_dir / ".feedsvc" / "cache" if setting is None else (Path(setting) if setting else None)
     builder = Builder(content_dir, cache_dir=cache, workers=os.cpu_count() or 1, ledger="read", progress=progress_bar)

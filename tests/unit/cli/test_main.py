@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,21 @@ def test_check_names_a_folder_it_cannot_list_and_fails(content_dir: Path) -> Non
     # checked as a site without articles, it said nothing of the folder
     result = CliRunner().invoke(main, ["check", "--content", str(content_dir)])
     assert result.exit_code == 1 and f"cannot read the content: {articles}: Not a directory" in result.output
+
+
+@pytest.mark.parametrize(
+    "command", [["check"], ["serve", "--check-config"], ["build", "{target}"]], ids=["check", "check-config", "build"]
+)
+def test_a_command_that_hushes_the_log_puts_its_level_back_when_it_ends(
+    content_dir: Path, tmp_path: Path, command: list[str]
+) -> None:
+    logger = logging.getLogger("feedsvc")
+    before = logger.level
+    logger.setLevel(logging.INFO)  # as a program (or a test) running the command in its own process has it
+    try:
+        args = [part.replace("{target}", str(tmp_path / "site")) for part in command]
+        result = CliRunner().invoke(main, [*args, "--content", str(content_dir)])
+        assert "article-that-is-empty.html" in result.output  # it ran, and reported
+        assert logger.level == logging.INFO
+    finally:
+        logger.setLevel(before)
