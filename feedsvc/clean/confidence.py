@@ -87,7 +87,7 @@ def is_comment_markup(node: HtmlElement) -> bool:
     if "comment" in (node.get("itemtype") or "").lower() or (node.get("itemprop") or "").lower() == "comment":
         return True
     names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
-    if "comment" not in names and "disqus" not in names and "repl" not in names:
+    if not _may_name_comments(names):
         return False
     for name in names.split():
         words = {w for w in _SPLIT.split(name) if w}
@@ -138,11 +138,15 @@ def _may_hold_comment_markup(el: HtmlElement) -> bool:
     holds each value's lowercased letters as ``is_comment_markup`` reads them
     (a space between values, and none of the words holds one).
     """
-    for values in _MARKUP_VALUES:
-        joined = " ".join(values(el)).lower()
-        if "comment" in joined or "disqus" in joined or "repl" in joined:
-            return True
-    return False
+    return any(_may_name_comments(" ".join(values(el)).lower()) for values in _MARKUP_VALUES)
+
+
+def _may_name_comments(values: str) -> bool:
+    """Say whether lowercased class/id/itemprop/itemtype ``values`` may mark a reader comment (``is_comment_markup``).
+
+    False only if none holds "comment", "disqus" or "repl", which every mark ``is_comment_markup`` accepts holds.
+    """
+    return "comment" in values or "disqus" in values or "repl" in values
 
 
 def _is_below(node: HtmlElement, top: HtmlElement) -> bool:

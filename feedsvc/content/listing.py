@@ -248,17 +248,6 @@ def refreshed(
     """
     if listing.faults:
         return None
-    try:
-        return _refreshed(listing, content_dir, paths, pictures)
-    except OSError:
-        # site.toml reported, its stat failed for a reason but "it is gone" (no permission, a symlink loop, an I/O
-        # error): not missing; a full scan reports it as a fault, naming it and why
-        return None
-
-
-def _refreshed(
-    listing: Listing, content_dir: Path, paths: Iterable[str], pictures: Iterable[str] | None
-) -> Listing | None:
     if pictures is not None:
         listing = listing.with_pictures(content_dir, pictures)
     site, rules, files, others = listing.site, dict(listing.rules), dict(listing.files), set(listing.others)
@@ -271,7 +260,12 @@ def _refreshed(
         if parts is None or len(parts) > 2 or any(part.startswith(".") for part in parts):
             continue  # not an input (relevant() keeps these out already)
         if len(parts) == 1 and parts[0] == SITE_FILE:
-            stat = _stat_unless_gone(content_dir / SITE_FILE)
+            try:
+                stat = _stat_unless_gone(content_dir / SITE_FILE)
+            except OSError:
+                # its stat failed for a reason but "it is gone" (no permission, a symlink loop, an I/O error):
+                # not missing; a full scan reports it as a fault, naming it and why
+                return None
             site = signature(stat) if stat is not None else ""
             continue
         if parts in ((), (ARTICLES_FOLDER,), (RULES_FOLDER,)):
@@ -283,24 +277,16 @@ def _refreshed(
             touched.add(name)
             files.pop(name, None)
             others.discard(name)
-            try:
-                stat = _stat_unless_gone(content_dir / folder / name)
-            except OSError as error:
-                files[name] = _unstatted_signature(error)  # there, and cannot be read: the build says why
-                continue
-            if stat is not None and S_ISREG(stat.st_mode):
-                files[name] = signature(stat)
-            elif stat is not None:
+            sig = _listed_signature(content_dir / folder / name)
+            if sig:
+                files[name] = sig
+            elif sig is not None:
                 others.add(name)
         elif folder == RULES_FOLDER and name.endswith(".toml") and not name.startswith("."):
             rules.pop(name, None)
-            try:
-                stat = _stat_unless_gone(content_dir / folder / name)
-            except OSError as error:
-                rules[name] = _unstatted_signature(error)
-                continue
-            if stat is not None and S_ISREG(stat.st_mode):
-                rules[name] = signature(stat)
+            sig = _listed_signature(content_dir / folder / name)
+            if sig:
+                rules[name] = sig
     stamp = folder_stamp(content_dir)
     if listing.stamp and _folders_of(stamp) != _folders_of(listing.stamp):
         # the content folder, articles/ or rules/ is another folder than the one listed (swapped, moved away,
@@ -382,6 +368,22 @@ def _parts(content_dir: Path, path: str) -> tuple[str, ...] | None:
         return Path(path).relative_to(content_dir).parts
     except ValueError:
         return None
+
+
+def _listed_signature(path: Path) -> str | None:
+    """Return what a listing holds for the file at ``path``: its signature, or None if it is gone.
+
+    "" for something there that is not a regular file (a folder, a pipe); the
+    signature saying why of one whose stat failed for a reason but "it is
+    gone" (see :func:`unstatted`): there, and cannot be read, the build says why.
+    """
+    try:
+        stat = _stat_unless_gone(path)
+    except OSError as error:
+        return _unstatted_signature(error)
+    if stat is None:
+        return None
+    return signature(stat) if S_ISREG(stat.st_mode) else ""
 
 
 def _stat_unless_gone(path: Path) -> os.stat_result | None:
