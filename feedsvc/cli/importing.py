@@ -81,6 +81,8 @@ def _import(
         pages, failures = importer.sitemap_pages(sitemap)
         report.outcomes.extend(failures)
         tasks += [(page.loc, partial(importer.import_url, page.loc, page)) for page in pages]
-    # disable=None: a bar on a terminal, nothing in a pipe or a log
+    # disable=None: a bar on a terminal, nothing in a pipe or a log; no monitor thread (a thread of its own
+    # left running after the command: what cli.build.progress_bar also turns off)
+    tqdm.monitor_interval = 0
     with tqdm(total=len(tasks), desc="importing", unit="article", file=sys.stderr, disable=None) as bar:
         run(tasks, report, bar)
