@@ -214,7 +214,9 @@ _APPEAL_CUE_SOURCES = (
     # (lower-case words every match contains, the cue)
     (
         ("support",),
-        r"\bsupport (?:us|our (?:work|journalism|mission|reporting|newsroom|nonprofit|non-profit)|[A-Z][\w.]+ ?[\w.]*!)",
+        # acct-3: "us" and "our ..." end at a word ("PiP support usage" is no appeal), and the named
+        # outlet starts with a capital even under IGNORECASE ("support the migration!" names none).
+        r"\bsupport (?:us\b|our (?:work|journalism|mission|reporting|newsroom|nonprofit|non-profit)\b|(?-i:[A-Z])[\w.]+ ?[\w.]*!)",
     ),
     (("can support", "can help"), r"\b(?:you|we) can (?:support|help) (?:us|our)"),
     (("support",), r"\bsupport (?:independent|quality|nonprofit|non-profit) (?:journalism|media|news|reporting)"),

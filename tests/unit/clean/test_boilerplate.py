@@ -158,3 +158,33 @@ def test_appeals_are_those_every_leaf_searched_for_every_stem_finds(blocks: list
     boilerplate.remove_appeals(article)
     _remove_appeals_plainly(plain)
     assert lxml.html.tostring(article) == lxml.html.tostring(plain)
+
+
+def test_support_at_the_start_of_a_longer_word_or_a_lower_case_name_is_no_appeal() -> None:
+    name = "keeps_lines_where_support_begins_a_longer_word.html"
+    text = text_of(name)
+    # "support us" and "support <Name>!" are cues only as whole words and a capitalised name.
+    for line in (
+        "Both support USB and NFC.",
+        "Support user defined passkeys for each account",
+        "Native multi-platform support using the same key",
+        "the changes they made to support the migration!",
+    ):
+        assert line in text
+    assert "donate today" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        ("Please support us today.", 1),
+        ("Support CleanTechnica!", 1),
+        ("Support our journalism.", 1),
+        ("Both support USB and NFC.", 0),
+        ("It adds telemetry for multiple PiP support usage.", 0),
+        ("We made the changes to support the migration!", 0),
+        ("They support ourselves and others.", 0),
+    ],
+)
+def test_the_support_cue_ends_at_a_word(text: str, cues: int) -> None:
+    assert boilerplate.appeal_cues(text) == cues
