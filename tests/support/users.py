@@ -42,8 +42,9 @@ __all__ = ["LAZY_MODULES", "NOBODY", "ChildFailed", "as_user", "folder_for", "gi
 
 # What the service imports lazily from the standard library, which uid 65534 may not be able to read (pyenv's
 # under /root): imported before the fork. werkzeug's test client encodes the host by idna; importlib.resources
-# reads the cleaner's shipped model through importlib.readers (without it, cleaning falls back to sanitising)
-LAZY_MODULES = ("encodings.idna", "importlib.readers")
+# reads the cleaner's shipped model through importlib.readers (without it, cleaning falls back to sanitising);
+# jinja2 compiles a template's string literals by the unicode_escape codec (the error page)
+LAZY_MODULES = ("encodings.idna", "encodings.unicode_escape", "importlib.readers")
 NOBODY = 65534  # the unprivileged uid and gid of Debian and most others ("nobody", "nogroup")
 TIMEOUT_SECONDS = 60.0  # far over what a test's build of a few articles takes on a loaded machine
 
