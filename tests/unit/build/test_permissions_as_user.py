@@ -5,8 +5,8 @@ site as root (the last good version), gives the content folder to uid 65534
 (a service user's content is its own), makes one file or folder root's with
 the mode of the fault, and has a forked child as uid 65534 look through the
 service's own entry points: the watcher's poll (which the server runs), a
-builder started afresh on the same build cache (a restart, ``feedsvc build``),
-``feedsvc check`` and ``/healthz``. Nothing is stood in for: the stat, the
+builder started afresh on the same build cache (a restart), ``feedsvc check``,
+``feedsvc build`` (the static export) and ``/healthz``. Nothing is stood in for: the stat, the
 listing and the read fail as the kernel says. Skipped, saying why, where the
 tests cannot become another user (tests/support/users.py).
 """
@@ -89,6 +89,14 @@ def _check(content: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def _export(content: Path) -> tuple[int, str, list[str]]:
+    """``feedsvc build`` of ``content`` into a new folder beside it: its status, its output, the pages written."""
+    target = content.parent / "site"
+    result = CliRunner().invoke(main, ["build", str(target), "--content", str(content)])
+    pages = sorted(p.name for p in (target / "articles").glob("*.html")) if (target / "articles").is_dir() else []
+    return result.exit_code, result.output, pages
+
+
 def _healthz(content: Path) -> dict[str, Any]:
     """``/healthz`` of a server started on ``content`` (no watcher: a start is what is asked)."""
     app = create_app({"TESTING": True, "CONTENT_DIR": str(content), "LIVE_RELOAD": False})
@@ -112,6 +120,7 @@ def test_an_articles_folder_readable_but_not_searchable_holds_every_article(serv
             "restarted": _restarted(content),
             "check": _check(content),
             "healthz": _healthz(content),
+            "export": _export(content),
             "fault": served.watcher.fault,
         }
 
@@ -130,6 +139,9 @@ def test_an_articles_folder_readable_but_not_searchable_holds_every_article(serv
     assert health["status"] == "degraded" and health["content"] == {"status": "ok"} and health["articles"] == 3
     assert [(h["path"], h["reason"]) for h in health["held"]] == [(f"articles/{s}.html", DENIED) for s in sorted(SLUGS)]
     assert all(h["serving"].startswith("the last good version") for h in health["held"])
+    code, output, pages = seen["export"]
+    assert code == 1 and pages == [f"{slug}.html" for slug in sorted(SLUGS)]
+    assert output.endswith("3 articles, 0 not published, 3 held at their last good version\n")
 
 
 def test_a_page_only_root_can_read_is_held_and_the_rest_published(served: Served) -> None:
@@ -195,7 +207,7 @@ def test_an_articles_folder_that_cannot_be_listed_keeps_the_last_good_snapshot(s
         except UnreadableContent as error:
             restart = str(error)
         return {"published": len(served.published), "fault": served.watcher.fault, "restart": restart,
-                "check": _check(content)}  # fmt: skip
+                "check": _check(content), "export": _export(content)}  # fmt: skip
 
     seen = as_user(look)
     # nothing published (28c02da: the folder published as emptied): the last good snapshot still serves,
@@ -204,7 +216,8 @@ def test_an_articles_folder_that_cannot_be_listed_keeps_the_last_good_snapshot(s
     fault = seen["fault"]
     assert (fault["path"], fault["reason"]) == (f"{content}/articles", "cannot read the content: Permission denied")
     assert seen["restart"] == f"cannot read the content: {content}/articles: Permission denied"
-    assert seen["check"] == (1, f"Error: cannot read the content: {content}/articles: Permission denied\n")
+    said = f"Error: cannot read the content: {content}/articles: Permission denied\n"
+    assert seen["check"] == (1, said) and seen["export"] == (1, said, [])  # nothing written
 
 
 def _picture_folder_not_searchable(picture: Path) -> Path:
