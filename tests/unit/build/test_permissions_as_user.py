@@ -144,28 +144,58 @@ def test_an_articles_folder_readable_but_not_searchable_holds_every_article(serv
     assert output.endswith("3 articles, 0 not published, 3 held at their last good version\n")
 
 
-def test_a_page_only_root_can_read_is_held_and_the_rest_published(served: Served) -> None:
+@pytest.mark.parametrize("suffix", [".html", ".toml"], ids=["page", "sidecar"])
+def test_a_page_or_sidecar_only_root_can_read_is_held_and_the_rest_published(served: Served, suffix: str) -> None:
     content = served.content
     good = _good(served.published[-1])
     write_article(content, "gamma", "2024-05-03T10:00:00+04:00", text="The story of gamma, with its update.")
     write_article(content, "delta", "2024-05-04T10:00:00+04:00")
     give(content / "articles")
-    restrict(content / "articles" / "beta.html", 0o600)
-    restrict(content / "articles" / "delta.html", 0o600)  # never published: not published, saying why
+    restrict(content / "articles" / f"beta{suffix}", 0o600)
+    restrict(content / "articles" / f"delta{suffix}", 0o600)  # never published: not published, saying why
 
     def look() -> dict[str, Any]:
         return {"served": _seen(served.poll()), "restarted": _restarted(content), "check": _check(content),
                 "fault": served.watcher.fault}  # fmt: skip
 
     seen = as_user(look)
+    problems = [("error", f"delta{suffix}", DENIED), ("held", f"beta{suffix}", DENIED)]
     for snapshot in (seen["served"], seen["restarted"]):
         assert list(snapshot["html"]) == list(good) and snapshot["html"]["beta"] == good["beta"]
         assert "with its update" in snapshot["html"]["gamma"]
-        assert snapshot["problems"] == [("error", "delta.html", DENIED), ("held", "beta.html", DENIED)]
+        assert snapshot["problems"] == problems
     assert seen["fault"] is None
     code, output = seen["check"]
-    assert code == 1 and f"error    {content}/articles/delta.html: {DENIED}\n" in output
+    assert code == 1 and f"error    {content}/articles/delta{suffix}: {DENIED}\n" in output
     assert "3 published, 1 not published, 1 held at their last good version, 0 warnings\n" in output
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["no-cache-yet", "root-built-the-cache"])
+def test_a_reader_who_may_not_write_the_content_folder_checks_and_exports_it(cached: bool) -> None:
+    # a publisher checking the folder the service owns, or a read-only mount: all of it readable, nothing
+    # writable. The build cache's store of article bodies was made before anything was read: `check` ended
+    # in a Python traceback (PermissionError), `build` wrote nothing ("[Errno 13] Permission denied: '…'")
+    with folder_for() as home:
+        content = blank_site(home / "content", NEWS_SITE_TOML)  # root's, 0o755 and 0o644: read, not written
+        for day, slug in enumerate(SLUGS, start=1):
+            write_article(content, slug, f"2024-05-0{day}T10:00:00+04:00")
+        if cached:
+            Builder(content, cache_dir=content / ".feedsvc" / "cache").build(NOW)
+
+        def look() -> dict[str, Any]:
+            result = CliRunner().invoke(main, ["check", "--content", str(content)])
+            crashed = result.exception if not isinstance(result.exception, SystemExit) else None
+            return {"check": (result.exit_code, result.output, repr(crashed)), "export": _export(content)}
+
+        seen = as_user(look)
+    code, output, crashed = seen["check"]
+    assert (code, crashed) == (0, "None") and output.endswith("3 published, 0 not published, 0 held at their "
+                                                              "last good version, 0 warnings\n")  # fmt: skip
+    code, output, pages = seen["export"]
+    assert pages == [f"{slug}.html" for slug in sorted(SLUGS)], output  # every page written
+    unrecorded = f"error    {content}/.feedsvc/revisions.json: cannot be written (Permission denied)"
+    # dates given for the first time (no ledger yet) cannot be recorded: said, and the export's exit 1
+    assert (code, unrecorded in output) == ((0, False) if cached else (1, True)), output
 
 
 RULES = 'strip = [".promo"]\n'
