@@ -52,7 +52,7 @@ T = TypeVar("T")
 
 
 class ChildFailed(AssertionError):
-    """The function raised in the child, and its exception could not be sent back as it was."""
+    """What the function returned or raised in the child could not be sent back as it was (its text is)."""
 
 
 def _needs_root() -> None:
@@ -76,8 +76,8 @@ def as_user(function: Callable[[], T], uid: int = NOBODY, gid: int = NOBODY, tim
         importlib.import_module(name)
     read_end, write_end = os.pipe()
     with warnings.catch_warnings():
-        # Python 3.12 warns that forking a process with threads may deadlock the child: the child only makes
-        # plain calls (no thread, no lock another thread may hold: pytest's capture and xdist's are not used)
+        # Python 3.12 warns that forking a process with threads may deadlock the child: the child makes plain
+        # calls, none waiting on another thread (xdist's talk to the controller; logging's locks are made anew)
         warnings.simplefilter("ignore", DeprecationWarning)
         pid = os.fork()
     if pid == 0:  # the child: never returns into pytest, whatever happens

@@ -250,6 +250,24 @@ def test_an_articles_folder_that_cannot_be_listed_keeps_the_last_good_snapshot(s
     assert seen["check"] == (1, said) and seen["export"] == (1, said, [])  # nothing written
 
 
+def test_a_content_folder_readable_but_not_searchable_keeps_the_last_good_snapshot(served: Served) -> None:
+    content = served.content
+    restrict(content, 0o744)  # r-- for uid 65534: not even site.toml can be statted
+
+    def look() -> dict[str, Any]:
+        served.watcher.poll(force=True)
+        return {"published": len(served.published), "fault": served.watcher.fault, "check": _check(content),
+                "export": _export(content)}  # fmt: skip
+
+    seen = as_user(look)
+    assert seen["published"] == len(served.published)  # nothing published: the last good snapshot serves
+    assert seen["fault"] is not None and seen["fault"]["reason"] == "cannot read the content: Permission denied"
+    assert seen["fault"]["path"] == f"{content}/site.toml"
+    # (118cc9d: check ended in a traceback, the build cache in the folder could not be made)
+    said = f"Error: {content}/site.toml: cannot be read (Permission denied); check that it is a readable file\n"
+    assert seen["check"] == (1, said) and seen["export"][:2] == (1, said)
+
+
 def _picture_folder_not_searchable(picture: Path) -> Path:
     """Make the folder of ``picture`` r-- for uid 65534 (the file there, its stat refused); return what to give back."""
     restrict(picture.parent, 0o744)
