@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import os
 import time
 import weakref
@@ -64,6 +65,8 @@ __all__ = [
     "release_memory",
     "with_source_rules",
 ]
+
+log = logging.getLogger(__name__)
 
 READ_SUFFIXES = (*ARTICLE_SUFFIXES, SIDECAR_SUFFIX)
 DATED_SLACK = 256  # articles removed before the builder's record of dated articles is pruned
@@ -140,7 +143,7 @@ class Builder:
         self.articles = Articles(content_dir / ARTICLES_FOLDER, self.settling, max(1, workers), progress, clean)
         # Article bodies and every feed but the site's own live on disk, not in the heap that
         # gunicorn's workers inherit: a worker's memory then stays near its code's, at any site size.
-        self.articles.blobs = BlobStore(cache_dir) if spill else None
+        self.articles.blobs = _blob_store(cache_dir) if spill else None
         self.report: BuildReport = report or _Unreported()
         self.snapshot: Snapshot | None = None
         # the listing the last snapshot was built from, and when (monotonic) the builder began making it
@@ -476,6 +479,23 @@ class _Names:
 
     def _all_sidecars(self) -> list[Problem]:
         return [problem for stem in sorted(self._sidecars) for problem in self._sidecars[stem]]
+
+
+def _blob_store(cache_dir: Path | None) -> BlobStore:
+    """Return a store of article bodies in the build cache's folder, or in the system's temporary folder if it
+    cannot be made there.
+
+    A user who may read the content folder but not write in it (a publisher checking the service's folder, a
+    read-only mount) then checks and exports it, as the build cache itself builds without its database: the
+    store was made before anything else was read, and ``feedsvc check`` ended in a Python traceback.
+    """
+    try:
+        return BlobStore(cache_dir)
+    except OSError as error:
+        if cache_dir is None:
+            raise
+        log.warning("build cache %s cannot be written (%s); building without it", cache_dir, error.strerror or error)
+        return BlobStore(None)
 
 
 def with_source_rules(rules: Mapping[str, SiteRules], site: Site) -> dict[str, SiteRules]:

@@ -97,7 +97,8 @@ class Listing:
     # (path, reason): folders that could not be listed, site.toml if it could not be statted (not gone); a file
     # of articles/ or rules/ that could not be statted is listed, with a signature saying why (see unstatted())
     faults: tuple[tuple[str, str], ...] = field(default=(), compare=False)
-    # the icon's and logo's files site.toml named when last read (content-relative) -> signature ("" when missing)
+    # the icon's and logo's files site.toml named when last read (content-relative) -> signature ("" when
+    # missing; of one whose stat failed otherwise: see unstatted())
     pictures: Mapping[str, str] = field(default_factory=dict)
     # made by refreshed(): the listing it was made from (weakly) and the only inputs (by name) whose
     # signature may differ from that one's (None: any may; a scan, or a change of site.toml, rules or pictures)
@@ -358,8 +359,22 @@ def _holds(parts: tuple[str, ...], name: str) -> bool:
 
 
 def _pictures(content_dir: Path, names: Iterable[str]) -> dict[str, str]:
-    """Stat the pictures at ``names`` ("" for a missing one: reading site.toml then says why)."""
-    return {name: _signature(content_dir / name) or "" for name in names}
+    """Stat the pictures at ``names``: "" for a missing one, the signature saying why of one whose stat failed
+    for a reason but "it is gone" (reading site.toml then says why).
+
+    Not "" for both: a picture put back where the service cannot stat it (its folder not searchable) after
+    it was missing listed as the same input, was never read again, and the publisher was still told that it
+    does not exist, not that it cannot be read.
+    """
+    found = {}
+    for name in names:
+        try:
+            stat = _stat_unless_gone(content_dir / name)
+        except OSError as error:
+            found[name] = _unstatted_signature(error)
+            continue
+        found[name] = signature(stat) if stat is not None else ""
+    return found
 
 
 def _parts(content_dir: Path, path: str) -> tuple[str, ...] | None:
@@ -401,13 +416,6 @@ def _stat_unless_gone(path: Path) -> os.stat_result | None:
 def _reason(error: OSError) -> str:
     """Say why a folder or file could not be statted or listed, as the operating system says it."""
     return error.strerror or type(error).__name__
-
-
-def _signature(path: Path) -> str | None:
-    try:
-        return signature(os.stat(path))
-    except OSError:
-        return None
 
 
 def _files(

@@ -116,6 +116,8 @@ EDITED = "article-oldest-with-time-element"  # another article, edited meanwhile
 
 
 def _a_page_stat_denied(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """A stand-in (the live server's threads cannot run in a child forked as another user): the watcher's
+    poll, a restart, ``check`` and ``/healthz`` meet a real EACCES in tests/unit/build/test_permissions_as_user.py."""
     return stat_denied(monkeypatch, f"{BROKEN}.html")
 
 

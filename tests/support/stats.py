@@ -2,6 +2,11 @@
 
 Its name and kind are read from the folder (d_type), its stat fails, as in a folder readable but not
 searchable (``chmod a-x``): the narrowest point where the service meets EACCES.
+
+Where the tests can become another user (root, with fork: tests/support/users.py), the real thing is tested
+too: tests/unit/content/test_listing_as_user.py and tests/unit/build/test_permissions_as_user.py have the
+kernel refuse the stat, the listing and the read. The stand-in stays for where those skip (not root), and
+for what no permission makes (EIO), and in the live server's threads, which a forked child must not start.
 """
 
 from __future__ import annotations

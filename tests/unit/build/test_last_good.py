@@ -131,7 +131,8 @@ def test_a_file_never_published_is_rejected_not_held(tmp_path: Path) -> None:
 
 
 def _page_stat_denied(page: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
-    return stat_denied(monkeypatch, page.name)  # (a stand-in: the tests run as root)
+    # (a stand-in: the tests run as root. test_permissions_as_user.py has the kernel refuse uid 65534 for real)
+    return stat_denied(monkeypatch, page.name)
 
 
 def _a_symlink_loop(path: Path) -> Callable[[], None]:
