@@ -30,6 +30,8 @@ from feedsvc.clean.policy import (
     BOILERPLATE_LINE,
     CALL_TO_ACTION,
     LINK_DENSITY_MAX,
+    LINKED_ITEM_TAGS,
+    LINKED_ITEMS_MAX_DENSITY,
     PROMO_LABEL,
 )
 
@@ -39,6 +41,7 @@ __all__ = [
     "appeal_cues",
     "appeal_phrases",
     "is_call_to_action",
+    "is_linked_items",
     "is_linked_sentence",
     "is_prose_led_list",
     "link_chars",
@@ -57,6 +60,7 @@ RULES: dict[str, str] = {
     "prose_paragraph": "a <p> that reads as a sentence is prose, not a link list, while under 80% of it is links",
     "title_line_leaves": "the title line is looked for among the article's innermost blocks (through <main>/<span> wrappers)",
     "prose_led_list": "a list of links a paragraph of prose leads into, with the article going on after it, is the article's",
+    "linked_items": "a <li>, a list or a <p> that is no sentence, under 80% links, names the article's linked items, not a link list",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -277,6 +281,7 @@ def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None
             and not _is_introduced_list(el)
             and not ("prose_led_list" not in DISABLED and is_prose_led_list(el))
             and not ("prose_paragraph" not in DISABLED and is_linked_sentence(el, text_of(el), density))
+            and not ("linked_items" not in DISABLED and is_linked_items(el, text_of(el), density))
         ):
             gone.update(el.iterdescendants())
             remove(el, rec, "boilerplate", f"link list ({density:.0%} of its text is links)")
@@ -311,6 +316,25 @@ def is_linked_sentence(el: HtmlElement, text: str, density: float) -> bool:
     today!") is all link.
     """
     return el.tag == "p" and density <= _LINKED_SENTENCE_MAX_DENSITY and _is_sentence(text)
+
+
+def is_linked_items(el: HtmlElement, text: str, density: float) -> bool:
+    """Return True if ``el`` is a text block of the article's linked items, however many of its words are links.
+
+    "Buying options: Amazon (DeWalt) Home Depot (Milwaukee)", "Nemo Disco
+    Sleeping Bag (if shoulder season …). Budget: REI Trailmade 20", a
+    checklist of gear each linked to its review, "Recommendations: Canon EOS
+    M50, Sony a7R III": a writer links the things a line names, and the words
+    around the links (what it is, which shop, the price, the use) are the
+    article's. A <li>, <ul>, <ol> or a <p> that is no sentence (a sentence is
+    ``is_linked_sentence``'s) with a fifth of its text or more outside links
+    is such a block; related-story lists, tag lines and share bars are links
+    nearly throughout, and a box (a <div>) of teasers is still judged as a
+    link list.
+    """
+    if el.tag not in LINKED_ITEM_TAGS or density > LINKED_ITEMS_MAX_DENSITY:
+        return False
+    return el.tag != "p" or not _is_sentence(text)
 
 
 def _is_introduced_list(el: HtmlElement) -> bool:

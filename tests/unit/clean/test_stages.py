@@ -107,6 +107,39 @@ def test_a_linked_sentence_is_a_paragraph_that_ends_a_sentence_and_is_not_all_li
     assert boilerplate.is_linked_sentence(el, text, density) is kept
 
 
+def test_keeps_the_articles_linked_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = fixture("keeps_the_articles_linked_items.html")
+    out = text(clean_html(page, BASE))
+    # A gear list whose items link what they name (55-70% of their text is links): the article's.
+    for kept in ("Dune sleeping bag (in spring or autumn", "Pocket stove + gas", "Squeeze filter + two bottles"):
+        assert kept in out
+    assert "Buying options: Amazon (Pocket) Hill Store (Pocket)" in out
+    # Links throughout: a related-stories list still goes.
+    assert "My first wild camp" not in out
+    monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"linked_items"}))
+    without = text(clean_html(page, BASE))
+    assert "Dune sleeping bag" not in without and "Pocket stove" not in without and "Buying options" not in without
+
+
+@pytest.mark.parametrize(
+    ("markup", "kept"),
+    [
+        ('<li>Buying options: <a href="/a">Amazon (DeWalt)</a> <a href="/b">Home Depot (Milwaukee)</a></li>', True),
+        ('<p><a href="/a">Pocket stove</a> + gas<br><a href="/b">Titanium pot</a> and lid</p>', True),
+        ('<ul><li><a href="/a">Ridge tent</a>, or for less <a href="/b">Basic 2</a> [$99]</li></ul>', True),
+        ('<div>Buying options: <a href="/a">Amazon (DeWalt)</a> <a href="/b">Home Depot (Milwaukee)</a></div>', False),
+        ('<li>Read: <a href="/a">Terns return to the spit</a> <a href="/b">Seal pups on the sandbank</a></li>', False),
+        # A sentence is prose (``is_linked_sentence``, its own switch), not a line of items.
+        ('<p>It began with <a href="/a">Ana Ruiz</a> and <a href="/b">Ben Okafor of the trust</a> in 1987.</p>', False),
+    ],
+)
+def test_linked_items_are_a_text_block_with_a_fifth_of_its_text_outside_links(markup: str, kept: bool) -> None:
+    el = lxml.html.fragment_fromstring(markup)
+    text = " ".join(text_content(el).split())
+    density = boilerplate.link_chars(el) / len(text.replace(" ", ""))
+    assert boilerplate.is_linked_items(el, text, density) is kept
+
+
 def test_keeps_sections_whose_id_is_their_headings_slug() -> None:
     out = clean_html(fixture("keeps_sections_whose_id_is_their_headings_slug.html"), BASE)
     headings = [" ".join(h.text_content().split()) for h in tree(out).iter("h2", "h3")]
