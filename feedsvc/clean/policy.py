@@ -216,7 +216,7 @@ _APPEAL_CUE_SOURCES = (
     # (lower-case words every match contains, the cue)
     (
         ("support",),
-        # acct-3: "us" and "our ..." end at a word ("PiP support usage" is no appeal), and the named
+        # "us" and "our ..." end at a word ("PiP support usage" is no appeal), and the named
         # outlet starts with a capital even under IGNORECASE ("support the migration!" names none).
         r"\bsupport (?:us\b|our (?:work|journalism|mission|reporting|newsroom|nonprofit|non-profit)\b|(?-i:[A-Z])[\w.]+ ?[\w.]*!)",
     ),
@@ -334,7 +334,7 @@ BOILERPLATE_LINE = re.compile(
 # lists (related stories, tag clouds, share bars).
 LINK_DENSITY_MAX = 0.5
 
-# acct-4: a list item, a list or a paragraph that is no sentence (a sentence is the prose rule's)
+# A list item, a list or a paragraph that is no sentence (a sentence is the prose rule's)
 # whose links carry at most this share of its text names the article's own linked items (what to
 # buy and where, a checklist, references, a reading list): on the tuning folds 48 of the 63 such
 # blocks the link-list test removed were annotated article text (875 of their 1,021 words).

@@ -43,7 +43,7 @@ FINGERPRINTS = {
     "20": "224b35e275bf9f8c",  # issue 11: a <br> reads as a space in the tree's text (stages, the scorer's features and labels, summaries; the published HTML unchanged); bare counter numbers at the article's edges go; reader comment threads told by their shape (dated items with reply/report controls or self-links), whatever their class and id say
     "21": "dd5dc445ee79b436",  # a void tag typed in raw text (<xmp>, <script>, a comment) gets no end tag: "<xmp>Use <embed src=x> here</xmp>" shows no "</embed>"; a page whose <body> its style hides until a script lays it out is cleaned (pruning failed on it: the whole page was only sanitised)
     "22": "3a92b21d7da6a95e",  # text that looks like markup shown as the source shows it: <noembed> and <noframes> fallbacks never shown (their text was escaped twice), <plaintext> as a <pre> without the parser's end tags, <noscript> read as raw text by the HTML5 parser with scripting on (one nested in another, typed in an <xmp> or in a <template>), the sanitiser drops the text of what browsers never show
-    "23": "a6f7c3ec4d5d932f",  # issue 11: the appeal cue "support us" ends at a word ("support USB", "support usage" are no appeals) and "support <Name>!" needs a capital even under IGNORECASE (acct-3); a <p>, <li> or list under 80% links names the article's linked items (products and shops, a checklist, references), not a link list (acct-4)
+    "23": "a6f7c3ec4d5d932f",  # issue 11: the appeal cue "support us" ends at a word ("support USB", "support usage" are no appeals) and "support <Name>!" needs a capital even under IGNORECASE; a <p>, <li> or list under 80% links names the article's linked items (products and shops, a checklist, references), not a link list
 }
 
 
