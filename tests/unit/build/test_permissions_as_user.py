@@ -24,6 +24,7 @@ from click.testing import CliRunner
 
 from feedsvc.app import create_app
 from feedsvc.build.builder import Builder, UnreadableContent
+from feedsvc.build.representation import body_etag
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.cli.main import main
 from feedsvc.content.site import SiteConfigError
@@ -326,3 +327,46 @@ def test_an_icon_or_logo_that_cannot_be_read_is_said_so_not_missing(
 
     fault, digest = as_user(fixed)
     assert fault is None and digest
+
+
+def _picture_deleted(picture: Path) -> Path:
+    """Delete ``picture`` (as root: gone for anyone); return its folder."""
+    picture.unlink()
+    return picture.parent
+
+
+@pytest.mark.parametrize("key", ["icon", "logo"])
+@pytest.mark.parametrize("break_it", [_picture_root_only, _picture_folder_not_searchable, _picture_deleted])
+def test_an_icon_or_logo_that_cannot_be_read_after_the_build_is_served_as_built(
+    key: str, break_it: Callable[[Path], Path]
+) -> None:
+    # every page of the last good snapshot still links the picture: it answered 404 "cannot be read (Permission
+    # denied)" (08e2518), read from the file when first asked for, while the site was reported stale
+    with folder_for() as home:
+        content = blank_site(home / "content", NEWS_SITE_TOML + f'{key} = "media/site.png"\n')
+        picture = with_icon(content, name="media/site.png", named=False)
+        write_article(content, "alpha", "2024-05-01T10:00:00+04:00")
+        app = create_app({"TESTING": True, "CONTENT_DIR": str(content), "LIVE_RELOAD": False, "SETTLE_SECONDS": 0,
+                          "CLOCK": lambda: NOW})  # fmt: skip
+        state = app.extensions["feedsvc"]
+        watcher = Watcher(state.builder, state.replace, lambda: NOW, polling=True)
+        built = picture.read_bytes()
+        give(content)
+        break_it(picture)
+        paths = ("/favicon.ico", "/icon.png") if key == "icon" else ("/logo.png",)
+
+        def look() -> dict[str, Any]:
+            watcher.poll(force=True)
+            client = app.test_client()
+            answers = {path: client.get(path) for path in paths}
+            return {
+                "fault": (watcher.fault or {}).get("reason", ""),
+                "answers": {path: (r.status_code, r.data, r.headers.get("ETag")) for path, r in answers.items()},
+            }
+
+        seen = as_user(look)
+        app.extensions["feedsvc"].close()
+    said = "which does not exist" if break_it is _picture_deleted else DENIED
+    assert f"'{key}' names {picture}" in seen["fault"] and said in seen["fault"]  # the last good snapshot serves
+    for path in paths:
+        assert seen["answers"][path] == (200, built, f'"{body_etag(built)}"'), path

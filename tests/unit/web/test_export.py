@@ -15,7 +15,7 @@ from werkzeug.http import http_date
 from feedsvc.app import create_app
 from feedsvc.cli.main import main
 from feedsvc.web.export import MARKER, ExportError, export_site, file_for, site_paths
-from support.factories import write_article
+from support.factories import replace_picture, write_article
 from support.paths import FIXTURES
 from support.sites import NEWS_SITE_TOML, blank_site, copy_site
 
@@ -130,6 +130,28 @@ def test_an_export_replaces_the_previous_one_whole(content_dir: Path, tmp_path: 
     assert not (exported / "articles" / "article-oldest-with-time-element.html").exists()
     assert (exported / "articles" / "article-with-jsonld-tags-and-author.html").exists()
     assert not [p for p in exported.parent.iterdir() if p.name.startswith(".")]  # no staging left behind
+
+
+@pytest.mark.parametrize("change", ["deleted", "edited"])
+def test_the_icon_and_logo_written_are_those_the_site_was_built_with(tmp_path: Path, change: str) -> None:
+    # the pages written give the pictures' sizes and the feeds their digests' version: the files as they were when
+    # the export asked for them (118cc9d, 08e2518) were another picture, or a 404 that stopped the export
+    content_dir = blank_site(tmp_path / "content", NEWS_SITE_TOML)
+    write_article(content_dir, "harbour", "2024-05-01T10:00:00")
+    pictures = {"icon.png": "icon-128.png", "logo.png": "logo-144x48.png"}
+    for name, fixture in pictures.items():
+        shutil.copy(FIXTURES / "pictures" / fixture, content_dir / name)
+    with (content_dir / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.write('icon = "icon.png"\nlogo = "logo.png"\n')
+    app = make_app(content_dir)
+    for name in pictures:
+        if change == "deleted":
+            (content_dir / name).unlink()
+        else:
+            replace_picture(content_dir / name, "wide-300x100.png")
+    export_site(app, tmp_path / "site", content_dir)
+    for name, fixture in pictures.items():
+        assert (tmp_path / "site" / name).read_bytes() == (FIXTURES / "pictures" / fixture).read_bytes()
 
 
 def test_it_refuses_folders_it_did_not_write(content_dir: Path, tmp_path: Path) -> None:
