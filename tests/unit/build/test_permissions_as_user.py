@@ -197,6 +197,10 @@ def test_a_reader_who_may_not_write_the_content_folder_checks_and_exports_it(cac
     unrecorded = f"error    {content}/.feedsvc/revisions.json: cannot be written (Permission denied)"
     # dates given for the first time (no ledger yet) cannot be recorded: said, and the export's exit 1
     assert (code, unrecorded in output) == ((0, False) if cached else (1, True)), output
+    # every article written: counted as none not published (it said "1 not published"), the ledger on its own
+    summary = "3 articles, 0 not published, 0 held at their last good version\n"
+    other = "" if cached else f"1 other problem: {content}/.feedsvc/revisions.json\n"
+    assert output.endswith(summary + other), output
 
 
 RULES = 'strip = [".promo"]\n'
@@ -216,7 +220,8 @@ def test_rules_that_cannot_be_read_are_named_not_applied_and_the_articles_publis
         restrict(rules / "news.example.org.toml", 0o600)
 
     def look() -> dict[str, Any]:
-        return {"served": _seen(served.poll()), "restarted": _restarted(content), "fault": served.watcher.fault}
+        return {"served": _seen(served.poll()), "restarted": _restarted(content), "fault": served.watcher.fault,
+                "check": _check(content)}  # fmt: skip
 
     seen = as_user(look)
     message = "could not read the rules file (Permission denied); its rules are not applied"
@@ -224,6 +229,10 @@ def test_rules_that_cannot_be_read_are_named_not_applied_and_the_articles_publis
         assert snapshot["html"] == good
         assert snapshot["problems"] == [("error", "news.example.org.toml", message)]
     assert seen["fault"] is None
+    # every article published: none counted as not published (it said "1 not published"), the rules file apart
+    code, output = seen["check"]
+    summary = "3 published, 0 not published, 0 held at their last good version, 0 warnings\n"
+    assert code == 1 and output.endswith(f"{summary}1 other problem: {rules / 'news.example.org.toml'}\n"), output
 
 
 def test_an_articles_folder_that_cannot_be_listed_keeps_the_last_good_snapshot(served: Served) -> None:

@@ -173,6 +173,20 @@ def test_feedsvc_build_writes_the_site_and_reports_what_was_left_out(content_dir
     assert again.exit_code == 1 and "outside the content folder" in again.output
 
 
+def test_feedsvc_build_counts_articles_as_articles_and_other_problems_on_their_own_line(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    # a rules file that does not parse was counted as an article not published ("2 not published")
+    rules = content_dir / "rules" / "news.example.org.toml"
+    rules.parent.mkdir()
+    rules.write_text("strip = [\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "out"), "--content", str(content_dir)])
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        f"3 articles, 1 not published, 0 held at their last good version\n1 other problem: {rules}\n"
+    )
+
+
 def test_feedsvc_build_holds_a_page_it_cannot_stat_and_writes_the_rest(content_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["build", str(out), "--content", str(content_dir)]).exit_code == 1  # the empty one
