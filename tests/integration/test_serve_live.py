@@ -143,6 +143,16 @@ def test_every_worker_serves_the_icon_the_build_read_whatever_becomes_of_its_fil
         icon.unlink()
         assert wait_until(lambda: json.loads(fetch(f"{served.url}/healthz"))["status"] == "stale")
         assert {_favicon(served.url) for _ in range(20)} == {built}  # the last good snapshot's, whole
+        # its publisher killed: the one started again cannot build either (the icon is gone), so the master
+        # keeps its snapshot, whose pictures live in the blob file of the publisher that died
+        publisher = _children(served.pid)[0]
+        os.kill(publisher, signal.SIGKILL)
+        # the new one's first build said why it publishes nothing (a second time), and the master reloaded its
+        # workers: forked anew from it, they read the pictures from the dead publisher's file (its descriptor)
+        log = tmp_path / "watched.log"
+        assert wait_until(lambda: log.read_text().count("content change not published") >= 2)
+        assert wait_until(lambda: json.loads(fetch(f"{served.url}/healthz"))["status"] == "stale")
+        assert {_favicon(served.url) for _ in range(20)} == {built}
 
 
 def test_without_watching_the_publisher_exits_after_the_first_build(content_dir: Path, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from feedsvc.app import create_app
 from feedsvc.build.builder import load_snapshot
 from feedsvc.build.records import ArticleList
 from feedsvc.build.representation import body_etag
+from feedsvc.build.snapshot import Snapshot
 from feedsvc.serve.wire import dump_snapshot
 from feedsvc.serve.wire import load_snapshot as load_snapshot_sent
 from support.factories import replace_picture, write_article
@@ -628,6 +629,15 @@ def test_an_icon_saved_anew_is_published_by_the_build_that_reads_it(content_dir:
     assert after.headers["ETag"] != before.headers["ETag"]
     assert list(built.pictures) == [built.catalog.site.icon.digest]  # by the digest its pages and ETags have
     assert built.pictures[built.catalog.site.icon.digest].body == old  # the version built before keeps its own
+
+
+def test_a_version_made_without_reading_the_pictures_says_so_rather_than_read_them_now(content_dir: Path) -> None:
+    app = _app_with_pictures(content_dir, "icon-128.png")
+    state = app.extensions["feedsvc"]
+    built = state.snapshot
+    state.replace(Snapshot(built.catalog, built.feeds, built.archives))  # a catalog rendered alone: no pictures
+    response = app.test_client().get("/favicon.ico")
+    assert response.status_code == 404 and "not read by the build" in response.get_data(as_text=True)
 
 
 def test_an_icon_elsewhere_is_linked_not_served(content_dir: Path) -> None:
