@@ -26,12 +26,14 @@ __all__ = [
     "FeedSpec",
     "Image",
     "PageMetadata",
+    "PictureFile",
     "Prepared",
     "Problem",
     "Revision",
     "Site",
     "SiteImage",
     "Source",
+    "StoredBytes",
     "StoredText",
     "Withdrawal",
     "article_path",
@@ -81,6 +83,14 @@ class StoredText(Protocol):
     """Text kept outside the heap (:class:`feedsvc.build.blobstore.Blob`), read when needed."""
 
     def text(self) -> str: ...
+
+
+class StoredBytes(Protocol):
+    """Bytes kept outside the heap (:class:`feedsvc.build.blobstore.Blob`), read when sent."""
+
+    def read(self) -> bytes: ...
+
+    def __len__(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -139,6 +149,26 @@ class SiteImage:
     width: int | None = None
     height: int | None = None
     digest: str = ""  # of the file's bytes: a new picture under the same name changes the site's documents
+
+
+@dataclass(frozen=True)
+class PictureFile:
+    """The bytes of the icon's or logo's file as the build that published them read them, and the file's time.
+
+    A snapshot serves these bytes at the picture's path for as long as it serves (its ``SiteImage.digest`` is
+    their hash, and its ETags were made with it): the file edited, deleted or made unreadable after the build
+    changes nothing served until a build reads it again. Kept beside the :class:`Site`, never in it: every
+    field of the site keys the rendered feeds, which would change for bytes they do not hold.
+    """
+
+    data: bytes | StoredBytes  # the bytes, or a handle on them kept on disk
+    modified: float  # the file's modification time when it was read (its Last-Modified)
+
+    @property
+    def body(self) -> bytes:
+        """The file's bytes."""
+        data = self.data
+        return data if isinstance(data, bytes) else data.read()
 
 
 @dataclass(frozen=True)

@@ -51,9 +51,15 @@ from feedsvc.content.listing import (
     site_pictures,
     unpublishable,
 )
-from feedsvc.content.loader import ARTICLE_SUFFIXES, SIDECAR_SUFFIX, listing_problems, load_site, stray_problems
+from feedsvc.content.loader import (
+    ARTICLE_SUFFIXES,
+    SIDECAR_SUFFIX,
+    listing_problems,
+    load_site_and_pictures,
+    stray_problems,
+)
 from feedsvc.content.rules import RULES_FOLDER, host_of, load_site_rules
-from feedsvc.model import Article, Catalog, Problem, Site
+from feedsvc.model import Article, Catalog, PictureFile, Problem, Site
 
 __all__ = [
     "BuildReport",
@@ -151,6 +157,9 @@ class Builder:
         self.listing: Listing | None = None
         self.listed: float | None = None
         self._site: Site | None = None
+        # the icon's and logo's bytes as read with self._site (by digest), on disk with the article bodies: every
+        # snapshot built from this site serves them, whatever becomes of the files (read again with site.toml)
+        self._pictures: dict[str, PictureFile] = {}
         self._host_rules: dict[str, SiteRules] = {}  # as the rules folder has them, by host
         self._rules: dict[str, SiteRules] = {}  # and under each [[source]] that names one (with_source_rules)
         self._rule_problems: list[Problem] = []
@@ -291,6 +300,7 @@ class Builder:
             progress=advance,
             spill=self.articles.blobs,
             changes=changes,
+            pictures=self._pictures,
         )
         self.stats.rendered = snapshot.fresh
         if previous is None:  # a full build: nothing else in the cache is needed
@@ -399,7 +409,10 @@ class Builder:
         inputs = listing.inputs
         sig = inputs[SITE_FILE]
         if self._site is None or (self._settings.get(SITE_FILE) != sig and self.settling.settled(SITE_FILE, sig)):
-            self._site = load_site(self.content_dir, self.overrides, listen_port=self.listen_port)
+            self._site, pictures = load_site_and_pictures(
+                self.content_dir, self.overrides, listen_port=self.listen_port
+            )
+            self._pictures = self._kept(pictures)
             # with the pictures it names now (ones newly named are statted just after being read)
             self._settings[SITE_FILE] = listing.with_pictures(self.content_dir, self.pictures).inputs[SITE_FILE]
         prefix = f"{RULES_FOLDER}/"
@@ -411,6 +424,18 @@ class Builder:
             self._settings = {SITE_FILE: self._settings[SITE_FILE], **rules}
         self._rules = with_source_rules(self._host_rules, self._site)
         return self._site
+
+    def _kept(self, pictures: Mapping[str, PictureFile]) -> dict[str, PictureFile]:
+        """Return ``pictures`` with the bytes of each in the store of article bodies (when spilling): out of the
+        heap gunicorn's workers inherit, and sent to the master as a handle, not as the bytes, with every delta."""
+        store = self.articles.blobs
+        if store is None:
+            return dict(pictures)
+        known = self._pictures
+        return {
+            digest: known[digest] if digest in known else replace(file, data=store.put(file.body))
+            for digest, file in pictures.items()
+        }
 
 
 class _Names:

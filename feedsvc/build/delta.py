@@ -2,7 +2,8 @@
 
 Pure. A publish sends :func:`delta` of the snapshot it last sent and the new
 one: the articles added, changed or removed, the feed documents (site,
-tag, author feeds and archive months) whose bytes or headers changed, and
+tag, author feeds and archive months) whose bytes or headers changed, the
+site's icon and logo when they changed, and
 the catalog's small parts (site settings, problems, withdrawals, what is
 held back) whole. :func:`apply_delta` turns the previous snapshot and that
 delta into the new one: the same articles in the same order, the same
@@ -24,7 +25,7 @@ from feedsvc.build.representation import Resource
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import index_facets, index_sources, reindex_facets, reorder_articles
 from feedsvc.feeds.archive import index_archives, reindex_archives
-from feedsvc.model import Article, Catalog, Problem, Site, Withdrawal
+from feedsvc.model import Article, Catalog, PictureFile, Problem, Site, Withdrawal
 
 __all__ = ["Delta", "DeltaMismatch", "apply_delta", "delta"]
 
@@ -49,6 +50,7 @@ class Delta:
     dropped: tuple[str, ...]  # feed paths no longer there
     page_budget: int
     fresh: int
+    pictures: Mapping[str, PictureFile] | None = None  # the icon's and logo's bytes, when not those of ``base``
 
     @property
     def size(self) -> int:
@@ -99,6 +101,8 @@ def delta(old: Snapshot, new: Snapshot, digests: Mapping[str, str] | None = None
         dropped,
         new.page_budget,
         new.fresh,
+        # by digest: the same keys are the same bytes (most publishes: none sent)
+        dict(new.pictures) if new.pictures.keys() != old.pictures.keys() else None,
     )
 
 
@@ -155,7 +159,9 @@ def apply_delta(old: Snapshot, change: Delta) -> Snapshot:
         gone={w.slug: w for w in change.withdrawn},
         scheduled=dict(change.scheduled),
     )
-    return Snapshot(new_catalog, _feeds(old, change), archives, None, change.page_budget, change.fresh)
+    return Snapshot(
+        new_catalog, _feeds(old, change), archives, None, change.page_budget, change.fresh, _pictures(old, change)
+    )
 
 
 def _apply_to_records(old: Snapshot, change: Delta) -> Snapshot:
@@ -192,7 +198,13 @@ def _apply_to_records(old: Snapshot, change: Delta) -> Snapshot:
     )
     new_catalog = reindex_compact_facets(catalog, bare, order, slugs, gone, added)
     archives = month_index(order, site.timezone)
-    return Snapshot(new_catalog, _feeds(old, change), archives, None, change.page_budget, change.fresh)
+    return Snapshot(
+        new_catalog, _feeds(old, change), archives, None, change.page_budget, change.fresh, _pictures(old, change)
+    )
+
+
+def _pictures(old: Snapshot, change: Delta) -> Mapping[str, PictureFile]:
+    return old.pictures if change.pictures is None else change.pictures
 
 
 def _feeds(old: Snapshot, change: Delta) -> dict[str, Resource]:

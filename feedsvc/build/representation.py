@@ -26,6 +26,8 @@ from typing import Protocol
 import brotli
 from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
 
+from feedsvc.model import StoredBytes  # (defined with the model's other handles on bytes kept on disk)
+
 __all__ = [
     "IDENTITY",
     "PREFERENCE",
@@ -53,14 +55,6 @@ _ALIASES = {"x-gzip": "gzip"}
 # What gzip.compress(compresslevel=9, mtime=0) writes first (RFC 1952): magic, deflate, no flags, no time,
 # "maximum compression", OS unknown. A parted gzip member starts so too.
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
-
-
-class StoredBytes(Protocol):
-    """Bytes kept outside the heap (:class:`feedsvc.build.blobstore.Blob`), read when sent."""
-
-    def read(self) -> bytes: ...
-
-    def __len__(self) -> int: ...
 
 
 class BytesStore(Protocol):

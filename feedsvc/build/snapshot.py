@@ -31,7 +31,7 @@ from feedsvc.catalog.prepare import article_digest
 from feedsvc.feeds.archive import ArchiveIndex, archive_spec, index_archives, reindex_archives
 from feedsvc.feeds.atom_rss import atom_split
 from feedsvc.feeds.families import Document, Family, archive_head, families, render_archive, render_family
-from feedsvc.model import Article, Catalog, Site
+from feedsvc.model import Article, Catalog, PictureFile, Site
 
 __all__ = [
     "CHANGED_KEPT",
@@ -115,8 +115,11 @@ class Snapshot:
         rendered: Mapping[str, Rendered] | None = None,
         page_budget: int = PAGE_CACHE_BYTES,
         fresh: int = 0,
+        pictures: Mapping[str, PictureFile] | None = None,
     ) -> None:
         self.catalog = catalog
+        # the icon's and logo's bytes as the build read them, by SiteImage.digest: served for as long as this is
+        self.pictures: Mapping[str, PictureFile] = dict(pictures or {})
         self.feeds = dict(feeds)  # site path -> feed document, precomputed
         self.archives = archives
         self.subscriptions = tuple(p for p in self.feeds if not p.startswith("/archive/"))
@@ -186,6 +189,7 @@ def build_snapshot(
     progress: Callable[[int], Callable[[int], object]] | None = None,
     spill: BytesStore | None = None,
     changes: tuple[tuple[Article, ...], tuple[Article, ...]] | None = None,
+    pictures: Mapping[str, PictureFile] | None = None,
 ) -> Snapshot:
     """Render and encode every feed document of ``catalog``, reusing those whose inputs are unchanged.
 
@@ -201,6 +205,8 @@ def build_snapshot(
     ``changes``: the articles of ``previous``'s catalog that are not the very objects
     of ``catalog`` and those of ``catalog`` not in ``previous``'s, when the caller knows
     them (:attr:`~feedsvc.catalog.assembly.Assembled.changes`): not looked for among every article.
+    ``pictures``: the bytes of the site's icon and logo files as read with its settings
+    (:func:`~feedsvc.content.loader.load_site_and_pictures`), what the snapshot serves at their paths.
     """
     site = catalog.site
     changed = changes if changes is not None and previous is not None else _changed(catalog, previous)
@@ -270,7 +276,7 @@ def build_snapshot(
                 advance(1)
     _flush(fresh, rendered, store, spill)  # (those of the previous snapshot were spilled when it was built)
     feeds = {path: resource for key in jobs for path, resource in rendered[key]}
-    snapshot = Snapshot(catalog, feeds, archives, {key: rendered[key] for key in jobs}, page_budget, made)
+    snapshot = Snapshot(catalog, feeds, archives, {key: rendered[key] for key in jobs}, page_budget, made, pictures)
     kept = {**before, **labels}
     if len(kept) > len(catalog.by_slug) + LABELS_SLACK:  # articles gone: let go of their labels
         kept = {slug: label for slug, label in kept.items() if slug in catalog.by_slug}

@@ -1,15 +1,54 @@
-"""``feedsvc build`` (the static export) and what ``check``, ``build`` and ``serve`` share: cache options, progress."""
+"""``feedsvc build`` (the static export) and what ``check``, ``build`` and ``serve`` share: cache options, progress,
+the counts of their summaries."""
 
 from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePath
 from typing import Any
 
 import click
 
-__all__ = ["cache_setting", "hush_logs", "progress_bar", "run_build"]
+from feedsvc.model import Problem
+
+__all__ = ["Tally", "cache_setting", "hush_logs", "progress_bar", "run_build", "tally"]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a summary counts: the article files not published and held, and the other files with an error."""
+
+    not_published: int  # files of articles/ with an error: an article (or what stands in its place) left out
+    held: int  # files of articles/ whose article's last good version is published instead
+    others: tuple[str, ...]  # the other files with an error (the revisions ledger, a rules file), sorted
+
+    def others_line(self) -> str | None:
+        """Return the summary's line of the other problems ("1 other problem: <file>"), or None if there are none."""
+        if not self.others:
+            return None
+        count = len(self.others)
+        return f"{count} other problem{'' if count == 1 else 's'}: {', '.join(self.others)}"
+
+
+def tally(problems: Iterable[Problem], articles_dir: PurePath) -> Tally:
+    """Count ``problems`` as the summaries of ``check``, ``build`` and ``serve --check-config`` name them.
+
+    A file of ``articles_dir`` with an error is an article not published; any other file with one (the
+    revisions ledger that cannot be written, a rules file that cannot be read) is no article: counted
+    as one ("1 not published") it was reported while every article was published.
+    """
+    errors: set[PurePath] = set()
+    held: set[PurePath] = set()
+    for problem in problems:
+        if problem.severity == "error":
+            errors.add(problem.path)
+        elif problem.severity == "held":
+            held.add(problem.path)
+    articles = {path for path in errors if path.parent == articles_dir}
+    return Tally(len(articles), len(held), tuple(sorted(str(path) for path in errors - articles)))
 
 
 def cache_setting(cache_dir: Path | None, no_cache: bool) -> str | None:
@@ -50,7 +89,8 @@ def progress_bar(total: int, what: str) -> Any:
 
 
 def run_build(target: Path, content_dir: Path, cache_dir: Path | None, no_cache: bool, base_url: str | None) -> int:
-    """Export the site into ``target``; print a summary; return the exit status (1: an article left out)."""
+    """Export the site into ``target``; print a summary; return the exit status (1: an article left out or held,
+    or another problem)."""
     from feedsvc.app import create_app
     from feedsvc.catalog.assembly import UNDATED_NOTE
     from feedsvc.content.site import SiteConfigError
@@ -77,9 +117,12 @@ def run_build(target: Path, content_dir: Path, cache_dir: Path | None, no_cache:
         click.echo(f"{problem.severity:<8} {problem.path}: {problem.message}", err=True)
         if problem.served:
             click.echo(f"         serving: {problem.served}, until this file loads", err=True)
-    held = sum(1 for problem in errors if problem.severity == "held")
+    counts = tally(errors, content_dir / "articles")
     click.echo(
-        f"{target}: {written} files; {len(catalog.articles)} articles, {len(errors) - held} not published, "
-        f"{held} held at their last good version"
+        f"{target}: {written} files; {len(catalog.articles)} articles, {counts.not_published} not published, "
+        f"{counts.held} held at their last good version"
     )
+    others = counts.others_line()
+    if others:
+        click.echo(others)
     return 1 if errors else 0

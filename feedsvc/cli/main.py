@@ -204,12 +204,20 @@ def _port_mismatch(base_url: str, port: int) -> str | None:
 
 def _report_config(app: Any, content_dir: Path) -> None:
     """Print what the service would serve, as its own /healthz reports it."""
+    from feedsvc.cli.build import tally
+    from feedsvc.model import Problem
+
     health = app.test_client().get("/healthz").get_json()
+    # /healthz names files from the content folder ("articles/x.html"): counted as check counts them
+    counts = tally((Problem(Path(p["path"]), p["reason"]) for p in health["rejected"]), Path("articles"))
     click.echo(f"config ok: {content_dir / 'site.toml'}")
     click.echo(
-        f"articles:  {health['articles']} published, {len(health['rejected'])} rejected, "
+        f"articles:  {health['articles']} published, {counts.not_published} rejected, "
         f"{len(health['held'])} held at their last good version"
     )
+    others = counts.others_line()
+    if others:
+        click.echo(shown(f"others:    {others}"))
     for rejected in health["rejected"]:
         click.echo(shown(f"rejected  {rejected['path']}: {rejected['reason']}"))
     for held in health["held"]:
@@ -231,10 +239,13 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
 
     Cleans in parallel, one process per CPU, and keeps what it cleaned in
     the build cache, so a following `serve` or `build` cleans nothing.
-    Exits with status 1 when any article could not be published.
+    Exits with status 1 when any article could not be published or is held
+    at its last good version, or another file has an error (the revisions
+    ledger, a rules file): the summary counts articles, and the other
+    problems on a line of their own.
     """
     from feedsvc.build.builder import Builder
-    from feedsvc.cli.build import cache_setting, hush_logs, progress_bar
+    from feedsvc.cli.build import cache_setting, hush_logs, progress_bar, tally
     from feedsvc.content.site import SiteConfigError
 
     hush_logs()  # the report below says it all once
@@ -263,14 +274,16 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
 
     for line in status_lines(content_dir, catalog.site):
         click.echo(shown(line))
-    errors = sum(1 for p in catalog.problems if p.severity == "error")
-    held = len({p.path for p in catalog.problems if p.severity == "held"})
-    warnings = len(catalog.problems) - errors - sum(1 for p in catalog.problems if p.severity == "held")
+    counts = tally(catalog.problems, content_dir / "articles")
+    warnings = sum(1 for p in catalog.problems if p.severity == "warning")
     click.echo(
-        f"{len(catalog.articles)} published, {errors} not published, {held} held at their last good version, "
-        f"{warnings} warnings"
+        f"{len(catalog.articles)} published, {counts.not_published} not published, {counts.held} held at their "
+        f"last good version, {warnings} warnings"
     )
-    if errors or held:
+    others = counts.others_line()
+    if others:
+        click.echo(shown(others))
+    if counts.not_published or counts.held or counts.others:
         sys.exit(1)
 
 
@@ -337,7 +350,8 @@ def build(target: Path, content_dir: Path, cache_dir: Path | None, no_cache: boo
     precompressed .gz and .br files beside; docs/publishing.md ("Static
     export") has the layout and an nginx configuration. TARGET is replaced
     (it must be new, empty, or an earlier export). Exits with status 1 if
-    any article could not be published (the rest is exported).
+    any article could not be published or is held (the rest is exported),
+    or another file has an error, counted on a line of its own.
     """
     from feedsvc.cli.build import run_build
 

@@ -41,7 +41,7 @@ from feedsvc.content.toml_text import joined, parse_toml
 from feedsvc.html_depth import MAX_DEPTH, limit_depth
 from feedsvc.metadata.page import extract_metadata
 from feedsvc.metadata.tags import MAX_TAGS as METADATA_MAX_TAGS
-from feedsvc.model import ArticleSource, ContentError, PageMetadata, Problem, Site, SiteImage
+from feedsvc.model import ArticleSource, ContentError, PageMetadata, PictureFile, Problem, Site, SiteImage
 from feedsvc.text import XML_UNSAFE, dedupe, shorten, strip_markup
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "load_article",
     "load_articles",
     "load_site",
+    "load_site_and_pictures",
     "merge_metadata",
     "parse_article",
     "picture_file",
@@ -99,6 +100,17 @@ def load_site(content_dir: Path, overrides: Mapping[str, Any] | None = None, *, 
     of site.toml naming this machine follows it (links then lead to this very
     server, whatever port it was given); one set by ``overrides`` never does.
     """
+    return load_site_and_pictures(content_dir, overrides, listen_port=listen_port)[0]
+
+
+def load_site_and_pictures(
+    content_dir: Path, overrides: Mapping[str, Any] | None = None, *, listen_port: int | None = None
+) -> tuple[Site, dict[str, PictureFile]]:
+    """:func:`load_site`, with the bytes of the icon and logo files it read, by their ``SiteImage.digest``.
+
+    What a build publishes at the pictures' paths: the bytes its site's digests were made from, read
+    once, not the file as it may be when first asked for (edited, deleted or unreadable by then).
+    """
     path = content_dir / "site.toml"
     try:
         text = path.read_bytes().decode("utf-8")
@@ -119,14 +131,13 @@ def load_site(content_dir: Path, overrides: Mapping[str, Any] | None = None, *, 
         given = f" (overridden: {', '.join(sorted(overrides))})" if overrides else ""
         raise SiteConfigError(f"{path}{given}: {joined(problems)}")
     site = parse_site(data or {}, overrides, lines)
-    site = dataclasses.replace(
-        site,
-        icon=_read_picture(content_dir, path, "icon", site.icon),
-        logo=_read_picture(content_dir, path, "logo", site.logo),
-    )
+    icon, icon_file = _read_picture(content_dir, path, "icon", site.icon)
+    logo, logo_file = _read_picture(content_dir, path, "logo", site.logo)
+    site = dataclasses.replace(site, icon=icon, logo=logo)
+    pictures = {image.digest: file for image, file in ((icon, icon_file), (logo, logo_file)) if image and file}
     if overrides and "base_url" in overrides:
-        return site  # set explicitly (--base-url, FEEDSVC_BASE_URL): as given
-    return dataclasses.replace(site, base_url=served_base_url(site.base_url, listen_port))
+        return site, pictures  # set explicitly (--base-url, FEEDSVC_BASE_URL): as given
+    return dataclasses.replace(site, base_url=served_base_url(site.base_url, listen_port)), pictures
 
 
 def _source_rules_problems(content_dir: Path, data: Mapping[str, Any], lines: Sequence[Mapping[str, int]]) -> list[str]:
@@ -162,10 +173,13 @@ def picture_file(content_dir: Path, image: SiteImage) -> Path:
     return content_dir / image.source
 
 
-def _read_picture(content_dir: Path, site_file: Path, key: str, image: SiteImage | None) -> SiteImage | None:
-    """Check the icon's or logo's file and return ``image`` with its type, size and digest (as given: a URL)."""
+def _read_picture(
+    content_dir: Path, site_file: Path, key: str, image: SiteImage | None
+) -> tuple[SiteImage | None, PictureFile | None]:
+    """Check the icon's or logo's file; return ``image`` with its type, size and digest (as given: a URL),
+    and the file's bytes and time as read (None for a URL)."""
     if image is None or not image.path:
-        return image
+        return image, None
     file = picture_file(content_dir, image)
     where = f"{site_file}: '{key}' names {file}"
     try:
@@ -173,6 +187,7 @@ def _read_picture(content_dir: Path, site_file: Path, key: str, image: SiteImage
             raise SiteConfigError(f"{where}, which is outside the content folder; put the file inside it")
         with file.open("rb") as stream:
             data = stream.read(PICTURE_MAX_BYTES + 1)
+            modified = os.fstat(stream.fileno()).st_mtime  # of the file read, whatever the path names later
     except FileNotFoundError:
         raise SiteConfigError(f"{where}, which does not exist; put the picture there or correct the path") from None
     except IsADirectoryError:
@@ -193,7 +208,7 @@ def _read_picture(content_dir: Path, site_file: Path, key: str, image: SiteImage
     size = picture_size(data)
     width, height = size if size else (None, None)
     digest = hashlib.sha256(data).hexdigest()[:16]
-    return dataclasses.replace(image, width=width, height=height, digest=digest)
+    return dataclasses.replace(image, width=width, height=height, digest=digest), PictureFile(data, modified)
 
 
 def discover_articles(content_dir: Path) -> list[Path]:

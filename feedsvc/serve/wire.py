@@ -156,7 +156,7 @@ def dump_snapshot(snapshot: Snapshot) -> tuple[bytes, tuple[int, ...]]:
     records = BlobStore()  # the articles' records go to a file of their own, sent with the blob files
     packed = pack_catalog(catalog, files.position, into=records)
     _RECORDS[:] = [records]  # its descriptor must outlive the send (or the caller's dup): open until the next dump
-    return _dump((packed, snapshot.feeds, snapshot.page_budget, snapshot.fresh), files)
+    return _dump((packed, snapshot.feeds, snapshot.page_budget, snapshot.fresh, snapshot.pictures), files)
 
 
 def dump_delta(change: Delta) -> tuple[bytes, tuple[int, ...]]:
@@ -216,12 +216,12 @@ def load_snapshot(data: bytes | bytearray, fds: list[int]) -> Snapshot:
     own (:func:`feedsvc.build.records.unpack_catalog`), read when an article is asked for.
     """
     stores = [adopt_store(fd) for fd in fds]
-    packed, feeds, page_budget, fresh = _load(data, stores)
+    packed, feeds, page_budget, fresh, pictures = _load(data, stores)
     if not isinstance(packed, PackedCatalog):
         raise pickle.UnpicklingError(f"expected a packed catalog, got {type(packed).__name__}")
     catalog = unpack_catalog(packed, stores)
     order, _ = compact_views(catalog)
-    return Snapshot(catalog, feeds, month_index(order, catalog.site.timezone), None, page_budget, fresh)
+    return Snapshot(catalog, feeds, month_index(order, catalog.site.timezone), None, page_budget, fresh, pictures)
 
 
 def load_delta(data: bytes | bytearray, stores: list[BlobStore]) -> Delta:

@@ -26,7 +26,6 @@ from werkzeug.wrappers import Response as BaseResponse  # Werkzeug's redirects a
 from feedsvc.build.representation import IDENTITY, Resource, Variant, body_etag, make_resource, not_modified
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import facet_key
-from feedsvc.content.loader import picture_file
 from feedsvc.feeds.atom_rss import site_epoch
 from feedsvc.feeds.families import facet_title
 from feedsvc.model import Article, Catalog, Facet, Image, Problem, SiteImage, Withdrawal, article_path, facet_path
@@ -587,7 +586,10 @@ def facet_index_page() -> Response:
 @bp.get("/favicon.ico")
 @bp.get("/<any(icon, logo):name>.<any(png, jpg, jpeg, gif, webp, svg, ico):suffix>")
 def picture(name: str = "icon", suffix: str = "") -> Response:
-    """Send the icon or logo site.toml names from the content folder; ``/favicon.ico`` is the icon, as it is.
+    """Send the icon or logo site.toml names, as the snapshot's build read its file; ``/favicon.ico`` is the icon.
+
+    The bytes the snapshot was built with (its ``SiteImage.digest``), not the file as it is now: edited,
+    deleted or made unreadable since, it is published by the next build that reads it, or never.
 
     :raise 404: site.toml names none (or an image elsewhere), or not with this suffix.
     """
@@ -596,18 +598,17 @@ def picture(name: str = "icon", suffix: str = "") -> Response:
     image: SiteImage | None = site.icon if name == "icon" else site.logo
     if image is None or not image.path or (suffix and image.path != request.path):
         abort(404, f"This site has no {name} at {request.path}; site.toml's '{name}' names it.")
-    file = picture_file(Path(current_app.config["CONTENT_DIR"]), image)
+    file = snapshot.pictures.get(image.digest)
+    if file is None:  # a snapshot made without reading the site's files (build_snapshot of a catalog alone)
+        abort(404, f"The {name} file named in site.toml was not read by the build this version comes from.")
 
     def render() -> Resource:
-        try:
-            body, modified = file.read_bytes(), file.stat().st_mtime
-        except OSError as error:
-            abort(404, f"The {name} file named in site.toml cannot be read ({error.strerror}).")
         cache_control = f"public, max-age={int(current_app.config['PAGE_MAX_AGE'])}"
-        moment = datetime.fromtimestamp(int(modified), UTC)
+        moment = datetime.fromtimestamp(int(file.modified), UTC)
         # as it is, in no other coding: a PNG, JPEG, GIF or WebP is compressed already, and one coding
-        # keeps the static export and nginx's answer simple (deploy/nginx/feedsvc-static.conf)
-        variants = {IDENTITY: Variant(body, body_etag(body), IDENTITY)}
+        # keeps the static export and nginx's answer simple (deploy/nginx/feedsvc-static.conf); its handle
+        # on the bytes kept on disk, if that is what the build made, so no worker holds a copy of them
+        variants = {IDENTITY: Variant(file.data, body_etag(file.body), IDENTITY)}
         return Resource(image.media_type, moment, cache_control, variants, (("X-Content-Type-Options", "nosniff"),))
 
     return _send(snapshot.cached(f"{request.path}#{image.digest}", render))

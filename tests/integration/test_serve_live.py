@@ -7,12 +7,14 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from feedsvc.build.builder import load_snapshot
+from feedsvc.build.representation import body_etag
 from support.factories import publish_atomically, replace_picture, with_icon
 from support.hub import Hub, with_hub
 from support.servers import feedsvc_serve, wait_for_port, wait_until
@@ -113,6 +115,44 @@ def test_an_icon_replaced_under_its_name_is_served_with_a_new_etag(content_dir: 
         # the pages' preview card gives the picture's size (Atom names only its URL: the same bytes, the same ETag)
         assert b'content="300"' in fetch(f"{served.url}/") and b'content="300"' not in page
         assert json.loads(fetch(f"{served.url}/healthz"))["content"] == {"status": "ok"}
+
+
+def _favicon(url: str) -> tuple[int, bytes, str]:
+    try:
+        with urllib.request.urlopen(f"{url}/favicon.ico", timeout=2) as response:
+            return response.status, response.read(), response.headers["ETag"]
+    except urllib.error.HTTPError as error:
+        return error.code, b"", ""
+
+
+def test_every_worker_serves_the_icon_the_build_read_whatever_becomes_of_its_file(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    # the workers, forked after the build, read the file when first asked for (08e2518): a picture saved anew
+    # since was sent under the version built with the old one, and one deleted since answered 404, while the
+    # site served its last good snapshot and every page still linked it
+    icon = with_icon(content_dir)
+    built = (200, icon.read_bytes(), f'"{body_etag(icon.read_bytes())}"')
+    with feedsvc_serve(content_dir, tmp_path / "serve.log", "--no-watch", workers=2) as served:
+        replace_picture(icon, "wide-300x100.png")  # after the build, before anyone asked for it
+        assert {_favicon(served.url) for _ in range(20)} == {built}
+    icon.write_bytes(built[1])
+    with feedsvc_serve(content_dir, tmp_path / "watched.log", workers=2) as served:
+        publish_atomically(content_dir, "new-story", "2024-05-02T10:00:00")  # a publish that leaves the icon as it is
+        assert wait_until(lambda: all(b"new-story" in fetch(f"{served.url}/feed.atom") for _ in range(20)))
+        icon.unlink()
+        assert wait_until(lambda: json.loads(fetch(f"{served.url}/healthz"))["status"] == "stale")
+        assert {_favicon(served.url) for _ in range(20)} == {built}  # the last good snapshot's, whole
+        # its publisher killed: the one started again cannot build either (the icon is gone), so the master
+        # keeps its snapshot, whose pictures live in the blob file of the publisher that died
+        publisher = _children(served.pid)[0]
+        os.kill(publisher, signal.SIGKILL)
+        # the new one's first build said why it publishes nothing (a second time), and the master reloaded its
+        # workers: forked anew from it, they read the pictures from the dead publisher's file (its descriptor)
+        log = tmp_path / "watched.log"
+        assert wait_until(lambda: log.read_text().count("content change not published") >= 2)
+        assert wait_until(lambda: json.loads(fetch(f"{served.url}/healthz"))["status"] == "stale")
+        assert {_favicon(served.url) for _ in range(20)} == {built}
 
 
 def test_without_watching_the_publisher_exits_after_the_first_build(content_dir: Path, tmp_path: Path) -> None:

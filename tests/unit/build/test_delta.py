@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from feedsvc.build.blobstore import Span
 from feedsvc.build.builder import Builder
-from feedsvc.build.delta import DeltaMismatch, apply_delta, delta
+from feedsvc.build.delta import Delta, DeltaMismatch, apply_delta, delta
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.serve.wire import adopt_store, dump_delta, dump_snapshot, load_delta, load_snapshot
-from support.factories import write_article
+from support.factories import replace_picture, with_icon, write_article
 from support.sites import copy_site
 
 T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -41,6 +42,7 @@ def served(snapshot: Snapshot) -> dict[str, object]:
         "subscriptions": sorted(snapshot.subscriptions),
         "archives": {month: [a.slug for a in items] for month, items in snapshot.archives.by_month.items()},
         "topics": snapshot.topics(),
+        "pictures": {digest: file.body for digest, file in snapshot.pictures.items()},
     }
 
 
@@ -82,6 +84,41 @@ def test_only_what_changed_travels(content_dir: Path) -> None:
     assert unchanged and not set(unchanged) & set(change.feeds)  # an archive month it is not in is not sent
     assert set(change.feeds) == {p for p in new.feeds if new.feeds[p].etag != getattr(old.feeds.get(p), "etag", None)}
     assert delta(new, builder.build(T1)).size == 0  # nothing changed: nothing to send
+
+
+def pictures(snapshot: Snapshot) -> dict[str, tuple[bytes, float]]:
+    return {digest: (file.body, file.modified) for digest, file in snapshot.pictures.items()}
+
+
+def test_the_icons_bytes_go_to_the_master_as_a_handle_and_again_only_when_it_changed(content_dir: Path) -> None:
+    icon = with_icon(content_dir)
+    builder = Builder(content_dir, cache_dir=content_dir / ".feedsvc" / "cache")
+    old = builder.build(T1)
+    master = in_the_master(old)
+    assert pictures(master) == pictures(old) and list(pictures(old)) == [old.catalog.site.icon.digest]
+    assert pictures(old)[old.catalog.site.icon.digest][0] == icon.read_bytes()
+    # in the publisher's file of article bodies: the master and its workers read it there, none holds a copy
+    assert all(isinstance(file.data, Span) for file in master.pictures.values())
+
+    def applied(base: Snapshot, change: Delta) -> Snapshot:
+        payload, fds = dump_delta(change)
+        return apply_delta(base, load_delta(payload, [adopt_store(os.dup(fd)) for fd in fds]))
+
+    write_article(content_dir, "new-story", "2024-05-30T10:00:00")
+    new = builder.build(T1)
+    change = delta(old, new)
+    assert change.pictures is None  # the same pictures: nothing of them sent
+    master = applied(master, change)
+    assert pictures(master) == pictures(new) == pictures(old)
+    replace_picture(icon, "wide-300x100.png")
+    newer = builder.build(T1)
+    change = delta(new, newer)
+    assert change.pictures is not None and list(change.pictures) == [newer.catalog.site.icon.digest]
+    master = applied(master, change)
+    assert pictures(master) == pictures(newer) and pictures(master)[newer.catalog.site.icon.digest][0] == (
+        icon.read_bytes()
+    )
+    assert served(master) == served(newer)
 
 
 def test_a_delta_refuses_a_snapshot_it_was_not_made_from(content_dir: Path) -> None:

@@ -24,6 +24,7 @@ from click.testing import CliRunner
 
 from feedsvc.app import create_app
 from feedsvc.build.builder import Builder, UnreadableContent
+from feedsvc.build.representation import body_etag
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.cli.main import main
 from feedsvc.content.site import SiteConfigError
@@ -196,6 +197,10 @@ def test_a_reader_who_may_not_write_the_content_folder_checks_and_exports_it(cac
     unrecorded = f"error    {content}/.feedsvc/revisions.json: cannot be written (Permission denied)"
     # dates given for the first time (no ledger yet) cannot be recorded: said, and the export's exit 1
     assert (code, unrecorded in output) == ((0, False) if cached else (1, True)), output
+    # every article written: counted as none not published (it said "1 not published"), the ledger on its own
+    summary = "3 articles, 0 not published, 0 held at their last good version\n"
+    other = "" if cached else f"1 other problem: {content}/.feedsvc/revisions.json\n"
+    assert output.endswith(summary + other), output
 
 
 RULES = 'strip = [".promo"]\n'
@@ -215,7 +220,8 @@ def test_rules_that_cannot_be_read_are_named_not_applied_and_the_articles_publis
         restrict(rules / "news.example.org.toml", 0o600)
 
     def look() -> dict[str, Any]:
-        return {"served": _seen(served.poll()), "restarted": _restarted(content), "fault": served.watcher.fault}
+        return {"served": _seen(served.poll()), "restarted": _restarted(content), "fault": served.watcher.fault,
+                "check": _check(content)}  # fmt: skip
 
     seen = as_user(look)
     message = "could not read the rules file (Permission denied); its rules are not applied"
@@ -223,6 +229,10 @@ def test_rules_that_cannot_be_read_are_named_not_applied_and_the_articles_publis
         assert snapshot["html"] == good
         assert snapshot["problems"] == [("error", "news.example.org.toml", message)]
     assert seen["fault"] is None
+    # every article published: none counted as not published (it said "1 not published"), the rules file apart
+    code, output = seen["check"]
+    summary = "3 published, 0 not published, 0 held at their last good version, 0 warnings\n"
+    assert code == 1 and output.endswith(f"{summary}1 other problem: {rules / 'news.example.org.toml'}\n"), output
 
 
 def test_an_articles_folder_that_cannot_be_listed_keeps_the_last_good_snapshot(served: Served) -> None:
@@ -326,3 +336,46 @@ def test_an_icon_or_logo_that_cannot_be_read_is_said_so_not_missing(
 
     fault, digest = as_user(fixed)
     assert fault is None and digest
+
+
+def _picture_deleted(picture: Path) -> Path:
+    """Delete ``picture`` (as root: gone for anyone); return its folder."""
+    picture.unlink()
+    return picture.parent
+
+
+@pytest.mark.parametrize("key", ["icon", "logo"])
+@pytest.mark.parametrize("break_it", [_picture_root_only, _picture_folder_not_searchable, _picture_deleted])
+def test_an_icon_or_logo_that_cannot_be_read_after_the_build_is_served_as_built(
+    key: str, break_it: Callable[[Path], Path]
+) -> None:
+    # every page of the last good snapshot still links the picture: it answered 404 "cannot be read (Permission
+    # denied)" (08e2518), read from the file when first asked for, while the site was reported stale
+    with folder_for() as home:
+        content = blank_site(home / "content", NEWS_SITE_TOML + f'{key} = "media/site.png"\n')
+        picture = with_icon(content, name="media/site.png", named=False)
+        write_article(content, "alpha", "2024-05-01T10:00:00+04:00")
+        app = create_app({"TESTING": True, "CONTENT_DIR": str(content), "LIVE_RELOAD": False, "SETTLE_SECONDS": 0,
+                          "CLOCK": lambda: NOW})  # fmt: skip
+        state = app.extensions["feedsvc"]
+        watcher = Watcher(state.builder, state.replace, lambda: NOW, polling=True)
+        built = picture.read_bytes()
+        give(content)
+        break_it(picture)
+        paths = ("/favicon.ico", "/icon.png") if key == "icon" else ("/logo.png",)
+
+        def look() -> dict[str, Any]:
+            watcher.poll(force=True)
+            client = app.test_client()
+            answers = {path: client.get(path) for path in paths}
+            return {
+                "fault": (watcher.fault or {}).get("reason", ""),
+                "answers": {path: (r.status_code, r.data, r.headers.get("ETag")) for path, r in answers.items()},
+            }
+
+        seen = as_user(look)
+        app.extensions["feedsvc"].close()
+    said = "which does not exist" if break_it is _picture_deleted else DENIED
+    assert f"'{key}' names {picture}" in seen["fault"] and said in seen["fault"]  # the last good snapshot serves
+    for path in paths:
+        assert seen["answers"][path] == (200, built, f'"{body_etag(built)}"'), path

@@ -36,6 +36,27 @@ def test_check_reports_each_article_and_each_problem_and_fails_on_errors(content
     assert "3 published, 1 not published" in result.output
 
 
+def _broken_rules(content_dir: Path) -> Path:
+    """Put a rules file that does not parse in ``content_dir``: a problem of no article's (its rules are not applied)."""
+    rules = content_dir / "rules" / "news.example.org.toml"
+    rules.parent.mkdir(exist_ok=True)
+    rules.write_text("strip = [\n", encoding="utf-8")
+    return rules
+
+
+def test_check_counts_articles_as_articles_and_other_problems_on_their_own_line(content_dir: Path) -> None:
+    # a rules file that does not parse was counted as an article not published ("2 not published")
+    rules = _broken_rules(content_dir)
+    result = CliRunner().invoke(main, ["check", "--content", str(content_dir)])
+    assert result.exit_code == 1
+    assert f"error    {rules}: " in result.output and "rules are not applied" in result.output
+    assert "\n3 published, 1 not published, 0 held at their last good version, " in result.output  # the empty one
+    assert result.output.endswith(f" warnings\n1 other problem: {rules}\n")
+    (content_dir / "articles" / "article-that-is-empty.html").unlink()
+    result = CliRunner().invoke(main, ["check", "--content", str(content_dir)])
+    assert result.exit_code == 1 and "\n3 published, 0 not published, 0 held" in result.output  # still an error
+
+
 @pytest.mark.parametrize(
     "image, line",
     [
@@ -123,6 +144,14 @@ def test_check_config_reports_and_does_not_serve(content_dir: Path) -> None:
     assert f"config ok: {content_dir / 'site.toml'}" in result.output
     assert "articles:  3 published, 1 rejected, 0 held at their last good version" in result.output
     assert "rejected  " in result.output and "article-that-is-empty.html" in result.output
+
+
+def test_check_config_counts_the_articles_rejected_and_the_other_problems_apart(content_dir: Path) -> None:
+    _broken_rules(content_dir)
+    result = CliRunner().invoke(main, ["serve", "--content", str(content_dir), "--check-config"])
+    assert result.exit_code == 0, result.output
+    assert "articles:  3 published, 1 rejected, 0 held at their last good version\n" in result.output
+    assert "others:    1 other problem: rules/news.example.org.toml\n" in result.output
 
 
 def test_check_config_names_a_held_file_and_the_version_served(content_dir: Path) -> None:

@@ -16,7 +16,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feedsvc.content import loader as content
-from feedsvc.content.loader import decode_html, discover_articles, load_article, load_articles, load_site
+from feedsvc.content.loader import (
+    decode_html,
+    discover_articles,
+    load_article,
+    load_articles,
+    load_site,
+    load_site_and_pictures,
+)
 from feedsvc.content.sidecar import SIDECAR_KEYS
 from feedsvc.content.site import SiteConfigError
 from feedsvc.model import ContentError, Image, PageMetadata, Problem, Site
@@ -652,10 +659,25 @@ def test_icon_and_logo_files_give_their_type_size_and_digest(content_dir: Path) 
     assert load_site(content_dir).icon.digest != first  # type: ignore[union-attr]
 
 
+def test_the_bytes_read_with_the_site_come_with_it_by_digest_not_in_it(content_dir: Path) -> None:
+    # what a build publishes at the pictures' paths: the bytes its digests were made of, read once, with the time of
+    # the file read (its Last-Modified); the site's fields key every feed, so the bytes are beside them
+    shutil.copy(PICTURES / "icon-128.png", content_dir / "icon.png")
+    shutil.copy(PICTURES / "wide-300x100.jpg", content_dir / "logo.jpg")
+    os.utime(content_dir / "icon.png", (1_700_000_000, 1_700_000_000))
+    _with_pictures(content_dir, icon="icon.png", logo="logo.jpg")
+    site, pictures = load_site_and_pictures(content_dir)
+    assert site == load_site(content_dir) and site.icon is not None and site.logo is not None
+    icon, logo = pictures[site.icon.digest], pictures[site.logo.digest]
+    assert (icon.body, icon.modified) == ((PICTURES / "icon-128.png").read_bytes(), 1_700_000_000)
+    assert logo.body == (PICTURES / "wide-300x100.jpg").read_bytes() and len(pictures) == 2
+
+
 def test_an_icon_elsewhere_is_taken_as_written(content_dir: Path) -> None:
     _with_pictures(content_dir, icon="https://cdn.example.org/icon.png")
     icon = load_site(content_dir).icon
     assert icon is not None and (icon.path, icon.width, icon.digest) == ("", None, "")
+    assert load_site_and_pictures(content_dir)[1] == {}  # never fetched
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from werkzeug.http import http_date
 from feedsvc.app import create_app
 from feedsvc.cli.main import main
 from feedsvc.web.export import MARKER, ExportError, export_site, file_for, site_paths
-from support.factories import write_article
+from support.factories import replace_picture, write_article
 from support.paths import FIXTURES
 from support.sites import NEWS_SITE_TOML, blank_site, copy_site
 
@@ -132,6 +132,28 @@ def test_an_export_replaces_the_previous_one_whole(content_dir: Path, tmp_path: 
     assert not [p for p in exported.parent.iterdir() if p.name.startswith(".")]  # no staging left behind
 
 
+@pytest.mark.parametrize("change", ["deleted", "edited"])
+def test_the_icon_and_logo_written_are_those_the_site_was_built_with(tmp_path: Path, change: str) -> None:
+    # the pages written give the pictures' sizes and the feeds their digests' version: the files as they were when
+    # the export asked for them (118cc9d, 08e2518) were another picture, or a 404 that stopped the export
+    content_dir = blank_site(tmp_path / "content", NEWS_SITE_TOML)
+    write_article(content_dir, "harbour", "2024-05-01T10:00:00")
+    pictures = {"icon.png": "icon-128.png", "logo.png": "logo-144x48.png"}
+    for name, fixture in pictures.items():
+        shutil.copy(FIXTURES / "pictures" / fixture, content_dir / name)
+    with (content_dir / "site.toml").open("a", encoding="utf-8") as toml:
+        toml.write('icon = "icon.png"\nlogo = "logo.png"\n')
+    app = make_app(content_dir)
+    for name in pictures:
+        if change == "deleted":
+            (content_dir / name).unlink()
+        else:
+            replace_picture(content_dir / name, "wide-300x100.png")
+    export_site(app, tmp_path / "site", content_dir)
+    for name, fixture in pictures.items():
+        assert (tmp_path / "site" / name).read_bytes() == (FIXTURES / "pictures" / fixture).read_bytes()
+
+
 def test_it_refuses_folders_it_did_not_write(content_dir: Path, tmp_path: Path) -> None:
     app = make_app(content_dir)
     (tmp_path / "home").mkdir()
@@ -149,6 +171,20 @@ def test_feedsvc_build_writes_the_site_and_reports_what_was_left_out(content_dir
     assert (tmp_path / "out" / "index.html").is_file() and (tmp_path / "out" / MARKER).is_file()
     again = CliRunner().invoke(main, ["build", str(content_dir), "--content", str(content_dir)])
     assert again.exit_code == 1 and "outside the content folder" in again.output
+
+
+def test_feedsvc_build_counts_articles_as_articles_and_other_problems_on_their_own_line(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    # a rules file that does not parse was counted as an article not published ("2 not published")
+    rules = content_dir / "rules" / "news.example.org.toml"
+    rules.parent.mkdir()
+    rules.write_text("strip = [\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "out"), "--content", str(content_dir)])
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        f"3 articles, 1 not published, 0 held at their last good version\n1 other problem: {rules}\n"
+    )
 
 
 def test_feedsvc_build_holds_a_page_it_cannot_stat_and_writes_the_rest(content_dir: Path, tmp_path: Path) -> None:

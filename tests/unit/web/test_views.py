@@ -17,9 +17,11 @@ from lxml import etree
 from feedsvc.app import create_app
 from feedsvc.build.builder import load_snapshot
 from feedsvc.build.records import ArticleList
+from feedsvc.build.representation import body_etag
+from feedsvc.build.snapshot import Snapshot
 from feedsvc.serve.wire import dump_snapshot
 from feedsvc.serve.wire import load_snapshot as load_snapshot_sent
-from support.factories import write_article
+from support.factories import replace_picture, write_article
 from support.paths import FIXTURES
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -536,6 +538,10 @@ def test_a_wrong_page_size_stops_start_up_naming_the_setting(tmp_path: Path, val
 
 
 def _with_pictures(content_dir: Path, icon: str, logo: str | None = None) -> FlaskClient:
+    return _app_with_pictures(content_dir, icon, logo).test_client()
+
+
+def _app_with_pictures(content_dir: Path, icon: str, logo: str | None = None) -> Flask:
     shutil.copy(FIXTURES / "pictures" / icon, content_dir / icon)
     lines = f'icon = "{icon}"\n'
     if logo:
@@ -543,7 +549,8 @@ def _with_pictures(content_dir: Path, icon: str, logo: str | None = None) -> Fla
         lines += f'logo = "{logo}"\n'
     with (content_dir / "site.toml").open("a", encoding="utf-8") as toml:
         toml.write(lines)
-    return create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
+    # settled at once: a build the test asks for reads a picture just saved
+    return create_app({"TESTING": True, "CONTENT_DIR": str(content_dir), "SETTLE_SECONDS": 0})
 
 
 @pytest.mark.parametrize(("icon", "media_type"), [("icon-128.png", "image/png"), ("icon-128.ico", "image/x-icon")])
@@ -583,6 +590,54 @@ def test_the_logo_stands_for_the_title_in_the_page_header(content_dir: Path) -> 
     assert (logo["src"], logo["alt"], logo["width"], logo["height"]) == (
         "https://news.example.org/logo.png", "Example Gazette", "144", "48")  # fmt: skip
     assert header.get_text(strip=True) == ""  # the logo's alt text is the title
+
+
+@pytest.mark.parametrize("change", ["deleted", "edited"])
+def test_the_icon_and_logo_are_the_bytes_the_build_read_whatever_becomes_of_their_files(
+    content_dir: Path, change: str
+) -> None:
+    # the version served was built with the pictures' digests (its pages' sizes, its ETags): their files deleted
+    # or saved anew before anyone asked for them were read when first asked for (118cc9d, 08e2518), a 404 or
+    # bytes other than the version's
+    app = _app_with_pictures(content_dir, "icon-128.png", "logo-144x48.png")
+    icon, logo = ((FIXTURES / "pictures" / name).read_bytes() for name in ("icon-128.png", "logo-144x48.png"))
+    for name in ("icon-128.png", "logo-144x48.png"):
+        if change == "deleted":
+            (content_dir / name).unlink()
+        else:
+            replace_picture(content_dir / name, "wide-300x100.png")
+    client = app.test_client()
+    for path, data in (("/favicon.ico", icon), ("/icon.png", icon), ("/logo.png", logo)):
+        response = client.get(path)
+        assert (response.status_code, response.data) == (200, data), path
+        assert response.headers["ETag"] == f'"{body_etag(data)}"'
+
+
+def test_an_icon_saved_anew_is_published_by_the_build_that_reads_it(content_dir: Path) -> None:
+    app = _app_with_pictures(content_dir, "icon-128.png")
+    state = app.extensions["feedsvc"]
+    built = state.snapshot
+    old = (FIXTURES / "pictures" / "icon-128.png").read_bytes()
+    replace_picture(content_dir / "icon-128.png", "wide-300x100.png")
+    client = app.test_client()
+    before = client.get("/favicon.ico")
+    assert before.data == old and before.headers["ETag"] == f'"{body_etag(old)}"'
+    assert 'content="128"' in client.get("/").get_data(as_text=True)  # the pages give the size of what is served
+    state.replace(state.builder.build(datetime(2024, 6, 1, tzinfo=UTC)))  # a build reads the file: published
+    after = client.get("/favicon.ico")
+    assert after.data == (content_dir / "icon-128.png").read_bytes() != old
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert list(built.pictures) == [built.catalog.site.icon.digest]  # by the digest its pages and ETags have
+    assert built.pictures[built.catalog.site.icon.digest].body == old  # the version built before keeps its own
+
+
+def test_a_version_made_without_reading_the_pictures_says_so_rather_than_read_them_now(content_dir: Path) -> None:
+    app = _app_with_pictures(content_dir, "icon-128.png")
+    state = app.extensions["feedsvc"]
+    built = state.snapshot
+    state.replace(Snapshot(built.catalog, built.feeds, built.archives))  # a catalog rendered alone: no pictures
+    response = app.test_client().get("/favicon.ico")
+    assert response.status_code == 404 and "not read by the build" in response.get_data(as_text=True)
 
 
 def test_an_icon_elsewhere_is_linked_not_served(content_dir: Path) -> None:
