@@ -44,6 +44,15 @@ def started(content_dir: Path, tmp_path: Path) -> Iterator[tuple[Publisher, Snap
     publisher.close()
 
 
+def watching(publisher: Publisher) -> tuple[queue.Queue[Snapshot], queue.Queue[object]]:
+    """Have ``publisher`` watch the folder at test speed; return the queues of what the master is told:
+    each snapshot, and the fault it reports each time it is told of one (None once cleared)."""
+    snapshots: queue.Queue[Snapshot] = queue.Queue()
+    faults: queue.Queue[object] = queue.Queue()
+    publisher.watch(snapshots.put, lambda: faults.put(publisher.fault), interval=0.05, rescan=0.1)
+    return snapshots, faults
+
+
 def test_the_first_snapshot_is_built_in_another_process(
     started: tuple[Publisher, Snapshot], content_dir: Path, tmp_path: Path
 ) -> None:
@@ -117,9 +126,7 @@ def test_an_article_added_while_the_folder_was_away_is_published_when_it_comes_b
     # reports no fault once it has it (the watching test above took only the message for the clearing, and
     # failed once in a loaded full run, when a change was still to build as the folder came back)
     publisher, _ = started
-    snapshots: queue.Queue[Snapshot] = queue.Queue()
-    faults: queue.Queue[object] = queue.Queue()
-    publisher.watch(snapshots.put, lambda: faults.put(publisher.fault), interval=0.05, rescan=0.1)
+    snapshots, faults = watching(publisher)
     articles, away = content_dir / "articles", content_dir / "away"
     away.mkdir()
     shutil.move(articles, away / "articles")
@@ -161,8 +168,7 @@ def test_a_publisher_that_dies_is_started_again_and_publishes_on(
     started: tuple[Publisher, Snapshot], content_dir: Path
 ) -> None:
     publisher, _ = started
-    snapshots: queue.Queue[Snapshot] = queue.Queue()
-    publisher.watch(snapshots.put, lambda: None, interval=0.05, rescan=0.1)
+    snapshots, _ = watching(publisher)
     first = publisher.pid
     os.kill(first, signal.SIGKILL)
     snapshots.get(timeout=15)  # the new publisher's first build
@@ -176,9 +182,7 @@ def test_a_restarted_publisher_that_cannot_build_reports_it_and_builds_once_fixe
     started: tuple[Publisher, Snapshot], content_dir: Path
 ) -> None:
     publisher, _ = started
-    snapshots: queue.Queue[Snapshot] = queue.Queue()
-    faults: queue.Queue[object] = queue.Queue()
-    publisher.watch(snapshots.put, lambda: faults.put(publisher.fault), interval=0.05, rescan=0.1)
+    snapshots, faults = watching(publisher)
     good = (content_dir / "site.toml").read_text(encoding="utf-8")
     (content_dir / "site.toml").write_text("title = [unclosed\n", encoding="utf-8")
     assert isinstance(faults.get(timeout=15), dict)  # the running publisher's own report
@@ -210,9 +214,7 @@ def test_a_publisher_that_keeps_dying_is_reported_as_a_fault(
 
 def test_a_publisher_that_stops_with_the_server_is_not_started_again(started: tuple[Publisher, Snapshot]) -> None:
     publisher, _ = started
-    snapshots: queue.Queue[Snapshot] = queue.Queue()
-    faults: queue.Queue[object] = queue.Queue()
-    publisher.watch(snapshots.put, lambda: faults.put(publisher.fault), interval=0.05, rescan=0.1)
+    snapshots, faults = watching(publisher)
     first = publisher.pid
     publisher.stopping = True  # what a stop signal to the master says (SiteState.note_stop_signals)
     os.kill(first, signal.SIGTERM)
