@@ -48,14 +48,13 @@ from feedsvc.content.listing import (
     Settling,
     last_change,
     scan,
-    site_pictures,
     unpublishable,
 )
 from feedsvc.content.loader import (
     ARTICLE_SUFFIXES,
     SIDECAR_SUFFIX,
     listing_problems,
-    load_site_and_pictures,
+    read_site,
     stray_problems,
 )
 from feedsvc.content.rules import RULES_FOLDER, host_of, load_site_rules
@@ -160,6 +159,12 @@ class Builder:
         # the icon's and logo's bytes as read with self._site (by digest), on disk with the article bodies: every
         # snapshot built from this site serves them, whatever becomes of the files (read again with site.toml)
         self._pictures: dict[str, PictureFile] = {}
+        # the picture files site.toml names (content-relative; statted with it, read or not), the last good bytes
+        # of each (what a file that cannot be read is published with), and the problems of those not read
+        self._named: tuple[str, ...] = ()
+        self._good_pictures: dict[str, PictureFile] = {}
+        self._digests: dict[str, str] = {}  # (their digests)
+        self._picture_problems: list[Problem] = []
         self._host_rules: dict[str, SiteRules] = {}  # as the rules folder has them, by host
         self._rules: dict[str, SiteRules] = {}  # and under each [[source]] that names one (with_source_rules)
         self._rule_problems: list[Problem] = []
@@ -186,8 +191,9 @@ class Builder:
 
     @property
     def pictures(self) -> tuple[str, ...]:
-        """The icon and logo files the site last read names (content-relative): inputs, statted with site.toml."""
-        return site_pictures(self._site) if self._site is not None else ()
+        """The icon and logo files the site last read names (content-relative): inputs, statted with site.toml
+        (those that could not be read too: they are read again once they change)."""
+        return self._named
 
     def outdated(self, listing: Listing) -> bool:
         """Say whether a build now would take in a change (one that has settled)."""
@@ -326,11 +332,11 @@ class Builder:
         self.settling.forget(inputs.keys())  # (a view: no set of every name made)
         changed = self._changed_articles(listing)
         self._looked = changed
-        site = self._load_settings(listing)
+        site = self._load_settings(listing, cache)
         self._check_readable(listing)
         entries = self.articles.gather(listing, site, self._rules, cache, settle=self._gathered, names=changed)
         self._gathered = True
-        problems = list(self._rule_problems)
+        problems = [*self._picture_problems, *self._rule_problems]
         articles_dir = self.content_dir / ARTICLES_FOLDER
         if not articles_dir.is_dir():
             reason = "folder not found; create it and put <slug>.html files in it"
@@ -402,17 +408,36 @@ class Builder:
         self._ledger, self._ledger_stamp = ledger, ledger_stamp(self.content_dir)
         return ledger
 
-    def _load_settings(self, listing: Listing) -> Site:
-        """(Re)read site.toml (and its icon and logo) and the rules when they changed; a broken site.toml, or a
-        picture it names that is gone or no picture, raises SiteConfigError."""
+    def _load_settings(self, listing: Listing, cache: BuildCache) -> Site:
+        """(Re)read site.toml (and its icon and logo) and the rules when they changed; a broken site.toml raises
+        SiteConfigError. A picture it names that cannot be used is published with its last good bytes (this
+        builder's, or the build cache's at a start), or left out, and is a problem of its file."""
         first = self._site is None
         inputs = listing.inputs
         sig = inputs[SITE_FILE]
         if self._site is None or (self._settings.get(SITE_FILE) != sig and self.settling.settled(SITE_FILE, sig)):
-            self._site, pictures = load_site_and_pictures(
-                self.content_dir, self.overrides, listen_port=self.listen_port
-            )
-            self._pictures = self._kept(pictures)
+            good = self._good_pictures
+
+            def kept(name: str) -> PictureFile | None:
+                return good[name] if name in good else cache.picture(name)
+
+            loaded = read_site(self.content_dir, self.overrides, listen_port=self.listen_port, kept=kept)
+            self._site, self._named = loaded.site, loaded.named
+            self._pictures = self._kept(loaded.pictures)
+            now = datetime.now(UTC).replace(microsecond=0)
+            # since when a file is as it is: when first found so (site.toml read again keeps it)
+            before = {(problem.path, problem.message): problem.since for problem in self._picture_problems}
+            self._picture_problems = [
+                replace(problem, since=before.get((problem.path, problem.message)) or now)
+                for problem in loaded.problems
+            ]
+            site = loaded.site
+            images = {os.path.normpath(i.source): i for i in (site.icon, site.logo) if i is not None and i.path}
+            for name, file in loaded.read.items():
+                if self._digests.get(name) != images[name].digest:
+                    cache.put_picture(name, file)  # for a start that cannot read it
+            self._good_pictures = {name: self._pictures[image.digest] for name, image in images.items()}
+            self._digests = {name: image.digest for name, image in images.items()}
             # with the pictures it names now (ones newly named are statted just after being read)
             self._settings[SITE_FILE] = listing.with_pictures(self.content_dir, self.pictures).inputs[SITE_FILE]
         prefix = f"{RULES_FOLDER}/"

@@ -2,11 +2,14 @@
 
 An edge: one SQLite database (stdlib ``sqlite3``), by default
 ``content/.feedsvc/cache/build.sqlite3``. It is a cache, not state: deleting
-it costs one cold build, never a wrong byte, with one exception: the last
+it costs one cold build, never a wrong byte, with two exceptions: the last
 published version of each article (table ``published``, the key of its row in
 ``articles``) is what a restart serves of an article whose file no longer loads
 (see :mod:`feedsvc.build.articles`); without the cache such an article is
-published again only once its file loads. Every row is keyed by a hash of
+published again only once its file loads. And the bytes of the icon and logo
+files last read (table ``pictures``) are what a start publishes at their paths
+when their files cannot be read; without the cache the site goes without them
+until they can. Every row is keyed by a hash of
 all it was made from (see :mod:`feedsvc.build.builder`), carries a checksum of
 its value, and is read back by an unpickler that builds only feedsvc's own
 value types; a row that fails any check is a miss, dropped and rebuilt. A
@@ -28,6 +31,8 @@ from contextlib import contextmanager
 from pathlib import Path, PosixPath
 from typing import Any
 
+from feedsvc.model import PictureFile
+
 __all__ = ["FILE_NAME", "FORMAT", "RACY_SECONDS", "BuildCache", "checksum", "dumps", "loads", "mark_folder"]
 
 log = logging.getLogger(__name__)
@@ -37,6 +42,13 @@ FILE_NAME = "build.sqlite3"
 # A file whose inode changed less than this long before it was read may change again
 # within the same timestamp tick: its stat is not trusted on the next start ("racy" in git).
 RACY_SECONDS = 1.0
+# picture file name (content-relative) -> the bytes of its last version a build read, and that file's time: what a
+# start publishes at the icon's or logo's path when the file site.toml names cannot be read (added to a cache of
+# this format where missing: a table more, not another format, which would cost every site a cold build)
+_PICTURES = (
+    "CREATE TABLE IF NOT EXISTS pictures (name TEXT PRIMARY KEY, checksum BLOB NOT NULL, value BLOB NOT NULL,"
+    " modified REAL NOT NULL)"
+)
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, stat TEXT NOT NULL, digest TEXT NOT NULL)",
@@ -47,6 +59,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, checksum BLOB NOT NULL, value BLOB NOT NULL)",
     # file name -> the key of its last version that was published, and when that version was saved
     "CREATE TABLE IF NOT EXISTS published (name TEXT PRIMARY KEY, key TEXT NOT NULL, saved REAL NOT NULL)",
+    _PICTURES,
 )
 # The classes a cached value may hold; anything else in a row makes it a miss.
 _ALLOWED = {
@@ -241,6 +254,28 @@ class BuildCache:
                 [(name, row[0], row[1]) for name, row in rows.items() if row is not None],
             )
 
+    def picture(self, name: str) -> PictureFile | None:
+        """Return the bytes of the picture file ``name`` (content-relative) as a build last read it, or None."""
+        with self._guard("read a picture"):
+            rows = list(self._rows("SELECT checksum, value, modified FROM pictures WHERE name = ?", (name,)))
+            for stored, value, modified in rows:
+                data = bytes(value)
+                if checksum(data) == stored:
+                    return PictureFile(data, modified)
+                log.warning("build cache: dropping the kept bytes of %s: checksum mismatch", name)
+                self.corrupt += 1
+                with self._transaction() as db:
+                    db.execute("DELETE FROM pictures WHERE name = ?", (name,))
+        return None
+
+    def put_picture(self, name: str, file: PictureFile) -> None:
+        """Keep the bytes of the picture file ``name`` (content-relative) a build read, for a start that cannot."""
+        data = file.body
+        with self._guard("keep a picture"), self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO pictures VALUES (?, ?, ?, ?)", (name, checksum(data), data, file.modified)
+            )
+
     def articles(self, keys: Iterable[str], rules: Mapping[str, str]) -> dict[str, Any]:
         """Return the cached values of ``keys`` made with the current rules version of their host."""
         return dict(self.each_article(keys, rules))
@@ -324,11 +359,13 @@ class BuildCache:
             if version is None or version[0] != FORMAT:
                 if found:
                     log.info("build cache %s has another format; starting it afresh", self.path)
-                for table in ("meta", "files", "articles", "documents", "published"):
+                for table in ("meta", "files", "articles", "documents", "published", "pictures"):
                     db.execute(f"DROP TABLE IF EXISTS {table}")
                 for statement in _SCHEMA:
                     db.execute(statement)
                 db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+            else:
+                db.execute(_PICTURES)
         except BaseException:
             db.close()
             raise

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from feedsvc.content.listing import of_articles
 from feedsvc.model import Problem
 
 __all__ = ["Tally", "cache_setting", "hush_logs", "progress_bar", "run_build", "tally"]
@@ -33,22 +34,27 @@ class Tally:
         return f"{count} other problem{'' if count == 1 else 's'}: {', '.join(self.others)}"
 
 
-def tally(problems: Iterable[Problem], articles_dir: PurePath) -> Tally:
-    """Count ``problems`` as the summaries of ``check``, ``build`` and ``serve --check-config`` name them.
+def tally(problems: Iterable[Problem], content_dir: PurePath) -> Tally:
+    """Count ``problems`` as the summaries of ``check`` and ``build`` name them (``/healthz`` lists them so).
 
-    A file of ``articles_dir`` with an error is an article not published; any other file with one (the
-    revisions ledger that cannot be written, a rules file that cannot be read) is no article: counted
-    as one ("1 not published") it was reported while every article was published.
+    A file of ``content_dir``'s ``articles/`` with an error is an article not published; any other file with
+    one, or held at its last good bytes (the revisions ledger that cannot be written, a rules file that cannot
+    be read, an icon that cannot be read), is no article: counted as one ("1 not published") it was reported
+    while every article was published.
     """
     errors: set[PurePath] = set()
     held: set[PurePath] = set()
+    others: set[PurePath] = set()
     for problem in problems:
-        if problem.severity == "error":
+        if problem.severity not in ("error", "held"):
+            continue
+        if not of_articles(problem.path, content_dir):
+            others.add(problem.path)
+        elif problem.severity == "error":
             errors.add(problem.path)
-        elif problem.severity == "held":
+        else:
             held.add(problem.path)
-    articles = {path for path in errors if path.parent == articles_dir}
-    return Tally(len(articles), len(held), tuple(sorted(str(path) for path in errors - articles)))
+    return Tally(len(errors), len(held), tuple(sorted(str(path) for path in others)))
 
 
 def cache_setting(cache_dir: Path | None, no_cache: bool) -> str | None:
@@ -117,7 +123,7 @@ def run_build(target: Path, content_dir: Path, cache_dir: Path | None, no_cache:
         click.echo(f"{problem.severity:<8} {problem.path}: {problem.message}", err=True)
         if problem.served:
             click.echo(f"         serving: {problem.served}, until this file loads", err=True)
-    counts = tally(errors, content_dir / "articles")
+    counts = tally(errors, content_dir)
     click.echo(
         f"{target}: {written} files; {len(catalog.articles)} articles, {counts.not_published} not published, "
         f"{counts.held} held at their last good version"

@@ -203,27 +203,30 @@ def _port_mismatch(base_url: str, port: int) -> str | None:
 
 
 def _report_config(app: Any, content_dir: Path) -> None:
-    """Print what the service would serve, as its own /healthz reports it."""
-    from feedsvc.cli.build import tally
-    from feedsvc.model import Problem
+    """Print what the service would serve, as its own /healthz reports it (and counts it: ``check``'s way)."""
+    from feedsvc.cli.build import Tally
 
     health = app.test_client().get("/healthz").get_json()
-    # /healthz names files from the content folder ("articles/x.html"): counted as check counts them
-    counts = tally((Problem(Path(p["path"]), p["reason"]) for p in health["rejected"]), Path("articles"))
+    others = health["other_problems"]  # files that are no article (/healthz names them from the content folder)
+    counts = Tally(len(health["rejected"]), len(health["held"]), tuple(sorted(p["path"] for p in others)))
     click.echo(f"config ok: {content_dir / 'site.toml'}")
     click.echo(
         f"articles:  {health['articles']} published, {counts.not_published} rejected, "
-        f"{len(health['held'])} held at their last good version"
+        f"{counts.held} held at their last good version"
     )
-    others = counts.others_line()
-    if others:
-        click.echo(shown(f"others:    {others}"))
+    line = counts.others_line()
+    if line:
+        click.echo(shown(f"others:    {line}"))
     for rejected in health["rejected"]:
         click.echo(shown(f"rejected  {rejected['path']}: {rejected['reason']}"))
     for held in health["held"]:
         click.echo(shown(f"held      {held['path']}: {held['reason']}"))
         click.echo(shown(f"          serving:   {held['serving']}, until this file loads"))
-    if health["rejected"] or health["held"]:
+    for other in others:
+        click.echo(shown(f"{'held' if other.get('serving') else 'error':<8}  {other['path']}: {other['reason']}"))
+        if other.get("serving"):
+            click.echo(shown(f"          serving:   {other['serving']}, until this file loads"))
+    if health["rejected"] or health["held"] or others:
         click.echo(
             "(the service starts without the rejected files and serves the held ones as last published; "
             "`feedsvc check` says more)"
@@ -274,7 +277,7 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
 
     for line in status_lines(content_dir, catalog.site):
         click.echo(shown(line))
-    counts = tally(catalog.problems, content_dir / "articles")
+    counts = tally(catalog.problems, content_dir)
     warnings = sum(1 for p in catalog.problems if p.severity == "warning")
     click.echo(
         f"{len(catalog.articles)} published, {counts.not_published} not published, {counts.held} held at their "

@@ -23,12 +23,11 @@ import weakref
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePath
 from stat import S_ISDIR, S_ISREG
 
 from feedsvc.content.loader import ARTICLE_SUFFIXES, MARKDOWN_SUFFIX, SIDECAR_SUFFIX, is_listed
 from feedsvc.content.rules import RULES_FOLDER
-from feedsvc.model import Site
 
 __all__ = [
     "ARTICLES_FOLDER",
@@ -37,11 +36,11 @@ __all__ = [
     "Settling",
     "folder_stamp",
     "last_change",
+    "of_articles",
     "refreshed",
     "relevant",
     "scan",
     "signature",
-    "site_pictures",
     "unpublishable",
     "unstatted",
     "watched_folders",
@@ -126,7 +125,7 @@ class Listing:
         return found
 
     def with_pictures(self, content_dir: Path, names: Iterable[str]) -> Listing:
-        """Return this listing statting the pictures at ``names`` (see :func:`site_pictures`) instead, if other."""
+        """Return this listing statting the pictures at ``names`` (:attr:`~feedsvc.content.loader.SiteFiles.named`) instead, if other."""
         names = tuple(names)
         if set(names) == set(self.pictures):
             return self
@@ -136,10 +135,10 @@ class Listing:
         return new
 
 
-def site_pictures(site: Site) -> tuple[str, ...]:
-    """Return the files of the content folder ``site``'s icon and logo are read from, relative to it."""
-    images = (site.icon, site.logo)
-    return tuple(sorted({os.path.normpath(image.source) for image in images if image is not None and image.path}))
+def of_articles(path: PurePath, content_dir: PurePath) -> bool:
+    """Say whether ``path`` (of a problem) is a file of ``content_dir``'s ``articles/``: an article's, not the
+    revisions ledger, a rules file or the site's icon. Only such a file is a rejected or held article."""
+    return path.parent == content_dir / ARTICLES_FOLDER
 
 
 def folder_stamp(content_dir: Path) -> tuple[int, ...]:

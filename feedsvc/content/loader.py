@@ -13,8 +13,9 @@ import dataclasses
 import hashlib
 import os
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from stat import S_ISDIR, S_ISREG
 from typing import Any
@@ -48,6 +49,7 @@ __all__ = [
     "MAX_ARTICLE_BYTES",
     "SIDECAR_KEYS",
     "ArticleFiles",
+    "SiteFiles",
     "cannot_read",
     "decode_html",
     "discover_articles",
@@ -62,6 +64,7 @@ __all__ = [
     "parse_article",
     "picture_file",
     "read_article",
+    "read_site",
     "stray_problems",
 ]
 
@@ -99,17 +102,55 @@ def load_site(content_dir: Path, overrides: Mapping[str, Any] | None = None, *, 
     ``listen_port``: the port a server serving the site listens on. A base_url
     of site.toml naming this machine follows it (links then lead to this very
     server, whatever port it was given); one set by ``overrides`` never does.
+    An icon or logo file that cannot be used is left out (:func:`read_site` says why): importing and
+    following articles do not need it.
     """
-    return load_site_and_pictures(content_dir, overrides, listen_port=listen_port)[0]
+    return read_site(content_dir, overrides, listen_port=listen_port).site
+
+
+@dataclass(frozen=True)
+class SiteFiles:
+    """``site.toml`` as read (:func:`read_site`), with the icon and logo files it names."""
+
+    site: Site
+    pictures: dict[str, PictureFile]  # the bytes published at the pictures' paths, by their SiteImage.digest
+    problems: tuple[Problem, ...] = ()  # a named picture file that cannot be used: held at its kept bytes, or left out
+    named: tuple[str, ...] = ()  # the picture files site.toml names (content-relative), whether they could be read
+    read: dict[str, PictureFile] = dataclasses.field(default_factory=dict)  # those read now, by that name
 
 
 def load_site_and_pictures(
     content_dir: Path, overrides: Mapping[str, Any] | None = None, *, listen_port: int | None = None
 ) -> tuple[Site, dict[str, PictureFile]]:
-    """:func:`load_site`, with the bytes of the icon and logo files it read, by their ``SiteImage.digest``.
+    """:func:`load_site`, with the bytes of the icon and logo files it read, by their ``SiteImage.digest``; a
+    picture file that cannot be used raises SiteConfigError as a broken site.toml does (:func:`read_site` does not).
 
     What a build publishes at the pictures' paths: the bytes its site's digests were made from, read
     once, not the file as it may be when first asked for (edited, deleted or unreadable by then).
+    """
+    faults: list[str] = []
+    read = read_site(content_dir, overrides, listen_port=listen_port, faults=faults)
+    if faults:
+        raise SiteConfigError(faults[0])
+    return read.site, read.pictures
+
+
+def read_site(
+    content_dir: Path,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    listen_port: int | None = None,
+    kept: Callable[[str], PictureFile | None] | None = None,
+    faults: list[str] | None = None,
+) -> SiteFiles:
+    """Read ``site.toml`` and the icon and logo files it names; a broken site.toml raises SiteConfigError.
+
+    A picture file that cannot be used (gone, unreadable, a folder, too big, not the picture its name says) is
+    a problem of that file, not of the site: the site is published all the same, with the picture's last good
+    bytes if ``kept`` has them (by the file's content-relative name; a "held" problem), or without the
+    picture (no icon or logo in the feeds and pages, 404 at its path; an "error" problem). A service then
+    starts, and goes on publishing edits, with its icon broken. ``faults``: each such fault is appended to it
+    too, as a SiteConfigError would say it.
     """
     path = content_dir / "site.toml"
     try:
@@ -131,13 +172,29 @@ def load_site_and_pictures(
         given = f" (overridden: {', '.join(sorted(overrides))})" if overrides else ""
         raise SiteConfigError(f"{path}{given}: {joined(problems)}")
     site = parse_site(data or {}, overrides, lines)
-    icon, icon_file = _read_picture(content_dir, path, "icon", site.icon)
-    logo, logo_file = _read_picture(content_dir, path, "logo", site.logo)
-    site = dataclasses.replace(site, icon=icon, logo=logo)
-    pictures = {image.digest: file for image, file in ((icon, icon_file), (logo, logo_file)) if image and file}
-    if overrides and "base_url" in overrides:
-        return site, pictures  # set explicitly (--base-url, FEEDSVC_BASE_URL): as given
-    return dataclasses.replace(site, base_url=served_base_url(site.base_url, listen_port)), pictures
+    named = tuple(sorted({os.path.normpath(i.source) for i in (site.icon, site.logo) if i is not None and i.path}))
+    images: dict[str, SiteImage | None] = {}
+    pictures: dict[str, PictureFile] = {}
+    found: list[Problem] = []
+    read: dict[str, PictureFile] = {}
+    for key in ("icon", "logo"):
+        image: SiteImage | None = getattr(site, key)
+        try:
+            images[key], file = _read_picture(content_dir, image)
+            if image is not None and file is not None:
+                read[os.path.normpath(image.source)] = file
+        except _PictureFault as fault:
+            assert image is not None  # (only a file of the folder is read)
+            if faults is not None:
+                faults.append(f"{path}: '{key}' names {fault.file}{fault.detail}")
+            images[key], file, problem = _kept_picture(key, image, fault, kept)
+            found.append(problem)
+        if images[key] is not None and file is not None:
+            pictures[images[key].digest] = file  # type: ignore[union-attr]
+    site = dataclasses.replace(site, icon=images["icon"], logo=images["logo"])
+    if not (overrides and "base_url" in overrides):  # set explicitly (--base-url, FEEDSVC_BASE_URL): as given
+        site = dataclasses.replace(site, base_url=served_base_url(site.base_url, listen_port))
+    return SiteFiles(site, pictures, tuple(found), named, read)
 
 
 def _source_rules_problems(content_dir: Path, data: Mapping[str, Any], lines: Sequence[Mapping[str, int]]) -> list[str]:
@@ -173,42 +230,75 @@ def picture_file(content_dir: Path, image: SiteImage) -> Path:
     return content_dir / image.source
 
 
-def _read_picture(
-    content_dir: Path, site_file: Path, key: str, image: SiteImage | None
-) -> tuple[SiteImage | None, PictureFile | None]:
+class _PictureFault(Exception):
+    """An icon or logo file of the content folder that cannot be used: ``detail`` follows its name (", which
+    does not exist; …", ": cannot be read (…); …"), as site.toml's problem and the file's say it."""
+
+    def __init__(self, file: Path, detail: str) -> None:
+        super().__init__(file, detail)
+        self.file = file
+        self.detail = detail
+
+
+def _read_picture(content_dir: Path, image: SiteImage | None) -> tuple[SiteImage | None, PictureFile | None]:
     """Check the icon's or logo's file; return ``image`` with its type, size and digest (as given: a URL),
-    and the file's bytes and time as read (None for a URL)."""
+    and the file's bytes and time as read (None for a URL). :raise _PictureFault: it cannot be used."""
     if image is None or not image.path:
         return image, None
     file = picture_file(content_dir, image)
-    where = f"{site_file}: '{key}' names {file}"
     try:
         if not file.resolve().is_relative_to(content_dir.resolve()):
-            raise SiteConfigError(f"{where}, which is outside the content folder; put the file inside it")
+            raise _PictureFault(file, ", which is outside the content folder; put the file inside it")
         with file.open("rb") as stream:
             data = stream.read(PICTURE_MAX_BYTES + 1)
             modified = os.fstat(stream.fileno()).st_mtime  # of the file read, whatever the path names later
     except FileNotFoundError:
-        raise SiteConfigError(f"{where}, which does not exist; put the picture there or correct the path") from None
+        raise _PictureFault(file, ", which does not exist; put the picture there or correct the path") from None
     except IsADirectoryError:
-        raise SiteConfigError(f"{where}, which is a folder; name the picture file in it") from None
+        raise _PictureFault(file, ", which is a folder; name the picture file in it") from None
     except OSError as error:
-        raise SiteConfigError(f"{where}: {_unreadable(error)}") from None
+        raise _PictureFault(file, f": {_unreadable(error)}") from None
+    return _pictured(file, image, data), PictureFile(data, modified)
+
+
+def _pictured(file: Path, image: SiteImage, data: bytes) -> SiteImage:
+    """Return ``image`` with the type, size and digest of ``data``, its file's bytes. :raise _PictureFault: they
+    are too many, or not the picture the file's name says."""
     if len(data) > PICTURE_MAX_BYTES:
-        raise SiteConfigError(
-            f"{where}, which is over {PICTURE_MAX_BYTES // 1024} KiB; every reader fetches it: save it smaller"
+        raise _PictureFault(
+            file, f", which is over {PICTURE_MAX_BYTES // 1024} KiB; every reader fetches it: save it smaller"
         )
     actual = picture_type(data)
     if actual != image.media_type:
         what = f"{actual} data" if actual else "not a picture feedsvc knows"
-        raise SiteConfigError(
-            f"{where}, which is {what}, not {image.media_type} as its name says; save it in that format "
-            "or give it the name of its format"
+        raise _PictureFault(
+            file,
+            f", which is {what}, not {image.media_type} as its name says; save it in that format "
+            "or give it the name of its format",
         )
     size = picture_size(data)
     width, height = size if size else (None, None)
     digest = hashlib.sha256(data).hexdigest()[:16]
-    return dataclasses.replace(image, width=width, height=height, digest=digest), PictureFile(data, modified)
+    return dataclasses.replace(image, width=width, height=height, digest=digest)
+
+
+def _kept_picture(
+    key: str, image: SiteImage, fault: _PictureFault, kept: Callable[[str], PictureFile | None] | None
+) -> tuple[SiteImage | None, PictureFile | None, Problem]:
+    """Return the picture published in place of a file that cannot be used, and the problem that says so: its
+    last good bytes, if ``kept`` has them (by the file's content-relative name), or none (left out)."""
+    said = f"site.toml's '{key}' names this file{fault.detail}"
+    good = kept(os.path.normpath(image.source)) if kept is not None else None
+    if good is not None:
+        try:
+            held = _pictured(fault.file, image, good.body)
+        except _PictureFault:
+            pass  # (kept for a name now given another suffix: not this picture)
+        else:
+            saved = datetime.fromtimestamp(int(good.modified), UTC).isoformat()
+            served = f"the last good version (sha256 {held.digest}), saved {saved}"
+            return held, good, Problem(fault.file, said, "held", served=served)
+    return None, None, Problem(fault.file, f"{said}; until then the site has no {key}", "error")
 
 
 def discover_articles(content_dir: Path) -> list[Path]:

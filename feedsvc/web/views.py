@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse  # Werkzeug's redirects a
 from feedsvc.build.representation import IDENTITY, Resource, Variant, body_etag, make_resource, not_modified
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import facet_key
+from feedsvc.content.listing import of_articles
 from feedsvc.feeds.atom_rss import site_epoch
 from feedsvc.feeds.families import facet_title
 from feedsvc.model import Article, Catalog, Facet, Image, Problem, SiteImage, Withdrawal, article_path, facet_path
@@ -368,8 +369,10 @@ def healthz() -> Response:
     """Report liveness, the snapshot version and what is not published as it is in the folder.
 
     ``status``: "ok" when every file is published as it is; "degraded" (still
-    200: the worker serves) when a file is rejected or an article is held at
-    its last good version, or a followed source is failing (its last poll
+    200: the worker serves) when an article file is rejected (``rejected``) or
+    held at its last good version (``held``), another file has a problem
+    (``other_problems``: the revisions ledger, a rules file, the icon or logo,
+    held at its last good bytes when ``serving`` says so), or a followed source is failing (its last poll
     could not read it, or it asked us to wait: listed under
     ``failing_sources`` with the reason, the fix and since when); "stale"
     when the folder itself cannot be read.
@@ -379,8 +382,12 @@ def healthz() -> Response:
     """
     catalog: Catalog = _snapshot().catalog
     local = _from_content_folder(str(current_app.config["CONTENT_DIR"]))
-    errors = [p for p in catalog.problems if p.severity == "error"]
-    held = [p for p in catalog.problems if p.severity == "held"]
+    content_dir = Path(current_app.config["CONTENT_DIR"])
+    articles = [p for p in catalog.problems if of_articles(p.path, content_dir)]
+    errors = [p for p in articles if p.severity == "error"]
+    held = [p for p in articles if p.severity == "held"]
+    # a file that is no article (the revisions ledger, a rules file, the icon or logo): not an article rejected
+    others = [p for p in catalog.problems if p.severity in ("error", "held") and not of_articles(p.path, content_dir)]
     fault = _state().fault
     sources = _state().source_status()
     failing = [s for s in sources if s.get("failing_since")]
@@ -396,13 +403,14 @@ def healthz() -> Response:
 
     response = jsonify(
         {
-            "status": "stale" if fault is not None else "degraded" if errors or held or failing else "ok",
+            "status": "stale" if fault is not None else "degraded" if errors or held or others or failing else "ok",
             "content": content,
             "version": catalog.version,
             "articles": len(catalog.articles),
             "withdrawn": len(catalog.withdrawn),
             "rejected": [described(p) for p in errors],
             "held": [described(p) for p in held],
+            "other_problems": [described(p) for p in others],
             "warnings": [
                 {"path": local(str(p.path)), "reason": local(p.message)}
                 for p in catalog.problems

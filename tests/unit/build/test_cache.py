@@ -13,7 +13,7 @@ import pytest
 
 from feedsvc.build.cache import FILE_NAME, BuildCache, checksum
 from feedsvc.build.representation import make_resource
-from feedsvc.model import ArticleSource, PageMetadata, Prepared, Problem
+from feedsvc.model import ArticleSource, PageMetadata, PictureFile, Prepared, Problem
 from support.factories import make_article
 
 WHEN = datetime(2021, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Tbilisi"))
@@ -157,3 +157,31 @@ def test_a_cached_path_comes_back_equal_of_the_same_type(tmp_path: Path, path: s
     assert found == item
     assert type(found.path) is type(Path(path))
     assert found.path.parts == Path(path).parts
+
+
+def test_the_bytes_of_a_picture_come_back_by_its_name_and_damaged_are_a_miss(tmp_path: Path) -> None:
+    # what a start publishes at the icon's path when its file cannot be read
+    with BuildCache(tmp_path) as cache:
+        assert cache.picture("media/icon.png") is None
+        cache.put_picture("media/icon.png", PictureFile(b"\x89PNG one", 1_700_000_000.0))
+        cache.put_picture("media/icon.png", PictureFile(b"\x89PNG two", 1_700_000_001.0))  # read anew: replaced
+        cache.put_picture("logo.png", PictureFile(b"\x89PNG logo", 1.0))
+    with BuildCache(tmp_path) as cache:
+        assert cache.picture("media/icon.png") == PictureFile(b"\x89PNG two", 1_700_000_001.0)
+    with sqlite3.connect(tmp_path / FILE_NAME) as db:
+        db.execute("UPDATE pictures SET value = ? WHERE name = 'logo.png'", (b"\x89PNG lo\x00o",))
+    with BuildCache(tmp_path) as cache:
+        assert cache.picture("logo.png") is None and cache.corrupt == 1
+    assert rows(tmp_path, "SELECT name FROM pictures") == [("media/icon.png",)]
+
+
+def test_a_cache_made_before_pictures_were_kept_gains_their_table_and_keeps_its_rows(tmp_path: Path) -> None:
+    # a table more, not another format: an upgrade costs no site a cold build
+    with BuildCache(tmp_path) as cache:
+        cache.put_articles([("k1", "", "none", prepared())])
+    with sqlite3.connect(tmp_path / FILE_NAME) as db:
+        db.execute("DROP TABLE pictures")
+    with BuildCache(tmp_path) as cache:
+        assert set(cache.articles(["k1"], {})) == {"k1"}
+        cache.put_picture("icon.png", PictureFile(b"\x89PNG", 1.0))
+        assert cache.picture("icon.png") == PictureFile(b"\x89PNG", 1.0)

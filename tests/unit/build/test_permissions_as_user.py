@@ -27,7 +27,6 @@ from feedsvc.build.builder import Builder, UnreadableContent
 from feedsvc.build.representation import body_etag
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.cli.main import main
-from feedsvc.content.site import SiteConfigError
 from feedsvc.serve.watcher import Watcher
 from support.factories import with_icon, write_article
 from support.sites import NEWS_SITE_TOML, blank_site
@@ -298,44 +297,68 @@ def test_an_icon_or_logo_that_cannot_be_read_is_said_so_not_missing(
     # a publisher told "does not exist" looks for a file that is there: "cannot be read (Permission denied)"
     # says what to fix. A picture whose folder could not be searched was listed as a missing one: once the
     # service had said "does not exist", the picture put back there unreadable was not read again, and the
-    # publisher was still told it does not exist
+    # publisher was still told it does not exist. And the site goes on: the picture's file is held at the bytes
+    # last read, by the running server and by a restart (from the build cache), where a restart refused to start
     content = served.content
     picture = with_icon(content, name="media/site.png", named=False)
     site_toml = content / "site.toml"
     site_toml.write_text(site_toml.read_text(encoding="utf-8") + f'{key} = "media/site.png"\n', encoding="utf-8")
-    assert getattr(served.poll().catalog.site, key) is not None
+    image = getattr(served.poll().catalog.site, key)
+    assert image is not None
     give(content)
     picture.unlink()
-    served.watcher.poll(force=True)  # (missing for root as for anyone: the server's watcher says so first)
-    fault = served.watcher.fault
-    assert fault is not None and fault["reason"].endswith(
+    gone = served.poll()  # (missing for root as for anyone)
+    assert served.watcher.fault is None and getattr(gone.catalog.site, key) == image
+    assert _picture_problem(gone, picture)[1].endswith(
         "which does not exist; put the picture there or correct the path"
     )
     with_icon(content, name="media/site.png", named=False)  # put back, but unreadable to the service
     broken = break_it(picture)
+    said = f"site.toml's '{key}' names this file: {DENIED}"
 
     def unreadable() -> dict[str, Any]:
-        served.watcher.poll(force=True)
-        restart = None
-        try:
-            _restarted(content)
-        except SiteConfigError as error:
-            restart = str(error)
-        return {"fault": served.watcher.fault, "restart": restart, "check": _check(content)}
+        running = served.poll()
+        restarted = Builder(content, cache_dir=content / ".feedsvc" / "cache").build(NOW)
+        return {
+            "fault": served.watcher.fault,
+            "running": (getattr(running.catalog.site, key), _picture_problem(running, picture)),
+            "restarted": (getattr(restarted.catalog.site, key), _picture_problem(restarted, picture), _good(restarted)),
+            "check": _check(content),
+            "healthz": _healthz(content),
+        }
 
     seen = as_user(unreadable)
-    said = f"{site_toml}: '{key}' names {picture}: {DENIED}"
-    assert (seen["fault"]["path"], seen["fault"]["reason"]) == (str(site_toml), said)
-    assert seen["restart"] == said and seen["check"] == (1, f"Error: {said}\n")
+    assert seen["fault"] is None
+    assert seen["running"] == (image, ("held", said)) and seen["restarted"][:2] == (image, ("held", said))
+    assert list(seen["restarted"][2]) == list(reversed(SLUGS))  # every article, as the running server has them
+    code, output = seen["check"]
+    assert code == 1 and f"held     {picture}: {said}\n" in output and "3 published, 0 not published, 0 held" in output
+    assert output.endswith(f"1 other problem: {picture}\n"), output
+    health = seen["healthz"]
+    assert (health["status"], health["articles"], health["rejected"], health["held"]) == ("degraded", 3, [], [])
+    (other,) = health["other_problems"]
+    assert (other["path"], other["reason"], other["fix"]) == (
+        "media/site.png",
+        f"site.toml's '{key}' names this file: {DENIED}",
+        "check that it is a readable file",
+    )
+    assert other["serving"].startswith(f"the last good version (sha256 {image.digest}), saved ")  # fmt: skip
     give(broken)  # fixed: uid 65534's again
     broken.chmod(0o755 if broken.is_dir() else 0o644)
 
-    def fixed() -> tuple[dict[str, str] | None, str | None]:
-        image = getattr(served.poll().catalog.site, key)
-        return served.watcher.fault, image.digest if image else None
+    def fixed() -> tuple[dict[str, str] | None, str | None, Any]:
+        snapshot = served.poll()
+        image = getattr(snapshot.catalog.site, key)
+        return served.watcher.fault, image.digest if image else None, _picture_problem(snapshot, picture)
 
-    fault, digest = as_user(fixed)
-    assert fault is None and digest
+    fault, digest, problem = as_user(fixed)
+    assert fault is None and digest and problem is None
+
+
+def _picture_problem(snapshot: Snapshot, picture: Path) -> tuple[str, str] | None:
+    """The severity and message of ``snapshot``'s problem with the file ``picture``, if it has one."""
+    found = [(p.severity, p.message) for p in snapshot.catalog.problems if p.path == picture]
+    return found[0] if found else None
 
 
 def _picture_deleted(picture: Path) -> Path:
@@ -364,18 +387,35 @@ def test_an_icon_or_logo_that_cannot_be_read_after_the_build_is_served_as_built(
         break_it(picture)
         paths = ("/favicon.ico", "/icon.png") if key == "icon" else ("/logo.png",)
 
+        def answers(client: Any) -> dict[str, tuple[int, bytes, str | None]]:
+            return {path: (r.status_code, r.data, r.headers.get("ETag")) for path in paths for r in [client.get(path)]}
+
         def look() -> dict[str, Any]:
             watcher.poll(force=True)
-            client = app.test_client()
-            answers = {path: client.get(path) for path in paths}
-            return {
-                "fault": (watcher.fault or {}).get("reason", ""),
-                "answers": {path: (r.status_code, r.data, r.headers.get("ETag")) for path, r in answers.items()},
-            }
+            seen = {"fault": watcher.fault, "answers": answers(app.test_client())}
+            # and the whole service started again (on the same build cache), which refused to start
+            again = create_app(
+                {"TESTING": True, "CONTENT_DIR": str(content), "LIVE_RELOAD": False, "CLOCK": lambda: NOW}
+            )
+            try:
+                client = again.test_client()
+                health = client.get("/healthz").get_json()
+                feed = client.get("/feed.atom")
+                seen["restart"] = {"answers": answers(client), "others": health["other_problems"],
+                                   "status": health["status"], "feed": (feed.status_code, feed.headers["ETag"])}  # fmt: skip
+            finally:
+                again.extensions["feedsvc"].close()
+            return seen
 
+        feed = app.test_client().get("/feed.atom").headers["ETag"]
         seen = as_user(look)
         app.extensions["feedsvc"].close()
     said = "which does not exist" if break_it is _picture_deleted else DENIED
-    assert f"'{key}' names {picture}" in seen["fault"] and said in seen["fault"]  # the last good snapshot serves
+    assert seen["fault"] is None  # the picture's file is held: the site goes on publishing
+    restart = seen["restart"]
+    (other,) = restart["others"]
+    assert other["path"] == "media/site.png" and said in other["reason"] and other["serving"]
+    assert restart["status"] == "degraded" and restart["feed"] == (200, feed)  # the same feed, with its icon
     for path in paths:
         assert seen["answers"][path] == (200, built, f'"{body_etag(built)}"'), path
+        assert restart["answers"][path] == (200, built, f'"{body_etag(built)}"'), path

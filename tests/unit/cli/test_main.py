@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from feedsvc.cli.main import image_line, main
 from feedsvc.model import Image
+from support.factories import with_icon
 from support.paths import FIXTURES
 
 PAGE = """<html><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
@@ -152,6 +153,23 @@ def test_check_config_counts_the_articles_rejected_and_the_other_problems_apart(
     assert result.exit_code == 0, result.output
     assert "articles:  3 published, 1 rejected, 0 held at their last good version\n" in result.output
     assert "others:    1 other problem: rules/news.example.org.toml\n" in result.output
+
+
+def test_check_config_starts_with_the_icon_gone_and_names_it_as_no_article(content_dir: Path) -> None:
+    # it refused ("Error: …'icon' names …, which does not exist"), as a broken site.toml: the service did not start
+    icon = with_icon(content_dir)
+    assert CliRunner().invoke(main, ["check", "--content", str(content_dir)]).exit_code == 1  # built once: cached
+    icon.unlink()
+    result = CliRunner().invoke(main, ["serve", "--content", str(content_dir), "--check-config"])
+    assert result.exit_code == 0, result.output
+    assert "articles:  3 published, 1 rejected, 0 held at their last good version\n" in result.output
+    assert "others:    1 other problem: media/icon.png\n" in result.output
+    said = "site.toml's 'icon' names this file, which does not exist; put the picture there or correct the path"
+    assert f"held      media/icon.png: {said}\n" in result.output
+    assert "          serving:   the last good version (sha256 " in result.output
+    # with no build cache to keep its bytes, the site starts without it
+    bare = CliRunner().invoke(main, ["serve", "--content", str(content_dir), "--check-config", "--no-cache"])
+    assert bare.exit_code == 0 and f"error     media/icon.png: {said}; until then the site has no icon" in bare.output
 
 
 def test_check_config_names_a_held_file_and_the_version_served(content_dir: Path) -> None:

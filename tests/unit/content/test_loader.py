@@ -8,6 +8,7 @@ import shutil
 import tomllib
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from feedsvc.content.loader import (
     load_articles,
     load_site,
     load_site_and_pictures,
+    read_site,
 )
 from feedsvc.content.sidecar import SIDECAR_KEYS
 from feedsvc.content.site import SiteConfigError
@@ -707,10 +709,35 @@ def test_a_bad_icon_file_names_site_toml_the_key_the_file_and_the_fix(
     setup(content_dir)
     _with_pictures(content_dir, icon="icon.png")
     with pytest.raises(SiteConfigError) as caught:
-        load_site(content_dir)
+        load_site_and_pictures(content_dir)
     text = str(caught.value)
     assert text.startswith(f"{content_dir / 'site.toml'}: 'icon' names {content_dir / 'icon.png'}")
     assert message in text
+    # read to be served, the site is the site without its icon; the icon's file is the one with the problem
+    read = read_site(content_dir)
+    assert read.site.icon is None and read.pictures == {} and read.named == ("icon.png",)
+    (problem,) = read.problems
+    assert (problem.path, problem.severity) == (content_dir / "icon.png", "error")
+    assert problem.message.startswith("site.toml's 'icon' names this file") and message in problem.message
+    assert problem.message.endswith("; until then the site has no icon")
+    assert load_site(content_dir) == read.site  # (importing and following need no icon)
+
+
+def test_an_icon_that_cannot_be_read_is_served_from_the_bytes_kept_for_its_file(content_dir: Path) -> None:
+    shutil.copy(PICTURES / "icon-128.png", content_dir / "icon.png")
+    _with_pictures(content_dir, icon="icon.png")
+    site, pictures = load_site_and_pictures(content_dir)
+    assert site.icon is not None
+    kept = pictures[site.icon.digest]
+    (content_dir / "icon.png").unlink()
+    read = read_site(content_dir, kept={"icon.png": kept}.get)
+    assert read.site == site and read.pictures == {site.icon.digest: kept} and read.read == {}
+    (problem,) = read.problems
+    assert (problem.path, problem.severity) == (content_dir / "icon.png", "held")
+    assert problem.served.startswith(f"the last good version (sha256 {site.icon.digest}), saved ")
+    # bytes kept for the name that are not the picture the name says now are no last good version of it
+    (content_dir / "icon.png").mkdir()
+    assert read_site(content_dir, kept={"icon.png": replace(kept, data=b"GIF89a")}.get).site.icon is None
 
 
 def test_a_page_whose_utf8_was_read_as_latin1_and_saved_again_loads_mended_with_a_note(site: Site) -> None:

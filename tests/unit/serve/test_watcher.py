@@ -278,7 +278,9 @@ def test_a_picture_site_toml_newly_names_is_watched_from_then_on(content_dir: Pa
         assert state.watcher.builds == 2
 
 
-def test_a_picture_gone_or_not_a_picture_is_a_site_fault_until_it_is_back(content_dir: Path) -> None:
+def test_a_picture_gone_or_not_a_picture_is_held_at_its_last_bytes_until_it_is_back(content_dir: Path) -> None:
+    # a fault of the picture's file, not of the site: the site is published as it was (the same icon, the same
+    # feeds), and so are the edits made meanwhile; it was a fault of site.toml that stopped every publish
     icon = with_icon(content_dir)
     good = icon.read_bytes()
     published: list[Snapshot] = []
@@ -287,13 +289,18 @@ def test_a_picture_gone_or_not_a_picture_is_a_site_fault_until_it_is_back(conten
     watcher = Watcher(builder, published.append, lambda: T1)  # polling, as on a network file system
     for broken, says in ((lambda: icon.unlink(), "does not exist"), (lambda: icon.write_text("<html>"), "not a")):
         broken()
-        assert watcher.poll(force=True) is None and builder.snapshot is first and published == []
-        assert watcher.fault is not None and watcher.fault["path"].endswith("site.toml")
-        assert "media/icon.png" in watcher.fault["reason"] and says in watcher.fault["reason"]
+        snapshot = watcher.poll(force=True)
+        assert snapshot is not None and watcher.fault is None
+        assert snapshot.catalog.site == first.catalog.site and snapshot.pictures == first.pictures
+        (held,) = [p for p in snapshot.catalog.problems if p.path == icon]
+        assert held.severity == "held" and says in held.message and held.served.startswith("the last good version")
     icon.write_bytes(good)
-    assert watcher.poll(force=True) is not None and watcher.fault is None and len(published) == 1
+    snapshot = watcher.poll(force=True)
+    assert snapshot is not None and not [p for p in snapshot.catalog.problems if p.path == icon]
     replace_picture(icon, "icon-128.ico")  # in place under the same name, but an ICO called .png
-    assert watcher.poll(force=True) is None and "image/x-icon" in (watcher.fault or {}).get("reason", "")
+    snapshot = watcher.poll(force=True)
+    assert snapshot is not None and snapshot.catalog.site == first.catalog.site
+    assert "image/x-icon" in next(p.message for p in snapshot.catalog.problems if p.path == icon)
 
 
 def latest(published: list[Snapshot]) -> dict[str, object]:

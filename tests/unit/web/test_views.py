@@ -188,11 +188,33 @@ def test_healthz_reports_version_and_rejected_files(client: FlaskClient) -> None
     assert report["held"] == []
 
 
+@pytest.mark.parametrize("break_it", ["rules", "ledger"])
+def test_healthz_lists_a_problem_of_a_file_that_is_no_article_apart_from_the_rejected_articles(
+    content_dir: Path, break_it: str
+) -> None:
+    # "rejected" are article files not published: a rules file or the revisions ledger there was read as one
+    # more article left out, while every article was published
+    if break_it == "rules":
+        broken = content_dir / "rules" / "news.example.org.toml"
+        broken.parent.mkdir(exist_ok=True)
+        broken.write_text("strip = [\n", encoding="utf-8")
+    else:
+        broken = content_dir / ".feedsvc" / "revisions.json"
+        broken.mkdir(parents=True)  # a folder in its place: neither read nor written
+    (content_dir / "articles" / "article-that-is-empty.html").unlink()
+    report = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client().get("/healthz").get_json()
+    assert report["status"] == "degraded" and report["articles"] == 3
+    assert report["rejected"] == [] and report["held"] == []
+    (other,) = report["other_problems"]
+    assert other["path"] == str(broken.relative_to(content_dir)) and other["reason"] and other["fix"]
+
+
 def test_healthz_is_ok_only_when_every_file_is_published_as_it_is(client: FlaskClient, content_dir: Path) -> None:
     (content_dir / "articles" / "article-that-is-empty.html").unlink()
     app = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)})
     report = app.test_client().get("/healthz").get_json()
     assert report["status"] == "ok" and report["rejected"] == [] and report["held"] == []
+    assert report["other_problems"] == []
 
 
 def test_base_url_setting_moves_links_but_not_ids(content_dir: Path) -> None:
