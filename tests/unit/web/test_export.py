@@ -15,7 +15,7 @@ from werkzeug.http import http_date
 from feedsvc.app import create_app
 from feedsvc.cli.main import main
 from feedsvc.web.export import MARKER, ExportError, export_site, file_for, site_paths
-from support.factories import replace_picture, write_article
+from support.factories import replace_picture, with_icon, write_article
 from support.paths import FIXTURES
 from support.sites import NEWS_SITE_TOML, blank_site, copy_site
 
@@ -184,6 +184,30 @@ def test_feedsvc_build_counts_articles_as_articles_and_other_problems_on_their_o
     assert result.exit_code == 1
     assert result.output.endswith(
         f"3 articles, 1 not published, 0 held at their last good version\n1 other problem: {rules}\n"
+    )
+
+
+def test_feedsvc_build_with_the_icon_gone_writes_its_last_bytes_or_goes_without_it(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    # it stopped ("Error: …'icon' names …, which does not exist"), as for a broken site.toml: no site written
+    icon = with_icon(content_dir)
+    built = icon.read_bytes()
+    first = CliRunner().invoke(main, ["build", str(tmp_path / "first"), "--content", str(content_dir)])
+    feed = (tmp_path / "first" / "feed.atom").read_bytes()
+    assert first.exit_code == 1 and b"<icon>" in feed  # (the fixture's empty article)
+    icon.unlink()
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "out"), "--content", str(content_dir)])
+    assert result.exit_code == 1 and result.output.endswith(
+        f"3 articles, 1 not published, 0 held at their last good version\n1 other problem: {icon}\n")  # fmt: skip
+    assert f"held     {icon}: site.toml's 'icon' names this file, which does not exist" in result.output
+    assert (tmp_path / "out" / "icon.png").read_bytes() == built  # from the build cache
+    assert (tmp_path / "out" / "feed.atom").read_bytes() == feed  # the very feed
+    bare = CliRunner().invoke(main, ["build", str(tmp_path / "bare"), "--content", str(content_dir), "--no-cache"])
+    assert bare.exit_code == 1 and "until then the site has no icon" in bare.output
+    assert (
+        not (tmp_path / "bare" / "icon.png").exists()
+        and b"<icon>" not in (tmp_path / "bare" / "feed.atom").read_bytes()
     )
 
 
