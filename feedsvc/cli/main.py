@@ -243,9 +243,9 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
     Cleans in parallel, one process per CPU, and keeps what it cleaned in
     the build cache, so a following `serve` or `build` cleans nothing.
     Exits with status 1 when any article could not be published or is held
-    at its last good version, or another file has an error (the revisions
-    ledger, a rules file): the summary counts articles, and the other
-    problems on a line of their own.
+    at its last good version, or another file has a problem (the revisions
+    ledger, a rules file, the icon or logo): the summary counts articles,
+    and the other problems on a line of their own.
     """
     from feedsvc.build.builder import Builder
     from feedsvc.cli.build import cache_setting, hush_logs, progress_bar, tally
@@ -354,7 +354,8 @@ def build(target: Path, content_dir: Path, cache_dir: Path | None, no_cache: boo
     export") has the layout and an nginx configuration. TARGET is replaced
     (it must be new, empty, or an earlier export). Exits with status 1 if
     any article could not be published or is held (the rest is exported),
-    or another file has an error, counted on a line of its own.
+    or another file has a problem (a rules file; the icon or logo, written
+    as last read, or left out), counted on a line of its own.
     """
     from feedsvc.cli.build import run_build
 
