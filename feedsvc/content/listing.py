@@ -125,7 +125,8 @@ class Listing:
         return found
 
     def with_pictures(self, content_dir: Path, names: Iterable[str]) -> Listing:
-        """Return this listing statting the pictures at ``names`` (:attr:`~feedsvc.content.loader.SiteFiles.named`) instead, if other."""
+        """Return this listing statting the pictures at ``names`` instead, if other (the files site.toml names:
+        :attr:`~feedsvc.content.loader.SiteFiles.named`)."""
         names = tuple(names)
         if set(names) == set(self.pictures):
             return self
