@@ -80,6 +80,8 @@ HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 # a module global that bench/extraction.py --ablate and the tests alone set.
 RULES: dict[str, str] = {
     "break_spaces": "a <br> reads as a space: text on either side of a line break is two words, not one",
+    "short_heading_slugs": "a heading of 1-3 words whose id is its slug names a section when a word of it is no class word",
+    "anchor_in_heading": "an element inside a heading whose id is the heading's slug (a contents plugin's anchor) names it",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -646,28 +648,42 @@ def class_signal(el: HtmlElement) -> int:
 # An id made from a heading's words names that heading only when the heading is this long:
 # "related-posts" over "Related posts" is a furniture box's label.
 _SLUG_MIN_WORDS = 4
+# A shorter heading's id names it when it is that heading's own slug and one of its words
+# is no class/id signal word and no number: "Membership Discount" (h-membership-discount)
+# is a section of the review; "Related content", "Recent comments", "24 comments" are not.
+_NUMBER = re.compile(r"[0-9]+")
 
 
 def _names_its_heading(el: HtmlElement, ident: str) -> bool:
-    """Return True if ``ident`` is the slug of ``el``'s own heading (``el`` itself, or its first child).
+    """Return True if ``ident`` is the slug of ``el``'s own heading (``el`` itself, its first child, or the heading it sits in).
 
     Documentation and blog tools give each section or heading an id made of
     its title's words: ``id="sharing-with-a-single-developer"`` over "Sharing
     with a single developer", ``id="h-4-select-times-for-social-media"``. Such
     an id says what the section is about, not that it is a share bar; the
-    class still counts.
+    class still counts. Contents plugins put the anchor on an element inside
+    the heading (``<h3><span id="A_Alignment_with_Customers_Menu_and_Pricing">``:
+    ``anchor_in_heading``).
     """
     heading: HtmlElement | None = el if el.tag in HEADING_TAGS else None
     if heading is None:
         first = next((c for c in el if isinstance(c.tag, str)), None)
         heading = first if first is not None and first.tag in HEADING_TAGS else None
+    if heading is None and "anchor_in_heading" not in DISABLED:
+        heading = next((a for a in el.iterancestors() if a.tag in HEADING_TAGS), None)
     if heading is None:
         return False
     words = _NAME_WORD.findall(text_content(heading).lower())
-    if len(words) < _SLUG_MIN_WORDS:
-        return False
     slug, named = "-".join(words), "-".join(_name_words(ident))
-    return slug in named or (named.count("-") + 1 >= _SLUG_MIN_WORDS and named in slug)
+    if len(words) >= _SLUG_MIN_WORDS:
+        return slug in named or (named.count("-") + 1 >= _SLUG_MIN_WORDS and named in slug)
+    return (
+        "short_heading_slugs" not in DISABLED
+        and el is heading
+        and bool(words)
+        and named.endswith(slug)
+        and any(word not in _SIGNAL_WORDS and not _NUMBER.fullmatch(word) for word in words)
+    )
 
 
 def _class_signal(cls: str, ident: str) -> int:

@@ -20,6 +20,7 @@ BASE = "https://news.example.org/2021/11/story/"
 # The modules (feedsvc.clean's attributes of these names are the stages' functions).
 normalise = importlib.import_module("feedsvc.clean.normalise")
 boilerplate = importlib.import_module("feedsvc.clean.boilerplate")
+dom = importlib.import_module("feedsvc.clean.dom")
 
 
 def fixture(name: str) -> str:
@@ -149,6 +150,20 @@ def test_keeps_sections_whose_id_is_their_headings_slug() -> None:
     # A short label's slug ("sharing", "social-links") still marks furniture.
     for gone in ("Share this", "Twitter", "Follow us", "Mastodon"):
         assert gone not in out
+
+
+def test_keeps_short_headings_named_by_their_slug(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = fixture("keeps_short_headings_named_by_their_slug.html")
+    headings = [" ".join(h.text_content().split()) for h in tree(clean_html(page, BASE)).iter("h3", "h4")]
+    # 'membership' and 'menu' are furniture words, but each id is its heading's own slug.
+    assert headings == ["Membership Discount", "A. Alignment with Customers, Menu, and Pricing"]
+    # Every word a class word ("related posts") or a number ("24 comments"): still furniture.
+    monkeypatch.setattr(dom, "DISABLED", frozenset({"short_heading_slugs"}))
+    without = [" ".join(h.text_content().split()) for h in tree(clean_html(page, BASE)).iter("h3", "h4")]
+    assert without == ["A. Alignment with Customers, Menu, and Pricing"]
+    monkeypatch.setattr(dom, "DISABLED", frozenset({"anchor_in_heading"}))
+    without = [" ".join(h.text_content().split()) for h in tree(clean_html(page, BASE)).iter("h3", "h4")]
+    assert without == ["Membership Discount"]
 
 
 def test_keeps_topical_mentions_of_newsletter_and_donation() -> None:
