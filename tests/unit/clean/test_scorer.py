@@ -206,26 +206,26 @@ PAGE_URL = "https://coast.example/2024/harbour/"
 # The shipped model's probabilities for the blocks of PAGE's article, in page order, as measured when it
 # was trained (make train-scorer on wcxb-dev + readability-pages). Retraining changes them: record the new ones.
 RECORDED = [
-    ("The council voted on Tue", 0.998941),
-    ("Engineers told the meeti", 0.999233),
-    ("Fishing crews, who lost ", 0.998679),
-    ("Coast Gazette Local news", 0.881219),
-    ("The new section will be ", 0.999145),
-    ("Work is expected to begi", 0.997834),
-    ("Coast", 0.718971),
-    ("Lifeboat volunteers trai", 0.981407),
-    ("Crews at the station hav", 0.990223),
-    ("Council", 0.758792),
-    ("What the new parking cha", 0.978035),
-    ("From April, visitors wil", 0.988596),
-    ("Weather", 0.772207),
-    ("Ten photos of the Januar", 0.972115),
-    ("You sent us hundreds of ", 0.98664),
-    ("Inspiration", 0.756349),
-    ("Seven coastal walks to t", 0.968143),
-    ("Whether you want a gentl", 0.985122),
-    ("Download the app", 0.693202),
-    ("Posted in Local, Harbour", 0.453679),
+    ("The council voted on Tue", 0.99887),
+    ("Engineers told the meeti", 0.999312),
+    ("Fishing crews, who lost ", 0.99898),
+    ("Coast Gazette Local news", 0.738513),
+    ("The new section will be ", 0.998994),
+    ("Work is expected to begi", 0.997053),
+    ("Coast", 0.605174),
+    ("Lifeboat volunteers trai", 0.97899),
+    ("Crews at the station hav", 0.973893),
+    ("Council", 0.653188),
+    ("What the new parking cha", 0.970833),
+    ("From April, visitors wil", 0.974649),
+    ("Weather", 0.647538),
+    ("Ten photos of the Januar", 0.962654),
+    ("You sent us hundreds of ", 0.981905),
+    ("Inspiration", 0.628309),
+    ("Seven coastal walks to t", 0.960229),
+    ("Whether you want a gentl", 0.978415),
+    ("Download the app", 0.505376),
+    ("Posted in Local, Harbour", 0.323754),
 ]
 
 
@@ -255,14 +255,14 @@ def test_the_shipped_model_loads_and_gives_the_recorded_scores(monkeypatch: pyte
 def test_the_pipeline_drops_the_blocks_under_the_models_threshold_and_explains_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The shipped model's own scores (RECORDED) with its threshold raised to 0.8, so that the page's
-    # teaser labels, app prompt and tag line fall under it whatever the latest retrain's threshold:
-    # the model retrained on cleaner 19 keeps the labels "Coast" (0.71) and "Council" (0.73) at its
-    # fitted 0.5, the one retrained on cleaner 17 kept all of them at 0.4, and cleaner 23's keeps them
-    # all at its fitted 0.4 ("Council" 0.76 and "Weather" 0.77 are over 0.75); the stage's mechanics
+    # The shipped model's own scores (RECORDED) with its threshold set to 0.7, so that the page's
+    # teaser labels, app prompt and tag line fall under it and the masthead line stays over it, whatever
+    # the latest retrain's threshold: the model retrained on cleaner 19 kept "Coast" (0.71) and "Council"
+    # (0.73) at its fitted 0.5, cleaner 23's kept all of them at its fitted 0.4, and cleaner 24's keeps
+    # "Download the app" (0.505) at its fitted 0.5 and scores the masthead 0.74; the stage's mechanics
     # (drop under, keep over, explain) are what this pins.
     model = scorer.shipped_model()
-    monkeypatch.setattr(scorer, "MODEL", dataclasses.replace(model, threshold=0.8))
+    monkeypatch.setattr(scorer, "MODEL", dataclasses.replace(model, threshold=0.7))
     found = clean_explained(PAGE.read_text(encoding="utf-8"), PAGE_URL)
     dropped = [r for r in found.removals if r.reason.startswith("learned block scorer")]
     assert [r.excerpt for r in dropped] == [
@@ -273,7 +273,7 @@ def test_the_pipeline_drops_the_blocks_under_the_models_threshold_and_explains_t
         "Download the app",
         "Posted in Local, Harbour, Council",
     ]
-    assert [text for text, p in RECORDED if p < 0.8] == [
+    assert [text for text, p in RECORDED if p < 0.7] == [
         "Coast",
         "Council",
         "Weather",
@@ -281,7 +281,7 @@ def test_the_pipeline_drops_the_blocks_under_the_models_threshold_and_explains_t
         "Download the app",
         "Posted in Local, Harbour",
     ]
-    assert all("content probability" in r.reason and "< 0.8" in r.reason for r in dropped)
+    assert all("content probability" in r.reason and "< 0.7" in r.reason for r in dropped)
     text = " ".join(lxml.html.fragment_fromstring(found.html, create_parent="div").text_content().split())
     assert "Posted in Local" not in text and "Coast Gazette Local news" in text
     assert "Work is expected to begin in the spring" in text
