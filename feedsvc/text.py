@@ -23,6 +23,7 @@ __all__ = [
     "split_keywords",
     "strip_markup",
     "xml_safe",
+    "xml_safe_utf8",
 ]
 
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates,
@@ -75,6 +76,26 @@ def has_xml_unsafe(text: str) -> bool:
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate
         return True
+    return _utf8_unsafe(data)
+
+
+def xml_safe_utf8(text: str) -> bytes | None:
+    """Return ``text`` as UTF-8 if it holds nothing ``xml_safe`` removes (``not has_xml_unsafe(text)``), else None.
+
+    ``has_xml_unsafe`` encodes a long text to test it: a caller that needs the
+    bytes too (the cleaner's HTML5 parser reads UTF-8) gets them from that one encoding.
+    """
+    if len(text) < _SHORT:
+        return None if XML_UNSAFE.search(text) is not None else text.encode("utf-8")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+    return None if _utf8_unsafe(data) else data
+
+
+def _utf8_unsafe(data: bytes) -> bool:
+    """``has_xml_unsafe`` of the text whose UTF-8 is ``data``."""
     suspects = data.translate(None, _UNSUSPECT_BYTES)
     if suspects:
         if suspects.translate(None, _ASTRAL_LEADS):  # a C0 control or DEL

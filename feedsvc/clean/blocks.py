@@ -437,28 +437,34 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
     shape_counts = Counter(shapes)
     items = _Items(container, links)
     blocks = []
-    sibling_tags: dict[HtmlElement, Counter[object]] = {}
+    sibling_tags: dict[HtmlElement, dict[object, int]] = {}
     before = 0
     last_heading = -1
+    whole = max(total, 1)
     for i, ((el, text), parent) in enumerate(zip(leaves, parents, strict=True)):
         chars = len(text)
         same_tag = 0
         if parent is not None:
             tags = sibling_tags.get(parent)
             if tags is None:
-                tags = sibling_tags[parent] = Counter(c.tag for c in parent)
+                tags = sibling_tags[parent] = {}
+                for c in parent:  # a loop, not a Counter of a generator: asked of every parent of a block
+                    t = c.tag
+                    tags[t] = tags.get(t, 0) + 1
             same_tag = tags[el.tag] - 1
         prev_row = own[i - 1] if i > 0 else None
         next_row = own[i + 1] if i + 1 < n else None
+        distinct = distinct_words[i]
         context = [
             i / n,
-            before / max(total, 1),
-            (total - before - chars) / max(total, 1),
+            before / whole,
+            (total - before - chars) / whole,
             log_blocks,
             log_total,
             float(counts[keys[i]] - 1),
             float(same_tag),
-            _overlap(distinct_words[i], title_words),
+            # The share of the block's distinct words in the title, then in the description (a call each cost more).
+            len(distinct & title_words) / len(distinct) if title_words and distinct else 0.0,
             prev_row[0] if prev_row else -1.0,
             prev_row[2] if prev_row else -1.0,
             next_row[0] if next_row else -1.0,
@@ -468,7 +474,7 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
             math.log1p(shape_counts[shapes[i]] - 1),
             items.repeats(el, parent),
             items.link_share(el, parent),
-            _overlap(distinct_words[i], description_words),
+            len(distinct & description_words) / len(distinct) if description_words and distinct else 0.0,
             *masses[i],
         ]
         if el.tag in _HEADINGS:
@@ -476,13 +482,6 @@ def article_blocks(container: HtmlElement, title: str | None = None, description
         blocks.append(Block(el, text, (*own[i], *context), words[i]))
         before += chars
     return blocks
-
-
-def _overlap(distinct: set[str], words: set[str]) -> float:
-    """The share of the distinct words of a block (its case-folded tokens, as a set) that are in ``words``."""
-    if not words or not distinct:
-        return 0.0
-    return len(distinct & words) / len(distinct)
 
 
 # A block of running prose: long, few links, ends as a sentence. Where the article's prose

@@ -25,7 +25,7 @@ from lxml.html import HtmlElement
 
 from feedsvc.clean.policy import BLOCK_TAGS, BOILERPLATE_PAIRS, BOILERPLATE_WORDS, CONTENT_WORDS
 from feedsvc.html_depth import is_depth_limited, limit_depth
-from feedsvc.text import has_xml_unsafe, xml_safe
+from feedsvc.text import xml_safe, xml_safe_utf8
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
@@ -164,15 +164,21 @@ def well_nested(html: str) -> bytes:
     ``<noscript>`` goes, and it serialises its tree (void elements libxml2
     does not know get an end tag, a ``<plaintext>`` is written as a ``<pre>``).
     """
-    text = xml_safe(html) if has_xml_unsafe(html) else html
+    # The page's UTF-8, from the encoding that tests it (lexbor reads UTF-8: a str it would encode
+    # again), while the text it encodes is the text lexbor is to read.
+    data = xml_safe_utf8(html)
+    text = html if data is not None else xml_safe(html)
     if not (text is html and is_depth_limited(html)):
-        text = limit_depth(text)[0]
+        limited = limit_depth(text)[0]
+        if limited != text:  # nested too deep: flattened
+            data = None
+        text = limited
     if LexborHTMLParser is not None:
         try:
             # Scripting on, as in the browser a reader uses: a <noscript> is raw text up to its end
             # tag (as feedsvc.html_depth reads it), never shown, and goes. Read as markup instead,
             # the text of one in <head> (an escaped tracking pixel) lands at the top of the body.
-            parsed = LexborHTMLParser(text, scripting=True)
+            parsed = LexborHTMLParser(text if data is None else data, scripting=True)
             if _NOSCRIPT_TAG.search(text):
                 _drop_noscripts(parsed, _TEMPLATE_TAG.search(text) is not None)
             text = parsed.html or text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feedsvc.text import XML_UNSAFE, has_xml_unsafe, xml_safe
+from feedsvc.text import XML_UNSAFE, has_xml_unsafe, xml_safe, xml_safe_utf8
 
 # Long enough to take the byte-level path, with text of every UTF-8 length around the probe.
 _LONG = "<p>Plain ASCII, Latin-1 \u00e9\u00a0, Greek \u03b1, CJK \u4e2d, an emoji \U0001f600.</p>" * 5
@@ -62,3 +62,16 @@ def test_long_text_with_only_allowed_characters_is_left_alone(probe: str) -> Non
     text = _LONG + probe + _LONG
     assert not has_xml_unsafe(text)
     assert xml_safe(text) is text
+
+
+@pytest.mark.parametrize("size", ["short", "long"])
+@pytest.mark.parametrize(
+    "probe", ["", "\x00", "\x85", "\x86", "\ud800", "\ufdd0", "\U0001fffe", "\U0001fffd", "\u00e9"]
+)
+def test_the_utf8_of_a_safe_text_is_its_encoding_and_none_is_given_for_an_unsafe_one(size: str, probe: str) -> None:
+    # The cleaner hands these bytes to its parser in place of the text: they must be the text's own UTF-8,
+    # given exactly when has_xml_unsafe finds nothing (else the text is cleaned first).
+    text = (_LONG if size == "long" else "<p>x</p>") + probe
+    data = xml_safe_utf8(text)
+    assert (data is None) == has_xml_unsafe(text)
+    assert data is None or data == text.encode("utf-8")

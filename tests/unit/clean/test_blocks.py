@@ -115,6 +115,23 @@ def test_title_overlap_is_the_share_of_the_blocks_words_in_the_page_title() -> N
     assert feature(blocks_of(ARTICLE)[0], "title_overlap") == 0.0  # no title known
 
 
+def test_same_tag_siblings_counts_the_other_children_of_its_parent_with_its_tag() -> None:
+    # Counted once per parent (a dict, no Counter): every child counts, blocks or not, text or not.
+    page = lxml.html.fragment_fromstring(
+        "<div><div><h2>Plans</h2><p>One line of text.</p><p>Another line.</p><p></p><span>x</span>"
+        "<p>A third line.</p></div><ul><li>Item one</li><li>Item two</li></ul></div>"
+    )
+    found = {b.text: feature(b, "same_tag_siblings") for b in article_blocks(page)}
+    assert found == {
+        "Plans": 0.0,
+        "One line of text.": 3.0,
+        "Another line.": 3.0,
+        "A third line.": 3.0,
+        "Item one": 1.0,
+        "Item two": 1.0,
+    }
+
+
 def test_class_words_of_the_block_and_its_ancestors_up_to_the_container_only() -> None:
     page = lxml.html.fragment_fromstring(
         '<div class="page-wrap"><div class="entry-content" id="post-42">'

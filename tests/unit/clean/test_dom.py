@@ -6,6 +6,7 @@ import contextlib
 import gc
 import re
 import threading
+from pathlib import Path
 
 import lxml.etree
 import lxml.html
@@ -390,3 +391,25 @@ def test_void_elements_libxml2_does_not_know_get_end_tags_in_markup_only() -> No
     assert '<embed src="x"></embed>b' in markup and "<source></source>d<wbr></wbr>e" in markup
     assert "var s = '<embed>';" in markup and "<!-- <wbr> -->" in markup and "/* <source> */" in markup
     assert "<xmp><track src=t></xmp>" in markup and "<iframe><keygen></iframe>" in markup
+
+
+_CLEAN_FIXTURES = sorted((Path(__file__).parents[2] / "fixtures" / "clean").glob("*.html"))
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        *(path.read_text(encoding="utf-8") for path in _CLEAN_FIXTURES),
+        "<p>caf\u00e9 \u4e2d \U0001f600</p>" * 40,  # long, every UTF-8 length
+        "<p>a\x01b \u00e9</p>" * 40,  # cleaned of a control first: lexbor reads the cleaned text
+        "<p>a\ud800b</p>" * 40,  # a lone surrogate, which has no UTF-8
+        "<div>" * 300 + "<p>deep \u00e9</p>",  # flattened first: lexbor reads the flat text
+        "<p>short \u00e9</p>",
+    ],
+)
+def test_lexbor_reads_the_pages_utf8_as_it_read_the_page_text(page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # well_nested hands lexbor the UTF-8 that testing the page for unsafe characters made; without
+    # those bytes (None) lexbor reads the text, as before: the markup is the same either way.
+    made = dom.well_nested(page)
+    monkeypatch.setattr(dom, "xml_safe_utf8", lambda text: None)
+    assert made == dom.well_nested(page)
