@@ -47,6 +47,7 @@ from feedsvc.content.listing import (
     Listing,
     Settling,
     last_change,
+    problem_files,
     scan,
     unpublishable,
 )
@@ -98,10 +99,12 @@ class UnreadableContent(OSError):
 class BuildReport(Protocol):
     """Where a builder records each build's outcome (the app's metrics; the publisher's link to the master)."""
 
-    def snapshot_built(self, seconds: float, published: int, rejected: int, held: int = 0) -> None:
-        """A build succeeded: its duration, the articles it published, the files it rejected and held.
+    def snapshot_built(self, seconds: float, published: int, rejected: int, held: int = 0, others: int = 0) -> None:
+        """A build succeeded: its duration, the articles it published, the article files it rejected and held.
 
-        Held: files that do not load as they are, whose article's last good version is published.
+        Held: article files that do not load as they are, whose article's last good version is published.
+        Others: files that are no article with a problem (the revisions ledger, a rules file, the icon or logo),
+        counted apart as ``/healthz`` lists them (``other_problems``).
         """
 
     def snapshot_failed(self, seconds: float) -> None:
@@ -111,7 +114,7 @@ class BuildReport(Protocol):
 class _Unreported:
     """A :class:`BuildReport` that records nothing: one-off builds (reports, tests, benchmarks)."""
 
-    def snapshot_built(self, seconds: float, published: int, rejected: int, held: int = 0) -> None:
+    def snapshot_built(self, seconds: float, published: int, rejected: int, held: int = 0, others: int = 0) -> None:
         pass
 
     def snapshot_failed(self, seconds: float) -> None:
@@ -277,9 +280,14 @@ class Builder:
             self.articles.blobs = self.articles.blobs.compacted()  # edits leave dead bytes behind
         release_memory()
         self.stats.seconds = time.perf_counter() - started
-        rejected = len({problem.path for problem in catalog.problems if problem.severity == "error"})
-        held = len({problem.path for problem in catalog.problems if problem.severity == "held"})
-        self.report.snapshot_built(self.stats.seconds, published=len(catalog.articles), rejected=rejected, held=held)
+        rejected, held, others = problem_files(catalog.problems, self.content_dir)
+        self.report.snapshot_built(
+            self.stats.seconds,
+            published=len(catalog.articles),
+            rejected=len(rejected),
+            held=len(held),
+            others=len(others),
+        )
         return snapshot
 
     def build_catalog(self, now: datetime | None = None) -> Catalog:

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from feedsvc.content.listing import of_articles
+from feedsvc.content.listing import problem_files
 from feedsvc.model import Problem
 
 __all__ = ["Tally", "cache_setting", "hush_logs", "progress_bar", "run_build", "tally"]
@@ -42,19 +42,8 @@ def tally(problems: Iterable[Problem], content_dir: PurePath) -> Tally:
     be read, an icon that cannot be read), is no article: counted as one ("1 not published") it was reported
     while every article was published.
     """
-    errors: set[PurePath] = set()
-    held: set[PurePath] = set()
-    others: set[PurePath] = set()
-    for problem in problems:
-        if problem.severity not in ("error", "held"):
-            continue
-        if not of_articles(problem.path, content_dir):
-            others.add(problem.path)
-        elif problem.severity == "error":
-            errors.add(problem.path)
-        else:
-            held.add(problem.path)
-    return Tally(len(errors), len(held), tuple(sorted(str(path) for path in others)))
+    rejected, held, others = problem_files(problems, content_dir)
+    return Tally(len(rejected), len(held), tuple(sorted(str(path) for path in others)))
 
 
 def cache_setting(cache_dir: Path | None, no_cache: bool) -> str | None:

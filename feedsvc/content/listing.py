@@ -28,6 +28,7 @@ from stat import S_ISDIR, S_ISREG
 
 from feedsvc.content.loader import ARTICLE_SUFFIXES, MARKDOWN_SUFFIX, SIDECAR_SUFFIX, is_listed
 from feedsvc.content.rules import RULES_FOLDER
+from feedsvc.model import Problem
 
 __all__ = [
     "ARTICLES_FOLDER",
@@ -37,6 +38,7 @@ __all__ = [
     "folder_stamp",
     "last_change",
     "of_articles",
+    "problem_files",
     "refreshed",
     "relevant",
     "scan",
@@ -140,6 +142,27 @@ def of_articles(path: PurePath, content_dir: PurePath) -> bool:
     """Say whether ``path`` (of a problem) is a file of ``content_dir``'s ``articles/``: an article's, not the
     revisions ledger, a rules file or the site's icon. Only such a file is a rejected or held article."""
     return path.parent == content_dir / ARTICLES_FOLDER
+
+
+def problem_files(
+    problems: Iterable[Problem], content_dir: PurePath
+) -> tuple[set[PurePath], set[PurePath], set[PurePath]]:
+    """Return the files ``problems`` name as ``/healthz`` lists them: article files rejected, article files held,
+    and other files with an error or held (the revisions ledger, a rules file, the icon or logo). Warnings are
+    none of them."""
+    rejected: set[PurePath] = set()
+    held: set[PurePath] = set()
+    others: set[PurePath] = set()
+    for problem in problems:
+        if problem.severity not in ("error", "held"):
+            continue
+        if not of_articles(problem.path, content_dir):
+            others.add(problem.path)
+        elif problem.severity == "error":
+            rejected.add(problem.path)
+        else:
+            held.add(problem.path)
+    return rejected, held, others
 
 
 def folder_stamp(content_dir: Path) -> tuple[int, ...]:

@@ -324,8 +324,8 @@ class _Report:
     def __init__(self, link: Link) -> None:
         self.link = link
 
-    def snapshot_built(self, seconds: float, published: int, rejected: int, held: int = 0) -> None:
-        figures = {"seconds": seconds, "published": published, "rejected": rejected, "held": held}
+    def snapshot_built(self, seconds: float, published: int, rejected: int, held: int = 0, others: int = 0) -> None:
+        figures = {"seconds": seconds, "published": published, "rejected": rejected, "held": held, "others": others}
         self.link.send("built", json.dumps(figures).encode())
 
     def snapshot_failed(self, seconds: float) -> None:

@@ -81,11 +81,16 @@ class Metrics:
             "feedsvc_articles_published", "Articles published by the current snapshot."
         )
         self.articles_rejected = snapshot_gauge(
-            "feedsvc_articles_rejected", "Files of the content folder the current snapshot could not publish."
+            "feedsvc_articles_rejected", "Article files of the content folder the current snapshot could not publish."
         )
         self.articles_held = snapshot_gauge(
             "feedsvc_articles_held",
-            "Files that do not load as they are, whose article's last good version the current snapshot serves.",
+            "Article files that do not load as they are, whose last good version the current snapshot serves.",
+        )
+        self.other_problems = snapshot_gauge(
+            "feedsvc_other_problems",
+            "Files that are no article (the revisions ledger, a rules file, the icon or logo) with a problem, "
+            "in the current snapshot (/healthz other_problems).",
         )
         self.snapshot_time = snapshot_gauge(
             "feedsvc_snapshot_last_success_timestamp_seconds", "When the current snapshot was built (Unix time)."
@@ -149,13 +154,15 @@ class Metrics:
         if started is not None:
             seconds.observe(time.perf_counter() - started)
 
-    def snapshot_built(self, seconds: float, published: int, rejected: int, held: int = 0) -> None:
-        """Record a snapshot build that succeeded: its duration, what it published, rejected and held."""
+    def snapshot_built(self, seconds: float, published: int, rejected: int, held: int = 0, others: int = 0) -> None:
+        """Record a snapshot build that succeeded: its duration, the articles it published, rejected and held, and
+        the other files with a problem."""
         self.snapshot_builds.labels(outcome="ok").inc()
         self.snapshot_seconds.observe(seconds)
         self.articles_published.set(published)
         self.articles_rejected.set(rejected)
         self.articles_held.set(held)
+        self.other_problems.set(others)
         self.snapshot_time.set(time.time())
 
     def record_sources(self) -> None:

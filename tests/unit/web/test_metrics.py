@@ -94,7 +94,7 @@ def test_request_durations_and_the_version_are_exposed(metered: FlaskClient) -> 
 def test_snapshot_builds_and_articles_are_exposed(metrics: Metrics) -> None:
     app = Flask("tiny")  # not create_app's: its own build would be counted too
     init_metrics(app, metrics)
-    metrics.snapshot_built(0.42, published=3, rejected=1, held=2)
+    metrics.snapshot_built(0.42, published=3, rejected=1, held=2, others=1)
     metrics.snapshot_failed(0.1)
     found = samples(app.test_client())
     assert found[("feedsvc_snapshot_builds_total", (("outcome", "ok"),))] == 1
@@ -104,7 +104,22 @@ def test_snapshot_builds_and_articles_are_exposed(metrics: Metrics) -> None:
     assert found[("feedsvc_articles_published", ())] == 3
     assert found[("feedsvc_articles_rejected", ())] == 1
     assert found[("feedsvc_articles_held", ())] == 2
+    assert found[("feedsvc_other_problems", ())] == 1
     assert found[("feedsvc_snapshot_last_success_timestamp_seconds", ())] > 0
+
+
+def test_a_broken_rules_file_is_counted_apart_from_the_rejected_articles(content_dir: Path, metrics: Metrics) -> None:
+    # feedsvc_articles_rejected counted every file with an error: a rules file that does not parse read as one
+    # more article left out, while /healthz lists it under other_problems
+    broken = content_dir / "rules" / "news.example.org.toml"
+    broken.parent.mkdir(exist_ok=True)
+    broken.write_text("strip = [\n", encoding="utf-8")
+    app = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir), "METRICS": metrics})
+    found = samples(app.test_client())
+    assert found[("feedsvc_articles_rejected", ())] == 1  # articles/article-that-is-empty.html alone
+    assert found[("feedsvc_other_problems", ())] == 1
+    report = app.test_client().get("/healthz").get_json()
+    assert len(report["rejected"]) == 1 and len(report["other_problems"]) == 1
 
 
 def test_metrics_work_on_any_flask_app(metrics: Metrics) -> None:
