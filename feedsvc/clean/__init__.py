@@ -187,8 +187,10 @@ def _clean_probed(html: str, base_url: str | None, rules: SiteRules | None, rec:
     return Cleaned(cleaned, assess(probe, _text_of(cleaned)), removals)
 
 
-# lxml.html's default parser, with every element a plain HtmlElement (no Python call to pick its class).
-_FRAGMENT_PARSER = lxml.html.HTMLParser()
+# lxml.html's default parser, with every element a plain HtmlElement (no Python call to pick its class),
+# and huge_tree: a clean fragment keeps quotes and lists as deep as the depth-limited page has them (up to
+# html_depth's cap), and libxml2 without it stops at 255 levels, reading such an article as no text at all.
+_FRAGMENT_PARSER = lxml.html.HTMLParser(huge_tree=True)
 _FRAGMENT_PARSER.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(element=HtmlElement))
 
 

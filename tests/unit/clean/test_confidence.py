@@ -38,6 +38,17 @@ def test_a_plain_article_is_not_doubted() -> None:
     assert str(result.confidence) == "confident"
 
 
+def test_an_article_quoted_as_deep_as_the_depth_cap_is_judged_by_its_text() -> None:
+    # the clean fragment keeps 254 nested quotes (html_depth caps pages at 256 levels); read again for the judge
+    # without huge_tree, libxml2 stopped at 255 and the article was doubted as "0 characters"
+    paragraph = "<p>" + "The council agreed a plan for the harbour wall, which the storms had broken. " * 5 + "</p>"
+    quoted = "<blockquote>" * 254 + paragraph * 8 + "</blockquote>" * 254
+    page = f"<html><head><title>Harbour wall</title></head><body><article><h1>Harbour wall</h1>{quoted}</article></body></html>"
+    result = clean_article(page, URL)
+    assert result.html.count("<blockquote>") == 254 and result.html.count("<p>") == 8
+    assert not result.confidence.doubtful, str(result.confidence)
+
+
 def test_a_short_body_on_a_long_page_is_doubted() -> None:
     doubt = assess(Probe(page_chars=10_000, pruned_chars=9_000, container_chars=8_000, extracted=True), "x" * 500)
     assert doubt.doubtful and "5%" in str(doubt)
