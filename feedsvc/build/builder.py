@@ -55,6 +55,7 @@ from feedsvc.content.loader import (
     ARTICLE_SUFFIXES,
     SIDECAR_SUFFIX,
     listing_problems,
+    picture_files,
     read_site,
     stray_problems,
 )
@@ -162,11 +163,11 @@ class Builder:
         # the icon's and logo's bytes as read with self._site (by digest), on disk with the article bodies: every
         # snapshot built from this site serves them, whatever becomes of the files (read again with site.toml)
         self._pictures: dict[str, PictureFile] = {}
-        # the picture files site.toml names (content-relative; statted with it, read or not), the last good bytes
-        # of each (what a file that cannot be read is published with), and the problems of those not read
+        # the picture files site.toml names (content-relative; statted with it, read or not), the digest of the
+        # bytes each is published with (in self._pictures: what a file that cannot be read is published with at
+        # the next reading), and the problems of those not read
         self._named: tuple[str, ...] = ()
-        self._good_pictures: dict[str, PictureFile] = {}
-        self._digests: dict[str, str] = {}  # (their digests)
+        self._digests: dict[str, str] = {}
         self._picture_problems: list[Problem] = []
         self._host_rules: dict[str, SiteRules] = {}  # as the rules folder has them, by host
         self._rules: dict[str, SiteRules] = {}  # and under each [[source]] that names one (with_source_rules)
@@ -424,10 +425,10 @@ class Builder:
         inputs = listing.inputs
         sig = inputs[SITE_FILE]
         if self._site is None or (self._settings.get(SITE_FILE) != sig and self.settling.settled(SITE_FILE, sig)):
-            good = self._good_pictures
+            pictures, digests = self._pictures, self._digests
 
             def kept(name: str) -> PictureFile | None:
-                return good[name] if name in good else cache.picture(name)
+                return pictures[digests[name]] if name in digests else cache.picture(name)
 
             loaded = read_site(self.content_dir, self.overrides, listen_port=self.listen_port, kept=kept)
             self._site, self._named = loaded.site, loaded.named
@@ -439,12 +440,10 @@ class Builder:
                 replace(problem, since=before.get((problem.path, problem.message)) or now)
                 for problem in loaded.problems
             ]
-            site = loaded.site
-            images = {os.path.normpath(i.source): i for i in (site.icon, site.logo) if i is not None and i.path}
+            images = picture_files(loaded.site)
             for name, file in loaded.read.items():
-                if self._digests.get(name) != images[name].digest:
+                if digests.get(name) != images[name].digest:
                     cache.put_picture(name, file)  # for a start that cannot read it
-            self._good_pictures = {name: self._pictures[image.digest] for name, image in images.items()}
             self._digests = {name: image.digest for name, image in images.items()}
             # with the pictures it names now (ones newly named are statted just after being read)
             self._settings[SITE_FILE] = listing.with_pictures(self.content_dir, self.pictures).inputs[SITE_FILE]

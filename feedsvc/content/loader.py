@@ -63,6 +63,7 @@ __all__ = [
     "merge_metadata",
     "parse_article",
     "picture_file",
+    "picture_files",
     "read_article",
     "read_site",
     "stray_problems",
@@ -172,7 +173,7 @@ def read_site(
         given = f" (overridden: {', '.join(sorted(overrides))})" if overrides else ""
         raise SiteConfigError(f"{path}{given}: {joined(problems)}")
     site = parse_site(data or {}, overrides, lines)
-    named = tuple(sorted({os.path.normpath(i.source) for i in (site.icon, site.logo) if i is not None and i.path}))
+    named = tuple(sorted(picture_files(site)))
     images: dict[str, SiteImage | None] = {}
     pictures: dict[str, PictureFile] = {}
     found: list[Problem] = []
@@ -182,7 +183,7 @@ def read_site(
         try:
             images[key], file = _read_picture(content_dir, image)
             if image is not None and file is not None:
-                read[os.path.normpath(image.source)] = file
+                read[_name(image)] = file
         except _PictureFault as fault:
             assert image is not None  # (only a file of the folder is read)
             if faults is not None:
@@ -223,6 +224,16 @@ def _source_rules_problems(content_dir: Path, data: Mapping[str, Any], lines: Se
                 reason = getattr(error, "strerror", None) or str(error)
                 problems.append(f"{where}'rules' = '{relative}' cannot be used: {reason}")
     return problems
+
+
+def picture_files(site: Site) -> dict[str, SiteImage]:
+    """Return ``site``'s icon and logo that are files of the content folder, by their content-relative name: the
+    name they are statted, cached and kept by."""
+    return {_name(image): image for image in (site.icon, site.logo) if image is not None and image.path}
+
+
+def _name(image: SiteImage) -> str:
+    return os.path.normpath(image.source)
 
 
 def picture_file(content_dir: Path, image: SiteImage) -> Path:
@@ -288,7 +299,7 @@ def _kept_picture(
     """Return the picture published in place of a file that cannot be used, and the problem that says so: its
     last good bytes, if ``kept`` has them (by the file's content-relative name), or none (left out)."""
     said = f"site.toml's '{key}' names this file{fault.detail}"
-    good = kept(os.path.normpath(image.source)) if kept is not None else None
+    good = kept(_name(image)) if kept is not None else None
     if good is not None:
         try:
             held = _pictured(fault.file, image, good.body)
