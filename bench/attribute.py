@@ -25,7 +25,9 @@ lacks) are put on one cause each:
   order): a junk block the scorer kept, split by whether it lies outside
   the smallest element holding the page's article blocks (a container
   wider than the article: junk beside the body) or inside it; an article
-  block that holds junk too (a mixed block); text of no block (loose text
+  block that holds junk too (a mixed block: the shingle inside it, or
+  across its edge into the kept text beside it, which is a junk block kept
+  there or text the truth has between the two); text of no block (loose text
   beside blocks, which the scorer never removes); or a page the scorer did
   not run on (no article found as a whole page).
 
@@ -63,6 +65,9 @@ from feedsvc.clean.blocks import Block, article_blocks
 
 _WORD = re.compile(r"\w+")
 _SCORER = "learned block scorer"
+_MIXED = "FP mixed block kept (labelled article)"
+_MIXED_INSIDE = "FP mixed block kept (labelled article): junk inside it"
+_MIXED_EDGE = "FP mixed block kept (labelled article): a shingle across its edge"
 
 
 @dataclass
@@ -215,7 +220,7 @@ def causes_of(page: Page, model: scorer.BlockModel, fold: int) -> PageCauses:
         if b < 0:
             return "FP loose text (no scorer block)"
         if labels_list[b] == 1:
-            return "FP mixed block kept (labelled article)"
+            return _MIXED
         if core is None:
             return "FP junk block kept, no article block in the container"
         chain = (seen.blocks[b].element, *seen.ancestors[b])
@@ -230,9 +235,14 @@ def causes_of(page: Page, model: scorer.BlockModel, fold: int) -> PageCauses:
     for gram, m in extra.items():
         places = positions.get(gram, [])
         # The m wrong copies: those not in an article block first.
-        ranked = sorted(places, key=lambda i: (cause_at(i) == "FP mixed block kept (labelled article)", i))
+        ranked = sorted(places, key=lambda i: (cause_at(i) == _MIXED, i))
         for i in ranked[:m]:
             cause = cause_at(i)
+            if cause == _MIXED:
+                # Junk inside the block, or a shingle across its edge into the kept text beside it
+                # (a junk block kept there, or text the truth has between the two).
+                inside = len(set(owner[i : i + size])) == 1
+                cause = _MIXED_INSIDE if inside else _MIXED_EDGE
             pc.fp[cause] += 1
             if cause not in pc.examples:
                 b = owner[i]
