@@ -434,10 +434,11 @@ class Builder:
             self._site, self._named = loaded.site, loaded.named
             self._pictures = self._kept(loaded.pictures)
             now = datetime.now(UTC).replace(microsecond=0)
-            # since when a file is as it is: when first found so (site.toml read again keeps it)
+            # since when a file is as it is: when it was saved so, as for an article (a restart does not make
+            # it new); one that cannot be statted, a file gone, since first found so (site.toml read again keeps it)
             before = {(problem.path, problem.message): problem.since for problem in self._picture_problems}
             self._picture_problems = [
-                replace(problem, since=before.get((problem.path, problem.message)) or now)
+                replace(problem, since=before.get((problem.path, problem.message)) or _saved_at(problem.path) or now)
                 for problem in loaded.problems
             ]
             images = picture_files(loaded.site)
@@ -594,3 +595,12 @@ def load_snapshot(
 ) -> Snapshot:
     """Load ``content_dir`` (recording revisions) and render its feeds."""
     return Builder(content_dir, overrides, ledger=ledger).build(now)
+
+
+def _saved_at(path: Path) -> datetime | None:
+    """When the file at ``path`` was last saved (the later of its mtime and ctime, as ``last_change``), or None."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return datetime.fromtimestamp(max(stat.st_mtime, stat.st_ctime), UTC).replace(microsecond=0)

@@ -6,11 +6,13 @@ import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import feedsvc.build.builder as builder_module
 from feedsvc.build.builder import Builder
-from support.factories import write_article
+from support.factories import with_icon, write_article
 from support.sites import NEWS_SITE_TOML, blank_site
 from support.stats import stat_denied
 
@@ -199,3 +201,26 @@ def test_a_file_never_published_that_cannot_be_statted_is_rejected_naming_it(tmp
     problems = [(p.severity, p.path.name, p.message) for p in built.catalog.problems if p.path.stem == "delta"]
     message = "cannot be read (Too many levels of symbolic links); check that it is a readable file"
     assert problems == [("error", "delta.html", message)]
+
+
+def test_a_broken_icon_is_dated_by_when_it_was_saved_so_not_by_the_start_that_found_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = _site(tmp_path)
+    icon = with_icon(content)
+    _builder(content).build(NOW)
+    icon.write_text("<html>", encoding="utf-8")  # saved broken now, found by a start much later
+    stat = icon.stat()
+    saved = datetime.fromtimestamp(max(stat.st_mtime, stat.st_ctime), UTC).replace(microsecond=0)
+
+    class _Later(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:
+            return datetime(2031, 1, 1, tzinfo=UTC)
+
+    monkeypatch.setattr(builder_module, "datetime", _Later)
+    (held,) = [p for p in _builder(content).build(NOW).catalog.problems if p.path == icon]
+    assert held.severity == "held" and held.since == saved  # as an article's: its save, not 2031's start
+    icon.unlink()  # a file gone has no save time: since the start that first found it gone
+    (gone,) = [p for p in _builder(content).build(NOW).catalog.problems if p.path == icon]
+    assert gone.since == datetime(2031, 1, 1, tzinfo=UTC)
