@@ -61,6 +61,7 @@ RULES: dict[str, str] = {
     "title_line_leaves": "the title line is looked for among the article's innermost blocks (through <main>/<span> wrappers)",
     "prose_led_list": "a list of links a paragraph of prose leads into, with the article going on after it, is the article's",
     "linked_items": "a <li>, a list or a <p> that is no sentence, under 80% links, names the article's linked items, not a link list",
+    "linked_headings": "a link or button holding a heading, right after an appeal, is the next section's heading, not its button",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -199,13 +200,20 @@ def _remove_neighbours(target: HtmlElement, rec: Recorder | None = None) -> None
         if heading and 0 < len(text) <= 80:
             remove(prev, rec, "boilerplate", "heading of an appeal")
     nxt = target.getnext()
-    while (
-        nxt is not None
-        and isinstance(nxt.tag, str)
-        and (is_call_to_action(nxt) or (nxt.tag in ("a", "button") and len(text_of(nxt)) <= 40))
-    ):
+    while nxt is not None and isinstance(nxt.tag, str) and (is_call_to_action(nxt) or _is_short_button(nxt)):
         doomed, nxt = nxt, nxt.getnext()
         remove(doomed, rec, "boilerplate", "call to action next to an appeal")
+
+
+def _is_short_button(el: HtmlElement) -> bool:
+    """Return True if ``el`` is a link or button of 40 characters or less, as a "Sign up" after an appeal is.
+
+    A link around a heading ("<a href=#what-is-it><h2>What is a smart home
+    hub?</h2></a>", a section's own anchor) is the next section's heading.
+    """
+    if el.tag not in ("a", "button") or len(text_of(el)) > 40:
+        return False
+    return "linked_headings" in DISABLED or next(el.iter(*HEADING_TAGS), None) is None
 
 
 def _remove_trailing_lines(target: HtmlElement, article: HtmlElement, rec: Recorder | None = None) -> None:

@@ -183,6 +183,17 @@ def test_topical_sentences_hold_no_appeal_cue(sentence: str) -> None:
     assert appeal_cues(sentence) == 0
 
 
+def test_keeps_a_linked_heading_after_an_appeal(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = fixture("keeps_a_linked_heading_after_an_appeal.html")
+    out = clean_html(page, BASE)
+    # A heading wrapped in its own anchor link, right after a newsletter appeal, is the next section's.
+    assert "How we tested" in out
+    # The appeals still go, and so does the short link after the last one (its button).
+    assert "Sign up for our newsletter" not in out and "Sign me up" not in out
+    monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"linked_headings"}))
+    assert "How we tested" not in clean_html(page, BASE)
+
+
 def test_appeal_cues_count_the_distinct_cues_a_text_holds() -> None:
     # Two cues whose stems differ ("becom", "donation"), one cue found twice, and none.
     assert appeal_cues("Become a member today, or make a monthly donation to keep us going.") == 2
