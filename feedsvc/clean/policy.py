@@ -58,6 +58,7 @@ __all__ = [
     "GALLERY_NAME",
     "GREETING_BIO",
     "IMAGE_SIZE_PARAMS",
+    "INLINE_TAGS",
     "INVISIBLE_CHARS",
     "LATIN_WORDS",
     "LAZY_SRCSET_ATTRS",
@@ -601,6 +602,14 @@ INVISIBLE_CHARS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e"
 
 # Elements kept even when they hold no text.
 VOID_KEEP = frozenset({"img", "br", "hr", "td", "th"})
+
+# The allowed tags that run inside a line (text level), not blocks: a <br>
+# that ends one of them breaks the line of the block around it.
+INLINE_TAGS = frozenset(
+    """
+    a q cite code kbd samp var em strong b i u s del ins sub sup small mark abbr time
+    """.split()
+)
 
 # --- stage 3, chrome inside the article container (feedsvc.clean.chrome) --
 
