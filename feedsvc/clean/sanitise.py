@@ -131,13 +131,46 @@ def _hoist_break(br: HtmlElement) -> None:
     next line; the break sits at the end of the ``<strong>``, not of the
     block, so the edge rule below must not take it, nor the empty-element
     rule take ``<strong><br></strong>`` between two lines with its break:
-    either glued the two lines into one word ("feedAdding").
+    either glued the two lines into one word ("feedAdding"). A break with
+    nothing shown before it in its block stays where it is: it would only
+    open the block with a blank line.
     """
     parent = br.getparent()
+    if parent is None or parent.tag not in INLINE_TAGS or br is not parent[-1] or visible(br.tail):
+        return
+    block = parent
+    while block.getparent() is not None and block.tag in INLINE_TAGS:
+        block = block.getparent()
+    if not _shows_before(br, block):
+        return
     while parent is not None and parent.tag in INLINE_TAGS and br is parent[-1] and not visible(br.tail):
+        if br.tail:  # white space or invisible characters after the break: they stay in the element
+            prev = br.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + br.tail
+            else:
+                parent.text = (parent.text or "") + br.tail
         br.tail, parent.tail = parent.tail, None
         parent.addnext(br)
         parent = br.getparent()
+
+
+def _shows_before(br: HtmlElement, block: HtmlElement) -> bool:
+    """Return True if text or a picture comes before ``br`` inside ``block``."""
+    if visible(block.text):
+        return True
+    ancestors = set(br.iterancestors())
+    for node in block.iterdescendants():
+        if node is br:
+            return False
+        if not isinstance(node.tag, str):
+            continue
+        if node.tag == "img" or visible(node.text):
+            return True
+        # An ancestor's tail comes after the break; any other element's, before it.
+        if node not in ancestors and visible(node.tail):
+            return True
+    return False
 
 
 def visible(text: str | None) -> bool:

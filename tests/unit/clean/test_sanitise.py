@@ -69,8 +69,9 @@ def test_a_line_break_ending_a_bold_title_stays_between_its_lines(monkeypatch: p
     assert "<strong>Product ratings feed</strong><br>Adding" in html
     assert "<strong>Outdated or inaccurate store reviews</strong><br>In many cases" in html
     assert "</a></strong><br>" in html
-    # A break at a block's own end still goes.
+    # A break at a block's own end still goes, and one with nothing before it opens no blank line.
     assert "<br></li>" not in html and "<br></p>" not in html
+    assert "<p>Start with the two feeds" in html
     assert "inline_breaks" in sanitise.RULES
     monkeypatch.setattr(sanitise, "DISABLED", frozenset({"inline_breaks"}))
     glued = clean_html(page, URL)
