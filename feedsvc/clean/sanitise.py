@@ -139,8 +139,9 @@ def _hoist_break(br: HtmlElement) -> None:
     if parent is None or parent.tag not in INLINE_TAGS or br is not parent[-1] or visible(br.tail):
         return
     block = parent
-    while block.getparent() is not None and block.tag in INLINE_TAGS:
-        block = block.getparent()
+    above = block.getparent()
+    while above is not None and block.tag in INLINE_TAGS:
+        block, above = above, above.getparent()
     if not _shows_before(br, block):
         return
     while parent is not None and parent.tag in INLINE_TAGS and br is parent[-1] and not visible(br.tail):
