@@ -26,6 +26,7 @@ from feedsvc.clean.policy import (
     APPEAL_CUE_TABLE,
     APPEAL_CUES,
     APPEAL_MAX_CHARS,
+    APPEAL_PRICE_CUES,
     APPEAL_STEMS,
     BOILERPLATE_LINE,
     CALL_TO_ACTION,
@@ -62,6 +63,7 @@ RULES: dict[str, str] = {
     "prose_led_list": "a list of links a paragraph of prose leads into, with the article going on after it, is the article's",
     "linked_items": "a <li>, a list or a <p> that is no sentence, under 80% links, names the article's linked items, not a link list",
     "linked_headings": "a link or button holding a heading, right after an appeal, is the next section's heading, not its button",
+    "price_with_ask": "a price ('as little as $10', '$5 a month') is an appeal cue only beside a cue that asks for something",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -432,7 +434,7 @@ def _squeezed_len(text: str) -> int:
 
 
 def appeal_cues(text: str, stems: tuple[str, ...] = APPEAL_STEMS) -> int:
-    """Return how many distinct appeal cues ``text`` holds.
+    """Return how many distinct appeal cues ``text`` holds (a price only beside a cue that asks).
 
     ``stems``: the ``APPEAL_STEMS`` that a text holding ``text`` holds (the
     others cannot be in it, so they are not looked for).
@@ -443,7 +445,11 @@ def appeal_cues(text: str, stems: tuple[str, ...] = APPEAL_STEMS) -> int:
     present = {stem for stem in stems if stem in low}
     if not present:
         return 0
-    return sum(1 for keys, cue in APPEAL_CUE_TABLE if not present.isdisjoint(keys) and cue.search(text))
+    found = [cue for keys, cue in APPEAL_CUE_TABLE if not present.isdisjoint(keys) and cue.search(text)]
+    if "price_with_ask" not in DISABLED and all(cue in APPEAL_PRICE_CUES for cue in found):
+        # A price alone asks nothing: a guide's paragraph on what things cost names one too.
+        return 0
+    return len(found)
 
 
 def appeal_phrases(text: str) -> list[str]:

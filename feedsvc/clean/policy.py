@@ -23,6 +23,7 @@ __all__ = [
     "APPEAL_CUES",
     "APPEAL_CUE_TABLE",
     "APPEAL_MAX_CHARS",
+    "APPEAL_PRICE_CUES",
     "APPEAL_STEMS",
     "AUTHOR_HREF",
     "BIO_LABEL",
@@ -57,6 +58,7 @@ __all__ = [
     "GALLERY_NAME",
     "GREETING_BIO",
     "IMAGE_SIZE_PARAMS",
+    "INLINE_TAGS",
     "INVISIBLE_CHARS",
     "LATIN_WORDS",
     "LAZY_SRCSET_ATTRS",
@@ -212,6 +214,12 @@ CONTENT_WORDS = frozenset(
 
 # --- stage 3: boilerplate blocks inside the article ----------------------
 
+# The cues that only name a price (see APPEAL_PRICE_CUES).
+_PRICE_CUE_SOURCES = (
+    (("little as",), r"\bas little as [$£€]"),
+    (("month", "year"), r"\b[$£€]\s?\d+(?:\.\d\d)? (?:a|per) (?:month|year)\b"),
+)
+
 _APPEAL_CUE_SOURCES = (
     # (lower-case words every match contains, the cue)
     (
@@ -232,8 +240,7 @@ _APPEAL_CUE_SOURCES = (
     (("donation",), r"\bdouble (?:my|your) donation"),
     (("funded by",), r"\bfunded by (?:readers|our readers|people like you|you)\b"),
     (("readers like you",), r"\breaders like you\b"),
-    (("little as",), r"\bas little as [$£€]"),
-    (("month", "year"), r"\b[$£€]\s?\d+(?:\.\d\d)? (?:a|per) (?:month|year)\b"),
+    *_PRICE_CUE_SOURCES,
     (("newsletter",), r"\bsign (?:up|me up) (?:for|to) (?:our|the) (?:\w+ )?newsletters?"),
     (("subscribe",), r"\bsubscribe (?:to|for) (?:our|the) (?:\w+ )?(?:newsletters?|updates|mailing list)"),
     (("join",), r"\bjoin (?:our|the) (?:newsletter|mailing list|community|membership)"),
@@ -288,6 +295,16 @@ _APPEAL_CUE_SOURCES = (
 # phrasings.
 APPEAL_CUE_TABLE = tuple((keys, re.compile(p, re.IGNORECASE)) for keys, p in _APPEAL_CUE_SOURCES)
 APPEAL_CUES = tuple(cue for _, cue in APPEAL_CUE_TABLE)
+
+# The cues above that only name a price ("as little as $10", "$5 a month"). An
+# appeal names one ("support us for as little as $1 a month"), but so does a
+# guide's own paragraph on what things cost ("instructors may charge as little
+# as $10-$20 an hour", "from as little as $10 to as much as $200 per month"):
+# alone they ask nothing, so they count only beside a cue that asks
+# (boilerplate's `price_with_ask`).
+APPEAL_PRICE_CUES = frozenset(
+    cue for _, cue in APPEAL_CUE_TABLE if cue.pattern in {source for _, source in _PRICE_CUE_SOURCES}
+)
 
 # Every appeal cue above contains one of these (lower case): a block
 # without any of them is not searched at all.
@@ -585,6 +602,14 @@ INVISIBLE_CHARS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e"
 
 # Elements kept even when they hold no text.
 VOID_KEEP = frozenset({"img", "br", "hr", "td", "th"})
+
+# The allowed tags that run inside a line (text level), not blocks: a <br>
+# that ends one of them breaks the line of the block around it.
+INLINE_TAGS = frozenset(
+    """
+    a q cite code kbd samp var em strong b i u s del ins sub sup small mark abbr time
+    """.split()
+)
 
 # --- stage 3, chrome inside the article container (feedsvc.clean.chrome) --
 

@@ -25,6 +25,7 @@ from feedsvc.clean.dom import plain_html_parser
 from feedsvc.clean.policy import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
+    INLINE_TAGS,
     INVISIBLE_CHARS,
     UNSHOWN_TAGS,
     URL_SCHEMES,
@@ -36,6 +37,7 @@ __all__ = ["DISABLED", "RULES", "sanitise", "serialise_children", "tidy", "visib
 
 RULES: dict[str, str] = {
     "invisible_text": "an element whose only text is invisible characters (zero-width joiners, spaces, marks) is empty",
+    "inline_breaks": "a <br> ending an inline element (<strong>Title<br></strong>Text) breaks the block's line: it stays, after it",
 }
 
 # Rules switched off; only the benchmark's ablation sets this.
@@ -103,6 +105,9 @@ def tidy(markup: str) -> str:
         return ""
     for a in [a for a in body.iter("a") if not a.get("href")]:
         a.drop_tag()
+    if "inline_breaks" not in DISABLED:
+        for br in reversed(list(body.iter("br"))):  # last first: a run of them keeps its order
+            _hoist_break(br)
     _drop_empty(body)
     # <br> at the edges of a block only adds blank lines.
     for br in reversed(list(body.iter("br"))):  # last first, so a run of them at the end all go
@@ -117,6 +122,56 @@ def tidy(markup: str) -> str:
 
 
 _KEEPS_BLOCK = frozenset({"img", "td", "th"})
+
+
+def _hoist_break(br: HtmlElement) -> None:
+    """Move a <br> that ends an inline element out after it, up to the block it breaks.
+
+    ``<strong>Product feed<br></strong>Adding ratings`` shows "Adding" on the
+    next line; the break sits at the end of the ``<strong>``, not of the
+    block, so the edge rule below must not take it, nor the empty-element
+    rule take ``<strong><br></strong>`` between two lines with its break:
+    either glued the two lines into one word ("feedAdding"). A break with
+    nothing shown before it in its block stays where it is: it would only
+    open the block with a blank line.
+    """
+    parent = br.getparent()
+    if parent is None or parent.tag not in INLINE_TAGS or br is not parent[-1] or visible(br.tail):
+        return
+    block = parent
+    above = block.getparent()
+    while above is not None and block.tag in INLINE_TAGS:
+        block, above = above, above.getparent()
+    if not _shows_before(br, block):
+        return
+    while parent is not None and parent.tag in INLINE_TAGS and br is parent[-1] and not visible(br.tail):
+        if br.tail:  # white space or invisible characters after the break: they stay in the element
+            prev = br.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + br.tail
+            else:
+                parent.text = (parent.text or "") + br.tail
+        br.tail, parent.tail = parent.tail, None
+        parent.addnext(br)
+        parent = br.getparent()
+
+
+def _shows_before(br: HtmlElement, block: HtmlElement) -> bool:
+    """Return True if text or a picture comes before ``br`` inside ``block``."""
+    if visible(block.text):
+        return True
+    ancestors = set(br.iterancestors())
+    for node in block.iterdescendants():
+        if node is br:
+            return False
+        if not isinstance(node.tag, str):
+            continue
+        if node.tag == "img" or visible(node.text):
+            return True
+        # An ancestor's tail comes after the break; any other element's, before it.
+        if node not in ancestors and visible(node.tail):
+            return True
+    return False
 
 
 def visible(text: str | None) -> bool:

@@ -59,3 +59,21 @@ def test_a_bare_wrapper_is_serialised_as_its_children_one_by_one(markup: str) ->
         assert sanitise.serialise_children(el) == _children_one_by_one(el)
         assert (el.text, el.tail) == (text, tail)
         el.attrib.clear()
+
+
+def test_a_line_break_ending_a_bold_title_stays_between_its_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = (FIXTURES / "clean" / "keeps_the_line_break_that_ends_a_bold_title.html").read_text(encoding="utf-8")
+    html = clean_html(page, URL)
+    # The <br> ends the <strong>, not the block: the next words go on the next line, not glued on.
+    assert "<strong>Local inventory feed</strong><br>This feed" in html
+    assert "<strong>Product ratings feed</strong><br>Adding" in html
+    assert "<strong>Outdated or inaccurate store reviews</strong><br>In many cases" in html
+    assert "</a></strong><br>" in html
+    # A break at a block's own end still goes, and one with nothing before it opens no blank line.
+    assert "<br></li>" not in html and "<br></p>" not in html
+    assert "<p>Start with the two feeds" in html
+    assert "inline_breaks" in sanitise.RULES
+    monkeypatch.setattr(sanitise, "DISABLED", frozenset({"inline_breaks"}))
+    glued = clean_html(page, URL)
+    assert "<strong>Product ratings feed</strong>Adding" in glued
+    assert "reviews</strong>In many cases" in glued

@@ -580,3 +580,19 @@ def test_void_tags_typed_in_raw_text_are_shown_without_end_tags() -> None:
     ]
     # the <video> in markup is still read as one element: the paragraph after it is kept
     assert "within two working days" in root.text_content()
+
+
+def test_a_price_alone_is_no_appeal(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = fixture("keeps_a_guides_prices_and_drops_the_appeal_naming_one.html")
+    out = text(clean_html(page, BASE))
+    # A guide's own paragraphs on what things cost, and the heading over one, stay.
+    assert "from as little as $10 to as much as $200 per month" in out
+    assert "What to look for when buying a book subscription" in out
+    assert "may charge as little as $10-$20 an hour" in out
+    # The same price beside a cue that asks is still an appeal, and goes with its heading.
+    assert "support us today" not in out and "Before you go" not in out
+    assert appeal_cues("Tutors may charge as little as $10 an hour, or $40 a month.") == 0
+    assert appeal_cues("You can support us today for as little as $1 a month.") == 3
+    monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"price_with_ask"}))
+    without = text(clean_html(page, BASE))
+    assert "as much as $200 per month" not in without and "as little as $10-$20" not in without

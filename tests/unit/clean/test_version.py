@@ -45,7 +45,7 @@ FINGERPRINTS = {
     "22": "3a92b21d7da6a95e",  # text that looks like markup shown as the source shows it: <noembed> and <noframes> fallbacks never shown (their text was escaped twice), <plaintext> as a <pre> without the parser's end tags, <noscript> read as raw text by the HTML5 parser with scripting on (one nested in another, typed in an <xmp> or in a <template>), the sanitiser drops the text of what browsers never show
     "23": "a6f7c3ec4d5d932f",  # issue 11: the appeal cue "support us" ends at a word ("support USB", "support usage" are no appeals) and "support <Name>!" needs a capital even under IGNORECASE; a <p>, <li> or list under 80% links names the article's linked items (products and shops, a checklist, references), not a link list
     "24": "92fe940e7504f266",  # issue 11: a heading of 1-3 words whose id is its own slug names it when one word is no class word ("Membership Discount" under h-membership-discount); an anchor inside a heading whose id is the heading's slug names it
-    "25": "f0d5d97c82e53034",  # issue 11: a link or button holding a heading right after an appeal is the next section's heading, not the appeal's button
+    "25": "2fcde546c7d2e98d",  # issue 11: a price ("as little as $10", "$5 a month") is an appeal cue only beside a cue that asks: a guide's paragraph on what things cost stays; a <br> ending an inline element (<strong>Title<br></strong>Text) stays after it: the two lines are no longer glued into one word; a link or button holding a heading right after an appeal is the next section's heading, not the appeal's button
 }
 
 
