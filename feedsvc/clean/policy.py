@@ -217,7 +217,7 @@ CONTENT_WORDS = frozenset(
 # The cues that only name a price (see APPEAL_PRICE_CUES).
 _PRICE_CUE_SOURCES = (
     (("little as",), r"\bas little as [$£€]"),
-    (("month", "year"), r"\b[$£€]\s?\d+(?:\.\d\d)? (?:a|per) (?:month|year)\b"),
+    (("month", "year"), r"[$£€]\s?\d+(?:\.\d\d)? (?:a|per) (?:month|year)\b"),
 )
 
 _APPEAL_CUE_SOURCES = (

@@ -592,7 +592,8 @@ def test_a_price_alone_is_no_appeal(monkeypatch: pytest.MonkeyPatch) -> None:
     # The same price beside a cue that asks is still an appeal, and goes with its heading.
     assert "support us today" not in out and "Before you go" not in out
     assert appeal_cues("Tutors may charge as little as $10 an hour, or $40 a month.") == 0
-    assert appeal_cues("You can support us today for as little as $1 a month.") == 3
+    # 'support us', 'you can support us', 'as little as $' and '$1 a month' (a price after a space, too)
+    assert appeal_cues("You can support us today for as little as $1 a month.") == 4
     monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"price_with_ask"}))
     without = text(clean_html(page, BASE))
     assert "as much as $200 per month" not in without and "as little as $10-$20" not in without
