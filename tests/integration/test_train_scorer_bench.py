@@ -9,7 +9,17 @@ from support.paths import REPO
 sys.path.insert(0, str(REPO / "bench"))
 
 import pytest
-from train_scorer import PageBlocks, balanced, block_shares, ceiling, label_blocks, relabel, simulate
+from train_scorer import (
+    F1_TIE,
+    PageBlocks,
+    balanced,
+    block_shares,
+    ceiling,
+    chosen_threshold,
+    label_blocks,
+    relabel,
+    simulate,
+)
 
 PROSE = [
     f"The council voted on Tuesday to extend the harbour wall, paragraph {i}, after a long debate in the town."
@@ -91,3 +101,10 @@ def test_balanced_weights_give_a_pages_article_and_its_junk_half_each_in_their_t
     assert balanced([1, 1], [0.75, 0.25]) == [0.375, 0.125]  # one side only: the page weighs half
     # A soft label's block is split by its value: article 0.5 + 0.1, junk 0.1 + 0.3.
     assert balanced([1.0, 0.5, 0.0], [0.5, 0.2, 0.3]) == pytest.approx([0.5 / 1.2, 0.1 / 1.2 + 0.1 / 0.8, 0.3 / 0.8])
+
+
+def test_of_thresholds_tied_on_f1_the_highest_is_chosen_and_a_clear_winner_still_wins() -> None:
+    # session 32's fit: 0.4 ahead of 0.5 by 0.00022, inside the seed's noise: the stricter threshold
+    assert chosen_threshold({0.0: 0.95552, 0.3: 0.95886, 0.4: 0.95909, 0.5: 0.95887}) == 0.5
+    assert chosen_threshold({0.3: 0.9580, 0.4: 0.9591, 0.5: 0.9591 - 2 * F1_TIE}) == 0.4
+    assert chosen_threshold({0.0: 0.95, 0.5: 0.95}) == 0.5
