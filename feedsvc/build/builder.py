@@ -49,6 +49,7 @@ from feedsvc.content.listing import (
     last_change,
     problem_files,
     scan,
+    signature,
     unpublishable,
 )
 from feedsvc.content.loader import (
@@ -598,9 +599,9 @@ def load_snapshot(
 
 
 def _saved_at(path: Path) -> datetime | None:
-    """When the file at ``path`` was last saved (the later of its mtime and ctime, as ``last_change``), or None."""
+    """When the file at ``path`` was last saved (:func:`last_change` of its stat), or None if it cannot be statted."""
     try:
         stat = path.stat()
     except OSError:
         return None
-    return datetime.fromtimestamp(max(stat.st_mtime, stat.st_ctime), UTC).replace(microsecond=0)
+    return datetime.fromtimestamp(last_change(signature(stat)), UTC).replace(microsecond=0)

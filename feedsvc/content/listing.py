@@ -43,6 +43,7 @@ __all__ = [
     "relevant",
     "scan",
     "signature",
+    "sorted_problems",
     "unpublishable",
     "unstatted",
     "watched_folders",
@@ -144,25 +145,33 @@ def of_articles(path: PurePath, content_dir: PurePath) -> bool:
     return path.parent == content_dir / ARTICLES_FOLDER
 
 
-def problem_files(
+def sorted_problems(
     problems: Iterable[Problem], content_dir: PurePath
-) -> tuple[set[PurePath], set[PurePath], set[PurePath]]:
-    """Return the files ``problems`` name as ``/healthz`` lists them: article files rejected, article files held,
-    and other files with an error or held (the revisions ledger, a rules file, the icon or logo). Warnings are
-    none of them."""
-    rejected: set[PurePath] = set()
-    held: set[PurePath] = set()
-    others: set[PurePath] = set()
+) -> tuple[list[Problem], list[Problem], list[Problem]]:
+    """Return ``problems`` as ``/healthz`` lists them: those of article files rejected, those of article files
+    held, and those of other files with an error or held (the revisions ledger, a rules file, the icon or logo).
+    Warnings are none of them."""
+    rejected: list[Problem] = []
+    held: list[Problem] = []
+    others: list[Problem] = []
     for problem in problems:
         if problem.severity not in ("error", "held"):
             continue
         if not of_articles(problem.path, content_dir):
-            others.add(problem.path)
+            others.append(problem)
         elif problem.severity == "error":
-            rejected.add(problem.path)
+            rejected.append(problem)
         else:
-            held.add(problem.path)
+            held.append(problem)
     return rejected, held, others
+
+
+def problem_files(
+    problems: Iterable[Problem], content_dir: PurePath
+) -> tuple[set[PurePath], set[PurePath], set[PurePath]]:
+    """Return the files of :func:`sorted_problems`' three lists (a file with two problems counted once)."""
+    rejected, held, others = sorted_problems(problems, content_dir)
+    return {p.path for p in rejected}, {p.path for p in held}, {p.path for p in others}
 
 
 def folder_stamp(content_dir: Path) -> tuple[int, ...]:

@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse  # Werkzeug's redirects a
 from feedsvc.build.representation import IDENTITY, Resource, Variant, body_etag, make_resource, not_modified
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.catalog.assembly import facet_key
-from feedsvc.content.listing import of_articles
+from feedsvc.content.listing import sorted_problems
 from feedsvc.feeds.atom_rss import site_epoch
 from feedsvc.feeds.families import facet_title
 from feedsvc.model import Article, Catalog, Facet, Image, Problem, SiteImage, Withdrawal, article_path, facet_path
@@ -382,12 +382,8 @@ def healthz() -> Response:
     """
     catalog: Catalog = _snapshot().catalog
     local = _from_content_folder(str(current_app.config["CONTENT_DIR"]))
-    content_dir = Path(current_app.config["CONTENT_DIR"])
-    articles = [p for p in catalog.problems if of_articles(p.path, content_dir)]
-    errors = [p for p in articles if p.severity == "error"]
-    held = [p for p in articles if p.severity == "held"]
     # a file that is no article (the revisions ledger, a rules file, the icon or logo): not an article rejected
-    others = [p for p in catalog.problems if p.severity in ("error", "held") and not of_articles(p.path, content_dir)]
+    errors, held, others = sorted_problems(catalog.problems, Path(current_app.config["CONTENT_DIR"]))
     fault = _state().fault
     sources = _state().source_status()
     failing = [s for s in sources if s.get("failing_since")]
