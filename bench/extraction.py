@@ -450,11 +450,11 @@ def _rule_modules() -> list:
     """The cleaner's stages whose generic rules can be switched off (each has RULES and DISABLED)."""
     import importlib
 
-    from feedsvc.clean import blocks, boilerplate, chrome, dom, edges, extract
+    from feedsvc.clean import blocks, boilerplate, chrome, dom, edges, extract, scorer
 
     # the modules normalise and sanitise by import_module (the package's own names are the stages' functions)
     stages = [importlib.import_module(f"feedsvc.clean.{name}") for name in ("normalise", "sanitise")]
-    return [blocks, boilerplate, chrome, dom, edges, extract, *stages]
+    return [blocks, boilerplate, chrome, dom, edges, extract, scorer, *stages]
 
 
 @contextlib.contextmanager

@@ -60,6 +60,8 @@ __all__ = [
     "IMAGE_SIZE_PARAMS",
     "INLINE_TAGS",
     "INVISIBLE_CHARS",
+    "ITEM_KEPT_SHARE",
+    "ITEM_MIN_SIBLINGS",
     "LATIN_WORDS",
     "LAZY_SRCSET_ATTRS",
     "LAZY_SRC_ATTRS",
@@ -803,3 +805,9 @@ COPYRIGHT_LINE = re.compile(
     r"\W*(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:\d{4}|[A-Z]).{0,120}?\ball rights reserved\b.{0,200}",
     re.IGNORECASE | re.DOTALL,
 )
+
+# The learned scorer's list items (scorer.item_of_kept_list): an item it dropped stays when at
+# least this share of the other items of its list are kept, and the list has this many other
+# items at least (one kept neighbour of two is no majority).
+ITEM_KEPT_SHARE = 2 / 3
+ITEM_MIN_SIBLINGS = 2

@@ -14,7 +14,9 @@ comparisons of the same doubles, the leaves summed in the same order.
 stage-3 passes: each innermost block gets the probability that it is
 article text, and a block goes when that probability is below the
 model's threshold (fitted by cross-validation with the trees; 0.5 in the
-shipped model). The scorer only takes away from what the heuristics kept,
+shipped model), unless the article's shape says it belongs (``RULES``: a
+heading over its kept section, an item of a list mostly kept, a code
+listing between kept text). The scorer only takes away from what the heuristics kept,
 never adds: alone, it does worse than they do (docs/cleaner.md). With a
 recorder, each removal says the probability and the inputs that weighed
 most against the block.
@@ -38,13 +40,16 @@ import numpy as np
 from lxml.html import HtmlElement
 
 from feedsvc.clean.blocks import FEATURES, Block, article_blocks
-from feedsvc.clean.dom import remove
+from feedsvc.clean.dom import HEADING_TAGS, remove
 from feedsvc.clean.explain import Recorder
+from feedsvc.clean.policy import ITEM_KEPT_SHARE, ITEM_MIN_SIBLINGS
 
 __all__ = [
+    "DISABLED",
     "ENABLED",
     "MODEL",
     "MODEL_FILE",
+    "RULES",
     "BlockModel",
     "ModelError",
     "Tree",
@@ -363,6 +368,92 @@ def shipped_model() -> BlockModel:
 MODEL: BlockModel | None = None
 ENABLED = True
 
+# The structure's say over the scorer's decisions: the scorer reads each block with a few
+# neighbours' numbers, not the shape a reader sees, and leaves holes in it (a section's heading
+# dropped while its paragraphs stay, so the section runs into the one before; one item of a list
+# missing; a tutorial's commands gone from between its paragraphs). The opposite hole, a heading kept over a section dropped whole, is left: dropping
+# such headings did not hold on the held-out folds (docs/cleaner.md, session 33).
+RULES: dict[str, str] = {
+    "heading_of_kept_section": "a heading the scorer doubts stays when the block after it is kept and text before it is kept",
+    "item_of_kept_list": "a list item the scorer doubts stays when most of the other items of its list are kept",
+    "code_in_kept_text": "a code listing (<pre>) the scorer doubts stays when kept text lies before and after it",
+}
+
+# Rules switched off; only the benchmark's ablation and tests set this.
+DISABLED: frozenset[str] = frozenset()
+
+_IN_LIST = FEATURES.index("in_list")
+
+
+def _is_heading(block: Block) -> bool:
+    return block.element.tag in HEADING_TAGS
+
+
+def _headings_of_kept_sections(blocks: Sequence[Block], keep: list[bool]) -> None:
+    """A dropped heading whose next block is kept, with kept text before it, is that section's title: it stays.
+
+    Text kept before it: the page's own headline at the article's top is
+    left to the scorer (annotations leave the title out).
+    """
+    seen_kept = False
+    for i, block in enumerate(blocks):
+        if (
+            not keep[i]
+            and seen_kept
+            and i + 1 < len(blocks)
+            and keep[i + 1]
+            and not _is_heading(blocks[i + 1])
+            and _is_heading(block)
+        ):
+            keep[i] = True
+        seen_kept = seen_kept or keep[i]
+
+
+def _code_in_kept_text(blocks: Sequence[Block], keep: list[bool]) -> None:
+    """A dropped code listing (a ``<pre>``) with kept text before and after it is the article's: it stays.
+
+    A listing reads to the scorer as junk (few stopwords, no sentence ends,
+    symbols), so it doubts long ones between a tutorial's paragraphs; a
+    listing among the kept text is that text's example.
+    """
+    kept = [i for i, k in enumerate(keep) if k]
+    if not kept:
+        return
+    first, last = kept[0], kept[-1]
+    for i in range(first + 1, last):
+        if not keep[i] and blocks[i].element.tag == "pre":
+            keep[i] = True
+
+
+def _items_of_kept_lists(blocks: Sequence[Block], keep: list[bool]) -> None:
+    """A dropped list item stays when at least ``ITEM_KEPT_SHARE`` of the other items of its list (``ITEM_MIN_SIBLINGS`` at least) are kept.
+
+    Only items of one block (a line of text in an ``<li>``, or one paragraph
+    in it): an item of several blocks is a card (a teaser's blurb, its
+    reading time, its date), whose parts the scorer judges one by one.
+    """
+    items: dict[HtmlElement, list[int]] = {}  # per <li>, the indexes of its blocks
+    for i, block in enumerate(blocks):
+        if not block.features[_IN_LIST]:  # no list above it: no climb
+            continue
+        el = block.element
+        item = el if el.tag == "li" else next(el.iterancestors("li"), None)
+        if item is not None:
+            items.setdefault(item, []).append(i)
+    lists: dict[HtmlElement, list[int]] = {}  # per list, the one block of each of its items of one block
+    for item, found in items.items():
+        parent = item.getparent()
+        if len(found) == 1 and parent is not None:
+            lists.setdefault(parent, []).append(found[0])
+    rescued = []
+    for members in lists.values():
+        kept = sum(keep[i] for i in members)
+        others = len(members) - 1
+        if others >= ITEM_MIN_SIBLINGS:
+            rescued += [i for i in members if not keep[i] and kept >= ITEM_KEPT_SHARE * others]
+    for i in rescued:
+        keep[i] = True
+
 
 def score_blocks(
     article: HtmlElement,
@@ -381,20 +472,28 @@ def score_blocks(
     model = model or MODEL or shipped_model()
     blocks = article_blocks(article, title, description)
     scored = list(zip(blocks, model.probabilities(blocks), strict=True))
+    keep = [p >= model.threshold for _, p in scored]
+    # The structure's rules, items first: a heading is judged with the items after it back.
+    if "item_of_kept_list" not in DISABLED:
+        _items_of_kept_lists(blocks, keep)
+    if "code_in_kept_text" not in DISABLED:
+        _code_in_kept_text(blocks, keep)
+    if "heading_of_kept_section" not in DISABLED:
+        _headings_of_kept_sections(blocks, keep)
     # A block can hold others (text of its own beside nested blocks): one whose nested text is kept
     # stays, or removing it would take article text with it.
     # Each kept block's climb stops at the first ancestor already held: that one's ancestors are all held
     # already (every climb went to the root or to such an ancestor), and the kept paragraphs of one body
     # share every ancestor above their parent.
     holding: set[HtmlElement] = set()
-    for block, p in scored:
-        if p >= model.threshold:
+    for (block, _), k in zip(scored, keep, strict=True):
+        if k:
             for up in block.element.iterancestors():
                 if up in holding:
                     break
                 holding.add(up)
-    for block, p in scored:
-        if p < model.threshold and block.element not in holding:
+    for (block, p), k in zip(scored, keep, strict=True):
+        if not k and block.element not in holding:
             why = ""
             if rec is not None:
                 most = ", ".join(f"{name}={value:.2f}" for name, value in model.reasons(block))

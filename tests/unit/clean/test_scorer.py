@@ -378,3 +378,57 @@ def test_a_pages_blocks_scored_at_once_get_each_blocks_own_probability_exactly()
     assert model.probabilities([]) == []
     data["trees"] = []
     assert load_model(data).probabilities(blocks[:3]) == [0.5, 0.5, 0.5]
+
+
+# --- the structure's rules over the scorer's decisions -------------------------------------------
+
+
+def doubt_model() -> BlockModel:
+    """A model that scores a block classed "doubt" 0.27 and any other 0.95 (threshold 0.5)."""
+    data = link_model()
+    data["vocabulary"] = ["doubt"]
+    data["trees"] = [
+        {"feature": [WORD], "threshold": [0.5], "left": [-1], "right": [-2], "leaf": [3.0, -1.0], "node_value": [0.0]},
+    ]
+    return load_model(data)
+
+
+def scored_fixture(name: str, monkeypatch: pytest.MonkeyPatch, off: str | None = None) -> tuple[str, Recorder]:
+    """The fixture's article after score_blocks with doubt_model (rule ``off`` switched off), as text, and the recorder."""
+    if off is not None:
+        assert off in scorer.RULES
+        monkeypatch.setattr(scorer, "DISABLED", frozenset({off}))
+    parts = lxml.html.fragments_fromstring((FIXTURES / "clean" / name).read_text(encoding="utf-8"))
+    [article] = [el for el in parts if not isinstance(el, str) and el.tag == "div"]  # after the comment
+    rec = Recorder()
+    score_blocks(article, None, rec, doubt_model())
+    return " ".join(article.text_content().split()), rec
+
+
+def test_a_doubted_heading_over_a_kept_section_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "keeps_a_doubted_heading_over_its_kept_section.html"
+    text, _ = scored_fixture(name, monkeypatch)
+    assert "Ohio State University Columbus, OH." in text
+    # The headline at the top, with nothing kept before it, is the scorer's to drop.
+    assert "The best online certificate programs" not in text
+    text, _ = scored_fixture(name, monkeypatch, off="heading_of_kept_section")
+    assert "Ohio State University" not in text and "Columbus, OH." in text
+
+
+def test_a_doubted_item_of_a_list_mostly_kept_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "keeps_a_doubted_item_of_a_list_mostly_kept.html"
+    text, _ = scored_fixture(name, monkeypatch)
+    assert "Carbon-neutral pledges" in text
+    # Items holding blocks are cards: their parts stay the scorer's.
+    assert "Learn how to move your business to the cloud. Discover" in text
+    text, _ = scored_fixture(name, monkeypatch, off="item_of_kept_list")
+    assert "Carbon-neutral pledges" not in text
+
+
+def test_a_doubted_code_listing_between_kept_text_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "keeps_a_doubted_code_listing_between_kept_text.html"
+    text, _ = scored_fixture(name, monkeypatch)
+    assert "SELECT * FROM server_log_summary" in text
+    assert "our-sponsor-sdk" not in text  # after the last kept text: the scorer's
+    text, _ = scored_fixture(name, monkeypatch, off="code_in_kept_text")
+    assert "SELECT * FROM server_log_summary" not in text
