@@ -3,7 +3,8 @@
 Usage::
 
     python bench/scorer_cv.py DATASET [DATASET ...] [--cache FILE] [--set KEY=VALUE,...]... [--seeds N]
-                              [--labels KIND]... [--without NAME,...]... [--threshold T]
+                              [--labels KIND]... [--without NAME,...]... [--ensemble K[@SEED][:KEY=VALUE,...]]...
+                              [--threshold T] [--fit]
 
 The trainer's blocks and labels (``bench/train_scorer.py``'s
 ``collect_article_blocks``: the heuristics' article, each innermost block
@@ -11,9 +12,13 @@ labelled) for every page; for each fold of domains (``bench/extraction.py``'s
 folds) LightGBM is trained on the other four and the fold's blocks are
 predicted; the kept blocks' texts are joined and scored as the trainer's
 ``simulate`` does (F1, P, R, clean share), pooled over the folds and fold by
-fold. No threshold is fitted: each line gives the figures at the fixed
-thresholds 0.05 to 0.5, so settings are compared on the same footing (a
-balanced model, ``--set balance=1``, is best near 0.1, the plain one near 0.4).
+fold. Each line gives the figures at the fixed thresholds 0.05 to 0.5, so
+settings are compared on the same footing (a balanced model, ``--set
+balance=1``, is best near 0.1, the plain one near 0.4), and pooled P, R and
+the pages with P < 0.8 and with R < 0.8 at 0.4 and 0.5. With ``--fit``, also
+at the threshold each fold's training pages choose by inner
+cross-validation, as ``train_scorer.fit`` chooses it (three times the
+training: each pair of folds left out once more).
 
 The reference (the trainer's ``PARAMS`` and ``ROUNDS``) is always the first
 line; each ``--set`` is one more line with those settings changed (``rounds``
@@ -26,14 +31,19 @@ with itself left out seed by seed. Each ``--labels KIND`` is
 one more line trained with another labelling of the same blocks
 (``train_scorer.relabel``: ``soft``, ``counted``, ``sure``; ``soft`` trains
 with LightGBM's ``cross_entropy`` objective); the held-out blocks are always
-scored against the truth as the metric does. A model change is honest
-on all five folds (each fold's model never saw its pages).
+scored against the truth as the metric does. Each ``--ensemble
+K[@SEED][:KEY=VALUE,...]`` is two more lines: the mean of K models'
+probabilities, and the mean of their log-odds (what one model file of all
+their trees, each leaf divided by K, computes), the models trained at seeds
+SEED, SEED + 1, ... (by default the K after the trainer's, the ``--seeds``
+lines' own models, trained once), with the trainer's settings changed as a
+``--set`` changes them (``3:rounds=40``: three models of 40 trees). A model
+change is honest on all five folds (each fold's model never saw its pages).
 
 It is a proxy, minutes against ``bench/extraction.py --scorer``'s half
 hour: it scores the blocks' joined text, not the cleaner's output (loose
 text beside blocks is left out, so its clean share is lower than the
-cleaner's), and it does not fit a threshold per fold. Confirm a setting
-it picks with ``--scorer``.
+cleaner's). Confirm a setting it picks with ``--scorer``.
 
 ``--cache FILE`` keeps the collected blocks (gzipped JSON; collecting cleans
 all pages, minutes): a second run on the same cleaner reads them back. The
@@ -49,8 +59,11 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -64,15 +77,17 @@ from train_scorer import (
     SEED,
     PageBlocks,
     Simulated,
+    chosen_threshold,
     collect_article_blocks,
-    predict,
+    kept_precision_recall,
     relabel,
-    simulate,
+    summarise,
     train_trees,
 )
+from train_scorer import THRESHOLDS as FIT_THRESHOLDS
 
 from feedsvc.clean import CLEANER_VERSION, scorer
-from feedsvc.clean.blocks import FEATURES
+from feedsvc.clean.blocks import FEATURES, Block
 
 # Balanced training (train_scorer.BALANCE) moves the best threshold down to about 0.1.
 THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
@@ -175,47 +190,182 @@ def labelled(kind: str, params: dict[str, Any]) -> dict[str, Any]:
     return {**params, "objective": "cross_entropy"} if kind == "soft" else dict(params)
 
 
+@dataclass
+class OutOfFold:
+    """One training setting's log-odds for every page's blocks, each from a model that never saw the page.
+
+    ``outer[i]``: page ``i`` scored by the model of the four other folds.
+    ``inner[f][i]`` (with ``--fit``): page ``i`` of a fold other than ``f``
+    scored by the model of the three folds that are neither ``f`` nor its
+    own, as ``train_scorer.fit`` scores the training pages of outer fold
+    ``f`` to choose its threshold (None for fold ``f``'s own pages).
+    """
+
+    outer: list[np.ndarray]
+    inner: dict[int, list[np.ndarray | None]] = field(default_factory=dict)
+
+
+def out_of_fold(
+    pages: Sequence[PageBlocks], params: dict[str, Any], rounds: int, labels: str = "majority", inner: bool = False
+) -> OutOfFold:
+    """Train by folds of domains and return the out-of-fold log-odds of every block (:class:`OutOfFold`).
+
+    A model is trained once per set of training folds: the inner model of
+    outer fold ``f`` for fold ``j`` is the one of ``j`` for ``f``. Training
+    pages go in fold order, each fold's pages in their own order, as
+    ``cross_validate`` and ``train_scorer.fit`` order them.
+    """
+    folds = [fold_of(pb.domain, FOLDS) for pb in pages]
+    by_fold: dict[int, list[PageBlocks]] = {}
+    for pb, k in zip(pages, folds, strict=True):
+        by_fold.setdefault(k, []).append(pb)
+    lgb = {k: v for k, v in labelled(labels, params).items() if k != "balance"}
+    models: dict[tuple[int, ...], scorer.BlockModel] = {}
+
+    def model(training: Sequence[int]) -> scorer.BlockModel:
+        key = tuple(sorted(training))
+        if key not in models:
+            train = [pb for k in key for pb in by_fold[k]]
+            if labels != "majority":
+                train = [relabel(pb, labels) for pb in train]
+            trees = train_trees(train, lgb, rounds, bool(params.get("balance", BALANCE)))
+            models[key] = scorer.load_model(trees, f"model of folds {key}")
+        return models[key]
+
+    every = sorted(by_fold)
+    result = OutOfFold([np.zeros(0)] * len(pages))
+    for f in every:
+        held = model([k for k in every if k != f])
+        for i, pb in enumerate(pages):
+            if folds[i] == f:
+                result.outer[i] = raw_scores(held, pb)
+    if inner:
+        for f in every:
+            result.inner[f] = [
+                None if folds[i] == f else raw_scores(model([k for k in every if k not in (f, folds[i])]), pb)
+                for i, pb in enumerate(pages)
+            ]
+    return result
+
+
+def raw_scores(model: scorer.BlockModel, pb: PageBlocks) -> np.ndarray:
+    """Return the model's log-odds for each block of ``pb`` (the probabilities of ``train_scorer.predict``, unsquashed)."""
+    blocks = [
+        Block(None, text, row, words)  # type: ignore[arg-type]  # the element is not read
+        for row, words, text in zip(pb.rows, pb.words, pb.texts, strict=True)
+    ]
+    return np.asarray(model.raw_scores(blocks), dtype=np.float64)
+
+
+# How an ensemble's members are averaged: their probabilities, or their log-odds (then squashed). The mean
+# of log-odds is what one model file of all members' trees, each leaf scaled by 1/K, computes.
+AVERAGES = ("probability", "log-odds")
+
+
+def averaged(runs: Sequence[OutOfFold], average: str = "probability") -> OutOfFold:
+    """Return the probabilities of the ensemble of ``runs`` (one model: its own), averaged the ``average`` way."""
+
+    def mean(arrays: Sequence[np.ndarray]) -> np.ndarray:
+        if average == "log-odds":
+            return _sigmoid(np.mean(arrays, axis=0))
+        return np.mean([_sigmoid(a) for a in arrays], axis=0)
+
+    outer = [mean([run.outer[i] for run in runs]) for i in range(len(runs[0].outer))]
+    inner: dict[int, list[np.ndarray | None]] = {}
+    for f, first in runs[0].inner.items():
+        inner[f] = [None if a is None else mean([run.inner[f][i] for run in runs]) for i, a in enumerate(first)]  # type: ignore[misc]
+    return OutOfFold(outer, inner)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+# Each page's precision and recall by the blocks kept: most thresholds, folds and seeds keep the same
+# blocks of a page (every block, mostly), and shingling the text is most of the time of a line.
+_KEPT: dict[tuple[str, bytes], tuple[float | None, float | None]] = {}
+
+
+def simulate(pages: Sequence[PageBlocks], keeps: Sequence[np.ndarray]) -> Simulated:
+    """Return ``train_scorer.simulate``'s metric, each page's figures computed once for the blocks it keeps."""
+    scores = []
+    for pb, keep in zip(pages, keeps, strict=True):
+        key = (f"{pb.key}\x00{len(keep)}", np.packbits(keep).tobytes())
+        if key not in _KEPT:
+            _KEPT[key] = kept_precision_recall(pb, keep.tolist())
+        scores.append(_KEPT[key])
+    return summarise(scores)
+
+
+Result = dict[int | str, dict[float | str, Simulated]]
+
+
+def evaluate(pages: Sequence[PageBlocks], probs: OutOfFold) -> tuple[Result, dict[int, float]]:
+    """Return, per held-out fold and pooled ("all"), the simulated metric at each of ``THRESHOLDS``, and the
+    fitted thresholds by fold.
+
+    With inner probabilities (``--fit``), also at the threshold each fold's
+    training pages choose (key "fitted"), as ``train_scorer.fit`` chooses
+    it: of the trainer's thresholds within ``F1_TIE`` of the best inner F1,
+    the highest.
+    """
+    folds = [fold_of(pb.domain, FOLDS) for pb in pages]
+    out: Result = {}
+    chosen: dict[int, float] = {}
+    for f in sorted(set(folds)):
+        held = [i for i, k in enumerate(folds) if k == f]
+        held_pages = [pages[i] for i in held]
+        out[f] = {t: simulate(held_pages, [probs.outer[i] >= t for i in held]) for t in THRESHOLDS}
+        if f in probs.inner:
+            training = [i for i, k in enumerate(folds) if k != f]
+            inner = [probs.inner[f][i] for i in training]
+            training_pages = [pages[i] for i in training]
+            scores = {t: simulate(training_pages, [p >= t for p in inner]).f1 for t in FIT_THRESHOLDS}  # type: ignore[operator]
+            chosen[f] = chosen_threshold(scores)
+            out[f]["fitted"] = simulate(held_pages, [probs.outer[i] >= chosen[f] for i in held])
+    out["all"] = {t: simulate(pages, [p >= t for p in probs.outer]) for t in THRESHOLDS}
+    if chosen:
+        out["all"]["fitted"] = simulate(pages, [p >= chosen[k] for p, k in zip(probs.outer, folds, strict=True)])
+    return out, chosen
+
+
 def cross_validate(
     pages: Sequence[PageBlocks], params: dict[str, Any], rounds: int, labels: str = "majority"
-) -> dict[int | str, dict[float, Simulated]]:
+) -> Result:
     """Return, per held-out fold and pooled ("all"), the simulated metric at each of ``THRESHOLDS``.
 
     ``labels``: how the training folds' blocks are labelled (``train_scorer.relabel``); "majority" is the trainer's.
     """
-    by_fold: dict[int, list[PageBlocks]] = {}
-    for pb in pages:
-        by_fold.setdefault(fold_of(pb.domain, FOLDS), []).append(pb)
-    out: dict[int | str, dict[float, Simulated]] = {}
-    pooled: list[PageBlocks] = []
-    probs: list[list[float]] = []
-    for fold in sorted(by_fold):
-        train = [pb for k in sorted(by_fold) if k != fold for pb in by_fold[k]]
-        if labels != "majority":
-            train = [relabel(pb, labels) for pb in train]
-        lgb = {k: v for k, v in labelled(labels, params).items() if k != "balance"}
-        trees = train_trees(train, lgb, rounds, bool(params.get("balance", BALANCE)))
-        model = scorer.load_model(trees, f"fold {fold} model")
-        held = by_fold[fold]
-        fold_probs = [predict(model, pb) for pb in held]
-        out[fold] = {t: simulate(held, [[p >= t for p in pp] for pp in fold_probs]) for t in THRESHOLDS}
-        pooled += held
-        probs += fold_probs
-    out["all"] = {t: simulate(pooled, [[p >= t for p in pp] for pp in probs]) for t in THRESHOLDS}
-    return out
+    return evaluate(pages, averaged([out_of_fold(pages, params, rounds, labels)]))[0]
 
 
-def report(name: str, result: dict[int | str, dict[float, Simulated]], threshold: float) -> None:
-    """Print one line of pooled figures per threshold, and the folds at ``threshold``."""
-    cells = " | ".join(f"{t}: F1 {s.f1:.4f} clean {s.clean:5.1%}" for t, s in result["all"].items())
+def report(name: str, result: Result, threshold: float, chosen: dict[int, float] | None = None) -> None:
+    """Print one line of pooled figures per threshold, the folds at ``threshold``, the poor pages, and the figures
+    at the ``chosen`` thresholds (fitted per fold)."""
+    pooled = result["all"]
+    cells = " | ".join(f"{t}: F1 {s.f1:.4f} clean {s.clean:5.1%}" for t, s in pooled.items() if t != "fitted")
     print(f"{name:<34} {cells}")
-    folds = [k for k in result if k != "all"]
+    folds = [k for k in result if isinstance(k, int)]
     print(
         f"{'':<34} at {threshold}, folds {'/'.join(map(str, folds))}: F1 "
         + " ".join(f"{result[k][threshold].f1:.4f}" for k in folds)
         + "  clean "
-        + " ".join(f"{result[k][threshold].clean:.1%}" for k in folds),
-        flush=True,
+        + " ".join(f"{result[k][threshold].clean:.1%}" for k in folds)
     )
+    poor = ", ".join(
+        f"{t}: P {pooled[t].p:.4f} R {pooled[t].r:.4f} P<0.8 {pooled[t].low_p} R<0.8 {pooled[t].low_r}"
+        for t in (0.4, 0.5)
+    )
+    print(f"{'':<34} {poor}")
+    if "fitted" in pooled:
+        s = pooled["fitted"]
+        at = " ".join(f"{(chosen or {})[k]:g}" for k in folds)
+        print(
+            f"{'':<34} fitted ({at}): F1 {s.f1:.4f} P {s.p:.4f} R {s.r:.4f} clean {s.clean:5.1%} "
+            f"P<0.8 {s.low_p} R<0.8 {s.low_r}; folds clean "
+            + " ".join(f"{result[k]['fitted'].clean:.1%}" for k in folds),
+        )
+    sys.stdout.flush()
 
 
 def seeded(name: str, seeds: int) -> list[tuple[str, dict[str, Any]]]:
@@ -226,6 +376,23 @@ def seeded(name: str, seeds: int) -> list[tuple[str, dict[str, Any]]]:
     compared with them seed by seed (the same seeds), not one line against many.
     """
     return [(f"{name}, seed {SEED + i}", {**PARAMS, "seed": SEED + i}) for i in range(seeds + 1)]
+
+
+def ensemble(spec: str) -> tuple[list[int], dict[str, Any], int]:
+    """Return the seeds, parameters and rounds of ``--ensemble`` ``spec``: "K[@FIRST][:KEY=VALUE,...]".
+
+    K models at seeds FIRST, FIRST + 1, ... (by default the K seeds after the
+    trainer's, those of ``--seeds``' lines: the ensemble is compared with its
+    own members), each trained with the trainer's settings changed by the
+    ``--set``-style ones (``3:rounds=40``: three models of 40 trees).
+    """
+    head, _, rest = spec.partition(":")
+    size, at, first = head.partition("@")
+    if not size.isdigit() or int(size) < 1 or (at and not first.isdigit()):
+        raise SystemExit(f"--ensemble {spec!r}: not K[@FIRST_SEED][:KEY=VALUE,...] (e.g. --ensemble 3@15:rounds=40)")
+    start = int(first) if first else SEED + 1
+    params, rounds = settings(rest)
+    return [start + i for i in range(int(size))], params, rounds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -253,22 +420,55 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="NAME,... one more line (and one per --seeds) trained with these features held constant",
     )
+    parser.add_argument(
+        "--ensemble",
+        action="append",
+        default=[],
+        help="K[@FIRST_SEED][:KEY=VALUE,...] one line per average (probability, log-odds) of K models at K seeds",
+    )
+    parser.add_argument(
+        "--fit",
+        action="store_true",
+        help="also the threshold each fold's training pages choose, as the trainer fits it (three times the training)",
+    )
     args = parser.parse_args(argv)
     for names in args.without:
         without([], names)  # unknown names fail before the long collection
     variants = [settings(spec) for spec in args.variants]  # bad specs fail before the long collection
+    ensembles = [ensemble(spec) for spec in args.ensemble]
     pages = collect(args.datasets, args.cache)
     print(f"{len(pages)} pages, {sum(len(pb.rows) for pb in pages)} blocks; pooled figures at thresholds:")
+    # Each setting at each seed is trained once: an ensemble reuses the --seeds lines' models.
+    trained: dict[str, OutOfFold] = {}
+
+    def run(
+        params: dict[str, Any], rounds: int, labels: str = "majority", data: Sequence[PageBlocks] = pages, tag: str = ""
+    ) -> OutOfFold:
+        key = json.dumps([tag, labels, rounds, sorted(params.items())])
+        if key not in trained:
+            trained[key] = out_of_fold(data, params, rounds, labels, args.fit)
+        return trained[key]
+
+    def line(
+        name: str, runs: Sequence[OutOfFold], average: str = "probability", data: Sequence[PageBlocks] = pages
+    ) -> None:
+        result, chosen = evaluate(data, averaged(runs, average))
+        report(name, result, args.threshold, chosen)
+
     for label, params in seeded("reference", args.seeds):
-        report(label, cross_validate(pages, params, ROUNDS), args.threshold)
+        line(label, [run(params, ROUNDS)])
     for spec, (params, rounds) in zip(args.variants, variants, strict=True):
-        report(spec, cross_validate(pages, params, rounds), args.threshold)
+        line(spec, [run(params, rounds)])
+    for spec, (seeds, params, rounds) in zip(args.ensemble, ensembles, strict=True):
+        runs = [run({**params, "seed": seed}, rounds) for seed in seeds]
+        for average in AVERAGES:
+            line(f"ensemble {spec} ({average})", runs, average)
     for kind in args.labels:
-        report(f"labels {kind}", cross_validate(pages, dict(PARAMS), ROUNDS, kind), args.threshold)
+        line(f"labels {kind}", [run(dict(PARAMS), ROUNDS, kind)])
     for names in args.without:
         held = without(pages, names)
         for label, params in seeded(f"without {names}", args.seeds):
-            report(label, cross_validate(held, params, ROUNDS), args.threshold)
+            line(label, [run(params, ROUNDS, data=held, tag=names)], data=held)
     return 0
 
 

@@ -54,7 +54,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extraction import CLEAN_AT, Page, fold_of, load, shingles
+from extraction import CLEAN_AT, POOR_BELOW, Page, fold_of, load, shingles
 
 from feedsvc.clean import blocks as block_features
 from feedsvc.clean import clean_html, parse, scorer
@@ -375,28 +375,21 @@ def predict(model: scorer.BlockModel, pb: PageBlocks) -> list[float]:
 
 def simulated_f1(pages: Sequence[PageBlocks], probs: Sequence[Sequence[float]], threshold: float) -> float:
     """Return the benchmark's F1 of the pages' kept blocks (probability >= threshold) joined as text."""
-    ps, rs = [], []
-    for pb, page_probs in zip(pages, probs, strict=True):
-        kept = "\n".join(t for t, p in zip(pb.texts, page_probs, strict=True) if p >= threshold)
-        truth, out = shingles(pb.truth), shingles(kept)
-        tp = sum((truth & out).values())
-        if out:
-            ps.append(tp / sum(out.values()))
-        if truth:
-            rs.append(tp / sum(truth.values()))
-    p = sum(ps) / len(ps) if ps else 0.0
-    r = sum(rs) / len(rs) if rs else 0.0
-    return 2 * p * r / (p + r) if p + r else 0.0
+    keeps = [[p >= threshold for p in page_probs] for page_probs in probs]
+    return simulate(pages, keeps).f1
 
 
 @dataclass(frozen=True)
 class Simulated:
-    """The benchmark's metric of the kept blocks' text over pages: F1, P, R and the share of clean pages."""
+    """The benchmark's metric of the kept blocks' text over pages: F1, P, R, the share of clean pages, and the
+    pages poor on each side (P or R below ``POOR_BELOW``, as the benchmark counts them)."""
 
     f1: float
     p: float
     r: float
     clean: float
+    low_p: int = 0
+    low_r: int = 0
 
 
 def simulate(pages: Sequence[PageBlocks], keeps: Sequence[Sequence[bool]]) -> Simulated:
@@ -405,22 +398,30 @@ def simulate(pages: Sequence[PageBlocks], keeps: Sequence[Sequence[bool]]) -> Si
     As the benchmark: P over pages with output, R over pages with a truth;
     a page is clean when both reach ``CLEAN_AT`` (no output counts P 0, no truth R 1).
     """
-    ps, rs = [], []
-    clean = 0
-    for pb, keep in zip(pages, keeps, strict=True):
-        kept = "\n".join(t for t, k in zip(pb.texts, keep, strict=True) if k)
-        truth, out = shingles(pb.truth), shingles(kept)
-        tp = sum((truth & out).values())
-        p = tp / sum(out.values()) if out else None
-        r = tp / sum(truth.values()) if truth else None
-        if p is not None:
-            ps.append(p)
-        if r is not None:
-            rs.append(r)
+    return summarise([kept_precision_recall(pb, keep) for pb, keep in zip(pages, keeps, strict=True)])
+
+
+def kept_precision_recall(pb: PageBlocks, keep: Sequence[bool]) -> tuple[float | None, float | None]:
+    """Return the precision and recall of ``pb``'s kept blocks joined as text (None: no output, no truth)."""
+    kept = "\n".join(t for t, k in zip(pb.texts, keep, strict=True) if k)
+    truth, out = shingles(pb.truth), shingles(kept)
+    tp = sum((truth & out).values())
+    return (tp / sum(out.values()) if out else None), (tp / sum(truth.values()) if truth else None)
+
+
+def summarise(scores: Sequence[tuple[float | None, float | None]]) -> Simulated:
+    """Return the metric over pages of their (precision, recall) pairs, as :func:`simulate` counts them."""
+    ps = [p for p, _ in scores if p is not None]
+    rs = [r for _, r in scores if r is not None]
+    clean = low_p = low_r = 0
+    for p, r in scores:
         clean += (p or 0.0) >= CLEAN_AT and (1.0 if r is None else r) >= CLEAN_AT
+        low_p += (p or 0.0) < POOR_BELOW
+        low_r += (1.0 if r is None else r) < POOR_BELOW
     mp = sum(ps) / len(ps) if ps else 0.0
     mr = sum(rs) / len(rs) if rs else 0.0
-    return Simulated(2 * mp * mr / (mp + mr) if mp + mr else 0.0, mp, mr, clean / max(len(pages), 1))
+    f1 = 2 * mp * mr / (mp + mr) if mp + mr else 0.0
+    return Simulated(f1, mp, mr, clean / max(len(scores), 1), low_p, low_r)
 
 
 def ceiling(pages: Sequence[PageBlocks]) -> dict[str, Simulated]:

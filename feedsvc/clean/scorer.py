@@ -139,6 +139,13 @@ class BlockModel:
 
     def probabilities(self, blocks: Sequence[Block]) -> list[float]:
         """Return ``probability(block)`` for each of ``blocks``, the trees evaluated for all of them at once."""
+        return [_sigmoid(raw) for raw in self.raw_scores(blocks)]
+
+    def raw_scores(self, blocks: Sequence[Block]) -> list[float]:
+        """Return the sum of the trees' leaves (log-odds) for each of ``blocks``, all of them at once.
+
+        ``bench/scorer_cv.py`` averages several models' log-odds with it.
+        """
         if not blocks:
             return []
         base, index = len(self.features), self._word_index
@@ -156,7 +163,7 @@ class BlockModel:
         hit_rows = np.repeat(np.arange(len(blocks), dtype=np.intp), counts)
         hit_cols = np.fromiter(itertools.chain.from_iterable(per_block), dtype=np.intp, count=len(hit_rows))
         rows[hit_rows, hit_cols] = 1.0  # as row(): a repeated vocabulary word sets only its last input
-        return [_sigmoid(raw) for raw in self._flat.raw(rows).tolist()]
+        return cast(list[float], self._flat.raw(rows).tolist())
 
     def reasons(self, block: Block, top: int = 2) -> list[tuple[str, float]]:
         """Return the ``top`` inputs that lowered ``block``'s score most, with their values.

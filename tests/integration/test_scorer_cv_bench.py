@@ -13,7 +13,9 @@ from support.paths import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 
-from scorer_cv import collect, labelled, seeded, settings, without
+import numpy as np
+import train_scorer
+from scorer_cv import OutOfFold, averaged, collect, ensemble, evaluate, labelled, seeded, settings, simulate, without
 from train_scorer import PARAMS, ROUNDS, SEED, PageBlocks, label_blocks
 
 from feedsvc.clean import CLEANER_VERSION
@@ -115,3 +117,52 @@ def test_a_left_out_feature_set_is_trained_at_the_same_seeds_as_the_reference() 
         for _, p in left_out
     )
     assert seeded("reference", 0) == [(f"reference, seed {SEED}", PARAMS)]
+
+
+def test_an_ensemble_is_k_models_at_the_seeds_after_the_trainers_unless_told() -> None:
+    seeds, params, rounds = ensemble("3")
+    assert seeds == [SEED + 1, SEED + 2, SEED + 3] and (params, rounds) == (PARAMS, ROUNDS)
+    seeds, params, rounds = ensemble("2@40:rounds=40,learning_rate=0.3")
+    assert seeds == [40, 41] and rounds == 40 and params == {**PARAMS, "learning_rate": 0.3}
+    for bad in ("x", "0", "3@x", "3@"):
+        with pytest.raises(SystemExit, match=r"not K\[@FIRST_SEED\]"):
+            ensemble(bad)
+
+
+def test_an_ensemble_averages_its_members_probabilities_or_their_log_odds() -> None:
+    sure, unsure = OutOfFold([np.array([4.0, 0.0])]), OutOfFold([np.array([-2.0, 0.0])])
+    (by_probability,) = averaged([sure, unsure]).outer
+    (by_log_odds,) = averaged([sure, unsure], "log-odds").outer
+    squash = 1 / (1 + np.exp(-np.array([4.0, -2.0])))
+    assert by_probability[0] == pytest.approx(squash.mean()) and by_probability[1] == 0.5
+    assert by_log_odds[0] == pytest.approx(1 / (1 + np.exp(-1.0))) and by_log_odds[1] == 0.5
+    assert averaged([sure]).outer[0][0] == pytest.approx(squash[0])  # one model: its own probabilities
+
+
+def two_pages(domain: str, key: str) -> PageBlocks:
+    pb = PageBlocks(key, domain, PROSE, texts=[PROSE, JUNK])
+    pb.rows, pb.words = [(1.0,), (0.0,)], [frozenset(), frozenset()]
+    pb.labels, pb.weights = label_blocks(pb.truth, pb.texts)
+    return pb
+
+
+def test_simulate_gives_the_trainers_figures_and_reads_each_pages_kept_blocks_once() -> None:
+    pages = [two_pages("news.example", "set/a"), two_pages("other.example", "set/b")]
+    for keeps in ([[True, True], [True, False]], [[False, False], [True, True]], [[True, False], [True, False]]):
+        arrays = [np.array(k) for k in keeps]
+        assert simulate(pages, arrays) == train_scorer.simulate(pages, keeps)
+
+
+def test_the_threshold_is_fitted_on_each_folds_training_pages_as_the_trainer_fits_it() -> None:
+    # Ten one-page domains; the inner scores put the junk block at 0.45: the inner F1 is best from 0.5 up
+    # (junk dropped), so the highest tried threshold, 0.5, is chosen; the held-out scores are read at it.
+    pages = [two_pages(f"site{i}.example", f"set/{i}") for i in range(10)]
+    scores = [np.array([0.9, 0.45]) for _ in pages]
+    folds = sorted({train_scorer.fold_of(pb.domain, 5) for pb in pages})
+    inner = {
+        f: [None if train_scorer.fold_of(pb.domain, 5) == f else s for pb, s in zip(pages, scores, strict=True)]
+        for f in folds
+    }
+    result, chosen = evaluate(pages, OutOfFold(scores, inner))
+    assert set(chosen.values()) == {0.5}
+    assert result["all"]["fitted"].clean == 1.0 and result["all"][0.4].clean == 0.0

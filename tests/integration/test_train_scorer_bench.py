@@ -51,6 +51,14 @@ def test_a_dropped_article_block_costs_recall_and_the_clean_page() -> None:
     assert simulate([pb], [[True, True, True]]).clean == 1.0
 
 
+def test_pages_poor_on_a_side_are_counted_as_the_benchmark_counts_them() -> None:
+    good, noisy = page(PROSE, PROSE, "set/1"), page([*PROSE, JUNK * 12], PROSE, "set/2")
+    found = simulate([good, noisy, good], [[True] * 3, [True] * 4, [True, False, False]])
+    assert (found.low_p, found.low_r) == (1, 1)  # junk outweighs the article on one, most of it dropped on the other
+    nothing = simulate([good], [[False] * 3])
+    assert (nothing.low_p, nothing.low_r) == (1, 1)  # no output: P counts 0
+
+
 def test_the_clean_share_is_over_all_pages_and_an_empty_output_is_not_clean() -> None:
     good, bad = page(PROSE, PROSE, "set/1"), page([*PROSE, JUNK], PROSE, "set/2")
     assert simulate([good, bad], [[True] * 3, [True] * 4]).clean == 0.5

@@ -374,6 +374,7 @@ def test_a_pages_blocks_scored_at_once_get_each_blocks_own_probability_exactly()
         words = frozenset(rng.sample(["related", "promo", "story", "other"], rng.randrange(5)))
         blocks.append(Block(lxml.html.fragment_fromstring("<p>x</p>"), "x", features, words))
     assert model.probabilities(blocks) == [model.probability(block) for block in blocks]
+    assert model.raw_scores(blocks) == [model.raw(model.row(block)) for block in blocks]  # the log-odds, unsquashed
     assert model.probabilities(blocks[:1]) == [model.probability(blocks[0])]
     assert model.probabilities([]) == []
     data["trees"] = []
