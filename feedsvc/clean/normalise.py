@@ -84,6 +84,7 @@ RULES: dict[str, str] = {
     "orphan_items": "list items with no list around them (torn from it by the depth limit) get a <ul> back",
     "image_self_link": "a link whose only content is an image, to that image's own file, is taken off the image",
     "lone_marks": "a block whose whole text is one separator or punctuation mark ('•', '|', '.'), left by removed parts",
+    "markup_in_alt": "an image's alt or title written as HTML (<small>Photo by <a href=…>…</a></small>) is the text it marks up",
 }
 
 # Rules switched off; only the benchmark's ablation sets this.
@@ -94,6 +95,32 @@ _SAFE_SCHEMES = ("http", "https", "mailto")
 # data-lazy) are set only by lazy loaders, so they win over any src; the
 # others (WordPress's data-orig-file...) also sit on images already loaded.
 _LAZY_FIRST = 4
+
+
+def markup_as_text(value: str) -> str | None:
+    """Return the text an attribute value written as HTML marks up (a ``<br>`` a space), or None if it is no HTML.
+
+    Some sites put their caption's HTML into the image's alt too (``Can you spot it?<br><small>Photo by
+    <a href="…">…</a></small>``): a reader shown the alt would see the tags.
+    """
+    if "</" not in value or not _PAIRED_TAGS.search(value):
+        return None
+    try:
+        holder = lxml.html.fragment_fromstring(value, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):  # a control character, or nothing lxml can hold
+        return None
+    for br in holder.iter("br"):
+        br.tail = " " + (br.tail or "")
+    return " ".join(text_content(holder).split())
+
+
+def unmark_text_attributes(img: HtmlElement) -> None:
+    """Replace ``img``'s alt and title written as HTML by the text they mark up."""
+    for name in _TEXT_ATTRIBUTES:
+        value = img.get(name)
+        text = markup_as_text(value) if value else None
+        if text is not None:
+            img.set(name, text)
 
 
 def effective_base(root: HtmlElement, base_url: str | None) -> str | None:
@@ -308,6 +335,8 @@ def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = Non
             remove(img, rec, "normalise", "image without a usable source")
             continue
         img.set("src", url)
+        if "markup_in_alt" not in DISABLED:
+            unmark_text_attributes(img)
     drop_furniture_images(article, rec)
     if "zero_size" not in DISABLED:
         unset_zero_sizes(article)
@@ -348,6 +377,12 @@ def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = Non
 
 
 _STAGE = "normalise"
+# An attribute value written as HTML: a tag pair around text (<small>…</small>, <a href="…">…</a>). A
+# lone tag is not enough: "30 Years of <br> Tags" names the tag it shows.
+_PAIRED_TAGS = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>.*?</\1\s*>", re.DOTALL)
+# The attributes a reader is shown as text: alt in place of a picture not loaded (feed readers that
+# block remote images, screen readers), title as its tooltip.
+_TEXT_ATTRIBUTES = ("alt", "title")
 # An image shown in this many places (text between them) is an icon beside each item, not a picture.
 _REPEATED_MIN = 3
 # An article with more small square images than this shows a grid of them, not headshots.

@@ -268,3 +268,25 @@ def test_a_url_that_joining_changes_is_joined(url: str) -> None:
     base = "https://news.example.org/"
     assert not normalise._PLAIN_ABSOLUTE.fullmatch(url)
     assert normalise.absolute(url, base) == normalise.strip_tracking(urljoin(base, url))
+
+
+def test_an_alt_written_as_markup_is_given_as_its_text_and_an_alt_naming_a_tag_stays() -> None:
+    page = "gives_an_alt_written_as_markup_as_its_text.html"
+    alts = {
+        img.get("src"): (img.get("alt"), img.get("title"))
+        for img in lxml.html.fragment_fromstring(cleaned(page), create_parent="div").iter("img")
+    }
+    assert alts[urljoin(URL, "/images/scatter.png")] == (
+        "Can you spot the anomaly? Photo by Ada Lovelace",
+        "Requests per minute",
+    )
+    assert alts[urljoin(URL, "/images/br-history.png")] == ("30 Years of <br> Tags", None)
+    off = cleaned(page, frozenset({"markup_in_alt"}))
+    assert "&lt;small&gt;Photo by &lt;a href=" in off
+
+
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="<>&"), max_size=60))
+@settings(max_examples=200, deadline=None)
+def test_an_attribute_is_html_only_when_a_tag_pair_marks_it_up(text: str) -> None:
+    assert normalise.markup_as_text(text) is None
+    assert normalise.markup_as_text(f"<small>{text}</small>") == " ".join(text.split())
