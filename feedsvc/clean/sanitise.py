@@ -21,7 +21,7 @@ import lxml.html
 import nh3
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import plain_html_parser
+from feedsvc.clean.dom import plain_html_parser, text_content
 from feedsvc.clean.policy import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -33,7 +33,7 @@ from feedsvc.clean.policy import (
 )
 from feedsvc.text import xml_safe
 
-__all__ = ["DISABLED", "RULES", "sanitise", "serialise_children", "tidy", "visible"]
+__all__ = ["DISABLED", "RULES", "sanitise", "sanitise_with_text", "serialise_children", "tidy", "visible"]
 
 RULES: dict[str, str] = {
     "invisible_text": "an element whose only text is invisible characters (zero-width joiners, spaces, marks) is empty",
@@ -81,6 +81,22 @@ def serialise_children(article: HtmlElement) -> str:
 
 def sanitise(markup: str) -> str:
     """Return ``markup`` reduced to the allowlist, tidied and XML-safe."""
+    return _sanitised(markup, False)[0]
+
+
+def sanitise_with_text(markup: str) -> tuple[str, str]:
+    """Return ``sanitise(markup)`` and the text of the result, for judging it.
+
+    The text is read from the tree tidy serialises, not from a parse of
+    the serialisation (a parse of the whole article more, a third of them a
+    page): the same words in the same order as that parse reads
+    (``feedsvc.clean._text_of``), the white space between them not always
+    the same (tidy's line breaks between blocks, the fragment's ends).
+    """
+    return _sanitised(markup, True)
+
+
+def _sanitised(markup: str, with_text: bool) -> tuple[str, str]:
     cleaned = nh3.clean(
         xml_safe(markup),
         tags=set(ALLOWED_TAGS),
@@ -90,19 +106,29 @@ def sanitise(markup: str) -> str:
         strip_comments=True,
         link_rel=None,
     )
-    return xml_safe(tidy(cleaned)).strip()
+    body = _tidied(cleaned)
+    if body is None:
+        return "", ""
+    # What xml_safe removes from the markup below goes from its text too (some of it is white space to split()).
+    return xml_safe(serialise_children(body)).strip(), xml_safe(text_content(body)) if with_text else ""
 
 
 def tidy(markup: str) -> str:
     """Return ``markup`` without empty elements or target-less links."""
+    body = _tidied(markup)
+    return "" if body is None else serialise_children(body)
+
+
+def _tidied(markup: str) -> HtmlElement | None:
+    """Return the body of ``markup`` parsed, without empty elements or target-less links (None: nothing)."""
     if not markup.strip():
-        return ""
+        return None
     try:
         body = lxml.html.document_fromstring(("<body>" + markup + "</body>").encode("utf-8"), parser=_PARSER).body
     except (lxml.etree.ParserError, ValueError):
-        return ""
+        return None
     if body is None:
-        return ""
+        return None
     for a in [a for a in body.iter("a") if not a.get("href")]:
         a.drop_tag()
     if "inline_breaks" not in DISABLED:
@@ -118,7 +144,7 @@ def tidy(markup: str) -> str:
     for child in body:
         if not (child.tail or "").strip():
             child.tail = "\n"
-    return serialise_children(body)
+    return body
 
 
 _KEEPS_BLOCK = frozenset({"img", "td", "th"})
