@@ -51,6 +51,17 @@ _SHOWN = re.compile(f"[^\\s{INVISIBLE_CHARS}]")
 _PARSER = plain_html_parser()
 
 
+# The allowlist, built once: nh3.clean builds it at every call, 20-35 us (a tenth of its time on an article of the
+# smallest pages, 12 kB of markup).
+_SANITISER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    url_schemes=set(URL_SCHEMES),
+    clean_content_tags=set(UNSHOWN_TAGS),
+    strip_comments=True,
+    link_rel=None,
+)
+
 # The wrappers whose inside is cut from their whole serialisation when they have no attributes:
 # each is written as its plain start and end tag.
 _BARE_WRAPPERS = frozenset({"body", "div"})
@@ -97,16 +108,7 @@ def sanitise_with_text(markup: str) -> tuple[str, str]:
 
 
 def _sanitised(markup: str, with_text: bool) -> tuple[str, str]:
-    cleaned = nh3.clean(
-        xml_safe(markup),
-        tags=set(ALLOWED_TAGS),
-        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES),
-        clean_content_tags=set(UNSHOWN_TAGS),
-        strip_comments=True,
-        link_rel=None,
-    )
-    body = _tidied(cleaned)
+    body = _tidied(_SANITISER.clean(xml_safe(markup)))
     if body is None:
         return "", ""
     # What xml_safe removes from the markup below goes from its text too (some of it is white space to split()).
