@@ -6,7 +6,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 
 import feedsvc.clean
 from feedsvc.clean import SiteRules, clean_html, parse_rules, summarize
@@ -275,6 +275,8 @@ def test_the_text_judged_is_the_clean_fragments_text_as_lxml_html_reads_a_fragme
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(HTMLISH | BLOCK_TREES.map(lambda tree: f"  {tree}"))
+# Controls and noncharacters inside words: xml_safe takes some out of the result after tidy, so out of its text too.
+@example("<p>a\x85b c\x01d e\x9ff g\ufdd0h i\U0001fffej k&#1;l</p>\x85")
 def test_the_text_sanitising_reads_has_the_words_of_the_clean_fragments_text(markup: str) -> None:
     # The pipeline judges its result by the text of the tree tidy serialised, not by a parse of the
     # serialisation (_text_of): the same HTML and the same words, so the same doubts.
