@@ -430,26 +430,18 @@ def remove_box_copies(
     """
     leaves = leaves if leaves is not None else _leaves(article)
     # How many blocks each box holds, boxes in page order (of their first block).
-    # And the characters of its blocks' texts less their spaces: a box holds those at least, and one of
-    # more than the longest a copy is compared at is longer still with its spaces. Its text (a long box's
-    # is often most of the article) is not read then.
     counts: dict[HtmlElement, int] = {}
-    least: dict[HtmlElement, int] = {}
-    for el, text in leaves:
-        chars = len(text) - text.count(" ")  # text_of's only spaces are between words
+    for el, _ in leaves:
         for node in el.iterancestors():
             if node is article:
                 break
             if node.tag in _BOX_TAGS:
                 counts[node] = counts.get(node, 0) + 1
-                least[node] = least.get(node, 0) + chars
     boxes = [box for box, n in counts.items() if 2 <= n <= _BOX_MAX_LEAVES]
     if len(boxes) < 2:
         return
     first: dict[str, HtmlElement] = {}
     for box in boxes:
-        if least[box] > _BOX_CHARS[1]:
-            continue
         text = text_of(box)
         if not _BOX_CHARS[0] <= len(text) <= _BOX_CHARS[1]:
             continue

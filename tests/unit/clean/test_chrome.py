@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
-from hypothesis import given, settings
 
-from feedsvc.clean import chrome, clean_html
+from feedsvc.clean import clean_html
 from feedsvc.clean.chrome import RULES, remove_chrome
-from feedsvc.clean.dom import text_chars, text_of
 from feedsvc.clean.policy import CHROME_LINE, CTA_LINE, MARKUP_TEXT, PREV_NEXT, UPDATED_LINE
 from support.paths import FIXTURES as FIXTURES_DIR
-from support.strategies import BLOCK_TREES
 
 FIXTURES = FIXTURES_DIR / "clean"
 URL = "https://news.example.org/2024/03/harbour/"
@@ -526,16 +523,3 @@ def test_a_heading_left_with_nothing_under_it_at_the_end_goes(monkeypatch: pytes
     monkeypatch.setattr(chrome, "DISABLED", frozenset({"dangling_tail"}))
     assert "Other Posts You May Enjoy" in text_of(fragment)
     assert "Guides for visitors to the harbour:" in text_of(fragment)
-
-
-@settings(max_examples=200, deadline=None, derandomize=True, database=None)
-@given(BLOCK_TREES)
-def test_a_box_holds_at_least_the_characters_of_its_blocks(tree: str) -> None:
-    # remove_box_copies skips a box whose blocks' characters (less spaces) are over the longest it
-    # compares, without reading its text: the box's own text is never shorter.
-    article = lxml.html.fragment_fromstring(f"<div>{tree}</div>")
-    leaves = chrome._leaves(article)
-    for box in article.iter():
-        inside = [text for el, text in leaves if el is not box and box in el.iterancestors()]
-        least = sum(len(text) - text.count(" ") for text in inside)
-        assert least <= text_chars(box) == len(text_of(box)) - text_of(box).count(" ")
