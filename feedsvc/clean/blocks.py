@@ -295,11 +295,12 @@ def _measures(text: str) -> tuple[list[str], int, int, int, int, int]:
     """Return the case-folded ``\\w+`` tokens of ``text``, the characters they hold, and its punctuation, digits, letters and capitals.
 
     A letter is a word character that is neither a digit nor "_" (every
-    ``\\d`` is a ``\\w``). Text whose characters beyond ASCII are none of
-    those (curly quotes, dashes, ellipses: most of the rest) is read through
-    byte tables, its UTF-8 (one translation for the tokens, one for the
-    counts, each count a C scan of it): a seventh of the cost of the
-    patterns' tokens and a deletion per count (``_measures_by_pattern``).
+    ``\\d`` is a ``\\w``). ASCII text, and text whose characters beyond
+    ASCII are of no kind counted (no word character, counted punctuation
+    or capital: curly quotes, dashes, ellipses), is read through byte
+    tables, its UTF-8 (one translation for the tokens, one for the counts,
+    each count a C scan of it): the patterns' tokens and a deletion per
+    count (``_measures_by_pattern``) cost several times as much.
     """
     if not text.isascii() and _COUNTED_BEYOND_ASCII.search(text) is not None:
         return _measures_by_pattern(text)
