@@ -79,7 +79,7 @@ from feedsvc.clean.extract import find_article, prune
 from feedsvc.clean.jsonld import article_body, trim_by_article_body
 from feedsvc.clean.normalise import declared_url, effective_base, normalise
 from feedsvc.clean.rules import SiteRules, apply_strip_rules, parse_rules, rule_body
-from feedsvc.clean.sanitise import sanitise, serialise_children
+from feedsvc.clean.sanitise import sanitise, sanitise_with_text, serialise_children
 from feedsvc.clean.summary import fallback_title, summarize
 from feedsvc.html_depth import limit_depth
 from feedsvc.text import strip_markup
@@ -184,7 +184,8 @@ def _clean_probed(html: str, base_url: str | None, rules: SiteRules | None, rec:
     except Exception:  # noqa: BLE001 - same fallback as clean_html
         cleaned, probe = clean_html(html, base_url, rules), Probe()
     removals = tuple(rec.removals) if rec is not None else ()
-    return Cleaned(cleaned, assess(probe, _text_of(cleaned)), removals)
+    text = probe.article_text if probe.article_text is not None else _text_of(cleaned)
+    return Cleaned(cleaned, assess(probe, text), removals)
 
 
 # lxml.html's default parser, with every element a plain HtmlElement (no Python call to pick its class),
@@ -299,12 +300,16 @@ def _clean(
     # 4. Normalise.
     normalise(article, base, rec)
 
-    # 5. Sanitise.
-    return sanitise(
+    # 5. Sanitise (and, to judge the result, read its text from the tree sanitising made).
+    fragment = (
         serialise_children(article)
         if article.tag != "p"
         else lxml.html.tostring(article, encoding="unicode", with_tail=False)
     )
+    if probe is None:
+        return sanitise(fragment)
+    cleaned, probe.article_text = sanitise_with_text(fragment)
+    return cleaned
 
 
 def _without_comments(

@@ -83,6 +83,9 @@ _NOT_WORD = bytes(c for c in range(256) if c not in _UPPER + _LOWER + _DIGITS + 
 _ASCII_TOKENS = bytes.maketrans(_UPPER + _NOT_WORD, _LOWER + b" " * len(_NOT_WORD))
 # Its classes, to count: punctuation ".", digit "0", capital "A", small letter "a"; "_" and the rest as they are.
 _ASCII_CLASSES = bytes.maketrans(b".,;:!?" + _DIGITS + _UPPER + _LOWER, b"." * 6 + b"0" * 10 + b"A" * 26 + b"a" * 26)
+# A character beyond ASCII that _measures counts: a word character (letters, digits, "²"), one of the
+# punctuation or the capitals above (U+03A2 among them is none). Text without one reads as its ASCII does.
+_COUNTED_BEYOND_ASCII = re.compile(r"[^\W\x00-\x7f]|[。，、；：！？À-ÖØ-ÞΑ-ΩА-Я]")
 _SENTENCE_END = (".", "!", "?", "。", "！", "？", '"', "”", "’", "»", ")")
 # Short function words of the languages in the dev pages; their share tells
 # running text from labels, names and headlines in most Latin-script languages.
@@ -292,22 +295,31 @@ def _measures(text: str) -> tuple[list[str], int, int, int, int, int]:
     """Return the case-folded ``\\w+`` tokens of ``text``, the characters they hold, and its punctuation, digits, letters and capitals.
 
     A letter is a word character that is neither a digit nor "_" (every
-    ``\\d`` is a ``\\w``). ASCII text is read through byte tables (one
-    translation for the tokens, one for the counts, each count a C scan of
-    it): half the cost of the pattern's tokens and a deletion per count.
+    ``\\d`` is a ``\\w``). ASCII text, and text whose characters beyond
+    ASCII are of no kind counted (no word character, counted punctuation
+    or capital: curly quotes, dashes, ellipses), is read through byte
+    tables, its UTF-8 (one translation for the tokens, one for the counts,
+    each count a C scan of it): the patterns' tokens and a deletion per
+    count (``_measures_by_pattern``) cost several times as much.
     """
-    if text.isascii():
-        b = text.encode("ascii")
-        classes = b.translate(_ASCII_CLASSES)
-        digits, capitals, small = classes.count(b"0"), classes.count(b"A"), classes.count(b"a")
-        return (
-            b.translate(_ASCII_TOKENS).decode("ascii").split(),
-            digits + capitals + small + classes.count(b"_"),
-            classes.count(b"."),
-            digits,
-            capitals + small,
-            capitals,
-        )
+    if not text.isascii() and _COUNTED_BEYOND_ASCII.search(text) is not None:
+        return _measures_by_pattern(text)
+    # Bytes beyond ASCII (a character of none of those kinds, two to four bytes) are no word byte, no class counted.
+    b = text.encode("utf-8", "surrogatepass")
+    classes = b.translate(_ASCII_CLASSES)
+    digits, capitals, small = classes.count(b"0"), classes.count(b"A"), classes.count(b"a")
+    return (
+        b.translate(_ASCII_TOKENS).decode("ascii").split(),
+        digits + capitals + small + classes.count(b"_"),
+        classes.count(b"."),
+        digits,
+        capitals + small,
+        capitals,
+    )
+
+
+def _measures_by_pattern(text: str) -> tuple[list[str], int, int, int, int, int]:
+    """``_measures`` of any text, by its patterns."""
     tokens = _WORD.findall(text)
     word_chars = sum(map(len, tokens))
     digits = len(_NOT_DIGIT.sub("", text))

@@ -65,6 +65,8 @@ class Probe:
     description: str = ""
     extracted: bool = False  # the main-content stage chose the container (no site rule body)
     sibling_chars: int = 0  # in <p> elements of the container's siblings of its kind (sibling_paragraph_text)
+    # The clean article's text as sanitising left it (its words; None: not read, judge parses the result)
+    article_text: str | None = None
 
 
 @dataclass(frozen=True)

@@ -346,7 +346,10 @@ def _boxes(root: HtmlElement, holds: dict[HtmlElement, int]) -> list[HtmlElement
 # its relative words or 年, a numeric date's digits around two separators, or a year after a space
 # (a month's date ends "March 6, 2024"). A search at a quarter of its cost, which passes one text in
 # four of those (a bare year, a phone number, a price do not pass).
-_MAY_DATE = re.compile("[0-9]| ago|vor ein|il y a un|hace un|há um")
+# (The digit by a one-class pattern, the relative times by substring tests: on the small dev pages
+# _date_anchors takes a sixth less time than with one pattern of them all, searched on every short text.)
+_A_DIGIT = re.compile("[0-9]")
+_RELATIVE_WORDS = (" ago", "vor ein", "il y a un", "hace un", "há um")
 _DATE_GATE = re.compile(r"\d[/.-]\d\d?[/.-]\d|\s\d{4}|年|ago|vor|il y a|hace|há|前|назад", re.IGNORECASE)
 
 
@@ -373,12 +376,15 @@ def _date_anchors(root: HtmlElement) -> set[HtmlElement]:
 
 def _date_line(text: str) -> bool:
     """Return True if ``text`` (not white space alone) is short enough for a date line and holds a date or relative time."""
-    return (
-        len(text) <= 2 * _DATE_LINE_MAX
-        and _MAY_DATE.search(text) is not None
-        and _DATE_GATE.search(text) is not None
-        and COMMENT_DATE.search(text) is not None
-    )
+    if len(text) > 2 * _DATE_LINE_MAX:
+        return False
+    if _A_DIGIT.search(text) is None:
+        for word in _RELATIVE_WORDS:  # a loop, not any() over a generator: asked of every short text
+            if word in text:
+                break
+        else:
+            return False
+    return _DATE_GATE.search(text) is not None and COMMENT_DATE.search(text) is not None
 
 
 def _line_owner(el: HtmlElement) -> bool:

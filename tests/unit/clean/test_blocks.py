@@ -8,6 +8,7 @@ import re
 import lxml.html
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml.html import HtmlElement
 
 from feedsvc.clean import blocks
@@ -18,6 +19,7 @@ from feedsvc.clean.blocks import (
     FEATURES,
     Block,
     _measures,
+    _measures_by_pattern,
     article_blocks,
     class_tokens,
     split_mixed_blocks,
@@ -187,6 +189,30 @@ def test_the_ascii_tables_read_every_byte_as_the_expressions_do() -> None:
         sum(map(len, text_tokens(every))),
         *(len(pattern.sub("", every)) for pattern in (_NOT_PUNCT, _NOT_DIGIT, NOT_LETTER, _NOT_CAPITAL)),
     )
+
+
+def test_every_character_beyond_ascii_is_read_by_the_tables_as_by_the_expressions() -> None:
+    # A character of no counted kind (a curly quote, a dash) takes the byte tables, any other the
+    # expressions: each way the same numbers, for every character of the Basic Multilingual Plane.
+    for code in range(0x80, 0x10000):
+        sample = f"Ab1 x{chr(code)}y, Z."
+        assert _measures(sample) == _measures_by_pattern(sample), hex(code)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(st.characters(exclude_categories=()), max_size=12),
+            st.sampled_from(
+                ["Don", "t", " ", "’", "“", "”", "—", "–", "…", "\u00a0", "3.5", "_", "é", "²", "İ", "ß", "。"]
+            ),
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_the_byte_tables_measure_text_as_the_expressions_do(text: str) -> None:
+    assert _measures(text) == _measures_by_pattern(text)
 
 
 # A letter as the block features count one: a word character that is not a digit or "_".

@@ -585,6 +585,44 @@ def test_every_text_comment_date_matches_passes_the_date_gate(text: str) -> None
     assert extract._DATE_GATE.search(text), text
 
 
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=8),
+            st.sampled_from(
+                [
+                    " ago",
+                    " AGO",
+                    "a day ago",
+                    "An hour ago",
+                    "vor einem Tag",
+                    "il y a une heure",
+                    "hace un día",
+                    "há um dia",
+                    "7",
+                    "٣",
+                    "3/4/2024",
+                    " 2024",
+                ]
+            ),
+        ),
+        max_size=6,
+    ).map("".join)
+)
+def test_the_date_line_gate_passes_a_digit_or_a_relative_time(text: str) -> None:
+    # What one pattern of them all, searched first, passed: a text without it is no date line.
+    gate = re.compile("[0-9]| ago|vor ein|il y a un|hace un|há um")
+    if gate.search(text) is None:
+        assert not extract._date_line(text)
+    if len(text) <= 160:
+        assert extract._date_line(text) == (
+            gate.search(text) is not None
+            and extract._DATE_GATE.search(text) is not None
+            and COMMENT_DATE.search(text) is not None
+        )
+
+
 _DATED_TEXTS = st.sampled_from(
     [
         "",
