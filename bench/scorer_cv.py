@@ -81,13 +81,14 @@ from train_scorer import (
     collect_article_blocks,
     kept_precision_recall,
     relabel,
+    scored_blocks,
     summarise,
     train_trees,
 )
 from train_scorer import THRESHOLDS as FIT_THRESHOLDS
 
 from feedsvc.clean import CLEANER_VERSION, scorer
-from feedsvc.clean.blocks import FEATURES, Block
+from feedsvc.clean.blocks import FEATURES
 
 # Balanced training (train_scorer.BALANCE) moves the best threshold down to about 0.1.
 THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
@@ -135,7 +136,7 @@ def _from_json(d: dict[str, Any]) -> PageBlocks:
 def settings(spec: str) -> tuple[dict[str, Any], int]:
     """Return the LightGBM parameters and rounds of ``spec`` ("key=value,..."): the trainer's, changed.
 
-    ``balance`` (0 or 1) is kept among the parameters; :func:`cross_validate` takes it out for ``train_trees``.
+    ``balance`` (0 or 1) is kept among the parameters; :func:`out_of_fold` takes it out for ``train_trees``.
     """
     params, rounds = dict(PARAMS), ROUNDS
     for item in filter(None, spec.split(",")):
@@ -213,7 +214,7 @@ def out_of_fold(
     A model is trained once per set of training folds: the inner model of
     outer fold ``f`` for fold ``j`` is the one of ``j`` for ``f``. Training
     pages go in fold order, each fold's pages in their own order, as
-    ``cross_validate`` and ``train_scorer.fit`` order them.
+    ``train_scorer.fit`` orders them.
     """
     folds = [fold_of(pb.domain, FOLDS) for pb in pages]
     by_fold: dict[int, list[PageBlocks]] = {}
@@ -250,11 +251,7 @@ def out_of_fold(
 
 def raw_scores(model: scorer.BlockModel, pb: PageBlocks) -> np.ndarray:
     """Return the model's log-odds for each block of ``pb`` (the probabilities of ``train_scorer.predict``, unsquashed)."""
-    blocks = [
-        Block(None, text, row, words)  # type: ignore[arg-type]  # the element is not read
-        for row, words, text in zip(pb.rows, pb.words, pb.texts, strict=True)
-    ]
-    return np.asarray(model.raw_scores(blocks), dtype=np.float64)
+    return np.asarray(model.raw_scores(scored_blocks(pb)), dtype=np.float64)
 
 
 # How an ensemble's members are averaged: their probabilities, or their log-odds (then squashed). The mean
@@ -327,16 +324,6 @@ def evaluate(pages: Sequence[PageBlocks], probs: OutOfFold) -> tuple[Result, dic
     if chosen:
         out["all"]["fitted"] = simulate(pages, [p >= chosen[k] for p, k in zip(probs.outer, folds, strict=True)])
     return out, chosen
-
-
-def cross_validate(
-    pages: Sequence[PageBlocks], params: dict[str, Any], rounds: int, labels: str = "majority"
-) -> Result:
-    """Return, per held-out fold and pooled ("all"), the simulated metric at each of ``THRESHOLDS``.
-
-    ``labels``: how the training folds' blocks are labelled (``train_scorer.relabel``); "majority" is the trainer's.
-    """
-    return evaluate(pages, averaged([out_of_fold(pages, params, rounds, labels)]))[0]
 
 
 def report(name: str, result: Result, threshold: float, chosen: dict[int, float] | None = None) -> None:

@@ -364,13 +364,17 @@ def _flatten(root: dict[str, Any]) -> dict[str, list[Any]]:
     return tree
 
 
-def predict(model: scorer.BlockModel, pb: PageBlocks) -> list[float]:
-    """Return the model's probability for each block of ``pb``, the page's blocks at once as the cleaner scores them."""
-    blocks = [
+def scored_blocks(pb: PageBlocks) -> list[Block]:
+    """Return ``pb``'s blocks as the scorer reads them (features, class words, text; no element)."""
+    return [
         Block(None, text, row, words)  # type: ignore[arg-type]  # the element is not read
         for row, words, text in zip(pb.rows, pb.words, pb.texts, strict=True)
     ]
-    return model.probabilities(blocks)
+
+
+def predict(model: scorer.BlockModel, pb: PageBlocks) -> list[float]:
+    """Return the model's probability for each block of ``pb``, the page's blocks at once as the cleaner scores them."""
+    return model.probabilities(scored_blocks(pb))
 
 
 def simulated_f1(pages: Sequence[PageBlocks], probs: Sequence[Sequence[float]], threshold: float) -> float:

@@ -47,6 +47,7 @@ from feedsvc.clean.policy import (
     TRACKING_PARAMS,
     TRACKING_PREFIXES,
 )
+from feedsvc.text import plain
 
 __all__ = [
     "DISABLED",
@@ -100,20 +101,14 @@ _LAZY_FIRST = 4
 
 
 def markup_as_text(value: str) -> str | None:
-    """Return the text an attribute value written as HTML marks up (a ``<br>`` a space), or None if it is no HTML.
+    """Return the text an attribute value written as HTML marks up (``feedsvc.text.plain``), or None if it is no HTML.
 
     Some sites put their caption's HTML into the image's alt too (``Can you spot it?<br><small>Photo by
     <a href="…">…</a></small>``): a reader shown the alt would see the tags.
     """
     if "</" not in value or not _PAIRED_TAGS.search(value):
         return None
-    try:
-        holder = lxml.html.fragment_fromstring(value, create_parent="div")
-    except (ValueError, lxml.etree.ParserError):  # a control character, or nothing lxml can hold
-        return None
-    for br in holder.iter("br"):
-        br.tail = " " + (br.tail or "")
-    return " ".join(text_content(holder).split())
+    return plain(value)
 
 
 def unmark_text_attributes(img: HtmlElement) -> None:

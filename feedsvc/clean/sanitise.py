@@ -92,7 +92,8 @@ def serialise_children(article: HtmlElement) -> str:
 
 def sanitise(markup: str) -> str:
     """Return ``markup`` reduced to the allowlist, tidied and XML-safe."""
-    return _sanitised(markup, False)[0]
+    body = _sanitised(markup)
+    return "" if body is None else _serialised(body)
 
 
 def sanitise_with_text(markup: str) -> tuple[str, str]:
@@ -104,15 +105,19 @@ def sanitise_with_text(markup: str) -> tuple[str, str]:
     (``feedsvc.clean._text_of``), the white space between them not always
     the same (tidy's line breaks between blocks, the fragment's ends).
     """
-    return _sanitised(markup, True)
-
-
-def _sanitised(markup: str, with_text: bool) -> tuple[str, str]:
-    body = _tidied(_SANITISER.clean(xml_safe(markup)))
+    body = _sanitised(markup)
     if body is None:
         return "", ""
-    # What xml_safe removes from the markup below goes from its text too (some of it is white space to split()).
-    return xml_safe(serialise_children(body)).strip(), xml_safe(text_content(body)) if with_text else ""
+    # What xml_safe removes from the markup goes from its text too (some of it is white space to split()).
+    return _serialised(body), xml_safe(text_content(body))
+
+
+def _sanitised(markup: str) -> HtmlElement | None:
+    return _tidied(_SANITISER.clean(xml_safe(markup)))
+
+
+def _serialised(body: HtmlElement) -> str:
+    return xml_safe(serialise_children(body)).strip()
 
 
 def tidy(markup: str) -> str:
