@@ -50,6 +50,10 @@ from feedsvc.clean.policy import (
     DROP_IF_THIN_TAGS,
     DROP_TAGS,
     DROP_UNLESS_PROSE_TAGS,
+    SENTENCE_TAGS,
+    SENTENCE_WORDS_AFTER,
+    SENTENCE_WORDS_BEFORE,
+    UNSEEN_CLASS_WORDS,
 )
 
 __all__ = [
@@ -65,6 +69,7 @@ __all__ = [
     "section_header",
     "subtree_values",
     "title_section",
+    "words_in_sentence",
 ]
 
 _COMMAS = re.compile(r"[,，、]")
@@ -125,6 +130,7 @@ RULES: dict[str, str] = {
     "section_header": "a <header> holding only a section's heading, over the section's prose, is article text",
     "title_section": "the block just above the pick holding the page's <h1> and a lead paragraph (the article's header) joins it",
     "comment_shapes": "a run of 3+ dated items with reply/report controls or self-links (a comment thread) goes",
+    "words_in_sentence": "a link or text-level element inside a sentence is not furniture for its class or id",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -208,8 +214,11 @@ def _remove_hinted(root: HtmlElement, total: int, shown: frozenset[str], rec: Re
     # asked only here, interleave. An element is no longer within ``root`` exactly when an
     # ancestor went earlier in this loop: ``gone`` answers that without a climb to the root.
     gone: set[HtmlElement] = set()
+    sentences = "words_in_sentence" not in DISABLED
     for el in hinted:
         if el in gone or (el not in prose if el in with_prose else not _doomed(el, hidden)):
+            continue
+        if sentences and el.tag in SENTENCE_TAGS and el not in hidden and words_in_sentence(el):
             continue
         key = _hint_group(el, hidden)
         if el in styled or (prose.get(el, 0) < 0.4 * total and groups.get(key, 0) < 0.4 * total):
@@ -220,6 +229,82 @@ def _remove_hinted(root: HtmlElement, total: int, shown: frozenset[str], rec: Re
                 remove(el, rec, "prune", why)
             else:
                 remove(el)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def words_in_sentence(el: HtmlElement) -> bool:
+    """Return True if the phrasing element ``el`` is words of a sentence: its class or id is then no furniture mark.
+
+    Its line (the text of its block between the nearest blocks and ``<br>``s)
+    holds SENTENCE_WORDS_BEFORE words before it and SENTENCE_WORDS_AFTER after
+    it that are not link text: "The nature of my <a class="popup">avocations</a>
+    for the last thirty years" reads broken without it, while a row of links
+    (a menu, a share bar) has no words of its own. An element holding a block
+    is no words of a line, and a class that hides its words from sight
+    (``sr-only``, a screen reader's label) still marks them.
+    """
+    if any(grams & UNSEEN_CLASS_WORDS for grams in class_words(el)):
+        return False
+    if next(el.iterdescendants(*BLOCK_TAGS), None) is not None:
+        return False
+    before, after = _line_words(el, SENTENCE_WORDS_BEFORE, SENTENCE_WORDS_AFTER)
+    return before >= SENTENCE_WORDS_BEFORE and after >= SENTENCE_WORDS_AFTER
+
+
+def _line_words(el: HtmlElement, enough_before: int, enough_after: int) -> tuple[int, int]:
+    """Return the words of ``el``'s line before and after it that are not link text, counted up to the enough ones."""
+    # The inline ancestors up to the block: the text of a level inside a link is link text.
+    chain = [el]
+    while (parent := chain[-1].getparent()) is not None and parent.tag in _INLINE_LEVELS:
+        chain.append(parent)
+    links = [i for i, node in enumerate(chain) if i and node.tag == "a"]
+    linked_up_to = links[-1] if links else 0
+    before = after = 0
+    open_before = open_after = True
+    for level, node in enumerate(chain):
+        parent = node.getparent()
+        if parent is None:
+            break
+        free = level + 1 > linked_up_to
+        if open_before and before < enough_before:
+            for sib in node.itersiblings(preceding=True):
+                if free:
+                    before += len(_WORD.findall(sib.tail or ""))
+                if sib.tag in _LINE_ENDS:
+                    open_before = False
+                    break
+                if free:
+                    before += _free_words(sib)
+            else:
+                if free:
+                    before += len(_WORD.findall(parent.text or ""))
+        if open_after and after < enough_after:
+            if free:
+                after += len(_WORD.findall(node.tail or ""))
+            for sib in node.itersiblings():
+                if sib.tag in _LINE_ENDS:
+                    open_after = False
+                    break
+                if free:
+                    after += _free_words(sib) + len(_WORD.findall(sib.tail or ""))
+    return before, after
+
+
+# What ends a line of text, and the inline elements a line runs through (up to its block).
+_LINE_ENDS = (*BLOCK_TAGS, "br")
+_INLINE_LEVELS = SENTENCE_TAGS | {"span", "font", "label", "ins", "del"}
+
+
+def _free_words(node: HtmlElement) -> int:
+    """Return the words of ``node``'s text that are not link text (0 for a link, a script, a comment)."""
+    if not isinstance(node.tag, str) or node.tag not in _INLINE_LEVELS or node.tag == "a":
+        return 0
+    words = len(_WORD.findall(node.text or ""))
+    for child in node:
+        words += _free_words(child) + len(_WORD.findall(child.tail or ""))
+    return words
 
 
 def prune(root: HtmlElement, rec: Recorder | None = None) -> None:

@@ -81,6 +81,9 @@ __all__ = [
     "PROMPT_CUE_KEYS",
     "RAW_TEXT_TAGS",
     "RELATED_HEADING",
+    "SENTENCE_TAGS",
+    "SENTENCE_WORDS_AFTER",
+    "SENTENCE_WORDS_BEFORE",
     "SLIDE_COUNTER",
     "SQUARE_IMAGE_MAX",
     "TAG_LINE",
@@ -88,6 +91,7 @@ __all__ = [
     "TINY_IMAGE_MAX",
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
+    "UNSEEN_CLASS_WORDS",
     "UNSHOWN_TAGS",
     "UPDATED_LINE",
     "URL_SCHEMES",
@@ -128,6 +132,24 @@ DROP_UNLESS_PROSE_TAGS = frozenset({"dialog", "menu", "nav", "aside", "footer"})
 # Removed only when they hold little paragraph text (some CMSs wrap the
 # whole page in a <form>, some put the standfirst in a <header>).
 DROP_IF_THIN_TAGS = frozenset({"form", "header", "fieldset"})
+
+# Words of a sentence are not furniture for their class or id
+# (``feedsvc.clean.extract`` rule ``words_in_sentence``): a link classed for
+# what it opens (``<a class="popup">avocations</a>``, ``a.popup-iframe``
+# "online", ``a.product-modal``) or a text-level element, with at least
+# SENTENCE_WORDS_BEFORE words of its line before it and SENTENCE_WORDS_AFTER
+# after it that are not link text (a row of links is no sentence), stays.
+# Not <span> or <font>: the generic boxes that also hold a tooltip's or a
+# popup's own hidden text. A line ends at a block or a <br>.
+SENTENCE_TAGS = frozenset(
+    "a abbr b bdi cite code data dfn em i kbd mark q s samp small strong sub sup time u var".split()
+)
+SENTENCE_WORDS_BEFORE = 3
+SENTENCE_WORDS_AFTER = 2
+# Class words that hide an element from sight (a label for screen readers
+# only, nytimes' "Credit" inside a caption): such words still go, sentence
+# or not.
+UNSEEN_CLASS_WORDS = frozenset("screen-reader-text sr-only visually-hidden visuallyhidden".split())
 
 # Reader comments told by their shape, not their class words
 # (``feedsvc.clean.extract.remove_comment_shapes``): sites with hashed or

@@ -29,7 +29,7 @@ from feedsvc.clean.dom import (
     text_of,
 )
 from feedsvc.clean.explain import Recorder
-from feedsvc.clean.policy import BLOCK_TAGS, COMMENT_DATE
+from feedsvc.clean.policy import BLOCK_TAGS, COMMENT_DATE, SENTENCE_TAGS
 from support.paths import FIXTURES as FIXTURES_DIR
 from support.strategies import BLOCK_TREES, HINTED_TREES
 
@@ -447,6 +447,8 @@ def _remove_hinted_plainly(root: lxml.html.HtmlElement, total: int, shown: froze
     for el in doomed:
         if not is_within(el, root):
             continue
+        if el.tag in SENTENCE_TAGS and el not in hidden and extract.words_in_sentence(el):
+            continue  # words of a sentence (words_in_sentence)
         key = (el.getparent(), "") if el in hidden else (None, el.get("class", "") + "#" + el.get("id", "-"))
         if el in styled or (prose[el] < 0.4 * total and groups.get(key, 0) < 0.4 * total):
             reason = "hidden from readers" if el in hidden else f"class/id word {furniture_word(el)!r} marks furniture"
@@ -684,3 +686,53 @@ def test_the_date_anchors_and_their_boxes_are_those_a_plain_search_finds(markup:
     holds = ancestor_counts(dates)
     for top in (root, *root.iter("div", "li", "ol")):
         assert extract._boxes(top, holds) == [el for el in top.iter() if holds.get(el, 0) >= 3]
+
+
+def test_keeps_a_classed_link_inside_a_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A link classed for what it opens (a.popup, a.popup-iframe) and a citation mark whose id holds "print"
+    # are words of their sentence; a screen reader's label, a <span> box and a row of share links still go.
+    page = fixture("keeps_a_classed_link_inside_a_sentence.html")
+    out = clean_html(page, BASE)
+    plain = " ".join(lxml.html.fragment_fromstring(out, create_parent="div").text_content().split())
+    assert "The nature of my avocations for the last thirty years" in plain
+    assert "contact us online to see its entry" in plain
+    assert "the clockmaker owned.[4] The ledgers" in plain
+    assert "Credit" not in plain and "hovers" not in plain and "Facebook" not in plain
+    monkeypatch.setattr(extract, "DISABLED", frozenset({"words_in_sentence"}))
+    without = " ".join(
+        lxml.html.fragment_fromstring(clean_html(page, BASE), create_parent="div").text_content().split()
+    )
+    assert "The nature of my for the last" in without and "[4]" not in without
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ('<p>The nature of my <a class="popup" href="/g">avocations</a> for the last thirty years.</p>', True),
+        ('<p>Call the surgery or contact us <em class="modal">online</em> to book a visit.</p>', True),
+        (
+            '<p>The text of the <b><a class="popup" href="/g">first</a> ledger</b> is lost.</p>',
+            True,
+        ),  # through inline levels
+        ('<p>Share this story: <a class="popup" href="/f">Facebook</a></p>', False),  # nothing after it
+        ('<p>A short <a class="popup" href="/g">word</a></p>', False),
+        (
+            '<p><a href="/a">One</a> <a href="/b">Two</a> <a class="popup" href="/c">Three</a> <a href="/d">Four</a> x</p>',
+            False,
+        ),
+        (
+            '<p>Words before it here <a href="/x">in a link <i class="popup">word</i> more</a> and after it too.</p>',
+            True,
+        ),
+        ('<p>A caption of the photo here. <small class="visually-hidden">Credit</small> Jane Doe/Agency</p>', False),
+        ('<p>Line one of the address<br><a class="popup" href="/m">Map</a><br>Line three of it</p>', False),
+        ('<p>A long enough line before <a class="popup" href="/x"><div>a box</div></a> and after it.</p>', False),
+    ],
+)
+def test_a_classed_element_is_words_of_a_sentence_only_inside_running_text(line: str, kept: bool) -> None:
+    root = parse(f"<html><body><div>{line}</div></body></html>")
+    assert root is not None
+    el = next(
+        e for e in root.iter() if "popup" in (e.get("class") or "") or e.get("class") in ("modal", "visually-hidden")
+    )
+    assert extract.words_in_sentence(el) is kept
