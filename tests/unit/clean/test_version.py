@@ -47,6 +47,7 @@ FINGERPRINTS = {
     "24": "92fe940e7504f266",  # issue 11: a heading of 1-3 words whose id is its own slug names it when one word is no class word ("Membership Discount" under h-membership-discount); an anchor inside a heading whose id is the heading's slug names it
     "25": "c8ab0e1bd393782f",  # issue 11: a price ("as little as $10", "$5 a month") is an appeal cue only beside a cue that asks: a guide's paragraph on what things cost stays; a <br> ending an inline element (<strong>Title<br></strong>Text) stays after it: the two lines are no longer glued into one word; a link or button holding a heading right after an appeal is the next section's heading, not the appeal's button
     "26": "25a74c91192c091e",  # issue 11: an image's alt or title written as HTML is the text it marks up; the learned scorer's holes in the article's shape: a heading it doubts stays when the block after it and text before it are kept; a list item of one block it doubts stays when at least 2/3 of the other items of its list, two at least, are kept; a code listing it doubts stays between kept text
+    "27": "fd7f8d5deeb93495",  # issue 11: images that are the page's interface, not the article's pictures, go: a call to action (a CTA in its src, its link or its alt: a link to a sign-up, demo or contact page), a control's icon (an SVG or a small image named an arrow, icon or button), an award badge
 }
 
 
