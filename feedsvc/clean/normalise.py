@@ -6,8 +6,9 @@ parameters dropped from links, ``<xmp>`` shown as code, and text-bearing
 wrapper ``<div>``s turned into paragraphs so that sanitising (which unwraps
 divs) keeps blocks apart. What a reader would see wrong goes too, each rule
 switched by its ``RULES`` name: images that are not the article's (tracking
-pixels, icons, template images, small square headshots, the same picture twice:
-:func:`drop_furniture_images`), a width or height of 0, headings' permalink
+pixels, icons, template images, small square headshots, the same picture twice,
+calls to action, controls' icons, award badges: :func:`drop_furniture_images`),
+a width or height of 0, headings' permalink
 marks ("#", "¶"), tables of one cell, list items that lost their list,
 an image linked to its own file, a block that is one separator mark.
 The URL a page resolves against is read from it before any stage cuts it
@@ -32,7 +33,14 @@ from feedsvc.clean.dom import block_holders, collapsed, parse, remove, text_cont
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     AD_IMAGE,
+    BADGE_IMAGE,
+    BADGE_IMAGE_MAX,
     BLOCK_TAGS,
+    CONTROL_IMAGE_MAX,
+    CONTROL_IMAGE_NAME,
+    CTA_IMAGE_ALT,
+    CTA_IMAGE_LINK,
+    CTA_IMAGE_SRC,
     EMBED_HOSTS,
     EMBED_TAGS,
     IMAGE_SIZE_PARAMS,
@@ -88,6 +96,12 @@ RULES: dict[str, str] = {
     "image_self_link": "a link whose only content is an image, to that image's own file, is taken off the image",
     "lone_marks": "a block whose whole text is one separator or punctuation mark ('•', '|', '.'), left by removed parts",
     "markup_in_alt": "an image's alt or title written as HTML (<small>Photo by <a href=…>…</a></small>) is the text it marks up",
+    "call_to_action_images": "an image that asks the reader to act (a CTA in its src or alt, or a link to a sign-up, "
+    "demo or contact page), outside tables",
+    "control_icons": "an SVG or an image declared 100 px or less whose name or alt says control or icon (arrow, "
+    "chevron, icon, button), outside tables",
+    "award_badges": "an SVG or an image declared 200 px or less named for an award badge (editors-choice.svg, "
+    "'Top Pick Award'), outside tables",
 }
 
 # Rules switched off; only the benchmark's ablation sets this.
@@ -334,7 +348,7 @@ def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = Non
         img.set("src", url)
         if "markup_in_alt" not in DISABLED:
             unmark_text_attributes(img)
-    drop_furniture_images(article, rec)
+    drop_furniture_images(article, rec, base)
     if "zero_size" not in DISABLED:
         unset_zero_sizes(article)
 
@@ -398,11 +412,12 @@ _ANCHOR_MARKS = frozenset({"#", "¶", "§", "🔗"})
 _SIZE_MIN = 32
 
 
-def drop_furniture_images(article: HtmlElement, rec: Recorder | None = None) -> None:
+def drop_furniture_images(article: HtmlElement, rec: Recorder | None = None, base: str | None = None) -> None:
     """Drop the images of ``article`` that are not the article's pictures; srcs must be resolved (absolute) first.
 
     Each rule has its ``RULES`` name. Images in a table cell all stay (a
-    check mark there is the cell's value).
+    check mark there is the cell's value). ``base`` is what an image's link
+    resolves against (where it goes tells a call to action).
     """
     images = [img for img in article.iter("img") if img.getparent() is not None]
     if not images:
@@ -425,7 +440,7 @@ def drop_furniture_images(article: HtmlElement, rec: Recorder | None = None) -> 
         if img in in_cells:
             continue
         src = img.get("src") or ""
-        reason = _furniture(img, src, len(spread[src]), squares)
+        reason = _furniture(img, src, len(spread[src]), squares) or _interface(img, src, base)
         key = picture_key(src)
         if reason is None and key in shown and "same_picture" not in DISABLED:
             reason = "the same picture again (another size or copy of one shown before)"
@@ -478,6 +493,58 @@ def _furniture(img: HtmlElement, src: str, places: int, squares: bool = True) ->
     if "repeated_images" not in DISABLED and places >= _REPEATED_MIN:
         return f"the same image in {places} places of the article (an icon beside each item)"
     return None
+
+
+def _interface(img: HtmlElement, src: str, base: str | None) -> str | None:
+    """Why the image ``img`` (outside a table) is the page's interface rather than a picture, or None.
+
+    A call to action, a control's icon, an award badge.
+    """
+    name = _path_of(src).rsplit("/", 1)[-1]
+    if "call_to_action_images" not in DISABLED and _asks_to_act(img, src, base):
+        return "an image that asks the reader to act (a call to action: sign up, book a demo, contact us)"
+    alt = img.get("alt") or ""
+    if "control_icons" not in DISABLED and _named_and_small(img, name, alt, CONTROL_IMAGE_NAME, CONTROL_IMAGE_MAX):
+        return "an icon or control of the page (named an arrow, icon or button)"
+    if "award_badges" not in DISABLED and _named_and_small(img, name, alt, BADGE_IMAGE, BADGE_IMAGE_MAX):
+        return "an award badge (editors' choice, top pick)"
+    return None
+
+
+def _named_and_small(img: HtmlElement, name: str, alt: str, words: re.Pattern[str], most: int) -> bool:
+    """True if ``img``'s file ``name`` or ``alt`` holds one of ``words`` and it is an SVG or declared ``most`` px or less.
+
+    An SVG of an interface is drawn at the size of its box, which it seldom declares; a photo that
+    shares the words ("AI-Chatbot-Icons.jpg") is a raster drawn larger.
+    """
+    if not (words.search(name) or words.search(alt)):
+        return False
+    return name.lower().endswith(".svg") or _declared_within(img, most)
+
+
+def _link_of(img: HtmlElement) -> HtmlElement | None:
+    return next((a for a in img.iterancestors("a")), None)
+
+
+def _asks_to_act(img: HtmlElement, src: str, base: str | None) -> bool:
+    """True if ``img`` is a call to action: by its src's path, its alt, or where its link goes."""
+    if CTA_IMAGE_SRC.search(_path_of(src)) or CTA_IMAGE_ALT.match(img.get("alt") or ""):
+        return True
+    link = _link_of(img)
+    href = absolute(link.get("href") or "", base) if link is not None else None
+    if not href:
+        return False
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    return bool(CTA_IMAGE_SRC.search(parts.netloc + parts.path) or CTA_IMAGE_LINK.search(parts.path))
+
+
+def _declared_within(img: HtmlElement, most: int) -> bool:
+    """True if ``img`` declares a width or height and none of them is over ``most`` pixels."""
+    sizes = [size for size in _declared_sizes(img) if size is not None]
+    return bool(sizes) and max(sizes) <= most
 
 
 def _path_of(src: str) -> str:

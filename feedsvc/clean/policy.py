@@ -26,6 +26,8 @@ __all__ = [
     "APPEAL_PRICE_CUES",
     "APPEAL_STEMS",
     "AUTHOR_HREF",
+    "BADGE_IMAGE",
+    "BADGE_IMAGE_MAX",
     "BIO_LABEL",
     "BIO_START",
     "BLOCK_TAGS",
@@ -42,9 +44,14 @@ __all__ = [
     "CONTENTS_LABEL",
     "CONTENT_WORDS",
     "CONTRIBUTOR_ROLE",
+    "CONTROL_IMAGE_MAX",
+    "CONTROL_IMAGE_NAME",
     "COOKIE_CUE",
     "COOKIE_CUE_KEYS",
     "COPYRIGHT_LINE",
+    "CTA_IMAGE_ALT",
+    "CTA_IMAGE_LINK",
+    "CTA_IMAGE_SRC",
     "CTA_LINE",
     "DISCLAIMER",
     "DISCLAIMER_KEYS",
@@ -530,6 +537,41 @@ AD_IMAGE = re.compile(
     r"|(?:^|[^\d])(?:728x90|160x600|468x60|970x90|970x250|320x50|300x600)(?:[^\d]|$)",
     re.IGNORECASE,
 )
+# An image that asks the reader to act rather than shows something (a banner or button linking to a
+# sign-up, a demo or the contact page; normalise's ``call_to_action_images``). Its src names it a CTA:
+# a "cta" word in its path (HubSpot serves its buttons from /cta/default/, page builders name them
+# LL-CTA-1024x227.png, blog-cta-image.png, cta-visual.png):
+CTA_IMAGE_SRC = re.compile(r"(?:^|[^a-z0-9])(?:ctas?|call[-_]to[-_]action)(?:[^a-z0-9]|$)", re.IGNORECASE)
+# or its link goes through a CTA redirect (a "cta" word in the link's host or path, as HubSpot's
+# cta-redirect.hubspot.com), or to a page that signs the reader up, subscribes them, books a demo or
+# contacts the seller (matched against the link's path; its last segment is the page's name,
+# "/contact-us/", "/book-a-demo", "/users/sign_up_new"):
+CTA_IMAGE_LINK = re.compile(
+    r"/(?:[^/]*[-_])?(?:sign[-_]?up(?:[-_][^/]*)?|register|subscribe|contact(?:[-_]us)?|free[-_]trial|get[-_]started"
+    r"|(?:book|request|schedule|get)[-_]a[-_]demo)(?:\.\w+)?/?$",
+    re.IGNORECASE,
+)
+# or its alt reads as a button's label ("New Call-to-action", "Click me", "Get a demo",
+# "Listen on Apple Podcasts", "Buy me a coffee").
+CTA_IMAGE_ALT = re.compile(
+    r"^\W*(?:(?:new )?call[- ]to[- ]action|cta|click (?:me|here)|sign up|subscribe|(?:get|book|schedule|request) a demo"
+    r"|buy me a coffee|listen on|download on|get it on|available on)\b",
+    re.IGNORECASE,
+)
+# A file name or alt that names a control or an icon (an arrow, a chevron, a button): on an SVG, or an
+# image declared CONTROL_IMAGE_MAX px or less, it is the page's interface, not a picture (``control_icons``).
+# A photo's name may hold the word too ("AI-Chatbot-Icons.jpg", 6960 px wide): those are larger.
+CONTROL_IMAGE_NAME = re.compile(
+    r"(?:^|[^a-z])(?:arrows?|chevrons?|carets?|icons?|btn|buttons?)(?:[^a-z]|$)", re.IGNORECASE
+)
+CONTROL_IMAGE_MAX = 100
+# A file name or alt naming an award badge or seal ("editors-choice.svg", "Top Pick Award",
+# "trusted-brand.svg"): on an SVG, or an image declared BADGE_IMAGE_MAX px or less (``award_badges``).
+BADGE_IMAGE = re.compile(
+    r"(?:^|[^a-z])(?:awards?|badges?|editors?[-_ '’]?s?[-_ ]choice|top[-_ ]pick|best[-_ ]pick|trusted[-_ ]brand)(?:[^a-z]|$)",
+    re.IGNORECASE,
+)
+BADGE_IMAGE_MAX = 200
 # Query parameters that only ask for another size or format of one picture
 # (``?w=700``, ``?width=800&height=600``, ``?scale-down-to=1024``): two URLs
 # differing only in these show the same picture.

@@ -297,3 +297,55 @@ def test_an_alt_written_as_markup_is_given_as_its_text_and_an_alt_naming_a_tag_s
 def test_an_attribute_is_html_only_when_a_tag_pair_marks_it_up(text: str) -> None:
     assert normalise.markup_as_text(text) is None
     assert normalise.markup_as_text(f"<small>{text}</small>") == " ".join(text.split())
+
+
+def srcs_of(page: str, disabled: frozenset[str] = frozenset()) -> list[str]:
+    """Return the srcs of the images the fixture ``page`` publishes, with ``disabled`` rules off."""
+    html = cleaned(page, disabled)
+    return [img.get("src") or "" for img in lxml.html.fragment_fromstring(html, create_parent="div").iter("img")]
+
+
+# Each fixture page: its images that are not the article's pictures (each back with the rule's switch off),
+# and the article's pictures that stay (near misses: a chart linking to its full size, a photo with
+# "arrow" or "award" in its name).
+INTERFACE_IMAGES = [
+    (
+        "call_to_action_images",
+        "drops_a_call_to_action_banner.html",
+        ["ordering-software-banner.png", "/cta/default/252810/77a1a948.png", "badge-apple.png"],
+        ["buffet-table.jpg", "price-chart.png"],
+    ),
+    (
+        "control_icons",
+        "drops_an_icon_of_the_pages_controls.html",
+        ["downarrow-icon.svg", "icon-left-circle-arrow.svg", "icon-right-circle-arrow.svg"],
+        ["studio-desk.jpg", "boom-arm.jpg", "arrow-lake-laptop.jpg"],
+    ),
+    (
+        "award_badges",
+        "drops_an_award_badge.html",
+        ["top-pick_47x107.png", "editors-choice.svg"],
+        ["ridgeline-2-pitched.jpg", "outdoor-award-ceremony.jpg"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "page", "junk", "pictures"), INTERFACE_IMAGES)
+def test_the_pages_interface_images_go_and_the_articles_pictures_stay(
+    rule: str, page: str, junk: list[str], pictures: list[str]
+) -> None:
+    srcs = srcs_of(page)
+    for name in junk:
+        assert not any(src.endswith(name) for src in srcs), name
+    for name in pictures:
+        assert sum(src.endswith(name) for src in srcs) == 1, name
+
+
+@pytest.mark.parametrize(("rule", "page", "junk", "pictures"), INTERFACE_IMAGES)
+def test_each_interface_image_rule_has_its_own_switch(
+    rule: str, page: str, junk: list[str], pictures: list[str]
+) -> None:
+    assert rule in normalise.RULES
+    srcs = srcs_of(page, frozenset({rule}))
+    for name in junk:
+        assert any(src.endswith(name) for src in srcs), name
