@@ -122,13 +122,19 @@ def _a_page_stat_denied(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> C
 
 
 def _a_page_made_a_symlink_loop(content_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
-    """Put a symlink to itself in place of a published page (ELOOP: it stops root too); return what undoes it."""
+    """Put a symlink to itself in place of a published page (ELOOP: it stops root too); return what undoes it.
+
+    The page is never missing on the way, as in an editor's save by rename. Moved away first (as this did), it
+    was deleted until the loop came: a look of the watcher in between (a loaded machine) rightly published it
+    removed, and the loop was then a new file that cannot be read, rejected, not held (seen once, loaded).
+    """
     page = content_dir / "articles" / f"{BROKEN}.html"
-    page.rename(page.with_name(".away"))
+    away = page.with_name(".away")
+    shutil.copyfile(page, away)  # its bytes kept for the undo; the page untouched and in place
     loop = page.with_name(".loop")
-    loop.symlink_to(page.name)
+    loop.symlink_to(page.name)  # the page itself while named .loop; a loop once named as the page
     loop.rename(page)  # in place at once, as an editor's save: the loop is named as the page
-    return lambda: page.with_name(".away").rename(page)
+    return lambda: away.rename(page)
 
 
 @pytest.mark.parametrize(
