@@ -324,7 +324,8 @@ def _clean(
     if probe is None:
         return sanitise(fragment)
     cleaned, probe.article_text = sanitise_with_text(fragment)
-    if whole_page and count_comments(probe, probe.article_text):
+    probe.article_chars = text_chars(probe.article_text)
+    if whole_page and count_comments(probe, probe.article_chars):
         # A short article beside a long page: is the rest reader comments? Read on the page as it came (rare).
         page = tree_of(markup)
         probe.comment_chars = thread_paragraph_text(page) if page is not None else 0

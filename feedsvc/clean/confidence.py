@@ -95,6 +95,7 @@ class Probe:
     scorer_removed_chars: int = 0  # of that text, what the scorer removed
     # The clean article's text as sanitising left it (its words; None: not read, judge parses the result)
     article_text: str | None = None
+    article_chars: int = 0  # text_chars(article_text), counted with it
 
 
 @dataclass(frozen=True)
@@ -318,10 +319,13 @@ def text_chars(text: str) -> int:
     return sum(map(len, words)) + len(words) - 1 if words else 0
 
 
-def looks_short(probe: Probe, article_text: str) -> bool:
-    """Return True if the article is short beside the page's paragraph text (reader comments left out when read)."""
+def looks_short(probe: Probe, chars: int) -> bool:
+    """Return True if an article of ``chars`` characters (``text_chars``) is short beside the page's paragraph text.
+
+    Reader comments are left out of the page's text when they were read (``Probe.comment_chars``).
+    """
     page = probe.page_chars - probe.comment_chars
-    return page >= DOUBT_PAGE_MIN_CHARS and text_chars(article_text) < DOUBT_SHORT_SHARE * page
+    return page >= DOUBT_PAGE_MIN_CHARS and chars < DOUBT_SHORT_SHARE * page
 
 
 def scorer_removed_much(probe: Probe) -> bool:
@@ -339,20 +343,21 @@ def scorer_removed_much(probe: Probe) -> bool:
     )
 
 
-def count_comments(probe: Probe, article_text: str) -> bool:
+def count_comments(probe: Probe, chars: int) -> bool:
     """Return True if the page's reader comments should be counted (``Probe.comment_chars``) to judge the article.
 
     Only an article that looks short beside the page's paragraph text needs
     them (one page in a hundred), so the rest pay nothing.
     """
-    return doubts_on("comments_are_no_page_text") and looks_short(probe, article_text)
+    return doubts_on("comments_are_no_page_text") and looks_short(probe, chars)
 
 
 def assess(probe: Probe, article_text: str) -> Confidence:
     """Return the doubts about an article whose text is ``article_text``, given what ``probe`` saw."""
     reasons = []
-    chars = text_chars(article_text)
-    if looks_short(probe, article_text):
+    # The pipeline counted the text it read (the same str object): counted once.
+    chars = probe.article_chars if probe.article_text is article_text else text_chars(article_text)
+    if looks_short(probe, chars):
         page = probe.page_chars - probe.comment_chars
         comments = f", {probe.comment_chars} more in reader comments" if probe.comment_chars else ""
         reasons.append(
