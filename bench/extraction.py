@@ -46,6 +46,16 @@ prints the same from a saved ``--scores`` file without running anything.
 text changed at all, tuning and held-out apart (tuning pages named): a rule
 that changes no held-out page is a site rule, however much it gains.
 
+With ``--held-out`` (or ``--compare``, or ``--table`` of a file that has
+them) feedsvc's doubts (``feedsvc.clean.confidence``, the reasons
+``feedsvc check`` warns with) are set against its scores (``doubt_table``):
+pages doubted, how many of the bad (P or R < 0.5) and poor (< 0.8) pages are
+doubted, how many clean pages are (false alarms), and each kind of doubt
+with the pages it falls on, tuning and held-out apart. The doubts come
+from the cleaning whose text is scored (``clean_judged``; with ``--scorer``,
+each fold's own combined run) and are written in ``--scores`` rows
+(``"doubts"``).
+
 ``--their-scores FILE`` and ``--their-dump DIR`` write trafilatura's per-page
 rows and texts as ``--scores`` and ``--dump`` write feedsvc's. With both
 extractors run and ``--held-out``, the pages clean for one and not the other
@@ -82,13 +92,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from feedsvc.clean import clean_article
+from feedsvc.clean import Cleaned, clean_article
 from feedsvc.content.decode import mend_double_utf8
 
 # The pages of the dev split whose article carries a donation or membership
@@ -197,6 +208,8 @@ class Run:
     pages: int = 0
     outputs: dict[str, str] = field(default_factory=dict)
     scores: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    # The cleaner's doubts about each page (``Confidence.reasons``), from the same cleaning as the output.
+    doubts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -250,18 +263,30 @@ def page_f1(run: Run, key: str) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def clean_page(html: str, url: str) -> str:
-    """Return feedsvc's clean article as HTML, made as a user's path makes it.
+def clean_judged(html: str, url: str) -> Cleaned:
+    """Return feedsvc's clean article and the cleaner's doubts about it, made as a user's path makes it.
 
     ``feedsvc.catalog.prepare.make_article`` calls ``clean_article``: the
     same HTML as ``clean_html``, and the cleaner's judgement of it (a pass
     over the page's paragraphs and one over the result's text). This is what
-    the speed ratio times; the text the metric reads is made from it outside
-    the timing (``html_to_text``), as trafilatura's own text output is its
-    result. The page is passed as text to both (decoded once by ``load``);
-    neither side extracts metadata (``trafilatura.extract`` does not by default).
+    the speed ratio times; the text the metric reads is made from its HTML
+    outside the timing (``html_to_text``), as trafilatura's own text output is
+    its result, and its doubts are set against that text's scores
+    (``doubt_table``): one cleaning per page gives both. The page is passed as
+    text to both extractors (decoded once by ``load``); neither extracts
+    metadata (``trafilatura.extract`` does not by default).
     """
-    return clean_article(html, base_url=url or None).html
+    return clean_article(html, base_url=url or None)
+
+
+def clean_page(html: str, url: str) -> str:
+    """Return feedsvc's clean article as HTML (``clean_judged``'s, without the doubts)."""
+    return clean_judged(html, url).html
+
+
+def cleaned_text(cleaned: Cleaned) -> str:
+    """Return the text the metric reads of a ``clean_judged`` result."""
+    return html_to_text(cleaned.html)
 
 
 def run_feedsvc(html: str, url: str) -> str:
@@ -286,16 +311,17 @@ def measure(name: str, extract: Callable[[str, str], str], pages: list[Page]) ->
 
 
 def measure_all(
-    extractors: dict[str, Callable[[str, str], str]],
+    extractors: dict[str, Callable[[str, str], Any]],
     pages: list[Page],
-    to_text: dict[str, Callable[[str], str]] | None = None,
+    to_text: dict[str, Callable[[Any], str]] | None = None,
 ) -> list[Run]:
     """Run every extractor on each page in turn (interleaved), timing the extraction only, and score them.
 
     Interleaving puts each extractor under the same machine load: on a
     shared machine, running one over all pages and then the other skews
     their speed ratio by whatever else ran meanwhile. ``to_text`` turns an
-    extractor's output into the text the metric reads, outside the timing.
+    extractor's output into the text the metric reads, outside the timing;
+    an output that is a ``Cleaned`` also gives the page's doubts (``Run.doubts``).
     """
     runs = [Run(name) for name in extractors]
     fns = list(extractors.values())
@@ -310,6 +336,8 @@ def measure_all(
             runs[i].pages += 1
             runs[i].outputs[page.key] = text
             runs[i].scores[page.key] = page_scores(page.truth["articleBody"], text)
+            if isinstance(output, Cleaned):
+                runs[i].doubts[page.key] = output.confidence.reasons
     return runs
 
 
@@ -514,12 +542,23 @@ def ablate(pages: list[Page], folds: int, which: str) -> None:
 
 
 def run_rows(run: Run, pages: list[Page], folds: int) -> dict[str, dict]:
-    """Return each page's precision, recall and held-out fold of ``run``: the rows ``--scores`` writes."""
-    return {
-        page.key: {"p": run.scores[page.key][0], "r": run.scores[page.key][1], "fold": fold_of(page.domain, folds)}
-        for page in pages
-        if page.key in run.scores
-    }
+    """Return each page's precision, recall and held-out fold of ``run``: the rows ``--scores`` writes.
+
+    A run that judged its pages (feedsvc's) adds each page's doubts (``"doubts"``: the reasons, maybe none).
+    """
+    rows = {}
+    for page in pages:
+        if page.key not in run.scores:
+            continue
+        row: dict[str, Any] = {
+            "p": run.scores[page.key][0],
+            "r": run.scores[page.key][1],
+            "fold": fold_of(page.domain, folds),
+        }
+        if page.key in run.doubts:
+            row["doubts"] = list(run.doubts[page.key])
+        rows[page.key] = row
+    return rows
 
 
 def rows_summary(rows: Sequence[dict]) -> Summary:
@@ -640,6 +679,87 @@ def clean_apart(ours: dict[str, dict], theirs: dict[str, dict], held_out: set[in
     return lines + named
 
 
+# A page is badly wrong when its precision or recall is below this: the pages a doubt should fall on.
+BAD_BELOW = 0.5
+_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
+
+
+def _row_worst(row: dict) -> float:
+    """Return the lower of a row's precision and recall (an empty output 0, an empty truth's recall 1)."""
+    return min(row["p"] or 0.0, 1.0 if row["r"] is None else row["r"])
+
+
+def reason_kind(reason: str) -> str:
+    """Return a doubt's sentence with its numbers as N: one name for every page the same doubt falls on."""
+    return _NUMBER.sub("N", reason)
+
+
+def doubt_table(rows: dict[str, dict], held_out: set[int], peek: bool, names: bool = True) -> list[str]:
+    """Return how the cleaner's doubts (``"doubts"`` of ``--scores`` rows) fall on the pages it got wrong.
+
+    Per side (tuning, held-out, all): pages doubted; of the bad pages (P or
+    R < ``BAD_BELOW``) and of the poor ones (< ``POOR_BELOW``) how many are
+    doubted; and the clean pages doubted (false alarms: the operator is warned
+    for nothing). Then each kind of doubt with the pages it falls on. With
+    ``names``, the tuning pages that matter are named (bad and not doubted,
+    doubted and clean); held-out ones only with ``peek``, as in ``compare_rows``.
+    Rows without ``"doubts"`` (another extractor's, an older file's) are left out.
+    """
+    judged = {key: row for key, row in rows.items() if "doubts" in row}
+    lines = [
+        (
+            f"confidence against the scores: doubted pages; bad (P or R < {BAD_BELOW}) and poor (< {POOR_BELOW}) "
+            "pages doubted; clean pages doubted (false alarms)"
+        ),
+        f"  {'side':<8} {'pages':>5} {'doubted':>7} {'bad':>11} {'poor':>11} {'false alarms':>12}",
+    ]
+    sides = {
+        "tuning": sorted(k for k, row in judged.items() if row["fold"] not in held_out),
+        "held-out": sorted(k for k, row in judged.items() if row["fold"] in held_out),
+        "all": sorted(judged),
+    }
+    kinds: dict[str, dict[str, list[int]]] = {}
+    named: list[str] = []
+    for side, keys in sides.items():
+        doubted = [k for k in keys if judged[k]["doubts"]]
+        bad = [k for k in keys if _row_worst(judged[k]) < BAD_BELOW]
+        poor = [k for k in keys if _row_worst(judged[k]) < POOR_BELOW]
+        alarms = [k for k in doubted if _row_clean(judged[k])]
+        lines.append(
+            f"  {side:<8} {len(keys):5d} {len(doubted):7d} "
+            f"{sum(1 for k in bad if judged[k]['doubts']):4d} of {len(bad):4d} "
+            f"{sum(1 for k in poor if judged[k]['doubts']):4d} of {len(poor):4d} {len(alarms):12d}"
+        )
+        if side == "all":
+            continue
+        for key in doubted:
+            row = judged[key]
+            for kind in dict.fromkeys(reason_kind(reason) for reason in row["doubts"]):
+                counts = kinds.setdefault(kind, {}).setdefault(side, [0, 0, 0, 0])
+                counts[0] += 1
+                counts[1] += _row_worst(row) < BAD_BELOW
+                counts[2] += _row_worst(row) < POOR_BELOW
+                counts[3] += _row_clean(row)
+        if names and (side == "tuning" or peek):
+            for label, group in (
+                ("bad, not doubted", [k for k in bad if not judged[k]["doubts"]]),
+                ("doubted, clean", alarms),
+            ):
+                named.extend(
+                    f"    {side:<8} {label:<16} fold {judged[k]['fold']} {k}: P {judged[k]['p'] or 0.0:.2f} "
+                    f"R {1.0 if judged[k]['r'] is None else judged[k]['r']:.2f}"
+                    + (f"; {'; '.join(judged[k]['doubts'])}" if judged[k]["doubts"] else "")
+                    for k in group
+                )
+    lines.append("  by doubt (pages it falls on: all / bad / poor / clean), tuning | held-out:")
+    for kind in sorted(kinds):
+        cells = [
+            "{:3d} /{:3d} /{:3d} /{:3d}".format(*kinds[kind].get(side, [0, 0, 0, 0])) for side in ("tuning", "held-out")
+        ]
+        lines.append(f"    {cells[0]} | {cells[1]}  {kind}")
+    return lines + named
+
+
 def print_held_out(rows: dict[str, dict], held_out: set[int] | None, compare: Path | None, peek: bool) -> None:
     """Print the by-fold table and, given an earlier ``--scores`` file, what moved since."""
     held = held_out or set()
@@ -648,6 +768,12 @@ def print_held_out(rows: dict[str, dict], held_out: set[int] | None, compare: Pa
         before = json.loads(compare.read_text(encoding="utf-8"))
         print("\n" + "\n".join(held_out_table(before, held)).replace("feedsvc by fold", "before (--compare)", 1))
         print("\n".join(compare_rows(before, rows, held, peek)))
+    if any("doubts" in row for row in rows.values()):
+        print("\n" + "\n".join(doubt_table(rows, held, peek)))
+        if compare and any("doubts" in row for row in before.values()):
+            print(
+                "\n".join(doubt_table(before, held, peek, names=False)).replace("confidence", "before (--compare):", 1)
+            )
 
 
 def changed_texts(
@@ -731,11 +857,12 @@ def scorer_cv(pages: list[Page], folds: int, scores: Path | None = None, dump: P
                 for run, fold_model in order if index % 2 == 0 else reversed(order):
                     scorer.MODEL, scorer.ENABLED = fold_model, fold_model is not None
                     t0 = time.perf_counter()
-                    cleaned = clean_page(page.html, page.url)
+                    cleaned = clean_judged(page.html, page.url)
                     run.seconds += time.perf_counter() - t0
-                    text = html_to_text(cleaned)
+                    text = cleaned_text(cleaned)
                     run.pages += 1
                     run.outputs[page.key] = text
+                    run.doubts[page.key] = cleaned.confidence.reasons  # the fold's own cleaning, as scored
                     run.scores[page.key] = page_scores(page.truth["articleBody"], text)
                 pb = whole[page.key]
                 text = "\n".join(t for t, p in zip(pb.texts, predict(solo, pb), strict=True) if p >= solo.threshold)
@@ -830,9 +957,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.ablate:
         ablate(pages, args.folds, args.ablate)
         return 0
-    runners = {"feedsvc": clean_page, "trafilatura": run_trafilatura}
+    runners: dict[str, Callable[[str, str], Any]] = {"feedsvc": clean_judged, "trafilatura": run_trafilatura}
     runs = measure_all(
-        {name: fn for name, fn in runners.items() if args.only in (None, name)}, pages, {"feedsvc": html_to_text}
+        {name: fn for name, fn in runners.items() if args.only in (None, name)}, pages, {"feedsvc": cleaned_text}
     )
 
     print(f"{len(pages)} pages from {', '.join(str(d) for d in args.datasets)}")

@@ -8,8 +8,10 @@ Usage::
 For each page (read as ``bench/extraction.py`` reads it) this records the
 SHA-256 of ``clean_html``'s output and of ``clean_explained``'s HTML,
 removals and confidence reasons. ``--compare`` prints the pages whose
-hashes differ from a saved file and exits 1 when any does. Pure speed work
-must compare equal on every page.
+hashes differ from a saved file and exits 1 when any does, saying of each
+whether its HTML differs or only what ``clean_explained`` adds (removals,
+confidence): a change to the doubts alone leaves every page's HTML the same.
+Pure speed work must compare equal on every page.
 """
 
 from __future__ import annotations
@@ -56,9 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     saved = json.loads(args.compare.read_text(encoding="utf-8"))
     differ = sorted(k for k in hashes.keys() | saved.keys() if hashes.get(k) != saved.get(k))
+    html_differ = 0
     for key in differ:
-        print(f"  differs: {key}")
-    print(f"{len(hashes)} pages, {len(differ)} differ from {args.compare}")
+        html = (hashes.get(key) or {}).get("clean_html") != (saved.get(key) or {}).get("clean_html")
+        html_differ += html
+        print(f"  differs: {key}" + ("" if html else " (removals or confidence only; the HTML is the same)"))
+    print(f"{len(hashes)} pages, {len(differ)} differ from {args.compare} ({html_differ} in their HTML)")
     return 1 if differ else 0
 
 

@@ -69,8 +69,13 @@ from feedsvc.clean.confidence import (
     Probe,
     assess,
     comment_like,
+    count_comments,
     description_of,
+    doubts_on,
     sibling_paragraph_text,
+    text_chars,
+    thread_like,
+    thread_paragraph_text,
 )
 from feedsvc.clean.dom import paragraph_chars, parse, shared_texts, text_content, tree_of, well_nested
 from feedsvc.clean.edges import trim_edges
@@ -266,10 +271,12 @@ def _clean(
                 alive.extend(root.iter())
                 liked = comment_like(article)
         if probe is not None:
-            probe.pruned_chars = paragraph_chars(root)
-            probe.extracted = True
             probe.container_chars = paragraph_chars(article)
-            probe.comment_like = liked
+            # A container joined from several blocks was moved out of the page (extract._wrap): its text is still the page's.
+            inside = article.getroottree().getroot() is root
+            probe.pruned_chars = paragraph_chars(root) + (0 if inside else probe.container_chars)
+            probe.extracted = True
+            probe.comment_like = liked and thread_like(article)
             probe.sibling_chars = sibling_paragraph_text(article)
     else:
         article = root.find("body")
@@ -292,7 +299,15 @@ def _clean(
         remove_headline(article, title, rec)
         trim_by_article_body(article, ld_body, rec)
         if whole_page and not bodies and scorer.ENABLED:
-            scorer.score_blocks(article, title, rec, description=description)
+            # The scorer's own doubt: how much of the chosen text it removes (the text read before, and again
+            # after when a block went: a block it removes is out of the tree, every other one still in it).
+            weigh = probe is not None and doubts_on("scorer_removed_much")
+            before = text_chars(text_content(article)) if weigh else 0
+            scored = scorer.score_blocks(article, title, rec, description=description)
+            if probe is not None and weigh:
+                probe.scored_chars = before
+                if any(block.element.getparent() is None for block, _ in scored):
+                    probe.scorer_removed_chars = before - text_chars(text_content(article))
         if judged:
             remove_action_lines(article, rec)
             remove_dangling_tail(article, rec)
@@ -309,6 +324,11 @@ def _clean(
     if probe is None:
         return sanitise(fragment)
     cleaned, probe.article_text = sanitise_with_text(fragment)
+    probe.article_chars = text_chars(probe.article_text)
+    if whole_page and count_comments(probe, probe.article_chars):
+        # A short article beside a long page: is the rest reader comments? Read on the page as it came (rare).
+        page = tree_of(markup)
+        probe.comment_chars = thread_paragraph_text(page) if page is not None else 0
     return cleaned
 
 

@@ -9,46 +9,70 @@ result looks like the page's article, else one sentence per doubt, for
 
 The doubts, each cheap and generic:
 
-- the article is much shorter than the page's own paragraph text;
+- the article is much shorter than the page's own paragraph text (reader
+  comment threads left out of the page's);
 - most of the page's paragraph text lies outside the chosen container;
 - the container is one card or section among siblings of its kind that
   together hold more paragraph text than it does (a fragment picked);
-- the container or what it sits in is marked up as comments;
+- the container or what it sits in is marked up as comments (not the
+  page's ``<html>``/``<body>``, nor an element holding the ``<h1>``);
+- the learned block scorer removed much of the text extraction chose;
 - the page's own description shares (almost) no words with the article.
+
+The numbers are ``policy.DOUBT_*``. ``bench/extraction.py --held-out``
+sets the doubts against the scores (docs/cleaner.md, "Measuring the doubts").
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import lxml.etree
 from lxml.html import HtmlElement
 
+from feedsvc.clean.policy import (
+    DOUBT_DESCRIPTION_MIN_SHARE,
+    DOUBT_DESCRIPTION_MIN_WORDS,
+    DOUBT_OUTSIDE_SHARE,
+    DOUBT_PAGE_MIN_CHARS,
+    DOUBT_SCORED_MIN_CHARS,
+    DOUBT_SCORER_REMOVED_SHARE,
+    DOUBT_SHORT_SHARE,
+)
+
 __all__ = [
+    "DISABLED",
+    "RULES",
     "Confidence",
     "Probe",
     "assess",
     "comment_like",
+    "count_comments",
     "description_of",
+    "doubts_on",
     "is_comment_markup",
+    "looks_short",
     "paragraph_text",
+    "scorer_removed_much",
     "sibling_paragraph_text",
+    "text_chars",
+    "thread_like",
+    "thread_paragraph_text",
 ]
 
-# Doubt a short article only on pages with this much paragraph text
-# (characters): a short page's article may well be most of it, or little.
-_PAGE_MIN_CHARS = 2000
-# The article holds less than this share of the page's paragraph text.
-_SHORT_SHARE = 0.2
-# The chosen container holds less than this share of the paragraph text
-# left after pruning.
-_OUTSIDE_SHARE = 0.35
-# A description is compared when it has this many distinct words of 4+
-# letters; the article is doubtful when it holds fewer than this share.
-_DESCRIPTION_MIN_WORDS = 6
-_DESCRIPTION_MIN_SHARE = 0.15
+# The refinements of the doubts, each with its switch (``DISABLED`` turns one off, for the bench and tests).
+RULES = ("page_and_headline_are_no_thread", "comments_are_no_page_text", "scorer_removed_much")
+DISABLED: frozenset[str] = frozenset()
+
+
+def doubts_on(rule: str) -> bool:
+    """Return True if the refinement ``rule`` (one of ``RULES``) is on: the pipeline measures only what is judged."""
+    return rule not in DISABLED
+
+
 _WORDS = re.compile(r"\w{4,}")
 _COMMENT_WORDS = frozenset("comment comments commentlist comment-body comment-content disqus respond reply".split())
 _SPLIT = re.compile(r"[^a-z0-9]+")
@@ -65,8 +89,13 @@ class Probe:
     description: str = ""
     extracted: bool = False  # the main-content stage chose the container (no site rule body)
     sibling_chars: int = 0  # in <p> elements of the container's siblings of its kind (sibling_paragraph_text)
+    # of page_chars, in reader comment threads (thread_paragraph_text; read only for an article that looks short)
+    comment_chars: int = 0
+    scored_chars: int = 0  # of the article's text (all of it) when the learned scorer read it
+    scorer_removed_chars: int = 0  # of that text, what the scorer removed
     # The clean article's text as sanitising left it (its words; None: not read, judge parses the result)
     article_text: str | None = None
+    article_chars: int = 0  # text_chars(article_text), counted with it
 
 
 @dataclass(frozen=True)
@@ -106,7 +135,15 @@ def comment_like(el: HtmlElement) -> bool:
     A comment form or a short thread under a right article holds little of
     its text, so it does not count.
     """
-    if any(is_comment_markup(node) for node in [el, *el.iterancestors()]):
+    return _marked(el, is_comment_markup)
+
+
+def _marked(el: HtmlElement, marks: Callable[[HtmlElement], bool]) -> bool:
+    """Return True if ``el`` or an ancestor ``marks``, or elements inside it that do hold half its paragraph text.
+
+    ``marks`` is ``is_comment_markup`` or a stricter reading of it (true of no element that test is false of).
+    """
+    if any(marks(node) for node in [el, *el.iterancestors()]):
         return True
     if not _may_hold_comment_markup(el):  # no element inside is comment markup, so none of its text is a comment's
         return False
@@ -117,11 +154,58 @@ def comment_like(el: HtmlElement) -> bool:
     for node in el.iterdescendants():
         if (
             isinstance(node.tag, str)
-            and is_comment_markup(node)
-            and not any(is_comment_markup(a) for a in node.iterancestors() if a is not el and _is_below(a, el))
+            and marks(node)
+            and not any(marks(a) for a in node.iterancestors() if a is not el and _is_below(a, el))
         ):
             inside += paragraph_text(node)
     return inside >= 0.5 * total
+
+
+def thread_like(el: HtmlElement) -> bool:
+    """Return ``comment_like(el)`` read as a doubt: the page itself and the element of its headline are no thread.
+
+    ``comment_like`` decides whether extraction is tried again without the
+    comment threads (any comment word will do there: a retry that finds no
+    better article changes nothing). As a warning to the operator it must
+    mean a reader's comment was published, and two kinds of markup say no
+    such thing: the classes of ``<html>`` and ``<body>``, which describe the
+    whole page (a site's feature flags, "f_comment_nofollow_on"; its
+    states, "comment-hidden"), and an element holding an ``<h1>``: a post
+    marked "has-comments" holds the headline, a thread of comments does not.
+    Only read when ``comment_like`` said yes (rare), so it costs nothing else.
+    """
+    if not doubts_on("page_and_headline_are_no_thread"):
+        return comment_like(el)
+    return _marked(el, _thread_markup)
+
+
+def _thread_markup(node: HtmlElement) -> bool:
+    """Return True if ``node`` is comment markup (``is_comment_markup``) that can be a thread: not the page, no headline."""
+    return node.tag not in ("html", "body") and is_comment_markup(node) and next(node.iter("h1"), None) is None
+
+
+def thread_paragraph_text(root: HtmlElement) -> int:
+    """Return the characters of text in <p> elements of the reader comment threads of a page (``thread_like``'s markup).
+
+    Read on the whole page, before pruning, when the article looks short
+    beside the page's paragraph text: a long thread of comments under a
+    short post is no article text the cleaner missed. Each thread counts once
+    (a comment inside a thread is not counted again).
+    """
+    if not _may_hold_comment_markup(root):
+        return 0
+    total = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            if _thread_markup(child):
+                total += paragraph_text(child)
+            else:
+                stack.append(child)
+    return total
 
 
 # The values of the attributes is_comment_markup reads, of every element inside one, one XPath each
@@ -229,36 +313,86 @@ def _shared_words(wanted: set[str], text: str) -> set[str]:
     return held
 
 
+def text_chars(text: str) -> int:
+    """Return the length of ``text`` with its white space collapsed, counted from its words without joining them."""
+    words = text.split()
+    return sum(map(len, words)) + len(words) - 1 if words else 0
+
+
+def looks_short(probe: Probe, chars: int) -> bool:
+    """Return True if an article of ``chars`` characters (``text_chars``) is short beside the page's paragraph text.
+
+    Reader comments are left out of the page's text when they were read (``Probe.comment_chars``).
+    """
+    page = probe.page_chars - probe.comment_chars
+    return page >= DOUBT_PAGE_MIN_CHARS and chars < DOUBT_SHORT_SHARE * page
+
+
+def scorer_removed_much(probe: Probe) -> bool:
+    """Return True if the learned scorer removed a large share of the text extraction chose: the scorer's own doubt.
+
+    On pages it has not seen, a scorer that removes a fifth or more of the
+    chosen text is cleaning a container that holds much besides the article
+    (related posts, reviews, a second story), and what it left is often not
+    all article text either; or it is cutting the article itself.
+    """
+    return (
+        doubts_on("scorer_removed_much")
+        and probe.scored_chars >= DOUBT_SCORED_MIN_CHARS
+        and probe.scorer_removed_chars >= DOUBT_SCORER_REMOVED_SHARE * probe.scored_chars
+    )
+
+
+def count_comments(probe: Probe, chars: int) -> bool:
+    """Return True if the page's reader comments should be counted (``Probe.comment_chars``) to judge the article.
+
+    Only an article that looks short beside the page's paragraph text needs
+    them (one page in a hundred), so the rest pay nothing.
+    """
+    return doubts_on("comments_are_no_page_text") and looks_short(probe, chars)
+
+
 def assess(probe: Probe, article_text: str) -> Confidence:
     """Return the doubts about an article whose text is ``article_text``, given what ``probe`` saw."""
     reasons = []
-    # The length of the text with its white space collapsed, counted from its words without joining them.
-    words = article_text.split()
-    chars = sum(map(len, words)) + len(words) - 1 if words else 0
-    if probe.page_chars >= _PAGE_MIN_CHARS and chars < _SHORT_SHARE * probe.page_chars:
+    # The pipeline counted the text it read (the same str object): counted once.
+    chars = probe.article_chars if probe.article_text is article_text else text_chars(article_text)
+    if looks_short(probe, chars):
+        page = probe.page_chars - probe.comment_chars
+        comments = f", {probe.comment_chars} more in reader comments" if probe.comment_chars else ""
         reasons.append(
-            f"the article holds {chars} characters, {chars / probe.page_chars:.0%} of the page's "
-            f"{probe.page_chars} characters of paragraph text"
+            f"the article holds {chars} characters, {chars / page:.0%} of the page's "
+            f"{page} characters of paragraph text{comments}"
         )
     if (
         probe.extracted
-        and probe.pruned_chars >= _PAGE_MIN_CHARS
-        and probe.container_chars < _OUTSIDE_SHARE * probe.pruned_chars
+        and probe.pruned_chars >= DOUBT_PAGE_MIN_CHARS
+        and probe.container_chars < DOUBT_OUTSIDE_SHARE * probe.pruned_chars
     ):
         reasons.append(
             f"most paragraph text is outside the chosen container "
             f"({probe.container_chars} of {probe.pruned_chars} characters inside)"
         )
-    if probe.extracted and probe.sibling_chars >= _PAGE_MIN_CHARS // 2 and probe.sibling_chars > probe.container_chars:
+    if (
+        probe.extracted
+        and probe.sibling_chars >= DOUBT_PAGE_MIN_CHARS // 2
+        and probe.sibling_chars > probe.container_chars
+    ):
         reasons.append(
             f"the chosen container looks like one section of several: its siblings of the same kind hold "
             f"{probe.sibling_chars} characters of paragraph text, the container {probe.container_chars}"
         )
     if probe.comment_like:
         reasons.append("the chosen container is marked up as reader comments")
+    if scorer_removed_much(probe):
+        reasons.append(
+            f"the learned block scorer removed {probe.scorer_removed_chars / probe.scored_chars:.0%} of the text "
+            f"the extraction chose ({probe.scorer_removed_chars} of {probe.scored_chars} characters): the "
+            "container held much besides the article (some of it may be left), or the scorer cut article text"
+        )
     wanted = {w.casefold() for w in _WORDS.findall(probe.description)}
-    if len(wanted) >= _DESCRIPTION_MIN_WORDS and chars:
+    if len(wanted) >= DOUBT_DESCRIPTION_MIN_WORDS and chars:
         share = len(_shared_words(wanted, article_text)) / len(wanted)
-        if share < _DESCRIPTION_MIN_SHARE:
+        if share < DOUBT_DESCRIPTION_MIN_SHARE:
             reasons.append(f"the page's description shares {share:.0%} of its words with the article")
     return Confidence(tuple(reasons))

@@ -57,6 +57,13 @@ __all__ = [
     "DISCLAIMER_KEYS",
     "DISCLOSURE",
     "DISCLOSURE_KEYS",
+    "DOUBT_DESCRIPTION_MIN_SHARE",
+    "DOUBT_DESCRIPTION_MIN_WORDS",
+    "DOUBT_OUTSIDE_SHARE",
+    "DOUBT_PAGE_MIN_CHARS",
+    "DOUBT_SCORED_MIN_CHARS",
+    "DOUBT_SCORER_REMOVED_SHARE",
+    "DOUBT_SHORT_SHARE",
     "DROP_IF_THIN_TAGS",
     "DROP_TAGS",
     "DROP_UNLESS_PROSE_TAGS",
@@ -875,3 +882,24 @@ COPYRIGHT_LINE = re.compile(
 # items at least (one kept neighbour of two is no majority).
 ITEM_KEPT_SHARE = 2 / 3
 ITEM_MIN_SIBLINGS = 2
+
+# --- confidence: when the cleaner doubts its result (clean/confidence.py) --
+
+# Doubt a short article only on pages with this much paragraph text
+# (characters): a short page's article may well be most of it, or little.
+DOUBT_PAGE_MIN_CHARS = 2000
+# The article holds less than this share of the page's paragraph text
+# (reader comments left out: confidence.comments_are_no_page_text).
+DOUBT_SHORT_SHARE = 0.2
+# The chosen container holds less than this share of the paragraph text
+# left after pruning.
+DOUBT_OUTSIDE_SHARE = 0.35
+# A description is compared when it has this many distinct words of 4+
+# letters; the article is doubtful when it holds fewer than this share.
+DOUBT_DESCRIPTION_MIN_WORDS = 6
+DOUBT_DESCRIPTION_MIN_SHARE = 0.15
+# The learned block scorer removed at least this share of the text the
+# extraction chose (of DOUBT_SCORED_MIN_CHARS or more): the container held
+# much besides the article, and the scorer may have left some of it.
+DOUBT_SCORER_REMOVED_SHARE = 0.2
+DOUBT_SCORED_MIN_CHARS = 1000

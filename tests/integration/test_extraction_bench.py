@@ -12,7 +12,21 @@ from support.paths import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 
-from extraction import clean_apart, compare_rows, held_out_table, main, rows_summary
+from extraction import (
+    Page,
+    clean_apart,
+    clean_judged,
+    cleaned_text,
+    compare_rows,
+    doubt_table,
+    held_out_table,
+    main,
+    measure_all,
+    rows_summary,
+    run_rows,
+)
+
+from feedsvc.clean import clean_article
 
 # Two pages in fold 0 (held out), one in fold 3 (tuning): one clean, one junk-heavy, one empty.
 ROWS = {
@@ -72,3 +86,38 @@ def test_pages_clean_for_one_extractor_only_are_counted_both_ways() -> None:
     assert "set/c" in named and "set/a" not in named and "set/b" not in named
     peeked = "\n".join(clean_apart(ROWS, theirs, {0, 1, 2}, peek=True))
     assert "feedsvc only     fold 0 set/a" in peeked and "trafilatura only fold 0 set/b" in peeked
+
+
+def test_doubts_are_counted_against_the_scores_per_side_and_only_tuning_pages_named() -> None:
+    rows = {
+        "set/a": {**ROWS["set/a"], "doubts": ["the page's description shares 5% of its words with the article"]},
+        "set/b": {**ROWS["set/b"], "doubts": []},  # poor (P 0.5), not doubted, held out
+        "set/c": {**ROWS["set/c"], "doubts": []},  # bad (empty output), not doubted, tuning
+        "set/d": {"p": 0.2, "r": 1.0, "fold": 4, "doubts": ["the chosen container is marked up as reader comments"]},
+        "other/e": {"p": 0.1, "r": 0.1, "fold": 4},  # no doubts: another extractor's row, left out
+    }
+    lines = doubt_table(rows, {0, 1, 2}, peek=False)
+    by_side = {line.split()[0]: line.split()[1:] for line in lines[2:5]}
+    # pages, doubted, bad doubted "of" bad, poor doubted "of" poor, false alarms
+    assert by_side["tuning"] == ["2", "1", "1", "of", "2", "1", "of", "2", "0"]
+    assert by_side["held-out"] == ["2", "1", "0", "of", "0", "0", "of", "1", "1"]
+    assert by_side["all"] == ["4", "2", "1", "of", "2", "1", "of", "3", "1"]
+    text = "\n".join(lines)
+    assert "  1 /  0 /  0 /  1  the page's description shares N of its words with the article" in text
+    assert "  1 /  1 /  1 /  0 |   0 /  0 /  0 /  0  the chosen container is marked up" in text
+    assert "bad, not doubted fold 3 set/c" in text and "set/a" not in text.split("by doubt")[1]
+    assert "doubted, clean   fold 0 set/a" in "\n".join(doubt_table(rows, {0, 1, 2}, peek=True))
+
+
+def test_the_doubts_come_from_the_cleaning_that_is_scored() -> None:
+    body = "<p>" + "The committee met on Tuesday to discuss the harbour. " * 20 + "</p>"
+    html = (
+        '<html><head><meta name="description" content="Volcanic eruptions disrupted flights across '
+        'northern territories yesterday afternoon"></head><body><article>' + body + "</article></body></html>"
+    )
+    page = Page("set/x", html, {"articleBody": "The committee met"}, "https://example.org/x", "example.org", "set")
+    (run,) = measure_all({"feedsvc": clean_judged}, [page], {"feedsvc": cleaned_text})
+    assert run.outputs["set/x"].startswith("The committee met on Tuesday")
+    assert run.doubts["set/x"] == clean_article(html, "https://example.org/x").confidence.reasons
+    assert any("description" in reason for reason in run.doubts["set/x"])
+    assert run_rows(run, [page], 5)["set/x"]["doubts"] == list(run.doubts["set/x"])

@@ -7,15 +7,18 @@ import sys
 from unittest import mock
 
 import lxml.html
+import pytest
 from click.testing import CliRunner
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from feedsvc.clean import clean_article, clean_html, confidence
+from feedsvc.clean import clean_article, clean_html, confidence, scorer
 from feedsvc.clean.confidence import Probe, assess, paragraph_text, sibling_paragraph_text
 from feedsvc.clean.dom import parse
+from feedsvc.clean.scorer import load_model
 from feedsvc.cli.main import main
 from support.paths import FIXTURES as FIXTURES_DIR
+from support.scorer_models import link_model
 from support.strategies import BLOCK_TREES, HTMLISH
 
 FIXTURES = FIXTURES_DIR / "clean"
@@ -199,3 +202,84 @@ def test_comment_like_is_the_plain_formulation(markup: str) -> None:
     with mock.patch.object(confidence, "_may_hold_comment_markup", return_value=True):
         plain = [confidence.comment_like(el) for el in elements]
     assert gated == plain
+
+
+DOUBTS = FIXTURES / "doubts"  # pages judged, not cleaned differently: apart from the output fingerprint's pages
+
+
+@pytest.mark.parametrize(
+    "name", ["page_classes_naming_comments_are_no_thread.html", "post_marked_as_having_comments_is_no_thread.html"]
+)
+def test_comment_words_of_the_page_or_of_the_post_holding_the_headline_are_no_thread(name: str) -> None:
+    html = (DOUBTS / name).read_text(encoding="utf-8")
+    assert not clean_article(html, URL).confidence.doubtful
+    with mock.patch.object(confidence, "DISABLED", frozenset({"page_and_headline_are_no_thread"})):
+        off = clean_article(html, URL)
+    assert off.html == clean_html(html, URL)
+    assert "reader comments" in str(off.confidence)
+
+
+def test_a_thread_is_a_thread_whatever_the_page_says() -> None:
+    # The body's "comment-hidden" no longer counts, but the comments chosen as the article still do.
+    html = COMMENT_PAGE.read_text(encoding="utf-8").replace("<body>", '<body class="comment-hidden">')
+    assert "reader comments" in str(clean_article(html, URL).confidence)
+
+
+def test_a_container_joined_from_several_blocks_still_counts_as_the_pages_text() -> None:
+    # extraction moves the title section and the body into a new <div>, out of the page: the paragraph text
+    # left after pruning is still the container's (it read 0, and "most text is outside" compared against the rest)
+    html = (FIXTURES / "keeps_the_lead_in_the_title_section_above_the_body.html").read_text(encoding="utf-8")
+    seen: list[Probe] = []
+
+    def keep(probe: Probe, text: str) -> confidence.Confidence:
+        seen.append(probe)
+        return assess(probe, text)
+
+    with mock.patch("feedsvc.clean.assess", keep):
+        clean_article(html, URL)
+    (probe,) = seen
+    assert probe.extracted and probe.container_chars > 900
+    assert probe.pruned_chars == probe.container_chars  # nothing else on the page is paragraph text
+
+
+def test_reader_comments_are_no_page_text_a_short_post_is_measured_against() -> None:
+    html = (DOUBTS / "a_short_post_under_a_long_comment_thread_is_no_short_pick.html").read_text(encoding="utf-8")
+    assert not clean_article(html, URL).confidence.doubtful
+    with mock.patch.object(confidence, "DISABLED", frozenset({"comments_are_no_page_text"})):
+        off = clean_article(html, URL)
+    assert off.html == clean_html(html, URL)
+    assert "13% of the page's 2579 characters" in str(off.confidence)
+
+
+def test_a_short_article_beside_comments_and_other_text_says_both() -> None:
+    probe = Probe(page_chars=10_000, comment_chars=4_000)
+    assert not assess(probe, "x" * 1_500).doubtful  # 25% of the 6,000 characters outside the comments
+    doubt = str(assess(probe, "x" * 1_000))
+    assert "17% of the page's 6000 characters of paragraph text, 4000 more in reader comments" in doubt
+
+
+def test_thread_paragraph_text_counts_each_thread_once_and_no_headline_holder() -> None:
+    root = parse(
+        '<body class="comment-hidden"><article class="has-comments"><h1>Title</h1><p>Post text.</p></article>'
+        '<div id="comments"><p>Four.</p><div class="comment"><p>Nested.</p></div></div></body>'
+    )
+    assert root is not None
+    assert confidence.thread_paragraph_text(root) == len("Four.") + len("Nested.")
+
+
+def test_much_of_the_chosen_text_removed_by_the_scorer_is_doubted() -> None:
+    # A hand-made model that calls link text junk removes the stories listed in the article's container.
+    html = (DOUBTS / "much_of_the_chosen_text_removed_by_the_scorer.html").read_text(encoding="utf-8")
+    with mock.patch.object(scorer, "MODEL", load_model(link_model())):
+        doubt = clean_article(html, URL)
+        with mock.patch.object(confidence, "DISABLED", frozenset({"scorer_removed_much"})):
+            off = clean_article(html, URL)
+    assert doubt.html == off.html and "Fishing crews" in doubt.html and "/story/1" not in doubt.html
+    assert "the learned block scorer removed 44% of the text the extraction chose (521 of 1192" in str(doubt.confidence)
+    assert not off.confidence.doubtful
+
+
+def test_a_scorer_that_removes_little_or_reads_a_short_article_raises_no_doubt() -> None:
+    assert not assess(Probe(scored_chars=5_000, scorer_removed_chars=900), "x" * 4_100).doubtful
+    assert not assess(Probe(scored_chars=900, scorer_removed_chars=500), "x" * 400).doubtful
+    assert assess(Probe(scored_chars=5_000, scorer_removed_chars=1_000), "x" * 4_000).doubtful
