@@ -611,8 +611,13 @@ def _row_f1(row: dict) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def _row_worst(row: dict) -> float:
+    """Return the lower of a row's precision and recall (an empty output 0, an empty truth's recall 1)."""
+    return min(row["p"] or 0.0, 1.0 if row["r"] is None else row["r"])
+
+
 def _row_clean(row: dict) -> bool:
-    return (row["p"] or 0.0) >= CLEAN_AT and (1.0 if row["r"] is None else row["r"]) >= CLEAN_AT
+    return _row_worst(row) >= CLEAN_AT
 
 
 # A page moved when its F1 changed by more than this (a shingle or two on a long page is not a move).
@@ -684,11 +689,6 @@ BAD_BELOW = 0.5
 _NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 
 
-def _row_worst(row: dict) -> float:
-    """Return the lower of a row's precision and recall (an empty output 0, an empty truth's recall 1)."""
-    return min(row["p"] or 0.0, 1.0 if row["r"] is None else row["r"])
-
-
 def reason_kind(reason: str) -> str:
     """Return a doubt's sentence with its numbers as N: one name for every page the same doubt falls on."""
     return _NUMBER.sub("N", reason)
@@ -713,11 +713,8 @@ def doubt_table(rows: dict[str, dict], held_out: set[int], peek: bool, names: bo
         ),
         f"  {'side':<8} {'pages':>5} {'doubted':>7} {'bad':>11} {'poor':>11} {'false alarms':>12}",
     ]
-    sides = {
-        "tuning": sorted(k for k, row in judged.items() if row["fold"] not in held_out),
-        "held-out": sorted(k for k, row in judged.items() if row["fold"] in held_out),
-        "all": sorted(judged),
-    }
+    groups = _groups(judged, held_out)
+    sides = {"tuning": groups["tuning folds"], "held-out": groups["held-out folds"], "all": groups["all pages"]}
     kinds: dict[str, dict[str, list[int]]] = {}
     named: list[str] = []
     for side, keys in sides.items():

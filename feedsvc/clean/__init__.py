@@ -68,12 +68,12 @@ from feedsvc.clean.confidence import (
     Confidence,
     Probe,
     assess,
+    collapsed_chars,
     comment_like,
     count_comments,
     description_of,
     doubts_on,
     sibling_paragraph_text,
-    text_chars,
     thread_like,
     thread_paragraph_text,
 )
@@ -302,12 +302,12 @@ def _clean(
             # The scorer's own doubt: how much of the chosen text it removes (the text read before, and again
             # after when a block went: a block it removes is out of the tree, every other one still in it).
             weigh = probe is not None and doubts_on("scorer_removed_much")
-            before = text_chars(text_content(article)) if weigh else 0
+            before = collapsed_chars(text_content(article)) if weigh else 0
             scored = scorer.score_blocks(article, title, rec, description=description)
             if probe is not None and weigh:
                 probe.scored_chars = before
                 if any(block.element.getparent() is None for block, _ in scored):
-                    probe.scorer_removed_chars = before - text_chars(text_content(article))
+                    probe.scorer_removed_chars = before - collapsed_chars(text_content(article))
         if judged:
             remove_action_lines(article, rec)
             remove_dangling_tail(article, rec)
@@ -324,7 +324,7 @@ def _clean(
     if probe is None:
         return sanitise(fragment)
     cleaned, probe.article_text = sanitise_with_text(fragment)
-    probe.article_chars = text_chars(probe.article_text)
+    probe.article_chars = collapsed_chars(probe.article_text)
     if whole_page and count_comments(probe, probe.article_chars):
         # A short article beside a long page: is the rest reader comments? Read on the page as it came (rare).
         page = tree_of(markup)

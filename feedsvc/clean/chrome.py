@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.confidence import is_comment_markup
+from feedsvc.clean.confidence import thread_markup
 from feedsvc.clean.dom import (
     HEADING_TAGS,
     ancestor_counts,
@@ -723,13 +723,7 @@ def remove_comment_threads(root: HtmlElement, rec: Recorder | None = None) -> bo
     if "comment_retry" in DISABLED:
         return False
     doomed = [
-        el
-        for el in root.iter()
-        if isinstance(el.tag, str)
-        and el.tag not in ("html", "body")
-        and is_comment_markup(el)
-        and el.find(".//h1") is None
-        and el.find(".//article") is None
+        el for el in root.iter() if isinstance(el.tag, str) and thread_markup(el) and el.find(".//article") is None
     ]
     removed = False
     for el in doomed:

@@ -49,6 +49,7 @@ __all__ = [
     "Confidence",
     "Probe",
     "assess",
+    "collapsed_chars",
     "comment_like",
     "count_comments",
     "description_of",
@@ -58,8 +59,8 @@ __all__ = [
     "paragraph_text",
     "scorer_removed_much",
     "sibling_paragraph_text",
-    "text_chars",
     "thread_like",
+    "thread_markup",
     "thread_paragraph_text",
 ]
 
@@ -95,7 +96,7 @@ class Probe:
     scorer_removed_chars: int = 0  # of that text, what the scorer removed
     # The clean article's text as sanitising left it (its words; None: not read, judge parses the result)
     article_text: str | None = None
-    article_chars: int = 0  # text_chars(article_text), counted with it
+    article_chars: int = 0  # collapsed_chars(article_text), counted with it
 
 
 @dataclass(frozen=True)
@@ -176,12 +177,18 @@ def thread_like(el: HtmlElement) -> bool:
     """
     if not doubts_on("page_and_headline_are_no_thread"):
         return comment_like(el)
-    return _marked(el, _thread_markup)
+    return _marked(el, thread_markup)
 
 
-def _thread_markup(node: HtmlElement) -> bool:
-    """Return True if ``node`` is comment markup (``is_comment_markup``) that can be a thread: not the page, no headline."""
-    return node.tag not in ("html", "body") and is_comment_markup(node) and next(node.iter("h1"), None) is None
+def thread_markup(node: HtmlElement) -> bool:
+    """Return True if ``node`` is comment markup (``is_comment_markup``) that can be a thread: not the page, no headline.
+
+    The classes of ``<html>``/``<body>`` describe the whole page, and an
+    element holding an ``<h1>`` holds the article's headline. The doubt reads
+    threads so, and the comment retry (``chrome.remove_comment_threads``)
+    removes only such elements.
+    """
+    return node.tag not in ("html", "body") and is_comment_markup(node) and node.find(".//h1") is None
 
 
 def thread_paragraph_text(root: HtmlElement) -> int:
@@ -201,7 +208,7 @@ def thread_paragraph_text(root: HtmlElement) -> int:
         for child in node:
             if not isinstance(child.tag, str):
                 continue
-            if _thread_markup(child):
+            if thread_markup(child):
                 total += paragraph_text(child)
             else:
                 stack.append(child)
@@ -313,14 +320,14 @@ def _shared_words(wanted: set[str], text: str) -> set[str]:
     return held
 
 
-def text_chars(text: str) -> int:
+def collapsed_chars(text: str) -> int:
     """Return the length of ``text`` with its white space collapsed, counted from its words without joining them."""
     words = text.split()
     return sum(map(len, words)) + len(words) - 1 if words else 0
 
 
 def looks_short(probe: Probe, chars: int) -> bool:
-    """Return True if an article of ``chars`` characters (``text_chars``) is short beside the page's paragraph text.
+    """Return True if an article of ``chars`` characters (``collapsed_chars``) is short beside the page's paragraph text.
 
     Reader comments are left out of the page's text when they were read (``Probe.comment_chars``).
     """
@@ -356,7 +363,7 @@ def assess(probe: Probe, article_text: str) -> Confidence:
     """Return the doubts about an article whose text is ``article_text``, given what ``probe`` saw."""
     reasons = []
     # The pipeline counted the text it read (the same str object): counted once.
-    chars = probe.article_chars if probe.article_text is article_text else text_chars(article_text)
+    chars = probe.article_chars if probe.article_text is article_text else collapsed_chars(article_text)
     if looks_short(probe, chars):
         page = probe.page_chars - probe.comment_chars
         comments = f", {probe.comment_chars} more in reader comments" if probe.comment_chars else ""

@@ -231,7 +231,7 @@ def _remove_hinted(root: HtmlElement, total: int, shown: frozenset[str], rec: Re
                 remove(el)
 
 
-_WORD = re.compile(r"\w+")
+_WORDS = re.compile(r"\w+")
 
 
 def words_in_sentence(el: HtmlElement) -> bool:
@@ -271,7 +271,7 @@ def _line_words(el: HtmlElement, enough_before: int, enough_after: int) -> tuple
         if open_before and before < enough_before:
             for sib in node.itersiblings(preceding=True):
                 if free:
-                    before += len(_WORD.findall(sib.tail or ""))
+                    before += len(_WORDS.findall(sib.tail or ""))
                 if sib.tag in _LINE_ENDS:
                     open_before = False
                     break
@@ -279,16 +279,16 @@ def _line_words(el: HtmlElement, enough_before: int, enough_after: int) -> tuple
                     before += _free_words(sib)
             else:
                 if free:
-                    before += len(_WORD.findall(parent.text or ""))
+                    before += len(_WORDS.findall(parent.text or ""))
         if open_after and after < enough_after:
             if free:
-                after += len(_WORD.findall(node.tail or ""))
+                after += len(_WORDS.findall(node.tail or ""))
             for sib in node.itersiblings():
                 if sib.tag in _LINE_ENDS:
                     open_after = False
                     break
                 if free:
-                    after += _free_words(sib) + len(_WORD.findall(sib.tail or ""))
+                    after += _free_words(sib) + len(_WORDS.findall(sib.tail or ""))
     return before, after
 
 
@@ -301,9 +301,9 @@ def _free_words(node: HtmlElement) -> int:
     """Return the words of ``node``'s text that are not link text (0 for a link, a script, a comment)."""
     if not isinstance(node.tag, str) or node.tag not in _INLINE_LEVELS or node.tag == "a":
         return 0
-    words = len(_WORD.findall(node.text or ""))
+    words = len(_WORDS.findall(node.text or ""))
     for child in node:
-        words += _free_words(child) + len(_WORD.findall(child.tail or ""))
+        words += _free_words(child) + len(_WORDS.findall(child.tail or ""))
     return words
 
 
@@ -1029,7 +1029,6 @@ def _is_title_section(el: HtmlElement, s: _SubtreeText, pick: HtmlElement, body:
 
 # An excerpt is the body's opening again: the header's longest line starts with this many of the body's words.
 _EXCERPT_WORDS = 8
-_WORDS = re.compile(r"\w+")
 
 
 def _repeats_the_body(header: HtmlElement, h1: HtmlElement, pick: HtmlElement) -> bool:

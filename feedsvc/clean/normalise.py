@@ -523,6 +523,7 @@ def _named_and_small(img: HtmlElement, name: str, alt: str, words: re.Pattern[st
 
 
 def _link_of(img: HtmlElement) -> HtmlElement | None:
+    """Return the link ``img`` sits in, or None."""
     return next((a for a in img.iterancestors("a")), None)
 
 
@@ -577,7 +578,7 @@ def _small_square(img: HtmlElement) -> bool:
         return False
     if not TINY_IMAGE_MAX < width <= SQUARE_IMAGE_MAX:
         return False  # a smaller one is tiny_images' (a pixel, an icon)
-    link = next((a for a in img.iterancestors("a")), None)
+    link = _link_of(img)
     return link is None or not _PICTURE_EXT.search(_path_of(link.get("href") or ""))
 
 
