@@ -498,6 +498,7 @@ def assemble_catalog(
     lines = 0
     claimed: dict[str, Path] = {}
     claims: dict[str, int] = {}
+    keepers = _slug_keepers(prepared, revisions, last)
     scheduled: dict[str, datetime] = {}
     per_file: dict[Path, list[Problem]] = {}
     items: dict[Path, Prepared] = {}
@@ -512,8 +513,16 @@ def assemble_catalog(
             mine.extend(item.problems)
             continue
         claims[item.slug] = claims.get(item.slug, 0) + 1
-        if item.slug in claimed:
-            reason = f"slug '{item.slug}' is already used by {claimed[item.slug].name}; rename or remove one"
+        keeper = keepers.get(item.slug)
+        if item.slug in claimed or (keeper is not None and keeper[0] != item.path):
+            holder, published = keeper if keeper is not None else (claimed[item.slug], False)
+            if published:
+                reason = (
+                    f"slug '{item.slug}' is already used by {holder.name}, the article published under it, "
+                    "which keeps it; rename this file or remove one"
+                )
+            else:
+                reason = f"slug '{item.slug}' is already used by {holder.name}; rename or remove one"
             mine.append(Problem(item.path, reason))
             continue
         claimed[item.slug] = item.path
@@ -615,6 +624,39 @@ def _merged(ordered: list[Problem], given: list[Problem]) -> list[Problem]:
     for count, problem in enumerate(sorted(given, key=_problem_key)):
         merged.insert(bisect.bisect_left(ordered, _problem_key(problem), key=_problem_key) + count, problem)
     return merged
+
+
+def _slug_keepers(
+    prepared: Sequence[Prepared], ledger: Mapping[str, Revision], last: Catalog | None
+) -> dict[str, tuple[Path, bool]]:
+    """Return, for each slug two or more loaded files claim, the file that keeps it and whether it is published.
+
+    The file the last catalog published under the slug keeps it, else the one whose article is
+    the one readers have (its fingerprint is the ledger's), else the first in path order: a file
+    saved beside a published article under the same name (``x.html`` beside ``x.md``) must not
+    take over its page and its feed entry because its name sorts first.
+    """
+    claiming: dict[str, list[Prepared]] = {}
+    for item in prepared:
+        if item.source is not None:
+            claiming.setdefault(item.slug, []).append(item)
+    keepers: dict[str, tuple[Path, bool]] = {}
+    for slug, items in claiming.items():
+        if len(items) < 2:
+            continue
+        shown = last.by_slug.get(slug) if last is not None else None
+        entry = ledger.get(slug)
+
+        def rank(item: Prepared, shown: Article | None = shown, entry: Revision | None = entry) -> int:
+            if shown is not None and shown.source_path == item.path:
+                return 0
+            if entry is not None and entry.fingerprint and item.fingerprint == entry.fingerprint:
+                return 1
+            return 2
+
+        best = min(items, key=rank)  # the first in path order of those ranked alike
+        keepers[slug] = (best.path, rank(best) < 2)
+    return keepers
 
 
 def update_catalog(

@@ -104,6 +104,22 @@ def test_duplicate_pinned_ids_keep_one_and_name_both_files(site: Site) -> None:
     assert "articles/second.html" in problem.message
 
 
+def test_a_file_saved_beside_a_published_article_under_its_name_does_not_take_its_slug(site: Site) -> None:
+    # metro.md is published; metro.html comes later and sorts first: the published article keeps its page
+    published = _file(site, "metro.md", published=datetime(2024, 3, 1, tzinfo=UTC))
+    first = assemble_catalog([published], site, now=NOW)
+    newcomer = _file(site, "metro.html", title="Another page", published=datetime(2024, 3, 2, tzinfo=UTC))
+    for last in (first, None):  # the running service's last catalog, or only the ledger (a restart, check)
+        later = assemble_catalog([newcomer, published], site, now=NOW, ledger=first.revisions, last=last)
+        assert [a.title for a in later.articles] == ["Title metro.md"]
+        (problem,) = later.problems
+        assert problem.path == Path("articles/metro.html")
+        assert "already used by metro.md, the article published under it" in problem.message
+    # two new files: the first in path order, as before
+    fresh = assemble_catalog([newcomer, published], site, now=NOW)
+    assert [a.title for a in fresh.articles] == ["Another page"]
+
+
 def test_drafts_are_not_published(site: Site) -> None:
     catalog = build_catalog([replace(source("draft"), status="draft"), source("live")], site, now=NOW)
     assert [a.slug for a in catalog.articles] == ["live"]
