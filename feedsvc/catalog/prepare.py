@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 AUTHOR_ORIGINS = frozenset({"sidecar", "front matter"})
 # How many words of the article a fallback title takes when the page has none.
 FALLBACK_TITLE_WORDS = 12
+# How the loader's warning about a page without a title begins (content/loader.py, _warnings).
+NO_TITLE = "no title found"
 
 Cleaner = Callable[..., str]
 
@@ -110,9 +112,11 @@ def make_article(
     title = meta.title
     if not title:
         title = fallback_title(content, FALLBACK_TITLE_WORDS)
-        warnings.append(
-            f"no title found; using {title!r}, the article's opening heading or sentence; set `title` in the sidecar"
-        )
+        # once: the loader's warning says it already, naming the sidecar or front matter (and check shows the title)
+        if not any(warning.startswith(NO_TITLE) for warning in warnings):
+            warnings.append(
+                f"{NO_TITLE}; using {title!r}, the article's opening heading or sentence; set `title` in the sidecar"
+            )
     # No date anywhere: assemble_catalog dates it from the revisions ledger (date_undated).
     published = meta.published or UNDATED
     updated = max(meta.updated or published, published)
