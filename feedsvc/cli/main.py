@@ -248,6 +248,7 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
     and the other problems on a line of their own.
     """
     from feedsvc.build.builder import Builder
+    from feedsvc.catalog.assembly import metadata_place
     from feedsvc.cli.build import cache_setting, hush_logs, progress_bar, tally
     from feedsvc.content.site import SiteConfigError
 
@@ -269,6 +270,18 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
         click.echo(shown(f"         tags:      {', '.join(article.tags) or '-'}"))
         click.echo(shown(f"         image:     {image_line(article.image)}"))
         click.echo(shown(f"         id:        {article.entry_id}"))
+    drafts = builder.drafts
+    for draft in drafts:  # loaded and not published: said, so a draft is not taken for a file feedsvc missed
+        click.echo(shown(f"draft    {draft.slug}"))
+        click.echo(shown(f"         title:     {draft.metadata.title or '-'}"))
+        click.echo(
+            shown(f'         not published: status = "draft" in {metadata_place(draft.path)}; remove it to publish')
+        )
+    for gone in catalog.withdrawn:
+        click.echo(shown(f"withdrawn {gone.slug}"))
+        click.echo(shown(f"         title:     {gone.title}"))
+        tombstone = "a tombstone in the Atom feeds" if gone.tombstone and gone.entry_id else "no tombstone (any more)"
+        click.echo(f"         410 Gone since {gone.when.isoformat()}; {tombstone}")
     for problem in catalog.problems:
         click.echo(shown(f"{problem.severity:<8} {problem.path}: {problem.message}"))
         if problem.served:
@@ -282,6 +295,8 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
     click.echo(
         f"{len(catalog.articles)} published, {counts.not_published} not published, {counts.held} held at their "
         f"last good version, {warnings} warnings"
+        + (f", {len(drafts)} draft{'s' if len(drafts) > 1 else ''}" if drafts else "")
+        + (f", {len(catalog.withdrawn)} withdrawn" if catalog.withdrawn else "")
     )
     others = counts.others_line()
     if others:
