@@ -250,6 +250,7 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
     from feedsvc.build.builder import Builder
     from feedsvc.catalog.assembly import metadata_place
     from feedsvc.cli.build import cache_setting, hush_logs, progress_bar, tally
+    from feedsvc.content.rule_cases import rule_case_problems
     from feedsvc.content.site import SiteConfigError
 
     hush_logs()  # the report below says it all once
@@ -282,7 +283,9 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
         click.echo(shown(f"         title:     {gone.title}"))
         tombstone = "a tombstone in the Atom feeds" if gone.tombstone and gone.entry_id else "no tombstone (any more)"
         click.echo(f"         410 Gone since {gone.when.isoformat()}; {tombstone}")
-    for problem in catalog.problems:
+    # the rules files' own regression cases: a publisher's folder has no test suite to run them
+    cases = rule_case_problems(content_dir)
+    for problem in (*catalog.problems, *cases):
         click.echo(shown(f"{problem.severity:<8} {problem.path}: {problem.message}"))
         if problem.served:
             click.echo(shown(f"         serving:   {problem.served}, until this file loads"))
@@ -291,7 +294,7 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
     for line in status_lines(content_dir, catalog.site):
         click.echo(shown(line))
     counts = tally(catalog.problems, content_dir)
-    warnings = sum(1 for p in catalog.problems if p.severity == "warning")
+    warnings = sum(1 for p in catalog.problems if p.severity == "warning") + len(cases)
     click.echo(
         f"{len(catalog.articles)} published, {counts.not_published} not published, {counts.held} held at their "
         f"last good version, {warnings} warnings"
