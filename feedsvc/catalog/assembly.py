@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from feedsvc.catalog.prepare import Cleaner, article_digest, entry_id, prepare_source
+from feedsvc.catalog.prepare import Cleaner, article_digest, entry_id, entry_id_on, prepare_source
 from feedsvc.catalog.revisions import first_seen, revise, withdraw
 from feedsvc.catalog.sitenames import Retitle, TitleIndex
 from feedsvc.clean import SiteRules, clean_html
@@ -104,15 +104,28 @@ def facet_key(name: str) -> str:
 
 
 def make_withdrawal(
-    source: ArticleSource, site: Site, when: datetime, now: datetime, first_seen: datetime | None = None
+    source: ArticleSource,
+    site: Site,
+    when: datetime,
+    now: datetime,
+    first_seen: datetime | None = None,
+    id_day: str = "",
 ) -> Withdrawal:
     """Describe a withdrawn source for its 410 page and its tombstone (no cleaning needed).
 
     ``first_seen``: the ledger's date of an article that had none of its own (its id came from it).
+    ``id_day``: the day of the id readers got (``Revision.id_day``): the tombstone names that id.
     """
     meta = source.metadata
     published = meta.published or (first_seen.astimezone(site.timezone) if first_seen else None)
-    ident = source.pinned_id or (entry_id(site, source.slug, published) if published else None)
+    derived = (
+        entry_id_on(site, source.slug, id_day)
+        if id_day
+        else entry_id(site, source.slug, published)
+        if published
+        else None
+    )
+    ident = source.pinned_id or derived
     return Withdrawal(
         slug=source.slug,
         entry_id=ident,
@@ -384,7 +397,7 @@ def _assemble_one(
     if source.status == "withdrawn":
         revision = withdraw(revisions.get(source.slug), now)
         when = revision.withdrawn or now
-        withdrawal = make_withdrawal(source, site, when, now, revision.first_seen)
+        withdrawal = make_withdrawal(source, site, when, now, revision.first_seen, revision.id_day)
         return _Outcome(done_problems, revision=revision, withdrawal=withdrawal)
     if item.article is None:
         return _Outcome(done_problems)  # a draft, or not publishable (its problems say why)
@@ -418,9 +431,16 @@ def _assemble_one(
             )
         )
         return _Outcome(done_problems, scheduled=article.published)
+    if source.pinned_id is None and previous is not None and previous.id_day:
+        kept = entry_id_on(site, item.slug, previous.id_day)
+        if kept != article.entry_id:
+            # `published` corrected since readers got the id: the id stays theirs (an edit never changes it)
+            article, digest = replace(article, entry_id=kept), ""
     article, revision = revise(article, source.metadata.updated, previous, now, known)
     if item.undated and revision.first_seen is None:
         revision = replace(revision, first_seen=article.published)
+    if source.pinned_id is None and not revision.id_day:
+        revision = replace(revision, id_day=article.published.date().isoformat())  # the day entry_id used
     digest = digest or article_digest(article)
     if retitle is not None:
         article = replace(article, title=retitle.title)
@@ -873,4 +893,4 @@ def _withdrawal(item: Prepared, site: Site, revisions: dict[str, Revision], now:
     source = item.source
     assert source is not None  # only loaded files are withdrawn
     revision = revisions[source.slug] = withdraw(revisions.get(source.slug), now)
-    return make_withdrawal(source, site, revision.withdrawn or now, now, revision.first_seen)
+    return make_withdrawal(source, site, revision.withdrawn or now, now, revision.first_seen, revision.id_day)

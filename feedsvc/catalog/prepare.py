@@ -55,7 +55,12 @@ def entry_id(site: Site, slug: str, published: datetime) -> str:
     Built from the site's fixed authority, the first-publication date and
     the slug, so it survives title edits and moves to a new base URL.
     """
-    return site.tag_uri(f"{published.date().isoformat()}:articles/{slug}")
+    return entry_id_on(site, slug, published.date().isoformat())
+
+
+def entry_id_on(site: Site, slug: str, day: str) -> str:
+    """Return the entry id of ``slug`` first published on ``day`` ("2024-03-01"): the day the ledger kept."""
+    return site.tag_uri(f"{day}:articles/{slug}")
 
 
 def rules_host(url: str | None) -> str:
