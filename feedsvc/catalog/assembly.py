@@ -535,8 +535,8 @@ def assemble_catalog(
         claims[item.slug] = claims.get(item.slug, 0) + 1
         keeper = keepers.get(item.slug)
         if item.slug in claimed or (keeper is not None and keeper[0] != item.path):
-            holder, published = keeper if keeper is not None else (claimed[item.slug], False)
-            if published:
+            holder, holder_published = keeper if keeper is not None else (claimed[item.slug], False)
+            if holder_published:
                 reason = (
                     f"slug '{item.slug}' is already used by {holder.name}, the article published under it, "
                     "which keeps it; rename this file or remove one"
