@@ -534,15 +534,10 @@ def assemble_catalog(
             continue
         claims[item.slug] = claims.get(item.slug, 0) + 1
         keeper = keepers.get(item.slug)
-        if item.slug in claimed or (keeper is not None and keeper[0] != item.path):
-            holder, holder_published = keeper if keeper is not None else (claimed[item.slug], False)
-            if holder_published:
-                reason = (
-                    f"slug '{item.slug}' is already used by {holder.name}, the article published under it, "
-                    "which keeps it; rename this file or remove one"
-                )
-            else:
-                reason = f"slug '{item.slug}' is already used by {holder.name}; rename or remove one"
+        if item.slug in claimed or (keeper is not None and keeper != item.path):
+            # one message whoever keeps it: an unchanged file's problem is carried from build to build
+            holder = keeper if keeper is not None else claimed[item.slug]
+            reason = f"slug '{item.slug}' is already used by {holder.name}; rename or remove one"
             mine.append(Problem(item.path, reason))
             continue
         claimed[item.slug] = item.path
@@ -648,8 +643,8 @@ def _merged(ordered: list[Problem], given: list[Problem]) -> list[Problem]:
 
 def _slug_keepers(
     prepared: Sequence[Prepared], ledger: Mapping[str, Revision], last: Catalog | None
-) -> dict[str, tuple[Path, bool]]:
-    """Return, for each slug two or more loaded files claim, the file that keeps it and whether it is published.
+) -> dict[str, Path]:
+    """Return, for each slug two or more loaded files claim, the file that keeps it.
 
     The file the last catalog published under the slug keeps it, else the one whose article is
     the one readers have (its fingerprint is the ledger's), else the first in path order: a file
@@ -660,7 +655,7 @@ def _slug_keepers(
     for item in prepared:
         if item.source is not None:
             claiming.setdefault(item.slug, []).append(item)
-    keepers: dict[str, tuple[Path, bool]] = {}
+    keepers: dict[str, Path] = {}
     for slug, items in claiming.items():
         if len(items) < 2:
             continue
@@ -674,8 +669,7 @@ def _slug_keepers(
                 return 1
             return 2
 
-        best = min(items, key=rank)  # the first in path order of those ranked alike
-        keepers[slug] = (best.path, rank(best) < 2)
+        keepers[slug] = min(items, key=rank).path  # the first in path order of those ranked alike
     return keepers
 
 

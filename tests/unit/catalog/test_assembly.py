@@ -114,7 +114,7 @@ def test_a_file_saved_beside_a_published_article_under_its_name_does_not_take_it
         assert [a.title for a in later.articles] == ["Title metro.md"]
         (problem,) = later.problems
         assert problem.path == Path("articles/metro.html")
-        assert "already used by metro.md, the article published under it" in problem.message
+        assert "slug 'metro' is already used by metro.md; rename or remove one" in problem.message
     # two new files: the first in path order, as before
     fresh = assemble_catalog([newcomer, published], site, now=NOW)
     assert [a.title for a in fresh.articles] == ["Another page"]
