@@ -375,6 +375,9 @@ class Revision:
     since: datetime  # when that fingerprint was first seen (first sight: the article's own date)
     withdrawn: datetime | None = None  # when status = "withdrawn" was first seen
     first_seen: datetime | None = None  # when first seen without a date of its own: its date from then on
+    # the day ("2024-03-01") in the entry id readers got (tag:…:<day>:articles/<slug>), kept when `published`
+    # is corrected later: the id never moves ("" for a pinned id, or a ledger written before it was kept)
+    id_day: str = ""
 
 
 @_pickled_by_position

@@ -111,6 +111,30 @@ def _failed(prepared: Prepared) -> bool:
     return prepared.source.status == "published" and prepared.article is None
 
 
+def _here(prepared: Prepared, folder: Path) -> Prepared:
+    """Return a cached file's prepared form with its paths in ``folder``, the articles folder of this build.
+
+    The cache is keyed by a file's name, not by the folder's path: a row cleaned by ``feedsvc serve --content
+    site`` is reused by ``feedsvc check --content .`` or ``--content /srv/site``, whose reports must name the
+    files as that command was given them (they named ``site/articles/x.html`` among ``articles/y.html``).
+    """
+    old = prepared.path.parent
+    if old == folder:
+        return prepared
+
+    def moved(path: Path) -> Path:
+        return folder / path.name if path.parent == old else path
+
+    source, article = prepared.source, prepared.article
+    return replace(
+        prepared,
+        path=moved(prepared.path),
+        source=replace(source, path=moved(source.path)) if source is not None else None,
+        article=replace(article, source_path=moved(article.source_path)) if article is not None else None,
+        problems=tuple(replace(p, path=moved(p.path)) for p in prepared.problems),
+    )
+
+
 def _stamp(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC).replace(microsecond=0)
 
@@ -340,6 +364,7 @@ class Articles:
         for key, value in cache.each_article(keys.values(), versions):
             name = by_key[key]
             if isinstance(value, Prepared) and name not in entries:
+                value = _here(value, self.folder)
                 stats.cached += 1
                 used = self._shared(rules_of(value, rules))
                 entries[name] = entry = Entry(units[name], known[name], key, used, value)
@@ -420,7 +445,7 @@ class Articles:
             for name, (key, saved) in wanted.items():
                 value = found.get(key)
                 if isinstance(value, Prepared) and _published(value):
-                    good[name] = Held(key, saved, value)
+                    good[name] = Held(key, saved, _here(value, self.folder))
         for name, entry in failing.items():
             if name in good:
                 entries[name] = replace(entry, prepared=_hold(entry.prepared, entry.sig, good[name]), held=good[name])

@@ -61,7 +61,7 @@ from feedsvc.content.loader import (
     stray_problems,
 )
 from feedsvc.content.rules import RULES_FOLDER, host_of, load_site_rules
-from feedsvc.model import Article, Catalog, PictureFile, Problem, Site
+from feedsvc.model import Article, ArticleSource, Catalog, PictureFile, Problem, Site
 
 __all__ = [
     "BuildReport",
@@ -193,6 +193,16 @@ class Builder:
     def stats(self) -> BuildStats:
         """What the last build did."""
         return self.articles.stats
+
+    @property
+    def drafts(self) -> tuple[ArticleSource, ...]:
+        """The articles of the last catalog's files marked ``status = "draft"`` (loaded, not published), by path."""
+        items = self._assembled.items
+        return tuple(
+            item.source
+            for _, item in sorted(items.items())
+            if item.source is not None and item.source.status == "draft"
+        )
 
     @property
     def pictures(self) -> tuple[str, ...]:

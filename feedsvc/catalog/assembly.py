@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from feedsvc.catalog.prepare import Cleaner, article_digest, entry_id, prepare_source
+from feedsvc.catalog.prepare import Cleaner, article_digest, entry_id, entry_id_on, prepare_source
 from feedsvc.catalog.revisions import first_seen, revise, withdraw
 from feedsvc.catalog.sitenames import Retitle, TitleIndex
 from feedsvc.clean import SiteRules, clean_html
@@ -104,15 +104,28 @@ def facet_key(name: str) -> str:
 
 
 def make_withdrawal(
-    source: ArticleSource, site: Site, when: datetime, now: datetime, first_seen: datetime | None = None
+    source: ArticleSource,
+    site: Site,
+    when: datetime,
+    now: datetime,
+    first_seen: datetime | None = None,
+    id_day: str = "",
 ) -> Withdrawal:
     """Describe a withdrawn source for its 410 page and its tombstone (no cleaning needed).
 
     ``first_seen``: the ledger's date of an article that had none of its own (its id came from it).
+    ``id_day``: the day of the id readers got (``Revision.id_day``): the tombstone names that id.
     """
     meta = source.metadata
     published = meta.published or (first_seen.astimezone(site.timezone) if first_seen else None)
-    ident = source.pinned_id or (entry_id(site, source.slug, published) if published else None)
+    derived = (
+        entry_id_on(site, source.slug, id_day)
+        if id_day
+        else entry_id(site, source.slug, published)
+        if published
+        else None
+    )
+    ident = source.pinned_id or derived
     return Withdrawal(
         slug=source.slug,
         entry_id=ident,
@@ -384,7 +397,7 @@ def _assemble_one(
     if source.status == "withdrawn":
         revision = withdraw(revisions.get(source.slug), now)
         when = revision.withdrawn or now
-        withdrawal = make_withdrawal(source, site, when, now, revision.first_seen)
+        withdrawal = make_withdrawal(source, site, when, now, revision.first_seen, revision.id_day)
         return _Outcome(done_problems, revision=revision, withdrawal=withdrawal)
     if item.article is None:
         return _Outcome(done_problems)  # a draft, or not publishable (its problems say why)
@@ -418,9 +431,16 @@ def _assemble_one(
             )
         )
         return _Outcome(done_problems, scheduled=article.published)
+    if source.pinned_id is None and previous is not None and previous.id_day:
+        kept = entry_id_on(site, item.slug, previous.id_day)
+        if kept != article.entry_id:
+            # `published` corrected since readers got the id: the id stays theirs (an edit never changes it)
+            article, digest = replace(article, entry_id=kept), ""
     article, revision = revise(article, source.metadata.updated, previous, now, known)
     if item.undated and revision.first_seen is None:
         revision = replace(revision, first_seen=article.published)
+    if source.pinned_id is None and not revision.id_day:
+        revision = replace(revision, id_day=article.published.date().isoformat())  # the day entry_id used
     digest = digest or article_digest(article)
     if retitle is not None:
         article = replace(article, title=retitle.title)
@@ -498,6 +518,7 @@ def assemble_catalog(
     lines = 0
     claimed: dict[str, Path] = {}
     claims: dict[str, int] = {}
+    keepers = _slug_keepers(prepared, revisions, last)
     scheduled: dict[str, datetime] = {}
     per_file: dict[Path, list[Problem]] = {}
     items: dict[Path, Prepared] = {}
@@ -512,8 +533,11 @@ def assemble_catalog(
             mine.extend(item.problems)
             continue
         claims[item.slug] = claims.get(item.slug, 0) + 1
-        if item.slug in claimed:
-            reason = f"slug '{item.slug}' is already used by {claimed[item.slug].name}; rename or remove one"
+        keeper = keepers.get(item.slug)
+        if item.slug in claimed or (keeper is not None and keeper != item.path):
+            # one message whoever keeps it: an unchanged file's problem is carried from build to build
+            holder = keeper if keeper is not None else claimed[item.slug]
+            reason = f"slug '{item.slug}' is already used by {holder.name}; rename or remove one"
             mine.append(Problem(item.path, reason))
             continue
         claimed[item.slug] = item.path
@@ -615,6 +639,38 @@ def _merged(ordered: list[Problem], given: list[Problem]) -> list[Problem]:
     for count, problem in enumerate(sorted(given, key=_problem_key)):
         merged.insert(bisect.bisect_left(ordered, _problem_key(problem), key=_problem_key) + count, problem)
     return merged
+
+
+def _slug_keepers(
+    prepared: Sequence[Prepared], ledger: Mapping[str, Revision], last: Catalog | None
+) -> dict[str, Path]:
+    """Return, for each slug two or more loaded files claim, the file that keeps it.
+
+    The file the last catalog published under the slug keeps it, else the one whose article is
+    the one readers have (its fingerprint is the ledger's), else the first in path order: a file
+    saved beside a published article under the same name (``x.html`` beside ``x.md``) must not
+    take over its page and its feed entry because its name sorts first.
+    """
+    claiming: dict[str, list[Prepared]] = {}
+    for item in prepared:
+        if item.source is not None:
+            claiming.setdefault(item.slug, []).append(item)
+    keepers: dict[str, Path] = {}
+    for slug, items in claiming.items():
+        if len(items) < 2:
+            continue
+        shown = last.by_slug.get(slug) if last is not None else None
+        entry = ledger.get(slug)
+
+        def rank(item: Prepared, shown: Article | None = shown, entry: Revision | None = entry) -> int:
+            if shown is not None and shown.source_path == item.path:
+                return 0
+            if entry is not None and entry.fingerprint and item.fingerprint == entry.fingerprint:
+                return 1
+            return 2
+
+        keepers[slug] = min(items, key=rank).path  # the first in path order of those ranked alike
+    return keepers
 
 
 def update_catalog(
@@ -831,4 +887,4 @@ def _withdrawal(item: Prepared, site: Site, revisions: dict[str, Revision], now:
     source = item.source
     assert source is not None  # only loaded files are withdrawn
     revision = revisions[source.slug] = withdraw(revisions.get(source.slug), now)
-    return make_withdrawal(source, site, revision.withdrawn or now, now, revision.first_seen)
+    return make_withdrawal(source, site, revision.withdrawn or now, now, revision.first_seen, revision.id_day)

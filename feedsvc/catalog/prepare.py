@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 AUTHOR_ORIGINS = frozenset({"sidecar", "front matter"})
 # How many words of the article a fallback title takes when the page has none.
 FALLBACK_TITLE_WORDS = 12
+# How the loader's warning about a page without a title begins (content/loader.py, _warnings).
+NO_TITLE = "no title found"
 
 Cleaner = Callable[..., str]
 
@@ -53,7 +55,12 @@ def entry_id(site: Site, slug: str, published: datetime) -> str:
     Built from the site's fixed authority, the first-publication date and
     the slug, so it survives title edits and moves to a new base URL.
     """
-    return site.tag_uri(f"{published.date().isoformat()}:articles/{slug}")
+    return entry_id_on(site, slug, published.date().isoformat())
+
+
+def entry_id_on(site: Site, slug: str, day: str) -> str:
+    """Return the entry id of ``slug`` first published on ``day`` ("2024-03-01"): the day the ledger kept."""
+    return site.tag_uri(f"{day}:articles/{slug}")
 
 
 def rules_host(url: str | None) -> str:
@@ -110,9 +117,11 @@ def make_article(
     title = meta.title
     if not title:
         title = fallback_title(content, FALLBACK_TITLE_WORDS)
-        warnings.append(
-            f"no title found; using {title!r}, the article's opening heading or sentence; set `title` in the sidecar"
-        )
+        # once: the loader's warning says it already, naming the sidecar or front matter (and check shows the title)
+        if not any(warning.startswith(NO_TITLE) for warning in warnings):
+            warnings.append(
+                f"{NO_TITLE}; using {title!r}, the article's opening heading or sentence; set `title` in the sidecar"
+            )
     # No date anywhere: assemble_catalog dates it from the revisions ledger (date_undated).
     published = meta.published or UNDATED
     updated = max(meta.updated or published, published)

@@ -18,7 +18,7 @@ import json
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -100,7 +100,12 @@ def revise(
         since = previous.since
     else:
         since = now
-    revision = Revision(current, since, first_seen=previous.first_seen if previous is not None else None)
+    revision = Revision(
+        current,
+        since,
+        first_seen=previous.first_seen if previous is not None else None,
+        id_day=previous.id_day if previous is not None else "",
+    )
     if revision == previous:
         revision = previous  # the same object: what a ledger keeps unchanged is told apart by identity
     if page_updated is not None:
@@ -170,6 +175,8 @@ def _entry(revision: Revision) -> dict[str, str]:
         entry["withdrawn"] = _utc(revision.withdrawn)
     if revision.first_seen:
         entry["first_seen"] = _utc(revision.first_seen)
+    if revision.id_day:
+        entry["id_day"] = revision.id_day
     return entry
 
 
@@ -203,10 +210,18 @@ def ledger_entries(articles: Mapping[str, Any]) -> dict[str, Revision]:
                 since=_parse_utc(entry["since"]),
                 withdrawn=_parse_utc(withdrawn) if withdrawn else None,
                 first_seen=_parse_utc(first_seen) if first_seen else None,
+                id_day=_day(entry.get("id_day", "")),  # absent from older ledgers and for pinned ids
             )
         except (AttributeError, KeyError, TypeError, ValueError):
             raise ValueError(f"has an unreadable entry for {slug!r}: {entry!r}") from None
     return ledger
+
+
+def _day(value: object) -> str:
+    """Return a ledger's ``id_day`` ("2024-03-01"), raising ValueError for anything else."""
+    if not isinstance(value, str) or (value and date.fromisoformat(value).isoformat() != value):
+        raise ValueError(value)
+    return value
 
 
 def _utc(moment: datetime) -> str:

@@ -38,7 +38,7 @@ from feedsvc.content.site import (
     source_rules,
 )
 from feedsvc.content.slug import FALLBACK_SLUG, is_slug, slugify
-from feedsvc.content.toml_text import joined, parse_toml
+from feedsvc.content.toml_text import joined, parse_toml, parse_toml_keys
 from feedsvc.html_depth import MAX_DEPTH, limit_depth
 from feedsvc.metadata.page import extract_metadata
 from feedsvc.metadata.tags import MAX_TAGS as METADATA_MAX_TAGS
@@ -163,10 +163,14 @@ def read_site(
         raise SiteConfigError(f"{path}: {_unreadable(error)}") from None
     except UnicodeDecodeError:
         raise SiteConfigError(f"{path}: is not UTF-8 text; save it as UTF-8") from None
-    data, problems = parse_toml(text)
+    data, problems, written = parse_toml_keys(text)
     lines = source_lines(text)
     if problems:
-        more = site_problems(data, overrides, lines) + _source_rules_problems(content_dir, data, lines) if data else []
+        more = (
+            site_problems(data, overrides, lines, written) + _source_rules_problems(content_dir, data, lines)
+            if data
+            else []
+        )
         raise SiteConfigError(f"{path}: {joined(problems + more)}")
     problems = site_problems(data or {}, overrides, lines) + _source_rules_problems(content_dir, data or {}, lines)
     if problems:

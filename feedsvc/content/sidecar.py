@@ -200,7 +200,14 @@ def _authors(name: str, value: Any, site: Site) -> tuple[str, ...]:
 
 
 def _tags(name: str, value: Any, site: Site) -> tuple[str, ...]:
-    return _strings(name, value, "['politics', 'Armenia']")
+    try:
+        return _strings(name, value, "['politics', 'Armenia']")
+    except _Invalid as error:
+        if isinstance(value, str) and value.strip():
+            # author = "…" takes one name: the same line for tags is the likeliest mistake; say the line to write
+            one = one_line(value).replace("\\", "\\\\").replace('"', '\\"')
+            raise _Invalid(f'{error}; one tag is a list too: {name} = ["{one}"]') from None
+        raise
 
 
 def _entry_id(name: str, value: Any, site: Site) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from datetime import date, datetime
 from pathlib import PurePosixPath
@@ -326,9 +326,15 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
 
 
 def _checked(
-    data: Mapping[str, Any], overrides: Mapping[str, Any] | None, lines: Sequence[Mapping[str, int]] = ()
+    data: Mapping[str, Any],
+    overrides: Mapping[str, Any] | None,
+    lines: Sequence[Mapping[str, int]] = (),
+    written: Collection[str] = (),
 ) -> tuple[dict[str, Any], list[str]]:
-    """Return the valid settings of ``data`` (plus overrides) and what is wrong with each of the others."""
+    """Return the valid settings of ``data`` (plus overrides) and what is wrong with each of the others.
+
+    ``written``: keys on lines that are not valid TOML (reported as such): not missing as well.
+    """
     merged = {**data, **(overrides or {})}
     known = {setting.name for setting in SETTINGS}
     unknown = sorted(set(merged) - known - {SOURCE_TABLE})
@@ -347,7 +353,7 @@ def _checked(
                 values[setting.name] = _CHECKS[setting.name](setting.name, merged[setting.name])
             except SiteConfigError as error:
                 problems.append(str(error))
-        elif setting.default is None:
+        elif setting.default is None and setting.name not in written:
             problems.append(f"missing required key '{setting.name}': {setting.help}")
     if SOURCE_TABLE in merged:
         values["sources"] = _sources(merged[SOURCE_TABLE], values.get("timezone", _UTC), lines, problems)
@@ -355,14 +361,18 @@ def _checked(
 
 
 def site_problems(
-    data: Mapping[str, Any], overrides: Mapping[str, Any] | None = None, lines: Sequence[Mapping[str, int]] = ()
+    data: Mapping[str, Any],
+    overrides: Mapping[str, Any] | None = None,
+    lines: Sequence[Mapping[str, int]] = (),
+    written: Collection[str] = (),
 ) -> list[str]:
     """Return what is wrong with each setting of ``site.toml`` data, all at once ([] if nothing).
 
     ``lines``: where each ``[[source]]`` table and its keys are in the file (:func:`source_lines`),
-    so a mistake in one is named by its line.
+    so a mistake in one is named by its line. ``written``: keys whose lines are not valid TOML
+    (:func:`~feedsvc.content.toml_text.parse_toml_keys`), which are not missing as well.
     """
-    return _checked(data, overrides, lines)[1]
+    return _checked(data, overrides, lines, written)[1]
 
 
 def parse_site(

@@ -11,7 +11,7 @@ import re
 import tomllib
 from typing import Any
 
-__all__ = ["joined", "parse_toml"]
+__all__ = ["joined", "parse_toml", "parse_toml_keys"]
 
 _WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_.-]+|\"[^\"]*\")\s*=\s*(.*)$")
@@ -23,7 +23,8 @@ def joined(problems: list[str]) -> str:
     """Return one message for all the problems of one file."""
     if len(problems) == 1:
         return problems[0]
-    return f"{len(problems)} problems: " + " ".join(f"({n}) {p}." for n, p in enumerate(problems, start=1))
+    # one full stop after each (a setting's help ends with its own)
+    return f"{len(problems)} problems: " + " ".join(f"({n}) {p.rstrip('.')}." for n, p in enumerate(problems, start=1))
 
 
 def _describe(reason: str, number: int, line: str) -> str:
@@ -41,6 +42,10 @@ def _describe(reason: str, number: int, line: str) -> str:
     if value.startswith(("[", "{")) and value.count(value[0]) > value.count("]" if value[0] == "[" else "}"):
         closing = "]" if value[0] == "[" else "}"
         return f"invalid TOML: line {number}: the value of '{key}' ({value}) is never closed; end it with {closing}"
+    quote = value[:1]
+    if quote in ('"', "'") and not value.startswith(quote * 3) and value.replace("\\" + quote, "").count(quote) % 2:
+        # an opening quote without its closing one: the text runs into the line's end
+        return f"invalid TOML: line {number}: the text of '{key}' ({value}) is never closed; end it with {quote}"
     if not value:
         return (
             f"invalid TOML: line {number}: '{key}' has no value; give one after the = (text in quotes) "
@@ -70,12 +75,22 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, list[str]]:
 
     The data is None when no reading of the file without the bad lines parses.
     """
+    data, problems, _ = parse_toml_keys(text)
+    return data, problems
+
+
+def parse_toml_keys(text: str) -> tuple[dict[str, Any] | None, list[str], frozenset[str]]:
+    """Parse ``text`` as :func:`parse_toml` does; also return the keys written on the lines left out as mistakes.
+
+    A key written on a bad line is not missing: a file that requires it must not say so as well.
+    """
     lines = text.splitlines(keepends=True)
+    broken: set[str] = set()
     problems: list[str] = []
     skipped: set[int] = set()
     while len(problems) < MAX_PROBLEMS:
         try:
-            return tomllib.loads("".join(lines)), problems
+            return tomllib.loads("".join(lines)), problems, frozenset(broken)
         except tomllib.TOMLDecodeError as error:
             message = str(error)
             found = _WHERE.search(message)
@@ -83,8 +98,10 @@ def parse_toml(text: str) -> tuple[dict[str, Any] | None, list[str]]:
             number = int(found.group(1)) if found else _unclosed(lines)
             if number is None or number in skipped or number > len(lines):
                 problems.append(f"invalid TOML: {message}; fix the syntax there")
-                return None, problems
+                return None, problems, frozenset(broken)
             problems.append(_describe(reason, number, lines[number - 1]))
+            if match := _KEY.match(lines[number - 1].strip()):
+                broken.add(match.group(1).strip('"'))
             skipped.add(number)
             lines[number - 1] = "\n"  # look past this line for more mistakes
-    return None, problems
+    return None, problems, frozenset(broken)

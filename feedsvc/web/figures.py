@@ -12,6 +12,10 @@ cleaned HTML as it is (a reader decides how it loads images).
   at once (it is above the fold); unless the body itself starts with that
   picture (the same file in any size, or another crop of it with the same
   long alt text), which then is the one loaded at once and nothing is repeated.
+- A lead image that no metadata declared is the body's own first picture
+  (``origin == "body"``): it is never shown above the body, which already
+  shows it where the article puts it (a picture at the end of a Markdown
+  article was shown twice, at the top and at the end).
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from feedsvc.model import Image
 from feedsvc.text import absolute_url, one_line, xml_safe
 
 __all__ = ["LAZY", "PageBody", "page_body"]
+
+# Image.origin of a lead image found in the article body itself (metadata/images.py, first_body_image).
+BODY_ORIGIN = "body"
 
 # What a picture below the fold gets; the first picture of a page gets neither.
 LAZY = (("loading", "lazy"), ("decoding", "async"))
@@ -44,9 +51,10 @@ def page_body(content_html: str, lead: Image | None) -> PageBody:
     """Return the page's body HTML (images lazy, the leading one eager) and the lead figure to put above it.
 
     ``lead`` is shown only if its URL is an absolute http(s) URL (the rule the cleaner holds body
-    URLs to) and the body does not start with the same picture.
+    URLs to), it was declared (not taken from the body, which shows it already) and the body does
+    not start with the same picture.
     """
-    if lead is not None and absolute_url(lead.url) != lead.url:
+    if lead is not None and (absolute_url(lead.url) != lead.url or lead.origin == BODY_ORIGIN):
         lead = None
     if "<img" not in content_html.lower():
         return PageBody(content_html, lead)

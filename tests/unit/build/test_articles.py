@@ -227,3 +227,24 @@ def test_pools_started_beside_a_thread_fork_from_one_server_that_has_the_cleaner
     # forked from a server (never from a process with threads), the same one for every pool, and that
     # server holds the cleaner's libraries: no pool process imports them again
     assert done.stdout.split() == ["forkserver", "1", "True"]
+
+
+def test_files_read_from_the_cache_are_named_as_this_build_was_given_the_folder(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    # `serve --content site` filled the cache; `check --content /abs/site` (another spelling, here a symlink)
+    # named the cached files "site/articles/x.html" among its own "/abs/site/articles/y.html"
+    (content_dir / "articles" / "undated.html").write_text(
+        "<article><p>An undated article with no title, long enough to be the opening of one.</p></article>"
+    )
+    cache = tmp_path / "cache"
+    Builder(content_dir, cache_dir=cache).build(T1)
+    alias = tmp_path / "alias"
+    alias.symlink_to(content_dir)
+    again = Builder(alias, cache_dir=cache)
+    snapshot = again.build(T1)
+    assert again.stats.cached >= 3
+    articles = alias / "articles"
+    assert {a.source_path.parent for a in snapshot.catalog.articles} == {articles}
+    undated = [p for p in snapshot.catalog.problems if p.path.name == "undated.html"]
+    assert undated and all(p.path.parent == articles for p in undated)

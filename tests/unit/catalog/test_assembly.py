@@ -104,6 +104,42 @@ def test_duplicate_pinned_ids_keep_one_and_name_both_files(site: Site) -> None:
     assert "articles/second.html" in problem.message
 
 
+def test_a_file_saved_beside_a_published_article_under_its_name_does_not_take_its_slug(site: Site) -> None:
+    # metro.md is published; metro.html comes later and sorts first: the published article keeps its page
+    published = _file(site, "metro.md", published=datetime(2024, 3, 1, tzinfo=UTC))
+    first = assemble_catalog([published], site, now=NOW)
+    newcomer = _file(site, "metro.html", title="Another page", published=datetime(2024, 3, 2, tzinfo=UTC))
+    for last in (first, None):  # the running service's last catalog, or only the ledger (a restart, check)
+        later = assemble_catalog([newcomer, published], site, now=NOW, ledger=first.revisions, last=last)
+        assert [a.title for a in later.articles] == ["Title metro.md"]
+        (problem,) = later.problems
+        assert problem.path == Path("articles/metro.html")
+        assert "slug 'metro' is already used by metro.md; rename or remove one" in problem.message
+    # two new files: the first in path order, as before
+    fresh = assemble_catalog([newcomer, published], site, now=NOW)
+    assert [a.title for a in fresh.articles] == ["Another page"]
+
+
+def test_correcting_the_publication_date_keeps_the_entry_id_readers_have(site: Site) -> None:
+    # the id is tag:…:<first-publication day>:articles/<slug>; correcting `published` a day back made it a new
+    # id, which every reader showed as a second article
+    first = build_catalog([source("metro", day=2)], site, now=NOW)
+    (article,) = first.articles
+    assert article.entry_id.endswith(":2024-03-02:articles/metro")
+    ledger = parse_ledger(dump_ledger(first.revisions))  # kept in revisions.json
+    assert ledger["metro"].id_day == "2024-03-02"
+    corrected = build_catalog([source("metro", day=1)], site, now=NOW + timedelta(days=1), ledger=ledger)
+    (again,) = corrected.articles
+    assert again.published.day == 1 and again.entry_id == article.entry_id
+    gone = build_catalog(
+        [replace(source("metro", day=1), status="withdrawn")], site, now=NOW + timedelta(days=2), ledger=ledger
+    )
+    assert gone.gone["metro"].entry_id == article.entry_id  # the tombstone names the id readers have
+    # a pinned id is the sidecar's to keep: nothing recorded
+    pinned = replace(source("pinned", day=2), pinned_id="urn:uuid:00000000-0000-4000-8000-000000000002")
+    assert build_catalog([pinned], site, now=NOW).revisions["pinned"].id_day == ""
+
+
 def test_drafts_are_not_published(site: Site) -> None:
     catalog = build_catalog([replace(source("draft"), status="draft"), source("live")], site, now=NOW)
     assert [a.slug for a in catalog.articles] == ["live"]

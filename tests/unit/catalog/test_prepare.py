@@ -61,6 +61,16 @@ def test_missing_title_falls_back_to_the_opening_words_with_a_warning(site: Site
     assert any("no title found" in warning for warning in article.warnings)
 
 
+def test_a_page_without_a_title_is_warned_about_once(site: Site, tmp_path: Path) -> None:
+    # the loader warns (naming the sidecar); making the article must not say it a second time
+    page = tmp_path / "articles" / "untitled.html"
+    page.parent.mkdir()
+    page.write_text("<p>The crane arrived by sea on Wednesday and lifts its first containers in May.</p>")
+    article = make_article(load_article(page, site), site)
+    (warning,) = [w for w in article.warnings if "no title found" in w]
+    assert 'add title = "…" to untitled.toml' in warning
+
+
 def test_canonical_url_elsewhere_becomes_the_source_url(site: Site) -> None:
     article = make_article(source("story", canonical_url="https://origin.example.com/story/"), site)
     assert article.source_url == "https://origin.example.com/story/"

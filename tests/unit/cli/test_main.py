@@ -90,6 +90,22 @@ def test_check_fails_on_a_held_article_and_says_which_version_is_served(content_
     assert "3 published, 0 not published, 1 held at their last good version" in result.output
 
 
+def test_check_lists_drafts_and_withdrawn_articles_and_counts_them(content_dir: Path) -> None:
+    # a draft and a withdrawal were not mentioned at all: "3 published, 0 not published" with four files
+    articles = content_dir / "articles"
+    (articles / "article-that-is-empty.html").unlink()
+    (articles / "budget.md").write_text('+++\ntitle = "The budget"\nstatus = "draft"\n+++\nNotes.\n', encoding="utf-8")
+    sidecar = articles / "article-with-sidecar-overrides.toml"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8") + '\nstatus = "withdrawn"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--content", str(content_dir)])
+    assert result.exit_code == 0, result.output
+    assert "draft    budget\n         title:     The budget\n" in result.output
+    assert 'not published: status = "draft" in the front matter of budget.md; remove it to publish' in result.output
+    assert "withdrawn article-with-sidecar-overrides\n" in result.output and "410 Gone since " in result.output
+    assert "2 published, 0 not published, 0 held at their last good version, " in result.output
+    assert " warnings, 1 draft, 1 withdrawn\n" in result.output
+
+
 def test_check_escapes_control_characters_in_file_names(content_dir: Path) -> None:
     hostile = "red\x1b[31m-\u202egnp.exe.html"  # an escape sequence and a right-to-left override
     (content_dir / "articles" / hostile).write_text("", encoding="utf-8")  # empty: reported by name

@@ -541,6 +541,8 @@ def test_unsafe_slug_says_what_to_rename_it_to(content_dir: Path, site: Site, na
         ("updated = 2021", "'updated' must be a date"),
         ('author = ["Ana", 1]', "'author' must be a name or a list of names"),
         ('tags = "politics"', "'tags' must be a list of non-empty strings such as ['politics', 'Armenia']"),
+        # written like author = "…", which takes one name: the message gives the line to write
+        ('tags = "Economy"', 'one tag is a list too: tags = ["Economy"]'),
         ('id = "sochi-summit"', "'id' must be an absolute URI such as 'tag:oc-media.org,2012:2021-11-23:my-article'"),
         ('id = "https:///x"', "'id' must be an absolute URI"),
         ('status = "hidden"', "'status' must be one of 'published', 'draft', 'withdrawn', got 'hidden'"),

@@ -8,7 +8,7 @@ import pytest
 
 from feedsvc.content.loader import load_article, load_site
 from feedsvc.content.site import SiteConfigError
-from feedsvc.content.toml_text import parse_toml
+from feedsvc.content.toml_text import joined, parse_toml
 from feedsvc.model import ContentError
 from support.factories import make_site
 from support.sites import NEWS_SITE_TOML, blank_site, write_file
@@ -60,6 +60,24 @@ def test_a_site_toml_syntax_mistake_names_its_line_and_key(tmp_path: Path) -> No
     content = blank_site(tmp_path / "content", NEWS_SITE_TOML + "feed_max_age = \n")
     with pytest.raises(SiteConfigError, match=r"line 6: 'feed_max_age' has no value"):
         load_site(content)
+
+
+def test_an_unclosed_text_in_site_toml_is_one_problem_saying_to_close_it(tmp_path: Path) -> None:
+    # the title's line is left out as a mistake: its key is not "missing" as well, and it is in quotes already
+    toml = NEWS_SITE_TOML.replace('title = "Harbour Times"', 'title = "Harbour Times')
+    with pytest.raises(SiteConfigError) as caught:
+        load_site(blank_site(tmp_path / "content", toml))
+    message = str(caught.value)
+    assert "line 1: the text of 'title' (\"Harbour Times) is never closed; end it with \"" in message
+    assert "problems" not in message and "missing required key" not in message
+    # a text that is closed but followed by more is not called unclosed
+    assert "never closed" not in parse_toml('title = "A" and more\n')[1][0]
+
+
+def test_problems_joined_end_with_one_full_stop_each() -> None:
+    assert joined(["a setting's help ends with a stop.", "another"]) == (
+        "2 problems: (1) a setting's help ends with a stop. (2) another."
+    )
 
 
 def test_valid_toml_parses_as_tomllib_does() -> None:

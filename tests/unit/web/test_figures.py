@@ -84,3 +84,15 @@ def test_a_lead_image_whose_url_is_not_plain_http_is_not_shown(url: str) -> None
 def test_a_body_without_pictures_is_left_as_it_is() -> None:
     assert page_body(TEXT, LEAD).html == TEXT
     assert page_body("", None).html == ""
+
+
+def test_a_lead_image_taken_from_the_body_is_not_shown_again_above_it() -> None:
+    # no metadata declared a picture: the lead image is the body's first one, here after the text
+    # (a Markdown article ending with a picture); the page showed it twice, at the top and at the end
+    lead = Image("https://news.example.org/uploads/burgas.jpg", 800, 600, alt="Burgas", origin="body")
+    shown = page_body(TEXT + LATER, lead)
+    assert shown.lead is None
+    assert [attributes["src"] for attributes in images(shown.html)] == [lead.url]
+    # one that opens the body is still the picture loaded at once
+    opening = page_body(LATER + TEXT, lead)
+    assert opening.lead is None and "loading" not in images(opening.html)[0]
