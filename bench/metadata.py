@@ -57,8 +57,9 @@ most of them, three at least, end or begin with after a strong separator). The d
 data set's ``domain`` (or the host of its ``url``), as an import gives a page its source's host;
 the page's own title counts with the others', as in a build. Only titles are read, never the truth.
 
-``--save FILE`` writes feedsvc's title and days of every page; ``--compare FILE`` lists the
-pages whose title or days changed since (held-out pages only counted, unless ``--peek``).
+``--save FILE`` writes feedsvc's title, days and authors of every page; ``--compare FILE`` lists the
+pages whose title, days or authors changed since (held-out pages only counted, unless ``--peek``;
+an author change says whether the page is now unsigned or newly signed).
 
 Each publication-day miss of feedsvc is given a kind: the annotated day is
 not written in the page at all (in any common form, a day either side), the
@@ -75,7 +76,9 @@ or an organisation published instead of a person; another person or a
 non-name published. The counts are printed per fold, with tuning and
 held-out sums; then feedsvc's authors right and wrong by the source they come
 from (JSON-LD, the meta tags, byline elements, names read from the page's
-lines, none).
+lines, none), and how many pages with no author annotated feedsvc signs all
+the same, by source (a phrase or a menu word taken for a name shows there:
+"the way", "Privacy Policy", "Event Type").
 
 The checks every dev page must pass (reported, and counted as failures):
 no author named "by" or made only of a role or agency, no author holding an
@@ -673,9 +676,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peek", action="store_true", help="let --failures list held-out pages too")
     parser.add_argument("--log", metavar="NOTE", help="append this run's numbers to bench/metadata_log.md")
     parser.add_argument("--limit", type=int, default=0)
-    parser.add_argument("--save", type=Path, metavar="FILE", help="write feedsvc's title and days of every page here")
     parser.add_argument(
-        "--compare", type=Path, metavar="FILE", help="list the pages whose title or day differs from a --save file"
+        "--save", type=Path, metavar="FILE", help="write feedsvc's title, days and authors of every page here"
+    )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="FILE",
+        help="list the pages whose title, day or authors differ from a --save file",
     )
     parser.add_argument(
         "--learned", action="store_true", help="take off the site names learned from the titles of each domain's pages"
@@ -701,6 +709,8 @@ def main(argv: list[str] | None = None) -> int:
     author_kinds: dict[tuple[int, str], int] = {}
     # (tuning or held-out, source of the published authors, hit) -> pages
     by_source: dict[tuple[str, str, bool], int] = {}
+    # (tuning or held-out, source) -> pages no author is annotated on that feedsvc signs all the same
+    unannotated_signed: Counter[tuple[str, str]] = Counter()
     # (fold, kind) -> title misses
     title_kinds: Counter[tuple[int, str]] = Counter()
     # (system, group) -> titles matched with the site's name optional where the truth keeps it
@@ -725,6 +735,8 @@ def main(argv: list[str] | None = None) -> int:
             "title": mine.title,
             "published": mine.published.isoformat() if mine.published else None,
             "updated": mine.updated.isoformat() if mine.updated else None,
+            "authors": list(mine.authors),
+            "authors_from": mine.authors_from,
             "hits": {name: field_hit(page, mine, name) for name in FIELDS},
         }
         title_kind = day_kind = ""
@@ -739,6 +751,8 @@ def main(argv: list[str] | None = None) -> int:
         if author_hit is not None:
             tallied = ("held-out" if fold in held_out else "tuning", mine.authors_from, author_hit)
             by_source[tallied] = by_source.get(tallied, 0) + 1
+        elif mine.authors:
+            unannotated_signed[("held-out" if fold in held_out else "tuning", mine.authors_from)] += 1
         author_kind = ""
         if author_hit is False:
             author_kind = author_miss_kind(page, mine, read_page(data))
@@ -792,6 +806,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{by_source.get(('held-out', source, True), 0):>6} / {by_source.get(('held-out', source, False), 0)}"
         for source in AUTHOR_SOURCES
     )
+    # a signature where the annotators saw none: a phrase or a menu word read as a name costs the reader
+    # more than no author (the site's default signs then)
+    lines.append(
+        "feedsvc's authors on pages with no author annotated (tuning; held-out): "
+        + ", ".join(
+            f"{source} {unannotated_signed[('tuning', source)]}; {unannotated_signed[('held-out', source)]}"
+            for source in AUTHOR_SOURCES[:-1]
+        )
+    )
     lines.append("")
     lines.append(f"checks on every page: {len(problems)} problem(s)")
     lines.extend(f"    {page.dataset}/{page.ident}: {problem}" for page, problem in problems[:40])
@@ -838,30 +861,44 @@ def author_kind_table(counts: dict[tuple[int, str], int], folds: int, held_out: 
 def compare_outputs(
     before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]], held_out: set[int], peek: bool
 ) -> list[str]:
-    """Return the pages whose title, publication or update day changed, with the change in hits.
+    """Return the pages whose title, publication or update day or authors changed, with the change in hits.
 
-    Held-out pages are only counted (by fold and field) unless ``peek``.
+    Held-out pages are only counted (by fold and field) unless ``peek``. An author change also says
+    whether the page is now unsigned or newly signed (:func:`_signature_change`): a wrong author
+    dropped is no hit, but the reader is no longer misled. Saves written before authors were saved
+    compare on the other fields only.
     """
-    lines = ["pages changed since the saved run (title, published, updated):"]
+    lines = ["pages changed since the saved run (title, published, updated, authors):"]
     counts: Counter[tuple[int, str, str]] = Counter()
     for key, now in after.items():
         old = before.get(key)
         if old is None:
             continue
-        for name in ("title", "published", "updated"):
-            if old[name] == now[name]:
+        for name in ("title", "published", "updated", "authors"):
+            if name not in old or old[name] == now[name]:
                 continue
             hit_name = "published" if name == "updated" else name
             was, is_ = old["hits"].get(hit_name), now["hits"].get(hit_name)
             effect = (
                 "unscored" if is_ is None else "right" if is_ and not was else "wrong" if was and not is_ else "same"
             )
+            if name == "authors":
+                effect += _signature_change(old[name], now[name])
             counts[(now["fold"], name, effect)] += 1
             if now["fold"] not in held_out or peek:
                 lines.append(f"    {key} (fold {now['fold']}) {name}: {old[name]!r} -> {now[name]!r} [{effect}]")
     for (fold, name, effect), count in sorted(counts.items()):
         lines.append(f"    fold {fold}: {name} changed on {count} page(s), now {effect}")
     return lines
+
+
+def _signature_change(before: list[str], after: list[str]) -> str:
+    """Return ", now unsigned" or ", now signed" where a page lost or gained its authors, else ""."""
+    if before and not after:
+        return ", now unsigned"
+    if after and not before:
+        return ", now signed"
+    return ""
 
 
 def site_optional_table(tallies: dict[tuple[str, str], Tally], folds: int, datasets: list[str]) -> list[str]:

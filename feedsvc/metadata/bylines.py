@@ -15,14 +15,26 @@ import re
 import unicodedata
 
 __all__ = [
+    "DISABLED",
+    "RULES",
     "byline_names",
     "credits_someone_else",
     "is_job_line",
     "is_name",
+    "is_name_particle",
     "names_an_institution",
     "names_an_organisation",
+    "opens_a_clause",
     "organisation_name",
 ]
+
+# The parser's rules that keep words which are no name out of a byline, each with its own switch.
+RULES: dict[str, str] = {
+    "running_text": "a lead-in that opens a clause of running text ('By the way, …', 'By clicking Submit you agree "
+    "to the Privacy Policy', 'By following the tips below') is no byline: nothing after it is a name",
+}
+# Rules switched off; only tests and the benchmark's trials set this.
+DISABLED: frozenset[str] = frozenset()
 
 # Lead-ins of a byline, in the languages of the pages feedsvc is measured on; matched at the start only.
 _LEAD_IN = re.compile(
@@ -132,6 +144,11 @@ _OTHER_CREDIT_BEFORE = re.compile(
     r"\b(?:reviewed|edited|checked|illustrated|translated|verified|photos?|photographs?)\s+by\s*:?\s*$", re.IGNORECASE
 )
 _MAX_NAME_CHARS = 80
+# Lower-case words a name may start with ("van der Berg", "de la Cruz", "bin Talal").
+_NAME_PARTICLES = frozenset(
+    "van von der den de del della dei di da du dos das do la le les al el bin ibn ben ter ten zu af av y e".split()
+)
+_ARTICLES = frozenset({"the", "a", "an"})
 
 
 def byline_names(text: str) -> list[str]:
@@ -147,8 +164,11 @@ def byline_names(text: str) -> list[str]:
         chunk = chunk.strip(" ,;:")
         if not chunk:
             continue
-        chunk = _LEAD_IN.sub("", _GLUED_LEAD_IN.sub("", chunk)).strip(" ,;:")
-        chunk = _LEAD_IN.sub("", chunk).strip(" ,;:")  # "By: Written by …" repeats it
+        led = _LEAD_IN.sub("", _GLUED_LEAD_IN.sub("", chunk)).strip(" ,;:")
+        led = _LEAD_IN.sub("", led).strip(" ,;:")  # "By: Written by …" repeats it
+        if led != chunk and "running_text" not in DISABLED and opens_a_clause(led):
+            return []  # "By the way, …": the text is prose, and its capitalised words ("Privacy Policy") no names
+        chunk = led
         chunk = _PARENTHESES.sub(" ", _HANDLE.sub(" ", chunk)).strip(" ,;:")
         chunk = _before_role_segment(chunk, after_comma)
         pieces = [piece.strip(" .,;:'\"") for piece in _LIST.split(chunk)]
@@ -167,6 +187,24 @@ def byline_names(text: str) -> list[str]:
         if names:
             break  # the first chunk that names someone is the byline; the rest is a date or a caption
     return names
+
+
+def opens_a_clause(text: str) -> bool:
+    """Say whether the words after a lead-in ("By …") open a clause rather than name someone.
+
+    "following the tips below", "clicking “Submit,” you agree …", "the way, …": a lower-case word
+    (not a particle of a name, "van der Berg") followed by another word, or an article followed by a
+    lower-case word. "the Associated Press" and a lone handle ("jdoe") name someone.
+    """
+    words = text.split()
+    if len(words) < 2 or not words[0][:1].islower() or words[0] in _NAME_PARTICLES:
+        return False
+    return words[0] not in _ARTICLES or words[1][:1].islower()
+
+
+def is_name_particle(word: str) -> bool:
+    """Say whether a lower-case word is a particle of a name ("van", "de", "bin"), as opposed to a word of a phrase."""
+    return word in _NAME_PARTICLES
 
 
 def credits_someone_else(text_before: str) -> bool:

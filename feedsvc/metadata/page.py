@@ -57,6 +57,7 @@ from feedsvc.metadata.bylines import (
     byline_names,
     credits_someone_else,
     is_job_line,
+    is_name_particle,
     names_an_institution,
     names_an_organisation,
 )
@@ -77,10 +78,21 @@ from feedsvc.metadata.titles import choose_title, site_key
 from feedsvc.model import Image, PageMetadata
 from feedsvc.text import absolute_url, dedupe, language_tag, one_line, plain, split_keywords, xml_safe
 
-__all__ = ["SOURCES", "extract_metadata", "parse_date"]
+__all__ = ["DISABLED", "RULES", "SOURCES", "extract_metadata", "parse_date"]
 
 SOURCES = ("json-ld", "opengraph", "markup")
 _T = TypeVar("_T")
+
+# The rules that keep what is no name out of the bylines read from the page, each with its own switch
+# (the byline parser's own are feedsvc.metadata.bylines.RULES).
+RULES: dict[str, str] = {
+    "name_particles_only": "the only lower-case words of a name written as one are its particles ('van', 'de'): "
+    "'Advantages of Group Music Classes' by the date is a heading",
+    "far_byline_from_the_title": "a byline far from the title is read from the title's line down (and the "
+    "by-line's two lines over it): over it stand the site's header and menus ('By Event Type', 'By Modality')",
+}
+# Rules switched off; only tests and the benchmark's trials set this.
+DISABLED: frozenset[str] = frozenset()
 
 # Meta names and properties per field, most specific first; the first that
 # gives a usable value wins.
@@ -1105,7 +1117,7 @@ def _iter_lines(root: lxml.html.HtmlElement) -> Iterator[str]:
 
 def _visible_byline(lines: list[str], at: int) -> tuple[str, ...]:
     """Return the names of a "By …" line among the lines just after line ``at`` (the title's), else farther."""
-    return _byline_by_title(lines, at) or _far_byline(lines)
+    return _byline_by_title(lines, at) or _far_byline(lines, at)
 
 
 def _byline_by_title(lines: list[str], at: int) -> tuple[str, ...]:
@@ -1146,8 +1158,14 @@ def _by_line_by_title(lines: list[str], at: int) -> tuple[str, ...]:
     return ()
 
 
-def _far_byline(lines: list[str]) -> tuple[str, ...]:
-    """Return the names under an "Author" label, or on a line that is a byline anywhere."""
+def _far_byline(lines: list[str], at: int = -1) -> tuple[str, ...]:
+    """Return the names under an "Author" label, or on a line that is a byline, anywhere from the title down.
+
+    ``at``: the title's line (-1: not found, the whole page is read). Over the title, past the two lines
+    a by-line may stand over it, the site's header and menus say "By Event Type", "By Modality".
+    """
+    if at >= 0 and "far_byline_from_the_title" not in DISABLED:
+        lines = lines[max(at - _SHOWN_BEFORE_TITLE, 0) :]
     for index, line in enumerate(lines[:-1]):
         if _AUTHOR_LABEL_LINE.match(line):
             labelled = _names_under_label(lines[index + 1 : index + 1 + 2 * _MAX_LABELLED_NAMES])
@@ -1280,15 +1298,21 @@ def _look_like_names(names: list[str]) -> bool:
 
     A name does not start with a word of the page's furniture ("Related Content", "Download pdf",
     "Home Blog", "All Insights", "The Rector"), nor holds a contraction or a possessive ("It’s Blogvent",
-    "Mike Woodward's thoughts"; "O'Brien" is a name).
+    "Mike Woodward's thoughts"; "O'Brien" is a name), nor a lower-case word but a particle ("Vincent
+    van Gogh"; "Advantages of Group Music Classes" is a heading).
     """
     return bool(names) and all(
         2 <= len(words := name.split()) <= 5
         and words[0][0].isupper()
         and words[0].casefold() not in _NOT_FIRST_NAMES
-        and all(_NAME_WORD.match(w) for w in words)
+        and all(_NAME_WORD.match(w) and (not w.islower() or _names_in_lower_case(w)) for w in words)
         for name in names
     )
+
+
+def _names_in_lower_case(word: str) -> bool:
+    """Whether a lower-case word can be part of a name: a particle ("van", "de"), not a heading's word ("of", "on")."""
+    return "name_particles_only" in DISABLED or is_name_particle(word)
 
 
 def _shown_date(lines: list[str], at: int, timezone: ZoneInfo, numeric_day_first: bool | None) -> datetime | None:

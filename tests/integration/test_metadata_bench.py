@@ -254,6 +254,30 @@ def test_compare_lists_tuning_pages_that_changed_and_only_counts_held_out_ones()
     assert "    fold 3: published changed on 1 page(s), now wrong" in lines
 
 
+def test_compare_says_whether_a_page_lost_or_gained_its_authors() -> None:
+    def entry(fold: int, authors: list[str], hit: bool | None) -> dict[str, object]:
+        return {"fold": fold, "title": "T", "published": None, "updated": None, "authors": authors,
+                "hits": {"authors": hit}}  # fmt: skip
+
+    before = {
+        "set/1": entry(0, ["the way"], None),  # no author annotated: a phrase signed it
+        "set/2": entry(0, ["Event Type"], False),
+        "set/3": entry(3, ["Jane Doe"], True),
+        "set/4": {"fold": 0, "title": "T", "published": None, "updated": None, "hits": {}},  # saved before authors
+    }
+    after = {
+        "set/1": entry(0, [], None),
+        "set/2": entry(0, [], False),
+        "set/3": entry(3, [], False),
+        "set/4": entry(0, ["Jane Doe"], True),
+    }
+    lines = compare_outputs(before, after, held_out={3, 4}, peek=False)
+    assert "    set/1 (fold 0) authors: ['the way'] -> [] [unscored, now unsigned]" in lines
+    assert "    set/2 (fold 0) authors: ['Event Type'] -> [] [same, now unsigned]" in lines
+    assert "    fold 3: authors changed on 1 page(s), now wrong, now unsigned" in lines
+    assert not any("set/4" in line for line in lines)
+
+
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>{title}</title>
 <meta property="article:published_time" content="2025-0{month}-03T10:00:00Z">{meta}</head>
 <body><main><h1>{title}</h1>{byline}<p>The council voted on Tuesday to extend the harbour wall after a long debate.</p>

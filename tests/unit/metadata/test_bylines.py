@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from feedsvc.metadata import bylines
 from feedsvc.metadata.bylines import (
     byline_names,
     credits_someone_else,
@@ -155,3 +156,30 @@ def test_names_with_an_organisations_word(name: str, organisation: bool) -> None
 )  # fmt: skip
 def test_institutions_are_no_desks(name: str, institution: bool) -> None:
     assert names_an_institution(name) is institution
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        # a lead-in opening a clause of running text: nothing after it is a name, capitalised or not
+        ("By the way, a starter that smells of nail polish is only hungry.", []),
+        ("By following the tips below and remaining vigilant, you protect yourself", []),
+        ("By clicking “Subscribe”, you agree to the Privacy Policy and Terms of Use.", []),
+        ("By continuing to use this website you consent to our Privacy Policy and Terms of Use.", []),
+        # an article before a capitalised name, a particle, a lone handle: bylines
+        ("By the Associated Press", ["the Associated Press"]),
+        ("By van der Berg", ["van der Berg"]),
+        ("By jdoe", ["jdoe"]),
+        ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+    ],
+)
+def test_a_by_opening_running_text_names_nobody(text: str, names: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert byline_names(text) == names
+    if not names:
+        monkeypatch.setattr(bylines, "DISABLED", frozenset({"running_text"}))
+        assert byline_names(text) != []
+
+
+def test_every_byline_rule_is_described() -> None:
+    assert set(bylines.RULES) == {"running_text"}
+    assert all(isinstance(why, str) and why for why in bylines.RULES.values())

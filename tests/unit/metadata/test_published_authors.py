@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feedsvc.content.loader import ArticleFiles, parse_article
+from feedsvc.metadata import bylines, page
 from support.factories import make_site
 from support.paths import FIXTURES
 
@@ -161,3 +162,44 @@ def test_names_two_sources_agree_on_win_over_names_one_source_says(name: str, ex
 
 def test_a_name_shortened_to_an_initial_is_written_as_another_source_writes_it() -> None:
     assert authors("author_name_shortened_to_an_initial_is_written_in_full.html") == ("Levan Kapanadze",)
+
+
+@pytest.mark.parametrize(
+    "name, module, rule, without",
+    [
+        # "By the way, …" in running text under the title
+        ("by_the_way_under_the_title_is_no_byline.html", bylines, "running_text", ("the way",)),
+        # a form's consent line far from the title: its capitalised words are no names either
+        (
+            "by_clicking_you_agree_to_the_terms_is_no_byline.html",
+            bylines,
+            "running_text",
+            ("you agree to the Privacy Policy", "Terms of Use"),
+        ),
+        # a menu of filters over the headline ("By Event Type", "By Industry"), not in a <nav>
+        ("by_lines_of_a_menu_over_the_title_are_no_byline.html", page, "far_byline_from_the_title", ("Event Type",)),
+        # a heading two lines under the date: "of" is no word of a name
+        (
+            "heading_with_a_phrase_word_beside_the_date_is_no_name.html",
+            page,
+            "name_particles_only",
+            ("Advantages of Group Lessons",),
+        ),
+    ],
+)
+def test_words_that_are_no_name_sign_nothing(
+    name: str, module: object, rule: str, without: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an unsigned page stays unsigned (the site's default author signs it), rather than signed by a phrase
+    assert authors(name) == ()
+    monkeypatch.setattr(module, "DISABLED", frozenset({rule}))
+    assert authors(name) == without
+
+
+def test_a_name_with_a_lower_case_particle_beside_the_date_signs() -> None:
+    assert authors("name_with_a_particle_beside_the_date.html") == ("Maarten van der Berg",)
+
+
+def test_every_page_rule_is_described() -> None:
+    assert set(page.RULES) == {"name_particles_only", "far_byline_from_the_title"}
+    assert all(isinstance(why, str) and why for why in page.RULES.values())
