@@ -7,7 +7,7 @@ wrapper ``<div>``s turned into paragraphs so that sanitising (which unwraps
 divs) keeps blocks apart. What a reader would see wrong goes too, each rule
 switched by its ``RULES`` name: images that are not the article's (tracking
 pixels, icons, template images, small square headshots, the same picture twice,
-calls to action, controls' icons, award badges: :func:`drop_furniture_images`),
+calls to action, controls' icons, award badges, authors' photos: :func:`drop_furniture_images`),
 a width or height of 0, headings' permalink
 marks ("#", "¶"), tables of one cell, list items that lost their list,
 an image linked to its own file, a block that is one separator mark.
@@ -29,10 +29,13 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import block_holders, collapsed, parse, remove, text_content
+from feedsvc.clean.dom import block_holders, collapsed, parse, remove, text_chars, text_content
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     AD_IMAGE,
+    AUTHOR_PHOTO_BOX,
+    AUTHOR_PHOTO_BOX_TEXT_MAX,
+    AUTHOR_PHOTO_DEPTH,
     BADGE_IMAGE,
     BADGE_IMAGE_MAX,
     BLOCK_TAGS,
@@ -102,6 +105,8 @@ RULES: dict[str, str] = {
     "chevron, icon, button), outside tables",
     "award_badges": "an SVG or an image declared 200 px or less named for an award badge (editors-choice.svg, "
     "'Top Pick Award'), outside tables",
+    "author_photos": "an author's photo or avatar: an image in a small box (a bio's text at most) classed for an "
+    "author, an avatar or a byline, or an image classed an avatar, outside tables",
 }
 
 # Rules switched off; only the benchmark's ablation sets this.
@@ -440,7 +445,9 @@ def drop_furniture_images(article: HtmlElement, rec: Recorder | None = None, bas
         if img in in_cells:
             continue
         src = img.get("src") or ""
-        reason = _furniture(img, src, len(spread[src]), squares) or _interface(img, src, base)
+        reason = (
+            _furniture(img, src, len(spread[src]), squares) or _interface(img, src, base) or _author_photo(img, article)
+        )
         key = picture_key(src)
         if reason is None and key in shown and "same_picture" not in DISABLED:
             reason = "the same picture again (another size or copy of one shown before)"
@@ -508,6 +515,29 @@ def _interface(img: HtmlElement, src: str, base: str | None) -> str | None:
         return "an icon or control of the page (named an arrow, icon or button)"
     if "award_badges" not in DISABLED and _named_and_small(img, name, alt, BADGE_IMAGE, BADGE_IMAGE_MAX):
         return "an award badge (editors' choice, top pick)"
+    return None
+
+
+def _author_photo(img: HtmlElement, article: HtmlElement) -> str | None:
+    """Why ``img`` (outside a table) is an author's photo or avatar, or None.
+
+    Bylines and bios are cut by their text (``edges.remove_author_boxes``, the
+    byline lines); a photo beside them, in a box of its own, is left, at any
+    size (an unsized 250 px Gravatar, a 90 px crop), so no size tells. Its box
+    does: a class or id word of an author, an avatar or a byline, a few
+    levels up, on a box holding at most a bio's text; or the image's own
+    class (WordPress's ``avatar``).
+    """
+    if "author_photos" in DISABLED:
+        return None
+    for depth, box in enumerate(img.iterancestors()):
+        if box is article or depth >= AUTHOR_PHOTO_DEPTH:
+            break
+        names = (box.get("class") or "") + " " + (box.get("id") or "")
+        if AUTHOR_PHOTO_BOX.search(names) and text_chars(box) <= AUTHOR_PHOTO_BOX_TEXT_MAX:
+            return "an author's photo or avatar (in a byline's or bio's box)"
+    if AUTHOR_PHOTO_BOX.search(img.get("class") or ""):
+        return "an author's photo or avatar (classed so)"
     return None
 
 

@@ -26,6 +26,9 @@ __all__ = [
     "APPEAL_PRICE_CUES",
     "APPEAL_STEMS",
     "AUTHOR_HREF",
+    "AUTHOR_PHOTO_BOX",
+    "AUTHOR_PHOTO_BOX_TEXT_MAX",
+    "AUTHOR_PHOTO_DEPTH",
     "BADGE_IMAGE",
     "BADGE_IMAGE_MAX",
     "BIO_LABEL",
@@ -536,6 +539,20 @@ TEMPLATE_IMAGE = re.compile(
     r"^(?:[^/]*\.)?gravatar\.com/|/wp-content/(?:themes|plugins)/|/wp-includes/images/|/(?:icons?|avatars?)/",
     re.IGNORECASE,
 )
+# An author's photo left beside a byline or bio whose text went (normalise's ``author_photos``): the
+# image sits, a few levels down, in a box whose class or id names an author, an avatar or a byline
+# ("author-container", "blog-meta-avatar", "article-header-author-img", "vcard author") and which
+# holds at most a bio's text (a WordPress <article class="author-jane"> holds the whole article: it
+# is not such a box); "authority" and "authorize" name no author. Left out: "vcard" alone (an hCard
+# is also a business's card, its logo or photo beside its address) and "headshot" (a grid of the
+# people an article is about). Written from folds 3-4: 5 photos on 5 domains, no article picture.
+AUTHOR_PHOTO_BOX = re.compile(r"author(?!ity|i[sz])|avatar|byline", re.IGNORECASE)
+# (An image served from an authors' folder, /images/authors/, is not one by that alone: on folds 3-4
+# every such photo was in such a box too, and an "About" page shows its author's portrait from
+# /graphics/author/.)
+# How many levels above the image the box may be, and the most text (non-space characters) it holds.
+AUTHOR_PHOTO_DEPTH = 4
+AUTHOR_PHOTO_BOX_TEXT_MAX = 400
 # An advertisement's image: an ads folder, or a standard banner size (IAB's
 # leaderboard 728x90, skyscraper 160x600, banner 468x60 ...) in its URL's path.
 # (300x250 is left out: it is also a common thumbnail size.)

@@ -327,6 +327,12 @@ INTERFACE_IMAGES = [
         ["top-pick_47x107.png", "editors-choice.svg"],
         ["ridgeline-2-pitched.jpg", "outdoor-award-ceremony.jpg"],
     ),
+    (
+        "author_photos",
+        "drops_an_authors_photo_beside_a_byline.html",
+        ["jane-doe-photo.jpg?fit=crop&w=90&h=90", "richard-roe.png"],
+        ["author-of-the-survey-in-a-kitchen.jpg", "median-return-by-project.png"],
+    ),
 ]
 
 
