@@ -301,13 +301,14 @@ def _clean(
         if whole_page and not bodies and scorer.ENABLED:
             # The scorer's own doubt: how much of the chosen text it removes (the text read before, and again
             # after when a block went: a block it removes is out of the tree, every other one still in it).
+            # Both are counted only when a block went (three pages in five): a scorer that removed nothing
+            # cannot doubt, and the count (a split of the whole text into words) is most of the read's cost.
             weigh = probe is not None and doubts_on("scorer_removed_much")
-            before = collapsed_chars(text_content(article)) if weigh else 0
+            before = text_content(article) if weigh else ""
             scored = scorer.score_blocks(article, title, rec, description=description)
-            if probe is not None and weigh:
-                probe.scored_chars = before
-                if any(block.element.getparent() is None for block, _ in scored):
-                    probe.scorer_removed_chars = before - collapsed_chars(text_content(article))
+            if probe is not None and weigh and any(block.element.getparent() is None for block, _ in scored):
+                probe.scored_chars = collapsed_chars(before)
+                probe.scorer_removed_chars = probe.scored_chars - collapsed_chars(text_content(article))
         if judged:
             remove_action_lines(article, rec)
             remove_dangling_tail(article, rec)

@@ -92,7 +92,8 @@ class Probe:
     sibling_chars: int = 0  # in <p> elements of the container's siblings of its kind (sibling_paragraph_text)
     # of page_chars, in reader comment threads (thread_paragraph_text; read only for an article that looks short)
     comment_chars: int = 0
-    scored_chars: int = 0  # of the article's text (all of it) when the learned scorer read it
+    # of the article's text (all of it) when the learned scorer read it; counted only when it removed a block
+    scored_chars: int = 0
     scorer_removed_chars: int = 0  # of that text, what the scorer removed
     # The clean article's text as sanitising left it (its words; None: not read, judge parses the result)
     article_text: str | None = None
