@@ -212,7 +212,7 @@ class Builder:
         changes = self.changes(listing)
         pending = [last_change(sig) + self.settling.settle for sig in changes.values() if sig is not None]
         if None in changes.values():
-            pending.append(time.time())
+            pending.append(self.settling.wall())
         if not pending:
             return None
         return max(pending) if latest else min(pending)

@@ -512,16 +512,24 @@ class Settling:
     earlier (for files with a clock skew or times preserved by the copy).
     """
 
-    def __init__(self, settle: float) -> None:
+    def __init__(
+        self,
+        settle: float,
+        wall: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.settle = settle
+        # the clocks it reads, and the watcher with it: a test sets its own to decide by hand what has settled
+        self.wall = wall
+        self.monotonic = monotonic
         self._seen: dict[str, tuple[str, float]] = {}  # name -> (signature, when first seen, monotonic)
 
     def settled(self, name: str, sig: str, wall: float | None = None, monotonic: float | None = None) -> bool:
         """Say whether unit ``name``, as ``sig``, may be read now."""
         if self.settle <= 0 or not sig:
             return True
-        wall = time.time() if wall is None else wall
-        monotonic = time.monotonic() if monotonic is None else monotonic
+        wall = self.wall() if wall is None else wall
+        monotonic = self.monotonic() if monotonic is None else monotonic
         seen = self._seen.get(name)
         if seen is None or seen[0] != sig:
             self._seen[name] = (sig, monotonic)

@@ -250,7 +250,8 @@ class Watcher:
             self._set_fault(path, f"cannot read the content: {reason}")
             return None
         last = self.builder.waiting(listing, latest=True)
-        wall, clock = time.time(), time.monotonic()
+        settling = self.builder.settling  # its clocks: what has settled and what is a burst, on one time
+        wall, clock = settling.wall(), settling.monotonic()
         outdated = self.builder.outdated(listing)
         # part of a burst (an import, a folder copied in) is still being written: publish the burst as one,
         # once all of it has settled, unless that takes BURST seconds from the first look that could have
@@ -279,7 +280,7 @@ class Watcher:
             self._clear_fault()  # put back as it was published: nothing to build, nothing wrong
         if due is not None and listing.inputs != self._failed:  # a failed change waits for the next edit
             # look again when the change will have settled: it is published right then
-            wait = min(max(due - time.time(), self.interval), max(self.builder.settling.settle, self.interval))
+            wait = min(max(due - settling.wall(), self.interval), max(settling.settle, self.interval))
             self._due = time.monotonic() + wait
         elif not self.polling:
             self._due = self._release_time()
