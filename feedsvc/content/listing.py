@@ -504,6 +504,14 @@ def _file(entry: os.DirEntry[str], keep: Callable[[str], bool], others: set[str]
             yield sys.intern(entry.name), _unstatted_signature(error)
 
 
+def _wall() -> float:
+    return time.time()  # looked up at each call: a test that stops this module's clocks stops these too
+
+
+def _monotonic() -> float:
+    return time.monotonic()
+
+
 class Settling:
     """Decide when a changed file is done being written.
 
@@ -515,13 +523,13 @@ class Settling:
     def __init__(
         self,
         settle: float,
-        wall: Callable[[], float] = time.time,
-        monotonic: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] | None = None,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         self.settle = settle
         # the clocks it reads, and the watcher with it: a test sets its own to decide by hand what has settled
-        self.wall = wall
-        self.monotonic = monotonic
+        self.wall = wall or _wall
+        self.monotonic = monotonic or _monotonic
         self._seen: dict[str, tuple[str, float]] = {}  # name -> (signature, when first seen, monotonic)
 
     def settled(self, name: str, sig: str, wall: float | None = None, monotonic: float | None = None) -> bool:
