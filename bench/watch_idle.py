@@ -13,7 +13,8 @@ the system (inotify through watchfiles, a full scan every 60 s). For each:
 the process's CPU time (every thread's, from /proc) over ``--seconds`` of an
 idle folder, then the time from a new article renamed into place, and from
 an article rewritten in place, until the watcher has published a snapshot
-holding it. Both ways run in the same invocation, so the ratio compares
+holding it, and from that article deleted until one without it (a removal
+waits the settle time from when it is first seen gone, as a change does). Both ways run in the same invocation, so the ratio compares
 like with like on a busy machine.
 """
 
@@ -53,12 +54,13 @@ def corpus(work: Path, count: int) -> Path:
     return folder
 
 
-def published(watcher: Watcher, builds: int, needle: str, limit: float = 30.0) -> float | None:
-    """Wait until the watcher has published a snapshot whose catalog holds ``needle``; return when (monotonic)."""
+def published(watcher: Watcher, builds: int, needle: str, limit: float = 30.0, gone: bool = False) -> float | None:
+    """Wait until the watcher has published a snapshot whose catalog holds ``needle`` (``gone``: no longer holds
+    it); return when (monotonic)."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         snapshot = watcher.builder.snapshot
-        if watcher.builds > builds and snapshot is not None and needle in snapshot.catalog.by_slug:
+        if watcher.builds > builds and snapshot is not None and (needle in snapshot.catalog.by_slug) is not gone:
             return time.monotonic()
         time.sleep(0.005)
     return None
@@ -75,7 +77,7 @@ def one_way(builder: Builder, content: Path, polling: bool, seconds: float, publ
         before, started = cpu_seconds(), time.monotonic()
         time.sleep(seconds)
         idle = (cpu_seconds() - before) / (time.monotonic() - started)
-        new, edit, built = [], [], []
+        new, edit, removed, built = [], [], [], []
         for number in range(publishes):
             slug = f"bench-{'poll' if polling else 'events'}-{number}"
             staging = content / ".feedsvc" / "staging"
@@ -102,8 +104,14 @@ def one_way(builder: Builder, content: Path, polling: bool, seconds: float, publ
             edit.append(None if done is None else done - started)
             built.append(builder.stats.seconds)
             time.sleep(0.5)
-        return {"idle_cpu": idle, "new_s": new, "edit_s": edit, "build_s": built, "scans": watcher.scans,
-                "looks": watcher.looks}  # fmt: skip
+            builds, started = watcher.builds, time.monotonic()
+            for name in (f"{slug}.html", f"{slug}.toml"):
+                (content / "articles" / name).unlink()
+            done = published(watcher, builds, slug, gone=True)
+            removed.append(None if done is None else done - started)
+            time.sleep(0.5)
+        return {"idle_cpu": idle, "new_s": new, "edit_s": edit, "removed_s": removed, "build_s": built,
+                "scans": watcher.scans, "looks": watcher.looks}  # fmt: skip
     finally:
         watcher.close()
 
@@ -127,7 +135,8 @@ def main() -> None:
         results[name] = one_way(builder, content, polling, args.seconds, args.publishes)
         r = results[name]
         print(f"{name:<20} idle CPU {100 * r['idle_cpu']:5.1f} % of a core; publish new "  # type: ignore[operator]
-              f"{_span(r['new_s'])}, edit in place {_span(r['edit_s'])}, of which building {_span(r['build_s'])} "
+              f"{_span(r['new_s'])}, edit in place {_span(r['edit_s'])}, removal {_span(r['removed_s'])}, of which "
+              f"building {_span(r['build_s'])} "
               f"(full scans {r['scans']}, looks {r['looks']})")  # fmt: skip
     for stray in (content / "articles").glob("bench-*"):
         stray.unlink()

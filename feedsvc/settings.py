@@ -240,7 +240,7 @@ SERVICE_SETTINGS: tuple[ServiceSetting, ...] = (
     ServiceSetting(
         "SETTLE_SECONDS",
         0.3,
-        "A changed file is published once unchanged this long (never half-written).",
+        "A changed file is published once unchanged this long (never half-written); a removed one once gone this long.",
         seconds(0),
     ),
     ServiceSetting(

@@ -321,12 +321,24 @@ class Articles:
                 entries.pop(name, None)
             looked = sorted((name, units[name]) for name in names if name in units)
         stats.examined = len(looked)
+        if settle:
+            # a file built and gone since is published as removed only once it has stayed gone for the settle time:
+            # until then it keeps its entry, as a file still being written does (a save by rename puts it back)
+            gone = (
+                self.entries.keys() - units.keys()
+                if names is None
+                else [name for name in names if name not in units and name in self.entries]
+            )
+            for name in gone:
+                if not self.settling.settled(name, None, self.entries[name].sig):
+                    self._wait(name, entries)
         known: dict[str, str] = {}  # name -> digest of its bytes, read now or recorded
         kept: dict[str, ArticleFiles] = {}  # bytes read now, to clean without reading again (a pool reads its own)
         held = 0  # bytes in kept
         for name, sig in looked:
             old = self.entries.get(name)
-            if settle and (old is None or old.sig != sig) and not self.settling.settled(name, sig):
+            before = old.sig if old is not None else None
+            if settle and before != sig and not self.settling.settled(name, sig, before):
                 self._wait(name, entries)  # the published version stays until the new one is complete
                 continue
             if (
@@ -545,7 +557,8 @@ class Articles:
         # the cache's record, read for the files that may have changed (every file once, at a start), not kept
         known = cache.published(names)
         gone = known if names is None else [name for name in names if name in known]
-        rows: dict[str, tuple[str, float] | None] = {name: None for name in gone if name not in units}
+        # a file gone whose removal has not settled keeps its entry, and its record (a save by rename may be broken)
+        rows: dict[str, tuple[str, float] | None] = {n: None for n in gone if n not in units and n not in entries}
         for name, entry in changed.items():
             if entry.held is not None:
                 row: tuple[str, float] | None = (entry.held.key, entry.held.saved)

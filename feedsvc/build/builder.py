@@ -211,18 +211,19 @@ class Builder:
         return self._named
 
     def outdated(self, listing: Listing) -> bool:
-        """Say whether a build now would take in a change (one that has settled)."""
-        return any(sig is None or self.settling.settled(n, sig) for n, sig in self.changes(listing).items())
+        """Say whether a build now would take in a change (one that has settled: a removal too, once it has
+        stayed gone for the settle time)."""
+        built, settled = self._built, self.settling.settled
+        # every change asked (not any() stopping at the first settled): each one's first sight is recorded now
+        answers = [settled(name, sig, built.get(name)) for name, sig in self.changes(listing).items()]
+        return any(answers)
 
     def waiting(self, listing: Listing, *, latest: bool = False) -> float | None:
-        """Return when the next change not built yet will have settled (Unix time), or None if there is none.
-
-        ``latest``: when the last of them will have (a removal is settled at once).
+        """Return when the next change not built yet will have settled (Unix time, on the settling's clock),
+        or None if there is none. ``latest``: when the last of them will have.
         """
-        changes = self.changes(listing)
-        pending = [last_change(sig) + self.settling.settle for sig in changes.values() if sig is not None]
-        if None in changes.values():
-            pending.append(time.time())
+        built, due = self._built, self.settling.due
+        pending = [due(name, sig, built.get(name)) for name, sig in self.changes(listing).items()]
         if not pending:
             return None
         return max(pending) if latest else min(pending)
@@ -349,7 +350,8 @@ class Builder:
     def _catalog(self, now: datetime | None, listing: Listing, cache: BuildCache) -> Catalog:
         moment = (now or datetime.now(UTC)).replace(microsecond=0)
         inputs = listing.inputs
-        self.settling.forget(inputs.keys())  # (a view: no set of every name made)
+        # (views: no set of every name made); a name built and gone since keeps when it was first seen gone
+        self.settling.forget(inputs.keys(), self._built.keys())
         changed = self._changed_articles(listing)
         self._looked = changed
         site = self._load_settings(listing, cache)
@@ -435,7 +437,8 @@ class Builder:
         first = self._site is None
         inputs = listing.inputs
         sig = inputs[SITE_FILE]
-        if self._site is None or (self._settings.get(SITE_FILE) != sig and self.settling.settled(SITE_FILE, sig)):
+        read_sig = self._settings.get(SITE_FILE)
+        if self._site is None or (read_sig != sig and self.settling.settled(SITE_FILE, sig, read_sig)):
             pictures, digests = self._pictures, self._digests
 
             def kept(name: str) -> PictureFile | None:
@@ -463,7 +466,7 @@ class Builder:
         rules = {f"{prefix}{n}": s for n, s in listing.rules.items()}  # (the inputs' names; not a walk over them all)
         read = {n: s for n, s in self._settings.items() if n.startswith(prefix)}
         changed = {n for n in rules.keys() | read.keys() if rules.get(n) != read.get(n)}
-        if first or (changed and all(self.settling.settled(n, rules.get(n, "")) for n in changed)):
+        if first or (changed and all(self.settling.settled(n, rules.get(n), read.get(n)) for n in changed)):
             self._host_rules, self._rule_problems = load_site_rules(self.content_dir)
             self._settings = {SITE_FILE: self._settings[SITE_FILE], **rules}
         self._rules = with_source_rules(self._host_rules, self._site)

@@ -37,6 +37,7 @@ __all__ = [
     "Settling",
     "folder_stamp",
     "last_change",
+    "lost",
     "of_articles",
     "problem_files",
     "refreshed",
@@ -504,31 +505,86 @@ def _file(entry: os.DirEntry[str], keep: Callable[[str], bool], others: set[str]
             yield sys.intern(entry.name), _unstatted_signature(error)
 
 
+def _wall() -> float:
+    return time.time()  # looked up at each call: a test that stops this module's clocks stops these too
+
+
+def _monotonic() -> float:
+    return time.monotonic()
+
+
 class Settling:
-    """Decide when a changed file is done being written.
+    """Decide when a changed file is done being written, and when a file gone has stayed gone.
 
     A file is settled when its last change is ``settle`` seconds old, or when
     the same signature was already seen by a scan at least ``settle`` seconds
     earlier (for files with a clock skew or times preserved by the copy).
+
+    A change that takes a file away (an article's page or its sidecar, a rules
+    file, ``site.toml`` or a picture) has no time of its own: the removal is
+    settled once the input has been seen so for ``settle`` seconds. An editor
+    that saves by renaming the file to a backup and then writing the new one
+    leaves it gone for a moment; a file back within that time is a change of
+    what was there, never a removal and then a new file.
     """
 
-    def __init__(self, settle: float) -> None:
+    def __init__(
+        self,
+        settle: float,
+        wall: Callable[[], float] | None = None,
+        monotonic: Callable[[], float] | None = None,
+    ) -> None:
         self.settle = settle
+        # the clocks it reads, and the watcher with it: a test sets its own to decide by hand what has settled
+        self.wall = wall or _wall
+        self.monotonic = monotonic or _monotonic
         self._seen: dict[str, tuple[str, float]] = {}  # name -> (signature, when first seen, monotonic)
 
-    def settled(self, name: str, sig: str, wall: float | None = None, monotonic: float | None = None) -> bool:
-        """Say whether unit ``name``, as ``sig``, may be read now."""
-        if self.settle <= 0 or not sig:
+    def settled(self, name: str, sig: str | None, before: str | None = None) -> bool:
+        """Say whether unit ``name``, as ``sig`` (None or "": gone), may be read now.
+
+        ``before``: its signature as last built, if it was; a file of it gone since is settled only
+        once seen gone for ``settle`` seconds (see :func:`lost`).
+        """
+        if self.settle <= 0:
             return True
-        wall = time.time() if wall is None else wall
-        monotonic = time.monotonic() if monotonic is None else monotonic
+        gone = lost(before, sig)
+        if not sig and not gone:
+            return True
+        monotonic = self.monotonic()
+        seen = self._first_seen(name, sig or "", monotonic)
+        if gone:
+            return monotonic - seen >= self.settle
+        return self.wall() - last_change(sig or "") >= self.settle or monotonic - seen >= self.settle
+
+    def due(self, name: str, sig: str | None, before: str | None = None) -> float:
+        """Return when (Unix time, on :attr:`wall`) unit ``name`` as ``sig`` will have settled (see :meth:`settled`)."""
+        monotonic = self.monotonic()
+        by_sight = self.wall() + self._first_seen(name, sig or "", monotonic) + self.settle - monotonic
+        return by_sight if lost(before, sig) else min(last_change(sig or "") + self.settle, by_sight)
+
+    def _first_seen(self, name: str, sig: str, monotonic: float) -> float:
         seen = self._seen.get(name)
         if seen is None or seen[0] != sig:
-            self._seen[name] = (sig, monotonic)
-            seen = self._seen[name]
-        return wall - last_change(sig) >= self.settle or monotonic - seen[1] >= self.settle
+            self._seen[name] = seen = (sig, monotonic)
+        return seen[1]
 
-    def forget(self, names: Collection[str]) -> None:
-        """Drop what was seen of names no longer in the folder (``names``: those in it, a mapping's keys will do)."""
-        for name in [n for n in self._seen if n not in names]:
+    def forget(self, names: Collection[str], pending: Collection[str] = ()) -> None:
+        """Drop what was seen of names no longer in the folder (``names``: those in it, a mapping's keys will do),
+        but those of ``pending`` (built, and gone since: when each was first seen gone is kept)."""
+        for name in [n for n in self._seen if n not in names and n not in pending]:
             del self._seen[name]
+
+
+def lost(before: str | None, sig: str | None) -> bool:
+    """Say whether a file of the unit signed ``before`` is gone from it as signed ``sig`` (None or "": all of it).
+
+    A unit's signature is its files' joined by ``|`` (an article's page and sidecar; ``site.toml`` and its
+    pictures), "" for a file missing: a part there before and empty now is a file gone.
+    """
+    if not before:
+        return False
+    if not sig:
+        return True
+    now = sig.split("|")
+    return any(part and (i >= len(now) or not now[i]) for i, part in enumerate(before.split("|")))

@@ -23,7 +23,11 @@ When the builder has a settled change to take in (a burst of changes is one
 publish: the build takes every change settled by then), or once the time
 of a held-back, future-dated article has come (``Catalog.next_release``
 against ``clock``), it builds (re-reading only changed files) and hands the
-snapshot to ``publish``, which swaps it in whole. A failed build is logged
+snapshot to ``publish``, which swaps it in whole. A removal is a change like
+any other: published once the file has stayed gone for the settle time, and
+a file back under its name before then is a change of what was there (a save
+by rename), never a removal and a new file (logged: ``removal_waiting``,
+``removal_cancelled``). A failed build is logged
 once and retried when the folder changes again; the current snapshot stays
 in service meanwhile.
 """
@@ -41,6 +45,8 @@ from typing import Any
 from feedsvc.build.builder import Builder
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.content.listing import (
+    ARTICLES_FOLDER,
+    SITE_FILE,
     Listing,
     folder_stamp,
     refreshed,
@@ -49,6 +55,7 @@ from feedsvc.content.listing import (
     unpublishable,
     watched_folders,
 )
+from feedsvc.content.rules import RULES_FOLDER
 from feedsvc.logs import log_problem
 from feedsvc.model import Problem
 
@@ -118,6 +125,7 @@ class Watcher:
         self._due: float | None = None  # monotonic time a pending change will have settled
         self._full_wanted = False  # a full scan at the next look (the first, or once the system watches)
         self._burst_since: float | None = None  # monotonic: when a settled change first waited for a burst
+        self._gone: set[str] = set()  # inputs seen gone whose removal is not published yet (logged once each)
 
     @classmethod
     def configured(
@@ -250,7 +258,8 @@ class Watcher:
             self._set_fault(path, f"cannot read the content: {reason}")
             return None
         last = self.builder.waiting(listing, latest=True)
-        wall, clock = time.time(), time.monotonic()
+        settling = self.builder.settling  # its clocks: what has settled and what is a burst, on one time
+        wall, clock = settling.wall(), settling.monotonic()
         outdated = self.builder.outdated(listing)
         # part of a burst (an import, a folder copied in) is still being written: publish the burst as one,
         # once all of it has settled, unless that takes BURST seconds from the first look that could have
@@ -277,13 +286,42 @@ class Watcher:
         nothing_due = snapshot is None and due is None and self.fault is not None  # (no fault in listing: above)
         if nothing_due and not self.builder.outdated(listing):
             self._clear_fault()  # put back as it was published: nothing to build, nothing wrong
+        self._note_removals(listing)
         if due is not None and listing.inputs != self._failed:  # a failed change waits for the next edit
             # look again when the change will have settled: it is published right then
-            wait = min(max(due - time.time(), self.interval), max(self.builder.settling.settle, self.interval))
+            wait = min(max(due - settling.wall(), self.interval), max(settling.settle, self.interval))
             self._due = time.monotonic() + wait
         elif not self.polling:
             self._due = self._release_time()
         return snapshot
+
+    def _note_removals(self, listing: Listing) -> None:
+        """Log each input seen gone and not yet published as removed (once), and each back before it was.
+
+        A removal is published once the input has stayed gone for the settle time (see
+        :class:`~feedsvc.content.listing.Settling`): until then its last version serves, and the log says why.
+        """
+        settle = self.builder.settling.settle
+        gone = {name for name, sig in self.builder.changes(listing).items() if sig is None} if settle > 0 else set()
+        for name in sorted(gone - self._gone):
+            path = self._input_path(name)
+            log.info(
+                "%s is gone: still served, and published as removed once it has stayed gone %g s",
+                path, settle, extra={"event": "removal_waiting", "path": path, "settle_seconds": settle},
+            )  # fmt: skip
+        for name in sorted(self._gone - gone):
+            if name in listing.inputs:
+                path = self._input_path(name)
+                log.info(
+                    "%s is back within %g s of going: a change of what was there, not a removal", path, settle,
+                    extra={"event": "removal_cancelled", "path": path, "settle_seconds": settle},
+                )  # fmt: skip
+        self._gone = gone
+
+    def _input_path(self, name: str) -> str:
+        """Return where the input ``name`` (a build's: site.toml, rules/<host>.toml, an article page) is,
+        from the content folder."""
+        return name if name == SITE_FILE or name.startswith(f"{RULES_FOLDER}/") else f"{ARTICLES_FOLDER}/{name}"
 
     def _release_time(self) -> float | None:
         """Return when (monotonic) a held-back article's time comes, if one does before the next full scan."""
