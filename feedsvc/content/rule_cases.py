@@ -17,14 +17,15 @@ from pathlib import Path
 import lxml.html
 
 from feedsvc.clean import clean_html
+from feedsvc.clean.rules import RuleCase
 from feedsvc.content.loader import html_text
 from feedsvc.content.rules import RulesSource, discover_rules_files, read_rules_file
 from feedsvc.model import ContentError, Problem
 
-__all__ = ["case_failures", "rule_case_problems"]
+__all__ = ["case_failures", "flat_text", "rule_case_problems", "snippet_failures"]
 
 
-def _flat_text(html: str) -> str:
+def flat_text(html: str) -> str:
     """The clean article's text, white space collapsed (what a snippet is looked for in, with the HTML)."""
     if not html.strip():
         return ""
@@ -45,14 +46,24 @@ def case_failures(source: RulesSource) -> list[str]:
             reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or str(error)
             failures.append(f"{where}: its page cannot be read ({reason})")
             continue
-        out = clean_html(html, case.url, source.parsed.rules)
-        text = _flat_text(out)
-        lost = [s for s in case.contains if s not in text and s not in out]
-        kept = [s for s in case.not_contains if s in text or s in out]
-        if lost:
-            failures.append(f"{where}: the clean article lost {', '.join(map(repr, lost))} (contains)")
-        if kept:
-            failures.append(f"{where}: the clean article still has {', '.join(map(repr, kept))} (not_contains)")
+        failures.extend(f"{where}: {failure}" for failure in snippet_failures(source, case, html))
+    return failures
+
+
+def snippet_failures(source: RulesSource, case: RuleCase, html: str) -> list[str]:
+    """Say which snippets of ``case`` the clean article of ``html`` (its saved page) lost or kept; [] when it holds.
+
+    A snippet is looked for in the article's text (white space collapsed) and in its HTML.
+    """
+    out = clean_html(html, case.url, source.parsed.rules)
+    text = flat_text(out)
+    lost = [s for s in case.contains if s not in text and s not in out]
+    kept = [s for s in case.not_contains if s in text or s in out]
+    failures = []
+    if lost:
+        failures.append(f"the clean article lost {', '.join(map(repr, lost))} (contains)")
+    if kept:
+        failures.append(f"the clean article still has {', '.join(map(repr, kept))} (not_contains)")
     return failures
 
 
