@@ -8,11 +8,13 @@ session-wide folder, by calling :func:`copy_site` or :func:`blank_site`.
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
+from feedsvc.build.builder import Builder
 from support.paths import FIXTURES
 
-__all__ = ["FIXTURE_SITE", "NEWS_SITE_TOML", "blank_site", "copy_site", "write_file"]
+__all__ = ["FIXTURE_SITE", "NEWS_SITE_TOML", "blank_site", "copy_site", "moved_with_its_cache", "write_file"]
 
 FIXTURE_SITE = FIXTURES / "site"  # three publishable articles and one empty file
 # A site in Tbilisi time at https://news.example.org, for a blank folder the test fills itself.
@@ -32,6 +34,14 @@ def copy_site(target: Path, source: Path = FIXTURE_SITE) -> Path:
     the ledger, the build cache) is not copied: each copy starts as a fresh checkout.
     """
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(".feedsvc"))
+    return target
+
+
+def moved_with_its_cache(content_dir: Path, target: Path, now: datetime) -> Path:
+    """Build ``content_dir`` with its cache in ``.feedsvc/cache``, copy the folder with that cache to ``target``
+    (a restore, a move to /srv); return ``target``. Its cached articles were made for the old folder's files."""
+    Builder(content_dir, cache_dir=content_dir / ".feedsvc" / "cache").build(now)
+    shutil.copytree(content_dir, target)
     return target
 
 

@@ -20,6 +20,7 @@ from feedsvc.build.builder import Builder
 from feedsvc.build.cache import BuildCache
 from feedsvc.clean import clean_html
 from support.factories import write_article
+from support.sites import moved_with_its_cache
 
 T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -248,3 +249,24 @@ def test_files_read_from_the_cache_are_named_as_this_build_was_given_the_folder(
     assert {a.source_path.parent for a in snapshot.catalog.articles} == {articles}
     undated = [p for p in snapshot.catalog.problems if p.path.name == "undated.html"]
     assert undated and all(p.path.parent == articles for p in undated)
+
+
+def test_a_folder_moved_with_its_build_cache_has_an_article_deleted_from_it_removed_by_the_next_build(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    # The content folder copied elsewhere with its .feedsvc cache (a restore, a move to /srv): the cached
+    # articles named the old folder's files, and the next build brought up to date (update_catalog, which
+    # matches a file by its path) found nothing of a deleted file to take out: it stayed served until a restart
+    moved = moved_with_its_cache(content_dir, tmp_path / "moved", T1)
+    builder = Builder(moved, cache_dir=moved / ".feedsvc" / "cache")
+    assert "article-oldest-with-time-element" in builder.build(T1).catalog.by_slug
+    assert builder.stats.cached >= 3
+    (moved / "articles" / "article-oldest-with-time-element.html").unlink()
+    assert "article-oldest-with-time-element" not in builder.build(T1).catalog.by_slug
+    # (a deletion alone: with an edit in the same build, the edit's slug sent it to the whole assembly)
+    edited = moved / "articles" / "article-with-jsonld-tags-and-author.html"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("</p>", " Edited after the move.</p>", 1))
+    snapshot = builder.build(T1)
+    (article,) = [a for a in snapshot.catalog.articles if a.slug == "article-with-jsonld-tags-and-author"]
+    assert "Edited after the move." in str(article.content_html)
+    assert {a.source_path.parent for a in snapshot.catalog.articles} == {moved / "articles"}

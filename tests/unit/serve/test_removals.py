@@ -22,6 +22,7 @@ from feedsvc.build.builder import Builder
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.serve.watcher import BURST, Watcher
 from support.factories import write_article
+from support.sites import moved_with_its_cache
 
 T1 = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 SETTLE = 10.0  # far longer than a test takes: nothing settles unless the test moves the clock
@@ -269,3 +270,24 @@ def test_a_rules_file_saved_by_rename_does_not_publish_its_articles_cleaned_with
     snapshot = watcher.poll(force=True)
     assert snapshot is not None and published == [snapshot]
     assert "newsletter" not in str(snapshot.catalog.by_slug["ruled"].content_html)
+
+
+def test_a_page_deleted_from_a_folder_moved_with_its_build_cache_is_published_removed(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    # The content folder copied to another path with its .feedsvc cache, then served: the cached articles
+    # named the old folder's files, the watcher's build (the changed names only) matched the deleted page to
+    # none of them, and the article stayed served until a restart (seen as removals never published)
+    moved = moved_with_its_cache(content_dir, tmp_path / "moved", T1)
+    clock = Clock()
+    builder = Builder(moved, cache_dir=moved / ".feedsvc" / "cache", settle=SETTLE)
+    builder.settling.wall, builder.settling.monotonic = clock.wall, clock.monotonic
+    builder.build(T1)
+    assert builder.stats.cached >= 3
+    published: list[Snapshot] = []
+    watcher = Watcher(builder, published.append, lambda: T1)
+    (moved / "articles" / f"{PAGE}.html").unlink()
+    assert watcher.poll(force=True) is None
+    clock.advance(SETTLE)
+    snapshot = watcher.poll(force=True)
+    assert snapshot is not None and published == [snapshot] and PAGE not in snapshot.catalog.by_slug
