@@ -17,7 +17,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -42,6 +42,7 @@ from feedsvc.model import (
 from feedsvc.text import one_line
 
 __all__ = [
+    "NEW_ID_NOTE",
     "UNDATED_NOTE",
     "Assembled",
     "Dated",
@@ -63,6 +64,9 @@ log = logging.getLogger(__name__)
 
 # How the warning about an article dated by the ledger starts (``feedsvc build`` prints these).
 UNDATED_NOTE = "no publication date"
+# How the warning about an article readers have under another id starts (an id pinned on it, its file renamed):
+# ``feedsvc build`` prints it.
+NEW_ID_NOTE = "new entry id"
 # Changed articles up to which (or an eighth of the site) a catalog is brought up to date from the last one.
 INCREMENTAL_FROM = 64
 
@@ -354,6 +358,9 @@ class Assembled:
     clashes: set[str] = field(default_factory=set)  # entry ids more than one article has
     withdrawn: dict[Path, Prepared] = field(default_factory=dict)  # files of withdrawn articles
     scheduled: dict[Path, Prepared] = field(default_factory=dict)  # files held back until their date
+    # files whose problems were found against a ledger entry the last call changed (a new id's warning): looked
+    # at again by the next update, as the whole assembly would, against the entry that call left
+    recheck: dict[Path, Prepared] = field(default_factory=dict)
     revised: dict[str, Revision] = field(default_factory=dict)  # slug -> the entry the last call revised it to
     lines: int = 0  # the sum of the published articles' line hashes (:func:`_version`)
     # what update_catalog changed of the catalog before: its articles taken out (gone or replaced) and those put
@@ -375,6 +382,7 @@ class _Outcome:
     revision: Revision | None = None  # a new ledger entry (None: the ledger's stays)
     withdrawal: Withdrawal | None = None
     scheduled: datetime | None = None  # held back until then
+    recheck: bool = False  # its problems hold one found against the ledger entry it changes (look again)
 
 
 def _assemble_one(
@@ -384,12 +392,14 @@ def _assemble_one(
     now: datetime,
     dated: MutableMapping[str, Dated] | None,
     retitle: Retitle | None = None,
+    renames: _Renames | None = None,
 ) -> _Outcome:
     """Date, revise or withdraw one prepared file whose slug is its own (see :func:`assemble_catalog`).
 
     ``retitle``: its title without the site name its host's other titles show
     (:mod:`feedsvc.catalog.sitenames`); the ledger's fingerprint stays the page's own
     title's, so a name learned or unlearned is no edit (``updated`` does not move).
+    ``renames``: the ledger's slugs by fingerprint, to tell a renamed file from a new article.
     """
     source = item.source
     assert source is not None  # the callers pass only loaded files
@@ -431,6 +441,9 @@ def _assemble_one(
             )
         )
         return _Outcome(done_problems, scheduled=article.published)
+    renewed = _new_id(item, site, previous) or _renamed(item, article, site, previous, renames)
+    if renewed is not None:
+        done_problems.append(renewed)
     if source.pinned_id is None and previous is not None and previous.id_day:
         kept = entry_id_on(site, item.slug, previous.id_day)
         if kept != article.entry_id:
@@ -441,6 +454,10 @@ def _assemble_one(
         revision = replace(revision, first_seen=article.published)
     if source.pinned_id is None and not revision.id_day:
         revision = replace(revision, id_day=article.published.date().isoformat())  # the day entry_id used
+    elif source.pinned_id is not None and revision.id_day:
+        # the pinned id is the one published from now on: the ledger no longer names a derived one (and so the
+        # warning of _new_id, found against the entry that did, goes with the next build)
+        revision = replace(revision, id_day="")
     digest = digest or article_digest(article)
     if retitle is not None:
         article = replace(article, title=retitle.title)
@@ -450,7 +467,75 @@ def _assemble_one(
         # Dated and revised against the entry it leaves in the ledger, the same article gives the same
         # result whatever "now" is (that entry's fingerprint, since and first_seen are its own): a fixed point.
         dated[item.slug] = Dated(item, revision, site, article, digest, note, line, retitle)
-    return _Outcome(done_problems, article, digest, line, revision)
+    return _Outcome(done_problems, article, digest, line, revision, recheck=renewed is not None)
+
+
+def _new_id(item: Prepared, site: Site, previous: Revision | None) -> Problem | None:
+    """Warn of an ``id`` pinned on an article readers have under the id derived from its slug, else None.
+
+    The ledger's ``id_day`` says readers were given the derived id; the build that publishes the
+    pinned one clears it, so the warning stands as long as the ledger says readers have only the
+    old id (``feedsvc check`` before a build, and that build), whole or incremental alike.
+    """
+    pinned = item.source.pinned_id if item.source is not None else None
+    if pinned is None or previous is None or not previous.id_day:
+        return None
+    had = entry_id_on(site, item.slug, previous.id_day)
+    if had == pinned:
+        return None
+    return Problem(
+        item.path,
+        f"{NEW_ID_NOTE}: the `id` pinned in its sidecar is not the one readers have ({had!r}), and they will see "
+        f'this article as a new entry; pin id = "{had}" to keep theirs, or keep the new one on purpose',
+        "warning",
+    )
+
+
+class _Renames:
+    """The ledger's slugs by fingerprint (indexed when first asked), to tell a renamed file from a new article.
+
+    ``ledger``: the one the call was given (not the entries it sets as it goes: whole and incremental
+    assemblies then agree); ``loaded``: whether a file loaded this time claims a slug.
+    """
+
+    def __init__(self, ledger: Mapping[str, Revision], loaded: Callable[[str], bool]) -> None:
+        self.ledger, self.loaded = ledger, loaded
+        self._index: dict[str, list[str]] | None = None
+
+    def old_slug(self, fingerprint: str, slug: str) -> str | None:
+        """Return the slug, other than ``slug`` and claimed by no file now, whose article readers had as it is."""
+        if self._index is None:
+            self._index = {}
+            for name, entry in self.ledger.items():
+                if entry.fingerprint and entry.id_day and entry.withdrawn is None:  # a derived id readers got
+                    self._index.setdefault(entry.fingerprint, []).append(name)
+        names = self._index.get(fingerprint, ())
+        return min((name for name in names if name != slug and not self.loaded(name)), default=None)
+
+
+def _renamed(
+    item: Prepared, article: Article, site: Site, previous: Revision | None, renames: _Renames | None
+) -> Problem | None:
+    """Warn of a file renamed from a published one, else None: the slug is the file name, and its id is made of it.
+
+    A slug new to the ledger whose article is, as readers see it, the article of a slug no file claims
+    any more. It goes as the pinned id's warning does: the build that publishes it records the slug.
+    """
+    if renames is None or (previous is not None and previous.fingerprint) or item.undated or not item.fingerprint:
+        return None
+    old = renames.old_slug(item.fingerprint, item.slug)
+    if old is None:
+        return None
+    had = entry_id_on(site, old, renames.ledger[old].id_day)
+    if had == article.entry_id:
+        return None  # the sidecar pins the id readers have
+    return Problem(
+        item.path,
+        f"{NEW_ID_NOTE}: this article was published as '{old}' (the file name is the slug, and its id is made of "
+        f'it); readers have {had!r}, and will see it as a new entry; pin id = "{had}" in its sidecar to keep '
+        "theirs, or keep the new name on purpose",
+        "warning",
+    )
 
 
 def _clash(article: Article, other: Article) -> Problem:
@@ -524,7 +609,10 @@ def assemble_catalog(
     items: dict[Path, Prepared] = {}
     kept_withdrawn: dict[Path, Prepared] = {}
     kept_scheduled: dict[Path, Prepared] = {}
+    recheck: dict[Path, Prepared] = {}
     revised: dict[str, Revision] = {}
+    loaded = {item.slug for item in prepared if item.source is not None}
+    renames = _Renames(ledger or {}, loaded.__contains__)
     for item in prepared:
         items[item.path] = item
         source = item.source
@@ -542,8 +630,10 @@ def assemble_catalog(
             continue
         claimed[item.slug] = item.path
         retitle = titles.retitle(item.path)
-        outcome = _assemble_one(item, site, revisions, now, dated, retitle)
+        outcome = _assemble_one(item, site, revisions, now, dated, retitle, renames)
         mine.extend(outcome.problems)
+        if outcome.recheck:
+            recheck[item.path] = item
         if outcome.revision is not None:
             revisions[item.slug] = revised[item.slug] = outcome.revision
         if outcome.withdrawal is not None:
@@ -625,6 +715,7 @@ def assemble_catalog(
         state.problems = {path: tuple(found) for path, found in per_file.items() if found}
         state.ordered, state.owners, state.clashes = ordered, owners, clashes
         state.withdrawn, state.scheduled, state.revised = kept_withdrawn, kept_scheduled, revised
+        state.recheck = recheck
         state.lines = lines % _LINES_MODULUS
         state.changes = state.entries = None
     return catalog
@@ -713,8 +804,9 @@ def update_catalog(
         entry = ledger.get(slug)
         if entry is not revision and entry != revision:
             return None  # the ledger does not hold what the last call left: date anew
-    # the files to look at: those changed, those retitled, and those held back until their date (it may have come)
-    paths = {*changed, *moved, *state.scheduled}
+    # the files to look at: those changed, those retitled, those held back until their date (it may have come),
+    # and those whose warnings were found against a ledger entry the last call changed
+    paths = {*changed, *moved, *state.scheduled, *state.recheck}
     before = {path: state.items.get(path) for path in paths}
     after = {path: changed[path] if path in changed else state.items.get(path) for path in paths}
     claims = dict.fromkeys({i.slug for i in (*before.values(), *after.values()) if i is not None}, 0)
@@ -741,7 +833,9 @@ def update_catalog(
     file_problems: dict[Path, list[Problem]] = {}
     scheduled = dict(last.scheduled)
     kept_scheduled = dict(state.scheduled)
+    recheck: dict[Path, Prepared] = {}
     revised: dict[str, Revision] = {}
+    renames = _Renames(ledger, lambda slug: (claims[slug] if slug in claims else state.claims.get(slug, 0)) > 0)
     digests = dict(last.digests)
     lines = state.lines
     new_dated: dict[str, Dated] = {}
@@ -773,8 +867,10 @@ def update_catalog(
         # dated into a scratch mapping: state and ``dated`` change only once the update is sure to succeed
         scratch = _Scratch(dated, new_dated)
         retitle = titles.retitle(path)
-        outcome = _assemble_one(new, site, revisions, now, scratch, retitle)
+        outcome = _assemble_one(new, site, revisions, now, scratch, retitle, renames)
         mine.extend(outcome.problems)
+        if outcome.recheck:
+            recheck[path] = new
         if outcome.revision is not None:
             revisions[new.slug] = revised[new.slug] = outcome.revision
         if outcome.scheduled is not None:
@@ -801,6 +897,11 @@ def update_catalog(
         if problem.path not in file_problems:
             return None  # never expected: an article's source path is its file's
         file_problems[problem.path].append(problem)
+    # an article looked at again and taken as it was (a file rechecked for its warnings) is no change of the catalog
+    same = {id(article) for article in gone} & {id(article) for article in added}
+    if same:
+        gone = [article for article in gone if id(article) not in same]
+        added = [article for article in added if id(article) not in same]
     ordered = list(state.ordered)
     for path in file_problems:
         for problem in state.problems.get(path, ()):
@@ -852,6 +953,7 @@ def update_catalog(
             state.claims.pop(slug, None)
     state.catalog, state.ordered, state.owners = catalog, ordered, owners
     state.scheduled, state.revised, state.lines = kept_scheduled, revised, lines % _LINES_MODULUS
+    state.recheck = recheck
     state.entries = {*revised, *(item.slug for item in state.withdrawn.values() if item.source is not None)}
     state.changes = (
         tuple(sorted(gone, key=newest_first, reverse=True)),

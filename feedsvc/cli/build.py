@@ -87,7 +87,7 @@ def run_build(target: Path, content_dir: Path, cache_dir: Path | None, no_cache:
     """Export the site into ``target``; print a summary; return the exit status (1: an article left out or held,
     or another problem)."""
     from feedsvc.app import create_app
-    from feedsvc.catalog.assembly import UNDATED_NOTE
+    from feedsvc.catalog.assembly import NEW_ID_NOTE, UNDATED_NOTE
     from feedsvc.content.site import SiteConfigError
     from feedsvc.web.export import ExportError, check_target, export_site
 
@@ -106,9 +106,10 @@ def run_build(target: Path, content_dir: Path, cache_dir: Path | None, no_cache:
         raise click.ClickException(str(error)) from None
     catalog = app.extensions["feedsvc"].snapshot.catalog
     errors = [problem for problem in catalog.problems if problem.severity in ("error", "held")]
-    # an undated article is published as of when feedsvc first saw it: say so, with the line that pins it
-    undated = [problem for problem in catalog.problems if problem.message.startswith(UNDATED_NOTE)]
-    for problem in (*errors, *undated):
+    # an undated article is published as of when feedsvc first saw it: say so, with the line that pins it; and
+    # an id pinned on an article readers have under another is a second entry in every reader: say so, this once
+    notes = [problem for problem in catalog.problems if problem.message.startswith((UNDATED_NOTE, NEW_ID_NOTE))]
+    for problem in (*errors, *notes):
         click.echo(f"{problem.severity:<8} {problem.path}: {problem.message}", err=True)
         if problem.served:
             click.echo(f"         serving: {problem.served}, until this file loads", err=True)

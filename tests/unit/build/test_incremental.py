@@ -32,7 +32,9 @@ entries_per_feed = 3
 
 # one edit of the folder: (kind, article number, variant)
 edits = st.tuples(
-    st.sampled_from(["add", "add-undated", "text", "tags", "date", "remove", "withdraw", "break", "orphan"]),
+    st.sampled_from(
+        ["add", "add-undated", "text", "tags", "date", "remove", "withdraw", "break", "orphan", "pin", "move"]
+    ),
     st.integers(0, 5),
     st.integers(0, 3),
 )
@@ -69,6 +71,14 @@ def _apply(folder: Path, kind: str, number: int, variant: int) -> set[Path]:
     elif kind == "remove":
         page.unlink(missing_ok=True)
         sidecar.unlink(missing_ok=True)
+    elif kind == "pin" and page.exists():  # an id pinned on a published article: warned of until published
+        sidecar.write_text(f'published = {month}\nid = "urn:example:{number}-{variant % 2}"\n', encoding="utf-8")
+    elif kind == "move" and page.exists():  # renamed: a new slug, so a new entry id (warned of until published)
+        page.rename(page.with_name(f"moved-{number}.html"))
+        if sidecar.exists():
+            sidecar.rename(sidecar.with_name(f"moved-{number}.toml"))
+        moved = {page.with_name(f"moved-{number}.html"), sidecar.with_name(f"moved-{number}.toml")}
+        return {page, sidecar, *moved}
     elif kind == "withdraw" and page.exists():
         sidecar.write_text(f'published = {month}\nstatus = "withdrawn"\n', encoding="utf-8")
     elif kind == "break" and page.exists():

@@ -140,6 +140,70 @@ def test_correcting_the_publication_date_keeps_the_entry_id_readers_have(site: S
     assert build_catalog([pinned], site, now=NOW).revisions["pinned"].id_day == ""
 
 
+def test_pinning_an_id_on_a_published_article_warns_that_readers_will_see_a_new_entry(site: Site) -> None:
+    # readers have the id derived from the slug; a pinned one is a second entry in every reader (F6). Warned of,
+    # with the fix, as long as the ledger says readers have only the old id: a build that publishes the new one
+    # records it, and the warning goes (whole or incremental alike)
+    first = build_catalog([source("metro", day=2)], site, now=NOW)
+    (article,) = first.articles
+    had = article.entry_id
+    pinned = replace(source("metro", day=2), pinned_id="urn:uuid:00000000-0000-4000-8000-000000000002")
+    for _ in range(2):  # `feedsvc check`, which writes no ledger, says it every time
+        checked = build_catalog([pinned], site, now=NOW + timedelta(days=1), ledger=first.revisions)
+        (warning,) = checked.problems
+        assert warning.severity == "warning" and warning.path == article.source_path
+        assert warning.message.startswith("new entry id: the `id` pinned in its sidecar is not the one readers have")
+        assert f"({had!r}), and they will see this article as a new entry" in warning.message
+        assert f'pin id = "{had}" to keep theirs, or keep the new one on purpose' in warning.message
+    assert checked.articles[0].entry_id == pinned.pinned_id  # published with the new id all the same
+    assert checked.revisions["metro"].id_day == ""  # the ledger's entry no longer names a derived id
+    later = build_catalog([pinned], site, now=NOW + timedelta(days=2), ledger=checked.revisions)
+    assert later.problems == ()
+    # the old id pinned: what readers have, nothing to say
+    kept = build_catalog([replace(pinned, pinned_id=had)], site, now=NOW + timedelta(days=1), ledger=first.revisions)
+    assert kept.problems == () and kept.articles[0].entry_id == had
+    # an incremental build says what a whole one says: the warning, then, from the ledger the build left, none
+    ledger: dict[str, Revision] = {}
+    dated: dict[str, Dated] = {}
+    state = Assembled()
+    metro = _file(site, "metro.html", published=datetime(2024, 3, 2, tzinfo=UTC))
+    other = _file(site, "other.html", published=datetime(2024, 3, 3, tzinfo=UTC))
+    _kept(ledger, assemble_catalog([metro, other], site, now=NOW, ledger=ledger, dated=dated, state=state))
+    repinned = _file(site, "metro.html", published=datetime(2024, 3, 2, tzinfo=UTC), pinned_id="urn:example:metro")
+    updated = update_catalog(state, {repinned.path: repinned}, site, now=NOW, ledger=ledger, dated=dated)
+    assert updated is not None
+    assert [p.path.name for p in updated.problems] == ["metro.html"]
+    assert updated.problems == assemble_catalog([repinned, other], site, now=NOW, ledger=dict(ledger)).problems
+    _kept(ledger, updated)
+    edited = _file(site, "other.html", published=datetime(2024, 3, 3, tzinfo=UTC), title="Other, edited")
+    again = update_catalog(state, {edited.path: edited}, site, now=NOW, ledger=ledger, dated=dated)
+    assert again is not None and again.problems == ()
+    assert state.changes is not None and [a.slug for a in state.changes[1]] == ["other"]  # metro: as it was
+    assert assemble_catalog([repinned, edited], site, now=NOW, ledger=dict(ledger)).problems == ()
+
+
+def test_renaming_a_published_article_warns_that_readers_will_see_a_new_entry(site: Site) -> None:
+    # the slug is the file name and the id is made of it: poti-crane.html renamed poti-port-crane.html is a second
+    # entry in every reader. Told from a new article by its fingerprint (what readers see of it, the slug aside)
+    first = build_catalog([source("poti-crane", day=2)], site, now=NOW)
+    had = first.articles[0].entry_id
+    renamed = replace(source("poti-crane", day=2), slug="poti-port-crane", path=Path("articles/poti-port-crane.html"))
+    later = build_catalog([renamed], site, now=NOW + timedelta(days=1), ledger=first.revisions)
+    (warning,) = later.problems
+    assert warning.path == Path("articles/poti-port-crane.html") and warning.severity == "warning"
+    assert "this article was published as 'poti-crane' (the file name is the slug" in warning.message
+    assert f'readers have {had!r}, and will see it as a new entry; pin id = "{had}" in its sidecar' in warning.message
+    # published under the new name: the ledger records it, and nothing is left to warn of
+    assert build_catalog([renamed], site, now=NOW + timedelta(days=2), ledger=later.revisions).problems == ()
+    # the old id pinned, the old file still there (a copy), or another article: nothing to say
+    kept = replace(renamed, pinned_id=had)
+    assert build_catalog([kept], site, now=NOW + timedelta(days=1), ledger=first.revisions).problems == ()
+    copy = [source("poti-crane", day=2), renamed]
+    assert build_catalog(copy, site, now=NOW + timedelta(days=1), ledger=first.revisions).problems == ()
+    other = build_catalog([source("other", day=2)], site, now=NOW + timedelta(days=1), ledger=first.revisions)
+    assert other.problems == ()
+
+
 def test_drafts_are_not_published(site: Site) -> None:
     catalog = build_catalog([replace(source("draft"), status="draft"), source("live")], site, now=NOW)
     assert [a.slug for a in catalog.articles] == ["live"]
@@ -293,7 +357,8 @@ UPDATE_NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 file_changes = st.tuples(
     st.sampled_from(
         ["add", "title", "date", "tags", "author", "remove", "rename", "undated", "future", "draft", "broken",
-         "source", "same-slug", "same-id", "withdraw", "later", "suffixed", "suffixed", "own-suffixed", "plain-wire"]
+         "source", "same-slug", "same-id", "withdraw", "later", "suffixed", "suffixed", "own-suffixed", "plain-wire",
+         "moved"]
     ),
     st.integers(0, 7),
     st.integers(0, 3),
@@ -348,11 +413,20 @@ def _change(
         made[path] = _file(site, name, published=day, authors=(f"Writer {variant}",))
     elif kind == "remove":
         made[path] = None
-    elif kind == "rename" and path in files:
+    elif kind == "rename" and path in files:  # the slug kept (a sidecar's `slug`, say): the same entry id
         made[path] = None
-        made[Path(f"articles/renamed-{number}-{variant}.html")] = replace(
-            files[path], path=Path(f"articles/renamed-{number}-{variant}.html")
-        )
+        renamed, item = Path(f"articles/renamed-{number}-{variant}.html"), files[path]
+        # the article and the source say where they came from too, as the loader's would
+        article = replace(item.article, source_path=renamed) if item.article is not None else None
+        source = replace(item.source, path=renamed) if item.source is not None else None
+        made[renamed] = replace(item, path=renamed, article=article, source=source)
+    elif kind == "moved" and path in files and files[path].source is not None:  # a new slug: a new entry id
+        source = files[path].source
+        assert source is not None
+        moved = Path(f"articles/moved-{number}.html")
+        html = BODY.format(text=f"The story of {name}, in words enough for a paragraph.")
+        made[path] = None
+        made[moved] = prepare_source(replace(source, slug=moved.stem, path=moved, html=html), site, None, as_is)
     elif kind == "undated":
         made[path] = _file(site, name)
     elif kind == "future":  # held back until its date: a later "now" publishes it

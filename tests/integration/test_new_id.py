@@ -1,0 +1,60 @@
+"""An id pinned on an article readers already have: `feedsvc check` warns before it is published, the build that
+publishes it says so once, and after that nothing is left to warn of (finding F6 of session 35)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from feedsvc.cli.main import main
+from support.factories import write_article
+from support.sites import blank_site
+
+OLD_ID = "tag:news.example.org,2024:2024-03-01:articles/poti-crane"
+NEW_ID = "urn:uuid:0e3c2b44-9f56-4c1c-a3c8-1a2b3c4d5e6f"
+WARNING = (
+    f"new entry id: the `id` pinned in its sidecar is not the one readers have ({OLD_ID!r}), and they will see "
+    f'this article as a new entry; pin id = "{OLD_ID}" to keep theirs, or keep the new one on purpose'
+)
+
+
+def run(*args: str) -> tuple[str, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output + result.stderr
+    return result.stdout, result.stderr
+
+
+def test_pinning_an_id_on_a_published_article_is_warned_of_by_check_and_by_the_build_that_publishes_it(
+    tmp_path: Path,
+) -> None:
+    content = blank_site(tmp_path / "content")
+    write_article(content, "poti-crane", "2024-03-01T09:00:00+04:00")
+    run("build", str(tmp_path / "first"), "--content", str(content))
+    assert OLD_ID in (tmp_path / "first" / "feed.atom").read_text(encoding="utf-8")
+    sidecar = content / "articles" / "poti-crane.toml"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8") + f'id = "{NEW_ID}"\n', encoding="utf-8")
+    for _ in range(2):  # check writes no id to the ledger: it says so every time, before anything is published
+        said, _ = run("check", "--content", str(content))
+        assert WARNING in said
+    _, said = run("build", str(tmp_path / "second"), "--content", str(content))
+    assert WARNING in said  # the build that gives readers the new id says what they will see
+    assert NEW_ID in (tmp_path / "second" / "feed.atom").read_text(encoding="utf-8")
+    # published with the new id on purpose: the ledger records it, and nothing is left to warn of
+    _, said = run("build", str(tmp_path / "third"), "--content", str(content))
+    assert WARNING not in said
+    assert WARNING not in run("check", "--content", str(content))[0]
+
+
+def test_renaming_a_published_article_is_warned_of_with_the_old_name(tmp_path: Path) -> None:
+    content = blank_site(tmp_path / "content")
+    write_article(content, "poti-crane", "2024-03-01T09:00:00+04:00")
+    run("build", str(tmp_path / "first"), "--content", str(content))
+    for suffix in (".html", ".toml"):
+        (content / "articles" / f"poti-crane{suffix}").rename(content / "articles" / f"poti-port-crane{suffix}")
+    said, _ = run("check", "--content", str(content))
+    assert "poti-port-crane.html: new entry id: this article was published as 'poti-crane'" in said
+    assert f'readers have {OLD_ID!r}, and will see it as a new entry; pin id = "{OLD_ID}" in its sidecar' in said
+    _, said = run("build", str(tmp_path / "second"), "--content", str(content))
+    assert "this article was published as 'poti-crane'" in said
+    assert "this article was published as" not in run("build", str(tmp_path / "third"), "--content", str(content))[1]
