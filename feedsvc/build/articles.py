@@ -170,6 +170,7 @@ class BuildStats:
     cleaned: int = 0  # files loaded and cleaned
     cached: int = 0  # prepared articles taken from the build cache
     waiting: int = 0  # files skipped this time: still being written
+    going: int = 0  # files gone whose removal has not settled: still served, removed once gone the settle time
     rendered: int = 0  # document families rendered (the rest were reused)
     examined: int = 0  # files whose signature was compared with the last build's (the others were not changed)
     seconds: float = 0.0
@@ -178,8 +179,12 @@ class BuildStats:
         """Describe the build in one line."""
         return (
             f"{self.articles} articles: {self.read} read, {self.cleaned} cleaned, {self.cached} from the cache, "
-            f"{self.waiting} still being written; {self.rendered} feed families rendered; {self.seconds:.2f}s"
+            f"{self.waiting} still being written{self._going()}; {self.rendered} feed families rendered; "
+            f"{self.seconds:.2f}s"
         )
+
+    def _going(self) -> str:
+        return f", {self.going} gone and still served until the removal settles" if self.going else ""
 
 
 def chunk_size(files: int, workers: int) -> int:
@@ -331,7 +336,8 @@ class Articles:
             )
             for name in gone:
                 if not self.settling.settled(name, None, self.entries[name].sig):
-                    self._wait(name, entries)
+                    stats.going += 1  # (not "still being written": nothing is there to write)
+                    entries[name] = self.entries[name]
         known: dict[str, str] = {}  # name -> digest of its bytes, read now or recorded
         kept: dict[str, ArticleFiles] = {}  # bytes read now, to clean without reading again (a pool reads its own)
         held = 0  # bytes in kept

@@ -146,6 +146,25 @@ def test_a_sidecar_seen_gone_between_the_steps_of_its_save_keeps_the_articles_id
     assert article.entry_id == pinned and article.title == "Library extends its opening times"
 
 
+def test_a_build_while_a_removal_waits_counts_it_as_gone_not_as_being_written(content_dir: Path) -> None:
+    # Another change, settled, forces a build while a page is gone and its removal not: the build's summary
+    # line (logged with every publish) says the page is gone and still served, not "still being written".
+    clock = Clock(ahead=3600.0)  # every file old: the edit below settles at once, the removal only by time
+    watcher, published = watched(content_dir, clock)
+    (content_dir / "articles" / f"{PAGE}.html").unlink()
+    sidecar = content_dir / "articles" / f"{PINNED}.toml"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("opening hours", "opening times"), "utf-8")
+    assert watcher.poll(force=True) is None  # the settled edit waits for the rest of its burst: the removal
+    clock.advance(BURST)  # at most BURST seconds: the edit goes out, the removal (SETTLE) has not settled
+    snapshot = watcher.poll(force=True)
+    assert snapshot is not None and published == [snapshot]
+    assert PAGE in snapshot.catalog.by_slug  # the edit published, the page still served
+    assert snapshot.catalog.by_slug[PINNED].title == "Library extends its opening times"
+    stats = watcher.builder.stats
+    assert (stats.going, stats.waiting) == (1, 0)
+    assert "0 still being written, 1 gone and still served until the removal settles" in stats.summary()
+
+
 def test_a_sidecar_removed_for_good_is_published_once_it_has_stayed_gone(content_dir: Path) -> None:
     clock = Clock(ahead=3600.0)
     watcher, published = watched(content_dir, clock)
