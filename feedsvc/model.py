@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 __all__ = [
     "FACET_KINDS",
+    "NO_TITLE",
     "UNDATED",
     "Article",
     "ArticleSource",
@@ -46,6 +47,9 @@ _PATH_SAFE = "/-._~%!$&'()*+,;=:@"
 # The stand-in publication date of an article with none, until the catalog dates it
 # from the revisions ledger (``Prepared.undated``); never published as such.
 UNDATED = datetime(1970, 1, 1, tzinfo=UTC)
+# How the warning about an article whose page gives no title begins: the loader writes it (naming the
+# sidecar), and making the article adds its own only where the loader's is not there (a source built by hand).
+NO_TITLE = "no title found"
 _UTC = ZoneInfo("UTC")  # immutable, and one object per key: a safe dataclass default
 
 

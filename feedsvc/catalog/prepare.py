@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from feedsvc.catalog.revisions import fingerprint
 from feedsvc.clean import SiteRules, clean_article, clean_html, fallback_title, summarize
 from feedsvc.metadata.images import choose_lead_image
-from feedsvc.model import UNDATED, Article, ArticleSource, ContentError, Prepared, Problem, Site, article_path
+from feedsvc.model import NO_TITLE, UNDATED, Article, ArticleSource, ContentError, Prepared, Problem, Site, article_path
 from feedsvc.text import one_line
 
 __all__ = [
@@ -43,8 +43,6 @@ log = logging.getLogger(__name__)
 AUTHOR_ORIGINS = frozenset({"sidecar", "front matter"})
 # How many words of the article a fallback title takes when the page has none.
 FALLBACK_TITLE_WORDS = 12
-# How the loader's warning about a page without a title begins (content/loader.py, _warnings).
-NO_TITLE = "no title found"
 
 Cleaner = Callable[..., str]
 

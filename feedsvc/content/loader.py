@@ -42,7 +42,7 @@ from feedsvc.content.toml_text import joined, parse_toml, parse_toml_keys
 from feedsvc.html_depth import MAX_DEPTH, limit_depth
 from feedsvc.metadata.page import extract_metadata
 from feedsvc.metadata.tags import MAX_TAGS as METADATA_MAX_TAGS
-from feedsvc.model import ArticleSource, ContentError, PageMetadata, PictureFile, Problem, Site, SiteImage
+from feedsvc.model import NO_TITLE, ArticleSource, ContentError, PageMetadata, PictureFile, Problem, Site, SiteImage
 from feedsvc.text import XML_UNSAFE, dedupe, shorten, strip_markup
 
 __all__ = [
@@ -785,7 +785,7 @@ def _warnings(metadata: PageMetadata, path: Path) -> list[str]:
     warnings = []
     if metadata.title is None:
         warnings.append(
-            f"no title found (sidecar, JSON-LD headline, og:title, <h1> or <title>); the article's "
+            f"{NO_TITLE} (sidecar, JSON-LD headline, og:title, <h1> or <title>); the article's "
             f'opening heading or sentence is used; add title = "…" to {sidecar} to set it'
         )
     # No date at all is reported by the catalog, which dates the article and says with what.
