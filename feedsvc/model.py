@@ -339,6 +339,7 @@ class Prepared:
     cacheable: bool = True  # False after an internal error, which may not happen again
     undated: bool = False  # no date anywhere: ``article.published`` is UNDATED until the ledger dates it
     own_title: bool = False  # the title is its author's (sidecar, front matter): no learned site name comes off it
+    text_key: str = ""  # revisions.text_key(article): its words alone, to know it again once renamed and edited
 
 
 @_pickled_by_position
@@ -382,6 +383,13 @@ class Revision:
     # the day ("2024-03-01") in the entry id readers got (tag:…:<day>:articles/<slug>), kept when `published`
     # is corrected later: the id never moves ("" for a pinned id, or a ledger written before it was kept)
     id_day: str = ""
+    # the id pinned in its sidecar when readers got that one ("" for a derived id, or a ledger written before it
+    # was kept): a pin taken off later is a new entry in every reader, and the warning names the id to pin again
+    pinned_id: str = ""
+    # what tells the article apart once its file is renamed or edited ("" in a ledger written before they were
+    # kept): its own title as readers got it, and a hash of its words alone (revisions.text_key)
+    title: str = ""
+    text_key: str = ""
 
 
 @_pickled_by_position

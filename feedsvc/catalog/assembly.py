@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from feedsvc.catalog.prepare import Cleaner, article_digest, entry_id, entry_id_on, prepare_source
-from feedsvc.catalog.revisions import first_seen, revise, withdraw
+from feedsvc.catalog.revisions import first_seen, revise, title_key, withdraw
 from feedsvc.catalog.sitenames import Retitle, TitleIndex
 from feedsvc.clean import SiteRules, clean_html
 from feedsvc.feeds.archive import newest_first, place
@@ -114,22 +114,22 @@ def make_withdrawal(
     now: datetime,
     first_seen: datetime | None = None,
     id_day: str = "",
+    pinned_id: str = "",
 ) -> Withdrawal:
     """Describe a withdrawn source for its 410 page and its tombstone (no cleaning needed).
 
     ``first_seen``: the ledger's date of an article that had none of its own (its id came from it).
-    ``id_day``: the day of the id readers got (``Revision.id_day``): the tombstone names that id.
+    ``id_day``, ``pinned_id``: the id readers got (``Revision.id_day``, ``Revision.pinned_id``): the tombstone
+    names that id, whatever the sidecar pins now, as the one readers can drop.
     """
     meta = source.metadata
     published = meta.published or (first_seen.astimezone(site.timezone) if first_seen else None)
-    derived = (
-        entry_id_on(site, source.slug, id_day)
-        if id_day
-        else entry_id(site, source.slug, published)
-        if published
-        else None
+    ident = (
+        pinned_id
+        or (entry_id_on(site, source.slug, id_day) if id_day else None)
+        or source.pinned_id
+        or (entry_id(site, source.slug, published) if published else None)
     )
-    ident = source.pinned_id or derived
     return Withdrawal(
         slug=source.slug,
         entry_id=ident,
@@ -407,7 +407,7 @@ def _assemble_one(
     if source.status == "withdrawn":
         revision = withdraw(revisions.get(source.slug), now)
         when = revision.withdrawn or now
-        withdrawal = make_withdrawal(source, site, when, now, revision.first_seen, revision.id_day)
+        withdrawal = make_withdrawal(source, site, when, now, revision.first_seen, revision.id_day, revision.pinned_id)
         return _Outcome(done_problems, revision=revision, withdrawal=withdrawal)
     if item.article is None:
         return _Outcome(done_problems)  # a draft, or not publishable (its problems say why)
@@ -426,8 +426,13 @@ def _assemble_one(
         return _Outcome(done_problems, done.article, done.digest, done.line)
     article, known, digest = item.article, item.fingerprint or None, item.digest
     note = None
+    # another article saved under the name of one readers have (deleted, or replaced whole) is a new article: the
+    # ledger's record of the old one (its id's day, its first-seen date) is not its own
+    another = previous is not None and bool(previous.id_day or previous.pinned_id)
+    another = another and not _same_article(previous, item, True)
+    own = None if another else previous
     if item.undated:
-        article, note = date_undated(article, source, site, previous, now)
+        article, note = date_undated(article, source, site, own, now)
         done_problems.append(note)
         known, digest = None, article_digest(article)  # the prepared ones hashed the UNDATED placeholder
     if article.published > now:
@@ -441,23 +446,27 @@ def _assemble_one(
             )
         )
         return _Outcome(done_problems, scheduled=article.published)
-    renewed = _new_id(item, site, previous) or _renamed(item, article, site, previous, renames)
-    if renewed is not None:
-        done_problems.append(renewed)
-    if source.pinned_id is None and previous is not None and previous.id_day:
-        kept = entry_id_on(site, item.slug, previous.id_day)
+    if source.pinned_id is None and own is not None and own.id_day:
+        kept = entry_id_on(site, item.slug, own.id_day)
         if kept != article.entry_id:
             # `published` corrected since readers got the id: the id stays theirs (an edit never changes it)
             article, digest = replace(article, entry_id=kept), ""
-    article, revision = revise(article, source.metadata.updated, previous, now, known)
+    renewed = _new_id(item, article, site, previous, another) or _renamed(item, article, site, previous, renames)
+    if renewed is not None:
+        done_problems.append(renewed)
+    article, revision = revise(article, source.metadata.updated, own, now, known, item.text_key or None)
     if item.undated and revision.first_seen is None:
         revision = replace(revision, first_seen=article.published)
-    if source.pinned_id is None and not revision.id_day:
-        revision = replace(revision, id_day=article.published.date().isoformat())  # the day entry_id used
-    elif source.pinned_id is not None and revision.id_day:
-        # the pinned id is the one published from now on: the ledger no longer names a derived one (and so the
-        # warning of _new_id, found against the entry that did, goes with the next build)
-        revision = replace(revision, id_day="")
+    # the id published from now on, as the ledger keeps it: the day of a derived one (kept once readers have it),
+    # or the pinned one. A warning of _new_id, found against the entry that named another, goes with this build.
+    if source.pinned_id is None:
+        id_day, pinned_id = revision.id_day or article.published.date().isoformat(), ""  # the day entry_id used
+    else:
+        id_day, pinned_id = "", source.pinned_id
+    if (id_day, pinned_id) != (revision.id_day, revision.pinned_id):
+        revision = replace(revision, id_day=id_day, pinned_id=pinned_id)
+    if revision == previous:
+        revision = previous  # the same object: what a ledger keeps unchanged is told apart by identity
     digest = digest or article_digest(article)
     if retitle is not None:
         article = replace(article, title=retitle.title)
@@ -470,29 +479,83 @@ def _assemble_one(
     return _Outcome(done_problems, article, digest, line, revision, recheck=renewed is not None)
 
 
-def _new_id(item: Prepared, site: Site, previous: Revision | None) -> Problem | None:
-    """Warn of an ``id`` pinned on an article readers have under the id derived from its slug, else None.
+def _readers_id(site: Site, slug: str, entry: Revision | None) -> str | None:
+    """The id readers were given for ``slug`` as the ledger's ``entry`` names it (None: it names none)."""
+    if entry is None:
+        return None
+    if entry.pinned_id:
+        return entry.pinned_id
+    return entry_id_on(site, slug, entry.id_day) if entry.id_day else None
 
-    The ledger's ``id_day`` says readers were given the derived id; the build that publishes the
-    pinned one clears it, so the warning stands as long as the ledger says readers have only the
-    old id (``feedsvc check`` before a build, and that build), whole or incremental alike.
+
+def _likeness(entry: Revision, item: Prepared, same_slug: bool) -> int:
+    """How many of the name, the title, the words and the day of ``item`` are those of the ledger's ``entry``
+    (4: the whole fingerprint is). The day is that of its id; an article the ledger dates has none of its own."""
+    if item.fingerprint and entry.fingerprint == item.fingerprint:
+        return 4
+    article = item.article
+    if article is None:
+        return int(same_slug)
+    title = title_key(article.title)
+    day = "" if item.undated else article.published.date().isoformat()
+    return (
+        same_slug
+        + bool(title and entry.title and title_key(entry.title) == title)
+        + bool(item.text_key and entry.text_key == item.text_key)
+        + bool(day and entry.id_day == day)
+    )
+
+
+def _same_article(entry: Revision | None, item: Prepared, same_slug: bool) -> bool:
+    """Whether ``item`` is, to a reader, the article of the ledger's ``entry``: two of its name, title, words and
+    id day are that article's (an edit changes one or two of them, a rename the name, another article all).
+
+    An entry written before titles and words were kept tells only by the name, else by the whole fingerprint.
     """
-    pinned = item.source.pinned_id if item.source is not None else None
-    if pinned is None or previous is None or not previous.id_day:
+    if entry is None:
+        return False
+    if not entry.title and not entry.text_key:
+        return same_slug or bool(item.fingerprint and entry.fingerprint == item.fingerprint)
+    return _likeness(entry, item, same_slug) >= 2
+
+
+def _new_id(item: Prepared, article: Article, site: Site, previous: Revision | None, another: bool) -> Problem | None:
+    """Warn of an article published under another id than the one readers have under its slug, else None.
+
+    An ``id`` pinned on it, or changed, or taken off; or another article saved under its name (``another``).
+    The ledger says which id readers were given; the build that publishes the new one records it, so the
+    warning stands as long as the ledger says readers have only the old id (``feedsvc check`` before a build,
+    and that build), whole or incremental alike.
+    """
+    had = _readers_id(site, item.slug, previous)
+    if had is None or had == article.entry_id:
         return None
-    had = entry_id_on(site, item.slug, previous.id_day)
-    if had == pinned:
-        return None
+    if another:
+        return Problem(
+            item.path,
+            f"{NEW_ID_NOTE}: this is not the article readers have under this name ({had!r}): its title, words "
+            "and date all differ, so it is published as a new entry, with an id of its own; if it is that article "
+            f'rewritten, pin id = "{had}" in {metadata_place(item.path)} to keep theirs',
+            "warning",
+        )
+    if item.source is not None and item.source.pinned_id is not None:
+        return Problem(
+            item.path,
+            f"{NEW_ID_NOTE}: the `id` pinned in its sidecar is not the one readers have ({had!r}), and they will "
+            f'see this article as a new entry; pin id = "{had}" to keep theirs, or keep the new one on purpose',
+            "warning",
+        )
     return Problem(
         item.path,
-        f"{NEW_ID_NOTE}: the `id` pinned in its sidecar is not the one readers have ({had!r}), and they will see "
-        f'this article as a new entry; pin id = "{had}" to keep theirs, or keep the new one on purpose',
+        f"{NEW_ID_NOTE}: readers have the `id` that was pinned in its sidecar ({had!r}), and without it they will "
+        f'see this article as a new entry; pin id = "{had}" again to keep theirs, or keep the new one on purpose',
         "warning",
     )
 
 
 class _Renames:
-    """The ledger's slugs by fingerprint (indexed when first asked), to tell a renamed file from a new article.
+    """The ledger's slugs by fingerprint, title and words (indexed when first asked), to tell a renamed file from a
+    new article.
 
     ``ledger``: the one the call was given (not the entries it sets as it goes: whole and incremental
     assemblies then agree); ``loaded``: whether a file loaded this time claims a slug.
@@ -502,15 +565,25 @@ class _Renames:
         self.ledger, self.loaded = ledger, loaded
         self._index: dict[str, list[str]] | None = None
 
-    def old_slug(self, fingerprint: str, slug: str) -> str | None:
-        """Return the slug, other than ``slug`` and claimed by no file now, whose article readers had as it is."""
+    def old_slug(self, item: Prepared) -> str | None:
+        """Return the slug, other than ``item``'s and claimed by no file now, whose article readers have and
+        ``item`` is (:func:`_same_article`); of several, the likest, then the first by name."""
         if self._index is None:
             self._index = {}
             for name, entry in self.ledger.items():
-                if entry.fingerprint and entry.id_day and entry.withdrawn is None:  # a derived id readers got
-                    self._index.setdefault(entry.fingerprint, []).append(name)
-        names = self._index.get(fingerprint, ())
-        return min((name for name in names if name != slug and not self.loaded(name)), default=None)
+                if entry.fingerprint and (entry.id_day or entry.pinned_id) and entry.withdrawn is None:
+                    for key in (f"f{entry.fingerprint}", f"t{title_key(entry.title)}", f"w{entry.text_key}"):
+                        if len(key) > 1:  # an entry written before titles and words were kept has neither
+                            self._index.setdefault(key, []).append(name)
+        title = title_key(item.article.title) if item.article is not None else ""
+        keys = (f"f{item.fingerprint}", f"t{title}", f"w{item.text_key}")
+        names = {name for key in keys if len(key) > 1 for name in self._index.get(key, ())}
+        found = [
+            (-_likeness(self.ledger[name], item, False), name)
+            for name in names
+            if name != item.slug and not self.loaded(name) and _same_article(self.ledger[name], item, False)
+        ]
+        return min(found)[1] if found else None
 
 
 def _renamed(
@@ -519,15 +592,17 @@ def _renamed(
     """Warn of a file renamed from a published one, else None: the slug is the file name, and its id is made of it.
 
     A slug new to the ledger whose article is, as readers see it, the article of a slug no file claims
-    any more. It goes as the pinned id's warning does: the build that publishes it records the slug.
+    any more: the same fingerprint, or two of its title, words and id day (:func:`_same_article`), so a
+    file renamed and edited at once, or without its sidecar, is known too. It goes as the pinned id's
+    warning does: the build that publishes it records the slug.
     """
-    if renames is None or (previous is not None and previous.fingerprint) or item.undated or not item.fingerprint:
+    if renames is None or (previous is not None and previous.fingerprint):
         return None
-    old = renames.old_slug(item.fingerprint, item.slug)
+    old = renames.old_slug(item)
     if old is None:
         return None
-    had = entry_id_on(site, old, renames.ledger[old].id_day)
-    if had == article.entry_id:
+    had = _readers_id(site, old, renames.ledger[old])
+    if had is None or had == article.entry_id:
         return None  # the sidecar pins the id readers have
     return Problem(
         item.path,
@@ -989,4 +1064,6 @@ def _withdrawal(item: Prepared, site: Site, revisions: dict[str, Revision], now:
     source = item.source
     assert source is not None  # only loaded files are withdrawn
     revision = revisions[source.slug] = withdraw(revisions.get(source.slug), now)
-    return make_withdrawal(source, site, revision.withdrawn or now, now, revision.first_seen, revision.id_day)
+    return make_withdrawal(
+        source, site, revision.withdrawn or now, now, revision.first_seen, revision.id_day, revision.pinned_id
+    )

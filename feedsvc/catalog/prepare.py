@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from feedsvc.catalog.revisions import fingerprint
+from feedsvc.catalog.revisions import reader_keys
 from feedsvc.clean import SiteRules, clean_article, clean_html, fallback_title, summarize
 from feedsvc.metadata.images import choose_lead_image
 from feedsvc.model import NO_TITLE, UNDATED, Article, ArticleSource, ContentError, Prepared, Problem, Site, article_path
@@ -175,14 +175,16 @@ def prepare_source(
     new = tuple(Problem(source.path, w, "warning") for w in article.warnings if w not in source.warnings)
     undated = source.metadata.published is None
     own_title = dict(source.origins).get("title") in AUTHOR_ORIGINS
+    seen, words = reader_keys(article)
     return Prepared(
         source.slug,
         source.path,
         lean,
         article,
         new,
-        fingerprint(article),
+        seen,
         article_digest(article),
         undated=undated,
         own_title=own_title,
+        text_key=words,
     )

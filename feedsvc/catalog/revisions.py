@@ -32,7 +32,10 @@ __all__ = [
     "ledger_entries",
     "parse_ledger",
     "parse_ledger_with_journal",
+    "reader_keys",
     "revise",
+    "text_key",
+    "title_key",
     "withdraw",
 ]
 
@@ -45,27 +48,53 @@ class _ReaderView(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        # the words alone, without link targets: a relative link resolves against the page's URL, which is made
+        # of the slug, so a renamed file's targets change while its words do not
+        self.words: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.parts.append(" ")  # a tag boundary separates words, whether or not the source had a space
+        self.words.append(" ")
         for name, value in attrs:
             if name in ("href", "src") and value:
                 self.parts.append(f" <{value}> ")
 
     def handle_endtag(self, tag: str) -> None:
         self.parts.append(" ")
+        self.words.append(" ")
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
+        self.words.append(data)
 
 
 def fingerprint(article: Article) -> str:
     """Hash what a reader sees of ``article``: text, link targets, metadata; not markup or ``updated``."""
+    return reader_keys(article)[0]
+
+
+def text_key(article: Article) -> str:
+    """Hash the words of ``article`` alone (not its links, title or dates): the same after a rename or a retitle."""
+    return reader_keys(article)[1]
+
+
+def title_key(title: str) -> str:
+    """Return ``title`` as it is compared with the ledger's: case, spacing and Unicode forms aside."""
+    return _folded(title).casefold()
+
+
+def _folded(text: str) -> str:
+    # Whitespace and Unicode normalisation: a cleaner that re-indents is not an edit.
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def reader_keys(article: Article) -> tuple[str, str]:
+    """Return :func:`fingerprint` and :func:`text_key` of ``article``, reading its HTML once."""
     view = _ReaderView()
     view.feed(article.content_html)
     view.close()
-    # Whitespace and Unicode normalisation: a cleaner that re-indents is not an edit.
-    text = unicodedata.normalize("NFC", " ".join("".join(view.parts).split()))
+    text = _folded("".join(view.parts))
+    words = hashlib.sha256(_folded("".join(view.words)).encode()).hexdigest()[:16]
     seen = {
         "title": article.title,
         "summary": article.summary_text,
@@ -79,7 +108,7 @@ def fingerprint(article: Article) -> str:
         "image": article.image.url if article.image is not None and article.image.origin != "body" else None,
         "text": text,
     }
-    return hashlib.sha256(json.dumps(seen, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    return hashlib.sha256(json.dumps(seen, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32], words
 
 
 def revise(
@@ -88,12 +117,16 @@ def revise(
     previous: Revision | None,
     now: datetime,
     current: str | None = None,
+    words: str | None = None,
 ) -> tuple[Article, Revision]:
     """Date ``article``'s ``updated`` from the ledger; return it with the slug's new ledger entry.
 
-    ``current`` is ``fingerprint(article)`` when the caller already has it (the build cache keeps it).
+    ``current`` and ``words`` are ``fingerprint(article)`` and ``text_key(article)`` when the caller already
+    has them (the build cache keeps them). The entry keeps the id readers have (``id_day``, ``pinned_id``) as
+    ``previous`` had it: the caller says which id is published.
     """
-    current = current or fingerprint(article)
+    if not current or not words:
+        current, words = reader_keys(article)
     if previous is None or not previous.fingerprint:
         since = article.updated  # first sight: the content's own date, not the clock
     elif previous.fingerprint == current:
@@ -105,6 +138,9 @@ def revise(
         since,
         first_seen=previous.first_seen if previous is not None else None,
         id_day=previous.id_day if previous is not None else "",
+        pinned_id=previous.pinned_id if previous is not None else "",
+        title=article.title,
+        text_key=words,
     )
     if revision == previous:
         revision = previous  # the same object: what a ledger keeps unchanged is told apart by identity
@@ -177,6 +213,12 @@ def _entry(revision: Revision) -> dict[str, str]:
         entry["first_seen"] = _utc(revision.first_seen)
     if revision.id_day:
         entry["id_day"] = revision.id_day
+    if revision.pinned_id:
+        entry["pinned_id"] = revision.pinned_id
+    if revision.title:
+        entry["title"] = revision.title
+    if revision.text_key:
+        entry["text_key"] = revision.text_key
     return entry
 
 
@@ -211,6 +253,10 @@ def ledger_entries(articles: Mapping[str, Any]) -> dict[str, Revision]:
                 withdrawn=_parse_utc(withdrawn) if withdrawn else None,
                 first_seen=_parse_utc(first_seen) if first_seen else None,
                 id_day=_day(entry.get("id_day", "")),  # absent from older ledgers and for pinned ids
+                # absent from older ledgers (the first build after an upgrade writes them) and from unpinned ids
+                pinned_id=_text(entry.get("pinned_id", "")),
+                title=_text(entry.get("title", "")),
+                text_key=_text(entry.get("text_key", "")),
             )
         except (AttributeError, KeyError, TypeError, ValueError):
             raise ValueError(f"has an unreadable entry for {slug!r}: {entry!r}") from None
@@ -220,6 +266,13 @@ def ledger_entries(articles: Mapping[str, Any]) -> dict[str, Revision]:
 def _day(value: object) -> str:
     """Return a ledger's ``id_day`` ("2024-03-01"), raising ValueError for anything else."""
     if not isinstance(value, str) or (value and date.fromisoformat(value).isoformat() != value):
+        raise ValueError(value)
+    return value
+
+
+def _text(value: object) -> str:
+    """Return a ledger's text field, raising ValueError for anything but a string."""
+    if not isinstance(value, str):
         raise ValueError(value)
     return value
 

@@ -1,5 +1,6 @@
-"""An id pinned on an article readers already have: `feedsvc check` warns before it is published, the build that
-publishes it says so once, and after that nothing is left to warn of (finding F6 of session 35)."""
+"""An article readers already have under another id: `feedsvc check` warns before it is published, the build that
+publishes it says so once, and after that nothing is left to warn of (finding F6 of session 35): an id pinned,
+taken off, a file renamed (edited or not), another article saved under a deleted one's name (session 36)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,13 @@ def run(*args: str) -> tuple[str, str]:
     result = CliRunner().invoke(main, list(args))
     assert result.exit_code == 0, result.output + result.stderr
     return result.stdout, result.stderr
+
+
+def warned_until_published(content: Path, out: Path, warning: str) -> None:
+    """`feedsvc check` says ``warning``, so does the build that publishes the new id, and the next build does not."""
+    assert warning in run("check", "--content", str(content))[0]
+    assert warning in run("build", str(out / "publishing"), "--content", str(content))[1]
+    assert warning not in run("build", str(out / "after"), "--content", str(content))[1]
 
 
 def test_pinning_an_id_on_a_published_article_is_warned_of_by_check_and_by_the_build_that_publishes_it(
@@ -53,8 +61,64 @@ def test_renaming_a_published_article_is_warned_of_with_the_old_name(tmp_path: P
     for suffix in (".html", ".toml"):
         (content / "articles" / f"poti-crane{suffix}").rename(content / "articles" / f"poti-port-crane{suffix}")
     said, _ = run("check", "--content", str(content))
-    assert "poti-port-crane.html: new entry id: this article was published as 'poti-crane'" in said
     assert f'readers have {OLD_ID!r}, and will see it as a new entry; pin id = "{OLD_ID}" in its sidecar' in said
+    warned_until_published(
+        content, tmp_path, "poti-port-crane.html: new entry id: this article was published as 'poti-crane'"
+    )
+
+
+def test_a_rename_with_an_edit_or_without_its_sidecar_is_warned_of_with_the_old_name(tmp_path: Path) -> None:
+    content = blank_site(tmp_path / "content")
+    write_article(content, "poti-crane", "2024-03-01T09:00:00+04:00", title="Poti gets a crane")
+    run("build", str(tmp_path / "first"), "--content", str(content))
+    articles = content / "articles"
+    # renamed and its words edited at once: its title and day tell
+    page = (articles / "poti-crane.html").read_text(encoding="utf-8")
+    (articles / "poti-port-crane.html").write_text(page.replace("</p>", " Corrected.</p>"), encoding="utf-8")
+    (articles / "poti-crane.html").unlink()
+    (articles / "poti-crane.toml").rename(articles / "poti-port-crane.toml")
+    warned_until_published(
+        content, tmp_path, "poti-port-crane.html: new entry id: this article was published as 'poti-crane'"
+    )
+    # renamed again, its sidecar (and so its date) left behind: its title and words tell
+    (articles / "poti-port-crane.html").rename(articles / "crane.html")
+    said = run("build", str(tmp_path / "fourth"), "--content", str(content))[1]
+    assert "crane.html: new entry id: this article was published as 'poti-port-crane'" in said
+
+
+def test_taking_a_pinned_id_off_is_warned_of_with_the_id_readers_have(tmp_path: Path) -> None:
+    content = blank_site(tmp_path / "content")
+    write_article(content, "poti-crane", "2024-03-01T09:00:00+04:00")
+    sidecar = content / "articles" / "poti-crane.toml"
+    unpinned = sidecar.read_text(encoding="utf-8")
+    sidecar.write_text(unpinned + f'id = "{NEW_ID}"\n', encoding="utf-8")
+    run("build", str(tmp_path / "first"), "--content", str(content))
+    assert NEW_ID in (tmp_path / "first" / "feed.atom").read_text(encoding="utf-8")
+    sidecar.write_text(unpinned, encoding="utf-8")
+    warning = f"readers have the `id` that was pinned in its sidecar ({NEW_ID!r}), and without it they will see"
+    for _ in range(2):
+        assert warning in run("check", "--content", str(content))[0]
     _, said = run("build", str(tmp_path / "second"), "--content", str(content))
-    assert "this article was published as 'poti-crane'" in said
-    assert "this article was published as" not in run("build", str(tmp_path / "third"), "--content", str(content))[1]
+    assert warning in said and f'pin id = "{NEW_ID}" again to keep theirs' in said
+    assert OLD_ID in (tmp_path / "second" / "feed.atom").read_text(encoding="utf-8")
+    assert warning not in run("build", str(tmp_path / "third"), "--content", str(content))[1]
+
+
+def test_another_article_saved_under_a_deleted_ones_name_gets_an_id_of_its_own(tmp_path: Path) -> None:
+    content = blank_site(tmp_path / "content")
+    write_article(content, "poti-crane", "2024-03-01T09:00:00+04:00", title="Poti gets a crane")
+    run("build", str(tmp_path / "first"), "--content", str(content))
+    for suffix in (".html", ".toml"):
+        (content / "articles" / f"poti-crane{suffix}").unlink()
+    run("build", str(tmp_path / "second"), "--content", str(content))
+    write_article(
+        content, "poti-crane", "2024-05-20T09:00:00+04:00", title="A second crane for Poti",
+        text="The port ordered another crane, bigger than the first, to arrive next spring.",
+    )  # fmt: skip
+    said, _ = run("check", "--content", str(content))
+    assert f"new entry id: this is not the article readers have under this name ({OLD_ID!r})" in said
+    _, said = run("build", str(tmp_path / "third"), "--content", str(content))
+    assert "this is not the article readers have" in said
+    feed = (tmp_path / "third" / "feed.atom").read_text(encoding="utf-8")
+    assert "tag:news.example.org,2024:2024-05-20:articles/poti-crane" in feed and OLD_ID not in feed
+    assert "this is not the article" not in run("build", str(tmp_path / "fourth"), "--content", str(content))[1]

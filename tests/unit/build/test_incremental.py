@@ -33,7 +33,22 @@ entries_per_feed = 3
 # one edit of the folder: (kind, article number, variant)
 edits = st.tuples(
     st.sampled_from(
-        ["add", "add-undated", "text", "tags", "date", "remove", "withdraw", "break", "orphan", "pin", "move"]
+        [
+            "add",
+            "add-undated",
+            "text",
+            "tags",
+            "date",
+            "remove",
+            "withdraw",
+            "break",
+            "orphan",
+            "pin",
+            "move",
+            "unpin",
+            "move-edit",
+            "reuse",
+        ]
     ),
     st.integers(0, 5),
     st.integers(0, 3),
@@ -79,6 +94,20 @@ def _apply(folder: Path, kind: str, number: int, variant: int) -> set[Path]:
             sidecar.rename(sidecar.with_name(f"moved-{number}.toml"))
         moved = {page.with_name(f"moved-{number}.html"), sidecar.with_name(f"moved-{number}.toml")}
         return {page, sidecar, *moved}
+    elif kind == "unpin" and sidecar.exists():  # the pin taken off: the id readers have is the pinned one
+        sidecar.write_text(f"published = {month}\n", encoding="utf-8")
+    elif kind == "move-edit" and page.exists():  # renamed and its words edited: known by its title and day
+        page.rename(page.with_name(f"moved-{number}.html"))
+        page.with_name(f"moved-{number}.html").write_text(
+            f"<article><h1>{slug}</h1><p>{text} Moved.</p></article>", encoding="utf-8"
+        )
+        if sidecar.exists():
+            sidecar.rename(sidecar.with_name(f"moved-{number}.toml"))
+        moved = {page.with_name(f"moved-{number}.html"), sidecar.with_name(f"moved-{number}.toml")}
+        return {page, sidecar, *moved}
+    elif kind == "reuse":  # another article saved under the name: an id of its own, not the one readers have
+        other = f"2024-0{1 + (number + 2) % 5}-2{variant}T08:00:00+00:00"
+        write_article(folder, slug, other, text=f"Another story {variant}, long enough to be kept.", title="Other")
     elif kind == "withdraw" and page.exists():
         sidecar.write_text(f'published = {month}\nstatus = "withdrawn"\n', encoding="utf-8")
     elif kind == "break" and page.exists():

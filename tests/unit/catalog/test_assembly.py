@@ -200,8 +200,126 @@ def test_renaming_a_published_article_warns_that_readers_will_see_a_new_entry(si
     assert build_catalog([kept], site, now=NOW + timedelta(days=1), ledger=first.revisions).problems == ()
     copy = [source("poti-crane", day=2), renamed]
     assert build_catalog(copy, site, now=NOW + timedelta(days=1), ledger=first.revisions).problems == ()
-    other = build_catalog([source("other", day=2)], site, now=NOW + timedelta(days=1), ledger=first.revisions)
+    # another article: its own words (the same words on the same day under another title is the article retitled)
+    another = source("other", day=2, text="A story of another port altogether.")
+    other = build_catalog([another], site, now=NOW + timedelta(days=1), ledger=first.revisions)
     assert other.problems == ()
+
+
+def _warned(catalog: Catalog) -> list[str]:
+    """The new-id warnings of a catalog."""
+    return [p.message for p in catalog.problems if p.message.startswith("new entry id")]
+
+
+def _titled(loaded: ArticleSource, title: str) -> ArticleSource:
+    return replace(loaded, metadata=replace(loaded.metadata, title=title))
+
+
+def test_a_published_article_renamed_and_edited_is_still_known_by_two_of_its_title_words_and_day(site: Site) -> None:
+    # an edit changes the fingerprint, so the rename was not recognised (session 35): a second entry in every reader.
+    # What survives: the title, the words and the day of the id readers have, kept by the ledger; two of them
+    first = build_catalog([source("poti-crane", day=2)], site, now=NOW)
+    had = first.articles[0].entry_id
+    ledger = parse_ledger(dump_ledger(first.revisions))  # as revisions.json keeps them
+    later = NOW + timedelta(days=1)
+
+    def renamed(**changes: object) -> ArticleSource:
+        moved = replace(source("poti-crane", day=2), slug="poti-port-crane", path=Path("articles/poti-port-crane.html"))
+        return replace(moved, **changes)
+
+    edited = renamed(html=BODY.format(text="First paragraph of the story, corrected."))  # title and day
+    retitled = _titled(renamed(), "Poti's new crane")  # words and day
+    # the sidecar left behind, and with it the date: the page's own title and the words tell
+    undated = renamed(metadata=PageMetadata(title="Title poti-crane"))
+    for moved in (edited, retitled, undated):
+        (warning,) = _warned(build_catalog([moved], site, now=later, ledger=ledger))
+        assert "this article was published as 'poti-crane'" in warning
+        assert f'pin id = "{had}" in its sidecar' in warning
+    # published under the new name: the ledger records it, and nothing is left to warn of
+    published = build_catalog([edited], site, now=later, ledger=ledger)
+    assert _warned(build_catalog([edited], site, now=later, ledger=published.revisions)) == []
+    # one of them alone is no evidence: a new article of the same day, or one with a headline used before
+    newcomers = [
+        source("ferry", day=2, text="The ferry to Batumi is late again."),
+        _titled(source("poti-crane-2", day=9, text="Another crane, another year."), "Title poti-crane"),
+    ]
+    for newcomer in newcomers:
+        assert _warned(build_catalog([newcomer], site, now=later, ledger=ledger)) == []
+    # renamed with its headline and its words rewritten at once: another article to anyone (documented)
+    rewritten = _titled(renamed(html=BODY.format(text="All new words.")), "A new headline")
+    assert _warned(build_catalog([rewritten], site, now=later, ledger=ledger)) == []
+
+
+def test_taking_a_pinned_id_off_a_published_article_warns_with_the_id_readers_have(site: Site) -> None:
+    # the ledger kept no pinned id: the article went back to its derived id, a second entry in every reader, unsaid
+    pin = "urn:uuid:00000000-0000-4000-8000-000000000002"
+    pinned = replace(source("metro", day=2), pinned_id=pin)
+    first = build_catalog([pinned], site, now=NOW)
+    ledger = parse_ledger(dump_ledger(first.revisions))
+    assert ledger["metro"].pinned_id == pin and ledger["metro"].id_day == ""
+    unpinned = source("metro", day=2)
+    for _ in range(2):  # `feedsvc check`, which writes no ledger, says it every time
+        checked = build_catalog([unpinned], site, now=NOW + timedelta(days=1), ledger=ledger)
+        (warning,) = _warned(checked)
+        assert f"readers have the `id` that was pinned in its sidecar ({pin!r})" in warning
+        assert f'pin id = "{pin}" again to keep theirs, or keep the new one on purpose' in warning
+    (article,) = checked.articles
+    assert article.entry_id.endswith(":2024-03-02:articles/metro")  # published with the derived id all the same
+    assert checked.revisions["metro"].pinned_id == "" and checked.revisions["metro"].id_day == "2024-03-02"
+    assert _warned(build_catalog([unpinned], site, now=NOW + timedelta(days=2), ledger=checked.revisions)) == []
+    # another pin in its place: the one readers have is named
+    repinned = replace(pinned, pinned_id="urn:example:metro")
+    (warning,) = _warned(build_catalog([repinned], site, now=NOW + timedelta(days=1), ledger=ledger))
+    assert f"is not the one readers have ({pin!r})" in warning
+    # withdrawn as the pin comes off: the tombstone names the id readers can drop
+    gone = replace(unpinned, status="withdrawn")
+    assert build_catalog([gone], site, now=NOW + timedelta(days=1), ledger=ledger).gone["metro"].entry_id == pin
+
+
+def test_another_article_saved_under_the_name_of_a_deleted_one_gets_an_id_of_its_own(site: Site) -> None:
+    # the ledger's id day gave it the deleted article's id: readers took it for that entry updated (a tag URI names
+    # one thing). Told apart as a rename is: its title, words and day all differ from the ledger's
+    first = build_catalog([source("weather", day=2)], site, now=NOW)
+    had = first.articles[0].entry_id
+    ledger = parse_ledger(dump_ledger(first.revisions))
+    newcomer = _titled(source("weather", day=20, text="Storms on the coast tonight."), "Storm warning")
+    checked = build_catalog([newcomer], site, now=NOW, ledger=ledger)
+    (article,) = checked.articles
+    assert article.entry_id.endswith(":2024-03-20:articles/weather") and article.updated == article.published
+    (warning,) = _warned(checked)
+    assert f"this is not the article readers have under this name ({had!r})" in warning
+    assert f'pin id = "{had}" in weather.toml to keep theirs' in warning
+    assert checked.revisions["weather"].id_day == "2024-03-20"
+    assert _warned(build_catalog([newcomer], site, now=NOW, ledger=checked.revisions)) == []
+    # its date corrected with its title or its words as they were: the same article, the id readers have
+    for corrected in (
+        _titled(source("weather", day=20), "Weather, corrected"),
+        source("weather", day=20, text="Storms."),
+    ):
+        kept = build_catalog([corrected], site, now=NOW, ledger=ledger)
+        assert kept.articles[0].entry_id == had and _warned(kept) == []
+    # undated, under the name of an undated one: dated when first seen, not on the deleted one's day
+    old = build_catalog([source("notice", day=None)], site, now=NOW)
+    fresh = build_catalog(
+        [_titled(source("notice", day=None, text="A new notice."), "Roadworks")], site, now=NOW + timedelta(days=9),
+        ledger=old.revisions,
+    )  # fmt: skip
+    assert fresh.articles[0].published == NOW + timedelta(days=9)
+    # a ledger written before titles and words were kept: the name alone tells, as before
+    keyless = {"weather": replace(ledger["weather"], title="", text_key="")}
+    assert build_catalog([newcomer], site, now=NOW, ledger=keyless).articles[0].entry_id == had
+
+
+def test_the_first_build_after_an_upgrade_adds_titles_words_and_pinned_ids_and_nothing_else(site: Site) -> None:
+    pin = "urn:example:pinned"
+    sources = [source("derived", day=2), replace(source("pinned", day=3), pinned_id=pin)]
+    first = build_catalog(sources, site, now=NOW)
+    # revisions.json as an older feedsvc wrote it: no title, no words, no pinned id
+    old = {slug: replace(entry, title="", text_key="", pinned_id="") for slug, entry in first.revisions.items()}
+    upgraded = build_catalog(sources, site, now=NOW + timedelta(days=5), ledger=old)
+    assert upgraded.articles == first.articles and _warned(upgraded) == []  # dates and ids as they were
+    assert upgraded.revisions == first.revisions
+    assert upgraded.revisions["pinned"].pinned_id == pin and upgraded.revisions["derived"].title == "Title derived"
 
 
 def test_drafts_are_not_published(site: Site) -> None:
@@ -358,7 +476,7 @@ file_changes = st.tuples(
     st.sampled_from(
         ["add", "title", "date", "tags", "author", "remove", "rename", "undated", "future", "draft", "broken",
          "source", "same-slug", "same-id", "withdraw", "later", "suffixed", "suffixed", "own-suffixed", "plain-wire",
-         "moved"]
+         "moved", "moved-edited", "reused"]
     ),
     st.integers(0, 7),
     st.integers(0, 3),
@@ -375,10 +493,11 @@ def _file(site: Site, name: str, slug: str | None = None, **meta: object) -> Pre
     status = str(meta.pop("status", "published"))
     pinned = meta.pop("pinned_id", None)
     followed = meta.pop("source", None)
+    text = str(meta.pop("text", f"The story of {name}, in words enough for a paragraph."))
     origins = (("title", str(meta.pop("title_from"))),) if "title_from" in meta else ()
     path = Path(f"articles/{name}")
     metadata = PageMetadata(**{"title": f"Title {name}", **meta})  # type: ignore[arg-type]
-    html = BODY.format(text=f"The story of {name}, in words enough for a paragraph.")
+    html = BODY.format(text=text)
     loaded = ArticleSource(
         slug=slug or Path(name).stem, path=path, html=html, metadata=metadata, pinned_id=pinned, status=status,
         source=followed, origins=origins,  # type: ignore[arg-type]
@@ -427,6 +546,20 @@ def _change(
         html = BODY.format(text=f"The story of {name}, in words enough for a paragraph.")
         made[path] = None
         made[moved] = prepare_source(replace(source, slug=moved.stem, path=moved, html=html), site, None, as_is)
+    elif kind == "moved-edited" and path in files and files[path].source is not None:  # known by its words and day
+        source = files[path].source
+        assert source is not None
+        moved = Path(f"articles/moved-{number}.html")
+        made[path] = None
+        article = files[path].article
+        html = article.content_html if article is not None else BODY.format(text=f"The story of {name}.")
+        metadata = replace(source.metadata, title=f"Moved {number} {variant}")
+        edited = replace(source, slug=moved.stem, path=moved, html=html, metadata=metadata)
+        made[moved] = prepare_source(edited, site, None, as_is)
+    elif kind == "reused":  # another article under the name: its title, words and day its own
+        made[path] = _file(
+            site, name, published=day.replace(day=20 + variant), title=f"Other {variant}", text=f"Other {variant}."
+        )
     elif kind == "undated":
         made[path] = _file(site, name)
     elif kind == "future":  # held back until its date: a later "now" publishes it

@@ -18,6 +18,8 @@ from feedsvc.catalog.revisions import (
     parse_ledger,
     pin_first_seen,
     revise,
+    text_key,
+    title_key,
     withdraw,
 )
 from feedsvc.model import Article, Image, Revision
@@ -79,10 +81,23 @@ def test_fingerprint_keeps_a_declared_image_as_its_url_and_a_body_image_as_the_t
     assert fingerprint(article(image=Image("https://example.org/a", origin="body"))) == fingerprint(article())
 
 
+def test_the_text_key_is_the_words_alone_the_same_after_a_rename_or_a_retitle() -> None:
+    # what still tells an article apart once its file is renamed (a relative link then resolves elsewhere) and
+    # its headline or dates edited: its words. An edit of the words is another key.
+    moved = article(
+        title="A better headline",
+        published=PUBLISHED + timedelta(days=2),
+        content='<p>First <a href="https://example.org/renamed/a">link</a>.</p>\n<p>Second.</p>',
+    )
+    assert text_key(moved) == text_key(article()) and fingerprint(moved) != fingerprint(article())
+    assert text_key(article(content="<p>First link.</p><p>Second, corrected.</p>")) != text_key(article())
+    assert title_key(" A  STORY ") == title_key("a story") and title_key("A story") != title_key("A history")
+
+
 def test_first_sight_dates_the_article_by_its_own_date_not_the_clock() -> None:
     dated, entry = revise(article(), None, None, NOW)
     assert dated.updated == PUBLISHED
-    assert entry == Revision(fingerprint(article()), PUBLISHED)
+    assert entry == Revision(fingerprint(article()), PUBLISHED, title="A story", text_key=text_key(article()))
 
 
 def test_unchanged_fingerprint_keeps_the_date_it_was_first_seen() -> None:
@@ -141,6 +156,21 @@ def test_first_seen_round_trips_and_is_kept_by_later_revisions() -> None:
     assert parse_ledger(text) == ledger
     _, entry = revise(article(), None, ledger["undated"], NOW + timedelta(days=1))
     assert entry.first_seen == NOW
+
+
+def test_the_id_readers_have_and_what_tells_the_article_apart_round_trip() -> None:
+    ledger = {
+        "pinned": Revision("f1", PUBLISHED, pinned_id="urn:uuid:1", title="Poti's crane", text_key="0123abcd"),
+        "derived": Revision("f2", PUBLISHED, id_day="2021-11-23", title="Port", text_key="4567ef01"),
+    }
+    text = dump_ledger(ledger)
+    assert '"pinned_id": "urn:uuid:1",\n   "title": "Poti\'s crane",\n   "text_key": "0123abcd"' in text
+    assert parse_ledger(text) == ledger
+    # an older feedsvc reads the keys it knows and leaves the others: the ledger stays at version 1
+    assert '"version": 1' in text
+    broken = '{"version": 1, "articles": {"a": {"fingerprint": "x", "since": "2024-01-01T00:00:00+00:00", "title": 3}}}'
+    with pytest.raises(ValueError, match="unreadable entry for 'a'"):
+        parse_ledger(broken)
 
 
 def test_a_ledger_written_before_first_seen_existed_still_loads() -> None:
