@@ -63,7 +63,13 @@ from lxml.html import HtmlElement
 from feedsvc.clean import scorer
 from feedsvc.clean.blocks import split_mixed_blocks
 from feedsvc.clean.boilerplate import page_title, remove_boilerplate, remove_headline
-from feedsvc.clean.chrome import remove_action_lines, remove_chrome, remove_comment_threads, remove_dangling_tail
+from feedsvc.clean.chrome import (
+    remove_action_lines,
+    remove_chrome,
+    remove_comment_threads,
+    remove_contents_titles,
+    remove_dangling_tail,
+)
 from feedsvc.clean.confidence import (
     Confidence,
     Probe,
@@ -110,7 +116,7 @@ __all__ = [
 # library change that shows in clean_html's result): a cache of cleaned
 # articles is keyed by this and the site rules' version
 # (``SiteRules.version``). tests/unit/clean/test_version.py fails until it is.
-CLEANER_VERSION = "28"
+CLEANER_VERSION = "29"
 
 LOGGER = logging.getLogger(__name__)
 
@@ -312,6 +318,7 @@ def _clean(
         if judged:
             remove_action_lines(article, rec)
             remove_dangling_tail(article, rec)
+            remove_contents_titles(article, rec)
 
     # 4. Normalise.
     normalise(article, base, rec)

@@ -45,6 +45,7 @@ from feedsvc.clean.policy import (
     BIO_START,
     BUTTON_WORDS,
     CHROME_LINE,
+    CONTENTS_TITLE,
     CONTRIBUTOR_ROLE,
     COOKIE_CUE,
     COOKIE_CUE_KEYS,
@@ -76,6 +77,7 @@ __all__ = [
     "remove_chrome",
     "remove_closing_bios",
     "remove_comment_threads",
+    "remove_contents_titles",
     "remove_cookie_consent",
     "remove_dangling_tail",
     "remove_form_headings",
@@ -113,6 +115,7 @@ RULES: dict[str, str] = {
     "form_heading": "a heading over an empty form a script fills ('Register', 'Request a Demo')",
     "closing_bio_parens": "closing_bio also takes a contributor line set apart in parentheses, as italics set it apart",
     "dangling_tail": "headings and lines ending in ':' left as the article's last lines with nothing under them",
+    "contents_title": "a 'Table of Contents' title whose table is gone (no list item right after it, no link in the next lines)",
 }
 
 # Rules switched off; only the benchmark's ablation sets this (a module
@@ -383,6 +386,41 @@ def remove_dangling_tail(article: HtmlElement, rec: Recorder | None = None) -> N
         return
     for el in doomed:
         remove(el, rec, _STAGE, "a heading or introducing line with nothing under it at the article's end")
+
+
+# A table of contents still under its title: one of the next this many lines holds a link.
+_CONTENTS_LOOKAHEAD = 3
+
+
+def remove_contents_titles(article: HtmlElement, rec: Recorder | None = None) -> None:
+    """Remove a "Table of Contents" title whose table is gone, wherever it stands in the article.
+
+    The table itself goes earlier (a link list, a ``<nav>``, or never there: a
+    script fills it), and ``feedsvc.clean.edges`` takes its title along only
+    before the first paragraph or right before the list it removes; a table
+    set after the article's introduction leaves its title over the first
+    section, which a reader sees as a heading of nothing. The title stays
+    while its table is there: a list item right after it, or a link among
+    the next lines (a place on the page, or a guide's other pages: "In this
+    guide" over "Step 1 - Backing up your data").
+    The pipeline runs this after the learned scorer, which judges such a
+    title itself (it drops some): the scorer's blocks stay as they were.
+    """
+    if "contents_title" in DISABLED:
+        return
+    leaves = [(el, text) for el, text in _leaves(article) if is_within(el, article)]
+    for i, (el, text) in enumerate(leaves):
+        if len(text) > _CTA_MAX or not CONTENTS_TITLE.fullmatch(text):
+            continue
+        after = [nxt for nxt, _ in leaves[i + 1 : i + 1 + _CONTENTS_LOOKAHEAD]]
+        if not after or after[0].tag == "li" or any(_holds_a_link(nxt) for nxt in after):
+            continue
+        remove(el, rec, _STAGE, "the title of a table of contents that is gone")
+
+
+def _holds_a_link(el: HtmlElement) -> bool:
+    """Return True if ``el`` holds a link with text (an entry of a table of contents)."""
+    return any(a.get("href") and text_of(a) for a in el.iter("a"))
 
 
 def _content_after(article: HtmlElement, el: HtmlElement) -> bool:

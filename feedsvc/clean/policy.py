@@ -45,6 +45,7 @@ __all__ = [
     "COMMENT_HEADING",
     "COMMENT_HREF",
     "CONTENTS_LABEL",
+    "CONTENTS_TITLE",
     "CONTENT_WORDS",
     "CONTRIBUTOR_ROLE",
     "CONTROL_IMAGE_MAX",
@@ -458,6 +459,15 @@ META_LINE = re.compile(
 CONTENTS_LABEL = re.compile(
     r"(?:table of contents|contents|in this (?:article|post|guide|page)|on this page|jump to|skip to|what'?s inside"
     r"|quick (?:links|navigation)|article (?:contents|outline))\W*",
+    re.IGNORECASE,
+)
+
+# The title of a table of contents and nothing else (a toggle's "[hide]" at most): the narrower
+# sibling of CONTENTS_LABEL for a title met anywhere in the article, where "What's inside" or
+# "Quick links" can title a section of the article itself.
+CONTENTS_TITLE = re.compile(
+    r"(?:table of contents|contents|article contents|in this (?:article|post|guide)|on this page|jump to)"
+    r"\W*(?:\[?\s*(?:hide|show|toggle)\s*\]?)?\W*",
     re.IGNORECASE,
 )
 

@@ -27,6 +27,13 @@ def cleaned(name: str) -> tuple[str, str]:
     return html, text
 
 
+def fragment_text(fragment: str) -> str:
+    """Return the text of a fragment's clean HTML, white space collapsed."""
+    return " ".join(
+        lxml.html.fragment_fromstring(clean_html(fragment, URL), create_parent="div").text_content().split()
+    )
+
+
 def assert_body_kept(text: str) -> None:
     for start in BODY:
         assert start in text
@@ -523,3 +530,21 @@ def test_a_heading_left_with_nothing_under_it_at_the_end_goes(monkeypatch: pytes
     monkeypatch.setattr(chrome, "DISABLED", frozenset({"dangling_tail"}))
     assert "Other Posts You May Enjoy" in text_of(fragment)
     assert "Guides for visitors to the harbour:" in text_of(fragment)
+
+
+def test_a_contents_title_whose_table_is_gone_goes_but_one_over_its_entries_stays(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from feedsvc.clean import chrome
+
+    fragment = (FIXTURES / "drops_a_contents_title_whose_table_is_gone.html").read_text(encoding="utf-8")
+    text = fragment_text(fragment)
+    assert_body_kept(text)
+    # The table a script fills is gone: its title stood over the first section.
+    assert "Table of Contents" not in text
+    assert "Why the wall fails" in text
+    # A title over its entries stays: links to the guide's other parts, a list.
+    assert "In this guide Part 2 - The works, week by week" in text
+    assert "Contents the seabed survey" in text
+    monkeypatch.setattr(chrome, "DISABLED", frozenset({"contents_title"}))
+    assert "Table of Contents Why the wall fails" in fragment_text(fragment)
