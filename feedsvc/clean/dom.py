@@ -39,6 +39,7 @@ __all__ = [
     "CODE_TAGS",
     "DISABLED",
     "HEADING_TAGS",
+    "JSONLD_TYPE",
     "RULES",
     "RemovalRecorder",
     "ancestor_counts",
@@ -82,6 +83,7 @@ RULES: dict[str, str] = {
     "break_spaces": "a <br> reads as a space: text on either side of a line break is two words, not one",
     "short_heading_slugs": "a heading of 1-3 words whose id is its slug names a section when a word of it is no class word",
     "anchor_in_heading": "an element inside a heading whose id is the heading's slug (a contents plugin's anchor) names it",
+    "script_text": "a <script>'s code (JSON-LD aside) and a <style>'s rules are dropped as the page is parsed: no count reads them",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -161,8 +163,10 @@ def well_nested(html: str) -> bytes:
     removed first (a quick test first: most pages hold none). Markup that
     ``limit_depth`` already bounded (the loader's) is not scanned again.
     Then lexbor parses it as a browser that runs scripts does, every
-    ``<noscript>`` goes, and it serialises its tree (void elements libxml2
-    does not know get an end tag, a ``<plaintext>`` is written as a ``<pre>``).
+    ``<script>`` but JSON-LD and every ``<style>`` loses its text
+    (``script_text``), every ``<noscript>`` goes, and it serialises its tree
+    (void elements libxml2 does not know get an end tag, a ``<plaintext>``
+    is written as a ``<pre>``).
     """
     # The page's UTF-8, from the encoding that tests it (lexbor reads UTF-8: a str it would encode
     # again), while the text it encodes is the text lexbor is to read.
@@ -179,6 +183,8 @@ def well_nested(html: str) -> bytes:
             # tag (as feedsvc.html_depth reads it), never shown, and goes. Read as markup instead,
             # the text of one in <head> (an escaped tracking pixel) lands at the top of the body.
             parsed = LexborHTMLParser(text if data is None else data, scripting=True)
+            if "script_text" not in DISABLED:
+                _drop_script_text(parsed)
             if _NOSCRIPT_TAG.search(text):
                 _drop_noscripts(parsed, _TEMPLATE_TAG.search(text) is not None)
             text = parsed.html or text
@@ -196,6 +202,35 @@ def well_nested(html: str) -> bytes:
 # substring searches): most pages hold no template, and a third none of either.
 _NOSCRIPT_TAG = re.compile("<noscript", re.IGNORECASE)
 _TEMPLATE_TAG = re.compile("<template", re.IGNORECASE)
+
+
+# A <script> whose type says JSON-LD: structured data the stages read (the articleBody of
+# feedsvc.clean.jsonld), kept with its text; matched as that module always matched it.
+JSONLD_TYPE = re.compile(r"ld\+json", re.IGNORECASE)
+
+
+def _drop_script_text(parsed: LexborHTMLParser) -> None:
+    """Empty every ``<script>`` of ``parsed`` but JSON-LD, and every ``<style>``: the elements stay, their text goes.
+
+    A reader never sees a script's code or a style's rules, yet lxml's text
+    of an element holds them: a <p> with an inline script was counted as
+    that many characters of paragraph text by ``paragraph_chars`` (the
+    page's text that the doubts weigh the article against), a container's
+    length by ``text_chars``. They are also nearly half of a page's bytes:
+    lexbor writes them, lxml parses them and the stages carry them until
+    pruning drops them. The elements themselves stay, so pruning still
+    says "<script> is never article text" and the report finds every
+    element where the page had it.
+    """
+    for node in itertools.chain(parsed.tags("script"), parsed.tags("style")):
+        child = node.first_child
+        # A script that loads its code from a URL (a third of them) holds none: its attributes are not read.
+        if child is None or (node.tag == "script" and JSONLD_TYPE.search(node.attributes.get("type") or "")):
+            continue
+        while child is not None:
+            following = child.next
+            child.decompose()
+            child = following
 
 
 def _drop_noscripts(parsed: LexborHTMLParser, templates: bool) -> None:

@@ -24,13 +24,12 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import leaf_blocks, remove, text_content
+from feedsvc.clean.dom import JSONLD_TYPE, leaf_blocks, remove, text_content
 from feedsvc.clean.explain import Recorder
 
 __all__ = ["article_body", "trim_by_article_body"]
 
 _WORD = re.compile(r"\w+")
-_LD_TYPE = re.compile(r"ld\+json", re.IGNORECASE)
 # articleBody shorter than this says too little to judge by.
 _MIN_WORDS = 80
 # The share of articleBody's word runs the article must hold for it to count.
@@ -46,7 +45,7 @@ def article_body(root: HtmlElement) -> str | None:
     """Return the longest JSON-LD ``articleBody`` of the page, or None (call before scripts are pruned)."""
     best: str | None = None
     for script in root.iter("script"):
-        if not _LD_TYPE.search(script.get("type") or ""):
+        if not JSONLD_TYPE.search(script.get("type") or ""):
             continue
         raw = script.text or ""
         if "articleBody" not in raw:

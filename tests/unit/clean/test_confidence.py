@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from feedsvc.clean import clean_article, clean_html, confidence, scorer
+from feedsvc.clean import clean_article, clean_html, confidence, dom, scorer
 from feedsvc.clean.confidence import Probe, assess, paragraph_text, sibling_paragraph_text
 from feedsvc.clean.dom import parse
 from feedsvc.clean.scorer import load_model
@@ -249,6 +249,22 @@ def test_reader_comments_are_no_page_text_a_short_post_is_measured_against() -> 
         off = clean_article(html, URL)
     assert off.html == clean_html(html, URL)
     assert "13% of the page's 2579 characters" in str(off.confidence)
+
+
+def test_script_code_inside_a_paragraph_is_no_page_text_the_article_is_weighed_against() -> None:
+    # A widget's <p> holding its script (readability-pages/qq: 25,476 of the page's 26,245 characters of
+    # paragraph text were one <p>'s script and style): the article is all the paragraph text a reader sees.
+    prose = "".join(
+        f"<p>The council met on day {i} and voted to extend the harbour wall after a debate.</p>" for i in range(8)
+    )
+    widget = "<p><script>" + "var related = ['harbour', 'wall', 'storm'];\n" * 100 + "</script></p>"
+    page = f"<html><head><title>Harbour wall</title></head><body><article>{prose}</article><div>{widget}</div></body></html>"
+    assert not clean_article(page, URL).confidence.doubtful
+    with mock.patch.object(dom, "DISABLED", frozenset({"script_text"})):
+        off = clean_article(page, URL)
+    assert off.html == clean_html(page, URL)
+    # the 4,400 characters of code counted with the article's 616 as the page's paragraph text
+    assert "12% of the page's 5016 characters of paragraph text" in str(off.confidence)
 
 
 def test_a_short_article_beside_comments_and_other_text_says_both() -> None:

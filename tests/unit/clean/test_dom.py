@@ -381,16 +381,48 @@ def test_the_tree_is_built_again_from_the_kept_markup(markup: str) -> None:
     assert lxml.html.tostring(first) == lxml.html.tostring(second) == lxml.html.tostring(parsed)
 
 
-def test_void_elements_libxml2_does_not_know_get_end_tags_in_markup_only() -> None:
+@pytest.mark.parametrize("script_text", [True, False])
+def test_void_elements_libxml2_does_not_know_get_end_tags_in_markup_only(
+    script_text: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # <embed>, <source>, <track>, <wbr>, <keygen>: an end tag where lexbor's serialisation has
-    # markup, none in raw text (script, style, xmp, ...) or comments, whose text is read as typed.
+    # markup, none in raw text (script, style, xmp, ...) or comments, whose text is read as typed
+    # (a script's and a style's kept with the rule script_text off; a JSON-LD script's always).
+    if not script_text:
+        monkeypatch.setattr(dom, "DISABLED", frozenset({"script_text"}))
     markup = dom.well_nested(
         "<p>a<embed src=x>b</p><script>var s = '<embed>';</script><!-- <wbr> --><style>/* <source> */</style>"
         "<xmp><track src=t></xmp><iframe><keygen></iframe><p>c<SOURCE>d<wbr>e</p>"
+        '<script type="application/ld+json">{"s": "<embed>"}</script>'
     ).decode()
     assert '<embed src="x"></embed>b' in markup and "<source></source>d<wbr></wbr>e" in markup
-    assert "var s = '<embed>';" in markup and "<!-- <wbr> -->" in markup and "/* <source> */" in markup
+    assert "<!-- <wbr> -->" in markup and '{"s": "<embed>"}</script>' in markup
     assert "<xmp><track src=t></xmp>" in markup and "<iframe><keygen></iframe>" in markup
+    kept = ("var s = '<embed>';" in markup, "/* <source> */" in markup)
+    assert kept == ((False, False) if script_text else (True, True))
+
+
+def test_scripts_and_styles_stay_without_their_text_and_json_ld_keeps_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A reader never sees a script's code or a style's rules: no text the stages read or count holds them.
+    ld = '{"@type": "NewsArticle", "articleBody": "Storms broke the harbour wall."}'
+    page = (
+        f'<html><head><script type="Application/LD+JSON">{ld}</script><style>p {{ color: red }}</style></head>'
+        "<body><p>The wall <script>track('wall');</script><style>b { }</style>broke.</p></body></html>"
+    )
+    root = parse(page)
+    assert root is not None
+    assert [(el.tag, el.text) for el in root.iter("script", "style")] == [
+        ("script", ld),
+        ("style", None),
+        ("script", None),
+        ("style", None),
+    ]
+    p = root.find(".//p")
+    assert dom.paragraph_chars(root) == len("The wall broke.") and text_chars(p) == len("Thewallbroke.")
+    monkeypatch.setattr(dom, "DISABLED", frozenset({"script_text"}))
+    root = parse(page)
+    assert root is not None
+    assert dom.paragraph_chars(root) == len("The wall track('wall');b { }broke.")
 
 
 _CLEAN_FIXTURES = sorted((Path(__file__).parents[2] / "fixtures" / "clean").glob("*.html"))

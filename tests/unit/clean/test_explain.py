@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from feedsvc.clean import clean_html, clean_html_explained
+from feedsvc.clean import clean_html, clean_html_explained, dom
 from feedsvc.clean.explain import STAGES, format_removals
 from feedsvc.clean.report import render_report
 from feedsvc.cli.main import main
@@ -31,6 +31,33 @@ def test_explained_output_is_clean_html_output() -> None:
         out, removals = clean_html_explained(html, SAMPLE_URL)
         assert out == clean_html(html, SAMPLE_URL), path.name
         assert all(r.stage in STAGES for r in removals)
+
+
+def test_a_removed_box_is_described_by_what_a_reader_saw_of_it_not_by_its_scripts_and_styles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The footer's style and script were its text (excerpt and size), and a <nav> holding only a
+    # script was listed as a visible block quoting the code; now they are what the page showed.
+    code = "googletag.cmd.push(function () { googletag.display('slot-1'); });"
+    prose = "".join(
+        f"<p>The council met on day {i} and voted to extend the harbour wall after a debate.</p>" for i in range(8)
+    )
+    page = (
+        f"<html><head><title>Harbour wall</title></head><body><nav><script>{code}</script></nav>"
+        f"<article>{prose}</article><footer><p>Harbour News 2026</p><style>footer p {{ color: grey }}</style>"
+        f"<script>{code}</script></footer></body></html>"
+    )
+
+    def pruned(tag: str) -> tuple[str, int, bool]:
+        (removal,) = [r for r in clean_html_explained(page, SAMPLE_URL)[1] if r.tag == tag]
+        return removal.excerpt, removal.chars, removal.visible
+
+    assert pruned("footer") == ("Harbour News 2026", 17, True)
+    assert pruned("nav") == ("", 0, False)  # summarised as never visible, with the page's scripts
+    assert "not visible to readers: <head>, <nav>" in format_removals(clean_html_explained(page, SAMPLE_URL)[1])
+    monkeypatch.setattr(dom, "DISABLED", frozenset({"script_text"}))
+    assert pruned("footer")[0].startswith("Harbour News 2026footer p { color: grey }googletag")
+    assert pruned("nav") == (code, len(code), True)
 
 
 def test_explain_names_the_appeal_and_the_promo_with_their_stage() -> None:

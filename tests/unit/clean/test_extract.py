@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedsvc.clean import clean_html, clean_html_explained, extract
+from feedsvc.clean import clean_html, clean_html_explained, dom, extract
 from feedsvc.clean.dom import (
     ancestor_counts,
     block_holders,
@@ -362,6 +362,21 @@ def test_an_aside_among_paragraphs_is_a_note_only_when_it_is_prose(aside: str, k
     root = parse(f"<html><body><div>{body}{aside.format(prose=prose * 2)}{body}</div></body></html>")
     assert root is not None
     assert extract.aside_in_text(next(root.iter("aside"))) is kept
+
+
+def test_a_script_inside_an_asides_paragraph_does_not_make_it_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    # wcxb-dev/0174: a newsletter box among the paragraphs reached the note's 150 characters of paragraph
+    # text only with the code of a script inside its form's <p>; a reader sees one short line.
+    prose = "".join(
+        f"<p>The council met on day {i} and voted to extend the harbour wall after a long debate.</p>" for i in range(4)
+    )
+    code = "window.dataLayer = window.dataLayer || []; dataLayer.push({'event': 'aside_seen', 'slot': 'harbour'});"
+    aside = f"<aside><p>Harbour pictures from our readers are on the gallery page every week.</p><p><script>{code}</script></p></aside>"
+    page = f"<html><head><title>Harbour wall</title></head><body><article>{prose}{aside}{prose}</article></body></html>"
+    out = clean_html(page, BASE)
+    assert "The council met on day 3" in out and "Harbour pictures" not in out
+    monkeypatch.setattr(dom, "DISABLED", frozenset({"script_text"}))
+    assert "Harbour pictures" in clean_html(page, BASE)
 
 
 def test_keeps_section_headings_a_page_builder_wraps_in_a_header(monkeypatch: pytest.MonkeyPatch) -> None:
