@@ -64,6 +64,7 @@ RULES: dict[str, str] = {
     "linked_items": "a <li>, a list or a <p> that is no sentence, under 80% links, names the article's linked items, not a link list",
     "linked_headings": "a link or button holding a heading, right after an appeal, is the next section's heading, not its button",
     "price_with_ask": "a price ('as little as $10', '$5 a month') is an appeal cue only beside a cue that asks for something",
+    "appeal_next_to_appeal": "a block with one appeal cue, too long to be an appeal alone, is one right before or after an appeal",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -146,12 +147,17 @@ def remove_appeals(article: HtmlElement, rec: Recorder | None = None) -> None:
             holders.add(index)
             at = low.find(stem, starts[index + 1])  # the next leaf's text on: one hit a leaf is enough
     appeals: list[HtmlElement] = []
+    longer: list[HtmlElement] = []  # one cue, too long to be an appeal alone
     found = tuple(stems)
     for index in sorted(holders):
         text = texts[index]
         cues = appeal_cues(text, found)
         if cues >= 2 or (cues == 1 and len(text) <= _ONE_CUE_MAX_CHARS):
             appeals.append(leaves[index])
+        elif cues == 1:
+            longer.append(leaves[index])
+    if longer and appeals and "appeal_next_to_appeal" not in DISABLED:
+        appeals.extend(_joined_appeals(appeals, longer))
     for el in appeals:
         if el.getparent() is None:
             continue
@@ -162,6 +168,28 @@ def remove_appeals(article: HtmlElement, rec: Recorder | None = None) -> None:
         _remove_neighbours(target, rec)
         _remove_trailing_lines(target, article, rec)
         remove(target, rec, "boilerplate", why)
+
+
+def _joined_appeals(appeals: list[HtmlElement], longer: list[HtmlElement]) -> list[HtmlElement]:
+    """Return the blocks of ``longer`` (one cue each) that stand right before or after an appeal, or one of these.
+
+    An appeal written over two paragraphs ("… exclusive to our subscribers …", then "to help us keep bringing
+    you …, click here") asks in both: the longer one is an appeal by its neighbour.
+    """
+    near = {id(el) for el in appeals}
+    joined: list[HtmlElement] = []
+    grew = True
+    while grew:
+        grew = False
+        for el in longer:
+            if id(el) in near:
+                continue
+            prev, nxt = el.getprevious(), el.getnext()
+            if (prev is not None and id(prev) in near) or (nxt is not None and id(nxt) in near):
+                near.add(id(el))
+                joined.append(el)
+                grew = True
+    return joined
 
 
 def _appeal_container(el: HtmlElement, article: HtmlElement) -> HtmlElement:

@@ -282,6 +282,11 @@ _APPEAL_CUE_SOURCES = (
     (("donation",), r"\bdouble (?:my|your) donation"),
     (("funded by",), r"\bfunded by (?:readers|our readers|people like you|you)\b"),
     (("readers like you",), r"\breaders like you\b"),
+    # "to help us keep bringing you the kind of music …": a publication asking to be kept going
+    (
+        ("help us",),
+        r"\bhelp us (?:to )?keep (?:bringing you|publishing|producing|reporting|writing|creating|going|doing this)\b",
+    ),
     *_PRICE_CUE_SOURCES,
     (("newsletter",), r"\bsign (?:up|me up) (?:for|to) (?:our|the) (?:\w+ )?newsletters?"),
     (("subscribe",), r"\bsubscribe (?:to|for) (?:our|the) (?:\w+ )?(?:newsletters?|updates|mailing list)"),
@@ -319,6 +324,9 @@ _APPEAL_CUE_SOURCES = (
         ("subscribers",),
         r"\b(?:article|story|piece|post|content) is (?:only )?(?:exclusive|available) (?:only )?(?:to|for) (?:[\w+]+ ){0,3}subscribers\b",
     ),
+    # "a playlist exclusive to our subscribers": the reader is told what membership gives ("our" speaks to them; a
+    # news story's "exclusive to Premium subscribers" names somebody else's)
+    (("exclusive",), r"\bexclusive (?:to|for) our (?:[\w-]+ )?(?:subscribers|members|patrons|supporters)\b"),
     (("unlock",), r"\bunlock (?:this|the full|the rest of this) (?:article|story|piece|post|content)\b"),
     (
         ("subscribe", "sign up", "log in", "become"),

@@ -597,3 +597,34 @@ def test_a_price_alone_is_no_appeal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"price_with_ask"}))
     without = text(clean_html(page, BASE))
     assert "as much as $200 per month" not in without and "as little as $10-$20" not in without
+
+
+def test_an_appeal_written_over_two_paragraphs_goes_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = fixture("drops_an_appeal_written_over_two_paragraphs.html")
+    out = text(clean_html(page, BASE))
+    # The short paragraph asks to keep the publication going; the long one before it tells what membership
+    # gives ("exclusive to our subscribers"): one cue, too long to be an appeal alone, but next to one.
+    assert "help us keep bringing you" not in out
+    assert "exclusive to our subscribers" not in out
+    # The article around it, and a news sentence about somebody else's subscribers, stay.
+    assert "December is a quiet month for releases" in out and "field recordings from a ferry crossing" in out
+    assert "exclusive to Premium subscribers of a streaming service" in out
+    monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"appeal_next_to_appeal"}))
+    without = text(clean_html(page, BASE))
+    assert "help us keep bringing you" not in without
+    assert "exclusive to our subscribers" in without
+
+
+@pytest.mark.parametrize(
+    ("line", "cues"),
+    [
+        ("To help us keep bringing you reviews like these, join today.", 1),
+        ("Help us to keep publishing: every gift counts.", 1),
+        ("The playlist is exclusive to our subscribers.", 1),
+        ("The episode is exclusive to our paying members.", 1),
+        ("The feature is exclusive to Premium subscribers.", 0),
+        ("Volunteers help us keep the garden tidy.", 0),
+    ],
+)
+def test_asking_to_be_kept_going_and_naming_what_members_get_are_appeal_cues(line: str, cues: int) -> None:
+    assert appeal_cues(line) == cues
