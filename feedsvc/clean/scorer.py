@@ -28,6 +28,7 @@ the benchmark) to score held-out folds with models trained on the others.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -104,8 +105,6 @@ class BlockModel:
     trees: tuple[Tree, ...]
     threshold: float
     about: dict[str, Any]
-    _raw: Callable[[Sequence[float]], float] = field(init=False, repr=False, compare=False)
-    _block_raw: Callable[[Sequence[float], frozenset[str]], float] = field(init=False, repr=False, compare=False)
     _word_index: dict[str, int] = field(init=False, repr=False, compare=False)
     _flat: _FlatTrees = field(init=False, repr=False, compare=False)
 
@@ -113,11 +112,21 @@ class BlockModel:
         base = len(self.features)
         index = {w: base + i for i, w in enumerate(self.vocabulary)}
         object.__setattr__(self, "_word_index", index)
-        object.__setattr__(self, "_raw", _compile(self.trees))
-        # The same trees read straight from a block: its features and its class words, no row built.
-        words = {i: w for w, i in index.items()}  # a repeated vocabulary word sets only its last input, as in row()
-        object.__setattr__(self, "_block_raw", _compile_for_blocks(self.trees, base, words))
         object.__setattr__(self, "_flat", _FlatTrees(self.trees))
+
+    # The trees compiled to Python, made on first use: the pipeline scores with the flat arrays only
+    # (``probabilities``), and compiling the 120 trees twice was nine tenths of reading the model, a
+    # sixth of a second paid by every process on its first page (docs/cleaner.md, session 36).
+    @functools.cached_property
+    def _raw(self) -> Callable[[Sequence[float]], float]:
+        return _compile(self.trees)
+
+    @functools.cached_property
+    def _block_raw(self) -> Callable[[Sequence[float], frozenset[str]], float]:
+        # The same trees read straight from a block: its features and its class words, no row built.
+        # A repeated vocabulary word sets only its last input, as in row().
+        words = {i: w for w, i in self._word_index.items()}
+        return _compile_for_blocks(self.trees, len(self.features), words)
 
     def row(self, block: Block) -> list[float]:
         """Return the model's input row for ``block``: its features, then its class/id words as 0/1."""

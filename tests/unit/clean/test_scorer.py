@@ -150,6 +150,24 @@ def test_a_model_file_that_cannot_be_used_names_itself_and_the_fix(change: Any, 
     assert "make train-scorer" in str(info.value)
 
 
+def test_reading_a_model_and_scoring_a_page_compiles_no_python_trees(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pipeline scores with the flat arrays alone; compiling the trees to Python (for one block, or a row)
+    # cost a sixth of a second per process with the shipped model, so it waits until probability() or raw().
+    compiled: list[str] = []
+    for name in ("_compile", "_compile_for_blocks"):
+        real = getattr(scorer, name)
+        monkeypatch.setattr(scorer, name, lambda *args, real=real, name=name: compiled.append(name) or real(*args))
+    model = load_model(link_model())
+    blocks = article_blocks(lxml.html.fragment_fromstring(ARTICLE))
+    page = model.probabilities(blocks)
+    score_blocks(lxml.html.fragment_fromstring(ARTICLE), None, Recorder(), model)  # --explain's reasons too
+    assert compiled == []
+    assert [model.probability(b) for b in blocks] == page
+    assert model.raw(model.row(blocks[0])) == model.raw_scores(blocks[:1])[0]
+    assert model.probability(blocks[0]) == page[0]
+    assert sorted(compiled) == ["_compile", "_compile_for_blocks"]  # each once, on first use
+
+
 def test_a_model_survives_a_json_round_trip_exactly() -> None:
     rng = random.Random(3)
     data = link_model()
