@@ -206,30 +206,49 @@ class _FlatTrees:
     """
 
     def __init__(self, trees: Sequence[Tree]) -> None:
+        count = len(trees)
         width = max((len(t.feature) + len(t.leaf) for t in trees), default=1)
-        size = len(trees) * width
+        size = count * width
         self.feature = np.zeros(size, dtype=np.intp)
         self.threshold = np.full(size, np.inf)
         self.children = np.zeros(2 * size, dtype=np.intp)  # left at 2 * node, right at 2 * node + 1
         self.leaf = np.zeros(size)
-        self.roots = np.arange(len(trees), dtype=np.intp) * width  # node 0, or a split-less tree's leaf
+        self.roots = np.arange(count, dtype=np.intp) * width  # node 0, or a split-less tree's leaf
         self.depth = 0
-        for t, tree in enumerate(trees):
-            start, inner = t * width, len(tree.feature)
+        # Laid out with numpy over every tree's lists joined, not node by node in Python: this is most of
+        # reading a model, which every process does on its first page (a tenth of a small page's time).
+        inner = np.fromiter(map(len, (t.feature for t in trees)), dtype=np.intp, count=count)
+        leaves = np.fromiter(map(len, (t.leaf for t in trees)), dtype=np.intp, count=count)
 
-            def at(child: int, start: int = start, inner: int = inner) -> int:
-                return start + (child if child >= 0 else inner + ~child)
+        def joined(name: str, dtype: type, total: int) -> np.ndarray:
+            values = itertools.chain.from_iterable(getattr(t, name) for t in trees)
+            return np.fromiter(values, dtype=dtype, count=total)
 
-            for node in range(inner):
-                self.feature[start + node] = tree.feature[node]
-                self.threshold[start + node] = tree.threshold[node]
-                self.children[2 * (start + node)] = at(tree.left[node])
-                self.children[2 * (start + node) + 1] = at(tree.right[node])
-            for j, value in enumerate(tree.leaf):
-                node = start + inner + j
-                self.leaf[node] = value
-                self.children[2 * node] = self.children[2 * node + 1] = node
-            self.depth = max(self.depth, _depth(tree))
+        def placed(sizes: np.ndarray, past: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Each item's tree, and its place: its tree's start, ``past`` further, then its index in the tree."""
+            tree = np.repeat(np.arange(count, dtype=np.intp), sizes)
+            index = np.arange(len(tree), dtype=np.intp) - (np.cumsum(sizes) - sizes)[tree]
+            return tree, self.roots[tree] + past[tree] + index
+
+        total_inner = int(inner.sum())
+        of_node, nodes = placed(inner, np.zeros(count, dtype=np.intp))
+        self.feature[nodes] = joined("feature", np.intp, total_inner)
+        self.threshold[nodes] = joined("threshold", float, total_inner)
+        start, first_leaf = self.roots[of_node], self.roots[of_node] + inner[of_node]
+        for side, name in ((0, "left"), (1, "right")):
+            child = joined(name, np.intp, total_inner)  # c >= 0: internal node c; c < 0: leaf ~c
+            self.children[2 * nodes + side] = np.where(child >= 0, start + child, first_leaf + ~child)
+        _, at_leaves = placed(leaves, inner)
+        self.leaf[at_leaves] = joined("leaf", float, int(leaves.sum()))
+        self.children[2 * at_leaves] = self.children[2 * at_leaves + 1] = at_leaves
+        # The most splits on a path from a root to a leaf: the levels of internal nodes, root level first.
+        internal = np.zeros(size, dtype=bool)
+        internal[nodes] = True
+        level = self.roots[inner > 0]
+        while len(level):
+            self.depth += 1
+            below = self.children.take(np.concatenate((2 * level, 2 * level + 1)))
+            level = below[internal.take(below)]
 
     def raw(self, rows: np.ndarray) -> np.ndarray:
         """Return the sum of the trees' leaves for each row of ``rows`` (one model input row each)."""
@@ -243,18 +262,6 @@ class _FlatTrees:
             go_left = flat.take(offsets + self.feature.take(node)) <= self.threshold.take(node)
             node = self.children.take(2 * node + ~go_left)
         return np.cumsum(self.leaf.take(node), axis=1)[:, -1]
-
-
-def _depth(tree: Tree) -> int:
-    """The most splits on a path from the tree's root to a leaf."""
-    deepest, stack = 0, [(0, 0)] if tree.feature else []
-    while stack:
-        node, depth = stack.pop()
-        if node < 0:
-            deepest = max(deepest, depth)
-            continue
-        stack.extend(((tree.left[node], depth + 1), (tree.right[node], depth + 1)))
-    return deepest
 
 
 def _compile(trees: Sequence[Tree]) -> Callable[[Sequence[float]], float]:
@@ -338,15 +345,17 @@ def load_model(data: dict[str, Any], source: str = MODEL_FILE) -> BlockModel:
     width = len(features) + len(vocabulary)
     trees = []
     for i, t in enumerate(data.get("trees", ())):
+        # Read with map() and checked by min() and max(): every process reads the shipped model's 120 trees
+        # on its first page, and generators per value made this a few milliseconds of it.
         tree = Tree(
-            feature=tuple(int(x) for x in t["feature"]),
-            threshold=tuple(float(x) for x in t["threshold"]),
-            left=tuple(int(x) for x in t["left"]),
-            right=tuple(int(x) for x in t["right"]),
-            leaf=tuple(float(x) for x in t["leaf"]),
-            node_value=tuple(float(x) for x in t["node_value"]),
+            feature=tuple(map(int, t["feature"])),
+            threshold=tuple(map(float, t["threshold"])),
+            left=tuple(map(int, t["left"])),
+            right=tuple(map(int, t["right"])),
+            leaf=tuple(map(float, t["leaf"])),
+            node_value=tuple(map(float, t["node_value"])),
         )
-        if not all(math.isfinite(v) for v in (*tree.threshold, *tree.leaf, *tree.node_value)):
+        if not all(map(math.isfinite, itertools.chain(tree.threshold, tree.leaf, tree.node_value))):
             raise ModelError(
                 f"{source}: tree {i} holds a value that is not a finite number; retrain with make train-scorer"
             )
@@ -356,8 +365,9 @@ def load_model(data: dict[str, Any], source: str = MODEL_FILE) -> BlockModel:
         if (
             not sizes_ok
             or len(tree.leaf) != inner + 1
-            or any(not 0 <= f < width for f in tree.feature)
-            or any((c >= inner) if c >= 0 else (~c >= len(tree.leaf)) for c in children)
+            or (inner and not 0 <= min(tree.feature) <= max(tree.feature) < width)
+            # a child c >= 0 is internal node c, c < 0 leaf ~c: both in range
+            or (children and (max(children) >= inner or ~min(children) >= len(tree.leaf)))
         ):
             raise ModelError(f"{source}: tree {i} is malformed; retrain with make train-scorer")
         trees.append(tree)
