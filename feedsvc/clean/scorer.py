@@ -28,6 +28,7 @@ the benchmark) to score held-out folds with models trained on the others.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -104,8 +105,6 @@ class BlockModel:
     trees: tuple[Tree, ...]
     threshold: float
     about: dict[str, Any]
-    _raw: Callable[[Sequence[float]], float] = field(init=False, repr=False, compare=False)
-    _block_raw: Callable[[Sequence[float], frozenset[str]], float] = field(init=False, repr=False, compare=False)
     _word_index: dict[str, int] = field(init=False, repr=False, compare=False)
     _flat: _FlatTrees = field(init=False, repr=False, compare=False)
 
@@ -113,11 +112,21 @@ class BlockModel:
         base = len(self.features)
         index = {w: base + i for i, w in enumerate(self.vocabulary)}
         object.__setattr__(self, "_word_index", index)
-        object.__setattr__(self, "_raw", _compile(self.trees))
-        # The same trees read straight from a block: its features and its class words, no row built.
-        words = {i: w for w, i in index.items()}  # a repeated vocabulary word sets only its last input, as in row()
-        object.__setattr__(self, "_block_raw", _compile_for_blocks(self.trees, base, words))
         object.__setattr__(self, "_flat", _FlatTrees(self.trees))
+
+    # The trees compiled to Python, made on first use: the pipeline scores with the flat arrays only
+    # (``probabilities``), and compiling the 120 trees twice was nine tenths of reading the model, a
+    # sixth of a second paid by every process on its first page (docs/cleaner.md, session 36).
+    @functools.cached_property
+    def _raw(self) -> Callable[[Sequence[float]], float]:
+        return _compile(self.trees)
+
+    @functools.cached_property
+    def _block_raw(self) -> Callable[[Sequence[float], frozenset[str]], float]:
+        # The same trees read straight from a block: its features and its class words, no row built.
+        # A repeated vocabulary word sets only its last input, as in row().
+        words = {i: w for w, i in self._word_index.items()}
+        return _compile_for_blocks(self.trees, len(self.features), words)
 
     def row(self, block: Block) -> list[float]:
         """Return the model's input row for ``block``: its features, then its class/id words as 0/1."""
@@ -148,9 +157,11 @@ class BlockModel:
         """
         if not blocks:
             return []
-        base, index = len(self.features), self._word_index
-        rows = np.zeros((len(blocks), base + len(self.vocabulary)))
-        rows[:, :base] = [block.features for block in blocks]
+        base, index, count = len(self.features), self._word_index, len(blocks)
+        rows = np.zeros((count, base + len(self.vocabulary)))
+        # The features read as one run of floats (a list of tuples is converted a value at a time, slower).
+        features = itertools.chain.from_iterable(block.features for block in blocks)
+        rows[:, :base] = np.fromiter(features, dtype=float, count=count * base).reshape(count, base)
         inputs: dict[frozenset[str], list[int]] = {}  # blocks under one ancestry share their words
         per_block = []
         for block in blocks:
@@ -159,8 +170,8 @@ class BlockModel:
                 cols = inputs[block.words] = sorted({index[w] for w in block.words if w in index})
             per_block.append(cols)
         # Block i's word columns, all blocks' in one array: a block has dozens, a page thousands.
-        counts = np.fromiter(map(len, per_block), dtype=np.intp, count=len(blocks))
-        hit_rows = np.repeat(np.arange(len(blocks), dtype=np.intp), counts)
+        counts = np.fromiter(map(len, per_block), dtype=np.intp, count=count)
+        hit_rows = np.repeat(np.arange(count, dtype=np.intp), counts)
         hit_cols = np.fromiter(itertools.chain.from_iterable(per_block), dtype=np.intp, count=len(hit_rows))
         rows[hit_rows, hit_cols] = 1.0  # as row(): a repeated vocabulary word sets only its last input
         return cast(list[float], self._flat.raw(rows).tolist())
@@ -197,55 +208,66 @@ class _FlatTrees:
     """
 
     def __init__(self, trees: Sequence[Tree]) -> None:
+        count = len(trees)
         width = max((len(t.feature) + len(t.leaf) for t in trees), default=1)
-        size = len(trees) * width
+        size = count * width
         self.feature = np.zeros(size, dtype=np.intp)
         self.threshold = np.full(size, np.inf)
         self.children = np.zeros(2 * size, dtype=np.intp)  # left at 2 * node, right at 2 * node + 1
         self.leaf = np.zeros(size)
-        self.roots = np.arange(len(trees), dtype=np.intp) * width  # node 0, or a split-less tree's leaf
+        self.roots = np.arange(count, dtype=np.intp) * width  # node 0, or a split-less tree's leaf
         self.depth = 0
-        for t, tree in enumerate(trees):
-            start, inner = t * width, len(tree.feature)
+        # Laid out with numpy over every tree's lists joined, not node by node in Python: this is most of
+        # reading a model, which every process does on its first page (a tenth of a small page's time).
+        inner = np.fromiter(map(len, (t.feature for t in trees)), dtype=np.intp, count=count)
+        leaves = np.fromiter(map(len, (t.leaf for t in trees)), dtype=np.intp, count=count)
 
-            def at(child: int, start: int = start, inner: int = inner) -> int:
-                return start + (child if child >= 0 else inner + ~child)
+        def joined(name: str, dtype: type, total: int) -> np.ndarray:
+            values = itertools.chain.from_iterable(getattr(t, name) for t in trees)
+            return np.fromiter(values, dtype=dtype, count=total)
 
-            for node in range(inner):
-                self.feature[start + node] = tree.feature[node]
-                self.threshold[start + node] = tree.threshold[node]
-                self.children[2 * (start + node)] = at(tree.left[node])
-                self.children[2 * (start + node) + 1] = at(tree.right[node])
-            for j, value in enumerate(tree.leaf):
-                node = start + inner + j
-                self.leaf[node] = value
-                self.children[2 * node] = self.children[2 * node + 1] = node
-            self.depth = max(self.depth, _depth(tree))
+        def placed(sizes: np.ndarray, past: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Each item's tree, and its place: its tree's start, ``past`` further, then its index in the tree."""
+            tree = np.repeat(np.arange(count, dtype=np.intp), sizes)
+            index = np.arange(len(tree), dtype=np.intp) - (np.cumsum(sizes) - sizes)[tree]
+            return tree, self.roots[tree] + past[tree] + index
+
+        total_inner = int(inner.sum())
+        of_node, nodes = placed(inner, np.zeros(count, dtype=np.intp))
+        self.feature[nodes] = joined("feature", np.intp, total_inner)
+        self.threshold[nodes] = joined("threshold", float, total_inner)
+        start, first_leaf = self.roots[of_node], self.roots[of_node] + inner[of_node]
+        for side, name in ((0, "left"), (1, "right")):
+            child = joined(name, np.intp, total_inner)  # c >= 0: internal node c; c < 0: leaf ~c
+            self.children[2 * nodes + side] = np.where(child >= 0, start + child, first_leaf + ~child)
+        _, at_leaves = placed(leaves, inner)
+        self.leaf[at_leaves] = joined("leaf", float, int(leaves.sum()))
+        self.children[2 * at_leaves] = self.children[2 * at_leaves + 1] = at_leaves
+        # The most splits on a path from a root to a leaf: the levels of internal nodes, root level first.
+        internal = np.zeros(size, dtype=bool)
+        internal[nodes] = True
+        level = self.roots[inner > 0]
+        while len(level):
+            self.depth += 1
+            below = self.children.take(np.concatenate((2 * level, 2 * level + 1)))
+            level = below[internal.take(below)]
 
     def raw(self, rows: np.ndarray) -> np.ndarray:
         """Return the sum of the trees' leaves for each row of ``rows`` (one model input row each)."""
         count, width = rows.shape
         if not len(self.roots):
             return np.zeros(count)
+        # A page's blocks are a few dozen: numpy's calls, not the walk, are much of the time, so each step
+        # is the fewest calls, with the arrays in locals (and no broadcast_to or np.cumsum wrappers).
         flat = rows.ravel()
-        offsets = (np.arange(count, dtype=np.intp) * width)[:, None]
-        node = np.broadcast_to(self.roots, (count, len(self.roots))).copy()
+        offsets = np.arange(0, count * width, width, dtype=np.intp)[:, None]
+        node = np.empty((count, len(self.roots)), dtype=np.intp)
+        node[:] = self.roots
+        feature, threshold, children = self.feature, self.threshold, self.children
         for _ in range(self.depth):
-            go_left = flat.take(offsets + self.feature.take(node)) <= self.threshold.take(node)
-            node = self.children.take(2 * node + ~go_left)
-        return np.cumsum(self.leaf.take(node), axis=1)[:, -1]
-
-
-def _depth(tree: Tree) -> int:
-    """The most splits on a path from the tree's root to a leaf."""
-    deepest, stack = 0, [(0, 0)] if tree.feature else []
-    while stack:
-        node, depth = stack.pop()
-        if node < 0:
-            deepest = max(deepest, depth)
-            continue
-        stack.extend(((tree.left[node], depth + 1), (tree.right[node], depth + 1)))
-    return deepest
+            go_left = flat.take(offsets + feature.take(node)) <= threshold.take(node)
+            node = children.take(2 * node + ~go_left)
+        return self.leaf.take(node).cumsum(axis=1)[:, -1]
 
 
 def _compile(trees: Sequence[Tree]) -> Callable[[Sequence[float]], float]:
@@ -329,15 +351,17 @@ def load_model(data: dict[str, Any], source: str = MODEL_FILE) -> BlockModel:
     width = len(features) + len(vocabulary)
     trees = []
     for i, t in enumerate(data.get("trees", ())):
+        # Read with map() and checked by min() and max(): every process reads the shipped model's 120 trees
+        # on its first page, and generators per value made this a few milliseconds of it.
         tree = Tree(
-            feature=tuple(int(x) for x in t["feature"]),
-            threshold=tuple(float(x) for x in t["threshold"]),
-            left=tuple(int(x) for x in t["left"]),
-            right=tuple(int(x) for x in t["right"]),
-            leaf=tuple(float(x) for x in t["leaf"]),
-            node_value=tuple(float(x) for x in t["node_value"]),
+            feature=tuple(map(int, t["feature"])),
+            threshold=tuple(map(float, t["threshold"])),
+            left=tuple(map(int, t["left"])),
+            right=tuple(map(int, t["right"])),
+            leaf=tuple(map(float, t["leaf"])),
+            node_value=tuple(map(float, t["node_value"])),
         )
-        if not all(math.isfinite(v) for v in (*tree.threshold, *tree.leaf, *tree.node_value)):
+        if not all(map(math.isfinite, itertools.chain(tree.threshold, tree.leaf, tree.node_value))):
             raise ModelError(
                 f"{source}: tree {i} holds a value that is not a finite number; retrain with make train-scorer"
             )
@@ -347,8 +371,9 @@ def load_model(data: dict[str, Any], source: str = MODEL_FILE) -> BlockModel:
         if (
             not sizes_ok
             or len(tree.leaf) != inner + 1
-            or any(not 0 <= f < width for f in tree.feature)
-            or any((c >= inner) if c >= 0 else (~c >= len(tree.leaf)) for c in children)
+            or (inner and not 0 <= min(tree.feature) <= max(tree.feature) < width)
+            # a child c >= 0 is internal node c, c < 0 leaf ~c: both in range
+            or (children and (max(children) >= inner or ~min(children) >= len(tree.leaf)))
         ):
             raise ModelError(f"{source}: tree {i} is malformed; retrain with make train-scorer")
         trees.append(tree)

@@ -11,6 +11,8 @@ from typing import Any
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feedsvc.clean import clean_explained, clean_html, scorer
 from feedsvc.clean.blocks import FEATURES, Block, article_blocks, split_mixed_blocks
@@ -148,6 +150,24 @@ def test_a_model_file_that_cannot_be_used_names_itself_and_the_fix(change: Any, 
         load_model(data, "site/model.json")
     assert str(info.value).startswith("site/model.json: ")
     assert "make train-scorer" in str(info.value)
+
+
+def test_reading_a_model_and_scoring_a_page_compiles_no_python_trees(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pipeline scores with the flat arrays alone; compiling the trees to Python (for one block, or a row)
+    # cost a sixth of a second per process with the shipped model, so it waits until probability() or raw().
+    compiled: list[str] = []
+    for name in ("_compile", "_compile_for_blocks"):
+        real = getattr(scorer, name)
+        monkeypatch.setattr(scorer, name, lambda *args, real=real, name=name: compiled.append(name) or real(*args))
+    model = load_model(link_model())
+    blocks = article_blocks(lxml.html.fragment_fromstring(ARTICLE))
+    page = model.probabilities(blocks)
+    score_blocks(lxml.html.fragment_fromstring(ARTICLE), None, Recorder(), model)  # --explain's reasons too
+    assert compiled == []
+    assert [model.probability(b) for b in blocks] == page
+    assert model.raw(model.row(blocks[0])) == model.raw_scores(blocks[:1])[0]
+    assert model.probability(blocks[0]) == page[0]
+    assert sorted(compiled) == ["_compile", "_compile_for_blocks"]  # each once, on first use
 
 
 def test_a_model_survives_a_json_round_trip_exactly() -> None:
@@ -293,6 +313,33 @@ def test_a_block_is_scored_as_its_row_would_be_without_building_the_row() -> Non
         words = frozenset(rng.sample(["related", "promo", "story", "other"], rng.randrange(5)))
         block = Block(lxml.html.fragment_fromstring("<p>x</p>"), "x", features, words)
         assert model.probability(block) == scorer._sigmoid(model.raw(model.row(block)))
+
+
+_SHIPPED = scorer.shipped_model()
+# Values a block's features take, and the shipped trees' own thresholds, where a comparison can go either way.
+_VALUES = st.one_of(
+    st.sampled_from(sorted({t for tree in _SHIPPED.trees for t in tree.threshold})),
+    st.sampled_from([0.0, 1.0, -1.0, math.nan, math.inf, -0.0]),
+    st.floats(-20, 20, allow_nan=False),
+)
+_BLOCKS = st.lists(
+    st.tuples(
+        st.lists(_VALUES, min_size=len(FEATURES), max_size=len(FEATURES)),
+        st.frozensets(st.sampled_from([*_SHIPPED.vocabulary[:12], "not-a-model-word"]), max_size=5),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(_BLOCKS)
+def test_the_shipped_models_flat_walk_gives_each_blocks_own_probability_exactly(drawn: list[Any]) -> None:
+    # The numpy walk over the shipped model's flat arrays (laid out from its 120 trees) against the
+    # trees compiled for one block: the same doubles compared, the leaves added in the same order.
+    element = lxml.html.fragment_fromstring("<p>x</p>")
+    blocks = [Block(element, "x", tuple(features), words) for features, words in drawn]
+    assert _SHIPPED.probabilities(blocks) == [_SHIPPED.probability(block) for block in blocks]
 
 
 def test_the_pipeline_gives_the_scorer_the_pages_own_description(monkeypatch: pytest.MonkeyPatch) -> None:
