@@ -427,8 +427,10 @@ def _assemble_one(
     article, known, digest = item.article, item.fingerprint or None, item.digest
     note = None
     # another article saved under the name of one readers have (deleted, or replaced whole) is a new article: the
-    # ledger's record of the old one (its id's day, its first-seen date) is not its own
-    another = previous is not None and bool(previous.id_day or previous.pinned_id)
+    # ledger's record of the old one (its id's day, its first-seen date) is not its own. Only a dated one tells: an
+    # undated article's title and words both change in one ordinary edit, and its id and date are the ledger's
+    # first-seen day, which it must keep (taken for another, it would go to readers as a new entry)
+    another = previous is not None and bool(previous.id_day or previous.pinned_id) and not item.undated
     another = another and not _same_article(previous, item, True)
     own = None if another else previous
     if item.undated:

@@ -298,13 +298,15 @@ def test_another_article_saved_under_the_name_of_a_deleted_one_gets_an_id_of_its
     ):
         kept = build_catalog([corrected], site, now=NOW, ledger=ledger)
         assert kept.articles[0].entry_id == had and _warned(kept) == []
-    # undated, under the name of an undated one: dated when first seen, not on the deleted one's day
+    # undated, under the name of an undated one: nothing tells it from that article edited (title and words both
+    # change in one ordinary edit, and it has no day of its own), so it keeps the first-seen date and the id
     old = build_catalog([source("notice", day=None)], site, now=NOW)
-    fresh = build_catalog(
-        [_titled(source("notice", day=None, text="A new notice."), "Roadworks")], site, now=NOW + timedelta(days=9),
-        ledger=old.revisions,
+    edited = build_catalog(
+        [_titled(source("notice", day=None, text="A notice, reworded."), "Roadworks")], site,
+        now=NOW + timedelta(days=9), ledger=old.revisions,
     )  # fmt: skip
-    assert fresh.articles[0].published == NOW + timedelta(days=9)
+    assert edited.articles[0].published == NOW and edited.articles[0].entry_id == old.articles[0].entry_id
+    assert _warned(edited) == []
     # a ledger written before titles and words were kept: the name alone tells, as before
     keyless = {"weather": replace(ledger["weather"], title="", text_key="")}
     assert build_catalog([newcomer], site, now=NOW, ledger=keyless).articles[0].entry_id == had
