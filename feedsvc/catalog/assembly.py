@@ -107,26 +107,20 @@ def facet_key(name: str) -> str:
     return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", name).casefold()).strip("-")
 
 
-def make_withdrawal(
-    source: ArticleSource,
-    site: Site,
-    when: datetime,
-    now: datetime,
-    first_seen: datetime | None = None,
-    id_day: str = "",
-    pinned_id: str = "",
-) -> Withdrawal:
+def make_withdrawal(source: ArticleSource, site: Site, revision: Revision, now: datetime) -> Withdrawal:
     """Describe a withdrawn source for its 410 page and its tombstone (no cleaning needed).
 
-    ``first_seen``: the ledger's date of an article that had none of its own (its id came from it).
-    ``id_day``, ``pinned_id``: the id readers got (``Revision.id_day``, ``Revision.pinned_id``): the tombstone
-    names that id, whatever the sidecar pins now, as the one readers can drop.
+    ``revision``: its ledger entry, withdrawn (``withdraw``): when it went, the first-seen date of an article
+    that had none of its own (its id came from it), and the id readers got (``Revision.id_day``,
+    ``Revision.pinned_id``): the tombstone names that id, whatever the sidecar pins now, as the one readers
+    can drop.
     """
     meta = source.metadata
+    when = revision.withdrawn or now
+    first_seen = revision.first_seen
     published = meta.published or (first_seen.astimezone(site.timezone) if first_seen else None)
     ident = (
-        pinned_id
-        or (entry_id_on(site, source.slug, id_day) if id_day else None)
+        _readers_id(site, source.slug, revision)
         or source.pinned_id
         or (entry_id(site, source.slug, published) if published else None)
     )
@@ -406,8 +400,7 @@ def _assemble_one(
     done_problems = list(item.problems)
     if source.status == "withdrawn":
         revision = withdraw(revisions.get(source.slug), now)
-        when = revision.withdrawn or now
-        withdrawal = make_withdrawal(source, site, when, now, revision.first_seen, revision.id_day, revision.pinned_id)
+        withdrawal = make_withdrawal(source, site, revision, now)
         return _Outcome(done_problems, revision=revision, withdrawal=withdrawal)
     if item.article is None:
         return _Outcome(done_problems)  # a draft, or not publishable (its problems say why)
@@ -1066,6 +1059,4 @@ def _withdrawal(item: Prepared, site: Site, revisions: dict[str, Revision], now:
     source = item.source
     assert source is not None  # only loaded files are withdrawn
     revision = revisions[source.slug] = withdraw(revisions.get(source.slug), now)
-    return make_withdrawal(
-        source, site, revision.withdrawn or now, now, revision.first_seen, revision.id_day, revision.pinned_id
-    )
+    return make_withdrawal(source, site, revision, now)

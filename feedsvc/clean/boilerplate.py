@@ -176,17 +176,14 @@ def _joined_appeals(appeals: list[HtmlElement], longer: list[HtmlElement]) -> li
     An appeal written over two paragraphs ("… exclusive to our subscribers …", then "to help us keep bringing
     you …, click here") asks in both: the longer one is an appeal by its neighbour.
     """
-    near = {id(el) for el in appeals}
+    near = set(appeals)
     joined: list[HtmlElement] = []
     grew = True
     while grew:
         grew = False
         for el in longer:
-            if id(el) in near:
-                continue
-            prev, nxt = el.getprevious(), el.getnext()
-            if (prev is not None and id(prev) in near) or (nxt is not None and id(nxt) in near):
-                near.add(id(el))
+            if el not in near and (el.getprevious() in near or el.getnext() in near):
+                near.add(el)
                 joined.append(el)
                 grew = True
     return joined

@@ -408,7 +408,7 @@ def remove_contents_titles(article: HtmlElement, rec: Recorder | None = None) ->
     """
     if "contents_title" in DISABLED:
         return
-    leaves = [(el, text) for el, text in _leaves(article) if is_within(el, article)]
+    leaves = _leaves(article)
     for i, (el, text) in enumerate(leaves):
         if len(text) > _CTA_MAX or not CONTENTS_TITLE.fullmatch(text):
             continue
