@@ -33,8 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from metadata import day_matches, fold_of, load_pages  # the bench's own pages and folds
 
-from feedsvc.metadata.page import _lines_to_title, _parse, _shown_date, extract_metadata
+from feedsvc.metadata.page import _parse, extract_metadata
 from feedsvc.metadata.shown_dates import shown_update
+from feedsvc.metadata.visible import lines_to_title, shown_date
 
 ZONE = ZoneInfo("UTC")
 KINDS = (
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             raw = dict(extract_metadata(html, ZONE, raw=True))
             decided = dict(extract_metadata(html, ZONE))
             title = next((found.title for found in decided.values() if found.title), None)
-            lines, at = _lines_to_title(root, title, 5)
+            lines, at = lines_to_title(root, title, 5)
             shown = shown_update(lines, at, ZONE)
             if shown is None:
                 continue
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             earlier = [
                 moment for moment in publications if moment.date() < shown.date() and not same_day(moment, shown)
             ]
-            if page.published is None or not earlier or _shown_date(lines, at, ZONE, None) is not None:
+            if page.published is None or not earlier or shown_date(lines, at, ZONE, None) is not None:
                 continue
             # the page shows its update and no publication near the title; a source gives an earlier publication
             if day_matches(page.published, shown.date()):

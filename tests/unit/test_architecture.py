@@ -1,8 +1,9 @@
 """The architecture, checked: the import contracts, no import cycle, a true ``__all__`` everywhere.
 
 The contracts live in pyproject.toml ([tool.importlinter]) and say which way imports run between the
-subpackages and inside ``feedsvc.clean``; ``make lint`` checks them too. The cycle check is finer than the
-contracts: any two modules of feedsvc importing each other, however indirectly, fail it, with the cycle printed.
+subpackages and inside ``feedsvc.clean`` and ``feedsvc.metadata``; ``make lint`` checks them too. The cycle
+check is finer than the contracts: any two modules of feedsvc importing each other, however indirectly, fail
+it, with the cycle printed.
 """
 
 from __future__ import annotations

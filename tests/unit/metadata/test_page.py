@@ -1,39 +1,23 @@
-"""Metadata extraction: JSON-LD, OpenGraph/meta and visible markup, and date parsing."""
+"""Metadata extraction: the sources in precedence order, JSON-LD, robustness, the site's name, and date parsing.
+
+What the meta tags, the visible markup and the page's lines say, and the decisions across the
+sources, have their own test modules (test_meta_tags.py, test_markup.py, test_visible.py, test_decide.py).
+"""
 
 from __future__ import annotations
 
 import json
 import random
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from feedsvc.metadata.page import _host_names, extract_metadata, parse_date
 from feedsvc.model import Image, PageMetadata
-from support.paths import FIXTURES as FIXTURES_DIR
+from support.page_sources import TBILISI, fixture, plus, sources
 
-FIXTURES = FIXTURES_DIR / "metadata"
-TBILISI = ZoneInfo("Asia/Tbilisi")
 UTC = UTC
-
-
-def plus(hours: int) -> timezone:
-    return timezone(timedelta(hours=hours))
-
-
-def sources(html: str, tz: ZoneInfo = TBILISI) -> dict[str, PageMetadata]:
-    """Return what each source says, keyed by source name (before the decisions across sources)."""
-    return dict(extract_metadata(html, tz, raw=True))
-
-
-def fixture(name: str) -> dict[str, PageMetadata]:
-    return sources((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def decided(html: str, tz: ZoneInfo = TBILISI) -> dict[str, PageMetadata]:
-    """Return the sources after the decisions across them (what the loader merges)."""
-    return dict(extract_metadata(html, tz))
 
 
 def jsonld(document: object) -> PageMetadata:
@@ -150,133 +134,12 @@ def test_jsonld_wrapped_in_cdata_is_read() -> None:
     assert sources(html)["json-ld"].title == "Wrapped"
 
 
-# --- OpenGraph and <meta> --------------------------------------------------
-
-
-def test_opengraph_and_meta_tags() -> None:
-    found = fixture("article_with_opengraph.html")["opengraph"]
-    assert found == PageMetadata(
-        title="Pashinyan, Aliyev & Putin to hold summit in Sochi",
-        published=datetime(2021, 11, 23, 15, 30, tzinfo=plus(4)),
-        updated=datetime(2021, 11, 23, 18, 0, tzinfo=TBILISI),
-        authors=("Ana Tsurtsumia",),  # article:author is a profile URL, not a name
-        summary="The Kremlin has announced a tripartite meeting.",
-        tags=("Armenia", "Azerbaijan"),  # article:tag wins over keywords; "armenia" is a repeat
-        canonical_url="https://oc-media.org/pashinyan-aliyev-and-putin-to-hold-summit-in-sochi/",
-        language="ka",  # <html lang> wins over og:locale
-        image=Image("https://oc-media.org/images/sochi.jpg", origin="opengraph"),
-    )
-
-
-def test_opengraph_falls_back_to_og_url_and_og_locale() -> None:
-    html = (
-        '<html><head><meta property="og:url" content="https://oc-media.org/x/">'
-        '<meta property="og:locale" content="en_GB"><meta name="description" content="Plain"></head></html>'
-    )
-    found = sources(html)["opengraph"]
-    assert (found.canonical_url, found.language, found.summary) == ("https://oc-media.org/x/", "en-GB", "Plain")
-
-
-def test_relative_canonical_and_image_urls_are_dropped() -> None:
-    html = '<head><link rel="canonical" href="/x/"><meta property="og:image" content="/a.jpg"></head>'
-    found = sources(html)["opengraph"]
-    assert (found.canonical_url, found.image) == (None, None)
-
-
-# --- visible markup --------------------------------------------------------
-
-
-def test_time_element_in_the_article_and_the_byline() -> None:
-    found = fixture("article_with_time_element.html")["markup"]
-    assert found.title == "Pashinyan, Aliyev, and Putin to hold summit in Sochi"  # not the logo's <h1>
-    assert found.published == datetime(2021, 11, 23, 15, 30, tzinfo=TBILISI)  # not the <nav> clock
-    assert found.authors == ("Ana Tsurtsumia", "Giorgi Lomsadze")  # not the commenter
-    assert found.tags == ("Armenia", "Russia")
-
-
-def test_time_marked_as_updated_is_the_update_not_the_publication() -> None:
-    html = (
-        '<article><h1>Sochi</h1><time class="updated" datetime="2021-11-24T10:00:00Z">24 Nov</time>'
-        '<time datetime="2021-11-23T09:00:00Z">23 Nov</time></article>'
-    )
-    found = sources(html)["markup"]
-    assert found.published == datetime(2021, 11, 23, 9, tzinfo=UTC)
-    assert found.updated == datetime(2021, 11, 24, 10, tzinfo=UTC)
-
-
-def test_microdata_dates() -> None:
-    html = '<h1>Sochi</h1><meta itemprop="datePublished" content="2021-11-23"><span itemprop="dateModified">November 24, 2021</span>'
-    found = sources(html)["markup"]
-    assert (found.published, found.updated) == (
-        datetime(2021, 11, 23, tzinfo=TBILISI),
-        datetime(2021, 11, 24, tzinfo=TBILISI),
-    )
-
-
-def test_date_only_visible_text_near_the_headline_is_midnight_in_the_site_zone() -> None:
-    found = decided((FIXTURES / "article_with_date_only_text.html").read_text(encoding="utf-8"))["markup"]
-    assert found.published == datetime(2021, 11, 23, tzinfo=TBILISI)
-    assert found.published.isoformat() == "2021-11-23T00:00:00+04:00"
-    assert found.title == "Pashinyan, Aliyev, and Putin to hold summit in Sochi"
-
-
-def test_no_date_anywhere_and_dates_inside_paragraphs_are_not_taken() -> None:
-    found = fixture("article_with_no_date.html")
-    assert [metadata.published for metadata in found.values()] == [None, None, None]
-
-
-def test_date_line_in_plain_text_after_the_title() -> None:
-    text = "Summit in Sochi\n\n23 November 2021\n\nThe Kremlin has announced a meeting on 26 November 2021."
-    assert decided(f"<pre>{text}</pre>")["markup"].published == datetime(2021, 11, 23, tzinfo=TBILISI)
-
-
-@pytest.mark.parametrize(
-    "byline, expected",
-    [
-        ('<p class="byline">By Ana Tsurtsumia | 23 November 2021</p>', ("Ana Tsurtsumia",)),
-        (
-            '<span class="author">Written by Ana Tsurtsumia and Giorgi Lomsadze</span>',
-            ("Ana Tsurtsumia", "Giorgi Lomsadze"),
-        ),
-        ('<div itemprop="author"><span itemprop="name">Ana Tsurtsumia</span>, Tbilisi</div>', ("Ana Tsurtsumia",)),
-        ('<p class="byline">5 min read</p>', ()),
-    ],
-)
-def test_byline_names(byline: str, expected: tuple[str, ...]) -> None:
-    assert sources(f"<h1>Title</h1>{byline}")["markup"].authors == expected
-
-
-def test_titles_are_one_line_of_plain_xml_safe_text() -> None:
-    html = "<title>x</title><h1>  Pashinyan &amp; <em>Aliyev</em>\n\t meet\x0b\u0085 </h1>"
-    assert sources(html)["markup"].title == "Pashinyan & Aliyev meet"
-
-
-@pytest.mark.parametrize(
-    "headline, title",
-    [
-        ('Ferry news 2026<span style="display: block">Sailings resume</span>', "Ferry news 2026 Sailings resume"),
-        ('Ferry news 2026<span class="d-block">Sailings resume</span>', "Ferry news 2026 Sailings resume"),
-        ("Ferry news<span>Sailings resume</span>", "Ferry news Sailings resume"),
-        # a short part, a brand written in two colours: one word, as the page shows it
-        ("Mc<b>D</b>onald opens in Batumi", "McDonald opens in Batumi"),
-        ("You<span>Tube</span> opens in Batumi", "YouTube opens in Batumi"),
-        ("Ferry <em>news</em> today", "Ferry news today"),
-    ],
-)
-def test_headline_words_meet_across_inline_elements_only_as_the_page_shows_them(headline: str, title: str) -> None:
-    assert sources(f"<html><body><h1>{headline}</h1></body></html>")["markup"].title == title
-
-
-def test_title_falls_back_to_the_title_element() -> None:
-    assert sources("<title>Only &lt;title&gt;</title><p>x</p>")["markup"].title == "Only <title>"
+# --- robustness ------------------------------------------------------------
 
 
 def test_xml_declaration_with_an_encoding_in_decoded_text_is_read() -> None:
     html = '<?xml version="1.0" encoding="iso-8859-1"?><html xmlns="http://www.w3.org/1999/xhtml"><h1>Café</h1></html>'
     assert sources(html)["markup"].title == "Café"
-
-
-# --- robustness ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -390,13 +253,3 @@ def test_site_name_suffix_known_from_the_page_or_the_site(head: str, kwargs: dic
 )
 def test_host_names_are_the_host_and_its_registered_name(host: str, names: list[str]) -> None:
     assert _host_names(host) == names
-
-
-def test_an_imported_page_without_a_canonical_url_is_dated_by_its_source_url() -> None:
-    html = "<html><head><title>Ferry resumes</title></head><body><h1>Ferry resumes</h1><p>It sails.</p></body></html>"
-    found = dict(extract_metadata(html, UTC, url="https://port.example.org/news/2021/11/23/ferry-resumes"))
-    assert [metadata.published for metadata in found.values() if metadata.published] == [
-        datetime(2021, 11, 23, tzinfo=UTC)
-    ]
-    # the same page fetched from nowhere known is undated
-    assert all(metadata.published is None for metadata in decided(html, UTC).values())

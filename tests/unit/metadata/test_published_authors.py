@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feedsvc.content.loader import ArticleFiles, parse_article
-from feedsvc.metadata import bylines, page
+from feedsvc.metadata import bylines, visible
 from support.factories import make_site
 from support.paths import FIXTURES
 
@@ -177,11 +177,11 @@ def test_a_name_shortened_to_an_initial_is_written_as_another_source_writes_it()
             ("you agree to the Privacy Policy", "Terms of Use"),
         ),
         # a menu of filters over the headline ("By Event Type", "By Industry"), not in a <nav>
-        ("by_lines_of_a_menu_over_the_title_are_no_byline.html", page, "far_byline_from_the_title", ("Event Type",)),
+        ("by_lines_of_a_menu_over_the_title_are_no_byline.html", visible, "far_byline_from_the_title", ("Event Type",)),
         # a heading two lines under the date: "of" is no word of a name
         (
             "heading_with_a_phrase_word_beside_the_date_is_no_name.html",
-            page,
+            visible,
             "name_particles_only",
             ("Advantages of Group Lessons",),
         ),
@@ -198,8 +198,3 @@ def test_words_that_are_no_name_sign_nothing(
 
 def test_a_name_with_a_lower_case_particle_beside_the_date_signs() -> None:
     assert authors("name_with_a_particle_beside_the_date.html") == ("Maarten van der Berg",)
-
-
-def test_every_page_rule_is_described() -> None:
-    assert set(page.RULES) == {"name_particles_only", "far_byline_from_the_title"}
-    assert all(isinstance(why, str) and why for why in page.RULES.values())
