@@ -386,7 +386,7 @@ def load_model(data: dict[str, Any], source: str = MODEL_FILE) -> BlockModel:
         raise unusable("the vocabulary is not a list of words")
     threshold = data["threshold"]
     # a probability: NaN, a string or a bool would make every comparison with it quietly the same
-    if type(threshold) not in (int, float) or not 0.0 <= threshold <= 1.0:
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0.0 <= threshold <= 1.0:
         raise unusable(f"threshold {threshold!r} is not a probability between 0 and 1")
     if not isinstance(data["trees"], list):
         raise unusable("trees is not a list")
