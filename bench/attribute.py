@@ -258,7 +258,7 @@ def _models(pages: Sequence[Page], folds: int, wanted: set[int], cache: Path | N
     for f in sorted(wanted):
         path = cache / f"fold{f}.json" if cache else None
         if path is not None and path.exists():
-            models[f] = scorer.load_model(json.loads(path.read_text(encoding="utf-8")), str(path))
+            models[f] = scorer.read_model(path.read_text(encoding="utf-8"), str(path))
         else:
             todo.append(f)
     if todo:

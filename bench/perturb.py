@@ -252,7 +252,7 @@ def fold_models(pages: Sequence[Page], folder: Path, train: bool, share: float =
             (folder / f"fold{i}.json").write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
             print(f"fold {i}: model trained, threshold {data['threshold']}", flush=True)
     return {
-        i: scorer.load_model(json.loads((folder / f"fold{i}.json").read_text(encoding="utf-8")), f"fold {i} model")
+        i: scorer.read_model((folder / f"fold{i}.json").read_text(encoding="utf-8"), str(folder / f"fold{i}.json"))
         for i in folds
     }
 

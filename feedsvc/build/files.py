@@ -21,7 +21,7 @@ from importlib import metadata as package_metadata
 from pathlib import Path
 from types import ModuleType
 
-from feedsvc import catalog, content, feeds, html_depth, metadata, model, text
+from feedsvc import catalog, clean, content, feeds, html_depth, metadata, model, text
 from feedsvc.build import representation, snapshot
 from feedsvc.catalog.prepare import Cleaner, prepare_source, rules_key
 from feedsvc.clean import CLEANER_VERSION, SiteRules, clean_html
@@ -38,6 +38,7 @@ from feedsvc.content.loader import (
 from feedsvc.model import ContentError, Prepared, Problem, Site
 
 __all__ = [
+    "DOUBT_CODE",
     "FEED_ONLY_SETTINGS",
     "LOADER_CODE",
     "LOADER_LIBRARIES",
@@ -73,6 +74,17 @@ LOADER_CODE: tuple[ModuleType, ...] = (
     content.loader, content.decode, content.markdown, content.pictures, content.rules, content.sidecar,
     content.site, content.slug, content.toml_text, metadata, catalog.prepare, catalog.revisions, model, text, html_depth,
 )  # fmt: skip
+# The code that makes the cleaner's doubts (the warnings of feedsvc check, the log and /healthz, cached
+# with each article) but not, alone, its published HTML: CLEANER_VERSION changes with the HTML
+# (tests/unit/clean/test_version.py), not with a doubt, and a site kept a doubt that code no longer had
+# until the next cleaner version. Hashed as the loader's code is: how the doubts judge (confidence, with
+# their numbers in policy), what they count (dom: session 36's script text in a <p>, which changed one
+# doubt and no HTML) and the pipeline that fills their probe (clean/__init__.py, that file alone). The
+# stages are left out: what they change shows in the HTML, and hashing them would clean every site
+# again for a change that makes the same articles.
+DOUBT_CODE: tuple[ModuleType | Path, ...] = (
+    clean.confidence, clean.dom, clean.policy, Path(clean.__file__ or ""),
+)  # fmt: skip
 # Libraries whose upgrade can change a cleaned article or a rendered feed.
 LOADER_LIBRARIES = ("lxml", "selectolax", "nh3", "markdown-it-py", "tzdata")
 RENDER_CODE: tuple[ModuleType, ...] = (feeds, representation, snapshot, model, text)
@@ -97,8 +109,8 @@ class Outcome:
 
 
 @functools.cache
-def code_version(code: tuple[ModuleType, ...], libraries: tuple[str, ...]) -> str:
-    """Hash the source of ``code`` (modules, and packages with all their modules) and the versions
+def code_version(code: tuple[ModuleType | Path, ...], libraries: tuple[str, ...]) -> str:
+    """Hash the source of ``code`` (modules, packages with all their modules, and files) and the versions
     of ``libraries`` (and of Python and zlib)."""
     digest = hashlib.sha256(f"{sys.version}|{zlib.ZLIB_RUNTIME_VERSION}".encode())
     for path in code_files(code):
@@ -111,13 +123,15 @@ def code_version(code: tuple[ModuleType, ...], libraries: tuple[str, ...]) -> st
     return digest.hexdigest()[:16]
 
 
-def code_files(code: tuple[ModuleType, ...]) -> list[Path]:
-    """Return the source files of ``code`` (modules, and packages with all their modules), sorted."""
+def code_files(code: tuple[ModuleType | Path, ...]) -> list[Path]:
+    """Return the source files of ``code`` (modules, packages with all their modules, and files), sorted."""
     return sorted({source for module in code for source in _sources(module)})
 
 
-def _sources(module: ModuleType) -> list[Path]:
-    """The source files of a module, or of every module of a package."""
+def _sources(module: ModuleType | Path) -> list[Path]:
+    """The source files of a module, or of every module of a package; a file is its own."""
+    if isinstance(module, Path):
+        return [module]
     source = Path(module.__file__ or "")
     if hasattr(module, "__path__"):  # a package: its __init__ and every module beside it
         return sorted(source.parent.glob("*.py"))
@@ -125,8 +139,8 @@ def _sources(module: ModuleType) -> list[Path]:
 
 
 def loader_version() -> str:
-    """The version of everything that turns a file into a prepared article."""
-    return f"{CLEANER_VERSION}-{code_version(LOADER_CODE, LOADER_LIBRARIES)}"
+    """The version of everything that turns a file into a prepared article, its doubts included."""
+    return f"{CLEANER_VERSION}-{code_version(LOADER_CODE + DOUBT_CODE, LOADER_LIBRARIES)}"
 
 
 def render_version() -> str:

@@ -375,7 +375,7 @@ def remove_dangling_tail(article: HtmlElement, rec: Recorder | None = None) -> N
     """
     if "dangling_tail" in DISABLED:
         return
-    leaves = [(el, text) for el, text in _leaves(article) if is_within(el, article)]
+    leaves = _leaves(article)  # read from the article as it is now: every one under it
     doomed: list[HtmlElement] = []
     for el, text in reversed(leaves[-_DANGLING_MAX_LINES:]):
         intro = len(text) <= _DANGLING_INTRO_MAX and text.endswith(":")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -183,10 +183,11 @@ def well_nested(html: str) -> bytes:
             # tag (as feedsvc.html_depth reads it), never shown, and goes. Read as markup instead,
             # the text of one in <head> (an escaped tracking pixel) lands at the top of the body.
             parsed = LexborHTMLParser(text if data is None else data, scripting=True)
+            templates = _template_contents(parsed) if _TEMPLATE_TAG.search(text) else []
             if "script_text" not in DISABLED:
-                _drop_script_text(parsed)
+                _drop_script_text(parsed, templates)
             if _NOSCRIPT_TAG.search(text):
-                _drop_noscripts(parsed, _TEMPLATE_TAG.search(text) is not None)
+                _drop_noscripts(parsed, templates)
             text = parsed.html or text
             if "<plaintext" in text:  # rare: written again
                 _plaintext_as_pre(parsed)
@@ -209,7 +210,25 @@ _TEMPLATE_TAG = re.compile("<template", re.IGNORECASE)
 JSONLD_TYPE = re.compile(r"ld\+json", re.IGNORECASE)
 
 
-def _drop_script_text(parsed: LexborHTMLParser) -> None:
+def _template_contents(parsed: LexborHTMLParser) -> list[LexborNode]:
+    """Return the content of every ``<template>`` of ``parsed``, those inside another's content too.
+
+    A template's content is a fragment of its own, out of reach of the
+    page's ``css`` and ``tags``; lexbor still writes it inside the
+    ``<template>``, and lxml reads it as the template's children. Pruning
+    drops every template, but the counts before it (the page's paragraph
+    text that the doubts weigh the article against) read what it holds.
+    """
+    contents: list[LexborNode] = []
+    roots: list[LexborHTMLParser | LexborNode] = [parsed]
+    while roots:
+        found = roots.pop().template_fragments()
+        contents.extend(found)
+        roots.extend(found)
+    return contents
+
+
+def _drop_script_text(parsed: LexborHTMLParser, templates: Sequence[LexborNode]) -> None:
     """Empty every ``<script>`` of ``parsed`` but JSON-LD, and every ``<style>``: the elements stay, their text goes.
 
     A reader never sees a script's code or a style's rules, yet lxml's text
@@ -220,9 +239,13 @@ def _drop_script_text(parsed: LexborHTMLParser) -> None:
     lexbor writes them, lxml parses them and the stages carry them until
     pruning drops them. The elements themselves stay, so pruning still
     says "<script> is never article text" and the report finds every
-    element where the page had it.
+    element where the page had it. Those in the content of a ``<template>``
+    (``templates``, from :func:`_template_contents`) are emptied as well.
     """
-    for node in itertools.chain(parsed.tags("script"), parsed.tags("style")):
+    nodes = itertools.chain(
+        parsed.tags("script"), parsed.tags("style"), *(content.css("script, style") for content in templates)
+    )
+    for node in nodes:
         child = node.first_child
         # A script that loads its code from a URL (a third of them) holds none: its attributes are not read.
         if child is None or (node.tag == "script" and JSONLD_TYPE.search(node.attributes.get("type") or "")):
@@ -233,21 +256,18 @@ def _drop_script_text(parsed: LexborHTMLParser) -> None:
             child = following
 
 
-def _drop_noscripts(parsed: LexborHTMLParser, templates: bool) -> None:
-    """Remove every ``<noscript>`` of ``parsed``, with ``templates`` those in the content of a ``<template>`` too.
+def _drop_noscripts(parsed: LexborHTMLParser, templates: Sequence[LexborNode]) -> None:
+    """Remove every ``<noscript>`` of ``parsed`` and of the content of its ``<template>``s (``templates``).
 
     lexbor writes a noscript's text as it came; lxml, which knows no
     scripting, reads it as markup: one left in a template (whose content
     ``css`` does not reach) with "<style>" in its text took the rest of the
     page with it.
     """
-    roots: list[LexborHTMLParser | LexborNode] = [parsed]
-    while roots:
-        root = roots.pop()
+    roots: list[LexborHTMLParser | LexborNode] = [parsed, *templates]
+    for root in roots:
         for node in root.css("noscript"):
             node.decompose()
-        if templates:
-            roots.extend(root.template_fragments())
 
 
 def _plaintext_as_pre(parsed: LexborHTMLParser) -> None:

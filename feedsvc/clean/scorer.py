@@ -32,6 +32,7 @@ import functools
 import itertools
 import json
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -55,6 +56,7 @@ __all__ = [
     "ModelError",
     "Tree",
     "load_model",
+    "read_model",
     "score_blocks",
     "shipped_model",
 ]
@@ -66,6 +68,14 @@ _STAGE = "boilerplate"
 
 class ModelError(ValueError):
     """A model file that cannot be used: says which file and what is wrong."""
+
+
+class _NotATree(ValueError):
+    """Tree ``tree``'s child indexes do not make a tree (``load_model`` names the file)."""
+
+    def __init__(self, tree: int, why: str) -> None:
+        super().__init__(why)
+        self.tree = tree
 
 
 @dataclass(frozen=True)
@@ -241,6 +251,16 @@ class _FlatTrees:
             child = joined(name, np.intp, total_inner)  # c >= 0: internal node c; c < 0: leaf ~c
             self.children[2 * nodes + side] = np.where(child >= 0, start + child, first_leaf + ~child)
         _, at_leaves = placed(leaves, inner)
+        # A tree: every node but the root is the child of exactly one split. Then a walk down from a root
+        # never comes back to a node it passed; a child pointing back at an ancestor (a hand-edited or
+        # damaged file) made the walk below loop for ever. Checked here for all trees at once: node by
+        # node in Python it would add a third to reading the model.
+        parents = np.bincount(self.children[np.concatenate((2 * nodes, 2 * nodes + 1))], minlength=size)
+        once = np.zeros(size, dtype=np.intp)
+        once[nodes] = once[at_leaves] = 1
+        once[self.roots] = 0
+        if (wrong := np.flatnonzero(parents != once)).size:
+            raise _NotATree(int(wrong[0]) // width, "a node is not the child of exactly one split")
         self.leaf[at_leaves] = joined("leaf", float, int(leaves.sum()))
         self.children[2 * at_leaves] = self.children[2 * at_leaves + 1] = at_leaves
         # The most splits on a path from a root to a leaf: the levels of internal nodes, root level first.
@@ -249,8 +269,11 @@ class _FlatTrees:
         level = self.roots[inner > 0]
         while len(level):
             self.depth += 1
+            internal[level] = False  # reached: what stays True below is out of every root's reach
             below = self.children.take(np.concatenate((2 * level, 2 * level + 1)))
             level = below[internal.take(below)]
+        if (unreached := np.flatnonzero(internal)).size:
+            raise _NotATree(int(unreached[0]) // width, "a split is out of reach of its root (a loop of splits)")
 
     def raw(self, rows: np.ndarray) -> np.ndarray:
         """Return the sum of the trees' leaves for each row of ``rows`` (one model input row each)."""
@@ -334,37 +357,62 @@ def _sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
+# What a model file holds (bench/train_scorer.py's export writes them all; "about" may be left out).
+_KEYS = ("format", "features", "vocabulary", "threshold", "trees")
+_TREE_KEYS = ("feature", "threshold", "left", "right", "leaf", "node_value")
+
+
 def load_model(data: dict[str, Any], source: str = MODEL_FILE) -> BlockModel:
     """Return the model described by ``data`` (a parsed model file); ``source`` names it in errors.
 
-    :raises ModelError: when the format, the feature list or a tree is not what this code evaluates.
+    :raises ModelError: when the format, a key, the feature list, the threshold or a tree is not what
+        this code evaluates (a hand-edited or damaged file, or one from another trainer version).
     """
-    if data.get("format") != _FORMAT:
-        raise ModelError(f"{source}: format {data.get('format')!r}, expected {_FORMAT}; retrain with make train-scorer")
-    features = tuple(data.get("features", ()))
-    if features != FEATURES:
-        raise ModelError(
-            f"{source}: trained on other block features than feedsvc.clean.blocks.FEATURES; "
-            "retrain with make train-scorer"
-        )
-    vocabulary = tuple(str(w) for w in data.get("vocabulary", ()))
+
+    def unusable(what: str) -> ModelError:
+        return ModelError(f"{source}: {what}; retrain with make train-scorer")
+
+    if not isinstance(data, dict):
+        raise unusable(f"a JSON {type(data).__name__}, not a model (an object with {', '.join(_KEYS)})")
+    if missing := [k for k in _KEYS if k not in data]:
+        raise unusable(f"no {', '.join(missing)}")
+    if data["format"] != _FORMAT:
+        raise unusable(f"format {data['format']!r}, expected {_FORMAT}")
+    features = data["features"]
+    if not isinstance(features, list) or tuple(features) != FEATURES:
+        raise unusable("trained on other block features than feedsvc.clean.blocks.FEATURES")
+    vocabulary = data["vocabulary"]
+    if not isinstance(vocabulary, list) or not all(isinstance(w, str) for w in vocabulary):
+        raise unusable("the vocabulary is not a list of words")
+    threshold = data["threshold"]
+    # a probability: NaN, a string or a bool would make every comparison with it quietly the same
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0.0 <= threshold <= 1.0:
+        raise unusable(f"threshold {threshold!r} is not a probability between 0 and 1")
+    if not isinstance(data["trees"], list):
+        raise unusable("trees is not a list")
     width = len(features) + len(vocabulary)
     trees = []
-    for i, t in enumerate(data.get("trees", ())):
+    for i, t in enumerate(data["trees"]):
         # Read with map() and checked by min() and max(): every process reads the shipped model's 120 trees
-        # on its first page, and generators per value made this a few milliseconds of it.
-        tree = Tree(
-            feature=tuple(map(int, t["feature"])),
-            threshold=tuple(map(float, t["threshold"])),
-            left=tuple(map(int, t["left"])),
-            right=tuple(map(int, t["right"])),
-            leaf=tuple(map(float, t["leaf"])),
-            node_value=tuple(map(float, t["node_value"])),
-        )
-        if not all(map(math.isfinite, itertools.chain(tree.threshold, tree.leaf, tree.node_value))):
-            raise ModelError(
-                f"{source}: tree {i} holds a value that is not a finite number; retrain with make train-scorer"
+        # on its first page, and generators per value made this a few milliseconds of it. operator.index
+        # takes whole numbers only (int() would cut 2.7 to 2), and isfinite() is asked of the file's own
+        # values, not float()'s (which reads "0.5"): a wrong file is refused, not guessed at.
+        try:
+            tree = Tree(
+                feature=tuple(map(operator.index, t["feature"])),
+                threshold=tuple(map(float, t["threshold"])),
+                left=tuple(map(operator.index, t["left"])),
+                right=tuple(map(operator.index, t["right"])),
+                leaf=tuple(map(float, t["leaf"])),
+                node_value=tuple(map(float, t["node_value"])),
             )
+            finite = all(map(math.isfinite, itertools.chain(t["threshold"], t["leaf"], t["node_value"])))
+        except (KeyError, TypeError, ValueError):
+            if not isinstance(t, dict) or any(k not in t for k in _TREE_KEYS):
+                raise unusable(f"tree {i} is malformed (not an object with {', '.join(_TREE_KEYS)})") from None
+            raise unusable(f"tree {i} is malformed (its lists must hold numbers, its indexes whole ones)") from None
+        if not finite:
+            raise unusable(f"tree {i} holds a value that is not a finite number")
         inner = len(tree.feature)
         sizes_ok = len(tree.threshold) == len(tree.left) == len(tree.right) == len(tree.node_value) == inner
         children = (*tree.left, *tree.right)
@@ -375,10 +423,14 @@ def load_model(data: dict[str, Any], source: str = MODEL_FILE) -> BlockModel:
             # a child c >= 0 is internal node c, c < 0 leaf ~c: both in range
             or (children and (max(children) >= inner or ~min(children) >= len(tree.leaf)))
         ):
-            raise ModelError(f"{source}: tree {i} is malformed; retrain with make train-scorer")
+            raise unusable(f"tree {i} is malformed")
         trees.append(tree)
-    threshold = float(data.get("threshold", 0.0))
-    return BlockModel(features, vocabulary, tuple(trees), threshold, dict(data.get("about", {})))
+    try:
+        return BlockModel(
+            tuple(features), tuple(vocabulary), tuple(trees), float(threshold), dict(data.get("about", {}))
+        )
+    except _NotATree as e:  # the child indexes, checked while the trees are laid out flat
+        raise unusable(f"tree {e.tree} is malformed ({e})") from None
 
 
 _shipped: BlockModel | None = None
@@ -389,8 +441,20 @@ def shipped_model() -> BlockModel:
     global _shipped
     if _shipped is None:
         text = resources.files("feedsvc.clean").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-        _shipped = load_model(json.loads(text), f"feedsvc/clean/{MODEL_FILE}")
+        _shipped = read_model(text, f"feedsvc/clean/{MODEL_FILE}")
     return _shipped
+
+
+def read_model(text: str, source: str) -> BlockModel:
+    """Return the model in ``text`` (a model file's JSON); ``source`` names the file in errors.
+
+    :raises ModelError: when ``text`` is not JSON (a file cut short or hand-edited) or not a model.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:  # say which file, not only the line and column
+        raise ModelError(f"{source}: not JSON ({e}); restore it from git or retrain with make train-scorer") from None
+    return load_model(data, source)
 
 
 # The model score_blocks uses (None: the shipped one), and whether the

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import grimp
+import pytest
 
 import feedsvc
+from feedsvc.build import files
 from feedsvc.build.files import LOADER_CODE, code_files
 
 PACKAGE = Path(feedsvc.__file__).parent
@@ -44,3 +47,37 @@ def test_assembling_the_catalog_and_listing_the_folder_are_not_in_the_cache_key(
     assert PACKAGE / "catalog" / "assembly.py" not in keyed
     assert PACKAGE / "content" / "listing.py" not in keyed
     assert PACKAGE / "catalog" / "prepare.py" in keyed
+
+
+@pytest.fixture
+def fresh_code_versions() -> Iterator[None]:
+    """``code_version`` computed again from the files as they read now, and again after the test."""
+    files.code_version.cache_clear()
+    yield
+    files.code_version.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("source", "refreshes"),
+    [
+        # the doubts, their numbers, what they count (session 36's script text in a <p>), the probe's pipeline
+        ("clean/confidence.py", True),
+        ("clean/policy.py", True),
+        ("clean/dom.py", True),
+        ("clean/__init__.py", True),
+        # a stage: what it changes shows in the HTML, and CLEANER_VERSION changes with that
+        ("clean/chrome.py", False),
+        ("clean/scorer.py", False),
+    ],
+)
+def test_an_edit_of_the_code_that_makes_the_doubts_refreshes_the_cached_articles(
+    source: str, refreshes: bool, monkeypatch: pytest.MonkeyPatch, fresh_code_versions: None
+) -> None:
+    # A doubt can change with no byte of HTML (test_version.py's fingerprint the same): the cached
+    # articles must still be made again, or `feedsvc check` and /healthz keep a doubt the code dropped.
+    before = files.loader_version()
+    edited = PACKAGE / source
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read_bytes(path) + (b"\n# edited" if path == edited else b""))
+    files.code_version.cache_clear()
+    assert (files.loader_version() != before) is refreshes

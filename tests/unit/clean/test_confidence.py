@@ -267,6 +267,25 @@ def test_script_code_inside_a_paragraph_is_no_page_text_the_article_is_weighed_a
     assert "12% of the page's 5016 characters of paragraph text" in str(off.confidence)
 
 
+def test_script_code_in_a_template_inside_a_paragraph_is_no_page_text_either() -> None:
+    # Pruning drops every <template> (none reaches the output), but the page's paragraph text is counted
+    # before it: the script in a template's content, out of reach of the page's own tags, was counted too.
+    prose = "".join(
+        f"<p>The council met on day {i} and voted to extend the harbour wall after a debate.</p>" for i in range(8)
+    )
+    widget = (
+        "<p><template><script>" + "var related = ['harbour', 'wall', 'storm'];\n" * 100 + "</script></template></p>"
+    )
+    page = f"<html><head><title>Harbour wall</title></head><body><article>{prose}</article><div>{widget}</div></body></html>"
+    cleaned = clean_article(page, URL)
+    assert not cleaned.confidence.doubtful
+    assert "<template" not in cleaned.html and "council met on day 7" in cleaned.html
+    with mock.patch.object(dom, "DISABLED", frozenset({"script_text"})):
+        off = clean_article(page, URL)
+    assert off.html == cleaned.html
+    assert "12% of the page's 5016 characters of paragraph text" in str(off.confidence)
+
+
 def test_a_short_article_beside_comments_and_other_text_says_both() -> None:
     probe = Probe(page_chars=10_000, comment_chars=4_000)
     assert not assess(probe, "x" * 1_500).doubtful  # 25% of the 6,000 characters outside the comments

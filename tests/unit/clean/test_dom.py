@@ -425,6 +425,33 @@ def test_scripts_and_styles_stay_without_their_text_and_json_ld_keeps_it(monkeyp
     assert dom.paragraph_chars(root) == len("The wall track('wall');b { }broke.")
 
 
+def test_scripts_and_styles_in_a_templates_content_lose_their_text_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A template's content is a fragment the page's tags() never reach; lxml reads it as the template's
+    # children, so a <p> holding a template counted its script as paragraph text until pruning dropped it.
+    ld = '{"@type": "NewsArticle"}'
+    page = (
+        "<html><body><p>The wall <template><script>track('wall');</script><style>b { }</style>"
+        "<template><script>nested();</script></template></template>broke.</p>"
+        f'<div><template><script type="application/ld+json">{ld}</script></template></div></body></html>'
+    )
+    root = parse(page)
+    assert root is not None
+    assert [(el.tag, el.text) for el in root.iter("template", "script", "style")] == [
+        ("template", None),
+        ("script", None),
+        ("style", None),
+        ("template", None),
+        ("script", None),
+        ("template", None),
+        ("script", ld),
+    ]
+    assert dom.paragraph_chars(root) == len("The wall broke.")
+    monkeypatch.setattr(dom, "DISABLED", frozenset({"script_text"}))
+    root = parse(page)
+    assert root is not None
+    assert dom.paragraph_chars(root) == len("The wall track('wall');b { }nested();broke.")
+
+
 _CLEAN_FIXTURES = sorted((Path(__file__).parents[2] / "fixtures" / "clean").glob("*.html"))
 
 

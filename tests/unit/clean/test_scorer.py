@@ -7,6 +7,7 @@ import dataclasses
 import json
 import math
 import random
+from pathlib import Path
 from typing import Any
 
 import lxml.html
@@ -19,7 +20,7 @@ from feedsvc.clean.blocks import FEATURES, Block, article_blocks, split_mixed_bl
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.scorer import BlockModel, ModelError, Tree, load_model, score_blocks
 from support.paths import FIXTURES
-from support.scorer_models import WORD, link_model
+from support.scorer_models import LINK_SHARE, WORD, link_model
 
 ARTICLE = (
     "<div><p>The council voted on Tuesday to extend the harbour wall.</p>"
@@ -141,6 +142,19 @@ def test_a_tree_without_splits_is_its_one_leaf() -> None:
         (lambda d: d["trees"][1].update(feature=[999]), "tree 1 is malformed"),
         (lambda d: d["trees"][0].update(leaf=[3.0]), "tree 0 is malformed"),
         (lambda d: d["trees"][0].update(threshold=[float("nan")]), "not a finite number"),
+        (lambda d: d.pop("trees"), "no trees"),
+        (lambda d: d.pop("threshold"), "no threshold"),  # not a silent 0.0, which keeps every block
+        (lambda d: d.update(threshold=float("nan")), "threshold nan is not a probability"),
+        (lambda d: d.update(threshold="0.5"), "threshold '0.5' is not a probability"),
+        (lambda d: d.update(threshold=1.5), "threshold 1.5 is not a probability"),
+        (lambda d: d.update(vocabulary=[7]), "vocabulary is not a list of words"),
+        (lambda d: d.update(features=",".join(FEATURES)), "other block features"),
+        (lambda d: d.update(trees={"0": {}}), "trees is not a list"),
+        (lambda d: d["trees"][1].pop("leaf"), r"tree 1 is malformed \(not an object with"),
+        (lambda d: d["trees"].append([]), r"tree 2 is malformed \(not an object with"),
+        (lambda d: d["trees"][0].update(feature=[LINK_SHARE + 0.7]), "indexes whole ones"),  # not cut to an int
+        (lambda d: d["trees"][0].update(leaf=[3.0, None]), "must hold numbers"),
+        (lambda d: d["trees"][0].update(threshold=["0.5"]), "must hold numbers"),  # not read as 0.5
     ],
 )
 def test_a_model_file_that_cannot_be_used_names_itself_and_the_fix(change: Any, message: str) -> None:
@@ -150,6 +164,52 @@ def test_a_model_file_that_cannot_be_used_names_itself_and_the_fix(change: Any, 
         load_model(data, "site/model.json")
     assert str(info.value).startswith("site/model.json: ")
     assert "make train-scorer" in str(info.value)
+
+
+def test_a_model_file_that_is_not_a_json_object_names_itself() -> None:
+    with pytest.raises(ModelError, match=r"^site/model\.json: a JSON list, not a model") as info:
+        load_model([link_model()], "site/model.json")  # type: ignore[arg-type]
+    assert "make train-scorer" in str(info.value)
+
+
+def test_a_model_file_cut_short_names_itself_and_the_fix() -> None:
+    text = Path(scorer.__file__).with_name(scorer.MODEL_FILE).read_text(encoding="utf-8")
+    with pytest.raises(ModelError, match=r"^site/model\.json: not JSON .*retrain with make train-scorer"):
+        scorer.read_model(text[: len(text) // 2], "site/model.json")
+    assert scorer.read_model(text, "site/model.json").trees == scorer.shipped_model().trees
+
+
+def two_split_tree(left: list[int], right: list[int], splits: int = 2) -> dict[str, list[Any]]:
+    """A tree of ``splits`` splits on link share whose child indexes are ``left`` and ``right``."""
+    return {
+        "feature": [LINK_SHARE] * splits,
+        "threshold": [0.5] * splits,
+        "left": left,
+        "right": right,
+        "leaf": [float(i) for i in range(splits + 1)],
+        "node_value": [0.0] * splits,
+    }
+
+
+@pytest.mark.parametrize(
+    ("tree", "message"),
+    [
+        # every index in range, but not a tree: reading these looped for ever (a child back at an ancestor)
+        (two_split_tree(left=[1, 0], right=[-1, -2]), "not the child of exactly one split"),
+        (two_split_tree(left=[1, 1], right=[-1, -2]), "not the child of exactly one split"),
+        (two_split_tree(left=[-1], right=[0], splits=1), "not the child of exactly one split"),
+        # each node the child of one split, but splits 1 and 2 a loop of their own, out of the root's reach
+        (two_split_tree(left=[-1, 2, 1], right=[-2, -3, -4], splits=3), "out of reach of its root"),
+    ],
+)
+def test_child_indexes_that_do_not_make_a_tree_are_refused(tree: dict[str, list[Any]], message: str) -> None:
+    data = copy.deepcopy(link_model())
+    data["trees"].insert(1, tree)
+    with pytest.raises(ModelError, match=f"^site/model.json: tree 1 is malformed \\(.*{message}") as info:
+        load_model(data, "site/model.json")
+    assert "make train-scorer" in str(info.value)
+    data["trees"][1] = two_split_tree(left=[1, -1], right=[-2, -3])  # the same splits as a tree: read
+    assert len(load_model(data, "site/model.json").trees) == 3
 
 
 def test_reading_a_model_and_scoring_a_page_compiles_no_python_trees(monkeypatch: pytest.MonkeyPatch) -> None:
