@@ -104,9 +104,15 @@ class PageLoss:
         return self.kept / self.truth if self.truth else 1.0
 
 
+# The page is a str: its bytes are UTF-8 whatever its <meta> says. libxml2 told nothing reads a page
+# without a charset it finds as Latin-1, and every accented word read so ("Ã©") made that page's
+# lost text look absent from it (35 of the 839 dev pages).
+_UTF8 = lxml.html.HTMLParser(encoding="utf-8")
+
+
 def page_text(html: str) -> str:
     """Return all the text of a page's body as the metric reads an output (one line per block; no scripts)."""
-    root = lxml.html.document_fromstring(html.encode("utf-8"))
+    root = lxml.html.document_fromstring(html.encode("utf-8"), parser=_UTF8)
     body = root.find("body")
     return html_to_text(lxml.html.tostring(body if body is not None else root, encoding="unicode"))
 

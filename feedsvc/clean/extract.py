@@ -128,6 +128,7 @@ RULES: dict[str, str] = {
     "behind_dialog": "a page saved with a dialog open that shows an article: the aria-hidden page behind it goes",
     "aside_in_text": "an <aside> of prose set among the article's paragraphs (a side note, a callout box) is article text",
     "section_header": "a <header> holding only a section's heading, over the section's prose, is article text",
+    "section_prose": "a section's <header> is weighed against all of the section after it, not only its first block",
     "title_section": "the block just above the pick holding the page's <h1> and a lead paragraph (the article's header) joins it",
     "comment_shapes": "a run of 3+ dated items with reply/report controls or self-links (a comment thread) goes",
     "words_in_sentence": "a link or text-level element inside a sentence is not furniture for its class or id",
@@ -561,7 +562,7 @@ def aside_in_text(el: HtmlElement) -> bool:
 
 # A section's <header>: its heading, and at most this much text beside it (a label, "Step 1").
 _HEADER_EXTRA_CHARS = 30
-# The block after it (its next sibling, or its parent's when it is the last child) holds this much paragraph text.
+# What follows it (its next siblings, or its parent's when it is the last child) holds this much paragraph text.
 _SECTION_PROSE_MIN = 200
 _SECTION_LEVELS = 2
 
@@ -582,7 +583,11 @@ def section_header(el: HtmlElement) -> bool:
     heading is the article's. A page's or a card's header differs: it holds
     the page title (<h1>), links (a logo, a menu, a linked card title) or
     several lines, and what follows a card's title is a line of teaser
-    text, not a section's paragraphs.
+    text, not a section's paragraphs. The section's prose is all that
+    follows the header at its level (``section_prose``): a section often
+    opens with one short line before its table or list ("Take a look at
+    our top picks side by side:"), and a card's title has only a teaser
+    line after it however it is counted.
     """
     if class_signal(el) < 0 or el.find(".//a") is not None or el.find(".//h1") is not None or not _one_heading(el):
         return False
@@ -592,9 +597,16 @@ def section_header(el: HtmlElement) -> bool:
     for _ in range(_SECTION_LEVELS):
         if node is None:
             return False
-        after = next((sib for sib in node.itersiblings() if isinstance(sib.tag, str)), None)
-        if after is not None:
-            return paragraph_chars(after) >= _SECTION_PROSE_MIN
+        after = [sib for sib in node.itersiblings() if isinstance(sib.tag, str)]
+        if after:
+            if "section_prose" in DISABLED:
+                after = after[:1]
+            total = 0
+            for sib in after:  # read until enough: a section can run to the end of the article
+                total += paragraph_chars(sib)
+                if total >= _SECTION_PROSE_MIN:
+                    return True
+            return False
         node = node.getparent()
     return False
 

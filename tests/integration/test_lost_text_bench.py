@@ -9,7 +9,7 @@ from support.paths import REPO
 sys.path.insert(0, str(REPO / "bench"))
 
 from extraction import Page
-from lost_text import group, lost_on
+from lost_text import group, lost_on, page_text
 
 PROSE = [
     f"The council voted on Tuesday to extend the harbour wall, paragraph {i}, after a long debate in the town."
@@ -50,3 +50,10 @@ def test_groups_sum_recall_points_and_count_decisive_pages() -> None:
     assert abs(groups["boilerplate"].points - lost) < 1e-9
     # Without the list the page's candidate recall would be whole, so the rule alone keeps it from clean.
     assert groups["boilerplate"].decisive == ({"set/1"} if result.recall < 0.95 else set())
+
+
+def test_the_pages_text_is_read_as_utf8_whatever_its_head_says() -> None:
+    # A page without a charset libxml2 finds was read as Latin-1: its lost accented words looked
+    # absent from the page ("not in the page's text") instead of unrecorded.
+    html = "<html><head><title>Caf\u00e9</title></head><body><p>Le caf\u00e9 d\u2019en face ferme t\u00f4t.</p></body></html>"
+    assert page_text(html) == "Le caf\u00e9 d\u2019en face ferme t\u00f4t."

@@ -392,6 +392,18 @@ def test_keeps_section_headings_a_page_builder_wraps_in_a_header(monkeypatch: py
     assert "How we tested the locks" not in clean_html(page, BASE)
 
 
+def test_keeps_a_section_heading_over_a_short_lead_in_and_a_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    # wcxb-dev/4858's shape: a section opens with one short line, then a list, then its paragraphs: the
+    # section's prose is all that follows its header, not the first block alone. A card's title still goes.
+    page = fixture("keeps_a_section_heading_over_a_short_lead_in_and_a_list.html")
+    out = clean_html(page, BASE)
+    assert "Our picks side by side" in out and "Take a look at the three tents" in out and "The Ridge 2 was" in out
+    assert "Sleeping bags for cold nights" not in out and "Camping stoves compared" not in out
+    monkeypatch.setattr(extract, "DISABLED", frozenset({"section_prose"}))
+    out = clean_html(page, BASE)
+    assert "Our picks side by side" not in out and "The Ridge 2 was" in out
+
+
 @pytest.mark.parametrize(
     ("header", "kept"),
     [
@@ -411,7 +423,12 @@ def test_a_header_is_a_section_title_only_over_the_sections_prose(header: str, k
     root = parse(f"<html><body><section>{header}<div>{prose}</div></section></body></html>")
     assert root is not None
     assert extract.section_header(next(root.iter("header"))) is kept
-    card = parse(f"<html><body><div>{header}<p>A teaser line.</p></div></body></html>")
+    # The prose may come after a short lead-in line and a list (section_prose).
+    lead = "<p>Side by side:</p><ul><li>One pick</li><li>Another pick</li></ul>"
+    led = parse(f"<html><body><section>{header}{lead}<div>{prose}</div></section></body></html>")
+    assert led is not None
+    assert extract.section_header(next(led.iter("header"))) is kept
+    card = parse(f"<html><body><div>{header}<p>A teaser line.</p><p>Read more.</p></div></body></html>")
     assert card is not None
     assert extract.section_header(next(card.iter("header"))) is False  # a card's title over a teaser line
 

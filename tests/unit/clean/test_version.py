@@ -50,6 +50,7 @@ FINGERPRINTS = {
     "27": "fe8a56e8a4e314a3",  # issue 11 (shipped model retrained on these blocks): a link or text-level element inside a sentence (3 words of its line before it, 2 after, not link text) is not furniture for its class or id (a.popup "avocations", a citation mark whose id says "print"), a screen reader's label (sr-only, visually-hidden) still goes; images that are the page's interface, not the article's pictures, go: a call to action (a CTA in its src, its link or its alt: a link to a sign-up, demo or contact page), a control's icon (an SVG or a small image named an arrow, icon or button), an award badge
     "28": "30385225f68d7ed6",  # issue 11: an author's photo or avatar goes (an image in a small box classed for an author, an avatar or a byline, or an image classed an avatar)
     "29": "8a7f119da25e9ead",  # issue 11: a "Table of Contents" title whose table is gone goes, wherever it stands (no list item right after it, no link in the next three lines); appeal cues "help us keep bringing you …" and "exclusive to our subscribers", and a one-cue block too long to be an appeal alone is one right before or after an appeal
+    "30": "a784348bb8120e53",  # issue 11: a section's <header> is weighed against all of the section after it (a short lead-in line before a list or table), not only its first block; model retrained
 }
 
 
