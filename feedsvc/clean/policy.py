@@ -38,6 +38,7 @@ __all__ = [
     "BOILERPLATE_PAIRS",
     "BOILERPLATE_WORDS",
     "BUTTON_WORDS",
+    "BYLINE_LEAD_IN",
     "CALL_TO_ACTION",
     "CHROME_LINE",
     "COMMENT_CONTROL",
@@ -424,6 +425,14 @@ RELATED_HEADING = re.compile(
     r"|(?:keep|continue) reading|what to read next|explore (?:more|other topics|our blog)|further reading"
     r"|related|see also|also read|read also|in case you missed it|don'?t miss"
     r")\W*",
+    re.IGNORECASE,
+)
+
+# A byline's lead-in with no name after it ("Written by", "By:", "Par", "Autor:"): what is left of a byline
+# whose names went. Whole text only.
+BYLINE_LEAD_IN = re.compile(
+    r"(?:(?:written|posted|reported|story|words|text|photos?|edited|reviewed|geschrieben|écrit|escrito)\s+)?"
+    r"(?:by|von|par|por|door|av|af|di)\s*:?|(?:authors?|byline|autor(?:in|e|es)?|auteur)\s*:",
     re.IGNORECASE,
 )
 

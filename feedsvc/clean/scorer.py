@@ -42,9 +42,9 @@ import numpy as np
 from lxml.html import HtmlElement
 
 from feedsvc.clean.blocks import FEATURES, Block, article_blocks
-from feedsvc.clean.dom import HEADING_TAGS, remove
+from feedsvc.clean.dom import HEADING_TAGS, is_within, remove
 from feedsvc.clean.explain import Recorder
-from feedsvc.clean.policy import ITEM_KEPT_SHARE, ITEM_MIN_SIBLINGS
+from feedsvc.clean.policy import BYLINE_LEAD_IN, ITEM_KEPT_SHARE, ITEM_MIN_SIBLINGS
 
 __all__ = [
     "DISABLED",
@@ -473,6 +473,7 @@ RULES: dict[str, str] = {
     "heading_of_kept_section": "a heading the scorer doubts stays when the block after it is kept and text before it is kept",
     "item_of_kept_list": "a list item the scorer doubts stays when most of the other items of its list are kept",
     "code_in_kept_text": "a code listing (<pre>) the scorer doubts stays when kept text lies before and after it",
+    "lead_in_left": "a byline's lead-in left alone (“Written by”, “By:”) when the scorer removed the names after it goes too",
 }
 
 # Rules switched off; only the benchmark's ablation and tests set this.
@@ -588,11 +589,29 @@ def score_blocks(
                 if up in holding:
                     break
                 holding.add(up)
+    emptied: list[HtmlElement] = []
     for (block, p), k in zip(scored, keep, strict=True):
         if not k and block.element not in holding:
             why = ""
             if rec is not None:
                 most = ", ".join(f"{name}={value:.2f}" for name, value in model.reasons(block))
                 why = f"learned block scorer: content probability {p:.2f} < {model.threshold:.2f} ({most})"
+            if (parent := block.element.getparent()) is not None and parent is not article:
+                emptied.append(parent)
             remove(block.element, rec, _STAGE, why)
+    if "lead_in_left" not in DISABLED:
+        _remove_lead_ins_left(article, emptied, rec)
     return scored
+
+
+def _remove_lead_ins_left(article: HtmlElement, emptied: list[HtmlElement], rec: Recorder | None) -> None:
+    """Remove each of ``emptied`` (parents of removed blocks) whose text is now only a byline's lead-in.
+
+    A byline whose names sit in a block of their own (``<li>Written by
+    <address>The Team</address></li>``) can lose the names to the scorer and
+    keep the words that led to them: a reader then sees "Written by" and
+    nothing after it.
+    """
+    for parent in emptied:
+        if is_within(parent, article) and BYLINE_LEAD_IN.fullmatch(" ".join(parent.text_content().split())):
+            remove(parent, rec, _STAGE, "a byline's lead-in whose names the learned block scorer removed")

@@ -508,3 +508,14 @@ def test_a_doubted_code_listing_between_kept_text_stays(monkeypatch: pytest.Monk
     assert "our-sponsor-sdk" not in text  # after the last kept text: the scorer's
     text, _ = scored_fixture(name, monkeypatch, off="code_in_kept_text")
     assert "SELECT * FROM server_log_summary" not in text
+
+
+def test_a_byline_lead_in_goes_with_the_names_the_scorer_removed(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "drops_a_byline_lead_in_whose_names_went.html"
+    text, rec = scored_fixture(name, monkeypatch)
+    assert "The Team" not in text and "Written by" not in text
+    assert "Photos by Seppe Janssens" in text  # names kept: the lead-in stays
+    assert "The year began with the move" in text
+    assert any("lead-in" in r.reason and r.excerpt == "Written by" for r in rec.removals)
+    text, _ = scored_fixture(name, monkeypatch, off="lead_in_left")
+    assert text.startswith("Written by The year began")

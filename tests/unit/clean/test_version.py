@@ -51,6 +51,7 @@ FINGERPRINTS = {
     "28": "30385225f68d7ed6",  # issue 11: an author's photo or avatar goes (an image in a small box classed for an author, an avatar or a byline, or an image classed an avatar)
     "29": "8a7f119da25e9ead",  # issue 11: a "Table of Contents" title whose table is gone goes, wherever it stands (no list item right after it, no link in the next three lines); appeal cues "help us keep bringing you …" and "exclusive to our subscribers", and a one-cue block too long to be an appeal alone is one right before or after an appeal
     "30": "a784348bb8120e53",  # issue 11: a section's <header> is weighed against all of the section after it (a short lead-in line before a list or table), not only its first block; model retrained
+    "31": "8d09913c76766c3c",  # issue 11: a byline's lead-in left alone ("Written by") when the scorer removed the names after it goes too
 }
 
 
