@@ -13,6 +13,7 @@ Pure; a stage of ``feedsvc.clean``: it imports only the leaves below it
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -597,16 +598,11 @@ def section_header(el: HtmlElement) -> bool:
     for _ in range(_SECTION_LEVELS):
         if node is None:
             return False
-        after = [sib for sib in node.itersiblings() if isinstance(sib.tag, str)]
-        if after:
-            if "section_prose" in DISABLED:
-                after = after[:1]
-            total = 0
-            for sib in after:  # read until enough: a section can run to the end of the article
-                total += paragraph_chars(sib)
-                if total >= _SECTION_PROSE_MIN:
-                    return True
-            return False
+        after = (sib for sib in node.itersiblings() if isinstance(sib.tag, str))
+        if (first := next(after, None)) is not None:
+            section = [first] if "section_prose" in DISABLED else itertools.chain((first,), after)
+            # read on only until enough: a section can run to the end of the article
+            return any(chars >= _SECTION_PROSE_MIN for chars in itertools.accumulate(map(paragraph_chars, section)))
         node = node.getparent()
     return False
 

@@ -612,6 +612,6 @@ def _remove_lead_ins_left(article: HtmlElement, emptied: list[HtmlElement], rec:
     keep the words that led to them: a reader then sees "Written by" and
     nothing after it.
     """
-    for parent in emptied:
+    for parent in dict.fromkeys(emptied):  # a parent of several removed blocks is read once
         if is_within(parent, article) and BYLINE_LEAD_IN.fullmatch(" ".join(parent.text_content().split())):
             remove(parent, rec, _STAGE, "a byline's lead-in whose names the learned block scorer removed")

@@ -251,14 +251,22 @@ def test_reader_comments_are_no_page_text_a_short_post_is_measured_against() -> 
     assert "13% of the page's 2579 characters" in str(off.confidence)
 
 
-def test_script_code_inside_a_paragraph_is_no_page_text_the_article_is_weighed_against() -> None:
-    # A widget's <p> holding its script (readability-pages/qq: 25,476 of the page's 26,245 characters of
-    # paragraph text were one <p>'s script and style): the article is all the paragraph text a reader sees.
+# A widget's script: 4,400 characters of code, no text a reader sees.
+_WIDGET_CODE = "var related = ['harbour', 'wall', 'storm'];\n" * 100
+
+
+def _harbour_page_beside(widget: str) -> str:
+    """A page whose article is eight short paragraphs (616 characters), with ``widget`` in a <div> after it."""
     prose = "".join(
         f"<p>The council met on day {i} and voted to extend the harbour wall after a debate.</p>" for i in range(8)
     )
-    widget = "<p><script>" + "var related = ['harbour', 'wall', 'storm'];\n" * 100 + "</script></p>"
-    page = f"<html><head><title>Harbour wall</title></head><body><article>{prose}</article><div>{widget}</div></body></html>"
+    return f"<html><head><title>Harbour wall</title></head><body><article>{prose}</article><div>{widget}</div></body></html>"
+
+
+def test_script_code_inside_a_paragraph_is_no_page_text_the_article_is_weighed_against() -> None:
+    # A widget's <p> holding its script (readability-pages/qq: 25,476 of the page's 26,245 characters of
+    # paragraph text were one <p>'s script and style): the article is all the paragraph text a reader sees.
+    page = _harbour_page_beside("<p><script>" + _WIDGET_CODE + "</script></p>")
     assert not clean_article(page, URL).confidence.doubtful
     with mock.patch.object(dom, "DISABLED", frozenset({"script_text"})):
         off = clean_article(page, URL)
@@ -270,13 +278,7 @@ def test_script_code_inside_a_paragraph_is_no_page_text_the_article_is_weighed_a
 def test_script_code_in_a_template_inside_a_paragraph_is_no_page_text_either() -> None:
     # Pruning drops every <template> (none reaches the output), but the page's paragraph text is counted
     # before it: the script in a template's content, out of reach of the page's own tags, was counted too.
-    prose = "".join(
-        f"<p>The council met on day {i} and voted to extend the harbour wall after a debate.</p>" for i in range(8)
-    )
-    widget = (
-        "<p><template><script>" + "var related = ['harbour', 'wall', 'storm'];\n" * 100 + "</script></template></p>"
-    )
-    page = f"<html><head><title>Harbour wall</title></head><body><article>{prose}</article><div>{widget}</div></body></html>"
+    page = _harbour_page_beside("<p><template><script>" + _WIDGET_CODE + "</script></template></p>")
     cleaned = clean_article(page, URL)
     assert not cleaned.confidence.doubtful
     assert "<template" not in cleaned.html and "council met on day 7" in cleaned.html
