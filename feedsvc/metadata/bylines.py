@@ -32,6 +32,8 @@ __all__ = [
 RULES: dict[str, str] = {
     "running_text": "a lead-in that opens a clause of running text ('By the way, …', 'By clicking Submit you agree "
     "to the Privacy Policy', 'By following the tips below') is no byline: nothing after it is a name",
+    "account_names": "a name holding a CMS account's word ('NOC Admin', 'Site Administrator', 'Webmaster Team') "
+    "names an account that posted the piece, not a writer",
 }
 # Rules switched off; only tests and the benchmark's trials set this.
 DISABLED: frozenset[str] = frozenset()
@@ -119,6 +121,8 @@ _NOT_NAMES = frozenset(
 # A word that ends a sentence inside a piece: three letters or more and a dot, not a title ("Mrs.", "Jr.").
 _SENTENCE_END = re.compile(r"^(?!(?:mrs|jr|sr|dr|prof|rev|hon|st|esq)\.$)\w*[a-z]{3}\.$", re.IGNORECASE)
 _MAX_NAME_WORDS = 6
+# Words of a CMS account's name: whoever posts as "NOC Admin" or "Webmaster" is nobody readers know.
+_ACCOUNT_WORDS = frozenset({"admin", "administrator", "webmaster", "sysadmin"})
 _INSTITUTION_WORDS = frozenset(
     """
     university college school institute department faculty association foundation council society
@@ -255,6 +259,8 @@ def is_name(piece: str) -> bool:
         return False
     if _CREDENTIAL.match(piece) and len(words) == 1:
         return False
+    if "account_names" not in DISABLED and any(word.casefold().strip(".") in _ACCOUNT_WORDS for word in words):
+        return False  # "NOC Admin": the account that posted the piece
     if "." in piece and len(words) == 1 and piece.islower():  # a template's placeholder: page.head.author
         return False
     if any(_SENTENCE_END.match(word) for word in words[:-1]):  # "Lydia Marie Child. See"

@@ -24,6 +24,7 @@ import lxml.html
 
 from feedsvc.metadata.bylines import byline_names, credits_someone_else
 from feedsvc.metadata.dates import day_first, find_text_date, parse_date
+from feedsvc.metadata.titles import site_key
 from feedsvc.metadata.visible import BLOCK_TAGS, INVISIBLE_TAGS, look_like_names
 from feedsvc.metadata.xpaths import (
     AUTHOR_PAGE_LINKS,
@@ -31,13 +32,32 @@ from feedsvc.metadata.xpaths import (
     HEADLINE_XPATHS,
     PUBLISHED_XPATHS,
     TAG_XPATH,
+    TAXONOMY_LINK,
     UPDATED_XPATHS,
     VISIBLE_HEADLINE_XPATHS,
 )
 from feedsvc.model import PageMetadata
 from feedsvc.text import dedupe, language_tag, one_line, plain
 
-__all__ = ["data_layer_author", "headline_parts", "logo_names", "markup_date", "markup_metadata", "texts"]
+__all__ = [
+    "DISABLED",
+    "RULES",
+    "data_layer_author",
+    "headline_parts",
+    "logo_names",
+    "markup_date",
+    "markup_metadata",
+    "texts",
+    "without_taxonomy_names",
+]
+
+# The rules that keep the page's other words out of its byline, each with its own switch.
+RULES: dict[str, str] = {
+    "taxonomy_links": "a name read from the page that is the text of a link to a category's or a tag's page "
+    "('Nonessential Thoughts, Technology' beside the date, 'Wellness & Prevention' in the byline element) is no author",
+}
+# Rules switched off; only tests and the benchmark's trials set this.
+DISABLED: frozenset[str] = frozenset()
 
 # How many elements of each headline XPath are split into their lines.
 _HEADLINES_SPLIT = 2
@@ -114,6 +134,28 @@ def markup_metadata(root: lxml.html.HtmlElement, timezone: ZoneInfo) -> PageMeta
         authors=_byline(root),
         tags=dedupe(one_line(tag.text_content()) for tag in tags),
     )
+
+
+def without_taxonomy_names(root: lxml.html.HtmlElement, authors: tuple[str, ...]) -> tuple[str, ...]:
+    """Return ``authors`` without the names that are a category's or a tag's link text, or a part of one.
+
+    A byline element or the line beside the date often holds the post's categories ("Wellness & Prevention"
+    after the date, in the byline's <section>): written with capitals, they read as names.
+    """
+    if "taxonomy_links" in DISABLED:
+        return authors
+    return tuple(author for author in authors if not _names_a_taxonomy(root, author))
+
+
+def _names_a_taxonomy(root: lxml.html.HtmlElement, author: str) -> bool:
+    """Whether a link to a category's or a tag's page says ``author`` ("Wellness" of "Wellness & Prevention")."""
+    key = site_key(author)
+    # only the links holding the name are tested: the test of a link's ancestors is costly, the links many
+    for link in root.xpath(f"//a[contains(., $name)][{TAXONOMY_LINK}]", name=author):
+        text = one_line(link.text_content())
+        if key in {site_key(name) for name in (text, *byline_names(text))}:
+            return True
+    return False
 
 
 def texts(root: lxml.html.HtmlElement, xpaths: Iterable[str]) -> Iterable[str]:

@@ -66,7 +66,7 @@ from feedsvc.metadata.decide import (
     shown_byline,
 )
 from feedsvc.metadata.jsonld import jsonld_nodes, jsonld_organisation_authors, jsonld_site_names, nodes_metadata
-from feedsvc.metadata.markup import data_layer_author, markup_metadata
+from feedsvc.metadata.markup import data_layer_author, markup_metadata, without_taxonomy_names
 from feedsvc.metadata.meta_tags import SITE_NAME_KEYS, meta_metadata, meta_values
 from feedsvc.metadata.tags import reader_tags
 from feedsvc.metadata.titles import site_key
@@ -139,6 +139,9 @@ def extract_metadata(
         [*names, *organisations],
         partial(shown_by_line, near_title, title),
     )
+    # the byline elements and the lines beside the date hold the post's categories too ("Wellness & Prevention")
+    markup = sources["markup"]
+    sources["markup"] = dataclasses.replace(markup, authors=without_taxonomy_names(root, markup.authors))
     if not any(sources[name].authors for name in SOURCES):
         sources["markup"] = dataclasses.replace(sources["markup"], authors=data_layer_author(root))
     return [(source, sources[source]) for source in SOURCES]

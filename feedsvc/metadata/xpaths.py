@@ -16,6 +16,7 @@ __all__ = [
     "PUBLISHED_XPATHS",
     "SUBHEAD_XPATHS",
     "TAG_XPATH",
+    "TAXONOMY_LINK",
     "UPDATED_XPATHS",
     "VISIBLE_HEADLINE_XPATHS",
     "has",
@@ -73,3 +74,19 @@ PUBLISHED_XPATHS = (
 )
 UPDATED_XPATHS = ("//*[@itemprop='dateModified']", f"//time[{_UPDATED_CLASSES}]")
 TAG_XPATH = f"//a[{has('rel', 'tag')}]"
+# A link to a category's or a tag's page: marked (rel="tag", "category"), by their URL ("/category/…",
+# "/tag/…", "/topics/…"), or inside an element whose class ends with one ("byline__category",
+# "news-categories", "wp-block-post-terms", "cat-links"); the link or its two nearest ancestors (a
+# WordPress <article> carries "category-news" for the whole post: a class starting with one names nothing).
+_TAXONOMY_CLASS = (
+    "contains(concat(@class, ' '), 'category ') or contains(concat(@class, ' '), 'categories ')"
+    " or contains(concat(@class, ' '), '-tags ') or contains(concat(@class, ' '), '_tags ')"
+    " or contains(concat(@class, ' '), '-terms ') or contains(@class, 'cat-links') or contains(@class, 'tags-links')"
+)
+# A test of a link (a predicate of `//a`), run only on the links holding a name: they are few, the links many.
+TAXONOMY_LINK = (
+    f"{has('rel', 'tag', 'category')}"
+    " or contains(@href, '/category/') or contains(@href, '/categories/') or contains(@href, '/tag/')"
+    " or contains(@href, '/tags/') or contains(@href, '/topic/') or contains(@href, '/topics/')"
+    f" or ancestor-or-self::*[position() <= 3][{_TAXONOMY_CLASS}]"
+)

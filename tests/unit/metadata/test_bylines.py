@@ -180,6 +180,14 @@ def test_a_by_opening_running_text_names_nobody(text: str, names: list[str], mon
         assert byline_names(text) != []
 
 
+@pytest.mark.parametrize("text", ["NOC Admin", "By Site Administrator", "Webmaster", "admin"])
+def test_a_cms_account_is_no_name(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert byline_names(text) == []
+    if text != "admin":  # the word alone was refused before the rule: no byline's name
+        monkeypatch.setattr(bylines, "DISABLED", frozenset({"account_names"}))
+        assert byline_names(text) != []
+
+
 def test_every_byline_rule_is_described() -> None:
-    assert set(bylines.RULES) == {"running_text"}
+    assert set(bylines.RULES) == {"running_text", "account_names"}
     assert all(isinstance(why, str) and why for why in bylines.RULES.values())

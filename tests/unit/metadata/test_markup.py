@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import lxml.html
 import pytest
 
+from feedsvc.metadata import markup
 from support.page_sources import TBILISI, fixture, sources
 
 
@@ -80,3 +82,22 @@ def test_headline_words_meet_across_inline_elements_only_as_the_page_shows_them(
 
 def test_title_falls_back_to_the_title_element() -> None:
     assert sources("<title>Only &lt;title&gt;</title><p>x</p>")["markup"].title == "Only <title>"
+
+
+def test_every_markup_rule_is_described() -> None:
+    assert set(markup.RULES) == {"taxonomy_links"}
+    assert all(isinstance(why, str) and why for why in markup.RULES.values())
+
+
+@pytest.mark.parametrize(
+    "html, kept",
+    [
+        # WordPress marks the whole post with its categories ("category-garden-notes"): its links are not theirs
+        ('<article class="post category-garden-notes"><p>By <a href="/author/jane">Jane Doe</a></p></article>', True),
+        ('<p class="entry-categories"><a href="/garden">Jane Doe</a></p>', False),
+        ('<p>Filed under <a href="/topics/jane-doe/">Jane Doe</a></p>', False),
+    ],
+)
+def test_only_category_and_tag_links_take_a_name_off(html: str, kept: bool) -> None:
+    root = lxml.html.fromstring(f"<html><body>{html}</body></html>")
+    assert markup.without_taxonomy_names(root, ("Jane Doe",)) == (("Jane Doe",) if kept else ())

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feedsvc.content.loader import ArticleFiles, parse_article
-from feedsvc.metadata import bylines, visible
+from feedsvc.metadata import bylines, markup, visible
 from support.factories import make_site
 from support.paths import FIXTURES
 
@@ -185,6 +185,13 @@ def test_a_name_shortened_to_an_initial_is_written_as_another_source_writes_it()
             "name_particles_only",
             ("Advantages of Group Lessons",),
         ),
+        # the post's categories beside the date, linked rel="tag": "Garden Notes, Technology" reads as a name
+        # and its affiliation
+        ("category_links_beside_the_date_are_no_byline.html", markup, "taxonomy_links", ("Garden Notes",)),
+        # a category link inside the byline element, after the date
+        ("category_in_the_byline_element_is_no_author.html", markup, "taxonomy_links", ("Wellness", "Prevention")),
+        # the CMS account that posted the piece, the only author any source names
+        ("cms_account_as_the_only_author_is_nobody.html", bylines, "account_names", ("Site Admin",)),
     ],
 )
 def test_words_that_are_no_name_sign_nothing(
@@ -194,6 +201,13 @@ def test_words_that_are_no_name_sign_nothing(
     assert authors(name) == ()
     monkeypatch.setattr(module, "DISABLED", frozenset({rule}))
     assert authors(name) == without
+
+
+def test_a_cms_account_yields_to_the_author_the_markup_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    # <meta name="author"> names the account that posted it ("NOC Admin"), microdata the writer
+    assert authors("cms_account_yields_to_the_marked_up_author.html") == ("Dana Whitfield",)
+    monkeypatch.setattr(bylines, "DISABLED", frozenset({"account_names"}))
+    assert authors("cms_account_yields_to_the_marked_up_author.html") == ("NOC Admin",)
 
 
 def test_a_name_with_a_lower_case_particle_beside_the_date_signs() -> None:
