@@ -32,7 +32,7 @@ from feedsvc.clean.dom import (
     text_of,
     unspaced_chars,
 )
-from support.strategies import ANY_TEXT, HINTED_TREES, HTMLISH
+from support.strategies import ANY_TEXT, HINTED_TREES, HTMLISH, SPACED_TEXT
 
 PAGE = """<html><body><article>
 <div class="box"><p>First   paragraph with <a href="/a">a link</a> inside.</p>
@@ -312,11 +312,6 @@ def test_collapsed_splits_every_kind_of_white_space(text: str) -> None:
     assert dom.collapsed(text) == " ".join(text.split())
 
 
-# Every white space character, and characters whose UTF-8 shares bytes with theirs (curly quotes,
-# the zero-width space, CJK punctuation, the Ogham letters beside U+1680): what the count must tell apart.
-_SPACES = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
-_LOOKALIKES = "\u2019\u201c\u200b\u200c\u2060\u205e\u2030\u3001\u3002\u30fc\u1681\u00a9\u00c2\u0085\u00e2x "
-SPACED_TEXT = st.text(st.sampled_from(_SPACES + _LOOKALIKES), max_size=60) | ANY_TEXT
 
 
 @settings(max_examples=500, deadline=None, derandomize=True, database=None)
