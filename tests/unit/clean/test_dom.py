@@ -312,8 +312,6 @@ def test_collapsed_splits_every_kind_of_white_space(text: str) -> None:
     assert dom.collapsed(text) == " ".join(text.split())
 
 
-
-
 @settings(max_examples=500, deadline=None, derandomize=True, database=None)
 @given(SPACED_TEXT)
 def test_unspaced_chars_counts_the_characters_split_keeps(text: str) -> None:
