@@ -69,7 +69,6 @@ __all__ = [
     "text_content",
     "text_of",
     "tree_of",
-    "unspaced_chars",
     "well_nested",
 ]
 

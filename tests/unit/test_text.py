@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
-from feedsvc.text import XML_UNSAFE, collapsed_length, has_xml_unsafe, xml_safe, xml_safe_utf8
+from feedsvc.text import XML_UNSAFE, collapsed_length, has_xml_unsafe, unspaced_chars, xml_safe, xml_safe_utf8
 from support.strategies import SPACED_TEXT
 
 # Long enough to take the byte-level path, with text of every UTF-8 length around the probe.
@@ -93,3 +93,16 @@ def test_collapsed_length_knows_every_white_space_character() -> None:
         assert collapsed_length(f"ab{c}cd") == 5, hex(ord(c))
         assert collapsed_length(f"ab{c}{c}cd") == (5 if spaced else 6), hex(ord(c))
         assert collapsed_length(f"{c}ab") == (2 if spaced else 3), hex(ord(c))
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(SPACED_TEXT)
+def test_unspaced_chars_counts_the_characters_split_keeps(text: str) -> None:
+    assert unspaced_chars(text.encode("utf-8", "surrogatepass")) == sum(map(len, text.split()))
+
+
+def test_unspaced_chars_knows_every_white_space_character() -> None:
+    # Each character alone, as the regexes and the deleted bytes see it: 1 unless it is white space.
+    for c in map(chr, range(0x110000)):
+        if not 0xD800 <= ord(c) < 0xE000:
+            assert unspaced_chars(f"a{c}b".encode()) == (2 if c.isspace() else 3), hex(ord(c))

@@ -30,9 +30,8 @@ from feedsvc.clean.dom import (
     text_chars,
     text_content,
     text_of,
-    unspaced_chars,
 )
-from support.strategies import ANY_TEXT, HINTED_TREES, HTMLISH, SPACED_TEXT
+from support.strategies import ANY_TEXT, HINTED_TREES, HTMLISH
 
 PAGE = """<html><body><article>
 <div class="box"><p>First   paragraph with <a href="/a">a link</a> inside.</p>
@@ -310,19 +309,6 @@ def test_collapsed_is_the_text_split_and_joined(text: str) -> None:
 )
 def test_collapsed_splits_every_kind_of_white_space(text: str) -> None:
     assert dom.collapsed(text) == " ".join(text.split())
-
-
-@settings(max_examples=500, deadline=None, derandomize=True, database=None)
-@given(SPACED_TEXT)
-def test_unspaced_chars_counts_the_characters_split_keeps(text: str) -> None:
-    assert unspaced_chars(text.encode("utf-8", "surrogatepass")) == sum(map(len, text.split()))
-
-
-def test_unspaced_chars_knows_every_white_space_character() -> None:
-    # Each character alone, as the regexes and the deleted bytes see it: 1 unless it is white space.
-    for c in map(chr, range(0x110000)):
-        if not 0xD800 <= ord(c) < 0xE000:
-            assert unspaced_chars(f"a{c}b".encode()) == (2 if c.isspace() else 3), hex(ord(c))
 
 
 def _assert_counts_as_read(nodes: list[HtmlElement]) -> None:
