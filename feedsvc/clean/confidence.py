@@ -42,6 +42,7 @@ from feedsvc.clean.policy import (
     DOUBT_SCORER_REMOVED_SHARE,
     DOUBT_SHORT_SHARE,
 )
+from feedsvc.text import collapsed_length
 
 __all__ = [
     "DISABLED",
@@ -322,9 +323,8 @@ def _shared_words(wanted: set[str], text: str) -> set[str]:
 
 
 def collapsed_chars(text: str) -> int:
-    """Return the length of ``text`` with its white space collapsed, counted from its words without joining them."""
-    words = text.split()
-    return sum(map(len, words)) + len(words) - 1 if words else 0
+    """Return the length of ``text`` with its white space collapsed: ``feedsvc.text.collapsed_length``, without a split."""
+    return collapsed_length(text)
 
 
 def looks_short(probe: Probe, chars: int) -> bool:

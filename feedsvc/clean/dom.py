@@ -25,7 +25,7 @@ from lxml.html import HtmlElement
 
 from feedsvc.clean.policy import BLOCK_TAGS, BOILERPLATE_PAIRS, BOILERPLATE_WORDS, CONTENT_WORDS
 from feedsvc.html_depth import is_depth_limited, limit_depth
-from feedsvc.text import xml_safe, xml_safe_utf8
+from feedsvc.text import unspaced_chars, xml_safe, xml_safe_utf8
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
@@ -69,7 +69,6 @@ __all__ = [
     "text_content",
     "text_of",
     "tree_of",
-    "unspaced_chars",
     "well_nested",
 ]
 
@@ -394,32 +393,6 @@ def text_chars(el: HtmlElement) -> int:
     if not len(el) and not isinstance(el, lxml.etree._Entity):
         return unspaced_chars((el.text or "").encode("utf-8"))
     return unspaced_chars(lxml.etree.tostring(el, method="text", encoding="utf-8", with_tail=False))
-
-
-# White space as str.split() reads it (what collapsed takes out), in UTF-8: ten ASCII bytes, and
-# U+0085 and U+00A0 (C2 85, C2 A0), U+2000-U+200A, U+2028, U+2029, U+202F (E2 80 80-8A, A8, A9, AF),
-# U+205F (E2 81 9F), U+1680 (E1 9A 80) and U+3000 (E3 80 80). Each pattern starts with a literal
-# byte, which the regex engine finds by a fast scan (one class of four lead bytes is tested byte by
-# byte, and a bytes.count of a three-byte sequence is slow in CJK text, where E3 and 80 abound).
-_ASCII_SPACES = bytes([*range(0x09, 0x0E), *range(0x1C, 0x21)])
-# Deleted to count: the ASCII white space, and continuation bytes (a character counts by its first byte).
-_NOT_COUNTED = _ASCII_SPACES + bytes(range(0x80, 0xC0))
-_WIDE_SPACES = (
-    re.compile(rb"\xc2[\x85\xa0]"),
-    re.compile(rb"\xe2(?:\x80[\x80-\x8a\xa8\xa9\xaf]|\x81\x9f)"),
-    re.compile(rb"\xe1\x9a\x80"),
-    re.compile(rb"\xe3\x80\x80"),
-)
-
-
-def unspaced_chars(data: bytes) -> int:
-    """Return how many characters of the UTF-8 ``data`` are not white space: ``sum(map(len, data.decode().split()))``."""
-    if data.isascii():
-        return len(data.translate(None, _ASCII_SPACES))
-    count = len(data.translate(None, _NOT_COUNTED))
-    for wide in _WIDE_SPACES:
-        count -= len(wide.findall(data))
-    return count
 
 
 def collapsed(text: str) -> str:

@@ -27,6 +27,12 @@ URL_VALUES = st.sampled_from(
 )  # fmt: skip
 # Text from every category (controls, surrogates, unassigned, private use, bidi controls).
 ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=40)
+# Every white space character, and characters whose UTF-8 shares bytes with theirs (curly quotes,
+# the zero-width space, CJK punctuation, the Ogham letters beside U+1680): what the byte counts of
+# white space in feedsvc.text must tell apart.
+_SPACES = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+_LOOKALIKES = "\u2019\u201c\u200b\u200c\u2060\u205e\u2030\u3001\u3002\u30fc\u1681\u00a9\u00c2\u0085\u00e2x "
+SPACED_TEXT = st.text(st.sampled_from(_SPACES + _LOOKALIKES), max_size=60) | ANY_TEXT
 MARKUPISH = st.sampled_from(
     ["<", ">", "&", "&lt;", "&#0;", "&#xD800;", "<!--", "-->", "]]>", "<![CDATA[", '"', "'", "`"]
 )

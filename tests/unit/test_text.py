@@ -1,10 +1,13 @@
-"""feedsvc.text: the quick "anything to remove?" test agrees with the character class on long text too."""
+"""feedsvc.text: the quick "anything to remove?" test agrees with the character class on long text too; the byte
+counts of white space agree with ``str.split``."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
 
-from feedsvc.text import XML_UNSAFE, has_xml_unsafe, xml_safe, xml_safe_utf8
+from feedsvc.text import XML_UNSAFE, collapsed_length, has_xml_unsafe, unspaced_chars, xml_safe, xml_safe_utf8
+from support.strategies import SPACED_TEXT
 
 # Long enough to take the byte-level path, with text of every UTF-8 length around the probe.
 _LONG = "<p>Plain ASCII, Latin-1 \u00e9\u00a0, Greek \u03b1, CJK \u4e2d, an emoji \U0001f600.</p>" * 5
@@ -75,3 +78,31 @@ def test_the_utf8_of_a_safe_text_is_its_encoding_and_none_is_given_for_an_unsafe
     data = xml_safe_utf8(text)
     assert (data is None) == has_xml_unsafe(text)
     assert data is None or data == text.encode("utf-8")
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(SPACED_TEXT)
+def test_collapsed_length_is_the_length_of_the_words_joined_by_one_space(text: str) -> None:
+    assert collapsed_length(text) == len(" ".join(text.split()))
+
+
+def test_collapsed_length_knows_every_white_space_character() -> None:
+    # Each character alone, between words, and leading or trailing (a word starts after it, or none does).
+    for c in map(chr, range(0x110000)):
+        spaced = c.isspace()
+        assert collapsed_length(f"ab{c}cd") == 5, hex(ord(c))
+        assert collapsed_length(f"ab{c}{c}cd") == (5 if spaced else 6), hex(ord(c))
+        assert collapsed_length(f"{c}ab") == (2 if spaced else 3), hex(ord(c))
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(SPACED_TEXT)
+def test_unspaced_chars_counts_the_characters_split_keeps(text: str) -> None:
+    assert unspaced_chars(text.encode("utf-8", "surrogatepass")) == sum(map(len, text.split()))
+
+
+def test_unspaced_chars_knows_every_white_space_character() -> None:
+    # Each character alone, as the regexes and the deleted bytes see it: 1 unless it is white space.
+    for c in map(chr, range(0x110000)):
+        if not 0xD800 <= ord(c) < 0xE000:
+            assert unspaced_chars(f"a{c}b".encode()) == (2 if c.isspace() else 3), hex(ord(c))

@@ -30,7 +30,6 @@ from feedsvc.clean.dom import (
     text_chars,
     text_content,
     text_of,
-    unspaced_chars,
 )
 from support.strategies import ANY_TEXT, HINTED_TREES, HTMLISH
 
@@ -310,26 +309,6 @@ def test_collapsed_is_the_text_split_and_joined(text: str) -> None:
 )
 def test_collapsed_splits_every_kind_of_white_space(text: str) -> None:
     assert dom.collapsed(text) == " ".join(text.split())
-
-
-# Every white space character, and characters whose UTF-8 shares bytes with theirs (curly quotes,
-# the zero-width space, CJK punctuation, the Ogham letters beside U+1680): what the count must tell apart.
-_SPACES = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
-_LOOKALIKES = "\u2019\u201c\u200b\u200c\u2060\u205e\u2030\u3001\u3002\u30fc\u1681\u00a9\u00c2\u0085\u00e2x "
-SPACED_TEXT = st.text(st.sampled_from(_SPACES + _LOOKALIKES), max_size=60) | ANY_TEXT
-
-
-@settings(max_examples=500, deadline=None, derandomize=True, database=None)
-@given(SPACED_TEXT)
-def test_unspaced_chars_counts_the_characters_split_keeps(text: str) -> None:
-    assert unspaced_chars(text.encode("utf-8", "surrogatepass")) == sum(map(len, text.split()))
-
-
-def test_unspaced_chars_knows_every_white_space_character() -> None:
-    # Each character alone, as the regexes and the deleted bytes see it: 1 unless it is white space.
-    for c in map(chr, range(0x110000)):
-        if not 0xD800 <= ord(c) < 0xE000:
-            assert unspaced_chars(f"a{c}b".encode()) == (2 if c.isspace() else 3), hex(ord(c))
 
 
 def _assert_counts_as_read(nodes: list[HtmlElement]) -> None:
