@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from feedsvc.catalog.prepare import Cleaner, article_digest, entry_id, entry_id_on, prepare_source
-from feedsvc.catalog.revisions import first_seen, revise, title_key, withdraw
+from feedsvc.catalog.revisions import first_seen, revise, shares_text, title_key, withdraw
 from feedsvc.catalog.sitenames import Retitle, TitleIndex
 from feedsvc.clean import SiteRules, clean_html
 from feedsvc.feeds.archive import newest_first, place
@@ -420,11 +420,14 @@ def _assemble_one(
     article, known, digest = item.article, item.fingerprint or None, item.digest
     note = None
     # another article saved under the name of one readers have (deleted, or replaced whole) is a new article: the
-    # ledger's record of the old one (its id's day, its first-seen date) is not its own. Only a dated one tells: an
-    # undated article's title and words both change in one ordinary edit, and its id and date are the ledger's
-    # first-seen day, which it must keep (taken for another, it would go to readers as a new entry)
-    another = previous is not None and bool(previous.id_day or previous.pinned_id) and not item.undated
+    # ledger's record of the old one (its id's day, its first-seen date) is not its own. Its title, its words and its
+    # day differ. An undated one has no day to tell by, and one ordinary edit changes its headline and its words, but
+    # keeps most of its text: it is another only if it shares next to none of it (taken for another, an edited
+    # article would go to readers as a new entry). An entry written before sketches were kept cannot tell: kept
+    another = previous is not None and bool(previous.id_day or previous.pinned_id)
     another = another and not _same_article(previous, item, True)
+    if another and item.undated and previous is not None:
+        another = shares_text(previous.sketch, item.sketch) is False
     own = None if another else previous
     if item.undated:
         article, note = date_undated(article, source, site, own, now)
@@ -449,7 +452,9 @@ def _assemble_one(
     renewed = _new_id(item, article, site, previous, another) or _renamed(item, article, site, previous, renames)
     if renewed is not None:
         done_problems.append(renewed)
-    article, revision = revise(article, source.metadata.updated, own, now, known, item.text_key or None)
+    article, revision = revise(
+        article, source.metadata.updated, own, now, known, item.text_key or None, item.sketch or None
+    )
     if item.undated and revision.first_seen is None:
         revision = replace(revision, first_seen=article.published)
     # the id published from now on, as the ledger keeps it: the day of a derived one (kept once readers have it),
@@ -526,11 +531,16 @@ def _new_id(item: Prepared, article: Article, site: Site, previous: Revision | N
     if had is None or had == article.entry_id:
         return None
     if another:
+        differ = (
+            "title and words differ and it shares next to none of that article's text"  # undated: no date to tell
+            if item.undated
+            else "title, words and date all differ"
+        )
         return Problem(
             item.path,
-            f"{NEW_ID_NOTE}: this is not the article readers have under this name ({had!r}): its title, words "
-            "and date all differ, so it is published as a new entry, with an id of its own; if it is that article "
-            f'rewritten, pin id = "{had}" in {metadata_place(item.path)} to keep theirs',
+            f"{NEW_ID_NOTE}: this is not the article readers have under this name ({had!r}): its {differ}, so it is "
+            "published as a new entry, with an id of its own; if it is that article rewritten, pin "
+            f'id = "{had}" in {metadata_place(item.path)} to keep theirs',
             "warning",
         )
     if item.source is not None and item.source.pinned_id is not None:
