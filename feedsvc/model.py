@@ -394,6 +394,9 @@ class Revision:
     # a sketch of its words (revisions.word_sketch, "" in a ledger written before it was kept): how much text an
     # article saved under its name shares with it, to tell an edit from another article where title and words differ
     sketch: str = ""
+    # the slug it was published under before its file was renamed, recorded by the build that published the rename
+    # (session 38): after a→b→c the warning names b's id, the last readers got, not a's
+    renamed_from: str = ""
 
 
 @_pickled_by_position

@@ -191,6 +191,7 @@ def revise(
         title=article.title,
         text_key=words,
         sketch=sketch,
+        renamed_from=previous.renamed_from if previous is not None else "",
     )
     if revision == previous:
         revision = previous  # the same object: what a ledger keeps unchanged is told apart by identity
@@ -271,6 +272,8 @@ def _entry(revision: Revision) -> dict[str, str]:
         entry["text_key"] = revision.text_key
     if revision.sketch:
         entry["sketch"] = revision.sketch
+    if revision.renamed_from:
+        entry["renamed_from"] = revision.renamed_from
     return entry
 
 
@@ -310,6 +313,7 @@ def ledger_entries(articles: Mapping[str, Any]) -> dict[str, Revision]:
                 title=_text(entry.get("title", "")),
                 text_key=_text(entry.get("text_key", "")),
                 sketch=_text(entry.get("sketch", "")),  # absent from ledgers written before session 38
+                renamed_from=_text(entry.get("renamed_from", "")),  # absent unless its file was renamed
             )
         except (AttributeError, KeyError, TypeError, ValueError):
             raise ValueError(f"has an unreadable entry for {slug!r}: {entry!r}") from None

@@ -73,6 +73,13 @@ def test_renaming_a_published_article_is_warned_of_with_the_old_name(tmp_path: P
     warned_until_published(
         content, tmp_path, "poti-port-crane.html: new entry id: this article was published as 'poti-crane'"
     )
+    # renamed again: readers got the second name's id last (the feed carries it), and the warning names that one
+    for suffix in (".html", ".toml"):
+        (content / "articles" / f"poti-port-crane{suffix}").rename(content / "articles" / f"crane{suffix}")
+    said, _ = run("check", "--content", str(content))
+    second = OLD_ID.replace("articles/poti-crane", "articles/poti-port-crane")
+    assert "crane.html: new entry id: this article was published as 'poti-port-crane'" in said
+    assert f'readers have {second!r}, and will see it as a new entry; pin id = "{second}"' in said
 
 
 def test_a_rename_with_an_edit_or_without_its_sidecar_is_warned_of_with_the_old_name(tmp_path: Path) -> None:

@@ -206,6 +206,27 @@ def test_renaming_a_published_article_warns_that_readers_will_see_a_new_entry(si
     assert other.problems == ()
 
 
+def test_a_file_renamed_twice_is_warned_of_with_the_last_name_readers_got(site: Site) -> None:
+    # a, then b, then c: readers got a's id, then b's, which the feed carries now. The ledger keeps both entries,
+    # alike (the same article), and named a, the first by name; pinned on c, a's id would leave b's entry a duplicate
+    def moved(slug: str) -> ArticleSource:
+        return replace(source("poti-crane", day=2), slug=slug, path=Path(f"articles/{slug}.html"))
+
+    first = build_catalog([source("poti-crane", day=2)], site, now=NOW)
+    second = build_catalog([moved("poti-port-crane")], site, now=NOW + timedelta(days=1), ledger=first.revisions)
+    had = second.articles[0].entry_id  # published under the new name on purpose, as warned
+    ledger = parse_ledger(dump_ledger(second.revisions))
+    assert ledger["poti-port-crane"].renamed_from == "poti-crane"
+    (warning,) = _warned(build_catalog([moved("crane")], site, now=NOW + timedelta(days=2), ledger=ledger))
+    assert "this article was published as 'poti-port-crane' (the file name is the slug" in warning
+    assert f'readers have {had!r}, and will see it as a new entry; pin id = "{had}"' in warning
+    # b given a's id, as the first warning advised: c's warning names that id, the one readers have
+    kept = replace(moved("poti-port-crane"), pinned_id=first.articles[0].entry_id)
+    second = build_catalog([kept], site, now=NOW + timedelta(days=1), ledger=first.revisions)
+    (warning,) = _warned(build_catalog([moved("crane")], site, now=NOW + timedelta(days=2), ledger=second.revisions))
+    assert "published as 'poti-port-crane'" in warning and f"readers have {first.articles[0].entry_id!r}" in warning
+
+
 def _warned(catalog: Catalog) -> list[str]:
     """The new-id warnings of a catalog."""
     return [p.message for p in catalog.problems if p.message.startswith("new entry id")]

@@ -183,10 +183,12 @@ def test_the_id_readers_have_and_what_tells_the_article_apart_round_trip() -> No
     ledger = {
         "pinned": Revision("f1", PUBLISHED, pinned_id="urn:uuid:1", title="Poti's crane", text_key="0123abcd"),
         "derived": Revision("f2", PUBLISHED, id_day="2021-11-23", title="Port", text_key="4567ef01", sketch="ab" * 16),
+        "moved": Revision("f3", PUBLISHED, id_day="2021-11-23", renamed_from="derived"),
     }
     text = dump_ledger(ledger)
     assert '"pinned_id": "urn:uuid:1",\n   "title": "Poti\'s crane",\n   "text_key": "0123abcd"' in text
     assert f'"text_key": "4567ef01",\n   "sketch": "{"ab" * 16}"' in text
+    assert '"renamed_from": "derived"' in text
     assert parse_ledger(text) == ledger
     # an older feedsvc reads the keys it knows and leaves the others: the ledger stays at version 1
     assert '"version": 1' in text
