@@ -18,7 +18,8 @@ markup
     and no escaped entity (``&lt;div``, ``&amp;nbsp;``) in the output's text,
     unless the source page shows the same string as text (a tutorial that
     prints HTML in a code block), as libxml2 reads it with scripts off: the
-    tags inside a ``<noscript>`` are tags there, not text.
+    tags inside a ``<noscript>`` are tags there, not text. The page is read
+    as UTF-8, whatever its head says (``extraction.page_tree``).
 lazy
     Lazy images resolved: no ``<img>`` in the output whose src is a
     placeholder the source page put beside the real image (an ``<img>`` of
@@ -48,7 +49,7 @@ import lxml.html
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extraction import APPEAL_PAGES, Page, html_to_text, load
+from extraction import APPEAL_PAGES, Page, html_to_text, load, page_tree
 
 from feedsvc.clean import clean_html
 from feedsvc.clean.policy import LAZY_SRCSET_ATTRS, PLACEHOLDER_SRC
@@ -124,7 +125,7 @@ def markup_failures(key: str, text: str, page: Page) -> list[Failure]:
 def source_text(html: str) -> str:
     """Return the text a browser without scripts shows of a page (libxml2's tree: a <noscript>'s tags stay tags)."""
     try:
-        root = lxml.html.document_fromstring(html.encode("utf-8"))
+        root = page_tree(html)  # as UTF-8: read as Latin-1, markup a page shows with an accent was not found
     except (lxml.etree.ParserError, ValueError):
         return ""
     for el in list(root.iter("script", "style", "noscript", "template", "head")):
@@ -136,7 +137,7 @@ def source_text(html: str) -> str:
 def _source_placeholders(page: Page) -> set[str]:
     """Return the src values (made absolute) of source images that also name their real image elsewhere."""
     try:
-        root = lxml.html.document_fromstring(page.html.encode("utf-8"))
+        root = page_tree(page.html)  # as UTF-8: read as Latin-1, a placeholder named with an accent was missed
     except (lxml.etree.ParserError, ValueError):
         return set()
     found = set()

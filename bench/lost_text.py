@@ -54,7 +54,7 @@ from lxml.html import HtmlElement
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extraction import CLEAN_AT, Page, fold_of, html_to_text, load, shingles
+from extraction import CLEAN_AT, Page, fold_of, html_to_text, load, page_tree, shingles
 
 from feedsvc.clean import clean_explained, scorer
 from feedsvc.clean.blocks import FEATURES, Block
@@ -104,15 +104,10 @@ class PageLoss:
         return self.kept / self.truth if self.truth else 1.0
 
 
-# The page is a str: its bytes are UTF-8 whatever its <meta> says. libxml2 told nothing reads a page
-# without a charset it finds as Latin-1, and every accented word read so ("Ã©") made that page's
-# lost text look absent from it (35 of the 839 dev pages).
-_UTF8 = lxml.html.HTMLParser(encoding="utf-8")
-
-
 def page_text(html: str) -> str:
     """Return all the text of a page's body as the metric reads an output (one line per block; no scripts)."""
-    root = lxml.html.document_fromstring(html.encode("utf-8"), parser=_UTF8)
+    # read as UTF-8 (page_tree): read as Latin-1, a page's lost accented text looked absent from it
+    root = page_tree(html)
     body = root.find("body")
     return html_to_text(lxml.html.tostring(body if body is not None else root, encoding="unicode"))
 

@@ -16,7 +16,8 @@ so the metadata are merged by precedence and bounded), and published
 undated page counts as having no date (the catalog would date it "now").
 trafilatura's ``extract_metadata`` reads the same page in the same run, as
 text: UTF-8, mended where UTF-8 was once read as Latin-1 and saved again, as
-feedsvc's loader mends it (``read_page``; the misses' diagnoses read the same text).
+feedsvc's loader mends it (``read_page``; the misses' diagnoses read the same text, parsed as
+UTF-8 whatever the page's head says: ``extraction.page_tree``).
 Neither is given the page's URL.
 
 DATASET is laid out like WCXB's dev split (``ground-truth.json`` holding
@@ -106,9 +107,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import lxml.etree
-import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from extraction import page_tree
 
 from feedsvc.catalog.prepare import make_article
 from feedsvc.catalog.sitenames import learn, strip_learned, title_ends
@@ -341,7 +344,7 @@ class TitleClues:
 def title_clues(page_html: str, domain: str) -> TitleClues:
     """Return the headings (<h1>-<h3>), meta titles (<title>, og/twitter/DC, JSON-LD) and site names of a page."""
     try:
-        root = lxml.html.document_fromstring(page_html.encode("utf-8"))
+        root = page_tree(page_html)  # as UTF-8: read as Latin-1, an accented headline was no clue to a title
     except (ValueError, lxml.etree.ParserError):
         return TitleClues()
     found = root.xpath("//h1 | (//h2)[position() <= 8] | (//h3)[position() <= 4]")

@@ -340,6 +340,7 @@ class Prepared:
     undated: bool = False  # no date anywhere: ``article.published`` is UNDATED until the ledger dates it
     own_title: bool = False  # the title is its author's (sidecar, front matter): no learned site name comes off it
     text_key: str = ""  # revisions.text_key(article): its words alone, to know it again once renamed and edited
+    sketch: str = ""  # revisions.word_sketch of its words: how much text it shares with the ledger's article
 
 
 @_pickled_by_position
@@ -390,6 +391,12 @@ class Revision:
     # kept): its own title as readers got it, and a hash of its words alone (revisions.text_key)
     title: str = ""
     text_key: str = ""
+    # a sketch of its words (revisions.word_sketch, "" in a ledger written before it was kept): how much text an
+    # article saved under its name shares with it, to tell an edit from another article where title and words differ
+    sketch: str = ""
+    # the slug it was published under before its file was renamed, recorded by the build that published the rename
+    # (session 38): after a→b→c the warning names b's id, the last readers got, not a's
+    renamed_from: str = ""
 
 
 @_pickled_by_position

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from feedsvc.catalog.prepare import Cleaner, article_digest, entry_id, entry_id_on, prepare_source
-from feedsvc.catalog.revisions import first_seen, revise, title_key, withdraw
+from feedsvc.catalog.revisions import first_seen, revise, shares_text, title_key, withdraw
 from feedsvc.catalog.sitenames import Retitle, TitleIndex
 from feedsvc.clean import SiteRules, clean_html
 from feedsvc.feeds.archive import newest_first, place
@@ -420,11 +420,14 @@ def _assemble_one(
     article, known, digest = item.article, item.fingerprint or None, item.digest
     note = None
     # another article saved under the name of one readers have (deleted, or replaced whole) is a new article: the
-    # ledger's record of the old one (its id's day, its first-seen date) is not its own. Only a dated one tells: an
-    # undated article's title and words both change in one ordinary edit, and its id and date are the ledger's
-    # first-seen day, which it must keep (taken for another, it would go to readers as a new entry)
-    another = previous is not None and bool(previous.id_day or previous.pinned_id) and not item.undated
+    # ledger's record of the old one (its id's day, its first-seen date) is not its own. Its title, its words and its
+    # day differ. An undated one has no day to tell by, and one ordinary edit changes its headline and its words, but
+    # keeps most of its text: it is another only if it shares next to none of it (taken for another, an edited
+    # article would go to readers as a new entry). An entry written before sketches were kept cannot tell: kept
+    another = previous is not None and bool(previous.id_day or previous.pinned_id)
     another = another and not _same_article(previous, item, True)
+    if another and item.undated and previous is not None:
+        another = shares_text(previous.sketch, item.sketch) is False
     own = None if another else previous
     if item.undated:
         article, note = date_undated(article, source, site, own, now)
@@ -446,10 +449,13 @@ def _assemble_one(
         if kept != article.entry_id:
             # `published` corrected since readers got the id: the id stays theirs (an edit never changes it)
             article, digest = replace(article, entry_id=kept), ""
-    renewed = _new_id(item, article, site, previous, another) or _renamed(item, article, site, previous, renames)
+    moved_from = _moved_from(item, previous, renames)
+    renewed = _new_id(item, article, site, previous, another) or _renamed(item, article, site, moved_from, renames)
     if renewed is not None:
         done_problems.append(renewed)
-    article, revision = revise(article, source.metadata.updated, own, now, known, item.text_key or None)
+    article, revision = revise(
+        article, source.metadata.updated, own, now, known, item.text_key or None, item.sketch or None
+    )
     if item.undated and revision.first_seen is None:
         revision = replace(revision, first_seen=article.published)
     # the id published from now on, as the ledger keeps it: the day of a derived one (kept once readers have it),
@@ -460,6 +466,8 @@ def _assemble_one(
         id_day, pinned_id = "", source.pinned_id
     if (id_day, pinned_id) != (revision.id_day, revision.pinned_id):
         revision = replace(revision, id_day=id_day, pinned_id=pinned_id)
+    if moved_from and revision.renamed_from != moved_from:
+        revision = replace(revision, renamed_from=moved_from)  # the rename's first build: later ones keep it
     if revision == previous:
         revision = previous  # the same object: what a ledger keeps unchanged is told apart by identity
     digest = digest or article_digest(article)
@@ -526,11 +534,16 @@ def _new_id(item: Prepared, article: Article, site: Site, previous: Revision | N
     if had is None or had == article.entry_id:
         return None
     if another:
+        differ = (
+            "title and words differ and it shares next to none of that article's text"  # undated: no date to tell
+            if item.undated
+            else "title, words and date all differ"
+        )
         return Problem(
             item.path,
-            f"{NEW_ID_NOTE}: this is not the article readers have under this name ({had!r}): its title, words "
-            "and date all differ, so it is published as a new entry, with an id of its own; if it is that article "
-            f'rewritten, pin id = "{had}" in {metadata_place(item.path)} to keep theirs',
+            f"{NEW_ID_NOTE}: this is not the article readers have under this name ({had!r}): its {differ}, so it is "
+            "published as a new entry, with an id of its own; if it is that article rewritten, pin "
+            f'id = "{had}" in {metadata_place(item.path)} to keep theirs',
             "warning",
         )
     if item.source is not None and item.source.pinned_id is not None:
@@ -562,7 +575,8 @@ class _Renames:
 
     def old_slug(self, item: Prepared) -> str | None:
         """Return the slug, other than ``item``'s and claimed by no file now, whose article readers have and
-        ``item`` is (:func:`_same_article`); of several, the likest, then the first by name."""
+        ``item`` is (:func:`_same_article`); of several, the last renamed (none of the others was renamed from it),
+        then the likest, then the first by name."""
         if self._index is None:
             self._index = {}
             for name, entry in self.ledger.items():
@@ -578,23 +592,32 @@ class _Renames:
             for name in names
             if name != item.slug and not self.loaded(name) and _same_article(self.ledger[name], item, False)
         ]
+        # a file renamed twice (a, then b, then c): readers got a's id, then b's, and the feed carries b's; the
+        # ledger has both, alike, and b's entry says it was renamed from a. The last name of the chain is the one
+        earlier = {self.ledger[name].renamed_from for _, name in found}
+        found = [one for one in found if one[1] not in earlier] or found
         return min(found)[1] if found else None
 
 
-def _renamed(
-    item: Prepared, article: Article, site: Site, previous: Revision | None, renames: _Renames | None
-) -> Problem | None:
-    """Warn of a file renamed from a published one, else None: the slug is the file name, and its id is made of it.
+def _moved_from(item: Prepared, previous: Revision | None, renames: _Renames | None) -> str:
+    """Return the slug, claimed by no file now, that ``item``'s article was published under before its file was
+    renamed (:meth:`_Renames.old_slug`), or "" (a slug the ledger has published: not a rename).
 
     A slug new to the ledger whose article is, as readers see it, the article of a slug no file claims
     any more: the same fingerprint, or two of its title, words and id day (:func:`_same_article`), so a
-    file renamed and edited at once, or without its sidecar, is known too. It goes as the pinned id's
-    warning does: the build that publishes it records the slug.
+    file renamed and edited at once, or without its sidecar, is known too.
     """
     if renames is None or (previous is not None and previous.fingerprint):
-        return None
-    old = renames.old_slug(item)
-    if old is None:
+        return ""
+    return renames.old_slug(item) or ""
+
+
+def _renamed(item: Prepared, article: Article, site: Site, old: str, renames: _Renames | None) -> Problem | None:
+    """Warn of a file renamed from the published slug ``old`` (:func:`_moved_from`), else None: the slug is the
+    file name, and its id is made of it. It goes as the pinned id's warning does: the build that publishes it
+    records the slug (and, in its entry, ``old``: :meth:`_Renames.old_slug` then names the last of a chain).
+    """
+    if not old or renames is None:
         return None
     had = _readers_id(site, old, renames.ledger[old])
     if had is None or had == article.entry_id:

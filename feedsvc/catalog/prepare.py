@@ -175,7 +175,7 @@ def prepare_source(
     new = tuple(Problem(source.path, w, "warning") for w in article.warnings if w not in source.warnings)
     undated = source.metadata.published is None
     own_title = dict(source.origins).get("title") in AUTHOR_ORIGINS
-    seen, words = reader_keys(article)
+    seen, words, sketch = reader_keys(article)
     return Prepared(
         source.slug,
         source.path,
@@ -187,4 +187,5 @@ def prepare_source(
         undated=undated,
         own_title=own_title,
         text_key=words,
+        sketch=sketch,
     )

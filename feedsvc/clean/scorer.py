@@ -96,12 +96,26 @@ class Tree:
     node_value: tuple[float, ...]
 
     def path(self, row: Sequence[float]) -> list[int]:
-        """Return the nodes a row visits: internal indexes, then the leaf as ``~index``."""
+        """Return the nodes a row visits: internal indexes, then the leaf as ``~index``.
+
+        :raises ValueError: when the walk passes every split and reaches no leaf (its child indexes loop).
+        """
         node = 0 if self.feature else -1
         visited = []
-        while node >= 0:
+        # A Tree is not checked when built: load_model and BlockModel check a model's trees all at once, and
+        # checking each Tree as it is made would add a fifth to reading the shipped model, which every process
+        # does (docs/cleaner.md, session 38). So a walk stops after as many splits as the tree has, rather than
+        # loop for ever on a Tree built by hand whose child points back at an ancestor.
+        for _ in self.feature:
+            if node < 0:
+                break
             visited.append(node)
             node = self.left[node] if row[self.feature[node]] <= self.threshold[node] else self.right[node]
+        if node >= 0:
+            raise ValueError(
+                f"a walk down this tree passed its {len(self.feature)} splits and reached no leaf: its child "
+                "indexes do not make a tree; read models with load_model, which refuses such trees"
+            )
         visited.append(node)
         return visited
 

@@ -12,7 +12,7 @@ from support.paths import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 
-from clean_checks import appeal_failures, lazy_failures, markup_failures
+from clean_checks import appeal_failures, lazy_failures, markup_failures, source_text
 from extraction import Page
 
 ARTICLE = "".join(
@@ -53,6 +53,17 @@ def test_a_placeholder_published_in_place_of_the_lazy_image_fails() -> None:
     assert lazy_failures("set/1", '<p>x</p><img src="https://news.example/img/grey.gif">', source)
     assert not lazy_failures("set/1", '<p>x</p><img src="https://news.example/img/harbour.jpg">', source)
     assert lazy_failures("set/1", '<p>x</p><img src="https://news.example/img/spacer.gif">', source)
+
+
+def test_the_source_page_is_read_as_utf8_whatever_its_head_says() -> None:
+    # A page without a charset libxml2 finds was read as Latin-1 ("cafÃ©"): its text as a reader sees it (which
+    # markup it shows as text) was misread, and a placeholder named with an accent was not known for one
+    assert source_text("<html><body><pre>&lt;b&gt; caf\u00e9</pre></body></html>") == "<b> caf\u00e9"
+    source = page(
+        f'<html><body><article>{ARTICLE}<img src="/img/gr\u00fc\u00dfe.gif" data-src="/img/harbour.jpg"></article>'
+        "</body></html>"
+    )
+    assert lazy_failures("set/1", '<p>x</p><img src="https://news.example/img/gr\u00fc\u00dfe.gif">', source)
 
 
 def test_the_script_cleans_every_page_and_passes_a_set_that_keeps_the_rules(tmp_path: Path) -> None:

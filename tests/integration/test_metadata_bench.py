@@ -233,6 +233,14 @@ def test_a_page_saved_double_encoded_is_read_mended_as_feedsvc_s_loader_reads_it
     assert read_page(plain.encode("utf-8")) == plain
 
 
+def test_the_title_clues_are_read_as_utf8_whatever_the_page_s_head_says() -> None:
+    # A page without a charset libxml2 finds was read as Latin-1: "Caf\u00c3\u00a9" was no clue to the title "Caf\u00e9"
+    page = "<html><head><title>Le caf\u00e9 d\u2019en face</title></head><body><h1>Le caf\u00e9 d\u2019en face</h1>"
+    clues = title_clues(page, "port.example")
+    assert clues.headings == ("Le caf\u00e9 d\u2019en face",)
+    assert clues.metas == ("Le caf\u00e9 d\u2019en face",)
+
+
 def test_a_title_without_the_site_s_name_the_truth_keeps_matches_but_not_the_other_way() -> None:
     clues = title_clues(CLUES_PAGE, "ehow.com")
     assert title_hit_site_optional("How to Build a Terrarium | eHow", "How to Build a Terrarium", clues)

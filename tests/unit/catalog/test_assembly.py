@@ -25,7 +25,7 @@ from feedsvc.model import (
     Site,
     Source,
 )
-from support.catalog_sources import BODY, LONDON, gazette, source
+from support.catalog_sources import BODY, FERRY, HARBOUR, HARBOUR_EDITED, LONDON, gazette, source, story
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -206,6 +206,27 @@ def test_renaming_a_published_article_warns_that_readers_will_see_a_new_entry(si
     assert other.problems == ()
 
 
+def test_a_file_renamed_twice_is_warned_of_with_the_last_name_readers_got(site: Site) -> None:
+    # a, then b, then c: readers got a's id, then b's, which the feed carries now. The ledger keeps both entries,
+    # alike (the same article), and named a, the first by name; pinned on c, a's id would leave b's entry a duplicate
+    def moved(slug: str) -> ArticleSource:
+        return replace(source("poti-crane", day=2), slug=slug, path=Path(f"articles/{slug}.html"))
+
+    first = build_catalog([source("poti-crane", day=2)], site, now=NOW)
+    second = build_catalog([moved("poti-port-crane")], site, now=NOW + timedelta(days=1), ledger=first.revisions)
+    had = second.articles[0].entry_id  # published under the new name on purpose, as warned
+    ledger = parse_ledger(dump_ledger(second.revisions))
+    assert ledger["poti-port-crane"].renamed_from == "poti-crane"
+    (warning,) = _warned(build_catalog([moved("crane")], site, now=NOW + timedelta(days=2), ledger=ledger))
+    assert "this article was published as 'poti-port-crane' (the file name is the slug" in warning
+    assert f'readers have {had!r}, and will see it as a new entry; pin id = "{had}"' in warning
+    # b given a's id, as the first warning advised: c's warning names that id, the one readers have
+    kept = replace(moved("poti-port-crane"), pinned_id=first.articles[0].entry_id)
+    second = build_catalog([kept], site, now=NOW + timedelta(days=1), ledger=first.revisions)
+    (warning,) = _warned(build_catalog([moved("crane")], site, now=NOW + timedelta(days=2), ledger=second.revisions))
+    assert "published as 'poti-port-crane'" in warning and f"readers have {first.articles[0].entry_id!r}" in warning
+
+
 def _warned(catalog: Catalog) -> list[str]:
     """The new-id warnings of a catalog."""
     return [p.message for p in catalog.problems if p.message.startswith("new entry id")]
@@ -298,26 +319,48 @@ def test_another_article_saved_under_the_name_of_a_deleted_one_gets_an_id_of_its
     ):
         kept = build_catalog([corrected], site, now=NOW, ledger=ledger)
         assert kept.articles[0].entry_id == had and _warned(kept) == []
-    # undated, under the name of an undated one: nothing tells it from that article edited (title and words both
-    # change in one ordinary edit, and it has no day of its own), so it keeps the first-seen date and the id
-    old = build_catalog([source("notice", day=None)], site, now=NOW)
-    edited = build_catalog(
-        [_titled(source("notice", day=None, text="A notice, reworded."), "Roadworks")], site,
-        now=NOW + timedelta(days=9), ledger=old.revisions,
-    )  # fmt: skip
-    assert edited.articles[0].published == NOW and edited.articles[0].entry_id == old.articles[0].entry_id
-    assert _warned(edited) == []
     # a ledger written before titles and words were kept: the name alone tells, as before
     keyless = {"weather": replace(ledger["weather"], title="", text_key="")}
     assert build_catalog([newcomer], site, now=NOW, ledger=keyless).articles[0].entry_id == had
+
+
+def test_an_undated_article_edited_keeps_its_id_and_another_saved_under_its_name_gets_its_own(site: Site) -> None:
+    # undated, it has no day to tell by, and one ordinary edit changes its headline and its words (session 36 then
+    # kept every undated article's id, so a new one under a deleted one's name went to readers as its update).
+    # What tells them apart is how much of the text the ledger's article shares (revisions.word_sketch)
+    old = build_catalog([story("pier", HARBOUR, "North pier closed")], site, now=NOW)
+    had = old.articles[0].entry_id
+    ledger = parse_ledger(dump_ledger(old.revisions))  # as revisions.json keeps it
+    later = NOW + timedelta(days=9)
+    edited = build_catalog([story("pier", HARBOUR_EDITED, "North pier to stay shut")], site, now=later, ledger=ledger)
+    assert edited.articles[0].published == NOW and edited.articles[0].entry_id == had and _warned(edited) == []
+    # another article: its own first-seen date and id, warned of with the old id in case it is a rewrite
+    newcomer = story("pier", FERRY, "Island ferry cancelled")
+    checked = build_catalog([newcomer], site, now=later, ledger=ledger)
+    (article,) = checked.articles
+    assert article.published == later and article.entry_id.endswith(":2024-06-10:articles/pier")
+    (warning,) = _warned(checked)
+    assert f"this is not the article readers have under this name ({had!r}): its title and words differ" in warning
+    assert f'pin id = "{had}" in pier.toml to keep theirs' in warning
+    again = build_catalog([newcomer], site, now=later + timedelta(days=1), ledger=checked.revisions)
+    assert again.articles == checked.articles and _warned(again) == []  # published: the ledger has its own
+    # saved under the name of a dated article, it is told apart the same way
+    dated = build_catalog([story("pier", HARBOUR, "North pier closed", day=2)], site, now=NOW)
+    (warning,) = _warned(build_catalog([newcomer], site, now=later, ledger=dated.revisions))
+    assert "this is not the article readers have under this name" in warning
+    # a ledger written before sketches were kept: an undated article is not told apart, as before
+    sketchless = {"pier": replace(ledger["pier"], sketch="")}
+    assert build_catalog([newcomer], site, now=later, ledger=sketchless).articles[0].entry_id == had
 
 
 def test_the_first_build_after_an_upgrade_adds_titles_words_and_pinned_ids_and_nothing_else(site: Site) -> None:
     pin = "urn:example:pinned"
     sources = [source("derived", day=2), replace(source("pinned", day=3), pinned_id=pin)]
     first = build_catalog(sources, site, now=NOW)
-    # revisions.json as an older feedsvc wrote it: no title, no words, no pinned id
-    old = {slug: replace(entry, title="", text_key="", pinned_id="") for slug, entry in first.revisions.items()}
+    # revisions.json as an older feedsvc wrote it: no title, no words, no sketch, no pinned id
+    old = {
+        slug: replace(entry, title="", text_key="", sketch="", pinned_id="") for slug, entry in first.revisions.items()
+    }
     upgraded = build_catalog(sources, site, now=NOW + timedelta(days=5), ledger=old)
     assert upgraded.articles == first.articles and _warned(upgraded) == []  # dates and ids as they were
     assert upgraded.revisions == first.revisions

@@ -17,12 +17,16 @@ from feedsvc.catalog.revisions import (
     first_seen,
     parse_ledger,
     pin_first_seen,
+    reader_keys,
     revise,
+    shares_text,
     text_key,
     title_key,
     withdraw,
+    word_sketch,
 )
 from feedsvc.model import Article, Image, Revision
+from support.catalog_sources import FERRY, HARBOUR, HARBOUR_EDITED
 from support.ledger_format import hand_written_ledger, news_ledger
 
 TBILISI = ZoneInfo("Asia/Tbilisi")
@@ -97,7 +101,24 @@ def test_the_text_key_is_the_words_alone_the_same_after_a_rename_or_a_retitle() 
 def test_first_sight_dates_the_article_by_its_own_date_not_the_clock() -> None:
     dated, entry = revise(article(), None, None, NOW)
     assert dated.updated == PUBLISHED
-    assert entry == Revision(fingerprint(article()), PUBLISHED, title="A story", text_key=text_key(article()))
+    sketch = reader_keys(article())[2]
+    assert entry == Revision(
+        fingerprint(article()), PUBLISHED, title="A story", text_key=text_key(article()), sketch=sketch
+    )
+    assert sketch == word_sketch("First link. Second.")  # its words alone, as the text key
+
+
+def test_a_sketch_of_the_words_tells_an_article_edited_from_another_article() -> None:
+    # an undated article has no day to tell by, and one ordinary edit changes its headline and its words (its text
+    # key): what an edit keeps is most of its text, which another article does not share
+    kept = word_sketch(HARBOUR)
+    assert len(kept) == 32 and text_key(article(content=HARBOUR)) != text_key(article(content=HARBOUR_EDITED))
+    assert shares_text(kept, word_sketch(HARBOUR_EDITED)) is True
+    assert shares_text(kept, word_sketch(HARBOUR[: len(HARBOUR) // 2])) is True  # cut by half
+    assert shares_text(kept, word_sketch(FERRY)) is False
+    assert shares_text(word_sketch(""), word_sketch("")) is False  # no words: nothing shared
+    # an entry written before sketches were kept (or a hand-edited one) says nothing either way
+    assert shares_text("", kept) is None and shares_text(kept, "0123") is None
 
 
 def test_unchanged_fingerprint_keeps_the_date_it_was_first_seen() -> None:
@@ -161,10 +182,13 @@ def test_first_seen_round_trips_and_is_kept_by_later_revisions() -> None:
 def test_the_id_readers_have_and_what_tells_the_article_apart_round_trip() -> None:
     ledger = {
         "pinned": Revision("f1", PUBLISHED, pinned_id="urn:uuid:1", title="Poti's crane", text_key="0123abcd"),
-        "derived": Revision("f2", PUBLISHED, id_day="2021-11-23", title="Port", text_key="4567ef01"),
+        "derived": Revision("f2", PUBLISHED, id_day="2021-11-23", title="Port", text_key="4567ef01", sketch="ab" * 16),
+        "moved": Revision("f3", PUBLISHED, id_day="2021-11-23", renamed_from="derived"),
     }
     text = dump_ledger(ledger)
     assert '"pinned_id": "urn:uuid:1",\n   "title": "Poti\'s crane",\n   "text_key": "0123abcd"' in text
+    assert f'"text_key": "4567ef01",\n   "sketch": "{"ab" * 16}"' in text
+    assert '"renamed_from": "derived"' in text
     assert parse_ledger(text) == ledger
     # an older feedsvc reads the keys it knows and leaves the others: the ledger stays at version 1
     assert '"version": 1' in text

@@ -212,6 +212,33 @@ def test_child_indexes_that_do_not_make_a_tree_are_refused(tree: dict[str, list[
     assert len(load_model(data, "site/model.json").trees) == 3
 
 
+class _ReadOnlyAFewTimes(list[float]):
+    """A row that fails the test on its 100th read: a walk that loops ends as a failure, not a hang."""
+
+    reads = 0
+
+    def __getitem__(self, index: Any) -> Any:
+        self.reads += 1
+        assert self.reads < 100, "the walk loops"
+        return super().__getitem__(index)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [([1, 0], [-1, -2]), ([1, 1], [-1, -2]), ([1, 5], [-1, -2])],
+    ids=["back-at-the-root", "back-at-itself", "past-its-splits"],
+)
+def test_a_tree_built_by_hand_whose_children_loop_is_refused_by_its_walk(left: list[int], right: list[int]) -> None:
+    # load_model and BlockModel refuse such a tree; a Tree is not checked when built (that would slow every
+    # process's reading of the shipped model), so its own walk must end
+    tree = Tree((LINK_SHARE, LINK_SHARE), (0.5, 0.5), tuple(left), tuple(right), (0.0, 1.0, 2.0), (0.0, 0.0))
+    row = _ReadOnlyAFewTimes([0.0] * len(FEATURES))
+    with pytest.raises(ValueError, match=r"passed its 2 splits and reached no leaf.*load_model"):
+        tree.path(row)
+    sound = Tree((LINK_SHARE, LINK_SHARE), (0.5, 0.5), (1, -1), (-2, -3), (0.0, 1.0, 2.0), (0.0, 0.0))
+    assert sound.path(row) == [0, 1, -1]  # the same splits as a tree: walked to its leaf
+
+
 def test_reading_a_model_and_scoring_a_page_compiles_no_python_trees(monkeypatch: pytest.MonkeyPatch) -> None:
     # The pipeline scores with the flat arrays alone; compiling the trees to Python (for one block, or a row)
     # cost a sixth of a second per process with the shipped model, so it waits until probability() or raw().
