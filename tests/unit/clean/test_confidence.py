@@ -374,6 +374,8 @@ def test_an_excerpt_ends_at_the_next_heading_or_at_a_card_holding_one() -> None:
     card = '<h3><a href="/2024/01/other/">Another story</a></h3>' + EXCERPT
     assert _teasers(card * 6) == (6, 6 * (13 + 101))
     assert _teasers("".join(f"<div>{card}</div>" for _ in range(6))) == (6, 6 * (13 + 101))
+    # a section after the excerpt begins with its own heading: none of its text is the excerpt's
+    assert _teasers(card + "<section><h2>The next part</h2>" + EXCERPT * 6 + "</section>") == (1, 13 + 101)
 
 
 def test_few_teasers_or_teasers_holding_little_of_the_article_raise_no_doubt() -> None:
