@@ -332,7 +332,7 @@ def test_teasers_of_the_sites_other_stories_kept_in_the_result_are_doubted() -> 
         off = clean_article(html, URL)
     assert doubt.html == off.html and doubt.html.count("<h3>") == 4  # judged, not cleaned differently
     assert str(doubt.confidence).startswith(
-        "4 headings are each a link to another page of the site over a short excerpt (866 of the article's 1359"
+        "4 headings are each a link to another page of the site over a short excerpt (866 of the article's 1368"
     )
     assert "check that this file is one article" in str(doubt.confidence)
     assert not off.confidence.doubtful
