@@ -80,6 +80,7 @@ from feedsvc.clean.confidence import (
     description_of,
     doubts_on,
     sibling_paragraph_text,
+    teaser_cards,
     thread_like,
     thread_paragraph_text,
 )
@@ -322,6 +323,9 @@ def _clean(
 
     # 4. Normalise.
     normalise(article, base, rec)
+    if probe is not None and doubts_on("teaser_cards"):
+        # Read on the tree normalising left: its links resolved against the page's URL, as the reader gets them.
+        probe.teasers, probe.teaser_chars = teaser_cards(article, base)
 
     # 5. Sanitise (and, to judge the result, read its text from the tree sanitising made).
     fragment = (

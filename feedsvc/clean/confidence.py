@@ -17,7 +17,9 @@ The doubts, each cheap and generic:
 - the container or what it sits in is marked up as comments (not the
   page's ``<html>``/``<body>``, nor an element holding the ``<h1>``);
 - the learned block scorer removed much of the text extraction chose;
-- the page's own description shares (almost) no words with the article.
+- the page's own description shares (almost) no words with the article;
+- much of the result is teasers: headings that are each a link to another
+  page of the site over a short excerpt (related stories, a listing page).
 
 The numbers are ``policy.DOUBT_*``. ``bench/extraction.py --held-out``
 sets the doubts against the scores (docs/cleaner.md, "Measuring the doubts").
@@ -29,6 +31,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import lxml.etree
 from lxml.html import HtmlElement
@@ -41,6 +44,9 @@ from feedsvc.clean.policy import (
     DOUBT_SCORED_MIN_CHARS,
     DOUBT_SCORER_REMOVED_SHARE,
     DOUBT_SHORT_SHARE,
+    DOUBT_TEASER_MAX_EXCERPT,
+    DOUBT_TEASER_MIN_CARDS,
+    DOUBT_TEASER_SHARE,
 )
 from feedsvc.text import collapsed_length
 
@@ -60,13 +66,15 @@ __all__ = [
     "paragraph_text",
     "scorer_removed_much",
     "sibling_paragraph_text",
+    "teaser_cards",
+    "teasers_hold_much",
     "thread_like",
     "thread_markup",
     "thread_paragraph_text",
 ]
 
 # The refinements of the doubts, each with its switch (``DISABLED`` turns one off, for the bench and tests).
-RULES = ("page_and_headline_are_no_thread", "comments_are_no_page_text", "scorer_removed_much")
+RULES = ("page_and_headline_are_no_thread", "comments_are_no_page_text", "scorer_removed_much", "teaser_cards")
 DISABLED: frozenset[str] = frozenset()
 
 
@@ -99,6 +107,9 @@ class Probe:
     # The clean article's text as sanitising left it (its words; None: not read, judge parses the result)
     article_text: str | None = None
     article_chars: int = 0  # collapsed_chars(article_text), counted with it
+    # teasers in the result (teaser_cards: a heading linking to another page of the site over a short excerpt)
+    teasers: int = 0
+    teaser_chars: int = 0  # their headings' and excerpts' text (collapsed_chars)
 
 
 @dataclass(frozen=True)
@@ -351,6 +362,91 @@ def scorer_removed_much(probe: Probe) -> bool:
     )
 
 
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def _text(el: HtmlElement) -> str:
+    return str(lxml.etree.tostring(el, method="text", encoding="unicode", with_tail=False))
+
+
+def _site(netloc: str) -> str:
+    host = netloc.lower().rsplit("@", 1)[-1].split(":", 1)[0]
+    return host.removeprefix("www.")
+
+
+def _other_page_of_site(href: str, base: str | None) -> bool:
+    """Return True if ``href`` (as normalising left it) is another page of the site ``base`` is a page of.
+
+    Without a base only a relative link is known to be the site's; a link to
+    the page itself (its fragments, its query) is no other page.
+    """
+    try:
+        link = urlsplit(href.strip())
+        page = urlsplit(base) if base else None
+    except ValueError:
+        return False
+    if link.scheme not in ("", "http", "https"):
+        return False
+    if page is None:
+        return not link.netloc and bool(link.path)
+    if link.netloc and _site(link.netloc) != _site(page.netloc):
+        return False
+    if not link.netloc and not link.path:
+        return False  # "#part" or "?page=2": this page
+    return (link.path or "/").rstrip("/") != (page.path or "/").rstrip("/")
+
+
+def teaser_cards(article: HtmlElement, base: str | None) -> tuple[int, int]:
+    """Return the teasers in the clean ``article`` and their characters of text (``collapsed_chars``).
+
+    A teaser is a heading (h2–h6) that is wholly one link to another page of
+    the same site (``base``'s), over at most ``DOUBT_TEASER_MAX_EXCERPT``
+    characters of text before the next heading: the card a site shows for
+    another of its stories (a headline linking to it and its first lines).
+    An article's own sections are not links; a heading linking to a product
+    or a source elsewhere is another site's. Many of them, holding much of
+    the result, say it is a list of related stories or a listing page,
+    whatever the language. Read on the clean tree (links made absolute).
+    """
+    count = chars = 0
+    for heading in article.iter(*_HEADINGS):
+        text = _text(heading)
+        link = heading.getparent()
+        if link is None or link.tag != "a":
+            links = heading.findall(".//a")
+            if len(links) != 1:
+                continue
+            link = links[0]
+        # wholly a link: its text is the heading's (a link inside a heading keeps at most a tenth outside)
+        if not text.strip() or collapsed_chars(_text(link)) < 0.9 * collapsed_chars(text):
+            continue
+        if not _other_page_of_site(link.get("href") or "", base):
+            continue
+        card = link if link is heading.getparent() else heading
+        excerpt = 0
+        for node in card.itersiblings():
+            if not isinstance(node.tag, str):
+                continue
+            if next(node.iter("h1", *_HEADINGS), None) is not None:  # the next heading, or a card holding one
+                break
+            excerpt += collapsed_chars(_text(node))
+            if excerpt > DOUBT_TEASER_MAX_EXCERPT:
+                break
+        if excerpt <= DOUBT_TEASER_MAX_EXCERPT:
+            count += 1
+            chars += collapsed_chars(text) + excerpt
+    return count, chars
+
+
+def teasers_hold_much(probe: Probe, chars: int) -> bool:
+    """Return True if teasers (``teaser_cards``) are many and hold much of an article of ``chars`` characters."""
+    return (
+        doubts_on("teaser_cards")
+        and probe.teasers >= DOUBT_TEASER_MIN_CARDS
+        and probe.teaser_chars >= DOUBT_TEASER_SHARE * chars
+    )
+
+
 def count_comments(probe: Probe, chars: int) -> bool:
     """Return True if the page's reader comments should be counted (``Probe.comment_chars``) to judge the article.
 
@@ -397,6 +493,13 @@ def assess(probe: Probe, article_text: str) -> Confidence:
             f"the learned block scorer removed {probe.scorer_removed_chars / probe.scored_chars:.0%} of the text "
             f"the extraction chose ({probe.scorer_removed_chars} of {probe.scored_chars} characters): the "
             "container held much besides the article (some of it may be left), or the scorer cut article text"
+        )
+    if teasers_hold_much(probe, chars):
+        reasons.append(
+            f"{probe.teasers} headings are each a link to another page of the site over a short excerpt "
+            f"({probe.teaser_chars} of the article's {chars} characters): the result looks like teasers of other "
+            "stories (related posts, an archive or listing page): check that this file is one article; strip the "
+            "teasers with a site rule (rules/<host>.toml), or leave a listing page out of the content folder"
         )
     wanted = {w.casefold() for w in _WORDS.findall(probe.description)}
     if len(wanted) >= DOUBT_DESCRIPTION_MIN_WORDS and chars:

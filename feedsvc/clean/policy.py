@@ -69,6 +69,9 @@ __all__ = [
     "DOUBT_SCORED_MIN_CHARS",
     "DOUBT_SCORER_REMOVED_SHARE",
     "DOUBT_SHORT_SHARE",
+    "DOUBT_TEASER_MAX_EXCERPT",
+    "DOUBT_TEASER_MIN_CARDS",
+    "DOUBT_TEASER_SHARE",
     "DROP_IF_THIN_TAGS",
     "DROP_TAGS",
     "DROP_UNLESS_PROSE_TAGS",
@@ -947,3 +950,11 @@ DOUBT_DESCRIPTION_MIN_SHARE = 0.15
 # much besides the article, and the scorer may have left some of it.
 DOUBT_SCORER_REMOVED_SHARE = 0.2
 DOUBT_SCORED_MIN_CHARS = 1000
+# Teasers (confidence.teaser_cards): a heading that is wholly a link to
+# another page of the same site, over at most this many characters of text
+# before the next heading (an excerpt, not a section). The result is
+# doubtful when it holds this many of them, together this share of its text
+# or more: a list of related stories, or a listing page, not one article.
+DOUBT_TEASER_MAX_EXCERPT = 600
+DOUBT_TEASER_MIN_CARDS = 3
+DOUBT_TEASER_SHARE = 0.3

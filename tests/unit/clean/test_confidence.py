@@ -320,3 +320,65 @@ def test_a_scorer_that_removes_little_or_reads_a_short_article_raises_no_doubt()
     assert not assess(Probe(scored_chars=5_000, scorer_removed_chars=900), "x" * 4_100).doubtful
     assert not assess(Probe(scored_chars=900, scorer_removed_chars=500), "x" * 400).doubtful
     assert assess(Probe(scored_chars=5_000, scorer_removed_chars=1_000), "x" * 4_000).doubtful
+
+
+TEASERS = DOUBTS / "teasers_of_other_stories_kept_under_the_article.html"
+
+
+def test_teasers_of_the_sites_other_stories_kept_in_the_result_are_doubted() -> None:
+    html = TEASERS.read_text(encoding="utf-8")
+    doubt = clean_article(html, URL)
+    with mock.patch.object(confidence, "DISABLED", frozenset({"teaser_cards"})):
+        off = clean_article(html, URL)
+    assert doubt.html == off.html and doubt.html.count("<h3>") == 4  # judged, not cleaned differently
+    assert str(doubt.confidence).startswith(
+        "4 headings are each a link to another page of the site over a short excerpt (866 of the article's 1368"
+    )
+    assert "check that this file is one article" in str(doubt.confidence)
+    assert not off.confidence.doubtful
+
+
+def _teasers(body: str, base: str | None = URL) -> tuple[int, int]:
+    root = lxml.html.fragment_fromstring(body, create_parent="div")
+    return confidence.teaser_cards(root, base)
+
+
+EXCERPT = "<p>" + "The first lines of another story. " * 3 + "</p>"  # 101 characters
+
+
+def test_a_teaser_is_a_heading_wholly_linking_to_another_page_of_the_site_over_a_short_excerpt() -> None:
+    heading = '<h3><a href="https://www.news.example.org/2024/01/other/">Another story</a></h3>'
+    assert _teasers(heading + EXCERPT) == (1, len("Another story") + 101)  # www. or not, the same site
+    # a relative link is the site's; without the page's URL only such a link is known to be
+    assert _teasers('<h2><a href="/other/">Another story</a></h2>' + EXCERPT, None) == (1, 13 + 101)
+    assert _teasers('<a href="/other/"><h4>Another story</h4></a>' + EXCERPT) == (1, 13 + 101)  # a card's link
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<h3><a href="https://shop.example.com/kettle">The kettle we chose</a></h3>' + EXCERPT,  # another site's page
+        '<h3><a href="https://news.example.org/2024/03/harbour/#costs">What it costs</a></h3>' + EXCERPT,  # this page
+        '<h3><a href="#costs">What it costs</a></h3>' + EXCERPT,
+        '<h3><a href="/2024/01/other/">Another</a> story, and what the council said</h3>' + EXCERPT,  # partly a link
+        '<h3><a href="/2024/01/a/">One</a> and <a href="/2024/01/b/">two</a></h3>' + EXCERPT,
+        '<h3><a href="mailto:desk@news.example.org">Write to the desk</a></h3>' + EXCERPT,
+        '<h3><a href="/2024/01/other/">Another story</a></h3>' + EXCERPT * 6,  # a section of 606 characters
+    ],
+)
+def test_no_teaser_links_elsewhere_to_the_page_itself_partly_or_over_a_section(body: str) -> None:
+    assert _teasers(body)[0] == 0
+
+
+def test_an_excerpt_ends_at_the_next_heading_or_at_a_card_holding_one() -> None:
+    card = '<h3><a href="/2024/01/other/">Another story</a></h3>' + EXCERPT
+    assert _teasers(card * 6) == (6, 6 * (13 + 101))
+    assert _teasers("".join(f"<div>{card}</div>" for _ in range(6))) == (6, 6 * (13 + 101))
+    # a section after the excerpt begins with its own heading: none of its text is the excerpt's
+    assert _teasers(card + "<section><h2>The next part</h2>" + EXCERPT * 6 + "</section>") == (1, 13 + 101)
+
+
+def test_few_teasers_or_teasers_holding_little_of_the_article_raise_no_doubt() -> None:
+    assert not assess(Probe(teasers=2, teaser_chars=900), "x" * 1_000).doubtful
+    assert not assess(Probe(teasers=5, teaser_chars=290), "x" * 1_000).doubtful
+    assert assess(Probe(teasers=3, teaser_chars=300), "x" * 1_000).doubtful
