@@ -413,10 +413,11 @@ def teaser_cards(article: HtmlElement, base: str | None) -> tuple[int, int]:
         text = _text(heading)
         link = heading.getparent()
         if link is None or link.tag != "a":
-            links = heading.findall(".//a")
-            if len(links) != 1:
+            # Its first link, not its only one: a headline's own small link after it ("Headline (2)", to its
+            # comments) is the tenth the share below leaves outside; two links of a heading's words fail it.
+            link = next(heading.iter("a"), None)
+            if link is None:
                 continue
-            link = links[0]
         # wholly a link: its text is the heading's (a link inside a heading keeps at most a tenth outside)
         if not text.strip() or collapsed_chars(_text(link)) < 0.9 * collapsed_chars(text):
             continue

@@ -71,11 +71,16 @@ class ModelError(ValueError):
 
 
 class _NotATree(ValueError):
-    """Tree ``tree``'s child indexes do not make a tree (``load_model`` names the file)."""
+    """Tree ``tree``'s lists do not make a tree: ``why`` says how (``load_model`` names the file)."""
 
     def __init__(self, tree: int, why: str) -> None:
-        super().__init__(why)
+        # Raised from a BlockModel built in Python too, where no file is named: say which tree and how to build one.
+        super().__init__(
+            f"tree {tree} is malformed ({why}); a tree has one feature, threshold, left, right and node_value "
+            "per split and one leaf more, a child c >= 0 is split c and c < 0 leaf ~c of the same tree"
+        )
         self.tree = tree
+        self.why = why
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,7 @@ class BlockModel:
         base = len(self.features)
         index = {w: base + i for i, w in enumerate(self.vocabulary)}
         object.__setattr__(self, "_word_index", index)
-        object.__setattr__(self, "_flat", _FlatTrees(self.trees))
+        object.__setattr__(self, "_flat", _FlatTrees(self.trees, base + len(self.vocabulary)))
 
     # The trees compiled to Python, made on first use: the pipeline scores with the flat arrays only
     # (``probabilities``), and compiling the 120 trees twice was nine tenths of reading the model, a
@@ -231,7 +236,7 @@ class _FlatTrees:
     compiled function adds them to ``0.0``.
     """
 
-    def __init__(self, trees: Sequence[Tree]) -> None:
+    def __init__(self, trees: Sequence[Tree], inputs: int) -> None:
         count = len(trees)
         width = max((len(t.feature) + len(t.leaf) for t in trees), default=1)
         size = count * width
@@ -245,6 +250,13 @@ class _FlatTrees:
         # reading a model, which every process does on its first page (a tenth of a small page's time).
         inner = np.fromiter(map(len, (t.feature for t in trees)), dtype=np.intp, count=count)
         leaves = np.fromiter(map(len, (t.leaf for t in trees)), dtype=np.intp, count=count)
+        # load_model checks a file's trees one by one before this; a BlockModel built in Python is checked only
+        # here, where a list of the wrong length would shift the next trees' values or end in a numpy error.
+        sized = leaves == inner + 1
+        for name in ("threshold", "left", "right", "node_value"):
+            sized &= np.fromiter(map(len, (getattr(t, name) for t in trees)), dtype=np.intp, count=count) == inner
+        if (unsized := np.flatnonzero(~sized)).size:
+            raise _NotATree(int(unsized[0]), "its lists' lengths do not match")
 
         def joined(name: str, dtype: type, total: int) -> np.ndarray:
             values = itertools.chain.from_iterable(getattr(t, name) for t in trees)
@@ -258,12 +270,41 @@ class _FlatTrees:
 
         total_inner = int(inner.sum())
         of_node, nodes = placed(inner, np.zeros(count, dtype=np.intp))
-        self.feature[nodes] = joined("feature", np.intp, total_inner)
+
+        def indexes(name: str) -> np.ndarray:
+            try:
+                return joined(name, np.intp, total_inner)
+            except OverflowError:  # an index past what numpy holds: far out of range
+                limit = np.iinfo(np.intp).max
+                big = next(i for i, t in enumerate(trees) if any(abs(v) > limit for v in getattr(t, name)))
+                raise _NotATree(big, f"its {name} holds an index out of range") from None
+
+        feature, left, right = indexes("feature"), indexes("left"), indexes("right")
+        # Indexes in range, or a child past its tree's nodes lands in the next tree's (or past the arrays), and
+        # an input past the row reads the next row's: wrong sums, or a numpy error that names no tree.
+        splits, tips = inner[of_node], leaves[of_node]  # c >= 0: internal node c; c < 0: leaf ~c
+
+        def split(at: int) -> str:
+            return f"split {int(nodes[at] - self.roots[of_node[at]])}"
+
+        if (wild := np.flatnonzero((left >= splits) | (~left >= tips) | (right >= splits) | (~right >= tips))).size:
+            at = int(wild[0])
+            child = int(left[at]) if left[at] >= splits[at] or ~left[at] >= tips[at] else int(right[at])
+            raise _NotATree(
+                int(of_node[at]),
+                f"{split(at)}'s child {child} is out of range: the tree has {splits[at]} splits and {tips[at]} leaves",
+            )
+        if (wild := np.flatnonzero((feature < 0) | (feature >= inputs))).size:
+            at = int(wild[0])
+            raise _NotATree(
+                int(of_node[at]),
+                f"{split(at)} reads input {feature[at]}, but the model has {inputs} (its features, then its vocabulary)",
+            )
+        self.feature[nodes] = feature
         self.threshold[nodes] = joined("threshold", float, total_inner)
         start, first_leaf = self.roots[of_node], self.roots[of_node] + inner[of_node]
-        for side, name in ((0, "left"), (1, "right")):
-            child = joined(name, np.intp, total_inner)  # c >= 0: internal node c; c < 0: leaf ~c
-            self.children[2 * nodes + side] = np.where(child >= 0, start + child, first_leaf + ~child)
+        for side, children in ((0, left), (1, right)):
+            self.children[2 * nodes + side] = np.where(children >= 0, start + children, first_leaf + ~children)
         _, at_leaves = placed(leaves, inner)
         # A tree: every node but the root is the child of exactly one split. Then a walk down from a root
         # never comes back to a node it passed; a child pointing back at an ancestor (a hand-edited or
@@ -404,11 +445,11 @@ def load_model(data: dict[str, Any], source: str = MODEL_FILE) -> BlockModel:
         raise unusable(f"threshold {threshold!r} is not a probability between 0 and 1")
     if not isinstance(data["trees"], list):
         raise unusable("trees is not a list")
-    width = len(features) + len(vocabulary)
     trees = []
     for i, t in enumerate(data["trees"]):
-        # Read with map() and checked by min() and max(): every process reads the shipped model's 120 trees
-        # on its first page, and generators per value made this a few milliseconds of it. operator.index
+        # Read with map(), the lists' lengths and indexes checked by BlockModel for all trees at once: every
+        # process reads the shipped model's 120 trees on its first page, and generators per value (or min()
+        # and max() per tree) made this milliseconds of it. operator.index
         # takes whole numbers only (int() would cut 2.7 to 2), and isfinite() is asked of the file's own
         # values, not float()'s (which reads "0.5"): a wrong file is refused, not guessed at.
         try:
@@ -427,24 +468,13 @@ def load_model(data: dict[str, Any], source: str = MODEL_FILE) -> BlockModel:
             raise unusable(f"tree {i} is malformed (its lists must hold numbers, its indexes whole ones)") from None
         if not finite:
             raise unusable(f"tree {i} holds a value that is not a finite number")
-        inner = len(tree.feature)
-        sizes_ok = len(tree.threshold) == len(tree.left) == len(tree.right) == len(tree.node_value) == inner
-        children = (*tree.left, *tree.right)
-        if (
-            not sizes_ok
-            or len(tree.leaf) != inner + 1
-            or (inner and not 0 <= min(tree.feature) <= max(tree.feature) < width)
-            # a child c >= 0 is internal node c, c < 0 leaf ~c: both in range
-            or (children and (max(children) >= inner or ~min(children) >= len(tree.leaf)))
-        ):
-            raise unusable(f"tree {i} is malformed")
         trees.append(tree)
     try:
         return BlockModel(
             tuple(features), tuple(vocabulary), tuple(trees), float(threshold), dict(data.get("about", {}))
         )
-    except _NotATree as e:  # the child indexes, checked while the trees are laid out flat
-        raise unusable(f"tree {e.tree} is malformed ({e})") from None
+    except _NotATree as e:  # the lists' lengths and indexes, checked for all trees at once as they are laid out flat
+        raise unusable(f"tree {e.tree} is malformed ({e.why})") from None
 
 
 _shipped: BlockModel | None = None

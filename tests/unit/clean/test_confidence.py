@@ -354,6 +354,15 @@ def test_a_teaser_is_a_heading_wholly_linking_to_another_page_of_the_site_over_a
     assert _teasers('<a href="/other/"><h4>Another story</h4></a>' + EXCERPT) == (1, 13 + 101)  # a card's link
 
 
+def test_a_teaser_heading_may_hold_a_small_link_after_its_headline() -> None:
+    # the heading's first link is its headline; what follows it is within the tenth the heading keeps outside
+    headline = '<a href="/2024/01/other/">Another story about the harbour wall and its cost</a>'
+    assert _teasers(f'<h3>{headline} <a href="/2024/01/other/#comments">(2)</a></h3>' + EXCERPT) == (1, 53 + 101)
+    assert _teasers(f'<h3>{headline}<a name="part-2"></a></h3>' + EXCERPT) == (1, 49 + 101)  # an empty anchor
+    # a small link before the headline is the first: the heading is not wholly it
+    assert _teasers(f'<h3><a href="/harbour/">Harbour</a>: {headline}</h3>' + EXCERPT) == (0, 0)
+
+
 @pytest.mark.parametrize(
     "body",
     [

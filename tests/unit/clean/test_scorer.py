@@ -155,6 +155,7 @@ def test_a_tree_without_splits_is_its_one_leaf() -> None:
         (lambda d: d["trees"][0].update(feature=[LINK_SHARE + 0.7]), "indexes whole ones"),  # not cut to an int
         (lambda d: d["trees"][0].update(leaf=[3.0, None]), "must hold numbers"),
         (lambda d: d["trees"][0].update(threshold=["0.5"]), "must hold numbers"),  # not read as 0.5
+        (lambda d: d["trees"][0].update(right=[2**70]), r"tree 0 is malformed \(its right holds an index out of"),
     ],
 )
 def test_a_model_file_that_cannot_be_used_names_itself_and_the_fix(change: Any, message: str) -> None:
@@ -210,6 +211,49 @@ def test_child_indexes_that_do_not_make_a_tree_are_refused(tree: dict[str, list[
     assert "make train-scorer" in str(info.value)
     data["trees"][1] = two_split_tree(left=[1, -1], right=[-2, -3])  # the same splits as a tree: read
     assert len(load_model(data, "site/model.json").trees) == 3
+
+
+def one_split_tree(feature: int = LINK_SHARE, left: int = -1, right: int = -2, leaves: int = 2) -> Tree:
+    """A tree of one split on ``feature`` whose children are ``left`` and ``right``, with ``leaves`` leaves."""
+    return Tree((feature,), (0.5,), (left,), (right,), tuple(float(i) for i in range(leaves)), (0.0,))
+
+
+@pytest.mark.parametrize(
+    ("tree", "message"),
+    [
+        # read as the tree's first leaf, which sits after its last split in the flat arrays: a wrong sum
+        (one_split_tree(left=1), r"split 0's child 1 is out of range: the tree has 1 splits and 2 leaves"),
+        # past the flat arrays: a numpy broadcast error that named no tree
+        (one_split_tree(right=-3), r"split 0's child -3 is out of range"),
+        (one_split_tree(left=-3), r"split 0's child -3 is out of range"),
+        (one_split_tree(right=7), r"split 0's child 7 is out of range"),
+        (one_split_tree(feature=-1), r"split 0 reads input -1, but the model has \d+"),  # the row before's last
+        (one_split_tree(feature=WORD + 1), r"split 0 reads input \d+, but the model has \d+"),  # past the row
+        (one_split_tree(leaves=1), r"its lists' lengths do not match"),  # the next trees' leaves shifted
+        (Tree((LINK_SHARE,), (0.5, 0.9), (-1,), (-2,), (0.0, 1.0), (0.0,)), r"its lists' lengths do not match"),
+    ],
+    ids=[
+        "child-past-its-splits",
+        "right-leaf-past-its-leaves",
+        "left-leaf-past-its-leaves",
+        "child-far-out",
+        "input-below-0",
+        "input-past-the-row",
+        "leaves",
+        "thresholds",
+    ],
+)
+def test_a_block_model_built_in_python_with_indexes_out_of_range_names_the_tree(tree: Tree, message: str) -> None:
+    # load_model reads files into the same check; built in Python, there is no file to name, so the tree and how
+    # a tree is laid out are the message
+    sound = load_model(link_model())
+    trees = (sound.trees[0], tree, sound.trees[1])
+    with pytest.raises(ValueError, match=f"^tree 1 is malformed \\({message}.*\\); a tree has one feature") as info:
+        BlockModel(sound.features, sound.vocabulary, trees, 0.5, {})
+    assert "c < 0 leaf ~c" in str(info.value)
+    model = BlockModel(sound.features, sound.vocabulary, (sound.trees[0], one_split_tree(), sound.trees[1]), 0.5, {})
+    blocks = article_blocks(lxml.html.fragment_fromstring(ARTICLE))
+    assert model.raw_scores(blocks) == [model.raw(model.row(b)) for b in blocks]  # the same tree in range: read
 
 
 class _ReadOnlyAFewTimes(list[float]):
