@@ -499,8 +499,8 @@ def assess(probe: Probe, article_text: str) -> Confidence:
         reasons.append(
             f"{probe.teasers} headings are each a link to another page of the site over a short excerpt "
             f"({probe.teaser_chars} of the article's {chars} characters): the result looks like teasers of other "
-            "stories (related posts, an archive or listing page): check that this file is one article; strip the "
-            "teasers with a site rule (rules/<host>.toml), or leave a listing page out of the content folder"
+            "stories (related posts, an archive or listing page): check that this file is one article (a listing page "
+            "belongs out of the content folder)"
         )
     wanted = {w.casefold() for w in _WORDS.findall(probe.description)}
     if len(wanted) >= DOUBT_DESCRIPTION_MIN_WORDS and chars:
