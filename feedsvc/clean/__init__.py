@@ -74,7 +74,6 @@ from feedsvc.clean.confidence import (
     Confidence,
     Probe,
     assess,
-    collapsed_chars,
     comment_like,
     count_comments,
     description_of,
@@ -94,7 +93,7 @@ from feedsvc.clean.rules import SiteRules, apply_strip_rules, parse_rules, rule_
 from feedsvc.clean.sanitise import sanitise, sanitise_with_text, serialise_children
 from feedsvc.clean.summary import fallback_title, summarize
 from feedsvc.html_depth import limit_depth
-from feedsvc.text import strip_markup
+from feedsvc.text import collapsed_length, strip_markup
 
 __all__ = [
     "CLEANER_VERSION",
@@ -314,8 +313,8 @@ def _clean(
             before = text_content(article) if weigh else ""
             scored = scorer.score_blocks(article, title, rec, description=description)
             if probe is not None and weigh and any(block.element.getparent() is None for block, _ in scored):
-                probe.scored_chars = collapsed_chars(before)
-                probe.scorer_removed_chars = probe.scored_chars - collapsed_chars(text_content(article))
+                probe.scored_chars = collapsed_length(before)
+                probe.scorer_removed_chars = probe.scored_chars - collapsed_length(text_content(article))
         if judged:
             remove_action_lines(article, rec)
             remove_dangling_tail(article, rec)
@@ -336,7 +335,7 @@ def _clean(
     if probe is None:
         return sanitise(fragment)
     cleaned, probe.article_text = sanitise_with_text(fragment)
-    probe.article_chars = collapsed_chars(probe.article_text)
+    probe.article_chars = collapsed_length(probe.article_text)
     if whole_page and count_comments(probe, probe.article_chars):
         # A short article beside a long page: is the rest reader comments? Read on the page as it came (rare).
         page = tree_of(markup)

@@ -31,7 +31,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import lxml.etree
 from lxml.html import HtmlElement
@@ -56,7 +56,6 @@ __all__ = [
     "Confidence",
     "Probe",
     "assess",
-    "collapsed_chars",
     "comment_like",
     "count_comments",
     "description_of",
@@ -106,10 +105,10 @@ class Probe:
     scorer_removed_chars: int = 0  # of that text, what the scorer removed
     # The clean article's text as sanitising left it (its words; None: not read, judge parses the result)
     article_text: str | None = None
-    article_chars: int = 0  # collapsed_chars(article_text), counted with it
+    article_chars: int = 0  # collapsed_length(article_text), counted with it
     # teasers in the result (teaser_cards: a heading linking to another page of the site over a short excerpt)
     teasers: int = 0
-    teaser_chars: int = 0  # their headings' and excerpts' text (collapsed_chars)
+    teaser_chars: int = 0  # their headings' and excerpts' text (collapsed_length)
 
 
 @dataclass(frozen=True)
@@ -333,13 +332,8 @@ def _shared_words(wanted: set[str], text: str) -> set[str]:
     return held
 
 
-def collapsed_chars(text: str) -> int:
-    """Return the length of ``text`` with its white space collapsed: ``feedsvc.text.collapsed_length``, without a split."""
-    return collapsed_length(text)
-
-
 def looks_short(probe: Probe, chars: int) -> bool:
-    """Return True if an article of ``chars`` characters (``collapsed_chars``) is short beside the page's paragraph text.
+    """Return True if an article of ``chars`` characters (``collapsed_length``) is short beside the page's paragraph text.
 
     Reader comments are left out of the page's text when they were read (``Probe.comment_chars``).
     """
@@ -369,9 +363,8 @@ def _text(el: HtmlElement) -> str:
     return str(lxml.etree.tostring(el, method="text", encoding="unicode", with_tail=False))
 
 
-def _site(netloc: str) -> str:
-    host = netloc.lower().rsplit("@", 1)[-1].split(":", 1)[0]
-    return host.removeprefix("www.")
+def _site(url: SplitResult) -> str:
+    return (url.hostname or "").removeprefix("www.")  # hostname: lower case, without user or port
 
 
 def _other_page_of_site(href: str, base: str | None) -> bool:
@@ -389,7 +382,7 @@ def _other_page_of_site(href: str, base: str | None) -> bool:
         return False
     if page is None:
         return not link.netloc and bool(link.path)
-    if link.netloc and _site(link.netloc) != _site(page.netloc):
+    if link.netloc and _site(link) != _site(page):
         return False
     if not link.netloc and not link.path:
         return False  # "#part" or "?page=2": this page
@@ -397,7 +390,7 @@ def _other_page_of_site(href: str, base: str | None) -> bool:
 
 
 def teaser_cards(article: HtmlElement, base: str | None) -> tuple[int, int]:
-    """Return the teasers in the clean ``article`` and their characters of text (``collapsed_chars``).
+    """Return the teasers in the clean ``article`` and their characters of text (``collapsed_length``).
 
     A teaser is a heading (h2–h6) that is wholly one link to another page of
     the same site (``base``'s), over at most ``DOUBT_TEASER_MAX_EXCERPT``
@@ -419,7 +412,7 @@ def teaser_cards(article: HtmlElement, base: str | None) -> tuple[int, int]:
             if link is None:
                 continue
         # wholly a link: its text is the heading's (a link inside a heading keeps at most a tenth outside)
-        if not text.strip() or collapsed_chars(_text(link)) < 0.9 * collapsed_chars(text):
+        if not text.strip() or collapsed_length(_text(link)) < 0.9 * collapsed_length(text):
             continue
         if not _other_page_of_site(link.get("href") or "", base):
             continue
@@ -430,12 +423,12 @@ def teaser_cards(article: HtmlElement, base: str | None) -> tuple[int, int]:
                 continue
             if next(node.iter("h1", *_HEADINGS), None) is not None:  # the next heading, or a card holding one
                 break
-            excerpt += collapsed_chars(_text(node))
+            excerpt += collapsed_length(_text(node))
             if excerpt > DOUBT_TEASER_MAX_EXCERPT:
                 break
         if excerpt <= DOUBT_TEASER_MAX_EXCERPT:
             count += 1
-            chars += collapsed_chars(text) + excerpt
+            chars += collapsed_length(text) + excerpt
     return count, chars
 
 
@@ -461,7 +454,7 @@ def assess(probe: Probe, article_text: str) -> Confidence:
     """Return the doubts about an article whose text is ``article_text``, given what ``probe`` saw."""
     reasons = []
     # The pipeline counted the text it read (the same str object): counted once.
-    chars = probe.article_chars if probe.article_text is article_text else collapsed_chars(article_text)
+    chars = probe.article_chars if probe.article_text is article_text else collapsed_length(article_text)
     if looks_short(probe, chars):
         page = probe.page_chars - probe.comment_chars
         comments = f", {probe.comment_chars} more in reader comments" if probe.comment_chars else ""
