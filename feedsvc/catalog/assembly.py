@@ -544,10 +544,13 @@ def _another(entry: Revision, item: Prepared) -> bool:
 
 def _restored(entry: Revision, item: Prepared) -> Revision | None:
     """The ledger's record of an article readers had under the slug before the one of ``entry`` took it, if ``item``
-    is that article back (its file restored), else None; of several, the latest."""
+    is that article back (its file restored), else None; of several, the latest.
+
+    Known by more than the name it shares with all of them: two of its title, words and day, or its text.
+    """
     for old in reversed(entry.earlier):
-        same = _likeness(old, item, True) >= 2 or shares_text(old.sketch, item.sketch) is True
-        if same and not _another(old, item):
+        known = _same_article(old, item, False) or shares_text(old.sketch, item.sketch) is True
+        if known and not _another(old, item):
             return old
     return None
 
