@@ -610,13 +610,11 @@ def _new_id(
                 f"article of {had!r} rewritten, {pin}",
                 "warning",
             )
-        differ = (
-            "title and words differ and it shares next to none of that article's text"  # undated: no date to tell
-            if item.undated
-            else "title, words and date all differ"
-            if previous is None or previous.id_day != article.published.date().isoformat()
-            else "date is that article's day, but its title and words differ and it shares next to none of its text"
-        )
+        differ = "title and words differ and it shares next to none of that article's text"  # undated: no day
+        if not item.undated and previous is not None and previous.id_day == article.published.date().isoformat():
+            differ = f"date is that article's day, but its {differ}"  # the id is the day and the name: numbered
+        elif not item.undated:
+            differ = "title, words and date all differ"
         return Problem(
             item.path,
             f"{NEW_ID_NOTE}: this is not the article readers have under this name ({had!r}): its {differ}, so it is "
