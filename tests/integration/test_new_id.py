@@ -203,6 +203,7 @@ def test_another_article_saved_under_a_deleted_ones_name_on_its_day_gets_a_numbe
     said, _ = run("check", "--content", str(content))
     assert f"new entry id: this is not the article readers have under this name ({OLD_ID!r})" in said
     assert f"with an id of its own ({new_id!r}" in said and f"id:        {new_id}" in said
+    assert "its date is that article's day, but its title and words differ and it shares next to none" in said
     _, said = run("build", str(tmp_path / "third"), "--content", str(content))
     assert f"with an id of its own ({new_id!r}" in said
     out = tmp_path / "third"
