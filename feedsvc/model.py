@@ -397,6 +397,12 @@ class Revision:
     # the slug it was published under before its file was renamed, recorded by the build that published the rename
     # (session 38): after a→b→c the warning names b's id, the last readers got, not a's
     renamed_from: str = ""
+    # the number after the slug in the id readers got (tag:…:<day>:articles/<slug>/<n>; 0: none), given to another
+    # article saved under the name of one whose id had its day (session 39): a tag names one thing
+    id_number: int = 0
+    # the entries of the articles readers got under this slug before this one took it (deleted, or replaced whole),
+    # oldest first: their ids are never given again, and one that comes back has its own again
+    earlier: tuple[Revision, ...] = ()
 
 
 @_pickled_by_position

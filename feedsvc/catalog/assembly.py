@@ -420,15 +420,11 @@ def _assemble_one(
     article, known, digest = item.article, item.fingerprint or None, item.digest
     note = None
     # another article saved under the name of one readers have (deleted, or replaced whole) is a new article: the
-    # ledger's record of the old one (its id's day, its first-seen date) is not its own. Its title, its words and its
-    # day differ. An undated one has no day to tell by, and one ordinary edit changes its headline and its words, but
-    # keeps most of its text: it is another only if it shares next to none of it (taken for another, an edited
-    # article would go to readers as a new entry). An entry written before sketches were kept cannot tell: kept
-    another = previous is not None and bool(previous.id_day or previous.pinned_id)
-    another = another and not _same_article(previous, item, True)
-    if another and item.undated and previous is not None:
-        another = shares_text(previous.sketch, item.sketch) is False
-    own = None if another else previous
+    # ledger's record of the old one (its id's day, its first-seen date) is not its own (:func:`_another`). Unless it
+    # is one readers had under the name before that one: that one's record is its own again
+    another = previous is not None and _another(previous, item)
+    back = _restored(previous, item) if another and previous is not None else None
+    own = back if another else previous
     if item.undated:
         article, note = date_undated(article, source, site, own, now)
         done_problems.append(note)
@@ -444,13 +440,22 @@ def _assemble_one(
             )
         )
         return _Outcome(done_problems, scheduled=article.published)
+    number = own.id_number if own is not None else 0
     if source.pinned_id is None and own is not None and own.id_day:
-        kept = entry_id_on(site, item.slug, own.id_day)
+        kept = _derived_id(site, item.slug, own.id_day, own.id_number)
         if kept != article.entry_id:
             # `published` corrected since readers got the id: the id stays theirs (an edit never changes it)
             article, digest = replace(article, entry_id=kept), ""
+    elif source.pinned_id is None and another and previous is not None:
+        # the id is the day and the name: on the day of an id readers were given under the name, a number after it
+        number = _free_number(site, item.slug, article.published.date().isoformat(), previous)
+        if number:
+            ident = _derived_id(site, item.slug, article.published.date().isoformat(), number)
+            article, digest = replace(article, entry_id=ident), ""
     moved_from = _moved_from(item, previous, renames)
-    renewed = _new_id(item, article, site, previous, another) or _renamed(item, article, site, moved_from, renames)
+    renewed = _new_id(item, article, site, previous, another, back) or _renamed(
+        item, article, site, moved_from, renames
+    )
     if renewed is not None:
         done_problems.append(renewed)
     article, revision = revise(
@@ -463,9 +468,13 @@ def _assemble_one(
     if source.pinned_id is None:
         id_day, pinned_id = revision.id_day or article.published.date().isoformat(), ""  # the day entry_id used
     else:
-        id_day, pinned_id = "", source.pinned_id
-    if (id_day, pinned_id) != (revision.id_day, revision.pinned_id):
-        revision = replace(revision, id_day=id_day, pinned_id=pinned_id)
+        id_day, pinned_id, number = "", source.pinned_id, 0
+    if (id_day, pinned_id, number) != (revision.id_day, revision.pinned_id, revision.id_number):
+        revision = replace(revision, id_day=id_day, pinned_id=pinned_id, id_number=number)
+    if another and previous is not None:
+        # the article readers had under the name is kept, with those before it (the one back taken out)
+        earlier = (*(old for old in previous.earlier if old is not back), replace(previous, earlier=()))
+        revision = replace(revision, earlier=earlier)
     if moved_from and revision.renamed_from != moved_from:
         revision = replace(revision, renamed_from=moved_from)  # the rename's first build: later ones keep it
     if revision == previous:
@@ -488,7 +497,62 @@ def _readers_id(site: Site, slug: str, entry: Revision | None) -> str | None:
         return None
     if entry.pinned_id:
         return entry.pinned_id
-    return entry_id_on(site, slug, entry.id_day) if entry.id_day else None
+    return _derived_id(site, slug, entry.id_day, entry.id_number) if entry.id_day else None
+
+
+def _derived_id(site: Site, slug: str, day: str, number: int) -> str:
+    """The entry id of ``slug`` first published on ``day``, with ``number`` after the slug unless it is 0.
+
+    A slug has no "/", so ``articles/<slug>/<n>`` is no other slug's id, and it stays a tag URI (RFC 4151 allows
+    "/" in its specific part).
+    """
+    derived = entry_id_on(site, slug, day)
+    return f"{derived}/{number}" if number else derived
+
+
+def _free_number(site: Site, slug: str, day: str, entry: Revision) -> int:
+    """The number that gives another article under ``slug``, first published on ``day``, an id readers were never
+    given under it (0: its plain id is free): the ledger's ``entry`` and its ``earlier`` ones name every one given."""
+    given = {_readers_id(site, slug, old) for old in (entry, *entry.earlier)}
+    number = 0
+    while _derived_id(site, slug, day, number) in given:
+        number = number + 1 if number else 2
+    return number
+
+
+def _another(entry: Revision, item: Prepared) -> bool:
+    """Whether ``item``, saved under the slug of the ledger's ``entry``, is another article than the one readers got
+    under it (deleted, or replaced whole).
+
+    Its title and its words differ, and so does its day. On the same day (the id is the day and the name), or with no
+    day of its own (undated), the day cannot tell, and one ordinary edit changes a headline and some words but keeps
+    most of the text: it is another only if it shares next to none of it (taken for another, an edited article would
+    go to readers as a new entry). An entry written before titles and words, or sketches, were kept cannot tell.
+    """
+    if not (entry.id_day or entry.pinned_id) or item.article is None:
+        return False  # readers were given no id under the name
+    if not entry.title and not entry.text_key:
+        return False
+    day = "" if item.undated else item.article.published.date().isoformat()
+    same_day = bool(day) and entry.id_day == day
+    if _likeness(entry, item, True) > 1 + same_day:
+        return False  # its title or its words are that article's (or all it shows readers)
+    if day and not same_day:
+        return True
+    return shares_text(entry.sketch, item.sketch) is False
+
+
+def _restored(entry: Revision, item: Prepared) -> Revision | None:
+    """The ledger's record of an article readers had under the slug before the one of ``entry`` took it, if ``item``
+    is that article back (its file restored), else None; of several, the latest.
+
+    Known by more than the name it shares with all of them: two of its title, words and day, or its text.
+    """
+    for old in reversed(entry.earlier):
+        known = _same_article(old, item, False) or shares_text(old.sketch, item.sketch) is True
+        if known and not _another(old, item):
+            return old
+    return None
 
 
 def _likeness(entry: Revision, item: Prepared, same_slug: bool) -> int:
@@ -522,10 +586,13 @@ def _same_article(entry: Revision | None, item: Prepared, same_slug: bool) -> bo
     return _likeness(entry, item, same_slug) >= 2
 
 
-def _new_id(item: Prepared, article: Article, site: Site, previous: Revision | None, another: bool) -> Problem | None:
+def _new_id(
+    item: Prepared, article: Article, site: Site, previous: Revision | None, another: bool, back: Revision | None
+) -> Problem | None:
     """Warn of an article published under another id than the one readers have under its slug, else None.
 
-    An ``id`` pinned on it, or changed, or taken off; or another article saved under its name (``another``).
+    An ``id`` pinned on it, or changed, or taken off; or another article saved under its name (``another``), or one
+    readers had under it before that one (``back``, its ledger entry).
     The ledger says which id readers were given; the build that publishes the new one records it, so the
     warning stands as long as the ledger says readers have only the old id (``feedsvc check`` before a build,
     and that build), whole or incremental alike.
@@ -534,16 +601,25 @@ def _new_id(item: Prepared, article: Article, site: Site, previous: Revision | N
     if had is None or had == article.entry_id:
         return None
     if another:
-        differ = (
-            "title and words differ and it shares next to none of that article's text"  # undated: no date to tell
-            if item.undated
-            else "title, words and date all differ"
-        )
+        pin = f'pin id = "{had}" in {metadata_place(item.path)} to keep theirs'
+        if back is not None:
+            return Problem(
+                item.path,
+                f"{NEW_ID_NOTE}: this is not the article readers have under this name ({had!r}) but one published "
+                f"under it before, and has the id readers got for it again ({article.entry_id!r}); if it is the "
+                f"article of {had!r} rewritten, {pin}",
+                "warning",
+            )
+        differ = "title and words differ and it shares next to none of that article's text"  # undated: no day
+        if not item.undated and previous is not None and previous.id_day == article.published.date().isoformat():
+            differ = f"date is that article's day, but its {differ}"  # the id is the day and the name: numbered
+        elif not item.undated:
+            differ = "title, words and date all differ"
         return Problem(
             item.path,
             f"{NEW_ID_NOTE}: this is not the article readers have under this name ({had!r}): its {differ}, so it is "
-            "published as a new entry, with an id of its own; if it is that article rewritten, pin "
-            f'id = "{had}" in {metadata_place(item.path)} to keep theirs',
+            f"published as a new entry, with an id of its own ({article.entry_id!r}); if it is that article "
+            f"rewritten, {pin}",
             "warning",
         )
     if item.source is not None and item.source.pinned_id is not None:

@@ -172,7 +172,8 @@ def revise(
 
     ``current``, ``words`` and ``sketch`` are :func:`reader_keys` of ``article`` when the caller already has them
     (the build cache keeps them). The entry keeps the id readers have (``id_day``, ``pinned_id``) as
-    ``previous`` had it: the caller says which id is published.
+    ``previous`` had it, and the articles readers had under its slug before (``earlier``): the caller says which id
+    is published.
     """
     if not current or not words or not sketch:
         current, words, sketch = reader_keys(article)
@@ -192,6 +193,8 @@ def revise(
         text_key=words,
         sketch=sketch,
         renamed_from=previous.renamed_from if previous is not None else "",
+        id_number=previous.id_number if previous is not None else 0,
+        earlier=previous.earlier if previous is not None else (),
     )
     if revision == previous:
         revision = previous  # the same object: what a ledger keeps unchanged is told apart by identity
@@ -255,9 +258,9 @@ def dump_entries(changes: Mapping[str, Revision], journal: str) -> str:
     return json.dumps({"journal": journal, "articles": articles}, ensure_ascii=False, separators=(",", ":"))
 
 
-def _entry(revision: Revision) -> dict[str, str]:
+def _entry(revision: Revision) -> dict[str, Any]:
     # Keys in this order, not sorted: the file reads as it did when it was written by hand.
-    entry = {"fingerprint": revision.fingerprint, "since": _utc(revision.since)}
+    entry: dict[str, Any] = {"fingerprint": revision.fingerprint, "since": _utc(revision.since)}
     if revision.withdrawn:
         entry["withdrawn"] = _utc(revision.withdrawn)
     if revision.first_seen:
@@ -274,6 +277,10 @@ def _entry(revision: Revision) -> dict[str, str]:
         entry["sketch"] = revision.sketch
     if revision.renamed_from:
         entry["renamed_from"] = revision.renamed_from
+    if revision.id_number:
+        entry["id_number"] = revision.id_number
+    if revision.earlier:
+        entry["earlier"] = [_entry(before) for before in revision.earlier]
     return entry
 
 
@@ -300,29 +307,47 @@ def ledger_entries(articles: Mapping[str, Any]) -> dict[str, Revision]:
     ledger: dict[str, Revision] = {}
     for slug, entry in articles.items():
         try:
-            withdrawn = entry.get("withdrawn")
-            first_seen = entry.get("first_seen")  # absent from older ledgers and from dated articles
-            ledger[slug] = Revision(
-                fingerprint=str(entry["fingerprint"]),
-                since=_parse_utc(entry["since"]),
-                withdrawn=_parse_utc(withdrawn) if withdrawn else None,
-                first_seen=_parse_utc(first_seen) if first_seen else None,
-                id_day=_day(entry.get("id_day", "")),  # absent from older ledgers and for pinned ids
-                # absent from older ledgers (the first build after an upgrade writes them) and from unpinned ids
-                pinned_id=_text(entry.get("pinned_id", "")),
-                title=_text(entry.get("title", "")),
-                text_key=_text(entry.get("text_key", "")),
-                sketch=_text(entry.get("sketch", "")),  # absent from ledgers written before session 38
-                renamed_from=_text(entry.get("renamed_from", "")),  # absent unless its file was renamed
-            )
+            ledger[slug] = _revision(entry)
         except (AttributeError, KeyError, TypeError, ValueError):
             raise ValueError(f"has an unreadable entry for {slug!r}: {entry!r}") from None
     return ledger
 
 
+def _revision(entry: Any) -> Revision:
+    """Read one entry of a ledger (raising AttributeError, KeyError, TypeError or ValueError if it is not one)."""
+    withdrawn = entry.get("withdrawn")
+    first_seen = entry.get("first_seen")  # absent from older ledgers and from dated articles
+    earlier = entry.get("earlier", [])  # absent unless another article took the slug (session 39)
+    if not isinstance(earlier, list):
+        raise ValueError(earlier)
+    return Revision(
+        fingerprint=str(entry["fingerprint"]),
+        since=_parse_utc(entry["since"]),
+        withdrawn=_parse_utc(withdrawn) if withdrawn else None,
+        first_seen=_parse_utc(first_seen) if first_seen else None,
+        id_day=_day(entry.get("id_day", "")),  # absent from older ledgers and for pinned ids
+        # absent from older ledgers (the first build after an upgrade writes them) and from unpinned ids
+        pinned_id=_text(entry.get("pinned_id", "")),
+        title=_text(entry.get("title", "")),
+        text_key=_text(entry.get("text_key", "")),
+        sketch=_text(entry.get("sketch", "")),  # absent from ledgers written before session 38
+        renamed_from=_text(entry.get("renamed_from", "")),  # absent unless its file was renamed
+        id_number=_number(entry.get("id_number", 0)),  # absent unless its id has a number (session 39)
+        # each as the ledger kept it when it was taken: without an ``earlier`` of its own
+        earlier=tuple(replace(_revision(before), earlier=()) for before in earlier),
+    )
+
+
 def _day(value: object) -> str:
     """Return a ledger's ``id_day`` ("2024-03-01"), raising ValueError for anything else."""
     if not isinstance(value, str) or (value and date.fromisoformat(value).isoformat() != value):
+        raise ValueError(value)
+    return value
+
+
+def _number(value: object) -> int:
+    """Return a ledger's ``id_number`` (0, or 2 and up), raising ValueError for anything else."""
+    if type(value) is not int or value < 0 or value == 1:
         raise ValueError(value)
     return value
 

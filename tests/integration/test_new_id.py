@@ -5,6 +5,7 @@ session 38)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -186,3 +187,31 @@ def test_an_undated_article_edited_keeps_its_id_and_another_under_its_name_gets_
     feed = (tmp_path / "third" / "feed.atom").read_text(encoding="utf-8")
     assert ":articles/pier" in feed and old_id not in feed
     assert "this is not the article" not in run("build", str(tmp_path / "fourth"), "--content", str(content))[1]
+
+
+def test_another_article_saved_under_a_deleted_ones_name_on_its_day_gets_a_numbered_id(tmp_path: Path) -> None:
+    # the id is the day and the name: the same day, the deleted article's id would make it that entry's update in
+    # every reader (session 39). Its own id, in every feed, warned of; the page under the name is the new article
+    content = blank_site(tmp_path / "content")
+    write_article(content, "poti-crane", "2024-03-01T09:00:00+04:00", title="Poti gets a crane", text=HARBOUR)
+    run("build", str(tmp_path / "first"), "--content", str(content))
+    for suffix in (".html", ".toml"):
+        (content / "articles" / f"poti-crane{suffix}").unlink()
+    run("build", str(tmp_path / "second"), "--content", str(content))
+    write_article(content, "poti-crane", "2024-03-01T17:00:00+04:00", title="Island ferry cancelled", text=FERRY)
+    new_id = f"{OLD_ID}/2"
+    said, _ = run("check", "--content", str(content))
+    assert f"new entry id: this is not the article readers have under this name ({OLD_ID!r})" in said
+    assert f"with an id of its own ({new_id!r}" in said and f"id:        {new_id}" in said
+    assert "its date is that article's day, but its title and words differ and it shares next to none" in said
+    _, said = run("build", str(tmp_path / "third"), "--content", str(content))
+    assert f"with an id of its own ({new_id!r}" in said
+    out = tmp_path / "third"
+    assert f"<id>{new_id}</id>" in (out / "feed.atom").read_text(encoding="utf-8")
+    assert f'<guid isPermaLink="false">{new_id}</guid>' in (out / "feed.rss").read_text(encoding="utf-8")
+    assert [item["id"] for item in json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"]] == [new_id]
+    assert "Island ferry cancelled" in (out / "articles" / "poti-crane.html").read_text(encoding="utf-8")
+    # published: the ledger keeps the number, and the next build has the same id and nothing to warn of
+    _, said = run("build", str(tmp_path / "fourth"), "--content", str(content))
+    assert "this is not the article" not in said
+    assert f"<id>{new_id}</id>" in (tmp_path / "fourth" / "feed.atom").read_text(encoding="utf-8")

@@ -28,6 +28,12 @@ from feedsvc.model import (
 from support.catalog_sources import BODY, FERRY, HARBOUR, HARBOUR_EDITED, LONDON, gazette, source, story
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+# a third article, sharing no text with HARBOUR or FERRY
+RUNWAY = (
+    "Work on the island airport runway begins next week and will close it to flights for three nights in a row. "
+    "Contractors will resurface the western end, repaint the markings and replace the approach lights, which date "
+    "from the nineteen eighties. Patients needing an air ambulance will be flown from a field near the school."
+)
 
 
 @pytest.fixture
@@ -353,6 +359,68 @@ def test_an_undated_article_edited_keeps_its_id_and_another_saved_under_its_name
     assert build_catalog([newcomer], site, now=later, ledger=sketchless).articles[0].entry_id == had
 
 
+def test_another_article_saved_under_a_deleted_ones_name_on_its_day_gets_a_numbered_id_of_its_own(site: Site) -> None:
+    # the id is the day and the name: another article dated the deleted one's day (or undated, first seen that day)
+    # got that article's id, so every reader took it for an update of it, and nothing warned (session 39)
+    first = build_catalog([story("pier", HARBOUR, "North pier closed", day=2)], site, now=NOW)
+    had = first.articles[0].entry_id
+    ledger = parse_ledger(dump_ledger(first.revisions))
+    for newcomer, now in (
+        (story("pier", FERRY, "Island ferry cancelled", day=2), NOW),
+        (story("pier", FERRY, "Island ferry cancelled"), datetime(2024, 3, 2, 15, 0, tzinfo=UTC)),  # undated
+    ):
+        checked = build_catalog([newcomer], site, now=now, ledger=ledger)
+        (article,) = checked.articles
+        assert article.entry_id == f"{had}/2"
+        (warning,) = _warned(checked)
+        assert f"this is not the article readers have under this name ({had!r})" in warning
+        assert f"with an id of its own ({had + '/2'!r}" in warning and f'pin id = "{had}" in pier.toml' in warning
+        # the ledger records the number: the id stays across rebuilds and restarts, and the warning goes
+        kept = parse_ledger(dump_ledger(checked.revisions))
+        assert kept == checked.revisions and kept["pier"].id_number == 2
+        again = build_catalog([newcomer], site, now=now + timedelta(days=30), ledger=kept)
+        assert again.articles[0].entry_id == f"{had}/2" and _warned(again) == []
+    # an edit of the day's article (its headline and some words) is still that article, with the id readers have
+    edited = build_catalog(
+        [story("pier", HARBOUR_EDITED, "North pier to stay shut", day=2)], site, now=NOW, ledger=ledger
+    )
+    assert edited.articles[0].entry_id == had and _warned(edited) == []
+    # a third article under the name that day: an id none of the two before had; the warning names the last one's
+    third = story("pier", RUNWAY, "Runway works at the island airport", day=2)
+    later = build_catalog([third], site, now=NOW, ledger=kept)
+    assert later.articles[0].entry_id == f"{had}/3"
+    (warning,) = _warned(later)
+    assert f"under this name ({had + '/2'!r})" in warning
+    # the first one's entry without its sketch (a ledger written before sketches were kept) tells no more than its
+    # name and its day, which the third article shares: not taken for it back
+    sketchless = {"pier": replace(kept["pier"], earlier=tuple(replace(e, sketch="") for e in kept["pier"].earlier))}
+    assert build_catalog([third], site, now=NOW, ledger=sketchless).articles[0].entry_id == f"{had}/3"
+    # the first article back (its file restored): the id readers got for it, not a new one, said so
+    back = build_catalog([story("pier", HARBOUR, "North pier closed", day=2)], site, now=NOW, ledger=later.revisions)
+    assert back.articles[0].entry_id == had
+    (warning,) = _warned(back)
+    assert f"published under it before, and has the id readers got for it again ({had!r})" in warning
+    assert [entry.id_number for entry in back.revisions["pier"].earlier] == [2, 3]
+    restored = build_catalog([story("pier", HARBOUR, "North pier closed", day=2)], site, now=NOW, ledger=back.revisions)
+    assert restored.articles[0].entry_id == had and _warned(restored) == []  # once published, nothing to say
+    # withdrawn, its tombstone names its own id, not the first article's
+    gone = replace(third, status="withdrawn")
+    assert build_catalog([gone], site, now=NOW, ledger=later.revisions).gone["pier"].entry_id == f"{had}/3"
+
+
+def test_an_article_replacing_a_withdrawn_one_on_its_day_is_no_resurrection_of_its_tombstone(site: Site) -> None:
+    # readers dropped the withdrawn entry on its tombstone (at:deleted-entry ref = its id): the same id again would be
+    # that entry back from the dead, or ignored by a reader that remembers the tombstone
+    first = build_catalog([story("pier", HARBOUR, "North pier closed", day=2)], site, now=NOW)
+    had = first.articles[0].entry_id
+    withdrawn = replace(story("pier", HARBOUR, "North pier closed", day=2), status="withdrawn")
+    gone = build_catalog([withdrawn], site, now=NOW + timedelta(hours=1), ledger=first.revisions)
+    assert gone.gone["pier"].entry_id == had
+    newcomer = story("pier", FERRY, "Island ferry cancelled", day=2)
+    published = build_catalog([newcomer], site, now=NOW + timedelta(hours=2), ledger=gone.revisions)
+    assert published.articles[0].entry_id == f"{had}/2" and published.by_slug["pier"].title == "Island ferry cancelled"
+
+
 def test_the_first_build_after_an_upgrade_adds_titles_words_and_pinned_ids_and_nothing_else(site: Site) -> None:
     pin = "urn:example:pinned"
     sources = [source("derived", day=2), replace(source("pinned", day=3), pinned_id=pin)]
@@ -521,7 +589,7 @@ file_changes = st.tuples(
     st.sampled_from(
         ["add", "title", "date", "tags", "author", "remove", "rename", "undated", "future", "draft", "broken",
          "source", "same-slug", "same-id", "withdraw", "later", "suffixed", "suffixed", "own-suffixed", "plain-wire",
-         "moved", "moved-edited", "reused"]
+         "moved", "moved-edited", "reused", "reused-same-day"]
     ),
     st.integers(0, 7),
     st.integers(0, 3),
@@ -539,10 +607,10 @@ def _file(site: Site, name: str, slug: str | None = None, **meta: object) -> Pre
     pinned = meta.pop("pinned_id", None)
     followed = meta.pop("source", None)
     text = str(meta.pop("text", f"The story of {name}, in words enough for a paragraph."))
+    html = str(meta.pop("html", BODY.format(text=text)))
     origins = (("title", str(meta.pop("title_from"))),) if "title_from" in meta else ()
     path = Path(f"articles/{name}")
     metadata = PageMetadata(**{"title": f"Title {name}", **meta})  # type: ignore[arg-type]
-    html = BODY.format(text=text)
     loaded = ArticleSource(
         slug=slug or Path(name).stem, path=path, html=html, metadata=metadata, pinned_id=pinned, status=status,
         source=followed, origins=origins,  # type: ignore[arg-type]
@@ -605,6 +673,13 @@ def _change(
         made[path] = _file(
             site, name, published=day.replace(day=20 + variant), title=f"Other {variant}", text=f"Other {variant}."
         )
+    elif kind == "reused-same-day":  # another article under the name, on the day of its id: a number after it
+        article = files[path].article if path in files else None
+        text = (FERRY, RUNWAY, HARBOUR)[variant % 3]  # the same variant again: that article back
+        made[path] = _file(
+            site, name, published=article.published if article is not None else day, title=f"Other {variant % 3}",
+            html=f"<article><p>{text}</p></article>",
+        )  # fmt: skip
     elif kind == "undated":
         made[path] = _file(site, name)
     elif kind == "future":  # held back until its date: a later "now" publishes it

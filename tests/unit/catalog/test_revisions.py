@@ -197,6 +197,22 @@ def test_the_id_readers_have_and_what_tells_the_article_apart_round_trip() -> No
         parse_ledger(broken)
 
 
+def test_an_ids_number_and_the_articles_readers_had_under_the_name_before_round_trip_and_are_kept() -> None:
+    # another article saved under a name on the day of its id gets a number after the name (session 39); the ledger
+    # keeps it, and the entries of the articles before it, so no id is given twice and a restored one has its own
+    before = Revision("f1", PUBLISHED, id_day="2021-11-23", title="Port", text_key="4567ef01", sketch="ab" * 16)
+    ledger = {"port": Revision("f2", NOW, id_day="2021-11-23", title="Ferry", id_number=2, earlier=(before,))}
+    text = dump_ledger(ledger)
+    assert '"id_number": 2,\n   "earlier": [\n    {\n     "fingerprint": "f1"' in text
+    assert parse_ledger(text) == ledger
+    _, entry = revise(article(), None, ledger["port"], NOW + timedelta(days=1))
+    assert entry.id_number == 2 and entry.earlier == (before,)
+    for bad in ('"id_number": 1', '"id_number": "2"', '"id_number": -2', '"earlier": {}', '"earlier": [{}]'):
+        broken = f'{{"version": 1, "articles": {{"a": {{"fingerprint": "x", "since": "{NOW.isoformat()}", {bad}}}}}}}'
+        with pytest.raises(ValueError, match="unreadable entry for 'a'"):
+            parse_ledger(broken)
+
+
 def test_a_ledger_written_before_first_seen_existed_still_loads() -> None:
     old = (
         '{\n "version": 1,\n "articles": {\n  "a": {\n   "fingerprint": "f1",\n'
