@@ -279,7 +279,7 @@ _GIFT_CUE_SOURCES = (
         ("gift",),
         (
             r"\b(?:make|making) a (?:tax[- ]deductible |one[- ]time |monthly |recurring |special |year-end )?gift"
-            r" (?:today|now|online|to (?:us\b|our\b|(?:the )?(?-i:[A-Z])))"
+            r" (?:today|now|online|to (?:us\b|our\b|(?:the )?(?-i:[A-Z])\w*))"
         ),
     ),
     # "your gift helps", "your subscription supports my research and writing"
