@@ -56,6 +56,7 @@ import argparse
 import itertools
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
@@ -172,21 +173,22 @@ def appeal_failures(key: str, text: str, truth: dict) -> list[Failure]:
 
 def markup_failures(key: str, text: str, page: Page) -> list[Failure]:
     """Return the markup shown as text in ``text`` that the source page does not show as text (a placeholder: in code)."""
-    shown: str | None = None
-    for match in MARKUP.finditer(text):
-        if shown is None:
-            shown = _flat(source_text(page.html))
-        if _flat(match.group(0)) not in shown:
+    found = _first_unshown(MARKUP, text, lambda: source_text(page.html), "")
+    if found is None:
+        found = _first_unshown(PLACEHOLDER, text, lambda: source_code_text(page.html), "placeholder ")
+    return [] if found is None else [Failure("markup", key, found)]
+
+
+def _first_unshown(pattern: re.Pattern[str], text: str, shown: Callable[[], str], label: str) -> str | None:
+    """Return the first match of ``pattern`` in ``text`` that ``shown()`` (read once, when needed) lacks, in context."""
+    where: str | None = None
+    for match in pattern.finditer(text):
+        if where is None:
+            where = _flat(shown())
+        if _flat(match.group(0)) not in where:
             start = max(0, match.start() - 40)
-            return [Failure("markup", key, f"{text[start : match.end() + 60]!r}")]
-    code: str | None = None
-    for match in PLACEHOLDER.finditer(text):
-        if code is None:
-            code = _flat(source_code_text(page.html))
-        if _flat(match.group(0)) not in code:
-            start = max(0, match.start() - 40)
-            return [Failure("markup", key, f"placeholder {text[start : match.end() + 60]!r}")]
-    return []
+            return f"{label}{text[start : match.end() + 60]!r}"
+    return None
 
 
 def source_text(html: str) -> str:
