@@ -22,6 +22,7 @@ __all__ = [
     "ALLOWED_TAGS",
     "APPEAL_CUES",
     "APPEAL_CUE_TABLE",
+    "APPEAL_GIFT_CUES",
     "APPEAL_MAX_CHARS",
     "APPEAL_PRICE_CUES",
     "APPEAL_STEMS",
@@ -110,6 +111,7 @@ __all__ = [
     "SQUARE_IMAGE_MAX",
     "TAG_LINE",
     "TEMPLATE_IMAGE",
+    "TEMPLATE_PLACEHOLDER_TEXT",
     "TINY_IMAGE_MAX",
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
@@ -266,8 +268,33 @@ _PRICE_CUE_SOURCES = (
     (("month", "year"), r"[$£€]\s?\d+(?:\.\d\d)? (?:a|per) (?:month|year)\b"),
 )
 
+# The cues that ask for a gift to keep the site's own cause going, in words that name no donation or
+# membership (see APPEAL_GIFT_CUES).
+_GIFT_CUE_SOURCES = (
+    # "support this webcam", "… this podcast": what the reader is asked to keep going is the page's own thing
+    (("support this",), r"\bsupport this (?:webcam|site|blog|podcast|newsletter|channel|journalism)\b"),
+    # "by making a gift to Yosemite Conservancy", "make a tax-deductible gift today": a gift to somebody named (a
+    # capital even under IGNORECASE, "the" before it or not), to us, or now; "making a gift for mum" is a craft
+    (
+        ("gift",),
+        (
+            r"\b(?:make|making) a (?:tax[- ]deductible |one[- ]time |monthly |recurring |special |year-end )?gift"
+            r" (?:today|now|online|to (?:us\b|our\b|(?:the )?(?-i:[A-Z])\w*))"
+        ),
+    ),
+    # "your gift helps", "your subscription supports my research and writing"
+    (
+        ("your gift", "your donation", "your contribution", "your subscription", "your membership"),
+        (
+            r"\byour (?:gift|donation|contribution|subscription|membership)s? (?:today |now )?(?:helps?|keeps?|supports?"
+            r"|funds?|makes? (?:this|our|it) possible)\b"
+        ),
+    ),
+)
+
 _APPEAL_CUE_SOURCES = (
     # (lower-case words every match contains, the cue)
+    *_GIFT_CUE_SOURCES,
     (
         ("support",),
         # "us" and "our ..." end at a word ("PiP support usage" is no appeal), and the named
@@ -358,6 +385,12 @@ APPEAL_CUES = tuple(cue for _, cue in APPEAL_CUE_TABLE)
 # (boilerplate's `price_with_ask`).
 APPEAL_PRICE_CUES = frozenset(
     cue for _, cue in APPEAL_CUE_TABLE if cue.pattern in {source for _, source in _PRICE_CUE_SOURCES}
+)
+
+# The cues above that ask for a gift to the site's cause in words that name no donation or membership
+# ("support this webcam … by making a gift to …"): boilerplate's `gift_asks` switch turns them off.
+APPEAL_GIFT_CUES = frozenset(
+    cue for _, cue in APPEAL_CUE_TABLE if cue.pattern in {source for _, source in _GIFT_CUE_SOURCES}
 )
 
 # Every appeal cue above contains one of these (lower case): a block
@@ -739,6 +772,14 @@ INLINE_TAGS = frozenset(
 # block naming an element ("the <p> element") is never all markup.
 MARKUP_TEXT = re.compile(
     r"(?:\s*(?:<[a-zA-Z][\w-]*(?:\s+[\w:-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)+\s*/?>|</[a-zA-Z][\w-]*\s*>))+\s*"
+)
+
+# A block whose whole text is template placeholders: Mustache/Handlebars/Jinja/Liquid output and tags, ERB/EJS/ASP,
+# a template literal's ${name}, a WordPress shortcode. What a template or a script was to fill ("{{hire-ai-eng=
+# "/case-banners/hire-ai-eng"}}" becomes a banner): a reader of the page never sees it, the feed's would.
+TEMPLATE_PLACEHOLDER_TEXT = re.compile(
+    r"(?:\s*(?:\{\{[^{}]{1,200}\}\}|\{%[^{}]{1,200}%\}|<%[=#-]?[^%]{1,200}%>|\$\{[A-Za-z_][\w.]{0,60}\}"
+    r"|\[/?(?:caption|embed|gallery|video|audio|playlist|vc_\w+|et_pb_\w+)(?:\s[^\]]{0,200})?\]))+\s*"
 )
 
 # Text of a cookie-consent dialog.

@@ -37,6 +37,38 @@ def test_an_appeal_the_truth_leaves_out_fails_and_one_it_keeps_does_not() -> Non
     assert not appeal_failures("set/1", kept["articleBody"], kept)
 
 
+def test_an_ask_fails_even_when_the_truth_keeps_it_and_donations_told_of_do_not() -> None:
+    ask = "You can keep the harbour lit—and support this webcam—by making a gift to Northcliff Harbour Trust."
+    kept = {"articleBody": TRUTH + " " + ask}
+    # An annotator keeping an appeal does not make it the article.
+    assert appeal_failures("set/1", kept["articleBody"], kept)
+    for line in (
+        "Your subscription supports my research and writing.",
+        "If this helped you, I'd love it if you joined my Patreon!",
+        "Faites un don pour soutenir notre rédaction.",
+    ):
+        assert appeal_failures("set/1", TRUTH + " " + line, {"articleBody": TRUTH + " " + line}), line
+    # Donations told of in the third person ask nothing, whoever keeps them.
+    for line in (
+        "The fund donated $5m and donations rose by a tenth.",
+        "Streamers accept tips via PayPal or Ko-fi links.",
+        "You can donate it, sell it at a yard sale or give it away.",
+        "Browsers that support this feature are listed below.",
+    ):
+        told = {"articleBody": TRUTH + " " + line}
+        assert not appeal_failures("set/1", told["articleBody"], told), line
+
+
+def test_a_template_placeholder_fails_unless_the_source_shows_it_in_code() -> None:
+    banner = '{{hire-ai-eng="/case-banners/hire-ai-eng"}}'
+    source = page(f"<html><body><article>{ARTICLE}<p>{banner}</p></article></body></html>")
+    # The source shows it as text (scripts off), but outside code: a script was to fill it.
+    assert markup_failures("set/1", TRUTH + "\n" + banner, source)
+    assert markup_failures("set/1", TRUTH + '\n[caption id="attachment_1" width="640"]', source)
+    guide = page(f"<html><body><article>{ARTICLE}<pre><code>{{{{ page.title }}}}</code></pre></article></body></html>")
+    assert not markup_failures("set/1", TRUTH + "\n{{ page.title }}", guide)
+
+
 def test_markup_text_fails_unless_the_source_shows_it_as_text() -> None:
     pixel = '<img height="1" width="1" src="https://t.example/p">'
     assert markup_failures(

@@ -188,3 +188,33 @@ def test_support_at_the_start_of_a_longer_word_or_a_lower_case_name_is_no_appeal
 )
 def test_the_support_cue_ends_at_a_word(text: str, cues: int) -> None:
     assert boilerplate.appeal_cues(text) == cues
+
+
+def test_an_appeal_for_a_gift_under_each_item_goes_but_gifts_told_of_stay(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "drops_an_appeal_for_a_gift_repeated_under_each_item.html"
+    text = text_of(name)
+    # Under each camera the page asks the reader to keep it going with a gift, in words that name no donation.
+    assert "support this webcam" not in text and "by making a gift to" not in text
+    # The cameras, a gift made by somebody, and gifts told of in the third person are the article.
+    assert "The beach camera looks north over the sand" in text
+    assert "spent a week making a gift for the terns' wardens" in text
+    assert "Gifts to the trust rose by a tenth last year" in text
+    monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"gift_asks"}))
+    assert text_of(name).count("support this webcam—by making a gift to Northcliff Harbour Trust") == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        ("Support this podcast by making a gift to the Harbour Radio Trust.", 2),
+        ("Make a tax-deductible gift today.", 1),
+        ("Your gift helps keep the cameras running.", 1),
+        ("Your subscription supports my research and writing.", 1),
+        ("She spent a week making a gift for her grandmother.", 0),
+        ("The browsers that support this feature are listed below.", 0),
+        ("He was making a gift to his sister of the old boat.", 0),
+        ("Gifts to the trust rose by a tenth last year.", 0),
+    ],
+)
+def test_a_gift_ask_names_the_site_or_asks_now(text: str, cues: int) -> None:
+    assert boilerplate.appeal_cues(text) == cues

@@ -7,7 +7,7 @@ import pytest
 
 from feedsvc.clean import clean_html
 from feedsvc.clean.chrome import RULES, remove_chrome
-from feedsvc.clean.policy import CHROME_LINE, CTA_LINE, MARKUP_TEXT, PREV_NEXT, UPDATED_LINE
+from feedsvc.clean.policy import CHROME_LINE, CTA_LINE, MARKUP_TEXT, PREV_NEXT, TEMPLATE_PLACEHOLDER_TEXT, UPDATED_LINE
 from support.paths import FIXTURES as FIXTURES_DIR
 
 FIXTURES = FIXTURES_DIR / "clean"
@@ -103,6 +103,52 @@ def test_sentences_that_start_like_chrome_are_kept(line: str) -> None:
     assert not CHROME_LINE.fullmatch(line)
     assert not PREV_NEXT.search(line)
     assert not UPDATED_LINE.match(line)
+
+
+def test_template_placeholders_shown_as_text_go_but_templates_shown_as_code_stay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from feedsvc.clean import chrome
+
+    name = "drops_template_placeholders_shown_as_text.html"
+    _, text = cleaned(name)
+    # A line that is only a placeholder is what a template or a script was to fill: no reader of the page sees it.
+    for placeholder in (
+        '{{hire-banner="/banners/hire-harbour-developers"}}',
+        '[caption id="attachment_812"',
+        "{% include",
+    ):
+        assert placeholder not in text
+    # The guide shows its own template in a code block, and its prose stays.
+    assert "{{ page.title }}" in text and "{% if page.author %}" in text
+    assert "most generators print nothing" in text
+    monkeypatch.setattr(chrome, "DISABLED", frozenset({"template_placeholders"}))
+    _, without = cleaned(name)
+    assert '{{hire-banner="/banners/hire-harbour-developers"}}' in without and "{% include" in without
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{{hire-ai-eng="/case-banners/hire-ai-eng"}}',
+        "{% include 'box.html' %}",
+        "<%= @post.title %>",
+        "${userName}",
+        '[caption id="attachment_1" width="640"]',
+        "[/caption]",
+        "{{ a }} {{ b }}",
+    ],
+)
+def test_template_placeholder_lines(line: str) -> None:
+    assert TEMPLATE_PLACEHOLDER_TEXT.fullmatch(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Write {{ name }} where the name goes.", "{} and {{}} are empty", "[1] See the note.", "The price is ${5}."],
+)
+def test_a_line_that_holds_more_than_placeholders_is_no_placeholder_line(line: str) -> None:
+    assert not TEMPLATE_PLACEHOLDER_TEXT.fullmatch(line)
 
 
 def test_markup_text_means_whole_tags_with_attributes_not_a_mention() -> None:

@@ -52,6 +52,7 @@ FINGERPRINTS = {
     "29": "8a7f119da25e9ead",  # issue 11: a "Table of Contents" title whose table is gone goes, wherever it stands (no list item right after it, no link in the next three lines); appeal cues "help us keep bringing you …" and "exclusive to our subscribers", and a one-cue block too long to be an appeal alone is one right before or after an appeal
     "30": "a784348bb8120e53",  # issue 11: a section's <header> is weighed against all of the section after it (a short lead-in line before a list or table), not only its first block; model retrained
     "31": "8d09913c76766c3c",  # issue 11: a byline's lead-in left alone ("Written by") when the scorer removed the names after it goes too
+    "32": "b7e9d39c7454d578",  # issue 11: asks for a gift to the site's own cause ("support this webcam", "by making a gift to …", "your gift helps") are appeal cues; a block whose whole text is template placeholders ({{…}}, {% … %}, <%= %>, ${name}, shortcodes) goes outside code; model retrained
 }
 
 
