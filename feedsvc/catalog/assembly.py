@@ -69,6 +69,10 @@ UNDATED_NOTE = "no publication date"
 NEW_ID_NOTE = "new entry id"
 # Changed articles up to which (or an eighth of the site) a catalog is brought up to date from the last one.
 INCREMENTAL_FROM = 64
+# The entries of the articles a name had before that its ledger entry keeps (``Revision.earlier``), newest. Only one
+# of their ids' days can be given again, so a name reused every day (a daily page saved over one file) would carry a
+# year of entries in every write of it for nothing; 32 lets 33 articles share a name and a day before one is forgotten.
+EARLIER_KEPT = 32
 
 
 def metadata_place(path: Path) -> str:
@@ -474,7 +478,7 @@ def _assemble_one(
     if another and previous is not None:
         # the article readers had under the name is kept, with those before it (the one back taken out)
         earlier = (*(old for old in previous.earlier if old is not back), replace(previous, earlier=()))
-        revision = replace(revision, earlier=earlier)
+        revision = replace(revision, earlier=earlier[-EARLIER_KEPT:])
     if moved_from and revision.renamed_from != moved_from:
         revision = replace(revision, renamed_from=moved_from)  # the rename's first build: later ones keep it
     if revision == previous:

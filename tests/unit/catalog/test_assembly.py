@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from feedsvc.catalog import assembly
 from feedsvc.catalog.assembly import Assembled, Dated, assemble_catalog, build_catalog, facet_key, update_catalog
 from feedsvc.catalog.prepare import entry_id, prepare_source
 from feedsvc.catalog.revisions import dump_ledger, parse_ledger
@@ -419,6 +420,21 @@ def test_an_article_replacing_a_withdrawn_one_on_its_day_is_no_resurrection_of_i
     newcomer = story("pier", FERRY, "Island ferry cancelled", day=2)
     published = build_catalog([newcomer], site, now=NOW + timedelta(hours=2), ledger=gone.revisions)
     assert published.articles[0].entry_id == f"{had}/2" and published.by_slug["pier"].title == "Island ferry cancelled"
+
+
+def test_a_name_reused_every_day_keeps_only_the_newest_articles_it_had_before(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a daily page saved over one file: each day's article is another (its day differs), and without a bound its
+    # ledger entry would carry every earlier day's, written again with each build of it
+    monkeypatch.setattr(assembly, "EARLIER_KEPT", 3)
+    ledger: dict[str, Revision] = {}
+    for day in range(1, 7):
+        daily = _titled(source("daily", day=day, text=f"Tides and weather for day {day}."), f"Daily notes {day}")
+        ledger = build_catalog([daily], site, now=NOW, ledger=ledger).revisions
+    assert ledger["daily"].id_day == "2024-03-06"
+    assert [entry.id_day for entry in ledger["daily"].earlier] == ["2024-03-03", "2024-03-04", "2024-03-05"]
+    assert parse_ledger(dump_ledger(ledger)) == ledger
 
 
 def test_the_first_build_after_an_upgrade_adds_titles_words_and_pinned_ids_and_nothing_else(site: Site) -> None:
