@@ -71,7 +71,7 @@ NEW_ID_NOTE = "new entry id"
 INCREMENTAL_FROM = 64
 # The entries of the articles a name had before that its ledger entry keeps (``Revision.earlier``), newest. Only one
 # of their ids' days can be given again, so a name reused every day (a daily page saved over one file) would carry a
-# year of entries in every write of it for nothing; 32 lets 33 articles share a name and a day before one is forgotten.
+# year of entries in every write of it for nothing; with 32, an id is given twice only to a 35th article of one name and day.
 EARLIER_KEPT = 32
 
 
