@@ -31,7 +31,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.etree
 from lxml.html import HtmlElement
@@ -48,7 +48,7 @@ from feedsvc.clean.policy import (
     DOUBT_TEASER_MIN_CARDS,
     DOUBT_TEASER_SHARE,
 )
-from feedsvc.text import collapsed_length
+from feedsvc.text import collapsed_length, site_host
 
 __all__ = [
     "DISABLED",
@@ -363,10 +363,6 @@ def _text(el: HtmlElement) -> str:
     return str(lxml.etree.tostring(el, method="text", encoding="unicode", with_tail=False))
 
 
-def _site(url: SplitResult) -> str:
-    return (url.hostname or "").removeprefix("www.")  # hostname: lower case, without user or port
-
-
 def _other_page_of_site(href: str, base: str | None) -> bool:
     """Return True if ``href`` (as normalising left it) is another page of the site ``base`` is a page of.
 
@@ -382,7 +378,7 @@ def _other_page_of_site(href: str, base: str | None) -> bool:
         return False
     if page is None:
         return not link.netloc and bool(link.path)
-    if link.netloc and _site(link) != _site(page):
+    if link.netloc and site_host(href) != site_host(base):
         return False
     if not link.netloc and not link.path:
         return False  # "#part" or "?page=2": this page
