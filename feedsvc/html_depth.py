@@ -11,7 +11,20 @@ put deeper elements beside each other instead.
 and end tags that would nest deeper than ``max_depth`` are left out, their
 text is kept. Elements whose end tag is implied (``p``, ``li``, ``td``…) and
 void elements (``br``, ``img``…) do not count, so sloppy but ordinary pages
-are never touched, and the scan only rewrites a page that needs it.
+are never touched, and the scan only rewrites a page that needs it. An end
+tag closes what parsers close: the end tag of an ordinary element (``span``,
+``a``, ``svg``, a custom element) stops at a "special" one (``div``,
+``section``…) open inside it, and is ignored as parsers ignore it; a
+special element's stops only at the edge of its scope (``table``,
+``template``…). Read more loosely, a page repeating ``<span><div></span>``
+nests ever deeper in the parsers while the scan reads two levels.
+
+Not modelled, and read deeper than parsers build it (so flattened sooner,
+never later): an SVG or MathML element closed by ``/>`` (``<path … />``),
+which the scan reads as open (wcxb 0390's 261 chart paths read 280 levels,
+where lexbor builds 13). Read shallower than parsers build it: a raw-text
+element directly inside SVG or MathML (``<svg><style>``), whose content the
+scan skips as text and lexbor reads as markup (docs/security.md).
 """
 
 from __future__ import annotations
@@ -36,6 +49,21 @@ _RAW_TEXT = frozenset("script style textarea title xmp iframe noembed noframes n
 _RAW_END = {name: re.compile(rf"</{name}[\s/>]", re.IGNORECASE) for name in _RAW_TEXT}
 # How far down the stack an end tag looks for its element; unmatched end tags are ignored by parsers.
 _END_SEARCH = 64
+# HTML5's "special" elements. An end tag for any other element closes it only if no special element is open
+# inside it: parsers ignore "</span>" inside "<span><div>", so "<span><div></span>" repeated nests ever deeper.
+_SPECIAL = frozenset(
+    """address applet area article aside base basefont bgsound blockquote body br button caption center col
+    colgroup dd details dir div dl dt embed fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5
+    h6 head header hgroup hr html iframe img input keygen li link listing main marquee menu meta nav noembed
+    noframes noscript object ol p param plaintext pre script search section select source style summary table
+    tbody td template textarea tfoot th thead title tr track ul wbr xmp mi mo mn ms mtext annotation-xml
+    foreignobject desc""".split()
+)
+# The end tag of a special element closes it through any element but these (the edges of its scope: a
+# "</div>" inside a table, or inside SVG's foreignObject, does not close the div around them).
+_SCOPE_EDGES = frozenset(
+    "applet caption html table td th marquee object template mi mo mn ms mtext annotation-xml foreignobject desc".split()
+)
 
 
 class DepthLimited(str):
@@ -126,11 +154,16 @@ def _depth(html: str) -> int:
                 continue
             if name in skip:  # never on the stack ("</p>", "</li>"): nothing to look for
                 continue
+            if name == "form":  # lexbor leaves open what a form holds and the form with it: read the same
+                continue
+            stop = _SCOPE_EDGES if name in _SPECIAL else _SPECIAL
             top = len(stack) - 1
             for index in range(top, max(top - _END_SEARCH, -1), -1):
                 if stack[index] == name:
                     del stack[index:]
                     break
+                if stack[index] in stop:
+                    break  # ignored, as parsers ignore it
         elif (name := tag.lower()) not in skip:
             stack.append(name)
             if len(stack) > deepest:
@@ -156,12 +189,15 @@ def _scan(html: str, max_depth: int | None) -> tuple[int, str]:
         if not name:  # comment, doctype, processing instruction
             continue
         keep = True
-        if match.group(1):  # an end tag: close up to its element, if it is near the top
+        if match.group(1):  # an end tag: close up to its element, if it is near the top and nothing stops it
+            stop = _SCOPE_EDGES if name in _SPECIAL else _SPECIAL
             for index in range(len(stack) - 1, max(len(stack) - 1 - _END_SEARCH, -1), -1):
                 if stack[index][0] == name:
                     keep = stack[index][1]
                     kept_depth -= sum(1 for _, kept in stack[index:] if kept)
                     del stack[index:]
+                    break
+                if stack[index][0] in stop or name == "form":
                     break
         elif name == "plaintext":
             break

@@ -21,6 +21,7 @@ __all__ = [
     "one_line",
     "plain",
     "shorten",
+    "site_host",
     "split_keywords",
     "strip_markup",
     "unspaced_chars",
@@ -230,6 +231,24 @@ def absolute_url(value: str) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     return url
+
+
+def site_host(url: str | None) -> str:
+    """Return the host that names the site of ``url``: "" for none, or for text that is not a URL.
+
+    Lower case, without user, port or the root's trailing dot, and without a
+    leading ``www.``: ``https://user@WWW.Example.org.:8443/a`` and
+    ``//example.org/b`` are one site's. Only ``www.`` goes: ``www2.`` or
+    ``news.`` often name another server, with other pages and other rules.
+    A Unicode host stays Unicode, as a page's title would write it.
+    """
+    if not url:
+        return ""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:  # "http://[::1": a bracket left open
+        return ""
+    return host.rstrip(".").removeprefix("www.")
 
 
 def shorten(text: str, max_chars: int) -> str:

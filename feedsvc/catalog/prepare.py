@@ -16,13 +16,12 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from feedsvc.catalog.revisions import reader_keys
 from feedsvc.clean import SiteRules, clean_article, clean_html, fallback_title, summarize
 from feedsvc.metadata.images import choose_lead_image
 from feedsvc.model import NO_TITLE, UNDATED, Article, ArticleSource, ContentError, Prepared, Problem, Site, article_path
-from feedsvc.text import one_line
+from feedsvc.text import one_line, site_host
 
 __all__ = [
     "AUTHOR_ORIGINS",
@@ -62,8 +61,15 @@ def entry_id_on(site: Site, slug: str, day: str) -> str:
 
 
 def rules_host(url: str | None) -> str:
-    """Return the host whose site rules clean a page from ``url`` (``www.`` ignored; "" for none)."""
-    return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+    """Return the host whose site rules clean a page from ``url`` (``www.`` ignored; "" for none).
+
+    In ASCII, as rules files are named (``rules/xn--bcher-kva.de.toml`` for ``https://www.bücher.de/``).
+    """
+    host = site_host(url)
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:  # a label IDNA refuses (empty, over 63 characters): no rules file is named for it
+        return host
 
 
 def source_rules_key(name: str) -> str:

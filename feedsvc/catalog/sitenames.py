@@ -22,8 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from feedsvc.catalog.prepare import rules_host
 from feedsvc.model import Prepared
+from feedsvc.text import site_host
 
 __all__ = ["MIN_TITLES", "Learned", "Retitle", "TitleIndex", "learn", "strip_learned", "title_ends"]
 
@@ -128,7 +128,7 @@ def _eligible(item: Prepared) -> tuple[str, str] | None:
     article, source = item.article, item.source
     if article is None or source is None or item.own_title:
         return None
-    host = rules_host(source.metadata.canonical_url)
+    host = site_host(source.metadata.canonical_url)  # as readers write it: bücher.de, not its IDNA form
     return (host, article.title) if host else None
 
 

@@ -88,12 +88,12 @@ from feedsvc.clean.edges import trim_edges
 from feedsvc.clean.explain import Recorder, Removal, number_elements
 from feedsvc.clean.extract import find_article, prune
 from feedsvc.clean.jsonld import article_body, trim_by_article_body
-from feedsvc.clean.normalise import declared_url, effective_base, normalise
+from feedsvc.clean.normalise import declared_address, declared_url, effective_base, normalise
 from feedsvc.clean.rules import SiteRules, apply_strip_rules, parse_rules, rule_body
 from feedsvc.clean.sanitise import sanitise, sanitise_with_text, serialise_children
 from feedsvc.clean.summary import fallback_title, summarize
 from feedsvc.html_depth import limit_depth
-from feedsvc.text import collapsed_length, strip_markup
+from feedsvc.text import collapsed_length, site_host, strip_markup
 
 __all__ = [
     "CLEANER_VERSION",
@@ -246,6 +246,12 @@ def _clean(
     whole_page = _WHOLE_PAGE.search(html) is not None
     title = page_title(root) if whole_page else None
     base = effective_base(root, base_url)
+    # The teaser doubt's site is the page's own: the base; else, for a saved copy handed over without an http
+    # URL, a caller's URL that still names the host ("//host/page"), else the address the page declares
+    # (read now, before a stage cuts the head), so its links to the original site are the site's.
+    address = base
+    if address is None and probe is not None and doubts_on("teaser_cards"):
+        address = base_url if site_host(base_url) else declared_address(root)
     ld_body = article_body(root) if whole_page and "articleBody" in html else None
     description = description_of(root) if whole_page else ""
     if probe is not None:
@@ -324,7 +330,7 @@ def _clean(
     normalise(article, base, rec)
     if probe is not None and doubts_on("teaser_cards"):
         # Read on the tree normalising left: its links resolved against the page's URL, as the reader gets them.
-        probe.teasers, probe.teaser_chars = teaser_cards(article, base)
+        probe.teasers, probe.teaser_chars = teaser_cards(article, address)
 
     # 5. Sanitise (and, to judge the result, read its text from the tree sanitising made).
     fragment = (

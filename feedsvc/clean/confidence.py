@@ -31,7 +31,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.etree
 from lxml.html import HtmlElement
@@ -48,7 +48,7 @@ from feedsvc.clean.policy import (
     DOUBT_TEASER_MIN_CARDS,
     DOUBT_TEASER_SHARE,
 )
-from feedsvc.text import collapsed_length
+from feedsvc.text import collapsed_length, site_host
 
 __all__ = [
     "DISABLED",
@@ -363,37 +363,33 @@ def _text(el: HtmlElement) -> str:
     return str(lxml.etree.tostring(el, method="text", encoding="unicode", with_tail=False))
 
 
-def _site(url: SplitResult) -> str:
-    return (url.hostname or "").removeprefix("www.")  # hostname: lower case, without user or port
+def _other_page_of_site(href: str, address: str | None) -> bool:
+    """Return True if ``href`` (as normalising left it) is another page of the site ``address`` is a page of.
 
-
-def _other_page_of_site(href: str, base: str | None) -> bool:
-    """Return True if ``href`` (as normalising left it) is another page of the site ``base`` is a page of.
-
-    Without a base only a relative link is known to be the site's; a link to
-    the page itself (its fragments, its query) is no other page.
+    Without an address only a relative link is known to be the site's; a
+    link to the page itself (its fragments, its query) is no other page.
     """
     try:
         link = urlsplit(href.strip())
-        page = urlsplit(base) if base else None
+        page = urlsplit(address) if address else None
     except ValueError:
         return False
     if link.scheme not in ("", "http", "https"):
         return False
     if page is None:
         return not link.netloc and bool(link.path)
-    if link.netloc and _site(link) != _site(page):
+    if link.netloc and site_host(href) != site_host(address):
         return False
     if not link.netloc and not link.path:
         return False  # "#part" or "?page=2": this page
     return (link.path or "/").rstrip("/") != (page.path or "/").rstrip("/")
 
 
-def teaser_cards(article: HtmlElement, base: str | None) -> tuple[int, int]:
+def teaser_cards(article: HtmlElement, address: str | None) -> tuple[int, int]:
     """Return the teasers in the clean ``article`` and their characters of text (``collapsed_length``).
 
     A teaser is a heading (h2–h6) that is wholly one link to another page of
-    the same site (``base``'s), over at most ``DOUBT_TEASER_MAX_EXCERPT``
+    the same site (``address``'s, the page's own), over at most ``DOUBT_TEASER_MAX_EXCERPT``
     characters of text before the next heading: the card a site shows for
     another of its stories (a headline linking to it and its first lines).
     An article's own sections are not links; a heading linking to a product
@@ -414,7 +410,7 @@ def teaser_cards(article: HtmlElement, base: str | None) -> tuple[int, int]:
         # wholly a link: its text is the heading's (a link inside a heading keeps at most a tenth outside)
         if not text.strip() or collapsed_length(_text(link)) < 0.9 * collapsed_length(text):
             continue
-        if not _other_page_of_site(link.get("href") or "", base):
+        if not _other_page_of_site(link.get("href") or "", address):
             continue
         card = link if link is heading.getparent() else heading
         excerpt = 0

@@ -65,6 +65,7 @@ __all__ = [
     "RULES",
     "absolute",
     "best_from_srcset",
+    "declared_address",
     "declared_url",
     "drop_furniture_images",
     "drop_lone_marks",
@@ -163,8 +164,11 @@ def declared_url(html: str) -> str | None:
     ``clean_html`` itself never guesses a base.
     """
     root = parse(html) if isinstance(html, str) and html.strip() else None
-    if root is None:
-        return None
+    return None if root is None else declared_address(root)
+
+
+def declared_address(root: HtmlElement) -> str | None:
+    """Return the http(s) URL the page ``root`` says it lives at (canonical link, else og:url), or None."""
     candidates = [
         link.get("href") for link in root.iter("link") if "canonical" in (link.get("rel") or "").lower().split()
     ]

@@ -412,8 +412,7 @@ def clean(source: Any, url: str | None, content_dir: Path, no_rules: bool, expla
     block, grouped by stage (site rules, pruning, extraction, boilerplate,
     normalisation), then counts.
     """
-    from urllib.parse import urlsplit
-
+    from feedsvc.catalog.prepare import rules_host
     from feedsvc.clean import clean_explained, clean_html, declared_url
     from feedsvc.clean.explain import format_removals
     from feedsvc.content.loader import html_text
@@ -434,7 +433,7 @@ def clean(source: Any, url: str | None, content_dir: Path, no_rules: bool, expla
         all_rules, problems = load_site_rules(content_dir)
         for problem in problems:
             click.echo(f"{problem.severity}: {problem.path}: {problem.message}", err=True)
-        host = (urlsplit(page_url).hostname or "").removeprefix("www.")
+        host = rules_host(page_url)
         rules = all_rules.get(host)
         if rules is not None:
             rules_note = f"site rules: {content_dir / 'rules' / (host + '.toml')} (version {rules.version})"

@@ -50,7 +50,11 @@ class RulesSource:
 
 
 def host_of(path: Path) -> str:
-    """Return the host a rules file is for: its name without ``.toml`` and ``www.``, lower case."""
+    """Return the host a rules file is for: its name without ``.toml`` and ``www.``, lower case.
+
+    The file's side of :func:`feedsvc.catalog.prepare.rules_host` (a page's side, from its URL): a
+    name, not a URL, so ``feedsvc.text.site_host`` does not read it; ``_HOST`` then checks it.
+    """
     return path.stem.lower().removeprefix("www.")
 
 

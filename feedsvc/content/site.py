@@ -23,6 +23,7 @@ from feedsvc.content.slug import is_slug, slugify
 from feedsvc.content.toml_text import joined
 from feedsvc.metadata.dates import parse_date
 from feedsvc.model import Site, SiteImage, Source
+from feedsvc.text import site_host
 
 __all__ = [
     "ARTICLES_PER_PAGE",
@@ -692,7 +693,7 @@ def _sources(
         where = _where(index, table, lines)
         if "name" not in table:
             url = values.get("feed") or values.get("sitemap") or ""
-            suggestion = slugify((urlsplit(url).hostname or "").removeprefix("www.")) or "example-news"
+            suggestion = slugify(site_host(url)) or "example-news"
             mistakes.append(
                 f"{where}missing 'name': each source has one (its feeds are /sources/<name>/feed.atom); "
                 f'add name = "{suggestion}"'

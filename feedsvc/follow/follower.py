@@ -569,6 +569,8 @@ def _url(source: Source) -> str:
 
 
 def _host(url: str) -> str:
+    # The server's host as the feed names it, www. kept (not text.site_host): sources are polled in turn per
+    # server, and check_target lets the feed's own host, exactly, be a private address a person pointed it at.
     try:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:

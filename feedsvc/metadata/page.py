@@ -44,7 +44,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from functools import cache, partial
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import lxml.etree
@@ -72,7 +71,7 @@ from feedsvc.metadata.tags import reader_tags
 from feedsvc.metadata.titles import site_key
 from feedsvc.metadata.visible import lines_to_title
 from feedsvc.model import PageMetadata
-from feedsvc.text import dedupe, xml_safe
+from feedsvc.text import dedupe, site_host, xml_safe
 
 __all__ = ["SOURCES", "extract_metadata", "parse_date"]
 
@@ -117,7 +116,7 @@ def extract_metadata(
     # (an application-name set to the article's title)
     titled = {site_key(value) for value in (sources["json-ld"].title, sources["opengraph"].title) if value}
     names = [*site_names, *(name for name in declared if site_key(name) not in titled)]
-    names += _host_names(_host(sources) or (urlsplit(url).hostname or "" if url else ""))
+    names += _host_names(_host(sources) or site_host(url))
     decide_title(sources, root, meta, names)
     # the lines down to just under the title: read once, for the dates and for the by-line
     near_title = cache(partial(lines_to_title, root))
@@ -157,13 +156,12 @@ def _people(authors: Iterable[str], keep: Iterable[str] = ()) -> tuple[str, ...]
 
 
 def _host_names(host: str) -> list[str]:
-    """Return the names a host gives its site: itself and its registered name.
+    """Return the names a host (as ``site_host`` gives it) gives its site: itself and its registered name.
 
-    "www.ign.com" -> "ign.com", "ign"; "blog.rust-lang.org" -> "rust-lang"; "news.bbc.co.uk" ->
+    "ign.com" -> "ign.com", "ign"; "blog.rust-lang.org" -> "rust-lang"; "news.bbc.co.uk" ->
     "bbc" (a short second level under a country's domain is part of the public suffix); a blog
     hosted under a platform is named by its own label too ("siliconexposed.blogspot.com").
     """
-    host = host.lower().removeprefix("www.")
     labels = host.split(".")
     if len(labels) < 2 or not all(labels):
         return []
@@ -181,7 +179,7 @@ def _host(sources: dict[str, PageMetadata]) -> str:
     for name in ("opengraph", "json-ld"):
         url = sources[name].canonical_url
         if url:
-            return (urlsplit(url).hostname or "").removeprefix("www.")
+            return site_host(url)
     return ""
 
 

@@ -1,4 +1,5 @@
-"""limit_depth: the one-call depth reading agrees with the tag-by-tag walk, and bounded markup is not scanned twice."""
+"""limit_depth: the one-call depth reading agrees with the tag-by-tag walk, bounds what the parsers build, and bounded
+markup is not scanned twice."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ PIECES = [
     "</style", "<textarea>", "</textarea\t", "<title>", "</TITLE>", "<xmp>", "</xmp/>", "<noscript>",
     "</noscript>", "<iframe src=x>", "</iframe>", "<plaintext>", "<PLAINTEXT a>", "<!--", "-->", "<!doctype html>",
     "<?x?>", "<linK>", "</linK>", "<K>", "</k>", "<DIV>", "</Div\n>", "<", ">", "</", "text", "\x0b", " ",
+    "<span>", "</span>", "<form>", "</form>", "<table>", "</table>", "<svg>", "</svg>", "<section>", "</section>",
 ]  # fmt: skip
 
 
@@ -43,6 +45,30 @@ def test_raw_text_and_comments_do_not_nest() -> None:
     assert nesting_depth(page) == 1
     assert nesting_depth("<div><SCRIPT>'<div>'</Script><div></div></div>") == 2
     assert nesting_depth("<div><plaintext><div><div><div>") == 1
+
+
+def _tree_depth(markup: str) -> int:
+    root = parse(markup)
+    assert root is not None
+    return max(sum(1 for _ in el.iterancestors()) for el in root.iter())
+
+
+# Each repeated, the parsers (lexbor, then lxml) nest it deeper and deeper, though its end tag names an element
+# that is open: "</span>" inside "<span><div>" is ignored (a div is a "special" element), "</svg>" after a
+# <div> that ended the SVG too, and lexbor leaves what a form holds open at "</form>".
+@pytest.mark.parametrize(
+    "shape", ["<span><div></span>", "<svg><div></svg>", "<form><div></form>", "<x-card><section></x-card>"]
+)
+def test_end_tags_parsers_ignore_close_nothing_and_the_depth_stays_bounded(shape: str) -> None:
+    page = "<html><body>" + f"{shape}text" * 400 + "</body></html>"
+    assert nesting_depth(page) >= 400
+    assert _tree_depth(limit_depth(page)[0]) <= html_depth.MAX_DEPTH + 2  # html, body
+
+
+def test_an_end_tag_still_closes_what_parsers_close() -> None:
+    assert nesting_depth("<div><span><b>text</div>" * 400) == 3  # "</div>" closes the inline elements in it
+    assert nesting_depth("<x-card><span>text</x-card>" * 400) == 2
+    assert nesting_depth("<section><div><span>text</section>" * 400) == 3
 
 
 def test_a_page_within_the_limit_comes_back_equal_and_marked() -> None:

@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
-from feedsvc.text import XML_UNSAFE, collapsed_length, has_xml_unsafe, unspaced_chars, xml_safe, xml_safe_utf8
+from feedsvc.text import (
+    XML_UNSAFE,
+    collapsed_length,
+    has_xml_unsafe,
+    site_host,
+    unspaced_chars,
+    xml_safe,
+    xml_safe_utf8,
+)
 from support.strategies import SPACED_TEXT
 
 # Long enough to take the byte-level path, with text of every UTF-8 length around the probe.
@@ -106,3 +114,26 @@ def test_unspaced_chars_knows_every_white_space_character() -> None:
     for c in map(chr, range(0x110000)):
         if not 0xD800 <= ord(c) < 0xE000:
             assert unspaced_chars(f"a{c}b".encode()) == (2 if c.isspace() else 3), hex(ord(c))
+
+
+@pytest.mark.parametrize(
+    "url, host",
+    [
+        ("https://www.example.org/a", "example.org"),
+        ("https://user:secret@WWW.Example.org:8443/a", "example.org"),  # lower case; no user, no port
+        ("https://www.example.org./a", "example.org"),  # the root's dot: the same host
+        ("//www.example.org/a", "example.org"),  # scheme-relative
+        (" https://example.org/a ", "example.org"),
+        ("https://www2.example.org/a", "www2.example.org"),  # another server, as often as not
+        ("https://news.example.org/a", "news.example.org"),
+        ("https://www.bücher.de/", "bücher.de"),
+        ("https://[2001:db8::1]:8080/a", "2001:db8::1"),
+        ("http://[::1", ""),  # not a URL: no host, no ValueError
+        ("file:///home/me/page.html", ""),
+        ("/articles/a", ""),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_site_host_is_the_lower_case_host_without_www_port_or_user(url: str | None, host: str) -> None:
+    assert site_host(url) == host

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from feedsvc.catalog.prepare import entry_id, make_article
+from feedsvc.catalog.prepare import entry_id, make_article, rules_host
 from feedsvc.content.loader import load_article
 from feedsvc.model import Image, Site
 from support.catalog_sources import LONDON, gazette, source
@@ -96,3 +96,18 @@ def test_a_declared_lead_image_is_kept_as_declared(site: Site) -> None:
     declared = Image("https://cdn.example.net/lead.jpg", 1200, 630, origin="sidecar")
     assert make_article(source("story", image=declared), site).image == declared
     assert make_article(source("story"), site).image is None  # no picture anywhere
+
+
+@pytest.mark.parametrize(
+    "url, host",
+    [
+        ("https://www.example.org/a", "example.org"),
+        ("https://www.example.org./a", "example.org"),  # rules/example.org.toml, not "example.org."
+        ("https://www.bücher.de/a", "xn--bcher-kva.de"),  # rules files are named in ASCII
+        ("https://xn--bcher-kva.de/a", "xn--bcher-kva.de"),
+        ("https://" + "a" * 64 + ".example/a", "a" * 64 + ".example"),  # IDNA refuses the label: kept as it is
+        (None, ""),
+    ],
+)
+def test_rules_host_is_the_name_of_the_rules_file_for_the_page(url: str | None, host: str) -> None:
+    assert rules_host(url) == host

@@ -105,6 +105,17 @@ def test_titles_of_other_hosts_teach_nothing() -> None:
     assert index.retitle(Path("articles/a0.html")) is None
 
 
+def test_the_note_names_the_host_as_its_readers_write_it() -> None:
+    index = TitleIndex()
+    hosts = ["www.bücher.de", "bücher.de", "www.bücher.de."]  # one site, however the canonical URL writes it
+    items = [_item(f"p{n}", title, host=hosts[n % 3]) for n, title in enumerate(HILL)]
+    for item in items:
+        index.put(item.path, item)
+    index.relearn()
+    retitled = index.retitle(items[0].path)
+    assert retitled is not None and "most titles from bücher.de " in retitled.note
+
+
 def test_removing_titles_unlearns_and_says_which_files_change() -> None:
     index = TitleIndex()
     items = [_item(f"p{n}", title) for n, title in enumerate(HILL)]

@@ -338,6 +338,31 @@ def test_teasers_of_the_sites_other_stories_kept_in_the_result_are_doubted() -> 
     assert not off.confidence.doubtful
 
 
+def _saved_copy(canonical: bool = True) -> str:
+    """The teasers' page as a browser saves it: every link names the original host, its address only in its head."""
+    html = TEASERS.read_text(encoding="utf-8").replace('href="/', 'href="https://news.example.org/')
+    assert 'href="/' not in html and "canonical" not in html
+    link = '<link rel="canonical" href="https://news.example.org/2024/03/library-sundays/">' if canonical else ""
+    return html.replace("</head>", f"{link}</head>", 1)
+
+
+@pytest.mark.parametrize("base_url", [None, "file:///home/me/saved/library.html", "library.html"])
+def test_a_saved_copy_without_its_url_is_a_page_of_the_site_its_canonical_link_names(base_url: str | None) -> None:
+    html = _saved_copy()
+    found = clean_article(html, base_url)
+    with mock.patch("feedsvc.clean.declared_address", lambda root: None):  # the page's own address unread
+        unread = clean_article(html, base_url)
+    assert found.html == unread.html  # judged, not cleaned differently
+    assert str(found.confidence).startswith("4 headings are each a link to another page of the site")
+    assert not unread.confidence.doubtful  # its links name the original host: another site's, without it
+
+
+def test_a_caller_url_without_a_scheme_still_names_the_site() -> None:
+    html = _saved_copy(canonical=False)
+    assert clean_article(html, "//news.example.org/2024/03/library-sundays/").confidence.doubtful
+    assert not clean_article(html, None).confidence.doubtful  # nothing says the page's address
+
+
 def _teasers(body: str, base: str | None = URL) -> tuple[int, int]:
     root = lxml.html.fragment_fromstring(body, create_parent="div")
     return confidence.teaser_cards(root, base)

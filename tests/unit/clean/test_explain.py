@@ -198,6 +198,14 @@ def test_cli_explain_uses_the_site_rules_of_the_pages_host() -> None:
     assert "strip_text '^\\[Read more:" in result.output
 
 
+def test_cli_clean_takes_a_url_that_is_no_url_as_a_page_without_site_rules(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>The ferry left at noon with every seat taken.</p></body></html>", encoding="utf-8")
+    result = CliRunner().invoke(main, ["clean", str(page), "--url", "http://[::1", "--content", str(REPO / "content")])
+    assert result.exit_code == 0, result.output
+    assert "The ferry left at noon" in result.output
+
+
 @pytest.mark.parametrize("flag", [[], ["--no-rules"]])
 def test_cli_clean_output_keeps_the_sample_paragraphs(flag: list[str]) -> None:
     page = REPO / "content" / "articles" / "pashinyan-aliyev-and-putin-to-hold-summit-in-sochi.html"

@@ -15,6 +15,7 @@ import pytest
 
 from feedsvc.metadata.page import _host_names, extract_metadata, parse_date
 from feedsvc.model import PageMetadata
+from feedsvc.text import site_host
 from support.page_sources import TBILISI, plus, sources
 
 UTC = UTC
@@ -133,14 +134,14 @@ def test_site_name_suffix_known_from_the_page_or_the_site(head: str, kwargs: dic
 
 
 @pytest.mark.parametrize(
-    "host, names",
+    "url, names",
     [
-        ("www.ign.com", ["ign.com", "ign"]),
-        ("blog.rust-lang.org", ["blog.rust-lang.org", "rust-lang"]),
-        ("news.bbc.co.uk", ["news.bbc.co.uk", "bbc"]),
-        ("siliconnotes.blogspot.com", ["siliconnotes.blogspot.com", "blogspot", "siliconnotes"]),
-        ("localhost", []),
+        ("https://www.ign.com/a", ["ign.com", "ign"]),
+        ("https://blog.rust-lang.org/a", ["blog.rust-lang.org", "rust-lang"]),
+        ("https://news.bbc.co.uk/a", ["news.bbc.co.uk", "bbc"]),
+        ("https://siliconnotes.blogspot.com/a", ["siliconnotes.blogspot.com", "blogspot", "siliconnotes"]),
+        ("http://localhost:8000/a", []),
     ],
 )
-def test_host_names_are_the_host_and_its_registered_name(host: str, names: list[str]) -> None:
-    assert _host_names(host) == names
+def test_host_names_are_the_host_and_its_registered_name(url: str, names: list[str]) -> None:
+    assert _host_names(site_host(url)) == names
