@@ -17,6 +17,7 @@ __all__ = [
     "absolute_url",
     "collapsed_length",
     "dedupe",
+    "has_userinfo",
     "language_tag",
     "one_line",
     "plain",
@@ -25,6 +26,7 @@ __all__ = [
     "split_keywords",
     "strip_markup",
     "unspaced_chars",
+    "without_userinfo",
     "xml_safe",
     "xml_safe_utf8",
 ]
@@ -249,6 +251,27 @@ def site_host(url: str | None) -> str:
     except ValueError:  # "http://[::1": a bracket left open
         return ""
     return host.rstrip(".").removeprefix("www.")
+
+
+# The "user:password@" after a URL's "scheme://" (or a leading "//"): what a message must not repeat. It
+# ends at the last "@" before the path, as URL parsers read it, so an "@" inside the password goes too;
+# anchored at the start, so an "@" further on (a path's "//a@b") stays.
+_USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)[^/?#\\]*@")
+
+
+def without_userinfo(url: str) -> str:
+    """Return ``url`` without its user and password: what a message, a log line or a page may show of it.
+
+    ``https://editor:s3cret@example.org/feed`` is shown as ``https://example.org/feed``.
+    Pure text work, so it never raises: text that is not a URL (a bracket left
+    open) loses whatever looks like userinfo all the same.
+    """
+    return _USERINFO.sub(r"\1", url, count=1) if "@" in url else url
+
+
+def has_userinfo(url: str) -> bool:
+    """Return True if ``url`` carries a user or password (``https://user:pass@host/``)."""
+    return without_userinfo(url) != url
 
 
 def shorten(text: str, max_chars: int) -> str:

@@ -20,6 +20,7 @@ from feedsvc.content.site import SiteConfigError
 from feedsvc.importer.http import Fetcher, FetchSettings
 from feedsvc.importer.importing import Importer, Outcome, Report, run
 from feedsvc.importer.wxr import WxrError, WxrExport, parse_wxr
+from feedsvc.text import without_userinfo
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "run_import"]
 
@@ -77,7 +78,7 @@ def _import(
         report.skipped.update(export.skipped)
         tasks += [(post.link or post.title, partial(importer.import_post, post)) for post in export.posts]
     for sitemap in sitemaps:
-        click.echo(f"reading sitemap {sitemap}", err=True)
+        click.echo(f"reading sitemap {without_userinfo(sitemap)}", err=True)
         pages, failures = importer.sitemap_pages(sitemap)
         report.outcomes.extend(failures)
         tasks += [(page.loc, partial(importer.import_url, page.loc, page)) for page in pages]

@@ -23,7 +23,7 @@ from feedsvc.content.slug import is_slug, slugify
 from feedsvc.content.toml_text import joined
 from feedsvc.metadata.dates import parse_date
 from feedsvc.model import Site, SiteImage, Source
-from feedsvc.text import site_host
+from feedsvc.text import has_userinfo, site_host, without_userinfo
 
 __all__ = [
     "ARTICLES_PER_PAGE",
@@ -193,8 +193,23 @@ def _text(name: str, value: Any) -> str:
     return value.strip()
 
 
+def _no_userinfo(name: str, url: str) -> None:
+    """Refuse a URL that carries a user or password; the message shows it without them.
+
+    Every URL of site.toml ends up where people see it (the base URL and the
+    hub in every feed, a source's URL in ``/healthz`` and the logs), and
+    feedsvc sends no credentials: a secret in one would only be published.
+    """
+    if has_userinfo(url):
+        raise SiteConfigError(
+            f"'{name}' carries a user name or password, which feedsvc does not send and would show wherever "
+            f"the URL shows: remove the 'user:password@' part, giving {without_userinfo(url)!r}"
+        )
+
+
 def _base_url(name: str, value: Any) -> str:
     url = _text(name, value)
+    _no_userinfo(name, url)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SiteConfigError(f"'{name}' must be an absolute http(s) URL such as 'https://example.org', got {url!r}")
@@ -242,6 +257,7 @@ def _optional_url(name: str, value: Any) -> str | None:
     if isinstance(value, str) and not value.strip():
         return None  # "" says "no hub"
     url = _text(name, value)
+    _no_userinfo(name, url)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
         raise SiteConfigError(
@@ -547,6 +563,7 @@ def _where(index: int, table: Mapping[str, Any], lines: Sequence[Mapping[str, in
 
 def _source_url(name: str, value: Any) -> str:
     url = value.strip() if isinstance(value, str) else ""
+    _no_userinfo(name, url)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
         raise SiteConfigError(

@@ -35,7 +35,8 @@ from urllib.parse import urlsplit
 from protego import Protego
 
 from feedsvc.atomic import write_atomic
-from feedsvc.importer.http import Fetched, Fetcher, FetchError
+from feedsvc.importer.http import Fetched, Fetcher, FetchError, check_url
+from feedsvc.text import has_userinfo, without_userinfo
 
 __all__ = [
     "MAX_CRAWL_DELAY",
@@ -100,23 +101,29 @@ def check_target(url: str, own_host: str, resolve: Resolver = _resolve) -> None:
     must resolve to public addresses only, so a feed cannot steer requests into
     the network feedsvc runs in.
     """
+    shown = without_userinfo(url)
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
     except ValueError:
-        raise Refused(f"{url!r} is not a URL") from None
+        raise Refused(f"{shown!r} is not a URL") from None
     if parts.scheme.lower() not in ("http", "https") or not host:
-        raise Refused(f"{url!r} is not an http(s) URL; a source's items must link to web pages")
+        raise Refused(f"{shown!r} is not an http(s) URL; a source's items must link to web pages")
+    if has_userinfo(url):  # before robots.txt is asked: the Fetcher would refuse it anyway
+        try:
+            check_url(url)
+        except FetchError as error:
+            raise Refused(str(error)) from None
     if host == own_host.lower():
         return
     if not same_site(host, own_host):
         raise Refused(
-            f"{url} is on {host}, off the source's site ({own_host}); follow {host}'s own feed as a source of its own"
+            f"{shown} is on {host}, off the source's site ({own_host}); follow {host}'s own feed as a source of its own"
         )
     for address in resolve(host):
         ip = ipaddress.ip_address(address.split("%")[0])
         if not ip.is_global:
-            raise Refused(f"{url}: {host} resolves to the non-public address {ip}; refused (only {own_host} may)")
+            raise Refused(f"{shown}: {host} resolves to the non-public address {ip}; refused (only {own_host} may)")
 
 
 @dataclass
@@ -216,10 +223,10 @@ class PoliteClient:
         host = _origin(url)
         robots = self._robots_for(host)
         if robots.blocked:
-            raise Refused(f"not fetching {url}: {robots.blocked}")
+            raise Refused(f"not fetching {without_userinfo(url)}: {robots.blocked}")
         parser = self._robots_parsed.get(host)
         if parser is not None and not parser.can_fetch(url, ROBOTS_AGENT):
-            raise Refused(f"{host}/robots.txt disallows {url} for {ROBOTS_AGENT}; not fetched")
+            raise Refused(f"{host}/robots.txt disallows {without_userinfo(url)} for {ROBOTS_AGENT}; not fetched")
 
     def _robots_for(self, origin: str) -> _Robots:
         with self._host_lock(origin + " robots"):  # one fetch of a host's robots.txt, whichever thread asks
@@ -268,5 +275,6 @@ class PoliteClient:
 
 
 def _origin(url: str) -> str:
+    # Without a user and password: the origin names robots.txt's URL, its messages and robots.json's keys.
     parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+    return f"{parts.scheme.lower()}://{parts.netloc.rpartition('@')[2].lower()}"

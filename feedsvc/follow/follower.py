@@ -51,6 +51,7 @@ from feedsvc.follow.state import ItemState, SourceState, read_state, write_state
 from feedsvc.importer.http import HTML_TYPES, FetchError, gunzip
 from feedsvc.importer.importing import Importer
 from feedsvc.model import Site, Source
+from feedsvc.text import without_userinfo
 
 __all__ = [
     "FEED_ACCEPT",
@@ -92,7 +93,7 @@ class SourceReport:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     withdrawn: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (item URL, why)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (item URL as shown, why): add with fail()
     deferred: int = 0  # left for the next poll (max_new, or the server asked us to wait)
     error: str | None = None  # the source could not be read at all
     warning: str | None = None  # read, but not whole
@@ -102,6 +103,10 @@ class SourceReport:
     @property
     def unreadable(self) -> bool:
         return self.status == "failed"
+
+    def fail(self, url: str, why: str) -> None:
+        """Record a failed item; its URL without a user or password, since every summary, log and status shows it."""
+        self.failed.append((without_userinfo(url), why))
 
 
 def is_due(source: Source, state: SourceState, now: datetime) -> bool:
@@ -216,7 +221,7 @@ class Follower:
             wait = backoff_seconds(source.every, state.failures, retry_after)
             state.next_poll = now + timedelta(seconds=wait)
             what = "sitemap" if source.sitemap else "feed"
-            reason = str(error) if isinstance(error, FetchError) else f"{what} {url} {error}"
+            reason = str(error) if isinstance(error, FetchError) else f"{what} {without_userinfo(url)} {error}"
             state.last_error, state.last_error_at = reason, now
             report.status, report.error = "failed", reason
             write_state(self.content_dir, state)
@@ -335,8 +340,8 @@ class Follower:
                     report.unchanged += 1
                     continue
                 if item.error is not None and item.attempts >= MAX_ATTEMPTS:
-                    report.failed.append(
-                        (entry.url, f"{item.error} (tried {item.attempts} times; retried when the entry changes)")
+                    report.fail(
+                        entry.url, f"{item.error} (tried {item.attempts} times; retried when the entry changes)"
                     )
                     continue
             if item is None:
@@ -413,7 +418,7 @@ class Follower:
             published=_iso(entry.newest) if entry.newest else (item.published if item else None) or now,
         )
         self._record(state)  # after the article: a crash between the two re-finds it
-        slug = outcome.slug or entry.url
+        slug = outcome.slug or without_userinfo(entry.url)
         if outcome.status == "imported":
             report.new.append(slug)
         elif outcome.status == "updated" or (item is not None and item.withdrawn):
@@ -462,7 +467,7 @@ class Follower:
                 )
             except FetchError as error:
                 item.checked = _iso(now)  # asked again after `recheck`, not at every poll
-                report.failed.append((url, f"revalidating its page: {error}; its article is kept as it is"))
+                report.fail(url, f"revalidating its page: {error}; its article is kept as it is")
                 self._record(state)
                 if error.status in SERVER_BUSY:
                     return _Halt(f"{error}; revalidating pages waits for the next poll", error.retry_after)
@@ -484,7 +489,7 @@ class Follower:
                     first_url_wins=True,
                 )
             if outcome.status == "failed":
-                report.failed.append((url, f"revalidating its page: {outcome.reason}; its article is kept as it is"))
+                report.fail(url, f"revalidating its page: {outcome.reason}; its article is kept as it is")
                 self._record(state)
                 continue
             item.etag, item.last_modified, item.digest = fetched.etag, fetched.last_modified, digest
@@ -503,7 +508,7 @@ class Follower:
         report: SourceReport,
         final: bool,
     ) -> None:
-        report.failed.append((entry.url, reason))
+        report.fail(entry.url, reason)
         attempts = (item.attempts if item is not None and item.version == entry.version else 0) + 1
         if not final and attempts < MAX_ATTEMPTS:
             report.retrying += 1
@@ -529,7 +534,7 @@ class Follower:
             with self._import_lock:
                 outcome = self._importer_now().set_status(item.slug, "withdrawn")
             if outcome.status == "failed":
-                report.failed.append((item.url, outcome.reason))
+                report.fail(item.url, outcome.reason)
                 continue
             item.withdrawn = True
             report.withdrawn.append(item.slug)

@@ -24,6 +24,7 @@ from feedsvc.follow.follower import Follower, SourceReport, is_due
 from feedsvc.follow.state import STATE_FOLDER, SourceState, read_state
 from feedsvc.importer.http import Fetcher, FetchSettings
 from feedsvc.model import Site, Source
+from feedsvc.text import without_userinfo
 
 __all__ = ["FollowOptions", "Following", "follow_once", "make_client", "source_status"]
 
@@ -154,7 +155,7 @@ def source_status(content_dir: Path, site: Site, now: datetime | None = None) ->
         found.append(
             {
                 "name": source.name,
-                "url": source.feed or source.sitemap,
+                "url": without_userinfo(source.feed or source.sitemap or ""),  # /healthz is public
                 "status": source.status,
                 "last_success": _iso(state.last_success),
                 "last_error": state.last_error,

@@ -23,6 +23,7 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 
+from feedsvc.text import has_userinfo, without_userinfo
 from feedsvc.version import __version__
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "FetchSettings",
     "Fetched",
     "Fetcher",
+    "check_url",
     "gunzip",
     "is_html",
     "parse_content_type",
@@ -129,7 +131,7 @@ class Fetcher:
         answer is returned with ``status`` 304 and no body). ``guard`` is called with the URL and
         every redirect target before it is requested, and refuses one by raising FetchError.
         """
-        _check_scheme(url, "URL")
+        check_url(url, "URL")
         if guard is not None:
             guard(url)
         deadline = time.monotonic() + self.settings.total_timeout
@@ -142,14 +144,16 @@ class Fetcher:
                 if response.status in REDIRECT_STATUSES:
                     location = response.headers.get("Location")
                     if not location:
-                        raise FetchError(f"HTTP {response.status} redirect without a Location header at {current}")
+                        raise FetchError(
+                            f"HTTP {response.status} redirect without a Location header at {without_userinfo(current)}"
+                        )
                     target = urljoin(current, location.strip())
-                    _check_scheme(target, f"redirect from {current}")
+                    check_url(target, f"redirect from {without_userinfo(current)} to")
                     redirects.append(target)
                     if len(redirects) > MAX_REDIRECTS:
-                        raise FetchError(f"more than {MAX_REDIRECTS} redirects (last to {target})")
+                        raise FetchError(f"more than {MAX_REDIRECTS} redirects (last to {without_userinfo(target)})")
                     if target in redirects[:-1] or target == url:
-                        raise FetchError(f"redirect loop at {target}")
+                        raise FetchError(f"redirect loop at {without_userinfo(target)}")
                     if guard is not None:
                         guard(target)
                     current = target
@@ -161,7 +165,8 @@ class Fetcher:
                 elif not 200 <= response.status < 300:
                     reason = f" {response.reason}" if response.reason else ""
                     retry = retry_after_seconds(response.headers.get("Retry-After"), time.time())
-                    raise FetchError(f"HTTP {response.status}{reason} from {current}", response.status, retry)
+                    shown = without_userinfo(current)
+                    raise FetchError(f"HTTP {response.status}{reason} from {shown}", response.status, retry)
                 else:
                     body = self._read(response, deadline, max_bytes or self.settings.max_bytes)
                     complete = True
@@ -197,7 +202,8 @@ class Fetcher:
             timeout = self.settings.connect_timeout
             raise FetchError(f"timed out connecting to {_host(url)} after {timeout:g} s") from None
         except ReadTimeoutError:
-            raise FetchError(f"timed out waiting for {url} after {self.settings.read_timeout:g} s") from None
+            waited = self.settings.read_timeout
+            raise FetchError(f"timed out waiting for {without_userinfo(url)} after {waited:g} s") from None
         except (HTTPError, LocationParseError, OSError) as error:
             raise FetchError(f"could not reach {_host(url)}: {_short(error)}") from None
 
@@ -270,20 +276,34 @@ def is_html(fetched: Fetched, accepted: Sequence[str] = HTML_TYPES) -> bool:
     return fetched.body.lstrip()[:256].lower().startswith((b"<!doctype html", b"<html"))
 
 
-def _check_scheme(url: str, what: str) -> None:
+def check_url(url: str, what: str = "URL") -> None:
+    """Raise FetchError unless ``url`` is an absolute http(s) URL without a user or password.
+
+    A user and password in a URL are refused, not sent: feedsvc publishes what
+    it fetches, and a URL's secret would otherwise be kept and shown wherever
+    the URL is (sidecars, state files, messages, logs). No message repeats them.
+    """
+    shown = without_userinfo(url)
     try:
         parts = urlsplit(url)
     except ValueError:
-        raise FetchError(f"{what} {url!r} is not a URL") from None
+        raise FetchError(f"{what} {shown!r} is not a URL") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise FetchError(f"{what} {url!r} is not an absolute http(s) URL")
+        raise FetchError(f"{what} {shown!r} is not an absolute http(s) URL")
+    if has_userinfo(url) or "@" in parts.netloc:
+        raise FetchError(
+            f"{what} {shown!r} carries a user name or password, which feedsvc does not send: "
+            f"give the URL without them (feedsvc imports and follows public pages and feeds only)"
+        )
 
 
 def _host(url: str) -> str:
+    """The host (and port) of ``url`` for a message: never its user or password."""
     try:
-        return urlsplit(url).netloc or url
+        netloc = urlsplit(url).netloc
     except ValueError:
-        return url
+        return without_userinfo(url)
+    return netloc.rpartition("@")[2] or without_userinfo(url)
 
 
 def _short(error: BaseException) -> str:

@@ -42,7 +42,7 @@ from feedsvc.importer.store import Known, Library, read_sidecar, store_article
 from feedsvc.importer.wxr import WxrPost
 from feedsvc.metadata.page import extract_metadata
 from feedsvc.model import ContentError, Image, Site
-from feedsvc.text import absolute_url, xml_safe
+from feedsvc.text import absolute_url, without_userinfo, xml_safe
 
 STATUSES = ("imported", "updated", "unchanged", "failed")
 MAX_SITEMAPS = 1000  # sitemap files fetched for one --sitemap, index included
@@ -81,9 +81,10 @@ class Report:
             lines.append(f"{'skipped':<10} {sum(self.skipped.values())} ({details})")
         for outcome in self.outcomes:
             if outcome.status == "failed":
-                lines.append(f"  failed   {outcome.source}: {outcome.reason}")
+                lines.append(f"  failed   {without_userinfo(outcome.source)}: {outcome.reason}")
         for outcome in self.outcomes:
-            lines.extend(f"  warning  {outcome.source} ({outcome.slug}): {warning}" for warning in outcome.warnings)
+            source = without_userinfo(outcome.source)
+            lines.extend(f"  warning  {source} ({outcome.slug}): {warning}" for warning in outcome.warnings)
         if self.interrupted:
             lines.append("interrupted: run the same command again to import the rest")
         return lines

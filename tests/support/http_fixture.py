@@ -19,6 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# The user and password a test puts in a URL, to see that feedsvc refuses it and never repeats it.
+SECRET_USERINFO = "editor:s3cret"
+SECRET = "s3cret"
+
 # Upper bound on any delay a route may ask for, so a test can never hang the suite.
 MAX_DELAY = 3.0
 
@@ -124,6 +128,10 @@ class FixtureServer:
 
     def url(self, path: str) -> str:
         return self.base + path
+
+    def url_with_password(self, path: str) -> str:
+        """``url(path)`` with a user and password (``editor:s3cret@``): what no message may show."""
+        return self.url(path).replace("://", f"://{SECRET_USERINFO}@", 1)
 
     def __enter__(self) -> FixtureServer:
         self._thread.start()

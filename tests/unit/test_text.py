@@ -9,9 +9,11 @@ from hypothesis import given, settings
 from feedsvc.text import (
     XML_UNSAFE,
     collapsed_length,
+    has_userinfo,
     has_xml_unsafe,
     site_host,
     unspaced_chars,
+    without_userinfo,
     xml_safe,
     xml_safe_utf8,
 )
@@ -137,3 +139,22 @@ def test_unspaced_chars_knows_every_white_space_character() -> None:
 )
 def test_site_host_is_the_lower_case_host_without_www_port_or_user(url: str | None, host: str) -> None:
     assert site_host(url) == host
+
+
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("https://editor:s3cret@example.org/feed", "https://example.org/feed"),
+        ("http://editor@example.org:8080/a?b=c#d", "http://example.org:8080/a?b=c#d"),
+        ("https://ed:p@ss@word@example.org/", "https://example.org/"),  # an "@" in the password goes with it
+        ("//editor:s3cret@example.org/x", "//example.org/x"),
+        ("http://editor:s3cret@[::1", "http://[::1"),  # not a URL a parser reads, all the same
+        # an "@" elsewhere is not a user: kept
+        ("https://example.org/p//a@b?mail=x@y#z@w", "https://example.org/p//a@b?mail=x@y#z@w"),
+        ("mailto:editor@example.org", "mailto:editor@example.org"),
+        ("https://example.org/feed", "https://example.org/feed"),
+    ],
+)
+def test_without_userinfo_drops_the_user_and_password_and_nothing_else(url: str, shown: str) -> None:
+    assert without_userinfo(url) == shown
+    assert has_userinfo(url) == (url != shown)

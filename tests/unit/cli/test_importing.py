@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from feedsvc.build.builder import load_snapshot
 from feedsvc.cli.main import main
 from feedsvc.importer import importing as importer_module
-from support.http_fixture import FixtureServer, Reply, page
+from support.http_fixture import SECRET, FixtureServer, Reply, page
 from support.paths import FIXTURES as FIXTURES_DIR
 from support.sites import NEWS_SITE_TOML
 
@@ -122,3 +122,18 @@ def test_import_needs_a_valid_site_toml(tmp_path: Path) -> None:
 def test_import_has_help() -> None:
     result = CliRunner().invoke(main, ["import", "--help"])
     assert result.exit_code == 0 and "--sitemap URL" in result.output and "--wordpress EXPORT.xml" in result.output
+
+
+def test_a_url_or_sitemap_with_a_password_is_refused_and_the_output_leaves_it_out(
+    content_dir: Path, server: FixtureServer
+) -> None:
+    server.routes.update({"/ferry": page(FERRY), "/sitemap.xml": page("<urlset/>", content_type="application/xml")})
+    secret_page, secret_sitemap = server.url_with_password("/ferry"), server.url_with_password("/sitemap.xml")
+    result = invoke("--content", str(content_dir), *FAST, secret_page, "--sitemap", secret_sitemap)
+    assert result.exit_code == 1
+    assert f"failed   {server.url('/ferry')}: URL '{server.url('/ferry')}' carries a user name or password" in (
+        result.output
+    )
+    assert f"reading sitemap {server.url('/sitemap.xml')}" in result.output
+    assert SECRET not in result.output
+    assert not server.hits and not list((content_dir / "articles").glob("*.toml"))

@@ -567,6 +567,17 @@ def test_bad_sidecar_names_the_sidecar_key_and_value(content_dir: Path, site: Si
     assert message in error.reason
 
 
+@pytest.mark.parametrize("key", ["canonical_url", "source_url"])
+def test_a_sidecar_url_with_a_password_is_refused_and_the_reason_leaves_it_out(
+    content_dir: Path, site: Site, key: str
+) -> None:
+    # canonical_url is the article's link in the feeds and on its page: a secret there would be published
+    write_file(content_dir, "sochi.toml", f'{key} = "https://editor:s3cret@oc-media.org/sochi/"')
+    error = load_error(write_file(content_dir, "sochi.html", PAGE), site)
+    assert f"'{key}' carries a user name or password, which would be published with the article" in error.reason
+    assert "giving 'https://oc-media.org/sochi/'" in error.reason and "s3cret" not in error.reason
+
+
 def test_bad_sidecar_toml_gives_the_line(content_dir: Path, site: Site) -> None:
     write_file(content_dir, "sochi.toml", 'title = "Sochi"\npublished = 2021-11-23T09:00:00 +04:00\n')
     assert "line 2" in load_error(write_file(content_dir, "sochi.html", PAGE), site).reason

@@ -417,3 +417,26 @@ def test_recheck_is_a_duration_or_0_for_never(recheck: object, seconds: int) -> 
 )
 def test_a_wrong_recheck_says_what_is_allowed(recheck: object, message: str) -> None:
     assert message in source_error({"name": "a", "feed": FEED, "recheck": recheck})
+
+
+SECRET_URL = "https://editor:s3cret@oc-media.org/feed/"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {**VALID, "base_url": SECRET_URL},
+        {**VALID, "websub_hub": SECRET_URL},
+        sources({"name": "a", "feed": SECRET_URL}),
+        sources({"name": "a", "sitemap": SECRET_URL}),
+        sources({"name": "a", "feed": FEED, "link": SECRET_URL}),
+    ],
+    ids=["base_url", "websub_hub", "feed", "sitemap", "link"],
+)
+def test_a_url_with_a_user_and_password_is_refused_without_repeating_them(values: dict[str, object]) -> None:
+    with pytest.raises(SiteConfigError) as caught:
+        parse_site(values)
+    message = str(caught.value)
+    assert "carries a user name or password" in message and "remove the 'user:password@' part" in message
+    assert "https://oc-media.org/feed/" in message
+    assert "s3cret" not in message and "editor" not in message

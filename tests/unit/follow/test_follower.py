@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from feedsvc.cli.follow import report_lines
 from feedsvc.follow.follower import MAX_FEED_BYTES, RECHECK_PER_POLL, backoff_seconds
 from feedsvc.follow.state import read_state, state_file
 from feedsvc.importer.importing import Importer
 from support.following import START, Clock, poll, source_table, write_sources
-from support.http_fixture import FixtureServer, Reply, redirect
+from support.http_fixture import SECRET, FixtureServer, Reply, redirect
 from support.sites import NEWS_SITE_TOML
 from support.source_site import SourceSite
 
@@ -315,6 +316,22 @@ def test_items_linking_off_site_or_to_files_are_refused_by_name(
     clock.advance(1800)
     river._touch()
     assert poll(content_dir, clock)["river"].retrying == 0
+
+
+def test_an_item_linking_with_a_password_is_refused_and_no_report_or_state_repeats_it(
+    content_dir: Path, server: FixtureServer, river: SourceSite, clock: Clock
+) -> None:
+    river.add(1, link=server.url_with_password("/news/articles/story-1"))
+    river.add(2)
+    write_sources(content_dir, source_table("river", river.feed_url))
+    report = poll(content_dir, clock)["river"]
+    assert report.new == ["story-number-2-about-the-river"]
+    ((url, reason),) = report.failed
+    assert url == server.url("/news/articles/story-1") and "carries a user name or password" in reason
+    assert SECRET not in "\n".join(report_lines([report]))  # what `feedsvc follow --once` prints
+    last_error = read_state(content_dir, "river").last_error or ""
+    assert "1 item(s) failed" in last_error and SECRET not in last_error  # what /healthz and check show
+    assert server.hits["/news/articles/story-1"] == 0
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from feedsvc.content.loader import load_site
 from feedsvc.follow.running import Following, follow_once, source_status
 from feedsvc.follow.state import read_state
 from support.following import START, Clock, options, source_table, write_sources
-from support.http_fixture import FixtureServer, Reply
+from support.http_fixture import SECRET, FixtureServer, Reply, redirect
 from support.sites import NEWS_SITE_TOML
 from support.source_site import SourceSite
 
@@ -130,6 +130,21 @@ def test_a_failing_source_makes_healthz_degraded_naming_it_until_it_is_read_agai
     follow_once(content_dir, options(clock, min_delay=0))
     health = client.get("/healthz").get_json()
     assert (health["status"], health["failing_sources"]) == ("ok", [])
+
+
+def test_a_source_redirected_to_a_url_with_a_password_fails_and_healthz_does_not_show_it(
+    content_dir: Path, server: FixtureServer
+) -> None:
+    server.routes["/moved.xml"] = redirect(server.url_with_password("/feed.xml"))
+    write_sources(content_dir, source_table("moved", server.url("/moved.xml")))
+    follow_once(content_dir, options(Clock(), min_delay=0))
+    client = create_app({"TESTING": True, "CONTENT_DIR": str(content_dir)}).test_client()
+    health = client.get("/healthz")
+    (failing,) = health.get_json()["failing_sources"]
+    assert failing["source"] == "moved" and "carries a user name or password" in failing["reason"]
+    assert server.url("/feed.xml") in failing["reason"]
+    assert SECRET not in health.get_data(as_text=True)
+    assert server.hits["/feed.xml"] == 0
 
 
 def test_a_source_that_asked_to_wait_is_failing_too(content_dir: Path, server: FixtureServer) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from feedsvc.importer.http import Fetcher, FetchError, FetchSettings, gunzip, is_html, parse_content_type
 from feedsvc.version import __version__
-from support.http_fixture import MAX_DELAY, FixtureServer, Reply, page, redirect
+from support.http_fixture import MAX_DELAY, SECRET, FixtureServer, Reply, page, redirect
 
 HTML = "<!DOCTYPE html><html><body><p>Hello</p></body></html>"
 FAST = FetchSettings(
@@ -124,6 +124,28 @@ def test_an_unreachable_host_fails_with_the_host(fetcher: Fetcher) -> None:
 def test_only_http_urls_are_fetched(fetcher: Fetcher) -> None:
     with pytest.raises(FetchError, match="is not an absolute http"):
         fetcher.fetch("file:///etc/passwd")
+
+
+def test_a_url_with_a_user_and_password_is_refused_unsent_and_the_message_leaves_them_out(
+    server: FixtureServer, fetcher: Fetcher
+) -> None:
+    server.routes["/a"] = page(HTML)
+    with pytest.raises(FetchError) as caught:
+        fetcher.fetch(server.url_with_password("/a"))
+    message = str(caught.value)
+    assert f"URL '{server.url('/a')}' carries a user name or password" in message
+    assert "give the URL without them" in message
+    assert SECRET not in message and "editor" not in message
+    assert not server.hits  # nothing was asked: the secret never went over the wire either
+
+
+def test_a_redirect_to_a_url_with_a_password_is_refused_and_not_shown(server: FixtureServer, fetcher: Fetcher) -> None:
+    server.routes.update({"/a": redirect(server.url_with_password("/b")), "/b": page(HTML)})
+    with pytest.raises(FetchError) as caught:
+        fetcher.fetch(server.url("/a"))
+    message = str(caught.value)
+    assert f"redirect from {server.url('/a')} to '{server.url('/b')}' carries a user name or password" in message
+    assert SECRET not in message and "/b" not in server.hits
 
 
 def test_is_html_trusts_the_content_type_else_sniffs() -> None:
