@@ -162,20 +162,32 @@ _RAW_ELEMENT = "|".join(
     for name in sorted(_RAW_TEXT)
 )
 # Raw text that holds a "<" (and <plaintext> followed by one) is markup inside SVG or MathML: its name
-# is the token, after the generic tag's name, picked by a lookbehind (after a name ending as one of
-# theirs: most tags try none), so that _depth can tell it from a comment.
+# is the token, after the generic tag's name, picked by a lookbehind (after a name whose last two letters could end one of
+# theirs: most tags, "a" and "p" among them, try none), so that _depth can tell it from a comment.
 _RAW_MARKUP = "|".join(
     rf"(?<=<(?ai:{name}))(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+(?:<(?!(?i:/{name}[\s/>]))[^<]*+)*+"
     for name in sorted(_RAW_TEXT)
 )
-_RAW_LASTS = "".join(sorted({name[-1] for name in _RAW_TEXT | {"plaintext"}}))
+_RAW_LAST2 = "".join(sorted({name[-2] for name in _RAW_TEXT | {"plaintext"}}))
+_RAW_LAST = "".join(sorted({name[-1] for name in _RAW_TEXT | {"plaintext"}}))
 _RAW_FIRSTS = "".join(sorted({name[0] for name in _RAW_TEXT | {"plaintext"}}))
 _PAGE_TOKEN = re.compile(
     r"<(?:!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"
     f"|(?=[{_RAW_FIRSTS}{_RAW_FIRSTS.upper()}])(?:{_RAW_ELEMENT}"
     rf"|(?ai:plaintext)(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+\Z)|(/?[A-Za-z][^\s/<>]*+)"
-    rf"(?:(?<=[{_RAW_LASTS}{_RAW_LASTS.upper()}])(?:{_RAW_MARKUP}|(?<=<(?ai:plaintext))(?=[\s/>]){_NOT_ANGLE}*+>.*+)"
+    rf"(?:(?<=[{_RAW_LAST2}{_RAW_LAST2.upper()}][{_RAW_LAST}{_RAW_LAST.upper()}])(?:{_RAW_MARKUP}|(?<=<(?ai:plaintext))(?=[\s/>]){_NOT_ANGLE}*+>.*+)"
     rf"|{_NOT_ANGLE}*+>)|[!?]{_NOT_ANGLE}*+>)",
+    re.DOTALL,
+)
+# A page without an <svg> or <math> tag is read by the simpler tokens alone (raw text is text there):
+# the lookbehinds and CDATA runs above cost a third more time per tag.
+_HTML_RAW_ELEMENT = "|".join(
+    rf"(?ai:{name})(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+(?:<(?!(?i:/{name}[\s/>]))[^<]*+)*+" for name in sorted(_RAW_TEXT)
+)
+_HTML_PAGE_TOKEN = re.compile(
+    r"<(?:!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"
+    f"|(?=[{_RAW_FIRSTS}{_RAW_FIRSTS.upper()}])(?:{_HTML_RAW_ELEMENT}"
+    rf"|(?ai:plaintext)(?=[\s/>]){_NOT_ANGLE}*+>.*+)|(/?[A-Za-z][^\s/<>]*+){_NOT_ANGLE}*+>|[!?]{_NOT_ANGLE}*+>)",
     re.DOTALL,
 )
 # What the one-call reading never puts on the stack: raw text (its name is a token only when it holds a "<").
@@ -197,8 +209,11 @@ def _depth(html: str) -> int:
     skip = _NOT_OPENED
     # The stack index of the lowest open <svg> or <math>; past the end while none is.
     foreign = _NONE_OPEN
-    roots = _FOREIGN_ROOTS if _FOREIGN_START.search(html) else frozenset()
-    for tag in _PAGE_TOKEN.findall(html):
+    if _FOREIGN_START.search(html):
+        roots, tokens = _FOREIGN_ROOTS, _PAGE_TOKEN
+    else:
+        roots, tokens = frozenset(), _HTML_PAGE_TOKEN
+    for tag in tokens.findall(html):
         if not tag:  # comment, doctype, processing instruction, raw text without "<": the same in SVG
             continue
         if tag[0] == "/":
