@@ -19,12 +19,27 @@ special element's stops only at the edge of its scope (``table``,
 ``template``…). Read more loosely, a page repeating ``<span><div></span>``
 nests ever deeper in the parsers while the scan reads two levels.
 
+Foreign content (inside ``<svg>`` or ``<math>``) is read by other rules,
+and the reading models what could make a parser nest deeper than it says,
+from the HTML standard's "in foreign content" rules: raw text there is
+markup (``<svg><style><div>``), a void or implied-end element nests
+(``<svg><td>``), and a "breakout" tag (``<div>``, ``<b>``, ``<br>``, ``<font>``…)
+ends the SVG, so ``</svg>`` no longer closes the HTML element it opened;
+``</svg>`` closes its ``<svg>`` however many SVG elements are open in it.
+Where the reading cannot tell foreign content from HTML (an ``<svg>`` it
+keeps open that a parser closed, an integration point such as
+``foreignObject``) it takes the deeper reading; raw text holding a "<"
+there is read pessimistically to the end of the page (nothing closes).
+The one-call reading (:func:`_depth`) hands a page to the tag-by-tag walk
+only at the first such tag inside an open ``<svg>`` or ``<math>``: inline
+icons (a ``<title>``, a ``<style>`` of CSS or CDATA, ``<path/>``) stay on
+the fast path.
+
 Not modelled, and read deeper than parsers build it (so flattened sooner,
 never later): an SVG or MathML element closed by ``/>`` (``<path … />``),
-which the scan reads as open (wcxb 0390's 261 chart paths read 280 levels,
-where lexbor builds 13). Read shallower than parsers build it: a raw-text
-element directly inside SVG or MathML (``<svg><style>``), whose content the
-scan skips as text and lexbor reads as markup (docs/security.md).
+which the scan reads as open (wcxb 0390's 261 chart paths read 193 levels,
+where lexbor builds 13); a CDATA section in SVG (its text is read as
+markup).
 """
 
 from __future__ import annotations
@@ -64,6 +79,23 @@ _SPECIAL = frozenset(
 _SCOPE_EDGES = frozenset(
     "applet caption html table td th marquee object template mi mo mn ms mtext annotation-xml foreignobject desc".split()
 )
+
+
+# Foreign content: inside <svg> or <math>, parsers read tags by other rules, and the reading
+# models them only where that can make a parser nest deeper than the HTML reading says.
+_FOREIGN_ROOTS = frozenset(("svg", "math"))
+_FOREIGN_START = re.compile(r"<(?ai:svg|math)[\s/>]")
+# Start tags that end foreign content (HTML's "breakout" list; <font> counts, with or without attributes):
+# the parser pops the SVG elements and opens an HTML element, which an end tag like "</svg>" no longer closes.
+_BREAKOUT = frozenset(
+    """b big blockquote body br center code dd div dl dt em embed font h1 h2 h3 h4 h5 h6 head hr i img li listing
+    menu meta nobr ol p pre ruby s small span strong strike sub sup table tt u ul var""".split()
+)
+# Void elements that break out too: never open, in HTML or foreign content.
+_NEVER_OPEN = _VOID & _BREAKOUT
+# How an element came on the stack in _scan: read as HTML reads it, or only because foreign content may be open.
+_PLAIN, _BARRIER, _PHANTOM = 0, 1, 2
+_NONE_OPEN = 1 << 62
 
 
 class DepthLimited(str):
@@ -123,34 +155,73 @@ def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
 # the regex engine tests with one table lookup instead of a negated list (twice as fast on the
 # long attributes of real pages: half the time of the whole reading).
 _NOT_ANGLE = r"[\x00-;=?-\U0010ffff]"
+# Raw text whose "<"s all open CDATA sections closed before its end tag: text in HTML and in SVG alike.
+_CDATA = r"<!\[CDATA\[(?:[^\]<]++|\](?!\]>)|<(?!(?i:/{name}[\s/>])))*+\]\]>[^<]*+"
 _RAW_ELEMENT = "|".join(
-    rf"(?ai:{name})(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+(?:<(?!(?i:/{name}[\s/>]))[^<]*+)*+" for name in sorted(_RAW_TEXT)
+    rf"(?ai:{name})(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+(?:{_CDATA.format(name=name)})*+(?=(?i:</{name}[\s/>])|\Z)"
+    for name in sorted(_RAW_TEXT)
 )
+# Raw text that holds a "<" (and <plaintext> followed by one) is markup inside SVG or MathML: its name
+# is the token, after the generic tag's name, picked by a lookbehind (after a name whose last two letters could end one of
+# theirs: most tags, "a" and "p" among them, try none), so that _depth can tell it from a comment.
+_RAW_MARKUP = "|".join(
+    rf"(?<=<(?ai:{name}))(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+(?:<(?!(?i:/{name}[\s/>]))[^<]*+)*+"
+    for name in sorted(_RAW_TEXT)
+)
+_RAW_LAST2 = "".join(sorted({name[-2] for name in _RAW_TEXT | {"plaintext"}}))
+_RAW_LAST = "".join(sorted({name[-1] for name in _RAW_TEXT | {"plaintext"}}))
 _RAW_FIRSTS = "".join(sorted({name[0] for name in _RAW_TEXT | {"plaintext"}}))
 _PAGE_TOKEN = re.compile(
     r"<(?:!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"
     f"|(?=[{_RAW_FIRSTS}{_RAW_FIRSTS.upper()}])(?:{_RAW_ELEMENT}"
+    rf"|(?ai:plaintext)(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+\Z)|(/?[A-Za-z][^\s/<>]*+)"
+    rf"(?:(?<=[{_RAW_LAST2}{_RAW_LAST2.upper()}][{_RAW_LAST}{_RAW_LAST.upper()}])(?:{_RAW_MARKUP}|(?<=<(?ai:plaintext))(?=[\s/>]){_NOT_ANGLE}*+>.*+)"
+    rf"|{_NOT_ANGLE}*+>)|[!?]{_NOT_ANGLE}*+>)",
+    re.DOTALL,
+)
+# A page without an <svg> or <math> tag is read by the simpler tokens alone (raw text is text there):
+# the lookbehinds and CDATA runs above cost a third more time per tag.
+_HTML_RAW_ELEMENT = "|".join(
+    rf"(?ai:{name})(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+(?:<(?!(?i:/{name}[\s/>]))[^<]*+)*+" for name in sorted(_RAW_TEXT)
+)
+_HTML_PAGE_TOKEN = re.compile(
+    r"<(?:!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"
+    f"|(?=[{_RAW_FIRSTS}{_RAW_FIRSTS.upper()}])(?:{_HTML_RAW_ELEMENT}"
     rf"|(?ai:plaintext)(?=[\s/>]){_NOT_ANGLE}*+>.*+)|(/?[A-Za-z][^\s/<>]*+){_NOT_ANGLE}*+>|[!?]{_NOT_ANGLE}*+>)",
     re.DOTALL,
 )
+# What the one-call reading never puts on the stack: raw text (its name is a token only when it holds a "<").
+_NOT_OPENED = _VOID | _IMPLIED_END | _RAW_TEXT | {"plaintext"}
 
 
 def _depth(html: str) -> int:
     """Return what ``_scan(html, None)[0]`` returns, from the page's tags read in one regex call.
 
     Every page goes through this before any parser, so it is the fast path:
-    only a page that nests too deep is scanned again to be flattened.
+    only a page that nests too deep is scanned again to be flattened. Inside
+    an open ``<svg>`` or ``<math>`` the fast path reads plain nesting only;
+    at the first tag there that foreign content reads otherwise (raw text, a
+    comment it cannot tell from raw text, a void or implied-end element, a
+    breakout tag) it hands the page to :func:`_scan`, which models them.
     """
     stack: list[str] = []
     deepest = 0
-    skip = _VOID | _IMPLIED_END
-    for tag in _PAGE_TOKEN.findall(html):
-        if not tag:  # comment, doctype, processing instruction, raw text
+    skip = _NOT_OPENED
+    # The stack index of the lowest open <svg> or <math>; past the end while none is.
+    foreign = _NONE_OPEN
+    if _FOREIGN_START.search(html):
+        roots, tokens = _FOREIGN_ROOTS, _PAGE_TOKEN
+    else:
+        roots, tokens = frozenset(), _HTML_PAGE_TOKEN
+    for tag in tokens.findall(html):
+        if not tag:  # comment, doctype, processing instruction, raw text without "<": the same in SVG
             continue
         if tag[0] == "/":
             name = tag[1:].lower()
             if stack and stack[-1] == name:  # the usual case: it closes the innermost element
                 stack.pop()
+                if len(stack) <= foreign:
+                    foreign = _NONE_OPEN
                 continue
             if name in skip:  # never on the stack ("</p>", "</li>"): nothing to look for
                 continue
@@ -161,27 +232,74 @@ def _depth(html: str) -> int:
             for index in range(top, max(top - _END_SEARCH, -1), -1):
                 if stack[index] == name:
                     del stack[index:]
+                    if index <= foreign:
+                        foreign = _NONE_OPEN
                     break
                 if stack[index] in stop:
                     break  # ignored, as parsers ignore it
+            else:
+                if name in roots and len(stack) > foreign:  # "</svg>" further down: _scan looks past _END_SEARCH
+                    return _scan(html, None)[0]
         elif (name := tag.lower()) not in skip:
+            if len(stack) > foreign and name in _BREAKOUT:
+                return _scan(html, None)[0]
+            if name in roots and foreign == _NONE_OPEN:
+                foreign = len(stack)
             stack.append(name)
             if len(stack) > deepest:
                 deepest = len(stack)
+        elif len(stack) > foreign:
+            return _scan(html, None)[0]
     return deepest
+
+
+# Pessimistic reading (see _scan): tags only, a comment's "<!--" read as nothing.
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/<>]*)([^<>]*)>")
+
+
+# Raw text as _RAW_ELEMENT takes it without a token: text and closed CDATA sections only.
+_TEXT_ONLY = re.compile(r"[^<]*+(?:<!\[CDATA\[(?:[^\]]++|\](?!\]>))*+\]\]>[^<]*+)*+")
+
+
+def _foreign_kind(html: str, name: str, position: int) -> int | None:
+    """How a start tag met while an ``<svg>`` or ``<math>`` is on the stack is read, or None for pessimism.
+
+    The stack over-reads what is open (an end tag is ignored where a parser
+    may close, never the reverse), so the parser may be in foreign content
+    or back in HTML: each answer holds whichever it is. A breakout tag opens
+    an HTML element that end tags must not close through (the parser has
+    popped the SVG below it). A void or implied-end element nests in foreign
+    content and not in HTML: it is opened, to be closed only by its own end
+    tag on top of the stack. Raw text of text and closed CDATA sections is
+    text either way (_PLAIN: read as HTML reads it). Raw text holding any
+    other "<" is markup to one reading and text (with its own comments) to
+    the other: no single reading bounds both, so the rest of the page is
+    read pessimistically (None).
+    """
+    if name in _BREAKOUT:  # a void one ("<br>") too: it stays on the stack, a mark where foreign content ended
+        return _BARRIER
+    if name in _RAW_TEXT or name == "plaintext":  # text up to its end tag (<plaintext>: to the end), or markup
+        raw_end = _RAW_END[name].search(html, position) if name in _RAW_TEXT else None
+        text = _TEXT_ONLY.fullmatch(html, position, raw_end.start() if raw_end else len(html))
+        return _PLAIN if text else None
+    return _PHANTOM if name in _VOID or name in _IMPLIED_END else _PLAIN
 
 
 def _scan(html: str, max_depth: int | None) -> tuple[int, str]:
     """Walk the tags of ``html``; return the deepest nesting and, given ``max_depth``, the flattened text."""
-    stack: list[tuple[str, bool]] = []  # (tag name, kept)
+    stack: list[tuple[str, bool, int]] = []  # (tag name, kept, kind: _PLAIN, _BARRIER or _PHANTOM)
     kept_depth = 0
     deepest = 0
     pieces: list[str] = []
     copied = 0  # html[:copied] is in pieces (less the tags left out)
     position = 0
     length = len(html)
+    roots: list[int] = []  # the stack indices of the open <svg> and <math> elements
+    stops: list[int] = []  # the stack indices of the elements an ordinary end tag stops at
+    token = _TOKEN
+    pessimistic = False
     while position < length:
-        match = _TOKEN.search(html, position)
+        match = token.search(html, position)
         if match is None:
             break
         position = match.end()
@@ -189,24 +307,55 @@ def _scan(html: str, max_depth: int | None) -> tuple[int, str]:
         if not name:  # comment, doctype, processing instruction
             continue
         keep = True
-        if match.group(1):  # an end tag: close up to its element, if it is near the top and nothing stops it
+        kind = _PLAIN
+        if pessimistic:
+            # Past raw text that is markup or text, nothing closes and every start tag but a void breakout
+            # opens: more than either reading opens, so the bound holds whichever the parser took.
+            if match.group(1) or name in _NEVER_OPEN:
+                continue
+        elif match.group(1):  # an end tag: close up to its element, if it is near the top and nothing stops it
             stop = _SCOPE_EDGES if name in _SPECIAL else _SPECIAL
-            for index in range(len(stack) - 1, max(len(stack) - 1 - _END_SEARCH, -1), -1):
-                if stack[index][0] == name:
-                    keep = stack[index][1]
-                    kept_depth -= sum(1 for _, kept in stack[index:] if kept)
+            top = len(stack) - 1
+            # "</svg>" closes the innermost <svg> however deep (parsers close it through any SVG element)
+            # unless something stops it: a chart of 300 "<path/>", read as open, does not leave it open.
+            if roots and stack[roots[-1]][0] == name and (not stops or stops[-1] < roots[-1]):
+                bottom = roots[-1] - 1
+            else:
+                bottom = max(top - _END_SEARCH, -1)
+            for index in range(top, bottom, -1):
+                entry, kept, entry_kind = stack[index]
+                if entry == name and (entry_kind != _PHANTOM or index == top):
+                    keep = kept
+                    kept_depth -= sum(1 for _, kept, _ in stack[index:] if kept)
                     del stack[index:]
+                    while roots and roots[-1] >= index:
+                        roots.pop()
+                    while stops and stops[-1] >= index:
+                        stops.pop()
                     break
-                if stack[index][0] in stop or name == "form":
+                if entry_kind or entry in stop or name == "form":
                     break
+            name = ""
+        elif roots and (found := _foreign_kind(html, name, position)) != _PLAIN:
+            if found is None:
+                pessimistic, token = True, _TAG
+            else:
+                kind = found
         elif name == "plaintext":
             break
         elif name in _RAW_TEXT:
             raw_end = _RAW_END[name].search(html, position)
             position = raw_end.start() if raw_end else length
-        elif name not in _VOID and name not in _IMPLIED_END:
+            name = ""
+        elif name in _VOID or name in _IMPLIED_END:
+            name = ""
+        if name:  # a start tag that opens an element
+            if name in _FOREIGN_ROOTS:
+                roots.append(len(stack))
+            if kind or name in _SPECIAL:
+                stops.append(len(stack))
             keep = max_depth is None or kept_depth < max_depth
-            stack.append((name, keep))
+            stack.append((name, keep, kind))
             kept_depth += keep
             deepest = max(deepest, len(stack))
         if not keep:

@@ -25,6 +25,8 @@ PIECES = [
     "</noscript>", "<iframe src=x>", "</iframe>", "<plaintext>", "<PLAINTEXT a>", "<!--", "-->", "<!doctype html>",
     "<?x?>", "<linK>", "</linK>", "<K>", "</k>", "<DIV>", "</Div\n>", "<", ">", "</", "text", "\x0b", " ",
     "<span>", "</span>", "<form>", "</form>", "<table>", "</table>", "<svg>", "</svg>", "<section>", "</section>",
+    "<MATH>", "</math>", "<g>", "</g>", "<path d=x/>", "<td>", "</td>", "<input>", "<font color=red>", "<![CDATA[",
+    "]]>", "<foreignObject>", "</foreignObject>", "<style>.a{}</style>",
 ]  # fmt: skip
 
 
@@ -63,6 +65,47 @@ def test_end_tags_parsers_ignore_close_nothing_and_the_depth_stays_bounded(shape
     page = "<html><body>" + f"{shape}text" * 400 + "</body></html>"
     assert nesting_depth(page) >= 400
     assert _tree_depth(limit_depth(page)[0]) <= html_depth.MAX_DEPTH + 2  # html, body
+
+
+# Inside SVG or MathML the parsers read by other rules: raw text is markup ("<svg><style><div>"), a void or
+# implied-end element nests ("<svg><td>"), and a breakout tag ends the SVG, so "</svg>" no longer closes the
+# HTML element it opened ("<svg><g><b></svg>", "<font color>", "<br>" too). Each repeated nests without end.
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "<svg><style><div>", "<math><style><div>", "<svg><script><div>", "<math><mi><svg><style><div>",
+        "<svg><plaintext><div>", "<svg><td>", "<svg><g><b></svg>", "<svg><g><font color=red></svg>",
+        "<svg><g><br><x-a></svg>",
+    ],
+)  # fmt: skip
+def test_foreign_content_read_as_parsers_read_it_stays_bounded(shape: str) -> None:
+    page = "<html><body>" + f"{shape}text" * 400 + "</body></html>"
+    assert _tree_depth(limit_depth(page)[0]) <= html_depth.MAX_DEPTH + 2
+
+
+def test_inline_svg_icons_are_read_in_one_call_without_the_tag_by_tag_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    def walk(html: str, max_depth: int | None) -> tuple[int, str]:
+        raise AssertionError("read tag by tag")
+
+    monkeypatch.setattr(html_depth, "_scan", walk)
+    icon = (
+        "<a href=/share><svg viewBox='0 0 24 24'><title>Share</title><style><![CDATA[.a{fill:red}]]></style>"
+        "<!-- icon --><g><path d='M0 0h24'/><use href='#i'/></g></svg></a>"
+    )
+    assert (
+        nesting_depth("<div><p>" + icon * 50 + "</p></div>") == 6
+    )  # div, a, svg, g, and path and use (closed by "/>", read as open)
+
+
+def test_raw_text_outside_foreign_content_is_still_text() -> None:
+    assert nesting_depth("<div><svg><path/></svg><style>a<b{}</style><script>'<div><div>'</script></div>") == 3
+    assert nesting_depth("<svg></svg><title>a <b> c</title><textarea><div><div></textarea>") == 1
+
+
+def test_an_svg_end_tag_closes_its_svg_past_a_long_chart() -> None:
+    # 100 "<path/>" read as open: "</svg>" still closes the <svg>, so the 150 divs after it read 150 levels.
+    page = "<div><svg>" + "<path d=x/>" * 100 + "</svg></div>" + "<div>" * 150
+    assert nesting_depth(page) == 150
 
 
 def test_an_end_tag_still_closes_what_parsers_close() -> None:
