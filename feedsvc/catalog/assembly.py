@@ -452,10 +452,10 @@ def _assemble_one(
             article, digest = replace(article, entry_id=kept), ""
     elif source.pinned_id is None and another and previous is not None:
         # the id is the day and the name: on the day of an id readers were given under the name, a number after it
-        number = _free_number(site, item.slug, article.published.date().isoformat(), previous)
+        day = article.published.date().isoformat()
+        number = _free_number(site, item.slug, day, previous)
         if number:
-            ident = _derived_id(site, item.slug, article.published.date().isoformat(), number)
-            article, digest = replace(article, entry_id=ident), ""
+            article, digest = replace(article, entry_id=_derived_id(site, item.slug, day, number)), ""
     moved_from = _moved_from(item, previous, renames)
     renewed = _new_id(item, article, site, previous, another, back) or _renamed(
         item, article, site, moved_from, renames

@@ -258,6 +258,10 @@ def dump_entries(changes: Mapping[str, Revision], journal: str) -> str:
     return json.dumps({"journal": journal, "articles": articles}, ensure_ascii=False, separators=(",", ":"))
 
 
+# The entry's fields written as they are, and only when set (an older feedsvc wrote none of the later ones).
+_WRITTEN_WHEN_SET = ("id_day", "pinned_id", "title", "text_key", "sketch", "renamed_from", "id_number")
+
+
 def _entry(revision: Revision) -> dict[str, Any]:
     # Keys in this order, not sorted: the file reads as it did when it was written by hand.
     entry: dict[str, Any] = {"fingerprint": revision.fingerprint, "since": _utc(revision.since)}
@@ -265,20 +269,10 @@ def _entry(revision: Revision) -> dict[str, Any]:
         entry["withdrawn"] = _utc(revision.withdrawn)
     if revision.first_seen:
         entry["first_seen"] = _utc(revision.first_seen)
-    if revision.id_day:
-        entry["id_day"] = revision.id_day
-    if revision.pinned_id:
-        entry["pinned_id"] = revision.pinned_id
-    if revision.title:
-        entry["title"] = revision.title
-    if revision.text_key:
-        entry["text_key"] = revision.text_key
-    if revision.sketch:
-        entry["sketch"] = revision.sketch
-    if revision.renamed_from:
-        entry["renamed_from"] = revision.renamed_from
-    if revision.id_number:
-        entry["id_number"] = revision.id_number
+    for key in _WRITTEN_WHEN_SET:
+        value = getattr(revision, key)
+        if value:
+            entry[key] = value
     if revision.earlier:
         entry["earlier"] = [_entry(before) for before in revision.earlier]
     return entry
