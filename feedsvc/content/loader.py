@@ -43,7 +43,7 @@ from feedsvc.html_depth import MAX_DEPTH, limit_depth
 from feedsvc.metadata.page import extract_metadata
 from feedsvc.metadata.tags import MAX_TAGS as METADATA_MAX_TAGS
 from feedsvc.model import NO_TITLE, ArticleSource, ContentError, PageMetadata, PictureFile, Problem, Site, SiteImage
-from feedsvc.text import XML_UNSAFE, dedupe, shorten, strip_markup
+from feedsvc.text import XML_UNSAFE, dedupe, has_userinfo, shorten, strip_markup, userinfo_refusal, without_userinfo
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
@@ -557,7 +557,8 @@ def _undecodable(count: int, how: str, encoding: str) -> str:
 
 
 def bound_metadata(metadata: PageMetadata, warnings: list[str], sidecar: str) -> PageMetadata:
-    """Return ``metadata`` as plain text within the size bounds; add a warning for each change to ``warnings``.
+    """Return ``metadata`` as plain text within the size bounds, its address without a user or password; add a
+    warning for each change to ``warnings``.
 
     Titles, summaries, tags and names are text wherever they land (a page's <title>,
     an RSS reader that reads titles as HTML): markup in them is removed.
@@ -589,8 +590,17 @@ def bound_metadata(metadata: PageMetadata, warnings: list[str], sidecar: str) ->
             )
         return plain[:most]
 
+    canonical = metadata.canonical_url
+    if canonical is not None and has_userinfo(canonical):
+        # Only the page itself can declare one (a sidecar's is an error): its link in every feed, its page, the
+        # sitemap and the base of its relative links. The address is still the page's, so it is kept without them.
+        declared = 'the address the page declares (its <link rel="canonical">, og:url or JSON-LD url)'
+        harm = "would be published with the article (it is used without them)"
+        warnings.append(f"{userinfo_refusal(declared, canonical, harm)} in the page, or set canonical_url in {sidecar}")
+        canonical = without_userinfo(canonical)
     return dataclasses.replace(
         metadata,
+        canonical_url=canonical,
         title=text("title", metadata.title, TITLE_MAX_CHARS, 'title = "…"'),
         summary=text("summary", metadata.summary, SUMMARY_MAX_CHARS, 'summary = "…"'),
         tags=names("tag", metadata.tags, MAX_TAGS, "tags = […]"),
