@@ -382,6 +382,7 @@ def parse_article(path: Path, files: ArticleFiles, site: Site) -> ArticleSource:
         origins=origins,
         warnings=(*notes, *_warnings(metadata, path)),
         source=sidecar.source,
+        source_url=sidecar.source_url,
     )
 
 
