@@ -191,8 +191,8 @@ class Importer:
                 sidecar["redirects"] = list(fetched.redirects)
         outcome = self._store(url, slug, stored, sidecar, known, canonical, url, fetched.final_url)
         if declared != canonical and outcome.status != "failed":
-            said = f"the page declares its address with a user name or password; canonical_url is {canonical!r}"
-            outcome = replace(outcome, warnings=(f"{said}, without them", *outcome.warnings))
+            note = f"the page declares its address with a user name or password; canonical_url is {canonical!r}"
+            outcome = replace(outcome, warnings=(f"{note}, without them", *outcome.warnings))
         return outcome
 
     def set_status(self, slug: str, status: str | None) -> Outcome:
