@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -366,6 +367,7 @@ def parse_article(path: Path, files: ArticleFiles, site: Site) -> ArticleSource:
         sources = [("front matter", sidecar.metadata), *extract_metadata(html, site.timezone, site_names=[site.title])]
     else:
         html, notes = _parse_html(path, files.data)
+        notes.extend(_base_href_secret(html))
         sidecar = _parse_sidecar(path.with_suffix(SIDECAR_SUFFIX), files.sidecar, site)
         # the site's own name and, for an imported page, its source's host may be stripped from its title
         page = extract_metadata(html, site.timezone, site_names=[site.title], url=sidecar.source_url)
@@ -555,6 +557,20 @@ def _undecodable(count: int, how: str, encoding: str) -> str:
     else:
         said = "not valid UTF-8 in text that otherwise is"
     return f"has {sequences} {said}; they show as \ufffd (as in a browser); re-save the file as UTF-8"
+
+
+# A <base href> whose URL carries "user:password@": read by a pattern, not a parse, since only a warning
+# hangs on it (the cleaner and the picture reader resolve against it without the secret whatever it says).
+_BASE_HREF = re.compile(r"""<base\b[^>]*?\bhref\s*=\s*["']?\s*([A-Za-z][A-Za-z0-9+.-]*://[^"'\s>]*)""", re.IGNORECASE)
+
+
+def _base_href_secret(html: str) -> list[str]:
+    """Return a warning if the page's ``<base href>`` carries a user and password (as the page's own address)."""
+    found = _BASE_HREF.search(html) if "@" in html else None
+    if found is None or not has_userinfo(found.group(1)):
+        return []
+    harm = "its links would carry (they resolve without them)"
+    return [userinfo_refusal("the page's <base href>", found.group(1), harm) + " in the page"]
 
 
 def bound_metadata(metadata: PageMetadata, warnings: list[str], sidecar: str) -> PageMetadata:
