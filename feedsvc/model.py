@@ -283,6 +283,7 @@ class ArticleSource:
     origins: tuple[tuple[str, str], ...] = ()  # (field, source name)
     warnings: tuple[str, ...] = ()
     source: str | None = None  # the sidecar's ``source``: the followed source that brought it
+    source_url: str | None = None  # the sidecar's ``source_url``: where an imported page was read, if it says
 
 
 @_pickled_by_position

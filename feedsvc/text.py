@@ -26,6 +26,7 @@ __all__ = [
     "split_keywords",
     "strip_markup",
     "unspaced_chars",
+    "userinfo_refusal",
     "without_userinfo",
     "xml_safe",
     "xml_safe_utf8",
@@ -272,6 +273,19 @@ def without_userinfo(url: str) -> str:
 def has_userinfo(url: str) -> bool:
     """Return True if ``url`` carries a user or password (``https://user:pass@host/``)."""
     return without_userinfo(url) != url
+
+
+def userinfo_refusal(subject: str, url: str, harm: str) -> str:
+    """Return the one wording of "this URL carries a user and password": what, why it is refused, and the fix.
+
+    ``subject`` names what carries it (a key, a URL as shown), ``harm`` says what the secret would do
+    ("would be published with the article"). The fix shows ``url`` without its user and password, so
+    the message itself never repeats the secret.
+    """
+    return (
+        f"{subject} carries a user name or password, which {harm}: "
+        f"remove the 'user:password@' part, giving {without_userinfo(url)!r}"
+    )
 
 
 def shorten(text: str, max_chars: int) -> str:

@@ -100,7 +100,10 @@ def make_article(
     meta = source.metadata
     warnings = list(source.warnings)
     page_url = site.url(article_path(source.slug))
-    origin_url = meta.canonical_url or page_url
+    # The page's own address: the one it (or its sidecar) declares, else where it was imported from (the
+    # cleaner's teaser doubt judges a saved copy's links by it). Else where it is published: a feed needs
+    # absolute links, and a saved copy's relative links, resolved there, are still read as its own site's.
+    origin_url = meta.canonical_url or source.source_url or page_url
     site_rules = _rules_for(source, rules or {})
     if clean is clean_html:  # the real cleaner also says how sure it is; an injected one cannot
         cleaned = clean_article(source.html, base_url=origin_url, rules=site_rules)

@@ -58,7 +58,7 @@ from feedsvc.clean.policy import (
     TRACKING_PARAMS,
     TRACKING_PREFIXES,
 )
-from feedsvc.text import plain
+from feedsvc.text import plain, without_userinfo
 
 __all__ = [
     "DISABLED",
@@ -152,7 +152,8 @@ def effective_base(root: HtmlElement, base_url: str | None) -> str | None:
         except ValueError:
             continue
         if _scheme(candidate) in ("http", "https") and urlsplit(candidate).netloc:
-            return candidate
+            # A saved page's <base href="https://user:pass@host/">: its links resolve to the host, not the secret.
+            return without_userinfo(candidate)
         break
     return base
 
@@ -168,7 +169,10 @@ def declared_url(html: str) -> str | None:
 
 
 def declared_address(root: HtmlElement) -> str | None:
-    """Return the http(s) URL the page ``root`` says it lives at (canonical link, else og:url), or None."""
+    """Return the http(s) URL the page ``root`` says it lives at (canonical link, else og:url), or None.
+
+    Without a ``user:password@`` the page declares with it: ``feedsvc clean`` resolves links against it.
+    """
     candidates = [
         link.get("href") for link in root.iter("link") if "canonical" in (link.get("rel") or "").lower().split()
     ]
@@ -176,7 +180,7 @@ def declared_address(root: HtmlElement) -> str | None:
     for url in candidates:
         url = (url or "").strip()
         if url.lower().startswith(("http://", "https://")):
-            return url
+            return without_userinfo(url)  # the address, never a user and password it was saved with
     return None
 
 

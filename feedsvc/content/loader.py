@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ from feedsvc.html_depth import MAX_DEPTH, limit_depth
 from feedsvc.metadata.page import extract_metadata
 from feedsvc.metadata.tags import MAX_TAGS as METADATA_MAX_TAGS
 from feedsvc.model import NO_TITLE, ArticleSource, ContentError, PageMetadata, PictureFile, Problem, Site, SiteImage
-from feedsvc.text import XML_UNSAFE, dedupe, shorten, strip_markup
+from feedsvc.text import XML_UNSAFE, dedupe, has_userinfo, shorten, strip_markup, userinfo_refusal, without_userinfo
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
@@ -366,6 +367,7 @@ def parse_article(path: Path, files: ArticleFiles, site: Site) -> ArticleSource:
         sources = [("front matter", sidecar.metadata), *extract_metadata(html, site.timezone, site_names=[site.title])]
     else:
         html, notes = _parse_html(path, files.data)
+        notes.extend(_base_href_secret(html))
         sidecar = _parse_sidecar(path.with_suffix(SIDECAR_SUFFIX), files.sidecar, site)
         # the site's own name and, for an imported page, its source's host may be stripped from its title
         page = extract_metadata(html, site.timezone, site_names=[site.title], url=sidecar.source_url)
@@ -382,6 +384,7 @@ def parse_article(path: Path, files: ArticleFiles, site: Site) -> ArticleSource:
         origins=origins,
         warnings=(*notes, *_warnings(metadata, path)),
         source=sidecar.source,
+        source_url=sidecar.source_url,
     )
 
 
@@ -556,8 +559,23 @@ def _undecodable(count: int, how: str, encoding: str) -> str:
     return f"has {sequences} {said}; they show as \ufffd (as in a browser); re-save the file as UTF-8"
 
 
+# A <base href> whose URL carries "user:password@": read by a pattern, not a parse, since only a warning
+# hangs on it (the cleaner and the picture reader resolve against it without the secret whatever it says).
+_BASE_HREF = re.compile(r"""<base\b[^>]*?\bhref\s*=\s*["']?\s*([A-Za-z][A-Za-z0-9+.-]*://[^"'\s>]*)""", re.IGNORECASE)
+
+
+def _base_href_secret(html: str) -> list[str]:
+    """Return a warning if the page's ``<base href>`` carries a user and password (as the page's own address)."""
+    found = _BASE_HREF.search(html) if "@" in html else None
+    if found is None or not has_userinfo(found.group(1)):
+        return []
+    harm = "its links would carry (they resolve without them)"
+    return [userinfo_refusal("the page's <base href>", found.group(1), harm) + " in the page"]
+
+
 def bound_metadata(metadata: PageMetadata, warnings: list[str], sidecar: str) -> PageMetadata:
-    """Return ``metadata`` as plain text within the size bounds; add a warning for each change to ``warnings``.
+    """Return ``metadata`` as plain text within the size bounds, its address without a user or password; add a
+    warning for each change to ``warnings``.
 
     Titles, summaries, tags and names are text wherever they land (a page's <title>,
     an RSS reader that reads titles as HTML): markup in them is removed.
@@ -589,8 +607,17 @@ def bound_metadata(metadata: PageMetadata, warnings: list[str], sidecar: str) ->
             )
         return plain[:most]
 
+    canonical = metadata.canonical_url
+    if canonical is not None and has_userinfo(canonical):
+        # Only the page itself can declare one (a sidecar's is an error): its link in every feed, its page, the
+        # sitemap and the base of its relative links. The address is still the page's, so it is kept without them.
+        declared = 'the address the page declares (its <link rel="canonical">, og:url or JSON-LD url)'
+        harm = "would be published with the article (it is used without them)"
+        warnings.append(f"{userinfo_refusal(declared, canonical, harm)} in the page, or set canonical_url in {sidecar}")
+        canonical = without_userinfo(canonical)
     return dataclasses.replace(
         metadata,
+        canonical_url=canonical,
         title=text("title", metadata.title, TITLE_MAX_CHARS, 'title = "…"'),
         summary=text("summary", metadata.summary, SUMMARY_MAX_CHARS, 'summary = "…"'),
         tags=names("tag", metadata.tags, MAX_TAGS, "tags = […]"),

@@ -21,7 +21,7 @@ from feedsvc.content.toml_text import joined
 from feedsvc.metadata.dates import parse_date
 from feedsvc.metadata.images import image_type
 from feedsvc.model import ContentError, Image, PageMetadata, Site
-from feedsvc.text import absolute_url, has_userinfo, language_tag, one_line, without_userinfo
+from feedsvc.text import absolute_url, has_userinfo, language_tag, one_line, userinfo_refusal
 
 __all__ = ["IMAGE_KEYS", "SIDECAR_KEYS", "STATUSES", "Sidecar", "SidecarKey", "parse_sidecar", "sidecar_problems"]
 
@@ -248,10 +248,7 @@ def _url(name: str, value: Any, site: Site) -> str:
     if url is None:
         raise _Invalid(f"'{name}' must be an absolute http(s) URL such as 'https://example.org/a', got {value!r}")
     if has_userinfo(url):  # canonical_url is the article's link in the feeds and on its page
-        raise _Invalid(
-            f"'{name}' carries a user name or password, which would be published with the article: "
-            f"remove the 'user:password@' part, giving {without_userinfo(url)!r}"
-        )
+        raise _Invalid(userinfo_refusal(f"'{name}'", url, "would be published with the article"))
     return url
 
 

@@ -23,7 +23,7 @@ from feedsvc.content.slug import is_slug, slugify
 from feedsvc.content.toml_text import joined
 from feedsvc.metadata.dates import parse_date
 from feedsvc.model import Site, SiteImage, Source
-from feedsvc.text import has_userinfo, site_host, without_userinfo
+from feedsvc.text import has_userinfo, site_host, userinfo_refusal
 
 __all__ = [
     "ARTICLES_PER_PAGE",
@@ -202,8 +202,7 @@ def _no_userinfo(name: str, url: str) -> None:
     """
     if has_userinfo(url):
         raise SiteConfigError(
-            f"'{name}' carries a user name or password, which feedsvc does not send and would show wherever "
-            f"the URL shows: remove the 'user:password@' part, giving {without_userinfo(url)!r}"
+            userinfo_refusal(f"'{name}'", url, "feedsvc does not send and would show wherever the URL shows")
         )
 
 

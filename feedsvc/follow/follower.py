@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 from feedsvc.content.loader import MAX_ARTICLE_BYTES
 from feedsvc.follow.client import PoliteClient, Refused
 from feedsvc.follow.entries import Entry, Listing, ListingError, parse_listing
-from feedsvc.follow.state import ItemState, SourceState, read_state, write_state
+from feedsvc.follow.state import ItemState, SourceState, item_key, read_state, write_state
 from feedsvc.importer.http import HTML_TYPES, FetchError, gunzip
 from feedsvc.importer.importing import Importer
 from feedsvc.model import Site, Source
@@ -327,13 +327,14 @@ class Follower:
         new = 0
         seen: set[str] = set()
         for entry in listing.entries:
-            if entry.key in seen:
+            key = item_key(entry.key)  # as the state keeps it: without a user and password
+            if key in seen:
                 continue
-            seen.add(entry.key)
+            seen.add(key)
             if source.since is not None and entry.newest is not None and entry.newest < source.since:
                 continue
-            item = state.items.get(entry.key)
-            if item is not None and item.version == entry.version and item.url == entry.url:
+            item = state.items.get(key)
+            if item is not None and item.version == entry.version and item.url == item_key(entry.url):
                 if item.published is None:  # a state from before pages were revalidated
                     item.published = _iso(entry.newest or self.clock())
                 if item.error is None and not item.withdrawn:
@@ -406,8 +407,8 @@ class Follower:
         if outcome.status == "failed":
             self._item_failed(state, entry, item, outcome.reason, report, final=False)
             return
-        state.items[entry.key] = ItemState(
-            url=entry.url,
+        state.items[item_key(entry.key)] = ItemState(
+            url=entry.url,  # fetched: it has no user or password
             version=entry.version,
             slug=outcome.slug,
             final_url=fetched.final_url if fetched.final_url != entry.url else None,
@@ -513,8 +514,8 @@ class Follower:
         if not final and attempts < MAX_ATTEMPTS:
             report.retrying += 1
         previous = item or ItemState(entry.url)
-        state.items[entry.key] = ItemState(
-            url=entry.url,
+        state.items[item_key(entry.key)] = ItemState(
+            url=item_key(entry.url),  # a refused item's may carry a user and password: not kept on disk
             version=entry.version,
             slug=previous.slug,
             final_url=previous.final_url,
@@ -527,7 +528,7 @@ class Follower:
     def _withdraw_dropped(self, source: Source, state: SourceState, listing: Listing, report: SourceReport) -> None:
         if source.removed != "withdraw":
             return
-        listed = {entry.key for entry in listing.entries}
+        listed = {item_key(entry.key) for entry in listing.entries}
         for key, item in state.items.items():
             if key in listed or item.withdrawn or not item.slug or item.error is not None:
                 continue

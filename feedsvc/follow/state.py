@@ -16,14 +16,24 @@ import contextlib
 import json
 import logging
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from feedsvc.atomic import write_atomic
+from feedsvc.text import without_userinfo
 
-__all__ = ["STATE_FOLDER", "ItemState", "SourceState", "read_all_states", "read_state", "state_file", "write_state"]
+__all__ = [
+    "STATE_FOLDER",
+    "ItemState",
+    "SourceState",
+    "item_key",
+    "read_all_states",
+    "read_state",
+    "state_file",
+    "write_state",
+]
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +62,22 @@ class ItemState:
 _DATES = ("last_poll", "last_success", "last_error_at", "next_poll", "failing_since")
 
 
+def item_key(key_or_url: str) -> str:
+    """Return an item's identity or URL as the state keeps it: without a user and password.
+
+    A feed may link an item as ``https://user:pass@host/page`` (refused, never fetched); the state file
+    remembers the refusal under the address alone, so the secret is not kept on disk, and the item is
+    still found again at the next poll (the follower looks it up through this too).
+    """
+    return without_userinfo(key_or_url)
+
+
+def _recorded(item: ItemState) -> ItemState:
+    """``item`` with its URLs as the state keeps them (a file written before session 40 may hold secrets)."""
+    url, final = item_key(item.url), item_key(item.final_url) if item.final_url else None
+    return item if (url, final) == (item.url, item.final_url) else replace(item, url=url, final_url=final)
+
+
 @dataclass
 class SourceState:
     """Everything remembered of one source."""
@@ -69,6 +95,7 @@ class SourceState:
 
     def to_json(self) -> str:
         data = asdict(self)
+        data["items"] = {item_key(k): asdict(_recorded(v)) for k, v in self.items.items()}
         for key in _DATES:
             value = getattr(self, key)
             data[key] = value.astimezone(UTC).isoformat() if value else None
@@ -77,7 +104,8 @@ class SourceState:
     @classmethod
     def from_json(cls, name: str, text: str) -> SourceState:
         data: dict[str, Any] = json.loads(text)
-        items = {str(k): ItemState(**v) for k, v in (data.get("items") or {}).items()}
+        # A user and password an older file kept in an item's key or URL are dropped as it is read.
+        items = {item_key(str(k)): _recorded(ItemState(**v)) for k, v in (data.get("items") or {}).items()}
         dates = {key: datetime.fromisoformat(data[key]) if data.get(key) else None for key in _DATES}
         return cls(
             name=name,

@@ -23,7 +23,7 @@ from urllib3.exceptions import (
     ReadTimeoutError,
 )
 
-from feedsvc.text import has_userinfo, without_userinfo
+from feedsvc.text import has_userinfo, userinfo_refusal, without_userinfo
 from feedsvc.version import __version__
 
 __all__ = [
@@ -292,8 +292,9 @@ def check_url(url: str, what: str = "URL") -> None:
         raise FetchError(f"{what} {shown!r} is not an absolute http(s) URL")
     if has_userinfo(url) or "@" in parts.netloc:
         raise FetchError(
-            f"{what} {shown!r} carries a user name or password, which feedsvc does not send: "
-            f"give the URL without them (feedsvc imports and follows public pages and feeds only)"
+            userinfo_refusal(
+                f"{what} {shown!r}", url, "feedsvc does not send (it imports and follows public pages and feeds only)"
+            )
         )
 
 

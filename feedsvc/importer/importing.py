@@ -19,7 +19,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -167,7 +167,10 @@ class Importer:
             return Outcome(url, "failed", reason="the page is empty")
         page = extract_metadata(text, self.site.timezone, site_names=[self.site.title], url=fetched.final_url)
         metadata, _ = merge_metadata(page)
-        canonical = _canonical_link(text, fetched.final_url) or metadata.canonical_url or fetched.final_url
+        declared = _canonical_link(text, fetched.final_url) or metadata.canonical_url or fetched.final_url
+        # A page may declare its address with a user and password (the fetcher refused them in the URLs it was
+        # given): canonical_url is published with the article, so the sidecar gets the address without them.
+        canonical = without_userinfo(declared)
         known = self.library.find(canonical, url, fetched.final_url, *also)
         if known is not None and not known.is_html:
             return Outcome(url, "failed", known.slug, f"already in the content folder as {known.path.name}")
@@ -186,7 +189,11 @@ class Importer:
             sidecar.pop("redirects", None)
             if fetched.redirects:
                 sidecar["redirects"] = list(fetched.redirects)
-        return self._store(url, slug, stored, sidecar, known, canonical, url, fetched.final_url)
+        outcome = self._store(url, slug, stored, sidecar, known, canonical, url, fetched.final_url)
+        if declared != canonical and outcome.status != "failed":
+            note = f"the page declares its address with a user name or password; canonical_url is {canonical!r}"
+            outcome = replace(outcome, warnings=(f"{note}, without them", *outcome.warnings))
+        return outcome
 
     def set_status(self, slug: str, status: str | None) -> Outcome:
         """Set (or, with None, remove) the ``status`` key of an imported article's sidecar; unchanged if it has it."""

@@ -23,7 +23,7 @@ from feedsvc.metadata.dates import parse_date
 from feedsvc.metadata.images import first_real, image_number, image_type
 from feedsvc.metadata.xpaths import has
 from feedsvc.model import Image, PageMetadata
-from feedsvc.text import absolute_url, dedupe, language_tag, plain, split_keywords
+from feedsvc.text import absolute_url, dedupe, language_tag, plain, split_keywords, without_userinfo
 
 __all__ = ["META_KEYS", "SITE_NAME_KEYS", "meta_metadata", "meta_values"]
 
@@ -127,7 +127,9 @@ _IMAGE_DETAILS = {"og:image:secure_url", "og:image:width", "og:image:height", "o
 def _page_base(root: lxml.html.HtmlElement, canonical: str | None) -> str | None:
     """Return the URL a relative image URL of the page resolves against: an http(s) <base href>, else its canonical."""
     bases = [absolute_url(href) for href in root.xpath("//base/@href")]
-    return next(filter(None, bases), None) or canonical
+    base = next(filter(None, bases), None) or canonical
+    # A page saved with "user:password@" in its address: its pictures are the host's, never the secret's.
+    return without_userinfo(base) if base else None
 
 
 def _meta_images(root: lxml.html.HtmlElement, base: str | None) -> list[Image]:

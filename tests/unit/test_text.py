@@ -13,6 +13,7 @@ from feedsvc.text import (
     has_xml_unsafe,
     site_host,
     unspaced_chars,
+    userinfo_refusal,
     without_userinfo,
     xml_safe,
     xml_safe_utf8,
@@ -158,3 +159,13 @@ def test_site_host_is_the_lower_case_host_without_www_port_or_user(url: str | No
 def test_without_userinfo_drops_the_user_and_password_and_nothing_else(url: str, shown: str) -> None:
     assert without_userinfo(url) == shown
     assert has_userinfo(url) == (url != shown)
+
+
+def test_the_userinfo_refusal_says_what_why_and_the_url_to_give_without_the_secret() -> None:
+    # One wording for site.toml, sidecars, the fetcher and a page's own address: the tests of each assert its parts.
+    message = userinfo_refusal("'feed'", "https://editor:s3cret@example.org/feed", "would be shown")
+    assert message == (
+        "'feed' carries a user name or password, which would be shown: "
+        "remove the 'user:password@' part, giving 'https://example.org/feed'"
+    )
+    assert "s3cret" not in message and "editor" not in message

@@ -111,3 +111,23 @@ def test_a_declared_lead_image_is_kept_as_declared(site: Site) -> None:
 )
 def test_rules_host_is_the_name_of_the_rules_file_for_the_page(url: str | None, host: str) -> None:
     assert rules_host(url) == host
+
+
+def test_a_saved_copy_is_judged_by_the_site_its_sidecar_says_it_was_read_from(site: Site, tmp_path: Path) -> None:
+    # A page saved from coast.example.com with no canonical link or og:url, its sidecar naming only its source_url:
+    # its teasers link to coast.example.com, another page of the site it came from, not of this one. Until session
+    # 40 the build passed this site's URL for the article, and the teaser doubt missed them.
+    teasers = FIXTURES / "clean" / "doubts" / "teasers_of_other_stories_kept_under_the_article.html"
+    html = teasers.read_text(encoding="utf-8").replace('href="/', 'href="https://coast.example.com/')
+    html = html.replace("https://news.example.org/", "https://coast.example.com/")
+    assert "canonical" not in html and "og:url" not in html
+    (tmp_path / "library.html").write_text(html, encoding="utf-8")
+    (tmp_path / "library.toml").write_text(
+        'source_url = "https://coast.example.com/2024/03/library-sundays/"\n', encoding="utf-8"
+    )
+    article = make_article(load_article(tmp_path / "library.html", site), site)
+    assert any("headings are each a link to another page of the site" in w for w in article.warnings)
+    assert article.source_url is None  # the sidecar's source_url is provenance: no reader sees it
+    (tmp_path / "library.toml").unlink()  # nothing says where it came from: judged as before
+    unknown = make_article(load_article(tmp_path / "library.html", site), site)
+    assert not any("headings are each a link" in w for w in unknown.warnings)

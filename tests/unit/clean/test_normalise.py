@@ -355,3 +355,20 @@ def test_each_interface_image_rule_has_its_own_switch(
     srcs = srcs_of(page, frozenset({rule}))
     for name in junk:
         assert any(src.endswith(name) for src in srcs), name
+
+
+SAVED_WITH_PASSWORD = "resolves_links_against_a_base_href_without_its_password.html"
+
+
+def test_links_resolve_against_a_base_href_without_the_user_and_password_it_was_saved_with() -> None:
+    # A saved page's <base href="https://editor:s3cret@host/">: its links are the host's pages, the secret is no part of them
+    html = cleaned(SAVED_WITH_PASSWORD)
+    assert 'href="https://harbour.example.com/news/schedule"' in html
+    assert 'src="https://harbour.example.com/news/pictures/cranes.jpg"' in html
+    assert "s3cret" not in html and "editor" not in html
+
+
+def test_the_address_a_page_declares_is_read_without_its_user_and_password() -> None:
+    # `feedsvc clean FILE` resolves the page's links against it when no --url is given
+    page = (FIXTURES / "clean" / SAVED_WITH_PASSWORD).read_text(encoding="utf-8")
+    assert normalise.declared_url(page) == "https://harbour.example.com/news/cranes-return"

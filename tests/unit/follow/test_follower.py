@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import tomllib
 from datetime import timedelta
@@ -332,6 +333,47 @@ def test_an_item_linking_with_a_password_is_refused_and_no_report_or_state_repea
     last_error = read_state(content_dir, "river").last_error or ""
     assert "1 item(s) failed" in last_error and SECRET not in last_error  # what /healthz and check show
     assert server.hits["/news/articles/story-1"] == 0
+
+
+def test_the_state_file_keeps_a_refused_item_without_its_password_and_still_knows_it_at_the_next_poll(
+    content_dir: Path, server: FixtureServer, river: SourceSite, clock: Clock
+) -> None:
+    river.add(1, link=server.url_with_password("/news/articles/story-1"))
+    write_sources(content_dir, source_table("river", river.feed_url))
+    poll(content_dir, clock)
+    assert SECRET not in state_file(content_dir, "river").read_text(encoding="utf-8")
+    [item] = read_state(content_dir, "river").items.values()
+    assert item.url == server.url("/news/articles/story-1") and item.error
+    clock.advance(1800)
+    river.add(2)  # the feed changes, so its items are read again
+    again = poll(content_dir, clock)["river"]  # found again under its key without the secret: refused for good
+    assert again.new == ["story-number-2-about-the-river"]
+    assert again.retrying == 0 and "tried" in dict(again.failed)[server.url("/news/articles/story-1")]
+    assert SECRET not in state_file(content_dir, "river").read_text(encoding="utf-8")
+
+
+def test_a_state_file_written_with_passwords_in_item_urls_is_read_without_them(content_dir: Path) -> None:
+    # Before session 40 a refused item was kept under its URL as the feed gave it, password included.
+    old = {
+        "failures": 0,
+        "items": {
+            f"https://editor:{SECRET}@river.example/a": {
+                "url": f"https://editor:{SECRET}@river.example/a",
+                "version": "v1",
+                "error": "refused",
+                "attempts": 3,
+            },
+            "https://river.example/b": {"url": "https://river.example/b", "slug": "b", "final_url": None},
+        },
+    }
+    path = state_file(content_dir, "river")
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(old), encoding="utf-8")
+    state = read_state(content_dir, "river")
+    assert sorted(state.items) == ["https://river.example/a", "https://river.example/b"]
+    assert state.items["https://river.example/a"].url == "https://river.example/a"
+    assert state.items["https://river.example/a"].attempts == 3 and state.items["https://river.example/b"].slug == "b"
+    assert SECRET not in state.to_json()
 
 
 @pytest.mark.parametrize(

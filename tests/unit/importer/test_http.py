@@ -134,7 +134,7 @@ def test_a_url_with_a_user_and_password_is_refused_unsent_and_the_message_leaves
         fetcher.fetch(server.url_with_password("/a"))
     message = str(caught.value)
     assert f"URL '{server.url('/a')}' carries a user name or password" in message
-    assert "give the URL without them" in message
+    assert f"remove the 'user:password@' part, giving '{server.url('/a')}'" in message
     assert SECRET not in message and "editor" not in message
     assert not server.hits  # nothing was asked: the secret never went over the wire either
 

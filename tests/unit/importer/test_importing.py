@@ -380,3 +380,22 @@ def test_a_new_page_that_cannot_be_published_is_reported_as_not_publishable(
     assert outcome.status == "imported"
     (warning,) = outcome.warnings
     assert warning.startswith("not publishable: ")
+
+
+def test_a_page_declaring_its_address_with_a_password_is_stored_with_the_address_without_it(
+    content_dir: Path, server: FixtureServer, fetcher: Fetcher
+) -> None:
+    # The sidecar's canonical_url is the article's published link (and one with a password is an error of the
+    # article): the page's own address is written without the user and password it declares, with a warning.
+    declared = FERRY.replace(
+        'href="/news/ferry-service-to-batumi-resumes"', 'href="https://editor:s3cret@ferry.example/news/ferry"'
+    )
+    assert declared != FERRY
+    server.routes["/news/ferry"] = page(declared)
+    outcome = importer(content_dir, fetcher).import_url(server.url("/news/ferry"))
+    assert outcome.status == "imported"
+    assert sidecar(content_dir, FERRY_SLUG)["canonical_url"] == "https://ferry.example/news/ferry"
+    assert any("declares its address with a user name or password" in warning for warning in outcome.warnings)
+    assert not any("s3cret" in warning for warning in outcome.warnings)
+    ferry = load_snapshot(content_dir).catalog.by_slug[FERRY_SLUG]  # published: the sidecar is no error
+    assert ferry.source_url == "https://ferry.example/news/ferry"
