@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from urllib.parse import urlsplit
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "dedupe",
     "has_userinfo",
     "language_tag",
+    "markup_tokens",
     "one_line",
     "plain",
     "shorten",
@@ -189,27 +190,53 @@ _MARKUP_PASSES = 4
 _ANGLE_BEFORE_LETTER = re.compile(r"<(?=[A-Za-z/!?])")
 
 
-def plain(value: str) -> str:
+def plain(value: str, shown: Set[str] = frozenset()) -> str:
     """Return a meta or JSON-LD value as one line of XML-safe plain text: tags stripped, entities decoded.
 
     Markup that only shows up once entities are decoded ("&lt;script&gt;") is
     stripped too: a title must be text wherever it lands, RSS readers that
-    read titles as HTML included.
+    read titles as HTML included. ``shown``: the markup-looking texts the page
+    shows as text (``<br>`` of a heading that writes ``&lt;br&gt;``), kept as
+    :func:`strip_markup` keeps them.
     """
     # Values are short and already out of the document tree, so a tag pattern is
     # enough; parsing them as HTML would swallow text after a stray <title> or <textarea>.
-    text = _INLINE_TAG.sub("", _BLOCK_TAG.sub(" ", xml_safe(value)))
-    return strip_markup(one_line(html.unescape(text)))
+    text = xml_safe(value)
+    if shown:
+        text = _BLOCK_TAG.sub(lambda tag: tag[0] if one_line(tag[0]) in shown else " ", text)
+        text = _INLINE_TAG.sub(lambda tag: tag[0] if one_line(tag[0]) in shown else "", text)
+    else:
+        text = _INLINE_TAG.sub("", _BLOCK_TAG.sub(" ", text))
+    return strip_markup(one_line(html.unescape(text)), shown)
 
 
-def strip_markup(text: str) -> str:
+def markup_tokens(text: str) -> list[str]:
+    """Return what in ``text`` a browser would read as a tag or comment, each on one line ("<br>", "</b>")."""
+    return [one_line(token) for token in _MARKUP.findall(text)] if "<" in text else []
+
+
+def strip_markup(text: str, shown: Set[str] = frozenset()) -> str:
     """Return ``text`` without anything a browser would read as a tag or comment; other "<" and "&" stay.
 
     For values that are plain text by definition (a sidecar title, a tag):
     "Why 2 < 3" and "AT&T" are kept, "<script>…</script>" loses its tags.
+    ``shown``: markup-looking texts (:func:`markup_tokens`) the source page shows as
+    text, which stay: an essay titled "30 Years of <br> Tags" keeps its ``<br>``,
+    published as text (escaped wherever the title lands), never as a tag.
     """
     if "<" not in text:
         return text
+    kept = sorted((token for token in shown if token in text), key=len, reverse=True) if shown else []
+    if not kept:
+        return one_line(_without_markup(text))
+    # the kept texts split the value; each piece between them is stripped alone, so a kept "<br>"
+    # neither loses its "<" nor completes a tag with what surrounds it
+    pieces = re.split(f"({'|'.join(map(re.escape, kept))})", text)
+    return one_line("".join(piece if index % 2 else _without_markup(piece) for index, piece in enumerate(pieces)))
+
+
+def _without_markup(text: str) -> str:
+    """:func:`strip_markup` of ``text`` with its white space as it was."""
     for _ in range(_MARKUP_PASSES):
         stripped = _MARKUP.sub("", text)
         if stripped == text:
@@ -217,7 +244,7 @@ def strip_markup(text: str) -> str:
         text = stripped
     # What is left that a parser could still take for the start of a tag ("<script" with no ">"
     # yet, "<?"): its "<" goes; "a < b" and "<3" stay.
-    return one_line(_ANGLE_BEFORE_LETTER.sub("", text))
+    return _ANGLE_BEFORE_LETTER.sub("", text)
 
 
 def absolute_url(value: str) -> str | None:
@@ -305,9 +332,9 @@ def language_tag(value: str) -> str | None:
     return tag if _LANGUAGE.match(tag) else None
 
 
-def split_keywords(value: str) -> list[str]:
-    """Return the tags in a comma- or semicolon-separated keywords string."""
-    return [tag for tag in (plain(part) for part in _KEYWORD_SEPARATOR.split(value)) if tag]
+def split_keywords(value: str, shown: Set[str] = frozenset()) -> list[str]:
+    """Return the tags in a comma- or semicolon-separated keywords string; ``shown`` as :func:`plain` takes it."""
+    return [tag for tag in (plain(part, shown) for part in _KEYWORD_SEPARATOR.split(value)) if tag]
 
 
 def dedupe(values: Iterable[str]) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -41,7 +41,7 @@ from feedsvc.content.site import (
 from feedsvc.content.slug import FALLBACK_SLUG, is_slug, slugify
 from feedsvc.content.toml_text import joined, parse_toml, parse_toml_keys
 from feedsvc.html_depth import MAX_DEPTH, limit_depth
-from feedsvc.metadata.page import extract_metadata
+from feedsvc.metadata.page import extract_metadata, page_shown_markup
 from feedsvc.metadata.tags import MAX_TAGS as METADATA_MAX_TAGS
 from feedsvc.model import NO_TITLE, ArticleSource, ContentError, PageMetadata, PictureFile, Problem, Site, SiteImage
 from feedsvc.text import XML_UNSAFE, dedupe, has_userinfo, shorten, strip_markup, userinfo_refusal, without_userinfo
@@ -373,7 +373,9 @@ def parse_article(path: Path, files: ArticleFiles, site: Site) -> ArticleSource:
         page = extract_metadata(html, site.timezone, site_names=[site.title], url=sidecar.source_url)
         sources = [("sidecar", sidecar.metadata), *page]
     metadata, origins = merge_metadata(sources)
-    metadata = bound_metadata(metadata, notes, _sidecar_name(path))
+    # markup-looking text the page shows as text stays in the fields: looked for only where a field holds some
+    shown = page_shown_markup(html) if _holds_angles(metadata) else frozenset()
+    metadata = bound_metadata(metadata, notes, _sidecar_name(path), shown)
     return ArticleSource(
         slug=slug,
         path=path,
@@ -573,18 +575,28 @@ def _base_href_secret(html: str) -> list[str]:
     return [userinfo_refusal("the page's <base href>", found.group(1), harm) + " in the page"]
 
 
-def bound_metadata(metadata: PageMetadata, warnings: list[str], sidecar: str) -> PageMetadata:
+def _holds_angles(metadata: PageMetadata) -> bool:
+    """Whether a text field of ``metadata`` holds a "<": markup, or text the page may show as text."""
+    fields = (metadata.title, metadata.summary, *metadata.tags, *metadata.authors)
+    return any("<" in value for value in fields if value)
+
+
+def bound_metadata(
+    metadata: PageMetadata, warnings: list[str], sidecar: str, shown: Set[str] = frozenset()
+) -> PageMetadata:
     """Return ``metadata`` as plain text within the size bounds, its address without a user or password; add a
     warning for each change to ``warnings``.
 
     Titles, summaries, tags and names are text wherever they land (a page's <title>,
-    an RSS reader that reads titles as HTML): markup in them is removed.
+    an RSS reader that reads titles as HTML): markup in them is removed. ``shown``: the
+    markup-looking texts the page shows as text (``page_shown_markup``), which are text and stay
+    (every output escapes them).
     """
 
     def text(field: str, value: str | None, limit: int, key: str) -> str | None:
         if value is None:
             return None
-        plain = strip_markup(value)
+        plain = strip_markup(value, shown)
         if plain != value:
             warnings.append(
                 f"the {field} held markup, which was removed ({field}s are plain text); set {key} in {sidecar}"
@@ -598,8 +610,8 @@ def bound_metadata(metadata: PageMetadata, warnings: list[str], sidecar: str) ->
         return plain or None
 
     def names(field: str, values: tuple[str, ...], most: int, key: str) -> tuple[str, ...]:
-        plain = dedupe(shorten(strip_markup(value), NAME_MAX_CHARS) for value in values)
-        if any(strip_markup(value) != value for value in values):
+        plain = dedupe(shorten(strip_markup(value, shown), NAME_MAX_CHARS) for value in values)
+        if any(strip_markup(value, shown) != value for value in values):
             warnings.append(f"a {field} held markup, which was removed; set {key} in {sidecar}")
         if len(plain) > most:
             warnings.append(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -64,13 +64,18 @@ def _move(sources: dict[str, PageMetadata], field: str, winner: str | None, valu
 
 
 def decide_title(
-    sources: dict[str, PageMetadata], root: lxml.html.HtmlElement, meta: dict[str, list[str]], site_names: list[str]
+    sources: dict[str, PageMetadata],
+    root: lxml.html.HtmlElement,
+    meta: dict[str, list[str]],
+    site_names: list[str],
+    shown: Set[str] = frozenset(),
 ) -> None:
     """Choose the title among the page's headlines and meta values (:func:`~feedsvc.metadata.titles.choose_title`).
 
     ``meta``: the page's meta values (:func:`~feedsvc.metadata.meta_tags.meta_values`); ``site_names``:
-    what the site is called, which a title does not keep. The chosen title is left in the source
-    that says it: the visible headline (markup) unless only a meta value does.
+    what the site is called, which a title does not keep; ``shown``: the markup-looking texts the page
+    shows as text, which the meta values keep as the headlines do. The chosen title is left in the
+    source that says it: the visible headline (markup) unless only a meta value does.
     """
     headlines = list(dict.fromkeys(texts(root, VISIBLE_HEADLINE_XPATHS)))
     # a headline may stand alone against the meta values only where the page marks it as the article's:
@@ -81,9 +86,10 @@ def decide_title(
     titles = [one_line(element.text_content()) for element in root.iter("title")][:1]
     metas = [
         value
-        for value in (sources["json-ld"].title, *(plain(v) for v in meta.get("og:title", ())[:1]),
-                      *(plain(v) for v in meta.get("twitter:title", ())[:1]),
-                      *(plain(v) for key in ("dc.title", "dcterms.title") for v in meta.get(key, ())[:1]), *titles)
+        for value in (sources["json-ld"].title, *(plain(v, shown) for v in meta.get("og:title", ())[:1]),
+                      *(plain(v, shown) for v in meta.get("twitter:title", ())[:1]),
+                      *(plain(v, shown) for key in ("dc.title", "dcterms.title") for v in meta.get(key, ())[:1]),
+                      *titles)
         if value
     ]  # fmt: skip
     subheads = list(texts(root, SUBHEAD_XPATHS))

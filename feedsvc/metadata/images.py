@@ -30,6 +30,7 @@ import lxml.etree
 import lxml.html
 
 from feedsvc.html_depth import limit_depth
+from feedsvc.metadata.shown_text import shown_markup
 from feedsvc.model import Image
 from feedsvc.text import absolute_url, one_line, shorten, strip_markup, xml_safe
 
@@ -284,9 +285,10 @@ def _marked_by_class(page_html: str, page_url: str | None) -> set[str]:
     return marked
 
 
-def _parse_page(html: str) -> lxml.html.HtmlElement | None:
+def _parse_page(html: str, pictures: bool = True) -> lxml.html.HtmlElement | None:
+    """Return the page ``html`` parsed; ``pictures``: None for a page with no ``<img>`` (nothing to look for)."""
     text = xml_safe(html)
-    if "<img" not in text.lower():
+    if pictures and "<img" not in text.lower():
         return None
     parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True, huge_tree=True)
     try:
@@ -306,22 +308,29 @@ def choose_lead_image(
     page the body was cleaned from (see :func:`first_body_image`).
     """
     if declared is None:
-        return _bounded(first_body_image(content_html, page_html, page_url))
+        return _bounded(first_body_image(content_html, page_html, page_url), page_html)
     for shown in _body_images(content_html):
         if same_image(shown.url, declared.url):
-            return _bounded(_fill(declared, shown))
-    return _bounded(declared)
+            return _bounded(_fill(declared, shown), page_html)
+    return _bounded(declared, page_html)
 
 
-def _bounded(image: Image | None) -> Image | None:
-    """Return ``image`` with its texts as plain text (markup removed, as from titles) of a caption's length."""
+def _bounded(image: Image | None, page_html: str) -> Image | None:
+    """Return ``image`` with its texts as plain text (markup removed, as from titles) of a caption's length.
+
+    Markup-looking text that the page ``page_html`` shows as text stays, as in titles
+    (:func:`~feedsvc.metadata.shown_text.shown_markup`): it is looked for only when a text holds a "<".
+    """
     if image is None:
         return None
+    angles = any("<" in text for text in (image.alt, image.caption, image.credit) if text)
+    root = _parse_page(page_html, pictures=False) if angles else None
+    shown = shown_markup(root) if root is not None else frozenset()
 
     def cut(text: str | None) -> str | None:
         if text is None:
             return None
-        plain = strip_markup(text)
+        plain = strip_markup(text, shown)
         return (shorten(plain, TEXT_MAX_CHARS) if len(plain) > TEXT_MAX_CHARS else plain) or None
 
     return dataclasses.replace(image, alt=cut(image.alt), caption=cut(image.caption), credit=cut(image.credit))

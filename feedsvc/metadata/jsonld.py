@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Set
 from datetime import datetime
 from typing import Any
 from urllib.parse import urldefrag
@@ -114,8 +114,12 @@ def jsonld_metadata(blocks: Iterable[str], timezone: ZoneInfo) -> PageMetadata:
     return nodes_metadata(jsonld_nodes(blocks), timezone)
 
 
-def nodes_metadata(nodes: list[dict[str, Any]], timezone: ZoneInfo) -> PageMetadata:
-    """Return what the first schema.org Article among ``nodes`` (from :func:`jsonld_nodes`) says about the page."""
+def nodes_metadata(nodes: list[dict[str, Any]], timezone: ZoneInfo, shown: Set[str] = frozenset()) -> PageMetadata:
+    """Return what the first schema.org Article among ``nodes`` (from :func:`jsonld_nodes`) says about the page.
+
+    ``shown``: the markup-looking texts the page shows as text, which its headline, description and
+    keywords keep (:func:`~feedsvc.metadata.shown_text.shown_markup`).
+    """
     article = next((node for node in nodes if _types(node) & ARTICLE_TYPES), None)
     # a page with no article node, or an undated one, may date another node (Yoast dates its WebPage)
     dated = next((node for node in nodes if node.get("datePublished") and node is not article), None)
@@ -132,12 +136,12 @@ def nodes_metadata(nodes: list[dict[str, Any]], timezone: ZoneInfo) -> PageMetad
         published = _date(dated.get("datePublished"), timezone)
         updated = updated or _date(dated.get("dateModified"), timezone)
     return PageMetadata(
-        title=_text(article.get("headline")) or _text(article.get("name")),
+        title=_text(article.get("headline"), shown) or _text(article.get("name"), shown),
         published=published,
         updated=updated,
         authors=dedupe(_names(article.get("author"), resolve)),
-        summary=_text(article.get("description")),
-        tags=dedupe([*_keywords(article.get("keywords")), *_keywords(article.get("articleSection"))]),
+        summary=_text(article.get("description"), shown),
+        tags=dedupe([*_keywords(article.get("keywords"), shown), *_keywords(article.get("articleSection"), shown)]),
         canonical_url=_url(article.get("url")) or _url(resolve(article.get("mainEntityOfPage"))),
         language=_language(article.get("inLanguage")),
         image=_image(resolve(article.get("image")), resolve),
@@ -172,10 +176,10 @@ def _types(node: dict[str, Any]) -> set[str]:
     return {re.split(r"[/:#]", name)[-1] for name in names if isinstance(name, str)}
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any, shown: Set[str] = frozenset()) -> str | None:
     if isinstance(value, list) and value:
         value = value[0]
-    return (plain(value) or None) if isinstance(value, str) else None
+    return (plain(value, shown) or None) if isinstance(value, str) else None
 
 
 def _date(value: Any, timezone: ZoneInfo) -> datetime | None:
@@ -200,11 +204,11 @@ def _names(value: Any, resolve: _Resolve) -> list[str]:
     return names
 
 
-def _keywords(value: Any) -> list[str]:
+def _keywords(value: Any, shown: Set[str] = frozenset()) -> list[str]:
     if isinstance(value, str):
-        return split_keywords(value)
+        return split_keywords(value, shown)
     if isinstance(value, list):
-        return [tag for item in value if isinstance(item, str) for tag in split_keywords(item)]
+        return [tag for item in value if isinstance(item, str) for tag in split_keywords(item, shown)]
     return []
 
 

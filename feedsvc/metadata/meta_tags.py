@@ -10,7 +10,7 @@ with their details. Pure: it reads the parsed page and weighs nothing against th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from functools import partial
 from typing import TypeVar
 from urllib.parse import urljoin
@@ -79,8 +79,14 @@ def meta_values(root: lxml.html.HtmlElement) -> dict[str, list[str]]:
     return meta
 
 
-def meta_metadata(root: lxml.html.HtmlElement, meta: dict[str, list[str]], timezone: ZoneInfo) -> PageMetadata:
-    """Return what the meta and link tags say of the page; ``meta``: its :func:`meta_values`."""
+def meta_metadata(
+    root: lxml.html.HtmlElement, meta: dict[str, list[str]], timezone: ZoneInfo, shown: Set[str] = frozenset()
+) -> PageMetadata:
+    """Return what the meta and link tags say of the page; ``meta``: its :func:`meta_values`.
+
+    ``shown``: the markup-looking texts the page shows as text, which its title, summary and tags keep
+    (:func:`~feedsvc.metadata.shown_text.shown_markup`).
+    """
     http_equiv: dict[str, str] = {}
     for element in root.iter("meta"):
         content = (element.get("content") or "").strip()
@@ -102,12 +108,12 @@ def meta_metadata(root: lxml.html.HtmlElement, meta: dict[str, list[str]], timez
         named = (key for key in meta if _PUBLISH_KEY.search(key) and not _UPDATE_KEY.search(key))
         published = min(filter(None, (as_date(meta[key][0]) for key in named)), default=None)
     return PageMetadata(
-        title=_first(meta, "title", plain),
+        title=_first(meta, "title", partial(plain, shown=shown)),
         published=published,
         updated=_first(meta, "updated", as_date),
         authors=_meta_authors(meta),
-        summary=_first(meta, "summary", plain),
-        tags=_many(meta, "tags", split_keywords),
+        summary=_first(meta, "summary", partial(plain, shown=shown)),
+        tags=_many(meta, "tags", partial(split_keywords, shown=shown)),
         canonical_url=canonical or _first(meta, "canonical_url", absolute_url),
         language=language,
         image=first_real(

@@ -67,13 +67,14 @@ from feedsvc.metadata.decide import (
 from feedsvc.metadata.jsonld import jsonld_nodes, jsonld_organisation_authors, jsonld_site_names, nodes_metadata
 from feedsvc.metadata.markup import data_layer_author, markup_metadata, without_taxonomy_names
 from feedsvc.metadata.meta_tags import SITE_NAME_KEYS, meta_metadata, meta_values
+from feedsvc.metadata.shown_text import shown_markup
 from feedsvc.metadata.tags import reader_tags
 from feedsvc.metadata.titles import site_key
 from feedsvc.metadata.visible import lines_to_title
 from feedsvc.model import PageMetadata
 from feedsvc.text import dedupe, site_host, xml_safe
 
-__all__ = ["SOURCES", "extract_metadata", "parse_date"]
+__all__ = ["SOURCES", "extract_metadata", "page_shown_markup", "parse_date"]
 
 # Second levels under a country's domain that are part of the public suffix ("co.uk", "com.au").
 _SECOND_LEVEL = frozenset("co com org net ac gov edu ne or go gob nic mil".split())
@@ -102,9 +103,10 @@ def extract_metadata(
     ]
     nodes = jsonld_nodes(blocks)
     meta = meta_values(root)
+    shown = shown_markup(root)
     sources = {
-        "json-ld": nodes_metadata(nodes, timezone),
-        "opengraph": meta_metadata(root, meta, timezone),
+        "json-ld": nodes_metadata(nodes, timezone, shown),
+        "opengraph": meta_metadata(root, meta, timezone, shown),
         "markup": markup_metadata(root, timezone),
     }
     if raw:
@@ -117,7 +119,7 @@ def extract_metadata(
     titled = {site_key(value) for value in (sources["json-ld"].title, sources["opengraph"].title) if value}
     names = [*site_names, *(name for name in declared if site_key(name) not in titled)]
     names += _host_names(_host(sources) or site_host(url))
-    decide_title(sources, root, meta, names)
+    decide_title(sources, root, meta, names, shown)
     # the lines down to just under the title: read once, for the dates and for the by-line
     near_title = cache(partial(lines_to_title, root))
     read_text_near_title(sources, root, near_title, timezone, url)
@@ -144,6 +146,15 @@ def extract_metadata(
     if not any(sources[name].authors for name in SOURCES):
         sources["markup"] = dataclasses.replace(sources["markup"], authors=data_layer_author(root))
     return [(source, sources[source]) for source in SOURCES]
+
+
+def page_shown_markup(html: str) -> frozenset[str]:
+    """Return the markup-looking texts the page ``html`` shows as text (:func:`~feedsvc.metadata.shown_text.shown_markup`).
+
+    For the loader's last word on a field holding some: its sidecar's, or one a source read.
+    """
+    root = _parse(html)
+    return shown_markup(root) if root is not None else frozenset()
 
 
 def _people(authors: Iterable[str], keep: Iterable[str] = ()) -> tuple[str, ...]:

@@ -11,7 +11,10 @@ from feedsvc.text import (
     collapsed_length,
     has_userinfo,
     has_xml_unsafe,
+    markup_tokens,
+    plain,
     site_host,
+    strip_markup,
     unspaced_chars,
     userinfo_refusal,
     without_userinfo,
@@ -169,3 +172,30 @@ def test_the_userinfo_refusal_says_what_why_and_the_url_to_give_without_the_secr
         "remove the 'user:password@' part, giving 'https://example.org/feed'"
     )
     assert "s3cret" not in message and "editor" not in message
+
+
+@pytest.mark.parametrize(
+    "text, shown, kept",
+    [
+        ("30 Years of <br> Tags", {"<br>"}, "30 Years of <br> Tags"),
+        ("30 Years of <br> Tags", set(), "30 Years of Tags"),
+        # only what the page shows stays: another tag goes, and so does the shown one's unshown end
+        ("<b>30</b> Years of <br> Tags", {"<br>"}, "30 Years of <br> Tags"),
+        ("Why <div> soup lasted</div>", {"<div>"}, "Why <div> soup lasted"),
+        # a kept text completes no tag with what is around it: "<" before it, "script>" after it stay text
+        ("a <<br>script> b", {"<br>"}, "a <<br>script> b"),
+        ("a <<b>script>x", {"<br>"}, "a x"),
+    ],
+)
+def test_strip_markup_keeps_only_the_markup_looking_text_the_page_shows(text: str, shown: set[str], kept: str) -> None:
+    assert strip_markup(text, frozenset(shown)) == kept
+
+
+def test_plain_keeps_the_shown_text_whether_the_value_wrote_it_escaped_or_not() -> None:
+    # a parsed attribute holds "<br>" either way; a JSON-LD string may still hold the entities
+    shown = frozenset({"<br>"})
+    assert (
+        plain("30 Years of <br> Tags", shown) == plain("30 Years of &lt;br&gt; Tags", shown) == "30 Years of <br> Tags"
+    )
+    assert plain("30 Years of <br> Tags") == "30 Years of Tags"
+    assert markup_tokens('a <font\n color="blue"> and <br/> but not a < b') == ['<font color="blue">', "<br/>"]
