@@ -77,3 +77,19 @@ def test_a_line_break_ending_a_bold_title_stays_between_its_lines(monkeypatch: p
     glued = clean_html(page, URL)
     assert "<strong>Product ratings feed</strong>Adding" in glued
     assert "reviews</strong>In many cases" in glued
+
+
+def test_an_inline_element_of_white_space_leaves_its_space_between_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = (FIXTURES / "clean" / "keeps_the_space_an_empty_bold_held.html").read_text(encoding="utf-8")
+    html = clean_html(page, URL)
+    # The editor's <strong> </strong> was the only space between the link and the next word.
+    assert "<strong>Studio Brand Voice</strong></a> that can" in html
+    assert "<em>developers</em> to add" in html
+    # Where a space is already there, none is added (no punctuation pushed away, no double space).
+    assert "the cheapest, and" in html
+    assert "<b>slowest</b>  to render" in html  # the two spaces around the <i> as they were, none added
+    assert "inline_spaces" in sanitise.RULES
+    monkeypatch.setattr(sanitise, "DISABLED", frozenset({"inline_spaces"}))
+    glued = clean_html(page, URL)
+    assert "</a>that can" in glued
+    assert "<em>developers</em>to add" in glued

@@ -54,6 +54,7 @@ FINGERPRINTS = {
     "31": "8d09913c76766c3c",  # issue 11: a byline's lead-in left alone ("Written by") when the scorer removed the names after it goes too
     "32": "b7e9d39c7454d578",  # issue 11: asks for a gift to the site's own cause ("support this webcam", "by making a gift to …", "your gift helps") are appeal cues; a block whose whole text is template placeholders ({{…}}, {% … %}, <%= %>, ${name}, shortcodes) goes outside code; model retrained
     "33": "8f3d6160ada9a89f",  # the depth bound reads SVG and MathML as parsers do: "</svg>" closes its <svg> past a long chart of "<path/>" (wcxb 0390 no longer flattened); model retrained
+    "34": "179761cc6d83ac31",  # an inline element of white space only (<strong> </strong>) leaves its space between the words (wcxb 0315 "Brandthat")
 }
 
 
