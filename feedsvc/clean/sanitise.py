@@ -38,6 +38,7 @@ __all__ = ["DISABLED", "RULES", "sanitise", "sanitise_with_text", "serialise_chi
 RULES: dict[str, str] = {
     "invisible_text": "an element whose only text is invisible characters (zero-width joiners, spaces, marks) is empty",
     "inline_breaks": "a <br> ending an inline element (<strong>Title<br></strong>Text) breaks the block's line: it stays, after it",
+    "inline_spaces": "an inline element that holds only white space (<strong>Brand</strong><strong> </strong>that) leaves a space between the words it separated",
 }
 
 # Rules switched off; only the benchmark's ablation sets this.
@@ -250,4 +251,63 @@ def _drop_empty(body: HtmlElement) -> None:
         if el is body or el.tag in VOID_KEEP or has_text[el] or has_keeper[el]:
             continue
         dropped.add(el)
+        if el.tag in INLINE_TAGS and "inline_spaces" not in DISABLED:
+            _keep_space(el)
         el.drop_tree()
+
+
+def _keep_space(el: HtmlElement) -> None:
+    """Leave a space in the tail of an empty inline ``el`` when it held the only white space between two words.
+
+    An editor's ``<strong> </strong>`` between a link and the next word is the
+    only space there; dropping it with its white space ran the words together
+    ("Amazon Polly Brandthat", wcxb-dev/0315).
+    """
+    if not any(c.isspace() for c in el.text_content()):
+        return
+    before, after = _char_before(el), _char_after(el)
+    if before and after and not before.isspace() and not after.isspace() and after not in _CLOSING:
+        el.tail = " " + (el.tail or "")
+
+
+# Characters that close what comes before them: a space pushed before one would only look like a typo ("cheapest ,").
+_CLOSING = frozenset(",.;:!?)]}»”’%")
+
+
+def _char_before(el: HtmlElement) -> str:
+    """Return the character a reader sees just before ``el`` in its block ("" at the block's start)."""
+    node = el
+    while True:
+        prev = node.getprevious()
+        if prev is not None:
+            if prev.tail:
+                return prev.tail[-1]
+            text = text_content(prev)
+            if text or prev.tag in VOID_KEEP:
+                return text[-1] if text else " "  # an image or a break: nothing to glue to
+            node = prev
+            continue
+        parent = node.getparent()
+        if parent is None:
+            return ""
+        if parent.text:
+            return parent.text[-1]
+        if parent.tag not in INLINE_TAGS:
+            return ""
+        node = parent
+
+
+def _char_after(el: HtmlElement) -> str:
+    """Return the character a reader sees just after ``el`` in its block ("" at the block's end)."""
+    node = el
+    while True:
+        if node.tail:
+            return node.tail[0]
+        following = node.getnext()
+        if following is not None:
+            text = text_content(following)
+            return text[0] if text else " "  # an image, a break or an element dropped too: nothing to glue to
+        parent = node.getparent()
+        if parent is None or parent.tag not in INLINE_TAGS:
+            return ""
+        node = parent

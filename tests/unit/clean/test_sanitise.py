@@ -61,9 +61,12 @@ def test_a_bare_wrapper_is_serialised_as_its_children_one_by_one(markup: str) ->
         el.attrib.clear()
 
 
+def _cleaned(fixture: str) -> str:
+    return clean_html((FIXTURES / "clean" / fixture).read_text(encoding="utf-8"), URL)
+
+
 def test_a_line_break_ending_a_bold_title_stays_between_its_lines(monkeypatch: pytest.MonkeyPatch) -> None:
-    page = (FIXTURES / "clean" / "keeps_the_line_break_that_ends_a_bold_title.html").read_text(encoding="utf-8")
-    html = clean_html(page, URL)
+    html = _cleaned("keeps_the_line_break_that_ends_a_bold_title.html")
     # The <br> ends the <strong>, not the block: the next words go on the next line, not glued on.
     assert "<strong>Local inventory feed</strong><br>This feed" in html
     assert "<strong>Product ratings feed</strong><br>Adding" in html
@@ -74,6 +77,19 @@ def test_a_line_break_ending_a_bold_title_stays_between_its_lines(monkeypatch: p
     assert "<p>Start with the two feeds" in html
     assert "inline_breaks" in sanitise.RULES
     monkeypatch.setattr(sanitise, "DISABLED", frozenset({"inline_breaks"}))
-    glued = clean_html(page, URL)
+    glued = _cleaned("keeps_the_line_break_that_ends_a_bold_title.html")
     assert "<strong>Product ratings feed</strong>Adding" in glued
     assert "reviews</strong>In many cases" in glued
+
+
+def test_an_inline_element_of_white_space_leaves_its_space_between_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    html = _cleaned("keeps_the_space_an_empty_bold_held.html")
+    # The editor's <strong> </strong> was the only space between the link and the next word.
+    assert "<strong>Studio Brand Voice</strong></a> that can" in html
+    assert "<em>developers</em> to add" in html
+    # Where a space is already there, none is added (no punctuation pushed away, no double space).
+    assert "the cheapest, and" in html
+    assert "<b>slowest</b>  to render" in html  # the two spaces around the <i> as they were, none added
+    assert "inline_spaces" in sanitise.RULES
+    monkeypatch.setattr(sanitise, "DISABLED", frozenset({"inline_spaces"}))
+    assert "</a>that can" in _cleaned("keeps_the_space_an_empty_bold_held.html")

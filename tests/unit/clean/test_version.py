@@ -55,6 +55,7 @@ FINGERPRINTS = {
     "32": "b7e9d39c7454d578",  # issue 11: asks for a gift to the site's own cause ("support this webcam", "by making a gift to …", "your gift helps") are appeal cues; a block whose whole text is template placeholders ({{…}}, {% … %}, <%= %>, ${name}, shortcodes) goes outside code; model retrained
     "33": "8f3d6160ada9a89f",  # the depth bound reads SVG and MathML as parsers do: "</svg>" closes its <svg> past a long chart of "<path/>" (wcxb 0390 no longer flattened); model retrained
     "34": "04fbe1862c90710a",  # a saved page's <base href> or declared address with "user:password@" resolves its links without them; fixture resolves_links_against_a_base_href_without_its_password added
+    "35": "067ab8304117b904",  # with cleaner 34's change: an inline element of white space only (<strong> </strong>) leaves its space between the words (wcxb 0315 "Brandthat")
 }
 
 
