@@ -30,16 +30,31 @@ Where the reading cannot tell foreign content from HTML (an ``<svg>`` it
 keeps open that a parser closed, an integration point such as
 ``foreignObject``) it takes the deeper reading; raw text holding a "<"
 there is read pessimistically to the end of the page (nothing closes).
+A self-closing tag (``<path d="…"/>``, the tokenizer's "/>", not the "/"
+ending an unquoted value) opens nothing where the reading is sure the
+parser is in foreign content: its element's parents are all SVG or
+MathML elements from an ``<svg>`` or ``<math>`` up, none an integration
+point, and since that ``<svg>`` no breakout tag and no end tag but the
+innermost element's has been met (wcxb 0390's chart of 261 paths reads
+12 levels, as lexbor and libxml2 build it). Where the reading is not
+sure, the element is read as open and as closed by nothing but its own
+end tag on top. ``<svg/>`` and ``<math/>`` open nothing anywhere. A CDATA
+section inside foreign content is text up to "]]>" to lexbor, and a bogus
+comment up to the first ">" to libxml2 (which knows no foreign content)
+as to both in HTML: a "<" between the two ends makes the rest of the page
+read pessimistically. Every other "<!" or "<?" is a bogus comment up to
+the first ">".
 The one-call reading (:func:`_depth`) hands a page to the tag-by-tag walk
 only at the first such tag inside an open ``<svg>`` or ``<math>``: inline
 icons (a ``<title>``, a ``<style>`` of CSS or CDATA, ``<path/>``) stay on
 the fast path.
 
-Not modelled, and read deeper than parsers build it (so flattened sooner,
-never later): an SVG or MathML element closed by ``/>`` (``<path … />``),
-which the scan reads as open (wcxb 0390's 261 chart paths read 193 levels,
-where lexbor builds 13); a CDATA section in SVG (its text is read as
-markup).
+Not modelled, and read less deep than parsers build it: a tag whose
+attributes hold a "<" (``<span title='<'>``) is read as text and what
+follows its "<" as tags, so a page repeating ``<span x='<'>`` nests
+without bound under a reading of 0 (a hole of the tokens, not of foreign
+content; so do comments ended by "--!>" or opened as ``<!-->``, read on
+to the next "-->", to half the parsers' depth).
 """
 
 from __future__ import annotations
@@ -95,8 +110,9 @@ _BREAKOUT = frozenset(
 )
 # Void elements that break out too: never open, in HTML or foreign content.
 _NEVER_OPEN = _VOID & _BREAKOUT
-# Integration points: the start tags they hold are read as HTML (whatever the namespace: desc and title
-# count in MathML too, and mi in SVG, though only SVG's and MathML's are; read so, "<path/>" in them stays open).
+# Integration points: the start tags they hold are read as HTML. SVG's foreignObject, desc and title and MathML's
+# mi, mo, mn, ms, mtext and annotation-xml are; the reading counts the names in either namespace (the deeper
+# reading: "<path/>" in them stays open, and "<mglyph/>" in an mi, which MathML closes).
 _INTEGRATION = frozenset("foreignobject desc title annotation-xml mi mo mn ms mtext".split())
 # A start tag's attributes (what follows its name up to ">") that end in the self-closing "/" as the
 # tokenizer reads them: not the last character of an unquoted value ("<path d=x/>" is an open path) nor
@@ -302,7 +318,6 @@ def _foreign_depth(html: str) -> int:
                     foreign = _NONE_OPEN
                 elif name not in _RAW_TEXT:  # the end of raw text read as text, never open: it closes nothing
                     return _scan(html, None)[0]  # what else it closes, and what parsers may close, is _scan's
-
             elif name not in skip:
                 del stack[_closed_from(stack, name) :]
         elif tag[0] == "!":  # "<![CDATA[": text in foreign content, a bogus comment in HTML
@@ -457,7 +472,8 @@ def _scan(html: str, max_depth: int | None) -> tuple[int, str]:
             # integration point): where the reading is not sure which, the element is read as open and as
             # closed by nothing but its own end tag ("<svg><path/><g></path>" leaves the <g> open).
             if _on_sure(stack, trusted_from):
-                name = ""
+                # Left out with the element it is in: past a left-out <svg> it would open an HTML element.
+                name, keep = "", stack[-1][1]
             else:
                 kind = _PHANTOM
         elif roots and (found := _foreign_kind(html, name, position)) != _PLAIN:
