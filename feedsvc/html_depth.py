@@ -42,8 +42,8 @@ end tag on top. ``<svg/>`` and ``<math/>`` open nothing anywhere. A CDATA
 section inside foreign content is text up to "]]>" to lexbor, and a bogus
 comment up to the first ">" to libxml2 (which knows no foreign content)
 as to both in HTML: a "<" between the two ends makes the rest of the page
-read pessimistically. Every other "<!" or "<?" is a bogus comment up to
-the first ">".
+read pessimistically. Every other "<!" or "<?", and "</" not followed by
+a letter or ">", is a bogus comment up to the first ">".
 The one-call reading (:func:`_depth`) hands a page to the tag-by-tag walk
 only at the first such tag inside an open ``<svg>`` or ``<math>``: inline
 icons (a ``<title>``, a ``<style>`` of CSS or CDATA, ``<path/>``) stay on
@@ -68,9 +68,12 @@ MAX_DEPTH = 256
 # A start or end tag, a comment, a doctype or processing instruction. "[^<>]*"
 # keeps every attempt from running past the next "<": the scan stays linear
 # on any input (an attribute holding "<" merely makes that tag read as text).
-# Anything else after "<!" or "<?" (a doctype, "<![CDATA[" outside SVG and MathML)
-# is a bogus comment that ends at the first ">", "<" or not, as parsers end it.
-_TOKEN = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][^\s/<>]*)([^<>]*)>|<[!?][^>]*(?:>|\Z)", re.DOTALL)
+# Anything else after "<!" or "<?" (a doctype, "<![CDATA[" outside SVG and MathML), or
+# after "</" but a letter or ">", is a bogus comment that ends at the first ">", "<" or
+# not, as parsers end it ("</<script>" starts no raw text).
+_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][^\s/<>]*)([^<>]*)>|<(?:[!?]|/(?![A-Za-z>]))[^>]*(?:>|\Z)", re.DOTALL
+)
 _VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
 # End tag implied by a sibling or the parent's end: they never nest inside themselves.
 _IMPLIED_END = frozenset(
@@ -221,7 +224,7 @@ _PAGE_TOKEN = re.compile(
     f"|(?=[{_RAW_FIRSTS}{_RAW_FIRSTS.upper()}])(?:{_RAW_ELEMENT}"
     rf"|(?ai:plaintext)(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+\Z)|(/?[A-Za-z][^\s/<>]*+|!\[CDATA\[)"
     rf"(?:(?<=[{_RAW_LAST2}{_RAW_LAST2.upper()}][{_RAW_LAST}{_RAW_LAST.upper()}])(?:{_RAW_MARKUP}|(?<=<(?ai:plaintext))(?=[\s/>]){_NOT_ANGLE}*+>.*+)"
-    rf"|({_NOT_ANGLE}*+)>|(?<=<!\[CDATA\[)[^>]*+(?:>|\Z))|[!?][^>]*+(?:>|\Z))",
+    rf"|({_NOT_ANGLE}*+)>|(?<=<!\[CDATA\[)[^>]*+(?:>|\Z))|(?:[!?]|/(?![A-Za-z>]))[^>]*+(?:>|\Z))",
     re.DOTALL,
 )
 # A page without an <svg> or <math> tag is read by the simpler tokens alone (raw text is text there):
@@ -232,7 +235,7 @@ _HTML_RAW_ELEMENT = "|".join(
 _HTML_PAGE_TOKEN = re.compile(
     r"<(?:!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"
     f"|(?=[{_RAW_FIRSTS}{_RAW_FIRSTS.upper()}])(?:{_HTML_RAW_ELEMENT}"
-    rf"|(?ai:plaintext)(?=[\s/>]){_NOT_ANGLE}*+>.*+)|(/?[A-Za-z][^\s/<>]*+){_NOT_ANGLE}*+>|[!?][^>]*+(?:>|\Z))",
+    rf"|(?ai:plaintext)(?=[\s/>]){_NOT_ANGLE}*+>.*+)|(/?[A-Za-z][^\s/<>]*+){_NOT_ANGLE}*+>|(?:[!?]|/(?![A-Za-z>]))[^>]*+(?:>|\Z))",
     re.DOTALL,
 )
 # What the one-call reading never puts on the stack: raw text (its name is a token only when it holds a "<").

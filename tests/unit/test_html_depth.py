@@ -122,6 +122,7 @@ def test_cdata_is_text_in_svg_and_a_bogus_comment_in_html() -> None:
     assert nesting_depth("<svg><![CDATA[ <![CDATA[ <g> ]]> ]]></svg><div>") == 1  # ends at the first "]]>"
     assert nesting_depth("<div><![CDATA[</div>]]>" * 300) == 300  # "</div" is in the bogus comment
     assert nesting_depth("<div><!x </div>" * 300) == 300  # so in any "<!" or "<?" that is not a comment
+    assert nesting_depth("<div></<script>" * 300) == 300  # and after "</" and no letter: no raw text starts
 
 
 def test_inline_svg_icons_are_read_in_one_call_without_the_tag_by_tag_walk(monkeypatch: pytest.MonkeyPatch) -> None:
