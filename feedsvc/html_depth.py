@@ -30,16 +30,31 @@ Where the reading cannot tell foreign content from HTML (an ``<svg>`` it
 keeps open that a parser closed, an integration point such as
 ``foreignObject``) it takes the deeper reading; raw text holding a "<"
 there is read pessimistically to the end of the page (nothing closes).
+A self-closing tag (``<path d="…"/>``, the tokenizer's "/>", not the "/"
+ending an unquoted value) opens nothing where the reading is sure the
+parser is in foreign content: its element's parents are all SVG or
+MathML elements from an ``<svg>`` or ``<math>`` up, none an integration
+point, and since that ``<svg>`` no breakout tag and no end tag but the
+innermost element's has been met (wcxb 0390's chart of 261 paths reads
+12 levels, as lexbor and libxml2 build it). Where the reading is not
+sure, the element is read as open and as closed by nothing but its own
+end tag on top. ``<svg/>`` and ``<math/>`` open nothing anywhere. A CDATA
+section inside foreign content is text up to "]]>" to lexbor, and a bogus
+comment up to the first ">" to libxml2 (which knows no foreign content)
+as to both in HTML: a "<" between the two ends makes the rest of the page
+read pessimistically. Every other "<!" or "<?", and "</" not followed by
+a letter or ">", is a bogus comment up to the first ">".
 The one-call reading (:func:`_depth`) hands a page to the tag-by-tag walk
 only at the first such tag inside an open ``<svg>`` or ``<math>``: inline
 icons (a ``<title>``, a ``<style>`` of CSS or CDATA, ``<path/>``) stay on
 the fast path.
 
-Not modelled, and read deeper than parsers build it (so flattened sooner,
-never later): an SVG or MathML element closed by ``/>`` (``<path … />``),
-which the scan reads as open (wcxb 0390's 261 chart paths read 193 levels,
-where lexbor builds 13); a CDATA section in SVG (its text is read as
-markup).
+Not modelled, and read less deep than parsers build it: a tag whose
+attributes hold a "<" (``<span title='<'>``) is read as text and what
+follows its "<" as tags, so a page repeating ``<span x='<'>`` nests
+without bound under a reading of 0 (a hole of the tokens, not of foreign
+content; so do comments ended by "--!>" or opened as ``<!-->``, read on
+to the next "-->", to half the parsers' depth).
 """
 
 from __future__ import annotations
@@ -53,7 +68,12 @@ MAX_DEPTH = 256
 # A start or end tag, a comment, a doctype or processing instruction. "[^<>]*"
 # keeps every attempt from running past the next "<": the scan stays linear
 # on any input (an attribute holding "<" merely makes that tag read as text).
-_TOKEN = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][^\s/<>]*)([^<>]*)>|<[!?][^<>]*>", re.DOTALL)
+# Anything else after "<!" or "<?" (a doctype, "<![CDATA[" outside SVG and MathML), or
+# after "</" but a letter or ">", is a bogus comment that ends at the first ">", "<" or
+# not, as parsers end it ("</<script>" starts no raw text).
+_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][^\s/<>]*)([^<>]*)>|<(?:[!?]|/(?![A-Za-z>]))[^>]*(?:>|\Z)", re.DOTALL
+)
 _VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
 # End tag implied by a sibling or the parent's end: they never nest inside themselves.
 _IMPLIED_END = frozenset(
@@ -93,6 +113,32 @@ _BREAKOUT = frozenset(
 )
 # Void elements that break out too: never open, in HTML or foreign content.
 _NEVER_OPEN = _VOID & _BREAKOUT
+# Integration points: the start tags they hold are read as HTML. SVG's foreignObject, desc and title and MathML's
+# mi, mo, mn, ms, mtext and annotation-xml are; the reading counts the names in either namespace (the deeper
+# reading: "<path/>" in them stays open, and "<mglyph/>" in an mi, which MathML closes).
+_INTEGRATION = frozenset("foreignobject desc title annotation-xml mi mo mn ms mtext".split())
+# A start tag's attributes (what follows its name up to ">") that end in the self-closing "/" as the
+# tokenizer reads them: not the last character of an unquoted value ("<path d=x/>" is an open path) nor
+# inside a quote (a ">" there ends the scan's tag before the parser's: never read as closed). After "="
+# a value must follow, so an unclosed quote cannot be read as attribute names.
+_HTML_SPACE = "\t\n\f\r "
+_SELF_CLOSED = re.compile(
+    rf"""(?:[{_HTML_SPACE}]|/(?!\Z)|[^{_HTML_SPACE}/][^{_HTML_SPACE}/=]*+"""
+    rf"""(?:[{_HTML_SPACE}]*+=[{_HTML_SPACE}]*+(?:"[^"]*+"|'[^']*+'|[^{_HTML_SPACE}"'][^{_HTML_SPACE}]*+)"""
+    rf"""|(?![{_HTML_SPACE}]*+=)))*+/"""
+)
+
+
+def _closes_itself(attributes: str) -> bool:
+    """Whether a start tag whose attributes (the text after its name) are ``attributes`` ends in "/>"."""
+    return attributes[-1:] == "/" and _SELF_CLOSED.fullmatch(attributes) is not None
+
+
+def _ends_name(attributes: str) -> bool:
+    """Whether the scan's name of a tag is the parser's: "<svg\x0b>" is not an <svg> (HTML spaces are fewer)."""
+    return not attributes or attributes[0] in _HTML_SPACE or attributes[0] == "/"
+
+
 # How an element came on the stack in _scan: read as HTML reads it, or only because foreign content may be open.
 _PLAIN, _BARRIER, _PHANTOM = 0, 1, 2
 _NONE_OPEN = 1 << 62
@@ -149,7 +195,9 @@ def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
 # runs ("*+") match what _TOKEN's runs match without trying every shorter
 # run when a tag does not close (half the time on real pages); raw text is
 # skipped from "<" to "<". One group holds an end tag's "/" and the name, so
-# findall makes one string per tag, no tuple. The raw-text names are tried only after a
+# findall makes one string per tag, no tuple, on a page without SVG or MathML;
+# on one with them a second group holds a tag's attributes (to see "/>"), and
+# the first holds "![CDATA[" for a CDATA section (a bogus comment in HTML). The raw-text names are tried only after a
 # tag whose first letter one of them has (a lookahead: most tags are tried against none).
 # A tag's attributes are read as _NOT_ANGLE, not "[^<>]": the same characters, as ranges, which
 # the regex engine tests with one table lookup instead of a negated list (twice as fast on the
@@ -174,9 +222,9 @@ _RAW_FIRSTS = "".join(sorted({name[0] for name in _RAW_TEXT | {"plaintext"}}))
 _PAGE_TOKEN = re.compile(
     r"<(?:!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"
     f"|(?=[{_RAW_FIRSTS}{_RAW_FIRSTS.upper()}])(?:{_RAW_ELEMENT}"
-    rf"|(?ai:plaintext)(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+\Z)|(/?[A-Za-z][^\s/<>]*+)"
+    rf"|(?ai:plaintext)(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+\Z)|(/?[A-Za-z][^\s/<>]*+|!\[CDATA\[)"
     rf"(?:(?<=[{_RAW_LAST2}{_RAW_LAST2.upper()}][{_RAW_LAST}{_RAW_LAST.upper()}])(?:{_RAW_MARKUP}|(?<=<(?ai:plaintext))(?=[\s/>]){_NOT_ANGLE}*+>.*+)"
-    rf"|{_NOT_ANGLE}*+>)|[!?]{_NOT_ANGLE}*+>)",
+    rf"|({_NOT_ANGLE}*+)>|(?<=<!\[CDATA\[)[^>]*+(?:>|\Z))|(?:[!?]|/(?![A-Za-z>]))[^>]*+(?:>|\Z))",
     re.DOTALL,
 )
 # A page without an <svg> or <math> tag is read by the simpler tokens alone (raw text is text there):
@@ -187,7 +235,7 @@ _HTML_RAW_ELEMENT = "|".join(
 _HTML_PAGE_TOKEN = re.compile(
     r"<(?:!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"
     f"|(?=[{_RAW_FIRSTS}{_RAW_FIRSTS.upper()}])(?:{_HTML_RAW_ELEMENT}"
-    rf"|(?ai:plaintext)(?=[\s/>]){_NOT_ANGLE}*+>.*+)|(/?[A-Za-z][^\s/<>]*+){_NOT_ANGLE}*+>|[!?]{_NOT_ANGLE}*+>)",
+    rf"|(?ai:plaintext)(?=[\s/>]){_NOT_ANGLE}*+>.*+)|(/?[A-Za-z][^\s/<>]*+){_NOT_ANGLE}*+>|(?:[!?]|/(?![A-Za-z>]))[^>]*+(?:>|\Z))",
     re.DOTALL,
 )
 # What the one-call reading never puts on the stack: raw text (its name is a token only when it holds a "<").
@@ -198,22 +246,67 @@ def _depth(html: str) -> int:
     """Return what ``_scan(html, None)[0]`` returns, from the page's tags read in one regex call.
 
     Every page goes through this before any parser, so it is the fast path:
-    only a page that nests too deep is scanned again to be flattened. Inside
-    an open ``<svg>`` or ``<math>`` the fast path reads plain nesting only;
-    at the first tag there that foreign content reads otherwise (raw text, a
-    comment it cannot tell from raw text, a void or implied-end element, a
-    breakout tag) it hands the page to :func:`_scan`, which models them.
+    only a page that nests too deep is scanned again to be flattened. A page
+    with an ``<svg>`` or ``<math>`` tag is read by :func:`_foreign_depth`.
+    """
+    if _FOREIGN_START.search(html):
+        return _foreign_depth(html)
+    stack: list[str] = []
+    deepest = 0
+    skip = _NOT_OPENED
+    for tag in _HTML_PAGE_TOKEN.findall(html):
+        if not tag:  # comment, doctype, processing instruction, raw text
+            continue
+        if tag[0] == "/":
+            name = tag[1:].lower()
+            if stack and stack[-1] == name:  # the usual case: it closes the innermost element
+                stack.pop()
+            elif name not in skip:  # what is never on the stack ("</p>", "</li>") has nothing to look for
+                del stack[_closed_from(stack, name) :]
+        elif (name := tag.lower()) not in skip:
+            stack.append(name)
+            if len(stack) > deepest:
+                deepest = len(stack)
+    return deepest
+
+
+def _closed_from(stack: list[str], name: str) -> int:
+    """The stack index an end tag for ``name`` closes from (past the end if it closes nothing), as _scan reads it."""
+    if name == "form":  # lexbor leaves open what a form holds and the form with it: read the same
+        return len(stack)
+    stop = _SCOPE_EDGES if name in _SPECIAL else _SPECIAL
+    top = len(stack) - 1
+    for index in range(top, max(top - _END_SEARCH, -1), -1):
+        if stack[index] == name:
+            return index
+        if stack[index] in stop:
+            break  # ignored, as parsers ignore it
+    return len(stack)
+
+
+def _plain_above(stack: list[str], root: int) -> bool:
+    """Whether nothing above the <svg> or <math> at ``root`` stops its end tag (a special element, another root)."""
+    return not any(name in _SPECIAL or name in _FOREIGN_ROOTS for name in stack[root + 1 :])
+
+
+def _foreign_depth(html: str) -> int:
+    """:func:`_depth` of a page with an ``<svg>`` or ``<math>`` tag.
+
+    Inside an open ``<svg>`` or ``<math>`` the fast path reads plain nesting
+    and self-closing tags ("<path/>" opens nothing there) only, and an end
+    tag of the lowest ``<svg>`` or ``<math>`` that closes plain elements: at
+    the first tag there that foreign content reads otherwise (raw text
+    holding a "<", a CDATA section, a void or implied-end element, a breakout
+    tag, a tag in an integration point, another end tag that does not close
+    the innermost element) it hands the page to :func:`_scan`, which models
+    them.
     """
     stack: list[str] = []
     deepest = 0
     skip = _NOT_OPENED
     # The stack index of the lowest open <svg> or <math>; past the end while none is.
     foreign = _NONE_OPEN
-    if _FOREIGN_START.search(html):
-        roots, tokens = _FOREIGN_ROOTS, _PAGE_TOKEN
-    else:
-        roots, tokens = frozenset(), _HTML_PAGE_TOKEN
-    for tag in tokens.findall(html):
+    for tag, attributes in _PAGE_TOKEN.findall(html):
         if not tag:  # comment, doctype, processing instruction, raw text without "<": the same in SVG
             continue
         if tag[0] == "/":
@@ -222,34 +315,39 @@ def _depth(html: str) -> int:
                 stack.pop()
                 if len(stack) <= foreign:
                     foreign = _NONE_OPEN
-                continue
-            if name in skip:  # never on the stack ("</p>", "</li>"): nothing to look for
-                continue
-            if name == "form":  # lexbor leaves open what a form holds and the form with it: read the same
-                continue
-            stop = _SCOPE_EDGES if name in _SPECIAL else _SPECIAL
-            top = len(stack) - 1
-            for index in range(top, max(top - _END_SEARCH, -1), -1):
-                if stack[index] == name:
-                    del stack[index:]
-                    if index <= foreign:
-                        foreign = _NONE_OPEN
-                    break
-                if stack[index] in stop:
-                    break  # ignored, as parsers ignore it
-            else:
-                if name in roots and len(stack) > foreign:  # "</svg>" further down: _scan looks past _END_SEARCH
-                    return _scan(html, None)[0]
-        elif (name := tag.lower()) not in skip:
-            if len(stack) > foreign and name in _BREAKOUT:
+            elif len(stack) > foreign:
+                if name in _FOREIGN_ROOTS and stack[foreign] == name and _plain_above(stack, foreign):
+                    del stack[foreign:]  # "</svg>" past an unclosed "<use>": as _scan closes it, no root left open
+                    foreign = _NONE_OPEN
+                elif name not in _RAW_TEXT:  # the end of raw text read as text, never open: it closes nothing
+                    return _scan(html, None)[0]  # what else it closes, and what parsers may close, is _scan's
+            elif name not in skip:
+                del stack[_closed_from(stack, name) :]
+        elif tag[0] == "!":  # "<![CDATA[": text in foreign content, a bogus comment in HTML
+            if len(stack) > foreign:
                 return _scan(html, None)[0]
-            if name in roots and foreign == _NONE_OPEN:
+        elif len(stack) > foreign:
+            name = tag.lower()
+            # An integration point's text (<desc>, <mi>) reads the same; a tag in it is read as HTML reads it.
+            if name in skip or name in _BREAKOUT or stack[-1] in _INTEGRATION:
+                return _scan(html, None)[0]
+            if name in _FOREIGN_ROOTS and not _ends_name(attributes):
+                return _scan(html, None)[0]
+            if _closes_itself(attributes):  # "<path/>", "<g/>": closed in foreign content
+                continue
+            stack.append(name)
+            if len(stack) > deepest:
+                deepest = len(stack)
+        elif (name := tag.lower()) not in skip:
+            if name in _FOREIGN_ROOTS:
+                if not _ends_name(attributes):
+                    return _scan(html, None)[0]
+                if _closes_itself(attributes):  # "<svg/>" closes itself in HTML too
+                    continue
                 foreign = len(stack)
             stack.append(name)
             if len(stack) > deepest:
                 deepest = len(stack)
-        elif len(stack) > foreign:
-            return _scan(html, None)[0]
     return deepest
 
 
@@ -285,9 +383,15 @@ def _foreign_kind(html: str, name: str, position: int) -> int | None:
     return _PHANTOM if name in _VOID or name in _IMPLIED_END else _PLAIN
 
 
+def _on_sure(stack: list[tuple[str, bool, int, bool]], trusted_from: int) -> bool:
+    """Whether the innermost element read is one parsers hold open as foreign content (see _scan)."""
+    return len(stack) > trusted_from and stack[-1][3]
+
+
 def _scan(html: str, max_depth: int | None) -> tuple[int, str]:
     """Walk the tags of ``html``; return the deepest nesting and, given ``max_depth``, the flattened text."""
-    stack: list[tuple[str, bool, int]] = []  # (tag name, kept, kind: _PLAIN, _BARRIER or _PHANTOM)
+    # (tag name, kept, kind: _PLAIN, _BARRIER or _PHANTOM, sure: a foreign element outside integration points)
+    stack: list[tuple[str, bool, int, bool]] = []
     kept_depth = 0
     deepest = 0
     pieces: list[str] = []
@@ -296,6 +400,9 @@ def _scan(html: str, max_depth: int | None) -> tuple[int, str]:
     length = len(html)
     roots: list[int] = []  # the stack indices of the open <svg> and <math> elements
     stops: list[int] = []  # the stack indices of the elements an ordinary end tag stops at
+    # The elements below this stack index may be closed in the parsers (an end tag, a breakout tag met in
+    # foreign content): not "sure", though they say so. A self-closing tag on a sure element closes itself.
+    trusted_from = 0
     token = _TOKEN
     pessimistic = False
     while position < length:
@@ -305,6 +412,16 @@ def _scan(html: str, max_depth: int | None) -> tuple[int, str]:
         position = match.end()
         name = (match.group(2) or "").lower()
         if not name:  # comment, doctype, processing instruction
+            if roots and html.startswith("<![CDATA[", match.start()):
+                # Text up to "]]>" to lexbor in foreign content; to libxml2 (which knows no foreign content) a
+                # bogus comment up to the first ">" (this token), then markup. Without a "<" between the two
+                # ends both read no tag in it; with one, no single reading bounds both (see _foreign_kind).
+                end = html.find("]]>", match.start())
+                end = length if end < 0 else end + 3
+                if html.find("<", position, end) < 0:
+                    position = end
+                else:
+                    pessimistic, token = True, _TAG
             continue
         keep = True
         kind = _PLAIN
@@ -314,6 +431,7 @@ def _scan(html: str, max_depth: int | None) -> tuple[int, str]:
             if match.group(1) or name in _NEVER_OPEN:
                 continue
         elif match.group(1):  # an end tag: close up to its element, if it is near the top and nothing stops it
+            closed_top = False
             stop = _SCOPE_EDGES if name in _SPECIAL else _SPECIAL
             top = len(stack) - 1
             # "</svg>" closes the innermost <svg> however deep (parsers close it through any SVG element)
@@ -323,10 +441,11 @@ def _scan(html: str, max_depth: int | None) -> tuple[int, str]:
             else:
                 bottom = max(top - _END_SEARCH, -1)
             for index in range(top, bottom, -1):
-                entry, kept, entry_kind = stack[index]
+                entry, kept, entry_kind, _ = stack[index]
                 if entry == name and (entry_kind != _PHANTOM or index == top):
                     keep = kept
-                    kept_depth -= sum(1 for _, kept, _ in stack[index:] if kept)
+                    closed_top = index == top
+                    kept_depth -= sum(1 for _, kept, _, _ in stack[index:] if kept)
                     del stack[index:]
                     while roots and roots[-1] >= index:
                         roots.pop()
@@ -335,7 +454,31 @@ def _scan(html: str, max_depth: int | None) -> tuple[int, str]:
                     break
                 if entry_kind or entry in stop or name == "form":
                     break
+            # In foreign content parsers close by other rules ("</p>" ends it, "</g>" passes an SVG <mi>):
+            # past an end tag that did not close the innermost element, none open is sure. The end of raw
+            # text (read as text, never open) closes nothing in the parsers either.
+            if closed_top or not roots or name in _RAW_TEXT:
+                trusted_from = min(trusted_from, len(stack))
+            else:
+                trusted_from = len(stack)
             name = ""
+        elif name in _FOREIGN_ROOTS and _ends_name(match.group(3)) and _closes_itself(match.group(3)):
+            name = ""  # "<svg/>" and "<math/>" close themselves, in HTML and in foreign content
+        elif (
+            roots
+            and name not in _BREAKOUT
+            and name not in _RAW_TEXT
+            and name != "plaintext"
+            and _closes_itself(match.group(3))
+        ):
+            # A self-closing tag closes itself in foreign content and opens an element in HTML (or in an
+            # integration point): where the reading is not sure which, the element is read as open and as
+            # closed by nothing but its own end tag ("<svg><path/><g></path>" leaves the <g> open).
+            if _on_sure(stack, trusted_from):
+                # Left out with the element it is in: past a left-out <svg> it would open an HTML element.
+                name, keep = "", stack[-1][1]
+            else:
+                kind = _PHANTOM
         elif roots and (found := _foreign_kind(html, name, position)) != _PLAIN:
             if found is None:
                 pessimistic, token = True, _TAG
@@ -352,10 +495,15 @@ def _scan(html: str, max_depth: int | None) -> tuple[int, str]:
         if name:  # a start tag that opens an element
             if name in _FOREIGN_ROOTS:
                 roots.append(len(stack))
+                sure = _ends_name(match.group(3))
+            else:
+                sure = kind == _PLAIN and name not in _INTEGRATION and _on_sure(stack, trusted_from)
+            if kind == _BARRIER:  # parsers closed the foreign elements below it
+                trusted_from = len(stack)
             if kind or name in _SPECIAL:
                 stops.append(len(stack))
             keep = max_depth is None or kept_depth < max_depth
-            stack.append((name, keep, kind))
+            stack.append((name, keep, kind, sure))
             kept_depth += keep
             deepest = max(deepest, len(stack))
         if not keep:
