@@ -121,7 +121,7 @@ def _same_place(a: _Place, b: _Place) -> bool:
     if a.site == b.site:
         return _within(a.folders, b.folders) or _within(b.folders, a.folders) or _other_size(a.folders, b.folders)
     shared = 0
-    for one, other in zip(reversed(a.folders), reversed(b.folders)):
+    for one, other in zip(reversed(a.folders), reversed(b.folders), strict=False):  # unequal depths
         if one != other:
             break
         shared += 1
@@ -131,7 +131,8 @@ def _same_place(a: _Place, b: _Place) -> bool:
 def _other_size(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Whether two paths differ only in folders that name a size ("max/w_1200/x" and "max/w_1080/x")."""
     return len(a) == len(b) and all(
-        one == other or (_SIZE_FOLDER.search(one) and _SIZE_FOLDER.search(other)) for one, other in zip(a, b)
+        one == other or (_SIZE_FOLDER.search(one) and _SIZE_FOLDER.search(other))
+        for one, other in zip(a, b, strict=True)
     )
 
 

@@ -42,7 +42,12 @@ def scrolling_tables(body_html: str) -> str:
         name = one_line(caption.text_content()) if caption is not None else ""
         region = lxml.html.Element(
             "div",
-            {"class": SCROLL_CLASS, "role": "region", "tabindex": "0", "aria-label": shorten(name, _NAME_MAX_CHARS) or "Table"},
+            {
+                "class": SCROLL_CLASS,
+                "role": "region",
+                "tabindex": "0",
+                "aria-label": shorten(name, _NAME_MAX_CHARS) or "Table",
+            },
         )
         table.addprevious(region)
         region.append(table)  # moves the table, and its tail text with it

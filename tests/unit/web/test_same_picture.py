@@ -68,7 +68,7 @@ def test_a_resizer_s_folder_or_another_size_s_on_the_same_site_is_the_same_pictu
         "https://photos.unrelated.org/gallery/harbour-cranes.jpg",  # the same name on an unrelated host
         "https://photos.unrelated.org/2023/09/harbour-cranes.jpg",  # one shared folder is not enough
         "https://i0.wp.com/other.example.org/wp-content/uploads/2020/01/harbour-cranes.jpg",
-        "https://www.example.com/{\"default\":{\"src\":\"//news.example.com/wp-content/uploads/2024/09/harbour-cranes.jpg\"}}",
+        'https://www.example.com/{"default":{"src":"//news.example.com/wp-content/uploads/2024/09/harbour-cranes.jpg"}}',
         "not a url",
         "",
     ],
