@@ -9,9 +9,15 @@ cleaned HTML as it is (a reader decides how it loads images).
   ``decoding="async"``: a long article no longer fetches every picture
   before the reader sees the first paragraph.
 - The lead image is shown at the top, as a figure with its caption, loaded
-  at once (it is above the fold); unless the body itself starts with that
-  picture (the same file in any size, or another crop of it with the same
-  long alt text), which then is the one loaded at once and nothing is repeated.
+  at once (it is above the fold); unless the body itself shows that picture
+  anywhere (the same file in any size, on a CDN host or through a resizer:
+  :func:`~feedsvc.web.same_picture.same_picture`; or another crop of it with
+  the same long alt text): then the page shows it once, where the article puts
+  it, loaded at once if it comes before the first heading and the first few
+  paragraphs. A lead the body shows far down is not put on top either: it
+  illustrates that place (w-0898's lead is the photo of the third of 23 shops
+  a list article presents), and shown at both places it is the same picture
+  twice on one page; the feeds and the link card still carry it as the lead.
 - A lead image that no metadata declared is the body's own first picture
   (``origin == "body"``): it is never shown above the body, which already
   shows it where the article puts it (a picture at the end of a Markdown
@@ -26,9 +32,9 @@ import lxml.etree
 import lxml.html
 
 from feedsvc.clean.sanitise import serialise_children
-from feedsvc.metadata.images import same_image
 from feedsvc.model import Image
 from feedsvc.text import absolute_url, one_line, xml_safe
+from feedsvc.web.same_picture import same_picture
 
 __all__ = ["LAZY", "PageBody", "page_body"]
 
@@ -52,7 +58,7 @@ def page_body(content_html: str, lead: Image | None) -> PageBody:
 
     ``lead`` is shown only if its URL is an absolute http(s) URL (the rule the cleaner holds body
     URLs to), it was declared (not taken from the body, which shows it already) and the body does
-    not start with the same picture.
+    not show the same picture.
     """
     if lead is not None and (absolute_url(lead.url) != lead.url or lead.origin == BODY_ORIGIN):
         lead = None
@@ -63,14 +69,19 @@ def page_body(content_html: str, lead: Image | None) -> PageBody:
     except (lxml.etree.ParserError, ValueError):
         return PageBody(content_html, lead)
     images = list(root.iter("img"))
-    first = _leading_image(root)
-    starts_with_lead = first is not None and lead is not None and _same_picture(first, lead)
+    shown_in_body = None if lead is None else next((img for img in images if _same_picture(img, lead)), None)
+    if shown_in_body is not None:
+        lead = None
+    # Loaded at once: what the reader sees first, the body's opening picture when no lead figure
+    # stands above it, and the lead where the body shows it near the top.
+    eager = {_leading_image(root)} if lead is None else set()
+    if shown_in_body is not None and _near_the_top(root, shown_in_body):
+        eager.add(shown_in_body)
     for img in images:
-        if img is first and (starts_with_lead or lead is None):
-            continue  # at the top of the page: loaded at once
-        for name, value in LAZY:
-            img.set(name, value)
-    return PageBody(serialise_children(root), None if starts_with_lead else lead)
+        if img not in eager:
+            for name, value in LAZY:
+                img.set(name, value)
+    return PageBody(serialise_children(root), lead)
 
 
 # An alt text this long describes one picture: two files with it are crops of it (a site's
@@ -80,7 +91,7 @@ _DESCRIPTIVE_ALT = 40
 
 def _same_picture(img: lxml.html.HtmlElement, lead: Image) -> bool:
     """True if ``img`` shows the lead picture: the same file (any size), or the same long alt text."""
-    if same_image(img.get("src") or "", lead.url):
+    if same_picture(img.get("src") or "", lead.url):
         return True
     alt, lead_alt = one_line(img.get("alt") or ""), one_line(lead.alt or "")
     return len(alt) >= _DESCRIPTIVE_ALT and alt.casefold() == lead_alt.casefold()
@@ -99,3 +110,24 @@ def _leading_image(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
         elif element is not root and (element.tail or "").strip():
             return None
     return None
+
+
+# Blocks of text before a picture that still leave it on the first screen, if no heading comes first.
+_NEAR_THE_TOP_BLOCKS = 3
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_TEXT_BLOCKS = frozenset({"p", "li", "blockquote", "pre", "dd", "dt", "table"})
+
+
+def _near_the_top(root: lxml.html.HtmlElement, img: lxml.html.HtmlElement) -> bool:
+    """Whether ``img`` comes before the body's first heading and after at most a few blocks of text."""
+    blocks = 0
+    for element in root.iter():
+        if element is img:
+            return True
+        if element.tag in _HEADINGS:
+            return False
+        if element.tag in _TEXT_BLOCKS and element.text_content().strip():
+            blocks += 1
+            if blocks > _NEAR_THE_TOP_BLOCKS:
+                return False
+    return False

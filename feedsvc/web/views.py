@@ -50,6 +50,7 @@ from feedsvc.web.discovery import (
 )
 from feedsvc.web.figures import page_body
 from feedsvc.web.paging import Pager, list_page_path, list_updated, page_count
+from feedsvc.web.tables import scrolling_tables
 
 __all__ = [
     "FEED_ALIASES",
@@ -283,7 +284,8 @@ def article(slug: str) -> Response:
 def _article_body(article: Article) -> tuple[Markup, Image | None]:
     """Return the article's HTML as its page shows it and the lead figure above it (called when rendered)."""
     shown = page_body(article.content_html, article.image)
-    return Markup(shown.html), shown.lead  # cleaned and sanitised by clean.py; only img attributes added
+    # cleaned and sanitised by clean.py; only img attributes and the tables' scrolling regions added
+    return Markup(scrolling_tables(shown.html)), shown.lead
 
 
 def _facet_page(kind: str, key: str, number: int | None = None) -> BaseResponse:

@@ -22,8 +22,9 @@ def images(html: str) -> list[dict[str, str]]:
 
 
 def test_body_pictures_load_lazily_and_keep_alt_and_size() -> None:
-    shown = page_body(TEXT + FIGURE + LATER, LEAD)
-    assert shown.lead == LEAD  # the body does not start with it: shown above
+    other_lead = Image("https://news.example.org/uploads/varna.jpg", origin="sidecar")
+    shown = page_body(TEXT + FIGURE + LATER, other_lead)
+    assert shown.lead == other_lead  # the body does not show it: shown above
     assert images(shown.html) == [
         {"src": "https://news.example.org/uploads/poti-1024x576.jpg", "alt": "Cranes", "width": "1024",
          "height": "576", "loading": "lazy", "decoding": "async"},
@@ -96,3 +97,48 @@ def test_a_lead_image_taken_from_the_body_is_not_shown_again_above_it() -> None:
     # one that opens the body is still the picture loaded at once
     opening = page_body(LATER + TEXT, lead)
     assert opening.lead is None and "loading" not in images(opening.html)[0]
+
+
+# The audit's four pages (docs/http.md, session 40): the lead shown again by the body, not at its very start.
+
+
+def test_a_lead_the_body_shows_after_its_first_paragraph_is_shown_once_there_loaded_at_once() -> None:
+    # w-4079: og:image is the upload, the body a Drupal style derivative of it after the first paragraph
+    lead = Image("https://learn.example.edu/sites/default/files/2025-01/scans.jpg", origin="og:image")
+    derivative = "https://learn.example.edu/sites/default/files/styles/927x524/public/2025-01/scans.jpg?itok=sn"
+    shown = page_body(f'{TEXT}<figure><img src="{derivative}" alt="Scans"></figure><h2>Why</h2>{LATER}', lead)
+    assert shown.lead is None
+    assert ["loading" in attributes for attributes in images(shown.html)] == [False, True]
+
+
+def test_a_lead_the_body_opens_with_from_a_cdn_copy_is_shown_once() -> None:
+    # w-4111: og:image on the site, the body's copy offloaded to WP-Stateless (another host, the dated folders)
+    lead = Image("https://eco.example.com/wp-content/uploads/2024/09/featured.png", origin="og:image")
+    copy = "https://storage.googleapis.com/eco-media-library/2024/09/featured.png"
+    shown = page_body(f'<img src="{copy}" alt="A woman in a patterned dress">{TEXT}', lead)
+    assert shown.lead is None
+    assert "loading" not in images(shown.html)[0]
+
+
+def test_a_lead_the_body_shows_far_down_is_not_shown_on_top_and_loads_lazily() -> None:
+    # w-0898: the lead is the photo of the third shop a list article presents, resized by ImageKit
+    lead = Image("https://img.example.com/cdn/city/images/ricemill-1.jpg", origin="og:image")
+    resized = "https://img.example.com/cdn/city/images/tr:w-1800/ricemill-1.jpg"
+    body = "<h2>Flour</h2>" + TEXT * 5 + f'<h2>Ricemill</h2><p><img src="{resized}"></p>' + TEXT
+    shown = page_body(body, lead)
+    assert shown.lead is None
+    assert images(shown.html)[0]["loading"] == "lazy"  # far below the first screen
+
+
+@pytest.mark.parametrize(
+    ("lead_url", "body_url"),
+    [
+        ("https://site.example/uploads/photo-1.jpg", "https://site.example/uploads/photo-11.jpg"),
+        ("https://site.example/2024/01/image.jpg", "https://site.example/2024/05/image.jpg"),
+        ("https://one.example/uploads/2024/image.jpg", "https://other.example/media/image.jpg"),
+    ],
+)
+def test_a_near_miss_of_the_lead_in_the_body_leaves_the_lead_figure_shown(lead_url: str, body_url: str) -> None:
+    lead = Image(lead_url, origin="og:image")
+    shown = page_body(f'{TEXT}<img src="{body_url}" alt="">', lead)
+    assert shown.lead == lead

@@ -1,0 +1,142 @@
+"""Whether two image URLs show the same picture, the way sites serve one picture under many URLs.
+
+Pure. The article page asks it whether the body already shows the lead image
+(:mod:`feedsvc.web.figures`). One picture is served as:
+
+- a size variant of the file: ``photo-1024x683.jpg``, ``photo-scaled.jpg``,
+  ``photo@2x.jpg``, ``photo_large.jpg``, ``photo.jpg?w=800``, ``photo.jpg.webp``;
+- a resizer's folder in front of the name, on the same site: Drupal's
+  ``styles/927x524/public/…``, ImageKit's ``tr:w-1800/…``, Gatsby's ``a2510/…``;
+  or another size in the same place: Blogger's ``w1200-h630-p-k-nu`` and
+  ``s640``, Cloudinary's ``c_limit,w_1200`` and ``c_limit,w_1080``;
+- a copy on a CDN host keeping the dated folders: WP-Stateless's
+  ``storage.googleapis.com/<bucket>/2024/09/photo.png`` for
+  ``example.com/wp-content/uploads/2024/09/photo.png``;
+- a resizer URL carrying the original: ``i0.wp.com/example.com/…``,
+  ``/_next/image?url=https%3A…``, ``…/fetch/w_800/https://example.com/…``.
+
+Two different pictures must never be taken for one (the page would hide the
+only copy of the lead): the names must be equal but for those variant
+endings (``photo-1.jpg`` is not ``photo-11.jpg``), and the folders must agree
+(same site: one's folders within the other's; other hosts: the last two
+folders equal), so a common name on an unrelated host is another picture.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from feedsvc.text import absolute_url
+
+__all__ = ["same_picture"]
+
+# File endings a CDN adds or swaps ("photo.jpg.webp"): not part of the picture's name.
+_EXTENSION = re.compile(r"\.(?:jpe?g|png|webp|gif|avif|jfif|bmp|tiff?)$")
+# Endings a CMS gives a resized, rotated or retina copy of one upload.
+_VARIANT = re.compile(
+    r"(?:-\d{2,5}x\d{2,5}|-scaled|-rotated|@[1-4]x|[-_](?:large|medium|small|thumb|thumbnail|full|original))$"
+)
+# Photon, WordPress.com's resizer: i0.wp.com/<original host>/<original path>.
+_PHOTON = re.compile(r"^i\d\.wp\.com$")
+# An original URL written inside a resizer's path (Cloudinary "fetch", imgproxy, …).
+_URL_IN_PATH = re.compile(r"/(https?:/{1,2}[^/].*)$", re.IGNORECASE)
+# A folder that names a size or a crop (an image service's transform): "670x503", "w1200-h630-p-k-nu",
+# "s640", "t_fit-1500w,f_auto", "c_limit,w_1080". Plain numbers ("2024", "800") are dates or ids: never one.
+_SIZE_FOLDER = re.compile(r"(?:^|[^a-z0-9])(?:\d{2,5}x\d{1,5}|[whs]_?\d{2,5}|\d{2,5}w)(?=$|[^a-z0-9])")
+# Characters no image URL holds: a src the page filled with its script's data.
+_NOT_IN_A_URL = re.compile(r'[{}"<>\\^`|]')
+# Resizers inside resizers (AOL's "dims?image_uri=…dims?image_uri=…"): followed this deep.
+_MAX_NESTING = 3
+# Folders two hosts must share before the name for their two files to be one picture.
+_SHARED_FOLDERS = 2
+
+
+class _Place(NamedTuple):
+    site: str
+    folders: tuple[str, ...]
+    name: str
+
+
+def same_picture(a: str, b: str) -> bool:
+    """Whether image URLs ``a`` and ``b`` show the same picture (see the module's docstring)."""
+    places_b = _places(b)
+    return any(_same_place(one, other) for one in _places(a) for other in places_b)
+
+
+def _places(url: str, depth: int = 0) -> list[_Place]:
+    """Return where ``url`` says its picture is: the original URLs a resizer URL carries, else itself.
+
+    A resizer's own path names the service ("/images/dims", "/_next/image"), not the picture: two
+    of its URLs for two pictures must not be taken for one.
+    """
+    absolute = absolute_url(url)
+    if absolute is None or _NOT_IN_A_URL.search(absolute) or depth > _MAX_NESTING:
+        return []  # a src the page mangled ('{"default": …}') shows nothing: it is no copy of anything
+    parts = urlsplit(absolute)
+    host = (parts.hostname or "").lower()
+    path = unquote(parts.path)
+    inner = []
+    if _PHOTON.match(host) and path.count("/") >= 2:
+        inner.append("https://" + path.lstrip("/"))
+    if in_path := _URL_IN_PATH.search(path):
+        inner.append(re.sub(r"^(https?:)/+", r"\1//", in_path.group(1), flags=re.IGNORECASE))
+    for _, value in parse_qsl(parts.query.replace("&amp;", "&")):
+        if value.startswith("/") and not value.startswith("//"):
+            value = f"{parts.scheme}://{parts.netloc}{value}"  # Next.js: /_next/image?url=%2Fuploads%2F…
+        if absolute_url(value) == value:
+            inner.append(value)
+    places = [place for carried in inner for place in _places(carried, depth + 1)]
+    if places:
+        return places
+    place = _place(absolute)
+    return [] if place is None else [place]
+
+
+def _place(url: str) -> _Place | None:
+    parts = urlsplit(url.strip())
+    segments = [segment for segment in unquote(parts.path).lower().split("/") if segment]
+    if not segments or not parts.hostname:
+        return None
+    name = segments[-1]
+    while _EXTENSION.search(name):
+        name = _EXTENSION.sub("", name)
+    while _VARIANT.search(name):
+        name = _VARIANT.sub("", name)
+    return _Place(_site(parts.hostname.lower()), tuple(segments[:-1]), name) if name else None
+
+
+def _site(host: str) -> str:
+    """Return the site a host belongs to: "cdn.example.com" and "www.example.com" are one (example.com)."""
+    labels = host.removeprefix("www.").split(".")
+    # "news.example.co.uk": a short second-level label under a country code is part of the suffix
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-keep:])
+
+
+def _same_place(a: _Place, b: _Place) -> bool:
+    if a.name != b.name:
+        return False
+    if a.site == b.site:
+        return _within(a.folders, b.folders) or _within(b.folders, a.folders) or _other_size(a.folders, b.folders)
+    shared = 0
+    for one, other in zip(reversed(a.folders), reversed(b.folders), strict=False):  # unequal depths
+        if one != other:
+            break
+        shared += 1
+    return shared >= _SHARED_FOLDERS
+
+
+def _other_size(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two paths differ only in folders that name a size ("max/w_1200/x" and "max/w_1080/x")."""
+    return len(a) == len(b) and all(
+        one == other or (_SIZE_FOLDER.search(one) and _SIZE_FOLDER.search(other))
+        for one, other in zip(a, b, strict=True)
+    )
+
+
+def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Whether ``long`` is ``short`` with folders inserted (a resizer's "styles/927x524/public")."""
+    rest = iter(long)
+    return all(folder in rest for folder in short)
