@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from feedsvc.catalog.prepare import make_article
+from feedsvc.clean import summary as clean_summary
 from feedsvc.content.loader import ArticleFiles, parse_article
 from feedsvc.metadata import summaries
 from feedsvc.model import PageMetadata
@@ -369,6 +370,14 @@ def test_a_description_saying_more_than_the_title_is_the_summary() -> None:
     )
 
 
+def test_a_trail_of_links_opening_the_article_is_no_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "breadcrumb_opening_a_page_without_a_description.html"
+    assert summary_published(name).startswith("肉をくわえたイヌが")
+    monkeypatch.setattr(clean_summary, "DISABLED", frozenset({"breadcrumb"}))
+    assert summary_published(name).startswith("福娘童話集 > きょうのイソップ童話")
+
+
 def test_every_summary_rule_is_described() -> None:
-    assert set(summaries.RULES) == {"title_repeat"}
-    assert all(isinstance(why, str) and why for why in summaries.RULES.values())
+    for module, rules in ((summaries, {"title_repeat"}), (clean_summary, {"breadcrumb"})):
+        assert set(module.RULES) == rules
+        assert all(isinstance(why, str) and why for why in module.RULES.values())
