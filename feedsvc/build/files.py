@@ -85,6 +85,10 @@ LOADER_CODE: tuple[ModuleType, ...] = (
 DOUBT_CODE: tuple[ModuleType | Path, ...] = (
     clean.confidence, clean.dom, clean.policy, Path(clean.__file__ or ""),
 )  # fmt: skip
+# The summary and fallback title read from the cleaned article (clean/summary.py) are prepared with it but
+# are not its HTML, so CLEANER_VERSION does not follow them: hashed here, a change to them prepares the
+# articles again (session 40: a trail of links opening the article is no summary).
+SUMMARY_CODE: tuple[ModuleType, ...] = (clean.summary,)
 # Libraries whose upgrade can change a cleaned article or a rendered feed.
 LOADER_LIBRARIES = ("lxml", "selectolax", "nh3", "markdown-it-py", "tzdata")
 RENDER_CODE: tuple[ModuleType, ...] = (feeds, representation, snapshot, model, text)
@@ -140,7 +144,7 @@ def _sources(module: ModuleType | Path) -> list[Path]:
 
 def loader_version() -> str:
     """The version of everything that turns a file into a prepared article, its doubts included."""
-    return f"{CLEANER_VERSION}-{code_version(LOADER_CODE + DOUBT_CODE, LOADER_LIBRARIES)}"
+    return f"{CLEANER_VERSION}-{code_version(LOADER_CODE + DOUBT_CODE + SUMMARY_CODE, LOADER_LIBRARIES)}"
 
 
 def render_version() -> str:

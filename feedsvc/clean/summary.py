@@ -12,10 +12,23 @@ import re
 from feedsvc.clean.dom import HEADING_TAGS, is_leaf_block, parse
 from feedsvc.text import one_line, strip_markup
 
-__all__ = ["fallback_title", "summarize"]
+__all__ = ["DISABLED", "RULES", "fallback_title", "summarize"]
+
+# What the summary leaves out of the article's opening lines, each rule with its own switch.
+RULES: dict[str, str] = {
+    "breadcrumb": "a paragraph that is a trail of links ('Home > Fables > The Dog and Its Reflection') says "
+    "where the page sits, not what it says: the summary reads on after it",
+}
+# Rules switched off; only tests and the benchmark's trials set this.
+DISABLED: frozenset[str] = frozenset()
 
 _ELLIPSIS = "…"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=\S)")
+# The separators of a trail of links; "/" only with spaces round it, as in "Home / News".
+_TRAIL_SEPARATOR = re.compile(r"\s*(?:[>›»→＞]|\s/\s)\s*")
+# A trail's steps are short names of sections: longer, or ending a sentence, it is running text.
+_STEP_WORDS = 8
+_STEP_END = re.compile(r"[.!?。！？]$")
 
 
 def summarize(article_html: str, words: int) -> str:
@@ -41,6 +54,8 @@ def summarize(article_html: str, words: int) -> str:
             if el is not body and isinstance(el.tag, str) and is_leaf_block(el)
         ]
         blocks = [strip_markup(b) for b in blocks if b] or [strip_markup(one_line(body.text_content()))]
+    if "breadcrumb" not in DISABLED:
+        blocks = [b for b in blocks if not _is_breadcrumb(b)]
     taken: list[str] = []
     for block in blocks:
         taken.extend(block.split())
@@ -50,6 +65,14 @@ def summarize(article_html: str, words: int) -> str:
         return " ".join(taken)
     cut = " ".join(taken[:words]).rstrip(",;:—–-(")
     return cut + _ELLIPSIS
+
+
+def _is_breadcrumb(line: str) -> bool:
+    """Whether ``line`` is a trail of links: three or more short steps between ">", "›", "»", "→" or " / "."""
+    steps = _TRAIL_SEPARATOR.split(line.strip())
+    return len(steps) >= 3 and all(
+        step and len(step.split()) <= _STEP_WORDS and not _STEP_END.search(step) for step in steps
+    )
 
 
 def fallback_title(article_html: str, words: int = 12) -> str:

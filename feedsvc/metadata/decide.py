@@ -27,6 +27,7 @@ from feedsvc.metadata.dates import day_first, json_text_date, url_date
 from feedsvc.metadata.images import first_real
 from feedsvc.metadata.markup import headline_parts, logo_names, markup_date, texts
 from feedsvc.metadata.shown_dates import shown_update
+from feedsvc.metadata.summaries import summary_of
 from feedsvc.metadata.titles import choose_title, site_key
 from feedsvc.metadata.xpaths import MARKED_PUBLISHED, PUBLISHED_XPATHS, SUBHEAD_XPATHS, VISIBLE_HEADLINE_XPATHS
 from feedsvc.model import PageMetadata
@@ -39,6 +40,7 @@ __all__ = [
     "decide_canonical",
     "decide_dates",
     "decide_image",
+    "decide_summary",
     "decide_title",
     "read_text_near_title",
     "shown_by_line",
@@ -108,6 +110,19 @@ def decide_title(
     else:
         winner = "markup"
     _move(sources, "title", winner, chosen)
+
+
+def decide_summary(sources: dict[str, PageMetadata], site_names: list[str]) -> None:
+    """Keep each source's description only where it is a summary (:func:`~feedsvc.metadata.summaries.summary_of`).
+
+    Run after :func:`decide_title`: a description repeating the decided title is none. One that is
+    none says nothing, so the next source's, else the article's opening paragraph, is the summary.
+    """
+    title = next((sources[name].title for name in SOURCES if sources[name].title), None)
+    for name in SOURCES:
+        summary = sources[name].summary
+        if summary:
+            sources[name] = dataclasses.replace(sources[name], summary=summary_of(summary, title, site_names))
 
 
 def read_text_near_title(

@@ -33,6 +33,8 @@ from (earlier sources then say nothing of that field, so ``origins`` stay true):
   (:mod:`feedsvc.metadata.bylines`); a page no source signs, by the post
   author a WordPress tag manager's data layer names; tags through the reader-tag filter
   (:mod:`feedsvc.metadata.tags`);
+- summary: each source's description, unless it only repeats the title (and the site's name):
+  :mod:`feedsvc.metadata.summaries`;
 - canonical URL: ``<link rel="canonical">``, then ``og:url``, then JSON-LD;
 - image: each source's first real picture (:mod:`feedsvc.metadata.images`), relative
   URLs resolved against the page's ``<base href>`` or canonical URL; the JSON-LD
@@ -59,6 +61,7 @@ from feedsvc.metadata.decide import (
     decide_canonical,
     decide_dates,
     decide_image,
+    decide_summary,
     decide_title,
     read_text_near_title,
     shown_by_line,
@@ -120,6 +123,7 @@ def extract_metadata(
     names = [*site_names, *(name for name in declared if site_key(name) not in titled)]
     names += _host_names(_host(sources) or site_host(url))
     decide_title(sources, root, meta, names, shown)
+    decide_summary(sources, names)
     # the lines down to just under the title: read once, for the dates and for the by-line
     near_title = cache(partial(lines_to_title, root))
     read_text_near_title(sources, root, near_title, timezone, url)

@@ -81,3 +81,11 @@ def test_an_edit_of_the_code_that_makes_the_doubts_refreshes_the_cached_articles
     monkeypatch.setattr(Path, "read_bytes", lambda path: read_bytes(path) + (b"\n# edited" if path == edited else b""))
     files.code_version.cache_clear()
     assert (files.loader_version() != before) is refreshes
+
+
+def test_the_summary_read_from_the_cleaned_article_is_in_the_cache_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    # clean/summary.py makes the prepared article's summary, not its HTML: CLEANER_VERSION does not follow it
+    assert PACKAGE / "clean" / "summary.py" in code_files(files.SUMMARY_CODE)
+    keyed = files.loader_version()
+    monkeypatch.setattr(files, "SUMMARY_CODE", ())
+    assert files.loader_version() != keyed

@@ -12,7 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from feedsvc.catalog.prepare import make_article
+from feedsvc.clean import summary as clean_summary
 from feedsvc.content.loader import ArticleFiles, parse_article
+from feedsvc.metadata import summaries
 from feedsvc.model import PageMetadata
 from support.factories import make_site
 from support.paths import FIXTURES
@@ -333,3 +336,48 @@ def test_the_update_a_page_shows_is_the_entrys_update_never_its_publication(
 )
 def test_publication_shown_beside_an_update_in_a_long_article_or_in_json_text(name: str, day: datetime) -> None:
     assert published(name).published == day
+
+
+# --- the summary: what a feed reader shows under the headline ---------------------------------------
+
+
+def summary_published(name: str) -> str:
+    """Return the summary fixture ``name`` is published with: its description, else the article's opening words."""
+    data = (FIXTURES / "metadata" / name).read_bytes()
+    slug = name.removesuffix(".html").replace("_", "-")
+    return make_article(parse_article(Path(f"articles/{slug}.html"), ArticleFiles(data), SITE), SITE).summary
+
+
+@pytest.mark.parametrize(
+    "name, opening",
+    [
+        ("description_repeating_the_title.html", "A new wave of shops and restaurants"),
+        # the site's name (declared by og:site_name) beside the title: the next description is the page's summary
+        ("description_of_the_title_and_the_site_name.html", "Spreadsheets, notebooks and dashboards compared"),
+    ],
+)
+def test_a_description_repeating_the_title_is_no_summary(
+    name: str, opening: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert summary_published(name).startswith(opening)
+    monkeypatch.setattr(summaries, "DISABLED", frozenset({"title_repeat"}))
+    assert not summary_published(name).startswith(opening)
+
+
+def test_a_description_saying_more_than_the_title_is_the_summary() -> None:
+    assert summary_published("description_saying_more_than_the_title.html") == (
+        "Electrical safety: since 2015, 289 arc flash or shock accidents have occurred in mines."
+    )
+
+
+def test_a_trail_of_links_opening_the_article_is_no_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "breadcrumb_opening_a_page_without_a_description.html"
+    assert summary_published(name).startswith("肉をくわえたイヌが")
+    monkeypatch.setattr(clean_summary, "DISABLED", frozenset({"breadcrumb"}))
+    assert summary_published(name).startswith("福娘童話集 > きょうのイソップ童話")
+
+
+def test_every_summary_rule_is_described() -> None:
+    for module, rules in ((summaries, {"title_repeat"}), (clean_summary, {"breadcrumb"})):
+        assert set(module.RULES) == rules
+        assert all(isinstance(why, str) and why for why in module.RULES.values())
