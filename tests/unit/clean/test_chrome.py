@@ -178,7 +178,19 @@ def test_template_token_lines(line: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["[1]", "[a]", "[sic]", "[HTTP]", "[\u2026]", "[tur-ji-ver-seyt]", "[0, 1]", "undefined", "NaN", "{first_name}", "[Read more: Pricing]"],
+    [
+        "[1]",
+        "[a]",
+        "[sic]",
+        "[HTTP]",
+        "[\u2026]",
+        "[tur-ji-ver-seyt]",
+        "[0, 1]",
+        "undefined",
+        "NaN",
+        "{first_name}",
+        "[Read more: Pricing]",
+    ],
 )
 def test_bracketed_prose_is_no_template_token(line: str) -> None:
     assert not TEMPLATE_TOKEN_TEXT.fullmatch(line)
