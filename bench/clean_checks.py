@@ -31,7 +31,9 @@ markup
     as UTF-8, whatever its head says (``extraction.page_tree``). And no
     template placeholder (``PLACEHOLDER``: ``{{ name }}``, ``{% if … %}``,
     ``<%= … %>``, ``${name}``, a WordPress shortcode such as
-    ``[caption …]``) unless the source shows it inside code (``<pre>``,
+    ``[caption …]``, a plugin's shortcode ``[convertkit form=…]`` or
+    ``[rt_reading_time]``, a module token ``[CTA_MODULE]``, ``%%title%%``,
+    ``*|FNAME|*``, a script's ``$undefined`` or ``[object Object]``) unless the source shows it inside code (``<pre>``,
     ``<code>``, ...): outside code a placeholder is what a template or a
     script was to fill, and the reader of the page never sees it, while a
     tutorial shows its templates in code blocks.
@@ -125,10 +127,17 @@ MARKUP = re.compile(
     r"</?[a-zA-Z][\w-]*(?:\s+[\w:-]+\s*=\s*[\"'\w]|\s*/?>)|&(?:lt|gt|amp|quot|apos|nbsp|#\d{1,6}|#x[\da-fA-F]{1,5});"
 )
 # A template placeholder shown as text: Mustache/Handlebars/Jinja/Liquid output and tags, ERB/EJS/ASP, a
-# JavaScript template literal's ${name}, a WordPress shortcode.
+# JavaScript template literal's ${name}, a WordPress shortcode, a plugin's or a module's token, a script's value.
 PLACEHOLDER = re.compile(
     r"\{\{[^{}\n]{1,120}\}\}|\{%[^{}\n]{1,120}%\}|<%[=#-]?[^%\n]{1,120}%>|\$\{[A-Za-z_][\w.]{0,60}\}"
     r"|\[/?(?:caption|embed|gallery|video|audio|playlist|vc_\w+|et_pb_\w+)(?:\s[^\]\n]{0,200})?\]"
+    # what a plugin or a CMS module left unfilled: a shortcode with attributes ("[convertkit form=1630175]",
+    # quotes typographic after a smart-quotes filter), a bare one named with "_" ("[rt_reading_time]", not
+    # Rust's "#[no_mangle]"), an UPPER_SNAKE module token ("[CTA_MODULE]"; "[HTTP]" is a reference), Yoast's
+    # "%%title%%", Mailchimp's "*|FNAME|*", and what a script printed for a value it lacked
+    r"|\[/?[a-z][\w-]{1,40}(?:\s+[\w-]{1,30}=(?:\"[^\"\n]{0,100}\"|'[^'\n]{0,100}'|[^\s\]]{1,100}))+\s*/?\]"
+    r"|(?<![#\w])\[[a-z][a-z0-9]*(?:_[a-z0-9]+)+\]|\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\]"
+    r"|%%[a-z_]{2,40}%%|\*\|[A-Z_]{2,40}\|\*|\$undefined\b|\[object Object\]"
 )
 # Where a page shows code as text: a placeholder there is the tutorial's own.
 _CODE_TAGS = ("pre", "code", "xmp", "kbd", "samp", "tt", "listing", "plaintext")

@@ -65,6 +65,7 @@ from feedsvc.clean.policy import (
     SLIDE_COUNTER,
     TAG_LINE,
     TEMPLATE_PLACEHOLDER_TEXT,
+    TEMPLATE_TOKEN_TEXT,
     UPDATED_LINE,
 )
 
@@ -92,6 +93,7 @@ __all__ = [
 RULES: dict[str, str] = {
     "markup_text": "a block whose whole text is HTML tags (an escaped <noscript> pixel), outside code",
     "template_placeholders": "a block whose whole text is template placeholders ('{{name=\"/banner\"}}', '{% if %}', '[caption]'), outside code",
+    "template_tokens": "a block whose whole text is plugin, module or script tokens ('[convertkit form=1]', '[CTA_MODULE]', '%%title%%', '$undefined'), outside code",
     "cookie_consent": "cookie-consent dialog text and the box around it",
     "prev_next": "previous/next article links with their teaser",
     "repeated_lines": "a short block repeating a caption or credit earlier in the article (galleries)",
@@ -303,6 +305,13 @@ def _line_reason(el: HtmlElement, text: str, seen: set[str], captions: dict[Html
         and not in_code(el)
     ):
         return "template placeholder text (what a template or script was to fill, not article text)"
+    if (
+        "template_tokens" not in DISABLED
+        and ("]" in text or "%%" in text or "|*" in text or "$" in text)  # most lines: no regex at all
+        and TEMPLATE_TOKEN_TEXT.fullmatch(text)
+        and not in_code(el)
+    ):
+        return "an unfilled plugin, module or script token (what a plugin or script was to fill, not article text)"
     if el.tag not in _HEADINGS and "repeated_lines" not in DISABLED and _REPEAT_MIN <= len(text) <= _REPEAT_MAX:
         # Only captions and credits are remembered: other lines repeat in
         # articles on purpose (table rows, "Read our full review." under

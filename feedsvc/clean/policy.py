@@ -112,6 +112,7 @@ __all__ = [
     "TAG_LINE",
     "TEMPLATE_IMAGE",
     "TEMPLATE_PLACEHOLDER_TEXT",
+    "TEMPLATE_TOKEN_TEXT",
     "TINY_IMAGE_MAX",
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
@@ -780,6 +781,19 @@ MARKUP_TEXT = re.compile(
 TEMPLATE_PLACEHOLDER_TEXT = re.compile(
     r"(?:\s*(?:\{\{[^{}]{1,200}\}\}|\{%[^{}]{1,200}%\}|<%[=#-]?[^%]{1,200}%>|\$\{[A-Za-z_][\w.]{0,60}\}"
     r"|\[/?(?:caption|embed|gallery|video|audio|playlist|vc_\w+|et_pb_\w+)(?:\s[^\]]{0,200})?\]))+\s*"
+)
+
+# A block whose whole text is tokens a plugin, a CMS module or a script was to fill (template_tokens): a plugin's
+# shortcode with attributes ("[convertkit form=1630175]", typographic quotes after a smart-quotes filter) or its
+# closing tag, a bare plugin shortcode named with "_" ("[rt_reading_time]"), an UPPER_SNAKE module token
+# ("[CTA_MODULE]"), Yoast's "%%title%%", Mailchimp's "*|FNAME|*", and a script's value for data it lacked
+# ("$undefined", "[object Object]"). Not caught, because the dev truths or pages keep them as text: one upper-case
+# word ("[HTTP]", a reference), a bare hyphenated name ("[tur-ji-ver-seyt]", a pronunciation), a "{name}"
+# field (math and code), a bare "undefined" or "NaN" (a value a tutorial's table shows).
+TEMPLATE_TOKEN_TEXT = re.compile(
+    r"(?:\s*(?:\[/?[a-z][\w-]{1,40}(?:\s+[\w-]{1,30}=(?:\"[^\"]{0,100}\"|'[^']{0,100}'|[^\s\]]{1,100}))+\s*/?\]"
+    r"|\[/[a-z][\w-]{1,40}\]|\[[a-z][a-z0-9]*(?:_[a-z0-9]+)+\]|\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\]"
+    r"|%%[a-z_]{2,40}%%|\*\|[A-Z_]{2,40}\|\*|\$(?:undefined|NaN)\b|\[object Object\]))+\s*"
 )
 
 # Text of a cookie-consent dialog.

@@ -7,7 +7,15 @@ import pytest
 
 from feedsvc.clean import clean_html
 from feedsvc.clean.chrome import RULES, remove_chrome
-from feedsvc.clean.policy import CHROME_LINE, CTA_LINE, MARKUP_TEXT, PREV_NEXT, TEMPLATE_PLACEHOLDER_TEXT, UPDATED_LINE
+from feedsvc.clean.policy import (
+    CHROME_LINE,
+    CTA_LINE,
+    MARKUP_TEXT,
+    PREV_NEXT,
+    TEMPLATE_PLACEHOLDER_TEXT,
+    TEMPLATE_TOKEN_TEXT,
+    UPDATED_LINE,
+)
 from support.paths import FIXTURES as FIXTURES_DIR
 
 FIXTURES = FIXTURES_DIR / "clean"
@@ -125,6 +133,67 @@ def test_template_placeholders_shown_as_text_go_but_templates_shown_as_code_stay
     monkeypatch.setattr(chrome, "DISABLED", frozenset({"template_placeholders"}))
     _, without = cleaned(name)
     assert '{{hire-banner="/banners/hire-harbour-developers"}}' in without and "{% include" in without
+
+
+def test_unfilled_plugin_tokens_go_but_bracketed_prose_and_tokens_shown_as_code_stay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from feedsvc.clean import chrome
+
+    name = "drops_unfilled_plugin_tokens_keeps_bracketed_prose.html"
+    html, text = cleaned(name)
+    tokens = ("[CTA_MODULE]", "[convertkit form=1630175]", "$undefined", "%%sitename%%", "[rt_reading_time]")
+    # A block that is only a plugin's, a module's or a script's unfilled token: the reader of the page never sees it.
+    for token in tokens:
+        assert f"<p>{token}</p>" not in html
+    # Brackets of prose stay: a footnote mark, an editor's "[she]" and "[sic]", a photo note.
+    for kept in ("each time [1].", '"[she] had never sold', "classes [sic] paid", "[Photo: a full class in January]"):
+        assert kept in text
+    # The guide shows the shortcode in a code block: it stays there.
+    assert "<pre><code>[convertkit form=1630175]\n[CTA_MODULE]</code></pre>" in html
+    monkeypatch.setattr(chrome, "DISABLED", frozenset({"template_tokens"}))
+    without, _ = cleaned(name)
+    for token in tokens:
+        assert f"<p>{token}</p>" in without
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[CTA_MODULE]",
+        "[convertkit form=1630175]",
+        '[forminator_form id="2543"]',
+        "[shareaholic app=\u201dshare_buttons\u201d id=\u201d20872686\u2033]",
+        "[post_views]",
+        "[/accordion]",
+        "%%title%% %%sep%%",
+        "*|FNAME|*",
+        "$undefined",
+        "[object Object]",
+    ],
+)
+def test_template_token_lines(line: str) -> None:
+    assert TEMPLATE_TOKEN_TEXT.fullmatch(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[1]",
+        "[a]",
+        "[sic]",
+        "[HTTP]",
+        "[\u2026]",
+        "[tur-ji-ver-seyt]",
+        "[0, 1]",
+        "undefined",
+        "NaN",
+        "{first_name}",
+        "[Read more: Pricing]",
+    ],
+)
+def test_bracketed_prose_is_no_template_token(line: str) -> None:
+    assert not TEMPLATE_TOKEN_TEXT.fullmatch(line)
 
 
 @pytest.mark.parametrize(
