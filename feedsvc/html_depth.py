@@ -255,7 +255,8 @@ _PAGE_TOKEN = re.compile(
 # A page without an <svg> or <math> tag is read by the simpler tokens alone (raw text is text there):
 # the lookbehinds and CDATA runs above cost a third more time per tag.
 _HTML_RAW_ELEMENT = "|".join(
-    rf"(?ai:{name})(?={_NAME_END}){_ATTRIBUTES}(?:>|\Z)[^<]*+(?:<(?!(?ai:/{name}{_NAME_END}))[^<]*+)*+" for name in sorted(_RAW_TEXT)
+    rf"(?ai:{name})(?={_NAME_END}){_ATTRIBUTES}(?:>|\Z)[^<]*+(?:<(?!(?ai:/{name}{_NAME_END}))[^<]*+)*+"
+    for name in sorted(_RAW_TEXT)
 )
 _HTML_PAGE_TOKEN = re.compile(
     f"<(?:{_COMMENT_REST}"
