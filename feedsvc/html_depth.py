@@ -146,7 +146,7 @@ _NEVER_OPEN = _VOID & _BREAKOUT
 _INTEGRATION = frozenset("foreignobject desc title annotation-xml mi mo mn ms mtext".split())
 # A start tag's attributes (what follows its name up to ">") that end in the self-closing "/" as the
 # tokenizer reads them: not the last character of an unquoted value ("<path d=x/>" is an open path) nor
-# inside a quote (a ">" there ends the scan's tag before the parser's: never read as closed). After "="
+# inside a quote (a tag the page ends in, its quote unclosed, is never read as closed). After "="
 # a value must follow, so an unclosed quote cannot be read as attribute names.
 _SELF_CLOSED = re.compile(
     rf"""(?:[{_HTML_SPACE}]|/(?!\Z)|[^{_HTML_SPACE}/][^{_HTML_SPACE}/=]*+"""
