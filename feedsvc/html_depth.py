@@ -49,12 +49,20 @@ only at the first such tag inside an open ``<svg>`` or ``<math>``: inline
 icons (a ``<title>``, a ``<style>`` of CSS or CDATA, ``<path/>``) stay on
 the fast path.
 
-Not modelled, and read less deep than parsers build it: a tag whose
-attributes hold a "<" (``<span title='<'>``) is read as text and what
-follows its "<" as tags, so a page repeating ``<span x='<'>`` nests
-without bound under a reading of 0 (a hole of the tokens, not of foreign
-content; so do comments ended by "--!>" or opened as ``<!-->``, read on
-to the next "-->", to half the parsers' depth).
+Tags, names and comments are read as the HTML5 tokenizer (lexbor's and
+libxml2's since 2.14) reads them: a quoted attribute value holds "<" and
+">" (``<span title='<'>`` is a <span>, ``<b title='></b>'>`` a <b>), a name
+runs to an HTML space, "/" or ">" (``<span<x>`` and ``<span\x0b>`` are
+elements that ``</span>`` does not close; ``</script\x0b>`` ends no
+script), and a comment ends at "-->", at "--!>", or at once as ``<!-->``
+or ``<!--->``; a tag or quote the page ends in takes the rest of it.
+
+Not modelled, and read less deep than libxml2 builds it: libxml2's own
+end-tag rule (an end tag does not close a ``div``, table parts or ``body``
+open inside its element: ``<section><div></section>`` repeated nests
+without bound there, as lexbor does not), and ``<noscript>``, raw text to
+the reading and to lexbor with scripting on, markup to libxml2
+(``<noscript><div></noscript>`` nests in libxml2 by the same rule).
 """
 
 from __future__ import annotations
@@ -65,14 +73,33 @@ __all__ = ["MAX_DEPTH", "DepthLimited", "is_depth_limited", "limit_depth", "nest
 
 MAX_DEPTH = 256
 
-# A start or end tag, a comment, a doctype or processing instruction. "[^<>]*"
-# keeps every attempt from running past the next "<": the scan stays linear
-# on any input (an attribute holding "<" merely makes that tag read as text).
+# A tag's attributes as the HTML5 tokenizer reads them, up to the ">" that ends the tag: a quoted value
+# ("…" or '…', after "=") holds any "<" or ">", an unquoted value or an attribute name holds any "<" and quote,
+# and "=" first in a name is part of it. Parsers build what follows "<span title='<'>" as they build what
+# follows "<span>": read as text, a page repeating it nests without bound under a reading of 0. Every run
+# is possessive and every alternative ends at ">" or at the end of the page (an unclosed quote or tag
+# takes the rest of it, as the tokenizer drops a tag the page ends in): each "<" is tried once, so the
+# scan stays linear on any input.
+_HTML_SPACE = "\t\n\f\r "
+_ATTRIBUTES = (
+    rf"""(?:[{_HTML_SPACE}/]++|[^{_HTML_SPACE}/>][^{_HTML_SPACE}/>=]*+(?:[{_HTML_SPACE}]*+=[{_HTML_SPACE}]*+"""
+    rf"""(?:"[^"]*+(?:"|\Z)|'[^']*+(?:'|\Z)|[^{_HTML_SPACE}>"'][^{_HTML_SPACE}>]*+)?)?)*+"""
+)
+# A tag's name runs to a space, "/" or ">": "<span<div>" is one element, named "span<div".
+_NAME = rf"[A-Za-z][^{_HTML_SPACE}/>]*+"
+# What ends a name: "<script\x0b>" opens no raw text ("\x0b" is no HTML space), and "</ſcript>" ends none.
+_NAME_END = rf"[{_HTML_SPACE}/>]"
+# A comment ends at "-->", at "--!>", or at once as "<!-->" and "<!--->" (the HTML5 tokenizer's abrupt and
+# incorrect closings, which lexbor and libxml2 follow): read on to the next "-->", what lies between is
+# read as text that parsers build as tags.
+_COMMENT_REST = r"!--(?:-?>|(?:[^-]++|-(?!-!?>))*+(?:--!?>|\Z))"
+_COMMENT = "<" + _COMMENT_REST
+# A start or end tag, a comment, a doctype or processing instruction.
 # Anything else after "<!" or "<?" (a doctype, "<![CDATA[" outside SVG and MathML), or
 # after "</" but a letter or ">", is a bogus comment that ends at the first ">", "<" or
 # not, as parsers end it ("</<script>" starts no raw text).
 _TOKEN = re.compile(
-    r"<!--.*?(?:-->|\Z)|<(/?)([A-Za-z][^\s/<>]*)([^<>]*)>|<(?:[!?]|/(?![A-Za-z>]))[^>]*(?:>|\Z)", re.DOTALL
+    rf"{_COMMENT}|<(/?)({_NAME})({_ATTRIBUTES})(?:>|\Z)|<(?:[!?]|/(?![A-Za-z>]))[^>]*(?:>|\Z)", re.DOTALL
 )
 _VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
 # End tag implied by a sibling or the parent's end: they never nest inside themselves.
@@ -81,7 +108,7 @@ _IMPLIED_END = frozenset(
 )
 # Elements whose content is text up to their own end tag, not markup.
 _RAW_TEXT = frozenset("script style textarea title xmp iframe noembed noframes noscript".split())
-_RAW_END = {name: re.compile(rf"</{name}[\s/>]", re.IGNORECASE) for name in _RAW_TEXT}
+_RAW_END = {name: re.compile(rf"</{name}{_NAME_END}", re.IGNORECASE | re.ASCII) for name in _RAW_TEXT}
 # How far down the stack an end tag looks for its element; unmatched end tags are ignored by parsers.
 _END_SEARCH = 64
 # HTML5's "special" elements. An end tag for any other element closes it only if no special element is open
@@ -119,9 +146,8 @@ _NEVER_OPEN = _VOID & _BREAKOUT
 _INTEGRATION = frozenset("foreignobject desc title annotation-xml mi mo mn ms mtext".split())
 # A start tag's attributes (what follows its name up to ">") that end in the self-closing "/" as the
 # tokenizer reads them: not the last character of an unquoted value ("<path d=x/>" is an open path) nor
-# inside a quote (a ">" there ends the scan's tag before the parser's: never read as closed). After "="
+# inside a quote (a tag the page ends in, its quote unclosed, is never read as closed). After "="
 # a value must follow, so an unclosed quote cannot be read as attribute names.
-_HTML_SPACE = "\t\n\f\r "
 _SELF_CLOSED = re.compile(
     rf"""(?:[{_HTML_SPACE}]|/(?!\Z)|[^{_HTML_SPACE}/][^{_HTML_SPACE}/=]*+"""
     rf"""(?:[{_HTML_SPACE}]*+=[{_HTML_SPACE}]*+(?:"[^"]*+"|'[^']*+'|[^{_HTML_SPACE}"'][^{_HTML_SPACE}]*+)"""
@@ -199,43 +225,43 @@ def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
 # on one with them a second group holds a tag's attributes (to see "/>"), and
 # the first holds "![CDATA[" for a CDATA section (a bogus comment in HTML). The raw-text names are tried only after a
 # tag whose first letter one of them has (a lookahead: most tags are tried against none).
-# A tag's attributes are read as _NOT_ANGLE, not "[^<>]": the same characters, as ranges, which
-# the regex engine tests with one table lookup instead of a negated list (twice as fast on the
-# long attributes of real pages: half the time of the whole reading).
-_NOT_ANGLE = r"[\x00-;=?-\U0010ffff]"
+# A tag's attributes are read as _ATTRIBUTES reads them, quoted values and all (a ">" or "<" in a
+# quote does not end the tag); on a page with SVG or MathML the name stops at a "<" so that the
+# raw-text lookbehinds below see only a name the tag begins with, and a name holding one goes to _scan.
 # Raw text whose "<"s all open CDATA sections closed before its end tag: text in HTML and in SVG alike.
-_CDATA = r"<!\[CDATA\[(?:[^\]<]++|\](?!\]>)|<(?!(?i:/{name}[\s/>])))*+\]\]>[^<]*+"
+_CDATA = r"<!\[CDATA\[(?:[^\]<]++|\](?!\]>)|<(?!(?ai:/{name}[\t\n\f\r />])))*+\]\]>[^<]*+"
 _RAW_ELEMENT = "|".join(
-    rf"(?ai:{name})(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+(?:{_CDATA.format(name=name)})*+(?=(?i:</{name}[\s/>])|\Z)"
+    rf"(?ai:{name})(?={_NAME_END}){_ATTRIBUTES}(?:>|\Z)[^<]*+(?:{_CDATA.format(name=name)})*+(?=(?ai:</{name}{_NAME_END})|\Z)"
     for name in sorted(_RAW_TEXT)
 )
 # Raw text that holds a "<" (and <plaintext> followed by one) is markup inside SVG or MathML: its name
 # is the token, after the generic tag's name, picked by a lookbehind (after a name whose last two letters could end one of
 # theirs: most tags, "a" and "p" among them, try none), so that _depth can tell it from a comment.
 _RAW_MARKUP = "|".join(
-    rf"(?<=<(?ai:{name}))(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+(?:<(?!(?i:/{name}[\s/>]))[^<]*+)*+"
+    rf"(?<=<(?ai:{name}))(?={_NAME_END}){_ATTRIBUTES}(?:>|\Z)[^<]*+(?:<(?!(?ai:/{name}{_NAME_END}))[^<]*+)*+"
     for name in sorted(_RAW_TEXT)
 )
 _RAW_LAST2 = "".join(sorted({name[-2] for name in _RAW_TEXT | {"plaintext"}}))
 _RAW_LAST = "".join(sorted({name[-1] for name in _RAW_TEXT | {"plaintext"}}))
 _RAW_FIRSTS = "".join(sorted({name[0] for name in _RAW_TEXT | {"plaintext"}}))
 _PAGE_TOKEN = re.compile(
-    r"<(?:!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"
+    f"<(?:{_COMMENT_REST}"
     f"|(?=[{_RAW_FIRSTS}{_RAW_FIRSTS.upper()}])(?:{_RAW_ELEMENT}"
-    rf"|(?ai:plaintext)(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+\Z)|(/?[A-Za-z][^\s/<>]*+|!\[CDATA\[)"
-    rf"(?:(?<=[{_RAW_LAST2}{_RAW_LAST2.upper()}][{_RAW_LAST}{_RAW_LAST.upper()}])(?:{_RAW_MARKUP}|(?<=<(?ai:plaintext))(?=[\s/>]){_NOT_ANGLE}*+>.*+)"
-    rf"|({_NOT_ANGLE}*+)>|(?<=<!\[CDATA\[)[^>]*+(?:>|\Z))|(?:[!?]|/(?![A-Za-z>]))[^>]*+(?:>|\Z))",
+    rf"|(?ai:plaintext)(?={_NAME_END}){_ATTRIBUTES}(?:>|\Z)[^<]*+\Z)|(/?[A-Za-z][^{_HTML_SPACE}/<>]*+|!\[CDATA\[)"
+    rf"(?:(?<=[{_RAW_LAST2}{_RAW_LAST2.upper()}][{_RAW_LAST}{_RAW_LAST.upper()}])(?:{_RAW_MARKUP}|(?<=<(?ai:plaintext))(?={_NAME_END}){_ATTRIBUTES}(?:>|\Z).*+)"
+    rf"|(?<=<!\[CDATA\[)[^>]*+(?:>|\Z)|({_ATTRIBUTES})(?:>|\Z))|(?:[!?]|/(?![A-Za-z>]))[^>]*+(?:>|\Z))",
     re.DOTALL,
 )
 # A page without an <svg> or <math> tag is read by the simpler tokens alone (raw text is text there):
 # the lookbehinds and CDATA runs above cost a third more time per tag.
 _HTML_RAW_ELEMENT = "|".join(
-    rf"(?ai:{name})(?=[\s/>]){_NOT_ANGLE}*+>[^<]*+(?:<(?!(?i:/{name}[\s/>]))[^<]*+)*+" for name in sorted(_RAW_TEXT)
+    rf"(?ai:{name})(?={_NAME_END}){_ATTRIBUTES}(?:>|\Z)[^<]*+(?:<(?!(?ai:/{name}{_NAME_END}))[^<]*+)*+"
+    for name in sorted(_RAW_TEXT)
 )
 _HTML_PAGE_TOKEN = re.compile(
-    r"<(?:!--(?:[^-]++|-(?!->))*+(?:-->|\Z)"
+    f"<(?:{_COMMENT_REST}"
     f"|(?=[{_RAW_FIRSTS}{_RAW_FIRSTS.upper()}])(?:{_HTML_RAW_ELEMENT}"
-    rf"|(?ai:plaintext)(?=[\s/>]){_NOT_ANGLE}*+>.*+)|(/?[A-Za-z][^\s/<>]*+){_NOT_ANGLE}*+>|(?:[!?]|/(?![A-Za-z>]))[^>]*+(?:>|\Z))",
+    rf"|(?ai:plaintext)(?={_NAME_END}){_ATTRIBUTES}(?:>|\Z).*+)|(/?{_NAME}){_ATTRIBUTES}(?:>|\Z)|(?:[!?]|/(?![A-Za-z>]))[^>]*+(?:>|\Z))",
     re.DOTALL,
 )
 # What the one-call reading never puts on the stack: raw text (its name is a token only when it holds a "<").
@@ -309,6 +335,8 @@ def _foreign_depth(html: str) -> int:
     for tag, attributes in _PAGE_TOKEN.findall(html):
         if not tag:  # comment, doctype, processing instruction, raw text without "<": the same in SVG
             continue
+        if attributes[:1] == "<":  # a name holding "<" ("<span<div>"): the raw-text lookbehinds cannot see it
+            return _scan(html, None)[0]
         if tag[0] == "/":
             name = tag[1:].lower()
             if stack and stack[-1] == name:  # the usual case: it closes the innermost element
@@ -352,7 +380,7 @@ def _foreign_depth(html: str) -> int:
 
 
 # Pessimistic reading (see _scan): tags only, a comment's "<!--" read as nothing.
-_TAG = re.compile(r"<(/?)([A-Za-z][^\s/<>]*)([^<>]*)>")
+_TAG = re.compile(rf"<(/?)({_NAME})({_ATTRIBUTES})(?:>|\Z)")
 
 
 # Raw text as _RAW_ELEMENT takes it without a token: text and closed CDATA sections only.

@@ -32,6 +32,9 @@ PIECES = [
     "<path/>", "<g />", "<path d='x'/>", "<path d=x />", "<svg/>", "<math/>", "<svg\x0b>", "<td/>", "<b/>",
     "</path>", "<mi>", "</mi>", "<mglyph/>", "<desc>", "<annotation-xml>", "<![CDATA[<g>]]>", "<![CDATA[</g>",
     "<!x <div>", "</br>",
+    # attributes and comments as the HTML5 tokenizer reads them
+    "<x-a b=\"<svg>\">", "<i title='>'>", "<a x=\">", "<a =\">", "<g x=a\"b>", "<span<div>", "<span\x0b>",
+    "</script\x0b>", "<!-->", "<!--->", "--!>", "<b c = '</b>'>",
 ]  # fmt: skip
 
 
@@ -114,6 +117,25 @@ def test_self_closing_tags_in_svg_and_mathml_open_nothing() -> None:
 )  # fmt: skip
 def test_self_closing_tags_and_cdata_read_as_parsers_read_them_stay_bounded(shape: str) -> None:
     page = "<html><body>" + f"{shape}text" * 400 + "</body></html>"
+    assert _tree_depth(limit_depth(page)[0]) <= html_depth.MAX_DEPTH + 2
+
+
+# Attributes, names and comments as the HTML5 tokenizer reads them (lexbor and libxml2 alike): a quoted value holds
+# "<" and ">", a name runs to an HTML space ("<span<x>" is one element, "span<x", and so is "<span\x0b>"; "</span>"
+# closes neither), "</script\x0b>" ends no script, and a comment ends at "--!>" or at once as "<!-->" or "<!--->".
+# Each repeated nests without end in the parsers while a reading of the tag as text, or of a comment on to the next
+# "-->", reads almost nothing.
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "<span x='<'>", '<x-a b="<svg>"><path></svg>', "<b title='></b>'>", '<b c = "</b>"><div>', "<span<x></span>",
+        "<span\x0b></span>", "<script></script\x0b><!--</script><div>-->", "<!--><div><!--x-->", "<!---><div><!--x-->",
+        "<!-- a --!><div><!--x-->",
+    ],
+)  # fmt: skip
+def test_attributes_names_and_comments_read_as_the_tokenizer_reads_them_stay_bounded(shape: str) -> None:
+    page = "<html><body>" + f"{shape}text" * 400 + "</body></html>"
+    assert nesting_depth(page) >= 400
     assert _tree_depth(limit_depth(page)[0]) <= html_depth.MAX_DEPTH + 2
 
 
