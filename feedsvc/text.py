@@ -201,12 +201,9 @@ def plain(value: str, shown: Set[str] = frozenset()) -> str:
     """
     # Values are short and already out of the document tree, so a tag pattern is
     # enough; parsing them as HTML would swallow text after a stray <title> or <textarea>.
-    text = xml_safe(value)
-    if shown:
-        text = _BLOCK_TAG.sub(lambda tag: tag[0] if one_line(tag[0]) in shown else " ", text)
-        text = _INLINE_TAG.sub(lambda tag: tag[0] if one_line(tag[0]) in shown else "", text)
-    else:
-        text = _INLINE_TAG.sub("", _BLOCK_TAG.sub(" ", text))
+    # a block tag leaves a space, an inline one nothing; one the page shows as text stays as written
+    text = _BLOCK_TAG.sub(lambda tag: tag[0] if one_line(tag[0]) in shown else " ", xml_safe(value))
+    text = _INLINE_TAG.sub(lambda tag: tag[0] if one_line(tag[0]) in shown else "", text)
     return strip_markup(one_line(html.unescape(text)), shown)
 
 
