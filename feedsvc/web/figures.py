@@ -1,8 +1,10 @@
 """Pictures on article pages: the lead figure, and images that load as the reader scrolls.
 
-Pure: the article's cleaned HTML and its lead image in, the page's body HTML
-and the figure to show above it out. Only pages take this: feeds carry the
-cleaned HTML as it is (a reader decides how it loads images).
+Pure, on the body's tree that :func:`feedsvc.web.body.page_body` parses once
+for its pictures and its tables: the article's lead image in, the figure to
+show above the body out, the body's ``<img>`` elements marked as they load.
+Only pages take this: feeds carry the cleaned HTML as it is (a reader decides
+how it loads images).
 
 - Every ``<img>`` of the body keeps its ``alt``, ``width`` and ``height``
   (the sanitiser kept them) and gets ``loading="lazy"`` and
@@ -26,17 +28,14 @@ cleaned HTML as it is (a reader decides how it loads images).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import lxml.etree
 import lxml.html
 
-from feedsvc.clean.sanitise import serialise_children
 from feedsvc.model import Image
-from feedsvc.text import absolute_url, one_line, xml_safe
+from feedsvc.text import absolute_url, one_line
 from feedsvc.web.same_picture import same_picture
 
-__all__ = ["LAZY", "PageBody", "page_body"]
+__all__ = ["LAZY", "lead_to_show", "show_pictures"]
 
 # Image.origin of a lead image found in the article body itself (metadata/images.py, first_body_image).
 BODY_ORIGIN = "body"
@@ -45,29 +44,19 @@ BODY_ORIGIN = "body"
 LAZY = (("loading", "lazy"), ("decoding", "async"))
 
 
-@dataclass(frozen=True)
-class PageBody:
-    """The article's HTML as the page shows it, and the lead figure to show above it (None: none)."""
-
-    html: str
-    lead: Image | None
-
-
-def page_body(content_html: str, lead: Image | None) -> PageBody:
-    """Return the page's body HTML (images lazy, the leading one eager) and the lead figure to put above it.
-
-    ``lead`` is shown only if its URL is an absolute http(s) URL (the rule the cleaner holds body
-    URLs to), it was declared (not taken from the body, which shows it already) and the body does
-    not show the same picture.
-    """
+def lead_to_show(lead: Image | None) -> Image | None:
+    """Return ``lead`` if it may stand above the body: an absolute http(s) URL (the rule the cleaner
+    holds body URLs to), declared (not taken from the body, which shows it already); else None."""
     if lead is not None and (absolute_url(lead.url) != lead.url or lead.origin == BODY_ORIGIN):
-        lead = None
-    if "<img" not in content_html.lower():
-        return PageBody(content_html, lead)
-    try:
-        root = lxml.html.fragment_fromstring(xml_safe(content_html), create_parent="div")
-    except (lxml.etree.ParserError, ValueError):
-        return PageBody(content_html, lead)
+        return None
+    return lead
+
+
+def show_pictures(root: lxml.html.HtmlElement, lead: Image | None) -> Image | None:
+    """Mark the ``<img>`` elements of the body ``root`` lazy or eager, and return the lead figure to put above it.
+
+    ``lead`` is :func:`lead_to_show`'s; it is shown (returned) only if the body does not show the same picture.
+    """
     images = list(root.iter("img"))
     shown_in_body = None if lead is None else next((img for img in images if _same_picture(img, lead)), None)
     if shown_in_body is not None:
@@ -81,7 +70,7 @@ def page_body(content_html: str, lead: Image | None) -> PageBody:
         if img not in eager:
             for name, value in LAZY:
                 img.set(name, value)
-    return PageBody(serialise_children(root), lead)
+    return lead
 
 
 # An alt text this long describes one picture: two files with it are crops of it (a site's

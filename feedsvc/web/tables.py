@@ -1,7 +1,7 @@
 """Tables on article pages: a table wider than the column scrolls sideways instead of being cut off.
 
-Pure: the page's body HTML in, the same HTML with each outermost ``<table>``
-inside a scrolling region out. Only pages take this: feeds carry the cleaned
+Pure, on the body's tree that :func:`feedsvc.web.body.page_body` parses once for
+its pictures and its tables: each outermost ``<table>`` is put inside a scrolling region. Only pages take this: feeds carry the cleaned
 HTML as it is (a reader app lays tables out itself).
 
 The scrolling is the wrapper's (``.table-scroll`` in static/style.css,
@@ -15,27 +15,19 @@ with the arrow keys.
 
 from __future__ import annotations
 
-import lxml.etree
 import lxml.html
 
-from feedsvc.clean.sanitise import serialise_children
-from feedsvc.text import one_line, shorten, xml_safe
+from feedsvc.text import one_line, shorten
 
-__all__ = ["SCROLL_CLASS", "scrolling_tables"]
+__all__ = ["SCROLL_CLASS", "wrap_tables"]
 
 SCROLL_CLASS = "table-scroll"
 # The longest region name read out before the table (a caption can be a paragraph).
 _NAME_MAX_CHARS = 80
 
 
-def scrolling_tables(body_html: str) -> str:
-    """Return ``body_html`` with each table not inside another one wrapped in a scrolling region."""
-    if "<table" not in body_html.lower():
-        return body_html
-    try:
-        root = lxml.html.fragment_fromstring(xml_safe(body_html), create_parent="div")
-    except (lxml.etree.ParserError, ValueError):
-        return body_html
+def wrap_tables(root: lxml.html.HtmlElement) -> None:
+    """Wrap each table of the body ``root`` not inside another one in a scrolling region."""
     tables = [table for table in root.iter("table") if not any(a.tag == "table" for a in table.iterancestors())]
     for table in tables:
         caption = table.find("caption")
@@ -52,4 +44,3 @@ def scrolling_tables(body_html: str) -> str:
         table.addprevious(region)
         region.append(table)  # moves the table, and its tail text with it
         region.tail, table.tail = table.tail, None
-    return serialise_children(root)

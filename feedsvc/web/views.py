@@ -31,6 +31,7 @@ from feedsvc.feeds.atom_rss import site_epoch
 from feedsvc.feeds.families import facet_title
 from feedsvc.model import Article, Catalog, Facet, Image, Problem, SiteImage, Withdrawal, article_path, facet_path
 from feedsvc.serve.state import EXTENSION, REQUEST_SNAPSHOT, SiteState
+from feedsvc.web.body import page_body
 from feedsvc.web.cards import article_canonical, article_card, list_card
 from feedsvc.web.discovery import (
     FACET_INDEX_PATHS,
@@ -48,9 +49,7 @@ from feedsvc.web.discovery import (
     robots_txt,
     sitemaps,
 )
-from feedsvc.web.figures import page_body
 from feedsvc.web.paging import Pager, list_page_path, list_updated, page_count
-from feedsvc.web.tables import scrolling_tables
 
 __all__ = [
     "FEED_ALIASES",
@@ -285,7 +284,7 @@ def _article_body(article: Article) -> tuple[Markup, Image | None]:
     """Return the article's HTML as its page shows it and the lead figure above it (called when rendered)."""
     shown = page_body(article.content_html, article.image)
     # cleaned and sanitised by clean.py; only img attributes and the tables' scrolling regions added
-    return Markup(scrolling_tables(shown.html)), shown.lead
+    return Markup(shown.html), shown.lead
 
 
 def _facet_page(kind: str, key: str, number: int | None = None) -> BaseResponse:

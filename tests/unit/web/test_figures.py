@@ -6,7 +6,7 @@ import lxml.html
 import pytest
 
 from feedsvc.model import Image
-from feedsvc.web.figures import page_body
+from feedsvc.web.body import page_body
 
 LEAD = Image("https://news.example.org/uploads/poti.jpg", 1600, 900, alt="Cranes", caption="Poti.", origin="sidecar")
 FIGURE = (

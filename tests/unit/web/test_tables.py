@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
-from feedsvc.web.tables import SCROLL_CLASS, scrolling_tables
+from feedsvc.web.body import page_body
+from feedsvc.web.tables import SCROLL_CLASS
 
 ROWS = "<tr><th>Screen</th><th>UX draft</th></tr><tr><td>Load map</td><td>done</td></tr>"
+
+
+def scrolling_tables(body_html: str) -> str:
+    """The body as its page shows it, for a body without a lead image."""
+    return page_body(body_html, None).html
 
 
 def test_a_table_is_wrapped_in_a_named_focusable_scrolling_region_and_stays_a_table() -> None:
@@ -26,3 +33,22 @@ def test_a_table_without_caption_is_a_region_named_table_and_a_nested_table_is_n
 
 def test_a_body_without_tables_is_left_as_it_is() -> None:
     assert scrolling_tables("<p>No table here.</p>") == "<p>No table here.</p>"
+
+
+def test_a_body_with_pictures_and_tables_is_parsed_once_for_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    parses = []
+    parse = lxml.html.fragment_fromstring
+
+    def counted(*args: object, **kwargs: object) -> lxml.html.HtmlElement:
+        parses.append(args)
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(lxml.html, "fragment_fromstring", counted)
+    body = f'<p>Words.</p><table>{ROWS}</table><p><img src="https://news.example.org/map.png" alt="Map"></p>'
+    html = page_body(body, None).html
+    assert len(parses) == 1
+    monkeypatch.undo()
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    assert [region.get("class") for region in root.findall("div")] == [SCROLL_CLASS]
+    (img,) = root.iter("img")
+    assert img.get("loading") == "lazy"  # text comes before it: not the page's opening picture
