@@ -520,9 +520,12 @@ def _scan(html: str, max_depth: int | None) -> tuple[int, str]:
                     closed_top = index == top
                     kept_depth -= sum(1 for _, kept, _, _ in stack[index:] if kept)
                     # Formatting elements it closes above its own are reopened (see _FORMATTING): as HTML, past
-                    # its end tag, and as left out as they were (a <b> left out is on no parser's list).
+                    # its end tag, and as left out as they were (a <b> left out is on no parser's list). Not
+                    # past "</svg>": what it closes is SVG ("<svg><a>" is SVG's <a>) or a breakout tag's barrier.
                     reopened = (
-                        [] if entry in _MARKERS else [above for above in stack[index + 1 :] if above[0] in _FORMATTING]
+                        []
+                        if entry in _MARKERS or entry in _FOREIGN_ROOTS
+                        else [above for above in stack[index + 1 :] if above[0] in _FORMATTING]
                     )
                     del stack[index:]
                     while roots and roots[-1] >= index:

@@ -35,6 +35,8 @@ PIECES = [
     # attributes and comments as the HTML5 tokenizer reads them
     "<x-a b=\"<svg>\">", "<i title='>'>", "<a x=\">", "<a =\">", "<g x=a\"b>", "<span<div>", "<span\x0b>",
     "</script\x0b>", "<!-->", "<!--->", "--!>", "<b c = '</b>'>",
+    # formatting elements an end tag of another element closes (reopened), and the elements that clear them
+    "<i>", "</i>", "</a>", "<font>", "<u id=1>", "</u>", "<object>", "</object>", "<template>", "</template>", "\n",
 ]  # fmt: skip
 
 
@@ -161,6 +163,8 @@ def test_formatting_elements_a_marker_or_their_own_end_tag_closes_are_not_reopen
     assert nesting_depth("<template><i></template>x" * 400) == 2
     assert nesting_depth("<span><b>x</b></span>x" * 400) == 2
     assert nesting_depth("<b><i>x</i></b>x" * 400) == 2
+    # "</svg>" closes SVG's <a>, which is on no list of formatting elements (the walk reads it as the fast path does)
+    assert html_depth._scan("<svg><a></svg>x" * 400, None)[0] == 2
 
 
 def test_a_tree_deeper_than_the_backstop_keeps_its_text_and_loses_its_deepest_tags() -> None:
