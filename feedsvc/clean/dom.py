@@ -44,6 +44,7 @@ __all__ = [
     "RemovalRecorder",
     "ancestor_counts",
     "block_holders",
+    "bounded_trees",
     "class_signal",
     "class_words",
     "collapsed",
