@@ -57,21 +57,45 @@ elements that ``</span>`` does not close; ``</script\x0b>`` ends no
 script), and a comment ends at "-->", at "--!>", or at once as ``<!-->``
 or ``<!--->``; a tag or quote the page ends in takes the rest of it.
 
+A formatting element (``<b>``, ``<a>``, ``<font>``…) that the end tag of
+another element closes is read as opened again at once on top of what
+that end tag left open: parsers keep it on their list of active
+formatting elements and reopen it at the next text, a line break
+included, so ``<span><b></span>x`` repeated nests one ``<b>`` deeper each
+time (lexbor: 402 levels for 400 copies, read 2 before). The reading is
+the deeper one: it reopens them where the parser reopens them at most, and
+leaves out the list's limit of three alike elements (``<div><b>x</div>``
+repeated without a line break reads 400, lexbor builds 6). Only the end
+tag of a marker (``<object>``, ``<template>``…), which clears the list back
+to itself, and ``</svg>`` reopen nothing.
+
 Not modelled, and read less deep than libxml2 builds it: libxml2's own
 end-tag rule (an end tag does not close a ``div``, table parts or ``body``
 open inside its element: ``<section><div></section>`` repeated nests
-without bound there, as lexbor does not), and ``<noscript>``, raw text to
+without bound there, as lexbor does not), ``<noscript>``, raw text to
 the reading and to lexbor with scripting on, markup to libxml2
-(``<noscript><div></noscript>`` nests in libxml2 by the same rule).
+(``<noscript><div></noscript>`` nests in libxml2 by the same rule), and
+``<style/>``, which libxml2 closes and lexbor reads as raw text. Only the
+metadata's trees (libxml2 on the page itself) meet them, and libxml2 stops
+nesting at 2,048 levels with ``huge_tree`` in linear time. What lexbor
+builds deeper than the reading said (a shape not modelled here) meets
+:func:`bound_tree` when a walk of the tree recurses past Python's limit:
+``feedsvc.clean`` then cleans the page again from trees cut to
+:data:`TREE_DEPTH` levels.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_DEPTH", "DepthLimited", "is_depth_limited", "limit_depth", "nesting_depth"]
+import lxml.etree
+
+__all__ = ["MAX_DEPTH", "TREE_DEPTH", "DepthLimited", "bound_tree", "is_depth_limited", "limit_depth", "nesting_depth"]
 
 MAX_DEPTH = 256
+# The backstop's bound on a built tree, in elements of any kind (see bound_tree): past what a bounded reading
+# lets through (its implied elements, <tr> and <td> in nested tables, are not counted), and Blink's own limit.
+TREE_DEPTH = 2 * MAX_DEPTH
 
 # A tag's attributes as the HTML5 tokenizer reads them, up to the ">" that ends the tag: a quoted value
 # ("…" or '…', after "=") holds any "<" or ">", an unquoted value or an attribute name holds any "<" and quote,
@@ -126,6 +150,15 @@ _SPECIAL = frozenset(
 _SCOPE_EDGES = frozenset(
     "applet caption html table td th marquee object template mi mo mn ms mtext annotation-xml foreignobject desc".split()
 )
+# HTML5's formatting elements. Parsers keep a list of the open ones: one that an end tag of another element
+# closes ("</span>" in "<span><b>", "</a>" in "<a><b>", "</div>" in "<div><b>") stays on that list and is opened
+# again, where the parser is, at the next text (a space or a line break too) or inline tag. So "<span><b></span>x"
+# repeated nests one <b> deeper each time in lexbor, and parses in time that grows with the square of the page.
+# The reading reopens them at once, on top of what the end tag left open (the deeper reading: the parser
+# reopens them at most there, and the list's limit of three alike elements is left out).
+_FORMATTING = frozenset("a b big code em font i nobr s small strike strong tt u".split())
+# Elements whose end tag clears that list back to where they opened: what they held is not opened again.
+_MARKERS = frozenset("applet marquee object template".split())
 
 
 # Foreign content: inside <svg> or <math>, parsers read tags by other rules, and the reading
@@ -197,6 +230,28 @@ def _marked(html: str, depth: int, max_depth: int) -> DepthLimited:
 def nesting_depth(html: str) -> int:
     """Return how deep ``html`` nests elements that count (an upper bound of what a parser builds)."""
     return _depth(html)
+
+
+# The elements TREE_DEPTH levels below a tree's root that hold an element: one path, read by libxml2 in C,
+# level by level (on a page nesting 30 levels the steps past the 30th read nothing).
+_TOO_DEEP = lxml.etree.XPath("*/" * (TREE_DEPTH - 1) + "*[*]")
+
+
+def bound_tree(root: lxml.etree._Element) -> int:
+    """Leave out the tags more than :data:`TREE_DEPTH` levels below ``root``, their text kept; return at how many elements.
+
+    The backstop after a parse, for what the reading before it misses: a
+    shape whose end tags a parser reads otherwise (libxml2 keeps a ``<div>``
+    open past ``</section>``, lexbor reopens formatting elements) can build a
+    tree deeper than the reading said, and Python's walks of a tree recurse.
+    Below that level the tags go and their text stays (``strip_tags``, in C),
+    as :func:`limit_depth` leaves them out. Cheap when nothing is that deep.
+    """
+    cut = 0
+    for element in _TOO_DEEP(root):
+        cut += 1
+        lxml.etree.strip_tags(element, "*")
+    return cut
 
 
 def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
@@ -288,7 +343,7 @@ def _depth(html: str) -> int:
             if stack and stack[-1] == name:  # the usual case: it closes the innermost element
                 stack.pop()
             elif name not in skip:  # what is never on the stack ("</p>", "</li>") has nothing to look for
-                del stack[_closed_from(stack, name) :]
+                _close(stack, name)
         elif (name := tag.lower()) not in skip:
             stack.append(name)
             if len(stack) > deepest:
@@ -308,6 +363,15 @@ def _closed_from(stack: list[str], name: str) -> int:
         if stack[index] in stop:
             break  # ignored, as parsers ignore it
     return len(stack)
+
+
+def _close(stack: list[str], name: str) -> None:
+    """Close what an end tag for ``name`` closes (see _closed_from), and reopen the formatting elements above it."""
+    index = _closed_from(stack, name)
+    if index < len(stack):
+        stack[index:] = (
+            () if stack[index] in _MARKERS else [above for above in stack[index + 1 :] if above in _FORMATTING]
+        )
 
 
 def _plain_above(stack: list[str], root: int) -> bool:
@@ -350,7 +414,7 @@ def _foreign_depth(html: str) -> int:
                 elif name not in _RAW_TEXT:  # the end of raw text read as text, never open: it closes nothing
                     return _scan(html, None)[0]  # what else it closes, and what parsers may close, is _scan's
             elif name not in skip:
-                del stack[_closed_from(stack, name) :]
+                _close(stack, name)
         elif tag[0] == "!":  # "<![CDATA[": text in foreign content, a bogus comment in HTML
             if len(stack) > foreign:
                 return _scan(html, None)[0]
@@ -474,11 +538,24 @@ def _scan(html: str, max_depth: int | None) -> tuple[int, str]:
                     keep = kept
                     closed_top = index == top
                     kept_depth -= sum(1 for _, kept, _, _ in stack[index:] if kept)
+                    # Formatting elements it closes above its own are reopened (see _FORMATTING): as HTML, past
+                    # its end tag, and as left out as they were (a <b> left out is on no parser's list). Not
+                    # past "</svg>": what it closes is SVG ("<svg><a>" is SVG's <a>) or a breakout tag's barrier.
+                    reopened = (
+                        []
+                        if entry in _MARKERS or entry in _FOREIGN_ROOTS
+                        else [above for above in stack[index + 1 :] if above[0] in _FORMATTING]
+                    )
                     del stack[index:]
                     while roots and roots[-1] >= index:
                         roots.pop()
                     while stops and stops[-1] >= index:
                         stops.pop()
+                    for above, kept, above_kind, _ in reopened:
+                        if above_kind:
+                            stops.append(len(stack))
+                        stack.append((above, kept, above_kind, False))
+                        kept_depth += kept
                     break
                 if entry_kind or entry in stop or name == "form":
                     break

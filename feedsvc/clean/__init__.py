@@ -83,7 +83,7 @@ from feedsvc.clean.confidence import (
     thread_like,
     thread_paragraph_text,
 )
-from feedsvc.clean.dom import paragraph_chars, parse, shared_texts, text_content, tree_of, well_nested
+from feedsvc.clean.dom import bounded_trees, paragraph_chars, parse, shared_texts, text_content, tree_of, well_nested
 from feedsvc.clean.edges import trim_edges
 from feedsvc.clean.explain import Recorder, Removal, number_elements
 from feedsvc.clean.extract import find_article, prune
@@ -116,7 +116,7 @@ __all__ = [
 # library change that shows in clean_html's result): a cache of cleaned
 # articles is keyed by this and the site rules' version
 # (``SiteRules.version``). tests/unit/clean/test_version.py fails until it is.
-CLEANER_VERSION = "36"
+CLEANER_VERSION = "37"
 
 LOGGER = logging.getLogger(__name__)
 
@@ -142,7 +142,14 @@ def clean_html(html: str, base_url: str | None = None, rules: SiteRules | None =
         left. Never raises on a ``str``.
     """
     try:
-        return _clean(html, base_url, rules, None)
+        try:
+            return _clean(html, base_url, rules, None)
+        except RecursionError:
+            # A tree deeper than the depth reading said (a shape feedsvc.html_depth misses): cleaned again
+            # from trees cut to html_depth.TREE_DEPTH levels, rather than the whole page sanitised.
+            LOGGER.warning("the page nests deeper than its depth reading; cleaned again with its tree cut")
+            with bounded_trees():
+                return _clean(html, base_url, rules, None)
     except Exception:
         LOGGER.warning("cleaning failed; falling back to sanitising the whole input", exc_info=True)
         try:

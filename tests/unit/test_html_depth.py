@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from feedsvc import html_depth
 from feedsvc.clean import parse
-from feedsvc.html_depth import DepthLimited, is_depth_limited, limit_depth, nesting_depth
+from feedsvc.html_depth import DepthLimited, bound_tree, is_depth_limited, limit_depth, nesting_depth
 from support.strategies import HTMLISH
 
 # Pieces that move the reading: raw text (in any case, with a look-alike name,
@@ -35,6 +35,8 @@ PIECES = [
     # attributes and comments as the HTML5 tokenizer reads them
     "<x-a b=\"<svg>\">", "<i title='>'>", "<a x=\">", "<a =\">", "<g x=a\"b>", "<span<div>", "<span\x0b>",
     "</script\x0b>", "<!-->", "<!--->", "--!>", "<b c = '</b>'>",
+    # formatting elements an end tag of another element closes (reopened), and the elements that clear them
+    "<i>", "</i>", "</a>", "<font>", "<u id=1>", "</u>", "<object>", "</object>", "<template>", "</template>", "\n",
 ]  # fmt: skip
 
 
@@ -139,6 +141,44 @@ def test_attributes_names_and_comments_read_as_the_tokenizer_reads_them_stay_bou
     assert _tree_depth(limit_depth(page)[0]) <= html_depth.MAX_DEPTH + 2
 
 
+# Formatting elements (<b>, <a>, <font>…) that an end tag of another element closes stay on the parsers' list of
+# active formatting elements and are opened again at the next text or inline tag, where the parser is: so
+# "<span><b></span>x" repeated nests one <b> deeper each time in lexbor (a line break is text too, and a <b>
+# put before a table is closed by "</table>"), while a reading that closes them with the end tag reads 2.
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "<span><b></span>x", "<div><b>x</div>\n", "<a><b>x</a>", "<table><b></table>x", "<b id=1><i></b>x",
+        "<div><font id=1><font id=2><font id=3><font id=4>x</div>\n",
+    ],
+)  # fmt: skip
+def test_formatting_elements_parsers_reopen_stay_open_and_the_depth_stays_bounded(shape: str) -> None:
+    page = "<html><body>" + shape * 400 + "</body></html>"
+    assert nesting_depth(page) >= 400
+    assert _tree_depth(limit_depth(page)[0]) <= html_depth.MAX_DEPTH + 2
+
+
+def test_formatting_elements_a_marker_or_their_own_end_tag_closes_are_not_reopened() -> None:
+    assert nesting_depth("<object><b></object>x" * 400) == 2  # an <object> clears the list back to itself
+    assert nesting_depth("<template><i></template>x" * 400) == 2
+    assert nesting_depth("<span><b>x</b></span>x" * 400) == 2
+    assert nesting_depth("<b><i>x</i></b>x" * 400) == 2
+    # "</svg>" closes SVG's <a>, which is on no list of formatting elements (the walk reads it as the fast path does)
+    assert html_depth._scan("<svg><a></svg>x" * 400, None)[0] == 2
+
+
+def test_a_tree_deeper_than_the_backstop_keeps_its_text_and_loses_its_deepest_tags() -> None:
+    root = lxml.html.document_fromstring(
+        "<div>" * 600 + "<p>deep <b>story</b></p>", parser=lxml.html.HTMLParser(huge_tree=True)
+    )
+    assert bound_tree(root) == 1
+    assert max(sum(1 for _ in el.iterancestors()) for el in root.iter()) == html_depth.TREE_DEPTH
+    assert "deep story" in root.text_content()
+    shallow = lxml.html.document_fromstring("<div>" * 100 + "<p>story</p>")
+    assert bound_tree(shallow) == 0
+    assert len(shallow.xpath("//div")) == 100
+
+
 def test_cdata_is_text_in_svg_and_a_bogus_comment_in_html() -> None:
     assert nesting_depth("<svg>" + "<![CDATA[<g>]]>" * 300 + "</svg>") == 1
     assert nesting_depth("<svg><![CDATA[ <![CDATA[ <g> ]]> ]]></svg><div>") == 1  # ends at the first "]]>"
@@ -171,7 +211,8 @@ def test_an_svg_end_tag_closes_its_svg_past_a_long_chart() -> None:
 
 
 def test_an_end_tag_still_closes_what_parsers_close() -> None:
-    assert nesting_depth("<div><span><b>text</div>" * 400) == 3  # "</div>" closes the inline elements in it
+    assert nesting_depth("<div><span><i>text</i></div>" * 400) == 3  # "</div>" closes the inline elements in it
+    assert nesting_depth("<div><span>text</div>" * 400) == 2
     assert nesting_depth("<x-card><span>text</x-card>" * 400) == 2
     assert nesting_depth("<section><div><span>text</section>" * 400) == 3
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import lxml.html
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 
 import feedsvc.clean
+import feedsvc.clean.dom
 from feedsvc.clean import SiteRules, clean_html, parse_rules, summarize
 from feedsvc.clean.confidence import Probe, assess
 from feedsvc.clean.dom import text_content
@@ -285,3 +287,29 @@ def test_the_text_sanitising_reads_has_the_words_of_the_clean_fragments_text(mar
     assert text.split() == feedsvc.clean._text_of(fragment).split()
     probe = Probe(page_chars=1000, description="words of the article text here and there")
     assert assess(probe, text) == assess(probe, feedsvc.clean._text_of(fragment))
+
+
+def test_a_tree_deeper_than_its_depth_reading_is_cleaned_again_cut_not_sanitised_whole(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A shape feedsvc.html_depth misses, made by a reading that reads nothing: lexbor builds 1,500 levels and a
+    # stage's walk recurses past Python's limit. The page is cleaned again from its tree cut to TREE_DEPTH levels.
+    monkeypatch.setattr(feedsvc.clean.dom, "limit_depth", lambda text, max_depth=256: (text, 0))
+    story = "<p>" + "The council voted on Tuesday to keep the library open for another year. " * 6 + "</p>"
+    page = (
+        "<html><head><title>Library</title></head><body><nav><a href=/>Home</a> <a href=/about>About us</a></nav>"
+        f"<article><h1>Library</h1>{story * 4}" + "<div>x" * 1500 + "</article></body></html>"
+    )
+    with caplog.at_level(logging.WARNING, logger="feedsvc.clean"):
+        cleaned = clean_html(page, "https://news.example.org/library")
+    assert "council voted" in cleaned and "About us" not in cleaned
+    assert [r.getMessage() for r in caplog.records] == [
+        "the page nests deeper than its depth reading; cleaned again with its tree cut"
+    ]
+
+
+def test_formatting_elements_lexbor_reopens_are_flattened_at_the_depth_bound() -> None:
+    page = FIXTURES / "flattens_formatting_elements_reopened_past_the_depth_bound.html"
+    cleaned = clean_html(page.read_text(encoding="utf-8"), "https://news.example.org/2021/11/story/")
+    assert "report back in June" in cleaned and cleaned.count("x") >= 400
+    assert cleaned.count("<b>") < 256  # each of the 400 nested one deeper: past the bound they are left out
