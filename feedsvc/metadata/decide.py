@@ -112,17 +112,24 @@ def decide_title(
     _move(sources, "title", winner, chosen)
 
 
-def decide_summary(sources: dict[str, PageMetadata], site_names: list[str]) -> None:
+def decide_summary(sources: dict[str, PageMetadata], site_names: list[str], meta_summaries: Iterable[str] = ()) -> None:
     """Keep each source's description only where it is a summary (:func:`~feedsvc.metadata.summaries.summary_of`).
 
     Run after :func:`decide_title`: a description repeating the decided title is none. One that is
     none says nothing, so the next source's, else the article's opening paragraph, is the summary.
+    ``meta_summaries``: every description the meta tags give, in their order
+    (:func:`~feedsvc.metadata.meta_tags.meta_summaries`): where the first (``og:description``) is
+    none, the meta source says the next that is one (``description``, ``twitter:description``).
     """
     title = next((sources[name].title for name in SOURCES if sources[name].title), None)
     for name in SOURCES:
         summary = sources[name].summary
-        if summary:
-            sources[name] = dataclasses.replace(sources[name], summary=summary_of(summary, title, site_names))
+        if not summary:
+            continue
+        kept = summary_of(summary, title, site_names)
+        if kept is None and name == "opengraph":
+            kept = next(filter(None, (summary_of(text, title, site_names) for text in meta_summaries)), None)
+        sources[name] = dataclasses.replace(sources[name], summary=kept)
 
 
 def read_text_near_title(
