@@ -7,6 +7,7 @@ empty value rather than raising on odd input.
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 import unicodedata
 from collections.abc import Iterable, Set
@@ -190,6 +191,8 @@ def one_line(text: str) -> str:
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 _KEYWORD_SEPARATOR = re.compile(r"[,;]")
+# A character reference ending a text, its ";" to come: "&amp", "&#8217", "&#x2019".
+_REFERENCE_END = re.compile(r"&(#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*)$")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 _BLOCK_TAG = re.compile(r"<(?:/?(?:p|div|li|h[1-6]|blockquote)|br)\b[^<>]*>", re.IGNORECASE)
 _INLINE_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
@@ -342,7 +345,30 @@ def language_tag(value: str) -> str | None:
 
 def split_keywords(value: str, shown: Set[str] = frozenset()) -> list[str]:
     """Return the tags in a comma- or semicolon-separated keywords string; ``shown`` as :func:`plain` takes it."""
-    return [tag for tag in (plain(part, shown) for part in _KEYWORD_SEPARATOR.split(value)) if tag]
+    return [tag for tag in (plain(part, shown) for part in _keywords(value)) if tag]
+
+
+def _keywords(value: str) -> list[str]:
+    """Return the parts of a keywords string between its commas and semicolons.
+
+    A semicolon that ends a character reference is the reference's ("Food &amp; Drink Trends", a JSON-LD
+    ``articleSection`` a CMS escaped); one after a name HTML does not know separates ("AT&T; Verizon").
+    """
+    parts = []
+    start = 0
+    for separator in _KEYWORD_SEPARATOR.finditer(value):
+        before = _REFERENCE_END.search(value, start, separator.start())
+        if separator[0] == ";" and before is not None and _is_reference(before[1]):
+            continue
+        parts.append(value[start : separator.start()])
+        start = separator.end()
+    parts.append(value[start:])
+    return parts
+
+
+def _is_reference(name: str) -> bool:
+    """Say whether ``name`` (between "&" and ";") is a character reference HTML decodes: "amp", "#8217", "#x2019"."""
+    return name.startswith("#") or f"{name};" in html.entities.html5
 
 
 def dedupe(values: Iterable[str]) -> tuple[str, ...]:

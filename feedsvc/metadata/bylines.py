@@ -34,6 +34,8 @@ RULES: dict[str, str] = {
     "to the Privacy Policy', 'By following the tips below') is no byline: nothing after it is a name",
     "account_names": "a name holding a CMS account's word ('NOC Admin', 'Site Administrator', 'Webmaster Team') "
     "names an account that posted the piece, not a writer",
+    "jobs_after_a_comma": "a piece after a comma that names a job outside the newsroom ('Software Engineer on Google "
+    "Play', 'Registered Dietitian') is the role of the name before it, not a second person",
 }
 # Rules switched off; only tests and the benchmark's trials set this.
 DISABLED: frozenset[str] = frozenset()
@@ -299,6 +301,9 @@ def _is_role(piece: str) -> bool:
     """Say whether a piece after a comma is a role or an organisation ("Senior Autos Reporter", "The Hill")."""
     words = [word.casefold().strip(".") for word in piece.split()]
     if words[0] == "the" or any(word in _ROLE_WORDS for word in words):
+        return True
+    # "Posted by Andrew Hayden, Software Engineer on Google Play": the jobs of authors' cards are roles here too
+    if "jobs_after_a_comma" not in DISABLED and any(word in _MORE_JOBS for word in words):
         return True
     return any(word in _AGENCIES for word in words)
 

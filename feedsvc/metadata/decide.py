@@ -112,17 +112,24 @@ def decide_title(
     _move(sources, "title", winner, chosen)
 
 
-def decide_summary(sources: dict[str, PageMetadata], site_names: list[str]) -> None:
+def decide_summary(sources: dict[str, PageMetadata], site_names: list[str], meta_summaries: Iterable[str] = ()) -> None:
     """Keep each source's description only where it is a summary (:func:`~feedsvc.metadata.summaries.summary_of`).
 
     Run after :func:`decide_title`: a description repeating the decided title is none. One that is
     none says nothing, so the next source's, else the article's opening paragraph, is the summary.
+    ``meta_summaries``: every description the meta tags give, in their order
+    (:func:`~feedsvc.metadata.meta_tags.meta_summaries`): where the first (``og:description``) is
+    none, the meta source says the next that is one (``description``, ``twitter:description``).
     """
     title = next((sources[name].title for name in SOURCES if sources[name].title), None)
     for name in SOURCES:
         summary = sources[name].summary
-        if summary:
-            sources[name] = dataclasses.replace(sources[name], summary=summary_of(summary, title, site_names))
+        if not summary:
+            continue
+        kept = summary_of(summary, title, site_names)
+        if kept is None and name == "opengraph":
+            kept = next(filter(None, (summary_of(text, title, site_names) for text in meta_summaries)), None)
+        sources[name] = dataclasses.replace(sources[name], summary=kept)
 
 
 def read_text_near_title(
@@ -256,7 +263,7 @@ def decide_authors(
         # the site's own byline shown ("byClemson News") is passed over for the person's under it
         lines = [
             line for line in visible.lines(root)
-            if not (len(line) <= visible.BYLINE_LINE_CHARS and visible.BYLINE_LINE.match(line) and names_nobody(visible.line_names(line)))
+            if not (len(line) <= visible.BYLINE_LINE_CHARS and visible.is_byline_line(line) and names_nobody(visible.line_names(line)))
         ]  # fmt: skip
         at = visible.title_line(lines, title)
         # a site named like a person ("One Tree Planted") yields only to the byline by the title
@@ -341,7 +348,7 @@ def shown_by_line(near_title: _LinesToTitle, title: str | None) -> tuple[str, ..
         if under:
             return under
         over = lines[at - distance] if distance <= visible.SHOWN_BEFORE_TITLE and at - distance >= 0 else ""
-        if len(over) <= visible.BYLINE_LINE_CHARS and visible.BYLINE_LINE.match(over):
+        if len(over) <= visible.BYLINE_LINE_CHARS and visible.is_byline_line(over):
             names = visible.line_names(over)
             if names:
                 return tuple(names)

@@ -25,7 +25,7 @@ from feedsvc.metadata.xpaths import has
 from feedsvc.model import Image, PageMetadata
 from feedsvc.text import absolute_url, dedupe, language_tag, plain, split_keywords, without_userinfo
 
-__all__ = ["META_KEYS", "SITE_NAME_KEYS", "meta_metadata", "meta_values"]
+__all__ = ["META_KEYS", "SITE_NAME_KEYS", "meta_metadata", "meta_summaries", "meta_values"]
 
 _T = TypeVar("_T")
 
@@ -119,6 +119,18 @@ def meta_metadata(
         image=first_real(
             _meta_images(root, _page_base(root, canonical or _first(meta, "canonical_url", absolute_url)))
         ),
+    )
+
+
+def meta_summaries(meta: dict[str, list[str]], shown: Set[str] = frozenset()) -> list[str]:
+    """Return every description the meta tags give, in the order :data:`META_KEYS` tries them, once each.
+
+    :func:`meta_metadata` says the first; where that one is no summary (the title again, s40's
+    ``title_repeat``), :func:`~feedsvc.metadata.decide.decide_summary` tries the next: a page's
+    ``og:description`` copied from its title often stands beside a plain ``description`` that is one.
+    """
+    return list(
+        dedupe(text for key in META_KEYS["summary"] for value in meta.get(key, ()) if (text := plain(value, shown)))
     )
 
 

@@ -69,7 +69,7 @@ from feedsvc.metadata.decide import (
 )
 from feedsvc.metadata.jsonld import jsonld_nodes, jsonld_organisation_authors, jsonld_site_names, nodes_metadata
 from feedsvc.metadata.markup import data_layer_author, markup_metadata, without_taxonomy_names
-from feedsvc.metadata.meta_tags import SITE_NAME_KEYS, meta_metadata, meta_values
+from feedsvc.metadata.meta_tags import SITE_NAME_KEYS, meta_metadata, meta_summaries, meta_values
 from feedsvc.metadata.shown_text import shown_markup
 from feedsvc.metadata.tags import reader_tags
 from feedsvc.metadata.titles import site_key
@@ -123,7 +123,7 @@ def extract_metadata(
     names = [*site_names, *(name for name in declared if site_key(name) not in titled)]
     names += _host_names(_host(sources) or site_host(url))
     decide_title(sources, root, meta, names, shown)
-    decide_summary(sources, names)
+    decide_summary(sources, names, meta_summaries(meta, shown))
     # the lines down to just under the title: read once, for the dates and for the by-line
     near_title = cache(partial(lines_to_title, root))
     read_text_near_title(sources, root, near_title, timezone, url)

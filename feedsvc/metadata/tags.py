@@ -3,9 +3,11 @@
 Pure. Pages put their CMS's internal values in ``keywords``, ``article:tag``
 and JSON-LD ``keywords`` ("channel_other", "_no-apple-news",
 "source:tagname:…", "topic: Politics & Policy", "PROFESSIONAL_ATHLETE
-SPORTS_FIGURE PERSON"); each tag becomes a category in the feeds and a tag
+SPORTS_FIGURE PERSON"), and its sections and default categories ("Blog", "News",
+"Uncategorized", "Featured"); each tag becomes a category in the feeds and a tag
 page, so :func:`reader_tags` drops those, merges tags that differ only in
 case; the content loader keeps at most :data:`MAX_TAGS` of an article's tags.
+Its rules have their switches in :data:`RULES`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ from collections.abc import Iterable
 
 from feedsvc.text import one_line
 
-__all__ = ["MAX_TAGS", "is_reader_tag", "reader_tags"]
+__all__ = ["DISABLED", "MAX_TAGS", "RULES", "is_reader_tag", "reader_tags"]
+
+# The rules that keep what is no subject out of the tags, each with its own switch.
+RULES: dict[str, str] = {
+    "section_labels": "a tag that is only a site's section, listing or default category ('Blog', 'News', "
+    "'Articles', 'Featured', 'Uncategorized', 'General') names no subject: its tag page would list the whole site",
+}
+# Rules switched off; only tests and the benchmark's trials set this.
+DISABLED: frozenset[str] = frozenset()
 
 # Enough for any article's real subjects; pages that list 50 box-score names are tagging for search.
 MAX_TAGS = 12
@@ -28,17 +38,28 @@ _UNDERSCORE = re.compile(r"_")
 # "source:tagname:x", "topic: Politics", "displayType: listicle", "hasProduct: true": a lower-case
 # identifier before a colon is a field name, not a subject ("Star Wars: Andor" keeps its colon).
 _FIELD_PREFIX = re.compile(r"^[a-z][A-Za-z0-9.-]*\s*[:=]")
+# A site's sections, listings and CMS default categories, as whole tags (case ignored): "Blog" on every post
+# of a blog, WordPress's "Uncategorized", a theme's "Featured". A subject with such a word ("Blog Design",
+# "Tech News") stays.
+_SECTION_LABELS = frozenset(
+    """
+    blog blogs news articles article posts post stories uncategorized uncategorised featured general all home
+    homepage latest misc other updates
+    """.split()
+) | {"blog posts", "latest news", "top stories", "featured posts", "front page"}
 # An identifier: a UUID, a hash, a long number.
 _IDENTIFIER = re.compile(r"^[0-9a-f]{8}-[0-9a-f-]{20,}$|^[0-9a-f]{16,}$|^\d{5,}$", re.IGNORECASE)
 
 
 def is_reader_tag(tag: str, title: str | None = None) -> bool:
-    """Say whether ``tag`` names a subject a reader can follow (not a CMS token, contact or the title)."""
+    """Say whether ``tag`` names a subject a reader can follow (not a CMS token, contact, section or the title)."""
     if not re.search(r"\w", tag) or len(tag) > _MAX_TAG_CHARS or len(tag.split()) > _MAX_TAG_WORDS:
         return False
     if _EMAIL.search(tag) or _URL.search(tag) or _UNDERSCORE.search(tag):
         return False
     if _FIELD_PREFIX.match(tag) or _IDENTIFIER.match(tag):
+        return False
+    if "section_labels" not in DISABLED and tag.casefold() in _SECTION_LABELS:
         return False
     return not (title and tag.casefold() == title.casefold())
 

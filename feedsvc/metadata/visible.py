@@ -47,6 +47,7 @@ __all__ = [
     "date_only_line",
     "dateline",
     "headline_line",
+    "is_byline_line",
     "labelled_month_line",
     "line_names",
     "lines",
@@ -64,6 +65,11 @@ RULES: dict[str, str] = {
     "'Advantages of Group Music Classes' by the date is a heading",
     "far_byline_from_the_title": "a byline far from the title is read from the title's line down (and the "
     "by-line's two lines over it): over it stand the site's header and menus ('By Event Type', 'By Modality')",
+    "date_then_by": "a date line by the title that names the author after the date ('Posted on July 1, 2024 by "
+    "infuy', 'Published March 3, 2024 by Jane Doe') is a byline, as 'September 1st, 2023 By Emily Norwood' is",
+    "other_lead_ins": "a line led in by another language's 'by' ('Por …', 'Von …', 'Par …') or by a label with the "
+    "names on its line ('Author: …', 'Text: …', 'Autor: …') is a byline as 'By …' is, where the names are written "
+    "as names ('Von Berlin nach Hamburg' is no byline)",
 }
 # Rules switched off; only tests and the benchmark's trials set this.
 DISABLED: frozenset[str] = frozenset()
@@ -89,6 +95,15 @@ BYLINE_LINE = re.compile(
     r"|^words\s*:",
     re.IGNORECASE,
 )
+# A byline line led in by another language's "by" or by a label with the names after it ("Por Steven Lee
+# Myers, Keith Bradsher y Tariq Panja", "Author: Jane Doe"): the lead-ins the byline parser drops, capitalised
+# and followed by a capital, so that "text: string;" in code and "Par ailleurs" in prose are none.
+_OTHER_BYLINE_LINE = re.compile(
+    r"^(?:(?i:words|text|author|authors|byline|autor|auteur|autore)\s*:|(?:Par|Von|Por|Di|Door|Av|Af)\s)"
+    r"\s*(?=[A-ZÀ-ÖØ-Þ])"
+)
+# What a date line holds before its "by" once the date is taken out: "Posted on  by infuy".
+_BEFORE_BY = re.compile(r"^(?:(?:first\s+|originally\s+)?(?:posted|published|written)\s+)?(?:on\s+)?(?=by\b)", re.I)
 # A line that is only a lead-in ("By", "Written by:"): the names are on the next line.
 _LEAD_IN_LINE = re.compile(
     r"^(?:(?:written|posted|story|words|text)\s+)?by\s*:?$|^(?:author|words|text)\s*:$", re.IGNORECASE
@@ -224,7 +239,9 @@ def byline_by_title(lines: list[str], at: int) -> tuple[str, ...]:
         # the date line's "By …" part: "September 1st, 2023 By Emily Norwood", "March 15, 2022 · 3 min read · By X"
         parts = _META_SEPARATOR.split(rest) if rest != line and len(line) <= BYLINE_LINE_CHARS else []
         for part in (part.strip(" ,:–—-") for part in parts):
-            if BYLINE_LINE.match(part):
+            if "date_then_by" not in DISABLED:
+                part = _BEFORE_BY.sub("", part)  # "Posted on  by infuy": the date taken out of "Posted on … by"
+            if is_byline_line(part):
                 names = line_names(part)
                 if names:
                     return tuple(names)
@@ -239,7 +256,7 @@ def by_line_by_title(lines: list[str], at: int) -> tuple[str, ...]:
         if _LEAD_IN_LINE.match(line) and index + 1 < len(near):
             named = near[index + 1]
             line = f"By {named}"
-        if len(line) <= BYLINE_LINE_CHARS and BYLINE_LINE.match(line):
+        if len(line) <= BYLINE_LINE_CHARS and is_byline_line(line):
             names = byline_names(_BY_GLUED.sub("By ", line))
             if names and (named is None or _names_make(named, names)):
                 return tuple(names)
@@ -260,7 +277,7 @@ def _far_byline(lines: list[str], at: int = -1) -> tuple[str, ...]:
             if labelled:
                 return labelled
     for line in lines:
-        if len(line) <= _FAR_SENTENCE_BYLINE_CHARS and BYLINE_LINE.match(line):
+        if len(line) <= _FAR_SENTENCE_BYLINE_CHARS and is_byline_line(line):
             names = byline_names(_BY_GLUED.sub("By ", line))
             # the whole line is the byline (nothing but the lead-in and the names), or its names are
             # written as names ("Posted by Colin Watson on 2025-12-18 in debusine")
@@ -325,6 +342,16 @@ def _names_line_by_date(lines: list[str], index: int, line: str, names: list[str
 def line_names(line: str) -> list[str]:
     """Return the names of a visible byline line ("By Jane Doe", "ByJane Doe")."""
     return byline_names(_BY_GLUED.sub("By ", line))
+
+
+def is_byline_line(line: str) -> bool:
+    """Say whether a line is led in as a byline: "By …", "Written by …", "Words: …", or another language's
+    lead-in or an "Author: …" label before names written as names ("Por Tariq Panja", "Autor: Jan Novák")."""
+    if BYLINE_LINE.match(line):
+        return True
+    if "other_lead_ins" in DISABLED or not _OTHER_BYLINE_LINE.match(line):
+        return False
+    return look_like_names(byline_names(line))
 
 
 def _names_make(line: str, names: list[str]) -> bool:

@@ -14,6 +14,7 @@ from feedsvc.text import (
     markup_tokens,
     plain,
     site_host,
+    split_keywords,
     strip_markup,
     unspaced_chars,
     userinfo_refusal,
@@ -199,3 +200,20 @@ def test_plain_keeps_the_shown_text_whether_the_value_wrote_it_escaped_or_not() 
     )
     assert plain("30 Years of <br> Tags") == "30 Years of Tags"
     assert markup_tokens('a <font\n color="blue"> and <br/> but not a < b') == ['<font color="blue">', "<br/>"]
+
+
+@pytest.mark.parametrize(
+    "value, keywords",
+    [
+        # a CMS escaped the "&" of a section's name in JSON-LD: the reference's ";" parts nothing
+        ("Food &amp; Drink Trends, Blog", ["Food & Drink Trends", "Blog"]),
+        ("Investor&#8217;s Guide; Money", ["Investor’s Guide", "Money"]),
+        # "&T;" names no character: its ";" separates, as every other ";" does
+        ("AT&T; Verizon", ["AT&T", "Verizon"]),
+        ("ferries;ports, harbours", ["ferries", "ports", "harbours"]),
+    ],
+)
+def test_keywords_part_at_commas_and_semicolons_but_not_inside_a_character_reference(
+    value: str, keywords: list[str]
+) -> None:
+    assert split_keywords(value) == keywords

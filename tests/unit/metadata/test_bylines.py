@@ -188,6 +188,16 @@ def test_a_cms_account_is_no_name(text: str, monkeypatch: pytest.MonkeyPatch) ->
         assert byline_names(text) != []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Posted by Andrew Hayden, Software Engineer on App Delivery", "Tracy Parker, Registered Dietitian"],
+)
+def test_a_job_outside_the_newsroom_after_a_comma_is_a_role(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(byline_names(text)) == 1
+    monkeypatch.setattr(bylines, "DISABLED", frozenset({"jobs_after_a_comma"}))
+    assert len(byline_names(text)) == 2
+
+
 def test_every_byline_rule_is_described() -> None:
-    assert set(bylines.RULES) == {"running_text", "account_names"}
+    assert set(bylines.RULES) == {"running_text", "account_names", "jobs_after_a_comma"}
     assert all(isinstance(why, str) and why for why in bylines.RULES.values())

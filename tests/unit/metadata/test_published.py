@@ -364,6 +364,13 @@ def test_a_description_repeating_the_title_is_no_summary(
     assert not summary_published(name).startswith(opening)
 
 
+def test_the_next_meta_description_is_tried_where_the_first_repeats_the_title() -> None:
+    # og:description repeats the title; the plain description after it is one (main took none and fell
+    # back to the opening paragraph)
+    name = "og_description_repeating_the_title_beside_a_plain_description.html"
+    assert summary_published(name) == "When winter tyres pay off, how long they last and what the law asks of drivers."
+
+
 def test_a_description_saying_more_than_the_title_is_the_summary() -> None:
     assert summary_published("description_saying_more_than_the_title.html") == (
         "Electrical safety: since 2015, 289 arc flash or shock accidents have occurred in mines."

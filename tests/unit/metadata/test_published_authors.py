@@ -212,3 +212,42 @@ def test_a_cms_account_yields_to_the_author_the_markup_names(monkeypatch: pytest
 
 def test_a_name_with_a_lower_case_particle_beside_the_date_signs() -> None:
     assert authors("name_with_a_particle_beside_the_date.html") == ("Maarten van der Berg",)
+
+
+@pytest.mark.parametrize(
+    "name, module, rule, expected, without",
+    [
+        # "Posted by …, Software Engineer on …" under the title: the job is no second person, and the writer
+        # outranks the blog's own name in its byline element
+        (
+            "posted_by_a_name_and_a_job_outside_the_newsroom.html",
+            bylines,
+            "jobs_after_a_comma",
+            ("Andrew Hayden",),
+            ("Builders Blog",),
+        ),
+        # "Posted on July 1, 2024 by Marta Quist": the name after the date on the line under the title
+        ("posted_on_a_date_by_the_author_under_the_title.html", visible, "date_then_by", ("Marta Quist",), ()),
+        # "Por Lucía Fernández y Tomás Ruiz" under the title, the newspaper in JSON-LD
+        (
+            "byline_in_spanish_under_the_title_names_the_writers.html",
+            visible,
+            "other_lead_ins",
+            ("Lucía Fernández", "Tomás Ruiz"),
+            ("Diario del Valle",),
+        ),
+        # "Autor: Jan Novák": a label with the name on its line
+        ("author_label_with_the_name_on_its_line.html", visible, "other_lead_ins", ("Jan Novák",), ()),
+    ],
+)
+def test_a_byline_line_by_the_title_signs_in_its_other_forms(
+    name: str,
+    module: object,
+    rule: str,
+    expected: tuple[str, ...],
+    without: tuple[str, ...],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert authors(name) == expected
+    monkeypatch.setattr(module, "DISABLED", frozenset({rule}))
+    assert authors(name) == without

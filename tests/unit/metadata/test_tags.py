@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from feedsvc.metadata import tags
 from feedsvc.metadata.tags import MAX_TAGS, reader_tags
 
 
@@ -23,3 +24,16 @@ def test_subjects_with_colons_case_repeats_the_title_and_the_cap() -> None:
         "ferries",
     )
     assert len(reader_tags([f"Player {chr(65 + n)}" for n in range(50)], most=MAX_TAGS)) == MAX_TAGS
+
+
+@pytest.mark.parametrize("label", ["Blog", "News", "Uncategorized", "Featured", "Blog Posts", "articles", "General"])
+def test_a_site_section_or_default_category_is_no_tag(label: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a subject holding such a word stays: "Tech News", "Blog Design"
+    assert reader_tags([label, "Tech News", "Blog Design"]) == ("Tech News", "Blog Design")
+    monkeypatch.setattr(tags, "DISABLED", frozenset({"section_labels"}))
+    assert reader_tags([label, "Tech News", "Blog Design"]) == (label, "Tech News", "Blog Design")
+
+
+def test_every_tag_rule_is_described() -> None:
+    assert set(tags.RULES) == {"section_labels"}
+    assert all(isinstance(why, str) and why for why in tags.RULES.values())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from feedsvc.metadata import visible
 from support.page_sources import METADATA_FIXTURES, TBILISI, decided
 
@@ -20,6 +22,19 @@ def test_date_line_in_plain_text_after_the_title() -> None:
     assert decided(f"<pre>{text}</pre>")["markup"].published == datetime(2021, 11, 23, tzinfo=TBILISI)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Von Berlin nach Hamburg in vier Stunden",  # a German heading: "nach", "in" are no words of a name
+        "Par ailleurs, la ville a voté le budget",  # French prose
+        "text: string;",  # code
+        "Updated on July 1, 2024 by Dana Okafor",  # an update's "by" names an editor as often as the writer
+    ],
+)
+def test_lines_that_only_look_led_in_are_no_byline(line: str) -> None:
+    assert visible.byline_by_title(["Title", line, "The article's first paragraph."], 0) == ()
+
+
 def test_every_visible_rule_is_described() -> None:
-    assert set(visible.RULES) == {"name_particles_only", "far_byline_from_the_title"}
+    assert set(visible.RULES) == {"name_particles_only", "far_byline_from_the_title", "date_then_by", "other_lead_ins"}
     assert all(isinstance(why, str) and why for why in visible.RULES.values())
