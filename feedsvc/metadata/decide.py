@@ -263,7 +263,7 @@ def decide_authors(
         # the site's own byline shown ("byClemson News") is passed over for the person's under it
         lines = [
             line for line in visible.lines(root)
-            if not (len(line) <= visible.BYLINE_LINE_CHARS and visible.is_byline_line(line) and names_nobody(visible.line_names(line)))
+            if not (len(line) <= visible.BYLINE_LINE_CHARS and visible.BYLINE_LINE.match(line) and names_nobody(visible.line_names(line)))
         ]  # fmt: skip
         at = visible.title_line(lines, title)
         # a site named like a person ("One Tree Planted") yields only to the byline by the title
@@ -348,7 +348,7 @@ def shown_by_line(near_title: _LinesToTitle, title: str | None) -> tuple[str, ..
         if under:
             return under
         over = lines[at - distance] if distance <= visible.SHOWN_BEFORE_TITLE and at - distance >= 0 else ""
-        if len(over) <= visible.BYLINE_LINE_CHARS and visible.is_byline_line(over):
+        if len(over) <= visible.BYLINE_LINE_CHARS and visible.BYLINE_LINE.match(over):
             names = visible.line_names(over)
             if names:
                 return tuple(names)

@@ -47,7 +47,6 @@ __all__ = [
     "date_only_line",
     "dateline",
     "headline_line",
-    "is_byline_line",
     "labelled_month_line",
     "line_names",
     "lines",
@@ -67,9 +66,6 @@ RULES: dict[str, str] = {
     "by-line's two lines over it): over it stand the site's header and menus ('By Event Type', 'By Modality')",
     "date_then_by": "a date line by the title that names the author after the date ('Posted on July 1, 2024 by "
     "infuy', 'Published March 3, 2024 by Jane Doe') is a byline, as 'September 1st, 2023 By Emily Norwood' is",
-    "other_lead_ins": "a line led in by another language's 'by' ('Por …', 'Von …', 'Par …') or by a label with the "
-    "names on its line ('Author: …', 'Text: …', 'Autor: …') is a byline as 'By …' is, where the names are written "
-    "as names ('Von Berlin nach Hamburg' is no byline)",
 }
 # Rules switched off; only tests and the benchmark's trials set this.
 DISABLED: frozenset[str] = frozenset()
@@ -94,13 +90,6 @@ BYLINE_LINE = re.compile(
     r"(?:(?:analysis|opinion|commentary|story|text|words|written|authored|reporting|posted)\s+)?by(?:\b|(?-i:(?=[A-Z])))"
     r"|^words\s*:",
     re.IGNORECASE,
-)
-# A byline line led in by another language's "by" or by a label with the names after it ("Por Steven Lee
-# Myers, Keith Bradsher y Tariq Panja", "Author: Jane Doe"): the lead-ins the byline parser drops, capitalised
-# and followed by a capital, so that "text: string;" in code and "Par ailleurs" in prose are none.
-_OTHER_BYLINE_LINE = re.compile(
-    r"^(?:(?i:words|text|author|authors|byline|autor|auteur|autore)\s*:|(?:Par|Von|Por|Di|Door|Av|Af)\s)"
-    r"\s*(?=[A-ZÀ-ÖØ-Þ])"
 )
 # What a date line holds before its "by" once the date is taken out: "Posted on  by infuy".
 _BEFORE_BY = re.compile(r"^(?:(?:first\s+|originally\s+)?(?:posted|published|written)\s+)?(?:on\s+)?(?=by\b)", re.I)
@@ -241,7 +230,7 @@ def byline_by_title(lines: list[str], at: int) -> tuple[str, ...]:
         for part in (part.strip(" ,:–—-") for part in parts):
             if "date_then_by" not in DISABLED:
                 part = _BEFORE_BY.sub("", part)  # "Posted on  by infuy": the date taken out of "Posted on … by"
-            if is_byline_line(part):
+            if BYLINE_LINE.match(part):
                 names = line_names(part)
                 if names:
                     return tuple(names)
@@ -256,7 +245,7 @@ def by_line_by_title(lines: list[str], at: int) -> tuple[str, ...]:
         if _LEAD_IN_LINE.match(line) and index + 1 < len(near):
             named = near[index + 1]
             line = f"By {named}"
-        if len(line) <= BYLINE_LINE_CHARS and is_byline_line(line):
+        if len(line) <= BYLINE_LINE_CHARS and BYLINE_LINE.match(line):
             names = byline_names(_BY_GLUED.sub("By ", line))
             if names and (named is None or _names_make(named, names)):
                 return tuple(names)
@@ -277,7 +266,7 @@ def _far_byline(lines: list[str], at: int = -1) -> tuple[str, ...]:
             if labelled:
                 return labelled
     for line in lines:
-        if len(line) <= _FAR_SENTENCE_BYLINE_CHARS and is_byline_line(line):
+        if len(line) <= _FAR_SENTENCE_BYLINE_CHARS and BYLINE_LINE.match(line):
             names = byline_names(_BY_GLUED.sub("By ", line))
             # the whole line is the byline (nothing but the lead-in and the names), or its names are
             # written as names ("Posted by Colin Watson on 2025-12-18 in debusine")
@@ -342,16 +331,6 @@ def _names_line_by_date(lines: list[str], index: int, line: str, names: list[str
 def line_names(line: str) -> list[str]:
     """Return the names of a visible byline line ("By Jane Doe", "ByJane Doe")."""
     return byline_names(_BY_GLUED.sub("By ", line))
-
-
-def is_byline_line(line: str) -> bool:
-    """Say whether a line is led in as a byline: "By …", "Written by …", "Words: …", or another language's
-    lead-in or an "Author: …" label before names written as names ("Por Tariq Panja", "Autor: Jan Novák")."""
-    if BYLINE_LINE.match(line):
-        return True
-    if "other_lead_ins" in DISABLED or not _OTHER_BYLINE_LINE.match(line):
-        return False
-    return look_like_names(byline_names(line))
 
 
 def _names_make(line: str, names: list[str]) -> bool:

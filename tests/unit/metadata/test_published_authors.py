@@ -228,16 +228,6 @@ def test_a_name_with_a_lower_case_particle_beside_the_date_signs() -> None:
         ),
         # "Posted on July 1, 2024 by Marta Quist": the name after the date on the line under the title
         ("posted_on_a_date_by_the_author_under_the_title.html", visible, "date_then_by", ("Marta Quist",), ()),
-        # "Por Lucía Fernández y Tomás Ruiz" under the title, the newspaper in JSON-LD
-        (
-            "byline_in_spanish_under_the_title_names_the_writers.html",
-            visible,
-            "other_lead_ins",
-            ("Lucía Fernández", "Tomás Ruiz"),
-            ("Diario del Valle",),
-        ),
-        # "Autor: Jan Novák": a label with the name on its line
-        ("author_label_with_the_name_on_its_line.html", visible, "other_lead_ins", ("Jan Novák",), ()),
     ],
 )
 def test_a_byline_line_by_the_title_signs_in_its_other_forms(
