@@ -16,7 +16,8 @@ article text, and a block goes when that probability is below the
 model's threshold (fitted by cross-validation with the trees; 0.5 in the
 shipped model), unless the article's shape says it belongs (``RULES``: a
 heading over its kept section, an item of a list mostly kept, a code
-listing between kept text). The scorer only takes away from what the heuristics kept,
+listing between kept text, the caption saying what a kept picture without
+alt text shows). The scorer only takes away from what the heuristics kept,
 never adds: alone, it does worse than they do (docs/cleaner.md). With a
 recorder, each removal says the probability and the inputs that weighed
 most against the block.
@@ -529,7 +530,7 @@ RULES: dict[str, str] = {
     "item_of_kept_list": "a list item the scorer doubts stays when most of the other items of its list are kept",
     "code_in_kept_text": "a code listing (<pre>) the scorer doubts stays when kept text lies before and after it",
     "lead_in_left": "a byline's lead-in left alone (“Written by”, “By:”) when the scorer removed the names after it goes too",
-    "caption_of_kept_picture": "a figure's caption the scorer doubts stays when its picture is kept and it says what the picture shows (not a credit, a label or a name alone)",
+    "caption_of_kept_picture": "a figure's caption the scorer doubts stays when its picture is kept, has no alt text, and the caption says what it shows (not a credit, a label or a name alone)",
 }
 
 # Rules switched off; only the benchmark's ablation and tests set this.
@@ -659,14 +660,15 @@ def _not_a_description(text: str) -> str:
 def _captions_of_kept_pictures(
     article: HtmlElement, blocks: Sequence[Block], keep: list[bool]
 ) -> dict[HtmlElement, str]:
-    """Keep each dropped caption whose figure's picture stays and whose text says what the picture shows.
+    """Keep each dropped caption whose figure's picture stays, without alt text, and whose text says what it shows.
 
     The dev truths leave most captions out (349 of 377, docs/cleaner.md), so
     the scorer learnt that a caption is junk; a reader loses what the picture
-    is of ("Harvard CS50 free certificate" under a certificate). Not kept: a
-    credit, a control label or a name alone, the caption of a picture that is
-    gone (removed before, or in a block the scorer drops), of a gallery or of
-    a teaser (a picture or caption that links elsewhere).
+    is of ("Harvard CS50 free certificate" under a certificate whose alt is
+    empty). Not kept: a credit, a control label or a name alone, the caption
+    of a picture that is gone (removed before, or in a block the scorer
+    drops), of a gallery or of a teaser (a picture or caption that links
+    elsewhere), of a picture whose alt text describes it.
 
     :returns: the dropped captions left to go, each with why (for ``--explain``).
     """
@@ -694,11 +696,9 @@ def _caption_verdict(
     block: Block, caption: HtmlElement, figure: HtmlElement, article: HtmlElement, dropped: set[HtmlElement]
 ) -> str:
     """Return why ``block`` (in ``caption`` of ``figure``) goes all the same ("" when it stays)."""
-    kept = [
-        p
-        for p in figure.iter(*_PICTURE_TAGS)
-        if not is_within(p, caption) and not any(up in dropped for up in _up_to(p, figure))
-    ]
+    # A picture in a dropped block goes with it (the doubted caption's own, when it holds its picture:
+    # the rule brings back captions, not pictures).
+    kept = [p for p in figure.iter(*_PICTURE_TAGS) if not any(up in dropped for up in _up_to(p, figure))]
     if not kept:
         return "its picture goes"
     if len(text_of(figure)) - len(text_of(caption)) > CAPTION_FIGURE_MAX_OTHER_CHARS:
@@ -711,7 +711,14 @@ def _caption_verdict(
         return "a teaser's (its picture links to another page)"
     if 2 * sum(len(text_of(a)) for a in caption.iter("a")) > len(block.text):
         return "a teaser's (its text is a link)"
-    return _not_a_description(block.text)
+    if why := _not_a_description(block.text):
+        return why
+    # Only the captions of pictures nothing else describes: a picture with alt text is described to
+    # whoever cannot see it, and keeping every caption cost more than the metric allows (docs/cleaner.md,
+    # session 41: the truths leave captions out); a picture with an empty alt and no caption is unexplained.
+    if any((img.get("alt") or "").strip() for p in kept for img in p.iter("img")):
+        return "its picture has alt text"
+    return ""
 
 
 def _up_to(el: HtmlElement, top: HtmlElement) -> Iterator[HtmlElement]:

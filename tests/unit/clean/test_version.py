@@ -57,6 +57,7 @@ FINGERPRINTS = {
     "34": "04fbe1862c90710a",  # a saved page's <base href> or declared address with "user:password@" resolves its links without them; fixture resolves_links_against_a_base_href_without_its_password added
     "35": "067ab8304117b904",  # with cleaner 34's change: an inline element of white space only (<strong> </strong>) leaves its space between the words (wcxb 0315 "Brandthat")
     "36": "a52075b5a2984a6d",  # issue 11: a block whose whole text is an unfilled plugin, module or script token goes outside code ("[convertkit form=1630175]", "[CTA_MODULE]", "%%title%%", "*|FNAME|*", "$undefined": template_tokens); model retrained
+    "37": "38196f11cd7e4fe1",  # issue 11: a figure's caption the learned scorer doubts stays when its picture is kept without alt text and the caption says what the picture shows: not a credit, a control label or a name alone, not a gallery's or a teaser's (caption_of_kept_picture); fixture keeps_a_doubted_caption_of_a_kept_picture added
 }
 
 
