@@ -999,13 +999,15 @@ CAPTION_FIGURE_MAX_OTHER_CHARS = 120
 # A caption that is a credit only, not what the picture shows: it starts by naming a credit ("Photo:
 # X", "Image by X", "Credit:", "Courtesy of", "Source:", "©", "Via"; nytimes glues "CreditJane Doe"),
 # or it is a short line naming a photo agency or stock library ("Jane Doe/Getty Images", "(AP
-# Photo/Evan Vucci)"), or a name for a publication ("Jane Doe for The New York Times").
+# Photo/Evan Vucci)"), or a name for a publication ("Jane Doe for The New York Times"). The nine
+# words at most are counted with possessive quantifiers: "(?:\W*\w+){0,9}" splits a long caption's
+# words every way before failing (38 ms on a 30-word caption; 4 % of clean_article's time).
 CAPTION_CREDIT = re.compile(
     r"\W*(?:(?:(?:top|main|featured|header|cover|lead)\s+)?"
     r"(?:photo(?:graph|grapher)?|image|picture|pic|illustration|graphic|video|foto|bild|imagem|imagen)s?"
     r"(?:\s+credits?)?\s*(?::|by\b|courtesy\b|via\b|source\b|from\b|©|—|–|-\s)"
     r"|credits?(?:\b|(?-i:(?=[A-Z])))|courtesy\b|sources?\s*:|via\b|©|\(c\)|copyright\b|all rights reserved\b)"
-    r"|(?=(?:\W*\w+){0,9}\W*$).*\b(?:getty(?: images)?|shutterstock|istock(?:photo)?|ap photo|associated press|reuters"
+    r"|(?=(?:\W*+\w++){0,9}\W*+$).*\b(?:getty(?: images)?|shutterstock|istock(?:photo)?|ap photo|associated press|reuters"
     r"|afp|epa|alamy|redux|unsplash|pexels|pixabay|adobe stock|dreamstime|depositphotos|wikimedia commons|flickr|canva"
     r"|midjourney)\b"
     r"|(?-i:\W*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){1,3}\s+(?i:for|para|pour|für|per|voor)\s+\S.{0,40})$",
