@@ -16,7 +16,8 @@ article text, and a block goes when that probability is below the
 model's threshold (fitted by cross-validation with the trees; 0.5 in the
 shipped model), unless the article's shape says it belongs (``RULES``: a
 heading over its kept section, an item of a list mostly kept, a code
-listing between kept text). The scorer only takes away from what the heuristics kept,
+listing between kept text, the caption saying what a kept picture without
+alt text shows). The scorer only takes away from what the heuristics kept,
 never adds: alone, it does worse than they do (docs/cleaner.md). With a
 recorder, each removal says the probability and the inputs that weighed
 most against the block.
@@ -33,7 +34,8 @@ import itertools
 import json
 import math
 import operator
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, cast
@@ -42,9 +44,19 @@ import numpy as np
 from lxml.html import HtmlElement
 
 from feedsvc.clean.blocks import FEATURES, Block, article_blocks
-from feedsvc.clean.dom import HEADING_TAGS, is_within, remove
+from feedsvc.clean.dom import HEADING_TAGS, holders_of, is_within, remove, text_of
 from feedsvc.clean.explain import Recorder
-from feedsvc.clean.policy import BYLINE_LEAD_IN, ITEM_KEPT_SHARE, ITEM_MIN_SIBLINGS
+from feedsvc.clean.policy import (
+    BYLINE_LEAD_IN,
+    CAPTION_CREDIT,
+    CAPTION_CREDIT_SLASH_MAX_WORDS,
+    CAPTION_FIGURE_MAX_OTHER_CHARS,
+    CAPTION_MIN_WORDS,
+    CHROME_LINE,
+    GALLERY_NAME,
+    ITEM_KEPT_SHARE,
+    ITEM_MIN_SIBLINGS,
+)
 
 __all__ = [
     "DISABLED",
@@ -518,6 +530,7 @@ RULES: dict[str, str] = {
     "item_of_kept_list": "a list item the scorer doubts stays when most of the other items of its list are kept",
     "code_in_kept_text": "a code listing (<pre>) the scorer doubts stays when kept text lies before and after it",
     "lead_in_left": "a byline's lead-in left alone (“Written by”, “By:”) when the scorer removed the names after it goes too",
+    "caption_of_kept_picture": "a figure's caption the scorer doubts stays when its picture is kept, has no alt text, and the caption says what it shows (not a credit, a label or a name alone)",
 }
 
 # Rules switched off; only the benchmark's ablation and tests set this.
@@ -596,6 +609,132 @@ def _items_of_kept_lists(blocks: Sequence[Block], keep: list[bool]) -> None:
         keep[i] = True
 
 
+# What shows a figure's picture, and the caption markup: <figcaption>, or a class or id naming a caption
+# ("wp-caption-text"; not <caption>, a table's). A caption is looked for this many steps up from a block,
+# its picture as many steps up from the caption: further up is the article's layout, not one figure.
+_PICTURE_TAGS = ("img", "picture", "video")
+_CAPTION_CLIMB = 3
+_WORDS = re.compile(r"\w+")
+
+
+def _caption_of(el: HtmlElement, article: HtmlElement) -> HtmlElement | None:
+    """Return the caption ``el`` is (or is in): a ``<figcaption>`` or an element classed as a caption; else None."""
+    node: HtmlElement | None = el
+    for _ in range(_CAPTION_CLIMB):
+        if node is None or node is article or node.tag in ("caption", "figure"):
+            return None
+        if node.tag == "figcaption" or "caption" in f"{node.get('class') or ''} {node.get('id') or ''}".lower():
+            return node
+        node = node.getparent()
+    return None
+
+
+def _figure_of(caption: HtmlElement, article: HtmlElement, pictured: set[HtmlElement]) -> HtmlElement | None:
+    """Return the nearest element above ``caption`` (the article left out) that holds a picture, or None."""
+    node = caption.getparent()
+    for _ in range(_CAPTION_CLIMB):
+        if node is None or node is article:
+            return None
+        if node in pictured:
+            return node
+        if node.tag == "figure":  # a figure without its picture: the caption of nothing shown
+            return None
+        node = node.getparent()
+    return None
+
+
+def _not_a_description(text: str) -> str:
+    """Return why a caption's ``text`` does not say what its picture shows ("" when it does)."""
+    words = _WORDS.findall(text)
+    if CAPTION_CREDIT.match(text) or (len(words) <= CAPTION_CREDIT_SLASH_MAX_WORDS and ("/" in text or "|" in text)):
+        return "a credit"
+    if CHROME_LINE.fullmatch(text):
+        return "a control label"
+    if len(words) < CAPTION_MIN_WORDS:
+        return f"under {CAPTION_MIN_WORDS} words"
+    if all(w[0].isupper() or w[0].isdigit() for w in words) and len(words) <= 4:
+        return "a name alone"
+    return ""
+
+
+def _captions_of_kept_pictures(
+    article: HtmlElement, blocks: Sequence[Block], keep: list[bool]
+) -> dict[HtmlElement, str]:
+    """Keep each dropped caption whose figure's picture stays, without alt text, and whose text says what it shows.
+
+    The dev truths leave most captions out (349 of 377, docs/cleaner.md), so
+    the scorer learnt that a caption is junk; a reader loses what the picture
+    is of ("Harvard CS50 free certificate" under a certificate whose alt is
+    empty). Not kept: a credit, a control label or a name alone, the caption
+    of a picture that is gone (removed before, or in a block the scorer
+    drops), of a gallery or of a teaser (a picture or caption that links
+    elsewhere), of a picture whose alt text describes it.
+
+    :returns: the dropped captions left to go, each with why (for ``--explain``).
+    """
+    pictured: set[HtmlElement] | None = None  # found on the first caption: most pages' dropped blocks hold none
+    dropped = {blocks[i].element for i, k in enumerate(keep) if not k}
+    why_not: dict[HtmlElement, str] = {}
+    for i, block in enumerate(blocks):
+        if keep[i]:
+            continue
+        caption = _caption_of(block.element, article)
+        if caption is None:
+            continue
+        if pictured is None:
+            pictured = holders_of(article, *_PICTURE_TAGS)
+        figure = _figure_of(caption, article, pictured)
+        why = _caption_verdict(block, caption, figure, article, dropped) if figure is not None else "no picture"
+        if why:
+            why_not[block.element] = why
+        else:
+            keep[i] = True
+    return why_not
+
+
+def _caption_verdict(
+    block: Block, caption: HtmlElement, figure: HtmlElement, article: HtmlElement, dropped: set[HtmlElement]
+) -> str:
+    """Return why ``block`` (in ``caption`` of ``figure``) goes all the same ("" when it stays)."""
+    # A picture in a dropped block goes with it (the doubted caption's own, when it holds its picture:
+    # the rule brings back captions, not pictures).
+    kept = [p for p in figure.iter(*_PICTURE_TAGS) if not any(up in dropped for up in _up_to(p, figure))]
+    if not kept:
+        return "its picture goes"
+    if len(text_of(figure)) - len(text_of(caption)) > CAPTION_FIGURE_MAX_OTHER_CHARS:
+        return "not one figure (its picture sits with other text)"
+    if any(
+        GALLERY_NAME.search(f"{node.get('class') or ''} {node.get('id') or ''}") for node in _up_to(figure, article)
+    ):
+        return "a gallery's"
+    if all(any(up.tag == "a" and _links_away(up) for up in _up_to(p, article)) for p in kept):
+        return "a teaser's (its picture links to another page)"
+    if 2 * sum(len(text_of(a)) for a in caption.iter("a")) > len(block.text):
+        return "a teaser's (its text is a link)"
+    if why := _not_a_description(block.text):
+        return why
+    # Only the captions of pictures nothing else describes: a picture with alt text is described to
+    # whoever cannot see it, and keeping every caption cost more than the metric allows (docs/cleaner.md,
+    # session 41: the truths leave captions out); a picture with an empty alt and no caption is unexplained.
+    if any((img.get("alt") or "").strip() for p in kept for img in p.iter("img")):
+        return "its picture has alt text"
+    return ""
+
+
+def _up_to(el: HtmlElement, top: HtmlElement) -> Iterator[HtmlElement]:
+    """Yield ``el`` and its ancestors below ``top`` (``top`` left out)."""
+    node: HtmlElement | None = el
+    while node is not None and node is not top:
+        yield node
+        node = node.getparent()
+
+
+def _links_away(a: HtmlElement) -> bool:
+    """True when link ``a`` goes to a page, not to a bigger copy of its picture."""
+    href = (a.get("href") or "").split("?")[0].split("#")[0].lower()
+    return bool(href) and not href.endswith((".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"))
+
+
 def score_blocks(
     article: HtmlElement,
     title: str | None = None,
@@ -621,6 +760,8 @@ def score_blocks(
         _code_in_kept_text(blocks, keep)
     if "heading_of_kept_section" not in DISABLED:
         _headings_of_kept_sections(blocks, keep)
+    # Last, so that a caption brought back does not bring back the heading over its figure.
+    not_kept = {} if "caption_of_kept_picture" in DISABLED else _captions_of_kept_pictures(article, blocks, keep)
     # A block can hold others (text of its own beside nested blocks): one whose nested text is kept
     # stays, or removing it would take article text with it.
     # Each kept block's climb stops at the first ancestor already held: that one's ancestors are all held
@@ -640,6 +781,8 @@ def score_blocks(
             if rec is not None:
                 most = ", ".join(f"{name}={value:.2f}" for name, value in model.reasons(block))
                 why = f"learned block scorer: content probability {p:.2f} < {model.threshold:.2f} ({most})"
+                if block.element in not_kept:  # say why the caption rule let it go
+                    why += f"; a caption not kept: {not_kept[block.element]}"
             if (parent := block.element.getparent()) is not None and parent is not article:
                 emptied.append(parent)
             remove(block.element, rec, _STAGE, why)

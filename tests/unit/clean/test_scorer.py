@@ -581,6 +581,34 @@ def test_a_doubted_code_listing_between_kept_text_stays(monkeypatch: pytest.Monk
     assert "SELECT * FROM server_log_summary" not in text
 
 
+def test_a_doubted_caption_of_a_kept_picture_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "keeps_a_doubted_caption_of_a_kept_picture.html"
+    text, rec = scored_fixture(name, monkeypatch)
+    assert "Harvard CS50 free certificate" in text  # a <figcaption>
+    assert "The new library's reading room" in text  # classed as a caption
+    gone = {
+        "Photo: Jane Doe/Getty Images": "a credit",
+        "Mary Ann Smith": "a name alone",
+        "View full image": "a control label",
+        "The mountain at dawn": "no picture",
+        "Our sponsor's new office tower": "its picture goes",
+        "A map of the new tram lines": "its picture goes",
+        "The first tram crosses the new bridge": "its picture has alt text",
+        "Children playing in the new square": "a gallery's",
+        "How the city rebuilt its harbour": "a teaser's (its picture links to another page)",
+        "The ferry timetable": "a teaser's (its text is a link)",
+        "Letters waiting on the front desk": "not one figure (its picture sits with other text)",
+    }
+    for start, why in gone.items():
+        assert start not in text
+        # --explain says why the caption rule let it go
+        [removal] = [r for r in rec.removals if r.excerpt.startswith(start)]
+        assert removal.reason.endswith(f"; a caption not kept: {why}")
+    text, _ = scored_fixture(name, monkeypatch, off="caption_of_kept_picture")
+    assert "Harvard CS50" not in text and "reading room" not in text
+    assert text.startswith("Free certificates") and text.endswith("the last test is passed.")
+
+
 def test_a_byline_lead_in_goes_with_the_names_the_scorer_removed(monkeypatch: pytest.MonkeyPatch) -> None:
     name = "drops_a_byline_lead_in_whose_names_went.html"
     text, rec = scored_fixture(name, monkeypatch)
