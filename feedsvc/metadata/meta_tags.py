@@ -10,7 +10,7 @@ with their details. Pure: it reads the parsed page and weighs nothing against th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Set
+from collections.abc import Callable, Iterator, Set
 from functools import partial
 from typing import TypeVar
 from urllib.parse import urljoin
@@ -129,9 +129,7 @@ def meta_summaries(meta: dict[str, list[str]], shown: Set[str] = frozenset()) ->
     ``title_repeat``), :func:`~feedsvc.metadata.decide.decide_summary` tries the next: a page's
     ``og:description`` copied from its title often stands beside a plain ``description`` that is one.
     """
-    return list(
-        dedupe(text for key in META_KEYS["summary"] for value in meta.get(key, ()) if (text := plain(value, shown)))
-    )
+    return list(dedupe(_every(meta, "summary", partial(plain, shown=shown))))
 
 
 # Open Graph's image and the structured properties that follow it (https://ogp.me/#structured), then
@@ -210,12 +208,16 @@ def _citation_name(value: str) -> list[str]:
 
 def _first(meta: dict[str, list[str]], field: str, convert: Callable[[str], _T | None]) -> _T | None:
     """Return the first meta value for ``field`` that ``convert`` accepts."""
+    return next(_every(meta, field, convert), None)
+
+
+def _every(meta: dict[str, list[str]], field: str, convert: Callable[[str], _T | None]) -> Iterator[_T]:
+    """Yield each meta value for ``field`` that ``convert`` accepts, converted, in the order of its keys."""
     for key in META_KEYS[field]:
         for value in meta.get(key, ()):
             converted = convert(value)
             if converted:
-                return converted
-    return None
+                yield converted
 
 
 def _many(meta: dict[str, list[str]], field: str, convert: Callable[[str], list[str]]) -> tuple[str, ...]:
