@@ -15,7 +15,7 @@ import pytest
 from feedsvc.catalog.prepare import make_article
 from feedsvc.clean import summary as clean_summary
 from feedsvc.content.loader import ArticleFiles, parse_article
-from feedsvc.metadata import summaries
+from feedsvc.metadata import summaries, tags
 from feedsvc.model import PageMetadata
 from support.factories import make_site
 from support.paths import FIXTURES
@@ -119,6 +119,14 @@ def test_an_update_earlier_than_the_publication_is_no_update_and_no_warning() ->
 
 def test_yoast_graph_updated_comes_with_its_published() -> None:
     assert published("date_only_on_a_yoast_webpage_node.html").updated == datetime(2021, 11, 24, 10, tzinfo=UTC)
+
+
+def test_tag_twins_by_case_plural_and_punctuation_are_one_tag(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "Smart Contract", "smart contracts", "Smart Contracts": one subject, the first spelling kept; "e-mail", "Email" too
+    name = "tags_twins_by_case_plural_and_punctuation.html"
+    assert published(name).tags == ("Smart Contract", "audits", "e-mail", "security")
+    monkeypatch.setattr(tags, "DISABLED", frozenset({"twins"}))
+    assert published(name).tags == ("Smart Contract", "smart contracts", "audits", "e-mail", "Email", "security")
 
 
 def test_tags_keep_subjects_only_once_each() -> None:
