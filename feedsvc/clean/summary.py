@@ -32,9 +32,10 @@ _TRAIL_SEPARATOR = re.compile(r"\s*(?:[>›»→＞]|\s/\s)\s*")
 # A trail's steps are short names of sections: longer, or ending a sentence, it is running text.
 _STEP_WORDS = 8
 _STEP_END = re.compile(r"[.!?。！？]$")
-# An agency's dateline: the place in capitals ("WASHINGTON", "NEW YORK"; three letters at least: "AI - It …" is none), maybe a date or state after a comma and
-# the agency in brackets, then a dash and the story's first sentence; a byline run into it ("By Jane Doe LONDON -")
-# goes with it. Case matters: a capitalised sentence start ("Washington — the city") is no dateline.
+# An agency's dateline: the place in capitals ("WASHINGTON", "NEW YORK"; three letters at least: "AI - It …" is
+# none), maybe a date or state after a comma and the agency in brackets, then a dash and the story's first sentence;
+# a byline run into it ("By Jane Doe LONDON -") goes with it. Case matters: a capitalised sentence start
+# ("Washington — the city") is no dateline.
 _DATELINE = re.compile(
     r"^(?:(?i:by)\s+(?:[A-Z][\w.'’-]*\s+){1,5}?)?"
     r"[A-Z][A-Z.'’-]{2,}(?:\s+[A-Z][A-Z.'’-]+){0,3}"

@@ -34,7 +34,7 @@ _WORD = re.compile(r"\w+")
 # goes on the title's sentence ("Electrical safety: since 2015, 289 accidents …" is one sentence, kept whole).
 _AFTER_TITLE = re.compile(r"^(?::\s+|\s+[-–—|]\s+)(?=[\"“‘'(]?[^\W_a-z])")
 # What may part an opening from the text after it: spaces, a colon, a dash, a pipe, a full stop.
-_AFTER_OPENING = re.compile(r"^[\s:.|\-–—]*")
+_AFTER_OPENING = " :.|-–—"
 # Fewer words after an opening are no summary of the story: the description was only the opening.
 _MIN_WORDS_AFTER = 6
 
@@ -43,7 +43,8 @@ def summary_of(description: str | None, title: str | None, site_names: Iterable[
     """Return ``description`` when it is a summary of the page titled ``title``, else None.
 
     ``site_names``: what the site is called; a description of nothing but the title's and the
-    site's words (in any order, any case, any punctuation) repeats the title.
+    site's words (in any order, any case, any punctuation) repeats the title. One that opens with the
+    title and a colon or dash before a new sentence is returned from that sentence on.
     """
     if not description or not title:
         return description
@@ -72,7 +73,7 @@ def without_opening(description: str, openings: Iterable[str]) -> str:
         rest = text[len(opening) :]
         if rest[:1].isalnum() and opening[-1:].isalnum():
             continue
-        rest = rest[_AFTER_OPENING.match(rest).end() :]  # type: ignore[union-attr]  # the pattern matches ""
+        rest = rest.lstrip(_AFTER_OPENING)
         return rest if len(rest.split()) >= _MIN_WORDS_AFTER else description
     return description
 

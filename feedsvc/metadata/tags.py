@@ -7,7 +7,8 @@ SPORTS_FIGURE PERSON"), and its sections and default categories ("Blog", "News",
 "Uncategorized", "Featured"); each tag becomes a category in the feeds and a tag
 page, so :func:`reader_tags` drops those, merges tags that differ only in
 case, and folds twins that differ in plural or punctuation ("smart contracts" and "Smart Contract",
-"Google Play" and "GooglePlay") into the first spelling; the content loader keeps at most :data:`MAX_TAGS` of an article's tags.
+"Google Play" and "GooglePlay") into the first spelling; the content loader keeps at most
+:data:`MAX_TAGS` of an article's tags.
 Its rules have their switches in :data:`RULES`.
 """
 
@@ -106,4 +107,3 @@ def twin_key(tag: str) -> str:
         if key.endswith(ending) and len(key) - len(ending) >= 3:
             return key[: -len(ending)] + singular
     return key
-

@@ -450,7 +450,10 @@ def test_a_summary_opening_like_a_dateline_or_byline_with_little_after_it_stays_
     for text in ("Washington — The capital is colder than usual this week.", "AI - It changed how we write code here."):
         assert clean_summary.without_dateline(text) == text
     # an opening that ends inside a word of the description opens nothing
-    assert summaries.without_opening("By Anna Lee and her team of twelve", ["By Ann"]) == "By Anna Lee and her team of twelve"
+    assert (
+        summaries.without_opening("By Anna Lee and her team of twelve", ["By Ann"])
+        == "By Anna Lee and her team of twelve"
+    )
 
 
 def test_every_summary_rule_is_described() -> None:
