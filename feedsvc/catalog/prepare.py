@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from feedsvc.catalog.revisions import reader_keys
-from feedsvc.clean import SiteRules, clean_article, clean_html, fallback_title, summarize
+from feedsvc.clean import SiteRules, clean_article, clean_html, fallback_title, summarize, without_dateline
 from feedsvc.metadata.images import choose_lead_image
 from feedsvc.model import NO_TITLE, UNDATED, Article, ArticleSource, ContentError, Prepared, Problem, Site, article_path
 from feedsvc.text import one_line, site_host
@@ -142,7 +142,8 @@ def make_article(
         published=published,
         updated=updated,
         authors=meta.authors or (site.default_author,),
-        summary=one_line(meta.summary) if meta.summary else summarize(content, site.summary_words),
+        # a description copies the opening paragraph as often, agency dateline and all: it starts at the story too
+        summary=without_dateline(one_line(meta.summary)) if meta.summary else summarize(content, site.summary_words),
         tags=tuple(dict.fromkeys(one_line(tag) for tag in meta.tags if one_line(tag))),
         content=content,
         language=meta.language or site.language,

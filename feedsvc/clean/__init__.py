@@ -91,7 +91,7 @@ from feedsvc.clean.jsonld import article_body, trim_by_article_body
 from feedsvc.clean.normalise import declared_address, declared_url, effective_base, normalise
 from feedsvc.clean.rules import SiteRules, apply_strip_rules, parse_rules, rule_body
 from feedsvc.clean.sanitise import sanitise, sanitise_with_text, serialise_children
-from feedsvc.clean.summary import fallback_title, summarize
+from feedsvc.clean.summary import fallback_title, summarize, without_dateline
 from feedsvc.html_depth import limit_depth
 from feedsvc.text import collapsed_length, site_host, strip_markup
 
@@ -110,6 +110,7 @@ __all__ = [
     "parse",
     "parse_rules",
     "summarize",
+    "without_dateline",
 ]
 
 # Bump whenever the same input gives different output (any stage, policy or

@@ -12,12 +12,15 @@ import re
 from feedsvc.clean.dom import HEADING_TAGS, is_leaf_block, parse
 from feedsvc.text import one_line, strip_markup
 
-__all__ = ["DISABLED", "RULES", "fallback_title", "summarize"]
+__all__ = ["DISABLED", "RULES", "fallback_title", "summarize", "without_dateline"]
 
 # What the summary leaves out of the article's opening lines, each rule with its own switch.
 RULES: dict[str, str] = {
     "breadcrumb": "a paragraph that is a trail of links ('Home > Fables > The Dog and Its Reflection') says "
     "where the page sits, not what it says: the summary reads on after it",
+    "dateline": "a news agency's dateline opening the first paragraph ('WASHINGTON (AP) —', 'RAJSHAHI, Dec 20, 2025 "
+    "(BSS) -', a byline run into it: 'By Jane Doe LONDON —') says where the story was filed, not what it says: "
+    "the summary starts at the sentence after it (the article keeps it)",
 }
 # Rules switched off; only tests and the benchmark's trials set this.
 DISABLED: frozenset[str] = frozenset()
@@ -29,6 +32,19 @@ _TRAIL_SEPARATOR = re.compile(r"\s*(?:[>›»→＞]|\s/\s)\s*")
 # A trail's steps are short names of sections: longer, or ending a sentence, it is running text.
 _STEP_WORDS = 8
 _STEP_END = re.compile(r"[.!?。！？]$")
+# An agency's dateline: the place in capitals ("WASHINGTON", "NEW YORK"; three letters at least: "AI - It …" is
+# none), maybe a date or state after a comma and the agency in brackets, then a dash and the story's first sentence;
+# a byline run into it ("By Jane Doe LONDON -") goes with it. Case matters: a capitalised sentence start
+# ("Washington — the city") is no dateline.
+_DATELINE = re.compile(
+    r"^(?:(?i:by)\s+(?:[A-Z][\w.'’-]*\s+){1,5}?)?"
+    r"[A-Z][A-Z.'’-]{2,}(?:\s+[A-Z][A-Z.'’-]+){0,3}"
+    r"(?:,\s*[^()\n—–]{1,40}?)?"
+    r"\s*(?:\([A-Za-z][\w .&/-]{0,24}\))?"
+    r"\s*(?:—|–|--?)\s+(?=[\"“‘'(]?[A-Z0-9])"
+)
+# Fewer words after a dateline are not the story's first sentence: the paragraph is kept whole.
+_MIN_WORDS_AFTER_DATELINE = 6
 
 
 def summarize(article_html: str, words: int) -> str:
@@ -56,6 +72,8 @@ def summarize(article_html: str, words: int) -> str:
         blocks = [strip_markup(b) for b in blocks if b] or [strip_markup(one_line(body.text_content()))]
     if "breadcrumb" not in DISABLED:
         blocks = [b for b in blocks if not _is_breadcrumb(b)]
+    if blocks:
+        blocks[0] = without_dateline(blocks[0])
     taken: list[str] = []
     for block in blocks:
         taken.extend(block.split())
@@ -73,6 +91,18 @@ def _is_breadcrumb(line: str) -> bool:
     return len(steps) >= 3 and all(
         step and len(step.split()) <= _STEP_WORDS and not _STEP_END.search(step) for step in steps
     )
+
+
+def without_dateline(paragraph: str) -> str:
+    """Return ``paragraph`` from its first sentence on, after an agency's dateline (and a byline run into it).
+
+    For the opening paragraph of a clean article and for a page's own description, which copies it as often.
+    """
+    found = _DATELINE.match(paragraph) if "dateline" not in DISABLED else None
+    if not found:
+        return paragraph
+    rest = paragraph[found.end() :]
+    return rest if len(rest.split()) >= _MIN_WORDS_AFTER_DATELINE else paragraph
 
 
 def fallback_title(article_html: str, words: int = 12) -> str:

@@ -27,7 +27,7 @@ from feedsvc.metadata.dates import day_first, json_text_date, url_date
 from feedsvc.metadata.images import first_real
 from feedsvc.metadata.markup import headline_parts, logo_names, markup_date, texts
 from feedsvc.metadata.shown_dates import shown_update
-from feedsvc.metadata.summaries import summary_of
+from feedsvc.metadata.summaries import summary_of, without_opening
 from feedsvc.metadata.titles import choose_title, site_key
 from feedsvc.metadata.xpaths import MARKED_PUBLISHED, PUBLISHED_XPATHS, SUBHEAD_XPATHS, VISIBLE_HEADLINE_XPATHS
 from feedsvc.model import PageMetadata
@@ -112,7 +112,12 @@ def decide_title(
     _move(sources, "title", winner, chosen)
 
 
-def decide_summary(sources: dict[str, PageMetadata], site_names: list[str], meta_summaries: Iterable[str] = ()) -> None:
+def decide_summary(
+    sources: dict[str, PageMetadata],
+    site_names: list[str],
+    meta_summaries: Iterable[str] = (),
+    byline_lines: Callable[[], Iterable[str]] = tuple,
+) -> None:
     """Keep each source's description only where it is a summary (:func:`~feedsvc.metadata.summaries.summary_of`).
 
     Run after :func:`decide_title`: a description repeating the decided title is none. One that is
@@ -120,6 +125,8 @@ def decide_summary(sources: dict[str, PageMetadata], site_names: list[str], meta
     ``meta_summaries``: every description the meta tags give, in their order
     (:func:`~feedsvc.metadata.meta_tags.meta_summaries`): where the first (``og:description``) is
     none, the meta source says the next that is one (``description``, ``twitter:description``).
+    ``byline_lines``: the byline lines the page shows (:func:`~feedsvc.metadata.visible.byline_lines`), read
+    only for a description that opens like one: such an opening is no part of the summary.
     """
     title = next((sources[name].title for name in SOURCES if sources[name].title), None)
     for name in SOURCES:
@@ -129,6 +136,8 @@ def decide_summary(sources: dict[str, PageMetadata], site_names: list[str], meta
         kept = summary_of(summary, title, site_names)
         if kept is None and name == "opengraph":
             kept = next(filter(None, (summary_of(text, title, site_names) for text in meta_summaries)), None)
+        if kept and visible.BYLINE_LINE.match(kept):
+            kept = without_opening(kept, byline_lines())
         sources[name] = dataclasses.replace(sources[name], summary=kept)
 
 

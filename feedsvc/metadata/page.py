@@ -73,7 +73,7 @@ from feedsvc.metadata.meta_tags import SITE_NAME_KEYS, meta_metadata, meta_summa
 from feedsvc.metadata.shown_text import shown_markup
 from feedsvc.metadata.tags import reader_tags
 from feedsvc.metadata.titles import site_key
-from feedsvc.metadata.visible import lines_to_title
+from feedsvc.metadata.visible import byline_lines, lines_to_title
 from feedsvc.model import PageMetadata
 from feedsvc.text import dedupe, site_host, xml_safe
 
@@ -123,7 +123,7 @@ def extract_metadata(
     names = [*site_names, *(name for name in declared if site_key(name) not in titled)]
     names += _host_names(_host(sources) or site_host(url))
     decide_title(sources, root, meta, names, shown)
-    decide_summary(sources, names, meta_summaries(meta, shown))
+    decide_summary(sources, names, meta_summaries(meta, shown), partial(byline_lines, root))
     # the lines down to just under the title: read once, for the dates and for the by-line
     near_title = cache(partial(lines_to_title, root))
     read_text_near_title(sources, root, near_title, timezone, url)

@@ -6,7 +6,9 @@ and JSON-LD ``keywords`` ("channel_other", "_no-apple-news",
 SPORTS_FIGURE PERSON"), and its sections and default categories ("Blog", "News",
 "Uncategorized", "Featured"); each tag becomes a category in the feeds and a tag
 page, so :func:`reader_tags` drops those, merges tags that differ only in
-case; the content loader keeps at most :data:`MAX_TAGS` of an article's tags.
+case, and folds twins that differ in plural or punctuation ("smart contracts" and "Smart Contract",
+"Google Play" and "GooglePlay") into the first spelling; the content loader keeps at most
+:data:`MAX_TAGS` of an article's tags.
 Its rules have their switches in :data:`RULES`.
 """
 
@@ -17,12 +19,15 @@ from collections.abc import Iterable
 
 from feedsvc.text import one_line
 
-__all__ = ["DISABLED", "MAX_TAGS", "RULES", "is_reader_tag", "reader_tags"]
+__all__ = ["DISABLED", "MAX_TAGS", "RULES", "is_reader_tag", "reader_tags", "twin_key"]
 
 # The rules that keep what is no subject out of the tags, each with its own switch.
 RULES: dict[str, str] = {
     "section_labels": "a tag that is only a site's section, listing or default category ('Blog', 'News', "
     "'Articles', 'Featured', 'Uncategorized', 'General') names no subject: its tag page would list the whole site",
+    "twins": "tags of one entry that differ only in a plural, spaces or punctuation ('smart contracts' and 'Smart "
+    "Contract', 'Google Play' and 'GooglePlay', 'e-mail' and 'email') are one subject: a reader would see it twice "
+    "and follow two tag pages of it; the first spelling is kept",
 }
 # Rules switched off; only tests and the benchmark's trials set this.
 DISABLED: frozenset[str] = frozenset()
@@ -49,6 +54,11 @@ _SECTION_LABELS = frozenset(
 ) | {"blog posts", "latest news", "top stories", "featured posts", "front page"}
 # An identifier: a UUID, a hash, a long number.
 _IDENTIFIER = re.compile(r"^[0-9a-f]{8}-[0-9a-f-]{20,}$|^[0-9a-f]{16,}$|^\d{5,}$", re.IGNORECASE)
+# What a tag's twins share once spaces and punctuation are gone: "Google Play", "GooglePlay", "google-play".
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+# English plural endings, longest first, with what the singular ends in: "stories" -> "story", "boxes" -> "box";
+# "-ss" is no plural ("business", "glass": kept as it is), and a stem under three letters is left alone ("bus").
+_PLURALS = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("sses", "ss"), ("ss", "ss"), ("s", ""))
 
 
 def is_reader_tag(tag: str, title: str | None = None) -> bool:
@@ -65,15 +75,17 @@ def is_reader_tag(tag: str, title: str | None = None) -> bool:
 
 
 def reader_tags(tags: Iterable[str], title: str | None = None, most: int | None = None) -> tuple[str, ...]:
-    """Return the reader tags among ``tags``, once each (case ignored, first spelling kept), at most ``most``.
+    """Return the reader tags among ``tags``, once each, at most ``most``.
 
-    The loader caps every article at :data:`MAX_TAGS` with a warning; extraction leaves that to it.
+    Tags differing only in case are one, and so are twins (:func:`twin_key`): the first spelling is kept (the
+    sources' readers have merged case already, so how often the page gives each is not known here). The
+    loader caps every article at :data:`MAX_TAGS` with a warning; extraction leaves that to it.
     """
     seen: set[str] = set()
     kept: list[str] = []
     for raw in tags:
         tag = one_line(raw).strip(" \"'“”‘’#,;:.")
-        key = tag.casefold()
+        key = twin_key(tag) if "twins" not in DISABLED else tag.casefold()
         if not tag or key in seen or not is_reader_tag(tag, title):
             continue
         seen.add(key)
@@ -81,3 +93,17 @@ def reader_tags(tags: Iterable[str], title: str | None = None, most: int | None 
         if len(kept) == most:
             break
     return tuple(kept)
+
+
+def twin_key(tag: str) -> str:
+    """Return what ``tag`` and its twins share: its letters and digits, case-folded, the last word's plural undone.
+
+    "Smart Contracts", "smart-contract" and "SmartContract" give "smartcontract".
+    """
+    key = _NOT_LETTER_OR_DIGIT.sub("", tag.casefold())
+    if not key.isalpha() or not key.isascii():  # an English plural only: "COVID-19", "日本" stay as they are
+        return key or tag.casefold()
+    for ending, singular in _PLURALS:
+        if key.endswith(ending) and len(key) - len(ending) >= 3:
+            return key[: -len(ending)] + singular
+    return key

@@ -44,6 +44,7 @@ __all__ = [
     "SHOWN_BEFORE_TITLE",
     "by_line_by_title",
     "byline_by_title",
+    "byline_lines",
     "date_only_line",
     "dateline",
     "headline_line",
@@ -185,6 +186,11 @@ def lines_to_title(root: lxml.html.HtmlElement, title: str | None, after: int) -
 def lines(root: lxml.html.HtmlElement) -> list[str]:
     """Return the page's visible text as its non-empty lines, one per block."""
     return list(_iter_lines(root))
+
+
+def byline_lines(root: lxml.html.HtmlElement) -> list[str]:
+    """Return the page's visible lines that are bylines ("By Jane Doe", "Posted by Andrew Hayden, Engineer")."""
+    return [line for line in _iter_lines(root) if len(line) <= BYLINE_LINE_CHARS and BYLINE_LINE.match(line)]
 
 
 def _iter_lines(root: lxml.html.HtmlElement) -> Iterator[str]:

@@ -15,7 +15,7 @@ import pytest
 from feedsvc.catalog.prepare import make_article
 from feedsvc.clean import summary as clean_summary
 from feedsvc.content.loader import ArticleFiles, parse_article
-from feedsvc.metadata import summaries
+from feedsvc.metadata import summaries, tags
 from feedsvc.model import PageMetadata
 from support.factories import make_site
 from support.paths import FIXTURES
@@ -119,6 +119,14 @@ def test_an_update_earlier_than_the_publication_is_no_update_and_no_warning() ->
 
 def test_yoast_graph_updated_comes_with_its_published() -> None:
     assert published("date_only_on_a_yoast_webpage_node.html").updated == datetime(2021, 11, 24, 10, tzinfo=UTC)
+
+
+def test_tag_twins_by_case_plural_and_punctuation_are_one_tag(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "Smart Contract", "smart contracts", "Smart Contracts": one subject, the first spelling kept; "e-mail", "Email" too
+    name = "tags_twins_by_case_plural_and_punctuation.html"
+    assert published(name).tags == ("Smart Contract", "audits", "e-mail", "security")
+    monkeypatch.setattr(tags, "DISABLED", frozenset({"twins"}))
+    assert published(name).tags == ("Smart Contract", "smart contracts", "audits", "e-mail", "Email", "security")
 
 
 def test_tags_keep_subjects_only_once_each() -> None:
@@ -384,7 +392,74 @@ def test_a_trail_of_links_opening_the_article_is_no_summary(monkeypatch: pytest.
     assert summary_published(name).startswith("福娘童話集 > きょうのイソップ童話")
 
 
+@pytest.mark.parametrize(
+    "name, module, rule, opening, cut",
+    [
+        # the headline and a colon, then the first sentence: the reader sees the headline right above it
+        (
+            "description_opening_with_the_title_and_a_colon.html",
+            summaries,
+            "title_lead_in",
+            "Old caulk that has gone black",
+            "How to Re-caulk a Bathtub:",
+        ),
+        # the byline line the page shows, run into the first sentence without a stop
+        (
+            "description_opening_with_the_byline_the_page_shows.html",
+            summaries,
+            "byline_lead_in",
+            "Cyclists in the hills were waiting",
+            "Posted by Mira Okafor",
+        ),
+        # a wire story's byline and dateline run into the lead of the article's first paragraph
+        (
+            "agency_dateline_opening_the_first_paragraph.html",
+            clean_summary,
+            "dateline",
+            "The ferry across the Klarälven",
+            "By Ana Lindqvist TORSBY",
+        ),
+        # the page's own description copies the lead, dateline and all
+        (
+            "description_copying_an_agency_dateline.html",
+            clean_summary,
+            "dateline",
+            "Dock workers voted on Sunday",
+            "HALIFAX (Coast Press) —",
+        ),
+    ],
+)
+def test_the_summary_starts_at_the_articles_first_sentence(
+    name: str, module: object, rule: str, opening: str, cut: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert summary_published(name).startswith(opening)
+    monkeypatch.setattr(module, "DISABLED", frozenset({rule}))
+    assert summary_published(name).startswith(cut)
+
+
+def test_the_article_keeps_the_dateline_its_summary_leaves_out() -> None:
+    data = (FIXTURES / "metadata" / "agency_dateline_opening_the_first_paragraph.html").read_bytes()
+    source = parse_article(Path("articles/dateline.html"), ArticleFiles(data), SITE)
+    assert "TORSBY, March 4, 2026 (NWA) - The ferry" in make_article(source, SITE).content
+
+
+def test_a_summary_opening_like_a_dateline_or_byline_with_little_after_it_stays_whole() -> None:
+    # nothing of six words follows: the opening is the whole summary, not a lead-in to it
+    assert clean_summary.without_dateline("WASHINGTON — Votes tonight.") == "WASHINGTON — Votes tonight."
+    # a capitalised sentence start, or an acronym of two letters, is no place in capitals
+    for text in ("Washington — The capital is colder than usual this week.", "AI - It changed how we write code here."):
+        assert clean_summary.without_dateline(text) == text
+    # an opening that ends inside a word of the description opens nothing
+    assert (
+        summaries.without_opening("By Anna Lee and her team of twelve", ["By Ann"])
+        == "By Anna Lee and her team of twelve"
+    )
+
+
 def test_every_summary_rule_is_described() -> None:
-    for module, rules in ((summaries, {"title_repeat"}), (clean_summary, {"breadcrumb"})):
+    for module, rules in (
+        (summaries, {"title_repeat", "title_lead_in", "byline_lead_in"}),
+        (clean_summary, {"breadcrumb", "dateline"}),
+    ):
         assert set(module.RULES) == rules
         assert all(isinstance(why, str) and why for why in module.RULES.values())

@@ -48,6 +48,8 @@ def test_a_person_shown_on_the_page_signs_before_an_organisation(name: str, expe
         ("byline_with_a_reviewer_after_the_author.html", ("Tamar Gelashvili",)),
         ("byline_two_authors_each_in_bold_with_a_note.html", ("Ia Kipiani", "Rezo Tabidze")),
         ("author_cards_under_an_author_label_with_job_lines.html", ("Nino Phutkaradze", "Levan Kapanadze")),
+        # handles written in lower case are names where the markup says each link is an author
+        ("byline_list_of_lower_case_handles_in_author_links.html", ("quill", "mossbyte", "Tarn")),
         (
             "meta_author_is_the_first_of_the_citation_authors.html",
             ("Tinatin Kobakhidze", "Davit Gogua", "Keti Lomidze"),

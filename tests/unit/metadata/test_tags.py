@@ -35,5 +35,5 @@ def test_a_site_section_or_default_category_is_no_tag(label: str, monkeypatch: p
 
 
 def test_every_tag_rule_is_described() -> None:
-    assert set(tags.RULES) == {"section_labels"}
+    assert set(tags.RULES) == {"section_labels", "twins"}
     assert all(isinstance(why, str) and why for why in tags.RULES.values())
