@@ -32,6 +32,7 @@ from feedsvc.clean.dom import (
     HEADING_TAGS,
     ancestor_counts,
     class_words,
+    elements_within,
     in_code,
     is_within,
     leaf_blocks,
@@ -241,8 +242,11 @@ def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
     seen: set[str] = set()
     captions: dict[HtmlElement, bool] = {}
     kept = []  # the leaves still in the article after the line rules (a leaf holds no other)
+    # The leaves hold no block, so removing one takes no other with it: what is in the article after the
+    # box rules is what the loop finds there, read in one walk rather than a climb per leaf.
+    inside = elements_within(article)
     for el, text in leaves:
-        if not is_within(el, article):
+        if el not in inside:
             continue  # went with a box removed above
         why = _line_reason(el, text, seen, captions)
         if why:
@@ -252,7 +256,8 @@ def remove_chrome(article: HtmlElement, rec: Recorder | None = None) -> None:
     if "closing_bio" not in DISABLED:
         remove_closing_bios(article, rec, kept)
     if "greeting_bio" not in DISABLED:
-        remove_greeting_bios(article, rec, [(el, text) for el, text in kept if is_within(el, article)])
+        inside = elements_within(article)
+        remove_greeting_bios(article, rec, [(el, text) for el, text in kept if el in inside])
 
 
 def remove_closing_bios(
@@ -368,7 +373,8 @@ def remove_action_lines(article: HtmlElement, rec: Recorder | None = None) -> No
     if "button_link" in DISABLED:
         return
     for el, text in _leaves(article):
-        if len(text) <= _BUTTON_MAX and is_within(el, article) and _is_link_line(el, text) and _is_styled_button(el):
+        # Whether the line is still in the article is asked last: a climb to the article, for the few buttons.
+        if len(text) <= _BUTTON_MAX and _is_link_line(el, text) and _is_styled_button(el) and is_within(el, article):
             remove(el, rec, _STAGE, "link styled as a button")
 
 
@@ -485,15 +491,8 @@ def remove_box_copies(
     a table row on purpose, and a line alone is ``repeated_lines``' matter.
     """
     leaves = leaves if leaves is not None else _leaves(article)
-    # How many blocks each box holds, boxes in page order (of their first block).
-    counts: dict[HtmlElement, int] = {}
-    for el, _ in leaves:
-        for node in el.iterancestors():
-            if node is article:
-                break
-            if node.tag in _BOX_TAGS:
-                counts[node] = counts.get(node, 0) + 1
-    boxes = [box for box, n in counts.items() if 2 <= n <= _BOX_MAX_LEAVES]
+    counts = _blocks_held(article, leaves)
+    boxes = [box for box, n in counts.items() if box.tag in _BOX_TAGS and 2 <= n <= _BOX_MAX_LEAVES]
     if len(boxes) < 2:
         return
     first: dict[str, HtmlElement] = {}
@@ -505,6 +504,43 @@ def remove_box_copies(
         # A wrapper and what it wraps have one text: a copy is a box apart from the first.
         if shown is not box and not is_within(box, shown) and not is_within(shown, box) and is_within(box, article):
             remove(box, rec, _STAGE, "a box the article already showed (a promo, price or author box again)")
+
+
+def _blocks_held(article: HtmlElement, leaves: list[tuple[HtmlElement, str]]) -> dict[HtmlElement, int]:
+    """Return how many of ``leaves`` each of their ancestors below ``article`` holds, in the order a climb from each leaf meets them.
+
+    The order: the leaves in page order, each one's ancestors from its parent up.
+    One climb per leaf up to the first ancestor an earlier climb passed, then the
+    counts added up from the deepest ancestors: a climb to ``article`` from every
+    leaf cost the depth of the tree for each (256 levels over thousands of
+    blocks, on a hostile page). A leaf out of the article counts in the
+    ancestors it still has.
+    """
+    up: dict[HtmlElement, HtmlElement | None] = {}  # each ancestor met, with its parent (None above the top)
+    depth: dict[HtmlElement, int] = {}
+    counts: dict[HtmlElement, int] = {}
+    for el, _ in leaves:
+        node = el.getparent()
+        if node is None or node is article:
+            continue
+        counts[node] = counts.get(node, 0) + 1  # the leaf itself; its ancestors get theirs below
+        path = []
+        while node is not None and node is not article and node not in up:
+            parent = node.getparent()
+            up[node] = parent
+            path.append(node)
+            counts.setdefault(node, 0)
+            node = parent
+        known = depth[node] if node is not None and node is not article else 0
+        for passed in reversed(path):
+            known += 1
+            depth[passed] = known
+    # Deepest first: each ancestor's count is final before it is added to its parent's.
+    for node in sorted(up, key=depth.__getitem__, reverse=True):
+        parent = up[node]
+        if parent is not None and parent is not article:
+            counts[parent] += counts[node]
+    return counts
 
 
 def remove_placeholders(

@@ -48,6 +48,7 @@ __all__ = [
     "class_signal",
     "class_words",
     "collapsed",
+    "elements_within",
     "furniture_word",
     "has_block_child",
     "hidden_by_style",
@@ -500,10 +501,21 @@ def _leaf_blocks(root: HtmlElement) -> list[HtmlElement]:
     found = list(root.iter(*BLOCK_TAGS))
     # The list keeps each element's proxy alive, so an ancestor found here is the same object as in it.
     holders = set()
+    # Each inline element climbed through, with the block (or root, or None) the climb from it ends at:
+    # blocks under a run of inline wrappers share it. Without it a hostile page (a chain of 250 <b>s,
+    # thousands of <div>s below it) climbed the whole chain from every block.
+    above: dict[HtmlElement, HtmlElement | None] = {}
     for el in found:
         node = el.getparent()
+        climbed = []
         while node is not None and node.tag not in BLOCK_TAGS and node is not root:
+            if node in above:
+                node = above[node]
+                break
+            climbed.append(node)
             node = node.getparent()
+        for passed in climbed:
+            above[passed] = node
         holders.add(node)
     return [el for el in found if el is not root and el not in holders]
 
@@ -553,6 +565,16 @@ def ancestor_counts(elements: Iterable[HtmlElement], top: HtmlElement | None = N
             if node is top:
                 break
     return holds
+
+
+def elements_within(root: HtmlElement) -> set[HtmlElement]:
+    """Return the elements under ``root`` now, ``root`` included: :func:`is_within` for many elements at once.
+
+    One walk of the tree, not a climb per element: a climb is as long as the
+    tree is deep (up to 256 levels on a hostile page, for each of its blocks).
+    Ask it again after a removal. The set keeps the proxies alive, so tests by identity hold.
+    """
+    return set(root.iter())
 
 
 def is_within(el: HtmlElement, root: HtmlElement) -> bool:

@@ -76,6 +76,8 @@ __all__ = [
 MODEL_FILE = "scorer_model.json"
 _FORMAT = 1
 _STAGE = "boilerplate"
+# The most blocks the trees are walked for at once (raw_scores): arrays of about a megabyte each.
+_ROWS_AT_ONCE = 1024
 
 
 class ModelError(ValueError):
@@ -196,14 +198,23 @@ class BlockModel:
 
         ``bench/scorer_cv.py`` averages several models' log-odds with it.
         """
-        if not blocks:
-            return []
+        inputs: dict[frozenset[str], list[int]] = {}  # blocks under one ancestry share their words
+        scores: list[float] = []
+        # At most _ROWS_AT_ONCE blocks a batch: the walk's arrays are blocks x trees and the rows blocks x
+        # inputs, so a page of 60,000 blocks (a hostile table) made arrays of 60 MB each, seven times over,
+        # and their memory, not the walk, grew faster than the page. A page's blocks are a few dozen to a
+        # few hundred, one batch; each row's sum is the same in any batch.
+        for start in range(0, len(blocks), _ROWS_AT_ONCE):
+            scores.extend(self._raw_batch(blocks[start : start + _ROWS_AT_ONCE], inputs))
+        return scores
+
+    def _raw_batch(self, blocks: Sequence[Block], inputs: dict[frozenset[str], list[int]]) -> list[float]:
+        """``raw_scores`` of one batch of blocks; ``inputs`` holds the word columns of the words seen so far."""
         base, index, count = len(self.features), self._word_index, len(blocks)
         rows = np.zeros((count, base + len(self.vocabulary)))
         # The features read as one run of floats (a list of tuples is converted a value at a time, slower).
         features = itertools.chain.from_iterable(block.features for block in blocks)
         rows[:, :base] = np.fromiter(features, dtype=float, count=count * base).reshape(count, base)
-        inputs: dict[frozenset[str], list[int]] = {}  # blocks under one ancestry share their words
         per_block = []
         for block in blocks:
             cols = inputs.get(block.words)

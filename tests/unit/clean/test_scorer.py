@@ -618,3 +618,22 @@ def test_a_byline_lead_in_goes_with_the_names_the_scorer_removed(monkeypatch: py
     assert any("lead-in" in r.reason and r.excerpt == "Written by" for r in rec.removals)
     text, _ = scored_fixture(name, monkeypatch, off="lead_in_left")
     assert text.startswith("Written by The year began")
+
+
+def test_a_page_of_more_blocks_than_one_batch_gets_each_blocks_own_score(monkeypatch: pytest.MonkeyPatch) -> None:
+    # raw_scores walks the trees for at most _ROWS_AT_ONCE blocks at a time (a hostile page's tens of
+    # thousands of blocks made arrays of hundreds of megabytes): batches of 7 over 400 blocks, words
+    # shared across batches, give every block the score it gets alone.
+    monkeypatch.setattr(scorer, "_ROWS_AT_ONCE", 7)
+    rng = random.Random(5)
+    data = link_model()
+    data["vocabulary"] = ["related", "promo", "story"]
+    data["trees"] = [random_tree(rng, len(FEATURES) + 3, rng.randrange(6)) for _ in range(30)]
+    model = load_model(data)
+    blocks = []
+    for _ in range(400):
+        features = tuple(rng.choice([rng.uniform(-1.5, 1.5), 0.0, 1.0]) for _ in FEATURES)
+        words = frozenset(rng.sample(["related", "promo", "story", "other"], rng.randrange(5)))
+        blocks.append(Block(lxml.html.fragment_fromstring("<p>x</p>"), "x", features, words))
+    assert model.raw_scores(blocks) == [model.raw(model.row(block)) for block in blocks]
+    assert model.raw_scores(blocks[:7]) + model.raw_scores(blocks[7:8]) == model.raw_scores(blocks[:8])
