@@ -44,6 +44,8 @@ from feedsvc.clean.dom import (
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BLOCK_TAGS,
+    BOILERPLATE_PAIRS,
+    BOILERPLATE_WORDS,
     COMMENT_CONTROL,
     COMMENT_DATE,
     COMMENT_HEADING,
@@ -63,6 +65,7 @@ __all__ = [
     "aside_in_text",
     "best_by_value",
     "find_article",
+    "opens_in_lightbox",
     "prune",
     "remove_comment_shapes",
     "remove_page_behind_dialog",
@@ -133,6 +136,7 @@ RULES: dict[str, str] = {
     "title_section": "the block just above the pick holding the page's <h1> and a lead paragraph (the article's header) joins it",
     "comment_shapes": "a run of 3+ dated items with reply/report controls or self-links (a comment thread) goes",
     "words_in_sentence": "a link or text-level element inside a sentence is not furniture for its class or id",
+    "lightbox_pictures": "a <figure> or link holding a picture, classed for the lightbox it opens on a click, is the article's picture",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -217,10 +221,13 @@ def _remove_hinted(root: HtmlElement, total: int, shown: frozenset[str], rec: Re
     # ancestor went earlier in this loop: ``gone`` answers that without a climb to the root.
     gone: set[HtmlElement] = set()
     sentences = "words_in_sentence" not in DISABLED
+    pictures = "lightbox_pictures" not in DISABLED
     for el in hinted:
         if el in gone or (el not in prose if el in with_prose else not _doomed(el, hidden)):
             continue
         if sentences and el.tag in SENTENCE_TAGS and el not in hidden and words_in_sentence(el):
+            continue
+        if pictures and el.tag in _PICTURE_BOXES and el not in hidden and opens_in_lightbox(el):
             continue
         key = _hint_group(el, hidden)
         if el in styled or (prose.get(el, 0) < 0.4 * total and groups.get(key, 0) < 0.4 * total):
@@ -231,6 +238,35 @@ def _remove_hinted(root: HtmlElement, total: int, shown: frozenset[str], rec: Re
                 remove(el, rec, "prune", why)
             else:
                 remove(el)
+
+
+# What shows a picture in the text: a <figure>, or a link around the picture that opens it enlarged.
+_PICTURE_BOXES = frozenset({"figure", "a"})
+# The furniture words of a lightbox: the overlay that shows a picture enlarged, and the picture that opens it.
+_LIGHTBOX_WORDS = frozenset({"lightbox"})
+_FURNITURE_MARKS = BOILERPLATE_WORDS | BOILERPLATE_PAIRS
+
+
+def opens_in_lightbox(el: HtmlElement) -> bool:
+    """Return True if the <figure> or link ``el`` is a picture of the text that a click shows enlarged.
+
+    WordPress classes each image block whose "enlarge on click" is set
+    ``wp-lightbox-container``, and gallery scripts class the link around a
+    picture ``lightbox``: the word names the overlay the picture opens in,
+    which is furniture (a <div> at the page's end, its <img> without a
+    source until a click), while the <figure> or link is the article's
+    picture and its caption. So such an element is no furniture when
+    'lightbox' is the only furniture word of its class and id and it holds
+    a picture with a source; a link holds nothing else (no words of a
+    menu or a teaser).
+    """
+    words = {word for grams in class_words(el) for word in grams & _FURNITURE_MARKS}
+    if not words or not words <= _LIGHTBOX_WORDS:
+        return False
+    picture = next((img for img in el.iter("img") if (img.get("src") or "").strip()), None)
+    if picture is None:
+        return False
+    return el.tag == "figure" or not text_of(el)
 
 
 _WORDS = re.compile(r"\w+")

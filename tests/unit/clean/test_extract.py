@@ -143,6 +143,20 @@ def test_an_accordion_question_button_is_kept_as_a_heading_over_its_answer(monke
     assert "The harbour stays open throughout" in without  # the answer was kept before this rule too
 
 
+def test_a_picture_that_opens_in_a_lightbox_is_the_articles_picture(monkeypatch: pytest.MonkeyPatch) -> None:
+    # WordPress classes an image block set to "enlarge on click" wp-lightbox-container, and gallery
+    # scripts class the link around a picture "lightbox": the word names the overlay, not the picture.
+    page = fixture("keeps_pictures_that_open_in_a_lightbox.html")
+    out = clean_html(page, "https://chips.example/2024/accelerators/")
+    assert "market-share-2024.png" in out and "Market share of data-centre accelerators, 2024" in out
+    assert "flagship-board.jpg" in out  # a link around the picture, classed "lightbox"
+    assert "Close" not in out and 'src=""' not in out  # the overlay that shows it enlarged still goes
+    monkeypatch.setattr(extract, "DISABLED", frozenset({"lightbox_pictures"}))
+    without = clean_html(page, "https://chips.example/2024/accelerators/")
+    assert "market-share-2024.png" not in without and "flagship-board.jpg" not in without
+    assert "Market share of data-centre accelerators, 2024" not in without
+
+
 def test_a_code_listing_keeps_its_comments_whatever_the_highlighter_calls_them() -> None:
     # Highlighters class a code comment "hljs-comment" or "token comment": a word that marks a
     # comment section elsewhere on a page, but here a line of the code the article shows.

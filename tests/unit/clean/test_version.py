@@ -59,6 +59,7 @@ FINGERPRINTS = {
     "36": "a52075b5a2984a6d",  # issue 11: a block whose whole text is an unfilled plugin, module or script token goes outside code ("[convertkit form=1630175]", "[CTA_MODULE]", "%%title%%", "*|FNAME|*", "$undefined": template_tokens); model retrained
     "37": "2e3f081e4781831a",  # only pages that nest past the bound change: formatting elements an end tag of another element closes are read as reopened (lexbor reopens them: "<span><b></span>x" repeated nested without bound), and a tree deeper than its reading is cleaned again cut to 512 levels, not sanitised whole; fixture flattens_formatting_elements_reopened_past_the_depth_bound
     "38": "03e68ed00fc34e62",  # with cleaner 37's change; issue 11: a figure's caption the learned scorer doubts stays when its picture is kept without alt text and the caption says what the picture shows: not a credit, a control label or a name alone, not a gallery's or a teaser's (caption_of_kept_picture); fixture keeps_a_doubted_caption_of_a_kept_picture added
+    "39": "8ba10f25d62094da",  # issue 11: a <figure> or a link holding a picture, classed 'lightbox' for the overlay it opens on a click (WordPress's wp-lightbox-container), is the article's picture and stays with its caption (lightbox_pictures); fixture keeps_pictures_that_open_in_a_lightbox; model retrained
 }
 
 
