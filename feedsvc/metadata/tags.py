@@ -57,7 +57,7 @@ _IDENTIFIER = re.compile(r"^[0-9a-f]{8}-[0-9a-f-]{20,}$|^[0-9a-f]{16,}$|^\d{5,}$
 # What a tag's twins share once spaces and punctuation are gone: "Google Play", "GooglePlay", "google-play".
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 # English plural endings, longest first, with what the singular ends in: "stories" -> "story", "boxes" -> "box";
-# "-ss" is no plural ("business", "glass": kept as it is), and a stem under three letters is left alone ("bus").
+# "-ss" is no plural ("business", "glass": kept as it is), and a singular under three letters is none ("bus").
 _PLURALS = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("sses", "ss"), ("ss", "ss"), ("s", ""))
 
 
@@ -104,6 +104,7 @@ def twin_key(tag: str) -> str:
     if not key.isalpha() or not key.isascii():  # an English plural only: "COVID-19", "日本" stay as they are
         return key or tag.casefold()
     for ending, singular in _PLURALS:
-        if key.endswith(ending) and len(key) - len(ending) >= 3:
+        # the singular three letters or more: "boxes" is "box" and "ties" "tie", but "bus" and "gas" are no plurals
+        if key.endswith(ending) and len(key) - len(ending) + len(singular) >= 3:
             return key[: -len(ending)] + singular
     return key

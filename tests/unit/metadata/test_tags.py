@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from feedsvc.metadata import tags
-from feedsvc.metadata.tags import MAX_TAGS, reader_tags
+from feedsvc.metadata.tags import MAX_TAGS, reader_tags, twin_key
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,21 @@ def test_a_site_section_or_default_category_is_no_tag(label: str, monkeypatch: p
 def test_every_tag_rule_is_described() -> None:
     assert set(tags.RULES) == {"section_labels", "twins"}
     assert all(isinstance(why, str) and why for why in tags.RULES.values())
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [("Smart Contracts", "smart-contract"), ("Stories", "story"), ("Boxes", "box"), ("taxes", "Tax"), ("ties", "Tie"),
+     ("Watches", "watch"), ("glasses", "Glass"), ("businesses", "Business"), ("COVID-19", "Covid 19")],
+)  # fmt: skip
+def test_twins_share_a_key(one: str, other: str) -> None:
+    assert twin_key(one) == twin_key(other)
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [("Bus", "Bu"), ("Gas", "ga"), ("Business", "Busines"), ("Glass", "Glas"), ("日本", "日本s"), ("Art", "Arte")],
+)  # fmt: skip
+def test_words_that_are_no_plural_keep_their_key(one: str, other: str) -> None:
+    # "-ss" is no plural, a singular of under three letters is none, and only ASCII words are read as English
+    assert twin_key(one) != twin_key(other)
