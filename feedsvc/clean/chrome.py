@@ -31,6 +31,7 @@ from feedsvc.clean.confidence import thread_markup
 from feedsvc.clean.dom import (
     HEADING_TAGS,
     ancestor_counts,
+    class_and_id,
     class_words,
     elements_within,
     in_code,
@@ -202,7 +203,7 @@ def _is_caption(el: HtmlElement, known: dict[HtmlElement, bool]) -> bool:
         if node.tag in ("figure", "figcaption", "caption"):
             found = True
             break
-        names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+        names = class_and_id(node).lower()
         if "caption" in names or "credit" in names:
             found = True
             break
@@ -220,7 +221,7 @@ def _is_slide_counter(el: HtmlElement, text: str) -> bool:
     if counter is None or int(counter.group(1)) > int(counter.group(2)) or el.tag in ("td", "th"):
         return False
     for node in [el, *el.iterancestors()]:
-        if node.tag == "figure" or GALLERY_NAME.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+        if node.tag == "figure" or GALLERY_NAME.search(class_and_id(node)):
             return True
         if node.tag in ("article", "main", "body"):
             return False
@@ -791,7 +792,7 @@ def remove_author_class_boxes(
         # A class word "author(s)" is spelled in the class or id, lower-cased: an element whose class
         # and id do not hold "author" (most, and all without either) is not split into words.
         if el is not article
-        and "author" in f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+        and "author" in class_and_id(el).lower()
         and any(words & _AUTHOR_WORDS for words in class_words(el))
     ]
     for box in boxes:

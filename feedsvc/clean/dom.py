@@ -45,6 +45,7 @@ __all__ = [
     "ancestor_counts",
     "block_holders",
     "bounded_trees",
+    "class_and_id",
     "class_signal",
     "class_words",
     "collapsed",
@@ -649,6 +650,11 @@ _FURNITURE = BOILERPLATE_WORDS | BOILERPLATE_PAIRS
 _SIGNAL_WORDS = frozenset(word for entry in _FURNITURE | CONTENT_WORDS for word in entry.split("-"))
 _NAME_WORD = re.compile(r"[a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def class_and_id(el: HtmlElement) -> str:
+    """Return ``el``'s class and id as one string ("wp-caption-text main-photo"), for a test of the names they hold."""
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
 
 
 def class_words(el: HtmlElement) -> list[frozenset[str]]:

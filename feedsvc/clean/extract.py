@@ -263,8 +263,7 @@ def opens_in_lightbox(el: HtmlElement) -> bool:
     words = {word for grams in class_words(el) for word in grams & _FURNITURE_MARKS}
     if not words or not words <= _LIGHTBOX_WORDS:
         return False
-    picture = next((img for img in el.iter("img") if (img.get("src") or "").strip()), None)
-    if picture is None:
+    if not any((img.get("src") or "").strip() for img in el.iter("img")):
         return False
     return el.tag == "figure" or not text_of(el)
 

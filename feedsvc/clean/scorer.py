@@ -44,7 +44,7 @@ import numpy as np
 from lxml.html import HtmlElement
 
 from feedsvc.clean.blocks import FEATURES, Block, article_blocks
-from feedsvc.clean.dom import HEADING_TAGS, holders_of, is_within, remove, text_of
+from feedsvc.clean.dom import HEADING_TAGS, class_and_id, holders_of, is_within, remove, text_of
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BYLINE_LEAD_IN,
@@ -634,7 +634,7 @@ def _caption_of(el: HtmlElement, article: HtmlElement) -> HtmlElement | None:
     for _ in range(_CAPTION_CLIMB):
         if node is None or node is article or node.tag in ("caption", "figure"):
             return None
-        if node.tag == "figcaption" or "caption" in f"{node.get('class') or ''} {node.get('id') or ''}".lower():
+        if node.tag == "figcaption" or "caption" in class_and_id(node).lower():
             return node
         node = node.getparent()
     return None
@@ -714,9 +714,7 @@ def _caption_verdict(
         return "its picture goes"
     if len(text_of(figure)) - len(text_of(caption)) > CAPTION_FIGURE_MAX_OTHER_CHARS:
         return "not one figure (its picture sits with other text)"
-    if any(
-        GALLERY_NAME.search(f"{node.get('class') or ''} {node.get('id') or ''}") for node in _up_to(figure, article)
-    ):
+    if any(GALLERY_NAME.search(class_and_id(node)) for node in _up_to(figure, article)):
         return "a gallery's"
     if all(any(up.tag == "a" and _links_away(up) for up in _up_to(p, article)) for p in kept):
         return "a teaser's (its picture links to another page)"

@@ -68,24 +68,29 @@ def without_opening(description: str, openings: Iterable[str]) -> str:
         return description
     text = " ".join(description.split())
     for opening in sorted({" ".join(line.split()) for line in openings}, key=len, reverse=True):
-        if not opening or not text.casefold().startswith(opening.casefold()):
+        rest = _rest_after(text, opening) if opening else None
+        if rest is None or (rest[:1].isalnum() and opening[-1:].isalnum()):
             continue
-        rest = text[len(opening) :]
-        if rest[:1].isalnum() and opening[-1:].isalnum():
-            continue
-        rest = rest.lstrip(_AFTER_OPENING)
-        return rest if len(rest.split()) >= _MIN_WORDS_AFTER else description
+        return _story_or(rest.lstrip(_AFTER_OPENING), description)
     return description
 
 
 def _after_title(description: str, title: str) -> str:
     """Return ``description`` from after the title it opens with and a colon or dash, when text follows."""
-    text = " ".join(description.split())
-    head = " ".join(title.split())
-    if not text.casefold().startswith(head.casefold()):
+    rest = _rest_after(" ".join(description.split()), " ".join(title.split()))
+    if rest is None:
         return description
-    parted = _AFTER_TITLE.match(text[len(head) :])
-    rest = text[len(head) + parted.end() :] if parted else ""
+    parted = _AFTER_TITLE.match(rest)
+    return _story_or(rest[parted.end() :] if parted else "", description)
+
+
+def _rest_after(text: str, head: str) -> str | None:
+    """Return ``text`` after ``head`` when it starts with it (case ignored), else None."""
+    return text[len(head) :] if text.casefold().startswith(head.casefold()) else None
+
+
+def _story_or(rest: str, description: str) -> str:
+    """Return ``rest`` when it is enough of a story to summarise it (six words or more), else ``description``."""
     return rest if len(rest.split()) >= _MIN_WORDS_AFTER else description
 
 
