@@ -403,6 +403,14 @@ def test_a_trail_of_links_opening_the_article_is_no_summary(monkeypatch: pytest.
             "Old caulk that has gone black",
             "How to Re-caulk a Bathtub:",
         ),
+        # the headline run into the first sentence with no separator: an excerpt of the heading and the text
+        (
+            "description_running_the_title_into_its_first_sentence.html",
+            summaries,
+            "title_run_in",
+            "Twelve sleeper routes later",
+            "Lessons from a Year of Night Trains Twelve",
+        ),
         # the byline line the page shows, run into the first sentence without a stop
         (
             "description_opening_with_the_byline_the_page_shows.html",
@@ -456,9 +464,44 @@ def test_a_summary_opening_like_a_dateline_or_byline_with_little_after_it_stays_
     )
 
 
+def test_a_title_that_begins_the_descriptions_sentence_stays() -> None:
+    # a small letter after the title goes on with its sentence: the description is the summary as written
+    assert summary_published("description_opening_with_the_title_as_the_subject_of_a_sentence.html") == (
+        "Real Estate Investing for Beginners is a short course on rentals, flips and the taxes on both."
+    )
+    # too short a title is as often a name that the sentence goes on with
+    text = "Apple Watch Series 9 brings a brighter screen and a faster chip this year."
+    assert summaries.summary_of(text, "Apple Watch") == text
+    # a title given twice before the text is cut twice
+    assert summaries.summary_of(
+        "Night Train Lessons Night Train Lessons Twelve sleeper routes later, here is what I pack.",
+        "Night Train Lessons",
+    ) == ("Twelve sleeper routes later, here is what I pack.")
+
+
+def test_a_title_is_matched_case_blind_where_casefolding_changes_its_length() -> None:
+    # "Straße" folds to "strasse", one character longer: the rest starts after the description's own
+    # opening, so the colon is still there to part the title from the sentence
+    assert (
+        summaries.summary_of(
+            "DIE STRASSE DER ZUKUNFT: Wie Städte ihre Straßen für alle neu verteilen.", "Die Straße der Zukunft"
+        )
+        == "Wie Städte ihre Straßen für alle neu verteilen."
+    )
+    assert (
+        summaries.summary_of(
+            "Die Straße der Zukunft: Wie Städte ihre Straßen für alle neu verteilen.", "DIE STRASSE DER ZUKUNFT"
+        )
+        == "Wie Städte ihre Straßen für alle neu verteilen."
+    )
+    assert summaries.without_opening(
+        "Von Jörg Strauß Die Stadt baut um, und alle sollen mitreden.", ["VON JÖRG STRAUSS"]
+    ) == ("Die Stadt baut um, und alle sollen mitreden.")
+
+
 def test_every_summary_rule_is_described() -> None:
     for module, rules in (
-        (summaries, {"title_repeat", "title_lead_in", "byline_lead_in"}),
+        (summaries, {"title_repeat", "title_lead_in", "title_run_in", "byline_lead_in"}),
         (clean_summary, {"breadcrumb", "dateline"}),
     ):
         assert set(module.RULES) == rules
