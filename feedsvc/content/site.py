@@ -185,8 +185,8 @@ SETTINGS: tuple[Setting, ...] = (
         "max_article_elements",
         f"Most elements an article page may have once parsed ({MAX_ARTICLE_ELEMENTS_RANGE[0]}-"
         f"{MAX_ARTICLE_ELEMENTS_RANGE[1]}); a page with more is not cleaned nor published, and is reported with "
-        "its count. The cleaner's time follows the elements, not the bytes: the default holds five times the "
-        "longest ordinary page and bounds the slowest page to a few seconds.",
+        "its count. The cleaner's time follows the elements, not the bytes: the default holds three times the "
+        "longest ordinary page and bounds the slowest page to seconds.",
     ),
 )
 

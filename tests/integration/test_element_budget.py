@@ -105,7 +105,7 @@ def test_the_element_budget_has_a_default_and_bounds_take_their_ends(budgeted: P
     site_toml = budgeted / "site.toml"
     text = site_toml.read_text(encoding="utf-8").replace("max_article_elements = 1000\n", "")
     site_toml.write_text(text, encoding="utf-8")
-    assert load_site(budgeted).max_article_elements == 50_000
+    assert load_site(budgeted).max_article_elements == 30_000
     site_toml.write_text(text + "max_article_elements = 1000000\n", encoding="utf-8")
     assert load_site(budgeted).max_article_elements == 1_000_000
 
