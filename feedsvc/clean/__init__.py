@@ -217,7 +217,7 @@ def _clean_probed(
     try:
         cleaned = _clean(html, base_url, rules, rec, probe, max_elements=max_elements)
     except TooManyElements:
-        raise
+        raise  # refused, as clean_html refuses it: not a failure to fall back from
     except Exception:  # noqa: BLE001 - same fallback as clean_html
         cleaned, probe = clean_html(html, base_url, rules, max_elements=max_elements), Probe()
     removals = tuple(rec.removals) if rec is not None else ()
