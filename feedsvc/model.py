@@ -15,6 +15,8 @@ from typing import Protocol
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
+from feedsvc.element_budget import MAX_ARTICLE_ELEMENTS
+
 __all__ = [
     "FACET_KINDS",
     "NO_TITLE",
@@ -199,6 +201,9 @@ class Site:
     tombstone_days: int = 30
     websub_hub: str | None = None  # None: no hub (site.toml says so with "" or by leaving it out)
     max_article_bytes: int = 5 * 1024 * 1024  # larger article files are reported, not read
+    max_article_elements: int = (
+        MAX_ARTICLE_ELEMENTS  # pages with more elements are reported, not cleaned (feedsvc.element_budget)
+    )
     articles_per_page: int = 25  # on the home page and each tag and author page (see content/site.py)
     canonical: str = "source"  # an imported article's rel=canonical: "source" (where it came from) or "self"
     crawlers: str = "allow"  # robots.txt: "allow" (and name the sitemap) or "deny" (a staging copy, a private site)

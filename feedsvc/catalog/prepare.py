@@ -18,7 +18,15 @@ from dataclasses import replace
 from datetime import datetime
 
 from feedsvc.catalog.revisions import reader_keys
-from feedsvc.clean import SiteRules, clean_article, clean_html, fallback_title, summarize, without_dateline
+from feedsvc.clean import (
+    SiteRules,
+    TooManyElements,
+    clean_article,
+    clean_html,
+    fallback_title,
+    summarize,
+    without_dateline,
+)
 from feedsvc.metadata.images import choose_lead_image
 from feedsvc.model import NO_TITLE, UNDATED, Article, ArticleSource, ContentError, Prepared, Problem, Site, article_path
 from feedsvc.text import one_line, site_host
@@ -106,7 +114,12 @@ def make_article(
     origin_url = meta.canonical_url or source.source_url or page_url
     site_rules = _rules_for(source, rules or {})
     if clean is clean_html:  # the real cleaner also says how sure it is; an injected one cannot
-        cleaned = clean_article(source.html, base_url=origin_url, rules=site_rules)
+        try:  # the loader's metadata counted its own parse; the cleaner's (HTML5) parse may make more elements
+            cleaned = clean_article(
+                source.html, base_url=origin_url, rules=site_rules, max_elements=site.max_article_elements
+            )
+        except TooManyElements as error:
+            raise ContentError(source.path, str(error)) from None
         content = cleaned.html
         if cleaned.confidence.doubtful:
             warnings.append(

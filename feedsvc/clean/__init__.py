@@ -92,6 +92,7 @@ from feedsvc.clean.normalise import declared_address, declared_url, effective_ba
 from feedsvc.clean.rules import SiteRules, apply_strip_rules, parse_rules, rule_body
 from feedsvc.clean.sanitise import sanitise, sanitise_with_text, serialise_children
 from feedsvc.clean.summary import fallback_title, summarize, without_dateline
+from feedsvc.element_budget import TooManyElements, check_elements
 from feedsvc.html_depth import limit_depth
 from feedsvc.text import collapsed_length, site_host, strip_markup
 
@@ -101,6 +102,7 @@ __all__ = [
     "Confidence",
     "Removal",
     "SiteRules",
+    "TooManyElements",
     "clean_article",
     "clean_explained",
     "clean_html",
@@ -127,7 +129,9 @@ _WHOLE_PAGE = re.compile(r"<(?:html|head|body)[\s>/]", re.IGNORECASE)
 _RETRY_MIN_CHARS = 200
 
 
-def clean_html(html: str, base_url: str | None = None, rules: SiteRules | None = None) -> str:
+def clean_html(
+    html: str, base_url: str | None = None, rules: SiteRules | None = None, *, max_elements: int | None = None
+) -> str:
     """Return the clean, sanitised article body of ``html`` as an HTML fragment.
 
     :param html: a whole saved page or a body fragment.
@@ -136,21 +140,26 @@ def clean_html(html: str, base_url: str | None = None, rules: SiteRules | None =
         Without either, relative URLs are kept as they are: a feed needs
         absolute URLs, so callers that publish pass the page's URL.
     :param rules: the site's cleaning rules, if it has any.
+    :param max_elements: the element budget (``feedsvc.element_budget``):
+        a page whose parsed tree has more elements is refused before any
+        stage runs. None: no budget.
     :returns: the article's paragraphs, headings, lists, quotes, tables and
         figures, with http(s) URLs (absolute when a base is known) stripped
         of tracking parameters, no scripts, styles, embeds or event
         handlers, and no XML-illegal characters; ``""`` when nothing is
-        left. Never raises on a ``str``.
+        left. Never raises on a ``str`` but :class:`TooManyElements`.
     """
     try:
         try:
-            return _clean(html, base_url, rules, None)
+            return _clean(html, base_url, rules, None, max_elements=max_elements)
         except RecursionError:
             # A tree deeper than the depth reading said (a shape feedsvc.html_depth misses): cleaned again
             # from trees cut to html_depth.TREE_DEPTH levels, rather than the whole page sanitised.
             LOGGER.warning("the page nests deeper than its depth reading; cleaned again with its tree cut")
             with bounded_trees():
-                return _clean(html, base_url, rules, None)
+                return _clean(html, base_url, rules, None, max_elements=max_elements)
+    except TooManyElements:
+        raise  # the caller's refusal, not a failure: sanitising the whole page would cost what the budget saves
     except Exception:
         LOGGER.warning("cleaning failed; falling back to sanitising the whole input", exc_info=True)
         try:
@@ -160,7 +169,7 @@ def clean_html(html: str, base_url: str | None = None, rules: SiteRules | None =
 
 
 def clean_html_explained(
-    html: str, base_url: str | None = None, rules: SiteRules | None = None
+    html: str, base_url: str | None = None, rules: SiteRules | None = None, *, max_elements: int | None = None
 ) -> tuple[str, list[Removal]]:
     """Return what ``clean_html`` returns, and every block the stages removed, in order.
 
@@ -169,7 +178,7 @@ def clean_html_explained(
     reason, where the block was and the start of its text. (``clean_explained``
     gives the same with the cleaner's doubts.)
     """
-    found = clean_explained(html, base_url, rules)
+    found = clean_explained(html, base_url, rules, max_elements=max_elements)
     return found.html, list(found.removals)
 
 
@@ -182,26 +191,35 @@ class Cleaned:
     removals: tuple[Removal, ...] = ()
 
 
-def clean_article(html: str, base_url: str | None = None, rules: SiteRules | None = None) -> Cleaned:
+def clean_article(
+    html: str, base_url: str | None = None, rules: SiteRules | None = None, *, max_elements: int | None = None
+) -> Cleaned:
     """Return ``clean_html``'s result with the cleaner's doubts about it (see ``feedsvc.clean.confidence``).
 
     The HTML is identical to ``clean_html(html, base_url, rules)``; judging
-    the result costs a pass over the page's paragraphs.
+    the result costs a pass over the page's paragraphs. ``max_elements``: as
+    ``clean_html``'s (raises :class:`TooManyElements`).
     """
-    return _clean_probed(html, base_url, rules, None)
+    return _clean_probed(html, base_url, rules, None, max_elements)
 
 
-def clean_explained(html: str, base_url: str | None = None, rules: SiteRules | None = None) -> Cleaned:
+def clean_explained(
+    html: str, base_url: str | None = None, rules: SiteRules | None = None, *, max_elements: int | None = None
+) -> Cleaned:
     """Return ``clean_article``'s result with every block the stages removed, in order."""
-    return _clean_probed(html, base_url, rules, Recorder())
+    return _clean_probed(html, base_url, rules, Recorder(), max_elements)
 
 
-def _clean_probed(html: str, base_url: str | None, rules: SiteRules | None, rec: Recorder | None) -> Cleaned:
+def _clean_probed(
+    html: str, base_url: str | None, rules: SiteRules | None, rec: Recorder | None, max_elements: int | None
+) -> Cleaned:
     probe = Probe()
     try:
-        cleaned = _clean(html, base_url, rules, rec, probe)
+        cleaned = _clean(html, base_url, rules, rec, probe, max_elements=max_elements)
+    except TooManyElements:
+        raise  # refused, as clean_html refuses it: not a failure to fall back from
     except Exception:  # noqa: BLE001 - same fallback as clean_html
-        cleaned, probe = clean_html(html, base_url, rules), Probe()
+        cleaned, probe = clean_html(html, base_url, rules, max_elements=max_elements), Probe()
     removals = tuple(rec.removals) if rec is not None else ()
     text = probe.article_text if probe.article_text is not None else _text_of(cleaned)
     return Cleaned(cleaned, assess(probe, text), removals)
@@ -235,7 +253,13 @@ def _text_of(fragment: str) -> str:
 
 
 def _clean(
-    html: str, base_url: str | None, rules: SiteRules | None, rec: Recorder | None, probe: Probe | None = None
+    html: str,
+    base_url: str | None,
+    rules: SiteRules | None,
+    rec: Recorder | None,
+    probe: Probe | None = None,
+    *,
+    max_elements: int | None = None,
 ) -> str:
     """The pipeline: the stages of the module docstring, in order, over one tree."""
     if not isinstance(html, str) or not html.strip():
@@ -247,6 +271,9 @@ def _clean(
     # Every element's Python proxy, kept until the pipeline ends: the stages walk the tree a dozen
     # times, and lxml makes a new proxy for an element each time none is alive (a tenth of the time).
     alive = list(root.iter())
+    # The element budget, before any stage: the parser drops comments and processing instructions, so
+    # every node here is an element, and the count is the one the stages' time follows.
+    check_elements(len(alive), max_elements)
     if rec is not None:
         rec.ids = number_elements(root)
 

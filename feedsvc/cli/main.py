@@ -410,10 +410,12 @@ def clean(source: Any, url: str | None, content_dir: Path, no_rules: bool, expla
 
     With --explain, print what was removed instead: one line per removed
     block, grouped by stage (site rules, pruning, extraction, boilerplate,
-    normalisation), then counts.
+    normalisation), then counts. A page with more elements than the content
+    folder's max_article_elements (site.toml; the default without one) is
+    refused, as a build would refuse it, with status 1.
     """
     from feedsvc.catalog.prepare import rules_host
-    from feedsvc.clean import clean_explained, clean_html, declared_url
+    from feedsvc.clean import TooManyElements, clean_explained, clean_html, declared_url
     from feedsvc.clean.explain import format_removals
     from feedsvc.content.loader import html_text
     from feedsvc.content.rules import load_site_rules
@@ -437,10 +439,14 @@ def clean(source: Any, url: str | None, content_dir: Path, no_rules: bool, expla
         rules = all_rules.get(host)
         if rules is not None:
             rules_note = f"site rules: {content_dir / 'rules' / (host + '.toml')} (version {rules.version})"
-    if not explain and report is None:
-        click.echo(clean_html(html, base_url=page_url, rules=rules))
-        return
-    found = clean_explained(html, page_url, rules)
+    budget = _element_budget(content_dir)
+    try:
+        if not explain and report is None:
+            click.echo(clean_html(html, base_url=page_url, rules=rules, max_elements=budget))
+            return
+        found = clean_explained(html, page_url, rules, max_elements=budget)
+    except TooManyElements as error:
+        raise click.ClickException(f"{name}: {error}") from None
     cleaned, removals = found.html, list(found.removals)
     if explain:
         click.echo(f"page: {source.name}")
@@ -460,6 +466,21 @@ def clean(source: Any, url: str | None, content_dir: Path, no_rules: bool, expla
             encoding="utf-8",
         )
         click.echo(f"report: {report}", err=True)
+
+
+def _element_budget(content_dir: Path) -> int:
+    """Return the element budget of ``content_dir``'s site.toml: the default without one (a page cleaned alone)."""
+    from feedsvc.content.loader import load_site
+    from feedsvc.content.site import SiteConfigError
+    from feedsvc.element_budget import MAX_ARTICLE_ELEMENTS, SETTING
+
+    if not (content_dir / "site.toml").is_file():
+        return MAX_ARTICLE_ELEMENTS
+    try:
+        return load_site(content_dir).max_article_elements
+    except SiteConfigError as error:
+        click.echo(f"warning: {error}; the default {SETTING} ({MAX_ARTICLE_ELEMENTS:,}) applies", err=True)
+        return MAX_ARTICLE_ELEMENTS
 
 
 @main.command("import")

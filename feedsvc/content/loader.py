@@ -40,6 +40,7 @@ from feedsvc.content.site import (
 )
 from feedsvc.content.slug import FALLBACK_SLUG, is_slug, slugify
 from feedsvc.content.toml_text import joined, parse_toml, parse_toml_keys
+from feedsvc.element_budget import TooManyElements
 from feedsvc.html_depth import MAX_DEPTH, limit_depth
 from feedsvc.metadata.page import extract_metadata, page_shown_markup
 from feedsvc.metadata.tags import MAX_TAGS as METADATA_MAX_TAGS
@@ -362,16 +363,25 @@ def parse_article(path: Path, files: ArticleFiles, site: Site) -> ArticleSource:
     if len(files.data) > limit:
         raise ContentError(path, _too_big(len(files.data), limit))
     notes: list[str] = []
-    if path.suffix.lower() == MARKDOWN_SUFFIX:
-        html, sidecar = _parse_markdown(path, files.data, site)
-        sources = [("front matter", sidecar.metadata), *extract_metadata(html, site.timezone, site_names=[site.title])]
-    else:
-        html, notes = _parse_html(path, files.data)
-        notes.extend(_base_href_secret(html))
-        sidecar = _parse_sidecar(path.with_suffix(SIDECAR_SUFFIX), files.sidecar, site)
-        # the site's own name and, for an imported page, its source's host may be stripped from its title
-        page = extract_metadata(html, site.timezone, site_names=[site.title], url=sidecar.source_url)
-        sources = [("sidecar", sidecar.metadata), *page]
+    # The element budget is checked by the first reader of the whole page, the metadata's parse: a page
+    # over it costs that parse, not the seconds its metadata and cleaning would (feedsvc.element_budget).
+    budget = site.max_article_elements
+    try:
+        if path.suffix.lower() == MARKDOWN_SUFFIX:
+            html, sidecar = _parse_markdown(path, files.data, site)
+            page = extract_metadata(html, site.timezone, site_names=[site.title], max_elements=budget)
+            sources = [("front matter", sidecar.metadata), *page]
+        else:
+            html, notes = _parse_html(path, files.data)
+            notes.extend(_base_href_secret(html))
+            sidecar = _parse_sidecar(path.with_suffix(SIDECAR_SUFFIX), files.sidecar, site)
+            # the site's own name and, for an imported page, its source's host may be stripped from its title
+            page = extract_metadata(
+                html, site.timezone, site_names=[site.title], url=sidecar.source_url, max_elements=budget
+            )
+            sources = [("sidecar", sidecar.metadata), *page]
+    except TooManyElements as error:
+        raise ContentError(path, str(error)) from None
     metadata, origins = merge_metadata(sources)
     # markup-looking text the page shows as text stays in the fields: looked for only where a field holds some
     shown = page_shown_markup(html) if _holds_angles(metadata) else frozenset()

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from feedsvc import element_budget
 from feedsvc.content.pictures import PICTURE_TYPES
 from feedsvc.content.slug import is_slug, slugify
 from feedsvc.content.toml_text import joined
@@ -92,6 +93,9 @@ ARTICLES_PER_PAGE_RANGE = (1, 1000)
 # Bounds of max_article_bytes: below, no real article fits; above, one file costs the
 # cleaner seconds and hundreds of megabytes.
 MAX_ARTICLE_BYTES_RANGE = (1024, 64 * 1024 * 1024)
+
+# Bounds of max_article_elements: feedsvc.element_budget says why.
+MAX_ARTICLE_ELEMENTS_RANGE = element_budget.MAX_ARTICLE_ELEMENTS_RANGE
 
 # Largest icon or logo file: a favicon is a few kilobytes, a logo tens; megabytes are a photo by mistake,
 # which every feed reader would fetch for every subscriber.
@@ -176,6 +180,13 @@ SETTINGS: tuple[Setting, ...] = (
         "max_article_bytes",
         f"Largest article file read, in bytes ({MAX_ARTICLE_BYTES_RANGE[0]}-{MAX_ARTICLE_BYTES_RANGE[1]}); "
         "a larger one is not published and is reported with its size.",
+    ),
+    _declared(
+        "max_article_elements",
+        f"Most elements an article page may have once parsed ({MAX_ARTICLE_ELEMENTS_RANGE[0]}-"
+        f"{MAX_ARTICLE_ELEMENTS_RANGE[1]}); a page with more is not cleaned nor published, and is reported with "
+        "its count. The cleaner's time follows the elements, not the bytes: the default holds three times the "
+        "longest ordinary page and bounds the slowest page to seconds.",
     ),
 )
 
@@ -334,6 +345,7 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "websub_hub": _optional_url,
     "articles_per_page": _bounded_int(*ARTICLES_PER_PAGE_RANGE),
     "max_article_bytes": _bounded_int(*MAX_ARTICLE_BYTES_RANGE),
+    "max_article_elements": _bounded_int(*MAX_ARTICLE_ELEMENTS_RANGE),
     "canonical": _choice("source", "self"),
     "crawlers": _choice("allow", "deny"),
     "icon": _picture,

@@ -36,6 +36,7 @@ from feedsvc.content.decode import BOMS, binary_reason, codec_for_label, decode_
 from feedsvc.content.loader import SIDECAR_SUFFIX, load_article, merge_metadata
 from feedsvc.content.sidecar import IMAGE_KEYS
 from feedsvc.content.slug import slug_from_url, slugify, unique_slug
+from feedsvc.element_budget import TooManyElements
 from feedsvc.importer.http import Fetched, Fetcher, FetchError, gunzip, is_html
 from feedsvc.importer.sitemap import SitemapEntry, SitemapError, parse_sitemap
 from feedsvc.importer.store import Known, Library, read_sidecar, store_article
@@ -165,7 +166,16 @@ class Importer:
         text, stored = _decode(fetched.body, fetched.charset)
         if not text.strip():
             return Outcome(url, "failed", reason="the page is empty")
-        page = extract_metadata(text, self.site.timezone, site_names=[self.site.title], url=fetched.final_url)
+        try:  # the element budget before anything reads the page: one that would be held out is not stored
+            page = extract_metadata(
+                text,
+                self.site.timezone,
+                site_names=[self.site.title],
+                url=fetched.final_url,
+                max_elements=self.site.max_article_elements,
+            )
+        except TooManyElements as error:
+            return Outcome(url, "failed", reason=f"the page {error}")
         metadata, _ = merge_metadata(page)
         declared = _canonical_link(text, fetched.final_url) or metadata.canonical_url or fetched.final_url
         # A page may declare its address with a user and password (the fetcher refused them in the URLs it was

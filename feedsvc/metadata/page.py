@@ -51,6 +51,7 @@ from zoneinfo import ZoneInfo
 import lxml.etree
 import lxml.html
 
+from feedsvc.element_budget import check_elements
 from feedsvc.html_depth import limit_depth
 from feedsvc.metadata.bylines import byline_names
 from feedsvc.metadata.dates import parse_date
@@ -86,7 +87,13 @@ _GENERIC_HOST_LABELS = frozenset("blog blogs news m amp en de fr es it pt ru www
 
 
 def extract_metadata(
-    html: str, timezone: ZoneInfo, *, raw: bool = False, site_names: Iterable[str] = (), url: str | None = None
+    html: str,
+    timezone: ZoneInfo,
+    *,
+    raw: bool = False,
+    site_names: Iterable[str] = (),
+    url: str | None = None,
+    max_elements: int | None = None,
 ) -> list[tuple[str, PageMetadata]]:
     """Return ``(source, metadata)`` for JSON-LD, OpenGraph/meta and visible markup, best first.
 
@@ -95,10 +102,14 @@ def extract_metadata(
     the page says (the site's title in site.toml); ``url``: where the page was fetched from, if
     known (an imported page's source), whose host names the site when the page names no URL.
     Both are settings of the site or facts of this one page, never other pages.
+    ``max_elements``: the element budget (``feedsvc.element_budget``): a page whose tree has more
+    elements raises ``TooManyElements`` before anything is read from it (None: no budget).
     """
     root = _parse(html)
     if root is None:
         return [(source, PageMetadata()) for source in SOURCES]
+    if max_elements is not None:  # counted in C, without a Python object per element
+        check_elements(int(root.xpath("count(//*)")), max_elements)
     blocks = [
         script.text or ""
         for script in root.iter("script")
