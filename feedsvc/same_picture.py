@@ -1,14 +1,21 @@
 """Whether two image URLs show the same picture, the way sites serve one picture under many URLs.
 
-Pure. The article page asks it whether the body already shows the lead image
-(:mod:`feedsvc.web.figures`). One picture is served as:
+Pure, and the one answer the service gives: the cleaner drops a later copy of a
+picture the article already shows (:mod:`feedsvc.clean.normalise`), the
+metadata gives a declared lead image the alt text and caption the body shows it
+with (:mod:`feedsvc.metadata.images`), and the article page does not put the
+lead above a body that shows it (:mod:`feedsvc.web.figures`). One picture is
+served as:
 
-- a size variant of the file: ``photo-1024x683.jpg``, ``photo-scaled.jpg``,
-  ``photo@2x.jpg``, ``photo_large.jpg``, ``photo.jpg?w=800``, ``photo.jpg.webp``;
+- the very same URL, absolute or not;
+- a size variant of the file: ``photo-1024x683.jpg``, ``photo_300x200.jpg``,
+  ``photo-scaled.jpg``, ``photo@2x.jpg``, ``photo_large.jpg``,
+  ``photo.jpg?w=800``, ``photo.jpg.webp``;
 - a resizer's folder in front of the name, on the same site: Drupal's
   ``styles/927x524/public/…``, ImageKit's ``tr:w-1800/…``, Gatsby's ``a2510/…``;
   or another size in the same place: Blogger's ``w1200-h630-p-k-nu`` and
-  ``s640``, Cloudinary's ``c_limit,w_1200`` and ``c_limit,w_1080``;
+  ``s640``, Cloudinary's ``c_limit,w_1200`` and ``c_limit,w_1080``, a width
+  and a height as two folders before the name (``/750/422/photo.jpg``);
 - a copy on a CDN host keeping the dated folders: WP-Stateless's
   ``storage.googleapis.com/<bucket>/2024/09/photo.png`` for
   ``example.com/wp-content/uploads/2024/09/photo.png``;
@@ -16,28 +23,49 @@ Pure. The article page asks it whether the body already shows the lead image
   ``/_next/image?url=https%3A…``, ``…/fetch/w_800/https://example.com/…``.
 
 Two different pictures must never be taken for one (the page would hide the
-only copy of the lead): the names must be equal but for those variant
-endings (``photo-1.jpg`` is not ``photo-11.jpg``), and the folders must agree
-(same site: one's folders within the other's; other hosts: the last two
-folders equal), so a common name on an unrelated host is another picture.
+only copy of the lead, the cleaner would drop a picture): the names must be
+equal but for those variant endings (``photo-1.jpg`` is not ``photo-11.jpg``),
+the folders must agree (same site: one's folders within the other's; other
+hosts: the last two folders equal), so a common name on an unrelated host is
+another picture, and a query parameter both URLs carry that is not a size
+must have one value (``image.php?id=1`` is not ``image.php?id=2``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from feedsvc.text import absolute_url
 
-__all__ = ["same_picture"]
+__all__ = ["IMAGE_SIZE_PARAMS", "PictureSet", "same_picture"]
 
 # File endings a CDN adds or swaps ("photo.jpg.webp"): not part of the picture's name.
 _EXTENSION = re.compile(r"\.(?:jpe?g|png|webp|gif|avif|jfif|bmp|tiff?)$")
-# Endings a CMS gives a resized, rotated or retina copy of one upload.
+# Endings a CMS gives a resized, cropped ("_16x9"), rotated or retina copy of one upload.
+# Also before a last dotted part: Mashable's "hero.fill.size_1200x675.v1765453968.jpg".
 _VARIANT = re.compile(
-    r"(?:-\d{2,5}x\d{2,5}|-scaled|-rotated|@[1-4]x|[-_](?:large|medium|small|thumb|thumbnail|full|original))$"
+    r"(?:[-_]\d{1,5}x\d{1,5}|-scaled|-rotated|@[1-4](?:\.\d+)?x|[-_](?:large|medium|small|thumb|thumbnail|full|original))"
+    r"(?=\.\w+$|$)"
 )
+# Query parameters that only ask for another size or format of one picture (``?w=700``,
+# ``?width=800&height=600``, ``?scale-down-to=1024``), or sign one derivative of it (Drupal's
+# ``itok``, imgix's ``ixlib``): two URLs differing only in these show the same picture.
+IMAGE_SIZE_PARAMS = frozenset(
+    """
+    w h width height size sz s resize fit crop q quality dpr auto fm format scale-down-to
+    ssl strip zoom imwidth im mode itok ixlib
+    """.split()
+)
+# A folder of plain digits: with another after it, before the name, a width and a height ("/750/422/x.jpg").
+_NUMBER = re.compile(r"^\d{2,5}$")
+# The smallest width or height two number folders are read as (smaller ones are ids or dates).
+_SIZE_MIN = 32
+# Years: "/2024/09/x.jpg" is a month's folder, not a size.
+_YEARS = range(1900, 2101)
 # Photon, WordPress.com's resizer: i0.wp.com/<original host>/<original path>.
 _PHOTON = re.compile(r"^i\d\.wp\.com$")
 # An original URL written inside a resizer's path (Cloudinary "fetch", imgproxy, …).
@@ -57,15 +85,43 @@ class _Place(NamedTuple):
     site: str
     folders: tuple[str, ...]
     name: str
+    params: frozenset[tuple[str, str]]  # the query's parameters that are not a size
 
 
 def same_picture(a: str, b: str) -> bool:
     """Whether image URLs ``a`` and ``b`` show the same picture (see the module's docstring)."""
+    if a.strip() == b.strip():
+        return True
     places_b = _places(b)
     return any(_same_place(one, other) for one in _places(a) for other in places_b)
 
 
-def _places(url: str, depth: int = 0) -> list[_Place]:
+class PictureSet:
+    """The pictures a page has shown so far, asked whether a URL is one of them (in one pass over its images)."""
+
+    def __init__(self, urls: Iterable[str] = ()) -> None:
+        self._urls: set[str] = set()
+        self._by_name: dict[str, list[_Place]] = {}
+        for url in urls:
+            self.add(url)
+
+    def add(self, url: str) -> None:
+        """Count the picture ``url`` shows as shown."""
+        self._urls.add(url.strip())
+        for place in _places(url):
+            self._by_name.setdefault(place.name, []).append(place)
+
+    def __contains__(self, url: object) -> bool:
+        """Whether ``url`` shows a picture already shown (:func:`same_picture` with one of them)."""
+        if not isinstance(url, str):
+            return False
+        if url.strip() in self._urls:
+            return True
+        return any(_same_place(one, other) for one in _places(url) for other in self._by_name.get(one.name, ()))
+
+
+@lru_cache(maxsize=4096)  # a page asks about each of its images once per other image
+def _places(url: str, depth: int = 0) -> tuple[_Place, ...]:
     """Return where ``url`` says its picture is: the original URLs a resizer URL carries, else itself.
 
     A resizer's own path names the service ("/images/dims", "/_next/image"), not the picture: two
@@ -73,7 +129,7 @@ def _places(url: str, depth: int = 0) -> list[_Place]:
     """
     absolute = absolute_url(url)
     if absolute is None or _NOT_IN_A_URL.search(absolute) or depth > _MAX_NESTING:
-        return []  # a src the page mangled ('{"default": …}') shows nothing: it is no copy of anything
+        return ()  # a src the page mangled ('{"default": …}') shows nothing: it is no copy of anything
     parts = urlsplit(absolute)
     host = (parts.hostname or "").lower()
     path = unquote(parts.path)
@@ -89,9 +145,9 @@ def _places(url: str, depth: int = 0) -> list[_Place]:
             inner.append(value)
     places = [place for carried in inner for place in _places(carried, depth + 1)]
     if places:
-        return places
+        return tuple(places)
     place = _place(absolute)
-    return [] if place is None else [place]
+    return () if place is None else (place,)
 
 
 def _place(url: str) -> _Place | None:
@@ -104,7 +160,23 @@ def _place(url: str) -> _Place | None:
         name = _EXTENSION.sub("", name)
     while _VARIANT.search(name):
         name = _VARIANT.sub("", name)
-    return _Place(_site(parts.hostname.lower()), tuple(segments[:-1]), name) if name else None
+    folders = segments[:-1]
+    if len(folders) >= 2 and _size_pair(folders[-2], folders[-1]):
+        del folders[-2:]  # ".../750/422/photo.jpg": a width and a height, not the picture's place
+    params = frozenset(
+        (key.lower(), value)
+        for key, value in parse_qsl(parts.query.replace("&amp;", "&"))
+        if key.lower() not in IMAGE_SIZE_PARAMS
+    )
+    return _Place(_site(parts.hostname.lower()), tuple(folders), name, params) if name else None
+
+
+def _size_pair(first: str, second: str) -> bool:
+    """Whether two folders in a row read as a width and a height (not a year and a month or day)."""
+    if not (_NUMBER.match(first) and _NUMBER.match(second)):
+        return False
+    width, height = int(first), int(second)
+    return width >= _SIZE_MIN and height >= _SIZE_MIN and width not in _YEARS
 
 
 def _site(host: str) -> str:
@@ -116,7 +188,7 @@ def _site(host: str) -> str:
 
 
 def _same_place(a: _Place, b: _Place) -> bool:
-    if a.name != b.name:
+    if a.name != b.name or _disagree(a.params, b.params):
         return False
     if a.site == b.site:
         return _within(a.folders, b.folders) or _within(b.folders, a.folders) or _other_size(a.folders, b.folders)
@@ -140,3 +212,11 @@ def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     """Whether ``long`` is ``short`` with folders inserted (a resizer's "styles/927x524/public")."""
     rest = iter(long)
     return all(folder in rest for folder in short)
+
+
+def _disagree(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:
+    """Whether a parameter both queries carry has two values (one alone is a version or a cache's mark)."""
+    if not a or not b:
+        return False
+    values = dict(a)
+    return any(key in values and values[key] != value for key, value in b)
