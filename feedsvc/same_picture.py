@@ -25,10 +25,11 @@ served as:
 Two different pictures must never be taken for one (the page would hide the
 only copy of the lead, the cleaner would drop a picture): the names must be
 equal but for those variant endings (``photo-1.jpg`` is not ``photo-11.jpg``),
-the folders must agree (same site: one's folders within the other's; other
-hosts: the last two folders equal), so a common name on an unrelated host is
-another picture, and a query parameter both URLs carry that is not a size
-must have one value (``image.php?id=1`` is not ``image.php?id=2``).
+the folders must agree (same site: one's folders within the other's, the
+inserted ones a resizer's; other hosts: the last two folders equal, a date or
+an id among them), so a common name on an unrelated host is another picture;
+and a query parameter both URLs carry that is not a size must have one value
+(``image.php?id=1`` is not ``image.php?id=2``).
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ _NOT_IN_A_URL = re.compile(r'[{}"<>\\^`|]')
 _MAX_NESTING = 3
 # Folders two hosts must share before the name for their two files to be one picture.
 _SHARED_FOLDERS = 2
+_DIGIT = re.compile(r"\d")
 
 
 class _Place(NamedTuple):
@@ -192,12 +194,13 @@ def _same_place(a: _Place, b: _Place) -> bool:
         return False
     if a.site == b.site:
         return _within(a.folders, b.folders) or _within(b.folders, a.folders) or _other_size(a.folders, b.folders)
-    shared = 0
+    shared = []
     for one, other in zip(reversed(a.folders), reversed(b.folders), strict=False):  # unequal depths
         if one != other:
             break
-        shared += 1
-    return shared >= _SHARED_FOLDERS
+        shared.append(one)
+    # the shared folders place the file (a date, an id: "2024/09"), not only name a kind ("foo/bar", "images/photos")
+    return len(shared) >= _SHARED_FOLDERS and any(_DIGIT.search(folder) for folder in shared)
 
 
 def _other_size(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -209,9 +212,21 @@ def _other_size(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    """Whether ``long`` is ``short`` with folders inserted (a resizer's "styles/927x524/public")."""
-    rest = iter(long)
-    return all(folder in rest for folder in short)
+    """Whether ``long`` is ``short`` with a resizer's folders inserted ("styles/927x524/public", "a2510").
+
+    One inserted folder must say so: a size, a hash or a transform holds a digit. "/articles/foo/bar.png"
+    and "/foo/bar.png" are two addresses a page's relative links make of two files; "/images/logo.png" and
+    "/images/partners/logo.png" two logos.
+    """
+    inserted = list(long)
+    at = 0
+    for folder in short:
+        try:
+            at = inserted.index(folder, at)
+        except ValueError:
+            return False
+        del inserted[at]
+    return not inserted or any(_DIGIT.search(folder) for folder in inserted)
 
 
 def _disagree(a: frozenset[tuple[str, str]], b: frozenset[tuple[str, str]]) -> bool:

@@ -123,6 +123,9 @@ def test_a_size_in_the_path_or_the_query_is_the_same_picture(one: str, other: st
         ("https://cdn.example/images/1061/image.jpg", "https://cdn.example/images/1062/image.jpg"),
         ("https://cdn.example/images/1061/10/20/image.jpg", "https://cdn.example/images/1061/30/40/image.jpg"),
         ("foo/bar.png", "/foo/bar.png"),  # relative: two spellings may name two files
+        ("https://bench.example/articles/foo/bar/baz.png", "https://bench.example/foo/bar/baz.png"),
+        ("https://news.example.com/images/logo.png", "https://news.example.com/images/partners/logo.png"),
+        ("https://bench.example/foo/bar/baz.png", "http://test/foo/bar/baz.png"),  # no date or id shared
     ],
 )  # fmt: skip
 def test_a_parameter_or_a_folder_that_names_the_picture_keeps_two_pictures_apart(one: str, other: str) -> None:
