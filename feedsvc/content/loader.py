@@ -376,8 +376,6 @@ def parse_article(path: Path, files: ArticleFiles, site: Site) -> ArticleSource:
     # markup-looking text the page shows as text stays in the fields: looked for only where a field holds some
     shown = page_shown_markup(html) if _holds_angles(metadata) else frozenset()
     metadata = bound_metadata(metadata, notes, _sidecar_name(path), shown)
-    if path.suffix.lower() != MARKDOWN_SUFFIX and sidecar.source_url is None and metadata.canonical_url is None:
-        notes.extend(_relative_pictures(html, path))  # a saved page that says nowhere where it was
     return ArticleSource(
         slug=slug,
         path=path,
@@ -575,38 +573,6 @@ def _base_href_secret(html: str) -> list[str]:
         return []
     harm = "its links would carry (they resolve without them)"
     return [userinfo_refusal("the page's <base href>", found.group(1), harm) + " in the page"]
-
-
-# An <img>'s src as the page writes it: in double quotes, single quotes or none.
-_IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
-# A src that names where it is by itself: a scheme ("https:", "data:") or a host ("//cdn.example.com/…").
-_SELF_PLACED = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
-
-
-def _relative_pictures(html: str, path: Path) -> list[str]:
-    """Return a warning if the saved page ``html`` shows pictures by relative addresses and says nowhere where it was.
-
-    Resolved against the article's address on this site (all that is left), they name files this
-    site does not serve: the reader sees broken pictures. Called only when neither the sidecar nor the
-    page's metadata gives its address; a ``<base href>`` still places them.
-    """
-    if "<img" not in html.lower() or _BASE_HREF.search(html):
-        return []
-    relative = []
-    for found in _IMG_SRC.finditer(html):
-        src = next(group for group in found.groups() if group is not None).strip()
-        if src and not src.startswith("#") and not _SELF_PLACED.match(src):
-            relative.append(src)
-    if not relative:
-        return []
-    said = (
-        f"{len(relative)} pictures of this saved page have relative addresses"
-        if len(relative) > 1
-        else "a picture of this saved page has a relative address"
-    )
-    fix = f'set canonical_url = "<the page\'s original address>" in {path.with_suffix(SIDECAR_SUFFIX).name}'
-    where = "nothing says where the page was: resolved under this site, which does not serve them, they will not load"
-    return [f"{said} ({relative[0]!r}) and {where}; {fix}"]
 
 
 def _holds_angles(metadata: PageMetadata) -> bool:

@@ -100,6 +100,7 @@ def test_a_later_copy_on_a_cdn_host_or_through_a_resizer_goes_and_other_pictures
         "https://i0.wp.com/news.example.org/wp-content/uploads/2024/09/harbour-cranes.jpg?resize=600%2C400&ssl=1",
     }
 
+
 def published(disabled: frozenset[str] = frozenset()) -> str:
     """Return the fixture page's clean HTML with ``disabled`` rules off."""
     return cleaned(PAGE, disabled)

@@ -412,40 +412,6 @@ def test_updated_before_published_is_a_warning(content_dir: Path, site: Site) ->
     assert len(article.warnings) == 1 and "is earlier than published" in article.warnings[0]
 
 
-
-SAVED_WITH_RELATIVE_PICTURES = (
-    "<title>Port of Poti</title><h1>Port of Poti</h1><p>The port grew.</p>"
-    '<p><img src="images/cranes.jpg" alt="Cranes"><img src=\'/media/quay.png\'></p>'
-)
-
-
-def test_relative_pictures_of_a_saved_page_that_says_nowhere_where_it_was_are_a_warning_with_the_fix(
-    content_dir: Path, site: Site
-) -> None:
-    article = load_article(write_file(content_dir, "poti.html", SAVED_WITH_RELATIVE_PICTURES), site)
-    (warning,) = article.warnings
-    assert "2 pictures of this saved page have relative addresses ('images/cranes.jpg')" in warning
-    assert 'set canonical_url = "<the page\'s original address>" in poti.toml' in warning
-
-
-@pytest.mark.parametrize(
-    ("sidecar", "page"),
-    [
-        ('canonical_url = "https://news.example.org/poti"\n', SAVED_WITH_RELATIVE_PICTURES),
-        ('source_url = "https://news.example.org/poti"\n', SAVED_WITH_RELATIVE_PICTURES),
-        ("", '<link rel="canonical" href="https://news.example.org/poti">' + SAVED_WITH_RELATIVE_PICTURES),
-        ("", '<base href="https://news.example.org/poti/">' + SAVED_WITH_RELATIVE_PICTURES),
-        ("", SAVED_WITH_RELATIVE_PICTURES.replace("images/", "https://news.example.org/images/").replace(
-            "/media/", "//cdn.example.org/media/")),
-    ],
-)  # fmt: skip
-def test_pictures_a_saved_page_places_by_its_address_or_their_own_are_no_warning(
-    content_dir: Path, site: Site, sidecar: str, page: str
-) -> None:
-    if sidecar:
-        write_file(content_dir, "poti.toml", sidecar)
-    assert load_article(write_file(content_dir, "poti.html", page), site).warnings == ()
-
 # --- errors: each names the file and says the fix ----------------------------
 
 
