@@ -11,10 +11,8 @@ of that key: changing how a catalog is assembled never cleans a site again.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import logging
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -87,31 +85,6 @@ def rules_key(source: ArticleSource, rules: Mapping[str, SiteRules]) -> str:
     return rules_host(source.metadata.canonical_url)
 
 
-# A Markdown article's pictures are the publisher's own (a "/images/x.png" their server may well serve);
-# a saved page's relative ones were the page's site's.
-_MARKDOWN_SUFFIX = ".md"
-# An <img>'s src in the cleaned body (the sanitiser writes attributes in double quotes).
-_IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"', re.IGNORECASE)
-
-
-def _unplaced_pictures(content: str, site: Site, source: ArticleSource) -> list[str]:
-    """Return a warning if the cleaned body of a saved page that says nowhere where it was shows pictures under this site.
-
-    Its relative addresses resolved against the article's address here (all that was left), and this
-    site serves no such files: the reader sees broken pictures. Pictures only the page's header or
-    footer had are gone with them and say nothing.
-    """
-    here = site.base_url + "/"
-    found = [html.unescape(src) for src in _IMG_SRC.findall(content) if html.unescape(src).startswith(here)]
-    if not found:
-        return []
-    said = f"{len(found)} pictures of the article have" if len(found) > 1 else "a picture of the article has"
-    sidecar = source.path.with_suffix(".toml").name
-    why = f"nothing says where the saved page was, so they resolve under this site ({found[0]}), which does not serve them"
-    fix = f'set canonical_url = "<the page\'s original address>" in {sidecar}'
-    return [f"{said} a relative address and {why}: they will not load; {fix}"]
-
-
 def _rules_for(source: ArticleSource, rules: Mapping[str, SiteRules]) -> SiteRules | None:
     """Pick the site rules for a page: its source's, else those of the host it came from."""
     return rules.get(rules_key(source, rules)) if rules else None
@@ -142,8 +115,6 @@ def make_article(
             )
     else:
         content = clean(source.html, base_url=origin_url, rules=site_rules)
-    if origin_url == page_url and not source.path.name.lower().endswith(_MARKDOWN_SUFFIX):
-        warnings.extend(_unplaced_pictures(content, site, source))
     if not content.strip():
         raise ContentError(
             source.path,

@@ -11,7 +11,7 @@ import pytest
 
 from feedsvc.catalog.prepare import entry_id, make_article, rules_host
 from feedsvc.content.loader import load_article
-from feedsvc.model import Image, PageMetadata, Site
+from feedsvc.model import Image, Site
 from support.catalog_sources import LONDON, gazette, source
 from support.paths import FIXTURES
 
@@ -131,38 +131,3 @@ def test_a_saved_copy_is_judged_by_the_site_its_sidecar_says_it_was_read_from(si
     (tmp_path / "library.toml").unlink()  # nothing says where it came from: judged as before
     unknown = make_article(load_article(tmp_path / "library.html", site), site)
     assert not any("headings are each a link" in w for w in unknown.warnings)
-
-
-SAVED_WITH_RELATIVE_PICTURES = (
-    "<html><head><title>Port of Poti</title></head><body><header><img src='/theme/logo.png' alt='Logo'></header>"
-    "<article><h1>Port of Poti</h1><p>Four new cranes arrived at the port this summer, each able to lift a loaded "
-    "container from the largest ships that call at the coast.</p>"
-    '<figure><img src="images/cranes.jpg" alt="Four cranes over the quay"><figcaption>The cranes.</figcaption></figure>'
-    "<p>The port's owners say the cranes will double the number of containers the quay can handle in a day.</p>"
-    '<p><img src="/media/quay.png" alt="The container quay at night"></p></article></body></html>'
-)
-
-
-def test_relative_pictures_of_a_saved_page_that_says_nowhere_where_it_was_are_a_warning_with_the_fix(
-    site: Site,
-) -> None:
-    saved = replace(source("poti"), html=SAVED_WITH_RELATIVE_PICTURES)
-    (warning,) = [w for w in make_article(saved, site).warnings if "relative address" in w]
-    assert warning.startswith("2 pictures of the article have a relative address")  # not the header's logo
-    assert f"({site.base_url}/articles/images/cranes.jpg)" in warning
-    assert 'set canonical_url = "<the page\'s original address>" in poti.toml' in warning
-
-
-@pytest.mark.parametrize(
-    "placed",
-    [
-        {"source_url": "https://news.example.org/poti"},
-        {"metadata": PageMetadata(title="Port of Poti", canonical_url="https://news.example.org/poti")},
-        {"path": Path("articles/poti.md")},  # a Markdown article's pictures are the publisher's own
-    ],
-)
-def test_pictures_placed_by_the_page_s_address_or_a_markdown_article_s_are_no_warning(
-    site: Site, placed: dict[str, object]
-) -> None:
-    saved = replace(source("poti"), html=SAVED_WITH_RELATIVE_PICTURES, **placed)  # type: ignore[arg-type]
-    assert not [w for w in make_article(saved, site).warnings if "relative address" in w]
