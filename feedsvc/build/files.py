@@ -21,7 +21,7 @@ from importlib import metadata as package_metadata
 from pathlib import Path
 from types import ModuleType
 
-from feedsvc import catalog, clean, content, element_budget, feeds, html_depth, metadata, model, text
+from feedsvc import catalog, clean, content, element_budget, feeds, html_depth, metadata, model, same_picture, text
 from feedsvc.build import representation, snapshot
 from feedsvc.catalog.prepare import Cleaner, prepare_source, rules_key
 from feedsvc.clean import CLEANER_VERSION, SiteRules, clean_html
@@ -73,7 +73,7 @@ __all__ = [
 LOADER_CODE: tuple[ModuleType, ...] = (
     content.loader, content.decode, content.markdown, content.pictures, content.rules, content.sidecar,
     content.site, content.slug, content.toml_text, metadata, catalog.prepare, catalog.revisions, model, text, html_depth,
-    element_budget,
+    element_budget, same_picture,
 )  # fmt: skip
 # The code that makes the cleaner's doubts (the warnings of feedsvc check, the log and /healthz, cached
 # with each article) but not, alone, its published HTML: CLEANER_VERSION changes with the HTML

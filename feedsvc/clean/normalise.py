@@ -46,7 +46,6 @@ from feedsvc.clean.policy import (
     CTA_IMAGE_SRC,
     EMBED_HOSTS,
     EMBED_TAGS,
-    IMAGE_SIZE_PARAMS,
     LAZY_SRC_ATTRS,
     LAZY_SRCSET_ATTRS,
     PLACEHOLDER_SRC,
@@ -58,6 +57,7 @@ from feedsvc.clean.policy import (
     TRACKING_PARAMS,
     TRACKING_PREFIXES,
 )
+from feedsvc.same_picture import PictureSet
 from feedsvc.text import plain, without_userinfo
 
 __all__ = [
@@ -74,7 +74,6 @@ __all__ = [
     "markup_as_text",
     "normalise",
     "paragraphs_from_wrappers",
-    "picture_key",
     "raw_text_as_code",
     "resolve_image",
     "strip_tracking",
@@ -413,16 +412,9 @@ _REPEATED_MIN = 3
 _SQUARES_MAX = 3
 _PX = re.compile(r"^\s*(\d+)(?:\.\d+)?\s*(?:px)?\s*$", re.IGNORECASE)
 _STYLE_PX = re.compile(r"(?:^|;)\s*(?:width|height)\s*:\s*(\d+)(?:\.\d+)?px", re.IGNORECASE)
-# A file name's size or density suffix: photo-300x200.jpg, photo@2x.png, photo-scaled.jpg.
-_NAME_SIZE = re.compile(r"(?:[-_]\d{1,5}x\d{1,5}|@\d(?:\.\d+)?x|-scaled)(?=\.\w+$|$)", re.IGNORECASE)
 _PICTURE_EXT = re.compile(r"\.(?:jpe?g|png|webp|avif|gif)$", re.IGNORECASE)
-# A path segment that only asks for a size: "750x422", or a transform list holding a width or height ("c_fill,w_800").
-_SIZE_SEGMENT = re.compile(r"^\d{1,5}x\d{1,5}$|(?:^|,)[wh]_\d+(?:,|$)", re.IGNORECASE)
-_NUMBER = re.compile(r"^\d{2,5}$")
 # A link's whole text that only marks a place to link to (a heading's permalink).
 _ANCHOR_MARKS = frozenset({"#", "¶", "§", "🔗"})
-# The least width or height a pair of path numbers is read as (a month or a day is less).
-_SIZE_MIN = 32
 
 
 def drop_furniture_images(article: HtmlElement, rec: Recorder | None = None, base: str | None = None) -> None:
@@ -448,7 +440,7 @@ def drop_furniture_images(article: HtmlElement, rec: Recorder | None = None, bas
     squares = "small_square_images" not in DISABLED and (
         sum(1 for img in images if img not in in_cells and _small_square(img)) <= _SQUARES_MAX
     )
-    shown: set[str] = set()
+    shown = PictureSet()
     for img in images:
         if img in in_cells:
             continue
@@ -456,13 +448,12 @@ def drop_furniture_images(article: HtmlElement, rec: Recorder | None = None, bas
         reason = (
             _furniture(img, src, len(spread[src]), squares) or _interface(img, src, base) or _author_photo(img, article)
         )
-        key = picture_key(src)
-        if reason is None and key in shown and "same_picture" not in DISABLED:
+        if reason is None and src in shown and "same_picture" not in DISABLED:
             reason = "the same picture again (another size or copy of one shown before)"
         if reason is not None:
             remove(img, rec, _STAGE, reason)
             continue
-        shown.add(key)
+        shown.add(src)
 
 
 def _text_before(article: HtmlElement) -> dict[HtmlElement, int]:
@@ -620,34 +611,6 @@ def _small_square(img: HtmlElement) -> bool:
     return link is None or not _PICTURE_EXT.search(_path_of(link.get("href") or ""))
 
 
-def picture_key(src: str) -> str:
-    """Return what names one picture in ``src`` whatever size or format of it the URL asks for.
-
-    Taken off: the query parameters that only ask for a size
-    (``IMAGE_SIZE_PARAMS``), a file name's size suffix (``-300x200``,
-    ``@2x``, ``-scaled``) and its picture extension, path segments that are a
-    size (``750x422``, ``w_800``) and a width and height just before the file name (``/750/422/image.jpg``).
-    An image proxy's ``url`` parameter is read for the picture it serves.
-    """
-    try:
-        parts = urlsplit(src)
-    except ValueError:
-        return src
-    if not parts.netloc:
-        return src  # relative and unresolved (no base): two spellings may name two files
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    inner = next((v for k, v in query if k.lower() == "url" and v), None)
-    if inner is not None and inner != src:
-        return picture_key(inner)
-    kept = sorted((k, v) for k, v in query if k.lower() not in IMAGE_SIZE_PARAMS)
-    segments = [s for s in parts.path.split("/") if s and not _SIZE_SEGMENT.search(s)]
-    if len(segments) >= 3 and _size_pair(segments[-3], segments[-2]):
-        del segments[-3:-1]  # ".../750/422/image.jpg": a width and a height before the file name
-    if segments:
-        segments[-1] = _NAME_SIZE.sub("", _PICTURE_EXT.sub("", segments[-1]))
-    return parts.netloc.lower() + "/" + "/".join(segments) + ("?" + urlencode(kept) if kept else "")
-
-
 def unset_zero_sizes(article: HtmlElement) -> None:
     """Take off an image's width or height of 0: its page's layout sized it, a reader would show nothing."""
     for img in article.iter("img"):
@@ -767,14 +730,6 @@ def drop_lone_marks(article: HtmlElement, rec: Recorder | None = None) -> None:
         if next(el.iter(*_MEDIA), None) is not None or any(a.tag in ("td", "th") for a in el.iterancestors()):
             continue
         remove(el, rec, _STAGE, "a block whose whole text is one separator mark (left by parts removed around it)")
-
-
-def _size_pair(first: str, second: str) -> bool:
-    """True if two path segments in a row read as a width and a height (not a year and a month or day)."""
-    if not (_NUMBER.match(first) and _NUMBER.match(second)):
-        return False
-    width, height = int(first), int(second)
-    return width >= _SIZE_MIN and height >= _SIZE_MIN and not 1900 <= width <= 2100
 
 
 def raw_text_as_code(article: HtmlElement) -> None:

@@ -84,7 +84,6 @@ __all__ = [
     "EMBED_TAGS",
     "GALLERY_NAME",
     "GREETING_BIO",
-    "IMAGE_SIZE_PARAMS",
     "INLINE_TAGS",
     "INVISIBLE_CHARS",
     "ITEM_KEPT_SHARE",
@@ -664,16 +663,6 @@ BADGE_IMAGE = re.compile(
     re.IGNORECASE,
 )
 BADGE_IMAGE_MAX = 200
-# Query parameters that only ask for another size or format of one picture
-# (``?w=700``, ``?width=800&height=600``, ``?scale-down-to=1024``): two URLs
-# differing only in these show the same picture.
-IMAGE_SIZE_PARAMS = frozenset(
-    """
-    w h width height size sz s resize fit crop q quality dpr auto fm format scale-down-to
-    ssl strip zoom imwidth im mode
-    """.split()
-)
-
 # Query parameters that only track the reader; removed from every link.
 TRACKING_PARAMS = frozenset(
     """

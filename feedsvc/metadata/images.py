@@ -32,6 +32,7 @@ import lxml.html
 from feedsvc.html_depth import limit_depth
 from feedsvc.metadata.shown_text import shown_markup
 from feedsvc.model import Image
+from feedsvc.same_picture import PictureSet, same_picture
 from feedsvc.text import absolute_url, one_line, shorten, strip_markup, xml_safe
 
 __all__ = [
@@ -44,7 +45,6 @@ __all__ = [
     "image_type",
     "is_real",
     "junk_reason",
-    "same_image",
 ]
 
 # A picture declared smaller than this on either side is an icon, a button or a pixel (Open Graph
@@ -84,8 +84,6 @@ _CAMEL = re.compile(r"([a-z])([A-Z])")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _NUMBER = re.compile(r"^\s*(\d{1,6})(?:\.0+)?\s*(?:px)?\s*$", re.IGNORECASE)
 _MIME = re.compile(r"^image/[a-z0-9][a-z0-9.+-]*$")
-# WordPress and other CMSs name a resized copy "photo-1024x576.jpg" after the original "photo.jpg".
-_SIZE_SUFFIX = re.compile(r"-\d{2,5}x\d{2,5}(?=\.[a-z0-9]+$)", re.IGNORECASE)
 # The longest alt text, caption or credit kept (a page's whole story in a caption is a mistake).
 TEXT_MAX_CHARS = 500
 # An alt text this short that names a logo or an icon is the image's description, not a story's.
@@ -174,17 +172,6 @@ def is_real(image: Image) -> bool:
     return junk_reason(image.url, image.width, image.height, image.alt) is None
 
 
-def _key(url: str) -> str:
-    """Return what two URLs of one picture share: host and path, without a resized copy's size suffix."""
-    parts = urlsplit(url.strip())
-    return f"{(parts.hostname or '').lower()}{_SIZE_SUFFIX.sub('', unquote(parts.path))}"
-
-
-def same_image(a: str, b: str) -> bool:
-    """Whether two URLs show the same picture: equal but for scheme, query, fragment or a "-1024x576" size."""
-    return _key(a) == _key(b)
-
-
 def _fill(image: Image, other: Image) -> Image:
     """Return ``image`` with what it leaves unsaid taken from ``other``, another description of the same picture.
 
@@ -207,7 +194,7 @@ def first_real(candidates: Iterable[Image]) -> Image | None:
     if chosen is None:
         return None
     for other in found:
-        if other is not chosen and same_image(other.url, chosen.url):
+        if other is not chosen and same_picture(other.url, chosen.url):
             chosen = _fill(chosen, other)
     return chosen
 
@@ -258,15 +245,15 @@ def first_body_image(html: str, page_html: str = "", page_url: str | None = None
     if not shown or not page_html:
         return next(iter(shown), None)
     marked = _marked_by_class(page_html, page_url)
-    return next((image for image in shown if _key(image.url) not in marked), None)
+    return next((image for image in shown if image.url not in marked), None)
 
 
-def _marked_by_class(page_html: str, page_url: str | None) -> set[str]:
-    """Return the keys (:func:`_key`) of the page's pictures whose class or id, or their parent's, says junk."""
+def _marked_by_class(page_html: str, page_url: str | None) -> PictureSet:
+    """Return the page's pictures whose class or id, or their parent's, says junk."""
+    marked = PictureSet()
     root = _parse_page(page_html)
     if root is None:
-        return set()
-    marked = set()
+        return marked
     for img in root.iter("img"):
         parent = img.getparent()
         names = " ".join(
@@ -281,7 +268,7 @@ def _marked_by_class(page_html: str, page_url: str | None) -> set[str]:
             value = (img.get(attribute) or "").strip()
             url = absolute_url(urljoin(page_url, value) if page_url else value) if value else None
             if url:
-                marked.add(_key(url))
+                marked.add(url)
     return marked
 
 
@@ -310,7 +297,7 @@ def choose_lead_image(
     if declared is None:
         return _bounded(first_body_image(content_html, page_html, page_url), page_html)
     for shown in _body_images(content_html):
-        if same_image(shown.url, declared.url):
+        if same_picture(shown.url, declared.url):
             return _bounded(_fill(declared, shown), page_html)
     return _bounded(declared, page_html)
 

@@ -13,7 +13,7 @@ how it loads images).
 - The lead image is shown at the top, as a figure with its caption, loaded
   at once (it is above the fold); unless the body itself shows that picture
   anywhere (the same file in any size, on a CDN host or through a resizer:
-  :func:`~feedsvc.web.same_picture.same_picture`; or another crop of it with
+  :func:`~feedsvc.same_picture.same_picture`; or another crop of it with
   the same long alt text): then the page shows it once, where the article puts
   it, loaded at once if it comes before the first heading and the first few
   paragraphs. A lead the body shows far down is not put on top either: it
@@ -32,8 +32,8 @@ import lxml.etree
 import lxml.html
 
 from feedsvc.model import Image
+from feedsvc.same_picture import same_picture
 from feedsvc.text import absolute_url, one_line
-from feedsvc.web.same_picture import same_picture
 
 __all__ = ["LAZY", "lead_to_show", "show_pictures"]
 

@@ -60,6 +60,7 @@ FINGERPRINTS = {
     "37": "2e3f081e4781831a",  # only pages that nest past the bound change: formatting elements an end tag of another element closes are read as reopened (lexbor reopens them: "<span><b></span>x" repeated nested without bound), and a tree deeper than its reading is cleaned again cut to 512 levels, not sanitised whole; fixture flattens_formatting_elements_reopened_past_the_depth_bound
     "38": "03e68ed00fc34e62",  # with cleaner 37's change; issue 11: a figure's caption the learned scorer doubts stays when its picture is kept without alt text and the caption says what the picture shows: not a credit, a control label or a name alone, not a gallery's or a teaser's (caption_of_kept_picture); fixture keeps_a_doubted_caption_of_a_kept_picture added
     "39": "8ba10f25d62094da",  # issue 11: a <figure> or a link holding a picture, classed 'lightbox' for the overlay it opens on a click (WordPress's wp-lightbox-container), is the article's picture and stays with its caption (lightbox_pictures); fixture keeps_pictures_that_open_in_a_lightbox; model retrained
+    "40": "2bbf1d3dea57476e",  # a later copy of a picture is found by the one answer of feedsvc/same_picture.py (the article page's and the metadata's too): a CDN host's copy keeping the dated folders and a resizer carrying the original (i0.wp.com, Cloudinary fetch) go as well; two pages of 839 move (held-out 0392, 4430); fixture drops_a_later_copy_of_a_picture_from_a_cdn_or_a_resizer; the scorer's blocks are unchanged (normalise runs after it)
 }
 
 
