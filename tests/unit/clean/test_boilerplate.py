@@ -218,3 +218,61 @@ def test_an_appeal_for_a_gift_under_each_item_goes_but_gifts_told_of_stay(monkey
 )
 def test_a_gift_ask_names_the_site_or_asks_now(text: str, cues: int) -> None:
     assert boilerplate.appeal_cues(text) == cues
+
+
+_LEAD_IN = "Ready to start right now? Great, here are just a few more ideas to get you started:"
+_CLOSING = (
+    "<div><p>The council voted on Tuesday to extend the harbour wall after a long debate in the town.</p>"
+    "<h2>Five more ideas to start today</h2><p>{lead}</p>{list}</div>"
+)
+
+
+def _links_left(html: str) -> list[str]:
+    article = lxml.html.fragment_fromstring(html)
+    boilerplate.remove_link_lists(article)
+    return [a.text_content() for a in article.iter("a")]
+
+
+def test_a_closing_list_the_articles_prose_leads_into_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The article's last block: no text after it, so only the lead paragraph says it is the writer's.
+    html = _CLOSING.format(lead=_LEAD_IN, list=_LIST)
+    assert _links_left(html) == ["The first course", "The second course"]
+    monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"lead_in_lists"}))
+    assert _links_left(html) == []
+
+
+def test_a_box_of_a_lead_paragraph_and_its_list_is_judged_by_its_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A box holding the heading, the lead and the list is mostly links as a whole.
+    items = "".join(f'<li><a href="/{n}">Idea {n}</a></li>' for n in range(8))
+    box = f"<div><h2>More ideas</h2><p>{_LEAD_IN}</p><ol>{items}</ol></div>"
+    html = f"<div><p>The council voted on Tuesday to extend the harbour wall.</p>{box}</div>"
+    assert _links_left(html) == [f"Idea {n}" for n in range(8)]
+    monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"lead_in_lists"}))
+    assert _links_left(html) == []
+
+
+@pytest.mark.parametrize(
+    ("lead", "after", "led"),
+    [
+        (f"<p>{_LEAD_IN}</p>", "", True),
+        (f"<p>{_SENTENCE}</p>", "", True),
+        # The article going on after the list: is_prose_led_list's case, not this one's.
+        (f"<p>{_SENTENCE}</p>", _AFTER, False),
+        # Labels of a related-stories box, however they end.
+        ("<p>You might also like:</p>", "", False),
+        ("<p>More from our newsroom.</p>", "", False),
+        # A sentence that leads into other stories, not into the writer's own list.
+        ("<p>If you liked this post you might also like:</p>", "", False),
+        ("<p>Here are just a few of the most popular posts about gardening:</p>", "", False),
+        ("<h3>Here are just a few more ideas to get you started:</h3>", "", False),
+        # A lead that is mostly links is a teaser line, not the writer's prose.
+        (f'<p><a href="/x">{_LEAD_IN}</a></p>', "", False),
+        # Eight words that end neither a sentence nor with a colon: a caption or a label line.
+        ("<p>Photo by the author of the harbour wall today</p>", "", False),
+    ],
+)
+def test_a_closing_list_is_led_in_only_by_a_paragraph_of_prose(lead: str, after: str, led: bool) -> None:
+    root = lxml.html.fragment_fromstring(f"<div>{lead}{_LIST}{after}</div>")
+    assert boilerplate.is_lead_in_list(root.find("ul")) is led
+    box = lxml.html.fragment_fromstring(f"<div>{lead}<div>{_LIST}</div>{after}</div>").find("div")
+    assert boilerplate.is_lead_in_list(box) is led
