@@ -32,7 +32,6 @@ from feedsvc.clean.policy import (
     BOILERPLATE_LINE,
     CALL_TO_ACTION,
     LINK_DENSITY_MAX,
-    RELATED_HEADING,
     LINKED_ITEM_TAGS,
     LINKED_ITEMS_MAX_DENSITY,
     PROMO_LABEL,
@@ -67,7 +66,6 @@ RULES: dict[str, str] = {
     "linked_headings": "a link or button holding a heading, right after an appeal, is the next section's heading, not its button",
     "price_with_ask": "a price ('as little as $10', '$5 a month') is an appeal cue only beside a cue that asks for something",
     "appeal_next_to_appeal": "a block with one appeal cue, too long to be an appeal alone, is one right before or after an appeal",
-    "lead_in_lists": "a list (or a box holding one) that a paragraph of the article's prose leads into stays for the scorer, at the article's end too",
     "gift_asks": "asks for a gift to the site's own cause ('support this webcam', 'by making a gift to …', 'your gift helps') are appeal cues",
 }
 DISABLED: frozenset[str] = frozenset()
@@ -319,7 +317,6 @@ def remove_link_lists(article: HtmlElement, rec: Recorder | None = None) -> None
             and not _is_prose_list(el)
             and not _is_introduced_list(el)
             and not ("prose_led_list" not in DISABLED and is_prose_led_list(el))
-            and not ("lead_in_lists" not in DISABLED and is_lead_in_list(el))
             and not ("prose_paragraph" not in DISABLED and is_linked_sentence(el, text_of(el), density))
             and not ("linked_items" not in DISABLED and is_linked_items(el, text_of(el), density))
         ):
@@ -441,58 +438,6 @@ def is_prose_led_list(el: HtmlElement) -> bool:
         return False
     lead = text_of(before)
     return _is_sentence(lead) and link_chars(before) <= _LEAD_LINK_SHARE * max(_squeezed_len(lead), 1)
-
-
-# A lead-in paragraph has at least this many words: "You might also like:" and "Related posts:" are labels.
-_LEAD_IN_MIN_WORDS = 8
-_LIST_TAGS = ("ul", "ol", "table")
-
-
-def is_lead_in_list(el: HtmlElement) -> bool:
-    """Return True for a closing list the article's own prose leads into, or a box holding one.
-
-    "Here are just a few of the most popular posts about SEO:", "Ready to
-    start zero waste living right now? Great, here are just a few more
-    ideas to get you started:" then a list of links, with nothing after
-    it: the writer's closing list (resources, further ideas, the course
-    papers). A related-stories box at the end is led by a label or a
-    heading, or by a sentence that names other stories ("If you liked this
-    post you might also like:", "the most popular posts about SEO:",
-    ``RELATED_HEADING`` found in it), not by the writer's own lead-in. So a list (a <ul>, <ol> or
-    <table>, or a box holding only one) with no text after it among its
-    siblings, whose previous block is a <p> of eight words or more, ending
-    a sentence or with a colon, mostly not links, is left for the learned
-    scorer to judge, and so is a box holding such a paragraph and its list
-    (its parts are then judged one by one: a heading, the lead, the list).
-    A list with the article going on after it is ``is_prose_led_list``'s
-    and ``_is_introduced_list``'s.
-    """
-    if _is_list_shaped(el):
-        return _is_closing_lead_in(el)
-    return any(_is_closing_lead_in(inner) for inner in el.iter(*_LIST_TAGS) if inner is not el)
-
-
-def _is_list_shaped(el: HtmlElement) -> bool:
-    kids = [c for c in el if isinstance(c.tag, str)]
-    return el.tag in _LIST_TAGS or (len(kids) == 1 and kids[0].tag in _LIST_TAGS)
-
-
-def _is_closing_lead_in(el: HtmlElement) -> bool:
-    if any(text_of(s) for s in el.itersiblings() if isinstance(s.tag, str)):
-        return False
-    return _is_lead_in(_previous_with_text(el))
-
-
-def _is_lead_in(before: HtmlElement | None) -> bool:
-    """True for a <p> of prose that leads into what follows it: a sentence or a clause ending with a colon."""
-    if before is None or before.tag != "p":
-        return False
-    lead = text_of(before)
-    if len(lead.split()) < _LEAD_IN_MIN_WORDS or not lead.rstrip().endswith((":", "：", ".", "!", "?")):
-        return False
-    if RELATED_HEADING.search(lead):
-        return False  # "you might also like:", "more posts from us:": it leads into other stories
-    return link_chars(before) <= _LEAD_LINK_SHARE * max(_squeezed_len(lead), 1)
 
 
 def remove_furniture_lines(article: HtmlElement, rec: Recorder | None = None) -> None:

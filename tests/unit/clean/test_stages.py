@@ -557,7 +557,7 @@ def test_link_lists_go_as_when_each_block_climbed_to_see_whether_a_removed_list_
 
 def test_a_link_list_inside_a_link_list_goes_with_it_once() -> None:
     links = "".join(f'<li><a href="/t/{n}">Topic {n}</a></li>' for n in range(4))
-    html = f"<ul>{links}<li><ul>{links}</ul></li></ul><p>{'Prose of the story, with commas, and more. ' * 3}</p>"
+    html = f"<p>{'Prose of the story, with commas, and more. ' * 3}</p><ul>{links}<li><ul>{links}</ul></li></ul>"
     out, removals = clean_html_explained(html)
     assert "Topic" not in out
     assert [r.reason for r in removals if r.reason.startswith("link list")] == ["link list (100% of its text is links)"]
