@@ -4,7 +4,7 @@ Usage::
 
     python bench/extraction.py DATASET [DATASET ...] [--limit N] [--folds K]
                                [--only feedsvc|trafilatura|parse] [--worst N]
-                               [--dump DIR] [--ablate RULE,RULE|all] [--scorer]
+                               [--dump DIR] [--ablate RULE,RULE|all] [--scorer [--fold-models DIR]]
                                [--scores FILE.json] [--held-out 0,1,2] [--compare BEFORE.json [--peek]]
                                [--their-scores FILE.json] [--their-dump DIR] [--changed BEFORE_DUMP_DIR]
     python bench/extraction.py --table FILE.json [--held-out 0,1,2] [--compare BEFORE.json [--peek]]
@@ -36,6 +36,12 @@ held-out F1 of any fold by more than noise.
 each fold, the model is trained (``bench/train_scorer.py``, the ``train``
 extra) on the other folds and the held-out pages are cleaned with the
 heuristics alone, with the scorer alone and with both (``scorer_cv``).
+``--fold-models DIR`` keeps each fold's two models (combined and scorer
+alone) in ``DIR/fold<i>.json``: a fold whose file is there is not trained
+but read (``fold_models``), so a rule that changes the blocks the scorer
+sees is judged with the models trained before it (a run of main saves
+them) instead of models retrained on its blocks, whose retraining alone
+moves about 180 pages.
 
 ``--held-out 0,1,2`` names the folds no rule was written on (this round's
 rules were written looking at folds 3 and 4 only): feedsvc's F1, P, R,
@@ -103,7 +109,7 @@ import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from feedsvc.clean import Cleaned, clean_article
+from feedsvc.clean import CLEANER_VERSION, Cleaned, clean_article
 from feedsvc.content.decode import mend_double_utf8
 
 # The pages of the dev split whose article carries a donation or membership
@@ -858,7 +864,64 @@ def write_scores(path: Path, run: Run, pages: list[Page], folds: int) -> None:
     path.write_text(json.dumps(run_rows(run, pages, folds), indent=1, sort_keys=True), encoding="utf-8")
 
 
-def scorer_cv(pages: list[Page], folds: int, scores: Path | None = None, dump: Path | None = None) -> dict[str, dict]:
+FOLD_MODELS_FORMAT = 1
+
+
+def fold_models(
+    folder: Path | None,
+    fold: int,
+    folds: int,
+    train_keys: Sequence[str],
+    train: Callable[[], tuple[dict[str, Any], dict[str, Any]]],
+) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """Return fold ``fold``'s combined and scorer-only model data and where they came from.
+
+    Without ``folder`` the models are trained (``train``). With it, a file
+    ``folder/fold<fold>.json`` is read and nothing is trained; when the file
+    is not there the models are trained and saved in it. A saved file names
+    the pages its models were trained on, and is refused for any other
+    training set (other datasets, ``--limit`` or ``--folds``): such models
+    would have seen the held-out pages, or not the ones they should have.
+    """
+    if folder is None:
+        return *train(), "trained"
+    path = folder / f"fold{fold}.json"
+    keys = sorted(train_keys)
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FOLD_MODELS_FORMAT or data.get("folds") != folds or data.get("fold") != fold:
+            raise SystemExit(
+                f"{path}: not fold {fold} of {folds} saved by this bench (format {FOLD_MODELS_FORMAT}); "
+                "give --fold-models an empty folder to train and save the models again"
+            )
+        if data.get("train_pages") != keys:
+            raise SystemExit(
+                f"{path}: its models were trained on other pages than fold {fold}'s training pages here "
+                "(other datasets, --limit or --folds); give --fold-models an empty folder to train and save them"
+            )
+        return data["combined"], data["scorer_only"], f"read from {path} (trained on cleaner {data.get('cleaner')})"
+    combined, solo = train()
+    folder.mkdir(parents=True, exist_ok=True)
+    body = {
+        "format": FOLD_MODELS_FORMAT,
+        "folds": folds,
+        "fold": fold,
+        "cleaner": CLEANER_VERSION,
+        "train_pages": keys,
+        "combined": combined,
+        "scorer_only": solo,
+    }
+    path.write_text(json.dumps(body), encoding="utf-8")
+    return combined, solo, f"trained, saved to {path}"
+
+
+def scorer_cv(
+    pages: list[Page],
+    folds: int,
+    scores: Path | None = None,
+    dump: Path | None = None,
+    models: Path | None = None,
+) -> dict[str, dict]:
     """Cross-validate the learned block scorer by domain: train on K-1 folds, clean the held-out one, per fold.
 
     Three variants on the same held-out pages: the heuristics alone (the
@@ -867,16 +930,26 @@ def scorer_cv(pages: list[Page], folds: int, scores: Path | None = None, dump: P
     two combined (the cleaner with the fold's model dropping the blocks of
     the heuristics' article it is confident about, ``feedsvc.clean.scorer``).
     The heuristics and the combination run interleaved page by page, so
-    their speed ratio is measured under the same load.
+    their speed ratio is measured under the same load. With ``models`` (a
+    folder) each fold's models are read from it when saved there, else
+    trained and saved (``fold_models``); blocks for training are collected
+    only when a fold is trained.
     """
     from train_scorer import collect_article_blocks, collect_page_blocks, fit, predict
 
     from feedsvc.clean import scorer
 
     start = time.perf_counter()
-    article = {pb.key: pb for pb in collect_article_blocks(pages)}
     whole = {pb.key: pb for pb in collect_page_blocks(pages)}
     print(f"blocks collected in {time.perf_counter() - start:.0f} s", flush=True)
+    article: dict[str, Any] = {}
+
+    def article_blocks() -> dict[str, Any]:
+        # The heuristics' article blocks, labelled: only a fold that is trained needs them (minutes to collect).
+        if not article:
+            article.update({pb.key: pb for pb in collect_article_blocks(pages)})
+        return article
+
     by_fold: dict[int, list[Page]] = {}
     for page in pages:
         by_fold.setdefault(fold_of(page.domain, folds), []).append(page)
@@ -887,12 +960,19 @@ def scorer_cv(pages: list[Page], folds: int, scores: Path | None = None, dump: P
         for i in sorted(by_fold):
             held = by_fold[i]
             train_keys = [p.key for j in sorted(by_fold) if j != i for p in by_fold[j]]
-            model = scorer.load_model(fit([article[k] for k in train_keys], folds), f"fold {i} model")
-            solo = scorer.load_model(
-                fit([whole[k] for k in train_keys], folds, (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)), f"fold {i} scorer-only"
-            )
+
+            def train(keys: list[str] = train_keys) -> tuple[dict[str, Any], dict[str, Any]]:
+                blocks = article_blocks()
+                return fit([blocks[k] for k in keys], folds), fit(
+                    [whole[k] for k in keys], folds, (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+                )
+
+            t0 = time.perf_counter()
+            model_data, solo_data, source = fold_models(models, i, folds, train_keys, train)
+            model = scorer.load_model(model_data, f"fold {i} model")
+            solo = scorer.load_model(solo_data, f"fold {i} scorer-only")
             chosen.append(f"fold{i}: threshold {model.threshold}, scorer-only {solo.threshold}")
-            print(chosen[-1], flush=True)
+            print(f"{chosen[-1]} ({source}, {time.perf_counter() - t0:.0f} s)", flush=True)
             for fold_model in (None, model):  # each side's first clean with this model, untimed
                 scorer.MODEL, scorer.ENABLED = fold_model, fold_model is not None
                 warm_up([clean_judged])
@@ -958,6 +1038,12 @@ def main(argv: list[str] | None = None) -> int:
         "--scorer", action="store_true", help="cross-validate the learned block scorer (needs the train extra)"
     )
     parser.add_argument(
+        "--fold-models",
+        type=Path,
+        default=None,
+        help="with --scorer: read each fold's models from DIR, training and saving those not there yet",
+    )
+    parser.add_argument(
         "--scores",
         type=Path,
         default=None,
@@ -992,9 +1078,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.datasets:
         parser.error("give at least one DATASET folder (or --table FILE.json)")
 
+    if args.fold_models and not args.scorer:
+        parser.error("--fold-models keeps the --scorer run's fold models: give --scorer too")
     pages = load(args.datasets, args.limit)
     if args.scorer:
-        rows = scorer_cv(pages, args.folds, args.scores, args.dump)
+        rows = scorer_cv(pages, args.folds, args.scores, args.dump, args.fold_models)
         if held_out is not None or args.compare:
             print_held_out(rows, held_out, args.compare, args.peek)
         return 0

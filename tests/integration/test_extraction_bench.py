@@ -163,3 +163,32 @@ def test_the_warm_up_page_reaches_what_a_first_page_pays_for(monkeypatch: pytest
     monkeypatch.setattr(scorer, "_shipped", None)
     assert "harbour wall by forty metres" in extraction.run_feedsvc(extraction.WARM_UP_PAGE, extraction.WARM_UP_URL)
     assert scorer._shipped is not None
+
+
+def test_fold_models_are_trained_once_then_read_for_the_same_training_pages(tmp_path: Path) -> None:
+    trained: list[int] = []
+
+    def train() -> tuple[dict, dict]:
+        trained.append(1)
+        return {"threshold": 0.5, "trees": [len(trained)]}, {"threshold": 0.4}
+
+    keys = ["set/2", "set/1"]
+    first = extraction.fold_models(tmp_path / "models", 3, 5, keys, train)
+    assert trained == [1] and first[:2] == ({"threshold": 0.5, "trees": [1]}, {"threshold": 0.4})
+    assert "saved" in first[2]
+    # The second run reads the saved models (the pages in any order): nothing is trained.
+    again = extraction.fold_models(tmp_path / "models", 3, 5, list(reversed(keys)), train)
+    assert trained == [1] and again[:2] == first[:2] and "read from" in again[2]
+    # Without a folder the models are trained every time, as before the option.
+    assert extraction.fold_models(None, 3, 5, keys, train)[:2] == ({"threshold": 0.5, "trees": [2]}, {"threshold": 0.4})
+
+
+def test_fold_models_saved_for_other_training_pages_are_refused_with_the_fix(tmp_path: Path) -> None:
+    def train() -> tuple[dict, dict]:
+        return {"threshold": 0.5}, {"threshold": 0.4}
+
+    extraction.fold_models(tmp_path, 0, 5, ["set/1", "set/2"], train)
+    with pytest.raises(SystemExit, match=r"other pages .*give --fold-models an empty folder"):
+        extraction.fold_models(tmp_path, 0, 5, ["set/1"], train)
+    with pytest.raises(SystemExit, match=r"not fold 0 of 4 .*empty folder"):
+        extraction.fold_models(tmp_path, 0, 4, ["set/1", "set/2"], train)
