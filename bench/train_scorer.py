@@ -92,7 +92,7 @@ ROUNDS = 120
 # cross-validation (bench/scorer_cv.py, threshold fitted per fold): clean 69.0 -> 70.1 % (seed 11), 68.9 -> 69.6 %
 # (seed 12), F1 0.9572 -> 0.9575, 0.9571 -> 0.9572; the seed alone moves the clean share 0.8 points. The cleaner
 # with it (bench/extraction.py --scorer): clean 70.8 -> 71.6 %, F1 0.960 -> 0.960; held-out folds 0-2 70.3 -> 70.7 %,
-# F1 up on 66 pages and down on 70: within the noise, so off (docs/cleaner.md, the learned block scorer).
+# F1 up on 66 pages and down on 70: within the noise, so off (docs/notebook/cleaner.md, session 26).
 BALANCE = False
 
 

@@ -7,7 +7,7 @@ the elements of the tree it has just parsed, which costs nothing, and refuses
 a page over the caller's limit before any of its stages runs; the publisher
 then holds that one article out, with this error, and publishes the rest.
 A count, unlike a time limit, gives the same answer on every machine and
-under any load. Session 43's numbers are in docs/cleaner.md.
+under any load. Session 43's numbers are in docs/notebook/cleaner.md.
 """
 
 from __future__ import annotations

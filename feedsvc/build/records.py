@@ -14,7 +14,7 @@ publication time, its update time), and the slugs as a sorted array of
 :class:`~feedsvc.model.Catalog` whose ``articles``, ``by_slug`` and facets
 are read-only views (:class:`ArticleList`, :class:`SlugIndex`) that make an
 :class:`~feedsvc.model.Article` when one is asked for. So the master's heap
-holds about 135 bytes an article instead of 1.3 KB (docs/scale.md), and a worker that
+holds about 135 bytes an article instead of 1.3 KB (docs/notebook/scale.md), and a worker that
 applies a delta copies a few arrays instead of taking a reference to (and
 so copying the memory page of) every article object.
 

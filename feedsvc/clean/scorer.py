@@ -123,7 +123,7 @@ class Tree:
         visited = []
         # A Tree is not checked when built: load_model and BlockModel check a model's trees all at once, and
         # checking each Tree as it is made would add a fifth to reading the shipped model, which every process
-        # does (docs/cleaner.md, session 38). So a walk stops after as many splits as the tree has, rather than
+        # does (docs/notebook/cleaner.md, session 38). So a walk stops after as many splits as the tree has, rather than
         # loop for ever on a Tree built by hand whose child points back at an ancestor.
         for _ in self.feature:
             if node < 0:
@@ -159,7 +159,7 @@ class BlockModel:
 
     # The trees compiled to Python, made on first use: the pipeline scores with the flat arrays only
     # (``probabilities``), and compiling the 120 trees twice was nine tenths of reading the model, a
-    # sixth of a second paid by every process on its first page (docs/cleaner.md, session 36).
+    # sixth of a second paid by every process on its first page (docs/notebook/cleaner.md, session 36).
     @functools.cached_property
     def _raw(self) -> Callable[[Sequence[float]], float]:
         return _compile(self.trees)
@@ -535,7 +535,7 @@ ENABLED = True
 # neighbours' numbers, not the shape a reader sees, and leaves holes in it (a section's heading
 # dropped while its paragraphs stay, so the section runs into the one before; one item of a list
 # missing; a tutorial's commands gone from between its paragraphs). The opposite hole, a heading kept over a section dropped whole, is left: dropping
-# such headings did not hold on the held-out folds (docs/cleaner.md, session 33).
+# such headings did not hold on the held-out folds (docs/notebook/cleaner.md, session 33).
 RULES: dict[str, str] = {
     "heading_of_kept_section": "a heading the scorer doubts stays when the block after it is kept and text before it is kept",
     "item_of_kept_list": "a list item the scorer doubts stays when most of the other items of its list are kept",
@@ -673,7 +673,7 @@ def _captions_of_kept_pictures(
 ) -> dict[HtmlElement, str]:
     """Keep each dropped caption whose figure's picture stays, without alt text, and whose text says what it shows.
 
-    The dev truths leave most captions out (349 of 377, docs/cleaner.md), so
+    The dev truths leave most captions out (349 of 377, docs/notebook/cleaner.md), so
     the scorer learnt that a caption is junk; a reader loses what the picture
     is of ("Harvard CS50 free certificate" under a certificate whose alt is
     empty). Not kept: a credit, a control label or a name alone, the caption
@@ -723,7 +723,7 @@ def _caption_verdict(
     if why := _not_a_description(block.text):
         return why
     # Only the captions of pictures nothing else describes: a picture with alt text is described to
-    # whoever cannot see it, and keeping every caption cost more than the metric allows (docs/cleaner.md,
+    # whoever cannot see it, and keeping every caption cost more than the metric allows (docs/notebook/cleaner.md,
     # session 41: the truths leave captions out); a picture with an empty alt and no caption is unexplained.
     if any((img.get("alt") or "").strip() for p in kept for img in p.iter("img")):
         return "its picture has alt text"
