@@ -111,6 +111,9 @@ __all__ = [
     "SENTENCE_WORDS_AFTER",
     "SENTENCE_WORDS_BEFORE",
     "SLIDE_COUNTER",
+    "SOCIAL_POST_CLASSES",
+    "SOCIAL_POST_HOSTS",
+    "SOCIAL_POST_URL_ATTRS",
     "SQUARE_IMAGE_MAX",
     "TAG_LINE",
     "TEMPLATE_IMAGE",
@@ -695,6 +698,32 @@ EMBED_HOSTS = {
     "archive.org": "View on the Internet Archive",
 }
 EMBED_TAGS = frozenset({"iframe", "embed", "object", "video", "audio"})
+
+# A post from a social site embedded as a <blockquote> of these classes: the site's script turns it into its
+# player (an iframe) in the browser, and without the script the blockquote is the post's text and links. The
+# passes that judge text often drop it as not the article's (the datasets' truths leave it out), which left
+# "Watch the highlights:" over nothing (``social_posts``, normalise). Its address: the first of these
+# attributes, else its last link to a host of EMBED_HOSTS or SOCIAL_POST_HOSTS (a tweet's date links to the post).
+SOCIAL_POST_CLASSES = frozenset(
+    {
+        "twitter-tweet",
+        "twitter-video",
+        "instagram-media",
+        "tiktok-embed",
+        "imgur-embed-pub",
+        "reddit-embed-bq",
+        "bluesky-embed",
+        "text-post-media",
+    }
+)
+SOCIAL_POST_URL_ATTRS = ("data-instgrm-permalink", "cite", "data-text-post-permalink")
+# Sites that embed posts only this way (no player of theirs is an EMBED_HOSTS iframe): host suffix -> link text.
+SOCIAL_POST_HOSTS = {
+    "imgur.com": "View on Imgur",
+    "reddit.com": "View on Reddit",
+    "bsky.app": "View on Bluesky",
+    "threads.net": "View on Threads",
+}
 
 # An embed's title that only names the player, not what it plays: the link
 # gets the label alone ("Watch on YouTube").
