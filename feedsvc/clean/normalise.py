@@ -48,6 +48,7 @@ from feedsvc.clean.policy import (
     CTA_IMAGE_SRC,
     EMBED_HOSTS,
     EMBED_TAGS,
+    FILE_NAME_ALT,
     LAZY_SRC_ATTRS,
     LAZY_SRCSET_ATTRS,
     PLACEHOLDER_SRC,
@@ -113,6 +114,7 @@ RULES: dict[str, str] = {
     "'Top Pick Award'), outside tables",
     "author_photos": "an author's photo or avatar: an image in a small box (a bio's text at most) classed for an "
     "author, an avatar or a byline, or an image classed an avatar, outside tables",
+    "file_name_alt": "an image's alt text that is only a file name ('12-IMG_3886.jpg') is emptied: it describes nothing",
     "social_posts": "an embedded social post (a blockquote classed twitter-tweet, instagram-media, …) whose text the "
     "judging passes removed becomes a link to the post, as a player does",
 }
@@ -418,6 +420,8 @@ def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = Non
         img.set("src", url)
         if "markup_in_alt" not in DISABLED:
             unmark_text_attributes(img)
+        if "file_name_alt" not in DISABLED and FILE_NAME_ALT.fullmatch((img.get("alt") or "").strip()):
+            img.set("alt", "")
     drop_furniture_images(article, rec, base)
     if "zero_size" not in DISABLED:
         unset_zero_sizes(article)

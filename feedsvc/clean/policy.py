@@ -82,6 +82,7 @@ __all__ = [
     "DROP_UNLESS_PROSE_TAGS",
     "EMBED_HOSTS",
     "EMBED_TAGS",
+    "FILE_NAME_ALT",
     "GALLERY_NAME",
     "GREETING_BIO",
     "INLINE_TAGS",
@@ -594,6 +595,11 @@ PLACEHOLDER_SRC = re.compile(
     r"|transparent\.(?:gif|png)|(?:^|/)(?:white|grey|gray|empty|dummy|blank)\.(?:jpe?g|gif|png)",
     re.I,
 )
+
+# An alt text that is only a file name ("12-IMG_3886.jpg", "logo-trans.png"): what a CMS fills in when nobody
+# wrote one. It describes nothing, yet a reader whose pictures do not load sees it in the text and a screen
+# reader spells it out (WCAG's failure F30); an empty alt says the same honestly (``file_name_alt``, normalise).
+FILE_NAME_ALT = re.compile(r"[^\s/\\]+\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?|heic)", re.IGNORECASE)
 
 # Pictures that are not the article's (stage 4, ``normalise.drop_furniture_images``).
 # An image declared this many pixels or fewer on a side is a tracking pixel,

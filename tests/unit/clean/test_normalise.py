@@ -398,3 +398,15 @@ def test_a_post_mark_goes_when_its_blockquote_still_holds_the_post() -> None:
     normalise.normalise(article, URL)
     links = [(a.get("href"), a.text) for a in article.iter("a")]
     assert links == [("https://twitter.com/a/status/1", "May 1"), ("https://imgur.com/Abc", "View on Imgur")]
+
+
+def test_an_alt_that_is_only_a_file_name_is_emptied_and_a_description_stays() -> None:
+    page = "empties_an_alt_that_is_only_a_file_name.html"
+
+    def alts(disabled: frozenset[str] = frozenset()) -> list[str | None]:
+        root = lxml.html.fragment_fromstring(cleaned(page, disabled), create_parent="div")
+        return [img.get("alt") for img in root.iter("img")]
+
+    described = "The valley seen from the bend above the school, maples red on both slopes"
+    assert alts() == ["", "", described]  # empty, not missing: a reader would then read out the src
+    assert alts(frozenset({"file_name_alt"})) == ["12-IMG_3886.jpg", "DSC_5615.JPG", described]
