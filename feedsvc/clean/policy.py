@@ -711,24 +711,19 @@ EMBED_TAGS = frozenset({"iframe", "embed", "object", "video", "audio"})
 # "Watch the highlights:" over nothing (``social_posts``, normalise). Its address: the first of these
 # attributes, else its last link to a host of EMBED_HOSTS or SOCIAL_POST_HOSTS (a tweet's date links to the post).
 SOCIAL_POST_CLASSES = frozenset(
-    {
-        "twitter-tweet",
-        "twitter-video",
-        "instagram-media",
-        "tiktok-embed",
-        "imgur-embed-pub",
-        "reddit-embed-bq",
-        "bluesky-embed",
-        "text-post-media",
-    }
+    "twitter-tweet twitter-video instagram-media tiktok-embed imgur-embed-pub reddit-embed-bq bluesky-embed "
+    "text-post-media".split()
 )
 SOCIAL_POST_URL_ATTRS = ("data-instgrm-permalink", "cite", "data-text-post-permalink")
 # Sites that embed posts only this way (no player of theirs is an EMBED_HOSTS iframe): host suffix -> link text.
 SOCIAL_POST_HOSTS = {
-    "imgur.com": "View on Imgur",
-    "reddit.com": "View on Reddit",
-    "bsky.app": "View on Bluesky",
-    "threads.net": "View on Threads",
+    host: f"View on {name}"
+    for host, name in (
+        ("imgur.com", "Imgur"),
+        ("reddit.com", "Reddit"),
+        ("bsky.app", "Bluesky"),
+        ("threads.net", "Threads"),
+    )
 }
 
 # An embed's title that only names the player, not what it plays: the link

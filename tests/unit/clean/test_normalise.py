@@ -393,7 +393,10 @@ def test_a_post_mark_goes_when_its_blockquote_still_holds_the_post() -> None:
         '<blockquote class="twitter-tweet"><p>No link to the post here</p></blockquote></div>'
     )
     normalise.mark_social_posts(article, URL)
-    assert [el.get("src") for el in article.iter("iframe")] == ["https://twitter.com/a/status/1", "https://imgur.com/Abc"]
+    assert [el.get("src") for el in article.iter("iframe")] == [
+        "https://twitter.com/a/status/1",
+        "https://imgur.com/Abc",
+    ]
     article[2].getchildren()[0].drop_tree()  # a judging pass took the imgur post's text
     normalise.normalise(article, URL)
     links = [(a.get("href"), a.text) for a in article.iter("a")]
