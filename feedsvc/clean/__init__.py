@@ -88,7 +88,7 @@ from feedsvc.clean.edges import trim_edges
 from feedsvc.clean.explain import Recorder, Removal, number_elements
 from feedsvc.clean.extract import find_article, prune
 from feedsvc.clean.jsonld import article_body, trim_by_article_body
-from feedsvc.clean.normalise import declared_address, declared_url, effective_base, normalise
+from feedsvc.clean.normalise import declared_address, declared_url, effective_base, mark_social_posts, normalise
 from feedsvc.clean.rules import SiteRules, apply_strip_rules, parse_rules, rule_body
 from feedsvc.clean.sanitise import sanitise, sanitise_with_text, serialise_children
 from feedsvc.clean.summary import fallback_title, summarize, without_dateline
@@ -119,7 +119,7 @@ __all__ = [
 # library change that shows in clean_html's result): a cache of cleaned
 # articles is keyed by this and the site rules' version
 # (``SiteRules.version``). tests/unit/clean/test_version.py fails until it is.
-CLEANER_VERSION = "40"
+CLEANER_VERSION = "41"
 
 LOGGER = logging.getLogger(__name__)
 
@@ -329,6 +329,8 @@ def _clean(
         article = root.find("body")
     if article is None:
         return ""
+    # An embedded social post gets its player's mark before the passes below may drop its text (normalise).
+    mark_social_posts(article, base)
 
     # 3. Boilerplate inside the article (a rules body only when its rules say prune).
     judged = not bodies or rules is None or rules.prune

@@ -1,7 +1,9 @@
 """Stage 4 of cleaning: normalise the article tree.
 
 Absolute URLs (against the page URL, or an http(s) ``<base href>``), lazy
-images resolved, embedded players turned into plain links, tracking
+images resolved, embedded players turned into plain links (and an embedded
+social post whose text the judging passes removed: :func:`mark_social_posts`
+marks each before they run), tracking
 parameters dropped from links, ``<xmp>`` shown as code, and text-bearing
 wrapper ``<div>``s turned into paragraphs so that sanitising (which unwraps
 divs) keeps blocks apart. What a reader would see wrong goes too, each rule
@@ -46,11 +48,15 @@ from feedsvc.clean.policy import (
     CTA_IMAGE_SRC,
     EMBED_HOSTS,
     EMBED_TAGS,
+    FILE_NAME_ALT,
     LAZY_SRC_ATTRS,
     LAZY_SRCSET_ATTRS,
     PLACEHOLDER_SRC,
     PLAYER_TITLE,
     RAW_TEXT_TAGS,
+    SOCIAL_POST_CLASSES,
+    SOCIAL_POST_HOSTS,
+    SOCIAL_POST_URL_ATTRS,
     SQUARE_IMAGE_MAX,
     TEMPLATE_IMAGE,
     TINY_IMAGE_MAX,
@@ -71,6 +77,7 @@ __all__ = [
     "drop_lone_marks",
     "effective_base",
     "embed_link",
+    "mark_social_posts",
     "markup_as_text",
     "normalise",
     "paragraphs_from_wrappers",
@@ -107,6 +114,9 @@ RULES: dict[str, str] = {
     "'Top Pick Award'), outside tables",
     "author_photos": "an author's photo or avatar: an image in a small box (a bio's text at most) classed for an "
     "author, an avatar or a byline, or an image classed an avatar, outside tables",
+    "file_name_alt": "an image's alt text that is only a file name ('12-IMG_3886.jpg') is emptied: it describes nothing",
+    "social_posts": "an embedded social post (a blockquote classed twitter-tweet, instagram-media, …) whose text the "
+    "judging passes removed becomes a link to the post, as a player does",
 }
 
 # Rules switched off; only the benchmark's ablation sets this.
@@ -302,6 +312,52 @@ def resolve_image(img: HtmlElement) -> str | None:
     return None
 
 
+_POST_HOSTS = {**EMBED_HOSTS, **SOCIAL_POST_HOSTS}
+# The attribute of the iframe mark_social_posts puts after an embedded post (taken off in stage 4).
+_POST_MARK = "data-feedsvc-post"
+
+
+def _post_url(quote: HtmlElement, base: str | None) -> str | None:
+    """Return the address of the post an embed ``quote`` shows, or None if it names none on a known host."""
+    candidates = [quote.get(name) or "" for name in SOCIAL_POST_URL_ATTRS]
+    candidates += reversed([a.get("href") or "" for a in quote.iter("a")])
+    for candidate in candidates:
+        url = absolute(candidate, base) if candidate else None
+        host = (urlsplit(url).hostname or "").lower() if url else ""
+        if host and any(host == suffix or host.endswith("." + suffix) for suffix in _POST_HOSTS):
+            return url
+    return None
+
+
+def mark_social_posts(article: HtmlElement, base: str | None) -> None:
+    """Put an iframe to each embedded social post's address right after its blockquote (``social_posts``).
+
+    Run before the passes that judge text: they may drop the post's text (the truths leave it out), and an
+    iframe has none to judge, so it stays where the post was. Stage 4 takes it off when the post's text is
+    still there, and makes it a link ("View on X") like any player's when it is not: what the site's script
+    shows in a browser is such a player, and a sentence that introduces the post ("Watch the highlights:")
+    is not left over nothing.
+    """
+    if "social_posts" in DISABLED:
+        return
+    for quote in list(article.iter("blockquote")):
+        if SOCIAL_POST_CLASSES.isdisjoint((quote.get("class") or "").split()) or quote.getparent() is None:
+            continue
+        url = _post_url(quote, base)
+        if url is None:
+            continue
+        mark = lxml.html.Element("iframe", src=url)
+        mark.set(_POST_MARK, "")
+        mark.tail, quote.tail = quote.tail, None
+        quote.addnext(mark)
+
+
+def _post_still_shown(mark: HtmlElement) -> bool:
+    """Return True if the blockquote just before a post's mark still holds the post's text."""
+    quote = mark.getprevious()
+    return quote is not None and quote.tag == "blockquote" and bool(collapsed(text_content(quote)))
+
+
 def embed_link(el: HtmlElement, base: str | None) -> HtmlElement | None:
     """Return a paragraph linking to what an iframe/embed shows, or None if it is not a known player."""
     src = el.get("src") or el.get("data-src") or el.get("data") or ""
@@ -314,7 +370,8 @@ def embed_link(el: HtmlElement, base: str | None) -> HtmlElement | None:
     if not url:
         return None
     host = (urlsplit(url).hostname or "").lower()
-    label = next((text for suffix, text in EMBED_HOSTS.items() if host == suffix or host.endswith("." + suffix)), None)
+    hosts = _POST_HOSTS if el.get(_POST_MARK) is not None else EMBED_HOSTS
+    label = next((text for suffix, text in hosts.items() if host == suffix or host.endswith("." + suffix)), None)
     if label is None and el.tag in ("video", "audio"):
         label = "Watch the video" if el.tag == "video" else "Listen to the audio"
     if label is None:
@@ -340,6 +397,9 @@ def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = Non
         parent = el.getparent()
         if parent is None:
             continue
+        if el.get(_POST_MARK) is not None and _post_still_shown(el):
+            el.drop_tree()  # the post's own text and links stand: no link to add (drop_tree keeps the tail)
+            continue
         link = embed_link(el, base)
         if link is not None and link[0].get("href") in linked:
             # The same player again (a page that repeats one video in every section): one link says it.
@@ -360,6 +420,8 @@ def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = Non
         img.set("src", url)
         if "markup_in_alt" not in DISABLED:
             unmark_text_attributes(img)
+        if "file_name_alt" not in DISABLED and FILE_NAME_ALT.fullmatch((img.get("alt") or "").strip()):
+            img.set("alt", "")
     drop_furniture_images(article, rec, base)
     if "zero_size" not in DISABLED:
         unset_zero_sizes(article)

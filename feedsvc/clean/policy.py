@@ -82,6 +82,7 @@ __all__ = [
     "DROP_UNLESS_PROSE_TAGS",
     "EMBED_HOSTS",
     "EMBED_TAGS",
+    "FILE_NAME_ALT",
     "GALLERY_NAME",
     "GREETING_BIO",
     "INLINE_TAGS",
@@ -111,6 +112,9 @@ __all__ = [
     "SENTENCE_WORDS_AFTER",
     "SENTENCE_WORDS_BEFORE",
     "SLIDE_COUNTER",
+    "SOCIAL_POST_CLASSES",
+    "SOCIAL_POST_HOSTS",
+    "SOCIAL_POST_URL_ATTRS",
     "SQUARE_IMAGE_MAX",
     "TAG_LINE",
     "TEMPLATE_IMAGE",
@@ -592,6 +596,11 @@ PLACEHOLDER_SRC = re.compile(
     re.I,
 )
 
+# An alt text that is only a file name ("12-IMG_3886.jpg", "logo-trans.png"): what a CMS fills in when nobody
+# wrote one. It describes nothing, yet a reader whose pictures do not load sees it in the text and a screen
+# reader spells it out (WCAG's failure F30); an empty alt says the same honestly (``file_name_alt``, normalise).
+FILE_NAME_ALT = re.compile(r"[^\s/\\]+\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?|heic)", re.IGNORECASE)
+
 # Pictures that are not the article's (stage 4, ``normalise.drop_furniture_images``).
 # An image declared this many pixels or fewer on a side is a tracking pixel,
 # a spacer, an icon or a button, not a picture of the article.
@@ -695,6 +704,27 @@ EMBED_HOSTS = {
     "archive.org": "View on the Internet Archive",
 }
 EMBED_TAGS = frozenset({"iframe", "embed", "object", "video", "audio"})
+
+# A post from a social site embedded as a <blockquote> of these classes: the site's script turns it into its
+# player (an iframe) in the browser, and without the script the blockquote is the post's text and links. The
+# passes that judge text often drop it as not the article's (the datasets' truths leave it out), which left
+# "Watch the highlights:" over nothing (``social_posts``, normalise). Its address: the first of these
+# attributes, else its last link to a host of EMBED_HOSTS or SOCIAL_POST_HOSTS (a tweet's date links to the post).
+SOCIAL_POST_CLASSES = frozenset(
+    "twitter-tweet twitter-video instagram-media tiktok-embed imgur-embed-pub reddit-embed-bq bluesky-embed "
+    "text-post-media".split()
+)
+SOCIAL_POST_URL_ATTRS = ("data-instgrm-permalink", "cite", "data-text-post-permalink")
+# Sites that embed posts only this way (no player of theirs is an EMBED_HOSTS iframe): host suffix -> link text.
+SOCIAL_POST_HOSTS = {
+    host: f"View on {name}"
+    for host, name in (
+        ("imgur.com", "Imgur"),
+        ("reddit.com", "Reddit"),
+        ("bsky.app", "Bluesky"),
+        ("threads.net", "Threads"),
+    )
+}
 
 # An embed's title that only names the player, not what it plays: the link
 # gets the label alone ("Watch on YouTube").

@@ -367,3 +367,49 @@ def test_the_address_a_page_declares_is_read_without_its_user_and_password() -> 
     # `feedsvc clean FILE` resolves the page's links against it when no --url is given
     page = (FIXTURES / "clean" / SAVED_WITH_PASSWORD).read_text(encoding="utf-8")
     assert normalise.declared_url(page) == "https://harbour.example.com/news/cranes-return"
+
+
+SOCIAL_POSTS = "links_an_embedded_social_post_whose_text_went.html"
+
+
+def test_an_embedded_post_whose_text_went_becomes_a_link_to_it_where_it_stood() -> None:
+    html = cleaned(SOCIAL_POSTS)
+    blocks = [" ".join(el.text_content().split()) for el in lxml.html.fragment_fromstring(html, create_parent="div")]
+    at = blocks.index("View on Instagram")  # the Instagram post's text went: its link stands where it was
+    assert blocks[at - 1].startswith("Islanders gathered on the pier")
+    assert '<a href="https://www.instagram.com/p/Cferry2026/">View on Instagram</a>' in html  # tracking dropped
+    # The tweet's text is kept: the post shows itself and its own link, and no second link is added.
+    assert "She's here! The first crossing" in html and "View on Twitter" not in html
+    assert "data-feedsvc-post" not in html and "<iframe" not in html
+    off = cleaned(SOCIAL_POSTS, frozenset({"social_posts"}))
+    assert "instagram.com" not in off and "View on" not in off  # the sentence before it led to nothing
+
+
+def test_a_post_mark_goes_when_its_blockquote_still_holds_the_post() -> None:
+    article = lxml.html.fragment_fromstring(
+        '<div><blockquote class="twitter-tweet"><p>Kept words</p>— A (@a) '
+        '<a href="https://twitter.com/a/status/1">May 1</a></blockquote>'
+        '<blockquote class="imgur-embed-pub"><a href="https://imgur.com/Abc">View post on imgur.com</a></blockquote>'
+        '<blockquote class="twitter-tweet"><p>No link to the post here</p></blockquote></div>'
+    )
+    normalise.mark_social_posts(article, URL)
+    assert [el.get("src") for el in article.iter("iframe")] == [
+        "https://twitter.com/a/status/1",
+        "https://imgur.com/Abc",
+    ]
+    article[2].getchildren()[0].drop_tree()  # a judging pass took the imgur post's text
+    normalise.normalise(article, URL)
+    links = [(a.get("href"), a.text) for a in article.iter("a")]
+    assert links == [("https://twitter.com/a/status/1", "May 1"), ("https://imgur.com/Abc", "View on Imgur")]
+
+
+def test_an_alt_that_is_only_a_file_name_is_emptied_and_a_description_stays() -> None:
+    page = "empties_an_alt_that_is_only_a_file_name.html"
+
+    def alts(disabled: frozenset[str] = frozenset()) -> list[str | None]:
+        root = lxml.html.fragment_fromstring(cleaned(page, disabled), create_parent="div")
+        return [img.get("alt") for img in root.iter("img")]
+
+    described = "The valley seen from the bend above the school, maples red on both slopes"
+    assert alts() == ["", "", described]  # empty, not missing: a reader would then read out the src
+    assert alts(frozenset({"file_name_alt"})) == ["12-IMG_3886.jpg", "DSC_5615.JPG", described]
