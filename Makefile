@@ -40,7 +40,7 @@ docs: $(VENV)/.installed
 	$(BIN)/python scripts/docs_reference.py --check
 	site=$$(mktemp -d) && trap 'rm -rf "$$site"' EXIT && $(BIN)/mkdocs build --strict --site-dir "$$site"
 
-## docs-reference: rewrite docs/reference/ (settings, command line) from the code; commit what changes
+## docs-reference: rewrite docs/reference/ (settings, command line, cleaner rules) from the code; commit what changes
 docs-reference: $(VENV)/.installed
 	$(BIN)/python scripts/docs_reference.py
 

@@ -1,9 +1,10 @@
-"""Write the generated reference pages, docs/reference/settings.md and cli.md, from the code.
+"""Write the generated reference pages, docs/reference/settings.md, cli.md and cleaner-rules.md, from the code.
 
 An edge: reads the declared tables (``site.toml`` settings from
 ``feedsvc.content.site.SETTINGS``, sidecar keys from
 ``feedsvc.content.sidecar.SIDECAR_KEYS``, service settings from
-``feedsvc.settings``) and the click command tree of ``feedsvc.cli.main``,
+``feedsvc.settings``, the cleaner's rule switches from each ``RULES`` of
+``feedsvc.clean``) and the click command tree of ``feedsvc.cli.main``,
 renders them as Markdown and writes the pages. Rendering is pure and
 deterministic (no terminal width, no clock), so the committed pages can be
 compared with a fresh rendering: ``tests/unit/test_docs.py`` does.
@@ -15,7 +16,9 @@ compared with a fresh rendering: ``tests/unit/test_docs.py`` does.
 from __future__ import annotations
 
 import argparse
+import importlib
 import inspect
+import pkgutil
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +27,7 @@ from typing import Any
 
 import click
 
+import feedsvc.clean
 from feedsvc.cli.main import main as feedsvc_command
 from feedsvc.content.sidecar import SIDECAR_KEYS
 from feedsvc.content.site import SETTINGS, SOURCE_KEYS
@@ -259,11 +263,61 @@ def cli_reference(group: click.Group = feedsvc_command) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+# --- the cleaner's rule switches -----------------------------------------------------
+
+# The cleaner's modules that have rule switches, in the order their rules act, with where that is.
+# A module with RULES missing here is an error: its rules would go unlisted.
+RULE_MODULES = (
+    ("dom", "reading the tree, every stage"),
+    ("extract", "stage 2, pruning and the container"),
+    ("blocks", "stage 3, one run of text, one block"),
+    ("boilerplate", "stage 4, appeals and link lists"),
+    ("edges", "stage 4, the article's edges"),
+    ("chrome", "stage 4, page chrome in the article"),
+    ("scorer", "stage 4, over the learned scorer's decisions"),
+    ("normalise", "stage 5"),
+    ("sanitise", "stage 6"),
+    ("summary", "the summary of the finished article"),
+    ("confidence", "the doubts' refinements"),
+)
+
+
+def modules_with_rules() -> list[str]:
+    """Return the names of the ``feedsvc.clean`` modules that declare ``RULES``."""
+    names = [m.name for m in pkgutil.iter_modules(feedsvc.clean.__path__)]
+    return sorted(n for n in names if hasattr(importlib.import_module(f"feedsvc.clean.{n}"), "RULES"))
+
+
+def cleaner_rules_reference() -> str:
+    """Render docs/reference/cleaner-rules.md: every rule switch of the cleaner with what it does."""
+    listed = {name for name, _ in RULE_MODULES}
+    unlisted = sorted(set(modules_with_rules()) - listed)
+    if unlisted:
+        raise SystemExit(f"feedsvc.clean.{unlisted[0]} has RULES: add it to RULE_MODULES in scripts/docs_reference.py")
+    lines = [
+        GENERATED,
+        "",
+        "# The cleaner's rule switches",
+        "",
+        "Every generic rule of the cleaner has a name in its module's `RULES` (name → what it does) and is",
+        "switched off by putting the name in the module's `DISABLED` (`bench/extraction.py --ablate` does, and",
+        "each rule's test fails with it off). How the stages work is in [The cleaner](../cleaner.md); how each",
+        "rule was found and measured, in [the cleaner's lab notebook](../notebook/cleaner.md) (search it for",
+        "the rule's name).",
+    ]
+    for name, where in RULE_MODULES:
+        rules: dict[str, str] = importlib.import_module(f"feedsvc.clean.{name}").RULES
+        lines += ["", f"## `{name}.RULES` ({where})", ""]
+        lines += table(["rule", "what it does"], [[code(rule), cell(what)] for rule, what in rules.items()])
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
 # --- files ------------------------------------------------------------------------
 
 PAGES: dict[str, Callable[[], str]] = {
     "docs/reference/settings.md": settings_reference,
     "docs/reference/cli.md": cli_reference,
+    "docs/reference/cleaner-rules.md": cleaner_rules_reference,
 }
 
 

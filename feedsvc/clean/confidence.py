@@ -73,7 +73,14 @@ __all__ = [
 ]
 
 # The refinements of the doubts, each with its switch (``DISABLED`` turns one off, for the bench and tests).
-RULES = ("page_and_headline_are_no_thread", "comments_are_no_page_text", "scorer_removed_much", "teaser_cards")
+RULES = {
+    "page_and_headline_are_no_thread": (
+        "the classes of <html> or <body>, or an element holding an <h1>, do not make the container reader comments"
+    ),
+    "comments_are_no_page_text": "reader comment threads are left out of the page's text when the article looks short",
+    "scorer_removed_much": "doubt when the learned scorer removed 20% or more of the text extraction chose",
+    "teaser_cards": "doubt when three or more teasers (a heading wholly a link to the site's own page) hold 30% of the article",
+}
 DISABLED: frozenset[str] = frozenset()
 
 
