@@ -412,7 +412,16 @@ class Articles:
         self._remember(entries, units, cache, index, names)
         self._context = context  # every entry's key is of this context now (a failed gather leaves it unset)
         self._versions = versions
+        if names is None or stats.cleaned:
+            # a start, a check or a publish that stored rows: a full build keeps the rows of the context used
+            # last but its own (Builder._render), so the version an upgrade replaces finds its rows again
+            cache.used_context(context)
         return entries
+
+    @property
+    def context(self) -> str:
+        """The code and settings that key the entries' cached rows (of the last gather that completed)."""
+        return self._context
 
     def _shared(self, used: tuple[str, str]) -> tuple[str, str]:
         """One (rules host, version) tuple of each kind for every entry, not a tuple an article."""

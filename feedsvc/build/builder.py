@@ -34,7 +34,7 @@ from feedsvc.build.articles import Articles, BuildStats, Progress
 from feedsvc.build.blobstore import BlobStore
 from feedsvc.build.cache import BuildCache
 from feedsvc.build.collector import paused
-from feedsvc.build.files import render_version
+from feedsvc.build.files import article_key, render_version
 from feedsvc.build.snapshot import PAGE_CACHE_BYTES, LedgerMode, Snapshot, build_snapshot
 from feedsvc.build.state import Ledger, append_ledger, ledger_stamp, read_ledger_state
 from feedsvc.catalog.assembly import Assembled, Dated, assemble_catalog, update_catalog
@@ -330,10 +330,18 @@ class Builder:
             pictures=self._pictures,
         )
         self.stats.rendered = snapshot.fresh
-        if previous is None:  # a full build: nothing else in the cache is needed
-            entries = self.articles.entries.values()
-            kept = [e.key for e in entries if e.key] + [e.held.key for e in entries if e.held]
-            cache.keep_only(kept, snapshot.rendered)
+        if previous is None:  # a full build: nothing else in the cache is needed but the other version's rows
+            entries = self.articles.entries
+            kept = [e.key for e in entries.values() if e.key] + [e.held.key for e in entries.values() if e.held]
+            context = self.articles.context
+            other = cache.other_context(context)
+            if other is not None:
+                # the rows another version of the code (or settings) made of the files as they are: the version
+                # an upgrade replaces, or the next one whose `feedsvc check` ran ahead of its start, finds them
+                # again after this build (a rollback, a restart of the old server during an upgrade). One other
+                # version only, so the cache holds at most two rows of each article file as it is.
+                kept += [article_key(other, name, e.digest) for name, e in entries.items() if e.digest]
+            cache.keep_only(kept, snapshot.rendered, (context, *((other,) if other else ())))
         else:
             cache.forget(documents=previous.rendered.keys() - snapshot.rendered.keys())
         return snapshot
