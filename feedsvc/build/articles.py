@@ -286,6 +286,8 @@ class Articles:
         self.blobs: BlobStore | None = None  # where article bodies are kept once cached (None: in memory)
         self.stats = BuildStats()
         self._context = ""  # the code and settings of the last gather that completed
+        # files looked at by the last gather whose bytes are those the build cache recorded the build before reading
+        self.recorded: frozenset[str] = frozenset()
         self._versions: dict[str, str] | None = None  # and the rules' versions it had
         self._rules_used: dict[tuple[str, str], tuple[str, str]] = {}  # one (host, version) tuple of each
 
@@ -375,6 +377,7 @@ class Articles:
                     kept[name] = files
                     held += len(files.data)
         keys = {name: article_key(context, name, digest) for name, digest in known.items()}
+        self.recorded = frozenset(name for name, digest in known.items() if index.get(name, ("", ""))[1] == digest)
         by_key = {key: name for name, key in keys.items()}
         # one at a time, the bodies to the blob store a batch at a time as they come: never every body of
         # the site in memory

@@ -8,6 +8,7 @@ output matters, a stand-in cleaner that reads each article differently, as a new
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from feedsvc.build import articles as articles_module
 from feedsvc.build import files
 from feedsvc.build.builder import Builder
 from feedsvc.build.snapshot import Snapshot
@@ -161,3 +163,43 @@ def test_an_edit_made_with_the_upgrade_in_one_step_is_an_edit(content: Path, ver
     _, after = start(content, version, NEW, T2)
     assert _entry(after, "ferry")["date_modified"] == T2.isoformat()  # the file changed: readers get an update
     assert _entry(after, "bridge")["date_modified"] == _entry(before, "bridge")["date_modified"]
+
+
+def _written_before_sources(content: Path) -> None:
+    """Make the ledger one written before session 44: no entry has the hash of its file's bytes."""
+    ledger = content / ".feedsvc" / "revisions.json"
+    data = json.loads(ledger.read_text(encoding="utf-8"))
+    assert not (content / ".feedsvc" / "revisions.journal").exists()  # all of it is in the whole file
+    for entry in data["articles"].values():
+        entry.pop("source")
+    ledger.write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written just now count as settled: the build cache records their bytes (it waits a second otherwise)."""
+    monkeypatch.setattr(articles_module, "RACY_SECONDS", 0.0)
+
+
+@pytest.mark.usefixtures("settled")
+def test_the_upgrade_that_brings_the_hash_keeps_updated_where_the_cache_recorded_the_same_bytes(
+    content: Path, version: Callable[[str], Any]
+) -> None:
+    _, before = start(content, version, OLD, T1)
+    _written_before_sources(content)
+    _, after = start(content, version, NEW, T2)
+    assert _entry(after, "ferry")["date_modified"] == _entry(before, "ferry")["date_modified"]
+    ledger = json.loads((content / ".feedsvc" / "revisions.json").read_text(encoding="utf-8"))
+    journal = (content / ".feedsvc" / "revisions.journal").read_text(encoding="utf-8")
+    assert "source" in journal or all("source" in entry for entry in ledger["articles"].values())
+
+
+@pytest.mark.usefixtures("settled")
+def test_without_the_caches_record_a_ledger_from_before_the_hash_counts_a_new_reading_as_an_edit(
+    content: Path, version: Callable[[str], Any]
+) -> None:
+    start(content, version, OLD, T1)
+    _written_before_sources(content)
+    shutil.rmtree(content / ".feedsvc" / "cache")  # nothing vouches that the ledger's fingerprint is of these bytes
+    _, after = start(content, version, NEW, T2)
+    assert _entry(after, "ferry")["date_modified"] == T2.isoformat()
