@@ -621,9 +621,9 @@ def load_snapshot(
     return Builder(content_dir, overrides, ledger=ledger).build(now)
 
 
-def _with_sources(ledger: Mapping[str, Revision], entries: Mapping[str, Entry], recorded: Collection[str]) -> (
-    Mapping[str, Revision]
-):
+def _with_sources(
+    ledger: Mapping[str, Revision], entries: Mapping[str, Entry], recorded: Collection[str]
+) -> Mapping[str, Revision]:
     """``ledger`` with the hash of the file's bytes (``source``) filled in where an entry has none (written before
     session 44) and the file's bytes are those the build cache recorded the build before this one reading.
 
