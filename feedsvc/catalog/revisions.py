@@ -174,9 +174,9 @@ def revise(
     ``current``, ``words`` and ``sketch`` are :func:`reader_keys` of ``article`` when the caller already has them
     (the build cache keeps them). ``source``: a hash of the bytes of its file and sidecar (``Prepared.file_digest``;
     "" if unknown): what readers see changing while the ledger's hash of the bytes is this one is another version
-    of feedsvc reading the same file (an upgrade's cleaner), not an edit, and keeps ``updated``. The entry keeps the id readers have (``id_day``, ``pinned_id``) as
-    ``previous`` had it, and the articles readers had under its slug before (``earlier``): the caller says which id
-    is published.
+    of feedsvc reading the same file (an upgrade's cleaner), not an edit, and keeps ``updated``. The entry keeps
+    the id readers have (``id_day``, ``pinned_id``) as ``previous`` had it, and the articles readers had under its
+    slug before (``earlier``): the caller says which id is published.
     """
     if not current or not words or not sketch:
         current, words, sketch = reader_keys(article)
