@@ -18,12 +18,13 @@ from typing import Any
 
 import pytest
 
+from feedsvc.app import create_app
 from feedsvc.build import articles as articles_module
 from feedsvc.build import files
 from feedsvc.build.builder import Builder
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.clean import clean_html
-from support.factories import write_article
+from support.factories import stopped_at_the_end, write_article
 from support.sites import blank_site
 
 T1 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -203,3 +204,24 @@ def test_without_the_caches_record_a_ledger_from_before_the_hash_counts_a_new_re
     shutil.rmtree(content / ".feedsvc" / "cache")  # nothing vouches that the ledger's fingerprint is of these bytes
     _, after = start(content, version, NEW, T2)
     assert _entry(after, "ferry")["date_modified"] == T2.isoformat()
+
+
+def test_over_http_an_upgrade_gives_a_new_etag_and_keeps_last_modified(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = {"TESTING": True, "CONTENT_DIR": str(content)}
+    with stopped_at_the_end(create_app({**settings, "CLOCK": lambda: T1})) as app:
+        first = app.test_client().get("/feed.atom")
+    monkeypatch.setattr(files, "CLEANER_VERSION", NEW)
+    monkeypatch.setattr(files, "clean_html", _new_cleaner)  # the new version's cleaner, in the app's own build
+    with stopped_at_the_end(create_app({**settings, "CLOCK": lambda: T2})) as app:
+        client = app.test_client()
+        assert b"Kept by the new cleaner." in client.get("/feed.atom").data
+        # a reader that sends the ETag it has (all the common ones do) gets the new bytes
+        assert client.get("/feed.atom", headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+        # no entry's `updated` moved, so neither did the feed's Last-Modified: a reader that sends only the
+        # date keeps what it has until the next edit (docs/http.md, as for an article deleted)
+        assert client.get("/feed.atom").headers["Last-Modified"] == first.headers["Last-Modified"]
+        assert (
+            client.get("/feed.atom", headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
+        )
