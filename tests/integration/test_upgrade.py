@@ -105,12 +105,11 @@ def test_the_next_versions_check_makes_its_start_warm_even_after_the_old_server_
 def test_a_full_build_keeps_one_other_version_so_the_cache_stays_bounded(
     content: Path, version: Callable[[str], Any]
 ) -> None:
-    start(content, version, OLD)
-    start(content, version, NEW)
-    start(content, version, NEXT)  # two upgrades: the oldest version's rows go
+    for name in (OLD, NEW, NEXT):  # two upgrades: the oldest version's rows go
+        start(content, version, name)
     assert cached_rows(content) == 6
-    assert start(content, version, NEW)[0].stats.cleaned == 0  # the version used last but this one
-    assert start(content, version, OLD)[0].stats.cleaned == 3
+    # the version used last but this one starts warm, the one before it cold
+    assert [start(content, version, name)[0].stats.cleaned for name in (NEW, OLD)] == [0, 3]
 
 
 def test_the_other_versions_rows_of_an_edited_file_go_at_the_next_full_build(
