@@ -347,6 +347,9 @@ class Prepared:
     own_title: bool = False  # the title is its author's (sidecar, front matter): no learned site name comes off it
     text_key: str = ""  # revisions.text_key(article): its words alone, to know it again once renamed and edited
     sketch: str = ""  # revisions.word_sketch of its words: how much text it shares with the ledger's article
+    # a hash of the bytes of its file and sidecar (build.files.content_digest, cut to 16): readers see a change of
+    # the article that leaves them the same as another version of feedsvc's reading of it, not an edit
+    file_digest: str = ""
 
 
 @_pickled_by_position
@@ -409,6 +412,10 @@ class Revision:
     # the entries of the articles readers got under this slug before this one took it (deleted, or replaced whole),
     # oldest first: their ids are never given again, and one that comes back has its own again
     earlier: tuple[Revision, ...] = ()
+    # Prepared.file_digest of the file as the article was last published ("" in a ledger written before session 44):
+    # what readers see changing while this stays the same is a new version of feedsvc (its cleaner, its loading),
+    # not an edit, and does not move ``updated``
+    source: str = ""
 
 
 @_pickled_by_position

@@ -286,6 +286,8 @@ class Articles:
         self.blobs: BlobStore | None = None  # where article bodies are kept once cached (None: in memory)
         self.stats = BuildStats()
         self._context = ""  # the code and settings of the last gather that completed
+        # files looked at by the last gather whose bytes are those the build cache recorded the build before reading
+        self.recorded: frozenset[str] = frozenset()
         self._versions: dict[str, str] | None = None  # and the rules' versions it had
         self._rules_used: dict[tuple[str, str], tuple[str, str]] = {}  # one (host, version) tuple of each
 
@@ -375,6 +377,7 @@ class Articles:
                     kept[name] = files
                     held += len(files.data)
         keys = {name: article_key(context, name, digest) for name, digest in known.items()}
+        self.recorded = frozenset(name for name, digest in known.items() if index.get(name, ("", ""))[1] == digest)
         by_key = {key: name for name, key in keys.items()}
         # one at a time, the bodies to the blob store a batch at a time as they come: never every body of
         # the site in memory
@@ -412,7 +415,16 @@ class Articles:
         self._remember(entries, units, cache, index, names)
         self._context = context  # every entry's key is of this context now (a failed gather leaves it unset)
         self._versions = versions
+        if names is None or stats.cleaned:
+            # a start, a check or a publish that stored rows: a full build keeps the rows of the context used
+            # last but its own (Builder._render), so the version an upgrade replaces finds its rows again
+            cache.used_context(context)
         return entries
+
+    @property
+    def context(self) -> str:
+        """The code and settings that key the entries' cached rows (of the last gather that completed)."""
+        return self._context
 
     def _shared(self, used: tuple[str, str]) -> tuple[str, str]:
         """One (rules host, version) tuple of each kind for every entry, not a tuple an article."""

@@ -24,17 +24,17 @@ import logging
 import os
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
-from feedsvc.build.articles import Articles, BuildStats, Progress
+from feedsvc.build.articles import Articles, BuildStats, Entry, Progress
 from feedsvc.build.blobstore import BlobStore
 from feedsvc.build.cache import BuildCache
 from feedsvc.build.collector import paused
-from feedsvc.build.files import render_version
+from feedsvc.build.files import article_key, render_version
 from feedsvc.build.snapshot import PAGE_CACHE_BYTES, LedgerMode, Snapshot, build_snapshot
 from feedsvc.build.state import Ledger, append_ledger, ledger_stamp, read_ledger_state
 from feedsvc.catalog.assembly import Assembled, Dated, assemble_catalog, update_catalog
@@ -61,7 +61,7 @@ from feedsvc.content.loader import (
     stray_problems,
 )
 from feedsvc.content.rules import RULES_FOLDER, host_of, load_site_rules
-from feedsvc.model import Article, ArticleSource, Catalog, PictureFile, Problem, Site
+from feedsvc.model import Article, ArticleSource, Catalog, PictureFile, Problem, Revision, Site
 
 __all__ = [
     "BuildReport",
@@ -330,10 +330,18 @@ class Builder:
             pictures=self._pictures,
         )
         self.stats.rendered = snapshot.fresh
-        if previous is None:  # a full build: nothing else in the cache is needed
-            entries = self.articles.entries.values()
-            kept = [e.key for e in entries if e.key] + [e.held.key for e in entries if e.held]
-            cache.keep_only(kept, snapshot.rendered)
+        if previous is None:  # a full build: nothing else in the cache is needed but the other version's rows
+            entries = self.articles.entries
+            kept = [e.key for e in entries.values() if e.key] + [e.held.key for e in entries.values() if e.held]
+            context = self.articles.context
+            other = cache.other_context(context)
+            if other is not None:
+                # the rows another version of the code (or settings) made of the files as they are: the version
+                # an upgrade replaces, or the next one whose `feedsvc check` ran ahead of its start, finds them
+                # again after this build (a rollback, a restart of the old server during an upgrade). One other
+                # version only, so the cache holds at most two rows of each article file as it is.
+                kept += [article_key(other, name, e.digest) for name, e in entries.items() if e.digest]
+            cache.keep_only(kept, snapshot.rendered, (context, *((other,) if other else ())))
         else:
             cache.forget(documents=previous.rendered.keys() - snapshot.rendered.keys())
         return snapshot
@@ -366,6 +374,8 @@ class Builder:
         problems.extend(self._names.problems(articles_dir, listing))
         ledger = self._read_ledger() if self.ledger != "ignore" else Ledger()
         previous, ledger_problem = ledger.entries, ledger.problem
+        # a start: ledger entries written before their file's hash was kept get it where the cache vouches for it
+        dating = previous if changed is not None else _with_sources(previous, entries, self.articles.recorded)
         ledger.problem = None  # reported by this build only
         if ledger_problem:
             problems.append(ledger_problem)  # logged with the others by whoever serves or checks
@@ -378,13 +388,13 @@ class Builder:
             # the last catalog brought up to date by the files looked at: a publish costs what it changed
             looked = {articles_dir / name: entries[name].prepared if name in entries else None for name in changed}
             catalog = update_catalog(
-                self._assembled, looked, site, problems, now=moment, ledger=previous, dated=self._dated
+                self._assembled, looked, site, problems, now=moment, ledger=dating, dated=self._dated
             )
             self._updated = catalog is not None  # from self.snapshot's catalog: its changes are known
         if catalog is None:
             prepared = [entries[name].prepared for name in sorted(entries)]
             catalog = assemble_catalog(
-                prepared, site, problems, now=moment, ledger=previous, dated=self._dated, last=last,
+                prepared, site, problems, now=moment, ledger=dating, dated=self._dated, last=last,
                 state=self._assembled,
             )  # fmt: skip
         if len(self._dated) > len(catalog.by_slug) + DATED_SLACK:  # articles gone: let go of what they were
@@ -609,6 +619,32 @@ def load_snapshot(
 ) -> Snapshot:
     """Load ``content_dir`` (recording revisions) and render its feeds."""
     return Builder(content_dir, overrides, ledger=ledger).build(now)
+
+
+def _with_sources(
+    ledger: Mapping[str, Revision], entries: Mapping[str, Entry], recorded: Collection[str]
+) -> Mapping[str, Revision]:
+    """``ledger`` with the hash of the file's bytes (``source``) filled in where an entry has none (written before
+    session 44) and the file's bytes are those the build cache recorded the build before this one reading.
+
+    That build published them (a server publishes every change it sees), so the entry's fingerprint is of these
+    bytes, and a new version reading them differently is no edit (``revisions.revise``); the first start of the
+    upgrade that brings this would otherwise date every such article again. Without the cache's record (deleted,
+    ``--no-cache``, a file saved within a second of that build's read) the entry is left as it is: a changed
+    reading then counts as an edit, as before. The entries written by this build keep the hash from then on.
+    """
+    patched: dict[str, Revision] | None = None
+    for name in recorded:
+        entry = entries.get(name)
+        prepared = entry.prepared if entry is not None else None
+        if prepared is None or not prepared.file_digest:
+            continue
+        revision = ledger.get(prepared.slug)
+        if revision is not None and revision.fingerprint and not revision.source:
+            if patched is None:
+                patched = dict(ledger)
+            patched[prepared.slug] = replace(revision, source=prepared.file_digest)
+    return ledger if patched is None else patched
 
 
 def _saved_at(path: Path) -> datetime | None:

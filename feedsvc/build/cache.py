@@ -25,6 +25,7 @@ import io
 import logging
 import pickle
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -49,6 +50,11 @@ _PICTURES = (
     "CREATE TABLE IF NOT EXISTS pictures (name TEXT PRIMARY KEY, checksum BLOB NOT NULL, value BLOB NOT NULL,"
     " modified REAL NOT NULL)"
 )
+# the keys' contexts (the code and the settings that key a cleaned article: builder.Articles.context) and when rows
+# of each were last used: a full build keeps the rows of the most recent other one for the files as they are, so
+# the version an upgrade replaces (or a `feedsvc check` of the next one) finds its rows again (added where missing,
+# as pictures is)
+_CONTEXTS = "CREATE TABLE IF NOT EXISTS contexts (context TEXT PRIMARY KEY, used REAL NOT NULL)"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, stat TEXT NOT NULL, digest TEXT NOT NULL)",
@@ -60,6 +66,7 @@ _SCHEMA = (
     # file name -> the key of its last version that was published, and when that version was saved
     "CREATE TABLE IF NOT EXISTS published (name TEXT PRIMARY KEY, key TEXT NOT NULL, saved REAL NOT NULL)",
     _PICTURES,
+    _CONTEXTS,
 )
 # The classes a cached value may hold; anything else in a row makes it a miss.
 _ALLOWED = {
@@ -340,14 +347,31 @@ class BuildCache:
         self._drop("articles", list(articles))
         self._drop("documents", list(documents))
 
-    def keep_only(self, articles: Iterable[str], documents: Iterable[str]) -> None:
-        """Delete every article and document row but those given (after a full build)."""
+    def keep_only(self, articles: Iterable[str], documents: Iterable[str], contexts: Iterable[str] = ()) -> None:
+        """Delete every article and document row but those given (after a full build), and the record of every
+        context but ``contexts``."""
         with self._guard("prune"), self._transaction() as db:
             for table, keys in (("articles", articles), ("documents", documents)):
                 db.execute(f"CREATE TEMP TABLE IF NOT EXISTS keep_{table} (key TEXT PRIMARY KEY)")
                 db.execute(f"DELETE FROM keep_{table}")
                 db.executemany(f"INSERT OR IGNORE INTO keep_{table} VALUES (?)", [(k,) for k in keys])
                 db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM keep_{table})")
+            kept = list(contexts)
+            db.execute(f"DELETE FROM contexts WHERE context NOT IN ({','.join('?' * len(kept))})", kept)
+
+    def used_context(self, context: str) -> None:
+        """Record that the rows of ``context`` were used now (a build or a check made or read them)."""
+        with self._guard("record the context"), self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO contexts VALUES (?, ?)", (context, time.time()))
+
+    def other_context(self, context: str) -> str | None:
+        """Return the context other than ``context`` whose rows were used last, or None."""
+        with self._guard("read the contexts"):
+            for (found,) in self._rows(
+                "SELECT context FROM contexts WHERE context != ? ORDER BY used DESC LIMIT 1", (context,)
+            ):
+                return str(found)
+        return None
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
@@ -359,13 +383,14 @@ class BuildCache:
             if version is None or version[0] != FORMAT:
                 if found:
                     log.info("build cache %s has another format; starting it afresh", self.path)
-                for table in ("meta", "files", "articles", "documents", "published", "pictures"):
+                for table in ("meta", "files", "articles", "documents", "published", "pictures", "contexts"):
                     db.execute(f"DROP TABLE IF EXISTS {table}")
                 for statement in _SCHEMA:
                     db.execute(statement)
                 db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
             else:
                 db.execute(_PICTURES)
+                db.execute(_CONTEXTS)
         except BaseException:
             db.close()
             raise

@@ -212,7 +212,8 @@ def prepare_bytes(
         return failed(path, ContentError(path, reason), cacheable=False)
     prepared = prepare_source(source, site, rules, clean or clean_html)
     warnings = tuple(Problem(path, warning, "warning") for warning in source.warnings)
-    return replace(prepared, problems=warnings + prepared.problems)
+    # the bytes it was made from, for the ledger: an unchanged file read by a new cleaner is no edit (revisions.revise)
+    return replace(prepared, problems=warnings + prepared.problems, file_digest=content_digest(files)[:16])
 
 
 def read_files(

@@ -463,8 +463,9 @@ def _assemble_one(
     if renewed is not None:
         done_problems.append(renewed)
     article, revision = revise(
-        article, source.metadata.updated, own, now, known, item.text_key or None, item.sketch or None
-    )
+        article, source.metadata.updated, own, now, known, item.text_key or None, item.sketch or None,
+        item.file_digest,
+    )  # fmt: skip
     if item.undated and revision.first_seen is None:
         revision = replace(revision, first_seen=article.published)
     # the id published from now on, as the ledger keeps it: the day of a derived one (kept once readers have it),

@@ -167,13 +167,16 @@ def revise(
     current: str | None = None,
     words: str | None = None,
     sketch: str | None = None,
+    source: str = "",
 ) -> tuple[Article, Revision]:
     """Date ``article``'s ``updated`` from the ledger; return it with the slug's new ledger entry.
 
     ``current``, ``words`` and ``sketch`` are :func:`reader_keys` of ``article`` when the caller already has them
-    (the build cache keeps them). The entry keeps the id readers have (``id_day``, ``pinned_id``) as
-    ``previous`` had it, and the articles readers had under its slug before (``earlier``): the caller says which id
-    is published.
+    (the build cache keeps them). ``source``: a hash of the bytes of its file and sidecar (``Prepared.file_digest``;
+    "" if unknown): what readers see changing while the ledger's hash of the bytes is this one is another version
+    of feedsvc reading the same file (an upgrade's cleaner), not an edit, and keeps ``updated``. The entry keeps
+    the id readers have (``id_day``, ``pinned_id``) as ``previous`` had it, and the articles readers had under its
+    slug before (``earlier``): the caller says which id is published.
     """
     if not current or not words or not sketch:
         current, words, sketch = reader_keys(article)
@@ -181,8 +184,13 @@ def revise(
         since = article.updated  # first sight: the content's own date, not the clock
     elif previous.fingerprint == current:
         since = previous.since
+    elif source and previous.source == source:
+        # the same bytes, read by other code (a new cleaner or loader): no publisher's edit, and readers that show
+        # updated entries again would show every article an upgrade cleans differently. The new fingerprint is
+        # kept, so an edit after it is told by what it changes.
+        since = previous.since
     else:
-        since = now
+        since = now  # an edit (and, when the file changed with an upgrade, the two together: it is an edit)
     revision = Revision(
         current,
         since,
@@ -195,6 +203,7 @@ def revise(
         renamed_from=previous.renamed_from if previous is not None else "",
         id_number=previous.id_number if previous is not None else 0,
         earlier=previous.earlier if previous is not None else (),
+        source=source,
     )
     if revision == previous:
         revision = previous  # the same object: what a ledger keeps unchanged is told apart by identity
@@ -259,7 +268,7 @@ def dump_entries(changes: Mapping[str, Revision], journal: str) -> str:
 
 
 # The entry's fields written as they are, and only when set (an older feedsvc wrote none of the later ones).
-_WRITTEN_WHEN_SET = ("id_day", "pinned_id", "title", "text_key", "sketch", "renamed_from", "id_number")
+_WRITTEN_WHEN_SET = ("id_day", "pinned_id", "title", "text_key", "sketch", "renamed_from", "id_number", "source")
 
 
 def _entry(revision: Revision) -> dict[str, Any]:
@@ -327,6 +336,7 @@ def _revision(entry: Any) -> Revision:
         sketch=_text(entry.get("sketch", "")),  # absent from ledgers written before session 38
         renamed_from=_text(entry.get("renamed_from", "")),  # absent unless its file was renamed
         id_number=_number(entry.get("id_number", 0)),  # absent unless its id has a number (session 39)
+        source=_text(entry.get("source", "")),  # absent from ledgers written before session 44
         # each as the ledger kept it when it was taken: without an ``earlier`` of its own
         earlier=tuple(replace(_revision(before), earlier=()) for before in earlier),
     )

@@ -241,7 +241,10 @@ def check(content_dir: Path, cache_dir: Path | None, no_cache: bool) -> None:
     """Load and clean every article; report each one and each problem.
 
     Cleans in parallel, one process per CPU, and keeps what it cleaned in
-    the build cache, so a following `serve` or `build` cleans nothing.
+    the build cache, so a following `serve` or `build` cleans nothing if it
+    links from site.toml's base_url as written (not one set by --base-url or
+    FEEDSVC_BASE_URL, nor one naming this machine served on another port:
+    `serve --check-config` with the server's own options warms those).
     Exits with status 1 when any article could not be published or is held
     at its last good version, or another file has a problem (the revisions
     ledger, a rules file, the icon or logo): the summary counts articles,

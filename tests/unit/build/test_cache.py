@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from feedsvc.build import cache as cache_module
 from feedsvc.build.cache import FILE_NAME, BuildCache, checksum
 from feedsvc.build.representation import make_resource
 from feedsvc.model import ArticleSource, PageMetadata, PictureFile, Prepared, Problem
@@ -185,3 +186,19 @@ def test_a_cache_made_before_pictures_were_kept_gains_their_table_and_keeps_its_
         assert set(cache.articles(["k1"], {})) == {"k1"}
         cache.put_picture("icon.png", PictureFile(b"\x89PNG", 1.0))
         assert cache.picture("icon.png") == PictureFile(b"\x89PNG", 1.0)
+
+
+def test_the_other_context_is_the_one_used_last_and_a_full_build_forgets_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = iter([100.0, 200.0, 300.0, 400.0])
+    monkeypatch.setattr(cache_module.time, "time", lambda: next(clock))
+    with BuildCache(tmp_path) as cache:
+        assert cache.other_context("c") is None
+        for context in ("a", "b", "c"):
+            cache.used_context(context)
+        assert cache.other_context("c") == "b" and cache.other_context("b") == "c"
+        cache.used_context("a")  # a rollback: a is used again
+        assert cache.other_context("c") == "a"
+        cache.keep_only([], [], ("c", "a"))
+    assert sorted(rows(tmp_path, "SELECT context FROM contexts")) == [("a",), ("c",)]
