@@ -341,7 +341,8 @@ class Articles:
                     stats.going += 1  # (not "still being written": nothing is there to write)
                     entries[name] = self.entries[name]
         known: dict[str, str] = {}  # name -> digest of its bytes, read now or recorded
-        kept: dict[str, ArticleFiles] = {}  # bytes read now, to clean without reading again (a pool reads its own)
+        # bytes read now and their content_digest, to clean without reading again (a pool reads its own)
+        kept: dict[str, tuple[ArticleFiles, str]] = {}
         held = 0  # bytes in kept
         for name, sig in looked:
             old = self.entries.get(name)
@@ -374,7 +375,7 @@ class Articles:
             elif files is not None:
                 known[name] = content_digest(files)
                 if held < KEEP_BYTES:  # cleaned here from these bytes, not read again; past that, memory wins
-                    kept[name] = files
+                    kept[name] = files, known[name]
                     held += len(files.data)
         keys = {name: article_key(context, name, digest) for name, digest in known.items()}
         self.recorded = frozenset(name for name, digest in known.items() if index.get(name, ("", ""))[1] == digest)
@@ -492,7 +493,7 @@ class Articles:
         self,
         names: list[str],
         units: Mapping[str, str],
-        kept: Mapping[str, ArticleFiles],
+        kept: Mapping[str, tuple[ArticleFiles, str]],
         site: Site,
         rules: Mapping[str, SiteRules],
     ) -> Iterator[tuple[str, Outcome]]:
@@ -510,11 +511,11 @@ class Articles:
             advance = self.progress(len(names), "cleaning") if self.progress else None
             if self.workers == 1 or len(names) < PARALLEL_FROM or self.clean is not None:
                 for name in names:
-                    files = kept.get(name)
-                    if files is None:
+                    read = kept.get(name)
+                    if read is None:
                         yield name, prepare_file(folder / name, site, rules, units[name].split("|")[0], self.clean)
                     else:
-                        prepared = prepare_bytes(folder / name, files, site, rules, self.clean)
+                        prepared = prepare_bytes(folder / name, *read, site, rules, self.clean)
                         yield name, Outcome(folder / name, "", False, prepared)
                     if advance:
                         advance(1)

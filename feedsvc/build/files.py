@@ -200,9 +200,15 @@ def unstatted_file(path: Path, sig: str) -> Prepared | None:
 
 
 def prepare_bytes(
-    path: Path, files: ArticleFiles, site: Site, rules: Mapping[str, SiteRules], clean: Cleaner | None = None
+    path: Path,
+    files: ArticleFiles,
+    digest: str,
+    site: Site,
+    rules: Mapping[str, SiteRules],
+    clean: Cleaner | None = None,
 ) -> Prepared:
-    """Load and clean an article from its bytes; one bad file becomes its problems."""
+    """Load and clean an article from its bytes (``digest``: their :func:`content_digest`); one bad file becomes
+    its problems."""
     try:
         source = parse_article(path, files, site)
     except ContentError as error:
@@ -213,7 +219,7 @@ def prepare_bytes(
     prepared = prepare_source(source, site, rules, clean or clean_html)
     warnings = tuple(Problem(path, warning, "warning") for warning in source.warnings)
     # the bytes it was made from, for the ledger: an unchanged file read by a new cleaner is no edit (revisions.revise)
-    return replace(prepared, problems=warnings + prepared.problems, file_digest=content_digest(files)[:16])
+    return replace(prepared, problems=warnings + prepared.problems, file_digest=digest[:16])
 
 
 def read_files(
@@ -243,7 +249,8 @@ def prepare_file(
     files, torn, unreadable = read_files(path, expected, article_limit(site))
     if files is None:
         return Outcome(path, "", False, unreadable or failed(path, ContentError(path, "cannot be read")))
-    return Outcome(path, content_digest(files), torn, prepare_bytes(path, files, site, rules, clean))
+    digest = content_digest(files)
+    return Outcome(path, digest, torn, prepare_bytes(path, files, digest, site, rules, clean))
 
 
 _WORKER: tuple[Site, Mapping[str, SiteRules]] | None = None

@@ -317,6 +317,11 @@ _POST_HOSTS = {**EMBED_HOSTS, **SOCIAL_POST_HOSTS}
 _POST_MARK = "data-feedsvc-post"
 
 
+def _host_label(host: str, hosts: dict[str, str]) -> str | None:
+    """Return the link text of the first of ``hosts`` (host suffix -> text) that ``host`` is or lies under."""
+    return next((text for suffix, text in hosts.items() if host == suffix or host.endswith("." + suffix)), None)
+
+
 def _post_url(quote: HtmlElement, base: str | None) -> str | None:
     """Return the address of the post an embed ``quote`` shows, or None if it names none on a known host."""
     candidates = [quote.get(name) or "" for name in SOCIAL_POST_URL_ATTRS]
@@ -324,7 +329,7 @@ def _post_url(quote: HtmlElement, base: str | None) -> str | None:
     for candidate in candidates:
         url = absolute(candidate, base) if candidate else None
         host = (urlsplit(url).hostname or "").lower() if url else ""
-        if host and any(host == suffix or host.endswith("." + suffix) for suffix in _POST_HOSTS):
+        if host and _host_label(host, _POST_HOSTS) is not None:
             return url
     return None
 
@@ -370,8 +375,7 @@ def embed_link(el: HtmlElement, base: str | None) -> HtmlElement | None:
     if not url:
         return None
     host = (urlsplit(url).hostname or "").lower()
-    hosts = _POST_HOSTS if el.get(_POST_MARK) is not None else EMBED_HOSTS
-    label = next((text for suffix, text in hosts.items() if host == suffix or host.endswith("." + suffix)), None)
+    label = _host_label(host, _POST_HOSTS if el.get(_POST_MARK) is not None else EMBED_HOSTS)
     if label is None and el.tag in ("video", "audio"):
         label = "Watch the video" if el.tag == "video" else "Listen to the audio"
     if label is None:
