@@ -403,29 +403,25 @@ def test_a_post_mark_goes_when_its_blockquote_still_holds_the_post() -> None:
     assert links == [("https://twitter.com/a/status/1", "May 1"), ("https://imgur.com/Abc", "View on Imgur")]
 
 
+def alts(page: str, disabled: frozenset[str] = frozenset()) -> list[str | None]:
+    """Return the alt texts of the images the fixture ``page`` publishes, with ``disabled`` rules off."""
+    root = lxml.html.fragment_fromstring(cleaned(page, disabled), create_parent="div")
+    return [img.get("alt") for img in root.iter("img")]
+
+
 def test_an_alt_that_is_only_a_file_name_is_emptied_and_a_description_stays() -> None:
     page = "empties_an_alt_that_is_only_a_file_name.html"
-
-    def alts(disabled: frozenset[str] = frozenset()) -> list[str | None]:
-        root = lxml.html.fragment_fromstring(cleaned(page, disabled), create_parent="div")
-        return [img.get("alt") for img in root.iter("img")]
-
     described = "The valley seen from the bend above the school, maples red on both slopes"
-    assert alts() == ["", "", described]  # empty, not missing: a reader would then read out the src
-    assert alts(frozenset({"file_name_alt"})) == ["12-IMG_3886.jpg", "DSC_5615.JPG", described]
+    assert alts(page) == ["", "", described]  # empty, not missing: a reader would then read out the src
+    assert alts(page, frozenset({"file_name_alt"})) == ["12-IMG_3886.jpg", "DSC_5615.JPG", described]
 
 
 def test_a_placeholder_alt_is_emptied_and_a_slug_alt_is_read_as_its_words() -> None:
     page = "empties_placeholder_alts_and_reads_slug_alts_as_words.html"
-
-    def alts(disabled: frozenset[str] = frozenset()) -> list[str | None]:
-        root = lxml.html.fragment_fromstring(cleaned(page, disabled), create_parent="div")
-        return [img.get("alt") for img in root.iter("img")]
-
     described = "The library's reading room, with windows over the harbour"
     # "the-mayor-speaks-at-city-hall-2": the CMS's copy counter is no word; a hyphenated phrase reads the same
-    assert alts() == ["", "the mayor speaks at city hall", "", "", "state of the art", described]
-    assert alts(frozenset({"placeholder_alt"})) == [
+    assert alts(page) == ["", "the mayor speaks at city hall", "", "", "state of the art", described]
+    assert alts(page, frozenset({"placeholder_alt"})) == [
         "image",
         "the mayor speaks at city hall",
         "IMG 2671",  # a slug's words still, but no placeholder any more
@@ -433,7 +429,7 @@ def test_a_placeholder_alt_is_emptied_and_a_slug_alt_is_read_as_its_words() -> N
         "state of the art",
         described,
     ]
-    assert alts(frozenset({"slug_alt"})) == [
+    assert alts(page, frozenset({"slug_alt"})) == [
         "",
         "the-mayor-speaks-at-city-hall-2",
         "",
