@@ -11,10 +11,8 @@ of that key: changing how a catalog is assembled never cleans a site again.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import logging
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -130,8 +128,6 @@ def make_article(
             )
     else:
         content = clean(source.html, base_url=origin_url, rules=site_rules)
-    if origin_url == page_url and (unplaced := _pictures_without_an_address(source, content, site)):
-        warnings.append(unplaced)
     if not content.strip():
         raise ContentError(
             source.path,
@@ -169,37 +165,6 @@ def make_article(
         image=choose_lead_image(meta.image, content, source.html, origin_url),
         warnings=tuple(warnings),
         source=source.source,
-    )
-
-
-# A saved page, not a body fragment or Markdown written for this site: it has its <head>.
-_SAVED_PAGE = re.compile(r"<head[\s>]", re.IGNORECASE)
-_IMAGE_SRC = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]*)\"", re.IGNORECASE)
-_LINK_HREF = re.compile(r"<a\b[^>]*?\shref=\"([^\"]*)\"", re.IGNORECASE)
-
-
-def _pictures_without_an_address(source: ArticleSource, content: str, site: Site) -> str | None:
-    """Return a warning when a saved page that names no address of its own publishes pictures under ``base_url``.
-
-    Its relative pictures and links resolve against where it is published (a feed needs absolute URLs), and
-    feedsvc serves neither there: the pictures show broken in every feed and on the article page (its lead
-    image too), the links lead nowhere. The fix is the page's original address: the sidecar's ``source_url``.
-    """
-    if not _SAVED_PAGE.search(source.html):
-        return None
-    own = site.base_url.rstrip("/") + "/"
-    pictures = [src for src in map(html.unescape, _IMAGE_SRC.findall(content)) if src.startswith(own)]
-    if not pictures:
-        return None
-    links = sum(href.startswith(own) for href in map(html.unescape, _LINK_HREF.findall(content)))
-    also = f" (and {links} link{'s' if links != 1 else ''})" if links else ""
-    many = len(pictures) != 1
-    return (
-        f"{len(pictures)} picture{'s' if many else ''}{also} of this saved page ha{'ve' if many else 's'} a relative "
-        f"address and the page names no address of its own (no canonical link or og:url, no source_url in its "
-        f"sidecar): resolved under base_url ({pictures[0]}), where feedsvc serves none, they show broken in the "
-        f'feeds and on the article page; add `source_url = "<the address the page was saved from>"` to '
-        f"{source.path.with_suffix('.toml').name}"
     )
 
 

@@ -131,29 +131,3 @@ def test_a_saved_copy_is_judged_by_the_site_its_sidecar_says_it_was_read_from(si
     (tmp_path / "library.toml").unlink()  # nothing says where it came from: judged as before
     unknown = make_article(load_article(tmp_path / "library.html", site), site)
     assert not any("headings are each a link" in w for w in unknown.warnings)
-
-
-def test_a_saved_page_that_names_no_address_is_warned_of_for_its_relative_pictures(site: Site, tmp_path: Path) -> None:
-    # Its pictures resolve against where it is published (a feed needs absolute URLs), where feedsvc serves none:
-    # they would show broken in every feed, and nothing but this warning says why.
-    page = FIXTURES / "content" / "saved_page_with_relative_pictures_and_no_address.html"
-    (tmp_path / "keeper.html").write_bytes(page.read_bytes())
-    article = make_article(load_article(tmp_path / "keeper.html", site), site)
-    assert 'src="https://news.example.org/uploads/2024/01/keeper.jpg"' in article.content
-    [warning] = [w for w in article.warnings if "relative address" in w]
-    assert warning.startswith("2 pictures (and 1 link) of this saved page have a relative address")
-    assert "(https://news.example.org/uploads/2024/01/keeper.jpg)" in warning
-    assert warning.endswith('add `source_url = "<the address the page was saved from>"` to keeper.toml')
-    # Its sidecar names where it was saved from: the pictures are that site's, and nothing is wrong.
-    (tmp_path / "keeper.toml").write_text('source_url = "https://coast.example.com/people/keeper/"\n', encoding="utf-8")
-    article = make_article(load_article(tmp_path / "keeper.html", site), site)
-    assert 'src="https://coast.example.com/people/keeper/images/logbook.jpg"' in article.content
-    assert not any("relative address" in w for w in article.warnings)
-
-
-def test_a_fragment_s_pictures_under_the_site_are_no_warning(site: Site) -> None:
-    # A body fragment (or Markdown) is written for this site: its /media/ pictures are the operator's to serve.
-    body = '<p>The new ferry at the pier this morning, on its first crossing.</p><img src="/media/ferry.jpg" alt="">'
-    article = make_article(replace(source("ferry"), html=body), site)
-    assert 'src="https://news.example.org/media/ferry.jpg"' in article.content
-    assert not any("relative address" in w for w in article.warnings)
