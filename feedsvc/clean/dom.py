@@ -23,7 +23,14 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
-from feedsvc.clean.policy import BLOCK_TAGS, BOILERPLATE_PAIRS, BOILERPLATE_WORDS, CONTENT_WORDS
+from feedsvc.clean.policy import (
+    BLOCK_TAGS,
+    BOILERPLATE_PAIRS,
+    BOILERPLATE_WORDS,
+    CONTENT_WORDS,
+    FILE_NAME_ALT,
+    PLACEHOLDER_ALT,
+)
 from feedsvc.html_depth import bound_tree, is_depth_limited, limit_depth
 from feedsvc.text import unspaced_chars, xml_safe, xml_safe_utf8
 
@@ -42,6 +49,7 @@ __all__ = [
     "JSONLD_TYPE",
     "RULES",
     "RemovalRecorder",
+    "alt_says_nothing",
     "ancestor_counts",
     "block_holders",
     "bounded_trees",
@@ -846,3 +854,13 @@ def remove(el: HtmlElement, rec: RemovalRecorder | None = None, stage: str = "",
         if leaves:  # a root holding el loses its blocks, and a block that held only el's becomes a leaf
             leaves.clear()
         el.drop_tree()
+
+
+def alt_says_nothing(alt: str) -> bool:
+    """True when an image's alt text only names a file or says a picture is there ("IMG_3886.jpg", "image", "null").
+
+    Such an alt describes nothing: normalising empties it (``file_name_alt``, ``placeholder_alt``) and the
+    scorer's caption rule reads its picture as one nothing describes.
+    """
+    alt = alt.strip()
+    return bool(alt) and (FILE_NAME_ALT.fullmatch(alt) is not None or PLACEHOLDER_ALT.fullmatch(alt) is not None)

@@ -51,9 +51,13 @@ from feedsvc.clean.policy import (
     FILE_NAME_ALT,
     LAZY_SRC_ATTRS,
     LAZY_SRCSET_ATTRS,
+    PLACEHOLDER_ALT,
     PLACEHOLDER_SRC,
     PLAYER_TITLE,
     RAW_TEXT_TAGS,
+    SITE_TRACKING_PARAMS,
+    SLUG_ALT,
+    SLUG_TAIL,
     SOCIAL_POST_CLASSES,
     SOCIAL_POST_HOSTS,
     SOCIAL_POST_URL_ATTRS,
@@ -82,6 +86,7 @@ __all__ = [
     "normalise",
     "paragraphs_from_wrappers",
     "raw_text_as_code",
+    "readable_alt",
     "resolve_image",
     "strip_tracking",
     "unlink_self_images",
@@ -115,6 +120,10 @@ RULES: dict[str, str] = {
     "author_photos": "an author's photo or avatar: an image in a small box (a bio's text at most) classed for an "
     "author, an avatar or a byline, or an image classed an avatar, outside tables",
     "file_name_alt": "an image's alt text that is only a file name ('12-IMG_3886.jpg') is emptied: it describes nothing",
+    "placeholder_alt": "an image's alt text that only says a picture is there ('image', 'Photo 2', 'Thumbnail', "
+    "'IMG_2671', 'null', 'Bild', '图片') is emptied: it describes nothing",
+    "slug_alt": "an image's alt text written as a slug ('the-mayor-speaks-at-city-hall-2') becomes its words "
+    "('the mayor speaks at city hall'), as a reader would say them",
     "social_posts": "an embedded social post (a blockquote classed twitter-tweet, instagram-media, …) whose text the "
     "judging passes removed becomes a link to the post, as a player does",
 }
@@ -243,7 +252,7 @@ def absolute(url: str, base: str | None) -> str | None:
 
 
 def strip_tracking(url: str) -> str:
-    """Return ``url`` without its tracking query parameters (utm_*, fbclid, ...)."""
+    """Return ``url`` without its tracking query parameters (utm_*, fbclid, X's ref_src, ...)."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -251,7 +260,8 @@ def strip_tracking(url: str) -> str:
     if not parts.query:
         return url
     pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if not _is_tracking(k)]
+    site = _site_tracking(parts.hostname or "")
+    kept = [(k, v) for k, v in pairs if not _is_tracking(k) and k.lower() not in site]
     if len(kept) == len(pairs):
         return url
     return urlunsplit(parts._replace(query=urlencode(kept)))
@@ -260,6 +270,36 @@ def strip_tracking(url: str) -> str:
 def _is_tracking(key: str) -> bool:
     key = key.lower()
     return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
+
+
+def _site_tracking(host: str) -> frozenset[str]:
+    """Return the query parameters that only track on ``host``'s addresses (none for most hosts)."""
+    host = host.lower()
+    return next(
+        (names for suffix, names in SITE_TRACKING_PARAMS.items() if host == suffix or host.endswith("." + suffix)),
+        frozenset(),
+    )
+
+
+def readable_alt(alt: str) -> str:
+    """Return an image's alt text as a reader should hear it: "" for a file name or a placeholder, a slug's words.
+
+    ``file_name_alt``, ``placeholder_alt`` and ``slug_alt``; any other alt is returned as it is.
+    """
+    value = alt.strip()
+    if "file_name_alt" not in DISABLED and FILE_NAME_ALT.fullmatch(value):
+        return ""
+    if "placeholder_alt" not in DISABLED and PLACEHOLDER_ALT.fullmatch(value):
+        return ""
+    if "slug_alt" not in DISABLED and SLUG_ALT.fullmatch(value) and not FILE_NAME_ALT.fullmatch(value):
+        parts = re.split(r"[-_]", value)
+        if any(_PICTURE_TYPE.fullmatch(part) for part in parts):
+            return ""  # a file name spelt as a slug ("image-png-Jan-17-2021-…", a pasted picture's)
+        while len(parts) > 1 and SLUG_TAIL.fullmatch(parts[-1]):
+            parts.pop()  # "city-hall-2": the CMS's second copy of the name, no word of it
+        words = " ".join(parts)
+        return "" if "placeholder_alt" not in DISABLED and PLACEHOLDER_ALT.fullmatch(words) else words
+    return alt
 
 
 def best_from_srcset(srcset: str) -> str | None:
@@ -424,8 +464,11 @@ def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = Non
         img.set("src", url)
         if "markup_in_alt" not in DISABLED:
             unmark_text_attributes(img)
-        if "file_name_alt" not in DISABLED and FILE_NAME_ALT.fullmatch((img.get("alt") or "").strip()):
-            img.set("alt", "")
+        alt = img.get("alt")
+        if alt:
+            readable = readable_alt(alt)
+            if readable != alt:
+                img.set("alt", readable)
     drop_furniture_images(article, rec, base)
     if "zero_size" not in DISABLED:
         unset_zero_sizes(article)
@@ -479,6 +522,8 @@ _SQUARES_MAX = 3
 _PX = re.compile(r"^\s*(\d+)(?:\.\d+)?\s*(?:px)?\s*$", re.IGNORECASE)
 _STYLE_PX = re.compile(r"(?:^|;)\s*(?:width|height)\s*:\s*(\d+)(?:\.\d+)?px", re.IGNORECASE)
 _PICTURE_EXT = re.compile(r"\.(?:jpe?g|png|webp|avif|gif)$", re.IGNORECASE)
+# A picture format's name, as one part of a slug.
+_PICTURE_TYPE = re.compile(r"jpe?g|png|webp|avif|gif|svg", re.IGNORECASE)
 # A link's whole text that only marks a place to link to (a heading's permalink).
 _ANCHOR_MARKS = frozenset({"#", "¶", "§", "🔗"})
 

@@ -97,6 +97,7 @@ __all__ = [
     "LINK_DENSITY_MAX",
     "MARKUP_TEXT",
     "META_LINE",
+    "PLACEHOLDER_ALT",
     "PLACEHOLDER_SRC",
     "PLACEHOLDER_START",
     "PLAYER_LABEL",
@@ -111,7 +112,10 @@ __all__ = [
     "SENTENCE_TAGS",
     "SENTENCE_WORDS_AFTER",
     "SENTENCE_WORDS_BEFORE",
+    "SITE_TRACKING_PARAMS",
     "SLIDE_COUNTER",
+    "SLUG_ALT",
+    "SLUG_TAIL",
     "SOCIAL_POST_CLASSES",
     "SOCIAL_POST_HOSTS",
     "SOCIAL_POST_URL_ATTRS",
@@ -600,6 +604,32 @@ PLACEHOLDER_SRC = re.compile(
 # wrote one. It describes nothing, yet a reader whose pictures do not load sees it in the text and a screen
 # reader spells it out (WCAG's failure F30); an empty alt says the same honestly (``file_name_alt``, normalise).
 FILE_NAME_ALT = re.compile(r"[^\s/\\]+\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?|heic)", re.IGNORECASE)
+# An alt text that only says a picture is there ("image", "Photo 2", "Thumbnail", "IMG_2671", "featured image",
+# "null"): a CMS's or template's default, in the languages of the dev pages and of the appeal checks (English,
+# German, French, Spanish, Portuguese, Italian, Czech, Chinese, Japanese). A screen reader reads it out and it tells
+# nothing (WCAG's failure F30), so it is emptied as a file name is (``placeholder_alt``, normalise), and a picture
+# with such an alt is a picture nothing describes (its caption's rule, scorer).
+PLACEHOLDER_ALT = re.compile(
+    r"(?:(?:featured|article|post|blog|hero|header|main|lead|default|preview|card)[\s_-]*)?"
+    r"(?:image|img|photo|photograph|picture|pic|placeholder|thumbnail|thumb|graphic|"
+    r"bild|foto|abbildung|vorschaubild|platzhalter|vignette|imagen|imagem|immagine|miniatura|"
+    r"obr[áa]zek|fotografie|图片|圖片|图像|画像|写真)"
+    r"(?:[\s_-]*(?:placeholder|thumbnail|\d+))?"
+    r"|(?:img|dsc[nf]?|pxl)(?:[\s_-]*\d+)+"  # a camera's file name without its extension (IMG_2671, DSC01234, PXL_2023…)
+    r"|null|undefined|none|alt|alt[\s_-]*text|no[\s_-]*alt",
+    re.IGNORECASE,
+)
+# An alt text that is a slug, the words of a title or file name joined by hyphens or underscores
+# ("the-mayor-speaks-at-city-hall-2", "Custom-dashboards-Userpilot", "hero_banner"): three parts or more, or
+# two joined by "_", at least one of them a word, and no space. A screen reader reads it as one run or spells the
+# dashes out; its words are the description (``slug_alt``, normalise). Two parts joined by "-" are a word
+# ("e-mail", "T-shirt", "COVID-19").
+SLUG_ALT = re.compile(
+    r"(?=[^\s]*[^\W\d_])(?:[^\W_]+(?:\.[^\W_]+)*)(?:(?:[-_][^\W_]+(?:\.[^\W_]+)*){2,}|(?:_[^\W_]+(?:\.[^\W_]+)*)+)"
+)
+# The last part of a slug that is no word of it: WordPress's counter of copies ("-2"), a size ("-300x200"),
+# "-scaled", an edit stamp ("-e1712345678").
+SLUG_TAIL = re.compile(r"\d{1,2}|\d+x\d+|scaled|e\d{9,}", re.IGNORECASE)
 
 # Pictures that are not the article's (stage 4, ``normalise.drop_furniture_images``).
 # An image declared this many pixels or fewer on a side is a tracking pixel,
@@ -672,15 +702,20 @@ BADGE_IMAGE = re.compile(
     re.IGNORECASE,
 )
 BADGE_IMAGE_MAX = 200
-# Query parameters that only track the reader; removed from every link.
+# Query parameters that only track the reader; removed from every link. ref_src and ref_url are X's (Twitter's)
+# referral on every link of its embed code and buttons ("?ref_src=twsrc%5Etfw").
 TRACKING_PARAMS = frozenset(
     """
     fbclid gclid gclsrc dclid msclkid yclid twclid igshid mc_cid mc_eid _ga _gl
     _hsenc _hsmi __hssc __hstc __hsfp hsctatracking mkt_tok oly_anon_id oly_enc_id
     vero_id vero_conv wickedid rb_clickid s_cid ncid sr_share cmpid
+    ref_src ref_url
     """.split()
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+# Query parameters that only track on one site's addresses (host suffix -> names), removed from its links:
+# X's share source and share token on a post's address ("?s=20&t=…"), which names the post without them.
+SITE_TRACKING_PARAMS = {"twitter.com": frozenset({"s", "t"}), "x.com": frozenset({"s", "t"})}
 
 # Embedded players that become a plain link: host suffix -> link text.
 EMBED_HOSTS = {

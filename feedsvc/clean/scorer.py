@@ -44,7 +44,7 @@ import numpy as np
 from lxml.html import HtmlElement
 
 from feedsvc.clean.blocks import FEATURES, Block, article_blocks
-from feedsvc.clean.dom import HEADING_TAGS, class_and_id, holders_of, is_within, remove, text_of
+from feedsvc.clean.dom import HEADING_TAGS, alt_says_nothing, class_and_id, holders_of, is_within, remove, text_of
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BYLINE_LEAD_IN,
@@ -542,6 +542,7 @@ RULES: dict[str, str] = {
     "code_in_kept_text": "a code listing (<pre>) the scorer doubts stays when kept text lies before and after it",
     "lead_in_left": "a byline's lead-in left alone (“Written by”, “By:”) when the scorer removed the names after it goes too",
     "caption_of_kept_picture": "a figure's caption the scorer doubts stays when its picture is kept, has no alt text, and the caption says what it shows (not a credit, a label or a name alone)",
+    "caption_when_alt_says_nothing": "for caption_of_kept_picture, an alt text that is only a file name or a placeholder ('IMG_2671.jpg', 'image') is no alt text: normalising empties it, and the caption is all that describes the picture",
 }
 
 # Rules switched off; only the benchmark's ablation and tests set this.
@@ -725,9 +726,16 @@ def _caption_verdict(
     # Only the captions of pictures nothing else describes: a picture with alt text is described to
     # whoever cannot see it, and keeping every caption cost more than the metric allows (docs/notebook/cleaner.md,
     # session 41: the truths leave captions out); a picture with an empty alt and no caption is unexplained.
-    if any((img.get("alt") or "").strip() for p in kept for img in p.iter("img")):
+    if any(_describes(img.get("alt") or "") for p in kept for img in p.iter("img")):
         return "its picture has alt text"
     return ""
+
+
+def _describes(alt: str) -> bool:
+    """True when ``alt`` describes its picture: not empty, and (``caption_when_alt_says_nothing``) not a file name or a placeholder."""
+    if "caption_when_alt_says_nothing" in DISABLED:
+        return bool(alt.strip())
+    return bool(alt.strip()) and not alt_says_nothing(alt)
 
 
 def _up_to(el: HtmlElement, top: HtmlElement) -> Iterator[HtmlElement]:

@@ -403,13 +403,82 @@ def test_a_post_mark_goes_when_its_blockquote_still_holds_the_post() -> None:
     assert links == [("https://twitter.com/a/status/1", "May 1"), ("https://imgur.com/Abc", "View on Imgur")]
 
 
+def alts(page: str, disabled: frozenset[str] = frozenset()) -> list[str | None]:
+    """Return the alt texts of the images the fixture ``page`` publishes, with ``disabled`` rules off."""
+    root = lxml.html.fragment_fromstring(cleaned(page, disabled), create_parent="div")
+    return [img.get("alt") for img in root.iter("img")]
+
+
 def test_an_alt_that_is_only_a_file_name_is_emptied_and_a_description_stays() -> None:
     page = "empties_an_alt_that_is_only_a_file_name.html"
-
-    def alts(disabled: frozenset[str] = frozenset()) -> list[str | None]:
-        root = lxml.html.fragment_fromstring(cleaned(page, disabled), create_parent="div")
-        return [img.get("alt") for img in root.iter("img")]
-
     described = "The valley seen from the bend above the school, maples red on both slopes"
-    assert alts() == ["", "", described]  # empty, not missing: a reader would then read out the src
-    assert alts(frozenset({"file_name_alt"})) == ["12-IMG_3886.jpg", "DSC_5615.JPG", described]
+    assert alts(page) == ["", "", described]  # empty, not missing: a reader would then read out the src
+    assert alts(page, frozenset({"file_name_alt"})) == ["12-IMG_3886.jpg", "DSC_5615.JPG", described]
+
+
+def test_a_placeholder_alt_is_emptied_and_a_slug_alt_is_read_as_its_words() -> None:
+    page = "empties_placeholder_alts_and_reads_slug_alts_as_words.html"
+    described = "The library's reading room, with windows over the harbour"
+    # "the-mayor-speaks-at-city-hall-2": the CMS's copy counter is no word; a hyphenated phrase reads the same
+    assert alts(page) == ["", "the mayor speaks at city hall", "", "", "state of the art", described]
+    assert alts(page, frozenset({"placeholder_alt"})) == [
+        "image",
+        "the mayor speaks at city hall",
+        "IMG 2671",  # a slug's words still, but no placeholder any more
+        "Foto 3",
+        "state of the art",
+        described,
+    ]
+    assert alts(page, frozenset({"slug_alt"})) == [
+        "",
+        "the-mayor-speaks-at-city-hall-2",
+        "",
+        "",
+        "state-of-the-art",
+        described,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("alt", "heard"),
+    [
+        ("image", ""),
+        ("Image 1", ""),
+        ("Thumbnail", ""),
+        ("featured-image", ""),
+        ("cardImage", ""),
+        ("null", ""),
+        ("DSC01234", ""),
+        ("PXL_20230101_123456", ""),
+        ("Bild", ""),
+        ("obrázek 2", ""),
+        ("图片", ""),
+        ("画像", ""),
+        ("image-png-Jan-17-2021-02-16-00-09-PM", ""),  # a pasted picture's file name spelt as a slug
+        ("Custom-dashboards-Userpilot", "Custom dashboards Userpilot"),
+        ("hero_banner", "hero banner"),
+        ("monday.com-sprint-board", "monday.com sprint board"),
+        ("adobe-premiere-841-1", "adobe premiere 841"),
+        ("best-laptops-of-2024", "best laptops of 2024"),  # a year is a word of it
+        # left as written: descriptions, words with one hyphen, numbers alone
+        ("Photo of the harbour at dawn", "Photo of the harbour at dawn"),
+        ("Imagery from the satellite", "Imagery from the satellite"),
+        ("e-mail", "e-mail"),
+        ("COVID-19", "COVID-19"),
+        ("2021-03-05", "2021-03-05"),
+        ("Screenshot", "Screenshot"),
+    ],
+)
+def test_readable_alt(alt: str, heard: str) -> None:
+    assert normalise.readable_alt(alt) == heard
+
+
+def test_x_referral_and_share_tokens_leave_the_links_of_an_embedded_post() -> None:
+    html = cleaned("drops_x_referral_from_the_links_of_an_embedded_post.html")
+    hrefs = [a.get("href") for a in lxml.html.fragment_fromstring(html, create_parent="div").iter("a")]
+    assert hrefs == [
+        "https://twitter.com/hashtag/harbour?src=hash",  # the embed code's ref_src=twsrc%5Etfw gone
+        "https://twitter.com/harbourport/status/1888000000000000002",  # the post's plain address
+        "https://x.com/harbourdockers/status/1888000000000000003",  # X's share source and token (s=46&t=…) gone
+        "https://www.harbourport.example/search?s=cranes&t=2026",  # s and t are another site's own parameters
+    ]

@@ -93,3 +93,20 @@ def test_an_inline_element_of_white_space_leaves_its_space_between_words(monkeyp
     assert "inline_spaces" in sanitise.RULES
     monkeypatch.setattr(sanitise, "DISABLED", frozenset({"inline_spaces"}))
     assert "</a>that can" in _cleaned("keeps_the_space_an_empty_bold_held.html")
+
+
+def test_ordered_lists_keep_their_numbering() -> None:
+    # start, reversed and value are the numbers a reader sees: a recipe's steps go on at 3 after a paragraph, a
+    # countdown counts down; an advertisement's item removed from a list leaves one list, not two restarting at 1.
+    page = (FIXTURES / "clean" / "keeps_the_numbering_of_ordered_lists.html").read_text(encoding="utf-8")
+    root = lxml.html.fragment_fromstring(
+        clean_html(page, "https://news.example.org/2026/07/loaf/"), create_parent="div"
+    )
+    lists = [(dict(ol.attrib), [dict(li.attrib) for li in ol.iter("li")]) for ol in root.iter("ol")]
+    assert lists == [
+        ({}, [{}, {}]),
+        ({"start": "3"}, [{}, {}]),  # "Advertisement" gone from between the two steps
+        ({}, [{"value": "10"}]),
+        ({"reversed": ""}, [{}, {}, {}]),
+    ]
+    assert "Advertisement" not in root.text_content()

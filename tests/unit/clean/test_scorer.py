@@ -609,6 +609,19 @@ def test_a_doubted_caption_of_a_kept_picture_stays(monkeypatch: pytest.MonkeyPat
     assert text.startswith("Free certificates") and text.endswith("the last test is passed.")
 
 
+def test_the_caption_of_a_picture_whose_alt_says_nothing_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "keeps_the_caption_of_a_picture_whose_alt_says_nothing.html"
+    described = ("Sailing boats racing past", "The school's brass band", "Fish sold straight from the boats")
+    text, rec = scored_fixture(name, monkeypatch)
+    assert all(start in text for start in described)  # alts "12-IMG_3886.jpg", "image", "Foto 3"
+    assert "The fireworks closed the festival" not in text  # its picture's alt describes it
+    [removal] = [r for r in rec.removals if r.excerpt.startswith("The fireworks closed")]
+    assert removal.reason.endswith("; a caption not kept: its picture has alt text")
+    text, rec = scored_fixture(name, monkeypatch, off="caption_when_alt_says_nothing")
+    assert not any(start in text for start in described)
+    assert all(r.reason.endswith("its picture has alt text") for r in rec.removals if "caption" in r.reason)
+
+
 def test_a_byline_lead_in_goes_with_the_names_the_scorer_removed(monkeypatch: pytest.MonkeyPatch) -> None:
     name = "drops_a_byline_lead_in_whose_names_went.html"
     text, rec = scored_fixture(name, monkeypatch)
