@@ -302,7 +302,9 @@ _GIFT_CUE_SOURCES = (
 )
 
 # The social sites a reader is asked to follow the writer or the site on.
-_SOCIAL_SITES = r"(?:social media|instagram|facebook|twitter|x|tiktok|pinterest|youtube|linkedin|threads|bluesky|mastodon)"
+_SOCIAL_SITES = (
+    r"(?:social media|instagram|facebook|twitter|x|tiktok|pinterest|youtube|linkedin|threads|bluesky|mastodon)"
+)
 
 # The cues that ask the reader to follow the writer or the site elsewhere, or to sign up in a form the
 # page had (see APPEAL_FOLLOW_CUES): "Let's hang out on Instagram!", "be sure to follow me on social media".
