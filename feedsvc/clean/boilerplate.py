@@ -25,6 +25,7 @@ from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     APPEAL_CUE_TABLE,
     APPEAL_CUES,
+    APPEAL_FOLLOW_CUES,
     APPEAL_GIFT_CUES,
     APPEAL_MAX_CHARS,
     APPEAL_PRICE_CUES,
@@ -67,6 +68,8 @@ RULES: dict[str, str] = {
     "price_with_ask": "a price ('as little as $10', '$5 a month') is an appeal cue only beside a cue that asks for something",
     "appeal_next_to_appeal": "a block with one appeal cue, too long to be an appeal alone, is one right before or after an appeal",
     "gift_asks": "asks for a gift to the site's own cause ('support this webcam', 'by making a gift to …', 'your gift helps') are appeal cues",
+    "follow_asks": "asks to follow the writer or the site on social media ('follow me on Instagram', 'let's hang out on "
+    "Instagram') or to 'sign up below' are appeal cues",
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -475,6 +478,8 @@ def appeal_cues(text: str, stems: tuple[str, ...] = APPEAL_STEMS) -> int:
     found = [cue for keys, cue in APPEAL_CUE_TABLE if not present.isdisjoint(keys) and cue.search(text)]
     if "gift_asks" in DISABLED:
         found = [cue for cue in found if cue not in APPEAL_GIFT_CUES]
+    if "follow_asks" in DISABLED:
+        found = [cue for cue in found if cue not in APPEAL_FOLLOW_CUES]
     if "price_with_ask" not in DISABLED and all(cue in APPEAL_PRICE_CUES for cue in found):
         # A price alone asks nothing: a guide's paragraph on what things cost names one too.
         return 0

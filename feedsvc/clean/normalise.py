@@ -119,6 +119,8 @@ RULES: dict[str, str] = {
     "'Top Pick Award'), outside tables",
     "author_photos": "an author's photo or avatar: an image in a small box (a bio's text at most) classed for an "
     "author, an avatar or a byline, or an image classed an avatar, outside tables",
+    "home_logo": "the site's logo: an image that is all of a link to the home page of the article's own site "
+    "('/', 'https://www.site/?lang=en'), before any of the article's text, outside tables",
     "file_name_alt": "an image's alt text that is only a file name ('12-IMG_3886.jpg') is emptied: it describes nothing",
     "placeholder_alt": "an image's alt text that only says a picture is there ('image', 'Photo 2', 'Thumbnail', "
     "'IMG_2671', 'null', 'Bild', '图片') is emptied: it describes nothing",
@@ -557,7 +559,10 @@ def drop_furniture_images(article: HtmlElement, rec: Recorder | None = None, bas
             continue
         src = img.get("src") or ""
         reason = (
-            _furniture(img, src, len(spread[src]), squares) or _interface(img, src, base) or _author_photo(img, article)
+            _furniture(img, src, len(spread[src]), squares)
+            or _interface(img, src, base)
+            or _author_photo(img, article)
+            or _home_logo(img, article, base)
         )
         if reason is None and src in shown and "same_picture" not in DISABLED:
             reason = "the same picture again (another size or copy of one shown before)"
@@ -626,6 +631,48 @@ def _interface(img: HtmlElement, src: str, base: str | None) -> str | None:
     if "award_badges" not in DISABLED and _named_and_small(img, name, alt, BADGE_IMAGE, BADGE_IMAGE_MAX):
         return "an award badge (editors' choice, top pick)"
     return None
+
+
+def _home_logo(img: HtmlElement, article: HtmlElement, base: str | None) -> str | None:
+    """Why ``img`` (outside a table) is the site's logo, or None: all of a link home, before any of the article's text.
+
+    A page's masthead logo links home; when the container holds the masthead, the logo opens the
+    article. A picture further down that links home (a screenshot of the site's own product in a
+    list of products) is the article's.
+    """
+    if "home_logo" in DISABLED or not _links_home(img, base):
+        return None
+    if _text_before(article).get(img, 0):
+        return None
+    return "the site's logo (all of a link to the site's home page, before the article's text)"
+
+
+def _links_home(img: HtmlElement, base: str | None) -> bool:
+    """True if ``img`` is all of a link to the home page of the site ``base`` is on.
+
+    An image linking to another site's home page (a shop's product photo) is not the site's own;
+    without a base, only a relative link (``/``) is known to stay on the site.
+    """
+    link = _link_of(img)
+    if link is None or collapsed(text_content(link)):
+        return False
+    href = absolute(link.get("href") or "", base)
+    if not href:
+        return False
+    try:
+        there, here = urlsplit(href), urlsplit(base or "")
+    except ValueError:
+        return False
+    if there.path not in ("", "/") or there.fragment:
+        return False
+    if not there.netloc:
+        return True
+    return bool(here.hostname) and _site_host(there.hostname) == _site_host(here.hostname)
+
+
+def _site_host(host: str | None) -> str:
+    """Return ``host`` without a leading ``www.``: the site www.example.org and example.org are one."""
+    return (host or "").lower().removeprefix("www.")
 
 
 def _author_photo(img: HtmlElement, article: HtmlElement) -> str | None:

@@ -22,6 +22,7 @@ __all__ = [
     "ALLOWED_TAGS",
     "APPEAL_CUES",
     "APPEAL_CUE_TABLE",
+    "APPEAL_FOLLOW_CUES",
     "APPEAL_GIFT_CUES",
     "APPEAL_MAX_CHARS",
     "APPEAL_PRICE_CUES",
@@ -304,9 +305,25 @@ _GIFT_CUE_SOURCES = (
     ),
 )
 
+# The social sites a reader is asked to follow the writer or the site on.
+_SOCIAL_SITES = (
+    r"(?:social media|instagram|facebook|twitter|x|tiktok|pinterest|youtube|linkedin|threads|bluesky|mastodon)"
+)
+
+# The cues that ask the reader to follow the writer or the site elsewhere, or to sign up in a form the
+# page had (see APPEAL_FOLLOW_CUES): "Let's hang out on Instagram!", "be sure to follow me on social media".
+_FOLLOW_CUE_SOURCES = (
+    # "us" or "me": the page's own accounts ("fans were told to follow her on Instagram" is a story's)
+    (("follow",), rf"\bfollow (?:us|me)(?: on| at)? {_SOCIAL_SITES}\b"),
+    (("hang out", "connect", "friends"), rf"\blet['’]?s (?:hang out|connect|be friends) on {_SOCIAL_SITES}\b"),
+    # the form below it was the page's, and is gone
+    (("sign up below",), r"\bsign up below\b"),
+)
+
 _APPEAL_CUE_SOURCES = (
     # (lower-case words every match contains, the cue)
     *_GIFT_CUE_SOURCES,
+    *_FOLLOW_CUE_SOURCES,
     (
         ("support",),
         # "us" and "our ..." end at a word ("PiP support usage" is no appeal), and the named
@@ -403,6 +420,12 @@ APPEAL_PRICE_CUES = frozenset(
 # ("support this webcam … by making a gift to …"): boilerplate's `gift_asks` switch turns them off.
 APPEAL_GIFT_CUES = frozenset(
     cue for _, cue in APPEAL_CUE_TABLE if cue.pattern in {source for _, source in _GIFT_CUE_SOURCES}
+)
+
+# The cues above that ask the reader to follow the writer or the site on social media, or to sign up below:
+# boilerplate's `follow_asks` switch turns them off.
+APPEAL_FOLLOW_CUES = frozenset(
+    cue for _, cue in APPEAL_CUE_TABLE if cue.pattern in {source for _, source in _FOLLOW_CUE_SOURCES}
 )
 
 # Every appeal cue above contains one of these (lower case): a block

@@ -203,6 +203,40 @@ def test_an_appeal_for_a_gift_under_each_item_goes_but_gifts_told_of_stay(monkey
     assert text_of(name).count("support this webcam—by making a gift to Northcliff Harbour Trust") == 3
 
 
+def test_an_ask_to_follow_the_writer_on_social_media_goes_but_follows_told_of_stay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    name = "drops_an_ask_to_follow_the_writer_on_social_media.html"
+    text = text_of(name)
+    # The writer asks the reader to follow the blog elsewhere, or to sign up in a form the page no longer has.
+    assert "Let's hang out on Instagram!" not in text
+    assert "Be sure to follow me on social media" not in text
+    assert "Sign up below so we can stay in touch!" not in text
+    # Somebody else's accounts, told of in the story, are the article.
+    assert "asked its members to follow its updates on Facebook" in text
+    assert "told her fans to follow her on Instagram for the tour dates" in text
+    assert text.endswith("and then planted the first sage.")
+    monkeypatch.setattr(boilerplate, "DISABLED", frozenset({"follow_asks"}))
+    off = text_of(name)
+    assert "Let's hang out on Instagram!" in off and "Be sure to follow me on social media" in off
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        ("Let's hang out on Instagram!", 1),
+        ("Be sure to follow me on social media to stay up to date.", 1),
+        ("Follow us on X for updates.", 1),
+        ("Sign up below so we can stay in touch!", 1),
+        ("The council asked residents to follow its updates on Facebook.", 0),
+        ("She told her fans to follow her on Instagram.", 0),
+        ("Let's connect the hose to the tap on the left.", 0),
+    ],
+)
+def test_the_follow_cues_ask_for_the_pages_own_accounts(text: str, cues: int) -> None:
+    assert boilerplate.appeal_cues(text) == cues
+
+
 @pytest.mark.parametrize(
     ("text", "cues"),
     [

@@ -328,6 +328,12 @@ INTERFACE_IMAGES = [
         ["jane-doe-photo.jpg?fit=crop&w=90&h=90", "richard-roe.png"],
         ["author-of-the-survey-in-a-kitchen.jpg", "median-return-by-project.png"],
     ),
+    (
+        "home_logo",
+        "drops_the_sites_logo_linked_to_its_home_page.html",
+        ["harbour-news-logo.png", "masthead-large.png?width=1800&height=600"],
+        ["cranes-on-the-marsh.jpg", "hide-binoculars.jpg", "front-page-cranes-chicks.jpg"],
+    ),
 ]
 
 
