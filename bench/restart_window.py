@@ -28,6 +28,7 @@ request failed. The content folder is not changed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -43,6 +44,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+# Started as systemd starts a socket-activated service: the socket at descriptor 3, LISTEN_FDS=1, LISTEN_PID its pid.
+_ACTIVATE = (
+    "import os, sys; fd = int(sys.argv[1]); os.dup2(fd, 3); fd != 3 and os.close(fd); "
+    "os.environ.update(LISTEN_PID=str(os.getpid()), LISTEN_FDS='1'); os.execvp(sys.argv[2], sys.argv[2:])"
+)
 
 
 def entries_of(body: bytes) -> frozenset[tuple[str, str]] | None:
@@ -162,18 +170,17 @@ class Server:
         args, env = self.args, dict(os.environ)
         if args.server == "serve":
             command = [args.python, "-m", "feedsvc.cli", "serve", "--content", str(args.content),
-                       "--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers),
-                       "--pid", str(self.pid_file)]  # fmt: skip
+                       "--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers)]  # fmt: skip
+            if args.how == "usr2":
+                command += ["--pid", str(self.pid_file)]  # the option is new: "before" runs older code without it
         else:
             command = [args.python, "-m", "gunicorn", "-c", str(args.repo / "deploy" / "gunicorn.conf.py"),
                        "--pid", str(self.pid_file)]  # fmt: skip
             env.update(FEEDSVC_CONTENT_DIR=str(args.content), FEEDSVC_BIND=f"127.0.0.1:{args.port}",
                        FEEDSVC_WORKERS=str(args.workers))  # fmt: skip
         if self.held is not None:
-            fd = self.held.fileno()
-            moved = f"exec 3<&{fd} {fd}<&-; " if fd != 3 else ""
             # systemd's own hand-over: the socket as descriptor 3, LISTEN_PID the server's pid (exec keeps it)
-            command = ["sh", "-c", f'{moved}LISTEN_PID=$$ LISTEN_FDS=1 exec "$@"', "sh", *command]
+            command = [sys.executable, "-c", _ACTIVATE, str(self.held.fileno()), *command]
         return command, env
 
     def start(self) -> None:
@@ -224,10 +231,8 @@ class Server:
                     break
                 time.sleep(3 if sig == signal.SIGTERM else 0)
         if self.process is not None:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                pass
         if self.held is not None:
             self.held.close()
         self.log.close()

@@ -1,0 +1,348 @@
+"""A restart or an upgrade that refuses no connection: the listening socket outlives the server that listens on it.
+
+Real servers on 127.0.0.1, polled by a client making a new connection per
+request (as a feed reader polls), bounded in requests and seconds, while:
+``feedsvc serve`` and ``gunicorn -c deploy/gunicorn.conf.py`` hand over to
+their successor on SIGUSR2 (it inherits the socket, builds while the old
+one serves, then the old one stops gracefully), and a server restarted on a
+socket held for it, as systemd's socket activation holds it (``LISTEN_FDS``).
+Failures are counted, not timed. And the two publishers that run during a
+handover date an edit both see once: one at a time (the ledger lock).
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from feedsvc.build import builder as builder_module
+from feedsvc.build.builder import Builder
+from feedsvc.build.snapshot import Snapshot
+from feedsvc.build.state import read_ledger
+from support.factories import write_article
+from support.paths import REPO
+from support.servers import START_SECONDS, bound_socket, wait_for_port, wait_until, wait_until_answering
+from support.sites import blank_site
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+MAX_REQUESTS = 3000  # per poller: each test's client loop is bounded in count...
+MAX_SECONDS = 90.0  # ... and in time
+
+
+def feed_entries(body: bytes) -> frozenset[tuple[str, str]] | None:
+    """The (id, updated) of each entry of an Atom feed; None if ``body`` is not a whole Atom feed."""
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError:
+        return None
+    if root.tag != f"{ATOM}feed":
+        return None
+    return frozenset((e.findtext(f"{ATOM}id") or "", e.findtext(f"{ATOM}updated") or "") for e in root.iter(f"{ATOM}entry"))
+
+
+def fetch(port: int, path: str) -> tuple[str, bytes]:
+    """GET ``path`` on a new connection; return what happened ("ok", "refused", "reset", "http 503", …) and the body."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=MAX_SECONDS)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        length = response.getheader("Content-Length")
+    except ConnectionRefusedError:
+        return "refused", b""
+    except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):
+        return "reset", b""
+    except (OSError, http.client.HTTPException) as error:
+        return type(error).__name__, b""
+    finally:
+        connection.close()
+    if response.status != 200:
+        return f"http {response.status}", body
+    if length is not None and int(length) != len(body):
+        return "cut short", body
+    return "ok", body
+
+
+@dataclass
+class Readers:
+    """Feed readers polling /feed.atom and /healthz of one port until stopped (bounded in count and time)."""
+
+    port: int
+    expected: frozenset[tuple[str, str]] | None = None  # the feed's entries before the handover
+    outcomes: Counter[str] = field(default_factory=Counter)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    def _poll(self, path: str) -> None:
+        deadline = threading.Event()
+        timer = threading.Timer(MAX_SECONDS, deadline.set)
+        timer.start()
+        try:
+            for _ in range(MAX_REQUESTS):
+                if self._stop.is_set() or deadline.is_set():
+                    return
+                outcome, body = fetch(self.port, path)
+                if outcome == "ok" and path == "/feed.atom" and feed_entries(body) != self.expected:
+                    outcome = "another feed"  # not a whole feed, or entries gone, or an id or date moved
+                self.outcomes[outcome] += 1
+                self._stop.wait(0.02)
+        finally:
+            timer.cancel()
+
+    def __enter__(self) -> Readers:
+        outcome, body = fetch(self.port, "/feed.atom")
+        assert outcome == "ok", outcome
+        self.expected = feed_entries(body)
+        assert self.expected, "the site's feed has entries to watch"
+        for path in ("/feed.atom", "/healthz"):
+            thread = threading.Thread(target=self._poll, args=(path,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop polling; before the server stops, or a request would wait on a socket no server accepts on."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(MAX_SECONDS)
+
+    def answered(self) -> int:
+        return self.outcomes["ok"]
+
+    def failures(self) -> dict[str, int]:
+        return {outcome: n for outcome, n in self.outcomes.items() if outcome != "ok"}
+
+
+@contextmanager
+def server(command: list[str], log_path: Path, env: dict[str, str], pass_fds: tuple[int, ...] = ()) -> Iterator[int]:
+    """Run ``command`` in a session of its own; yield its pid; stop the whole session (successors too) at the end."""
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            command, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True, pass_fds=pass_fds,
+        )  # fmt: skip
+    try:
+        yield process.pid
+    finally:
+        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(process.pid, sig)
+                process.wait(timeout=wait)
+                break
+            except ProcessLookupError:
+                break
+            except subprocess.TimeoutExpired:
+                continue
+
+
+def gone(pid: int) -> Callable[[], bool]:
+    """A condition: process ``pid`` has exited (reaped, or a zombie its parent has yet to reap)."""
+
+    def check() -> bool:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+        except FileNotFoundError:
+            return True
+
+    return check
+
+
+def hand_over(pid_file: Path, log_path: Path) -> int:
+    """SIGUSR2 to the server of ``pid_file``; once its successor's first build is done, SIGTERM to it.
+
+    Returns the successor's pid (deploy/handover.sh does the same from the shell).
+    """
+    old = int(pid_file.read_text())
+    os.kill(old, signal.SIGUSR2)
+    successor = Path(f"{pid_file}.2")
+    assert wait_until(successor.exists, START_SECONDS), log_path.read_text(errors="replace")
+    new = int(successor.read_text())
+    os.kill(old, signal.SIGTERM)
+    assert wait_until(gone(old), START_SECONDS), log_path.read_text(errors="replace")
+    return new
+
+
+# As systemd starts a socket-activated service: the socket at descriptor 3, LISTEN_FDS=1, LISTEN_PID its own pid.
+_ACTIVATE = (
+    "import os, sys; fd = int(sys.argv[1]); os.dup2(fd, 3); fd != 3 and os.close(fd); "
+    "os.environ.update(LISTEN_PID=str(os.getpid()), LISTEN_FDS='1'); os.execvp(sys.argv[2], sys.argv[2:])"
+)
+
+
+def socket_activated(fd: int, command: list[str]) -> list[str]:
+    """``command`` started as systemd starts a socket-activated service, with the listening socket ``fd``."""
+    return [sys.executable, "-c", _ACTIVATE, str(fd), *command]
+
+
+def promoted(pid_file: Path, pid: int) -> bool:
+    """Whether ``pid_file`` names ``pid``: a successor renames its FILE.2 once the old server is gone."""
+    try:
+        return int(pid_file.read_text()) == pid
+    except (FileNotFoundError, ValueError):
+        return False
+
+
+def serve_command(content_dir: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "feedsvc.cli", "serve", "--content", str(content_dir), "--host", "127.0.0.1",
+            "--workers", "1", *args]  # fmt: skip
+
+
+def test_serve_hands_over_on_sigusr2_refusing_no_connection(content_dir: Path, tmp_path: Path) -> None:
+    log_path, pid_file = tmp_path / "serve.log", tmp_path / "feedsvc.pid"
+    with server(serve_command(content_dir, "--port", "0", "--pid", str(pid_file)), log_path, dict(os.environ)):
+        port = wait_for_port_of(log_path)
+        wait_until(pid_file.exists, START_SECONDS)
+        old = int(pid_file.read_text())
+        with Readers(port) as readers:
+            wait_until(lambda: readers.answered() >= 10)
+            new = hand_over(pid_file, log_path)
+            served_before = readers.answered()
+            assert wait_until(lambda: readers.answered() >= served_before + 20), log_path.read_text()
+        assert new != old and wait_until(lambda: promoted(pid_file, new))  # the successor serves, in the pid file
+    assert readers.failures() == {}, log_path.read_text(errors="replace")[-3000:]
+    assert "on the socket handed over by the gunicorn master that re-executed" in log_path.read_text()
+
+
+def test_gunicorn_conf_hands_over_on_sigusr2_refusing_no_connection(content_dir: Path, tmp_path: Path) -> None:
+    log_path, pid_file = tmp_path / "gunicorn.log", tmp_path / "gunicorn.pid"
+    with socket.socket() as probe:  # a free port for gunicorn's own bind (it prints no port of its choosing)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "FEEDSVC_CONTENT_DIR": str(content_dir), "FEEDSVC_BIND": f"127.0.0.1:{port}",
+           "FEEDSVC_WORKERS": "1"}  # fmt: skip
+    # `python -m gunicorn`: the way that re-executed gunicorn's __main__.py as a script, which could not start
+    command = [sys.executable, "-m", "gunicorn", "-c", str(REPO / "deploy" / "gunicorn.conf.py"), "--pid", str(pid_file)]
+    with server(command, log_path, env) as pid:
+        wait_until_answering(f"http://127.0.0.1:{port}/healthz", _Process(pid), log_path, START_SECONDS)
+        with Readers(port) as readers:
+            wait_until(lambda: readers.answered() >= 10)
+            new = hand_over(pid_file, log_path)
+            served_before = readers.answered()
+            assert wait_until(lambda: readers.answered() >= served_before + 20), log_path.read_text()
+        assert new != pid and wait_until(lambda: promoted(pid_file, new))
+    assert readers.failures() == {}, log_path.read_text(errors="replace")[-3000:]
+
+
+def test_a_restart_on_a_socket_held_for_the_server_refuses_no_connection(content_dir: Path, tmp_path: Path) -> None:
+    """systemd's socket activation: the socket unit holds the socket; each server started gets it as descriptor 3."""
+    log_path = tmp_path / "serve.log"
+    held = bound_socket()  # bound and listening before any server runs, as a .socket unit does
+    port = held.getsockname()[1]
+    fd = held.fileno()
+    command = socket_activated(fd, serve_command(content_dir))  # no --port: the socket's
+    try:
+        with server(command, log_path, dict(os.environ), pass_fds=(fd,)) as first:
+            wait_until_answering(f"http://127.0.0.1:{port}/healthz", _Process(first), log_path, START_SECONDS)
+            with Readers(port) as readers:
+                wait_until(lambda: readers.answered() >= 10)
+                os.kill(first, signal.SIGTERM)  # `systemctl restart` of the service: the socket unit stays
+                assert wait_until(gone(first), START_SECONDS)
+                served_before = readers.answered()
+                with server(command, log_path, dict(os.environ), pass_fds=(fd,)):
+                    assert wait_until(lambda: readers.answered() >= served_before + 20), log_path.read_text()
+                    readers.stop()
+    finally:
+        held.close()
+    assert readers.failures() == {}, log_path.read_text(errors="replace")[-3000:]
+    assert "on the socket handed over by systemd socket activation" in log_path.read_text()
+
+
+def test_serve_refuses_a_port_other_than_the_inherited_sockets(content_dir: Path, tmp_path: Path) -> None:
+    held = bound_socket()
+    fd, port = held.fileno(), held.getsockname()[1]
+    command = socket_activated(fd, serve_command(content_dir, "--port", "1"))
+    try:
+        result = subprocess.run(command, cwd=REPO, pass_fds=(fd,), capture_output=True, text=True, timeout=60)
+    finally:
+        held.close()
+    assert result.returncode == 1
+    assert f"the inherited socket listens on port {port}, not --port 1" in result.stderr
+
+
+class _Process:
+    """What wait_until_answering asks of a process it did not start: whether it has exited."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def poll(self) -> int | None:
+        return 0 if gone(self.pid)() else None
+
+
+def wait_for_port_of(log_path: Path) -> int:
+    """The port a starting ``feedsvc serve`` says it listens on."""
+
+    class _Running:
+        def poll(self) -> None:
+            return None
+
+    return wait_for_port(_Running(), log_path, START_SECONDS)  # type: ignore[arg-type]
+
+
+# --- two publishers dating one edit --------------------------------------------------------------------------
+
+T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+OLD_SERVER_NOW = T0 + timedelta(hours=2)  # the old server's publisher publishes the edit at this time...
+NEW_SERVER_NOW = T0 + timedelta(hours=1)  # ... while the new server's first build, started earlier, dates it
+
+
+def test_an_edit_seen_by_both_publishers_of_a_handover_is_dated_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new server's first build dates an edit (holding the ledger) while the old server publishes the same
+    edit: the old one waits, reads the new one's date and keeps it, so both serve one ``updated``."""
+    content = blank_site(tmp_path / "content")
+    write_article(content, "harbour", "2025-02-01T10:00:00+00:00", text="The harbour story, as first told here.")
+    old_server = Builder(content, cache_dir=content / ".feedsvc" / "cache")
+    old_server.build(T0)
+    write_article(content, "harbour", "2025-02-01T10:00:00+00:00", text="The harbour story, told again with news.")
+
+    inside, go = threading.Event(), threading.Event()
+    assemble = builder_module.assemble_catalog
+
+    def paused_in_the_new_server(*args: object, **kwargs: object) -> object:
+        if threading.current_thread().name == "new-server":
+            inside.set()  # the new server has read the ledger and dates the edit now
+            go.wait(MAX_SECONDS)
+        return assemble(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builder_module, "assemble_catalog", paused_in_the_new_server)
+    built: dict[str, Snapshot] = {}
+
+    def build(name: str, builder: Builder, now: datetime) -> None:
+        built[name] = builder.build(now)
+
+    new_server = Builder(content, cache_dir=content / ".feedsvc" / "cache")
+    first = threading.Thread(target=build, args=("new", new_server, NEW_SERVER_NOW), name="new-server")
+    first.start()
+    assert inside.wait(MAX_SECONDS)
+    publish = threading.Thread(target=build, args=("old", old_server, OLD_SERVER_NOW), name="old-server")
+    publish.start()
+    wait_until(lambda: "old" in built, 2.0)  # done if nothing holds it back; either way the dates must agree
+    go.set()
+    first.join(MAX_SECONDS)
+    publish.join(MAX_SECONDS)
+
+    new_date = built["new"].catalog.by_slug["harbour"].updated
+    assert new_date == NEW_SERVER_NOW  # an edit: dated when the build that saw it first began
+    assert built["old"].catalog.by_slug["harbour"].updated == new_date
+    ledger, _problem = read_ledger(content)
+    assert ledger["harbour"].since == new_date
