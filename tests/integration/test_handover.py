@@ -51,7 +51,9 @@ def feed_entries(body: bytes) -> frozenset[tuple[str, str]] | None:
         return None
     if root.tag != f"{ATOM}feed":
         return None
-    return frozenset((e.findtext(f"{ATOM}id") or "", e.findtext(f"{ATOM}updated") or "") for e in root.iter(f"{ATOM}entry"))
+    return frozenset(
+        (e.findtext(f"{ATOM}id") or "", e.findtext(f"{ATOM}updated") or "") for e in root.iter(f"{ATOM}entry")
+    )
 
 
 def fetch(port: int, path: str) -> tuple[str, bytes]:
@@ -221,6 +223,44 @@ def test_serve_hands_over_on_sigusr2_refusing_no_connection(content_dir: Path, t
     assert "on the socket handed over by the gunicorn master that re-executed" in log_path.read_text()
 
 
+def release(folder: Path, base_url: str | None = None) -> Path:
+    """A virtualenv standing for one installed release of feedsvc: this checkout and its dependencies on its path
+    (a .pth file), and, given ``base_url``, links starting there: what tells the release serving apart."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, timeout=120)
+    dependencies = next(Path(p) for p in sys.path if p.endswith("site-packages") and Path(p).is_dir())
+    (site_packages,) = folder.glob("lib/python*/site-packages")
+    lines = [str(REPO), str(dependencies)]
+    if base_url:
+        lines.append(f"import os; os.environ['FEEDSVC_BASE_URL'] = {base_url!r}")
+    (site_packages / "feedsvc_release.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_an_upgrade_through_a_current_link_to_the_virtualenv_serves_the_new_release(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """The documented upgrade: the service runs ``current/bin/python -m feedsvc.cli serve``; the link is moved to
+    the new release's virtualenv, then the handover; the successor is the new release, refusing nothing."""
+    old_release, new_release = release(tmp_path / "release-1"), release(tmp_path / "release-2", "http://new.example")
+    current = tmp_path / "current"
+    current.symlink_to(old_release)
+    log_path, pid_file = tmp_path / "serve.log", tmp_path / "feedsvc.pid"
+    command = [str(current / "bin" / "python"), *serve_command(content_dir, "--port", "0", "--pid", str(pid_file))[1:]]
+    with server(command, log_path, dict(os.environ)):
+        port = wait_for_port_of(log_path)
+        with Readers(port) as readers:
+            wait_until(lambda: readers.answered() >= 10)
+            assert b"http://new.example/" not in fetch(port, "/feed.atom")[1]
+            current.unlink()
+            current.symlink_to(new_release)  # the upgrade: the new release installed beside, the link moved
+            hand_over(pid_file, log_path)
+            served_before = readers.answered()
+            assert wait_until(lambda: readers.answered() >= served_before + 20), log_path.read_text()
+            upgraded = fetch(port, "/feed.atom")[1]
+    assert readers.failures() == {}, log_path.read_text(errors="replace")[-3000:]
+    assert b"http://new.example/articles/" in upgraded  # the new release serves: its links
+
+
 def test_gunicorn_conf_hands_over_on_sigusr2_refusing_no_connection(content_dir: Path, tmp_path: Path) -> None:
     log_path, pid_file = tmp_path / "gunicorn.log", tmp_path / "gunicorn.pid"
     with socket.socket() as probe:  # a free port for gunicorn's own bind (it prints no port of its choosing)
@@ -229,12 +269,26 @@ def test_gunicorn_conf_hands_over_on_sigusr2_refusing_no_connection(content_dir:
     env = {**os.environ, "FEEDSVC_CONTENT_DIR": str(content_dir), "FEEDSVC_BIND": f"127.0.0.1:{port}",
            "FEEDSVC_WORKERS": "1"}  # fmt: skip
     # `python -m gunicorn`: the way that re-executed gunicorn's __main__.py as a script, which could not start
-    command = [sys.executable, "-m", "gunicorn", "-c", str(REPO / "deploy" / "gunicorn.conf.py"), "--pid", str(pid_file)]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(REPO / "deploy" / "gunicorn.conf.py"),
+        "--pid",
+        str(pid_file),
+    ]
     with server(command, log_path, env) as pid:
         wait_until_answering(f"http://127.0.0.1:{port}/healthz", _Process(pid), log_path, START_SECONDS)
         with Readers(port) as readers:
             wait_until(lambda: readers.answered() >= 10)
-            new = hand_over(pid_file, log_path)
+            # the production recipe (docs/deployment.md): the script, as an operator or a unit's ExecReload runs it
+            handover = subprocess.run(
+                ["sh", str(REPO / "deploy" / "handover.sh"), str(pid_file), str(int(START_SECONDS))],
+                capture_output=True, text=True, timeout=3 * START_SECONDS,
+            )  # fmt: skip
+            assert handover.returncode == 0, handover.stderr + log_path.read_text(errors="replace")[-3000:]
+            new = int(handover.stderr.rsplit("done: ", 1)[1].split()[0])
             served_before = readers.answered()
             assert wait_until(lambda: readers.answered() >= served_before + 20), log_path.read_text()
         assert new != pid and wait_until(lambda: promoted(pid_file, new))
