@@ -33,6 +33,9 @@ from feedsvc.build import builder as builder_module
 from feedsvc.build.builder import Builder
 from feedsvc.build.snapshot import Snapshot
 from feedsvc.build.state import read_ledger
+from feedsvc.content.loader import load_site
+from feedsvc.importer import importing
+from feedsvc.importer.importing import Importer
 from support.factories import write_article
 from support.paths import REPO
 from support.servers import START_SECONDS, bound_socket, wait_for_port, wait_until, wait_until_answering
@@ -400,3 +403,45 @@ def test_an_edit_seen_by_both_publishers_of_a_handover_is_dated_once(
     assert built["old"].catalog.by_slug["harbour"].updated == new_date
     ledger, _problem = read_ledger(content)
     assert ledger["harbour"].since == new_date
+
+
+IMPORTED = T0 + timedelta(hours=3)
+
+
+def test_a_date_an_import_pins_while_a_publisher_dates_an_edit_loses_neither(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source followed during a handover: the import pins an undated article's date (the ledger read and
+    written whole) while a publisher dates an edit (a line appended): the publisher waits its turn, and the
+    ledger keeps both (the whole write used to drop the line, and the edit was dated again next time)."""
+    content = blank_site(tmp_path / "content")
+    write_article(content, "harbour", "2025-02-01T10:00:00+00:00", text="The harbour story, as first told here.")
+    publisher = Builder(content, cache_dir=content / ".feedsvc" / "cache")
+    publisher.build(T0)
+    write_article(content, "harbour", "2025-02-01T10:00:00+00:00", text="The harbour story, told again with news.")
+
+    inside, go = threading.Event(), threading.Event()
+    write_whole = importing.write_ledger
+
+    def paused_before_writing(*args: object, **kwargs: object) -> object:
+        inside.set()  # the importer has read the ledger and writes it whole now
+        go.wait(MAX_SECONDS)
+        return write_whole(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importing, "write_ledger", paused_before_writing)
+    importer = Importer(content, load_site(content), check=False)
+    pinning = threading.Thread(target=importer._first_seen, args=("notice", IMPORTED), name="import")
+    pinning.start()
+    assert inside.wait(MAX_SECONDS)
+    built: list[Snapshot] = []
+    publishing = threading.Thread(target=lambda: built.append(publisher.build(OLD_SERVER_NOW)), name="publish")
+    publishing.start()
+    wait_until(lambda: bool(built), 2.0)  # done if nothing holds it back; either way the ledger must keep both
+    go.set()
+    pinning.join(MAX_SECONDS)
+    publishing.join(MAX_SECONDS)
+
+    assert built[0].catalog.by_slug["harbour"].updated == OLD_SERVER_NOW
+    ledger, _problem = read_ledger(content)
+    assert ledger["harbour"].since == OLD_SERVER_NOW  # the publisher's date of the edit, on disk
+    assert ledger["notice"].first_seen == IMPORTED  # and the import's
