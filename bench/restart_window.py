@@ -4,6 +4,7 @@
     .venv/bin/python bench/restart_window.py CONTENT --port 8851 --server serve|gunicorn \\
         --how restart|usr2|socket [--workers 1] [--max-requests 20000] [--max-seconds 300] [--json OUT]
         [--python OTHER/.venv/bin/python --repo OTHER]   # another checkout's code: main's, for "before"
+        [--python CURRENT/bin/python --switch-link CURRENT=NEW_VENV]   # an upgrade through a `current` link
 
 Starts the server on 127.0.0.1 (``feedsvc serve``, or ``gunicorn -c
 deploy/gunicorn.conf.py``), waits until it answers, then polls each of
@@ -199,6 +200,12 @@ class Server:
     def restart(self, deadline: float) -> str:
         """Restart as ``how`` says; return what was done, with its times."""
         started = time.monotonic()
+        if self.args.switch_link:  # an upgrade: the link the server was started through leads to the new release
+            link, target = self.args.switch_link.split("=", 1)
+            staged = Path(f"{link}.new")
+            staged.unlink(missing_ok=True)
+            staged.symlink_to(target)
+            staged.replace(link)
         if self.args.how == "usr2":
             old = int(self.pid_file.read_text())
             os.kill(old, signal.SIGUSR2)
@@ -265,6 +272,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--python", default=sys.executable, help="the interpreter to run the server with")
     parser.add_argument("--repo", type=Path, default=REPO, help="the checkout whose feedsvc (and deploy/) runs")
+    parser.add_argument(
+        "--switch-link",
+        metavar="LINK=TARGET",
+        help="an upgrade: point the symbolic link LINK (through which --python runs) at TARGET before the restart",
+    )
     parser.add_argument("--paths", default="/feed.atom,/healthz")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds a request may take")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds to poll once the new server answers")

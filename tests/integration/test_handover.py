@@ -345,13 +345,16 @@ class _Process:
 
 
 def wait_for_port_of(log_path: Path) -> int:
-    """The port a starting ``feedsvc serve`` says it listens on."""
+    """The port a starting ``feedsvc serve`` says it listens on, once it answers there (it says so a moment before
+    gunicorn listens)."""
 
     class _Running:
         def poll(self) -> None:
             return None
 
-    return wait_for_port(_Running(), log_path, START_SECONDS)  # type: ignore[arg-type]
+    port = wait_for_port(_Running(), log_path, START_SECONDS)  # type: ignore[arg-type]
+    wait_until_answering(f"http://127.0.0.1:{port}/healthz", _Running(), log_path, START_SECONDS)  # type: ignore[arg-type]
+    return port
 
 
 # --- two publishers dating one edit --------------------------------------------------------------------------
