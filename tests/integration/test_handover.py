@@ -19,7 +19,6 @@ import socket
 import subprocess
 import sys
 import threading
-import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,25 +37,21 @@ from feedsvc.importer import importing
 from feedsvc.importer.importing import Importer
 from support.factories import write_article
 from support.paths import REPO
-from support.servers import START_SECONDS, bound_socket, wait_for_port, wait_until, wait_until_answering
+from support.servers import (
+    START_SECONDS,
+    bound_socket,
+    stop_session,
+    wait_for_port,
+    wait_until,
+    wait_until_answering,
+)
 from support.sites import blank_site
 
-ATOM = "{http://www.w3.org/2005/Atom}"
+sys.path.insert(0, str(REPO / "bench"))
+from restart_window import entries_of  # what the bench counts as a whole feed, so do the tests
+
 MAX_REQUESTS = 3000  # per poller: each test's client loop is bounded in count...
 MAX_SECONDS = 90.0  # ... and in time
-
-
-def feed_entries(body: bytes) -> frozenset[tuple[str, str]] | None:
-    """The (id, updated) of each entry of an Atom feed; None if ``body`` is not a whole Atom feed."""
-    try:
-        root = ET.fromstring(body)
-    except ET.ParseError:
-        return None
-    if root.tag != f"{ATOM}feed":
-        return None
-    return frozenset(
-        (e.findtext(f"{ATOM}id") or "", e.findtext(f"{ATOM}updated") or "") for e in root.iter(f"{ATOM}entry")
-    )
 
 
 def fetch(port: int, path: str) -> tuple[str, bytes]:
@@ -101,7 +96,7 @@ class Readers:
                 if self._stop.is_set() or deadline.is_set():
                     return
                 outcome, body = fetch(self.port, path)
-                if outcome == "ok" and path == "/feed.atom" and feed_entries(body) != self.expected:
+                if outcome == "ok" and path == "/feed.atom" and entries_of(body) != self.expected:
                     outcome = "another feed"  # not a whole feed, or entries gone, or an id or date moved
                 self.outcomes[outcome] += 1
                 self._stop.wait(0.02)
@@ -111,7 +106,7 @@ class Readers:
     def __enter__(self) -> Readers:
         outcome, body = fetch(self.port, "/feed.atom")
         assert outcome == "ok", outcome
-        self.expected = feed_entries(body)
+        self.expected = entries_of(body)
         assert self.expected, "the site's feed has entries to watch"
         for path in ("/feed.atom", "/healthz"):
             thread = threading.Thread(target=self._poll, args=(path,), daemon=True)
@@ -146,15 +141,7 @@ def server(command: list[str], log_path: Path, env: dict[str, str], pass_fds: tu
     try:
         yield process.pid
     finally:
-        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(process.pid, sig)
-                process.wait(timeout=wait)
-                break
-            except ProcessLookupError:
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        stop_session(process)
 
 
 def gone(pid: int) -> Callable[[], bool]:
@@ -364,42 +351,56 @@ OLD_SERVER_NOW = T0 + timedelta(hours=2)  # the old server's publisher publishes
 NEW_SERVER_NOW = T0 + timedelta(hours=1)  # ... while the new server's first build, started earlier, dates it
 
 
+def edited(tmp_path: Path) -> tuple[Path, Builder]:
+    """A site one publisher built at T0, whose one article has been edited since (undated: the edit is dated when
+    first seen); return the folder and that publisher."""
+    content = blank_site(tmp_path / "content")
+    write_article(content, "harbour", "2025-02-01T10:00:00+00:00", text="The harbour story, as first told here.")
+    publisher = Builder(content, cache_dir=content / ".feedsvc" / "cache")
+    publisher.build(T0)
+    write_article(content, "harbour", "2025-02-01T10:00:00+00:00", text="The harbour story, told again with news.")
+    return content, publisher
+
+
+def interleaved(
+    monkeypatch: pytest.MonkeyPatch, module: object, name: str, first: Callable[[], object], then: Callable[[], object]
+) -> None:
+    """Run ``first`` in a thread until it calls ``module.name`` and hold it there (with whatever it holds), run
+    ``then`` meanwhile in another, let ``first`` go on; return once both are done."""
+    inside, go, done = threading.Event(), threading.Event(), threading.Event()
+    real = getattr(module, name)
+
+    def paused(*args: object, **kwargs: object) -> object:
+        if threading.current_thread().name == "first":
+            inside.set()
+            go.wait(MAX_SECONDS)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, paused)
+    threads = [threading.Thread(target=first, name="first")]
+    threads[0].start()
+    assert inside.wait(MAX_SECONDS)
+    threads.append(threading.Thread(target=lambda: (then(), done.set()), name="then"))
+    threads[1].start()
+    done.wait(2.0)  # done at once if nothing holds it back; either way, what both did must agree
+    go.set()
+    for thread in threads:
+        thread.join(MAX_SECONDS)
+
+
 def test_an_edit_seen_by_both_publishers_of_a_handover_is_dated_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The new server's first build dates an edit (holding the ledger) while the old server publishes the same
     edit: the old one waits, reads the new one's date and keeps it, so both serve one ``updated``."""
-    content = blank_site(tmp_path / "content")
-    write_article(content, "harbour", "2025-02-01T10:00:00+00:00", text="The harbour story, as first told here.")
-    old_server = Builder(content, cache_dir=content / ".feedsvc" / "cache")
-    old_server.build(T0)
-    write_article(content, "harbour", "2025-02-01T10:00:00+00:00", text="The harbour story, told again with news.")
-
-    inside, go = threading.Event(), threading.Event()
-    assemble = builder_module.assemble_catalog
-
-    def paused_in_the_new_server(*args: object, **kwargs: object) -> object:
-        if threading.current_thread().name == "new-server":
-            inside.set()  # the new server has read the ledger and dates the edit now
-            go.wait(MAX_SECONDS)
-        return assemble(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(builder_module, "assemble_catalog", paused_in_the_new_server)
-    built: dict[str, Snapshot] = {}
-
-    def build(name: str, builder: Builder, now: datetime) -> None:
-        built[name] = builder.build(now)
-
+    content, old_server = edited(tmp_path)
     new_server = Builder(content, cache_dir=content / ".feedsvc" / "cache")
-    first = threading.Thread(target=build, args=("new", new_server, NEW_SERVER_NOW), name="new-server")
-    first.start()
-    assert inside.wait(MAX_SECONDS)
-    publish = threading.Thread(target=build, args=("old", old_server, OLD_SERVER_NOW), name="old-server")
-    publish.start()
-    wait_until(lambda: "old" in built, 2.0)  # done if nothing holds it back; either way the dates must agree
-    go.set()
-    first.join(MAX_SECONDS)
-    publish.join(MAX_SECONDS)
+    built: dict[str, Snapshot] = {}
+    interleaved(
+        monkeypatch, builder_module, "assemble_catalog",  # the new server has read the ledger and dates the edit
+        first=lambda: built.setdefault("new", new_server.build(NEW_SERVER_NOW)),
+        then=lambda: built.setdefault("old", old_server.build(OLD_SERVER_NOW)),
+    )  # fmt: skip
 
     new_date = built["new"].catalog.by_slug["harbour"].updated
     assert new_date == NEW_SERVER_NOW  # an edit: dated when the build that saw it first began
@@ -417,32 +418,14 @@ def test_a_date_an_import_pins_while_a_publisher_dates_an_edit_loses_neither(
     """A source followed during a handover: the import pins an undated article's date (the ledger read and
     written whole) while a publisher dates an edit (a line appended): the publisher waits its turn, and the
     ledger keeps both (the whole write used to drop the line, and the edit was dated again next time)."""
-    content = blank_site(tmp_path / "content")
-    write_article(content, "harbour", "2025-02-01T10:00:00+00:00", text="The harbour story, as first told here.")
-    publisher = Builder(content, cache_dir=content / ".feedsvc" / "cache")
-    publisher.build(T0)
-    write_article(content, "harbour", "2025-02-01T10:00:00+00:00", text="The harbour story, told again with news.")
-
-    inside, go = threading.Event(), threading.Event()
-    write_whole = importing.write_ledger
-
-    def paused_before_writing(*args: object, **kwargs: object) -> object:
-        inside.set()  # the importer has read the ledger and writes it whole now
-        go.wait(MAX_SECONDS)
-        return write_whole(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(importing, "write_ledger", paused_before_writing)
+    content, publisher = edited(tmp_path)
     importer = Importer(content, load_site(content), check=False)
-    pinning = threading.Thread(target=importer._first_seen, args=("notice", IMPORTED), name="import")
-    pinning.start()
-    assert inside.wait(MAX_SECONDS)
     built: list[Snapshot] = []
-    publishing = threading.Thread(target=lambda: built.append(publisher.build(OLD_SERVER_NOW)), name="publish")
-    publishing.start()
-    wait_until(lambda: bool(built), 2.0)  # done if nothing holds it back; either way the ledger must keep both
-    go.set()
-    pinning.join(MAX_SECONDS)
-    publishing.join(MAX_SECONDS)
+    interleaved(
+        monkeypatch, importing, "write_ledger",  # the importer has read the ledger and writes it whole now
+        first=lambda: importer._first_seen("notice", IMPORTED),
+        then=lambda: built.append(publisher.build(OLD_SERVER_NOW)),
+    )  # fmt: skip
 
     assert built[0].catalog.by_slug["harbour"].updated == OLD_SERVER_NOW
     ledger, _problem = read_ledger(content)
