@@ -121,7 +121,8 @@ def serve(
     build is done.
 
     A socket handed over by systemd's socket activation or by the server
-    this one succeeds (SIGUSR2) is listened on instead of --host and --port.
+    this one succeeds (SIGUSR2) is listened on instead of --host and --port
+    (--port, if given, must be its port).
     """
     from feedsvc.app import create_gunicorn_app
     from feedsvc.cli.build import cache_setting, hush_logs
