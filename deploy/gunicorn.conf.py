@@ -24,6 +24,7 @@ it is emptied at each start.
 from __future__ import annotations
 
 import os
+import sys
 
 from feedsvc.serve.gunicorn import Hooks, JsonLogger, empty_multiprocess_dir, log_json_lines, usable_cores
 from feedsvc.settings import deploy_settings
@@ -37,9 +38,14 @@ wsgi_app = "feedsvc.app:create_gunicorn_app()"
 # Load the app and its content snapshot once, in the master: workers share it
 # copy-on-write and start instantly.
 preload_app = True
-_hooks = Hooks(watch=_env["WATCH"])
+# On SIGUSR2 the master starts its successor (docs/deployment.md, "Restart without refusing a
+# connection") as `python -m gunicorn` with these arguments: gunicorn's own re-execution runs the
+# file sys.argv[0] names, which for `python -m gunicorn` is gunicorn/__main__.py, whose folder
+# then shadows the standard library (gunicorn/http/ for http): the successor could not start.
+_hooks = Hooks(watch=_env["WATCH"], command=[sys.executable, "-m", "gunicorn", *sys.argv[1:]])
 when_ready = _hooks.when_ready
 on_reload = _hooks.on_reload
+pre_exec = _hooks.pre_exec
 post_fork = _hooks.post_fork  # with post_worker_init: a stop signalled while a worker boots is not lost
 post_worker_init = _hooks.post_worker_init
 child_exit = _hooks.child_exit

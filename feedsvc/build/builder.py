@@ -36,7 +36,7 @@ from feedsvc.build.cache import BuildCache
 from feedsvc.build.collector import paused
 from feedsvc.build.files import article_key, render_version
 from feedsvc.build.snapshot import PAGE_CACHE_BYTES, LedgerMode, Snapshot, build_snapshot
-from feedsvc.build.state import Ledger, append_ledger, ledger_stamp, read_ledger_state
+from feedsvc.build.state import Ledger, append_ledger, ledger_lock, ledger_stamp, read_ledger_state
 from feedsvc.catalog.assembly import Assembled, Dated, assemble_catalog, update_catalog
 from feedsvc.catalog.prepare import Cleaner, source_rules_key
 from feedsvc.catalog.revisions import pin_first_seen
@@ -372,54 +372,57 @@ class Builder:
             reason = "folder not found; create it and put <slug>.html files in it"
             problems.append(Problem(articles_dir, reason, "warning"))
         problems.extend(self._names.problems(articles_dir, listing))
-        ledger = self._read_ledger() if self.ledger != "ignore" else Ledger()
-        previous, ledger_problem = ledger.entries, ledger.problem
-        # a start: ledger entries written before their file's hash was kept get it where the cache vouches for it
-        dating = previous if changed is not None else _with_sources(previous, entries, self.articles.recorded)
-        ledger.problem = None  # reported by this build only
-        if ledger_problem:
-            problems.append(ledger_problem)  # logged with the others by whoever serves or checks
-            if ledger_problem.severity == "warning":
-                ledger_problem = None  # set aside, or a journal line ignored: this build writes the ledger whole
-        last = self.snapshot.catalog if self.snapshot is not None else None
-        catalog = None
-        self._updated = False
-        if changed is not None and last is not None and self._assembled.catalog is last:
-            # the last catalog brought up to date by the files looked at: a publish costs what it changed
-            looked = {articles_dir / name: entries[name].prepared if name in entries else None for name in changed}
-            catalog = update_catalog(
-                self._assembled, looked, site, problems, now=moment, ledger=dating, dated=self._dated
-            )
-            self._updated = catalog is not None  # from self.snapshot's catalog: its changes are known
-        if catalog is None:
-            prepared = [entries[name].prepared for name in sorted(entries)]
-            catalog = assemble_catalog(
-                prepared, site, problems, now=moment, ledger=dating, dated=self._dated, last=last,
-                state=self._assembled,
-            )  # fmt: skip
-        if len(self._dated) > len(catalog.by_slug) + DATED_SLACK:  # articles gone: let go of what they were
-            self._dated = {slug: done for slug, done in self._dated.items() if slug in catalog.by_slug}
-        kept = catalog.revisions
-        if self.ledger == "read":
-            # reading only, but the date given an undated article is pinned, as serving would (revisions.first_seen)
-            kept = pin_first_seen(previous, {s: r.first_seen for s, r in kept.items() if r.first_seen})
-        # by identity first: an entry a build did not change is the very object it read (revise keeps it)
-        # (brought up to date: only the entries update_catalog set can differ, not a walk over every one)
-        touched = self._assembled.entries if self._updated and kept is catalog.revisions else None
-        candidates = kept.items() if touched is None else ((s, kept[s]) for s in touched if s in kept)
-        changes = {s: r for s, r in candidates if previous.get(s) is not r and previous.get(s) != r}
-        wanted = bool(changes) or (ledger.compact and self.ledger == "update")
-        if self.ledger != "ignore" and ledger_problem is None and wanted:
-            if ledger is self._ledger and ledger_stamp(self.content_dir) != self._ledger_stamp:
-                # written by another process (an import pinning a date) while this build ran: on top of that
-                again = read_ledger_state(self.content_dir)
-                if again.problem is None:
-                    ledger = self._ledger = again
-            problem = append_ledger(self.content_dir, ledger, changes)
-            self._ledger_stamp = ledger_stamp(self.content_dir)
-            if problem is not None:
-                catalog = replace(catalog, problems=(*catalog.problems, problem))
-        return catalog
+        # dated and written by one process at a time: while one server hands over to the next, two publishers
+        # build the same folder, and one that read the ledger before the other wrote would date an edit again
+        with ledger_lock(self.content_dir, exclusive=self.ledger == "update"):
+            ledger = self._read_ledger() if self.ledger != "ignore" else Ledger()
+            previous, ledger_problem = ledger.entries, ledger.problem
+            # a start: ledger entries written before their file's hash was kept get it where the cache vouches for it
+            dating = previous if changed is not None else _with_sources(previous, entries, self.articles.recorded)
+            ledger.problem = None  # reported by this build only
+            if ledger_problem:
+                problems.append(ledger_problem)  # logged with the others by whoever serves or checks
+                if ledger_problem.severity == "warning":
+                    ledger_problem = None  # set aside, or a journal line ignored: this build writes the ledger whole
+            last = self.snapshot.catalog if self.snapshot is not None else None
+            catalog = None
+            self._updated = False
+            if changed is not None and last is not None and self._assembled.catalog is last:
+                # the last catalog brought up to date by the files looked at: a publish costs what it changed
+                looked = {articles_dir / name: entries[name].prepared if name in entries else None for name in changed}
+                catalog = update_catalog(
+                    self._assembled, looked, site, problems, now=moment, ledger=dating, dated=self._dated
+                )
+                self._updated = catalog is not None  # from self.snapshot's catalog: its changes are known
+            if catalog is None:
+                prepared = [entries[name].prepared for name in sorted(entries)]
+                catalog = assemble_catalog(
+                    prepared, site, problems, now=moment, ledger=dating, dated=self._dated, last=last,
+                    state=self._assembled,
+                )  # fmt: skip
+            if len(self._dated) > len(catalog.by_slug) + DATED_SLACK:  # articles gone: let go of what they were
+                self._dated = {slug: done for slug, done in self._dated.items() if slug in catalog.by_slug}
+            kept = catalog.revisions
+            if self.ledger == "read":
+                # reading only, but the date given an undated article is pinned, as serving would (revisions.first_seen)
+                kept = pin_first_seen(previous, {s: r.first_seen for s, r in kept.items() if r.first_seen})
+            # by identity first: an entry a build did not change is the very object it read (revise keeps it)
+            # (brought up to date: only the entries update_catalog set can differ, not a walk over every one)
+            touched = self._assembled.entries if self._updated and kept is catalog.revisions else None
+            candidates = kept.items() if touched is None else ((s, kept[s]) for s in touched if s in kept)
+            changes = {s: r for s, r in candidates if previous.get(s) is not r and previous.get(s) != r}
+            wanted = bool(changes) or (ledger.compact and self.ledger == "update")
+            if self.ledger != "ignore" and ledger_problem is None and wanted:
+                if ledger is self._ledger and ledger_stamp(self.content_dir) != self._ledger_stamp:
+                    # written by another process (an import pinning a date) while this build ran: on top of that
+                    again = read_ledger_state(self.content_dir)
+                    if again.problem is None:
+                        ledger = self._ledger = again
+                problem = append_ledger(self.content_dir, ledger, changes)
+                self._ledger_stamp = ledger_stamp(self.content_dir)
+                if problem is not None:
+                    catalog = replace(catalog, problems=(*catalog.problems, problem))
+            return catalog
 
     def _check_readable(self, listing: Listing) -> None:
         """Raise :class:`UnreadableContent` for a fault of the listing (``articles/`` missing is no fault here:

@@ -21,11 +21,12 @@ steps of a compaction is stale and ignored, never replayed over it.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import secrets
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,10 +39,12 @@ from feedsvc.model import Problem, Revision
 __all__ = [
     "COMPACT_FROM",
     "JOURNAL_FILE",
+    "LOCK_FILE",
     "REVISIONS_FILE",
     "STATE_DIR",
     "Ledger",
     "append_ledger",
+    "ledger_lock",
     "ledger_stamp",
     "read_ledger",
     "read_ledger_state",
@@ -55,6 +58,7 @@ __all__ = [
 STATE_DIR = ".feedsvc"
 REVISIONS_FILE = "revisions.json"
 JOURNAL_FILE = "revisions.journal"
+LOCK_FILE = "revisions.lock"  # empty: held (flock) by the process dating articles (ledger_lock)
 # Journal bytes past which the next write folds it into a whole ledger (also once it outgrows the whole
 # file): a journal never costs more to read than the ledger, and a write is O(change) amortised.
 COMPACT_FROM = 256 * 1024
@@ -204,6 +208,36 @@ def _journal_line(line: bytes) -> tuple[str, dict[str, Revision]] | None:
         return str(data["journal"]), ledger_entries(data["articles"])
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+@contextlib.contextmanager
+def ledger_lock(content_dir: Path, *, exclusive: bool = True) -> Iterator[None]:
+    """Hold the content folder's ledger lock (``exclusive``; False: take none) while the ledger is read, used to
+    date articles and written.
+
+    Two processes date the same folder at once while a server hands over to its
+    successor (the old one publishing an edit, the new one's first build): one
+    that read the ledger before the other wrote it would give an edit both saw a
+    second ``updated``. Held in turn, the second reads what the first wrote and
+    keeps its dates. An advisory ``flock`` on :data:`LOCK_FILE`, released by the
+    system if its holder dies. A folder where the lock file cannot be made (a
+    read-only mount) is dated without one: nothing can write its ledger either.
+    """
+    if not exclusive:
+        yield
+        return
+    path = state_path(content_dir, LOCK_FILE)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def ledger_stamp(content_dir: Path) -> tuple[str, str]:

@@ -89,6 +89,15 @@ def main() -> None:
     show_default=True,
     help="Publish changes to the content folder within seconds, without a restart.",
 )
+@click.option(
+    "--pid",
+    "pid_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the server's process id to this file. On SIGUSR2 the server starts its successor "
+    "(this command again, on the socket it listens on), which writes FILE.2 once its first build is done; "
+    "docs/deployment.md has the restart that refuses no connection.",
+)
 def serve(
     content_dir: Path,
     cache_dir: Path | None,
@@ -99,6 +108,7 @@ def serve(
     base_url: str | None,
     check_config: bool,
     watch: bool,
+    pid_file: Path | None,
 ) -> None:
     """Serve the site with gunicorn; logs are JSON lines on standard error and output.
 
@@ -109,6 +119,10 @@ def serve(
     holding the new version. With --no-watch the server serves the first
     build until it is restarted, and the publisher process exits once that
     build is done.
+
+    A socket handed over by systemd's socket activation or by the server
+    this one succeeds (SIGUSR2) is listened on instead of --host and --port
+    (--port, if given, must be its port).
     """
     from feedsvc.app import create_gunicorn_app
     from feedsvc.cli.build import cache_setting, hush_logs
@@ -119,6 +133,7 @@ def serve(
         JsonLogger,
         bind_listener,
         empty_multiprocess_dir,
+        inherited_listener,
         log_json_lines,
     )
     from feedsvc.serve.publisher import PublisherError
@@ -135,15 +150,24 @@ def serve(
     if cache_setting(cache_dir, no_cache) is not None:
         config["CACHE_DIR"] = cache_setting(cache_dir, no_cache)
     listener = None
+    inherited = None  # who handed the socket over, when this server did not bind it
     if not check_config:
         try:
-            listener = bind_listener(host, port)
+            handed = inherited_listener()
         except OSError as error:
-            raise click.ClickException(
-                f"cannot listen on {host}:{port}: {error.strerror or error}; "
-                "pick another --port (0: any free one) or stop what holds it"
-            ) from None
-        port = listener.getsockname()[1]
+            raise click.ClickException(f"cannot listen on the inherited socket: {error}") from None
+        if handed is not None:
+            listener, inherited = handed
+            host, port = _inherited_address(listener, port, click.get_current_context())
+        else:
+            try:
+                listener = bind_listener(host, port)
+            except OSError as error:
+                raise click.ClickException(
+                    f"cannot listen on {host}:{port}: {error.strerror or error}; "
+                    "pick another --port (0: any free one) or stop what holds it"
+                ) from None
+            port = listener.getsockname()[1]
     if port:
         config["LISTEN_PORT"] = port  # a loopback base_url of site.toml follows it
     try:
@@ -162,7 +186,9 @@ def serve(
     shown_host = f"[{host}]" if ":" in host else host
     links = app.extensions["feedsvc"].snapshot.catalog.site.base_url
     click.echo(
-        f"feedsvc {__version__}: serving {content_dir} at http://{shown_host}:{port}/ (links: {links}/)", err=True
+        f"feedsvc {__version__}: serving {content_dir} at http://{shown_host}:{port}/ (links: {links}/)"
+        + (f", on the socket handed over by {inherited}" if inherited else ""),
+        err=True,
     )
     mismatch = _port_mismatch(links, port)
     if mismatch:
@@ -175,8 +201,16 @@ def serve(
             "`feedsvc follow --once` from cron and restart to publish",
             err=True,
         )
+    if inherited:
+        # gunicorn takes the inherited descriptors itself (from the environment): named again, it would
+        # take one twice; the address, as it reads, is what a configuration reload compares
+        listener.close()
+        bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    else:
+        bind = f"fd://{listener.detach()}"  # gunicorn listens on it (and closes this descriptor)
     settings = {
-        "bind": f"fd://{listener.detach()}",  # gunicorn listens on it (and closes this descriptor)
+        "bind": bind,
+        "pidfile": str(pid_file) if pid_file else None,
         "workers": workers,
         "preload_app": True,
         "accesslog": "-",
@@ -184,7 +218,21 @@ def serve(
         "logger_class": JsonLogger,
         "control_socket_disable": True,  # gunicorn 25.1+: one default path per user, which instances would share
     }
-    EmbeddedServer(app, settings, Hooks(watch=watch)).run()
+    # a SIGUSR2 runs this command again by module, with the interpreter at the path it was started as
+    successor = [sys.executable, "-m", "feedsvc.cli", *sys.argv[1:]]
+    EmbeddedServer(app, settings, Hooks(watch=watch, command=successor)).run()
+
+
+def _inherited_address(listener: Any, port: int, context: click.Context) -> tuple[str, int]:
+    """Return the host and port an inherited socket listens on; --port, if given, must be that port."""
+    host, bound = listener.getsockname()[:2]
+    given = context.get_parameter_source("port") is not click.core.ParameterSource.DEFAULT
+    if given and port not in (0, bound):
+        listener.close()
+        raise click.ClickException(
+            f"the inherited socket listens on port {bound}, not --port {port}: drop --port or make them the same"
+        )
+    return host, bound
 
 
 def _port_mismatch(base_url: str, port: int) -> str | None:

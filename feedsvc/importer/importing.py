@@ -28,7 +28,7 @@ from urllib.parse import urljoin
 import lxml.etree
 import lxml.html
 
-from feedsvc.build.state import read_ledger, write_ledger
+from feedsvc.build.state import ledger_lock, read_ledger, write_ledger
 from feedsvc.catalog.assembly import metadata_place
 from feedsvc.catalog.prepare import make_article
 from feedsvc.catalog.revisions import first_seen, pin_first_seen
@@ -348,12 +348,15 @@ class Importer:
 
     def _first_seen(self, slug: str, imported: datetime) -> datetime:
         """Return the first-seen date of an undated article, pinning ``imported`` in the ledger if it has none."""
-        ledger, problem = read_ledger(self.content_dir)
-        when = first_seen(ledger.get(slug), imported)
-        if problem is None:
-            pinned = pin_first_seen(ledger, {slug: when})
-            if pinned != ledger:
-                write_ledger(self.content_dir, pinned)  # unwritable: check, build or serve pins it later
+        # read and written whole in the lock a publishing server dates articles in: a line it appended in between
+        # would be dropped with the journal, and the edit it dated dated again at its next publish
+        with ledger_lock(self.content_dir):
+            ledger, problem = read_ledger(self.content_dir)
+            when = first_seen(ledger.get(slug), imported)
+            if problem is None:
+                pinned = pin_first_seen(ledger, {slug: when})
+                if pinned != ledger:
+                    write_ledger(self.content_dir, pinned)  # unwritable: check, build or serve pins it later
         return when
 
 

@@ -20,7 +20,7 @@ import queue
 import signal
 import socket
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -40,6 +40,7 @@ __all__ = [
     "bind_listener",
     "empty_multiprocess_dir",
     "freeze_heap",
+    "inherited_listener",
     "log_json_lines",
     "usable_cores",
 ]
@@ -90,8 +91,9 @@ STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT, signal.SIGQUIT})
 class Hooks:
     """gunicorn's server hooks for a preloaded feedsvc app; ``watch``: publish content changes without a restart."""
 
-    def __init__(self, watch: bool = True) -> None:
+    def __init__(self, watch: bool = True, command: Sequence[str] | None = None) -> None:
         self.watch = watch
+        self.command = tuple(command) if command else None  # what a SIGUSR2 re-executes (None: gunicorn's argv)
 
     def when_ready(self, server: Any) -> None:
         """Once listening, before the first fork: freeze the heap, tell the WebSub hub, watch the content.
@@ -113,6 +115,21 @@ class Hooks:
     def on_reload(self, server: Any) -> None:
         """On SIGHUP, before new workers are forked (with the new snapshot): freeze the heap again."""
         freeze_heap()
+
+    def pre_exec(self, server: Any) -> None:
+        """In the process SIGUSR2 forks, before it executes the successor: run ``command`` if given.
+
+        gunicorn runs ``sys.executable`` with ``sys.argv`` again: after ``python -m X`` that is
+        the file X/__main__.py run as a script, its folder first on the module path (gunicorn's
+        own shadows the standard library's ``http``: the successor fails to start), and it is a
+        file of the old installation. ``feedsvc serve`` and deploy/gunicorn.conf.py name the
+        command by module instead (``python -m feedsvc.cli serve …``, ``python -m gunicorn …``),
+        run by the interpreter at the path it was started as: through a symbolic link that now
+        leads to a new virtual environment, the successor is the new version.
+        """
+        if self.command:
+            server.START_CTX[0] = self.command[0]
+            server.START_CTX["args"] = list(self.command)
 
     def post_fork(self, server: Any, worker: Any) -> None:
         """In a new worker, before gunicorn installs its signal handlers: hold stop signals until it has.
@@ -144,6 +161,7 @@ class Hooks:
         return {
             "when_ready": self.when_ready,
             "on_reload": self.on_reload,
+            "pre_exec": self.pre_exec,
             "post_fork": self.post_fork,
             "post_worker_init": self.post_worker_init,
             "child_exit": self.child_exit,
@@ -203,6 +221,41 @@ def bind_listener(host: str, port: int) -> socket.socket:
         listener.close()
         raise
     return listener
+
+
+# systemd passes the sockets of socket activation from descriptor 3 on (sd_listen_fds(3)).
+_SYSTEMD_FIRST_FD = 3
+
+
+def inherited_listener() -> tuple[socket.socket, str] | None:
+    """Return the listening socket this process inherited and who handed it over, or None if it inherited none.
+
+    Two hand a socket over: systemd's socket activation (``LISTEN_PID`` naming
+    this process, ``LISTEN_FDS``: the sockets from descriptor 3), and a gunicorn
+    master re-executing itself on SIGUSR2 (``GUNICORN_PID`` and ``GUNICORN_FD``,
+    the descriptors of its listeners). gunicorn takes these listeners itself once
+    it starts (and clears the variables); ``feedsvc serve`` must neither bind
+    the port again (the old server holds it: the bind would fail) nor hand
+    gunicorn the descriptor a second time. The socket returned is a duplicate,
+    for the caller to read its address from and close. The first listener is
+    the one returned: ``feedsvc serve`` listens on one address.
+
+    :raise OSError: the variables name a descriptor that is not a listening socket.
+    """
+    if os.environ.get("LISTEN_PID") == str(os.getpid()) and int(os.environ.get("LISTEN_FDS") or 0) > 0:
+        fd, by = _SYSTEMD_FIRST_FD, "systemd socket activation (LISTEN_FDS)"
+    elif os.environ.get("GUNICORN_PID") and os.environ.get("GUNICORN_FD"):
+        fd, by = int(os.environ["GUNICORN_FD"].split(",")[0]), "the gunicorn master that re-executed (GUNICORN_FD)"
+    else:
+        return None
+    try:
+        listener = socket.socket(fileno=os.dup(fd))  # family and type read from the descriptor
+    except OSError as error:
+        raise OSError(f"descriptor {fd}, passed by {by}: {error.strerror or error}") from None
+    if listener.type != socket.SOCK_STREAM or not listener.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
+        listener.close()
+        raise OSError(f"descriptor {fd}, passed by {by}, is not a listening stream socket")
+    return listener, by
 
 
 def usable_cores() -> int:

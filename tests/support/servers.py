@@ -106,15 +106,21 @@ def feedsvc_serve(
         wait_until_answering(f"{served.url}/healthz", process, log_path, START_SECONDS)
         yield served
     finally:
-        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(process.pid, sig)
-                process.wait(timeout=wait)
-                break
-            except ProcessLookupError:
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        stop_session(process)
+
+
+def stop_session(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server started in a session of its own: its whole process group (workers, a successor), SIGTERM
+    first, then SIGKILL."""
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)
+            process.wait(timeout=wait)
+            break
+        except ProcessLookupError:
+            break
+        except subprocess.TimeoutExpired:
+            continue
 
 
 # How long a test waits for something that should happen soon. Generous on purpose: a condition
