@@ -650,7 +650,7 @@ def shown_on_click(root: HtmlElement) -> frozenset[str]:
 # each entry is a list or frozenset that the cycle collector walks at every full collection,
 # and nearly all of their hits are on names seen earlier on the same page (over the 839 dev
 # pages, 101,824 of 106,004 hits of class_words). Kept full from page to page, their few
-# thousand entries made a full collection three to five times as long.
+# thousand entries made each full collection about twice as long over the dev pages.
 
 _FURNITURE = BOILERPLATE_WORDS | BOILERPLATE_PAIRS
 # The words the furniture and content entries are made of: a name holding none of them
