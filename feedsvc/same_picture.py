@@ -42,7 +42,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from feedsvc.text import absolute_url
 
-__all__ = ["IMAGE_SIZE_PARAMS", "PictureSet", "same_picture"]
+__all__ = ["IMAGE_SIZE_PARAMS", "PictureSet", "forget_places", "same_picture"]
 
 # File endings a CDN adds or swaps ("photo.jpg.webp"): not part of the picture's name.
 _EXTENSION = re.compile(r"\.(?:jpe?g|png|webp|gif|avif|jfif|bmp|tiff?)$")
@@ -120,6 +120,16 @@ class PictureSet:
         if url.strip() in self._urls:
             return True
         return any(_same_place(one, other) for one in _places(url) for other in self._by_name.get(one.name, ()))
+
+
+def forget_places() -> None:
+    """Empty the cache of where image URLs place their pictures; ``feedsvc.clean`` does after each page.
+
+    A pure cache: emptied, it answers the same. A page asks about its own
+    images; what it held from earlier pages (a tuple, a ``_Place`` and a
+    frozenset an entry) the cycle collector walked at every full collection.
+    """
+    _places.cache_clear()
 
 
 @lru_cache(maxsize=4096)  # a page asks about each of its images once per other image

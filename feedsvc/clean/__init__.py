@@ -83,7 +83,16 @@ from feedsvc.clean.confidence import (
     thread_like,
     thread_paragraph_text,
 )
-from feedsvc.clean.dom import bounded_trees, paragraph_chars, parse, shared_texts, text_content, tree_of, well_nested
+from feedsvc.clean.dom import (
+    bounded_trees,
+    forget_class_words,
+    paragraph_chars,
+    parse,
+    shared_texts,
+    text_content,
+    tree_of,
+    well_nested,
+)
 from feedsvc.clean.edges import trim_edges
 from feedsvc.clean.explain import Recorder, Removal, number_elements
 from feedsvc.clean.extract import find_article, prune
@@ -94,6 +103,7 @@ from feedsvc.clean.sanitise import sanitise, sanitise_with_text, serialise_child
 from feedsvc.clean.summary import fallback_title, summarize, without_dateline
 from feedsvc.element_budget import TooManyElements, check_elements
 from feedsvc.html_depth import limit_depth
+from feedsvc.same_picture import forget_places
 from feedsvc.text import collapsed_length, site_host, strip_markup
 
 __all__ = [
@@ -127,6 +137,17 @@ _WHOLE_PAGE = re.compile(r"<(?:html|head|body)[\s>/]", re.IGNORECASE)
 # A second extraction without the comment threads must find at least this
 # much paragraph text to replace a first pick that was a comment.
 _RETRY_MIN_CHARS = 200
+
+
+def _forget_page() -> None:
+    """Empty the caches that hold one page's class names and picture URLs, as each clean ends.
+
+    Pure caches, whose hits are nearly all on what the same page read
+    before; kept from page to page, their entries were thousands of
+    objects that the cycle collector walked at every full collection.
+    """
+    forget_class_words()
+    forget_places()
 
 
 def clean_html(
@@ -166,6 +187,8 @@ def clean_html(
             return sanitise(limit_depth(html)[0] if isinstance(html, str) else "")
         except Exception:  # noqa: BLE001
             return ""
+    finally:
+        _forget_page()
 
 
 def clean_html_explained(
@@ -220,6 +243,8 @@ def _clean_probed(
         raise  # refused, as clean_html refuses it: not a failure to fall back from
     except Exception:  # noqa: BLE001 - same fallback as clean_html
         cleaned, probe = clean_html(html, base_url, rules, max_elements=max_elements), Probe()
+    finally:
+        _forget_page()
     removals = tuple(rec.removals) if rec is not None else ()
     text = probe.article_text if probe.article_text is not None else _text_of(cleaned)
     return Cleaned(cleaned, assess(probe, text), removals)

@@ -58,6 +58,7 @@ __all__ = [
     "class_words",
     "collapsed",
     "elements_within",
+    "forget_class_words",
     "furniture_word",
     "has_block_child",
     "hidden_by_style",
@@ -653,10 +654,11 @@ def shown_on_click(root: HtmlElement) -> frozenset[str]:
 # Class names and ids are split into words (on anything that is not a letter
 # or digit, and on camelCase) and 2-3 word runs, and matched against the
 # policy's furniture and content words. Names recur across pages: cached.
-# The caches of sets are kept small: each entry is a list or frozenset that the cycle
-# collector walks at every full collection, and nearly all of their hits are on names seen
-# earlier on the same page (over the 839 dev pages, 101,824 of 106,004 hits of class_words),
-# which a few thousand entries keep.
+# The caches of sets hold one page's names (forget_class_words empties them after each page):
+# each entry is a list or frozenset that the cycle collector walks at every full collection,
+# and nearly all of their hits are on names seen earlier on the same page (over the 839 dev
+# pages, 101,824 of 106,004 hits of class_words). Kept full from page to page, their few
+# thousand entries made each full collection about twice as long over the dev pages.
 
 _FURNITURE = BOILERPLATE_WORDS | BOILERPLATE_PAIRS
 # The words the furniture and content entries are made of: a name holding none of them
@@ -701,6 +703,18 @@ def _grams(words: list[str]) -> frozenset[str]:
 @lru_cache(maxsize=4096)
 def _name_grams(name: str) -> frozenset[str]:
     return _grams(_name_words(name))
+
+
+def forget_class_words() -> None:
+    """Empty the caches behind :func:`class_words`; ``feedsvc.clean`` does after each page.
+
+    Pure caches: emptied, they answer the same, and a page's lookups hit the
+    names it read before. What they held from earlier pages the collector
+    walked at every full collection, for the few lookups of names that
+    recur from page to page.
+    """
+    _class_words.cache_clear()
+    _name_grams.cache_clear()
 
 
 # The signals already read, by class name and by (class, id) key: plain dicts of strings to whole

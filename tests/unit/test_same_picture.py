@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from feedsvc.same_picture import PictureSet, same_picture
+from feedsvc import same_picture as same_picture_module
+from feedsvc.same_picture import PictureSet, forget_places, same_picture
 
 ORIGINAL = "https://news.example.com/wp-content/uploads/2024/09/harbour-cranes.jpg"
 
@@ -139,3 +140,12 @@ def test_a_picture_set_holds_every_copy_of_what_it_was_given_and_nothing_else() 
     shown.add("/a/relative.png")
     assert "/a/relative.png" in shown and "a/relative.png" not in shown
     assert None not in shown
+
+
+def test_places_forgotten_answer_the_same_from_an_empty_cache() -> None:
+    copy = "https://news.example.com/wp-content/uploads/2024/09/harbour-cranes-1024x683.jpg"
+    other = "https://news.example.com/wp-content/uploads/2024/09/harbour-gulls.jpg"
+    before = (same_picture(ORIGINAL, copy), same_picture(ORIGINAL, other))
+    forget_places()
+    assert same_picture_module._places.cache_info().currsize == 0
+    assert (same_picture(ORIGINAL, copy), same_picture(ORIGINAL, other)) == before == (True, False)

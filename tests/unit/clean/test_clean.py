@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
@@ -11,10 +12,12 @@ from hypothesis import example, given, settings
 
 import feedsvc.clean
 import feedsvc.clean.dom
+from feedsvc import same_picture
 from feedsvc.clean import SiteRules, clean_html, parse_rules, summarize
 from feedsvc.clean.confidence import Probe, assess
 from feedsvc.clean.dom import text_content
 from feedsvc.clean.sanitise import sanitise, sanitise_with_text
+from feedsvc.same_picture import PictureSet
 from support.paths import FIXTURES as FIXTURES_DIR
 from support.paths import REPO
 from support.strategies import BLOCK_TREES, HTMLISH
@@ -287,6 +290,62 @@ def test_the_text_sanitising_reads_has_the_words_of_the_clean_fragments_text(mar
     assert text.split() == feedsvc.clean._text_of(fragment).split()
     probe = Probe(page_chars=1000, description="words of the article text here and there")
     assert assess(probe, text) == assess(probe, feedsvc.clean._text_of(fragment))
+
+
+def _cached() -> tuple[int, int, int]:
+    """How many entries the caches of class names' words and of pictures' places hold."""
+    dom = feedsvc.clean.dom
+    return (
+        dom._class_words.cache_info().currsize,
+        dom._name_grams.cache_info().currsize,
+        same_picture._places.cache_info().currsize,
+    )
+
+
+@pytest.mark.parametrize(
+    "clean", [clean_html, feedsvc.clean.clean_article, feedsvc.clean.clean_explained], ids=lambda f: f.__name__
+)
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "oc_media_article_with_appeal_and_promo.html",  # class names read
+        "drops_a_later_copy_of_a_picture_from_a_cdn_or_a_resizer.html",  # pictures' places read
+    ],
+)
+def test_a_page_leaves_no_class_names_or_picture_places_cached_for_the_cycle_collector_to_walk(
+    clean: Callable[..., object], fixture: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full collection walks every cached list and frozenset: kept from page to page, a few thousand of
+    # them made it three to five times as long. A page's names are what its own later lookups hit.
+    held: list[tuple[int, int]] = []
+    forget = feedsvc.clean._forget_page
+
+    def counted() -> None:
+        held.append((feedsvc.clean.dom._name_grams.cache_info().currsize, same_picture._places.cache_info().currsize))
+        forget()
+
+    monkeypatch.setattr(feedsvc.clean, "_forget_page", counted)
+    clean(read(FIXTURES / fixture), SAMPLE_URL)
+    assert held and max(held[0]) > 0  # the page's names or pictures were cached while it was cleaned
+    assert _cached() == (0, 0, 0)
+
+
+def test_a_page_whose_cleaning_fails_leaves_no_class_names_or_picture_places_cached(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fails_after_reading_names(html: str, *args: object, **kwargs: object) -> str:
+        root = feedsvc.clean.dom.parse(html)
+        assert root is not None
+        for el in root.iter():
+            feedsvc.clean.dom.class_words(el)
+        assert PictureSet(img.get("src") or "" for img in root.iter("img"))
+        raise ValueError("a stage failed")
+
+    monkeypatch.setattr(feedsvc.clean, "_clean", fails_after_reading_names)
+    page = '<html><body><div class="story-body"><p class="lead">Text.</p><img src="https://example.com/a/photo.jpg"></div></body></html>'
+    for clean in (clean_html, lambda html: feedsvc.clean.clean_article(html).html):
+        assert "Text." in clean(page)  # the whole page sanitised, as any failure is
+        assert _cached() == (0, 0, 0)
 
 
 def test_a_tree_deeper_than_its_depth_reading_is_cleaned_again_cut_not_sanitised_whole(

@@ -209,6 +209,18 @@ def test_class_signals_are_remembered_where_the_cycle_collector_never_walks(monk
     assert len(dom._NAME_SIGNALS) == len(dom._CLASS_SIGNALS) == 1
 
 
+def test_class_words_forgotten_answer_the_same_from_empty_caches() -> None:
+    root = parse('<div class="postBody main__col-2" id="Top"><p class="postBody">text</p></div>')
+    assert root is not None
+    div, p = root.find(".//div"), root.find(".//p")
+    assert div is not None and p is not None
+    before = (class_words(div), class_words(p))
+    dom.forget_class_words()
+    assert dom._class_words.cache_info().currsize == dom._name_grams.cache_info().currsize == 0
+    assert (class_words(div), class_words(p)) == before
+    assert dom._name_grams.cache_info().hits >= 1  # the <p>'s "postBody" is the <div>'s, read once
+
+
 def test_text_content_is_the_text_lxml_gives_without_the_tail() -> None:
     root = parse(NESTED + "<p>after <!-- a comment --> &amp; more</p>")
     assert root is not None
