@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.etree
@@ -276,11 +278,7 @@ def _is_tracking(key: str) -> bool:
 
 def _site_tracking(host: str) -> frozenset[str]:
     """Return the query parameters that only track on ``host``'s addresses (none for most hosts)."""
-    host = host.lower()
-    return next(
-        (names for suffix, names in SITE_TRACKING_PARAMS.items() if host == suffix or host.endswith("." + suffix)),
-        frozenset(),
-    )
+    return _by_host(host.lower(), SITE_TRACKING_PARAMS) or frozenset()
 
 
 def readable_alt(alt: str) -> str:
@@ -359,9 +357,12 @@ _POST_HOSTS = {**EMBED_HOSTS, **SOCIAL_POST_HOSTS}
 _POST_MARK = "data-feedsvc-post"
 
 
-def _host_label(host: str, hosts: dict[str, str]) -> str | None:
-    """Return the link text of the first of ``hosts`` (host suffix -> text) that ``host`` is or lies under."""
-    return next((text for suffix, text in hosts.items() if host == suffix or host.endswith("." + suffix)), None)
+_Value = TypeVar("_Value")
+
+
+def _by_host(host: str, table: Mapping[str, _Value]) -> _Value | None:
+    """Return the value of the first host suffix of ``table`` that ``host`` (lower case) is or lies under."""
+    return next((value for suffix, value in table.items() if host == suffix or host.endswith("." + suffix)), None)
 
 
 def _post_url(quote: HtmlElement, base: str | None) -> str | None:
@@ -371,7 +372,7 @@ def _post_url(quote: HtmlElement, base: str | None) -> str | None:
     for candidate in candidates:
         url = absolute(candidate, base) if candidate else None
         host = (urlsplit(url).hostname or "").lower() if url else ""
-        if host and _host_label(host, _POST_HOSTS) is not None:
+        if host and _by_host(host, _POST_HOSTS) is not None:
             return url
     return None
 
@@ -417,7 +418,7 @@ def embed_link(el: HtmlElement, base: str | None) -> HtmlElement | None:
     if not url:
         return None
     host = (urlsplit(url).hostname or "").lower()
-    label = _host_label(host, _POST_HOSTS if el.get(_POST_MARK) is not None else EMBED_HOSTS)
+    label = _by_host(host, _POST_HOSTS if el.get(_POST_MARK) is not None else EMBED_HOSTS)
     if label is None and el.tag in ("video", "audio"):
         label = "Watch the video" if el.tag == "video" else "Listen to the audio"
     if label is None:
@@ -544,10 +545,18 @@ def drop_furniture_images(article: HtmlElement, rec: Recorder | None = None, bas
     # Where an image sits tells only for a src shown in 3+ places (repeated_images), so in as many
     # images: on most pages no src is, and the article's text is not walked.
     shown_most = max(Counter(img.get("src") or "" for img in images).values())
-    places = _text_before(article) if shown_most >= _REPEATED_MIN else {}
+    places = _text_before(article) if shown_most >= _REPEATED_MIN else None
+
+    def text_before() -> dict[HtmlElement, int]:
+        """The walk of ``_text_before``, made once, when first needed (most pages need it for no image)."""
+        nonlocal places
+        if places is None:
+            places = _text_before(article)
+        return places
+
     spread: dict[str, set[int]] = {}
     for img in images:
-        spread.setdefault(img.get("src") or "", set()).add(places.get(img, 0))
+        spread.setdefault(img.get("src") or "", set()).add(places.get(img, 0) if places is not None else 0)
     # A byline's or bio's headshot comes alone or in twos and threes; more small squares are a grid the
     # article shows (thumbnails, a team, logos of what it compares): they stay.
     squares = "small_square_images" not in DISABLED and (
@@ -562,7 +571,7 @@ def drop_furniture_images(article: HtmlElement, rec: Recorder | None = None, bas
             _furniture(img, src, len(spread[src]), squares)
             or _interface(img, src, base)
             or _author_photo(img, article)
-            or _home_logo(img, article, base)
+            or _home_logo(img, base, text_before)
         )
         if reason is None and src in shown and "same_picture" not in DISABLED:
             reason = "the same picture again (another size or copy of one shown before)"
@@ -633,7 +642,7 @@ def _interface(img: HtmlElement, src: str, base: str | None) -> str | None:
     return None
 
 
-def _home_logo(img: HtmlElement, article: HtmlElement, base: str | None) -> str | None:
+def _home_logo(img: HtmlElement, base: str | None, text_before: Callable[[], Mapping[HtmlElement, int]]) -> str | None:
     """Why ``img`` (outside a table) is the site's logo, or None: all of a link home, before any of the article's text.
 
     A page's masthead logo links home; when the container holds the masthead, the logo opens the
@@ -642,7 +651,7 @@ def _home_logo(img: HtmlElement, article: HtmlElement, base: str | None) -> str 
     """
     if "home_logo" in DISABLED or not _links_home(img, base):
         return None
-    if _text_before(article).get(img, 0):
+    if text_before().get(img, 0):
         return None
     return "the site's logo (all of a link to the site's home page, before the article's text)"
 
