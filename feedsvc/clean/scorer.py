@@ -543,6 +543,7 @@ RULES: dict[str, str] = {
     "lead_in_left": "a byline's lead-in left alone (“Written by”, “By:”) when the scorer removed the names after it goes too",
     "caption_of_kept_picture": "a figure's caption the scorer doubts stays when its picture is kept, has no alt text, and the caption says what it shows (not a credit, a label or a name alone)",
     "caption_when_alt_says_nothing": "for caption_of_kept_picture, an alt text that is only a file name or a placeholder ('IMG_2671.jpg', 'image') is no alt text: normalising empties it, and the caption is all that describes the picture",
+    "credit_of_kept_quote": "a short line the scorer doubts inside a quote (a <blockquote>, or the <figure> around one) whose other text is kept stays: the name and job of who said it",
 }
 
 # Rules switched off; only the benchmark's ablation and tests set this.
@@ -619,6 +620,42 @@ def _items_of_kept_lists(blocks: Sequence[Block], keep: list[bool]) -> None:
             rescued += [i for i in members if not keep[i] and kept >= ITEM_KEPT_SHARE * others]
     for i in rescued:
         keep[i] = True
+
+
+# A quote's credit line is a name, a job or a work's title: at most this many words.
+_CREDIT_MAX_WORDS = 12
+
+
+def _quote_of(el: HtmlElement) -> HtmlElement | None:
+    """Return the quote ``el`` is a line of: its ``<blockquote>``, or the ``<figure>`` around one; else None."""
+    quote = next(el.iterancestors("blockquote"), None)
+    if quote is not None:
+        around = quote.getparent()  # a <figure> holding the quote and its <figcaption>: one quote
+        return around if around is not None and around.tag == "figure" else quote
+    figure = el if el.tag == "figure" else next(el.iterancestors("figure"), None)
+    return figure if figure is not None and next(figure.iter("blockquote"), None) is not None else None
+
+
+def _credits_of_kept_quotes(article: HtmlElement, blocks: Sequence[Block], keep: list[bool]) -> None:
+    """A dropped short line of a quote whose other text is kept is who said it ("Carey Cranston" / "Museum President"): it stays.
+
+    The dev truths keep a pull quote's credit with its words; the scorer reads
+    a name alone, or a job, as page furniture. Only where the quote's words
+    stay: a quote dropped whole is left to the scorer.
+    """
+    if next(article.iter("blockquote"), None) is None:  # most articles quote nothing: no climb per block
+        return
+    quotes: dict[HtmlElement, list[int]] = {}
+    for i, block in enumerate(blocks):
+        quote = _quote_of(block.element)
+        if quote is not None:
+            quotes.setdefault(quote, []).append(i)
+    for members in quotes.values():
+        if not any(keep[i] for i in members):
+            continue
+        for i in members:
+            if not keep[i] and len(_WORDS.findall(blocks[i].text)) <= _CREDIT_MAX_WORDS:
+                keep[i] = True
 
 
 # What shows a figure's picture, and the caption markup: <figcaption>, or a class or id naming a caption
@@ -775,6 +812,8 @@ def score_blocks(
         _items_of_kept_lists(blocks, keep)
     if "code_in_kept_text" not in DISABLED:
         _code_in_kept_text(blocks, keep)
+    if "credit_of_kept_quote" not in DISABLED:
+        _credits_of_kept_quotes(article, blocks, keep)
     if "heading_of_kept_section" not in DISABLED:
         _headings_of_kept_sections(blocks, keep)
     # Last, so that a caption brought back does not bring back the heading over its figure.
