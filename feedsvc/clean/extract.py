@@ -137,7 +137,7 @@ RULES: dict[str, str] = {
     "comment_shapes": "a run of 3+ dated items with reply/report controls or self-links (a comment thread) goes",
     "words_in_sentence": "a link or text-level element inside a sentence is not furniture for its class or id",
     "lightbox_pictures": "a <figure> or link holding a picture, classed for the lightbox it opens on a click, is the article's picture",
-    "quote_attribution": "a <footer> inside a <blockquote> (\"— Name, <cite>Work</cite>\") is the quote's attribution: a paragraph of the quote",
+    "quote_attribution": 'a <footer> inside a <blockquote> ("— Name, <cite>Work</cite>") is the quote\'s attribution: a paragraph of the quote',
 }
 DISABLED: frozenset[str] = frozenset()
 
