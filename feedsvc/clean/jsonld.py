@@ -26,7 +26,7 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import JSONLD_TYPE, leaf_blocks, remove, text_content
+from feedsvc.clean.dom import JSONLD_TYPE, leaf_blocks, quote_of, remove, text_content
 from feedsvc.clean.explain import Recorder
 
 __all__ = ["article_body", "trim_by_article_body"]
@@ -140,8 +140,5 @@ def _running_text(el: HtmlElement) -> bool:
 
 def _in_a_staying_quote(el: HtmlElement, staying: set[HtmlElement]) -> bool:
     """Whether ``el`` is a line of a quote (a ``<blockquote>``, or the ``<figure>`` around one) another line of which stays."""
-    quote = next(el.iterancestors("blockquote"), None)
-    if quote is None:
-        figure = next(el.iterancestors("figure"), None)
-        quote = figure if figure is not None and next(figure.iter("blockquote"), None) is not None else None
+    quote = quote_of(el)
     return quote is not None and any(leaf in staying for leaf in quote.iterdescendants())

@@ -44,7 +44,16 @@ import numpy as np
 from lxml.html import HtmlElement
 
 from feedsvc.clean.blocks import FEATURES, Block, article_blocks
-from feedsvc.clean.dom import HEADING_TAGS, alt_says_nothing, class_and_id, holders_of, is_within, remove, text_of
+from feedsvc.clean.dom import (
+    HEADING_TAGS,
+    alt_says_nothing,
+    class_and_id,
+    holders_of,
+    is_within,
+    quote_of,
+    remove,
+    text_of,
+)
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BYLINE_LEAD_IN,
@@ -626,28 +635,19 @@ def _items_of_kept_lists(blocks: Sequence[Block], keep: list[bool]) -> None:
 _CREDIT_MAX_WORDS = 12
 
 
-def _quote_of(el: HtmlElement) -> HtmlElement | None:
-    """Return the quote ``el`` is a line of: its ``<blockquote>``, or the ``<figure>`` around one; else None."""
-    quote = next(el.iterancestors("blockquote"), None)
-    if quote is not None:
-        around = quote.getparent()  # a <figure> holding the quote and its <figcaption>: one quote
-        return around if around is not None and around.tag == "figure" else quote
-    figure = el if el.tag == "figure" else next(el.iterancestors("figure"), None)
-    return figure if figure is not None and next(figure.iter("blockquote"), None) is not None else None
-
-
 def _credits_of_kept_quotes(article: HtmlElement, blocks: Sequence[Block], keep: list[bool]) -> None:
     """A dropped short line of a quote whose other text is kept is who said it ("Carey Cranston" / "Museum President"): it stays.
 
-    The dev truths keep a pull quote's credit with its words; the scorer reads
-    a name alone, or a job, as page furniture. Only where the quote's words
-    stay: a quote dropped whole is left to the scorer.
+    A reader needs who said a quote; the scorer reads a name alone, or a job,
+    as page furniture (wcxb-dev/0199's pull quote lost "Carey Cranston").
+    Only where the quote's words stay: a quote dropped whole is left to the
+    scorer.
     """
     if next(article.iter("blockquote"), None) is None:  # most articles quote nothing: no climb per block
         return
     quotes: dict[HtmlElement, list[int]] = {}
     for i, block in enumerate(blocks):
-        quote = _quote_of(block.element)
+        quote = quote_of(block.element)
         if quote is not None:
             quotes.setdefault(quote, []).append(i)
     for members in quotes.values():
