@@ -129,7 +129,7 @@ __all__ = [
 # library change that shows in clean_html's result): a cache of cleaned
 # articles is keyed by this and the site rules' version
 # (``SiteRules.version``). tests/unit/clean/test_version.py fails until it is.
-CLEANER_VERSION = "42"
+CLEANER_VERSION = "43"
 
 LOGGER = logging.getLogger(__name__)
 

@@ -73,6 +73,7 @@ __all__ = [
     "paragraph_chars",
     "parse",
     "plain_html_parser",
+    "quote_of",
     "remove",
     "shared_texts",
     "shown_on_click",
@@ -601,6 +602,21 @@ def is_within(el: HtmlElement, root: HtmlElement) -> bool:
             return True
         node = node.getparent()
     return False
+
+
+def quote_of(el: HtmlElement) -> HtmlElement | None:
+    """Return the quote ``el`` is a line of, or None.
+
+    The ``<figure>`` around its ``<blockquote>`` (whose ``<figcaption>`` credits
+    the quote), else the ``<blockquote>``; for a line outside any
+    ``<blockquote>``, the ``<figure>`` around one (the caption).
+    """
+    quote = next(el.iterancestors("blockquote"), None)
+    if quote is not None:
+        around = quote.getparent()
+        return around if around is not None and around.tag == "figure" else quote
+    figure = el if el.tag == "figure" else next(el.iterancestors("figure"), None)
+    return figure if figure is not None and next(figure.iter("blockquote"), None) is not None else None
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)

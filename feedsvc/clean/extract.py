@@ -137,6 +137,7 @@ RULES: dict[str, str] = {
     "comment_shapes": "a run of 3+ dated items with reply/report controls or self-links (a comment thread) goes",
     "words_in_sentence": "a link or text-level element inside a sentence is not furniture for its class or id",
     "lightbox_pictures": "a <figure> or link holding a picture, classed for the lightbox it opens on a click, is the article's picture",
+    "quote_attribution": 'a <footer> inside a <blockquote> ("— Name, <cite>Work</cite>") is the quote\'s attribution: a paragraph of the quote',
 }
 DISABLED: frozenset[str] = frozenset()
 
@@ -359,6 +360,8 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
         remove_comment_shapes(root, rec)
     if "accordion_titles" not in DISABLED:
         _keep_accordion_titles(root, shown)
+    if "quote_attribution" not in DISABLED:
+        _keep_quote_attributions(root)
     total = max(paragraph_chars(root), 1)
     for el in _elements(root, DROP_TAGS):
         if not is_within(el, root):
@@ -387,6 +390,21 @@ def prune(root: HtmlElement, rec: Recorder | None = None) -> None:
 
     if "sibling_copies" not in DISABLED:
         remove_sibling_copies(root, rec)
+
+
+def _keep_quote_attributions(root: HtmlElement) -> None:
+    """Make each <footer> inside a <blockquote> a plain paragraph of the quote, so neither prune rule takes it.
+
+    The HTML standard's own example credits a quote in a <footer> inside it (Bootstrap writes
+    ``<footer class="blockquote-footer">``): it says who said the quote, and the footer tag and
+    the footer-like class would otherwise drop it as page furniture.
+    """
+    for footer in list(root.iter("footer")):
+        if next(footer.iterancestors("blockquote"), None) is None:
+            continue
+        footer.tag = "p"
+        for name in ("class", "id"):
+            footer.attrib.pop(name, None)
 
 
 # A comment thread by its shape: at least this many sibling subtrees of one tag, each dated,

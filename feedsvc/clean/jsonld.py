@@ -7,7 +7,9 @@ in the article), and then only to trim the article's edges: blocks before
 the first and after the last block it confirms, which it does not hold,
 go (bylines, standfirsts, sign-offs, promos). The middle of the article is
 never touched, since the JSON-LD text often leaves out headings, lists
-and captions.
+and captions; nor is a quote cut in two: a line of a ``<blockquote>`` (or
+of the ``<figure>`` around one) goes only with the whole quote, so the name
+under a quote's words stays with them.
 
 Pure; a stage of ``feedsvc.clean`` (the last pass of stage 3): the pipeline
 reads :func:`article_body` from the page before any stage cuts it, and
@@ -24,7 +26,7 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from feedsvc.clean.dom import JSONLD_TYPE, leaf_blocks, remove, text_content
+from feedsvc.clean.dom import JSONLD_TYPE, leaf_blocks, quote_of, remove, text_content
 from feedsvc.clean.explain import Recorder
 
 __all__ = ["article_body", "trim_by_article_body"]
@@ -123,8 +125,20 @@ def trim_by_article_body(article: HtmlElement, body: str | None, rec: Recorder |
         doomed += kept[:first]
     if sum(sizes[last + 1 :]) <= _EDGE_MAX * total:
         doomed += kept[last + 1 :]
-    for el in doomed:
-        text = " ".join(el.text_content().split())
-        if el.tag not in ("h1", "h2", "h3", "h4", "h5", "h6") and len(text) >= 150:
-            continue  # running text the articleBody left out (an FAQ, a sign-off): not ours to judge
+    going = [el for el in doomed if not _running_text(el)]
+    staying = set(kept).difference(going)
+    for el in going:
+        if _in_a_staying_quote(el, staying):
+            continue  # the name and job under a quote's words: the quote's credit, left out as captions are
         remove(el, rec, "boilerplate", "not in the page's JSON-LD articleBody (before or after the text it holds)")
+
+
+def _running_text(el: HtmlElement) -> bool:
+    """Whether an edge block is running text the articleBody left out (an FAQ, a sign-off): not ours to judge."""
+    return el.tag not in ("h1", "h2", "h3", "h4", "h5", "h6") and len(" ".join(el.text_content().split())) >= 150
+
+
+def _in_a_staying_quote(el: HtmlElement, staying: set[HtmlElement]) -> bool:
+    """Whether ``el`` is a line of a quote (a ``<blockquote>``, or the ``<figure>`` around one) another line of which stays."""
+    quote = quote_of(el)
+    return quote is not None and any(leaf in staying for leaf in quote.iterdescendants())

@@ -128,6 +128,8 @@ RULES: dict[str, str] = {
     "'IMG_2671', 'null', 'Bild', '图片') is emptied: it describes nothing",
     "slug_alt": "an image's alt text written as a slug ('the-mayor-speaks-at-city-hall-2') becomes its words "
     "('the mayor speaks at city hall'), as a reader would say them",
+    "image_titles": "an image's title (its tooltip) is read as its alt text is: a file name or a placeholder "
+    "('12-IMG_3886.jpg') goes, a slug ('Presets-on-Adobe-Lightroom') becomes its words",
     "social_posts": "an embedded social post (a blockquote classed twitter-tweet, instagram-media, …) whose text the "
     "judging passes removed becomes a link to the post, as a player does",
 }
@@ -472,6 +474,13 @@ def normalise(article: HtmlElement, base: str | None, rec: Recorder | None = Non
             readable = readable_alt(alt)
             if readable != alt:
                 img.set("alt", readable)
+        title = img.get("title")
+        if title and "image_titles" not in DISABLED:
+            readable = readable_alt(title)
+            if not readable:
+                del img.attrib["title"]  # a tooltip that names the file says nothing
+            elif readable != title:
+                img.set("title", readable)
     drop_furniture_images(article, rec, base)
     if "zero_size" not in DISABLED:
         unset_zero_sizes(article)

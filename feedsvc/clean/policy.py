@@ -86,6 +86,7 @@ __all__ = [
     "FILE_NAME_ALT",
     "GALLERY_NAME",
     "GREETING_BIO",
+    "ICON_GLYPHS",
     "INLINE_TAGS",
     "INVISIBLE_CHARS",
     "ITEM_KEPT_SHARE",
@@ -834,6 +835,11 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # joiner, left-to-right and right-to-left marks, word joiner, byte order mark, soft hyphen,
 # Mongolian vowel separator. Page builders leave them as the whole text of spacer paragraphs.
 INVISIBLE_CHARS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e"
+
+# Characters of Unicode's private-use areas (the BMP's U+E000-U+F8FF, planes 15 and 16): an icon font
+# (Font Awesome, a theme's own) draws its pictures there, and only with the site's font, which a feed
+# reader does not load; everywhere else they are empty boxes (wcxb-dev/0254's "\uf074" paragraphs).
+ICON_GLYPHS = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 
 # Elements kept even when they hold no text.
 VOID_KEEP = frozenset({"img", "br", "hr", "td", "th"})

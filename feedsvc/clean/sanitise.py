@@ -25,6 +25,7 @@ from feedsvc.clean.dom import plain_html_parser, text_content
 from feedsvc.clean.policy import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
+    ICON_GLYPHS,
     INLINE_TAGS,
     INVISIBLE_CHARS,
     UNSHOWN_TAGS,
@@ -39,6 +40,7 @@ RULES: dict[str, str] = {
     "invisible_text": "an element whose only text is invisible characters (zero-width joiners, spaces, marks) is empty",
     "inline_breaks": "a <br> ending an inline element (<strong>Title<br></strong>Text) breaks the block's line: it stays, after it",
     "inline_spaces": "an inline element that holds only white space (<strong>Brand</strong><strong> </strong>that) leaves a space between the words it separated",
+    "icon_glyphs": "characters of the private-use areas (an icon font's pictures, boxes without the site's font) go, and an element that held nothing else with them",
 }
 
 # Rules switched off; only the benchmark's ablation sets this.
@@ -139,6 +141,9 @@ def _tidied(markup: str) -> HtmlElement | None:
         return None
     for a in [a for a in body.iter("a") if not a.get("href")]:
         a.drop_tag()
+    # One search of the markup (most have none); nh3 writes characters, a reference only comes through tidy().
+    if "icon_glyphs" not in DISABLED and (ICON_GLYPHS.search(markup) or "&#" in markup):
+        _drop_icon_glyphs(body)
     if "inline_breaks" not in DISABLED:
         for br in reversed(list(body.iter("br"))):  # last first: a run of them keeps its order
             _hoist_break(br)
@@ -156,6 +161,15 @@ def _tidied(markup: str) -> HtmlElement | None:
 
 
 _KEEPS_BLOCK = frozenset({"img", "td", "th"})
+
+
+def _drop_icon_glyphs(body: HtmlElement) -> None:
+    """Take the private-use characters out of every text of ``body``; an element left empty goes with the others."""
+    for el in body.iter():
+        if el.text and ICON_GLYPHS.search(el.text):
+            el.text = ICON_GLYPHS.sub("", el.text)
+        if el.tail and ICON_GLYPHS.search(el.tail):
+            el.tail = ICON_GLYPHS.sub("", el.tail)
 
 
 def _hoist_break(br: HtmlElement) -> None:

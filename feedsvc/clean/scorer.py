@@ -44,7 +44,16 @@ import numpy as np
 from lxml.html import HtmlElement
 
 from feedsvc.clean.blocks import FEATURES, Block, article_blocks
-from feedsvc.clean.dom import HEADING_TAGS, alt_says_nothing, class_and_id, holders_of, is_within, remove, text_of
+from feedsvc.clean.dom import (
+    HEADING_TAGS,
+    alt_says_nothing,
+    class_and_id,
+    holders_of,
+    is_within,
+    quote_of,
+    remove,
+    text_of,
+)
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     BYLINE_LEAD_IN,
@@ -543,6 +552,7 @@ RULES: dict[str, str] = {
     "lead_in_left": "a byline's lead-in left alone (“Written by”, “By:”) when the scorer removed the names after it goes too",
     "caption_of_kept_picture": "a figure's caption the scorer doubts stays when its picture is kept, has no alt text, and the caption says what it shows (not a credit, a label or a name alone)",
     "caption_when_alt_says_nothing": "for caption_of_kept_picture, an alt text that is only a file name or a placeholder ('IMG_2671.jpg', 'image') is no alt text: normalising empties it, and the caption is all that describes the picture",
+    "credit_of_kept_quote": "a short line the scorer doubts inside a quote (a <blockquote>, or the <figure> around one) whose other text is kept stays: the name and job of who said it",
 }
 
 # Rules switched off; only the benchmark's ablation and tests set this.
@@ -619,6 +629,33 @@ def _items_of_kept_lists(blocks: Sequence[Block], keep: list[bool]) -> None:
             rescued += [i for i in members if not keep[i] and kept >= ITEM_KEPT_SHARE * others]
     for i in rescued:
         keep[i] = True
+
+
+# A quote's credit line is a name, a job or a work's title: at most this many words.
+_CREDIT_MAX_WORDS = 12
+
+
+def _credits_of_kept_quotes(article: HtmlElement, blocks: Sequence[Block], keep: list[bool]) -> None:
+    """A dropped short line of a quote whose other text is kept is who said it ("Carey Cranston" / "Museum President"): it stays.
+
+    A reader needs who said a quote; the scorer reads a name alone, or a job,
+    as page furniture (wcxb-dev/0199's pull quote lost "Carey Cranston").
+    Only where the quote's words stay: a quote dropped whole is left to the
+    scorer.
+    """
+    if next(article.iter("blockquote"), None) is None:  # most articles quote nothing: no climb per block
+        return
+    quotes: dict[HtmlElement, list[int]] = {}
+    for i, block in enumerate(blocks):
+        quote = quote_of(block.element)
+        if quote is not None:
+            quotes.setdefault(quote, []).append(i)
+    for members in quotes.values():
+        if not any(keep[i] for i in members):
+            continue
+        for i in members:
+            if not keep[i] and len(_WORDS.findall(blocks[i].text)) <= _CREDIT_MAX_WORDS:
+                keep[i] = True
 
 
 # What shows a figure's picture, and the caption markup: <figcaption>, or a class or id naming a caption
@@ -775,6 +812,8 @@ def score_blocks(
         _items_of_kept_lists(blocks, keep)
     if "code_in_kept_text" not in DISABLED:
         _code_in_kept_text(blocks, keep)
+    if "credit_of_kept_quote" not in DISABLED:
+        _credits_of_kept_quotes(article, blocks, keep)
     if "heading_of_kept_section" not in DISABLED:
         _headings_of_kept_sections(blocks, keep)
     # Last, so that a caption brought back does not bring back the heading over its figure.

@@ -782,3 +782,17 @@ def test_a_classed_element_is_words_of_a_sentence_only_inside_running_text(line:
         e for e in root.iter() if "popup" in (e.get("class") or "") or e.get("class") in ("modal", "visually-hidden")
     )
     assert extract.words_in_sentence(el) is kept
+
+
+def test_a_quote_keeps_its_attribution_footer(monkeypatch: pytest.MonkeyPatch) -> None:
+    # <blockquote><p>…</p><footer>— Name, <cite>Work</cite></footer></blockquote>: who said it is part of the quote.
+    page = (FIXTURES / "keeps_the_attribution_of_a_quote.html").read_text(encoding="utf-8")
+    url = "https://news.example.org/2024/05/reading/"
+    html = clean_html(page, url)
+    assert "the group will follow.</p><p>— Carla Mendes, <cite>The Shared Shelf</cite></p></blockquote>" in html
+    # the other two ways of crediting a quote were kept before this rule, and still are
+    assert "</blockquote><figcaption>— Tomas Reyes, librarian</figcaption></figure>" in html
+    assert "<p><cite>Ana Lund</cite></p></blockquote>" in html
+    assert "quote_attribution" in extract.RULES
+    monkeypatch.setattr(extract, "DISABLED", frozenset({"quote_attribution"}))
+    assert "Carla Mendes" not in clean_html(page, url)

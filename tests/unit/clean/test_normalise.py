@@ -488,3 +488,18 @@ def test_x_referral_and_share_tokens_leave_the_links_of_an_embedded_post() -> No
         "https://x.com/harbourdockers/status/1888000000000000003",  # X's share source and token (s=46&t=…) gone
         "https://www.harbourport.example/search?s=cranes&t=2026",  # s and t are another site's own parameters
     ]
+
+
+def test_an_image_title_is_read_as_its_alt_text_is() -> None:
+    # The title is the picture's tooltip: a slug says its words, a file name says nothing (the attribute goes).
+    page = "reads_image_titles_as_their_alt_texts.html"
+    root = lxml.html.fragment_fromstring(cleaned(page), create_parent="div")
+    assert [img.get("title") for img in root.iter("img")] == [
+        "Presets on Adobe Lightroom",
+        None,
+        "The prints from the first evening",
+    ]
+    assert [abbr.get("title") for abbr in root.iter("abbr")] == ["Digital_Negative_Format"]  # not an image's
+    assert "image_titles" in normalise.RULES
+    root = lxml.html.fragment_fromstring(cleaned(page, frozenset({"image_titles"})), create_parent="div")
+    assert [img.get("title") for img in root.iter("img")][:2] == ["Presets-on-Adobe-Lightroom-2", "12-IMG_3886.jpg"]

@@ -110,3 +110,20 @@ def test_ordered_lists_keep_their_numbering() -> None:
         ({"reversed": ""}, [{}, {}, {}]),
     ]
     assert "Advertisement" not in root.text_content()
+
+
+def test_icon_font_glyphs_go_with_the_elements_that_held_only_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A private-use character draws only with the site's icon font, which a feed reader lacks: a box.
+    html = _cleaned("drops_icon_font_glyphs.html")
+    assert sanitise.ICON_GLYPHS.search(html) is None
+    assert html.count("<p>") == 4  # the three paragraphs of glyphs only are gone, not the text after a glyph
+    assert "A second person reads every answer" in html
+    assert "missed → and what they got right 👍." in html  # arrows and emoji are no private-use characters
+    assert "icon_glyphs" in sanitise.RULES
+    monkeypatch.setattr(sanitise, "DISABLED", frozenset({"icon_glyphs"}))
+    boxes = _cleaned("drops_icon_font_glyphs.html")
+    assert "<p>\uf074</p>" in boxes and "<i>\uf14a</i>" in boxes and "\U000f0001 \U00100001" in boxes
+
+
+def test_tidy_drops_icon_glyphs_written_as_character_references() -> None:
+    assert sanitise.tidy("<p>&#xF074;</p><p>Text &#xe072;after</p>").strip() == "<p>Text after</p>"

@@ -650,3 +650,15 @@ def test_a_page_of_more_blocks_than_one_batch_gets_each_blocks_own_score(monkeyp
         blocks.append(Block(lxml.html.fragment_fromstring("<p>x</p>"), "x", features, words))
     assert model.raw_scores(blocks) == [model.raw(model.row(block)) for block in blocks]
     assert model.raw_scores(blocks[:7]) + model.raw_scores(blocks[7:8]) == model.raw_scores(blocks[:8])
+
+
+def test_the_doubted_credit_of_a_kept_quote_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "keeps_the_doubted_credit_of_a_kept_quote.html"
+    text, _ = scored_fixture(name, monkeypatch)
+    assert 'talk about them."Carey SuttonMuseum President Groups book' in text
+    assert 'reads better."Tomas Reyes, librarian' in text  # a <figcaption> of the <figure> around the quote
+    assert "Quote of the day" not in text  # its quote dropped whole
+    assert "promotion for the museum's shop" not in text  # too long for a name and a job
+    assert "Sponsored by" not in text  # in no quote
+    text, _ = scored_fixture(name, monkeypatch, off="credit_of_kept_quote")
+    assert "Carey Sutton" not in text and "Museum President" not in text and "Tomas Reyes" not in text
