@@ -482,7 +482,13 @@ def _boxes(root: HtmlElement, holds: dict[HtmlElement, int]) -> list[HtmlElement
 # _date_anchors takes a sixth less time than with one pattern of them all, searched on every short text.)
 _A_DIGIT = re.compile("[0-9]")
 _RELATIVE_WORDS = (" ago", "vor ein", "il y a un", "hace un", "há um")
-_DATE_GATE = re.compile(r"\d[/.-]\d\d?[/.-]\d|\s\d{4}|年|ago|vor|il y a|hace|há|前|назад", re.IGNORECASE)
+# Both searched behind a lookahead of the characters any of their matches starts with (the same flags, so the same
+# case variants): most places in a text fail it at once, where every alternative of the pattern was tried in turn.
+# The same matches at about two thirds of the cost.
+_DATE_GATE = re.compile(
+    r"(?=[\d\s年avih前н])(?:\d[/.-]\d\d?[/.-]\d|\s\d{4}|年|ago|vor|il y a|hace|há|前|назад)", re.IGNORECASE
+)
+_COMMENT_DATE_AT = re.compile(rf"(?=[\dadfhijmnosv])(?:{COMMENT_DATE.pattern})", COMMENT_DATE.flags)
 
 
 # The elements with a ``datetime`` attribute, found by libxml2 (the cleaner's parser keeps no comment or processing instruction).
@@ -518,7 +524,7 @@ def _date_line(text: str) -> bool:
                 break
         else:
             return False
-    return _DATE_GATE.search(text) is not None and COMMENT_DATE.search(text) is not None
+    return _DATE_GATE.search(text) is not None and _COMMENT_DATE_AT.search(text) is not None
 
 
 def _line_owner(el: HtmlElement) -> bool:
