@@ -484,7 +484,7 @@ _A_DIGIT = re.compile("[0-9]")
 _RELATIVE_WORDS = (" ago", "vor ein", "il y a un", "hace un", "há um")
 # Both searched behind a lookahead of the characters any of their matches starts with (the same flags, so the same
 # case variants): most places in a text fail it at once, where every alternative of the pattern was tried in turn.
-# The same matches at about two thirds of the cost.
+# The same matches; COMMENT_DATE's search at about two thirds of its cost on the texts the gate passes.
 _DATE_GATE = re.compile(
     r"(?=[\d\s年avih前н])(?:\d[/.-]\d\d?[/.-]\d|\s\d{4}|年|ago|vor|il y a|hace|há|前|назад)", re.IGNORECASE
 )

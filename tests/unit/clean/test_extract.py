@@ -310,6 +310,23 @@ def test_a_dialog_that_is_itself_hidden_shows_nothing() -> None:
     assert "The council voted" in page.text_content()
 
 
+def test_the_hint_rule_reads_the_page_again_after_the_dialog_rule_removed_the_page_behind() -> None:
+    # prune finds the hinted elements once for both rules; the dialog rule's removal must not leave the hint rule
+    # the old list (the page behind is aria-hidden but named by a control, so shown: its sidebar would be removed
+    # a second time, out of the page, and told).
+    story = "<p>The council voted on Tuesday to extend the harbour wall after the winter storms.</p>" * 20
+    page = parse(
+        '<html><body><button aria-controls="front">Front page</button>'
+        f'<div id="front" aria-hidden="true">{story}<div class="sidebar">Most read</div></div>'
+        f'<div role="dialog">{story.replace("council", "mayor")}</div></body></html>'
+    )
+    assert page is not None
+    rec = Recorder()
+    extract.prune(page, rec)
+    assert "The mayor voted" in page.text_content() and "The council voted" not in page.text_content()
+    assert [r.reason for r in rec.removals if "sidebar" in r.reason] == []
+
+
 @settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(BLOCK_TREES)
 def test_subtree_sums_are_each_blocks_counts_added_up_its_ancestors_in_turn(markup: str) -> None:
