@@ -310,6 +310,23 @@ def test_a_dialog_that_is_itself_hidden_shows_nothing() -> None:
     assert "The council voted" in page.text_content()
 
 
+def test_the_hint_rule_reads_the_page_again_after_the_dialog_rule_removed_the_page_behind() -> None:
+    # prune finds the hinted elements once for both rules; the dialog rule's removal must not leave the hint rule
+    # the old list (the page behind is aria-hidden but named by a control, so shown: its sidebar would be removed
+    # a second time, out of the page, and told).
+    story = "<p>The council voted on Tuesday to extend the harbour wall after the winter storms.</p>" * 20
+    page = parse(
+        '<html><body><button aria-controls="front">Front page</button>'
+        f'<div id="front" aria-hidden="true">{story}<div class="sidebar">Most read</div></div>'
+        f'<div role="dialog">{story.replace("council", "mayor")}</div></body></html>'
+    )
+    assert page is not None
+    rec = Recorder()
+    extract.prune(page, rec)
+    assert "The mayor voted" in page.text_content() and "The council voted" not in page.text_content()
+    assert [r.reason for r in rec.removals if "sidebar" in r.reason] == []
+
+
 @settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(BLOCK_TREES)
 def test_subtree_sums_are_each_blocks_counts_added_up_its_ancestors_in_turn(markup: str) -> None:
@@ -631,6 +648,55 @@ def test_every_text_comment_date_matches_passes_the_date_gate(text: str) -> None
     # The gate is searched first for speed; it must pass every date line the pattern finds.
     assert COMMENT_DATE.search(text)
     assert extract._DATE_GATE.search(text), text
+
+
+_PLAIN_DATE_GATE = re.compile(r"\d[/.-]\d\d?[/.-]\d|\s\d{4}|年|ago|vor|il y a|hace|há|前|назад", re.IGNORECASE)
+
+
+# A date line of each alternative of COMMENT_DATE, each month, and letters IGNORECASE reads as others (ſ, ı, İ).
+_DATE_LINES = [
+    *(f"{month} 5, 2024" for month in "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()),
+    *(
+        f"5th of {month}. 2024"
+        for month in "JANUARY FEBRUARY MARCH APRIL MAY JUNE JULY AUGUST ſEPT OCT NOV DEC".split()
+    ),
+    "an hour ago",
+    "A day ago",
+    "One week ago",
+    "3 mins ago",
+    "vor 2 Tagen",
+    "Vor einem Monat",
+    "il y a 2 jours",
+    "ıl y a une heure",
+    "İl y a un an",
+    "hace 3 días",
+    "Hace una semana",
+    "há 2 dias",
+    "HÁ um mês",
+    "3分钟前",
+    "5 дней назад",
+    "12/03/2024",
+    "2024-03-12",
+    "2024年3月6日",
+    " 2024",
+    "1.2.3",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(COMMENT_DATE),
+        st.from_regex(_PLAIN_DATE_GATE),
+        st.text(alphabet="0123456789 /.-aAgGoOvVrRiIlLyYhHcCeEáÁıİjJfFmMsSnNdDſ年前назадНАЗАД", max_size=24),
+        st.tuples(st.text(alphabet="ab -,", max_size=4), st.sampled_from(_DATE_LINES)).map("".join),
+    )
+)
+def test_the_date_patterns_behind_their_lookaheads_match_as_the_plain_patterns(text: str) -> None:
+    # The lookahead names every character a match starts with: left out, a date starting with it is missed.
+    for fast, plain in ((extract._COMMENT_DATE_AT, COMMENT_DATE), (extract._DATE_GATE, _PLAIN_DATE_GATE)):
+        found, want = fast.search(text), plain.search(text)
+        assert (found and found.span()) == (want and want.span()), (plain.pattern, text)
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)
