@@ -27,6 +27,7 @@ __all__ = [
     "APPEAL_MAX_CHARS",
     "APPEAL_PRICE_CUES",
     "APPEAL_STEMS",
+    "AUDIO_LINK_LABEL",
     "AUTHOR_HREF",
     "AUTHOR_PHOTO_BOX",
     "AUTHOR_PHOTO_BOX_TEXT_MAX",
@@ -102,6 +103,7 @@ __all__ = [
     "PLACEHOLDER_SRC",
     "PLACEHOLDER_START",
     "PLAYER_LABEL",
+    "PLAYER_LINK_LABELS",
     "PLAYER_TITLE",
     "PREV_NEXT",
     "PREV_NEXT_KEYS",
@@ -132,6 +134,7 @@ __all__ = [
     "UNSHOWN_TAGS",
     "UPDATED_LINE",
     "URL_SCHEMES",
+    "VIDEO_LINK_LABEL",
     "VOID_KEEP",
 ]
 
