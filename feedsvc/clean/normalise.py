@@ -37,6 +37,7 @@ from feedsvc.clean.dom import block_holders, collapsed, parse, remove, text_char
 from feedsvc.clean.explain import Recorder
 from feedsvc.clean.policy import (
     AD_IMAGE,
+    AUDIO_LINK_LABEL,
     AUTHOR_PHOTO_BOX,
     AUTHOR_PHOTO_BOX_TEXT_MAX,
     AUTHOR_PHOTO_DEPTH,
@@ -68,6 +69,7 @@ from feedsvc.clean.policy import (
     TINY_IMAGE_MAX,
     TRACKING_PARAMS,
     TRACKING_PREFIXES,
+    VIDEO_LINK_LABEL,
 )
 from feedsvc.same_picture import PictureSet
 from feedsvc.text import plain, without_userinfo
@@ -422,7 +424,7 @@ def embed_link(el: HtmlElement, base: str | None) -> HtmlElement | None:
     host = (urlsplit(url).hostname or "").lower()
     label = _by_host(host, _POST_HOSTS if el.get(_POST_MARK) is not None else EMBED_HOSTS)
     if label is None and el.tag in ("video", "audio"):
-        label = "Watch the video" if el.tag == "video" else "Listen to the audio"
+        label = VIDEO_LINK_LABEL if el.tag == "video" else AUDIO_LINK_LABEL
     if label is None:
         return None
     if "youtube" in host and "/embed/" in url:

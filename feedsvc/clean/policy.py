@@ -27,6 +27,7 @@ __all__ = [
     "APPEAL_MAX_CHARS",
     "APPEAL_PRICE_CUES",
     "APPEAL_STEMS",
+    "AUDIO_LINK_LABEL",
     "AUTHOR_HREF",
     "AUTHOR_PHOTO_BOX",
     "AUTHOR_PHOTO_BOX_TEXT_MAX",
@@ -103,6 +104,7 @@ __all__ = [
     "PLACEHOLDER_SRC",
     "PLACEHOLDER_START",
     "PLAYER_LABEL",
+    "PLAYER_LINK_LABELS",
     "PLAYER_TITLE",
     "PREV_NEXT",
     "PREV_NEXT_KEYS",
@@ -133,6 +135,7 @@ __all__ = [
     "UNSHOWN_TAGS",
     "UPDATED_LINE",
     "URL_SCHEMES",
+    "VIDEO_LINK_LABEL",
     "VOID_KEEP",
 ]
 
@@ -763,6 +766,9 @@ EMBED_HOSTS = {
     "archive.org": "View on the Internet Archive",
 }
 EMBED_TAGS = frozenset({"iframe", "embed", "object", "video", "audio"})
+# The labels of the links stage 4 makes of a <video> or an <audio> of no host of EMBED_HOSTS.
+VIDEO_LINK_LABEL = "Watch the video"
+AUDIO_LINK_LABEL = "Listen to the audio"
 
 # A post from a social site embedded as a <blockquote> of these classes: the site's script turns it into its
 # player (an iframe) in the browser, and without the script the blockquote is the post's text and links. The
@@ -784,6 +790,10 @@ SOCIAL_POST_HOSTS = {
         ("threads.net", "Threads"),
     )
 }
+# The label every link stage 4 makes of a player or an embedded post begins with, alone or before a colon and
+# the embed's title ("Watch on YouTube: How the harbour wall was built"): its words are the cleaner's, never
+# the article's (the summary reads past them: clean/summary.py's player_links).
+PLAYER_LINK_LABELS = frozenset({*EMBED_HOSTS.values(), *SOCIAL_POST_HOSTS.values(), VIDEO_LINK_LABEL, AUDIO_LINK_LABEL})
 
 # An embed's title that only names the player, not what it plays: the link
 # gets the label alone ("Watch on YouTube").

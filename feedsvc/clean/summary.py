@@ -1,7 +1,7 @@
 """Reading a clean article: its summary line and, for a page without one, a title.
 
-Pure. Beside the stages in ``feedsvc.clean`` (it imports only the leaf
-``dom``): it reads what the pipeline made, an HTML fragment
+Pure. Beside the stages in ``feedsvc.clean`` (it imports only the leaves
+``dom`` and ``policy``): it reads what the pipeline made, an HTML fragment
 from ``clean_html``, for the catalog's summaries and fallback titles.
 """
 
@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 
+from lxml.html import HtmlElement
+
 from feedsvc.clean.dom import HEADING_TAGS, is_leaf_block, parse
+from feedsvc.clean.policy import PLAYER_LINK_LABELS
 from feedsvc.text import one_line, strip_markup
 
 __all__ = ["DISABLED", "RULES", "fallback_title", "summarize", "without_dateline"]
@@ -21,6 +24,9 @@ RULES: dict[str, str] = {
     "dateline": "a news agency's dateline opening the first paragraph ('WASHINGTON (AP) —', 'RAJSHAHI, Dec 20, 2025 "
     "(BSS) -', a byline run into it: 'By Jane Doe LONDON —') says where the story was filed, not what it says: "
     "the summary starts at the sentence after it (the article keeps it)",
+    "player_links": "a paragraph that is only the link the cleaner made of a player or an embedded post ('Listen "
+    "to the audio', 'Watch on YouTube: …') holds none of the article's words: the summary and a fallback title "
+    "read on after it",
 }
 # Rules switched off; only tests and the benchmark's trials set this.
 DISABLED: frozenset[str] = frozenset()
@@ -61,7 +67,7 @@ def summarize(article_html: str, words: int) -> str:
     body = root.find("body") if root is not None else None
     if body is None:
         return ""
-    blocks = [strip_markup(one_line(p.text_content())) for p in body.iter("p")]
+    blocks = [strip_markup(one_line(p.text_content())) for p in body.iter("p") if not _is_player_link(p)]
     blocks = [b for b in blocks if b]
     if not blocks:  # no paragraphs: read the innermost blocks (list items, cells...)
         blocks = [
@@ -83,6 +89,22 @@ def summarize(article_html: str, words: int) -> str:
         return " ".join(taken)
     cut = " ".join(taken[:words]).rstrip(",;:—–-(")
     return cut + _ELLIPSIS
+
+
+def _is_player_link(el: HtmlElement) -> bool:
+    """Whether ``el`` is a paragraph that is only a link the cleaner made of a player (``player_links``).
+
+    Stage 4 turns a <video>, an <audio> and a known embed into a paragraph of one link labelled
+    "Listen to the audio", "Watch on YouTube" or "Watch on YouTube: <the video's title>"
+    (``policy.PLAYER_LINK_LABELS``). A narrated article opens with one ("Listen to the audio" before
+    its first sentence), and a summary or title read from it would start with the cleaner's words.
+    """
+    if "player_links" in DISABLED or el.tag != "p":
+        return False
+    links = [child for child in el if isinstance(child.tag, str)]
+    if len(links) != 1 or links[0].tag != "a" or (el.text or "").strip() or (links[0].tail or "").strip():
+        return False
+    return one_line(links[0].text_content()).split(": ", 1)[0] in PLAYER_LINK_LABELS
 
 
 def _is_breadcrumb(line: str) -> bool:
@@ -124,6 +146,8 @@ def fallback_title(article_html: str, words: int = 12) -> str:
             continue
         if el.tag in HEADING_TAGS:
             return _cut_words(text, words)
+        if _is_player_link(el):
+            continue
         if is_leaf_block(el):
             return _cut_words(_SENTENCE_END.split(text, maxsplit=1)[0], words)
     return summarize(article_html, words)

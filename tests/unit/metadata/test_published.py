@@ -392,6 +392,57 @@ def test_a_trail_of_links_opening_the_article_is_no_summary(monkeypatch: pytest.
     assert summary_published(name).startswith("福娘童話集 > きょうのイソップ童話")
 
 
+def test_a_player_link_opening_the_article_is_no_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "player_link_opening_a_page_without_a_description.html"
+    # The narration's <audio> opens the article; its link's label is the cleaner's words, not the article's.
+    assert summary_published(name).startswith("Changing what you cook is easier one meal at a time")
+    assert "Listen to the audio" not in summary_published(name)
+    monkeypatch.setattr(clean_summary, "DISABLED", frozenset({"player_links"}))
+    assert summary_published(name).startswith("Listen to the audio Changing what you cook")
+
+
+@pytest.mark.parametrize(
+    "article, opening",
+    [
+        # A player's link with the embed's title after the label, before the first sentence.
+        (
+            (
+                '<p><a href="https://www.youtube.com/watch?v=abc">Watch on YouTube: The harbour wall</a></p>'
+                "<p>The council met on Tuesday.</p>"
+            ),
+            "The council met on Tuesday.",
+        ),
+        # An embedded post the cleaner could not show, between two paragraphs: the summary reads on past it.
+        (
+            (
+                "<p>The council met on Tuesday.</p>"
+                '<p><a href="https://bsky.app/profile/harbour/post/1">View on Bluesky</a></p>'
+                "<p>It voted to extend the wall.</p>"
+            ),
+            "The council met on Tuesday. It voted to extend the wall.",
+        ),
+        # The same words inside a sentence of the article, or a link among other words, are the article's.
+        (
+            '<p><a href="/audio">Listen to the audio</a> of the whole meeting on the council\'s site.</p>',
+            "Listen to the audio of the whole meeting on the council's site.",
+        ),
+        (
+            '<p><a href="/story">Listen to the audio: a council in crisis</a> and more</p>',
+            "Listen to the audio: a council in crisis and more",
+        ),
+    ],
+)
+def test_the_summary_reads_past_only_a_paragraph_that_is_a_player_link(article: str, opening: str) -> None:
+    assert clean_summary.summarize(article, 40) == opening
+
+
+def test_a_fallback_title_is_not_a_player_link() -> None:
+    article = (
+        '<p><a href="https://audio.example.org/n.mp3">Listen to the audio</a></p><p>The council met. It voted.</p>'
+    )
+    assert clean_summary.fallback_title(article) == "The council met."
+
+
 @pytest.mark.parametrize(
     "name, module, rule, opening, cut",
     [
@@ -502,7 +553,7 @@ def test_a_title_is_matched_case_blind_where_casefolding_changes_its_length() ->
 def test_every_summary_rule_is_described() -> None:
     for module, rules in (
         (summaries, {"title_repeat", "title_lead_in", "title_run_in", "byline_lead_in"}),
-        (clean_summary, {"breadcrumb", "dateline"}),
+        (clean_summary, {"breadcrumb", "dateline", "player_links"}),
     ):
         assert set(module.RULES) == rules
         assert all(isinstance(why, str) and why for why in module.RULES.values())
