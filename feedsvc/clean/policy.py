@@ -763,6 +763,7 @@ EMBED_HOSTS = {
     "datawrapper.dwcdn.net": "View the chart",
     "flo.uri.sh": "View the chart",
     "public.flourish.studio": "View the chart",
+    "infogram.com": "View the chart",
     "archive.org": "View on the Internet Archive",
 }
 EMBED_TAGS = frozenset({"iframe", "embed", "object", "video", "audio"})

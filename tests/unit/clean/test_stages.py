@@ -344,6 +344,11 @@ def test_best_from_srcset_prefers_the_widest() -> None:
             "Watch on Vimeo",
         ),
         ('<video src="/media/clip.mp4"></video>', "https://news.example.org/media/clip.mp4", "Watch the video"),
+        (
+            '<iframe src="https://e.infogram.com/2b7f0c1e-rankings?src=embed" title="2025 Rankings"></iframe>',
+            "https://e.infogram.com/2b7f0c1e-rankings?src=embed",
+            "View the chart: 2025 Rankings",
+        ),
     ],
 )
 def test_embeds_become_plain_links(embed: str, href: str, label: str) -> None:
