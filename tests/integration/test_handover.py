@@ -331,6 +331,35 @@ def test_a_restart_on_a_socket_held_for_the_server_refuses_no_connection(content
     assert "on the socket handed over by systemd socket activation" in log_path.read_text()
 
 
+def test_a_socket_activated_server_hands_over_on_sigusr2_refusing_no_connection(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """systemd's socket activation and the handover together: gunicorn tells its successor LISTEN_FDS (descriptor
+    3), having moved the socket off 3 when it started; the successor found 3 closed and could not start."""
+    log_path, pid_file = tmp_path / "serve.log", tmp_path / "feedsvc.pid"
+    held = bound_socket()  # as a .socket unit holds it
+    port, fd = held.getsockname()[1], held.fileno()
+    command = socket_activated(fd, serve_command(content_dir, "--pid", str(pid_file)))
+    try:
+        with server(command, log_path, dict(os.environ), pass_fds=(fd,)) as first:
+            wait_until_answering(f"http://127.0.0.1:{port}/healthz", _Process(first), log_path, START_SECONDS)
+            with Readers(port) as readers:
+                wait_until(lambda: readers.answered() >= 10)
+                handover = subprocess.run(
+                    ["sh", str(REPO / "deploy" / "handover.sh"), str(pid_file), str(int(START_SECONDS))],
+                    capture_output=True, text=True, timeout=3 * START_SECONDS,
+                )  # fmt: skip
+                assert handover.returncode == 0, handover.stderr + log_path.read_text(errors="replace")[-3000:]
+                new = int(handover.stderr.rsplit("done: ", 1)[1].split()[0])
+                served_before = readers.answered()
+                assert wait_until(lambda: readers.answered() >= served_before + 20), log_path.read_text()
+            assert new != first and wait_until(lambda: promoted(pid_file, new))
+    finally:
+        held.close()
+    assert readers.failures() == {}, log_path.read_text(errors="replace")[-3000:]
+    assert log_path.read_text().count("on the socket handed over by systemd socket activation") == 2
+
+
 def test_serve_refuses_a_port_other_than_the_inherited_sockets(content_dir: Path, tmp_path: Path) -> None:
     held = bound_socket()
     fd, port = held.fileno(), held.getsockname()[1]
