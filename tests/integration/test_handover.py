@@ -287,7 +287,8 @@ def test_gunicorn_conf_hands_over_on_sigusr2_refusing_no_connection(content_dir:
 
 def test_a_successor_that_cannot_start_leaves_the_old_server_serving(content_dir: Path, tmp_path: Path) -> None:
     """site.toml broken before the handover: the successor's first build fails and it exits; the old server
-    serves on, refusing nothing, and deploy/handover.sh says so (status 1) once its wait is over."""
+    serves on, refusing nothing, and deploy/handover.sh says so (status 1) as soon as the successor is gone,
+    naming the log its error is in: not once its wait (600 s here, the default) is over."""
     log_path, pid_file = tmp_path / "serve.log", tmp_path / "feedsvc.pid"
     with server(serve_command(content_dir, "--port", "0", "--pid", str(pid_file)), log_path, dict(os.environ)):
         port = wait_for_port_of(log_path)
@@ -296,13 +297,14 @@ def test_a_successor_that_cannot_start_leaves_the_old_server_serving(content_dir
         with Readers(port) as readers:
             wait_until(lambda: readers.answered() >= 10)
             handover = subprocess.run(
-                ["sh", str(REPO / "deploy" / "handover.sh"), str(pid_file), "5"],
-                capture_output=True, text=True, timeout=60,
+                ["sh", str(REPO / "deploy" / "handover.sh"), str(pid_file)],
+                capture_output=True, text=True, timeout=3 * START_SECONDS,  # far short of the script's 600 s
             )  # fmt: skip
             served_before = readers.answered()
             assert wait_until(lambda: readers.answered() >= served_before + 20), log_path.read_text()
         assert int(pid_file.read_text()) == old and not gone(old)()  # the old server serves on
     assert handover.returncode == 1 and f"{old} serves on" in handover.stderr, handover.stderr
+    assert "exited before serving" in handover.stderr and f"the log: {log_path}" in handover.stderr, handover.stderr
     assert "site.toml" in log_path.read_text()  # the successor said why it could not start
     assert readers.failures() == {}, log_path.read_text(errors="replace")[-3000:]
 
