@@ -71,6 +71,10 @@ say "sent SIGUSR2 to $old; waiting up to $seconds s for its successor's first bu
 waited=0
 successor=
 while [ ! -s "$pidfile.2" ]; do
+    if ! alive "$old"; then
+        say "$old exited after SIGUSR2 (is it feedsvc serve or gunicorn?): nothing may be serving; see the log: $log"
+        exit 1
+    fi
     if [ -z "$successor" ]; then
         successor=$(successor_of "$old")
         if [ -z "$successor" ] && [ "$waited" -ge $((started * 10)) ]; then
