@@ -130,6 +130,9 @@ class Following:
 def _log_report(report: SourceReport) -> None:
     if report.status in ("paused", "not due"):
         return
+    if report.status == "polled elsewhere":
+        log.info("source %s: another process polls it now (a handover's other server?); left to it", report.name)
+        return
     if report.error:
         log.warning("source %s: could not be read: %s", report.name, report.error)
         return
