@@ -42,8 +42,8 @@ __all__ = [
     "empty_multiprocess_dir",
     "freeze_heap",
     "inherited_listener",
-    "place_for_systemd_successor",
     "log_json_lines",
+    "place_for_systemd_successor",
     "usable_cores",
 ]
 
