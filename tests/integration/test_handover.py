@@ -172,6 +172,19 @@ def hand_over(pid_file: Path, log_path: Path) -> int:
     return new
 
 
+def hand_over_by_script(pid_file: Path, log_path: Path, readers: Readers) -> int:
+    """Run deploy/handover.sh on ``pid_file`` (the production recipe, as an operator or a unit's ExecReload runs
+    it); once it is done, let ``readers`` be answered 20 more times. Returns the successor's pid."""
+    handover = subprocess.run(
+        ["sh", str(REPO / "deploy" / "handover.sh"), str(pid_file), str(int(START_SECONDS))],
+        capture_output=True, text=True, timeout=3 * START_SECONDS,
+    )  # fmt: skip
+    assert handover.returncode == 0, handover.stderr + log_path.read_text(errors="replace")[-3000:]
+    served_before = readers.answered()
+    assert wait_until(lambda: readers.answered() >= served_before + 20), log_path.read_text()
+    return int(handover.stderr.rsplit("done: ", 1)[1].split()[0])
+
+
 # As systemd starts a socket-activated service: the socket at descriptor 3, LISTEN_FDS=1, LISTEN_PID its own pid.
 _ACTIVATE = (
     "import os, sys; fd = int(sys.argv[1]); os.dup2(fd, 3); fd != 3 and os.close(fd); "
@@ -272,15 +285,7 @@ def test_gunicorn_conf_hands_over_on_sigusr2_refusing_no_connection(content_dir:
         wait_until_answering(f"http://127.0.0.1:{port}/healthz", _Process(pid), log_path, START_SECONDS)
         with Readers(port) as readers:
             wait_until(lambda: readers.answered() >= 10)
-            # the production recipe (docs/deployment.md): the script, as an operator or a unit's ExecReload runs it
-            handover = subprocess.run(
-                ["sh", str(REPO / "deploy" / "handover.sh"), str(pid_file), str(int(START_SECONDS))],
-                capture_output=True, text=True, timeout=3 * START_SECONDS,
-            )  # fmt: skip
-            assert handover.returncode == 0, handover.stderr + log_path.read_text(errors="replace")[-3000:]
-            new = int(handover.stderr.rsplit("done: ", 1)[1].split()[0])
-            served_before = readers.answered()
-            assert wait_until(lambda: readers.answered() >= served_before + 20), log_path.read_text()
+            new = hand_over_by_script(pid_file, log_path, readers)
         assert new != pid and wait_until(lambda: promoted(pid_file, new))
     assert readers.failures() == {}, log_path.read_text(errors="replace")[-3000:]
 
@@ -347,14 +352,7 @@ def test_a_socket_activated_server_hands_over_on_sigusr2_refusing_no_connection(
             wait_until_answering(f"http://127.0.0.1:{port}/healthz", _Process(first), log_path, START_SECONDS)
             with Readers(port) as readers:
                 wait_until(lambda: readers.answered() >= 10)
-                handover = subprocess.run(
-                    ["sh", str(REPO / "deploy" / "handover.sh"), str(pid_file), str(int(START_SECONDS))],
-                    capture_output=True, text=True, timeout=3 * START_SECONDS,
-                )  # fmt: skip
-                assert handover.returncode == 0, handover.stderr + log_path.read_text(errors="replace")[-3000:]
-                new = int(handover.stderr.rsplit("done: ", 1)[1].split()[0])
-                served_before = readers.answered()
-                assert wait_until(lambda: readers.answered() >= served_before + 20), log_path.read_text()
+                new = hand_over_by_script(pid_file, log_path, readers)
             assert new != first and wait_until(lambda: promoted(pid_file, new))
     finally:
         held.close()
