@@ -314,6 +314,36 @@ def test_a_successor_that_cannot_start_leaves_the_old_server_serving(content_dir
     assert readers.failures() == {}, log_path.read_text(errors="replace")[-3000:]
 
 
+_IGNORES_USR2 = (
+    "import signal, sys, time; signal.signal(signal.SIGUSR2, signal.SIG_IGN); print(flush=True); time.sleep(60)"
+)
+
+
+@pytest.mark.parametrize("usr2", ["ignored", "fatal"])
+def test_handover_sh_reports_a_server_that_starts_no_successor(tmp_path: Path, usr2: str) -> None:
+    """SIGUSR2 ignored (gunicorn does, while a handover is under way): said after 10 s, not after the whole wait;
+    a process SIGUSR2 ends (not a feedsvc or gunicorn master): said at once, not taken for one serving on."""
+    pid_file = tmp_path / "server.pid"
+    command = [sys.executable, "-c", _IGNORES_USR2] if usr2 == "ignored" else ["sleep", "60"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
+        try:
+            if usr2 == "ignored":
+                assert process.stdout is not None and process.stdout.readline()  # its handler is in place
+            pid_file.write_text(f"{process.pid}\n")
+            handover = subprocess.run(
+                ["sh", str(REPO / "deploy" / "handover.sh"), str(pid_file)],  # the default wait: 600 s
+                capture_output=True, text=True, timeout=3 * START_SECONDS,
+            )  # fmt: skip
+        finally:
+            process.kill()
+    assert handover.returncode == 1
+    if usr2 == "ignored":
+        assert f"{process.pid} started no successor within 10 s" in handover.stderr, handover.stderr
+        assert f"{process.pid} serves on" in handover.stderr
+    else:
+        assert f"{process.pid} exited after SIGUSR2" in handover.stderr, handover.stderr
+
+
 def test_a_restart_on_a_socket_held_for_the_server_refuses_no_connection(content_dir: Path, tmp_path: Path) -> None:
     """systemd's socket activation: the socket unit holds the socket; each server started gets it as descriptor 3."""
     log_path = tmp_path / "serve.log"
