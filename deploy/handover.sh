@@ -19,9 +19,10 @@
 # a broken release, a bad site.toml) is reported as soon as it is gone, with
 # where its error is (the server's log: the file the old server's standard
 # error goes to), and so is one that never starts (no process the server
-# executed within STARTED seconds: it ignored SIGUSR2, as gunicorn does while a
-# handover is under way). Either way the old server is left serving, and this
-# exits with status 1.
+# executed within 10 s: it ignored SIGUSR2, as gunicorn does while a handover
+# is under way). Either way the old server is left serving, and this exits
+# with status 1. A server that SIGUSR2 ends (not a feedsvc or gunicorn master)
+# is said to have exited.
 # docs/deployment.md ("Restart without refusing a connection") says more.
 set -eu
 
