@@ -2,7 +2,7 @@
 """What a feed reader sees while the server is restarted or handed over: refused, reset, failed or slow requests.
 
     .venv/bin/python bench/restart_window.py CONTENT --port 8851 --server serve|gunicorn \\
-        --how restart|usr2|socket [--workers 1] [--max-requests 20000] [--max-seconds 300] [--json OUT]
+        --how restart|usr2|socket|socket-usr2 [--workers 1] [--max-requests 20000] [--max-seconds 300] [--json OUT]
         [--python OTHER/.venv/bin/python --repo OTHER]   # another checkout's code: main's, for "before"
         [--python CURRENT/bin/python --switch-link CURRENT=NEW_VENV]   # an upgrade through a `current` link
 
@@ -15,7 +15,9 @@ new connection per request as a feed reader makes, while it:
 - ``usr2``: sends SIGUSR2, waits for the successor's pid file (``PID.2``, written once its first build
   is done), then sends the old server SIGTERM (deploy/handover.sh does the same);
 - ``socket``: holds the listening socket itself, as systemd's socket activation does, and passes it to
-  the server (``LISTEN_FDS``); the restart is a SIGTERM and a new server on the same socket.
+  the server (``LISTEN_FDS``); the restart is a SIGTERM and a new server on the same socket;
+- ``socket-usr2``: both: the socket passed as systemd does, then the handover as ``usr2`` (the successor is told
+  ``LISTEN_FDS`` too).
 
 Polling goes on for ``--settle`` seconds after the new server first answers,
 bounded by ``--max-requests`` requests and ``--max-seconds`` in all. Reports
@@ -162,7 +164,8 @@ class Server:
         for stale in (self.pid_file, Path(f"{self.pid_file}.2")):
             stale.unlink(missing_ok=True)
         self.held: socket.socket | None = None
-        if args.how == "socket":  # what systemd's .socket unit does: bind and listen, before any server runs
+        # what systemd's .socket unit does: bind and listen, before any server runs
+        if args.how in ("socket", "socket-usr2"):
             self.held = socket.create_server(("127.0.0.1", args.port), backlog=2048)
         self.process: subprocess.Popen[bytes] | None = None
         self.group: int | None = None  # the first server's process group: successors (usr2) are in it
@@ -172,7 +175,7 @@ class Server:
         if args.server == "serve":
             command = [args.python, "-m", "feedsvc.cli", "serve", "--content", str(args.content),
                        "--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers)]  # fmt: skip
-            if args.how == "usr2":
+            if args.how in ("usr2", "socket-usr2"):
                 command += ["--pid", str(self.pid_file)]  # the option is new: "before" runs older code without it
         else:
             command = [args.python, "-m", "gunicorn", "-c", str(args.repo / "deploy" / "gunicorn.conf.py"),
@@ -206,7 +209,7 @@ class Server:
             staged.unlink(missing_ok=True)
             staged.symlink_to(target)
             staged.replace(link)
-        if self.args.how == "usr2":
+        if self.args.how in ("usr2", "socket-usr2"):
             old = int(self.pid_file.read_text())
             os.kill(old, signal.SIGUSR2)
             successor = Path(f"{self.pid_file}.2")
@@ -268,7 +271,7 @@ def main() -> None:
     parser.add_argument("content", type=Path)
     parser.add_argument("--port", type=int, required=True, help="a free port of 127.0.0.1")
     parser.add_argument("--server", choices=("serve", "gunicorn"), default="serve")
-    parser.add_argument("--how", choices=("restart", "usr2", "socket"), default="restart")
+    parser.add_argument("--how", choices=("restart", "usr2", "socket", "socket-usr2"), default="restart")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--python", default=sys.executable, help="the interpreter to run the server with")
     parser.add_argument("--repo", type=Path, default=REPO, help="the checkout whose feedsvc (and deploy/) runs")

@@ -69,6 +69,9 @@ def report_lines(reports: list[SourceReport]) -> list[str]:
         if report.status in ("paused", "not due"):
             lines.append(f"{report.name}: {report.status}")
             continue
+        if report.status == "polled elsewhere":
+            lines.append(f"{report.name}: polled by another process now (a server following this folder?); left to it")
+            continue
         if report.error:
             lines.append(f"{report.name}: could not be read: {report.error}")
             continue

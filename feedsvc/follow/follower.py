@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 from feedsvc.content.loader import MAX_ARTICLE_BYTES
 from feedsvc.follow.client import PoliteClient, Refused
 from feedsvc.follow.entries import Entry, Listing, ListingError, parse_listing
-from feedsvc.follow.state import ItemState, SourceState, item_key, read_state, write_state
+from feedsvc.follow.state import ItemState, SourceState, item_key, polling, read_state, write_state
 from feedsvc.importer.http import HTML_TYPES, FetchError, gunzip
 from feedsvc.importer.importing import Importer
 from feedsvc.model import Site, Source
@@ -88,7 +88,9 @@ class SourceReport:
     """What one poll of one source did, for the summary."""
 
     name: str
-    status: str = "polled"  # "polled", "not modified" (304), "failed" (unreadable), "paused", "not due"
+    # "polled", "not modified" (304), "failed" (unreadable), "paused", "not due",
+    # "polled elsewhere" (another process polls it now: it is left to that one)
+    status: str = "polled"
     new: list[str] = field(default_factory=list)  # slugs
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
@@ -174,7 +176,7 @@ class Follower:
                 reports[source.name] = SourceReport(source.name, "not due")
 
         def run(group: list[Source]) -> list[SourceReport]:
-            return [self.poll_source(source) for source in group]
+            return [self.poll_source(source, due_at=None if force else now) for source in group]
 
         if len(groups) <= 1:
             done = [run(group) for group in groups.values()]
@@ -196,14 +198,28 @@ class Follower:
 
     # --- one source ---------------------------------------------------------------------------
 
-    def poll_source(self, source: Source) -> SourceReport:
-        """Poll ``source`` now, whatever its schedule; never raises (a bug is reported as the source's error)."""
+    def poll_source(self, source: Source, due_at: datetime | None = None) -> SourceReport:
+        """Poll ``source`` now, whatever its schedule (``due_at``: only if still due then); never raises (a bug is
+        reported as the source's error).
+
+        Unless another process polls it at the moment (the other server of a handover, a
+        `feedsvc follow` beside a server): then it is left to that one ("polled elsewhere").
+        Once this one holds the source, its state is read again: one that another process
+        polled since it was found due is not due any more.
+        """
         report = SourceReport(source.name)
-        try:
-            self._poll(source, report)
-        except Exception as error:  # a bug here must not stop the other sources
-            log.exception("following %s failed", source.name)
-            report.status, report.error = "failed", f"internal error: {type(error).__name__}: {error}"
+        with polling(self.content_dir, source.name) as held:
+            if not held:
+                report.status = "polled elsewhere"
+                return report
+            if due_at is not None and not is_due(source, read_state(self.content_dir, source.name), due_at):
+                report.status = "not due"
+                return report
+            try:
+                self._poll(source, report)
+            except Exception as error:  # a bug here must not stop the other sources
+                log.exception("following %s failed", source.name)
+                report.status, report.error = "failed", f"internal error: {type(error).__name__}: {error}"
         return report
 
     def _poll(self, source: Source, report: SourceReport) -> None:

@@ -26,9 +26,12 @@ from feedsvc.importer.http import Fetcher, FetchSettings
 from feedsvc.model import Site, Source
 from feedsvc.text import without_userinfo
 
-__all__ = ["FollowOptions", "Following", "follow_once", "make_client", "source_status"]
+__all__ = ["ELSEWHERE_WAIT", "FollowOptions", "Following", "follow_once", "make_client", "source_status"]
 
 log = logging.getLogger(__name__)
+
+# How soon to look again at a source another process was polling (``Follower.poll_source``'s "polled elsewhere").
+ELSEWHERE_WAIT = 5.0
 
 
 @dataclass(frozen=True)
@@ -113,13 +116,16 @@ class Following:
         if self._client is None:
             self._client = make_client(self.content_dir, site, self.options)
         follower = Follower(self.content_dir, site, self._client, self.options.clock)
-        for report in follower.poll():
+        reports = follower.poll()
+        for report in reports:
             _log_report(report)
         self.rounds += 1
-        due = follower.next_due()
-        if due is None:
-            return self.check_interval
-        wait = (due - self.options.clock()).total_seconds()
+        elsewhere = {report.name for report in reports if report.status == "polled elsewhere"}
+        due = follower.next_due([source for source in site.sources if source.name not in elsewhere])
+        wait = self.check_interval if due is None else (due - self.options.clock()).total_seconds()
+        if elsewhere:
+            # still due until the other process's poll ends: looking again at once would only find it held
+            wait = min(wait, ELSEWHERE_WAIT) if due is not None else ELSEWHERE_WAIT
         return max(0.0, min(wait, self.check_interval))
 
     def close(self) -> None:
@@ -129,6 +135,9 @@ class Following:
 
 def _log_report(report: SourceReport) -> None:
     if report.status in ("paused", "not due"):
+        return
+    if report.status == "polled elsewhere":
+        log.info("source %s: another process polls it now (a handover's other server?); left to it", report.name)
         return
     if report.error:
         log.warning("source %s: could not be read: %s", report.name, report.error)

@@ -8,14 +8,18 @@ ETag and Last-Modified, the entry's version, the article's slug, a hash
 of the page bytes stored, when the page was last checked and the item's date. Each file is replaced atomically
 (:mod:`feedsvc.atomic`); a damaged file is set aside and started afresh
 (the content folder still holds every article, so nothing is imported twice).
+A source is polled by one process at a time (:func:`polling`, a lock beside its state file).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import logging
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +33,7 @@ __all__ = [
     "ItemState",
     "SourceState",
     "item_key",
+    "polling",
     "read_all_states",
     "read_state",
     "state_file",
@@ -149,3 +154,33 @@ def write_state(content_dir: Path, state: SourceState) -> None:
 def read_all_states(content_dir: Path, names: list[str]) -> list[SourceState]:
     """Return the state of each source in ``names``, in that order."""
     return [read_state(content_dir, name) for name in names]
+
+
+@contextlib.contextmanager
+def polling(content_dir: Path, name: str) -> Iterator[bool]:
+    """Hold source ``name``'s poll lock for the length of a poll; yield False (holding nothing) if another holds it.
+
+    While a server hands over to its successor both follow the folder (and `feedsvc follow --once`
+    from cron may run beside a server): two polls of one source at once fetched every new page
+    twice and stored each article twice, each with an id of its own, the second overwriting the
+    first (an entry published under one id came back under another). The one that finds the lock
+    held leaves the source to the other. An advisory ``flock`` on ``<name>.lock`` beside the state
+    file, taken without waiting and released by the system if its holder dies. A folder where the
+    lock file cannot be made (read-only) is polled without one: no state can be written there either.
+    """
+    path = state_file(content_dir, name).with_suffix(".lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError:
+        yield True
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # releases the lock

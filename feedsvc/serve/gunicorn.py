@@ -12,6 +12,7 @@ content changes by reloading the workers.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import gc
 import logging
@@ -42,6 +43,7 @@ __all__ = [
     "freeze_heap",
     "inherited_listener",
     "log_json_lines",
+    "place_for_systemd_successor",
     "usable_cores",
 ]
 
@@ -126,7 +128,13 @@ class Hooks:
         command by module instead (``python -m feedsvc.cli serve …``, ``python -m gunicorn …``),
         run by the interpreter at the path it was started as: through a symbolic link that now
         leads to a new virtual environment, the successor is the new version.
+
+        A server started by systemd's socket activation tells its successor what systemd told
+        it (``LISTEN_FDS``: the sockets from descriptor 3 on), but gunicorn moved them off
+        descriptor 3 when it started: they are put back there first (:func:`place_for_systemd_successor`).
         """
+        if getattr(server, "systemd", False):  # the sockets came by socket activation: so they go on
+            place_for_systemd_successor(server.LISTENERS)
         if self.command:
             server.START_CTX[0] = self.command[0]
             server.START_CTX["args"] = list(self.command)
@@ -256,6 +264,24 @@ def inherited_listener() -> tuple[socket.socket, str] | None:
         listener.close()
         raise OSError(f"descriptor {fd}, passed by {by}, is not a listening stream socket")
     return listener, by
+
+
+def place_for_systemd_successor(listeners: Sequence[Any]) -> None:
+    """Put ``listeners`` at descriptors 3, 4, … (inheritable), where a successor told ``LISTEN_FDS`` looks for them.
+
+    In the process a SIGUSR2 forks, before it executes the successor. A gunicorn master
+    started by socket activation takes the sockets systemd passed at descriptor 3 on
+    (``sock.create_sockets``: a duplicate, the descriptor closed), and on SIGUSR2 tells its
+    successor ``LISTEN_FDS`` = their number: without this, the successor found descriptor 3
+    closed (or another file there) and could not start (gunicorn 27.0.1). The descriptors
+    are first moved above the range, so that none is overwritten before it is placed;
+    whatever this process held at 3, … is not needed (it executes the successor next).
+    """
+    above = _SYSTEMD_FIRST_FD + len(listeners)
+    moved = [fcntl.fcntl(listener.fileno(), fcntl.F_DUPFD, above) for listener in listeners]
+    for number, fd in enumerate(moved, start=_SYSTEMD_FIRST_FD):
+        os.dup2(fd, number)  # inheritable, as the successor needs it
+        os.close(fd)
 
 
 def usable_cores() -> int:

@@ -31,6 +31,7 @@ import logging
 import os
 import signal
 import socket
+import stat
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -44,7 +45,7 @@ from feedsvc.serve.poller import Poller
 from feedsvc.serve.watcher import Watcher
 from feedsvc.serve.wire import Link, load_snapshot, send_delta, send_snapshot
 
-__all__ = ["STOP_GRACE", "Publisher", "PublisherError"]
+__all__ = ["STOP_GRACE", "Publisher", "PublisherError", "close_listeners"]
 
 log = logging.getLogger(__name__)
 
@@ -307,9 +308,45 @@ def _spawn(
     pid = os.fork()
     if pid == 0:  # the publisher
         ours.close()
+        close_listeners()
         _publisher_main(Link(theirs), build, clock, again, follow, timing)  # never returns
     theirs.close()
     return Link(ours), pid
+
+
+def close_listeners() -> None:
+    """Close every stream socket this process holds that is not connected: the server's listeners.
+
+    Called in a publisher just forked. The first is forked by ``feedsvc serve`` with the
+    socket it bound for gunicorn, a successor's (SIGUSR2) or a socket-activated one's with
+    the socket handed over, a restarted one from the gunicorn master with its listeners.
+    Held here too, a listening socket outlives the server by the moment the publisher takes
+    to exit: a reader's connection queued there meanwhile, accepted by nobody, is reset
+    when the publisher exits, where it would be refused (or, handed over, served by the successor).
+    A socket connected to a peer (the master's link to this publisher) is kept.
+    """
+    for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else os.listdir("/dev/fd"):
+        fd = int(name)
+        try:
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                continue
+        except OSError:  # the listing's own descriptor, closed once listed
+            continue
+        if _unconnected_stream(fd):
+            os.close(fd)
+
+
+def _unconnected_stream(fd: int) -> bool:
+    """Whether socket descriptor ``fd`` is a stream socket without a peer (bound or listening)."""
+    held = socket.socket(fileno=os.dup(fd))  # family and type read from the descriptor; closed below
+    with held:
+        if held.type != socket.SOCK_STREAM:
+            return False
+        try:
+            held.getpeername()
+        except OSError:
+            return True
+        return False
 
 
 def _reap(pid: int) -> None:

@@ -172,6 +172,19 @@ def hand_over(pid_file: Path, log_path: Path) -> int:
     return new
 
 
+def hand_over_by_script(pid_file: Path, log_path: Path, readers: Readers) -> int:
+    """Run deploy/handover.sh on ``pid_file`` (the production recipe, as an operator or a unit's ExecReload runs
+    it); once it is done, let ``readers`` be answered 20 more times. Returns the successor's pid."""
+    handover = subprocess.run(
+        ["sh", str(REPO / "deploy" / "handover.sh"), str(pid_file), str(int(START_SECONDS))],
+        capture_output=True, text=True, timeout=3 * START_SECONDS,
+    )  # fmt: skip
+    assert handover.returncode == 0, handover.stderr + log_path.read_text(errors="replace")[-3000:]
+    served_before = readers.answered()
+    assert wait_until(lambda: readers.answered() >= served_before + 20), log_path.read_text()
+    return int(handover.stderr.rsplit("done: ", 1)[1].split()[0])
+
+
 # As systemd starts a socket-activated service: the socket at descriptor 3, LISTEN_FDS=1, LISTEN_PID its own pid.
 _ACTIVATE = (
     "import os, sys; fd = int(sys.argv[1]); os.dup2(fd, 3); fd != 3 and os.close(fd); "
@@ -272,22 +285,15 @@ def test_gunicorn_conf_hands_over_on_sigusr2_refusing_no_connection(content_dir:
         wait_until_answering(f"http://127.0.0.1:{port}/healthz", _Process(pid), log_path, START_SECONDS)
         with Readers(port) as readers:
             wait_until(lambda: readers.answered() >= 10)
-            # the production recipe (docs/deployment.md): the script, as an operator or a unit's ExecReload runs it
-            handover = subprocess.run(
-                ["sh", str(REPO / "deploy" / "handover.sh"), str(pid_file), str(int(START_SECONDS))],
-                capture_output=True, text=True, timeout=3 * START_SECONDS,
-            )  # fmt: skip
-            assert handover.returncode == 0, handover.stderr + log_path.read_text(errors="replace")[-3000:]
-            new = int(handover.stderr.rsplit("done: ", 1)[1].split()[0])
-            served_before = readers.answered()
-            assert wait_until(lambda: readers.answered() >= served_before + 20), log_path.read_text()
+            new = hand_over_by_script(pid_file, log_path, readers)
         assert new != pid and wait_until(lambda: promoted(pid_file, new))
     assert readers.failures() == {}, log_path.read_text(errors="replace")[-3000:]
 
 
 def test_a_successor_that_cannot_start_leaves_the_old_server_serving(content_dir: Path, tmp_path: Path) -> None:
     """site.toml broken before the handover: the successor's first build fails and it exits; the old server
-    serves on, refusing nothing, and deploy/handover.sh says so (status 1) once its wait is over."""
+    serves on, refusing nothing, and deploy/handover.sh says so (status 1) as soon as the successor is gone,
+    naming the log its error is in: not once its wait (600 s here, the default) is over."""
     log_path, pid_file = tmp_path / "serve.log", tmp_path / "feedsvc.pid"
     with server(serve_command(content_dir, "--port", "0", "--pid", str(pid_file)), log_path, dict(os.environ)):
         port = wait_for_port_of(log_path)
@@ -296,15 +302,46 @@ def test_a_successor_that_cannot_start_leaves_the_old_server_serving(content_dir
         with Readers(port) as readers:
             wait_until(lambda: readers.answered() >= 10)
             handover = subprocess.run(
-                ["sh", str(REPO / "deploy" / "handover.sh"), str(pid_file), "5"],
-                capture_output=True, text=True, timeout=60,
+                ["sh", str(REPO / "deploy" / "handover.sh"), str(pid_file)],
+                capture_output=True, text=True, timeout=3 * START_SECONDS,  # far short of the script's 600 s
             )  # fmt: skip
             served_before = readers.answered()
             assert wait_until(lambda: readers.answered() >= served_before + 20), log_path.read_text()
         assert int(pid_file.read_text()) == old and not gone(old)()  # the old server serves on
     assert handover.returncode == 1 and f"{old} serves on" in handover.stderr, handover.stderr
+    assert "exited before serving" in handover.stderr and f"the log: {log_path}" in handover.stderr, handover.stderr
     assert "site.toml" in log_path.read_text()  # the successor said why it could not start
     assert readers.failures() == {}, log_path.read_text(errors="replace")[-3000:]
+
+
+_IGNORES_USR2 = (
+    "import signal, sys, time; signal.signal(signal.SIGUSR2, signal.SIG_IGN); print(flush=True); time.sleep(60)"
+)
+
+
+@pytest.mark.parametrize("usr2", ["ignored", "fatal"])
+def test_handover_sh_reports_a_server_that_starts_no_successor(tmp_path: Path, usr2: str) -> None:
+    """SIGUSR2 ignored (gunicorn does, while a handover is under way): said after 10 s, not after the whole wait;
+    a process SIGUSR2 ends (not a feedsvc or gunicorn master): said at once, not taken for one serving on."""
+    pid_file = tmp_path / "server.pid"
+    command = [sys.executable, "-c", _IGNORES_USR2] if usr2 == "ignored" else ["sleep", "60"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
+        try:
+            if usr2 == "ignored":
+                assert process.stdout is not None and process.stdout.readline()  # its handler is in place
+            pid_file.write_text(f"{process.pid}\n")
+            handover = subprocess.run(
+                ["sh", str(REPO / "deploy" / "handover.sh"), str(pid_file)],  # the default wait: 600 s
+                capture_output=True, text=True, timeout=3 * START_SECONDS,
+            )  # fmt: skip
+        finally:
+            process.kill()
+    assert handover.returncode == 1
+    if usr2 == "ignored":
+        assert f"{process.pid} started no successor within 10 s" in handover.stderr, handover.stderr
+        assert f"{process.pid} serves on" in handover.stderr
+    else:
+        assert f"{process.pid} exited after SIGUSR2" in handover.stderr, handover.stderr
 
 
 def test_a_restart_on_a_socket_held_for_the_server_refuses_no_connection(content_dir: Path, tmp_path: Path) -> None:
@@ -329,6 +366,28 @@ def test_a_restart_on_a_socket_held_for_the_server_refuses_no_connection(content
         held.close()
     assert readers.failures() == {}, log_path.read_text(errors="replace")[-3000:]
     assert "on the socket handed over by systemd socket activation" in log_path.read_text()
+
+
+def test_a_socket_activated_server_hands_over_on_sigusr2_refusing_no_connection(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    """systemd's socket activation and the handover together: gunicorn tells its successor LISTEN_FDS (descriptor
+    3), having moved the socket off 3 when it started; the successor found 3 closed and could not start."""
+    log_path, pid_file = tmp_path / "serve.log", tmp_path / "feedsvc.pid"
+    held = bound_socket()  # as a .socket unit holds it
+    port, fd = held.getsockname()[1], held.fileno()
+    command = socket_activated(fd, serve_command(content_dir, "--pid", str(pid_file)))
+    try:
+        with server(command, log_path, dict(os.environ), pass_fds=(fd,)) as first:
+            wait_until_answering(f"http://127.0.0.1:{port}/healthz", _Process(first), log_path, START_SECONDS)
+            with Readers(port) as readers:
+                wait_until(lambda: readers.answered() >= 10)
+                new = hand_over_by_script(pid_file, log_path, readers)
+            assert new != first and wait_until(lambda: promoted(pid_file, new))
+    finally:
+        held.close()
+    assert readers.failures() == {}, log_path.read_text(errors="replace")[-3000:]
+    assert log_path.read_text().count("on the socket handed over by systemd socket activation") == 2
 
 
 def test_serve_refuses_a_port_other_than_the_inherited_sockets(content_dir: Path, tmp_path: Path) -> None:

@@ -5,17 +5,20 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import threading
 import tomllib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from feedsvc.cli.follow import report_lines
-from feedsvc.follow.follower import MAX_FEED_BYTES, RECHECK_PER_POLL, backoff_seconds
+from feedsvc.follow.follower import MAX_FEED_BYTES, RECHECK_PER_POLL, SourceReport, backoff_seconds
 from feedsvc.follow.state import read_state, state_file
+from feedsvc.importer import importing
 from feedsvc.importer.importing import Importer
-from support.following import ANSWER_TIMEOUT, START, Clock, poll, source_table, write_sources
+from feedsvc.model import Source
+from support.following import ANSWER_TIMEOUT, START, Clock, follower, poll, source_table, write_sources
 from support.http_fixture import SECRET, FixtureServer, Reply, redirect
 from support.sites import NEWS_SITE_TOML
 from support.source_site import SourceSite
@@ -637,3 +640,67 @@ def test_a_429_while_revalidating_waits_for_retry_after_and_keeps_the_article(
     assert state.last_poll is not None and state.failing_since == state.last_poll
     assert state.next_poll == state.last_poll + timedelta(seconds=7200)
     assert files(recent) == before
+
+
+def test_two_followers_polling_one_source_at_once_fetch_and_store_each_item_once(
+    followed: Path, server: FixtureServer, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A handover's two servers follow one folder for a moment: one finds the source due while the other is in the
+    middle of polling it (about to store its first article). It leaves the source to the other. Both used to fetch
+    every page and store every article, each under an id of its own, the last overwriting the first: an entry
+    published under one id came back under another."""
+    old_server, new_server = follower(followed, clock), follower(followed, clock)
+    ids: dict[str, list[object]] = {}  # each article's id, every time one is stored
+    inside, go = threading.Event(), threading.Event()
+    real = importing.store_article
+
+    def stored(articles_dir: Path, slug: str, html: bytes, sidecar: dict[str, object], *rest: object) -> bool:
+        ids.setdefault(slug, []).append(sidecar["id"])
+        if threading.current_thread().name == "old server" and not inside.is_set():
+            inside.set()
+            go.wait(30)
+        return real(articles_dir, slug, html, sidecar, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importing, "store_article", stored)
+    reports = {}
+    polling = threading.Thread(target=lambda: reports.update(old=old_server.poll()), name="old server")
+    polling.start()
+    try:
+        assert inside.wait(30)
+        reports["new"] = new_server.poll()
+    finally:
+        go.set()
+        polling.join(30)
+        for running in (old_server, new_server):
+            running.client.fetcher.close()
+
+    assert reports["new"][0].status == "polled elsewhere"
+    assert len(reports["old"][0].new) == 3
+    assert server.hits["/news/feed.xml"] == 1
+    assert {path: n for path, n in server.hits.items() if "/articles/" in path} == {
+        f"/news/articles/story-{number}": 1 for number in (1, 2, 3)
+    }
+    assert len(ids) == 3 and all(len(set(stored_ids)) == 1 for stored_ids in ids.values()), ids
+    assert len(read_state(followed, "river").items) == 3
+
+
+def test_a_source_another_process_polled_since_it_was_found_due_is_not_polled_again(
+    followed: Path, server: FixtureServer, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found due, then held by another process until its poll was over: once the lock is free the state is read
+    again, and the source is not due any more."""
+    first, second = follower(followed, clock), follower(followed, clock)
+    real_poll_source = second.poll_source
+
+    def after_the_other(source: Source, due_at: datetime | None = None) -> SourceReport:
+        first.poll()  # the other process polls it from start to end, in between
+        return real_poll_source(source, due_at)
+
+    monkeypatch.setattr(second, "poll_source", after_the_other)
+    try:
+        (report,) = second.poll()
+    finally:
+        for running in (first, second):
+            running.client.fetcher.close()
+    assert report.status == "not due"
+    assert server.hits["/news/feed.xml"] == 1

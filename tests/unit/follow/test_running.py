@@ -10,8 +10,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from feedsvc.app import create_app
 from feedsvc.content.loader import load_site
-from feedsvc.follow.running import Following, follow_once, source_status
-from feedsvc.follow.state import read_state
+from feedsvc.follow.running import ELSEWHERE_WAIT, Following, follow_once, source_status
+from feedsvc.follow.state import polling, read_state
 from support.following import START, Clock, options, source_table, write_sources
 from support.http_fixture import SECRET, FixtureServer, Reply, redirect
 from support.sites import NEWS_SITE_TOML
@@ -38,6 +38,24 @@ def test_following_polls_what_is_due_and_says_when_to_look_again(content_dir: Pa
         clock.advance(5)
         following()
         assert len(list((content_dir / "articles").glob("*.html"))) == 2
+    finally:
+        following.close()
+
+
+def test_following_looks_again_after_a_while_at_a_source_another_process_is_polling(
+    content_dir: Path, server: FixtureServer
+) -> None:
+    """Due until the other's poll ends (its state says so): looked at again at once, it would be found held again,
+    each look reading site.toml, for as long as the other polls (minutes, for a source with many new pages)."""
+    river = SourceSite(server)
+    river.add(1)
+    write_sources(content_dir, source_table("river", river.feed_url, every=600))
+    following = Following(content_dir, options=options(Clock(), min_delay=0), check_interval=30)
+    try:
+        with polling(content_dir, "river") as held:  # another process polls it now
+            assert held
+            assert following() == ELSEWHERE_WAIT
+        assert not list((content_dir / "articles").glob("*.html"))
     finally:
         following.close()
 
