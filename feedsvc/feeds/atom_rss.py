@@ -237,10 +237,11 @@ def _generator(
         entry.author([{"name": name} for name in article.authors])
         entry.dc.dc_creator(list(article.authors))
         entry.summary(article.summary_text, type="text")
-        if media_type == RSS_TYPE and "<" in article.summary_text:
+        if media_type == RSS_TYPE and ("<" in article.summary_text or "&" in article.summary_text):
             # RSS's <description> is HTML to readers (RSS 2.0 allows entity-encoded HTML there): a summary
-            # holding text that looks like a tag ("Why <div> soup lasted") is escaped as HTML too, so they
-            # show it as typed; Atom's summary says type="text" and JSON Feed's is text
+            # holding text that looks like a tag ("Why <div> soup lasted") or an ampersand ("S&P", "write
+            # &amp; for &") is escaped as HTML too, so they show it as typed (and the W3C validator sees
+            # no broken entity, its NotHtml); Atom's summary says type="text" and JSON Feed's is text
             entry.description(html.escape(article.summary_text, quote=False))
         entry.content(article.content_html, type="html")
         entry.category([{"term": tag, "label": tag} for tag in article.tags])

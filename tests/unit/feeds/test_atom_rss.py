@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -154,6 +155,14 @@ def test_markup_and_cdata_terminators_in_content_stay_escaped(build, site: Site)
     assert not parsed.bozo
     assert parsed.entries[0].title == 'Less < more & "quotes"'
     assert "]]>" in parsed.entries[0].content[0].value
+
+
+def test_an_ampersand_in_a_summary_reaches_rss_readers_as_written(site: Site) -> None:
+    text = "R&D at S&P: write &amp; for & and &copy for the sign"
+    item = make_article("ampersands", 1, summary=text)
+    description = etree.fromstring(build_rss([item], site, SPEC)).find("channel/item").findtext("description")
+    # a reader takes RSS's description for HTML: read as HTML, it is the summary as written
+    assert html.unescape(description) == text
 
 
 HISTORY = "{http://purl.org/syndication/history/1.0}"
