@@ -21,7 +21,6 @@ steps of a compaction is stale and ignored, never replayed over it.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import secrets
@@ -34,6 +33,7 @@ from typing import Any
 
 from feedsvc.atomic import write_atomic
 from feedsvc.catalog.revisions import dump_entries, dump_ledger, ledger_entries, parse_ledger_with_journal
+from feedsvc.locking import file_lock
 from feedsvc.model import Problem, Revision
 
 __all__ = [
@@ -219,25 +219,14 @@ def ledger_lock(content_dir: Path, *, exclusive: bool = True) -> Iterator[None]:
     successor (the old one publishing an edit, the new one's first build): one
     that read the ledger before the other wrote it would give an edit both saw a
     second ``updated``. Held in turn, the second reads what the first wrote and
-    keeps its dates. An advisory ``flock`` on :data:`LOCK_FILE`, released by the
-    system if its holder dies. A folder where the lock file cannot be made (a
-    read-only mount) is dated without one: nothing can write its ledger either.
+    keeps its dates. :func:`feedsvc.locking.file_lock` on :data:`LOCK_FILE`,
+    waited for; a read-only folder is dated without one.
     """
     if not exclusive:
         yield
         return
-    path = state_path(content_dir, LOCK_FILE)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
-    except OSError:
+    with file_lock(state_path(content_dir, LOCK_FILE)):
         yield
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
 
 
 def ledger_stamp(content_dir: Path) -> tuple[str, str]:

@@ -14,10 +14,8 @@ A source is polled by one process at a time (:func:`polling`, a lock beside its 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -26,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from feedsvc.atomic import write_atomic
+from feedsvc.locking import file_lock
 from feedsvc.text import without_userinfo
 
 __all__ = [
@@ -164,23 +163,8 @@ def polling(content_dir: Path, name: str) -> Iterator[bool]:
     from cron may run beside a server): two polls of one source at once fetched every new page
     twice and stored each article twice, each with an id of its own, the second overwriting the
     first (an entry published under one id came back under another). The one that finds the lock
-    held leaves the source to the other. An advisory ``flock`` on ``<name>.lock`` beside the state
-    file, taken without waiting and released by the system if its holder dies. A folder where the
-    lock file cannot be made (read-only) is polled without one: no state can be written there either.
+    held leaves the source to the other. :func:`feedsvc.locking.file_lock` on ``<name>.lock`` beside
+    the state file, not waited for; a read-only folder is polled without one.
     """
-    path = state_file(content_dir, name).with_suffix(".lock")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
-    except OSError:
-        yield True
-        return
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(fd)  # releases the lock
+    with file_lock(state_file(content_dir, name).with_suffix(".lock"), wait=False) as held:
+        yield held
